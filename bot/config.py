@@ -1,0 +1,206 @@
+"""Settings: ``config.toml`` validated by pydantic, overridable from the environment.
+
+Priority, highest first: ``DISCORD_TOKEN``, ``PLCBOT_<SECTION>__<KEY>`` variables,
+the TOML file, the defaults below. Unknown keys and bad values stop start-up with a
+message naming the file and the key (:class:`ConfigError`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from bot.timezones import InvalidTimezone, validate_timezone
+
+DEFAULT_CONFIG_PATH = Path("config.toml")
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says what to fix."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DiscordSettings(_Section):
+    token: SecretStr | None = None
+    api_base_url: str | None = None
+    gateway_url: str | None = None
+    dev_guild_id: int | None = None
+    cogs: list[str] = Field(
+        default_factory=lambda: ["cogs.errors", "cogs.admin", "cogs.members"]
+    )
+
+    @field_validator("api_base_url", "gateway_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://", "ws://", "wss://")):
+            raise ValueError("must be an http(s):// or ws(s):// URL")
+        return value.rstrip("/") if value else value
+
+
+class DatabaseSettings(_Section):
+    path: Path = Path("plc-bot.sqlite3")
+
+
+class SchedulerSettings(_Section):
+    default_grace_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    """How late a timer may still run after its due time, unless its kind says otherwise."""
+    grace_minutes: dict[str, int] = Field(
+        default_factory=lambda: {
+            "meeting_reminder": 50,
+            "checkin_open": 12 * 60,
+            "checkin_nudge": 6 * 60,
+            "checkin_close": 7 * 24 * 60,
+            "question_post": 7 * 24 * 60,
+        }
+    )
+    """Per kind of action: a reminder 3 hours late is noise, a digest a day late still helps."""
+    late_note_after_minutes: int = Field(default=5, ge=0)
+    """A timer run later than this gets a visible "sent late" note."""
+
+    def grace_for(self, kind: str) -> int:
+        return self.grace_minutes.get(kind, self.default_grace_minutes)
+
+
+class PrivacySettings(_Section):
+    secret: SecretStr | None = None
+    """The key of the HMAC that links anonymous questions for rate limits and blocks."""
+    post_delay_max_seconds: int = Field(default=0, ge=0, le=6 * 3600)
+
+    @field_validator("secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
+            raise ValueError(f"must be at least {MIN_SECRET_LENGTH} characters")
+        return value
+
+
+class DefaultsSettings(_Section):
+    timezone: str = "America/Toronto"
+    language: Literal["fr", "en"] = "en"
+    reminder_offsets_minutes: list[int] = Field(default_factory=lambda: [1440, 60])
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            return validate_timezone(value)
+        except InvalidTimezone as exc:
+            hint = f" (did you mean {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
+            raise ValueError(f"not an IANA Area/Location time zone{hint}") from None
+
+    @field_validator("reminder_offsets_minutes")
+    @classmethod
+    def _offsets(cls, value: list[int]) -> list[int]:
+        if any(not 1 <= v <= 14 * 24 * 60 for v in value):
+            raise ValueError("each offset must be between 1 and 20160 minutes (14 days)")
+        return sorted(set(value), reverse=True)
+
+
+class LoggingSettings(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PLCBOT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    discord: DiscordSettings = DiscordSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    defaults: DefaultsSettings = DefaultsSettings()
+    logging: LoggingSettings = LoggingSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The file arrives as init kwargs; the environment must win over it.
+        return (_DiscordTokenSource(settings_cls), env_settings, init_settings)
+
+
+class _DiscordTokenSource(PydanticBaseSettingsSource):
+    """``DISCORD_TOKEN``, the name every Discord host and tutorial uses."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        token = os.environ.get("DISCORD_TOKEN")
+        return {"discord": {"token": token}} if token else {}
+
+
+def config_path_from_env(explicit: str | Path | None = None) -> Path:
+    if explicit is not None:
+        return Path(explicit)
+    return Path(os.environ.get("PLCBOT_CONFIG", DEFAULT_CONFIG_PATH))
+
+
+def load_settings(path: Path | None, *, required: bool = False) -> Settings:
+    """Read ``path`` (if it exists), apply the environment, validate everything.
+
+    A missing file is fine (embedded defaults) unless ``required``.
+    """
+    data: dict[str, Any] = {}
+    source = str(path) if path is not None else "<defaults>"
+    if path is not None:
+        if path.exists():
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+            except OSError as exc:
+                raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+        elif required:
+            raise ConfigError(
+                f"{path}: no such file (copy config.example.toml to {path} and edit it)"
+            )
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, source)) from None
+
+
+def _describe(exc: ValidationError, source: str) -> str:
+    lines = [f"{source}: invalid configuration"]
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        where = f"[{loc[0]}] {'.'.join(loc[1:])}" if len(loc) > 1 else (loc[0] if loc else "?")
+        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+        message = message.removeprefix("Value error, ")
+        lines.append(f"  {where}: {message}")
+    return "\n".join(lines)
+
+
+def runtime_problems(settings: Settings, *, needs_token: bool = True) -> list[str]:
+    """What stops ``plc-bot run`` even though the file is well-formed."""
+    problems = []
+    if needs_token and settings.discord.token is None:
+        problems.append(
+            "[discord] token: missing (set DISCORD_TOKEN, or token in config.toml). "
+            "To try the bot without Discord, run `plc-bot playground`."
+        )
+    if settings.privacy.secret is None:
+        problems.append(
+            "[privacy] secret: missing; it keys the anonymity of /ask and has no default. "
+            "Generate one: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return problems

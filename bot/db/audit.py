@@ -1,0 +1,84 @@
+"""The audit log of admin and facilitator actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+from pydantic import BaseModel, ConfigDict
+
+from bot.db.codec import instant_from_db, instant_to_db, json_from_db, json_to_db
+
+
+class AuditEntry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    guild_id: int
+    actor_id: int | None
+    action: str
+    detail: dict[str, Any]
+    at: datetime
+
+
+async def record(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    actor_id: int | None,
+    action: str,
+    detail: dict[str, Any],
+    now: datetime,
+) -> None:
+    await conn.execute(
+        "INSERT INTO audit_log (guild_id, actor_id, action, detail, at) VALUES (?, ?, ?, ?, ?)",
+        (guild_id, actor_id, action, json_to_db(detail), instant_to_db(now)),
+    )
+
+
+async def recent(conn: aiosqlite.Connection, guild_id: int, limit: int = 50) -> list[AuditEntry]:
+    cursor = await conn.execute(
+        "SELECT * FROM audit_log WHERE guild_id = ? ORDER BY id DESC LIMIT ?", (guild_id, limit)
+    )
+    return [
+        AuditEntry(
+            id=row["id"],
+            guild_id=row["guild_id"],
+            actor_id=row["actor_id"],
+            action=row["action"],
+            detail=json_from_db(row["detail"]),
+            at=instant_from_db(row["at"]),
+        )
+        for row in await cursor.fetchall()
+    ]
+
+
+async def by_actor(conn: aiosqlite.Connection, guild_id: int, actor_id: int) -> list[AuditEntry]:
+    cursor = await conn.execute(
+        "SELECT * FROM audit_log WHERE guild_id = ? AND actor_id = ? ORDER BY id",
+        (guild_id, actor_id),
+    )
+    return [
+        AuditEntry(
+            id=row["id"],
+            guild_id=row["guild_id"],
+            actor_id=row["actor_id"],
+            action=row["action"],
+            detail=json_from_db(row["detail"]),
+            at=instant_from_db(row["at"]),
+        )
+        for row in await cursor.fetchall()
+    ]
+
+
+async def forget_actor(conn: aiosqlite.Connection, guild_id: int, actor_id: int) -> None:
+    """Keep what was done, drop who did it (``/me delete``)."""
+    await conn.execute(
+        "UPDATE audit_log SET actor_id = NULL WHERE guild_id = ? AND actor_id = ?",
+        (guild_id, actor_id),
+    )
+
+
+async def purge_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:
+    cursor = await conn.execute("DELETE FROM audit_log WHERE at < ?", (instant_to_db(cutoff),))
+    return cursor.rowcount

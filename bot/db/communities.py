@@ -1,0 +1,121 @@
+"""Per-guild settings of a community."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+from pydantic import BaseModel, ConfigDict
+
+from bot.db.codec import instant_to_db, json_from_db, json_to_db, optional_instant
+
+
+class Community(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    guild_id: int
+    timezone: str
+    language: str
+    checkin_channel_id: int | None
+    questions_channel_id: int | None
+    announcements_channel_id: int | None
+    facilitator_role_id: int | None
+    moderation_channel_id: int | None
+    reminder_offsets: tuple[int, ...]
+    left_at: datetime | None = None
+
+
+class CommunitySettings(BaseModel):
+    """What ``/plc setup`` writes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    timezone: str
+    language: str
+    checkin_channel_id: int | None
+    questions_channel_id: int | None
+    announcements_channel_id: int | None
+    facilitator_role_id: int | None
+    moderation_channel_id: int | None
+
+
+def _community(row: aiosqlite.Row) -> Community:
+    return Community(
+        guild_id=row["guild_id"],
+        timezone=row["timezone"],
+        language=row["language"],
+        checkin_channel_id=row["checkin_channel_id"],
+        questions_channel_id=row["questions_channel_id"],
+        announcements_channel_id=row["announcements_channel_id"],
+        facilitator_role_id=row["facilitator_role_id"],
+        moderation_channel_id=row["moderation_channel_id"],
+        reminder_offsets=tuple(json_from_db(row["reminder_offsets"])),
+        left_at=optional_instant(row["left_at"]),
+    )
+
+
+async def get(conn: aiosqlite.Connection, guild_id: int) -> Community | None:
+    cursor = await conn.execute("SELECT * FROM communities WHERE guild_id = ?", (guild_id,))
+    row = await cursor.fetchone()
+    return _community(row) if row else None
+
+
+async def all_active(conn: aiosqlite.Connection) -> list[Community]:
+    cursor = await conn.execute("SELECT * FROM communities WHERE left_at IS NULL")
+    return [_community(row) for row in await cursor.fetchall()]
+
+
+async def upsert(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    settings: CommunitySettings,
+    reminder_offsets: list[int],
+    now: datetime,
+) -> None:
+    values = settings.model_dump()
+    await conn.execute(
+        """
+        INSERT INTO communities (guild_id, timezone, language, checkin_channel_id,
+            questions_channel_id, announcements_channel_id, facilitator_role_id,
+            moderation_channel_id, reminder_offsets, created_at, updated_at)
+        VALUES (:guild_id, :timezone, :language, :checkin_channel_id, :questions_channel_id,
+            :announcements_channel_id, :facilitator_role_id, :moderation_channel_id,
+            :reminder_offsets, :now, :now)
+        ON CONFLICT (guild_id) DO UPDATE SET
+            timezone = excluded.timezone,
+            language = excluded.language,
+            checkin_channel_id = excluded.checkin_channel_id,
+            questions_channel_id = excluded.questions_channel_id,
+            announcements_channel_id = excluded.announcements_channel_id,
+            facilitator_role_id = excluded.facilitator_role_id,
+            moderation_channel_id = excluded.moderation_channel_id,
+            updated_at = excluded.updated_at,
+            left_at = NULL
+        """,
+        {
+            **values,
+            "guild_id": guild_id,
+            "reminder_offsets": json_to_db(reminder_offsets),
+            "now": instant_to_db(now),
+        },
+    )
+
+
+async def mark_left(conn: aiosqlite.Connection, guild_id: int, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE communities SET left_at = ? WHERE guild_id = ? AND left_at IS NULL",
+        (instant_to_db(now), guild_id),
+    )
+
+
+async def mark_back(conn: aiosqlite.Connection, guild_id: int) -> None:
+    await conn.execute("UPDATE communities SET left_at = NULL WHERE guild_id = ?", (guild_id,))
+
+
+async def purge_left_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:
+    """Delete communities that removed the bot before ``cutoff`` (cascades to everything)."""
+    cursor = await conn.execute(
+        "DELETE FROM communities WHERE left_at IS NOT NULL AND left_at < ?",
+        (instant_to_db(cutoff),),
+    )
+    return cursor.rowcount

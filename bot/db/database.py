@@ -1,0 +1,204 @@
+"""The one SQLite connection: pragmas, migrations, transactions, backups.
+
+Writers are serialized by one lock and every write runs inside ``BEGIN IMMEDIATE``
+… ``COMMIT`` (see STYLE.md §7: two interleaved transactions on one aiosqlite
+connection would commit each other's half-done work).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+BUSY_TIMEOUT_MS = 10_000
+
+# Set on every connect, then read back: a pragma that silently did not take
+# (a read-only file system refusing WAL, say) stops start-up.
+_PRAGMAS: tuple[tuple[str, str, object], ...] = (
+    ("journal_mode", "WAL", "wal"),
+    ("synchronous", "FULL", 2),
+    ("foreign_keys", "ON", 1),
+    ("busy_timeout", str(BUSY_TIMEOUT_MS), BUSY_TIMEOUT_MS),
+    ("secure_delete", "ON", 1),
+)
+
+
+class DatabaseError(Exception):
+    """The database cannot be used as it is; the message says why and what to do."""
+
+
+class Database:
+    """An open database. Build it with :meth:`open`; close it with :meth:`close`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path, *, migrate: bool = True) -> Database:
+        """Connect, check the file, set and verify the pragmas, apply migrations."""
+        path = Path(path)
+        if path.exists() and not path.is_file():
+            raise DatabaseError(f"{path}: not a file; set [database] path to a file")
+        if not path.parent.exists():
+            raise DatabaseError(f"{path}: folder {path.parent} does not exist")
+        existed = path.exists() and path.stat().st_size > 0
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"{path}: cannot open the database: {exc}") from exc
+        conn.row_factory = aiosqlite.Row
+        db = cls(conn, path)
+        try:
+            await db._configure(existed)
+            if migrate:
+                await db.migrate()
+        except BaseException:
+            await conn.close()
+            raise
+        return db
+
+    async def _configure(self, existed: bool) -> None:
+        try:
+            if existed:
+                row = await (await self._conn.execute("PRAGMA quick_check")).fetchone()
+                if row is None or row[0] != "ok":
+                    raise DatabaseError(
+                        f"{self.path}: the database is damaged ({row[0] if row else '?'}); "
+                        "restore the latest backup (see README, Backups)"
+                    )
+            for name, value, _ in _PRAGMAS:
+                await self._conn.execute(f"PRAGMA {name}={value}")
+            for name, _, expected in _PRAGMAS:
+                row = await (await self._conn.execute(f"PRAGMA {name}")).fetchone()
+                actual = row[0] if row else None
+                if actual != expected:
+                    raise DatabaseError(
+                        f"{self.path}: PRAGMA {name} is {actual!r}, expected {expected!r}"
+                    )
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(
+                f"{self.path}: not a usable SQLite database ({exc}); "
+                "restore the latest backup or point [database] path elsewhere"
+            ) from exc
+
+    async def pragmas(self) -> dict[str, object]:
+        """The pragmas as SQLite reports them now (for /plc status and tests)."""
+        result: dict[str, object] = {}
+        async with self._lock:
+            for name, _, _ in _PRAGMAS:
+                row = await (await self._conn.execute(f"PRAGMA {name}")).fetchone()
+                result[name] = row[0] if row else None
+        return result
+
+    # -- migrations ---------------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        row = await (await self._conn.execute("PRAGMA user_version")).fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate(self, directory: Path = MIGRATIONS_DIR) -> list[str]:
+        """Apply the migrations newer than the database, each in its own transaction."""
+        migrations = available_migrations(directory)
+        latest = migrations[-1][0] if migrations else 0
+        applied: list[str] = []
+        async with self._lock:
+            current = await self.schema_version()
+            if current > latest:
+                raise DatabaseError(
+                    f"{self.path}: the database is at schema {current}, newer than this "
+                    f"plc-bot ({latest}); upgrade plc-bot or restore an older backup"
+                )
+            for number, file in migrations:
+                if number <= current:
+                    continue
+                script = file.read_text(encoding="utf-8")
+                # executescript() commits any open transaction first, so the
+                # transaction and the version bump live inside the script itself.
+                try:
+                    await self._conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+                    )
+                except sqlite3.Error as exc:
+                    if self._conn.in_transaction:
+                        await self._conn.rollback()
+                    raise DatabaseError(f"migration {file.name} failed: {exc}") from exc
+                log.info("applied migration %s", file.name)
+                applied.append(file.name)
+        return applied
+
+    # -- transactions -------------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction; commits on success, rolls back on any error."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.rollback()
+                raise
+            else:
+                try:
+                    await self._conn.commit()
+                except BaseException:
+                    await self._conn.rollback()
+                    raise
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Read committed data (waits for a write in progress on this connection)."""
+        async with self._lock:
+            yield self._conn
+
+    # -- maintenance --------------------------------------------------------------
+
+    async def backup(self, target: Path) -> None:
+        """A consistent copy of the live database, checked with ``integrity_check``."""
+        target = Path(target)
+        if target.resolve() == self.path.resolve():
+            raise DatabaseError("the backup must not overwrite the live database")
+        tmp = target.with_name(target.name + ".partial")
+        tmp.unlink(missing_ok=True)
+        try:
+            async with aiosqlite.connect(tmp) as dest:
+                async with self._lock:
+                    await self._conn.backup(dest)
+                row = await (await dest.execute("PRAGMA integrity_check")).fetchone()
+                if row is None or row[0] != "ok":
+                    raise DatabaseError(f"backup failed its integrity check: {row}")
+                await dest.execute("PRAGMA journal_mode=DELETE")
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        tmp.replace(target)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()
+
+
+def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
+    found = []
+    for file in sorted(directory.glob("*.sql")):
+        match = _MIGRATION_NAME.match(file.name)
+        if not match:
+            raise DatabaseError(f"migration file {file.name} is not named NNNN_name.sql")
+        found.append((int(match.group(1)), file))
+    numbers = [n for n, _ in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise DatabaseError(f"migrations must be numbered 1..N without gaps, got {numbers}")
+    return found

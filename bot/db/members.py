@@ -1,0 +1,137 @@
+"""Members' own preferences: time zone, DM reminders, away dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import aiosqlite
+from pydantic import BaseModel, ConfigDict
+
+from bot.db.codec import instant_from_db, instant_to_db, optional_instant
+
+
+class Member(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    guild_id: int
+    user_id: int
+    timezone: str | None
+    dm_reminders: bool
+    away_until: date | None
+    dm_closed_at: datetime | None
+    created_at: datetime
+    left_at: datetime | None
+
+    def is_away(self, today: date) -> bool:
+        return self.away_until is not None and today <= self.away_until
+
+
+def _member(row: aiosqlite.Row) -> Member:
+    return Member(
+        guild_id=row["guild_id"],
+        user_id=row["user_id"],
+        timezone=row["timezone"],
+        dm_reminders=bool(row["dm_reminders"]),
+        away_until=date.fromisoformat(row["away_until"]) if row["away_until"] else None,
+        dm_closed_at=optional_instant(row["dm_closed_at"]),
+        created_at=instant_from_db(row["created_at"]),
+        left_at=optional_instant(row["left_at"]),
+    )
+
+
+async def get(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> Member | None:
+    cursor = await conn.execute(
+        "SELECT * FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+    row = await cursor.fetchone()
+    return _member(row) if row else None
+
+
+async def get_many(
+    conn: aiosqlite.Connection, guild_id: int, user_ids: list[int]
+) -> dict[int, Member]:
+    if not user_ids:
+        return {}
+    marks = ",".join("?" * len(user_ids))
+    cursor = await conn.execute(
+        f"SELECT * FROM members WHERE guild_id = ? AND user_id IN ({marks})",  # noqa: S608
+        (guild_id, *user_ids),
+    )
+    return {row["user_id"]: _member(row) for row in await cursor.fetchall()}
+
+
+async def ensure(conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime) -> None:
+    await conn.execute(
+        """
+        INSERT INTO members (guild_id, user_id, created_at) VALUES (?, ?, ?)
+        ON CONFLICT (guild_id, user_id) DO UPDATE SET left_at = NULL
+        """,
+        (guild_id, user_id, instant_to_db(now)),
+    )
+
+
+async def set_timezone(
+    conn: aiosqlite.Connection, guild_id: int, user_id: int, timezone: str | None
+) -> None:
+    await conn.execute(
+        "UPDATE members SET timezone = ? WHERE guild_id = ? AND user_id = ?",
+        (timezone, guild_id, user_id),
+    )
+
+
+async def set_dm_reminders(
+    conn: aiosqlite.Connection, guild_id: int, user_id: int, enabled: bool
+) -> None:
+    # Turning reminders back on is also the member saying "my DMs are open again".
+    await conn.execute(
+        """
+        UPDATE members SET dm_reminders = ?, dm_closed_at = CASE WHEN ? THEN NULL
+            ELSE dm_closed_at END
+        WHERE guild_id = ? AND user_id = ?
+        """,
+        (int(enabled), int(enabled), guild_id, user_id),
+    )
+
+
+async def set_away_until(
+    conn: aiosqlite.Connection, guild_id: int, user_id: int, until: date | None
+) -> None:
+    await conn.execute(
+        "UPDATE members SET away_until = ? WHERE guild_id = ? AND user_id = ?",
+        (until.isoformat() if until else None, guild_id, user_id),
+    )
+
+
+async def mark_dm_closed(
+    conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime
+) -> bool:
+    """Record that Discord refused a DM; True the first time (to log it once)."""
+    cursor = await conn.execute(
+        """
+        UPDATE members SET dm_closed_at = ?
+        WHERE guild_id = ? AND user_id = ? AND dm_closed_at IS NULL
+        """,
+        (instant_to_db(now), guild_id, user_id),
+    )
+    return cursor.rowcount > 0
+
+
+async def mark_left(conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE members SET left_at = ? WHERE guild_id = ? AND user_id = ? AND left_at IS NULL",
+        (instant_to_db(now), guild_id, user_id),
+    )
+
+
+async def delete(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+    await conn.execute(
+        "DELETE FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+
+
+async def left_before(conn: aiosqlite.Connection, cutoff: datetime) -> list[tuple[int, int]]:
+    cursor = await conn.execute(
+        "SELECT guild_id, user_id FROM members WHERE left_at IS NOT NULL AND left_at < ?",
+        (instant_to_db(cutoff),),
+    )
+    return [(row[0], row[1]) for row in await cursor.fetchall()]

@@ -1,0 +1,218 @@
+"""Durable timers: rows for everything that must happen later."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import aiosqlite
+from pydantic import BaseModel, ConfigDict
+
+from bot.db.codec import (
+    instant_from_db,
+    instant_to_db,
+    json_from_db,
+    json_to_db,
+    optional_instant,
+)
+
+TimerStatus = Literal["pending", "done", "missed", "cancelled", "failed"]
+
+
+class Timer(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    guild_id: int
+    kind: str
+    key: str
+    due_at: datetime
+    payload: dict[str, Any]
+    status: TimerStatus
+    attempts: int
+    retry_at: datetime | None
+    late: bool
+    note: str | None
+    finished_at: datetime | None
+
+
+def _timer(row: aiosqlite.Row) -> Timer:
+    return Timer(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        kind=row["kind"],
+        key=row["key"],
+        due_at=instant_from_db(row["due_at"]),
+        payload=json_from_db(row["payload"]),
+        status=row["status"],
+        attempts=row["attempts"],
+        retry_at=optional_instant(row["retry_at"]),
+        late=bool(row["late"]),
+        note=row["note"],
+        finished_at=optional_instant(row["finished_at"]),
+    )
+
+
+async def upsert_pending(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    payload: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Create the timer, or move a still-pending one; a finished timer is left alone."""
+    await conn.execute(
+        """
+        INSERT INTO timers (guild_id, kind, key, due_at, payload, created_at)
+        VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (kind, key) DO UPDATE SET
+            due_at = excluded.due_at, payload = excluded.payload, retry_at = NULL
+        WHERE timers.status = 'pending'
+        """,
+        (guild_id, kind, key, instant_to_db(due_at), json_to_db(payload), instant_to_db(now)),
+    )
+
+
+async def cancel(conn: aiosqlite.Connection, kind: str, key: str, now: datetime) -> None:
+    await conn.execute(
+        """
+        UPDATE timers SET status = 'cancelled', finished_at = ?
+        WHERE kind = ? AND key = ? AND status = 'pending'
+        """,
+        (instant_to_db(now), kind, key),
+    )
+
+
+async def cancel_prefix(
+    conn: aiosqlite.Connection, kind: str, key_prefix: str, now: datetime
+) -> int:
+    """Cancel every pending timer of ``kind`` whose key starts with ``key_prefix``."""
+    cursor = await conn.execute(
+        """
+        UPDATE timers SET status = 'cancelled', finished_at = ?
+        WHERE kind = ? AND substr(key, 1, ?) = ? AND status = 'pending'
+        """,
+        (instant_to_db(now), kind, len(key_prefix), key_prefix),
+    )
+    return cursor.rowcount
+
+
+async def get(conn: aiosqlite.Connection, timer_id: int) -> Timer | None:
+    cursor = await conn.execute("SELECT * FROM timers WHERE id = ?", (timer_id,))
+    row = await cursor.fetchone()
+    return _timer(row) if row else None
+
+
+async def find(conn: aiosqlite.Connection, kind: str, key: str) -> Timer | None:
+    cursor = await conn.execute("SELECT * FROM timers WHERE kind = ? AND key = ?", (kind, key))
+    row = await cursor.fetchone()
+    return _timer(row) if row else None
+
+
+async def due(conn: aiosqlite.Connection, now: datetime) -> list[Timer]:
+    cursor = await conn.execute(
+        """
+        SELECT * FROM timers
+        WHERE status = 'pending' AND COALESCE(retry_at, due_at) <= ?
+        ORDER BY due_at, id
+        """,
+        (instant_to_db(now),),
+    )
+    return [_timer(row) for row in await cursor.fetchall()]
+
+
+async def next_wake(conn: aiosqlite.Connection) -> datetime | None:
+    cursor = await conn.execute(
+        "SELECT MIN(COALESCE(retry_at, due_at)) FROM timers WHERE status = 'pending'"
+    )
+    row = await cursor.fetchone()
+    return instant_from_db(row[0]) if row and row[0] else None
+
+
+async def finish(
+    conn: aiosqlite.Connection,
+    timer_id: int,
+    status: TimerStatus,
+    now: datetime,
+    *,
+    late: bool = False,
+    note: str | None = None,
+) -> bool:
+    """Close a pending timer; False if it was already closed (someone else ran it)."""
+    cursor = await conn.execute(
+        """
+        UPDATE timers SET status = ?, finished_at = ?, late = ?, note = ?
+        WHERE id = ? AND status = 'pending'
+        """,
+        (status, instant_to_db(now), int(late), note, timer_id),
+    )
+    return cursor.rowcount > 0
+
+
+async def record_failure(
+    conn: aiosqlite.Connection, timer_id: int, retry_at: datetime, note: str
+) -> int:
+    await conn.execute(
+        """
+        UPDATE timers SET attempts = attempts + 1, retry_at = ?, note = ?
+        WHERE id = ? AND status = 'pending'
+        """,
+        (instant_to_db(retry_at), note, timer_id),
+    )
+    cursor = await conn.execute("SELECT attempts FROM timers WHERE id = ?", (timer_id,))
+    row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def recent_missed(
+    conn: aiosqlite.Connection, guild_id: int, since: datetime
+) -> list[Timer]:
+    cursor = await conn.execute(
+        """
+        SELECT * FROM timers
+        WHERE guild_id = ? AND status IN ('missed', 'failed') AND finished_at >= ?
+        ORDER BY due_at
+        """,
+        (guild_id, instant_to_db(since)),
+    )
+    return [_timer(row) for row in await cursor.fetchall()]
+
+
+async def delivered_targets(conn: aiosqlite.Connection, timer_id: int) -> dict[str, str]:
+    cursor = await conn.execute(
+        "SELECT target, outcome FROM timer_deliveries WHERE timer_id = ?", (timer_id,)
+    )
+    return {row[0]: row[1] for row in await cursor.fetchall()}
+
+
+async def record_delivery(
+    conn: aiosqlite.Connection,
+    timer_id: int,
+    target: str,
+    outcome: str,
+    message_id: int | None,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        """
+        INSERT INTO timer_deliveries (timer_id, target, outcome, message_id, at)
+        VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (timer_id, target) DO NOTHING
+        """,
+        (timer_id, target, outcome, message_id, instant_to_db(now)),
+    )
+
+
+async def purge_finished_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:
+    cursor = await conn.execute(
+        "DELETE FROM timers WHERE status != 'pending' AND finished_at < ?",
+        (instant_to_db(cutoff),),
+    )
+    return cursor.rowcount
+
+
+async def forget_targets(conn: aiosqlite.Connection, targets: list[str]) -> None:
+    """Drop delivery records naming these targets (a member's erasure)."""
+    await conn.executemany("DELETE FROM timer_deliveries WHERE target = ?", [(t,) for t in targets])

@@ -1,0 +1,92 @@
+"""Messages in French and English.
+
+Catalogs are TOML files in ``locales/``, one pair per feature
+(``meetings.en.toml`` / ``meetings.fr.toml``); nested tables become dotted keys
+(``[setup] saved = "…"`` → ``setup.saved``). Placeholders use ``str.format`` names.
+The French files also hold ``[_commands.names]`` and ``[_commands.texts]``: the
+French of slash command names and of their descriptions and choices, keyed by
+the English text (see :mod:`bot.i18n.translator`).
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+Language = Literal["fr", "en"]
+LANGUAGES: tuple[Language, ...] = ("en", "fr")
+LOCALES_DIR = Path(__file__).with_name("locales")
+COMMANDS_TABLE = "_commands"
+
+
+class CatalogError(Exception):
+    """A catalog file is malformed (duplicate key, bad placeholder)."""
+
+
+def language_for_locale(locale: str | None, fallback: Language = "en") -> Language:
+    """Discord locales are ``fr``, ``en-US``, ``en-GB``…; anything else falls back."""
+    if not locale:
+        return fallback
+    if locale.lower().startswith("fr"):
+        return "fr"
+    if locale.lower().startswith("en"):
+        return "en"
+    return fallback
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+class Catalog:
+    """All messages of both languages."""
+
+    def __init__(self, messages: Mapping[str, Mapping[str, str]], commands: Mapping[str, Any]):
+        self.messages = messages
+        self.commands = commands
+
+    def t(self, language: str, key: str, /, **params: object) -> str:
+        """The message ``key`` in ``language``, formatted; a missing key is a bug (KeyError)."""
+        lang = language if language in self.messages else "en"
+        return self.messages[lang][key].format(**params)
+
+    def has(self, key: str) -> bool:
+        return key in self.messages["en"]
+
+    def command_translation(self, english: str, kind: Literal["names", "texts"]) -> str | None:
+        table: Mapping[str, str] = self.commands.get(kind, {})
+        return table.get(english)
+
+
+def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, str], source: Path) -> None:
+    for name, value in table.items():
+        key = f"{prefix}.{name}" if prefix else name
+        if isinstance(value, Mapping):
+            _flatten(key, value, out, source)
+        elif isinstance(value, str):
+            if key in out:
+                raise CatalogError(f"{source.name}: key {key} defined twice")
+            out[key] = value
+        else:
+            raise CatalogError(f"{source.name}: {key} must be text")
+
+
+@cache
+def load_catalog(directory: Path = LOCALES_DIR) -> Catalog:
+    messages: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+    commands: dict[str, dict[str, str]] = {"names": {}, "texts": {}}
+    for file in sorted(directory.glob("*.toml")):
+        stem, _, lang = file.stem.rpartition(".")
+        if lang not in LANGUAGES or not stem:
+            raise CatalogError(f"{file.name}: expected <feature>.<en|fr>.toml")
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        for kind, table in data.pop(COMMANDS_TABLE, {}).items():
+            if kind not in commands:
+                raise CatalogError(f"{file.name}: [{COMMANDS_TABLE}.{kind}] is not names/texts")
+            commands[kind].update(table)
+        _flatten(stem, data, messages[lang], file)
+    return Catalog(messages, commands)

@@ -1,0 +1,270 @@
+"""Durable timers (SPEC §2 "Scheduling"): the database is the truth, APScheduler the alarm.
+
+Every future action is a row of ``timers``. APScheduler holds one job that wakes the
+bot at the earliest pending row, plus a slow sweep that catches clock steps; both
+call :meth:`Scheduler.run_due`, which runs what is due *by the injected clock*.
+Firing is idempotent: a row is closed once, a handler skips targets it already
+reached (``timer_deliveries``) and sends with a nonce derived from the timer and
+the target, so a crash between Discord accepting a message and the row being
+closed cannot produce a visible duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiosqlite
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.clock import Clock
+from bot.config import SchedulerSettings
+from bot.db import Database
+from bot.db import timers as timers_db
+from bot.db.timers import Timer
+
+log = logging.getLogger(__name__)
+
+WAKE_JOB_ID = "plc-bot:wake"
+SWEEP_JOB_ID = "plc-bot:sweep"
+SWEEP_SECONDS = 60
+MAX_ATTEMPTS = 6
+NONCE_LENGTH = 25  # Discord's limit
+
+
+def nonce_for(*parts: object) -> str:
+    """A deterministic message nonce (≤ 25 characters) for an action and its target."""
+    digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=12).hexdigest()
+    return digest[:NONCE_LENGTH]
+
+
+class RetryLater(Exception):
+    """A handler hit a passing failure (Discord 5xx, rate limit): try again soon."""
+
+
+@dataclass
+class Firing:
+    """What a handler gets besides the timer: lateness and delivery bookkeeping."""
+
+    timer: Timer
+    now: datetime
+    lateness: timedelta
+    late: bool
+    """Later than ``late_note_after_minutes``: the message should say it is late."""
+    _db: Database
+    _delivered: dict[str, str] = field(default_factory=dict)
+
+    def nonce(self, target: object) -> str:
+        return nonce_for(self.timer.kind, self.timer.key, target)
+
+    def already_delivered(self, target: object) -> bool:
+        return str(target) in self._delivered
+
+    def outcome(self, target: object) -> str | None:
+        return self._delivered.get(str(target))
+
+    async def delivered(
+        self, target: object, outcome: str = "sent", message_id: int | None = None
+    ) -> None:
+        """Record that ``target`` was reached, so a re-run skips it."""
+        async with self._db.transaction() as conn:
+            await timers_db.record_delivery(
+                conn, self.timer.id, str(target), outcome, message_id, self.now
+            )
+        self._delivered[str(target)] = outcome
+
+
+Handler = Callable[[Timer, Firing], Awaitable[None]]
+MissedHandler = Callable[[Timer], Awaitable[None]]
+
+
+class Scheduler:
+    """Runs timers; one per process (the instance lock guarantees that)."""
+
+    def __init__(self, db: Database, clock: Clock, settings: SchedulerSettings) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self._handlers: dict[str, Handler] = {}
+        self._missed_handlers: dict[str, MissedHandler] = {}
+        self._run_lock = asyncio.Lock()
+        self._aps: AsyncIOScheduler | None = None
+        self._rearm_task: asyncio.Task[None] | None = None
+
+    # -- wiring -------------------------------------------------------------------
+
+    def register(self, kind: str, handler: Handler, *, on_missed: MissedHandler | None = None) -> None:
+        """Say what runs a timer of ``kind``; ``on_missed`` tells someone it was missed."""
+        self._handlers[kind] = handler
+        if on_missed is not None:
+            self._missed_handlers[kind] = on_missed
+
+    def start(self) -> None:
+        """Start APScheduler (once, however often the gateway reconnects)."""
+        if self._aps is not None:
+            return
+        self._aps = AsyncIOScheduler(timezone=UTC)
+        self._aps.add_job(
+            self.run_due,
+            IntervalTrigger(seconds=SWEEP_SECONDS, timezone=UTC),
+            id=SWEEP_JOB_ID,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=SWEEP_SECONDS,
+        )
+        self._aps.start()
+        self.rearm_soon()
+
+    async def stop(self) -> None:
+        if self._aps is not None:
+            self._aps.shutdown(wait=False)
+            self._aps = None
+        if self._rearm_task is not None:
+            await asyncio.gather(self._rearm_task, return_exceptions=True)
+        async with self._run_lock:  # let a run in progress finish its bookkeeping
+            pass
+
+    @property
+    def running(self) -> bool:
+        return self._aps is not None
+
+    # -- planning -----------------------------------------------------------------
+
+    async def schedule(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        kind: str,
+        key: str,
+        due_at: datetime,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        """Plan a timer inside the caller's transaction; the alarm is re-armed after it."""
+        await timers_db.upsert_pending(
+            conn, guild_id, kind, key, due_at, payload or {}, self._clock.now()
+        )
+        self.rearm_soon()
+
+    async def cancel(self, conn: aiosqlite.Connection, kind: str, key: str) -> None:
+        await timers_db.cancel(conn, kind, key, self._clock.now())
+        self.rearm_soon()
+
+    async def cancel_prefix(self, conn: aiosqlite.Connection, kind: str, key_prefix: str) -> None:
+        await timers_db.cancel_prefix(conn, kind, key_prefix, self._clock.now())
+        self.rearm_soon()
+
+    def rearm_soon(self) -> None:
+        """Re-arm the wake job once the current transaction has released the database."""
+        if self._aps is None:
+            return
+        if self._rearm_task is None or self._rearm_task.done():
+            self._rearm_task = asyncio.get_running_loop().create_task(self._rearm())
+
+    async def _rearm(self) -> None:
+        async with self._db.read() as conn:
+            wake = await timers_db.next_wake(conn)
+        if self._aps is None:
+            return
+        if wake is None:
+            if self._aps.get_job(WAKE_JOB_ID):
+                self._aps.remove_job(WAKE_JOB_ID)
+            return
+        # APScheduler waits on real time; the injected clock may be ahead (playground).
+        delay = max(timedelta(0), wake - self._clock.now())
+        real_when = datetime.now(UTC) + delay  # noqa: DTZ005 - APScheduler's own time base
+        self._aps.add_job(
+            self.run_due,
+            DateTrigger(run_date=real_when, timezone=UTC),
+            id=WAKE_JOB_ID,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,  # a late wake-up still runs; run_due applies the grace
+        )
+
+    # -- firing -------------------------------------------------------------------
+
+    async def run_due(self) -> int:
+        """Run every timer due by the injected clock; returns how many were closed."""
+        async with self._run_lock:
+            now = self._clock.now()
+            async with self._db.read() as conn:
+                due = await timers_db.due(conn, now)
+            closed = 0
+            for timer in due:
+                closed += await self._fire(timer, now)
+        self.rearm_soon()
+        return closed
+
+    async def _fire(self, timer: Timer, now: datetime) -> int:
+        handler = self._handlers.get(timer.kind)
+        if handler is None:
+            log.warning("no handler for timer kind %s (timer %s); left pending", timer.kind, timer.id)
+            return 0
+        lateness = now - timer.due_at
+        grace = timedelta(minutes=self._settings.grace_for(timer.kind))
+        if lateness > grace:
+            return await self._miss(timer, now, lateness)
+        async with self._db.read() as conn:
+            delivered = await timers_db.delivered_targets(conn, timer.id)
+        firing = Firing(
+            timer=timer,
+            now=now,
+            lateness=lateness,
+            late=lateness > timedelta(minutes=self._settings.late_note_after_minutes),
+            _db=self._db,
+            _delivered=delivered,
+        )
+        try:
+            await handler(timer, firing)
+        except Exception as exc:
+            return await self._failed_attempt(timer, now, exc)
+        async with self._db.transaction() as conn:
+            done = await timers_db.finish(conn, timer.id, "done", now, late=firing.late)
+        if firing.late:
+            log.info("timer %s (%s) ran %s late", timer.id, timer.kind, lateness)
+        return int(done)
+
+    async def _miss(self, timer: Timer, now: datetime, lateness: timedelta) -> int:
+        note = f"missed by {int(lateness.total_seconds() // 60)} min (grace exceeded)"
+        async with self._db.transaction() as conn:
+            closed = await timers_db.finish(conn, timer.id, "missed", now, late=True, note=note)
+        if closed:
+            log.warning("timer %s (%s %s) %s", timer.id, timer.kind, timer.key, note)
+            on_missed = self._missed_handlers.get(timer.kind)
+            if on_missed is not None:
+                try:
+                    await on_missed(timer)
+                except Exception:
+                    log.exception("telling about missed timer %s failed", timer.id)
+        return int(closed)
+
+    async def _failed_attempt(self, timer: Timer, now: datetime, exc: Exception) -> int:
+        note = f"{type(exc).__name__}: {exc}"[:300]
+        backoff = timedelta(seconds=min(30 * 2**timer.attempts, 1800))
+        async with self._db.transaction() as conn:
+            attempts = await timers_db.record_failure(conn, timer.id, now + backoff, note)
+            gave_up = attempts >= MAX_ATTEMPTS and not isinstance(exc, RetryLater)
+            if gave_up:
+                await timers_db.finish(conn, timer.id, "failed", now, note=note)
+        if isinstance(exc, RetryLater):
+            log.warning("timer %s (%s) will retry: %s", timer.id, timer.kind, note)
+        else:
+            log.error("timer %s (%s) failed (attempt %s)", timer.id, timer.kind, attempts,
+                      exc_info=exc)
+        if gave_up:
+            on_missed = self._missed_handlers.get(timer.kind)
+            if on_missed is not None:
+                try:
+                    await on_missed(timer)
+                except Exception:
+                    log.exception("telling about failed timer %s failed", timer.id)
+        return int(gave_up)

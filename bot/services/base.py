@@ -1,0 +1,51 @@
+"""What every service is built with, and the hooks features plug into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import aiosqlite
+from pydantic import BaseModel, ConfigDict
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db import Database
+from bot.i18n import Catalog
+from bot.scheduler import Scheduler
+
+
+@dataclass(frozen=True)
+class Core:
+    """The shared parts, built once in the entry point and handed to every service."""
+
+    db: Database
+    clock: Clock
+    settings: Settings
+    catalog: Catalog
+    scheduler: Scheduler
+
+
+class StatusLine(BaseModel):
+    """One line of ``/plc status`` contributed by a feature (a catalog key + values)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    params: dict[str, Any] = {}
+
+
+class PersonalData(Protocol):
+    """A feature that stores something about a member implements this (SPEC §3, G1, G2)."""
+
+    name: str
+
+    async def export_member(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
+    ) -> dict[str, Any]: ...
+
+    async def delete_member(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None: ...
+
+
+class StatusProvider(Protocol):
+    async def status_lines(self, guild_id: int) -> list[StatusLine]: ...

@@ -1,0 +1,100 @@
+"""Community set-up and status (SPEC §3)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db import audit
+from bot.db import communities as communities_db
+from bot.db import timers as timers_db
+from bot.db.communities import Community, CommunitySettings
+from bot.errors import NotSetUp, UserError
+from bot.i18n import LANGUAGES
+from bot.services.base import Core, StatusLine, StatusProvider
+from bot.timezones import InvalidTimezone, validate_timezone
+
+
+class CommunityStatus(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    community: Community
+    lines: list[StatusLine]
+    missed_last_week: int
+
+
+class CommunityService:
+    def __init__(self, core: Core) -> None:
+        self._core = core
+        self._status_providers: list[StatusProvider] = []
+
+    def add_status_provider(self, provider: StatusProvider) -> None:
+        self._status_providers.append(provider)
+
+    async def get(self, guild_id: int) -> Community | None:
+        async with self._core.db.read() as conn:
+            return await communities_db.get(conn, guild_id)
+
+    async def require(self, guild_id: int | None) -> Community:
+        """The community, or the "run /plc setup first" refusal."""
+        if guild_id is None:
+            raise UserError("errors.guild_only")
+        community = await self.get(guild_id)
+        if community is None or community.left_at is not None:
+            raise NotSetUp()
+        return community
+
+    async def setup(
+        self, guild_id: int, actor_id: int, settings: CommunitySettings
+    ) -> tuple[Community, bool]:
+        """Create or edit the community; returns it and whether it is new."""
+        try:
+            zone = validate_timezone(settings.timezone)
+        except InvalidTimezone as exc:
+            raise UserError(
+                "errors.bad_timezone",
+                name=exc.name or "∅",
+                suggestions=", ".join(exc.suggestions) or "America/Toronto, Europe/Paris",
+            ) from None
+        if settings.language not in LANGUAGES:
+            raise UserError("admin.errors.bad_language", language=settings.language)
+        settings = settings.model_copy(update={"timezone": zone})
+        now = self._core.clock.now()
+        async with self._core.db.transaction() as conn:
+            existing = await communities_db.get(conn, guild_id)
+            offsets = (
+                list(existing.reminder_offsets)
+                if existing
+                else self._core.settings.defaults.reminder_offsets_minutes
+            )
+            await communities_db.upsert(conn, guild_id, settings, offsets, now)
+            await audit.record(
+                conn,
+                guild_id,
+                actor_id,
+                "community.setup" if existing is None else "community.edit",
+                settings.model_dump(),
+                now,
+            )
+            community = await communities_db.get(conn, guild_id)
+        assert community is not None
+        return community, existing is None
+
+    async def status(self, guild_id: int) -> CommunityStatus:
+        community = await self.require(guild_id)
+        lines: list[StatusLine] = []
+        for provider in self._status_providers:
+            lines.extend(await provider.status_lines(guild_id))
+        since = self._core.clock.now() - timedelta(days=7)
+        async with self._core.db.read() as conn:
+            missed = await timers_db.recent_missed(conn, guild_id, since)
+        return CommunityStatus(community=community, lines=lines, missed_last_week=len(missed))
+
+    async def bot_left(self, guild_id: int) -> None:
+        async with self._core.db.transaction() as conn:
+            await communities_db.mark_left(conn, guild_id, self._core.clock.now())
+
+    async def bot_joined(self, guild_id: int) -> None:
+        async with self._core.db.transaction() as conn:
+            await communities_db.mark_back(conn, guild_id)

@@ -1,0 +1,118 @@
+"""A member's own settings, export and erasure (SPEC §3; RELIABILITY G1, G2)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import aiosqlite
+
+from bot.dates import local_today, parse_future_date
+from bot.db import audit
+from bot.db import members as members_db
+from bot.db import timers as timers_db
+from bot.db.members import Member
+from bot.errors import UserError
+from bot.services.base import Core, PersonalData
+from bot.services.community import CommunityService
+from bot.timezones import InvalidTimezone, validate_timezone
+
+
+class MemberService:
+    def __init__(self, core: Core, community: CommunityService) -> None:
+        self._core = core
+        self._community = community
+        self._personal_data: list[PersonalData] = []
+
+    def add_personal_data(self, feature: PersonalData) -> None:
+        """Features that store member data register here so export/delete reach it."""
+        self._personal_data.append(feature)
+
+    async def get(self, guild_id: int, user_id: int) -> Member | None:
+        async with self._core.db.read() as conn:
+            return await members_db.get(conn, guild_id, user_id)
+
+    async def set_timezone(self, guild_id: int, user_id: int, name: str) -> str:
+        await self._community.require(guild_id)
+        try:
+            zone = validate_timezone(name)
+        except InvalidTimezone as exc:
+            raise UserError(
+                "errors.bad_timezone",
+                name=exc.name or "∅",
+                suggestions=", ".join(exc.suggestions) or "America/Toronto, Europe/Paris",
+            ) from None
+        async with self._core.db.transaction() as conn:
+            await members_db.ensure(conn, guild_id, user_id, self._core.clock.now())
+            await members_db.set_timezone(conn, guild_id, user_id, zone)
+        return zone
+
+    async def set_dm_reminders(self, guild_id: int, user_id: int, enabled: bool) -> None:
+        await self._community.require(guild_id)
+        async with self._core.db.transaction() as conn:
+            await members_db.ensure(conn, guild_id, user_id, self._core.clock.now())
+            await members_db.set_dm_reminders(conn, guild_id, user_id, enabled)
+
+    async def set_away(self, guild_id: int, user_id: int, until: str, language: str) -> date:
+        community = await self._community.require(guild_id)
+        member = await self.get(guild_id, user_id)
+        zone = (member.timezone if member and member.timezone else None) or community.timezone
+        day = parse_future_date(
+            until, field="until", now=self._core.clock.now(), timezone=zone, language=language
+        )
+        async with self._core.db.transaction() as conn:
+            await members_db.ensure(conn, guild_id, user_id, self._core.clock.now())
+            await members_db.set_away_until(conn, guild_id, user_id, day)
+        return day
+
+    async def back(self, guild_id: int, user_id: int) -> bool:
+        """Clear the away date; False if the member was not away."""
+        community = await self._community.require(guild_id)
+        member = await self.get(guild_id, user_id)
+        today = local_today(self._core.clock.now(), community.timezone)
+        if member is None or not member.is_away(today):
+            return False
+        async with self._core.db.transaction() as conn:
+            await members_db.set_away_until(conn, guild_id, user_id, None)
+        return True
+
+    async def is_away(self, guild_id: int, user_id: int) -> bool:
+        community = await self._community.require(guild_id)
+        member = await self.get(guild_id, user_id)
+        return member is not None and member.is_away(
+            local_today(self._core.clock.now(), community.timezone)
+        )
+
+    async def export(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        """Every row keyed to the member in this community (anonymous questions excluded)."""
+        async with self._core.db.read() as conn:
+            member = await members_db.get(conn, guild_id, user_id)
+            data: dict[str, Any] = {
+                "guild_id": str(guild_id),
+                "user_id": str(user_id),
+                "exported_at": self._core.clock.now().isoformat(),
+                "member": member.model_dump(mode="json") if member else None,
+                "audit_log": [
+                    entry.model_dump(mode="json")
+                    for entry in await audit.by_actor(conn, guild_id, user_id)
+                ],
+            }
+            for feature in self._personal_data:
+                data[feature.name] = await feature.export_member(conn, guild_id, user_id)
+        return data
+
+    async def delete(self, guild_id: int, user_id: int) -> None:
+        """Erase the member everywhere, in one transaction (all or nothing)."""
+        async with self._core.db.transaction() as conn:
+            await self._delete_in(conn, guild_id, user_id)
+
+    async def _delete_in(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+        for feature in self._personal_data:
+            await feature.delete_member(conn, guild_id, user_id)
+        await audit.forget_actor(conn, guild_id, user_id)
+        await timers_db.forget_targets(conn, [f"dm:{user_id}", f"user:{user_id}"])
+        await members_db.delete(conn, guild_id, user_id)
+
+    async def member_left(self, guild_id: int, user_id: int) -> None:
+        async with self._core.db.transaction() as conn:
+            await members_db.mark_left(conn, guild_id, user_id, self._core.clock.now())

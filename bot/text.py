@@ -1,0 +1,54 @@
+"""Cleaning what users type before it is stored or posted (RELIABILITY I1, D2)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.errors import UserError
+
+# Everything in Unicode category C (controls, format, unassigned) except line breaks
+# and tabs in multi-line fields; zero-width and bidi overrides go too.
+_KEEP_MULTILINE = frozenset("\n\t")
+
+
+def clean_text(
+    value: str | None,
+    *,
+    field: str,
+    max_length: int,
+    required: bool = True,
+    multiline: bool = False,
+) -> str:
+    """Strip control characters and outer space; refuse empty or over-long text.
+
+    Raises :class:`UserError` naming ``field`` and the limit.
+    """
+    text = value or ""
+    keep = _KEEP_MULTILINE if multiline else frozenset()
+    text = "".join(
+        ch if ch in keep or not unicodedata.category(ch).startswith("C") else ""
+        for ch in text.replace("\r\n", "\n")
+    )
+    if multiline:
+        text = re.sub(r"\n{3,}", "\n\n", text)
+    text = text.strip()
+    if not text:
+        if required:
+            raise UserError("errors.text_empty", field=field)
+        return ""
+    if len(text) > max_length:
+        raise UserError("errors.text_too_long", field=field, limit=max_length, length=len(text))
+    return text
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\\[\]()<>*_`~|#>-])")
+
+
+def inert_markdown(text: str) -> str:
+    """Show user text as typed: no masked links, headings, quotes or ``<url>`` embeds.
+
+    Every Markdown special character is backslash-escaped, which Discord renders as
+    the plain character; mentions are neutralized separately by ``allowed_mentions``.
+    """
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)

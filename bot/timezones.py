@@ -1,0 +1,112 @@
+"""IANA time zone names: validation, suggestions and autocomplete.
+
+Only ``Area/Location`` names are accepted (``America/Toronto``): abbreviations such
+as ``EST`` and fixed offsets such as ``UTC+5`` do not follow daylight saving time,
+so a weekly meeting stored with them would drift by an hour twice a year.
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+_AREAS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
+
+# What people type instead of a zone name, and the zone they most likely mean.
+_USUAL_MEANING = {
+    "est": ["America/New_York", "America/Toronto"],
+    "edt": ["America/New_York", "America/Toronto"],
+    "cst": ["America/Chicago", "America/Winnipeg"],
+    "mst": ["America/Denver", "America/Edmonton"],
+    "pst": ["America/Los_Angeles", "America/Vancouver"],
+    "cet": ["Europe/Paris", "Europe/Brussels"],
+    "cest": ["Europe/Paris", "Europe/Brussels"],
+    "gmt": ["Europe/London", "Africa/Abidjan"],
+    "utc": ["Europe/London", "Africa/Abidjan"],
+    "montreal": ["America/Toronto"],
+    "quebec": ["America/Toronto"],
+    "paris": ["Europe/Paris"],
+}
+
+
+class InvalidTimezone(ValueError):
+    """Not an IANA ``Area/Location`` name; ``suggestions`` lists likely ones."""
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        super().__init__(name)
+        self.name = name
+        self.suggestions = suggestions
+
+
+@cache
+def zone_names() -> tuple[str, ...]:
+    return tuple(sorted(n for n in available_timezones() if n.split("/", 1)[0] in _AREAS))
+
+
+def validate_timezone(name: str) -> str:
+    """Return the canonical spelling of ``name`` or raise :class:`InvalidTimezone`."""
+    cleaned = name.strip()
+    by_lower = {z.lower(): z for z in zone_names()}
+    match = by_lower.get(cleaned.lower())
+    if match is None:
+        raise InvalidTimezone(cleaned, suggest_timezones(cleaned))
+    ZoneInfo(match)  # the tz database really has it
+    return match
+
+
+def suggest_timezones(text: str, limit: int = 3) -> list[str]:
+    key = text.strip().lower()
+    if key in _USUAL_MEANING:
+        return _USUAL_MEANING[key][:limit]
+    return search_timezones(text, limit) or difflib.get_close_matches(
+        text.strip(), zone_names(), n=limit, cutoff=0.5
+    )
+
+
+def search_timezones(text: str, limit: int = 25) -> list[str]:
+    """Autocomplete: zones whose name contains every word typed, cities first."""
+    words = text.strip().lower().replace(" ", "_").split("/")
+    words = [w for w in words if w]
+    if not words:
+        return list(_POPULAR[:limit])
+    found = [z for z in zone_names() if all(w in z.lower() for w in words)]
+    found.sort(key=lambda z: (not z.lower().split("/")[-1].startswith(words[-1]), z))
+    return found[:limit]
+
+
+_POPULAR = (
+    "America/Toronto",
+    "America/Montreal",
+    "America/Moncton",
+    "America/Halifax",
+    "America/Winnipeg",
+    "America/Edmonton",
+    "America/Vancouver",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Europe/Paris",
+    "Europe/Brussels",
+    "Europe/Zurich",
+    "Europe/London",
+    "Africa/Casablanca",
+    "Africa/Dakar",
+    "Africa/Abidjan",
+    "Indian/Reunion",
+    "America/Martinique",
+    "Pacific/Noumea",
+)

@@ -1,0 +1,207 @@
+"""``/plc setup`` and ``/plc status`` (SPEC §3)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.db.communities import Community, CommunitySettings
+from bot.errors import UserError
+from bot.services.community import CommunityService, CommunityStatus
+from bot.timezones import search_timezones
+from cogs.common import manages_server, plc_bot, reply, t, user_language
+
+if TYPE_CHECKING:
+    from bot.app import PlcBot
+
+# What the bot must be allowed to do in each channel it is given.
+_CHANNEL_NEEDS: dict[str, tuple[str, ...]] = {
+    "checkin_channel": ("view_channel", "send_messages", "embed_links", "create_public_threads"),
+    "questions_channel": ("view_channel", "send_messages", "embed_links", "create_public_threads"),
+    "announcements_channel": ("view_channel", "send_messages", "embed_links"),
+    "moderation_channel": ("view_channel", "send_messages", "embed_links"),
+}
+
+
+async def timezone_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=zone, value=zone) for zone in search_timezones(current)]
+
+
+def _check_channel_permissions(
+    interaction: discord.Interaction, channels: dict[str, discord.TextChannel | None]
+) -> None:
+    guild = interaction.guild
+    assert guild is not None
+    for option, channel in channels.items():
+        if channel is None:
+            continue
+        allowed = channel.permissions_for(guild.me)
+        missing = [name for name in _CHANNEL_NEEDS[option] if not getattr(allowed, name)]
+        if missing:
+            raise UserError(
+                "admin.errors.channel_permission",
+                channel=channel.mention,
+                permissions=", ".join(f"`{name}`" for name in missing),
+            )
+
+
+class Admin(commands.Cog):
+    def __init__(self, bot: PlcBot) -> None:
+        self.bot = bot
+        self.community = bot.services.get(CommunityService)
+
+    plc = app_commands.Group(
+        name=_("plc"),
+        description=_("Set up and inspect this professional learning community"),
+        guild_only=True,
+    )
+
+    @plc.command(name=_("setup"), description=_("Set up the community (admins)"))
+    @app_commands.describe(
+        timezone=_("IANA time zone of the community, e.g. America/Toronto"),
+        language=_("Language of the bot's public posts"),
+        checkin_channel=_("Channel for the weekly check-ins"),
+        questions_channel=_("Channel for anonymous questions"),
+        announcements_channel=_("Channel for meeting announcements"),
+        facilitator_role=_("Role of the facilitators"),
+        moderation_channel=_("Private channel where moderators review questions (optional)"),
+    )
+    @app_commands.choices(
+        language=[
+            app_commands.Choice(name=_("French"), value="fr"),
+            app_commands.Choice(name=_("English"), value="en"),
+        ]
+    )
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    @app_commands.default_permissions(manage_guild=True)
+    @manages_server()
+    async def setup(
+        self,
+        interaction: discord.Interaction,
+        timezone: str | None = None,
+        language: app_commands.Choice[str] | None = None,
+        checkin_channel: discord.TextChannel | None = None,
+        questions_channel: discord.TextChannel | None = None,
+        announcements_channel: discord.TextChannel | None = None,
+        facilitator_role: discord.Role | None = None,
+        moderation_channel: discord.TextChannel | None = None,
+    ) -> None:
+        assert interaction.guild is not None
+        channels = {
+            "checkin_channel": checkin_channel,
+            "questions_channel": questions_channel,
+            "announcements_channel": announcements_channel,
+            "moderation_channel": moderation_channel,
+        }
+        _check_channel_permissions(interaction, channels)
+        existing = await self.community.get(interaction.guild.id)
+        defaults = self.bot.core.settings.defaults
+
+        def keep(new: discord.abc.Snowflake | None, old: int | None) -> int | None:
+            return new.id if new is not None else old
+
+        settings = CommunitySettings(
+            timezone=timezone or (existing.timezone if existing else defaults.timezone),
+            language=(
+                language.value
+                if language
+                else existing.language
+                if existing
+                else user_language(interaction)
+            ),
+            checkin_channel_id=keep(checkin_channel, existing and existing.checkin_channel_id),
+            questions_channel_id=keep(
+                questions_channel, existing and existing.questions_channel_id
+            ),
+            announcements_channel_id=keep(
+                announcements_channel, existing and existing.announcements_channel_id
+            ),
+            facilitator_role_id=keep(facilitator_role, existing and existing.facilitator_role_id),
+            moderation_channel_id=keep(
+                moderation_channel, existing and existing.moderation_channel_id
+            ),
+        )
+        community, created = await self.community.setup(
+            interaction.guild.id, interaction.user.id, settings
+        )
+        title = t(interaction, "admin.setup.created" if created else "admin.setup.updated")
+        await reply(interaction, embed=self._settings_embed(interaction, community, title))
+
+    @plc.command(name=_("status"), description=_("Settings, what comes next, and the bot's health"))
+    async def status(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        status = await self.community.status(interaction.guild.id)
+        await reply(interaction, embed=self._status_embed(interaction, status))
+
+    def _settings_embed(
+        self, interaction: discord.Interaction, community: Community, title: str
+    ) -> discord.Embed:
+        def channel(channel_id: int | None) -> str:
+            return f"<#{channel_id}>" if channel_id else t(interaction, "admin.not_set")
+
+        embed = discord.Embed(title=title, colour=discord.Colour.blurple())
+        role = (
+            f"<@&{community.facilitator_role_id}>"
+            if community.facilitator_role_id
+            else t(interaction, "admin.not_set")
+        )
+        rows = [
+            ("admin.fields.timezone", f"`{community.timezone}`"),
+            ("admin.fields.language", t(interaction, f"admin.language_names.{community.language}")),
+            ("admin.fields.checkin_channel", channel(community.checkin_channel_id)),
+            ("admin.fields.questions_channel", channel(community.questions_channel_id)),
+            ("admin.fields.announcements_channel", channel(community.announcements_channel_id)),
+            ("admin.fields.facilitator_role", role),
+            ("admin.fields.moderation_channel", channel(community.moderation_channel_id)),
+            (
+                "admin.fields.reminders",
+                ", ".join(_duration(interaction, m) for m in community.reminder_offsets),
+            ),
+        ]
+        for key, value in rows:
+            embed.add_field(name=t(interaction, key), value=value, inline=True)
+        return embed
+
+    def _status_embed(self, interaction: discord.Interaction, status: CommunityStatus) -> discord.Embed:
+        embed = self._settings_embed(interaction, status.community, t(interaction, "admin.status.title"))
+        bot = plc_bot(interaction)
+        if status.lines:
+            embed.add_field(
+                name=t(interaction, "admin.status.coming"),
+                value="\n".join(t(interaction, line.key, **line.params) for line in status.lines),
+                inline=False,
+            )
+        if status.missed_last_week:
+            embed.add_field(
+                name=t(interaction, "admin.status.missed_title"),
+                value=t(interaction, "admin.status.missed", count=status.missed_last_week),
+                inline=False,
+            )
+        latency = bot.latency * 1000 if bot.latency == bot.latency else 0.0  # NaN before READY
+        embed.set_footer(
+            text=t(interaction, "admin.status.footer", version=bot.version, latency=round(latency))
+        )
+        embed.add_field(
+            name=t(interaction, "admin.status.privacy_title"),
+            value=t(interaction, "admin.status.privacy"),
+            inline=False,
+        )
+        return embed
+
+
+def _duration(interaction: discord.Interaction, minutes: int) -> str:
+    if minutes % 1440 == 0:
+        return t(interaction, "admin.units.days", count=minutes // 1440)
+    if minutes % 60 == 0:
+        return t(interaction, "admin.units.hours", count=minutes // 60)
+    return t(interaction, "admin.units.minutes", count=minutes)
+
+
+async def setup(bot: PlcBot) -> None:
+    await bot.add_cog(Admin(bot))

@@ -1,0 +1,101 @@
+"""What every cog shares: languages, checks, base views and modals."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserError
+from bot.i18n import Language, language_for_locale
+from bot.services.community import CommunityService
+from cogs.errors import Refused, report
+
+if TYPE_CHECKING:
+    from bot.app import PlcBot
+
+
+def plc_bot(interaction: discord.Interaction) -> PlcBot:
+    return cast("PlcBot", interaction.client)
+
+
+def user_language(interaction: discord.Interaction) -> Language:
+    """Ephemeral replies speak the user's Discord language (SPEC §2)."""
+    return language_for_locale(str(interaction.locale))
+
+
+def t(interaction: discord.Interaction, key: str, /, **params: object) -> str:
+    """A message in the user's language."""
+    return plc_bot(interaction).catalog.t(user_language(interaction), key, **params)
+
+
+async def reply(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    ephemeral: bool = True,
+    **kwargs: Any,
+) -> None:
+    """Answer once, whether or not the interaction was deferred."""
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=ephemeral, **kwargs)
+    else:
+        await interaction.response.send_message(content, ephemeral=ephemeral, **kwargs)
+
+
+def _guild_member(interaction: discord.Interaction) -> discord.Member:
+    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+        raise app_commands.NoPrivateMessage()
+    return interaction.user
+
+
+def manages_server() -> Any:
+    """Run-time check for admin commands, whatever the command's permission override."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        member = _guild_member(interaction)
+        if not member.guild_permissions.manage_guild:
+            raise Refused("errors.manage_server_required")
+        return True
+
+    return app_commands.check(predicate)
+
+
+async def is_facilitator_member(interaction: discord.Interaction) -> bool:
+    member = _guild_member(interaction)
+    if member.guild_permissions.manage_guild:
+        return True
+    try:
+        community = await plc_bot(interaction).services.get(CommunityService).require(
+            member.guild.id
+        )
+    except UserError as exc:  # a check may only raise AppCommandError
+        raise Refused(exc.key, **exc.params) from None
+    role_id = community.facilitator_role_id
+    return role_id is not None and any(role.id == role_id for role in member.roles)
+
+
+def is_facilitator() -> Any:
+    """Facilitator role (from ``/plc setup``) or Manage Server, checked at run time (D3)."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        if not await is_facilitator_member(interaction):
+            raise Refused("errors.not_facilitator")
+        return True
+
+    return app_commands.check(predicate)
+
+
+class PlcView(discord.ui.View):
+    """A view whose errors go through the one error handler."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await report(interaction, error)
+
+
+class PlcModal(discord.ui.Modal):
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await report(interaction, error)

@@ -1,0 +1,125 @@
+"""``/me``: a member's own time zone, reminders, away dates, export and erasure."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.services.members import MemberService
+from cogs.admin import timezone_autocomplete
+from cogs.common import PlcView, reply, t, user_language
+
+if TYPE_CHECKING:
+    from bot.app import PlcBot
+
+
+class ConfirmDelete(PlcView):
+    """The confirm button of ``/me delete``; only the caller can press it."""
+
+    def __init__(self, members: MemberService, guild_id: int, user_id: int, labels: tuple[str, str]):
+        super().__init__(timeout=120)
+        self.members = members
+        self.guild_id = guild_id
+        self.user_id = user_id
+        self.confirm.label, self.cancel.label = labels
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return interaction.user.id == self.user_id
+
+    @discord.ui.button(style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]) -> None:
+        await self.members.delete(self.guild_id, self.user_id)
+        self.stop()
+        await interaction.response.edit_message(content=t(interaction, "members.delete.done"), view=None)
+
+    @discord.ui.button(style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content=t(interaction, "members.delete.cancelled"), view=None
+        )
+
+
+class Members(commands.Cog):
+    def __init__(self, bot: PlcBot) -> None:
+        self.bot = bot
+        self.members = bot.services.get(MemberService)
+
+    me = app_commands.Group(
+        name=_("me"), description=_("Your own settings and data"), guild_only=True
+    )
+
+    @me.command(name=_("timezone"), description=_("Set your own time zone"))
+    @app_commands.describe(name=_("IANA time zone, e.g. Europe/Paris"))
+    @app_commands.autocomplete(name=timezone_autocomplete)
+    async def timezone(self, interaction: discord.Interaction, name: str) -> None:
+        assert interaction.guild is not None
+        zone = await self.members.set_timezone(interaction.guild.id, interaction.user.id, name)
+        await reply(interaction, t(interaction, "members.timezone.saved", zone=zone))
+
+    @me.command(name=_("reminders"), description=_("Turn reminders by direct message on or off"))
+    @app_commands.describe(state=_("on or off"))
+    @app_commands.choices(
+        state=[
+            app_commands.Choice(name=_("on"), value="on"),
+            app_commands.Choice(name=_("off"), value="off"),
+        ]
+    )
+    async def reminders(
+        self, interaction: discord.Interaction, state: app_commands.Choice[str]
+    ) -> None:
+        assert interaction.guild is not None
+        enabled = state.value == "on"
+        await self.members.set_dm_reminders(interaction.guild.id, interaction.user.id, enabled)
+        key = "members.reminders.on" if enabled else "members.reminders.off"
+        await reply(interaction, t(interaction, key))
+
+    @me.command(name=_("away"), description=_("Mark yourself away until a date"))
+    @app_commands.describe(until=_("Last day away, e.g. 2026-12-18 or Dec 18"))
+    async def away(self, interaction: discord.Interaction, until: str) -> None:
+        assert interaction.guild is not None
+        day = await self.members.set_away(
+            interaction.guild.id, interaction.user.id, until, user_language(interaction)
+        )
+        await reply(interaction, t(interaction, "members.away.saved", date=day.isoformat()))
+
+    @me.command(name=_("back"), description=_("End your away period now"))
+    async def back(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        was_away = await self.members.back(interaction.guild.id, interaction.user.id)
+        await reply(
+            interaction, t(interaction, "members.back.done" if was_away else "members.back.not_away")
+        )
+
+    @me.command(name=_("export"), description=_("Download everything the bot stores about you"))
+    async def export(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await self.members.export(interaction.guild.id, interaction.user.id)
+        payload = json.dumps(data, indent=2, ensure_ascii=False).encode()
+        await interaction.followup.send(
+            t(interaction, "members.export.done"),
+            file=discord.File(io.BytesIO(payload), filename="plc-bot-my-data.json"),
+            ephemeral=True,
+        )
+
+    @me.command(name=_("delete"), description=_("Erase everything the bot stores about you"))
+    async def delete(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        view = ConfirmDelete(
+            self.members,
+            interaction.guild.id,
+            interaction.user.id,
+            (t(interaction, "members.delete.confirm"), t(interaction, "members.delete.cancel")),
+        )
+        await reply(interaction, t(interaction, "members.delete.ask"), view=view)
+
+
+async def setup(bot: PlcBot) -> None:
+    await bot.add_cog(Members(bot))

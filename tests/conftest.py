@@ -1,0 +1,56 @@
+"""Shared fixtures: a real SQLite file in tmp_path, a clock tests can move, the core."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ControlledClock
+from bot.config import Settings
+from bot.db import Database
+from bot.i18n import load_catalog
+from bot.scheduler import Scheduler
+from bot.services.base import Core
+
+START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday, 09:00 in Toronto
+
+
+@pytest.fixture
+def clock() -> ControlledClock:
+    return ControlledClock(START)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "plc.sqlite3"
+
+
+@pytest.fixture
+def settings(db_path: Path) -> Settings:
+    return Settings(
+        database={"path": db_path},
+        privacy={"secret": secrets.token_urlsafe(32)},
+        discord={"token": "test-token"},
+    )
+
+
+@pytest.fixture
+async def db(db_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(db_path)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def core(db: Database, clock: ControlledClock, settings: Settings) -> Core:
+    return Core(
+        db=db,
+        clock=clock,
+        settings=settings,
+        catalog=load_catalog(),
+        scheduler=Scheduler(db, clock, settings.scheduler),
+    )

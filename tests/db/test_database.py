@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.db import Database, DatabaseError
+from bot.db import communities as communities_db
+from bot.db.communities import CommunitySettings
+from bot.db.database import available_migrations
+from bot.instance import AlreadyRunning, InstanceLock
+
+NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+SETTINGS = CommunitySettings(
+    timezone="America/Toronto",
+    language="fr",
+    checkin_channel_id=1,
+    questions_channel_id=2,
+    announcements_channel_id=3,
+    facilitator_role_id=4,
+    moderation_channel_id=None,
+)
+
+
+async def test_pragmas_read_back_as_set(db: Database) -> None:
+    assert await db.pragmas() == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "foreign_keys": 1,
+        "busy_timeout": 10_000,
+        "secure_delete": 1,
+    }
+
+
+async def test_migrates_from_zero_to_latest_once(db_path: Path) -> None:
+    latest = available_migrations()[-1][0]
+    db = await Database.open(db_path, migrate=False)
+    assert await db.schema_version() == 0
+    applied = await db.migrate()
+    assert len(applied) == latest
+    assert await db.schema_version() == latest
+    assert await db.migrate() == []
+    await db.close()
+    with sqlite3.connect(db_path) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert {"communities", "members", "audit_log", "timers", "timer_deliveries"} <= tables
+
+
+def test_cli_migrate_twice_applies_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\npath = "{tmp_path / "x.sqlite3"}"\n')
+    assert main(["--config", str(config), "migrate"]) == 0
+    assert "applied" in capsys.readouterr().out
+    assert main(["--config", str(config), "migrate"]) == 0
+    assert "nothing applied" in capsys.readouterr().out
+
+
+async def test_refuses_a_database_newer_than_the_code(db_path: Path) -> None:
+    await (await Database.open(db_path)).close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    with pytest.raises(DatabaseError, match="newer than this plc-bot"):
+        await Database.open(db_path)
+
+
+@pytest.mark.parametrize("content", [b"this is not a database at all" * 100, b"SQLite format 3\x00"])
+async def test_refuses_a_corrupt_or_truncated_file(db_path: Path, content: bytes) -> None:
+    db_path.write_bytes(content)
+    with pytest.raises(DatabaseError, match="restore"):
+        await Database.open(db_path)
+    assert db_path.read_bytes() == content  # never replaced by a fresh database
+
+
+async def test_refuses_a_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="does not exist"):
+        await Database.open(tmp_path / "nope" / "db.sqlite3")
+
+
+async def test_a_failed_transaction_leaves_nothing(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await communities_db.upsert(conn, 10, SETTINGS, [60], NOW)
+            raise RuntimeError("boom halfway")
+    async with db.read() as conn:
+        assert await communities_db.get(conn, 10) is None
+
+
+async def test_concurrent_writers_do_not_commit_each_other(db: Database) -> None:
+    """Coroutine B's COMMIT must not commit A's half-done work (STYLE §7)."""
+    started = asyncio.Event()
+
+    async def failing_writer() -> None:
+        async with db.transaction() as conn:
+            await communities_db.upsert(conn, 1, SETTINGS, [60], NOW)
+            started.set()
+            await asyncio.sleep(0.05)
+            raise RuntimeError("A fails after B tried to commit")
+
+    async def other_writer() -> None:
+        await started.wait()
+        async with db.transaction() as conn:
+            await communities_db.upsert(conn, 2, SETTINGS, [60], NOW)
+
+    results = await asyncio.gather(failing_writer(), other_writer(), return_exceptions=True)
+    assert isinstance(results[0], RuntimeError)
+    async with db.read() as conn:
+        assert await communities_db.get(conn, 1) is None
+        assert await communities_db.get(conn, 2) is not None
+
+
+async def test_another_connection_holding_the_write_lock_for_2s_is_waited_for(
+    db: Database, db_path: Path
+) -> None:
+    holding = threading.Event()
+
+    def hold_lock() -> None:
+        conn = sqlite3.connect(db_path, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        holding.set()
+        time.sleep(2)
+        conn.execute("COMMIT")
+        conn.close()
+
+    thread = threading.Thread(target=hold_lock)
+    thread.start()
+    await asyncio.to_thread(holding.wait)
+    async with db.transaction() as conn:  # waits instead of "database is locked"
+        await communities_db.upsert(conn, 3, SETTINGS, [60], NOW)
+    thread.join()
+    async with db.read() as conn:
+        assert await communities_db.get(conn, 3) is not None
+
+
+async def test_backup_under_write_load_passes_integrity_check(
+    db: Database, tmp_path: Path
+) -> None:
+    stop = asyncio.Event()
+
+    async def write_load() -> int:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            async with db.transaction() as conn:
+                await communities_db.upsert(conn, 1000 + n, SETTINGS, [60], NOW)
+            await asyncio.sleep(0)
+        return n
+
+    writer = asyncio.create_task(write_load())
+    await asyncio.sleep(0.05)
+    target = tmp_path / "backup.sqlite3"
+    await db.backup(target)
+    stop.set()
+    assert await writer > 0
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("SELECT COUNT(*) FROM communities").fetchone()[0] > 0
+    # Restore (README, Backups): the copy opens as a database of the current schema.
+    restored = await Database.open(target)
+    assert await restored.schema_version() == available_migrations()[-1][0]
+    await restored.close()
+
+
+async def test_backup_refuses_to_overwrite_the_live_file(db: Database, db_path: Path) -> None:
+    with pytest.raises(DatabaseError):
+        await db.backup(db_path)
+
+
+def test_a_second_instance_on_the_same_database_is_refused(db_path: Path) -> None:
+    with InstanceLock(db_path), pytest.raises(AlreadyRunning, match="already running"):
+        InstanceLock(db_path).acquire()
+    with InstanceLock(db_path):  # released with the first one
+        pass

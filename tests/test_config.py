@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, load_settings, runtime_problems
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_example_config_loads_through_the_settings_model() -> None:
+    settings = load_settings(ROOT / "config.example.toml", required=True)
+    assert settings.defaults.reminder_offsets_minutes == [1440, 60]
+    assert settings.defaults.timezone == "America/Toronto"
+    assert settings.discord.cogs[0] == "cogs.errors"
+
+
+def test_every_cog_in_the_example_exists() -> None:
+    settings = load_settings(ROOT / "config.example.toml", required=True)
+    for module in settings.discord.cogs:
+        assert (ROOT / (module.replace(".", "/") + ".py")).exists(), module
+
+
+def test_unknown_key_and_bad_values_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[discord]\ntokn = "x"\n[defaults]\ntimezone = "EST"\nlanguage = "de"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert str(path) in message
+    assert "[discord] tokn: unknown key" in message
+    assert "[defaults] timezone" in message and "America/New_York" in message
+    assert "[defaults] language" in message
+
+
+def test_not_toml_is_reported_with_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[discord\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(path)
+
+
+def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[discord]\ndev_guild_id = 5\napi_base_url = "http://x"\n')
+    monkeypatch.setenv("PLCBOT_DEFAULTS__REMINDER_OFFSETS_MINUTES", "[1]")
+    monkeypatch.setenv("PLCBOT_DISCORD__DEV_GUILD_ID", "7")
+    monkeypatch.setenv("DISCORD_TOKEN", "from-env")
+    settings = load_settings(path)
+    assert settings.defaults.reminder_offsets_minutes == [1]
+    assert settings.discord.dev_guild_id == 7
+    assert settings.discord.api_base_url == "http://x"  # the file's other keys survive
+    assert settings.discord.token is not None
+    assert settings.discord.token.get_secret_value() == "from-env"
+    assert "from-env" not in repr(settings)
+
+
+def test_secret_must_be_long_and_has_no_default(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[privacy]\nsecret = "short"\n')
+    with pytest.raises(ConfigError, match=r"\[privacy\] secret"):
+        load_settings(path)
+    path.write_text("")
+    problems = runtime_problems(load_settings(path))
+    assert any("[privacy] secret: missing" in p for p in problems)
+    assert any("[discord] token: missing" in p for p in problems)
+
+
+def test_check_config_exits_non_zero_on_a_broken_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[database]\npaht = 'x'\n")
+    assert main(["--config", str(path), "check-config"]) == 2
+    assert "[database] paht: unknown key" in capsys.readouterr().err
+
+
+def test_check_config_accepts_a_complete_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[discord]\ntoken = "t"\n[privacy]\nsecret = "{"s" * 40}"\n')
+    assert main(["--config", str(path), "check-config"]) == 0
+    assert "OK" in capsys.readouterr().out
+
+
+def test_run_without_token_says_how_to_try_the_bot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    path = tmp_path / "config.toml"
+    path.write_text("")
+    assert main(["--config", str(path), "run"]) == 2
+    err = capsys.readouterr().err
+    assert "DISCORD_TOKEN" in err and "plc-bot playground" in err

@@ -1,0 +1,244 @@
+"""Durable timers under a moved clock: no sleeping, no real minutes (RELIABILITY S1–S3, S6)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from bot.clock import ControlledClock
+from bot.config import SchedulerSettings
+from bot.db import Database
+from bot.db import communities as communities_db
+from bot.db import timers as timers_db
+from bot.db.communities import CommunitySettings
+from bot.db.timers import Timer
+from bot.scheduler import Firing, RetryLater, Scheduler, nonce_for
+from tests.conftest import START
+
+GUILD = 1
+SETTINGS = SchedulerSettings(grace_minutes={"reminder": 30}, late_note_after_minutes=5)
+
+
+async def _community(db: Database) -> None:
+    async with db.transaction() as conn:
+        await communities_db.upsert(
+            conn,
+            GUILD,
+            CommunitySettings(
+                timezone="America/Toronto",
+                language="en",
+                checkin_channel_id=None,
+                questions_channel_id=None,
+                announcements_channel_id=None,
+                facilitator_role_id=None,
+                moderation_channel_id=None,
+            ),
+            [60],
+            START,
+        )
+
+
+class Recorder:
+    """A handler that 'sends' to two targets and remembers what it sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, bool]] = []
+        self.missed: list[Timer] = []
+        self.crash_after_first = False
+
+    async def handle(self, timer: Timer, firing: Firing) -> None:
+        for target in ("channel", "dm:42"):
+            if firing.already_delivered(target):
+                continue
+            self.sent.append((timer.key, firing.nonce(target), firing.late))
+            if self.crash_after_first:
+                self.crash_after_first = False
+                raise RuntimeError("killed after Discord accepted the send")
+            await firing.delivered(target)
+
+    async def on_missed(self, timer: Timer) -> None:
+        self.missed.append(timer)
+
+
+async def _plan(scheduler: Scheduler, db: Database, key: str, due_in: timedelta) -> None:
+    async with db.transaction() as conn:
+        await scheduler.schedule(conn, GUILD, "reminder", key, START + due_in, {"x": 1})
+
+
+def _scheduler(db: Database, clock: ControlledClock, recorder: Recorder) -> Scheduler:
+    scheduler = Scheduler(db, clock, SETTINGS)
+    scheduler.register("reminder", recorder.handle, on_missed=recorder.on_missed)
+    return scheduler
+
+
+async def test_runs_when_due_and_never_twice(db: Database, clock: ControlledClock) -> None:
+    await _community(db)
+    recorder = Recorder()
+    scheduler = _scheduler(db, clock, recorder)
+    await _plan(scheduler, db, "m1", timedelta(hours=1))
+    assert await scheduler.run_due() == 0
+    await clock.advance(timedelta(minutes=59))
+    assert await scheduler.run_due() == 0
+    await clock.advance(timedelta(minutes=1))
+    assert await scheduler.run_due() == 1
+    assert await scheduler.run_due() == 0  # a second wake-up
+    assert [s[0] for s in recorder.sent] == ["m1", "m1"]
+    async with db.read() as conn:
+        timer = await timers_db.find(conn, "reminder", "m1")
+    assert timer is not None and timer.status == "done" and not timer.late
+
+
+async def test_a_timer_survives_a_restart(db_path: Path, clock: ControlledClock) -> None:
+    db = await Database.open(db_path)
+    await _community(db)
+    await _plan(_scheduler(db, clock, Recorder()), db, "m1", timedelta(minutes=10))
+    await db.close()
+
+    await clock.advance(timedelta(minutes=22))  # down when it was due: 12 min late
+    db = await Database.open(db_path)
+    recorder = Recorder()
+    assert await _scheduler(db, clock, recorder).run_due() == 1
+    assert len(recorder.sent) == 2
+    assert recorder.sent[0][2] is True  # 12 min late > 5: marked late (S1)
+    await db.close()
+
+
+async def test_beyond_grace_it_is_recorded_missed_and_told(
+    db: Database, clock: ControlledClock
+) -> None:
+    await _community(db)
+    recorder = Recorder()
+    scheduler = _scheduler(db, clock, recorder)
+    await _plan(scheduler, db, "m1", timedelta(minutes=10))
+    await clock.advance(timedelta(minutes=10 + 31))
+    assert await scheduler.run_due() == 1
+    assert recorder.sent == []
+    assert [t.key for t in recorder.missed] == ["m1"]
+    async with db.read() as conn:
+        timer = await timers_db.find(conn, "reminder", "m1")
+        missed = await timers_db.recent_missed(conn, GUILD, START)
+    assert timer is not None and timer.status == "missed" and timer.note
+    assert [t.key for t in missed] == ["m1"]
+    assert await scheduler.run_due() == 0  # told once
+
+
+async def test_killed_after_a_send_reruns_with_the_same_nonce_and_skips_delivered(
+    db: Database, clock: ControlledClock
+) -> None:
+    """S2/S3: the re-run sends what was not recorded, with the same nonce."""
+    await _community(db)
+    recorder = Recorder()
+    scheduler = _scheduler(db, clock, recorder)
+    await _plan(scheduler, db, "m1", timedelta(0))
+    recorder.crash_after_first = True
+    assert await scheduler.run_due() == 0  # failed attempt, retried later
+    first_nonce = recorder.sent[0][1]
+    await clock.advance(timedelta(minutes=2))
+    assert await scheduler.run_due() == 1
+    nonces = [s[1] for s in recorder.sent]
+    assert nonces == [first_nonce, first_nonce, nonce_for("reminder", "m1", "dm:42")]
+
+
+async def test_delivered_targets_are_not_sent_again(db: Database, clock: ControlledClock) -> None:
+    await _community(db)
+
+    calls: list[str] = []
+
+    async def half_then_fail(timer: Timer, firing: Firing) -> None:
+        for target in ("a", "b"):
+            if firing.already_delivered(target):
+                continue
+            calls.append(target)
+            if target == "b" and len(calls) == 2:
+                raise RetryLater("502")
+            await firing.delivered(target)
+
+    scheduler = Scheduler(db, clock, SETTINGS)
+    scheduler.register("reminder", half_then_fail)
+    await _plan(scheduler, db, "m1", timedelta(0))
+    await scheduler.run_due()
+    await clock.advance(timedelta(minutes=1))
+    await scheduler.run_due()
+    assert calls == ["a", "b", "b"]
+
+
+async def test_clock_steps_back_and_forward_duplicate_nothing(
+    db: Database, clock: ControlledClock
+) -> None:
+    """S6: stepping the clock back after a firing does not fire again."""
+    await _community(db)
+    recorder = Recorder()
+    scheduler = _scheduler(db, clock, recorder)
+    await _plan(scheduler, db, "m1", timedelta(minutes=5))
+    await _plan(scheduler, db, "m2", timedelta(minutes=20))
+    await clock.advance(timedelta(minutes=6))
+    await scheduler.run_due()
+    await clock.set(START)  # an NTP step back
+    await scheduler.run_due()
+    await clock.advance(timedelta(minutes=21))  # and a jump forward past m2
+    await scheduler.run_due()
+    assert [s[0] for s in recorder.sent] == ["m1", "m1", "m2", "m2"]
+
+
+async def test_rescheduling_a_pending_timer_moves_it_but_a_done_one_stays_done(
+    db: Database, clock: ControlledClock
+) -> None:
+    await _community(db)
+    recorder = Recorder()
+    scheduler = _scheduler(db, clock, recorder)
+    await _plan(scheduler, db, "m1", timedelta(minutes=5))
+    await _plan(scheduler, db, "m1", timedelta(minutes=50))  # edited meeting
+    await clock.advance(timedelta(minutes=10))
+    assert await scheduler.run_due() == 0
+    await clock.advance(timedelta(minutes=40))
+    assert await scheduler.run_due() == 1
+    await _plan(scheduler, db, "m1", timedelta(hours=2))  # the same occurrence again
+    await clock.advance(timedelta(hours=2))
+    assert await scheduler.run_due() == 0
+
+
+async def test_cancelled_timers_never_run(db: Database, clock: ControlledClock) -> None:
+    await _community(db)
+    recorder = Recorder()
+    scheduler = _scheduler(db, clock, recorder)
+    await _plan(scheduler, db, "meeting:7:a", timedelta(minutes=5))
+    await _plan(scheduler, db, "meeting:7:b", timedelta(minutes=6))
+    async with db.transaction() as conn:
+        await scheduler.cancel_prefix(conn, "reminder", "meeting:7:")
+    await clock.advance(timedelta(hours=1))
+    assert await scheduler.run_due() == 0
+    assert recorder.sent == []
+
+
+def test_nonces_are_short_deterministic_and_distinct() -> None:
+    a = nonce_for("reminder", "m1", "channel")
+    assert a == nonce_for("reminder", "m1", "channel")
+    assert len(a) <= 25
+    assert a != nonce_for("reminder", "m1", "dm:42")
+    assert a != nonce_for("reminder", "m2", "channel")
+
+
+async def test_apscheduler_wakes_the_bot_in_real_time(db: Database) -> None:
+    """The one real-time test: APScheduler's own wiring, with a sub-second delay."""
+    import asyncio
+
+    from bot.clock import SystemClock
+
+    await _community(db)
+    fired = asyncio.Event()
+
+    async def handler(timer: Timer, firing: Firing) -> None:
+        fired.set()
+
+    clock = SystemClock()
+    scheduler = Scheduler(db, clock, SETTINGS)
+    scheduler.register("reminder", handler)
+    scheduler.start()
+    try:
+        async with db.transaction() as conn:
+            await scheduler.schedule(
+                conn, GUILD, "reminder", "soon", clock.now() + timedelta(milliseconds=300)
+            )
+        await asyncio.wait_for(fired.wait(), timeout=5)
+    finally:
+        await scheduler.stop()
