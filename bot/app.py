@@ -25,6 +25,7 @@ from bot.instance import InstanceLock
 from bot.scheduler import Scheduler
 from bot.services.base import Core
 from bot.services.community import CommunityService
+from bot.services.delivery import DeliveryService
 from bot.services.members import MemberService
 from bot.services.registry import Services
 
@@ -148,6 +149,7 @@ def build_services(core: Core) -> Services:
     community = CommunityService(core)
     services.add(community)
     services.add(MemberService(core, community))
+    services.add(DeliveryService(core))
     return services
 
 

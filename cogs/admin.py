@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.db.communities import Community, CommunitySettings
 from bot.errors import UserError
 from bot.services.community import CommunityService, CommunityStatus
+from bot.services.delivery import DeliveryService
 from bot.timezones import search_timezones
 from cogs.common import manages_server, plc_bot, reply, t, user_language
 
@@ -129,6 +130,10 @@ class Admin(commands.Cog):
         )
         community, created = await self.community.setup(
             interaction.guild.id, interaction.user.id, settings
+        )
+        # An admin re-running setup is the signal that lost channels were fixed.
+        await self.bot.services.get(DeliveryService).resume_targets(
+            interaction.guild.id, [c.id for c in channels.values() if c is not None]
         )
         title = t(interaction, "admin.setup.created" if created else "admin.setup.updated")
         await reply(interaction, embed=self._settings_embed(interaction, community, title))

@@ -199,6 +199,6 @@ def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Pa
             raise DatabaseError(f"migration file {file.name} is not named NNNN_name.sql")
         found.append((int(match.group(1)), file))
     numbers = [n for n, _ in found]
-    if numbers != list(range(1, len(numbers) + 1)):
-        raise DatabaseError(f"migrations must be numbered 1..N without gaps, got {numbers}")
+    if len(set(numbers)) != len(numbers) or 0 in numbers:
+        raise DatabaseError(f"migration numbers must be unique and start at 1, got {numbers}")
     return found

@@ -1,0 +1,38 @@
+"""Channels and roles Discord refused us (deleted, access lost): paused, told once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.db.codec import instant_to_db
+
+
+async def mark_unreachable(
+    conn: aiosqlite.Connection, guild_id: int, target_id: int, reason: str, now: datetime
+) -> bool:
+    """Pause ``target_id``; True only the first time (so admins are told once)."""
+    cursor = await conn.execute(
+        """
+        INSERT INTO unreachable_targets (guild_id, target_id, reason, since)
+        VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, target_id) DO NOTHING
+        """,
+        (guild_id, target_id, reason, instant_to_db(now)),
+    )
+    return cursor.rowcount > 0
+
+
+async def is_unreachable(conn: aiosqlite.Connection, guild_id: int, target_id: int) -> bool:
+    cursor = await conn.execute(
+        "SELECT 1 FROM unreachable_targets WHERE guild_id = ? AND target_id = ?",
+        (guild_id, target_id),
+    )
+    return await cursor.fetchone() is not None
+
+
+async def clear(conn: aiosqlite.Connection, guild_id: int, target_ids: list[int]) -> None:
+    await conn.executemany(
+        "DELETE FROM unreachable_targets WHERE guild_id = ? AND target_id = ?",
+        [(guild_id, target_id) for target_id in target_ids],
+    )
