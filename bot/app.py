@@ -17,8 +17,7 @@ from discord.ext import commands
 from bot import __version__
 from bot.clock import Clock, ControlledClock
 from bot.config import Settings
-from bot.db import Database
-from bot.db import bot_state
+from bot.db import Database, bot_state
 from bot.i18n import Catalog, load_catalog
 from bot.i18n.translator import CatalogTranslator
 from bot.instance import InstanceLock

@@ -40,7 +40,7 @@ def parse_future_date(
     )
     if parsed is None:
         raise UserError("errors.date_unreadable", field=field, text=cleaned)
-    result = parsed.date()
+    result: date = parsed.date()
     if result < today:
         raise UserError("errors.date_past", field=field, date=result.isoformat())
     if result > today + MAX_AHEAD:

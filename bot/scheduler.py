@@ -100,7 +100,9 @@ class Scheduler:
 
     # -- wiring -------------------------------------------------------------------
 
-    def register(self, kind: str, handler: Handler, *, on_missed: MissedHandler | None = None) -> None:
+    def register(
+        self, kind: str, handler: Handler, *, on_missed: MissedHandler | None = None
+    ) -> None:
         """Say what runs a timer of ``kind``; ``on_missed`` tells someone it was missed."""
         self._handlers[kind] = handler
         if on_missed is not None:
@@ -179,7 +181,7 @@ class Scheduler:
             return
         # APScheduler waits on real time; the injected clock may be ahead (playground).
         delay = max(timedelta(0), wake - self._clock.now())
-        real_when = datetime.now(UTC) + delay  # noqa: DTZ005 - APScheduler's own time base
+        real_when = datetime.now(UTC) + delay
         self._aps.add_job(
             self.run_due,
             DateTrigger(run_date=real_when, timezone=UTC),
@@ -207,7 +209,9 @@ class Scheduler:
     async def _fire(self, timer: Timer, now: datetime) -> int:
         handler = self._handlers.get(timer.kind)
         if handler is None:
-            log.warning("no handler for timer kind %s (timer %s); left pending", timer.kind, timer.id)
+            log.warning(
+                "no handler for timer kind %s (timer %s); left pending", timer.kind, timer.id
+            )
             return 0
         lateness = now - timer.due_at
         grace = timedelta(minutes=self._settings.grace_for(timer.kind))
@@ -258,8 +262,9 @@ class Scheduler:
         if isinstance(exc, RetryLater):
             log.warning("timer %s (%s) will retry: %s", timer.id, timer.kind, note)
         else:
-            log.error("timer %s (%s) failed (attempt %s)", timer.id, timer.kind, attempts,
-                      exc_info=exc)
+            log.error(
+                "timer %s (%s) failed (attempt %s)", timer.id, timer.kind, attempts, exc_info=exc
+            )
         if gave_up:
             on_missed = self._missed_handlers.get(timer.kind)
             if on_missed is not None:

@@ -116,16 +116,20 @@ class Admin(commands.Cog):
                 if existing
                 else user_language(interaction)
             ),
-            checkin_channel_id=keep(checkin_channel, existing and existing.checkin_channel_id),
+            checkin_channel_id=keep(
+                checkin_channel, existing.checkin_channel_id if existing else None
+            ),
             questions_channel_id=keep(
-                questions_channel, existing and existing.questions_channel_id
+                questions_channel, existing.questions_channel_id if existing else None
             ),
             announcements_channel_id=keep(
-                announcements_channel, existing and existing.announcements_channel_id
+                announcements_channel, existing.announcements_channel_id if existing else None
             ),
-            facilitator_role_id=keep(facilitator_role, existing and existing.facilitator_role_id),
+            facilitator_role_id=keep(
+                facilitator_role, existing.facilitator_role_id if existing else None
+            ),
             moderation_channel_id=keep(
-                moderation_channel, existing and existing.moderation_channel_id
+                moderation_channel, existing.moderation_channel_id if existing else None
             ),
         )
         community, created = await self.community.setup(
@@ -173,8 +177,12 @@ class Admin(commands.Cog):
             embed.add_field(name=t(interaction, key), value=value, inline=True)
         return embed
 
-    def _status_embed(self, interaction: discord.Interaction, status: CommunityStatus) -> discord.Embed:
-        embed = self._settings_embed(interaction, status.community, t(interaction, "admin.status.title"))
+    def _status_embed(
+        self, interaction: discord.Interaction, status: CommunityStatus
+    ) -> discord.Embed:
+        embed = self._settings_embed(
+            interaction, status.community, t(interaction, "admin.status.title")
+        )
         bot = plc_bot(interaction)
         if status.lines:
             embed.add_field(

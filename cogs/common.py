@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import discord
 from discord import app_commands
@@ -14,6 +15,8 @@ from cogs.errors import Refused, report
 
 if TYPE_CHECKING:
     from bot.app import PlcBot
+
+T = TypeVar("T")
 
 
 def plc_bot(interaction: discord.Interaction) -> PlcBot:
@@ -38,10 +41,12 @@ async def reply(
     **kwargs: Any,
 ) -> None:
     """Answer once, whether or not the interaction was deferred."""
+    if content is not None:
+        kwargs["content"] = content
     if interaction.response.is_done():
-        await interaction.followup.send(content, ephemeral=ephemeral, **kwargs)
+        await interaction.followup.send(ephemeral=ephemeral, **kwargs)
     else:
-        await interaction.response.send_message(content, ephemeral=ephemeral, **kwargs)
+        await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
 
 
 def _guild_member(interaction: discord.Interaction) -> discord.Member:
@@ -50,7 +55,7 @@ def _guild_member(interaction: discord.Interaction) -> discord.Member:
     return interaction.user
 
 
-def manages_server() -> Any:
+def manages_server() -> Callable[[T], T]:
     """Run-time check for admin commands, whatever the command's permission override."""
 
     async def predicate(interaction: discord.Interaction) -> bool:
@@ -67,8 +72,8 @@ async def is_facilitator_member(interaction: discord.Interaction) -> bool:
     if member.guild_permissions.manage_guild:
         return True
     try:
-        community = await plc_bot(interaction).services.get(CommunityService).require(
-            member.guild.id
+        community = (
+            await plc_bot(interaction).services.get(CommunityService).require(member.guild.id)
         )
     except UserError as exc:  # a check may only raise AppCommandError
         raise Refused(exc.key, **exc.params) from None
@@ -76,7 +81,7 @@ async def is_facilitator_member(interaction: discord.Interaction) -> bool:
     return role_id is not None and any(role.id == role_id for role in member.roles)
 
 
-def is_facilitator() -> Any:
+def is_facilitator() -> Callable[[T], T]:
     """Facilitator role (from ``/plc setup``) or Manage Server, checked at run time (D3)."""
 
     async def predicate(interaction: discord.Interaction) -> bool:
@@ -97,5 +102,7 @@ class PlcView(discord.ui.View):
 
 
 class PlcModal(discord.ui.Modal):
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    async def on_error(  # type: ignore[override]  # Modal drops View's `item` argument
+        self, interaction: discord.Interaction, error: Exception
+    ) -> None:
         await report(interaction, error)

@@ -47,7 +47,9 @@ async def post(
         if not isinstance(channel, discord.abc.Messageable):
             await _channel_lost(bot, guild_id, channel_id, "not a text channel")
             return None
-        return await channel.send(nonce=nonce, **send)
+        if nonce is not None:
+            send["nonce"] = nonce
+        return await channel.send(**send)
     except discord.NotFound as exc:
         await _channel_lost(bot, guild_id, channel_id, f"unknown channel ({exc.code})")
     except discord.Forbidden as exc:
@@ -67,7 +69,9 @@ async def dm(
     try:
         user = bot.get_user(user_id) or await bot.fetch_user(user_id)
         channel = user.dm_channel or await user.create_dm()
-        return await channel.send(nonce=nonce, **send)
+        if nonce is not None:
+            send["nonce"] = nonce
+        return await channel.send(**send)
     except discord.Forbidden as exc:
         if exc.code != DM_CLOSED:
             log.warning("DM refused with code %s", exc.code)

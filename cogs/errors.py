@@ -80,4 +80,4 @@ async def setup(bot: PlcBot) -> None:
     ) -> None:
         await report(interaction, error)
 
-    bot.tree.on_error = on_tree_error  # type: ignore[assignment]
+    bot.tree.on_error = on_tree_error  # type: ignore[method-assign]

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 class ConfirmDelete(PlcView):
     """The confirm button of ``/me delete``; only the caller can press it."""
 
-    def __init__(self, members: MemberService, guild_id: int, user_id: int, labels: tuple[str, str]):
+    def __init__(
+        self, members: MemberService, guild_id: int, user_id: int, labels: tuple[str, str]
+    ):
         super().__init__(timeout=120)
         self.members = members
         self.guild_id = guild_id
@@ -33,13 +35,19 @@ class ConfirmDelete(PlcView):
         return interaction.user.id == self.user_id
 
     @discord.ui.button(style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]) -> None:
+    async def confirm(
+        self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]
+    ) -> None:
         await self.members.delete(self.guild_id, self.user_id)
         self.stop()
-        await interaction.response.edit_message(content=t(interaction, "members.delete.done"), view=None)
+        await interaction.response.edit_message(
+            content=t(interaction, "members.delete.done"), view=None
+        )
 
     @discord.ui.button(style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]) -> None:
+    async def cancel(
+        self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]
+    ) -> None:
         self.stop()
         await interaction.response.edit_message(
             content=t(interaction, "members.delete.cancelled"), view=None
@@ -94,7 +102,8 @@ class Members(commands.Cog):
         assert interaction.guild is not None
         was_away = await self.members.back(interaction.guild.id, interaction.user.id)
         await reply(
-            interaction, t(interaction, "members.back.done" if was_away else "members.back.not_away")
+            interaction,
+            t(interaction, "members.back.done" if was_away else "members.back.not_away"),
         )
 
     @me.command(name=_("export"), description=_("Download everything the bot stores about you"))

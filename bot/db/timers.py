@@ -166,9 +166,7 @@ async def record_failure(
     return int(row[0]) if row else 0
 
 
-async def recent_missed(
-    conn: aiosqlite.Connection, guild_id: int, since: datetime
-) -> list[Timer]:
+async def recent_missed(conn: aiosqlite.Connection, guild_id: int, since: datetime) -> list[Timer]:
     cursor = await conn.execute(
         """
         SELECT * FROM timers

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import discord
 from discord import app_commands
 
@@ -30,5 +32,7 @@ class CatalogTranslator(app_commands.Translator):
     ) -> str | None:
         if locale is not discord.Locale.french:
             return None
-        kind = "names" if context.location in _NAME_LOCATIONS else "texts"
+        kind: Literal["names", "texts"] = (
+            "names" if context.location in _NAME_LOCATIONS else "texts"
+        )
         return self._catalog.command_translation(string.message, kind)

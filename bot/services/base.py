@@ -44,7 +44,9 @@ class PersonalData(Protocol):
         self, conn: aiosqlite.Connection, guild_id: int, user_id: int
     ) -> dict[str, Any]: ...
 
-    async def delete_member(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None: ...
+    async def delete_member(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
+    ) -> None: ...
 
 
 class StatusProvider(Protocol):

@@ -22,8 +22,9 @@ class DeliveryService:
             await members_db.ensure(conn, guild_id, user_id, now)
             first = await members_db.mark_dm_closed(conn, guild_id, user_id, now)
         if first:
-            log.info("DMs closed for a member of guild %s; reminders fall back to the channel",
-                     guild_id)
+            log.info(
+                "DMs closed for a member of guild %s; reminders fall back to the channel", guild_id
+            )
         return first
 
     async def dms_known_closed(self, guild_id: int, user_id: int) -> bool:

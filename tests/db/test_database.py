@@ -52,9 +52,7 @@ async def test_migrates_from_zero_to_latest_once(db_path: Path) -> None:
     assert {"communities", "members", "audit_log", "timers", "timer_deliveries"} <= tables
 
 
-def test_cli_migrate_twice_applies_once(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_migrate_twice_applies_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "config.toml"
     config.write_text(f'[database]\npath = "{tmp_path / "x.sqlite3"}"\n')
     assert main(["--config", str(config), "migrate"]) == 0
@@ -71,7 +69,9 @@ async def test_refuses_a_database_newer_than_the_code(db_path: Path) -> None:
         await Database.open(db_path)
 
 
-@pytest.mark.parametrize("content", [b"this is not a database at all" * 100, b"SQLite format 3\x00"])
+@pytest.mark.parametrize(
+    "content", [b"this is not a database at all" * 100, b"SQLite format 3\x00"]
+)
 async def test_refuses_a_corrupt_or_truncated_file(db_path: Path, content: bytes) -> None:
     db_path.write_bytes(content)
     with pytest.raises(DatabaseError, match="restore"):
@@ -139,9 +139,7 @@ async def test_another_connection_holding_the_write_lock_for_2s_is_waited_for(
         assert await communities_db.get(conn, 3) is not None
 
 
-async def test_backup_under_write_load_passes_integrity_check(
-    db: Database, tmp_path: Path
-) -> None:
+async def test_backup_under_write_load_passes_integrity_check(db: Database, tmp_path: Path) -> None:
     stop = asyncio.Event()
 
     async def write_load() -> int:

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.db import audit
+from bot.db.communities import CommunitySettings
+from bot.errors import NotSetUp, UserError
+from bot.services.base import Core, StatusLine
+from bot.services.community import CommunityService
+
+GUILD = 100
+ADMIN = 7
+
+
+def _settings(**overrides: object) -> CommunitySettings:
+    values: dict[str, object] = {
+        "timezone": "America/Toronto",
+        "language": "fr",
+        "checkin_channel_id": 1,
+        "questions_channel_id": 2,
+        "announcements_channel_id": 3,
+        "facilitator_role_id": 4,
+        "moderation_channel_id": None,
+    }
+    values.update(overrides)
+    return CommunitySettings.model_validate(values)
+
+
+async def test_setup_creates_then_edits_and_audits(core: Core) -> None:
+    service = CommunityService(core)
+    community, created = await service.setup(GUILD, ADMIN, _settings())
+    assert created and community.language == "fr"
+    assert community.reminder_offsets == (1440, 60)
+    community, created = await service.setup(GUILD, ADMIN, _settings(language="en"))
+    assert not created and community.language == "en"
+    async with core.db.read() as conn:
+        actions = [entry.action for entry in await audit.recent(conn, GUILD)]
+    assert actions == ["community.edit", "community.setup"]
+
+
+@pytest.mark.parametrize("zone", ["EST", "UTC+5", "../x", "", "Mars/Olympus"])
+async def test_setup_refuses_non_iana_zones_and_writes_nothing(core: Core, zone: str) -> None:
+    service = CommunityService(core)
+    with pytest.raises(UserError) as caught:
+        await service.setup(GUILD, ADMIN, _settings(timezone=zone))
+    assert caught.value.key == "errors.bad_timezone"
+    assert caught.value.params["suggestions"]
+    assert await service.get(GUILD) is None
+
+
+async def test_zone_names_are_stored_canonical_never_as_offsets(core: Core) -> None:
+    community, _ = await CommunityService(core).setup(
+        GUILD, ADMIN, _settings(timezone="europe/paris")
+    )
+    assert community.timezone == "Europe/Paris"
+
+
+async def test_setup_refuses_unknown_language(core: Core) -> None:
+    with pytest.raises(UserError, match="admin.errors.bad_language"):
+        await CommunityService(core).setup(GUILD, ADMIN, _settings(language="de"))
+
+
+async def test_features_before_setup_are_told_how_to_set_up(core: Core) -> None:
+    with pytest.raises(NotSetUp):
+        await CommunityService(core).require(GUILD)
+    with pytest.raises(UserError, match="errors.guild_only"):
+        await CommunityService(core).require(None)
+
+
+async def test_status_collects_feature_lines(core: Core) -> None:
+    class Provider:
+        async def status_lines(self, guild_id: int) -> list[StatusLine]:
+            return [StatusLine(key="admin.not_set")]
+
+    service = CommunityService(core)
+    service.add_status_provider(Provider())
+    await service.setup(GUILD, ADMIN, _settings())
+    status = await service.status(GUILD)
+    assert [line.key for line in status.lines] == ["admin.not_set"]
+    assert status.missed_last_week == 0
+
+
+async def test_a_guild_that_removed_the_bot_is_not_set_up(core: Core) -> None:
+    service = CommunityService(core)
+    await service.setup(GUILD, ADMIN, _settings())
+    await service.bot_left(GUILD)
+    with pytest.raises(NotSetUp):
+        await service.require(GUILD)
+    await service.bot_joined(GUILD)
+    assert (await service.require(GUILD)).guild_id == GUILD
