@@ -9,6 +9,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -27,6 +28,7 @@ from bot.services.community import CommunityService
 from bot.services.delivery import DeliveryService
 from bot.services.members import MemberService
 from bot.services.registry import Services
+from bot.services.retention import RetentionService
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,8 @@ class PlcBot(commands.Bot):
         for extension in self.core.settings.discord.cogs:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
+        retention = self.services.get(RetentionService)
+        self.core.scheduler.every("retention", timedelta(hours=24), retention.purge)
         # Once per process, not once per gateway (re)connection (RELIABILITY D9).
         self.core.scheduler.start()
         if isinstance(self.core.clock, ControlledClock):
@@ -149,6 +153,7 @@ def build_services(core: Core) -> Services:
     services.add(community)
     services.add(MemberService(core, community))
     services.add(DeliveryService(core))
+    services.add(RetentionService(core, services.get(MemberService)))
     return services
 
 

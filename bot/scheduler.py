@@ -24,7 +24,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.clock import Clock
+from bot.clock import Clock, SystemClock
 from bot.config import SchedulerSettings
 from bot.db import Database
 from bot.db import timers as timers_db
@@ -37,6 +37,8 @@ SWEEP_JOB_ID = "plc-bot:sweep"
 SWEEP_SECONDS = 60
 MAX_ATTEMPTS = 6
 NONCE_LENGTH = 25  # Discord's limit
+# APScheduler waits on real time whatever clock the bot was given.
+_WALL_CLOCK = SystemClock()
 
 
 def nonce_for(*parts: object) -> str:
@@ -97,6 +99,7 @@ class Scheduler:
         self._run_lock = asyncio.Lock()
         self._aps: AsyncIOScheduler | None = None
         self._rearm_task: asyncio.Task[None] | None = None
+        self._periodic: dict[str, tuple[timedelta, Callable[[], Awaitable[Any]]]] = {}
 
     # -- wiring -------------------------------------------------------------------
 
@@ -123,7 +126,33 @@ class Scheduler:
             misfire_grace_time=SWEEP_SECONDS,
         )
         self._aps.start()
+        for job_id, (interval, func) in self._periodic.items():
+            self._add_periodic(job_id, interval, func)
         self.rearm_soon()
+
+    def every(self, job_id: str, interval: timedelta, func: Callable[[], Awaitable[Any]]) -> None:
+        """A housekeeping job (retention purge): idempotent, so it needs no timer row.
+
+        It also runs shortly after start-up, so a bot restarted daily still purges.
+        """
+        self._periodic[job_id] = (interval, func)
+        if self._aps is not None:
+            self._add_periodic(job_id, interval, func)
+
+    def _add_periodic(
+        self, job_id: str, interval: timedelta, func: Callable[[], Awaitable[Any]]
+    ) -> None:
+        assert self._aps is not None
+        self._aps.add_job(
+            func,
+            IntervalTrigger(seconds=interval.total_seconds(), timezone=UTC),
+            id=f"plc-bot:{job_id}",
+            next_run_time=_WALL_CLOCK.now() + timedelta(seconds=30),
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=int(interval.total_seconds()),
+        )
 
     async def stop(self) -> None:
         if self._aps is not None:
