@@ -210,7 +210,7 @@ class Scheduler:
             return
         # APScheduler waits on real time; the injected clock may be ahead (playground).
         delay = max(timedelta(0), wake - self._clock.now())
-        real_when = datetime.now(UTC) + delay
+        real_when = _WALL_CLOCK.now() + delay
         self._aps.add_job(
             self.run_due,
             DateTrigger(run_date=real_when, timezone=UTC),
