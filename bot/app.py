@@ -13,10 +13,11 @@ from datetime import timedelta
 from typing import Any
 
 import discord
+import yarl
 from discord.ext import commands
 
 from bot import __version__
-from bot.clock import Clock, ControlledClock
+from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database, bot_state
 from bot.i18n import Catalog, load_catalog
@@ -29,6 +30,7 @@ from bot.services.delivery import DeliveryService
 from bot.services.members import MemberService
 from bot.services.registry import Services
 from bot.services.retention import RetentionService
+from cogs.errors import on_tree_error
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +38,28 @@ COMMANDS_HASH_KEY = "commands_hash"
 
 
 def point_discord_at(settings: Settings) -> None:
-    """Send REST calls to ``[discord] api_base_url`` (a proxy, the emulator)."""
+    """Send REST calls and the gateway elsewhere (a rate-limit proxy, the emulator).
+
+    A plain ``commands.Bot`` connects to ``DiscordWebSocket.DEFAULT_GATEWAY`` without
+    asking ``/gateway/bot``, and returns to it after an invalidated session.
+    """
     if settings.discord.api_base_url:
         discord.http.Route.BASE = settings.discord.api_base_url
+    if settings.discord.gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord.gateway_url)
 
 
 class PlcBot(commands.Bot):
     """plc-bot's client. Everything it needs is passed in; see :func:`build_bot`."""
 
-    def __init__(self, core: Core, services: Services, *, force_sync: bool = False) -> None:
+    def __init__(
+        self,
+        core: Core,
+        services: Services,
+        *,
+        force_sync: bool = False,
+        **client_options: Any,
+    ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         intents.members = True  # GUILD_MEMBER_REMOVE: forget members who leave
@@ -56,6 +71,7 @@ class PlcBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             chunk_guilds_at_startup=False,
             help_command=None,
+            **client_options,
         )
         self.core = core
         self.services = services
@@ -72,10 +88,8 @@ class PlcBot(commands.Bot):
         return __version__
 
     async def setup_hook(self) -> None:
-        gateway_url = self.core.settings.discord.gateway_url
-        if gateway_url:
-            self._override_gateway(gateway_url)
         await self.tree.set_translator(CatalogTranslator(self.catalog))
+        self.tree.on_error = on_tree_error  # type: ignore[method-assign]
         for extension in self.core.settings.discord.cogs:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
@@ -83,20 +97,6 @@ class PlcBot(commands.Bot):
         self.core.scheduler.every("retention", timedelta(hours=24), retention.purge)
         # Once per process, not once per gateway (re)connection (RELIABILITY D9).
         self.core.scheduler.start()
-        if isinstance(self.core.clock, ControlledClock):
-            self.core.clock.on_change(self._run_due_after_clock_move)
-
-    async def _run_due_after_clock_move(self) -> None:
-        await self.core.scheduler.run_due()
-
-    def _override_gateway(self, url: str) -> None:
-        original = self.http.get_bot_gateway
-
-        async def get_bot_gateway() -> tuple[int, str, Any]:
-            shards, _, limits = await original()
-            return shards, url, limits
-
-        self.http.get_bot_gateway = get_bot_gateway  # type: ignore[method-assign]
 
     async def sync_commands_if_changed(self) -> bool:
         """Sync the tree only when it changed (Discord allows 200 creations a day)."""
@@ -170,11 +170,12 @@ async def build_core(settings: Settings, clock: Clock) -> Core:
 
 @asynccontextmanager
 async def running_bot(
-    settings: Settings, clock: Clock, *, force_sync: bool = False
+    settings: Settings, clock: Clock, *, force_sync: bool = False, **client_options: Any
 ) -> AsyncIterator[PlcBot]:
     """Open everything, log in and yield the bot while it runs; close it all after.
 
-    Used by ``plc-bot run``, the playground and the end-to-end tests alike.
+    Used by ``plc-bot run``, the playground and the end-to-end tests alike;
+    ``client_options`` go to discord.py's client (e.g. ``guild_ready_timeout``).
     """
     token = settings.discord.token
     if token is None:
@@ -183,7 +184,7 @@ async def running_bot(
     with InstanceLock(settings.database.path):
         core = await build_core(settings, clock)
         try:
-            bot = PlcBot(core, build_services(core), force_sync=force_sync)
+            bot = PlcBot(core, build_services(core), force_sync=force_sync, **client_options)
             async with bot:
                 bot.runner = asyncio.create_task(bot.start(token.get_secret_value()))
                 try:

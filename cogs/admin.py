@@ -13,8 +13,7 @@ from bot.db.communities import Community, CommunitySettings
 from bot.errors import UserError
 from bot.services.community import CommunityService, CommunityStatus
 from bot.services.delivery import DeliveryService
-from bot.timezones import search_timezones
-from cogs.common import manages_server, plc_bot, reply, t, user_language
+from cogs.common import manages_server, plc_bot, reply, t, timezone_autocomplete, user_language
 
 if TYPE_CHECKING:
     from bot.app import PlcBot
@@ -26,12 +25,6 @@ _CHANNEL_NEEDS: dict[str, tuple[str, ...]] = {
     "announcements_channel": ("view_channel", "send_messages", "embed_links"),
     "moderation_channel": ("view_channel", "send_messages", "embed_links"),
 }
-
-
-async def timezone_autocomplete(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=zone, value=zone) for zone in search_timezones(current)]
 
 
 def _check_channel_permissions(

@@ -11,6 +11,7 @@ from discord import app_commands
 from bot.errors import UserError
 from bot.i18n import Language, language_for_locale
 from bot.services.community import CommunityService
+from bot.timezones import search_timezones
 from cogs.errors import Refused, report
 
 if TYPE_CHECKING:
@@ -90,6 +91,12 @@ def is_facilitator() -> Callable[[T], T]:
         return True
 
     return app_commands.check(predicate)
+
+
+async def timezone_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=zone, value=zone) for zone in search_timezones(current)]
 
 
 class PlcView(discord.ui.View):

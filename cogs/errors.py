@@ -74,10 +74,12 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
         log.warning("could not deliver an error message: %s", exc.status)
 
 
-async def setup(bot: PlcBot) -> None:
-    async def on_tree_error(
-        interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
-        await report(interaction, error)
+async def on_tree_error(
+    interaction: discord.Interaction, error: app_commands.AppCommandError
+) -> None:
+    """Installed as the command tree's error handler by ``PlcBot.setup_hook``.
 
-    bot.tree.on_error = on_tree_error  # type: ignore[method-assign]
+    Not an extension on purpose: discord.py re-executes an extension's module on load,
+    which would give ``Refused`` a second identity that ``isinstance`` cannot match.
+    """
+    await report(interaction, error)

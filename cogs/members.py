@@ -12,8 +12,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.services.members import MemberService
-from cogs.admin import timezone_autocomplete
-from cogs.common import PlcView, reply, t, user_language
+from cogs.common import PlcView, reply, t, timezone_autocomplete, user_language
 
 if TYPE_CHECKING:
     from bot.app import PlcBot

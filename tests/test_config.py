@@ -14,7 +14,7 @@ def test_example_config_loads_through_the_settings_model() -> None:
     settings = load_settings(ROOT / "config.example.toml", required=True)
     assert settings.defaults.reminder_offsets_minutes == [1440, 60]
     assert settings.defaults.timezone == "America/Toronto"
-    assert settings.discord.cogs[0] == "cogs.errors"
+    assert settings.discord.cogs[0] == "cogs.admin"
 
 
 def test_every_cog_in_the_example_exists() -> None:

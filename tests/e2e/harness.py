@@ -1,0 +1,159 @@
+"""The real bot, started through its own entry point, against the Discord emulator.
+
+A :class:`Harness` owns one emulator (with the sample guild), one SQLite file and a
+:class:`~bot.clock.ControlledClock`; :meth:`start` runs ``bot.app.running_bot`` —
+the code path of ``plc-bot run`` — in the test's event loop, so tests can move the
+clock and restart the bot on the same database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import importlib.util
+import secrets
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import discord.gateway
+import discord.http
+
+from bot.app import PlcBot, running_bot
+from bot.clock import ControlledClock
+from bot.config import Settings
+from bot.emulator import Emulator, InteractionResult, SampleGuild, build_sample_guild
+
+FEATURE_COGS = ("cogs.meetings", "cogs.questions", "cogs.checkins", "cogs.goals")
+BASE_COGS = ("cogs.admin", "cogs.members")
+
+
+def available_cogs() -> list[str]:
+    """Every feature cog present in this checkout that has an entry point.
+
+    Features land one by one; a feature's own e2e tests fail loudly if its cog is
+    missing, and the command-translation test loads the configured list in full.
+    """
+    return [*BASE_COGS, *(c for c in FEATURE_COGS if _has_entry_point(c))]
+
+
+def _has_entry_point(module: str) -> bool:
+    if importlib.util.find_spec(module) is None:
+        return False
+    try:
+        return callable(getattr(importlib.import_module(module), "setup", None))
+    except Exception:
+        return False
+
+
+@dataclass
+class Harness:
+    emu: Emulator
+    guild: SampleGuild
+    clock: ControlledClock
+    tmp_path: Path
+    secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    settings_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _stack: AsyncExitStack | None = None
+    _bot: PlcBot | None = None
+
+    @property
+    def bot(self) -> PlcBot:
+        assert self._bot is not None, "the bot is not running"
+        return self._bot
+
+    @property
+    def db_path(self) -> Path:
+        return self.tmp_path / "plc-bot.sqlite3"
+
+    def settings(self) -> Settings:
+        sections: dict[str, dict[str, Any]] = {
+            "discord": {
+                "token": self.emu.bot_token,
+                "api_base_url": f"{self.emu.http_url}/api/v10",
+                "gateway_url": self.emu.gateway_url,
+                "cogs": available_cogs(),
+            },
+            "database": {"path": self.db_path},
+            "privacy": {"secret": self.secret},
+            "logging": {"level": "DEBUG"},
+        }
+        for section, values in self.settings_overrides.items():
+            sections.setdefault(section, {}).update(values)
+        return Settings(**sections)
+
+    async def start(self) -> PlcBot:
+        stack = AsyncExitStack()
+        bot = await stack.enter_async_context(
+            running_bot(self.settings(), self.clock, guild_ready_timeout=0.05)
+        )
+        self._stack, self._bot = stack, bot
+        assert bot.runner is not None
+        ready = asyncio.create_task(bot.ready_once.wait())
+        done, _ = await asyncio.wait(
+            {ready, bot.runner}, timeout=15, return_when=asyncio.FIRST_COMPLETED
+        )
+        if ready not in done:
+            ready.cancel()
+            if bot.runner.done():
+                bot.runner.result()
+            raise TimeoutError("the bot did not get ready")
+        return bot
+
+    async def stop(self) -> None:
+        if self._stack is not None:
+            await self._stack.aclose()
+        self._stack, self._bot = None, None
+
+    async def restart(self) -> PlcBot:
+        """Stop the bot and start a new one on the same database and emulator."""
+        await self.stop()
+        return await self.start()
+
+    async def advance(self, delta: timedelta) -> None:
+        """Move the clock and run what became due (what APScheduler would wake for)."""
+        await self.clock.advance(delta)
+        await self.bot.core.scheduler.run_due()
+
+    def user(self, name: str) -> int:
+        return self.guild.users[name]
+
+    def channel(self, name: str) -> int:
+        return self.guild.channels[name]
+
+    async def slash(self, user: str, command: str, **options: Any) -> InteractionResult:
+        """Run ``/command`` as the sample member ``user`` (e.g. "alice")."""
+        return await self.emu.slash(self.guild.id, self.user(user), command, **options)
+
+    async def setup_community(self, *, language: str = "en", moderation: bool = False) -> None:
+        """``/plc setup`` as the admin, with the sample channels and facilitator role."""
+        options: dict[str, Any] = {
+            "timezone": "America/Toronto",
+            "language": language,
+            "checkin_channel": self.channel("check-ins"),
+            "questions_channel": self.channel("questions"),
+            "announcements_channel": self.channel("announcements"),
+            "facilitator_role": self.guild.roles["facilitator"],
+        }
+        if moderation:
+            options["moderation_channel"] = self.channel("moderation")
+        result = await self.slash("admin", "plc setup", **options)
+        await result.final()
+        assert result.ephemeral, "setup answers privately"
+
+
+def restore_discord_endpoints() -> tuple[str, Any]:
+    """What the harness changes in discord.py globally, to put back after a test."""
+    return discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+
+
+async def new_harness(tmp_path: Path, clock: ControlledClock) -> tuple[Emulator, Harness]:
+    emu = Emulator()
+    await emu.start()
+    guild = build_sample_guild(emu.state, bot_user_id=emu.bot_user_id)
+    return emu, Harness(emu=emu, guild=guild, clock=clock, tmp_path=tmp_path)
+
+
+__all__ = ["Harness", "available_cogs", "new_harness", "restore_discord_endpoints"]

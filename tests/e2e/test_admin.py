@@ -1,0 +1,128 @@
+"""``/plc setup``, ``/plc status`` and ``/me`` through the emulator, as users."""
+
+from __future__ import annotations
+
+import json
+
+from bot.db import communities as communities_db
+from bot.emulator import Permission
+from tests.e2e.harness import Harness
+
+
+def _fields(result_embeds: list[dict[str, object]]) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in result_embeds[0]["fields"]}  # type: ignore[index]
+
+
+async def test_setup_then_status_in_english(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    async with harness.bot.core.db.read() as conn:
+        community = await communities_db.get(conn, harness.guild.id)
+    assert community is not None
+    assert community.timezone == "America/Toronto"
+    assert community.announcements_channel_id == harness.channel("announcements")
+
+    status = await harness.slash("bob", "plc status")
+    assert status.ephemeral
+    embed = status.embeds[0]
+    assert embed["title"] == "Community status"
+    fields = _fields(status.embeds)
+    assert fields["Time zone"] == "`America/Toronto`"
+    assert fields["Check-in channel"] == f"<#{harness.channel('check-ins')}>"
+    assert "plc-bot" in embed["footer"]["text"] and "ms" in embed["footer"]["text"]
+    assert status.latency < 3
+
+
+async def test_replies_speak_the_users_discord_language(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    status = await harness.emu.slash(
+        harness.guild.id, harness.user("bob"), "plc status", locale="fr"
+    )
+    assert status.embeds[0]["title"] == "État de la communauté"
+
+
+async def test_rerunning_setup_edits_only_what_is_given(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    result = await harness.slash("admin", "plc setup", language="fr", timezone="Europe/Paris")
+    assert result.embeds[0]["title"] == "Community settings updated"
+    async with harness.bot.core.db.read() as conn:
+        community = await communities_db.get(conn, harness.guild.id)
+    assert community is not None
+    assert (community.language, community.timezone) == ("fr", "Europe/Paris")
+    assert community.questions_channel_id == harness.channel("questions")
+
+
+async def test_unknown_time_zone_is_refused_with_suggestions(harness: Harness) -> None:
+    result = await harness.slash("admin", "plc setup", timezone="EST")
+    assert result.ephemeral
+    assert "America/New_York" in (result.content or "")
+    async with harness.bot.core.db.read() as conn:
+        assert await communities_db.get(conn, harness.guild.id) is None
+
+
+async def test_timezone_autocomplete_suggests_iana_names(harness: Harness) -> None:
+    result = await harness.emu.autocomplete(
+        harness.guild.id, harness.user("admin"), "plc setup", focused="timezone", value="toron"
+    )
+    assert "America/Toronto" in [c["value"] for c in result.choices]
+
+
+async def test_setup_is_refused_to_non_admins_even_if_the_override_allows_it(
+    harness: Harness,
+) -> None:
+    """D3: the run-time check holds whatever the command's permission override says."""
+    for command in harness.emu.state.commands_for(None):
+        if command.name == "plc":  # a server admin opened the command to everyone
+            command.payload["default_member_permissions"] = None
+    result = await harness.slash("bob", "plc setup", language="fr")
+    assert result.ephemeral
+    assert "Manage Server" in (result.content or "")
+
+
+async def test_setup_checks_the_bot_can_post_in_each_channel(
+    unstarted_harness: Harness,
+) -> None:
+    harness = unstarted_harness
+    channel = harness.channel("general")
+    harness.emu.state.set_overwrite(channel, harness.emu.bot_user_id, deny=Permission.SEND_MESSAGES)
+    await harness.start()
+    result = await harness.slash("admin", "plc setup", checkin_channel=channel)
+    assert result.ephemeral
+    assert "send_messages" in (result.content or "")
+    async with harness.bot.core.db.read() as conn:
+        assert await communities_db.get(conn, harness.guild.id) is None
+
+
+async def test_feature_commands_before_setup_say_how_to_set_up(harness: Harness) -> None:
+    result = await harness.slash("bob", "plc status")
+    assert "/plc setup" in (result.content or "")
+    result = await harness.slash("bob", "me timezone", name="Europe/Paris")
+    assert "/plc setup" in (result.content or "")
+
+
+async def test_me_commands_and_export(harness: Harness) -> None:
+    await harness.setup_community()
+    result = await harness.slash("bob", "me timezone", name="Europe/Paris")
+    assert "Europe/Paris" in (result.content or "")
+    result = await harness.slash("bob", "me away", until="2026-12-18")
+    assert "2026-12-18" in (result.content or "")
+    result = await harness.slash("bob", "me reminders", state="off")
+    assert "off" in (result.content or "")
+
+    export = await (await harness.slash("bob", "me export")).final()
+    assert export.ephemeral
+    data = json.loads(export.message.attachments[0].data)  # type: ignore[union-attr]
+    assert data["member"]["timezone"] == "Europe/Paris"
+    assert data["member"]["away_until"] == "2026-12-18"
+    assert data["member"]["dm_reminders"] is False
+
+
+async def test_me_delete_needs_the_confirm_button(harness: Harness) -> None:
+    await harness.setup_community()
+    await harness.slash("bob", "me timezone", name="Europe/Paris")
+    ask = await harness.slash("bob", "me delete")
+    assert ask.ephemeral and ask.message is not None
+    confirm = ask.message.components[0]["components"][0]["custom_id"]
+    await harness.emu.click(harness.user("bob"), ask.message, confirm)
+    export = await (await harness.slash("bob", "me export")).final()
+    data = json.loads(export.message.attachments[0].data)  # type: ignore[union-attr]
+    assert data["member"] is None
