@@ -1,0 +1,152 @@
+"""Fault injection for the emulator's REST routes.
+
+A :class:`Fault` matches requests by method and path, either a route template
+(``/channels/{id}/messages``: parameter names don't matter) or a plain
+substring of the path, and is consumed after ``times`` uses (``None`` =
+forever).  It can add latency (``delay``), answer an error status with
+Discord's error body, answer 429 with the headers discord.py needs to retry,
+or let the request really happen and *then* answer the error (``commit``:
+"Discord created the message then answered 502").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .state import JSON
+
+_PARAM = re.compile(r"\{[^}]*\}")
+
+_DEFAULT_MESSAGES = {
+    400: "Invalid Form Body",
+    401: "401: Unauthorized",
+    403: "Missing Permissions",
+    404: "404: Not Found",
+    429: "You are being rate limited.",
+    500: "500: Internal Server Error",
+    502: "502: Bad Gateway",
+    503: "503: Service Unavailable",
+    504: "504: Gateway Timeout",
+}
+
+_DEFAULT_CODES = {403: 50013}
+
+
+def normalize_template(template: str) -> str:
+    """``/channels/{channel_id}/messages`` -> ``/channels/{}/messages``."""
+    return _PARAM.sub("{}", template.rstrip("/"))
+
+
+@dataclass
+class Fault:
+    """One injected fault; see :meth:`FaultInjector.add`."""
+
+    method: str | None
+    path: str
+    status: int | None = None
+    code: int | None = None
+    message: str | None = None
+    retry_after: float = 1.0
+    global_: bool = False
+    times: int | None = 1
+    delay: float = 0.0
+    commit: bool = False
+    used: int = 0
+
+    def matches(self, method: str, route: str, path: str) -> bool:
+        if self.method is not None and self.method.upper() != method.upper():
+            return False
+        if "{" in self.path:
+            return normalize_template(self.path) == normalize_template(route)
+        return self.path in path
+
+    @property
+    def exhausted(self) -> bool:
+        return self.times is not None and self.used >= self.times
+
+    def error_body(self) -> JSON:
+        assert self.status is not None
+        if self.status == 429:
+            return {
+                "message": self.message or _DEFAULT_MESSAGES[429],
+                "retry_after": self.retry_after,
+                "global": self.global_,
+                "code": 0,
+            }
+        code = self.code if self.code is not None else _DEFAULT_CODES.get(self.status, 0)
+        return {
+            "message": self.message or _DEFAULT_MESSAGES.get(self.status, f"{self.status}: Error"),
+            "code": code,
+        }
+
+    def headers(self) -> dict[str, str]:
+        """Extra headers of the answer: what discord.py needs to treat a 429 as Discord's."""
+        if self.status != 429:
+            return {}
+        headers = {
+            "Via": "1.1 google",
+            "Retry-After": str(max(1, round(self.retry_after))),
+            "X-RateLimit-Limit": "5",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset-After": f"{self.retry_after:.3f}",
+            "X-RateLimit-Bucket": "emulator-fault",
+            "X-RateLimit-Scope": "global" if self.global_ else "user",
+        }
+        if self.global_:
+            headers["X-RateLimit-Global"] = "true"
+        return headers
+
+
+class FaultInjector:
+    """The set of active faults, consulted by the REST layer for each request."""
+
+    def __init__(self) -> None:
+        self.faults: list[Fault] = []
+
+    def add(
+        self,
+        *,
+        path: str,
+        method: str | None = None,
+        status: int | None = None,
+        code: int | None = None,
+        message: str | None = None,
+        retry_after: float = 1.0,
+        global_: bool = False,
+        times: int | None = 1,
+        delay: float = 0.0,
+        commit: bool | None = None,
+    ) -> Fault:
+        """Inject a fault on requests matching ``method`` (None = any) and ``path``.
+
+        ``status`` None only adds ``delay`` seconds of latency.  ``commit`` runs the
+        real handler before answering the error (default: True for 502 only).
+        """
+        fault = Fault(
+            method=method,
+            path=path,
+            status=status,
+            code=code,
+            message=message,
+            retry_after=retry_after,
+            global_=global_,
+            times=times,
+            delay=delay,
+            commit=(status == 502) if commit is None else commit,
+        )
+        self.faults.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        self.faults.clear()
+
+    def take(self, method: str, route: str, path: str) -> Fault | None:
+        """The first matching fault, counted as used (and dropped once exhausted)."""
+        for fault in self.faults:
+            if fault.matches(method, route, path):
+                fault.used += 1
+                if fault.exhausted:
+                    self.faults.remove(fault)
+                return fault
+        return None

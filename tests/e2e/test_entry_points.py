@@ -1,0 +1,69 @@
+"""The bot as a user starts it: ``plc-bot run`` in a subprocess, and the playground."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import signal
+import sys
+from pathlib import Path
+
+from bot.emulator import Emulator, build_sample_guild
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_plc_bot_run_as_a_subprocess_answers_slash_commands(tmp_path: Path) -> None:
+    async with Emulator() as emu:
+        guild = build_sample_guild(emu.state, bot_user_id=emu.bot_user_id)
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[discord]\napi_base_url = "{emu.http_url}/api/v10"\n'
+            f'gateway_url = "{emu.gateway_url}"\n'
+            f'[database]\npath = "{tmp_path / "bot.sqlite3"}"\n'
+            f'[privacy]\nsecret = "{secrets.token_urlsafe(32)}"\n'
+        )
+        env = {**os.environ, "DISCORD_TOKEN": emu.bot_token}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "--config", str(config), "run",
+            cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            await emu.wait_for(
+                lambda: emu.identify_count >= 1 and emu.state.commands_for(None), timeout=30
+            )
+            result = await emu.slash(guild.id, guild.users["bob"], "plc status")
+            assert "/plc setup" in (result.content or "")
+
+            # A second instance on the same database refuses to start (D10).
+            second = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot.cli", "--config", str(config), "run",
+                cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE,
+            )  # fmt: skip
+            _, err = await asyncio.wait_for(second.communicate(), 30)
+            assert second.returncode == 2
+            assert b"already running" in err
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 0, stderr.decode()
+        assert emu.bot_token.encode() not in stderr  # the token is never logged
+        assert b"stopped" in stderr
+
+
+async def test_playground_prints_the_bots_answer_and_exits_zero(tmp_path: Path) -> None:
+    script = b"/plc status\n:as bob\n/me away until:2026-12-18\n:advance 1h\n:quit\n"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "playground", "--db", str(tmp_path / "p.sqlite3"),
+        cwd=ROOT, stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(script), 60)
+    assert process.returncode == 0, err.decode()
+    text = out.decode()
+    assert "Fuseau horaire" in text  # alice's Discord language is French
+    assert "#check-ins" in text  # mentions rendered readably
+    assert "You are marked away until **2026-12-18**" in text
+    assert "clock:" in text
