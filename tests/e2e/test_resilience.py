@@ -16,7 +16,9 @@ async def test_a_429_is_waited_out_and_the_message_arrives_once(harness: Harness
         harness.bot, harness.guild.id, channel, nonce="rate-limited-1", content="hello"
     )
     assert sent is not None
-    assert [m.content for m in harness.emu.messages_in(channel)] == ["hello"]
+    messages = harness.emu.messages_in(channel)
+    assert [m.content for m in messages] == ["hello"]
+    assert messages[0].allowed_mentions == {"parse": []}  # D1: the client default
     statuses = [r.status for r in harness.emu.requests(method="POST", path_contains=f"/{channel}/")]
     assert statuses == [429, 200]
 
