@@ -34,7 +34,9 @@ class DiscordSettings(_Section):
     api_base_url: str | None = None
     gateway_url: str | None = None
     dev_guild_id: int | None = None
-    cogs: list[str] = Field(default_factory=lambda: ["cogs.admin", "cogs.members"])
+    cogs: list[str] = Field(
+        default_factory=lambda: ["cogs.admin", "cogs.members", "cogs.checkins"]
+    )
     """The feature modules (discord.py extensions) to load."""
 
     @field_validator("api_base_url", "gateway_url")

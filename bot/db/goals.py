@@ -1,0 +1,206 @@
+"""Goals of members and of the community, and the values reported against them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+import aiosqlite
+from pydantic import BaseModel, ConfigDict
+
+from bot.db.codec import instant_from_db, instant_to_db, optional_instant
+
+GoalScope = Literal["member", "community"]
+GoalStatus = Literal["open", "closed"]
+
+
+class Goal(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    guild_id: int
+    scope: GoalScope
+    owner_id: int | None
+    title: str
+    measure: str
+    baseline: float
+    target: float
+    due_on: date
+    status: GoalStatus
+    created_at: datetime
+    closed_at: datetime | None
+
+
+class GoalValue(BaseModel):
+    """One reported value: a check-in answer's number for this goal."""
+
+    model_config = ConfigDict(frozen=True)
+
+    goal_id: int
+    checkin_id: int
+    week: str
+    opened_at: datetime
+    value: float
+
+
+def _goal(row: aiosqlite.Row) -> Goal:
+    return Goal(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        scope=row["scope"],
+        owner_id=row["owner_id"],
+        title=row["title"],
+        measure=row["measure"],
+        baseline=row["baseline"],
+        target=row["target"],
+        due_on=date.fromisoformat(row["due_on"]),
+        status=row["status"],
+        created_at=instant_from_db(row["created_at"]),
+        closed_at=optional_instant(row["closed_at"]),
+    )
+
+
+async def insert(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    *,
+    scope: GoalScope,
+    owner_id: int | None,
+    title: str,
+    measure: str,
+    baseline: float,
+    target: float,
+    due_on: date,
+    now: datetime,
+) -> Goal:
+    cursor = await conn.execute(
+        """
+        INSERT INTO goals (guild_id, scope, owner_id, title, measure, baseline, target, due_on,
+            created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            guild_id,
+            scope,
+            owner_id,
+            title,
+            measure,
+            baseline,
+            target,
+            due_on.isoformat(),
+            instant_to_db(now),
+        ),
+    )
+    goal = await get(conn, guild_id, int(cursor.lastrowid or 0))
+    assert goal is not None
+    return goal
+
+
+async def get(conn: aiosqlite.Connection, guild_id: int, goal_id: int) -> Goal | None:
+    cursor = await conn.execute(
+        "SELECT * FROM goals WHERE guild_id = ? AND id = ?", (guild_id, goal_id)
+    )
+    row = await cursor.fetchone()
+    return _goal(row) if row else None
+
+
+async def of_member(
+    conn: aiosqlite.Connection, guild_id: int, owner_id: int, *, open_only: bool = False
+) -> list[Goal]:
+    """A member's goals, newest first."""
+    cursor = await conn.execute(
+        """
+        SELECT * FROM goals WHERE guild_id = ? AND owner_id = ?
+            AND (? = 0 OR status = 'open')
+        ORDER BY created_at DESC, id DESC
+        """,
+        (guild_id, owner_id, int(open_only)),
+    )
+    return [_goal(row) for row in await cursor.fetchall()]
+
+
+async def of_community(
+    conn: aiosqlite.Connection, guild_id: int, *, open_only: bool = False
+) -> list[Goal]:
+    cursor = await conn.execute(
+        """
+        SELECT * FROM goals WHERE guild_id = ? AND scope = 'community'
+            AND (? = 0 OR status = 'open')
+        ORDER BY created_at DESC, id DESC
+        """,
+        (guild_id, int(open_only)),
+    )
+    return [_goal(row) for row in await cursor.fetchall()]
+
+
+async def open_member_goals(conn: aiosqlite.Connection, guild_id: int) -> list[Goal]:
+    """Every member's open goals (for the digest), oldest first."""
+    cursor = await conn.execute(
+        """
+        SELECT * FROM goals WHERE guild_id = ? AND scope = 'member' AND status = 'open'
+        ORDER BY created_at, id
+        """,
+        (guild_id,),
+    )
+    return [_goal(row) for row in await cursor.fetchall()]
+
+
+async def close(conn: aiosqlite.Connection, guild_id: int, goal_id: int, now: datetime) -> bool:
+    """Close an open goal; False if it was already closed (a double click)."""
+    cursor = await conn.execute(
+        """
+        UPDATE goals SET status = 'closed', closed_at = ?
+        WHERE guild_id = ? AND id = ? AND status = 'open'
+        """,
+        (instant_to_db(now), guild_id, goal_id),
+    )
+    return cursor.rowcount > 0
+
+
+async def values(conn: aiosqlite.Connection, goal_id: int) -> list[GoalValue]:
+    """The numbers reported for a goal in check-in answers, in week order."""
+    cursor = await conn.execute(
+        """
+        SELECT a.goal_id, a.checkin_id, c.week, c.opened_at, a.progress
+        FROM checkin_answers a JOIN checkins c ON c.id = a.checkin_id
+        WHERE a.goal_id = ? AND a.progress IS NOT NULL
+        ORDER BY c.opened_at, c.id
+        """,
+        (goal_id,),
+    )
+    return [
+        GoalValue(
+            goal_id=row[0],
+            checkin_id=row[1],
+            week=row[2],
+            opened_at=instant_from_db(row[3]),
+            value=row[4],
+        )
+        for row in await cursor.fetchall()
+    ]
+
+
+async def latest_values(conn: aiosqlite.Connection, goal_ids: list[int]) -> dict[int, float]:
+    """The most recent reported value of each goal that has one."""
+    if not goal_ids:
+        return {}
+    marks = ",".join("?" * len(goal_ids))
+    cursor = await conn.execute(
+        f"""
+        SELECT a.goal_id, a.progress FROM checkin_answers a
+        JOIN checkins c ON c.id = a.checkin_id
+        WHERE a.goal_id IN ({marks}) AND a.progress IS NOT NULL
+        ORDER BY c.opened_at, c.id
+        """,  # noqa: S608 - only placeholders are interpolated
+        goal_ids,
+    )
+    latest: dict[int, float] = {}
+    for row in await cursor.fetchall():
+        latest[row[0]] = row[1]  # later rows win
+    return latest
+
+
+async def delete_of_member(conn: aiosqlite.Connection, guild_id: int, owner_id: int) -> None:
+    await conn.execute(
+        "DELETE FROM goals WHERE guild_id = ? AND owner_id = ?", (guild_id, owner_id)
+    )

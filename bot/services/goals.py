@@ -1,0 +1,288 @@
+"""Goals: a member's or the community's, measured against a baseline and a target (SPEC §6)."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from typing import Any, Literal
+
+import aiosqlite
+from pydantic import BaseModel, ConfigDict
+
+from bot.dates import local_today, parse_future_date
+from bot.db import audit
+from bot.db import goals as goals_db
+from bot.db import members as members_db
+from bot.db.goals import Goal
+from bot.errors import NotFacilitator, UserError
+from bot.services.base import Core
+from bot.services.community import CommunityService
+from bot.text import clean_text
+
+TITLE_MAX = 100
+MEASURE_MAX = 100
+NUMBER_MAX_CHARS = 20
+MAX_OPEN_GOALS = 10
+GoalScopeChoice = Literal["mine", "community"]
+
+# Spaces people put in numbers: "1 000", "1 000" (no-break), "1 000" (narrow no-break).
+_NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+
+def parse_number(text: str | None, *, field: str) -> float | None:
+    """A number as people type it: ``3.5``, ``3,5`` (French), ``1 000``, ``-2``; blank is None.
+
+    Raises ``goals.errors.not_a_number`` naming the field and what was typed.
+    """
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    compact = _NUMBER_SPACES.sub("", raw).removesuffix("%")
+    if len(raw) > NUMBER_MAX_CHARS or not _NUMBER.match(compact):
+        raise UserError("goals.errors.not_a_number", field=field, text=raw[:NUMBER_MAX_CHARS])
+    value = float(compact.replace(",", "."))
+    if not math.isfinite(value):
+        raise UserError("goals.errors.not_a_number", field=field, text=raw[:NUMBER_MAX_CHARS])
+    return value
+
+
+def format_number(value: float) -> str:
+    """``12`` rather than ``12.0``; at most two decimals."""
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+class GoalProgress(BaseModel):
+    """A goal with the latest value reported for it (None before the first report)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    goal: Goal
+    latest: float | None
+
+    @property
+    def fraction(self) -> float | None:
+        """How far from baseline to target the latest value is (1.0 = reached)."""
+        if self.latest is None:
+            return None
+        return (self.latest - self.goal.baseline) / (self.goal.target - self.goal.baseline)
+
+
+class GoalOverview(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    mine: list[GoalProgress]
+    community: list[GoalProgress]
+
+
+class ProgressPoint(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    week: str
+    day: date
+    value: float
+
+
+class ProgressSeries(BaseModel):
+    """Exactly what the chart draws: the stored values of one goal, in week order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    goal: Goal
+    start: date
+    """The day the goal was set (where the baseline is drawn)."""
+    points: list[ProgressPoint]
+
+
+class GoalService:
+    name = "goals"
+
+    def __init__(self, core: Core, community: CommunityService) -> None:
+        self._core = core
+        self._community = community
+
+    # -- set, list, close -------------------------------------------------------
+
+    async def create_goal(
+        self,
+        guild_id: int,
+        user_id: int,
+        *,
+        scope: GoalScopeChoice,
+        title: str,
+        measure: str,
+        baseline: str,
+        target: str,
+        due: str,
+        language: str,
+        as_facilitator: bool,
+    ) -> Goal:
+        """Validate the five inputs of the ``/goal set`` modal and save the goal."""
+        community = await self._community.require(guild_id)
+        if scope not in ("mine", "community"):
+            raise UserError("goals.errors.bad_scope")
+        if scope == "community" and not as_facilitator:
+            raise NotFacilitator()
+        catalog = self._core.catalog
+        clean_title = clean_text(
+            title, field=catalog.t(language, "goals.fields.title"), max_length=TITLE_MAX
+        )
+        clean_measure = clean_text(
+            measure, field=catalog.t(language, "goals.fields.measure"), max_length=MEASURE_MAX
+        )
+        baseline_value = self._required_number(baseline, "baseline", language)
+        target_value = self._required_number(target, "target", language)
+        if baseline_value == target_value:
+            raise UserError("goals.errors.target_is_baseline", value=baseline.strip())
+        now = self._core.clock.now()
+        async with self._core.db.read() as conn:
+            member = await members_db.get(conn, guild_id, user_id)
+        zone = (member.timezone if member and member.timezone else None) or community.timezone
+        due_on = parse_future_date(
+            due,
+            field=catalog.t(language, "goals.fields.due"),
+            now=now,
+            timezone=zone,
+            language=language,
+        )
+        async with self._core.db.transaction() as conn:
+            await members_db.ensure(conn, guild_id, user_id, now)
+            if scope == "mine":
+                if len(await goals_db.of_member(conn, guild_id, user_id, open_only=True)) >= (
+                    MAX_OPEN_GOALS
+                ):
+                    raise UserError("goals.errors.too_many", limit=MAX_OPEN_GOALS)
+            else:
+                if len(await goals_db.of_community(conn, guild_id, open_only=True)) >= (
+                    MAX_OPEN_GOALS
+                ):
+                    raise UserError("goals.errors.too_many", limit=MAX_OPEN_GOALS)
+            goal = await goals_db.insert(
+                conn,
+                guild_id,
+                scope="member" if scope == "mine" else "community",
+                owner_id=user_id if scope == "mine" else None,
+                title=clean_title,
+                measure=clean_measure,
+                baseline=baseline_value,
+                target=target_value,
+                due_on=due_on,
+                now=now,
+            )
+            if scope == "community":
+                await audit.record(
+                    conn, guild_id, user_id, "goal.community.set", {"goal_id": goal.id}, now
+                )
+        return goal
+
+    def _required_number(self, text: str, field: str, language: str) -> float:
+        label = self._core.catalog.t(language, f"goals.fields.{field}")
+        value = parse_number(text, field=label)
+        if value is None:
+            raise UserError("errors.text_empty", field=label)
+        return value
+
+    async def overview(self, guild_id: int, user_id: int) -> GoalOverview:
+        """The caller's goals (open first) and the community's open goals, with progress."""
+        await self._community.require(guild_id)
+        async with self._core.db.read() as conn:
+            mine = await goals_db.of_member(conn, guild_id, user_id)
+            shared = await goals_db.of_community(conn, guild_id, open_only=True)
+            latest = await goals_db.latest_values(conn, [g.id for g in [*mine, *shared]])
+        mine.sort(key=lambda g: g.status != "open")  # stable: newest first within each status
+        return GoalOverview(
+            mine=[GoalProgress(goal=g, latest=latest.get(g.id)) for g in mine],
+            community=[GoalProgress(goal=g, latest=latest.get(g.id)) for g in shared],
+        )
+
+    async def closable_goals(
+        self, guild_id: int, user_id: int, *, as_facilitator: bool, search: str = ""
+    ) -> list[Goal]:
+        """Autocomplete of ``/goal close``: the caller's open goals (+ community ones for
+        facilitators) whose title contains ``search``."""
+        async with self._core.db.read() as conn:
+            goals = await goals_db.of_member(conn, guild_id, user_id, open_only=True)
+            if as_facilitator:
+                goals += await goals_db.of_community(conn, guild_id, open_only=True)
+        needle = search.strip().casefold()
+        return [g for g in goals if needle in g.title.casefold()][:25]
+
+    async def close_goal(
+        self, guild_id: int, user_id: int, goal_ref: str, *, as_facilitator: bool
+    ) -> Goal:
+        await self._community.require(guild_id)
+        goal_id = int(goal_ref) if goal_ref.strip().isdigit() else None
+        now = self._core.clock.now()
+        async with self._core.db.transaction() as conn:
+            goal = await goals_db.get(conn, guild_id, goal_id) if goal_id is not None else None
+            if goal is None:
+                raise UserError("goals.errors.unknown_goal")
+            if goal.scope == "member" and goal.owner_id != user_id:
+                raise UserError("goals.errors.not_yours")
+            if goal.scope == "community" and not as_facilitator:
+                raise NotFacilitator()
+            if not await goals_db.close(conn, guild_id, goal.id, now):
+                raise UserError("goals.errors.already_closed", title=goal.title)
+            if goal.scope == "community":
+                await audit.record(
+                    conn, guild_id, user_id, "goal.community.close", {"goal_id": goal.id}, now
+                )
+            closed = await goals_db.get(conn, guild_id, goal.id)
+        assert closed is not None
+        return closed
+
+    # -- progress -----------------------------------------------------------------
+
+    async def current_goal(self, guild_id: int, user_id: int) -> Goal | None:
+        """The goal a check-in's number is reported against: the newest open one."""
+        async with self._core.db.read() as conn:
+            return await current_goal_in(conn, guild_id, user_id)
+
+    async def progress_series(self, guild_id: int, member_id: int) -> ProgressSeries:
+        """The member's current goal (else their latest) and its stored values."""
+        community = await self._community.require(guild_id)
+        async with self._core.db.read() as conn:
+            goals = await goals_db.of_member(conn, guild_id, member_id)
+            if not goals:
+                raise UserError("goals.errors.no_goal")
+            open_goals = [g for g in goals if g.status == "open"]
+            goal = (open_goals or goals)[0]
+            values = await goals_db.values(conn, goal.id)
+        return ProgressSeries(
+            goal=goal,
+            start=local_today(goal.created_at, community.timezone),
+            points=[
+                ProgressPoint(
+                    week=v.week,
+                    day=local_today(v.opened_at, community.timezone),
+                    value=v.value,
+                )
+                for v in values
+            ],
+        )
+
+    # -- personal data (G1, G2) -----------------------------------------------------
+
+    async def export_member(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
+    ) -> dict[str, Any]:
+        goals = await goals_db.of_member(conn, guild_id, user_id)
+        exported = []
+        for goal in goals:
+            values = await goals_db.values(conn, goal.id)
+            exported.append(
+                {
+                    **goal.model_dump(mode="json"),
+                    "values": [v.model_dump(mode="json") for v in values],
+                }
+            )
+        return {"goals": exported}
+
+    async def delete_member(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+        await goals_db.delete_of_member(conn, guild_id, user_id)
+
+
+async def current_goal_in(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> Goal | None:
+    goals = await goals_db.of_member(conn, guild_id, user_id, open_only=True)
+    return goals[0] if goals else None

@@ -1,0 +1,538 @@
+"""Weekly check-ins end to end: the real bot, the emulator, a moved clock (SPEC §6).
+
+START (tests/conftest.py) is Monday 2026-11-23 09:00 in Toronto; the check-ins here open
+on Mondays at 09:30 for 48 hours, so the nudge comes at +36 h and the close at +48 h.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+from PIL import Image
+
+from bot.charts import read_chart_data
+from bot.db import checkins as checkins_db
+from bot.db import goals as goals_db
+from bot.emulator import InteractionResult, Message
+from tests.e2e.harness import Harness
+
+OPEN = timedelta(minutes=30)
+TO_NUDGE = timedelta(hours=36)
+NUDGE_TO_CLOSE = timedelta(hours=12)
+WEEK = timedelta(days=7)
+
+
+# -- helpers: what members and facilitators do ------------------------------------------
+
+
+async def schedule(h: Harness, **options: object) -> InteractionResult:
+    values: dict[str, object] = {"day": 0, "time": "09:30"}
+    values.update(options)
+    result = await h.slash("alice", "checkin schedule", **values)
+    assert result.ephemeral
+    return result
+
+
+async def known(h: Harness, *names: str) -> None:
+    """Members who used a feature (the bot never copies the server's member list)."""
+    for name in names:
+        await h.slash(name, "me reminders", state="on")
+
+
+async def set_goal(h: Harness, name: str, baseline: str = "40", target: str = "75") -> None:
+    form = await h.slash(name, "goal set")
+    assert form.modal is not None
+    saved = await h.emu.submit_modal(
+        h.user(name),
+        form,
+        {
+            "title": "Reading fluency",
+            "measure": "% of students at level 3",
+            "baseline": baseline,
+            "target": target,
+            "due": "2027-06-15",
+        },
+    )
+    assert saved.ephemeral
+
+
+def prompts(h: Harness) -> list[Message]:
+    return [
+        m
+        for m in h.emu.messages_in(h.channel("check-ins"))
+        if m.author_id == h.emu.bot_user_id and m.embeds
+    ]
+
+
+def prompt(h: Harness) -> Message:
+    return prompts(h)[-1]
+
+
+def answer_button(message: Message) -> str:
+    return next(c for c in message.custom_ids() if c.startswith("plc:checkin:answer:"))
+
+
+async def answer(
+    h: Harness, name: str, progress: str = "", tried: str = "", obstacles: str = ""
+) -> InteractionResult:
+    opened = await h.emu.click(h.user(name), prompt(h), answer_button(prompt(h)))
+    assert opened.modal is not None, opened.content
+    submitted = await h.emu.submit_modal(
+        h.user(name), opened, {"progress": progress, "q1": tried, "q2": obstacles}
+    )
+    return await submitted.final()
+
+
+def thread_posts(h: Harness) -> list[Message]:
+    thread_id = prompt(h).thread_id
+    assert thread_id is not None
+    return [m for m in h.emu.messages_in(thread_id) if m.author_id == h.emu.bot_user_id]
+
+
+def digests(h: Harness) -> list[Message]:
+    return [m for m in h.emu.messages_in(h.channel("moderation")) if "digest" in m.all_text()]
+
+
+async def stored_answers(h: Harness) -> list[checkins_db.Answer]:
+    async with h.bot.core.db.read() as conn:
+        return await checkins_db.answers_of_guild(conn, h.guild.id)
+
+
+# -- the week's cycle -----------------------------------------------------------------
+
+
+async def test_a_week_opens_collects_answers_nudges_once_and_closes_with_a_digest(
+    harness: Harness,
+) -> None:
+    h = harness
+    await h.setup_community(moderation=True)
+    await schedule(h)
+    await set_goal(h, "bob")
+    await known(h, "david")
+    await h.advance(OPEN)
+
+    (posted,) = prompts(h)
+    assert "2026-W48" in posted.embeds[0]["title"]
+    assert posted.thread_id == posted.id  # the week's thread, started on the prompt
+
+    saved = await answer(h, "bob", progress="52,5", tried="Reading circles", obstacles="Time")
+    assert saved.ephemeral and f"<#{posted.id}>" in (saved.content or "")
+    await answer(h, "chloe", tried="Exit tickets @everyone [link](https://x.test)")
+    await answer(h, "alice", tried="Peer visit", obstacles="A colleague to observe")
+    posts = thread_posts(h)
+    assert [p.embeds[0]["author"]["name"] for p in posts] == [
+        "Bob Nguyen",
+        "Chloé Bernard",
+        "Alice Dupont",
+    ]
+    assert "52.5 · target 75" in posts[0].all_text()
+    # User text is inert and pings no one (D1, D2).
+    assert all(p.mention_user_ids == [] and not p.mention_everyone for p in posts)
+    assert "\\[link\\]\\(https://x.test\\)" in posts[1].all_text()
+
+    # Chloé edits her answer: the same post is updated, nothing new is posted.
+    again = await h.emu.click(h.user("chloe"), posted, answer_button(posted))
+    assert again.ephemeral and again.message is not None
+    edit_id = next(c for c in again.message.custom_ids() if c.startswith("plc:checkin:edit:"))
+    form = await h.emu.click(h.user("chloe"), again.message, edit_id)
+    assert form.modal is not None
+    assert {f.custom_id: f.value for f in form.modal.fields}["q1"] == (
+        "Exit tickets @everyone [link](https://x.test)"
+    )
+    await h.clock.advance(timedelta(hours=1))
+    edited = await (
+        await h.emu.submit_modal(
+            h.user("chloe"), form, {"progress": "", "q1": "Exit tickets, revised", "q2": ""}
+        )
+    ).final()
+    assert edited.ephemeral
+    posts_after = thread_posts(h)
+    assert [p.id for p in posts_after] == [p.id for p in posts]
+    assert "Exit tickets, revised" in posts_after[1].all_text()
+    assert posts_after[1].edited_timestamp is not None
+
+    # David opens the form but submits after the close: refused, nothing stored.
+    late_form = await h.emu.click(h.user("david"), posted, answer_button(posted))
+
+    await h.advance(TO_NUDGE - timedelta(hours=1))
+    (nudge,) = h.emu.dms_to(h.user("david"))
+    assert f"/channels/{h.guild.id}/{h.channel('check-ins')}/{posted.id}" in nudge.content
+    assert all(h.emu.dms_to(h.user(n)) == [] for n in ("alice", "bob", "chloe", "admin"))
+    await h.advance(timedelta(hours=1))
+    await h.bot.core.scheduler.run_due()
+    assert len(h.emu.dms_to(h.user("david"))) == 1  # one nudge, whatever the wake-ups
+
+    await h.advance(NUDGE_TO_CLOSE)
+    (digest,) = digests(h)
+    text = digest.all_text()
+    assert "**3** of **4** members answered (75%)" in text
+    assert f"<@{h.user('bob')}>: Time" in text
+    assert f"<@{h.user('alice')}>: A colleague to observe" in text
+    assert f"<@{h.user('bob')}> **Reading fluency**: 52.5 · target 75 (36%)" in text
+    assert "Not reachable" not in text
+    closed_prompt = h.emu.state.messages[posted.id]
+    assert closed_prompt.components == [] and "3 answer(s)" in closed_prompt.all_text()
+
+    refused = await (
+        await h.emu.submit_modal(h.user("david"), late_form, {"q1": "too late"})
+    ).final()
+    assert refused.ephemeral and "closed" in (refused.content or "")
+    assert len(await stored_answers(h)) == 3
+
+    # Next week's check-in was planned when this one opened.
+    await h.advance(WEEK - TO_NUDGE - NUDGE_TO_CLOSE)
+    assert len(prompts(h)) == 2 and "2026-W49" in prompt(h).embeds[0]["title"]
+
+
+async def test_a_member_whose_dms_are_closed_is_mentioned_and_listed_in_the_digest(
+    harness: Harness,
+) -> None:
+    """D5: refused once, mentioned in the thread instead, never retried, in the digest."""
+    h = harness
+    await h.setup_community(moderation=True)
+    await known(h, "chloe", "david")
+    h.emu.close_dms(h.user("chloe"))
+    await schedule(h)
+    await h.advance(OPEN)
+    await h.advance(TO_NUDGE)
+    assert len(h.emu.dms_to(h.user("david"))) == 1
+    refused = [r for r in h.emu.requests(method="POST", status=403) if r.error_code == 50007]
+    assert len(refused) == 1
+    (fallback,) = [p for p in thread_posts(h) if "Reminder" in p.content]
+    assert fallback.mention_user_ids == [h.user("chloe")]
+
+    await h.advance(NUDGE_TO_CLOSE)
+    (digest,) = digests(h)
+    assert "Not reachable by direct message" in digest.all_text()
+    assert f"<@{h.user('chloe')}>" in digest.all_text()
+    refused = [r for r in h.emu.requests(method="POST", status=403) if r.error_code == 50007]
+    assert len(refused) == 1  # not retried
+
+
+async def test_an_away_week_does_not_break_the_streak(harness: Harness) -> None:
+    h = harness
+    await h.setup_community()
+    await schedule(h)
+    await h.advance(OPEN)
+    await answer(h, "bob", tried="Week 1")
+    await h.advance(WEEK)  # week 2 opens; Bob goes away for it
+    away = await h.slash("bob", "me away", until="2026-12-05")
+    assert "2026-12-05" in (away.content or "")
+    await h.advance(TO_NUDGE)
+    assert h.emu.dms_to(h.user("bob")) == []  # away: no nudge
+    await h.advance(NUDGE_TO_CLOSE)
+    await h.slash("bob", "me back")  # after the close: week 2 stays an away week
+    await h.advance(WEEK - TO_NUDGE - NUDGE_TO_CLOSE)
+    await answer(h, "bob", tried="Week 3")
+
+    me = await h.slash("bob", "checkin me")
+    assert me.ephemeral
+    text = me.message.all_text() if me.message else ""
+    assert "Streak: **2** week(s) in a row" in text
+    assert "2026-W49 (away)" in text
+    assert "✅ 2026-W50" in text and "✅ 2026-W48" in text
+
+
+async def test_the_progress_chart_is_a_png_of_the_stored_values(harness: Harness) -> None:
+    h = harness
+    await h.setup_community()
+    await set_goal(h, "bob")
+    await schedule(h)
+    await h.advance(OPEN)
+    await answer(h, "bob", progress="45")
+    await h.advance(WEEK)
+    await answer(h, "bob", progress="50,5")
+
+    chart = await (await h.slash("chloe", "goal progress", member=h.user("bob"))).final()
+    assert not chart.ephemeral and chart.message is not None
+    (attachment,) = chart.message.attachments
+    assert attachment.filename.endswith(".png")
+    image = Image.open(io.BytesIO(attachment.data))
+    image.verify()
+    assert image.format == "PNG"
+    data = read_chart_data(attachment.data)
+    async with h.bot.core.db.read() as conn:
+        (goal,) = await goals_db.of_member(conn, h.guild.id, h.user("bob"))
+        stored = await goals_db.values(conn, goal.id)
+    assert [p["value"] for p in data["points"]] == [v.value for v in stored] == [45.0, 50.5]
+    assert [p["week"] for p in data["points"]] == [v.week for v in stored]
+    assert (data["baseline"], data["target"]) == (goal.baseline, goal.target)
+    assert chart.message.mention_user_ids == []
+
+    nothing = await h.slash("david", "goal progress")
+    assert nothing.ephemeral and "/goal set" in (nothing.content or "")
+
+
+async def test_the_csv_export_parses_back_to_the_stored_answers(harness: Harness) -> None:
+    h = harness
+    await h.setup_community()
+    await schedule(h)
+    await h.advance(OPEN)
+    await answer(h, "bob", progress="3,5", tried='Line one\nline "two", with a comma')
+    await answer(h, "chloe", tried="=SUM(A1)", obstacles="Planning time")
+
+    refused = await h.slash("bob", "checkin export")
+    assert refused.ephemeral and not (refused.message and refused.message.attachments)
+    export = await (await h.slash("alice", "checkin export")).final()
+    assert export.ephemeral and export.message is not None
+    text = export.message.attachments[0].data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    stored = await stored_answers(h)
+    assert len(rows) == len(stored) == 2
+    for row, answer_row in zip(rows, stored, strict=True):
+        assert int(row["user_id"]) == answer_row.user_id
+        assert row["week"] == "2026-W48"
+        assert (float(row["progress"]) if row["progress"] else None) == answer_row.progress
+    assert rows[0]["answer_1"] == 'Line one\nline "two", with a comma'
+    assert rows[0]["member"] == "Bob Nguyen"
+    assert rows[1]["answer_1"] == "'=SUM(A1)"  # a spreadsheet will not run it
+    assert rows[1]["answer_2"] == "Planning time"
+
+
+async def test_a_restart_between_open_and_close_loses_nothing_and_posts_nothing_twice(
+    harness: Harness,
+) -> None:
+    h = harness
+    await h.setup_community(moderation=True)
+    await known(h, "david", "admin")
+    await schedule(h)
+    await h.advance(OPEN)
+    await answer(h, "bob", tried="Before the restart", obstacles="Help with grading")
+    # David opens the form before the restart and sends it after: his text is kept.
+    open_form = await h.emu.click(h.user("david"), prompt(h), answer_button(prompt(h)))
+    await h.restart()
+    await h.bot.core.scheduler.run_due()
+    sent = await (
+        await h.emu.submit_modal(h.user("david"), open_form, {"q1": "Typed across a restart"})
+    ).final()
+    assert sent.ephemeral and "Typed across a restart" in thread_posts(h)[-1].all_text()
+    # The Answer button still works (a DynamicItem) and the week goes on.
+    await answer(h, "chloe", tried="After the restart")
+    await h.advance(TO_NUDGE)
+    await h.restart()
+    await h.bot.core.scheduler.run_due()
+    await h.advance(NUDGE_TO_CLOSE)
+    await h.restart()
+    await h.bot.core.scheduler.run_due()
+
+    assert len(prompts(h)) == 1
+    assert len([p for p in thread_posts(h) if p.embeds]) == 3
+    assert h.emu.dms_to(h.user("david")) == []  # he answered: no nudge
+    assert len(h.emu.dms_to(h.user("admin"))) == 1  # nudged once across three restarts
+    (digest,) = digests(h)
+    assert "**3** of **4** members answered" in digest.all_text()
+    assert "Help with grading" in digest.all_text()
+
+
+async def test_a_502_after_the_prompt_was_created_leaves_exactly_one_prompt(
+    harness: Harness,
+) -> None:
+    """D8: Discord creates the message, answers 502; the retry carries the same nonce."""
+    h = harness
+    await h.setup_community()
+    await schedule(h)
+    fault = h.emu.faults.add(
+        method="POST", path=f"/channels/{h.channel('check-ins')}/messages", status=502
+    )
+    await h.advance(OPEN)
+    await h.advance(timedelta(minutes=5))
+    assert fault.used == 1
+    assert len(prompts(h)) == 1
+    assert prompt(h).thread_id is not None
+
+
+async def test_the_pulse_hides_its_average_below_three_votes(harness: Harness) -> None:
+    h = harness
+    await h.setup_community(moderation=True)
+    await schedule(h, pulse=True)
+    await h.advance(OPEN)
+    posted = prompt(h)
+    pulse_ids = [c for c in posted.custom_ids() if c.startswith("plc:checkin:pulse:")]
+    assert len(pulse_ids) == 5
+    vote = await h.emu.click(h.user("bob"), posted, pulse_ids[4])
+    assert vote.ephemeral and "anonymous" in (vote.content or "")
+    await h.emu.click(h.user("bob"), posted, pulse_ids[1])  # changed: still one vote
+    await h.emu.click(h.user("chloe"), posted, pulse_ids[4])
+    assert "/5" not in h.emu.state.messages[posted.id].all_text()  # no live average
+    await h.advance(TO_NUDGE)
+    await h.advance(NUDGE_TO_CLOSE)
+    closed = h.emu.state.messages[posted.id].all_text()
+    assert "fewer than 3 votes" in closed and "/5" not in closed
+    (digest,) = digests(h)
+    assert "fewer than 3 votes" in digest.all_text()
+    # No message anywhere names who voted.
+    assert all(str(h.user("bob")) not in m.all_text() for m in h.emu.messages_in(posted.id))
+
+
+async def test_the_pulse_average_shows_from_three_votes(harness: Harness) -> None:
+    h = harness
+    await h.setup_community(moderation=True)
+    await schedule(h, pulse=True)
+    await h.advance(OPEN)
+    posted = prompt(h)
+    pulse_ids = [c for c in posted.custom_ids() if c.startswith("plc:checkin:pulse:")]
+    for name, score in (("bob", 4), ("chloe", 5), ("david", 3)):
+        await h.emu.click(h.user(name), posted, pulse_ids[score - 1])
+    await h.advance(TO_NUDGE)
+    await h.advance(NUDGE_TO_CLOSE)
+    assert "average 4.0/5 from 3 votes" in h.emu.state.messages[posted.id].all_text()
+    assert "average 4.0/5 from 3 votes" in digests(h)[0].all_text()
+
+
+async def test_the_prompt_speaks_the_communitys_language(harness: Harness) -> None:
+    h = harness
+    await h.setup_community(language="fr")
+    result = await schedule(h, questions="Qu'avez-vous observé ? | Votre prochaine étape ?")
+    assert "Qu'avez-vous observé" in (result.content or "")
+    await h.advance(OPEN)
+    text = prompt(h).all_text()
+    assert "Bilan hebdomadaire · 2026-W48" in text
+    assert "Votre prochaine étape ?" in text
+    form = await h.emu.click(h.user("bob"), prompt(h), answer_button(prompt(h)))
+    assert form.modal is not None
+    assert [f.label for f in form.modal.fields][1:] == [
+        "Qu'avez-vous observé ?",
+        "Votre prochaine étape ?",
+    ]
+
+
+# -- bad input: clear private answers, nothing half-written --------------------------------
+
+
+async def test_bad_schedules_and_non_facilitators_are_refused(harness: Harness) -> None:
+    h = harness
+    await h.setup_community()
+    for time in ("24:61", "6pm", "25:00"):
+        result = await schedule(h, time=time)
+        assert "HH:MM" in (result.content or ""), time
+    refused = await h.slash("bob", "checkin schedule", day=0, time="09:30")
+    assert refused.ephemeral and "facilitators" in (refused.content or "")
+    too_many = await schedule(h, questions="a | b | c | d")
+    assert "4" in (too_many.content or "")
+    async with h.bot.core.db.read() as conn:
+        assert await checkins_db.active_schedule(conn, h.guild.id) is None
+    now = await h.slash("alice", "checkin now")
+    assert "/bilan planifier" in ((await now.final()).content or "")
+
+
+async def test_non_numeric_progress_is_refused_and_nothing_is_posted(harness: Harness) -> None:
+    h = harness
+    await h.setup_community()
+    await schedule(h)
+    await h.advance(OPEN)
+    result = await answer(h, "bob", progress="a lot", tried="Something")
+    assert result.ephemeral and "“a lot” is not a number" in (result.content or "")
+    assert await stored_answers(h) == []
+    assert thread_posts(h) == []
+
+
+async def test_bad_goals_are_refused_with_the_reason(harness: Harness) -> None:
+    h = harness
+    await h.setup_community()
+    cases = [
+        ({"baseline": "10", "target": "10,0"}, "target equals the baseline"),
+        ({"baseline": "forty"}, "is not a number"),
+        ({"due": "2026-01-05"}, "in the past"),
+    ]
+    for changes, expected in cases:
+        form = await h.slash("bob", "goal set")
+        values = {
+            "title": "Goal",
+            "measure": "count",
+            "baseline": "1",
+            "target": "5",
+            "due": "2027-01-01",
+        }
+        values.update(changes)
+        result = await h.emu.submit_modal(h.user("bob"), form, values)
+        assert result.ephemeral and expected in (result.content or ""), result.content
+    community = await h.slash("bob", "goal set", scope="community")
+    assert community.modal is None and "facilitators" in (community.content or "")
+    async with h.bot.core.db.read() as conn:
+        assert await goals_db.of_member(conn, h.guild.id, h.user("bob")) == []
+
+
+async def test_goals_are_listed_and_closed_through_autocomplete(harness: Harness) -> None:
+    h = harness
+    await h.setup_community()
+    await set_goal(h, "bob")
+    choices = await h.emu.autocomplete(
+        h.guild.id, h.user("bob"), "goal close", focused="goal", value="read"
+    )
+    (choice,) = choices.choices or []
+    assert choice["name"] == "Reading fluency"
+    other = await h.emu.autocomplete(
+        h.guild.id, h.user("chloe"), "goal close", focused="goal", value=""
+    )
+    assert other.choices == []
+    stolen = await h.slash("david", "goal close", goal=choice["value"])
+    assert "another member" in (stolen.content or "")
+    listed = await h.slash("bob", "goal list")
+    assert "Reading fluency" in (listed.message.all_text() if listed.message else "")
+    closed = await h.slash("bob", "goal close", goal=choice["value"])
+    assert "Goal closed" in (closed.content or "")
+    again = await h.slash("bob", "goal close", goal=choice["value"])
+    assert "already closed" in (again.content or "")
+
+
+async def test_a_deleted_checkin_channel_is_reported_and_nothing_is_half_open(
+    harness: Harness,
+) -> None:
+    """D6: the command says the channel is lost; admins are told once; no week is left."""
+    h = harness
+    await h.setup_community(moderation=True)
+    await schedule(h)
+    h.emu.delete_channel(h.channel("check-ins"))
+    # Alice's Discord is in French: the refusal is too.
+    first = await (await h.slash("alice", "checkin now")).final()
+    assert "Je ne peux pas publier dans le salon de bilan" in (first.content or "")
+    second = await (await h.slash("alice", "checkin now")).final()
+    assert "Je ne peux pas publier dans le salon de bilan" in (second.content or "")
+    told = [m for m in h.emu.messages_in(h.channel("moderation")) if "no longer post" in m.content]
+    assert len(told) == 1
+    async with h.bot.core.db.read() as conn:
+        assert await checkins_db.checkins_of(conn, h.guild.id) == []
+
+
+async def test_checkin_now_opens_the_week_at_once_and_status_shows_it(harness: Harness) -> None:
+    h = harness
+    await h.setup_community()
+    await schedule(h, day=4, time="17:00")  # Fridays; today is Monday
+    status = await h.slash("bob", "plc status")
+    assert "Next check-in: <t:" in (status.message.all_text() if status.message else "")
+    opened = await (await h.slash("alice", "checkin now")).final()
+    assert opened.ephemeral
+    assert f"/channels/{h.guild.id}/{h.channel('check-ins')}/" in (opened.content or "")
+    (posted,) = prompts(h)
+    assert "2026-W48" in posted.embeds[0]["title"]
+    status = await h.slash("bob", "plc status")
+    assert "Check-in open, closes <t:" in (status.message.all_text() if status.message else "")
+    await h.advance(timedelta(days=4, hours=8, minutes=5))  # this Friday 17:05: no second one
+    assert len(prompts(h)) == 1
+
+
+async def test_me_export_and_delete_reach_goals_and_answers(harness: Harness) -> None:
+    h = harness
+    await h.setup_community()
+    await set_goal(h, "bob")
+    await schedule(h)
+    await h.advance(OPEN)
+    await answer(h, "bob", progress="44", tried="My practice")
+    await answer(h, "chloe", tried="Hers")
+    export = await (await h.slash("bob", "me export")).final()
+    assert export.message is not None
+    data = json.loads(export.message.attachments[0].data)
+    assert [g["title"] for g in data["goals"]["goals"]] == ["Reading fluency"]
+    assert [v["value"] for v in data["goals"]["goals"][0]["values"]] == [44.0]
+    assert [a["texts"][0] for a in data["checkins"]["answers"]] == ["My practice"]
+
+    ask = await h.slash("bob", "me delete")
+    assert ask.message is not None
+    await h.emu.click(h.user("bob"), ask.message, ask.message.custom_ids()[0])
+    remaining = await stored_answers(h)
+    assert [a.user_id for a in remaining] == [h.user("chloe")]
+    async with h.bot.core.db.read() as conn:
+        assert await goals_db.of_member(conn, h.guild.id, h.user("bob")) == []

@@ -1,0 +1,238 @@
+"""Goals: validation of the /goal set modal, ownership, progress series, personal data."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from bot.clock import ControlledClock
+from bot.db import checkins as checkins_db
+from bot.db.communities import CommunitySettings
+from bot.errors import UserError
+from bot.services.base import Core
+from bot.services.community import CommunityService
+from bot.services.goals import GoalService, format_number, parse_number
+from tests.conftest import START
+
+GUILD = 10
+ALICE = 101
+BOB = 102
+
+
+@pytest.fixture
+async def goals(core: Core) -> GoalService:
+    community = CommunityService(core)
+    await community.setup(
+        GUILD,
+        1,
+        CommunitySettings(
+            timezone="America/Toronto",
+            language="en",
+            checkin_channel_id=500,
+            questions_channel_id=None,
+            announcements_channel_id=None,
+            facilitator_role_id=None,
+            moderation_channel_id=None,
+        ),
+    )
+    return GoalService(core, community)
+
+
+async def _set(goals: GoalService, user: int = ALICE, **changes: object) -> int:
+    values: dict[str, object] = {
+        "scope": "mine",
+        "title": "Reading fluency",
+        "measure": "% of students at level 3",
+        "baseline": "40",
+        "target": "75",
+        "due": "2027-06-15",
+        "language": "en",
+        "as_facilitator": False,
+    }
+    values.update(changes)
+    goal = await goals.create_goal(GUILD, user, **values)  # type: ignore[arg-type]
+    return goal.id
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3", 3.0),
+        ("3,5", 3.5),
+        ("3.5", 3.5),
+        (" -2 ", -2.0),
+        ("1 000", 1000.0),
+        ("1\u202f000,25", 1000.25),
+        ("80 %", 80.0),
+        ("", None),
+        ("   ", None),
+    ],
+)
+def test_numbers_are_read_as_people_type_them(text: str, expected: float | None) -> None:
+    assert parse_number(text, field="x") == expected
+
+
+@pytest.mark.parametrize("text", ["three", "3,5,1", "1e309", "nan", "inf", "3..5", "--1"])
+def test_non_numbers_are_refused_naming_the_field(text: str) -> None:
+    with pytest.raises(UserError) as caught:
+        parse_number(text, field="The target")
+    assert caught.value.key == "goals.errors.not_a_number"
+    assert caught.value.params["field"] == "The target"
+
+
+def test_numbers_are_shown_without_useless_decimals() -> None:
+    assert [format_number(v) for v in (12.0, 3.5, 0.125, -2.0)] == ["12", "3.5", "0.12", "-2"]
+
+
+async def test_a_goal_is_saved_with_french_decimals(goals: GoalService) -> None:
+    goal_id = await _set(goals, baseline="2,5", target="4,75", due="15 juin 2027", language="fr")
+    overview = await goals.overview(GUILD, ALICE)
+    (mine,) = overview.mine
+    assert mine.goal.id == goal_id
+    assert (mine.goal.baseline, mine.goal.target) == (2.5, 4.75)
+    assert mine.goal.due_on == date(2027, 6, 15)
+    assert mine.latest is None and overview.community == []
+
+
+async def test_target_equal_to_baseline_is_refused_and_nothing_saved(goals: GoalService) -> None:
+    with pytest.raises(UserError) as caught:
+        await _set(goals, baseline="10", target="10,0")
+    assert caught.value.key == "goals.errors.target_is_baseline"
+    assert (await goals.overview(GUILD, ALICE)).mine == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "key"),
+    [
+        ({"baseline": "forty"}, "goals.errors.not_a_number"),
+        ({"target": ""}, "errors.text_empty"),
+        ({"title": "   "}, "errors.text_empty"),
+        ({"title": "x" * 101}, "errors.text_too_long"),
+        ({"measure": "\u0000\u0007"}, "errors.text_empty"),
+        ({"due": "2026-01-05"}, "errors.date_past"),
+        ({"due": "2026-02-30"}, "errors.date_unreadable"),
+        ({"due": "2029-01-01"}, "errors.date_too_far"),
+    ],
+)
+async def test_bad_input_is_refused_with_a_clear_key(
+    goals: GoalService, changes: dict[str, object], key: str
+) -> None:
+    with pytest.raises(UserError) as caught:
+        await _set(goals, **changes)
+    assert caught.value.key == key
+    assert (await goals.overview(GUILD, ALICE)).mine == []
+
+
+async def test_the_date_error_names_the_due_date_field(goals: GoalService) -> None:
+    with pytest.raises(UserError) as caught:
+        await _set(goals, due="2025-12-01")
+    assert caught.value.params["field"] == "The due date"
+
+
+async def test_only_facilitators_set_community_goals(goals: GoalService) -> None:
+    with pytest.raises(UserError) as caught:
+        await _set(goals, scope="community")
+    assert caught.value.key == "errors.not_facilitator"
+    goal_id = await _set(goals, scope="community", as_facilitator=True, title="Peer visits")
+    overview = await goals.overview(GUILD, BOB)
+    assert [g.goal.id for g in overview.community] == [goal_id]
+    assert overview.community[0].goal.owner_id is None
+    assert overview.mine == []
+
+
+async def test_closing_checks_ownership_and_happens_once(goals: GoalService) -> None:
+    mine = await _set(goals)
+    shared = await _set(goals, scope="community", as_facilitator=True)
+    with pytest.raises(UserError) as caught:
+        await goals.close_goal(GUILD, BOB, str(mine), as_facilitator=True)
+    assert caught.value.key == "goals.errors.not_yours"
+    with pytest.raises(UserError) as caught:
+        await goals.close_goal(GUILD, ALICE, str(shared), as_facilitator=False)
+    assert caught.value.key == "errors.not_facilitator"
+    with pytest.raises(UserError) as caught:
+        await goals.close_goal(GUILD, ALICE, "not-an-id", as_facilitator=False)
+    assert caught.value.key == "goals.errors.unknown_goal"
+
+    closed = await goals.close_goal(GUILD, ALICE, str(mine), as_facilitator=False)
+    assert closed.status == "closed" and closed.closed_at == START
+    with pytest.raises(UserError) as caught:
+        await goals.close_goal(GUILD, ALICE, str(mine), as_facilitator=False)
+    assert caught.value.key == "goals.errors.already_closed"
+    await goals.close_goal(GUILD, BOB, str(shared), as_facilitator=True)
+
+
+async def test_autocomplete_offers_own_open_goals_and_community_ones_to_facilitators(
+    goals: GoalService,
+) -> None:
+    reading = await _set(goals, title="Reading")
+    writing = await _set(goals, title="Writing")
+    await _set(goals, user=BOB, title="Reading too")
+    shared = await _set(goals, scope="community", as_facilitator=True, title="Peer visits")
+    await goals.close_goal(GUILD, ALICE, str(writing), as_facilitator=False)
+    member = await goals.closable_goals(GUILD, ALICE, as_facilitator=False)
+    assert [g.id for g in member] == [reading]
+    facilitator = await goals.closable_goals(GUILD, ALICE, as_facilitator=True, search="e")
+    assert [g.id for g in facilitator] == [reading, shared]
+
+
+async def test_the_progress_series_is_the_stored_values_in_week_order(
+    goals: GoalService, core: Core, clock: ControlledClock
+) -> None:
+    goal_id = await _set(goals)
+    reported = [45.0, 52.5, 50.0]
+    async with core.db.transaction() as conn:
+        for week, value in enumerate(reported):
+            checkin = await checkins_db.create_checkin(
+                conn,
+                GUILD,
+                schedule_id=None,
+                week=f"2026-W{49 + week}",
+                questions=None,
+                pulse=False,
+                channel_id=500,
+                opened_at=START + timedelta(weeks=week + 1),
+                closes_at=START + timedelta(weeks=week + 1, hours=48),
+            )
+            assert checkin is not None
+            await checkins_db.insert_answer(
+                conn,
+                GUILD,
+                checkin.id,
+                ALICE,
+                goal_id=goal_id,
+                progress=value,
+                texts=["", ""],
+                help_text="",
+                now=START,
+            )
+    series = await goals.progress_series(GUILD, ALICE)
+    assert series.goal.id == goal_id
+    assert [p.value for p in series.points] == reported
+    assert [p.week for p in series.points] == ["2026-W49", "2026-W50", "2026-W51"]
+    assert series.points[0].day == date(2026, 11, 30)
+    assert series.start == date(2026, 11, 23)
+    overview = await goals.overview(GUILD, ALICE)
+    assert overview.mine[0].latest == 50.0
+    assert overview.mine[0].fraction == pytest.approx(10 / 35)
+
+    with pytest.raises(UserError) as caught:
+        await goals.progress_series(GUILD, BOB)
+    assert caught.value.key == "goals.errors.no_goal"
+
+
+async def test_export_and_delete_reach_every_goal_of_the_member(
+    goals: GoalService, core: Core
+) -> None:
+    await _set(goals)
+    await _set(goals, user=BOB)
+    shared = await _set(goals, scope="community", as_facilitator=True)
+    async with core.db.read() as conn:
+        exported = await goals.export_member(conn, GUILD, ALICE)
+    assert [g["owner_id"] for g in exported["goals"]] == [ALICE]
+    assert exported["goals"][0]["values"] == []
+    async with core.db.transaction() as conn:
+        await goals.delete_member(conn, GUILD, ALICE)
+    assert (await goals.overview(GUILD, ALICE)).mine == []
+    bob = await goals.overview(GUILD, BOB)
+    assert len(bob.mine) == 1 and [g.goal.id for g in bob.community] == [shared]

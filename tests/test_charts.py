@@ -1,0 +1,70 @@
+"""Progress charts: a real PNG, drawn off-screen, whose embedded data are the stored values."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from PIL import Image
+
+from bot.charts import ChartLabels, chart_data, read_chart_data, render_progress_chart
+from bot.db.goals import Goal
+from bot.services.goals import ProgressPoint, ProgressSeries
+
+LABELS = ChartLabels(baseline="Baseline", target="Target", reported="Reported", due="Due")
+
+
+def _series(values: list[float], title: str = "Reading fluency") -> ProgressSeries:
+    goal = Goal(
+        id=7,
+        guild_id=1,
+        scope="member",
+        owner_id=5,
+        title=title,
+        measure="% of students at level 3",
+        baseline=40.0,
+        target=75.0,
+        due_on=date(2027, 6, 15),
+        status="open",
+        created_at=datetime(2026, 11, 23, 14, tzinfo=UTC),
+        closed_at=None,
+    )
+    return ProgressSeries(
+        goal=goal,
+        start=date(2026, 11, 23),
+        points=[
+            ProgressPoint(
+                week=f"2026-W{49 + i}", day=date(2026, 11, 30) + timedelta(weeks=i), value=v
+            )
+            for i, v in enumerate(values)
+        ],
+    )
+
+
+def test_the_chart_is_a_valid_png_carrying_exactly_the_series() -> None:
+    series = _series([42.0, 47.5, 51.25])
+    png = render_progress_chart(series, LABELS)
+    image = Image.open(io.BytesIO(png))
+    image.verify()  # a well-formed PNG (checksums included)
+    assert image.format == "PNG" and image.size == (800, 450)
+    data = read_chart_data(png)
+    assert data == chart_data(series)
+    assert [p["value"] for p in data["points"]] == [42.0, 47.5, 51.25]
+    assert (data["baseline"], data["target"]) == (40.0, 75.0)
+
+
+def test_a_goal_without_values_and_math_like_text_still_draws() -> None:
+    series = _series([], title="$5 per student_ratio ^2 $$")
+    png = render_progress_chart(series, LABELS)
+    Image.open(io.BytesIO(png)).verify()
+    assert read_chart_data(png)["points"] == []
+
+
+def test_a_png_without_the_data_is_refused() -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(buffer, format="PNG")
+    with pytest.raises(ValueError, match="no plc-bot:series"):
+        read_chart_data(buffer.getvalue())
+    with pytest.raises(ValueError, match="not a PNG"):
+        read_chart_data(b"GIF89a")
