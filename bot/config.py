@@ -35,7 +35,7 @@ class DiscordSettings(_Section):
     gateway_url: str | None = None
     dev_guild_id: int | None = None
     cogs: list[str] = Field(
-        default_factory=lambda: ["cogs.admin", "cogs.members", "cogs.checkins"]
+        default_factory=lambda: ["cogs.admin", "cogs.members", "cogs.questions", "cogs.checkins"]
     )
     """The feature modules (discord.py extensions) to load."""
 
@@ -61,6 +61,7 @@ class SchedulerSettings(_Section):
             "checkin_nudge": 6 * 60,
             "checkin_close": 7 * 24 * 60,
             "question_post": 7 * 24 * 60,
+            "questions_retention": 7 * 24 * 60,
         }
     )
     """Per kind of action: a reminder 3 hours late is noise, a digest a day late still helps."""

@@ -32,4 +32,6 @@ def configure_logging(level: str, *, secrets: list[str] | None = None) -> None:
     root.setLevel(level)
     # discord.py's own DEBUG carries whole payloads (user text); keep it at INFO.
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLevelName(level)))
+    # aiosqlite's DEBUG logs every statement with its values: user text, anonymous posts.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, logging.getLevelName(level)))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -1,0 +1,28 @@
+"""Anonymous questions and topics (SPEC §7): ``/ask``, ``/topic propose``, ``/questions top``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.services.community import CommunityService
+from bot.services.members import MemberService
+from bot.services.questions import POST_KIND, RETENTION_KIND, QuestionService
+from cogs.questions.commands import Questions
+from cogs.questions.views import QuestionButton
+
+if TYPE_CHECKING:
+    from bot.app import PlcBot
+
+
+async def setup(bot: PlcBot) -> None:
+    community = bot.services.get(CommunityService)
+    service = QuestionService(bot.core, community)
+    bot.services.add(service)
+    bot.services.get(MemberService).add_personal_data(service)
+    community.add_status_provider(service)
+    cog = Questions(bot, service)
+    bot.core.scheduler.register(POST_KIND, cog.on_post_timer, on_missed=cog.on_post_missed)
+    bot.core.scheduler.register(RETENTION_KIND, cog.on_retention, on_missed=cog.on_retention_missed)
+    bot.add_dynamic_items(QuestionButton)
+    await bot.add_cog(cog)
+    await service.plan_retention()

@@ -1,0 +1,238 @@
+"""The anonymity guarantees end to end (SPEC §7; RELIABILITY A1, A2, A5, A7, G4).
+
+A canary member asks through ``/ask`` while faults hit each step (submit, queue,
+approve, post); afterwards the database, its WAL, a backup, every log line and
+everything the bot sent to Discord are scanned for the canary's id and names.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.db import questions as questions_db
+from bot.services.questions import QuestionService
+from tests.e2e.harness import Harness
+from tests.e2e.test_questions import ask, bot_posts, click
+
+CANARY = "chloe"
+EPHEMERAL = 64
+
+
+@contextmanager
+def production_logging(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """DEBUG everywhere, as in production with ``level = "DEBUG"``: ``bot.logs`` keeps
+    discord.py's own loggers at INFO because their DEBUG dumps raw gateway payloads."""
+    discord_logger = logging.getLogger("discord")
+    saved = discord_logger.level
+    caplog.set_level(logging.DEBUG)
+    discord_logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        discord_logger.setLevel(saved)
+
+
+def _canary_traces(h: Harness) -> dict[str, bytes]:
+    user = h.emu.state.users[h.user(CANARY)]
+    traces = {
+        "id as text": str(user.id).encode(),
+        "id as SQLite integer": struct.pack(">q", user.id),
+        "username": user.username.encode(),
+    }
+    if user.global_name:
+        traces["display name"] = user.global_name.encode()
+        traces["display name, JSON-escaped"] = json.dumps(user.global_name).strip('"').encode()
+    return traces
+
+
+def _files(*paths: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in paths if p.exists())
+
+
+def _is_ephemeral(value: Any) -> bool:
+    """Whether a recorded answer is (or wraps) an ephemeral message."""
+    if isinstance(value, dict):
+        if isinstance(value.get("flags"), int) and value["flags"] & EPHEMERAL:
+            return True
+        return any(_is_ephemeral(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_is_ephemeral(v) for v in value)
+    return False
+
+
+def _recorded_but_what_names_the_asker_to_the_bot(h: Harness) -> bytes:
+    """The whole recorder dump, less what must name the asker: Discord telling the bot
+    who is in the guild (GUILD_CREATE) and who clicked (INTERACTION_CREATE), and the
+    answers to the asker's own ephemeral replies (interaction metadata, seen by them only).
+    """
+    out: list[bytes] = []
+    for request in h.emu.recorder.requests:
+        sent = {"method": request.method, "path": request.path, "json": request.json}
+        out.append(json.dumps(sent, ensure_ascii=False).encode())
+        out.extend(f.data for f in request.files)
+        if not _is_ephemeral(request.response):
+            out.append(json.dumps(request.response, ensure_ascii=False).encode())
+    for frame in h.emu.recorder.frames:
+        if frame.direction == "send" and frame.t in ("GUILD_CREATE", "INTERACTION_CREATE"):
+            continue
+        out.append(json.dumps(frame.d, ensure_ascii=False).encode())
+    return b"\n".join(out)
+
+
+def _public_messages(h: Harness) -> bytes:
+    """Every non-ephemeral message of the guild as Discord would show it to members."""
+    out = []
+    for channel in h.emu.state.guild_channels(h.guild.id):
+        for message in h.emu.messages_in(channel.id):
+            out.append(json.dumps(message.to_json(h.emu.state), ensure_ascii=False).encode())
+    return b"\n".join(out)
+
+
+async def _resetup(h: Harness) -> None:
+    """An admin re-runs /plc setup after fixing permissions (resumes paused channels)."""
+    result = await h.slash(
+        "admin",
+        "plc setup",
+        questions_channel=h.channel("questions"),
+        moderation_channel=h.channel("moderation"),
+    )
+    await result.final()
+
+
+async def test_canary_leaves_no_trace_with_faults_at_every_step(
+    harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A1 + A2 (+ G4): nothing the bot stores, logs or sends names the canary."""
+    h = harness
+    await h.setup_community(moderation=True)
+    canary_id = h.user(CANARY)
+    with production_logging(caplog):
+        # 1. submit: Discord refuses the answer to the modal (the interaction expired).
+        opened = await h.slash(CANARY, "ask")
+        h.emu.faults.add(method="POST", path="/callback", status=404, code=10062, times=1)
+        failed = await h.emu.submit_modal(canary_id, opened, {"question": "Lost at submit"})
+        assert failed.response_type is not None
+
+        # ... and an unexpected error inside the service while saving.
+        async def broken_insert(*args: object, **kwargs: object) -> int:
+            raise RuntimeError("disk hiccup")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(questions_db, "insert", broken_insert)
+            crashed = await ask(h, CANARY, "Lost in the service")
+        assert re.search(r"`[0-9a-f]{6}`", crashed.content or "")  # a reference, in French
+        assert bot_posts(h, "moderation") == []
+
+        # 2. queue: the moderation channel refuses (403); the question waits.
+        h.emu.faults.add(
+            method="POST",
+            path=f"/channels/{h.channel('moderation')}/messages",
+            status=403,
+            code=50001,
+            times=1,
+        )
+        queued = await ask(h, CANARY, "My anonymous question, please")
+        assert queued.ephemeral and "dès que le bot pourra écrire" in (queued.content or "")
+        await _resetup(h)
+        await h.advance(timedelta(minutes=5))
+        [review] = bot_posts(h, "moderation")
+
+        # 3. approve: the answer to the click fails; 4. post: #questions refuses (403).
+        h.emu.faults.add(
+            method="POST",
+            path=f"/channels/{h.channel('questions')}/messages",
+            status=403,
+            code=50013,
+            times=1,
+        )
+        h.emu.faults.add(method="POST", path="/callback", status=404, code=10062, times=1)
+        approving = await click(h, "alice", review, "approve")
+        assert re.search(r"`[0-9a-f]{6}`", approving.content or "")  # told, by reference
+        await h.advance(timedelta(minutes=1))
+        assert bot_posts(h, "questions") == []
+        lost = bot_posts(h, "moderation")[-1]  # the admins are told the channel is lost
+        assert f"<#{h.channel('questions')}>" in lost.content
+        await _resetup(h)
+        # ... and Discord creates the message, then answers 502 (the nonce keeps it single).
+        h.emu.faults.add(
+            method="POST", path=f"/channels/{h.channel('questions')}/messages", status=502
+        )
+        await h.advance(timedelta(minutes=5))
+        [posted] = bot_posts(h, "questions")
+        assert h.emu.faults.faults == []  # every injected fault was hit
+        assert posted.embeds[0]["description"] == "My anonymous question, please"
+        assert posted.author_id == h.emu.bot_user_id and posted.interaction_metadata is None
+
+        # A second question of the canary, to check A5 below.
+        await ask(h, CANARY, "A second one")
+        second = bot_posts(h, "moderation")[-1]
+        assert "A second one" in second.all_text()
+        await click(h, "alice", second, "approve")
+        await h.emu.wait_for(lambda: len(bot_posts(h, "questions")) == 2)
+
+        backup = h.tmp_path / "backup.sqlite3"
+        await h.bot.core.db.backup(backup)
+
+    traces = _canary_traces(h)
+    # The scan would find the canary where it must be: Discord tells the bot who asked.
+    assert traces["id as text"] in h.emu.dump_bytes()
+
+    stored = _files(h.db_path, h.db_path.with_name(h.db_path.name + "-wal"), backup)
+    sent = h.emu.dump_bytes(from_bot_only=True) + _recorded_but_what_names_the_asker_to_the_bot(h)
+    public = _public_messages(h)
+    logs = "\n".join(
+        [caplog.text]
+        + [record.getMessage() for record in caplog.records]
+        + [record.exc_text or "" for record in caplog.records]
+    ).encode()
+    assert "reference" in caplog.text  # the forced service error was logged, by reference
+    assert any(record.levelno == logging.DEBUG for record in caplog.records)
+    for name, trace in traces.items():
+        assert trace not in stored, f"canary {name} in the database, WAL or backup"
+        assert trace not in sent, f"canary {name} in a recorded request, answer or frame"
+        assert trace not in public, f"canary {name} in a public message"
+        assert trace not in logs, f"canary {name} in the logs"
+
+    # A5: the canary's two questions share no stored value.
+    async with h.bot.core.db.read() as conn:
+        cursor = await conn.execute("SELECT author_nonce, author_handle FROM questions ORDER BY id")
+        rows = [tuple(row) for row in await cursor.fetchall()]
+        cursor = await conn.execute("SELECT nonce, tag FROM question_rate")
+        rows += [tuple(row) for row in await cursor.fetchall()]
+    blobs = [value for row in rows for value in row if value is not None]
+    assert len(blobs) >= 4 and len(set(blobs)) == len(blobs)
+
+
+async def test_posting_order_does_not_reveal_submission_order(
+    unstarted_harness: Harness,
+) -> None:
+    """A7: with the delay on, the clock moves and the questions come out shuffled."""
+    h = unstarted_harness
+    h.settings_overrides = {"privacy": {"post_delay_max_seconds": 900}}
+    await h.start()
+    await h.setup_community()
+    h.bot.services.get(QuestionService).delay_random = random.Random(7)
+    askers = ["owner", "admin", "alice", "bob", "chloe", "david"]
+    for n, user in enumerate(askers):
+        answer = await ask(h, user, f"Submitted {n}")
+        assert "15 minutes" in (answer.content or "")
+        await h.advance(timedelta(seconds=20))
+    assert bot_posts(h, "questions") == []
+    await h.advance(timedelta(minutes=16))
+    posts = bot_posts(h, "questions")
+    assert len(posts) == len(askers)
+    by_number = sorted(posts, key=lambda m: m.embeds[0]["title"])
+    submitted = [int(m.embeds[0]["description"].split()[-1]) for m in by_number]
+    assert sorted(submitted) == list(range(len(askers)))
+    assert submitted != list(range(len(askers)))  # "#N" follows posting, not submission
