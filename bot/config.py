@@ -35,7 +35,13 @@ class DiscordSettings(_Section):
     gateway_url: str | None = None
     dev_guild_id: int | None = None
     cogs: list[str] = Field(
-        default_factory=lambda: ["cogs.admin", "cogs.members", "cogs.questions", "cogs.checkins"]
+        default_factory=lambda: [
+            "cogs.admin",
+            "cogs.members",
+            "cogs.meetings",
+            "cogs.questions",
+            "cogs.checkins",
+        ]
     )
     """The feature modules (discord.py extensions) to load."""
 

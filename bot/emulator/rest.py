@@ -1363,7 +1363,7 @@ class RestApi:
                 "Could not parse date. Should be ISO8601.",
             )
             start = None
-        if start is not None and creating and start.timestamp() < time.time():
+        if start is not None and creating and start.timestamp() < self.state.now_timestamp():
             add(
                 "scheduled_start_time",
                 "GUILD_SCHEDULED_EVENT_SCHEDULE_PAST",

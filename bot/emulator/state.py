@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum, IntFlag
 from typing import Any
@@ -797,6 +797,9 @@ class State:
         self.application_name = bot_user.username
         self.owner_user_id: int | None = None
         self.base_url = base_url
+        #: "Now" for Discord's own rules (an event may not start in the past); tests
+        #: that move the bot's clock point this at the same clock.
+        self.now_timestamp: Callable[[], float] = time.time
         self.users: dict[int, User] = {bot_user.id: bot_user}
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}

@@ -153,6 +153,7 @@ async def new_harness(tmp_path: Path, clock: ControlledClock) -> tuple[Emulator,
     emu = Emulator()
     await emu.start()
     guild = build_sample_guild(emu.state, bot_user_id=emu.bot_user_id)
+    emu.state.now_timestamp = lambda: clock.now().timestamp()
     return emu, Harness(emu=emu, guild=guild, clock=clock, tmp_path=tmp_path)
 
 

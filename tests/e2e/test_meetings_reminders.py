@@ -1,0 +1,270 @@
+"""Meeting reminders end to end, moved by the clock (RELIABILITY S1–S5, D5, D8)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.emulator import Message
+from bot.services.members import MemberService
+from tests.e2e.harness import Harness
+from tests.e2e.test_meetings import (
+    DEC3,
+    announcements,
+    confirm,
+    current,
+    rsvp,
+    schedule,
+    stamp,
+)
+
+
+def reminder_posts(harness: Harness) -> list[Message]:
+    return [m for m in announcements(harness) if m.content.startswith("⏰")]
+
+
+def dms(harness: Harness, user: str) -> list[Message]:
+    return [m for m in harness.emu.dms_to(harness.user(user)) if m.content.startswith("⏰")]
+
+
+async def advance_to(harness: Harness, instant: datetime) -> None:
+    await harness.advance(instant - harness.clock.now())
+
+
+async def test_reminders_reach_the_channel_and_dms_with_a_closed_dm_fallback(
+    harness: Harness,
+) -> None:
+    await harness.setup_community(language="en")
+    announcement = await schedule(harness, when="Dec 3 3:30pm")
+    await rsvp(harness, "bob", announcement, "going")
+    await rsvp(harness, "chloe", announcement, "maybe")
+    await rsvp(harness, "david", announcement, "going")
+    await rsvp(harness, "alice", announcement, "cant")
+    harness.emu.close_dms(harness.user("david"))
+
+    await advance_to(harness, DEC3 - timedelta(days=1, minutes=1))
+    assert reminder_posts(harness) == []
+    await harness.advance(timedelta(minutes=1))
+    [post] = reminder_posts(harness)
+    assert f"<t:{stamp(DEC3)}:R>" in post.content
+    assert "(sent late" not in post.content
+    assert f"Could not reach by direct message: <@{harness.user('david')}>" in post.content
+    assert post.mention_user_ids == [harness.user("david")]  # only the fallback is pinged
+    assert post.nonce is not None
+    assert [len(dms(harness, u)) for u in ("bob", "chloe", "david", "alice")] == [1, 1, 0, 0]
+    assert "You can change your answer" in dms(harness, "bob")[0].content
+    members = harness.bot.services.get(MemberService)
+    member = await members.get(harness.guild.id, harness.user("david"))
+    assert member is not None and member.dm_closed_at is not None
+
+    await advance_to(harness, DEC3 - timedelta(minutes=60))
+    posts = reminder_posts(harness)
+    assert len(posts) == 2
+    assert posts[1].mention_user_ids == [harness.user("david")]
+    assert [len(dms(harness, u)) for u in ("bob", "chloe", "david", "alice")] == [2, 2, 0, 0]
+    david_channel = harness.emu.state.dm_channel_by_user[harness.user("david")]
+    refused = harness.emu.requests(
+        method="POST", path_contains=f"/channels/{david_channel}/messages", status=403
+    )
+    assert len(refused) == 1  # known closed: mentioned, not knocked on again
+
+
+async def test_members_away_or_with_dm_reminders_off_get_no_dm(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    announcement = await schedule(harness, when="Dec 3 3:30pm")
+    for user in ("bob", "chloe"):
+        await rsvp(harness, user, announcement, "going")
+    off = await harness.slash("bob", "me reminders", state="off")
+    await off.final()
+    away = await harness.slash("chloe", "me away", until="2026-12-10")
+    await away.final()
+    await advance_to(harness, DEC3 - timedelta(days=1))
+    await advance_to(harness, DEC3 - timedelta(minutes=60))
+    assert len(reminder_posts(harness)) == 2  # the channel still gets them (24 h and 1 h)
+    assert dms(harness, "bob") == [] and dms(harness, "chloe") == []
+
+
+async def test_no_reminder_twice_after_a_restart_or_a_lost_record(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    announcement = await schedule(harness, when="Dec 3 3:30pm")
+    await rsvp(harness, "bob", announcement, "going")
+    await advance_to(harness, DEC3 - timedelta(days=1))
+    assert (len(reminder_posts(harness)), len(dms(harness, "bob"))) == (1, 1)
+
+    await harness.restart()
+    await harness.advance(timedelta(minutes=3))
+    assert (len(reminder_posts(harness)), len(dms(harness, "bob"))) == (1, 1)
+
+    # S2/D8: Discord had the messages, but the bot died before recording them.
+    async with harness.bot.core.db.transaction() as conn:
+        await conn.execute(
+            "DELETE FROM timer_deliveries WHERE timer_id IN "
+            "(SELECT id FROM timers WHERE kind = 'meeting_reminder' AND key LIKE '%:1440')"
+        )
+        await conn.execute(
+            "UPDATE timers SET status = 'pending', finished_at = NULL "
+            "WHERE kind = 'meeting_reminder' AND key LIKE '%:1440'"
+        )
+    await harness.restart()
+    await harness.advance(timedelta(minutes=1))
+    assert (len(reminder_posts(harness)), len(dms(harness, "bob"))) == (1, 1)
+    resent = harness.emu.requests(
+        method="POST", path_contains=f"/channels/{harness.channel('announcements')}/messages"
+    )
+    nonces = [r.json.get("nonce") for r in resent if "⏰" in ((r.json or {}).get("content") or "")]
+    assert len(nonces) == 2 and nonces[0] == nonces[1]  # sent again, same nonce: one message
+
+
+async def test_a_reminder_due_while_down_is_sent_late_once_or_reported_missed(
+    harness: Harness,
+) -> None:
+    await harness.setup_community(language="en", moderation=True)
+    announcement = await schedule(harness, when="Dec 3 3:30pm")
+    await rsvp(harness, "bob", announcement, "going")
+    await harness.stop()
+    # Down through the 24 h reminder (far beyond its grace) and 20 min past the 1 h one.
+    await harness.clock.set(DEC3 - timedelta(minutes=40))
+    await harness.start()
+    await harness.advance(timedelta(0))
+    [post] = reminder_posts(harness)
+    assert "(sent late: the bot was offline" in post.content
+    [dm] = dms(harness, "bob")
+    assert "(sent late" in dm.content
+    missed = [
+        m
+        for m in harness.emu.messages_in(harness.channel("moderation"))
+        if "could not be sent in time" in m.content
+    ]
+    assert len(missed) == 1 and "The reminder 24 h before" in missed[0].content
+    await harness.advance(timedelta(minutes=5))
+    await harness.restart()
+    await harness.advance(timedelta(minutes=1))
+    assert len(reminder_posts(harness)) == 1 and len(dms(harness, "bob")) == 1
+    status = await harness.slash("admin", "plc status")
+    await status.final()
+    assert status.message is not None and "could not be sent" in status.message.all_text()
+
+
+async def test_a_cancelled_or_moved_meeting_sends_no_stale_reminder(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    announcement = await schedule(harness, when="Dec 3 3:30pm")
+    await rsvp(harness, "bob", announcement, "going")
+    edit = await harness.emu.slash(
+        harness.guild.id,
+        harness.user("alice"),
+        "meeting edit",
+        locale="en-US",
+        meeting="1",
+        when="Dec 5 3:30pm",
+    )
+    await edit.final()
+    await advance_to(harness, DEC3 - timedelta(minutes=30))
+    assert reminder_posts(harness) == []  # the old times are gone
+    await advance_to(harness, DEC3 + timedelta(days=1))
+    await advance_to(harness, DEC3 + timedelta(days=2, minutes=-60))
+    assert len(reminder_posts(harness)) == 2
+    assert f"<t:{stamp(DEC3 + timedelta(days=2))}:R>" in reminder_posts(harness)[-1].content
+    assert len(current(harness, announcement).components) > 0
+
+
+async def test_weekly_meeting_keeps_its_local_time_across_dst(harness: Harness) -> None:
+    """S4 end to end: Sunday 18:00 in Toronto on both sides of 2027-03-14."""
+    await harness.clock.set(datetime(2027, 3, 1, 15, 0, tzinfo=UTC))
+    await harness.setup_community(language="en")
+    first = await schedule(harness, when="2027-03-07 18:00", repeat="weekly")
+    before = datetime(2027, 3, 7, 23, 0, tzinfo=UTC)  # 18:00 EST
+    after = datetime(2027, 3, 14, 22, 0, tzinfo=UTC)  # 18:00 EDT
+    assert f"<t:{stamp(before)}:F>" in first.all_text()
+
+    await advance_to(harness, before + timedelta(minutes=90))
+    second = announcements(harness)[-1]
+    assert second.id != first.id
+    assert f"<t:{stamp(after)}:F>" in second.all_text()
+    [event] = harness.emu.state.scheduled_events.values()
+    assert event.scheduled_start_time.startswith("2027-03-14T22:00:00")
+    await rsvp(harness, "bob", second, "going")
+
+    await advance_to(harness, after - timedelta(days=1))
+    await advance_to(harness, after - timedelta(minutes=61))
+    hour_before = [m for m in reminder_posts(harness) if f"<t:{stamp(after)}:R>" in m.content]
+    assert len(hour_before) == 1  # the 24 h one only
+    await harness.advance(timedelta(minutes=1))  # 17:00 EDT: one hour before 18:00 local
+    hour_before = [m for m in reminder_posts(harness) if f"<t:{stamp(after)}:R>" in m.content]
+    assert len(hour_before) == 2
+    assert len(dms(harness, "bob")) == 2
+
+
+async def test_a_time_in_the_spring_gap_warns_and_fires_once(harness: Harness) -> None:
+    """S5: 02:30 does not exist in Toronto on 2027-03-14; it becomes 03:30, once."""
+    await harness.clock.set(datetime(2027, 3, 10, 15, 0, tzinfo=UTC))
+    await harness.setup_community(language="en")
+    result = await harness.emu.slash(
+        harness.guild.id,
+        harness.user("alice"),
+        "meeting schedule",
+        locale="en-US",
+        title="Night owls",
+        when="2027-03-14 02:30",
+    )
+    await result.final()
+    assert "02:30 does not exist on 2027-03-14" in (result.content or "")
+    assert "**03:30**" in (result.content or "")
+    await confirm(harness, result, locale="en-US")
+    starts = datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
+    for step in (timedelta(days=1), timedelta(hours=1), timedelta(0), -timedelta(hours=2)):
+        await advance_to(harness, starts - step)
+    posts = [m for m in reminder_posts(harness) if f"<t:{stamp(starts)}:R>" in m.content]
+    assert len(posts) == 2  # 24 h and 1 h before, each once
+
+
+async def test_a_lost_announcements_channel_is_paused_and_reported_once(harness: Harness) -> None:
+    """D6: DMs still go; the channel is not hammered; admins hear it once."""
+    await harness.setup_community(language="en", moderation=True)
+    announcement = await schedule(harness, when="Dec 3 3:30pm")
+    await rsvp(harness, "bob", announcement, "going")
+    harness.emu.delete_channel(harness.channel("announcements"))
+    await advance_to(harness, DEC3 - timedelta(days=1))
+    await advance_to(harness, DEC3 - timedelta(minutes=60))
+    assert len(dms(harness, "bob")) == 2
+    lost = [
+        m
+        for m in harness.emu.messages_in(harness.channel("moderation"))
+        if "can no longer post" in m.content
+    ]
+    assert len(lost) == 1
+    refused = harness.emu.requests(
+        path_contains=f"/channels/{harness.channel('announcements')}", status=404
+    )
+    assert len(refused) == 1  # the second reminder did not knock again
+
+
+async def test_discord_answering_502_after_creating_the_reminder_leaves_one(
+    harness: Harness,
+) -> None:
+    """D8: the post is created, Discord answers 502, discord.py retries: one message."""
+    await harness.setup_community(language="en")
+    await schedule(harness, when="Dec 3 3:30pm")
+    harness.emu.faults.add(
+        method="POST",
+        path=f"/channels/{harness.channel('announcements')}/messages",
+        status=502,
+        commit=True,
+    )
+    await advance_to(harness, DEC3 - timedelta(days=1))
+    assert len(reminder_posts(harness)) == 1
+    posts = harness.emu.requests(
+        method="POST", path_contains=f"/channels/{harness.channel('announcements')}/messages"
+    )
+    assert [r.status for r in posts][-2:] == [502, 200]
+
+
+async def test_clock_stepping_back_and_forth_duplicates_nothing(harness: Harness) -> None:
+    """S6: a clock step back then forward again sends each reminder once."""
+    await harness.setup_community(language="en")
+    announcement = await schedule(harness, when="Dec 3 3:30pm")
+    await rsvp(harness, "bob", announcement, "going")
+    await advance_to(harness, DEC3 - timedelta(days=1))
+    await harness.advance(timedelta(hours=-3))
+    await harness.advance(timedelta(hours=3, minutes=10))
+    assert (len(reminder_posts(harness)), len(dms(harness, "bob"))) == (1, 1)
+    await advance_to(harness, DEC3 - timedelta(minutes=60))
+    assert (len(reminder_posts(harness)), len(dms(harness, "bob"))) == (2, 2)
