@@ -39,6 +39,7 @@ from .recorder import SECRET_HEADERS, RecordedFile, RecordedRequest, Recorder
 from .state import (
     JSON,
     THREAD_TYPES,
+    WALL_CLOCK,
     ApiError,
     ApplicationCommand,
     Attachment,
@@ -328,7 +329,7 @@ class RestApi:
             "X-RateLimit-Bucket": bucket,
             "X-RateLimit-Limit": "50",
             "X-RateLimit-Remaining": "49",
-            "X-RateLimit-Reset": f"{time.time() + 1:.3f}",
+            "X-RateLimit-Reset": f"{WALL_CLOCK.now().timestamp() + 1:.3f}",
             "X-RateLimit-Reset-After": "1.000",
         }
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum, IntFlag
 from typing import Any
 
+from bot.clock import SystemClock
+
 JSON = dict[str, Any]
 
 DISCORD_EPOCH_MS = 1420070400000
@@ -196,8 +198,12 @@ def iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
+#: Discord's servers keep real time, whatever clock the bot under test is given.
+WALL_CLOCK = SystemClock()
+
+
 def now_iso() -> str:
-    return iso(dt.datetime.now(dt.UTC))
+    return iso(WALL_CLOCK.now())
 
 
 def parse_iso(value: str) -> dt.datetime:
@@ -213,7 +219,7 @@ class SnowflakeGenerator:
         self._increment = 0
 
     def next(self) -> int:
-        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        ms = int(WALL_CLOCK.now().timestamp() * 1000) - DISCORD_EPOCH_MS
         if ms <= self._last_ms:
             ms = self._last_ms
             self._increment += 1
@@ -799,7 +805,7 @@ class State:
         self.base_url = base_url
         #: "Now" for Discord's own rules (an event may not start in the past); tests
         #: that move the bot's clock point this at the same clock.
-        self.now_timestamp: Callable[[], float] = time.time
+        self.now_timestamp: Callable[[], float] = lambda: WALL_CLOCK.now().timestamp()
         self.users: dict[int, User] = {bot_user.id: bot_user}
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
