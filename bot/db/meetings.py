@@ -12,6 +12,7 @@ from bot.db.codec import (
     instant_from_db,
     instant_to_db,
     json_from_db,
+    json_to_db,
     optional_instant,
 )
 
@@ -99,6 +100,7 @@ class NewMeeting(BaseModel):
     link: str | None
     agenda: str
     created_by: int
+    reminder_offsets: tuple[int, ...] | None = None
 
 
 # A meeting needs event work while it has a next occurrence or still points to an event.
@@ -166,8 +168,9 @@ async def insert_meeting(conn: aiosqlite.Connection, new: NewMeeting, now: datet
     cursor = await conn.execute(
         """
         INSERT INTO meetings (guild_id, title, duration_minutes, repeat, first_date, local_time,
-            timezone, channel_id, link, agenda, created_by, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            timezone, channel_id, link, agenda, created_by, created_at, updated_at,
+            reminder_offsets)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             new.guild_id,
@@ -183,6 +186,7 @@ async def insert_meeting(conn: aiosqlite.Connection, new: NewMeeting, now: datet
             new.created_by,
             instant_to_db(now),
             instant_to_db(now),
+            json_to_db(list(new.reminder_offsets)) if new.reminder_offsets else None,
         ),
     )
     assert cursor.lastrowid is not None

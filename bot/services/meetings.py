@@ -9,6 +9,7 @@ moves the series on the same way; cancelling the series stops it.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
@@ -85,6 +86,8 @@ class MeetingDraft(BaseModel):
     channel_id: int | None
     link: str | None
     agenda: str
+    reminder_offsets: tuple[int, ...] | None = None
+    """Minutes before the start; None: the community's offsets."""
 
 
 class RsvpResult(BaseModel):
@@ -204,6 +207,32 @@ def check_link(value: str | None) -> str | None:
     return link
 
 
+_OFFSET = re.compile(r"^(\d{1,5})\s*(m|min|h|d|j)?$")
+_OFFSET_MINUTES = {None: 1, "m": 1, "min": 1, "h": 60, "d": 1440, "j": 1440}
+MAX_REMINDERS = 4
+MAX_REMINDER_MINUTES = 14 * 1440
+
+
+def check_reminders(value: str | None) -> tuple[int, ...] | None:
+    """``"24h, 1h"`` → ``(1440, 60)``; empty means the community's offsets.
+
+    Units: m (default), h, d (or j, jour). At most four, each 1 minute to 14 days.
+    """
+    text = (value or "").strip().lower()
+    if not text:
+        return None
+    offsets: set[int] = set()
+    for part in re.split(r"[,;\s]+(?=\d)", text):
+        match = _OFFSET.match(part.strip())
+        minutes = int(match.group(1)) * _OFFSET_MINUTES[match.group(2)] if match else 0
+        if not 1 <= minutes <= MAX_REMINDER_MINUTES:
+            raise UserError("meetings.errors.reminders_bad", text=value or "")
+        offsets.add(minutes)
+    if len(offsets) > MAX_REMINDERS:
+        raise UserError("meetings.errors.reminders_too_many", limit=MAX_REMINDERS)
+    return tuple(sorted(offsets, reverse=True))
+
+
 def check_place(channel_id: int | None, channel_kind: str | None) -> None:
     """Meetings happen in a voice or stage channel (or behind a link), never a text one."""
     if channel_id is not None and channel_kind not in PLACE_KINDS:
@@ -259,6 +288,7 @@ class MeetingService:
         channel_kind: str | None = None,
         link: str | None = None,
         agenda: str | None = None,
+        reminders: str | None = None,
     ) -> MeetingDraft:
         """Check everything and read ``when``; nothing is saved (the reply asks to confirm)."""
         community = await self._community.require(guild_id)
@@ -268,6 +298,7 @@ class MeetingService:
         minutes = check_duration(duration)
         rule = check_repeat(repeat)
         clean_link = check_link(link)
+        offsets = check_reminders(reminders)
         check_place(channel_id, channel_kind)
         instant = parse_when(
             when,
@@ -286,6 +317,7 @@ class MeetingService:
             channel_id=channel_id,
             link=clean_link,
             agenda=clean_agenda,
+            reminder_offsets=offsets,
         )
 
     async def schedule(self, draft: MeetingDraft) -> UpcomingMeeting:
@@ -314,6 +346,7 @@ class MeetingService:
                     channel_id=draft.channel_id,
                     link=draft.link,
                     agenda=draft.agenda,
+                    reminder_offsets=draft.reminder_offsets,
                     created_by=draft.created_by,
                 ),
                 now,

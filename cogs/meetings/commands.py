@@ -122,6 +122,7 @@ class Meetings(commands.Cog, name=COG_NAME):
         channel=_("Voice or stage channel where it happens"),
         link=_("Web link where it happens (http or https)"),
         agenda=_("What will be discussed (up to 1000 characters)"),
+        reminders=_("Reminders before the start, e.g. 24h, 1h (default: the community's)"),
     )
     @app_commands.choices(repeat=REPEAT_CHOICES)
     @is_facilitator()
@@ -135,6 +136,7 @@ class Meetings(commands.Cog, name=COG_NAME):
         channel: Place | None = None,
         link: str | None = None,
         agenda: str | None = None,
+        reminders: str | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         channel_id, channel_kind = _place(channel)
@@ -149,6 +151,7 @@ class Meetings(commands.Cog, name=COG_NAME):
             channel_kind=channel_kind,
             link=link,
             agenda=agenda,
+            reminders=reminders,
         )
         announcements = await self._announcements_channel(interaction)
         token = self.pending.add(draft, interaction.user.id, self.bot.core.clock.now())
@@ -156,6 +159,7 @@ class Meetings(commands.Cog, name=COG_NAME):
             t(interaction, "meetings.schedule.check"),
             self._preview(interaction, draft),
             *render.dst_notes(self.bot.catalog, user_language(interaction), draft.when),
+            *self._reminders_line(interaction, draft),
             t(interaction, "meetings.schedule.ask", channel_id=announcements),
         ]
         view = decision_view(
@@ -179,6 +183,15 @@ class Meetings(commands.Cog, name=COG_NAME):
             repeat=render.repeat_text(catalog, language, draft.repeat, when.local_date),
             place=render.place_text(catalog, language, draft.channel_id, draft.link),
         )
+
+    def _reminders_line(self, interaction: discord.Interaction, draft: MeetingDraft) -> list[str]:
+        if draft.reminder_offsets is None:
+            return []
+        catalog, language = self.bot.catalog, user_language(interaction)
+        offsets = ", ".join(
+            render.duration_text(catalog, language, m) for m in draft.reminder_offsets
+        )
+        return [t(interaction, "meetings.schedule.reminders", offsets=offsets)]
 
     async def _announcements_channel(self, interaction: discord.Interaction) -> int:
         """The announcements channel, if it exists and the bot can post there (else refuse)."""

@@ -12,6 +12,7 @@ from tests.e2e.test_meetings import (
     announcements,
     confirm,
     current,
+    preview,
     rsvp,
     schedule,
     stamp,
@@ -66,6 +67,34 @@ async def test_reminders_reach_the_channel_and_dms_with_a_closed_dm_fallback(
         method="POST", path_contains=f"/channels/{david_channel}/messages", status=403
     )
     assert len(refused) == 1  # known closed: mentioned, not knocked on again
+
+
+async def test_a_meeting_can_have_its_own_reminder_times(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    result = await preview(harness, when="Dec 3 3:30pm", reminders="2h, 15m", locale="en-US")
+    assert "🔔 Reminders: 2 h, 15 min before the start" in (result.content or "")
+    await confirm(harness, result)
+    await advance_to(harness, DEC3 - timedelta(days=1))
+    assert reminder_posts(harness) == []  # the community's 24 h is replaced
+    await advance_to(harness, DEC3 - timedelta(hours=2))
+    assert len(reminder_posts(harness)) == 1
+    await advance_to(harness, DEC3 - timedelta(minutes=60))
+    assert len(reminder_posts(harness)) == 1
+    await advance_to(harness, DEC3 - timedelta(minutes=15))
+    assert len(reminder_posts(harness)) == 2
+
+
+async def test_unreadable_reminder_times_are_refused_and_nothing_is_saved(
+    harness: Harness,
+) -> None:
+    await harness.setup_community(language="en")
+    result = await harness.emu.slash(
+        harness.guild.id, harness.user("alice"), "meeting schedule", locale="en-US",
+        title="T", when="Dec 3 3:30pm", reminders="tomorrow",
+    )  # fmt: skip
+    await result.final()
+    assert "`reminders`: I could not read “tomorrow”" in (result.content or "")
+    assert announcements(harness) == []
 
 
 async def test_members_away_or_with_dm_reminders_off_get_no_dm(harness: Harness) -> None:

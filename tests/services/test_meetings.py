@@ -23,6 +23,7 @@ from bot.services.meetings import (
     EventTarget,
     MeetingService,
     UpcomingMeeting,
+    check_reminders,
     event_action,
     occurrence_key,
 )
@@ -622,3 +623,31 @@ async def test_export_and_delete_member(service: MeetingService, core: Core) -> 
     remaining = await service.upcoming(GUILD)
     assert remaining[0].counts.model_dump() == {"going": 0, "maybe": 1, "cant": 0}
     assert remaining[0].meeting.created_by is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("24h, 1h", (1440, 60)),
+        ("1h 24h", (1440, 60)),
+        ("2d; 30m", (2880, 30)),
+        ("2j", (2880,)),
+        ("90", (90,)),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_reminder_times_are_read_in_minutes(text: str | None, expected: object) -> None:
+    assert check_reminders(text) == expected
+
+
+@pytest.mark.parametrize("text", ["tomorrow", "0m", "15d", "1h, x", "-5m"])
+def test_unreadable_reminder_times_are_refused(text: str) -> None:
+    with pytest.raises(UserError) as caught:
+        check_reminders(text)
+    assert caught.value.key == "meetings.errors.reminders_bad"
+
+
+def test_at_most_four_reminders() -> None:
+    with pytest.raises(UserError, match="reminders_too_many"):
+        check_reminders("1h, 2h, 3h, 4h, 5h")
