@@ -180,9 +180,16 @@ class Console:
         match = _DURATION.match(text.replace(" ", ""))
         if not match:
             raise ValueError("give a duration such as 30m, 2h, 1d or 1w")
-        delta = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
-        await self.clock.advance(delta)
-        await self.bot.core.scheduler.run_due()
+        target = self.clock.now() + timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        scheduler = self.bot.core.scheduler
+        # Step through each due time, as a bot that stayed up would, not as one that was down.
+        previous = None
+        while (due := await scheduler.next_due()) is not None and previous != due <= target:
+            previous = due  # a timer nobody handles stays due: do not spin on it
+            await self.clock.set(max(due, self.clock.now()))
+            await scheduler.run_due()
+        await self.clock.set(target)
+        await scheduler.run_due()
         self.say(f"  clock: {self.clock.now():%Y-%m-%d %H:%M} UTC")
         await self.settle()
 
@@ -248,7 +255,10 @@ class Console:
             for line in (embed.get("description") or "").splitlines():
                 self.say(f"    ┃ {line}")
             for embed_field in embed.get("fields") or []:
-                self.say(f"    ┃ {embed_field['name']}: {embed_field['value']}")
+                first, *rest = str(embed_field["value"]).splitlines() or [""]
+                self.say(f"    ┃ {embed_field['name']}: {first}")
+                for line in rest:
+                    self.say(f"    ┃   {line}")
             if embed.get("footer"):
                 self.say(f"    ┃ — {embed['footer'].get('text', '')}")
         for attachment in message.attachments:

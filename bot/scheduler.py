@@ -199,6 +199,11 @@ class Scheduler:
         if self._rearm_task is None or self._rearm_task.done():
             self._rearm_task = asyncio.get_running_loop().create_task(self._rearm())
 
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending timer is due (or retried), if any."""
+        async with self._db.read() as conn:
+            return await timers_db.next_wake(conn)
+
     async def _rearm(self) -> None:
         async with self._db.read() as conn:
             wake = await timers_db.next_wake(conn)
