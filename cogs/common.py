@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import discord
@@ -97,6 +98,26 @@ async def timezone_autocomplete(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=zone, value=zone) for zone in search_timezones(current)]
+
+
+Callback = TypeVar("Callback", bound=Callable[..., Awaitable[None]])
+
+
+def reports_errors(callback: Callback) -> Callback:
+    """Route a persistent button's errors to the one error handler.
+
+    discord.py runs a ``DynamicItem`` inside a throwaway ``View`` whose ``on_error``
+    only logs; the member must hear what went wrong, in their language.
+    """
+
+    @functools.wraps(callback)
+    async def wrapper(self: object, interaction: discord.Interaction) -> None:
+        try:
+            await callback(self, interaction)
+        except Exception as exc:
+            await report(interaction, exc)
+
+    return cast(Callback, wrapper)
 
 
 class PlcView(discord.ui.View):

@@ -17,8 +17,7 @@ from bot.db.checkins import Checkin
 from bot.i18n import Catalog
 from bot.services.checkins import CheckinService
 from cogs.checkins.modals import answer_form
-from cogs.common import plc_bot, t, user_language
-from cogs.errors import report
+from cogs.common import plc_bot, reports_errors, t, user_language
 
 
 def _service(interaction: discord.Interaction) -> CheckinService:
@@ -58,30 +57,26 @@ class AnswerButton(
     ) -> AnswerButton:
         return cls(int(match["checkin_id"]))
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            language = user_language(interaction)
-            form = await _service(interaction).answer_form(
-                _guild_id(interaction), self.checkin_id, interaction.user.id, language
-            )
-            if form.existing is None:
-                await interaction.response.send_modal(answer_form(interaction, form))
-                return
-            view = discord.ui.View(timeout=None)
-            view.add_item(
-                EditAnswerButton(form.existing.id, t(interaction, "checkins.buttons.edit"))
-            )
-            await interaction.response.send_message(
-                t(
-                    interaction,
-                    "checkins.answer.already",
-                    closes=int(form.checkin.closes_at.timestamp()),
-                ),
-                view=view,
-                ephemeral=True,
-            )
-        except Exception as exc:  # a DynamicItem has no view to route errors through
-            await report(interaction, exc)
+        language = user_language(interaction)
+        form = await _service(interaction).answer_form(
+            _guild_id(interaction), self.checkin_id, interaction.user.id, language
+        )
+        if form.existing is None:
+            await interaction.response.send_modal(answer_form(interaction, form))
+            return
+        view = discord.ui.View(timeout=None)
+        view.add_item(EditAnswerButton(form.existing.id, t(interaction, "checkins.buttons.edit")))
+        await interaction.response.send_message(
+            t(
+                interaction,
+                "checkins.answer.already",
+                closes=int(form.checkin.closes_at.timestamp()),
+            ),
+            view=view,
+            ephemeral=True,
+        )
 
 
 class EditAnswerButton(
@@ -111,15 +106,13 @@ class EditAnswerButton(
     ) -> EditAnswerButton:
         return cls(int(match["answer_id"]))
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            language = user_language(interaction)
-            form = await _service(interaction).edit_form(
-                _guild_id(interaction), self.answer_id, interaction.user.id, language
-            )
-            await interaction.response.send_modal(answer_form(interaction, form))
-        except Exception as exc:
-            await report(interaction, exc)
+        language = user_language(interaction)
+        form = await _service(interaction).edit_form(
+            _guild_id(interaction), self.answer_id, interaction.user.id, language
+        )
+        await interaction.response.send_modal(answer_form(interaction, form))
 
 
 class PulseButton(
@@ -150,15 +143,13 @@ class PulseButton(
     ) -> PulseButton:
         return cls(int(match["checkin_id"]), int(match["score"]))
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            first = await _service(interaction).vote_pulse(
-                _guild_id(interaction), self.checkin_id, interaction.user.id, self.score
-            )
-            key = "checkins.pulse.thanks" if first else "checkins.pulse.changed"
-            await interaction.response.send_message(t(interaction, key), ephemeral=True)
-        except Exception as exc:
-            await report(interaction, exc)
+        first = await _service(interaction).vote_pulse(
+            _guild_id(interaction), self.checkin_id, interaction.user.id, self.score
+        )
+        key = "checkins.pulse.thanks" if first else "checkins.pulse.changed"
+        await interaction.response.send_message(t(interaction, key), ephemeral=True)
 
 
 def prompt_view(catalog: Catalog, language: str, checkin: Checkin) -> discord.ui.View:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.services.meetings import MeetingDraft
-from cogs.errors import report
+from cogs.common import reports_errors
 
 if TYPE_CHECKING:
     from cogs.meetings.commands import Meetings
@@ -64,13 +64,9 @@ class RsvpButton(
             int(match["occurrence"]), match["answer"], label=button.label, style=button.style
         )
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await meetings_cog(interaction).answer_rsvp(
-                interaction, self.occurrence_id, self.answer
-            )
-        except Exception as error:  # discord.py would only log it; the member must hear
-            await report(interaction, error)
+        await meetings_cog(interaction).answer_rsvp(interaction, self.occurrence_id, self.answer)
 
 
 class ScheduleDecision(
@@ -102,13 +98,11 @@ class ScheduleDecision(
         button = cast("discord.ui.Button[discord.ui.View]", item)
         return cls(match["decision"], match["token"], label=button.label, style=button.style)
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await meetings_cog(interaction).decide_schedule(
-                interaction, self.token, confirmed=self.decision == "confirm"
-            )
-        except Exception as error:
-            await report(interaction, error)
+        await meetings_cog(interaction).decide_schedule(
+            interaction, self.token, confirmed=self.decision == "confirm"
+        )
 
 
 def decision_view(token: str, confirm_label: str, cancel_label: str) -> discord.ui.View:

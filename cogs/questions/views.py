@@ -19,8 +19,15 @@ from bot.i18n import Catalog
 from bot.services.community import CommunityService
 from bot.services.questions import QuestionService
 from bot.text import inert_markdown
-from cogs.common import is_facilitator_member, plc_bot, reply, t, user_language
-from cogs.errors import Refused, report
+from cogs.common import (
+    is_facilitator_member,
+    plc_bot,
+    reply,
+    reports_errors,
+    t,
+    user_language,
+)
+from cogs.errors import Refused
 
 NO_MENTIONS = discord.AllowedMentions.none()
 QUESTION_COLOUR = discord.Colour.teal()
@@ -205,15 +212,13 @@ class QuestionButton(
     ) -> QuestionButton:
         return cls(match["action"], match["ref"])
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         # Errors go to the one handler: an ephemeral message, never a log naming the user.
-        try:
-            action = _ACTIONS.get(self.action)
-            if action is None:
-                raise Refused("errors.expired")
-            await action(interaction, self.ref)
-        except Exception as exc:
-            await report(interaction, exc)
+        action = _ACTIONS.get(self.action)
+        if action is None:
+            raise Refused("errors.expired")
+        await action(interaction, self.ref)
 
 
 def _service(interaction: discord.Interaction) -> QuestionService:
