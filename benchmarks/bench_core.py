@@ -22,7 +22,7 @@ from bot.db import communities as communities_db
 from bot.db.communities import CommunitySettings
 from bot.db.timers import Timer
 from bot.emulator import Emulator, build_sample_guild
-from bot.scheduler import Firing, Scheduler
+from bot.scheduler import Firing, Scheduler, TimerKind
 
 TIMERS = 5_000
 COMMANDS = 200
@@ -58,7 +58,7 @@ async def bench_timers(folder: Path) -> None:
         fired += 1
         await firing.delivered("channel")
 
-    scheduler.register("bench", handler)
+    scheduler.register(TimerKind("bench", handler))
     t0 = time.perf_counter()
     async with db.transaction() as conn:
         for i in range(TIMERS):

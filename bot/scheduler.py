@@ -87,6 +87,19 @@ Handler = Callable[[Timer, Firing], Awaitable[None]]
 MissedHandler = Callable[[Timer], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class TimerKind:
+    """A kind of timer and what runs it: every feature declares its kinds this way.
+
+    ``on_missed`` tells someone (the facilitators) that the work could not be done
+    in time or failed for good.
+    """
+
+    kind: str
+    handler: Handler
+    on_missed: MissedHandler | None = None
+
+
 class Scheduler:
     """Runs timers; one per process (the instance lock guarantees that)."""
 
@@ -100,16 +113,38 @@ class Scheduler:
         self._aps: AsyncIOScheduler | None = None
         self._rearm_task: asyncio.Task[None] | None = None
         self._periodic: dict[str, tuple[timedelta, Callable[[], Awaitable[Any]]]] = {}
+        self._reported_unhandled: set[str] = set()
 
     # -- wiring -------------------------------------------------------------------
 
-    def register(
-        self, kind: str, handler: Handler, *, on_missed: MissedHandler | None = None
-    ) -> None:
-        """Say what runs a timer of ``kind``; ``on_missed`` tells someone it was missed."""
-        self._handlers[kind] = handler
-        if on_missed is not None:
-            self._missed_handlers[kind] = on_missed
+    def register(self, *kinds: TimerKind) -> None:
+        """Say what runs each timer kind. A kind is registered once, in one place."""
+        for declared in kinds:
+            if declared.kind in self._handlers:
+                raise RuntimeError(f"timer kind {declared.kind!r} registered twice")
+            self._handlers[declared.kind] = declared.handler
+            if declared.on_missed is not None:
+                self._missed_handlers[declared.kind] = declared.on_missed
+        self.rearm_soon()
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(self._handlers)
+
+    async def report_unhandled(self) -> list[str]:
+        """Log, once per kind, pending timers nobody handles (a feature left out of config).
+
+        They are parked: left pending, never picked up, so they cost nothing and run
+        as soon as a handler is registered again.
+        """
+        async with self._db.read() as conn:
+            stored = await timers_db.pending_kinds(conn)
+        unhandled = sorted(set(stored) - self._handlers.keys())
+        for kind in unhandled:
+            if kind not in self._reported_unhandled:
+                self._reported_unhandled.add(kind)
+                log.warning("pending timers of kind %r have no handler; parked", kind)
+        return unhandled
 
     def start(self) -> None:
         """Start APScheduler (once, however often the gateway reconnects)."""
@@ -126,6 +161,7 @@ class Scheduler:
             misfire_grace_time=SWEEP_SECONDS,
         )
         self._aps.start()
+        asyncio.get_running_loop().create_task(self.report_unhandled())
         for job_id, (interval, func) in self._periodic.items():
             self._add_periodic(job_id, interval, func)
         self.rearm_soon()
@@ -202,11 +238,11 @@ class Scheduler:
     async def next_due(self) -> datetime | None:
         """When the earliest pending timer is due (or retried), if any."""
         async with self._db.read() as conn:
-            return await timers_db.next_wake(conn)
+            return await timers_db.next_wake(conn, self.kinds)
 
     async def _rearm(self) -> None:
         async with self._db.read() as conn:
-            wake = await timers_db.next_wake(conn)
+            wake = await timers_db.next_wake(conn, self.kinds)
         if self._aps is None:
             return
         if wake is None:
@@ -233,20 +269,30 @@ class Scheduler:
         async with self._run_lock:
             now = self._clock.now()
             async with self._db.read() as conn:
-                due = await timers_db.due(conn, now)
+                due = await timers_db.due(conn, now, self.kinds)
             closed = 0
             for timer in due:
                 closed += await self._fire(timer, now)
         self.rearm_soon()
         return closed
 
+    async def run_now(self, kind: str, key: str) -> bool:
+        """Run one pending timer at once ("open it now", a post without delay).
+
+        Request paths call this, never :meth:`run_due`: a member's click runs only
+        the work it asked for. False if the timer is not pending (already run).
+        """
+        async with self._run_lock:
+            async with self._db.read() as conn:
+                timer = await timers_db.find(conn, kind, key)
+            if timer is None or timer.status != "pending":
+                return False
+            closed = await self._fire(timer, min(self._clock.now(), timer.due_at))
+        self.rearm_soon()
+        return closed > 0
+
     async def _fire(self, timer: Timer, now: datetime) -> int:
-        handler = self._handlers.get(timer.kind)
-        if handler is None:
-            log.warning(
-                "no handler for timer kind %s (timer %s); left pending", timer.kind, timer.id
-            )
-            return 0
+        handler = self._handlers[timer.kind]
         lateness = now - timer.due_at
         grace = timedelta(minutes=self._settings.grace_for(timer.kind))
         if lateness > grace:

@@ -12,7 +12,7 @@ from bot.db import communities as communities_db
 from bot.db import timers as timers_db
 from bot.db.communities import CommunitySettings
 from bot.db.timers import Timer
-from bot.scheduler import Firing, RetryLater, Scheduler, nonce_for
+from bot.scheduler import Firing, RetryLater, Scheduler, TimerKind, nonce_for
 from tests.conftest import START
 
 GUILD = 1
@@ -67,7 +67,7 @@ async def _plan(scheduler: Scheduler, db: Database, key: str, due_in: timedelta)
 
 def _scheduler(db: Database, clock: ControlledClock, recorder: Recorder) -> Scheduler:
     scheduler = Scheduler(db, clock, SETTINGS)
-    scheduler.register("reminder", recorder.handle, on_missed=recorder.on_missed)
+    scheduler.register(TimerKind("reminder", recorder.handle, on_missed=recorder.on_missed))
     return scheduler
 
 
@@ -154,7 +154,7 @@ async def test_delivered_targets_are_not_sent_again(db: Database, clock: Control
             await firing.delivered(target)
 
     scheduler = Scheduler(db, clock, SETTINGS)
-    scheduler.register("reminder", half_then_fail)
+    scheduler.register(TimerKind("reminder", half_then_fail))
     await _plan(scheduler, db, "m1", timedelta(0))
     await scheduler.run_due()
     await clock.advance(timedelta(minutes=1))
@@ -232,7 +232,7 @@ async def test_apscheduler_wakes_the_bot_in_real_time(db: Database) -> None:
 
     clock = SystemClock()
     scheduler = Scheduler(db, clock, SETTINGS)
-    scheduler.register("reminder", handler)
+    scheduler.register(TimerKind("reminder", handler))
     scheduler.start()
     try:
         async with db.transaction() as conn:

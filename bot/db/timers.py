@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, Literal
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from bot.db.codec import (
@@ -15,6 +15,7 @@ from bot.db.codec import (
     json_to_db,
     optional_instant,
 )
+from bot.db.connection import Connection, Row
 
 TimerStatus = Literal["pending", "done", "missed", "cancelled", "failed"]
 
@@ -36,7 +37,7 @@ class Timer(BaseModel):
     finished_at: datetime | None
 
 
-def _timer(row: aiosqlite.Row) -> Timer:
+def _timer(row: Row) -> Timer:
     return Timer(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -54,7 +55,7 @@ def _timer(row: aiosqlite.Row) -> Timer:
 
 
 async def upsert_pending(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     kind: str,
     key: str,
@@ -75,7 +76,7 @@ async def upsert_pending(
     )
 
 
-async def cancel(conn: aiosqlite.Connection, kind: str, key: str, now: datetime) -> None:
+async def cancel(conn: Connection, kind: str, key: str, now: datetime) -> None:
     await conn.execute(
         """
         UPDATE timers SET status = 'cancelled', finished_at = ?
@@ -85,9 +86,7 @@ async def cancel(conn: aiosqlite.Connection, kind: str, key: str, now: datetime)
     )
 
 
-async def cancel_prefix(
-    conn: aiosqlite.Connection, kind: str, key_prefix: str, now: datetime
-) -> int:
+async def cancel_prefix(conn: Connection, kind: str, key_prefix: str, now: datetime) -> int:
     """Cancel every pending timer of ``kind`` whose key starts with ``key_prefix``."""
     cursor = await conn.execute(
         """
@@ -99,40 +98,60 @@ async def cancel_prefix(
     return cursor.rowcount
 
 
-async def get(conn: aiosqlite.Connection, timer_id: int) -> Timer | None:
+async def get(conn: Connection, timer_id: int) -> Timer | None:
     cursor = await conn.execute("SELECT * FROM timers WHERE id = ?", (timer_id,))
     row = await cursor.fetchone()
     return _timer(row) if row else None
 
 
-async def find(conn: aiosqlite.Connection, kind: str, key: str) -> Timer | None:
+async def find(conn: Connection, kind: str, key: str) -> Timer | None:
     cursor = await conn.execute("SELECT * FROM timers WHERE kind = ? AND key = ?", (kind, key))
     row = await cursor.fetchone()
     return _timer(row) if row else None
 
 
-async def due(conn: aiosqlite.Connection, now: datetime) -> list[Timer]:
+def _kinds_filter(kinds: Collection[str]) -> tuple[str, list[str]]:
+    """``AND kind IN (…)``: timers of kinds nobody handles are parked, not spun on."""
+    return f"AND kind IN ({', '.join('?' * len(kinds))})", list(kinds)
+
+
+async def due(conn: Connection, now: datetime, kinds: Collection[str]) -> list[Timer]:
+    """Pending timers of ``kinds`` due by ``now``, oldest first."""
+    if not kinds:
+        return []
+    kind_sql, kind_params = _kinds_filter(kinds)
     cursor = await conn.execute(
-        """
+        f"""
         SELECT * FROM timers
-        WHERE status = 'pending' AND COALESCE(retry_at, due_at) <= ?
+        WHERE status = 'pending' AND COALESCE(retry_at, due_at) <= ? {kind_sql}
         ORDER BY due_at, id
-        """,
-        (instant_to_db(now),),
+        """,  # noqa: S608 - only placeholders are interpolated
+        (instant_to_db(now), *kind_params),
     )
     return [_timer(row) for row in await cursor.fetchall()]
 
 
-async def next_wake(conn: aiosqlite.Connection) -> datetime | None:
+async def next_wake(conn: Connection, kinds: Collection[str]) -> datetime | None:
+    """When the earliest pending timer of ``kinds`` is due (or retried)."""
+    if not kinds:
+        return None
+    kind_sql, kind_params = _kinds_filter(kinds)
     cursor = await conn.execute(
-        "SELECT MIN(COALESCE(retry_at, due_at)) FROM timers WHERE status = 'pending'"
+        "SELECT MIN(COALESCE(retry_at, due_at)) FROM timers "  # noqa: S608
+        f"WHERE status = 'pending' {kind_sql}",
+        kind_params,
     )
     row = await cursor.fetchone()
     return instant_from_db(row[0]) if row and row[0] else None
 
 
+async def pending_kinds(conn: Connection) -> list[str]:
+    cursor = await conn.execute("SELECT DISTINCT kind FROM timers WHERE status = 'pending'")
+    return [row[0] for row in await cursor.fetchall()]
+
+
 async def finish(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     timer_id: int,
     status: TimerStatus,
     now: datetime,
@@ -151,9 +170,7 @@ async def finish(
     return cursor.rowcount > 0
 
 
-async def record_failure(
-    conn: aiosqlite.Connection, timer_id: int, retry_at: datetime, note: str
-) -> int:
+async def record_failure(conn: Connection, timer_id: int, retry_at: datetime, note: str) -> int:
     await conn.execute(
         """
         UPDATE timers SET attempts = attempts + 1, retry_at = ?, note = ?
@@ -166,7 +183,7 @@ async def record_failure(
     return int(row[0]) if row else 0
 
 
-async def recent_missed(conn: aiosqlite.Connection, guild_id: int, since: datetime) -> list[Timer]:
+async def recent_missed(conn: Connection, guild_id: int, since: datetime) -> list[Timer]:
     cursor = await conn.execute(
         """
         SELECT * FROM timers
@@ -178,7 +195,7 @@ async def recent_missed(conn: aiosqlite.Connection, guild_id: int, since: dateti
     return [_timer(row) for row in await cursor.fetchall()]
 
 
-async def delivered_targets(conn: aiosqlite.Connection, timer_id: int) -> dict[str, str]:
+async def delivered_targets(conn: Connection, timer_id: int) -> dict[str, str]:
     cursor = await conn.execute(
         "SELECT target, outcome FROM timer_deliveries WHERE timer_id = ?", (timer_id,)
     )
@@ -186,7 +203,7 @@ async def delivered_targets(conn: aiosqlite.Connection, timer_id: int) -> dict[s
 
 
 async def record_delivery(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     timer_id: int,
     target: str,
     outcome: str,
@@ -203,7 +220,7 @@ async def record_delivery(
     )
 
 
-async def purge_finished_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:
+async def purge_finished_before(conn: Connection, cutoff: datetime) -> int:
     cursor = await conn.execute(
         "DELETE FROM timers WHERE status != 'pending' AND finished_at < ?",
         (instant_to_db(cutoff),),
@@ -211,6 +228,6 @@ async def purge_finished_before(conn: aiosqlite.Connection, cutoff: datetime) ->
     return cursor.rowcount
 
 
-async def forget_targets(conn: aiosqlite.Connection, targets: list[str]) -> None:
+async def forget_targets(conn: Connection, targets: list[str]) -> None:
     """Drop delivery records naming these targets (a member's erasure)."""
     await conn.executemany("DELETE FROM timer_deliveries WHERE target = ?", [(t,) for t in targets])

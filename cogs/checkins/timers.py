@@ -15,7 +15,7 @@ import discord
 from bot.db.checkins import Checkin
 from bot.db.communities import Community
 from bot.db.timers import Timer
-from bot.scheduler import Firing, RetryLater, nonce_for
+from bot.scheduler import Firing, RetryLater, TimerKind, nonce_for
 from bot.services.checkins import (
     CLOSE_KIND,
     NUDGE_KIND,
@@ -54,9 +54,9 @@ class CheckinTimers:
 
     def register(self) -> None:
         scheduler = self.bot.core.scheduler
-        scheduler.register(OPEN_KIND, self.open, on_missed=self.open_missed)
-        scheduler.register(NUDGE_KIND, self.nudge)
-        scheduler.register(CLOSE_KIND, self.close, on_missed=self.close_missed)
+        scheduler.register(TimerKind(OPEN_KIND, self.open, on_missed=self.open_missed))
+        scheduler.register(TimerKind(NUDGE_KIND, self.nudge))
+        scheduler.register(TimerKind(CLOSE_KIND, self.close, on_missed=self.close_missed))
 
     # -- open ---------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.db.timers import Timer
-from bot.scheduler import Firing, nonce_for
+from bot.scheduler import Firing, TimerKind, nonce_for
 from bot.services.meetings import END_KIND, REMINDER_KIND, MeetingService, ReminderPlan
 from bot.text import inert_markdown
 from cogs import delivery
@@ -35,10 +35,10 @@ class MeetingTimers:
 
     def register(self) -> None:
         scheduler = self.bot.core.scheduler
-        scheduler.register(REMINDER_KIND, self.remind, on_missed=self.reminder_missed)
+        scheduler.register(TimerKind(REMINDER_KIND, self.remind, on_missed=self.reminder_missed))
         # An occurrence's end must roll the series on even when the bot was down
         # past the grace: the "missed" path does the same work, just late.
-        scheduler.register(END_KIND, self.end, on_missed=self.end_missed)
+        scheduler.register(TimerKind(END_KIND, self.end, on_missed=self.end_missed))
 
     # -- reminders --------------------------------------------------------------------
 

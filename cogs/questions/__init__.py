@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.scheduler import TimerKind
 from bot.services.community import CommunityService
 from bot.services.members import MemberService
 from bot.services.questions import POST_KIND, RETENTION_KIND, QuestionService
@@ -21,8 +22,12 @@ async def setup(bot: PlcBot) -> None:
     bot.services.get(MemberService).add_personal_data(service)
     community.add_status_provider(service)
     cog = Questions(bot, service)
-    bot.core.scheduler.register(POST_KIND, cog.on_post_timer, on_missed=cog.on_post_missed)
-    bot.core.scheduler.register(RETENTION_KIND, cog.on_retention, on_missed=cog.on_retention_missed)
+    bot.core.scheduler.register(
+        TimerKind(POST_KIND, cog.on_post_timer, on_missed=cog.on_post_missed)
+    )
+    bot.core.scheduler.register(
+        TimerKind(RETENTION_KIND, cog.on_retention, on_missed=cog.on_retention_missed)
+    )
     bot.add_dynamic_items(QuestionButton)
     await bot.add_cog(cog)
     await service.plan_retention()

@@ -22,7 +22,7 @@ from bot.db import timers as timers_db
 from bot.db.communities import CommunitySettings
 from bot.db.timers import Timer
 from bot.errors import UserError
-from bot.scheduler import Firing
+from bot.scheduler import Firing, TimerKind
 from bot.services.base import Core
 from bot.services.checkins import (
     CLOSE_KIND,
@@ -183,9 +183,9 @@ class Harness:
         self.closings: list[ClosedCheckin] = []
         self.missed_opens: list[Timer] = []
         self._ids = itertools.count(9000)
-        core.scheduler.register(OPEN_KIND, self.on_open, on_missed=self.on_missed_open)
-        core.scheduler.register(NUDGE_KIND, self.on_nudge)
-        core.scheduler.register(CLOSE_KIND, self.on_close)
+        core.scheduler.register(TimerKind(OPEN_KIND, self.on_open, on_missed=self.on_missed_open))
+        core.scheduler.register(TimerKind(NUDGE_KIND, self.on_nudge))
+        core.scheduler.register(TimerKind(CLOSE_KIND, self.on_close))
 
     async def on_open(self, timer: Timer, firing: Firing) -> None:
         opened = await self.checkins.begin_open(
@@ -302,7 +302,7 @@ async def test_rescheduling_retires_the_old_opening(plc: Harness) -> None:
     await plc.schedule(weekday=0, time_text="09:30")
     await plc.schedule(weekday=0, time_text="10:00", pulse=True)
     async with plc.core.db.read() as conn:
-        pending = await timers_db.due(conn, START + timedelta(days=8))
+        pending = await timers_db.due(conn, START + timedelta(days=8), plc.core.scheduler.kinds)
     assert [(t.kind, t.due_at) for t in pending] == [(OPEN_KIND, START + timedelta(hours=1))]
     await plc.advance(timedelta(minutes=30))
     assert plc.prompts == []
@@ -329,7 +329,7 @@ async def test_bad_schedules_are_refused_and_nothing_is_planned(
     assert caught.value.key == key
     async with plc.core.db.read() as conn:
         assert await checkins_db.active_schedule(conn, GUILD) is None
-        assert await timers_db.next_wake(conn) is None
+        assert await timers_db.next_wake(conn, plc.core.scheduler.kinds) is None
 
 
 async def test_a_schedule_needs_a_checkin_channel(plc: Harness) -> None:

@@ -1,0 +1,43 @@
+"""The database interface the repositories and services are written against.
+
+Services and repositories name :class:`Connection` and :class:`Row`, never a driver's
+types: the SQLite driver (aiosqlite) satisfies these protocols today, and another
+engine's adapter could satisfy them later without touching a service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Iterable
+from typing import Any, Protocol
+
+
+class Row(Protocol):
+    """A result row, read by column name or position."""
+
+    def __getitem__(self, key: str | int, /) -> Any: ...
+
+    def keys(self) -> list[str]: ...
+
+
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    @property
+    def lastrowid(self) -> int | None: ...
+
+    async def fetchone(self) -> Any: ...
+
+    async def fetchall(self) -> Iterable[Any]: ...
+
+
+class Connection(Protocol):
+    """One transaction's view of the database (from ``Database.transaction/read``)."""
+
+    def execute(
+        self, sql: str, parameters: Iterable[Any] | None = None, /
+    ) -> Awaitable[Cursor]: ...
+
+    def executemany(
+        self, sql: str, parameters: Iterable[Iterable[Any]], /
+    ) -> Awaitable[Cursor]: ...
