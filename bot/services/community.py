@@ -6,12 +6,13 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.actor import Actor
 from bot.db import audit
 from bot.db import communities as communities_db
 from bot.db import timers as timers_db
 from bot.db.communities import Community, CommunitySettings
-from bot.errors import NotSetUp, UserError
-from bot.i18n import LANGUAGES
+from bot.errors import NotFacilitator, NotSetUp, UserError
+from bot.i18n import LANGUAGES, Catalog
 from bot.services.base import Core, StatusLine, StatusProvider
 from bot.timezones import InvalidTimezone, validate_timezone
 
@@ -29,6 +30,10 @@ class CommunityService:
         self._core = core
         self._status_providers: list[StatusProvider] = []
 
+    @property
+    def catalog(self) -> Catalog:
+        return self._core.catalog
+
     def add_status_provider(self, provider: StatusProvider) -> None:
         self._status_providers.append(provider)
 
@@ -44,6 +49,26 @@ class CommunityService:
         if community is None or community.left_at is not None:
             raise NotSetUp()
         return community
+
+    async def is_facilitator(self, actor: Actor) -> bool:
+        """Facilitators: the community's facilitator role, or whoever manages the server."""
+        if actor.manages_guild:
+            return True
+        community = await self.require(actor.guild_id)
+        return actor.has_role(community.facilitator_role_id)
+
+    async def require_facilitator(self, actor: Actor) -> Community:
+        """The community, if ``actor`` may facilitate it; else the refusal (RELIABILITY D3)."""
+        community = await self.require(actor.guild_id)
+        if not (actor.manages_guild or actor.has_role(community.facilitator_role_id)):
+            raise NotFacilitator()
+        return community
+
+    @staticmethod
+    def require_manager(actor: Actor) -> None:
+        """Server settings are for those who manage the server."""
+        if not actor.manages_guild:
+            raise UserError("errors.manage_server_required")
 
     async def setup(
         self, guild_id: int, actor_id: int, settings: CommunitySettings
