@@ -17,6 +17,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.db.connection import Connection
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -142,7 +144,7 @@ class Database:
     # -- transactions -------------------------------------------------------------
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         """One write transaction; commits on success, rolls back on any error."""
         async with self._lock:
             await self._conn.execute("BEGIN IMMEDIATE")
@@ -159,7 +161,7 @@ class Database:
                     raise
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def read(self) -> AsyncIterator[Connection]:
         """Read committed data (waits for a write in progress on this connection)."""
         async with self._lock:
             yield self._conn

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any, Literal, get_args
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from bot.db.codec import (
@@ -15,6 +14,7 @@ from bot.db.codec import (
     json_to_db,
     optional_instant,
 )
+from bot.db.connection import Connection, Row
 
 Repeat = Literal["none", "weekly", "biweekly", "monthly"]
 REPEATS: tuple[Repeat, ...] = get_args(Repeat)
@@ -111,7 +111,7 @@ _EVENT_WORK = """
 """
 
 
-def _meeting(row: aiosqlite.Row) -> Meeting:
+def _meeting(row: Row) -> Meeting:
     offsets = row["reminder_offsets"]
     return Meeting(
         id=row["id"],
@@ -136,7 +136,7 @@ def _meeting(row: aiosqlite.Row) -> Meeting:
     )
 
 
-def _occurrence(row: aiosqlite.Row) -> Occurrence:
+def _occurrence(row: Row) -> Occurrence:
     return Occurrence(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -152,7 +152,7 @@ def _occurrence(row: aiosqlite.Row) -> Occurrence:
     )
 
 
-def _rsvp(row: aiosqlite.Row) -> Rsvp:
+def _rsvp(row: Row) -> Rsvp:
     return Rsvp(
         occurrence_id=row["occurrence_id"],
         user_id=row["user_id"],
@@ -164,7 +164,7 @@ def _rsvp(row: aiosqlite.Row) -> Rsvp:
 # -- meetings ------------------------------------------------------------------------
 
 
-async def insert_meeting(conn: aiosqlite.Connection, new: NewMeeting, now: datetime) -> int:
+async def insert_meeting(conn: Connection, new: NewMeeting, now: datetime) -> int:
     cursor = await conn.execute(
         """
         INSERT INTO meetings (guild_id, title, duration_minutes, repeat, first_date, local_time,
@@ -193,13 +193,13 @@ async def insert_meeting(conn: aiosqlite.Connection, new: NewMeeting, now: datet
     return cursor.lastrowid
 
 
-async def get_meeting(conn: aiosqlite.Connection, meeting_id: int) -> Meeting | None:
+async def get_meeting(conn: Connection, meeting_id: int) -> Meeting | None:
     cursor = await conn.execute("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
     row = await cursor.fetchone()
     return _meeting(row) if row else None
 
 
-async def meetings_with_events(conn: aiosqlite.Connection, guild_id: int) -> list[Meeting]:
+async def meetings_with_events(conn: Connection, guild_id: int) -> list[Meeting]:
     """Meetings whose Discord event may need work: a next occurrence, or an event to remove."""
     cursor = await conn.execute(
         f"SELECT * FROM meetings m WHERE guild_id = ? AND {_EVENT_WORK} ORDER BY id",  # noqa: S608
@@ -209,7 +209,7 @@ async def meetings_with_events(conn: aiosqlite.Connection, guild_id: int) -> lis
 
 
 async def update_meeting(
-    conn: aiosqlite.Connection, meeting_id: int, changes: dict[str, Any], now: datetime
+    conn: Connection, meeting_id: int, changes: dict[str, Any], now: datetime
 ) -> None:
     """Write the given columns (names come from the service, never from users)."""
     values = dict(changes)
@@ -225,7 +225,7 @@ async def update_meeting(
     )
 
 
-async def cancel_meeting(conn: aiosqlite.Connection, meeting_id: int, now: datetime) -> None:
+async def cancel_meeting(conn: Connection, meeting_id: int, now: datetime) -> None:
     await conn.execute(
         """
         UPDATE meetings SET cancelled_at = :now, updated_at = :now
@@ -235,12 +235,12 @@ async def cancel_meeting(conn: aiosqlite.Connection, meeting_id: int, now: datet
     )
 
 
-async def delete_meeting(conn: aiosqlite.Connection, meeting_id: int) -> None:
+async def delete_meeting(conn: Connection, meeting_id: int) -> None:
     await conn.execute("DELETE FROM meetings WHERE id = ?", (meeting_id,))
 
 
 async def set_event(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     meeting_id: int,
     event_id: int | None,
     occurrence_id: int | None,
@@ -255,16 +255,14 @@ async def set_event(
     )
 
 
-async def known_event_ids(conn: aiosqlite.Connection, guild_id: int) -> set[int]:
+async def known_event_ids(conn: Connection, guild_id: int) -> set[int]:
     cursor = await conn.execute(
         "SELECT event_id FROM meetings WHERE guild_id = ? AND event_id IS NOT NULL", (guild_id,)
     )
     return {row[0] for row in await cursor.fetchall()}
 
 
-async def meetings_created_by(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int
-) -> list[Meeting]:
+async def meetings_created_by(conn: Connection, guild_id: int, user_id: int) -> list[Meeting]:
     cursor = await conn.execute(
         "SELECT * FROM meetings WHERE guild_id = ? AND created_by = ? ORDER BY id",
         (guild_id, user_id),
@@ -272,14 +270,14 @@ async def meetings_created_by(
     return [_meeting(row) for row in await cursor.fetchall()]
 
 
-async def forget_creator(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+async def forget_creator(conn: Connection, guild_id: int, user_id: int) -> None:
     await conn.execute(
         "UPDATE meetings SET created_by = NULL WHERE guild_id = ? AND created_by = ?",
         (guild_id, user_id),
     )
 
 
-async def guilds_with_meetings(conn: aiosqlite.Connection) -> list[int]:
+async def guilds_with_meetings(conn: Connection) -> list[int]:
     """Communities (still with the bot) that have meeting events to reconcile."""
     cursor = await conn.execute(
         f"""
@@ -295,7 +293,7 @@ async def guilds_with_meetings(conn: aiosqlite.Connection) -> list[int]:
 
 
 async def insert_occurrence(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     meeting_id: int,
     local_date: date,
@@ -319,13 +317,13 @@ async def insert_occurrence(
     return cursor.lastrowid
 
 
-async def get_occurrence(conn: aiosqlite.Connection, occurrence_id: int) -> Occurrence | None:
+async def get_occurrence(conn: Connection, occurrence_id: int) -> Occurrence | None:
     cursor = await conn.execute("SELECT * FROM meeting_occurrences WHERE id = ?", (occurrence_id,))
     row = await cursor.fetchone()
     return _occurrence(row) if row else None
 
 
-async def scheduled_occurrence(conn: aiosqlite.Connection, meeting_id: int) -> Occurrence | None:
+async def scheduled_occurrence(conn: Connection, meeting_id: int) -> Occurrence | None:
     """The one occurrence of the series still to come (or under way), if any."""
     cursor = await conn.execute(
         "SELECT * FROM meeting_occurrences WHERE meeting_id = ? AND status = 'scheduled'",
@@ -335,7 +333,7 @@ async def scheduled_occurrence(conn: aiosqlite.Connection, meeting_id: int) -> O
     return _occurrence(row) if row else None
 
 
-async def scheduled_occurrences(conn: aiosqlite.Connection, guild_id: int) -> list[Occurrence]:
+async def scheduled_occurrences(conn: Connection, guild_id: int) -> list[Occurrence]:
     cursor = await conn.execute(
         """
         SELECT o.* FROM meeting_occurrences o JOIN meetings m ON m.id = o.meeting_id
@@ -348,7 +346,7 @@ async def scheduled_occurrences(conn: aiosqlite.Connection, guild_id: int) -> li
 
 
 async def move_occurrence(
-    conn: aiosqlite.Connection, occurrence_id: int, local_date: date, starts_at: datetime
+    conn: Connection, occurrence_id: int, local_date: date, starts_at: datetime
 ) -> None:
     await conn.execute(
         "UPDATE meeting_occurrences SET local_date = ?, starts_at = ? WHERE id = ?",
@@ -356,9 +354,7 @@ async def move_occurrence(
     )
 
 
-async def finish_occurrence(
-    conn: aiosqlite.Connection, occurrence_id: int, status: OccurrenceStatus
-) -> bool:
+async def finish_occurrence(conn: Connection, occurrence_id: int, status: OccurrenceStatus) -> bool:
     """Close a scheduled occurrence; False if it was already closed."""
     cursor = await conn.execute(
         """
@@ -371,7 +367,7 @@ async def finish_occurrence(
 
 
 async def set_announcement(
-    conn: aiosqlite.Connection, occurrence_id: int, channel_id: int, message_id: int
+    conn: Connection, occurrence_id: int, channel_id: int, message_id: int
 ) -> None:
     await conn.execute(
         """
@@ -382,9 +378,7 @@ async def set_announcement(
     )
 
 
-async def facilitated_by(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int
-) -> list[Occurrence]:
+async def facilitated_by(conn: Connection, guild_id: int, user_id: int) -> list[Occurrence]:
     cursor = await conn.execute(
         """
         SELECT * FROM meeting_occurrences WHERE guild_id = ? AND facilitator_id = ?
@@ -395,7 +389,7 @@ async def facilitated_by(
     return [_occurrence(row) for row in await cursor.fetchall()]
 
 
-async def forget_facilitator(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+async def forget_facilitator(conn: Connection, guild_id: int, user_id: int) -> None:
     await conn.execute(
         """
         UPDATE meeting_occurrences SET facilitator_id = NULL
@@ -408,7 +402,7 @@ async def forget_facilitator(conn: aiosqlite.Connection, guild_id: int, user_id:
 # -- RSVPs ---------------------------------------------------------------------------
 
 
-async def get_rsvp(conn: aiosqlite.Connection, occurrence_id: int, user_id: int) -> Rsvp | None:
+async def get_rsvp(conn: Connection, occurrence_id: int, user_id: int) -> Rsvp | None:
     cursor = await conn.execute(
         "SELECT * FROM meeting_rsvps WHERE occurrence_id = ? AND user_id = ?",
         (occurrence_id, user_id),
@@ -418,7 +412,7 @@ async def get_rsvp(conn: aiosqlite.Connection, occurrence_id: int, user_id: int)
 
 
 async def put_rsvp(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     occurrence_id: int,
     user_id: int,
@@ -436,16 +430,14 @@ async def put_rsvp(
     )
 
 
-async def delete_rsvp(conn: aiosqlite.Connection, occurrence_id: int, user_id: int) -> None:
+async def delete_rsvp(conn: Connection, occurrence_id: int, user_id: int) -> None:
     await conn.execute(
         "DELETE FROM meeting_rsvps WHERE occurrence_id = ? AND user_id = ?",
         (occurrence_id, user_id),
     )
 
 
-async def rsvp_counts(
-    conn: aiosqlite.Connection, occurrence_ids: list[int]
-) -> dict[int, RsvpCounts]:
+async def rsvp_counts(conn: Connection, occurrence_ids: list[int]) -> dict[int, RsvpCounts]:
     """Counts per occurrence (occurrences nobody answered get zeros)."""
     if not occurrence_ids:
         return {}
@@ -464,7 +456,7 @@ async def rsvp_counts(
 
 
 async def rsvps_for(
-    conn: aiosqlite.Connection, occurrence_id: int, answers: tuple[Answer, ...] = ANSWERS
+    conn: Connection, occurrence_id: int, answers: tuple[Answer, ...] = ANSWERS
 ) -> list[Rsvp]:
     marks = ",".join("?" * len(answers))
     cursor = await conn.execute(
@@ -477,7 +469,7 @@ async def rsvps_for(
     return [_rsvp(row) for row in await cursor.fetchall()]
 
 
-async def member_rsvps(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> list[Rsvp]:
+async def member_rsvps(conn: Connection, guild_id: int, user_id: int) -> list[Rsvp]:
     cursor = await conn.execute(
         "SELECT * FROM meeting_rsvps WHERE guild_id = ? AND user_id = ? ORDER BY answered_at",
         (guild_id, user_id),
@@ -485,7 +477,7 @@ async def member_rsvps(conn: aiosqlite.Connection, guild_id: int, user_id: int) 
     return [_rsvp(row) for row in await cursor.fetchall()]
 
 
-async def delete_member_rsvps(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+async def delete_member_rsvps(conn: Connection, guild_id: int, user_id: int) -> None:
     await conn.execute(
         "DELETE FROM meeting_rsvps WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from bot.db.codec import instant_from_db, instant_to_db, optional_instant
+from bot.db.connection import Connection, Row
 
 Kind = Literal["question", "topic"]
 Status = Literal["queued", "review", "approved", "posted", "rejected", "removed", "failed"]
@@ -107,7 +107,7 @@ _SELECT = """
 """
 
 
-def _item(row: aiosqlite.Row) -> QuestionItem:
+def _item(row: Row) -> QuestionItem:
     return QuestionItem(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -134,7 +134,7 @@ def _item(row: aiosqlite.Row) -> QuestionItem:
 
 
 async def insert(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     guild_id: int,
     ref: str,
@@ -167,13 +167,13 @@ async def insert(
     return cursor.lastrowid
 
 
-async def get(conn: aiosqlite.Connection, question_id: int) -> QuestionItem | None:
+async def get(conn: Connection, question_id: int) -> QuestionItem | None:
     cursor = await conn.execute(f"{_SELECT} WHERE q.id = ?", (question_id,))
     row = await cursor.fetchone()
     return _item(row) if row else None
 
 
-async def get_by_ref(conn: aiosqlite.Connection, guild_id: int, ref: str) -> QuestionItem | None:
+async def get_by_ref(conn: Connection, guild_id: int, ref: str) -> QuestionItem | None:
     cursor = await conn.execute(
         f"{_SELECT} WHERE q.guild_id = ? AND q.ref = ?",
         (guild_id, ref),
@@ -182,14 +182,14 @@ async def get_by_ref(conn: aiosqlite.Connection, guild_id: int, ref: str) -> Que
     return _item(row) if row else None
 
 
-async def find_ref(conn: aiosqlite.Connection, ref: str) -> QuestionItem | None:
+async def find_ref(conn: Connection, ref: str) -> QuestionItem | None:
     """By ref alone (a timer knows only the ref and its guild row)."""
     cursor = await conn.execute(f"{_SELECT} WHERE q.ref = ?", (ref,))
     row = await cursor.fetchone()
     return _item(row) if row else None
 
 
-async def author_handle(conn: aiosqlite.Connection, question_id: int) -> AuthorHandle | None:
+async def author_handle(conn: Connection, question_id: int) -> AuthorHandle | None:
     cursor = await conn.execute(
         "SELECT author_nonce, author_handle FROM questions WHERE id = ?", (question_id,)
     )
@@ -199,7 +199,7 @@ async def author_handle(conn: aiosqlite.Connection, question_id: int) -> AuthorH
     return AuthorHandle(nonce=row[0], handle=row[1])
 
 
-async def assign_number(conn: aiosqlite.Connection, question_id: int) -> int:
+async def assign_number(conn: Connection, question_id: int) -> int:
     """Give the item its "#N" (next free per community and kind) unless it has one."""
     await conn.execute(
         """
@@ -218,7 +218,7 @@ async def assign_number(conn: aiosqlite.Connection, question_id: int) -> int:
 
 
 async def set_in_review(
-    conn: aiosqlite.Connection, question_id: int, channel_id: int, message_id: int
+    conn: Connection, question_id: int, channel_id: int, message_id: int
 ) -> bool:
     cursor = await conn.execute(
         """
@@ -231,7 +231,7 @@ async def set_in_review(
 
 
 async def set_posted(
-    conn: aiosqlite.Connection, question_id: int, channel_id: int, message_id: int, now: datetime
+    conn: Connection, question_id: int, channel_id: int, message_id: int, now: datetime
 ) -> bool:
     cursor = await conn.execute(
         """
@@ -243,14 +243,14 @@ async def set_posted(
     return cursor.rowcount > 0
 
 
-async def set_thread(conn: aiosqlite.Connection, question_id: int, thread_id: int) -> None:
+async def set_thread(conn: Connection, question_id: int, thread_id: int) -> None:
     await conn.execute(
         "UPDATE questions SET thread_id = ? WHERE id = ? AND thread_id IS NULL",
         (thread_id, question_id),
     )
 
 
-async def set_reviewed(conn: aiosqlite.Connection, question_id: int, outcome: Review) -> bool:
+async def set_reviewed(conn: Connection, question_id: int, outcome: Review) -> bool:
     """Approve or reject an item in review; a rejected item's text is erased at once."""
     if outcome == "approved":
         sql = """
@@ -267,7 +267,7 @@ async def set_reviewed(conn: aiosqlite.Connection, question_id: int, outcome: Re
     return cursor.rowcount > 0
 
 
-async def set_removed(conn: aiosqlite.Connection, question_id: int) -> bool:
+async def set_removed(conn: Connection, question_id: int) -> bool:
     cursor = await conn.execute(
         """
         UPDATE questions SET status = 'removed', text = '', details = ''
@@ -278,7 +278,7 @@ async def set_removed(conn: aiosqlite.Connection, question_id: int) -> bool:
     return cursor.rowcount > 0
 
 
-async def set_failed(conn: aiosqlite.Connection, question_id: int) -> bool:
+async def set_failed(conn: Connection, question_id: int) -> bool:
     cursor = await conn.execute(
         """
         UPDATE questions SET status = 'failed'
@@ -289,7 +289,7 @@ async def set_failed(conn: aiosqlite.Connection, question_id: int) -> bool:
     return cursor.rowcount > 0
 
 
-async def set_answered(conn: aiosqlite.Connection, question_id: int, now: datetime) -> bool:
+async def set_answered(conn: Connection, question_id: int, now: datetime) -> bool:
     cursor = await conn.execute(
         """
         UPDATE questions SET answered_at = ?
@@ -301,7 +301,7 @@ async def set_answered(conn: aiosqlite.Connection, question_id: int, now: dateti
 
 
 async def mark_discussed(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     question_ids: list[int],
     session_ref: str,
@@ -322,7 +322,7 @@ async def mark_discussed(
     return changed
 
 
-async def top_open(conn: aiosqlite.Connection, guild_id: int, limit: int) -> list[QuestionItem]:
+async def top_open(conn: Connection, guild_id: int, limit: int) -> list[QuestionItem]:
     cursor = await conn.execute(
         f"""
         {_SELECT}
@@ -336,7 +336,7 @@ async def top_open(conn: aiosqlite.Connection, guild_id: int, limit: int) -> lis
     return [_item(row) for row in await cursor.fetchall()]
 
 
-async def moderation_counts(conn: aiosqlite.Connection, guild_id: int) -> ModerationCounts:
+async def moderation_counts(conn: Connection, guild_id: int) -> ModerationCounts:
     cursor = await conn.execute(
         """
         SELECT
@@ -353,7 +353,7 @@ async def moderation_counts(conn: aiosqlite.Connection, guild_id: int) -> Modera
     return ModerationCounts(approved=row[0], rejected=row[1], removed=row[2], blocked=row[3])
 
 
-async def open_counts(conn: aiosqlite.Connection, guild_id: int) -> OpenCounts:
+async def open_counts(conn: Connection, guild_id: int) -> OpenCounts:
     cursor = await conn.execute(
         """
         SELECT
@@ -374,9 +374,7 @@ async def open_counts(conn: aiosqlite.Connection, guild_id: int) -> OpenCounts:
 # -- rate limit ---------------------------------------------------------------------
 
 
-async def rate_rows_since(
-    conn: aiosqlite.Connection, guild_id: int, since: datetime
-) -> list[RateRow]:
+async def rate_rows_since(conn: Connection, guild_id: int, since: datetime) -> list[RateRow]:
     cursor = await conn.execute(
         "SELECT nonce, tag, at FROM question_rate WHERE guild_id = ? AND at > ? ORDER BY at",
         (guild_id, instant_to_db(since)),
@@ -388,7 +386,7 @@ async def rate_rows_since(
 
 
 async def add_rate_row(
-    conn: aiosqlite.Connection, guild_id: int, nonce: bytes, tag: bytes, now: datetime
+    conn: Connection, guild_id: int, nonce: bytes, tag: bytes, now: datetime
 ) -> None:
     await conn.execute(
         "INSERT INTO question_rate (guild_id, nonce, tag, at) VALUES (?, ?, ?, ?)",
@@ -396,7 +394,7 @@ async def add_rate_row(
     )
 
 
-async def purge_rate_rows(conn: aiosqlite.Connection, guild_id: int, cutoff: datetime) -> int:
+async def purge_rate_rows(conn: Connection, guild_id: int, cutoff: datetime) -> int:
     cursor = await conn.execute(
         "DELETE FROM question_rate WHERE guild_id = ? AND at <= ?",
         (guild_id, instant_to_db(cutoff)),
@@ -407,7 +405,7 @@ async def purge_rate_rows(conn: aiosqlite.Connection, guild_id: int, cutoff: dat
 # -- blocks -------------------------------------------------------------------------
 
 
-async def blocks(conn: aiosqlite.Connection, guild_id: int) -> list[AuthorHandle]:
+async def blocks(conn: Connection, guild_id: int) -> list[AuthorHandle]:
     cursor = await conn.execute(
         "SELECT nonce, handle FROM question_blocks WHERE guild_id = ? ORDER BY id", (guild_id,)
     )
@@ -415,7 +413,7 @@ async def blocks(conn: aiosqlite.Connection, guild_id: int) -> list[AuthorHandle
 
 
 async def add_block(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     kind: Kind,
     number: int | None,
@@ -437,7 +435,7 @@ async def add_block(
 # -- upvotes and reports ------------------------------------------------------------
 
 
-async def toggle_upvote(conn: aiosqlite.Connection, question_id: int, voter: bytes) -> bool:
+async def toggle_upvote(conn: Connection, question_id: int, voter: bytes) -> bool:
     """Add the upvote, or take it back if it was there; True if it is now counted."""
     cursor = await conn.execute(
         "DELETE FROM question_upvotes WHERE question_id = ? AND voter = ?", (question_id, voter)
@@ -450,7 +448,7 @@ async def toggle_upvote(conn: aiosqlite.Connection, question_id: int, voter: byt
     return True
 
 
-async def has_report(conn: aiosqlite.Connection, question_id: int, reporter: bytes) -> bool:
+async def has_report(conn: Connection, question_id: int, reporter: bytes) -> bool:
     cursor = await conn.execute(
         "SELECT 1 FROM question_reports WHERE question_id = ? AND reporter = ?",
         (question_id, reporter),
@@ -458,9 +456,7 @@ async def has_report(conn: aiosqlite.Connection, question_id: int, reporter: byt
     return await cursor.fetchone() is not None
 
 
-async def add_report(
-    conn: aiosqlite.Connection, question_id: int, reporter: bytes, now: datetime
-) -> bool:
+async def add_report(conn: Connection, question_id: int, reporter: bytes, now: datetime) -> bool:
     cursor = await conn.execute(
         """
         INSERT INTO question_reports (question_id, reporter, reported_at) VALUES (?, ?, ?)
@@ -471,7 +467,7 @@ async def add_report(
     return cursor.rowcount > 0
 
 
-async def purge_reports_before(conn: aiosqlite.Connection, guild_id: int, cutoff: datetime) -> int:
+async def purge_reports_before(conn: Connection, guild_id: int, cutoff: datetime) -> int:
     cursor = await conn.execute(
         """
         DELETE FROM question_reports WHERE reported_at <= ?
@@ -482,7 +478,7 @@ async def purge_reports_before(conn: aiosqlite.Connection, guild_id: int, cutoff
     return cursor.rowcount
 
 
-async def upvote_tags(conn: aiosqlite.Connection, guild_id: int) -> list[TaggedRow]:
+async def upvote_tags(conn: Connection, guild_id: int) -> list[TaggedRow]:
     cursor = await conn.execute(
         """
         SELECT q.id, q.ref, q.kind, q.number, u.voter FROM question_upvotes u
@@ -496,7 +492,7 @@ async def upvote_tags(conn: aiosqlite.Connection, guild_id: int) -> list[TaggedR
     ]
 
 
-async def report_tags(conn: aiosqlite.Connection, guild_id: int) -> list[TaggedRow]:
+async def report_tags(conn: Connection, guild_id: int) -> list[TaggedRow]:
     cursor = await conn.execute(
         """
         SELECT q.id, q.ref, q.kind, q.number, r.reporter FROM question_reports r
@@ -510,13 +506,13 @@ async def report_tags(conn: aiosqlite.Connection, guild_id: int) -> list[TaggedR
     ]
 
 
-async def delete_upvote(conn: aiosqlite.Connection, question_id: int, voter: bytes) -> None:
+async def delete_upvote(conn: Connection, question_id: int, voter: bytes) -> None:
     await conn.execute(
         "DELETE FROM question_upvotes WHERE question_id = ? AND voter = ?", (question_id, voter)
     )
 
 
-async def delete_report(conn: aiosqlite.Connection, question_id: int, reporter: bytes) -> None:
+async def delete_report(conn: Connection, question_id: int, reporter: bytes) -> None:
     await conn.execute(
         "DELETE FROM question_reports WHERE question_id = ? AND reporter = ?",
         (question_id, reporter),
@@ -526,9 +522,7 @@ async def delete_report(conn: aiosqlite.Connection, question_id: int, reporter: 
 # -- signed topics (the only member-keyed rows) and retention -----------------------
 
 
-async def signed_topics(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int
-) -> list[QuestionItem]:
+async def signed_topics(conn: Connection, guild_id: int, user_id: int) -> list[QuestionItem]:
     cursor = await conn.execute(
         f"{_SELECT} WHERE q.guild_id = ? AND q.proposer_id = ? ORDER BY q.id",
         (guild_id, user_id),
@@ -536,14 +530,14 @@ async def signed_topics(
     return [_item(row) for row in await cursor.fetchall()]
 
 
-async def delete_signed_topics(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> int:
+async def delete_signed_topics(conn: Connection, guild_id: int, user_id: int) -> int:
     cursor = await conn.execute(
         "DELETE FROM questions WHERE guild_id = ? AND proposer_id = ?", (guild_id, user_id)
     )
     return cursor.rowcount
 
 
-async def erase_expired_handles(conn: aiosqlite.Connection, guild_id: int, now: datetime) -> int:
+async def erase_expired_handles(conn: Connection, guild_id: int, now: datetime) -> int:
     """Forget which (unknown) person wrote items older than 14 days (RELIABILITY G3)."""
     cursor = await conn.execute(
         """

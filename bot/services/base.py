@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from bot.chat import Chat
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
+from bot.db.connection import Connection
 from bot.i18n import Catalog
 from bot.scheduler import Scheduler
 
@@ -44,12 +44,10 @@ class PersonalData(Protocol):
     name: str
 
     async def export_member(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
+        self, conn: Connection, guild_id: int, user_id: int
     ) -> dict[str, Any]: ...
 
-    async def delete_member(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
-    ) -> None: ...
+    async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None: ...
 
 
 class StatusProvider(Protocol):

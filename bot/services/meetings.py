@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from bot.calendar_export import build_calendar
@@ -24,6 +23,7 @@ from bot.db import communities as communities_db
 from bot.db import meetings as meetings_db
 from bot.db import members as members_db
 from bot.db.communities import Community
+from bot.db.connection import Connection
 from bot.db.meetings import (
     ANSWERS,
     REPEATS,
@@ -603,7 +603,7 @@ class MeetingService:
 
     async def _add_next(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         meeting: Meeting,
         after: Occurrence,
         community: Community,
@@ -630,7 +630,7 @@ class MeetingService:
     # -- timers ---------------------------------------------------------------------------
 
     async def _plan_timers(
-        self, conn: aiosqlite.Connection, upcoming: UpcomingMeeting, community: Community
+        self, conn: Connection, upcoming: UpcomingMeeting, community: Community
     ) -> None:
         """Reminders at each offset still ahead, and the end that rolls the series on."""
         meeting, occurrence = upcoming.meeting, upcoming.occurrence
@@ -658,7 +658,7 @@ class MeetingService:
         )
 
     async def _cancel_timers(
-        self, conn: aiosqlite.Connection, meeting_id: int, occurrence: Occurrence
+        self, conn: Connection, meeting_id: int, occurrence: Occurrence
     ) -> None:
         prefix = occurrence_key(meeting_id, occurrence.starts_at)
         await self._core.scheduler.cancel_prefix(conn, REMINDER_KIND, prefix)
@@ -798,9 +798,7 @@ class MeetingService:
             )
         ]
 
-    async def export_member(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
-    ) -> dict[str, Any]:
+    async def export_member(self, conn: Connection, guild_id: int, user_id: int) -> dict[str, Any]:
         rsvps = []
         for rsvp in await meetings_db.member_rsvps(conn, guild_id, user_id):
             occurrence = await meetings_db.get_occurrence(conn, rsvp.occurrence_id)
@@ -829,7 +827,7 @@ class MeetingService:
             ],
         }
 
-    async def delete_member(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+    async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
         await meetings_db.delete_member_rsvps(conn, guild_id, user_id)
         await meetings_db.forget_creator(conn, guild_id, user_id)
         await meetings_db.forget_facilitator(conn, guild_id, user_id)
@@ -840,7 +838,7 @@ def _require_announcements(community: Community) -> None:
         raise UserError("meetings.errors.no_announcements_channel")
 
 
-async def _still_scheduled(conn: aiosqlite.Connection, occurrence: Occurrence) -> None:
+async def _still_scheduled(conn: Connection, occurrence: Occurrence) -> None:
     """Inside the write: the occurrence read before has not ended or moved meanwhile."""
     current = await meetings_db.get_occurrence(conn, occurrence.id)
     if (
@@ -851,7 +849,7 @@ async def _still_scheduled(conn: aiosqlite.Connection, occurrence: Occurrence) -
         raise UserError("meetings.errors.changed_meanwhile")
 
 
-async def _upcoming(conn: aiosqlite.Connection, occurrence_id: int) -> UpcomingMeeting:
+async def _upcoming(conn: Connection, occurrence_id: int) -> UpcomingMeeting:
     occurrence = await meetings_db.get_occurrence(conn, occurrence_id)
     assert occurrence is not None
     meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)

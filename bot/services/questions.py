@@ -22,13 +22,13 @@ import secrets
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Literal
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from bot.db import audit
 from bot.db import communities as communities_db
 from bot.db import questions as questions_db
 from bot.db.communities import Community
+from bot.db.connection import Connection
 from bot.db.questions import AuthorHandle, Kind, ModerationCounts, QuestionItem
 from bot.errors import UserError
 from bot.scheduler import RetryLater
@@ -249,15 +249,13 @@ class QuestionService:
             moderated=community.moderation_channel_id is not None,
         )
 
-    async def _refuse_if_blocked(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
-    ) -> None:
+    async def _refuse_if_blocked(self, conn: Connection, guild_id: int, user_id: int) -> None:
         for block in await questions_db.blocks(conn, guild_id):
             if self._anon.matches("question", guild_id, user_id, block.nonce, block.handle):
                 raise UserError("questions.errors.blocked")
 
     async def _count_against_rate_limit(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime
+        self, conn: Connection, guild_id: int, user_id: int, now: datetime
     ) -> None:
         since = now - RATE_WINDOW
         await questions_db.purge_rate_rows(conn, guild_id, since)
@@ -484,7 +482,7 @@ class QuestionService:
             )
         return BlockResult(item=item, newly_blocked=newly)
 
-    async def _block(self, conn: aiosqlite.Connection, item: QuestionItem, now: datetime) -> bool:
+    async def _block(self, conn: Connection, item: QuestionItem, now: datetime) -> bool:
         if not item.anonymous:
             raise UserError("questions.errors.signed_not_blockable")
         author = await questions_db.author_handle(conn, item.id)
@@ -510,7 +508,7 @@ class QuestionService:
         assert updated is not None
         return updated
 
-    async def _posted(self, conn: aiosqlite.Connection, guild_id: int, ref: str) -> QuestionItem:
+    async def _posted(self, conn: Connection, guild_id: int, ref: str) -> QuestionItem:
         item = await questions_db.get_by_ref(conn, guild_id, ref)
         if item is None:
             raise UserError("questions.errors.unknown")
@@ -520,7 +518,7 @@ class QuestionService:
             raise UserError("questions.errors.not_posted")
         return item
 
-    async def _in_review(self, conn: aiosqlite.Connection, guild_id: int, ref: str) -> QuestionItem:
+    async def _in_review(self, conn: Connection, guild_id: int, ref: str) -> QuestionItem:
         item = await questions_db.get_by_ref(conn, guild_id, ref)
         if item is None:
             raise UserError("questions.errors.unknown")
@@ -537,9 +535,7 @@ class QuestionService:
             for community in await communities_db.all_active(conn):
                 await self._plan_retention(conn, community.guild_id, now)
 
-    async def _plan_retention(
-        self, conn: aiosqlite.Connection, guild_id: int, now: datetime
-    ) -> None:
+    async def _plan_retention(self, conn: Connection, guild_id: int, now: datetime) -> None:
         due = _next_retention(now)
         await self._core.scheduler.schedule(
             conn, guild_id, RETENTION_KIND, _retention_key(guild_id, due), due
@@ -568,9 +564,7 @@ class QuestionService:
 
     # -- PersonalData and StatusProvider -------------------------------------------------
 
-    async def export_member(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
-    ) -> dict[str, Any]:
+    async def export_member(self, conn: Connection, guild_id: int, user_id: int) -> dict[str, Any]:
         """Signed topics, and the member's upvotes and reports (anonymous posts excluded)."""
         topics = await questions_db.signed_topics(conn, guild_id, user_id)
         data: dict[str, Any] = {
@@ -599,7 +593,7 @@ class QuestionService:
             ]
         return data
 
-    async def delete_member(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+    async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
         await questions_db.delete_signed_topics(conn, guild_id, user_id)
         if not self._anon.ready:
             return
@@ -610,7 +604,7 @@ class QuestionService:
 
     async def _own_tags(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         guild_id: int,
         user_id: int,
         purpose: Literal["upvote", "report"],
