@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.db.codec import instant_to_db, json_from_db, json_to_db, optional_instant
+from bot.db.codec import from_row, instant_to_db, json_from_db, json_to_db
 from bot.db.connection import Connection, Row
 
 
@@ -39,19 +39,29 @@ class CommunitySettings(BaseModel):
     moderation_channel_id: int | None
 
 
+class SetupChanges(BaseModel):
+    """What an admin gave to ``/plc setup``: ``None`` keeps the current value."""
+
+    model_config = ConfigDict(frozen=True)
+
+    timezone: str | None = None
+    language: str | None = None
+    checkin_channel_id: int | None = None
+    questions_channel_id: int | None = None
+    announcements_channel_id: int | None = None
+    facilitator_role_id: int | None = None
+    moderation_channel_id: int | None = None
+
+    def applied_to(
+        self, existing: CommunitySettings | None, defaults: CommunitySettings
+    ) -> CommunitySettings:
+        base = existing or defaults
+        given = self.model_dump(exclude_none=True)
+        return base.model_copy(update=given)
+
+
 def _community(row: Row) -> Community:
-    return Community(
-        guild_id=row["guild_id"],
-        timezone=row["timezone"],
-        language=row["language"],
-        checkin_channel_id=row["checkin_channel_id"],
-        questions_channel_id=row["questions_channel_id"],
-        announcements_channel_id=row["announcements_channel_id"],
-        facilitator_role_id=row["facilitator_role_id"],
-        moderation_channel_id=row["moderation_channel_id"],
-        reminder_offsets=tuple(json_from_db(row["reminder_offsets"])),
-        left_at=optional_instant(row["left_at"]),
-    )
+    return from_row(Community, row, reminder_offsets=tuple(json_from_db(row["reminder_offsets"])))
 
 
 async def get(conn: Connection, guild_id: int) -> Community | None:

@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict
 from bot.actor import Actor
 from bot.db import audit
 from bot.db import communities as communities_db
+from bot.db import targets as targets_db
 from bot.db import timers as timers_db
-from bot.db.communities import Community, CommunitySettings
+from bot.db.communities import Community, CommunitySettings, SetupChanges
 from bot.errors import NotFacilitator, NotSetUp, UserError
 from bot.i18n import LANGUAGES, Catalog
 from bot.services.base import Core, StatusLine, StatusProvider
@@ -70,8 +71,38 @@ class CommunityService:
         if not actor.manages_guild:
             raise UserError("errors.manage_server_required")
 
+    async def configure(self, actor: Actor, changes: SetupChanges) -> tuple[Community, bool]:
+        """``/plc setup``: merge the changes into the current settings (or the defaults),
+        save them, and try again the channels an admin may just have fixed."""
+        self.require_manager(actor)
+        existing = await self.get(actor.guild_id)
+        defaults = CommunitySettings(
+            timezone=self._core.settings.defaults.timezone,
+            language=actor.language,
+            checkin_channel_id=None,
+            questions_channel_id=None,
+            announcements_channel_id=None,
+            facilitator_role_id=None,
+            moderation_channel_id=None,
+        )
+        current = CommunitySettings.model_validate(existing.model_dump()) if existing else None
+        # Re-running setup is the admin's signal that lost channels were fixed.
+        given = changes.model_dump(exclude_none=True)
+        channels = [v for k, v in given.items() if k.endswith("_channel_id")]
+        return await self.setup(
+            actor.guild_id,
+            actor.user_id,
+            changes.applied_to(current, defaults),
+            resume_channels=channels,
+        )
+
     async def setup(
-        self, guild_id: int, actor_id: int, settings: CommunitySettings
+        self,
+        guild_id: int,
+        actor_id: int,
+        settings: CommunitySettings,
+        *,
+        resume_channels: list[int] | None = None,
     ) -> tuple[Community, bool]:
         """Create or edit the community; returns it and whether it is new."""
         try:
@@ -102,6 +133,7 @@ class CommunityService:
                 settings.model_dump(),
                 now,
             )
+            await targets_db.clear(conn, guild_id, resume_channels or [])
             community = await communities_db.get(conn, guild_id)
         assert community is not None
         return community, existing is None
