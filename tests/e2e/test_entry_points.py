@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.emulator import Emulator, build_sample_guild
+from tests.isolation import clean_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,7 +25,7 @@ async def test_plc_bot_run_as_a_subprocess_answers_slash_commands(tmp_path: Path
             f'[database]\npath = "{tmp_path / "bot.sqlite3"}"\n'
             f'[privacy]\nsecret = "{secrets.token_urlsafe(32)}"\n'
         )
-        env = {**os.environ, "DISCORD_TOKEN": emu.bot_token}
+        env = {**clean_environment(os.environ), "DISCORD_TOKEN": emu.bot_token}
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.cli", "--config", str(config), "run",
             cwd=ROOT, env=env,
@@ -57,7 +58,7 @@ async def test_playground_prints_the_bots_answer_and_exits_zero(tmp_path: Path) 
     script = b"/plc status\n:as bob\n/me away until:2026-12-18\n:advance 1h\n:quit\n"
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "playground", "--db", str(tmp_path / "p.sqlite3"),
-        cwd=ROOT, stdin=asyncio.subprocess.PIPE,
+        cwd=ROOT, env=clean_environment(os.environ), stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(process.communicate(script), 60)
