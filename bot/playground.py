@@ -15,14 +15,17 @@ import shlex
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.clock import ControlledClock, SystemClock
 from bot.config import Settings
 from bot.emulator import Emulator, InteractionResult, Message, Modal, build_sample_guild
+from bot.emulator.markup import render_timestamps
 from bot.emulator.sample import SampleGuild
+from bot.services.community import CommunityService
+from bot.services.members import MemberService
 from cogs.client import PlcBot, running_bot
 
 HELP = """\
@@ -57,6 +60,7 @@ class Console:
     buttons: dict[int, tuple[int, str]] = field(default_factory=dict)
     selects: dict[int, tuple[int, str]] = field(default_factory=dict)
     modal: Modal | None = None
+    zone: str = "UTC"
 
     def say(self, text: str = "") -> None:
         print(self._humanize(text), file=self.out, flush=True)
@@ -74,18 +78,19 @@ class Console:
             roles = {v: k for k, v in self.guild.roles.items()}
             return f"@{roles.get(int(match.group(1)), match.group(1))}"
 
-        def stamp(match: re.Match[str]) -> str:
-            instant = datetime.fromtimestamp(int(match.group(1)), UTC)
-            if match.group(2) == "R":
-                delta = instant - self.clock.now()
-                hours = delta.total_seconds() / 3600
-                return f"in {hours:.1f} h" if hours >= 0 else f"{-hours:.1f} h ago"
-            return instant.strftime("%a %Y-%m-%d %H:%M UTC")
-
         text = re.sub(r"<#(\d+)>", channel, text)
         text = re.sub(r"<@&(\d+)>", role, text)
         text = re.sub(r"<@!?(\d+)>", lambda m: f"@{names.get(int(m.group(1)), m.group(1))}", text)
-        return re.sub(r"<t:(-?\d+)(?::([tTdDfFR]))?>", stamp, text)
+        return render_timestamps(text, self.zone, self.clock.now())
+
+    async def _viewer_zone(self) -> str:
+        """The acting member's time zone, as Discord would use theirs: own, else community's."""
+        guild_id, user_id = self.guild.id, self._user_id()
+        member = await self.bot.services.get(MemberService).get(guild_id, user_id)
+        if member is not None and member.timezone:
+            return member.timezone
+        community = await self.bot.services.get(CommunityService).get(guild_id)
+        return community.timezone if community is not None else "UTC"
 
     # -- input ------------------------------------------------------------------------
 
@@ -95,6 +100,7 @@ class Console:
         if not line or line.startswith("#!"):
             return True
         self.say(f"{self.member}> {line}")
+        self.zone = await self._viewer_zone()
         try:
             if line.startswith("/"):
                 await self._slash(line[1:])
@@ -190,7 +196,9 @@ class Console:
             await scheduler.run_due()
         await self.clock.set(target)
         await scheduler.run_due()
-        self.say(f"  clock: {self.clock.now():%Y-%m-%d %H:%M} UTC")
+        self.say(
+            f"  clock: {render_timestamps(f'<t:{int(target.timestamp())}:F>', self.zone, target)}"
+        )
         await self.settle()
 
     # -- output -----------------------------------------------------------------------
@@ -293,11 +301,14 @@ class Console:
             self._print_message(message, edited=False)
 
 
-async def _play(database: Path, source: TextIO, out: TextIO) -> int:
+async def play(
+    database: Path, source: TextIO, out: TextIO, *, clock: ControlledClock | None = None
+) -> int:
+    """Run the console on ``source`` until it ends or says ``:quit``."""
     emu = Emulator()
     await emu.start()
     guild = build_sample_guild(emu.state, bot_user_id=emu.bot_user_id)
-    clock = ControlledClock(SystemClock().now())
+    clock = clock or ControlledClock(SystemClock().now())
     sections: dict[str, Any] = {
         "discord": {
             "token": emu.bot_token,
@@ -359,6 +370,6 @@ def run_playground(*, database: Path | None = None) -> int:
     for noisy in ("discord", "aiohttp", "apscheduler", "bot", "cogs"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     if database is not None:
-        return asyncio.run(_play(database, sys.stdin, sys.stdout))
+        return asyncio.run(play(database, sys.stdin, sys.stdout))
     with tempfile.TemporaryDirectory(prefix="plc-bot-playground-") as folder:
-        return asyncio.run(_play(Path(folder) / "playground.sqlite3", sys.stdin, sys.stdout))
+        return asyncio.run(play(Path(folder) / "playground.sqlite3", sys.stdin, sys.stdout))
