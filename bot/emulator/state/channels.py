@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .common import JSON, now_iso, opt_str
-from .kinds import THREAD_TYPES, ChannelType
+from .kinds import THREAD_TYPES, ChannelType, Permission
 
 if TYPE_CHECKING:
     from .world import State
@@ -60,6 +60,11 @@ class Channel:
     @property
     def is_thread(self) -> bool:
         return self.type in THREAD_TYPES
+
+    @property
+    def send_permission(self) -> Permission:
+        """What a member needs to post here (threads have their own permission)."""
+        return Permission.SEND_MESSAGES_IN_THREADS if self.is_thread else Permission.SEND_MESSAGES
 
     def to_json(self, state: State) -> JSON:
         if self.type == ChannelType.DM:

@@ -44,6 +44,10 @@ def missing_permissions() -> ApiError:
     return ApiError(403, 50013, "Missing Permissions")
 
 
+def missing_access() -> ApiError:
+    return ApiError(403, 50001, "Missing Access")
+
+
 def iso(moment: dt.datetime) -> str:
     """Discord's timestamp format (ISO 8601, microseconds, +00:00)."""
     return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")

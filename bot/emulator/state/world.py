@@ -11,12 +11,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from . import permissions
 from .channels import Channel, Overwrite
 from .common import (
     JSON,
     WALL_CLOCK,
-    ApiError,
     SnowflakeGenerator,
+    missing_access,
     missing_permissions,
     now_iso,
     unknown,
@@ -254,10 +255,7 @@ class State:
         member = guild.members.get(user_id)
         if member is None:
             return 0
-        base = guild.roles[guild.id].permissions
-        for role_id in member.roles:
-            if role_id in guild.roles:
-                base |= guild.roles[role_id].permissions
+        base = permissions.from_roles(guild, member)
         if base & Permission.ADMINISTRATOR:
             return ALL_PERMISSIONS
         if channel_id is None:
@@ -266,36 +264,7 @@ class State:
         source = (
             self.channel(channel.parent_id) if channel.is_thread and channel.parent_id else channel
         )
-        overwrites = {o.id: o for o in source.overwrites}
-        perms = base
-        everyone = overwrites.get(guild.id)
-        if everyone is not None:
-            perms = (perms & ~everyone.deny) | everyone.allow
-        allow = deny = 0
-        for role_id in member.roles:
-            ow = overwrites.get(role_id)
-            if ow is not None and ow.type == 0:
-                allow |= ow.allow
-                deny |= ow.deny
-        perms = (perms & ~deny) | allow
-        own = overwrites.get(user_id)
-        if own is not None and own.type == 1:
-            perms = (perms & ~own.deny) | own.allow
-        if not perms & Permission.VIEW_CHANNEL:
-            return 0
-        outsider = (
-            channel.type == ChannelType.PRIVATE_THREAD and user_id not in channel.thread_members
-        )
-        if outsider and not perms & Permission.MANAGE_THREADS:
-            return 0
-        if not perms & Permission.SEND_MESSAGES:
-            perms &= ~(
-                Permission.SEND_TTS_MESSAGES
-                | Permission.MENTION_EVERYONE
-                | Permission.EMBED_LINKS
-                | Permission.ATTACH_FILES
-            )
-        return perms
+        return permissions.in_channel(base, guild, member, channel, source)
 
     def channel_permissions(self, user_id: int, channel_id: int) -> int:
         """Permissions of ``user_id`` in any channel, DM channels included."""
@@ -313,11 +282,7 @@ class State:
         perms = self.channel_permissions(user_id, channel_id)
         channel = self.channel(channel_id)
         if not perms & Permission.VIEW_CHANNEL:
-            raise (
-                ApiError(403, 50001, "Missing Access")
-                if channel.guild_id is not None
-                else unknown("Channel", 10003)
-            )
+            raise (missing_access() if channel.guild_id is not None else unknown("Channel", 10003))
         for perm in needed:
             if not perms & perm:
                 raise missing_permissions()
