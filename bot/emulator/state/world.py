@@ -13,24 +13,9 @@ from typing import Any
 
 from . import permissions
 from .channels import Channel, Overwrite
-from .common import (
-    JSON,
-    WALL_CLOCK,
-    SnowflakeGenerator,
-    missing_access,
-    missing_permissions,
-    now_iso,
-    unknown,
-)
+from .common import JSON, WALL_CLOCK, SnowflakeGenerator, now_iso, unknown
 from .guilds import ApplicationCommand, Guild, Member, Role, ScheduledEvent, User
-from .kinds import (
-    ALL_PERMISSIONS,
-    DEFAULT_EVERYONE_PERMISSIONS,
-    DM_PERMISSIONS,
-    THREAD_TYPES,
-    ChannelType,
-    Permission,
-)
+from .kinds import DEFAULT_EVERYONE_PERMISSIONS, THREAD_TYPES, ChannelType, Permission
 from .messages import Attachment, Message
 
 _USER_MENTION = re.compile(r"<@!?(\d+)>")
@@ -246,46 +231,18 @@ class State:
     def commands_for(self, guild_id: int | None) -> list[ApplicationCommand]:
         return [c for c in self.commands.values() if c.guild_id == guild_id]
 
-    # ----- permissions -----------------------------------------------------------------
+    # ----- permissions (Discord's rules in :mod:`.permissions`) ------------------------
     def permissions(self, guild_id: int, user_id: int, channel_id: int | None = None) -> int:
         """Discord's permission computation: base role permissions, then channel overwrites."""
-        guild = self.guild(guild_id)
-        if user_id == guild.owner_id:
-            return ALL_PERMISSIONS
-        member = guild.members.get(user_id)
-        if member is None:
-            return 0
-        base = permissions.from_roles(guild, member)
-        if base & Permission.ADMINISTRATOR:
-            return ALL_PERMISSIONS
-        if channel_id is None:
-            return base
-        channel = self.channel(channel_id)
-        source = (
-            self.channel(channel.parent_id) if channel.is_thread and channel.parent_id else channel
-        )
-        return permissions.in_channel(base, guild, member, channel, source)
+        return permissions.of_member(self, guild_id, user_id, channel_id)
 
     def channel_permissions(self, user_id: int, channel_id: int) -> int:
         """Permissions of ``user_id`` in any channel, DM channels included."""
-        channel = self.channel(channel_id)
-        if channel.guild_id is None:
-            return (
-                int(DM_PERMISSIONS)
-                if user_id in channel.recipient_ids or user_id == self.bot_user_id
-                else 0
-            )
-        return self.permissions(channel.guild_id, user_id, channel_id)
+        return permissions.in_any_channel(self, user_id, channel_id)
 
     def require(self, user_id: int, channel_id: int, *needed: Permission) -> None:
         """Raise 403/50013 unless ``user_id`` has every permission in ``needed`` there."""
-        perms = self.channel_permissions(user_id, channel_id)
-        channel = self.channel(channel_id)
-        if not perms & Permission.VIEW_CHANNEL:
-            raise (missing_access() if channel.guild_id is not None else unknown("Channel", 10003))
-        for perm in needed:
-            if not perms & perm:
-                raise missing_permissions()
+        permissions.require(self, user_id, channel_id, *needed)
 
     # ----- messages --------------------------------------------------------------------
     def add_message(self, message: Message) -> Message:
