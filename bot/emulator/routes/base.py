@@ -25,7 +25,9 @@ API_PREFIX = "/api/v10"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 #: One route: HTTP method, path below :data:`API_PREFIX`, handler.
 Route = tuple[str, str, Handler]
+#: A handler method (unbound), as :func:`route` marks it.
 H = TypeVar("H", bound=Callable[..., Awaitable[web.StreamResponse]])
+#: The attribute in which :func:`route` keeps a handler's ``(method, path)`` pairs.
 _ROUTES = "_emulator_routes"
 #: The parsed JSON body (or multipart ``payload_json``) and the uploaded files of a request.
 BODY = web.RequestKey("emulator_body", object)
