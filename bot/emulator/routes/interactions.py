@@ -13,6 +13,7 @@ from ..state import JSON, ApiError, Channel, Message, MessageFlag, invalid, unkn
 from ..validation import check_choices, check_message, check_modal
 from .base import Resource, json_response, no_content, route, snowflake
 
+#: The interaction webhook (its token is the interaction's).
 HOOK = "/webhooks/{application_id}/{token}"
 #: The original response, then any follow-up.
 HOOK_MESSAGE = (HOOK + "/messages/@original", HOOK + "/messages/{message_id}")

@@ -22,6 +22,7 @@ from ..state import (
 from ..validation import check_message
 from .base import Backend, Resource, json_response, no_content, route, snowflake, thread_archived
 
+#: A channel's messages.
 MESSAGES = "/channels/{channel_id}/messages"
 #: How long Discord remembers a nonce for ``enforce_nonce``.
 NONCE_WINDOW = 300.0
