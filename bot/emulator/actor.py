@@ -23,7 +23,8 @@ from .interactions import (
     InteractionType,
     Modal,
 )
-from .rest import RestApi, guess_content_type
+from .rest import RestApi
+from .routes.compose import guess_content_type
 from .state import (
     ALL_PERMISSIONS,
     JSON,
