@@ -140,7 +140,13 @@ def _add_playground(commands: argparse._SubParsersAction[argparse.ArgumentParser
         "--db",
         type=Path,
         default=None,
-        help="SQLite file to keep the playground's data (default: a temporary file)",
+        help="SQLite file to keep the playground's data and, beside it (FILE.world), "
+        "the sample server as you left it (default: a throwaway temporary world)",
+    )
+    playground.add_argument(
+        "--new-world",
+        action="store_true",
+        help="with --db: start a fresh sample server (an old FILE.world is kept aside)",
     )
     playground.set_defaults(handler=_playground)
 
@@ -148,7 +154,7 @@ def _add_playground(commands: argparse._SubParsersAction[argparse.ArgumentParser
 def _playground(args: argparse.Namespace) -> int:
     from bot.playground import run_playground
 
-    return run_playground(database=args.db)
+    return run_playground(database=args.db, new_world=args.new_world)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import secrets
 import shlex
@@ -21,9 +22,18 @@ from typing import Any, TextIO
 
 from bot.clock import ControlledClock, SystemClock
 from bot.config import Settings
+from bot.db import DatabaseError
 from bot.emulator import Emulator, InteractionResult, Message, Modal, build_sample_guild
 from bot.emulator.markup import render_timestamps
 from bot.emulator.sample import SampleGuild
+from bot.emulator.world_file import (
+    World,
+    WorldFileError,
+    load_world,
+    save_world,
+    set_aside,
+    world_path,
+)
 from bot.services.community import CommunityService
 from bot.services.members import MemberService
 from cogs.client import PlcBot, running_bot
@@ -35,6 +45,7 @@ Type a slash command as the current member, options as name:value, e.g.
   /meeting schedule title:"Team meeting" when:"Dec 3 3:30pm" repeat:weekly
 Channels are #name, members @name, roles @&name (e.g. checkin_channel:#check-ins).
   :as NAME          act as another sample member ({members})
+  :lang fr|en       the acting member's Discord language (replies follow it)
   :click N          press button N of the transcript
   :select N VALUE   choose VALUE in select menu N
   :submit A | B     fill the open form, fields in order (empty keeps it blank)
@@ -43,7 +54,8 @@ Channels are #name, members @name, roles @&name (e.g. checkin_channel:#check-ins
   :who              members, channels and roles of the sample server
   :help  :quit"""
 
-_DURATION = re.compile(r"^(\d+)\s*(m|min|h|d|w)$")
+_DURATION = re.compile(r"^(?:\d+(?:min|m|h|d|w))+$")
+_DURATION_PART = re.compile(r"(\d+)(min|m|h|d|w)")
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 SETTLE_SECONDS = 0.3
 
@@ -124,6 +136,14 @@ class Console:
                 raise LookupError(f"no member {rest!r}; members: {', '.join(self.guild.users)}")
             self.member = rest
             self.say(f"  now acting as {rest}")
+        elif verb == "lang":
+            locales = {"fr": "fr", "en": "en-US"}
+            if rest not in locales:
+                raise LookupError("give :lang fr or :lang en")
+            self.emu.state.users[self._user_id()].locale = locales[rest]
+            self.say(
+                f"  {self.member} now uses Discord in {'French' if rest == 'fr' else 'English'}"
+            )
         elif verb == "click":
             message_id, custom_id = self._numbered(self.buttons, rest, "button")
             await self._show(await self.emu.click(self._user_id(), message_id, custom_id))
@@ -183,10 +203,13 @@ class Console:
         await self._show(await self.emu.submit_modal(self._user_id(), modal, filled))
 
     async def _advance(self, text: str) -> None:
-        match = _DURATION.match(text.replace(" ", ""))
-        if not match:
-            raise ValueError("give a duration such as 30m, 2h, 1d or 1w")
-        target = self.clock.now() + timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        compact = text.replace(" ", "")
+        if not _DURATION.match(compact):
+            raise ValueError("give a duration such as 30m, 2h, 1d, 1w or 1d12h")
+        step = timedelta()
+        for amount, unit in _DURATION_PART.findall(compact):
+            step += timedelta(**{_UNITS[unit]: int(amount)})
+        target = self.clock.now() + step
         scheduler = self.bot.core.scheduler
         # Step through each due time, as a bot that stayed up would, not as one that was down.
         previous = None
@@ -302,13 +325,31 @@ class Console:
 
 
 async def play(
-    database: Path, source: TextIO, out: TextIO, *, clock: ControlledClock | None = None
+    database: Path,
+    source: TextIO,
+    out: TextIO,
+    *,
+    clock: ControlledClock | None = None,
+    keep_world: bool = False,
+    new_world: bool = False,
 ) -> int:
-    """Run the console on ``source`` until it ends or says ``:quit``."""
-    emu = Emulator()
+    """Run the console on ``source`` until it ends or says ``:quit``.
+
+    With ``keep_world`` the emulated server is saved beside the database after every
+    line and loaded on the next run (:mod:`bot.emulator.world_file`).
+    """
+    world_file = world_path(database) if keep_world else None
+    world = _load_world(world_file, new_world)
+    if world is not None:
+        emu = Emulator(bot_token=world.bot_token, state=world.state)
+        guild = world.guild
+        now = max(world.clock, SystemClock().now())
+        clock = clock or ControlledClock(now)
+    else:
+        emu = Emulator()
+        guild = build_sample_guild(emu.state, bot_user_id=emu.bot_user_id)
+        clock = clock or ControlledClock(SystemClock().now())
     await emu.start()
-    guild = build_sample_guild(emu.state, bot_user_id=emu.bot_user_id)
-    clock = clock or ControlledClock(SystemClock().now())
     sections: dict[str, Any] = {
         "discord": {
             "token": emu.bot_token,
@@ -316,7 +357,7 @@ async def play(
             "gateway_url": emu.gateway_url,
         },
         "database": {"path": database},
-        "privacy": {"secret": secrets.token_urlsafe(32)},
+        "privacy": {"secret": _secret(database)},
         "logging": {"level": "WARNING"},
     }
     settings = Settings(**sections)
@@ -324,7 +365,20 @@ async def play(
         async with running_bot(settings, clock, guild_ready_timeout=0.1) as bot:
             await asyncio.wait_for(bot.ready_once.wait(), timeout=30)
             console = Console(emu=emu, guild=guild, clock=clock, bot=bot, out=out)
-            await _prepare(console)
+            if world is None:
+                await _prepare(console)
+            else:
+                console.member = world.member
+                _welcome_back(console)
+
+            def save() -> None:
+                if world_file is not None:
+                    save_world(
+                        world_file,
+                        World(emu.state, guild, emu.bot_token, clock.now(), console.member),
+                    )
+
+            save()
             loop = asyncio.get_running_loop()
             while True:
                 if source.isatty():
@@ -332,16 +386,52 @@ async def play(
                 line = await loop.run_in_executor(None, source.readline)
                 if not line:
                     break
-                if not await console.handle(line):
+                going_on = await console.handle(line)
+                save()
+                if not going_on:
                     break
     finally:
         await emu.stop()
     return 0
 
 
+def _load_world(world_file: Path | None, new_world: bool) -> World | None:
+    if world_file is None or not world_file.exists():
+        return None
+    if new_world:
+        set_aside(world_file)
+        return None
+    return load_world(world_file)
+
+
+def _secret(database: Path) -> str:
+    """The privacy secret of this playground database, kept beside it (anonymous
+    questions' keyed hashes must stay verifiable from one run to the next)."""
+    path = database.with_name(database.name + ".secret")
+    if path.exists():
+        return path.read_text().strip()
+    secret = secrets.token_urlsafe(32)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+def _welcome_back(console: Console) -> None:
+    console.seen.update(
+        {m.id: m.edited_timestamp or m.timestamp for m in console.emu.state.messages.values()}
+    )
+    console.say("plc-bot playground: welcome back to the sample server as you left it.")
+    console.say(
+        f"You are {console.member}. :read #announcements (or any channel) shows what is "
+        "there, with its buttons. Type :help for help, :quit to leave."
+    )
+
+
 async def _prepare(console: Console) -> None:
     """Set the sample community up as its admin, so every feature works at once."""
     g = console.guild
+    # The newcomer acts as alice in the community's language; `:lang fr` switches.
+    console.emu.state.users[g.users["alice"]].locale = "en-US"
     result = await console.emu.slash(
         g.id,
         g.users["admin"],
@@ -360,16 +450,36 @@ async def _prepare(console: Console) -> None:
     console.say("plc-bot playground: the real bot on a local Discord emulator.")
     console.say(
         f"Sample server “PLC Sample” is set up (time zone America/Toronto, English). "
-        f"You are alice (facilitator); others: {', '.join(n for n in g.users if n != 'alice')}."
+        f"You are alice (facilitator); others: {', '.join(n for n in g.users if n != 'alice')}. "
+        "Replies follow your Discord language: English; :lang fr for French."
     )
     console.say("Type :help for help, :quit to leave.")
 
 
-def run_playground(*, database: Path | None = None) -> int:
+def _unusable(database: Path) -> str | None:
+    folder = database.parent
+    if not folder.is_dir():
+        return f"{database}: folder {folder} does not exist"
+    if not os.access(folder, os.W_OK) or (database.exists() and not os.access(database, os.W_OK)):
+        return f"{database}: not writable; choose a file in a folder you can write to"
+    return None
+
+
+def run_playground(*, database: Path | None = None, new_world: bool = False) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("discord", "aiohttp", "apscheduler", "bot", "cogs"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     if database is not None:
-        return asyncio.run(play(database, sys.stdin, sys.stdout))
+        problem = _unusable(database)
+        if problem:
+            print(f"plc-bot playground: {problem}", file=sys.stderr)
+            return 2
+        try:
+            return asyncio.run(
+                play(database, sys.stdin, sys.stdout, keep_world=True, new_world=new_world)
+            )
+        except (WorldFileError, DatabaseError) as exc:
+            print(f"plc-bot playground: {exc}", file=sys.stderr)
+            return 2
     with tempfile.TemporaryDirectory(prefix="plc-bot-playground-") as folder:
         return asyncio.run(play(Path(folder) / "playground.sqlite3", sys.stdin, sys.stdout))

@@ -44,11 +44,16 @@ class Emulator(Actor):
         bot_name: str = "PLC Bot",
         allowed_privileged_intents: int = Intent.PRIVILEGED,
         heartbeat_interval_ms: int = 41250,
+        state: State | None = None,
     ) -> None:
+        """``state`` restores a saved world (the playground's ``--db``)."""
         self.bot_token = bot_token or f"emulator.{secrets.token_urlsafe(24)}"
-        # Since 2020 a bot user's id is its application's id.
-        app_id = application_id or SnowflakeGenerator(worker_id=2).next()
-        state = State(bot_user=User(id=app_id, username=bot_name, bot=True), application_id=app_id)
+        if state is None:
+            # Since 2020 a bot user's id is its application's id.
+            app_id = application_id or SnowflakeGenerator(worker_id=2).next()
+            state = State(
+                bot_user=User(id=app_id, username=bot_name, bot=True), application_id=app_id
+            )
         self.recorder = Recorder()
         #: ``emu.requests(method=, path_contains=, route=, status=)``: the recorded requests
         #: matching every given criterion.

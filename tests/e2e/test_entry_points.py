@@ -55,7 +55,10 @@ async def test_plc_bot_run_as_a_subprocess_answers_slash_commands(tmp_path: Path
 
 
 async def test_playground_prints_the_bots_answer_and_exits_zero(tmp_path: Path) -> None:
-    script = b"/plc status\n:as bob\n/me away until:2026-12-18\n:advance 1h\n:quit\n"
+    script = (
+        b"/plc status\n:lang fr\n/plc status\n:as bob\n/me away until:2026-12-18\n"
+        b":advance 1h\n:quit\n"
+    )
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "playground", "--db", str(tmp_path / "p.sqlite3"),
         cwd=ROOT, env=clean_environment(os.environ), stdin=asyncio.subprocess.PIPE,
@@ -64,7 +67,9 @@ async def test_playground_prints_the_bots_answer_and_exits_zero(tmp_path: Path) 
     out, err = await asyncio.wait_for(process.communicate(script), 60)
     assert process.returncode == 0, err.decode()
     text = out.decode()
-    assert "Fuseau horaire" in text  # alice's Discord language is French
+    english, french = text.split("alice> :lang fr", 1)
+    assert "Time zone" in english  # the newcomer is answered in the community's language
+    assert "Fuseau horaire" in french  # and can switch
     assert "#check-ins" in text  # mentions rendered readably
     assert "You are marked away until **2026-12-18**" in text
     assert "clock:" in text
