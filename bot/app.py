@@ -20,6 +20,7 @@ from bot import __version__
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database, bot_state
+from bot.health import Probes, serving_health
 from bot.i18n import Catalog, load_catalog
 from bot.i18n.translator import CatalogTranslator
 from bot.instance import InstanceLock
@@ -168,6 +169,17 @@ async def build_core(settings: Settings, clock: Clock) -> Core:
     )
 
 
+def health_probes(bot: PlcBot) -> Probes:
+    """What ``/healthz`` asks the running bot (``bot/health.py`` knows no discord)."""
+    return Probes(
+        gateway_connected=lambda: bot.is_ready() and not bot.is_closed() and bot.ws.open,
+        scheduler_alive=lambda: bot.core.scheduler.running,
+        next_due=bot.core.scheduler.next_due,
+        database=bot.core.db,
+        clock=bot.core.clock,
+    )
+
+
 @asynccontextmanager
 async def running_bot(
     settings: Settings, clock: Clock, *, force_sync: bool = False, **client_options: Any
@@ -185,7 +197,7 @@ async def running_bot(
         core = await build_core(settings, clock)
         try:
             bot = PlcBot(core, build_services(core), force_sync=force_sync, **client_options)
-            async with bot:
+            async with bot, serving_health(settings.ops, health_probes(bot)):
                 bot.runner = asyncio.create_task(bot.start(token.get_secret_value()))
                 try:
                     yield bot

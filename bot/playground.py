@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from bot.app import PlcBot, running_bot
 from bot.clock import ControlledClock, SystemClock
-from bot.config import Settings
+from bot.config import settings_ignoring_environment
 from bot.emulator import Emulator, InteractionResult, Message, Modal, build_sample_guild
 from bot.emulator.sample import SampleGuild
 
@@ -308,7 +308,7 @@ async def _play(database: Path, source: TextIO, out: TextIO) -> int:
         "privacy": {"secret": secrets.token_urlsafe(32)},
         "logging": {"level": "WARNING"},
     }
-    settings = Settings(**sections)
+    settings = settings_ignoring_environment(sections)
     try:
         async with running_bot(settings, clock, guild_ready_timeout=0.1) as bot:
             await asyncio.wait_for(bot.ready_once.wait(), timeout=30)
