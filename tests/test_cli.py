@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,3 +86,29 @@ def test_backup_names_sort_by_time(tmp_path: Path) -> None:
     plan = plan_backup(tmp_path, keep=1, now=datetime(2026, 11, 23, 7, 5, 9, tzinfo=UTC))
     assert plan.target == tmp_path / "plc-bot-20261123-070509.sqlite3"
     assert plan.prune() == []  # nothing written yet, nothing to remove
+
+
+def test_restore_as_the_readme_says(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = _config(tmp_path)
+    live = tmp_path / "live.sqlite3"
+    with sqlite3.connect(live) as conn:
+        conn.execute("INSERT INTO bot_state (key, value) VALUES ('kept', 'before backup')")
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    assert main(["backup", str(folder), "--keep", "14", "--config", str(config)]) == 0
+    (copy,) = folder.iterdir()
+    with sqlite3.connect(live) as conn:
+        conn.execute("INSERT INTO bot_state (key, value) VALUES ('lost', 'after backup')")
+
+    # 2. move the database aside with its -wal and -shm; 3. copy the backup in its place.
+    aside = tmp_path / "old"
+    aside.mkdir()
+    for file in tmp_path.glob("live.sqlite3*"):
+        file.rename(aside / file.name)
+    shutil.copy2(copy, live)
+    capsys.readouterr()
+    # 4. start: the restored copy is at the current schema and holds what was backed up.
+    assert main(["migrate", "--config", str(config)]) == 0
+    assert capsys.readouterr().out.strip() == "database is up to date; nothing applied"
+    with sqlite3.connect(live) as conn:
+        assert conn.execute("SELECT key FROM bot_state ORDER BY key").fetchall() == [("kept",)]

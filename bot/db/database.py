@@ -80,7 +80,7 @@ class Database:
                 if row is None or row[0] != "ok":
                     raise DatabaseError(
                         f"{self.path}: the database is damaged ({row[0] if row else '?'}); "
-                        "restore the latest backup (see README, Backups)"
+                        "restore the latest backup (see README, Operations)"
                     )
             for name, value, _ in _PRAGMAS:
                 await self._conn.execute(f"PRAGMA {name}={value}")
