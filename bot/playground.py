@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.clock import ControlledClock, SystemClock
-from bot.config import Settings
+from bot.config import settings_ignoring_environment
 from bot.db import DatabaseError
 from bot.emulator import Emulator, InteractionResult, Message, Modal, build_sample_guild
 from bot.emulator.markup import render_timestamps
@@ -360,7 +360,7 @@ async def play(
         "privacy": {"secret": _secret(database)},
         "logging": {"level": "WARNING"},
     }
-    settings = Settings(**sections)
+    settings = settings_ignoring_environment(sections)
     try:
         async with running_bot(settings, clock, guild_ready_timeout=0.1) as bot:
             await asyncio.wait_for(bot.ready_once.wait(), timeout=30)

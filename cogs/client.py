@@ -23,6 +23,7 @@ from bot import __version__
 from bot.app import build_core, build_services
 from bot.clock import Clock
 from bot.config import Settings
+from bot.health import Probes, serving_health
 from bot.i18n import Catalog
 from bot.i18n.translator import CatalogTranslator
 from bot.instance import InstanceLock
@@ -139,6 +140,17 @@ class PlcBot(commands.Bot):
         await super().close()
 
 
+def health_probes(bot: PlcBot) -> Probes:
+    """What ``/healthz`` asks the running bot (``bot/health.py`` knows no discord)."""
+    return Probes(
+        gateway_connected=lambda: bot.is_ready() and not bot.is_closed() and bot.ws.open,
+        scheduler_alive=lambda: bot.core.scheduler.running,
+        next_due=bot.core.scheduler.next_due,
+        database=bot.core.db,
+        clock=bot.core.clock,
+    )
+
+
 @asynccontextmanager
 async def running_bot(
     settings: Settings, clock: Clock, *, force_sync: bool = False, **client_options: Any
@@ -158,7 +170,7 @@ async def running_bot(
         try:
             bot = PlcBot(core, build_services(core), force_sync=force_sync, **client_options)
             chat.bind(bot, bot.services)
-            async with bot:
+            async with bot, serving_health(settings.ops, health_probes(bot)):
                 bot.runner = asyncio.create_task(bot.start(token.get_secret_value()))
                 try:
                     yield bot

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import sqlite3
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import discord
@@ -28,8 +29,13 @@ class Refused(app_commands.CheckFailure):
         self.params = params
 
 
-def _message(catalog: Catalog, language: str, error: BaseException) -> tuple[str, bool]:
-    """The text to show and whether the error was expected (no traceback needed)."""
+def _message(
+    catalog: Catalog, language: str, error: BaseException, context: Mapping[str, object] = {}
+) -> tuple[str, bool]:
+    """The text to show and whether the error was expected (no traceback needed).
+
+    ``context`` (guild id, feature) goes to the log record for JSON logs.
+    """
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     if isinstance(error, UserError | Refused):
@@ -55,7 +61,9 @@ def _message(catalog: Catalog, language: str, error: BaseException) -> tuple[str
         return catalog.t(language, "errors.discord_forbidden", where="Discord"), True
     ref = secrets.token_hex(3)
     # The reference links the user's report to this trace; no user id is logged.
-    log.error("unexpected error, reference %s", ref, exc_info=error)
+    log.error(
+        "unexpected error, reference %s", ref, exc_info=error, extra={**context, "error_ref": ref}
+    )
     return catalog.t(language, "errors.unexpected", ref=ref), False
 
 
@@ -63,7 +71,7 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
     """Answer ``interaction`` with an ephemeral explanation of ``error``."""
     bot: PlcBot = interaction.client  # type: ignore[assignment]
     language = language_for_locale(str(interaction.locale))
-    text, _ = _message(bot.catalog, language, error)
+    text, _ = _message(bot.catalog, language, error, _log_context(interaction))
     try:
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True)
@@ -72,6 +80,17 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
     except discord.HTTPException as exc:
         # The token may have expired (15 min); the user will retry. Log, never loop.
         log.warning("could not deliver an error message: %s", exc.status)
+
+
+def _log_context(interaction: discord.Interaction) -> dict[str, object]:
+    """Where it happened, for the log: the server and the feature, never the user."""
+    command = interaction.command
+    module = getattr(command, "module", None) or ""
+    feature = module.split(".")[1] if module.startswith("cogs.") else None
+    if feature is None and interaction.data is not None:  # a button: plc:<feature>:…
+        custom_id = str(interaction.data.get("custom_id", ""))
+        feature = custom_id.split(":")[1] if custom_id.startswith("plc:") else None
+    return {"guild_id": interaction.guild_id, "feature": feature}
 
 
 async def on_tree_error(

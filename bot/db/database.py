@@ -13,6 +13,8 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import aiosqlite
@@ -21,7 +23,8 @@ from bot.db.connection import Connection
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# The repository's top-level migrations/ folder, shipped as this package (setup.py).
+MIGRATIONS_PACKAGE = "bot.migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 10_000
 
@@ -79,7 +82,7 @@ class Database:
                 if row is None or row[0] != "ok":
                     raise DatabaseError(
                         f"{self.path}: the database is damaged ({row[0] if row else '?'}); "
-                        "restore the latest backup (see README, Backups)"
+                        "restore the latest backup (see README, Operations)"
                     )
             for name, value, _ in _PRAGMAS:
                 await self._conn.execute(f"PRAGMA {name}={value}")
@@ -111,10 +114,17 @@ class Database:
         row = await (await self._conn.execute("PRAGMA user_version")).fetchone()
         return int(row[0]) if row else 0
 
-    async def migrate(self, directory: Path = MIGRATIONS_DIR) -> list[str]:
+    async def migrate(self, directory: Traversable | None = None) -> list[str]:
         """Apply the migrations newer than the database, each in its own transaction."""
         migrations = available_migrations(directory)
-        latest = migrations[-1][0] if migrations else 0
+        if not migrations:
+            # Never "up to date": an install that lost its SQL files must not
+            # leave an empty database behind and crash later on a missing table.
+            raise DatabaseError(
+                f"no migrations found in the installed package ({_describe(directory)}); "
+                "reinstall plc-bot"
+            )
+        latest = migrations[-1][0]
         applied: list[str] = []
         async with self._lock:
             current = await self.schema_version()
@@ -183,19 +193,55 @@ class Database:
                 if row is None or row[0] != "ok":
                     raise DatabaseError(f"backup failed its integrity check: {row}")
                 await dest.execute("PRAGMA journal_mode=DELETE")
-        except BaseException:
+        except BaseException as exc:
             tmp.unlink(missing_ok=True)
+            if isinstance(exc, sqlite3.Error):
+                raise DatabaseError(f"{target}: cannot write the backup ({exc})") from exc
             raise
         tmp.replace(target)
+
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the database file and truncate the WAL to zero bytes.
+
+        After an erasure (``/me delete``) the WAL still holds the pages as they were
+        before; ``secure_delete`` only zeroes what is written back (RELIABILITY G2).
+        False if a reader kept it from completing (logged; the next one catches up).
+        """
+        async with self._lock:
+            row = await (await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")).fetchone()
+        done = row is not None and row[0] == 0
+        if not done:
+            log.warning("WAL checkpoint could not complete (busy); it will be retried")
+        return done
 
     async def close(self) -> None:
         async with self._lock:
             await self._conn.close()
 
 
-def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
-    found = []
-    for file in sorted(directory.glob("*.sql")):
+def migrations_directory() -> Traversable:
+    """The SQL files shipped with the code (``bot.migrations``)."""
+    try:
+        return resources.files(MIGRATIONS_PACKAGE)
+    except ModuleNotFoundError:
+        raise DatabaseError(
+            f"no migrations found in the installed package ({MIGRATIONS_PACKAGE} is missing); "
+            "reinstall plc-bot"
+        ) from None
+
+
+def _describe(directory: Traversable | None) -> str:
+    return MIGRATIONS_PACKAGE if directory is None else str(directory)
+
+
+def available_migrations(directory: Traversable | None = None) -> list[tuple[int, Traversable]]:
+    """``NNNN_name.sql`` files in order; an empty list if there are none."""
+    folder = migrations_directory() if directory is None else directory
+    found: list[tuple[int, Traversable]] = []
+    if not folder.is_dir():
+        return found
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+    for file in files:
         match = _MIGRATION_NAME.match(file.name)
         if not match:
             raise DatabaseError(f"migration file {file.name} is not named NNNN_name.sql")

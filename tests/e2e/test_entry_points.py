@@ -9,13 +9,18 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.emulator import Emulator, build_sample_guild
 from tests.isolation import clean_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def test_plc_bot_run_as_a_subprocess_answers_slash_commands(tmp_path: Path) -> None:
+@pytest.mark.parametrize("config_first", [True, False], ids=["--config run", "run --config"])
+async def test_plc_bot_run_as_a_subprocess_answers_slash_commands(
+    tmp_path: Path, config_first: bool
+) -> None:
     async with Emulator() as emu:
         guild = build_sample_guild(emu.state, bot_user_id=emu.bot_user_id)
         config = tmp_path / "config.toml"
@@ -26,8 +31,10 @@ async def test_plc_bot_run_as_a_subprocess_answers_slash_commands(tmp_path: Path
             f'[privacy]\nsecret = "{secrets.token_urlsafe(32)}"\n'
         )
         env = {**clean_environment(os.environ), "DISCORD_TOKEN": emu.bot_token}
+        option = ["--config", str(config)]
+        argv = [*option, "run"] if config_first else ["run", *option]
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "--config", str(config), "run",
+            sys.executable, "-m", "bot.cli", *argv,
             cwd=ROOT, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
