@@ -164,6 +164,24 @@ class Admin(commands.Cog):
                 value=t(interaction, "admin.status.missed", count=status.missed_last_week),
                 inline=False,
             )
+        health = [
+            t(
+                interaction,
+                "admin.status.health",
+                size=_size(status.database_bytes),
+                scheduled=status.scheduled,
+            )
+        ]
+        if status.last_error is not None:
+            when = f"<t:{int(status.last_error.at.timestamp())}:R>"
+            health.append(
+                t(interaction, "admin.status.last_error", ref=status.last_error.ref, when=when)
+            )
+        else:
+            health.append(t(interaction, "admin.status.no_error"))
+        embed.add_field(
+            name=t(interaction, "admin.status.health_title"), value="\n".join(health), inline=False
+        )
         latency = bot.latency * 1000 if bot.latency == bot.latency else 0.0  # NaN before READY
         embed.set_footer(
             text=t(interaction, "admin.status.footer", version=bot.version, latency=round(latency))
@@ -174,6 +192,14 @@ class Admin(commands.Cog):
             inline=False,
         )
         return embed
+
+
+def _size(size: int) -> str:
+    units = ("B", "KB", "MB", "GB")
+    scaled, index = float(size), 0
+    while scaled >= 1024 and index < len(units) - 1:
+        scaled, index = scaled / 1024, index + 1
+    return f"{size} B" if index == 0 else f"{scaled:.1f} {units[index]}"
 
 
 def _duration(interaction: discord.Interaction, minutes: int) -> str:

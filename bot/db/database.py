@@ -12,7 +12,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -213,6 +213,14 @@ class Database:
         if not done:
             log.warning("WAL checkpoint could not complete (busy); it will be retried")
         return done
+
+    def size_on_disk(self) -> int:
+        """Bytes of the database file and its write-ahead log."""
+        total = 0
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            with suppress(FileNotFoundError):
+                total += path.stat().st_size
+        return total
 
     async def close(self) -> None:
         async with self._lock:

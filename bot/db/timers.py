@@ -132,6 +132,14 @@ async def next_wake(conn: Connection, kinds: Collection[str]) -> datetime | None
     return instant_from_db(row[0]) if row and row[0] else None
 
 
+async def count_pending(conn: Connection, guild_id: int) -> int:
+    cursor = await conn.execute(
+        "SELECT COUNT(*) FROM timers WHERE guild_id = ? AND status = 'pending'", (guild_id,)
+    )
+    row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
 async def pending_kinds(conn: Connection) -> list[str]:
     cursor = await conn.execute("SELECT DISTINCT kind FROM timers WHERE status = 'pending'")
     return [row[0] for row in await cursor.fetchall()]

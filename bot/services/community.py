@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.actor import Actor
-from bot.db import audit
+from bot.db import audit, bot_state
 from bot.db import communities as communities_db
 from bot.db import targets as targets_db
 from bot.db import timers as timers_db
@@ -24,6 +24,24 @@ class CommunityStatus(BaseModel):
     community: Community
     lines: list[StatusLine]
     missed_last_week: int
+    database_bytes: int
+    """The database file and its write-ahead log, on disk."""
+    scheduled: int
+    """Pending timers of this community (reminders, posts, check-ins, sessions…)."""
+    last_error: ErrorRecord | None
+
+
+class ErrorRecord(BaseModel):
+    """The reference an unexpected error was logged under, for ``/plc status``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ref: str
+    at: datetime
+
+
+def _last_error_key(guild_id: int) -> str:
+    return f"last_error:{guild_id}"
 
 
 class CommunityService:
@@ -146,7 +164,22 @@ class CommunityService:
         since = self._core.clock.now() - timedelta(days=7)
         async with self._core.db.read() as conn:
             missed = await timers_db.recent_missed(conn, guild_id, since)
-        return CommunityStatus(community=community, lines=lines, missed_last_week=len(missed))
+            scheduled = await timers_db.count_pending(conn, guild_id)
+            last_error = await bot_state.get(conn, _last_error_key(guild_id))
+        return CommunityStatus(
+            community=community,
+            lines=lines,
+            missed_last_week=len(missed),
+            database_bytes=self._core.db.size_on_disk(),
+            scheduled=scheduled,
+            last_error=ErrorRecord.model_validate_json(last_error) if last_error else None,
+        )
+
+    async def record_error(self, guild_id: int, ref: str) -> None:
+        """Keep the reference of an unexpected error, so facilitators can quote it."""
+        record = ErrorRecord(ref=ref, at=self._core.clock.now())
+        async with self._core.db.transaction() as conn:
+            await bot_state.put(conn, _last_error_key(guild_id), record.model_dump_json())
 
     async def bot_left(self, guild_id: int) -> None:
         async with self._core.db.transaction() as conn:
