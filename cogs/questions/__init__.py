@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.services.questions import QuestionPost, QuestionService, ReportPost, ReviewPost
 from cogs.questions import buttons
-from cogs.questions.commands import ASK_FORM, TOPIC_FORM, Questions, on_ask, on_report, on_topic
+from cogs.questions.commands import REPORT_ROUTE, SUBMIT_ROUTE, Questions, on_report, on_submit
 from cogs.questions.render import render_question_post, render_report_post, render_review_post
 
 if TYPE_CHECKING:
@@ -24,7 +24,6 @@ async def setup(bot: PlcBot) -> None:
     bot.chat.renders(ReportPost, render_report_post)
     for pattern, handler in buttons.ROUTES:
         bot.buttons.route(pattern, handler)
-    bot.forms.route(ASK_FORM, on_ask)
-    bot.forms.route(TOPIC_FORM, on_topic)
-    bot.forms.route(r"plcq:report:(?P<ref>[0-9a-f]{16})", on_report)
+    bot.forms.route(SUBMIT_ROUTE, on_submit)  # plcq:ask, plcq:topic
+    bot.forms.route(REPORT_ROUTE, on_report)  # plcq:report:<ref>
     await bot.add_cog(Questions(bot.services.get(QuestionService)))

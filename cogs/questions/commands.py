@@ -6,6 +6,8 @@ only keyed hashes of it; every answer to the author is ephemeral (RELIABILITY A1
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
@@ -19,7 +21,6 @@ from bot.services.questions import (
     TOPIC_TITLE_MAX,
     CanPost,
     QuestionService,
-    Submission,
 )
 from cogs.questions.render import submission_reply, top_embed
 from cogs.toolkit import Choice, Field, Form, actor, plc_bot, reply, t, user_language
@@ -27,7 +28,9 @@ from cogs.toolkit import Choice, Field, Form, actor, plc_bot, reply, t, user_lan
 TOP_LIMIT = 10
 ASK_FORM = "plcq:ask"
 TOPIC_FORM = "plcq:topic"
+SUBMIT_ROUTE = r"plcq:(?P<form>ask|topic)"
 REPORT_FORM = "plcq:report:{ref}"
+REPORT_ROUTE = r"plcq:report:(?P<ref>[0-9a-f]{16})"
 # What the bot needs in a channel to post a question there.
 _POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 
@@ -77,23 +80,37 @@ class Questions(commands.Cog):
 # -- forms -----------------------------------------------------------------------------------
 
 
+def _text(
+    interaction: discord.Interaction,
+    field_id: str,
+    label_key: str,
+    placeholder_key: str | None = None,
+    **options: Any,
+) -> Field:
+    """A text input, labelled in the member's language."""
+    placeholder = t(interaction, placeholder_key) if placeholder_key else None
+    return Field(id=field_id, label=t(interaction, label_key), placeholder=placeholder, **options)
+
+
 def ask_form(interaction: discord.Interaction) -> Form:
     """``/ask``: the question and an optional topic."""
     return Form(
         custom_id=ASK_FORM,
         title=t(interaction, "questions.ask.modal_title"),
         fields=[
-            Field(
-                id="question",
-                label=t(interaction, "questions.ask.question_label"),
-                placeholder=t(interaction, "questions.ask.question_placeholder"),
+            _text(
+                interaction,
+                "question",
+                "questions.ask.question_label",
+                "questions.ask.question_placeholder",
                 style="paragraph",
                 max_length=QUESTION_MAX,
             ),
-            Field(
-                id="topic",
-                label=t(interaction, "questions.ask.topic_label"),
-                placeholder=t(interaction, "questions.ask.topic_placeholder"),
+            _text(
+                interaction,
+                "topic",
+                "questions.ask.topic_label",
+                "questions.ask.topic_placeholder",
                 required=False,
                 max_length=QUESTION_TOPIC_MAX,
             ),
@@ -107,15 +124,17 @@ def topic_form(interaction: discord.Interaction) -> Form:
         custom_id=TOPIC_FORM,
         title=t(interaction, "questions.topic.modal_title"),
         fields=[
-            Field(
-                id="title",
-                label=t(interaction, "questions.topic.title_label"),
-                placeholder=t(interaction, "questions.topic.title_placeholder"),
+            _text(
+                interaction,
+                "title",
+                "questions.topic.title_label",
+                "questions.topic.title_placeholder",
                 max_length=TOPIC_TITLE_MAX,
             ),
-            Field(
-                id="details",
-                label=t(interaction, "questions.topic.details_label"),
+            _text(
+                interaction,
+                "details",
+                "questions.topic.details_label",
                 style="paragraph",
                 required=False,
                 max_length=TOPIC_DETAILS_MAX,
@@ -139,10 +158,11 @@ def report_form(interaction: discord.Interaction, ref: str) -> Form:
         custom_id=REPORT_FORM.format(ref=ref),
         title=t(interaction, "questions.report.modal_title"),
         fields=[
-            Field(
-                id="reason",
-                label=t(interaction, "questions.report.reason_label"),
-                placeholder=t(interaction, "questions.report.reason_placeholder"),
+            _text(
+                interaction,
+                "reason",
+                "questions.report.reason_label",
+                "questions.report.reason_placeholder",
                 style="paragraph",
                 max_length=REASON_MAX,
             )
@@ -167,37 +187,28 @@ def bot_can_post(interaction: discord.Interaction) -> CanPost | None:
     return can_post
 
 
-async def _submitted(interaction: discord.Interaction, submission: Submission) -> None:
+async def on_submit(
+    interaction: discord.Interaction, params: dict[str, str], values: dict[str, str]
+) -> None:
+    """The ``/ask`` and ``/topic propose`` forms; the author alone sees the answer."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    questions, member = service(interaction), actor(interaction)
+    can_post = bot_can_post(interaction)
+    if params["form"] == "ask":
+        submission = await questions.ask(
+            member, values.get("question"), values.get("topic"), can_post=can_post
+        )
+    else:
+        submission = await questions.propose_topic(
+            member,
+            values.get("title"),
+            values.get("details"),
+            # Anonymous unless the member explicitly chose to show their name.
+            anonymous=values.get("anonymous") != "no",
+            can_post=can_post,
+        )
     catalog = plc_bot(interaction).catalog
     await reply(interaction, submission_reply(catalog, user_language(interaction), submission))
-
-
-async def on_ask(
-    interaction: discord.Interaction, params: dict[str, str], values: dict[str, str]
-) -> None:
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    submission = await service(interaction).ask(
-        actor(interaction),
-        values.get("question"),
-        values.get("topic"),
-        can_post=bot_can_post(interaction),
-    )
-    await _submitted(interaction, submission)
-
-
-async def on_topic(
-    interaction: discord.Interaction, params: dict[str, str], values: dict[str, str]
-) -> None:
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    submission = await service(interaction).propose_topic(
-        actor(interaction),
-        values.get("title"),
-        values.get("details"),
-        # Anonymous unless the member explicitly chose to show their name.
-        anonymous=values.get("anonymous") != "no",
-        can_post=bot_can_post(interaction),
-    )
-    await _submitted(interaction, submission)
 
 
 async def on_report(

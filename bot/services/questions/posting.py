@@ -107,32 +107,36 @@ class Posting(QuestionsBase):
         card = ReviewPost(
             language=plan.language, item=item, questions_channel_id=plan.questions_channel_id
         )
-        posted = await self._core.chat.send(
-            Channel(item.guild_id, plan.channel_id),
-            card,
-            nonce=firing.nonce(f"review:{plan.channel_id}"),
-        )
-        if posted is None:
-            raise RetryLater("the moderation channel cannot be reached")
+        posted = await self._send(plan, card, firing, "review")
         async with self._core.db.transaction() as conn:
             await questions_db.set_in_review(conn, item.id, posted.channel_id, posted.message_id)
 
     async def _post_public(self, plan: PostPlan, firing: Firing) -> None:
         item = plan.item
         shown = item.model_copy(update={"status": "posted"})  # as it will be once sent
-        card = QuestionPost(language=plan.language, item=shown)
-        posted = await self._core.chat.send(
-            Channel(item.guild_id, plan.channel_id),
-            card,
-            nonce=firing.nonce(f"public:{plan.channel_id}"),
-        )
-        if posted is None:
-            raise RetryLater("the questions channel cannot be reached")
+        posted = await self._send(plan, QuestionPost(language=plan.language, item=shown), firing)
         async with self._core.db.transaction() as conn:
             await questions_db.set_posted(
                 conn, item.id, posted.channel_id, posted.message_id, self._core.clock.now()
             )
         log.info("guild %s: %s #%s posted", item.guild_id, item.kind, item.number)
+
+    async def _send(
+        self,
+        plan: PostPlan,
+        card: QuestionPost | ReviewPost,
+        firing: Firing,
+        stage: Literal["review", "public"] = "public",
+    ) -> Posted:
+        """Post with the firing's nonce; a channel that refuses is tried again later."""
+        posted = await self._core.chat.send(
+            Channel(plan.item.guild_id, plan.channel_id),
+            card,
+            nonce=firing.nonce(f"{stage}:{plan.channel_id}"),
+        )
+        if posted is None:
+            raise RetryLater(f"the {stage} channel cannot be reached")
+        return posted
 
     async def _open_thread(self, plan: PostPlan) -> None:
         """Answers go in a thread; without one, members can still reply in the channel."""
