@@ -14,7 +14,7 @@ from bot.db.questions import QuestionItem
 from cogs.errors import Refused
 from cogs.questions.commands import report_form, service
 from cogs.questions.render import what
-from cogs.toolkit import actor, plc_bot, reply, t, user_language
+from cogs.toolkit import NO_MENTIONS, actor, plc_bot, reply, t, user_language
 
 REF = r"(?P<ref>[0-9a-f]{16})"
 Params = dict[str, str]
@@ -23,7 +23,9 @@ Params = dict[str, str]
 async def _show(interaction: discord.Interaction, card: Card) -> None:
     """Answer the click by showing the message clicked on as the service now describes it."""
     rendered = plc_bot(interaction).chat.render(card)
-    await interaction.response.edit_message(embeds=rendered.embeds, view=rendered.view)
+    await interaction.response.edit_message(
+        embeds=rendered.embeds, view=rendered.view, allowed_mentions=NO_MENTIONS
+    )
 
 
 def _what(interaction: discord.Interaction, item: QuestionItem) -> str:
@@ -42,8 +44,7 @@ async def on_done(interaction: discord.Interaction, params: Params) -> None:
 
 
 async def on_report(interaction: discord.Interaction, params: Params) -> None:
-    assert interaction.guild_id is not None
-    await service(interaction).get(interaction.guild_id, params["ref"])
+    await service(interaction).get(actor(interaction).guild_id, params["ref"])
     await report_form(interaction, params["ref"]).open(interaction)
 
 
