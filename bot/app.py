@@ -20,7 +20,7 @@ from bot.services.delivery import DeliveryService
 from bot.services.goals import GoalService
 from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
-from bot.services.questions import QuestionService
+from bot.services.questions import RETENTION_RULE, QuestionService
 from bot.services.registry import Services
 from bot.services.retention import RetentionService
 
@@ -61,6 +61,8 @@ def build_services(core: Core) -> Services:
         services.add(questions)
         members.add_personal_data(questions)
         community.add_status_provider(questions)
+        core.scheduler.register(*questions.timer_kinds())
+        retention.add_rule(RETENTION_RULE, questions.retention_rule)
     if "checkins" in features:
         goals = GoalService(core, community)
         checkins = CheckinService(core, community)

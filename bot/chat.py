@@ -91,8 +91,10 @@ class Chat(Protocol):
         *,
         nonce: str | None = None,
         mention: Collection[int] = (),
+        mention_roles: Collection[int] = (),
     ) -> Posted | None:
-        """Post ``card``; only the members in ``mention`` are pinged."""
+        """Post ``card``; only the members in ``mention`` and the roles in ``mention_roles``
+        are pinged."""
         ...
 
     async def edit(self, posted: Posted, card: Card) -> bool:

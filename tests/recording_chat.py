@@ -20,6 +20,7 @@ class Sent:
     nonce: str | None
     mention: tuple[int, ...]
     posted: Posted
+    mention_roles: tuple[int, ...] = ()
 
 
 @dataclass
@@ -39,6 +40,7 @@ class RecordingChat:
         *,
         nonce: str | None = None,
         mention: Collection[int] = (),
+        mention_roles: Collection[int] = (),
     ) -> Posted | None:
         if isinstance(target, DirectMessage) and target.user_id in self.closed_dms:
             return None
@@ -50,7 +52,7 @@ class RecordingChat:
         posted = Posted(target.guild_id, channel_id, next(self._ids))
         if nonce is not None:
             self._by_nonce[nonce] = posted
-        self.sent.append(Sent(target, card, nonce, tuple(mention), posted))
+        self.sent.append(Sent(target, card, nonce, tuple(mention), posted, tuple(mention_roles)))
         return posted
 
     async def edit(self, posted: Posted, card: Card) -> bool:

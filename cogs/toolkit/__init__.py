@@ -13,7 +13,6 @@
 
 from cogs.toolkit.chat import DiscordChat, Rendered
 from cogs.toolkit.checks import (
-    PlcModal,
     PlcView,
     is_facilitator,
     is_facilitator_member,
@@ -22,15 +21,15 @@ from cogs.toolkit.checks import (
     timezone_autocomplete,
 )
 from cogs.toolkit.context import actor, guild_member, plc_bot, reply, t, user_language
-from cogs.toolkit.routing import Field, Form, button, buttons_view
+from cogs.toolkit.routing import Choice, Field, Form, button, buttons_view
 from cogs.toolkit.text import NO_MENTIONS, clip, escape, mention_only, message_link
 
 __all__ = [
     "NO_MENTIONS",
+    "Choice",
     "DiscordChat",
     "Field",
     "Form",
-    "PlcModal",
     "PlcView",
     "Rendered",
     "actor",

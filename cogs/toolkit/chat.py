@@ -7,7 +7,7 @@
 - 5xx and rate limits that outlast discord.py's own retries raise :class:`RetryLater`,
   so a timer is tried again within its grace (D7).
 - Every send passes the caller's deterministic nonce (D8, S2) and pings only the
-  members named in ``mention`` (D1).
+  members named in ``mention`` and the roles in ``mention_roles`` (D1).
 
 Each feature registers how its cards look (:meth:`DiscordChat.renders`); a card
 without a renderer is a programming error, reported at once.
@@ -131,10 +131,11 @@ class DiscordChat:
         *,
         nonce: str | None = None,
         mention: Collection[int] = (),
+        mention_roles: Collection[int] = (),
     ) -> Posted | None:
         rendered = self.render(card)
         send = rendered.send_kwargs()
-        send["allowed_mentions"] = mention_only(mention)
+        send["allowed_mentions"] = mention_only(mention, mention_roles)
         if nonce is not None:
             send["nonce"] = nonce
         if isinstance(target, DirectMessage):
