@@ -37,8 +37,10 @@ async def preview(
 
 
 def decision(result: InteractionResult, which: str) -> str:
+    """The custom_id of Confirm (``which="confirm"``) or Cancel (``"discard"``)."""
     assert result.message is not None
-    return next(c for c in result.message.custom_ids() if f":{which}:" in c)
+    answer = {"confirm": ":yes", "discard": ":no"}[which]
+    return next(c for c in result.message.custom_ids() if c.endswith(answer))
 
 
 async def confirm(
