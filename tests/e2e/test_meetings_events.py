@@ -11,7 +11,7 @@ from bot.emulator import Permission
 from bot.emulator.state import ScheduledEvent
 from bot.services.meetings import MeetingService
 from tests.e2e.harness import Harness
-from tests.e2e.test_meetings import (
+from tests.e2e.meeting_steps import (
     DEC3,
     announcements,
     confirm,

@@ -10,7 +10,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
 from bot.chat import Card
-from bot.db.meetings import Repeat, RsvpCounts
+from bot.db.meeting_rsvps import RsvpCounts
+from bot.db.meetings import Repeat
 from bot.i18n import Language, language_for_locale
 
 if TYPE_CHECKING:

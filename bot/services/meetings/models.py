@@ -8,7 +8,8 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict
 
 from bot.chat import Posted
-from bot.db.meetings import Answer, Meeting, Occurrence, Repeat, RsvpCounts
+from bot.db.meeting_rsvps import Answer, RsvpCounts
+from bot.db.meetings import Meeting, Occurrence, Repeat
 from bot.errors import UserError
 from bot.scheduler import nonce_for
 from bot.services.meeting_times import LocalInstant

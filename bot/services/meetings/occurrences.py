@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
 from bot.db.communities import Community
 from bot.db.connection import Connection
@@ -32,7 +33,7 @@ async def load_upcoming(conn: Connection, occurrence_id: int) -> UpcomingMeeting
     assert occurrence is not None
     meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
     assert meeting is not None
-    counts = await meetings_db.rsvp_counts(conn, [occurrence_id])
+    counts = await rsvps_db.rsvp_counts(conn, [occurrence_id])
     return UpcomingMeeting(meeting=meeting, occurrence=occurrence, counts=counts[occurrence_id])
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.actor import Actor
 from bot.calendar_export import build_calendar
+from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
 from bot.db.connection import Connection
 from bot.errors import UserError
@@ -89,7 +90,7 @@ class MeetingQueries:
 
     async def export_member(self, conn: Connection, guild_id: int, user_id: int) -> dict[str, Any]:
         rsvps = []
-        for rsvp in await meetings_db.member_rsvps(conn, guild_id, user_id):
+        for rsvp in await rsvps_db.member_rsvps(conn, guild_id, user_id):
             occurrence = await meetings_db.get_occurrence(conn, rsvp.occurrence_id)
             meeting = (
                 await meetings_db.get_meeting(conn, occurrence.meeting_id) if occurrence else None
@@ -117,6 +118,6 @@ class MeetingQueries:
         }
 
     async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
-        await meetings_db.delete_member_rsvps(conn, guild_id, user_id)
+        await rsvps_db.delete_member_rsvps(conn, guild_id, user_id)
         await meetings_db.forget_creator(conn, guild_id, user_id)
         await meetings_db.forget_facilitator(conn, guild_id, user_id)

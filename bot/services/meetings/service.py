@@ -15,8 +15,10 @@ from typing import Any
 from bot.actor import Actor
 from bot.chat import EventCalendar
 from bot.db import audit
+from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
-from bot.db.meetings import ANSWERS, Answer, NewMeeting
+from bot.db.meeting_rsvps import ANSWERS, Answer
+from bot.db.meetings import NewMeeting
 from bot.errors import NotFacilitator, UserError
 from bot.scheduler import RetryLater, TimerKind
 from bot.services.base import Core
@@ -221,12 +223,12 @@ class MeetingService(MeetingQueries):
                 raise UserError("meetings.errors.rsvp_cancelled")
             if occurrence.status == "done" or now >= current.ends_at:
                 raise UserError("meetings.errors.rsvp_over")
-            previous = await meetings_db.get_rsvp(conn, occurrence_id, actor.user_id)
+            previous = await rsvps_db.get_rsvp(conn, occurrence_id, actor.user_id)
             if previous is not None and previous.answer == chosen:
-                await meetings_db.delete_rsvp(conn, occurrence_id, actor.user_id)
+                await rsvps_db.delete_rsvp(conn, occurrence_id, actor.user_id)
                 new_answer: Answer | None = None
             else:
-                await meetings_db.put_rsvp(
+                await rsvps_db.put_rsvp(
                     conn, occurrence.guild_id, occurrence_id, actor.user_id, chosen, now
                 )
                 new_answer = chosen
@@ -297,7 +299,7 @@ class MeetingService(MeetingQueries):
                 )
             after = await load_upcoming(conn, occurrence.id)
             await self.occurrences.plan_timers(conn, after, community)
-            notify = [r.user_id for r in await meetings_db.rsvps_for(conn, occurrence.id)]
+            notify = [r.user_id for r in await rsvps_db.rsvps_for(conn, occurrence.id)]
             await audit.record(
                 conn,
                 community.guild_id,
@@ -334,7 +336,7 @@ class MeetingService(MeetingQueries):
         following: UpcomingMeeting | None = None
         async with self._core.db.transaction() as conn:
             await still_scheduled(conn, occurrence)
-            notify = [r.user_id for r in await meetings_db.rsvps_for(conn, occurrence.id)]
+            notify = [r.user_id for r in await rsvps_db.rsvps_for(conn, occurrence.id)]
             await meetings_db.finish_occurrence(conn, occurrence.id, "cancelled")
             await self.occurrences.cancel_timers(conn, meeting.id, occurrence)
             if ends_series:

@@ -16,6 +16,7 @@ from typing import Any
 from bot.chat import Channel, DirectMessage, target_key
 from bot.dates import local_today
 from bot.db import communities as communities_db
+from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
 from bot.db.communities import Community
 from bot.db.timers import Timer
@@ -72,7 +73,7 @@ class MeetingTimers:
         upcoming, community = found
         today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.read() as conn:
-            rsvps = await meetings_db.rsvps_for(conn, upcoming.occurrence.id, ("going", "maybe"))
+            rsvps = await rsvps_db.rsvps_for(conn, upcoming.occurrence.id, ("going", "maybe"))
             audience = await self._members.audience(
                 conn, community.guild_id, [r.user_id for r in rsvps], today
             )
