@@ -21,7 +21,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.errors import UserError
-from bot.services.meetings import AnnouncementRefused, MeetingDraft, MeetingService
+from bot.services.meetings import AnnouncementRefused, MeetingDraft, MeetingService, Room
 from cogs.meetings import render
 from cogs.toolkit import (
     actor,
@@ -66,10 +66,10 @@ class PlaceChannel(app_commands.Transformer):
 Place = app_commands.Transform[app_commands.AppCommandChannel, PlaceChannel]
 
 
-def _place(channel: app_commands.AppCommandChannel | None) -> tuple[int | None, str | None]:
+def _room(channel: app_commands.AppCommandChannel | None) -> Room | None:
     if channel is None:
-        return None, None
-    return channel.id, _PLACE_KINDS.get(channel.type, str(channel.type))
+        return None
+    return Room(channel.id, _PLACE_KINDS.get(channel.type, str(channel.type)))
 
 
 REPEAT_CHOICES = [
@@ -82,6 +82,27 @@ SCOPE_CHOICES = [
     app_commands.Choice(name=_("This date only"), value="occurrence"),
     app_commands.Choice(name=_("The whole series"), value="series"),
 ]
+
+# What each option means, as Discord shows it (translated by the catalog).
+SCHEDULE_OPTIONS = {
+    "title": _("Short name of the meeting (up to 100 characters)"),
+    "when": _("Date and time, e.g. 2026-12-03 15:30, Dec 3 3:30pm, Thursday 3pm"),
+    "duration": _("Length in minutes (default 90)"),
+    "repeat": _("Does it repeat?"),
+    "channel": _("Voice or stage channel where it happens"),
+    "link": _("Web link where it happens (http or https)"),
+    "agenda": _("What will be discussed (up to 1000 characters)"),
+    "reminders": _("Reminders before the start, e.g. 24h, 1h (default: the community's)"),
+}
+EDIT_OPTIONS = {
+    "meeting": _("The meeting"),
+    "title": _("New title"),
+    "when": _("New date and time"),
+    "duration": _("New length in minutes"),
+    "channel": _("New voice or stage channel"),
+    "link": _("New web link (http or https)"),
+    "agenda": _("New agenda"),
+}
 
 
 def check_can_announce(interaction: discord.Interaction, channel_id: int) -> None:
@@ -138,18 +159,9 @@ class Meetings(commands.Cog, name=COG_NAME):
     # -- /meeting schedule -----------------------------------------------------------------
 
     @meeting.command(name=_("schedule"), description=_("Schedule a meeting (facilitators)"))
-    @app_commands.describe(
-        title=_("Short name of the meeting (up to 100 characters)"),
-        when=_("Date and time, e.g. 2026-12-03 15:30, Dec 3 3:30pm, Thursday 3pm"),
-        duration=_("Length in minutes (default 90)"),
-        repeat=_("Does it repeat?"),
-        channel=_("Voice or stage channel where it happens"),
-        link=_("Web link where it happens (http or https)"),
-        agenda=_("What will be discussed (up to 1000 characters)"),
-        reminders=_("Reminders before the start, e.g. 24h, 1h (default: the community's)"),
-    )
-    @app_commands.choices(repeat=REPEAT_CHOICES)
     @is_facilitator()
+    @app_commands.describe(**SCHEDULE_OPTIONS)
+    @app_commands.choices(repeat=REPEAT_CHOICES)
     async def schedule(
         self,
         interaction: discord.Interaction,
@@ -163,15 +175,13 @@ class Meetings(commands.Cog, name=COG_NAME):
         reminders: str | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        channel_id, channel_kind = _place(channel)
         draft = await self.meetings.draft_schedule(
             actor(interaction),
             title=title,
             when=when,
             duration=duration,
             repeat=repeat.value if repeat else "none",
-            channel_id=channel_id,
-            channel_kind=channel_kind,
+            room=_room(channel),
             link=link,
             agenda=agenda,
             reminders=reminders,
@@ -281,17 +291,9 @@ class Meetings(commands.Cog, name=COG_NAME):
         return choices
 
     @meeting.command(name=_("edit"), description=_("Change a meeting (facilitators)"))
-    @app_commands.describe(
-        meeting=_("The meeting"),
-        title=_("New title"),
-        when=_("New date and time"),
-        duration=_("New length in minutes"),
-        channel=_("New voice or stage channel"),
-        link=_("New web link (http or https)"),
-        agenda=_("New agenda"),
-    )
-    @app_commands.autocomplete(meeting=meeting_autocomplete)
     @is_facilitator()
+    @app_commands.describe(**EDIT_OPTIONS)
+    @app_commands.autocomplete(meeting=meeting_autocomplete)
     async def edit(
         self,
         interaction: discord.Interaction,
@@ -304,15 +306,13 @@ class Meetings(commands.Cog, name=COG_NAME):
         agenda: str | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        channel_id, channel_kind = _place(channel)
         result = await self.meetings.edit(
             actor(interaction),
             meeting,
             title=title,
             when=when,
             duration=duration,
-            channel_id=channel_id,
-            channel_kind=channel_kind,
+            room=_room(channel),
             link=link,
             agenda=agenda,
         )
@@ -340,10 +340,10 @@ class Meetings(commands.Cog, name=COG_NAME):
         await reply(interaction, "\n".join(lines))
 
     @meeting.command(name=_("cancel"), description=_("Cancel a meeting (facilitators)"))
+    @is_facilitator()
     @app_commands.describe(meeting=_("The meeting"), scope=_("This date only, or the whole series"))
     @app_commands.choices(scope=SCOPE_CHOICES)
     @app_commands.autocomplete(meeting=meeting_autocomplete)
-    @is_facilitator()
     async def cancel(
         self,
         interaction: discord.Interaction,

@@ -14,7 +14,7 @@ from bot.services.meetings.cards import (
     MeetingReminder,
     MissedReminder,
 )
-from bot.services.meetings.checks import check_reminders
+from bot.services.meetings.checks import Room, check_reminders
 from bot.services.meetings.mirror import event_action
 from bot.services.meetings.models import (
     END_KIND,
@@ -48,6 +48,7 @@ __all__ = [
     "MissedReminder",
     "ReminderPlan",
     "Rollover",
+    "Room",
     "RsvpResult",
     "ScheduleResult",
     "UpcomingMeeting",

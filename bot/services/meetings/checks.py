@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -99,10 +100,22 @@ def check_reminders(value: str | None) -> tuple[int, ...] | None:
     return tuple(sorted(offsets, reverse=True))
 
 
-def check_place(channel_id: int | None, channel_kind: str | None) -> None:
+@dataclass(frozen=True, slots=True)
+class Room:
+    """A channel chosen for a meeting, with its kind as the platform reported it."""
+
+    channel_id: int
+    kind: str | None
+    """``voice`` or ``stage`` are meeting rooms; anything else is refused."""
+
+
+def check_room(room: Room | None) -> int | None:
     """Meetings happen in a voice or stage channel (or behind a link), never a text one."""
-    if channel_id is not None and channel_kind not in PLACE_KINDS:
-        raise UserError("meetings.errors.channel_kind", channel_id=channel_id)
+    if room is None:
+        return None
+    if room.kind not in PLACE_KINDS:
+        raise UserError("meetings.errors.channel_kind", channel_id=room.channel_id)
+    return room.channel_id
 
 
 def announcements_channel(community: Community) -> int:

@@ -95,7 +95,10 @@ class EventMirror:
         try:
             listed = await self._calendar.list_events(guild_id)
         except EventsRefused as exc:
-            log.warning("guild %s: cannot list events (%s); not reconciled", guild_id, exc.reason)
+            level = logging.INFO if exc.reason == "unreachable" else logging.WARNING
+            log.log(
+                level, "guild %s: cannot list events (%s); not reconciled", guild_id, exc.reason
+            )
             return
         for target in await self.event_targets(guild_id):
             await self.sync(target.meeting.id, listed)

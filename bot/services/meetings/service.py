@@ -17,6 +17,7 @@ from bot.chat import EventCalendar
 from bot.db import audit
 from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
+from bot.db.communities import Community
 from bot.db.meeting_rsvps import ANSWERS, Answer
 from bot.db.meetings import NewMeeting
 from bot.errors import NotFacilitator, UserError
@@ -26,13 +27,14 @@ from bot.services.community import CommunityService
 from bot.services.meeting_times import LocalInstant, parse_when
 from bot.services.meetings.cards import announcement_card
 from bot.services.meetings.checks import (
+    Room,
     announcements_channel,
     check_agenda,
     check_duration,
     check_link,
-    check_place,
     check_reminders,
     check_repeat,
+    check_room,
     check_title,
 )
 from bot.services.meetings.mirror import EventMirror
@@ -84,8 +86,7 @@ class MeetingService(MeetingQueries):
         when: str,
         duration: int = 90,
         repeat: str = "none",
-        channel_id: int | None = None,
-        channel_kind: str | None = None,
+        room: Room | None = None,
         link: str | None = None,
         agenda: str | None = None,
         reminders: str | None = None,
@@ -99,14 +100,8 @@ class MeetingService(MeetingQueries):
         rule = check_repeat(repeat)
         clean_link = check_link(link)
         offsets = check_reminders(reminders)
-        check_place(channel_id, channel_kind)
-        instant = parse_when(
-            when,
-            field="when",
-            now=self._core.clock.now(),
-            timezone=community.timezone,
-            language=community.language,
-        )
+        channel_id = check_room(room)
+        instant = self._read_when(when, community)
         return MeetingDraft(
             guild_id=community.guild_id,
             created_by=actor.user_id,
@@ -142,6 +137,16 @@ class MeetingService(MeetingQueries):
         async with self._core.db.read() as conn:
             upcoming = await load_upcoming(conn, upcoming.occurrence.id)
         return ScheduleResult(upcoming=upcoming, announcement=posted, event_problem=event_problem)
+
+    def _read_when(self, when: str, community: Community) -> LocalInstant:
+        """``when`` in the community's zone, read in its language (then the other)."""
+        return parse_when(
+            when,
+            field="when",
+            now=self._core.clock.now(),
+            timezone=community.timezone,
+            language=community.language,
+        )
 
     async def _save(self, actor: Actor, draft: MeetingDraft) -> UpcomingMeeting:
         """The series, its first occurrence and their timers, in one transaction."""
@@ -250,8 +255,7 @@ class MeetingService(MeetingQueries):
         title: str | None = None,
         when: str | None = None,
         duration: int | None = None,
-        channel_id: int | None = None,
-        channel_kind: str | None = None,
+        room: Room | None = None,
         link: str | None = None,
         agenda: str | None = None,
     ) -> EditResult:
@@ -268,18 +272,11 @@ class MeetingService(MeetingQueries):
             changes["duration_minutes"] = check_duration(duration)
         if link is not None:
             changes["link"] = check_link(link)
-        if channel_id is not None:
-            check_place(channel_id, channel_kind)
-            changes["channel_id"] = channel_id
+        if room is not None:
+            changes["channel_id"] = check_room(room)
         instant: LocalInstant | None = None
         if when is not None:
-            instant = parse_when(
-                when,
-                field="when",
-                now=self._core.clock.now(),
-                timezone=community.timezone,
-                language=community.language,
-            )
+            instant = self._read_when(when, community)
             changes.update(
                 first_date=instant.local_date,
                 local_time=instant.local_time,

@@ -28,7 +28,7 @@ from bot.services.meetings import (
     MissedReminder,
 )
 from tests.recording_chat import RecordingChat
-from tests.services.meeting_helpers import (
+from tests.services.meetings.helpers import (
     ALICE,
     ANNOUNCEMENTS,
     BOB,
@@ -38,19 +38,12 @@ from tests.services.meeting_helpers import (
     GUILD,
     MODERATION,
     facilitator,
-    meeting_service,
     member,
     pending_timers,
     schedule,
-    set_up,
 )
 
 DEC3 = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)  # 15:30 in Toronto
-
-
-@pytest.fixture
-async def service(core: Core) -> MeetingService:
-    return meeting_service(core, await set_up(core, facilitator_role=FACILITATORS))
 
 
 async def meeting_rows(core: Core) -> int:

@@ -16,10 +16,11 @@ from bot.services.meetings import (
     END_KIND,
     REMINDER_KIND,
     MeetingService,
+    Room,
     check_reminders,
     occurrence_key,
 )
-from tests.services.meeting_helpers import (
+from tests.services.meetings.helpers import (
     ALICE,
     BOB,
     CAROL,
@@ -32,12 +33,6 @@ from tests.services.meeting_helpers import (
     schedule,
     set_up,
 )
-
-
-@pytest.fixture
-async def service(core: Core) -> MeetingService:
-    return meeting_service(core, await set_up(core))
-
 
 # -- drafting and bad input ------------------------------------------------------------
 
@@ -75,8 +70,8 @@ async def test_draft_saves_nothing_and_echoes_the_interpretation(
         ({"link": "https://x.org/[a](https://evil.example)"}, "meetings.errors.link_scheme"),
         ({"link": "https://x.org/a b"}, "meetings.errors.link_scheme"),
         ({"link": "https://" + "a" * 600}, "meetings.errors.link_too_long"),
-        ({"channel_id": 42, "channel_kind": "text"}, "meetings.errors.channel_kind"),
-        ({"channel_id": 42, "channel_kind": None}, "meetings.errors.channel_kind"),
+        ({"room": Room(42, "text")}, "meetings.errors.channel_kind"),
+        ({"room": Room(42, None)}, "meetings.errors.channel_kind"),
         ({"when": "Feb 30 10:00"}, "meetings.errors.when_impossible"),
         ({"when": "2020-01-01 10:00"}, "meetings.errors.when_past"),
     ],
@@ -100,10 +95,10 @@ async def test_limits_are_stated(service: MeetingService) -> None:
 
 async def test_voice_stage_and_links_are_accepted(service: MeetingService) -> None:
     voice = await service.draft_schedule(
-        facilitator(), title="A", when="2026-12-03 15:30", channel_id=VOICE, channel_kind="voice"
+        facilitator(), title="A", when="2026-12-03 15:30", room=Room(VOICE, "voice")
     )
     stage = await service.draft_schedule(
-        facilitator(), title="A", when="2026-12-03 15:30", channel_id=VOICE, channel_kind="stage"
+        facilitator(), title="A", when="2026-12-03 15:30", room=Room(VOICE, "stage")
     )
     link = await service.draft_schedule(
         facilitator(), title="A", when="2026-12-03 15:30", link="https://meet.example.org/cap"
