@@ -86,6 +86,8 @@ class Occurrences:
         occurrence_id = await meetings_db.insert_occurrence(
             conn, meeting.guild_id, meeting.id, local_date, starts_at, self._core.clock.now()
         )
+        # Whatever must be decided with a new date (its facilitator) belongs here, in this
+        # transaction and before the occurrence is read back, so its announcement shows it.
         upcoming = await load_upcoming(conn, occurrence_id)
         await self.plan_timers(conn, upcoming, community)
         return upcoming
