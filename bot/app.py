@@ -52,10 +52,11 @@ def build_services(core: Core) -> Services:
         services.add(service)
     features = enabled_features(core.settings)
     if "meetings" in features:
-        meetings = MeetingService(core, community)
+        meetings = MeetingService(core, community, members, core.chat.events)
         services.add(meetings)
         members.add_personal_data(meetings)
         community.add_status_provider(meetings)
+        core.scheduler.register(*meetings.timer_kinds())
     if "questions" in features:
         questions = QuestionService(core, community)
         services.add(questions)

@@ -11,6 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from bot.chat import Card, Channel, DirectMessage, Posted, Target
+from tests.recording_events import RecordingCalendar
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class RecordingChat:
     threads: list[tuple[Posted, str]] = field(default_factory=list)
     closed_dms: set[int] = field(default_factory=set)
     lost_channels: set[int] = field(default_factory=set)
+    events: RecordingCalendar = field(default_factory=RecordingCalendar)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(9_000_000))
     _by_nonce: dict[str, Posted] = field(default_factory=dict)
 

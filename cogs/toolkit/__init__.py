@@ -7,6 +7,7 @@
 - :mod:`.confirm`: the one confirm dialog (``bot.confirmations``).
 - :mod:`.chat`: the Discord side of the :class:`bot.chat.Chat` port: card renderers,
   sends through Discord's refusals, the one thread helper.
+- :mod:`.events`: the Discord side of :class:`bot.chat.EventCalendar` (scheduled events).
 - :mod:`.text`: the mentions policy, links, escaping, clipping.
 - :mod:`.checks`: command checks that ask the services.
 """

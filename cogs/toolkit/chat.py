@@ -28,6 +28,7 @@ from bot.scheduler import RetryLater
 from bot.services.community import CommunityService
 from bot.services.delivery import DeliveryService
 from bot.services.registry import Services
+from cogs.toolkit.events import DiscordEvents
 from cogs.toolkit.text import clip, mention_only
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class DiscordChat:
         self._bound = None
         self._renderers: dict[type[Card], Renderer] = {}
         self.renders(Notice, render_notice)
+        self.events = DiscordEvents(lambda: self.client)
 
     def bind(self, client: discord.Client, services: Services) -> None:
         catalog = services.get(CommunityService).catalog
