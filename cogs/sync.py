@@ -37,11 +37,12 @@ def canonical(value: Any) -> Any:
     if isinstance(value, dict):
         kept = {}
         for key, item in value.items():
-            if key in _SERVER_FIELDS or item is None or item == [] or item == {}:
+            if key in _SERVER_FIELDS or item is None or item in ("", [], {}):
                 continue
             if key in _DEFAULTS and item == _DEFAULTS[key]:
                 continue
-            kept[key] = canonical(item)
+            # Discord answers permissions as a string of digits; discord.py sends a number.
+            kept[key] = str(item) if key == "default_member_permissions" else canonical(item)
         return kept
     if isinstance(value, list):
         return [canonical(item) for item in value]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bot.services.questions import QuestionPost, QuestionService, ReportPost, ReviewPost
 from cogs.questions import buttons
 from cogs.questions.commands import REPORT_ROUTE, SUBMIT_ROUTE, Questions, on_report, on_submit
+from cogs.questions.moderation import moderate_command
 from cogs.questions.render import render_question_post, render_report_post, render_review_post
 
 if TYPE_CHECKING:
@@ -27,3 +28,4 @@ async def setup(bot: PlcBot) -> None:
     bot.forms.route(SUBMIT_ROUTE, on_submit)  # plcq:ask, plcq:topic
     bot.forms.route(REPORT_ROUTE, on_report)  # plcq:report:<ref>
     await bot.add_cog(Questions(bot.services.get(QuestionService)))
+    bot.tree.add_command(moderate_command())

@@ -12,6 +12,7 @@ import discord
 from bot.chat import Card
 from bot.db.questions import QuestionItem
 from cogs.errors import Refused
+from cogs.questions import moderation
 from cogs.questions.commands import report_form, service
 from cogs.questions.render import what
 from cogs.toolkit import NO_MENTIONS, actor, plc_bot, reply, t, user_language
@@ -39,8 +40,10 @@ async def on_upvote(interaction: discord.Interaction, params: Params) -> None:
 
 
 async def on_done(interaction: discord.Interaction, params: Params) -> None:
+    """A post from before moderation moved to the *Moderate* panel (the service updates it)."""
     outcome = await service(interaction).mark_answered(actor(interaction), params["ref"])
-    await _show(interaction, outcome.shown)
+    key = "questions.mod.answered" if outcome.item.kind == "question" else "questions.mod.discussed"
+    await reply(interaction, t(interaction, key))
 
 
 async def on_report(interaction: discord.Interaction, params: Params) -> None:
@@ -49,8 +52,8 @@ async def on_report(interaction: discord.Interaction, params: Params) -> None:
 
 
 async def on_remove(interaction: discord.Interaction, params: Params) -> None:
+    """A post from before moderation moved to the *Moderate* panel (the service updates it)."""
     outcome = await service(interaction).remove(actor(interaction), params["ref"])
-    await _show(interaction, outcome.shown)
     removed = t(interaction, "questions.mod.removed", what=_what(interaction, outcome.item))
     await reply(interaction, removed)
 
@@ -86,6 +89,7 @@ async def on_unknown(interaction: discord.Interaction, params: Params) -> None:
 
 
 ROUTES = (
+    *moderation.ROUTES,
     (rf"plcq:up:{REF}", on_upvote),
     (rf"plcq:done:{REF}", on_done),
     (rf"plcq:report:{REF}", on_report),

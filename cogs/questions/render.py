@@ -80,25 +80,44 @@ def public_embed(catalog: Catalog, language: str, item: QuestionItem) -> discord
 
 
 def public_view(catalog: Catalog, language: str, item: QuestionItem) -> discord.ui.View | None:
+    """Only what every member may use: upvote and report. Moderation is reached through
+    the *Moderate* message command, which members do not see (``moderation.py``)."""
+    if item.status != "posted":
+        return None
+    buttons = [
+        ("up", "upvote", discord.ButtonStyle.primary, False),
+        ("report", "report", discord.ButtonStyle.secondary, False),
+    ]
+    return _buttons(catalog, language, item, buttons, prefix="")
+
+
+def moderation_view(catalog: Catalog, language: str, item: QuestionItem) -> discord.ui.View | None:
+    """A facilitator's private panel: answered (or discussed), remove, block the author."""
     closed = item.answered_at is not None or item.discussed_at is not None
     done_label = "mark_answered" if item.kind == "question" else "mark_discussed"
+    buttons: list[tuple[str, str, discord.ButtonStyle, bool]] = []
     if item.status == "posted":
-        buttons = [
-            ("up", "upvote", discord.ButtonStyle.primary, False),
+        buttons += [
             ("done", done_label, discord.ButtonStyle.success, closed),
-            ("report", "report", discord.ButtonStyle.secondary, False),
             ("remove", "remove", discord.ButtonStyle.danger, False),
         ]
-    elif item.status == "removed" and item.anonymous:
-        buttons = []  # removed first, blocked after: only the block button stays
-    else:
-        return None
-    if item.anonymous:
+    if item.anonymous and item.blockable:
         buttons.append(("block", "block", discord.ButtonStyle.danger, False))
+    return _buttons(catalog, language, item, buttons, prefix="m") if buttons else None
+
+
+def _buttons(
+    catalog: Catalog,
+    language: str,
+    item: QuestionItem,
+    buttons: list[tuple[str, str, discord.ButtonStyle, bool]],
+    *,
+    prefix: str,
+) -> discord.ui.View:
     return buttons_view(
         *(
             button(
-                f"plcq:{action}:{item.ref}",
+                f"plcq:{prefix}{action}:{item.ref}",
                 label=catalog.t(language, f"questions.post.{key}", count=item.upvotes),
                 style=style,
                 disabled=disabled,

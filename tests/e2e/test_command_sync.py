@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cogs.sync import canonical
 from tests.e2e.harness import Harness
 
 
@@ -42,3 +43,21 @@ async def test_a_changed_command_on_discord_is_put_back(harness: Harness) -> Non
     await harness.restart()
     [plc] = [c for c in harness.emu.state.commands.values() if c.name == "plc"]
     assert plc.payload["description"] != "edited by hand in the portal"
+
+
+def test_discords_answer_and_discord_py_s_payload_compare_equal() -> None:
+    sent = {"name": "Moderate", "type": 3, "default_member_permissions": 8192, "options": []}
+    stored = {
+        "id": "1",
+        "application_id": "2",
+        "version": "3",
+        "name": "Moderate",
+        "type": 3,
+        "description": "",
+        "default_member_permissions": "8192",
+        "nsfw": False,
+        "integration_types": [0],
+        "name_localizations": None,
+    }
+    assert canonical(sent) == canonical(stored)
+    assert canonical({**sent, "default_member_permissions": 32}) != canonical(stored)

@@ -9,7 +9,16 @@ from datetime import timedelta
 from bot.services.questions import RETENTION_RULE
 from bot.services.retention import RetentionService
 from tests.e2e.harness import Harness
-from tests.e2e.test_questions import ask, bot_posts, click, label, propose, refreshed
+from tests.e2e.test_questions import (
+    ask,
+    bot_posts,
+    click,
+    label,
+    moderate,
+    panel_click,
+    propose,
+    refreshed,
+)
 
 
 async def test_a_delayed_post_survives_a_restart_and_goes_out_once(
@@ -97,6 +106,7 @@ async def test_handles_are_purged_after_14_days_by_the_daily_job(harness: Harnes
     await harness.setup_community()
     await ask(harness, "bob", "An old question")
     [message] = bot_posts(harness, "questions")
+    panel = await moderate(harness, "admin", message)  # opened on day 0, with Block author
     status = await harness.slash("david", "plc status")
     assert "Anonymous questions: 1 open" in json.dumps(status.embeds, ensure_ascii=False)
     await harness.restart()  # the daily purge keeps nothing in memory
@@ -122,8 +132,10 @@ async def test_handles_are_purged_after_14_days_by_the_daily_job(harness: Harnes
         )
         per_community = await cursor.fetchone()
     assert per_community is not None and per_community[0] == 0  # one retention path
-    too_late = await click(harness, "admin", message, "block")
-    assert "erased" in (too_late.content or "")
+    too_late = await panel_click(harness, "admin", panel, "mblock")
+    assert "erased" in too_late
+    fresh = await moderate(harness, "admin", message)
+    assert "plcq:mblock" not in " ".join(fresh.message.custom_ids())  # no longer offered
 
 
 async def test_forms_and_buttons_from_before_a_restart_still_work(harness: Harness) -> None:

@@ -6,7 +6,9 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from bot.emulator import InteractionResult, Message, Permission
+import pytest
+
+from bot.emulator import CommandUnavailable, InteractionResult, Message, Permission, ResponseType
 from tests.e2e.harness import Harness
 
 CUSTOM_ID = re.compile(r"^plcq:[a-z]+:[0-9a-f]{16}$")
@@ -53,6 +55,29 @@ def label(message: Message, action: str) -> str:
     return str(component["label"])
 
 
+async def moderate(h: Harness, user: str, message: Message) -> InteractionResult:
+    """Apps › Moderate on a post: the facilitator's private panel."""
+    result = await h.emu.message_command(
+        h.guild.id, h.user(user), "Moderate", message, locale="en-US"
+    )
+    return await result.final()
+
+
+def panel_id(panel: InteractionResult, action: str) -> str:
+    found = [c for c in panel.message.custom_ids() if c.startswith(f"plcq:{action}:")]
+    assert found, f"no {action} in the panel: {panel.message.custom_ids()}"
+    return found[0]
+
+
+async def panel_click(h: Harness, user: str, panel: InteractionResult, action: str) -> str:
+    """Press a panel button; what the member reads: the updated panel, or a refusal."""
+    result = await h.emu.click(h.user(user), panel.message, panel_id(panel, action), locale="en-US")
+    await result.final()
+    if result.response_type == ResponseType.UPDATE_MESSAGE:
+        return h.emu.state.messages[panel.message.id].content or ""
+    return result.content or ""
+
+
 def refreshed(h: Harness, message: Message) -> Message:
     return h.emu.state.messages[message.id]
 
@@ -71,13 +96,9 @@ async def test_question_is_posted_by_the_bot_with_buttons_and_a_thread(harness: 
     assert message.allowed_mentions == {"parse": []}
     assert message.nonce
     assert all(CUSTOM_ID.match(c) for c in message.custom_ids())  # A6
-    assert [label(message, a) for a in ("up", "done", "report", "remove", "block")] == [
-        "▲ 0",
-        "Answered",
-        "Report",
-        "Remove",
-        "Block author",
-    ]
+    # Members see only what they may use; moderation is in the Moderate command.
+    assert [label(message, a) for a in ("up", "report")] == ["▲ 0", "Report"]
+    assert [c.split(":")[1] for c in message.custom_ids()] == ["up", "report"]
     assert message.thread_id is not None
     thread = harness.emu.state.channel(message.thread_id)
     assert thread.name == "Answers to question #1"
@@ -136,16 +157,65 @@ async def test_answered_is_for_facilitators(harness: Harness) -> None:
     await ask(harness, "bob", "Answer me")
     await ask(harness, "david", "Still open")
     message = bot_posts(harness, "questions")[0]
-    refused = await click(harness, "bob", message, "done")
-    assert refused.ephemeral and "Only facilitators" in (refused.content or "")
-    await click(harness, "alice", message, "done")
+    with pytest.raises(CommandUnavailable):  # Discord hides Moderate from members
+        await moderate(harness, "bob", message)
+    panel = await moderate(harness, "alice", message)
+    assert panel.ephemeral and "Moderating anonymous question #1" in (panel.content or "")
+    done = await panel_click(harness, "alice", panel, "mdone")
+    assert "Marked as answered." in done
     message = refreshed(harness, message)
-    assert message.embeds[0]["footer"]["text"] == "Answered ✓"
-    done = message.find_component(custom_id(message, "done"))
-    assert done is not None and done.get("disabled")
+    assert message.embeds[0]["footer"]["text"] == "Answered ✓"  # the public post, updated
+    again = await moderate(harness, "alice", message)
+    answered = again.message.find_component(panel_id(again, "mdone"))
+    assert answered is not None and answered.get("disabled")
     top = await harness.slash("bob", "questions top")
     assert "Question #2" in top.embeds[0]["description"]
     assert "Question #1" not in top.embeds[0]["description"]
+
+
+async def test_a_member_given_the_command_is_still_refused_at_run_time(harness: Harness) -> None:
+    """An admin may show Moderate to more members; the facilitator check still holds (D3)."""
+    await harness.setup_community()
+    await ask(harness, "bob", "Leave me be")
+    [message] = bot_posts(harness, "questions")
+    helpers = harness.emu.state.add_role(
+        harness.guild.id, "Helpers", permissions=Permission.MANAGE_MESSAGES
+    )
+    harness.emu.set_member_roles(
+        harness.guild.id, harness.user("david"), [harness.guild.roles["member"], helpers.id]
+    )
+    refused = await moderate(harness, "david", message)
+    assert refused.ephemeral and "Only facilitators" in (refused.content or "")
+    assert refused.message.custom_ids() == []
+    assert "Leave me be" in refreshed(harness, message).all_text()
+
+
+async def test_moderating_something_else_is_refused_clearly(harness: Harness) -> None:
+    await harness.setup_community()
+    note = harness.emu.send_message(harness.user("bob"), harness.channel("general"), "hello")
+    refused = await moderate(harness, "alice", note)
+    assert refused.ephemeral and "nothing to moderate" in (refused.content or "")
+
+
+async def test_buttons_of_posts_from_before_the_moderate_command_still_work(
+    harness: Harness,
+) -> None:
+    await harness.setup_community()
+    await ask(harness, "bob", "An old post")
+    [message] = bot_posts(harness, "questions")
+    ref = message.custom_ids()[0].split(":")[2]
+    old = [
+        {"type": 2, "style": 4, "label": "Remove", "custom_id": f"plcq:remove:{ref}"},
+        {"type": 2, "style": 4, "label": "Block author", "custom_id": f"plcq:block:{ref}"},
+    ]
+    message.components[0]["components"].extend(old)  # as the bot posted them before
+    refused = await click(harness, "bob", message, "remove")
+    assert "Only facilitators" in (refused.content or "")
+    removed = await click(harness, "admin", message, "remove")
+    assert removed.ephemeral and "Removed anonymous question #1" in (removed.content or "")
+    message = refreshed(harness, message)
+    assert "removed by the moderators" in message.all_text()
+    assert message.custom_ids() == []  # the post now follows the new layout
 
 
 async def test_report_reaches_the_facilitators_without_the_reporter(harness: Harness) -> None:
@@ -183,22 +253,24 @@ async def test_remove_and_block_the_author_of_n(harness: Harness) -> None:
     await harness.setup_community()
     await ask(harness, "bob", "Something rude")
     [message] = bot_posts(harness, "questions")
-    refused = await click(harness, "david", message, "block")
-    assert "Only facilitators" in (refused.content or "")
+    with pytest.raises(CommandUnavailable):
+        await moderate(harness, "david", message)
 
-    blocked = await click(harness, "admin", message, "block")
-    assert blocked.ephemeral
-    assert "author of anonymous question #1 is now blocked" in (blocked.content or "")
+    panel = await moderate(harness, "admin", message)
+    blocked = await panel_click(harness, "admin", panel, "mblock")
+    assert "author of anonymous question #1 is now blocked" in blocked
     bob = harness.emu.state.users[harness.user("bob")]
-    assert "Bob" not in (blocked.content or "") and str(bob.id) not in (blocked.content or "")
+    assert "Bob" not in blocked and str(bob.id) not in blocked
 
-    removed = await click(harness, "admin", message, "remove")
+    panel = await moderate(harness, "admin", message)
+    removed = await panel_click(harness, "admin", panel, "mremove")
+    assert "Removed anonymous question #1" in removed
     message = refreshed(harness, message)
-    assert [c.split(":")[1] for c in message.custom_ids()] == ["block"]  # only block stays
+    assert message.custom_ids() == []
     assert "removed by the moderators" in message.all_text()
     assert "Something rude" not in message.all_text()
-    [note] = await removed.wait_followups(1)
-    assert note.ephemeral and "Removed anonymous question #1" in note.content
+    after_removal = await moderate(harness, "admin", message)
+    assert [c.split(":")[1] for c in after_removal.message.custom_ids()] == ["mblock"]
 
     again = await harness.slash("bob", "ask")
     assert again.modal is None and "blocked" in (again.content or "")
@@ -297,10 +369,13 @@ async def test_topics_signed_or_anonymous_and_the_top_list(harness: Harness) -> 
     first, second, question = bot_posts(harness, "questions")
     assert first.embeds[0]["title"] == "Topic #1"
     assert f"Proposed by <@{harness.user('david')}>" in first.all_text()
-    assert "block" not in " ".join(first.custom_ids())  # signed: no anonymous author to block
+    signed_panel = await moderate(harness, "alice", first)
+    # signed: no anonymous author to block
+    assert "block" not in " ".join(signed_panel.message.custom_ids())
     assert "Proposed anonymously" in second.all_text()
-    assert custom_id(second, "block")
-    assert label(first, "done") == "Discussed"
+    assert panel_id(await moderate(harness, "alice", second), "mblock")
+    done = signed_panel.message.find_component(panel_id(signed_panel, "mdone"))
+    assert done is not None and done["label"] == "Discussed"
     for user in ("bob", "chloe"):
         await click(harness, user, second, "up")
     await click(harness, "chloe", question, "up")

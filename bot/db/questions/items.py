@@ -84,6 +84,11 @@ async def get_by_ref(conn: Connection, guild_id: int, ref: str) -> QuestionItem 
     return await _one(conn, "q.guild_id = ? AND q.ref = ?", (guild_id, ref))
 
 
+async def get_by_message(conn: Connection, guild_id: int, message_id: int) -> QuestionItem | None:
+    """The item whose public post is ``message_id``."""
+    return await _one(conn, "q.guild_id = ? AND q.message_id = ?", (guild_id, message_id))
+
+
 async def find_ref(conn: Connection, ref: str) -> QuestionItem | None:
     """By ref alone (a timer knows only the ref)."""
     return await _one(conn, "q.ref = ?", (ref,))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.actor import Actor
-from bot.chat import Channel
+from bot.chat import Channel, Posted
 from bot.db import audit
 from bot.db import questions as questions_db
 from bot.db.communities import Community
@@ -120,6 +120,21 @@ class Moderating(QuestionsBase):
         shown = self._decided(community, updated, decision, actor)
         return Outcome(item=updated, shown=shown, newly_blocked=newly)
 
+    async def moderation_panel(self, actor: Actor, message_id: int) -> QuestionItem:
+        """The item behind a public post, for a facilitator's moderation panel."""
+        await self._community.require_facilitator(actor)
+        async with self._core.db.read() as conn:
+            item = await questions_db.get_by_message(conn, actor.guild_id, message_id)
+        if item is None or item.status not in ("posted", "removed"):
+            raise UserError("questions.errors.not_a_post")
+        return item
+
+    async def _show_publicly(self, community: Community, item: QuestionItem) -> None:
+        """Bring the public post up to date (the change was made from a private panel)."""
+        if item.channel_id is not None and item.message_id is not None:
+            posted = Posted(item.guild_id, item.channel_id, item.message_id)
+            await self._core.chat.edit(posted, self._post(community, item))
+
     async def remove(self, actor: Actor, ref: str) -> Outcome:
         """Take a posted item down; its text is erased, its number stays visible."""
         community = await self._community.require_facilitator(actor)
@@ -129,6 +144,7 @@ class Moderating(QuestionsBase):
             await questions_db.set_removed(conn, item.id)
             await self._audit(conn, actor, item, f"{item.kind}.remove", None, now)
             updated = await self._reload(conn, item)
+        await self._show_publicly(community, updated)
         return Outcome(item=updated, shown=self._post(community, updated))
 
     async def block_author(self, actor: Actor, ref: str) -> Outcome:
@@ -156,6 +172,7 @@ class Moderating(QuestionsBase):
                 raise UserError("questions.errors.already_answered")
             await self._audit(conn, actor, item, f"{item.kind}.answered", None, now)
             updated = await self._reload(conn, item)
+        await self._show_publicly(community, updated)
         return Outcome(item=updated, shown=self._post(community, updated))
 
     # -- helpers ------------------------------------------------------------------------
