@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.db.codec import (
-    instant_from_db,
-    instant_to_db,
-    json_from_db,
-    json_to_db,
-    optional_instant,
-)
+from bot.db.codec import from_row, instant_to_db, json_from_db, json_to_db
 from bot.db.connection import Connection, Row
 
 CheckinStatus = Literal["open", "closed"]
@@ -80,51 +74,15 @@ def _questions(value: str | None) -> tuple[str, ...] | None:
 
 
 def _schedule(row: Row) -> CheckinSchedule:
-    return CheckinSchedule(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        weekday=row["weekday"],
-        local_time=time.fromisoformat(row["local_time"]),
-        questions=_questions(row["questions"]),
-        close_after_hours=row["close_after_hours"],
-        pulse=bool(row["pulse"]),
-        active=bool(row["active"]),
-        created_at=instant_from_db(row["created_at"]),
-    )
+    return from_row(CheckinSchedule, row, questions=_questions(row["questions"]))
 
 
 def _checkin(row: Row) -> Checkin:
-    return Checkin(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        schedule_id=row["schedule_id"],
-        week=row["week"],
-        questions=_questions(row["questions"]),
-        pulse=bool(row["pulse"]),
-        channel_id=row["channel_id"],
-        message_id=row["message_id"],
-        thread_id=row["thread_id"],
-        opened_at=instant_from_db(row["opened_at"]),
-        closes_at=instant_from_db(row["closes_at"]),
-        status=row["status"],
-        closed_at=optional_instant(row["closed_at"]),
-    )
+    return from_row(Checkin, row, questions=_questions(row["questions"]))
 
 
 def _answer(row: Row) -> Answer:
-    return Answer(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        checkin_id=row["checkin_id"],
-        user_id=row["user_id"],
-        goal_id=row["goal_id"],
-        progress=row["progress"],
-        texts=tuple(json_from_db(row["texts"])),
-        help_text=row["help_text"],
-        post_message_id=row["post_message_id"],
-        created_at=instant_from_db(row["created_at"]),
-        updated_at=instant_from_db(row["updated_at"]),
-    )
+    return from_row(Answer, row, texts=tuple(json_from_db(row["texts"])))
 
 
 # -- schedules --------------------------------------------------------------------
@@ -414,22 +372,6 @@ async def community_members(conn: Connection, guild_id: int) -> list[int]:
         (guild_id,),
     )
     return [row[0] for row in await cursor.fetchall()]
-
-
-async def away_members(conn: Connection, guild_id: int, user_ids: list[int], on: date) -> list[int]:
-    """Which of ``user_ids`` are marked away on the local date ``on``."""
-    if not user_ids:
-        return []
-    marks = ",".join("?" * len(user_ids))
-    cursor = await conn.execute(
-        f"""
-        SELECT user_id FROM members
-        WHERE guild_id = ? AND user_id IN ({marks}) AND away_until IS NOT NULL
-            AND away_until >= ?
-        """,  # noqa: S608 - only placeholders are interpolated
-        (guild_id, *user_ids, on.isoformat()),
-    )
-    return sorted(row[0] for row in await cursor.fetchall())
 
 
 async def record_away(conn: Connection, checkin_id: int, user_ids: list[int]) -> None:
