@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime, time
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -11,6 +12,7 @@ from bot.db.codec import from_row, instant_to_db, json_from_db, json_to_db
 from bot.db.connection import Connection, Row
 
 CheckinStatus = Literal["open", "closed"]
+T = TypeVar("T")
 
 
 class CheckinSchedule(BaseModel):
@@ -85,6 +87,21 @@ def _answer(row: Row) -> Answer:
     return from_row(Answer, row, texts=tuple(json_from_db(row["texts"])))
 
 
+async def _first(
+    conn: Connection, build: Callable[[Row], T], sql: str, parameters: Iterable[Any]
+) -> T | None:
+    cursor = await conn.execute(sql, parameters)
+    row = await cursor.fetchone()
+    return build(row) if row else None
+
+
+async def _every(
+    conn: Connection, build: Callable[[Row], T], sql: str, parameters: Iterable[Any]
+) -> list[T]:
+    cursor = await conn.execute(sql, parameters)
+    return [build(row) for row in await cursor.fetchall()]
+
+
 # -- schedules --------------------------------------------------------------------
 
 
@@ -125,17 +142,18 @@ async def replace_schedule(
 
 
 async def get_schedule(conn: Connection, schedule_id: int) -> CheckinSchedule | None:
-    cursor = await conn.execute("SELECT * FROM checkin_schedules WHERE id = ?", (schedule_id,))
-    row = await cursor.fetchone()
-    return _schedule(row) if row else None
+    return await _first(
+        conn, _schedule, "SELECT * FROM checkin_schedules WHERE id = ?", (schedule_id,)
+    )
 
 
 async def active_schedule(conn: Connection, guild_id: int) -> CheckinSchedule | None:
-    cursor = await conn.execute(
-        "SELECT * FROM checkin_schedules WHERE guild_id = ? AND active = 1", (guild_id,)
+    return await _first(
+        conn,
+        _schedule,
+        "SELECT * FROM checkin_schedules WHERE guild_id = ? AND active = 1",
+        (guild_id,),
     )
-    row = await cursor.fetchone()
-    return _schedule(row) if row else None
 
 
 # -- check-ins --------------------------------------------------------------------
@@ -178,40 +196,37 @@ async def create_checkin(
 
 
 async def get_checkin(conn: Connection, checkin_id: int) -> Checkin | None:
-    cursor = await conn.execute("SELECT * FROM checkins WHERE id = ?", (checkin_id,))
-    row = await cursor.fetchone()
-    return _checkin(row) if row else None
+    return await _first(conn, _checkin, "SELECT * FROM checkins WHERE id = ?", (checkin_id,))
 
 
 async def checkin_of_week(conn: Connection, guild_id: int, week: str) -> Checkin | None:
-    cursor = await conn.execute(
-        "SELECT * FROM checkins WHERE guild_id = ? AND week = ?", (guild_id, week)
+    return await _first(
+        conn, _checkin, "SELECT * FROM checkins WHERE guild_id = ? AND week = ?", (guild_id, week)
     )
-    row = await cursor.fetchone()
-    return _checkin(row) if row else None
 
 
 async def checkins_of(
     conn: Connection, guild_id: int, *, newest_first: bool = True
 ) -> list[Checkin]:
     order = "DESC" if newest_first else "ASC"
-    cursor = await conn.execute(
+    return await _every(
+        conn,
+        _checkin,
         f"SELECT * FROM checkins WHERE guild_id = ? ORDER BY opened_at {order}, id {order}",  # noqa: S608
         (guild_id,),
     )
-    return [_checkin(row) for row in await cursor.fetchall()]
 
 
 async def open_checkin(conn: Connection, guild_id: int) -> Checkin | None:
-    cursor = await conn.execute(
+    return await _first(
+        conn,
+        _checkin,
         """
         SELECT * FROM checkins WHERE guild_id = ? AND status = 'open'
         ORDER BY opened_at DESC LIMIT 1
         """,
         (guild_id,),
     )
-    row = await cursor.fetchone()
-    return _checkin(row) if row else None
 
 
 async def set_prompt(conn: Connection, checkin_id: int, message_id: int) -> None:
@@ -315,44 +330,48 @@ async def set_answer_post(conn: Connection, answer_id: int, message_id: int) -> 
 
 
 async def answer_of(conn: Connection, checkin_id: int, user_id: int) -> Answer | None:
-    cursor = await conn.execute(
+    return await _first(
+        conn,
+        _answer,
         "SELECT * FROM checkin_answers WHERE checkin_id = ? AND user_id = ?",
         (checkin_id, user_id),
     )
-    row = await cursor.fetchone()
-    return _answer(row) if row else None
 
 
 async def get_answer(conn: Connection, guild_id: int, answer_id: int) -> Answer | None:
-    cursor = await conn.execute(
-        "SELECT * FROM checkin_answers WHERE guild_id = ? AND id = ?", (guild_id, answer_id)
+    return await _first(
+        conn,
+        _answer,
+        "SELECT * FROM checkin_answers WHERE guild_id = ? AND id = ?",
+        (guild_id, answer_id),
     )
-    row = await cursor.fetchone()
-    return _answer(row) if row else None
 
 
 async def answers_to(conn: Connection, checkin_id: int) -> list[Answer]:
-    cursor = await conn.execute(
+    return await _every(
+        conn,
+        _answer,
         "SELECT * FROM checkin_answers WHERE checkin_id = ? ORDER BY created_at, id",
         (checkin_id,),
     )
-    return [_answer(row) for row in await cursor.fetchall()]
 
 
 async def answers_of_member(conn: Connection, guild_id: int, user_id: int) -> list[Answer]:
-    cursor = await conn.execute(
+    return await _every(
+        conn,
+        _answer,
         "SELECT * FROM checkin_answers WHERE guild_id = ? AND user_id = ? ORDER BY created_at",
         (guild_id, user_id),
     )
-    return [_answer(row) for row in await cursor.fetchall()]
 
 
 async def answers_of_guild(conn: Connection, guild_id: int) -> list[Answer]:
-    cursor = await conn.execute(
+    return await _every(
+        conn,
+        _answer,
         "SELECT * FROM checkin_answers WHERE guild_id = ? ORDER BY checkin_id, created_at, id",
         (guild_id,),
     )
-    return [_answer(row) for row in await cursor.fetchall()]
 
 
 async def delete_answers_of_member(conn: Connection, guild_id: int, user_id: int) -> None:

@@ -11,14 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.services.checkins import (
-    AnswerPost,
-    CheckinDigest,
-    CheckinNudge,
-    CheckinPrompt,
-    ClosedCheckinPrompt,
-    NudgeFallback,
-)
+from bot.services.checkins import cards
 from cogs.checkins.commands import Checkins, Goals
 from cogs.checkins.forms import ANSWER_FORM_ROUTE, GOAL_FORM_ROUTE
 from cogs.checkins.render import (
@@ -37,12 +30,12 @@ ID = "[0-9]{1,20}"
 
 
 async def setup(bot: PlcBot) -> None:
-    bot.chat.renders(CheckinPrompt, render_prompt)
-    bot.chat.renders(ClosedCheckinPrompt, render_closed_prompt)
-    bot.chat.renders(AnswerPost, render_answer)
-    bot.chat.renders(CheckinNudge, nudge_renderer(bot))
-    bot.chat.renders(NudgeFallback, render_fallback)
-    bot.chat.renders(CheckinDigest, render_digest)
+    bot.chat.renders(cards.CheckinPrompt, render_prompt)
+    bot.chat.renders(cards.ClosedCheckinPrompt, render_closed_prompt)
+    bot.chat.renders(cards.AnswerPost, render_answer)
+    bot.chat.renders(cards.CheckinNudge, nudge_renderer(bot))
+    bot.chat.renders(cards.NudgeFallback, render_fallback)
+    bot.chat.renders(cards.CheckinDigest, render_digest)
     goals, checkins = Goals(bot), Checkins(bot)
     bot.buttons.route(rf"plc:checkin:answer:(?P<checkin_id>{ID})", checkins.on_answer)
     bot.buttons.route(rf"plc:checkin:edit:(?P<answer_id>{ID})", checkins.on_edit)

@@ -283,25 +283,15 @@ def _digest_goal_line(catalog: Catalog, language: str, progress: GoalProgress) -
         if goal.owner_id is not None
         else catalog.t(language, "checkins.digest.community_owner")
     )
-    title = clip(escape(goal.title), 80)
+    shown = {"owner": owner, "title": clip(escape(goal.title), 80)}
+    target = format_number(goal.target)
     if progress.latest is None or progress.fraction is None:
-        return catalog.t(
-            language,
-            "checkins.digest.goal_no_value",
-            owner=owner,
-            title=title,
-            baseline=format_number(goal.baseline),
-            target=format_number(goal.target),
-        )
-    return catalog.t(
-        language,
-        "checkins.digest.goal_line",
-        owner=owner,
-        title=title,
-        latest=format_number(progress.latest),
-        target=format_number(goal.target),
-        percent=round(progress.fraction * 100),
-    )
+        baseline = format_number(goal.baseline)
+        key = "checkins.digest.goal_no_value"
+        return catalog.t(language, key, **shown, baseline=baseline, target=target)
+    latest, percent = format_number(progress.latest), round(progress.fraction * 100)
+    key = "checkins.digest.goal_line"
+    return catalog.t(language, key, **shown, latest=latest, target=target, percent=percent)
 
 
 def _lines(catalog: Catalog, language: str, lines: list[str]) -> str:

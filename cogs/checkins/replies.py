@@ -40,23 +40,11 @@ def goal_line(catalog: Catalog, language: str, progress: GoalProgress) -> str:
             latest=format_number(progress.latest),
             percent=round(progress.fraction * 100),
         )
+    shown = {"title": escape(goal.title), "progress": status, "target": format_number(goal.target)}
     if goal.status == "closed":
-        return catalog.t(
-            language,
-            "goals.list.closed_line",
-            title=escape(goal.title),
-            progress=status,
-            target=format_number(goal.target),
-        )
-    return catalog.t(
-        language,
-        "goals.list.line",
-        title=escape(goal.title),
-        progress=status,
-        target=format_number(goal.target),
-        measure=escape(goal.measure),
-        due=goal.due_on.isoformat(),
-    )
+        return catalog.t(language, "goals.list.closed_line", **shown)
+    measure, due = escape(goal.measure), goal.due_on.isoformat()
+    return catalog.t(language, "goals.list.line", **shown, measure=measure, due=due)
 
 
 def history_embed(catalog: Catalog, language: str, history: CheckinHistory) -> discord.Embed:

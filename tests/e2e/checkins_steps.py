@@ -26,6 +26,16 @@ async def schedule(h: Harness, **options: object) -> InteractionResult:
     return result
 
 
+async def open_week(
+    h: Harness, *known_names: str, moderation: bool = False, **options: object
+) -> None:
+    """Set the community up, meet ``known_names``, schedule, and let the week open."""
+    await h.setup_community(moderation=moderation)
+    await known(h, *known_names)
+    await schedule(h, **options)
+    await h.advance(OPEN)
+
+
 async def known(h: Harness, *names: str) -> None:
     """Members who used a feature (the bot never copies the server's member list)."""
     for name in names:

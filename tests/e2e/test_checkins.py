@@ -16,6 +16,7 @@ from tests.e2e.checkins_steps import (
     answer_button,
     digests,
     known,
+    open_week,
     prompt,
     prompts,
     schedule,
@@ -136,9 +137,7 @@ async def test_a_member_whose_dms_are_closed_is_mentioned_and_listed_in_the_dige
 
 async def test_an_away_week_does_not_break_the_streak(harness: Harness) -> None:
     h = harness
-    await h.setup_community()
-    await schedule(h)
-    await h.advance(OPEN)
+    await open_week(h)
     await answer(h, "bob", tried="Week 1")
     await h.advance(WEEK)  # week 2 opens; Bob goes away for it
     away = await h.slash("bob", "me away", until="2026-12-05")
@@ -160,9 +159,7 @@ async def test_an_away_week_does_not_break_the_streak(harness: Harness) -> None:
 
 async def test_the_csv_export_parses_back_to_the_stored_answers(harness: Harness) -> None:
     h = harness
-    await h.setup_community()
-    await schedule(h)
-    await h.advance(OPEN)
+    await open_week(h)
     await answer(h, "bob", progress="3,5", tried='Line one\nline "two", with a comma')
     await answer(h, "chloe", tried="=SUM(A1)", obstacles="Planning time")
 
@@ -188,10 +185,7 @@ async def test_a_restart_between_open_and_close_loses_nothing_and_posts_nothing_
     harness: Harness,
 ) -> None:
     h = harness
-    await h.setup_community(moderation=True)
-    await known(h, "david", "admin")
-    await schedule(h)
-    await h.advance(OPEN)
+    await open_week(h, "david", "admin", moderation=True)
     await answer(h, "bob", tried="Before the restart", obstacles="Help with grading")
     # David opens the form before the restart and sends it after: his text is kept.
     open_form = await h.emu.click(h.user("david"), prompt(h), answer_button(prompt(h)))
@@ -238,9 +232,7 @@ async def test_a_502_after_the_prompt_was_created_leaves_exactly_one_prompt(
 
 async def test_the_pulse_hides_its_average_below_three_votes(harness: Harness) -> None:
     h = harness
-    await h.setup_community(moderation=True)
-    await schedule(h, pulse=True)
-    await h.advance(OPEN)
+    await open_week(h, moderation=True, pulse=True)
     posted = prompt(h)
     pulse_ids = [c for c in posted.custom_ids() if c.startswith("plc:checkin:pulse:")]
     assert len(pulse_ids) == 5
@@ -261,9 +253,7 @@ async def test_the_pulse_hides_its_average_below_three_votes(harness: Harness) -
 
 async def test_the_pulse_average_shows_from_three_votes(harness: Harness) -> None:
     h = harness
-    await h.setup_community(moderation=True)
-    await schedule(h, pulse=True)
-    await h.advance(OPEN)
+    await open_week(h, moderation=True, pulse=True)
     posted = prompt(h)
     pulse_ids = [c for c in posted.custom_ids() if c.startswith("plc:checkin:pulse:")]
     for name, score in (("bob", 4), ("chloe", 5), ("david", 3)):
@@ -310,9 +300,7 @@ async def test_bad_schedules_and_non_facilitators_are_refused(harness: Harness) 
 
 async def test_non_numeric_progress_is_refused_and_nothing_is_posted(harness: Harness) -> None:
     h = harness
-    await h.setup_community()
-    await schedule(h)
-    await h.advance(OPEN)
+    await open_week(h)
     result = await answer(h, "bob", progress="a lot", tried="Something")
     assert result.ephemeral and "“a lot” is not a number" in (result.content or "")
     assert await stored_answers(h) == []
@@ -360,9 +348,7 @@ async def test_custom_ids_keep_their_format_so_older_messages_still_work(
 ) -> None:
     """Prompts and forms posted before an upgrade carry these ids; they still route."""
     h = harness
-    await h.setup_community()
-    await schedule(h, pulse=True)
-    await h.advance(OPEN)
+    await open_week(h, pulse=True)
     async with h.bot.core.db.read() as conn:
         (checkin,) = await checkins_db.checkins_of(conn, h.guild.id)
     posted = prompt(h)

@@ -20,13 +20,18 @@ from tests.e2e.checkins_steps import (
 from tests.e2e.harness import Harness
 
 
-async def test_the_progress_chart_is_a_png_of_the_stored_values(harness: Harness) -> None:
-    h = harness
+async def bob_reports_on_his_goal(h: Harness, **answered: str) -> None:
+    """Bob sets a goal and answers the week's check-in about it."""
     await h.setup_community()
     await set_goal(h, "bob")
     await schedule(h)
     await h.advance(OPEN)
-    await answer(h, "bob", progress="45")
+    await answer(h, "bob", **answered)
+
+
+async def test_the_progress_chart_is_a_png_of_the_stored_values(harness: Harness) -> None:
+    h = harness
+    await bob_reports_on_his_goal(h, progress="45")
     await h.advance(WEEK)
     await answer(h, "bob", progress="50,5")
 
@@ -101,11 +106,7 @@ async def test_goals_are_listed_and_closed_through_autocomplete(harness: Harness
 
 async def test_me_export_and_delete_reach_goals_and_answers(harness: Harness) -> None:
     h = harness
-    await h.setup_community()
-    await set_goal(h, "bob")
-    await schedule(h)
-    await h.advance(OPEN)
-    await answer(h, "bob", progress="44", tried="My practice")
+    await bob_reports_on_his_goal(h, progress="44", tried="My practice")
     await answer(h, "chloe", tried="Hers")
     export = await (await h.slash("bob", "me export")).final()
     assert export.message is not None

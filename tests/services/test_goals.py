@@ -9,41 +9,30 @@ import pytest
 from bot.actor import Actor
 from bot.clock import ControlledClock
 from bot.db import checkins as checkins_db
-from bot.db.communities import CommunitySettings
 from bot.errors import UserError
 from bot.i18n import Language
 from bot.services.base import Core
 from bot.services.community import CommunityService
 from bot.services.goals import GoalService, format_number, parse_number
 from tests.conftest import START
-
-GUILD = 10
-ALICE = 101
-BOB = 102
-FACILITATORS = 900
+from tests.services.checkins.harness import (
+    ALICE,
+    BOB,
+    FACILITATORS_ROLE,
+    GUILD,
+    set_up_community,
+)
 
 
 @pytest.fixture
 async def goals(core: Core) -> GoalService:
     community = CommunityService(core)
-    await community.setup(
-        GUILD,
-        1,
-        CommunitySettings(
-            timezone="America/Toronto",
-            language="en",
-            checkin_channel_id=500,
-            questions_channel_id=None,
-            announcements_channel_id=None,
-            facilitator_role_id=FACILITATORS,
-            moderation_channel_id=None,
-        ),
-    )
+    await set_up_community(community)
     return GoalService(core, community)
 
 
 def _actor(user: int, *, as_facilitator: bool = False, language: Language = "en") -> Actor:
-    roles = frozenset({FACILITATORS}) if as_facilitator else frozenset()
+    roles = frozenset({FACILITATORS_ROLE}) if as_facilitator else frozenset()
     return Actor(GUILD, user, role_ids=roles, language=language)
 
 

@@ -98,10 +98,8 @@ class CheckinClosing(CheckinOpening):
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
             checkin = await checkins_db.get_checkin(conn, checkin_id)
-            if checkin is None:
-                return None
-            community = await communities_db.get(conn, checkin.guild_id)
-            if community is None:
+            community = await communities_db.get(conn, checkin.guild_id) if checkin else None
+            if checkin is None or community is None:
                 return None
             if await checkins_db.close_checkin(conn, checkin_id, now):
                 # Away during the week = marked away, at close, until the opening day or

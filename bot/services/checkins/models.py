@@ -16,28 +16,28 @@ PULSE_MIN_ANSWERS = 3
 """Below this many votes the pulse average is never shown (no one singled out)."""
 
 
-class ScheduleResult(BaseModel):
+class Frozen(BaseModel):
+    """A value the service hands out: never changed after it is built."""
+
     model_config = ConfigDict(frozen=True)
 
+
+class ScheduleResult(Frozen):
     schedule: CheckinSchedule
     next_open_at: datetime
     timezone: str
     gap_days: list[date]
 
 
-class OpenedCheckin(BaseModel):
+class OpenedCheckin(Frozen):
     """A week's check-in the ``checkin_open`` timer has to show."""
-
-    model_config = ConfigDict(frozen=True)
 
     checkin: Checkin
     community: Community
 
 
-class AnswerForm(BaseModel):
+class AnswerForm(Frozen):
     """What the answer form shows: the questions, the goal, and the answer to pre-fill."""
-
-    model_config = ConfigDict(frozen=True)
 
     checkin: Checkin
     questions: list[str]
@@ -45,18 +45,14 @@ class AnswerForm(BaseModel):
     existing: Answer | None
 
 
-class AnswerAuthor(BaseModel):
+class AnswerAuthor(Frozen):
     """How the chat platform shows the member who answers (looked up now, never stored)."""
-
-    model_config = ConfigDict(frozen=True)
 
     name: str
     icon_url: str | None = None
 
 
-class SavedAnswer(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class SavedAnswer(Frozen):
     answer: Answer
     checkin: Checkin
     questions: list[str]
@@ -68,25 +64,19 @@ class SavedAnswer(BaseModel):
     """The thread (or channel) the answer is shown in; None if it could not be posted."""
 
 
-class PulseSummary(BaseModel):
+class PulseSummary(Frozen):
     """Only the average is ever shown, and only from PULSE_MIN_ANSWERS answers."""
-
-    model_config = ConfigDict(frozen=True)
 
     count: int
     average: float | None
 
 
-class HelpRequest(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class HelpRequest(Frozen):
     user_id: int
     text: str
 
 
-class Digest(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Digest(Frozen):
     checkin: Checkin
     language: str
     answered: list[int]
@@ -104,17 +94,13 @@ class Digest(BaseModel):
         return len(self.answered) / len(self.expected) if self.expected else 0.0
 
 
-class ClosedCheckin(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class ClosedCheckin(Frozen):
     digest: Digest
     community: Community
     answer_count: int
 
 
-class NudgePlan(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class NudgePlan(Frozen):
     checkin: Checkin
     community: Community
     recipients: list[int]
@@ -126,9 +112,7 @@ class NudgePlan(BaseModel):
 WeekStatus = Literal["answered", "away", "missed", "open"]
 
 
-class WeekEntry(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class WeekEntry(Frozen):
     checkin_id: int
     week: str
     opened_at: datetime
@@ -136,9 +120,7 @@ class WeekEntry(BaseModel):
     progress: float | None
 
 
-class CheckinHistory(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class CheckinHistory(Frozen):
     streak: int
     best_streak: int
     answered: int
@@ -146,8 +128,6 @@ class CheckinHistory(BaseModel):
     """Newest first, at most HISTORY_WEEKS."""
 
 
-class CsvExport(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class CsvExport(Frozen):
     text: str
     rows: int

@@ -6,9 +6,9 @@ show members is read back from :class:`~tests.recording_chat.RecordingChat`.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from bot.actor import Actor
 from bot.chat import Card, DirectMessage, Posted, Target
@@ -44,17 +44,25 @@ class CountingChat(RecordingChat):
 
     attempts: list[tuple[Target, Card, Posted | None]] = field(default_factory=list)
 
-    async def send(
-        self,
-        target: Target,
-        card: Card,
-        *,
-        nonce: str | None = None,
-        mention: Collection[int] = (),
-    ) -> Posted | None:
-        posted = await super().send(target, card, nonce=nonce, mention=mention)
+    async def send(self, target: Target, card: Card, **options: Any) -> Posted | None:
+        posted = await super().send(target, card, **options)
         self.attempts.append((target, card, posted))
         return posted
+
+
+async def set_up_community(community: CommunityService, **changes: object) -> None:
+    """``/plc setup`` of GUILD: Toronto, English, the check-in channel, a facilitator role."""
+    settings: dict[str, object] = {
+        "timezone": TORONTO,
+        "language": "en",
+        "checkin_channel_id": CHANNEL,
+        "questions_channel_id": None,
+        "announcements_channel_id": None,
+        "facilitator_role_id": FACILITATORS_ROLE,
+        "moderation_channel_id": None,
+    }
+    settings.update(changes)
+    await community.setup(GUILD, 1, CommunitySettings(**settings))  # type: ignore[arg-type]
 
 
 def member(user_id: int, language: Language = "en") -> Actor:
@@ -98,17 +106,7 @@ class Harness:
     # -- what members and facilitators do ------------------------------------------------
 
     async def setup(self, **changes: object) -> None:
-        settings: dict[str, object] = {
-            "timezone": TORONTO,
-            "language": "en",
-            "checkin_channel_id": CHANNEL,
-            "questions_channel_id": None,
-            "announcements_channel_id": None,
-            "facilitator_role_id": FACILITATORS_ROLE,
-            "moderation_channel_id": None,
-        }
-        settings.update(changes)
-        await self.community.setup(GUILD, 1, CommunitySettings(**settings))  # type: ignore[arg-type]
+        await set_up_community(self.community, **changes)
 
     async def schedule(self, **changes: object) -> None:
         values: dict[str, object] = {

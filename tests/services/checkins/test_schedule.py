@@ -9,14 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import UserError
-from bot.services.checkins import (
-    gap_days,
-    next_open_after,
-    nudge_time,
-    parse_questions,
-    parse_time_of_day,
-    week_of,
-)
+from bot.services.checkins import schedule
 from tests.conftest import START
 
 TORONTO = "America/Toronto"
@@ -29,7 +22,7 @@ def _local(instant: datetime, zone: str) -> datetime:
 def _weekly(start: datetime, weekday: int, at: time, zone: str, count: int) -> list[datetime]:
     found, after = [], start
     for _ in range(count):
-        after = next_open_after(after, weekday, at, zone)
+        after = schedule.next_open_after(after, weekday, at, zone)
         found.append(after)
     return found
 
@@ -69,8 +62,8 @@ def test_a_time_in_the_spring_gap_opens_once_an_hour_later_and_is_announced() ->
     assert [lt.date() for lt in local] == [date(2026, 3, 8), date(2026, 3, 15), date(2026, 3, 22)]
     assert local[0].time() == time(3, 30)
     assert [lt.time() for lt in local[1:]] == [time(2, 30)] * 2
-    assert gap_days(6, time(2, 30), zone, date(2026, 1, 1)) == [date(2026, 3, 8)]
-    assert gap_days(6, time(18), zone, date(2026, 1, 1)) == []
+    assert schedule.gap_days(6, time(2, 30), zone, date(2026, 1, 1)) == [date(2026, 3, 8)]
+    assert schedule.gap_days(6, time(18), zone, date(2026, 1, 1)) == []
 
 
 def test_a_time_repeated_at_fall_back_opens_once() -> None:
@@ -85,20 +78,22 @@ def test_a_time_repeated_at_fall_back_opens_once() -> None:
 
 def test_next_open_is_strictly_after_and_the_week_is_the_local_iso_week() -> None:
     at = datetime(2026, 11, 23, 14, tzinfo=UTC)  # Monday 09:00 Toronto
-    assert next_open_after(at, 0, time(9), TORONTO) == at + timedelta(days=7)
-    assert next_open_after(at - timedelta(seconds=1), 0, time(9), TORONTO) == at
-    assert week_of(at, TORONTO) == "2026-W48"
+    assert schedule.next_open_after(at, 0, time(9), TORONTO) == at + timedelta(days=7)
+    assert schedule.next_open_after(at - timedelta(seconds=1), 0, time(9), TORONTO) == at
+    assert schedule.week_of(at, TORONTO) == "2026-W48"
     # Sunday 23:30 in Toronto is already Monday in UTC: the local day decides.
     sunday = datetime(2026, 11, 30, 4, 30, tzinfo=UTC)
-    assert week_of(sunday, TORONTO) == "2026-W48"
-    assert week_of(sunday, "Europe/Paris") == "2026-W49"
+    assert schedule.week_of(sunday, TORONTO) == "2026-W48"
+    assert schedule.week_of(sunday, "Europe/Paris") == "2026-W49"
 
 
 def test_the_nudge_comes_12_hours_before_close_or_halfway() -> None:
     opened = START
-    assert nudge_time(opened, opened + timedelta(hours=48)) == opened + timedelta(hours=36)
-    assert nudge_time(opened, opened + timedelta(hours=6)) == opened + timedelta(hours=3)
-    assert nudge_time(opened, opened + timedelta(hours=1)) == opened + timedelta(minutes=30)
+    assert schedule.nudge_time(opened, opened + timedelta(hours=48)) == opened + timedelta(hours=36)
+    assert schedule.nudge_time(opened, opened + timedelta(hours=6)) == opened + timedelta(hours=3)
+    assert schedule.nudge_time(opened, opened + timedelta(hours=1)) == opened + timedelta(
+        minutes=30
+    )
 
 
 @pytest.mark.parametrize(
@@ -106,28 +101,28 @@ def test_the_nudge_comes_12_hours_before_close_or_halfway() -> None:
     [("18:00", time(18)), ("9:05", time(9, 5)), ("18h30", time(18, 30)), (" 00:00 ", time(0))],
 )
 def test_times_of_day_are_24_hour(text: str, expected: time) -> None:
-    assert parse_time_of_day(text) == expected
+    assert schedule.parse_time_of_day(text) == expected
 
 
 @pytest.mark.parametrize("text", ["24:00", "24:61", "12:60", "6pm", "", "18", "18:0", "-1:00"])
 def test_impossible_times_are_refused(text: str) -> None:
     with pytest.raises(UserError) as caught:
-        parse_time_of_day(text)
+        schedule.parse_time_of_day(text)
     assert caught.value.key == "checkins.errors.bad_time"
 
 
 def test_custom_questions_are_split_cleaned_and_limited() -> None:
-    assert parse_questions(None) is None
-    assert parse_questions("  ") is None
-    assert parse_questions("What did you try? | What surprised you?\n\nNext step?") == [
+    assert schedule.parse_questions(None) is None
+    assert schedule.parse_questions("  ") is None
+    assert schedule.parse_questions("What did you try? | What surprised you?\n\nNext step?") == [
         "What did you try?",
         "What surprised you?",
         "Next step?",
     ]
     with pytest.raises(UserError) as caught:
-        parse_questions("a|b|c|d")
+        schedule.parse_questions("a|b|c|d")
     assert caught.value.key == "checkins.errors.too_many_questions"
     with pytest.raises(UserError) as caught:
-        parse_questions("ok|" + "x" * 101, field="Question {number}")
+        schedule.parse_questions("ok|" + "x" * 101, field="Question {number}")
     assert caught.value.key == "errors.text_too_long"
     assert caught.value.params["field"] == "Question 2"
