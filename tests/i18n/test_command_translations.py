@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.app import build_services
 from bot.i18n.translator import CatalogTranslator
 from bot.services.base import Core
 from cogs.client import PlcBot
+from cogs.toolkit import DiscordChat
 
 
 async def _translated_tree(core: Core) -> list[dict[str, Any]]:
+    # Extensions declare their card renderers on the Discord side of the chat port.
+    core = replace(core, chat=DiscordChat())
     bot = PlcBot(core, build_services(core))
     translator = CatalogTranslator(core.catalog)
     await bot.tree.set_translator(translator)
