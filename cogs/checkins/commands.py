@@ -23,6 +23,7 @@ from cogs.toolkit import (
     actor,
     clip,
     escape,
+    guild_member,
     message_link,
     reply,
     t,
@@ -205,14 +206,13 @@ class Checkins(commands.Cog):
         name=_("export"), description=_("Download every check-in answer as CSV (facilitators)")
     )
     async def export(self, interaction: discord.Interaction) -> None:
+        facilitator, guild = actor(interaction), guild_member(interaction).guild
         await interaction.response.defer(ephemeral=True, thinking=True)
-        guild = interaction.guild
-        assert guild is not None  # guild_only
 
         async def names(user_ids: list[int]) -> dict[int, str]:
             return await _display_names(guild, user_ids)
 
-        export = await self.checkins.export_csv(actor(interaction), names)
+        export = await self.checkins.export_csv(facilitator, names)
         if export.rows == 0:
             await reply(interaction, t(interaction, "checkins.export.empty"))
             return
