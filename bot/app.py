@@ -66,11 +66,12 @@ def build_services(core: Core) -> Services:
         retention.add_rule(RETENTION_RULE, questions.retention_rule)
     if "checkins" in features:
         goals = GoalService(core, community)
-        checkins = CheckinService(core, community)
+        checkins = CheckinService(core, community, members)
         services.add(goals)
         services.add(checkins)
         members.add_personal_data(goals)
         members.add_personal_data(checkins)
         community.add_status_provider(checkins)
         retention.add_rule("check-ins over 12 months", checkins.purge_old)
+        core.scheduler.register(*checkins.timer_kinds())
     return services

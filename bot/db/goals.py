@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.db.codec import instant_from_db, instant_to_db, optional_instant
+from bot.db.codec import from_row, instant_to_db
 from bot.db.connection import Connection, Row
 
 GoalScope = Literal["member", "community"]
@@ -44,20 +44,7 @@ class GoalValue(BaseModel):
 
 
 def _goal(row: Row) -> Goal:
-    return Goal(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        scope=row["scope"],
-        owner_id=row["owner_id"],
-        title=row["title"],
-        measure=row["measure"],
-        baseline=row["baseline"],
-        target=row["target"],
-        due_on=date.fromisoformat(row["due_on"]),
-        status=row["status"],
-        created_at=instant_from_db(row["created_at"]),
-        closed_at=optional_instant(row["closed_at"]),
-    )
+    return from_row(Goal, row)
 
 
 async def insert(
@@ -159,23 +146,14 @@ async def values(conn: Connection, goal_id: int) -> list[GoalValue]:
     """The numbers reported for a goal in check-in answers, in week order."""
     cursor = await conn.execute(
         """
-        SELECT a.goal_id, a.checkin_id, c.week, c.opened_at, a.progress
+        SELECT a.goal_id, a.checkin_id, c.week, c.opened_at, a.progress AS value
         FROM checkin_answers a JOIN checkins c ON c.id = a.checkin_id
         WHERE a.goal_id = ? AND a.progress IS NOT NULL
         ORDER BY c.opened_at, c.id
         """,
         (goal_id,),
     )
-    return [
-        GoalValue(
-            goal_id=row[0],
-            checkin_id=row[1],
-            week=row[2],
-            opened_at=instant_from_db(row[3]),
-            value=row[4],
-        )
-        for row in await cursor.fetchall()
-    ]
+    return [from_row(GoalValue, row) for row in await cursor.fetchall()]
 
 
 async def latest_values(conn: Connection, goal_ids: list[int]) -> dict[int, float]:

@@ -52,6 +52,16 @@ class Anonymizer:
     ) -> bool:
         return hmac.compare_digest(self.tag(purpose, guild_id, user_id, context), tag)
 
+    def pulse_voter(self, checkin_id: int, user_id: int) -> str:
+        """The check-in pulse's voter tag: one vote per member and check-in, no author.
+
+        Hex of HMAC-SHA256 over ``pulse|checkin|user``: the layout stored in
+        ``checkin_pulse.voter_hash`` since the pulse began (it predates :meth:`tag`'s),
+        kept byte for byte so a member who voted before can still change their vote.
+        """
+        message = f"pulse|{checkin_id}|{user_id}".encode()
+        return hmac.new(self._require_key(), message, hashlib.sha256).hexdigest()
+
     @staticmethod
     def new_nonce() -> bytes:
         return secrets.token_bytes(NONCE_BYTES)

@@ -9,13 +9,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.actor import Actor
 from bot.dates import local_today, parse_future_date
 from bot.db import audit
 from bot.db import goals as goals_db
 from bot.db import members as members_db
+from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.goals import Goal
 from bot.errors import NotFacilitator, UserError
+from bot.i18n import Language, language_for_locale
 from bot.services.base import Core
 from bot.services.community import CommunityService
 from bot.text import clean_text
@@ -95,6 +98,16 @@ class ProgressSeries(BaseModel):
     points: list[ProgressPoint]
 
 
+class GoalReport(BaseModel):
+    """What ``/goal progress`` shows: whose goal, its series, in the community's language."""
+
+    model_config = ConfigDict(frozen=True)
+
+    member_id: int
+    series: ProgressSeries
+    language: Language
+
+
 class GoalService:
     name = "goals"
 
@@ -104,10 +117,19 @@ class GoalService:
 
     # -- set, list, close -------------------------------------------------------
 
+    async def require_scope(self, actor: Actor, scope: GoalScopeChoice) -> Community:
+        """``/goal set``: the community, if ``actor`` may set a goal of ``scope`` there
+        (their own: every member; the community's: facilitators)."""
+        community = await self._community.require(actor.guild_id)
+        if scope not in ("mine", "community"):
+            raise UserError("goals.errors.bad_scope")
+        if scope == "community":
+            await self._community.require_facilitator(actor)
+        return community
+
     async def create_goal(
         self,
-        guild_id: int,
-        user_id: int,
+        actor: Actor,
         *,
         scope: GoalScopeChoice,
         title: str,
@@ -115,15 +137,13 @@ class GoalService:
         baseline: str,
         target: str,
         due: str,
-        language: str,
-        as_facilitator: bool,
     ) -> Goal:
-        """Validate the five inputs of the ``/goal set`` modal and save the goal."""
-        community = await self._community.require(guild_id)
-        if scope not in ("mine", "community"):
-            raise UserError("goals.errors.bad_scope")
-        if scope == "community" and not as_facilitator:
-            raise NotFacilitator()
+        """Validate the five inputs of the ``/goal set`` form and save the goal.
+
+        Who may is checked again at submit: the role may have gone while the form was open.
+        """
+        community = await self.require_scope(actor, scope)
+        guild_id, user_id, language = actor.guild_id, actor.user_id, actor.language
         catalog = self._core.catalog
         clean_title = clean_text(
             title, field=catalog.t(language, "goals.fields.title"), max_length=TITLE_MAX
@@ -148,16 +168,13 @@ class GoalService:
         )
         async with self._core.db.transaction() as conn:
             await members_db.ensure(conn, guild_id, user_id, now)
-            if scope == "mine":
-                if len(await goals_db.of_member(conn, guild_id, user_id, open_only=True)) >= (
-                    MAX_OPEN_GOALS
-                ):
-                    raise UserError("goals.errors.too_many", limit=MAX_OPEN_GOALS)
-            else:
-                if len(await goals_db.of_community(conn, guild_id, open_only=True)) >= (
-                    MAX_OPEN_GOALS
-                ):
-                    raise UserError("goals.errors.too_many", limit=MAX_OPEN_GOALS)
+            open_goals = (
+                await goals_db.of_member(conn, guild_id, user_id, open_only=True)
+                if scope == "mine"
+                else await goals_db.of_community(conn, guild_id, open_only=True)
+            )
+            if len(open_goals) >= MAX_OPEN_GOALS:
+                raise UserError("goals.errors.too_many", limit=MAX_OPEN_GOALS)
             goal = await goals_db.insert(
                 conn,
                 guild_id,
@@ -183,8 +200,9 @@ class GoalService:
             raise UserError("errors.text_empty", field=label)
         return value
 
-    async def overview(self, guild_id: int, user_id: int) -> GoalOverview:
-        """The caller's goals (open first) and the community's open goals, with progress."""
+    async def overview(self, actor: Actor) -> GoalOverview:
+        """``/goal list``: the caller's goals (open first) and the community's open goals."""
+        guild_id, user_id = actor.guild_id, actor.user_id
         await self._community.require(guild_id)
         async with self._core.db.read() as conn:
             mine = await goals_db.of_member(conn, guild_id, user_id)
@@ -196,22 +214,24 @@ class GoalService:
             community=[GoalProgress(goal=g, latest=latest.get(g.id)) for g in shared],
         )
 
-    async def closable_goals(
-        self, guild_id: int, user_id: int, *, as_facilitator: bool, search: str = ""
-    ) -> list[Goal]:
+    async def closable_goals(self, actor: Actor, search: str = "") -> list[Goal]:
         """Autocomplete of ``/goal close``: the caller's open goals (+ community ones for
         facilitators) whose title contains ``search``."""
+        try:
+            facilitator = await self._community.is_facilitator(actor)
+        except UserError:  # not set up: no community goals to offer
+            facilitator = False
         async with self._core.db.read() as conn:
-            goals = await goals_db.of_member(conn, guild_id, user_id, open_only=True)
-            if as_facilitator:
-                goals += await goals_db.of_community(conn, guild_id, open_only=True)
+            goals = await goals_db.of_member(conn, actor.guild_id, actor.user_id, open_only=True)
+            if facilitator:
+                goals += await goals_db.of_community(conn, actor.guild_id, open_only=True)
         needle = search.strip().casefold()
         return [g for g in goals if needle in g.title.casefold()][:25]
 
-    async def close_goal(
-        self, guild_id: int, user_id: int, goal_ref: str, *, as_facilitator: bool
-    ) -> Goal:
-        await self._community.require(guild_id)
+    async def close_goal(self, actor: Actor, goal_ref: str) -> Goal:
+        """``/goal close``: one's own goal, or a community goal (facilitators)."""
+        guild_id, user_id = actor.guild_id, actor.user_id
+        facilitator = await self._community.is_facilitator(actor)  # before the write lock
         goal_id = int(goal_ref) if goal_ref.strip().isdigit() else None
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
@@ -220,7 +240,7 @@ class GoalService:
                 raise UserError("goals.errors.unknown_goal")
             if goal.scope == "member" and goal.owner_id != user_id:
                 raise UserError("goals.errors.not_yours")
-            if goal.scope == "community" and not as_facilitator:
+            if goal.scope == "community" and not facilitator:
                 raise NotFacilitator()
             if not await goals_db.close(conn, guild_id, goal.id, now):
                 raise UserError("goals.errors.already_closed", title=goal.title)
@@ -234,22 +254,19 @@ class GoalService:
 
     # -- progress -----------------------------------------------------------------
 
-    async def current_goal(self, guild_id: int, user_id: int) -> Goal | None:
-        """The goal a check-in's number is reported against: the newest open one."""
+    async def progress(self, actor: Actor, member_id: int | None = None) -> GoalReport:
+        """``/goal progress``: a member's current goal (else their latest) and its stored
+        values, to chart in the community's language."""
+        community = await self._community.require(actor.guild_id)
+        whose = actor.user_id if member_id is None else member_id
         async with self._core.db.read() as conn:
-            return await current_goal_in(conn, guild_id, user_id)
-
-    async def progress_series(self, guild_id: int, member_id: int) -> ProgressSeries:
-        """The member's current goal (else their latest) and its stored values."""
-        community = await self._community.require(guild_id)
-        async with self._core.db.read() as conn:
-            goals = await goals_db.of_member(conn, guild_id, member_id)
+            goals = await goals_db.of_member(conn, actor.guild_id, whose)
             if not goals:
                 raise UserError("goals.errors.no_goal")
             open_goals = [g for g in goals if g.status == "open"]
             goal = (open_goals or goals)[0]
             values = await goals_db.values(conn, goal.id)
-        return ProgressSeries(
+        series = ProgressSeries(
             goal=goal,
             start=local_today(goal.created_at, community.timezone),
             points=[
@@ -260,6 +277,9 @@ class GoalService:
                 )
                 for v in values
             ],
+        )
+        return GoalReport(
+            member_id=whose, series=series, language=language_for_locale(community.language)
         )
 
     # -- personal data (G1, G2) -----------------------------------------------------

@@ -1,26 +1,48 @@
-"""Goals and weekly check-ins (SPEC §6): ``/goal`` and ``/checkin``, their buttons and timers.
+"""Goals and weekly check-ins (SPEC §6): the Discord side of ``/goal`` and ``/checkin``.
 
-Loaded as the extension ``cogs.checkins``; it builds :class:`GoalService` and
-:class:`CheckinService`, registers them for ``/me export|delete`` and ``/plc status``,
-the restart-proof buttons, and the ``checkin_open|nudge|close`` timer handlers.
+Loaded as the extension ``cogs.checkins``. The services (built once in ``bot/app.py``)
+own every rule, the timers and what is posted; this extension declares how their
+cards look, routes the prompt's buttons and the two forms (custom_ids unchanged, so
+messages and forms from before a restart or an upgrade keep working), and adds the
+commands.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.services.checkins import CheckinService
+from bot.services.checkins import cards
 from cogs.checkins.commands import Checkins, Goals
-from cogs.checkins.timers import CheckinTimers
-from cogs.checkins.views import DYNAMIC_ITEMS
+from cogs.checkins.forms import ANSWER_FORM_ROUTE, GOAL_FORM_ROUTE
+from cogs.checkins.render import (
+    nudge_renderer,
+    render_answer,
+    render_closed_prompt,
+    render_digest,
+    render_fallback,
+    render_prompt,
+)
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
 
+ID = "[0-9]{1,20}"
+
 
 async def setup(bot: PlcBot) -> None:
-    checkins = bot.services.get(CheckinService)
-    bot.add_dynamic_items(*DYNAMIC_ITEMS)
-    CheckinTimers(bot, checkins).register()
-    await bot.add_cog(Goals(bot))
-    await bot.add_cog(Checkins(bot))
+    bot.chat.renders(cards.CheckinPrompt, render_prompt)
+    bot.chat.renders(cards.ClosedCheckinPrompt, render_closed_prompt)
+    bot.chat.renders(cards.AnswerPost, render_answer)
+    bot.chat.renders(cards.CheckinNudge, nudge_renderer(bot))
+    bot.chat.renders(cards.NudgeFallback, render_fallback)
+    bot.chat.renders(cards.CheckinDigest, render_digest)
+    goals, checkins = Goals(bot), Checkins(bot)
+    bot.buttons.route(rf"plc:checkin:answer:(?P<checkin_id>{ID})", checkins.on_answer)
+    bot.buttons.route(rf"plc:checkin:edit:(?P<answer_id>{ID})", checkins.on_edit)
+    bot.buttons.route(
+        rf"plc:checkin:pulse:(?P<checkin_id>{ID}):(?P<score>[0-9])", checkins.on_pulse
+    )
+    bot.forms.route(ANSWER_FORM_ROUTE, checkins.on_answer_form)
+    bot.forms.route(GOAL_FORM_ROUTE, goals.on_goal_form)
+    await bot.add_cog(goals)
+    await bot.add_cog(checkins)

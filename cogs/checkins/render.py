@@ -1,49 +1,69 @@
-"""How goals and check-ins look in Discord: embeds and the words around them.
+"""How check-in messages look in Discord: the renderers of the service's cards.
 
-Public posts speak the community's language; user text goes through
-:func:`bot.text.inert_markdown` (D2) and mentions inside embeds never ping (D1).
+Public posts speak the community's language (``card.language``); member text is shown
+inert (:func:`cogs.toolkit.escape`, D2) and only the nudge fallback pings anyone (D1).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import discord
 
-from bot.db.checkins import Answer, Checkin
-from bot.db.goals import Goal
+from bot.db.checkins import Checkin
 from bot.i18n import Catalog
-from bot.services.checkins import PULSE_MIN_ANSWERS, ClosedCheckin, Digest
+from bot.services.checkins import (
+    PULSE_MIN_ANSWERS,
+    AnswerPost,
+    CheckinDigest,
+    CheckinNudge,
+    CheckinPrompt,
+    ClosedCheckinPrompt,
+    Digest,
+    NudgeFallback,
+    PulseSummary,
+)
 from bot.services.goals import GoalProgress, format_number
-from bot.text import inert_markdown
+from cogs.toolkit import Rendered, button, buttons_view, clip, escape, message_link
 
-NO_MENTIONS = discord.AllowedMentions.none()
+if TYPE_CHECKING:
+    from cogs.client import PlcBot
+
 CHECKIN_COLOUR = discord.Colour.blurple()
 CLOSED_COLOUR = discord.Colour.dark_grey()
 DIGEST_COLOUR = discord.Colour.gold()
 FIELD_MAX = 1024
-LABEL_MAX = 45
-PLACEHOLDER_MAX = 100
 DIGEST_LINES = 15
 
+ANSWER_BUTTON = "plc:checkin:answer:{checkin_id}"
+EDIT_BUTTON = "plc:checkin:edit:{answer_id}"
+PULSE_BUTTON = "plc:checkin:pulse:{checkin_id}:{score}"
 
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+# -- the prompt ----------------------------------------------------------------------------
 
 
-def message_link(guild_id: int, channel_id: int, message_id: int | None) -> str:
-    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+def render_prompt(card: CheckinPrompt, catalog: Catalog) -> Rendered:
+    """The week's prompt, posted in the check-in channel with its buttons."""
+    language, checkin = card.language, card.checkin
+    return Rendered(
+        content=catalog.t(language, "delivery.late") if card.late else None,
+        embeds=[prompt_embed(catalog, language, checkin, card.questions)],
+        view=prompt_view(catalog, language, checkin),
+    )
 
 
 def prompt_embed(
     catalog: Catalog, language: str, checkin: Checkin, questions: list[str]
 ) -> discord.Embed:
-    """The week's prompt, posted in the check-in channel with the Answer button."""
     embed = discord.Embed(
         title=catalog.t(language, "checkins.prompt.title", week=checkin.week),
         description=catalog.t(language, "checkins.prompt.intro"),
         colour=CHECKIN_COLOUR,
     )
     # Custom questions are a facilitator's text (shown inert); built-in ones are ours.
-    shown = [inert_markdown(q) for q in questions] if checkin.questions is not None else questions
+    shown = [escape(q) for q in questions] if checkin.questions is not None else questions
     lines = [catalog.t(language, "checkins.questions.progress"), *shown]
     embed.add_field(
         name=catalog.t(language, "checkins.prompt.questions"),
@@ -71,110 +91,165 @@ def prompt_embed(
     return embed
 
 
-def closed_prompt_embed(
-    catalog: Catalog, language: str, closed: ClosedCheckin, questions: list[str]
-) -> discord.Embed:
-    """The prompt once closed: no buttons, the count, and the pulse average if allowed."""
-    checkin = closed.digest.checkin
-    embed = prompt_embed(catalog, language, checkin, questions)
-    embed.colour = CLOSED_COLOUR
-    embed.remove_field(1)  # "closes" is replaced by the footer
-    footer = [
-        catalog.t(
-            language,
-            "checkins.prompt.closed",
-            closed=int((checkin.closed_at or checkin.closes_at).timestamp()),
-            count=closed.answer_count,
+def prompt_view(catalog: Catalog, language: str, checkin: Checkin) -> discord.ui.View:
+    """Answer, and the 1–5 pulse scale on its own row when the schedule asks for it."""
+    items = [
+        button(
+            ANSWER_BUTTON.format(checkin_id=checkin.id),
+            label=catalog.t(language, "checkins.buttons.answer"),
+            style=discord.ButtonStyle.primary,
+            emoji="📝",
         )
     ]
-    pulse = closed.digest.pulse
-    if pulse is not None:
-        footer.append(_pulse_text(catalog, language, pulse.count, pulse.average))
+    if checkin.pulse:
+        for score in range(1, 6):
+            pulse = button(
+                PULSE_BUTTON.format(checkin_id=checkin.id, score=score), label=str(score)
+            )
+            pulse.row = 1
+            items.append(pulse)
+    return buttons_view(*items)
+
+
+def edit_view(answer_id: int, label: str) -> discord.ui.View:
+    return buttons_view(button(EDIT_BUTTON.format(answer_id=answer_id), label=label, emoji="✏️"))
+
+
+def render_closed_prompt(card: ClosedCheckinPrompt, catalog: Catalog) -> Rendered:
+    """The prompt once closed: no buttons, the count, and the pulse average if allowed."""
+    language, checkin = card.language, card.checkin
+    embed = prompt_embed(catalog, language, checkin, card.questions)
+    embed.colour = CLOSED_COLOUR
+    embed.remove_field(1)  # "closes" is replaced by the closing line
     # Footers do not render <t:…> markup, so the closing time goes in the description.
-    embed.description = footer[0]
-    if len(footer) > 1:
-        embed.set_footer(text=footer[1])
-    return embed
+    embed.description = catalog.t(
+        language,
+        "checkins.prompt.closed",
+        closed=int((checkin.closed_at or checkin.closes_at).timestamp()),
+        count=card.answer_count,
+    )
+    if card.pulse is not None:
+        embed.set_footer(text=_pulse_text(catalog, language, card.pulse))
+    return Rendered(embeds=[embed])
 
 
-def _pulse_text(catalog: Catalog, language: str, count: int, average: float | None) -> str:
-    if average is None:
+def _pulse_text(catalog: Catalog, language: str, pulse: PulseSummary) -> str:
+    if pulse.average is None:
         return catalog.t(language, "checkins.prompt.pulse_hidden", minimum=PULSE_MIN_ANSWERS)
     return catalog.t(
-        language, "checkins.prompt.pulse_average", average=f"{average:.1f}", count=count
+        language,
+        "checkins.prompt.pulse_average",
+        average=f"{pulse.average:.1f}",
+        count=pulse.count,
     )
 
 
-def answer_embed(
-    catalog: Catalog,
-    language: str,
-    answer: Answer,
-    questions: list[str],
-    goal: Goal | None,
-    member: discord.abc.User | None,
-) -> discord.Embed:
+# -- answers and nudges ----------------------------------------------------------------------
+
+
+def render_answer(card: AnswerPost, catalog: Catalog) -> Rendered:
     """A member's answer in the week's thread, under their name (no ping, inert text)."""
+    language, answer = card.language, card.answer
     embed = discord.Embed(colour=CHECKIN_COLOUR)
-    if member is not None:
-        embed.set_author(name=member.display_name, icon_url=member.display_avatar.url)
+    if card.author is not None:
+        embed.set_author(name=card.author.name, icon_url=card.author.icon_url)
     else:
         embed.description = f"<@{answer.user_id}>"
     if answer.progress is not None:
         value = format_number(answer.progress)
-        if goal is not None:
+        if card.goal is not None:
             value = catalog.t(
                 language,
                 "checkins.answer.progress_goal",
                 value=value,
-                target=format_number(goal.target),
-                measure=inert_markdown(goal.measure),
+                target=format_number(card.goal.target),
+                measure=escape(card.goal.measure),
             )
         embed.add_field(
             name=catalog.t(language, "checkins.answer.progress"),
             value=clip(value, FIELD_MAX),
             inline=False,
         )
-    for question, text in zip(questions, answer.texts, strict=False):
+    for question, text in zip(card.questions, answer.texts, strict=False):
         if text:
             embed.add_field(
-                name=clip(question, 256), value=clip(inert_markdown(text), FIELD_MAX), inline=False
+                name=clip(question, 256), value=clip(escape(text), FIELD_MAX), inline=False
             )
     if answer.updated_at != answer.created_at:
         embed.set_footer(text=catalog.t(language, "checkins.answer.edited"))
-    return embed
+    return Rendered(embeds=[embed])
 
 
-def digest_embed(catalog: Catalog, digest: Digest, late_note: str | None) -> discord.Embed:
+def nudge_renderer(bot: PlcBot) -> Callable[[CheckinNudge, Catalog], Rendered]:
+    """The DM nudge names the server, as Discord knows it now."""
+
+    def render_nudge(card: CheckinNudge, catalog: Catalog) -> Rendered:
+        checkin = card.checkin
+        guild = bot.get_guild(checkin.guild_id)
+        return Rendered(
+            content=catalog.t(
+                card.language,
+                "checkins.nudge.dm",
+                community=escape(guild.name) if guild else "",
+                closes=int(checkin.closes_at.timestamp()),
+                link=message_link(checkin.guild_id, checkin.channel_id, checkin.message_id),
+            )
+        )
+
+    return render_nudge
+
+
+def render_fallback(card: NudgeFallback, catalog: Catalog) -> Rendered:
+    return Rendered(
+        content=catalog.t(
+            card.language,
+            "checkins.nudge.fallback",
+            closes=int(card.closes_at.timestamp()),
+            mentions=" ".join(f"<@{user_id}>" for user_id in card.user_ids),
+        )
+    )
+
+
+# -- the digest ---------------------------------------------------------------------------
+
+
+def render_digest(card: CheckinDigest, catalog: Catalog) -> Rendered:
     """The facilitators' digest: response rate, help requests, goals, unreachable, pulse."""
-    language = digest.language
-    percent = round(digest.response_rate * 100)
+    digest = card.digest
+    language = card.language
     lines = [
         catalog.t(
             language,
             "checkins.digest.rate",
             answered=len(digest.answered),
             expected=len(digest.expected),
-            percent=percent,
+            percent=round(digest.response_rate * 100),
         )
     ]
     if digest.away:
         lines.append(catalog.t(language, "checkins.digest.away", count=len(digest.away)))
-    if late_note:
-        lines.append(late_note)
+    if card.late:
+        lines.append(catalog.t(language, "delivery.late"))
     embed = discord.Embed(
         title=catalog.t(language, "checkins.digest.title", week=digest.checkin.week),
         description="\n".join(lines),
         colour=DIGEST_COLOUR,
     )
+    _digest_fields(embed, catalog, language, digest)
+    return Rendered(embeds=[embed])
+
+
+def _digest_fields(embed: discord.Embed, catalog: Catalog, language: str, digest: Digest) -> None:
     help_lines = [
         catalog.t(
             language,
             "checkins.digest.help_line",
             member=f"<@{request.user_id}>",
-            text=clip(inert_markdown(request.text).replace("\n", " "), 200),
+            text=clip(escape(request.text).replace("\n", " "), 200),
         )
         for request in digest.help_requests
     ]
+    goal_lines = [_digest_goal_line(catalog, language, g) for g in digest.goals]
     embed.add_field(
         name=catalog.t(language, "checkins.digest.help"),
         value=_lines(catalog, language, help_lines)
@@ -183,7 +258,7 @@ def digest_embed(catalog: Catalog, digest: Digest, late_note: str | None) -> dis
     )
     embed.add_field(
         name=catalog.t(language, "checkins.digest.goals"),
-        value=_lines(catalog, language, [_goal_line(catalog, language, g) for g in digest.goals])
+        value=_lines(catalog, language, goal_lines)
         or catalog.t(language, "checkins.digest.goals_none"),
         inline=False,
     )
@@ -196,79 +271,36 @@ def digest_embed(catalog: Catalog, digest: Digest, late_note: str | None) -> dis
     if digest.pulse is not None:
         embed.add_field(
             name=catalog.t(language, "checkins.digest.pulse"),
-            value=_pulse_text(catalog, language, digest.pulse.count, digest.pulse.average),
+            value=_pulse_text(catalog, language, digest.pulse),
             inline=False,
         )
-    return embed
 
 
-def _goal_line(catalog: Catalog, language: str, progress: GoalProgress) -> str:
+def _digest_goal_line(catalog: Catalog, language: str, progress: GoalProgress) -> str:
     goal = progress.goal
     owner = (
         f"<@{goal.owner_id}>"
         if goal.owner_id is not None
         else catalog.t(language, "checkins.digest.community_owner")
     )
-    title = clip(inert_markdown(goal.title), 80)
+    shown = {"owner": owner, "title": clip(escape(goal.title), 80)}
+    target = format_number(goal.target)
     if progress.latest is None or progress.fraction is None:
-        return catalog.t(
-            language,
-            "checkins.digest.goal_no_value",
-            owner=owner,
-            title=title,
-            baseline=format_number(goal.baseline),
-            target=format_number(goal.target),
-        )
-    return catalog.t(
-        language,
-        "checkins.digest.goal_line",
-        owner=owner,
-        title=title,
-        latest=format_number(progress.latest),
-        target=format_number(goal.target),
-        percent=round(progress.fraction * 100),
-    )
+        baseline = format_number(goal.baseline)
+        key = "checkins.digest.goal_no_value"
+        return catalog.t(language, key, **shown, baseline=baseline, target=target)
+    latest, percent = format_number(progress.latest), round(progress.fraction * 100)
+    key = "checkins.digest.goal_line"
+    return catalog.t(language, key, **shown, latest=latest, target=target, percent=percent)
 
 
 def _lines(catalog: Catalog, language: str, lines: list[str]) -> str:
     """Up to DIGEST_LINES lines within an embed field; the rest is counted, not dropped."""
     shown: list[str] = []
     for index, line in enumerate(lines):
-        rest = len(lines) - index
-        more = catalog.t(language, "checkins.digest.more", count=rest)
+        more = catalog.t(language, "checkins.digest.more", count=len(lines) - index)
         candidate = "\n".join([*shown, line])
         if index >= DIGEST_LINES or len(candidate) + len(more) + 1 > FIELD_MAX:
             return "\n".join([*shown, more])
         shown.append(line)
     return "\n".join(shown)
-
-
-def goal_line(catalog: Catalog, language: str, progress: GoalProgress) -> str:
-    """One line of ``/goal list``."""
-    goal = progress.goal
-    if progress.latest is None or progress.fraction is None:
-        status = catalog.t(language, "goals.list.no_value", baseline=format_number(goal.baseline))
-    else:
-        status = catalog.t(
-            language,
-            "goals.list.value",
-            latest=format_number(progress.latest),
-            percent=round(progress.fraction * 100),
-        )
-    if goal.status == "closed":
-        return catalog.t(
-            language,
-            "goals.list.closed_line",
-            title=inert_markdown(goal.title),
-            progress=status,
-            target=format_number(goal.target),
-        )
-    return catalog.t(
-        language,
-        "goals.list.line",
-        title=inert_markdown(goal.title),
-        progress=status,
-        target=format_number(goal.target),
-        measure=inert_markdown(goal.measure),
-        due=goal.due_on.isoformat(),
-    )

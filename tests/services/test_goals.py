@@ -6,40 +6,44 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.actor import Actor
 from bot.clock import ControlledClock
 from bot.db import checkins as checkins_db
-from bot.db.communities import CommunitySettings
 from bot.errors import UserError
+from bot.i18n import Language
 from bot.services.base import Core
 from bot.services.community import CommunityService
 from bot.services.goals import GoalService, format_number, parse_number
 from tests.conftest import START
-
-GUILD = 10
-ALICE = 101
-BOB = 102
+from tests.services.checkins.harness import (
+    ALICE,
+    BOB,
+    FACILITATORS_ROLE,
+    GUILD,
+    set_up_community,
+)
 
 
 @pytest.fixture
 async def goals(core: Core) -> GoalService:
     community = CommunityService(core)
-    await community.setup(
-        GUILD,
-        1,
-        CommunitySettings(
-            timezone="America/Toronto",
-            language="en",
-            checkin_channel_id=500,
-            questions_channel_id=None,
-            announcements_channel_id=None,
-            facilitator_role_id=None,
-            moderation_channel_id=None,
-        ),
-    )
+    await set_up_community(community)
     return GoalService(core, community)
 
 
-async def _set(goals: GoalService, user: int = ALICE, **changes: object) -> int:
+def _actor(user: int, *, as_facilitator: bool = False, language: Language = "en") -> Actor:
+    roles = frozenset({FACILITATORS_ROLE}) if as_facilitator else frozenset()
+    return Actor(GUILD, user, role_ids=roles, language=language)
+
+
+async def _set(
+    goals: GoalService,
+    user: int = ALICE,
+    *,
+    as_facilitator: bool = False,
+    language: Language = "en",
+    **changes: object,
+) -> int:
     values: dict[str, object] = {
         "scope": "mine",
         "title": "Reading fluency",
@@ -47,11 +51,10 @@ async def _set(goals: GoalService, user: int = ALICE, **changes: object) -> int:
         "baseline": "40",
         "target": "75",
         "due": "2027-06-15",
-        "language": "en",
-        "as_facilitator": False,
     }
     values.update(changes)
-    goal = await goals.create_goal(GUILD, user, **values)  # type: ignore[arg-type]
+    actor = _actor(user, as_facilitator=as_facilitator, language=language)
+    goal = await goals.create_goal(actor, **values)  # type: ignore[arg-type]
     return goal.id
 
 
@@ -87,7 +90,7 @@ def test_numbers_are_shown_without_useless_decimals() -> None:
 
 async def test_a_goal_is_saved_with_french_decimals(goals: GoalService) -> None:
     goal_id = await _set(goals, baseline="2,5", target="4,75", due="15 juin 2027", language="fr")
-    overview = await goals.overview(GUILD, ALICE)
+    overview = await goals.overview(_actor(ALICE))
     (mine,) = overview.mine
     assert mine.goal.id == goal_id
     assert (mine.goal.baseline, mine.goal.target) == (2.5, 4.75)
@@ -99,7 +102,7 @@ async def test_target_equal_to_baseline_is_refused_and_nothing_saved(goals: Goal
     with pytest.raises(UserError) as caught:
         await _set(goals, baseline="10", target="10,0")
     assert caught.value.key == "goals.errors.target_is_baseline"
-    assert (await goals.overview(GUILD, ALICE)).mine == []
+    assert (await goals.overview(_actor(ALICE))).mine == []
 
 
 @pytest.mark.parametrize(
@@ -121,7 +124,7 @@ async def test_bad_input_is_refused_with_a_clear_key(
     with pytest.raises(UserError) as caught:
         await _set(goals, **changes)
     assert caught.value.key == key
-    assert (await goals.overview(GUILD, ALICE)).mine == []
+    assert (await goals.overview(_actor(ALICE))).mine == []
 
 
 async def test_the_date_error_names_the_due_date_field(goals: GoalService) -> None:
@@ -135,31 +138,40 @@ async def test_only_facilitators_set_community_goals(goals: GoalService) -> None
         await _set(goals, scope="community")
     assert caught.value.key == "errors.not_facilitator"
     goal_id = await _set(goals, scope="community", as_facilitator=True, title="Peer visits")
-    overview = await goals.overview(GUILD, BOB)
+    overview = await goals.overview(_actor(BOB))
     assert [g.goal.id for g in overview.community] == [goal_id]
     assert overview.community[0].goal.owner_id is None
     assert overview.mine == []
+
+
+async def test_only_facilitators_open_the_community_goal_form(goals: GoalService) -> None:
+    await goals.require_scope(_actor(BOB), "mine")
+    with pytest.raises(UserError) as caught:
+        await goals.require_scope(_actor(BOB), "community")
+    assert caught.value.key == "errors.not_facilitator"
+    community = await goals.require_scope(_actor(BOB, as_facilitator=True), "community")
+    assert community.guild_id == GUILD
 
 
 async def test_closing_checks_ownership_and_happens_once(goals: GoalService) -> None:
     mine = await _set(goals)
     shared = await _set(goals, scope="community", as_facilitator=True)
     with pytest.raises(UserError) as caught:
-        await goals.close_goal(GUILD, BOB, str(mine), as_facilitator=True)
+        await goals.close_goal(_actor(BOB, as_facilitator=True), str(mine))
     assert caught.value.key == "goals.errors.not_yours"
     with pytest.raises(UserError) as caught:
-        await goals.close_goal(GUILD, ALICE, str(shared), as_facilitator=False)
+        await goals.close_goal(_actor(ALICE), str(shared))
     assert caught.value.key == "errors.not_facilitator"
     with pytest.raises(UserError) as caught:
-        await goals.close_goal(GUILD, ALICE, "not-an-id", as_facilitator=False)
+        await goals.close_goal(_actor(ALICE), "not-an-id")
     assert caught.value.key == "goals.errors.unknown_goal"
 
-    closed = await goals.close_goal(GUILD, ALICE, str(mine), as_facilitator=False)
+    closed = await goals.close_goal(_actor(ALICE), str(mine))
     assert closed.status == "closed" and closed.closed_at == START
     with pytest.raises(UserError) as caught:
-        await goals.close_goal(GUILD, ALICE, str(mine), as_facilitator=False)
+        await goals.close_goal(_actor(ALICE), str(mine))
     assert caught.value.key == "goals.errors.already_closed"
-    await goals.close_goal(GUILD, BOB, str(shared), as_facilitator=True)
+    await goals.close_goal(_actor(BOB, as_facilitator=True), str(shared))
 
 
 async def test_autocomplete_offers_own_open_goals_and_community_ones_to_facilitators(
@@ -169,10 +181,10 @@ async def test_autocomplete_offers_own_open_goals_and_community_ones_to_facilita
     writing = await _set(goals, title="Writing")
     await _set(goals, user=BOB, title="Reading too")
     shared = await _set(goals, scope="community", as_facilitator=True, title="Peer visits")
-    await goals.close_goal(GUILD, ALICE, str(writing), as_facilitator=False)
-    member = await goals.closable_goals(GUILD, ALICE, as_facilitator=False)
+    await goals.close_goal(_actor(ALICE), str(writing))
+    member = await goals.closable_goals(_actor(ALICE))
     assert [g.id for g in member] == [reading]
-    facilitator = await goals.closable_goals(GUILD, ALICE, as_facilitator=True, search="e")
+    facilitator = await goals.closable_goals(_actor(ALICE, as_facilitator=True), "e")
     assert [g.id for g in facilitator] == [reading, shared]
 
 
@@ -206,18 +218,20 @@ async def test_the_progress_series_is_the_stored_values_in_week_order(
                 help_text="",
                 now=START,
             )
-    series = await goals.progress_series(GUILD, ALICE)
+    report = await goals.progress(_actor(BOB), ALICE)  # anyone may chart a member's goal
+    series = report.series
+    assert report.member_id == ALICE and report.language == "en"
     assert series.goal.id == goal_id
     assert [p.value for p in series.points] == reported
     assert [p.week for p in series.points] == ["2026-W49", "2026-W50", "2026-W51"]
     assert series.points[0].day == date(2026, 11, 30)
     assert series.start == date(2026, 11, 23)
-    overview = await goals.overview(GUILD, ALICE)
+    overview = await goals.overview(_actor(ALICE))
     assert overview.mine[0].latest == 50.0
     assert overview.mine[0].fraction == pytest.approx(10 / 35)
 
     with pytest.raises(UserError) as caught:
-        await goals.progress_series(GUILD, BOB)
+        await goals.progress(_actor(BOB))
     assert caught.value.key == "goals.errors.no_goal"
 
 
@@ -233,6 +247,6 @@ async def test_export_and_delete_reach_every_goal_of_the_member(
     assert exported["goals"][0]["values"] == []
     async with core.db.transaction() as conn:
         await goals.delete_member(conn, GUILD, ALICE)
-    assert (await goals.overview(GUILD, ALICE)).mine == []
-    bob = await goals.overview(GUILD, BOB)
+    assert (await goals.overview(_actor(ALICE))).mine == []
+    bob = await goals.overview(_actor(BOB))
     assert len(bob.mine) == 1 and [g.goal.id for g in bob.community] == [shared]

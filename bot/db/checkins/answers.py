@@ -1,0 +1,121 @@
+"""Answers: one per member and check-in (a UNIQUE constraint); edits update the row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.db.checkins.models import Answer, answer_row, fetch_all, fetch_one
+from bot.db.codec import instant_to_db, json_to_db
+from bot.db.connection import Connection
+
+
+async def insert_answer(
+    conn: Connection,
+    guild_id: int,
+    checkin_id: int,
+    user_id: int,
+    *,
+    goal_id: int | None,
+    progress: float | None,
+    texts: list[str],
+    help_text: str,
+    now: datetime,
+) -> Answer | None:
+    """Store a first answer; None if the member already answered (UNIQUE constraint)."""
+    cursor = await conn.execute(
+        """
+        INSERT INTO checkin_answers (guild_id, checkin_id, user_id, goal_id, progress, texts,
+            help_text, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (checkin_id, user_id) DO NOTHING
+        """,
+        (
+            guild_id,
+            checkin_id,
+            user_id,
+            goal_id,
+            progress,
+            json_to_db(texts),
+            help_text,
+            instant_to_db(now),
+            instant_to_db(now),
+        ),
+    )
+    if cursor.rowcount == 0:
+        return None
+    return await answer_of(conn, checkin_id, user_id)
+
+
+async def update_answer(
+    conn: Connection,
+    answer_id: int,
+    *,
+    progress: float | None,
+    texts: list[str],
+    help_text: str,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        """
+        UPDATE checkin_answers SET progress = ?, texts = ?, help_text = ?, updated_at = ?
+        WHERE id = ?
+        """,
+        (progress, json_to_db(texts), help_text, instant_to_db(now), answer_id),
+    )
+
+
+async def set_answer_post(conn: Connection, answer_id: int, message_id: int) -> None:
+    await conn.execute(
+        "UPDATE checkin_answers SET post_message_id = ? WHERE id = ?", (message_id, answer_id)
+    )
+
+
+async def answer_of(conn: Connection, checkin_id: int, user_id: int) -> Answer | None:
+    return await fetch_one(
+        conn,
+        answer_row,
+        "SELECT * FROM checkin_answers WHERE checkin_id = ? AND user_id = ?",
+        (checkin_id, user_id),
+    )
+
+
+async def get_answer(conn: Connection, guild_id: int, answer_id: int) -> Answer | None:
+    return await fetch_one(
+        conn,
+        answer_row,
+        "SELECT * FROM checkin_answers WHERE guild_id = ? AND id = ?",
+        (guild_id, answer_id),
+    )
+
+
+async def answers_to(conn: Connection, checkin_id: int) -> list[Answer]:
+    return await fetch_all(
+        conn,
+        answer_row,
+        "SELECT * FROM checkin_answers WHERE checkin_id = ? ORDER BY created_at, id",
+        (checkin_id,),
+    )
+
+
+async def answers_of_member(conn: Connection, guild_id: int, user_id: int) -> list[Answer]:
+    return await fetch_all(
+        conn,
+        answer_row,
+        "SELECT * FROM checkin_answers WHERE guild_id = ? AND user_id = ? ORDER BY created_at",
+        (guild_id, user_id),
+    )
+
+
+async def answers_of_guild(conn: Connection, guild_id: int) -> list[Answer]:
+    return await fetch_all(
+        conn,
+        answer_row,
+        "SELECT * FROM checkin_answers WHERE guild_id = ? ORDER BY checkin_id, created_at, id",
+        (guild_id,),
+    )
+
+
+async def delete_answers_of_member(conn: Connection, guild_id: int, user_id: int) -> None:
+    await conn.execute(
+        "DELETE FROM checkin_answers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )

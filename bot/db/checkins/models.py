@@ -1,0 +1,102 @@
+"""The rows of weekly check-ins as frozen models, and how they are read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime, time
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db.codec import from_row, json_from_db
+from bot.db.connection import Connection, Row
+
+CheckinStatus = Literal["open", "closed"]
+T = TypeVar("T")
+
+
+class CheckinSchedule(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    guild_id: int
+    weekday: int
+    local_time: time
+    questions: tuple[str, ...] | None
+    close_after_hours: int
+    pulse: bool
+    active: bool
+    created_at: datetime
+
+
+class Checkin(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    guild_id: int
+    schedule_id: int | None
+    week: str
+    questions: tuple[str, ...] | None
+    """Custom questions as the facilitator typed them; None means the built-in ones."""
+    pulse: bool
+    channel_id: int
+    message_id: int | None
+    thread_id: int | None
+    opened_at: datetime
+    closes_at: datetime
+    status: CheckinStatus
+    closed_at: datetime | None
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    guild_id: int
+    checkin_id: int
+    user_id: int
+    goal_id: int | None
+    progress: float | None
+    texts: tuple[str, ...]
+    help_text: str
+    post_message_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PulseTally(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    count: int
+    total: int
+
+
+def _questions(value: str | None) -> tuple[str, ...] | None:
+    return tuple(json_from_db(value)) if value is not None else None
+
+
+def schedule_row(row: Row) -> CheckinSchedule:
+    return from_row(CheckinSchedule, row, questions=_questions(row["questions"]))
+
+
+def checkin_row(row: Row) -> Checkin:
+    return from_row(Checkin, row, questions=_questions(row["questions"]))
+
+
+def answer_row(row: Row) -> Answer:
+    return from_row(Answer, row, texts=tuple(json_from_db(row["texts"])))
+
+
+async def fetch_one(
+    conn: Connection, build: Callable[[Row], T], sql: str, parameters: Iterable[Any]
+) -> T | None:
+    cursor = await conn.execute(sql, parameters)
+    row = await cursor.fetchone()
+    return build(row) if row else None
+
+
+async def fetch_all(
+    conn: Connection, build: Callable[[Row], T], sql: str, parameters: Iterable[Any]
+) -> list[T]:
+    cursor = await conn.execute(sql, parameters)
+    return [build(row) for row in await cursor.fetchall()]

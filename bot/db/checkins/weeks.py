@@ -1,0 +1,179 @@
+"""Schedules (a new row per ``/checkin schedule``) and the week's check-ins."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from bot.db.checkins.models import (
+    Checkin,
+    CheckinSchedule,
+    checkin_row,
+    fetch_all,
+    fetch_one,
+    schedule_row,
+)
+from bot.db.codec import instant_to_db, json_to_db
+from bot.db.connection import Connection
+
+
+async def replace_schedule(
+    conn: Connection,
+    guild_id: int,
+    *,
+    weekday: int,
+    local_time: time,
+    questions: list[str] | None,
+    close_after_hours: int,
+    pulse: bool,
+    now: datetime,
+) -> tuple[CheckinSchedule, CheckinSchedule | None]:
+    """Retire the active schedule (if any) and write the new one; returns (new, old)."""
+    old = await active_schedule(conn, guild_id)
+    if old is not None:
+        await conn.execute("UPDATE checkin_schedules SET active = 0 WHERE id = ?", (old.id,))
+    cursor = await conn.execute(
+        """
+        INSERT INTO checkin_schedules (guild_id, weekday, local_time, questions,
+            close_after_hours, pulse, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            guild_id,
+            weekday,
+            local_time.strftime("%H:%M"),
+            json_to_db(questions) if questions is not None else None,
+            close_after_hours,
+            int(pulse),
+            instant_to_db(now),
+        ),
+    )
+    new = await get_schedule(conn, int(cursor.lastrowid or 0))
+    assert new is not None
+    return new, old
+
+
+async def get_schedule(conn: Connection, schedule_id: int) -> CheckinSchedule | None:
+    return await fetch_one(
+        conn, schedule_row, "SELECT * FROM checkin_schedules WHERE id = ?", (schedule_id,)
+    )
+
+
+async def active_schedule(conn: Connection, guild_id: int) -> CheckinSchedule | None:
+    return await fetch_one(
+        conn,
+        schedule_row,
+        "SELECT * FROM checkin_schedules WHERE guild_id = ? AND active = 1",
+        (guild_id,),
+    )
+
+
+# -- check-ins --------------------------------------------------------------------
+
+
+async def create_checkin(
+    conn: Connection,
+    guild_id: int,
+    *,
+    schedule_id: int | None,
+    week: str,
+    questions: tuple[str, ...] | None,
+    pulse: bool,
+    channel_id: int,
+    opened_at: datetime,
+    closes_at: datetime,
+) -> Checkin | None:
+    """Create the week's check-in; None if this week already has one (a re-run)."""
+    cursor = await conn.execute(
+        """
+        INSERT INTO checkins (guild_id, schedule_id, week, questions, pulse, channel_id,
+            opened_at, closes_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (guild_id, week) DO NOTHING
+        """,
+        (
+            guild_id,
+            schedule_id,
+            week,
+            json_to_db(list(questions)) if questions is not None else None,
+            int(pulse),
+            channel_id,
+            instant_to_db(opened_at),
+            instant_to_db(closes_at),
+        ),
+    )
+    if cursor.rowcount == 0:
+        return None
+    return await get_checkin(conn, int(cursor.lastrowid or 0))
+
+
+async def get_checkin(conn: Connection, checkin_id: int) -> Checkin | None:
+    return await fetch_one(conn, checkin_row, "SELECT * FROM checkins WHERE id = ?", (checkin_id,))
+
+
+async def checkin_of_week(conn: Connection, guild_id: int, week: str) -> Checkin | None:
+    return await fetch_one(
+        conn,
+        checkin_row,
+        "SELECT * FROM checkins WHERE guild_id = ? AND week = ?",
+        (guild_id, week),
+    )
+
+
+async def checkins_of(
+    conn: Connection, guild_id: int, *, newest_first: bool = True
+) -> list[Checkin]:
+    order = "DESC" if newest_first else "ASC"
+    return await fetch_all(
+        conn,
+        checkin_row,
+        f"SELECT * FROM checkins WHERE guild_id = ? ORDER BY opened_at {order}, id {order}",  # noqa: S608
+        (guild_id,),
+    )
+
+
+async def open_checkin(conn: Connection, guild_id: int) -> Checkin | None:
+    return await fetch_one(
+        conn,
+        checkin_row,
+        """
+        SELECT * FROM checkins WHERE guild_id = ? AND status = 'open'
+        ORDER BY opened_at DESC LIMIT 1
+        """,
+        (guild_id,),
+    )
+
+
+async def set_prompt(conn: Connection, checkin_id: int, message_id: int) -> None:
+    await conn.execute(
+        "UPDATE checkins SET message_id = ? WHERE id = ? AND message_id IS NULL",
+        (message_id, checkin_id),
+    )
+
+
+async def set_thread(conn: Connection, checkin_id: int, thread_id: int) -> None:
+    await conn.execute(
+        "UPDATE checkins SET thread_id = ? WHERE id = ? AND thread_id IS NULL",
+        (thread_id, checkin_id),
+    )
+
+
+async def delete_checkin(conn: Connection, checkin_id: int) -> None:
+    await conn.execute("DELETE FROM checkins WHERE id = ?", (checkin_id,))
+
+
+async def purge_closed_before(conn: Connection, cutoff: datetime) -> int:
+    """Delete closed check-ins opened before ``cutoff``, with their answers, away weeks and
+    pulse (cascade); idempotent."""
+    cursor = await conn.execute(
+        "DELETE FROM checkins WHERE status = 'closed' AND opened_at < ?", (instant_to_db(cutoff),)
+    )
+    return cursor.rowcount
+
+
+async def close_checkin(conn: Connection, checkin_id: int, now: datetime) -> bool:
+    """Close an open check-in; False if it was already closed (the closing is idempotent)."""
+    cursor = await conn.execute(
+        "UPDATE checkins SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
+        (instant_to_db(now), checkin_id),
+    )
+    return cursor.rowcount > 0

@@ -1,0 +1,126 @@
+"""What every part of :class:`~bot.services.checkins.CheckinService` shares.
+
+The service is one class (``bot/services/checkins/service.py``) assembled from parts,
+one module per responsibility: planning, opening, closing, answers. Each part
+subclasses :class:`CheckinParts`, which holds the core, the services it asks and the
+helpers more than one part needs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.db import checkins as checkins_db
+from bot.db import members as members_db
+from bot.db import targets as targets_db
+from bot.db.checkins import Checkin, CheckinSchedule
+from bot.db.communities import Community
+from bot.db.connection import Connection
+from bot.errors import UserError
+from bot.i18n import Language, language_for_locale
+from bot.services.anonymity import Anonymizer
+from bot.services.base import Core
+from bot.services.checkins.schedule import OPEN_KIND, next_open_after, open_key, week_of
+from bot.services.community import CommunityService
+from bot.services.members import MemberService
+
+DEFAULT_QUESTION_KEYS = ("checkins.questions.tried", "checkins.questions.obstacles")
+
+
+class CheckinParts:
+    name = "checkins"
+
+    def __init__(
+        self,
+        core: Core,
+        community: CommunityService,
+        members: MemberService,
+    ) -> None:
+        self._core = core
+        self._community = community
+        self._members = members
+        secret = core.settings.privacy.secret
+        self._anonymizer = Anonymizer(secret.get_secret_value() if secret else None)
+
+    def questions_for(self, checkin: Checkin, language: str) -> list[str]:
+        """The text questions of a check-in: the custom ones, or the built-in ones."""
+        if checkin.questions is not None:
+            return list(checkin.questions)
+        return [self._core.catalog.t(language, key) for key in DEFAULT_QUESTION_KEYS]
+
+    @staticmethod
+    async def _require_channel(conn: Connection, community: Community) -> int:
+        channel_id = community.checkin_channel_id
+        if channel_id is None:
+            raise UserError("checkins.errors.no_channel")
+        if await targets_db.is_unreachable(conn, community.guild_id, channel_id):
+            raise UserError("checkins.errors.channel_lost", channel_id=channel_id)
+        return channel_id
+
+    async def _open_checkin(self, conn: Connection, guild_id: int, checkin_id: int) -> Checkin:
+        """The check-in, if it still takes answers; else the refusal."""
+        checkin = await checkins_db.get_checkin(conn, checkin_id)
+        if checkin is None or checkin.guild_id != guild_id:
+            raise UserError("checkins.errors.unknown_checkin")
+        if checkin.status != "open" or self._core.clock.now() >= checkin.closes_at:
+            raise UserError("checkins.errors.closed")
+        return checkin
+
+    async def _plan_next_open(
+        self,
+        conn: Connection,
+        community: Community,
+        schedule: CheckinSchedule,
+        after: datetime,
+        *,
+        skip_week: str | None = None,
+    ) -> datetime:
+        """Plan the first weekly opening after ``after`` whose week has no check-in yet.
+
+        ``skip_week`` is the week being opened right now: its own timer is running and
+        must not be moved (it is closed as done once its handler returns).
+        """
+        at, week = await next_free_slot(conn, community, schedule, after, skip_week)
+        await self._core.scheduler.schedule(
+            conn,
+            community.guild_id,
+            OPEN_KIND,
+            open_key(schedule.id, week),
+            at,
+            {"schedule_id": schedule.id, "week": week},
+        )
+        return at
+
+    @staticmethod
+    async def _away(conn: Connection, guild_id: int, user_ids: list[int], today: date) -> list[int]:
+        """Which of ``user_ids`` are away on the community's local date (``Member.is_away``)."""
+        profiles = await members_db.get_many(conn, guild_id, user_ids)
+        return sorted(
+            u for u in user_ids if (p := profiles.get(u)) is not None and p.is_away(today)
+        )
+
+
+def community_language(community: Community) -> Language:
+    """Public posts speak the community's language."""
+    return language_for_locale(community.language)
+
+
+async def next_free_slot(
+    conn: Connection,
+    community: Community,
+    schedule: CheckinSchedule,
+    after: datetime,
+    skip_week: str | None,
+) -> tuple[datetime, str]:
+    """The first weekly opening after ``after`` whose week has no check-in yet."""
+    candidate = after
+    for _ in range(4):
+        candidate = next_open_after(
+            candidate, schedule.weekday, schedule.local_time, community.timezone
+        )
+        week = week_of(candidate, community.timezone)
+        if week != skip_week and (
+            await checkins_db.checkin_of_week(conn, community.guild_id, week) is None
+        ):
+            return candidate, week
+    raise AssertionError("four weeks in a row cannot all have a check-in already")

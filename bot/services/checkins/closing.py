@@ -1,0 +1,169 @@
+"""The end of the week: one DM nudge before the close, then the close and its digest.
+
+Each recipient's outcome is recorded (``firing.delivered``) before the next one, every
+send carries the firing's nonce, and closing is a conditional UPDATE, so re-runs and
+restarts repeat nothing (RELIABILITY S2, S6). Who is nudged is the one reminder rule
+of :class:`~bot.services.members.MemberService` (reminders on, not away, reachable).
+"""
+
+from __future__ import annotations
+
+from bot.chat import Channel, DirectMessage, Posted
+from bot.dates import local_today
+from bot.db import checkins as checkins_db
+from bot.db import communities as communities_db
+from bot.db.timers import Timer
+from bot.scheduler import Firing
+from bot.services.checkins.base import community_language
+from bot.services.checkins.cards import (
+    CheckinDigest,
+    CheckinNudge,
+    ClosedCheckinPrompt,
+    NudgeFallback,
+)
+from bot.services.checkins.digest import FALLBACK, build_digest, dm_key
+from bot.services.checkins.models import ClosedCheckin, NudgePlan
+from bot.services.checkins.opening import CheckinOpening
+
+MAX_FALLBACK_MENTIONS = 60  # keeps the reminder under Discord's 2,000 characters
+
+
+class CheckinClosing(CheckinOpening):
+    # -- the nudge ----------------------------------------------------------------------
+
+    async def nudge_plan(self, checkin_id: int) -> NudgePlan | None:
+        """Who gets the one DM nudge: known members who have not answered and may be
+        reminded (``MemberService.audience``: reminders on, not away, still here)."""
+        now = self._core.clock.now()
+        async with self._core.db.read() as conn:
+            checkin = await checkins_db.get_checkin(conn, checkin_id)
+            if checkin is None or checkin.status != "open":
+                return None
+            community = await communities_db.get(conn, checkin.guild_id)
+            if community is None:
+                return None
+            answered = {a.user_id for a in await checkins_db.answers_to(conn, checkin_id)}
+            waiting = [
+                user_id
+                for user_id in await checkins_db.community_members(conn, checkin.guild_id)
+                if user_id not in answered
+            ]
+            audience = await self._members.audience(
+                conn, checkin.guild_id, waiting, local_today(now, community.timezone)
+            )
+        reachable = {*audience.direct, *audience.mention_instead}
+        return NudgePlan(
+            checkin=checkin,
+            community=community,
+            recipients=[u for u in waiting if u in reachable],
+            known_closed=audience.mention_instead,
+        )
+
+    async def _on_nudge(self, timer: Timer, firing: Firing) -> None:
+        plan = await self.nudge_plan(int(timer.payload["checkin_id"]))
+        if plan is None:
+            return
+        checkin, language = plan.checkin, community_language(plan.community)
+        guild_id = checkin.guild_id
+        chat = self._core.chat
+        nudge = CheckinNudge(language=language, checkin=checkin)
+        for user_id in plan.recipients:
+            target = dm_key(guild_id, user_id)
+            if firing.already_delivered(target):
+                continue
+            if user_id in plan.known_closed:  # refused before: not retried (D5)
+                await firing.delivered(target, FALLBACK)
+                continue
+            posted = await chat.send(
+                DirectMessage(guild_id, user_id), nudge, nonce=firing.nonce(target)
+            )
+            await firing.delivered(target, *_outcome(posted, missing=FALLBACK))
+        unreachable = [
+            u for u in plan.recipients if firing.outcome(dm_key(guild_id, u)) == FALLBACK
+        ]
+        if unreachable and not firing.already_delivered(FALLBACK):
+            shown = unreachable[:MAX_FALLBACK_MENTIONS]
+            posted = await chat.send(
+                Channel(guild_id, checkin.thread_id or checkin.channel_id),
+                NudgeFallback(language=language, closes_at=checkin.closes_at, user_ids=shown),
+                nonce=firing.nonce(FALLBACK),
+                mention=shown,
+            )
+            await firing.delivered(FALLBACK, *_outcome(posted))
+
+    # -- the close ----------------------------------------------------------------------
+
+    async def close(self, checkin_id: int) -> ClosedCheckin | None:
+        """Close the check-in (a conditional UPDATE: twice is once) and build the digest."""
+        now = self._core.clock.now()
+        async with self._core.db.transaction() as conn:
+            checkin = await checkins_db.get_checkin(conn, checkin_id)
+            community = await communities_db.get(conn, checkin.guild_id) if checkin else None
+            if checkin is None or community is None:
+                return None
+            if await checkins_db.close_checkin(conn, checkin_id, now):
+                # Away during the week = marked away, at close, until the opening day or
+                # later; recorded now so a later /me back does not rewrite the streak.
+                members = await checkins_db.community_members(conn, checkin.guild_id)
+                opening_day = local_today(checkin.opened_at, community.timezone)
+                away = await self._away(conn, checkin.guild_id, members, opening_day)
+                await checkins_db.record_away(conn, checkin_id, away)
+            digest = await build_digest(conn, checkin_id, community)
+            answers = await checkins_db.answers_to(conn, checkin_id)
+        return ClosedCheckin(digest=digest, community=community, answer_count=len(answers))
+
+    async def _on_close(self, timer: Timer, firing: Firing) -> None:
+        closed = await self.close(int(timer.payload["checkin_id"]))
+        if closed is None:
+            return
+        if not firing.already_delivered("digest"):
+            posted = await self._post_digest(closed, firing)
+            await firing.delivered("digest", *_outcome(posted))
+        if not firing.already_delivered("prompt"):
+            await self._close_prompt(closed)
+            await firing.delivered("prompt")
+
+    async def _post_digest(self, closed: ClosedCheckin, firing: Firing) -> Posted | None:
+        """To the moderation channel (facilitators) if set, else the week's thread, else
+        the check-in channel; the first that takes it."""
+        community, checkin = closed.community, closed.digest.checkin
+        digest = CheckinDigest(
+            language=community_language(community), digest=closed.digest, late=firing.late
+        )
+        targets = [community.moderation_channel_id, checkin.thread_id, checkin.channel_id]
+        for target in dict.fromkeys(t for t in targets if t is not None):
+            posted = await self._core.chat.send(
+                Channel(checkin.guild_id, target), digest, nonce=firing.nonce(f"digest:{target}")
+            )
+            if posted is not None:
+                return posted
+        return None
+
+    async def _close_prompt(self, closed: ClosedCheckin) -> None:
+        """Take the buttons off the prompt and show the count (and the pulse, if allowed)."""
+        checkin = closed.digest.checkin
+        if checkin.message_id is None:
+            return
+        language = community_language(closed.community)
+        await self._core.chat.edit(
+            Posted(checkin.guild_id, checkin.channel_id, checkin.message_id),
+            ClosedCheckinPrompt(
+                language=language,
+                checkin=checkin,
+                questions=self.questions_for(checkin, language),
+                answer_count=closed.answer_count,
+                pulse=closed.digest.pulse,
+            ),
+        )
+
+    async def _on_close_missed(self, timer: Timer) -> None:
+        """The close timer was missed: close silently rather than stay open forever."""
+        async with self._core.db.transaction() as conn:
+            await checkins_db.close_checkin(
+                conn, int(timer.payload["checkin_id"]), self._core.clock.now()
+            )
+
+
+def _outcome(posted: Posted | None, *, missing: str = "failed") -> tuple[str, int | None]:
+    """What ``firing.delivered`` records for a send: its outcome and message id."""
+    return ("sent", posted.message_id) if posted is not None else (missing, None)

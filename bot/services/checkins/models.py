@@ -1,0 +1,133 @@
+"""What the check-in service returns: frozen models, no Discord type."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db.checkins import Answer, Checkin, CheckinSchedule
+from bot.db.communities import Community
+from bot.db.goals import Goal
+from bot.services.goals import GoalProgress
+
+PULSE_MIN_ANSWERS = 3
+"""Below this many votes the pulse average is never shown (no one singled out)."""
+
+
+class Frozen(BaseModel):
+    """A value the service hands out: never changed after it is built."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class ScheduleResult(Frozen):
+    schedule: CheckinSchedule
+    next_open_at: datetime
+    timezone: str
+    gap_days: list[date]
+
+
+class OpenedCheckin(Frozen):
+    """A week's check-in the ``checkin_open`` timer has to show."""
+
+    checkin: Checkin
+    community: Community
+
+
+class AnswerForm(Frozen):
+    """What the answer form shows: the questions, the goal, and the answer to pre-fill."""
+
+    checkin: Checkin
+    questions: list[str]
+    goal: Goal | None
+    existing: Answer | None
+
+
+class AnswerAuthor(Frozen):
+    """How the chat platform shows the member who answers (looked up now, never stored)."""
+
+    name: str
+    icon_url: str | None = None
+
+
+class SavedAnswer(Frozen):
+    answer: Answer
+    checkin: Checkin
+    questions: list[str]
+    """In the community's language: the answer is posted publicly in the thread."""
+    language: str
+    goal: Goal | None
+    created: bool
+    posted_in: int | None = None
+    """The thread (or channel) the answer is shown in; None if it could not be posted."""
+
+
+class PulseSummary(Frozen):
+    """Only the average is ever shown, and only from PULSE_MIN_ANSWERS answers."""
+
+    count: int
+    average: float | None
+
+
+class HelpRequest(Frozen):
+    user_id: int
+    text: str
+
+
+class Digest(Frozen):
+    checkin: Checkin
+    language: str
+    answered: list[int]
+    expected: list[int]
+    """Members expected to answer: everyone known (see ``community_members``) not away,
+    plus anyone who answered."""
+    away: list[int]
+    help_requests: list[HelpRequest]
+    goals: list[GoalProgress]
+    unreachable: list[int]
+    pulse: PulseSummary | None
+
+    @property
+    def response_rate(self) -> float:
+        return len(self.answered) / len(self.expected) if self.expected else 0.0
+
+
+class ClosedCheckin(Frozen):
+    digest: Digest
+    community: Community
+    answer_count: int
+
+
+class NudgePlan(Frozen):
+    checkin: Checkin
+    community: Community
+    recipients: list[int]
+    """Known members who have not answered and may be reminded (``reminder_audience``)."""
+    known_closed: list[int]
+    """Recipients whose DMs were already refused: mentioned in the thread instead."""
+
+
+WeekStatus = Literal["answered", "away", "missed", "open"]
+
+
+class WeekEntry(Frozen):
+    checkin_id: int
+    week: str
+    opened_at: datetime
+    status: WeekStatus
+    progress: float | None
+
+
+class CheckinHistory(Frozen):
+    streak: int
+    best_streak: int
+    answered: int
+    weeks: list[WeekEntry]
+    """Newest first, at most HISTORY_WEEKS."""
+
+
+class CsvExport(Frozen):
+    text: str
+    rows: int

@@ -1,0 +1,171 @@
+"""Planning check-ins: ``/checkin schedule``, ``/checkin now``, the weekly chain, status.
+
+Each ``/checkin schedule`` writes a new schedule and retires the old one (with its
+pending opening), so timer keys are never reused. Opening a week plans the next
+week's opening in the same transaction, so the chain never stalls.
+"""
+
+from __future__ import annotations
+
+from bot.actor import Actor
+from bot.dates import local_today
+from bot.db import audit
+from bot.db import checkins as checkins_db
+from bot.db import communities as communities_db
+from bot.db import timers as timers_db
+from bot.db.checkins import Checkin
+from bot.errors import UserError
+from bot.services.base import StatusLine
+from bot.services.checkins.base import CheckinParts, next_free_slot
+from bot.services.checkins.models import ScheduleResult
+from bot.services.checkins.schedule import (
+    OPEN_KIND,
+    gap_days,
+    open_key,
+    parse_close_after,
+    parse_questions,
+    parse_time_of_day,
+    week_of,
+)
+
+
+class CheckinPlanning(CheckinParts):
+    async def set_schedule(
+        self,
+        actor: Actor,
+        *,
+        weekday: int,
+        time_text: str,
+        questions_text: str | None,
+        close_after_hours: int | None,
+        pulse: bool,
+    ) -> ScheduleResult:
+        """``/checkin schedule`` (facilitators): the weekly opening, questions, window, pulse."""
+        community = await self._community.require_facilitator(actor)
+        async with self._core.db.read() as conn:
+            await self._require_channel(conn, community)
+        if not isinstance(weekday, int) or not 0 <= weekday <= 6:
+            raise UserError("checkins.errors.bad_day")
+        at = parse_time_of_day(time_text)
+        # The label keeps its {number} placeholder: parse_questions fills in the position.
+        label = self._core.catalog.t(actor.language, "checkins.fields.question", number="{number}")
+        questions = parse_questions(questions_text, field=label)
+        hours = parse_close_after(close_after_hours)
+        now = self._core.clock.now()
+        async with self._core.db.transaction() as conn:
+            schedule, old = await checkins_db.replace_schedule(
+                conn,
+                actor.guild_id,
+                weekday=weekday,
+                local_time=at,
+                questions=questions,
+                close_after_hours=hours,
+                pulse=pulse,
+                now=now,
+            )
+            if old is not None:
+                await self._core.scheduler.cancel_prefix(conn, OPEN_KIND, f"checkin:{old.id}:")
+            next_at = await self._plan_next_open(conn, community, schedule, now)
+            await audit.record(
+                conn,
+                actor.guild_id,
+                actor.user_id,
+                "checkin.schedule",
+                {
+                    "schedule_id": schedule.id,
+                    "weekday": weekday,
+                    "time": at.strftime("%H:%M"),
+                    "close_after_hours": hours,
+                    "pulse": pulse,
+                    "custom_questions": questions is not None,
+                },
+                now,
+            )
+        return ScheduleResult(
+            schedule=schedule,
+            next_open_at=next_at,
+            timezone=community.timezone,
+            gap_days=gap_days(
+                weekday, at, community.timezone, local_today(now, community.timezone)
+            ),
+        )
+
+    async def open_now(self, actor: Actor) -> Checkin:
+        """``/checkin now`` (facilitators): plan this week's opening for now and run it.
+
+        Only that timer runs (``scheduler.run_now``), not whatever else is due.
+        """
+        community = await self._community.require_facilitator(actor)
+        guild_id = actor.guild_id
+        now = self._core.clock.now()
+        week = week_of(now, community.timezone)
+        async with self._core.db.transaction() as conn:
+            schedule = await checkins_db.active_schedule(conn, guild_id)
+            if schedule is None:
+                raise UserError("checkins.errors.no_schedule")
+            await self._require_channel(conn, community)
+            existing = await checkins_db.checkin_of_week(conn, guild_id, week)
+            if existing is not None:
+                raise UserError(
+                    "checkins.errors.already_this_week",
+                    closes=int(existing.closes_at.timestamp()),
+                )
+            key = open_key(schedule.id, week)
+            suffix = 0
+            # A finished timer keeps its key (a cancelled week, a missed opening): a manual
+            # opening then takes a fresh key, since re-planning a finished one is a no-op.
+            while (found := await timers_db.find(conn, OPEN_KIND, key)) is not None and (
+                found.status != "pending"
+            ):
+                suffix += 1
+                key = f"{open_key(schedule.id, week)}:now{suffix}"
+            await self._core.scheduler.schedule(
+                conn, guild_id, OPEN_KIND, key, now, {"schedule_id": schedule.id, "week": week}
+            )
+            await audit.record(
+                conn, guild_id, actor.user_id, "checkin.open_now", {"week": week}, now
+            )
+        await self._core.scheduler.run_now(OPEN_KIND, key)
+        async with self._core.db.read() as conn:
+            opened = await checkins_db.checkin_of_week(conn, guild_id, week)
+        if opened is None:
+            raise UserError("checkins.errors.channel_lost", channel_id=community.checkin_channel_id)
+        if opened.message_id is None:
+            raise UserError("checkins.errors.post_pending")
+        return opened
+
+    async def _plan_after_missed_open(self, guild_id: int, schedule_id: int, week: str) -> None:
+        """An opening was missed (the bot was down too long): keep the weekly chain going."""
+        now = self._core.clock.now()
+        async with self._core.db.transaction() as conn:
+            community = await communities_db.get(conn, guild_id)
+            schedule = await checkins_db.get_schedule(conn, schedule_id)
+            if community is None or schedule is None or not schedule.active:
+                return
+            await self._plan_next_open(conn, community, schedule, now, skip_week=week)
+
+    async def status_lines(self, guild_id: int) -> list[StatusLine]:
+        """``/plc status``: the open check-in and the next opening."""
+        now = self._core.clock.now()
+        async with self._core.db.read() as conn:
+            current = await checkins_db.open_checkin(conn, guild_id)
+            schedule = await checkins_db.active_schedule(conn, guild_id)
+            community = await communities_db.get(conn, guild_id)
+            next_at = None
+            if schedule is not None and community is not None:
+                next_at, _ = await next_free_slot(conn, community, schedule, now, None)
+        lines = []
+        if current is not None:
+            lines.append(
+                StatusLine(
+                    key="checkins.status.open",
+                    params={"closes": int(current.closes_at.timestamp())},
+                )
+            )
+        if next_at is not None:
+            lines.append(
+                StatusLine(key="checkins.status.next", params={"at": int(next_at.timestamp())})
+            )
+        elif schedule is None:
+            lines.append(StatusLine(key="checkins.status.none"))
+        return lines

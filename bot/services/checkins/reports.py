@@ -1,0 +1,144 @@
+"""Reading check-ins back: a member's streak and history, and the CSV export (pure)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from bot.db.checkins import Answer, Checkin
+from bot.db.goals import Goal
+from bot.services.checkins.models import CheckinHistory, CsvExport, WeekEntry, WeekStatus
+from bot.services.checkins.schedule import MAX_TEXT_QUESTIONS
+from bot.services.goals import format_number
+
+HISTORY_WEEKS = 12
+
+CSV_HEADER = (
+    "week",
+    "opened_at",
+    "user_id",
+    "member",
+    "answered_at",
+    "updated_at",
+    "goal",
+    "progress",
+    "target",
+    "question_1",
+    "answer_1",
+    "question_2",
+    "answer_2",
+    "question_3",
+    "answer_3",
+)
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# -- streaks ---------------------------------------------------------------------------
+
+
+def history_of(
+    checkins: list[Checkin],
+    answers: Mapping[int, Answer],
+    away: set[int],
+    *,
+    joined: datetime,
+    now: datetime,
+) -> CheckinHistory:
+    """A member's weeks, newest first (``checkins`` newest first; ``answers`` and ``away``
+    by check-in id). Away weeks neither count nor break a streak; weeks closed before
+    the member took part in anything are not misses."""
+    entries: list[WeekEntry] = []
+    for checkin in checkins:
+        status: WeekStatus
+        if checkin.id in answers:
+            status = "answered"
+        elif checkin.id in away:
+            status = "away"
+        elif checkin.status == "open" and now < checkin.closes_at:
+            status = "open"
+        elif checkin.closes_at <= joined:
+            continue
+        else:
+            status = "missed"
+        answer = answers.get(checkin.id)
+        entries.append(
+            WeekEntry(
+                checkin_id=checkin.id,
+                week=checkin.week,
+                opened_at=checkin.opened_at,
+                status=status,
+                progress=answer.progress if answer else None,
+            )
+        )
+    return CheckinHistory(
+        streak=current_streak(entries),
+        best_streak=best_streak(entries),
+        answered=sum(1 for e in entries if e.status == "answered"),
+        weeks=entries[:HISTORY_WEEKS],
+    )
+
+
+def current_streak(entries: list[WeekEntry]) -> int:
+    """Consecutive answered weeks from the newest; away and still-open weeks are skipped."""
+    streak = 0
+    for entry in entries:  # newest first
+        if entry.status == "answered":
+            streak += 1
+        elif entry.status == "missed":
+            break
+    return streak
+
+
+def best_streak(entries: list[WeekEntry]) -> int:
+    best = run = 0
+    for entry in reversed(entries):  # oldest first
+        if entry.status == "answered":
+            run += 1
+            best = max(best, run)
+        elif entry.status == "missed":
+            run = 0
+    return best
+
+
+# -- the CSV export --------------------------------------------------------------------
+
+
+def csv_text(value: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection): a leading ``'``."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def answers_csv(
+    checkins: Mapping[int, Checkin],
+    answers: list[Answer],
+    goals: Mapping[int, Goal],
+    names: Mapping[int, str],
+    questions_for: Callable[[Checkin], list[str]],
+) -> CsvExport:
+    """One row per answer, in week order (the pulse is anonymous: never included)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    ordered = sorted(answers, key=lambda a: (checkins[a.checkin_id].opened_at, a.created_at, a.id))
+    for answer in ordered:
+        checkin = checkins[answer.checkin_id]
+        questions = questions_for(checkin)
+        goal = goals.get(answer.goal_id) if answer.goal_id is not None else None
+        row: list[str] = [
+            checkin.week,
+            checkin.opened_at.isoformat(),
+            str(answer.user_id),
+            csv_text(names.get(answer.user_id, "")),
+            answer.created_at.isoformat(),
+            answer.updated_at.isoformat(),
+            csv_text(goal.title) if goal else "",
+            format_number(answer.progress) if answer.progress is not None else "",
+            format_number(goal.target) if goal else "",
+        ]
+        for index in range(MAX_TEXT_QUESTIONS):
+            row.append(csv_text(questions[index]) if index < len(questions) else "")
+            row.append(csv_text(answer.texts[index]) if index < len(answer.texts) else "")
+        writer.writerow(row)
+    return CsvExport(text=out.getvalue(), rows=len(answers))

@@ -1,0 +1,118 @@
+"""When check-ins open: parsing the schedule, weekly instants in the community's zone.
+
+Pure functions, tested on DST boundaries (RELIABILITY S4, S5). Weekly instants are
+computed in the community's IANA zone with zoneinfo and stored in UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.errors import UserError
+from bot.text import clean_text
+
+OPEN_KIND = "checkin_open"
+NUDGE_KIND = "checkin_nudge"
+CLOSE_KIND = "checkin_close"
+
+DEFAULT_CLOSE_AFTER_HOURS = 48
+MAX_CLOSE_AFTER_HOURS = 168
+MAX_TEXT_QUESTIONS = 3
+QUESTION_MAX = 100
+NUDGE_BEFORE_CLOSE = timedelta(hours=12)
+
+_TIME = re.compile(r"^\s*(\d{1,2})\s*[:hH.]\s*(\d{2})\s*$")
+
+
+def parse_time_of_day(text: str) -> time:
+    """``18:00``, ``9:05``, ``18h30``: a 24-hour time; ``24:61`` and ``6pm`` are refused."""
+    match = _TIME.match(text or "")
+    if match is None:
+        raise UserError("checkins.errors.bad_time", text=(text or "").strip()[:20])
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        raise UserError("checkins.errors.bad_time", text=text.strip()[:20])
+    return time(hour, minute)
+
+
+def parse_questions(text: str | None, *, field: str = "Question {number}") -> list[str] | None:
+    """Custom questions separated by ``|`` or new lines; None keeps the built-in ones.
+
+    ``field`` names a question in error messages (``{number}`` is its position).
+    """
+    if text is None or not text.strip():
+        return None
+    parts = [part for part in re.split(r"[|\n]", text.replace("\r\n", "\n")) if part.strip()]
+    if len(parts) > MAX_TEXT_QUESTIONS:
+        raise UserError(
+            "checkins.errors.too_many_questions", count=len(parts), limit=MAX_TEXT_QUESTIONS
+        )
+    return [
+        clean_text(part, field=field.format(number=index), max_length=QUESTION_MAX)
+        for index, part in enumerate(parts, start=1)
+    ]
+
+
+def parse_close_after(hours: int | None) -> int:
+    """Hours a check-in stays open: 1 to 168, 48 by default."""
+    value = DEFAULT_CLOSE_AFTER_HOURS if hours is None else hours
+    if not 1 <= value <= MAX_CLOSE_AFTER_HOURS:
+        raise UserError("checkins.errors.bad_close_after", value=value, limit=MAX_CLOSE_AFTER_HOURS)
+    return value
+
+
+def week_of(instant: datetime, zone: str) -> str:
+    """The ISO week (``2026-W48``) of the local day of ``instant``."""
+    year, week, _ = instant.astimezone(ZoneInfo(zone)).date().isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def next_open_after(after: datetime, weekday: int, at: time, zone: str) -> datetime:
+    """The first instant strictly after ``after`` that is ``weekday`` ``at`` local time.
+
+    A wall time in the spring-forward gap resolves with the pre-transition offset (one
+    hour later on the clock, once); a time repeated at fall-back takes its first
+    occurrence (``fold=0``), so each week fires exactly once.
+    """
+    tz = ZoneInfo(zone)
+    day = after.astimezone(tz).date()
+    for offset in range(15):
+        candidate_day = day + timedelta(days=offset)
+        if candidate_day.weekday() != weekday:
+            continue
+        candidate = datetime.combine(candidate_day, at, tzinfo=tz).astimezone(UTC)
+        if candidate > after:
+            return candidate
+    raise AssertionError("a weekday always recurs within 15 days")
+
+
+def gap_days(weekday: int, at: time, zone: str, start: date, days: int = 366) -> list[date]:
+    """Days of the coming year on which ``at`` does not exist locally (spring forward)."""
+    tz = ZoneInfo(zone)
+    found = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        if day.weekday() != weekday:
+            continue
+        wall = datetime.combine(day, at)
+        round_trip = wall.replace(tzinfo=tz).astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+        if round_trip != wall:
+            found.append(day)
+    return found
+
+
+def nudge_time(opened_at: datetime, closes_at: datetime) -> datetime:
+    """Twelve hours before the close, or halfway through a shorter window."""
+    return max(opened_at + (closes_at - opened_at) / 2, closes_at - NUDGE_BEFORE_CLOSE)
+
+
+def checkin_key(checkin_id: int) -> str:
+    """The key of a check-in's ``checkin_nudge`` and ``checkin_close`` timers."""
+    return f"checkin:{checkin_id}"
+
+
+def open_key(schedule_id: int, week: str) -> str:
+    """The key of a week's ``checkin_open`` timer; a new schedule never reuses one."""
+    return f"checkin:{schedule_id}:{week}"

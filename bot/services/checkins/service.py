@@ -1,0 +1,128 @@
+"""Weekly check-ins (SPEC §6): the service, assembled from its parts.
+
+- :mod:`.planning`: ``/checkin schedule``, ``/checkin now``, the weekly chain, status;
+- :mod:`.opening`: the ``checkin_open`` timer (prompt and thread);
+- :mod:`.closing`: the ``checkin_nudge`` and ``checkin_close`` timers (nudge, digest);
+- :mod:`.answers`: the answer form, answers in the thread, the anonymous pulse;
+- here: the member's history, the CSV export, personal data, retention, the timer kinds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.actor import Actor
+from bot.db import checkins as checkins_db
+from bot.db import communities as communities_db
+from bot.db import goals as goals_db
+from bot.db import members as members_db
+from bot.db.connection import Connection
+from bot.scheduler import TimerKind
+from bot.services.checkins.answers import CheckinAnswers
+from bot.services.checkins.closing import CheckinClosing
+from bot.services.checkins.models import CheckinHistory, CsvExport
+from bot.services.checkins.reports import answers_csv, history_of
+from bot.services.checkins.schedule import CLOSE_KIND, NUDGE_KIND, OPEN_KIND
+
+RETENTION = timedelta(days=365)
+
+NameLookup = Callable[[list[int]], Awaitable[Mapping[int, str]]]
+"""Display names of members, looked up on the chat platform now and never stored."""
+
+
+class CheckinService(CheckinClosing, CheckinAnswers):
+    def timer_kinds(self) -> list[TimerKind]:
+        """Registered once, in ``bot/app.py``'s ``build_services``."""
+        return [
+            TimerKind(OPEN_KIND, self._on_open, on_missed=self._on_open_missed),
+            TimerKind(NUDGE_KIND, self._on_nudge),
+            TimerKind(CLOSE_KIND, self._on_close, on_missed=self._on_close_missed),
+        ]
+
+    # -- the member's view ----------------------------------------------------------------
+
+    async def history(self, actor: Actor) -> CheckinHistory:
+        """``/checkin me``: streak (away weeks neither count nor break it) and history."""
+        guild_id, user_id = actor.guild_id, actor.user_id
+        await self._community.require(guild_id)
+        now = self._core.clock.now()
+        async with self._core.db.read() as conn:
+            checkins = await checkins_db.checkins_of(conn, guild_id, newest_first=True)
+            answers = {
+                a.checkin_id: a
+                for a in await checkins_db.answers_of_member(conn, guild_id, user_id)
+            }
+            away = await checkins_db.away_weeks_of_member(conn, guild_id, user_id)
+            member = await members_db.get(conn, guild_id, user_id)
+        joined = member.created_at if member else now
+        return history_of(checkins, answers, away, joined=joined, now=now)
+
+    # -- the facilitators' export -----------------------------------------------------------
+
+    async def export_csv(self, actor: Actor, names: NameLookup) -> CsvExport:
+        """``/checkin export`` (facilitators): one row per answer, with the members' names
+        as the platform shows them now (``names``); no rows if nobody answered yet."""
+        community = await self._community.require_facilitator(actor)
+        guild_id = actor.guild_id
+        async with self._core.db.read() as conn:
+            answers = await checkins_db.answers_of_guild(conn, guild_id)
+            checkins = {c.id: c for c in await checkins_db.checkins_of(conn, guild_id)}
+            goal_ids = sorted({a.goal_id for a in answers if a.goal_id is not None})
+            goals = {
+                goal_id: goal
+                for goal_id in goal_ids
+                if (goal := await goals_db.get(conn, guild_id, goal_id)) is not None
+            }
+        if not answers:
+            return CsvExport(text="", rows=0)
+        shown = await names(sorted({a.user_id for a in answers}))
+        return answers_csv(
+            checkins,
+            answers,
+            goals,
+            shown,
+            lambda checkin: self.questions_for(checkin, community.language),
+        )
+
+    # -- retention (G3) -------------------------------------------------------------------
+
+    @staticmethod
+    async def purge_old(conn: Connection, now: datetime) -> int:
+        """Check-ins (and their answers) are kept 12 months (README, Privacy); a rule of
+        the one retention purge (``RetentionService.add_rule``)."""
+        return await checkins_db.purge_closed_before(conn, now - RETENTION)
+
+    # -- personal data (G1, G2) -----------------------------------------------------------
+
+    async def export_member(self, conn: Connection, guild_id: int, user_id: int) -> dict[str, Any]:
+        answers = await checkins_db.answers_of_member(conn, guild_id, user_id)
+        community = await communities_db.get(conn, guild_id)
+        language = community.language if community else "en"
+        exported = []
+        for answer in answers:
+            checkin = await checkins_db.get_checkin(conn, answer.checkin_id)
+            assert checkin is not None
+            exported.append(
+                {
+                    "week": checkin.week,
+                    "questions": self.questions_for(checkin, language),
+                    **answer.model_dump(mode="json"),
+                }
+            )
+        away = await checkins_db.away_weeks_of_member(conn, guild_id, user_id)
+        weeks = []
+        for checkin_id in sorted(away):
+            checkin = await checkins_db.get_checkin(conn, checkin_id)
+            if checkin is not None:
+                weeks.append(checkin.week)
+        return {
+            "answers": exported,
+            "away_weeks": weeks,
+            "pulse": "not included: pulse votes are anonymous and not linked to you",
+        }
+
+    async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
+        await checkins_db.delete_answers_of_member(conn, guild_id, user_id)
+        await checkins_db.delete_away_of_member(conn, guild_id, user_id)

@@ -1,0 +1,113 @@
+"""The private replies of ``/goal list``, ``/checkin me`` and ``/checkin schedule``,
+in the member's language."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.i18n import Catalog
+from bot.services.checkins import PULSE_MIN_ANSWERS, CheckinHistory, ScheduleResult
+from bot.services.goals import GoalOverview, GoalProgress, format_number
+from cogs.toolkit import clip, escape
+
+
+def goals_embed(catalog: Catalog, language: str, overview: GoalOverview) -> discord.Embed:
+    embed = discord.Embed(
+        title=catalog.t(language, "goals.list.title"), colour=discord.Colour.green()
+    )
+    for name_key, goals in (
+        ("goals.list.mine", overview.mine),
+        ("goals.list.community", overview.community),
+    ):
+        lines = [goal_line(catalog, language, g) for g in goals]
+        embed.add_field(
+            name=catalog.t(language, name_key),
+            value=clip("\n".join(lines), 1024) if lines else catalog.t(language, "goals.list.none"),
+            inline=False,
+        )
+    return embed
+
+
+def goal_line(catalog: Catalog, language: str, progress: GoalProgress) -> str:
+    """One line of ``/goal list``."""
+    goal = progress.goal
+    if progress.latest is None or progress.fraction is None:
+        status = catalog.t(language, "goals.list.no_value", baseline=format_number(goal.baseline))
+    else:
+        status = catalog.t(
+            language,
+            "goals.list.value",
+            latest=format_number(progress.latest),
+            percent=round(progress.fraction * 100),
+        )
+    shown = {"title": escape(goal.title), "progress": status, "target": format_number(goal.target)}
+    if goal.status == "closed":
+        return catalog.t(language, "goals.list.closed_line", **shown)
+    measure, due = escape(goal.measure), goal.due_on.isoformat()
+    return catalog.t(language, "goals.list.line", **shown, measure=measure, due=due)
+
+
+def history_embed(catalog: Catalog, language: str, history: CheckinHistory) -> discord.Embed:
+    """``/checkin me``: the streak and the recent weeks."""
+    embed = discord.Embed(
+        title=catalog.t(language, "checkins.me.title"),
+        description=catalog.t(
+            language,
+            "checkins.me.streak",
+            streak=history.streak,
+            best=history.best_streak,
+            answered=history.answered,
+        ),
+        colour=discord.Colour.blurple(),
+    )
+    lines = []
+    for week in history.weeks:
+        line = catalog.t(language, f"checkins.me.{week.status}", week=week.week)
+        if week.progress is not None:
+            line = catalog.t(
+                language, "checkins.me.value", line=line, value=format_number(week.progress)
+            )
+        lines.append(line)
+    embed.add_field(
+        name="\u200b",
+        value="\n".join(lines) if lines else catalog.t(language, "checkins.me.none"),
+        inline=False,
+    )
+    return embed
+
+
+def schedule_lines(catalog: Catalog, language: str, result: ScheduleResult) -> list[str]:
+    """What ``/checkin schedule`` saved, and when the next check-in opens."""
+    schedule = result.schedule
+    at = schedule.local_time.strftime("%H:%M")
+    lines = [
+        catalog.t(
+            language,
+            "checkins.schedule.saved",
+            day=catalog.t(language, f"checkins.weekdays.{schedule.weekday}"),
+            time=at,
+            zone=result.timezone,
+            hours=schedule.close_after_hours,
+            next=int(result.next_open_at.timestamp()),
+        ),
+        catalog.t(
+            language,
+            "checkins.schedule.questions_custom",
+            questions=" | ".join(escape(q) for q in schedule.questions),
+        )
+        if schedule.questions
+        else catalog.t(language, "checkins.schedule.questions_default"),
+    ]
+    if schedule.pulse:
+        lines.append(catalog.t(language, "checkins.schedule.pulse_on", minimum=PULSE_MIN_ANSWERS))
+    if result.gap_days:
+        lines.append(
+            catalog.t(
+                language,
+                "checkins.schedule.gap",
+                dates=", ".join(d.isoformat() for d in result.gap_days[:3]),
+                time=at,
+                zone=result.timezone,
+            )
+        )
+    return lines
