@@ -41,11 +41,6 @@ async def bench_timers(folder: Path) -> None:
             CommunitySettings(
                 timezone="Europe/Paris",
                 language="fr",
-                checkin_channel_id=None,
-                questions_channel_id=None,
-                announcements_channel_id=None,
-                facilitator_role_id=None,
-                moderation_channel_id=None,
             ),
             [60],
             start,

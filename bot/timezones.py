@@ -11,6 +11,8 @@ import difflib
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.errors import UserError
+
 _AREAS = frozenset(
     {
         "Africa",
@@ -66,6 +68,18 @@ def validate_timezone(name: str) -> str:
         raise InvalidTimezone(cleaned, suggest_timezones(cleaned))
     ZoneInfo(match)  # the tz database really has it
     return match
+
+
+def require_timezone(name: str) -> str:
+    """:func:`validate_timezone` for what a user typed: refused with suggestions."""
+    try:
+        return validate_timezone(name)
+    except InvalidTimezone as exc:
+        raise UserError(
+            "errors.bad_timezone",
+            name=exc.name or "∅",
+            suggestions=", ".join(exc.suggestions) or "America/Toronto, Europe/Paris",
+        ) from None
 
 
 def suggest_timezones(text: str, limit: int = 3) -> list[str]:

@@ -29,11 +29,6 @@ async def _community(db: Database) -> None:
             CommunitySettings(
                 timezone="America/Toronto",
                 language="en",
-                checkin_channel_id=None,
-                questions_channel_id=None,
-                announcements_channel_id=None,
-                facilitator_role_id=None,
-                moderation_channel_id=None,
             ),
             [60],
             START,

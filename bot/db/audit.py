@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.db.codec import instant_from_db, instant_to_db, json_from_db, json_to_db
-from bot.db.connection import Connection
+from bot.db.codec import from_row, instant_to_db, json_from_db, json_to_db
+from bot.db.connection import Connection, Row
 
 
 class AuditEntry(BaseModel):
@@ -36,21 +36,15 @@ async def record(
     )
 
 
+def _entry(row: Row) -> AuditEntry:
+    return from_row(AuditEntry, row, detail=json_from_db(row["detail"]))
+
+
 async def recent(conn: Connection, guild_id: int, limit: int = 50) -> list[AuditEntry]:
     cursor = await conn.execute(
         "SELECT * FROM audit_log WHERE guild_id = ? ORDER BY id DESC LIMIT ?", (guild_id, limit)
     )
-    return [
-        AuditEntry(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            actor_id=row["actor_id"],
-            action=row["action"],
-            detail=json_from_db(row["detail"]),
-            at=instant_from_db(row["at"]),
-        )
-        for row in await cursor.fetchall()
-    ]
+    return [_entry(row) for row in await cursor.fetchall()]
 
 
 async def by_actor(conn: Connection, guild_id: int, actor_id: int) -> list[AuditEntry]:
@@ -58,17 +52,7 @@ async def by_actor(conn: Connection, guild_id: int, actor_id: int) -> list[Audit
         "SELECT * FROM audit_log WHERE guild_id = ? AND actor_id = ? ORDER BY id",
         (guild_id, actor_id),
     )
-    return [
-        AuditEntry(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            actor_id=row["actor_id"],
-            action=row["action"],
-            detail=json_from_db(row["detail"]),
-            at=instant_from_db(row["at"]),
-        )
-        for row in await cursor.fetchall()
-    ]
+    return [_entry(row) for row in await cursor.fetchall()]
 
 
 async def forget_actor(conn: Connection, guild_id: int, actor_id: int) -> None:

@@ -10,33 +10,26 @@ from bot.db.codec import from_row, instant_to_db, json_from_db, json_to_db
 from bot.db.connection import Connection, Row
 
 
-class Community(BaseModel):
+class CommunitySettings(BaseModel):
+    """What ``/plc setup`` writes; a channel or role not given is not set."""
+
     model_config = ConfigDict(frozen=True)
+
+    timezone: str
+    language: str
+    checkin_channel_id: int | None = None
+    questions_channel_id: int | None = None
+    announcements_channel_id: int | None = None
+    facilitator_role_id: int | None = None
+    moderation_channel_id: int | None = None
+
+
+class Community(CommunitySettings):
+    """A community's settings as stored, with what the bot keeps beside them."""
 
     guild_id: int
-    timezone: str
-    language: str
-    checkin_channel_id: int | None
-    questions_channel_id: int | None
-    announcements_channel_id: int | None
-    facilitator_role_id: int | None
-    moderation_channel_id: int | None
     reminder_offsets: tuple[int, ...]
     left_at: datetime | None = None
-
-
-class CommunitySettings(BaseModel):
-    """What ``/plc setup`` writes."""
-
-    model_config = ConfigDict(frozen=True)
-
-    timezone: str
-    language: str
-    checkin_channel_id: int | None
-    questions_channel_id: int | None
-    announcements_channel_id: int | None
-    facilitator_role_id: int | None
-    moderation_channel_id: int | None
 
 
 class SetupChanges(BaseModel):

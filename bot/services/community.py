@@ -15,7 +15,7 @@ from bot.db.communities import Community, CommunitySettings, SetupChanges
 from bot.errors import NotFacilitator, NotSetUp, UserError
 from bot.i18n import LANGUAGES, Catalog
 from bot.services.base import Core, StatusLine, StatusProvider
-from bot.timezones import InvalidTimezone, validate_timezone
+from bot.timezones import require_timezone
 
 
 class CommunityStatus(BaseModel):
@@ -97,11 +97,6 @@ class CommunityService:
         defaults = CommunitySettings(
             timezone=self._core.settings.defaults.timezone,
             language=actor.language,
-            checkin_channel_id=None,
-            questions_channel_id=None,
-            announcements_channel_id=None,
-            facilitator_role_id=None,
-            moderation_channel_id=None,
         )
         current = CommunitySettings.model_validate(existing.model_dump()) if existing else None
         # Re-running setup is the admin's signal that lost channels were fixed.
@@ -123,14 +118,7 @@ class CommunityService:
         resume_channels: list[int] | None = None,
     ) -> tuple[Community, bool]:
         """Create or edit the community; returns it and whether it is new."""
-        try:
-            zone = validate_timezone(settings.timezone)
-        except InvalidTimezone as exc:
-            raise UserError(
-                "errors.bad_timezone",
-                name=exc.name or "∅",
-                suggestions=", ".join(exc.suggestions) or "America/Toronto, Europe/Paris",
-            ) from None
+        zone = require_timezone(settings.timezone)
         if settings.language not in LANGUAGES:
             raise UserError("admin.errors.bad_language", language=settings.language)
         settings = settings.model_copy(update={"timezone": zone})

@@ -13,10 +13,9 @@ from bot.db import members as members_db
 from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.db.members import Member
-from bot.errors import UserError
 from bot.services.base import Core, PersonalData
 from bot.services.community import CommunityService
-from bot.timezones import InvalidTimezone, validate_timezone
+from bot.timezones import require_timezone
 
 
 class Audience(BaseModel):
@@ -70,14 +69,7 @@ class MemberService:
 
     async def set_timezone(self, guild_id: int, user_id: int, name: str) -> str:
         await self._community.require(guild_id)
-        try:
-            zone = validate_timezone(name)
-        except InvalidTimezone as exc:
-            raise UserError(
-                "errors.bad_timezone",
-                name=exc.name or "∅",
-                suggestions=", ".join(exc.suggestions) or "America/Toronto, Europe/Paris",
-            ) from None
+        zone = require_timezone(name)
         async with self._core.db.transaction() as conn:
             await members_db.ensure(conn, guild_id, user_id, self._core.clock.now())
             await members_db.set_timezone(conn, guild_id, user_id, zone)

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from bot.chat import Card, Channel, DirectMessage, Posted, Target
 from bot.db import members as members_db
-from cogs import delivery
+from cogs.toolkit import Rendered
 from tests.e2e.harness import Harness
+
+
+class Plain(Card):
+    """A bare text message, to exercise the Discord adapter of the chat port itself."""
+
+    text: str
+
+
+async def send(h: Harness, target: Target, text: str, nonce: str) -> Posted | None:
+    chat = h.bot.chat
+    try:
+        chat.render(Plain(language="en", text=""))
+    except LookupError:
+        chat.renders(Plain, lambda card, _catalog: Rendered(content=card.text))
+    return await chat.send(target, Plain(language="en", text=text), nonce=nonce)
 
 
 async def test_a_429_is_waited_out_and_the_message_arrives_once(harness: Harness) -> None:
@@ -12,9 +28,7 @@ async def test_a_429_is_waited_out_and_the_message_arrives_once(harness: Harness
     harness.emu.faults.add(
         method="POST", path=f"/channels/{channel}/messages", status=429, retry_after=0.2
     )
-    sent = await delivery.post(
-        harness.bot, harness.guild.id, channel, nonce="rate-limited-1", content="hello"
-    )
+    sent = await send(harness, Channel(harness.guild.id, channel), "hello", "rate-limited-1")
     assert sent is not None
     messages = harness.emu.messages_in(channel)
     assert [m.content for m in messages] == ["hello"]
@@ -27,7 +41,7 @@ async def test_created_then_502_leaves_exactly_one_message(harness: Harness) -> 
     """D8: Discord creates the message, answers 502, discord.py retries with the nonce."""
     channel = harness.channel("announcements")
     harness.emu.faults.add(method="POST", path=f"/channels/{channel}/messages", status=502)
-    await delivery.post(harness.bot, harness.guild.id, channel, nonce="flaky-502-1", content="once")
+    await send(harness, Channel(harness.guild.id, channel), "once", "flaky-502-1")
     assert [m.content for m in harness.emu.messages_in(channel)] == ["once"]
 
 
@@ -58,12 +72,12 @@ async def test_a_closed_dm_is_recorded_and_reported_as_unreachable(harness: Harn
     await harness.setup_community()
     bob = harness.user("bob")
     harness.emu.close_dms(bob)
-    assert await delivery.dm(harness.bot, harness.guild.id, bob, nonce="dm-1", content="hi") is None
+    assert await send(harness, DirectMessage(harness.guild.id, bob), "hi", "dm-1") is None
     async with harness.bot.core.db.read() as conn:
         member = await members_db.get(conn, harness.guild.id, bob)
     assert member is not None and member.dm_closed_at is not None
     chloe = harness.user("chloe")
-    assert await delivery.dm(harness.bot, harness.guild.id, chloe, nonce="dm-2", content="hi")
+    assert await send(harness, DirectMessage(harness.guild.id, chloe), "hi", "dm-2")
     assert [m.content for m in harness.emu.dms_to(chloe)] == ["hi"]
 
 
@@ -73,9 +87,7 @@ async def test_a_deleted_channel_is_paused_and_admins_are_told_once(harness: Har
     lost = harness.channel("check-ins")
     harness.emu.delete_channel(lost)
     for attempt in range(3):
-        sent = await delivery.post(
-            harness.bot, harness.guild.id, lost, nonce=f"lost-{attempt}", content="week 1"
-        )
+        sent = await send(harness, Channel(harness.guild.id, lost), "week 1", f"lost-{attempt}")
         assert sent is None
     notices = harness.emu.messages_in(harness.channel("moderation"))
     assert len(notices) == 1

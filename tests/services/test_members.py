@@ -27,11 +27,6 @@ async def members(core: Core) -> MemberService:
         CommunitySettings(
             timezone="America/Toronto",
             language="en",
-            checkin_channel_id=None,
-            questions_channel_id=None,
-            announcements_channel_id=None,
-            facilitator_role_id=None,
-            moderation_channel_id=None,
         ),
     )
     return MemberService(core, community)

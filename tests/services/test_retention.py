@@ -12,11 +12,6 @@ from bot.services.retention import RetentionService
 SETTINGS = CommunitySettings(
     timezone="Europe/Paris",
     language="fr",
-    checkin_channel_id=None,
-    questions_channel_id=None,
-    announcements_channel_id=None,
-    facilitator_role_id=None,
-    moderation_channel_id=None,
 )
 
 
