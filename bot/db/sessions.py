@@ -1,0 +1,507 @@
+"""Live sessions: their state, participants, turns, notes and decisions (SQL only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db.codec import (
+    instant_from_db,
+    instant_to_db,
+    json_from_db,
+    json_to_db,
+    optional_instant,
+)
+from bot.db.connection import Connection, Row
+
+SessionStatus = Literal["live", "ended"]
+TurnOutcome = Literal["spoke", "passed"]
+EntryKind = Literal["note", "decision"]
+
+
+class SessionRow(BaseModel):
+    """A session as stored; the protocol is the snapshot it was started with."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    guild_id: int
+    occurrence_id: int | None
+    meeting_title: str | None
+    protocol_id: str
+    protocol: dict[str, Any]
+    language: str
+    facilitator_id: int | None
+    client_id: int | None
+    channel_id: int
+    thread_id: int | None
+    status: SessionStatus
+    step_index: int
+    step_started_at: datetime | None
+    extra_minutes: int
+    round_order: tuple[int, ...]
+    turn_index: int
+    current_speaker: int | None
+    question: dict[str, str] | None
+    version: int
+    posts: int
+    started_at: datetime
+    ended_at: datetime | None
+    summary: dict[str, Any] | None
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    session_id: int
+    user_id: int
+    step_index: int
+    turn_index: int
+    outcome: TurnOutcome
+    at: datetime
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    session_id: int
+    kind: EntryKind
+    text: str
+    author_id: int | None
+    step_index: int
+    created_at: datetime
+
+
+class NewSession(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    guild_id: int
+    occurrence_id: int | None
+    meeting_title: str | None
+    protocol_id: str
+    protocol: dict[str, Any]
+    language: str
+    facilitator_id: int
+    client_id: int | None
+    channel_id: int
+
+
+def _session(row: Row) -> SessionRow:
+    question = row["question"]
+    summary = row["summary"]
+    return SessionRow(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        occurrence_id=row["occurrence_id"],
+        meeting_title=row["meeting_title"],
+        protocol_id=row["protocol_id"],
+        protocol=json_from_db(row["protocol"]),
+        language=row["language"],
+        facilitator_id=row["facilitator_id"],
+        client_id=row["client_id"],
+        channel_id=row["channel_id"],
+        thread_id=row["thread_id"],
+        status=row["status"],
+        step_index=row["step_index"],
+        step_started_at=optional_instant(row["step_started_at"]),
+        extra_minutes=row["extra_minutes"],
+        round_order=tuple(json_from_db(row["round_order"])),
+        turn_index=row["turn_index"],
+        current_speaker=row["current_speaker"],
+        question=json_from_db(question) if question else None,
+        version=row["version"],
+        posts=row["posts"],
+        started_at=instant_from_db(row["started_at"]),
+        ended_at=optional_instant(row["ended_at"]),
+        summary=json_from_db(summary) if summary else None,
+    )
+
+
+def _turn(row: Row) -> Turn:
+    return Turn(
+        session_id=row["session_id"],
+        user_id=row["user_id"],
+        step_index=row["step_index"],
+        turn_index=row["turn_index"],
+        outcome=row["outcome"],
+        at=instant_from_db(row["at"]),
+    )
+
+
+def _entry(row: Row) -> Entry:
+    return Entry(
+        id=row["id"],
+        session_id=row["session_id"],
+        kind=row["kind"],
+        text=row["text"],
+        author_id=row["author_id"],
+        step_index=row["step_index"],
+        created_at=instant_from_db(row["created_at"]),
+    )
+
+
+# -- sessions ---------------------------------------------------------------------------
+
+
+async def insert(conn: Connection, new: NewSession, now: datetime) -> int:
+    """A new live session; the partial unique index refuses a second live one."""
+    cursor = await conn.execute(
+        """
+        INSERT INTO sessions (guild_id, occurrence_id, meeting_title, protocol_id, protocol,
+                              language, facilitator_id, client_id, channel_id, started_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            new.guild_id,
+            new.occurrence_id,
+            new.meeting_title,
+            new.protocol_id,
+            json_to_db(new.protocol),
+            new.language,
+            new.facilitator_id,
+            new.client_id,
+            new.channel_id,
+            instant_to_db(now),
+        ),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+async def get(conn: Connection, session_id: int) -> SessionRow | None:
+    cursor = await conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,))
+    row = await cursor.fetchone()
+    return _session(row) if row else None
+
+
+async def live(conn: Connection, guild_id: int) -> SessionRow | None:
+    cursor = await conn.execute(
+        "SELECT * FROM sessions WHERE guild_id = ? AND status = 'live'", (guild_id,)
+    )
+    row = await cursor.fetchone()
+    return _session(row) if row else None
+
+
+async def count_before(conn: Connection, guild_id: int, session_id: int) -> int:
+    """How many sessions this community ran before this one (rotates the first speaker)."""
+    cursor = await conn.execute(
+        "SELECT COUNT(*) FROM sessions WHERE guild_id = ? AND id < ?", (guild_id, session_id)
+    )
+    row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def ended(conn: Connection, guild_id: int) -> list[SessionRow]:
+    """Ended sessions with their summaries, newest first (the practice log)."""
+    cursor = await conn.execute(
+        """
+        SELECT * FROM sessions WHERE guild_id = ? AND status = 'ended'
+        ORDER BY started_at DESC, id DESC
+        """,
+        (guild_id,),
+    )
+    return [_session(row) for row in await cursor.fetchall()]
+
+
+_STATE_COLUMNS = frozenset(
+    {
+        "step_index",
+        "step_started_at",
+        "extra_minutes",
+        "round_order",
+        "turn_index",
+        "current_speaker",
+        "question",
+        "thread_id",
+        "status",
+        "ended_at",
+        "summary",
+    }
+)
+
+
+def _encode(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in ("step_started_at", "ended_at"):
+        return instant_to_db(value)
+    if name == "round_order":
+        return json_to_db(list(value))
+    if name in ("question", "summary"):
+        return json_to_db(value)
+    return value
+
+
+async def update_state(
+    conn: Connection, session_id: int, expected_version: int, changes: dict[str, Any]
+) -> bool:
+    """Change a live session if nobody changed it since ``expected_version``.
+
+    The conditional update is what makes two simultaneous clicks advance once.
+    """
+    unknown = set(changes) - _STATE_COLUMNS
+    if unknown:
+        raise ValueError(f"not session state: {sorted(unknown)}")
+    names = sorted(changes)
+    assignments = ", ".join(f"{name} = ?" for name in names)
+    cursor = await conn.execute(
+        f"""
+        UPDATE sessions SET {assignments}, version = version + 1
+        WHERE id = ? AND version = ? AND status = 'live'
+        """,  # noqa: S608 - column names come from the fixed table above
+        (*(_encode(name, changes[name]) for name in names), session_id, expected_version),
+    )
+    return cursor.rowcount > 0
+
+
+async def next_post(conn: Connection, session_id: int) -> int:
+    """The next number in the session's sequence of posts (a unique timer key)."""
+    await conn.execute("UPDATE sessions SET posts = posts + 1 WHERE id = ?", (session_id,))
+    cursor = await conn.execute("SELECT posts FROM sessions WHERE id = ?", (session_id,))
+    row = await cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def set_thread(conn: Connection, session_id: int, thread_id: int) -> None:
+    await conn.execute(
+        "UPDATE sessions SET thread_id = ? WHERE id = ? AND thread_id IS NULL",
+        (thread_id, session_id),
+    )
+
+
+async def set_summary(conn: Connection, session_id: int, summary: dict[str, Any]) -> None:
+    await conn.execute(
+        "UPDATE sessions SET summary = ? WHERE id = ?", (json_to_db(summary), session_id)
+    )
+
+
+# -- participants and turns -------------------------------------------------------------
+
+
+async def add_participant(
+    conn: Connection, guild_id: int, session_id: int, user_id: int, now: datetime
+) -> bool:
+    cursor = await conn.execute(
+        """
+        INSERT INTO session_participants (session_id, guild_id, user_id, joined_at)
+        VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
+        """,
+        (session_id, guild_id, user_id, instant_to_db(now)),
+    )
+    return cursor.rowcount > 0
+
+
+async def participants(conn: Connection, session_id: int) -> list[int]:
+    cursor = await conn.execute(
+        "SELECT user_id FROM session_participants WHERE session_id = ? ORDER BY joined_at, user_id",
+        (session_id,),
+    )
+    return [row[0] for row in await cursor.fetchall()]
+
+
+async def record_turn(
+    conn: Connection,
+    guild_id: int,
+    session_id: int,
+    user_id: int,
+    step_index: int,
+    turn_index: int,
+    outcome: TurnOutcome,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        """
+        INSERT INTO session_turns
+            (session_id, guild_id, user_id, step_index, turn_index, outcome, at)
+        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+        """,
+        (session_id, guild_id, user_id, step_index, turn_index, outcome, instant_to_db(now)),
+    )
+
+
+async def turns(conn: Connection, session_id: int) -> list[Turn]:
+    cursor = await conn.execute(
+        "SELECT * FROM session_turns WHERE session_id = ? ORDER BY step_index, turn_index",
+        (session_id,),
+    )
+    return [_turn(row) for row in await cursor.fetchall()]
+
+
+async def spoken_counts(conn: Connection, guild_id: int, user_ids: list[int]) -> dict[int, int]:
+    """How many turns each member has spoken in this community's sessions."""
+    counts = dict.fromkeys(user_ids, 0)
+    if not user_ids:
+        return counts
+    marks = ",".join("?" * len(user_ids))
+    cursor = await conn.execute(
+        f"""
+        SELECT user_id, COUNT(*) FROM session_turns
+        WHERE guild_id = ? AND outcome = 'spoke' AND user_id IN ({marks})
+        GROUP BY user_id
+        """,  # noqa: S608 - only placeholders are interpolated
+        (guild_id, *user_ids),
+    )
+    for row in await cursor.fetchall():
+        counts[row[0]] = int(row[1])
+    return counts
+
+
+# -- notes and decisions ----------------------------------------------------------------
+
+
+async def add_entry(
+    conn: Connection,
+    guild_id: int,
+    session_id: int,
+    kind: EntryKind,
+    text: str,
+    author_id: int,
+    step_index: int,
+    now: datetime,
+) -> int:
+    cursor = await conn.execute(
+        """
+        INSERT INTO session_entries
+            (session_id, guild_id, kind, text, author_id, step_index, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """,
+        (session_id, guild_id, kind, text, author_id, step_index, instant_to_db(now)),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+async def entries(conn: Connection, session_id: int) -> list[Entry]:
+    cursor = await conn.execute(
+        "SELECT * FROM session_entries WHERE session_id = ? ORDER BY id", (session_id,)
+    )
+    return [_entry(row) for row in await cursor.fetchall()]
+
+
+# -- question draws ---------------------------------------------------------------------
+
+
+async def drawn_in_cycle(conn: Connection, guild_id: int, pool: str) -> tuple[int, set[int]]:
+    """The pool's current cycle and the questions already drawn in it."""
+    cursor = await conn.execute(
+        "SELECT COALESCE(MAX(cycle), 1) FROM question_draws WHERE guild_id = ? AND pool = ?",
+        (guild_id, pool),
+    )
+    row = await cursor.fetchone()
+    cycle = int(row[0]) if row else 1
+    cursor = await conn.execute(
+        """
+        SELECT question_index FROM question_draws
+        WHERE guild_id = ? AND pool = ? AND cycle = ?
+        """,
+        (guild_id, pool, cycle),
+    )
+    return cycle, {r[0] for r in await cursor.fetchall()}
+
+
+async def record_draw(
+    conn: Connection,
+    guild_id: int,
+    pool: str,
+    cycle: int,
+    question_index: int,
+    session_id: int,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        """
+        INSERT INTO question_draws (guild_id, pool, cycle, question_index, session_id, drawn_at)
+        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+        """,
+        (guild_id, pool, cycle, question_index, session_id, instant_to_db(now)),
+    )
+
+
+# -- personal data ----------------------------------------------------------------------
+
+
+async def member_participations(
+    conn: Connection, guild_id: int, user_id: int
+) -> list[tuple[int, datetime]]:
+    cursor = await conn.execute(
+        """
+        SELECT session_id, joined_at FROM session_participants
+        WHERE guild_id = ? AND user_id = ? ORDER BY joined_at
+        """,
+        (guild_id, user_id),
+    )
+    return [(row[0], instant_from_db(row[1])) for row in await cursor.fetchall()]
+
+
+async def member_turns(conn: Connection, guild_id: int, user_id: int) -> list[Turn]:
+    cursor = await conn.execute(
+        "SELECT * FROM session_turns WHERE guild_id = ? AND user_id = ? ORDER BY at",
+        (guild_id, user_id),
+    )
+    return [_turn(row) for row in await cursor.fetchall()]
+
+
+async def member_entries(conn: Connection, guild_id: int, user_id: int) -> list[Entry]:
+    cursor = await conn.execute(
+        "SELECT * FROM session_entries WHERE guild_id = ? AND author_id = ? ORDER BY id",
+        (guild_id, user_id),
+    )
+    return [_entry(row) for row in await cursor.fetchall()]
+
+
+async def sessions_touching(conn: Connection, guild_id: int, user_id: int) -> list[SessionRow]:
+    """Sessions whose state or summary may name the member (to scrub on erasure)."""
+    cursor = await conn.execute(
+        """
+        SELECT * FROM sessions WHERE guild_id = ? AND (
+            facilitator_id = ? OR client_id = ? OR current_speaker = ?
+            OR summary IS NOT NULL OR round_order <> '[]')
+        """,
+        (guild_id, user_id, user_id, user_id),
+    )
+    return [_session(row) for row in await cursor.fetchall()]
+
+
+async def rewrite_for_erasure(
+    conn: Connection,
+    session: SessionRow,
+    round_order: list[int],
+    current_speaker: int | None,
+    summary: dict[str, Any] | None,
+    user_id: int,
+) -> None:
+    await conn.execute(
+        """
+        UPDATE sessions SET
+            facilitator_id = CASE WHEN facilitator_id = ? THEN NULL ELSE facilitator_id END,
+            client_id = CASE WHEN client_id = ? THEN NULL ELSE client_id END,
+            round_order = ?, current_speaker = ?, summary = ?, version = version + 1
+        WHERE id = ?
+        """,
+        (
+            user_id,
+            user_id,
+            json_to_db(round_order),
+            current_speaker,
+            json_to_db(summary) if summary is not None else None,
+            session.id,
+        ),
+    )
+
+
+async def forget_member(conn: Connection, guild_id: int, user_id: int) -> None:
+    """Remove a member's participation and turns; their notes stay, unsigned."""
+    await conn.execute(
+        "DELETE FROM session_participants WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+    await conn.execute(
+        "DELETE FROM session_turns WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+    await conn.execute(
+        "UPDATE session_entries SET author_id = NULL WHERE guild_id = ? AND author_id = ?",
+        (guild_id, user_id),
+    )
