@@ -27,6 +27,7 @@ from bot.scheduler import Scheduler
 from bot.services.base import Core
 from bot.services.community import CommunityService
 from bot.services.delivery import DeliveryService
+from bot.services.facilitation import add_facilitation
 from bot.services.members import MemberService
 from bot.services.registry import Services
 from bot.services.retention import RetentionService
@@ -154,6 +155,7 @@ def build_services(core: Core) -> Services:
     services.add(MemberService(core, community))
     services.add(DeliveryService(core))
     services.add(RetentionService(core, services.get(MemberService)))
+    add_facilitation(core, services)
     return services
 
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiosqlite
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -28,6 +27,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import SchedulerSettings
 from bot.db import Database
 from bot.db import timers as timers_db
+from bot.db.connection import Connection
 from bot.db.timers import Timer
 
 log = logging.getLogger(__name__)
@@ -207,7 +207,7 @@ class Scheduler:
 
     async def schedule(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         guild_id: int,
         kind: str,
         key: str,
@@ -220,11 +220,11 @@ class Scheduler:
         )
         self.rearm_soon()
 
-    async def cancel(self, conn: aiosqlite.Connection, kind: str, key: str) -> None:
+    async def cancel(self, conn: Connection, kind: str, key: str) -> None:
         await timers_db.cancel(conn, kind, key, self._clock.now())
         self.rearm_soon()
 
-    async def cancel_prefix(self, conn: aiosqlite.Connection, kind: str, key_prefix: str) -> None:
+    async def cancel_prefix(self, conn: Connection, kind: str, key_prefix: str) -> None:
         await timers_db.cancel_prefix(conn, kind, key_prefix, self._clock.now())
         self.rearm_soon()
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import discord
 from discord import app_commands
 
+from bot.actor import Actor
 from bot.errors import UserError
 from bot.i18n import Language, language_for_locale
 from bot.services.community import CommunityService
@@ -69,18 +70,25 @@ def manages_server() -> Callable[[T], T]:
     return app_commands.check(predicate)
 
 
-async def is_facilitator_member(interaction: discord.Interaction) -> bool:
+def actor_of(interaction: discord.Interaction) -> Actor:
+    """Who is acting, as the services see them (ids and roles, no discord type)."""
     member = _guild_member(interaction)
-    if member.guild_permissions.manage_guild:
-        return True
+    return Actor(
+        guild_id=member.guild.id,
+        user_id=member.id,
+        role_ids=frozenset(role.id for role in member.roles),
+        manages_guild=member.guild_permissions.manage_guild,
+        language=user_language(interaction),
+    )
+
+
+async def is_facilitator_member(interaction: discord.Interaction) -> bool:
+    """The service's rule (``CommunityService.is_facilitator``) for this member."""
+    actor = actor_of(interaction)
     try:
-        community = (
-            await plc_bot(interaction).services.get(CommunityService).require(member.guild.id)
-        )
+        return await plc_bot(interaction).services.get(CommunityService).is_facilitator(actor)
     except UserError as exc:  # a check may only raise AppCommandError
         raise Refused(exc.key, **exc.params) from None
-    role_id = community.facilitator_role_id
-    return role_id is not None and any(role.id == role_id for role in member.roles)
 
 
 def is_facilitator() -> Callable[[T], T]:

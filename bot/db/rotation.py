@@ -101,6 +101,14 @@ async def line(conn: Connection, guild_id: int) -> list[Volunteer]:
     return [_volunteer(row) for row in await cursor.fetchall()]
 
 
+async def has_volunteered(conn: Connection, guild_id: int) -> bool:
+    """Whether the community uses the rotation (anyone ever joined, still in or not)."""
+    cursor = await conn.execute(
+        "SELECT 1 FROM rotation_volunteers WHERE guild_id = ? LIMIT 1", (guild_id,)
+    )
+    return await cursor.fetchone() is not None
+
+
 async def join(conn: Connection, guild_id: int, user_id: int, now: datetime) -> bool:
     """Add or re-activate a volunteer (at the end of the join order); False if already in."""
     existing = await get_volunteer(conn, guild_id, user_id)
@@ -331,4 +339,13 @@ async def forget_member(conn: Connection, guild_id: int, user_id: int) -> None:
         WHERE guild_id = ? AND user_id = ?
         """,
         (guild_id, user_id),
+    )
+
+
+async def set_occurrence_facilitator(
+    conn: Connection, occurrence_id: int, user_id: int | None
+) -> None:
+    """Mirror the assignee on the meeting date (announcements and /plc status show it)."""
+    await conn.execute(
+        "UPDATE meeting_occurrences SET facilitator_id = ? WHERE id = ?", (user_id, occurrence_id)
     )

@@ -505,3 +505,18 @@ async def forget_member(conn: Connection, guild_id: int, user_id: int) -> None:
         "UPDATE session_entries SET author_id = NULL WHERE guild_id = ? AND author_id = ?",
         (guild_id, user_id),
     )
+
+
+async def delete_unopened(conn: Connection, session_id: int) -> None:
+    """Forget a session whose opening could not be posted (it never began)."""
+    await conn.execute(
+        "DELETE FROM sessions WHERE id = ? AND thread_id IS NULL AND status = 'live'",
+        (session_id,),
+    )
+
+
+async def link_occurrence(conn: Connection, occurrence_id: int, session_id: int) -> None:
+    """Record on the meeting date which session was run for it."""
+    await conn.execute(
+        "UPDATE meeting_occurrences SET session_id = ? WHERE id = ?", (session_id, occurrence_id)
+    )

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.actor import Actor
 from bot.db import audit
 from bot.db import communities as communities_db
 from bot.db import timers as timers_db
 from bot.db.communities import Community, CommunitySettings
-from bot.errors import NotSetUp, UserError
+from bot.errors import NotFacilitator, NotSetUp, UserError
 from bot.i18n import LANGUAGES
 from bot.services.base import Core, StatusLine, StatusProvider
 from bot.timezones import InvalidTimezone, validate_timezone
@@ -43,6 +44,20 @@ class CommunityService:
         community = await self.get(guild_id)
         if community is None or community.left_at is not None:
             raise NotSetUp()
+        return community
+
+    async def is_facilitator(self, actor: Actor) -> bool:
+        """The facilitator role from ``/plc setup``, or Manage Server (RELIABILITY D3)."""
+        if actor.manages_guild:
+            return True
+        community = await self.require(actor.guild_id)
+        return facilitates(actor, community)
+
+    async def require_facilitator(self, actor: Actor) -> Community:
+        """The community, or the "only facilitators" refusal."""
+        community = await self.require(actor.guild_id)
+        if not facilitates(actor, community):
+            raise NotFacilitator()
         return community
 
     async def setup(
@@ -98,3 +113,8 @@ class CommunityService:
     async def bot_joined(self, guild_id: int) -> None:
         async with self._core.db.transaction() as conn:
             await communities_db.mark_back(conn, guild_id)
+
+
+def facilitates(actor: Actor, community: Community) -> bool:
+    """The one rule of who is a facilitator (services call it; cogs never compare roles)."""
+    return actor.manages_guild or actor.has_role(community.facilitator_role_id)

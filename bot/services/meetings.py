@@ -35,7 +35,7 @@ from bot.db.meetings import (
     RsvpCounts,
 )
 from bot.errors import UserError
-from bot.services.base import Core, StatusLine
+from bot.services.base import Core, OccurrenceListener, StatusLine
 from bot.services.community import CommunityService
 from bot.services.meeting_times import (
     LocalInstant,
@@ -272,6 +272,11 @@ class MeetingService:
     def __init__(self, core: Core, community: CommunityService) -> None:
         self._core = core
         self._community = community
+        self._occurrence_listeners: list[OccurrenceListener] = []
+
+    def add_occurrence_listener(self, listener: OccurrenceListener) -> None:
+        """Told of each new date in its creating transaction (the rotation assigns)."""
+        self._occurrence_listeners.append(listener)
 
     # -- scheduling ---------------------------------------------------------------------
 
@@ -354,6 +359,10 @@ class MeetingService:
             occurrence_id = await meetings_db.insert_occurrence(
                 conn, draft.guild_id, meeting_id, draft.when.local_date, draft.when.starts_at, now
             )
+            for listener in self._occurrence_listeners:
+                await listener.occurrence_created(
+                    conn, draft.guild_id, meeting_id, occurrence_id, draft.when.starts_at
+                )
             upcoming = await _upcoming(conn, occurrence_id)
             await self._plan_timers(conn, upcoming, community)
             await audit.record(
@@ -623,6 +632,10 @@ class MeetingService:
         occurrence_id = await meetings_db.insert_occurrence(
             conn, meeting.guild_id, meeting.id, instant.local_date, instant.starts_at, now
         )
+        for listener in self._occurrence_listeners:
+            await listener.occurrence_created(
+                conn, meeting.guild_id, meeting.id, occurrence_id, instant.starts_at
+            )
         upcoming = await _upcoming(conn, occurrence_id)
         await self._plan_timers(conn, upcoming, community)
         return upcoming
