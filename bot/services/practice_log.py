@@ -3,13 +3,25 @@ first — the *référentiel de pratiques* the seeds ask a community of practice
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Catalog, Language
 from bot.services.session_summary import SessionSummary, SummaryEntry
-from bot.text import inert_markdown
+
+_SPECIALS = re.compile(r"([\\\[\]()<>*_`~|])")
+
+
+def inert_markdown(text: str) -> str:
+    """User text shown as typed inside a line of the file: no links, emphasis or HTML.
+
+    Lighter than the chat's escaping: every line here starts with the document's own
+    ``-`` or ``#``, so hyphens and hashes inside the text stay as they are.
+    """
+    return _SPECIALS.sub(r"\\\1", text)
+
 
 NameOf = Callable[[int], str]
 

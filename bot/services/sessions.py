@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.actor import Actor
 from bot.db import actions as actions_db
 from bot.db import meetings as meetings_db
+from bot.db import members as members_db
 from bot.db import sessions as sessions_db
 from bot.db.communities import Community
 from bot.db.connection import Connection, as_sqlite
@@ -129,6 +130,7 @@ class SessionService(SessionRecords, SessionBase):
             for user_id in dict.fromkeys(
                 [actor.user_id, *([client_id] if client_id else []), *going]
             ):
+                await members_db.ensure(as_sqlite(conn), community.guild_id, user_id, now)
                 await sessions_db.add_participant(
                     conn, community.guild_id, session_id, user_id, now
                 )
@@ -192,6 +194,7 @@ class SessionService(SessionRecords, SessionBase):
         outbox = Outbox(self._core)
         async with self._core.db.transaction() as conn:
             session = await self._live_by_id(conn, actor, session_id)
+            await members_db.ensure(as_sqlite(conn), session.guild_id, actor.user_id, now)
             added = await sessions_db.add_participant(
                 conn, session.guild_id, session.id, actor.user_id, now
             )

@@ -295,3 +295,16 @@ async def test_export_and_delete_cover_the_rotation(world: World) -> None:
 def test_only_the_rotation_service_owns_its_name() -> None:
     assert RotationService.name == "rotation"
     assert date(2026, 12, 3).isoformat() == WEEKS[0][:10]
+
+
+async def test_the_retention_purge_erases_a_member_gone_30_days(world: World) -> None:
+    """RELIABILITY G2: a member gone for 30 days loses their rotation slot, like /me delete."""
+    from bot.services.retention import RetentionService
+
+    await volunteers(world, ALICE, BOB)
+    await world.members.member_left(GUILD, ALICE)
+    await world.clock.advance(timedelta(days=31))
+    removed = await world.services.get(RetentionService).purge()
+    assert removed["members gone 30 days"] == 1
+    view = await world.rotation.show(member(BOB))
+    assert [e.user_id for e in view.line] == [BOB]

@@ -1,0 +1,462 @@
+"""SessionService against a real SQLite file and a moved clock: a full codéveloppement
+session, the review at the next one, concurrency, timers, resume after a restart, and
+every bad input of issue 10 refused with nothing half-written."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.chat import Channel
+from bot.clock import ControlledClock
+from bot.db import sessions as sessions_db
+from bot.errors import UserError
+from bot.scheduler import Scheduler
+from bot.services.base import Core
+from bot.services.facilitation_cards import (
+    ActionPosted,
+    ActionReview,
+    EntryPosted,
+    OpeningControl,
+    ReviewAnswered,
+    RoundComplete,
+    SessionEnded,
+    SessionOpened,
+    SessionOverview,
+    StepExtended,
+    StepStarted,
+    TimeNotice,
+    TurnPrompt,
+)
+from bot.services.session_state import NEARLY_KIND, TIME_UP_KIND
+from bot.services.sessions import SessionService
+from tests.services.facilitation_world import (
+    ALICE,
+    BOB,
+    CAROL,
+    DAVE,
+    GUILD,
+    ROOM,
+    World,
+    build_world,
+    facilitator,
+    member,
+)
+
+
+@pytest.fixture
+async def world(core: Core, clock: ControlledClock) -> World:
+    return await build_world(core, clock)
+
+
+async def start_codev(world: World) -> int:
+    started = await world.sessions.start(
+        facilitator(ALICE), channel_id=ROOM, protocol="codev", client_id=BOB
+    )
+    assert started.protocol_name == "Co-development"
+    await world.sessions.join(member(CAROL), started.session.id)
+    return started.session.id
+
+
+def turns(world: World) -> list[tuple[int, int, int]]:
+    return [(c.step_index, c.turn_index, c.user_id) for c in world.chat.cards(TurnPrompt)]
+
+
+async def pending(world: World, kind: str) -> list[str]:
+    async with world.core.db.read() as conn:
+        rows = await (
+            await conn.execute(
+                "SELECT key FROM timers WHERE kind = ? AND status = 'pending' ORDER BY key",
+                (kind,),
+            )
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+async def test_a_full_codeveloppement_session(world: World) -> None:
+    session_id = await start_codev(world)
+    [opened] = world.chat.to(SessionOpened)
+    assert opened.target == Channel(GUILD, ROOM)
+    session = await world.sessions.get(session_id)
+    assert session is not None and session.thread_id not in (None, ROOM)
+    thread = Channel(GUILD, session.thread_id)  # type: ignore[arg-type]
+    [overview] = world.chat.to(SessionOverview)
+    assert overview.target == thread
+    assert isinstance(overview.card, SessionOverview) and len(overview.card.steps) == 6
+    assert world.chat.cards(ActionReview) == []  # nothing to review the first time
+    assert len(world.chat.cards(OpeningControl)) == 1
+
+    # Step 1, the client's account: the client is mentioned, nobody else.
+    await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=-1)
+    step1 = world.chat.to(StepStarted)[-1]
+    assert step1.mention == (BOB,)
+    assert isinstance(step1.card, StepStarted) and step1.card.title == "1. The client's account"
+
+    # Step 2, a round of the consultants only (not the client), least spoken first.
+    await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=0)
+    assert turns(world) == [(1, 0, ALICE)]
+    prompt = world.chat.to(TurnPrompt)[-1]
+    assert prompt.mention == (ALICE,)  # one message per turn, mentioning only the speaker
+    with pytest.raises(UserError) as caught:  # the client is not the speaker
+        await world.sessions.pass_turn(member(BOB), session_id, 1, 0)
+    assert caught.value.key == "facilitation.session.not_your_turn_pass"
+    with pytest.raises(UserError) as caught:
+        await world.sessions.finish_turn(member(CAROL), session_id, 1, 0)
+    assert caught.value.key == "facilitation.session.not_your_turn_done"
+    await world.sessions.finish_turn(member(ALICE), session_id, 1, 0)
+    assert turns(world) == [(1, 0, ALICE), (1, 1, CAROL)]
+    with pytest.raises(UserError) as caught:  # a stale Done from the turn before
+        await world.sessions.finish_turn(member(ALICE), session_id, 1, 0)
+    assert caught.value.key == "facilitation.session.turn_over"
+    await world.sessions.pass_turn(member(CAROL), session_id, 1, 1)
+    [complete] = world.chat.cards(RoundComplete)
+    assert complete.step_index == 1 and not complete.is_last
+
+    # Timers: nearly up at 13 minutes, over at 15; +2 min moves the end.
+    await world.advance(timedelta(minutes=13))
+    assert [(c.phase, c.step_index) for c in world.chat.cards(TimeNotice)] == [("nearly", 1)]
+    await world.sessions.extend(facilitator(ALICE), session_id, expected_step=1)
+    [extended] = world.chat.cards(StepExtended)
+    assert extended.extra_minutes == 2
+    await world.advance(timedelta(minutes=2))  # 15 min: the old "over" was re-planned
+    assert [c.phase for c in world.chat.cards(TimeNotice)] == ["nearly", "nearly"]
+    await world.advance(timedelta(minutes=2))
+    assert [c.phase for c in world.chat.cards(TimeNotice)] == ["nearly", "nearly", "over"]
+    assert all(s.target == thread for s in world.chat.to(TimeNotice))
+
+    # Notes, a decision and two actions, from participants.
+    await world.sessions.add_entry(member(CAROL), "note", "Le contexte : une classe de 6e")
+    await world.sessions.add_entry(member(BOB), "decision", "Essayer le tutorat par les pairs")
+    first = await world.sessions.add_action(
+        member(BOB), "Rencontrer l'orthopédagogue", due="2026-12-10"
+    )
+    second = await world.sessions.add_action(
+        facilitator(ALICE), "Partager la grille", owner_id=CAROL, due="Dec 17"
+    )
+    assert (first.owner_id, str(first.due_on)) == (BOB, "2026-12-10")
+    assert (second.owner_id, str(second.due_on)) == (CAROL, "2026-12-17")
+    assert len(world.chat.cards(EntryPosted)) == 2 and len(world.chat.cards(ActionPosted)) == 2
+
+    # Steps 3 to 6; the last round includes the client.
+    for expected in (1, 2):
+        await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=expected)
+    # The consultation round: Carol passed before, so she has spoken least and opens it.
+    assert turns(world)[-1] == (3, 0, CAROL)
+    await world.sessions.finish_turn(member(CAROL), session_id, 3, 0)
+    assert turns(world)[-1] == (3, 1, ALICE)
+    for expected in (3, 4):  # Next while Alice speaks: her turn counts as spoken
+        await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=expected)
+    assert turns(world)[-1] == (5, 0, BOB)  # the client has spoken least
+    last = world.chat.cards(StepStarted)[-1]
+    assert last.is_last and last.round_size == 3
+    with pytest.raises(UserError) as caught:
+        await world.sessions.next_step(facilitator(ALICE), session_id)
+    assert caught.value.key == "facilitation.session.last_step"
+
+    summary = await world.sessions.end(facilitator(ALICE))
+    assert [s.number for s in summary.covered] == [1, 2, 3, 4, 5, 6]
+    assert summary.not_reached == ()
+    assert [n.text for n in summary.notes] == ["Le contexte : une classe de 6e"]
+    assert [(d.text, d.author_id) for d in summary.decisions] == [
+        ("Essayer le tutorat par les pairs", BOB)
+    ]
+    assert [(a.owner_id, str(a.due_on)) for a in summary.actions] == [
+        (BOB, "2026-12-10"),
+        (CAROL, "2026-12-17"),
+    ]
+    spoken = {t.user_id: (t.spoke, t.passed) for t in summary.turns}
+    # Alice: Done in round 2, moved on by Next in round 4; Carol: passed, then Done;
+    # Bob (the client) had the floor in no round before the last, which End closed.
+    assert spoken == {ALICE: (2, 0), BOB: (1, 0), CAROL: (1, 1)}
+    [ended] = world.chat.to(SessionEnded)
+    assert ended.target == thread
+    assert await pending(world, NEARLY_KIND) == [] and await pending(world, TIME_UP_KIND) == []
+    stored = await world.sessions.get(session_id)
+    assert stored is not None and stored.status == "ended" and stored.summary is not None
+
+
+async def test_ending_early_keeps_the_unreached_steps(world: World) -> None:
+    session_id = await start_codev(world)
+    await world.sessions.next_step(facilitator(ALICE), session_id)
+    summary = await world.sessions.end(facilitator(ALICE), session_id)
+    assert [s.number for s in summary.covered] == [1]
+    assert [s.number for s in summary.not_reached] == [2, 3, 4, 5, 6]
+    with pytest.raises(UserError) as caught:
+        await world.sessions.next_step(facilitator(ALICE))
+    assert caught.value.key == "facilitation.session.none_live"
+
+
+async def test_the_next_session_reviews_open_actions(world: World) -> None:
+    await start_codev(world)
+    one = await world.sessions.add_action(member(BOB), "Observer une classe")
+    two = await world.sessions.add_action(member(CAROL), "Lire l'article")
+    await world.sessions.end(facilitator(ALICE))
+    started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="plc")
+    [review] = world.chat.cards(ActionReview)
+    assert [i.action_id for i in review.items] == [one.id, two.id]
+    assert world.chat.cards(OpeningControl)[-1].reviewed_actions == 2
+    sid = started.session.id
+    with pytest.raises(UserError) as caught:  # not theirs, and not steering
+        await world.sessions.review_action(member(CAROL), sid, one.id, "done")
+    assert caught.value.key == "facilitation.errors.not_your_action"
+    done = await world.sessions.review_action(member(BOB), sid, one.id, "done")
+    carried = await world.sessions.review_action(facilitator(ALICE), sid, two.id, "carried")
+    assert (done.status, carried.status, carried.carried_count) == ("done", "carried", 1)
+    with pytest.raises(UserError) as caught:
+        await world.sessions.review_action(facilitator(ALICE), sid, two.id, "carried")
+    assert caught.value.key == "facilitation.errors.action_already_carried"
+    assert [c.outcome for c in world.chat.cards(ReviewAnswered)] == ["done", "carried"]
+    mine = await world.actions.listing(member(CAROL), "mine")
+    assert [a.id for a in mine.items] == [two.id]
+    finished = await world.actions.mark_done(member(CAROL), two.id)
+    assert finished.status == "done"
+    assert (await world.actions.listing(member(CAROL), "all")).items == ()
+
+
+async def test_two_nexts_at_the_same_moment_move_one_step(world: World) -> None:
+    session_id = await start_codev(world)
+    results = await asyncio.gather(
+        world.sessions.next_step(facilitator(ALICE), session_id, expected_step=-1),
+        world.sessions.next_step(facilitator(DAVE), session_id, expected_step=-1),
+        return_exceptions=True,
+    )
+    refused = [r for r in results if isinstance(r, UserError)]
+    assert len(refused) == 1 and refused[0].key == "facilitation.session.already_moved"
+    session = await world.sessions.get(session_id)
+    assert session is not None and session.step_index == 0
+    assert len(world.chat.cards(StepStarted)) == 1  # nothing posted twice
+
+
+async def test_bad_input_is_refused_and_nothing_is_half_written(world: World) -> None:
+    async def refused(coro: object) -> str:
+        with pytest.raises(UserError) as caught:
+            await coro  # type: ignore[misc]
+        return caught.value.key
+
+    assert await refused(world.sessions.next_step(facilitator(ALICE))) == (
+        "facilitation.session.none_live"
+    )
+    assert await refused(world.sessions.add_entry(member(BOB), "note", "x")) == (
+        "facilitation.session.none_live"
+    )
+    assert await refused(world.sessions.start(member(BOB), channel_id=ROOM, protocol="plc")) == (
+        "facilitation.session.not_allowed"
+    )
+    assert await refused(
+        world.sessions.start(facilitator(), channel_id=ROOM, protocol="debate")
+    ) == ("facilitation.session.unknown_protocol")
+    codev = world.sessions.start(facilitator(), channel_id=ROOM, protocol="codev")
+    assert await refused(codev) == "facilitation.session.client_needed"
+    session_id = await start_codev(world)
+    assert await refused(world.sessions.start(facilitator(DAVE), channel_id=ROOM)) == (
+        "facilitation.session.already_live"
+    )
+    assert await refused(world.sessions.add_entry(member(DAVE), "note", "x")) == (
+        "facilitation.session.join_first"
+    )
+    assert await refused(world.sessions.add_entry(member(CAROL), "note", "   ")) == (
+        "facilitation.errors.note_empty"
+    )
+    assert await refused(world.sessions.add_entry(member(CAROL), "decision", "x" * 1001)) == (
+        "facilitation.errors.decision_too_long"
+    )
+    assert await refused(
+        world.sessions.add_action(member(CAROL), "x", owner_id=DAVE, owner_present=False)
+    ) == ("facilitation.errors.owner_left")
+    await world.members.member_left(GUILD, BOB)
+    assert await refused(world.sessions.add_action(member(CAROL), "x", owner_id=BOB)) == (
+        "facilitation.errors.owner_left"
+    )
+    assert await refused(world.sessions.add_action(member(CAROL), "x", due="2026-11-01")) == (
+        "facilitation.errors.due_past"
+    )
+    assert await refused(world.sessions.add_action(member(CAROL), "x", due="2028-01-01")) == (
+        "facilitation.errors.due_too_far"
+    )
+    assert await refused(world.sessions.add_action(member(CAROL), "x", due="Feb 30")) in (
+        "facilitation.errors.due_unreadable",
+        "facilitation.errors.due_past",
+    )
+    assert await refused(world.sessions.next_step(member(CAROL), session_id)) == (
+        "facilitation.session.not_steering"
+    )
+    assert await refused(world.sessions.extend(facilitator(), session_id)) == (
+        "facilitation.session.no_step"
+    )
+    async with world.core.db.read() as conn:
+        count = await (await conn.execute("SELECT COUNT(*) FROM action_items")).fetchone()
+        entries = await (await conn.execute("SELECT COUNT(*) FROM session_entries")).fetchone()
+        live = await (await conn.execute("SELECT COUNT(*) FROM sessions")).fetchone()
+    assert (count[0], entries[0], live[0]) == (0, 0, 1)
+
+
+async def test_the_assigned_facilitator_may_start_and_steer(world: World) -> None:
+    await world.rotation.join(member(DAVE))
+    upcoming = await world.schedule("2026-11-23 15:30", title="Rencontre")  # in 6.5 hours
+    assert upcoming.occurrence.facilitator_id == DAVE
+    started = await world.sessions.start(member(DAVE), channel_id=ROOM, protocol="exchange")
+    assert started.session.occurrence_id == upcoming.occurrence.id
+    assert started.session.meeting_title == "Rencontre"
+    await world.sessions.next_step(member(DAVE))
+    summary = await world.sessions.end(member(DAVE))
+    assert summary.meeting_title == "Rencontre" and summary.facilitator_id == DAVE
+    found = await world.meetings.upcoming_occurrence(upcoming.occurrence.id)
+    assert found is not None and found.occurrence.session_id == started.session.id
+
+
+async def test_rsvp_going_members_take_part_and_order_favours_who_spoke_least(
+    world: World,
+) -> None:
+    upcoming = await world.schedule("2026-11-23 15:30")
+    for user_id in (BOB, CAROL, DAVE):
+        await world.meetings.rsvp(GUILD, upcoming.occurrence.id, user_id, "going")
+    first = await world.sessions.start(
+        facilitator(ALICE), channel_id=ROOM, protocol="checkin-round"
+    )
+    await world.sessions.next_step(facilitator(ALICE))
+    assert [t[2] for t in turns(world)] == [ALICE]
+    for turn, speaker in enumerate((ALICE, BOB, CAROL)):
+        await world.sessions.finish_turn(member(speaker), first.session.id, 0, turn)
+    await world.sessions.pass_turn(member(DAVE), first.session.id, 0, 3)  # Dave passes
+    await world.sessions.end(facilitator(ALICE))
+    second = await world.sessions.start(
+        facilitator(ALICE), channel_id=ROOM, protocol="checkin-round"
+    )
+    await world.sessions.next_step(facilitator(ALICE))
+    session = await world.sessions.get(second.session.id)
+    assert session is not None and session.round_order[0] == DAVE
+    assert session.round_order[1:] == (BOB, CAROL, ALICE)  # equals rotate: Bob opens now
+
+
+async def test_a_late_joiner_gets_a_turn_at_the_end_of_the_round(world: World) -> None:
+    started = await world.sessions.start(
+        facilitator(ALICE), channel_id=ROOM, protocol="checkin-round"
+    )
+    sid = started.session.id
+    await world.sessions.next_step(facilitator(ALICE))
+    await world.sessions.finish_turn(member(ALICE), sid, 0, 0)  # round complete
+    assert len(world.chat.cards(RoundComplete)) == 1
+    assert await world.sessions.join(member(ERIN_ID), sid) is True
+    assert await world.sessions.join(member(ERIN_ID), sid) is False
+    assert turns(world)[-1] == (0, 1, ERIN_ID)
+
+
+ERIN_ID = 15
+
+
+async def test_opening_questions_do_not_repeat_until_the_pool_is_used(world: World) -> None:
+    asked = []
+    for _ in range(13):
+        await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="checkin-round")
+        await world.sessions.next_step(facilitator(ALICE))
+        asked.append(world.chat.cards(StepStarted)[-1].question)
+        await world.sessions.end(facilitator(ALICE))
+    assert len(set(asked[:12])) == 12 and None not in asked
+    assert asked[12] in asked[:12]
+
+
+async def test_a_restart_resumes_the_same_speaker_and_timers_due_once(
+    world: World, core: Core, clock: ControlledClock
+) -> None:
+    session_id = await start_codev(world)
+    for expected in (-1, 0):
+        await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=expected)
+    await world.sessions.finish_turn(member(ALICE), session_id, 1, 0)
+    before = await world.sessions.get(session_id)
+    assert before is not None and before.current_speaker == CAROL
+    # "Restart": new services and scheduler on the same database, same chat.
+    restarted = Core(
+        db=core.db,
+        clock=clock,
+        settings=core.settings,
+        catalog=core.catalog,
+        scheduler=Scheduler(core.db, clock, core.settings.scheduler),
+    )
+    again = await build_world(restarted, clock)
+    again.chat = world.chat
+    from bot.chat_relay import ChatRelay
+
+    again.services.get(ChatRelay).bind(world.chat)
+    after = await again.sessions.get(session_id)
+    assert after is not None
+    assert (after.step_index, after.current_speaker, after.turn_index) == (1, CAROL, 1)
+    await again.advance(timedelta(minutes=15))
+    await again.advance(timedelta(minutes=1))
+    assert [c.phase for c in world.chat.cards(TimeNotice)] == ["nearly", "over"]
+    await again.sessions.finish_turn(member(CAROL), session_id, 1, 1)
+    assert len(world.chat.cards(RoundComplete)) == 1
+
+
+async def test_a_refused_channel_starts_nothing_and_no_thread_stays_in_channel(
+    world: World,
+) -> None:
+    world.chat.lost_channels.add(ROOM)
+    with pytest.raises(UserError) as caught:
+        await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="plc")
+    assert caught.value.key == "facilitation.session.cannot_post"
+    assert await world.sessions.live(GUILD) is None
+    world.chat.lost_channels.clear()
+    world.chat.no_threads = True
+    started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="plc")
+    assert started.session.thread_id == ROOM
+    assert all(s.target == Channel(GUILD, ROOM) for s in world.chat.sent)
+
+
+async def test_practice_log_lists_summaries_newest_first(world: World) -> None:
+    await start_codev(world)
+    await world.sessions.add_entry(member(BOB), "decision", "Décision [un](http://x)")
+    await world.sessions.add_action(member(BOB), "Appeler la famille", due="2026-12-10")
+    await world.sessions.end(facilitator(ALICE))
+    await world.advance(timedelta(days=7))
+    await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="exchange")
+    await world.sessions.end(facilitator(ALICE))
+    text = await world.sessions.practice_log(member(DAVE), name_of=lambda u: f"user{u}")
+    assert text.startswith("# Practice log")
+    exchange, codev = text.index("Practice exchange"), text.index("Co-development")
+    assert exchange < codev
+    assert "## 2026-11-30 — Practice exchange" in text
+    assert "## 2026-11-23 — Co-development" in text
+    assert "Décision \\[un\\]\\(http://x\\) — user12" in text
+    assert "Appeler la famille — user12 (due 2026-12-10)" in text
+    assert "⏭️ 1. 1. The client's account (not reached)" in text
+
+
+async def test_export_and_delete_cover_sessions_and_actions(world: World) -> None:
+    """RELIABILITY G1, G2: a member's turns, notes and actions; erased from summaries."""
+    session_id = await start_codev(world)
+    await world.sessions.next_step(facilitator(ALICE), session_id)
+    await world.sessions.next_step(facilitator(ALICE), session_id)
+    await world.sessions.finish_turn(member(ALICE), session_id, 1, 0)
+    await world.sessions.add_entry(member(CAROL), "note", "Une note de Carol")
+    await world.sessions.add_action(member(CAROL), "Action de Carol", due="2026-12-10")
+    await world.sessions.end(facilitator(ALICE))
+    exported = await world.members.export(GUILD, CAROL)
+    assert [n["text"] for n in exported["sessions"]["notes_and_decisions"]] == ["Une note de Carol"]
+    assert [a["text"] for a in exported["actions"]["actions"]] == ["Action de Carol"]
+    assert exported["sessions"]["sessions_joined"][0]["session_id"] == session_id
+    await world.members.delete(GUILD, CAROL)
+    async with world.core.db.read() as conn:
+        session = await sessions_db.get(conn, session_id)
+        joined = await (
+            await conn.execute(
+                "SELECT COUNT(*) FROM session_participants WHERE user_id = ?", (CAROL,)
+            )
+        ).fetchone()
+        actions = await (await conn.execute("SELECT COUNT(*) FROM action_items")).fetchone()
+        turns_left = await (
+            await conn.execute("SELECT COUNT(*) FROM session_turns WHERE user_id = ?", (CAROL,))
+        ).fetchone()
+    assert session is not None and session.summary is not None
+    summary = session.summary
+    assert CAROL not in summary["participants"]
+    assert CAROL not in [t["user_id"] for t in summary["turns"]]
+    assert CAROL not in [a["owner_id"] for a in summary["actions"]]
+    assert CAROL not in session.round_order and joined[0] == 0
+    assert session.summary["notes"][0]["author_id"] is None  # the note stays, unsigned
+    assert (actions[0], turns_left[0]) == (0, 0)
+
+
+def test_the_service_has_its_name() -> None:
+    assert SessionService.name == "sessions"
