@@ -14,7 +14,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.app import running_bot
 from bot.clock import ControlledClock
 from bot.config import SchedulerSettings, Settings
 from bot.db import Database
@@ -23,6 +22,7 @@ from bot.db.communities import CommunitySettings
 from bot.db.timers import Timer
 from bot.emulator import Emulator, build_sample_guild
 from bot.scheduler import Firing, Scheduler, TimerKind
+from cogs.client import running_bot
 
 TIMERS = 5_000
 COMMANDS = 200

@@ -1,165 +1,32 @@
-"""The Discord client: builds nothing itself, wires what the entry point built."""
+"""Building the application once, for any chat platform: the core and the services.
+
+The entry points (``plc-bot run``, the playground, the tests) call :func:`build_core`
+and :func:`build_services`, then hand both to a platform adapter (``cogs/client.py``
+for Discord). Nothing here imports a chat platform.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
-import json
-import logging
-import signal
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
-from datetime import timedelta
-from typing import Any
-
-import discord
-import yarl
-from discord.ext import commands
-
-from bot import __version__
+from bot.chat import Chat
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db import Database, bot_state
-from bot.i18n import Catalog, load_catalog
-from bot.i18n.translator import CatalogTranslator
-from bot.instance import InstanceLock
+from bot.db import Database
+from bot.i18n import load_catalog
 from bot.scheduler import Scheduler
 from bot.services.base import Core
+from bot.services.checkins import CheckinService
 from bot.services.community import CommunityService
 from bot.services.delivery import DeliveryService
 from bot.services.facilitation import add_facilitation
+from bot.services.goals import GoalService
+from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
+from bot.services.questions import QuestionService
 from bot.services.registry import Services
 from bot.services.retention import RetentionService
-from cogs.errors import on_tree_error
-
-log = logging.getLogger(__name__)
-
-COMMANDS_HASH_KEY = "commands_hash"
 
 
-def point_discord_at(settings: Settings) -> None:
-    """Send REST calls and the gateway elsewhere (a rate-limit proxy, the emulator).
-
-    A plain ``commands.Bot`` connects to ``DiscordWebSocket.DEFAULT_GATEWAY`` without
-    asking ``/gateway/bot``, and returns to it after an invalidated session.
-    """
-    if settings.discord.api_base_url:
-        discord.http.Route.BASE = settings.discord.api_base_url
-    if settings.discord.gateway_url:
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord.gateway_url)
-
-
-class PlcBot(commands.Bot):
-    """plc-bot's client. Everything it needs is passed in; see :func:`build_bot`."""
-
-    def __init__(
-        self,
-        core: Core,
-        services: Services,
-        *,
-        force_sync: bool = False,
-        **client_options: Any,
-    ) -> None:
-        intents = discord.Intents.none()
-        intents.guilds = True
-        intents.members = True  # GUILD_MEMBER_REMOVE: forget members who leave
-        intents.guild_scheduled_events = True
-        super().__init__(
-            command_prefix=commands.when_mentioned,
-            intents=intents,
-            # Features allow exactly the mentions they mean (RELIABILITY D1).
-            allowed_mentions=discord.AllowedMentions.none(),
-            chunk_guilds_at_startup=False,
-            help_command=None,
-            **client_options,
-        )
-        self.core = core
-        self.services = services
-        self.force_sync = force_sync
-        self.ready_once = asyncio.Event()
-        self.runner: asyncio.Task[None] | None = None
-
-    @property
-    def catalog(self) -> Catalog:
-        return self.core.catalog
-
-    @property
-    def version(self) -> str:
-        return __version__
-
-    async def setup_hook(self) -> None:
-        await self.tree.set_translator(CatalogTranslator(self.catalog))
-        self.tree.on_error = on_tree_error  # type: ignore[method-assign]
-        for extension in self.core.settings.discord.cogs:
-            await self.load_extension(extension)
-        await self.sync_commands_if_changed()
-        retention = self.services.get(RetentionService)
-        self.core.scheduler.every("retention", timedelta(hours=24), retention.purge)
-        # Once per process, not once per gateway (re)connection (RELIABILITY D9).
-        self.core.scheduler.start()
-
-    async def sync_commands_if_changed(self) -> bool:
-        """Sync the tree only when it changed (Discord allows 200 creations a day)."""
-        translator = self.tree.translator
-        assert translator is not None
-        payload = [
-            await command.get_translated_payload(self.tree, translator)
-            for command in self.tree.get_commands()
-        ]
-        guild_id = self.core.settings.discord.dev_guild_id
-        digest = hashlib.sha256(
-            json.dumps({"guild": guild_id, "commands": payload}, sort_keys=True).encode()
-        ).hexdigest()
-        async with self.core.db.read() as conn:
-            previous = await bot_state.get(conn, COMMANDS_HASH_KEY)
-        if previous == digest and not self.force_sync:
-            log.info("command tree unchanged; not syncing")
-            return False
-        if guild_id is not None:
-            guild = discord.Object(id=guild_id)
-            self.tree.copy_global_to(guild=guild)
-            await self.tree.sync(guild=guild)
-        else:
-            await self.tree.sync()
-        async with self.core.db.transaction() as conn:
-            await bot_state.put(conn, COMMANDS_HASH_KEY, digest)
-        log.info("synced %d commands to %s", len(payload), guild_id or "all guilds")
-        return True
-
-    async def on_ready(self) -> None:
-        if not self.ready_once.is_set():
-            log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
-            self.ready_once.set()
-        else:
-            log.info("reconnected")
-
-    async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self.services.get(CommunityService).bot_joined(guild.id)
-
-    async def on_guild_remove(self, guild: discord.Guild) -> None:
-        await self.services.get(CommunityService).bot_left(guild.id)
-
-    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
-        await self.services.get(MemberService).member_left(payload.guild_id, payload.user.id)
-
-    async def close(self) -> None:
-        await self.core.scheduler.stop()
-        await super().close()
-
-
-def build_services(core: Core) -> Services:
-    services = Services()
-    community = CommunityService(core)
-    services.add(community)
-    services.add(MemberService(core, community))
-    services.add(DeliveryService(core))
-    services.add(RetentionService(core, services.get(MemberService)))
-    add_facilitation(core, services)
-    return services
-
-
-async def build_core(settings: Settings, clock: Clock) -> Core:
+async def build_core(settings: Settings, clock: Clock, chat: Chat) -> Core:
     db = await Database.open(settings.database.path)
     return Core(
         db=db,
@@ -167,55 +34,43 @@ async def build_core(settings: Settings, clock: Clock) -> Core:
         settings=settings,
         catalog=load_catalog(),
         scheduler=Scheduler(db, clock, settings.scheduler),
+        chat=chat,
     )
 
 
-@asynccontextmanager
-async def running_bot(
-    settings: Settings, clock: Clock, *, force_sync: bool = False, **client_options: Any
-) -> AsyncIterator[PlcBot]:
-    """Open everything, log in and yield the bot while it runs; close it all after.
-
-    Used by ``plc-bot run``, the playground and the end-to-end tests alike;
-    ``client_options`` go to discord.py's client (e.g. ``guild_ready_timeout``).
-    """
-    token = settings.discord.token
-    if token is None:
-        raise RuntimeError("no Discord token; checked by runtime_problems() first")
-    point_discord_at(settings)
-    with InstanceLock(settings.database.path):
-        core = await build_core(settings, clock)
-        try:
-            bot = PlcBot(core, build_services(core), force_sync=force_sync, **client_options)
-            async with bot:
-                bot.runner = asyncio.create_task(bot.start(token.get_secret_value()))
-                try:
-                    yield bot
-                finally:
-                    await bot.close()
-                    with suppress(asyncio.CancelledError):
-                        await bot.runner
-        finally:
-            await core.db.close()
-            log.info("stopped")
+def enabled_features(settings: Settings) -> set[str]:
+    """Features whose adapter is configured (``[discord] cogs``): ``meetings``, ``questions``…"""
+    return {name.rsplit(".", 1)[-1] for name in settings.discord.cogs}
 
 
-async def serve(settings: Settings, clock: Clock, *, force_sync: bool = False) -> None:
-    """Run until SIGINT/SIGTERM (clean stop) or a fatal error (raised)."""
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        async with running_bot(settings, clock, force_sync=force_sync) as bot:
-            assert bot.runner is not None
-            stopper = asyncio.create_task(stop.wait())
-            await asyncio.wait({bot.runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            stopper.cancel()
-            if bot.runner.done():
-                bot.runner.result()  # a login failure or a fatal gateway error
-            else:
-                log.info("stopping on signal")
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
+def build_services(core: Core) -> Services:
+    """Every service, once, wired to the hooks it serves (export, erasure, status, retention)."""
+    services = Services()
+    community = CommunityService(core)
+    members = MemberService(core, community)
+    retention = RetentionService(core, members)
+    for service in (community, members, DeliveryService(core), retention):
+        services.add(service)
+    features = enabled_features(core.settings)
+    if "meetings" in features:
+        meetings = MeetingService(core, community)
+        services.add(meetings)
+        members.add_personal_data(meetings)
+        community.add_status_provider(meetings)
+    if "questions" in features:
+        questions = QuestionService(core, community)
+        services.add(questions)
+        members.add_personal_data(questions)
+        community.add_status_provider(questions)
+    if "checkins" in features:
+        goals = GoalService(core, community)
+        checkins = CheckinService(core, community)
+        services.add(goals)
+        services.add(checkins)
+        members.add_personal_data(goals)
+        members.add_personal_data(checkins)
+        community.add_status_provider(checkins)
+        retention.add_rule("check-ins over 12 months", checkins.purge_old)
+    if features & {"rotation", "sessions"}:
+        add_facilitation(core, services)
+    return services

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
@@ -77,21 +76,6 @@ class Notice(Card):
     params: dict[str, str | int] = {}
 
 
-class EventMirror(BaseModel):
-    """A platform calendar event mirroring a meeting date (Discord scheduled events)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    guild_id: int
-    event_id: int | None
-    name: str
-    description: str
-    starts_at: datetime
-    ends_at: datetime
-    location: str | None
-    channel_id: int | None
-
-
 class Chat(Protocol):
     """Everything the services need to reach members. Refusals never raise:
 
@@ -118,9 +102,3 @@ class Chat(Protocol):
     async def start_thread(self, posted: Posted, name: str) -> Posted | None:
         """A thread on ``posted``; its reference (``channel_id`` is the thread's id)."""
         ...
-
-    async def mirror_event(self, event: EventMirror) -> int | None:
-        """Create or update the platform's calendar event; its id, None if refused."""
-        ...
-
-    async def remove_event(self, guild_id: int, event_id: int) -> None: ...

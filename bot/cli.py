@@ -62,8 +62,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.app import serve
     from bot.clock import SystemClock
+    from cogs.client import serve
 
     settings = _settings(args)
     problems = runtime_problems(settings)

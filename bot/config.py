@@ -41,6 +41,8 @@ class DiscordSettings(_Section):
             "cogs.meetings",
             "cogs.questions",
             "cogs.checkins",
+            "cogs.rotation",
+            "cogs.sessions",
         ]
     )
     """The feature modules (discord.py extensions) to load."""

@@ -19,11 +19,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.app import PlcBot, running_bot
 from bot.clock import ControlledClock, SystemClock
 from bot.config import Settings
 from bot.emulator import Emulator, InteractionResult, Message, Modal, build_sample_guild
 from bot.emulator.sample import SampleGuild
+from cogs.client import PlcBot, running_bot
 
 HELP = """\
 Type a slash command as the current member, options as name:value, e.g.

@@ -13,10 +13,10 @@ from bot.db.communities import Community, CommunitySettings
 from bot.errors import UserError
 from bot.services.community import CommunityService, CommunityStatus
 from bot.services.delivery import DeliveryService
-from cogs.common import manages_server, plc_bot, reply, t, timezone_autocomplete, user_language
+from cogs.toolkit import manages_server, plc_bot, reply, t, timezone_autocomplete, user_language
 
 if TYPE_CHECKING:
-    from bot.app import PlcBot
+    from cogs.client import PlcBot
 
 # What the bot must be allowed to do in each channel it is given.
 _CHANNEL_NEEDS: dict[str, tuple[str, ...]] = {

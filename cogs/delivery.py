@@ -21,7 +21,7 @@ from bot.services.community import CommunityService
 from bot.services.delivery import DeliveryService
 
 if TYPE_CHECKING:
-    from bot.app import PlcBot
+    from cogs.client import PlcBot
 
 log = logging.getLogger(__name__)
 

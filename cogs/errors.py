@@ -14,7 +14,7 @@ from bot.errors import UserError
 from bot.i18n import Catalog, language_for_locale
 
 if TYPE_CHECKING:
-    from bot.app import PlcBot
+    from cogs.client import PlcBot
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.services.members import MemberService
-from cogs.common import PlcView, reply, t, timezone_autocomplete, user_language
+from cogs.toolkit import PlcView, reply, t, timezone_autocomplete, user_language
 
 if TYPE_CHECKING:
-    from bot.app import PlcBot
+    from cogs.client import PlcBot
 
 
 class ConfirmDelete(PlcView):

@@ -15,6 +15,7 @@ from bot.db import Database
 from bot.i18n import load_catalog
 from bot.scheduler import Scheduler
 from bot.services.base import Core
+from tests.recording_chat import RecordingChat
 
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday, 09:00 in Toronto
 
@@ -46,11 +47,19 @@ async def db(db_path: Path) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-async def core(db: Database, clock: ControlledClock, settings: Settings) -> Core:
+def chat() -> RecordingChat:
+    return RecordingChat()
+
+
+@pytest.fixture
+async def core(
+    db: Database, clock: ControlledClock, settings: Settings, chat: RecordingChat
+) -> Core:
     return Core(
         db=db,
         clock=clock,
         settings=settings,
         catalog=load_catalog(),
         scheduler=Scheduler(db, clock, settings.scheduler),
+        chat=chat,
     )

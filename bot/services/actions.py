@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict
 
 from bot.actor import Actor
-from bot.chat import Channel, Chat, DirectMessage, target_key
+from bot.chat import Channel, DirectMessage, target_key
 from bot.dates import local_today, parse_future_date
 from bot.db import actions as actions_db
 from bot.db import communities as communities_db
@@ -59,12 +59,12 @@ def check_action_text(text: str | None) -> str:
 class ActionService:
     name = "actions"
 
-    def __init__(self, core: Core, community: CommunityService, chat: Chat) -> None:
+    def __init__(self, core: Core, community: CommunityService) -> None:
         self._core = core
         self._community = community
-        self._chat = chat
+        self._chat = core.chat
 
-    def kinds(self) -> tuple[TimerKind, ...]:
+    def timer_kinds(self) -> tuple[TimerKind, ...]:
         return (TimerKind(DUE_KIND, self.remind),)
 
     # -- checks (the session service calls them before its transaction) ------------------

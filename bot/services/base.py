@@ -9,6 +9,7 @@ from typing import Any, Protocol
 import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
+from bot.chat import Chat
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
@@ -26,6 +27,8 @@ class Core:
     settings: Settings
     catalog: Catalog
     scheduler: Scheduler
+    chat: Chat
+    """The chat platform, for workflows that post, edit, DM or open threads."""
 
 
 class StatusLine(BaseModel):

@@ -12,7 +12,7 @@ from bot.db import communities as communities_db
 from bot.db import timers as timers_db
 from bot.db.communities import Community, CommunitySettings
 from bot.errors import NotFacilitator, NotSetUp, UserError
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, Catalog
 from bot.services.base import Core, StatusLine, StatusProvider
 from bot.timezones import InvalidTimezone, validate_timezone
 
@@ -29,6 +29,10 @@ class CommunityService:
     def __init__(self, core: Core) -> None:
         self._core = core
         self._status_providers: list[StatusProvider] = []
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._core.catalog
 
     def add_status_provider(self, provider: StatusProvider) -> None:
         self._status_providers.append(provider)
@@ -47,18 +51,24 @@ class CommunityService:
         return community
 
     async def is_facilitator(self, actor: Actor) -> bool:
-        """The facilitator role from ``/plc setup``, or Manage Server (RELIABILITY D3)."""
+        """Facilitators: the community's facilitator role, or whoever manages the server."""
         if actor.manages_guild:
             return True
         community = await self.require(actor.guild_id)
         return facilitates(actor, community)
 
     async def require_facilitator(self, actor: Actor) -> Community:
-        """The community, or the "only facilitators" refusal."""
+        """The community, if ``actor`` may facilitate it; else the refusal (RELIABILITY D3)."""
         community = await self.require(actor.guild_id)
         if not facilitates(actor, community):
             raise NotFacilitator()
         return community
+
+    @staticmethod
+    def require_manager(actor: Actor) -> None:
+        """Server settings are for those who manage the server."""
+        if not actor.manages_guild:
+            raise UserError("errors.manage_server_required")
 
     async def setup(
         self, guild_id: int, actor_id: int, settings: CommunitySettings

@@ -1,19 +1,19 @@
 """Building the facilitation feature once, in the entry point (SPEC §5).
 
-Rotation, live sessions and actions share a late-bound chat (the Discord adapter binds
-it when the client starts), declare their timer kinds once, and join ``/me export``,
-``/me delete``, the retention purge and ``/plc status``.
+Rotation, live sessions and actions declare their timer kinds once, and join
+``/me export``, ``/me delete``, the retention purge and ``/plc status``. Each new
+meeting date is offered to the rotation inside the transaction that creates it.
 """
 
 from __future__ import annotations
 
 import logging
 
-from bot.chat_relay import ChatRelay
 from bot.protocols import load_protocols
 from bot.services.actions import ActionService
 from bot.services.base import Core
 from bot.services.community import CommunityService
+from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
 from bot.services.questions import QuestionService
 from bot.services.registry import Services
@@ -26,25 +26,25 @@ log = logging.getLogger(__name__)
 
 
 def add_facilitation(core: Core, services: Services) -> None:
-    relay = services.find(ChatRelay)
-    if relay is None:
-        relay = ChatRelay()
-        services.add(relay)
     community = services.get(CommunityService)
+    members = services.get(MemberService)
     protocols = load_protocols(core.settings.facilitation.protocols_dir)
     for problem in protocols.problems:
         log.warning("session protocol refused: %s", problem.describe())
     rotation = RotationService(core, community)
-    actions = ActionService(core, community, relay)
+    actions = ActionService(core, community)
     sessions = SessionService(
-        core, community, protocols, actions, topics=lambda: services.find(QuestionService)
+        core, community, protocols, actions, topics=services.find(QuestionService)
     )
     for service in (rotation, actions, sessions):
         services.add(service)
-        services.get(MemberService).add_personal_data(service)
+        members.add_personal_data(service)
     community.add_status_provider(rotation)
+    meetings = services.find(MeetingService)
+    if meetings is not None:
+        meetings.add_occurrence_listener(rotation)
     core.scheduler.register(
-        *RotationTimers(core, relay).kinds(),
-        *SessionPosts(core, relay).kinds(),
-        *actions.kinds(),
+        *RotationTimers(core).timer_kinds(),
+        *SessionPosts(core).timer_kinds(),
+        *actions.timer_kinds(),
     )

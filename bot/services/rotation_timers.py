@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.chat import Channel, Chat, DirectMessage, target_key
+from bot.chat import Channel, DirectMessage, target_key
 from bot.db import communities as communities_db
 from bot.db import meetings as meetings_db
 from bot.db import members as members_db
@@ -37,11 +37,11 @@ def facilitators_channel(community: Community) -> int | None:
 
 
 class RotationTimers:
-    def __init__(self, core: Core, chat: Chat) -> None:
+    def __init__(self, core: Core) -> None:
         self._core = core
-        self._chat = chat
+        self._chat = core.chat
 
-    def kinds(self) -> tuple[TimerKind, ...]:
+    def timer_kinds(self) -> tuple[TimerKind, ...]:
         return (
             TimerKind(OFFER_KIND, self.offer, on_missed=self.missed),
             TimerKind(DEADLINE_KIND, self.deadline, on_missed=self.missed),

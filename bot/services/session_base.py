@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol
 
 from bot.actor import Actor
@@ -37,7 +36,7 @@ class SessionBase:
         community: CommunityService,
         protocols: ProtocolCatalog,
         actions: ActionService,
-        topics: Callable[[], TopicSource | None] = lambda: None,
+        topics: TopicSource | None = None,
     ) -> None:
         self._core = core
         self._community = community

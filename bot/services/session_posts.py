@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.chat import Card, Channel, Chat, target_key
+from bot.chat import Card, Channel, target_key
 from bot.db import sessions as sessions_db
 from bot.db.connection import Connection
 from bot.db.sessions import SessionRow
@@ -127,11 +127,11 @@ class Outbox:
 class SessionPosts:
     """The handlers of the session's timer kinds."""
 
-    def __init__(self, core: Core, chat: Chat) -> None:
+    def __init__(self, core: Core) -> None:
         self._core = core
-        self._chat = chat
+        self._chat = core.chat
 
-    def kinds(self) -> tuple[TimerKind, ...]:
+    def timer_kinds(self) -> tuple[TimerKind, ...]:
         return (
             TimerKind(POST_KIND, self.post),
             TimerKind(NEARLY_KIND, self.time_notice),

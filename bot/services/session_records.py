@@ -158,7 +158,7 @@ class SessionRecords(SessionBase):
             session = await self._live_by_id(conn, actor, session_id)
         if not self._steers(actor, community, session):
             raise UserError("facilitation.session.not_steering")
-        topics = self._topics()
+        topics = self._topics
         if topics is None:
             raise UserError("facilitation.errors.questions_off")
         marked = await topics.mark_discussed(community.guild_id, [item_id], f"session:{session_id}")

@@ -92,7 +92,7 @@ class SessionService(SessionRecords, SessionBase):
             raise UserError("facilitation.session.client_needed", protocol=chosen.id)
         if client_id is not None and not client_present:
             raise UserError("facilitation.errors.owner_left", user=f"<@{client_id}>")
-        topics = self._topics()
+        topics = self._topics
         agenda = await topics.top_open(community.guild_id, AGENDA_SIZE) if topics else []
         now = self._core.clock.now()
         language = language_of(community.language)

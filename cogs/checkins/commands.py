@@ -18,10 +18,10 @@ from bot.services.community import CommunityService
 from bot.services.goals import GoalScopeChoice, GoalService, format_number
 from cogs.checkins.modals import goal_form, handle_modal_submit
 from cogs.checkins.render import NO_MENTIONS, clip, goal_line, message_link
-from cogs.common import is_facilitator, is_facilitator_member, reply, t, user_language
+from cogs.toolkit import is_facilitator, is_facilitator_member, reply, t, user_language
 
 if TYPE_CHECKING:
-    from bot.app import PlcBot
+    from cogs.client import PlcBot
 
 log = logging.getLogger(__name__)
 

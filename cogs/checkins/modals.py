@@ -33,11 +33,11 @@ from bot.services.goals import (
 )
 from cogs import delivery
 from cogs.checkins.render import LABEL_MAX, NO_MENTIONS, PLACEHOLDER_MAX, answer_embed, clip
-from cogs.common import is_facilitator_member, plc_bot, reply, t, user_language
 from cogs.errors import report
+from cogs.toolkit import is_facilitator_member, plc_bot, reply, t, user_language
 
 if TYPE_CHECKING:
-    from bot.app import PlcBot
+    from cogs.client import PlcBot
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ from cogs.checkins.render import (
 from cogs.checkins.views import prompt_view
 
 if TYPE_CHECKING:
-    from bot.app import PlcBot
+    from cogs.client import PlcBot
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from bot.db.checkins import Checkin
 from bot.i18n import Catalog
 from bot.services.checkins import CheckinService
 from cogs.checkins.modals import answer_form
-from cogs.common import plc_bot, reports_errors, t, user_language
+from cogs.toolkit import plc_bot, reports_errors, t, user_language
 
 
 def _service(interaction: discord.Interaction) -> CheckinService:

@@ -19,13 +19,13 @@ from bot.scheduler import RetryLater
 from bot.services.community import CommunityService
 from bot.services.meetings import MeetingDraft, MeetingService, UpcomingMeeting
 from bot.text import inert_markdown
-from cogs.common import is_facilitator, reply, t, user_language
 from cogs.meetings import render
 from cogs.meetings.publisher import MeetingPublisher
 from cogs.meetings.views import COG_NAME, PendingDrafts, decision_view
+from cogs.toolkit import is_facilitator, reply, t, user_language
 
 if TYPE_CHECKING:
-    from bot.app import PlcBot
+    from cogs.client import PlcBot
 
 log = logging.getLogger(__name__)
 

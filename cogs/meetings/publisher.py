@@ -32,7 +32,7 @@ from cogs import delivery
 from cogs.meetings import render
 
 if TYPE_CHECKING:
-    from bot.app import PlcBot
+    from cogs.client import PlcBot
 
 log = logging.getLogger(__name__)
 

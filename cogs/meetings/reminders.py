@@ -22,7 +22,7 @@ from cogs.meetings import render
 from cogs.meetings.publisher import MeetingPublisher
 
 if TYPE_CHECKING:
-    from bot.app import PlcBot
+    from cogs.client import PlcBot
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.services.meetings import MeetingDraft
-from cogs.common import reports_errors
+from cogs.toolkit import reports_errors
 
 if TYPE_CHECKING:
     from cogs.meetings.commands import Meetings

@@ -5,22 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.scheduler import TimerKind
-from bot.services.community import CommunityService
-from bot.services.members import MemberService
 from bot.services.questions import POST_KIND, RETENTION_KIND, QuestionService
 from cogs.questions.commands import Questions
 from cogs.questions.views import QuestionButton
 
 if TYPE_CHECKING:
-    from bot.app import PlcBot
+    from cogs.client import PlcBot
 
 
 async def setup(bot: PlcBot) -> None:
-    community = bot.services.get(CommunityService)
-    service = QuestionService(bot.core, community)
-    bot.services.add(service)
-    bot.services.get(MemberService).add_personal_data(service)
-    community.add_status_provider(service)
+    service = bot.services.get(QuestionService)
     cog = Questions(bot, service)
     bot.core.scheduler.register(
         TimerKind(POST_KIND, cog.on_post_timer, on_missed=cog.on_post_missed)

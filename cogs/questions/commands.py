@@ -14,7 +14,6 @@ from bot.db.timers import Timer
 from bot.scheduler import Firing, RetryLater, nonce_for
 from bot.services.community import CommunityService
 from bot.services.questions import PostPlan, QuestionService
-from cogs.common import plc_bot, reply, user_language
 from cogs.delivery import post
 from cogs.questions.modals import AskModal, TopicModal
 from cogs.questions.views import (
@@ -25,9 +24,10 @@ from cogs.questions.views import (
     review_view,
     top_embed,
 )
+from cogs.toolkit import plc_bot, reply, user_language
 
 if TYPE_CHECKING:
-    from bot.app import PlcBot
+    from cogs.client import PlcBot
 
 log = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from bot.services.questions import (
     Submission,
 )
 from bot.text import inert_markdown
-from cogs.common import PlcModal, plc_bot, reply, t
 from cogs.delivery import post
 from cogs.questions.views import NO_MENTIONS, message_link, what
+from cogs.toolkit import PlcModal, plc_bot, reply, t
 
 # What the bot needs in a channel to post a question there.
 _POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")

@@ -19,7 +19,8 @@ from bot.i18n import Catalog
 from bot.services.community import CommunityService
 from bot.services.questions import QuestionService
 from bot.text import inert_markdown
-from cogs.common import (
+from cogs.errors import Refused
+from cogs.toolkit import (
     is_facilitator_member,
     plc_bot,
     reply,
@@ -27,7 +28,6 @@ from cogs.common import (
     t,
     user_language,
 )
-from cogs.errors import Refused
 
 NO_MENTIONS = discord.AllowedMentions.none()
 QUESTION_COLOUR = discord.Colour.teal()

@@ -1,7 +1,7 @@
 """The real bot, started through its own entry point, against the Discord emulator.
 
 A :class:`Harness` owns one emulator (with the sample guild), one SQLite file and a
-:class:`~bot.clock.ControlledClock`; :meth:`start` runs ``bot.app.running_bot`` —
+:class:`~bot.clock.ControlledClock`; :meth:`start` runs ``cogs.client.running_bot`` —
 the code path of ``plc-bot run`` — in the test's event loop, so tests can move the
 clock and restart the bot on the same database.
 """
@@ -21,12 +21,19 @@ from typing import Any
 import discord.gateway
 import discord.http
 
-from bot.app import PlcBot, running_bot
 from bot.clock import ControlledClock
 from bot.config import Settings
 from bot.emulator import Emulator, InteractionResult, SampleGuild, build_sample_guild
+from cogs.client import PlcBot, running_bot
 
-FEATURE_COGS = ("cogs.meetings", "cogs.questions", "cogs.checkins", "cogs.goals")
+FEATURE_COGS = (
+    "cogs.meetings",
+    "cogs.questions",
+    "cogs.checkins",
+    "cogs.goals",
+    "cogs.rotation",
+    "cogs.sessions",
+)
 BASE_COGS = ("cogs.admin", "cogs.members")
 
 

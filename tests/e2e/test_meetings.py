@@ -477,11 +477,13 @@ async def test_export_and_delete_reach_rsvps(harness: Harness) -> None:
 
 async def test_meeting_commands_are_translated(settings: Settings) -> None:
     """Every command, option and choice of ``/meeting`` has its French (SPEC §2)."""
-    from bot.app import PlcBot, build_core, build_services
+    from bot.app import build_core, build_services
     from bot.clock import ControlledClock
     from bot.i18n.translator import CatalogTranslator
+    from cogs.client import PlcBot
+    from cogs.toolkit.chat import DiscordChat
 
-    core = await build_core(settings, ControlledClock(DEC3))
+    core = await build_core(settings, ControlledClock(DEC3), DiscordChat())
     bot = PlcBot(core, build_services(core))
     translator = CatalogTranslator(core.catalog)
     await bot.tree.set_translator(translator)

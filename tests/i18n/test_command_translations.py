@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.app import PlcBot, build_services
+from bot.app import build_services
 from bot.i18n.translator import CatalogTranslator
 from bot.services.base import Core
+from cogs.client import PlcBot
 
 
 async def _translated_tree(core: Core) -> list[dict[str, Any]]:

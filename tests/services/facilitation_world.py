@@ -1,20 +1,18 @@
 """A facilitation world for service tests: the real services built by the entry point's
 ``build_services`` on a real SQLite file, a meeting service wired to the rotation, and
-a :class:`RecordingChat` standing in for the chat platform (it implements the
-``Chat`` port: nonces de-duplicate like Discord's, closed DMs and lost channels
-answer ``None``)."""
+the shared :class:`RecordingChat` standing in for the chat platform (nonces
+de-duplicate like Discord's, closed DMs and lost channels answer ``None``). Test
+modules override the ``chat`` fixture with :class:`FacilitationChat`."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from bot.actor import Actor
 from bot.app import build_services
-from bot.chat import Card, Channel, DirectMessage, EventMirror, Posted, Target
-from bot.chat_relay import ChatRelay
+from bot.chat import Card, Posted
 from bot.clock import ControlledClock
 from bot.db.communities import CommunitySettings
 from bot.services.actions import ActionService
@@ -25,6 +23,7 @@ from bot.services.members import MemberService
 from bot.services.registry import Services
 from bot.services.rotation import RotationService
 from bot.services.sessions import SessionService
+from tests.recording_chat import RecordingChat, Sent
 
 GUILD = 1000
 ADMIN = 1
@@ -37,66 +36,19 @@ ALICE, BOB, CAROL, DAVE, ERIN = 11, 12, 13, 14, 15
 C = TypeVar("C", bound=Card)
 
 
-@dataclass(frozen=True)
-class Sent:
-    target: Target
-    card: Card
-    nonce: str | None
-    mention: tuple[int, ...]
-    posted: Posted
-
-
 @dataclass
-class RecordingChat:
-    """Every message the services sent, in order."""
+class FacilitationChat(RecordingChat):
+    """The shared recording chat, plus threads that can be refused and typed look-ups."""
 
-    sent: list[Sent] = field(default_factory=list)
-    closed_dms: set[int] = field(default_factory=set)
-    lost_channels: set[int] = field(default_factory=set)
     no_threads: bool = False
-    _by_nonce: dict[str, Posted] = field(default_factory=dict)
-    _next_id: int = 900_000
-
-    def _id(self) -> int:
-        self._next_id += 1
-        return self._next_id
-
-    async def send(
-        self,
-        target: Target,
-        card: Card,
-        *,
-        nonce: str | None = None,
-        mention: Collection[int] = (),
-    ) -> Posted | None:
-        if nonce is not None and nonce in self._by_nonce:
-            return self._by_nonce[nonce]
-        if isinstance(target, DirectMessage) and target.user_id in self.closed_dms:
-            return None
-        if isinstance(target, Channel) and target.channel_id in self.lost_channels:
-            return None
-        channel_id = target.channel_id if isinstance(target, Channel) else 10_000 + target.user_id
-        posted = Posted(target.guild_id, channel_id, self._id())
-        if nonce is not None:
-            self._by_nonce[nonce] = posted
-        self.sent.append(Sent(target, card, nonce, tuple(mention), posted))
-        return posted
-
-    async def edit(self, posted: Posted, card: Card) -> bool:
-        return True
 
     async def start_thread(self, posted: Posted, name: str) -> Posted | None:
         if self.no_threads:
             return None
-        return Posted(posted.guild_id, self._id(), posted.message_id)
+        self.threads.append((posted, name))
+        return Posted(posted.guild_id, posted.message_id, posted.message_id)
 
-    async def mirror_event(self, event: EventMirror) -> int | None:
-        return None
-
-    async def remove_event(self, guild_id: int, event_id: int) -> None:
-        return None
-
-    def cards(self, kind: type[C]) -> list[C]:
+    def of(self, kind: type[C]) -> list[C]:
         return [s.card for s in self.sent if isinstance(s.card, kind)]
 
     def to(self, kind: type[C]) -> list[Sent]:
@@ -108,7 +60,7 @@ class World:
     core: Core
     clock: ControlledClock
     services: Services
-    chat: RecordingChat
+    chat: FacilitationChat
     meetings: MeetingService
 
     @property
@@ -152,9 +104,10 @@ def facilitator(user_id: int = ALICE) -> Actor:
 
 
 async def build_world(core: Core, clock: ControlledClock, *, language: str = "en") -> World:
+    """The services of ``core`` (whose chat must be a :class:`FacilitationChat`)."""
     services = build_services(core)
-    chat = RecordingChat()
-    services.get(ChatRelay).bind(chat)
+    chat = core.chat
+    assert isinstance(chat, FacilitationChat), "override the `chat` fixture"
     community = services.get(CommunityService)
     await community.setup(
         GUILD,
@@ -169,6 +122,5 @@ async def build_world(core: Core, clock: ControlledClock, *, language: str = "en
             moderation_channel_id=MODERATION,
         ),
     )
-    meetings = MeetingService(core, community)
-    meetings.add_occurrence_listener(services.get(RotationService))
+    meetings = services.get(MeetingService)
     return World(core=core, clock=clock, services=services, chat=chat, meetings=meetings)

@@ -18,6 +18,7 @@ from tests.services.facilitation_world import (
     CAROL,
     GUILD,
     ROOM,
+    FacilitationChat,
     World,
     build_world,
     facilitator,
@@ -26,6 +27,11 @@ from tests.services.facilitation_world import (
 
 # Dec 10 2026, 09:00 in Toronto.
 DUE_MORNING = datetime(2026, 12, 10, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def chat() -> FacilitationChat:
+    return FacilitationChat()
 
 
 @pytest.fixture
@@ -50,7 +56,7 @@ async def test_the_owner_is_reminded_by_dm_on_the_due_date_once(world: World) ->
     await world.run_due()
     await world.run_due()
     assert reminders(world) == [(DirectMessage(GUILD, BOB), ())]
-    [card] = world.chat.cards(ActionReminder)
+    [card] = world.chat.of(ActionReminder)
     assert (card.action_id, card.text, str(card.due_on)) == (
         action.id,
         "Observer une classe",
@@ -77,7 +83,7 @@ async def test_a_closed_dm_falls_back_to_a_mention_in_the_thread(world: World) -
     await world.clock.set(DUE_MORNING)
     await world.run_due()
     assert reminders(world) == [(Channel(GUILD, session.thread_id), (BOB,))]
-    [card] = world.chat.cards(ActionReminder)
+    [card] = world.chat.of(ActionReminder)
     assert card.in_channel
 
 

@@ -25,6 +25,7 @@ from tests.services.facilitation_world import (
     DAVE,
     GUILD,
     MODERATION,
+    FacilitationChat,
     World,
     build_world,
     facilitator,
@@ -32,6 +33,11 @@ from tests.services.facilitation_world import (
 )
 
 WEEKS = ["2026-12-03 15:30", "2026-12-10 15:30", "2026-12-17 15:30"]
+
+
+@pytest.fixture
+def chat() -> FacilitationChat:
+    return FacilitationChat()
 
 
 @pytest.fixture
@@ -61,7 +67,7 @@ def offers_to(world: World, user_id: int) -> list[FacilitatorOffer]:
 
 
 def notices(world: World) -> list[RotationNotice]:
-    return world.chat.cards(RotationNotice)
+    return world.chat.of(RotationNotice)
 
 
 async def test_three_volunteers_over_six_meetings_take_turns_fairly(world: World) -> None:

@@ -39,11 +39,17 @@ from tests.services.facilitation_world import (
     DAVE,
     GUILD,
     ROOM,
+    FacilitationChat,
     World,
     build_world,
     facilitator,
     member,
 )
+
+
+@pytest.fixture
+def chat() -> FacilitationChat:
+    return FacilitationChat()
 
 
 @pytest.fixture
@@ -61,7 +67,7 @@ async def start_codev(world: World) -> int:
 
 
 def turns(world: World) -> list[tuple[int, int, int]]:
-    return [(c.step_index, c.turn_index, c.user_id) for c in world.chat.cards(TurnPrompt)]
+    return [(c.step_index, c.turn_index, c.user_id) for c in world.chat.of(TurnPrompt)]
 
 
 async def pending(world: World, kind: str) -> list[str]:
@@ -85,8 +91,8 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
     [overview] = world.chat.to(SessionOverview)
     assert overview.target == thread
     assert isinstance(overview.card, SessionOverview) and len(overview.card.steps) == 6
-    assert world.chat.cards(ActionReview) == []  # nothing to review the first time
-    assert len(world.chat.cards(OpeningControl)) == 1
+    assert world.chat.of(ActionReview) == []  # nothing to review the first time
+    assert len(world.chat.of(OpeningControl)) == 1
 
     # Step 1, the client's account: the client is mentioned, nobody else.
     await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=-1)
@@ -111,19 +117,19 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
         await world.sessions.finish_turn(member(ALICE), session_id, 1, 0)
     assert caught.value.key == "facilitation.session.turn_over"
     await world.sessions.pass_turn(member(CAROL), session_id, 1, 1)
-    [complete] = world.chat.cards(RoundComplete)
+    [complete] = world.chat.of(RoundComplete)
     assert complete.step_index == 1 and not complete.is_last
 
     # Timers: nearly up at 13 minutes, over at 15; +2 min moves the end.
     await world.advance(timedelta(minutes=13))
-    assert [(c.phase, c.step_index) for c in world.chat.cards(TimeNotice)] == [("nearly", 1)]
+    assert [(c.phase, c.step_index) for c in world.chat.of(TimeNotice)] == [("nearly", 1)]
     await world.sessions.extend(facilitator(ALICE), session_id, expected_step=1)
-    [extended] = world.chat.cards(StepExtended)
+    [extended] = world.chat.of(StepExtended)
     assert extended.extra_minutes == 2
     await world.advance(timedelta(minutes=2))  # 15 min: the old "over" was re-planned
-    assert [c.phase for c in world.chat.cards(TimeNotice)] == ["nearly", "nearly"]
+    assert [c.phase for c in world.chat.of(TimeNotice)] == ["nearly", "nearly"]
     await world.advance(timedelta(minutes=2))
-    assert [c.phase for c in world.chat.cards(TimeNotice)] == ["nearly", "nearly", "over"]
+    assert [c.phase for c in world.chat.of(TimeNotice)] == ["nearly", "nearly", "over"]
     assert all(s.target == thread for s in world.chat.to(TimeNotice))
 
     # Notes, a decision and two actions, from participants.
@@ -137,7 +143,7 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
     )
     assert (first.owner_id, str(first.due_on)) == (BOB, "2026-12-10")
     assert (second.owner_id, str(second.due_on)) == (CAROL, "2026-12-17")
-    assert len(world.chat.cards(EntryPosted)) == 2 and len(world.chat.cards(ActionPosted)) == 2
+    assert len(world.chat.of(EntryPosted)) == 2 and len(world.chat.of(ActionPosted)) == 2
 
     # Steps 3 to 6; the last round includes the client.
     for expected in (1, 2):
@@ -149,7 +155,7 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
     for expected in (3, 4):  # Next while Alice speaks: her turn counts as spoken
         await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=expected)
     assert turns(world)[-1] == (5, 0, BOB)  # the client has spoken least
-    last = world.chat.cards(StepStarted)[-1]
+    last = world.chat.of(StepStarted)[-1]
     assert last.is_last and last.round_size == 3
     with pytest.raises(UserError) as caught:
         await world.sessions.next_step(facilitator(ALICE), session_id)
@@ -194,9 +200,9 @@ async def test_the_next_session_reviews_open_actions(world: World) -> None:
     two = await world.sessions.add_action(member(CAROL), "Lire l'article")
     await world.sessions.end(facilitator(ALICE))
     started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="plc")
-    [review] = world.chat.cards(ActionReview)
+    [review] = world.chat.of(ActionReview)
     assert [i.action_id for i in review.items] == [one.id, two.id]
-    assert world.chat.cards(OpeningControl)[-1].reviewed_actions == 2
+    assert world.chat.of(OpeningControl)[-1].reviewed_actions == 2
     sid = started.session.id
     with pytest.raises(UserError) as caught:  # not theirs, and not steering
         await world.sessions.review_action(member(CAROL), sid, one.id, "done")
@@ -207,7 +213,7 @@ async def test_the_next_session_reviews_open_actions(world: World) -> None:
     with pytest.raises(UserError) as caught:
         await world.sessions.review_action(facilitator(ALICE), sid, two.id, "carried")
     assert caught.value.key == "facilitation.errors.action_already_carried"
-    assert [c.outcome for c in world.chat.cards(ReviewAnswered)] == ["done", "carried"]
+    assert [c.outcome for c in world.chat.of(ReviewAnswered)] == ["done", "carried"]
     mine = await world.actions.listing(member(CAROL), "mine")
     assert [a.id for a in mine.items] == [two.id]
     finished = await world.actions.mark_done(member(CAROL), two.id)
@@ -226,7 +232,7 @@ async def test_two_nexts_at_the_same_moment_move_one_step(world: World) -> None:
     assert len(refused) == 1 and refused[0].key == "facilitation.session.already_moved"
     session = await world.sessions.get(session_id)
     assert session is not None and session.step_index == 0
-    assert len(world.chat.cards(StepStarted)) == 1  # nothing posted twice
+    assert len(world.chat.of(StepStarted)) == 1  # nothing posted twice
 
 
 async def test_bad_input_is_refused_and_nothing_is_half_written(world: World) -> None:
@@ -337,7 +343,7 @@ async def test_a_late_joiner_gets_a_turn_at_the_end_of_the_round(world: World) -
     sid = started.session.id
     await world.sessions.next_step(facilitator(ALICE))
     await world.sessions.finish_turn(member(ALICE), sid, 0, 0)  # round complete
-    assert len(world.chat.cards(RoundComplete)) == 1
+    assert len(world.chat.of(RoundComplete)) == 1
     assert await world.sessions.join(member(ERIN_ID), sid) is True
     assert await world.sessions.join(member(ERIN_ID), sid) is False
     assert turns(world)[-1] == (0, 1, ERIN_ID)
@@ -351,7 +357,7 @@ async def test_opening_questions_do_not_repeat_until_the_pool_is_used(world: Wor
     for _ in range(13):
         await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="checkin-round")
         await world.sessions.next_step(facilitator(ALICE))
-        asked.append(world.chat.cards(StepStarted)[-1].question)
+        asked.append(world.chat.of(StepStarted)[-1].question)
         await world.sessions.end(facilitator(ALICE))
     assert len(set(asked[:12])) == 12 and None not in asked
     assert asked[12] in asked[:12]
@@ -373,20 +379,17 @@ async def test_a_restart_resumes_the_same_speaker_and_timers_due_once(
         settings=core.settings,
         catalog=core.catalog,
         scheduler=Scheduler(core.db, clock, core.settings.scheduler),
+        chat=core.chat,
     )
     again = await build_world(restarted, clock)
-    again.chat = world.chat
-    from bot.chat_relay import ChatRelay
-
-    again.services.get(ChatRelay).bind(world.chat)
     after = await again.sessions.get(session_id)
     assert after is not None
     assert (after.step_index, after.current_speaker, after.turn_index) == (1, CAROL, 1)
     await again.advance(timedelta(minutes=15))
     await again.advance(timedelta(minutes=1))
-    assert [c.phase for c in world.chat.cards(TimeNotice)] == ["nearly", "over"]
+    assert [c.phase for c in world.chat.of(TimeNotice)] == ["nearly", "over"]
     await again.sessions.finish_turn(member(CAROL), session_id, 1, 1)
-    assert len(world.chat.cards(RoundComplete)) == 1
+    assert len(world.chat.of(RoundComplete)) == 1
 
 
 async def test_a_refused_channel_starts_nothing_and_no_thread_stays_in_channel(

@@ -1,0 +1,224 @@
+"""The Discord client: wires what the entry point built to Discord, and runs it.
+
+:func:`running_bot` is the one way to run the bot (``plc-bot run``, the playground,
+the end-to-end tests): it builds the core and services with :mod:`bot.app`, binds
+the Discord side of the chat port, and gives the client the toolkit's routers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from datetime import timedelta
+from typing import Any
+
+import discord
+import yarl
+from discord.ext import commands
+
+from bot import __version__
+from bot.app import build_core, build_services
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db import bot_state
+from bot.i18n import Catalog
+from bot.i18n.translator import CatalogTranslator
+from bot.instance import InstanceLock
+from bot.services.base import Core
+from bot.services.community import CommunityService
+from bot.services.members import MemberService
+from bot.services.registry import Services
+from bot.services.retention import RetentionService
+from cogs.errors import on_tree_error
+from cogs.toolkit.chat import DiscordChat
+from cogs.toolkit.confirm import CONFIRM_ROUTE, Confirmations
+from cogs.toolkit.routing import ButtonRouter, FormRouter, RoutedButton
+
+log = logging.getLogger(__name__)
+
+COMMANDS_HASH_KEY = "commands_hash"
+
+
+def point_discord_at(settings: Settings) -> None:
+    """Send REST calls and the gateway elsewhere (a rate-limit proxy, the emulator).
+
+    A plain ``commands.Bot`` connects to ``DiscordWebSocket.DEFAULT_GATEWAY`` without
+    asking ``/gateway/bot``, and returns to it after an invalidated session.
+    """
+    if settings.discord.api_base_url:
+        discord.http.Route.BASE = settings.discord.api_base_url
+    if settings.discord.gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord.gateway_url)
+
+
+class PlcBot(commands.Bot):
+    """plc-bot's client. Everything it needs is passed in; see :func:`build_bot`."""
+
+    def __init__(
+        self,
+        core: Core,
+        services: Services,
+        *,
+        force_sync: bool = False,
+        **client_options: Any,
+    ) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        intents.members = True  # GUILD_MEMBER_REMOVE: forget members who leave
+        intents.guild_scheduled_events = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            # Features allow exactly the mentions they mean (RELIABILITY D1).
+            allowed_mentions=discord.AllowedMentions.none(),
+            chunk_guilds_at_startup=False,
+            help_command=None,
+            **client_options,
+        )
+        self.core = core
+        self.services = services
+        self.force_sync = force_sync
+        # The toolkit: one router for every persistent button, one for every form,
+        # one confirm dialog (see cogs/toolkit/).
+        self.buttons = ButtonRouter()
+        self.forms = FormRouter()
+        self.confirmations = Confirmations(core.clock)
+        self.buttons.route(CONFIRM_ROUTE, self.confirmations.answer)
+        self.ready_once = asyncio.Event()
+        self.runner: asyncio.Task[None] | None = None
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.core.catalog
+
+    @property
+    def version(self) -> str:
+        return __version__
+
+    @property
+    def chat(self) -> DiscordChat:
+        chat = self.core.chat
+        assert isinstance(chat, DiscordChat)
+        return chat
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(CatalogTranslator(self.catalog))
+        self.tree.on_error = on_tree_error  # type: ignore[method-assign]
+        self.add_dynamic_items(RoutedButton)
+        for extension in self.core.settings.discord.cogs:
+            await self.load_extension(extension)
+        await self.sync_commands_if_changed()
+        retention = self.services.get(RetentionService)
+        self.core.scheduler.every("retention", timedelta(hours=24), retention.purge)
+        # Once per process, not once per gateway (re)connection (RELIABILITY D9).
+        self.core.scheduler.start()
+
+    async def sync_commands_if_changed(self) -> bool:
+        """Sync the tree only when it changed (Discord allows 200 creations a day)."""
+        translator = self.tree.translator
+        assert translator is not None
+        payload = [
+            await command.get_translated_payload(self.tree, translator)
+            for command in self.tree.get_commands()
+        ]
+        guild_id = self.core.settings.discord.dev_guild_id
+        digest = hashlib.sha256(
+            json.dumps({"guild": guild_id, "commands": payload}, sort_keys=True).encode()
+        ).hexdigest()
+        async with self.core.db.read() as conn:
+            previous = await bot_state.get(conn, COMMANDS_HASH_KEY)
+        if previous == digest and not self.force_sync:
+            log.info("command tree unchanged; not syncing")
+            return False
+        if guild_id is not None:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+        async with self.core.db.transaction() as conn:
+            await bot_state.put(conn, COMMANDS_HASH_KEY, digest)
+        log.info("synced %d commands to %s", len(payload), guild_id or "all guilds")
+        return True
+
+    async def on_ready(self) -> None:
+        if not self.ready_once.is_set():
+            log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
+            self.ready_once.set()
+        else:
+            log.info("reconnected")
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Forms are sent detached, so every submission is routed here, restart or not."""
+        await self.forms.dispatch(interaction)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.services.get(CommunityService).bot_joined(guild.id)
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        await self.services.get(CommunityService).bot_left(guild.id)
+
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        await self.services.get(MemberService).member_left(payload.guild_id, payload.user.id)
+
+    async def close(self) -> None:
+        await self.core.scheduler.stop()
+        await super().close()
+
+
+@asynccontextmanager
+async def running_bot(
+    settings: Settings, clock: Clock, *, force_sync: bool = False, **client_options: Any
+) -> AsyncIterator[PlcBot]:
+    """Open everything, log in and yield the bot while it runs; close it all after.
+
+    Used by ``plc-bot run``, the playground and the end-to-end tests alike;
+    ``client_options`` go to discord.py's client (e.g. ``guild_ready_timeout``).
+    """
+    token = settings.discord.token
+    if token is None:
+        raise RuntimeError("no Discord token; checked by runtime_problems() first")
+    point_discord_at(settings)
+    with InstanceLock(settings.database.path):
+        chat = DiscordChat()
+        core = await build_core(settings, clock, chat)
+        try:
+            bot = PlcBot(core, build_services(core), force_sync=force_sync, **client_options)
+            chat.bind(bot, bot.services)
+            async with bot:
+                bot.runner = asyncio.create_task(bot.start(token.get_secret_value()))
+                try:
+                    yield bot
+                finally:
+                    await bot.close()
+                    with suppress(asyncio.CancelledError):
+                        await bot.runner
+        finally:
+            await core.db.close()
+            log.info("stopped")
+
+
+async def serve(settings: Settings, clock: Clock, *, force_sync: bool = False) -> None:
+    """Run until SIGINT/SIGTERM (clean stop) or a fatal error (raised)."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with running_bot(settings, clock, force_sync=force_sync) as bot:
+            assert bot.runner is not None
+            stopper = asyncio.create_task(stop.wait())
+            await asyncio.wait({bot.runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            stopper.cancel()
+            if bot.runner.done():
+                bot.runner.result()  # a login failure or a fatal gateway error
+            else:
+                log.info("stopping on signal")
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)

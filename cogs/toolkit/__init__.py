@@ -1,0 +1,53 @@
+"""The one Discord toolkit every feature cog uses (ARCHITECTURE.md, "How to add a feature").
+
+- :mod:`.context`: from an interaction to the bot, the :class:`~bot.actor.Actor`, the
+  member's language; ``reply``.
+- :mod:`.routing`: persistent buttons (:func:`button`) and restart-proof forms
+  (:class:`Form`) routed by ``custom_id`` (``bot.buttons``, ``bot.forms``).
+- :mod:`.confirm`: the one confirm dialog (``bot.confirmations``).
+- :mod:`.chat`: the Discord side of the :class:`bot.chat.Chat` port: card renderers,
+  sends through Discord's refusals, the one thread helper.
+- :mod:`.text`: the mentions policy, links, escaping, clipping.
+- :mod:`.checks`: command checks that ask the services.
+"""
+
+from cogs.toolkit.chat import DiscordChat, Rendered
+from cogs.toolkit.checks import (
+    PlcModal,
+    PlcView,
+    is_facilitator,
+    is_facilitator_member,
+    manages_server,
+    reports_errors,
+    timezone_autocomplete,
+)
+from cogs.toolkit.context import actor, guild_member, plc_bot, reply, t, user_language
+from cogs.toolkit.routing import Field, Form, button, buttons_view
+from cogs.toolkit.text import NO_MENTIONS, clip, escape, mention_only, message_link
+
+__all__ = [
+    "NO_MENTIONS",
+    "DiscordChat",
+    "Field",
+    "Form",
+    "PlcModal",
+    "PlcView",
+    "Rendered",
+    "actor",
+    "button",
+    "buttons_view",
+    "clip",
+    "escape",
+    "guild_member",
+    "is_facilitator",
+    "is_facilitator_member",
+    "manages_server",
+    "mention_only",
+    "message_link",
+    "plc_bot",
+    "reply",
+    "reports_errors",
+    "t",
+    "timezone_autocomplete",
+    "user_language",
+]

@@ -1,0 +1,33 @@
+"""One mentions policy, one link builder, one escaping function (RELIABILITY D1, D2)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import discord
+
+from bot.text import inert_markdown
+
+NO_MENTIONS = discord.AllowedMentions.none()
+"""The default for every send and edit: features ping exactly whom they mean."""
+
+escape = inert_markdown
+"""Show member text as typed (no masked links, headings, quotes)."""
+
+
+def mention_only(user_ids: Collection[int]) -> discord.AllowedMentions:
+    """Allow pings of these members and nobody else (no roles, no @everyone)."""
+    if not user_ids:
+        return NO_MENTIONS
+    return discord.AllowedMentions(
+        everyone=False, roles=False, replied_user=False, users=[discord.Object(i) for i in user_ids]
+    )
+
+
+def message_link(guild_id: int, channel_id: int | None, message_id: int | None) -> str:
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def clip(text: str, limit: int) -> str:
+    """Fit Discord's length limits without cutting silently: an ellipsis says it."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,65 @@
+"""A :class:`bot.chat.Chat` for service tests: records what services send, refuses on demand.
+
+End-to-end tests use the real Discord adapter against the emulator; this stands in
+only where a test exercises a service alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from bot.chat import Card, Channel, DirectMessage, Posted, Target
+
+
+@dataclass(frozen=True)
+class Sent:
+    target: Target
+    card: Card
+    nonce: str | None
+    mention: tuple[int, ...]
+    posted: Posted
+
+
+@dataclass
+class RecordingChat:
+    sent: list[Sent] = field(default_factory=list)
+    edits: list[tuple[Posted, Card]] = field(default_factory=list)
+    threads: list[tuple[Posted, str]] = field(default_factory=list)
+    closed_dms: set[int] = field(default_factory=set)
+    lost_channels: set[int] = field(default_factory=set)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(9_000_000))
+    _by_nonce: dict[str, Posted] = field(default_factory=dict)
+
+    async def send(
+        self,
+        target: Target,
+        card: Card,
+        *,
+        nonce: str | None = None,
+        mention: Collection[int] = (),
+    ) -> Posted | None:
+        if isinstance(target, DirectMessage) and target.user_id in self.closed_dms:
+            return None
+        if isinstance(target, Channel) and target.channel_id in self.lost_channels:
+            return None
+        if nonce is not None and nonce in self._by_nonce:
+            return self._by_nonce[nonce]  # Discord de-duplicates by nonce
+        channel_id = target.channel_id if isinstance(target, Channel) else target.user_id
+        posted = Posted(target.guild_id, channel_id, next(self._ids))
+        if nonce is not None:
+            self._by_nonce[nonce] = posted
+        self.sent.append(Sent(target, card, nonce, tuple(mention), posted))
+        return posted
+
+    async def edit(self, posted: Posted, card: Card) -> bool:
+        self.edits.append((posted, card))
+        return True
+
+    async def start_thread(self, posted: Posted, name: str) -> Posted | None:
+        self.threads.append((posted, name))
+        return Posted(posted.guild_id, posted.message_id, posted.message_id)
+
+    def cards(self, kind: type[Card]) -> list[Card]:
+        return [s.card for s in self.sent if isinstance(s.card, kind)]
