@@ -123,6 +123,8 @@ class ProtocolProblem(BaseModel):
     file: str
     key: str
     message: str
+    protocol_id: str | None = None
+    """The id the file declares (or its name without ``.toml``): what members would type."""
 
     def describe(self) -> str:
         return f"{self.file}: {self.key}: {self.message}"
@@ -146,6 +148,15 @@ class ProtocolCatalog:
 
     def all(self) -> list[Protocol]:
         return list(self._by_id.values())
+
+    def problems_for(self, reference: str) -> list[ProtocolProblem]:
+        """Why a protocol by that id (or file name) was refused, if it was."""
+        wanted = reference.strip().lower().removesuffix(".toml")
+        return [
+            p
+            for p in self.problems
+            if wanted in (p.protocol_id, p.file.lower().removesuffix(".toml"))
+        ]
 
     def search(self, text: str, language: Language, limit: int = 25) -> list[Protocol]:
         """Autocomplete: protocols whose id or name (in either language) contains ``text``."""
@@ -175,10 +186,17 @@ def _location(loc: tuple[int | str, ...]) -> str:
 
 def parse_protocol(text: str, file_name: str) -> Protocol | list[ProtocolProblem]:
     """One protocol from TOML text, or every problem found in it."""
+    stem = file_name.lower().removesuffix(".toml")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return [ProtocolProblem(file=file_name, key="(file)", message=f"not valid TOML: {exc}")]
+        return [
+            ProtocolProblem(
+                file=file_name, key="(file)", message=f"not valid TOML: {exc}", protocol_id=stem
+            )
+        ]
+    declared = data.get("id")
+    protocol_id = declared.strip().lower() if isinstance(declared, str) else stem
     try:
         client = data.get("client", False)
         context = {"client": client} if isinstance(client, bool) else None
@@ -192,6 +210,7 @@ def parse_protocol(text: str, file_name: str) -> Protocol | list[ProtocolProblem
                     file=file_name,
                     key=_location(tuple(error["loc"])),
                     message=message.removeprefix("Value error, "),
+                    protocol_id=protocol_id,
                 )
             )
         return problems
@@ -240,6 +259,7 @@ def load_protocols(custom_dir: Path | None) -> ProtocolCatalog:
                             file=file.name,
                             key="id",
                             message=f"{parsed.id!r} is already used by another protocol",
+                            protocol_id=parsed.id,
                         )
                     )
                 else:

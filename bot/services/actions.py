@@ -42,6 +42,8 @@ class ActionList(BaseModel):
     scope: Scope
     items: tuple[ActionItem, ...]
     include_done: bool
+    markable: frozenset[int] = frozenset()
+    """The pending actions this member may mark done (theirs, or all for facilitators)."""
 
 
 def due_key(action_id: int) -> str:
@@ -140,7 +142,15 @@ class ActionService:
                 actor.user_id if chosen == "mine" else None,
                 include_done,
             )
-        return ActionList(scope=chosen, items=tuple(items), include_done=include_done)
+        steers = facilitates(actor, community)
+        return ActionList(
+            scope=chosen,
+            items=tuple(items),
+            include_done=include_done,
+            markable=frozenset(
+                a.id for a in items if a.pending and (steers or a.owner_id == actor.user_id)
+            ),
+        )
 
     async def mark_done(self, actor: Actor, action_id: int) -> ActionItem:
         """The owner (or a facilitator) marks an action done; its reminder is cancelled."""
@@ -184,6 +194,7 @@ class ActionService:
             return
         card = ActionReminder(
             language="fr" if community.language == "fr" else "en",
+            guild_id=action.guild_id,
             action_id=action.id,
             text=action.text,
             owner_id=action.owner_id,

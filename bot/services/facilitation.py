@@ -40,6 +40,7 @@ def add_facilitation(core: Core, services: Services) -> None:
         services.add(service)
         members.add_personal_data(service)
     community.add_status_provider(rotation)
+    community.add_status_provider(sessions)
     meetings = services.find(MeetingService)
     if meetings is not None:
         meetings.add_occurrence_listener(rotation)

@@ -15,9 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.chat import Card
 from bot.services.session_summary import SessionSummary
 
-NoticeReason = Literal[
-    "empty", "all_away", "all_declined", "unanswered", "declined", "accepted", "no_volunteer"
-]
+NoticeReason = Literal["empty", "all_away", "all_declined", "unanswered", "accepted"]
 TimePhase = Literal["nearly", "over"]
 ReviewOutcome = Literal["done", "carried"]
 
@@ -33,6 +31,7 @@ class FacilitatorOffer(Card):
     """ "Will you facilitate?" with Accept / Can't this time (by DM, or in the channel
     mentioning the member when their DMs are closed or turned off)."""
 
+    guild_id: int
     occurrence_id: int
     user_id: int
     meeting_title: str
@@ -218,6 +217,7 @@ class SessionEnded(Card):
 class ActionReminder(Card):
     """An action's due date has come (DM, or a mention where the session ran)."""
 
+    guild_id: int
     action_id: int
     text: str
     owner_id: int

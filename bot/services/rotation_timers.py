@@ -78,6 +78,7 @@ class RotationTimers:
             return  # answered or passed on meanwhile
         card = FacilitatorOffer(
             language="fr" if community.language == "fr" else "en",
+            guild_id=community.guild_id,
             occurrence_id=occurrence_id,
             user_id=user_id,
             meeting_title=meeting.title,

@@ -15,7 +15,7 @@ from bot.i18n import Language
 from bot.protocols import Protocol as SessionProtocol
 from bot.protocols import ProtocolCatalog
 from bot.services.actions import ActionService
-from bot.services.base import Core
+from bot.services.base import Core, StatusLine
 from bot.services.community import CommunityService, facilitates
 
 
@@ -52,6 +52,26 @@ class SessionBase:
     async def live(self, guild_id: int) -> SessionRow | None:
         async with self._core.db.read() as conn:
             return await sessions_db.live(conn, guild_id)
+
+    async def status_lines(self, guild_id: int) -> list[StatusLine]:
+        """``/plc status``: the session running now; custom protocol files refused."""
+        lines = []
+        session = await self.live(guild_id)
+        if session is not None:
+            lines.append(
+                StatusLine(
+                    key="facilitation.status.live",
+                    params={"channel": f"<#{session.thread_id or session.channel_id}>"},
+                )
+            )
+        for problem in self.protocols.problems:
+            lines.append(
+                StatusLine(
+                    key="facilitation.status.protocol_refused",
+                    params={"problem": problem.describe()[:300]},
+                )
+            )
+        return lines
 
     async def get(self, session_id: int) -> SessionRow | None:
         async with self._core.db.read() as conn:

@@ -76,6 +76,7 @@ class SessionRecords(SessionBase):
         owner_id: int | None = None,
         owner_present: bool = True,
         due: str | None = None,
+        session_id: int | None = None,
     ) -> ActionItem:
         """``/session action`` and the Add action form (participants)."""
         community = await self._community.require(actor.guild_id)
@@ -85,6 +86,8 @@ class SessionRecords(SessionBase):
         outbox = Outbox(self._core)
         async with self._core.db.transaction() as conn:
             session = await self._current(conn, actor)
+            if session_id is not None and session.id != session_id:
+                raise UserError("facilitation.session.over")  # a form from an ended session
             await self._require_participant(conn, actor, community, session)
             await self._actions.check_owner(conn, community.guild_id, owner, owner_present)
             action = await self._actions.create(

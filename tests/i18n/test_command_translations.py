@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from bot.app import build_services
 from bot.i18n.translator import CatalogTranslator
 from bot.services.base import Core
 from cogs.client import PlcBot
+from cogs.toolkit import DiscordChat
 
 
 async def _translated_tree(core: Core) -> list[dict[str, Any]]:
+    # Features declare their card renderers on the Discord chat adapter when they load.
+    core = dataclasses.replace(core, chat=DiscordChat())
     bot = PlcBot(core, build_services(core))
     translator = CatalogTranslator(core.catalog)
     await bot.tree.set_translator(translator)
