@@ -77,12 +77,12 @@ def test_codev_has_payette_and_champagnes_six_steps_around_a_client() -> None:
     codev = next(p for p in load_builtin() if p.id == "codev")
     assert codev.client is True
     assert [s.title.fr for s in codev.steps] == [
-        "1. Exposé de la situation",
-        "2. Questions de clarification",
-        "3. Contrat",
-        "4. Consultation",
-        "5. Synthèse et plan d'action",
-        "6. Apprentissages",
+        "Exposé de la situation",
+        "Questions de clarification",
+        "Contrat",
+        "Consultation",
+        "Synthèse et plan d'action",
+        "Apprentissages",
     ]
     assert [(s.mode, s.audience) for s in codev.steps] == [
         ("discussion", "client"),

@@ -213,6 +213,26 @@ async def end_turn(
     return session
 
 
+async def close_turn(conn: Connection, session: SessionRow, now: datetime) -> SessionRow:
+    """The facilitator moves on (Next, End) while someone has the floor: their turn counts
+    as spoken and nobody else is prompted (the round stops here)."""
+    if session.current_speaker is None:
+        return session
+    await sessions_db.record_turn(
+        conn,
+        session.guild_id,
+        session.id,
+        session.current_speaker,
+        session.step_index,
+        session.turn_index,
+        "spoke",
+        now,
+    )
+    return await save(
+        conn, session, {"turn_index": session.turn_index + 1, "current_speaker": None}
+    )
+
+
 async def seat_late_joiner(
     conn: Connection, session: SessionRow, user_id: int, outbox: Outbox
 ) -> bool:

@@ -45,6 +45,7 @@ from bot.services.session_state import (
     step_ends_at,
 )
 from bot.services.session_steps import (
+    close_turn,
     end_turn,
     enter_step,
     plan_step_timers,
@@ -266,10 +267,7 @@ class SessionService(SessionRecords, SessionBase):
             steps = protocol_of(session.protocol).steps
             if session.step_index >= len(steps) - 1:
                 raise UserError("facilitation.session.last_step")
-            if session.current_speaker is not None:  # moved on mid-turn: they did speak
-                session = await end_turn(
-                    conn, session, "spoke", self._core.clock.now(), Outbox(self._core)
-                )
+            session = await close_turn(conn, session, self._core.clock.now())
             session = await enter_step(self._core, conn, session, session.step_index + 1, outbox)
         await outbox.flush()
         return session
@@ -318,8 +316,7 @@ class SessionService(SessionRecords, SessionBase):
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
             session = await self._steered(conn, actor, community, session_id)
-            if session.current_speaker is not None:
-                session = await end_turn(conn, session, "spoke", now, Outbox(self._core))
+            session = await close_turn(conn, session, now)
             summary = build_summary(
                 session,
                 await sessions_db.participants(conn, session.id),

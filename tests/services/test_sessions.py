@@ -98,7 +98,7 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
     await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=-1)
     step1 = world.chat.to(StepStarted)[-1]
     assert step1.mention == (BOB,)
-    assert isinstance(step1.card, StepStarted) and step1.card.title == "1. The client's account"
+    assert isinstance(step1.card, StepStarted) and step1.card.title == "The client's account"
 
     # Step 2, a round of the consultants only (not the client), least spoken first.
     await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=0)
@@ -181,6 +181,21 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
     assert await pending(world, NEARLY_KIND) == [] and await pending(world, TIME_UP_KIND) == []
     stored = await world.sessions.get(session_id)
     assert stored is not None and stored.status == "ended" and stored.summary is not None
+
+
+async def test_moving_on_mid_turn_prompts_nobody_else(world: World) -> None:
+    """Next or End while someone speaks: their turn counts, no stray prompt follows."""
+    started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="exchange")
+    await world.sessions.join(member(BOB), started.session.id)
+    await world.sessions.next_step(facilitator(ALICE))
+    assert turns(world) == [(0, 0, ALICE)]
+    await world.sessions.next_step(facilitator(ALICE))  # mid-round: Bob never prompted
+    await world.sessions.next_step(facilitator(ALICE))  # the advice round
+    assert turns(world) == [(0, 0, ALICE), (2, 0, BOB)]
+    summary = await world.sessions.end(facilitator(ALICE))
+    await world.advance(timedelta(minutes=1))
+    assert turns(world) == [(0, 0, ALICE), (2, 0, BOB)]
+    assert {t.user_id: t.spoke for t in summary.turns} == {ALICE: 1, BOB: 1}
 
 
 async def test_ending_early_keeps_the_unreached_steps(world: World) -> None:
@@ -423,7 +438,7 @@ async def test_practice_log_lists_summaries_newest_first(world: World) -> None:
     assert "## 2026-11-23 — Co-development" in text
     assert "Décision \\[un\\]\\(http://x\\) — user12" in text
     assert "Appeler la famille — user12 (due 2026-12-10)" in text
-    assert "⏭️ 1. 1. The client's account (not reached)" in text
+    assert "⏭️ 1. The client's account (not reached)" in text
 
 
 async def test_export_and_delete_cover_sessions_and_actions(world: World) -> None:
