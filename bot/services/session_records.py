@@ -7,10 +7,11 @@ from typing import Any, Literal
 
 from bot.actor import Actor
 from bot.db import actions as actions_db
+from bot.db import session_notes as notes_db
 from bot.db import sessions as sessions_db
 from bot.db.actions import ActionItem
 from bot.db.connection import Connection
-from bot.db.sessions import EntryKind
+from bot.db.session_notes import EntryKind
 from bot.errors import UserError
 from bot.services import facilitation_cards as cards
 from bot.services.actions import DUE_KIND, check_action_text, due_key
@@ -34,7 +35,7 @@ class SessionRecords(SessionBase):
         async with self._core.db.transaction() as conn:
             session = await self._current(conn, actor)
             await self._require_participant(conn, actor, community, session)
-            entry_id = await sessions_db.add_entry(
+            entry_id = await notes_db.add_entry(
                 conn,
                 session.guild_id,
                 session.id,
@@ -206,29 +207,29 @@ class SessionRecords(SessionBase):
     # -- personal data -------------------------------------------------------------------------
 
     async def export_member(self, conn: Connection, guild_id: int, user_id: int) -> dict[str, Any]:
-        participations = await sessions_db.member_participations(conn, guild_id, user_id)
+        participations = await notes_db.member_participations(conn, guild_id, user_id)
         return {
             "sessions_joined": [
                 {"session_id": sid, "joined_at": at.isoformat()} for sid, at in participations
             ],
             "sessions_started": [
                 s.id
-                for s in await sessions_db.sessions_touching(conn, guild_id, user_id)
+                for s in await notes_db.sessions_touching(conn, guild_id, user_id)
                 if s.facilitator_id == user_id
             ],
             "turns": [
                 t.model_dump(mode="json")
-                for t in await sessions_db.member_turns(conn, guild_id, user_id)
+                for t in await notes_db.member_turns(conn, guild_id, user_id)
             ],
             "notes_and_decisions": [
                 {"kind": e.kind, "text": e.text, "created_at": e.created_at.isoformat()}
-                for e in await sessions_db.member_entries(conn, guild_id, user_id)
+                for e in await notes_db.member_entries(conn, guild_id, user_id)
             ],
         }
 
     async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
         """Remove the member from every session: state, stored summaries, turns (G2)."""
-        for session in await sessions_db.sessions_touching(conn, guild_id, user_id):
+        for session in await notes_db.sessions_touching(conn, guild_id, user_id):
             order = [u for u in session.round_order if u != user_id]
             speaker = None if session.current_speaker == user_id else session.current_speaker
             summary = (
@@ -238,5 +239,5 @@ class SessionRecords(SessionBase):
                 if session.summary
                 else None
             )
-            await sessions_db.rewrite_for_erasure(conn, session, order, speaker, summary, user_id)
-        await sessions_db.forget_member(conn, guild_id, user_id)
+            await notes_db.rewrite_for_erasure(conn, session, order, speaker, summary, user_id)
+        await notes_db.forget_member(conn, guild_id, user_id)

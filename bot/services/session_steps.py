@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.db import session_notes as notes_db
 from bot.db import sessions as sessions_db
 from bot.db.connection import Connection
 from bot.db.sessions import SessionRow, TurnOutcome
@@ -70,9 +71,9 @@ async def _draw_question(
     if not step.questions:
         return None
     pool = f"{protocol.id}:{index}"
-    cycle, drawn = await sessions_db.drawn_in_cycle(conn, session.guild_id, pool)
+    cycle, drawn = await notes_db.drawn_in_cycle(conn, session.guild_id, pool)
     chosen, fresh = draw(len(step.questions), drawn)
-    await sessions_db.record_draw(
+    await notes_db.record_draw(
         conn,
         session.guild_id,
         pool,

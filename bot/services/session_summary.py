@@ -8,7 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.db.actions import ActionItem
-from bot.db.sessions import Entry, SessionRow, Turn
+from bot.db.session_notes import Entry
+from bot.db.sessions import SessionRow, Turn
 
 
 class _Frozen(BaseModel):

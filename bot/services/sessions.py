@@ -19,6 +19,7 @@ from bot.actor import Actor
 from bot.db import actions as actions_db
 from bot.db import meetings as meetings_db
 from bot.db import members as members_db
+from bot.db import session_notes as notes_db
 from bot.db import sessions as sessions_db
 from bot.db.communities import Community
 from bot.db.connection import Connection, as_sqlite
@@ -320,7 +321,7 @@ class SessionService(SessionRecords, SessionBase):
             summary = build_summary(
                 session,
                 await sessions_db.participants(conn, session.id),
-                await sessions_db.entries(conn, session.id),
+                await notes_db.entries(conn, session.id),
                 await actions_db.of_session(conn, session.id),
                 await sessions_db.turns(conn, session.id),
                 now,
