@@ -72,6 +72,10 @@ class SchedulerSettings(_Section):
             "questions_retention": 7 * 24 * 60,
             "session_nearly_up": 5,
             "session_time_up": 30,
+            "rotation_offer": 7 * 24 * 60,
+            "rotation_deadline": 24 * 60,
+            "rotation_notice": 7 * 24 * 60,
+            "action_due": 12 * 60,
         }
     )
     """Per kind of action: a reminder 3 hours late is noise, a digest a day late still helps."""
