@@ -21,7 +21,7 @@ from bot.services.facilitation import add_facilitation
 from bot.services.goals import GoalService
 from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
-from bot.services.questions import QuestionService
+from bot.services.questions import RETENTION_RULE, QuestionService
 from bot.services.registry import Services
 from bot.services.retention import RetentionService
 
@@ -53,15 +53,18 @@ def build_services(core: Core) -> Services:
         services.add(service)
     features = enabled_features(core.settings)
     if "meetings" in features:
-        meetings = MeetingService(core, community)
+        meetings = MeetingService(core, community, members, core.chat.events)
         services.add(meetings)
         members.add_personal_data(meetings)
         community.add_status_provider(meetings)
+        core.scheduler.register(*meetings.timer_kinds())
     if "questions" in features:
         questions = QuestionService(core, community)
         services.add(questions)
         members.add_personal_data(questions)
         community.add_status_provider(questions)
+        core.scheduler.register(*questions.timer_kinds())
+        retention.add_rule(RETENTION_RULE, questions.retention_rule)
     if "checkins" in features:
         goals = GoalService(core, community)
         checkins = CheckinService(core, community)

@@ -9,13 +9,18 @@ and returns a :class:`Posted` reference, or ``None`` when the target refused.
 
 A second platform (Microsoft Teams) implements :class:`Chat` and registers its own
 renderers for the same cards; no service changes.
+
+The platform's calendar (Discord's scheduled events) is reached through
+:attr:`Chat.events`, an :class:`EventCalendar`: the service decides what each event
+should show and whether to create, adopt, edit or retire it; the adapter only does it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -76,6 +81,74 @@ class Notice(Card):
     params: dict[str, str | int] = {}
 
 
+EventStatus = Literal["scheduled", "active", "completed", "cancelled"]
+
+
+class EventSpec(BaseModel):
+    """What a calendar event of the platform should show, in domain terms.
+
+    ``channel_id`` is a voice or stage channel where it happens; without one (or if
+    that channel is gone) the event happens at ``location`` (a web address), else at
+    the ``announcement`` message, else on the platform itself.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    channel_id: int | None = None
+    location: str | None = None
+    announcement: Posted | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListedEvent:
+    """A calendar event as the platform lists it."""
+
+    guild_id: int
+    event_id: int
+    status: EventStatus
+    name: str
+    starts_at: datetime
+    by_bot: bool
+    """Created by this bot (only those may be adopted)."""
+    handle: object = field(default=None, compare=False, repr=False)
+    """The platform's own object, for the adapter that listed it."""
+
+
+class EventsRefused(Exception):
+    """The platform would not show or change a community's events.
+
+    ``reason``: ``forbidden`` (the bot lacks the permission), ``refused`` (any other
+    refusal), ``unreachable`` (the community is not visible to the bot right now).
+    """
+
+    def __init__(self, reason: Literal["forbidden", "refused", "unreachable"]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class EventCalendar(Protocol):
+    """A community's calendar events; every call may raise :class:`EventsRefused`."""
+
+    async def list_events(self, guild_id: int) -> list[ListedEvent]:
+        """Every event of the community, in one call."""
+        ...
+
+    async def mirror_event(
+        self, guild_id: int, spec: EventSpec, current: ListedEvent | None = None
+    ) -> int:
+        """Create an event showing ``spec`` (``current`` None) or make ``current`` show it
+        (no call when it already does); returns the event's id."""
+        ...
+
+    async def retire_event(self, event: ListedEvent) -> None:
+        """End it if under way, cancel it if still to come; one already gone is fine."""
+        ...
+
+
 class Chat(Protocol):
     """Everything the services need to reach members. Refusals never raise:
 
@@ -91,8 +164,10 @@ class Chat(Protocol):
         *,
         nonce: str | None = None,
         mention: Collection[int] = (),
+        mention_roles: Collection[int] = (),
     ) -> Posted | None:
-        """Post ``card``; only the members in ``mention`` are pinged."""
+        """Post ``card``; only the members in ``mention`` and the roles in ``mention_roles``
+        are pinged."""
         ...
 
     async def edit(self, posted: Posted, card: Card) -> bool:
@@ -101,4 +176,9 @@ class Chat(Protocol):
 
     async def start_thread(self, posted: Posted, name: str) -> Posted | None:
         """A thread on ``posted``; its reference (``channel_id`` is the thread's id)."""
+        ...
+
+    @property
+    def events(self) -> EventCalendar:
+        """The platform's calendar events (a meeting's next date, mirrored)."""
         ...

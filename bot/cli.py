@@ -1,14 +1,20 @@
-"""``plc-bot``: run, playground, migrate, check-config, backup."""
+"""``plc-bot``: run, playground, migrate, check-config, backup, health.
+
+Exit codes: 0 done (or healthy), 1 not ready / unhealthy, 2 a configuration or
+database problem (the message says which), 130 interrupted.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot import __version__
+from bot.backups import plan_backup
+from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, config_path_from_env, load_settings, runtime_problems
 from bot.db import Database, DatabaseError
 from bot.instance import AlreadyRunning, InstanceLock
@@ -27,33 +33,64 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+CONFIG_HELP = "config file (default: $PLCBOT_CONFIG or ./config.toml)"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="plc-bot", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"plc-bot {__version__}")
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        help="config file (default: $PLCBOT_CONFIG or ./config.toml)",
+    parser = argparse.ArgumentParser(
+        prog="plc-bot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--version", action="version", version=f"plc-bot {__version__}")
+    parser.add_argument("--config", type=Path, default=None, help=CONFIG_HELP)
+    # --config after the subcommand too (`plc-bot run --config FILE`); SUPPRESS keeps
+    # a value given before the subcommand when none is given after it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=CONFIG_HELP)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="connect to Discord and run the bot")
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help_text, parents=[common])
+
+    run = command("run", "connect to Discord and run the bot")
     run.add_argument("--sync", action="store_true", help="sync slash commands even if unchanged")
     run.set_defaults(handler=_run)
 
-    migrate = commands.add_parser("migrate", help="apply database migrations and exit")
-    migrate.set_defaults(handler=_migrate)
+    command("migrate", "apply database migrations and exit").set_defaults(handler=_migrate)
+    command("check-config", "validate the configuration and exit").set_defaults(
+        handler=_check_config
+    )
 
-    check = commands.add_parser("check-config", help="validate the configuration and exit")
-    check.set_defaults(handler=_check_config)
-
-    backup = commands.add_parser("backup", help="copy the live database to PATH, checked")
-    backup.add_argument("path", type=Path)
+    backup = command("backup", "copy the live database to PATH, checked")
+    backup.add_argument(
+        "path",
+        type=Path,
+        help="a file, or an existing folder to write plc-bot-YYYYMMDD-HHMMSS.sqlite3 into",
+    )
+    backup.add_argument(
+        "--keep",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="with a folder: then delete all but the N newest backups in it",
+    )
     backup.set_defaults(handler=_backup)
 
-    _add_playground(commands)
+    command("health", "one line: healthy (exit 0) or unhealthy (exit 1)").set_defaults(
+        handler=_health
+    )
+
+    _add_playground(command)
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -62,14 +99,14 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.clock import SystemClock
     from cogs.client import serve
 
     settings = _settings(args)
     problems = runtime_problems(settings)
     if problems:
         raise ConfigError("cannot start:\n  " + "\n  ".join(problems))
-    configure_logging(settings.logging.level, secrets=_secrets(settings))
+    json_lines = settings.logging.format == "json"
+    configure_logging(settings.logging.level, secrets=_secrets(settings), json_lines=json_lines)
     asyncio.run(serve(settings, SystemClock(), force_sync=args.sync))
     return 0
 
@@ -131,30 +168,53 @@ def _protocol_problems(settings: Settings) -> list[str]:
 
 def _backup(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    plan = plan_backup(args.path, keep=args.keep, now=SystemClock().now())
     if not settings.database.path.exists():
         raise DatabaseError(f"{settings.database.path}: no database to back up")
 
     async def backup() -> None:
         db = await Database.open(settings.database.path, migrate=False)
         try:
-            await db.backup(args.path)
+            await db.backup(plan.target)
         finally:
             await db.close()
 
     asyncio.run(backup())
-    print(f"backup written to {args.path} (integrity check: ok)")
+    print(f"backup written to {plan.target} (integrity check: ok)")
+    for old in plan.prune():
+        print(f"removed old backup {old}")
     return 0
 
 
-def _add_playground(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    playground = commands.add_parser(
-        "playground", help="try the bot on a local Discord emulator (no account, no token)"
+def _health(args: argparse.Namespace) -> int:
+    from bot.health import check_offline, query
+
+    settings = _settings(args)
+    now = SystemClock().now()
+    ops = settings.ops
+    if ops.health_port is not None:
+        health = query(ops.health_host, ops.health_port, now)
+    else:
+        health = check_offline(settings.database.path, now)
+    print(health.line())
+    return 0 if health.healthy else 1
+
+
+def _add_playground(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    playground = command(
+        "playground", "try the bot on a local Discord emulator (no account, no token)"
     )
     playground.add_argument(
         "--db",
         type=Path,
         default=None,
-        help="SQLite file to keep the playground's data (default: a temporary file)",
+        help="SQLite file to keep the playground's data and, beside it (FILE.world), "
+        "the sample server as you left it (default: a throwaway temporary world)",
+    )
+    playground.add_argument(
+        "--new-world",
+        action="store_true",
+        help="with --db: start a fresh sample server (an old FILE.world is kept aside)",
     )
     playground.set_defaults(handler=_playground)
 
@@ -162,7 +222,7 @@ def _add_playground(commands: argparse._SubParsersAction[argparse.ArgumentParser
 def _playground(args: argparse.Namespace) -> int:
     from bot.playground import run_playground
 
-    return run_playground(database=args.db)
+    return run_playground(database=args.db, new_world=args.new_world)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@ message naming the file and the key (:class:`ConfigError`).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -129,6 +131,25 @@ class FacilitationSettings(_Section):
 
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"
+    """``json``: one JSON object per line (time, level, logger, message, guild id,
+    feature, error reference) for a log collector."""
+
+
+class OpsSettings(_Section):
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    """Serve ``GET /healthz`` on this port (for Docker's HEALTHCHECK and monitors)."""
+    health_host: str = "127.0.0.1"
+    """The address it listens on; ``0.0.0.0`` lets a monitor outside the machine ask."""
+
+    @field_validator("health_host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            raise ValueError("must be an IP address, e.g. 127.0.0.1 or 0.0.0.0") from None
+        return value
 
 
 class Settings(BaseSettings):
@@ -146,6 +167,7 @@ class Settings(BaseSettings):
     defaults: DefaultsSettings = DefaultsSettings()
     facilitation: FacilitationSettings = FacilitationSettings()
     logging: LoggingSettings = LoggingSettings()
+    ops: OpsSettings = OpsSettings()
 
     @classmethod
     def settings_customise_sources(
@@ -158,6 +180,25 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # The file arrives as init kwargs; the environment must win over it.
         return (_DiscordTokenSource(settings_cls), env_settings, init_settings)
+
+
+class _SettingsIgnoringEnvironment(Settings):
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+def settings_ignoring_environment(values: Mapping[str, Any]) -> Settings:
+    """Settings from ``values`` alone: the playground must not pick up the operator's
+    ``DISCORD_TOKEN`` or ``PLCBOT_DATABASE__PATH`` (the real bot's token and database)."""
+    return _SettingsIgnoringEnvironment(**values)
 
 
 class _DiscordTokenSource(PydanticBaseSettingsSource):

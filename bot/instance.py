@@ -50,3 +50,27 @@ class InstanceLock:
         tb: TracebackType | None,
     ) -> None:
         self.release()
+
+
+def lock_holder(database_path: Path) -> int | None:
+    """The pid of the plc-bot running on this database, or None if none is.
+
+    Takes a shared lock for an instant to find out (flock has no "test" call), so a
+    bot starting in that same microsecond would see it as busy; ``plc-bot health``
+    without a health port is the only caller.
+    """
+    path = Path(f"{database_path}.lock")
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            text = os.read(fd, 32).decode(errors="replace").strip()
+            return int(text) if text.isdigit() else 0
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)

@@ -1,9 +1,22 @@
-"""Logging: one line per event; secrets never reach a handler."""
+"""Logging: one line per event; secrets never reach a handler.
+
+With ``[logging] format = "json"`` each line is one JSON object for a log collector:
+``time`` (UTC), ``level``, ``logger``, ``message``, and ``guild_id``, ``feature`` and
+``error_ref`` when the call gives them (``log.error(..., extra={"guild_id": ...})``).
+Only those named fields are copied from ``extra``: whatever else a call attaches
+(message content, a user id) never reaches the line (RELIABILITY G4).
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
+from datetime import UTC, datetime
+from typing import Any
+
+# The only ``extra=`` fields a JSON line carries.
+CONTEXT_FIELDS = ("guild_id", "feature", "error_ref")
 
 
 class _RedactSecrets(logging.Filter):
@@ -21,11 +34,36 @@ class _RedactSecrets(logging.Filter):
         return True
 
 
-def configure_logging(level: str, *, secrets: list[str] | None = None) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
+class JsonLinesFormatter(logging.Formatter):
+    """One JSON object per record, on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in CONTEXT_FIELDS:
+            value = record.__dict__.get(name)
+            if value is not None:
+                entry[name] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def text_formatter() -> logging.Formatter:
+    return logging.Formatter(
+        "%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S"
     )
+
+
+def configure_logging(
+    level: str, *, secrets: list[str] | None = None, json_lines: bool = False
+) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLinesFormatter() if json_lines else text_formatter())
     handler.addFilter(_RedactSecrets(secrets or []))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -9,11 +9,10 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.db.communities import Community, CommunitySettings
+from bot.db.communities import Community, SetupChanges
 from bot.errors import UserError
 from bot.services.community import CommunityService, CommunityStatus
-from bot.services.delivery import DeliveryService
-from cogs.toolkit import manages_server, plc_bot, reply, t, timezone_autocomplete, user_language
+from cogs.toolkit import actor, manages_server, plc_bot, reply, t, timezone_autocomplete
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
@@ -94,43 +93,19 @@ class Admin(commands.Cog):
             "moderation_channel": moderation_channel,
         }
         _check_channel_permissions(interaction, channels)
-        existing = await self.community.get(interaction.guild.id)
-        defaults = self.bot.core.settings.defaults
-
-        def keep(new: discord.abc.Snowflake | None, old: int | None) -> int | None:
-            return new.id if new is not None else old
-
-        settings = CommunitySettings(
-            timezone=timezone or (existing.timezone if existing else defaults.timezone),
-            language=(
-                language.value
-                if language
-                else existing.language
-                if existing
-                else user_language(interaction)
+        community, created = await self.community.configure(
+            actor(interaction),
+            SetupChanges(
+                timezone=timezone,
+                language=language.value if language else None,
+                checkin_channel_id=checkin_channel.id if checkin_channel else None,
+                questions_channel_id=questions_channel.id if questions_channel else None,
+                announcements_channel_id=(
+                    announcements_channel.id if announcements_channel else None
+                ),
+                facilitator_role_id=facilitator_role.id if facilitator_role else None,
+                moderation_channel_id=moderation_channel.id if moderation_channel else None,
             ),
-            checkin_channel_id=keep(
-                checkin_channel, existing.checkin_channel_id if existing else None
-            ),
-            questions_channel_id=keep(
-                questions_channel, existing.questions_channel_id if existing else None
-            ),
-            announcements_channel_id=keep(
-                announcements_channel, existing.announcements_channel_id if existing else None
-            ),
-            facilitator_role_id=keep(
-                facilitator_role, existing.facilitator_role_id if existing else None
-            ),
-            moderation_channel_id=keep(
-                moderation_channel, existing.moderation_channel_id if existing else None
-            ),
-        )
-        community, created = await self.community.setup(
-            interaction.guild.id, interaction.user.id, settings
-        )
-        # An admin re-running setup is the signal that lost channels were fixed.
-        await self.bot.services.get(DeliveryService).resume_targets(
-            interaction.guild.id, [c.id for c in channels.values() if c is not None]
         )
         title = t(interaction, "admin.setup.created" if created else "admin.setup.updated")
         await reply(interaction, embed=self._settings_embed(interaction, community, title))
@@ -189,6 +164,24 @@ class Admin(commands.Cog):
                 value=t(interaction, "admin.status.missed", count=status.missed_last_week),
                 inline=False,
             )
+        health = [
+            t(
+                interaction,
+                "admin.status.health",
+                size=_size(status.database_bytes),
+                scheduled=status.scheduled,
+            )
+        ]
+        if status.last_error is not None:
+            when = f"<t:{int(status.last_error.at.timestamp())}:R>"
+            health.append(
+                t(interaction, "admin.status.last_error", ref=status.last_error.ref, when=when)
+            )
+        else:
+            health.append(t(interaction, "admin.status.no_error"))
+        embed.add_field(
+            name=t(interaction, "admin.status.health_title"), value="\n".join(health), inline=False
+        )
         latency = bot.latency * 1000 if bot.latency == bot.latency else 0.0  # NaN before READY
         embed.set_footer(
             text=t(interaction, "admin.status.footer", version=bot.version, latency=round(latency))
@@ -199,6 +192,14 @@ class Admin(commands.Cog):
             inline=False,
         )
         return embed
+
+
+def _size(size: int) -> str:
+    units = ("B", "KB", "MB", "GB")
+    scaled, index = float(size), 0
+    while scaled >= 1024 and index < len(units) - 1:
+        scaled, index = scaled / 1024, index + 1
+    return f"{size} B" if index == 0 else f"{scaled:.1f} {units[index]}"
 
 
 def _duration(interaction: discord.Interaction, minutes: int) -> str:

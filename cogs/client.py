@@ -8,8 +8,6 @@ the Discord side of the chat port, and gives the client the toolkit's routers.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -25,7 +23,7 @@ from bot import __version__
 from bot.app import build_core, build_services
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db import bot_state
+from bot.health import Probes, serving_health
 from bot.i18n import Catalog
 from bot.i18n.translator import CatalogTranslator
 from bot.instance import InstanceLock
@@ -35,13 +33,12 @@ from bot.services.members import MemberService
 from bot.services.registry import Services
 from bot.services.retention import RetentionService
 from cogs.errors import on_tree_error
+from cogs.sync import sync_if_needed
 from cogs.toolkit.chat import DiscordChat
 from cogs.toolkit.confirm import CONFIRM_ROUTE, Confirmations
 from cogs.toolkit.routing import ButtonRouter, FormRouter, RoutedButton
 
 log = logging.getLogger(__name__)
-
-COMMANDS_HASH_KEY = "commands_hash"
 
 
 def point_discord_at(settings: Settings) -> None:
@@ -112,39 +109,11 @@ class PlcBot(commands.Bot):
         self.add_dynamic_items(RoutedButton)
         for extension in self.core.settings.discord.cogs:
             await self.load_extension(extension)
-        await self.sync_commands_if_changed()
+        await sync_if_needed(self, force=self.force_sync)
         retention = self.services.get(RetentionService)
         self.core.scheduler.every("retention", timedelta(hours=24), retention.purge)
         # Once per process, not once per gateway (re)connection (RELIABILITY D9).
         self.core.scheduler.start()
-
-    async def sync_commands_if_changed(self) -> bool:
-        """Sync the tree only when it changed (Discord allows 200 creations a day)."""
-        translator = self.tree.translator
-        assert translator is not None
-        payload = [
-            await command.get_translated_payload(self.tree, translator)
-            for command in self.tree.get_commands()
-        ]
-        guild_id = self.core.settings.discord.dev_guild_id
-        digest = hashlib.sha256(
-            json.dumps({"guild": guild_id, "commands": payload}, sort_keys=True).encode()
-        ).hexdigest()
-        async with self.core.db.read() as conn:
-            previous = await bot_state.get(conn, COMMANDS_HASH_KEY)
-        if previous == digest and not self.force_sync:
-            log.info("command tree unchanged; not syncing")
-            return False
-        if guild_id is not None:
-            guild = discord.Object(id=guild_id)
-            self.tree.copy_global_to(guild=guild)
-            await self.tree.sync(guild=guild)
-        else:
-            await self.tree.sync()
-        async with self.core.db.transaction() as conn:
-            await bot_state.put(conn, COMMANDS_HASH_KEY, digest)
-        log.info("synced %d commands to %s", len(payload), guild_id or "all guilds")
-        return True
 
     async def on_ready(self) -> None:
         if not self.ready_once.is_set():
@@ -171,6 +140,17 @@ class PlcBot(commands.Bot):
         await super().close()
 
 
+def health_probes(bot: PlcBot) -> Probes:
+    """What ``/healthz`` asks the running bot (``bot/health.py`` knows no discord)."""
+    return Probes(
+        gateway_connected=lambda: bot.is_ready() and not bot.is_closed() and bot.ws.open,
+        scheduler_alive=lambda: bot.core.scheduler.running,
+        next_due=bot.core.scheduler.next_due,
+        database=bot.core.db,
+        clock=bot.core.clock,
+    )
+
+
 @asynccontextmanager
 async def running_bot(
     settings: Settings, clock: Clock, *, force_sync: bool = False, **client_options: Any
@@ -190,7 +170,7 @@ async def running_bot(
         try:
             bot = PlcBot(core, build_services(core), force_sync=force_sync, **client_options)
             chat.bind(bot, bot.services)
-            async with bot:
+            async with bot, serving_health(settings.ops, health_probes(bot)):
                 bot.runner = asyncio.create_task(bot.start(token.get_secret_value()))
                 try:
                     yield bot

@@ -12,45 +12,12 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.services.members import MemberService
-from cogs.toolkit import PlcView, reply, t, timezone_autocomplete, user_language
+from cogs.toolkit import actor, reply, t, timezone_autocomplete, user_language
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
 
-
-class ConfirmDelete(PlcView):
-    """The confirm button of ``/me delete``; only the caller can press it."""
-
-    def __init__(
-        self, members: MemberService, guild_id: int, user_id: int, labels: tuple[str, str]
-    ):
-        super().__init__(timeout=120)
-        self.members = members
-        self.guild_id = guild_id
-        self.user_id = user_id
-        self.confirm.label, self.cancel.label = labels
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return interaction.user.id == self.user_id
-
-    @discord.ui.button(style=discord.ButtonStyle.danger)
-    async def confirm(
-        self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]
-    ) -> None:
-        await self.members.delete(self.guild_id, self.user_id)
-        self.stop()
-        await interaction.response.edit_message(
-            content=t(interaction, "members.delete.done"), view=None
-        )
-
-    @discord.ui.button(style=discord.ButtonStyle.secondary)
-    async def cancel(
-        self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDelete]
-    ) -> None:
-        self.stop()
-        await interaction.response.edit_message(
-            content=t(interaction, "members.delete.cancelled"), view=None
-        )
+ERASE = "member.erase"
 
 
 class Members(commands.Cog):
@@ -119,15 +86,28 @@ class Members(commands.Cog):
 
     @me.command(name=_("delete"), description=_("Erase everything the bot stores about you"))
     async def delete(self, interaction: discord.Interaction) -> None:
-        assert interaction.guild is not None
-        view = ConfirmDelete(
-            self.members,
-            interaction.guild.id,
-            interaction.user.id,
-            (t(interaction, "members.delete.confirm"), t(interaction, "members.delete.cancel")),
+        who = actor(interaction)
+        await self.bot.confirmations.ask(
+            interaction,
+            ERASE,
+            (who.guild_id, who.user_id),
+            content=t(interaction, "members.delete.ask"),
+            confirm_label=t(interaction, "members.delete.confirm"),
+            cancel_label=t(interaction, "members.delete.cancel"),
+            danger=True,
         )
-        await reply(interaction, t(interaction, "members.delete.ask"), view=view)
+
+    async def erase_confirmed(
+        self, interaction: discord.Interaction, member: tuple[int, int]
+    ) -> None:
+        guild_id, user_id = member
+        await self.members.delete(guild_id, user_id)
+        await interaction.response.edit_message(
+            content=t(interaction, "members.delete.done"), view=None
+        )
 
 
 async def setup(bot: PlcBot) -> None:
-    await bot.add_cog(Members(bot))
+    cog = Members(bot)
+    bot.confirmations.on(ERASE, cog.erase_confirmed, cancelled_key="members.delete.cancelled")
+    await bot.add_cog(cog)

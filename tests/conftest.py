@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -15,9 +16,23 @@ from bot.db import Database
 from bot.i18n import load_catalog
 from bot.scheduler import Scheduler
 from bot.services.base import Core
+from tests.isolation import is_bot_setting
 from tests.recording_chat import RecordingChat
 
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday, 09:00 in Toronto
+
+_CALLER_SETTINGS = pytest.StashKey[dict[str, str]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before collection: drop ``DISCORD_TOKEN`` and ``PLCBOT_*`` (they beat test values)."""
+    removed = {name: os.environ.pop(name) for name in list(os.environ) if is_bot_setting(name)}
+    config.stash[_CALLER_SETTINGS] = removed
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Give an in-process caller (``pytest.main``) its environment back."""
+    os.environ.update(config.stash.get(_CALLER_SETTINGS, {}))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from bot.chat import Card, Channel, DirectMessage, Posted, Target
+from tests.recording_events import RecordingCalendar
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Sent:
     nonce: str | None
     mention: tuple[int, ...]
     posted: Posted
+    mention_roles: tuple[int, ...] = ()
 
 
 @dataclass
@@ -29,6 +31,7 @@ class RecordingChat:
     threads: list[tuple[Posted, str]] = field(default_factory=list)
     closed_dms: set[int] = field(default_factory=set)
     lost_channels: set[int] = field(default_factory=set)
+    events: RecordingCalendar = field(default_factory=RecordingCalendar)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(9_000_000))
     _by_nonce: dict[str, Posted] = field(default_factory=dict)
 
@@ -39,6 +42,7 @@ class RecordingChat:
         *,
         nonce: str | None = None,
         mention: Collection[int] = (),
+        mention_roles: Collection[int] = (),
     ) -> Posted | None:
         if isinstance(target, DirectMessage) and target.user_id in self.closed_dms:
             return None
@@ -50,7 +54,7 @@ class RecordingChat:
         posted = Posted(target.guild_id, channel_id, next(self._ids))
         if nonce is not None:
             self._by_nonce[nonce] = posted
-        self.sent.append(Sent(target, card, nonce, tuple(mention), posted))
+        self.sent.append(Sent(target, card, nonce, tuple(mention), posted, tuple(mention_roles)))
         return posted
 
     async def edit(self, posted: Posted, card: Card) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.clock import ControlledClock
 from bot.config import SchedulerSettings
 from bot.db import Database
@@ -242,3 +244,70 @@ async def test_apscheduler_wakes_the_bot_in_real_time(db: Database) -> None:
         await asyncio.wait_for(fired.wait(), timeout=5)
     finally:
         await scheduler.stop()
+
+
+async def test_a_kind_nobody_handles_is_parked_not_spun_on(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A feature left out of config leaves its timers pending: one warning, no busy loop."""
+    import asyncio
+
+    from bot.clock import SystemClock
+    from bot.scheduler import WAKE_JOB_ID
+
+    await _community(db)
+    clock = SystemClock()
+    scheduler = Scheduler(db, clock, SETTINGS)
+    ran: list[str] = []
+
+    async def handler(timer: Timer, firing: Firing) -> None:
+        ran.append(timer.key)
+
+    scheduler.register(TimerKind("reminder", handler))
+    async with db.transaction() as conn:
+        await scheduler.schedule(conn, GUILD, "question_post", "orphan", clock.now())
+    runs = 0
+    original_run_due = scheduler.run_due
+
+    async def counting_run_due() -> int:
+        nonlocal runs
+        runs += 1
+        return await original_run_due()
+
+    scheduler.run_due = counting_run_due  # type: ignore[method-assign]
+    caplog.set_level("WARNING", logger="bot.scheduler")
+    scheduler.start()
+    try:
+        await asyncio.sleep(0.5)  # real time: a busy loop would run_due() thousands of times
+        assert runs <= 1
+        assert scheduler._aps is not None and scheduler._aps.get_job(WAKE_JOB_ID) is None
+        assert await scheduler.report_unhandled() == ["question_post"]  # asked again: no repeat
+        warnings = [r for r in caplog.records if "question_post" in r.getMessage()]
+        assert len(warnings) == 1
+        async with db.read() as conn:
+            parked = await timers_db.find(conn, "question_post", "orphan")
+        assert parked is not None and parked.status == "pending"
+        # A kind that is handled still runs beside the parked one.
+        async with db.transaction() as conn:
+            await scheduler.schedule(conn, GUILD, "reminder", "live", clock.now())
+        for _ in range(50):
+            if ran:
+                break
+            await asyncio.sleep(0.05)
+        assert ran == ["live"]
+    finally:
+        await scheduler.stop()
+
+
+async def test_run_now_runs_only_the_timer_asked_for(db: Database, clock: ControlledClock) -> None:
+    await _community(db)
+    recorder = Recorder()
+    scheduler = _scheduler(db, clock, recorder)
+    await _plan(scheduler, db, "other-due", timedelta(0))
+    await _plan(scheduler, db, "asked", timedelta(minutes=10))
+    assert await scheduler.run_now("reminder", "asked")
+    assert [key for key, _, _ in recorder.sent] == ["asked", "asked"]
+    assert not await scheduler.run_now("reminder", "asked")  # closed once
+    async with db.read() as conn:
+        other = await timers_db.find(conn, "reminder", "other-due")
+    assert other is not None and other.status == "pending"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from bot.db.codec import instant_from_db, instant_to_db, json_from_db, json_to_db
+from bot.db.connection import Connection
 
 
 class AuditEntry(BaseModel):
@@ -23,7 +23,7 @@ class AuditEntry(BaseModel):
 
 
 async def record(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     actor_id: int | None,
     action: str,
@@ -36,7 +36,7 @@ async def record(
     )
 
 
-async def recent(conn: aiosqlite.Connection, guild_id: int, limit: int = 50) -> list[AuditEntry]:
+async def recent(conn: Connection, guild_id: int, limit: int = 50) -> list[AuditEntry]:
     cursor = await conn.execute(
         "SELECT * FROM audit_log WHERE guild_id = ? ORDER BY id DESC LIMIT ?", (guild_id, limit)
     )
@@ -53,7 +53,7 @@ async def recent(conn: aiosqlite.Connection, guild_id: int, limit: int = 50) -> 
     ]
 
 
-async def by_actor(conn: aiosqlite.Connection, guild_id: int, actor_id: int) -> list[AuditEntry]:
+async def by_actor(conn: Connection, guild_id: int, actor_id: int) -> list[AuditEntry]:
     cursor = await conn.execute(
         "SELECT * FROM audit_log WHERE guild_id = ? AND actor_id = ? ORDER BY id",
         (guild_id, actor_id),
@@ -71,7 +71,7 @@ async def by_actor(conn: aiosqlite.Connection, guild_id: int, actor_id: int) -> 
     ]
 
 
-async def forget_actor(conn: aiosqlite.Connection, guild_id: int, actor_id: int) -> None:
+async def forget_actor(conn: Connection, guild_id: int, actor_id: int) -> None:
     """Keep what was done, drop who did it (``/me delete``)."""
     await conn.execute(
         "UPDATE audit_log SET actor_id = NULL WHERE guild_id = ? AND actor_id = ?",
@@ -79,6 +79,6 @@ async def forget_actor(conn: aiosqlite.Connection, guild_id: int, actor_id: int)
     )
 
 
-async def purge_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:
+async def purge_before(conn: Connection, cutoff: datetime) -> int:
     cursor = await conn.execute("DELETE FROM audit_log WHERE at < ?", (instant_to_db(cutoff),))
     return cursor.rowcount

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Literal
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from bot.db.codec import (
@@ -15,6 +14,7 @@ from bot.db.codec import (
     json_to_db,
     optional_instant,
 )
+from bot.db.connection import Connection, Row
 
 CheckinStatus = Literal["open", "closed"]
 
@@ -79,7 +79,7 @@ def _questions(value: str | None) -> tuple[str, ...] | None:
     return tuple(json_from_db(value)) if value is not None else None
 
 
-def _schedule(row: aiosqlite.Row) -> CheckinSchedule:
+def _schedule(row: Row) -> CheckinSchedule:
     return CheckinSchedule(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -93,7 +93,7 @@ def _schedule(row: aiosqlite.Row) -> CheckinSchedule:
     )
 
 
-def _checkin(row: aiosqlite.Row) -> Checkin:
+def _checkin(row: Row) -> Checkin:
     return Checkin(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -111,7 +111,7 @@ def _checkin(row: aiosqlite.Row) -> Checkin:
     )
 
 
-def _answer(row: aiosqlite.Row) -> Answer:
+def _answer(row: Row) -> Answer:
     return Answer(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -131,7 +131,7 @@ def _answer(row: aiosqlite.Row) -> Answer:
 
 
 async def replace_schedule(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     *,
     weekday: int,
@@ -166,13 +166,13 @@ async def replace_schedule(
     return new, old
 
 
-async def get_schedule(conn: aiosqlite.Connection, schedule_id: int) -> CheckinSchedule | None:
+async def get_schedule(conn: Connection, schedule_id: int) -> CheckinSchedule | None:
     cursor = await conn.execute("SELECT * FROM checkin_schedules WHERE id = ?", (schedule_id,))
     row = await cursor.fetchone()
     return _schedule(row) if row else None
 
 
-async def active_schedule(conn: aiosqlite.Connection, guild_id: int) -> CheckinSchedule | None:
+async def active_schedule(conn: Connection, guild_id: int) -> CheckinSchedule | None:
     cursor = await conn.execute(
         "SELECT * FROM checkin_schedules WHERE guild_id = ? AND active = 1", (guild_id,)
     )
@@ -184,7 +184,7 @@ async def active_schedule(conn: aiosqlite.Connection, guild_id: int) -> CheckinS
 
 
 async def create_checkin(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     *,
     schedule_id: int | None,
@@ -219,13 +219,13 @@ async def create_checkin(
     return await get_checkin(conn, int(cursor.lastrowid or 0))
 
 
-async def get_checkin(conn: aiosqlite.Connection, checkin_id: int) -> Checkin | None:
+async def get_checkin(conn: Connection, checkin_id: int) -> Checkin | None:
     cursor = await conn.execute("SELECT * FROM checkins WHERE id = ?", (checkin_id,))
     row = await cursor.fetchone()
     return _checkin(row) if row else None
 
 
-async def checkin_of_week(conn: aiosqlite.Connection, guild_id: int, week: str) -> Checkin | None:
+async def checkin_of_week(conn: Connection, guild_id: int, week: str) -> Checkin | None:
     cursor = await conn.execute(
         "SELECT * FROM checkins WHERE guild_id = ? AND week = ?", (guild_id, week)
     )
@@ -234,7 +234,7 @@ async def checkin_of_week(conn: aiosqlite.Connection, guild_id: int, week: str) 
 
 
 async def checkins_of(
-    conn: aiosqlite.Connection, guild_id: int, *, newest_first: bool = True
+    conn: Connection, guild_id: int, *, newest_first: bool = True
 ) -> list[Checkin]:
     order = "DESC" if newest_first else "ASC"
     cursor = await conn.execute(
@@ -244,7 +244,7 @@ async def checkins_of(
     return [_checkin(row) for row in await cursor.fetchall()]
 
 
-async def open_checkin(conn: aiosqlite.Connection, guild_id: int) -> Checkin | None:
+async def open_checkin(conn: Connection, guild_id: int) -> Checkin | None:
     cursor = await conn.execute(
         """
         SELECT * FROM checkins WHERE guild_id = ? AND status = 'open'
@@ -256,25 +256,25 @@ async def open_checkin(conn: aiosqlite.Connection, guild_id: int) -> Checkin | N
     return _checkin(row) if row else None
 
 
-async def set_prompt(conn: aiosqlite.Connection, checkin_id: int, message_id: int) -> None:
+async def set_prompt(conn: Connection, checkin_id: int, message_id: int) -> None:
     await conn.execute(
         "UPDATE checkins SET message_id = ? WHERE id = ? AND message_id IS NULL",
         (message_id, checkin_id),
     )
 
 
-async def set_thread(conn: aiosqlite.Connection, checkin_id: int, thread_id: int) -> None:
+async def set_thread(conn: Connection, checkin_id: int, thread_id: int) -> None:
     await conn.execute(
         "UPDATE checkins SET thread_id = ? WHERE id = ? AND thread_id IS NULL",
         (thread_id, checkin_id),
     )
 
 
-async def delete_checkin(conn: aiosqlite.Connection, checkin_id: int) -> None:
+async def delete_checkin(conn: Connection, checkin_id: int) -> None:
     await conn.execute("DELETE FROM checkins WHERE id = ?", (checkin_id,))
 
 
-async def purge_closed_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:
+async def purge_closed_before(conn: Connection, cutoff: datetime) -> int:
     """Delete closed check-ins opened before ``cutoff``, with their answers, away weeks and
     pulse (cascade); idempotent."""
     cursor = await conn.execute(
@@ -283,7 +283,7 @@ async def purge_closed_before(conn: aiosqlite.Connection, cutoff: datetime) -> i
     return cursor.rowcount
 
 
-async def close_checkin(conn: aiosqlite.Connection, checkin_id: int, now: datetime) -> bool:
+async def close_checkin(conn: Connection, checkin_id: int, now: datetime) -> bool:
     """Close an open check-in; False if it was already closed (the closing is idempotent)."""
     cursor = await conn.execute(
         "UPDATE checkins SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
@@ -296,7 +296,7 @@ async def close_checkin(conn: aiosqlite.Connection, checkin_id: int, now: dateti
 
 
 async def insert_answer(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     checkin_id: int,
     user_id: int,
@@ -333,7 +333,7 @@ async def insert_answer(
 
 
 async def update_answer(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     answer_id: int,
     *,
     progress: float | None,
@@ -350,13 +350,13 @@ async def update_answer(
     )
 
 
-async def set_answer_post(conn: aiosqlite.Connection, answer_id: int, message_id: int) -> None:
+async def set_answer_post(conn: Connection, answer_id: int, message_id: int) -> None:
     await conn.execute(
         "UPDATE checkin_answers SET post_message_id = ? WHERE id = ?", (message_id, answer_id)
     )
 
 
-async def answer_of(conn: aiosqlite.Connection, checkin_id: int, user_id: int) -> Answer | None:
+async def answer_of(conn: Connection, checkin_id: int, user_id: int) -> Answer | None:
     cursor = await conn.execute(
         "SELECT * FROM checkin_answers WHERE checkin_id = ? AND user_id = ?",
         (checkin_id, user_id),
@@ -365,7 +365,7 @@ async def answer_of(conn: aiosqlite.Connection, checkin_id: int, user_id: int) -
     return _answer(row) if row else None
 
 
-async def get_answer(conn: aiosqlite.Connection, guild_id: int, answer_id: int) -> Answer | None:
+async def get_answer(conn: Connection, guild_id: int, answer_id: int) -> Answer | None:
     cursor = await conn.execute(
         "SELECT * FROM checkin_answers WHERE guild_id = ? AND id = ?", (guild_id, answer_id)
     )
@@ -373,7 +373,7 @@ async def get_answer(conn: aiosqlite.Connection, guild_id: int, answer_id: int) 
     return _answer(row) if row else None
 
 
-async def answers_to(conn: aiosqlite.Connection, checkin_id: int) -> list[Answer]:
+async def answers_to(conn: Connection, checkin_id: int) -> list[Answer]:
     cursor = await conn.execute(
         "SELECT * FROM checkin_answers WHERE checkin_id = ? ORDER BY created_at, id",
         (checkin_id,),
@@ -381,9 +381,7 @@ async def answers_to(conn: aiosqlite.Connection, checkin_id: int) -> list[Answer
     return [_answer(row) for row in await cursor.fetchall()]
 
 
-async def answers_of_member(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int
-) -> list[Answer]:
+async def answers_of_member(conn: Connection, guild_id: int, user_id: int) -> list[Answer]:
     cursor = await conn.execute(
         "SELECT * FROM checkin_answers WHERE guild_id = ? AND user_id = ? ORDER BY created_at",
         (guild_id, user_id),
@@ -391,7 +389,7 @@ async def answers_of_member(
     return [_answer(row) for row in await cursor.fetchall()]
 
 
-async def answers_of_guild(conn: aiosqlite.Connection, guild_id: int) -> list[Answer]:
+async def answers_of_guild(conn: Connection, guild_id: int) -> list[Answer]:
     cursor = await conn.execute(
         "SELECT * FROM checkin_answers WHERE guild_id = ? ORDER BY checkin_id, created_at, id",
         (guild_id,),
@@ -399,7 +397,7 @@ async def answers_of_guild(conn: aiosqlite.Connection, guild_id: int) -> list[An
     return [_answer(row) for row in await cursor.fetchall()]
 
 
-async def delete_answers_of_member(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+async def delete_answers_of_member(conn: Connection, guild_id: int, user_id: int) -> None:
     await conn.execute(
         "DELETE FROM checkin_answers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
     )
@@ -408,7 +406,7 @@ async def delete_answers_of_member(conn: aiosqlite.Connection, guild_id: int, us
 # -- who is expected to answer ----------------------------------------------------
 
 
-async def community_members(conn: aiosqlite.Connection, guild_id: int) -> list[int]:
+async def community_members(conn: Connection, guild_id: int) -> list[int]:
     """Members the bot knows in this community: a row in ``members`` (created when someone
     uses a feature, sets a goal or answers), never the server's member list (SPEC §3)."""
     cursor = await conn.execute(
@@ -418,9 +416,7 @@ async def community_members(conn: aiosqlite.Connection, guild_id: int) -> list[i
     return [row[0] for row in await cursor.fetchall()]
 
 
-async def away_members(
-    conn: aiosqlite.Connection, guild_id: int, user_ids: list[int], on: date
-) -> list[int]:
+async def away_members(conn: Connection, guild_id: int, user_ids: list[int], on: date) -> list[int]:
     """Which of ``user_ids`` are marked away on the local date ``on``."""
     if not user_ids:
         return []
@@ -436,21 +432,21 @@ async def away_members(
     return sorted(row[0] for row in await cursor.fetchall())
 
 
-async def record_away(conn: aiosqlite.Connection, checkin_id: int, user_ids: list[int]) -> None:
+async def record_away(conn: Connection, checkin_id: int, user_ids: list[int]) -> None:
     await conn.executemany(
         "INSERT INTO checkin_away (checkin_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
         [(checkin_id, user_id) for user_id in user_ids],
     )
 
 
-async def away_during(conn: aiosqlite.Connection, checkin_id: int) -> set[int]:
+async def away_during(conn: Connection, checkin_id: int) -> set[int]:
     cursor = await conn.execute(
         "SELECT user_id FROM checkin_away WHERE checkin_id = ?", (checkin_id,)
     )
     return {row[0] for row in await cursor.fetchall()}
 
 
-async def away_weeks_of_member(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> set[int]:
+async def away_weeks_of_member(conn: Connection, guild_id: int, user_id: int) -> set[int]:
     """The check-ins (ids) during which the member was recorded away."""
     cursor = await conn.execute(
         """
@@ -462,7 +458,7 @@ async def away_weeks_of_member(conn: aiosqlite.Connection, guild_id: int, user_i
     return {row[0] for row in await cursor.fetchall()}
 
 
-async def delete_away_of_member(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+async def delete_away_of_member(conn: Connection, guild_id: int, user_id: int) -> None:
     await conn.execute(
         """
         DELETE FROM checkin_away WHERE user_id = ?
@@ -475,9 +471,7 @@ async def delete_away_of_member(conn: aiosqlite.Connection, guild_id: int, user_
 # -- the anonymous pulse ----------------------------------------------------------
 
 
-async def vote_pulse(
-    conn: aiosqlite.Connection, checkin_id: int, voter_hash: str, score: int
-) -> bool:
+async def vote_pulse(conn: Connection, checkin_id: int, voter_hash: str, score: int) -> bool:
     """Record or change a vote; True if it is the voter's first vote on this check-in."""
     cursor = await conn.execute(
         "SELECT 1 FROM checkin_pulse WHERE checkin_id = ? AND voter_hash = ?",
@@ -494,7 +488,7 @@ async def vote_pulse(
     return first
 
 
-async def pulse_tally(conn: aiosqlite.Connection, checkin_id: int) -> PulseTally:
+async def pulse_tally(conn: Connection, checkin_id: int) -> PulseTally:
     cursor = await conn.execute(
         "SELECT COUNT(*), COALESCE(SUM(score), 0) FROM checkin_pulse WHERE checkin_id = ?",
         (checkin_id,),

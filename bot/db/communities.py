@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
-from bot.db.codec import instant_to_db, json_from_db, json_to_db, optional_instant
+from bot.db.codec import from_row, instant_to_db, json_from_db, json_to_db
+from bot.db.connection import Connection, Row
 
 
 class Community(BaseModel):
@@ -39,34 +39,44 @@ class CommunitySettings(BaseModel):
     moderation_channel_id: int | None
 
 
-def _community(row: aiosqlite.Row) -> Community:
-    return Community(
-        guild_id=row["guild_id"],
-        timezone=row["timezone"],
-        language=row["language"],
-        checkin_channel_id=row["checkin_channel_id"],
-        questions_channel_id=row["questions_channel_id"],
-        announcements_channel_id=row["announcements_channel_id"],
-        facilitator_role_id=row["facilitator_role_id"],
-        moderation_channel_id=row["moderation_channel_id"],
-        reminder_offsets=tuple(json_from_db(row["reminder_offsets"])),
-        left_at=optional_instant(row["left_at"]),
-    )
+class SetupChanges(BaseModel):
+    """What an admin gave to ``/plc setup``: ``None`` keeps the current value."""
+
+    model_config = ConfigDict(frozen=True)
+
+    timezone: str | None = None
+    language: str | None = None
+    checkin_channel_id: int | None = None
+    questions_channel_id: int | None = None
+    announcements_channel_id: int | None = None
+    facilitator_role_id: int | None = None
+    moderation_channel_id: int | None = None
+
+    def applied_to(
+        self, existing: CommunitySettings | None, defaults: CommunitySettings
+    ) -> CommunitySettings:
+        base = existing or defaults
+        given = self.model_dump(exclude_none=True)
+        return base.model_copy(update=given)
 
 
-async def get(conn: aiosqlite.Connection, guild_id: int) -> Community | None:
+def _community(row: Row) -> Community:
+    return from_row(Community, row, reminder_offsets=tuple(json_from_db(row["reminder_offsets"])))
+
+
+async def get(conn: Connection, guild_id: int) -> Community | None:
     cursor = await conn.execute("SELECT * FROM communities WHERE guild_id = ?", (guild_id,))
     row = await cursor.fetchone()
     return _community(row) if row else None
 
 
-async def all_active(conn: aiosqlite.Connection) -> list[Community]:
+async def all_active(conn: Connection) -> list[Community]:
     cursor = await conn.execute("SELECT * FROM communities WHERE left_at IS NULL")
     return [_community(row) for row in await cursor.fetchall()]
 
 
 async def upsert(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     settings: CommunitySettings,
     reminder_offsets: list[int],
@@ -101,18 +111,18 @@ async def upsert(
     )
 
 
-async def mark_left(conn: aiosqlite.Connection, guild_id: int, now: datetime) -> None:
+async def mark_left(conn: Connection, guild_id: int, now: datetime) -> None:
     await conn.execute(
         "UPDATE communities SET left_at = ? WHERE guild_id = ? AND left_at IS NULL",
         (instant_to_db(now), guild_id),
     )
 
 
-async def mark_back(conn: aiosqlite.Connection, guild_id: int) -> None:
+async def mark_back(conn: Connection, guild_id: int) -> None:
     await conn.execute("UPDATE communities SET left_at = NULL WHERE guild_id = ?", (guild_id,))
 
 
-async def purge_left_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:
+async def purge_left_before(conn: Connection, cutoff: datetime) -> int:
     """Delete communities that removed the bot before ``cutoff`` (cascades to everything)."""
     cursor = await conn.execute(
         "DELETE FROM communities WHERE left_at IS NOT NULL AND left_at < ?",

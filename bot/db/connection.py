@@ -41,12 +41,3 @@ class Connection(Protocol):
     def executemany(
         self, sql: str, parameters: Iterable[Iterable[Any]], /
     ) -> Awaitable[Cursor]: ...
-
-
-def as_sqlite(conn: Connection) -> Any:
-    """Hand a :class:`Connection` to a repository still typed with the driver's class.
-
-    A bridge while the older repositories move to :class:`Connection`; returns ``Any``
-    so the call site type-checks against either signature.
-    """
-    return conn

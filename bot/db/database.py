@@ -12,14 +12,19 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import aiosqlite
 
+from bot.db.connection import Connection
+
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# The repository's top-level migrations/ folder, shipped as this package (setup.py).
+MIGRATIONS_PACKAGE = "bot.migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 10_000
 
@@ -77,7 +82,7 @@ class Database:
                 if row is None or row[0] != "ok":
                     raise DatabaseError(
                         f"{self.path}: the database is damaged ({row[0] if row else '?'}); "
-                        "restore the latest backup (see README, Backups)"
+                        "restore the latest backup (see README, Operations)"
                     )
             for name, value, _ in _PRAGMAS:
                 await self._conn.execute(f"PRAGMA {name}={value}")
@@ -109,10 +114,17 @@ class Database:
         row = await (await self._conn.execute("PRAGMA user_version")).fetchone()
         return int(row[0]) if row else 0
 
-    async def migrate(self, directory: Path = MIGRATIONS_DIR) -> list[str]:
+    async def migrate(self, directory: Traversable | None = None) -> list[str]:
         """Apply the migrations newer than the database, each in its own transaction."""
         migrations = available_migrations(directory)
-        latest = migrations[-1][0] if migrations else 0
+        if not migrations:
+            # Never "up to date": an install that lost its SQL files must not
+            # leave an empty database behind and crash later on a missing table.
+            raise DatabaseError(
+                f"no migrations found in the installed package ({_describe(directory)}); "
+                "reinstall plc-bot"
+            )
+        latest = migrations[-1][0]
         applied: list[str] = []
         async with self._lock:
             current = await self.schema_version()
@@ -142,7 +154,7 @@ class Database:
     # -- transactions -------------------------------------------------------------
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         """One write transaction; commits on success, rolls back on any error."""
         async with self._lock:
             await self._conn.execute("BEGIN IMMEDIATE")
@@ -159,7 +171,7 @@ class Database:
                     raise
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def read(self) -> AsyncIterator[Connection]:
         """Read committed data (waits for a write in progress on this connection)."""
         async with self._lock:
             yield self._conn
@@ -181,19 +193,63 @@ class Database:
                 if row is None or row[0] != "ok":
                     raise DatabaseError(f"backup failed its integrity check: {row}")
                 await dest.execute("PRAGMA journal_mode=DELETE")
-        except BaseException:
+        except BaseException as exc:
             tmp.unlink(missing_ok=True)
+            if isinstance(exc, sqlite3.Error):
+                raise DatabaseError(f"{target}: cannot write the backup ({exc})") from exc
             raise
         tmp.replace(target)
+
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the database file and truncate the WAL to zero bytes.
+
+        After an erasure (``/me delete``) the WAL still holds the pages as they were
+        before; ``secure_delete`` only zeroes what is written back (RELIABILITY G2).
+        False if a reader kept it from completing (logged; the next one catches up).
+        """
+        async with self._lock:
+            row = await (await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")).fetchone()
+        done = row is not None and row[0] == 0
+        if not done:
+            log.warning("WAL checkpoint could not complete (busy); it will be retried")
+        return done
+
+    def size_on_disk(self) -> int:
+        """Bytes of the database file and its write-ahead log."""
+        total = 0
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            with suppress(FileNotFoundError):
+                total += path.stat().st_size
+        return total
 
     async def close(self) -> None:
         async with self._lock:
             await self._conn.close()
 
 
-def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
-    found = []
-    for file in sorted(directory.glob("*.sql")):
+def migrations_directory() -> Traversable:
+    """The SQL files shipped with the code (``bot.migrations``)."""
+    try:
+        return resources.files(MIGRATIONS_PACKAGE)
+    except ModuleNotFoundError:
+        raise DatabaseError(
+            f"no migrations found in the installed package ({MIGRATIONS_PACKAGE} is missing); "
+            "reinstall plc-bot"
+        ) from None
+
+
+def _describe(directory: Traversable | None) -> str:
+    return MIGRATIONS_PACKAGE if directory is None else str(directory)
+
+
+def available_migrations(directory: Traversable | None = None) -> list[tuple[int, Traversable]]:
+    """``NNNN_name.sql`` files in order; an empty list if there are none."""
+    folder = migrations_directory() if directory is None else directory
+    found: list[tuple[int, Traversable]] = []
+    if not folder.is_dir():
+        return found
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+    for file in files:
         match = _MIGRATION_NAME.match(file.name)
         if not match:
             raise DatabaseError(f"migration file {file.name} is not named NNNN_name.sql")

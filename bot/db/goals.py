@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from bot.db.codec import instant_from_db, instant_to_db, optional_instant
+from bot.db.connection import Connection, Row
 
 GoalScope = Literal["member", "community"]
 GoalStatus = Literal["open", "closed"]
@@ -43,7 +43,7 @@ class GoalValue(BaseModel):
     value: float
 
 
-def _goal(row: aiosqlite.Row) -> Goal:
+def _goal(row: Row) -> Goal:
     return Goal(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -61,7 +61,7 @@ def _goal(row: aiosqlite.Row) -> Goal:
 
 
 async def insert(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     *,
     scope: GoalScope,
@@ -96,7 +96,7 @@ async def insert(
     return goal
 
 
-async def get(conn: aiosqlite.Connection, guild_id: int, goal_id: int) -> Goal | None:
+async def get(conn: Connection, guild_id: int, goal_id: int) -> Goal | None:
     cursor = await conn.execute(
         "SELECT * FROM goals WHERE guild_id = ? AND id = ?", (guild_id, goal_id)
     )
@@ -105,7 +105,7 @@ async def get(conn: aiosqlite.Connection, guild_id: int, goal_id: int) -> Goal |
 
 
 async def of_member(
-    conn: aiosqlite.Connection, guild_id: int, owner_id: int, *, open_only: bool = False
+    conn: Connection, guild_id: int, owner_id: int, *, open_only: bool = False
 ) -> list[Goal]:
     """A member's goals, newest first."""
     cursor = await conn.execute(
@@ -119,9 +119,7 @@ async def of_member(
     return [_goal(row) for row in await cursor.fetchall()]
 
 
-async def of_community(
-    conn: aiosqlite.Connection, guild_id: int, *, open_only: bool = False
-) -> list[Goal]:
+async def of_community(conn: Connection, guild_id: int, *, open_only: bool = False) -> list[Goal]:
     cursor = await conn.execute(
         """
         SELECT * FROM goals WHERE guild_id = ? AND scope = 'community'
@@ -133,7 +131,7 @@ async def of_community(
     return [_goal(row) for row in await cursor.fetchall()]
 
 
-async def open_member_goals(conn: aiosqlite.Connection, guild_id: int) -> list[Goal]:
+async def open_member_goals(conn: Connection, guild_id: int) -> list[Goal]:
     """Every member's open goals (for the digest), oldest first."""
     cursor = await conn.execute(
         """
@@ -145,7 +143,7 @@ async def open_member_goals(conn: aiosqlite.Connection, guild_id: int) -> list[G
     return [_goal(row) for row in await cursor.fetchall()]
 
 
-async def close(conn: aiosqlite.Connection, guild_id: int, goal_id: int, now: datetime) -> bool:
+async def close(conn: Connection, guild_id: int, goal_id: int, now: datetime) -> bool:
     """Close an open goal; False if it was already closed (a double click)."""
     cursor = await conn.execute(
         """
@@ -157,7 +155,7 @@ async def close(conn: aiosqlite.Connection, guild_id: int, goal_id: int, now: da
     return cursor.rowcount > 0
 
 
-async def values(conn: aiosqlite.Connection, goal_id: int) -> list[GoalValue]:
+async def values(conn: Connection, goal_id: int) -> list[GoalValue]:
     """The numbers reported for a goal in check-in answers, in week order."""
     cursor = await conn.execute(
         """
@@ -180,7 +178,7 @@ async def values(conn: aiosqlite.Connection, goal_id: int) -> list[GoalValue]:
     ]
 
 
-async def latest_values(conn: aiosqlite.Connection, goal_ids: list[int]) -> dict[int, float]:
+async def latest_values(conn: Connection, goal_ids: list[int]) -> dict[int, float]:
     """The most recent reported value of each goal that has one."""
     if not goal_ids:
         return {}
@@ -200,7 +198,7 @@ async def latest_values(conn: aiosqlite.Connection, goal_ids: list[int]) -> dict
     return latest
 
 
-async def delete_of_member(conn: aiosqlite.Connection, guild_id: int, owner_id: int) -> None:
+async def delete_of_member(conn: Connection, guild_id: int, owner_id: int) -> None:
     await conn.execute(
         "DELETE FROM goals WHERE guild_id = ? AND owner_id = ?", (guild_id, owner_id)
     )

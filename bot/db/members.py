@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from bot.db.codec import instant_from_db, instant_to_db, optional_instant
+from bot.db.connection import Connection, Row
 
 
 class Member(BaseModel):
@@ -26,7 +26,7 @@ class Member(BaseModel):
         return self.away_until is not None and today <= self.away_until
 
 
-def _member(row: aiosqlite.Row) -> Member:
+def _member(row: Row) -> Member:
     return Member(
         guild_id=row["guild_id"],
         user_id=row["user_id"],
@@ -39,7 +39,7 @@ def _member(row: aiosqlite.Row) -> Member:
     )
 
 
-async def get(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> Member | None:
+async def get(conn: Connection, guild_id: int, user_id: int) -> Member | None:
     cursor = await conn.execute(
         "SELECT * FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
     )
@@ -47,9 +47,7 @@ async def get(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> Member
     return _member(row) if row else None
 
 
-async def get_many(
-    conn: aiosqlite.Connection, guild_id: int, user_ids: list[int]
-) -> dict[int, Member]:
+async def get_many(conn: Connection, guild_id: int, user_ids: list[int]) -> dict[int, Member]:
     if not user_ids:
         return {}
     marks = ",".join("?" * len(user_ids))
@@ -60,7 +58,7 @@ async def get_many(
     return {row["user_id"]: _member(row) for row in await cursor.fetchall()}
 
 
-async def ensure(conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime) -> None:
+async def ensure(conn: Connection, guild_id: int, user_id: int, now: datetime) -> None:
     await conn.execute(
         """
         INSERT INTO members (guild_id, user_id, created_at) VALUES (?, ?, ?)
@@ -70,18 +68,14 @@ async def ensure(conn: aiosqlite.Connection, guild_id: int, user_id: int, now: d
     )
 
 
-async def set_timezone(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int, timezone: str | None
-) -> None:
+async def set_timezone(conn: Connection, guild_id: int, user_id: int, timezone: str | None) -> None:
     await conn.execute(
         "UPDATE members SET timezone = ? WHERE guild_id = ? AND user_id = ?",
         (timezone, guild_id, user_id),
     )
 
 
-async def set_dm_reminders(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int, enabled: bool
-) -> None:
+async def set_dm_reminders(conn: Connection, guild_id: int, user_id: int, enabled: bool) -> None:
     # Turning reminders back on is also the member saying "my DMs are open again".
     await conn.execute(
         """
@@ -93,18 +87,14 @@ async def set_dm_reminders(
     )
 
 
-async def set_away_until(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int, until: date | None
-) -> None:
+async def set_away_until(conn: Connection, guild_id: int, user_id: int, until: date | None) -> None:
     await conn.execute(
         "UPDATE members SET away_until = ? WHERE guild_id = ? AND user_id = ?",
         (until.isoformat() if until else None, guild_id, user_id),
     )
 
 
-async def mark_dm_closed(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime
-) -> bool:
+async def mark_dm_closed(conn: Connection, guild_id: int, user_id: int, now: datetime) -> bool:
     """Record that Discord refused a DM; True the first time (to log it once)."""
     cursor = await conn.execute(
         """
@@ -116,20 +106,20 @@ async def mark_dm_closed(
     return cursor.rowcount > 0
 
 
-async def mark_left(conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime) -> None:
+async def mark_left(conn: Connection, guild_id: int, user_id: int, now: datetime) -> None:
     await conn.execute(
         "UPDATE members SET left_at = ? WHERE guild_id = ? AND user_id = ? AND left_at IS NULL",
         (instant_to_db(now), guild_id, user_id),
     )
 
 
-async def delete(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+async def delete(conn: Connection, guild_id: int, user_id: int) -> None:
     await conn.execute(
         "DELETE FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
     )
 
 
-async def left_before(conn: aiosqlite.Connection, cutoff: datetime) -> list[tuple[int, int]]:
+async def left_before(conn: Connection, cutoff: datetime) -> list[tuple[int, int]]:
     cursor = await conn.execute(
         "SELECT guild_id, user_id FROM members WHERE left_at IS NOT NULL AND left_at < ?",
         (instant_to_db(cutoff),),

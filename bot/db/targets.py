@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bot.db.codec import instant_to_db
+from bot.db.connection import Connection
 
 
 async def mark_unreachable(
-    conn: aiosqlite.Connection, guild_id: int, target_id: int, reason: str, now: datetime
+    conn: Connection, guild_id: int, target_id: int, reason: str, now: datetime
 ) -> bool:
     """Pause ``target_id``; True only the first time (so admins are told once)."""
     cursor = await conn.execute(
@@ -23,7 +22,7 @@ async def mark_unreachable(
     return cursor.rowcount > 0
 
 
-async def is_unreachable(conn: aiosqlite.Connection, guild_id: int, target_id: int) -> bool:
+async def is_unreachable(conn: Connection, guild_id: int, target_id: int) -> bool:
     cursor = await conn.execute(
         "SELECT 1 FROM unreachable_targets WHERE guild_id = ? AND target_id = ?",
         (guild_id, target_id),
@@ -31,7 +30,7 @@ async def is_unreachable(conn: aiosqlite.Connection, guild_id: int, target_id: i
     return await cursor.fetchone() is not None
 
 
-async def clear(conn: aiosqlite.Connection, guild_id: int, target_ids: list[int]) -> None:
+async def clear(conn: Connection, guild_id: int, target_ids: list[int]) -> None:
     await conn.executemany(
         "DELETE FROM unreachable_targets WHERE guild_id = ? AND target_id = ?",
         [(guild_id, target_id) for target_id in target_ids],

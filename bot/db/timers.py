@@ -9,11 +9,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.db.codec import (
+    from_row,
     instant_from_db,
     instant_to_db,
     json_from_db,
     json_to_db,
-    optional_instant,
 )
 from bot.db.connection import Connection, Row
 
@@ -38,20 +38,7 @@ class Timer(BaseModel):
 
 
 def _timer(row: Row) -> Timer:
-    return Timer(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        kind=row["kind"],
-        key=row["key"],
-        due_at=instant_from_db(row["due_at"]),
-        payload=json_from_db(row["payload"]),
-        status=row["status"],
-        attempts=row["attempts"],
-        retry_at=optional_instant(row["retry_at"]),
-        late=bool(row["late"]),
-        note=row["note"],
-        finished_at=optional_instant(row["finished_at"]),
-    )
+    return from_row(Timer, row, payload=json_from_db(row["payload"]))
 
 
 async def upsert_pending(
@@ -143,6 +130,14 @@ async def next_wake(conn: Connection, kinds: Collection[str]) -> datetime | None
     )
     row = await cursor.fetchone()
     return instant_from_db(row[0]) if row and row[0] else None
+
+
+async def count_pending(conn: Connection, guild_id: int) -> int:
+    cursor = await conn.execute(
+        "SELECT COUNT(*) FROM timers WHERE guild_id = ? AND status = 'pending'", (guild_id,)
+    )
+    row = await cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 async def pending_kinds(conn: Connection) -> list[str]:

@@ -23,7 +23,8 @@ from .interactions import (
     InteractionType,
     Modal,
 )
-from .rest import RestApi, guess_content_type
+from .rest import RestApi
+from .routes.compose import guess_content_type
 from .state import (
     ALL_PERMISSIONS,
     JSON,
@@ -95,6 +96,33 @@ class Actor:
             {**(options or {}), **kwargs},
             None,
         )
+
+    async def message_command(
+        self,
+        guild_id: int,
+        user_id: int,
+        name: str,
+        message: Message | int,
+        *,
+        locale: str | None = None,
+    ) -> InteractionResult:
+        """Run the message context-menu command ``name`` ("Apps › name" on a message)."""
+        target = self.state.messages[_id(message)]
+        registered = self._find_command(guild_id, name, kind=3)
+        self._check_available(registered, guild_id, user_id, target.channel_id)
+        data: JSON = {
+            "id": str(registered.id),
+            "name": registered.name,
+            "type": 3,
+            "target_id": str(target.id),
+            "resolved": {"messages": {str(target.id): target.to_json(self.state)}},
+        }
+        if registered.guild_id is not None:
+            data["guild_id"] = str(registered.guild_id)
+        payload = self._payload(
+            InteractionType.APPLICATION_COMMAND, guild_id, user_id, target.channel_id, locale, data
+        )
+        return await self._dispatch(payload)
 
     async def autocomplete(
         self,
@@ -264,11 +292,13 @@ class Actor:
             raise LookupError(f"guild {guild_id} has no text channel: pass channel_id")
         return text[0].id
 
-    def _find_command(self, guild_id: int | None, name: str) -> ApplicationCommand:
+    def _find_command(
+        self, guild_id: int | None, name: str, *, kind: int = 1
+    ) -> ApplicationCommand:
         scopes = ([guild_id] if guild_id is not None else []) + [None]
         for scope in scopes:
             for cmd in self.state.commands_for(scope):
-                if cmd.name == name and cmd.type == 1:
+                if cmd.name == name and cmd.type == kind:
                     return cmd
         names = sorted({c.name for scope in scopes for c in self.state.commands_for(scope)})
         raise LookupError(

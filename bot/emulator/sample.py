@@ -106,30 +106,25 @@ def build_sample_guild(state: State, *, bot_user_id: int) -> SampleGuild:
     info = state.add_channel(guild.id, "Information", ChannelType.CATEGORY)
     work = state.add_channel(guild.id, "Travail / Work", ChannelType.CATEGORY)
     voice = state.add_channel(guild.id, "Voice", ChannelType.CATEGORY)
+    text_channels = (
+        ("general", info, "Discussions générales"),
+        ("announcements", info, "Annonces"),
+        ("check-ins", work, "Weekly check-ins"),
+        ("questions", work, "Ask the community"),
+        ("moderation", work, "Facilitators only"),
+    )
     channels = {
-        "general": state.add_channel(
-            guild.id, "general", parent_id=info.id, topic="Discussions générales"
-        ).id,
-        "announcements": state.add_channel(
-            guild.id, "announcements", parent_id=info.id, topic="Annonces"
-        ).id,
-        "check-ins": state.add_channel(
-            guild.id, "check-ins", parent_id=work.id, topic="Weekly check-ins"
-        ).id,
-        "questions": state.add_channel(
-            guild.id, "questions", parent_id=work.id, topic="Ask the community"
-        ).id,
-        "moderation": state.add_channel(
-            guild.id, "moderation", parent_id=work.id, topic="Facilitators only"
-        ).id,
-        "meeting-room": state.add_channel(
-            guild.id, "Meeting room", ChannelType.VOICE, parent_id=voice.id
-        ).id,
-        "stage": state.add_channel(guild.id, "Stage", ChannelType.STAGE, parent_id=voice.id).id,
-        "category-info": info.id,
-        "category-work": work.id,
-        "category-voice": voice.id,
+        name: state.add_channel(guild.id, name, parent_id=parent.id, topic=topic).id
+        for name, parent, topic in text_channels
     }
+    voice_channels = (
+        ("meeting-room", "Meeting room", ChannelType.VOICE),
+        ("stage", "Stage", ChannelType.STAGE),
+    )
+    for key, name, kind in voice_channels:
+        channels[key] = state.add_channel(guild.id, name, kind, parent_id=voice.id).id
+    for key, category in (("info", info), ("work", work), ("voice", voice)):
+        channels[f"category-{key}"] = category.id
     guild.system_channel_id = channels["general"]
     state.set_overwrite(
         channels["announcements"],

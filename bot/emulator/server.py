@@ -44,12 +44,20 @@ class Emulator(Actor):
         bot_name: str = "PLC Bot",
         allowed_privileged_intents: int = Intent.PRIVILEGED,
         heartbeat_interval_ms: int = 41250,
+        state: State | None = None,
     ) -> None:
+        """``state`` restores a saved world (the playground's ``--db``)."""
         self.bot_token = bot_token or f"emulator.{secrets.token_urlsafe(24)}"
-        # Since 2020 a bot user's id is its application's id.
-        app_id = application_id or SnowflakeGenerator(worker_id=2).next()
-        state = State(bot_user=User(id=app_id, username=bot_name, bot=True), application_id=app_id)
+        if state is None:
+            # Since 2020 a bot user's id is its application's id.
+            app_id = application_id or SnowflakeGenerator(worker_id=2).next()
+            state = State(
+                bot_user=User(id=app_id, username=bot_name, bot=True), application_id=app_id
+            )
         self.recorder = Recorder()
+        #: ``emu.requests(method=, path_contains=, route=, status=)``: the recorded requests
+        #: matching every given criterion.
+        self.requests = self.recorder.find_requests
         self.faults = FaultInjector()
         interactions = InteractionRegistry()
         gateway = Gateway(
@@ -163,18 +171,6 @@ class Emulator(Actor):
         await self.wait_for(connected, timeout)
 
     # ----- recorder shortcuts ----------------------------------------------------------
-    def requests(
-        self,
-        *,
-        method: str | None = None,
-        path_contains: str | None = None,
-        route: str | None = None,
-        status: int | None = None,
-    ) -> list[RecordedRequest]:
-        return self.recorder.find_requests(
-            method=method, path_contains=path_contains, route=route, status=status
-        )
-
     @property
     def unhandled(self) -> list[RecordedRequest]:
         """Requests to routes the emulator does not implement (answered 404)."""

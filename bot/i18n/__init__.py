@@ -14,12 +14,14 @@ import string
 import tomllib
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any, Literal
 
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("en", "fr")
-LOCALES_DIR = Path(__file__).with_name("locales")
+# Package data, read through importlib.resources so a wheel install finds it.
+LOCALES_DIR: Traversable = resources.files(__name__).joinpath("locales")
 COMMANDS_TABLE = "_commands"
 
 
@@ -62,7 +64,9 @@ class Catalog:
         return table.get(english)
 
 
-def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, str], source: Path) -> None:
+def _flatten(
+    prefix: str, table: Mapping[str, Any], out: dict[str, str], source: Traversable
+) -> None:
     for name, value in table.items():
         key = f"{prefix}.{name}" if prefix else name
         if isinstance(value, Mapping):
@@ -76,11 +80,14 @@ def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, str], source:
 
 
 @cache
-def load_catalog(directory: Path = LOCALES_DIR) -> Catalog:
+def load_catalog(directory: Traversable = LOCALES_DIR) -> Catalog:
     messages: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
     commands: dict[str, dict[str, str]] = {"names": {}, "texts": {}}
-    for file in sorted(directory.glob("*.toml")):
-        stem, _, lang = file.stem.rpartition(".")
+    files = sorted((f for f in directory.iterdir() if f.name.endswith(".toml")), key=_name)
+    if not files:
+        raise CatalogError(f"no message catalogs found in {directory}; reinstall plc-bot")
+    for file in files:
+        stem, _, lang = file.name.removesuffix(".toml").rpartition(".")
         if lang not in LANGUAGES or not stem:
             raise CatalogError(f"{file.name}: expected <feature>.<en|fr>.toml")
         data = tomllib.loads(file.read_text(encoding="utf-8"))
@@ -90,3 +97,7 @@ def load_catalog(directory: Path = LOCALES_DIR) -> Catalog:
             commands[kind].update(table)
         _flatten(stem, data, messages[lang], file)
     return Catalog(messages, commands)
+
+
+def _name(file: Traversable) -> str:
+    return file.name

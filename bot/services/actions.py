@@ -19,7 +19,7 @@ from bot.db import members as members_db
 from bot.db import sessions as sessions_db
 from bot.db.actions import ActionItem
 from bot.db.communities import Community
-from bot.db.connection import Connection, as_sqlite
+from bot.db.connection import Connection
 from bot.db.timers import Timer
 from bot.errors import NotFacilitator, UserError
 from bot.scheduler import Firing, TimerKind
@@ -84,14 +84,14 @@ class ActionService:
                 language=community.language,
             )
         except UserError as exc:
-            problem = exc.key.removeprefix("errors.date_")
+            problem = exc.key.removeprefix("errors.date_")  # not a message key
             raise UserError(f"facilitation.errors.due_{problem}", **exc.params) from None
 
     async def check_owner(
         self, conn: Connection, guild_id: int, owner_id: int, present: bool
     ) -> None:
         """The owner must still be in the server (the platform says so, or we saw them leave)."""
-        member = await members_db.get(as_sqlite(conn), guild_id, owner_id)
+        member = await members_db.get(conn, guild_id, owner_id)
         if not present or (member is not None and member.left_at is not None):
             raise UserError("facilitation.errors.owner_left", user=f"<@{owner_id}>")
 
@@ -107,7 +107,7 @@ class ActionService:
     ) -> ActionItem:
         """Write a checked action and plan its due-date reminder (caller's transaction)."""
         now = self._core.clock.now()
-        await members_db.ensure(as_sqlite(conn), community.guild_id, owner_id, now)
+        await members_db.ensure(conn, community.guild_id, owner_id, now)
         action_id = await actions_db.insert(
             conn, community.guild_id, session_id, text, owner_id, due_on, created_by, now
         )

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from bot.chat import Chat
@@ -46,12 +45,10 @@ class PersonalData(Protocol):
     name: str
 
     async def export_member(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
+        self, conn: Connection, guild_id: int, user_id: int
     ) -> dict[str, Any]: ...
 
-    async def delete_member(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
-    ) -> None: ...
+    async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None: ...
 
 
 class StatusProvider(Protocol):

@@ -19,7 +19,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from bot.dates import local_today
@@ -32,6 +31,7 @@ from bot.db import targets as targets_db
 from bot.db import timers as timers_db
 from bot.db.checkins import Answer, Checkin, CheckinSchedule
 from bot.db.communities import Community
+from bot.db.connection import Connection
 from bot.db.goals import Goal
 from bot.errors import UserError
 from bot.services.base import Core, StatusLine
@@ -349,7 +349,7 @@ class CheckinService:
 
     async def _plan_next_open(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         community: Community,
         schedule: CheckinSchedule,
         after: datetime,
@@ -410,7 +410,7 @@ class CheckinService:
             raise UserError("checkins.errors.post_pending")
         return opened
 
-    async def _require_channel(self, conn: aiosqlite.Connection, community: Community) -> int:
+    async def _require_channel(self, conn: Connection, community: Community) -> int:
         channel_id = community.checkin_channel_id
         if channel_id is None:
             raise UserError("checkins.errors.no_channel")
@@ -569,9 +569,7 @@ class CheckinService:
         async with self._core.db.transaction() as conn:
             await checkins_db.close_checkin(conn, checkin_id, self._core.clock.now())
 
-    async def _digest(
-        self, conn: aiosqlite.Connection, checkin_id: int, community: Community
-    ) -> Digest:
+    async def _digest(self, conn: Connection, checkin_id: int, community: Community) -> Digest:
         checkin = await checkins_db.get_checkin(conn, checkin_id)
         assert checkin is not None
         answers = await checkins_db.answers_to(conn, checkin_id)
@@ -614,7 +612,7 @@ class CheckinService:
             return await self._pulse_summary(conn, checkin)
 
     @staticmethod
-    async def _pulse_summary(conn: aiosqlite.Connection, checkin: Checkin) -> PulseSummary:
+    async def _pulse_summary(conn: Connection, checkin: Checkin) -> PulseSummary:
         tally = await checkins_db.pulse_tally(conn, checkin.id)
         average = tally.total / tally.count if tally.count >= PULSE_MIN_ANSWERS else None
         return PulseSummary(count=tally.count, average=average)
@@ -659,9 +657,7 @@ class CheckinService:
             raise UserError("checkins.errors.not_your_answer")
         return await self.answer_form(guild_id, answer.checkin_id, user_id, language)
 
-    async def _open_checkin(
-        self, conn: aiosqlite.Connection, guild_id: int, checkin_id: int
-    ) -> Checkin:
+    async def _open_checkin(self, conn: Connection, guild_id: int, checkin_id: int) -> Checkin:
         checkin = await checkins_db.get_checkin(conn, checkin_id)
         if checkin is None or checkin.guild_id != guild_id:
             raise UserError("checkins.errors.unknown_checkin")
@@ -882,15 +878,13 @@ class CheckinService:
     # -- retention (G3) -------------------------------------------------------------------
 
     @staticmethod
-    async def purge_old(conn: aiosqlite.Connection, now: datetime) -> int:
+    async def purge_old(conn: Connection, now: datetime) -> int:
         """Check-ins (and their answers) are kept 12 months (README, Privacy)."""
         return await checkins_db.purge_closed_before(conn, now - RETENTION)
 
     # -- personal data (G1, G2) -----------------------------------------------------------
 
-    async def export_member(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
-    ) -> dict[str, Any]:
+    async def export_member(self, conn: Connection, guild_id: int, user_id: int) -> dict[str, Any]:
         answers = await checkins_db.answers_of_member(conn, guild_id, user_id)
         community = await communities_db.get(conn, guild_id)
         language = community.language if community else "en"
@@ -917,7 +911,7 @@ class CheckinService:
             "pulse": "not included: pulse votes are anonymous and not linked to you",
         }
 
-    async def delete_member(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+    async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
         await checkins_db.delete_answers_of_member(conn, guild_id, user_id)
         await checkins_db.delete_away_of_member(conn, guild_id, user_id)
 
@@ -944,7 +938,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 async def _next_free_slot(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     community: Community,
     schedule: CheckinSchedule,
     after: datetime,

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.actor import Actor
-from bot.db import audit
+from bot.db import audit, bot_state
 from bot.db import communities as communities_db
+from bot.db import targets as targets_db
 from bot.db import timers as timers_db
-from bot.db.communities import Community, CommunitySettings
+from bot.db.communities import Community, CommunitySettings, SetupChanges
 from bot.errors import NotFacilitator, NotSetUp, UserError
 from bot.i18n import LANGUAGES, Catalog
 from bot.services.base import Core, StatusLine, StatusProvider
@@ -23,6 +24,24 @@ class CommunityStatus(BaseModel):
     community: Community
     lines: list[StatusLine]
     missed_last_week: int
+    database_bytes: int
+    """The database file and its write-ahead log, on disk."""
+    scheduled: int
+    """Pending timers of this community (reminders, posts, check-ins, sessions…)."""
+    last_error: ErrorRecord | None
+
+
+class ErrorRecord(BaseModel):
+    """The reference an unexpected error was logged under, for ``/plc status``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ref: str
+    at: datetime
+
+
+def _last_error_key(guild_id: int) -> str:
+    return f"last_error:{guild_id}"
 
 
 class CommunityService:
@@ -70,8 +89,38 @@ class CommunityService:
         if not actor.manages_guild:
             raise UserError("errors.manage_server_required")
 
+    async def configure(self, actor: Actor, changes: SetupChanges) -> tuple[Community, bool]:
+        """``/plc setup``: merge the changes into the current settings (or the defaults),
+        save them, and try again the channels an admin may just have fixed."""
+        self.require_manager(actor)
+        existing = await self.get(actor.guild_id)
+        defaults = CommunitySettings(
+            timezone=self._core.settings.defaults.timezone,
+            language=actor.language,
+            checkin_channel_id=None,
+            questions_channel_id=None,
+            announcements_channel_id=None,
+            facilitator_role_id=None,
+            moderation_channel_id=None,
+        )
+        current = CommunitySettings.model_validate(existing.model_dump()) if existing else None
+        # Re-running setup is the admin's signal that lost channels were fixed.
+        given = changes.model_dump(exclude_none=True)
+        channels = [v for k, v in given.items() if k.endswith("_channel_id")]
+        return await self.setup(
+            actor.guild_id,
+            actor.user_id,
+            changes.applied_to(current, defaults),
+            resume_channels=channels,
+        )
+
     async def setup(
-        self, guild_id: int, actor_id: int, settings: CommunitySettings
+        self,
+        guild_id: int,
+        actor_id: int,
+        settings: CommunitySettings,
+        *,
+        resume_channels: list[int] | None = None,
     ) -> tuple[Community, bool]:
         """Create or edit the community; returns it and whether it is new."""
         try:
@@ -102,6 +151,7 @@ class CommunityService:
                 settings.model_dump(),
                 now,
             )
+            await targets_db.clear(conn, guild_id, resume_channels or [])
             community = await communities_db.get(conn, guild_id)
         assert community is not None
         return community, existing is None
@@ -114,7 +164,22 @@ class CommunityService:
         since = self._core.clock.now() - timedelta(days=7)
         async with self._core.db.read() as conn:
             missed = await timers_db.recent_missed(conn, guild_id, since)
-        return CommunityStatus(community=community, lines=lines, missed_last_week=len(missed))
+            scheduled = await timers_db.count_pending(conn, guild_id)
+            last_error = await bot_state.get(conn, _last_error_key(guild_id))
+        return CommunityStatus(
+            community=community,
+            lines=lines,
+            missed_last_week=len(missed),
+            database_bytes=self._core.db.size_on_disk(),
+            scheduled=scheduled,
+            last_error=ErrorRecord.model_validate_json(last_error) if last_error else None,
+        )
+
+    async def record_error(self, guild_id: int, ref: str) -> None:
+        """Keep the reference of an unexpected error, so facilitators can quote it."""
+        record = ErrorRecord(ref=ref, at=self._core.clock.now())
+        async with self._core.db.transaction() as conn:
+            await bot_state.put(conn, _last_error_key(guild_id), record.model_dump_json())
 
     async def bot_left(self, guild_id: int) -> None:
         async with self._core.db.transaction() as conn:

@@ -31,7 +31,8 @@ def add_facilitation(core: Core, services: Services) -> None:
     protocols = load_protocols(core.settings.facilitation.protocols_dir)
     for problem in protocols.problems:
         log.warning("session protocol refused: %s", problem.describe())
-    rotation = RotationService(core, community)
+    meetings = services.find(MeetingService)
+    rotation = RotationService(core, community, meetings)
     actions = ActionService(core, community)
     sessions = SessionService(
         core, community, protocols, actions, topics=services.find(QuestionService)
@@ -41,7 +42,6 @@ def add_facilitation(core: Core, services: Services) -> None:
         members.add_personal_data(service)
     community.add_status_provider(rotation)
     community.add_status_provider(sessions)
-    meetings = services.find(MeetingService)
     if meetings is not None:
         meetings.add_occurrence_listener(rotation)
     core.scheduler.register(

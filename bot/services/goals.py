@@ -7,13 +7,13 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from bot.dates import local_today, parse_future_date
 from bot.db import audit
 from bot.db import goals as goals_db
 from bot.db import members as members_db
+from bot.db.connection import Connection
 from bot.db.goals import Goal
 from bot.errors import NotFacilitator, UserError
 from bot.services.base import Core
@@ -264,9 +264,7 @@ class GoalService:
 
     # -- personal data (G1, G2) -----------------------------------------------------
 
-    async def export_member(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
-    ) -> dict[str, Any]:
+    async def export_member(self, conn: Connection, guild_id: int, user_id: int) -> dict[str, Any]:
         goals = await goals_db.of_member(conn, guild_id, user_id)
         exported = []
         for goal in goals:
@@ -279,10 +277,10 @@ class GoalService:
             )
         return {"goals": exported}
 
-    async def delete_member(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+    async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
         await goals_db.delete_of_member(conn, guild_id, user_id)
 
 
-async def current_goal_in(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> Goal | None:
+async def current_goal_in(conn: Connection, guild_id: int, user_id: int) -> Goal | None:
     goals = await goals_db.of_member(conn, guild_id, user_id, open_only=True)
     return goals[0] if goals else None

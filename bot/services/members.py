@@ -5,17 +5,53 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import aiosqlite
+from pydantic import BaseModel, ConfigDict
 
 from bot.dates import local_today, parse_future_date
 from bot.db import audit
 from bot.db import members as members_db
 from bot.db import timers as timers_db
+from bot.db.connection import Connection
 from bot.db.members import Member
 from bot.errors import UserError
 from bot.services.base import Core, PersonalData
 from bot.services.community import CommunityService
 from bot.timezones import InvalidTimezone, validate_timezone
+
+
+class Audience(BaseModel):
+    """Who a reminder or nudge reaches, and how (RELIABILITY D5)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    direct: list[int]
+    """Reached by DM."""
+    mention_instead: list[int]
+    """DMs known closed: mentioned in the channel post, never knocked again."""
+    skipped: list[int]
+    """Reminders off, away, or gone from the server: not disturbed at all."""
+
+
+def reminder_audience(profiles: dict[int, Member], user_ids: list[int], today: date) -> Audience:
+    """The one rule for who may be reminded, used by every feature.
+
+    A member with no stored profile has the defaults: reminders on, reachable.
+    ``today`` is the community's local date (away dates are local dates).
+    """
+    direct: list[int] = []
+    mention_instead: list[int] = []
+    skipped: list[int] = []
+    for user_id in user_ids:
+        member = profiles.get(user_id)
+        if member is not None and (
+            not member.dm_reminders or member.is_away(today) or member.left_at is not None
+        ):
+            skipped.append(user_id)
+        elif member is not None and member.dm_closed_at is not None:
+            mention_instead.append(user_id)
+        else:
+            direct.append(user_id)
+    return Audience(direct=direct, mention_instead=mention_instead, skipped=skipped)
 
 
 class MemberService:
@@ -83,6 +119,13 @@ class MemberService:
             local_today(self._core.clock.now(), community.timezone)
         )
 
+    async def audience(
+        self, conn: Connection, guild_id: int, user_ids: list[int], today: date
+    ) -> Audience:
+        """:func:`reminder_audience` over the stored profiles, inside the caller's transaction."""
+        profiles = await members_db.get_many(conn, guild_id, user_ids)
+        return reminder_audience(profiles, user_ids, today)
+
     async def export(self, guild_id: int, user_id: int) -> dict[str, Any]:
         """Every row keyed to the member in this community (anonymous questions excluded)."""
         async with self._core.db.read() as conn:
@@ -105,8 +148,10 @@ class MemberService:
         """Erase the member everywhere, in one transaction (all or nothing)."""
         async with self._core.db.transaction() as conn:
             await self._delete_in(conn, guild_id, user_id)
+        # The erased rows are zeroed in the file, not yet in the WAL (RELIABILITY G2).
+        await self._core.db.checkpoint()
 
-    async def _delete_in(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+    async def _delete_in(self, conn: Connection, guild_id: int, user_id: int) -> None:
         for feature in self._personal_data:
             await feature.delete_member(conn, guild_id, user_id)
         await audit.forget_actor(conn, guild_id, user_id)

@@ -43,21 +43,21 @@ def practice_markdown(
     actions with owners and due dates, notes, steps covered and not reached, turns."""
     zone = ZoneInfo(timezone)
 
-    def t(key: str, /, **params: object) -> str:
+    def say(key: str, /, **params: object) -> str:
         return catalog.t(language, f"facilitation.log.{key}", **params)
 
     def who(user_id: int | None) -> str:
-        return name_of(user_id) if user_id is not None else t("former_member")
+        return name_of(user_id) if user_id is not None else say("former_member")
 
     lines = [
-        f"# {t('title')}",
+        f"# {say('title')}",
         "",
-        t("generated", date=now.astimezone(zone).strftime("%Y-%m-%d %H:%M"), zone=timezone),
+        say("generated", date=now.astimezone(zone).strftime("%Y-%m-%d %H:%M"), zone=timezone),
         "",
     ]
     ordered = sorted(summaries, key=lambda s: s.started_at, reverse=True)
     if not ordered:
-        lines += [t("empty"), ""]
+        lines += [say("empty"), ""]
     for summary in ordered:
         day = summary.started_at.astimezone(zone).strftime("%Y-%m-%d")
         heading = f"## {day} — {inert_markdown(summary.protocol_name)}"
@@ -65,34 +65,35 @@ def practice_markdown(
             heading += f" — {inert_markdown(summary.meeting_title)}"
         lines += [heading, ""]
         if summary.facilitator_id is not None:
-            lines.append(f"- {t('facilitator', name=who(summary.facilitator_id))}")
+            lines.append(f"- {say('facilitator', name=who(summary.facilitator_id))}")
         if summary.client_id is not None:
-            lines.append(f"- {t('client', name=who(summary.client_id))}")
+            lines.append(f"- {say('client', name=who(summary.client_id))}")
         if summary.participants:
             names = ", ".join(who(p) for p in summary.participants)
-            lines.append(f"- {t('participants', names=names)}")
+            lines.append(f"- {say('participants', names=names)}")
         lines.append("")
-        lines += _section(t("decisions"), summary.decisions, who)
+        lines += _section(say("decisions"), summary.decisions, who)
         if summary.actions:
-            lines += [f"### {t('actions')}", ""]
+            lines += [f"### {say('actions')}", ""]
             for action in summary.actions:
-                due = t("due", date=action.due_on.isoformat()) if action.due_on else ""
+                due = say("due", date=action.due_on.isoformat()) if action.due_on else ""
                 lines.append(f"- {inert_markdown(action.text)} — {who(action.owner_id)}{due}")
             lines.append("")
-        lines += _section(t("notes"), summary.notes, who)
-        lines += [f"### {t('steps')}", ""]
+        lines += _section(say("notes"), summary.notes, who)
+        lines += [f"### {say('steps')}", ""]
         lines += [f"- ✅ {step.number}. {inert_markdown(step.title)}" for step in summary.covered]
         lines += [
-            f"- ⏭️ {step.number}. {inert_markdown(step.title)} ({t('not_reached')})"
+            f"- ⏭️ {step.number}. {inert_markdown(step.title)} ({say('not_reached')})"
             for step in summary.not_reached
         ]
         lines.append("")
         if summary.turns:
-            lines += [f"### {t('turns')}", ""]
-            lines += [
-                f"- {t('turn_line', name=who(turn.user_id), spoke=turn.spoke, passed=turn.passed)}"
-                for turn in summary.turns
-            ]
+            lines += [f"### {say('turns')}", ""]
+            for turn in summary.turns:
+                line = say(
+                    "turn_line", name=who(turn.user_id), spoke=turn.spoke, passed=turn.passed
+                )
+                lines.append(f"- {line}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -11,10 +11,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from bot.db import audit, communities, members
 from bot.db import timers as timers_db
+from bot.db.connection import Connection
 from bot.services.base import Core
 from bot.services.members import MemberService
 
@@ -25,7 +24,7 @@ MEMBER_GONE = timedelta(days=30)
 AUDIT_KEPT = timedelta(days=365)
 TIMERS_KEPT = timedelta(days=30)
 
-Rule = Callable[[aiosqlite.Connection, datetime], Awaitable[int]]
+Rule = Callable[[Connection, datetime], Awaitable[int]]
 
 
 class RetentionService:
@@ -59,13 +58,13 @@ class RetentionService:
         return removed
 
     @staticmethod
-    async def _purge_guilds(conn: aiosqlite.Connection, now: datetime) -> int:
+    async def _purge_guilds(conn: Connection, now: datetime) -> int:
         return await communities.purge_left_before(conn, now - GUILD_GONE)
 
     @staticmethod
-    async def _purge_audit(conn: aiosqlite.Connection, now: datetime) -> int:
+    async def _purge_audit(conn: Connection, now: datetime) -> int:
         return await audit.purge_before(conn, now - AUDIT_KEPT)
 
     @staticmethod
-    async def _purge_timers(conn: aiosqlite.Connection, now: datetime) -> int:
+    async def _purge_timers(conn: Connection, now: datetime) -> int:
         return await timers_db.purge_finished_before(conn, now - TIMERS_KEPT)

@@ -21,11 +21,12 @@ from bot.db import communities as communities_db
 from bot.db import meetings as meetings_db
 from bot.db import members as members_db
 from bot.db import rotation as rotation_db
-from bot.db.connection import Connection, as_sqlite
+from bot.db.connection import Connection
 from bot.db.rotation import Assignment, AssignmentStatus, Volunteer
 from bot.errors import UserError
 from bot.services.base import Core, StatusLine
 from bot.services.community import CommunityService
+from bot.services.meetings import MeetingService
 from bot.services.rotation_models import (
     DEADLINE_KIND,
     NOTICE_KIND,
@@ -51,9 +52,12 @@ class RotationService:
 
     name = "rotation"
 
-    def __init__(self, core: Core, community: CommunityService) -> None:
+    def __init__(
+        self, core: Core, community: CommunityService, meetings: MeetingService | None = None
+    ) -> None:
         self._core = core
         self._community = community
+        self._meetings = meetings
 
     # -- volunteers ---------------------------------------------------------------------
 
@@ -62,7 +66,7 @@ class RotationService:
         await self._community.require(actor.guild_id)
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
-            await members_db.ensure(as_sqlite(conn), actor.guild_id, actor.user_id, now)
+            await members_db.ensure(conn, actor.guild_id, actor.user_id, now)
             return await rotation_db.join(conn, actor.guild_id, actor.user_id, now)
 
     async def leave(self, actor: Actor) -> None:
@@ -79,9 +83,7 @@ class RotationService:
         today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.read() as conn:
             line = await rotation_db.line(conn, community.guild_id)
-            members = await members_db.get_many(
-                as_sqlite(conn), community.guild_id, [v.user_id for v in line]
-            )
+            members = await members_db.get_many(conn, community.guild_id, [v.user_id for v in line])
             upcoming = await self._upcoming(conn, community.guild_id)
         ready = available(line, members, today)
         return RotationView(
@@ -106,9 +108,7 @@ class RotationService:
         today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.transaction() as conn:
             line = await rotation_db.line(conn, community.guild_id)
-            members = await members_db.get_many(
-                as_sqlite(conn), community.guild_id, [v.user_id for v in line]
-            )
+            members = await members_db.get_many(conn, community.guild_id, [v.user_id for v in line])
             ready = available(line, members, today)
             if not ready:
                 raise UserError("facilitation.rotation.nobody_to_skip")
@@ -122,7 +122,7 @@ class RotationService:
             volunteer = await rotation_db.get_volunteer(conn, community.guild_id, user_id)
             if volunteer is None or not volunteer.active:
                 raise UserError("facilitation.rotation.not_volunteer", user=f"<@{user_id}>")
-            member = await members_db.get(as_sqlite(conn), community.guild_id, user_id)
+            member = await members_db.get(conn, community.guild_id, user_id)
             if member is not None and member.left_at is not None:
                 raise UserError("facilitation.rotation.member_left", user=f"<@{user_id}>")
             await rotation_db.set_next_up(conn, community.guild_id, user_id)
@@ -202,10 +202,10 @@ class RotationService:
         starts_at: datetime,
         exclude: set[int],
     ) -> Volunteer | None:
-        community = await communities_db.get(as_sqlite(conn), guild_id)
+        community = await communities_db.get(conn, guild_id)
         zone = community.timezone if community else "UTC"
         on = local_today(starts_at, zone)
-        members = await members_db.get_many(as_sqlite(conn), guild_id, [v.user_id for v in line])
+        members = await members_db.get_many(conn, guild_id, [v.user_id for v in line])
         ready = [v for v in available(line, members, on) if v.user_id not in exclude]
         return ready[0] if ready else None
 
@@ -287,6 +287,7 @@ class RotationService:
                 await self._plan_offer(
                     conn, actor.guild_id, occurrence_id, chosen.user_id, assignment.offers + 1
                 )
+        await self._show_facilitator(occurrence_id)
         return OfferAnswer(
             occurrence_id=occurrence_id,
             meeting_title=title,
@@ -295,14 +296,22 @@ class RotationService:
             next_user_id=next_user,
         )
 
+    async def _show_facilitator(self, occurrence_id: int) -> None:
+        """The announcement names the facilitator: re-draw it with who it is now."""
+        if self._meetings is None:
+            return
+        upcoming = await self._meetings.upcoming_occurrence(occurrence_id)
+        if upcoming is not None:
+            await self._meetings.publisher.refresh(upcoming)
+
     async def _own_offer(
         self, conn: Connection, actor: Actor, occurrence_id: int
     ) -> tuple[Assignment, str, datetime]:
         """The actor's offer for a date that has not begun, or why not."""
-        occurrence = await meetings_db.get_occurrence(as_sqlite(conn), occurrence_id)
+        occurrence = await meetings_db.get_occurrence(conn, occurrence_id)
         if occurrence is None or occurrence.guild_id != actor.guild_id:
             raise UserError("facilitation.rotation.unknown_date")
-        meeting = await meetings_db.get_meeting(as_sqlite(conn), occurrence.meeting_id)
+        meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
         title = meeting.title if meeting else "?"
         if occurrence.status != "scheduled" or occurrence.starts_at <= self._core.clock.now():
             raise UserError("facilitation.rotation.date_over")
@@ -315,9 +324,9 @@ class RotationService:
 
     async def _upcoming(self, conn: Connection, guild_id: int) -> list[UpcomingAssignment]:
         found = []
-        for occurrence in await meetings_db.scheduled_occurrences(as_sqlite(conn), guild_id):
+        for occurrence in await meetings_db.scheduled_occurrences(conn, guild_id):
             assignment = await rotation_db.get_assignment(conn, occurrence.id)
-            meeting = await meetings_db.get_meeting(as_sqlite(conn), occurrence.meeting_id)
+            meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
             if meeting is None or meeting.cancelled_at is not None:
                 continue
             found.append(

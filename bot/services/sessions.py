@@ -17,12 +17,13 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.actor import Actor
 from bot.db import actions as actions_db
+from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
 from bot.db import members as members_db
 from bot.db import session_notes as notes_db
 from bot.db import sessions as sessions_db
 from bot.db.communities import Community
-from bot.db.connection import Connection, as_sqlite
+from bot.db.connection import Connection
 from bot.db.meetings import Occurrence
 from bot.db.sessions import NewSession, SessionRow
 from bot.errors import UserError
@@ -125,14 +126,14 @@ class SessionService(SessionRecords, SessionBase):
             except sqlite3.IntegrityError:
                 raise UserError("facilitation.session.already_live", channel="—") from None
             going = (
-                [r.user_id for r in await meetings_db.rsvps_for(conn, occurrence.id, ("going",))]
+                [r.user_id for r in await rsvps_db.rsvps_for(conn, occurrence.id, ("going",))]
                 if occurrence
                 else []
             )
             for user_id in dict.fromkeys(
                 [actor.user_id, *([client_id] if client_id else []), *going]
             ):
-                await members_db.ensure(as_sqlite(conn), community.guild_id, user_id, now)
+                await members_db.ensure(conn, community.guild_id, user_id, now)
                 await sessions_db.add_participant(
                     conn, community.guild_id, session_id, user_id, now
                 )
@@ -174,10 +175,8 @@ class SessionService(SessionRecords, SessionBase):
         (the actor's own assignment first). Returns it, its title and its protocol."""
         now = self._core.clock.now()
         candidates = []
-        for occurrence in await meetings_db.scheduled_occurrences(
-            as_sqlite(conn), community.guild_id
-        ):
-            meeting = await meetings_db.get_meeting(as_sqlite(conn), occurrence.meeting_id)
+        for occurrence in await meetings_db.scheduled_occurrences(conn, community.guild_id):
+            meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
             if meeting is None or meeting.cancelled_at is not None:
                 continue
             if reference is not None:
@@ -203,7 +202,7 @@ class SessionService(SessionRecords, SessionBase):
         outbox = Outbox(self._core)
         async with self._core.db.transaction() as conn:
             session = await self._live_by_id(conn, actor, session_id)
-            await members_db.ensure(as_sqlite(conn), session.guild_id, actor.user_id, now)
+            await members_db.ensure(conn, session.guild_id, actor.user_id, now)
             added = await sessions_db.add_participant(
                 conn, session.guild_id, session.id, actor.user_id, now
             )

@@ -1,4 +1,10 @@
-"""``/meeting schedule|list|edit|cancel|calendar`` and the RSVP and confirm clicks."""
+"""``/meeting schedule|list|edit|cancel|calendar``, the RSVP clicks and the confirm dialog.
+
+Each handler parses, calls one :class:`MeetingService` method with the
+:class:`~bot.actor.Actor` and renders its result; the rules and workflows are the
+service's. The only Discord check here is whether the bot can post in the
+announcements channel, asked before the preview.
+"""
 
 from __future__ import annotations
 
@@ -15,21 +21,25 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.errors import UserError
-from bot.scheduler import RetryLater
-from bot.services.community import CommunityService
-from bot.services.meetings import MeetingDraft, MeetingService, UpcomingMeeting
-from bot.text import inert_markdown
+from bot.services.meetings import AnnouncementRefused, MeetingDraft, MeetingService, Room
 from cogs.meetings import render
-from cogs.meetings.publisher import MeetingPublisher
-from cogs.meetings.views import COG_NAME, PendingDrafts, decision_view
-from cogs.toolkit import is_facilitator, reply, t, user_language
+from cogs.toolkit import (
+    actor,
+    escape,
+    is_facilitator,
+    message_link,
+    reply,
+    t,
+    user_language,
+)
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
 
 log = logging.getLogger(__name__)
 
-LIST_LIMIT = 15
+COG_NAME = "Meetings"
+CONFIRM_KIND = "meeting_schedule"
 # What the bot must be allowed to do in the announcements channel.
 _ANNOUNCE_NEEDS = ("view_channel", "send_messages", "embed_links")
 _PLACE_KINDS = {
@@ -56,10 +66,10 @@ class PlaceChannel(app_commands.Transformer):
 Place = app_commands.Transform[app_commands.AppCommandChannel, PlaceChannel]
 
 
-def _place(channel: app_commands.AppCommandChannel | None) -> tuple[int | None, str | None]:
+def _room(channel: app_commands.AppCommandChannel | None) -> Room | None:
     if channel is None:
-        return None, None
-    return channel.id, _PLACE_KINDS.get(channel.type, str(channel.type))
+        return None
+    return Room(channel.id, _PLACE_KINDS.get(channel.type, str(channel.type)))
 
 
 REPEAT_CHOICES = [
@@ -73,14 +83,49 @@ SCOPE_CHOICES = [
     app_commands.Choice(name=_("The whole series"), value="series"),
 ]
 
+# What each option means, as Discord shows it (translated by the catalog).
+SCHEDULE_OPTIONS = {
+    "title": _("Short name of the meeting (up to 100 characters)"),
+    "when": _("Date and time, e.g. 2026-12-03 15:30, Dec 3 3:30pm, Thursday 3pm"),
+    "duration": _("Length in minutes (default 90)"),
+    "repeat": _("Does it repeat?"),
+    "channel": _("Voice or stage channel where it happens"),
+    "link": _("Web link where it happens (http or https)"),
+    "agenda": _("What will be discussed (up to 1000 characters)"),
+    "reminders": _("Reminders before the start, e.g. 24h, 1h (default: the community's)"),
+}
+EDIT_OPTIONS = {
+    "meeting": _("The meeting"),
+    "title": _("New title"),
+    "when": _("New date and time"),
+    "duration": _("New length in minutes"),
+    "channel": _("New voice or stage channel"),
+    "link": _("New web link (http or https)"),
+    "agenda": _("New agenda"),
+}
+
+
+def check_can_announce(interaction: discord.Interaction, channel_id: int) -> None:
+    """Refuse before the preview if the bot cannot post in the announcements channel."""
+    guild = interaction.guild
+    assert guild is not None
+    channel = guild.get_channel(channel_id)
+    if channel is None:
+        raise UserError("meetings.errors.announcements_missing", channel_id=channel_id)
+    allowed = channel.permissions_for(guild.me)
+    missing = [name for name in _ANNOUNCE_NEEDS if not getattr(allowed, name)]
+    if missing:
+        raise UserError(
+            "meetings.errors.announcements_permission",
+            channel_id=channel_id,
+            permissions=", ".join(f"`{name}`" for name in missing),
+        )
+
 
 class Meetings(commands.Cog, name=COG_NAME):
-    def __init__(self, bot: PlcBot, meetings: MeetingService, publisher: MeetingPublisher) -> None:
+    def __init__(self, bot: PlcBot, meetings: MeetingService) -> None:
         self.bot = bot
         self.meetings = meetings
-        self.publisher = publisher
-        self.community = bot.services.get(CommunityService)
-        self.pending = PendingDrafts()
         self.reconciled = asyncio.Event()
         self._reconcile_task: asyncio.Task[None] | None = None
         self._rsvp_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -101,7 +146,7 @@ class Meetings(commands.Cog, name=COG_NAME):
 
     async def _reconcile(self) -> None:
         try:
-            await self.publisher.reconcile()
+            await self.meetings.reconcile()
         except Exception:
             log.exception("reconciling meetings with Discord failed")
         finally:
@@ -114,18 +159,9 @@ class Meetings(commands.Cog, name=COG_NAME):
     # -- /meeting schedule -----------------------------------------------------------------
 
     @meeting.command(name=_("schedule"), description=_("Schedule a meeting (facilitators)"))
-    @app_commands.describe(
-        title=_("Short name of the meeting (up to 100 characters)"),
-        when=_("Date and time, e.g. 2026-12-03 15:30, Dec 3 3:30pm, Thursday 3pm"),
-        duration=_("Length in minutes (default 90)"),
-        repeat=_("Does it repeat?"),
-        channel=_("Voice or stage channel where it happens"),
-        link=_("Web link where it happens (http or https)"),
-        agenda=_("What will be discussed (up to 1000 characters)"),
-        reminders=_("Reminders before the start, e.g. 24h, 1h (default: the community's)"),
-    )
-    @app_commands.choices(repeat=REPEAT_CHOICES)
     @is_facilitator()
+    @app_commands.describe(**SCHEDULE_OPTIONS)
+    @app_commands.choices(repeat=REPEAT_CHOICES)
     async def schedule(
         self,
         interaction: discord.Interaction,
@@ -139,150 +175,78 @@ class Meetings(commands.Cog, name=COG_NAME):
         reminders: str | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        channel_id, channel_kind = _place(channel)
         draft = await self.meetings.draft_schedule(
-            interaction.guild_id,
-            interaction.user.id,
+            actor(interaction),
             title=title,
             when=when,
             duration=duration,
             repeat=repeat.value if repeat else "none",
-            channel_id=channel_id,
-            channel_kind=channel_kind,
+            room=_room(channel),
             link=link,
             agenda=agenda,
             reminders=reminders,
         )
-        announcements = await self._announcements_channel(interaction)
-        token = self.pending.add(draft, interaction.user.id, self.bot.core.clock.now())
-        lines = [
-            t(interaction, "meetings.schedule.check"),
-            self._preview(interaction, draft),
-            *render.dst_notes(self.bot.catalog, user_language(interaction), draft.when),
-            *self._reminders_line(interaction, draft),
-            t(interaction, "meetings.schedule.ask", channel_id=announcements),
-        ]
-        view = decision_view(
-            token,
-            t(interaction, "meetings.schedule.confirm"),
-            t(interaction, "meetings.schedule.cancel"),
-        )
-        await reply(interaction, "\n\n".join(lines), view=view)
-
-    def _preview(self, interaction: discord.Interaction, draft: MeetingDraft) -> str:
-        catalog, language = self.bot.catalog, user_language(interaction)
-        when = draft.when
-        return t(
+        check_can_announce(interaction, draft.announcements_channel_id)
+        await self.bot.confirmations.ask(
             interaction,
-            "meetings.schedule.preview",
-            title=inert_markdown(draft.title),
-            local=f"{when.local_date.isoformat()} {render.clock_text(when.local_time)}",
-            zone=when.timezone,
-            timestamp=int(when.starts_at.timestamp()),
-            duration=render.duration_text(catalog, language, draft.duration_minutes),
-            repeat=render.repeat_text(catalog, language, draft.repeat, when.local_date),
-            place=render.place_text(catalog, language, draft.channel_id, draft.link),
+            CONFIRM_KIND,
+            draft,
+            confirm_label=t(interaction, "meetings.schedule.confirm"),
+            cancel_label=t(interaction, "meetings.schedule.cancel"),
+            content=render.preview(self.bot.catalog, user_language(interaction), draft),
         )
 
-    def _reminders_line(self, interaction: discord.Interaction, draft: MeetingDraft) -> list[str]:
-        if draft.reminder_offsets is None:
-            return []
-        catalog, language = self.bot.catalog, user_language(interaction)
-        offsets = ", ".join(
-            render.duration_text(catalog, language, m) for m in draft.reminder_offsets
-        )
-        return [t(interaction, "meetings.schedule.reminders", offsets=offsets)]
-
-    async def _announcements_channel(self, interaction: discord.Interaction) -> int:
-        """The announcements channel, if it exists and the bot can post there (else refuse)."""
-        community = await self.community.require(interaction.guild_id)
-        channel_id = community.announcements_channel_id
-        if channel_id is None:
-            raise UserError("meetings.errors.no_announcements_channel")
-        guild = interaction.guild
-        assert guild is not None
-        channel = guild.get_channel(channel_id)
-        if channel is None:
-            raise UserError("meetings.errors.announcements_missing", channel_id=channel_id)
-        allowed = channel.permissions_for(guild.me)
-        missing = [name for name in _ANNOUNCE_NEEDS if not getattr(allowed, name)]
-        if missing:
-            raise UserError(
-                "meetings.errors.announcements_permission",
-                channel_id=channel_id,
-                permissions=", ".join(f"`{name}`" for name in missing),
-            )
-        return channel_id
-
-    async def decide_schedule(
-        self, interaction: discord.Interaction, token: str, *, confirmed: bool
+    async def on_schedule_confirmed(
+        self, interaction: discord.Interaction, draft: MeetingDraft
     ) -> None:
-        """Confirm or Cancel under a preview: save, announce, mirror — or nothing."""
-        draft = self.pending.take(token, interaction.user.id, self.bot.core.clock.now())
-        if draft is None:
-            await interaction.response.edit_message(
-                content=t(interaction, "meetings.errors.confirm_expired"), view=None
-            )
-            return
-        if not confirmed:
-            await interaction.response.edit_message(
-                content=t(interaction, "meetings.schedule.cancelled"), view=None
-            )
-            return
+        """Confirm under a preview: save, announce, mirror (or say why nothing was saved)."""
         await interaction.response.defer()
-        upcoming = await self.meetings.schedule(draft)
         try:
-            message = await self.publisher.announce(upcoming)
-        except RetryLater:
-            message = None
-            problem = "meetings.errors.discord_unavailable"
-        else:
-            problem = "meetings.errors.announce_failed"
-        if message is None:
-            # An unannounced meeting nobody can answer helps no one: undo it entirely.
-            await self.meetings.discard(upcoming.meeting.id)
-            community = await self.community.get(draft.guild_id)
-            channel_id = community.announcements_channel_id if community else None
+            result = await self.meetings.schedule(actor(interaction), draft)
+        except AnnouncementRefused as refused:
             await interaction.edit_original_response(
-                content=t(interaction, problem, channel_id=channel_id or 0), view=None
+                content=t(interaction, refused.key, **refused.params), view=None
             )
             return
-        event_problem = await self.publisher.sync_event(upcoming.meeting.id)
+        posted = result.announcement
         lines = [
             t(
                 interaction,
                 "meetings.schedule.done",
-                url=render.jump_url(draft.guild_id, message.channel.id, message.id),
+                url=message_link(posted.guild_id, posted.channel_id, posted.message_id),
             )
         ]
-        if event_problem is not None:
-            lines.append(
-                t(interaction, "meetings.event.failed", reason=t(interaction, event_problem))
-            )
+        lines += self._event_problem(interaction, result.event_problem)
         await interaction.edit_original_response(content="\n".join(lines), view=None)
+
+    async def on_old_decision(self, interaction: discord.Interaction, _: dict[str, str]) -> None:
+        """Confirm / Cancel of a preview sent before the confirm dialog was shared: expired."""
+        await interaction.response.edit_message(
+            content=t(interaction, "meetings.errors.confirm_expired"), view=None
+        )
+
+    @staticmethod
+    def _event_problem(interaction: discord.Interaction, problem: str | None) -> list[str]:
+        if problem is None:
+            return []
+        return [t(interaction, "meetings.event.failed", reason=t(interaction, problem))]
 
     # -- RSVPs ----------------------------------------------------------------------------
 
-    async def answer_rsvp(
-        self, interaction: discord.Interaction, occurrence_id: int, answer: str
-    ) -> None:
+    async def on_rsvp(self, interaction: discord.Interaction, params: dict[str, str]) -> None:
+        occurrence_id = int(params["occurrence"])
         # One click at a time per occurrence, so the re-rendered counts arrive in order.
         async with self._rsvp_locks[occurrence_id]:
-            result = await self.meetings.rsvp(
-                interaction.guild_id, occurrence_id, interaction.user.id, answer
-            )
-            community = await self.community.require(interaction.guild_id)
-            upcoming = result.upcoming
-            await interaction.response.edit_message(
-                embed=render.announcement_embed(self.bot.catalog, community.language, upcoming),
-                view=render.rsvp_view(self.bot.catalog, community.language, upcoming),
-            )
+            result = await self.meetings.rsvp(actor(interaction), occurrence_id, params["answer"])
+            shown = self.bot.chat.render(result.announcement)
+            await interaction.response.edit_message(embeds=shown.embeds, view=shown.view)
+        upcoming = result.upcoming
         await interaction.followup.send(
             t(
                 interaction,
-                f"meetings.rsvp.{result.answer or 'removed'}",
-                title=inert_markdown(upcoming.meeting.title),
-                timestamp=render.timestamp(upcoming),
+                render.RSVP_REPLIES[result.answer],
+                title=escape(upcoming.meeting.title),
+                timestamp=render.stamp(upcoming.occurrence.starts_at),
             ),
             ephemeral=True,
         )
@@ -291,40 +255,12 @@ class Meetings(commands.Cog, name=COG_NAME):
 
     @meeting.command(name=_("list"), description=_("Upcoming meetings with their answers"))
     async def list_meetings(self, interaction: discord.Interaction) -> None:
-        upcoming = await self.meetings.list_upcoming(interaction.guild_id)
+        upcoming = await self.meetings.list_upcoming(actor(interaction))
         if not upcoming:
             await reply(interaction, t(interaction, "meetings.list.empty"))
             return
-        catalog, language = self.bot.catalog, user_language(interaction)
-        lines = [self._list_line(interaction, item) for item in upcoming[:LIST_LIMIT]]
-        if len(upcoming) > LIST_LIMIT:
-            lines.append(t(interaction, "meetings.list.more", count=len(upcoming) - LIST_LIMIT))
-        embed = discord.Embed(
-            title=catalog.t(language, "meetings.list.title"),
-            description="\n\n".join(lines),
-            colour=discord.Colour.blurple(),
-        )
+        embed = render.list_embed(self.bot.catalog, user_language(interaction), upcoming)
         await reply(interaction, embed=embed)
-
-    def _list_line(self, interaction: discord.Interaction, item: UpcomingMeeting) -> str:
-        catalog, language = self.bot.catalog, user_language(interaction)
-        meeting, counts = item.meeting, item.counts
-        line = t(
-            interaction,
-            "meetings.list.line",
-            title=inert_markdown(meeting.title),
-            timestamp=render.timestamp(item),
-            repeat=render.repeat_text(catalog, language, meeting.repeat, meeting.first_date),
-            place=render.meeting_place(catalog, language, item),
-            going=counts.going,
-            maybe=counts.maybe,
-            cant=counts.cant,
-        )
-        if item.occurrence.facilitator_id is not None:
-            line += t(
-                interaction, "meetings.list.facilitator", user_id=item.occurrence.facilitator_id
-            )
-        return line
 
     @meeting.command(
         name=_("calendar"),
@@ -332,12 +268,10 @@ class Meetings(commands.Cog, name=COG_NAME):
     )
     async def calendar(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        upcoming = await self.meetings.list_upcoming(interaction.guild_id)
-        if not upcoming:
+        ics = await self.meetings.calendar(actor(interaction))
+        if ics is None:
             await reply(interaction, t(interaction, "meetings.calendar.empty"))
             return
-        assert interaction.guild_id is not None
-        ics = await self.meetings.calendar(interaction.guild_id)
         await reply(
             interaction,
             t(interaction, "meetings.calendar.done"),
@@ -357,17 +291,9 @@ class Meetings(commands.Cog, name=COG_NAME):
         return choices
 
     @meeting.command(name=_("edit"), description=_("Change a meeting (facilitators)"))
-    @app_commands.describe(
-        meeting=_("The meeting"),
-        title=_("New title"),
-        when=_("New date and time"),
-        duration=_("New length in minutes"),
-        channel=_("New voice or stage channel"),
-        link=_("New web link (http or https)"),
-        agenda=_("New agenda"),
-    )
-    @app_commands.autocomplete(meeting=meeting_autocomplete)
     @is_facilitator()
+    @app_commands.describe(**EDIT_OPTIONS)
+    @app_commands.autocomplete(meeting=meeting_autocomplete)
     async def edit(
         self,
         interaction: discord.Interaction,
@@ -380,61 +306,44 @@ class Meetings(commands.Cog, name=COG_NAME):
         agenda: str | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        channel_id, channel_kind = _place(channel)
         result = await self.meetings.edit(
-            interaction.guild_id,
-            interaction.user.id,
+            actor(interaction),
             meeting,
             title=title,
             when=when,
             duration=duration,
-            channel_id=channel_id,
-            channel_kind=channel_kind,
+            room=_room(channel),
             link=link,
             agenda=agenda,
         )
         after = result.after
-        await self.publisher.refresh_announcement(after)
-        event_problem = await self.publisher.sync_event(after.meeting.id)
-        told = 0
-        if result.notify:
-            told = await self.publisher.notify(
-                after,
-                await self._public(after, "meetings.notify.edited"),
-                result.notify,
-                action=f"edit-{after.meeting.updated_at.timestamp():.0f}",
-            )
         lines = [
             t(
                 interaction,
                 "meetings.edit.done",
-                title=inert_markdown(after.meeting.title),
-                timestamp=render.timestamp(after),
+                title=escape(after.meeting.title),
+                timestamp=render.stamp(after.occurrence.starts_at),
             )
         ]
         if result.when is not None:
             lines += render.dst_notes(self.bot.catalog, user_language(interaction), result.when)
-        if told:
-            community = await self.community.require(interaction.guild_id)
+        if result.told:
             lines.append(
                 t(
                     interaction,
                     "meetings.edit.told",
-                    count=told,
-                    channel_id=community.announcements_channel_id or 0,
+                    count=result.told,
+                    channel_id=result.announcements_channel_id or 0,
                 )
             )
-        if event_problem is not None:
-            lines.append(
-                t(interaction, "meetings.event.failed", reason=t(interaction, event_problem))
-            )
+        lines += self._event_problem(interaction, result.event_problem)
         await reply(interaction, "\n".join(lines))
 
     @meeting.command(name=_("cancel"), description=_("Cancel a meeting (facilitators)"))
+    @is_facilitator()
     @app_commands.describe(meeting=_("The meeting"), scope=_("This date only, or the whole series"))
     @app_commands.choices(scope=SCOPE_CHOICES)
     @app_commands.autocomplete(meeting=meeting_autocomplete)
-    @is_facilitator()
     async def cancel(
         self,
         interaction: discord.Interaction,
@@ -443,48 +352,23 @@ class Meetings(commands.Cog, name=COG_NAME):
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.meetings.cancel(
-            interaction.guild_id,
-            interaction.user.id,
-            meeting,
-            scope.value if scope else "occurrence",
+            actor(interaction), meeting, scope.value if scope else "occurrence"
         )
         cancelled = result.cancelled
-        await self.publisher.refresh_announcement(cancelled, cancelled=True)
-        if result.next is not None:
-            await self.publisher.announce(result.next)
-        await self.publisher.sync_event(cancelled.meeting.id)
-        key = (
-            "meetings.notify.cancelled_series"
-            if result.series_ended
-            else "meetings.notify.cancelled_occurrence"
-        )
-        text = await self._public(cancelled, key)
-        if result.next is not None:
-            text += " " + await self._public(result.next, "meetings.notify.next")
-        if result.notify:
-            await self.publisher.notify(cancelled, text, result.notify, action="cancel")
         lines = [
             t(
                 interaction,
                 "meetings.cancel.series" if result.series_ended else "meetings.cancel.occurrence",
-                title=inert_markdown(cancelled.meeting.title),
-                timestamp=render.timestamp(cancelled),
+                title=escape(cancelled.meeting.title),
+                timestamp=render.stamp(cancelled.occurrence.starts_at),
             )
         ]
         if result.next is not None:
             lines.append(
-                t(interaction, "meetings.cancel.next", timestamp=render.timestamp(result.next))
+                t(
+                    interaction,
+                    "meetings.cancel.next",
+                    timestamp=render.stamp(result.next.occurrence.starts_at),
+                )
             )
         await reply(interaction, "\n".join(lines))
-
-    async def _public(self, upcoming: UpcomingMeeting, key: str) -> str:
-        """A notice in the community's language about ``upcoming``."""
-        community = await self.community.require(upcoming.meeting.guild_id)
-        catalog, language = self.bot.catalog, community.language
-        return catalog.t(
-            language,
-            key,
-            title=inert_markdown(upcoming.meeting.title),
-            timestamp=render.timestamp(upcoming),
-            place=render.meeting_place(catalog, language, upcoming),
-        )

@@ -1,27 +1,31 @@
-"""Anonymous questions and topics (SPEC §7): ``/ask``, ``/topic propose``, ``/questions top``."""
+"""Anonymous questions and topics (SPEC §7): ``/ask``, ``/topic propose``, ``/questions top``.
+
+The extension declares how the feature's cards look, where its buttons and forms are
+routed, and its commands; :class:`~bot.services.questions.QuestionService` (built in
+``bot/app.py``) does the rest, its post timer included.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.scheduler import TimerKind
-from bot.services.questions import POST_KIND, RETENTION_KIND, QuestionService
-from cogs.questions.commands import Questions
-from cogs.questions.views import QuestionButton
+from bot.services.questions import QuestionPost, QuestionService, ReportPost, ReviewPost
+from cogs.questions import buttons
+from cogs.questions.commands import REPORT_ROUTE, SUBMIT_ROUTE, Questions, on_report, on_submit
+from cogs.questions.moderation import moderate_command
+from cogs.questions.render import render_question_post, render_report_post, render_review_post
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
 
 
 async def setup(bot: PlcBot) -> None:
-    service = bot.services.get(QuestionService)
-    cog = Questions(bot, service)
-    bot.core.scheduler.register(
-        TimerKind(POST_KIND, cog.on_post_timer, on_missed=cog.on_post_missed)
-    )
-    bot.core.scheduler.register(
-        TimerKind(RETENTION_KIND, cog.on_retention, on_missed=cog.on_retention_missed)
-    )
-    bot.add_dynamic_items(QuestionButton)
-    await bot.add_cog(cog)
-    await service.plan_retention()
+    bot.chat.renders(QuestionPost, render_question_post)
+    bot.chat.renders(ReviewPost, render_review_post)
+    bot.chat.renders(ReportPost, render_report_post)
+    for pattern, handler in buttons.ROUTES:
+        bot.buttons.route(pattern, handler)
+    bot.forms.route(SUBMIT_ROUTE, on_submit)  # plcq:ask, plcq:topic
+    bot.forms.route(REPORT_ROUTE, on_report)  # plcq:report:<ref>
+    await bot.add_cog(Questions(bot.services.get(QuestionService)))
+    bot.tree.add_command(moderate_command())

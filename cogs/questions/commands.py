@@ -1,54 +1,54 @@
-"""``/ask``, ``/topic propose``, ``/questions top`` and the timers that post and purge."""
+"""``/ask``, ``/topic propose``, ``/questions top`` and their restart-proof forms.
+
+Nothing here logs or echoes who submitted: the actor goes to the service, which keeps
+only keyed hashes of it; every answer to the author is ephemeral (RELIABILITY A1, G4).
+"""
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING, Literal
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.db.timers import Timer
-from bot.scheduler import Firing, RetryLater, nonce_for
-from bot.services.community import CommunityService
-from bot.services.questions import PostPlan, QuestionService
-from cogs.delivery import post
-from cogs.questions.modals import AskModal, TopicModal
-from cogs.questions.views import (
-    NO_MENTIONS,
-    public_embed,
-    public_view,
-    review_embed,
-    review_view,
-    top_embed,
+from bot.services.questions import (
+    QUESTION_MAX,
+    QUESTION_TOPIC_MAX,
+    REASON_MAX,
+    TOPIC_DETAILS_MAX,
+    TOPIC_TITLE_MAX,
+    CanPost,
+    QuestionService,
 )
-from cogs.toolkit import plc_bot, reply, user_language
+from cogs.questions.render import submission_reply, top_embed
+from cogs.toolkit import Choice, Field, Form, actor, plc_bot, reply, t, user_language
 
-if TYPE_CHECKING:
-    from cogs.client import PlcBot
-
-log = logging.getLogger(__name__)
-
-THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: answers come over days
-THREAD_ALREADY_EXISTS = 160004
 TOP_LIMIT = 10
+ASK_FORM = "plcq:ask"
+TOPIC_FORM = "plcq:topic"
+SUBMIT_ROUTE = r"plcq:(?P<form>ask|topic)"
+REPORT_FORM = "plcq:report:{ref}"
+REPORT_ROUTE = r"plcq:report:(?P<ref>[0-9a-f]{16})"
+# What the bot needs in a channel to post a question there.
+_POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+
+
+def service(interaction: discord.Interaction) -> QuestionService:
+    return plc_bot(interaction).services.get(QuestionService)
 
 
 class Questions(commands.Cog):
-    def __init__(self, bot: PlcBot, service: QuestionService) -> None:
-        self.bot = bot
-        self.questions = service
-
-    # -- commands ----------------------------------------------------------------------
+    def __init__(self, questions: QuestionService) -> None:
+        self.questions = questions
 
     @app_commands.command(name=_("ask"), description=_("Ask the community a question anonymously"))
     @app_commands.guild_only()
     async def ask(self, interaction: discord.Interaction) -> None:
         # Deliberately no logging here: the invoker of /ask must never reach a log (G4).
-        await self.questions.check_open(interaction.guild_id, interaction.user.id)
-        await interaction.response.send_modal(AskModal(interaction))
+        await self.questions.check_open(actor(interaction), "question")
+        await ask_form(interaction).open(interaction)
 
     topic = app_commands.Group(
         name=_("topic"), description=_("Topics for coming meetings"), guild_only=True
@@ -56,8 +56,8 @@ class Questions(commands.Cog):
 
     @topic.command(name=_("propose"), description=_("Propose a topic for a coming meeting"))
     async def propose(self, interaction: discord.Interaction) -> None:
-        await self.questions.check_open(interaction.guild_id)
-        await interaction.response.send_modal(TopicModal(interaction))
+        await self.questions.check_open(actor(interaction), "topic")
+        await topic_form(interaction).open(interaction)
 
     questions_group = app_commands.Group(
         name=_("questions"),
@@ -72,129 +72,148 @@ class Questions(commands.Cog):
         public=_("Post the list in the channel for everyone (default: only you see it)")
     )
     async def top(self, interaction: discord.Interaction, public: bool = False) -> None:
-        assert interaction.guild_id is not None
-        items = await self.questions.top_open(interaction.guild_id, TOP_LIMIT)
-        counts = await self.questions.moderation_counts(interaction.guild_id)
-        if public:
-            community = await self.bot.services.get(CommunityService).require(interaction.guild_id)
-            language: str = community.language
-        else:
-            language = user_language(interaction)
-        catalog = plc_bot(interaction).catalog
-        footer = catalog.t(language, "questions.top.footer", **counts.model_dump())
-        embed = top_embed(catalog, language, interaction.guild_id, items, footer)
-        await reply(interaction, embed=embed, ephemeral=not public, allowed_mentions=NO_MENTIONS)
+        top = await self.questions.top(actor(interaction), public=public, limit=TOP_LIMIT)
+        embed = top_embed(plc_bot(interaction).catalog, top)
+        await reply(interaction, embed=embed, ephemeral=not public)
 
-    # -- the question_post timer ---------------------------------------------------------
 
-    async def on_post_timer(self, timer: Timer, firing: Firing) -> None:
-        """Post to review or to the questions channel, then open the answers thread.
+# -- forms -----------------------------------------------------------------------------------
 
-        No "sent late" note here, unlike other timers: it would date the submission.
-        """
-        ref = str(timer.payload.get("ref", ""))
-        plan = await self.questions.plan_post(ref)
-        if plan is not None and plan.stage == "review":
-            await self._post_review(plan, firing)
-            return
-        if plan is not None and plan.stage == "public":
-            await self._post_public(plan, firing)
-            plan = await self.questions.plan_post(ref)
-        if plan is not None and plan.stage == "thread":
-            await self._open_thread(plan)
 
-    async def _post_review(self, plan: PostPlan, firing: Firing) -> None:
-        item = plan.item
-        community = await self.bot.services.get(CommunityService).get(item.guild_id)
-        questions_channel = community.questions_channel_id if community else None
-        message = await post(
-            self.bot,
-            item.guild_id,
-            plan.channel_id,
-            nonce=firing.nonce(f"review:{plan.channel_id}"),
-            embed=review_embed(self.bot.catalog, plan.language, item, questions_channel),
-            view=review_view(self.bot.catalog, plan.language, item),
-            allowed_mentions=NO_MENTIONS,
-        )
-        if message is None:
-            raise RetryLater("the moderation channel cannot be reached")
-        await self.questions.record_review_posted(item.id, plan.channel_id, message.id)
+def _text(
+    interaction: discord.Interaction,
+    field_id: str,
+    label_key: str,
+    placeholder_key: str | None = None,
+    **options: Any,
+) -> Field:
+    """A text input, labelled in the member's language."""
+    placeholder = t(interaction, placeholder_key) if placeholder_key else None
+    return Field(id=field_id, label=t(interaction, label_key), placeholder=placeholder, **options)
 
-    async def _post_public(self, plan: PostPlan, firing: Firing) -> None:
-        item = plan.item
-        message = await post(
-            self.bot,
-            item.guild_id,
-            plan.channel_id,
-            nonce=firing.nonce(f"public:{plan.channel_id}"),
-            embed=public_embed(self.bot.catalog, plan.language, item),
-            view=public_view(
-                self.bot.catalog,
-                plan.language,
-                item.model_copy(update={"status": "posted"}),
+
+def ask_form(interaction: discord.Interaction) -> Form:
+    """``/ask``: the question and an optional topic."""
+    return Form(
+        custom_id=ASK_FORM,
+        title=t(interaction, "questions.ask.modal_title"),
+        fields=[
+            _text(
+                interaction,
+                "question",
+                "questions.ask.question_label",
+                "questions.ask.question_placeholder",
+                style="paragraph",
+                max_length=QUESTION_MAX,
             ),
-            allowed_mentions=NO_MENTIONS,
-        )
-        if message is None:
-            raise RetryLater("the questions channel cannot be reached")
-        await self.questions.record_posted(item.id, plan.channel_id, message.id)
-        log.info("guild %s: %s #%s posted", item.guild_id, item.kind, item.number)
+            _text(
+                interaction,
+                "topic",
+                "questions.ask.topic_label",
+                "questions.ask.topic_placeholder",
+                required=False,
+                max_length=QUESTION_TOPIC_MAX,
+            ),
+        ],
+    )
 
-    async def _open_thread(self, plan: PostPlan) -> None:
-        item = plan.item
-        assert item.message_id is not None
-        channel = self.bot.get_channel(plan.channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            return
-        name = self.bot.catalog.t(
-            plan.language, f"questions.post.thread_{item.kind}", number=item.number
-        )
-        try:
-            thread = await channel.get_partial_message(item.message_id).create_thread(
-                name=name, auto_archive_duration=THREAD_ARCHIVE_MINUTES
+
+def topic_form(interaction: discord.Interaction) -> Form:
+    """``/topic propose``: title, details, and whether to sign it."""
+    return Form(
+        custom_id=TOPIC_FORM,
+        title=t(interaction, "questions.topic.modal_title"),
+        fields=[
+            _text(
+                interaction,
+                "title",
+                "questions.topic.title_label",
+                "questions.topic.title_placeholder",
+                max_length=TOPIC_TITLE_MAX,
+            ),
+            _text(
+                interaction,
+                "details",
+                "questions.topic.details_label",
+                style="paragraph",
+                required=False,
+                max_length=TOPIC_DETAILS_MAX,
+            ),
+            Choice(
+                id="anonymous",
+                label=t(interaction, "questions.topic.anonymous_label"),
+                options=[
+                    ("yes", t(interaction, "questions.topic.anonymous_yes")),
+                    ("no", t(interaction, "questions.topic.anonymous_no")),
+                ],
+                default="yes",
+            ),
+        ],
+    )
+
+
+def report_form(interaction: discord.Interaction, ref: str) -> Form:
+    """*Report*: the reason goes to the moderators; the reporter is not named (A8)."""
+    return Form(
+        custom_id=REPORT_FORM.format(ref=ref),
+        title=t(interaction, "questions.report.modal_title"),
+        fields=[
+            _text(
+                interaction,
+                "reason",
+                "questions.report.reason_label",
+                "questions.report.reason_placeholder",
+                style="paragraph",
+                max_length=REASON_MAX,
             )
-        except discord.Forbidden as exc:
-            # The question is up; members can still reply in the channel.
-            log.warning("guild %s: cannot open a thread for answers (%s)", item.guild_id, exc.code)
-            return
-        except discord.HTTPException as exc:
-            if exc.code == THREAD_ALREADY_EXISTS:  # a thread started from a message shares its id
-                await self.questions.record_thread(item.id, item.message_id)
-                return
-            if exc.status >= 500:
-                raise RetryLater(f"Discord {exc.status}") from exc
-            raise
-        await self.questions.record_thread(item.id, thread.id)
+        ],
+    )
 
-    async def on_post_missed(self, timer: Timer) -> None:
-        """Tell the moderators (or facilitators) that a post never went out."""
-        ref = str(timer.payload.get("ref", ""))
-        item = await self.questions.post_failed(ref)
-        if item is None:
-            return
-        community = await self.bot.services.get(CommunityService).get(item.guild_id)
-        if community is None:
-            return
-        text = self.bot.catalog.t(community.language, "questions.post.failed")
-        for channel_id in (community.moderation_channel_id, community.announcements_channel_id):
-            if channel_id is None:
-                continue
-            sent = await post(
-                self.bot,
-                item.guild_id,
-                channel_id,
-                nonce=nonce_for("question_failed", ref, channel_id),
-                content=text,
-                allowed_mentions=NO_MENTIONS,
-            )
-            if sent is not None:
-                return
 
-    # -- the daily retention purge ------------------------------------------------------
+def bot_can_post(interaction: discord.Interaction) -> CanPost | None:
+    """What Discord's cache says about the bot's rights in a channel (None: nothing cached)."""
+    guild = interaction.guild
+    if guild is None or guild.me is None:
+        return None  # a refusal at posting time is handled
+    me = guild.me
 
-    async def on_retention(self, timer: Timer, firing: Firing) -> None:
-        await self.questions.purge(timer.guild_id)
+    def can_post(channel_id: int) -> bool:
+        channel = guild.get_channel(channel_id)
+        if channel is None:
+            return False
+        allowed = channel.permissions_for(me)
+        return all(getattr(allowed, name) for name in _POST_PERMISSIONS)
 
-    async def on_retention_missed(self, timer: Timer) -> None:
-        # A purge is never too late to be useful: run it, and the next one is planned.
-        await self.questions.purge(timer.guild_id)
+    return can_post
+
+
+async def on_submit(
+    interaction: discord.Interaction, params: dict[str, str], values: dict[str, str]
+) -> None:
+    """The ``/ask`` and ``/topic propose`` forms; the author alone sees the answer."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    questions, member = service(interaction), actor(interaction)
+    can_post = bot_can_post(interaction)
+    if params["form"] == "ask":
+        submission = await questions.ask(
+            member, values.get("question"), values.get("topic"), can_post=can_post
+        )
+    else:
+        submission = await questions.propose_topic(
+            member,
+            values.get("title"),
+            values.get("details"),
+            # Anonymous unless the member explicitly chose to show their name.
+            anonymous=values.get("anonymous") != "no",
+            can_post=can_post,
+        )
+    catalog = plc_bot(interaction).catalog
+    await reply(interaction, submission_reply(catalog, user_language(interaction), submission))
+
+
+async def on_report(
+    interaction: discord.Interaction, params: dict[str, str], values: dict[str, str]
+) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    await service(interaction).report(actor(interaction), params["ref"], values.get("reason"))
+    await reply(interaction, t(interaction, "questions.report.sent"))

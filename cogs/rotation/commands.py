@@ -9,10 +9,8 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.services.meetings import MeetingService
 from bot.services.rotation import RotationService
 from bot.services.rotation_models import RotationView
-from cogs.meetings.publisher import MeetingPublisher
 from cogs.rotation import render
 from cogs.toolkit import actor, actor_in, is_facilitator, reply, t, user_language
 
@@ -70,15 +68,6 @@ class Rotation(commands.Cog):
         view = await self.service.set_next(actor(interaction), member.id)
         await self._show(interaction, view, "facilitation.rotation.next_set")
 
-    async def _refresh_announcement(self, occurrence_id: int) -> None:
-        """The announcement names the facilitator: show who it is now."""
-        meetings = self.bot.services.find(MeetingService)
-        if meetings is None:
-            return
-        upcoming = await meetings.upcoming_occurrence(occurrence_id)
-        if upcoming is not None:
-            await MeetingPublisher(self.bot, meetings).refresh_announcement(upcoming)
-
     # -- the offer's buttons --------------------------------------------------------------
 
     async def on_accept(self, interaction: discord.Interaction, params: dict[str, str]) -> None:
@@ -96,11 +85,9 @@ class Rotation(commands.Cog):
         )
 
     async def on_decline(self, interaction: discord.Interaction, params: dict[str, str]) -> None:
-        occurrence_id = int(params["occurrence"])
         answer = await self.service.decline(
-            actor_in(interaction, int(params["guild"])), occurrence_id
+            actor_in(interaction, int(params["guild"])), int(params["occurrence"])
         )
-        await self._refresh_announcement(occurrence_id)
         key = (
             "facilitation.offer.declined_passed"
             if answer.next_user_id

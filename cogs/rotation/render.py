@@ -68,25 +68,25 @@ def notice(card: RotationNotice, catalog: Catalog) -> Rendered:
 def show(view: RotationView, catalog: Catalog, language: Language) -> discord.Embed:
     """``/rotation show``: the line in order, counts, who is away, the dates assigned."""
 
-    def t(key: str, /, **params: object) -> str:
+    def say(key: str, /, **params: object) -> str:
         return catalog.t(language, f"facilitation.show.{key}", **params)
 
-    embed = discord.Embed(title=t("title"), colour=COLOUR)
+    embed = discord.Embed(title=say("title"), colour=COLOUR)
     if not view.line:
-        embed.description = t("empty")
+        embed.description = say("empty")
     lines = []
     for number, entry in enumerate(view.line, start=1):
         marks = []
         if entry.user_id == view.next_user_id:
-            marks.append(t("next"))
+            marks.append(say("next"))
         if entry.away:
-            marks.append(t("away"))
+            marks.append(say("away"))
         if entry.next_up:
-            marks.append(t("set_next"))
+            marks.append(say("set_next"))
         if entry.first_in_line:
-            marks.append(t("declined_last"))
+            marks.append(say("declined_last"))
         lines.append(
-            t(
+            say(
                 "line",
                 number=number,
                 user=f"<@{entry.user_id}>",
@@ -95,13 +95,13 @@ def show(view: RotationView, catalog: Catalog, language: Language) -> discord.Em
             )
         )
     if lines:
-        embed.add_field(name=t("order"), value=clip("\n".join(lines), 1024), inline=False)
+        embed.add_field(name=say("order"), value=clip("\n".join(lines), 1024), inline=False)
     upcoming = []
     for item in view.upcoming[:10]:
-        who = f"<@{item.user_id}>" if item.user_id else t("nobody")
-        status = t(f"status_{item.status}") if item.status else t("status_unassigned")
+        who = f"<@{item.user_id}>" if item.user_id else say("nobody")
+        status = say(f"status_{item.status}") if item.status else say("status_unassigned")
         upcoming.append(
-            t(
+            say(
                 "date",
                 title=escape(item.meeting_title),
                 timestamp=int(item.starts_at.timestamp()),
@@ -110,5 +110,5 @@ def show(view: RotationView, catalog: Catalog, language: Language) -> discord.Em
             )
         )
     if upcoming:
-        embed.add_field(name=t("upcoming"), value=clip("\n".join(upcoming), 1024), inline=False)
+        embed.add_field(name=say("upcoming"), value=clip("\n".join(upcoming), 1024), inline=False)
     return embed

@@ -31,31 +31,31 @@ def _stamp(value: datetime) -> int:
 def step(card: StepStarted, catalog: Catalog) -> Rendered:
     lang = card.language
 
-    def t(key: str, /, **params: object) -> str:
+    def say(key: str, /, **params: object) -> str:
         return catalog.t(lang, f"facilitation.step.{key}", **params)
 
     ends = _stamp(card.ends_at)
     embed = discord.Embed(
-        title=t("title", number=card.step_index + 1, count=card.step_count, title=card.title),
+        title=say("title", number=card.step_index + 1, count=card.step_count, title=card.title),
         description=clip(card.prompt, 4000),
         colour=COLOUR,
     )
     mode = (
-        t("round", count=card.round_size)
+        say("round", count=card.round_size)
         if card.mode == "round"
         else catalog.t(lang, "facilitation.modes.discussion")
     )
-    embed.add_field(name=t("mode"), value=mode, inline=True)
+    embed.add_field(name=say("mode"), value=mode, inline=True)
     embed.add_field(
-        name=t("time"), value=t("time_value", minutes=card.minutes, timestamp=ends), inline=True
+        name=say("time"), value=say("time_value", minutes=card.minutes, timestamp=ends), inline=True
     )
     if card.question:
-        embed.add_field(name=t("question"), value=clip(card.question, 1024), inline=False)
+        embed.add_field(name=say("question"), value=clip(card.question, 1024), inline=False)
     lines = []
     if card.client_id is not None:
-        lines.append(t("client_turn", user=f"<@{card.client_id}>"))
+        lines.append(say("client_turn", user=f"<@{card.client_id}>"))
     if card.is_last:
-        lines.append(t("last"))
+        lines.append(say("last"))
     return Rendered(
         content="\n".join(lines) or None,
         embeds=[embed],

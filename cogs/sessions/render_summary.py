@@ -32,12 +32,12 @@ def _entries(entries: tuple[SummaryEntry, ...], catalog: Catalog, language: str)
 def summary(card: SessionEnded, catalog: Catalog) -> Rendered:
     lang, s = card.language, card.summary
 
-    def t(key: str, /, **params: object) -> str:
+    def say(key: str, /, **params: object) -> str:
         return catalog.t(lang, f"facilitation.summary.{key}", **params)
 
     embed = discord.Embed(
-        title=t("title", protocol=s.protocol_name),
-        description=t(
+        title=say("title", protocol=s.protocol_name),
+        description=say(
             "window",
             start=int(s.started_at.timestamp()),
             end=int(s.ended_at.timestamp()),
@@ -46,13 +46,15 @@ def summary(card: SessionEnded, catalog: Catalog) -> Rendered:
         colour=COLOUR,
     )
     covered = "\n".join(f"✅ {step.number}. {escape(step.title)}" for step in s.covered)
-    embed.add_field(name=t("covered"), value=clip(covered or t("none"), FIELD_MAX), inline=False)
+    embed.add_field(
+        name=say("covered"), value=clip(covered or say("none"), FIELD_MAX), inline=False
+    )
     if s.not_reached:
         missed = "\n".join(f"⏭️ {step.number}. {escape(step.title)}" for step in s.not_reached)
-        embed.add_field(name=t("not_reached"), value=clip(missed, FIELD_MAX), inline=False)
+        embed.add_field(name=say("not_reached"), value=clip(missed, FIELD_MAX), inline=False)
     if s.decisions:
         embed.add_field(
-            name=t("decisions"),
+            name=say("decisions"),
             value=clip(_entries(s.decisions, catalog, lang), FIELD_MAX),
             inline=False,
         )
@@ -66,19 +68,19 @@ def summary(card: SessionEnded, catalog: Catalog) -> Rendered:
             )
             owner = f"<@{action.owner_id}>" if action.owner_id else "—"
             lines.append(f"📌 #{action.action_id} {escape(action.text)} — {owner}{due}")
-        embed.add_field(name=t("actions"), value=clip("\n".join(lines), FIELD_MAX), inline=False)
+        embed.add_field(name=say("actions"), value=clip("\n".join(lines), FIELD_MAX), inline=False)
     if s.notes:
         embed.add_field(
-            name=t("notes"), value=clip(_entries(s.notes, catalog, lang), FIELD_MAX), inline=False
+            name=say("notes"), value=clip(_entries(s.notes, catalog, lang), FIELD_MAX), inline=False
         )
     if s.turns:
         turns = "\n".join(
-            t("turn_line", user=f"<@{turn.user_id}>", spoke=turn.spoke, passed=turn.passed)
+            say("turn_line", user=f"<@{turn.user_id}>", spoke=turn.spoke, passed=turn.passed)
             for turn in s.turns
         )
-        embed.add_field(name=t("turns"), value=clip(turns, FIELD_MAX), inline=False)
-    embed.set_footer(text=t("footer"))
-    content = t("ended_early") if s.ended_early else t("ended")
+        embed.add_field(name=say("turns"), value=clip(turns, FIELD_MAX), inline=False)
+    embed.set_footer(text=say("footer"))
+    content = say("ended_early") if s.ended_early else say("ended")
     return Rendered(content=content, embeds=[embed])
 
 

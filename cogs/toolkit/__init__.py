@@ -7,13 +7,13 @@
 - :mod:`.confirm`: the one confirm dialog (``bot.confirmations``).
 - :mod:`.chat`: the Discord side of the :class:`bot.chat.Chat` port: card renderers,
   sends through Discord's refusals, the one thread helper.
+- :mod:`.events`: the Discord side of :class:`bot.chat.EventCalendar` (scheduled events).
 - :mod:`.text`: the mentions policy, links, escaping, clipping.
 - :mod:`.checks`: command checks that ask the services.
 """
 
 from cogs.toolkit.chat import DiscordChat, Rendered
 from cogs.toolkit.checks import (
-    PlcModal,
     PlcView,
     is_facilitator,
     is_facilitator_member,
@@ -30,15 +30,15 @@ from cogs.toolkit.context import (
     t,
     user_language,
 )
-from cogs.toolkit.routing import Field, Form, button, buttons_view
+from cogs.toolkit.routing import Choice, Field, Form, button, buttons_view
 from cogs.toolkit.text import NO_MENTIONS, clip, escape, mention_only, message_link
 
 __all__ = [
     "NO_MENTIONS",
+    "Choice",
     "DiscordChat",
     "Field",
     "Form",
-    "PlcModal",
     "PlcView",
     "Rendered",
     "actor",

@@ -7,7 +7,7 @@
 - 5xx and rate limits that outlast discord.py's own retries raise :class:`RetryLater`,
   so a timer is tried again within its grace (D7).
 - Every send passes the caller's deterministic nonce (D8, S2) and pings only the
-  members named in ``mention`` (D1).
+  members named in ``mention`` and the roles in ``mention_roles`` (D1).
 
 Each feature registers how its cards look (:meth:`DiscordChat.renders`); a card
 without a renderer is a programming error, reported at once.
@@ -28,6 +28,7 @@ from bot.scheduler import RetryLater
 from bot.services.community import CommunityService
 from bot.services.delivery import DeliveryService
 from bot.services.registry import Services
+from cogs.toolkit.events import DiscordEvents
 from cogs.toolkit.text import clip, mention_only
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class DiscordChat:
         self._bound = None
         self._renderers: dict[type[Card], Renderer] = {}
         self.renders(Notice, render_notice)
+        self.events = DiscordEvents(lambda: self.client)
 
     def bind(self, client: discord.Client, services: Services) -> None:
         catalog = services.get(CommunityService).catalog
@@ -131,10 +133,11 @@ class DiscordChat:
         *,
         nonce: str | None = None,
         mention: Collection[int] = (),
+        mention_roles: Collection[int] = (),
     ) -> Posted | None:
         rendered = self.render(card)
         send = rendered.send_kwargs()
-        send["allowed_mentions"] = mention_only(mention)
+        send["allowed_mentions"] = mention_only(mention, mention_roles)
         if nonce is not None:
             send["nonce"] = nonce
         if isinstance(target, DirectMessage):

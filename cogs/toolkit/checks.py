@@ -82,12 +82,3 @@ class PlcView(discord.ui.View):
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
         await report(interaction, error)
-
-
-class PlcModal(discord.ui.Modal):
-    """A modal kept in memory by discord.py (lost on restart); being replaced by ``Form``."""
-
-    async def on_error(  # type: ignore[override]  # Modal drops View's `item` argument
-        self, interaction: discord.Interaction, error: Exception
-    ) -> None:
-        await report(interaction, error)

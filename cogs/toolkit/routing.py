@@ -89,7 +89,11 @@ def submitted_values(data: dict[str, Any]) -> dict[str, str]:
     for top in data.get("components", []):
         inner = top.get("components") or ([top["component"]] if "component" in top else [])
         for component in inner:
-            if "custom_id" in component:
+            if "custom_id" not in component:
+                continue
+            if "values" in component:  # a select: its chosen values
+                values[component["custom_id"]] = ",".join(map(str, component["values"]))
+            else:
                 values[component["custom_id"]] = str(component.get("value") or "")
     return values
 
@@ -162,16 +166,30 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """A one-of-several choice in a form (a select under a label); submitted as its value."""
+
+    id: str
+    label: str
+    options: Sequence[tuple[str, str]]
+    """(value, label) pairs, in the order shown."""
+    default: str | None = None
+
+
+@dataclass(frozen=True)
 class Form:
     """A restart-proof form: ``custom_id`` must match a route of the bot's :class:`FormRouter`."""
 
     custom_id: str
     title: str
-    fields: Sequence[Field]
+    fields: Sequence[Field | Choice]
 
     def modal(self) -> discord.ui.Modal:
         modal = discord.ui.Modal(title=self.title[:45], custom_id=self.custom_id)
         for field in self.fields:
+            if isinstance(field, Choice):
+                modal.add_item(_choice(field))
+                continue
             modal.add_item(
                 discord.ui.TextInput(
                     custom_id=field.id,
@@ -195,3 +213,16 @@ class Form:
 
     async def open(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_modal(self.modal())
+
+
+def _choice(choice: Choice) -> discord.ui.Label[discord.ui.View]:
+    select: discord.ui.Select[discord.ui.View] = discord.ui.Select(
+        custom_id=choice.id,
+        options=[
+            discord.SelectOption(label=label[:100], value=value, default=value == choice.default)
+            for value, label in choice.options
+        ],
+        min_values=1,
+        max_values=1,
+    )
+    return discord.ui.Label(text=choice.label[:45], component=select)

@@ -15,12 +15,17 @@ escape = inert_markdown
 """Show member text as typed (no masked links, headings, quotes)."""
 
 
-def mention_only(user_ids: Collection[int]) -> discord.AllowedMentions:
-    """Allow pings of these members and nobody else (no roles, no @everyone)."""
-    if not user_ids:
+def mention_only(
+    user_ids: Collection[int], role_ids: Collection[int] = ()
+) -> discord.AllowedMentions:
+    """Allow pings of these members and roles and nobody else (never @everyone)."""
+    if not user_ids and not role_ids:
         return NO_MENTIONS
     return discord.AllowedMentions(
-        everyone=False, roles=False, replied_user=False, users=[discord.Object(i) for i in user_ids]
+        everyone=False,
+        replied_user=False,
+        users=[discord.Object(i) for i in user_ids] if user_ids else False,
+        roles=[discord.Object(i) for i in role_ids] if role_ids else False,
     )
 
 

@@ -161,7 +161,7 @@ async def test_backup_under_write_load_passes_integrity_check(db: Database, tmp_
     with sqlite3.connect(target) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("SELECT COUNT(*) FROM communities").fetchone()[0] > 0
-    # Restore (README, Backups): the copy opens as a database of the current schema.
+    # Restore (README, Operations): the copy opens as a database of the current schema.
     restored = await Database.open(target)
     assert await restored.schema_version() == available_migrations()[-1][0]
     await restored.close()

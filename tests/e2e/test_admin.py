@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 from bot.db import communities as communities_db
 from bot.emulator import Permission
+from bot.services.community import CommunityService, CommunityStatus
 from tests.e2e.harness import Harness
 
 
@@ -126,3 +128,29 @@ async def test_me_delete_needs_the_confirm_button(harness: Harness) -> None:
     export = await (await harness.slash("bob", "me export")).final()
     data = json.loads(export.message.attachments[0].data)  # type: ignore[union-attr]
     assert data["member"] is None
+
+
+async def test_status_shows_database_size_scheduled_items_and_the_last_error(
+    harness: Harness,
+) -> None:
+    await harness.setup_community(language="en")
+    status = await harness.slash("bob", "plc status")
+    health = _fields(status.embeds)["Health"]
+    assert ("Database" in health and "KB" in health) or "MB" in health
+    assert "scheduled item(s) for this community" in health
+    assert "No unexpected error recorded." in health
+
+    # An unexpected failure gives the member a reference, and status keeps it.
+    community = harness.bot.services.get(CommunityService)
+    original = community.status
+
+    async def broken(guild_id: int) -> CommunityStatus:
+        raise RuntimeError("a bug")
+
+    community.status = broken  # type: ignore[method-assign]
+    failed = await harness.slash("bob", "plc status")
+    community.status = original  # type: ignore[method-assign]
+    ref = re.search(r"`([0-9a-f]{6})`", failed.content or "")
+    assert ref is not None, failed.content
+    status = await harness.slash("bob", "plc status")
+    assert f"reference `{ref.group(1)}`" in _fields(status.embeds)["Health"]

@@ -9,12 +9,18 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.emulator import Emulator, build_sample_guild
+from tests.isolation import clean_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def test_plc_bot_run_as_a_subprocess_answers_slash_commands(tmp_path: Path) -> None:
+@pytest.mark.parametrize("config_first", [True, False], ids=["--config run", "run --config"])
+async def test_plc_bot_run_as_a_subprocess_answers_slash_commands(
+    tmp_path: Path, config_first: bool
+) -> None:
     async with Emulator() as emu:
         guild = build_sample_guild(emu.state, bot_user_id=emu.bot_user_id)
         config = tmp_path / "config.toml"
@@ -24,9 +30,11 @@ async def test_plc_bot_run_as_a_subprocess_answers_slash_commands(tmp_path: Path
             f'[database]\npath = "{tmp_path / "bot.sqlite3"}"\n'
             f'[privacy]\nsecret = "{secrets.token_urlsafe(32)}"\n'
         )
-        env = {**os.environ, "DISCORD_TOKEN": emu.bot_token}
+        env = {**clean_environment(os.environ), "DISCORD_TOKEN": emu.bot_token}
+        option = ["--config", str(config)]
+        argv = [*option, "run"] if config_first else ["run", *option]
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "--config", str(config), "run",
+            sys.executable, "-m", "bot.cli", *argv,
             cwd=ROOT, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
@@ -54,16 +62,21 @@ async def test_plc_bot_run_as_a_subprocess_answers_slash_commands(tmp_path: Path
 
 
 async def test_playground_prints_the_bots_answer_and_exits_zero(tmp_path: Path) -> None:
-    script = b"/plc status\n:as bob\n/me away until:2026-12-18\n:advance 1h\n:quit\n"
+    script = (
+        b"/plc status\n:lang fr\n/plc status\n:as bob\n/me away until:2026-12-18\n"
+        b":advance 1h\n:quit\n"
+    )
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "playground", "--db", str(tmp_path / "p.sqlite3"),
-        cwd=ROOT, stdin=asyncio.subprocess.PIPE,
+        cwd=ROOT, env=clean_environment(os.environ), stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(process.communicate(script), 60)
     assert process.returncode == 0, err.decode()
     text = out.decode()
-    assert "Fuseau horaire" in text  # alice's Discord language is French
+    english, french = text.split("alice> :lang fr", 1)
+    assert "Time zone" in english  # the newcomer is answered in the community's language
+    assert "Fuseau horaire" in french  # and can switch
     assert "#check-ins" in text  # mentions rendered readably
     assert "You are marked away until **2026-12-18**" in text
     assert "clock:" in text

@@ -1,134 +1,31 @@
-"""``/meeting`` end to end: scheduling (FR and EN), confirmation, RSVPs, list, calendar.
-
-Helpers at the top are shared by ``test_meetings_reminders.py`` and
-``test_meetings_events.py``.
-"""
+"""``/meeting`` end to end: scheduling (FR and EN), confirmation, refusals, RSVPs."""
 
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from icalendar import Calendar
 
-from bot.config import Settings
-from bot.emulator import InteractionResult, Message, Permission
-from bot.services.meetings import MeetingService, UpcomingMeeting
+from bot.emulator import Permission
 from tests.e2e.harness import Harness
-
-# -- helpers -------------------------------------------------------------------------------
-
-
-async def preview(
-    harness: Harness, user: str = "alice", *, locale: str | None = None, **options: Any
-) -> InteractionResult:
-    """``/meeting schedule`` up to the Confirm / Cancel preview."""
-    options.setdefault("title", "PLC meeting")
-    result = await harness.emu.slash(
-        harness.guild.id, harness.user(user), "meeting schedule", locale=locale, **options
-    )
-    await result.final()
-    assert result.ephemeral
-    return result
-
-
-def decision(result: InteractionResult, which: str) -> str:
-    assert result.message is not None
-    return next(c for c in result.message.custom_ids() if f":{which}:" in c)
-
-
-async def confirm(
-    harness: Harness,
-    result: InteractionResult,
-    user: str = "alice",
-    *,
-    which: str = "confirm",
-    locale: str | None = None,
-) -> InteractionResult:
-    """Click Confirm (or ``which="discard"``: Cancel) under a preview."""
-    assert result.message is not None
-    click = await harness.emu.click(
-        harness.user(user), result.message, decision(result, which), locale=locale
-    )
-    return await click.final()
-
-
-async def schedule(harness: Harness, user: str = "alice", **options: Any) -> Message:
-    """Schedule and confirm; returns the announcement."""
-    before = len(announcements(harness))
-    await confirm(harness, await preview(harness, user, **options), user)
-    posted = announcements(harness)
-    assert len(posted) == before + 1, [m.all_text() for m in posted]
-    return posted[-1]
-
-
-def announcements(harness: Harness) -> list[Message]:
-    return [
-        m
-        for m in harness.emu.messages_in(harness.channel("announcements"))
-        if m.author_id == harness.emu.bot_user_id
-    ]
-
-
-def current(harness: Harness, message: Message) -> Message:
-    """The message as it is now (after the bot's edits)."""
-    return harness.emu.state.messages[message.id]
-
-
-def labels(harness: Harness, message: Message) -> list[str]:
-    return [c["label"] for c in current(harness, message).iter_components() if c.get("label")]
-
-
-async def rsvp(
-    harness: Harness, user: str, message: Message, answer: str, *, locale: str | None = None
-) -> str:
-    """Click an RSVP button; returns the ephemeral answer the member got."""
-    custom_id = next(c for c in current(harness, message).custom_ids() if c.endswith(f":{answer}"))
-    click = await harness.emu.click(harness.user(user), message, custom_id, locale=locale)
-    followups = await click.wait_followups()
-    assert followups[0].ephemeral
-    return followups[0].content
-
-
-async def upcoming(harness: Harness) -> list[UpcomingMeeting]:
-    return await harness.bot.services.get(MeetingService).upcoming(harness.guild.id)
-
-
-async def meeting_rows(harness: Harness) -> int:
-    async with harness.bot.core.db.read() as conn:
-        row = await (await conn.execute("SELECT COUNT(*) FROM meetings")).fetchone()
-    assert row is not None
-    return int(row[0])
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    """Wait (briefly, in real time) for the bot to process a gateway event."""
-    for _ in range(200):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the bot did not see the change")
-
-
-def can_send(harness: Harness, channel_id: int) -> bool:
-    guild = harness.bot.get_guild(harness.guild.id)
-    assert guild is not None
-    channel = guild.get_channel(channel_id)
-    assert channel is not None
-    return channel.permissions_for(guild.me).send_messages
-
-
-def stamp(when: datetime) -> int:
-    return int(when.timestamp())
-
-
-# Dec 3 2026 15:30 in Toronto, as the tests type it.
-DEC3 = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
-
+from tests.e2e.meeting_steps import (
+    DEC3,
+    announcements,
+    can_send,
+    confirm,
+    current,
+    decision,
+    labels,
+    meeting_rows,
+    preview,
+    rsvp,
+    schedule,
+    stamp,
+    until,
+    upcoming,
+)
 
 # -- scheduling ------------------------------------------------------------------------
 
@@ -241,6 +138,29 @@ async def test_a_double_click_on_confirm_saves_once(harness: Harness) -> None:
     assert any(text.startswith("Saved and announced") for text in texts), texts
     assert len(announcements(harness)) == 1
     assert await meeting_rows(harness) == 1
+
+
+async def test_a_preview_sent_before_the_shared_confirm_dialog_says_it_expired(
+    harness: Harness,
+) -> None:
+    """Confirm / Cancel of the former format (``plc:mtg:confirm|discard:<token>``) still answer."""
+    await harness.setup_community(language="en")
+    for which in ("confirm", "discard"):
+        result = await preview(harness, locale="en-US", when="2026-12-03 15:30")
+        assert result.message is not None
+        old = current(harness, result.message)
+        for component in old.iter_components():
+            if str(component.get("custom_id", "")).startswith("plc:confirm:"):
+                kind = "confirm" if component["custom_id"].endswith(":yes") else "discard"
+                component["custom_id"] = f"plc:mtg:{kind}:0123456789abcdef"
+        click = await harness.emu.click(
+            harness.user("alice"), old, f"plc:mtg:{which}:0123456789abcdef", locale="en-US"
+        )
+        done = await click.final()
+        assert "has expired (after 10 minutes)" in (done.content or "")
+        assert done.components == []
+    assert await meeting_rows(harness) == 0
+    assert announcements(harness) == []
 
 
 @pytest.mark.parametrize(
@@ -387,6 +307,21 @@ async def test_rsvp_toggles_and_counts_survive_a_restart(harness: Harness) -> No
     assert item.counts.model_dump() == {"going": 1, "maybe": 1, "cant": 1}
 
 
+async def test_the_announcement_names_its_facilitator_without_pinging(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    announcement = await schedule(harness, when="Dec 3 3:30pm")
+    async with harness.bot.core.db.transaction() as conn:  # as the rotation (§5) will do
+        await conn.execute(
+            "UPDATE meeting_occurrences SET facilitator_id = ?", (harness.user("chloe"),)
+        )
+    await rsvp(harness, "bob", announcement, "going")
+    shown = current(harness, announcement)
+    [field] = [f for f in shown.embeds[0]["fields"] if f["name"] == "Facilitator"]
+    assert field["value"] == f"<@{harness.user('chloe')}>"
+    assert shown.mention_user_ids == []
+    assert labels(harness, announcement) == ["Going (1)", "Maybe (0)", "Can't (0)"]
+
+
 async def test_answers_close_when_the_meeting_is_over(harness: Harness) -> None:
     await harness.setup_community(language="en")
     announcement = await schedule(harness, when="Dec 3 3:30pm")
@@ -396,117 +331,3 @@ async def test_answers_close_when_the_meeting_is_over(harness: Harness) -> None:
     await click.final()
     assert "is over" in (click.content or "")
     assert click.ephemeral
-
-
-# -- list, calendar, status, personal data ------------------------------------------------
-
-
-async def test_list_calendar_and_status(harness: Harness) -> None:
-    await harness.setup_community(language="en")
-    announcement = await schedule(harness, when="Dec 3 3:30pm", repeat="monthly")
-    await schedule(harness, title="Codev", when="Dec 10 9:00am", link="https://meet.example.org/x")
-    await rsvp(harness, "bob", announcement, "going")
-    async with harness.bot.core.db.transaction() as conn:  # as the rotation (§5) will do
-        await conn.execute(
-            "UPDATE meeting_occurrences SET facilitator_id = ? WHERE meeting_id = 1",
-            (harness.user("chloe"),),
-        )
-
-    listing = await harness.slash("bob", "meeting list")
-    await listing.final()
-    assert listing.ephemeral
-    text = listing.message.all_text() if listing.message else ""
-    assert text.index("PLC meeting") < text.index("Codev")
-    assert "✅ 1 · ❔ 0 · ❌ 0" in text
-    assert "Every month on the first Thursday" in text
-    assert f"facilitator: <@{harness.user('chloe')}>" in text
-
-    calendar = await harness.slash("bob", "meeting calendar")
-    await calendar.final()
-    assert calendar.ephemeral and calendar.message is not None
-    [attachment] = calendar.message.attachments
-    assert attachment.filename.endswith(".ics")
-    parsed = Calendar.from_ical(attachment.data)
-    events = {str(e["SUMMARY"]): e for e in parsed.walk("VEVENT")}
-    assert set(events) == {"PLC meeting", "Codev"}
-    assert events["PLC meeting"]["RRULE"]["BYDAY"] == ["1TH"]
-    assert events["PLC meeting"].decoded("dtstart").astimezone(UTC) == DEC3
-    assert str(events["Codev"]["URL"]) == "https://meet.example.org/x"
-    assert [str(z["TZID"]) for z in parsed.walk("VTIMEZONE")] == ["America/Toronto"]
-
-    status = await harness.slash("bob", "plc status")
-    await status.final()
-    assert f"Next meeting: **PLC meeting**, <t:{stamp(DEC3)}:F>" in (
-        status.message.all_text() if status.message else ""
-    )
-
-
-async def test_empty_list_and_calendar(harness: Harness) -> None:
-    await harness.setup_community(language="en")
-    listing = await harness.slash("bob", "meeting list")
-    await listing.final()
-    assert "No meeting is scheduled" in (listing.content or "")
-    calendar = await harness.slash("bob", "meeting calendar")
-    await calendar.final()
-    assert "nothing to put in a calendar" in (calendar.content or "")
-
-
-async def test_export_and_delete_reach_rsvps(harness: Harness) -> None:
-    await harness.setup_community(language="en")
-    announcement = await schedule(harness, when="Dec 3 3:30pm")
-    await rsvp(harness, "bob", announcement, "maybe")
-    await rsvp(harness, "david", announcement, "going")
-
-    export = await harness.slash("bob", "me export")
-    await export.final()
-    assert export.message is not None
-    data = json.loads(export.message.attachments[0].data)
-    assert [r["answer"] for r in data["meetings"]["rsvps"]] == ["maybe"]
-    assert data["meetings"]["rsvps"][0]["meeting"] == "PLC meeting"
-
-    ask = await harness.slash("bob", "me delete")
-    await ask.final()
-    assert ask.message is not None
-    erase = next(
-        c["custom_id"] for c in ask.message.iter_components() if c.get("label") == "Erase my data"
-    )
-    await (await harness.emu.click(harness.user("bob"), ask.message, erase)).final()
-    [item] = await upcoming(harness)
-    assert item.counts.model_dump() == {"going": 1, "maybe": 0, "cant": 0}
-
-
-async def test_meeting_commands_are_translated(settings: Settings) -> None:
-    """Every command, option and choice of ``/meeting`` has its French (SPEC §2)."""
-    from bot.app import build_core, build_services
-    from bot.clock import ControlledClock
-    from bot.i18n.translator import CatalogTranslator
-    from cogs.client import PlcBot
-    from cogs.toolkit.chat import DiscordChat
-
-    core = await build_core(settings, ControlledClock(DEC3), DiscordChat())
-    bot = PlcBot(core, build_services(core))
-    translator = CatalogTranslator(core.catalog)
-    await bot.tree.set_translator(translator)
-    await bot.load_extension("cogs.meetings")
-    [command] = [
-        await c.get_translated_payload(bot.tree, translator) for c in bot.tree.get_commands()
-    ]
-    await bot.close()
-    await core.db.close()
-    missing: list[str] = []
-
-    def walk(node: dict[str, Any], path: str) -> None:
-        here = f"{path} {node['name']}".strip()
-        if "fr" not in (node.get("name_localizations") or {}):
-            missing.append(f"name of {here}")
-        if node.get("description") and "fr" not in (node.get("description_localizations") or {}):
-            missing.append(f"description of {here}")
-        for choice in node.get("choices") or []:
-            if "fr" not in (choice.get("name_localizations") or {}):
-                missing.append(f"choice {choice['name']} of {here}")
-        for option in node.get("options") or []:
-            walk(option, here)
-
-    walk(command, "")
-    assert missing == []
-    assert command["name_localizations"]["fr"] == "rencontre"

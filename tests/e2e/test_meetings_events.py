@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from bot.actor import Actor
 from bot.db import Database
 from bot.emulator import Permission
 from bot.emulator.state import ScheduledEvent
 from bot.services.meetings import MeetingService
 from tests.e2e.harness import Harness
-from tests.e2e.test_meetings import (
+from tests.e2e.meeting_steps import (
     DEC3,
     announcements,
     confirm,
@@ -178,10 +179,9 @@ async def test_an_occurrence_saved_but_not_announced_is_announced_after_restart(
     """S3: the bot died between saving a meeting and posting its announcement."""
     await harness.setup_community(language="en")
     meetings = harness.bot.services.get(MeetingService)
-    draft = await meetings.draft_schedule(
-        harness.guild.id, harness.user("alice"), title="Saved only", when="Dec 3 3:30pm"
-    )
-    await meetings.schedule(draft)
+    alice = Actor(guild_id=harness.guild.id, user_id=harness.user("alice"), manages_guild=True)
+    draft = await meetings.draft_schedule(alice, title="Saved only", when="Dec 3 3:30pm")
+    await meetings._save(alice, draft)  # saved, then the bot died before announcing it
     assert announcements(harness) == []
     await harness.restart()
     await reconciled(harness)

@@ -9,11 +9,11 @@ from bot.app import build_services
 from bot.i18n.translator import CatalogTranslator
 from bot.services.base import Core
 from cogs.client import PlcBot
-from cogs.toolkit import DiscordChat
+from cogs.toolkit.chat import DiscordChat
 
 
 async def _translated_tree(core: Core) -> list[dict[str, Any]]:
-    # Features declare their card renderers on the Discord chat adapter when they load.
+    # Extensions declare their cards' renderers on the Discord side of the chat port.
     core = dataclasses.replace(core, chat=DiscordChat())
     bot = PlcBot(core, build_services(core))
     translator = CatalogTranslator(core.catalog)

@@ -89,10 +89,16 @@ class World:
     async def schedule(
         self, when: str = "2026-12-03 15:30", repeat: str = "none", **options: Any
     ) -> UpcomingMeeting:
+        """Schedule and announce a meeting as Alice (a facilitator)."""
         draft = await self.meetings.draft_schedule(
-            GUILD, ALICE, title=options.pop("title", "CAP"), when=when, repeat=repeat, **options
+            facilitator(ALICE),
+            title=options.pop("title", "CAP"),
+            when=when,
+            repeat=repeat,
+            **options,
         )
-        return await self.meetings.schedule(draft)
+        result = await self.meetings.schedule(facilitator(ALICE), draft)
+        return result.upcoming
 
 
 def member(user_id: int, language: str = "en") -> Actor:

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.actor import Actor
 from bot.db import audit
-from bot.db.communities import CommunitySettings
+from bot.db import targets as targets_db
+from bot.db.communities import CommunitySettings, SetupChanges
 from bot.errors import NotSetUp, UserError
 from bot.services.base import Core, StatusLine
 from bot.services.community import CommunityService
@@ -88,3 +90,56 @@ async def test_a_guild_that_removed_the_bot_is_not_set_up(core: Core) -> None:
         await service.require(GUILD)
     await service.bot_joined(GUILD)
     assert (await service.require(GUILD)).guild_id == GUILD
+
+
+ADMIN_ACTOR = Actor(guild_id=GUILD, user_id=ADMIN, manages_guild=True, language="fr")
+
+
+async def test_configure_is_for_those_who_manage_the_server(core: Core) -> None:
+    service = CommunityService(core)
+    member = Actor(guild_id=GUILD, user_id=8, role_ids=frozenset({4}))
+    with pytest.raises(UserError) as refused:
+        await service.configure(member, SetupChanges(timezone="Europe/Paris"))
+    assert refused.value.key == "errors.manage_server_required"
+    assert await service.get(GUILD) is None
+
+
+async def test_configure_keeps_what_was_not_given_and_resumes_fixed_channels(core: Core) -> None:
+    service = CommunityService(core)
+    community, created = await service.configure(
+        ADMIN_ACTOR, SetupChanges(checkin_channel_id=11, facilitator_role_id=4)
+    )
+    assert created
+    assert (community.timezone, community.language) == (
+        core.settings.defaults.timezone,
+        "fr",  # the admin's own language when none is given
+    )
+    async with core.db.transaction() as conn:
+        await targets_db.mark_unreachable(conn, GUILD, 11, "unknown channel", core.clock.now())
+        await targets_db.mark_unreachable(conn, GUILD, 12, "unknown channel", core.clock.now())
+    community, created = await service.configure(
+        ADMIN_ACTOR, SetupChanges(language="en", checkin_channel_id=11)
+    )
+    assert not created
+    assert (community.language, community.checkin_channel_id, community.facilitator_role_id) == (
+        "en",
+        11,
+        4,
+    )
+    async with core.db.read() as conn:
+        assert not await targets_db.is_unreachable(conn, GUILD, 11)
+        assert await targets_db.is_unreachable(conn, GUILD, 12)
+
+
+async def test_facilitators_are_the_role_or_server_managers(core: Core) -> None:
+    service = CommunityService(core)
+    await service.setup(GUILD, ADMIN, _settings())
+    facilitator = Actor(guild_id=GUILD, user_id=8, role_ids=frozenset({4}))
+    member = Actor(guild_id=GUILD, user_id=9, role_ids=frozenset({5}))
+    assert await service.is_facilitator(facilitator)
+    assert await service.is_facilitator(ADMIN_ACTOR)
+    assert not await service.is_facilitator(member)
+    await service.require_facilitator(facilitator)
+    with pytest.raises(UserError) as refused:
+        await service.require_facilitator(member)
+    assert refused.value.key == "errors.not_facilitator"

@@ -331,7 +331,7 @@ async def test_rsvp_going_members_take_part_and_order_favours_who_spoke_least(
 ) -> None:
     upcoming = await world.schedule("2026-11-23 15:30")
     for user_id in (BOB, CAROL, DAVE):
-        await world.meetings.rsvp(GUILD, upcoming.occurrence.id, user_id, "going")
+        await world.meetings.rsvp(member(user_id), upcoming.occurrence.id, "going")
     first = await world.sessions.start(
         facilitator(ALICE), channel_id=ROOM, protocol="checkin-round"
     )

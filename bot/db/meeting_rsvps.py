@@ -1,0 +1,112 @@
+"""Members' answers to a meeting date (SQL only; the rules live in the service)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db.codec import from_row, instant_to_db
+from bot.db.connection import Connection
+
+Answer = Literal["going", "maybe", "cant"]
+ANSWERS: tuple[Answer, ...] = get_args(Answer)
+
+
+class RsvpCounts(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    going: int = 0
+    maybe: int = 0
+    cant: int = 0
+
+
+class Rsvp(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    occurrence_id: int
+    user_id: int
+    answer: Answer
+    answered_at: datetime
+
+
+async def get_rsvp(conn: Connection, occurrence_id: int, user_id: int) -> Rsvp | None:
+    cursor = await conn.execute(
+        "SELECT * FROM meeting_rsvps WHERE occurrence_id = ? AND user_id = ?",
+        (occurrence_id, user_id),
+    )
+    row = await cursor.fetchone()
+    return from_row(Rsvp, row) if row else None
+
+
+async def put_rsvp(
+    conn: Connection,
+    guild_id: int,
+    occurrence_id: int,
+    user_id: int,
+    answer: Answer,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        """
+        INSERT INTO meeting_rsvps (guild_id, occurrence_id, user_id, answer, answered_at)
+        VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (occurrence_id, user_id) DO UPDATE SET
+            answer = excluded.answer, answered_at = excluded.answered_at
+        """,
+        (guild_id, occurrence_id, user_id, answer, instant_to_db(now)),
+    )
+
+
+async def delete_rsvp(conn: Connection, occurrence_id: int, user_id: int) -> None:
+    await conn.execute(
+        "DELETE FROM meeting_rsvps WHERE occurrence_id = ? AND user_id = ?",
+        (occurrence_id, user_id),
+    )
+
+
+async def rsvp_counts(conn: Connection, occurrence_ids: list[int]) -> dict[int, RsvpCounts]:
+    """Counts per occurrence (occurrences nobody answered get zeros)."""
+    if not occurrence_ids:
+        return {}
+    marks = ",".join("?" * len(occurrence_ids))
+    cursor = await conn.execute(
+        f"""
+        SELECT occurrence_id, answer, COUNT(*) FROM meeting_rsvps
+        WHERE occurrence_id IN ({marks}) GROUP BY occurrence_id, answer
+        """,  # noqa: S608 - only placeholders are interpolated
+        occurrence_ids,
+    )
+    tallies: dict[int, dict[str, int]] = {oid: {} for oid in occurrence_ids}
+    for occurrence_id, answer, count in await cursor.fetchall():
+        tallies[occurrence_id][answer] = count
+    return {oid: RsvpCounts(**tally) for oid, tally in tallies.items()}
+
+
+async def rsvps_for(
+    conn: Connection, occurrence_id: int, answers: tuple[Answer, ...] = ANSWERS
+) -> list[Rsvp]:
+    marks = ",".join("?" * len(answers))
+    cursor = await conn.execute(
+        f"""
+        SELECT * FROM meeting_rsvps WHERE occurrence_id = ? AND answer IN ({marks})
+        ORDER BY answered_at, user_id
+        """,  # noqa: S608 - only placeholders are interpolated
+        (occurrence_id, *answers),
+    )
+    return [from_row(Rsvp, row) for row in await cursor.fetchall()]
+
+
+async def member_rsvps(conn: Connection, guild_id: int, user_id: int) -> list[Rsvp]:
+    cursor = await conn.execute(
+        "SELECT * FROM meeting_rsvps WHERE guild_id = ? AND user_id = ? ORDER BY answered_at",
+        (guild_id, user_id),
+    )
+    return [from_row(Rsvp, row) for row in await cursor.fetchall()]
+
+
+async def delete_member_rsvps(conn: Connection, guild_id: int, user_id: int) -> None:
+    await conn.execute(
+        "DELETE FROM meeting_rsvps WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )

@@ -1,0 +1,154 @@
+"""The keyed rows of anonymous questions: rate limit, blocks, upvotes, reports, handles.
+
+Every value here that stands for a person is a keyed hash computed over a fresh nonce
+or over the item (RELIABILITY A3-A5): the rows of one member look unrelated without
+the secret. This module only stores and deletes them; the service computes them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.db.codec import from_row, instant_to_db
+from bot.db.connection import Connection
+from bot.db.questions.models import AuthorHandle, Kind, RateRow, Tagged, TaggedRow
+
+# -- rate limit ---------------------------------------------------------------------
+
+
+async def rate_rows_since(conn: Connection, guild_id: int, since: datetime) -> list[RateRow]:
+    cursor = await conn.execute(
+        "SELECT nonce, tag, at FROM question_rate WHERE guild_id = ? AND at > ? ORDER BY at",
+        (guild_id, instant_to_db(since)),
+    )
+    return [from_row(RateRow, row) for row in await cursor.fetchall()]
+
+
+async def add_rate_row(
+    conn: Connection, guild_id: int, nonce: bytes, tag: bytes, now: datetime
+) -> None:
+    await conn.execute(
+        "INSERT INTO question_rate (guild_id, nonce, tag, at) VALUES (?, ?, ?, ?)",
+        (guild_id, nonce, tag, instant_to_db(now)),
+    )
+
+
+async def purge_rate_rows(conn: Connection, cutoff: datetime, guild_id: int | None = None) -> int:
+    """Rate rows at or before ``cutoff``: of one community, or of all (retention)."""
+    cursor = await conn.execute(
+        "DELETE FROM question_rate WHERE at <= ? AND (? IS NULL OR guild_id = ?)",
+        (instant_to_db(cutoff), guild_id, guild_id),
+    )
+    return cursor.rowcount
+
+
+# -- blocks -------------------------------------------------------------------------
+
+
+async def blocks(conn: Connection, guild_id: int) -> list[AuthorHandle]:
+    cursor = await conn.execute(
+        "SELECT nonce, handle FROM question_blocks WHERE guild_id = ? ORDER BY id", (guild_id,)
+    )
+    return [from_row(AuthorHandle, row) for row in await cursor.fetchall()]
+
+
+async def add_block(
+    conn: Connection,
+    guild_id: int,
+    kind: Kind,
+    number: int | None,
+    author: AuthorHandle,
+    now: datetime,
+) -> bool:
+    """Block the author behind ``author``; False if this very handle was already blocked."""
+    cursor = await conn.execute(
+        """
+        INSERT INTO question_blocks (guild_id, kind, number, nonce, handle, blocked_at)
+        VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (guild_id, handle) DO NOTHING
+        """,
+        (guild_id, kind, number, author.nonce, author.handle, instant_to_db(now)),
+    )
+    return cursor.rowcount > 0
+
+
+# -- upvotes and reports ------------------------------------------------------------
+
+# The table and column of each kind of keyed tag (fixed names, never user input).
+_TAG_TABLES: dict[Tagged, tuple[str, str]] = {
+    "upvote": ("question_upvotes", "voter"),
+    "report": ("question_reports", "reporter"),
+}
+
+
+async def toggle_upvote(conn: Connection, question_id: int, voter: bytes) -> bool:
+    """Add the upvote, or take it back if it was there; True if it is now counted."""
+    if await delete_tag(conn, "upvote", question_id, voter):
+        return False
+    await conn.execute(
+        "INSERT INTO question_upvotes (question_id, voter) VALUES (?, ?)", (question_id, voter)
+    )
+    return True
+
+
+async def has_report(conn: Connection, question_id: int, reporter: bytes) -> bool:
+    cursor = await conn.execute(
+        "SELECT 1 FROM question_reports WHERE question_id = ? AND reporter = ?",
+        (question_id, reporter),
+    )
+    return await cursor.fetchone() is not None
+
+
+async def add_report(conn: Connection, question_id: int, reporter: bytes, now: datetime) -> bool:
+    cursor = await conn.execute(
+        """
+        INSERT INTO question_reports (question_id, reporter, reported_at) VALUES (?, ?, ?)
+        ON CONFLICT (question_id, reporter) DO NOTHING
+        """,
+        (question_id, reporter, instant_to_db(now)),
+    )
+    return cursor.rowcount > 0
+
+
+async def tags(conn: Connection, guild_id: int, purpose: Tagged) -> list[TaggedRow]:
+    """Every upvote (or report) tag of a community, with the item it is on."""
+    table, column = _TAG_TABLES[purpose]
+    cursor = await conn.execute(
+        f"""
+        SELECT q.id AS question_id, q.ref, q.kind, q.number, t.{column} AS tag
+        FROM {table} t JOIN questions q ON q.id = t.question_id WHERE q.guild_id = ?
+        """,  # noqa: S608  # names from _TAG_TABLES only
+        (guild_id,),
+    )
+    return [from_row(TaggedRow, row) for row in await cursor.fetchall()]
+
+
+async def delete_tag(conn: Connection, purpose: Tagged, question_id: int, tag: bytes) -> bool:
+    table, column = _TAG_TABLES[purpose]
+    cursor = await conn.execute(
+        f"DELETE FROM {table} WHERE question_id = ? AND {column} = ?",  # noqa: S608
+        (question_id, tag),
+    )
+    return cursor.rowcount > 0
+
+
+# -- retention (RELIABILITY G3) -----------------------------------------------------
+
+
+async def purge_reports_before(conn: Connection, cutoff: datetime) -> int:
+    cursor = await conn.execute(
+        "DELETE FROM question_reports WHERE reported_at <= ?", (instant_to_db(cutoff),)
+    )
+    return cursor.rowcount
+
+
+async def erase_expired_handles(conn: Connection, now: datetime) -> int:
+    """Forget which (unknown) person wrote items past their 14 days (RELIABILITY G3)."""
+    cursor = await conn.execute(
+        """
+        UPDATE questions SET author_nonce = NULL, author_handle = NULL, handle_expires_at = NULL
+        WHERE handle_expires_at IS NOT NULL AND handle_expires_at <= ?
+        """,
+        (instant_to_db(now),),
+    )
+    return cursor.rowcount

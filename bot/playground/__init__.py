@@ -1,0 +1,195 @@
+"""``plc-bot playground``: the real bot on the local Discord emulator, in a console.
+
+The emulator serves a sample server; the bot connects to it exactly as to Discord.
+You type slash commands as a sample member and read what the bot posts. Input may
+be piped from a file, so a session can be scripted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.clock import ControlledClock, SystemClock
+from bot.config import settings_ignoring_environment
+from bot.db import DatabaseError
+from bot.emulator import Emulator, build_sample_guild
+from bot.emulator.world_file import (
+    World,
+    WorldFileError,
+    load_world,
+    save_world,
+    set_aside,
+    world_path,
+)
+from bot.playground.console import Console
+from cogs.client import running_bot
+
+__all__ = ["Console", "play", "run_playground"]
+
+
+async def play(
+    database: Path,
+    source: TextIO,
+    out: TextIO,
+    *,
+    clock: ControlledClock | None = None,
+    keep_world: bool = False,
+    new_world: bool = False,
+) -> int:
+    """Run the console on ``source`` until it ends or says ``:quit``.
+
+    With ``keep_world`` the emulated server is saved beside the database after every
+    line and loaded on the next run (:mod:`bot.emulator.world_file`).
+    """
+    world_file = world_path(database) if keep_world else None
+    world = _load_world(world_file, new_world)
+    if world is not None:
+        emu = Emulator(bot_token=world.bot_token, state=world.state)
+        guild = world.guild
+        now = max(world.clock, SystemClock().now())
+        clock = clock or ControlledClock(now)
+    else:
+        emu = Emulator()
+        guild = build_sample_guild(emu.state, bot_user_id=emu.bot_user_id)
+        clock = clock or ControlledClock(SystemClock().now())
+    await emu.start()
+    sections: dict[str, Any] = {
+        "discord": {
+            "token": emu.bot_token,
+            "api_base_url": f"{emu.http_url}/api/v10",
+            "gateway_url": emu.gateway_url,
+        },
+        "database": {"path": database},
+        "privacy": {"secret": _secret(database)},
+        "logging": {"level": "WARNING"},
+    }
+    settings = settings_ignoring_environment(sections)
+    try:
+        async with running_bot(settings, clock, guild_ready_timeout=0.1) as bot:
+            await asyncio.wait_for(bot.ready_once.wait(), timeout=30)
+            console = Console(emu=emu, guild=guild, clock=clock, bot=bot, out=out)
+            if world is None:
+                await _prepare(console)
+            else:
+                console.member = world.member
+                _welcome_back(console)
+
+            def save() -> None:
+                if world_file is not None:
+                    save_world(
+                        world_file,
+                        World(emu.state, guild, emu.bot_token, clock.now(), console.member),
+                    )
+
+            save()
+            loop = asyncio.get_running_loop()
+            while True:
+                if source.isatty():
+                    print(f"{console.member}> ", end="", file=out, flush=True)
+                line = await loop.run_in_executor(None, source.readline)
+                if not line:
+                    break
+                going_on = await console.handle(line)
+                save()
+                if not going_on:
+                    break
+    finally:
+        await emu.stop()
+    return 0
+
+
+def _load_world(world_file: Path | None, new_world: bool) -> World | None:
+    if world_file is None or not world_file.exists():
+        return None
+    if new_world:
+        set_aside(world_file)
+        return None
+    return load_world(world_file)
+
+
+def _secret(database: Path) -> str:
+    """The privacy secret of this playground database, kept beside it (anonymous
+    questions' keyed hashes must stay verifiable from one run to the next)."""
+    path = database.with_name(database.name + ".secret")
+    if path.exists():
+        return path.read_text().strip()
+    secret = secrets.token_urlsafe(32)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+def _welcome_back(console: Console) -> None:
+    console.seen.update(
+        {m.id: m.edited_timestamp or m.timestamp for m in console.emu.state.messages.values()}
+    )
+    console.say("plc-bot playground: welcome back to the sample server as you left it.")
+    console.say(
+        f"You are {console.member}. :read #announcements (or any channel) shows what is "
+        "there, with its buttons. Type :help for help, :quit to leave."
+    )
+
+
+async def _prepare(console: Console) -> None:
+    """Set the sample community up as its admin, so every feature works at once."""
+    g = console.guild
+    # The newcomer acts as alice in the community's language; `:lang fr` switches.
+    console.emu.state.users[g.users["alice"]].locale = "en-US"
+    result = await console.emu.slash(
+        g.id,
+        g.users["admin"],
+        "plc setup",
+        timezone="America/Toronto",
+        language="en",
+        checkin_channel=g.channels["check-ins"],
+        questions_channel=g.channels["questions"],
+        announcements_channel=g.channels["announcements"],
+        facilitator_role=g.roles["facilitator"],
+    )
+    await result.final()
+    console.seen.update(
+        {m.id: m.edited_timestamp or m.timestamp for m in console.emu.state.messages.values()}
+    )
+    console.say("plc-bot playground: the real bot on a local Discord emulator.")
+    console.say(
+        f"Sample server “PLC Sample” is set up (time zone America/Toronto, English). "
+        f"You are alice (facilitator); others: {', '.join(n for n in g.users if n != 'alice')}. "
+        "Replies follow your Discord language: English; :lang fr for French."
+    )
+    console.say("Type :help for help, :quit to leave.")
+
+
+def _unusable(database: Path) -> str | None:
+    folder = database.parent
+    if not folder.is_dir():
+        return f"{database}: folder {folder} does not exist"
+    if not os.access(folder, os.W_OK) or (database.exists() and not os.access(database, os.W_OK)):
+        return f"{database}: not writable; choose a file in a folder you can write to"
+    return None
+
+
+def run_playground(*, database: Path | None = None, new_world: bool = False) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("discord", "aiohttp", "apscheduler", "bot", "cogs"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    if database is not None:
+        problem = _unusable(database)
+        if problem:
+            print(f"plc-bot playground: {problem}", file=sys.stderr)
+            return 2
+        try:
+            return asyncio.run(
+                play(database, sys.stdin, sys.stdout, keep_world=True, new_world=new_world)
+            )
+        except (WorldFileError, DatabaseError) as exc:
+            print(f"plc-bot playground: {exc}", file=sys.stderr)
+            return 2
+    with tempfile.TemporaryDirectory(prefix="plc-bot-playground-") as folder:
+        return asyncio.run(play(Path(folder) / "playground.sqlite3", sys.stdin, sys.stdout))

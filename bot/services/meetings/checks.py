@@ -1,0 +1,125 @@
+"""Checking what a facilitator typed (discord.py does not re-check option bounds: STYLE 7)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+from bot.db.communities import Community
+from bot.db.meetings import REPEATS, Repeat
+from bot.errors import UserError
+from bot.text import clean_text
+
+TITLE_MAX = 100  # Discord's limit for a scheduled event's name
+AGENDA_MAX = 1000
+LINK_MAX = 512
+DURATION_MAX = 24 * 60
+PLACE_KINDS = frozenset({"voice", "stage"})
+_LINK_FORBIDDEN = frozenset('<>[]"`')
+_OFFSET = re.compile(r"^(\d{1,5})\s*(m|min|h|d|j)?$")
+_OFFSET_MINUTES = {None: 1, "m": 1, "min": 1, "h": 60, "d": 1440, "j": 1440}
+MAX_REMINDERS = 4
+MAX_REMINDER_MINUTES = 14 * 1440
+
+TextField = Literal["title", "agenda", "link"]
+_TEXT_ERRORS: dict[tuple[TextField, str], str] = {
+    ("title", "empty"): "meetings.errors.title_empty",
+    ("title", "too_long"): "meetings.errors.title_too_long",
+    ("agenda", "too_long"): "meetings.errors.agenda_too_long",
+    ("link", "too_long"): "meetings.errors.link_too_long",
+}
+
+
+def _clean(
+    name: TextField, value: str | None, limit: int, *, required: bool, multiline: bool = False
+) -> str:
+    try:
+        return clean_text(
+            value, field=name, max_length=limit, required=required, multiline=multiline
+        )
+    except UserError as exc:
+        problem = "empty" if exc.key == "errors.text_empty" else "too_long"
+        raise UserError(_TEXT_ERRORS[name, problem], **exc.params) from None
+
+
+def check_title(value: str) -> str:
+    return _clean("title", value, TITLE_MAX, required=True)
+
+
+def check_agenda(value: str | None) -> str:
+    return _clean("agenda", value, AGENDA_MAX, required=False, multiline=True)
+
+
+def check_duration(minutes: int) -> int:
+    if not 1 <= minutes <= DURATION_MAX:
+        raise UserError("meetings.errors.duration", minutes=minutes, limit=DURATION_MAX)
+    return minutes
+
+
+def check_repeat(value: str) -> Repeat:
+    for repeat in REPEATS:
+        if value == repeat:
+            return repeat
+    raise UserError("meetings.errors.repeat", value=value[:40])
+
+
+def check_link(value: str | None) -> str | None:
+    """An http(s) address, shown as is: no spaces or brackets that could disguise it (D2)."""
+    link = _clean("link", value, LINK_MAX, required=False)
+    if not link:
+        return None
+    parts = urlsplit(link)
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.netloc
+        or any(ch.isspace() or ch in _LINK_FORBIDDEN for ch in link)
+    ):
+        raise UserError("meetings.errors.link_scheme")
+    return link
+
+
+def check_reminders(value: str | None) -> tuple[int, ...] | None:
+    """``"24h, 1h"`` → ``(1440, 60)``; empty means the community's offsets.
+
+    Units: m (default), h, d (or j, jour). At most four, each 1 minute to 14 days.
+    """
+    text = (value or "").strip().lower()
+    if not text:
+        return None
+    offsets: set[int] = set()
+    for part in re.split(r"[,;\s]+(?=\d)", text):
+        match = _OFFSET.match(part.strip())
+        minutes = int(match.group(1)) * _OFFSET_MINUTES[match.group(2)] if match else 0
+        if not 1 <= minutes <= MAX_REMINDER_MINUTES:
+            raise UserError("meetings.errors.reminders_bad", text=value or "")
+        offsets.add(minutes)
+    if len(offsets) > MAX_REMINDERS:
+        raise UserError("meetings.errors.reminders_too_many", limit=MAX_REMINDERS)
+    return tuple(sorted(offsets, reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    """A channel chosen for a meeting, with its kind as the platform reported it."""
+
+    channel_id: int
+    kind: str | None
+    """``voice`` or ``stage`` are meeting rooms; anything else is refused."""
+
+
+def check_room(room: Room | None) -> int | None:
+    """Meetings happen in a voice or stage channel (or behind a link), never a text one."""
+    if room is None:
+        return None
+    if room.kind not in PLACE_KINDS:
+        raise UserError("meetings.errors.channel_kind", channel_id=room.channel_id)
+    return room.channel_id
+
+
+def announcements_channel(community: Community) -> int:
+    """Where meetings are announced; refused when the community has none."""
+    if community.announcements_channel_id is None:
+        raise UserError("meetings.errors.no_announcements_channel")
+    return community.announcements_channel_id

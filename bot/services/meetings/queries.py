@@ -1,0 +1,123 @@
+"""Reading meetings: what is coming, the calendar file, the status line, personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.actor import Actor
+from bot.calendar_export import build_calendar
+from bot.db import meeting_rsvps as rsvps_db
+from bot.db import meetings as meetings_db
+from bot.db.connection import Connection
+from bot.errors import UserError
+from bot.services.base import Core, StatusLine
+from bot.services.community import CommunityService
+from bot.services.meetings.models import UpcomingMeeting
+from bot.services.meetings.occurrences import load_upcoming
+from bot.text import inert_markdown
+
+
+class MeetingQueries:
+    """The read side of :class:`~bot.services.meetings.MeetingService`."""
+
+    name = "meetings"
+
+    def __init__(self, core: Core, community: CommunityService) -> None:
+        self._core = core
+        self._community = community
+
+    async def upcoming(self, guild_id: int) -> list[UpcomingMeeting]:
+        """Every active meeting's scheduled occurrence, soonest first."""
+        async with self._core.db.read() as conn:
+            occurrences = await meetings_db.scheduled_occurrences(conn, guild_id)
+            return [await load_upcoming(conn, o.id) for o in occurrences]
+
+    async def list_upcoming(self, actor: Actor) -> list[UpcomingMeeting]:
+        """``/meeting list``: open to every member of a set-up community."""
+        community = await self._community.require(actor.guild_id)
+        return await self.upcoming(community.guild_id)
+
+    async def upcoming_occurrence(self, occurrence_id: int) -> UpcomingMeeting | None:
+        async with self._core.db.read() as conn:
+            if await meetings_db.get_occurrence(conn, occurrence_id) is None:
+                return None
+            return await load_upcoming(conn, occurrence_id)
+
+    async def unannounced(self, guild_id: int) -> list[UpcomingMeeting]:
+        """Scheduled occurrences whose announcement is not recorded (a crash in between)."""
+        return [u for u in await self.upcoming(guild_id) if u.announcement is None]
+
+    async def search(
+        self, guild_id: int | None, text: str, limit: int = 25
+    ) -> list[UpcomingMeeting]:
+        """Autocomplete: upcoming meetings whose title contains ``text``."""
+        if guild_id is None:
+            return []
+        needle = text.strip().casefold()
+        found = [u for u in await self.upcoming(guild_id) if needle in u.meeting.title.casefold()]
+        return found[:limit]
+
+    async def find(self, guild_id: int, reference: str) -> UpcomingMeeting:
+        """The upcoming meeting an autocomplete value (its id) names."""
+        meeting_id = int(reference) if reference.strip().isdigit() else None
+        for upcoming in await self.upcoming(guild_id):
+            if upcoming.meeting.id == meeting_id:
+                return upcoming
+        raise UserError("meetings.errors.unknown_meeting", text=reference[:100])
+
+    async def calendar(self, actor: Actor) -> bytes | None:
+        """``/meeting calendar``: an RFC 5545 file of the upcoming meetings (None: none)."""
+        community = await self._community.require(actor.guild_id)
+        upcoming = await self.upcoming(community.guild_id)
+        if not upcoming:
+            return None
+        return build_calendar(upcoming, guild_id=community.guild_id, now=self._core.clock.now())
+
+    async def status_lines(self, guild_id: int) -> list[StatusLine]:
+        upcoming = await self.upcoming(guild_id)
+        if not upcoming:
+            return [StatusLine(key="meetings.status.none")]
+        first = upcoming[0]
+        return [
+            StatusLine(
+                key="meetings.status.next",
+                params={
+                    "title": inert_markdown(first.meeting.title),
+                    "timestamp": int(first.occurrence.starts_at.timestamp()),
+                },
+            )
+        ]
+
+    async def export_member(self, conn: Connection, guild_id: int, user_id: int) -> dict[str, Any]:
+        rsvps = []
+        for rsvp in await rsvps_db.member_rsvps(conn, guild_id, user_id):
+            occurrence = await meetings_db.get_occurrence(conn, rsvp.occurrence_id)
+            meeting = (
+                await meetings_db.get_meeting(conn, occurrence.meeting_id) if occurrence else None
+            )
+            rsvps.append(
+                {
+                    "meeting": meeting.title if meeting else None,
+                    "starts_at": occurrence.starts_at.isoformat() if occurrence else None,
+                    "answer": rsvp.answer,
+                    "answered_at": rsvp.answered_at.isoformat(),
+                }
+            )
+        created = await meetings_db.meetings_created_by(conn, guild_id, user_id)
+        facilitated = await meetings_db.facilitated_by(conn, guild_id, user_id)
+        return {
+            "rsvps": rsvps,
+            "meetings_scheduled": [
+                {"id": m.id, "title": m.title, "created_at": m.created_at.isoformat()}
+                for m in created
+            ],
+            "occurrences_facilitated": [
+                {"meeting_id": o.meeting_id, "starts_at": o.starts_at.isoformat()}
+                for o in facilitated
+            ],
+        }
+
+    async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
+        await rsvps_db.delete_member_rsvps(conn, guild_id, user_id)
+        await meetings_db.forget_creator(conn, guild_id, user_id)
+        await meetings_db.forget_facilitator(conn, guild_id, user_id)

@@ -1,0 +1,378 @@
+"""Meetings (SPEC §4): one method per user action, each checking who may do it.
+
+A meeting is a series with at most one *scheduled* occurrence: the next date. It
+is announced with RSVP buttons; its reminders and its end are durable timers
+(:mod:`.timers`). When it ends the next date of the rule is added, announced and
+timed in turn. Cancelling one occurrence moves the series on the same way;
+cancelling the series stops it. The platform event follows (:mod:`.mirror`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.actor import Actor
+from bot.chat import EventCalendar
+from bot.db import audit
+from bot.db import meeting_rsvps as rsvps_db
+from bot.db import meetings as meetings_db
+from bot.db.communities import Community
+from bot.db.meeting_rsvps import ANSWERS, Answer
+from bot.db.meetings import NewMeeting
+from bot.errors import NotFacilitator, UserError
+from bot.scheduler import RetryLater, TimerKind
+from bot.services.base import Core, OccurrenceListener
+from bot.services.community import CommunityService
+from bot.services.meeting_times import LocalInstant, parse_when
+from bot.services.meetings.cards import announcement_card
+from bot.services.meetings.checks import (
+    Room,
+    announcements_channel,
+    check_agenda,
+    check_duration,
+    check_link,
+    check_reminders,
+    check_repeat,
+    check_room,
+    check_title,
+)
+from bot.services.meetings.mirror import EventMirror
+from bot.services.meetings.models import (
+    SCOPES,
+    AnnouncementRefused,
+    CancelResult,
+    EditResult,
+    MeetingDraft,
+    RsvpResult,
+    ScheduleResult,
+    UpcomingMeeting,
+)
+from bot.services.meetings.occurrences import Occurrences, load_upcoming, still_scheduled
+from bot.services.meetings.publisher import Change, Publisher
+from bot.services.meetings.queries import MeetingQueries
+from bot.services.meetings.timers import MeetingTimers
+from bot.services.members import MemberService
+
+log = logging.getLogger(__name__)
+
+
+class MeetingService(MeetingQueries):
+    """The rules and workflows of meetings; no chat-platform types in or out."""
+
+    def __init__(
+        self,
+        core: Core,
+        community: CommunityService,
+        members: MemberService,
+        calendar: EventCalendar,
+    ) -> None:
+        super().__init__(core, community)
+        self.occurrences = Occurrences(core)
+        self.publisher = Publisher(core, community)
+        self.mirror = EventMirror(core, calendar)
+        self.timers = MeetingTimers(core, members, self.occurrences, self.publisher, self.mirror)
+
+    def timer_kinds(self) -> list[TimerKind]:
+        return self.timers.kinds()
+
+    def add_occurrence_listener(self, listener: OccurrenceListener) -> None:
+        """Told of each new date in its creating transaction (the rotation assigns)."""
+        self.occurrences.listeners.append(listener)
+
+    # -- /meeting schedule ----------------------------------------------------------------
+
+    async def draft_schedule(
+        self,
+        actor: Actor,
+        *,
+        title: str,
+        when: str,
+        duration: int = 90,
+        repeat: str = "none",
+        room: Room | None = None,
+        link: str | None = None,
+        agenda: str | None = None,
+        reminders: str | None = None,
+    ) -> MeetingDraft:
+        """Check everything and read ``when``; nothing is saved (the reply asks to confirm)."""
+        community = await self._community.require_facilitator(actor)
+        channel = announcements_channel(community)
+        clean_title = check_title(title)
+        clean_agenda = check_agenda(agenda)
+        minutes = check_duration(duration)
+        rule = check_repeat(repeat)
+        clean_link = check_link(link)
+        offsets = check_reminders(reminders)
+        channel_id = check_room(room)
+        instant = self._read_when(when, community)
+        return MeetingDraft(
+            guild_id=community.guild_id,
+            created_by=actor.user_id,
+            title=clean_title,
+            duration_minutes=minutes,
+            repeat=rule,
+            when=instant,
+            channel_id=channel_id,
+            link=clean_link,
+            agenda=clean_agenda,
+            announcements_channel_id=channel,
+            reminder_offsets=offsets,
+        )
+
+    async def schedule(self, actor: Actor, draft: MeetingDraft) -> ScheduleResult:
+        """Save a confirmed draft, announce it and mirror it as an event.
+
+        An unannounced meeting nobody can answer helps no one: if the announcement
+        cannot be posted, everything is undone and :class:`AnnouncementRefused` says why.
+        """
+        upcoming = await self._save(actor, draft)
+        problem = "meetings.errors.announce_failed"
+        try:
+            posted = await self.publisher.announce(upcoming)
+        except RetryLater:
+            posted, problem = None, "meetings.errors.discord_unavailable"
+        if posted is None:
+            await self._discard(upcoming.meeting.id)
+            community = await self._community.get(draft.guild_id)
+            channel_id = community.announcements_channel_id if community else None
+            raise AnnouncementRefused(problem, channel_id=channel_id or 0)
+        event_problem = await self.mirror.sync(upcoming.meeting.id)
+        async with self._core.db.read() as conn:
+            upcoming = await load_upcoming(conn, upcoming.occurrence.id)
+        return ScheduleResult(upcoming=upcoming, announcement=posted, event_problem=event_problem)
+
+    def _read_when(self, when: str, community: Community) -> LocalInstant:
+        """``when`` in the community's zone, read in its language (then the other)."""
+        return parse_when(
+            when,
+            field="when",
+            now=self._core.clock.now(),
+            timezone=community.timezone,
+            language=community.language,
+        )
+
+    async def _save(self, actor: Actor, draft: MeetingDraft) -> UpcomingMeeting:
+        """The series, its first occurrence and their timers, in one transaction."""
+        if draft.guild_id != actor.guild_id:
+            raise NotFacilitator()
+        community = await self._community.require_facilitator(actor)
+        announcements_channel(community)
+        now = self._core.clock.now()
+        if draft.when.starts_at <= now:
+            raise UserError(
+                "meetings.errors.when_past",
+                field="when",
+                text=draft.when.local_date.isoformat(),
+                timestamp=int(draft.when.starts_at.timestamp()),
+            )
+        new = NewMeeting(
+            guild_id=draft.guild_id,
+            title=draft.title,
+            duration_minutes=draft.duration_minutes,
+            repeat=draft.repeat,
+            first_date=draft.when.local_date,
+            local_time=draft.when.local_time,
+            timezone=draft.when.timezone,
+            channel_id=draft.channel_id,
+            link=draft.link,
+            agenda=draft.agenda,
+            reminder_offsets=draft.reminder_offsets,
+            created_by=draft.created_by,
+        )
+        async with self._core.db.transaction() as conn:
+            meeting_id = await meetings_db.insert_meeting(conn, new, now)
+            meeting = await meetings_db.get_meeting(conn, meeting_id)
+            assert meeting is not None
+            upcoming = await self.occurrences.first(conn, meeting, draft.when, community)
+            await audit.record(
+                conn,
+                draft.guild_id,
+                actor.user_id,
+                "meeting.schedule",
+                {"meeting_id": meeting_id, "repeat": draft.repeat},
+                now,
+            )
+        return upcoming
+
+    async def _discard(self, meeting_id: int) -> None:
+        """Undo :meth:`_save` when the announcement could not be posted."""
+        async with self._core.db.transaction() as conn:
+            meeting = await meetings_db.get_meeting(conn, meeting_id)
+            if meeting is None:
+                return
+            occurrence = await meetings_db.scheduled_occurrence(conn, meeting_id)
+            if occurrence is not None:
+                await self.occurrences.cancel_timers(conn, meeting_id, occurrence)
+            await meetings_db.delete_meeting(conn, meeting_id)
+            await audit.record(
+                conn,
+                meeting.guild_id,
+                meeting.created_by,
+                "meeting.discard",
+                {"meeting_id": meeting_id},
+                self._core.clock.now(),
+            )
+
+    # -- RSVPs ----------------------------------------------------------------------------
+
+    async def rsvp(self, actor: Actor, occurrence_id: int, answer: str) -> RsvpResult:
+        """Set, change or (same answer again) remove a member's answer, atomically."""
+        if answer not in ANSWERS:
+            raise UserError("meetings.errors.bad_answer")
+        chosen: Answer = answer
+        community = await self._community.require(actor.guild_id)
+        now = self._core.clock.now()
+        async with self._core.db.transaction() as conn:
+            occurrence = await meetings_db.get_occurrence(conn, occurrence_id)
+            if occurrence is None or occurrence.guild_id != actor.guild_id:
+                raise UserError("meetings.errors.unknown_occurrence")
+            current = await load_upcoming(conn, occurrence_id)
+            if occurrence.status == "cancelled" or current.meeting.cancelled_at is not None:
+                raise UserError("meetings.errors.rsvp_cancelled")
+            if occurrence.status == "done" or now >= current.ends_at:
+                raise UserError("meetings.errors.rsvp_over")
+            previous = await rsvps_db.get_rsvp(conn, occurrence_id, actor.user_id)
+            if previous is not None and previous.answer == chosen:
+                await rsvps_db.delete_rsvp(conn, occurrence_id, actor.user_id)
+                new_answer: Answer | None = None
+            else:
+                await rsvps_db.put_rsvp(
+                    conn, occurrence.guild_id, occurrence_id, actor.user_id, chosen, now
+                )
+                new_answer = chosen
+            upcoming = await load_upcoming(conn, occurrence_id)
+        return RsvpResult(
+            answer=new_answer,
+            previous=previous.answer if previous else None,
+            upcoming=upcoming,
+            announcement=announcement_card(upcoming, community.language),
+        )
+
+    # -- /meeting edit, cancel --------------------------------------------------------------
+
+    async def edit(
+        self,
+        actor: Actor,
+        reference: str,
+        *,
+        title: str | None = None,
+        when: str | None = None,
+        duration: int | None = None,
+        room: Room | None = None,
+        link: str | None = None,
+        agenda: str | None = None,
+    ) -> EditResult:
+        """Change a meeting from its next occurrence on; its timers, announcement and
+        event follow, and the members who answered are told."""
+        community = await self._community.require_facilitator(actor)
+        before = await self.find(community.guild_id, reference)
+        changes: dict[str, Any] = {}
+        if title is not None:
+            changes["title"] = check_title(title)
+        if agenda is not None:
+            changes["agenda"] = check_agenda(agenda)
+        if duration is not None:
+            changes["duration_minutes"] = check_duration(duration)
+        if link is not None:
+            changes["link"] = check_link(link)
+        if room is not None:
+            changes["channel_id"] = check_room(room)
+        instant: LocalInstant | None = None
+        if when is not None:
+            instant = self._read_when(when, community)
+            changes.update(
+                first_date=instant.local_date,
+                local_time=instant.local_time,
+                timezone=instant.timezone,
+            )
+        if not changes:
+            raise UserError("meetings.errors.nothing_to_edit")
+        now = self._core.clock.now()
+        occurrence = before.occurrence
+        async with self._core.db.transaction() as conn:
+            await still_scheduled(conn, occurrence)
+            await self.occurrences.cancel_timers(conn, before.meeting.id, occurrence)
+            await meetings_db.update_meeting(conn, before.meeting.id, changes, now)
+            if instant is not None:
+                await meetings_db.move_occurrence(
+                    conn, occurrence.id, instant.local_date, instant.starts_at
+                )
+            after = await load_upcoming(conn, occurrence.id)
+            await self.occurrences.plan_timers(conn, after, community)
+            notify = [r.user_id for r in await rsvps_db.rsvps_for(conn, occurrence.id)]
+            await audit.record(
+                conn,
+                community.guild_id,
+                actor.user_id,
+                "meeting.edit",
+                {"meeting_id": before.meeting.id, "fields": sorted(changes)},
+                now,
+            )
+        await self.publisher.refresh(after)
+        event_problem = await self.mirror.sync(after.meeting.id)
+        told = 0
+        if notify:
+            action = f"edit-{after.meeting.updated_at.timestamp():.0f}"
+            told = await self.publisher.notify(after, "edited", notify, action=action)
+        return EditResult(
+            before=before,
+            after=after,
+            when=instant,
+            notify=notify,
+            told=told,
+            announcements_channel_id=community.announcements_channel_id,
+            event_problem=event_problem,
+        )
+
+    async def cancel(self, actor: Actor, reference: str, scope: str) -> CancelResult:
+        """Cancel the next occurrence (the series moves on) or the whole series."""
+        if scope not in SCOPES:
+            raise UserError("meetings.errors.scope", value=scope[:40])
+        community = await self._community.require_facilitator(actor)
+        current = await self.find(community.guild_id, reference)
+        meeting, occurrence = current.meeting, current.occurrence
+        ends_series = scope == "series" or meeting.repeat == "none"
+        now = self._core.clock.now()
+        following: UpcomingMeeting | None = None
+        async with self._core.db.transaction() as conn:
+            await still_scheduled(conn, occurrence)
+            notify = [r.user_id for r in await rsvps_db.rsvps_for(conn, occurrence.id)]
+            await meetings_db.finish_occurrence(conn, occurrence.id, "cancelled")
+            await self.occurrences.cancel_timers(conn, meeting.id, occurrence)
+            if ends_series:
+                await meetings_db.cancel_meeting(conn, meeting.id, now)
+            else:
+                following = await self.occurrences.add_next(conn, meeting, occurrence, community)
+            cancelled = await load_upcoming(conn, occurrence.id)
+            await audit.record(
+                conn,
+                community.guild_id,
+                actor.user_id,
+                "meeting.cancel",
+                {"meeting_id": meeting.id, "scope": "series" if ends_series else "occurrence"},
+                now,
+            )
+        await self.publisher.refresh(cancelled, cancelled=True)
+        if following is not None:
+            await self.publisher.announce(following)
+        await self.mirror.sync(meeting.id)
+        if notify:
+            change: Change = "cancelled_series" if ends_series else "cancelled_occurrence"
+            await self.publisher.notify(
+                cancelled, change, notify, action="cancel", next_date=following
+            )
+        return CancelResult(
+            cancelled=cancelled, series_ended=ends_series, next=following, notify=notify
+        )
+
+    # -- start-up ---------------------------------------------------------------------------
+
+    async def reconcile(self) -> None:
+        """After a start: announce what a crash left unannounced, and re-sync every event."""
+        now = self._core.clock.now()
+        for guild_id in await self.mirror.guilds_to_reconcile():
+            for upcoming in await self.unannounced(guild_id):
+                if upcoming.ends_at > now:
+                    await self.publisher.announce(upcoming)
+            await self.mirror.reconcile(guild_id)

@@ -1,0 +1,240 @@
+"""What meeting timers do: remind before the start, roll the series on at the end.
+
+A reminder reaches each target once: DMs first (a closed DM is recorded as a
+``fallback`` delivery and the member is mentioned in the channel post instead,
+never retried), then the channel post. A re-run after a crash skips targets
+already reached, and every send carries the firing's nonce (RELIABILITY S1–S3, D5).
+Who gets a DM is :meth:`MemberService.audience`'s rule, the same for every feature.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from bot.chat import Channel, DirectMessage, target_key
+from bot.dates import local_today
+from bot.db import communities as communities_db
+from bot.db import meeting_rsvps as rsvps_db
+from bot.db import meetings as meetings_db
+from bot.db.communities import Community
+from bot.db.timers import Timer
+from bot.scheduler import Firing, TimerKind, nonce_for
+from bot.services.base import Core
+from bot.services.meetings.cards import MeetingReminder, MissedReminder, community_language
+from bot.services.meetings.mirror import EventMirror
+from bot.services.meetings.models import (
+    END_KIND,
+    REMINDER_KIND,
+    MissedNotice,
+    ReminderPlan,
+    Rollover,
+    UpcomingMeeting,
+    stamp,
+)
+from bot.services.meetings.occurrences import Occurrences, load_upcoming
+from bot.services.meetings.publisher import Publisher
+from bot.services.members import MemberService
+
+log = logging.getLogger(__name__)
+
+
+class MeetingTimers:
+    def __init__(
+        self,
+        core: Core,
+        members: MemberService,
+        occurrences: Occurrences,
+        publisher: Publisher,
+        mirror: EventMirror,
+    ) -> None:
+        self._core = core
+        self._members = members
+        self._occurrences = occurrences
+        self._publisher = publisher
+        self._mirror = mirror
+
+    def kinds(self) -> list[TimerKind]:
+        return [
+            TimerKind(REMINDER_KIND, self.remind, on_missed=self.reminder_missed),
+            # An occurrence's end must roll the series on even when the bot was down
+            # past the grace: the "missed" path does the same work, just late.
+            TimerKind(END_KIND, self.end, on_missed=self.end_missed),
+        ]
+
+    # -- reminders --------------------------------------------------------------------
+
+    async def reminder(self, payload: dict[str, Any]) -> ReminderPlan | None:
+        """Who a due reminder goes to; None when it no longer applies (cancelled, moved)."""
+        found = await self._live_occurrence(payload)
+        if found is None:
+            return None
+        upcoming, community = found
+        today = local_today(self._core.clock.now(), community.timezone)
+        async with self._core.db.read() as conn:
+            rsvps = await rsvps_db.rsvps_for(conn, upcoming.occurrence.id, ("going", "maybe"))
+            audience = await self._members.audience(
+                conn, community.guild_id, [r.user_id for r in rsvps], today
+            )
+        return ReminderPlan(
+            upcoming=upcoming,
+            language=community.language,
+            channel_id=community.announcements_channel_id,
+            offset_minutes=int(payload["offset"]),
+            dm_user_ids=audience.direct,
+            closed_dm_user_ids=audience.mention_instead,
+        )
+
+    async def remind(self, timer: Timer, firing: Firing) -> None:
+        plan = await self.reminder(timer.payload)
+        if plan is None:
+            return
+        guild_id = plan.upcoming.meeting.guild_id
+        fallback = list(plan.closed_dm_user_ids)
+        for user_id in plan.dm_user_ids:
+            key = target_key(DirectMessage(guild_id, user_id))
+            if firing.already_delivered(key):
+                if firing.outcome(key) == "fallback":
+                    fallback.append(user_id)
+                continue
+            posted = await self._core.chat.send(
+                DirectMessage(guild_id, user_id),
+                _reminder(plan, direct=True, late=firing.late),
+                nonce=firing.nonce(key),
+            )
+            if posted is None:
+                fallback.append(user_id)
+                await firing.delivered(key, "fallback")
+            else:
+                await firing.delivered(key, "sent", posted.message_id)
+        if plan.channel_id is None:
+            return
+        channel = Channel(guild_id, plan.channel_id)
+        key = target_key(channel)
+        if firing.already_delivered(key):
+            return
+        posted = await self._core.chat.send(
+            channel,
+            _reminder(plan, direct=False, late=firing.late, fallback=fallback),
+            nonce=firing.nonce(key),
+            mention=fallback,
+        )
+        await firing.delivered(
+            key, "sent" if posted else "failed", posted.message_id if posted else None
+        )
+
+    async def missed_reminder(self, payload: dict[str, Any]) -> MissedNotice | None:
+        """Where to tell the facilitators that a reminder could not go out in time."""
+        found = await self._live_occurrence(payload)
+        if found is None:
+            return None
+        upcoming, community = found
+        channel_id = community.moderation_channel_id or community.announcements_channel_id
+        if channel_id is None:
+            return None
+        return MissedNotice(
+            upcoming=upcoming,
+            language=community.language,
+            channel_id=channel_id,
+            offset_minutes=int(payload["offset"]),
+        )
+
+    async def reminder_missed(self, timer: Timer) -> None:
+        """Beyond the grace: tell the facilitators instead of reminding hours late (S1)."""
+        notice = await self.missed_reminder(timer.payload)
+        if notice is None:
+            return
+        meeting = notice.upcoming.meeting
+        await self._core.chat.send(
+            Channel(meeting.guild_id, notice.channel_id),
+            MissedReminder(
+                language=community_language(notice.language),
+                offset_minutes=notice.offset_minutes,
+                title=meeting.title,
+                starts_at=notice.upcoming.occurrence.starts_at,
+            ),
+            nonce=nonce_for("missed", timer.kind, timer.key),
+        )
+
+    async def _live_occurrence(
+        self, payload: dict[str, Any]
+    ) -> tuple[UpcomingMeeting, Community] | None:
+        async with self._core.db.read() as conn:
+            occurrence = await meetings_db.get_occurrence(conn, int(payload["occurrence_id"]))
+            if occurrence is None or occurrence.status != "scheduled":
+                return None
+            if stamp(occurrence.starts_at) != payload.get("starts_at"):
+                return None  # moved since; the timers of the new time apply
+            upcoming = await load_upcoming(conn, occurrence.id)
+            community = await communities_db.get(conn, occurrence.guild_id)
+        if upcoming.meeting.cancelled_at is not None or community is None:
+            return None
+        if community.left_at is not None:
+            return None
+        return upcoming, community
+
+    # -- the end of an occurrence --------------------------------------------------------
+
+    async def end(self, timer: Timer, firing: Firing) -> None:
+        await self.roll_on(int(timer.payload["occurrence_id"]))
+
+    async def end_missed(self, timer: Timer) -> None:
+        await self.roll_on(int(timer.payload["occurrence_id"]))
+
+    async def roll_on(self, occurrence_id: int) -> None:
+        """Close the occurrence, announce the next one, move the event forward."""
+        rollover = await self.complete_occurrence(occurrence_id)
+        if rollover is None:
+            return
+        following = rollover.next
+        if following is not None and following.announcement is None:
+            await self._publisher.announce(following)
+        problem = await self._mirror.sync(rollover.meeting.id)
+        if problem is not None:
+            log.info("meeting %s: event not rolled forward (%s)", rollover.meeting.id, problem)
+
+    async def complete_occurrence(self, occurrence_id: int) -> Rollover | None:
+        """An occurrence ended: mark it done and add the next one (idempotent).
+
+        Run again after a crash, it changes nothing and returns the same next
+        occurrence, so the caller can still announce it if that had not happened.
+        """
+        now = self._core.clock.now()
+        async with self._core.db.transaction() as conn:
+            occurrence = await meetings_db.get_occurrence(conn, occurrence_id)
+            if occurrence is None:
+                return None
+            meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
+            community = await communities_db.get(conn, occurrence.guild_id)
+            if meeting is None or community is None:
+                return None
+            if occurrence.status == "scheduled":
+                if now < occurrence.starts_at + timedelta(minutes=meeting.duration_minutes):
+                    return None  # a stale wake-up; the occurrence's own end timer will come
+                await meetings_db.finish_occurrence(conn, occurrence.id, "done")
+                if meeting.cancelled_at is None:
+                    await self._occurrences.add_next(conn, meeting, occurrence, community)
+            if meeting.cancelled_at is not None:
+                return Rollover(meeting=meeting, next=None)
+            following = await meetings_db.scheduled_occurrence(conn, meeting.id)
+            next_upcoming = await load_upcoming(conn, following.id) if following else None
+            meeting = await meetings_db.get_meeting(conn, meeting.id) or meeting
+        return Rollover(meeting=meeting, next=next_upcoming)
+
+
+def _reminder(
+    plan: ReminderPlan, *, direct: bool, late: bool, fallback: list[int] | None = None
+) -> MeetingReminder:
+    meeting = plan.upcoming.meeting
+    return MeetingReminder(
+        language=community_language(plan.language),
+        direct=direct,
+        title=meeting.title,
+        starts_at=plan.upcoming.occurrence.starts_at,
+        channel_id=meeting.channel_id,
+        link=meeting.link,
+        announcements_channel_id=plan.channel_id,
+        late=late,
+        fallback=tuple(fallback or ()),
+    )

@@ -1,0 +1,78 @@
+"""``/me delete`` leaves no trace in the database file nor in its WAL (RELIABILITY G2).
+
+SQLite's ``secure_delete`` zeroes erased rows in the pages it writes, but the WAL
+keeps the pages as they were until a checkpoint; the erasure ends with one that
+truncates the WAL. A byte scan of ``-wal``, ``-shm`` and the file proves it.
+"""
+
+from __future__ import annotations
+
+import struct
+from datetime import timedelta
+from pathlib import Path
+
+from bot.db import checkins as checkins_db
+from tests.e2e.harness import Harness
+from tests.e2e.test_checkins import OPEN, answer, schedule
+
+GOAL_CANARY = "Canary goal 7f3a9c"
+ANSWER_CANARY = "Canary practice b41e02"
+OTHER_CANARY = "Chloe keeps this 5d2c"
+
+
+def traces(h: Harness, user_id: int, texts: list[str]) -> dict[str, list[str]]:
+    """Which of the needles each file beside the database still contains."""
+    needles = {
+        "id as text": str(user_id).encode(),
+        "id as 8-byte integer": struct.pack(">q", user_id),
+        **{repr(text): text.encode() for text in texts},
+    }
+    found: dict[str, list[str]] = {}
+    for suffix in ("", "-wal", "-shm"):
+        path = Path(f"{h.db_path}{suffix}")
+        data = path.read_bytes() if path.exists() else b""
+        hits = [name for name, needle in needles.items() if needle in data]
+        if hits:
+            found[path.name] = hits
+    return found
+
+
+async def set_goal(h: Harness, name: str, title: str) -> None:
+    form = await h.slash(name, "goal set")
+    assert form.modal is not None
+    saved = await h.emu.submit_modal(
+        h.user(name),
+        form,
+        {"title": title, "measure": "% at level 3", "baseline": "40", "target": "75",
+         "due": "2027-06-15"},
+    )  # fmt: skip
+    assert saved.ephemeral
+
+
+async def test_me_delete_leaves_no_trace_in_the_database_nor_its_wal(harness: Harness) -> None:
+    h = harness
+    bob = h.user("bob")
+    await h.setup_community()
+    await h.slash("bob", "me timezone", name="Europe/Paris")
+    await set_goal(h, "bob", GOAL_CANARY)
+    await schedule(h)
+    await h.advance(OPEN)
+    await answer(h, "bob", progress="44", tried=ANSWER_CANARY)
+    await answer(h, "chloe", tried=OTHER_CANARY)
+    # Before: the canaries are there (the scan would see them).
+    assert traces(h, bob, [GOAL_CANARY, ANSWER_CANARY]) != {}
+
+    ask = await h.slash("bob", "me delete")
+    assert ask.message is not None
+    await h.emu.click(bob, ask.message, ask.message.custom_ids()[0])
+
+    assert traces(h, bob, [GOAL_CANARY, ANSWER_CANARY]) == {}
+    assert Path(f"{h.db_path}-wal").stat().st_size == 0  # truncated by the checkpoint
+    # Another member's data is untouched.
+    async with h.bot.core.db.read() as conn:
+        remaining = await checkins_db.answers_of_guild(conn, h.guild.id)
+    assert [(a.user_id, a.texts[0]) for a in remaining] == [(h.user("chloe"), OTHER_CANARY)]
+    # The bot goes on writing normally after the checkpoint.
+    await h.advance(timedelta(hours=1))
+    status = await h.slash("chloe", "plc status")
+    assert status.message is not None

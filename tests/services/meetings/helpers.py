@@ -1,0 +1,82 @@
+"""Shared set-up of the meeting service tests: a community, actors, a scheduled meeting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.actor import Actor
+from bot.db.codec import instant_from_db
+from bot.db.communities import CommunitySettings
+from bot.services.base import Core
+from bot.services.community import CommunityService
+from bot.services.meetings import MeetingService, UpcomingMeeting
+from bot.services.members import MemberService
+
+GUILD = 1000
+ADMIN = 1
+ALICE, BOB, CAROL, DAVE = 11, 12, 13, 14
+ANNOUNCEMENTS = 500
+MODERATION = 501
+VOICE = 600
+FACILITATORS = 700
+
+
+async def set_up(
+    core: Core,
+    *,
+    timezone: str = "America/Toronto",
+    language: str = "fr",
+    announcements: int | None = ANNOUNCEMENTS,
+    facilitator_role: int | None = None,
+) -> CommunityService:
+    community = CommunityService(core)
+    await community.setup(
+        GUILD,
+        ADMIN,
+        CommunitySettings(
+            timezone=timezone,
+            language=language,
+            checkin_channel_id=None,
+            questions_channel_id=None,
+            announcements_channel_id=announcements,
+            facilitator_role_id=facilitator_role,
+            moderation_channel_id=MODERATION,
+        ),
+    )
+    return community
+
+
+def member(user_id: int, guild_id: int = GUILD) -> Actor:
+    """A member without the facilitator role."""
+    return Actor(guild_id=guild_id, user_id=user_id)
+
+
+def facilitator(user_id: int = ALICE) -> Actor:
+    """Facilitators: the facilitator role, or whoever manages the server."""
+    return Actor(guild_id=GUILD, user_id=user_id, manages_guild=True)
+
+
+def meeting_service(core: Core, community: CommunityService) -> MeetingService:
+    return MeetingService(core, community, MemberService(core, community), core.chat.events)
+
+
+async def schedule(
+    service: MeetingService, when: str = "2026-12-03 15:30", repeat: str = "none", **options: Any
+) -> UpcomingMeeting:
+    draft = await service.draft_schedule(
+        facilitator(),
+        title="Rencontre de CAP",
+        when=when,
+        repeat=repeat,
+        **options,
+    )
+    return (await service.schedule(facilitator(), draft)).upcoming
+
+
+async def pending_timers(core: Core, kind: str) -> dict[str, datetime]:
+    async with core.db.read() as conn:
+        cursor = await conn.execute(
+            "SELECT key, due_at FROM timers WHERE kind = ? AND status = 'pending'", (kind,)
+        )
+        return {row[0]: instant_from_db(row[1]) for row in await cursor.fetchall()}

@@ -1,0 +1,108 @@
+"""The playground as a facilitator uses it: a scripted console, the real bot, the emulator."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ControlledClock
+from bot.emulator.markup import relative, render_timestamp
+from bot.emulator.world_file import WorldFileError
+from bot.playground import play
+
+NOV23 = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+
+
+async def _transcript(tmp_path: Path, script: str) -> str:
+    out = io.StringIO()
+    code = await play(
+        tmp_path / "p.sqlite3", io.StringIO(script), out, clock=ControlledClock(NOV23)
+    )
+    assert code == 0
+    return out.getvalue()
+
+
+async def test_times_show_in_the_acting_members_zone(tmp_path: Path) -> None:
+    """Discord shows each viewer their own local time; so does the playground."""
+    text = await _transcript(
+        tmp_path,
+        '/meeting schedule title:"Team meeting" when:"2026-12-01 16:00"\n'
+        ":click 1\n"
+        ":read #announcements\n"
+        ":as bob\n"
+        "/me timezone name:Europe/Paris\n"
+        ":read #announcements\n"
+        ":quit\n",
+    )
+    toronto, paris = text.split("bob> /me timezone", 1)
+    assert "Tuesday 1 December 2026 16:00" in toronto
+    assert "Tuesday 1 December 2026 22:00" in paris
+    assert "UTC" not in text.replace("(UTC)", "")
+
+
+def test_timestamp_styles_follow_discords() -> None:
+    unix = int(datetime(2026, 12, 1, 21, 0, tzinfo=UTC).timestamp())
+    zone = "America/Toronto"
+    assert render_timestamp(unix, "t", zone, NOV23) == "16:00"
+    assert render_timestamp(unix, "T", zone, NOV23) == "16:00:00"
+    assert render_timestamp(unix, "d", zone, NOV23) == "01/12/2026"
+    assert render_timestamp(unix, "D", zone, NOV23) == "1 December 2026"
+    assert render_timestamp(unix, None, zone, NOV23) == "1 December 2026 16:00"
+    assert render_timestamp(unix, "F", zone, NOV23) == "Tuesday 1 December 2026 16:00"
+    assert render_timestamp(unix, "R", zone, NOV23) == "in 8 days"
+    assert relative(NOV23, datetime(2026, 11, 23, 16, 0, tzinfo=UTC)) == "2 hours ago"
+
+
+def _button(text: str, label: str) -> int:
+    """The number the transcript gave the last button labelled ``label``."""
+    numbers = re.findall(rf"\[(\d+): [^\]]*{re.escape(label)}[^\]]*\]", text)
+    assert numbers, f"no button {label!r} in:\n{text}"
+    return int(numbers[-1])
+
+
+async def test_a_playground_with_db_keeps_its_world_between_runs(tmp_path: Path) -> None:
+    database = tmp_path / "mine.sqlite3"
+
+    async def run(script: str, clock: ControlledClock) -> str:
+        out = io.StringIO()
+        code = await play(database, io.StringIO(script), out, clock=clock, keep_world=True)
+        assert code == 0
+        return out.getvalue()
+
+    first = await run(
+        '/meeting schedule title:"Team meeting" when:"2026-12-01 16:00"\n:click 1\n:quit\n',
+        ControlledClock(NOV23),
+    )
+    assert "Team meeting" in first
+    assert (tmp_path / "mine.sqlite3.world").exists()
+
+    going = await run(":as bob\n:read #announcements\n:quit\n", ControlledClock(NOV23))
+    number = _button(going, "Going")
+    second = await run(
+        f":as bob\n:read #announcements\n:click {number}\n/meeting list\n:advance 7d8h\n:quit\n",
+        ControlledClock(NOV23),
+    )
+    assert "Traceback" not in second
+    listing = second.split("bob> /meeting list", 1)[1].split("bob> :advance", 1)[0]
+    assert "Team meeting" in listing  # scheduled in the first run
+    reminders = second.split("bob> :advance", 1)[1]
+    assert reminders.count("DM to bob") == 1  # the 24-hour reminder, once
+
+
+async def test_an_unreadable_world_file_is_reported_not_replaced(tmp_path: Path) -> None:
+    database = tmp_path / "mine.sqlite3"
+    world = tmp_path / "mine.sqlite3.world"
+    world.write_bytes(b"not a world")
+    with pytest.raises(WorldFileError, match="--new-world"):
+        await play(database, io.StringIO(":quit\n"), io.StringIO(), keep_world=True)
+    assert world.read_bytes() == b"not a world"
+    out = io.StringIO()
+    code = await play(
+        database, io.StringIO("/plc status\n:quit\n"), out, keep_world=True, new_world=True
+    )
+    assert code == 0 and "Community status" in out.getvalue()
+    assert (tmp_path / "mine.sqlite3.world.unreadable").read_bytes() == b"not a world"
