@@ -17,6 +17,7 @@ from bot.services.base import Core
 from bot.services.checkins import CheckinService
 from bot.services.community import CommunityService
 from bot.services.delivery import DeliveryService
+from bot.services.facilitation import add_facilitation
 from bot.services.goals import GoalService
 from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
@@ -74,4 +75,6 @@ def build_services(core: Core) -> Services:
         community.add_status_provider(checkins)
         retention.add_rule("check-ins over 12 months", checkins.purge_old)
         core.scheduler.register(*checkins.timer_kinds())
+    if features & {"rotation", "sessions"}:
+        add_facilitation(core, services)
     return services

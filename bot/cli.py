@@ -143,13 +143,27 @@ def _check_config(args: argparse.Namespace) -> int:
     path = config_path_from_env(args.config)
     settings = load_settings(path, required=args.config is not None)
     problems = runtime_problems(settings)
+    refused = _protocol_problems(settings)
     if problems:
         print(f"{path}: valid, but not ready to run:", file=sys.stderr)
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
+    if refused:
+        print(f"{path}: custom session protocols refused (the others still load):", file=sys.stderr)
+        for problem in refused:
+            print(f"  {problem}", file=sys.stderr)
+    if problems or refused:
         return 1
     print(f"{path}: OK")
     return 0
+
+
+def _protocol_problems(settings: Settings) -> list[str]:
+    """Custom session protocols that will be refused, each by file, key and reason."""
+    from bot.protocols import load_protocols
+
+    catalog = load_protocols(settings.facilitation.protocols_dir)
+    return [problem.describe() for problem in catalog.problems]
 
 
 def _backup(args: argparse.Namespace) -> int:

@@ -43,6 +43,8 @@ class DiscordSettings(_Section):
             "cogs.meetings",
             "cogs.questions",
             "cogs.checkins",
+            "cogs.rotation",
+            "cogs.sessions",
         ]
     )
     """The feature modules (discord.py extensions) to load."""
@@ -70,6 +72,12 @@ class SchedulerSettings(_Section):
             "checkin_close": 7 * 24 * 60,
             "question_post": 7 * 24 * 60,
             "questions_retention": 7 * 24 * 60,
+            "session_nearly_up": 5,
+            "session_time_up": 30,
+            "rotation_offer": 7 * 24 * 60,
+            "rotation_deadline": 24 * 60,
+            "rotation_notice": 7 * 24 * 60,
+            "action_due": 12 * 60,
         }
     )
     """Per kind of action: a reminder 3 hours late is noise, a digest a day late still helps."""
@@ -115,6 +123,12 @@ class DefaultsSettings(_Section):
         return sorted(set(value), reverse=True)
 
 
+class FacilitationSettings(_Section):
+    protocols_dir: Path | None = None
+    """A folder of the community's own session protocols (``*.toml``), besides the
+    built-in ones. An invalid file is refused (named by file and key); the others load."""
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     format: Literal["text", "json"] = "text"
@@ -151,6 +165,7 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = SchedulerSettings()
     privacy: PrivacySettings = PrivacySettings()
     defaults: DefaultsSettings = DefaultsSettings()
+    facilitation: FacilitationSettings = FacilitationSettings()
     logging: LoggingSettings = LoggingSettings()
     ops: OpsSettings = OpsSettings()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
@@ -52,3 +53,18 @@ class PersonalData(Protocol):
 
 class StatusProvider(Protocol):
     async def status_lines(self, guild_id: int) -> list[StatusLine]: ...
+
+
+class OccurrenceListener(Protocol):
+    """A feature that acts when a meeting date is created (the rotation assigns its
+    facilitator). Called inside the transaction that creates the occurrence, so what
+    the listener writes is committed with it, or not at all."""
+
+    async def occurrence_created(
+        self,
+        conn: Connection,
+        guild_id: int,
+        meeting_id: int,
+        occurrence_id: int,
+        starts_at: datetime,
+    ) -> None: ...

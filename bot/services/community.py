@@ -74,12 +74,12 @@ class CommunityService:
         if actor.manages_guild:
             return True
         community = await self.require(actor.guild_id)
-        return actor.has_role(community.facilitator_role_id)
+        return facilitates(actor, community)
 
     async def require_facilitator(self, actor: Actor) -> Community:
         """The community, if ``actor`` may facilitate it; else the refusal (RELIABILITY D3)."""
         community = await self.require(actor.guild_id)
-        if not (actor.manages_guild or actor.has_role(community.facilitator_role_id)):
+        if not facilitates(actor, community):
             raise NotFacilitator()
         return community
 
@@ -176,3 +176,8 @@ class CommunityService:
     async def bot_joined(self, guild_id: int) -> None:
         async with self._core.db.transaction() as conn:
             await communities_db.mark_back(conn, guild_id)
+
+
+def facilitates(actor: Actor, community: Community) -> bool:
+    """The one rule of who is a facilitator (services call it; cogs never compare roles)."""
+    return actor.manages_guild or actor.has_role(community.facilitator_role_id)

@@ -21,7 +21,15 @@ from cogs.toolkit.checks import (
     reports_errors,
     timezone_autocomplete,
 )
-from cogs.toolkit.context import actor, guild_member, plc_bot, reply, t, user_language
+from cogs.toolkit.context import (
+    actor,
+    actor_in,
+    guild_member,
+    plc_bot,
+    reply,
+    t,
+    user_language,
+)
 from cogs.toolkit.routing import Choice, Field, Form, button, buttons_view
 from cogs.toolkit.text import NO_MENTIONS, clip, escape, mention_only, message_link
 
@@ -34,6 +42,7 @@ __all__ = [
     "PlcView",
     "Rendered",
     "actor",
+    "actor_in",
     "button",
     "buttons_view",
     "clip",

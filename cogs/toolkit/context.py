@@ -46,6 +46,17 @@ def actor(interaction: discord.Interaction) -> Actor:
     )
 
 
+def actor_in(interaction: discord.Interaction, guild_id: int) -> Actor:
+    """The actor of a click on a message the bot sent for ``guild_id``, in the server or in
+    a DM. In a DM Discord gives no roles or permissions: the actor has none, so only
+    rules about the member themself (their own offer, their own action) can pass."""
+    if interaction.guild is not None:
+        return actor(interaction)
+    return Actor(
+        guild_id=guild_id, user_id=interaction.user.id, language=user_language(interaction)
+    )
+
+
 async def reply(
     interaction: discord.Interaction,
     content: str | None = None,

@@ -26,7 +26,14 @@ from bot.config import Settings
 from bot.emulator import Emulator, InteractionResult, SampleGuild, build_sample_guild
 from cogs.client import PlcBot, running_bot
 
-FEATURE_COGS = ("cogs.meetings", "cogs.questions", "cogs.checkins", "cogs.goals")
+FEATURE_COGS = (
+    "cogs.meetings",
+    "cogs.questions",
+    "cogs.checkins",
+    "cogs.goals",
+    "cogs.rotation",
+    "cogs.sessions",
+)
 BASE_COGS = ("cogs.admin", "cogs.members")
 
 

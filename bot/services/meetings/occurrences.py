@@ -16,7 +16,7 @@ from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.meetings import Meeting, Occurrence
 from bot.errors import UserError
-from bot.services.base import Core
+from bot.services.base import Core, OccurrenceListener
 from bot.services.meeting_times import LocalInstant, next_occurrence
 from bot.services.meetings.models import (
     END_KIND,
@@ -51,6 +51,7 @@ async def still_scheduled(conn: Connection, occurrence: Occurrence) -> None:
 class Occurrences:
     def __init__(self, core: Core) -> None:
         self._core = core
+        self.listeners: list[OccurrenceListener] = []
 
     async def first(
         self, conn: Connection, meeting: Meeting, when: LocalInstant, community: Community
@@ -88,6 +89,10 @@ class Occurrences:
         )
         # Whatever must be decided with a new date (its facilitator) belongs here, in this
         # transaction and before the occurrence is read back, so its announcement shows it.
+        for listener in self.listeners:
+            await listener.occurrence_created(
+                conn, meeting.guild_id, meeting.id, occurrence_id, starts_at
+            )
         upcoming = await load_upcoming(conn, occurrence_id)
         await self.plan_timers(conn, upcoming, community)
         return upcoming

@@ -22,7 +22,7 @@ from bot.db.meeting_rsvps import ANSWERS, Answer
 from bot.db.meetings import NewMeeting
 from bot.errors import NotFacilitator, UserError
 from bot.scheduler import RetryLater, TimerKind
-from bot.services.base import Core
+from bot.services.base import Core, OccurrenceListener
 from bot.services.community import CommunityService
 from bot.services.meeting_times import LocalInstant, parse_when
 from bot.services.meetings.cards import announcement_card
@@ -75,6 +75,10 @@ class MeetingService(MeetingQueries):
 
     def timer_kinds(self) -> list[TimerKind]:
         return self.timers.kinds()
+
+    def add_occurrence_listener(self, listener: OccurrenceListener) -> None:
+        """Told of each new date in its creating transaction (the rotation assigns)."""
+        self.occurrences.listeners.append(listener)
 
     # -- /meeting schedule ----------------------------------------------------------------
 

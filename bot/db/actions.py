@@ -1,0 +1,188 @@
+"""Action items: commitments taken in sessions, reviewed and reminded (SQL only)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db.codec import instant_from_db, instant_to_db, optional_instant
+from bot.db.connection import Connection, Row
+
+ActionStatus = Literal["open", "done", "carried"]
+PENDING: tuple[ActionStatus, ...] = ("open", "carried")
+
+
+class ActionItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    guild_id: int
+    session_id: int | None
+    text: str
+    owner_id: int
+    due_on: date | None
+    status: ActionStatus
+    created_by: int | None
+    created_at: datetime
+    done_at: datetime | None
+    reviewed_in: int | None
+    carried_count: int
+
+    @property
+    def pending(self) -> bool:
+        return self.status in PENDING
+
+
+def _action(row: Row) -> ActionItem:
+    return ActionItem(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        session_id=row["session_id"],
+        text=row["text"],
+        owner_id=row["owner_id"],
+        due_on=date.fromisoformat(row["due_on"]) if row["due_on"] else None,
+        status=row["status"],
+        created_by=row["created_by"],
+        created_at=instant_from_db(row["created_at"]),
+        done_at=optional_instant(row["done_at"]),
+        reviewed_in=row["reviewed_in"],
+        carried_count=row["carried_count"],
+    )
+
+
+async def insert(
+    conn: Connection,
+    guild_id: int,
+    session_id: int | None,
+    text: str,
+    owner_id: int,
+    due_on: date | None,
+    created_by: int,
+    now: datetime,
+) -> int:
+    cursor = await conn.execute(
+        """
+        INSERT INTO action_items (guild_id, session_id, text, owner_id, due_on, created_by,
+                                  created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            guild_id,
+            session_id,
+            text,
+            owner_id,
+            due_on.isoformat() if due_on else None,
+            created_by,
+            instant_to_db(now),
+        ),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+async def get(conn: Connection, action_id: int) -> ActionItem | None:
+    cursor = await conn.execute("SELECT * FROM action_items WHERE id = ?", (action_id,))
+    row = await cursor.fetchone()
+    return _action(row) if row else None
+
+
+async def of_session(conn: Connection, session_id: int) -> list[ActionItem]:
+    cursor = await conn.execute(
+        "SELECT * FROM action_items WHERE session_id = ? ORDER BY id", (session_id,)
+    )
+    return [_action(row) for row in await cursor.fetchall()]
+
+
+async def pending_before(conn: Connection, guild_id: int, session_id: int) -> list[ActionItem]:
+    """Open and carried-over actions not taken in ``session_id``: what it reviews."""
+    cursor = await conn.execute(
+        """
+        SELECT * FROM action_items
+        WHERE guild_id = ? AND status IN ('open', 'carried')
+          AND (session_id IS NULL OR session_id <> ?)
+        ORDER BY due_on IS NULL, due_on, id
+        """,
+        (guild_id, session_id),
+    )
+    return [_action(row) for row in await cursor.fetchall()]
+
+
+async def listing(
+    conn: Connection, guild_id: int, owner_id: int | None, include_done: bool
+) -> list[ActionItem]:
+    """Actions of the community (or of one owner), pending first, soonest due first."""
+    conditions = ["guild_id = ?"]
+    params: list[object] = [guild_id]
+    if owner_id is not None:
+        conditions.append("owner_id = ?")
+        params.append(owner_id)
+    if not include_done:
+        conditions.append("status IN ('open', 'carried')")
+    cursor = await conn.execute(
+        f"""
+        SELECT * FROM action_items WHERE {" AND ".join(conditions)}
+        ORDER BY status = 'done', due_on IS NULL, due_on, id
+        """,  # noqa: S608 - fixed condition texts, values are placeholders
+        params,
+    )
+    return [_action(row) for row in await cursor.fetchall()]
+
+
+async def mark_done(conn: Connection, action_id: int, now: datetime) -> bool:
+    cursor = await conn.execute(
+        """
+        UPDATE action_items SET status = 'done', done_at = ?
+        WHERE id = ? AND status IN ('open', 'carried')
+        """,
+        (instant_to_db(now), action_id),
+    )
+    return cursor.rowcount > 0
+
+
+async def mark_carried(conn: Connection, action_id: int, session_id: int) -> bool:
+    """Carried over by a review; once per reviewing session."""
+    cursor = await conn.execute(
+        """
+        UPDATE action_items SET status = 'carried', carried_count = carried_count + 1,
+            reviewed_in = ?
+        WHERE id = ? AND status IN ('open', 'carried')
+          AND (reviewed_in IS NULL OR reviewed_in <> ?)
+        """,
+        (session_id, action_id, session_id),
+    )
+    return cursor.rowcount > 0
+
+
+async def set_reviewed(conn: Connection, action_id: int, session_id: int) -> None:
+    await conn.execute(
+        "UPDATE action_items SET reviewed_in = ? WHERE id = ?", (session_id, action_id)
+    )
+
+
+async def member_actions(conn: Connection, guild_id: int, user_id: int) -> list[ActionItem]:
+    cursor = await conn.execute(
+        """
+        SELECT * FROM action_items WHERE guild_id = ? AND (owner_id = ? OR created_by = ?)
+        ORDER BY id
+        """,
+        (guild_id, user_id, user_id),
+    )
+    return [_action(row) for row in await cursor.fetchall()]
+
+
+async def forget_member(conn: Connection, guild_id: int, user_id: int) -> list[int]:
+    """Delete the member's own actions and unsign those they wrote for others."""
+    cursor = await conn.execute(
+        "SELECT id FROM action_items WHERE guild_id = ? AND owner_id = ?", (guild_id, user_id)
+    )
+    owned = [row[0] for row in await cursor.fetchall()]
+    await conn.execute(
+        "DELETE FROM action_items WHERE guild_id = ? AND owner_id = ?", (guild_id, user_id)
+    )
+    await conn.execute(
+        "UPDATE action_items SET created_by = NULL WHERE guild_id = ? AND created_by = ?",
+        (guild_id, user_id),
+    )
+    return owned

@@ -1,0 +1,196 @@
+"""A session's notes and decisions, the draws of opening questions, and what a member's
+erasure must reach in sessions (SQL only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db.codec import instant_from_db, instant_to_db, json_to_db
+from bot.db.connection import Connection, Row
+from bot.db.sessions import SessionRow, Turn, session_row, turn_row
+
+EntryKind = Literal["note", "decision"]
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    session_id: int
+    kind: EntryKind
+    text: str
+    author_id: int | None
+    step_index: int
+    created_at: datetime
+
+
+def _entry(row: Row) -> Entry:
+    return Entry(
+        id=row["id"],
+        session_id=row["session_id"],
+        kind=row["kind"],
+        text=row["text"],
+        author_id=row["author_id"],
+        step_index=row["step_index"],
+        created_at=instant_from_db(row["created_at"]),
+    )
+
+
+# -- notes and decisions ----------------------------------------------------------------
+
+
+async def add_entry(
+    conn: Connection,
+    guild_id: int,
+    session_id: int,
+    kind: EntryKind,
+    text: str,
+    author_id: int,
+    step_index: int,
+    now: datetime,
+) -> int:
+    cursor = await conn.execute(
+        """
+        INSERT INTO session_entries
+            (session_id, guild_id, kind, text, author_id, step_index, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """,
+        (session_id, guild_id, kind, text, author_id, step_index, instant_to_db(now)),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+async def entries(conn: Connection, session_id: int) -> list[Entry]:
+    cursor = await conn.execute(
+        "SELECT * FROM session_entries WHERE session_id = ? ORDER BY id", (session_id,)
+    )
+    return [_entry(row) for row in await cursor.fetchall()]
+
+
+# -- question draws ---------------------------------------------------------------------
+
+
+async def drawn_in_cycle(conn: Connection, guild_id: int, pool: str) -> tuple[int, set[int]]:
+    """The pool's current cycle and the questions already drawn in it."""
+    cursor = await conn.execute(
+        "SELECT COALESCE(MAX(cycle), 1) FROM question_draws WHERE guild_id = ? AND pool = ?",
+        (guild_id, pool),
+    )
+    row = await cursor.fetchone()
+    cycle = int(row[0]) if row else 1
+    cursor = await conn.execute(
+        """
+        SELECT question_index FROM question_draws
+        WHERE guild_id = ? AND pool = ? AND cycle = ?
+        """,
+        (guild_id, pool, cycle),
+    )
+    return cycle, {r[0] for r in await cursor.fetchall()}
+
+
+async def record_draw(
+    conn: Connection,
+    guild_id: int,
+    pool: str,
+    cycle: int,
+    question_index: int,
+    session_id: int,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        """
+        INSERT INTO question_draws (guild_id, pool, cycle, question_index, session_id, drawn_at)
+        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+        """,
+        (guild_id, pool, cycle, question_index, session_id, instant_to_db(now)),
+    )
+
+
+# -- personal data ----------------------------------------------------------------------
+
+
+async def member_participations(
+    conn: Connection, guild_id: int, user_id: int
+) -> list[tuple[int, datetime]]:
+    cursor = await conn.execute(
+        """
+        SELECT session_id, joined_at FROM session_participants
+        WHERE guild_id = ? AND user_id = ? ORDER BY joined_at
+        """,
+        (guild_id, user_id),
+    )
+    return [(row[0], instant_from_db(row[1])) for row in await cursor.fetchall()]
+
+
+async def member_turns(conn: Connection, guild_id: int, user_id: int) -> list[Turn]:
+    cursor = await conn.execute(
+        "SELECT * FROM session_turns WHERE guild_id = ? AND user_id = ? ORDER BY at",
+        (guild_id, user_id),
+    )
+    return [turn_row(row) for row in await cursor.fetchall()]
+
+
+async def member_entries(conn: Connection, guild_id: int, user_id: int) -> list[Entry]:
+    cursor = await conn.execute(
+        "SELECT * FROM session_entries WHERE guild_id = ? AND author_id = ? ORDER BY id",
+        (guild_id, user_id),
+    )
+    return [_entry(row) for row in await cursor.fetchall()]
+
+
+async def sessions_touching(conn: Connection, guild_id: int, user_id: int) -> list[SessionRow]:
+    """Sessions whose state or summary may name the member (to scrub on erasure)."""
+    cursor = await conn.execute(
+        """
+        SELECT * FROM sessions WHERE guild_id = ? AND (
+            facilitator_id = ? OR client_id = ? OR current_speaker = ?
+            OR summary IS NOT NULL OR round_order <> '[]')
+        """,
+        (guild_id, user_id, user_id, user_id),
+    )
+    return [session_row(row) for row in await cursor.fetchall()]
+
+
+async def rewrite_for_erasure(
+    conn: Connection,
+    session: SessionRow,
+    round_order: list[int],
+    current_speaker: int | None,
+    summary: dict[str, Any] | None,
+    user_id: int,
+) -> None:
+    await conn.execute(
+        """
+        UPDATE sessions SET
+            facilitator_id = CASE WHEN facilitator_id = ? THEN NULL ELSE facilitator_id END,
+            client_id = CASE WHEN client_id = ? THEN NULL ELSE client_id END,
+            round_order = ?, current_speaker = ?, summary = ?, version = version + 1
+        WHERE id = ?
+        """,
+        (
+            user_id,
+            user_id,
+            json_to_db(round_order),
+            current_speaker,
+            json_to_db(summary) if summary is not None else None,
+            session.id,
+        ),
+    )
+
+
+async def forget_member(conn: Connection, guild_id: int, user_id: int) -> None:
+    """Remove a member's participation and turns; their notes stay, unsigned."""
+    await conn.execute(
+        "DELETE FROM session_participants WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+    await conn.execute(
+        "DELETE FROM session_turns WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+    await conn.execute(
+        "UPDATE session_entries SET author_id = NULL WHERE guild_id = ? AND author_id = ?",
+        (guild_id, user_id),
+    )

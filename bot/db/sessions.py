@@ -1,0 +1,340 @@
+"""Live sessions: their state, participants, turns, notes and decisions (SQL only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db.codec import (
+    instant_from_db,
+    instant_to_db,
+    json_from_db,
+    json_to_db,
+    optional_instant,
+)
+from bot.db.connection import Connection, Row
+
+SessionStatus = Literal["live", "ended"]
+TurnOutcome = Literal["spoke", "passed"]
+
+
+class SessionRow(BaseModel):
+    """A session as stored; the protocol is the snapshot it was started with."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    guild_id: int
+    occurrence_id: int | None
+    meeting_title: str | None
+    protocol_id: str
+    protocol: dict[str, Any]
+    language: str
+    facilitator_id: int | None
+    client_id: int | None
+    channel_id: int
+    thread_id: int | None
+    status: SessionStatus
+    step_index: int
+    step_started_at: datetime | None
+    extra_minutes: int
+    round_order: tuple[int, ...]
+    turn_index: int
+    current_speaker: int | None
+    question: dict[str, str] | None
+    version: int
+    posts: int
+    started_at: datetime
+    ended_at: datetime | None
+    summary: dict[str, Any] | None
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    session_id: int
+    user_id: int
+    step_index: int
+    turn_index: int
+    outcome: TurnOutcome
+    at: datetime
+
+
+class NewSession(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    guild_id: int
+    occurrence_id: int | None
+    meeting_title: str | None
+    protocol_id: str
+    protocol: dict[str, Any]
+    language: str
+    facilitator_id: int
+    client_id: int | None
+    channel_id: int
+
+
+def session_row(row: Row) -> SessionRow:
+    question = row["question"]
+    summary = row["summary"]
+    return SessionRow(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        occurrence_id=row["occurrence_id"],
+        meeting_title=row["meeting_title"],
+        protocol_id=row["protocol_id"],
+        protocol=json_from_db(row["protocol"]),
+        language=row["language"],
+        facilitator_id=row["facilitator_id"],
+        client_id=row["client_id"],
+        channel_id=row["channel_id"],
+        thread_id=row["thread_id"],
+        status=row["status"],
+        step_index=row["step_index"],
+        step_started_at=optional_instant(row["step_started_at"]),
+        extra_minutes=row["extra_minutes"],
+        round_order=tuple(json_from_db(row["round_order"])),
+        turn_index=row["turn_index"],
+        current_speaker=row["current_speaker"],
+        question=json_from_db(question) if question else None,
+        version=row["version"],
+        posts=row["posts"],
+        started_at=instant_from_db(row["started_at"]),
+        ended_at=optional_instant(row["ended_at"]),
+        summary=json_from_db(summary) if summary else None,
+    )
+
+
+def turn_row(row: Row) -> Turn:
+    return Turn(
+        session_id=row["session_id"],
+        user_id=row["user_id"],
+        step_index=row["step_index"],
+        turn_index=row["turn_index"],
+        outcome=row["outcome"],
+        at=instant_from_db(row["at"]),
+    )
+
+
+# -- sessions ---------------------------------------------------------------------------
+
+
+async def insert(conn: Connection, new: NewSession, now: datetime) -> int:
+    """A new live session; the partial unique index refuses a second live one."""
+    cursor = await conn.execute(
+        """
+        INSERT INTO sessions (guild_id, occurrence_id, meeting_title, protocol_id, protocol,
+                              language, facilitator_id, client_id, channel_id, started_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            new.guild_id,
+            new.occurrence_id,
+            new.meeting_title,
+            new.protocol_id,
+            json_to_db(new.protocol),
+            new.language,
+            new.facilitator_id,
+            new.client_id,
+            new.channel_id,
+            instant_to_db(now),
+        ),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+async def get(conn: Connection, session_id: int) -> SessionRow | None:
+    cursor = await conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,))
+    row = await cursor.fetchone()
+    return session_row(row) if row else None
+
+
+async def live(conn: Connection, guild_id: int) -> SessionRow | None:
+    cursor = await conn.execute(
+        "SELECT * FROM sessions WHERE guild_id = ? AND status = 'live'", (guild_id,)
+    )
+    row = await cursor.fetchone()
+    return session_row(row) if row else None
+
+
+async def count_before(conn: Connection, guild_id: int, session_id: int) -> int:
+    """How many sessions this community ran before this one (rotates the first speaker)."""
+    cursor = await conn.execute(
+        "SELECT COUNT(*) FROM sessions WHERE guild_id = ? AND id < ?", (guild_id, session_id)
+    )
+    row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def ended(conn: Connection, guild_id: int) -> list[SessionRow]:
+    """Ended sessions with their summaries, newest first (the practice log)."""
+    cursor = await conn.execute(
+        """
+        SELECT * FROM sessions WHERE guild_id = ? AND status = 'ended'
+        ORDER BY started_at DESC, id DESC
+        """,
+        (guild_id,),
+    )
+    return [session_row(row) for row in await cursor.fetchall()]
+
+
+_STATE_COLUMNS = frozenset(
+    {
+        "step_index",
+        "step_started_at",
+        "extra_minutes",
+        "round_order",
+        "turn_index",
+        "current_speaker",
+        "question",
+        "thread_id",
+        "status",
+        "ended_at",
+        "summary",
+    }
+)
+
+
+def _encode(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in ("step_started_at", "ended_at"):
+        return instant_to_db(value)
+    if name == "round_order":
+        return json_to_db(list(value))
+    if name in ("question", "summary"):
+        return json_to_db(value)
+    return value
+
+
+async def update_state(
+    conn: Connection, session_id: int, expected_version: int, changes: dict[str, Any]
+) -> bool:
+    """Change a live session if nobody changed it since ``expected_version``.
+
+    The conditional update is what makes two simultaneous clicks advance once.
+    """
+    unknown = set(changes) - _STATE_COLUMNS
+    if unknown:
+        raise ValueError(f"not session state: {sorted(unknown)}")
+    names = sorted(changes)
+    assignments = ", ".join(f"{name} = ?" for name in names)
+    cursor = await conn.execute(
+        f"""
+        UPDATE sessions SET {assignments}, version = version + 1
+        WHERE id = ? AND version = ? AND status = 'live'
+        """,  # noqa: S608 - column names come from the fixed table above
+        (*(_encode(name, changes[name]) for name in names), session_id, expected_version),
+    )
+    return cursor.rowcount > 0
+
+
+async def next_post(conn: Connection, session_id: int) -> int:
+    """The next number in the session's sequence of posts (a unique timer key)."""
+    await conn.execute("UPDATE sessions SET posts = posts + 1 WHERE id = ?", (session_id,))
+    cursor = await conn.execute("SELECT posts FROM sessions WHERE id = ?", (session_id,))
+    row = await cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def set_thread(conn: Connection, session_id: int, thread_id: int) -> None:
+    await conn.execute(
+        "UPDATE sessions SET thread_id = ? WHERE id = ? AND thread_id IS NULL",
+        (thread_id, session_id),
+    )
+
+
+async def set_summary(conn: Connection, session_id: int, summary: dict[str, Any]) -> None:
+    await conn.execute(
+        "UPDATE sessions SET summary = ? WHERE id = ?", (json_to_db(summary), session_id)
+    )
+
+
+# -- participants and turns -------------------------------------------------------------
+
+
+async def add_participant(
+    conn: Connection, guild_id: int, session_id: int, user_id: int, now: datetime
+) -> bool:
+    cursor = await conn.execute(
+        """
+        INSERT INTO session_participants (session_id, guild_id, user_id, joined_at)
+        VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
+        """,
+        (session_id, guild_id, user_id, instant_to_db(now)),
+    )
+    return cursor.rowcount > 0
+
+
+async def participants(conn: Connection, session_id: int) -> list[int]:
+    cursor = await conn.execute(
+        "SELECT user_id FROM session_participants WHERE session_id = ? ORDER BY joined_at, user_id",
+        (session_id,),
+    )
+    return [row[0] for row in await cursor.fetchall()]
+
+
+async def record_turn(
+    conn: Connection,
+    guild_id: int,
+    session_id: int,
+    user_id: int,
+    step_index: int,
+    turn_index: int,
+    outcome: TurnOutcome,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        """
+        INSERT INTO session_turns
+            (session_id, guild_id, user_id, step_index, turn_index, outcome, at)
+        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+        """,
+        (session_id, guild_id, user_id, step_index, turn_index, outcome, instant_to_db(now)),
+    )
+
+
+async def turns(conn: Connection, session_id: int) -> list[Turn]:
+    cursor = await conn.execute(
+        "SELECT * FROM session_turns WHERE session_id = ? ORDER BY step_index, turn_index",
+        (session_id,),
+    )
+    return [turn_row(row) for row in await cursor.fetchall()]
+
+
+async def spoken_counts(conn: Connection, guild_id: int, user_ids: list[int]) -> dict[int, int]:
+    """How many turns each member has spoken in this community's sessions."""
+    counts = dict.fromkeys(user_ids, 0)
+    if not user_ids:
+        return counts
+    marks = ",".join("?" * len(user_ids))
+    cursor = await conn.execute(
+        f"""
+        SELECT user_id, COUNT(*) FROM session_turns
+        WHERE guild_id = ? AND outcome = 'spoke' AND user_id IN ({marks})
+        GROUP BY user_id
+        """,  # noqa: S608 - only placeholders are interpolated
+        (guild_id, *user_ids),
+    )
+    for row in await cursor.fetchall():
+        counts[row[0]] = int(row[1])
+    return counts
+
+
+async def delete_unopened(conn: Connection, session_id: int) -> None:
+    """Forget a session whose opening could not be posted (it never began)."""
+    await conn.execute(
+        "DELETE FROM sessions WHERE id = ? AND thread_id IS NULL AND status = 'live'",
+        (session_id,),
+    )
+
+
+async def link_occurrence(conn: Connection, occurrence_id: int, session_id: int) -> None:
+    """Record on the meeting date which session was run for it."""
+    await conn.execute(
+        "UPDATE meeting_occurrences SET session_id = ? WHERE id = ?", (session_id, occurrence_id)
+    )

@@ -1,0 +1,283 @@
+"""Session protocols (SPEC §5): the ordered steps a live session runs.
+
+A protocol is a TOML file validated by :class:`Protocol`. The built-in ones ship in
+this folder (``plc``, ``codev``, ``exchange``, ``checkin-round``); a community adds
+its own in the folder named by ``[facilitation] protocols_dir``. A custom file that
+does not validate is refused with its file name, the key and what is wrong, and the
+others still load (:class:`ProtocolCatalog.problems`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from bot.i18n import Language
+
+BUILTIN_DIR = Path(__file__).resolve().parent
+BUILTIN_IDS = ("plc", "codev", "exchange", "checkin-round")
+DEFAULT_PROTOCOL = "plc"
+MAX_STEPS = 20
+MAX_POOL = 100
+StepMode = Literal["discussion", "round"]
+Audience = Literal["everyone", "consultants", "client"]
+"""Who a step is for: everyone; everyone but the client (codéveloppement's
+consultants); the client alone."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Localized(_Strict):
+    """The same text in French and English (both required)."""
+
+    fr: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def text(self, language: str) -> str:
+        return self.fr if language == "fr" else self.en
+
+
+class ShortText(Localized):
+    fr: str = Field(min_length=1, max_length=100)
+    en: str = Field(min_length=1, max_length=100)
+
+
+class LongText(Localized):
+    fr: str = Field(min_length=1, max_length=1000)
+    en: str = Field(min_length=1, max_length=1000)
+
+
+class Step(_Strict):
+    title: ShortText
+    prompt: LongText
+    minutes: int = Field(ge=1, le=180)
+    """Suggested duration; timers tell when it is nearly up and over, never block."""
+    mode: StepMode
+    audience: Audience = "everyone"
+    questions: tuple[LongText, ...] = Field(default=(), max_length=MAX_POOL)
+    """An optional pool of opening questions: one is drawn per session, without
+    repeating until the pool is used up."""
+
+    @field_validator("audience")
+    @classmethod
+    def _client_declared(cls, audience: Audience, info: ValidationInfo) -> Audience:
+        # With the file's ``client`` flag in the context, the error names this step's key.
+        context = info.context or {}
+        if audience != "everyone" and context.get("client") is False:
+            raise ValueError(f"{audience!r} needs client = true at the top of the file")
+        return audience
+
+
+class Protocol(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,31}$")
+    name: ShortText
+    overview: LongText
+    client: bool = False
+    """The session starts with a "client" (codéveloppement): steps may address them."""
+    steps: tuple[Step, ...] = Field(min_length=1, max_length=MAX_STEPS)
+
+    @field_validator("steps")
+    @classmethod
+    def _steps_fit(cls, steps: tuple[Step, ...]) -> tuple[Step, ...]:
+        total = sum(step.minutes for step in steps)
+        if total > 8 * 60:
+            raise ValueError(f"the steps last {total} minutes in all; at most 480")
+        return steps
+
+    @model_validator(mode="after")
+    def _audience_needs_client(self) -> Protocol:
+        for number, step in enumerate(self.steps, start=1):
+            if step.audience != "everyone" and not self.client:
+                raise ValueError(
+                    f"step {number} has audience {step.audience!r}, which needs client = true"
+                )
+        return self
+
+    def name_in(self, language: str) -> str:
+        return self.name.text(language)
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(step.minutes for step in self.steps)
+
+
+class ProtocolProblem(BaseModel):
+    """Why one protocol file was refused: where, which key, what is wrong."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    key: str
+    message: str
+    protocol_id: str | None = None
+    """The id the file declares (or its name without ``.toml``): what members would type."""
+
+    def describe(self) -> str:
+        return f"{self.file}: {self.key}: {self.message}"
+
+
+class ProtocolCatalog:
+    """The protocols a session can run: the built-in ones, then the valid custom ones."""
+
+    def __init__(
+        self,
+        protocols: Iterable[Protocol],
+        problems: Iterable[ProtocolProblem] = (),
+        custom_ids: Iterable[str] = (),
+    ) -> None:
+        self._by_id = {p.id: p for p in protocols}
+        self.problems = list(problems)
+        self.custom_ids = frozenset(custom_ids)
+
+    def get(self, protocol_id: str) -> Protocol | None:
+        return self._by_id.get(protocol_id.strip().lower())
+
+    def all(self) -> list[Protocol]:
+        return list(self._by_id.values())
+
+    def problems_for(self, reference: str) -> list[ProtocolProblem]:
+        """Why a protocol by that id (or file name) was refused, if it was."""
+        wanted = reference.strip().lower().removesuffix(".toml")
+        return [
+            p
+            for p in self.problems
+            if wanted in (p.protocol_id, p.file.lower().removesuffix(".toml"))
+        ]
+
+    def search(self, text: str, language: Language, limit: int = 25) -> list[Protocol]:
+        """Autocomplete: protocols whose id or name (in either language) contains ``text``."""
+        needle = text.strip().casefold()
+        found = [
+            p
+            for p in self._by_id.values()
+            if not needle
+            or needle in p.id
+            or needle in p.name.fr.casefold()
+            or needle in p.name.en.casefold()
+        ]
+        found.sort(key=lambda p: (p.id not in BUILTIN_IDS, p.name_in(language).casefold()))
+        return found[:limit]
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    """``('steps', 2, 'minutes')`` → ``steps[3].minutes`` (steps counted from 1)."""
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts[-1] = f"{parts[-1]}[{part + 1}]" if parts else f"[{part + 1}]"
+        else:
+            parts.append(part)
+    return ".".join(parts) or "(file)"
+
+
+def parse_protocol(text: str, file_name: str) -> Protocol | list[ProtocolProblem]:
+    """One protocol from TOML text, or every problem found in it."""
+    stem = file_name.lower().removesuffix(".toml")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return [
+            ProtocolProblem(
+                file=file_name, key="(file)", message=f"not valid TOML: {exc}", protocol_id=stem
+            )
+        ]
+    declared = data.get("id")
+    protocol_id = declared.strip().lower() if isinstance(declared, str) else stem
+    try:
+        client = data.get("client", False)
+        context = {"client": client} if isinstance(client, bool) else None
+        return Protocol.model_validate(data, context=context)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+            problems.append(
+                ProtocolProblem(
+                    file=file_name,
+                    key=_location(tuple(error["loc"])),
+                    message=message.removeprefix("Value error, "),
+                    protocol_id=protocol_id,
+                )
+            )
+        return problems
+
+
+def load_builtin() -> list[Protocol]:
+    """The built-in protocols; a broken one is a bug in the package (raised)."""
+    found = []
+    for protocol_id in BUILTIN_IDS:
+        file = BUILTIN_DIR / f"{protocol_id}.toml"
+        parsed = parse_protocol(file.read_text(encoding="utf-8"), file.name)
+        if isinstance(parsed, list):
+            raise RuntimeError("; ".join(p.describe() for p in parsed))
+        found.append(parsed)
+    return found
+
+
+def load_protocols(custom_dir: Path | None) -> ProtocolCatalog:
+    """The built-in protocols plus each valid ``*.toml`` of ``custom_dir``."""
+    protocols = load_builtin()
+    problems: list[ProtocolProblem] = []
+    custom: list[str] = []
+    if custom_dir is not None:
+        if not custom_dir.is_dir():
+            problems.append(
+                ProtocolProblem(
+                    file=str(custom_dir),
+                    key="[facilitation] protocols_dir",
+                    message="not a folder",
+                )
+            )
+        else:
+            taken = {p.id for p in protocols}
+            for file in sorted(custom_dir.glob("*.toml")):
+                try:
+                    text = file.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as exc:
+                    problems.append(ProtocolProblem(file=file.name, key="(file)", message=str(exc)))
+                    continue
+                parsed = parse_protocol(text, file.name)
+                if isinstance(parsed, list):
+                    problems.extend(parsed)
+                elif parsed.id in taken:
+                    problems.append(
+                        ProtocolProblem(
+                            file=file.name,
+                            key="id",
+                            message=f"{parsed.id!r} is already used by another protocol",
+                            protocol_id=parsed.id,
+                        )
+                    )
+                else:
+                    taken.add(parsed.id)
+                    protocols.append(parsed)
+                    custom.append(parsed.id)
+    return ProtocolCatalog(protocols, problems, custom)
+
+
+__all__ = [
+    "BUILTIN_IDS",
+    "DEFAULT_PROTOCOL",
+    "Localized",
+    "Protocol",
+    "ProtocolCatalog",
+    "ProtocolProblem",
+    "Step",
+    "load_builtin",
+    "load_protocols",
+    "parse_protocol",
+]

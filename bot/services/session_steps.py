@@ -1,0 +1,256 @@
+"""The moves of a live session, inside the caller's transaction: enter a step, end a
+turn, add a late joiner to the round. Each move is one conditional update of the
+session row (``version``), so two clicks at the same moment move it once; the posts
+it causes go to the :class:`~bot.services.session_posts.Outbox`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.db import session_notes as notes_db
+from bot.db import sessions as sessions_db
+from bot.db.connection import Connection
+from bot.db.sessions import SessionRow, TurnOutcome
+from bot.errors import UserError
+from bot.protocols import Protocol, Step
+from bot.services import facilitation_cards as cards
+from bot.services.base import Core
+from bot.services.session_posts import Outbox
+from bot.services.session_state import (
+    NEARLY_KIND,
+    TIME_UP_KIND,
+    draw,
+    language_of,
+    protocol_of,
+    round_order,
+    speakers_for,
+    step_ends_at,
+    step_prefix,
+    step_timers,
+)
+
+
+async def save(conn: Connection, session: SessionRow, changes: dict[str, Any]) -> SessionRow:
+    """Apply ``changes`` if the session is as read; else refuse ("changed meanwhile")."""
+    if not await sessions_db.update_state(conn, session.id, session.version, changes):
+        raise UserError("facilitation.session.changed_meanwhile")
+    updated = await sessions_db.get(conn, session.id)
+    assert updated is not None
+    return updated
+
+
+async def plan_step_timers(core: Core, conn: Connection, session: SessionRow) -> None:
+    """Cancel the step's earlier timers and plan "nearly up" and "over" for its end now."""
+    if session.step_index < 0 or session.step_started_at is None:
+        return
+    step = protocol_of(session.protocol).steps[session.step_index]
+    for kind in (NEARLY_KIND, TIME_UP_KIND):
+        await core.scheduler.cancel_prefix(conn, kind, step_prefix(session.id, session.step_index))
+    for kind, key, due in step_timers(
+        session.id, session.step_index, step, session.step_started_at, session.extra_minutes
+    ):
+        await core.scheduler.schedule(
+            conn,
+            session.guild_id,
+            kind,
+            key,
+            due,
+            {
+                "session_id": session.id,
+                "step_index": session.step_index,
+                "extra_minutes": session.extra_minutes,
+            },
+        )
+
+
+async def _draw_question(
+    core: Core, conn: Connection, session: SessionRow, protocol: Protocol, index: int
+) -> dict[str, str] | None:
+    step = protocol.steps[index]
+    if not step.questions:
+        return None
+    pool = f"{protocol.id}:{index}"
+    cycle, drawn = await notes_db.drawn_in_cycle(conn, session.guild_id, pool)
+    chosen, fresh = draw(len(step.questions), drawn)
+    await notes_db.record_draw(
+        conn,
+        session.guild_id,
+        pool,
+        cycle + 1 if fresh else cycle,
+        chosen,
+        session.id,
+        core.clock.now(),
+    )
+    question = step.questions[chosen]
+    return {"fr": question.fr, "en": question.en}
+
+
+async def _round(conn: Connection, session: SessionRow, step: Step) -> list[int]:
+    participants = await sessions_db.participants(conn, session.id)
+    speakers = speakers_for(step, participants, session.client_id)
+    spoken = await sessions_db.spoken_counts(conn, session.guild_id, speakers)
+    earlier = await sessions_db.count_before(conn, session.guild_id, session.id)
+    return round_order(speakers, spoken, earlier)
+
+
+async def enter_step(
+    core: Core, conn: Connection, session: SessionRow, index: int, outbox: Outbox
+) -> SessionRow:
+    """Start step ``index``: its question, its round order, its timers and its posts."""
+    protocol = protocol_of(session.protocol)
+    step = protocol.steps[index]
+    now = core.clock.now()
+    language = language_of(session.language)
+    for kind in (NEARLY_KIND, TIME_UP_KIND):
+        await core.scheduler.cancel_prefix(conn, kind, step_prefix(session.id, session.step_index))
+    question = await _draw_question(core, conn, session, protocol, index)
+    order = await _round(conn, session, step) if step.mode == "round" else []
+    session = await save(
+        conn,
+        session,
+        {
+            "step_index": index,
+            "step_started_at": now,
+            "extra_minutes": 0,
+            "round_order": order,
+            "turn_index": 0,
+            "current_speaker": order[0] if order else None,
+            "question": question,
+        },
+    )
+    await plan_step_timers(core, conn, session)
+    asked = question[language] if question else None
+    client_step = step.audience == "client" and session.client_id is not None
+    await outbox.post(
+        conn,
+        session,
+        cards.StepStarted(
+            language=language,
+            session_id=session.id,
+            step_index=index,
+            step_count=len(protocol.steps),
+            title=step.title.text(language),
+            prompt=step.prompt.text(language),
+            minutes=step.minutes,
+            mode=step.mode,
+            ends_at=step_ends_at(now, step, 0),
+            question=asked,
+            client_id=session.client_id if client_step else None,
+            round_size=len(order),
+            is_last=index == len(protocol.steps) - 1,
+        ),
+        mention=(session.client_id,) if client_step and session.client_id else (),
+    )
+    if step.mode == "round":
+        await _after_turn_change(conn, session, outbox)
+    return session
+
+
+async def _after_turn_change(conn: Connection, session: SessionRow, outbox: Outbox) -> None:
+    """Prompt the speaker whose turn it is, or say the round is complete."""
+    protocol = protocol_of(session.protocol)
+    step = protocol.steps[session.step_index]
+    language = language_of(session.language)
+    if session.current_speaker is not None:
+        await outbox.post(
+            conn,
+            session,
+            cards.TurnPrompt(
+                language=language,
+                session_id=session.id,
+                step_index=session.step_index,
+                turn_index=session.turn_index,
+                turn_count=len(session.round_order),
+                user_id=session.current_speaker,
+                step_title=step.title.text(language),
+                question=session.question[language] if session.question else None,
+            ),
+            mention=(session.current_speaker,),
+        )
+        return
+    await outbox.post(
+        conn,
+        session,
+        cards.RoundComplete(
+            language=language,
+            session_id=session.id,
+            step_index=session.step_index,
+            step_title=step.title.text(language),
+            is_last=session.step_index == len(protocol.steps) - 1,
+            empty=not session.round_order,
+        ),
+    )
+
+
+async def end_turn(
+    conn: Connection, session: SessionRow, outcome: TurnOutcome, now: datetime, outbox: Outbox
+) -> SessionRow:
+    """Record the current speaker's turn and give the floor to the next one."""
+    speaker = session.current_speaker
+    if speaker is None:
+        raise UserError("facilitation.session.no_turn")
+    await sessions_db.record_turn(
+        conn,
+        session.guild_id,
+        session.id,
+        speaker,
+        session.step_index,
+        session.turn_index,
+        outcome,
+        now,
+    )
+    following = session.turn_index + 1
+    order = session.round_order
+    session = await save(
+        conn,
+        session,
+        {
+            "turn_index": following,
+            "current_speaker": order[following] if following < len(order) else None,
+        },
+    )
+    await _after_turn_change(conn, session, outbox)
+    return session
+
+
+async def close_turn(conn: Connection, session: SessionRow, now: datetime) -> SessionRow:
+    """The facilitator moves on (Next, End) while someone has the floor: their turn counts
+    as spoken and nobody else is prompted (the round stops here)."""
+    if session.current_speaker is None:
+        return session
+    await sessions_db.record_turn(
+        conn,
+        session.guild_id,
+        session.id,
+        session.current_speaker,
+        session.step_index,
+        session.turn_index,
+        "spoke",
+        now,
+    )
+    return await save(
+        conn, session, {"turn_index": session.turn_index + 1, "current_speaker": None}
+    )
+
+
+async def seat_late_joiner(
+    conn: Connection, session: SessionRow, user_id: int, outbox: Outbox
+) -> bool:
+    """Someone joined during a round that is theirs too: they get a turn at its end."""
+    if session.step_index < 0:
+        return False
+    step = protocol_of(session.protocol).steps[session.step_index]
+    if step.mode != "round" or user_id in session.round_order:
+        return False
+    if user_id not in speakers_for(step, [user_id], session.client_id):
+        return False
+    order = [*session.round_order, user_id]
+    changes: dict[str, Any] = {"round_order": order}
+    reopened = session.current_speaker is None
+    if reopened:  # the round was over: it goes on with them
+        changes.update(turn_index=len(order) - 1, current_speaker=user_id)
+    session = await save(conn, session, changes)
+    if reopened:
+        await _after_turn_change(conn, session, outbox)
+    return True

@@ -1,0 +1,162 @@
+"""``/rotation`` end to end: a fair rotation over six announced meetings, an away member
+skipped, a decliner first next time (answered in DM), an assignment that survives a
+restart without a second DM, the facilitators told when nobody can take a date."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from bot.emulator import Message
+from tests.e2e.facilitation import answer, bot_messages, button_of, run
+from tests.e2e.harness import Harness
+from tests.e2e.test_meetings import announcements, schedule
+
+VOLUNTEERS = ("alice", "bob", "chloe")
+DATES = [
+    "2026-12-03 15:30",
+    "2026-12-10 15:30",
+    "2026-12-17 15:30",
+    "2027-01-07 15:30",
+    "2027-01-14 15:30",
+    "2027-01-21 15:30",
+]
+
+
+def offers(harness: Harness, user: str) -> list[Message]:
+    """The offers a member got by DM (the community speaks English)."""
+    dms = harness.emu.dms_to(harness.user(user))
+    return [m for m in dms if "Will you facilitate" in m.all_text()]
+
+
+async def announce(harness: Harness, when: str, title: str = "PLC meeting") -> Message:
+    message = await schedule(harness, "alice", title=title, when=when)
+    await harness.advance(timedelta(0))  # the offer DM is a timer due now
+    return message
+
+
+def facilitator_of(harness: Harness, announcement: Message) -> int | None:
+    current = harness.emu.state.messages[announcement.id]
+    for field in current.embeds[0].get("fields", []):
+        if field["value"].startswith("<@"):
+            return int(field["value"].strip("<@>"))
+    return None
+
+
+async def test_three_volunteers_over_six_meetings_take_fair_turns(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    for user in VOLUNTEERS:
+        text = await run(harness, user, "rotation join")
+        assert "joined the rotation" in text or "rejoint la rotation" in text
+    assigned = []
+    for when in DATES:
+        announcement = await announce(harness, when)
+        assigned.append(facilitator_of(harness, announcement))
+    ids = [harness.user(u) for u in VOLUNTEERS]
+    assert assigned == ids + ids  # the announcement names each date's facilitator
+    counts = Counter(assigned)
+    assert max(counts.values()) - min(counts.values()) <= 1
+    for user in VOLUNTEERS:
+        assert len(offers(harness, user)) == 2, user
+    shown = await run(harness, "david", "rotation show")
+    for user in VOLUNTEERS:
+        assert f"<@{harness.user(user)}> — facilitated 2 time(s)" in shown
+    status = await run(harness, "david", "plc status")
+    assert f"<@{harness.user('alice')}> (asked, no answer yet)" in status
+
+
+async def test_an_away_member_is_skipped(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    for user in VOLUNTEERS:
+        await run(harness, user, "rotation join")
+    await run(harness, "alice", "me away", until="2026-12-05")
+    first = await announce(harness, DATES[0])
+    assert facilitator_of(harness, first) == harness.user("bob")
+    assert offers(harness, "alice") == []
+    second = await announce(harness, DATES[1])  # Alice is back by then: her turn now
+    assert facilitator_of(harness, second) == harness.user("alice")
+    shown = await run(harness, "david", "rotation show")
+    assert f"<@{harness.user('alice')}> — facilitated 1 time(s) — away" in shown
+
+
+async def test_a_decliner_passes_it_on_in_dm_and_is_first_next_time(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    for user in VOLUNTEERS:
+        await run(harness, user, "rotation join")
+    announcement = await announce(harness, DATES[0])
+    [offer] = offers(harness, "alice")
+    result = await harness.emu.click(
+        harness.user("alice"), offer, button_of(offer, "plc:rot:decline:")
+    )
+    text = await answer(result)
+    assert "a été proposée à la personne suivante" in text  # Alice reads French
+    await harness.advance(timedelta(0))
+    assert len(offers(harness, "bob")) == 1
+    assert facilitator_of(harness, announcement) == harness.user("bob")  # refreshed
+    [bob_offer] = offers(harness, "bob")
+    accepted = await answer(
+        await harness.emu.click(harness.user("bob"), bob_offer, button_of(bob_offer, "plc:rot:"))
+    )
+    assert "Thank you" in accepted
+    again = await answer(
+        await harness.emu.click(harness.user("bob"), bob_offer, button_of(bob_offer, "plc:rot:"))
+    )
+    assert "already accepted" in again
+    following = await announce(harness, DATES[1])
+    assert facilitator_of(harness, following) == harness.user("alice")  # first in line
+    third = await announce(harness, DATES[2])
+    assert facilitator_of(harness, third) == harness.user("chloe")
+
+
+async def test_an_assignment_survives_a_restart_without_a_second_dm(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    for user in VOLUNTEERS:
+        await run(harness, user, "rotation join")
+    await announce(harness, DATES[0])
+    assert len(offers(harness, "alice")) == 1
+    await harness.restart()
+    await harness.advance(timedelta(minutes=5))
+    await harness.advance(timedelta(hours=1))
+    assert len(offers(harness, "alice")) == 1
+    assert offers(harness, "bob") == []
+    shown = await run(harness, "david", "rotation show")
+    assert f"<@{harness.user('alice')}> — facilitated 1 time(s)" in shown
+
+
+async def test_nobody_available_is_told_to_the_facilitators(harness: Harness) -> None:
+    await harness.setup_community(language="en", moderation=True)
+    await run(harness, "bob", "rotation join")
+    await run(harness, "bob", "me away", until="2026-12-31")
+    await announce(harness, DATES[0])
+    notices = bot_messages(harness, harness.channel("moderation"))
+    assert any("Nobody can facilitate" in m.all_text() and "away" in m.all_text() for m in notices)
+    assert len(announcements(harness)) == 1  # the announcement itself went out
+    text = await run(harness, "david", "plc status")
+    assert "nobody available" in text
+
+
+async def test_no_answer_24_hours_before_tells_the_facilitators(harness: Harness) -> None:
+    await harness.setup_community(language="en", moderation=True)
+    await run(harness, "chloe", "rotation join")
+    await announce(harness, DATES[0])
+    await harness.clock.set(harness.clock.now().replace(day=2, month=12, hour=20, minute=31))
+    await harness.advance(timedelta(0))
+    notices = bot_messages(harness, harness.channel("moderation"))
+    assert any("has not answered" in m.all_text() for m in notices)
+
+
+async def test_skip_and_set_next_are_refused_to_members(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    for user in VOLUNTEERS:
+        await run(harness, user, "rotation join")
+    refused = await run(harness, "bob", "rotation skip")
+    assert "Only facilitators" in refused
+    # Alice's Discord is in French: her answers are too.
+    shown = await run(harness, "alice", "rotation set-next", member=harness.user("chloe"))
+    assert f"1. <@{harness.user('chloe')}> — a animé 0 fois — **prochaine**" in shown
+    skipped = await run(harness, "alice", "rotation skip")
+    assert f"1. <@{harness.user('alice')}> — a animé 0 fois — **prochaine**" in skipped
+    left = await run(harness, "bob", "rotation leave")
+    assert "left the rotation" in left
+    again = await run(harness, "bob", "rotation leave")
+    assert "not in the rotation" in again

@@ -1,0 +1,185 @@
+"""``/session`` end to end, as members clicking the bot's buttons: a full codéveloppement
+session with three participants, the review of its actions at the next session and
+``/actions``, a restart in the middle of a round, and ``/practices export``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.emulator import Message
+from tests.e2e.facilitation import (
+    answer,
+    bot_messages,
+    click,
+    find,
+    last_with,
+    live_thread,
+    run,
+)
+from tests.e2e.harness import Harness
+
+
+def turn_of(harness: Harness, thread: int, user: str) -> Message:
+    """The latest turn prompt in the thread, checked to be ``user``'s."""
+    message = last_with(harness, thread, "plc:ses:done:")
+    assert message.content.startswith(f"🎤 <@{harness.user(user)}>"), message.content
+    return message
+
+
+async def run_codev(harness: Harness) -> int:
+    """A full codéveloppement session (Alice facilitates, Bob is the client, Chloé joins);
+    returns its thread. Asserts each step of the way."""
+    alice, bob, chloe = (harness.user(u) for u in ("alice", "bob", "chloe"))
+    started = await run(harness, "alice", "session start", protocol="codev", client=bob)
+    assert "Codéveloppement professionnel" in started  # Alice's Discord speaks French
+    thread = await live_thread(harness)
+    [opening] = find(bot_messages(harness, harness.channel("general")), "session has started")
+    assert await click(harness, "chloe", opening, "plc:ses:join:") == "Vous participez à la séance."
+    assert "already in" in await click(harness, "bob", opening, "plc:ses:join:")
+    overview = find(bot_messages(harness, thread), "Co-development")[0]
+    assert "The client's account — 15 min, discussion" in overview.all_text()
+
+    # Step 1: the client's, mentioning the client only.
+    panel = last_with(harness, thread, "plc:ses:next:")
+    assert "étape 1/6" in await click(harness, "alice", panel, "plc:ses:next:")
+    step1 = find(bot_messages(harness, thread), "Step 1/6")[-1]
+    assert step1.mention_user_ids == [bob]
+    # Step 2: the clarification round, consultants only, one message per turn.
+    assert "étape 2/6" in await click(harness, "alice", step1, "plc:ses:next:")
+    first_turn = turn_of(harness, thread, "alice")
+    assert first_turn.mention_user_ids == [alice]
+    refused = await click(harness, "chloe", first_turn, "plc:ses:pass:")
+    assert refused.startswith("Ce n'est pas votre tour")
+    assert "Merci" in await click(harness, "alice", first_turn, "plc:ses:done:")
+    second_turn = turn_of(harness, thread, "chloe")
+    assert second_turn.mention_user_ids == [chloe]
+    assert "passé" in await click(harness, "chloe", second_turn, "plc:ses:pass:")
+    assert find(bot_messages(harness, thread), "The round of **Clarifying questions**")
+    stale = await click(harness, "alice", first_turn, "plc:ses:done:")
+    assert "déjà terminé" in stale
+
+    # Time: nearly up at 13 minutes, +2 min, then over at 17.
+    await harness.advance(timedelta(minutes=13))
+    assert len(find(bot_messages(harness, thread), "time is nearly up")) == 1
+    step2 = find(bot_messages(harness, thread), "Step 2/6")[-1]
+    assert "2 minute" in await click(harness, "alice", step2, "plc:ses:more:")
+    await harness.advance(timedelta(minutes=2))
+    await harness.advance(timedelta(minutes=2))
+    assert len(find(bot_messages(harness, thread), "the suggested time is over")) == 1
+    assert len(find(bot_messages(harness, thread), "extended by 2 min")) == 1
+
+    # Notes, a decision and two actions.
+    assert "ajoutée" in await run(harness, "chloe", "session note", text="Contexte : classe de 6e")
+    assert "recorded" in await run(
+        harness, "bob", "session decision", text="Try peer tutoring for six weeks"
+    )
+    one = await run(
+        harness, "bob", "session action", text="Meet the resource teacher", due="Dec 10"
+    )
+    two = await run(
+        harness, "alice", "session action", text="Partager la grille", owner=chloe, due="2026-12-17"
+    )
+    assert "#1" in one and f"<@{bob}>" in one and "nº 2" in two and f"<@{chloe}>" in two
+    for step in (1, 2, 3, 4):
+        panel = last_with(harness, thread, "plc:ses:next:")
+        await click(harness, "alice", panel, "plc:ses:next:")
+        if step in (2,):  # the consultation round: Chloé has spoken least, she opens it
+            done = await click(harness, "chloe", turn_of(harness, thread, "chloe"), "plc:ses:done:")
+            assert "Merci" in done
+    ended = await run(harness, "alice", "session end")
+    assert "6 étape(s) couverte(s)" in ended
+    [summary] = find(bot_messages(harness, thread), "Summary — Co-development")
+    text = summary.all_text()
+    assert "Steps covered" in text and "Steps not reached" not in text
+    assert "Try peer tutoring for six weeks" in text and "Contexte : classe de 6e" in text
+    assert f"Meet the resource teacher — <@{bob}> (due 2026-12-10)" in text
+    assert f"Partager la grille — <@{chloe}> (due 2026-12-17)" in text
+    assert f"<@{chloe}>: 1 spoken, 1 passed" in text
+    return thread
+
+
+async def test_a_full_codeveloppement_session(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    thread = await run_codev(harness)
+    status = await run(harness, "david", "plc status")
+    assert "A session is running" not in status
+    after = await run(harness, "alice", "session next")
+    assert "Aucune séance n'est en cours" in after
+    assert len(find(bot_messages(harness, thread), "Summary")) == 1
+
+
+async def test_the_next_session_reviews_the_actions_and_actions_marks_one_done(
+    harness: Harness,
+) -> None:
+    await harness.setup_community(language="en")
+    await run_codev(harness)
+    await harness.advance(timedelta(days=7))
+    started = await run(harness, "alice", "session start", protocol="plc")
+    assert "à passer en revue : 2" in started
+    thread = await live_thread(harness)
+    [review] = find(bot_messages(harness, thread), "Actions from earlier sessions")
+    assert "Meet the resource teacher" in review.all_text()
+    assert "Partager la grille" in review.all_text()
+    answered = await click(harness, "bob", review, "plc:ses:rev:2:1:done")
+    assert "#1 is marked done" in answered
+    refused = await click(harness, "bob", review, "plc:ses:rev:2:2:carried")
+    assert "Only the action's owner" in refused
+    assert "reportée" in await click(harness, "chloe", review, "plc:ses:rev:2:2:carried")
+    listing = await harness.slash("chloe", "actions")
+    text = await answer(listing)
+    assert "Partager la grille" in text and "reportée" in text
+    assert listing.message is not None
+    done = await harness.emu.click(
+        harness.user("chloe"), listing.message, "plc:act:done:" + f"{harness.guild.id}:2"
+    )
+    assert "L'action nº 2 est faite" in await answer(done)
+    assert "Aucune action" in await run(harness, "chloe", "actions")
+
+
+async def test_a_restart_mid_round_resumes_on_the_same_speaker_timer_due_once(
+    harness: Harness,
+) -> None:
+    await harness.setup_community(language="en")
+    await run(harness, "alice", "session start", protocol="checkin-round")
+    thread = await live_thread(harness)
+    [opening] = find(bot_messages(harness, harness.channel("general")), "session has started")
+    for user in ("bob", "chloe"):
+        await click(harness, user, opening, "plc:ses:join:")
+    await click(harness, "alice", last_with(harness, thread, "plc:ses:next:"), "plc:ses:next:")
+    await click(harness, "alice", turn_of(harness, thread, "alice"), "plc:ses:done:")
+    speaking = turn_of(harness, thread, "bob")
+    await harness.advance(timedelta(minutes=3))
+    await harness.restart()
+    await harness.advance(timedelta(minutes=5))  # 8 minutes into a 10-minute step
+    assert len(find(bot_messages(harness, thread), "time is nearly up")) == 1
+    assert "Thank you" in await click(harness, "bob", speaking, "plc:ses:done:")  # same speaker
+    turn_of(harness, thread, "chloe")
+    await harness.advance(timedelta(minutes=2))
+    await harness.restart()
+    await harness.advance(timedelta(minutes=10))
+    assert len(find(bot_messages(harness, thread), "time is nearly up")) == 1
+    assert len(find(bot_messages(harness, thread), "the suggested time is over")) == 1
+
+
+async def test_practices_export_holds_both_summaries(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    await run_codev(harness)
+    await harness.advance(timedelta(days=7))
+    await run(harness, "alice", "session start", protocol="exchange")
+    refused = await run(harness, "bob", "session decision", text="Share one success per meeting")
+    assert "Press **Join**" in refused  # Bob has not joined this session
+    await run(harness, "alice", "session decision", text="Share one success per meeting")
+    await run(harness, "alice", "session end")
+    export = await harness.slash("david", "practices export")
+    assert "practice log" in await answer(export)
+    files = [a for m in [export.message, *export.followups] if m for a in m.attachments]
+    [document] = files
+    text = document.data.decode("utf-8")
+    assert document.filename == "practices.md"
+    assert text.startswith("# Practice log")
+    exchange = text.index("## 2026-11-30 — Practice exchange")
+    codev = text.index("## 2026-11-23 — Co-development")
+    assert exchange < codev
+    assert "Share one success per meeting" in text and "Try peer tutoring for six weeks" in text
+    assert "Meet the resource teacher — Bob Nguyen (due 2026-12-10)" in text
+    assert "⏭️ 1. Round of successes and challenges (not reached)" in text

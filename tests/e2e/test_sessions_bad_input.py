@@ -1,0 +1,146 @@
+"""Every bad input of issue 10 answered clearly, in the member's language, with nothing
+corrupted and nothing posted twice; custom protocol files (an invalid one reported by
+file name and key, a valid one run)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from tests.e2e.facilitation import (
+    answer,
+    bot_messages,
+    button_of,
+    find,
+    last_with,
+    live_thread,
+    run,
+)
+from tests.e2e.harness import Harness
+
+
+async def test_every_bad_input_gets_a_clear_answer(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    # No live session yet.
+    assert "No session is running" in await run(harness, "bob", "session note", text="x")
+    assert "No session is running" in await run(harness, "david", "session next")
+    assert "Aucune séance n'est en cours" in await run(harness, "chloe", "session end")
+    # Not a facilitator, not assigned.
+    refused = await run(harness, "bob", "session start", protocol="plc")
+    assert "Only facilitators, or the facilitator assigned" in refused
+    # Unknown protocol: the choices are named.
+    unknown = await run(harness, "david", "session start", protocol="debate")  # no role
+    assert "Only facilitators" in unknown
+    unknown = await run(harness, "alice", "session start", protocol="debate")
+    assert "« debate » n'est pas un protocole connu" in unknown
+    assert "plc, codev, exchange, checkin-round" in unknown
+    # Co-development needs its client.
+    assert "client" in await run(harness, "alice", "session start", protocol="codev")
+
+    await run(harness, "alice", "session start", protocol="exchange")
+    thread = await live_thread(harness)
+    again = await run(harness, "admin", "session start", protocol="plc")
+    assert "A session is already running" in again and f"<#{thread}>" in again
+    # Dates: past, more than a year ahead, impossible.
+    past = await run(harness, "alice", "session action", text="Lire", due="2026-11-01")
+    assert "`echeance` : le 2026-11-01 est passé" in past
+    far = await run(harness, "bob", "session action", text="Read", due="2028-01-01")
+    assert "`due`: 2028-01-01 is more than a year ahead" in far
+    impossible = await run(harness, "bob", "session action", text="Read", due="Feb 30")
+    assert "`due`" in impossible
+    assert "Press **Join**" in await run(harness, "bob", "session action", text="Read")
+    # An owner who left the server.
+    harness.emu.remove_member(harness.guild.id, harness.user("david"))
+    gone = await run(harness, "admin", "session action", text="Read", owner=harness.user("david"))
+    assert "is no longer a member of this server" in gone
+    # Empty and over-long text.
+    assert "The note is empty" in await run(harness, "admin", "session note", text="   ")
+    long = await run(harness, "admin", "session decision", text="x" * 1001)
+    assert "1001 characters, the limit is 1000" in long
+    # Next and End are the facilitator's.
+    [opening] = find(bot_messages(harness, harness.channel("general")), "session has started")
+    await answer(
+        await harness.emu.click(harness.user("bob"), opening, button_of(opening, "plc:ses:join:"))
+    )
+    assert "Only the session's facilitator" in await run(harness, "bob", "session next")
+    async with harness.bot.core.db.read() as conn:
+        row = await (await conn.execute("SELECT COUNT(*) FROM action_items")).fetchone()
+    assert row[0] == 0  # nothing half-written
+
+
+async def test_two_facilitators_pressing_next_at_once_move_one_step(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    await run(harness, "alice", "session start", protocol="plc")
+    thread = await live_thread(harness)
+    panel = last_with(harness, thread, "plc:ses:next:")
+    custom_id = button_of(panel, "plc:ses:next:")
+    clicks = await asyncio.gather(
+        harness.emu.click(harness.user("alice"), panel, custom_id),
+        harness.emu.click(harness.user("admin"), panel, custom_id),
+    )
+    answers = sorted([await answer(c) for c in clicks])
+    assert any("has already moved on (it is now at step 1)" in a for a in answers), answers
+    assert any("Passage à l'étape 1/7" in a for a in answers), answers
+    assert len(find(bot_messages(harness, thread), "Step 1/7")) == 1
+    assert find(bot_messages(harness, thread), "Step 2/7") == []
+
+
+async def test_custom_protocols_invalid_reported_valid_run(
+    unstarted_harness: Harness, tmp_path: Path
+) -> None:
+    folder = tmp_path / "protocols"
+    folder.mkdir()
+    (folder / "retro.toml").write_text(
+        """
+id = "retro"
+name = { fr = "Rétrospective", en = "Retrospective" }
+overview = { fr = "Ce qui a marché, ce qui a coincé.", en = "What worked, what did not." }
+
+[[steps]]
+title = { fr = "Ce qui a marché", en = "What worked" }
+prompt = { fr = "Chacun nomme une réussite.", en = "Each names a success." }
+minutes = 5
+mode = "round"
+""",
+        encoding="utf-8",
+    )
+    (folder / "broken.toml").write_text(
+        """
+id = "broken"
+name = { fr = "Cassé", en = "Broken" }
+overview = { fr = "x", en = "x" }
+
+[[steps]]
+title = { fr = "Un", en = "One" }
+prompt = { fr = "a", en = "a" }
+minutes = 500
+mode = "debate"
+""",
+        encoding="utf-8",
+    )
+    harness = unstarted_harness
+    harness.settings_overrides["facilitation"] = {"protocols_dir": str(folder)}
+    await harness.start()
+    await harness.setup_community(language="en")
+    status = await run(harness, "david", "plc status")
+    assert "Custom protocol file refused: broken.toml: steps[1].minutes" in status
+    assert "broken.toml: steps[1].mode" in status
+    refused = await run(harness, "admin", "session start", protocol="broken")
+    assert "“broken” could not be loaded, its file was refused: broken.toml: steps[1]" in refused
+    suggestions = await harness.emu.autocomplete(
+        harness.guild.id, harness.user("admin"), "session start", focused="protocol", value="ret"
+    )
+    assert [c["value"] for c in suggestions.choices] == ["retro"]
+    started = await run(harness, "admin", "session start", protocol="retro")
+    assert "Retrospective" in started
+    thread = await live_thread(harness)
+    await answer(
+        await harness.emu.click(
+            harness.user("admin"),
+            last_with(harness, thread, "plc:ses:next:"),
+            button_of(last_with(harness, thread, "plc:ses:next:"), "plc:ses:next:"),
+        )
+    )
+    assert find(bot_messages(harness, thread), "Step 1/1 — What worked")
+    turn = last_with(harness, thread, "plc:ses:done:")
+    assert turn.mention_user_ids == [harness.user("admin")]

@@ -1,0 +1,367 @@
+"""SessionService against a real SQLite file and a moved clock: a full codéveloppement
+session, the review at the next one, concurrency, timers, resume after a restart, and
+every bad input of issue 10 refused with nothing half-written."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.chat import Channel
+from bot.clock import ControlledClock
+from bot.errors import UserError
+from bot.services.base import Core
+from bot.services.facilitation_cards import (
+    ActionPosted,
+    ActionReview,
+    EntryPosted,
+    OpeningControl,
+    ReviewAnswered,
+    RoundComplete,
+    SessionEnded,
+    SessionOpened,
+    SessionOverview,
+    StepExtended,
+    StepStarted,
+    TimeNotice,
+    TurnPrompt,
+)
+from bot.services.session_state import NEARLY_KIND, TIME_UP_KIND
+from bot.services.sessions import SessionService
+from tests.services.facilitation_world import (
+    ALICE,
+    BOB,
+    CAROL,
+    DAVE,
+    ERIN,
+    GUILD,
+    ROOM,
+    FacilitationChat,
+    World,
+    build_world,
+    facilitator,
+    member,
+)
+
+
+@pytest.fixture
+def chat() -> FacilitationChat:
+    return FacilitationChat()
+
+
+@pytest.fixture
+async def world(core: Core, clock: ControlledClock) -> World:
+    return await build_world(core, clock)
+
+
+async def start_codev(world: World) -> int:
+    started = await world.sessions.start(
+        facilitator(ALICE), channel_id=ROOM, protocol="codev", client_id=BOB
+    )
+    assert started.protocol_name == "Co-development"
+    await world.sessions.join(member(CAROL), started.session.id)
+    return started.session.id
+
+
+def turns(world: World) -> list[tuple[int, int, int]]:
+    return [(c.step_index, c.turn_index, c.user_id) for c in world.chat.of(TurnPrompt)]
+
+
+async def pending(world: World, kind: str) -> list[str]:
+    async with world.core.db.read() as conn:
+        rows = await (
+            await conn.execute(
+                "SELECT key FROM timers WHERE kind = ? AND status = 'pending' ORDER BY key",
+                (kind,),
+            )
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+async def test_a_full_codeveloppement_session(world: World) -> None:
+    session_id = await start_codev(world)
+    [opened] = world.chat.to(SessionOpened)
+    assert opened.target == Channel(GUILD, ROOM)
+    session = await world.sessions.get(session_id)
+    assert session is not None and session.thread_id not in (None, ROOM)
+    thread = Channel(GUILD, session.thread_id)  # type: ignore[arg-type]
+    [overview] = world.chat.to(SessionOverview)
+    assert overview.target == thread
+    assert isinstance(overview.card, SessionOverview) and len(overview.card.steps) == 6
+    assert world.chat.of(ActionReview) == []  # nothing to review the first time
+    assert len(world.chat.of(OpeningControl)) == 1
+
+    # Step 1, the client's account: the client is mentioned, nobody else.
+    await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=-1)
+    step1 = world.chat.to(StepStarted)[-1]
+    assert step1.mention == (BOB,)
+    assert isinstance(step1.card, StepStarted) and step1.card.title == "The client's account"
+
+    # Step 2, a round of the consultants only (not the client), least spoken first.
+    await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=0)
+    assert turns(world) == [(1, 0, ALICE)]
+    prompt = world.chat.to(TurnPrompt)[-1]
+    assert prompt.mention == (ALICE,)  # one message per turn, mentioning only the speaker
+    with pytest.raises(UserError) as caught:  # the client is not the speaker
+        await world.sessions.pass_turn(member(BOB), session_id, 1, 0)
+    assert caught.value.key == "facilitation.session.not_your_turn_pass"
+    with pytest.raises(UserError) as caught:
+        await world.sessions.finish_turn(member(CAROL), session_id, 1, 0)
+    assert caught.value.key == "facilitation.session.not_your_turn_done"
+    await world.sessions.finish_turn(member(ALICE), session_id, 1, 0)
+    assert turns(world) == [(1, 0, ALICE), (1, 1, CAROL)]
+    with pytest.raises(UserError) as caught:  # a stale Done from the turn before
+        await world.sessions.finish_turn(member(ALICE), session_id, 1, 0)
+    assert caught.value.key == "facilitation.session.turn_over"
+    await world.sessions.pass_turn(member(CAROL), session_id, 1, 1)
+    [complete] = world.chat.of(RoundComplete)
+    assert complete.step_index == 1 and not complete.is_last
+
+    # Timers: nearly up at 13 minutes, over at 15; +2 min moves the end.
+    await world.advance(timedelta(minutes=13))
+    assert [(c.phase, c.step_index) for c in world.chat.of(TimeNotice)] == [("nearly", 1)]
+    await world.sessions.extend(facilitator(ALICE), session_id, expected_step=1)
+    [extended] = world.chat.of(StepExtended)
+    assert extended.extra_minutes == 2
+    await world.advance(timedelta(minutes=2))  # 15 min: the old "over" was re-planned
+    assert [c.phase for c in world.chat.of(TimeNotice)] == ["nearly", "nearly"]
+    await world.advance(timedelta(minutes=2))
+    assert [c.phase for c in world.chat.of(TimeNotice)] == ["nearly", "nearly", "over"]
+    assert all(s.target == thread for s in world.chat.to(TimeNotice))
+
+    # Notes, a decision and two actions, from participants.
+    await world.sessions.add_entry(member(CAROL), "note", "Le contexte : une classe de 6e")
+    await world.sessions.add_entry(member(BOB), "decision", "Essayer le tutorat par les pairs")
+    first = await world.sessions.add_action(
+        member(BOB), "Rencontrer l'orthopédagogue", due="2026-12-10"
+    )
+    second = await world.sessions.add_action(
+        facilitator(ALICE), "Partager la grille", owner_id=CAROL, due="Dec 17"
+    )
+    assert (first.owner_id, str(first.due_on)) == (BOB, "2026-12-10")
+    assert (second.owner_id, str(second.due_on)) == (CAROL, "2026-12-17")
+    assert len(world.chat.of(EntryPosted)) == 2 and len(world.chat.of(ActionPosted)) == 2
+
+    # Steps 3 to 6; the last round includes the client.
+    for expected in (1, 2):
+        await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=expected)
+    # The consultation round: Carol passed before, so she has spoken least and opens it.
+    assert turns(world)[-1] == (3, 0, CAROL)
+    await world.sessions.finish_turn(member(CAROL), session_id, 3, 0)
+    assert turns(world)[-1] == (3, 1, ALICE)
+    for expected in (3, 4):  # Next while Alice speaks: her turn counts as spoken
+        await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=expected)
+    assert turns(world)[-1] == (5, 0, BOB)  # the client has spoken least
+    last = world.chat.of(StepStarted)[-1]
+    assert last.is_last and last.round_size == 3
+    with pytest.raises(UserError) as caught:
+        await world.sessions.next_step(facilitator(ALICE), session_id)
+    assert caught.value.key == "facilitation.session.last_step"
+
+    summary = await world.sessions.end(facilitator(ALICE))
+    assert [s.number for s in summary.covered] == [1, 2, 3, 4, 5, 6]
+    assert summary.not_reached == ()
+    assert [n.text for n in summary.notes] == ["Le contexte : une classe de 6e"]
+    assert [(d.text, d.author_id) for d in summary.decisions] == [
+        ("Essayer le tutorat par les pairs", BOB)
+    ]
+    assert [(a.owner_id, str(a.due_on)) for a in summary.actions] == [
+        (BOB, "2026-12-10"),
+        (CAROL, "2026-12-17"),
+    ]
+    spoken = {t.user_id: (t.spoke, t.passed) for t in summary.turns}
+    # Alice: Done in round 2, moved on by Next in round 4; Carol: passed, then Done;
+    # Bob (the client) had the floor in no round before the last, which End closed.
+    assert spoken == {ALICE: (2, 0), BOB: (1, 0), CAROL: (1, 1)}
+    [ended] = world.chat.to(SessionEnded)
+    assert ended.target == thread
+    assert await pending(world, NEARLY_KIND) == [] and await pending(world, TIME_UP_KIND) == []
+    stored = await world.sessions.get(session_id)
+    assert stored is not None and stored.status == "ended" and stored.summary is not None
+
+
+async def test_moving_on_mid_turn_prompts_nobody_else(world: World) -> None:
+    """Next or End while someone speaks: their turn counts, no stray prompt follows."""
+    started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="exchange")
+    await world.sessions.join(member(BOB), started.session.id)
+    await world.sessions.next_step(facilitator(ALICE))
+    assert turns(world) == [(0, 0, ALICE)]
+    await world.sessions.next_step(facilitator(ALICE))  # mid-round: Bob never prompted
+    await world.sessions.next_step(facilitator(ALICE))  # the advice round
+    assert turns(world) == [(0, 0, ALICE), (2, 0, BOB)]
+    summary = await world.sessions.end(facilitator(ALICE))
+    await world.advance(timedelta(minutes=1))
+    assert turns(world) == [(0, 0, ALICE), (2, 0, BOB)]
+    assert {t.user_id: t.spoke for t in summary.turns} == {ALICE: 1, BOB: 1}
+
+
+async def test_ending_early_keeps_the_unreached_steps(world: World) -> None:
+    session_id = await start_codev(world)
+    await world.sessions.next_step(facilitator(ALICE), session_id)
+    summary = await world.sessions.end(facilitator(ALICE), session_id)
+    assert [s.number for s in summary.covered] == [1]
+    assert [s.number for s in summary.not_reached] == [2, 3, 4, 5, 6]
+    with pytest.raises(UserError) as caught:
+        await world.sessions.next_step(facilitator(ALICE))
+    assert caught.value.key == "facilitation.session.none_live"
+
+
+async def test_the_next_session_reviews_open_actions(world: World) -> None:
+    await start_codev(world)
+    one = await world.sessions.add_action(member(BOB), "Observer une classe")
+    two = await world.sessions.add_action(member(CAROL), "Lire l'article")
+    await world.sessions.end(facilitator(ALICE))
+    started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="plc")
+    [review] = world.chat.of(ActionReview)
+    assert [i.action_id for i in review.items] == [one.id, two.id]
+    assert world.chat.of(OpeningControl)[-1].reviewed_actions == 2
+    sid = started.session.id
+    with pytest.raises(UserError) as caught:  # not theirs, and not steering
+        await world.sessions.review_action(member(CAROL), sid, one.id, "done")
+    assert caught.value.key == "facilitation.errors.not_your_action"
+    done = await world.sessions.review_action(member(BOB), sid, one.id, "done")
+    carried = await world.sessions.review_action(facilitator(ALICE), sid, two.id, "carried")
+    assert (done.status, carried.status, carried.carried_count) == ("done", "carried", 1)
+    with pytest.raises(UserError) as caught:
+        await world.sessions.review_action(facilitator(ALICE), sid, two.id, "carried")
+    assert caught.value.key == "facilitation.errors.action_already_carried"
+    assert [c.outcome for c in world.chat.of(ReviewAnswered)] == ["done", "carried"]
+    mine = await world.actions.listing(member(CAROL), "mine")
+    assert [a.id for a in mine.items] == [two.id]
+    finished = await world.actions.mark_done(member(CAROL), two.id)
+    assert finished.status == "done"
+    assert (await world.actions.listing(member(CAROL), "all")).items == ()
+
+
+async def test_two_nexts_at_the_same_moment_move_one_step(world: World) -> None:
+    session_id = await start_codev(world)
+    results = await asyncio.gather(
+        world.sessions.next_step(facilitator(ALICE), session_id, expected_step=-1),
+        world.sessions.next_step(facilitator(DAVE), session_id, expected_step=-1),
+        return_exceptions=True,
+    )
+    refused = [r for r in results if isinstance(r, UserError)]
+    assert len(refused) == 1 and refused[0].key == "facilitation.session.already_moved"
+    session = await world.sessions.get(session_id)
+    assert session is not None and session.step_index == 0
+    assert len(world.chat.of(StepStarted)) == 1  # nothing posted twice
+
+
+async def test_bad_input_is_refused_and_nothing_is_half_written(world: World) -> None:
+    async def refused(coro: object) -> str:
+        with pytest.raises(UserError) as caught:
+            await coro  # type: ignore[misc]
+        return caught.value.key
+
+    assert await refused(world.sessions.next_step(facilitator(ALICE))) == (
+        "facilitation.session.none_live"
+    )
+    assert await refused(world.sessions.add_entry(member(BOB), "note", "x")) == (
+        "facilitation.session.none_live"
+    )
+    assert await refused(world.sessions.start(member(BOB), channel_id=ROOM, protocol="plc")) == (
+        "facilitation.session.not_allowed"
+    )
+    assert await refused(
+        world.sessions.start(facilitator(), channel_id=ROOM, protocol="debate")
+    ) == ("facilitation.session.unknown_protocol")
+    codev = world.sessions.start(facilitator(), channel_id=ROOM, protocol="codev")
+    assert await refused(codev) == "facilitation.session.client_needed"
+    session_id = await start_codev(world)
+    assert await refused(world.sessions.start(facilitator(DAVE), channel_id=ROOM)) == (
+        "facilitation.session.already_live"
+    )
+    assert await refused(world.sessions.add_entry(member(DAVE), "note", "x")) == (
+        "facilitation.session.join_first"
+    )
+    assert await refused(world.sessions.add_entry(member(CAROL), "note", "   ")) == (
+        "facilitation.errors.note_empty"
+    )
+    assert await refused(world.sessions.add_entry(member(CAROL), "decision", "x" * 1001)) == (
+        "facilitation.errors.decision_too_long"
+    )
+    assert await refused(
+        world.sessions.add_action(member(CAROL), "x", owner_id=DAVE, owner_present=False)
+    ) == ("facilitation.errors.owner_left")
+    await world.members.member_left(GUILD, BOB)
+    assert await refused(world.sessions.add_action(member(CAROL), "x", owner_id=BOB)) == (
+        "facilitation.errors.owner_left"
+    )
+    assert await refused(world.sessions.add_action(member(CAROL), "x", due="2026-11-01")) == (
+        "facilitation.errors.due_past"
+    )
+    assert await refused(world.sessions.add_action(member(CAROL), "x", due="2028-01-01")) == (
+        "facilitation.errors.due_too_far"
+    )
+    assert await refused(world.sessions.add_action(member(CAROL), "x", due="Feb 30")) in (
+        "facilitation.errors.due_unreadable",
+        "facilitation.errors.due_past",
+    )
+    assert await refused(world.sessions.next_step(member(CAROL), session_id)) == (
+        "facilitation.session.not_steering"
+    )
+    assert await refused(world.sessions.extend(facilitator(), session_id)) == (
+        "facilitation.session.no_step"
+    )
+    async with world.core.db.read() as conn:
+        count = await (await conn.execute("SELECT COUNT(*) FROM action_items")).fetchone()
+        entries = await (await conn.execute("SELECT COUNT(*) FROM session_entries")).fetchone()
+        live = await (await conn.execute("SELECT COUNT(*) FROM sessions")).fetchone()
+    assert (count[0], entries[0], live[0]) == (0, 0, 1)
+
+
+async def test_the_assigned_facilitator_may_start_and_steer(world: World) -> None:
+    await world.rotation.join(member(DAVE))
+    upcoming = await world.schedule("2026-11-23 15:30", title="Rencontre")  # in 6.5 hours
+    assert upcoming.occurrence.facilitator_id == DAVE
+    started = await world.sessions.start(member(DAVE), channel_id=ROOM, protocol="exchange")
+    assert started.session.occurrence_id == upcoming.occurrence.id
+    assert started.session.meeting_title == "Rencontre"
+    await world.sessions.next_step(member(DAVE))
+    summary = await world.sessions.end(member(DAVE))
+    assert summary.meeting_title == "Rencontre" and summary.facilitator_id == DAVE
+    found = await world.meetings.upcoming_occurrence(upcoming.occurrence.id)
+    assert found is not None and found.occurrence.session_id == started.session.id
+
+
+async def test_rsvp_going_members_take_part_and_order_favours_who_spoke_least(
+    world: World,
+) -> None:
+    upcoming = await world.schedule("2026-11-23 15:30")
+    for user_id in (BOB, CAROL, DAVE):
+        await world.meetings.rsvp(member(user_id), upcoming.occurrence.id, "going")
+    first = await world.sessions.start(
+        facilitator(ALICE), channel_id=ROOM, protocol="checkin-round"
+    )
+    await world.sessions.next_step(facilitator(ALICE))
+    assert [t[2] for t in turns(world)] == [ALICE]
+    for turn, speaker in enumerate((ALICE, BOB, CAROL)):
+        await world.sessions.finish_turn(member(speaker), first.session.id, 0, turn)
+    await world.sessions.pass_turn(member(DAVE), first.session.id, 0, 3)  # Dave passes
+    await world.sessions.end(facilitator(ALICE))
+    second = await world.sessions.start(
+        facilitator(ALICE), channel_id=ROOM, protocol="checkin-round"
+    )
+    await world.sessions.next_step(facilitator(ALICE))
+    session = await world.sessions.get(second.session.id)
+    assert session is not None and session.round_order[0] == DAVE
+    assert session.round_order[1:] == (BOB, CAROL, ALICE)  # equals rotate: Bob opens now
+
+
+async def test_a_late_joiner_gets_a_turn_at_the_end_of_the_round(world: World) -> None:
+    started = await world.sessions.start(
+        facilitator(ALICE), channel_id=ROOM, protocol="checkin-round"
+    )
+    sid = started.session.id
+    await world.sessions.next_step(facilitator(ALICE))
+    await world.sessions.finish_turn(member(ALICE), sid, 0, 0)  # round complete
+    assert len(world.chat.of(RoundComplete)) == 1
+    assert await world.sessions.join(member(ERIN), sid) is True
+    assert await world.sessions.join(member(ERIN), sid) is False
+    assert turns(world)[-1] == (0, 1, ERIN)
+
+
+def test_the_service_has_its_name() -> None:
+    assert SessionService.name == "sessions"
