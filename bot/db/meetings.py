@@ -36,13 +36,13 @@ class MeetingFields(BaseModel):
     link: str | None
     agenda: str
     reminder_offsets: tuple[int, ...] | None = None
+    protocol_id: str | None = None
 
 
 class Meeting(MeetingFields):
     """A series (or a one-off), as stored."""
 
     id: int
-    protocol_id: str | None
     event_id: int | None
     event_occurrence_id: int | None
     created_by: int | None
@@ -115,8 +115,8 @@ async def insert_meeting(conn: Connection, new: NewMeeting, now: datetime) -> in
         """
         INSERT INTO meetings (guild_id, title, duration_minutes, repeat, first_date, local_time,
             timezone, channel_id, link, agenda, created_by, created_at, updated_at,
-            reminder_offsets)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            reminder_offsets, protocol_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             new.guild_id,
@@ -133,6 +133,7 @@ async def insert_meeting(conn: Connection, new: NewMeeting, now: datetime) -> in
             instant_to_db(now),
             instant_to_db(now),
             json_to_db(list(new.reminder_offsets)) if new.reminder_offsets else None,
+            new.protocol_id,
         ),
     )
     assert cursor.lastrowid is not None

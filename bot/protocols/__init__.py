@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.errors import UserError
 from bot.i18n import Language
 
 BUILTIN_DIR = Path(__file__).resolve().parent
@@ -148,6 +149,24 @@ class ProtocolCatalog:
 
     def all(self) -> list[Protocol]:
         return list(self._by_id.values())
+
+    def require(self, reference: str) -> Protocol:
+        """The protocol a facilitator named, or a refusal saying why (refused file, unknown)."""
+        found = self.get(reference)
+        refused = self.problems_for(reference) if found is None else []
+        if refused:
+            raise UserError(
+                "facilitation.session.protocol_refused",
+                text=reference.strip()[:60],
+                problems="; ".join(p.describe() for p in refused[:3])[:1500],
+            )
+        if found is None:
+            raise UserError(
+                "facilitation.session.unknown_protocol",
+                text=reference.strip()[:60],
+                choices=", ".join(p.id for p in self.all()),
+            )
+        return found
 
     def problems_for(self, reference: str) -> list[ProtocolProblem]:
         """Why a protocol by that id (or file name) was refused, if it was."""

@@ -44,6 +44,7 @@ def add_facilitation(core: Core, services: Services) -> None:
     community.add_status_provider(sessions)
     if meetings is not None:
         meetings.add_occurrence_listener(rotation)
+        meetings.use_protocols(protocols)
     core.scheduler.register(
         *RotationTimers(core).timer_kinds(),
         *SessionPosts(core).timer_kinds(),

@@ -152,21 +152,7 @@ class SessionService(SessionRecords, SessionBase):
         )
 
     def _protocol(self, reference: str) -> SessionProtocol:
-        found = self.protocols.get(reference)
-        refused = self.protocols.problems_for(reference) if found is None else []
-        if refused:
-            raise UserError(
-                "facilitation.session.protocol_refused",
-                text=reference.strip()[:60],
-                problems="; ".join(p.describe() for p in refused[:3])[:1500],
-            )
-        if found is None:
-            raise UserError(
-                "facilitation.session.unknown_protocol",
-                text=reference.strip()[:60],
-                choices=", ".join(p.id for p in self.protocols.all()),
-            )
-        return found
+        return self.protocols.require(reference)
 
     async def _meeting_for(
         self, conn: Connection, community: Community, actor: Actor, reference: str | None

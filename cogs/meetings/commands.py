@@ -25,6 +25,7 @@ from bot.services.meetings import AnnouncementRefused, MeetingDraft, MeetingServ
 from cogs.meetings import render
 from cogs.toolkit import (
     actor,
+    clip,
     escape,
     is_facilitator,
     message_link,
@@ -93,6 +94,7 @@ SCHEDULE_OPTIONS = {
     "link": _("Web link where it happens (http or https)"),
     "agenda": _("What will be discussed (up to 1000 characters)"),
     "reminders": _("Reminders before the start, e.g. 24h, 1h (default: the community's)"),
+    "protocol": _("The live-session protocol this meeting runs (preselected by /session start)"),
 }
 EDIT_OPTIONS = {
     "meeting": _("The meeting"),
@@ -130,6 +132,15 @@ class Meetings(commands.Cog, name=COG_NAME):
         self._reconcile_task: asyncio.Task[None] | None = None
         self._rsvp_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
+    async def protocol_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        language = user_language(interaction)
+        return [
+            app_commands.Choice(name=clip(f"{p.name_in(language)} ({p.id})", 100), value=p.id)
+            for p in self.meetings.protocol_choices(current, language)
+        ]
+
     meeting = app_commands.Group(
         name=_("meeting"),
         description=_("Schedule and follow the community's meetings"),
@@ -162,6 +173,7 @@ class Meetings(commands.Cog, name=COG_NAME):
     @is_facilitator()
     @app_commands.describe(**SCHEDULE_OPTIONS)
     @app_commands.choices(repeat=REPEAT_CHOICES)
+    @app_commands.autocomplete(protocol=protocol_choices)
     async def schedule(
         self,
         interaction: discord.Interaction,
@@ -173,6 +185,7 @@ class Meetings(commands.Cog, name=COG_NAME):
         link: str | None = None,
         agenda: str | None = None,
         reminders: str | None = None,
+        protocol: str | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         draft = await self.meetings.draft_schedule(
@@ -185,6 +198,7 @@ class Meetings(commands.Cog, name=COG_NAME):
             link=link,
             agenda=agenda,
             reminders=reminders,
+            protocol=protocol,
         )
         check_can_announce(interaction, draft.announcements_channel_id)
         await self.bot.confirmations.ask(

@@ -250,6 +250,8 @@ def preview(catalog: Catalog, language: str, draft: MeetingDraft) -> str:
     if draft.reminder_offsets is not None:
         offsets = ", ".join(duration_text(catalog, language, m) for m in draft.reminder_offsets)
         lines.append(catalog.t(language, "meetings.schedule.reminders", offsets=offsets))
+    if draft.protocol_id is not None:
+        lines.append(catalog.t(language, "meetings.schedule.protocol", protocol=draft.protocol_id))
     lines.append(
         catalog.t(language, "meetings.schedule.ask", channel_id=draft.announcements_channel_id)
     )

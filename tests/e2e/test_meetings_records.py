@@ -9,9 +9,12 @@ from typing import Any
 from icalendar import Calendar
 
 from bot.config import Settings
+from tests.e2e.facilitation import run
 from tests.e2e.harness import Harness
 from tests.e2e.meeting_steps import (
     DEC3,
+    confirm,
+    preview,
     rsvp,
     schedule,
     stamp,
@@ -130,3 +133,23 @@ async def test_meeting_commands_are_translated(settings: Settings) -> None:
     walk(command, "")
     assert missing == []
     assert command["name_localizations"]["fr"] == "rencontre"
+
+
+async def test_a_meeting_preselects_its_session_protocol(harness: Harness) -> None:
+    """``/meeting schedule protocol:`` is stored; ``/session start meeting:`` runs it."""
+    await harness.setup_community()
+    unknown = await preview(harness, when="2026-12-01 16:00", protocol="fishbowl", locale="en-US")
+    assert "not a known protocol" in (unknown.content or "") and "codev" in (unknown.content or "")
+    checked = await preview(harness, when="2026-12-01 16:00", protocol="codev", locale="en-US")
+    assert "protocol `codev`" in (checked.content or "")
+    await confirm(harness, checked)
+    [item] = await upcoming(harness)
+    assert item.meeting.protocol_id == "codev"
+    started = await run(
+        harness,
+        "alice",
+        "session start",
+        meeting=str(item.meeting.id),
+        client=harness.user("bob"),
+    )
+    assert "Codéveloppement professionnel" in started  # the meeting's protocol, not the default

@@ -69,6 +69,8 @@ class MeetingDraft(BaseModel):
     """Where it will be announced once confirmed."""
     reminder_offsets: tuple[int, ...] | None = None
     """Minutes before the start; None: the community's offsets."""
+    protocol_id: str | None = None
+    """The live-session protocol this meeting runs (``/session start`` preselects it)."""
 
 
 class ScheduleResult(BaseModel):

@@ -21,6 +21,8 @@ from bot.db.communities import Community
 from bot.db.meeting_rsvps import ANSWERS, Answer
 from bot.db.meetings import NewMeeting
 from bot.errors import NotFacilitator, UserError
+from bot.i18n import Language
+from bot.protocols import Protocol, ProtocolCatalog
 from bot.scheduler import RetryLater, TimerKind
 from bot.services.base import Core, OccurrenceListener
 from bot.services.community import CommunityService
@@ -72,9 +74,17 @@ class MeetingService(MeetingQueries):
         self.publisher = Publisher(core, community)
         self.mirror = EventMirror(core, calendar)
         self.timers = MeetingTimers(core, members, self.occurrences, self.publisher, self.mirror)
+        self._protocols: ProtocolCatalog | None = None
 
     def timer_kinds(self) -> list[TimerKind]:
         return self.timers.kinds()
+
+    def use_protocols(self, protocols: ProtocolCatalog) -> None:
+        """Live sessions are on: a meeting may name the protocol its session runs."""
+        self._protocols = protocols
+
+    def protocol_choices(self, text: str, language: Language) -> list[Protocol]:
+        return self._protocols.search(text, language) if self._protocols else []
 
     def add_occurrence_listener(self, listener: OccurrenceListener) -> None:
         """Told of each new date in its creating transaction (the rotation assigns)."""
@@ -94,6 +104,7 @@ class MeetingService(MeetingQueries):
         link: str | None = None,
         agenda: str | None = None,
         reminders: str | None = None,
+        protocol: str | None = None,
     ) -> MeetingDraft:
         """Check everything and read ``when``; nothing is saved (the reply asks to confirm)."""
         community = await self._community.require_facilitator(actor)
@@ -105,6 +116,7 @@ class MeetingService(MeetingQueries):
         clean_link = check_link(link)
         offsets = check_reminders(reminders)
         channel_id = check_room(room)
+        protocol_id = self._protocol_id(protocol)
         instant = self._read_when(when, community)
         return MeetingDraft(
             guild_id=community.guild_id,
@@ -118,7 +130,16 @@ class MeetingService(MeetingQueries):
             agenda=clean_agenda,
             announcements_channel_id=channel,
             reminder_offsets=offsets,
+            protocol_id=protocol_id,
         )
+
+    def _protocol_id(self, protocol: str | None) -> str | None:
+        """The session protocol the meeting preselects, checked against the catalog."""
+        if protocol is None or not protocol.strip():
+            return None
+        if self._protocols is None:
+            raise UserError("meetings.errors.sessions_off")
+        return self._protocols.require(protocol).id
 
     async def schedule(self, actor: Actor, draft: MeetingDraft) -> ScheduleResult:
         """Save a confirmed draft, announce it and mirror it as an event.
@@ -178,6 +199,7 @@ class MeetingService(MeetingQueries):
             link=draft.link,
             agenda=draft.agenda,
             reminder_offsets=draft.reminder_offsets,
+            protocol_id=draft.protocol_id,
             created_by=draft.created_by,
         )
         async with self._core.db.transaction() as conn:
