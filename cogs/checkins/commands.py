@@ -17,14 +17,13 @@ from bot.services.checkins import AnswerAuthor, CheckinService
 from bot.services.goals import GoalScopeChoice, GoalService, format_number
 from cogs.checkins.forms import answer_form, answer_texts, goal_form
 from cogs.checkins.render import edit_view
-from cogs.checkins.replies import goals_embed, history_embed, schedule_lines
+from cogs.checkins.replies import goals_embed, history_embed, opened_now_lines, schedule_lines
 from cogs.toolkit import (
     NO_MENTIONS,
     actor,
     clip,
     escape,
     guild_member,
-    message_link,
     reply,
     t,
     user_language,
@@ -191,8 +190,8 @@ class Checkins(commands.Cog):
     async def now(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         opened = await self.checkins.open_now(actor(interaction))
-        link = message_link(opened.guild_id, opened.channel_id, opened.message_id)
-        await reply(interaction, t(interaction, "checkins.now.opened", link=link))
+        lines = opened_now_lines(self.bot.catalog, user_language(interaction), opened)
+        await reply(interaction, "\n".join(lines))
 
     @checkin.command(
         name=_("me"), description=_("Your check-in streak and history (only you see it)")

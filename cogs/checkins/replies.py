@@ -6,9 +6,9 @@ from __future__ import annotations
 import discord
 
 from bot.i18n import Catalog
-from bot.services.checkins import PULSE_MIN_ANSWERS, CheckinHistory, ScheduleResult
+from bot.services.checkins import PULSE_MIN_ANSWERS, CheckinHistory, OpenedNow, ScheduleResult
 from bot.services.goals import GoalOverview, GoalProgress, format_number
-from cogs.toolkit import clip, escape
+from cogs.toolkit import clip, escape, message_link
 
 
 def goals_embed(catalog: Catalog, language: str, overview: GoalOverview) -> discord.Embed:
@@ -108,6 +108,24 @@ def schedule_lines(catalog: Catalog, language: str, result: ScheduleResult) -> l
                 dates=", ".join(d.isoformat() for d in result.gap_days[:3]),
                 time=at,
                 zone=result.timezone,
+            )
+        )
+    return lines
+
+
+def opened_now_lines(catalog: Catalog, language: str, opened: OpenedNow) -> list[str]:
+    """``/checkin now``: the link, and the weekly schedule it started if there was none."""
+    checkin = opened.checkin
+    link = message_link(checkin.guild_id, checkin.channel_id, checkin.message_id)
+    lines = [catalog.t(language, "checkins.now.opened", link=link)]
+    if opened.schedule is not None:
+        lines.append(
+            catalog.t(
+                language,
+                "checkins.now.default_schedule",
+                day=catalog.t(language, f"checkins.weekdays.{opened.schedule.weekday}"),
+                time=opened.schedule.local_time.strftime("%H:%M"),
+                hours=opened.schedule.close_after_hours,
             )
         )
     return lines

@@ -294,8 +294,13 @@ async def test_bad_schedules_and_non_facilitators_are_refused(harness: Harness) 
     assert "4" in (too_many.content or "")
     async with h.bot.core.db.read() as conn:
         assert await checkins_db.active_schedule(conn, h.guild.id) is None
-    now = await h.slash("alice", "checkin now")
-    assert "/bilan planifier" in ((await now.final()).content or "")
+    # Before any schedule, /checkin now opens this week with the default questions and
+    # says that it now opens weekly, and how to change that.
+    now = (await (await h.slash("alice", "checkin now")).final()).content or ""
+    assert "chaque lundi à 09:00" in now and "/bilan planifier" in now
+    assert [
+        m for m in h.emu.messages_in(h.channel("check-ins")) if m.author_id == h.emu.bot_user_id
+    ]
 
 
 async def test_non_numeric_progress_is_refused_and_nothing_is_posted(harness: Harness) -> None:

@@ -131,3 +131,13 @@ class CheckinHistory(Frozen):
 class CsvExport(Frozen):
     text: str
     rows: int
+
+
+class OpenedNow(BaseModel):
+    """``/checkin now``: the week's check-in, and the default schedule it started, if any."""
+
+    model_config = ConfigDict(frozen=True)
+
+    checkin: Checkin
+    schedule: CheckinSchedule | None
+    """Set when there was no schedule yet: the weekly check-in now follows this one."""

@@ -7,17 +7,18 @@ week's opening in the same transaction, so the chain never stalls.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.actor import Actor
 from bot.dates import local_today
 from bot.db import audit
 from bot.db import checkins as checkins_db
 from bot.db import communities as communities_db
 from bot.db import timers as timers_db
-from bot.db.checkins import Checkin
 from bot.errors import UserError
 from bot.services.base import StatusLine
 from bot.services.checkins.base import CheckinParts, next_free_slot
-from bot.services.checkins.models import ScheduleResult
+from bot.services.checkins.models import OpenedNow, ScheduleResult
 from bot.services.checkins.schedule import (
     OPEN_KIND,
     gap_days,
@@ -90,20 +91,37 @@ class CheckinPlanning(CheckinParts):
             ),
         )
 
-    async def open_now(self, actor: Actor) -> Checkin:
+    async def open_now(self, actor: Actor) -> OpenedNow:
         """``/checkin now`` (facilitators): plan this week's opening for now and run it.
 
-        Only that timer runs (``scheduler.run_now``), not whatever else is due.
+        Before any ``/checkin schedule``, the community gets the default weekly check-in
+        (this weekday and time, the default questions), which the reply says and
+        ``/checkin schedule`` changes. Only that timer runs (``scheduler.run_now``), not
+        whatever else is due.
         """
         community = await self._community.require_facilitator(actor)
         guild_id = actor.guild_id
         now = self._core.clock.now()
         week = week_of(now, community.timezone)
         async with self._core.db.transaction() as conn:
-            schedule = await checkins_db.active_schedule(conn, guild_id)
-            if schedule is None:
-                raise UserError("checkins.errors.no_schedule")
             await self._require_channel(conn, community)
+            schedule = await checkins_db.active_schedule(conn, guild_id)
+            created = schedule is None
+            if schedule is None:
+                local = now.astimezone(ZoneInfo(community.timezone))
+                schedule, _ = await checkins_db.replace_schedule(
+                    conn,
+                    guild_id,
+                    weekday=local.weekday(),
+                    local_time=local.time().replace(second=0, microsecond=0),
+                    questions=None,
+                    close_after_hours=parse_close_after(None),
+                    pulse=False,
+                    now=now,
+                )
+                await audit.record(
+                    conn, guild_id, actor.user_id, "checkin.schedule_default", {}, now
+                )
             existing = await checkins_db.checkin_of_week(conn, guild_id, week)
             if existing is not None:
                 raise UserError(
@@ -132,7 +150,7 @@ class CheckinPlanning(CheckinParts):
             raise UserError("checkins.errors.channel_lost", channel_id=community.checkin_channel_id)
         if opened.message_id is None:
             raise UserError("checkins.errors.post_pending")
-        return opened
+        return OpenedNow(checkin=opened, schedule=schedule if created else None)
 
     async def _plan_after_missed_open(self, guild_id: int, schedule_id: int, week: str) -> None:
         """An opening was missed (the bot was down too long): keep the weekly chain going."""

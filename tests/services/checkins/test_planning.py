@@ -72,7 +72,9 @@ async def test_a_schedule_needs_a_checkin_channel(plc: Harness) -> None:
 
 async def test_checkin_now_opens_this_week_and_keeps_the_weekly_chain(plc: Harness) -> None:
     await plc.schedule(weekday=4, time_text="09:00")  # Fridays; START is a Monday
-    checkin = await plc.checkins.open_now(plc.facilitator)
+    opened = await plc.checkins.open_now(plc.facilitator)
+    checkin = opened.checkin
+    assert opened.schedule is None  # the facilitator's own schedule is kept
     assert checkin.week == "2026-W48" and checkin.opened_at == START
     assert checkin.message_id is not None
     with pytest.raises(UserError) as caught:
@@ -130,15 +132,29 @@ async def test_checkin_now_runs_its_own_opening_and_nothing_else(plc: Harness) -
         await plc.core.scheduler.schedule(conn, GUILD, "test_other", "due", START)
     await plc.schedule(weekday=4, time_text="09:00")
     opened = await plc.checkins.open_now(plc.facilitator)
-    assert plc.prompts == [opened.id] and ran == []
+    assert plc.prompts == [opened.checkin.id] and ran == []
     await plc.core.scheduler.run_due()
     assert ran == ["due"]
 
 
-async def test_checkin_now_needs_a_schedule_and_a_reachable_channel(plc: Harness) -> None:
-    with pytest.raises(UserError) as caught:
-        await plc.checkins.open_now(plc.facilitator)
-    assert caught.value.key == "checkins.errors.no_schedule"
+async def test_checkin_now_before_any_schedule_starts_the_default_weekly_one(
+    plc: Harness,
+) -> None:
+    """A facilitator trying the bot gets this week's check-in with the default questions,
+    and is told it will now open weekly at this day and time."""
+    opened = await plc.checkins.open_now(plc.facilitator)
+    assert opened.schedule is not None
+    assert (opened.schedule.weekday, opened.schedule.local_time.strftime("%H:%M")) == (0, "09:00")
+    assert opened.schedule.questions is None and not opened.schedule.pulse
+    assert opened.checkin.week == "2026-W48" and plc.prompts == [opened.checkin.id]
+    async with plc.core.db.read() as conn:
+        active = await checkins_db.active_schedule(conn, GUILD)
+    assert active is not None and active.id == opened.schedule.id
+    await plc.advance(timedelta(days=7, minutes=1))
+    assert len(plc.prompts) == 2  # next Monday 09:00 (Toronto), by the new schedule
+
+
+async def test_checkin_now_needs_a_reachable_channel(plc: Harness) -> None:
     await plc.schedule()
     async with plc.core.db.transaction() as conn:
         await targets_db.mark_unreachable(conn, GUILD, CHANNEL, "unknown channel", START)

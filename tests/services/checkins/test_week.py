@@ -129,7 +129,7 @@ async def test_an_abandoned_week_cancels_its_nudge_and_close(plc: Harness) -> No
     assert (await plc.timer(NUDGE_KIND, f"checkin:{checkin.id}")).status == "cancelled"
     assert (await plc.timer(CLOSE_KIND, f"checkin:{checkin.id}")).status == "cancelled"
     # /checkin now can open the week again once the channel is fixed.
-    reopened = await plc.checkins.open_now(plc.facilitator)
+    reopened = (await plc.checkins.open_now(plc.facilitator)).checkin
     assert reopened.week == checkin.week and reopened.id != checkin.id
 
 
