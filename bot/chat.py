@@ -174,6 +174,10 @@ class Chat(Protocol):
         """Replace a message's content; False if it is gone."""
         ...
 
+    async def delete(self, posted: Posted) -> bool:
+        """Remove a message the bot posted; False if it was already gone or refused."""
+        ...
+
     async def start_thread(self, posted: Posted, name: str) -> Posted | None:
         """A thread on ``posted``; its reference (``channel_id`` is the thread's id)."""
         ...

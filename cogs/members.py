@@ -101,10 +101,19 @@ class Members(commands.Cog):
         self, interaction: discord.Interaction, member: tuple[int, int]
     ) -> None:
         guild_id, user_id = member
-        await self.members.delete(guild_id, user_id)
-        await interaction.response.edit_message(
-            content=t(interaction, "members.delete.done"), view=None
-        )
+        await interaction.response.defer()
+        erased = await self.members.delete(guild_id, user_id)
+        lines = [t(interaction, "members.delete.done")]
+        if erased.posts_removed or erased.posts_left:
+            lines.append(
+                t(
+                    interaction,
+                    "members.delete.posts",
+                    removed=erased.posts_removed,
+                    left=erased.posts_left,
+                )
+            )
+        await interaction.edit_original_response(content="\n".join(lines), view=None)
 
 
 async def setup(bot: PlcBot) -> None:

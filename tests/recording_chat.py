@@ -29,6 +29,7 @@ class RecordingChat:
     sent: list[Sent] = field(default_factory=list)
     edits: list[tuple[Posted, Card]] = field(default_factory=list)
     threads: list[tuple[Posted, str]] = field(default_factory=list)
+    deleted: list[Posted] = field(default_factory=list)
     closed_dms: set[int] = field(default_factory=set)
     lost_channels: set[int] = field(default_factory=set)
     events: RecordingCalendar = field(default_factory=RecordingCalendar)
@@ -59,6 +60,10 @@ class RecordingChat:
 
     async def edit(self, posted: Posted, card: Card) -> bool:
         self.edits.append((posted, card))
+        return True
+
+    async def delete(self, posted: Posted) -> bool:
+        self.deleted.append(posted)
         return True
 
     async def start_thread(self, posted: Posted, name: str) -> Posted | None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.chat import Chat
+from bot.chat import Chat, Posted
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
@@ -49,6 +49,16 @@ class PersonalData(Protocol):
     ) -> dict[str, Any]: ...
 
     async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None: ...
+
+
+@runtime_checkable
+class MemberPosts(Protocol):
+    """A feature that posted a member's own words in their name (check-in answers, signed
+    topics): erasure removes those messages from the chat platform too (G2)."""
+
+    async def posts_of_member(
+        self, conn: Connection, guild_id: int, user_id: int
+    ) -> list[Posted]: ...
 
 
 class StatusProvider(Protocol):

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.chat import Posted
 from bot.dates import local_today, parse_future_date
 from bot.db import audit
 from bot.db import members as members_db
 from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.db.members import Member
-from bot.services.base import Core, PersonalData
+from bot.scheduler import RetryLater
+from bot.services.base import Core, MemberPosts, PersonalData
 from bot.services.community import CommunityService
 from bot.timezones import require_timezone
+
+log = logging.getLogger(__name__)
 
 
 class Audience(BaseModel):
@@ -51,6 +56,16 @@ def reminder_audience(profiles: dict[int, Member], user_ids: list[int], today: d
         else:
             direct.append(user_id)
     return Audience(direct=direct, mention_instead=mention_instead, skipped=skipped)
+
+
+class Erasure(BaseModel):
+    """What ``/me delete`` did beyond the database: messages posted in the member's name."""
+
+    model_config = ConfigDict(frozen=True)
+
+    posts_removed: int
+    posts_left: int
+    """Already gone, or the platform refused (e.g. the channel was deleted)."""
 
 
 class MemberService:
@@ -136,12 +151,24 @@ class MemberService:
                 data[feature.name] = await feature.export_member(conn, guild_id, user_id)
         return data
 
-    async def delete(self, guild_id: int, user_id: int) -> None:
-        """Erase the member everywhere, in one transaction (all or nothing)."""
+    async def delete(self, guild_id: int, user_id: int) -> Erasure:
+        """Erase the member everywhere, in one transaction (all or nothing), then remove
+        the messages the bot posted in their name (check-in answers, signed topics)."""
+        posts: list[Posted] = []
         async with self._core.db.transaction() as conn:
+            for feature in self._personal_data:
+                if isinstance(feature, MemberPosts):
+                    posts += await feature.posts_of_member(conn, guild_id, user_id)
             await self._delete_in(conn, guild_id, user_id)
         # The erased rows are zeroed in the file, not yet in the WAL (RELIABILITY G2).
         await self._core.db.checkpoint()
+        removed = 0
+        for posted in posts:
+            try:
+                removed += await self._core.chat.delete(posted)
+            except RetryLater:
+                log.warning("guild %s: a post of an erased member could not be removed", guild_id)
+        return Erasure(posts_removed=removed, posts_left=len(posts) - removed)
 
     async def _delete_in(self, conn: Connection, guild_id: int, user_id: int) -> None:
         for feature in self._personal_data:

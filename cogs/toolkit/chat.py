@@ -166,6 +166,19 @@ class DiscordChat:
             raise RetryLater(f"Discord {exc.status}") from exc
         return True
 
+    async def delete(self, posted: Posted) -> bool:
+        try:
+            channel = await self._channel(posted.channel_id)
+            await channel.get_partial_message(posted.message_id).delete()
+        except discord.NotFound:
+            return False
+        except discord.Forbidden as exc:
+            log.warning("guild %s: cannot delete a message (%s)", posted.guild_id, exc.code)
+            return False
+        except discord.DiscordServerError as exc:
+            raise RetryLater(f"Discord {exc.status}") from exc
+        return True
+
     async def start_thread(self, posted: Posted, name: str) -> Posted | None:
         try:
             channel = await self._channel(posted.channel_id)

@@ -62,11 +62,27 @@ async def test_me_delete_leaves_no_trace_in_the_database_nor_its_wal(harness: Ha
     # Before: the canaries are there (the scan would see them).
     assert traces(h, bob, [GOAL_CANARY, ANSWER_CANARY]) != {}
 
-    ask = await h.slash("bob", "me delete")
+    def posted_answers() -> list[str]:
+        return [
+            text
+            for m in h.emu.state.messages.values()
+            if not m.deleted and m.author_id == h.emu.bot_user_id
+            for text in (ANSWER_CANARY, OTHER_CANARY)
+            if text in m.all_text()
+        ]
+
+    assert sorted(posted_answers()) == sorted([ANSWER_CANARY, OTHER_CANARY])
+
+    ask = await h.slash("bob", "me delete", locale="en-US")
     assert ask.message is not None
-    await h.emu.click(bob, ask.message, ask.message.custom_ids()[0])
+    done = await h.emu.click(bob, ask.message, ask.message.custom_ids()[0], locale="en-US")
+    await done.final()
 
     assert traces(h, bob, [GOAL_CANARY, ANSWER_CANARY]) == {}
+    # The answer the bot had posted in Bob's name is gone from Discord too, and he is told.
+    assert posted_answers() == [OTHER_CANARY]
+    told = h.emu.state.messages[ask.message.id].content
+    assert "removed 1 message(s) it had posted in your name" in told
     assert Path(f"{h.db_path}-wal").stat().st_size == 0  # truncated by the checkpoint
     # Another member's data is untouched.
     async with h.bot.core.db.read() as conn:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.actor import Actor
+from bot.chat import Posted
 from bot.db import checkins as checkins_db
 from bot.db import communities as communities_db
 from bot.db import goals as goals_db
@@ -122,6 +123,16 @@ class CheckinService(CheckinClosing, CheckinAnswers):
             "away_weeks": weeks,
             "pulse": "not included: pulse votes are anonymous and not linked to you",
         }
+
+    async def posts_of_member(self, conn: Connection, guild_id: int, user_id: int) -> list[Posted]:
+        """The member's answers as posted in the weeks' threads (removed on erasure)."""
+        posts = []
+        for answer in await checkins_db.answers_of_member(conn, guild_id, user_id):
+            checkin = await checkins_db.get_checkin(conn, answer.checkin_id)
+            if answer.post_message_id is not None and checkin is not None:
+                where = checkin.thread_id or checkin.channel_id
+                posts.append(Posted(guild_id, where, answer.post_message_id))
+        return posts
 
     async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
         await checkins_db.delete_answers_of_member(conn, guild_id, user_id)

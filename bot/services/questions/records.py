@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.actor import Actor
+from bot.chat import Posted
 from bot.db import questions as questions_db
 from bot.db.connection import Connection
 from bot.db.questions import ModerationCounts, QuestionItem, Tagged, TaggedRow
@@ -103,6 +104,14 @@ class Records(QuestionsBase):
                 rows = await self._own_tags(conn, guild_id, user_id, purpose)
                 data[name] = [{"kind": row.kind, "number": row.number} for row in rows]
         return data
+
+    async def posts_of_member(self, conn: Connection, guild_id: int, user_id: int) -> list[Posted]:
+        """Signed topics carry the member's name: their posts go with the erasure."""
+        return [
+            Posted(guild_id, topic.channel_id, topic.message_id)
+            for topic in await questions_db.signed_topics(conn, guild_id, user_id)
+            if topic.channel_id is not None and topic.message_id is not None
+        ]
 
     async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
         await questions_db.delete_signed_topics(conn, guild_id, user_id)
