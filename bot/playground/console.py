@@ -37,6 +37,7 @@ _DURATION = re.compile(r"^(?:\d+(?:min|m|h|d|w))+$")
 _DURATION_PART = re.compile(r"(\d+)(min|m|h|d|w)")
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 SETTLE_SECONDS = 0.3
+_ESCAPED = re.compile(r"\\([\\\[\]()<>*_`~|#>-])")
 
 
 @dataclass
@@ -72,6 +73,7 @@ class Console:
         text = re.sub(r"<#(\d+)>", channel, text)
         text = re.sub(r"<@&(\d+)>", role, text)
         text = re.sub(r"<@!?(\d+)>", lambda m: f"@{names.get(int(m.group(1)), m.group(1))}", text)
+        text = _ESCAPED.sub(r"\1", text)  # Discord shows "\-" as "-"
         return render_timestamps(text, self.zone, self.clock.now())
 
     async def _viewer_zone(self) -> str:
