@@ -4,7 +4,8 @@
   and the caller mentions the member in the channel post instead (RELIABILITY D5).
 - A deleted channel (10003) or lost access (50001/50013) pauses that channel and
   tells the admins once; later sends to it are skipped, not hammered (D6).
-- 5xx and rate limits that outlast discord.py's own retries raise
+- 5xx and rate limits that outlast discord.py's own retries (a 429 five times in a
+  row, or a wait longer than the client's ``max_ratelimit_timeout``) raise
   :class:`RetryLater`, so the timer is tried again within its grace (D7).
 Every send carries the firing's deterministic nonce (D8, S2).
 """
@@ -29,6 +30,9 @@ DM_CLOSED = 50007
 UNKNOWN_CHANNEL = 10003
 MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
+RATE_LIMITED = 429
+#: A 429 five times in a row: discord.py gives up; Discord is busy, so try again later.
+RATE_LIMITED_THROUGH_RETRIES = "rate limited through discord.py's retries"
 
 
 def delivery_service(bot: PlcBot) -> DeliveryService:
@@ -58,6 +62,10 @@ async def post(
         raise RetryLater(f"Discord {exc.status}") from exc
     except discord.RateLimited as exc:
         raise RetryLater(f"rate limited for {exc.retry_after:.0f}s") from exc
+    except discord.HTTPException as exc:
+        if exc.status != RATE_LIMITED:
+            raise
+        raise RetryLater(RATE_LIMITED_THROUGH_RETRIES) from exc
     return None
 
 
@@ -80,6 +88,12 @@ async def dm(
         log.info("a member to DM no longer exists")
     except discord.DiscordServerError as exc:
         raise RetryLater(f"Discord {exc.status}") from exc
+    except discord.RateLimited as exc:
+        raise RetryLater(f"rate limited for {exc.retry_after:.0f}s") from exc
+    except discord.HTTPException as exc:
+        if exc.status != RATE_LIMITED:
+            raise
+        raise RetryLater(RATE_LIMITED_THROUGH_RETRIES) from exc
     return None
 
 

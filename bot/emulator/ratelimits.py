@@ -144,7 +144,10 @@ class RateLimits:
 
     def set_route(self, template: str, limit: int, per: float) -> None:
         """``template`` is ``"METHOD /path/{param}/..."``; parameter names don't matter."""
-        self.routes[_route_key(*template.split(" ", 1))] = RouteLimit(limit, per)
+        method, _, route = template.partition(" ")
+        if not route.startswith("/"):
+            raise ValueError(f"expected 'METHOD /path', got {template!r}")
+        self.routes[_route_key(method, route)] = RouteLimit(limit, per)
         self._buckets.clear()
 
     def limit_for(self, method: str, route: str) -> RouteLimit:

@@ -16,11 +16,12 @@ Each round starts the bot and kills it at a seeded random point, printed:
   message and the answer has not left (S2: sent, not yet recorded).
 
 Discord takes ``LATENCY`` to create each message, as it does in real life, so the burst
-spans the kill rounds instead of ending in the first one. Meanwhile a member answers Going on a later meeting (a user write, Q2). After every
-kill: no nonce has two messages, ``PRAGMA integrity_check`` is ``ok``. After a last
-clean run: every reminder reached each target exactly once (200 nonces, one message
-each) or its timer is recorded as missed with a reason, every Going the members saw
-confirmed is counted, and the bot stops cleanly.
+spans the kill rounds instead of ending in the first one. Meanwhile a member answers
+Going on a later meeting (a user write, Q2). After every kill: no nonce has two
+messages, ``PRAGMA integrity_check`` is ``ok``. After a last clean run: every reminder
+reached each target exactly once (200 nonces, one message each) or its timer is
+recorded as missed with a reason, every Going the members saw confirmed is counted,
+and the bot stops cleanly.
 """
 
 from __future__ import annotations

@@ -128,14 +128,10 @@ async def test_a_public_answer_that_outlives_the_token_goes_to_the_channel(
     chart = await h.emu.slash(h.guild.id, h.user("bob"), "goal progress", locale=ENGLISH)
     assert chart.response_type == ResponseType.DEFERRED_CHANNEL_MESSAGE
     await h.advance(timedelta(minutes=16))
-    await h.emu.wait_for(
-        lambda: h.emu.requests(path_contains="/webhooks/", status=404), timeout=10
-    )
+    await h.emu.wait_for(lambda: h.emu.requests(path_contains="/webhooks/", status=404), timeout=10)
     posted = await h.emu.wait_for(
         lambda: [
-            m
-            for m in bot_posts(h.emu, chart.channel_id)
-            if m.webhook_id is None and m.attachments
+            m for m in bot_posts(h.emu, chart.channel_id) if m.webhook_id is None and m.attachments
         ],
         timeout=5,
     )
