@@ -30,6 +30,7 @@ import asyncio
 import contextlib
 import os
 import random
+import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -183,8 +184,8 @@ async def member_actions(world: KillWorld, round_number: int, identified_before:
 # -- one kill -----------------------------------------------------------------------------
 
 
-async def kill_at(world: KillWorld, point: KillPoint, rng: random.Random) -> str:
-    """Start the bot, kill it at ``point``; how the kill went, for the printed line."""
+async def kill_at(world: KillWorld, point: KillPoint, rng: random.Random) -> tuple[str, int]:
+    """Start the bot, kill it at ``point``; how the kill went and the exit code."""
     emu, bot = world.emu, world.bot
     identified = emu.identify_count
     if point.mode == "accepted":
@@ -217,7 +218,7 @@ async def kill_at(world: KillWorld, point: KillPoint, rng: random.Random) -> str
         actions.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await actions
-    return f"{note}, exit {code}"
+    return note, code
 
 
 @pytest.fixture
@@ -266,12 +267,13 @@ async def test_sigkill_at_random_points_of_a_reminder_burst_loses_and_doubles_no
     print(f"\nkill test: seed {SEED} (PLC_KILL_SEED), {len(points)} kill points")
     for point in points:
         before = world.reminder_sends()
-        outcome = await kill_at(world, point, rng)
+        note, code = await kill_at(world, point, rng)
         seen = sends(emu, [announcements], after_id=world.after_id)
         print(
-            f"  kill {point.number:02d} [{point.mode:>8}] {point.describe()}: {outcome}; "
+            f"  kill {point.number:02d} [{point.mode:>8}] {point.describe()}: {note}; "
             f"reminders on Discord {before} -> {seen.distinct}/{EXPECTED_SENDS}"
         )
+        assert code == -signal.SIGKILL, f"the bot exited by itself:\n{world.bot.last_log()}"
         assert seen.duplicates == {}, f"a reminder reached a target twice: {seen.duplicates}"
         assert seen.without_nonce == 0
         assert integrity(h.db_path) == "ok"
