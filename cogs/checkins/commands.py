@@ -131,7 +131,8 @@ class Goals(commands.Cog):
             due=catalog.t(language, "goals.chart.due"),
         )
         png = await asyncio.to_thread(render_progress_chart, report.series, labels)
-        await interaction.followup.send(
+        await reply(
+            interaction,
             catalog.t(
                 language,
                 "goals.progress.posted",
@@ -141,6 +142,7 @@ class Goals(commands.Cog):
                 count=len(report.series.points),
                 target=format_number(goal.target),
             ),
+            ephemeral=False,
             file=discord.File(io.BytesIO(png), filename=f"goal-{goal.id}-progress.png"),
             allowed_mentions=NO_MENTIONS,
         )

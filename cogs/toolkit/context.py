@@ -64,11 +64,24 @@ async def reply(
     ephemeral: bool = True,
     **kwargs: Any,
 ) -> None:
-    """Answer once, whether or not the interaction was deferred."""
+    """Answer once, whether or not the interaction was deferred.
+
+    A public answer that outlives the interaction's 15-minute token (Discord slow,
+    RELIABILITY D4) is posted in the channel instead of being lost.
+    """
     if content is not None:
         kwargs["content"] = content
     kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
-    if interaction.response.is_done():
-        await interaction.followup.send(ephemeral=ephemeral, **kwargs)
-    else:
+    if not interaction.response.is_done():
         await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+        return
+    try:
+        await interaction.followup.send(ephemeral=ephemeral, **kwargs)
+    except discord.NotFound:
+        channel = interaction.channel
+        if ephemeral or not isinstance(channel, discord.abc.Messageable):
+            raise
+        for file in [kwargs.get("file"), *kwargs.get("files", [])]:
+            if file is not None:
+                file.reset()
+        await channel.send(**kwargs)

@@ -17,8 +17,6 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-import pytest
-
 from bot.emulator import InteractionResult, ResponseType
 from tests.e2e.harness import Harness
 from tests.reliability.world import ENGLISH, bot_posts, button
@@ -112,11 +110,6 @@ async def test_every_command_answers_within_3_s_and_finishes_under_5_s_latency(
     assert [("How do you pace a unit?" in m.all_text()) for m in questions] == [True]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="D4 bug, feature code: /goal progress sends its public chart as an interaction "
-    "follow-up only; when the token has expired the chart is lost (cogs/checkins/commands.py)",
-)
 async def test_a_public_answer_that_outlives_the_token_goes_to_the_channel(
     harness: Harness,
 ) -> None:
