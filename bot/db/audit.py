@@ -66,3 +66,22 @@ async def forget_actor(conn: Connection, guild_id: int, actor_id: int) -> None:
 async def purge_before(conn: Connection, cutoff: datetime) -> int:
     cursor = await conn.execute("DELETE FROM audit_log WHERE at < ?", (instant_to_db(cutoff),))
     return cursor.rowcount
+
+
+async def page(
+    conn: Connection, guild_id: int, *, offset: int, limit: int, action_prefix: str | None
+) -> tuple[list[AuditEntry], int]:
+    """One page of the log, newest first, and how many entries match in all."""
+    where = "guild_id = ?"
+    params: list[Any] = [guild_id]
+    if action_prefix:
+        where += " AND substr(action, 1, ?) = ?"
+        params += [len(action_prefix), action_prefix]
+    cursor = await conn.execute(
+        f"SELECT * FROM audit_log WHERE {where} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",  # noqa: S608
+        (*params, limit, offset),
+    )
+    entries = [_entry(row) for row in await cursor.fetchall()]
+    cursor = await conn.execute(f"SELECT COUNT(*) FROM audit_log WHERE {where}", params)  # noqa: S608
+    row = await cursor.fetchone()
+    return entries, int(row[0]) if row else 0

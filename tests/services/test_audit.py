@@ -1,0 +1,65 @@
+"""``/plc audit`` at the service level: facilitators only, newest first, paged, filtered."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.actor import Actor
+from bot.db import audit as audit_db
+from bot.db.communities import CommunitySettings
+from bot.errors import UserError
+from bot.services.audit import PAGE_SIZE, AuditService
+from bot.services.base import Core
+from bot.services.community import CommunityService
+
+GUILD = 300
+FACILITATOR_ROLE = 9
+FACILITATOR = Actor(guild_id=GUILD, user_id=1, role_ids=frozenset({FACILITATOR_ROLE}))
+MEMBER = Actor(guild_id=GUILD, user_id=2)
+
+
+@pytest.fixture
+async def audit(core: Core) -> AuditService:
+    community = CommunityService(core)
+    await community.setup(
+        GUILD,
+        1,
+        CommunitySettings(
+            timezone="Europe/Paris", language="fr", facilitator_role_id=FACILITATOR_ROLE
+        ),
+    )
+    start = core.clock.now()
+    async with core.db.transaction() as conn:
+        for n in range(PAGE_SIZE + 3):
+            action = "meeting.cancel" if n % 2 else "question.remove"
+            await audit_db.record(conn, GUILD, 1, action, {"n": n}, start + timedelta(minutes=n))
+    return AuditService(core, community)
+
+
+async def test_only_facilitators_read_the_log(audit: AuditService) -> None:
+    with pytest.raises(UserError) as refused:
+        await audit.page(MEMBER)
+    assert refused.value.key == "errors.not_facilitator"
+
+
+async def test_newest_first_in_pages(audit: AuditService) -> None:
+    first = await audit.page(FACILITATOR)
+    assert (first.page, first.pages, first.total) == (1, 2, PAGE_SIZE + 4)  # + the setup
+    assert [e.detail.get("n") for e in first.entries[:3]] == [12, 11, 10]
+    second = await audit.page(FACILITATOR, page=2)
+    assert [e.action for e in second.entries][-1] == "community.setup"  # the oldest
+    with pytest.raises(UserError) as past:
+        await audit.page(FACILITATOR, page=3)
+    assert past.value.key == "admin.audit.past_the_end"
+
+
+async def test_filtered_by_kind_of_action(audit: AuditService) -> None:
+    meetings = await audit.page(FACILITATOR, action="Meeting")
+    assert meetings.action == "meeting" and meetings.total == 6
+    assert {e.action for e in meetings.entries} == {"meeting.cancel"}
+    for bad in ("meeting; DROP", "x" * 50, "meeting..cancel"):
+        with pytest.raises(UserError) as refused:
+            await audit.page(FACILITATOR, action=bad)
+        assert refused.value.key == "admin.audit.bad_action"
