@@ -12,7 +12,7 @@ import pytest
 from bot.clock import ControlledClock
 from bot.emulator.markup import relative, render_timestamp
 from bot.emulator.world_file import WorldFileError
-from bot.playground import play
+from bot.playground import play, terminal_language
 
 NOV23 = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 
@@ -106,3 +106,24 @@ async def test_an_unreadable_world_file_is_reported_not_replaced(tmp_path: Path)
     )
     assert code == 0 and "Community status" in out.getvalue()
     assert (tmp_path / "mine.sqlite3.world.unreadable").read_bytes() == b"not a world"
+
+
+def test_the_newcomer_speaks_the_terminals_language() -> None:
+    assert terminal_language({"LANG": "fr_CA.UTF-8"}) == "fr"
+    assert terminal_language({"LANG": "fr_FR.UTF-8", "LC_ALL": "en_US.UTF-8"}) == "en"
+    assert terminal_language({"LANG": "de_DE.UTF-8"}) == "en"
+    assert terminal_language({}) == "en"
+
+
+async def test_a_french_terminal_gets_a_french_banner_and_replies(tmp_path: Path) -> None:
+    out = io.StringIO()
+    await play(
+        tmp_path / "p.sqlite3",
+        io.StringIO("/plc status\n:lang en\n/plc status\n:quit\n"),
+        out,
+        clock=ControlledClock(NOV23),
+        language="fr",
+    )
+    french, english = out.getvalue().split("alice> :lang en", 1)
+    assert "Les réponses suivent votre langue Discord" in french
+    assert "Fuseau horaire" in french and "Time zone" in english

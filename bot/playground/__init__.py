@@ -13,6 +13,7 @@ import os
 import secrets
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -28,7 +29,8 @@ from bot.emulator.world_file import (
     set_aside,
     world_path,
 )
-from bot.playground.console import Console
+from bot.i18n import Language
+from bot.playground.console import LOCALES, Console
 from cogs.client import running_bot
 
 __all__ = ["Console", "play", "run_playground"]
@@ -42,9 +44,12 @@ async def play(
     clock: ControlledClock | None = None,
     keep_world: bool = False,
     new_world: bool = False,
+    language: Language = "en",
 ) -> int:
     """Run the console on ``source`` until it ends or says ``:quit``.
 
+    ``language``: the Discord language of the member you act as in a new world
+    (``:lang`` switches it).
     With ``keep_world`` the emulated server is saved beside the database after every
     line and loaded on the next run (:mod:`bot.emulator.world_file`).
     """
@@ -76,7 +81,7 @@ async def play(
             await asyncio.wait_for(bot.ready_once.wait(), timeout=30)
             console = Console(emu=emu, guild=guild, clock=clock, bot=bot, out=out)
             if world is None:
-                await _prepare(console)
+                await _prepare(console, language)
             else:
                 console.member = world.member
                 _welcome_back(console)
@@ -137,11 +142,11 @@ def _welcome_back(console: Console) -> None:
     )
 
 
-async def _prepare(console: Console) -> None:
+async def _prepare(console: Console, language: Language) -> None:
     """Set the sample community up as its admin, so every feature works at once."""
     g = console.guild
-    # The newcomer acts as alice in the community's language; `:lang fr` switches.
-    console.emu.state.users[g.users["alice"]].locale = "en-US"
+    # The newcomer acts as alice in the terminal's language; `:lang` switches.
+    console.emu.state.users[g.users["alice"]].locale = LOCALES[language]
     result = await console.emu.slash(
         g.id,
         g.users["admin"],
@@ -161,7 +166,11 @@ async def _prepare(console: Console) -> None:
     console.say(
         f"Sample server “PLC Sample” is set up (time zone America/Toronto, English). "
         f"You are alice (facilitator); others: {', '.join(n for n in g.users if n != 'alice')}. "
-        "Replies follow your Discord language: English; :lang fr for French."
+        + (
+            "Replies follow your Discord language: English; :lang fr for French."
+            if language == "en"
+            else "Les réponses suivent votre langue Discord : français ; :lang en pour l’anglais."
+        )
     )
     console.say("Type :help for help, :quit to leave.")
 
@@ -175,7 +184,14 @@ def _unusable(database: Path) -> str | None:
     return None
 
 
+def terminal_language(environ: Mapping[str, str]) -> Language:
+    """French if the terminal's locale is French (``LANG``, ``LC_ALL``), else English."""
+    setting = environ.get("LC_ALL") or environ.get("LC_MESSAGES") or environ.get("LANG") or ""
+    return "fr" if setting.lower().startswith("fr") else "en"
+
+
 def run_playground(*, database: Path | None = None, new_world: bool = False) -> int:
+    language = terminal_language(os.environ)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("discord", "aiohttp", "apscheduler", "bot", "cogs"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
@@ -186,10 +202,18 @@ def run_playground(*, database: Path | None = None, new_world: bool = False) -> 
             return 2
         try:
             return asyncio.run(
-                play(database, sys.stdin, sys.stdout, keep_world=True, new_world=new_world)
+                play(
+                    database,
+                    sys.stdin,
+                    sys.stdout,
+                    keep_world=True,
+                    new_world=new_world,
+                    language=language,
+                )
             )
         except (WorldFileError, DatabaseError) as exc:
             print(f"plc-bot playground: {exc}", file=sys.stderr)
             return 2
     with tempfile.TemporaryDirectory(prefix="plc-bot-playground-") as folder:
-        return asyncio.run(play(Path(folder) / "playground.sqlite3", sys.stdin, sys.stdout))
+        database = Path(folder) / "playground.sqlite3"
+        return asyncio.run(play(database, sys.stdin, sys.stdout, language=language))

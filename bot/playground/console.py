@@ -37,6 +37,7 @@ _DURATION = re.compile(r"^(?:\d+(?:min|m|h|d|w))+$")
 _DURATION_PART = re.compile(r"(\d+)(min|m|h|d|w)")
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 SETTLE_SECONDS = 0.3
+LOCALES = {"fr": "fr", "en": "en-US"}  # the Discord locale of each language
 _ESCAPED = re.compile(r"\\([\\\[\]()<>*_`~|#>-])")
 
 
@@ -118,10 +119,9 @@ class Console:
             self.member = rest
             self.say(f"  now acting as {rest}")
         elif verb == "lang":
-            locales = {"fr": "fr", "en": "en-US"}
-            if rest not in locales:
+            if rest not in LOCALES:
                 raise LookupError("give :lang fr or :lang en")
-            self.emu.state.users[self._user_id()].locale = locales[rest]
+            self.emu.state.users[self._user_id()].locale = LOCALES[rest]
             self.say(
                 f"  {self.member} now uses Discord in {'French' if rest == 'fr' else 'English'}"
             )

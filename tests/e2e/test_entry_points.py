@@ -68,7 +68,8 @@ async def test_playground_prints_the_bots_answer_and_exits_zero(tmp_path: Path) 
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "playground", "--db", str(tmp_path / "p.sqlite3"),
-        cwd=ROOT, env=clean_environment(os.environ), stdin=asyncio.subprocess.PIPE,
+        cwd=ROOT, env={**clean_environment(os.environ), "LANG": "C.UTF-8", "LC_ALL": ""},
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(process.communicate(script), 60)
