@@ -172,6 +172,20 @@ class Admin(commands.Cog):
                 scheduled=status.scheduled,
             )
         ]
+        for target in status.paused:
+            health.append(
+                t(
+                    interaction,
+                    "admin.status.paused",
+                    target=(
+                        f"<@&{target.target_id}>"
+                        if target.target_id == status.community.facilitator_role_id
+                        else f"<#{target.target_id}>"
+                    ),
+                    reason=target.reason,
+                    since=int(target.since.timestamp()),
+                )
+            )
         if status.last_error is not None:
             when = f"<t:{int(status.last_error.at.timestamp())}:R>"
             health.append(

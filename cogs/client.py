@@ -132,6 +132,16 @@ class PlcBot(commands.Bot):
         """Forms are sent detached, so every submission is routed here, restart or not."""
         await self.forms.dispatch(interaction)
 
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        await self.services.get(CommunityService).server_object_gone(
+            channel.guild.id, channel.id, "deleted"
+        )
+
+    async def on_guild_role_delete(self, role: discord.Role) -> None:
+        await self.services.get(CommunityService).server_object_gone(
+            role.guild.id, role.id, "deleted"
+        )
+
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self.services.get(CommunityService).bot_joined(guild.id)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.codec import instant_to_db
+from pydantic import BaseModel, ConfigDict
+
+from bot.db.codec import from_row, instant_to_db
 from bot.db.connection import Connection
 
 
@@ -35,3 +37,20 @@ async def clear(conn: Connection, guild_id: int, target_ids: list[int]) -> None:
         "DELETE FROM unreachable_targets WHERE guild_id = ? AND target_id = ?",
         [(guild_id, target_id) for target_id in target_ids],
     )
+
+
+class PausedTarget(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    target_id: int
+    reason: str
+    since: datetime
+
+
+async def paused(conn: Connection, guild_id: int) -> list[PausedTarget]:
+    cursor = await conn.execute(
+        "SELECT target_id, reason, since FROM unreachable_targets WHERE guild_id = ? "
+        "ORDER BY since",
+        (guild_id,),
+    )
+    return [from_row(PausedTarget, row) for row in await cursor.fetchall()]

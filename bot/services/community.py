@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.actor import Actor
+from bot.chat import Channel, Notice
 from bot.db import audit, bot_state
 from bot.db import communities as communities_db
 from bot.db import targets as targets_db
 from bot.db import timers as timers_db
 from bot.db.communities import Community, CommunitySettings, SetupChanges
+from bot.db.targets import PausedTarget
 from bot.errors import NotFacilitator, NotSetUp, UserError
-from bot.i18n import LANGUAGES, Catalog
+from bot.i18n import LANGUAGES, Catalog, language_for_locale
 from bot.services.base import Core, StatusLine, StatusProvider
 from bot.timezones import require_timezone
 
@@ -24,6 +27,8 @@ class CommunityStatus(BaseModel):
     community: Community
     lines: list[StatusLine]
     missed_last_week: int
+    paused: list[PausedTarget]
+    """Channels and roles Discord refused us: what targets them waits for an admin."""
     database_bytes: int
     """The database file and its write-ahead log, on disk."""
     scheduled: int
@@ -38,6 +43,21 @@ class ErrorRecord(BaseModel):
 
     ref: str
     at: datetime
+
+
+log = logging.getLogger(__name__)
+
+
+def _used_ids(community: Community) -> set[int]:
+    """The channels and the role the community's settings point at."""
+    used = {
+        community.checkin_channel_id,
+        community.questions_channel_id,
+        community.announcements_channel_id,
+        community.moderation_channel_id,
+        community.facilitator_role_id,
+    }
+    return {i for i in used if i is not None}
 
 
 def _last_error_key(guild_id: int) -> str:
@@ -154,14 +174,49 @@ class CommunityService:
             missed = await timers_db.recent_missed(conn, guild_id, since)
             scheduled = await timers_db.count_pending(conn, guild_id)
             last_error = await bot_state.get(conn, _last_error_key(guild_id))
+            paused = await targets_db.paused(conn, guild_id)
         return CommunityStatus(
             community=community,
             lines=lines,
             missed_last_week=len(missed),
+            paused=paused,
             database_bytes=self._core.db.size_on_disk(),
             scheduled=scheduled,
             last_error=ErrorRecord.model_validate_json(last_error) if last_error else None,
         )
+
+    async def server_object_gone(self, guild_id: int, object_id: int, reason: str) -> bool:
+        """A channel or role was deleted, or the bot lost access to it (RELIABILITY D6).
+
+        If the community uses it, what targets it is paused and the facilitators are told
+        once, in another channel; True when this was news. Re-running ``/plc setup`` with
+        a working channel or role resumes.
+        """
+        community = await self.get(guild_id)
+        if community is None or object_id not in _used_ids(community):
+            return False
+        async with self._core.db.transaction() as conn:
+            first = await targets_db.mark_unreachable(
+                conn, guild_id, object_id, reason, self._core.clock.now()
+            )
+        if first:
+            await self.tell_facilitators(community, object_id, reason)
+        return first
+
+    async def tell_facilitators(self, community: Community, lost_id: int, reason: str) -> None:
+        """The one notice that something the community relies on is lost."""
+        is_role = lost_id == community.facilitator_role_id
+        notice = Notice(
+            language=language_for_locale(community.language),
+            key="delivery.role_lost" if is_role else "delivery.channel_lost",
+            params={"channel": f"<#{lost_id}>", "role": f"<@&{lost_id}>", "reason": reason},
+        )
+        for channel_id in (community.moderation_channel_id, community.announcements_channel_id):
+            if channel_id is None or channel_id == lost_id:
+                continue
+            if await self._core.chat.send(Channel(community.guild_id, channel_id), notice):
+                return
+        log.warning("guild %s: nobody could be told that %s is lost", community.guild_id, lost_id)
 
     async def record_error(self, guild_id: int, ref: str) -> None:
         """Keep the reference of an unexpected error, so facilitators can quote it."""

@@ -154,3 +154,32 @@ async def test_status_shows_database_size_scheduled_items_and_the_last_error(
     assert ref is not None, failed.content
     status = await harness.slash("bob", "plc status")
     assert f"reference `{ref.group(1)}`" in _fields(status.embeds)["Health"]
+
+
+async def test_a_deleted_channel_or_role_is_told_once_and_shown_in_status(
+    harness: Harness,
+) -> None:
+    """D6: Discord tells the bot a channel or role is gone; facilitators hear it once."""
+    await harness.setup_community(language="en", moderation=True)
+    harness.emu.delete_channel(harness.channel("questions"))
+    harness.emu.delete_role(harness.guild.id, harness.guild.roles["facilitator"])
+    moderation = harness.channel("moderation")
+
+    def notices() -> list[str]:
+        return [
+            m.content
+            for m in harness.emu.messages_in(moderation)
+            if m.author_id == harness.emu.bot_user_id
+        ]
+
+    told = await harness.emu.wait_for(lambda: notices() if len(notices()) == 2 else None)
+    assert any("can no longer post" in text for text in told)
+    assert any("facilitator role" in text for text in told)
+    harness.emu.delete_channel(harness.channel("general"))  # not one the community uses
+    announcements = harness.channel("announcements")
+    status = await harness.emu.slash(
+        harness.guild.id, harness.user("admin"), "plc status", channel_id=announcements
+    )
+    health = _fields(status.embeds)["Health"]
+    assert health.count("unreachable since") == 2
+    assert len(notices()) == 2  # once each, nothing for #general
