@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.i18n import load_catalog
 from bot.scheduler import Scheduler
+from bot.services.audit import AuditService
 from bot.services.base import Core
 from bot.services.checkins import CheckinService
 from bot.services.community import CommunityService
@@ -49,7 +50,8 @@ def build_services(core: Core) -> Services:
     community = CommunityService(core)
     members = MemberService(core, community)
     retention = RetentionService(core, members)
-    for service in (community, members, DeliveryService(core), retention):
+    audit = AuditService(core, community)
+    for service in (community, members, DeliveryService(core), retention, audit):
         services.add(service)
     features = enabled_features(core.settings)
     if "meetings" in features:

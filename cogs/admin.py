@@ -11,8 +11,18 @@ from discord.ext import commands
 
 from bot.db.communities import Community, SetupChanges
 from bot.errors import UserError
+from bot.services.audit import AuditService
 from bot.services.community import CommunityService, CommunityStatus
-from cogs.toolkit import actor, manages_server, plc_bot, reply, t, timezone_autocomplete
+from cogs.audit import AUDIT_ROUTE, audit_message, on_page
+from cogs.toolkit import (
+    actor,
+    manages_server,
+    plc_bot,
+    reply,
+    t,
+    timezone_autocomplete,
+    user_language,
+)
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
@@ -109,6 +119,21 @@ class Admin(commands.Cog):
         )
         title = t(interaction, "admin.setup.created" if created else "admin.setup.updated")
         await reply(interaction, embed=self._settings_embed(interaction, community, title))
+
+    @plc.command(name=_("audit"), description=_("Who changed what: the audit log (facilitators)"))
+    @app_commands.describe(
+        action=_("Only this kind of action, e.g. meeting, question.remove, community"),
+        page=_("Page, from 1 (newest first)"),
+    )
+    async def audit(
+        self,
+        interaction: discord.Interaction,
+        action: str | None = None,
+        page: app_commands.Range[int, 1, 100000] = 1,
+    ) -> None:
+        shown = await self.bot.services.get(AuditService).page(actor(interaction), page, action)
+        embed, view = audit_message(self.bot.catalog, user_language(interaction), shown)
+        await reply(interaction, embed=embed, view=view)
 
     @plc.command(name=_("status"), description=_("Settings, what comes next, and the bot's health"))
     async def status(self, interaction: discord.Interaction) -> None:
@@ -225,4 +250,5 @@ def _duration(interaction: discord.Interaction, minutes: int) -> str:
 
 
 async def setup(bot: PlcBot) -> None:
+    bot.buttons.route(AUDIT_ROUTE, on_page)
     await bot.add_cog(Admin(bot))

@@ -9,6 +9,8 @@ from bot.db import communities as communities_db
 from bot.emulator import Permission
 from bot.services.community import CommunityService, CommunityStatus
 from tests.e2e.harness import Harness
+from tests.e2e.meeting_steps import schedule, upcoming
+from tests.e2e.test_questions import ask, bot_posts, moderate, panel_click
 
 
 def _fields(result_embeds: list[dict[str, object]]) -> dict[str, str]:
@@ -183,3 +185,39 @@ async def test_a_deleted_channel_or_role_is_told_once_and_shown_in_status(
     health = _fields(status.embeds)["Health"]
     assert health.count("unreachable since") == 2
     assert len(notices()) == 2  # once each, nothing for #general
+
+
+async def test_the_audit_log_lists_setup_meeting_and_moderation_paged(harness: Harness) -> None:
+    """/plc audit (facilitators): a setup change, a meeting cancel, a moderation action."""
+    await harness.setup_community(language="en")
+    await harness.slash("admin", "plc setup", timezone="Europe/Paris")
+    announcement = await schedule(harness, when="2026-12-01 16:00")
+    [item] = await upcoming(harness)
+    cancel = await harness.slash("alice", "meeting cancel", meeting=str(item.meeting.id))
+    await cancel.final()
+    assert announcement is not None
+    await ask(harness, "bob", "Please remove")
+    [post] = bot_posts(harness, "questions")
+    panel = await moderate(harness, "alice", post)
+    await panel_click(harness, "alice", panel, "mremove")
+
+    refused = await harness.slash("bob", "plc audit", locale="en-US")
+    assert refused.ephemeral and "Only facilitators" in (refused.content or "")
+    log = await harness.slash("alice", "plc audit", locale="en-US")
+    text = log.embeds[0]["description"]
+    for action in ("community.edit", "meeting.cancel", "question.remove"):
+        assert f"`{action}`" in text
+    assert text.index("question.remove") < text.index("meeting.cancel")  # newest first
+    meetings = await harness.slash("alice", "plc audit", action="meeting", locale="en-US")
+    assert "question.remove" not in meetings.embeds[0]["description"]
+
+    for n in range(12):  # enough for a second page
+        await harness.slash("admin", "plc setup", timezone="Europe/Paris" if n % 2 else "UTC")
+    first = await harness.slash("alice", "plc audit", locale="en-US")
+    assert first.embeds[0]["footer"]["text"].startswith("Page 1 of 2")
+    older = next(c for c in first.message.custom_ids() if c == "plc:audit:2")
+    second = await harness.emu.click(harness.user("alice"), first.message, older, locale="en-US")
+    await second.final()
+    shown = harness.emu.state.messages[first.message.id]
+    assert shown.embeds[0]["footer"]["text"].startswith("Page 2 of 2")
+    assert "`community.setup`" in shown.embeds[0]["description"]  # the oldest, last
