@@ -12,7 +12,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.services.members import MemberService
-from cogs.toolkit import actor, reply, t, timezone_autocomplete, user_language
+from cogs.toolkit import actor, message_link, reply, t, timezone_autocomplete, user_language
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
@@ -104,15 +104,13 @@ class Members(commands.Cog):
         await interaction.response.defer()
         erased = await self.members.delete(guild_id, user_id)
         lines = [t(interaction, "members.delete.done")]
-        if erased.posts_removed or erased.posts_left:
-            lines.append(
-                t(
-                    interaction,
-                    "members.delete.posts",
-                    removed=erased.posts_removed,
-                    left=erased.posts_left,
-                )
+        if erased.posts_removed:
+            lines.append(t(interaction, "members.delete.posts", removed=erased.posts_removed))
+        if erased.left:
+            links = "\n".join(
+                message_link(p.guild_id, p.channel_id, p.message_id) for p in erased.left[:10]
             )
+            lines.append(t(interaction, "members.delete.posts_left", links=links))
         await interaction.edit_original_response(content="\n".join(lines), view=None)
 
 

@@ -64,8 +64,9 @@ class Erasure(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     posts_removed: int
-    posts_left: int
-    """Already gone, or the platform refused (e.g. the channel was deleted)."""
+    left: list[Posted]
+    """Messages that could not be removed (the platform refused, or was unreachable):
+    the member is told where they are, to delete them or ask a moderator."""
 
 
 class MemberService:
@@ -162,13 +163,14 @@ class MemberService:
             await self._delete_in(conn, guild_id, user_id)
         # The erased rows are zeroed in the file, not yet in the WAL (RELIABILITY G2).
         await self._core.db.checkpoint()
-        removed = 0
+        removed: list[Posted] = []
         for posted in posts:
             try:
-                removed += await self._core.chat.delete(posted)
+                if await self._core.chat.delete(posted):
+                    removed.append(posted)
             except RetryLater:
                 log.warning("guild %s: a post of an erased member could not be removed", guild_id)
-        return Erasure(posts_removed=removed, posts_left=len(posts) - removed)
+        return Erasure(posts_removed=len(removed), left=[p for p in posts if p not in removed])
 
     async def _delete_in(self, conn: Connection, guild_id: int, user_id: int) -> None:
         for feature in self._personal_data:
