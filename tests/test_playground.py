@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 from bot.clock import ControlledClock
 from bot.emulator.markup import relative, render_timestamp
 from bot.emulator.world_file import WorldFileError
-from bot.playground import play, terminal_language
+from bot.playground import play, run_playground, terminal_language
 
 NOV23 = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 
@@ -127,3 +129,28 @@ async def test_a_french_terminal_gets_a_french_banner_and_replies(tmp_path: Path
     french, english = out.getvalue().split("alice> :lang en", 1)
     assert "Les réponses suivent votre langue Discord" in french
     assert "Fuseau horaire" in french and "Time zone" in english
+
+
+def test_a_database_from_a_newer_version_is_refused_clearly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "newer.sqlite3"
+    with sqlite3.connect(database) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    assert run_playground(database=database) == 2
+    err = capsys.readouterr().err
+    assert "newer" in err and "Traceback" not in err
+
+
+def test_an_unwritable_place_is_refused_clearly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_playground(database=tmp_path / "missing" / "p.sqlite3") == 2
+    assert "does not exist" in capsys.readouterr().err
+    locked = tmp_path / "locked.sqlite3"
+    locked.write_bytes(b"")
+    locked.chmod(0o444)
+    if os.access(locked, os.W_OK):  # root writes anyway: nothing to refuse here
+        pytest.skip("running as root: a read-only file is still writable")
+    assert run_playground(database=locked) == 2
+    assert "not writable" in capsys.readouterr().err
