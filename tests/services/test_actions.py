@@ -8,9 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.chat import Channel, DirectMessage
-from bot.clock import ControlledClock
 from bot.errors import NotFacilitator, UserError
-from bot.services.base import Core
 from bot.services.facilitation_cards import ActionReminder
 from tests.services.facilitation_world import (
     ALICE,
@@ -18,9 +16,7 @@ from tests.services.facilitation_world import (
     CAROL,
     GUILD,
     ROOM,
-    FacilitationChat,
     World,
-    build_world,
     facilitator,
     member,
 )
@@ -30,13 +26,8 @@ DUE_MORNING = datetime(2026, 12, 10, 14, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def chat() -> FacilitationChat:
-    return FacilitationChat()
-
-
-@pytest.fixture
-async def world(core: Core, clock: ControlledClock) -> World:
-    world = await build_world(core, clock)
+async def world(world: World) -> World:
+    """The shared world, with a session under way that Bob and Carol joined."""
     started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="exchange")
     for user_id in (BOB, CAROL):
         await world.sessions.join(member(user_id), started.session.id)
@@ -56,7 +47,7 @@ async def test_the_owner_is_reminded_by_dm_on_the_due_date_once(world: World) ->
     await world.run_due()
     await world.run_due()
     assert reminders(world) == [(DirectMessage(GUILD, BOB), ())]
-    [card] = world.chat.of(ActionReminder)
+    [card] = world.chat.cards(ActionReminder)
     assert (card.action_id, card.text, str(card.due_on)) == (
         action.id,
         "Observer une classe",
@@ -83,7 +74,7 @@ async def test_a_closed_dm_falls_back_to_a_mention_in_the_thread(world: World) -
     await world.clock.set(DUE_MORNING)
     await world.run_due()
     assert reminders(world) == [(Channel(GUILD, session.thread_id), (BOB,))]
-    [card] = world.chat.of(ActionReminder)
+    [card] = world.chat.cards(ActionReminder)
     assert card.in_channel
 
 

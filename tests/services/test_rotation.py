@@ -10,11 +10,9 @@ from datetime import date, timedelta
 import pytest
 
 from bot.chat import Channel, DirectMessage
-from bot.clock import ControlledClock
 from bot.db import members as members_db
 from bot.db import rotation as rotation_db
 from bot.errors import NotFacilitator, UserError
-from bot.services.base import Core
 from bot.services.facilitation_cards import FacilitatorOffer, RotationNotice
 from bot.services.rotation import RotationService
 from tests.services.facilitation_world import (
@@ -25,24 +23,12 @@ from tests.services.facilitation_world import (
     DAVE,
     GUILD,
     MODERATION,
-    FacilitationChat,
     World,
-    build_world,
     facilitator,
     member,
 )
 
 WEEKS = ["2026-12-03 15:30", "2026-12-10 15:30", "2026-12-17 15:30"]
-
-
-@pytest.fixture
-def chat() -> FacilitationChat:
-    return FacilitationChat()
-
-
-@pytest.fixture
-async def world(core: Core, clock: ControlledClock) -> World:
-    return await build_world(core, clock)
 
 
 async def volunteers(world: World, *user_ids: int) -> None:
@@ -67,7 +53,7 @@ def offers_to(world: World, user_id: int) -> list[FacilitatorOffer]:
 
 
 def notices(world: World) -> list[RotationNotice]:
-    return world.chat.of(RotationNotice)
+    return world.chat.cards(RotationNotice)
 
 
 async def test_three_volunteers_over_six_meetings_take_turns_fairly(world: World) -> None:

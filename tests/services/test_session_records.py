@@ -21,7 +21,6 @@ from tests.services.facilitation_world import (
     DAVE,
     GUILD,
     ROOM,
-    FacilitationChat,
     World,
     build_world,
     facilitator,
@@ -30,22 +29,12 @@ from tests.services.facilitation_world import (
 from tests.services.test_sessions import start_codev
 
 
-@pytest.fixture
-def chat() -> FacilitationChat:
-    return FacilitationChat()
-
-
-@pytest.fixture
-async def world(core: Core, clock: ControlledClock) -> World:
-    return await build_world(core, clock)
-
-
 async def test_opening_questions_do_not_repeat_until_the_pool_is_used(world: World) -> None:
     asked = []
     for _ in range(13):
         await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="checkin-round")
         await world.sessions.next_step(facilitator(ALICE))
-        asked.append(world.chat.of(StepStarted)[-1].question)
+        asked.append(world.chat.cards(StepStarted)[-1].question)
         await world.sessions.end(facilitator(ALICE))
     assert len(set(asked[:12])) == 12 and None not in asked
     assert asked[12] in asked[:12]
@@ -75,9 +64,9 @@ async def test_a_restart_resumes_the_same_speaker_and_timers_due_once(
     assert (after.step_index, after.current_speaker, after.turn_index) == (1, CAROL, 1)
     await again.advance(timedelta(minutes=15))
     await again.advance(timedelta(minutes=1))
-    assert [c.phase for c in world.chat.of(TimeNotice)] == ["nearly", "over"]
+    assert [c.phase for c in world.chat.cards(TimeNotice)] == ["nearly", "over"]
     await again.sessions.finish_turn(member(CAROL), session_id, 1, 1)
-    assert len(world.chat.of(RoundComplete)) == 1
+    assert len(world.chat.cards(RoundComplete)) == 1
 
 
 async def test_a_refused_channel_starts_nothing_and_no_thread_stays_in_channel(

@@ -10,9 +10,7 @@ from datetime import timedelta
 import pytest
 
 from bot.chat import Channel
-from bot.clock import ControlledClock
 from bot.errors import UserError
-from bot.services.base import Core
 from bot.services.facilitation_cards import (
     ActionPosted,
     ActionReview,
@@ -38,22 +36,10 @@ from tests.services.facilitation_world import (
     ERIN,
     GUILD,
     ROOM,
-    FacilitationChat,
     World,
-    build_world,
     facilitator,
     member,
 )
-
-
-@pytest.fixture
-def chat() -> FacilitationChat:
-    return FacilitationChat()
-
-
-@pytest.fixture
-async def world(core: Core, clock: ControlledClock) -> World:
-    return await build_world(core, clock)
 
 
 async def start_codev(world: World) -> int:
@@ -66,7 +52,7 @@ async def start_codev(world: World) -> int:
 
 
 def turns(world: World) -> list[tuple[int, int, int]]:
-    return [(c.step_index, c.turn_index, c.user_id) for c in world.chat.of(TurnPrompt)]
+    return [(c.step_index, c.turn_index, c.user_id) for c in world.chat.cards(TurnPrompt)]
 
 
 async def pending(world: World, kind: str) -> list[str]:
@@ -90,8 +76,8 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
     [overview] = world.chat.to(SessionOverview)
     assert overview.target == thread
     assert isinstance(overview.card, SessionOverview) and len(overview.card.steps) == 6
-    assert world.chat.of(ActionReview) == []  # nothing to review the first time
-    assert len(world.chat.of(OpeningControl)) == 1
+    assert world.chat.cards(ActionReview) == []  # nothing to review the first time
+    assert len(world.chat.cards(OpeningControl)) == 1
 
     # Step 1, the client's account: the client is mentioned, nobody else.
     await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=-1)
@@ -116,19 +102,19 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
         await world.sessions.finish_turn(member(ALICE), session_id, 1, 0)
     assert caught.value.key == "facilitation.session.turn_over"
     await world.sessions.pass_turn(member(CAROL), session_id, 1, 1)
-    [complete] = world.chat.of(RoundComplete)
+    [complete] = world.chat.cards(RoundComplete)
     assert complete.step_index == 1 and not complete.is_last
 
     # Timers: nearly up at 13 minutes, over at 15; +2 min moves the end.
     await world.advance(timedelta(minutes=13))
-    assert [(c.phase, c.step_index) for c in world.chat.of(TimeNotice)] == [("nearly", 1)]
+    assert [(c.phase, c.step_index) for c in world.chat.cards(TimeNotice)] == [("nearly", 1)]
     await world.sessions.extend(facilitator(ALICE), session_id, expected_step=1)
-    [extended] = world.chat.of(StepExtended)
+    [extended] = world.chat.cards(StepExtended)
     assert extended.extra_minutes == 2
     await world.advance(timedelta(minutes=2))  # 15 min: the old "over" was re-planned
-    assert [c.phase for c in world.chat.of(TimeNotice)] == ["nearly", "nearly"]
+    assert [c.phase for c in world.chat.cards(TimeNotice)] == ["nearly", "nearly"]
     await world.advance(timedelta(minutes=2))
-    assert [c.phase for c in world.chat.of(TimeNotice)] == ["nearly", "nearly", "over"]
+    assert [c.phase for c in world.chat.cards(TimeNotice)] == ["nearly", "nearly", "over"]
     assert all(s.target == thread for s in world.chat.to(TimeNotice))
 
     # Notes, a decision and two actions, from participants.
@@ -142,7 +128,7 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
     )
     assert (first.owner_id, str(first.due_on)) == (BOB, "2026-12-10")
     assert (second.owner_id, str(second.due_on)) == (CAROL, "2026-12-17")
-    assert len(world.chat.of(EntryPosted)) == 2 and len(world.chat.of(ActionPosted)) == 2
+    assert len(world.chat.cards(EntryPosted)) == 2 and len(world.chat.cards(ActionPosted)) == 2
 
     # Steps 3 to 6; the last round includes the client.
     for expected in (1, 2):
@@ -154,7 +140,7 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
     for expected in (3, 4):  # Next while Alice speaks: her turn counts as spoken
         await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=expected)
     assert turns(world)[-1] == (5, 0, BOB)  # the client has spoken least
-    last = world.chat.of(StepStarted)[-1]
+    last = world.chat.cards(StepStarted)[-1]
     assert last.is_last and last.round_size == 3
     with pytest.raises(UserError) as caught:
         await world.sessions.next_step(facilitator(ALICE), session_id)
@@ -214,9 +200,9 @@ async def test_the_next_session_reviews_open_actions(world: World) -> None:
     two = await world.sessions.add_action(member(CAROL), "Lire l'article")
     await world.sessions.end(facilitator(ALICE))
     started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="plc")
-    [review] = world.chat.of(ActionReview)
+    [review] = world.chat.cards(ActionReview)
     assert [i.action_id for i in review.items] == [one.id, two.id]
-    assert world.chat.of(OpeningControl)[-1].reviewed_actions == 2
+    assert world.chat.cards(OpeningControl)[-1].reviewed_actions == 2
     sid = started.session.id
     with pytest.raises(UserError) as caught:  # not theirs, and not steering
         await world.sessions.review_action(member(CAROL), sid, one.id, "done")
@@ -227,7 +213,7 @@ async def test_the_next_session_reviews_open_actions(world: World) -> None:
     with pytest.raises(UserError) as caught:
         await world.sessions.review_action(facilitator(ALICE), sid, two.id, "carried")
     assert caught.value.key == "facilitation.errors.action_already_carried"
-    assert [c.outcome for c in world.chat.of(ReviewAnswered)] == ["done", "carried"]
+    assert [c.outcome for c in world.chat.cards(ReviewAnswered)] == ["done", "carried"]
     mine = await world.actions.listing(member(CAROL), "mine")
     assert [a.id for a in mine.items] == [two.id]
     finished = await world.actions.mark_done(member(CAROL), two.id)
@@ -246,7 +232,7 @@ async def test_two_nexts_at_the_same_moment_move_one_step(world: World) -> None:
     assert len(refused) == 1 and refused[0].key == "facilitation.session.already_moved"
     session = await world.sessions.get(session_id)
     assert session is not None and session.step_index == 0
-    assert len(world.chat.of(StepStarted)) == 1  # nothing posted twice
+    assert len(world.chat.cards(StepStarted)) == 1  # nothing posted twice
 
 
 async def test_bad_input_is_refused_and_nothing_is_half_written(world: World) -> None:
@@ -357,7 +343,7 @@ async def test_a_late_joiner_gets_a_turn_at_the_end_of_the_round(world: World) -
     sid = started.session.id
     await world.sessions.next_step(facilitator(ALICE))
     await world.sessions.finish_turn(member(ALICE), sid, 0, 0)  # round complete
-    assert len(world.chat.of(RoundComplete)) == 1
+    assert len(world.chat.cards(RoundComplete)) == 1
     assert await world.sessions.join(member(ERIN), sid) is True
     assert await world.sessions.join(member(ERIN), sid) is False
     assert turns(world)[-1] == (0, 1, ERIN)

@@ -54,7 +54,7 @@ async def meeting_rows(core: Core) -> int:
 
 
 def announcements(chat: RecordingChat) -> list[MeetingAnnouncement]:
-    return [c for c in chat.cards(MeetingAnnouncement) if isinstance(c, MeetingAnnouncement)]
+    return chat.cards(MeetingAnnouncement)
 
 
 # -- who may act ----------------------------------------------------------------------------
