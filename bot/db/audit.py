@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.db.codec import from_row, instant_to_db, json_from_db, json_to_db
+from bot.db.codec import Table, from_row, instant_to_db, json_from_db, json_to_db
 from bot.db.connection import Connection, Row
 
 
@@ -40,19 +40,17 @@ def _entry(row: Row) -> AuditEntry:
     return from_row(AuditEntry, row, detail=json_from_db(row["detail"]))
 
 
+_AUDIT_LOG = Table("audit_log", _entry)
+
+
 async def recent(conn: Connection, guild_id: int, limit: int = 50) -> list[AuditEntry]:
-    cursor = await conn.execute(
-        "SELECT * FROM audit_log WHERE guild_id = ? ORDER BY id DESC LIMIT ?", (guild_id, limit)
-    )
-    return [_entry(row) for row in await cursor.fetchall()]
+    return await _AUDIT_LOG.all(conn, "guild_id = ? ORDER BY id DESC LIMIT ?", guild_id, limit)
 
 
 async def by_actor(conn: Connection, guild_id: int, actor_id: int) -> list[AuditEntry]:
-    cursor = await conn.execute(
-        "SELECT * FROM audit_log WHERE guild_id = ? AND actor_id = ? ORDER BY id",
-        (guild_id, actor_id),
+    return await _AUDIT_LOG.all(
+        conn, "guild_id = ? AND actor_id = ? ORDER BY id", guild_id, actor_id
     )
-    return [_entry(row) for row in await cursor.fetchall()]
 
 
 async def forget_actor(conn: Connection, guild_id: int, actor_id: int) -> None:

@@ -1,14 +1,15 @@
-"""How instants and JSON values are written to SQLite."""
+"""How instants, JSON values and rows pass between SQLite and the models."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from pydantic import BaseModel
 
-from bot.db.connection import Row
+from bot.db.connection import Connection, Row
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -37,6 +38,7 @@ def json_from_db(value: str) -> Any:
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+T = TypeVar("T")
 
 
 def from_row(model: type[ModelT], row: Row, /, **values: Any) -> ModelT:
@@ -49,3 +51,90 @@ def from_row(model: type[ModelT], row: Row, /, **values: Any) -> ModelT:
     data = {name: row[name] for name in model.model_fields if name in columns}
     data.update(values)
     return model.model_validate(data)
+
+
+def _reader(build: type[BaseModel] | Callable[[Row], Any]) -> Callable[[Row], Any]:
+    if isinstance(build, type) and issubclass(build, BaseModel):
+        model = build
+        return lambda row: from_row(model, row)
+    return build
+
+
+@overload
+async def fetch_one(
+    conn: Connection, build: type[ModelT], sql: str, parameters: Iterable[Any] = ()
+) -> ModelT | None: ...
+
+
+@overload
+async def fetch_one(
+    conn: Connection, build: Callable[[Row], T], sql: str, parameters: Iterable[Any] = ()
+) -> T | None: ...
+
+
+async def fetch_one(
+    conn: Connection,
+    build: type[BaseModel] | Callable[[Row], Any],
+    sql: str,
+    parameters: Iterable[Any] = (),
+) -> Any:
+    """The first row of ``sql`` as a model (a model class reads it with :func:`from_row`,
+    a function builds it), or None when there is no row."""
+    row = await (await conn.execute(sql, parameters)).fetchone()
+    return _reader(build)(row) if row else None
+
+
+@overload
+async def fetch_all(
+    conn: Connection, build: type[ModelT], sql: str, parameters: Iterable[Any] = ()
+) -> list[ModelT]: ...
+
+
+@overload
+async def fetch_all(
+    conn: Connection, build: Callable[[Row], T], sql: str, parameters: Iterable[Any] = ()
+) -> list[T]: ...
+
+
+async def fetch_all(
+    conn: Connection,
+    build: type[BaseModel] | Callable[[Row], Any],
+    sql: str,
+    parameters: Iterable[Any] = (),
+) -> list[Any]:
+    """Every row of ``sql`` as a model, in the query's order (see :func:`fetch_one`)."""
+    read = _reader(build)
+    return [read(row) for row in await (await conn.execute(sql, parameters)).fetchall()]
+
+
+async def insert_returning_id(conn: Connection, sql: str, parameters: Iterable[Any]) -> int:
+    """Run an INSERT and return the id SQLite gave the new row."""
+    cursor = await conn.execute(sql, parameters)
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+class Table(Generic[T]):
+    """One table's rows read as models: ``SELECT * FROM <name> WHERE <where>``.
+
+    ``where`` is the rest of the query (conditions, then any ORDER BY or LIMIT), with
+    ``?`` for each of ``params``.
+    """
+
+    @overload
+    def __init__(self: Table[ModelT], name: str, build: type[ModelT]) -> None: ...
+
+    @overload
+    def __init__(self: Table[T], name: str, build: Callable[[Row], T]) -> None: ...
+
+    def __init__(self, name: str, build: type[BaseModel] | Callable[[Row], Any]) -> None:
+        self._select = f"SELECT * FROM {name} WHERE"  # noqa: S608 - a repository constant
+        self._read = _reader(build)
+
+    async def one(self, conn: Connection, where: str, *params: Any) -> T | None:
+        """The first row that matches, or None."""
+        return await fetch_one(conn, self._read, f"{self._select} {where}", params)
+
+    async def all(self, conn: Connection, where: str, *params: Any) -> list[T]:
+        """Every row that matches, in the order ``where`` asks for."""
+        return await fetch_all(conn, self._read, f"{self._select} {where}", params)

@@ -6,7 +6,13 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.db.codec import from_row, instant_to_db, json_from_db, json_to_db
+from bot.db.codec import (
+    Table,
+    from_row,
+    instant_to_db,
+    json_from_db,
+    json_to_db,
+)
 from bot.db.connection import Connection, Row
 
 
@@ -57,15 +63,15 @@ def _community(row: Row) -> Community:
     return from_row(Community, row, reminder_offsets=tuple(json_from_db(row["reminder_offsets"])))
 
 
+_COMMUNITIES = Table("communities", _community)
+
+
 async def get(conn: Connection, guild_id: int) -> Community | None:
-    cursor = await conn.execute("SELECT * FROM communities WHERE guild_id = ?", (guild_id,))
-    row = await cursor.fetchone()
-    return _community(row) if row else None
+    return await _COMMUNITIES.one(conn, "guild_id = ?", guild_id)
 
 
 async def all_active(conn: Connection) -> list[Community]:
-    cursor = await conn.execute("SELECT * FROM communities WHERE left_at IS NULL")
-    return [_community(row) for row in await cursor.fetchall()]
+    return await _COMMUNITIES.all(conn, "left_at IS NULL")
 
 
 async def upsert(

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.db.codec import from_row, instant_to_db
-from bot.db.connection import Connection, Row
+from bot.db.codec import Table, fetch_all, instant_to_db
+from bot.db.connection import Connection
 
 GoalScope = Literal["member", "community"]
 GoalStatus = Literal["open", "closed"]
@@ -41,10 +41,6 @@ class GoalValue(BaseModel):
     week: str
     opened_at: datetime
     value: float
-
-
-def _goal(row: Row) -> Goal:
-    return from_row(Goal, row)
 
 
 async def insert(
@@ -83,51 +79,53 @@ async def insert(
     return goal
 
 
+_GOALS = Table("goals", Goal)
+
+
 async def get(conn: Connection, guild_id: int, goal_id: int) -> Goal | None:
-    cursor = await conn.execute(
-        "SELECT * FROM goals WHERE guild_id = ? AND id = ?", (guild_id, goal_id)
-    )
-    row = await cursor.fetchone()
-    return _goal(row) if row else None
+    return await _GOALS.one(conn, "guild_id = ? AND id = ?", guild_id, goal_id)
 
 
 async def of_member(
     conn: Connection, guild_id: int, owner_id: int, *, open_only: bool = False
 ) -> list[Goal]:
     """A member's goals, newest first."""
-    cursor = await conn.execute(
+    return await _GOALS.all(
+        conn,
         """
-        SELECT * FROM goals WHERE guild_id = ? AND owner_id = ?
+        guild_id = ? AND owner_id = ?
             AND (? = 0 OR status = 'open')
         ORDER BY created_at DESC, id DESC
         """,
-        (guild_id, owner_id, int(open_only)),
+        guild_id,
+        owner_id,
+        int(open_only),
     )
-    return [_goal(row) for row in await cursor.fetchall()]
 
 
 async def of_community(conn: Connection, guild_id: int, *, open_only: bool = False) -> list[Goal]:
-    cursor = await conn.execute(
+    return await _GOALS.all(
+        conn,
         """
-        SELECT * FROM goals WHERE guild_id = ? AND scope = 'community'
+        guild_id = ? AND scope = 'community'
             AND (? = 0 OR status = 'open')
         ORDER BY created_at DESC, id DESC
         """,
-        (guild_id, int(open_only)),
+        guild_id,
+        int(open_only),
     )
-    return [_goal(row) for row in await cursor.fetchall()]
 
 
 async def open_member_goals(conn: Connection, guild_id: int) -> list[Goal]:
     """Every member's open goals (for the digest), oldest first."""
-    cursor = await conn.execute(
+    return await _GOALS.all(
+        conn,
         """
-        SELECT * FROM goals WHERE guild_id = ? AND scope = 'member' AND status = 'open'
+        guild_id = ? AND scope = 'member' AND status = 'open'
         ORDER BY created_at, id
         """,
-        (guild_id,),
+        guild_id,
     )
-    return [_goal(row) for row in await cursor.fetchall()]
 
 
 async def close(conn: Connection, guild_id: int, goal_id: int, now: datetime) -> bool:
@@ -144,7 +142,9 @@ async def close(conn: Connection, guild_id: int, goal_id: int, now: datetime) ->
 
 async def values(conn: Connection, goal_id: int) -> list[GoalValue]:
     """The numbers reported for a goal in check-in answers, in week order."""
-    cursor = await conn.execute(
+    return await fetch_all(
+        conn,
+        GoalValue,
         """
         SELECT a.goal_id, a.checkin_id, c.week, c.opened_at, a.progress AS value
         FROM checkin_answers a JOIN checkins c ON c.id = a.checkin_id
@@ -153,7 +153,6 @@ async def values(conn: Connection, goal_id: int) -> list[GoalValue]:
         """,
         (goal_id,),
     )
-    return [from_row(GoalValue, row) for row in await cursor.fetchall()]
 
 
 async def latest_values(conn: Connection, goal_ids: list[int]) -> dict[int, float]:

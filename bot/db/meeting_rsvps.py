@@ -7,7 +7,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.db.codec import from_row, instant_to_db
+from bot.db.codec import Table, instant_to_db
 from bot.db.connection import Connection
 
 Answer = Literal["going", "maybe", "cant"]
@@ -31,13 +31,13 @@ class Rsvp(BaseModel):
     answered_at: datetime
 
 
+_MEETING_RSVPS = Table("meeting_rsvps", Rsvp)
+
+
 async def get_rsvp(conn: Connection, occurrence_id: int, user_id: int) -> Rsvp | None:
-    cursor = await conn.execute(
-        "SELECT * FROM meeting_rsvps WHERE occurrence_id = ? AND user_id = ?",
-        (occurrence_id, user_id),
+    return await _MEETING_RSVPS.one(
+        conn, "occurrence_id = ? AND user_id = ?", occurrence_id, user_id
     )
-    row = await cursor.fetchone()
-    return from_row(Rsvp, row) if row else None
 
 
 async def put_rsvp(
@@ -88,22 +88,21 @@ async def rsvps_for(
     conn: Connection, occurrence_id: int, answers: tuple[Answer, ...] = ANSWERS
 ) -> list[Rsvp]:
     marks = ",".join("?" * len(answers))
-    cursor = await conn.execute(
+    return await _MEETING_RSVPS.all(
+        conn,
         f"""
-        SELECT * FROM meeting_rsvps WHERE occurrence_id = ? AND answer IN ({marks})
+        occurrence_id = ? AND answer IN ({marks})
         ORDER BY answered_at, user_id
-        """,  # noqa: S608 - only placeholders are interpolated
-        (occurrence_id, *answers),
+        """,
+        occurrence_id,
+        *answers,
     )
-    return [from_row(Rsvp, row) for row in await cursor.fetchall()]
 
 
 async def member_rsvps(conn: Connection, guild_id: int, user_id: int) -> list[Rsvp]:
-    cursor = await conn.execute(
-        "SELECT * FROM meeting_rsvps WHERE guild_id = ? AND user_id = ? ORDER BY answered_at",
-        (guild_id, user_id),
+    return await _MEETING_RSVPS.all(
+        conn, "guild_id = ? AND user_id = ? ORDER BY answered_at", guild_id, user_id
     )
-    return [from_row(Rsvp, row) for row in await cursor.fetchall()]
 
 
 async def delete_member_rsvps(conn: Connection, guild_id: int, user_id: int) -> None:

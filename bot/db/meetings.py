@@ -5,19 +5,25 @@ RSVPs are in :mod:`bot.db.meeting_rsvps`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
-from typing import Any, Literal, TypeVar, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.db.codec import from_row, instant_to_db, json_from_db, json_to_db
+from bot.db.codec import (
+    Table,
+    fetch_all,
+    from_row,
+    insert_returning_id,
+    instant_to_db,
+    json_from_db,
+    json_to_db,
+)
 from bot.db.connection import Connection, Row
 
 Repeat = Literal["none", "weekly", "biweekly", "monthly"]
 REPEATS: tuple[Repeat, ...] = get_args(Repeat)
 OccurrenceStatus = Literal["scheduled", "cancelled", "done"]
-ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class MeetingFields(BaseModel):
@@ -90,28 +96,12 @@ def _meeting(row: Row) -> Meeting:
     )
 
 
-def _occurrence(row: Row) -> Occurrence:
-    return from_row(Occurrence, row)
-
-
-async def _one(
-    conn: Connection, mapper: Callable[[Row], ModelT], sql: str, params: Sequence[Any]
-) -> ModelT | None:
-    row = await (await conn.execute(sql, params)).fetchone()
-    return mapper(row) if row else None
-
-
-async def _all(
-    conn: Connection, mapper: Callable[[Row], ModelT], sql: str, params: Sequence[Any]
-) -> list[ModelT]:
-    return [mapper(row) for row in await (await conn.execute(sql, params)).fetchall()]
-
-
 # -- meetings ------------------------------------------------------------------------
 
 
 async def insert_meeting(conn: Connection, new: NewMeeting, now: datetime) -> int:
-    cursor = await conn.execute(
+    return await insert_returning_id(
+        conn,
         """
         INSERT INTO meetings (guild_id, title, duration_minutes, repeat, first_date, local_time,
             timezone, channel_id, link, agenda, created_by, created_at, updated_at,
@@ -135,17 +125,18 @@ async def insert_meeting(conn: Connection, new: NewMeeting, now: datetime) -> in
             json_to_db(list(new.reminder_offsets)) if new.reminder_offsets else None,
         ),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+
+
+_MEETINGS = Table("meetings", _meeting)
 
 
 async def get_meeting(conn: Connection, meeting_id: int) -> Meeting | None:
-    return await _one(conn, _meeting, "SELECT * FROM meetings WHERE id = ?", (meeting_id,))
+    return await _MEETINGS.one(conn, "id = ?", meeting_id)
 
 
 async def meetings_with_events(conn: Connection, guild_id: int) -> list[Meeting]:
     """Meetings whose Discord event may need work: a next occurrence, or an event to remove."""
-    return await _all(
+    return await fetch_all(
         conn,
         _meeting,
         f"SELECT * FROM meetings m WHERE guild_id = ? AND {_EVENT_WORK} ORDER BY id",  # noqa: S608
@@ -208,11 +199,8 @@ async def known_event_ids(conn: Connection, guild_id: int) -> set[int]:
 
 
 async def meetings_created_by(conn: Connection, guild_id: int, user_id: int) -> list[Meeting]:
-    return await _all(
-        conn,
-        _meeting,
-        "SELECT * FROM meetings WHERE guild_id = ? AND created_by = ? ORDER BY id",
-        (guild_id, user_id),
+    return await _MEETINGS.all(
+        conn, "guild_id = ? AND created_by = ? ORDER BY id", guild_id, user_id
     )
 
 
@@ -246,7 +234,8 @@ async def insert_occurrence(
     starts_at: datetime,
     now: datetime,
 ) -> int:
-    cursor = await conn.execute(
+    return await insert_returning_id(
+        conn,
         """
         INSERT INTO meeting_occurrences (guild_id, meeting_id, local_date, starts_at, created_at)
         VALUES (?, ?, ?, ?, ?)
@@ -259,30 +248,26 @@ async def insert_occurrence(
             instant_to_db(now),
         ),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+
+
+_MEETING_OCCURRENCES = Table("meeting_occurrences", Occurrence)
 
 
 async def get_occurrence(conn: Connection, occurrence_id: int) -> Occurrence | None:
-    return await _one(
-        conn, _occurrence, "SELECT * FROM meeting_occurrences WHERE id = ?", (occurrence_id,)
-    )
+    return await _MEETING_OCCURRENCES.one(conn, "id = ?", occurrence_id)
 
 
 async def scheduled_occurrence(conn: Connection, meeting_id: int) -> Occurrence | None:
     """The one occurrence of the series still to come (or under way), if any."""
-    return await _one(
-        conn,
-        _occurrence,
-        "SELECT * FROM meeting_occurrences WHERE meeting_id = ? AND status = 'scheduled'",
-        (meeting_id,),
+    return await _MEETING_OCCURRENCES.one(
+        conn, "meeting_id = ? AND status = 'scheduled'", meeting_id
     )
 
 
 async def scheduled_occurrences(conn: Connection, guild_id: int) -> list[Occurrence]:
-    return await _all(
+    return await fetch_all(
         conn,
-        _occurrence,
+        Occurrence,
         """
         SELECT o.* FROM meeting_occurrences o JOIN meetings m ON m.id = o.meeting_id
         WHERE o.guild_id = ? AND o.status = 'scheduled' AND m.cancelled_at IS NULL
@@ -326,12 +311,8 @@ async def set_announcement(
 
 
 async def facilitated_by(conn: Connection, guild_id: int, user_id: int) -> list[Occurrence]:
-    return await _all(
-        conn,
-        _occurrence,
-        "SELECT * FROM meeting_occurrences WHERE guild_id = ? AND facilitator_id = ? "
-        "ORDER BY starts_at",
-        (guild_id, user_id),
+    return await _MEETING_OCCURRENCES.all(
+        conn, "guild_id = ? AND facilitator_id = ? ORDER BY starts_at", guild_id, user_id
     )
 
 

@@ -7,8 +7,8 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.db.codec import instant_from_db, instant_to_db, optional_instant
-from bot.db.connection import Connection, Row
+from bot.db.codec import Table, instant_to_db
+from bot.db.connection import Connection
 
 AssignmentStatus = Literal["offered", "accepted", "declined", "unanswered", "none"]
 ASSIGNMENT_STATUSES: tuple[AssignmentStatus, ...] = get_args(AssignmentStatus)
@@ -44,34 +44,6 @@ class Assignment(BaseModel):
     answered_at: datetime | None
 
 
-def _volunteer(row: Row) -> Volunteer:
-    return Volunteer(
-        guild_id=row["guild_id"],
-        user_id=row["user_id"],
-        position=row["position"],
-        active=bool(row["active"]),
-        joined_at=instant_from_db(row["joined_at"]),
-        left_at=optional_instant(row["left_at"]),
-        times_assigned=row["times_assigned"],
-        last_turn=row["last_turn"],
-        last_assigned_at=optional_instant(row["last_assigned_at"]),
-        first_in_line=bool(row["first_in_line"]),
-        next_up=bool(row["next_up"]),
-    )
-
-
-def _assignment(row: Row) -> Assignment:
-    return Assignment(
-        occurrence_id=row["occurrence_id"],
-        guild_id=row["guild_id"],
-        user_id=row["user_id"],
-        status=row["status"],
-        offers=row["offers"],
-        assigned_at=instant_from_db(row["assigned_at"]),
-        answered_at=optional_instant(row["answered_at"]),
-    )
-
-
 # The line: set-next first, then whoever declined last time, then the least recently
 # assigned (never assigned first), then join order.
 _LINE_ORDER = """
@@ -83,22 +55,18 @@ _LINE_ORDER = """
 # -- volunteers -------------------------------------------------------------------------
 
 
+_ROTATION_VOLUNTEERS = Table("rotation_volunteers", Volunteer)
+
+
 async def get_volunteer(conn: Connection, guild_id: int, user_id: int) -> Volunteer | None:
-    cursor = await conn.execute(
-        "SELECT * FROM rotation_volunteers WHERE guild_id = ? AND user_id = ?",
-        (guild_id, user_id),
-    )
-    row = await cursor.fetchone()
-    return _volunteer(row) if row else None
+    return await _ROTATION_VOLUNTEERS.one(conn, "guild_id = ? AND user_id = ?", guild_id, user_id)
 
 
 async def line(conn: Connection, guild_id: int) -> list[Volunteer]:
     """Active volunteers in the order they would be assigned."""
-    cursor = await conn.execute(
-        f"SELECT * FROM rotation_volunteers WHERE guild_id = ? AND active = 1 {_LINE_ORDER}",  # noqa: S608
-        (guild_id,),
+    return await _ROTATION_VOLUNTEERS.all(
+        conn, f"guild_id = ? AND active = 1 {_LINE_ORDER}", guild_id
     )
-    return [_volunteer(row) for row in await cursor.fetchall()]
 
 
 async def has_volunteered(conn: Connection, guild_id: int) -> bool:
@@ -211,12 +179,11 @@ async def delete_volunteer(conn: Connection, guild_id: int, user_id: int) -> Non
 # -- assignments ------------------------------------------------------------------------
 
 
+_FACILITATOR_ASSIGNMENTS = Table("facilitator_assignments", Assignment)
+
+
 async def get_assignment(conn: Connection, occurrence_id: int) -> Assignment | None:
-    cursor = await conn.execute(
-        "SELECT * FROM facilitator_assignments WHERE occurrence_id = ?", (occurrence_id,)
-    )
-    row = await cursor.fetchone()
-    return _assignment(row) if row else None
+    return await _FACILITATOR_ASSIGNMENTS.one(conn, "occurrence_id = ?", occurrence_id)
 
 
 async def insert_assignment(
@@ -306,14 +273,15 @@ async def decliners(conn: Connection, occurrence_id: int) -> set[int]:
 
 
 async def member_assignments(conn: Connection, guild_id: int, user_id: int) -> list[Assignment]:
-    cursor = await conn.execute(
+    return await _FACILITATOR_ASSIGNMENTS.all(
+        conn,
         """
-        SELECT * FROM facilitator_assignments WHERE guild_id = ? AND user_id = ?
+        guild_id = ? AND user_id = ?
         ORDER BY assigned_at
         """,
-        (guild_id, user_id),
+        guild_id,
+        user_id,
     )
-    return [_assignment(row) for row in await cursor.fetchall()]
 
 
 async def member_declines(conn: Connection, guild_id: int, user_id: int) -> list[tuple[int, str]]:

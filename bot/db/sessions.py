@@ -8,11 +8,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.db.codec import (
-    instant_from_db,
+    Table,
+    from_row,
+    insert_returning_id,
     instant_to_db,
     json_from_db,
     json_to_db,
-    optional_instant,
 )
 from bot.db.connection import Connection, Row
 
@@ -77,44 +78,14 @@ class NewSession(BaseModel):
 
 
 def session_row(row: Row) -> SessionRow:
-    question = row["question"]
-    summary = row["summary"]
-    return SessionRow(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        occurrence_id=row["occurrence_id"],
-        meeting_title=row["meeting_title"],
-        protocol_id=row["protocol_id"],
+    question, summary = row["question"], row["summary"]
+    return from_row(
+        SessionRow,
+        row,
         protocol=json_from_db(row["protocol"]),
-        language=row["language"],
-        facilitator_id=row["facilitator_id"],
-        client_id=row["client_id"],
-        channel_id=row["channel_id"],
-        thread_id=row["thread_id"],
-        status=row["status"],
-        step_index=row["step_index"],
-        step_started_at=optional_instant(row["step_started_at"]),
-        extra_minutes=row["extra_minutes"],
         round_order=tuple(json_from_db(row["round_order"])),
-        turn_index=row["turn_index"],
-        current_speaker=row["current_speaker"],
         question=json_from_db(question) if question else None,
-        version=row["version"],
-        posts=row["posts"],
-        started_at=instant_from_db(row["started_at"]),
-        ended_at=optional_instant(row["ended_at"]),
         summary=json_from_db(summary) if summary else None,
-    )
-
-
-def turn_row(row: Row) -> Turn:
-    return Turn(
-        session_id=row["session_id"],
-        user_id=row["user_id"],
-        step_index=row["step_index"],
-        turn_index=row["turn_index"],
-        outcome=row["outcome"],
-        at=instant_from_db(row["at"]),
     )
 
 
@@ -123,7 +94,8 @@ def turn_row(row: Row) -> Turn:
 
 async def insert(conn: Connection, new: NewSession, now: datetime) -> int:
     """A new live session; the partial unique index refuses a second live one."""
-    cursor = await conn.execute(
+    return await insert_returning_id(
+        conn,
         """
         INSERT INTO sessions (guild_id, occurrence_id, meeting_title, protocol_id, protocol,
                               language, facilitator_id, client_id, channel_id, started_at)
@@ -142,22 +114,18 @@ async def insert(conn: Connection, new: NewSession, now: datetime) -> int:
             instant_to_db(now),
         ),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+
+
+SESSIONS = Table("sessions", session_row)
+TURNS = Table("session_turns", Turn)
 
 
 async def get(conn: Connection, session_id: int) -> SessionRow | None:
-    cursor = await conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,))
-    row = await cursor.fetchone()
-    return session_row(row) if row else None
+    return await SESSIONS.one(conn, "id = ?", session_id)
 
 
 async def live(conn: Connection, guild_id: int) -> SessionRow | None:
-    cursor = await conn.execute(
-        "SELECT * FROM sessions WHERE guild_id = ? AND status = 'live'", (guild_id,)
-    )
-    row = await cursor.fetchone()
-    return session_row(row) if row else None
+    return await SESSIONS.one(conn, "guild_id = ? AND status = 'live'", guild_id)
 
 
 async def count_before(conn: Connection, guild_id: int, session_id: int) -> int:
@@ -171,14 +139,14 @@ async def count_before(conn: Connection, guild_id: int, session_id: int) -> int:
 
 async def ended(conn: Connection, guild_id: int) -> list[SessionRow]:
     """Ended sessions with their summaries, newest first (the practice log)."""
-    cursor = await conn.execute(
+    return await SESSIONS.all(
+        conn,
         """
-        SELECT * FROM sessions WHERE guild_id = ? AND status = 'ended'
+        guild_id = ? AND status = 'ended'
         ORDER BY started_at DESC, id DESC
         """,
-        (guild_id,),
+        guild_id,
     )
-    return [session_row(row) for row in await cursor.fetchall()]
 
 
 _STATE_COLUMNS = frozenset(
@@ -299,11 +267,7 @@ async def record_turn(
 
 
 async def turns(conn: Connection, session_id: int) -> list[Turn]:
-    cursor = await conn.execute(
-        "SELECT * FROM session_turns WHERE session_id = ? ORDER BY step_index, turn_index",
-        (session_id,),
-    )
-    return [turn_row(row) for row in await cursor.fetchall()]
+    return await TURNS.all(conn, "session_id = ? ORDER BY step_index, turn_index", session_id)
 
 
 async def spoken_counts(conn: Connection, guild_id: int, user_ids: list[int]) -> dict[int, int]:

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.db.codec import (
+    Table,
     from_row,
     instant_from_db,
     instant_to_db,
@@ -85,16 +86,15 @@ async def cancel_prefix(conn: Connection, kind: str, key_prefix: str, now: datet
     return cursor.rowcount
 
 
+_TIMERS = Table("timers", _timer)
+
+
 async def get(conn: Connection, timer_id: int) -> Timer | None:
-    cursor = await conn.execute("SELECT * FROM timers WHERE id = ?", (timer_id,))
-    row = await cursor.fetchone()
-    return _timer(row) if row else None
+    return await _TIMERS.one(conn, "id = ?", timer_id)
 
 
 async def find(conn: Connection, kind: str, key: str) -> Timer | None:
-    cursor = await conn.execute("SELECT * FROM timers WHERE kind = ? AND key = ?", (kind, key))
-    row = await cursor.fetchone()
-    return _timer(row) if row else None
+    return await _TIMERS.one(conn, "kind = ? AND key = ?", kind, key)
 
 
 def _kinds_filter(kinds: Collection[str]) -> tuple[str, list[str]]:
@@ -107,15 +107,15 @@ async def due(conn: Connection, now: datetime, kinds: Collection[str]) -> list[T
     if not kinds:
         return []
     kind_sql, kind_params = _kinds_filter(kinds)
-    cursor = await conn.execute(
+    return await _TIMERS.all(
+        conn,
         f"""
-        SELECT * FROM timers
-        WHERE status = 'pending' AND COALESCE(retry_at, due_at) <= ? {kind_sql}
+        status = 'pending' AND COALESCE(retry_at, due_at) <= ? {kind_sql}
         ORDER BY due_at, id
-        """,  # noqa: S608 - only placeholders are interpolated
-        (instant_to_db(now), *kind_params),
+        """,
+        instant_to_db(now),
+        *kind_params,
     )
-    return [_timer(row) for row in await cursor.fetchall()]
 
 
 async def next_wake(conn: Connection, kinds: Collection[str]) -> datetime | None:
@@ -179,15 +179,15 @@ async def record_failure(conn: Connection, timer_id: int, retry_at: datetime, no
 
 
 async def recent_missed(conn: Connection, guild_id: int, since: datetime) -> list[Timer]:
-    cursor = await conn.execute(
+    return await _TIMERS.all(
+        conn,
         """
-        SELECT * FROM timers
-        WHERE guild_id = ? AND status IN ('missed', 'failed') AND finished_at >= ?
+        guild_id = ? AND status IN ('missed', 'failed') AND finished_at >= ?
         ORDER BY due_at
         """,
-        (guild_id, instant_to_db(since)),
+        guild_id,
+        instant_to_db(since),
     )
-    return [_timer(row) for row in await cursor.fetchall()]
 
 
 async def delivered_targets(conn: Connection, timer_id: int) -> dict[str, str]:

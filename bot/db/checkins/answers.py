@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.checkins.models import Answer, answer_row, fetch_all, fetch_one
-from bot.db.codec import instant_to_db, json_to_db
+from bot.db.checkins.models import Answer, answer_row
+from bot.db.codec import Table, instant_to_db, json_to_db
 from bot.db.connection import Connection
 
 
@@ -70,48 +70,30 @@ async def set_answer_post(conn: Connection, answer_id: int, message_id: int) -> 
     )
 
 
+_CHECKIN_ANSWERS = Table("checkin_answers", answer_row)
+
+
 async def answer_of(conn: Connection, checkin_id: int, user_id: int) -> Answer | None:
-    return await fetch_one(
-        conn,
-        answer_row,
-        "SELECT * FROM checkin_answers WHERE checkin_id = ? AND user_id = ?",
-        (checkin_id, user_id),
-    )
+    return await _CHECKIN_ANSWERS.one(conn, "checkin_id = ? AND user_id = ?", checkin_id, user_id)
 
 
 async def get_answer(conn: Connection, guild_id: int, answer_id: int) -> Answer | None:
-    return await fetch_one(
-        conn,
-        answer_row,
-        "SELECT * FROM checkin_answers WHERE guild_id = ? AND id = ?",
-        (guild_id, answer_id),
-    )
+    return await _CHECKIN_ANSWERS.one(conn, "guild_id = ? AND id = ?", guild_id, answer_id)
 
 
 async def answers_to(conn: Connection, checkin_id: int) -> list[Answer]:
-    return await fetch_all(
-        conn,
-        answer_row,
-        "SELECT * FROM checkin_answers WHERE checkin_id = ? ORDER BY created_at, id",
-        (checkin_id,),
-    )
+    return await _CHECKIN_ANSWERS.all(conn, "checkin_id = ? ORDER BY created_at, id", checkin_id)
 
 
 async def answers_of_member(conn: Connection, guild_id: int, user_id: int) -> list[Answer]:
-    return await fetch_all(
-        conn,
-        answer_row,
-        "SELECT * FROM checkin_answers WHERE guild_id = ? AND user_id = ? ORDER BY created_at",
-        (guild_id, user_id),
+    return await _CHECKIN_ANSWERS.all(
+        conn, "guild_id = ? AND user_id = ? ORDER BY created_at", guild_id, user_id
     )
 
 
 async def answers_of_guild(conn: Connection, guild_id: int) -> list[Answer]:
-    return await fetch_all(
-        conn,
-        answer_row,
-        "SELECT * FROM checkin_answers WHERE guild_id = ? ORDER BY checkin_id, created_at, id",
-        (guild_id,),
+    return await _CHECKIN_ANSWERS.all(
+        conn, "guild_id = ? ORDER BY checkin_id, created_at, id", guild_id
     )
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from datetime import datetime, time
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.db.codec import from_row, json_from_db
-from bot.db.connection import Connection, Row
+from bot.db.connection import Row
 
 CheckinStatus = Literal["open", "closed"]
 T = TypeVar("T")
@@ -85,18 +84,3 @@ def checkin_row(row: Row) -> Checkin:
 
 def answer_row(row: Row) -> Answer:
     return from_row(Answer, row, texts=tuple(json_from_db(row["texts"])))
-
-
-async def fetch_one(
-    conn: Connection, build: Callable[[Row], T], sql: str, parameters: Iterable[Any]
-) -> T | None:
-    cursor = await conn.execute(sql, parameters)
-    row = await cursor.fetchone()
-    return build(row) if row else None
-
-
-async def fetch_all(
-    conn: Connection, build: Callable[[Row], T], sql: str, parameters: Iterable[Any]
-) -> list[T]:
-    cursor = await conn.execute(sql, parameters)
-    return [build(row) for row in await cursor.fetchall()]

@@ -8,11 +8,9 @@ from bot.db.checkins.models import (
     Checkin,
     CheckinSchedule,
     checkin_row,
-    fetch_all,
-    fetch_one,
     schedule_row,
 )
-from bot.db.codec import instant_to_db, json_to_db
+from bot.db.codec import Table, instant_to_db, json_to_db
 from bot.db.connection import Connection
 
 
@@ -52,19 +50,15 @@ async def replace_schedule(
     return new, old
 
 
+_CHECKIN_SCHEDULES = Table("checkin_schedules", schedule_row)
+
+
 async def get_schedule(conn: Connection, schedule_id: int) -> CheckinSchedule | None:
-    return await fetch_one(
-        conn, schedule_row, "SELECT * FROM checkin_schedules WHERE id = ?", (schedule_id,)
-    )
+    return await _CHECKIN_SCHEDULES.one(conn, "id = ?", schedule_id)
 
 
 async def active_schedule(conn: Connection, guild_id: int) -> CheckinSchedule | None:
-    return await fetch_one(
-        conn,
-        schedule_row,
-        "SELECT * FROM checkin_schedules WHERE guild_id = ? AND active = 1",
-        (guild_id,),
-    )
+    return await _CHECKIN_SCHEDULES.one(conn, "guild_id = ? AND active = 1", guild_id)
 
 
 # -- check-ins --------------------------------------------------------------------
@@ -106,40 +100,34 @@ async def create_checkin(
     return await get_checkin(conn, int(cursor.lastrowid or 0))
 
 
+_CHECKINS = Table("checkins", checkin_row)
+
+
 async def get_checkin(conn: Connection, checkin_id: int) -> Checkin | None:
-    return await fetch_one(conn, checkin_row, "SELECT * FROM checkins WHERE id = ?", (checkin_id,))
+    return await _CHECKINS.one(conn, "id = ?", checkin_id)
 
 
 async def checkin_of_week(conn: Connection, guild_id: int, week: str) -> Checkin | None:
-    return await fetch_one(
-        conn,
-        checkin_row,
-        "SELECT * FROM checkins WHERE guild_id = ? AND week = ?",
-        (guild_id, week),
-    )
+    return await _CHECKINS.one(conn, "guild_id = ? AND week = ?", guild_id, week)
 
 
 async def checkins_of(
     conn: Connection, guild_id: int, *, newest_first: bool = True
 ) -> list[Checkin]:
     order = "DESC" if newest_first else "ASC"
-    return await fetch_all(
-        conn,
-        checkin_row,
-        f"SELECT * FROM checkins WHERE guild_id = ? ORDER BY opened_at {order}, id {order}",  # noqa: S608
-        (guild_id,),
+    return await _CHECKINS.all(
+        conn, f"guild_id = ? ORDER BY opened_at {order}, id {order}", guild_id
     )
 
 
 async def open_checkin(conn: Connection, guild_id: int) -> Checkin | None:
-    return await fetch_one(
+    return await _CHECKINS.one(
         conn,
-        checkin_row,
         """
-        SELECT * FROM checkins WHERE guild_id = ? AND status = 'open'
+        guild_id = ? AND status = 'open'
         ORDER BY opened_at DESC LIMIT 1
         """,
-        (guild_id,),
+        guild_id,
     )
 
 
