@@ -25,7 +25,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict
 
 from bot import __version__
 from bot.clock import Clock
@@ -33,6 +32,7 @@ from bot.config import ConfigError, OpsSettings
 from bot.db import Database, bot_state
 from bot.db.codec import instant_from_db, instant_to_db
 from bot.db.database import DatabaseError, available_migrations
+from bot.frozen import Frozen
 from bot.instance import lock_holder
 
 log = logging.getLogger(__name__)
@@ -56,10 +56,8 @@ class Probes:
     clock: Clock
 
 
-class Health(BaseModel):
+class Health(Frozen):
     """One answer; ``None`` means "not checked this way"."""
-
-    model_config = ConfigDict(frozen=True)
 
     healthy: bool
     gateway_connected: bool | None

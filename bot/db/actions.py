@@ -5,18 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.codec import Table, insert_returning_id, instant_to_db
 from bot.db.connection import Connection
+from bot.frozen import Frozen
 
 ActionStatus = Literal["open", "done", "carried"]
 PENDING: tuple[ActionStatus, ...] = ("open", "carried")
 
 
-class ActionItem(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class ActionItem(Frozen):
     id: int
     guild_id: int
     session_id: int | None

@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.codec import Table, from_row, instant_to_db, json_from_db, json_to_db
 from bot.db.connection import Connection, Row
+from bot.frozen import Frozen
 
 
-class AuditEntry(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class AuditEntry(Frozen):
     id: int
     guild_id: int
     actor_id: int | None

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.codec import (
     Table,
     from_row,
@@ -14,12 +12,11 @@ from bot.db.codec import (
     json_to_db,
 )
 from bot.db.connection import Connection, Row
+from bot.frozen import Frozen
 
 
-class CommunitySettings(BaseModel):
+class CommunitySettings(Frozen):
     """What ``/plc setup`` writes; a channel or role not given is not set."""
-
-    model_config = ConfigDict(frozen=True)
 
     timezone: str
     language: str
@@ -38,10 +35,8 @@ class Community(CommunitySettings):
     left_at: datetime | None = None
 
 
-class SetupChanges(BaseModel):
+class SetupChanges(Frozen):
     """What an admin gave to ``/plc setup``: ``None`` keeps the current value."""
-
-    model_config = ConfigDict(frozen=True)
 
     timezone: str | None = None
     language: str | None = None

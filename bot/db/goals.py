@@ -5,18 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.codec import Table, fetch_all, instant_to_db
 from bot.db.connection import Connection
+from bot.frozen import Frozen
 
 GoalScope = Literal["member", "community"]
 GoalStatus = Literal["open", "closed"]
 
 
-class Goal(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Goal(Frozen):
     id: int
     guild_id: int
     scope: GoalScope
@@ -31,10 +28,8 @@ class Goal(BaseModel):
     closed_at: datetime | None
 
 
-class GoalValue(BaseModel):
+class GoalValue(Frozen):
     """One reported value: a check-in answer's number for this goal."""
-
-    model_config = ConfigDict(frozen=True)
 
     goal_id: int
     checkin_id: int

@@ -5,26 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.codec import Table, instant_to_db
 from bot.db.connection import Connection
+from bot.frozen import Frozen
 
 Answer = Literal["going", "maybe", "cant"]
 ANSWERS: tuple[Answer, ...] = get_args(Answer)
 
 
-class RsvpCounts(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class RsvpCounts(Frozen):
     going: int = 0
     maybe: int = 0
     cant: int = 0
 
 
-class Rsvp(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Rsvp(Frozen):
     occurrence_id: int
     user_id: int
     answer: Answer

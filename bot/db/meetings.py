@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.codec import (
     Table,
     fetch_all,
@@ -20,16 +18,15 @@ from bot.db.codec import (
     json_to_db,
 )
 from bot.db.connection import Connection, Row
+from bot.frozen import Frozen
 
 Repeat = Literal["none", "weekly", "biweekly", "monthly"]
 REPEATS: tuple[Repeat, ...] = get_args(Repeat)
 OccurrenceStatus = Literal["scheduled", "cancelled", "done"]
 
 
-class MeetingFields(BaseModel):
+class MeetingFields(Frozen):
     """What a facilitator gives a meeting: what, where, and the rule that dates it."""
-
-    model_config = ConfigDict(frozen=True)
 
     guild_id: int
     title: str
@@ -57,10 +54,8 @@ class Meeting(MeetingFields):
     cancelled_at: datetime | None
 
 
-class Occurrence(BaseModel):
+class Occurrence(Frozen):
     """One date of a meeting that was announced."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: int
     guild_id: int

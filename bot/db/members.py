@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.codec import Table, instant_to_db
 from bot.db.connection import Connection
+from bot.frozen import Frozen
 
 
-class Member(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Member(Frozen):
     guild_id: int
     user_id: int
     timezone: str | None

@@ -5,18 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.codec import Table, instant_to_db
 from bot.db.connection import Connection
+from bot.frozen import Frozen
 
 AssignmentStatus = Literal["offered", "accepted", "declined", "unanswered", "none"]
 ASSIGNMENT_STATUSES: tuple[AssignmentStatus, ...] = get_args(AssignmentStatus)
 
 
-class Volunteer(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Volunteer(Frozen):
     guild_id: int
     user_id: int
     position: int
@@ -30,10 +27,8 @@ class Volunteer(BaseModel):
     next_up: bool
 
 
-class Assignment(BaseModel):
+class Assignment(Frozen):
     """Who facilitates one meeting date, and how far the offer went."""
-
-    model_config = ConfigDict(frozen=True)
 
     occurrence_id: int
     guild_id: int

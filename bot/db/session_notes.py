@@ -6,18 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.codec import Table, insert_returning_id, instant_from_db, instant_to_db, json_to_db
 from bot.db.connection import Connection
 from bot.db.sessions import SESSIONS, TURNS, SessionRow, Turn
+from bot.frozen import Frozen
 
 EntryKind = Literal["note", "decision"]
 
 
-class Entry(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Entry(Frozen):
     id: int
     session_id: int
     kind: EntryKind

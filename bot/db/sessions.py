@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.codec import (
     Table,
     from_row,
@@ -16,15 +14,14 @@ from bot.db.codec import (
     json_to_db,
 )
 from bot.db.connection import Connection, Row
+from bot.frozen import Frozen
 
 SessionStatus = Literal["live", "ended"]
 TurnOutcome = Literal["spoke", "passed"]
 
 
-class SessionRow(BaseModel):
+class SessionRow(Frozen):
     """A session as stored; the protocol is the snapshot it was started with."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: int
     guild_id: int
@@ -52,9 +49,7 @@ class SessionRow(BaseModel):
     summary: dict[str, Any] | None
 
 
-class Turn(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Turn(Frozen):
     session_id: int
     user_id: int
     step_index: int
@@ -63,9 +58,7 @@ class Turn(BaseModel):
     at: datetime
 
 
-class NewSession(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class NewSession(Frozen):
     guild_id: int
     occurrence_id: int | None
     meeting_title: str | None

@@ -6,8 +6,6 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.codec import (
     Table,
     from_row,
@@ -17,13 +15,12 @@ from bot.db.codec import (
     json_to_db,
 )
 from bot.db.connection import Connection, Row
+from bot.frozen import Frozen
 
 TimerStatus = Literal["pending", "done", "missed", "cancelled", "failed"]
 
 
-class Timer(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Timer(Frozen):
     id: int
     guild_id: int
     kind: str

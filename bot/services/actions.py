@@ -8,8 +8,6 @@ from datetime import date, datetime, time
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.actor import Actor
 from bot.chat import Channel, DirectMessage, target_key
 from bot.dates import local_today, parse_future_date
@@ -22,6 +20,7 @@ from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.timers import Timer
 from bot.errors import NotFacilitator, UserError
+from bot.frozen import Frozen
 from bot.scheduler import Firing, TimerKind
 from bot.services.base import Core
 from bot.services.community import CommunityService, facilitates
@@ -36,9 +35,7 @@ REMIND_AT = time(9, 0)
 Scope = Literal["mine", "all"]
 
 
-class ActionList(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class ActionList(Frozen):
     scope: Scope
     items: tuple[ActionItem, ...]
     include_done: bool

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.actor import Actor
 from bot.db import audit, bot_state
 from bot.db import communities as communities_db
@@ -13,14 +11,13 @@ from bot.db import targets as targets_db
 from bot.db import timers as timers_db
 from bot.db.communities import Community, CommunitySettings, SetupChanges
 from bot.errors import NotFacilitator, NotSetUp, UserError
+from bot.frozen import Frozen
 from bot.i18n import LANGUAGES, Catalog
 from bot.services.base import Core, StatusLine, StatusProvider
 from bot.timezones import require_timezone
 
 
-class CommunityStatus(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class CommunityStatus(Frozen):
     community: Community
     lines: list[StatusLine]
     missed_last_week: int
@@ -31,10 +28,8 @@ class CommunityStatus(BaseModel):
     last_error: ErrorRecord | None
 
 
-class ErrorRecord(BaseModel):
+class ErrorRecord(Frozen):
     """The reference an unexpected error was logged under, for ``/plc status``."""
-
-    model_config = ConfigDict(frozen=True)
 
     ref: str
     at: datetime

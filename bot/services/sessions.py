@@ -13,8 +13,6 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.actor import Actor
 from bot.db import actions as actions_db
 from bot.db import meeting_rsvps as rsvps_db
@@ -27,6 +25,7 @@ from bot.db.connection import Connection
 from bot.db.meetings import Occurrence
 from bot.db.sessions import NewSession, SessionRow
 from bot.errors import UserError
+from bot.frozen import Frozen
 from bot.protocols import DEFAULT_PROTOCOL
 from bot.protocols import Protocol as SessionProtocol
 from bot.services import facilitation_cards as cards
@@ -60,9 +59,7 @@ AGENDA_SIZE = 5
 NEAR_MEETING = timedelta(hours=12)
 
 
-class SessionStarted(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class SessionStarted(Frozen):
     session: SessionRow
     protocol_name: str
     reviewed_actions: int

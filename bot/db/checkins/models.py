@@ -5,18 +5,15 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.codec import from_row, json_from_db
 from bot.db.connection import Row
+from bot.frozen import Frozen
 
 CheckinStatus = Literal["open", "closed"]
 T = TypeVar("T")
 
 
-class CheckinSchedule(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class CheckinSchedule(Frozen):
     id: int
     guild_id: int
     weekday: int
@@ -28,9 +25,7 @@ class CheckinSchedule(BaseModel):
     created_at: datetime
 
 
-class Checkin(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Checkin(Frozen):
     id: int
     guild_id: int
     schedule_id: int | None
@@ -47,9 +42,7 @@ class Checkin(BaseModel):
     closed_at: datetime | None
 
 
-class Answer(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Answer(Frozen):
     id: int
     guild_id: int
     checkin_id: int
@@ -63,9 +56,7 @@ class Answer(BaseModel):
     updated_at: datetime
 
 
-class PulseTally(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class PulseTally(Frozen):
     count: int
     total: int
 
