@@ -9,7 +9,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot.actor import Actor
-from bot.chat import Channel, DirectMessage, target_key
+from bot.chat import DirectMessage
 from bot.dates import local_today, parse_future_date
 from bot.db import actions as actions_db
 from bot.db import communities as communities_db
@@ -25,6 +25,7 @@ from bot.scheduler import Firing, TimerKind
 from bot.services.base import Core
 from bot.services.community import CommunityService, facilitates
 from bot.services.facilitation_cards import ActionReminder
+from bot.services.sends import dm_or_mention
 from bot.text import clean_text
 
 log = logging.getLogger(__name__)
@@ -197,37 +198,14 @@ class ActionService:
             owner_id=action.owner_id,
             due_on=action.due_on,
         )
-        dm = DirectMessage(action.guild_id, action.owner_id)
-        closed = member is not None and member.dm_closed_at is not None
-        if not closed and not firing.already_delivered(target_key(dm)):
-            posted = await self._chat.send(dm, card, nonce=firing.nonce(target_key(dm)))
-            await firing.delivered(
-                target_key(dm),
-                "sent" if posted else "fallback",
-                posted.message_id if posted else None,
-            )
-            if posted is not None:
-                return
-        elif firing.outcome(target_key(dm)) == "sent":
-            return
-        fallback = (
-            (session.thread_id or session.channel_id) if session is not None else None
-        ) or community.announcements_channel_id
-        if fallback is None:
-            return
-        channel = Channel(action.guild_id, fallback)
-        if firing.already_delivered(target_key(channel)):
-            return
-        posted = await self._chat.send(
-            channel,
-            card.model_copy(update={"in_channel": True}),
-            nonce=firing.nonce(target_key(channel)),
-            mention=[action.owner_id],
-        )
-        await firing.delivered(
-            target_key(channel),
-            "sent" if posted else "failed",
-            posted.message_id if posted else None,
+        ran_in = (session.thread_id or session.channel_id) if session is not None else None
+        await dm_or_mention(
+            self._chat,
+            firing,
+            DirectMessage(action.guild_id, action.owner_id),
+            card,
+            direct=member is None or member.dm_closed_at is None,
+            fallback=ran_in or community.announcements_channel_id,
         )
 
     # -- personal data -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.chat import Channel, DirectMessage, target_key
+from bot.chat import Channel, DirectMessage
 from bot.db import communities as communities_db
 from bot.db import meetings as meetings_db
 from bot.db import members as members_db
@@ -28,6 +28,7 @@ from bot.scheduler import Firing, TimerKind
 from bot.services.base import Core
 from bot.services.facilitation_cards import FacilitatorOffer, NoticeReason, RotationNotice
 from bot.services.rotation_models import DEADLINE_KIND, NOTICE_KIND, OFFER_KIND, deadline_key
+from bot.services.sends import dm_or_mention, send_once
 
 log = logging.getLogger(__name__)
 
@@ -85,33 +86,13 @@ class RotationTimers:
             starts_at=occurrence.starts_at,
             answer_by=answer_by,
         )
-        wants_dm = member is None or (member.dm_reminders and member.dm_closed_at is None)
-        dm = DirectMessage(community.guild_id, user_id)
-        if wants_dm and not firing.already_delivered(target_key(dm)):
-            posted = await self._chat.send(dm, card, nonce=firing.nonce(target_key(dm)))
-            if posted is not None:
-                await firing.delivered(target_key(dm), "sent", posted.message_id)
-                return
-            await firing.delivered(target_key(dm), "fallback")
-        elif wants_dm and firing.outcome(target_key(dm)) == "sent":
-            return
-        channel_id = community.announcements_channel_id
-        if channel_id is None:
-            log.warning("guild %s: nowhere to offer a date to a member", community.guild_id)
-            return
-        channel = Channel(community.guild_id, channel_id)
-        if firing.already_delivered(target_key(channel)):
-            return
-        posted = await self._chat.send(
-            channel,
-            card.model_copy(update={"in_channel": True}),
-            nonce=firing.nonce(target_key(channel)),
-            mention=[user_id],
-        )
-        await firing.delivered(
-            target_key(channel),
-            "sent" if posted else "failed",
-            posted.message_id if posted else None,
+        await dm_or_mention(
+            self._chat,
+            firing,
+            DirectMessage(community.guild_id, user_id),
+            card,
+            direct=member is None or (member.dm_reminders and member.dm_closed_at is None),
+            fallback=community.announcements_channel_id,
         )
 
     async def deadline(self, timer: Timer, firing: Firing) -> None:
@@ -175,9 +156,6 @@ class RotationTimers:
         if channel_id is None:
             log.warning("guild %s: no channel to tell the facilitators", community.guild_id)
             return
-        channel = Channel(community.guild_id, channel_id)
-        if firing.already_delivered(target_key(channel)):
-            return
         card = RotationNotice(
             language="fr" if community.language == "fr" else "en",
             reason=reason,
@@ -185,12 +163,7 @@ class RotationTimers:
             starts_at=occurrence.starts_at,
             user_id=user_id,
         )
-        posted = await self._chat.send(channel, card, nonce=firing.nonce(target_key(channel)))
-        await firing.delivered(
-            target_key(channel),
-            "sent" if posted else "failed",
-            posted.message_id if posted else None,
-        )
+        await send_once(self._chat, firing, Channel(community.guild_id, channel_id), card)
 
     async def missed(self, timer: Timer) -> None:
         log.warning("rotation timer %s (%s) missed its grace", timer.key, timer.kind)

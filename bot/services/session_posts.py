@@ -26,6 +26,7 @@ from bot.db.timers import Timer
 from bot.scheduler import Firing, RetryLater, Scheduler, TimerKind
 from bot.services import facilitation_cards as cards
 from bot.services.base import Core
+from bot.services.sends import send_once
 from bot.services.session_state import (
     NEARLY_KIND,
     POST_KIND,
@@ -162,15 +163,9 @@ class SessionPosts:
         part: str,
         card: Card,
         mention: list[int] | tuple[int, ...] = (),
-    ) -> bool:
-        if firing.already_delivered(part):
-            return True
+    ) -> None:
         target = Channel(session.guild_id, channel_id)
-        posted = await self._chat.send(target, card, nonce=firing.nonce(part), mention=mention)
-        await firing.delivered(
-            part, "sent" if posted else "failed", posted.message_id if posted else None
-        )
-        return posted is not None
+        await send_once(self._chat, firing, target, card, key=part, mention=mention)
 
     async def _open(self, session: SessionRow, payload: dict[str, Any], firing: Firing) -> None:
         thread_id = session.thread_id
