@@ -21,6 +21,7 @@ from bot.db.connection import Connection
 from bot.db.timers import Timer
 from bot.errors import NotFacilitator, UserError
 from bot.frozen import Frozen
+from bot.i18n import language_for_locale
 from bot.scheduler import Firing, TimerKind
 from bot.services.base import Core
 from bot.services.community import CommunityService, facilitates
@@ -191,7 +192,7 @@ class ActionService:
         if member is not None and (not member.dm_reminders or member.is_away(today)):
             return
         card = ActionReminder(
-            language="fr" if community.language == "fr" else "en",
+            language=language_for_locale(community.language),
             guild_id=action.guild_id,
             action_id=action.id,
             text=action.text,

@@ -31,6 +31,7 @@ from bot.services.session_state import (
     NEARLY_KIND,
     POST_KIND,
     TIME_UP_KIND,
+    language_of,
     post_key,
     protocol_of,
     step_ends_at,
@@ -208,7 +209,7 @@ class SessionPosts:
             raise RetryLater("the session's thread is not open yet")
         step = protocol_of(session.protocol).steps[step_index]
         card = cards.TimeNotice(
-            language="fr" if session.language == "fr" else "en",
+            language=language_of(session.language),
             session_id=session.id,
             step_index=step_index,
             step_title=step.title.text(session.language),

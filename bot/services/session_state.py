@@ -6,7 +6,7 @@ import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.i18n import Language
+from bot.i18n import Language, language_for_locale
 from bot.protocols import Protocol, Step
 
 POST_KIND = "session_post"
@@ -19,7 +19,8 @@ OPENING = -1
 
 
 def language_of(value: str) -> Language:
-    return "fr" if value == "fr" else "en"
+    """The language a session's posts are written in (stored as text)."""
+    return language_for_locale(value)
 
 
 def protocol_of(snapshot: dict[str, object]) -> Protocol:
