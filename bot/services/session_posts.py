@@ -31,7 +31,7 @@ from bot.services.session_state import (
     NEARLY_KIND,
     POST_KIND,
     TIME_UP_KIND,
-    language_of,
+    about_step,
     post_key,
     protocol_of,
     step_ends_at,
@@ -209,10 +209,7 @@ class SessionPosts:
             raise RetryLater("the session's thread is not open yet")
         step = protocol_of(session.protocol).steps[step_index]
         card = cards.TimeNotice(
-            language=language_of(session.language),
-            session_id=session.id,
-            step_index=step_index,
-            step_title=step.title.text(session.language),
+            **about_step(session, step),
             phase="nearly" if timer.kind == NEARLY_KIND else "over",
             ends_at=step_ends_at(session.step_started_at, step, session.extra_minutes),
             late=firing.late,

@@ -40,6 +40,7 @@ from bot.services.session_state import (
     NEARLY_KIND,
     OPENING,
     TIME_UP_KIND,
+    about_step,
     language_of,
     protocol_of,
     session_prefix,
@@ -288,15 +289,11 @@ class SessionService(SessionRecords, SessionBase):
             session = await save(conn, session, {"extra_minutes": extra})
             await plan_step_timers(self._core, conn, session)
             step = protocol_of(session.protocol).steps[session.step_index]
-            language = language_of(session.language)
             await outbox.post(
                 conn,
                 session,
                 cards.StepExtended(
-                    language=language,
-                    session_id=session.id,
-                    step_index=session.step_index,
-                    step_title=step.title.text(language),
+                    **about_step(session, step),
                     extra_minutes=extra,
                     ends_at=step_ends_at(started_at, step, extra),
                 ),
