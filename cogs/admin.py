@@ -12,7 +12,15 @@ from discord.ext import commands
 from bot.db.communities import Community, SetupChanges
 from bot.errors import UserError
 from bot.services.community import CommunityService, CommunityStatus
-from cogs.toolkit import actor, manages_server, plc_bot, reply, t, timezone_autocomplete
+from cogs.toolkit import (
+    actor,
+    command_group,
+    manages_server,
+    plc_bot,
+    reply,
+    t,
+    timezone_autocomplete,
+)
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
@@ -45,15 +53,10 @@ def _check_channel_permissions(
 
 
 class Admin(commands.Cog):
-    def __init__(self, bot: PlcBot) -> None:
-        self.bot = bot
-        self.community = bot.services.get(CommunityService)
+    def __init__(self, community: CommunityService) -> None:
+        self.community = community
 
-    plc = app_commands.Group(
-        name=_("plc"),
-        description=_("Set up and inspect this professional learning community"),
-        guild_only=True,
-    )
+    plc = command_group("plc", "Set up and inspect this professional learning community")
 
     @plc.command(name=_("setup"), description=_("Set up the community (admins)"))
     @app_commands.describe(
@@ -211,4 +214,4 @@ def _duration(interaction: discord.Interaction, minutes: int) -> str:
 
 
 async def setup(bot: PlcBot) -> None:
-    await bot.add_cog(Admin(bot))
+    await bot.add_cog(Admin(bot.services.get(CommunityService)))
