@@ -88,10 +88,14 @@ async def test_unreadable_reminder_times_are_refused_and_nothing_is_saved(
     harness: Harness,
 ) -> None:
     await harness.setup_community(language="en")
-    result = await harness.emu.slash(
-        harness.guild.id, harness.user("alice"), "meeting schedule", locale="en-US",
-        title="T", when="Dec 3 3:30pm", reminders="tomorrow",
-    )  # fmt: skip
+    result = await harness.slash(
+        "alice",
+        "meeting schedule",
+        locale="en-US",
+        title="T",
+        when="Dec 3 3:30pm",
+        reminders="tomorrow",
+    )
     await result.final()
     assert "`reminders`: I could not read “tomorrow”" in (result.content or "")
     assert announcements(harness) == []
@@ -177,9 +181,8 @@ async def test_a_cancelled_or_moved_meeting_sends_no_stale_reminder(harness: Har
     await harness.setup_community(language="en")
     announcement = await schedule(harness, when="Dec 3 3:30pm")
     await rsvp(harness, "bob", announcement, "going")
-    edit = await harness.emu.slash(
-        harness.guild.id,
-        harness.user("alice"),
+    edit = await harness.slash(
+        "alice",
         "meeting edit",
         locale="en-US",
         meeting="1",
@@ -226,9 +229,8 @@ async def test_a_time_in_the_spring_gap_warns_and_fires_once(harness: Harness) -
     """S5: 02:30 does not exist in Toronto on 2027-03-14; it becomes 03:30, once."""
     await harness.clock.set(datetime(2027, 3, 10, 15, 0, tzinfo=UTC))
     await harness.setup_community(language="en")
-    result = await harness.emu.slash(
-        harness.guild.id,
-        harness.user("alice"),
+    result = await harness.slash(
+        "alice",
         "meeting schedule",
         locale="en-US",
         title="Night owls",
