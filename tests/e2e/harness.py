@@ -91,6 +91,12 @@ class Harness:
             sections.setdefault(section, {}).update(values)
         return Settings(**sections)
 
+    async def start_with(self, **sections: dict[str, Any]) -> PlcBot:
+        """Start the bot with these config sections changed, e.g. ``privacy={"secret": None}``."""
+        for section, values in sections.items():
+            self.settings_overrides.setdefault(section, {}).update(values)
+        return await self.start()
+
     async def start(self) -> PlcBot:
         stack = AsyncExitStack()
         bot = await stack.enter_async_context(

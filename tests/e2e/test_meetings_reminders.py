@@ -88,15 +88,9 @@ async def test_unreadable_reminder_times_are_refused_and_nothing_is_saved(
     harness: Harness,
 ) -> None:
     await harness.setup_community(language="en")
-    result = await harness.slash(
-        "alice",
-        "meeting schedule",
-        locale="en-US",
-        title="T",
-        when="Dec 3 3:30pm",
-        reminders="tomorrow",
+    result = await preview(
+        harness, locale="en-US", title="T", when="Dec 3 3:30pm", reminders="tomorrow"
     )
-    await result.final()
     assert "`reminders`: I could not read “tomorrow”" in (result.content or "")
     assert announcements(harness) == []
 
@@ -229,14 +223,7 @@ async def test_a_time_in_the_spring_gap_warns_and_fires_once(harness: Harness) -
     """S5: 02:30 does not exist in Toronto on 2027-03-14; it becomes 03:30, once."""
     await harness.clock.set(datetime(2027, 3, 10, 15, 0, tzinfo=UTC))
     await harness.setup_community(language="en")
-    result = await harness.slash(
-        "alice",
-        "meeting schedule",
-        locale="en-US",
-        title="Night owls",
-        when="2027-03-14 02:30",
-    )
-    await result.final()
+    result = await preview(harness, locale="en-US", title="Night owls", when="2027-03-14 02:30")
     assert "02:30 does not exist on 2027-03-14" in (result.content or "")
     assert "**03:30**" in (result.content or "")
     await confirm(harness, result, locale="en-US")

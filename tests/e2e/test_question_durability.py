@@ -26,8 +26,7 @@ async def test_a_delayed_post_survives_a_restart_and_goes_out_once(
 ) -> None:
     """A7 delay + S3: the post is durable across a restart, and sent once (nonce)."""
     h = unstarted_harness
-    h.settings_overrides = {"privacy": {"post_delay_max_seconds": 600}}
-    await h.start()
+    await h.start_with(privacy={"post_delay_max_seconds": 600})
     await h.setup_community()
     answer = await ask(h, "bob", "Posted later")
     assert "within 10 minutes" in (answer.content or "")
