@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from bot.db.codec import Table, insert_returning_id, instant_to_db
+from bot.db.codec import Table, fetch_column, insert_returning_id, instant_to_db
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 
@@ -153,10 +153,9 @@ async def member_actions(conn: Connection, guild_id: int, user_id: int) -> list[
 
 async def forget_member(conn: Connection, guild_id: int, user_id: int) -> list[int]:
     """Delete the member's own actions and unsign those they wrote for others."""
-    cursor = await conn.execute(
-        "SELECT id FROM action_items WHERE guild_id = ? AND owner_id = ?", (guild_id, user_id)
+    owned = await fetch_column(
+        conn, "SELECT id FROM action_items WHERE guild_id = ? AND owner_id = ?", (guild_id, user_id)
     )
-    owned = [row[0] for row in await cursor.fetchall()]
     await conn.execute(
         "DELETE FROM action_items WHERE guild_id = ? AND owner_id = ?", (guild_id, user_id)
     )

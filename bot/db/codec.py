@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sized
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar, overload
 
@@ -105,6 +105,16 @@ async def fetch_all(
     """Every row of ``sql`` as a model, in the query's order (see :func:`fetch_one`)."""
     read = _reader(build)
     return [read(row) for row in await (await conn.execute(sql, parameters)).fetchall()]
+
+
+async def fetch_column(conn: Connection, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
+    """The first column of every row of ``sql``, in the query's order."""
+    return [row[0] for row in await (await conn.execute(sql, parameters)).fetchall()]
+
+
+def placeholders(values: Sized) -> str:
+    """``?,?,?``: one placeholder per value, for ``IN (…)``."""
+    return ",".join("?" * len(values))
 
 
 async def insert_returning_id(conn: Connection, sql: str, parameters: Iterable[Any]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from bot.db.codec import Table, fetch_all, instant_to_db
+from bot.db.codec import Table, fetch_all, instant_to_db, placeholders
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 
@@ -154,7 +154,7 @@ async def latest_values(conn: Connection, goal_ids: list[int]) -> dict[int, floa
     """The most recent reported value of each goal that has one."""
     if not goal_ids:
         return {}
-    marks = ",".join("?" * len(goal_ids))
+    marks = placeholders(goal_ids)
     cursor = await conn.execute(
         f"""
         SELECT a.goal_id, a.progress FROM checkin_answers a

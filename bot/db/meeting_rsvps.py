@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from bot.db.codec import Table, instant_to_db
+from bot.db.codec import Table, instant_to_db, placeholders
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 
@@ -65,7 +65,7 @@ async def rsvp_counts(conn: Connection, occurrence_ids: list[int]) -> dict[int, 
     """Counts per occurrence (occurrences nobody answered get zeros)."""
     if not occurrence_ids:
         return {}
-    marks = ",".join("?" * len(occurrence_ids))
+    marks = placeholders(occurrence_ids)
     cursor = await conn.execute(
         f"""
         SELECT occurrence_id, answer, COUNT(*) FROM meeting_rsvps
@@ -82,7 +82,7 @@ async def rsvp_counts(conn: Connection, occurrence_ids: list[int]) -> dict[int, 
 async def rsvps_for(
     conn: Connection, occurrence_id: int, answers: tuple[Answer, ...] = ANSWERS
 ) -> list[Rsvp]:
-    marks = ",".join("?" * len(answers))
+    marks = placeholders(answers)
     return await _MEETING_RSVPS.all(
         conn,
         f"""

@@ -11,6 +11,7 @@ from typing import Any, Literal, get_args
 from bot.db.codec import (
     Table,
     fetch_all,
+    fetch_column,
     from_row,
     insert_returning_id,
     instant_to_db,
@@ -187,10 +188,8 @@ async def set_event(
 
 
 async def known_event_ids(conn: Connection, guild_id: int) -> set[int]:
-    cursor = await conn.execute(
-        "SELECT event_id FROM meetings WHERE guild_id = ? AND event_id IS NOT NULL", (guild_id,)
-    )
-    return {row[0] for row in await cursor.fetchall()}
+    sql = "SELECT event_id FROM meetings WHERE guild_id = ? AND event_id IS NOT NULL"
+    return set(await fetch_column(conn, sql, (guild_id,)))
 
 
 async def meetings_created_by(conn: Connection, guild_id: int, user_id: int) -> list[Meeting]:
@@ -208,14 +207,14 @@ async def forget_creator(conn: Connection, guild_id: int, user_id: int) -> None:
 
 async def guilds_with_meetings(conn: Connection) -> list[int]:
     """Communities (still with the bot) that have meeting events to reconcile."""
-    cursor = await conn.execute(
+    return await fetch_column(
+        conn,
         f"""
         SELECT DISTINCT m.guild_id FROM meetings m
         JOIN communities c ON c.guild_id = m.guild_id
         WHERE c.left_at IS NULL AND {_EVENT_WORK}
-        """  # noqa: S608 - a constant fragment, no user input
+        """,  # noqa: S608 - a constant fragment, no user input
     )
-    return [row[0] for row in await cursor.fetchall()]
 
 
 # -- occurrences ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.db.codec import Table, instant_to_db
+from bot.db.codec import Table, instant_to_db, placeholders
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 
@@ -33,7 +33,7 @@ async def get(conn: Connection, guild_id: int, user_id: int) -> Member | None:
 async def get_many(conn: Connection, guild_id: int, user_ids: list[int]) -> dict[int, Member]:
     if not user_ids:
         return {}
-    marks = ",".join("?" * len(user_ids))
+    marks = placeholders(user_ids)
     found = await _MEMBERS.all(conn, f"guild_id = ? AND user_id IN ({marks})", guild_id, *user_ids)
     return {member.user_id: member for member in found}
 

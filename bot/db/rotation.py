@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from bot.db.codec import Table, instant_to_db
+from bot.db.codec import Table, fetch_column, instant_to_db, placeholders
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 
@@ -237,7 +237,7 @@ async def set_assignment_status(
     from_statuses: tuple[AssignmentStatus, ...],
     now: datetime,
 ) -> bool:
-    marks = ", ".join("?" * len(from_statuses))
+    marks = placeholders(from_statuses)
     cursor = await conn.execute(
         f"""
         UPDATE facilitator_assignments SET status = ?, answered_at = ?
@@ -261,10 +261,8 @@ async def add_decline(
 
 
 async def decliners(conn: Connection, occurrence_id: int) -> set[int]:
-    cursor = await conn.execute(
-        "SELECT user_id FROM facilitator_declines WHERE occurrence_id = ?", (occurrence_id,)
-    )
-    return {row[0] for row in await cursor.fetchall()}
+    sql = "SELECT user_id FROM facilitator_declines WHERE occurrence_id = ?"
+    return set(await fetch_column(conn, sql, (occurrence_id,)))
 
 
 async def member_assignments(conn: Connection, guild_id: int, user_id: int) -> list[Assignment]:

@@ -6,7 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.db.codec import Table, insert_returning_id, instant_from_db, instant_to_db, json_to_db
+from bot.db.codec import (
+    Table,
+    fetch_column,
+    insert_returning_id,
+    instant_from_db,
+    instant_to_db,
+    json_to_db,
+)
 from bot.db.connection import Connection
 from bot.db.sessions import SESSIONS, TURNS, SessionRow, Turn
 from bot.frozen import Frozen
@@ -66,14 +73,8 @@ async def drawn_in_cycle(conn: Connection, guild_id: int, pool: str) -> tuple[in
     )
     row = await cursor.fetchone()
     cycle = int(row[0]) if row else 1
-    cursor = await conn.execute(
-        """
-        SELECT question_index FROM question_draws
-        WHERE guild_id = ? AND pool = ? AND cycle = ?
-        """,
-        (guild_id, pool, cycle),
-    )
-    return cycle, {r[0] for r in await cursor.fetchall()}
+    sql = "SELECT question_index FROM question_draws WHERE guild_id = ? AND pool = ? AND cycle = ?"
+    return cycle, set(await fetch_column(conn, sql, (guild_id, pool, cycle)))
 
 
 async def record_draw(

@@ -7,11 +7,13 @@ from typing import Any, Literal
 
 from bot.db.codec import (
     Table,
+    fetch_column,
     from_row,
     insert_returning_id,
     instant_to_db,
     json_from_db,
     json_to_db,
+    placeholders,
 )
 from bot.db.connection import Connection, Row
 from bot.frozen import Frozen
@@ -232,11 +234,11 @@ async def add_participant(
 
 
 async def participants(conn: Connection, session_id: int) -> list[int]:
-    cursor = await conn.execute(
+    return await fetch_column(
+        conn,
         "SELECT user_id FROM session_participants WHERE session_id = ? ORDER BY joined_at, user_id",
         (session_id,),
     )
-    return [row[0] for row in await cursor.fetchall()]
 
 
 async def record_turn(
@@ -268,7 +270,7 @@ async def spoken_counts(conn: Connection, guild_id: int, user_ids: list[int]) ->
     counts = dict.fromkeys(user_ids, 0)
     if not user_ids:
         return counts
-    marks = ",".join("?" * len(user_ids))
+    marks = placeholders(user_ids)
     cursor = await conn.execute(
         f"""
         SELECT user_id, COUNT(*) FROM session_turns

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from bot.db.codec import (
     Table,
+    fetch_column,
     from_row,
     instant_from_db,
     instant_to_db,
@@ -138,8 +139,7 @@ async def count_pending(conn: Connection, guild_id: int) -> int:
 
 
 async def pending_kinds(conn: Connection) -> list[str]:
-    cursor = await conn.execute("SELECT DISTINCT kind FROM timers WHERE status = 'pending'")
-    return [row[0] for row in await cursor.fetchall()]
+    return await fetch_column(conn, "SELECT DISTINCT kind FROM timers WHERE status = 'pending'")
 
 
 async def finish(
