@@ -7,6 +7,7 @@ from typing import Literal
 
 from bot.db.codec import Table, fetch_column, insert_returning_id, instant_to_db
 from bot.db.connection import Connection
+from bot.db.erasure import delete_rows, unsign
 from bot.frozen import Frozen
 
 ActionStatus = Literal["open", "done", "carried"]
@@ -156,11 +157,6 @@ async def forget_member(conn: Connection, guild_id: int, user_id: int) -> list[i
     owned = await fetch_column(
         conn, "SELECT id FROM action_items WHERE guild_id = ? AND owner_id = ?", (guild_id, user_id)
     )
-    await conn.execute(
-        "DELETE FROM action_items WHERE guild_id = ? AND owner_id = ?", (guild_id, user_id)
-    )
-    await conn.execute(
-        "UPDATE action_items SET created_by = NULL WHERE guild_id = ? AND created_by = ?",
-        (guild_id, user_id),
-    )
+    await delete_rows(conn, "action_items", guild_id, user_id, column="owner_id")
+    await unsign(conn, "action_items", "created_by", guild_id, user_id)
     return owned

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.db.codec import Table, from_row, instant_to_db, json_from_db, json_to_db
 from bot.db.connection import Connection, Row
+from bot.db.erasure import unsign
 from bot.frozen import Frozen
 
 
@@ -52,10 +53,7 @@ async def by_actor(conn: Connection, guild_id: int, actor_id: int) -> list[Audit
 
 async def forget_actor(conn: Connection, guild_id: int, actor_id: int) -> None:
     """Keep what was done, drop who did it (``/me delete``)."""
-    await conn.execute(
-        "UPDATE audit_log SET actor_id = NULL WHERE guild_id = ? AND actor_id = ?",
-        (guild_id, actor_id),
-    )
+    await unsign(conn, "audit_log", "actor_id", guild_id, actor_id)
 
 
 async def purge_before(conn: Connection, cutoff: datetime) -> int:

@@ -7,6 +7,7 @@ from typing import Literal, get_args
 
 from bot.db.codec import Table, instant_to_db, placeholders
 from bot.db.connection import Connection
+from bot.db.erasure import delete_rows
 from bot.frozen import Frozen
 
 Answer = Literal["going", "maybe", "cant"]
@@ -101,6 +102,4 @@ async def member_rsvps(conn: Connection, guild_id: int, user_id: int) -> list[Rs
 
 
 async def delete_member_rsvps(conn: Connection, guild_id: int, user_id: int) -> None:
-    await conn.execute(
-        "DELETE FROM meeting_rsvps WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
+    await delete_rows(conn, "meeting_rsvps", guild_id, user_id)

@@ -19,6 +19,7 @@ from bot.db.codec import (
     json_to_db,
 )
 from bot.db.connection import Connection, Row
+from bot.db.erasure import unsign
 from bot.frozen import Frozen
 
 Repeat = Literal["none", "weekly", "biweekly", "monthly"]
@@ -199,10 +200,7 @@ async def meetings_created_by(conn: Connection, guild_id: int, user_id: int) -> 
 
 
 async def forget_creator(conn: Connection, guild_id: int, user_id: int) -> None:
-    await conn.execute(
-        "UPDATE meetings SET created_by = NULL WHERE guild_id = ? AND created_by = ?",
-        (guild_id, user_id),
-    )
+    await unsign(conn, "meetings", "created_by", guild_id, user_id)
 
 
 async def guilds_with_meetings(conn: Connection) -> list[int]:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from bot.db.codec import Table, instant_to_db, placeholders
 from bot.db.connection import Connection
+from bot.db.erasure import delete_rows
 from bot.frozen import Frozen
 
 
@@ -94,9 +95,7 @@ async def mark_left(conn: Connection, guild_id: int, user_id: int, now: datetime
 
 
 async def delete(conn: Connection, guild_id: int, user_id: int) -> None:
-    await conn.execute(
-        "DELETE FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
+    await delete_rows(conn, "members", guild_id, user_id)
 
 
 async def left_before(conn: Connection, cutoff: datetime) -> list[tuple[int, int]]:

@@ -7,6 +7,7 @@ from typing import Literal, get_args
 
 from bot.db.codec import Table, fetch_column, instant_to_db, placeholders
 from bot.db.connection import Connection
+from bot.db.erasure import delete_rows
 from bot.frozen import Frozen
 
 AssignmentStatus = Literal["offered", "accepted", "declined", "unanswered", "none"]
@@ -166,9 +167,7 @@ async def set_next_up(conn: Connection, guild_id: int, user_id: int) -> None:
 
 
 async def delete_volunteer(conn: Connection, guild_id: int, user_id: int) -> None:
-    await conn.execute(
-        "DELETE FROM rotation_volunteers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
+    await delete_rows(conn, "rotation_volunteers", guild_id, user_id)
 
 
 # -- assignments ------------------------------------------------------------------------
@@ -291,9 +290,7 @@ async def member_declines(conn: Connection, guild_id: int, user_id: int) -> list
 async def forget_member(conn: Connection, guild_id: int, user_id: int) -> None:
     """Erase a member from the rotation: their slot, their declines, their assignments."""
     await delete_volunteer(conn, guild_id, user_id)
-    await conn.execute(
-        "DELETE FROM facilitator_declines WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
+    await delete_rows(conn, "facilitator_declines", guild_id, user_id)
     await conn.execute(
         """
         UPDATE facilitator_assignments SET user_id = NULL, status = 'none', answered_at = NULL

@@ -15,6 +15,7 @@ from bot.db.codec import (
     json_to_db,
 )
 from bot.db.connection import Connection
+from bot.db.erasure import delete_rows, unsign
 from bot.db.sessions import SESSIONS, TURNS, SessionRow, Turn
 from bot.frozen import Frozen
 
@@ -166,13 +167,6 @@ async def rewrite_for_erasure(
 
 async def forget_member(conn: Connection, guild_id: int, user_id: int) -> None:
     """Remove a member's participation and turns; their notes stay, unsigned."""
-    await conn.execute(
-        "DELETE FROM session_participants WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
-    await conn.execute(
-        "DELETE FROM session_turns WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
-    await conn.execute(
-        "UPDATE session_entries SET author_id = NULL WHERE guild_id = ? AND author_id = ?",
-        (guild_id, user_id),
-    )
+    await delete_rows(conn, "session_participants", guild_id, user_id)
+    await delete_rows(conn, "session_turns", guild_id, user_id)
+    await unsign(conn, "session_entries", "author_id", guild_id, user_id)

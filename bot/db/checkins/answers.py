@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.db.checkins.models import Answer, answer_row
 from bot.db.codec import Table, instant_to_db, json_to_db
 from bot.db.connection import Connection
+from bot.db.erasure import delete_rows
 
 
 async def insert_answer(
@@ -98,6 +99,4 @@ async def answers_of_guild(conn: Connection, guild_id: int) -> list[Answer]:
 
 
 async def delete_answers_of_member(conn: Connection, guild_id: int, user_id: int) -> None:
-    await conn.execute(
-        "DELETE FROM checkin_answers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
+    await delete_rows(conn, "checkin_answers", guild_id, user_id)
