@@ -91,11 +91,13 @@ class Harness:
             sections.setdefault(section, {}).update(values)
         return Settings(**sections)
 
-    async def start_with(self, **sections: dict[str, Any]) -> PlcBot:
-        """Start the bot with these config sections changed, e.g. ``privacy={"secret": None}``."""
+    async def start_community(self, *, language: str = "en", **sections: dict[str, Any]) -> None:
+        """Start the bot with these config sections changed (``privacy={"secret": None}``),
+        then set the community up (:meth:`setup_community`)."""
         for section, values in sections.items():
             self.settings_overrides.setdefault(section, {}).update(values)
-        return await self.start()
+        await self.start()
+        await self.setup_community(language=language)
 
     async def start(self) -> PlcBot:
         stack = AsyncExitStack()

@@ -219,8 +219,7 @@ async def test_posting_order_does_not_reveal_submission_order(
 ) -> None:
     """A7: with the delay on, the clock moves and the questions come out shuffled."""
     h = unstarted_harness
-    await h.start_with(privacy={"post_delay_max_seconds": 900})
-    await h.setup_community()
+    await h.start_community(privacy={"post_delay_max_seconds": 900})
     h.bot.services.get(QuestionService).delay_random = random.Random(7)
     askers = ["owner", "admin", "alice", "bob", "chloe", "david"]
     for n, user in enumerate(askers):

@@ -26,8 +26,7 @@ async def test_a_delayed_post_survives_a_restart_and_goes_out_once(
 ) -> None:
     """A7 delay + S3: the post is durable across a restart, and sent once (nonce)."""
     h = unstarted_harness
-    await h.start_with(privacy={"post_delay_max_seconds": 600})
-    await h.setup_community()
+    await h.start_community(privacy={"post_delay_max_seconds": 600})
     answer = await ask(h, "bob", "Posted later")
     assert "within 10 minutes" in (answer.content or "")
     assert bot_posts(h, "questions") == []

@@ -94,8 +94,7 @@ async def test_custom_protocols_invalid_reported_valid_run(
     (folder / "retro.toml").write_text(VALID, encoding="utf-8")
     (folder / "broken.toml").write_text(INVALID, encoding="utf-8")
     harness = unstarted_harness
-    await harness.start_with(facilitation={"protocols_dir": str(folder)})
-    await harness.setup_community(language="en")
+    await harness.start_community(facilitation={"protocols_dir": str(folder)})
     status = await run(harness, "david", "plc status")
     assert "Custom protocol file refused: broken.toml: steps[1].minutes" in status
     assert "broken.toml: steps[2].mode" in status
