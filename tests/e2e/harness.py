@@ -138,6 +138,12 @@ class Harness:
     def channel(self, name: str) -> int:
         return self.guild.channels[name]
 
+    def fail_posts(self, channel: str, status: int, **fault: Any) -> None:
+        """Make Discord answer ``status`` to posts in the sample ``channel`` (``code=``,
+        ``times=``, ``commit=``… as :meth:`Faults.add` takes them)."""
+        path = f"/channels/{self.channel(channel)}/messages"
+        self.emu.faults.add(method="POST", path=path, status=status, **fault)
+
     async def slash(self, user: str, command: str, **options: Any) -> InteractionResult:
         """Run ``/command`` as the sample member ``user`` (e.g. "alice")."""
         return await self.emu.slash(self.guild.id, self.user(user), command, **options)

@@ -261,12 +261,7 @@ async def test_discord_answering_502_after_creating_the_reminder_leaves_one(
     """D8: the post is created, Discord answers 502, discord.py retries: one message."""
     await harness.setup_community(language="en")
     await schedule(harness, when="Dec 3 3:30pm")
-    harness.emu.faults.add(
-        method="POST",
-        path=f"/channels/{harness.channel('announcements')}/messages",
-        status=502,
-        commit=True,
-    )
+    harness.fail_posts("announcements", 502, commit=True)
     await advance_to(harness, DEC3 - timedelta(days=1))
     assert len(reminder_posts(harness)) == 1
     posts = harness.emu.requests(
