@@ -61,6 +61,11 @@ def meeting_service(core: Core, community: CommunityService) -> MeetingService:
     return MeetingService(core, community, MemberService(core, community), core.chat.events)
 
 
+async def set_up_service(core: Core, **community: Any) -> MeetingService:
+    """The meeting service of a community set up with :func:`set_up`'s ``community`` options."""
+    return meeting_service(core, await set_up(core, **community))
+
+
 async def schedule(
     service: MeetingService, when: str = "2026-12-03 15:30", repeat: str = "none", **options: Any
 ) -> UpcomingMeeting:

@@ -31,7 +31,7 @@ from tests.services.meetings.helpers import (
     member,
     pending_timers,
     schedule,
-    set_up,
+    set_up_service,
 )
 
 # -- drafting and bad input ------------------------------------------------------------
@@ -114,14 +114,14 @@ async def test_not_set_up_and_no_announcements_channel(core: Core) -> None:
     service = meeting_service(core, CommunityService(core))
     with pytest.raises(NotSetUp):
         await service.draft_schedule(facilitator(), title="A", when="2026-12-03 15:30")
-    service = meeting_service(core, await set_up(core, announcements=None))
+    service = await set_up_service(core, announcements=None)
     with pytest.raises(UserError) as caught:
         await service.draft_schedule(facilitator(), title="A", when="2026-12-03 15:30")
     assert caught.value.key == "meetings.errors.no_announcements_channel"
 
 
 async def test_when_is_read_in_the_community_language_then_the_other(core: Core) -> None:
-    service = meeting_service(core, await set_up(core, language="en"))
+    service = await set_up_service(core, language="en")
     french = await service.draft_schedule(facilitator(), title="A", when="3 déc. 15h30")
     english = await service.draft_schedule(facilitator(), title="A", when="Dec 3 3:30pm")
     assert french.when.starts_at == english.when.starts_at
