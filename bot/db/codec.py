@@ -119,9 +119,16 @@ def placeholders(values: Sized) -> str:
 
 async def insert_returning_id(conn: Connection, sql: str, parameters: Iterable[Any]) -> int:
     """Run an INSERT and return the id SQLite gave the new row."""
+    row_id = await insert_if_new(conn, sql, parameters)
+    assert row_id is not None
+    return row_id
+
+
+async def insert_if_new(conn: Connection, sql: str, parameters: Iterable[Any]) -> int | None:
+    """Run an ``INSERT … ON CONFLICT DO NOTHING``: the new row's id, or None when the row
+    was already there."""
     cursor = await conn.execute(sql, parameters)
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    return cursor.lastrowid if cursor.rowcount else None
 
 
 class Table(Generic[T]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from bot.db.codec import Table, fetch_all, instant_to_db, placeholders
+from bot.db.codec import Table, fetch_all, insert_returning_id, instant_to_db, placeholders
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 
@@ -51,7 +51,8 @@ async def insert(
     due_on: date,
     now: datetime,
 ) -> Goal:
-    cursor = await conn.execute(
+    goal_id = await insert_returning_id(
+        conn,
         """
         INSERT INTO goals (guild_id, scope, owner_id, title, measure, baseline, target, due_on,
             created_at)
@@ -69,7 +70,7 @@ async def insert(
             instant_to_db(now),
         ),
     )
-    goal = await get(conn, guild_id, int(cursor.lastrowid or 0))
+    goal = await get(conn, guild_id, goal_id)
     assert goal is not None
     return goal
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.db.checkins.models import Answer, answer_row
-from bot.db.codec import Table, instant_to_db, json_to_db
+from bot.db.codec import Table, insert_if_new, instant_to_db, json_to_db
 from bot.db.connection import Connection
 from bot.db.erasure import delete_rows
 
@@ -23,7 +23,8 @@ async def insert_answer(
     now: datetime,
 ) -> Answer | None:
     """Store a first answer; None if the member already answered (UNIQUE constraint)."""
-    cursor = await conn.execute(
+    answer_id = await insert_if_new(
+        conn,
         """
         INSERT INTO checkin_answers (guild_id, checkin_id, user_id, goal_id, progress, texts,
             help_text, created_at, updated_at)
@@ -42,9 +43,7 @@ async def insert_answer(
             instant_to_db(now),
         ),
     )
-    if cursor.rowcount == 0:
-        return None
-    return await answer_of(conn, checkin_id, user_id)
+    return None if answer_id is None else await answer_of(conn, checkin_id, user_id)
 
 
 async def update_answer(

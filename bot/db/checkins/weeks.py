@@ -10,7 +10,7 @@ from bot.db.checkins.models import (
     checkin_row,
     schedule_row,
 )
-from bot.db.codec import Table, instant_to_db, json_to_db
+from bot.db.codec import Table, insert_if_new, insert_returning_id, instant_to_db, json_to_db
 from bot.db.connection import Connection
 
 
@@ -29,7 +29,8 @@ async def replace_schedule(
     old = await active_schedule(conn, guild_id)
     if old is not None:
         await conn.execute("UPDATE checkin_schedules SET active = 0 WHERE id = ?", (old.id,))
-    cursor = await conn.execute(
+    schedule_id = await insert_returning_id(
+        conn,
         """
         INSERT INTO checkin_schedules (guild_id, weekday, local_time, questions,
             close_after_hours, pulse, created_at)
@@ -45,7 +46,7 @@ async def replace_schedule(
             instant_to_db(now),
         ),
     )
-    new = await get_schedule(conn, int(cursor.lastrowid or 0))
+    new = await get_schedule(conn, schedule_id)
     assert new is not None
     return new, old
 
@@ -77,7 +78,8 @@ async def create_checkin(
     closes_at: datetime,
 ) -> Checkin | None:
     """Create the week's check-in; None if this week already has one (a re-run)."""
-    cursor = await conn.execute(
+    checkin_id = await insert_if_new(
+        conn,
         """
         INSERT INTO checkins (guild_id, schedule_id, week, questions, pulse, channel_id,
             opened_at, closes_at)
@@ -95,9 +97,7 @@ async def create_checkin(
             instant_to_db(closes_at),
         ),
     )
-    if cursor.rowcount == 0:
-        return None
-    return await get_checkin(conn, int(cursor.lastrowid or 0))
+    return None if checkin_id is None else await get_checkin(conn, checkin_id)
 
 
 _CHECKINS = Table("checkins", checkin_row)
