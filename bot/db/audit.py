@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.db.codec import Table, from_row, instant_to_db, json_from_db, json_to_db
-from bot.db.connection import Connection, Row
+from bot.db.codec import Table, instant_to_db, json_to_db
+from bot.db.connection import Connection
 from bot.db.erasure import unsign
 from bot.frozen import Frozen
 
@@ -34,11 +34,7 @@ async def record(
     )
 
 
-def _entry(row: Row) -> AuditEntry:
-    return from_row(AuditEntry, row, detail=json_from_db(row["detail"]))
-
-
-_AUDIT_LOG = Table("audit_log", _entry)
+_AUDIT_LOG = Table("audit_log", AuditEntry)
 
 
 async def recent(conn: Connection, guild_id: int, limit: int = 50) -> list[AuditEntry]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sized
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar, overload
+from functools import cache
+from types import UnionType
+from typing import Any, Generic, TypeVar, Union, get_args, get_origin, overload
 
 from pydantic import BaseModel
 
@@ -45,12 +47,33 @@ def from_row(model: type[ModelT], row: Row, /, **values: Any) -> ModelT:
     """A model from a row: columns by field name, ``values`` overriding or adding.
 
     Pydantic reads the stored forms itself: instants (ISO 8601 with ``Z``), dates,
-    0/1 booleans. JSON columns and renamed fields are passed in ``values``.
+    0/1 booleans. A field typed as a dict, list or tuple reads its column as JSON (what
+    :func:`json_to_db` wrote). Computed or renamed fields are passed in ``values``.
     """
     columns = set(row.keys())
-    data = {name: row[name] for name in model.model_fields if name in columns}
+    json_fields = _json_fields(model)
+    data = {
+        name: json_from_db(row[name]) if name in json_fields and row[name] else row[name]
+        for name in model.model_fields
+        if name in columns
+    }
     data.update(values)
     return model.model_validate(data)
+
+
+@cache
+def _json_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of ``model`` stored as JSON text: dicts, lists and tuples (or None)."""
+    containers = (dict, list, tuple)
+
+    def is_container(annotation: Any) -> bool:
+        if get_origin(annotation) in (Union, UnionType):
+            return any(is_container(arg) for arg in get_args(annotation))
+        return annotation in containers or get_origin(annotation) in containers
+
+    return frozenset(
+        name for name, field in model.model_fields.items() if is_container(field.annotation)
+    )
 
 
 def _reader(build: type[BaseModel] | Callable[[Row], Any]) -> Callable[[Row], Any]:

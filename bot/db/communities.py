@@ -6,12 +6,10 @@ from datetime import datetime
 
 from bot.db.codec import (
     Table,
-    from_row,
     instant_to_db,
-    json_from_db,
     json_to_db,
 )
-from bot.db.connection import Connection, Row
+from bot.db.connection import Connection
 from bot.frozen import Frozen
 
 
@@ -54,11 +52,7 @@ class SetupChanges(Frozen):
         return base.model_copy(update=given)
 
 
-def _community(row: Row) -> Community:
-    return from_row(Community, row, reminder_offsets=tuple(json_from_db(row["reminder_offsets"])))
-
-
-_COMMUNITIES = Table("communities", _community)
+_COMMUNITIES = Table("communities", Community)
 
 
 async def get(conn: Connection, guild_id: int) -> Community | None:

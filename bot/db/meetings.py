@@ -12,13 +12,11 @@ from bot.db.codec import (
     Table,
     fetch_all,
     fetch_column,
-    from_row,
     insert_returning_id,
     instant_to_db,
-    json_from_db,
     json_to_db,
 )
-from bot.db.connection import Connection, Row
+from bot.db.connection import Connection
 from bot.db.erasure import unsign
 from bot.frozen import Frozen
 
@@ -86,13 +84,6 @@ _EVENT_WORK = """
 """
 
 
-def _meeting(row: Row) -> Meeting:
-    offsets = row["reminder_offsets"]
-    return from_row(
-        Meeting, row, reminder_offsets=json_from_db(offsets) if offsets is not None else None
-    )
-
-
 # -- meetings ------------------------------------------------------------------------
 
 
@@ -124,7 +115,7 @@ async def insert_meeting(conn: Connection, new: NewMeeting, now: datetime) -> in
     )
 
 
-_MEETINGS = Table("meetings", _meeting)
+_MEETINGS = Table("meetings", Meeting)
 
 
 async def get_meeting(conn: Connection, meeting_id: int) -> Meeting | None:
@@ -135,7 +126,7 @@ async def meetings_with_events(conn: Connection, guild_id: int) -> list[Meeting]
     """Meetings whose Discord event may need work: a next occurrence, or an event to remove."""
     return await fetch_all(
         conn,
-        _meeting,
+        Meeting,
         f"SELECT * FROM meetings m WHERE guild_id = ? AND {_EVENT_WORK} ORDER BY id",  # noqa: S608
         (guild_id,),
     )

@@ -8,14 +8,12 @@ from typing import Any, Literal
 from bot.db.codec import (
     Table,
     fetch_column,
-    from_row,
     insert_returning_id,
     instant_to_db,
-    json_from_db,
     json_to_db,
     placeholders,
 )
-from bot.db.connection import Connection, Row
+from bot.db.connection import Connection
 from bot.frozen import Frozen
 
 SessionStatus = Literal["live", "ended"]
@@ -72,18 +70,6 @@ class NewSession(Frozen):
     channel_id: int
 
 
-def session_row(row: Row) -> SessionRow:
-    question, summary = row["question"], row["summary"]
-    return from_row(
-        SessionRow,
-        row,
-        protocol=json_from_db(row["protocol"]),
-        round_order=tuple(json_from_db(row["round_order"])),
-        question=json_from_db(question) if question else None,
-        summary=json_from_db(summary) if summary else None,
-    )
-
-
 # -- sessions ---------------------------------------------------------------------------
 
 
@@ -111,7 +97,7 @@ async def insert(conn: Connection, new: NewSession, now: datetime) -> int:
     )
 
 
-SESSIONS = Table("sessions", session_row)
+SESSIONS = Table("sessions", SessionRow)
 TURNS = Table("session_turns", Turn)
 
 

@@ -9,13 +9,11 @@ from typing import Any, Literal
 from bot.db.codec import (
     Table,
     fetch_column,
-    from_row,
     instant_from_db,
     instant_to_db,
-    json_from_db,
     json_to_db,
 )
-from bot.db.connection import Connection, Row
+from bot.db.connection import Connection
 from bot.frozen import Frozen
 
 TimerStatus = Literal["pending", "done", "missed", "cancelled", "failed"]
@@ -34,10 +32,6 @@ class Timer(Frozen):
     late: bool
     note: str | None
     finished_at: datetime | None
-
-
-def _timer(row: Row) -> Timer:
-    return from_row(Timer, row, payload=json_from_db(row["payload"]))
 
 
 async def upsert_pending(
@@ -84,7 +78,7 @@ async def cancel_prefix(conn: Connection, kind: str, key_prefix: str, now: datet
     return cursor.rowcount
 
 
-_TIMERS = Table("timers", _timer)
+_TIMERS = Table("timers", Timer)
 
 
 async def get(conn: Connection, timer_id: int) -> Timer | None:

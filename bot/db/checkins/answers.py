@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.checkins.models import Answer, answer_row
+from bot.db.checkins.models import Answer
 from bot.db.codec import Table, insert_if_new, instant_to_db, json_to_db
 from bot.db.connection import Connection
 from bot.db.erasure import delete_rows
@@ -70,7 +70,7 @@ async def set_answer_post(conn: Connection, answer_id: int, message_id: int) -> 
     )
 
 
-_CHECKIN_ANSWERS = Table("checkin_answers", answer_row)
+_CHECKIN_ANSWERS = Table("checkin_answers", Answer)
 
 
 async def answer_of(conn: Connection, checkin_id: int, user_id: int) -> Answer | None:

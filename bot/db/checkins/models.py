@@ -1,16 +1,13 @@
-"""The rows of weekly check-ins as frozen models, and how they are read."""
+"""The rows of weekly check-ins as frozen models."""
 
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Literal, TypeVar
+from typing import Literal
 
-from bot.db.codec import from_row, json_from_db
-from bot.db.connection import Row
 from bot.frozen import Frozen
 
 CheckinStatus = Literal["open", "closed"]
-T = TypeVar("T")
 
 
 class CheckinSchedule(Frozen):
@@ -59,19 +56,3 @@ class Answer(Frozen):
 class PulseTally(Frozen):
     count: int
     total: int
-
-
-def _questions(value: str | None) -> tuple[str, ...] | None:
-    return tuple(json_from_db(value)) if value is not None else None
-
-
-def schedule_row(row: Row) -> CheckinSchedule:
-    return from_row(CheckinSchedule, row, questions=_questions(row["questions"]))
-
-
-def checkin_row(row: Row) -> Checkin:
-    return from_row(Checkin, row, questions=_questions(row["questions"]))
-
-
-def answer_row(row: Row) -> Answer:
-    return from_row(Answer, row, texts=tuple(json_from_db(row["texts"])))

@@ -7,8 +7,6 @@ from datetime import datetime, time
 from bot.db.checkins.models import (
     Checkin,
     CheckinSchedule,
-    checkin_row,
-    schedule_row,
 )
 from bot.db.codec import Table, insert_if_new, insert_returning_id, instant_to_db, json_to_db
 from bot.db.connection import Connection
@@ -51,7 +49,7 @@ async def replace_schedule(
     return new, old
 
 
-_CHECKIN_SCHEDULES = Table("checkin_schedules", schedule_row)
+_CHECKIN_SCHEDULES = Table("checkin_schedules", CheckinSchedule)
 
 
 async def get_schedule(conn: Connection, schedule_id: int) -> CheckinSchedule | None:
@@ -100,7 +98,7 @@ async def create_checkin(
     return None if checkin_id is None else await get_checkin(conn, checkin_id)
 
 
-_CHECKINS = Table("checkins", checkin_row)
+_CHECKINS = Table("checkins", Checkin)
 
 
 async def get_checkin(conn: Connection, checkin_id: int) -> Checkin | None:
