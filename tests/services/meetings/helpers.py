@@ -10,7 +10,7 @@ from bot.db.codec import instant_from_db
 from bot.db.communities import CommunitySettings
 from bot.services.base import Core
 from bot.services.community import CommunityService
-from bot.services.meetings import MeetingService, UpcomingMeeting
+from bot.services.meetings import CancelResult, MeetingService, UpcomingMeeting
 from bot.services.members import MemberService
 
 GUILD = 1000
@@ -77,6 +77,11 @@ async def schedule(
         **options,
     )
     return (await service.schedule(facilitator(), draft)).upcoming
+
+
+async def cancel(service: MeetingService, upcoming: UpcomingMeeting, scope: str) -> CancelResult:
+    """``/meeting cancel`` of the scheduled meeting by its facilitator ("occurrence", "series")."""
+    return await service.cancel(facilitator(), str(upcoming.meeting.id), scope)
 
 
 async def pending_timers(core: Core, kind: str) -> dict[str, datetime]:

@@ -26,6 +26,7 @@ from tests.services.meetings.helpers import (
     CAROL,
     GUILD,
     VOICE,
+    cancel,
     facilitator,
     meeting_service,
     member,
@@ -222,7 +223,7 @@ async def test_rsvp_after_the_end_or_cancel_is_refused(
     service: MeetingService, clock: ControlledClock
 ) -> None:
     upcoming = await schedule(service, repeat="weekly")
-    cancelled = await service.cancel(facilitator(), str(upcoming.meeting.id), "occurrence")
+    cancelled = await cancel(service, upcoming, "occurrence")
     with pytest.raises(UserError) as caught:
         await service.rsvp(member(ALICE), upcoming.occurrence.id, "going")
     assert caught.value.key == "meetings.errors.rsvp_cancelled"
@@ -279,7 +280,7 @@ async def test_cancel_one_occurrence_moves_the_series_on(
 ) -> None:
     upcoming = await schedule(service, repeat="biweekly")
     await service.rsvp(member(BOB), upcoming.occurrence.id, "going")
-    result = await service.cancel(facilitator(), str(upcoming.meeting.id), "occurrence")
+    result = await cancel(service, upcoming, "occurrence")
     assert not result.series_ended
     assert result.cancelled.occurrence.status == "cancelled"
     assert result.notify == [BOB]
@@ -292,7 +293,7 @@ async def test_cancel_one_occurrence_moves_the_series_on(
 
 async def test_cancel_the_series(service: MeetingService, core: Core) -> None:
     upcoming = await schedule(service, repeat="monthly")
-    result = await service.cancel(facilitator(), str(upcoming.meeting.id), "series")
+    result = await cancel(service, upcoming, "series")
     assert result.series_ended and result.next is None
     assert result.cancelled.meeting.cancelled_at is not None
     assert await service.upcoming(GUILD) == []
@@ -302,14 +303,14 @@ async def test_cancel_the_series(service: MeetingService, core: Core) -> None:
 
 async def test_cancelling_the_only_date_of_a_one_off_ends_it(service: MeetingService) -> None:
     upcoming = await schedule(service)
-    result = await service.cancel(facilitator(), str(upcoming.meeting.id), "occurrence")
+    result = await cancel(service, upcoming, "occurrence")
     assert result.series_ended and result.next is None
 
 
 async def test_cancel_scope_is_checked(service: MeetingService) -> None:
     upcoming = await schedule(service)
     with pytest.raises(UserError) as caught:
-        await service.cancel(facilitator(), str(upcoming.meeting.id), "everything")
+        await cancel(service, upcoming, "everything")
     assert caught.value.key == "meetings.errors.scope"
 
 

@@ -30,6 +30,7 @@ from tests.services.meetings.helpers import (
     GUILD,
     MODERATION,
     VOICE,
+    cancel,
     facilitator,
     member,
     pending_timers,
@@ -136,7 +137,7 @@ async def test_reminder_recipients(service: MeetingService, core: Core) -> None:
 
 async def test_reminder_of_a_cancelled_meeting_does_nothing(service: MeetingService) -> None:
     upcoming = await schedule(service)
-    await service.cancel(facilitator(), str(upcoming.meeting.id), "series")
+    await cancel(service, upcoming, "series")
     payload = {"occurrence_id": upcoming.occurrence.id, "starts_at": "20261203T2030Z", "offset": 60}
     assert await service.timers.reminder(payload) is None
     assert await service.timers.missed_reminder(payload) is None
@@ -212,7 +213,7 @@ async def test_event_targets_follow_the_series(
     await service.mirror.record_event(upcoming.meeting.id, 77, upcoming.occurrence.id)
     assert await service.mirror.known_event_ids(GUILD) == {77}
     chat.events.refuse = "unreachable"  # the event is not retired yet: it is still a target
-    await service.cancel(facilitator(), str(upcoming.meeting.id), "series")
+    await cancel(service, upcoming, "series")
     targets = await service.mirror.event_targets(GUILD)
     assert [(t.meeting.event_id, t.occurrence) for t in targets] == [(77, None)]
     assert await service.mirror.guilds_to_reconcile() == [GUILD]

@@ -37,6 +37,7 @@ from tests.services.meetings.helpers import (
     FACILITATORS,
     GUILD,
     MODERATION,
+    cancel,
     facilitator,
     member,
     pending_timers,
@@ -245,7 +246,7 @@ async def test_cancelling_a_date_announces_the_next_and_moves_the_event(
 ) -> None:
     upcoming = await schedule(service, repeat="weekly")
     await service.rsvp(member(BOB), upcoming.occurrence.id, "maybe")
-    result = await service.cancel(facilitator(), str(upcoming.meeting.id), "occurrence")
+    result = await cancel(service, upcoming, "occurrence")
     assert result.next is not None
     [(_, redrawn)] = chat.edits
     assert isinstance(redrawn, MeetingAnnouncement) and redrawn.cancelled
@@ -258,7 +259,7 @@ async def test_cancelling_a_date_announces_the_next_and_moves_the_event(
     [(event, spec)] = chat.events.events.values()
     assert spec is not None and spec.starts_at == result.next.occurrence.starts_at
 
-    await service.cancel(facilitator(), str(upcoming.meeting.id), "series")
+    await cancel(service, upcoming, "series")
     assert chat.events.status(event.event_id) == "cancelled"
     assert await service.mirror.event_targets(GUILD) == []  # nothing left to mirror
 
