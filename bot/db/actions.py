@@ -33,6 +33,9 @@ class ActionItem(Frozen):
         return self.status in PENDING
 
 
+_ACTION_ITEMS = Table("action_items", ActionItem)
+
+
 async def insert(
     conn: Connection,
     guild_id: int,
@@ -42,8 +45,8 @@ async def insert(
     due_on: date | None,
     created_by: int,
     now: datetime,
-) -> int:
-    return await insert_returning_id(
+) -> ActionItem:
+    action_id = await insert_returning_id(
         conn,
         """
         INSERT INTO action_items (guild_id, session_id, text, owner_id, due_on, created_by,
@@ -60,9 +63,7 @@ async def insert(
             instant_to_db(now),
         ),
     )
-
-
-_ACTION_ITEMS = Table("action_items", ActionItem)
+    return await _ACTION_ITEMS.get(conn, action_id)
 
 
 async def get(conn: Connection, action_id: int) -> ActionItem | None:

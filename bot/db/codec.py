@@ -168,8 +168,16 @@ class Table(Generic[T]):
     def __init__(self: Table[T], name: str, build: Callable[[Row], T]) -> None: ...
 
     def __init__(self, name: str, build: type[BaseModel] | Callable[[Row], Any]) -> None:
+        self._name = name
         self._select = f"SELECT * FROM {name} WHERE"  # noqa: S608 - a repository constant
         self._read = _reader(build)
+
+    async def get(self, conn: Connection, row_id: int) -> T:
+        """The row with this ``id``, which must exist (one this transaction just wrote)."""
+        found = await self.one(conn, "id = ?", row_id)
+        if found is None:
+            raise LookupError(f"{self._name} has no row {row_id}")
+        return found
 
     async def one(self, conn: Connection, where: str, *params: Any) -> T | None:
         """The first row that matches, or None."""

@@ -38,6 +38,9 @@ class GoalValue(Frozen):
     value: float
 
 
+_GOALS = Table("goals", Goal)
+
+
 async def insert(
     conn: Connection,
     guild_id: int,
@@ -70,12 +73,7 @@ async def insert(
             instant_to_db(now),
         ),
     )
-    goal = await get(conn, guild_id, goal_id)
-    assert goal is not None
-    return goal
-
-
-_GOALS = Table("goals", Goal)
+    return await _GOALS.get(conn, goal_id)
 
 
 async def get(conn: Connection, guild_id: int, goal_id: int) -> Goal | None:

@@ -107,7 +107,7 @@ class ActionService:
         """Write a checked action and plan its due-date reminder (caller's transaction)."""
         now = self._core.clock.now()
         await members_db.ensure(conn, community.guild_id, owner_id, now)
-        action_id = await actions_db.insert(
+        action = await actions_db.insert(
             conn, community.guild_id, session_id, text, owner_id, due_on, created_by, now
         )
         if due_on is not None:
@@ -117,12 +117,10 @@ class ActionService:
                     conn,
                     community.guild_id,
                     DUE_KIND,
-                    due_key(action_id),
+                    due_key(action.id),
                     remind_at,
-                    {"action_id": action_id},
+                    {"action_id": action.id},
                 )
-        action = await actions_db.get(conn, action_id)
-        assert action is not None
         return action
 
     # -- members' use ------------------------------------------------------------------------

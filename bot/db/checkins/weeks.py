@@ -11,6 +11,9 @@ from bot.db.checkins.models import (
 from bot.db.codec import Table, insert_if_new, insert_returning_id, instant_to_db, json_to_db
 from bot.db.connection import Connection
 
+_CHECKIN_SCHEDULES = Table("checkin_schedules", CheckinSchedule)
+_CHECKINS = Table("checkins", Checkin)
+
 
 async def replace_schedule(
     conn: Connection,
@@ -44,12 +47,7 @@ async def replace_schedule(
             instant_to_db(now),
         ),
     )
-    new = await get_schedule(conn, schedule_id)
-    assert new is not None
-    return new, old
-
-
-_CHECKIN_SCHEDULES = Table("checkin_schedules", CheckinSchedule)
+    return await _CHECKIN_SCHEDULES.get(conn, schedule_id), old
 
 
 async def get_schedule(conn: Connection, schedule_id: int) -> CheckinSchedule | None:
@@ -95,10 +93,7 @@ async def create_checkin(
             instant_to_db(closes_at),
         ),
     )
-    return None if checkin_id is None else await get_checkin(conn, checkin_id)
-
-
-_CHECKINS = Table("checkins", Checkin)
+    return None if checkin_id is None else await _CHECKINS.get(conn, checkin_id)
 
 
 async def get_checkin(conn: Connection, checkin_id: int) -> Checkin | None:
