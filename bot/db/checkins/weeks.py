@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from bot.db.checkins.models import (
-    Checkin,
-    CheckinSchedule,
-)
+from bot.db.checkins.models import Checkin, CheckinSchedule
 from bot.db.codec import Table, insert_if_new, insert_returning_id, instant_to_db, json_to_db
 from bot.db.connection import Connection
 
