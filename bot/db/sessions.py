@@ -20,19 +20,30 @@ SessionStatus = Literal["live", "ended"]
 TurnOutcome = Literal["spoke", "passed"]
 
 
-class SessionRow(Frozen):
-    """A session as stored; the protocol is the snapshot it was started with."""
+class SessionFields(Frozen):
+    """Where a session runs and what it runs: the protocol is the snapshot it started with."""
 
-    id: int
     guild_id: int
     occurrence_id: int | None
     meeting_title: str | None
     protocol_id: str
     protocol: dict[str, Any]
     language: str
-    facilitator_id: int | None
     client_id: int | None
     channel_id: int
+
+
+class NewSession(SessionFields):
+    """What ``/session start`` writes."""
+
+    facilitator_id: int
+
+
+class SessionRow(SessionFields):
+    """A session as stored (its facilitator forgotten if they erased their data)."""
+
+    id: int
+    facilitator_id: int | None
     thread_id: int | None
     status: SessionStatus
     step_index: int
@@ -56,18 +67,6 @@ class Turn(Frozen):
     turn_index: int
     outcome: TurnOutcome
     at: datetime
-
-
-class NewSession(Frozen):
-    guild_id: int
-    occurrence_id: int | None
-    meeting_title: str | None
-    protocol_id: str
-    protocol: dict[str, Any]
-    language: str
-    facilitator_id: int
-    client_id: int | None
-    channel_id: int
 
 
 # -- sessions ---------------------------------------------------------------------------
