@@ -21,7 +21,7 @@ from bot.services.meetings import MeetingService, UpcomingMeeting
 from bot.services.members import MemberService
 from bot.services.registry import Services
 from bot.services.rotation import RotationService
-from bot.services.sessions import SessionService
+from bot.services.sessions import SessionService, SessionStarted
 from tests.recording_chat import RecordingChat
 
 GUILD = 1000
@@ -51,6 +51,14 @@ class World:
     async def advance(self, delta: timedelta) -> None:
         await self.clock.advance(delta)
         await self.core.scheduler.run_due()
+
+    async def start_session(
+        self, protocol: str | None = None, *, by: Actor | None = None, **options: Any
+    ) -> SessionStarted:
+        """``/session start`` in the room, by Alice (a facilitator) unless ``by`` says who."""
+        return await self.sessions.start(
+            by or facilitator(ALICE), channel_id=ROOM, protocol=protocol, **options
+        )
 
     async def schedule(
         self, when: str = "2026-12-03 15:30", repeat: str = "none", **options: Any

@@ -15,7 +15,6 @@ from tests.services.facilitation_world import (
     BOB,
     CAROL,
     GUILD,
-    ROOM,
     World,
     facilitator,
     member,
@@ -28,7 +27,7 @@ DUE_MORNING = datetime(2026, 12, 10, 14, 0, tzinfo=UTC)
 @pytest.fixture
 async def world(world: World) -> World:
     """The shared world, with a session under way that Bob and Carol joined."""
-    started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="exchange")
+    started = await world.start_session("exchange")
     for user_id in (BOB, CAROL):
         await world.sessions.join(member(user_id), started.session.id)
     return world

@@ -32,7 +32,7 @@ from tests.services.test_sessions import start_codev
 async def test_opening_questions_do_not_repeat_until_the_pool_is_used(world: World) -> None:
     asked = []
     for _ in range(13):
-        await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="checkin-round")
+        await world.start_session("checkin-round")
         await world.sessions.next_step(facilitator(ALICE))
         asked.append(world.chat.cards(StepStarted)[-1].question)
         await world.sessions.end(facilitator(ALICE))
@@ -74,12 +74,12 @@ async def test_a_refused_channel_starts_nothing_and_no_thread_stays_in_channel(
 ) -> None:
     world.chat.lost_channels.add(ROOM)
     with pytest.raises(UserError) as caught:
-        await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="plc")
+        await world.start_session("plc")
     assert caught.value.key == "facilitation.session.cannot_post"
     assert await world.sessions.live(GUILD) is None
     world.chat.lost_channels.clear()
     world.chat.no_threads = True
-    started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="plc")
+    started = await world.start_session("plc")
     assert started.session.thread_id == ROOM
     assert all(s.target == Channel(GUILD, ROOM) for s in world.chat.sent)
 
@@ -90,7 +90,7 @@ async def test_practice_log_lists_summaries_newest_first(world: World) -> None:
     await world.sessions.add_action(member(BOB), "Appeler la famille", due="2026-12-10")
     await world.sessions.end(facilitator(ALICE))
     await world.advance(timedelta(days=7))
-    await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="exchange")
+    await world.start_session("exchange")
     await world.sessions.end(facilitator(ALICE))
     text = await world.sessions.practice_log(member(DAVE), name_of=lambda u: f"user{u}")
     assert text.startswith("# Practice log")

@@ -43,9 +43,7 @@ from tests.services.facilitation_world import (
 
 
 async def start_codev(world: World) -> int:
-    started = await world.sessions.start(
-        facilitator(ALICE), channel_id=ROOM, protocol="codev", client_id=BOB
-    )
+    started = await world.start_session("codev", client_id=BOB)
     assert started.protocol_name == "Co-development"
     await world.sessions.join(member(CAROL), started.session.id)
     return started.session.id
@@ -170,7 +168,7 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
 
 async def test_moving_on_mid_turn_prompts_nobody_else(world: World) -> None:
     """Next or End while someone speaks: their turn counts, no stray prompt follows."""
-    started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="exchange")
+    started = await world.start_session("exchange")
     await world.sessions.join(member(BOB), started.session.id)
     await world.sessions.next_step(facilitator(ALICE))
     assert turns(world) == [(0, 0, ALICE)]
@@ -199,7 +197,7 @@ async def test_the_next_session_reviews_open_actions(world: World) -> None:
     one = await world.sessions.add_action(member(BOB), "Observer une classe")
     two = await world.sessions.add_action(member(CAROL), "Lire l'article")
     await world.sessions.end(facilitator(ALICE))
-    started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="plc")
+    started = await world.start_session("plc")
     [review] = world.chat.cards(ActionReview)
     assert [i.action_id for i in review.items] == [one.id, two.id]
     assert world.chat.cards(OpeningControl)[-1].reviewed_actions == 2
@@ -247,16 +245,14 @@ async def test_bad_input_is_refused_and_nothing_is_half_written(world: World) ->
     assert await refused(world.sessions.add_entry(member(BOB), "note", "x")) == (
         "facilitation.session.none_live"
     )
-    assert await refused(world.sessions.start(member(BOB), channel_id=ROOM, protocol="plc")) == (
+    assert await refused(world.start_session("plc", by=member(BOB))) == (
         "facilitation.session.not_allowed"
     )
-    assert await refused(
-        world.sessions.start(facilitator(), channel_id=ROOM, protocol="debate")
-    ) == ("facilitation.session.unknown_protocol")
-    codev = world.sessions.start(facilitator(), channel_id=ROOM, protocol="codev")
+    assert await refused(world.start_session("debate")) == ("facilitation.session.unknown_protocol")
+    codev = world.start_session("codev")
     assert await refused(codev) == "facilitation.session.client_needed"
     session_id = await start_codev(world)
-    assert await refused(world.sessions.start(facilitator(DAVE), channel_id=ROOM)) == (
+    assert await refused(world.start_session(by=facilitator(DAVE))) == (
         "facilitation.session.already_live"
     )
     assert await refused(world.sessions.add_entry(member(DAVE), "note", "x")) == (
@@ -302,7 +298,7 @@ async def test_the_assigned_facilitator_may_start_and_steer(world: World) -> Non
     await world.rotation.join(member(DAVE))
     upcoming = await world.schedule("2026-11-23 15:30", title="Rencontre")  # in 6.5 hours
     assert upcoming.occurrence.facilitator_id == DAVE
-    started = await world.sessions.start(member(DAVE), channel_id=ROOM, protocol="exchange")
+    started = await world.start_session("exchange", by=member(DAVE))
     assert started.session.occurrence_id == upcoming.occurrence.id
     assert started.session.meeting_title == "Rencontre"
     await world.sessions.next_step(member(DAVE))
@@ -318,18 +314,14 @@ async def test_rsvp_going_members_take_part_and_order_favours_who_spoke_least(
     upcoming = await world.schedule("2026-11-23 15:30")
     for user_id in (BOB, CAROL, DAVE):
         await world.meetings.rsvp(member(user_id), upcoming.occurrence.id, "going")
-    first = await world.sessions.start(
-        facilitator(ALICE), channel_id=ROOM, protocol="checkin-round"
-    )
+    first = await world.start_session("checkin-round")
     await world.sessions.next_step(facilitator(ALICE))
     assert [t[2] for t in turns(world)] == [ALICE]
     for turn, speaker in enumerate((ALICE, BOB, CAROL)):
         await world.sessions.finish_turn(member(speaker), first.session.id, 0, turn)
     await world.sessions.pass_turn(member(DAVE), first.session.id, 0, 3)  # Dave passes
     await world.sessions.end(facilitator(ALICE))
-    second = await world.sessions.start(
-        facilitator(ALICE), channel_id=ROOM, protocol="checkin-round"
-    )
+    second = await world.start_session("checkin-round")
     await world.sessions.next_step(facilitator(ALICE))
     session = await world.sessions.get(second.session.id)
     assert session is not None and session.round_order[0] == DAVE
@@ -337,9 +329,7 @@ async def test_rsvp_going_members_take_part_and_order_favours_who_spoke_least(
 
 
 async def test_a_late_joiner_gets_a_turn_at_the_end_of_the_round(world: World) -> None:
-    started = await world.sessions.start(
-        facilitator(ALICE), channel_id=ROOM, protocol="checkin-round"
-    )
+    started = await world.start_session("checkin-round")
     sid = started.session.id
     await world.sessions.next_step(facilitator(ALICE))
     await world.sessions.finish_turn(member(ALICE), sid, 0, 0)  # round complete
