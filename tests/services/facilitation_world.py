@@ -23,14 +23,15 @@ from bot.services.registry import Services
 from bot.services.rotation import RotationService
 from bot.services.sessions import SessionService, SessionStarted
 from tests.recording_chat import RecordingChat
-
-GUILD = 1000
-ADMIN = 1
-FACILITATOR_ROLE = 77
-ANNOUNCEMENTS = 500
-MODERATION = 501
-ROOM = 502
-ALICE, BOB, CAROL, DAVE, ERIN = 11, 12, 13, 14, 15
+from tests.services.sample import (
+    ADMIN,
+    ALICE,
+    ANNOUNCEMENTS,
+    FACILITATOR_ROLE,
+    GUILD,
+    MODERATION,
+    ROOM,
+)
 
 
 @dataclass

@@ -10,15 +10,8 @@ import pytest
 from bot.chat import Channel, DirectMessage
 from bot.errors import NotFacilitator, UserError
 from bot.services.facilitation_cards import ActionReminder
-from tests.services.facilitation_world import (
-    ALICE,
-    BOB,
-    CAROL,
-    GUILD,
-    World,
-    facilitator,
-    member,
-)
+from tests.services.facilitation_world import World, facilitator, member
+from tests.services.sample import ALICE, BOB, CAROL, GUILD
 
 # Dec 10 2026, 09:00 in Toronto.
 DUE_MORNING = datetime(2026, 12, 10, 14, 0, tzinfo=UTC)

@@ -15,18 +15,8 @@ from bot.db import rotation as rotation_db
 from bot.errors import NotFacilitator, UserError
 from bot.services.facilitation_cards import FacilitatorOffer, RotationNotice
 from bot.services.rotation import RotationService
-from tests.services.facilitation_world import (
-    ALICE,
-    ANNOUNCEMENTS,
-    BOB,
-    CAROL,
-    DAVE,
-    GUILD,
-    MODERATION,
-    World,
-    facilitator,
-    member,
-)
+from tests.services.facilitation_world import World, facilitator, member
+from tests.services.sample import ALICE, ANNOUNCEMENTS, BOB, CAROL, DAVE, GUILD, MODERATION
 
 WEEKS = ["2026-12-03 15:30", "2026-12-10 15:30", "2026-12-17 15:30"]
 

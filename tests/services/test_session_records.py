@@ -14,18 +14,8 @@ from bot.errors import UserError
 from bot.scheduler import Scheduler
 from bot.services.base import Core
 from bot.services.facilitation_cards import RoundComplete, StepStarted, TimeNotice
-from tests.services.facilitation_world import (
-    ALICE,
-    BOB,
-    CAROL,
-    DAVE,
-    GUILD,
-    ROOM,
-    World,
-    build_world,
-    facilitator,
-    member,
-)
+from tests.services.facilitation_world import World, build_world, facilitator, member
+from tests.services.sample import ALICE, BOB, CAROL, DAVE, GUILD, ROOM
 from tests.services.test_sessions import start_codev
 
 

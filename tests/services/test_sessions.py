@@ -28,18 +28,8 @@ from bot.services.facilitation_cards import (
 )
 from bot.services.session_state import NEARLY_KIND, TIME_UP_KIND
 from bot.services.sessions import SessionService
-from tests.services.facilitation_world import (
-    ALICE,
-    BOB,
-    CAROL,
-    DAVE,
-    ERIN,
-    GUILD,
-    ROOM,
-    World,
-    facilitator,
-    member,
-)
+from tests.services.facilitation_world import World, facilitator, member
+from tests.services.sample import ALICE, BOB, CAROL, DAVE, ERIN, GUILD, ROOM
 
 
 async def start_codev(world: World) -> int:

@@ -12,14 +12,7 @@ from bot.services.base import Core
 from bot.services.community import CommunityService
 from bot.services.meetings import CancelResult, MeetingService, UpcomingMeeting
 from bot.services.members import MemberService
-
-GUILD = 1000
-ADMIN = 1
-ALICE, BOB, CAROL, DAVE = 11, 12, 13, 14
-ANNOUNCEMENTS = 500
-MODERATION = 501
-VOICE = 600
-FACILITATORS = 700
+from tests.services.sample import ADMIN, ALICE, ANNOUNCEMENTS, GUILD, MODERATION
 
 
 async def set_up(

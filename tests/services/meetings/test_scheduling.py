@@ -21,11 +21,6 @@ from bot.services.meetings import (
     occurrence_key,
 )
 from tests.services.meetings.helpers import (
-    ALICE,
-    BOB,
-    CAROL,
-    GUILD,
-    VOICE,
     cancel,
     facilitator,
     meeting_service,
@@ -34,6 +29,7 @@ from tests.services.meetings.helpers import (
     schedule,
     set_up_service,
 )
+from tests.services.sample import ALICE, BOB, CAROL, GUILD, VOICE
 
 # -- drafting and bad input ------------------------------------------------------------
 

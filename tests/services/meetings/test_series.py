@@ -22,14 +22,6 @@ from bot.services.meetings import (
 )
 from tests.recording_chat import RecordingChat
 from tests.services.meetings.helpers import (
-    ALICE,
-    ANNOUNCEMENTS,
-    BOB,
-    CAROL,
-    DAVE,
-    GUILD,
-    MODERATION,
-    VOICE,
     cancel,
     facilitator,
     member,
@@ -37,6 +29,7 @@ from tests.services.meetings.helpers import (
     schedule,
     set_up_service,
 )
+from tests.services.sample import ALICE, ANNOUNCEMENTS, BOB, CAROL, DAVE, GUILD, MODERATION, VOICE
 
 # -- rollover ---------------------------------------------------------------------------------
 

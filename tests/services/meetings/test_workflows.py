@@ -28,20 +28,16 @@ from bot.services.meetings import (
     MissedReminder,
 )
 from tests.recording_chat import RecordingChat
-from tests.services.meetings.helpers import (
+from tests.services.meetings.helpers import cancel, facilitator, member, pending_timers, schedule
+from tests.services.sample import (
     ALICE,
     ANNOUNCEMENTS,
     BOB,
     CAROL,
     DAVE,
-    FACILITATORS,
+    FACILITATOR_ROLE,
     GUILD,
     MODERATION,
-    cancel,
-    facilitator,
-    member,
-    pending_timers,
-    schedule,
 )
 
 DEC3 = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)  # 15:30 in Toronto
@@ -85,7 +81,7 @@ async def test_members_may_not_schedule_edit_or_cancel(
 async def test_the_facilitator_role_or_managing_the_server_may_schedule(
     service: MeetingService, chat: RecordingChat
 ) -> None:
-    by_role = Actor(guild_id=GUILD, user_id=CAROL, role_ids=frozenset({FACILITATORS}))
+    by_role = Actor(guild_id=GUILD, user_id=CAROL, role_ids=frozenset({FACILITATOR_ROLE}))
     draft = await service.draft_schedule(by_role, title="A", when="2026-12-03 15:30")
     result = await service.schedule(by_role, draft)
     assert result.upcoming.meeting.created_by == CAROL
