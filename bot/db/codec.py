@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sized
+from collections.abc import Callable, Iterable, Sequence, Sized
 from datetime import UTC, datetime
 from functools import cache
 from types import UnionType
@@ -138,6 +138,15 @@ async def fetch_column(conn: Connection, sql: str, parameters: Iterable[Any] = (
 def placeholders(values: Sized) -> str:
     """``?,?,?``: one placeholder per value, for ``IN (…)``."""
     return ",".join("?" * len(values))
+
+
+async def fetch_in(conn: Connection, sql: str, values: Sequence[Any], *params: Any) -> list[Any]:
+    """The rows of ``sql`` for a list of ``values``: its ``{values}`` becomes one placeholder
+    per value, after the ``params`` of the placeholders before it. No values, no rows."""
+    if not values:
+        return []
+    query = sql.format(values=placeholders(values))
+    return list(await (await conn.execute(query, (*params, *values))).fetchall())
 
 
 async def insert_returning_id(conn: Connection, sql: str, parameters: Iterable[Any]) -> int:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from bot.db.codec import Table, fetch_all, insert_returning_id, instant_to_db, placeholders
+from bot.db.codec import (
+    Table,
+    fetch_all,
+    fetch_in,
+    insert_returning_id,
+    instant_to_db,
+)
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 
@@ -151,22 +157,14 @@ async def values(conn: Connection, goal_id: int) -> list[GoalValue]:
 
 async def latest_values(conn: Connection, goal_ids: list[int]) -> dict[int, float]:
     """The most recent reported value of each goal that has one."""
-    if not goal_ids:
-        return {}
-    marks = placeholders(goal_ids)
-    cursor = await conn.execute(
-        f"""
+    sql = """
         SELECT a.goal_id, a.progress FROM checkin_answers a
         JOIN checkins c ON c.id = a.checkin_id
-        WHERE a.goal_id IN ({marks}) AND a.progress IS NOT NULL
+        WHERE a.goal_id IN ({values}) AND a.progress IS NOT NULL
         ORDER BY c.opened_at, c.id
-        """,  # noqa: S608 - only placeholders are interpolated
-        goal_ids,
-    )
-    latest: dict[int, float] = {}
-    for row in await cursor.fetchall():
-        latest[row[0]] = row[1]  # later rows win
-    return latest
+    """
+    rows = await fetch_in(conn, sql, goal_ids)
+    return {goal_id: value for goal_id, value in rows}  # oldest first: the latest value wins
 
 
 async def delete_of_member(conn: Connection, guild_id: int, owner_id: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from bot.db.codec import Table, instant_to_db, placeholders
+from bot.db.codec import Table, fetch_in, instant_to_db, placeholders
 from bot.db.connection import Connection
 from bot.db.erasure import delete_rows
 from bot.frozen import Frozen
@@ -64,18 +64,12 @@ async def delete_rsvp(conn: Connection, occurrence_id: int, user_id: int) -> Non
 
 async def rsvp_counts(conn: Connection, occurrence_ids: list[int]) -> dict[int, RsvpCounts]:
     """Counts per occurrence (occurrences nobody answered get zeros)."""
-    if not occurrence_ids:
-        return {}
-    marks = placeholders(occurrence_ids)
-    cursor = await conn.execute(
-        f"""
+    sql = """
         SELECT occurrence_id, answer, COUNT(*) FROM meeting_rsvps
-        WHERE occurrence_id IN ({marks}) GROUP BY occurrence_id, answer
-        """,  # noqa: S608 - only placeholders are interpolated
-        occurrence_ids,
-    )
+        WHERE occurrence_id IN ({values}) GROUP BY occurrence_id, answer
+    """
     tallies: dict[int, dict[str, int]] = {oid: {} for oid in occurrence_ids}
-    for occurrence_id, answer, count in await cursor.fetchall():
+    for occurrence_id, answer, count in await fetch_in(conn, sql, occurrence_ids):
         tallies[occurrence_id][answer] = count
     return {oid: RsvpCounts(**tally) for oid, tally in tallies.items()}
 

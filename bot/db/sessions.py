@@ -8,10 +8,10 @@ from typing import Any, Literal
 from bot.db.codec import (
     Table,
     fetch_column,
+    fetch_in,
     insert_returning_id,
     instant_to_db,
     json_to_db,
-    placeholders,
 )
 from bot.db.connection import Connection
 from bot.frozen import Frozen
@@ -252,21 +252,13 @@ async def turns(conn: Connection, session_id: int) -> list[Turn]:
 
 async def spoken_counts(conn: Connection, guild_id: int, user_ids: list[int]) -> dict[int, int]:
     """How many turns each member has spoken in this community's sessions."""
-    counts = dict.fromkeys(user_ids, 0)
-    if not user_ids:
-        return counts
-    marks = placeholders(user_ids)
-    cursor = await conn.execute(
-        f"""
+    sql = """
         SELECT user_id, COUNT(*) FROM session_turns
-        WHERE guild_id = ? AND outcome = 'spoke' AND user_id IN ({marks})
+        WHERE guild_id = ? AND outcome = 'spoke' AND user_id IN ({values})
         GROUP BY user_id
-        """,  # noqa: S608 - only placeholders are interpolated
-        (guild_id, *user_ids),
-    )
-    for row in await cursor.fetchall():
-        counts[row[0]] = int(row[1])
-    return counts
+    """
+    rows = await fetch_in(conn, sql, user_ids, guild_id)
+    return dict.fromkeys(user_ids, 0) | {user_id: int(count) for user_id, count in rows}
 
 
 async def delete_unopened(conn: Connection, session_id: int) -> None:
