@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.codec import (
-    Table,
-    instant_to_db,
-    json_to_db,
-)
+from bot.db.codec import Table, instant_to_db, json_to_db
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 

@@ -5,13 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from bot.db.codec import (
-    Table,
-    fetch_all,
-    fetch_in,
-    insert_returning_id,
-    instant_to_db,
-)
+from bot.db.codec import Table, fetch_all, fetch_in, insert_returning_id, instant_to_db
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 

@@ -6,13 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.db.codec import (
-    Table,
-    fetch_column,
-    instant_from_db,
-    instant_to_db,
-    json_to_db,
-)
+from bot.db.codec import Table, fetch_column, instant_from_db, instant_to_db, json_to_db
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 
