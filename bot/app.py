@@ -28,7 +28,11 @@ from bot.services.retention import RetentionService
 
 
 async def build_core(settings: Settings, clock: Clock, chat: Chat) -> Core:
-    db = await Database.open(settings.database.path)
+    return core_on(await Database.open(settings.database.path), settings, clock, chat)
+
+
+def core_on(db: Database, settings: Settings, clock: Clock, chat: Chat) -> Core:
+    """The core around an open database (the tests open theirs themselves)."""
     return Core(
         db=db,
         clock=clock,

@@ -18,18 +18,16 @@ from typing import Any
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
-from pydantic import BaseModel, ConfigDict
 
+from bot.frozen import Frozen
 from bot.services.goals import ProgressSeries, format_number
 
 SERIES_KEY = "plc-bot:series"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-class ChartLabels(BaseModel):
+class ChartLabels(Frozen):
     """The chart's words, in the community's language."""
-
-    model_config = ConfigDict(frozen=True)
 
     baseline: str
     target: str

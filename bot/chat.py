@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import Field
 
+from bot.frozen import Frozen
 from bot.i18n import Language
 
 
@@ -62,14 +63,12 @@ class Posted:
     message_id: int
 
 
-class Card(BaseModel):
+class Card(Frozen):
     """What one message shows, in domain terms. Features subclass it.
 
     ``language`` is the language the message is written in: the community's for
     public posts, the member's for direct messages.
     """
-
-    model_config = ConfigDict(frozen=True)
 
     language: Language
 
@@ -78,21 +77,19 @@ class Notice(Card):
     """A plain text message from the catalog: ``key`` with its placeholders."""
 
     key: str
-    params: dict[str, str | int] = {}
+    params: dict[str, str | int] = Field(default_factory=dict)
 
 
 EventStatus = Literal["scheduled", "active", "completed", "cancelled"]
 
 
-class EventSpec(BaseModel):
+class EventSpec(Frozen):
     """What a calendar event of the platform should show, in domain terms.
 
     ``channel_id`` is a voice or stage channel where it happens; without one (or if
     that channel is gone) the event happens at ``location`` (a web address), else at
     the ``announcement`` message, else on the platform itself.
     """
-
-    model_config = ConfigDict(frozen=True)
 
     name: str
     description: str

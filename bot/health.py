@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict
+from pydantic import computed_field
 
 from bot import __version__
 from bot.clock import Clock
@@ -33,6 +33,7 @@ from bot.config import ConfigError, OpsSettings
 from bot.db import Database, bot_state
 from bot.db.codec import instant_from_db, instant_to_db
 from bot.db.database import DatabaseError, available_migrations
+from bot.frozen import Frozen
 from bot.instance import lock_holder
 
 log = logging.getLogger(__name__)
@@ -56,19 +57,21 @@ class Probes:
     clock: Clock
 
 
-class Health(BaseModel):
-    """One answer; ``None`` means "not checked this way"."""
+class Health(Frozen):
+    """One answer: healthy when nothing is wrong; ``None`` means "not checked this way"."""
 
-    model_config = ConfigDict(frozen=True)
-
-    healthy: bool
-    gateway_connected: bool | None
     database_writable: bool
-    scheduler_alive: bool | None
-    oldest_overdue_timer: datetime | None
     problems: list[str]
     checked_at: datetime
+    gateway_connected: bool | None = None
+    scheduler_alive: bool | None = None
+    oldest_overdue_timer: datetime | None = None
     version: str = __version__
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
 
     def line(self) -> str:
         """The one line ``plc-bot health`` prints."""
@@ -111,7 +114,6 @@ async def check(probes: Probes) -> Health:
         overdue = due
         problems.append(f"a timer is overdue since {due.isoformat()}")
     return Health(
-        healthy=not problems,
         gateway_connected=gateway,
         database_writable=writable,
         scheduler_alive=scheduler,
@@ -210,15 +212,7 @@ def query(host: str, port: int, now: datetime) -> Health:
 
 
 def _unreachable(problem: str, now: datetime) -> Health:
-    return Health(
-        healthy=False,
-        gateway_connected=None,
-        database_writable=False,
-        scheduler_alive=None,
-        oldest_overdue_timer=None,
-        problems=[problem],
-        checked_at=now,
-    )
+    return Health(database_writable=False, problems=[problem], checked_at=now)
 
 
 def check_offline(db_path: Path, now: datetime) -> Health:
@@ -258,11 +252,5 @@ def check_offline(db_path: Path, now: datetime) -> Health:
     if lock_holder(db_path) is None:
         problems.append(f"no plc-bot is running on {db_path}")
     return Health(
-        healthy=not problems,
-        gateway_connected=None,
-        database_writable=writable,
-        scheduler_alive=None,
-        oldest_overdue_timer=pending,
-        problems=problems,
-        checked_at=now,
+        database_writable=writable, oldest_overdue_timer=pending, problems=problems, checked_at=now
     )

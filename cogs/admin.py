@@ -16,6 +16,7 @@ from bot.services.community import CommunityService, CommunityStatus
 from cogs.audit import AUDIT_ROUTE, audit_message, on_page
 from cogs.toolkit import (
     actor,
+    command_group,
     manages_server,
     plc_bot,
     reply,
@@ -55,15 +56,10 @@ def _check_channel_permissions(
 
 
 class Admin(commands.Cog):
-    def __init__(self, bot: PlcBot) -> None:
-        self.bot = bot
-        self.community = bot.services.get(CommunityService)
+    def __init__(self, community: CommunityService) -> None:
+        self.community = community
 
-    plc = app_commands.Group(
-        name=_("plc"),
-        description=_("Set up and inspect this professional learning community"),
-        guild_only=True,
-    )
+    plc = command_group("plc", "Set up and inspect this professional learning community")
 
     @plc.command(name=_("setup"), description=_("Set up the community (admins)"))
     @app_commands.describe(
@@ -131,8 +127,9 @@ class Admin(commands.Cog):
         action: str | None = None,
         page: app_commands.Range[int, 1, 100000] = 1,
     ) -> None:
-        shown = await self.bot.services.get(AuditService).page(actor(interaction), page, action)
-        embed, view = audit_message(self.bot.catalog, user_language(interaction), shown)
+        bot = plc_bot(interaction)
+        shown = await bot.services.get(AuditService).page(actor(interaction), page, action)
+        embed, view = audit_message(bot.catalog, user_language(interaction), shown)
         await reply(interaction, embed=embed, view=view)
 
     @plc.command(name=_("status"), description=_("Settings, what comes next, and the bot's health"))
@@ -251,4 +248,4 @@ def _duration(interaction: discord.Interaction, minutes: int) -> str:
 
 async def setup(bot: PlcBot) -> None:
     bot.buttons.route(AUDIT_ROUTE, on_page)
-    await bot.add_cog(Admin(bot))
+    await bot.add_cog(Admin(bot.services.get(CommunityService)))

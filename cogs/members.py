@@ -12,7 +12,15 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.services.members import MemberService
-from cogs.toolkit import actor, message_link, reply, t, timezone_autocomplete, user_language
+from cogs.toolkit import (
+    actor,
+    command_group,
+    message_link,
+    reply,
+    t,
+    timezone_autocomplete,
+    user_language,
+)
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
@@ -25,9 +33,7 @@ class Members(commands.Cog):
         self.bot = bot
         self.members = bot.services.get(MemberService)
 
-    me = app_commands.Group(
-        name=_("me"), description=_("Your own settings and data"), guild_only=True
-    )
+    me = command_group("me", "Your own settings and data")
 
     @me.command(name=_("timezone"), description=_("Set your own time zone"))
     @app_commands.describe(name=_("IANA time zone, e.g. Europe/Paris"))

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import core_on
 from bot.clock import ControlledClock
 from bot.config import Settings
 from bot.db import Database
-from bot.i18n import load_catalog
-from bot.scheduler import Scheduler
 from bot.services.base import Core
 from tests.isolation import is_bot_setting
 from tests.recording_chat import RecordingChat
@@ -70,11 +69,4 @@ def chat() -> RecordingChat:
 async def core(
     db: Database, clock: ControlledClock, settings: Settings, chat: RecordingChat
 ) -> Core:
-    return Core(
-        db=db,
-        clock=clock,
-        settings=settings,
-        catalog=load_catalog(),
-        scheduler=Scheduler(db, clock, settings.scheduler),
-        chat=chat,
-    )
+    return core_on(db, settings, clock, chat)

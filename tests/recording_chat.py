@@ -9,9 +9,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from bot.chat import Card, Channel, DirectMessage, Posted, Target
 from tests.recording_events import RecordingCalendar
+
+C = TypeVar("C", bound=Card)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class RecordingChat:
     deleted: list[Posted] = field(default_factory=list)
     closed_dms: set[int] = field(default_factory=set)
     lost_channels: set[int] = field(default_factory=set)
+    no_threads: bool = False
+    """Refuse every thread (``start_thread`` answers ``None``)."""
     events: RecordingCalendar = field(default_factory=RecordingCalendar)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(9_000_000))
     _by_nonce: dict[str, Posted] = field(default_factory=dict)
@@ -67,8 +72,15 @@ class RecordingChat:
         return True
 
     async def start_thread(self, posted: Posted, name: str) -> Posted | None:
+        if self.no_threads:
+            return None
         self.threads.append((posted, name))
         return Posted(posted.guild_id, posted.message_id, posted.message_id)
 
-    def cards(self, kind: type[Card]) -> list[Card]:
+    def cards(self, kind: type[C]) -> list[C]:
+        """The cards of one type sent so far, in order."""
         return [s.card for s in self.sent if isinstance(s.card, kind)]
+
+    def to(self, kind: type[Card]) -> list[Sent]:
+        """The sends of one card type, with their targets and mentions."""
+        return [s for s in self.sent if isinstance(s.card, kind)]

@@ -9,43 +9,7 @@ import pytest
 
 from bot.cli import main
 from bot.protocols import BUILTIN_IDS, load_builtin, load_protocols, parse_protocol
-
-VALID = """
-id = "retro"
-name = { fr = "Rétrospective", en = "Retrospective" }
-overview = { fr = "Ce qui a marché, ce qui a coincé.", en = "What worked, what did not." }
-
-[[steps]]
-title = { fr = "Ce qui a marché", en = "What worked" }
-prompt = { fr = "Chacun nomme une réussite.", en = "Each names a success." }
-minutes = 5
-mode = "round"
-
-[[steps]]
-title = { fr = "Ce qui a coincé", en = "What got stuck" }
-prompt = { fr = "Discutons des obstacles.", en = "Let's discuss the obstacles." }
-minutes = 10
-mode = "discussion"
-"""
-
-# Step 2 says "mode = 'debate'" and lacks its English prompt.
-INVALID = """
-id = "broken"
-name = { fr = "Cassé", en = "Broken" }
-overview = { fr = "x", en = "x" }
-
-[[steps]]
-title = { fr = "Un", en = "One" }
-prompt = { fr = "a", en = "a" }
-minutes = 5
-mode = "round"
-
-[[steps]]
-title = { fr = "Deux", en = "Two" }
-prompt = { fr = "b" }
-minutes = 5
-mode = "debate"
-"""
+from tests.protocol_samples import INVALID, VALID
 
 
 def test_the_four_builtin_protocols_load_in_french_and_english() -> None:

@@ -68,10 +68,21 @@ def _scheduler(db: Database, clock: ControlledClock, recorder: Recorder) -> Sche
     return scheduler
 
 
-async def test_runs_when_due_and_never_twice(db: Database, clock: ControlledClock) -> None:
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+async def scheduler(db: Database, clock: ControlledClock, recorder: Recorder) -> Scheduler:
+    """The scheduler of a set-up community, running ``reminder`` timers with ``recorder``."""
     await _community(db)
-    recorder = Recorder()
-    scheduler = _scheduler(db, clock, recorder)
+    return _scheduler(db, clock, recorder)
+
+
+async def test_runs_when_due_and_never_twice(
+    db: Database, clock: ControlledClock, recorder: Recorder, scheduler: Scheduler
+) -> None:
     await _plan(scheduler, db, "m1", timedelta(hours=1))
     assert await scheduler.run_due() == 0
     await clock.advance(timedelta(minutes=59))
@@ -101,11 +112,8 @@ async def test_a_timer_survives_a_restart(db_path: Path, clock: ControlledClock)
 
 
 async def test_beyond_grace_it_is_recorded_missed_and_told(
-    db: Database, clock: ControlledClock
+    db: Database, clock: ControlledClock, recorder: Recorder, scheduler: Scheduler
 ) -> None:
-    await _community(db)
-    recorder = Recorder()
-    scheduler = _scheduler(db, clock, recorder)
     await _plan(scheduler, db, "m1", timedelta(minutes=10))
     await clock.advance(timedelta(minutes=10 + 31))
     assert await scheduler.run_due() == 1
@@ -120,12 +128,9 @@ async def test_beyond_grace_it_is_recorded_missed_and_told(
 
 
 async def test_killed_after_a_send_reruns_with_the_same_nonce_and_skips_delivered(
-    db: Database, clock: ControlledClock
+    db: Database, clock: ControlledClock, recorder: Recorder, scheduler: Scheduler
 ) -> None:
     """S2/S3: the re-run sends what was not recorded, with the same nonce."""
-    await _community(db)
-    recorder = Recorder()
-    scheduler = _scheduler(db, clock, recorder)
     await _plan(scheduler, db, "m1", timedelta(0))
     recorder.crash_after_first = True
     assert await scheduler.run_due() == 0  # failed attempt, retried later
@@ -136,7 +141,9 @@ async def test_killed_after_a_send_reruns_with_the_same_nonce_and_skips_delivere
     assert nonces == [first_nonce, first_nonce, nonce_for("reminder", "m1", "dm:42")]
 
 
-async def test_delivered_targets_are_not_sent_again(db: Database, clock: ControlledClock) -> None:
+async def test_delivered_targets_are_not_sent_again(
+    db: Database, clock: ControlledClock, scheduler: Scheduler
+) -> None:
     await _community(db)
 
     calls: list[str] = []
@@ -160,12 +167,9 @@ async def test_delivered_targets_are_not_sent_again(db: Database, clock: Control
 
 
 async def test_clock_steps_back_and_forward_duplicate_nothing(
-    db: Database, clock: ControlledClock
+    db: Database, clock: ControlledClock, recorder: Recorder, scheduler: Scheduler
 ) -> None:
     """S6: stepping the clock back after a firing does not fire again."""
-    await _community(db)
-    recorder = Recorder()
-    scheduler = _scheduler(db, clock, recorder)
     await _plan(scheduler, db, "m1", timedelta(minutes=5))
     await _plan(scheduler, db, "m2", timedelta(minutes=20))
     await clock.advance(timedelta(minutes=6))
@@ -178,11 +182,8 @@ async def test_clock_steps_back_and_forward_duplicate_nothing(
 
 
 async def test_rescheduling_a_pending_timer_moves_it_but_a_done_one_stays_done(
-    db: Database, clock: ControlledClock
+    db: Database, clock: ControlledClock, scheduler: Scheduler
 ) -> None:
-    await _community(db)
-    recorder = Recorder()
-    scheduler = _scheduler(db, clock, recorder)
     await _plan(scheduler, db, "m1", timedelta(minutes=5))
     await _plan(scheduler, db, "m1", timedelta(minutes=50))  # edited meeting
     await clock.advance(timedelta(minutes=10))
@@ -194,10 +195,9 @@ async def test_rescheduling_a_pending_timer_moves_it_but_a_done_one_stays_done(
     assert await scheduler.run_due() == 0
 
 
-async def test_cancelled_timers_never_run(db: Database, clock: ControlledClock) -> None:
-    await _community(db)
-    recorder = Recorder()
-    scheduler = _scheduler(db, clock, recorder)
+async def test_cancelled_timers_never_run(
+    db: Database, clock: ControlledClock, recorder: Recorder, scheduler: Scheduler
+) -> None:
     await _plan(scheduler, db, "meeting:7:a", timedelta(minutes=5))
     await _plan(scheduler, db, "meeting:7:b", timedelta(minutes=6))
     async with db.transaction() as conn:
@@ -294,10 +294,9 @@ async def test_a_kind_nobody_handles_is_parked_not_spun_on(
         await scheduler.stop()
 
 
-async def test_run_now_runs_only_the_timer_asked_for(db: Database, clock: ControlledClock) -> None:
-    await _community(db)
-    recorder = Recorder()
-    scheduler = _scheduler(db, clock, recorder)
+async def test_run_now_runs_only_the_timer_asked_for(
+    db: Database, recorder: Recorder, scheduler: Scheduler
+) -> None:
     await _plan(scheduler, db, "other-due", timedelta(0))
     await _plan(scheduler, db, "asked", timedelta(minutes=10))
     assert await scheduler.run_now("reminder", "asked")

@@ -5,18 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from bot.db.codec import instant_from_db, instant_to_db, optional_instant
-from bot.db.connection import Connection, Row
+from bot.db.codec import Table, fetch_column, insert_returning_id, instant_to_db
+from bot.db.connection import Connection
+from bot.db.erasure import delete_rows, unsign
+from bot.frozen import Frozen
 
 ActionStatus = Literal["open", "done", "carried"]
 PENDING: tuple[ActionStatus, ...] = ("open", "carried")
 
 
-class ActionItem(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class ActionItem(Frozen):
     id: int
     guild_id: int
     session_id: int | None
@@ -35,21 +33,7 @@ class ActionItem(BaseModel):
         return self.status in PENDING
 
 
-def _action(row: Row) -> ActionItem:
-    return ActionItem(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        session_id=row["session_id"],
-        text=row["text"],
-        owner_id=row["owner_id"],
-        due_on=date.fromisoformat(row["due_on"]) if row["due_on"] else None,
-        status=row["status"],
-        created_by=row["created_by"],
-        created_at=instant_from_db(row["created_at"]),
-        done_at=optional_instant(row["done_at"]),
-        reviewed_in=row["reviewed_in"],
-        carried_count=row["carried_count"],
-    )
+_ACTION_ITEMS = Table("action_items", ActionItem)
 
 
 async def insert(
@@ -61,8 +45,9 @@ async def insert(
     due_on: date | None,
     created_by: int,
     now: datetime,
-) -> int:
-    cursor = await conn.execute(
+) -> ActionItem:
+    action_id = await insert_returning_id(
+        conn,
         """
         INSERT INTO action_items (guild_id, session_id, text, owner_id, due_on, created_by,
                                   created_at)
@@ -78,35 +63,29 @@ async def insert(
             instant_to_db(now),
         ),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    return await _ACTION_ITEMS.get(conn, action_id)
 
 
 async def get(conn: Connection, action_id: int) -> ActionItem | None:
-    cursor = await conn.execute("SELECT * FROM action_items WHERE id = ?", (action_id,))
-    row = await cursor.fetchone()
-    return _action(row) if row else None
+    return await _ACTION_ITEMS.one(conn, "id = ?", action_id)
 
 
 async def of_session(conn: Connection, session_id: int) -> list[ActionItem]:
-    cursor = await conn.execute(
-        "SELECT * FROM action_items WHERE session_id = ? ORDER BY id", (session_id,)
-    )
-    return [_action(row) for row in await cursor.fetchall()]
+    return await _ACTION_ITEMS.all(conn, "session_id = ? ORDER BY id", session_id)
 
 
 async def pending_before(conn: Connection, guild_id: int, session_id: int) -> list[ActionItem]:
     """Open and carried-over actions not taken in ``session_id``: what it reviews."""
-    cursor = await conn.execute(
+    return await _ACTION_ITEMS.all(
+        conn,
         """
-        SELECT * FROM action_items
-        WHERE guild_id = ? AND status IN ('open', 'carried')
+        guild_id = ? AND status IN ('open', 'carried')
           AND (session_id IS NULL OR session_id <> ?)
         ORDER BY due_on IS NULL, due_on, id
         """,
-        (guild_id, session_id),
+        guild_id,
+        session_id,
     )
-    return [_action(row) for row in await cursor.fetchall()]
 
 
 async def listing(
@@ -120,14 +99,14 @@ async def listing(
         params.append(owner_id)
     if not include_done:
         conditions.append("status IN ('open', 'carried')")
-    cursor = await conn.execute(
+    return await _ACTION_ITEMS.all(
+        conn,
         f"""
-        SELECT * FROM action_items WHERE {" AND ".join(conditions)}
+        {" AND ".join(conditions)}
         ORDER BY status = 'done', due_on IS NULL, due_on, id
-        """,  # noqa: S608 - fixed condition texts, values are placeholders
-        params,
+        """,
+        *params,
     )
-    return [_action(row) for row in await cursor.fetchall()]
 
 
 async def mark_done(conn: Connection, action_id: int, now: datetime) -> bool:
@@ -162,27 +141,23 @@ async def set_reviewed(conn: Connection, action_id: int, session_id: int) -> Non
 
 
 async def member_actions(conn: Connection, guild_id: int, user_id: int) -> list[ActionItem]:
-    cursor = await conn.execute(
+    return await _ACTION_ITEMS.all(
+        conn,
         """
-        SELECT * FROM action_items WHERE guild_id = ? AND (owner_id = ? OR created_by = ?)
+        guild_id = ? AND (owner_id = ? OR created_by = ?)
         ORDER BY id
         """,
-        (guild_id, user_id, user_id),
+        guild_id,
+        user_id,
+        user_id,
     )
-    return [_action(row) for row in await cursor.fetchall()]
 
 
 async def forget_member(conn: Connection, guild_id: int, user_id: int) -> list[int]:
     """Delete the member's own actions and unsign those they wrote for others."""
-    cursor = await conn.execute(
-        "SELECT id FROM action_items WHERE guild_id = ? AND owner_id = ?", (guild_id, user_id)
+    owned = await fetch_column(
+        conn, "SELECT id FROM action_items WHERE guild_id = ? AND owner_id = ?", (guild_id, user_id)
     )
-    owned = [row[0] for row in await cursor.fetchall()]
-    await conn.execute(
-        "DELETE FROM action_items WHERE guild_id = ? AND owner_id = ?", (guild_id, user_id)
-    )
-    await conn.execute(
-        "UPDATE action_items SET created_by = NULL WHERE guild_id = ? AND created_by = ?",
-        (guild_id, user_id),
-    )
+    await delete_rows(conn, "action_items", guild_id, user_id, column="owner_id")
+    await unsign(conn, "action_items", "created_by", guild_id, user_id)
     return owned

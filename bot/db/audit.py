@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from bot.db.codec import Table, instant_to_db, json_to_db
+from bot.db.connection import Connection
+from bot.db.erasure import unsign
+from bot.frozen import Frozen
 
-from bot.db.codec import from_row, instant_to_db, json_from_db, json_to_db
-from bot.db.connection import Connection, Row
 
-
-class AuditEntry(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class AuditEntry(Frozen):
     id: int
     guild_id: int
     actor_id: int | None
@@ -36,31 +34,22 @@ async def record(
     )
 
 
-def _entry(row: Row) -> AuditEntry:
-    return from_row(AuditEntry, row, detail=json_from_db(row["detail"]))
+_AUDIT_LOG = Table("audit_log", AuditEntry)
 
 
 async def recent(conn: Connection, guild_id: int, limit: int = 50) -> list[AuditEntry]:
-    cursor = await conn.execute(
-        "SELECT * FROM audit_log WHERE guild_id = ? ORDER BY id DESC LIMIT ?", (guild_id, limit)
-    )
-    return [_entry(row) for row in await cursor.fetchall()]
+    return await _AUDIT_LOG.all(conn, "guild_id = ? ORDER BY id DESC LIMIT ?", guild_id, limit)
 
 
 async def by_actor(conn: Connection, guild_id: int, actor_id: int) -> list[AuditEntry]:
-    cursor = await conn.execute(
-        "SELECT * FROM audit_log WHERE guild_id = ? AND actor_id = ? ORDER BY id",
-        (guild_id, actor_id),
+    return await _AUDIT_LOG.all(
+        conn, "guild_id = ? AND actor_id = ? ORDER BY id", guild_id, actor_id
     )
-    return [_entry(row) for row in await cursor.fetchall()]
 
 
 async def forget_actor(conn: Connection, guild_id: int, actor_id: int) -> None:
     """Keep what was done, drop who did it (``/me delete``)."""
-    await conn.execute(
-        "UPDATE audit_log SET actor_id = NULL WHERE guild_id = ? AND actor_id = ?",
-        (guild_id, actor_id),
-    )
+    await unsign(conn, "audit_log", "actor_id", guild_id, actor_id)
 
 
 async def purge_before(conn: Connection, cutoff: datetime) -> int:
@@ -77,11 +66,9 @@ async def page(
     if action_prefix:
         where += " AND substr(action, 1, ?) = ?"
         params += [len(action_prefix), action_prefix]
-    cursor = await conn.execute(
-        f"SELECT * FROM audit_log WHERE {where} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",  # noqa: S608
-        (*params, limit, offset),
+    entries = await _AUDIT_LOG.all(
+        conn, f"{where} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?", *params, limit, offset
     )
-    entries = [_entry(row) for row in await cursor.fetchall()]
     cursor = await conn.execute(f"SELECT COUNT(*) FROM audit_log WHERE {where}", params)  # noqa: S608
     row = await cursor.fetchone()
     return entries, int(row[0]) if row else 0

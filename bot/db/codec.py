@@ -1,14 +1,17 @@
-"""How instants and JSON values are written to SQLite."""
+"""How instants, JSON values and rows pass between SQLite and the models."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Sequence, Sized
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from functools import cache
+from types import UnionType
+from typing import Any, Generic, TypeVar, Union, get_args, get_origin, overload
 
 from pydantic import BaseModel
 
-from bot.db.connection import Row
+from bot.db.connection import Connection, Row
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -37,15 +40,158 @@ def json_from_db(value: str) -> Any:
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+T = TypeVar("T")
 
 
 def from_row(model: type[ModelT], row: Row, /, **values: Any) -> ModelT:
     """A model from a row: columns by field name, ``values`` overriding or adding.
 
     Pydantic reads the stored forms itself: instants (ISO 8601 with ``Z``), dates,
-    0/1 booleans. JSON columns and renamed fields are passed in ``values``.
+    0/1 booleans. A field typed as a dict, list or tuple reads its column as JSON (what
+    :func:`json_to_db` wrote). Computed or renamed fields are passed in ``values``.
     """
     columns = set(row.keys())
-    data = {name: row[name] for name in model.model_fields if name in columns}
+    json_fields = _json_fields(model)
+    data = {
+        name: json_from_db(row[name]) if name in json_fields and row[name] else row[name]
+        for name in model.model_fields
+        if name in columns
+    }
     data.update(values)
     return model.model_validate(data)
+
+
+@cache
+def _json_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of ``model`` stored as JSON text: dicts, lists and tuples (or None)."""
+    containers = (dict, list, tuple)
+
+    def is_container(annotation: Any) -> bool:
+        if get_origin(annotation) in (Union, UnionType):
+            return any(is_container(arg) for arg in get_args(annotation))
+        return annotation in containers or get_origin(annotation) in containers
+
+    return frozenset(
+        name for name, field in model.model_fields.items() if is_container(field.annotation)
+    )
+
+
+def _reader(build: type[BaseModel] | Callable[[Row], Any]) -> Callable[[Row], Any]:
+    if isinstance(build, type) and issubclass(build, BaseModel):
+        model = build
+        return lambda row: from_row(model, row)
+    return build
+
+
+@overload
+async def fetch_one(
+    conn: Connection, build: type[ModelT], sql: str, parameters: Iterable[Any] = ()
+) -> ModelT | None: ...
+
+
+@overload
+async def fetch_one(
+    conn: Connection, build: Callable[[Row], T], sql: str, parameters: Iterable[Any] = ()
+) -> T | None: ...
+
+
+async def fetch_one(
+    conn: Connection,
+    build: type[BaseModel] | Callable[[Row], Any],
+    sql: str,
+    parameters: Iterable[Any] = (),
+) -> Any:
+    """The first row of ``sql`` as a model (a model class reads it with :func:`from_row`,
+    a function builds it), or None when there is no row."""
+    row = await (await conn.execute(sql, parameters)).fetchone()
+    return _reader(build)(row) if row else None
+
+
+@overload
+async def fetch_all(
+    conn: Connection, build: type[ModelT], sql: str, parameters: Iterable[Any] = ()
+) -> list[ModelT]: ...
+
+
+@overload
+async def fetch_all(
+    conn: Connection, build: Callable[[Row], T], sql: str, parameters: Iterable[Any] = ()
+) -> list[T]: ...
+
+
+async def fetch_all(
+    conn: Connection,
+    build: type[BaseModel] | Callable[[Row], Any],
+    sql: str,
+    parameters: Iterable[Any] = (),
+) -> list[Any]:
+    """Every row of ``sql`` as a model, in the query's order (see :func:`fetch_one`)."""
+    read = _reader(build)
+    return [read(row) for row in await (await conn.execute(sql, parameters)).fetchall()]
+
+
+async def fetch_column(conn: Connection, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
+    """The first column of every row of ``sql``, in the query's order."""
+    return [row[0] for row in await (await conn.execute(sql, parameters)).fetchall()]
+
+
+def placeholders(values: Sized) -> str:
+    """``?,?,?``: one placeholder per value, for ``IN (…)``."""
+    return ",".join("?" * len(values))
+
+
+async def fetch_in(conn: Connection, sql: str, values: Sequence[Any], *params: Any) -> list[Any]:
+    """The rows of ``sql`` for a list of ``values``: its ``{values}`` becomes one placeholder
+    per value, after the ``params`` of the placeholders before it. No values, no rows."""
+    if not values:
+        return []
+    query = sql.format(values=placeholders(values))
+    return list(await (await conn.execute(query, (*params, *values))).fetchall())
+
+
+async def insert_returning_id(conn: Connection, sql: str, parameters: Iterable[Any]) -> int:
+    """Run an INSERT and return the id SQLite gave the new row."""
+    row_id = await insert_if_new(conn, sql, parameters)
+    assert row_id is not None
+    return row_id
+
+
+async def insert_if_new(conn: Connection, sql: str, parameters: Iterable[Any]) -> int | None:
+    """Run an ``INSERT … ON CONFLICT DO NOTHING``: the new row's id, or None when the row
+    was already there."""
+    cursor = await conn.execute(sql, parameters)
+    return cursor.lastrowid if cursor.rowcount else None
+
+
+class Table(Generic[T]):
+    """One table's rows read as models: ``SELECT * FROM <name> WHERE <where>``.
+
+    ``where`` is the rest of the query (conditions, then any ORDER BY or LIMIT), with
+    ``?`` for each of ``params``.
+    """
+
+    @overload
+    def __init__(self: Table[ModelT], name: str, build: type[ModelT]) -> None: ...
+
+    @overload
+    def __init__(self: Table[T], name: str, build: Callable[[Row], T]) -> None: ...
+
+    def __init__(self, name: str, build: type[BaseModel] | Callable[[Row], Any]) -> None:
+        self._name = name
+        self._select = f"SELECT * FROM {name} WHERE"  # noqa: S608 - a repository constant
+        self._read = _reader(build)
+
+    async def get(self, conn: Connection, row_id: int) -> T:
+        """The row with this ``id``, which must exist (one this transaction just wrote)."""
+        found = await self.one(conn, "id = ?", row_id)
+        if found is None:
+            raise LookupError(f"{self._name} has no row {row_id}")
+        return found
+
+    async def one(self, conn: Connection, where: str, *params: Any) -> T | None:
+        """The first row that matches, or None."""
+        return await fetch_one(conn, self._read, f"{self._select} {where}", params)
+
+    async def all(self, conn: Connection, where: str, *params: Any) -> list[T]:
+        """Every row that matches, in the order ``where`` asks for."""
+        return await fetch_all(conn, self._read, f"{self._select} {where}", params)

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from bot.db.codec import Table, instant_to_db, json_to_db
+from bot.db.connection import Connection
+from bot.frozen import Frozen
 
-from bot.db.codec import from_row, instant_to_db, json_from_db, json_to_db
-from bot.db.connection import Connection, Row
 
-
-class CommunitySettings(BaseModel):
+class CommunitySettings(Frozen):
     """What ``/plc setup`` writes; a channel or role not given is not set."""
-
-    model_config = ConfigDict(frozen=True)
 
     timezone: str
     language: str
@@ -32,10 +29,8 @@ class Community(CommunitySettings):
     left_at: datetime | None = None
 
 
-class SetupChanges(BaseModel):
+class SetupChanges(Frozen):
     """What an admin gave to ``/plc setup``: ``None`` keeps the current value."""
-
-    model_config = ConfigDict(frozen=True)
 
     timezone: str | None = None
     language: str | None = None
@@ -53,19 +48,15 @@ class SetupChanges(BaseModel):
         return base.model_copy(update=given)
 
 
-def _community(row: Row) -> Community:
-    return from_row(Community, row, reminder_offsets=tuple(json_from_db(row["reminder_offsets"])))
+_COMMUNITIES = Table("communities", Community)
 
 
 async def get(conn: Connection, guild_id: int) -> Community | None:
-    cursor = await conn.execute("SELECT * FROM communities WHERE guild_id = ?", (guild_id,))
-    row = await cursor.fetchone()
-    return _community(row) if row else None
+    return await _COMMUNITIES.one(conn, "guild_id = ?", guild_id)
 
 
 async def all_active(conn: Connection) -> list[Community]:
-    cursor = await conn.execute("SELECT * FROM communities WHERE left_at IS NULL")
-    return [_community(row) for row in await cursor.fetchall()]
+    return await _COMMUNITIES.all(conn, "left_at IS NULL")
 
 
 async def upsert(

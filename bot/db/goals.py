@@ -5,18 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from bot.db.codec import from_row, instant_to_db
-from bot.db.connection import Connection, Row
+from bot.db.codec import Table, fetch_all, fetch_in, insert_returning_id, instant_to_db
+from bot.db.connection import Connection
+from bot.frozen import Frozen
 
 GoalScope = Literal["member", "community"]
 GoalStatus = Literal["open", "closed"]
 
 
-class Goal(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Goal(Frozen):
     id: int
     guild_id: int
     scope: GoalScope
@@ -31,10 +28,8 @@ class Goal(BaseModel):
     closed_at: datetime | None
 
 
-class GoalValue(BaseModel):
+class GoalValue(Frozen):
     """One reported value: a check-in answer's number for this goal."""
-
-    model_config = ConfigDict(frozen=True)
 
     goal_id: int
     checkin_id: int
@@ -43,8 +38,7 @@ class GoalValue(BaseModel):
     value: float
 
 
-def _goal(row: Row) -> Goal:
-    return from_row(Goal, row)
+_GOALS = Table("goals", Goal)
 
 
 async def insert(
@@ -60,7 +54,8 @@ async def insert(
     due_on: date,
     now: datetime,
 ) -> Goal:
-    cursor = await conn.execute(
+    goal_id = await insert_returning_id(
+        conn,
         """
         INSERT INTO goals (guild_id, scope, owner_id, title, measure, baseline, target, due_on,
             created_at)
@@ -78,56 +73,53 @@ async def insert(
             instant_to_db(now),
         ),
     )
-    goal = await get(conn, guild_id, int(cursor.lastrowid or 0))
-    assert goal is not None
-    return goal
+    return await _GOALS.get(conn, goal_id)
 
 
 async def get(conn: Connection, guild_id: int, goal_id: int) -> Goal | None:
-    cursor = await conn.execute(
-        "SELECT * FROM goals WHERE guild_id = ? AND id = ?", (guild_id, goal_id)
-    )
-    row = await cursor.fetchone()
-    return _goal(row) if row else None
+    return await _GOALS.one(conn, "guild_id = ? AND id = ?", guild_id, goal_id)
 
 
 async def of_member(
     conn: Connection, guild_id: int, owner_id: int, *, open_only: bool = False
 ) -> list[Goal]:
     """A member's goals, newest first."""
-    cursor = await conn.execute(
+    return await _GOALS.all(
+        conn,
         """
-        SELECT * FROM goals WHERE guild_id = ? AND owner_id = ?
+        guild_id = ? AND owner_id = ?
             AND (? = 0 OR status = 'open')
         ORDER BY created_at DESC, id DESC
         """,
-        (guild_id, owner_id, int(open_only)),
+        guild_id,
+        owner_id,
+        int(open_only),
     )
-    return [_goal(row) for row in await cursor.fetchall()]
 
 
 async def of_community(conn: Connection, guild_id: int, *, open_only: bool = False) -> list[Goal]:
-    cursor = await conn.execute(
+    return await _GOALS.all(
+        conn,
         """
-        SELECT * FROM goals WHERE guild_id = ? AND scope = 'community'
+        guild_id = ? AND scope = 'community'
             AND (? = 0 OR status = 'open')
         ORDER BY created_at DESC, id DESC
         """,
-        (guild_id, int(open_only)),
+        guild_id,
+        int(open_only),
     )
-    return [_goal(row) for row in await cursor.fetchall()]
 
 
 async def open_member_goals(conn: Connection, guild_id: int) -> list[Goal]:
     """Every member's open goals (for the digest), oldest first."""
-    cursor = await conn.execute(
+    return await _GOALS.all(
+        conn,
         """
-        SELECT * FROM goals WHERE guild_id = ? AND scope = 'member' AND status = 'open'
+        guild_id = ? AND scope = 'member' AND status = 'open'
         ORDER BY created_at, id
         """,
-        (guild_id,),
+        guild_id,
     )
-    return [_goal(row) for row in await cursor.fetchall()]
 
 
 async def close(conn: Connection, guild_id: int, goal_id: int, now: datetime) -> bool:
@@ -144,7 +136,9 @@ async def close(conn: Connection, guild_id: int, goal_id: int, now: datetime) ->
 
 async def values(conn: Connection, goal_id: int) -> list[GoalValue]:
     """The numbers reported for a goal in check-in answers, in week order."""
-    cursor = await conn.execute(
+    return await fetch_all(
+        conn,
+        GoalValue,
         """
         SELECT a.goal_id, a.checkin_id, c.week, c.opened_at, a.progress AS value
         FROM checkin_answers a JOIN checkins c ON c.id = a.checkin_id
@@ -153,27 +147,18 @@ async def values(conn: Connection, goal_id: int) -> list[GoalValue]:
         """,
         (goal_id,),
     )
-    return [from_row(GoalValue, row) for row in await cursor.fetchall()]
 
 
 async def latest_values(conn: Connection, goal_ids: list[int]) -> dict[int, float]:
     """The most recent reported value of each goal that has one."""
-    if not goal_ids:
-        return {}
-    marks = ",".join("?" * len(goal_ids))
-    cursor = await conn.execute(
-        f"""
+    sql = """
         SELECT a.goal_id, a.progress FROM checkin_answers a
         JOIN checkins c ON c.id = a.checkin_id
-        WHERE a.goal_id IN ({marks}) AND a.progress IS NOT NULL
+        WHERE a.goal_id IN ({values}) AND a.progress IS NOT NULL
         ORDER BY c.opened_at, c.id
-        """,  # noqa: S608 - only placeholders are interpolated
-        goal_ids,
-    )
-    latest: dict[int, float] = {}
-    for row in await cursor.fetchall():
-        latest[row[0]] = row[1]  # later rows win
-    return latest
+    """
+    rows = await fetch_in(conn, sql, goal_ids)
+    return {goal_id: value for goal_id, value in rows}  # oldest first: the latest value wins
 
 
 async def delete_of_member(conn: Connection, guild_id: int, owner_id: int) -> None:

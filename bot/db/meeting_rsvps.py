@@ -5,39 +5,35 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
-
-from bot.db.codec import from_row, instant_to_db
+from bot.db.codec import Table, fetch_in, instant_to_db, placeholders
 from bot.db.connection import Connection
+from bot.db.erasure import delete_rows
+from bot.frozen import Frozen
 
 Answer = Literal["going", "maybe", "cant"]
 ANSWERS: tuple[Answer, ...] = get_args(Answer)
 
 
-class RsvpCounts(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class RsvpCounts(Frozen):
     going: int = 0
     maybe: int = 0
     cant: int = 0
 
 
-class Rsvp(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Rsvp(Frozen):
     occurrence_id: int
     user_id: int
     answer: Answer
     answered_at: datetime
 
 
+_MEETING_RSVPS = Table("meeting_rsvps", Rsvp)
+
+
 async def get_rsvp(conn: Connection, occurrence_id: int, user_id: int) -> Rsvp | None:
-    cursor = await conn.execute(
-        "SELECT * FROM meeting_rsvps WHERE occurrence_id = ? AND user_id = ?",
-        (occurrence_id, user_id),
+    return await _MEETING_RSVPS.one(
+        conn, "occurrence_id = ? AND user_id = ?", occurrence_id, user_id
     )
-    row = await cursor.fetchone()
-    return from_row(Rsvp, row) if row else None
 
 
 async def put_rsvp(
@@ -68,18 +64,12 @@ async def delete_rsvp(conn: Connection, occurrence_id: int, user_id: int) -> Non
 
 async def rsvp_counts(conn: Connection, occurrence_ids: list[int]) -> dict[int, RsvpCounts]:
     """Counts per occurrence (occurrences nobody answered get zeros)."""
-    if not occurrence_ids:
-        return {}
-    marks = ",".join("?" * len(occurrence_ids))
-    cursor = await conn.execute(
-        f"""
+    sql = """
         SELECT occurrence_id, answer, COUNT(*) FROM meeting_rsvps
-        WHERE occurrence_id IN ({marks}) GROUP BY occurrence_id, answer
-        """,  # noqa: S608 - only placeholders are interpolated
-        occurrence_ids,
-    )
+        WHERE occurrence_id IN ({values}) GROUP BY occurrence_id, answer
+    """
     tallies: dict[int, dict[str, int]] = {oid: {} for oid in occurrence_ids}
-    for occurrence_id, answer, count in await cursor.fetchall():
+    for occurrence_id, answer, count in await fetch_in(conn, sql, occurrence_ids):
         tallies[occurrence_id][answer] = count
     return {oid: RsvpCounts(**tally) for oid, tally in tallies.items()}
 
@@ -87,26 +77,23 @@ async def rsvp_counts(conn: Connection, occurrence_ids: list[int]) -> dict[int, 
 async def rsvps_for(
     conn: Connection, occurrence_id: int, answers: tuple[Answer, ...] = ANSWERS
 ) -> list[Rsvp]:
-    marks = ",".join("?" * len(answers))
-    cursor = await conn.execute(
+    marks = placeholders(answers)
+    return await _MEETING_RSVPS.all(
+        conn,
         f"""
-        SELECT * FROM meeting_rsvps WHERE occurrence_id = ? AND answer IN ({marks})
+        occurrence_id = ? AND answer IN ({marks})
         ORDER BY answered_at, user_id
-        """,  # noqa: S608 - only placeholders are interpolated
-        (occurrence_id, *answers),
+        """,
+        occurrence_id,
+        *answers,
     )
-    return [from_row(Rsvp, row) for row in await cursor.fetchall()]
 
 
 async def member_rsvps(conn: Connection, guild_id: int, user_id: int) -> list[Rsvp]:
-    cursor = await conn.execute(
-        "SELECT * FROM meeting_rsvps WHERE guild_id = ? AND user_id = ? ORDER BY answered_at",
-        (guild_id, user_id),
+    return await _MEETING_RSVPS.all(
+        conn, "guild_id = ? AND user_id = ? ORDER BY answered_at", guild_id, user_id
     )
-    return [from_row(Rsvp, row) for row in await cursor.fetchall()]
 
 
 async def delete_member_rsvps(conn: Connection, guild_id: int, user_id: int) -> None:
-    await conn.execute(
-        "DELETE FROM meeting_rsvps WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
+    await delete_rows(conn, "meeting_rsvps", guild_id, user_id)

@@ -5,25 +5,28 @@ RSVPs are in :mod:`bot.db.meeting_rsvps`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
-from typing import Any, Literal, TypeVar, get_args
+from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
-
-from bot.db.codec import from_row, instant_to_db, json_from_db, json_to_db
-from bot.db.connection import Connection, Row
+from bot.db.codec import (
+    Table,
+    fetch_all,
+    fetch_column,
+    insert_returning_id,
+    instant_to_db,
+    json_to_db,
+)
+from bot.db.connection import Connection
+from bot.db.erasure import unsign
+from bot.frozen import Frozen
 
 Repeat = Literal["none", "weekly", "biweekly", "monthly"]
 REPEATS: tuple[Repeat, ...] = get_args(Repeat)
 OccurrenceStatus = Literal["scheduled", "cancelled", "done"]
-ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-class MeetingFields(BaseModel):
+class MeetingFields(Frozen):
     """What a facilitator gives a meeting: what, where, and the rule that dates it."""
-
-    model_config = ConfigDict(frozen=True)
 
     guild_id: int
     title: str
@@ -51,10 +54,8 @@ class Meeting(MeetingFields):
     cancelled_at: datetime | None
 
 
-class Occurrence(BaseModel):
+class Occurrence(Frozen):
     """One date of a meeting that was announced."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: int
     guild_id: int
@@ -83,35 +84,12 @@ _EVENT_WORK = """
 """
 
 
-def _meeting(row: Row) -> Meeting:
-    offsets = row["reminder_offsets"]
-    return from_row(
-        Meeting, row, reminder_offsets=json_from_db(offsets) if offsets is not None else None
-    )
-
-
-def _occurrence(row: Row) -> Occurrence:
-    return from_row(Occurrence, row)
-
-
-async def _one(
-    conn: Connection, mapper: Callable[[Row], ModelT], sql: str, params: Sequence[Any]
-) -> ModelT | None:
-    row = await (await conn.execute(sql, params)).fetchone()
-    return mapper(row) if row else None
-
-
-async def _all(
-    conn: Connection, mapper: Callable[[Row], ModelT], sql: str, params: Sequence[Any]
-) -> list[ModelT]:
-    return [mapper(row) for row in await (await conn.execute(sql, params)).fetchall()]
-
-
 # -- meetings ------------------------------------------------------------------------
 
 
 async def insert_meeting(conn: Connection, new: NewMeeting, now: datetime) -> int:
-    cursor = await conn.execute(
+    return await insert_returning_id(
+        conn,
         """
         INSERT INTO meetings (guild_id, title, duration_minutes, repeat, first_date, local_time,
             timezone, channel_id, link, agenda, created_by, created_at, updated_at,
@@ -136,19 +114,20 @@ async def insert_meeting(conn: Connection, new: NewMeeting, now: datetime) -> in
             new.protocol_id,
         ),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+
+
+_MEETINGS = Table("meetings", Meeting)
 
 
 async def get_meeting(conn: Connection, meeting_id: int) -> Meeting | None:
-    return await _one(conn, _meeting, "SELECT * FROM meetings WHERE id = ?", (meeting_id,))
+    return await _MEETINGS.one(conn, "id = ?", meeting_id)
 
 
 async def meetings_with_events(conn: Connection, guild_id: int) -> list[Meeting]:
     """Meetings whose Discord event may need work: a next occurrence, or an event to remove."""
-    return await _all(
+    return await fetch_all(
         conn,
-        _meeting,
+        Meeting,
         f"SELECT * FROM meetings m WHERE guild_id = ? AND {_EVENT_WORK} ORDER BY id",  # noqa: S608
         (guild_id,),
     )
@@ -202,38 +181,30 @@ async def set_event(
 
 
 async def known_event_ids(conn: Connection, guild_id: int) -> set[int]:
-    cursor = await conn.execute(
-        "SELECT event_id FROM meetings WHERE guild_id = ? AND event_id IS NOT NULL", (guild_id,)
-    )
-    return {row[0] for row in await cursor.fetchall()}
+    sql = "SELECT event_id FROM meetings WHERE guild_id = ? AND event_id IS NOT NULL"
+    return set(await fetch_column(conn, sql, (guild_id,)))
 
 
 async def meetings_created_by(conn: Connection, guild_id: int, user_id: int) -> list[Meeting]:
-    return await _all(
-        conn,
-        _meeting,
-        "SELECT * FROM meetings WHERE guild_id = ? AND created_by = ? ORDER BY id",
-        (guild_id, user_id),
+    return await _MEETINGS.all(
+        conn, "guild_id = ? AND created_by = ? ORDER BY id", guild_id, user_id
     )
 
 
 async def forget_creator(conn: Connection, guild_id: int, user_id: int) -> None:
-    await conn.execute(
-        "UPDATE meetings SET created_by = NULL WHERE guild_id = ? AND created_by = ?",
-        (guild_id, user_id),
-    )
+    await unsign(conn, "meetings", "created_by", guild_id, user_id)
 
 
 async def guilds_with_meetings(conn: Connection) -> list[int]:
     """Communities (still with the bot) that have meeting events to reconcile."""
-    cursor = await conn.execute(
+    return await fetch_column(
+        conn,
         f"""
         SELECT DISTINCT m.guild_id FROM meetings m
         JOIN communities c ON c.guild_id = m.guild_id
         WHERE c.left_at IS NULL AND {_EVENT_WORK}
-        """  # noqa: S608 - a constant fragment, no user input
+        """,  # noqa: S608 - a constant fragment, no user input
     )
-    return [row[0] for row in await cursor.fetchall()]
 
 
 # -- occurrences ---------------------------------------------------------------------
@@ -247,7 +218,8 @@ async def insert_occurrence(
     starts_at: datetime,
     now: datetime,
 ) -> int:
-    cursor = await conn.execute(
+    return await insert_returning_id(
+        conn,
         """
         INSERT INTO meeting_occurrences (guild_id, meeting_id, local_date, starts_at, created_at)
         VALUES (?, ?, ?, ?, ?)
@@ -260,30 +232,26 @@ async def insert_occurrence(
             instant_to_db(now),
         ),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+
+
+_MEETING_OCCURRENCES = Table("meeting_occurrences", Occurrence)
 
 
 async def get_occurrence(conn: Connection, occurrence_id: int) -> Occurrence | None:
-    return await _one(
-        conn, _occurrence, "SELECT * FROM meeting_occurrences WHERE id = ?", (occurrence_id,)
-    )
+    return await _MEETING_OCCURRENCES.one(conn, "id = ?", occurrence_id)
 
 
 async def scheduled_occurrence(conn: Connection, meeting_id: int) -> Occurrence | None:
     """The one occurrence of the series still to come (or under way), if any."""
-    return await _one(
-        conn,
-        _occurrence,
-        "SELECT * FROM meeting_occurrences WHERE meeting_id = ? AND status = 'scheduled'",
-        (meeting_id,),
+    return await _MEETING_OCCURRENCES.one(
+        conn, "meeting_id = ? AND status = 'scheduled'", meeting_id
     )
 
 
 async def scheduled_occurrences(conn: Connection, guild_id: int) -> list[Occurrence]:
-    return await _all(
+    return await fetch_all(
         conn,
-        _occurrence,
+        Occurrence,
         """
         SELECT o.* FROM meeting_occurrences o JOIN meetings m ON m.id = o.meeting_id
         WHERE o.guild_id = ? AND o.status = 'scheduled' AND m.cancelled_at IS NULL
@@ -327,12 +295,8 @@ async def set_announcement(
 
 
 async def facilitated_by(conn: Connection, guild_id: int, user_id: int) -> list[Occurrence]:
-    return await _all(
-        conn,
-        _occurrence,
-        "SELECT * FROM meeting_occurrences WHERE guild_id = ? AND facilitator_id = ? "
-        "ORDER BY starts_at",
-        (guild_id, user_id),
+    return await _MEETING_OCCURRENCES.all(
+        conn, "guild_id = ? AND facilitator_id = ? ORDER BY starts_at", guild_id, user_id
     )
 
 

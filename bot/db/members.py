@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict
+from bot.db.codec import Table, instant_to_db, placeholders
+from bot.db.connection import Connection
+from bot.db.erasure import delete_rows
+from bot.frozen import Frozen
 
-from bot.db.codec import instant_from_db, instant_to_db, optional_instant
-from bot.db.connection import Connection, Row
 
-
-class Member(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Member(Frozen):
     guild_id: int
     user_id: int
     timezone: str | None
@@ -26,36 +24,19 @@ class Member(BaseModel):
         return self.away_until is not None and today <= self.away_until
 
 
-def _member(row: Row) -> Member:
-    return Member(
-        guild_id=row["guild_id"],
-        user_id=row["user_id"],
-        timezone=row["timezone"],
-        dm_reminders=bool(row["dm_reminders"]),
-        away_until=date.fromisoformat(row["away_until"]) if row["away_until"] else None,
-        dm_closed_at=optional_instant(row["dm_closed_at"]),
-        created_at=instant_from_db(row["created_at"]),
-        left_at=optional_instant(row["left_at"]),
-    )
+_MEMBERS = Table("members", Member)
 
 
 async def get(conn: Connection, guild_id: int, user_id: int) -> Member | None:
-    cursor = await conn.execute(
-        "SELECT * FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
-    row = await cursor.fetchone()
-    return _member(row) if row else None
+    return await _MEMBERS.one(conn, "guild_id = ? AND user_id = ?", guild_id, user_id)
 
 
 async def get_many(conn: Connection, guild_id: int, user_ids: list[int]) -> dict[int, Member]:
     if not user_ids:
         return {}
-    marks = ",".join("?" * len(user_ids))
-    cursor = await conn.execute(
-        f"SELECT * FROM members WHERE guild_id = ? AND user_id IN ({marks})",  # noqa: S608
-        (guild_id, *user_ids),
-    )
-    return {row["user_id"]: _member(row) for row in await cursor.fetchall()}
+    marks = placeholders(user_ids)
+    found = await _MEMBERS.all(conn, f"guild_id = ? AND user_id IN ({marks})", guild_id, *user_ids)
+    return {member.user_id: member for member in found}
 
 
 async def ensure(conn: Connection, guild_id: int, user_id: int, now: datetime) -> None:
@@ -114,9 +95,7 @@ async def mark_left(conn: Connection, guild_id: int, user_id: int, now: datetime
 
 
 async def delete(conn: Connection, guild_id: int, user_id: int) -> None:
-    await conn.execute(
-        "DELETE FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
+    await delete_rows(conn, "members", guild_id, user_id)
 
 
 async def left_before(conn: Connection, cutoff: datetime) -> list[tuple[int, int]]:

@@ -5,18 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
-
-from bot.db.codec import instant_from_db, instant_to_db, optional_instant
-from bot.db.connection import Connection, Row
+from bot.db.codec import Table, fetch_column, instant_to_db, placeholders
+from bot.db.connection import Connection
+from bot.db.erasure import delete_rows
+from bot.frozen import Frozen
 
 AssignmentStatus = Literal["offered", "accepted", "declined", "unanswered", "none"]
 ASSIGNMENT_STATUSES: tuple[AssignmentStatus, ...] = get_args(AssignmentStatus)
 
 
-class Volunteer(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Volunteer(Frozen):
     guild_id: int
     user_id: int
     position: int
@@ -30,10 +28,8 @@ class Volunteer(BaseModel):
     next_up: bool
 
 
-class Assignment(BaseModel):
+class Assignment(Frozen):
     """Who facilitates one meeting date, and how far the offer went."""
-
-    model_config = ConfigDict(frozen=True)
 
     occurrence_id: int
     guild_id: int
@@ -42,34 +38,6 @@ class Assignment(BaseModel):
     offers: int
     assigned_at: datetime
     answered_at: datetime | None
-
-
-def _volunteer(row: Row) -> Volunteer:
-    return Volunteer(
-        guild_id=row["guild_id"],
-        user_id=row["user_id"],
-        position=row["position"],
-        active=bool(row["active"]),
-        joined_at=instant_from_db(row["joined_at"]),
-        left_at=optional_instant(row["left_at"]),
-        times_assigned=row["times_assigned"],
-        last_turn=row["last_turn"],
-        last_assigned_at=optional_instant(row["last_assigned_at"]),
-        first_in_line=bool(row["first_in_line"]),
-        next_up=bool(row["next_up"]),
-    )
-
-
-def _assignment(row: Row) -> Assignment:
-    return Assignment(
-        occurrence_id=row["occurrence_id"],
-        guild_id=row["guild_id"],
-        user_id=row["user_id"],
-        status=row["status"],
-        offers=row["offers"],
-        assigned_at=instant_from_db(row["assigned_at"]),
-        answered_at=optional_instant(row["answered_at"]),
-    )
 
 
 # The line: set-next first, then whoever declined last time, then the least recently
@@ -83,22 +51,18 @@ _LINE_ORDER = """
 # -- volunteers -------------------------------------------------------------------------
 
 
+_ROTATION_VOLUNTEERS = Table("rotation_volunteers", Volunteer)
+
+
 async def get_volunteer(conn: Connection, guild_id: int, user_id: int) -> Volunteer | None:
-    cursor = await conn.execute(
-        "SELECT * FROM rotation_volunteers WHERE guild_id = ? AND user_id = ?",
-        (guild_id, user_id),
-    )
-    row = await cursor.fetchone()
-    return _volunteer(row) if row else None
+    return await _ROTATION_VOLUNTEERS.one(conn, "guild_id = ? AND user_id = ?", guild_id, user_id)
 
 
 async def line(conn: Connection, guild_id: int) -> list[Volunteer]:
     """Active volunteers in the order they would be assigned."""
-    cursor = await conn.execute(
-        f"SELECT * FROM rotation_volunteers WHERE guild_id = ? AND active = 1 {_LINE_ORDER}",  # noqa: S608
-        (guild_id,),
+    return await _ROTATION_VOLUNTEERS.all(
+        conn, f"guild_id = ? AND active = 1 {_LINE_ORDER}", guild_id
     )
-    return [_volunteer(row) for row in await cursor.fetchall()]
 
 
 async def has_volunteered(conn: Connection, guild_id: int) -> bool:
@@ -203,20 +167,17 @@ async def set_next_up(conn: Connection, guild_id: int, user_id: int) -> None:
 
 
 async def delete_volunteer(conn: Connection, guild_id: int, user_id: int) -> None:
-    await conn.execute(
-        "DELETE FROM rotation_volunteers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
+    await delete_rows(conn, "rotation_volunteers", guild_id, user_id)
 
 
 # -- assignments ------------------------------------------------------------------------
 
 
+_FACILITATOR_ASSIGNMENTS = Table("facilitator_assignments", Assignment)
+
+
 async def get_assignment(conn: Connection, occurrence_id: int) -> Assignment | None:
-    cursor = await conn.execute(
-        "SELECT * FROM facilitator_assignments WHERE occurrence_id = ?", (occurrence_id,)
-    )
-    row = await cursor.fetchone()
-    return _assignment(row) if row else None
+    return await _FACILITATOR_ASSIGNMENTS.one(conn, "occurrence_id = ?", occurrence_id)
 
 
 async def insert_assignment(
@@ -275,7 +236,7 @@ async def set_assignment_status(
     from_statuses: tuple[AssignmentStatus, ...],
     now: datetime,
 ) -> bool:
-    marks = ", ".join("?" * len(from_statuses))
+    marks = placeholders(from_statuses)
     cursor = await conn.execute(
         f"""
         UPDATE facilitator_assignments SET status = ?, answered_at = ?
@@ -299,21 +260,20 @@ async def add_decline(
 
 
 async def decliners(conn: Connection, occurrence_id: int) -> set[int]:
-    cursor = await conn.execute(
-        "SELECT user_id FROM facilitator_declines WHERE occurrence_id = ?", (occurrence_id,)
-    )
-    return {row[0] for row in await cursor.fetchall()}
+    sql = "SELECT user_id FROM facilitator_declines WHERE occurrence_id = ?"
+    return set(await fetch_column(conn, sql, (occurrence_id,)))
 
 
 async def member_assignments(conn: Connection, guild_id: int, user_id: int) -> list[Assignment]:
-    cursor = await conn.execute(
+    return await _FACILITATOR_ASSIGNMENTS.all(
+        conn,
         """
-        SELECT * FROM facilitator_assignments WHERE guild_id = ? AND user_id = ?
+        guild_id = ? AND user_id = ?
         ORDER BY assigned_at
         """,
-        (guild_id, user_id),
+        guild_id,
+        user_id,
     )
-    return [_assignment(row) for row in await cursor.fetchall()]
 
 
 async def member_declines(conn: Connection, guild_id: int, user_id: int) -> list[tuple[int, str]]:
@@ -330,9 +290,7 @@ async def member_declines(conn: Connection, guild_id: int, user_id: int) -> list
 async def forget_member(conn: Connection, guild_id: int, user_id: int) -> None:
     """Erase a member from the rotation: their slot, their declines, their assignments."""
     await delete_volunteer(conn, guild_id, user_id)
-    await conn.execute(
-        "DELETE FROM facilitator_declines WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
+    await delete_rows(conn, "facilitator_declines", guild_id, user_id)
     await conn.execute(
         """
         UPDATE facilitator_assignments SET user_id = NULL, status = 'none', answered_at = NULL

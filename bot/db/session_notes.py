@@ -6,18 +6,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from bot.db.codec import instant_from_db, instant_to_db, json_to_db
-from bot.db.connection import Connection, Row
-from bot.db.sessions import SessionRow, Turn, session_row, turn_row
+from bot.db.codec import (
+    Table,
+    fetch_column,
+    insert_returning_id,
+    instant_from_db,
+    instant_to_db,
+    json_to_db,
+)
+from bot.db.connection import Connection
+from bot.db.erasure import delete_rows, unsign
+from bot.db.sessions import SESSIONS, TURNS, SessionRow, Turn
+from bot.frozen import Frozen
 
 EntryKind = Literal["note", "decision"]
 
 
-class Entry(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Entry(Frozen):
     id: int
     session_id: int
     kind: EntryKind
@@ -25,18 +30,6 @@ class Entry(BaseModel):
     author_id: int | None
     step_index: int
     created_at: datetime
-
-
-def _entry(row: Row) -> Entry:
-    return Entry(
-        id=row["id"],
-        session_id=row["session_id"],
-        kind=row["kind"],
-        text=row["text"],
-        author_id=row["author_id"],
-        step_index=row["step_index"],
-        created_at=instant_from_db(row["created_at"]),
-    )
 
 
 # -- notes and decisions ----------------------------------------------------------------
@@ -52,7 +45,8 @@ async def add_entry(
     step_index: int,
     now: datetime,
 ) -> int:
-    cursor = await conn.execute(
+    return await insert_returning_id(
+        conn,
         """
         INSERT INTO session_entries
             (session_id, guild_id, kind, text, author_id, step_index, created_at)
@@ -60,15 +54,13 @@ async def add_entry(
         """,
         (session_id, guild_id, kind, text, author_id, step_index, instant_to_db(now)),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+
+
+_SESSION_ENTRIES = Table("session_entries", Entry)
 
 
 async def entries(conn: Connection, session_id: int) -> list[Entry]:
-    cursor = await conn.execute(
-        "SELECT * FROM session_entries WHERE session_id = ? ORDER BY id", (session_id,)
-    )
-    return [_entry(row) for row in await cursor.fetchall()]
+    return await _SESSION_ENTRIES.all(conn, "session_id = ? ORDER BY id", session_id)
 
 
 # -- question draws ---------------------------------------------------------------------
@@ -82,14 +74,8 @@ async def drawn_in_cycle(conn: Connection, guild_id: int, pool: str) -> tuple[in
     )
     row = await cursor.fetchone()
     cycle = int(row[0]) if row else 1
-    cursor = await conn.execute(
-        """
-        SELECT question_index FROM question_draws
-        WHERE guild_id = ? AND pool = ? AND cycle = ?
-        """,
-        (guild_id, pool, cycle),
-    )
-    return cycle, {r[0] for r in await cursor.fetchall()}
+    sql = "SELECT question_index FROM question_draws WHERE guild_id = ? AND pool = ? AND cycle = ?"
+    return cycle, set(await fetch_column(conn, sql, (guild_id, pool, cycle)))
 
 
 async def record_draw(
@@ -127,32 +113,29 @@ async def member_participations(
 
 
 async def member_turns(conn: Connection, guild_id: int, user_id: int) -> list[Turn]:
-    cursor = await conn.execute(
-        "SELECT * FROM session_turns WHERE guild_id = ? AND user_id = ? ORDER BY at",
-        (guild_id, user_id),
-    )
-    return [turn_row(row) for row in await cursor.fetchall()]
+    return await TURNS.all(conn, "guild_id = ? AND user_id = ? ORDER BY at", guild_id, user_id)
 
 
 async def member_entries(conn: Connection, guild_id: int, user_id: int) -> list[Entry]:
-    cursor = await conn.execute(
-        "SELECT * FROM session_entries WHERE guild_id = ? AND author_id = ? ORDER BY id",
-        (guild_id, user_id),
+    return await _SESSION_ENTRIES.all(
+        conn, "guild_id = ? AND author_id = ? ORDER BY id", guild_id, user_id
     )
-    return [_entry(row) for row in await cursor.fetchall()]
 
 
 async def sessions_touching(conn: Connection, guild_id: int, user_id: int) -> list[SessionRow]:
     """Sessions whose state or summary may name the member (to scrub on erasure)."""
-    cursor = await conn.execute(
+    return await SESSIONS.all(
+        conn,
         """
-        SELECT * FROM sessions WHERE guild_id = ? AND (
+        guild_id = ? AND (
             facilitator_id = ? OR client_id = ? OR current_speaker = ?
             OR summary IS NOT NULL OR round_order <> '[]')
         """,
-        (guild_id, user_id, user_id, user_id),
+        guild_id,
+        user_id,
+        user_id,
+        user_id,
     )
-    return [session_row(row) for row in await cursor.fetchall()]
 
 
 async def rewrite_for_erasure(
@@ -184,13 +167,6 @@ async def rewrite_for_erasure(
 
 async def forget_member(conn: Connection, guild_id: int, user_id: int) -> None:
     """Remove a member's participation and turns; their notes stay, unsigned."""
-    await conn.execute(
-        "DELETE FROM session_participants WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
-    await conn.execute(
-        "DELETE FROM session_turns WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
-    await conn.execute(
-        "UPDATE session_entries SET author_id = NULL WHERE guild_id = ? AND author_id = ?",
-        (guild_id, user_id),
-    )
+    await delete_rows(conn, "session_participants", guild_id, user_id)
+    await delete_rows(conn, "session_turns", guild_id, user_id)
+    await unsign(conn, "session_entries", "author_id", guild_id, user_id)

@@ -5,36 +5,45 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.codec import (
-    instant_from_db,
+    Table,
+    fetch_column,
+    fetch_in,
+    insert_returning_id,
     instant_to_db,
-    json_from_db,
     json_to_db,
-    optional_instant,
 )
-from bot.db.connection import Connection, Row
+from bot.db.connection import Connection
+from bot.frozen import Frozen
 
 SessionStatus = Literal["live", "ended"]
 TurnOutcome = Literal["spoke", "passed"]
 
 
-class SessionRow(BaseModel):
-    """A session as stored; the protocol is the snapshot it was started with."""
+class SessionFields(Frozen):
+    """Where a session runs and what it runs: the protocol is the snapshot it started with."""
 
-    model_config = ConfigDict(frozen=True)
-
-    id: int
     guild_id: int
     occurrence_id: int | None
     meeting_title: str | None
     protocol_id: str
     protocol: dict[str, Any]
     language: str
-    facilitator_id: int | None
     client_id: int | None
     channel_id: int
+
+
+class NewSession(SessionFields):
+    """What ``/session start`` writes."""
+
+    facilitator_id: int
+
+
+class SessionRow(SessionFields):
+    """A session as stored (its facilitator forgotten if they erased their data)."""
+
+    id: int
+    facilitator_id: int | None
     thread_id: int | None
     status: SessionStatus
     step_index: int
@@ -51,9 +60,7 @@ class SessionRow(BaseModel):
     summary: dict[str, Any] | None
 
 
-class Turn(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Turn(Frozen):
     session_id: int
     user_id: int
     step_index: int
@@ -62,68 +69,13 @@ class Turn(BaseModel):
     at: datetime
 
 
-class NewSession(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    guild_id: int
-    occurrence_id: int | None
-    meeting_title: str | None
-    protocol_id: str
-    protocol: dict[str, Any]
-    language: str
-    facilitator_id: int
-    client_id: int | None
-    channel_id: int
-
-
-def session_row(row: Row) -> SessionRow:
-    question = row["question"]
-    summary = row["summary"]
-    return SessionRow(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        occurrence_id=row["occurrence_id"],
-        meeting_title=row["meeting_title"],
-        protocol_id=row["protocol_id"],
-        protocol=json_from_db(row["protocol"]),
-        language=row["language"],
-        facilitator_id=row["facilitator_id"],
-        client_id=row["client_id"],
-        channel_id=row["channel_id"],
-        thread_id=row["thread_id"],
-        status=row["status"],
-        step_index=row["step_index"],
-        step_started_at=optional_instant(row["step_started_at"]),
-        extra_minutes=row["extra_minutes"],
-        round_order=tuple(json_from_db(row["round_order"])),
-        turn_index=row["turn_index"],
-        current_speaker=row["current_speaker"],
-        question=json_from_db(question) if question else None,
-        version=row["version"],
-        posts=row["posts"],
-        started_at=instant_from_db(row["started_at"]),
-        ended_at=optional_instant(row["ended_at"]),
-        summary=json_from_db(summary) if summary else None,
-    )
-
-
-def turn_row(row: Row) -> Turn:
-    return Turn(
-        session_id=row["session_id"],
-        user_id=row["user_id"],
-        step_index=row["step_index"],
-        turn_index=row["turn_index"],
-        outcome=row["outcome"],
-        at=instant_from_db(row["at"]),
-    )
-
-
 # -- sessions ---------------------------------------------------------------------------
 
 
 async def insert(conn: Connection, new: NewSession, now: datetime) -> int:
     """A new live session; the partial unique index refuses a second live one."""
-    cursor = await conn.execute(
+    return await insert_returning_id(
+        conn,
         """
         INSERT INTO sessions (guild_id, occurrence_id, meeting_title, protocol_id, protocol,
                               language, facilitator_id, client_id, channel_id, started_at)
@@ -142,22 +94,18 @@ async def insert(conn: Connection, new: NewSession, now: datetime) -> int:
             instant_to_db(now),
         ),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+
+
+SESSIONS = Table("sessions", SessionRow)
+TURNS = Table("session_turns", Turn)
 
 
 async def get(conn: Connection, session_id: int) -> SessionRow | None:
-    cursor = await conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,))
-    row = await cursor.fetchone()
-    return session_row(row) if row else None
+    return await SESSIONS.one(conn, "id = ?", session_id)
 
 
 async def live(conn: Connection, guild_id: int) -> SessionRow | None:
-    cursor = await conn.execute(
-        "SELECT * FROM sessions WHERE guild_id = ? AND status = 'live'", (guild_id,)
-    )
-    row = await cursor.fetchone()
-    return session_row(row) if row else None
+    return await SESSIONS.one(conn, "guild_id = ? AND status = 'live'", guild_id)
 
 
 async def count_before(conn: Connection, guild_id: int, session_id: int) -> int:
@@ -171,14 +119,14 @@ async def count_before(conn: Connection, guild_id: int, session_id: int) -> int:
 
 async def ended(conn: Connection, guild_id: int) -> list[SessionRow]:
     """Ended sessions with their summaries, newest first (the practice log)."""
-    cursor = await conn.execute(
+    return await SESSIONS.all(
+        conn,
         """
-        SELECT * FROM sessions WHERE guild_id = ? AND status = 'ended'
+        guild_id = ? AND status = 'ended'
         ORDER BY started_at DESC, id DESC
         """,
-        (guild_id,),
+        guild_id,
     )
-    return [session_row(row) for row in await cursor.fetchall()]
 
 
 _STATE_COLUMNS = frozenset(
@@ -271,11 +219,11 @@ async def add_participant(
 
 
 async def participants(conn: Connection, session_id: int) -> list[int]:
-    cursor = await conn.execute(
+    return await fetch_column(
+        conn,
         "SELECT user_id FROM session_participants WHERE session_id = ? ORDER BY joined_at, user_id",
         (session_id,),
     )
-    return [row[0] for row in await cursor.fetchall()]
 
 
 async def record_turn(
@@ -299,30 +247,18 @@ async def record_turn(
 
 
 async def turns(conn: Connection, session_id: int) -> list[Turn]:
-    cursor = await conn.execute(
-        "SELECT * FROM session_turns WHERE session_id = ? ORDER BY step_index, turn_index",
-        (session_id,),
-    )
-    return [turn_row(row) for row in await cursor.fetchall()]
+    return await TURNS.all(conn, "session_id = ? ORDER BY step_index, turn_index", session_id)
 
 
 async def spoken_counts(conn: Connection, guild_id: int, user_ids: list[int]) -> dict[int, int]:
     """How many turns each member has spoken in this community's sessions."""
-    counts = dict.fromkeys(user_ids, 0)
-    if not user_ids:
-        return counts
-    marks = ",".join("?" * len(user_ids))
-    cursor = await conn.execute(
-        f"""
+    sql = """
         SELECT user_id, COUNT(*) FROM session_turns
-        WHERE guild_id = ? AND outcome = 'spoke' AND user_id IN ({marks})
+        WHERE guild_id = ? AND outcome = 'spoke' AND user_id IN ({values})
         GROUP BY user_id
-        """,  # noqa: S608 - only placeholders are interpolated
-        (guild_id, *user_ids),
-    )
-    for row in await cursor.fetchall():
-        counts[row[0]] = int(row[1])
-    return counts
+    """
+    rows = await fetch_in(conn, sql, user_ids, guild_id)
+    return dict.fromkeys(user_ids, 0) | {user_id: int(count) for user_id, count in rows}
 
 
 async def delete_unopened(conn: Connection, session_id: int) -> None:

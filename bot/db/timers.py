@@ -6,23 +6,14 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from bot.db.codec import (
-    from_row,
-    instant_from_db,
-    instant_to_db,
-    json_from_db,
-    json_to_db,
-)
-from bot.db.connection import Connection, Row
+from bot.db.codec import Table, fetch_column, instant_from_db, instant_to_db, json_to_db
+from bot.db.connection import Connection
+from bot.frozen import Frozen
 
 TimerStatus = Literal["pending", "done", "missed", "cancelled", "failed"]
 
 
-class Timer(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Timer(Frozen):
     id: int
     guild_id: int
     kind: str
@@ -35,10 +26,6 @@ class Timer(BaseModel):
     late: bool
     note: str | None
     finished_at: datetime | None
-
-
-def _timer(row: Row) -> Timer:
-    return from_row(Timer, row, payload=json_from_db(row["payload"]))
 
 
 async def upsert_pending(
@@ -85,16 +72,15 @@ async def cancel_prefix(conn: Connection, kind: str, key_prefix: str, now: datet
     return cursor.rowcount
 
 
+_TIMERS = Table("timers", Timer)
+
+
 async def get(conn: Connection, timer_id: int) -> Timer | None:
-    cursor = await conn.execute("SELECT * FROM timers WHERE id = ?", (timer_id,))
-    row = await cursor.fetchone()
-    return _timer(row) if row else None
+    return await _TIMERS.one(conn, "id = ?", timer_id)
 
 
 async def find(conn: Connection, kind: str, key: str) -> Timer | None:
-    cursor = await conn.execute("SELECT * FROM timers WHERE kind = ? AND key = ?", (kind, key))
-    row = await cursor.fetchone()
-    return _timer(row) if row else None
+    return await _TIMERS.one(conn, "kind = ? AND key = ?", kind, key)
 
 
 def _kinds_filter(kinds: Collection[str]) -> tuple[str, list[str]]:
@@ -107,15 +93,15 @@ async def due(conn: Connection, now: datetime, kinds: Collection[str]) -> list[T
     if not kinds:
         return []
     kind_sql, kind_params = _kinds_filter(kinds)
-    cursor = await conn.execute(
+    return await _TIMERS.all(
+        conn,
         f"""
-        SELECT * FROM timers
-        WHERE status = 'pending' AND COALESCE(retry_at, due_at) <= ? {kind_sql}
+        status = 'pending' AND COALESCE(retry_at, due_at) <= ? {kind_sql}
         ORDER BY due_at, id
-        """,  # noqa: S608 - only placeholders are interpolated
-        (instant_to_db(now), *kind_params),
+        """,
+        instant_to_db(now),
+        *kind_params,
     )
-    return [_timer(row) for row in await cursor.fetchall()]
 
 
 async def next_wake(conn: Connection, kinds: Collection[str]) -> datetime | None:
@@ -141,8 +127,7 @@ async def count_pending(conn: Connection, guild_id: int) -> int:
 
 
 async def pending_kinds(conn: Connection) -> list[str]:
-    cursor = await conn.execute("SELECT DISTINCT kind FROM timers WHERE status = 'pending'")
-    return [row[0] for row in await cursor.fetchall()]
+    return await fetch_column(conn, "SELECT DISTINCT kind FROM timers WHERE status = 'pending'")
 
 
 async def finish(
@@ -179,15 +164,15 @@ async def record_failure(conn: Connection, timer_id: int, retry_at: datetime, no
 
 
 async def recent_missed(conn: Connection, guild_id: int, since: datetime) -> list[Timer]:
-    cursor = await conn.execute(
+    return await _TIMERS.all(
+        conn,
         """
-        SELECT * FROM timers
-        WHERE guild_id = ? AND status IN ('missed', 'failed') AND finished_at >= ?
+        guild_id = ? AND status IN ('missed', 'failed') AND finished_at >= ?
         ORDER BY due_at
         """,
-        (guild_id, instant_to_db(since)),
+        guild_id,
+        instant_to_db(since),
     )
-    return [_timer(row) for row in await cursor.fetchall()]
 
 
 async def delivered_targets(conn: Connection, timer_id: int) -> dict[str, str]:

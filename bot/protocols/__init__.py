@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from bot.errors import UserError
+from bot.frozen import Frozen
 from bot.i18n import Language
 
 BUILTIN_DIR = Path(__file__).resolve().parent
@@ -116,10 +117,8 @@ class Protocol(_Strict):
         return sum(step.minutes for step in self.steps)
 
 
-class ProtocolProblem(BaseModel):
+class ProtocolProblem(Frozen):
     """Why one protocol file was refused: where, which key, what is wrong."""
-
-    model_config = ConfigDict(frozen=True)
 
     file: str
     key: str

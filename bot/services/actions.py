@@ -8,10 +8,8 @@ from datetime import date, datetime, time
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.actor import Actor
-from bot.chat import Channel, DirectMessage, target_key
+from bot.chat import DirectMessage
 from bot.dates import local_today, parse_future_date
 from bot.db import actions as actions_db
 from bot.db import communities as communities_db
@@ -22,10 +20,13 @@ from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.timers import Timer
 from bot.errors import NotFacilitator, UserError
+from bot.frozen import Frozen
+from bot.i18n import language_for_locale
 from bot.scheduler import Firing, TimerKind
 from bot.services.base import Core
 from bot.services.community import CommunityService, facilitates
 from bot.services.facilitation_cards import ActionReminder
+from bot.services.sends import dm_or_mention
 from bot.text import clean_text
 
 log = logging.getLogger(__name__)
@@ -36,9 +37,7 @@ REMIND_AT = time(9, 0)
 Scope = Literal["mine", "all"]
 
 
-class ActionList(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class ActionList(Frozen):
     scope: Scope
     items: tuple[ActionItem, ...]
     include_done: bool
@@ -108,7 +107,7 @@ class ActionService:
         """Write a checked action and plan its due-date reminder (caller's transaction)."""
         now = self._core.clock.now()
         await members_db.ensure(conn, community.guild_id, owner_id, now)
-        action_id = await actions_db.insert(
+        action = await actions_db.insert(
             conn, community.guild_id, session_id, text, owner_id, due_on, created_by, now
         )
         if due_on is not None:
@@ -118,12 +117,10 @@ class ActionService:
                     conn,
                     community.guild_id,
                     DUE_KIND,
-                    due_key(action_id),
+                    due_key(action.id),
                     remind_at,
-                    {"action_id": action_id},
+                    {"action_id": action.id},
                 )
-        action = await actions_db.get(conn, action_id)
-        assert action is not None
         return action
 
     # -- members' use ------------------------------------------------------------------------
@@ -193,44 +190,21 @@ class ActionService:
         if member is not None and (not member.dm_reminders or member.is_away(today)):
             return
         card = ActionReminder(
-            language="fr" if community.language == "fr" else "en",
+            language=language_for_locale(community.language),
             guild_id=action.guild_id,
             action_id=action.id,
             text=action.text,
             owner_id=action.owner_id,
             due_on=action.due_on,
         )
-        dm = DirectMessage(action.guild_id, action.owner_id)
-        closed = member is not None and member.dm_closed_at is not None
-        if not closed and not firing.already_delivered(target_key(dm)):
-            posted = await self._chat.send(dm, card, nonce=firing.nonce(target_key(dm)))
-            await firing.delivered(
-                target_key(dm),
-                "sent" if posted else "fallback",
-                posted.message_id if posted else None,
-            )
-            if posted is not None:
-                return
-        elif firing.outcome(target_key(dm)) == "sent":
-            return
-        fallback = (
-            (session.thread_id or session.channel_id) if session is not None else None
-        ) or community.announcements_channel_id
-        if fallback is None:
-            return
-        channel = Channel(action.guild_id, fallback)
-        if firing.already_delivered(target_key(channel)):
-            return
-        posted = await self._chat.send(
-            channel,
-            card.model_copy(update={"in_channel": True}),
-            nonce=firing.nonce(target_key(channel)),
-            mention=[action.owner_id],
-        )
-        await firing.delivered(
-            target_key(channel),
-            "sent" if posted else "failed",
-            posted.message_id if posted else None,
+        ran_in = (session.thread_id or session.channel_id) if session is not None else None
+        await dm_or_mention(
+            self._chat,
+            firing,
+            DirectMessage(action.guild_id, action.owner_id),
+            card,
+            direct=member is None or member.dm_closed_at is None,
+            fallback=ran_in or community.announcements_channel_id,
         )
 
     # -- personal data -------------------------------------------------------------------------

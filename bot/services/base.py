@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import Field
 
 from bot.chat import Chat, Posted
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
 from bot.db.connection import Connection
+from bot.frozen import Frozen
 from bot.i18n import Catalog
 from bot.scheduler import Scheduler
 
@@ -30,13 +31,11 @@ class Core:
     """The chat platform, for workflows that post, edit, DM or open threads."""
 
 
-class StatusLine(BaseModel):
+class StatusLine(Frozen):
     """One line of ``/plc status`` contributed by a feature (a catalog key + values)."""
 
-    model_config = ConfigDict(frozen=True)
-
     key: str
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = Field(default_factory=dict)
 
 
 class PersonalData(Protocol):

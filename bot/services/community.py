@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.actor import Actor
 from bot.chat import Channel, Notice
 from bot.db import audit, bot_state
@@ -16,14 +14,13 @@ from bot.db import timers as timers_db
 from bot.db.communities import Community, CommunitySettings, SetupChanges
 from bot.db.targets import PausedTarget
 from bot.errors import NotFacilitator, NotSetUp, UserError
+from bot.frozen import Frozen
 from bot.i18n import LANGUAGES, Catalog, language_for_locale
 from bot.services.base import Core, StatusLine, StatusProvider
 from bot.timezones import require_timezone
 
 
-class CommunityStatus(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class CommunityStatus(Frozen):
     community: Community
     lines: list[StatusLine]
     missed_last_week: int
@@ -36,10 +33,8 @@ class CommunityStatus(BaseModel):
     last_error: ErrorRecord | None
 
 
-class ErrorRecord(BaseModel):
+class ErrorRecord(Frozen):
     """The reference an unexpected error was logged under, for ``/plc status``."""
-
-    model_config = ConfigDict(frozen=True)
 
     ref: str
     at: datetime

@@ -10,18 +10,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.chat import Card
+from bot.frozen import Frozen
 from bot.services.session_summary import SessionSummary
 
 NoticeReason = Literal["empty", "all_away", "all_declined", "unanswered", "accepted"]
 TimePhase = Literal["nearly", "over"]
 ReviewOutcome = Literal["done", "carried"]
-
-
-class _Item(BaseModel):
-    model_config = ConfigDict(frozen=True)
 
 
 # -- rotation ---------------------------------------------------------------------------
@@ -53,7 +48,7 @@ class RotationNotice(Card):
 # -- the opening of a session -------------------------------------------------------------
 
 
-class StepOutline(_Item):
+class StepOutline(Frozen):
     number: int
     title: str
     minutes: int
@@ -78,7 +73,7 @@ class SessionOverview(Card):
     total_minutes: int
 
 
-class ReviewItem(_Item):
+class ReviewItem(Frozen):
     action_id: int
     text: str
     owner_id: int
@@ -95,7 +90,7 @@ class ActionReview(Card):
     parts: int = 1
 
 
-class AgendaItem(_Item):
+class AgendaItem(Frozen):
     item_id: int
     number: int | None
     kind: str

@@ -7,8 +7,6 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.actor import Actor
 from bot.dates import local_today, parse_future_date
 from bot.db import audit
@@ -18,6 +16,7 @@ from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.goals import Goal
 from bot.errors import NotFacilitator, UserError
+from bot.frozen import Frozen
 from bot.i18n import Language, language_for_locale
 from bot.services.base import Core
 from bot.services.community import CommunityService
@@ -56,10 +55,8 @@ def format_number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
 
-class GoalProgress(BaseModel):
+class GoalProgress(Frozen):
     """A goal with the latest value reported for it (None before the first report)."""
-
-    model_config = ConfigDict(frozen=True)
 
     goal: Goal
     latest: float | None
@@ -72,25 +69,19 @@ class GoalProgress(BaseModel):
         return (self.latest - self.goal.baseline) / (self.goal.target - self.goal.baseline)
 
 
-class GoalOverview(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class GoalOverview(Frozen):
     mine: list[GoalProgress]
     community: list[GoalProgress]
 
 
-class ProgressPoint(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class ProgressPoint(Frozen):
     week: str
     day: date
     value: float
 
 
-class ProgressSeries(BaseModel):
+class ProgressSeries(Frozen):
     """Exactly what the chart draws: the stored values of one goal, in week order."""
-
-    model_config = ConfigDict(frozen=True)
 
     goal: Goal
     start: date
@@ -98,10 +89,8 @@ class ProgressSeries(BaseModel):
     points: list[ProgressPoint]
 
 
-class GoalReport(BaseModel):
+class GoalReport(Frozen):
     """What ``/goal progress`` shows: whose goal, its series, in the community's language."""
-
-    model_config = ConfigDict(frozen=True)
 
     member_id: int
     series: ProgressSeries

@@ -26,20 +26,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from bot.db.meetings import Repeat
 from bot.errors import UserError
+from bot.frozen import Frozen
 
 MAX_AHEAD = timedelta(days=366)
 LAST = -1
 """Monthly position of a 5th weekday: not every month has one, so it means "the last"."""
 
 
-class LocalInstant(BaseModel):
+class LocalInstant(Frozen):
     """A wall-clock time in a zone, the instant it stands for, and any DST adjustment."""
-
-    model_config = ConfigDict(frozen=True)
 
     local_date: date
     local_time: time

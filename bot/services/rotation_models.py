@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.members import Member
 from bot.db.rotation import AssignmentStatus, Volunteer
+from bot.frozen import Frozen
 
 OFFER_KIND = "rotation_offer"
 DEADLINE_KIND = "rotation_deadline"
 NOTICE_KIND = "rotation_notice"
 
 
-class RotationEntry(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class RotationEntry(Frozen):
     user_id: int
     times_assigned: int
     last_assigned_at: datetime | None
@@ -25,9 +22,7 @@ class RotationEntry(BaseModel):
     next_up: bool
 
 
-class UpcomingAssignment(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class UpcomingAssignment(Frozen):
     occurrence_id: int
     meeting_title: str
     starts_at: datetime
@@ -36,19 +31,15 @@ class UpcomingAssignment(BaseModel):
     """None: the date was not assigned (the community did not use the rotation yet)."""
 
 
-class RotationView(BaseModel):
+class RotationView(Frozen):
     """``/rotation show``: the line in order, who is next, counts, who is away."""
-
-    model_config = ConfigDict(frozen=True)
 
     line: tuple[RotationEntry, ...]
     next_user_id: int | None
     upcoming: tuple[UpcomingAssignment, ...]
 
 
-class OfferAnswer(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class OfferAnswer(Frozen):
     occurrence_id: int
     meeting_title: str
     starts_at: datetime

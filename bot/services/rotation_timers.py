@@ -14,8 +14,9 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
-from bot.chat import Channel, DirectMessage, target_key
+from bot.chat import Channel, DirectMessage
 from bot.db import communities as communities_db
 from bot.db import meetings as meetings_db
 from bot.db import members as members_db
@@ -24,16 +25,31 @@ from bot.db import timers as timers_db
 from bot.db.communities import Community
 from bot.db.meetings import Meeting, Occurrence
 from bot.db.timers import Timer
+from bot.i18n import Language, language_for_locale
 from bot.scheduler import Firing, TimerKind
 from bot.services.base import Core
 from bot.services.facilitation_cards import FacilitatorOffer, NoticeReason, RotationNotice
 from bot.services.rotation_models import DEADLINE_KIND, NOTICE_KIND, OFFER_KIND, deadline_key
+from bot.services.sends import dm_or_mention, send_once
 
 log = logging.getLogger(__name__)
 
 
 def facilitators_channel(community: Community) -> int | None:
     return community.moderation_channel_id or community.announcements_channel_id
+
+
+@dataclass(frozen=True)
+class _Date:
+    """A meeting date a rotation timer is about, with its meeting and community."""
+
+    occurrence: Occurrence
+    meeting: Meeting
+    community: Community
+
+    @property
+    def language(self) -> Language:
+        return language_for_locale(self.community.language)
 
 
 class RotationTimers:
@@ -48,10 +64,10 @@ class RotationTimers:
             TimerKind(NOTICE_KIND, self.notice, on_missed=self.missed),
         )
 
-    async def _date(self, occurrence_id: int) -> tuple[Occurrence, Meeting, Community] | None:
-        """The date if it is still ahead and its community still there."""
+    async def _date(self, timer: Timer) -> _Date | None:
+        """The timer's date if it is still ahead and its community still there."""
         async with self._core.db.read() as conn:
-            occurrence = await meetings_db.get_occurrence(conn, occurrence_id)
+            occurrence = await meetings_db.get_occurrence(conn, int(timer.payload["occurrence_id"]))
             if occurrence is None or occurrence.status != "scheduled":
                 return None
             meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
@@ -60,75 +76,51 @@ class RotationTimers:
             return None
         if community.left_at is not None or occurrence.starts_at <= self._core.clock.now():
             return None
-        return occurrence, meeting, community
+        return _Date(occurrence, meeting, community)
 
     async def offer(self, timer: Timer, firing: Firing) -> None:
-        occurrence_id = int(timer.payload["occurrence_id"])
-        user_id = int(timer.payload["user_id"])
-        found = await self._date(occurrence_id)
-        if found is None:
+        date = await self._date(timer)
+        if date is None:
             return
-        occurrence, meeting, community = found
+        occurrence_id, community = date.occurrence.id, date.community
+        user_id = int(timer.payload["user_id"])
         async with self._core.db.read() as conn:
             assignment = await rotation_db.get_assignment(conn, occurrence_id)
             member = await members_db.get(conn, community.guild_id, user_id)
             deadline = await timers_db.find(conn, DEADLINE_KIND, deadline_key(occurrence_id))
-        answer_by = deadline.due_at if deadline is not None else None
         if assignment is None or assignment.user_id != user_id or assignment.status != "offered":
             return  # answered or passed on meanwhile
         card = FacilitatorOffer(
-            language="fr" if community.language == "fr" else "en",
+            language=date.language,
             guild_id=community.guild_id,
             occurrence_id=occurrence_id,
             user_id=user_id,
-            meeting_title=meeting.title,
-            starts_at=occurrence.starts_at,
-            answer_by=answer_by,
+            meeting_title=date.meeting.title,
+            starts_at=date.occurrence.starts_at,
+            answer_by=deadline.due_at if deadline is not None else None,
         )
-        wants_dm = member is None or (member.dm_reminders and member.dm_closed_at is None)
-        dm = DirectMessage(community.guild_id, user_id)
-        if wants_dm and not firing.already_delivered(target_key(dm)):
-            posted = await self._chat.send(dm, card, nonce=firing.nonce(target_key(dm)))
-            if posted is not None:
-                await firing.delivered(target_key(dm), "sent", posted.message_id)
-                return
-            await firing.delivered(target_key(dm), "fallback")
-        elif wants_dm and firing.outcome(target_key(dm)) == "sent":
-            return
-        channel_id = community.announcements_channel_id
-        if channel_id is None:
-            log.warning("guild %s: nowhere to offer a date to a member", community.guild_id)
-            return
-        channel = Channel(community.guild_id, channel_id)
-        if firing.already_delivered(target_key(channel)):
-            return
-        posted = await self._chat.send(
-            channel,
-            card.model_copy(update={"in_channel": True}),
-            nonce=firing.nonce(target_key(channel)),
-            mention=[user_id],
-        )
-        await firing.delivered(
-            target_key(channel),
-            "sent" if posted else "failed",
-            posted.message_id if posted else None,
+        await dm_or_mention(
+            self._chat,
+            firing,
+            DirectMessage(community.guild_id, user_id),
+            card,
+            direct=member is None or (member.dm_reminders and member.dm_closed_at is None),
+            fallback=community.announcements_channel_id,
         )
 
     async def deadline(self, timer: Timer, firing: Firing) -> None:
         """No answer by 24 h before: mark it and tell the facilitators."""
-        occurrence_id = int(timer.payload["occurrence_id"])
-        found = await self._date(occurrence_id)
-        if found is None:
+        date = await self._date(timer)
+        if date is None:
             return
-        occurrence, meeting, community = found
         async with self._core.db.transaction() as conn:
-            assignment = await rotation_db.get_assignment(conn, occurrence_id)
+            assignment = await rotation_db.get_assignment(conn, date.occurrence.id)
             if assignment is None or assignment.user_id is None:
                 return
             if assignment.status == "offered":
                 await rotation_db.set_assignment_status(
                     conn,
-                    occurrence_id,
+                    date.occurrence.id,
                     assignment.user_id,
                     "unanswered",
                     ("offered",),
@@ -136,61 +128,29 @@ class RotationTimers:
                 )
             elif assignment.status != "unanswered":
                 return
-        await self._tell(
-            firing,
-            community,
-            meeting,
-            occurrence,
-            "unanswered",
-            user_id=assignment.user_id,
-        )
+        await self._tell(firing, date, "unanswered", user_id=assignment.user_id)
 
     async def notice(self, timer: Timer, firing: Firing) -> None:
-        occurrence_id = int(timer.payload["occurrence_id"])
-        found = await self._date(occurrence_id)
-        if found is None:
-            return
-        occurrence, meeting, community = found
-        reason: NoticeReason = timer.payload["reason"]
-        await self._tell(
-            firing,
-            community,
-            meeting,
-            occurrence,
-            reason,
-            user_id=timer.payload.get("user_id"),
-        )
+        date = await self._date(timer)
+        if date is not None:
+            reason: NoticeReason = timer.payload["reason"]
+            await self._tell(firing, date, reason, user_id=timer.payload.get("user_id"))
 
     async def _tell(
-        self,
-        firing: Firing,
-        community: Community,
-        meeting: Meeting,
-        occurrence: Occurrence,
-        reason: NoticeReason,
-        *,
-        user_id: int | None,
+        self, firing: Firing, date: _Date, reason: NoticeReason, *, user_id: int | None
     ) -> None:
-        channel_id = facilitators_channel(community)
+        channel_id = facilitators_channel(date.community)
         if channel_id is None:
-            log.warning("guild %s: no channel to tell the facilitators", community.guild_id)
-            return
-        channel = Channel(community.guild_id, channel_id)
-        if firing.already_delivered(target_key(channel)):
+            log.warning("guild %s: no channel to tell the facilitators", date.community.guild_id)
             return
         card = RotationNotice(
-            language="fr" if community.language == "fr" else "en",
+            language=date.language,
             reason=reason,
-            meeting_title=meeting.title,
-            starts_at=occurrence.starts_at,
+            meeting_title=date.meeting.title,
+            starts_at=date.occurrence.starts_at,
             user_id=user_id,
         )
-        posted = await self._chat.send(channel, card, nonce=firing.nonce(target_key(channel)))
-        await firing.delivered(
-            target_key(channel),
-            "sent" if posted else "failed",
-            posted.message_id if posted else None,
-        )
+        await send_once(self._chat, firing, Channel(date.community.guild_id, channel_id), card)
 
     async def missed(self, timer: Timer) -> None:
         log.warning("rotation timer %s (%s) missed its grace", timer.key, timer.kind)

@@ -9,7 +9,7 @@ from bot.db.questions import QuestionItem
 from bot.db.sessions import SessionRow
 from bot.protocols import Protocol
 from bot.services import facilitation_cards as cards
-from bot.services.session_state import language_of
+from bot.services.session_state import about, language_of
 
 REVIEW_PER_CARD = 5  # one row of buttons per action, five rows per message
 
@@ -24,8 +24,7 @@ def opening_parts(
     language = language_of(session.language)
     name = protocol.name_in(language)
     opened = cards.SessionOpened(
-        language=language,
-        session_id=session.id,
+        **about(session),
         protocol_name=name,
         facilitator_id=session.facilitator_id,
         meeting_title=session.meeting_title,
@@ -33,8 +32,7 @@ def opening_parts(
     thread_name = f"{name} — {session.meeting_title}" if session.meeting_title else name
     parts: list[Card] = [
         cards.SessionOverview(
-            language=language,
-            session_id=session.id,
+            **about(session),
             protocol_name=name,
             overview=protocol.overview.text(language),
             steps=tuple(
@@ -64,8 +62,7 @@ def opening_parts(
     for number, chunk in enumerate(chunks, start=1):
         parts.append(
             cards.ActionReview(
-                language=language,
-                session_id=session.id,
+                **about(session),
                 items=tuple(chunk),
                 part=number,
                 parts=len(chunks),
@@ -74,8 +71,7 @@ def opening_parts(
     if agenda:
         parts.append(
             cards.QuestionsAgenda(
-                language=language,
-                session_id=session.id,
+                **about(session),
                 items=tuple(
                     cards.AgendaItem(
                         item_id=q.id, number=q.number, kind=q.kind, text=q.text, upvotes=q.upvotes
@@ -86,8 +82,7 @@ def opening_parts(
         )
     parts.append(
         cards.OpeningControl(
-            language=language,
-            session_id=session.id,
+            **about(session),
             first_step_title=protocol.steps[0].title.text(language),
             reviewed_actions=len(review),
             agenda_items=len(agenda),

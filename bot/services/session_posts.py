@@ -26,10 +26,12 @@ from bot.db.timers import Timer
 from bot.scheduler import Firing, RetryLater, Scheduler, TimerKind
 from bot.services import facilitation_cards as cards
 from bot.services.base import Core
+from bot.services.sends import send_once
 from bot.services.session_state import (
     NEARLY_KIND,
     POST_KIND,
     TIME_UP_KIND,
+    about_step,
     post_key,
     protocol_of,
     step_ends_at,
@@ -162,15 +164,9 @@ class SessionPosts:
         part: str,
         card: Card,
         mention: list[int] | tuple[int, ...] = (),
-    ) -> bool:
-        if firing.already_delivered(part):
-            return True
+    ) -> None:
         target = Channel(session.guild_id, channel_id)
-        posted = await self._chat.send(target, card, nonce=firing.nonce(part), mention=mention)
-        await firing.delivered(
-            part, "sent" if posted else "failed", posted.message_id if posted else None
-        )
-        return posted is not None
+        await send_once(self._chat, firing, target, card, key=part, mention=mention)
 
     async def _open(self, session: SessionRow, payload: dict[str, Any], firing: Firing) -> None:
         thread_id = session.thread_id
@@ -213,10 +209,7 @@ class SessionPosts:
             raise RetryLater("the session's thread is not open yet")
         step = protocol_of(session.protocol).steps[step_index]
         card = cards.TimeNotice(
-            language="fr" if session.language == "fr" else "en",
-            session_id=session.id,
-            step_index=step_index,
-            step_title=step.title.text(session.language),
+            **about_step(session, step),
             phase="nearly" if timer.kind == NEARLY_KIND else "over",
             ends_at=step_ends_at(session.step_started_at, step, session.extra_minutes),
             late=firing.late,

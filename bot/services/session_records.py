@@ -18,7 +18,7 @@ from bot.services.actions import DUE_KIND, check_action_text, due_key
 from bot.services.practice_log import NameOf, mention_name, practice_markdown
 from bot.services.session_base import SessionBase
 from bot.services.session_posts import Outbox
-from bot.services.session_state import language_of
+from bot.services.session_state import about, language_of
 from bot.services.session_summary import SessionSummary, scrub_member
 from bot.text import clean_text
 
@@ -49,8 +49,7 @@ class SessionRecords(SessionBase):
                 conn,
                 session,
                 cards.EntryPosted(
-                    language=language_of(session.language),
-                    session_id=session.id,
+                    **about(session),
                     kind=kind,
                     text=clean,
                     author_id=actor.user_id,
@@ -98,8 +97,7 @@ class SessionRecords(SessionBase):
                 conn,
                 session,
                 cards.ActionPosted(
-                    language=language_of(session.language),
-                    session_id=session.id,
+                    **about(session),
                     action_id=action.id,
                     text=action.text,
                     owner_id=action.owner_id,
@@ -141,8 +139,7 @@ class SessionRecords(SessionBase):
                 conn,
                 session,
                 cards.ReviewAnswered(
-                    language=language_of(session.language),
-                    session_id=session.id,
+                    **about(session),
                     action_id=action_id,
                     text=action.text,
                     owner_id=action.owner_id,
@@ -174,8 +171,7 @@ class SessionRecords(SessionBase):
                 conn,
                 session,
                 cards.QuestionDiscussed(
-                    language=language_of(session.language),
-                    session_id=session.id,
+                    **about(session),
                     number=marked[0].number,
                     text=marked[0].text,
                 ),

@@ -5,9 +5,13 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from bot.i18n import Language
+from bot.i18n import Language, language_for_locale
 from bot.protocols import Protocol, Step
+
+if TYPE_CHECKING:
+    from bot.db.sessions import SessionRow
 
 POST_KIND = "session_post"
 NEARLY_KIND = "session_nearly_up"
@@ -19,7 +23,19 @@ OPENING = -1
 
 
 def language_of(value: str) -> Language:
-    return "fr" if value == "fr" else "en"
+    """The language a session's posts are written in (stored as text)."""
+    return language_for_locale(value)
+
+
+def about(session: SessionRow) -> dict[str, Any]:
+    """What every card of a session names: the session and the language it speaks."""
+    return {"language": language_of(session.language), "session_id": session.id}
+
+
+def about_step(session: SessionRow, step: Step) -> dict[str, Any]:
+    """:func:`about`, and the step under way: its index and its title."""
+    title = step.title.text(language_of(session.language))
+    return {**about(session), "step_index": session.step_index, "step_title": title}
 
 
 def protocol_of(snapshot: dict[str, object]) -> Protocol:

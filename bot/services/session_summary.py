@@ -5,43 +5,38 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.actions import ActionItem
 from bot.db.session_notes import Entry
 from bot.db.sessions import SessionRow, Turn
+from bot.frozen import Frozen
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class SummaryStep(_Frozen):
+class SummaryStep(Frozen):
     number: int
     title: str
     mode: Literal["discussion", "round"]
 
 
-class SummaryEntry(_Frozen):
+class SummaryEntry(Frozen):
     text: str
     author_id: int | None
     step_number: int | None
 
 
-class SummaryAction(_Frozen):
+class SummaryAction(Frozen):
     action_id: int
     text: str
     owner_id: int | None
     due_on: date | None
 
 
-class SummaryTurns(_Frozen):
+class SummaryTurns(Frozen):
     user_id: int
     spoke: int
     passed: int
 
 
-class SessionSummary(_Frozen):
+class SessionSummary(Frozen):
     """Everything about one session worth keeping, in the session's language."""
 
     session_id: int

@@ -13,8 +13,6 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.actor import Actor
 from bot.db import actions as actions_db
 from bot.db import meeting_rsvps as rsvps_db
@@ -27,6 +25,7 @@ from bot.db.connection import Connection
 from bot.db.meetings import Occurrence
 from bot.db.sessions import NewSession, SessionRow
 from bot.errors import UserError
+from bot.frozen import Frozen
 from bot.protocols import DEFAULT_PROTOCOL
 from bot.protocols import Protocol as SessionProtocol
 from bot.services import facilitation_cards as cards
@@ -41,6 +40,7 @@ from bot.services.session_state import (
     NEARLY_KIND,
     OPENING,
     TIME_UP_KIND,
+    about_step,
     language_of,
     protocol_of,
     session_prefix,
@@ -60,9 +60,7 @@ AGENDA_SIZE = 5
 NEAR_MEETING = timedelta(hours=12)
 
 
-class SessionStarted(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class SessionStarted(Frozen):
     session: SessionRow
     protocol_name: str
     reviewed_actions: int
@@ -277,15 +275,11 @@ class SessionService(SessionRecords, SessionBase):
             session = await save(conn, session, {"extra_minutes": extra})
             await plan_step_timers(self._core, conn, session)
             step = protocol_of(session.protocol).steps[session.step_index]
-            language = language_of(session.language)
             await outbox.post(
                 conn,
                 session,
                 cards.StepExtended(
-                    language=language,
-                    session_id=session.id,
-                    step_index=session.step_index,
-                    step_title=step.title.text(language),
+                    **about_step(session, step),
                     extra_minutes=extra,
                     ends_at=step_ends_at(started_at, step, extra),
                 ),

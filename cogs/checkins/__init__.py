@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING
 
 from bot.services.checkins import cards
 from cogs.checkins.commands import Checkins, Goals
-from cogs.checkins.forms import ANSWER_FORM_ROUTE, GOAL_FORM_ROUTE
+from cogs.checkins.forms import ANSWER_FORM, GOAL_FORM
 from cogs.checkins.render import (
+    ANSWER_BUTTON,
+    EDIT_BUTTON,
+    PULSE_BUTTON,
     nudge_renderer,
     render_answer,
     render_closed_prompt,
@@ -26,8 +29,6 @@ from cogs.checkins.render import (
 if TYPE_CHECKING:
     from cogs.client import PlcBot
 
-ID = "[0-9]{1,20}"
-
 
 async def setup(bot: PlcBot) -> None:
     bot.chat.renders(cards.CheckinPrompt, render_prompt)
@@ -37,12 +38,10 @@ async def setup(bot: PlcBot) -> None:
     bot.chat.renders(cards.NudgeFallback, render_fallback)
     bot.chat.renders(cards.CheckinDigest, render_digest)
     goals, checkins = Goals(bot), Checkins(bot)
-    bot.buttons.route(rf"plc:checkin:answer:(?P<checkin_id>{ID})", checkins.on_answer)
-    bot.buttons.route(rf"plc:checkin:edit:(?P<answer_id>{ID})", checkins.on_edit)
-    bot.buttons.route(
-        rf"plc:checkin:pulse:(?P<checkin_id>{ID}):(?P<score>[0-9])", checkins.on_pulse
-    )
-    bot.forms.route(ANSWER_FORM_ROUTE, checkins.on_answer_form)
-    bot.forms.route(GOAL_FORM_ROUTE, goals.on_goal_form)
+    bot.buttons.route(ANSWER_BUTTON, checkins.on_answer)
+    bot.buttons.route(EDIT_BUTTON, checkins.on_edit)
+    bot.buttons.route(PULSE_BUTTON, checkins.on_pulse)
+    bot.forms.route(ANSWER_FORM, checkins.on_answer_form)
+    bot.forms.route(GOAL_FORM, goals.on_goal_form)
     await bot.add_cog(goals)
     await bot.add_cog(checkins)

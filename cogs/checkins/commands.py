@@ -22,6 +22,7 @@ from cogs.toolkit import (
     NO_MENTIONS,
     actor,
     clip,
+    command_group,
     escape,
     guild_member,
     reply,
@@ -46,9 +47,7 @@ class Goals(commands.Cog):
         self.bot = bot
         self.goals = bot.services.get(GoalService)
 
-    goal = app_commands.Group(
-        name=_("goal"), description=_("Your goals and the community's goals"), guild_only=True
-    )
+    goal = command_group("goal", "Your goals and the community's goals")
 
     @goal.command(name=_("set"), description=_("Set a goal (a form opens)"))
     @app_commands.describe(scope=_("Whose goal: yours, or the community's (facilitators)"))
@@ -153,9 +152,7 @@ class Checkins(commands.Cog):
         self.bot = bot
         self.checkins = bot.services.get(CheckinService)
 
-    checkin = app_commands.Group(
-        name=_("checkin"), description=_("Weekly check-ins on your goals"), guild_only=True
-    )
+    checkin = command_group("checkin", "Weekly check-ins on your goals")
 
     @checkin.command(
         name=_("schedule"), description=_("Schedule the weekly check-in (facilitators)")

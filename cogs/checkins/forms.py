@@ -16,12 +16,10 @@ from bot.services.goals import (
     GoalScopeChoice,
     format_number,
 )
-from cogs.toolkit import Field, Form, clip
+from cogs.toolkit import CustomId, Field, Form, clip
 
-GOAL_FORM = "plc:goal:form:{scope}"
-GOAL_FORM_ROUTE = r"plc:goal:form:(?P<scope>mine|community)"
-ANSWER_FORM = "plc:checkin:answer-form:{checkin_id}"
-ANSWER_FORM_ROUTE = r"plc:checkin:answer-form:(?P<checkin_id>[0-9]{1,20})"
+GOAL_FORM = CustomId("plc:goal:form:{scope}", scope="mine|community")
+ANSWER_FORM = CustomId("plc:checkin:answer-form:{checkin_id}")
 LABEL_MAX = 45
 PLACEHOLDER_MAX = 100
 DUE_MAX = 40
@@ -41,7 +39,7 @@ def goal_form(catalog: Catalog, language: str, scope: GoalScopeChoice) -> Form:
         return catalog.t(language, f"goals.modal.{key}")
 
     return Form(
-        custom_id=GOAL_FORM.format(scope=scope),
+        custom_id=GOAL_FORM.build(scope=scope),
         title=text("title_community" if scope == "community" else "title"),
         fields=[
             Field(
@@ -99,7 +97,7 @@ def answer_form(catalog: Catalog, language: str, form: AnswerForm) -> Form:
             )
         )
     return Form(
-        custom_id=ANSWER_FORM.format(checkin_id=form.checkin.id),
+        custom_id=ANSWER_FORM.build(checkin_id=form.checkin.id),
         title=clip(catalog.t(language, "checkins.modal.title", week=form.checkin.week), LABEL_MAX),
         fields=fields,
     )

@@ -25,7 +25,7 @@ from bot.services.checkins import (
     PulseSummary,
 )
 from bot.services.goals import GoalProgress, format_number
-from cogs.toolkit import Rendered, button, buttons_view, clip, escape, message_link
+from cogs.toolkit import CustomId, Rendered, button, buttons_view, clip, escape, message_link
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
@@ -36,9 +36,9 @@ DIGEST_COLOUR = discord.Colour.gold()
 FIELD_MAX = 1024
 DIGEST_LINES = 15
 
-ANSWER_BUTTON = "plc:checkin:answer:{checkin_id}"
-EDIT_BUTTON = "plc:checkin:edit:{answer_id}"
-PULSE_BUTTON = "plc:checkin:pulse:{checkin_id}:{score}"
+ANSWER_BUTTON = CustomId("plc:checkin:answer:{checkin_id}")
+EDIT_BUTTON = CustomId("plc:checkin:edit:{answer_id}")
+PULSE_BUTTON = CustomId("plc:checkin:pulse:{checkin_id}:{score}", score="[0-9]")
 
 
 # -- the prompt ----------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def prompt_view(catalog: Catalog, language: str, checkin: Checkin) -> discord.ui
     """Answer, and the 1–5 pulse scale on its own row when the schedule asks for it."""
     items = [
         button(
-            ANSWER_BUTTON.format(checkin_id=checkin.id),
+            ANSWER_BUTTON.build(checkin_id=checkin.id),
             label=catalog.t(language, "checkins.buttons.answer"),
             style=discord.ButtonStyle.primary,
             emoji="📝",
@@ -103,16 +103,14 @@ def prompt_view(catalog: Catalog, language: str, checkin: Checkin) -> discord.ui
     ]
     if checkin.pulse:
         for score in range(1, 6):
-            pulse = button(
-                PULSE_BUTTON.format(checkin_id=checkin.id, score=score), label=str(score)
-            )
+            pulse = button(PULSE_BUTTON.build(checkin_id=checkin.id, score=score), label=str(score))
             pulse.row = 1
             items.append(pulse)
     return buttons_view(*items)
 
 
 def edit_view(answer_id: int, label: str) -> discord.ui.View:
-    return buttons_view(button(EDIT_BUTTON.format(answer_id=answer_id), label=label, emoji="✏️"))
+    return buttons_view(button(EDIT_BUTTON.build(answer_id=answer_id), label=label, emoji="✏️"))
 
 
 def render_closed_prompt(card: ClosedCheckinPrompt, catalog: Catalog) -> Rendered:

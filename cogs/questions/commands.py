@@ -23,7 +23,7 @@ from bot.services.questions import (
     QuestionService,
 )
 from cogs.questions.render import submission_reply, top_embed
-from cogs.toolkit import Choice, Field, Form, actor, plc_bot, reply, t, user_language
+from cogs.toolkit import Choice, Field, Form, actor, command_group, plc_bot, reply, t, user_language
 
 TOP_LIMIT = 10
 ASK_FORM = "plcq:ask"
@@ -50,20 +50,14 @@ class Questions(commands.Cog):
         await self.questions.check_open(actor(interaction), "question")
         await ask_form(interaction).open(interaction)
 
-    topic = app_commands.Group(
-        name=_("topic"), description=_("Topics for coming meetings"), guild_only=True
-    )
+    topic = command_group("topic", "Topics for coming meetings")
 
     @topic.command(name=_("propose"), description=_("Propose a topic for a coming meeting"))
     async def propose(self, interaction: discord.Interaction) -> None:
         await self.questions.check_open(actor(interaction), "topic")
         await topic_form(interaction).open(interaction)
 
-    questions_group = app_commands.Group(
-        name=_("questions"),
-        description=_("Anonymous questions and proposed topics"),
-        guild_only=True,
-    )
+    questions_group = command_group("questions", "Anonymous questions and proposed topics")
 
     @questions_group.command(
         name=_("top"), description=_("The most upvoted open questions and topics")

@@ -16,6 +16,6 @@ async def setup(bot: PlcBot) -> None:
     cog = Rotation(bot)
     bot.chat.renders(FacilitatorOffer, render.offer)
     bot.chat.renders(RotationNotice, render.notice)
-    bot.buttons.route(render.ACCEPT_ROUTE, cog.on_accept)
-    bot.buttons.route(render.DECLINE_ROUTE, cog.on_decline)
+    bot.buttons.route(render.ACCEPT, cog.on_accept)
+    bot.buttons.route(render.DECLINE, cog.on_decline)
     await bot.add_cog(cog)

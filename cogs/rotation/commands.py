@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.services.rotation import RotationService
 from bot.services.rotation_models import RotationView
 from cogs.rotation import render
-from cogs.toolkit import actor, actor_in, is_facilitator, reply, t, user_language
+from cogs.toolkit import actor, actor_in, command_group, is_facilitator, reply, t, user_language
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
@@ -23,11 +23,7 @@ class Rotation(commands.Cog):
         self.bot = bot
         self.service = bot.services.get(RotationService)
 
-    rotation = app_commands.Group(
-        name=_("rotation"),
-        description=_("Take turns facilitating the community's meetings"),
-        guild_only=True,
-    )
+    rotation = command_group("rotation", "Take turns facilitating the community's meetings")
 
     async def _show(self, interaction: discord.Interaction, view: RotationView, key: str) -> None:
         embed = render.show(view, self.bot.catalog, user_language(interaction))

@@ -9,11 +9,11 @@ import discord
 from bot.i18n import Catalog, Language
 from bot.services.facilitation_cards import FacilitatorOffer, RotationNotice
 from bot.services.rotation_models import RotationView
-from cogs.toolkit import Rendered, button, buttons_view, clip, escape
+from cogs.toolkit import CustomId, Rendered, button, buttons_view, clip, escape
 
 # The guild id lets a click in a DM (where Discord sends no guild) reach its community.
-ACCEPT_ROUTE = r"plc:rot:accept:(?P<guild>\d+):(?P<occurrence>\d+)"
-DECLINE_ROUTE = r"plc:rot:decline:(?P<guild>\d+):(?P<occurrence>\d+)"
+ACCEPT = CustomId("plc:rot:accept:{guild}:{occurrence}")
+DECLINE = CustomId("plc:rot:decline:{guild}:{occurrence}")
 COLOUR = discord.Colour.blurple()
 
 
@@ -38,15 +38,14 @@ def offer(card: FacilitatorOffer, catalog: Catalog) -> Rendered:
         lines.append(
             catalog.t(lang, "facilitation.offer.answer_by", timestamp=_stamp(card.answer_by))
         )
-    guild_id = card.guild_id
     view = buttons_view(
         button(
-            f"plc:rot:accept:{guild_id}:{card.occurrence_id}",
+            ACCEPT.build(guild=card.guild_id, occurrence=card.occurrence_id),
             label=catalog.t(lang, "facilitation.offer.accept"),
             style=discord.ButtonStyle.success,
         ),
         button(
-            f"plc:rot:decline:{guild_id}:{card.occurrence_id}",
+            DECLINE.build(guild=card.guild_id, occurrence=card.occurrence_id),
             label=catalog.t(lang, "facilitation.offer.decline"),
         ),
     )

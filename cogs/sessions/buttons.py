@@ -13,7 +13,7 @@ import discord
 from bot.services.actions import ActionService
 from bot.services.sessions import SessionService
 from cogs.sessions import routes
-from cogs.sessions.commands import moved_text
+from cogs.sessions.commands import action_recorded, moved_text
 from cogs.toolkit import Field, Form, actor, actor_in, reply, t
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ class SessionButtons:
 
     async def open_action_form(self, interaction: discord.Interaction, params: Params) -> None:
         form = Form(
-            custom_id=routes.action_form(int(params["session"])),
+            custom_id=routes.ACTION_FORM.build(session=int(params["session"])),
             title=t(interaction, "facilitation.form.title"),
             fields=(
                 Field(
@@ -123,15 +123,7 @@ class SessionButtons:
             due=values.get("due") or None,
             session_id=int(params["session"]),
         )
-        await reply(
-            interaction,
-            t(
-                interaction,
-                "facilitation.replies.action",
-                number=item.id,
-                user=f"<@{item.owner_id}>",
-            ),
-        )
+        await reply(interaction, action_recorded(interaction, item))
 
     async def review(self, interaction: discord.Interaction, params: Params) -> None:
         await _thinking(interaction)

@@ -10,10 +10,11 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot.db.actions import ActionItem
 from bot.services.meetings import MeetingService
 from bot.services.session_state import protocol_of
 from bot.services.sessions import SessionService
-from cogs.toolkit import actor, clip, reply, t, user_language
+from cogs.toolkit import actor, clip, command_group, reply, t, user_language
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
@@ -33,11 +34,7 @@ class Sessions(commands.Cog):
         self.bot = bot
         self.service = bot.services.get(SessionService)
 
-    session = app_commands.Group(
-        name=_("session"),
-        description=_("Run a live session: steps, rounds, time, notes and actions"),
-        guild_only=True,
-    )
+    session = command_group("session", "Run a live session: steps, rounds, time, notes and actions")
 
     # -- autocomplete ------------------------------------------------------------------------
 
@@ -143,15 +140,7 @@ class Sessions(commands.Cog):
         item = await self.service.add_action(
             actor(interaction), text, owner_id=owner_id, owner_present=present, due=due
         )
-        await reply(
-            interaction,
-            t(
-                interaction,
-                "facilitation.replies.action",
-                number=item.id,
-                user=f"<@{item.owner_id}>",
-            ),
-        )
+        await reply(interaction, action_recorded(interaction, item))
 
     @session.command(name=_("next"), description=_("Move on to the next step (facilitator)"))
     async def next_step(self, interaction: discord.Interaction) -> None:
@@ -167,6 +156,10 @@ class Sessions(commands.Cog):
             interaction,
             t(interaction, "facilitation.replies.ended", covered=len(summary.covered)),
         )
+
+
+def action_recorded(interaction: discord.Interaction, item: ActionItem) -> str:
+    return t(interaction, "facilitation.replies.action", number=item.id, user=f"<@{item.owner_id}>")
 
 
 def moved_text(interaction: discord.Interaction, snapshot: dict[str, object], index: int) -> str:

@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.services.actions import ActionService
 from bot.services.sessions import SessionService
 from cogs.sessions import render_summary
-from cogs.toolkit import actor, reply, t, user_language
+from cogs.toolkit import actor, command_group, reply, t, user_language
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
@@ -57,10 +57,8 @@ class Records(commands.Cog):
         else:
             await reply(interaction, embed=embed, view=view)
 
-    practices = app_commands.Group(
-        name=_("practices"),
-        description=_("The community's practice log (référentiel de pratiques)"),
-        guild_only=True,
+    practices = command_group(
+        "practices", "The community's practice log (référentiel de pratiques)"
     )
 
     @practices.command(

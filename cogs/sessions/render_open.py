@@ -3,6 +3,8 @@ the top questions and the facilitator's panel."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import discord
 
 from bot.i18n import Catalog
@@ -21,6 +23,36 @@ COLOUR = discord.Colour.teal()
 FIELD_MAX = 1024
 
 
+def due_note(catalog: Catalog, language: str, due_on: date | None) -> str:
+    """What follows an action with a due date ("due on …"); nothing without one."""
+    if due_on is None:
+        return ""
+    return catalog.t(language, "facilitation.review.due", date=due_on.isoformat())
+
+
+def action_line(
+    catalog: Catalog,
+    language: str,
+    key: str,
+    *,
+    number: int,
+    text: str,
+    owner_id: int,
+    due_on: date | None,
+    **more: object,
+) -> str:
+    """An action as the catalog line ``key`` shows it: number, text, owner, due date."""
+    return catalog.t(
+        language,
+        key,
+        number=number,
+        text=escape(text),
+        user=f"<@{owner_id}>",
+        due=due_note(catalog, language, due_on),
+        **more,
+    )
+
+
 def panel(
     catalog: Catalog, language: str, session_id: int, step: int, *, last: bool
 ) -> discord.ui.View:
@@ -29,22 +61,26 @@ def panel(
     def label(key: str) -> str:
         return catalog.t(language, f"facilitation.buttons.{key}")
 
-    items = [button(routes.join(session_id), label=label("join"), emoji="🙋")]
+    items = [button(routes.JOIN.build(session=session_id), label=label("join"), emoji="🙋")]
     if not last:
         items.append(
             button(
-                routes.next_step(session_id, step),
+                routes.NEXT.build(session=session_id, step=step),
                 label=label("next"),
                 style=discord.ButtonStyle.primary,
                 emoji="⏭️",
             )
         )
     if step >= 0:
-        items.append(button(routes.more(session_id, step), label=label("more"), emoji="⏱️"))
-    items.append(button(routes.add_action(session_id), label=label("add_action"), emoji="📌"))
+        items.append(
+            button(routes.MORE.build(session=session_id, step=step), label=label("more"), emoji="⏱️")
+        )
+    items.append(
+        button(routes.ADD_ACTION.build(session=session_id), label=label("add_action"), emoji="📌")
+    )
     items.append(
         button(
-            routes.end(session_id),
+            routes.END.build(session=session_id),
             label=label("end"),
             style=discord.ButtonStyle.danger if last else discord.ButtonStyle.secondary,
             emoji="🏁",
@@ -65,7 +101,7 @@ def opened(card: SessionOpened, catalog: Catalog) -> Rendered:
     )
     view = buttons_view(
         button(
-            routes.join(card.session_id),
+            routes.JOIN.build(session=card.session_id),
             label=catalog.t(lang, "facilitation.buttons.join"),
             emoji="🙋",
         )
@@ -114,34 +150,30 @@ def review(card: ActionReview, catalog: Catalog) -> Rendered:
     lines = []
     pairs: list[tuple[RoutedButton, RoutedButton]] = []
     for item in card.items:
-        due = (
-            catalog.t(lang, "facilitation.review.due", date=item.due_on.isoformat())
-            if item.due_on
-            else ""
-        )
         carried = (
             catalog.t(lang, "facilitation.review.carried", count=item.carried_count)
             if item.carried_count
             else ""
         )
         lines.append(
-            catalog.t(
+            action_line(
+                catalog,
                 lang,
                 "facilitation.review.line",
                 number=item.action_id,
-                text=escape(item.text),
-                user=f"<@{item.owner_id}>",
-                due=due,
+                text=item.text,
+                owner_id=item.owner_id,
+                due_on=item.due_on,
                 carried=carried,
             )
         )
         done = button(
-            routes.review(card.session_id, item.action_id, "done"),
+            routes.REVIEW.build(session=card.session_id, action=item.action_id, outcome="done"),
             label=catalog.t(lang, "facilitation.buttons.review_done", number=item.action_id),
             style=discord.ButtonStyle.success,
         )
         later = button(
-            routes.review(card.session_id, item.action_id, "carried"),
+            routes.REVIEW.build(session=card.session_id, action=item.action_id, outcome="carried"),
             label=catalog.t(lang, "facilitation.buttons.review_carried", number=item.action_id),
         )
         pairs.append((done, later))
@@ -176,7 +208,7 @@ def agenda(card: QuestionsAgenda, catalog: Catalog) -> Rendered:
     view = buttons_view(
         *(
             button(
-                routes.discussed(card.session_id, item.item_id),
+                routes.DISCUSSED.build(session=card.session_id, item=item.item_id),
                 label=catalog.t(
                     lang,
                     "facilitation.buttons.discussed",

@@ -20,7 +20,7 @@ from bot.services.facilitation_cards import (
     TurnPrompt,
 )
 from cogs.sessions import routes
-from cogs.sessions.render_open import COLOUR, panel
+from cogs.sessions.render_open import COLOUR, action_line, panel
 from cogs.toolkit import Rendered, button, buttons_view, clip, escape
 
 
@@ -79,13 +79,15 @@ def turn(card: TurnPrompt, catalog: Catalog) -> Rendered:
         lines.append(catalog.t(lang, "facilitation.turn.question", question=card.question))
     view = buttons_view(
         button(
-            routes.done(card.session_id, card.step_index, card.turn_index),
+            routes.DONE.build(session=card.session_id, step=card.step_index, turn=card.turn_index),
             label=catalog.t(lang, "facilitation.buttons.done"),
             style=discord.ButtonStyle.success,
             emoji="✅",
         ),
         button(
-            routes.pass_turn(card.session_id, card.step_index, card.turn_index),
+            routes.SKIP_TURN.build(
+                session=card.session_id, step=card.step_index, turn=card.turn_index
+            ),
             label=catalog.t(lang, "facilitation.buttons.pass"),
             emoji="⏩",
         ),
@@ -137,20 +139,15 @@ def entry(card: EntryPosted, catalog: Catalog) -> Rendered:
 
 
 def action(card: ActionPosted, catalog: Catalog) -> Rendered:
-    lang = card.language
-    due = (
-        catalog.t(lang, "facilitation.review.due", date=card.due_on.isoformat())
-        if card.due_on
-        else ""
-    )
     return Rendered(
-        content=catalog.t(
-            lang,
+        content=action_line(
+            catalog,
+            card.language,
             "facilitation.entry.action",
             number=card.action_id,
-            text=escape(card.text),
-            user=f"<@{card.owner_id}>",
-            due=due,
+            text=card.text,
+            owner_id=card.owner_id,
+            due_on=card.due_on,
         )
     )
 

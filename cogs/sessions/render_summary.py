@@ -10,7 +10,7 @@ from bot.services.actions import ActionList
 from bot.services.facilitation_cards import ActionReminder, SessionEnded
 from bot.services.session_summary import SummaryEntry
 from cogs.sessions import routes
-from cogs.sessions.render_open import COLOUR
+from cogs.sessions.render_open import COLOUR, action_line, due_note
 from cogs.toolkit import Rendered, button, buttons_view, clip, escape
 
 FIELD_MAX = 1024
@@ -61,11 +61,7 @@ def summary(card: SessionEnded, catalog: Catalog) -> Rendered:
     if s.actions:
         lines = []
         for action in s.actions:
-            due = (
-                catalog.t(lang, "facilitation.review.due", date=action.due_on.isoformat())
-                if action.due_on
-                else ""
-            )
+            due = due_note(catalog, lang, action.due_on)
             owner = f"<@{action.owner_id}>" if action.owner_id else "—"
             lines.append(f"📌 #{action.action_id} {escape(action.text)} — {owner}{due}")
         embed.add_field(name=say("actions"), value=clip("\n".join(lines), FIELD_MAX), inline=False)
@@ -99,7 +95,7 @@ def reminder(card: ActionReminder, catalog: Catalog) -> Rendered:
         )
     view = buttons_view(
         button(
-            routes.action_done(card.guild_id, card.action_id),
+            routes.ACTION_DONE.build(guild=card.guild_id, action=card.action_id),
             label=catalog.t(lang, "facilitation.buttons.action_done", number=card.action_id),
             style=discord.ButtonStyle.success,
             emoji="✅",
@@ -109,20 +105,15 @@ def reminder(card: ActionReminder, catalog: Catalog) -> Rendered:
 
 
 def _line(action: ActionItem, catalog: Catalog, language: Language) -> str:
-    due = (
-        catalog.t(language, "facilitation.review.due", date=action.due_on.isoformat())
-        if action.due_on
-        else ""
-    )
-    status = catalog.t(language, f"facilitation.actions.status_{action.status}")
-    return catalog.t(
+    return action_line(
+        catalog,
         language,
         "facilitation.actions.line",
         number=action.id,
-        text=escape(clip(action.text, 200)),
-        user=f"<@{action.owner_id}>",
-        due=due,
-        status=status,
+        text=clip(action.text, 200),
+        owner_id=action.owner_id,
+        due_on=action.due_on,
+        status=catalog.t(language, f"facilitation.actions.status_{action.status}"),
     )
 
 
@@ -144,7 +135,7 @@ def action_list(
     embed.description = clip("\n".join(lines), 4000)
     buttons = [
         button(
-            routes.action_done(action.guild_id, action.id),
+            routes.ACTION_DONE.build(guild=action.guild_id, action=action.id),
             label=catalog.t(language, "facilitation.buttons.action_done", number=action.id),
             style=discord.ButtonStyle.success,
         )

@@ -3,13 +3,15 @@
 - :mod:`.context`: from an interaction to the bot, the :class:`~bot.actor.Actor`, the
   member's language; ``reply``.
 - :mod:`.routing`: persistent buttons (:func:`button`) and restart-proof forms
-  (:class:`Form`) routed by ``custom_id`` (``bot.buttons``, ``bot.forms``).
+  (:class:`Form`) routed by ``custom_id`` (``bot.buttons``, ``bot.forms``); each
+  ``custom_id`` written once, as a :class:`CustomId`.
 - :mod:`.confirm`: the one confirm dialog (``bot.confirmations``).
 - :mod:`.chat`: the Discord side of the :class:`bot.chat.Chat` port: card renderers,
   sends through Discord's refusals, the one thread helper.
 - :mod:`.events`: the Discord side of :class:`bot.chat.EventCalendar` (scheduled events).
 - :mod:`.text`: the mentions policy, links, escaping, clipping.
 - :mod:`.checks`: command checks that ask the services.
+- :mod:`.groups`: slash command groups (``command_group``).
 """
 
 from cogs.toolkit.chat import DiscordChat, Rendered
@@ -30,12 +32,14 @@ from cogs.toolkit.context import (
     t,
     user_language,
 )
-from cogs.toolkit.routing import Choice, Field, Form, button, buttons_view
+from cogs.toolkit.groups import command_group
+from cogs.toolkit.routing import Choice, CustomId, Field, Form, button, buttons_view
 from cogs.toolkit.text import NO_MENTIONS, clip, escape, mention_only, message_link
 
 __all__ = [
     "NO_MENTIONS",
     "Choice",
+    "CustomId",
     "DiscordChat",
     "Field",
     "Form",
@@ -46,6 +50,7 @@ __all__ = [
     "button",
     "buttons_view",
     "clip",
+    "command_group",
     "escape",
     "guild_member",
     "is_facilitator",

@@ -1,9 +1,12 @@
 """The one way to handle a click or a form: routes from ``custom_id`` to a handler.
 
-A feature declares its routes once, in its extension's ``setup``::
+A feature writes each ``custom_id`` once, as a :class:`CustomId` (its template gives
+both the ids its components carry and the pattern of its route), and declares its
+routes in its extension's ``setup``::
 
-    bot.buttons.route(r"plc:mtg:rsvp:(?P<occurrence>\\d+):(?P<answer>going|maybe|cant)", on_rsvp)
-    bot.forms.route(r"plc:checkin:answer-form:(?P<checkin>\\d+)", on_answer)
+    RSVP = CustomId("plc:mtg:rsvp:{occurrence}:{answer}", answer="going|maybe|cant")
+    bot.buttons.route(RSVP, on_rsvp)        # on_rsvp gets {"occurrence": …, "answer": …}
+    button(RSVP.build(occurrence=12, answer="going"), label=…)
 
 and builds its components with :func:`button` and :class:`Form`. Every ``custom_id``
 holds only what the handler needs to reload its state (ids, never member text), so a
@@ -33,13 +36,37 @@ FormHandler = Callable[[discord.Interaction, dict[str, str], dict[str, str]], Aw
 HandlerT = TypeVar("HandlerT")
 
 
+ID_PART = "[0-9]{1,20}"
+"""What a part of a ``custom_id`` matches unless told otherwise: an id (a snowflake fits)."""
+
+
+class CustomId:
+    """A ``custom_id`` written once: ``template`` names its parts in braces
+    (``plc:ses:join:{session}``); each part matches :data:`ID_PART` unless ``parts``
+    gives its own pattern. :meth:`build` makes the ids, :attr:`pattern` routes them, and
+    a handler receives the parts by the same names."""
+
+    def __init__(self, template: str, **parts: str) -> None:
+        self.template = template
+        pieces = re.split(r"\{(\w+)\}", template)  # literal, name, literal, name, …
+        self.pattern = "".join(
+            re.escape(piece) if index % 2 == 0 else f"(?P<{piece}>{parts.get(piece, ID_PART)})"
+            for index, piece in enumerate(pieces)
+        )
+
+    def build(self, **values: object) -> str:
+        return self.template.format(**values)
+
+
 class Router(Generic[HandlerT]):
     """Patterns (full matches, named groups) and their handlers, first match wins."""
 
     def __init__(self) -> None:
         self._routes: list[tuple[re.Pattern[str], HandlerT]] = []
 
-    def route(self, pattern: str, handler: HandlerT) -> None:
+    def route(self, pattern: str | CustomId, handler: HandlerT) -> None:
+        if isinstance(pattern, CustomId):
+            pattern = pattern.pattern
         compiled = re.compile(pattern)
         if any(existing.pattern == compiled.pattern for existing, _ in self._routes):
             raise RuntimeError(f"route {pattern!r} declared twice")

@@ -91,6 +91,14 @@ class Harness:
             sections.setdefault(section, {}).update(values)
         return Settings(**sections)
 
+    async def start_community(self, *, language: str = "en", **sections: dict[str, Any]) -> None:
+        """Start the bot with these config sections changed (``privacy={"secret": None}``),
+        then set the community up (:meth:`setup_community`)."""
+        for section, values in sections.items():
+            self.settings_overrides.setdefault(section, {}).update(values)
+        await self.start()
+        await self.setup_community(language=language)
+
     async def start(self) -> PlcBot:
         stack = AsyncExitStack()
         bot = await stack.enter_async_context(
@@ -129,6 +137,12 @@ class Harness:
 
     def channel(self, name: str) -> int:
         return self.guild.channels[name]
+
+    def fail_posts(self, channel: str, status: int, **fault: Any) -> None:
+        """Make Discord answer ``status`` to posts in the sample ``channel`` (``code=``,
+        ``times=``, ``commit=``… as :meth:`Faults.add` takes them)."""
+        path = f"/channels/{self.channel(channel)}/messages"
+        self.emu.faults.add(method="POST", path=path, status=status, **fault)
 
     async def slash(self, user: str, command: str, **options: Any) -> InteractionResult:
         """Run ``/command`` as the sample member ``user`` (e.g. "alice")."""

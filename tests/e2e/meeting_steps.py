@@ -17,9 +17,7 @@ async def preview(
 ) -> InteractionResult:
     """``/meeting schedule`` up to the Confirm / Cancel preview."""
     options.setdefault("title", "PLC meeting")
-    result = await harness.emu.slash(
-        harness.guild.id, harness.user(user), "meeting schedule", locale=locale, **options
-    )
+    result = await harness.slash(user, "meeting schedule", locale=locale, **options)
     await result.final()
     assert result.ephemeral
     return result

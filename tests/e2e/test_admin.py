@@ -38,9 +38,7 @@ async def test_setup_then_status_in_english(harness: Harness) -> None:
 
 async def test_replies_speak_the_users_discord_language(harness: Harness) -> None:
     await harness.setup_community(language="en")
-    status = await harness.emu.slash(
-        harness.guild.id, harness.user("bob"), "plc status", locale="fr"
-    )
+    status = await harness.slash("bob", "plc status", locale="fr")
     assert status.embeds[0]["title"] == "État de la communauté"
 
 

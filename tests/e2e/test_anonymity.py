@@ -135,13 +135,7 @@ async def test_canary_leaves_no_trace_with_faults_at_every_step(
         assert bot_posts(h, "moderation") == []
 
         # 2. queue: the moderation channel refuses (403); the question waits.
-        h.emu.faults.add(
-            method="POST",
-            path=f"/channels/{h.channel('moderation')}/messages",
-            status=403,
-            code=50001,
-            times=1,
-        )
+        h.fail_posts("moderation", 403, code=50001, times=1)
         queued = await ask(h, CANARY, "My anonymous question, please")
         assert queued.ephemeral and "dès que le bot pourra écrire" in (queued.content or "")
         await _resetup(h)
@@ -149,13 +143,7 @@ async def test_canary_leaves_no_trace_with_faults_at_every_step(
         [review] = bot_posts(h, "moderation")
 
         # 3. approve: the answer to the click fails; 4. post: #questions refuses (403).
-        h.emu.faults.add(
-            method="POST",
-            path=f"/channels/{h.channel('questions')}/messages",
-            status=403,
-            code=50013,
-            times=1,
-        )
+        h.fail_posts("questions", 403, code=50013, times=1)
         h.emu.faults.add(method="POST", path="/callback", status=404, code=10062, times=1)
         approving = await click(h, "alice", review, "approve")
         assert re.search(r"`[0-9a-f]{6}`", approving.content or "")  # told, by reference
@@ -165,9 +153,7 @@ async def test_canary_leaves_no_trace_with_faults_at_every_step(
         assert f"<#{h.channel('questions')}>" in lost.content
         await _resetup(h)
         # ... and Discord creates the message, then answers 502 (the nonce keeps it single).
-        h.emu.faults.add(
-            method="POST", path=f"/channels/{h.channel('questions')}/messages", status=502
-        )
+        h.fail_posts("questions", 502)
         await h.advance(timedelta(minutes=5))
         [posted] = bot_posts(h, "questions")
         assert h.emu.faults.faults == []  # every injected fault was hit
@@ -219,9 +205,7 @@ async def test_posting_order_does_not_reveal_submission_order(
 ) -> None:
     """A7: with the delay on, the clock moves and the questions come out shuffled."""
     h = unstarted_harness
-    h.settings_overrides = {"privacy": {"post_delay_max_seconds": 900}}
-    await h.start()
-    await h.setup_community()
+    await h.start_community(privacy={"post_delay_max_seconds": 900})
     h.bot.services.get(QuestionService).delay_random = random.Random(7)
     askers = ["owner", "admin", "alice", "bob", "chloe", "david"]
     for n, user in enumerate(askers):

@@ -260,12 +260,7 @@ async def test_announcement_refused_at_confirm_rolls_everything_back(harness: Ha
     """Discord refuses the post after the preview: the meeting is undone, the user told."""
     await harness.setup_community(language="en")
     result = await preview(harness, locale="en-US", when="Dec 3 10:00", repeat="weekly")
-    harness.emu.faults.add(
-        method="POST",
-        path=f"/channels/{harness.channel('announcements')}/messages",
-        status=403,
-        code=50013,
-    )
+    harness.fail_posts("announcements", 403, code=50013)
     done = await confirm(harness, result, locale="en-US")
     assert "I could not post the announcement" in (done.content or "")
     assert "nothing was saved" in (done.content or "")

@@ -31,9 +31,7 @@ def events(harness: Harness) -> list[ScheduledEvent]:
 
 async def facilitator(harness: Harness, command: str, **options: Any) -> str:
     """Run a ``/meeting`` command as alice, in English; returns the ephemeral answer."""
-    result = await harness.emu.slash(
-        harness.guild.id, harness.user("alice"), command, locale="en-US", **options
-    )
+    result = await harness.slash("alice", command, locale="en-US", **options)
     await result.final()
     assert result.ephemeral
     return result.content or ""

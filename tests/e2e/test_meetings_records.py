@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC
-from typing import Any
 
 from icalendar import Calendar
 
@@ -100,38 +99,15 @@ async def test_export_and_delete_reach_rsvps(harness: Harness) -> None:
 
 async def test_meeting_commands_are_translated(settings: Settings) -> None:
     """Every command, option and choice of ``/meeting`` has its French (SPEC §2)."""
-    from bot.app import build_core, build_services
+    from bot.app import build_core
     from bot.clock import ControlledClock
-    from bot.i18n.translator import CatalogTranslator
-    from cogs.client import PlcBot
     from cogs.toolkit.chat import DiscordChat
+    from tests.i18n.command_tree import translated_tree, untranslated
 
     core = await build_core(settings, ControlledClock(DEC3), DiscordChat())
-    bot = PlcBot(core, build_services(core))
-    translator = CatalogTranslator(core.catalog)
-    await bot.tree.set_translator(translator)
-    await bot.load_extension("cogs.meetings")
-    [command] = [
-        await c.get_translated_payload(bot.tree, translator) for c in bot.tree.get_commands()
-    ]
-    await bot.close()
+    [command] = await translated_tree(core, ["cogs.meetings"])
     await core.db.close()
-    missing: list[str] = []
-
-    def walk(node: dict[str, Any], path: str) -> None:
-        here = f"{path} {node['name']}".strip()
-        if "fr" not in (node.get("name_localizations") or {}):
-            missing.append(f"name of {here}")
-        if node.get("description") and "fr" not in (node.get("description_localizations") or {}):
-            missing.append(f"description of {here}")
-        for choice in node.get("choices") or []:
-            if "fr" not in (choice.get("name_localizations") or {}):
-                missing.append(f"choice {choice['name']} of {here}")
-        for option in node.get("options") or []:
-            walk(option, here)
-
-    walk(command, "")
-    assert missing == []
+    assert untranslated(command) == []
     assert command["name_localizations"]["fr"] == "rencontre"
 
 

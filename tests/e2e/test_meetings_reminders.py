@@ -88,11 +88,9 @@ async def test_unreadable_reminder_times_are_refused_and_nothing_is_saved(
     harness: Harness,
 ) -> None:
     await harness.setup_community(language="en")
-    result = await harness.emu.slash(
-        harness.guild.id, harness.user("alice"), "meeting schedule", locale="en-US",
-        title="T", when="Dec 3 3:30pm", reminders="tomorrow",
-    )  # fmt: skip
-    await result.final()
+    result = await preview(
+        harness, locale="en-US", title="T", when="Dec 3 3:30pm", reminders="tomorrow"
+    )
     assert "`reminders`: I could not read “tomorrow”" in (result.content or "")
     assert announcements(harness) == []
 
@@ -177,9 +175,8 @@ async def test_a_cancelled_or_moved_meeting_sends_no_stale_reminder(harness: Har
     await harness.setup_community(language="en")
     announcement = await schedule(harness, when="Dec 3 3:30pm")
     await rsvp(harness, "bob", announcement, "going")
-    edit = await harness.emu.slash(
-        harness.guild.id,
-        harness.user("alice"),
+    edit = await harness.slash(
+        "alice",
         "meeting edit",
         locale="en-US",
         meeting="1",
@@ -226,15 +223,7 @@ async def test_a_time_in_the_spring_gap_warns_and_fires_once(harness: Harness) -
     """S5: 02:30 does not exist in Toronto on 2027-03-14; it becomes 03:30, once."""
     await harness.clock.set(datetime(2027, 3, 10, 15, 0, tzinfo=UTC))
     await harness.setup_community(language="en")
-    result = await harness.emu.slash(
-        harness.guild.id,
-        harness.user("alice"),
-        "meeting schedule",
-        locale="en-US",
-        title="Night owls",
-        when="2027-03-14 02:30",
-    )
-    await result.final()
+    result = await preview(harness, locale="en-US", title="Night owls", when="2027-03-14 02:30")
     assert "02:30 does not exist on 2027-03-14" in (result.content or "")
     assert "**03:30**" in (result.content or "")
     await confirm(harness, result, locale="en-US")
@@ -272,12 +261,7 @@ async def test_discord_answering_502_after_creating_the_reminder_leaves_one(
     """D8: the post is created, Discord answers 502, discord.py retries: one message."""
     await harness.setup_community(language="en")
     await schedule(harness, when="Dec 3 3:30pm")
-    harness.emu.faults.add(
-        method="POST",
-        path=f"/channels/{harness.channel('announcements')}/messages",
-        status=502,
-        commit=True,
-    )
+    harness.fail_posts("announcements", 502, commit=True)
     await advance_to(harness, DEC3 - timedelta(days=1))
     assert len(reminder_posts(harness)) == 1
     posts = harness.emu.requests(

@@ -26,9 +26,7 @@ async def test_a_delayed_post_survives_a_restart_and_goes_out_once(
 ) -> None:
     """A7 delay + S3: the post is durable across a restart, and sent once (nonce)."""
     h = unstarted_harness
-    h.settings_overrides = {"privacy": {"post_delay_max_seconds": 600}}
-    await h.start()
-    await h.setup_community()
+    await h.start_community(privacy={"post_delay_max_seconds": 600})
     answer = await ask(h, "bob", "Posted later")
     assert "within 10 minutes" in (answer.content or "")
     assert bot_posts(h, "questions") == []
@@ -45,9 +43,7 @@ async def test_a_delayed_post_survives_a_restart_and_goes_out_once(
 async def test_discord_creating_then_answering_502_leaves_one_message(harness: Harness) -> None:
     """D8: discord.py retries the send; the nonce makes Discord return the same message."""
     await harness.setup_community()
-    harness.emu.faults.add(
-        method="POST", path=f"/channels/{harness.channel('questions')}/messages", status=502
-    )
+    harness.fail_posts("questions", 502)
     answer = await ask(harness, "bob", "Exactly once")
     assert "#1" in (answer.content or "")
     assert len(bot_posts(harness, "questions")) == 1
@@ -56,12 +52,7 @@ async def test_discord_creating_then_answering_502_leaves_one_message(harness: H
 async def test_a_lost_questions_channel_keeps_the_question_until_fixed(harness: Harness) -> None:
     """403 at posting time: the admins are told, the question waits, then goes out once."""
     await harness.setup_community()
-    harness.emu.faults.add(
-        method="POST",
-        path=f"/channels/{harness.channel('questions')}/messages",
-        status=403,
-        code=50001,
-    )
+    harness.fail_posts("questions", 403, code=50001)
     answer = await ask(harness, "bob", "Waiting for the channel")
     assert "as soon as the bot can write" in (answer.content or "")
     assert bot_posts(harness, "questions") == []

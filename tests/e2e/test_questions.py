@@ -351,9 +351,7 @@ async def test_a_missing_secret_turns_the_feature_off_with_a_reason(
     unstarted_harness: Harness,
 ) -> None:
     h = unstarted_harness
-    h.settings_overrides = {"privacy": {"secret": None}}
-    await h.start()
-    await h.setup_community()
+    await h.start_community(privacy={"secret": None})
     refused = await h.slash("bob", "ask")
     assert refused.modal is None and refused.ephemeral
     assert "privacy secret" in (refused.content or "")

@@ -29,6 +29,13 @@ def offers(harness: Harness, user: str) -> list[Message]:
     return [m for m in dms if "Will you facilitate" in m.all_text()]
 
 
+async def volunteers_joined(harness: Harness) -> None:
+    """An English community where Alice, Bob and Chloe joined the rotation."""
+    await harness.setup_community(language="en")
+    for user in VOLUNTEERS:
+        await run(harness, user, "rotation join")
+
+
 async def announce(harness: Harness, when: str, title: str = "PLC meeting") -> Message:
     message = await schedule(harness, "alice", title=title, when=when)
     await harness.advance(timedelta(0))  # the offer DM is a timer due now
@@ -66,9 +73,7 @@ async def test_three_volunteers_over_six_meetings_take_fair_turns(harness: Harne
 
 
 async def test_an_away_member_is_skipped(harness: Harness) -> None:
-    await harness.setup_community(language="en")
-    for user in VOLUNTEERS:
-        await run(harness, user, "rotation join")
+    await volunteers_joined(harness)
     await run(harness, "alice", "me away", until="2026-12-05")
     first = await announce(harness, DATES[0])
     assert facilitator_of(harness, first) == harness.user("bob")
@@ -80,9 +85,7 @@ async def test_an_away_member_is_skipped(harness: Harness) -> None:
 
 
 async def test_a_decliner_passes_it_on_in_dm_and_is_first_next_time(harness: Harness) -> None:
-    await harness.setup_community(language="en")
-    for user in VOLUNTEERS:
-        await run(harness, user, "rotation join")
+    await volunteers_joined(harness)
     announcement = await announce(harness, DATES[0])
     [offer] = offers(harness, "alice")
     result = await harness.emu.click(
@@ -109,9 +112,7 @@ async def test_a_decliner_passes_it_on_in_dm_and_is_first_next_time(harness: Har
 
 
 async def test_an_assignment_survives_a_restart_without_a_second_dm(harness: Harness) -> None:
-    await harness.setup_community(language="en")
-    for user in VOLUNTEERS:
-        await run(harness, user, "rotation join")
+    await volunteers_joined(harness)
     await announce(harness, DATES[0])
     assert len(offers(harness, "alice")) == 1
     await harness.restart()
@@ -146,9 +147,7 @@ async def test_no_answer_24_hours_before_tells_the_facilitators(harness: Harness
 
 
 async def test_skip_and_set_next_are_refused_to_members(harness: Harness) -> None:
-    await harness.setup_community(language="en")
-    for user in VOLUNTEERS:
-        await run(harness, user, "rotation join")
+    await volunteers_joined(harness)
     refused = await run(harness, "bob", "rotation skip")
     assert "Only facilitators" in refused
     # Alice's Discord is in French: her answers are too.

@@ -17,6 +17,7 @@ from tests.e2e.facilitation import (
     run,
 )
 from tests.e2e.harness import Harness
+from tests.protocol_samples import INVALID, VALID
 
 
 async def test_every_bad_input_gets_a_clear_answer(harness: Harness) -> None:
@@ -90,41 +91,13 @@ async def test_custom_protocols_invalid_reported_valid_run(
 ) -> None:
     folder = tmp_path / "protocols"
     folder.mkdir()
-    (folder / "retro.toml").write_text(
-        """
-id = "retro"
-name = { fr = "Rétrospective", en = "Retrospective" }
-overview = { fr = "Ce qui a marché, ce qui a coincé.", en = "What worked, what did not." }
-
-[[steps]]
-title = { fr = "Ce qui a marché", en = "What worked" }
-prompt = { fr = "Chacun nomme une réussite.", en = "Each names a success." }
-minutes = 5
-mode = "round"
-""",
-        encoding="utf-8",
-    )
-    (folder / "broken.toml").write_text(
-        """
-id = "broken"
-name = { fr = "Cassé", en = "Broken" }
-overview = { fr = "x", en = "x" }
-
-[[steps]]
-title = { fr = "Un", en = "One" }
-prompt = { fr = "a", en = "a" }
-minutes = 500
-mode = "debate"
-""",
-        encoding="utf-8",
-    )
+    (folder / "retro.toml").write_text(VALID, encoding="utf-8")
+    (folder / "broken.toml").write_text(INVALID, encoding="utf-8")
     harness = unstarted_harness
-    harness.settings_overrides["facilitation"] = {"protocols_dir": str(folder)}
-    await harness.start()
-    await harness.setup_community(language="en")
+    await harness.start_community(facilitation={"protocols_dir": str(folder)})
     status = await run(harness, "david", "plc status")
     assert "Custom protocol file refused: broken.toml: steps[1].minutes" in status
-    assert "broken.toml: steps[1].mode" in status
+    assert "broken.toml: steps[2].mode" in status
     refused = await run(harness, "admin", "session start", protocol="broken")
     assert "“broken” could not be loaded, its file was refused: broken.toml: steps[1]" in refused
     suggestions = await harness.emu.autocomplete(
@@ -141,6 +114,6 @@ mode = "debate"
             button_of(last_with(harness, thread, "plc:ses:next:"), "plc:ses:next:"),
         )
     )
-    assert find(bot_messages(harness, thread), "Step 1/1 — What worked")
+    assert find(bot_messages(harness, thread), "Step 1/2 — What worked")
     turn = last_with(harness, thread, "plc:ses:done:")
     assert turn.mention_user_ids == [harness.user("admin")]

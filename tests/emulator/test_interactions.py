@@ -33,20 +33,21 @@ async def test_commands_are_synced_and_bot_sees_the_guild(
     assert emu.identify_count == 1
 
 
+def setup_options(g: SampleGuild) -> dict[str, object]:
+    """Valid options of the test bot's ``/plc setup``, one of each type."""
+    return {
+        "timezone": "Europe/Paris",
+        "checkin_channel": g.channels["check-ins"],
+        "weekly_hour": 9,
+        "ratio": 0.5,
+        "reminders": True,
+        "facilitator": g.users["alice"],
+        "role": g.roles["facilitator"],
+    }
+
+
 async def test_slash_options_arrive_typed(emu: Emulator, g: SampleGuild, bot: EmuTestBot) -> None:
-    result = await emu.slash(
-        g.id,
-        g.users["admin"],
-        "plc setup",
-        locale="fr",
-        timezone="Europe/Paris",
-        checkin_channel=g.channels["check-ins"],
-        weekly_hour=9,
-        ratio=0.5,
-        reminders=True,
-        facilitator=g.users["alice"],
-        role=g.roles["facilitator"],
-    )
+    result = await emu.slash(g.id, g.users["admin"], "plc setup", locale="fr", **setup_options(g))
     assert result.response_type == ResponseType.CHANNEL_MESSAGE
     assert result.content == "Setup saved" and result.ephemeral
     assert result.latency is not None and result.latency < 3
@@ -96,18 +97,7 @@ async def test_actor_refuses_what_discord_would_refuse(
     with pytest.raises(ValueError, match="required"):
         await emu.slash(g.id, g.users["bob"], "echo", text="x")
     with pytest.raises(ValueError, match="max_value"):
-        await emu.slash(
-            g.id,
-            g.users["bob"],
-            "plc setup",
-            timezone="UTC",
-            checkin_channel=g.channels["general"],
-            weekly_hour=30,
-            ratio=1,
-            reminders=False,
-            facilitator=g.users["alice"],
-            role=g.roles["member"],
-        )
+        await emu.slash(g.id, g.users["bob"], "plc setup", **setup_options(g) | {"weekly_hour": 30})
     with pytest.raises(LookupError, match="no slash command"):
         await emu.slash(g.id, g.users["bob"], "nope")
     emu.remove_member(g.id, g.users["david"])

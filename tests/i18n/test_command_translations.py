@@ -2,49 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
-from bot.app import build_services
-from bot.i18n.translator import CatalogTranslator
 from bot.services.base import Core
-from cogs.client import PlcBot
-from cogs.toolkit.chat import DiscordChat
-
-
-async def _translated_tree(core: Core) -> list[dict[str, Any]]:
-    # Extensions declare their cards' renderers on the Discord side of the chat port.
-    core = dataclasses.replace(core, chat=DiscordChat())
-    bot = PlcBot(core, build_services(core))
-    translator = CatalogTranslator(core.catalog)
-    await bot.tree.set_translator(translator)
-    for extension in core.settings.discord.cogs:
-        await bot.load_extension(extension)
-    payload = [
-        await command.get_translated_payload(bot.tree, translator)
-        for command in bot.tree.get_commands()
-    ]
-    await bot.close()
-    return payload
-
-
-def _missing(node: dict[str, Any], path: str, out: list[str]) -> None:
-    here = f"{path} {node['name']}".strip()
-    if "fr" not in (node.get("name_localizations") or {}):
-        out.append(f"name of {here}")
-    if node.get("description") and "fr" not in (node.get("description_localizations") or {}):
-        out.append(f"description of {here}")
-    for choice in node.get("choices") or []:
-        if "fr" not in (choice.get("name_localizations") or {}):
-            out.append(f"choice {choice['name']} of {here}")
-    for option in node.get("options") or []:
-        _missing(option, here, out)
+from tests.i18n.command_tree import translated_tree, untranslated
 
 
 async def test_every_command_part_has_a_french_translation(core: Core) -> None:
-    missing: list[str] = []
-    for command in await _translated_tree(core):
-        _missing(command, "", missing)
+    missing = [gap for command in await translated_tree(core) for gap in untranslated(command)]
     assert missing == []
 
 
@@ -55,4 +20,4 @@ async def test_french_names_are_unique_among_siblings(core: Core) -> None:
         for node in nodes:
             check(node.get("options") or [], f"{where} {node['name']}")
 
-    check(await _translated_tree(core), "")
+    check(await translated_tree(core), "")

@@ -69,15 +69,17 @@ def _summary(language: str, *, early: bool) -> SessionSummary:
 
 def _cards(language: str) -> list[Card]:
     lang = "fr" if language == "fr" else "en"
-    found: list[Card] = []
-    for reason in get_args(cards.NoticeReason):
-        found.append(
-            cards.RotationNotice(
-                language=lang, reason=reason, meeting_title="CAP", starts_at=WHEN, user_id=1
-            )
+    session = {"language": lang, "session_id": 1}
+    step = {**session, "step_index": 0, "step_title": "t"}
+    action = {"action_id": 1, "text": "a", "owner_id": 1}
+    found: list[Card] = [
+        cards.RotationNotice(
+            language=lang, reason=reason, meeting_title="CAP", starts_at=WHEN, user_id=1
         )
+        for reason in get_args(cards.NoticeReason)
+    ]
     for in_channel in (False, True):
-        found.append(
+        found += [
             cards.FacilitatorOffer(
                 language=lang,
                 guild_id=1,
@@ -87,34 +89,23 @@ def _cards(language: str) -> list[Card]:
                 starts_at=WHEN,
                 answer_by=WHEN,
                 in_channel=in_channel,
-            )
-        )
-        found.append(
+            ),
             cards.ActionReminder(
                 language=lang,
                 guild_id=1,
-                action_id=1,
-                text="a",
-                owner_id=1,
+                **action,
                 due_on=date(2026, 12, 10),
                 in_channel=in_channel,
-            )
-        )
+            ),
+        ]
     outline = cards.StepOutline(number=1, title="t", minutes=5, mode="round")
-    for meeting in (None, "CAP"):
-        found.append(
-            cards.SessionOpened(
-                language=lang,
-                session_id=1,
-                protocol_name="p",
-                facilitator_id=1,
-                meeting_title=meeting,
-            )
-        )
+    found += [
+        cards.SessionOpened(**session, protocol_name="p", facilitator_id=1, meeting_title=meeting)
+        for meeting in (None, "CAP")
+    ]
     found += [
         cards.SessionOverview(
-            language=lang,
-            session_id=1,
+            **session,
             protocol_name="p",
             overview="o",
             steps=(outline, outline.model_copy(update={"mode": "discussion"})),
@@ -122,105 +113,62 @@ def _cards(language: str) -> list[Card]:
             total_minutes=10,
         ),
         cards.ActionReview(
-            language=lang,
-            session_id=1,
-            items=(
-                cards.ReviewItem(
-                    action_id=3, text="a", owner_id=1, due_on=date(2026, 12, 1), carried_count=1
-                ),
-            ),
+            **session,
+            items=(cards.ReviewItem(**action, due_on=date(2026, 12, 1), carried_count=1),),
             part=1,
             parts=2,
         ),
         cards.QuestionsAgenda(
-            language=lang,
-            session_id=1,
+            **session,
             items=tuple(
                 cards.AgendaItem(item_id=i, number=i, kind=k, text="q", upvotes=2)
                 for i, k in ((1, "question"), (2, "topic"))
             ),
         ),
-        cards.OpeningControl(
-            language=lang, session_id=1, first_step_title="t", reviewed_actions=0, agenda_items=0
-        ),
-        cards.TurnPrompt(
-            language=lang,
-            session_id=1,
-            step_index=0,
-            turn_index=0,
-            turn_count=2,
-            user_id=1,
-            step_title="t",
-            question="q",
-        ),
-        cards.StepExtended(
-            language=lang, session_id=1, step_index=0, step_title="t", extra_minutes=2, ends_at=WHEN
-        ),
-        cards.ActionPosted(
-            language=lang, session_id=1, action_id=1, text="a", owner_id=1, due_on=None
-        ),
-        cards.QuestionDiscussed(language=lang, session_id=1, number=None, text="q"),
+        cards.OpeningControl(**session, first_step_title="t", reviewed_actions=0, agenda_items=0),
+        cards.TurnPrompt(**step, turn_index=0, turn_count=2, user_id=1, question="q"),
+        cards.StepExtended(**step, extra_minutes=2, ends_at=WHEN),
+        cards.ActionPosted(**session, **action, due_on=None),
+        cards.QuestionDiscussed(**session, number=None, text="q"),
     ]
-    for mode in ("discussion", "round"):
-        for last in (False, True):
-            found.append(
-                cards.StepStarted(
-                    language=lang,
-                    session_id=1,
-                    step_index=0,
-                    step_count=2,
-                    title="t",
-                    prompt="p",
-                    minutes=5,
-                    mode=mode,  # type: ignore[arg-type]
-                    ends_at=WHEN,
-                    question="q",
-                    client_id=2,
-                    round_size=2,
-                    is_last=last,
-                )
-            )
-    for last, empty in ((False, False), (True, False), (False, True)):
-        found.append(
-            cards.RoundComplete(
-                language=lang,
-                session_id=1,
-                step_index=0,
-                step_title="t",
-                is_last=last,
-                empty=empty,
-            )
+    found += [
+        cards.StepStarted(
+            **session,
+            step_index=0,
+            step_count=2,
+            title="t",
+            prompt="p",
+            minutes=5,
+            mode=mode,  # type: ignore[arg-type]
+            ends_at=WHEN,
+            question="q",
+            client_id=2,
+            round_size=2,
+            is_last=last,
         )
-    for phase in get_args(cards.TimePhase):
-        found.append(
-            cards.TimeNotice(
-                language=lang,
-                session_id=1,
-                step_index=0,
-                step_title="t",
-                phase=phase,
-                ends_at=WHEN,
-                late=True,
-            )
-        )
-    for kind in ("note", "decision"):
-        found.append(
-            cards.EntryPosted(language=lang, session_id=1, kind=kind, text="x", author_id=1)  # type: ignore[arg-type]
-        )
-    for outcome in get_args(cards.ReviewOutcome):
-        found.append(
-            cards.ReviewAnswered(
-                language=lang,
-                session_id=1,
-                action_id=1,
-                text="a",
-                owner_id=1,
-                outcome=outcome,
-                by_user_id=2,
-            )
-        )
-    for early in (False, True):
-        found.append(cards.SessionEnded(language=lang, summary=_summary(lang, early=early)))
+        for mode in ("discussion", "round")
+        for last in (False, True)
+    ]
+    found += [
+        cards.RoundComplete(**step, is_last=last, empty=empty)
+        for last, empty in ((False, False), (True, False), (False, True))
+    ]
+    found += [
+        cards.TimeNotice(**step, phase=phase, ends_at=WHEN, late=True)
+        for phase in get_args(cards.TimePhase)
+    ]
+    found += [
+        cards.EntryPosted(**session, kind=kind, text="x", author_id=1)  # type: ignore[arg-type]
+        for kind in ("note", "decision")
+    ]
+    found += [
+        cards.ReviewAnswered(**session, **action, outcome=outcome, by_user_id=2)
+        for outcome in get_args(cards.ReviewOutcome)
+    ]
+    found += [
+        cards.SessionEnded(language=lang, summary=_summary(lang, early=early))
+        for early in (False, True)
+    ]
     return found
 
 

@@ -8,36 +8,19 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.chat import Channel, DirectMessage
-from bot.clock import ControlledClock
 from bot.errors import NotFacilitator, UserError
-from bot.services.base import Core
 from bot.services.facilitation_cards import ActionReminder
-from tests.services.facilitation_world import (
-    ALICE,
-    BOB,
-    CAROL,
-    GUILD,
-    ROOM,
-    FacilitationChat,
-    World,
-    build_world,
-    facilitator,
-    member,
-)
+from tests.services.facilitation_world import World, facilitator, member
+from tests.services.sample import ALICE, BOB, CAROL, GUILD
 
 # Dec 10 2026, 09:00 in Toronto.
 DUE_MORNING = datetime(2026, 12, 10, 14, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def chat() -> FacilitationChat:
-    return FacilitationChat()
-
-
-@pytest.fixture
-async def world(core: Core, clock: ControlledClock) -> World:
-    world = await build_world(core, clock)
-    started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="exchange")
+async def world(world: World) -> World:
+    """The shared world, with a session under way that Bob and Carol joined."""
+    started = await world.start_session("exchange")
     for user_id in (BOB, CAROL):
         await world.sessions.join(member(user_id), started.session.id)
     return world
@@ -56,7 +39,7 @@ async def test_the_owner_is_reminded_by_dm_on_the_due_date_once(world: World) ->
     await world.run_due()
     await world.run_due()
     assert reminders(world) == [(DirectMessage(GUILD, BOB), ())]
-    [card] = world.chat.of(ActionReminder)
+    [card] = world.chat.cards(ActionReminder)
     assert (card.action_id, card.text, str(card.due_on)) == (
         action.id,
         "Observer une classe",
@@ -83,7 +66,7 @@ async def test_a_closed_dm_falls_back_to_a_mention_in_the_thread(world: World) -
     await world.clock.set(DUE_MORNING)
     await world.run_due()
     assert reminders(world) == [(Channel(GUILD, session.thread_id), (BOB,))]
-    [card] = world.chat.of(ActionReminder)
+    [card] = world.chat.cards(ActionReminder)
     assert card.in_channel
 
 

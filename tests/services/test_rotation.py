@@ -10,39 +10,15 @@ from datetime import date, timedelta
 import pytest
 
 from bot.chat import Channel, DirectMessage
-from bot.clock import ControlledClock
 from bot.db import members as members_db
 from bot.db import rotation as rotation_db
 from bot.errors import NotFacilitator, UserError
-from bot.services.base import Core
 from bot.services.facilitation_cards import FacilitatorOffer, RotationNotice
 from bot.services.rotation import RotationService
-from tests.services.facilitation_world import (
-    ALICE,
-    ANNOUNCEMENTS,
-    BOB,
-    CAROL,
-    DAVE,
-    GUILD,
-    MODERATION,
-    FacilitationChat,
-    World,
-    build_world,
-    facilitator,
-    member,
-)
+from tests.services.facilitation_world import World, facilitator, member
+from tests.services.sample import ALICE, ANNOUNCEMENTS, BOB, CAROL, DAVE, GUILD, MODERATION
 
 WEEKS = ["2026-12-03 15:30", "2026-12-10 15:30", "2026-12-17 15:30"]
-
-
-@pytest.fixture
-def chat() -> FacilitationChat:
-    return FacilitationChat()
-
-
-@pytest.fixture
-async def world(core: Core, clock: ControlledClock) -> World:
-    return await build_world(core, clock)
 
 
 async def volunteers(world: World, *user_ids: int) -> None:
@@ -67,7 +43,7 @@ def offers_to(world: World, user_id: int) -> list[FacilitatorOffer]:
 
 
 def notices(world: World) -> list[RotationNotice]:
-    return world.chat.of(RotationNotice)
+    return world.chat.cards(RotationNotice)
 
 
 async def test_three_volunteers_over_six_meetings_take_turns_fairly(world: World) -> None:

@@ -14,38 +14,17 @@ from bot.errors import UserError
 from bot.scheduler import Scheduler
 from bot.services.base import Core
 from bot.services.facilitation_cards import RoundComplete, StepStarted, TimeNotice
-from tests.services.facilitation_world import (
-    ALICE,
-    BOB,
-    CAROL,
-    DAVE,
-    GUILD,
-    ROOM,
-    FacilitationChat,
-    World,
-    build_world,
-    facilitator,
-    member,
-)
+from tests.services.facilitation_world import World, build_world, facilitator, member
+from tests.services.sample import ALICE, BOB, CAROL, DAVE, GUILD, ROOM
 from tests.services.test_sessions import start_codev
-
-
-@pytest.fixture
-def chat() -> FacilitationChat:
-    return FacilitationChat()
-
-
-@pytest.fixture
-async def world(core: Core, clock: ControlledClock) -> World:
-    return await build_world(core, clock)
 
 
 async def test_opening_questions_do_not_repeat_until_the_pool_is_used(world: World) -> None:
     asked = []
     for _ in range(13):
-        await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="checkin-round")
+        await world.start_session("checkin-round")
         await world.sessions.next_step(facilitator(ALICE))
-        asked.append(world.chat.of(StepStarted)[-1].question)
+        asked.append(world.chat.cards(StepStarted)[-1].question)
         await world.sessions.end(facilitator(ALICE))
     assert len(set(asked[:12])) == 12 and None not in asked
     assert asked[12] in asked[:12]
@@ -75,9 +54,9 @@ async def test_a_restart_resumes_the_same_speaker_and_timers_due_once(
     assert (after.step_index, after.current_speaker, after.turn_index) == (1, CAROL, 1)
     await again.advance(timedelta(minutes=15))
     await again.advance(timedelta(minutes=1))
-    assert [c.phase for c in world.chat.of(TimeNotice)] == ["nearly", "over"]
+    assert [c.phase for c in world.chat.cards(TimeNotice)] == ["nearly", "over"]
     await again.sessions.finish_turn(member(CAROL), session_id, 1, 1)
-    assert len(world.chat.of(RoundComplete)) == 1
+    assert len(world.chat.cards(RoundComplete)) == 1
 
 
 async def test_a_refused_channel_starts_nothing_and_no_thread_stays_in_channel(
@@ -85,12 +64,12 @@ async def test_a_refused_channel_starts_nothing_and_no_thread_stays_in_channel(
 ) -> None:
     world.chat.lost_channels.add(ROOM)
     with pytest.raises(UserError) as caught:
-        await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="plc")
+        await world.start_session("plc")
     assert caught.value.key == "facilitation.session.cannot_post"
     assert await world.sessions.live(GUILD) is None
     world.chat.lost_channels.clear()
     world.chat.no_threads = True
-    started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="plc")
+    started = await world.start_session("plc")
     assert started.session.thread_id == ROOM
     assert all(s.target == Channel(GUILD, ROOM) for s in world.chat.sent)
 
@@ -101,7 +80,7 @@ async def test_practice_log_lists_summaries_newest_first(world: World) -> None:
     await world.sessions.add_action(member(BOB), "Appeler la famille", due="2026-12-10")
     await world.sessions.end(facilitator(ALICE))
     await world.advance(timedelta(days=7))
-    await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="exchange")
+    await world.start_session("exchange")
     await world.sessions.end(facilitator(ALICE))
     text = await world.sessions.practice_log(member(DAVE), name_of=lambda u: f"user{u}")
     assert text.startswith("# Practice log")

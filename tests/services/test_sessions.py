@@ -10,9 +10,7 @@ from datetime import timedelta
 import pytest
 
 from bot.chat import Channel
-from bot.clock import ControlledClock
 from bot.errors import UserError
-from bot.services.base import Core
 from bot.services.facilitation_cards import (
     ActionPosted,
     ActionReview,
@@ -30,43 +28,19 @@ from bot.services.facilitation_cards import (
 )
 from bot.services.session_state import NEARLY_KIND, TIME_UP_KIND
 from bot.services.sessions import SessionService
-from tests.services.facilitation_world import (
-    ALICE,
-    BOB,
-    CAROL,
-    DAVE,
-    ERIN,
-    GUILD,
-    ROOM,
-    FacilitationChat,
-    World,
-    build_world,
-    facilitator,
-    member,
-)
-
-
-@pytest.fixture
-def chat() -> FacilitationChat:
-    return FacilitationChat()
-
-
-@pytest.fixture
-async def world(core: Core, clock: ControlledClock) -> World:
-    return await build_world(core, clock)
+from tests.services.facilitation_world import World, facilitator, member
+from tests.services.sample import ALICE, BOB, CAROL, DAVE, ERIN, GUILD, ROOM
 
 
 async def start_codev(world: World) -> int:
-    started = await world.sessions.start(
-        facilitator(ALICE), channel_id=ROOM, protocol="codev", client_id=BOB
-    )
+    started = await world.start_session("codev", client_id=BOB)
     assert started.protocol_name == "Co-development"
     await world.sessions.join(member(CAROL), started.session.id)
     return started.session.id
 
 
 def turns(world: World) -> list[tuple[int, int, int]]:
-    return [(c.step_index, c.turn_index, c.user_id) for c in world.chat.of(TurnPrompt)]
+    return [(c.step_index, c.turn_index, c.user_id) for c in world.chat.cards(TurnPrompt)]
 
 
 async def pending(world: World, kind: str) -> list[str]:
@@ -90,8 +64,8 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
     [overview] = world.chat.to(SessionOverview)
     assert overview.target == thread
     assert isinstance(overview.card, SessionOverview) and len(overview.card.steps) == 6
-    assert world.chat.of(ActionReview) == []  # nothing to review the first time
-    assert len(world.chat.of(OpeningControl)) == 1
+    assert world.chat.cards(ActionReview) == []  # nothing to review the first time
+    assert len(world.chat.cards(OpeningControl)) == 1
 
     # Step 1, the client's account: the client is mentioned, nobody else.
     await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=-1)
@@ -116,19 +90,19 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
         await world.sessions.finish_turn(member(ALICE), session_id, 1, 0)
     assert caught.value.key == "facilitation.session.turn_over"
     await world.sessions.pass_turn(member(CAROL), session_id, 1, 1)
-    [complete] = world.chat.of(RoundComplete)
+    [complete] = world.chat.cards(RoundComplete)
     assert complete.step_index == 1 and not complete.is_last
 
     # Timers: nearly up at 13 minutes, over at 15; +2 min moves the end.
     await world.advance(timedelta(minutes=13))
-    assert [(c.phase, c.step_index) for c in world.chat.of(TimeNotice)] == [("nearly", 1)]
+    assert [(c.phase, c.step_index) for c in world.chat.cards(TimeNotice)] == [("nearly", 1)]
     await world.sessions.extend(facilitator(ALICE), session_id, expected_step=1)
-    [extended] = world.chat.of(StepExtended)
+    [extended] = world.chat.cards(StepExtended)
     assert extended.extra_minutes == 2
     await world.advance(timedelta(minutes=2))  # 15 min: the old "over" was re-planned
-    assert [c.phase for c in world.chat.of(TimeNotice)] == ["nearly", "nearly"]
+    assert [c.phase for c in world.chat.cards(TimeNotice)] == ["nearly", "nearly"]
     await world.advance(timedelta(minutes=2))
-    assert [c.phase for c in world.chat.of(TimeNotice)] == ["nearly", "nearly", "over"]
+    assert [c.phase for c in world.chat.cards(TimeNotice)] == ["nearly", "nearly", "over"]
     assert all(s.target == thread for s in world.chat.to(TimeNotice))
 
     # Notes, a decision and two actions, from participants.
@@ -142,7 +116,7 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
     )
     assert (first.owner_id, str(first.due_on)) == (BOB, "2026-12-10")
     assert (second.owner_id, str(second.due_on)) == (CAROL, "2026-12-17")
-    assert len(world.chat.of(EntryPosted)) == 2 and len(world.chat.of(ActionPosted)) == 2
+    assert len(world.chat.cards(EntryPosted)) == 2 and len(world.chat.cards(ActionPosted)) == 2
 
     # Steps 3 to 6; the last round includes the client.
     for expected in (1, 2):
@@ -154,7 +128,7 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
     for expected in (3, 4):  # Next while Alice speaks: her turn counts as spoken
         await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=expected)
     assert turns(world)[-1] == (5, 0, BOB)  # the client has spoken least
-    last = world.chat.of(StepStarted)[-1]
+    last = world.chat.cards(StepStarted)[-1]
     assert last.is_last and last.round_size == 3
     with pytest.raises(UserError) as caught:
         await world.sessions.next_step(facilitator(ALICE), session_id)
@@ -184,7 +158,7 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
 
 async def test_moving_on_mid_turn_prompts_nobody_else(world: World) -> None:
     """Next or End while someone speaks: their turn counts, no stray prompt follows."""
-    started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="exchange")
+    started = await world.start_session("exchange")
     await world.sessions.join(member(BOB), started.session.id)
     await world.sessions.next_step(facilitator(ALICE))
     assert turns(world) == [(0, 0, ALICE)]
@@ -213,10 +187,10 @@ async def test_the_next_session_reviews_open_actions(world: World) -> None:
     one = await world.sessions.add_action(member(BOB), "Observer une classe")
     two = await world.sessions.add_action(member(CAROL), "Lire l'article")
     await world.sessions.end(facilitator(ALICE))
-    started = await world.sessions.start(facilitator(ALICE), channel_id=ROOM, protocol="plc")
-    [review] = world.chat.of(ActionReview)
+    started = await world.start_session("plc")
+    [review] = world.chat.cards(ActionReview)
     assert [i.action_id for i in review.items] == [one.id, two.id]
-    assert world.chat.of(OpeningControl)[-1].reviewed_actions == 2
+    assert world.chat.cards(OpeningControl)[-1].reviewed_actions == 2
     sid = started.session.id
     with pytest.raises(UserError) as caught:  # not theirs, and not steering
         await world.sessions.review_action(member(CAROL), sid, one.id, "done")
@@ -227,7 +201,7 @@ async def test_the_next_session_reviews_open_actions(world: World) -> None:
     with pytest.raises(UserError) as caught:
         await world.sessions.review_action(facilitator(ALICE), sid, two.id, "carried")
     assert caught.value.key == "facilitation.errors.action_already_carried"
-    assert [c.outcome for c in world.chat.of(ReviewAnswered)] == ["done", "carried"]
+    assert [c.outcome for c in world.chat.cards(ReviewAnswered)] == ["done", "carried"]
     mine = await world.actions.listing(member(CAROL), "mine")
     assert [a.id for a in mine.items] == [two.id]
     finished = await world.actions.mark_done(member(CAROL), two.id)
@@ -246,7 +220,7 @@ async def test_two_nexts_at_the_same_moment_move_one_step(world: World) -> None:
     assert len(refused) == 1 and refused[0].key == "facilitation.session.already_moved"
     session = await world.sessions.get(session_id)
     assert session is not None and session.step_index == 0
-    assert len(world.chat.of(StepStarted)) == 1  # nothing posted twice
+    assert len(world.chat.cards(StepStarted)) == 1  # nothing posted twice
 
 
 async def test_bad_input_is_refused_and_nothing_is_half_written(world: World) -> None:
@@ -261,16 +235,14 @@ async def test_bad_input_is_refused_and_nothing_is_half_written(world: World) ->
     assert await refused(world.sessions.add_entry(member(BOB), "note", "x")) == (
         "facilitation.session.none_live"
     )
-    assert await refused(world.sessions.start(member(BOB), channel_id=ROOM, protocol="plc")) == (
+    assert await refused(world.start_session("plc", by=member(BOB))) == (
         "facilitation.session.not_allowed"
     )
-    assert await refused(
-        world.sessions.start(facilitator(), channel_id=ROOM, protocol="debate")
-    ) == ("facilitation.session.unknown_protocol")
-    codev = world.sessions.start(facilitator(), channel_id=ROOM, protocol="codev")
+    assert await refused(world.start_session("debate")) == ("facilitation.session.unknown_protocol")
+    codev = world.start_session("codev")
     assert await refused(codev) == "facilitation.session.client_needed"
     session_id = await start_codev(world)
-    assert await refused(world.sessions.start(facilitator(DAVE), channel_id=ROOM)) == (
+    assert await refused(world.start_session(by=facilitator(DAVE))) == (
         "facilitation.session.already_live"
     )
     assert await refused(world.sessions.add_entry(member(DAVE), "note", "x")) == (
@@ -316,7 +288,7 @@ async def test_the_assigned_facilitator_may_start_and_steer(world: World) -> Non
     await world.rotation.join(member(DAVE))
     upcoming = await world.schedule("2026-11-23 15:30", title="Rencontre")  # in 6.5 hours
     assert upcoming.occurrence.facilitator_id == DAVE
-    started = await world.sessions.start(member(DAVE), channel_id=ROOM, protocol="exchange")
+    started = await world.start_session("exchange", by=member(DAVE))
     assert started.session.occurrence_id == upcoming.occurrence.id
     assert started.session.meeting_title == "Rencontre"
     await world.sessions.next_step(member(DAVE))
@@ -332,18 +304,14 @@ async def test_rsvp_going_members_take_part_and_order_favours_who_spoke_least(
     upcoming = await world.schedule("2026-11-23 15:30")
     for user_id in (BOB, CAROL, DAVE):
         await world.meetings.rsvp(member(user_id), upcoming.occurrence.id, "going")
-    first = await world.sessions.start(
-        facilitator(ALICE), channel_id=ROOM, protocol="checkin-round"
-    )
+    first = await world.start_session("checkin-round")
     await world.sessions.next_step(facilitator(ALICE))
     assert [t[2] for t in turns(world)] == [ALICE]
     for turn, speaker in enumerate((ALICE, BOB, CAROL)):
         await world.sessions.finish_turn(member(speaker), first.session.id, 0, turn)
     await world.sessions.pass_turn(member(DAVE), first.session.id, 0, 3)  # Dave passes
     await world.sessions.end(facilitator(ALICE))
-    second = await world.sessions.start(
-        facilitator(ALICE), channel_id=ROOM, protocol="checkin-round"
-    )
+    second = await world.start_session("checkin-round")
     await world.sessions.next_step(facilitator(ALICE))
     session = await world.sessions.get(second.session.id)
     assert session is not None and session.round_order[0] == DAVE
@@ -351,13 +319,11 @@ async def test_rsvp_going_members_take_part_and_order_favours_who_spoke_least(
 
 
 async def test_a_late_joiner_gets_a_turn_at_the_end_of_the_round(world: World) -> None:
-    started = await world.sessions.start(
-        facilitator(ALICE), channel_id=ROOM, protocol="checkin-round"
-    )
+    started = await world.start_session("checkin-round")
     sid = started.session.id
     await world.sessions.next_step(facilitator(ALICE))
     await world.sessions.finish_turn(member(ALICE), sid, 0, 0)  # round complete
-    assert len(world.chat.of(RoundComplete)) == 1
+    assert len(world.chat.cards(RoundComplete)) == 1
     assert await world.sessions.join(member(ERIN), sid) is True
     assert await world.sessions.join(member(ERIN), sid) is False
     assert turns(world)[-1] == (0, 1, ERIN)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.checkins.models import Answer, answer_row, fetch_all, fetch_one
-from bot.db.codec import instant_to_db, json_to_db
+from bot.db.checkins.models import Answer
+from bot.db.codec import Table, insert_if_new, instant_to_db, json_to_db
 from bot.db.connection import Connection
+from bot.db.erasure import delete_rows
 
 
 async def insert_answer(
@@ -22,7 +23,8 @@ async def insert_answer(
     now: datetime,
 ) -> Answer | None:
     """Store a first answer; None if the member already answered (UNIQUE constraint)."""
-    cursor = await conn.execute(
+    answer_id = await insert_if_new(
+        conn,
         """
         INSERT INTO checkin_answers (guild_id, checkin_id, user_id, goal_id, progress, texts,
             help_text, created_at, updated_at)
@@ -41,9 +43,7 @@ async def insert_answer(
             instant_to_db(now),
         ),
     )
-    if cursor.rowcount == 0:
-        return None
-    return await answer_of(conn, checkin_id, user_id)
+    return None if answer_id is None else await answer_of(conn, checkin_id, user_id)
 
 
 async def update_answer(
@@ -70,52 +70,32 @@ async def set_answer_post(conn: Connection, answer_id: int, message_id: int) -> 
     )
 
 
+_CHECKIN_ANSWERS = Table("checkin_answers", Answer)
+
+
 async def answer_of(conn: Connection, checkin_id: int, user_id: int) -> Answer | None:
-    return await fetch_one(
-        conn,
-        answer_row,
-        "SELECT * FROM checkin_answers WHERE checkin_id = ? AND user_id = ?",
-        (checkin_id, user_id),
-    )
+    return await _CHECKIN_ANSWERS.one(conn, "checkin_id = ? AND user_id = ?", checkin_id, user_id)
 
 
 async def get_answer(conn: Connection, guild_id: int, answer_id: int) -> Answer | None:
-    return await fetch_one(
-        conn,
-        answer_row,
-        "SELECT * FROM checkin_answers WHERE guild_id = ? AND id = ?",
-        (guild_id, answer_id),
-    )
+    return await _CHECKIN_ANSWERS.one(conn, "guild_id = ? AND id = ?", guild_id, answer_id)
 
 
 async def answers_to(conn: Connection, checkin_id: int) -> list[Answer]:
-    return await fetch_all(
-        conn,
-        answer_row,
-        "SELECT * FROM checkin_answers WHERE checkin_id = ? ORDER BY created_at, id",
-        (checkin_id,),
-    )
+    return await _CHECKIN_ANSWERS.all(conn, "checkin_id = ? ORDER BY created_at, id", checkin_id)
 
 
 async def answers_of_member(conn: Connection, guild_id: int, user_id: int) -> list[Answer]:
-    return await fetch_all(
-        conn,
-        answer_row,
-        "SELECT * FROM checkin_answers WHERE guild_id = ? AND user_id = ? ORDER BY created_at",
-        (guild_id, user_id),
+    return await _CHECKIN_ANSWERS.all(
+        conn, "guild_id = ? AND user_id = ? ORDER BY created_at", guild_id, user_id
     )
 
 
 async def answers_of_guild(conn: Connection, guild_id: int) -> list[Answer]:
-    return await fetch_all(
-        conn,
-        answer_row,
-        "SELECT * FROM checkin_answers WHERE guild_id = ? ORDER BY checkin_id, created_at, id",
-        (guild_id,),
+    return await _CHECKIN_ANSWERS.all(
+        conn, "guild_id = ? ORDER BY checkin_id, created_at, id", guild_id
     )
 
 
 async def delete_answers_of_member(conn: Connection, guild_id: int, user_id: int) -> None:
-    await conn.execute(
-        "DELETE FROM checkin_answers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    )
+    await delete_rows(conn, "checkin_answers", guild_id, user_id)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from bot.db.codec import fetch_column
 from bot.db.connection import Connection
 
 
 async def community_members(conn: Connection, guild_id: int) -> list[int]:
     """Members the bot knows in this community: a row in ``members`` (created when someone
     uses a feature, sets a goal or answers), never the server's member list (SPEC §3)."""
-    cursor = await conn.execute(
+    return await fetch_column(
+        conn,
         "SELECT user_id FROM members WHERE guild_id = ? AND left_at IS NULL ORDER BY user_id",
         (guild_id,),
     )
-    return [row[0] for row in await cursor.fetchall()]
 
 
 async def record_away(conn: Connection, checkin_id: int, user_ids: list[int]) -> None:
@@ -23,22 +24,17 @@ async def record_away(conn: Connection, checkin_id: int, user_ids: list[int]) ->
 
 
 async def away_during(conn: Connection, checkin_id: int) -> set[int]:
-    cursor = await conn.execute(
-        "SELECT user_id FROM checkin_away WHERE checkin_id = ?", (checkin_id,)
-    )
-    return {row[0] for row in await cursor.fetchall()}
+    sql = "SELECT user_id FROM checkin_away WHERE checkin_id = ?"
+    return set(await fetch_column(conn, sql, (checkin_id,)))
 
 
 async def away_weeks_of_member(conn: Connection, guild_id: int, user_id: int) -> set[int]:
     """The check-ins (ids) during which the member was recorded away."""
-    cursor = await conn.execute(
-        """
+    sql = """
         SELECT w.checkin_id FROM checkin_away w JOIN checkins c ON c.id = w.checkin_id
         WHERE c.guild_id = ? AND w.user_id = ?
-        """,
-        (guild_id, user_id),
-    )
-    return {row[0] for row in await cursor.fetchall()}
+    """
+    return set(await fetch_column(conn, sql, (guild_id, user_id)))
 
 
 async def delete_away_of_member(conn: Connection, guild_id: int, user_id: int) -> None:

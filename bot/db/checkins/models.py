@@ -1,23 +1,16 @@
-"""The rows of weekly check-ins as frozen models, and how they are read."""
+"""The rows of weekly check-ins as frozen models."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from datetime import datetime, time
-from typing import Any, Literal, TypeVar
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from bot.db.codec import from_row, json_from_db
-from bot.db.connection import Connection, Row
+from bot.frozen import Frozen
 
 CheckinStatus = Literal["open", "closed"]
-T = TypeVar("T")
 
 
-class CheckinSchedule(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class CheckinSchedule(Frozen):
     id: int
     guild_id: int
     weekday: int
@@ -29,9 +22,7 @@ class CheckinSchedule(BaseModel):
     created_at: datetime
 
 
-class Checkin(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Checkin(Frozen):
     id: int
     guild_id: int
     schedule_id: int | None
@@ -48,9 +39,7 @@ class Checkin(BaseModel):
     closed_at: datetime | None
 
 
-class Answer(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Answer(Frozen):
     id: int
     guild_id: int
     checkin_id: int
@@ -64,39 +53,6 @@ class Answer(BaseModel):
     updated_at: datetime
 
 
-class PulseTally(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class PulseTally(Frozen):
     count: int
     total: int
-
-
-def _questions(value: str | None) -> tuple[str, ...] | None:
-    return tuple(json_from_db(value)) if value is not None else None
-
-
-def schedule_row(row: Row) -> CheckinSchedule:
-    return from_row(CheckinSchedule, row, questions=_questions(row["questions"]))
-
-
-def checkin_row(row: Row) -> Checkin:
-    return from_row(Checkin, row, questions=_questions(row["questions"]))
-
-
-def answer_row(row: Row) -> Answer:
-    return from_row(Answer, row, texts=tuple(json_from_db(row["texts"])))
-
-
-async def fetch_one(
-    conn: Connection, build: Callable[[Row], T], sql: str, parameters: Iterable[Any]
-) -> T | None:
-    cursor = await conn.execute(sql, parameters)
-    row = await cursor.fetchone()
-    return build(row) if row else None
-
-
-async def fetch_all(
-    conn: Connection, build: Callable[[Row], T], sql: str, parameters: Iterable[Any]
-) -> list[T]:
-    cursor = await conn.execute(sql, parameters)
-    return [build(row) for row in await cursor.fetchall()]

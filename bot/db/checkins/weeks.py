@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from bot.db.checkins.models import (
-    Checkin,
-    CheckinSchedule,
-    checkin_row,
-    fetch_all,
-    fetch_one,
-    schedule_row,
-)
-from bot.db.codec import instant_to_db, json_to_db
+from bot.db.checkins.models import Checkin, CheckinSchedule
+from bot.db.codec import Table, insert_if_new, insert_returning_id, instant_to_db, json_to_db
 from bot.db.connection import Connection
+
+_CHECKIN_SCHEDULES = Table("checkin_schedules", CheckinSchedule)
+_CHECKINS = Table("checkins", Checkin)
 
 
 async def replace_schedule(
@@ -31,7 +27,8 @@ async def replace_schedule(
     old = await active_schedule(conn, guild_id)
     if old is not None:
         await conn.execute("UPDATE checkin_schedules SET active = 0 WHERE id = ?", (old.id,))
-    cursor = await conn.execute(
+    schedule_id = await insert_returning_id(
+        conn,
         """
         INSERT INTO checkin_schedules (guild_id, weekday, local_time, questions,
             close_after_hours, pulse, created_at)
@@ -47,24 +44,15 @@ async def replace_schedule(
             instant_to_db(now),
         ),
     )
-    new = await get_schedule(conn, int(cursor.lastrowid or 0))
-    assert new is not None
-    return new, old
+    return await _CHECKIN_SCHEDULES.get(conn, schedule_id), old
 
 
 async def get_schedule(conn: Connection, schedule_id: int) -> CheckinSchedule | None:
-    return await fetch_one(
-        conn, schedule_row, "SELECT * FROM checkin_schedules WHERE id = ?", (schedule_id,)
-    )
+    return await _CHECKIN_SCHEDULES.one(conn, "id = ?", schedule_id)
 
 
 async def active_schedule(conn: Connection, guild_id: int) -> CheckinSchedule | None:
-    return await fetch_one(
-        conn,
-        schedule_row,
-        "SELECT * FROM checkin_schedules WHERE guild_id = ? AND active = 1",
-        (guild_id,),
-    )
+    return await _CHECKIN_SCHEDULES.one(conn, "guild_id = ? AND active = 1", guild_id)
 
 
 # -- check-ins --------------------------------------------------------------------
@@ -83,7 +71,8 @@ async def create_checkin(
     closes_at: datetime,
 ) -> Checkin | None:
     """Create the week's check-in; None if this week already has one (a re-run)."""
-    cursor = await conn.execute(
+    checkin_id = await insert_if_new(
+        conn,
         """
         INSERT INTO checkins (guild_id, schedule_id, week, questions, pulse, channel_id,
             opened_at, closes_at)
@@ -101,45 +90,34 @@ async def create_checkin(
             instant_to_db(closes_at),
         ),
     )
-    if cursor.rowcount == 0:
-        return None
-    return await get_checkin(conn, int(cursor.lastrowid or 0))
+    return None if checkin_id is None else await _CHECKINS.get(conn, checkin_id)
 
 
 async def get_checkin(conn: Connection, checkin_id: int) -> Checkin | None:
-    return await fetch_one(conn, checkin_row, "SELECT * FROM checkins WHERE id = ?", (checkin_id,))
+    return await _CHECKINS.one(conn, "id = ?", checkin_id)
 
 
 async def checkin_of_week(conn: Connection, guild_id: int, week: str) -> Checkin | None:
-    return await fetch_one(
-        conn,
-        checkin_row,
-        "SELECT * FROM checkins WHERE guild_id = ? AND week = ?",
-        (guild_id, week),
-    )
+    return await _CHECKINS.one(conn, "guild_id = ? AND week = ?", guild_id, week)
 
 
 async def checkins_of(
     conn: Connection, guild_id: int, *, newest_first: bool = True
 ) -> list[Checkin]:
     order = "DESC" if newest_first else "ASC"
-    return await fetch_all(
-        conn,
-        checkin_row,
-        f"SELECT * FROM checkins WHERE guild_id = ? ORDER BY opened_at {order}, id {order}",  # noqa: S608
-        (guild_id,),
+    return await _CHECKINS.all(
+        conn, f"guild_id = ? ORDER BY opened_at {order}, id {order}", guild_id
     )
 
 
 async def open_checkin(conn: Connection, guild_id: int) -> Checkin | None:
-    return await fetch_one(
+    return await _CHECKINS.one(
         conn,
-        checkin_row,
         """
-        SELECT * FROM checkins WHERE guild_id = ? AND status = 'open'
+        guild_id = ? AND status = 'open'
         ORDER BY opened_at DESC LIMIT 1
         """,
-        (guild_id,),
+        guild_id,
     )
 
 

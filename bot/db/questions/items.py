@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.codec import from_row, instant_to_db
+from bot.db.codec import fetch_all, fetch_one, from_row, insert_returning_id, instant_to_db
 from bot.db.connection import Connection, Row
 from bot.db.questions.models import (
     AuthorHandle,
@@ -27,14 +27,11 @@ def _item(row: Row) -> QuestionItem:
 
 
 async def _one(conn: Connection, where: str, params: tuple[object, ...]) -> QuestionItem | None:
-    cursor = await conn.execute(f"{_SELECT} WHERE {where}", params)
-    row = await cursor.fetchone()
-    return _item(row) if row else None
+    return await fetch_one(conn, _item, f"{_SELECT} WHERE {where}", params)
 
 
 async def _many(conn: Connection, sql: str, params: tuple[object, ...]) -> list[QuestionItem]:
-    cursor = await conn.execute(f"{_SELECT} {sql}", params)
-    return [_item(row) for row in await cursor.fetchall()]
+    return await fetch_all(conn, _item, f"{_SELECT} {sql}", params)
 
 
 async def _changed(conn: Connection, sql: str, params: tuple[object, ...]) -> bool:
@@ -54,7 +51,8 @@ async def insert(
     author: AuthorHandle | None,
     handle_expires_at: datetime | None,
 ) -> int:
-    cursor = await conn.execute(
+    return await insert_returning_id(
+        conn,
         """
         INSERT INTO questions (guild_id, ref, kind, text, details, proposer_id,
             author_nonce, author_handle, handle_expires_at)
@@ -72,8 +70,6 @@ async def insert(
             instant_to_db(handle_expires_at) if handle_expires_at else None,
         ),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
 
 
 async def get(conn: Connection, question_id: int) -> QuestionItem | None:

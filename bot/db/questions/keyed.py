@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.codec import from_row, instant_to_db
+from bot.db.codec import fetch_all, instant_to_db
 from bot.db.connection import Connection
 from bot.db.questions.models import AuthorHandle, Kind, RateRow, Tagged, TaggedRow
 
@@ -17,11 +17,12 @@ from bot.db.questions.models import AuthorHandle, Kind, RateRow, Tagged, TaggedR
 
 
 async def rate_rows_since(conn: Connection, guild_id: int, since: datetime) -> list[RateRow]:
-    cursor = await conn.execute(
+    return await fetch_all(
+        conn,
+        RateRow,
         "SELECT nonce, tag, at FROM question_rate WHERE guild_id = ? AND at > ? ORDER BY at",
         (guild_id, instant_to_db(since)),
     )
-    return [from_row(RateRow, row) for row in await cursor.fetchall()]
 
 
 async def add_rate_row(
@@ -46,10 +47,12 @@ async def purge_rate_rows(conn: Connection, cutoff: datetime, guild_id: int | No
 
 
 async def blocks(conn: Connection, guild_id: int) -> list[AuthorHandle]:
-    cursor = await conn.execute(
-        "SELECT nonce, handle FROM question_blocks WHERE guild_id = ? ORDER BY id", (guild_id,)
+    return await fetch_all(
+        conn,
+        AuthorHandle,
+        "SELECT nonce, handle FROM question_blocks WHERE guild_id = ? ORDER BY id",
+        (guild_id,),
     )
-    return [from_row(AuthorHandle, row) for row in await cursor.fetchall()]
 
 
 async def add_block(
@@ -113,14 +116,15 @@ async def add_report(conn: Connection, question_id: int, reporter: bytes, now: d
 async def tags(conn: Connection, guild_id: int, purpose: Tagged) -> list[TaggedRow]:
     """Every upvote (or report) tag of a community, with the item it is on."""
     table, column = _TAG_TABLES[purpose]
-    cursor = await conn.execute(
+    return await fetch_all(
+        conn,
+        TaggedRow,
         f"""
         SELECT q.id AS question_id, q.ref, q.kind, q.number, t.{column} AS tag
         FROM {table} t JOIN questions q ON q.id = t.question_id WHERE q.guild_id = ?
         """,  # noqa: S608  # names from _TAG_TABLES only
         (guild_id,),
     )
-    return [from_row(TaggedRow, row) for row in await cursor.fetchall()]
 
 
 async def delete_tag(conn: Connection, purpose: Tagged, question_id: int, tag: bytes) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from bot.frozen import Frozen
 
 Kind = Literal["question", "topic"]
 Status = Literal["queued", "review", "approved", "posted", "rejected", "removed", "failed"]
@@ -13,10 +13,8 @@ Review = Literal["approved", "rejected"]
 Tagged = Literal["upvote", "report"]
 
 
-class QuestionItem(BaseModel):
+class QuestionItem(Frozen):
     """A question or a topic, as anyone may see it: never who wrote it (unless signed)."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: int
     guild_id: int
@@ -50,46 +48,36 @@ class QuestionItem(BaseModel):
         return self.status == "posted" and self.answered_at is None and self.discussed_at is None
 
 
-class AuthorHandle(BaseModel):
+class AuthorHandle(Frozen):
     """The keyed link of one item to its author; only the secret makes it useful."""
-
-    model_config = ConfigDict(frozen=True)
 
     nonce: bytes
     handle: bytes
 
 
-class RateRow(BaseModel):
+class RateRow(Frozen):
     """One earlier submission, tagged for its (unknown) author."""
-
-    model_config = ConfigDict(frozen=True)
 
     nonce: bytes
     tag: bytes
     at: datetime
 
 
-class ModerationCounts(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class ModerationCounts(Frozen):
     approved: int
     rejected: int
     removed: int
     blocked: int
 
 
-class OpenCounts(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class OpenCounts(Frozen):
     questions: int
     topics: int
     in_review: int
 
 
-class TaggedRow(BaseModel):
+class TaggedRow(Frozen):
     """A keyed tag of a member on one item (an upvote or a report)."""
-
-    model_config = ConfigDict(frozen=True)
 
     question_id: int
     ref: str

@@ -24,6 +24,7 @@ from bot.services.checkins.cards import (
 from bot.services.checkins.digest import FALLBACK, build_digest, dm_key
 from bot.services.checkins.models import ClosedCheckin, NudgePlan
 from bot.services.checkins.opening import CheckinOpening
+from bot.services.sends import send_once
 
 MAX_FALLBACK_MENTIONS = 60  # keeps the reminder under Discord's 2,000 characters
 
@@ -69,27 +70,24 @@ class CheckinClosing(CheckinOpening):
         nudge = CheckinNudge(language=language, checkin=checkin)
         for user_id in plan.recipients:
             target = dm_key(guild_id, user_id)
-            if firing.already_delivered(target):
-                continue
-            if user_id in plan.known_closed:  # refused before: not retried (D5)
+            if user_id not in plan.known_closed:
+                dm = DirectMessage(guild_id, user_id)
+                await send_once(chat, firing, dm, nudge, key=target, missing=FALLBACK)
+            elif not firing.already_delivered(target):  # refused before: not retried (D5)
                 await firing.delivered(target, FALLBACK)
-                continue
-            posted = await chat.send(
-                DirectMessage(guild_id, user_id), nudge, nonce=firing.nonce(target)
-            )
-            await firing.delivered(target, *_outcome(posted, missing=FALLBACK))
         unreachable = [
             u for u in plan.recipients if firing.outcome(dm_key(guild_id, u)) == FALLBACK
         ]
-        if unreachable and not firing.already_delivered(FALLBACK):
+        if unreachable:
             shown = unreachable[:MAX_FALLBACK_MENTIONS]
-            posted = await chat.send(
+            await send_once(
+                chat,
+                firing,
                 Channel(guild_id, checkin.thread_id or checkin.channel_id),
                 NudgeFallback(language=language, closes_at=checkin.closes_at, user_ids=shown),
-                nonce=firing.nonce(FALLBACK),
+                key=FALLBACK,
                 mention=shown,
             )
-            await firing.delivered(FALLBACK, *_outcome(posted))
 
     # -- the close ----------------------------------------------------------------------
 

@@ -5,21 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.checkins import Answer, Checkin, CheckinSchedule
 from bot.db.communities import Community
 from bot.db.goals import Goal
+from bot.frozen import Frozen
 from bot.services.goals import GoalProgress
 
 PULSE_MIN_ANSWERS = 3
 """Below this many votes the pulse average is never shown (no one singled out)."""
-
-
-class Frozen(BaseModel):
-    """A value the service hands out: never changed after it is built."""
-
-    model_config = ConfigDict(frozen=True)
 
 
 class ScheduleResult(Frozen):
@@ -133,10 +126,8 @@ class CsvExport(Frozen):
     rows: int
 
 
-class OpenedNow(BaseModel):
+class OpenedNow(Frozen):
     """``/checkin now``: the week's check-in, and the default schedule it started, if any."""
-
-    model_config = ConfigDict(frozen=True)
 
     checkin: Checkin
     schedule: CheckinSchedule | None

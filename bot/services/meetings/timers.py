@@ -13,7 +13,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from bot.chat import Channel, DirectMessage, target_key
+from bot.chat import Channel, DirectMessage
 from bot.dates import local_today
 from bot.db import communities as communities_db
 from bot.db import meeting_rsvps as rsvps_db
@@ -36,6 +36,7 @@ from bot.services.meetings.models import (
 from bot.services.meetings.occurrences import Occurrences, load_upcoming
 from bot.services.meetings.publisher import Publisher
 from bot.services.members import MemberService
+from bot.services.sends import send_once
 
 log = logging.getLogger(__name__)
 
@@ -90,39 +91,17 @@ class MeetingTimers:
         plan = await self.reminder(timer.payload)
         if plan is None:
             return
-        guild_id = plan.upcoming.meeting.guild_id
+        guild_id, chat = plan.upcoming.meeting.guild_id, self._core.chat
         fallback = list(plan.closed_dm_user_ids)
+        personal = _reminder(plan, direct=True, late=firing.late)
         for user_id in plan.dm_user_ids:
-            key = target_key(DirectMessage(guild_id, user_id))
-            if firing.already_delivered(key):
-                if firing.outcome(key) == "fallback":
-                    fallback.append(user_id)
-                continue
-            posted = await self._core.chat.send(
-                DirectMessage(guild_id, user_id),
-                _reminder(plan, direct=True, late=firing.late),
-                nonce=firing.nonce(key),
-            )
-            if posted is None:
+            dm = DirectMessage(guild_id, user_id)
+            if await send_once(chat, firing, dm, personal, missing="fallback") == "fallback":
                 fallback.append(user_id)
-                await firing.delivered(key, "fallback")
-            else:
-                await firing.delivered(key, "sent", posted.message_id)
         if plan.channel_id is None:
             return
-        channel = Channel(guild_id, plan.channel_id)
-        key = target_key(channel)
-        if firing.already_delivered(key):
-            return
-        posted = await self._core.chat.send(
-            channel,
-            _reminder(plan, direct=False, late=firing.late, fallback=fallback),
-            nonce=firing.nonce(key),
-            mention=fallback,
-        )
-        await firing.delivered(
-            key, "sent" if posted else "failed", posted.message_id if posted else None
-        )
+        card = _reminder(plan, direct=False, late=firing.late, fallback=fallback)
+        await send_once(chat, firing, Channel(guild_id, plan.channel_id), card, mention=fallback)
 
     async def missed_reminder(self, payload: dict[str, Any]) -> MissedNotice | None:
         """Where to tell the facilitators that a reminder could not go out in time."""

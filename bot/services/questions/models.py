@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.chat import Card
 from bot.db.questions import ModerationCounts, QuestionItem
 from bot.errors import UserError
+from bot.frozen import Frozen
 from bot.i18n import Language
 from bot.text import clean_text
 
@@ -69,10 +68,8 @@ class ReportPost(Card):
 # -- results --------------------------------------------------------------------------------
 
 
-class Submission(BaseModel):
+class Submission(Frozen):
     """What the author is told (ephemeral): when it goes out, and where."""
-
-    model_config = ConfigDict(frozen=True)
 
     item: QuestionItem
     due_at: datetime
@@ -82,10 +79,8 @@ class Submission(BaseModel):
     delay_max_minutes: int
 
 
-class Outcome(BaseModel):
+class Outcome(Frozen):
     """What a click on an item changed, and how the message clicked on looks now."""
-
-    model_config = ConfigDict(frozen=True)
 
     item: QuestionItem
     shown: QuestionPost | ReviewPost
@@ -95,10 +90,8 @@ class Outcome(BaseModel):
     """A block: this author was not blocked before."""
 
 
-class TopList(BaseModel):
+class TopList(Frozen):
     """``/questions top``: the most upvoted open items and the public moderation log."""
-
-    model_config = ConfigDict(frozen=True)
 
     guild_id: int
     language: Language
@@ -106,9 +99,7 @@ class TopList(BaseModel):
     counts: ModerationCounts
 
 
-class RetentionResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class RetentionResult(Frozen):
     handles_erased: int
     rate_rows_deleted: int
     reports_deleted: int

@@ -11,12 +11,11 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.chat import Channel, Notice, Posted
 from bot.db import questions as questions_db
 from bot.db.questions import QuestionItem
 from bot.db.timers import Timer
+from bot.frozen import Frozen
 from bot.i18n import Language
 from bot.scheduler import Firing, RetryLater, TimerKind, nonce_for
 from bot.services.questions.base import QuestionsBase
@@ -25,10 +24,8 @@ from bot.services.questions.models import POST_KIND, QuestionPost, ReviewPost, p
 log = logging.getLogger(__name__)
 
 
-class PostPlan(BaseModel):
+class PostPlan(Frozen):
     """What the ``question_post`` timer must do next for one item."""
-
-    model_config = ConfigDict(frozen=True)
 
     item: QuestionItem
     language: Language

@@ -6,9 +6,10 @@ import pytest
 
 from bot.services.base import Core
 from bot.services.meetings import MeetingService
-from tests.services.meetings.helpers import FACILITATORS, meeting_service, set_up
+from tests.services.meetings.helpers import set_up_service
+from tests.services.sample import FACILITATOR_ROLE
 
 
 @pytest.fixture
 async def service(core: Core) -> MeetingService:
-    return meeting_service(core, await set_up(core, facilitator_role=FACILITATORS))
+    return await set_up_service(core, facilitator_role=FACILITATOR_ROLE)

@@ -10,16 +10,9 @@ from bot.db.codec import instant_from_db
 from bot.db.communities import CommunitySettings
 from bot.services.base import Core
 from bot.services.community import CommunityService
-from bot.services.meetings import MeetingService, UpcomingMeeting
+from bot.services.meetings import CancelResult, MeetingService, UpcomingMeeting
 from bot.services.members import MemberService
-
-GUILD = 1000
-ADMIN = 1
-ALICE, BOB, CAROL, DAVE = 11, 12, 13, 14
-ANNOUNCEMENTS = 500
-MODERATION = 501
-VOICE = 600
-FACILITATORS = 700
+from tests.services.sample import ADMIN, ALICE, ANNOUNCEMENTS, GUILD, MODERATION
 
 
 async def set_up(
@@ -61,6 +54,11 @@ def meeting_service(core: Core, community: CommunityService) -> MeetingService:
     return MeetingService(core, community, MemberService(core, community), core.chat.events)
 
 
+async def set_up_service(core: Core, **community: Any) -> MeetingService:
+    """The meeting service of a community set up with :func:`set_up`'s ``community`` options."""
+    return meeting_service(core, await set_up(core, **community))
+
+
 async def schedule(
     service: MeetingService, when: str = "2026-12-03 15:30", repeat: str = "none", **options: Any
 ) -> UpcomingMeeting:
@@ -72,6 +70,11 @@ async def schedule(
         **options,
     )
     return (await service.schedule(facilitator(), draft)).upcoming
+
+
+async def cancel(service: MeetingService, upcoming: UpcomingMeeting, scope: str) -> CancelResult:
+    """``/meeting cancel`` of the scheduled meeting by its facilitator ("occurrence", "series")."""
+    return await service.cancel(facilitator(), str(upcoming.meeting.id), scope)
 
 
 async def pending_timers(core: Core, kind: str) -> dict[str, datetime]:

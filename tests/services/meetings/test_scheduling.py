@@ -21,18 +21,15 @@ from bot.services.meetings import (
     occurrence_key,
 )
 from tests.services.meetings.helpers import (
-    ALICE,
-    BOB,
-    CAROL,
-    GUILD,
-    VOICE,
+    cancel,
     facilitator,
     meeting_service,
     member,
     pending_timers,
     schedule,
-    set_up,
+    set_up_service,
 )
+from tests.services.sample import ALICE, BOB, CAROL, GUILD, VOICE
 
 # -- drafting and bad input ------------------------------------------------------------
 
@@ -114,14 +111,14 @@ async def test_not_set_up_and_no_announcements_channel(core: Core) -> None:
     service = meeting_service(core, CommunityService(core))
     with pytest.raises(NotSetUp):
         await service.draft_schedule(facilitator(), title="A", when="2026-12-03 15:30")
-    service = meeting_service(core, await set_up(core, announcements=None))
+    service = await set_up_service(core, announcements=None)
     with pytest.raises(UserError) as caught:
         await service.draft_schedule(facilitator(), title="A", when="2026-12-03 15:30")
     assert caught.value.key == "meetings.errors.no_announcements_channel"
 
 
 async def test_when_is_read_in_the_community_language_then_the_other(core: Core) -> None:
-    service = meeting_service(core, await set_up(core, language="en"))
+    service = await set_up_service(core, language="en")
     french = await service.draft_schedule(facilitator(), title="A", when="3 déc. 15h30")
     english = await service.draft_schedule(facilitator(), title="A", when="Dec 3 3:30pm")
     assert french.when.starts_at == english.when.starts_at
@@ -222,7 +219,7 @@ async def test_rsvp_after_the_end_or_cancel_is_refused(
     service: MeetingService, clock: ControlledClock
 ) -> None:
     upcoming = await schedule(service, repeat="weekly")
-    cancelled = await service.cancel(facilitator(), str(upcoming.meeting.id), "occurrence")
+    cancelled = await cancel(service, upcoming, "occurrence")
     with pytest.raises(UserError) as caught:
         await service.rsvp(member(ALICE), upcoming.occurrence.id, "going")
     assert caught.value.key == "meetings.errors.rsvp_cancelled"
@@ -279,7 +276,7 @@ async def test_cancel_one_occurrence_moves_the_series_on(
 ) -> None:
     upcoming = await schedule(service, repeat="biweekly")
     await service.rsvp(member(BOB), upcoming.occurrence.id, "going")
-    result = await service.cancel(facilitator(), str(upcoming.meeting.id), "occurrence")
+    result = await cancel(service, upcoming, "occurrence")
     assert not result.series_ended
     assert result.cancelled.occurrence.status == "cancelled"
     assert result.notify == [BOB]
@@ -292,7 +289,7 @@ async def test_cancel_one_occurrence_moves_the_series_on(
 
 async def test_cancel_the_series(service: MeetingService, core: Core) -> None:
     upcoming = await schedule(service, repeat="monthly")
-    result = await service.cancel(facilitator(), str(upcoming.meeting.id), "series")
+    result = await cancel(service, upcoming, "series")
     assert result.series_ended and result.next is None
     assert result.cancelled.meeting.cancelled_at is not None
     assert await service.upcoming(GUILD) == []
@@ -302,14 +299,14 @@ async def test_cancel_the_series(service: MeetingService, core: Core) -> None:
 
 async def test_cancelling_the_only_date_of_a_one_off_ends_it(service: MeetingService) -> None:
     upcoming = await schedule(service)
-    result = await service.cancel(facilitator(), str(upcoming.meeting.id), "occurrence")
+    result = await cancel(service, upcoming, "occurrence")
     assert result.series_ended and result.next is None
 
 
 async def test_cancel_scope_is_checked(service: MeetingService) -> None:
     upcoming = await schedule(service)
     with pytest.raises(UserError) as caught:
-        await service.cancel(facilitator(), str(upcoming.meeting.id), "everything")
+        await cancel(service, upcoming, "everything")
     assert caught.value.key == "meetings.errors.scope"
 
 

@@ -22,21 +22,14 @@ from bot.services.meetings import (
 )
 from tests.recording_chat import RecordingChat
 from tests.services.meetings.helpers import (
-    ALICE,
-    ANNOUNCEMENTS,
-    BOB,
-    CAROL,
-    DAVE,
-    GUILD,
-    MODERATION,
-    VOICE,
+    cancel,
     facilitator,
-    meeting_service,
     member,
     pending_timers,
     schedule,
-    set_up,
+    set_up_service,
 )
+from tests.services.sample import ALICE, ANNOUNCEMENTS, BOB, CAROL, DAVE, GUILD, MODERATION, VOICE
 
 # -- rollover ---------------------------------------------------------------------------------
 
@@ -84,7 +77,7 @@ async def test_rollover_after_a_long_outage_resumes_ahead(
 
 async def test_weekly_series_keeps_18h_local_across_dst(core: Core, clock: ControlledClock) -> None:
     """S4 through the service: 2026-03-08 and 2026-11-01 in New York."""
-    service = meeting_service(core, await set_up(core, timezone="America/New_York"))
+    service = await set_up_service(core, timezone="America/New_York")
     zone = ZoneInfo("America/New_York")
     for first in (datetime(2026, 3, 1, 12, tzinfo=UTC), datetime(2026, 10, 25, 12, tzinfo=UTC)):
         await clock.set(first)
@@ -137,7 +130,7 @@ async def test_reminder_recipients(service: MeetingService, core: Core) -> None:
 
 async def test_reminder_of_a_cancelled_meeting_does_nothing(service: MeetingService) -> None:
     upcoming = await schedule(service)
-    await service.cancel(facilitator(), str(upcoming.meeting.id), "series")
+    await cancel(service, upcoming, "series")
     payload = {"occurrence_id": upcoming.occurrence.id, "starts_at": "20261203T2030Z", "offset": 60}
     assert await service.timers.reminder(payload) is None
     assert await service.timers.missed_reminder(payload) is None
@@ -213,7 +206,7 @@ async def test_event_targets_follow_the_series(
     await service.mirror.record_event(upcoming.meeting.id, 77, upcoming.occurrence.id)
     assert await service.mirror.known_event_ids(GUILD) == {77}
     chat.events.refuse = "unreachable"  # the event is not retired yet: it is still a target
-    await service.cancel(facilitator(), str(upcoming.meeting.id), "series")
+    await cancel(service, upcoming, "series")
     targets = await service.mirror.event_targets(GUILD)
     assert [(t.meeting.event_id, t.occurrence) for t in targets] == [(77, None)]
     assert await service.mirror.guilds_to_reconcile() == [GUILD]

@@ -28,19 +28,16 @@ from bot.services.meetings import (
     MissedReminder,
 )
 from tests.recording_chat import RecordingChat
-from tests.services.meetings.helpers import (
+from tests.services.meetings.helpers import cancel, facilitator, member, pending_timers, schedule
+from tests.services.sample import (
     ALICE,
     ANNOUNCEMENTS,
     BOB,
     CAROL,
     DAVE,
-    FACILITATORS,
+    FACILITATOR_ROLE,
     GUILD,
     MODERATION,
-    facilitator,
-    member,
-    pending_timers,
-    schedule,
 )
 
 DEC3 = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)  # 15:30 in Toronto
@@ -54,7 +51,7 @@ async def meeting_rows(core: Core) -> int:
 
 
 def announcements(chat: RecordingChat) -> list[MeetingAnnouncement]:
-    return [c for c in chat.cards(MeetingAnnouncement) if isinstance(c, MeetingAnnouncement)]
+    return chat.cards(MeetingAnnouncement)
 
 
 # -- who may act ----------------------------------------------------------------------------
@@ -84,7 +81,7 @@ async def test_members_may_not_schedule_edit_or_cancel(
 async def test_the_facilitator_role_or_managing_the_server_may_schedule(
     service: MeetingService, chat: RecordingChat
 ) -> None:
-    by_role = Actor(guild_id=GUILD, user_id=CAROL, role_ids=frozenset({FACILITATORS}))
+    by_role = Actor(guild_id=GUILD, user_id=CAROL, role_ids=frozenset({FACILITATOR_ROLE}))
     draft = await service.draft_schedule(by_role, title="A", when="2026-12-03 15:30")
     result = await service.schedule(by_role, draft)
     assert result.upcoming.meeting.created_by == CAROL
@@ -245,7 +242,7 @@ async def test_cancelling_a_date_announces_the_next_and_moves_the_event(
 ) -> None:
     upcoming = await schedule(service, repeat="weekly")
     await service.rsvp(member(BOB), upcoming.occurrence.id, "maybe")
-    result = await service.cancel(facilitator(), str(upcoming.meeting.id), "occurrence")
+    result = await cancel(service, upcoming, "occurrence")
     assert result.next is not None
     [(_, redrawn)] = chat.edits
     assert isinstance(redrawn, MeetingAnnouncement) and redrawn.cancelled
@@ -258,7 +255,7 @@ async def test_cancelling_a_date_announces_the_next_and_moves_the_event(
     [(event, spec)] = chat.events.events.values()
     assert spec is not None and spec.starts_at == result.next.occurrence.starts_at
 
-    await service.cancel(facilitator(), str(upcoming.meeting.id), "series")
+    await cancel(service, upcoming, "series")
     assert chat.events.status(event.event_id) == "cancelled"
     assert await service.mirror.event_targets(GUILD) == []  # nothing left to mirror
 

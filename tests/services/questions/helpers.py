@@ -1,15 +1,11 @@
-"""What the service tests of anonymous questions share: members, a community, helpers.
-
-Fixtures are defined here under their own names and imported by the test modules.
-"""
+"""What the service tests of anonymous questions share: members, a community, helpers
+(the fixtures are in ``conftest.py``)."""
 
 from __future__ import annotations
 
 import dataclasses
 import struct
 from pathlib import Path
-
-import pytest
 
 from bot.actor import Actor
 from bot.config import PrivacySettings
@@ -59,15 +55,11 @@ def question_service(core: Core, community: CommunityService, **options: object)
     return service
 
 
-@pytest.fixture(name="community")
-async def community_fixture(core: Core) -> CommunityService:
-    service = CommunityService(core)
-    await service.setup(GUILD, 1, community_settings(moderation=False))
-    return service
-
-
-@pytest.fixture(name="questions")
-def questions_fixture(core: Core, community: CommunityService) -> QuestionService:
+async def set_up_questions(
+    core: Core, community: CommunityService, *, moderation: bool
+) -> QuestionService:
+    """Set the community up (with or without review) and build its question service."""
+    await community.setup(GUILD, 1, community_settings(moderation=moderation))
     return question_service(core, community)
 
 

@@ -1,6 +1,6 @@
 """Anonymous questions and topics without Discord: submitting, anonymity, posting (SPEC §7;
 RELIABILITY A3-A5, A7). Moderation, reports, member data and retention:
-``test_question_moderation.py``."""
+``test_moderation.py``."""
 
 from __future__ import annotations
 
@@ -28,22 +28,21 @@ from bot.services.questions import (
     post_key,
 )
 from tests.recording_chat import RecordingChat
-from tests.services.questions_setup import (
+from tests.services.questions.helpers import (
     ALICE,
     BOB,
     CAROL,
     GUILD,
     MODERATION_CHANNEL,
     QUESTIONS_CHANNEL,
-    community_fixture,  # noqa: F401  # the "community" fixture
     community_settings,
     facilitator,
     file_bytes,
     member,
     publish,
     question_service,
-    questions_fixture,  # noqa: F401  # the "questions" fixture
     rows,
+    set_up_questions,
     traces,
     with_privacy,
 )
@@ -294,8 +293,7 @@ async def test_moderation_review_then_approve_or_reject(
     clock: ControlledClock,
     chat: RecordingChat,
 ) -> None:
-    await community.setup(GUILD, 1, community_settings(moderation=True))
-    questions = question_service(core, community)
+    questions = await set_up_questions(core, community, moderation=True)
     kept = await questions.ask(member(ALICE), "Please approve me", "topic")
     dropped = await questions.ask(member(BOB), "Please reject me", None)
     assert kept.moderated

@@ -28,7 +28,7 @@ from bot.services.questions import (
 )
 from bot.services.retention import RetentionService
 from tests.recording_chat import RecordingChat
-from tests.services.questions_setup import (
+from tests.services.questions.helpers import (
     ALICE,
     ANNOUNCEMENTS_CHANNEL,
     BOB,
@@ -37,14 +37,12 @@ from tests.services.questions_setup import (
     GUILD,
     MODERATION_CHANNEL,
     QUESTIONS_CHANNEL,
-    community_fixture,  # noqa: F401  # the "community" fixture
     community_settings,
     facilitator,
     file_bytes,
     member,
-    question_service,
-    questions_fixture,  # noqa: F401  # the "questions" fixture
     rows,
+    set_up_questions,
     traces,
 )
 
@@ -65,8 +63,7 @@ async def test_moderation_is_for_facilitators_only(
 ) -> None:
     """D3: the service refuses members without the facilitator role, whatever Discord shows."""
     review = action in ("approve", "reject", "reject and block")
-    await community.setup(GUILD, 1, community_settings(moderation=review))
-    questions = question_service(core, community)
+    questions = await set_up_questions(core, community, moderation=review)
     asked = await questions.ask(member(ALICE), "Moderate me", None)
     before = await rows(db, "SELECT status, text FROM questions")
     for someone in (member(BOB), Actor(guild_id=GUILD, user_id=CAROL, role_ids=frozenset({1}))):
