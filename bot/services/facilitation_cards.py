@@ -14,7 +14,7 @@ from bot.chat import Card
 from bot.frozen import Frozen
 from bot.services.session_summary import SessionSummary
 
-NoticeReason = Literal["empty", "all_away", "all_declined", "unanswered", "accepted"]
+NoticeReason = Literal["unused", "empty", "all_away", "all_declined", "unanswered", "accepted"]
 TimePhase = Literal["nearly", "over"]
 ReviewOutcome = Literal["done", "carried"]
 

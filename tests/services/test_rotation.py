@@ -138,16 +138,24 @@ async def test_when_everyone_declines_the_facilitators_are_told(world: World) ->
     )
 
 
+async def test_a_community_that_never_volunteered_hears_it_once(world: World) -> None:
+    """S8 without noise: the first meeting says how to join; later ones say nothing."""
+    for week in WEEKS[:3]:
+        assert await assigned(world, week) is None
+    [notice] = notices(world)
+    assert notice.reason == "unused" and notice.meeting_title == "CAP"
+
+
 async def test_an_empty_or_unavailable_rotation_tells_the_facilitators(world: World) -> None:
     """RELIABILITY S8: never a silent stall."""
-    assert await assigned(world, WEEKS[0]) is None  # nobody ever volunteered: not used
-    assert notices(world) == []
+    assert await assigned(world, WEEKS[0]) is None  # nobody ever volunteered
+    assert [n.reason for n in notices(world)] == ["unused"]
     await volunteers(world, ALICE)
     await world.members.set_away(GUILD, ALICE, "2026-12-31", "en")
     assert await assigned(world, WEEKS[1]) is None
     await world.rotation.leave(member(ALICE))
     assert await assigned(world, WEEKS[2]) is None
-    assert [n.reason for n in notices(world)] == ["all_away", "empty"]
+    assert [n.reason for n in notices(world)] == ["unused", "all_away", "empty"]
     assert all(n.meeting_title == "CAP" for n in notices(world))
     lines = await world.rotation.status_lines(GUILD)
     assert [line.key for line in lines] == ["facilitation.status.no_assignment"]  # Dec 3
