@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.actor import Actor
 from bot.dates import local_today
-from bot.db import bot_state
+from bot.db import audit, bot_state
 from bot.db import communities as communities_db
 from bot.db import meetings as meetings_db
 from bot.db import members as members_db
@@ -114,6 +114,14 @@ class RotationService:
             if not ready:
                 raise UserError("facilitation.rotation.nobody_to_skip")
             await rotation_db.skip(conn, community.guild_id, ready[0].user_id)
+            await audit.record(
+                conn,
+                community.guild_id,
+                actor.user_id,
+                "rotation.skip",
+                {"skipped": ready[0].user_id},
+                self._core.clock.now(),
+            )
         return await self.show(actor)
 
     async def set_next(self, actor: Actor, user_id: int) -> RotationView:
@@ -127,6 +135,14 @@ class RotationService:
             if member is not None and member.left_at is not None:
                 raise UserError("facilitation.rotation.member_left", user=f"<@{user_id}>")
             await rotation_db.set_next_up(conn, community.guild_id, user_id)
+            await audit.record(
+                conn,
+                community.guild_id,
+                actor.user_id,
+                "rotation.set_next",
+                {"next": user_id},
+                self._core.clock.now(),
+            )
         return await self.show(actor)
 
     # -- assignment -----------------------------------------------------------------------

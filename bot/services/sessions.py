@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from bot.actor import Actor
 from bot.db import actions as actions_db
+from bot.db import audit
 from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
 from bot.db import members as members_db
@@ -123,6 +124,14 @@ class SessionService(SessionRecords, SessionBase):
                 )
             except sqlite3.IntegrityError:
                 raise UserError("facilitation.session.already_live", channel="—") from None
+            await audit.record(
+                conn,
+                community.guild_id,
+                actor.user_id,
+                "session.start",
+                {"session_id": session_id, "protocol": chosen.id},
+                now,
+            )
             going = (
                 [r.user_id for r in await rsvps_db.rsvps_for(conn, occurrence.id, ("going",))]
                 if occurrence
@@ -317,6 +326,14 @@ class SessionService(SessionRecords, SessionBase):
             )
             for kind in (NEARLY_KIND, TIME_UP_KIND):
                 await self._core.scheduler.cancel_prefix(conn, kind, session_prefix(session.id))
+            await audit.record(
+                conn,
+                community.guild_id,
+                actor.user_id,
+                "session.end",
+                {"session_id": session.id, "steps_covered": len(summary.covered)},
+                now,
+            )
             if session.occurrence_id is not None:
                 await sessions_db.link_occurrence(conn, session.occurrence_id, session.id)
             await outbox.post(

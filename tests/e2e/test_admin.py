@@ -199,11 +199,22 @@ async def test_the_audit_log_lists_setup_meeting_and_moderation_paged(harness: H
     panel = await moderate(harness, "alice", post)
     await panel_click(harness, "alice", panel, "mremove")
 
+    started = await harness.slash("alice", "session start", protocol="plc")
+    await started.final()
+    ended = await harness.slash("alice", "session end")
+    await ended.final()
+
     refused = await harness.slash("bob", "plc audit", locale="en-US")
     assert refused.ephemeral and "Only facilitators" in (refused.content or "")
     log = await harness.slash("alice", "plc audit", locale="en-US")
     text = log.embeds[0]["description"]
-    for action in ("community.edit", "meeting.cancel", "question.remove"):
+    for action in (
+        "community.edit",
+        "meeting.cancel",
+        "question.remove",
+        "session.start",
+        "session.end",
+    ):
         assert f"`{action}`" in text
     assert text.index("question.remove") < text.index("meeting.cancel")  # newest first
     meetings = await harness.slash("alice", "plc audit", action="meeting", locale="en-US")
