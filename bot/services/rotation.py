@@ -114,14 +114,7 @@ class RotationService:
             if not ready:
                 raise UserError("facilitation.rotation.nobody_to_skip")
             await rotation_db.skip(conn, community.guild_id, ready[0].user_id)
-            await audit.record(
-                conn,
-                community.guild_id,
-                actor.user_id,
-                "rotation.skip",
-                {"skipped": ready[0].user_id},
-                self._core.clock.now(),
-            )
+            await self._audit(conn, actor, "rotation.skip", skipped=ready[0].user_id)
         return await self.show(actor)
 
     async def set_next(self, actor: Actor, user_id: int) -> RotationView:
@@ -135,15 +128,12 @@ class RotationService:
             if member is not None and member.left_at is not None:
                 raise UserError("facilitation.rotation.member_left", user=f"<@{user_id}>")
             await rotation_db.set_next_up(conn, community.guild_id, user_id)
-            await audit.record(
-                conn,
-                community.guild_id,
-                actor.user_id,
-                "rotation.set_next",
-                {"next": user_id},
-                self._core.clock.now(),
-            )
+            await self._audit(conn, actor, "rotation.set_next", next=user_id)
         return await self.show(actor)
+
+    async def _audit(self, conn: Connection, actor: Actor, action: str, **detail: int) -> None:
+        now = self._core.clock.now()
+        await audit.record(conn, actor.guild_id, actor.user_id, action, detail, now)
 
     # -- assignment -----------------------------------------------------------------------
 

@@ -12,7 +12,8 @@ import asyncio
 import importlib
 import importlib.util
 import secrets
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -179,3 +180,17 @@ async def new_harness(tmp_path: Path, clock: ControlledClock) -> tuple[Emulator,
 
 
 __all__ = ["Harness", "available_cogs", "new_harness", "restore_discord_endpoints"]
+
+
+@asynccontextmanager
+async def running_harness(folder: Path, clock: ControlledClock) -> AsyncIterator[Harness]:
+    """A harness on a fresh emulator, its files in ``folder``; everything put back after."""
+    saved_base, saved_gateway = restore_discord_endpoints()
+    emu, h = await new_harness(folder, clock)
+    try:
+        yield h
+    finally:
+        await h.stop()
+        await emu.stop()
+        discord.http.Route.BASE = saved_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved_gateway

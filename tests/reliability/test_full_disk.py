@@ -21,13 +21,11 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-import discord.gateway
-import discord.http
 import pytest
 
 from bot.clock import ControlledClock
 from bot.emulator import InteractionResult
-from tests.e2e.harness import Harness, new_harness, restore_discord_endpoints
+from tests.e2e.harness import Harness, running_harness
 from tests.reliability.world import (
     ENGLISH,
     bot_posts,
@@ -91,16 +89,9 @@ def fill(disk: Path) -> Path:
 @pytest.fixture
 async def disk_harness(tmp_path: Path, clock: ControlledClock) -> AsyncIterator[Harness]:
     with small_filesystem(tmp_path / "disk") as disk:
-        saved_base, saved_gateway = restore_discord_endpoints()
-        emu, h = await new_harness(disk, clock)
-        try:
+        async with running_harness(disk, clock) as h:
             await h.start()
             yield h
-        finally:
-            await h.stop()
-            await emu.stop()
-            discord.http.Route.BASE = saved_base
-            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved_gateway
 
 
 async def answers(result: InteractionResult) -> str:

@@ -50,7 +50,12 @@ def add_members(emu: Emulator, guild_id: int, prefix: str, count: int) -> list[i
 
 
 def bot_posts(emu: Emulator, channel_id: int) -> list[Message]:
-    return [m for m in emu.messages_in(channel_id) if m.author_id == emu.bot_user_id]
+    """What the bot posted there, the rotation's one-time "nobody volunteered" notice aside."""
+    return [
+        m
+        for m in emu.messages_in(channel_id)
+        if m.author_id == emu.bot_user_id and not m.content.startswith("ℹ️")
+    ]
 
 
 async def schedule_meeting(

@@ -8,7 +8,7 @@ import pytest
 
 from bot.actor import Actor
 from bot.db import audit as audit_db
-from bot.db.communities import CommunitySettings
+from bot.db.communities import SetupChanges
 from bot.errors import UserError
 from bot.services.audit import PAGE_SIZE, AuditService
 from bot.services.base import Core
@@ -23,13 +23,8 @@ MEMBER = Actor(guild_id=GUILD, user_id=2)
 @pytest.fixture
 async def audit(core: Core) -> AuditService:
     community = CommunityService(core)
-    await community.setup(
-        GUILD,
-        1,
-        CommunitySettings(
-            timezone="Europe/Paris", language="fr", facilitator_role_id=FACILITATOR_ROLE
-        ),
-    )
+    admin = Actor(guild_id=GUILD, user_id=1, manages_guild=True, language="fr")
+    await community.configure(admin, SetupChanges(facilitator_role_id=FACILITATOR_ROLE))
     start = core.clock.now()
     async with core.db.transaction() as conn:
         for n in range(PAGE_SIZE + 3):
