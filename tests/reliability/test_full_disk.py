@@ -29,9 +29,10 @@ from tests.e2e.harness import Harness, running_harness
 from tests.reliability.world import (
     ENGLISH,
     bot_posts,
-    button,
+    confirm_preview,
     final_text,
     integrity,
+    meeting_preview,
     rsvp,
     schedule_meeting,
     timer_outcomes,
@@ -104,20 +105,8 @@ async def answers(result: InteractionResult) -> str:
 
 async def try_to_schedule(h: Harness, title: str) -> str:
     """``/meeting schedule`` and Confirm as alice; what she was told after Confirm."""
-    preview = await h.emu.slash(
-        h.guild.id,
-        h.user("alice"),
-        "meeting schedule",
-        locale=ENGLISH,
-        title=title,
-        when="2026-12-10 15:00",
-    )
-    await preview.final()
-    assert preview.message is not None
-    click = await h.emu.click(
-        h.user("alice"), preview.message, button(preview.message, "Confirm"), locale=ENGLISH
-    )
-    return await answers(click)
+    preview = await meeting_preview(h, title=title, when="2026-12-10 15:00")
+    return await answers(await confirm_preview(h, preview))
 
 
 async def listing(h: Harness) -> str:

@@ -13,6 +13,7 @@ from tests.reliability.world import (
     ENGLISH,
     bot_posts,
     button,
+    meeting_preview,
     rsvp,
     schedule_meeting,
     sends,
@@ -30,12 +31,7 @@ def callbacks(h: Harness) -> int:
 async def test_a_drop_in_the_middle_of_interactions_loses_nothing(harness: Harness) -> None:
     h = harness
     await h.setup_community(language="en")
-    preview = await h.emu.slash(
-        h.guild.id, h.user("alice"), "meeting schedule", locale=ENGLISH,
-        title="Dropped mid-way", when="2026-12-10 15:00",
-    )  # fmt: skip
-    await preview.final()
-    assert preview.message is not None
+    preview = await meeting_preview(h, title="Dropped mid-way", when="2026-12-10 15:00")
     # Every call after the answer takes half a second: the work is in flight for a while.
     h.emu.faults.add(method="POST", path="/interactions/", times=None)
     h.emu.faults.add(path="/", delay=0.5, times=None)

@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from bot.emulator import InteractionResult, ResponseType
 from tests.e2e.harness import Harness
-from tests.reliability.world import ENGLISH, bot_posts, button
+from tests.reliability.world import ENGLISH, bot_posts, button, meeting_preview
 
 LATENCY = 5.0
 DEADLINE = 3.0
@@ -67,12 +67,7 @@ async def test_every_command_answers_within_3_s_and_finishes_under_5_s_latency(
     # Opened before Discord slows down, answered while it is slow: a form and a preview.
     form = await h.slash("chloe", "ask")
     assert form.modal is not None
-    preview = await h.emu.slash(
-        h.guild.id, h.user("alice"), "meeting schedule", locale=ENGLISH,
-        title="Slow day", when="2026-12-10 15:00",
-    )  # fmt: skip
-    await preview.final()
-    assert preview.message is not None
+    preview = await meeting_preview(h, title="Slow day", when="2026-12-10 15:00")
     slow_discord(h)
 
     def slash(user: str, command: str, **options: object) -> asyncio.Task[InteractionResult]:

@@ -58,6 +58,23 @@ def bot_posts(emu: Emulator, channel_id: int) -> list[Message]:
     ]
 
 
+async def meeting_preview(h: Harness, **options: object) -> InteractionResult:
+    """``/meeting schedule`` as alice, up to the preview with its Confirm button."""
+    preview = await h.emu.slash(
+        h.guild.id, h.user("alice"), "meeting schedule", locale=ENGLISH, **options
+    )
+    await preview.final()
+    assert preview.message is not None, "no preview"
+    return preview
+
+
+async def confirm_preview(h: Harness, preview: InteractionResult) -> InteractionResult:
+    assert preview.message is not None
+    return await h.emu.click(
+        h.user("alice"), preview.message, button(preview.message, "Confirm"), locale=ENGLISH
+    )
+
+
 async def schedule_meeting(
     h: Harness, *, title: str, starts: datetime, reminders: str | None = None
 ) -> Message:
@@ -67,14 +84,7 @@ async def schedule_meeting(
         options["reminders"] = reminders
     channel = h.channel("announcements")
     before = {m.id for m in bot_posts(h.emu, channel)}
-    preview = await h.emu.slash(
-        h.guild.id, h.user("alice"), "meeting schedule", locale=ENGLISH, **options
-    )
-    await preview.final()
-    assert preview.message is not None, "no preview"
-    click = await h.emu.click(
-        h.user("alice"), preview.message, button(preview.message, "Confirm"), locale=ENGLISH
-    )
+    click = await confirm_preview(h, await meeting_preview(h, **options))
     await click.final()
     [announcement] = [m for m in bot_posts(h.emu, channel) if m.id not in before]
     return announcement
