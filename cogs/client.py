@@ -40,6 +40,11 @@ from cogs.toolkit.routing import ButtonRouter, FormRouter, RoutedButton
 
 log = logging.getLogger(__name__)
 
+#: Longest rate-limit wait discord.py sits through (its minimum). Beyond it, it raises
+#: ``RateLimited`` and a scheduled send is retried later by the bot's own clock, marked
+#: late if it is, instead of sleeping with the scheduler held (RELIABILITY D7).
+MAX_RATELIMIT_WAIT = 30.0
+
 
 def point_discord_at(settings: Settings) -> None:
     """Send REST calls and the gateway elsewhere (a rate-limit proxy, the emulator).
@@ -75,6 +80,7 @@ class PlcBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             chunk_guilds_at_startup=False,
             help_command=None,
+            max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
             **client_options,
         )
         self.core = core

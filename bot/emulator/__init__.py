@@ -17,6 +17,7 @@ from .interactions import (
     ModalField,
     ResponseType,
 )
+from .ratelimits import RateLimits, RouteLimit
 from .recorder import GatewayFrame, RecordedFile, RecordedRequest, Recorder
 from .sample import SampleGuild, build_sample_guild
 from .server import Emulator
@@ -52,10 +53,12 @@ __all__ = [
     "Modal",
     "ModalField",
     "Permission",
+    "RateLimits",
     "RecordedFile",
     "RecordedRequest",
     "Recorder",
     "ResponseType",
+    "RouteLimit",
     "SampleGuild",
     "State",
     "User",

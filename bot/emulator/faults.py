@@ -6,12 +6,15 @@ substring of the path, and is consumed after ``times`` uses (``None`` =
 forever).  It can add latency (``delay``), answer an error status with
 Discord's error body, answer 429 with the headers discord.py needs to retry,
 or let the request really happen and *then* answer the error (``commit``:
-"Discord created the message then answered 502").
+"Discord created the message then answered 502").  A ``hook`` is called when the
+fault fires, before the request runs or, with ``commit``, once it ran and before
+the answer leaves: the moment a test kills the bot after Discord accepted a send.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .state import JSON
@@ -52,6 +55,7 @@ class Fault:
     times: int | None = 1
     delay: float = 0.0
     commit: bool = False
+    hook: Callable[[], object] | None = None
     used: int = 0
 
     def matches(self, method: str, route: str, path: str) -> bool:
@@ -117,11 +121,14 @@ class FaultInjector:
         times: int | None = 1,
         delay: float = 0.0,
         commit: bool | None = None,
+        hook: Callable[[], object] | None = None,
     ) -> Fault:
         """Inject a fault on requests matching ``method`` (None = any) and ``path``.
 
         ``status`` None only adds ``delay`` seconds of latency.  ``commit`` runs the
-        real handler before answering the error (default: True for 502 only).
+        real handler before answering the error (default: True for 502 only); with
+        ``status`` None it only decides when ``hook`` runs: before the handler, or
+        after it (the request happened, the answer is not sent yet).
         """
         fault = Fault(
             method=method,
@@ -134,6 +141,7 @@ class FaultInjector:
             times=times,
             delay=delay,
             commit=(status == 502) if commit is None else commit,
+            hook=hook,
         )
         self.faults.append(fault)
         return fault

@@ -20,7 +20,8 @@ from .state import JSON, Message, State
 
 #: Discord's limit to answer an interaction.
 RESPONSE_DEADLINE = 3.0
-#: How long an interaction token can be used for follow-ups.
+#: How long an interaction token can be used for follow-ups: by real time, or by
+#: Discord's clock (``State.now_timestamp``), which tests move with the bot's clock.
 TOKEN_LIFETIME = 15 * 60.0
 
 
@@ -124,6 +125,7 @@ class InteractionResult:
         self.guild_id = int(payload["guild_id"]) if payload.get("guild_id") else None
         self.deadline = deadline
         self.dispatched_at: float = time.monotonic()
+        self.dispatched_at_discord: float = state.now_timestamp()
         self.responded_at: float | None = None
         self.response_type: ResponseType | None = None
         self.response_data: JSON | None = None
@@ -161,7 +163,11 @@ class InteractionResult:
 
     @property
     def token_expired(self) -> bool:
-        return time.monotonic() - self.dispatched_at > TOKEN_LIFETIME
+        """Past 15 minutes, in real time or on Discord's (possibly moved) clock."""
+        return (
+            time.monotonic() - self.dispatched_at > TOKEN_LIFETIME
+            or self._state.now_timestamp() - self.dispatched_at_discord > TOKEN_LIFETIME
+        )
 
     # ----- read by tests ---------------------------------------------------------------
     @property

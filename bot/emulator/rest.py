@@ -5,7 +5,8 @@ the permission checks that matter for a bot, ``nonce``/``enforce_nonce``
 de-duplication, multipart uploads (``payload_json`` + ``files[n]``), the
 interaction callback and the interaction webhooks (a deferred response is
 edited by the first follow-up, as Discord documents).  A middleware records
-every request, applies injected faults and adds rate-limit headers; any route
+every request, enforces rate limits when asked, applies injected faults and adds
+rate-limit headers; any route
 that is not implemented answers ``404`` and is kept in :attr:`RestApi.unhandled`.
 
 The handlers live in :mod:`bot.emulator.routes`, one module per resource;
@@ -21,6 +22,7 @@ from aiohttp import web
 from .faults import FaultInjector
 from .gateway import Gateway
 from .interactions import InteractionRegistry
+from .ratelimits import RateLimits
 from .recorder import RecordedFile, RecordedRequest, Recorder
 from .routes.base import API_PREFIX, Backend, Resource
 from .routes.channels import ChannelRoutes
@@ -51,9 +53,10 @@ class RestApi:
         *,
         token: Callable[[], str],
         gateway_url: Callable[[], str],
+        rate_limits: RateLimits | None = None,
     ) -> None:
         self.state = state
-        self.pipeline = RequestPipeline(recorder, faults, token=token)
+        self.pipeline = RequestPipeline(recorder, faults, token=token, rate_limits=rate_limits)
         self.writer = MessageWriter(state, gateway)
         backend = Backend(state, gateway, interactions, self.writer, gateway_url)
         self.reactions = ReactionRoutes(backend)

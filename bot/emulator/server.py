@@ -26,6 +26,7 @@ from .control import install_control_api
 from .faults import FaultInjector
 from .gateway import Gateway, Intent
 from .interactions import InteractionRegistry
+from .ratelimits import RateLimits
 from .recorder import RecordedRequest, Recorder
 from .rest import RestApi
 from .state import SnowflakeGenerator, State, User
@@ -59,6 +60,8 @@ class Emulator(Actor):
         #: matching every given criterion.
         self.requests = self.recorder.find_requests
         self.faults = FaultInjector()
+        #: Discord's global and per-route rate limits, off until ``emu.rate_limits.enable()``.
+        self.rate_limits = RateLimits()
         interactions = InteractionRegistry()
         gateway = Gateway(
             state,
@@ -76,6 +79,7 @@ class Emulator(Actor):
             interactions,
             token=lambda: self.bot_token,
             gateway_url=lambda: self.gateway_url,
+            rate_limits=self.rate_limits,
         )
         super().__init__(state, gateway, rest, interactions)
         self._runner: web.AppRunner | None = None

@@ -4,8 +4,9 @@
   back (a mention in the channel post) and never retries that DM (RELIABILITY D5).
 - A deleted channel (10003) or lost access (50001/50013) pauses the channel and tells
   the admins once; later sends to it are skipped, not hammered (D6).
-- 5xx and rate limits that outlast discord.py's own retries raise :class:`RetryLater`,
-  so a timer is tried again within its grace (D7).
+- 5xx and rate limits that outlast discord.py's own retries (a 429 five times in a row,
+  or a wait longer than the client's ``max_ratelimit_timeout``) raise
+  :class:`RetryLater`, so a timer is tried again within its grace (D7).
 - Every send passes the caller's deterministic nonce (D8, S2) and pings only the
   members named in ``mention`` and the roles in ``mention_roles`` (D1).
 
@@ -38,6 +39,9 @@ UNKNOWN_CHANNEL = 10003
 MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
 THREAD_ALREADY_CREATED = 160004
+RATE_LIMITED = 429
+#: A 429 five times in a row: discord.py gives up; Discord is busy, so try again later.
+RATE_LIMITED_THROUGH_RETRIES = "rate limited through discord.py's retries"
 THREAD_NAME_MAX = 100
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: a meeting's or a check-in's life
 
@@ -164,6 +168,12 @@ class DiscordChat:
             return False
         except discord.DiscordServerError as exc:
             raise RetryLater(f"Discord {exc.status}") from exc
+        except discord.RateLimited as exc:
+            raise RetryLater(f"rate limited for {exc.retry_after:.0f}s") from exc
+        except discord.HTTPException as exc:
+            if exc.status != RATE_LIMITED:
+                raise
+            raise RetryLater(RATE_LIMITED_THROUGH_RETRIES) from exc
         return True
 
     async def start_thread(self, posted: Posted, name: str) -> Posted | None:
@@ -176,7 +186,11 @@ class DiscordChat:
             )
         except discord.DiscordServerError as exc:
             raise RetryLater(f"Discord {exc.status}") from exc
+        except discord.RateLimited as exc:
+            raise RetryLater(f"rate limited for {exc.retry_after:.0f}s") from exc
         except discord.HTTPException as exc:
+            if exc.status == RATE_LIMITED:
+                raise RetryLater(RATE_LIMITED_THROUGH_RETRIES) from exc
             if exc.code == THREAD_ALREADY_CREATED:
                 # A re-run: a thread started on a message has the message's id.
                 return Posted(posted.guild_id, posted.message_id, posted.message_id)
@@ -208,6 +222,10 @@ class DiscordChat:
             raise RetryLater(f"Discord {exc.status}") from exc
         except discord.RateLimited as exc:
             raise RetryLater(f"rate limited for {exc.retry_after:.0f}s") from exc
+        except discord.HTTPException as exc:
+            if exc.status != RATE_LIMITED:
+                raise
+            raise RetryLater(RATE_LIMITED_THROUGH_RETRIES) from exc
         else:
             return Posted(guild_id, message.channel.id, message.id)
         return None
@@ -229,6 +247,10 @@ class DiscordChat:
             raise RetryLater(f"Discord {exc.status}") from exc
         except discord.RateLimited as exc:
             raise RetryLater(f"rate limited for {exc.retry_after:.0f}s") from exc
+        except discord.HTTPException as exc:
+            if exc.status != RATE_LIMITED:
+                raise
+            raise RetryLater(RATE_LIMITED_THROUGH_RETRIES) from exc
         else:
             return Posted(target.guild_id, message.channel.id, message.id)
         return None

@@ -62,6 +62,24 @@ async def test_same_nonce_twice_keeps_one_message(
     assert len(emu.messages_in(g.channels["questions"])) == 1
 
 
+async def test_a_fault_hook_runs_before_or_after_the_request_happened(
+    emu: Emulator, g: SampleGuild, bot: EmuTestBot
+) -> None:
+    """The moment a test kills a bot: Discord has (``commit``) or has not yet the message."""
+    general = g.channels["general"]
+    seen: list[int] = []
+    for commit in (False, True):
+        emu.faults.add(
+            method="POST",
+            path=MESSAGES,
+            commit=commit,
+            hook=lambda: seen.append(len(emu.messages_in(general))),
+        )
+        await text_channel(bot, general).send(f"commit={commit}")
+    assert seen == [0, 2]
+    assert [r.status for r in emu.requests(method="POST", path_contains="/messages")] == [200, 200]
+
+
 async def test_latency_fault_delays_the_route(
     emu: Emulator, g: SampleGuild, bot: EmuTestBot
 ) -> None:

@@ -1,7 +1,9 @@
-"""The middleware every REST request goes through: parse, record, authenticate, inject faults.
+"""The middleware every REST request goes through: parse, record, authenticate, rate-limit,
+inject faults.
 
 It parses the JSON body or the multipart upload (``payload_json`` + ``files[n]``),
-records every request, checks the bot token, applies the injected faults, turns an
+records every request, checks the bot token, enforces Discord's rate limits when they
+are on (:mod:`bot.emulator.ratelimits`), applies the injected faults, turns an
 :class:`ApiError` into Discord's error body and adds rate-limit headers.  A route
 that is not implemented answers ``404`` and is kept in :attr:`RequestPipeline.unhandled`.
 """
@@ -18,6 +20,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from ..faults import Fault, FaultInjector
+from ..ratelimits import RateLimits
 from ..recorder import SECRET_HEADERS, RecordedFile, RecordedRequest, Recorder
 from ..state import JSON, WALL_CLOCK, ApiError
 from .base import API_PREFIX, BODY, FILES, Handler, error_response, json_response
@@ -27,10 +30,16 @@ class RequestPipeline:
     """The aiohttp middleware of the REST API and the requests it could not route."""
 
     def __init__(
-        self, recorder: Recorder, faults: FaultInjector, *, token: Callable[[], str]
+        self,
+        recorder: Recorder,
+        faults: FaultInjector,
+        *,
+        token: Callable[[], str],
+        rate_limits: RateLimits | None = None,
     ) -> None:
         self.recorder = recorder
         self.faults = faults
+        self.rate_limits = rate_limits if rate_limits is not None else RateLimits()
         self._token = token
         self.unhandled: list[RecordedRequest] = []
 
@@ -57,11 +66,24 @@ class RequestPipeline:
             record.json, record.files = await self._parse_body(request)
             request[BODY], request[FILES] = record.json, record.files
             self._authenticate(request, route)
-            response = await self._answer(request, handler, route, path)
+            refusal = self.rate_limits.check(
+                method=request.method,
+                route=route,
+                params=request.match_info,
+                authorization=request.headers.get("Authorization"),
+            )
+            response: web.StreamResponse
+            if refusal is not None:
+                response = json_response(refusal.body(), status=429, headers=refusal.headers)
+            else:
+                response = await self._answer(request, handler, route, path)
         except ApiError as err:
             response = error_response(err)
         if response.status != 429:
-            response.headers.update(self._ratelimit_headers(route, request.method))
+            bucket = self.rate_limits.headers(
+                method=request.method, route=route, params=request.match_info
+            )
+            response.headers.update(bucket or self._ratelimit_headers(route, request.method))
         record.status = response.status
         body = getattr(response, "body", None)
         if isinstance(body, bytes) and response.content_type == "application/json":
@@ -79,9 +101,14 @@ class RequestPipeline:
         fault = self.faults.take(request.method, route, path)
         if fault is not None and fault.delay:
             await asyncio.sleep(fault.delay)
-        if fault is not None and fault.status is not None and not fault.commit:
-            return self._fault_response(fault)
+        if fault is not None and not fault.commit:
+            if fault.hook is not None:
+                fault.hook()
+            if fault.status is not None:
+                return self._fault_response(fault)
         response = await handler(request)
+        if fault is not None and fault.commit and fault.hook is not None:
+            fault.hook()
         if fault is not None and fault.status is not None:
             return self._fault_response(fault)
         return response
