@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import latency
+from . import fanout, latency
 from .report import Report
 from .stack import WARNINGS, quiet_logging
 
@@ -31,10 +31,11 @@ class Plan:
 
     latency_scales: list[int]
     latency_rounds: int
+    fanout_communities: int
 
 
-QUICK = Plan(latency_scales=[10, 100], latency_rounds=100)
-FULL = Plan(latency_scales=[10, 100, 1000], latency_rounds=300)
+QUICK = Plan(latency_scales=[10, 100], latency_rounds=100, fanout_communities=100)
+FULL = Plan(latency_scales=[10, 100, 1000], latency_rounds=300, fanout_communities=1000)
 
 
 def log(line: str) -> None:
@@ -48,6 +49,7 @@ def measurements(
         "latency": lambda: latency.run(
             report, folder / "latency", plan.latency_scales, plan.latency_rounds, log
         ),
+        "fanout": lambda: fanout.run(report, folder / "fanout", plan.fanout_communities, log),
     }
 
 

@@ -20,7 +20,7 @@ import json
 import random
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -185,6 +185,21 @@ async def build(
     )
 
 
+async def add_communities(
+    path: Path,
+    communities: Sequence[CommunitySpec],
+    now: datetime,
+    dm_channels: Mapping[int, int] | None = None,
+) -> FixtureStats:
+    """Only the communities (set up, as ``/plc setup`` leaves them) and their members,
+    with the DM channels the bot already had with some of them (``dm_channels``)."""
+    started = time.perf_counter()
+    if not _exists(path):
+        await create_schema(path)
+    rows = _fill(path, communities, now, live=False, history=False, dm_channels=dm_channels)
+    return FixtureStats(len(communities), rows, time.perf_counter() - started, _size(path))
+
+
 def _exists(path: Path) -> bool:
     return path.exists()
 
@@ -193,16 +208,26 @@ def _size(path: Path) -> int:
     return path.stat().st_size
 
 
-def _fill(path: Path, communities: Sequence[CommunitySpec], now: datetime, live: bool) -> int:
+def _fill(
+    path: Path,
+    communities: Sequence[CommunitySpec],
+    now: datetime,
+    live: bool,
+    history: bool = True,
+    dm_channels: Mapping[int, int] | None = None,
+) -> int:
     """The rows, in one transaction (no fsync: a crash here only loses the fixture)."""
     db = sqlite3.connect(path, isolation_level=None)
     try:
         db.execute("PRAGMA synchronous = OFF")
         db.execute("BEGIN")
         rows = _Rows(db)
-        history = _History(rows, _Ids(db), now, live)
+        writer = _History(rows, _Ids(db), now, live, dm_channels or {})
         for spec in communities:
-            history.community(spec)
+            if history:
+                writer.community(spec)
+            else:
+                writer.setup(spec, now - timedelta(weeks=WEEKS + 1))
         rows.flush()
         db.execute("COMMIT")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -212,8 +237,11 @@ def _fill(path: Path, communities: Sequence[CommunitySpec], now: datetime, live:
 
 
 class _History:
-    def __init__(self, rows: _Rows, ids: _Ids, now: datetime, live: bool) -> None:
+    def __init__(
+        self, rows: _Rows, ids: _Ids, now: datetime, live: bool, dm_channels: Mapping[int, int]
+    ) -> None:
         self.rows, self.ids, self.now, self.live = rows, ids, now, live
+        self.dm_channels = dm_channels
         self.random = random.Random(12)
         plc = next(p for p in load_builtin() if p.id == "plc")
         self.protocol = plc
@@ -259,9 +287,8 @@ class _History:
             _at(at),
         )
 
-    def community(self, spec: CommunitySpec) -> None:
-        g, members, now = spec.guild_id, spec.member_ids, self.now
-        start = now - timedelta(weeks=WEEKS + 1)
+    def setup(self, spec: CommunitySpec, start: datetime) -> None:
+        g = spec.guild_id
         self.add(
             "communities",
             "guild_id, timezone, language, checkin_channel_id, questions_channel_id, "
@@ -278,8 +305,20 @@ class _History:
             _at(start),
             _at(start),
         )
-        for user in members:
-            self.add("members", "guild_id, user_id, created_at", g, user, _at(start))
+        for user in spec.member_ids:
+            self.add(
+                "members",
+                "guild_id, user_id, created_at, dm_channel_id",
+                g,
+                user,
+                _at(start),
+                self.dm_channels.get(user),
+            )
+
+    def community(self, spec: CommunitySpec) -> None:
+        g, members, now = spec.guild_id, spec.member_ids, self.now
+        start = now - timedelta(weeks=WEEKS + 1)
+        self.setup(spec, start)
         goals = self.goals(spec, start)
         # A live series' next occurrence is announced and mirrored as a Discord event.
         live_occurrence = self.ids.take("meeting_occurrences") if self.live else None

@@ -114,6 +114,7 @@ class Scheduler:
         self._rearm_task: asyncio.Task[None] | None = None
         self._periodic: dict[str, tuple[timedelta, Callable[[], Awaitable[Any]]]] = {}
         self._reported_unhandled: set[str] = set()
+        self._stopped = False
 
     # -- wiring -------------------------------------------------------------------
 
@@ -150,6 +151,7 @@ class Scheduler:
         """Start APScheduler (once, however often the gateway reconnects)."""
         if self._aps is not None:
             return
+        self._stopped = False
         self._aps = AsyncIOScheduler(timezone=UTC)
         self._aps.add_job(
             self.run_due,
@@ -191,6 +193,9 @@ class Scheduler:
         )
 
     async def stop(self) -> None:
+        # A run that queued for the lock behind this stop must not start while the
+        # database closes (it was cancelled mid-query: a traceback on a clean stop).
+        self._stopped = True
         if self._aps is not None:
             self._aps.shutdown(wait=False)
             self._aps = None
@@ -267,6 +272,8 @@ class Scheduler:
     async def run_due(self) -> int:
         """Run every timer due by the injected clock; returns how many were closed."""
         async with self._run_lock:
+            if self._stopped:
+                return 0
             now = self._clock.now()
             async with self._db.read() as conn:
                 due = await timers_db.due(conn, now, self.kinds)
@@ -283,6 +290,8 @@ class Scheduler:
         the work it asked for. False if the timer is not pending (already run).
         """
         async with self._run_lock:
+            if self._stopped:
+                return False
             async with self._db.read() as conn:
                 timer = await timers_db.find(conn, kind, key)
             if timer is None or timer.status != "pending":

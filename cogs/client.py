@@ -36,6 +36,7 @@ from cogs.errors import on_tree_error
 from cogs.sync import sync_if_needed
 from cogs.toolkit.chat import DiscordChat
 from cogs.toolkit.confirm import CONFIRM_ROUTE, Confirmations
+from cogs.toolkit.pacing import Pacer, pace
 from cogs.toolkit.routing import ButtonRouter, FormRouter, RoutedButton
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,9 @@ class PlcBot(commands.Bot):
         self.core = core
         self.services = services
         self.force_sync = force_sync
+        # Under Discord's global limit by itself, not by 429s (RELIABILITY D7).
+        self.pacer = Pacer()
+        pace(self.http, self.pacer)
         # The toolkit: one router for every persistent button, one for every form,
         # one confirm dialog (see cogs/toolkit/).
         self.buttons = ButtonRouter()

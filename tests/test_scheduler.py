@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -306,3 +307,35 @@ async def test_run_now_runs_only_the_timer_asked_for(db: Database, clock: Contro
     async with db.read() as conn:
         other = await timers_db.find(conn, "reminder", "other-due")
     assert other is not None and other.status == "pending"
+
+
+async def test_a_run_queued_behind_the_stop_does_not_start(
+    db: Database, clock: ControlledClock
+) -> None:
+    """A wake-up that queued while a burst ran must not start once the bot is stopping:
+    the database is being closed under it (found by the fan-out benchmark)."""
+    await _community(db)
+    release, running = asyncio.Event(), asyncio.Event()
+    ran: list[str] = []
+
+    async def slow(timer: Timer, firing: Firing) -> None:
+        ran.append(timer.key)
+        running.set()
+        await release.wait()
+
+    scheduler = Scheduler(db, clock, SETTINGS)
+    scheduler.register(TimerKind("reminder", slow))
+    await _plan(scheduler, db, "first", timedelta(0))
+    burst = asyncio.create_task(scheduler.run_due())
+    await running.wait()
+    stopping = asyncio.create_task(scheduler.stop())
+    await asyncio.sleep(0)  # the stop now waits for the burst, first in line
+    await _plan(scheduler, db, "second", timedelta(0))
+    late_wake = asyncio.create_task(scheduler.run_due())
+    await asyncio.sleep(0)
+    release.set()
+    assert await burst == 1
+    await stopping
+    assert await late_wake == 0
+    assert ran == ["first"]
+    assert not await scheduler.run_now("reminder", "second")

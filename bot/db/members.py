@@ -21,6 +21,8 @@ class Member(BaseModel):
     dm_closed_at: datetime | None
     created_at: datetime
     left_at: datetime | None
+    dm_channel_id: int | None = None
+    """The bot's DM channel with the member, once Discord gave it."""
 
     def is_away(self, today: date) -> bool:
         return self.away_until is not None and today <= self.away_until
@@ -36,6 +38,7 @@ def _member(row: Row) -> Member:
         dm_closed_at=optional_instant(row["dm_closed_at"]),
         created_at=instant_from_db(row["created_at"]),
         left_at=optional_instant(row["left_at"]),
+        dm_channel_id=row["dm_channel_id"],
     )
 
 
@@ -104,6 +107,24 @@ async def mark_dm_closed(conn: Connection, guild_id: int, user_id: int, now: dat
         (instant_to_db(now), guild_id, user_id),
     )
     return cursor.rowcount > 0
+
+
+async def set_dm_channel(
+    conn: Connection, guild_id: int, user_id: int, channel_id: int | None
+) -> None:
+    await conn.execute(
+        "UPDATE members SET dm_channel_id = ? WHERE guild_id = ? AND user_id = ?",
+        (channel_id, guild_id, user_id),
+    )
+
+
+async def dm_channel(conn: Connection, guild_id: int, user_id: int) -> int | None:
+    cursor = await conn.execute(
+        "SELECT dm_channel_id FROM members WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+    row = await cursor.fetchone()
+    return int(row[0]) if row and row[0] is not None else None
 
 
 async def mark_left(conn: Connection, guild_id: int, user_id: int, now: datetime) -> None:
