@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fanout, latency
+from . import fanout, latency, restart, session_round, write_path
 from .report import Report
 from .stack import WARNINGS, quiet_logging
 
@@ -32,10 +32,27 @@ class Plan:
     latency_scales: list[int]
     latency_rounds: int
     fanout_communities: int
+    restart_timers: list[int]
+    restart_repeats: int
+    write_answers: int
 
 
-QUICK = Plan(latency_scales=[10, 100], latency_rounds=100, fanout_communities=100)
-FULL = Plan(latency_scales=[10, 100, 1000], latency_rounds=300, fanout_communities=1000)
+QUICK = Plan(
+    latency_scales=[10, 100],
+    latency_rounds=100,
+    fanout_communities=100,
+    restart_timers=[1_000, 10_000],
+    restart_repeats=2,
+    write_answers=300,
+)
+FULL = Plan(
+    latency_scales=[10, 100, 1000],
+    latency_rounds=300,
+    fanout_communities=1000,
+    restart_timers=[1_000, 10_000, 100_000],
+    restart_repeats=3,
+    write_answers=1000,
+)
 
 
 def log(line: str) -> None:
@@ -50,6 +67,16 @@ def measurements(
             report, folder / "latency", plan.latency_scales, plan.latency_rounds, log
         ),
         "fanout": lambda: fanout.run(report, folder / "fanout", plan.fanout_communities, log),
+        "restart": lambda: restart.run(
+            report,
+            folder / "restart",
+            plan.restart_timers,
+            plan.restart_repeats,
+            log,
+            history_db=folder / "latency" / f"latency-{plan.latency_scales[-1]}.sqlite3",
+        ),
+        "write": lambda: write_path.run(report, folder / "write", plan.write_answers, log),
+        "session": lambda: session_round.run(report, folder / "session", 100, log),
     }
 
 

@@ -150,6 +150,11 @@ def _at(value: datetime) -> str:
     return instant_to_db(value)
 
 
+def instant(value: datetime) -> str:
+    """An instant as the bot stores it."""
+    return _at(value)
+
+
 def _json(value: Any) -> str:
     if not value:
         return "{}"

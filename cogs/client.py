@@ -23,6 +23,7 @@ from bot import __version__
 from bot.app import build_core, build_services
 from bot.clock import Clock
 from bot.config import Settings
+from bot.db.database import WAL_CHECKPOINT_SECONDS
 from bot.health import Probes, serving_health
 from bot.i18n import Catalog
 from bot.i18n.translator import CatalogTranslator
@@ -40,6 +41,12 @@ from cogs.toolkit.pacing import Pacer, pace
 from cogs.toolkit.routing import ButtonRouter, FormRouter, RoutedButton
 
 log = logging.getLogger(__name__)
+
+#: After READY, discord.py fires on_ready this long after the last GUILD_CREATE (its
+#: default: 2 s, a third of a restart's downtime as /healthz sees it). Discord sends the
+#: GUILD_CREATEs right after READY, and the bot chunks no members at start-up; a guild
+#: that comes later is simply "available" then (python -m benchmarks, restart).
+GUILD_READY_WAIT = 0.5
 
 #: Longest rate-limit wait discord.py sits through (its minimum). Beyond it, it raises
 #: ``RateLimited`` and a scheduled send is retried later by the bot's own clock, marked
@@ -82,7 +89,7 @@ class PlcBot(commands.Bot):
             chunk_guilds_at_startup=False,
             help_command=None,
             max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
-            **client_options,
+            **{"guild_ready_timeout": GUILD_READY_WAIT, **client_options},
         )
         self.core = core
         self.services = services
@@ -122,6 +129,11 @@ class PlcBot(commands.Bot):
         await sync_if_needed(self, force=self.force_sync)
         retention = self.services.get(RetentionService)
         self.core.scheduler.every("retention", timedelta(hours=24), retention.purge)
+        self.core.scheduler.every(
+            "wal-checkpoint",
+            timedelta(seconds=WAL_CHECKPOINT_SECONDS),
+            self.core.db.checkpoint_in_background,
+        )
         # Once per process, not once per gateway (re)connection (RELIABILITY D9).
         self.core.scheduler.start()
 
