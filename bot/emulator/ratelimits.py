@@ -40,8 +40,12 @@ RATE_LIMITED = "You are being rate limited."
 #: Discord's global limit per bot token.
 GLOBAL_LIMIT = 50
 GLOBAL_WINDOW = 1.0
-#: Path parameters that make a bucket of their own, as on Discord.
-MAJOR_PARAMETERS = ("channel_id", "guild_id", "application_id", "token", "interaction_id")
+#: Path parameters that make a bucket of their own, as on Discord: the channel or the
+#: guild; for a webhook its id and token (an interaction's webhook id is the
+#: application's id); for an interaction callback, the interaction.
+MAJOR_PARAMETERS = ("channel_id", "guild_id")
+WEBHOOK_MAJOR_PARAMETERS = ("application_id", "token")
+CALLBACK_MAJOR_PARAMETERS = ("interaction_id", "token")
 #: Routes outside the global limit (interaction endpoints).
 _GLOBAL_EXEMPT = ("/interactions/", "/webhooks/")
 
@@ -204,7 +208,14 @@ class RateLimits:
         return window
 
     def _bucket(self, method: str, route: str, params: Mapping[str, str]) -> _Bucket:
-        major = tuple(f"{name}={params[name]}" for name in MAJOR_PARAMETERS if name in params)
+        names = (
+            WEBHOOK_MAJOR_PARAMETERS
+            if route.startswith("/webhooks/")
+            else CALLBACK_MAJOR_PARAMETERS
+            if route.startswith("/interactions/")
+            else MAJOR_PARAMETERS
+        )
+        major = tuple(f"{name}={params[name]}" for name in names if name in params)
         key = (self.bucket_hash(method, route), major)
         bucket = self._buckets.get(key)
         if bucket is None:

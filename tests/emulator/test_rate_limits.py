@@ -140,11 +140,10 @@ async def test_the_global_limit_is_per_bot_token_and_spares_interactions(
         assert (result.content, second.content) == ("slow done", "second part")
         assert not emu.requests(status=429, path_contains="/interactions/")
         assert not emu.requests(status=429, path_contains="/webhooks/")
-        # Another token has its own budget (it is refused for being unknown, not limited).
-        async with session.get(
-            f"{api.base}/users/@me", headers={"Authorization": "Bot someone-else"}
-        ) as response:
-            assert response.status == 401
+        # Another bot's token has its own budget.
+        other = {"method": "GET", "route": "/users/@me", "params": {}}
+        assert emu.rate_limits.check(**other, authorization="Bot another-bot") is None
+        assert emu.rate_limits.check(**other, authorization=f"Bot {TOKEN}") is not None
 
 
 def text_channel(bot: EmuTestBot, channel_id: int) -> discord.TextChannel:

@@ -30,6 +30,7 @@ import asyncio
 import contextlib
 import os
 import random
+import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -42,6 +43,7 @@ import pytest
 from bot.clock import ControlledClock, SystemClock
 from bot.emulator import Emulator, InteractionTimeout, Message
 from tests.e2e.harness import Harness, new_harness, restore_discord_endpoints
+from tests.reliability.conftest import report_in_summary
 from tests.reliability.process import BotProcess, write_config
 from tests.reliability.world import (
     ENGLISH,
@@ -183,8 +185,8 @@ async def member_actions(world: KillWorld, round_number: int, identified_before:
 # -- one kill -----------------------------------------------------------------------------
 
 
-async def kill_at(world: KillWorld, point: KillPoint, rng: random.Random) -> str:
-    """Start the bot, kill it at ``point``; how the kill went, for the printed line."""
+async def kill_at(world: KillWorld, point: KillPoint, rng: random.Random) -> tuple[str, int]:
+    """Start the bot, kill it at ``point``; how the kill went and the exit code."""
     emu, bot = world.emu, world.bot
     identified = emu.identify_count
     if point.mode == "accepted":
@@ -217,7 +219,7 @@ async def kill_at(world: KillWorld, point: KillPoint, rng: random.Random) -> str
         actions.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await actions
-    return f"{note}, exit {code}"
+    return note, code
 
 
 @pytest.fixture
@@ -257,21 +259,27 @@ async def kill_world(tmp_path: Path) -> AsyncIterator[KillWorld]:
 
 
 async def test_sigkill_at_random_points_of_a_reminder_burst_loses_and_doubles_nothing(
-    kill_world: KillWorld,
+    kill_world: KillWorld, pytestconfig: pytest.Config
 ) -> None:
     world, emu, h = kill_world, kill_world.emu, kill_world.h
     announcements = h.channel("announcements")
     rng = random.Random(SEED)
     points = plan_kill_points(rng)
-    print(f"\nkill test: seed {SEED} (PLC_KILL_SEED), {len(points)} kill points")
+
+    def say(line: str) -> None:
+        print(line)
+        report_in_summary(pytestconfig, line)
+
+    say(f"kill test: seed {SEED} (set PLC_KILL_SEED to replay), {len(points)} kill points")
     for point in points:
         before = world.reminder_sends()
-        outcome = await kill_at(world, point, rng)
+        note, code = await kill_at(world, point, rng)
         seen = sends(emu, [announcements], after_id=world.after_id)
-        print(
-            f"  kill {point.number:02d} [{point.mode:>8}] {point.describe()}: {outcome}; "
+        say(
+            f"  kill {point.number:02d} [{point.mode:>8}] {point.describe()}: {note}; "
             f"reminders on Discord {before} -> {seen.distinct}/{EXPECTED_SENDS}"
         )
+        assert code == -signal.SIGKILL, f"the bot exited by itself:\n{world.bot.last_log()}"
         assert seen.duplicates == {}, f"a reminder reached a target twice: {seen.duplicates}"
         assert seen.without_nonce == 0
         assert integrity(h.db_path) == "ok"
@@ -284,7 +292,7 @@ async def test_sigkill_at_random_points_of_a_reminder_burst_loses_and_doubles_no
         await emu.slash(h.guild.id, h.user("admin"), "meeting list", locale=ENGLISH)
     )
     assert await world.bot.stop() == 0, world.bot.last_log()
-    print(f"  clean run: all sent; Going confirmed {len(world.confirmed)}/{len(world.attempted)}")
+    say(f"  clean run: all sent; Going confirmed {len(world.confirmed)}/{len(world.attempted)}")
 
     final = sends(emu, [announcements], after_id=world.after_id)
     assert final.duplicates == {} and final.without_nonce == 0
