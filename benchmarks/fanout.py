@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bot.actor import Actor
 from bot.clock import ControlledClock
+from bot.db import meeting_rsvps as rsvps_db
 from bot.emulator import Emulator
 from bot.emulator.ratelimits import GLOBAL_LIMIT
 from bot.services.checkins import CheckinService
@@ -78,8 +79,13 @@ async def prepare(bot: PlcBot, specs: list[CommunitySpec]) -> None:
         )
         scheduled = await meetings.schedule(owner, draft)
         occurrence = scheduled.upcoming.occurrence.id
-        for member in spec.member_ids[1 : 1 + GOING]:
-            await meetings.rsvp(Actor(spec.guild_id, member), occurrence, "going")
+        # Answers written as the RSVP buttons store them, without the announcement's
+        # edits (they are not what is measured, and they would take minutes here).
+        async with bot.core.db.transaction() as conn:
+            for member in spec.member_ids[1 : 1 + GOING]:
+                await rsvps_db.put_rsvp(
+                    conn, spec.guild_id, occurrence, member, "going", bot.core.clock.now()
+                )
 
 
 async def burst(emu: Emulator, bot: PlcBot, clock: ControlledClock) -> Burst:
