@@ -49,6 +49,8 @@ class Burst:
     limited: int
     seconds: float
     routes: dict[str, int]
+    global_limited: int = 0
+    """Of the 429s, those of the global limit (the others: a route's bucket)."""
 
     @property
     def floor(self) -> float:
@@ -112,6 +114,11 @@ async def burst(emu: Emulator, bot: PlcBot, clock: ControlledClock) -> Burst:
         limited=sum(1 for r in sent if r.status == 429),
         seconds=max(r.time for r in sent) - started,
         routes=routes,
+        global_limited=sum(
+            1
+            for r in sent
+            if r.status == 429 and isinstance(r.response, dict) and r.response.get("global")
+        ),
     )
 
 
@@ -143,6 +150,7 @@ def figures(report: Report, what: str, result: Burst, checked: str) -> None:
     report.extra.setdefault("fanout", {})[what] = {
         "answered": result.answered,
         "limited": result.limited,
+        "limited_global": result.global_limited,
         "seconds": result.seconds,
         "floor_seconds": result.floor,
         "routes": result.routes,
