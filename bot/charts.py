@@ -15,10 +15,6 @@ import zlib
 from datetime import date, timedelta
 from typing import Any
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
-from matplotlib.figure import Figure
-
 from bot.frozen import Frozen
 from bot.services.goals import ProgressSeries, format_number
 
@@ -52,12 +48,20 @@ def chart_data(series: ProgressSeries) -> dict[str, Any]:
 
 def _x(day: date) -> float:
     """matplotlib's date number for a calendar day (its dates module has no type hints)."""
+    from matplotlib.dates import date2num
+
     number: float = float(date2num(day))  # type: ignore[no-untyped-call]
     return number
 
 
 def render_progress_chart(series: ProgressSeries, labels: ChartLabels) -> bytes:
     """A line chart of the stored values against the target, as PNG bytes."""
+    # matplotlib is imported when a chart is drawn, not when the bot starts: it is
+    # 0.7 s and tens of MB that a bot which never draws would carry (python -m benchmarks).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.figure import Figure
+
     goal = series.goal
     figure = Figure(figsize=(8, 4.5), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)

@@ -112,8 +112,10 @@ class Scheduler:
         self._run_lock = asyncio.Lock()
         self._aps: AsyncIOScheduler | None = None
         self._rearm_task: asyncio.Task[None] | None = None
+        self._rearm_wanted = False
         self._periodic: dict[str, tuple[timedelta, Callable[[], Awaitable[Any]]]] = {}
         self._reported_unhandled: set[str] = set()
+        self._stopped = False
 
     # -- wiring -------------------------------------------------------------------
 
@@ -150,9 +152,10 @@ class Scheduler:
         """Start APScheduler (once, however often the gateway reconnects)."""
         if self._aps is not None:
             return
+        self._stopped = False
         self._aps = AsyncIOScheduler(timezone=UTC)
         self._aps.add_job(
-            self.run_due,
+            self._alarm,
             IntervalTrigger(seconds=SWEEP_SECONDS, timezone=UTC),
             id=SWEEP_JOB_ID,
             replace_existing=True,
@@ -191,6 +194,9 @@ class Scheduler:
         )
 
     async def stop(self) -> None:
+        # A run that queued for the lock behind this stop must not start while the
+        # database closes (it was cancelled mid-query: a traceback on a clean stop).
+        self._stopped = True
         if self._aps is not None:
             self._aps.shutdown(wait=False)
             self._aps = None
@@ -229,11 +235,26 @@ class Scheduler:
         self.rearm_soon()
 
     def rearm_soon(self) -> None:
-        """Re-arm the wake job once the current transaction has released the database."""
+        """Re-arm the wake job once the current transaction has released the database.
+
+        One task re-arms; a request that comes while it reads makes it read again, so
+        a timer planned meanwhile is never left without its wake-up.
+        """
         if self._aps is None:
             return
+        self._rearm_wanted = True
         if self._rearm_task is None or self._rearm_task.done():
             self._rearm_task = asyncio.get_running_loop().create_task(self._rearm())
+
+    async def _alarm(self) -> None:
+        """What APScheduler runs. Its shutdown cancels the jobs under way: the run goes
+        on shielded (stop() waits for it to finish its bookkeeping), quietly."""
+        run = asyncio.ensure_future(self.run_due())
+        try:
+            await asyncio.shield(run)
+        except asyncio.CancelledError:
+            if not self._stopped:
+                raise
 
     async def next_due(self) -> datetime | None:
         """When the earliest pending timer is due (or retried), if any."""
@@ -241,19 +262,28 @@ class Scheduler:
             return await timers_db.next_wake(conn, self.kinds)
 
     async def _rearm(self) -> None:
-        async with self._db.read() as conn:
-            wake = await timers_db.next_wake(conn, self.kinds)
-        if self._aps is None:
-            return
-        if wake is None:
-            if self._aps.get_job(WAKE_JOB_ID):
-                self._aps.remove_job(WAKE_JOB_ID)
-            return
-        # APScheduler waits on real time; the injected clock may be ahead (playground).
-        delay = max(timedelta(0), wake - self._clock.now())
-        real_when = _WALL_CLOCK.now() + delay
+        while self._rearm_wanted:
+            self._rearm_wanted = False
+            async with self._db.read() as conn:
+                wake = await timers_db.next_wake(conn, self.kinds)
+            if self._aps is None:
+                return
+            if wake is None:
+                if self._aps.get_job(WAKE_JOB_ID):
+                    self._aps.remove_job(WAKE_JOB_ID)
+                continue
+            # APScheduler waits on real time; the injected clock may be ahead (playground).
+            delay = max(timedelta(0), wake - self._clock.now())
+            if not delay and self._run_lock.locked():
+                # A run under way re-arms when it ends. Waking now would only queue a
+                # second run behind it (a burst's every step asked for one).
+                continue
+            self._arm(_WALL_CLOCK.now() + delay)
+
+    def _arm(self, real_when: datetime) -> None:
+        assert self._aps is not None
         self._aps.add_job(
-            self.run_due,
+            self._alarm,
             DateTrigger(run_date=real_when, timezone=UTC),
             id=WAKE_JOB_ID,
             replace_existing=True,
@@ -267,6 +297,8 @@ class Scheduler:
     async def run_due(self) -> int:
         """Run every timer due by the injected clock; returns how many were closed."""
         async with self._run_lock:
+            if self._stopped:
+                return 0
             now = self._clock.now()
             async with self._db.read() as conn:
                 due = await timers_db.due(conn, now, self.kinds)
@@ -283,6 +315,8 @@ class Scheduler:
         the work it asked for. False if the timer is not pending (already run).
         """
         async with self._run_lock:
+            if self._stopped:
+                return False
             async with self._db.read() as conn:
                 timer = await timers_db.find(conn, kind, key)
             if timer is None or timer.status != "pending":

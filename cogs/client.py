@@ -23,6 +23,7 @@ from bot import __version__
 from bot.app import build_core, build_services
 from bot.clock import Clock
 from bot.config import Settings
+from bot.db.database import WAL_CHECKPOINT_SECONDS
 from bot.health import Probes, serving_health
 from bot.i18n import Catalog
 from bot.i18n.translator import CatalogTranslator
@@ -36,9 +37,16 @@ from cogs.errors import on_tree_error
 from cogs.sync import sync_if_needed
 from cogs.toolkit.chat import DiscordChat
 from cogs.toolkit.confirm import CONFIRM_ROUTE, Confirmations
+from cogs.toolkit.pacing import Pacer, pace
 from cogs.toolkit.routing import ButtonRouter, FormRouter, RoutedButton
 
 log = logging.getLogger(__name__)
+
+#: After READY, discord.py fires on_ready this long after the last GUILD_CREATE (its
+#: default: 2 s, a third of a restart's downtime as /healthz sees it). Discord sends the
+#: GUILD_CREATEs right after READY, and the bot chunks no members at start-up; a guild
+#: that comes later is simply "available" then (python -m benchmarks, restart).
+GUILD_READY_WAIT = 0.5
 
 #: Longest rate-limit wait discord.py sits through (its minimum). Beyond it, it raises
 #: ``RateLimited`` and a scheduled send is retried later by the bot's own clock, marked
@@ -81,11 +89,14 @@ class PlcBot(commands.Bot):
             chunk_guilds_at_startup=False,
             help_command=None,
             max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
-            **client_options,
+            **{"guild_ready_timeout": GUILD_READY_WAIT, **client_options},
         )
         self.core = core
         self.services = services
         self.force_sync = force_sync
+        # Under Discord's global limit by itself, not by 429s (RELIABILITY D7).
+        self.pacer = Pacer()
+        pace(self.http, self.pacer)
         # The toolkit: one router for every persistent button, one for every form,
         # one confirm dialog (see cogs/toolkit/).
         self.buttons = ButtonRouter()
@@ -118,6 +129,11 @@ class PlcBot(commands.Bot):
         await sync_if_needed(self, force=self.force_sync)
         retention = self.services.get(RetentionService)
         self.core.scheduler.every("retention", timedelta(hours=24), retention.purge)
+        self.core.scheduler.every(
+            "wal-checkpoint",
+            timedelta(seconds=WAL_CHECKPOINT_SECONDS),
+            self.core.db.checkpoint_in_background,
+        )
         # Once per process, not once per gateway (re)connection (RELIABILITY D9).
         self.core.scheduler.start()
 

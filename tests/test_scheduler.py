@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -305,3 +306,81 @@ async def test_run_now_runs_only_the_timer_asked_for(
     async with db.read() as conn:
         other = await timers_db.find(conn, "reminder", "other-due")
     assert other is not None and other.status == "pending"
+
+
+async def test_a_run_queued_behind_the_stop_does_not_start(
+    db: Database, clock: ControlledClock
+) -> None:
+    """A wake-up that queued while a burst ran must not start once the bot is stopping:
+    the database is being closed under it (found by the fan-out benchmark)."""
+    await _community(db)
+    release, running = asyncio.Event(), asyncio.Event()
+    ran: list[str] = []
+
+    async def slow(timer: Timer, firing: Firing) -> None:
+        ran.append(timer.key)
+        running.set()
+        await release.wait()
+
+    scheduler = Scheduler(db, clock, SETTINGS)
+    scheduler.register(TimerKind("reminder", slow))
+    await _plan(scheduler, db, "first", timedelta(0))
+    burst = asyncio.create_task(scheduler.run_due())
+    await running.wait()
+    stopping = asyncio.create_task(scheduler.stop())
+    await asyncio.sleep(0)  # the stop now waits for the burst, first in line
+    await _plan(scheduler, db, "second", timedelta(0))
+    late_wake = asyncio.create_task(scheduler.run_due())
+    await asyncio.sleep(0)
+    release.set()
+    assert await burst == 1
+    await stopping
+    assert await late_wake == 0
+    assert ran == ["first"]
+    assert not await scheduler.run_now("reminder", "second")
+
+
+async def test_a_burst_woken_by_apscheduler_asks_for_no_second_run_and_finishes_on_stop(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """APScheduler's wiring under a burst (real time, no delay): each timer the burst
+    plans for now used to re-arm the alarm, which APScheduler refused ("maximum number
+    of running instances", a warning per step); and its shutdown cancelled the run
+    under way, logged as a failed job (found by the fan-out benchmark)."""
+    from bot.clock import SystemClock
+
+    await _community(db)
+    clock = SystemClock()
+    first_started, release, second_ran = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    scheduler = Scheduler(db, clock, SETTINGS)
+
+    async def handler(timer: Timer, firing: Firing) -> None:
+        if timer.key == "first":
+            async with db.transaction() as conn:  # the burst plans more work for now
+                await scheduler.schedule(conn, GUILD, "reminder", "second", clock.now())
+            first_started.set()
+            await release.wait()
+            await firing.delivered("channel")
+        else:
+            second_ran.set()
+
+    scheduler.register(TimerKind("reminder", handler))
+    caplog.set_level("INFO")
+    async with db.transaction() as conn:
+        await scheduler.schedule(conn, GUILD, "reminder", "first", clock.now())
+    scheduler.start()
+    await asyncio.wait_for(first_started.wait(), timeout=5)
+    stopping = asyncio.create_task(scheduler.stop())  # while APScheduler's run is under way
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.wait_for(stopping, timeout=5)
+
+    async with db.read() as conn:
+        first = await timers_db.find(conn, "reminder", "first")
+        delivered = await timers_db.delivered_targets(conn, first.id if first else 0)
+    assert first is not None and first.status == "done"
+    assert delivered == {"channel": "sent"}
+    assert not second_ran.is_set()  # planned during the run, left for the next start
+    messages = [r.getMessage() for r in caplog.records]
+    assert not [m for m in messages if "maximum number of running instances" in m]
+    assert not [m for m in messages if "raised an exception" in m]

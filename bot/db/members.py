@@ -19,6 +19,8 @@ class Member(Frozen):
     dm_closed_at: datetime | None
     created_at: datetime
     left_at: datetime | None
+    dm_channel_id: int | None = None
+    """The bot's DM channel with the member, once Discord gave it."""
 
     def is_away(self, today: date) -> bool:
         return self.away_until is not None and today <= self.away_until
@@ -85,6 +87,24 @@ async def mark_dm_closed(conn: Connection, guild_id: int, user_id: int, now: dat
         (instant_to_db(now), guild_id, user_id),
     )
     return cursor.rowcount > 0
+
+
+async def set_dm_channel(
+    conn: Connection, guild_id: int, user_id: int, channel_id: int | None
+) -> None:
+    await conn.execute(
+        "UPDATE members SET dm_channel_id = ? WHERE guild_id = ? AND user_id = ?",
+        (channel_id, guild_id, user_id),
+    )
+
+
+async def dm_channel(conn: Connection, guild_id: int, user_id: int) -> int | None:
+    cursor = await conn.execute(
+        "SELECT dm_channel_id FROM members WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+    row = await cursor.fetchone()
+    return int(row[0]) if row and row[0] is not None else None
 
 
 async def mark_left(conn: Connection, guild_id: int, user_id: int, now: datetime) -> None:

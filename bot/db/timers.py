@@ -10,6 +10,9 @@ from bot.db.codec import Table, fetch_column, instant_from_db, instant_to_db, js
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 
+#: Sorts after any character a key can hold: ``prefix + _LAST_CHARACTER`` bounds a prefix.
+_LAST_CHARACTER = "\U0010ffff"
+
 TimerStatus = Literal["pending", "done", "missed", "cancelled", "failed"]
 
 
@@ -62,12 +65,22 @@ async def cancel(conn: Connection, kind: str, key: str, now: datetime) -> None:
 
 async def cancel_prefix(conn: Connection, kind: str, key_prefix: str, now: datetime) -> int:
     """Cancel every pending timer of ``kind`` whose key starts with ``key_prefix``."""
+    # The key range lets SQLite seek the (kind, key) index instead of reading every
+    # timer of the kind ever run; substr() keeps the match exact.
     cursor = await conn.execute(
         """
         UPDATE timers SET status = 'cancelled', finished_at = ?
-        WHERE kind = ? AND substr(key, 1, ?) = ? AND status = 'pending'
+        WHERE kind = ? AND key >= ? AND key < ? AND substr(key, 1, ?) = ?
+          AND status = 'pending'
         """,
-        (instant_to_db(now), kind, len(key_prefix), key_prefix),
+        (
+            instant_to_db(now),
+            kind,
+            key_prefix,
+            key_prefix + _LAST_CHARACTER,
+            len(key_prefix),
+            key_prefix,
+        ),
     )
     return cursor.rowcount
 
@@ -84,8 +97,12 @@ async def find(conn: Connection, kind: str, key: str) -> Timer | None:
 
 
 def _kinds_filter(kinds: Collection[str]) -> tuple[str, list[str]]:
-    """``AND kind IN (…)``: timers of kinds nobody handles are parked, not spun on."""
-    return f"AND kind IN ({', '.join('?' * len(kinds))})", list(kinds)
+    """``AND kind IN (…)``: timers of kinds nobody handles are parked, not spun on.
+
+    The unary ``+`` keeps SQLite off the (kind, key) index, which holds every timer
+    ever run, so it reads pending timers by ``timers_pending_wake`` instead.
+    """
+    return f"AND +kind IN ({', '.join('?' * len(kinds))})", list(kinds)
 
 
 async def due(conn: Connection, now: datetime, kinds: Collection[str]) -> list[Timer]:
@@ -109,9 +126,10 @@ async def next_wake(conn: Connection, kinds: Collection[str]) -> datetime | None
     if not kinds:
         return None
     kind_sql, kind_params = _kinds_filter(kinds)
+    # In wake order on the pending index: the first timer of a handled kind, at once.
     cursor = await conn.execute(
-        "SELECT MIN(COALESCE(retry_at, due_at)) FROM timers "  # noqa: S608
-        f"WHERE status = 'pending' {kind_sql}",
+        "SELECT COALESCE(retry_at, due_at) FROM timers "  # noqa: S608
+        f"WHERE status = 'pending' {kind_sql} ORDER BY COALESCE(retry_at, due_at) LIMIT 1",
         kind_params,
     )
     row = await cursor.fetchone()
@@ -127,7 +145,12 @@ async def count_pending(conn: Connection, guild_id: int) -> int:
 
 
 async def pending_kinds(conn: Connection) -> list[str]:
-    return await fetch_column(conn, "SELECT DISTINCT kind FROM timers WHERE status = 'pending'")
+    # Read from the pending index (the kind index holds every timer ever run).
+    return await fetch_column(
+        conn,
+        "SELECT DISTINCT +kind FROM timers "
+        "WHERE status = 'pending' AND COALESCE(retry_at, due_at) IS NOT NULL",
+    )
 
 
 async def finish(

@@ -32,6 +32,21 @@ class DeliveryService:
             member = await members_db.get(conn, guild_id, user_id)
         return member is not None and member.dm_closed_at is not None
 
+    async def dm_channel(self, guild_id: int, user_id: int) -> int | None:
+        """The DM channel Discord gave for this member before, if any."""
+        async with self._core.db.read() as conn:
+            return await members_db.dm_channel(conn, guild_id, user_id)
+
+    async def remember_dm_channel(
+        self, guild_id: int, user_id: int, channel_id: int | None
+    ) -> None:
+        """Keep (or, with None, forget) the member's DM channel: the next DM goes straight
+        to it, without asking Discord for the channel again."""
+        now = self._core.clock.now()
+        async with self._core.db.transaction() as conn:
+            await members_db.ensure(conn, guild_id, user_id, now)
+            await members_db.set_dm_channel(conn, guild_id, user_id, channel_id)
+
     async def target_unreachable(self, guild_id: int, target_id: int, reason: str) -> bool:
         """Pause a channel Discord refused; True the first time (tell admins once)."""
         async with self._core.db.transaction() as conn:

@@ -245,11 +245,7 @@ class DiscordChat:
 
     async def _dm(self, target: DirectMessage, send: dict[str, Any]) -> Posted | None:
         try:
-            user = self.client.get_user(target.user_id) or await self.client.fetch_user(
-                target.user_id
-            )
-            channel = user.dm_channel or await user.create_dm()
-            message = await channel.send(**send)
+            message = await self._send_dm(target, send)
         except discord.Forbidden as exc:
             if exc.code != DM_CLOSED:
                 log.warning("DM refused with code %s", exc.code)
@@ -267,6 +263,22 @@ class DiscordChat:
         else:
             return Posted(target.guild_id, message.channel.id, message.id)
         return None
+
+    async def _send_dm(self, target: DirectMessage, send: dict[str, Any]) -> discord.Message:
+        """Send in the member's DM channel: the one Discord gave before if known (one
+        request), else asked for and remembered (two, the first in a slow bucket)."""
+        guild_id, user_id = target.guild_id, target.user_id
+        known = await self._deliveries.dm_channel(guild_id, user_id)
+        if known is not None:
+            channel = self.client.get_partial_messageable(known, type=discord.ChannelType.private)
+            try:
+                return await channel.send(**send)
+            except discord.NotFound:  # the channel went away: ask for it again below
+                await self._deliveries.remember_dm_channel(guild_id, user_id, None)
+        user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+        dm = user.dm_channel or await user.create_dm()
+        await self._deliveries.remember_dm_channel(guild_id, user_id, dm.id)
+        return await dm.send(**send)
 
     async def _channel_lost(self, guild_id: int, channel_id: int, reason: str) -> None:
         """Pause the channel; tell the admins once, in another channel."""

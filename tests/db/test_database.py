@@ -35,6 +35,7 @@ async def test_pragmas_read_back_as_set(db: Database) -> None:
         "foreign_keys": 1,
         "busy_timeout": 10_000,
         "secure_delete": 1,
+        "wal_autocheckpoint": 0,
     }
 
 
@@ -177,3 +178,21 @@ def test_a_second_instance_on_the_same_database_is_refused(db_path: Path) -> Non
         InstanceLock(db_path).acquire()
     with InstanceLock(db_path):  # released with the first one
         pass
+
+
+async def test_commits_leave_the_wal_to_the_background_checkpoint(db: Database) -> None:
+    """No checkpoint inside a member's COMMIT (it stalled commands for 100+ ms on a big
+    file); the background checkpoint copies the WAL back while the bot goes on."""
+    async with db.transaction() as conn:
+        await communities_db.upsert(conn, 1, SETTINGS, [60], NOW)
+    for n in range(300):  # past SQLite's default of a checkpoint every 1000 pages
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO audit_log (guild_id, action, detail, at) VALUES (1, 'x', ?, 'now')",
+                ("y" * 20_000 + str(n),),
+            )
+    wal_pages, copied = await db.checkpoint_in_background()
+    assert wal_pages > 1000 and copied == wal_pages
+    async with db.read() as conn:
+        row = await (await conn.execute("SELECT COUNT(*) FROM audit_log")).fetchone()
+    assert row is not None and row[0] == 300

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.emulator import Message
+from bot.services.delivery import DeliveryService
 from bot.services.members import MemberService
 from tests.e2e.harness import Harness
 from tests.e2e.meeting_steps import (
@@ -282,3 +283,44 @@ async def test_clock_stepping_back_and_forth_duplicates_nothing(harness: Harness
     assert (len(reminder_posts(harness)), len(dms(harness, "bob"))) == (1, 1)
     await advance_to(harness, DEC3 - timedelta(minutes=60))
     assert (len(reminder_posts(harness)), len(dms(harness, "bob"))) == (2, 2)
+
+
+async def test_a_dm_goes_straight_to_the_channel_discord_gave_before_even_after_a_restart(
+    harness: Harness,
+) -> None:
+    """Asking Discord for a DM channel goes through a bucket of 5 a second shared by
+    every DM: the channel is asked for once per member, then remembered."""
+    await harness.setup_community(language="en")
+    announcement = await schedule(harness, when="Dec 3 3:30pm")
+    await rsvp(harness, "bob", announcement, "going")
+    await advance_to(harness, DEC3 - timedelta(days=1))
+    opened = harness.emu.requests(method="POST", path_contains="/users/@me/channels")
+    assert len(opened) == 1 and len(dms(harness, "bob")) == 1
+    bob_channel = harness.emu.state.dm_channel_by_user[harness.user("bob")]
+    member = await harness.bot.services.get(MemberService).get(
+        harness.guild.id, harness.user("bob")
+    )
+    assert member is not None and member.dm_channel_id == bob_channel
+
+    await harness.restart()  # discord.py's own cache of DM channels is gone
+    await advance_to(harness, DEC3 - timedelta(minutes=60))
+    assert len(dms(harness, "bob")) == 2
+    assert len(harness.emu.requests(method="POST", path_contains="/users/@me/channels")) == 1
+    sent = harness.emu.requests(method="POST", path_contains=f"/channels/{bob_channel}/messages")
+    assert [r.status for r in sent] == [200, 200]
+
+
+async def test_a_remembered_dm_channel_that_is_gone_is_asked_for_again(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    announcement = await schedule(harness, when="Dec 3 3:30pm")
+    await rsvp(harness, "bob", announcement, "going")
+    delivery = harness.bot.services.get(DeliveryService)
+    stale = 4242  # a channel Discord no longer knows
+    await delivery.remember_dm_channel(harness.guild.id, harness.user("bob"), stale)
+
+    await advance_to(harness, DEC3 - timedelta(days=1))
+    assert len(dms(harness, "bob")) == 1
+    refused = harness.emu.requests(method="POST", path_contains=f"/channels/{stale}/messages")
+    assert [r.status for r in refused] == [404]
+    bob_channel = harness.emu.state.dm_channel_by_user[harness.user("bob")]
+    assert await delivery.dm_channel(harness.guild.id, harness.user("bob")) == bob_channel

@@ -1,0 +1,186 @@
+"""4. Write path: check-in answers per second through the service layer, against raw SQLite.
+
+The service path is ``CheckinService.save_answer``, as the answer form calls it:
+checks, one write transaction (member, goal, answer), the answer posted in the week's
+thread, its message id stored in a second transaction. The services are built by the
+bot's own entry point (``bot.app``) on a SQLite file, with a chat port that accepts
+every post at once, so the figure is the service layer's and the database's. The raw
+path inserts the same rows (``checkin_answers``) with ``sqlite3``, one transaction per
+answer (each answer is one member's action), with the bot's pragmas (WAL,
+``synchronous=FULL``), in a file beside it. The two alternate, so the machine's noise
+falls on both.
+
+Then the same answers through the running bot, posted in the thread through the
+emulator: there the bound is Discord's global limit (50 requests/s), which the bot
+paces itself to.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import Any
+
+from bot.actor import Actor
+from bot.app import build_core, build_services
+from bot.chat import Card, Channel, Posted, Target
+from bot.clock import ControlledClock
+from bot.services.checkins import CheckinService
+from bot.services.registry import Services
+
+from . import fixtures
+from .fixtures import CommunitySpec
+from .report import Figure, Report
+from .stack import bot_running, bot_settings, emulator
+from .world import measured_guild
+
+SECTION = "4 write path: check-in answers"
+TARGET_RATIO = 0.5
+TEXT = "Ran the reading groups twice; the second went better"
+
+
+class AcceptingChat:
+    """A chat platform that takes every post at once (the write path without Discord)."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(7_000_000)
+
+    async def send(
+        self,
+        target: Target,
+        card: Card,
+        *,
+        nonce: str | None = None,
+        mention: Collection[int] = (),
+        mention_roles: Collection[int] = (),
+    ) -> Posted | None:
+        channel = target.channel_id if isinstance(target, Channel) else target.user_id
+        return Posted(target.guild_id, channel, next(self._ids))
+
+    async def edit(self, posted: Posted, card: Card) -> bool:
+        return True
+
+    async def start_thread(self, posted: Posted, name: str) -> Posted | None:
+        return Posted(posted.guild_id, posted.message_id, posted.message_id)
+
+    @property
+    def events(self) -> Any:
+        return NoCalendar()
+
+
+class NoCalendar:
+    """Meetings are built with the platform's calendar; answers never reach it."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise NotImplementedError(f"no calendar on the write path ({name})")
+
+
+def raw_writer(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+        db.execute(f"PRAGMA {pragma}")
+    return db
+
+
+def raw_insert(
+    db: sqlite3.Connection, spec: CommunitySpec, checkin: int, user: int, texts: str
+) -> None:
+    now = fixtures.instant(fixtures.FIXTURE_NOW)
+    db.execute("BEGIN IMMEDIATE")
+    db.execute(
+        "INSERT INTO checkin_answers (guild_id, checkin_id, user_id, goal_id, progress, texts, "
+        "help_text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (spec.guild_id, checkin, user, None, 42.0, texts, TEXT, now, now),
+    )
+    db.execute("COMMIT")
+
+
+async def open_checkin(services: Services, spec: CommunitySpec) -> tuple[int, list[str]]:
+    """This week's check-in, opened now; the answer texts its questions take."""
+    checkins = services.get(CheckinService)
+    owner = Actor(spec.guild_id, spec.member_ids[0], manages_guild=True)
+    await checkins.set_schedule(
+        owner, weekday=0, time_text="09:00", questions_text=None, close_after_hours=48, pulse=False
+    )
+    checkin = await checkins.open_now(owner)
+    return checkin.id, [TEXT] * len(checkins.questions_for(checkin, "en"))
+
+
+async def answer(
+    services: Services, spec: CommunitySpec, checkin: int, user: int, texts: list[str]
+) -> None:
+    saved = await services.get(CheckinService).save_answer(
+        Actor(spec.guild_id, user), checkin, progress="42", texts=texts
+    )
+    assert saved.posted_in is not None, "the answer was not posted"
+
+
+async def run(report: Report, folder: Path, answers: int, log: Callable[[str], None]) -> None:
+    clock = ControlledClock(fixtures.FIXTURE_NOW)
+    async with emulator(clock) as emu:
+        spec = measured_guild(emu.state, emu.bot_user_id).spec
+        for name in ("service.sqlite3", "raw.sqlite3", "bot.sqlite3"):
+            await fixtures.add_communities(folder / name, [spec], fixtures.FIXTURE_NOW)
+
+        core = await build_core(
+            bot_settings(emu, folder / "service.sqlite3"), clock, AcceptingChat()
+        )
+        try:
+            services = build_services(core)
+            checkin, texts = await open_checkin(services, spec)
+            raw = raw_writer(folder / "raw.sqlite3")
+            raw.execute(
+                "INSERT INTO checkins (id, guild_id, week, pulse, channel_id, opened_at, closes_at)"
+                " VALUES (?, ?, 'W', 0, ?, 'x', 'y')",
+                (checkin, spec.guild_id, spec.checkin_channel_id),
+            )
+            raw_texts = json.dumps(texts)
+            service_s = raw_s = 0.0
+            for n in range(answers):
+                user = 10**6 + n  # one answer per member and week: a member each
+                started = time.perf_counter()
+                await answer(services, spec, checkin, user, texts)
+                service_s += time.perf_counter() - started
+                started = time.perf_counter()
+                raw_insert(raw, spec, checkin, user, raw_texts)
+                raw_s += time.perf_counter() - started
+            raw.close()
+        finally:
+            await core.db.close()
+
+        posted = max(answers // 3, 50)
+        async with bot_running(emu, clock, folder / "bot.sqlite3") as bot:
+            checkin, texts = await open_checkin(bot.services, spec)
+            started = time.perf_counter()
+            for n in range(posted):
+                await answer(bot.services, spec, checkin, 10**6 + n, texts)
+            bot_s = time.perf_counter() - started
+    service_rate, raw_rate, bot_rate = answers / service_s, answers / raw_s, posted / bot_s
+    log(f"  service {service_rate:.0f}/s, raw {raw_rate:.0f}/s, posted {bot_rate:.0f}/s")
+    report.add(
+        Figure(
+            SECTION,
+            f"answers/s through the service layer ({answers} answers)",
+            service_rate,
+            "/s",
+            raw_rate,
+            f">= {TARGET_RATIO}x raw sqlite3",
+            service_rate >= TARGET_RATIO * raw_rate,
+            note=f"{service_rate:.0f} answers/s against {raw_rate:.0f} raw inserts/s",
+        )
+    )
+    report.add(Figure(SECTION, "raw sqlite3 inserts/s (a transaction each)", raw_rate, "/s"))
+    report.add(
+        Figure(
+            SECTION,
+            f"answers/s posted in the thread by the running bot ({posted})",
+            bot_rate,
+            "/s",
+            50.0,
+            "informative: a post each, paced to 50 requests/s",
+        )
+    )

@@ -1,0 +1,93 @@
+"""The bot's own pace under Discord's global limit, on a fake clock (no real waiting)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import discord.http
+
+from cogs.toolkit.pacing import Pacer, pace
+
+
+class FakeTime:
+    """Monotonic seconds that move only when someone sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+def pacer(time: FakeTime, limit: int = 50) -> Pacer:
+    return Pacer(limit, 1.0, margin=0.05, monotonic=time.monotonic, sleep=time.sleep)
+
+
+def most_in_any_window(starts: list[float], window: float) -> int:
+    return max(sum(1 for t in starts if s <= t < s + window) for s in starts)
+
+
+async def test_no_more_than_the_limit_start_in_any_window() -> None:
+    time = FakeTime()
+    paced = pacer(time)
+    starts = []
+    for _ in range(175):
+        await paced.turn()
+        starts.append(time.now)
+    assert most_in_any_window(starts, 1.05) == 50
+    assert starts[49] == 0.0 and starts[50] == 1.05  # the first 50 at once, then it waits
+    assert starts[-1] == 3 * 1.05  # 175 requests: four windows, not more
+    assert paced.waited == sum(time.slept)
+
+
+async def test_requests_spread_out_in_time_do_not_wait() -> None:
+    time = FakeTime()
+    paced = pacer(time, limit=2)
+    for _ in range(10):
+        await paced.turn()
+        time.now += 0.6  # slower than 2 in 1.05 s
+    assert time.slept == []
+
+
+async def test_waiting_requests_go_first_come_first_served() -> None:
+    time = FakeTime()
+    paced = pacer(time, limit=1)
+    order: list[int] = []
+
+    async def request(n: int) -> None:
+        await paced.turn()
+        order.append(n)
+
+    await asyncio.gather(*(request(n) for n in range(6)))
+    assert order == list(range(6))
+    assert time.now == 5 * 1.05
+
+
+class FakeHttp:
+    """Stands in for discord.py's HTTPClient: records the routes it was asked for."""
+
+    def __init__(self) -> None:
+        self.routes: list[str] = []
+
+    async def request(self, route: discord.http.Route, **kwargs: Any) -> Any:
+        self.routes.append(route.path)
+        return {"kwargs": kwargs}
+
+
+async def test_every_rest_request_waits_for_its_turn() -> None:
+    time = FakeTime()
+    paced = pacer(time, limit=2)
+    http = FakeHttp()
+    pace(http, paced)  # type: ignore[arg-type]
+    route = discord.http.Route("POST", "/channels/{channel_id}/messages", channel_id=1)
+    answers = [await http.request(route, json={"n": n}) for n in range(3)]
+    assert answers[2] == {"kwargs": {"json": {"n": 2}}}
+    assert http.routes == ["/channels/{channel_id}/messages"] * 3
+    assert time.slept == [1.05]  # the third one waited for the window
