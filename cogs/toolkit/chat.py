@@ -17,14 +17,15 @@ without a renderer is a programming error, reported at once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 import discord
 
 from bot.chat import Card, Channel, DirectMessage, Notice, Posted, Target
-from bot.i18n import Catalog, language_for_locale
+from bot.i18n import Catalog
 from bot.scheduler import RetryLater
 from bot.services.community import CommunityService
 from bot.services.delivery import DeliveryService
@@ -155,55 +156,30 @@ class DiscordChat:
         if rendered.files:
             kwargs["attachments"] = rendered.files
         kwargs.setdefault("view", None)
-        try:
+        with outages_retry_later(), suppress_gone(posted, "edit") as gone:
             channel = await self._channel(posted.channel_id)
             if not isinstance(channel, discord.abc.Messageable):
                 return False
             message = channel.get_partial_message(posted.message_id)  # type: ignore[attr-defined]
             await message.edit(allowed_mentions=discord.AllowedMentions.none(), **kwargs)
-        except discord.NotFound:
-            return False
-        except discord.Forbidden as exc:
-            log.warning("guild %s: cannot edit a message (%s)", posted.guild_id, exc.code)
-            return False
-        except discord.DiscordServerError as exc:
-            raise RetryLater(f"Discord {exc.status}") from exc
-        except discord.RateLimited as exc:
-            raise RetryLater(f"rate limited for {exc.retry_after:.0f}s") from exc
-        except discord.HTTPException as exc:
-            if exc.status != RATE_LIMITED:
-                raise
-            raise RetryLater(RATE_LIMITED_THROUGH_RETRIES) from exc
-        return True
+        return not gone
 
     async def delete(self, posted: Posted) -> bool:
-        try:
+        with outages_retry_later(), suppress_gone(posted, "delete") as gone:
             channel = await self._channel(posted.channel_id)
             await channel.get_partial_message(posted.message_id).delete()
-        except discord.NotFound:
-            return False
-        except discord.Forbidden as exc:
-            log.warning("guild %s: cannot delete a message (%s)", posted.guild_id, exc.code)
-            return False
-        except discord.DiscordServerError as exc:
-            raise RetryLater(f"Discord {exc.status}") from exc
-        return True
+        return not gone
 
     async def start_thread(self, posted: Posted, name: str) -> Posted | None:
         try:
-            channel = await self._channel(posted.channel_id)
-            if not isinstance(channel, discord.TextChannel):
-                return None
-            thread = await channel.get_partial_message(posted.message_id).create_thread(
-                name=clip(name, THREAD_NAME_MAX), auto_archive_duration=THREAD_ARCHIVE_MINUTES
-            )
-        except discord.DiscordServerError as exc:
-            raise RetryLater(f"Discord {exc.status}") from exc
-        except discord.RateLimited as exc:
-            raise RetryLater(f"rate limited for {exc.retry_after:.0f}s") from exc
+            with outages_retry_later():
+                channel = await self._channel(posted.channel_id)
+                if not isinstance(channel, discord.TextChannel):
+                    return None
+                thread = await channel.get_partial_message(posted.message_id).create_thread(
+                    name=clip(name, THREAD_NAME_MAX), auto_archive_duration=THREAD_ARCHIVE_MINUTES
+                )
         except discord.HTTPException as exc:
-            if exc.status == RATE_LIMITED:
-                raise RetryLater(RATE_LIMITED_THROUGH_RETRIES) from exc
             if exc.code == THREAD_ALREADY_CREATED:
                 # A re-run: a thread started on a message has the message's id.
                 return Posted(posted.guild_id, posted.message_id, posted.message_id)
@@ -222,44 +198,30 @@ class DiscordChat:
         if await self._deliveries.is_paused(guild_id, channel_id):
             return None
         try:
-            channel = await self._channel(channel_id)
-            if not isinstance(channel, discord.abc.Messageable):
-                await self._channel_lost(guild_id, channel_id, "not a text channel")
-                return None
-            message = await channel.send(**send)
+            with outages_retry_later():
+                channel = await self._channel(channel_id)
+                if not isinstance(channel, discord.abc.Messageable):
+                    await self._channel_lost(guild_id, channel_id, "not a text channel")
+                    return None
+                message = await channel.send(**send)
         except discord.NotFound as exc:
             await self._channel_lost(guild_id, channel_id, f"unknown channel ({exc.code})")
         except discord.Forbidden as exc:
             await self._channel_lost(guild_id, channel_id, f"missing access ({exc.code})")
-        except discord.DiscordServerError as exc:
-            raise RetryLater(f"Discord {exc.status}") from exc
-        except discord.RateLimited as exc:
-            raise RetryLater(f"rate limited for {exc.retry_after:.0f}s") from exc
-        except discord.HTTPException as exc:
-            if exc.status != RATE_LIMITED:
-                raise
-            raise RetryLater(RATE_LIMITED_THROUGH_RETRIES) from exc
         else:
             return Posted(guild_id, message.channel.id, message.id)
         return None
 
     async def _dm(self, target: DirectMessage, send: dict[str, Any]) -> Posted | None:
         try:
-            message = await self._send_dm(target, send)
+            with outages_retry_later():
+                message = await self._send_dm(target, send)
         except discord.Forbidden as exc:
             if exc.code != DM_CLOSED:
                 log.warning("DM refused with code %s", exc.code)
             await self._deliveries.dm_closed(target.guild_id, target.user_id)
         except discord.NotFound:
             log.info("a member to DM no longer exists")
-        except discord.DiscordServerError as exc:
-            raise RetryLater(f"Discord {exc.status}") from exc
-        except discord.RateLimited as exc:
-            raise RetryLater(f"rate limited for {exc.retry_after:.0f}s") from exc
-        except discord.HTTPException as exc:
-            if exc.status != RATE_LIMITED:
-                raise
-            raise RetryLater(RATE_LIMITED_THROUGH_RETRIES) from exc
         else:
             return Posted(target.guild_id, message.channel.id, message.id)
         return None
@@ -281,20 +243,48 @@ class DiscordChat:
         return await dm.send(**send)
 
     async def _channel_lost(self, guild_id: int, channel_id: int, reason: str) -> None:
-        """Pause the channel; tell the admins once, in another channel."""
+        """Pause the channel; tell the facilitators once, in another channel."""
         if not await self._deliveries.target_unreachable(guild_id, channel_id, reason):
             return
         community = await self._communities.get(guild_id)
-        if community is None:
-            return
-        notice = Notice(
-            language=language_for_locale(community.language),
-            key="delivery.channel_lost",
-            params={"channel": f"<#{channel_id}>", "reason": reason},
-        )
-        for admin_channel in (community.moderation_channel_id, community.announcements_channel_id):
-            if admin_channel is None or admin_channel == channel_id:
-                continue
-            if await self.send(Channel(guild_id, admin_channel), notice):
-                return
-        log.warning("guild %s: nobody could be told that channel %s is lost", guild_id, channel_id)
+        if community is not None:
+            await self._communities.tell_facilitators(community, channel_id, reason)
+
+
+@contextmanager
+def outages_retry_later() -> Iterator[None]:
+    """Discord down, or rate limiting past discord.py's own retries: the caller's timer
+    tries again within its grace (RELIABILITY D7); other refusals pass through."""
+    try:
+        yield
+    except discord.DiscordServerError as exc:
+        raise RetryLater(f"Discord {exc.status}") from exc
+    except discord.RateLimited as exc:
+        raise RetryLater(f"rate limited for {exc.retry_after:.0f}s") from exc
+    except discord.HTTPException as exc:
+        if exc.status != RATE_LIMITED:
+            raise
+        raise RetryLater(RATE_LIMITED_THROUGH_RETRIES) from exc
+
+
+class _Gone:
+    """Set by :func:`suppress_gone` when the message was gone or out of reach."""
+
+    def __init__(self) -> None:
+        self.value = False
+
+    def __bool__(self) -> bool:
+        return self.value
+
+
+@contextmanager
+def suppress_gone(posted: Posted, doing: str) -> Iterator[_Gone]:
+    """A message already deleted, or one the bot may no longer touch: not an error."""
+    gone = _Gone()
+    try:
+        yield gone
+    except discord.NotFound:
+        gone.value = True
+    except discord.Forbidden as exc:
+        log.warning("guild %s: cannot %s a message (%s)", posted.guild_id, doing, exc.code)
+        gone.value = True
