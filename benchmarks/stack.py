@@ -22,19 +22,11 @@ import discord.gateway
 import discord.http
 
 from bot.clock import ControlledClock
-from bot.config import Settings
+from bot.config import DiscordSettings, Settings
 from bot.emulator import Emulator, InteractionResult, ResponseType
 from cogs.client import PlcBot, running_bot
 
-FEATURE_COGS = [
-    "cogs.admin",
-    "cogs.members",
-    "cogs.meetings",
-    "cogs.questions",
-    "cogs.checkins",
-    "cogs.rotation",
-    "cogs.sessions",
-]
+FEATURE_COGS = DiscordSettings().cogs  # the defaults: every feature
 NOOP_COG = "benchmarks.noop"
 
 

@@ -17,20 +17,18 @@ paces itself to.
 
 from __future__ import annotations
 
-import itertools
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from bot.actor import Actor
 from bot.app import build_core, build_services
-from bot.chat import Card, Channel, Posted, Target
 from bot.clock import ControlledClock
 from bot.services.checkins import CheckinService
 from bot.services.registry import Services
+from tests.recording_chat import RecordingChat
 
 from . import fixtures
 from .fixtures import CommunitySpec
@@ -41,42 +39,6 @@ from .world import measured_guild
 SECTION = "4 write path: check-in answers"
 TARGET_RATIO = 0.5
 TEXT = "Ran the reading groups twice; the second went better"
-
-
-class AcceptingChat:
-    """A chat platform that takes every post at once (the write path without Discord)."""
-
-    def __init__(self) -> None:
-        self._ids = itertools.count(7_000_000)
-
-    async def send(
-        self,
-        target: Target,
-        card: Card,
-        *,
-        nonce: str | None = None,
-        mention: Collection[int] = (),
-        mention_roles: Collection[int] = (),
-    ) -> Posted | None:
-        channel = target.channel_id if isinstance(target, Channel) else target.user_id
-        return Posted(target.guild_id, channel, next(self._ids))
-
-    async def edit(self, posted: Posted, card: Card) -> bool:
-        return True
-
-    async def start_thread(self, posted: Posted, name: str) -> Posted | None:
-        return Posted(posted.guild_id, posted.message_id, posted.message_id)
-
-    @property
-    def events(self) -> Any:
-        return NoCalendar()
-
-
-class NoCalendar:
-    """Meetings are built with the platform's calendar; answers never reach it."""
-
-    def __getattr__(self, name: str) -> Any:
-        raise NotImplementedError(f"no calendar on the write path ({name})")
 
 
 def raw_writer(path: Path) -> sqlite3.Connection:
@@ -106,7 +68,7 @@ async def open_checkin(services: Services, spec: CommunitySpec) -> tuple[int, li
     await checkins.set_schedule(
         owner, weekday=0, time_text="09:00", questions_text=None, close_after_hours=48, pulse=False
     )
-    checkin = await checkins.open_now(owner)
+    checkin = (await checkins.open_now(owner)).checkin
     return checkin.id, [TEXT] * len(checkins.questions_for(checkin, "en"))
 
 
@@ -127,7 +89,9 @@ async def run(report: Report, folder: Path, answers: int, log: Callable[[str], N
             await fixtures.add_communities(folder / name, [spec], fixtures.FIXTURE_NOW)
 
         core = await build_core(
-            bot_settings(emu, folder / "service.sqlite3"), clock, AcceptingChat()
+            bot_settings(emu, folder / "service.sqlite3"),
+            clock,
+            RecordingChat(),  # takes every post at once: the write path without Discord
         )
         try:
             services = build_services(core)
