@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -154,14 +155,8 @@ class Scheduler:
             return
         self._stopped = False
         self._aps = AsyncIOScheduler(timezone=UTC)
-        self._aps.add_job(
-            self._alarm,
-            IntervalTrigger(seconds=SWEEP_SECONDS, timezone=UTC),
-            id=SWEEP_JOB_ID,
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=SWEEP_SECONDS,
+        self._add_alarm(
+            IntervalTrigger(seconds=SWEEP_SECONDS, timezone=UTC), SWEEP_JOB_ID, SWEEP_SECONDS
         )
         self._aps.start()
         asyncio.get_running_loop().create_task(self.report_unhandled())
@@ -281,15 +276,20 @@ class Scheduler:
             self._arm(_WALL_CLOCK.now() + delay)
 
     def _arm(self, real_when: datetime) -> None:
+        # A late wake-up still runs (no misfire grace): run_due applies the timers' grace.
+        self._add_alarm(DateTrigger(run_date=real_when, timezone=UTC), WAKE_JOB_ID, None)
+
+    def _add_alarm(self, trigger: BaseTrigger, job_id: str, grace: int | None) -> None:
+        """The APScheduler job that runs what is due: one at a time, deterministic id."""
         assert self._aps is not None
         self._aps.add_job(
             self._alarm,
-            DateTrigger(run_date=real_when, timezone=UTC),
-            id=WAKE_JOB_ID,
+            trigger,
+            id=job_id,
             replace_existing=True,
             coalesce=True,
             max_instances=1,
-            misfire_grace_time=None,  # a late wake-up still runs; run_due applies the grace
+            misfire_grace_time=grace,
         )
 
     # -- firing -------------------------------------------------------------------
