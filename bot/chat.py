@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypedDict, Unpack
 
 from pydantic import Field
 
@@ -146,6 +146,17 @@ class EventCalendar(Protocol):
         ...
 
 
+class SendOptions(TypedDict, total=False):
+    """How a card is sent."""
+
+    nonce: str | None
+    """Deterministic for a timer's send (``Firing.nonce``): a retry never posts twice."""
+    mention: Collection[int]
+    """The only members pinged."""
+    mention_roles: Collection[int]
+    """The only roles pinged."""
+
+
 class Chat(Protocol):
     """Everything the services need to reach members. Refusals never raise:
 
@@ -155,16 +166,9 @@ class Chat(Protocol):
     """
 
     async def send(
-        self,
-        target: Target,
-        card: Card,
-        *,
-        nonce: str | None = None,
-        mention: Collection[int] = (),
-        mention_roles: Collection[int] = (),
+        self, target: Target, card: Card, **options: Unpack[SendOptions]
     ) -> Posted | None:
-        """Post ``card``; only the members in ``mention`` and the roles in ``mention_roles``
-        are pinged."""
+        """Post ``card`` with :class:`SendOptions`."""
         ...
 
     async def edit(self, posted: Posted, card: Card) -> bool:

@@ -12,7 +12,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -169,6 +169,9 @@ class Settings(BaseSettings):
     logging: LoggingSettings = LoggingSettings()
     ops: OpsSettings = OpsSettings()
 
+    reads_environment: ClassVar[bool] = True
+    """``DISCORD_TOKEN`` and ``PLCBOT_*`` override the file (not in the playground)."""
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -178,21 +181,14 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
+        if not cls.reads_environment:
+            return (init_settings,)
         # The file arrives as init kwargs; the environment must win over it.
         return (_DiscordTokenSource(settings_cls), env_settings, init_settings)
 
 
 class _SettingsIgnoringEnvironment(Settings):
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings,)
+    reads_environment: ClassVar[bool] = False
 
 
 def settings_ignoring_environment(values: Mapping[str, Any]) -> Settings:

@@ -7,11 +7,10 @@ only where a test exercises a service alone.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, Unpack
 
-from bot.chat import Card, Channel, DirectMessage, Posted, Target
+from bot.chat import Card, Channel, DirectMessage, Posted, SendOptions, Target
 from tests.recording_events import RecordingCalendar
 
 C = TypeVar("C", bound=Card)
@@ -42,14 +41,10 @@ class RecordingChat:
     _by_nonce: dict[str, Posted] = field(default_factory=dict)
 
     async def send(
-        self,
-        target: Target,
-        card: Card,
-        *,
-        nonce: str | None = None,
-        mention: Collection[int] = (),
-        mention_roles: Collection[int] = (),
+        self, target: Target, card: Card, **options: Unpack[SendOptions]
     ) -> Posted | None:
+        nonce = options.get("nonce")
+        mention, mention_roles = options.get("mention", ()), options.get("mention_roles", ())
         if isinstance(target, DirectMessage) and target.user_id in self.closed_dms:
             return None
         if isinstance(target, Channel) and target.channel_id in self.lost_channels:

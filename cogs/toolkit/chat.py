@@ -17,14 +17,14 @@ without a renderer is a programming error, reported at once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, Unpack
 
 import discord
 
-from bot.chat import Card, Channel, DirectMessage, Notice, Posted, Target
+from bot.chat import Card, Channel, DirectMessage, Notice, Posted, SendOptions, Target
 from bot.i18n import Catalog
 from bot.scheduler import RetryLater
 from bot.services.community import CommunityService
@@ -132,18 +132,14 @@ class DiscordChat:
     # -- the port ---------------------------------------------------------------------
 
     async def send(
-        self,
-        target: Target,
-        card: Card,
-        *,
-        nonce: str | None = None,
-        mention: Collection[int] = (),
-        mention_roles: Collection[int] = (),
+        self, target: Target, card: Card, **options: Unpack[SendOptions]
     ) -> Posted | None:
         rendered = self.render(card)
         send = rendered.send_kwargs()
-        send["allowed_mentions"] = mention_only(mention, mention_roles)
-        if nonce is not None:
+        send["allowed_mentions"] = mention_only(
+            options.get("mention", ()), options.get("mention_roles", ())
+        )
+        if (nonce := options.get("nonce")) is not None:
             send["nonce"] = nonce
         if isinstance(target, DirectMessage):
             return await self._dm(target, send)
