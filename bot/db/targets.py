@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.db.codec import from_row, instant_to_db
 from bot.db.connection import Connection
+from bot.frozen import Frozen
 
 
 async def mark_unreachable(
@@ -39,9 +38,7 @@ async def clear(conn: Connection, guild_id: int, target_ids: list[int]) -> None:
     )
 
 
-class PausedTarget(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class PausedTarget(Frozen):
     target_id: int
     reason: str
     since: datetime

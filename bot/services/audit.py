@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.actor import Actor
 from bot.db import audit as audit_db
 from bot.db.audit import AuditEntry
 from bot.errors import UserError
+from bot.frozen import Frozen
 from bot.services.base import Core
 from bot.services.community import CommunityService
 
@@ -24,9 +23,7 @@ _ACTION = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
 ACTION_MAX = 40
 
 
-class AuditPage(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class AuditPage(Frozen):
     entries: list[AuditEntry]
     page: int
     """From 1."""

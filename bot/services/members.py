@@ -6,8 +6,6 @@ import logging
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.chat import Posted
 from bot.dates import local_today, parse_future_date
 from bot.db import audit
@@ -15,6 +13,7 @@ from bot.db import members as members_db
 from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.db.members import Member
+from bot.frozen import Frozen
 from bot.scheduler import RetryLater
 from bot.services.base import Core, MemberPosts, PersonalData
 from bot.services.community import CommunityService
@@ -23,10 +22,8 @@ from bot.timezones import require_timezone
 log = logging.getLogger(__name__)
 
 
-class Audience(BaseModel):
+class Audience(Frozen):
     """Who a reminder or nudge reaches, and how (RELIABILITY D5)."""
-
-    model_config = ConfigDict(frozen=True)
 
     direct: list[int]
     """Reached by DM."""
@@ -58,10 +55,8 @@ def reminder_audience(profiles: dict[int, Member], user_ids: list[int], today: d
     return Audience(direct=direct, mention_instead=mention_instead, skipped=skipped)
 
 
-class Erasure(BaseModel):
+class Erasure(Frozen):
     """What ``/me delete`` did beyond the database: messages posted in the member's name."""
-
-    model_config = ConfigDict(frozen=True)
 
     posts_removed: int
     left: list[Posted]

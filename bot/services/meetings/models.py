@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.chat import Posted
 from bot.db.meeting_rsvps import Answer, RsvpCounts
 from bot.db.meetings import Meeting, Occurrence, Repeat
 from bot.errors import UserError
+from bot.frozen import Frozen
 from bot.scheduler import nonce_for
 from bot.services.meeting_times import LocalInstant
 from bot.services.meetings.cards import MeetingAnnouncement
@@ -25,10 +24,8 @@ class AnnouncementRefused(UserError):
     """A confirmed meeting could not be announced, so nothing was saved."""
 
 
-class UpcomingMeeting(BaseModel):
+class UpcomingMeeting(Frozen):
     """A meeting with its current occurrence and the RSVP counts of that occurrence."""
-
-    model_config = ConfigDict(frozen=True)
 
     meeting: Meeting
     occurrence: Occurrence
@@ -51,10 +48,8 @@ class UpcomingMeeting(BaseModel):
         )
 
 
-class MeetingDraft(BaseModel):
+class MeetingDraft(Frozen):
     """A checked ``/meeting schedule``, waiting for the facilitator's confirmation."""
-
-    model_config = ConfigDict(frozen=True)
 
     guild_id: int
     created_by: int
@@ -73,10 +68,8 @@ class MeetingDraft(BaseModel):
     """The live-session protocol this meeting runs (``/session start`` preselects it)."""
 
 
-class ScheduleResult(BaseModel):
+class ScheduleResult(Frozen):
     """A confirmed meeting, saved and announced."""
-
-    model_config = ConfigDict(frozen=True)
 
     upcoming: UpcomingMeeting
     announcement: Posted
@@ -84,9 +77,7 @@ class ScheduleResult(BaseModel):
     """A catalog key when the platform event could not be created (the meeting works)."""
 
 
-class RsvpResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class RsvpResult(Frozen):
     answer: Answer | None
     """The member's answer now; None when the click removed it (toggle)."""
     previous: Answer | None
@@ -95,9 +86,7 @@ class RsvpResult(BaseModel):
     """The announcement as it now reads (counts), in the community's language."""
 
 
-class EditResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class EditResult(Frozen):
     before: UpcomingMeeting
     after: UpcomingMeeting
     when: LocalInstant | None
@@ -109,28 +98,22 @@ class EditResult(BaseModel):
     event_problem: str | None = None
 
 
-class CancelResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class CancelResult(Frozen):
     cancelled: UpcomingMeeting
     series_ended: bool
     next: UpcomingMeeting | None
     notify: list[int]
 
 
-class Rollover(BaseModel):
+class Rollover(Frozen):
     """After an occurrence ended: the meeting's next occurrence, if the series goes on."""
-
-    model_config = ConfigDict(frozen=True)
 
     meeting: Meeting
     next: UpcomingMeeting | None
 
 
-class ReminderPlan(BaseModel):
+class ReminderPlan(Frozen):
     """Who a reminder goes to (RELIABILITY D5: known-closed DMs are mentioned instead)."""
-
-    model_config = ConfigDict(frozen=True)
 
     upcoming: UpcomingMeeting
     language: str
@@ -140,19 +123,15 @@ class ReminderPlan(BaseModel):
     closed_dm_user_ids: list[int]
 
 
-class MissedNotice(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class MissedNotice(Frozen):
     upcoming: UpcomingMeeting
     language: str
     channel_id: int
     offset_minutes: int
 
 
-class EventTarget(BaseModel):
+class EventTarget(Frozen):
     """A meeting whose platform event must match ``occurrence`` (None: no event wanted)."""
-
-    model_config = ConfigDict(frozen=True)
 
     meeting: Meeting
     occurrence: Occurrence | None
