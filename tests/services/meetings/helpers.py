@@ -12,7 +12,7 @@ from bot.services.base import Core
 from bot.services.community import CommunityService
 from bot.services.meetings import CancelResult, MeetingService, UpcomingMeeting
 from bot.services.members import MemberService
-from tests.services.sample import ADMIN, ALICE, ANNOUNCEMENTS, GUILD, MODERATION
+from tests.services.sample import ADMIN, ALICE, ANNOUNCEMENTS, BOB, GUILD, MODERATION
 
 
 async def set_up(
@@ -75,6 +75,15 @@ async def schedule(
 async def cancel(service: MeetingService, upcoming: UpcomingMeeting, scope: str) -> CancelResult:
     """``/meeting cancel`` of the scheduled meeting by its facilitator ("occurrence", "series")."""
     return await service.cancel(facilitator(), str(upcoming.meeting.id), scope)
+
+
+async def cancel_an_answered_date(
+    service: MeetingService, *, repeat: str, answer: str, user_id: int = BOB
+) -> tuple[UpcomingMeeting, CancelResult]:
+    """A series is scheduled, a member answers its first date, the date is cancelled."""
+    upcoming = await schedule(service, repeat=repeat)
+    await service.rsvp(member(user_id), upcoming.occurrence.id, answer)
+    return upcoming, await cancel(service, upcoming, "occurrence")
 
 
 async def pending_timers(core: Core, kind: str) -> dict[str, datetime]:

@@ -22,6 +22,7 @@ from bot.services.meetings import (
 )
 from tests.services.meetings.helpers import (
     cancel,
+    cancel_an_answered_date,
     facilitator,
     meeting_service,
     member,
@@ -274,9 +275,7 @@ async def test_edit_needs_something_and_a_known_meeting(service: MeetingService)
 async def test_cancel_one_occurrence_moves_the_series_on(
     service: MeetingService, core: Core
 ) -> None:
-    upcoming = await schedule(service, repeat="biweekly")
-    await service.rsvp(member(BOB), upcoming.occurrence.id, "going")
-    result = await cancel(service, upcoming, "occurrence")
+    upcoming, result = await cancel_an_answered_date(service, repeat="biweekly", answer="going")
     assert not result.series_ended
     assert result.cancelled.occurrence.status == "cancelled"
     assert result.notify == [BOB]

@@ -28,7 +28,14 @@ from bot.services.meetings import (
     MissedReminder,
 )
 from tests.recording_chat import RecordingChat
-from tests.services.meetings.helpers import cancel, facilitator, member, pending_timers, schedule
+from tests.services.meetings.helpers import (
+    cancel,
+    cancel_an_answered_date,
+    facilitator,
+    member,
+    pending_timers,
+    schedule,
+)
 from tests.services.sample import (
     ALICE,
     ANNOUNCEMENTS,
@@ -240,9 +247,7 @@ async def test_notices_mention_at_most_forty_members_each(
 async def test_cancelling_a_date_announces_the_next_and_moves_the_event(
     service: MeetingService, chat: RecordingChat
 ) -> None:
-    upcoming = await schedule(service, repeat="weekly")
-    await service.rsvp(member(BOB), upcoming.occurrence.id, "maybe")
-    result = await cancel(service, upcoming, "occurrence")
+    upcoming, result = await cancel_an_answered_date(service, repeat="weekly", answer="maybe")
     assert result.next is not None
     [(_, redrawn)] = chat.edits
     assert isinstance(redrawn, MeetingAnnouncement) and redrawn.cancelled
