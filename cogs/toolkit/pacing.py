@@ -6,17 +6,21 @@ same minute, the scheduler sends as fast as the loop turns, so about one request
 fifty came back 429 (measured by ``python -m benchmarks``: 11% of a burst). Too many
 429s get a bot's IP banned for an hour (Discord's invalid-request limit).
 
-:class:`Pacer` lets at most ``limit`` requests start in any ``period`` (with a small
-margin for the time a request takes to arrive), first come first served. It is put in
-front of discord.py's REST client (:func:`pace`), so every route counts, whoever
-sends. Interaction responses and follow-ups don't go through that client (discord.py
-sends them through its webhook adapter) and Discord does not count them: a member's
-command is never queued behind a burst of reminders.
+:class:`Pacer` lets a request start only when fewer than ``limit`` requests were
+answered in the last ``period`` (plus a small margin) and none is still waiting for its
+answer beyond that count, first come first served. Counting from the *answer* rather
+than the start is what keeps it under Discord's count however long a request takes to
+arrive: Discord counted it before it answered. It is put in front of discord.py's REST
+client (:func:`pace`), so every route counts, whoever sends. Interaction responses and
+follow-ups don't go through that client (discord.py sends them through its webhook
+adapter) and Discord does not count them: a member's command is never queued behind a
+burst of reminders.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -27,13 +31,14 @@ import discord
 #: Discord's global limit: requests per second per bot token.
 GLOBAL_LIMIT = 50
 GLOBAL_PERIOD = 1.0
-#: Kept between the 1st and the 51st request on top of the period: a request reaches
-#: Discord a little after it leaves, and not always after the same delay.
-ARRIVAL_MARGIN = 0.05
+#: On top of the period: the clocks of the bot and of Discord are not the same clock.
+ARRIVAL_MARGIN = 0.02
+
+Done = Callable[[], None]
 
 
 class Pacer:
-    """At most ``limit`` starts in any ``period + margin`` seconds, in arrival order."""
+    """At most ``limit`` requests in flight or answered in the last ``period + margin``."""
 
     def __init__(
         self,
@@ -50,26 +55,42 @@ class Pacer:
         self.window = period + margin
         self._monotonic = monotonic
         self._sleep = sleep
-        self._started: deque[float] = deque()
+        # One slot per request, in start order: when it was answered (inf: not yet).
+        self._slots: deque[list[float]] = deque()
         self._turn = asyncio.Lock()  # FIFO: waiters are woken in arrival order
+        self._answered = asyncio.Event()
         self.waited = 0.0
         """Seconds spent waiting for a turn, in total (for the benchmark and logs)."""
 
-    async def turn(self) -> None:
-        """Return when one more request may start now."""
+    async def turn(self) -> Done:
+        """Return when one more request may start; call what it returns once answered."""
         async with self._turn:
             now = self._monotonic()
             while True:
-                while self._started and self._started[0] + self.window <= now:
-                    self._started.popleft()
-                if len(self._started) < self.limit:
+                while self._slots and self._slots[0][0] + self.window <= now:
+                    self._slots.popleft()
+                if len(self._slots) < self.limit:
                     break
-                free_at = self._started[0] + self.window
-                self.waited += free_at - now
-                await self._sleep(free_at - now)
-                # Never less than what was waited for (a clock read may round below it).
-                now = max(self._monotonic(), free_at)
-            self._started.append(now)
+                oldest = self._slots[0][0]
+                started = now
+                if math.isinf(oldest):  # still waiting for its answer
+                    self._answered.clear()
+                    await self._answered.wait()
+                    now = self._monotonic()
+                else:
+                    free_at = oldest + self.window
+                    await self._sleep(free_at - now)
+                    # Never less than what was waited for (a clock read may round below it).
+                    now = max(self._monotonic(), free_at)
+                self.waited += now - started
+            slot = [math.inf]
+            self._slots.append(slot)
+
+        def answered() -> None:
+            slot[0] = self._monotonic()
+            self._answered.set()
+
+        return answered
 
 
 def pace(http: discord.http.HTTPClient, pacer: Pacer) -> None:
@@ -77,7 +98,10 @@ def pace(http: discord.http.HTTPClient, pacer: Pacer) -> None:
     send = http.request
 
     async def paced(route: discord.http.Route, **kwargs: Any) -> Any:
-        await pacer.turn()
-        return await send(route, **kwargs)
+        answered = await pacer.turn()
+        try:
+            return await send(route, **kwargs)
+        finally:
+            answered()
 
     http.request = paced  # type: ignore[method-assign]

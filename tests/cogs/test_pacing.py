@@ -30,6 +30,12 @@ def pacer(time: FakeTime, limit: int = 50) -> Pacer:
     return Pacer(limit, 1.0, margin=0.05, monotonic=time.monotonic, sleep=time.sleep)
 
 
+async def request(paced: Pacer) -> None:
+    """A request answered as soon as it starts."""
+    answered = await paced.turn()
+    answered()
+
+
 def most_in_any_window(starts: list[float], window: float) -> int:
     return max(sum(1 for t in starts if s <= t < s + window) for s in starts)
 
@@ -39,7 +45,7 @@ async def test_no_more_than_the_limit_start_in_any_window() -> None:
     paced = pacer(time)
     starts = []
     for _ in range(175):
-        await paced.turn()
+        await request(paced)
         starts.append(time.now)
     assert most_in_any_window(starts, 1.05) == 50
     assert starts[49] == 0.0 and starts[50] == 1.05  # the first 50 at once, then it waits
@@ -51,7 +57,7 @@ async def test_requests_spread_out_in_time_do_not_wait() -> None:
     time = FakeTime()
     paced = pacer(time, limit=2)
     for _ in range(10):
-        await paced.turn()
+        await request(paced)
         time.now += 0.6  # slower than 2 in 1.05 s
     assert time.slept == []
 
@@ -61,13 +67,29 @@ async def test_waiting_requests_go_first_come_first_served() -> None:
     paced = pacer(time, limit=1)
     order: list[int] = []
 
-    async def request(n: int) -> None:
-        await paced.turn()
+    async def numbered(n: int) -> None:
+        await request(paced)
         order.append(n)
 
-    await asyncio.gather(*(request(n) for n in range(6)))
+    await asyncio.gather(*(numbered(n) for n in range(6)))
     assert order == list(range(6))
     assert time.now == 5 * 1.05
+
+
+async def test_a_request_still_waiting_for_its_answer_holds_its_place() -> None:
+    """The window counts from the answer: Discord counted the request before it
+    answered, however long the request took to reach it."""
+    time = FakeTime()
+    paced = pacer(time, limit=1)
+    slow = await paced.turn()
+    second = asyncio.create_task(paced.turn())
+    time.now = 5.0  # the first request is still out, 5 s later
+    await asyncio.sleep(0)
+    assert not second.done()
+    slow()  # answered at 5.0
+    answered = await second
+    answered()
+    assert time.now == 5.0 + 1.05  # a full window after the first one's answer
 
 
 class FakeHttp:
