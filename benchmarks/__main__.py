@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -67,6 +68,9 @@ def measurements(
             report, folder / "latency", plan.latency_scales, plan.latency_rounds, log
         ),
         "fanout": lambda: fanout.run(report, folder / "fanout", plan.fanout_communities, log),
+        "write": lambda: write_path.run(report, folder / "write", plan.write_answers, log),
+        "session": lambda: session_round.run(report, folder / "session", 100, log),
+        # Last: it starts plc-bot on the latency database too.
         "restart": lambda: restart.run(
             report,
             folder / "restart",
@@ -75,8 +79,6 @@ def measurements(
             log,
             history_db=folder / "latency" / f"latency-{plan.latency_scales[-1]}.sqlite3",
         ),
-        "write": lambda: write_path.run(report, folder / "write", plan.write_answers, log),
-        "session": lambda: session_round.run(report, folder / "session", 100, log),
     }
 
 
@@ -98,6 +100,9 @@ async def main(args: argparse.Namespace) -> Report:
                 report.errors.append(f"{name}: {traceback.format_exc(limit=8)}")
                 log(traceback.format_exc())
             report.seconds[name] = round(time.perf_counter() - started, 1)
+            # Write back what this measurement left dirty (a database of 1.8 GB), so
+            # the disk's catching up does not land in the next one's fsyncs.
+            os.sync()
     return report
 
 

@@ -52,16 +52,20 @@ class Report:
         self.figures.append(figure)
         return figure
 
+    def ordered(self) -> list[Figure]:
+        """By section ("1", "1b", "2"…), in the order measured within one."""
+        return sorted(self.figures, key=lambda f: f.section)
+
     @property
     def misses(self) -> list[Figure]:
-        return [f for f in self.figures if f.met is False]
+        return [f for f in self.ordered() if f.met is False]
 
     def table(self) -> str:
         header = ("measurement", "value", "floor", "ratio", "target", "")
         rows = [header]
         section = None
         lines: list[str] = []
-        for figure in self.figures:
+        for figure in self.ordered():
             if figure.section != section:
                 section = figure.section
                 rows.append((f"[{section}]", "", "", "", "", ""))
@@ -96,7 +100,7 @@ class Report:
             "mode": self.mode,
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": machine(),
-            "figures": [f.as_json() for f in self.figures],
+            "figures": [f.as_json() for f in self.ordered()],
             "notes": self.notes,
             "errors": self.errors,
             "seconds": self.seconds,
