@@ -17,6 +17,7 @@ from bot.errors import NotFacilitator, NotSetUp, UserError
 from bot.frozen import Frozen
 from bot.i18n import LANGUAGES, Catalog, language_for_locale
 from bot.services.base import Core, StatusLine, StatusProvider
+from bot.services.delivery import DeliveryService
 from bot.timezones import require_timezone
 
 
@@ -62,6 +63,7 @@ def _last_error_key(guild_id: int) -> str:
 class CommunityService:
     def __init__(self, core: Core) -> None:
         self._core = core
+        self._deliveries = DeliveryService(core)  # stateless bookkeeping of refusals
         self._status_providers: list[StatusProvider] = []
 
     @property
@@ -190,15 +192,18 @@ class CommunityService:
         community = await self.get(guild_id)
         if community is None or object_id not in _used_ids(community):
             return False
-        async with self._core.db.transaction() as conn:
-            first = await targets_db.mark_unreachable(
-                conn, guild_id, object_id, reason, self._core.clock.now()
-            )
-        if first:
-            await self.tell_facilitators(community, object_id, reason)
+        return await self.target_lost(guild_id, object_id, reason)
+
+    async def target_lost(self, guild_id: int, target_id: int, reason: str) -> bool:
+        """Pause what targets a channel or role Discord refused; the facilitators are told
+        the first time only (True then): sends to it are skipped, not hammered (D6)."""
+        first = await self._deliveries.target_unreachable(guild_id, target_id, reason)
+        community = await self.get(guild_id) if first else None
+        if community is not None:
+            await self._tell_facilitators(community, target_id, reason)
         return first
 
-    async def tell_facilitators(self, community: Community, lost_id: int, reason: str) -> None:
+    async def _tell_facilitators(self, community: Community, lost_id: int, reason: str) -> None:
         """The one notice that something the community relies on is lost."""
         is_role = lost_id == community.facilitator_role_id
         notice = Notice(

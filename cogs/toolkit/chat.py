@@ -240,11 +240,7 @@ class DiscordChat:
 
     async def _channel_lost(self, guild_id: int, channel_id: int, reason: str) -> None:
         """Pause the channel; tell the facilitators once, in another channel."""
-        if not await self._deliveries.target_unreachable(guild_id, channel_id, reason):
-            return
-        community = await self._communities.get(guild_id)
-        if community is not None:
-            await self._communities.tell_facilitators(community, channel_id, reason)
+        await self._communities.target_lost(guild_id, channel_id, reason)
 
 
 @contextmanager
