@@ -1,37 +1,51 @@
-"""Building the application once, for any chat platform: the core and the services.
+"""Building the application once, for any chat platform: the core, the services, the UI.
 
 The entry points (``plc-bot run``, the playground, the tests) call :func:`build_core`
-and :func:`build_services`, then hand both to a platform adapter (``cogs/client.py``
-for Discord). Nothing here imports a chat platform.
+with the chat platform they run on, then :func:`build_app`, and hand the result to
+the platform's adapter (``cogs/client.py`` for Discord). Nothing here imports a chat
+platform.
 """
 
 from __future__ import annotations
 
-from bot.chat import Chat
+import logging
+from dataclasses import dataclass
+
+from bot.chat import Chat, ChatPlatform
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import FeatureName, Settings
 from bot.db import Database
+from bot.features import Declare, Feature
 from bot.i18n import load_catalog
+from bot.interactions import UI
 from bot.scheduler import Scheduler
+from bot.services import facilitation
 from bot.services.audit import AuditService
 from bot.services.base import Core
-from bot.services.checkins import CheckinService
+from bot.services.checkins import feature as checkins
 from bot.services.community import CommunityService
-from bot.services.delivery import DeliveryService
-from bot.services.facilitation import add_facilitation
-from bot.services.goals import GoalService
-from bot.services.meetings import MeetingService
+from bot.services.meetings import feature as meetings
 from bot.services.members import MemberService
-from bot.services.questions import RETENTION_RULE, QuestionService
+from bot.services.questions import feature as questions
 from bot.services.registry import Services
 from bot.services.retention import RetentionService
 
+log = logging.getLogger(__name__)
 
-async def build_core(settings: Settings, clock: Clock, chat: Chat) -> Core:
-    return core_on(await Database.open(settings.database.path), settings, clock, chat)
+#: Every feature, in the order they are built (facilitation uses meetings and questions).
+FEATURES: dict[FeatureName, Declare] = {
+    "meetings": meetings.declare,
+    "questions": questions.declare,
+    "checkins": checkins.declare,
+    "facilitation": facilitation.declare,
+}
 
 
-def core_on(db: Database, settings: Settings, clock: Clock, chat: Chat) -> Core:
+async def build_core(settings: Settings, clock: Clock, platform: ChatPlatform) -> Core:
+    return core_on(await Database.open(settings.database.path), settings, clock, platform)
+
+
+def core_on(db: Database, settings: Settings, clock: Clock, platform: ChatPlatform) -> Core:
     """The core around an open database (the tests open theirs themselves)."""
     return Core(
         db=db,
@@ -39,48 +53,50 @@ def core_on(db: Database, settings: Settings, clock: Clock, chat: Chat) -> Core:
         settings=settings,
         catalog=load_catalog(),
         scheduler=Scheduler(db, clock, settings.scheduler),
-        chat=chat,
+        chat=Chat(db, clock, platform),
     )
 
 
-def enabled_features(settings: Settings) -> set[str]:
-    """Features whose adapter is configured (``[discord] cogs``): ``meetings``, ``questions``…"""
-    return {name.rsplit(".", 1)[-1] for name in settings.discord.cogs}
+@dataclass(frozen=True)
+class App:
+    """The services of the running bot and what members can do with them."""
+
+    core: Core
+    services: Services
+    ui: UI
+    features: tuple[Feature, ...]
 
 
-def build_services(core: Core) -> Services:
-    """Every service, once, wired to the hooks it serves (export, erasure, status, retention)."""
+def build_app(core: Core) -> App:
+    """Every service once, each enabled feature installed the same way."""
     services = Services()
     community = CommunityService(core)
     members = MemberService(core, community)
     retention = RetentionService(core, members)
-    audit = AuditService(core, community)
-    for service in (community, members, DeliveryService(core), retention, audit):
+    foundation: tuple[object, ...] = (community, members, retention, AuditService(core, community))
+    for service in foundation:
         services.add(service)
-    features = enabled_features(core.settings)
-    if "meetings" in features:
-        meetings = MeetingService(core, community, members, core.chat.events)
-        services.add(meetings)
-        members.add_personal_data(meetings)
-        community.add_status_provider(meetings)
-        core.scheduler.register(*meetings.timer_kinds())
-    if "questions" in features:
-        questions = QuestionService(core, community)
-        services.add(questions)
-        members.add_personal_data(questions)
-        community.add_status_provider(questions)
-        core.scheduler.register(*questions.timer_kinds())
-        retention.add_rule(RETENTION_RULE, questions.retention_rule)
-    if "checkins" in features:
-        goals = GoalService(core, community)
-        checkins = CheckinService(core, community, members)
-        services.add(goals)
-        services.add(checkins)
-        members.add_personal_data(goals)
-        members.add_personal_data(checkins)
-        community.add_status_provider(checkins)
-        retention.add_rule("check-ins over 12 months", checkins.purge_old)
-        core.scheduler.register(*checkins.timer_kinds())
-    if features & {"rotation", "sessions"}:
-        add_facilitation(core, services)
-    return services
+    ui = UI.build(core.clock, community.require_access)
+    if core.settings.discord.cogs is not None:
+        log.warning("[discord] cogs is deprecated; write [features] enabled = [...] instead")
+    installed = []
+    for name in core.settings.enabled_features():
+        feature = FEATURES[name](core, services)
+        for built in feature.services:
+            services.add(built)
+        for data in feature.personal_data:
+            members.add_personal_data(data)
+        for provider in feature.status:
+            community.add_status_provider(provider)
+        for purpose, rule in feature.retention:
+            retention.add_rule(purpose, rule)
+        core.scheduler.register(*feature.timer_kinds)
+        if feature.interface is not None:
+            feature.interface(ui)
+        installed.append(feature)
+    return App(core, services, ui, tuple(installed))
+
+
+def build_services(core: Core) -> Services:
+    """The services alone (tests of services that need no UI)."""
+    return build_app(core).services

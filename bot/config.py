@@ -36,18 +36,9 @@ class DiscordSettings(_Section):
     api_base_url: str | None = None
     gateway_url: str | None = None
     dev_guild_id: int | None = None
-    cogs: list[str] = Field(
-        default_factory=lambda: [
-            "cogs.admin",
-            "cogs.members",
-            "cogs.meetings",
-            "cogs.questions",
-            "cogs.checkins",
-            "cogs.rotation",
-            "cogs.sessions",
-        ]
-    )
-    """The feature modules (discord.py extensions) to load."""
+    cogs: list[str] | None = None
+    """Deprecated: the feature modules of earlier versions (``cogs.meetings``…); read as
+    ``[features] enabled`` when given, with a line in the log."""
 
     @field_validator("api_base_url", "gateway_url")
     @classmethod
@@ -55,6 +46,26 @@ class DiscordSettings(_Section):
         if value is not None and not value.startswith(("http://", "https://", "ws://", "wss://")):
             raise ValueError("must be an http(s):// or ws(s):// URL")
         return value.rstrip("/") if value else value
+
+
+FeatureName = Literal["meetings", "questions", "checkins", "facilitation"]
+FEATURES: tuple[FeatureName, ...] = ("meetings", "questions", "checkins", "facilitation")
+#: What the deprecated ``[discord] cogs`` entries meant, as features.
+_COG_FEATURES: dict[str, FeatureName | None] = {
+    "cogs.admin": None,
+    "cogs.members": None,
+    "cogs.meetings": "meetings",
+    "cogs.questions": "questions",
+    "cogs.checkins": "checkins",
+    "cogs.goals": "checkins",
+    "cogs.rotation": "facilitation",
+    "cogs.sessions": "facilitation",
+}
+
+
+class FeaturesSettings(_Section):
+    enabled: list[FeatureName] = Field(default_factory=lambda: list(FEATURES))
+    """The features this community bot offers (set-up and ``/me`` are always there)."""
 
 
 class DatabaseSettings(_Section):
@@ -161,6 +172,7 @@ class Settings(BaseSettings):
     )
 
     discord: DiscordSettings = DiscordSettings()
+    features: FeaturesSettings = FeaturesSettings()
     database: DatabaseSettings = DatabaseSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     privacy: PrivacySettings = PrivacySettings()
@@ -171,6 +183,21 @@ class Settings(BaseSettings):
 
     reads_environment: ClassVar[bool] = True
     """``DISCORD_TOKEN`` and ``PLCBOT_*`` override the file (not in the playground)."""
+
+    @field_validator("discord")
+    @classmethod
+    def _known_cogs(cls, value: DiscordSettings) -> DiscordSettings:
+        unknown = sorted(set(value.cogs or ()) - _COG_FEATURES.keys())
+        if unknown:
+            raise ValueError(f"cogs: unknown {', '.join(unknown)}; use [features] enabled")
+        return value
+
+    def enabled_features(self) -> list[FeatureName]:
+        """``[features] enabled``, or what the deprecated ``[discord] cogs`` meant."""
+        if self.discord.cogs is None:
+            return list(self.features.enabled)
+        named = {_COG_FEATURES[cog] for cog in self.discord.cogs}
+        return [feature for feature in FEATURES if feature in named]
 
     @classmethod
     def settings_customise_sources(

@@ -17,28 +17,31 @@ from typing import Any
 
 import discord
 import yarl
+from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.app import build_core, build_services
+from bot.app import App, build_app, build_core
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.database import WAL_CHECKPOINT_SECONDS
 from bot.health import Probes, serving_health
-from bot.i18n import Catalog
+from bot.i18n import Catalog, load_catalog
 from bot.i18n.translator import CatalogTranslator
 from bot.instance import InstanceLock
-from bot.services.base import Core
+from bot.interactions.commands import Command, Group, MessageCommand
 from bot.services.community import CommunityService
 from bot.services.members import MemberService
-from bot.services.registry import Services
 from bot.services.retention import RetentionService
-from cogs.errors import on_tree_error
+from cogs import binding
+from cogs.buttons import RoutedButton
+from cogs.errors import on_tree_error, report
+from cogs.interaction import DiscordInteraction
+from cogs.platform import DiscordPlatform
 from cogs.sync import sync_if_needed
-from cogs.toolkit.chat import DiscordChat
 from cogs.toolkit.confirm import CONFIRM_ROUTE, Confirmations
 from cogs.toolkit.pacing import Pacer, pace
-from cogs.toolkit.routing import ButtonRouter, FormRouter, RoutedButton
+from cogs.toolkit.routing import ButtonRouter, FormRouter, submitted_values
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,16 @@ GUILD_READY_WAIT = 0.5
 #: ``RateLimited`` and a scheduled send is retried later by the bot's own clock, marked
 #: late if it is, instead of sleeping with the scheduler held (RELIABILITY D7).
 MAX_RATELIMIT_WAIT = 30.0
+
+#: The discord.py extensions of features whose commands are not yet declared in the
+#: core (they are loaded while their feature is enabled).
+LEGACY_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "community": ("cogs.admin", "cogs.members"),
+    "meetings": ("cogs.meetings",),
+    "questions": ("cogs.questions",),
+    "checkins": ("cogs.checkins",),
+    "facilitation": ("cogs.rotation", "cogs.sessions"),
+}
 
 
 def point_discord_at(settings: Settings) -> None:
@@ -71,8 +84,7 @@ class PlcBot(commands.Bot):
 
     def __init__(
         self,
-        core: Core,
-        services: Services,
+        app: App,
         *,
         force_sync: bool = False,
         **client_options: Any,
@@ -91,8 +103,9 @@ class PlcBot(commands.Bot):
             max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
             **{"guild_ready_timeout": GUILD_READY_WAIT, **client_options},
         )
-        self.core = core
-        self.services = services
+        self.app = app
+        self.core = app.core
+        self.services = app.services
         self.force_sync = force_sync
         # Under Discord's global limit by itself, not by 429s (RELIABILITY D7).
         self.pacer = Pacer()
@@ -101,7 +114,7 @@ class PlcBot(commands.Bot):
         # one confirm dialog (see cogs/toolkit/).
         self.buttons = ButtonRouter()
         self.forms = FormRouter()
-        self.confirmations = Confirmations(core.clock)
+        self.confirmations = Confirmations(app.core.clock)
         self.buttons.route(CONFIRM_ROUTE, self.confirmations.answer)
         self.ready_once = asyncio.Event()
         self.runner: asyncio.Task[None] | None = None
@@ -115,16 +128,24 @@ class PlcBot(commands.Bot):
         return __version__
 
     @property
-    def chat(self) -> DiscordChat:
-        chat = self.core.chat
-        assert isinstance(chat, DiscordChat)
-        return chat
+    def chat(self) -> DiscordPlatform:
+        platform = self.core.chat.platform
+        assert isinstance(platform, DiscordPlatform)
+        return platform
+
+    def legacy_extensions(self) -> list[str]:
+        """The extensions of enabled features whose commands the core does not declare."""
+        declared = {f.name for f in self.app.features if f.interface is not None}
+        names = ["community", *(f.name for f in self.app.features)]
+        return [ext for name in names if name not in declared for ext in LEGACY_EXTENSIONS[name]]
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogTranslator(self.catalog))
         self.tree.on_error = on_tree_error  # type: ignore[method-assign]
         self.add_dynamic_items(RoutedButton)
-        for extension in self.core.settings.discord.cogs:
+        for spec in self.app.ui.commands:
+            self.tree.add_command(_discord_command(spec, self.app))
+        for extension in self.legacy_extensions():
             await self.load_extension(extension)
         await sync_if_needed(self, force=self.force_sync)
         retention = self.services.get(RetentionService)
@@ -146,7 +167,34 @@ class PlcBot(commands.Bot):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Forms are sent detached, so every submission is routed here, restart or not."""
-        await self.forms.dispatch(interaction)
+        self.chat.saw_locale(interaction.guild_id, interaction.user.id, str(interaction.locale))
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        data: dict[str, Any] = dict(interaction.data or {})
+        found = self.app.ui.routes.forms.find(str(data.get("custom_id", "")))
+        if found is None:
+            await self.forms.dispatch(interaction)
+            return
+        handler, params = found
+        try:
+            await handler(DiscordInteraction(interaction), params, submitted_values(dict(data)))
+        except Exception as exc:
+            await report(interaction, exc)
+
+    async def dispatch_click(self, interaction: discord.Interaction, custom_id: str) -> bool:
+        """Run the route of a clicked button; False if none matches."""
+        # Features not yet converted keep their routes until they are.
+        if await self.buttons.dispatch(interaction, custom_id):
+            return True
+        found = self.app.ui.routes.clicks.find(custom_id)
+        if found is None:
+            return False
+        handler, params = found
+        try:
+            await handler(DiscordInteraction(interaction), params)
+        except Exception as exc:
+            await report(interaction, exc)
+        return True
 
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         await self.services.get(CommunityService).server_object_gone(
@@ -197,11 +245,11 @@ async def running_bot(
         raise RuntimeError("no Discord token; checked by runtime_problems() first")
     point_discord_at(settings)
     with InstanceLock(settings.database.path):
-        chat = DiscordChat()
-        core = await build_core(settings, clock, chat)
+        platform = DiscordPlatform(load_catalog())
+        core = await build_core(settings, clock, platform)
         try:
-            bot = PlcBot(core, build_services(core), force_sync=force_sync, **client_options)
-            chat.bind(bot, bot.services)
+            bot = PlcBot(build_app(core), force_sync=force_sync, **client_options)
+            platform.bind(bot)
             async with bot, serving_health(settings.ops, health_probes(bot)):
                 bot.runner = asyncio.create_task(bot.start(token.get_secret_value()))
                 try:
@@ -234,3 +282,14 @@ async def serve(settings: Settings, clock: Clock, *, force_sync: bool = False) -
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+
+
+def _discord_command(
+    spec: Group | Command | MessageCommand, app: App
+) -> app_commands.Group | app_commands.Command[Any, ..., None] | app_commands.ContextMenu:
+    gate = app.ui.gate
+    if isinstance(spec, Group):
+        return binding.group(spec, gate)
+    if isinstance(spec, MessageCommand):
+        return binding.message_command(spec, gate)
+    return binding.top_level(spec, gate)

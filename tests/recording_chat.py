@@ -1,16 +1,29 @@
-"""A :class:`bot.chat.Chat` for service tests: records what services send, refuses on demand.
+"""A :class:`bot.chat.ChatPlatform` for service tests: records the cards services send,
+refuses on demand (closed DMs, lost channels), answers the platform's questions.
 
 End-to-end tests use the real Discord adapter against the emulator; this stands in
-only where a test exercises a service alone.
+only where a test exercises a service alone, behind the core's real delivery policy.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar, Unpack
+from typing import TypeVar
 
-from bot.chat import Card, Channel, DirectMessage, Posted, SendOptions, Target
+from bot.chat import (
+    Card,
+    Channel,
+    DirectMessage,
+    DmRefused,
+    PostCheck,
+    Posted,
+    SendOptions,
+    Target,
+    TargetLost,
+)
+from bot.i18n import Language
 from tests.recording_events import RecordingCalendar
 
 C = TypeVar("C", bound=Card)
@@ -40,15 +53,18 @@ class RecordingChat:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(9_000_000))
     _by_nonce: dict[str, Posted] = field(default_factory=dict)
 
-    async def send(
-        self, target: Target, card: Card, **options: Unpack[SendOptions]
-    ) -> Posted | None:
+    members: dict[int, str] = field(default_factory=dict)
+    """Display names the platform knows (user id → name); ``is_member`` asks it too."""
+    unwritable: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    """Channels where the bot lacks permissions (channel id → what it lacks)."""
+
+    async def post(self, target: Target, card: Card, options: SendOptions) -> Posted:
         nonce = options.get("nonce")
         mention, mention_roles = options.get("mention", ()), options.get("mention_roles", ())
         if isinstance(target, DirectMessage) and target.user_id in self.closed_dms:
-            return None
+            raise DmRefused()
         if isinstance(target, Channel) and target.channel_id in self.lost_channels:
-            return None
+            raise TargetLost("unknown channel (10003)")
         if nonce is not None and nonce in self._by_nonce:
             return self._by_nonce[nonce]  # Discord de-duplicates by nonce
         channel_id = target.channel_id if isinstance(target, Channel) else target.user_id
@@ -61,6 +77,20 @@ class RecordingChat:
     async def edit(self, posted: Posted, card: Card) -> bool:
         self.edits.append((posted, card))
         return True
+
+    async def can_post(self, guild_id: int, channel_id: int, *, threads: bool = False) -> PostCheck:
+        if channel_id in self.lost_channels:
+            return PostCheck(exists=False)
+        return PostCheck(missing=self.unwritable.get(channel_id, ()))
+
+    async def member_names(self, guild_id: int, user_ids: Collection[int]) -> Mapping[int, str]:
+        return {i: self.members[i] for i in user_ids if i in self.members}
+
+    async def is_member(self, guild_id: int, user_id: int) -> bool | None:
+        return (user_id in self.members) if self.members else None
+
+    async def member_language(self, guild_id: int, user_id: int) -> Language | None:
+        return None
 
     async def delete(self, posted: Posted) -> bool:
         self.deleted.append(posted)

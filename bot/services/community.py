@@ -6,7 +6,6 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.actor import Actor
-from bot.chat import Channel, Notice
 from bot.db import audit, bot_state
 from bot.db import communities as communities_db
 from bot.db import targets as targets_db
@@ -15,9 +14,9 @@ from bot.db.communities import Community, CommunitySettings, SetupChanges
 from bot.db.targets import PausedTarget
 from bot.errors import NotFacilitator, NotSetUp, UserError
 from bot.frozen import Frozen
-from bot.i18n import LANGUAGES, Catalog, language_for_locale
+from bot.i18n import LANGUAGES, Catalog
+from bot.interactions.commands import Access
 from bot.services.base import Core, StatusLine, StatusProvider
-from bot.services.delivery import DeliveryService
 from bot.timezones import require_timezone
 
 
@@ -63,7 +62,6 @@ def _last_error_key(guild_id: int) -> str:
 class CommunityService:
     def __init__(self, core: Core) -> None:
         self._core = core
-        self._deliveries = DeliveryService(core)  # stateless bookkeeping of refusals
         self._status_providers: list[StatusProvider] = []
 
     @property
@@ -105,6 +103,13 @@ class CommunityService:
         """Server settings are for those who manage the server."""
         if not actor.manages_guild:
             raise UserError("errors.manage_server_required")
+
+    async def require_access(self, access: Access, actor: Actor) -> None:
+        """Who may run a command, whatever the platform's own permission settings say."""
+        if access == "manager":
+            self.require_manager(actor)
+        elif access == "facilitator" and not await self.is_facilitator(actor):
+            raise NotFacilitator()
 
     async def configure(self, actor: Actor, changes: SetupChanges) -> tuple[Community, bool]:
         """``/plc setup``: merge the changes into the current settings (or the defaults),
@@ -192,31 +197,7 @@ class CommunityService:
         community = await self.get(guild_id)
         if community is None or object_id not in _used_ids(community):
             return False
-        return await self.target_lost(guild_id, object_id, reason)
-
-    async def target_lost(self, guild_id: int, target_id: int, reason: str) -> bool:
-        """Pause what targets a channel or role Discord refused; the facilitators are told
-        the first time only (True then): sends to it are skipped, not hammered (D6)."""
-        first = await self._deliveries.target_unreachable(guild_id, target_id, reason)
-        community = await self.get(guild_id) if first else None
-        if community is not None:
-            await self._tell_facilitators(community, target_id, reason)
-        return first
-
-    async def _tell_facilitators(self, community: Community, lost_id: int, reason: str) -> None:
-        """The one notice that something the community relies on is lost."""
-        is_role = lost_id == community.facilitator_role_id
-        notice = Notice(
-            language=language_for_locale(community.language),
-            key="delivery.role_lost" if is_role else "delivery.channel_lost",
-            params={"channel": f"<#{lost_id}>", "role": f"<@&{lost_id}>", "reason": reason},
-        )
-        for channel_id in (community.moderation_channel_id, community.announcements_channel_id):
-            if channel_id is None or channel_id == lost_id:
-                continue
-            if await self._core.chat.send(Channel(community.guild_id, channel_id), notice):
-                return
-        log.warning("guild %s: nobody could be told that %s is lost", community.guild_id, lost_id)
+        return await self._core.chat.target_lost(guild_id, object_id, reason)
 
     async def record_error(self, guild_id: int, ref: str) -> None:
         """Keep the reference of an unexpected error, so facilitators can quote it."""

@@ -15,9 +15,9 @@ from bot.services.facilitation_cards import (
     SessionOpened,
     SessionOverview,
 )
+from cogs.buttons import RoutedButton
 from cogs.sessions import routes
 from cogs.toolkit import Rendered, button, buttons_view, clip, escape
-from cogs.toolkit.routing import RoutedButton
 
 COLOUR = discord.Colour.teal()
 FIELD_MAX = 1024

@@ -6,15 +6,14 @@
   (:class:`Form`) routed by ``custom_id`` (``bot.buttons``, ``bot.forms``); each
   ``custom_id`` written once, as a :class:`CustomId`.
 - :mod:`.confirm`: the one confirm dialog (``bot.confirmations``).
-- :mod:`.chat`: the Discord side of the :class:`bot.chat.Chat` port: card renderers,
-  sends through Discord's refusals, the one thread helper.
 - :mod:`.events`: the Discord side of :class:`bot.chat.EventCalendar` (scheduled events).
 - :mod:`.text`: the mentions policy, links, escaping, clipping.
 - :mod:`.checks`: command checks that ask the services.
 - :mod:`.groups`: slash command groups (``command_group``).
 """
 
-from cogs.toolkit.chat import DiscordChat, Rendered
+from cogs.buttons import button
+from cogs.render import Rendered
 from cogs.toolkit.checks import (
     PlcView,
     is_facilitator,
@@ -33,14 +32,13 @@ from cogs.toolkit.context import (
     user_language,
 )
 from cogs.toolkit.groups import command_group
-from cogs.toolkit.routing import Choice, CustomId, Field, Form, button, buttons_view
+from cogs.toolkit.routing import Choice, CustomId, Field, Form, buttons_view
 from cogs.toolkit.text import NO_MENTIONS, clip, escape, mention_only, message_link
 
 __all__ = [
     "NO_MENTIONS",
     "Choice",
     "CustomId",
-    "DiscordChat",
     "Field",
     "Form",
     "PlcView",

@@ -17,8 +17,9 @@ from typing import Any
 import discord
 
 from bot.clock import Clock
+from cogs.buttons import button
 from cogs.toolkit.context import reply, t
-from cogs.toolkit.routing import button, buttons_view
+from cogs.toolkit.routing import buttons_view
 
 CONFIRM_ROUTE = r"plc:confirm:(?P<kind>[a-z_.-]{1,40}):(?P<token>[0-9a-f]{16}):(?P<answer>yes|no)"
 ConfirmHandler = Callable[[discord.Interaction, Any], Awaitable[None]]
@@ -92,6 +93,14 @@ class Confirmations:
     async def answer(self, interaction: discord.Interaction, params: dict[str, str]) -> None:
         """The route of both buttons: run the kind's handler once, or say why not."""
         self._forget_expired(self._clock.now())
+        if params["kind"] not in self._kinds:  # a feature already on the core's dialog
+            from cogs.interaction import DiscordInteraction
+            from cogs.toolkit.context import plc_bot
+
+            await plc_bot(interaction).app.ui.confirmations.answer(
+                DiscordInteraction(interaction), params
+            )
+            return
         pending = self._pending.get(params["token"])
         declared = self._kinds.get(params["kind"])
         if pending is None or pending.user_id != interaction.user.id or declared is None:

@@ -30,7 +30,6 @@ from cogs.errors import report
 
 log = logging.getLogger(__name__)
 
-CUSTOM_ID_MAX = 100  # Discord's limit
 ButtonHandler = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
 FormHandler = Callable[[discord.Interaction, dict[str, str], dict[str, str]], Awaitable[None]]
 HandlerT = TypeVar("HandlerT")
@@ -123,51 +122,6 @@ def submitted_values(data: dict[str, Any]) -> dict[str, str]:
             else:
                 values[component["custom_id"]] = str(component.get("value") or "")
     return values
-
-
-class RoutedButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"(?P<custom_id>plc[a-z]*:.+)",
-):
-    """Every persistent button of the bot; the bot's :class:`ButtonRouter` runs it."""
-
-    def __init__(self, button: discord.ui.Button[discord.ui.View]) -> None:
-        super().__init__(button)
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> RoutedButton:
-        return cls(cast("discord.ui.Button[discord.ui.View]", item))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        from cogs.toolkit.context import plc_bot  # the bot module imports this one
-
-        custom_id = self.item.custom_id or ""
-        if not await plc_bot(interaction).buttons.dispatch(interaction, custom_id):
-            log.debug("no route for a button (%d characters)", len(custom_id))
-
-
-def button(
-    custom_id: str,
-    *,
-    label: str | None = None,
-    style: discord.ButtonStyle = discord.ButtonStyle.secondary,
-    disabled: bool = False,
-    emoji: str | None = None,
-) -> RoutedButton:
-    """A persistent button; ``custom_id`` must match a declared route."""
-    if len(custom_id) > CUSTOM_ID_MAX:
-        raise ValueError(f"custom_id over {CUSTOM_ID_MAX} characters: {custom_id[:40]}…")
-    return RoutedButton(
-        discord.ui.Button(
-            custom_id=custom_id, label=label, style=style, disabled=disabled, emoji=emoji
-        )
-    )
 
 
 def buttons_view(*items: discord.ui.Item[Any]) -> discord.ui.View:

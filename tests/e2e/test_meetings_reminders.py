@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.emulator import Message
-from bot.services.delivery import DeliveryService
 from bot.services.members import MemberService
 from tests.e2e.harness import Harness
 from tests.e2e.meeting_steps import (
@@ -314,7 +313,7 @@ async def test_a_remembered_dm_channel_that_is_gone_is_asked_for_again(harness: 
     await harness.setup_community(language="en")
     announcement = await schedule(harness, when="Dec 3 3:30pm")
     await rsvp(harness, "bob", announcement, "going")
-    delivery = harness.bot.services.get(DeliveryService)
+    delivery = harness.bot.core.chat
     stale = 4242  # a channel Discord no longer knows
     await delivery.remember_dm_channel(harness.guild.id, harness.user("bob"), stale)
 

@@ -6,11 +6,12 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
+from cogs.toolkit.chat import DiscordChat
+
 from bot.app import build_services
 from bot.i18n.translator import CatalogTranslator
 from bot.services.base import Core
 from cogs.client import PlcBot
-from cogs.toolkit.chat import DiscordChat
 
 
 async def translated_tree(

@@ -87,7 +87,7 @@ def facilitator(user_id: int = ALICE) -> Actor:
 async def build_world(core: Core, clock: ControlledClock, *, language: str = "en") -> World:
     """The services of ``core``, for a community set up with Alice's facilitator role."""
     services = build_services(core)
-    chat = core.chat
+    chat = core.chat.platform
     assert isinstance(chat, RecordingChat)
     await services.get(CommunityService).setup(
         GUILD,

@@ -11,7 +11,6 @@ from bot.db.communities import CommunitySettings
 from bot.errors import UserError
 from bot.services.base import Core
 from bot.services.community import CommunityService
-from bot.services.delivery import DeliveryService
 from bot.services.members import MemberService
 
 GUILD = 100
@@ -72,7 +71,7 @@ async def test_bad_away_dates_are_refused_naming_the_field(
 
 async def test_reminders_toggle_and_reopen_closed_dms(core: Core, members: MemberService) -> None:
     await members.set_dm_reminders(GUILD, USER, False)
-    delivery = DeliveryService(core)
+    delivery = core.chat
     assert await delivery.dm_closed(GUILD, USER)
     assert not await delivery.dm_closed(GUILD, USER)  # logged once
     await members.set_dm_reminders(GUILD, USER, True)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from bot.actor import Actor
-from bot.chat import Card, DirectMessage, Posted, Target
+from bot.chat import Card, DirectMessage, Posted, SendOptions, Target
 from bot.clock import ControlledClock
 from bot.db import checkins as checkins_db
 from bot.db import members as members_db
@@ -44,8 +43,12 @@ class CountingChat(RecordingChat):
 
     attempts: list[tuple[Target, Card, Posted | None]] = field(default_factory=list)
 
-    async def send(self, target: Target, card: Card, **options: Any) -> Posted | None:
-        posted = await super().send(target, card, **options)
+    async def post(self, target: Target, card: Card, options: SendOptions) -> Posted:
+        try:
+            posted = await super().post(target, card, options)
+        except Exception:
+            self.attempts.append((target, card, None))
+            raise
         self.attempts.append((target, card, posted))
         return posted
 

@@ -155,7 +155,7 @@ async def test_an_announcement_refused_undoes_everything(
         async def outage(*args: object, **kwargs: object) -> Posted | None:
             raise RetryLater("Discord 503")
 
-        monkeypatch.setattr(chat, "send", outage)
+        monkeypatch.setattr(chat, "post", outage)
     draft = await service.draft_schedule(facilitator(), title="A", when="2026-12-03 15:30")
     with pytest.raises(AnnouncementRefused) as caught:
         await service.schedule(facilitator(), draft)
@@ -307,7 +307,8 @@ async def test_reminders_follow_the_one_audience_rule_and_record_each_target(
         {"occurrence_id": upcoming.occurrence.id, "starts_at": "20261203T2030Z", "offset": 60}
     )
     assert plan is not None
-    assert (plan.dm_user_ids, plan.closed_dm_user_ids) == ([ALICE, DAVE], [BOB])
+    # The refused DM was recorded by the delivery policy: Dave is mentioned from now on.
+    assert (plan.dm_user_ids, plan.closed_dm_user_ids) == ([ALICE], [BOB, DAVE])
 
 
 async def test_a_reminder_missed_tells_the_moderators(

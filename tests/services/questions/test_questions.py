@@ -342,6 +342,7 @@ async def test_a_post_that_never_goes_out_is_closed_and_the_moderators_told(
     await clock.advance(timedelta(days=8))  # beyond question_post's grace
     await core.scheduler.run_due()
     assert (await questions.get(GUILD, submission.item.ref)).status == "failed"
-    [notice] = chat.sent
+    lost, notice = chat.sent  # the channel paused (told once), then the post given up
+    assert getattr(lost.card, "key", None) == "delivery.channel_lost"
     assert notice.target.channel_id != QUESTIONS_CHANNEL
     assert getattr(notice.card, "key", None) == "questions.post.failed"

@@ -1,0 +1,182 @@
+"""The delivery policy around a chat platform: the :class:`Chat` every service sends through.
+
+- A channel the platform refused (gone, access lost) is paused: later sends to it are
+  skipped, not hammered, and the facilitators are told once, in another channel.
+  ``/plc setup`` with a working channel resumes it.
+- A member whose direct messages are refused is remembered, so reminders mention them in
+  the channel instead and never retry the DM in a loop.
+- The private channel the platform gave for a member's DMs is remembered, so the next
+  DM is one request.
+- A passing outage (:class:`bot.scheduler.RetryLater`) goes up to the caller's timer.
+
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping
+from typing import Unpack
+
+from bot.chat.port import (
+    Card,
+    Channel,
+    ChatPlatform,
+    DirectMessage,
+    DmRefused,
+    EventCalendar,
+    Notice,
+    PostCheck,
+    Posted,
+    RecipientGone,
+    SendOptions,
+    Target,
+    TargetLost,
+)
+from bot.chat.refs import ChannelRef, RoleRef
+from bot.chat.text import Trusted
+from bot.clock import Clock
+from bot.db import communities as communities_db
+from bot.db import members as members_db
+from bot.db import targets as targets_db
+from bot.db.database import Database
+from bot.i18n import Language, language_for_locale
+
+log = logging.getLogger(__name__)
+
+
+class Chat:
+    """What services reach members through, whatever the platform."""
+
+    def __init__(self, db: Database, clock: Clock, platform: ChatPlatform) -> None:
+        self._db = db
+        self._clock = clock
+        self.platform = platform
+
+    # -- sending --------------------------------------------------------------------------
+
+    async def send(
+        self, target: Target, card: Card, **options: Unpack[SendOptions]
+    ) -> Posted | None:
+        """Post ``card``; None when the target refused (recorded: the caller falls back)."""
+        if isinstance(target, DirectMessage):
+            return await self._dm(target, card, options)
+        if await self.is_paused(target.guild_id, target.channel_id):
+            return None
+        try:
+            return await self.platform.post(target, card, options)
+        except TargetLost as lost:
+            await self.target_lost(target.guild_id, target.channel_id, lost.reason)
+            return None
+
+    async def _dm(self, target: DirectMessage, card: Card, options: SendOptions) -> Posted | None:
+        hint = await self.dm_channel(target.guild_id, target.user_id)
+        aimed = DirectMessage(target.guild_id, target.user_id, channel_hint=hint)
+        try:
+            posted = await self.platform.post(aimed, card, options)
+        except DmRefused:
+            await self.dm_closed(target.guild_id, target.user_id)
+            return None
+        except RecipientGone:
+            log.info("a member to write to no longer exists")
+            return None
+        if posted.channel_id != hint:
+            await self.remember_dm_channel(target.guild_id, target.user_id, posted.channel_id)
+        return posted
+
+    async def edit(self, posted: Posted, card: Card) -> bool:
+        """Replace a message's content; False if it is gone."""
+        return await self.platform.edit(posted, card)
+
+    async def delete(self, posted: Posted) -> bool:
+        return await self.platform.delete(posted)
+
+    async def start_thread(self, posted: Posted, name: str) -> Posted | None:
+        return await self.platform.start_thread(posted, name)
+
+    @property
+    def events(self) -> EventCalendar:
+        return self.platform.events
+
+    # -- questions to the platform ----------------------------------------------------------
+
+    async def can_post(self, guild_id: int, channel_id: int, *, threads: bool = False) -> PostCheck:
+        return await self.platform.can_post(guild_id, channel_id, threads=threads)
+
+    async def member_names(self, guild_id: int, user_ids: Collection[int]) -> Mapping[int, str]:
+        return await self.platform.member_names(guild_id, user_ids)
+
+    async def is_member(self, guild_id: int, user_id: int) -> bool | None:
+        return await self.platform.is_member(guild_id, user_id)
+
+    async def member_language(self, guild_id: int, user_id: int) -> Language | None:
+        return await self.platform.member_language(guild_id, user_id)
+
+    # -- refusals ---------------------------------------------------------------------------
+
+    async def is_paused(self, guild_id: int, target_id: int) -> bool:
+        async with self._db.read() as conn:
+            return await targets_db.is_unreachable(conn, guild_id, target_id)
+
+    async def resume(self, guild_id: int, target_ids: list[int]) -> None:
+        """Someone fixed things (``/plc setup``): try these targets again."""
+        async with self._db.transaction() as conn:
+            await targets_db.clear(conn, guild_id, target_ids)
+
+    async def dm_closed(self, guild_id: int, user_id: int) -> bool:
+        """Remember that this member's DMs are closed; True the first time (logged once)."""
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            await members_db.ensure(conn, guild_id, user_id, now)
+            first = await members_db.mark_dm_closed(conn, guild_id, user_id, now)
+        if first:
+            log.info(
+                "DMs closed for a member of guild %s; reminders fall back to the channel", guild_id
+            )
+        return first
+
+    async def dm_channel(self, guild_id: int, user_id: int) -> int | None:
+        """The private channel the platform gave for this member's DMs last time."""
+        async with self._db.read() as conn:
+            return await members_db.dm_channel(conn, guild_id, user_id)
+
+    async def remember_dm_channel(self, guild_id: int, user_id: int, channel_id: int) -> None:
+        async with self._db.transaction() as conn:
+            await members_db.ensure(conn, guild_id, user_id, self._clock.now())
+            await members_db.set_dm_channel(conn, guild_id, user_id, channel_id)
+
+    async def target_lost(self, guild_id: int, target_id: int, reason: str) -> bool:
+        """Pause what targets a channel or role the platform refused or deleted; the
+        facilitators are told the first time only (True then)."""
+        async with self._db.transaction() as conn:
+            first = await targets_db.mark_unreachable(
+                conn, guild_id, target_id, reason, self._clock.now()
+            )
+        if not first:
+            return False
+        log.warning("guild %s: target %s paused (%s)", guild_id, target_id, reason)
+        await self._tell_facilitators(guild_id, target_id, reason)
+        return True
+
+    async def _tell_facilitators(self, guild_id: int, lost_id: int, reason: str) -> None:
+        """The one notice that something the community relies on is lost."""
+        async with self._db.read() as conn:
+            community = await communities_db.get(conn, guild_id)
+        if community is None:
+            return
+        is_role = lost_id == community.facilitator_role_id
+        notice = Notice(
+            language=language_for_locale(community.language),
+            key="delivery.role_lost" if is_role else "delivery.channel_lost",
+            params={
+                "role" if is_role else "channel": (
+                    RoleRef(role_id=lost_id) if is_role else ChannelRef(channel_id=lost_id)
+                ),
+                "reason": Trusted(text=reason),
+            },
+        )
+        for channel_id in (community.moderation_channel_id, community.announcements_channel_id):
+            if channel_id is None or channel_id == lost_id:
+                continue
+            if await self.send(Channel(guild_id, channel_id), notice):
+                return
+        log.warning("guild %s: nobody could be told that %s is lost", guild_id, lost_id)

@@ -1,0 +1,157 @@
+"""Text as the core writes it: catalog messages with typed values, rendered by a platform.
+
+:class:`Text` is a catalog key with its values; a value is another piece of content, a
+number, or a typed reference (:mod:`bot.chat.refs`). A plain ``str`` is what a member
+typed: every platform shows it inert (no markdown, no links, no mentions).
+:class:`Trusted` is text the bot itself composed, shown as is. :class:`Join` puts pieces
+together. Nothing is turned into characters until a platform renders it with its
+:class:`Markup` (:func:`render`), in the reader's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from pydantic import Field
+
+from bot.chat.refs import (
+    ChannelRef,
+    Code,
+    MemberRef,
+    MessageLink,
+    Moment,
+    MomentStyle,
+    Ref,
+    RoleRef,
+)
+from bot.frozen import Frozen
+from bot.i18n import Catalog, Language
+
+
+class Trusted(Frozen):
+    """Text the bot composed itself (not a member's words): shown without escaping."""
+
+    kind: Literal["trusted"] = "trusted"
+    text: str
+
+
+class Text(Frozen):
+    """The catalog message ``key`` with its values, in the reader's language."""
+
+    kind: Literal["text"] = "text"
+    key: str
+    params: dict[str, Param] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, key: str, /, **params: Param) -> Text:
+        return cls(key=key, params=params)
+
+
+class Join(Frozen):
+    """Pieces one after the other; empty pieces are dropped, and with them ``prefix`` and
+    ``suffix`` when nothing is left."""
+
+    kind: Literal["join"] = "join"
+    parts: tuple[Content, ...]
+    sep: str = "\n"
+    prefix: str = ""
+    suffix: str = ""
+
+
+Content = str | Trusted | Text | Join | Ref
+"""Anything a message can show: a member's words, the bot's text, a reference."""
+Param = Content | int | float | None
+"""A value of a catalog message: numbers stay numbers (plurals and decimals are the
+catalog's business); None shows as nothing."""
+
+Text.model_rebuild()
+Join.model_rebuild()
+
+
+def text(key: str, /, **params: Param) -> Text:
+    """``Text.of``, shorter where messages are built."""
+    return Text(key=key, params=params)
+
+
+def lines(*parts: Content | None, sep: str = "\n") -> Join:
+    return Join(parts=tuple(part for part in parts if part is not None), sep=sep)
+
+
+class Markup(Protocol):
+    """How a platform writes references and a member's words inside its text."""
+
+    def member(self, user_id: int) -> str: ...
+
+    def channel(self, channel_id: int) -> str: ...
+
+    def role(self, role_id: int) -> str: ...
+
+    def moment(self, at: datetime, style: MomentStyle, language: Language) -> str: ...
+
+    def message(self, link: MessageLink) -> str: ...
+
+    def code(self, text: str) -> str: ...
+
+    def user_text(self, text: str) -> str:
+        """A member's words, shown as typed (no formatting, no links)."""
+        ...
+
+
+def render(content: Content, language: Language, catalog: Catalog, markup: Markup) -> str:
+    """``content`` as the platform's text, in ``language``."""
+    if isinstance(content, str):
+        return markup.user_text(content)
+    if isinstance(content, Trusted):
+        return content.text
+    if isinstance(content, Text):
+        values = {
+            name: _value(value, language, catalog, markup) for name, value in content.params.items()
+        }
+        return catalog.t(language, content.key, **values)
+    if isinstance(content, Join):
+        shown = [
+            rendered
+            for part in content.parts
+            if (rendered := render(part, language, catalog, markup))
+        ]
+        return f"{content.prefix}{content.sep.join(shown)}{content.suffix}" if shown else ""
+    return _reference(content, language, markup)
+
+
+def _value(value: Param, language: Language, catalog: Catalog, markup: Markup) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        return value
+    return render(value, language, catalog, markup)
+
+
+def _reference(ref: Ref, language: Language, markup: Markup) -> str:
+    if isinstance(ref, MemberRef):
+        return markup.member(ref.user_id)
+    if isinstance(ref, ChannelRef):
+        return markup.channel(ref.channel_id)
+    if isinstance(ref, RoleRef):
+        return markup.role(ref.role_id)
+    if isinstance(ref, Moment):
+        return markup.moment(ref.at, ref.style, language)
+    if isinstance(ref, MessageLink):
+        return markup.message(ref)
+    assert isinstance(ref, Code)
+    return markup.code(ref.text)
+
+
+def references(content: Content | Param) -> Iterator[Ref]:
+    """Every reference inside ``content`` (a platform that must look names up first)."""
+    if isinstance(content, Text):
+        for value in content.params.values():
+            yield from references(value)
+    elif isinstance(content, Join):
+        for part in content.parts:
+            yield from references(part)
+    elif isinstance(content, MemberRef | ChannelRef | RoleRef | Moment | MessageLink | Code):
+        yield content

@@ -1,0 +1,34 @@
+"""A feature as the application sees it: what it builds and what it plugs into.
+
+Each feature package (``bot/services/<feature>/``) has one ``declare(core, services)``
+returning a :class:`Feature`; :func:`bot.app.build_app` installs every enabled one the
+same way: its services, its timer kinds, its members' personal data (``/me export``
+and ``/me delete``), its retention rules, its ``/plc status`` section and its commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.interactions import UI
+from bot.scheduler import TimerKind
+from bot.services.base import Core, PersonalData, StatusProvider
+from bot.services.registry import Services
+from bot.services.retention import Rule
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    services: tuple[object, ...]
+    timer_kinds: tuple[TimerKind, ...] = ()
+    personal_data: tuple[PersonalData, ...] = ()
+    retention: tuple[tuple[str, Rule], ...] = ()
+    """(what it purges, the rule): each run daily in its own transaction."""
+    status: tuple[StatusProvider, ...] = ()
+    interface: Callable[[UI], None] | None = None
+    """Declares the feature's commands, routes and confirmations."""
+
+
+Declare = Callable[[Core, Services], Feature]

@@ -1,0 +1,109 @@
+"""Commands declared once, for every platform: names, options, who may run them, handlers.
+
+A feature declares its commands as values; each platform adapter turns them into its
+own (Discord's slash commands with their French names, Teams' text commands and the
+app manifest's command lists). Names and descriptions are English; their French comes
+from the catalogs' ``[_commands]`` tables, keyed by the English text.
+
+A handler takes the :class:`~bot.interactions.context.Interaction` and the options by
+name (absent optional options are not passed, so the handler's defaults apply)::
+
+    Command("join", "Volunteer to facilitate meetings in turn", handler=join)
+    Command("set-next", "Choose who facilitates next", access="facilitator",
+            options=(Option("member", "A member of the rotation", kind="member"),),
+            handler=set_next)       # set_next(ctx, member=MemberOption(...))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.chat.port import Posted
+from bot.interactions.context import Interaction
+
+OptionKind = Literal["text", "integer", "member", "channel", "role"]
+ChannelKind = Literal["text", "voice", "stage"]
+Access = Literal["everyone", "facilitator", "manager"]
+"""Who may run a command: checked at run time by the community's rules, whatever the
+platform's own settings say; ``manager`` is whoever may manage the server or team."""
+
+Handler = Callable[..., Awaitable[None]]
+Suggest = Callable[[Interaction, str], Awaitable[list[tuple[str, str]]]]
+"""Autocomplete: the member's text so far → (value, label) suggestions."""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberOption:
+    """A member chosen in an option."""
+
+    user_id: int
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelOption:
+    """A channel chosen in an option, with its kind (``text``, ``voice``, ``stage``…)."""
+
+    channel_id: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a command; ``choices`` are (value, English label) pairs."""
+
+    name: str
+    description: str
+    kind: OptionKind = "text"
+    required: bool = False
+    min_value: int | None = None
+    max_value: int | None = None
+    max_length: int | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+    suggest: Suggest | None = None
+    channel_kinds: tuple[ChannelKind, ...] = ()
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str
+    handler: Handler
+    options: tuple[Option, ...] = ()
+    access: Access = "everyone"
+
+
+@dataclass(frozen=True)
+class Group:
+    """``/name subcommand``: a feature's commands under one name."""
+
+    name: str
+    description: str
+    commands: tuple[Command, ...]
+
+    def command(self, name: str) -> Command:
+        for command in self.commands:
+            if command.name == name:
+                return command
+        raise LookupError(f"/{self.name} has no {name!r}")
+
+
+MessageHandler = Callable[[Interaction, Posted], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class MessageCommand:
+    """A command run on a message (Discord: Apps › name); ``hidden_unless`` names the
+    platform permission that shows it (checked again by ``access`` at run time)."""
+
+    name: str
+    handler: MessageHandler
+    access: Access = "facilitator"
+    hidden_unless: Literal["manage_messages"] | None = None
+
+
+def option_values(options: dict[str, Any]) -> dict[str, Any]:
+    """The options given (None means not given: the handler's default applies)."""
+    return {name: value for name, value in options.items() if value is not None}

@@ -1,0 +1,25 @@
+"""Goals and weekly check-ins, as the application installs them."""
+
+from __future__ import annotations
+
+from bot.features import Feature
+from bot.services.base import Core
+from bot.services.checkins.service import CheckinService
+from bot.services.community import CommunityService
+from bot.services.goals import GoalService
+from bot.services.members import MemberService
+from bot.services.registry import Services
+
+
+def declare(core: Core, services: Services) -> Feature:
+    community = services.get(CommunityService)
+    goals = GoalService(core, community)
+    checkins = CheckinService(core, community, services.get(MemberService))
+    return Feature(
+        name="checkins",
+        services=(goals, checkins),
+        timer_kinds=tuple(checkins.timer_kinds()),
+        personal_data=(goals, checkins),
+        retention=(("check-ins over 12 months", checkins.purge_old),),
+        status=(checkins,),
+    )

@@ -1,0 +1,23 @@
+"""The meetings feature, as the application installs it."""
+
+from __future__ import annotations
+
+from bot.features import Feature
+from bot.services.base import Core
+from bot.services.community import CommunityService
+from bot.services.meetings.service import MeetingService
+from bot.services.members import MemberService
+from bot.services.registry import Services
+
+
+def declare(core: Core, services: Services) -> Feature:
+    meetings = MeetingService(
+        core, services.get(CommunityService), services.get(MemberService), core.chat.events
+    )
+    return Feature(
+        name="meetings",
+        services=(meetings,),
+        timer_kinds=tuple(meetings.timer_kinds()),
+        personal_data=(meetings,),
+        status=(meetings,),
+    )

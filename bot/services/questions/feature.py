@@ -1,0 +1,22 @@
+"""Anonymous questions and topics, as the application installs them."""
+
+from __future__ import annotations
+
+from bot.features import Feature
+from bot.services.base import Core
+from bot.services.community import CommunityService
+from bot.services.questions.models import RETENTION_RULE
+from bot.services.questions.service import QuestionService
+from bot.services.registry import Services
+
+
+def declare(core: Core, services: Services) -> Feature:
+    questions = QuestionService(core, services.get(CommunityService))
+    return Feature(
+        name="questions",
+        services=(questions,),
+        timer_kinds=tuple(questions.timer_kinds()),
+        personal_data=(questions,),
+        retention=((RETENTION_RULE, questions.retention_rule),),
+        status=(questions,),
+    )

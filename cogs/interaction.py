@@ -1,0 +1,105 @@
+"""A Discord interaction as the core's handlers see it (:class:`bot.interactions.Interaction`).
+
+Private answers are ephemeral replies in the member's Discord language; a public answer
+that outlives the interaction's 15-minute token (Discord slow) is posted in the
+channel instead of being lost.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.actor import Actor
+from bot.chat.layout import Form, Message
+from bot.chat.port import Posted
+from bot.chat.text import Content
+from bot.i18n import Language, language_for_locale
+from cogs.render import Renderer
+
+if TYPE_CHECKING:
+    from cogs.client import PlcBot
+
+
+class DiscordInteraction:
+    """One slash command, click, form or message command of a member."""
+
+    def __init__(
+        self, interaction: discord.Interaction, *, target: discord.Message | None = None
+    ) -> None:
+        self.interaction = interaction
+        self._target = target or interaction.message
+        self.language: Language = language_for_locale(str(interaction.locale))
+        self.user_id = interaction.user.id
+        self.guild_id = interaction.guild_id
+
+    @property
+    def bot(self) -> PlcBot:
+        return self.interaction.client  # type: ignore[return-value]
+
+    @property
+    def renderer(self) -> Renderer:
+        return Renderer(self.bot.catalog, self.language)
+
+    @property
+    def message(self) -> Posted | None:
+        found = self._target
+        if found is None:
+            return None
+        return Posted(found.guild.id if found.guild else 0, found.channel.id, found.id)
+
+    def actor(self) -> Actor:
+        interaction = self.interaction
+        member = interaction.user
+        if interaction.guild is None or not isinstance(member, discord.Member):
+            raise app_commands.NoPrivateMessage()
+        return Actor(
+            guild_id=member.guild.id,
+            user_id=member.id,
+            role_ids=frozenset(role.id for role in member.roles),
+            manages_guild=member.guild_permissions.manage_guild,
+            language=self.language,
+        )
+
+    def actor_in(self, guild_id: int) -> Actor:
+        if self.interaction.guild is not None:
+            return self.actor()
+        return Actor(guild_id=guild_id, user_id=self.user_id, language=self.language)
+
+    async def defer(self) -> None:
+        if not self.interaction.response.is_done():
+            await self.interaction.response.defer(ephemeral=True, thinking=True)
+
+    async def reply(self, message: Message | Content, *, private: bool = True) -> None:
+        if not isinstance(message, Message):
+            message = Message(content=message)
+        kwargs = self.renderer.message(message).send_kwargs()
+        kwargs["allowed_mentions"] = discord.AllowedMentions.none()
+        response = self.interaction.response
+        if not response.is_done():
+            await response.send_message(ephemeral=private, **_without_none(kwargs))
+            return
+        try:
+            await self.interaction.followup.send(ephemeral=private, **_without_none(kwargs))
+        except discord.NotFound:
+            channel = self.interaction.channel
+            if private or not isinstance(channel, discord.abc.Messageable):
+                raise
+            for file in kwargs.get("files", []):
+                file.reset()
+            await channel.send(**kwargs)
+
+    async def update(self, message: Message) -> None:
+        """Replace the clicked message (answered at once, never after a defer)."""
+        kwargs = self.renderer.message(message).edit_kwargs()
+        await self.interaction.response.edit_message(**kwargs)
+
+    async def open_form(self, form: Form) -> None:
+        await self.interaction.response.send_modal(self.renderer.modal(form))
+
+
+def _without_none(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """discord.py's webhook send refuses ``content=None`` with files only on some paths."""
+    return {key: value for key, value in kwargs.items() if value is not None}

@@ -1,0 +1,267 @@
+"""Discord as a :class:`bot.chat.ChatPlatform`: render a layout, send it, say what failed.
+
+- A closed DM (403, code 50007) raises :class:`DmRefused`; the core records it and
+  mentions the member in the channel instead, never retrying that DM.
+- A deleted channel (10003) or lost access (50001/50013) raises :class:`TargetLost`;
+  the core pauses the channel and tells the facilitators once.
+- 5xx and rate limits that outlast discord.py's own retries (a 429 five times in a row,
+  or a wait longer than the client's ``max_ratelimit_timeout``) raise
+  :class:`RetryLater`, so a timer is tried again within its grace.
+- Every send passes the caller's deterministic nonce and pings only the members named
+  in ``mention`` and the roles in ``mention_roles``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Literal, TypeVar
+
+import discord
+
+from bot.chat.port import (
+    Card,
+    Channel,
+    DirectMessage,
+    DmRefused,
+    PostCheck,
+    Posted,
+    RecipientGone,
+    SendOptions,
+    Target,
+    TargetLost,
+)
+from bot.i18n import Catalog, Language, language_for_locale
+from bot.scheduler import RetryLater
+from cogs.render import Rendered, Renderer, clip
+from cogs.toolkit.events import DiscordEvents
+from cogs.toolkit.text import mention_only
+
+log = logging.getLogger(__name__)
+
+DM_CLOSED = 50007
+THREAD_ALREADY_CREATED = 160004
+RATE_LIMITED = 429
+#: A 429 five times in a row: discord.py gives up; Discord is busy, so try again later.
+RATE_LIMITED_THROUGH_RETRIES = "rate limited through discord.py's retries"
+THREAD_NAME_MAX = 100
+THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: a meeting's or a check-in's life
+#: What the bot needs in a channel to post its messages there, and to open threads.
+POST_NEEDS = ("view_channel", "send_messages", "embed_links")
+THREAD_NEEDS = ("create_public_threads",)
+
+CardT = TypeVar("CardT", bound=Card)
+LegacyRenderer = Callable[[Any, Catalog], Rendered]
+
+
+class DiscordPlatform:
+    """Built first (the core holds it), bound to the client once it exists."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self._client: discord.Client | None = None
+        self._legacy: dict[type[Card], LegacyRenderer] = {}
+        self._locales: dict[tuple[int, int], Language] = {}
+        self.events = DiscordEvents(lambda: self.client)
+
+    def bind(self, client: discord.Client) -> None:
+        self._client = client
+
+    @property
+    def client(self) -> discord.Client:
+        if self._client is None:
+            raise RuntimeError("the Discord platform was used before it was bound to the client")
+        return self._client
+
+    def renders(
+        self, card_type: type[CardT], renderer: Callable[[CardT, Catalog], Rendered]
+    ) -> None:
+        """Declare how a feature not yet converted to layouts draws its cards."""
+        if card_type in self._legacy:
+            raise RuntimeError(f"a renderer for {card_type.__name__} is already declared")
+        self._legacy[card_type] = renderer
+
+    def render(self, card: Card) -> Rendered:
+        """The card's layout, in its language (or its legacy renderer, while one exists)."""
+        for kind in type(card).__mro__:
+            renderer = self._legacy.get(kind)
+            if renderer is not None:
+                return renderer(card, self._catalog)
+        return Renderer(self._catalog, card.language).message(card.layout())
+
+    def saw_locale(self, guild_id: int | None, user_id: int, locale: str) -> None:
+        """Remember the language a member's client speaks (Discord tells it only then)."""
+        if guild_id is not None:
+            self._locales[(guild_id, user_id)] = language_for_locale(locale)
+
+    # -- sending --------------------------------------------------------------------------
+
+    async def post(self, target: Target, card: Card, options: SendOptions) -> Posted:
+        send = self.render(card).send_kwargs()
+        send["allowed_mentions"] = mention_only(
+            options.get("mention", ()), options.get("mention_roles", ())
+        )
+        if (nonce := options.get("nonce")) is not None:
+            send["nonce"] = nonce
+        if isinstance(target, DirectMessage):
+            return await self._dm(target, send)
+        return await self._post(target, send)
+
+    async def edit(self, posted: Posted, card: Card) -> bool:
+        kwargs = self.render(card).edit_kwargs()
+        with outages_retry_later(), suppress_gone(posted, "edit") as gone:
+            channel = await self._channel(posted.channel_id)
+            if not isinstance(channel, discord.abc.Messageable):
+                return False
+            partial = channel.get_partial_message(posted.message_id)  # type: ignore[attr-defined]
+            await partial.edit(allowed_mentions=discord.AllowedMentions.none(), **kwargs)
+        return not gone
+
+    async def delete(self, posted: Posted) -> bool:
+        with outages_retry_later(), suppress_gone(posted, "delete") as gone:
+            channel = await self._channel(posted.channel_id)
+            await channel.get_partial_message(posted.message_id).delete()
+        return not gone
+
+    async def start_thread(self, posted: Posted, name: str) -> Posted | None:
+        try:
+            with outages_retry_later():
+                channel = await self._channel(posted.channel_id)
+                if not isinstance(channel, discord.TextChannel):
+                    return None
+                thread = await channel.get_partial_message(posted.message_id).create_thread(
+                    name=clip(name, THREAD_NAME_MAX), auto_archive_duration=THREAD_ARCHIVE_MINUTES
+                )
+        except discord.HTTPException as exc:
+            if exc.code == THREAD_ALREADY_CREATED:
+                # A re-run: a thread started on a message has the message's id.
+                return Posted(posted.guild_id, posted.message_id, posted.message_id)
+            # The message is up; members can still answer in the channel.
+            log.warning("guild %s: no thread (%s)", posted.guild_id, exc.code)
+            return None
+        return Posted(posted.guild_id, thread.id, thread.id)
+
+    async def _channel(self, channel_id: int) -> Any:
+        return self.client.get_channel(channel_id) or await self.client.fetch_channel(channel_id)
+
+    async def _post(self, target: Channel, send: dict[str, Any]) -> Posted:
+        try:
+            with outages_retry_later():
+                channel = await self._channel(target.channel_id)
+                if not isinstance(channel, discord.abc.Messageable):
+                    raise TargetLost("not a text channel")
+                message = await channel.send(**send)
+        except discord.NotFound as exc:
+            raise TargetLost(f"unknown channel ({exc.code})") from exc
+        except discord.Forbidden as exc:
+            raise TargetLost(f"missing access ({exc.code})") from exc
+        return Posted(target.guild_id, message.channel.id, message.id)
+
+    async def _dm(self, target: DirectMessage, send: dict[str, Any]) -> Posted:
+        try:
+            with outages_retry_later():
+                message = await self._send_dm(target, send)
+        except discord.Forbidden as exc:
+            if exc.code != DM_CLOSED:
+                log.warning("DM refused with code %s", exc.code)
+            raise DmRefused() from exc
+        except discord.NotFound as exc:
+            raise RecipientGone() from exc
+        return Posted(target.guild_id, message.channel.id, message.id)
+
+    async def _send_dm(self, target: DirectMessage, send: dict[str, Any]) -> discord.Message:
+        """Send in the member's DM channel: the one Discord gave before if known (one
+        request), else asked for (two, the first in a slow bucket)."""
+        if target.channel_hint is not None:
+            channel = self.client.get_partial_messageable(
+                target.channel_hint, type=discord.ChannelType.private
+            )
+            try:
+                return await channel.send(**send)
+            except discord.NotFound:  # the channel went away: ask for it again below
+                pass
+        user = self.client.get_user(target.user_id) or await self.client.fetch_user(target.user_id)
+        dm = user.dm_channel or await user.create_dm()
+        return await dm.send(**send)
+
+    # -- questions ------------------------------------------------------------------------
+
+    async def can_post(self, guild_id: int, channel_id: int, *, threads: bool = False) -> PostCheck:
+        """What Discord's cache says of the bot's rights there (a refusal at posting time
+        is handled too: a guild not in the cache passes)."""
+        guild = self.client.get_guild(guild_id)
+        if guild is None or guild.me is None:
+            return PostCheck()
+        channel = guild.get_channel(channel_id)
+        if channel is None:
+            return PostCheck(exists=False)
+        allowed = channel.permissions_for(guild.me)
+        needs = POST_NEEDS + (THREAD_NEEDS if threads else ())
+        return PostCheck(missing=tuple(name for name in needs if not getattr(allowed, name)))
+
+    async def member_names(self, guild_id: int, user_ids: Collection[int]) -> Mapping[int, str]:
+        guild = self.client.get_guild(guild_id)
+        names: dict[int, str] = {}
+        for user_id in user_ids:
+            member = guild.get_member(user_id) if guild is not None else None
+            user = member or self.client.get_user(user_id)
+            if user is not None:
+                names[user_id] = user.display_name
+        return names
+
+    async def is_member(self, guild_id: int, user_id: int) -> bool | None:
+        guild = self.client.get_guild(guild_id)
+        if guild is None:
+            return None
+        if guild.get_member(user_id) is not None:
+            return True
+        try:
+            await guild.fetch_member(user_id)
+        except discord.NotFound:
+            return False
+        except discord.HTTPException:
+            return None
+        return True
+
+    async def member_language(self, guild_id: int, user_id: int) -> Language | None:
+        return self._locales.get((guild_id, user_id))
+
+
+@contextmanager
+def outages_retry_later() -> Iterator[None]:
+    """Discord down, or rate limiting past discord.py's own retries: the caller's timer
+    tries again within its grace; other refusals pass through."""
+    try:
+        yield
+    except discord.DiscordServerError as exc:
+        raise RetryLater(f"Discord {exc.status}") from exc
+    except discord.RateLimited as exc:
+        raise RetryLater(f"rate limited for {exc.retry_after:.0f}s") from exc
+    except discord.HTTPException as exc:
+        if exc.status != RATE_LIMITED:
+            raise
+        raise RetryLater(RATE_LIMITED_THROUGH_RETRIES) from exc
+
+
+class _Gone:
+    """Set by :func:`suppress_gone` when the message was gone or out of reach."""
+
+    def __init__(self) -> None:
+        self.value = False
+
+    def __bool__(self) -> bool:
+        return self.value
+
+
+@contextmanager
+def suppress_gone(posted: Posted, doing: str) -> Iterator[_Gone]:
+    """A message already deleted, or one the bot may no longer touch: not an error."""
+    gone = _Gone()
+    try:
+        yield gone
+    except discord.NotFound:
+        gone.value = True
+    except discord.Forbidden as exc:
+        log.warning("guild %s: cannot %s a message (%s)", posted.guild_id, doing, exc.code)
+        gone.value = True

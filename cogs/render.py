@@ -1,0 +1,242 @@
+"""Layouts as Discord shows them: one renderer for every feature's messages and forms.
+
+Features describe messages with :mod:`bot.chat.layout`; this module turns them into
+discord.py's content, embeds, persistent buttons, files and modals, writes references
+as Discord's markup (``<@id>``, ``<#id>``, ``<t:…>``), shows members' words inert, and
+fits everything to Discord's limits with an ellipsis that says so.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import discord
+
+from bot.chat.layout import Attachment, Button, ChoiceInput, Form, LinkButton, Message, Panel
+from bot.chat.refs import MessageLink, MomentStyle
+from bot.chat.text import Content, render
+from bot.i18n import Catalog, Language
+from bot.text import inert_markdown
+from cogs.buttons import button as routed_button
+
+CONTENT_MAX = 2000
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FOOTER_MAX = 2048
+LABEL_MAX = 80
+MODAL_TITLE_MAX = 45
+INPUT_LABEL_MAX = 45
+PLACEHOLDER_MAX = 100
+OPTION_LABEL_MAX = 100
+ROW_MAX = 5
+ROWS_MAX = 5
+
+_STYLES = {"date_time": "F", "date": "D", "time": "t", "relative": "R", "short_date_time": "f"}
+_STYLES["day"] = "d"
+_TONES = {
+    "accent": discord.Colour.blurple(),
+    "info": discord.Colour.teal(),
+    "success": discord.Colour.green(),
+    "warning": discord.Colour.gold(),
+    "alert": discord.Colour.orange(),
+    "muted": discord.Colour.dark_grey(),
+}
+_BUTTON_STYLES = {
+    "primary": discord.ButtonStyle.primary,
+    "secondary": discord.ButtonStyle.secondary,
+    "success": discord.ButtonStyle.success,
+    "danger": discord.ButtonStyle.danger,
+}
+
+
+class DiscordMarkup:
+    """References as Discord's client shows them to each reader (its own zone, its names)."""
+
+    def member(self, user_id: int) -> str:
+        return f"<@{user_id}>"
+
+    def channel(self, channel_id: int) -> str:
+        return f"<#{channel_id}>"
+
+    def role(self, role_id: int) -> str:
+        return f"<@&{role_id}>"
+
+    def moment(self, at: datetime, style: MomentStyle, language: Language) -> str:
+        return f"<t:{int(at.timestamp())}:{_STYLES[style]}>"
+
+    def message(self, link: MessageLink) -> str:
+        return message_url(link.guild_id, link.channel_id, link.message_id)
+
+    def code(self, text: str) -> str:
+        return f"`{text.replace('`', 'ˋ')}`"
+
+    def user_text(self, text: str) -> str:
+        return inert_markdown(text)
+
+
+MARKUP = DiscordMarkup()
+
+
+def message_url(guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def clip(text: str, limit: int) -> str:
+    """Fit Discord's length limits without cutting silently: an ellipsis says it."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class Rendered:
+    """A message as discord.py sends it."""
+
+    content: str | None = None
+    embeds: list[discord.Embed] = field(default_factory=list)
+    view: discord.ui.View | None = None
+    files: list[discord.File] = field(default_factory=list)
+
+    def send_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"content": self.content, "embeds": self.embeds}
+        if self.view is not None:
+            kwargs["view"] = self.view
+        if self.files:
+            kwargs["files"] = self.files
+        return kwargs
+
+    def edit_kwargs(self) -> dict[str, Any]:
+        """For an edit: the view replaced (None removes the buttons), files as attachments."""
+        kwargs: dict[str, Any] = {"content": self.content, "embeds": self.embeds}
+        kwargs["view"] = self.view
+        if self.files:
+            kwargs["attachments"] = self.files
+        return kwargs
+
+
+class Renderer:
+    """Layouts in one language, as Discord shows them."""
+
+    def __init__(self, catalog: Catalog, language: Language) -> None:
+        self.catalog = catalog
+        self.language = language
+
+    def text(self, content: Content, limit: int | None = None) -> str:
+        rendered = render(content, self.language, self.catalog, MARKUP)
+        return clip(rendered, limit) if limit is not None else rendered
+
+    def message(self, message: Message) -> Rendered:
+        view = self._view(message) if message.rows else None
+        return Rendered(
+            content=self.text(message.content, CONTENT_MAX) if message.content else None,
+            embeds=[self._embed(panel) for panel in message.panels],
+            view=view,
+            files=[_file(attachment) for attachment in message.files],
+        )
+
+    def _embed(self, panel: Panel) -> discord.Embed:
+        embed = discord.Embed(
+            title=self.text(panel.title, TITLE_MAX) if panel.title else None,
+            description=self.text(panel.description, DESCRIPTION_MAX)
+            if panel.description
+            else None,
+            colour=_TONES[panel.tone] if panel.tone else None,
+            url=panel.url,
+        )
+        for item in panel.fields:
+            embed.add_field(
+                name=self.text(item.name, FIELD_NAME_MAX),
+                value=self.text(item.value, FIELD_VALUE_MAX) or "—",
+                inline=item.inline,
+            )
+        if panel.footer is not None:
+            embed.set_footer(text=self.text(panel.footer, FOOTER_MAX))
+        if panel.image is not None:
+            embed.set_image(url=f"attachment://{panel.image}")
+        return embed
+
+    def _view(self, message: Message) -> discord.ui.View:
+        """Each layout row on its own Discord rows (five components a row at most)."""
+        view = discord.ui.View(timeout=None)
+        row_number = 0
+        for row in message.rows:
+            for start in range(0, len(row), ROW_MAX):
+                if row_number >= ROWS_MAX:
+                    raise ValueError(f"a message holds at most {ROWS_MAX} rows of buttons")
+                for component in row[start : start + ROW_MAX]:
+                    view.add_item(self._component(component, row_number))
+                row_number += 1
+        return view
+
+    def _component(self, component: Button | LinkButton, row: int) -> discord.ui.Item[Any]:
+        if isinstance(component, LinkButton):
+            return discord.ui.Button(
+                url=component.url, label=self.text(component.label, LABEL_MAX), row=row
+            )
+        routed = routed_button(
+            component.action,
+            label=self.text(component.label, LABEL_MAX) if component.label else None,
+            style=_BUTTON_STYLES[component.style],
+            disabled=component.disabled,
+            emoji=component.emoji,
+        )
+        routed.item.row = row
+        return routed
+
+    def modal(self, form: Form) -> discord.ui.Modal:
+        modal = discord.ui.Modal(
+            title=self.text(form.title, MODAL_TITLE_MAX), custom_id=form.action
+        )
+        for item in form.inputs:
+            if isinstance(item, ChoiceInput):
+                modal.add_item(self._choice(item))
+                continue
+            modal.add_item(
+                discord.ui.TextInput(
+                    custom_id=item.id,
+                    label=self.text(item.label, INPUT_LABEL_MAX),
+                    style=(
+                        discord.TextStyle.paragraph
+                        if item.style == "paragraph"
+                        else discord.TextStyle.short
+                    ),
+                    required=item.required,
+                    max_length=item.max_length,
+                    min_length=item.min_length,
+                    default=item.default,
+                    placeholder=(
+                        self.text(item.placeholder, PLACEHOLDER_MAX) if item.placeholder else None
+                    ),
+                )
+            )
+        # Stopped before sending, so discord.py keeps nothing in memory: the submission
+        # comes to the form router whether or not the bot restarted in between.
+        modal.stop()
+        return modal
+
+    def _choice(self, choice: ChoiceInput) -> discord.ui.Label[discord.ui.View]:
+        select: discord.ui.Select[discord.ui.View] = discord.ui.Select(
+            custom_id=choice.id,
+            options=[
+                discord.SelectOption(
+                    label=self.text(option.label, OPTION_LABEL_MAX),
+                    value=option.value,
+                    default=option.default,
+                )
+                for option in choice.options
+            ],
+            min_values=1,
+            max_values=1,
+        )
+        return discord.ui.Label(text=self.text(choice.label, INPUT_LABEL_MAX), component=select)
+
+
+def _file(attachment: Attachment) -> discord.File:
+    return discord.File(
+        io.BytesIO(attachment.data),
+        filename=attachment.filename,
+        description=attachment.description,
+    )
