@@ -1,22 +1,21 @@
-"""The floor: a slash command that does nothing but answer, loaded only by the benchmark."""
+"""The floor: a command that does nothing but answer, added only by the benchmark.
+
+It goes through the same path as every feature's command (the core's declaration,
+the Discord binder, the access check, the reply), so a ratio against it measures
+what the features' own work costs.
+"""
 
 from __future__ import annotations
 
-import discord
-from discord import app_commands
-from discord.ext import commands
-
-from cogs.toolkit import reply
+from bot.chat import Trusted
+from bot.interactions import Interaction
+from bot.interactions.commands import Command
 
 NOOP_COMMAND = "bench-noop"
 
 
-class Noop(commands.Cog):
-    @app_commands.command(name=NOOP_COMMAND, description="Benchmark floor: answers at once")
-    @app_commands.guild_only()
-    async def noop(self, interaction: discord.Interaction) -> None:
-        await reply(interaction, "ok")
+async def _noop(ctx: Interaction) -> None:
+    await ctx.reply(Trusted(text="ok"))
 
 
-async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(Noop())
+NOOP = Command(NOOP_COMMAND, "Benchmark floor: answers at once", handler=_noop)

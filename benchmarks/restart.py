@@ -33,7 +33,7 @@ from bot.emulator import Emulator
 
 from . import fixtures
 from .report import Figure, Report
-from .stack import FEATURE_COGS, emulator
+from .stack import emulator
 from .world import community_guild
 
 SECTION = "3 restart with future timers"
@@ -99,10 +99,9 @@ def _size_mb(path: Path) -> float:
 
 
 def write_config(path: Path, emu: Emulator, db_path: Path, port: int) -> Path:
-    cogs = ", ".join(f'"{c}"' for c in FEATURE_COGS)
     path.write_text(
         f'[discord]\napi_base_url = "{emu.http_url}/api/v10"\n'
-        f'gateway_url = "{emu.gateway_url}"\ncogs = [{cogs}]\n'
+        f'gateway_url = "{emu.gateway_url}"\n'
         f'[database]\npath = "{db_path}"\n'
         f'[privacy]\nsecret = "{secrets.token_urlsafe(32)}"\n'
         f"[ops]\nhealth_port = {port}\n"

@@ -22,12 +22,11 @@ import discord.gateway
 import discord.http
 
 from bot.clock import ControlledClock
-from bot.config import DiscordSettings, Settings
+from bot.config import Settings
 from bot.emulator import Emulator, InteractionResult, ResponseType
 from cogs.client import PlcBot, running_bot
 
-FEATURE_COGS = DiscordSettings().cogs  # the defaults: every feature
-NOOP_COG = "benchmarks.noop"
+from .noop import NOOP
 
 
 class WarningCounter(logging.Handler):
@@ -67,7 +66,6 @@ def bot_settings(emu: Emulator, db_path: Path, **sections: dict[str, Any]) -> Se
             "token": emu.bot_token,
             "api_base_url": f"{emu.http_url}/api/v10",
             "gateway_url": emu.gateway_url,
-            "cogs": [*FEATURE_COGS, NOOP_COG],
         },
         "database": {"path": db_path},
         "privacy": {"secret": secrets.token_urlsafe(32)},
@@ -98,7 +96,7 @@ async def bot_running(
 ) -> AsyncIterator[PlcBot]:
     """``running_bot`` on ``db_path``, once it is ready (READY and every GUILD_CREATE)."""
     settings = bot_settings(emu, db_path, **sections)
-    async with running_bot(settings, clock, guild_ready_timeout=0.05) as bot:
+    async with running_bot(settings, clock, commands=[NOOP], guild_ready_timeout=0.05) as bot:
         assert bot.runner is not None
         ready = asyncio.create_task(bot.ready_once.wait())
         done, _ = await asyncio.wait(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from typing import Any
@@ -139,14 +139,18 @@ class PlcBot(commands.Bot):
         names = ["community", *(f.name for f in self.app.features)]
         return [ext for name in names if name not in declared for ext in LEGACY_EXTENSIONS[name]]
 
-    async def setup_hook(self) -> None:
-        await self.tree.set_translator(CatalogTranslator(self.catalog))
-        self.tree.on_error = on_tree_error  # type: ignore[method-assign]
-        self.add_dynamic_items(RoutedButton)
+    async def install_commands(self) -> None:
+        """Every command of the enabled features on the tree (not yet synced)."""
         for spec in self.app.ui.commands:
             self.tree.add_command(_discord_command(spec, self.app))
         for extension in self.legacy_extensions():
             await self.load_extension(extension)
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(CatalogTranslator(self.catalog))
+        self.tree.on_error = on_tree_error  # type: ignore[method-assign]
+        self.add_dynamic_items(RoutedButton)
+        await self.install_commands()
         await sync_if_needed(self, force=self.force_sync)
         retention = self.services.get(RetentionService)
         self.core.scheduler.every("retention", timedelta(hours=24), retention.purge)
@@ -233,11 +237,17 @@ def health_probes(bot: PlcBot) -> Probes:
 
 @asynccontextmanager
 async def running_bot(
-    settings: Settings, clock: Clock, *, force_sync: bool = False, **client_options: Any
+    settings: Settings,
+    clock: Clock,
+    *,
+    force_sync: bool = False,
+    commands: Sequence[Command] = (),
+    **client_options: Any,
 ) -> AsyncIterator[PlcBot]:
     """Open everything, log in and yield the bot while it runs; close it all after.
 
     Used by ``plc-bot run``, the playground and the end-to-end tests alike;
+    ``commands`` are added to the features' (the benchmark's no-op);
     ``client_options`` go to discord.py's client (e.g. ``guild_ready_timeout``).
     """
     token = settings.discord.token
@@ -248,7 +258,9 @@ async def running_bot(
         platform = DiscordPlatform(load_catalog())
         core = await build_core(settings, clock, platform)
         try:
-            bot = PlcBot(build_app(core), force_sync=force_sync, **client_options)
+            app = build_app(core)
+            app.ui.add(*commands)
+            bot = PlcBot(app, force_sync=force_sync, **client_options)
             platform.bind(bot)
             async with bot, serving_health(settings.ops, health_probes(bot)):
                 bot.runner = asyncio.create_task(bot.start(token.get_secret_value()))

@@ -9,8 +9,6 @@ clock and restart the bot on the same database.
 from __future__ import annotations
 
 import asyncio
-import importlib
-import importlib.util
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -26,34 +24,6 @@ from bot.clock import ControlledClock
 from bot.config import Settings
 from bot.emulator import Emulator, InteractionResult, SampleGuild, build_sample_guild
 from cogs.client import PlcBot, running_bot
-
-FEATURE_COGS = (
-    "cogs.meetings",
-    "cogs.questions",
-    "cogs.checkins",
-    "cogs.goals",
-    "cogs.rotation",
-    "cogs.sessions",
-)
-BASE_COGS = ("cogs.admin", "cogs.members")
-
-
-def available_cogs() -> list[str]:
-    """Every feature cog present in this checkout that has an entry point.
-
-    Features land one by one; a feature's own e2e tests fail loudly if its cog is
-    missing, and the command-translation test loads the configured list in full.
-    """
-    return [*BASE_COGS, *(c for c in FEATURE_COGS if _has_entry_point(c))]
-
-
-def _has_entry_point(module: str) -> bool:
-    if importlib.util.find_spec(module) is None:
-        return False
-    try:
-        return callable(getattr(importlib.import_module(module), "setup", None))
-    except Exception:
-        return False
 
 
 @dataclass
@@ -82,7 +52,6 @@ class Harness:
                 "token": self.emu.bot_token,
                 "api_base_url": f"{self.emu.http_url}/api/v10",
                 "gateway_url": self.emu.gateway_url,
-                "cogs": available_cogs(),
             },
             "database": {"path": self.db_path},
             "privacy": {"secret": self.secret},
@@ -179,7 +148,7 @@ async def new_harness(tmp_path: Path, clock: ControlledClock) -> tuple[Emulator,
     return emu, Harness(emu=emu, guild=guild, clock=clock, tmp_path=tmp_path)
 
 
-__all__ = ["Harness", "available_cogs", "new_harness", "restore_discord_endpoints"]
+__all__ = ["Harness", "new_harness", "restore_discord_endpoints"]
 
 
 @asynccontextmanager

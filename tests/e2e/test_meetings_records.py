@@ -99,14 +99,14 @@ async def test_export_and_delete_reach_rsvps(harness: Harness) -> None:
 
 async def test_meeting_commands_are_translated(settings: Settings) -> None:
     """Every command, option and choice of ``/meeting`` has its French (SPEC §2)."""
-    from cogs.toolkit.chat import DiscordChat
-
     from bot.app import build_core
     from bot.clock import ControlledClock
+    from bot.i18n import load_catalog
+    from cogs.platform import DiscordPlatform
     from tests.i18n.command_tree import translated_tree, untranslated
 
-    core = await build_core(settings, ControlledClock(DEC3), DiscordChat())
-    [command] = await translated_tree(core, ["cogs.meetings"])
+    core = await build_core(settings, ControlledClock(DEC3), DiscordPlatform(load_catalog()))
+    [command] = await translated_tree(core, ["meeting"])
     await core.db.close()
     assert untranslated(command) == []
     assert command["name_localizations"]["fr"] == "rencontre"

@@ -6,29 +6,29 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from cogs.toolkit.chat import DiscordChat
-
-from bot.app import build_services
+from bot.app import build_app
+from bot.chat import Chat
 from bot.i18n.translator import CatalogTranslator
 from bot.services.base import Core
 from cogs.client import PlcBot
+from cogs.platform import DiscordPlatform
 
 
-async def translated_tree(
-    core: Core, extensions: Iterable[str] | None = None
-) -> list[dict[str, Any]]:
-    """The payload of every command the ``extensions`` declare (default: the configured
-    ones), with the catalogs' translations."""
-    # Extensions declare their cards' renderers on the Discord side of the chat port.
-    core = dataclasses.replace(core, chat=DiscordChat())
-    bot = PlcBot(core, build_services(core))
+async def translated_tree(core: Core, names: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """The payload of every command of the enabled features (or only those named), with
+    the catalogs' translations."""
+    platform = DiscordPlatform(core.catalog)
+    core = dataclasses.replace(core, chat=Chat(core.db, core.clock, platform))
+    bot = PlcBot(build_app(core))
+    platform.bind(bot)
     translator = CatalogTranslator(core.catalog)
     await bot.tree.set_translator(translator)
-    for extension in core.settings.discord.cogs if extensions is None else extensions:
-        await bot.load_extension(extension)
+    await bot.install_commands()
+    wanted = None if names is None else set(names)
     payload = [
         await command.get_translated_payload(bot.tree, translator)
         for command in bot.tree.get_commands()
+        if wanted is None or command.name in wanted
     ]
     await bot.close()
     return payload

@@ -18,17 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.emulator import Emulator
-from tests.e2e.harness import available_cogs
 from tests.isolation import clean_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def write_config(path: Path, emu: Emulator, db_path: Path, secret: str) -> Path:
-    cogs = ", ".join(f'"{c}"' for c in available_cogs())
     path.write_text(
         f'[discord]\napi_base_url = "{emu.http_url}/api/v10"\n'
-        f'gateway_url = "{emu.gateway_url}"\ncogs = [{cogs}]\n'
+        f'gateway_url = "{emu.gateway_url}"\n'
         f'[database]\npath = "{db_path}"\n'
         f'[privacy]\nsecret = "{secret}"\n'
         '[logging]\nlevel = "INFO"\n'
