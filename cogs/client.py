@@ -8,6 +8,7 @@ the Discord side of the chat port, and gives the client the toolkit's routers.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
 import signal
 from collections.abc import AsyncIterator, Sequence
@@ -134,10 +135,14 @@ class PlcBot(commands.Bot):
         return platform
 
     def legacy_extensions(self) -> list[str]:
-        """The extensions of enabled features whose commands the core does not declare."""
-        declared = {f.name for f in self.app.features if f.interface is not None}
+        """The extensions of enabled features not yet declared in the core."""
         names = ["community", *(f.name for f in self.app.features)]
-        return [ext for name in names if name not in declared for ext in LEGACY_EXTENSIONS[name]]
+        return [
+            extension
+            for name in names
+            for extension in LEGACY_EXTENSIONS[name]
+            if importlib.util.find_spec(extension) is not None
+        ]
 
     async def install_commands(self) -> None:
         """Every command of the enabled features on the tree (not yet synced)."""

@@ -15,6 +15,7 @@ from bot.services.meetings import MeetingService
 from bot.services.questions import QuestionService
 from bot.services.registry import Services
 from bot.services.rotation import RotationService
+from bot.services.rotation_interface import RotationInterface
 from bot.services.rotation_timers import RotationTimers
 from bot.services.session_posts import SessionPosts
 from bot.services.sessions import SessionService
@@ -46,4 +47,5 @@ def declare(core: Core, services: Services) -> Feature:
         ),
         personal_data=(rotation, actions, sessions),
         status=(rotation, sessions),
+        interface=RotationInterface(rotation).declare,
     )

@@ -19,32 +19,6 @@ TimePhase = Literal["nearly", "over"]
 ReviewOutcome = Literal["done", "carried"]
 
 
-# -- rotation ---------------------------------------------------------------------------
-
-
-class FacilitatorOffer(Card):
-    """ "Will you facilitate?" with Accept / Can't this time (by DM, or in the channel
-    mentioning the member when their DMs are closed or turned off)."""
-
-    guild_id: int
-    occurrence_id: int
-    user_id: int
-    meeting_title: str
-    starts_at: datetime
-    answer_by: datetime | None
-    in_channel: bool = False
-
-
-class RotationNotice(Card):
-    """Tells the facilitators what the rotation could not settle on its own (S8)."""
-
-    reason: NoticeReason
-    meeting_title: str
-    starts_at: datetime
-    user_id: int | None = None
-    next_user_id: int | None = None
-
-
 # -- the opening of a session -------------------------------------------------------------
 
 

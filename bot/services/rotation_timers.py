@@ -28,7 +28,8 @@ from bot.db.timers import Timer
 from bot.i18n import Language, language_for_locale
 from bot.scheduler import Firing, TimerKind
 from bot.services.base import Core
-from bot.services.facilitation_cards import FacilitatorOffer, NoticeReason, RotationNotice
+from bot.services.facilitation_cards import NoticeReason
+from bot.services.rotation_cards import FacilitatorOffer, RotationNotice
 from bot.services.rotation_models import DEADLINE_KIND, NOTICE_KIND, OFFER_KIND, deadline_key
 from bot.services.sends import dm_or_mention, send_once
 

@@ -13,8 +13,8 @@ from bot.chat import Channel, DirectMessage
 from bot.db import members as members_db
 from bot.db import rotation as rotation_db
 from bot.errors import NotFacilitator, UserError
-from bot.services.facilitation_cards import FacilitatorOffer, RotationNotice
 from bot.services.rotation import RotationService
+from bot.services.rotation_cards import FacilitatorOffer, RotationNotice
 from tests.services.facilitation_world import World, facilitator, member
 from tests.services.sample import ALICE, ANNOUNCEMENTS, BOB, CAROL, DAVE, GUILD, MODERATION
 
