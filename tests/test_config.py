@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-import importlib.util
+import dataclasses
 from pathlib import Path
 
 import pytest
 
+from bot.app import build_app
 from bot.cli import main
 from bot.config import ConfigError, load_settings, runtime_problems
+from bot.services.base import Core
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -15,13 +17,29 @@ def test_example_config_loads_through_the_settings_model() -> None:
     settings = load_settings(ROOT / "config.example.toml", required=True)
     assert settings.defaults.reminder_offsets_minutes == [1440, 60]
     assert settings.defaults.timezone == "America/Toronto"
-    assert settings.discord.cogs[0] == "cogs.admin"
+    assert settings.enabled_features() == ["meetings", "questions", "checkins", "facilitation"]
+    assert settings.discord.cogs is None
 
 
-def test_every_cog_in_the_example_exists() -> None:
-    settings = load_settings(ROOT / "config.example.toml", required=True)
-    for module in settings.discord.cogs:
-        assert importlib.util.find_spec(module) is not None, module
+def test_the_deprecated_cogs_key_still_reads_as_features(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[discord]\ncogs = ["cogs.admin", "cogs.members", "cogs.rotation"]\n')
+    assert load_settings(path).enabled_features() == ["facilitation"]
+    path.write_text('[discord]\ncogs = ["cogs.admin", "cogs.polls"]\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert "cogs.polls" in str(caught.value) and "[features] enabled" in str(caught.value)
+
+
+async def test_the_deprecated_cogs_key_says_so_in_the_log(
+    core: Core, caplog: pytest.LogCaptureFixture
+) -> None:
+    old = core.settings.model_copy(
+        update={"discord": core.settings.discord.model_copy(update={"cogs": ["cogs.meetings"]})}
+    )
+    app = build_app(dataclasses.replace(core, settings=old))
+    assert [feature.name for feature in app.features] == ["meetings"]
+    assert "[discord] cogs is deprecated" in caplog.text
 
 
 def test_unknown_key_and_bad_values_are_named(tmp_path: Path) -> None:
