@@ -14,7 +14,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -46,6 +48,11 @@ def nonce_for(*parts: object) -> str:
     """A deterministic message nonce (≤ 25 characters) for an action and its target."""
     digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=12).hexdigest()
     return digest[:NONCE_LENGTH]
+
+
+INTERACTIVE: ContextVar[bool] = ContextVar("interactive", default=False)
+"""True while the bot does work a person is waiting for (:meth:`Scheduler.run_now`): a
+platform serves its requests before those of bulk work (reminders, digests)."""
 
 
 class RetryLater(Exception):
@@ -111,6 +118,13 @@ class Scheduler:
         self._handlers: dict[str, Handler] = {}
         self._missed_handlers: dict[str, MissedHandler] = {}
         self._run_lock = asyncio.Lock()
+        """One bulk run (:meth:`run_due`) at a time."""
+        self._firing: dict[int, tuple[asyncio.Lock, list[int]]] = {}
+        """A lock per timer being fired (and how many hold or wait for it), so the two
+        lanes never run one timer twice."""
+        self._interactive = 0
+        self._interactive_idle = asyncio.Event()
+        self._interactive_idle.set()
         self._aps: AsyncIOScheduler | None = None
         self._rearm_task: asyncio.Task[None] | None = None
         self._rearm_wanted = False
@@ -199,6 +213,7 @@ class Scheduler:
             await asyncio.gather(self._rearm_task, return_exceptions=True)
         async with self._run_lock:  # let a run in progress finish its bookkeeping
             pass
+        await self._interactive_idle.wait()  # and the work people started
 
     @property
     def running(self) -> bool:
@@ -295,7 +310,11 @@ class Scheduler:
     # -- firing -------------------------------------------------------------------
 
     async def run_due(self) -> int:
-        """Run every timer due by the injected clock; returns how many were closed."""
+        """Run every timer due by the injected clock; returns how many were closed.
+
+        The bulk lane: one run at a time, timer after timer. Work a person started
+        (:meth:`run_now`) does not wait for it.
+        """
         async with self._run_lock:
             if self._stopped:
                 return 0
@@ -304,26 +323,61 @@ class Scheduler:
                 due = await timers_db.due(conn, now, self.kinds)
             closed = 0
             for timer in due:
-                closed += await self._fire(timer, now)
+                async with self._firing_lock(timer.id):
+                    current = await self._still_pending(timer)
+                    if current is not None:
+                        closed += await self._fire(current, now)
         self.rearm_soon()
         return closed
 
     async def run_now(self, kind: str, key: str) -> bool:
-        """Run one pending timer at once ("open it now", a post without delay).
+        """Run one pending timer at once ("open it now", the next turn's post).
 
-        Request paths call this, never :meth:`run_due`: a member's click runs only
-        the work it asked for. False if the timer is not pending (already run).
+        The interactive lane: request paths call this, never :meth:`run_due`. It waits
+        for no bulk run, only for the timer itself if a bulk run is firing it, and its
+        platform requests go before bulk ones (:data:`INTERACTIVE`). False if the timer
+        is not pending (already run).
         """
-        async with self._run_lock:
-            if self._stopped:
-                return False
+        if self._stopped:
+            return False
+        self._interactive += 1
+        self._interactive_idle.clear()
+        token = INTERACTIVE.set(True)
+        try:
             async with self._db.read() as conn:
-                timer = await timers_db.find(conn, kind, key)
-            if timer is None or timer.status != "pending":
+                found = await timers_db.find(conn, kind, key)
+            if found is None:
                 return False
-            closed = await self._fire(timer, min(self._clock.now(), timer.due_at))
+            async with self._firing_lock(found.id):
+                timer = await self._still_pending(found)
+                if timer is None or self._stopped:
+                    return False
+                closed = await self._fire(timer, min(self._clock.now(), timer.due_at))
+        finally:
+            INTERACTIVE.reset(token)
+            self._interactive -= 1
+            if not self._interactive:
+                self._interactive_idle.set()
         self.rearm_soon()
         return closed > 0
+
+    @asynccontextmanager
+    async def _firing_lock(self, timer_id: int) -> AsyncIterator[None]:
+        lock, users = self._firing.setdefault(timer_id, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del self._firing[timer_id]
+
+    async def _still_pending(self, timer: Timer) -> Timer | None:
+        """The timer as stored now, if the other lane has not closed it meanwhile."""
+        async with self._db.read() as conn:
+            current = await timers_db.get(conn, timer.id)
+        return current if current is not None and current.status == "pending" else None
 
     async def _fire(self, timer: Timer, now: datetime) -> int:
         handler = self._handlers[timer.kind]

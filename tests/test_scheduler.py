@@ -384,3 +384,56 @@ async def test_a_burst_woken_by_apscheduler_asks_for_no_second_run_and_finishes_
     messages = [r.getMessage() for r in caplog.records]
     assert not [m for m in messages if "maximum number of running instances" in m]
     assert not [m for m in messages if "raised an exception" in m]
+
+
+async def test_work_a_person_started_does_not_wait_behind_a_bulk_run(
+    db: Database, clock: ControlledClock
+) -> None:
+    """Two lanes: a bulk run stuck on a slow send (a reminder fan-out) does not hold up
+    ``run_now`` (the next turn of a live session), and no timer runs in both lanes."""
+    await _community(db)
+    release, stuck = asyncio.Event(), asyncio.Event()
+    ran: list[str] = []
+
+    async def handle(timer: Timer, firing: Firing) -> None:
+        ran.append(timer.key)
+        if timer.key == "bulk":
+            stuck.set()
+            await release.wait()
+
+    scheduler = Scheduler(db, clock, SETTINGS)
+    scheduler.register(TimerKind("reminder", handle))
+    await _plan(scheduler, db, "bulk", timedelta(0))
+    await _plan(scheduler, db, "asked", timedelta(0))  # also due: the bulk run lists it
+    bulk = asyncio.create_task(scheduler.run_due())
+    await stuck.wait()
+    assert await asyncio.wait_for(scheduler.run_now("reminder", "asked"), timeout=5)
+    assert ran == ["bulk", "asked"]
+    release.set()
+    assert await bulk == 1  # it found "asked" already closed by the other lane
+    assert ran == ["bulk", "asked"]
+
+
+async def test_both_lanes_asking_for_one_timer_run_it_once(
+    db: Database, clock: ControlledClock
+) -> None:
+    await _community(db)
+    release, running = asyncio.Event(), asyncio.Event()
+    ran: list[str] = []
+
+    async def handle(timer: Timer, firing: Firing) -> None:
+        ran.append(timer.key)
+        running.set()
+        await release.wait()
+
+    scheduler = Scheduler(db, clock, SETTINGS)
+    scheduler.register(TimerKind("reminder", handle))
+    await _plan(scheduler, db, "one", timedelta(0))
+    bulk = asyncio.create_task(scheduler.run_due())
+    await running.wait()
+    asked = asyncio.create_task(scheduler.run_now("reminder", "one"))
+    await asyncio.sleep(0.01)
+    release.set()
+    assert await bulk == 1
+    assert not await asked  # it waited for the bulk lane's firing, then found it closed
+    assert ran == ["one"]

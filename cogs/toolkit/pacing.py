@@ -14,7 +14,9 @@ arrive: Discord counted it before it answered. It is put in front of discord.py'
 client (:func:`pace`), so every route counts, whoever sends. Interaction responses and
 follow-ups don't go through that client (discord.py sends them through its webhook
 adapter) and Discord does not count them: a member's command is never queued behind a
-burst of reminders.
+burst of reminders. Posts that follow a member's action (a live session's next turn)
+are sent from the scheduler's interactive lane (:data:`bot.scheduler.INTERACTIVE`):
+they take the next free slot before any bulk request waiting for one.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
+
+from bot.scheduler import INTERACTIVE
 
 #: Discord's global limit: requests per second per bot token.
 GLOBAL_LIMIT = 50
@@ -58,33 +62,49 @@ class Pacer:
         # One slot per request, in start order: when it was answered (inf: not yet).
         self._slots: deque[list[float]] = deque()
         self._turn = asyncio.Lock()  # FIFO: waiters are woken in arrival order
+        self._priority_turn = asyncio.Lock()
+        self._priority_waiting = 0
         self._answered = asyncio.Event()
         self.waited = 0.0
         """Seconds spent waiting for a turn, in total (for the benchmark and logs)."""
 
-    async def turn(self) -> Done:
-        """Return when one more request may start; call what it returns once answered."""
-        async with self._turn:
-            now = self._monotonic()
-            while True:
-                while self._slots and self._slots[0][0] + self.window <= now:
-                    self._slots.popleft()
-                if len(self._slots) < self.limit:
-                    break
-                oldest = self._slots[0][0]
-                started = now
-                if math.isinf(oldest):  # still waiting for its answer
-                    self._answered.clear()
-                    await self._answered.wait()
-                    now = self._monotonic()
-                else:
-                    free_at = oldest + self.window
-                    await self._sleep(free_at - now)
-                    # Never less than what was waited for (a clock read may round below it).
-                    now = max(self._monotonic(), free_at)
-                self.waited += now - started
-            slot = [math.inf]
-            self._slots.append(slot)
+    async def turn(self, *, priority: bool = False) -> Done:
+        """Return when one more request may start; call what it returns once answered.
+
+        A ``priority`` request takes the next free slot before bulk requests waiting."""
+        if priority:
+            self._priority_waiting += 1
+        try:
+            async with self._priority_turn if priority else self._turn:
+                return await self._take_slot(priority)
+        finally:
+            if priority:
+                self._priority_waiting -= 1
+                self._answered.set()  # a bulk request may have let it pass
+
+    async def _take_slot(self, priority: bool) -> Done:
+        now = self._monotonic()
+        while True:
+            while self._slots and self._slots[0][0] + self.window <= now:
+                self._slots.popleft()
+            free = len(self._slots) < self.limit
+            if free and (priority or not self._priority_waiting):
+                break
+            started = now
+            oldest = self._slots[0][0] if self._slots else math.inf
+            if free or math.isinf(oldest):
+                # A priority request goes first, or the oldest is still unanswered.
+                self._answered.clear()
+                await self._answered.wait()
+                now = self._monotonic()
+            else:
+                free_at = oldest + self.window
+                await self._sleep(free_at - now)
+                # Never less than what was waited for (a clock read may round below it).
+                now = max(self._monotonic(), free_at)
+            self.waited += now - started
+        slot = [math.inf]
+        self._slots.append(slot)
 
         def answered() -> None:
             slot[0] = self._monotonic()
@@ -98,7 +118,7 @@ def pace(http: discord.http.HTTPClient, pacer: Pacer) -> None:
     send = http.request
 
     async def paced(route: discord.http.Route, **kwargs: Any) -> Any:
-        answered = await pacer.turn()
+        answered = await pacer.turn(priority=INTERACTIVE.get())
         try:
             return await send(route, **kwargs)
         finally:

@@ -113,3 +113,25 @@ async def test_every_rest_request_waits_for_its_turn() -> None:
     assert answers[2] == {"kwargs": {"json": {"n": 2}}}
     assert http.routes == ["/channels/{channel_id}/messages"] * 3
     assert time.slept == [1.05]  # the third one waited for the window
+
+
+async def test_a_priority_request_takes_the_next_free_slot_before_waiting_bulk() -> None:
+    """The next turn of a live session is not queued behind a burst of reminders."""
+    time = FakeTime()
+    paced = pacer(time, limit=2)
+    order: list[str] = []
+
+    async def one(name: str, *, priority: bool = False) -> None:
+        answered = await paced.turn(priority=priority)
+        order.append(name)
+        answered()
+
+    bulk = [asyncio.create_task(one(f"bulk{n}")) for n in range(8)]
+    await asyncio.sleep(0)  # the burst is queued: two go, the others wait their turn
+    urgent = asyncio.create_task(one("turn", priority=True))
+    await asyncio.gather(*bulk, urgent)
+    # It goes before every bulk request that was still waiting when it came: at most the
+    # one already holding the bulk line's place (bulk2) goes in between.
+    assert order.index("turn") <= 3
+    assert order[: order.index("turn")] == [f"bulk{n}" for n in range(order.index("turn"))]
+    assert sorted(order) == sorted([*(f"bulk{n}" for n in range(8)), "turn"])
