@@ -1,19 +1,22 @@
-"""The one error handler: refusals in the user's language, surprises with a reference."""
+"""The one error handler on Discord: refusals in the member's language, surprises with a
+reference (what to say is the core's, :mod:`bot.interactions.errors`; this module adds
+what only Discord raises and answers the interaction)."""
 
 from __future__ import annotations
 
 import logging
-import secrets
-import sqlite3
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 
+from bot.chat.text import Text
 from bot.errors import UserError
 from bot.i18n import Catalog, language_for_locale
+from bot.interactions.errors import explain, refusal_text
 from bot.services.community import CommunityService
+from cogs.render import Renderer
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
@@ -30,42 +33,30 @@ class Refused(app_commands.CheckFailure):
         self.params = params
 
 
+def discord_explain(
+    catalog: Catalog, error: BaseException, context: Mapping[str, object] = {}
+) -> tuple[Text, str | None]:
+    """Discord's own refusals first, then the core's explanation."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, Refused):
+        return refusal_text(catalog, UserError(error.key, **error.params)), None
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return Text(key="errors.guild_only"), None
+    if isinstance(error, app_commands.MissingPermissions):
+        return Text(key="errors.manage_server_required"), None
+    if isinstance(error, discord.Forbidden):
+        log.warning("Discord refused (%s): %s", error.code, error.text)
+        return Text(key="errors.discord_forbidden", params={"where": "Discord"}), None
+    return explain(catalog, error, context)
+
+
 def _message(
     catalog: Catalog, language: str, error: BaseException, context: Mapping[str, object] = {}
 ) -> tuple[str, str | None]:
-    """The text to show, and the reference of an unexpected error (None if expected).
-
-    ``context`` (guild id, feature) goes to the log record for JSON logs.
-    """
-    if isinstance(error, app_commands.CommandInvokeError):
-        error = error.original
-    if isinstance(error, UserError | Refused):
-        params = dict(error.params)
-        field = params.get("field")
-        if isinstance(field, str) and catalog.has(f"errors.fields.{field}"):
-            params["field"] = catalog.t(language, f"errors.fields.{field}")
-        return catalog.t(language, error.key, **params), None
-    if isinstance(error, app_commands.NoPrivateMessage):
-        return catalog.t(language, "errors.guild_only"), None
-    if isinstance(error, app_commands.MissingPermissions):
-        return catalog.t(language, "errors.manage_server_required"), None
-    if isinstance(error, sqlite3.OperationalError):
-        text = str(error).lower()
-        if "full" in text:
-            log.error("storage full: %s", error)
-            return catalog.t(language, "errors.storage_full"), None
-        if "locked" in text or "busy" in text:
-            log.warning("database busy: %s", error)
-            return catalog.t(language, "errors.database_busy"), None
-    if isinstance(error, discord.Forbidden):
-        log.warning("Discord refused (%s): %s", error.code, error.text)
-        return catalog.t(language, "errors.discord_forbidden", where="Discord"), None
-    ref = secrets.token_hex(3)
-    # The reference links the user's report to this trace; no user id is logged.
-    log.error(
-        "unexpected error, reference %s", ref, exc_info=error, extra={**context, "error_ref": ref}
-    )
-    return catalog.t(language, "errors.unexpected", ref=ref), ref
+    """The text to show in ``language``, and the reference of an unexpected error."""
+    shown, ref = discord_explain(catalog, error, context)
+    return Renderer(catalog, language_for_locale(language)).text(shown), ref
 
 
 async def report(interaction: discord.Interaction, error: BaseException) -> None:
