@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+import pickle
 import re
 import sqlite3
 from datetime import UTC, datetime
@@ -108,6 +110,28 @@ async def test_an_unreadable_world_file_is_reported_not_replaced(tmp_path: Path)
     )
     assert code == 0 and "Community status" in out.getvalue()
     assert (tmp_path / "mine.sqlite3.world.unreadable").read_bytes() == b"not a world"
+
+
+class _RunsCodeWhenUnpickled:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (str(self.marker), "w"))
+
+
+async def test_an_old_pickled_world_file_is_refused_without_being_opened(tmp_path: Path) -> None:
+    """A world file is data: one shared by someone else must not run code when loaded."""
+    database = tmp_path / "mine.sqlite3"
+    world = tmp_path / "mine.sqlite3.world"
+    marker = tmp_path / "code-ran"
+    world.write_bytes(pickle.dumps({"format": "x", "world": _RunsCodeWhenUnpickled(marker)}))
+    with pytest.raises(WorldFileError, match="older playground.*--new-world"):
+        await play(database, io.StringIO(":quit\n"), io.StringIO(), keep_world=True)
+    assert not marker.exists()
+    await play(database, io.StringIO(":quit\n"), io.StringIO(), keep_world=True, new_world=True)
+    assert json.loads(world.read_text(encoding="utf-8"))["format"] == "plc-bot-playground-world"
+    assert not marker.exists()
 
 
 def test_the_newcomer_speaks_the_terminals_language() -> None:
