@@ -216,13 +216,15 @@ def _add_playground(command: Callable[[str, str], argparse.ArgumentParser]) -> N
         action="store_true",
         help="with --db: start a fresh sample server (an old FILE.world is kept aside)",
     )
+    # Only a --config given here applies: the playground never picks up the real bot's
+    # ./config.toml or $PLCBOT_CONFIG by surprise.
     playground.set_defaults(handler=_playground)
 
 
 def _playground(args: argparse.Namespace) -> int:
     from bot.playground import run_playground
 
-    return run_playground(database=args.db, new_world=args.new_world)
+    return run_playground(database=args.db, new_world=args.new_world, config=args.config)
 
 
 if __name__ == "__main__":

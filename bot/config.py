@@ -191,10 +191,16 @@ class _SettingsIgnoringEnvironment(Settings):
     reads_environment: ClassVar[bool] = False
 
 
-def settings_ignoring_environment(values: Mapping[str, Any]) -> Settings:
+def settings_ignoring_environment(
+    values: Mapping[str, Any], *, source: str = "<playground>"
+) -> Settings:
     """Settings from ``values`` alone: the playground must not pick up the operator's
-    ``DISCORD_TOKEN`` or ``PLCBOT_DATABASE__PATH`` (the real bot's token and database)."""
-    return _SettingsIgnoringEnvironment(**values)
+    ``DISCORD_TOKEN`` or ``PLCBOT_DATABASE__PATH`` (the real bot's token and database).
+    ``source`` names where the values came from in the error about a bad one."""
+    try:
+        return _SettingsIgnoringEnvironment(**values)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, source)) from None
 
 
 class _DiscordTokenSource(PydanticBaseSettingsSource):
@@ -219,24 +225,29 @@ def load_settings(path: Path | None, *, required: bool = False) -> Settings:
 
     A missing file is fine (embedded defaults) unless ``required``.
     """
-    data: dict[str, Any] = {}
+    data = read_config_file(path, required=required) if path is not None else {}
     source = str(path) if path is not None else "<defaults>"
-    if path is not None:
-        if path.exists():
-            try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except tomllib.TOMLDecodeError as exc:
-                raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-            except OSError as exc:
-                raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
-        elif required:
-            raise ConfigError(
-                f"{path}: no such file (copy config.example.toml to {path} and edit it)"
-            )
     try:
         return Settings(**data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source)) from None
+
+
+def read_config_file(path: Path, *, required: bool) -> dict[str, Any]:
+    """The TOML of ``path``, not yet validated; nothing if it does not exist and is not
+    ``required``."""
+    if not path.exists():
+        if required:
+            raise ConfigError(
+                f"{path}: no such file (copy config.example.toml to {path} and edit it)"
+            )
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
 
 
 def _describe(exc: ValidationError, source: str) -> str:
