@@ -15,7 +15,7 @@ import os
 import secrets
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -52,10 +52,9 @@ async def play(
     """Run the console on ``source`` until it ends or says ``:quit``.
 
     ``language``: the Discord language of the member you act as in a new world
-    (``:lang`` switches it).
-    With ``keep_world`` the emulated server is saved beside the database after every
-    line and loaded on the next run (:mod:`bot.emulator.world_file`). ``config``: a
-    config file whose settings apply, but for Discord, the database and logging.
+    (``:lang`` switches it). With ``keep_world`` the emulated server is saved beside
+    the database after every line and loaded on the next run
+    (:mod:`bot.emulator.world_file`). ``config``: a config file (see :func:`_settings`).
     """
     from_file = read_config_file(config, required=True) if config is not None else {}
     world_file = world_path(database) if keep_world else None
@@ -91,20 +90,24 @@ async def play(
                     )
 
             save()
-            loop = asyncio.get_running_loop()
-            while True:
-                if source.isatty():
-                    print(f"{console.member}> ", end="", file=out, flush=True)
-                line = await loop.run_in_executor(None, source.readline)
-                if not line:
-                    break
-                going_on = await console.handle(line)
-                save()
-                if not going_on:
-                    break
+            await _read_lines(console, source, save)
     finally:
         await emu.stop()
     return 0
+
+
+async def _read_lines(console: Console, source: TextIO, after_each: Callable[[], None]) -> None:
+    loop = asyncio.get_running_loop()
+    while True:
+        if source.isatty():
+            print(f"{console.member}> ", end="", file=console.out, flush=True)
+        line = await loop.run_in_executor(None, source.readline)
+        if not line:
+            return
+        going_on = await console.handle(line)
+        after_each()
+        if not going_on:
+            return
 
 
 def _settings(
@@ -113,15 +116,18 @@ def _settings(
     """The file's settings with the playground's own Discord, database, secret and logging;
     no health port (it would clash with a real bot's). The environment is not read: it
     may hold the real bot's token and database."""
-    sections = {k: dict(v) for k, v in from_file.items() if k != "ops" and isinstance(v, dict)}
+    sections = {k: v for k, v in from_file.items() if k != "ops"}
+    discord, privacy = sections.get("discord"), sections.get("privacy")
     sections["discord"] = {
         "token": emu.bot_token,
         "api_base_url": f"{emu.http_url}/api/v10",
         "gateway_url": emu.gateway_url,
-        **({"cogs": sections["discord"]["cogs"]} if "cogs" in sections.get("discord", {}) else {}),
     }
+    if isinstance(discord, dict) and "cogs" in discord:
+        sections["discord"]["cogs"] = discord["cogs"]
     sections["database"] = {"path": database}
-    sections["privacy"] = {**sections.get("privacy", {}), "secret": _secret(database)}
+    sections["privacy"] = {**(privacy if isinstance(privacy, dict) else {})}
+    sections["privacy"]["secret"] = _secret(database)
     sections["logging"] = {"level": "WARNING"}
     return settings_ignoring_environment(sections, source=str(config or "<playground>"))
 
