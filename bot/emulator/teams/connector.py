@@ -27,8 +27,9 @@ from .state import ConnectorError, TeamsState
 
 Handler = Callable[[web.Request, dict[str, str], Any], Awaitable[tuple[int, Any]]]
 
-#: Teams refuses a message over about 28 KB.
-MESSAGE_SIZE_LIMIT = 28 * 1024
+#: Teams refuses a bot message over 40 KB, counted in UTF-16 (Microsoft's answer in
+#: OfficeDev/Microsoft-Teams-Samples issue #1622, 2025; it used to be 28 KB).
+MESSAGE_SIZE_LIMIT = 40 * 1024
 
 
 def _pattern(template: str) -> re.Pattern[str]:
@@ -55,6 +56,7 @@ class ConnectorApi:
         self._check_token = check_token
         self.unhandled: list[RecordedRequest] = []
         conversations = ConversationRoutes(state)
+        self.card_problems = conversations.card_problems
         self._routes: list[tuple[str, str, re.Pattern[str], Handler]] = []
         for method, template, handler in conversations.routes():
             self._routes.append((method, template, _pattern(template), handler))
@@ -110,7 +112,8 @@ class ConnectorApi:
                 return 401, {"message": "Authorization has been denied for this request."}, {}
             if matched is None:
                 return 404, {"error": {"code": "NotFound", "message": "Unknown route."}}, {}
-            if len(raw) > MESSAGE_SIZE_LIMIT and request.method in ("POST", "PUT"):
+            size = len(raw.decode("utf-8", "replace").encode("utf-16-le"))
+            if size > MESSAGE_SIZE_LIMIT and request.method in ("POST", "PUT"):
                 raise ConnectorError(413, "MessageSizeTooBig", "Message size too large.")
             template, params, handler = matched
             fault = self.faults.take(request.method, template, record.path)

@@ -31,6 +31,15 @@ ACTIVITY = ACTIVITIES + "/{activity_id}"
 class ConversationRoutes:
     def __init__(self, state: TeamsState) -> None:
         self.state = state
+        #: (message id, problem) for every Adaptive Card the bot sent that breaks the
+        #: 1.5 schema or the size budget (Teams would show it broken, not refuse it).
+        self.card_problems: list[tuple[str, str]] = []
+
+    def _check_cards(self, message: TeamsMessage) -> None:
+        from .validation import activity_card_errors
+
+        activity = {"attachments": message.attachments}
+        self.card_problems += [(message.id, p) for p in activity_card_errors(activity)]
 
     def routes(self) -> list[Route]:
         return [
@@ -106,6 +115,7 @@ class ConversationRoutes:
         if activity["type"] != "message":
             return 201, {}  # typing and the like are shown, not kept
         message = self._store(conversation_id, activity, reply_to)
+        self._check_cards(message)
         return 201, {"id": message.id}
 
     async def send_to_conversation(self, request: web.Request, p: dict[str, str], body: Any) -> tuple[int, Any]:
@@ -132,6 +142,7 @@ class ConversationRoutes:
         message.attachments = copy.deepcopy(activity.get("attachments") or [])
         message.entities = copy.deepcopy(activity.get("entities") or [])
         message.user_views.clear()  # a new card replaces every user's own view
+        self._check_cards(message)
         return 200, {"id": message.id}
 
     async def delete_activity(self, request: web.Request, p: dict[str, str], body: Any) -> tuple[int, Any]:

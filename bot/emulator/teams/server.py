@@ -139,6 +139,12 @@ class TeamsEmulator(TeamsActor):
         """The bot's calls to routes the emulator does not implement (answered 404)."""
         return self.connector.unhandled
 
+    @property
+    def card_problems(self) -> list[tuple[str, str]]:
+        """(message id, problem) for each card the bot sent that fails the Adaptive Card
+        1.5 schema or the 28 KB budget (:mod:`bot.emulator.teams.validation`)."""
+        return self.connector.card_problems
+
     def messages_in(self, conversation_id: str) -> list[TeamsMessage]:
         return self.state.messages_in(conversation_id)
 
