@@ -129,31 +129,34 @@ class TeamsActor:
         return result
 
     # ----- roster and installation -----------------------------------------------------
-    def _team_update(self, team: Team, event: str, **fields: Any) -> JSON:
-        activity = self._activity("conversationUpdate", None, team.id)
+    def _team_update(self, team: Team, event: str, by: TeamsUser | None = None, **fields: Any) -> JSON:
+        """Teams sends roster changes from the member who made them (an owner)."""
+        actor = by or self.state.users[team.members[0]]
+        activity = self._activity("conversationUpdate", actor, team.id)
         activity["channelData"]["eventType"] = event
         activity.update(fields)
         return activity
 
-    async def add_members(self, team: Team, users: list[TeamsUser]) -> InboundResult:
+    async def add_members(self, team: Team, users: list[TeamsUser], *, by: TeamsUser | None = None) -> InboundResult:
         for user in users:
             if user.id not in team.members:
                 team.members.append(user.id)
         accounts = [{"id": u.id, "aadObjectId": u.aad_object_id} for u in users]
-        return await self.post_activity(self._team_update(team, "teamMemberAdded", membersAdded=accounts))
+        return await self.post_activity(self._team_update(team, "teamMemberAdded", by, membersAdded=accounts))
 
-    async def remove_members(self, team: Team, users: list[TeamsUser]) -> InboundResult:
+    async def remove_members(self, team: Team, users: list[TeamsUser], *, by: TeamsUser | None = None) -> InboundResult:
+        update = self._team_update(team, "teamMemberRemoved", by, membersRemoved=[])
         team.members = [m for m in team.members if m not in {u.id for u in users}]
         accounts = [{"id": u.id, "aadObjectId": u.aad_object_id} for u in users]
-        return await self.post_activity(self._team_update(team, "teamMemberRemoved", membersRemoved=accounts))
+        update["membersRemoved"] = accounts
+        return await self.post_activity(update)
 
     async def install_in_team(self, team: Team, by: TeamsUser) -> list[InboundResult]:
         """Add the app to a team: Teams sends ``installationUpdate`` then ``conversationUpdate``."""
         team.bot_installed = True
         install = self._activity("installationUpdate", by, team.id)
         install["action"] = "add"
-        update = self._team_update(team, "teamMemberAdded", membersAdded=[{"id": self.state.bot_id}])
-        update["from"] = by.account()
+        update = self._team_update(team, "teamMemberAdded", by, membersAdded=[{"id": self.state.bot_id}])
         update["channelData"]["settings"] = {"selectedChannel": {"id": team.id}}
         return [await self.post_activity(install), await self.post_activity(update)]
 
@@ -161,7 +164,7 @@ class TeamsActor:
         team.bot_installed = False
         remove = self._activity("installationUpdate", by, team.id)
         remove["action"] = "remove"
-        update = self._team_update(team, "teamMemberRemoved", membersRemoved=[{"id": self.state.bot_id}])
+        update = self._team_update(team, "teamMemberRemoved", by, membersRemoved=[{"id": self.state.bot_id}])
         return [await self.post_activity(remove), await self.post_activity(update)]
 
     async def install_personal(self, user: TeamsUser) -> list[InboundResult]:
