@@ -103,7 +103,16 @@ class EmulatorTokenProvider:
 class MiniTeamsBot:
     """The bot, its aiohttp server on a free port, and what its handlers saw."""
 
-    def __init__(self, *, app_id: str, anonymous: bool = True, tenant_id: str = "", secret: str = "", authority: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        app_id: str,
+        anonymous: bool = True,
+        tenant_id: str = "",
+        secret: str = "",
+        authority: str = "",
+        sdk_turn_error_handler: bool = False,
+    ) -> None:
         settings: dict[str, Any] = {"ANONYMOUS_ALLOWED": True} if anonymous else {
             "CLIENTID": app_id,
             "TENANTID": tenant_id,
@@ -115,6 +124,10 @@ class MiniTeamsBot:
             MsalConnectionManager(**config) if anonymous else ConnectionManager(EmulatorTokenProvider, **config)
         )
         self.adapter = CloudAdapter(connection_manager=self.connections)
+        if not sdk_turn_error_handler:
+            # The SDK's default posts "Exception caught : <error>" to the conversation and
+            # swallows the error; without it a proactive turn's error reaches its caller.
+            self.adapter.on_turn_error = None  # type: ignore[assignment]
         self.app: AgentApplication[TurnState] = AgentApplication[TurnState](
             storage=MemoryStorage(), connection_manager=self.connections
         )
