@@ -48,7 +48,9 @@ from microsoft_agents.hosting.msteams import TeamsAgentExtension
 CARD = "application/vnd.microsoft.card.adaptive"
 
 
-def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
+def card(
+    body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None, **extra: Any
+) -> dict[str, Any]:
     return {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -81,7 +83,9 @@ class EmulatorTokenProvider:
     def configuration(self) -> AgentAuthConfiguration:
         return self._configuration
 
-    async def get_access_token(self, resource_url: str, scopes: list[str], force_refresh: bool = False) -> str:
+    async def get_access_token(
+        self, resource_url: str, scopes: list[str], force_refresh: bool = False
+    ) -> str:
         form = {
             "grant_type": "client_credentials",
             "client_id": self._configuration.CLIENT_ID or "",
@@ -95,7 +99,9 @@ class EmulatorTokenProvider:
 
     def get_token_credential(self) -> Any:
         async def get_token(*scopes: str, **kwargs: Any) -> AccessToken:
-            return AccessToken(await self.get_access_token("https://api.botframework.com", list(scopes)), 2**31 - 1)
+            return AccessToken(
+                await self.get_access_token("https://api.botframework.com", list(scopes)), 2**31 - 1
+            )
 
         return get_token
 
@@ -113,15 +119,21 @@ class MiniTeamsBot:
         authority: str = "",
         sdk_turn_error_handler: bool = False,
     ) -> None:
-        settings: dict[str, Any] = {"ANONYMOUS_ALLOWED": True} if anonymous else {
-            "CLIENTID": app_id,
-            "TENANTID": tenant_id,
-            "CLIENTSECRET": secret,
-            "AUTHORITY": authority,
-        }
+        settings: dict[str, Any] = (
+            {"ANONYMOUS_ALLOWED": True}
+            if anonymous
+            else {
+                "CLIENTID": app_id,
+                "TENANTID": tenant_id,
+                "CLIENTSECRET": secret,
+                "AUTHORITY": authority,
+            }
+        )
         config = {"CONNECTIONS": {"SERVICE_CONNECTION": {"SETTINGS": settings}}}
         self.connections: ConnectionManager = (
-            MsalConnectionManager(**config) if anonymous else ConnectionManager(EmulatorTokenProvider, **config)
+            MsalConnectionManager(**config)
+            if anonymous
+            else ConnectionManager(EmulatorTokenProvider, **config)
         )
         self.adapter = CloudAdapter(connection_manager=self.connections)
         if not sdk_turn_error_handler:
@@ -189,7 +201,11 @@ class MiniTeamsBot:
         identity = self._identity()
         factory = self.adapter._channel_service_client_factory
         client = await factory.create_connector_client(
-            None, identity, reference.service_url, "https://api.botframework.com", use_anonymous=identity.allow_anonymous
+            None,
+            identity,
+            reference.service_url,
+            "https://api.botframework.com",
+            use_anonymous=identity.allow_anonymous,
         )
         try:
             result = await client.conversations.create_conversation(parameters)
@@ -221,7 +237,9 @@ def _register(bot: MiniTeamsBot) -> None:
     @app.message("members")
     async def members(context: TurnContext, state: TurnState) -> None:
         client = context.turn_state[context.adapter._AGENT_CONNECTOR_CLIENT_KEY]
-        found = await client.conversations.get_conversation_members(context.activity.conversation.id)
+        found = await client.conversations.get_conversation_members(
+            context.activity.conversation.id
+        )
         bot.calls["members"] = found
         await context.send_activity(", ".join(sorted(m.name or "" for m in found)))
 
@@ -235,34 +253,70 @@ def _register(bot: MiniTeamsBot) -> None:
         user = context.activity.from_property.id
         content = card(
             [text("Status for everyone")],
-            refresh={"action": {"type": "Action.Execute", "verb": "status", "data": {}}, "userIds": [user]},
+            refresh={
+                "action": {"type": "Action.Execute", "verb": "status", "data": {}},
+                "userIds": [user],
+            },
         )
-        await context.send_activity(Activity(type=ActivityTypes.message, attachments=[Attachment(content_type=CARD, content=content)]))
+        await context.send_activity(
+            Activity(
+                type=ActivityTypes.message,
+                attachments=[Attachment(content_type=CARD, content=content)],
+            )
+        )
 
     @app.message("form")
     async def form(context: TurnContext, state: TurnState) -> None:
-        action = {"type": "Action.Submit", "title": "Give feedback", "data": {"msteams": {"type": "task/fetch"}, "verb": "feedback"}}
+        action = {
+            "type": "Action.Submit",
+            "title": "Give feedback",
+            "data": {"msteams": {"type": "task/fetch"}, "verb": "feedback"},
+        }
         content = card([text("Tell us")], [action])
-        await context.send_activity(Activity(type=ActivityTypes.message, attachments=[Attachment(content_type=CARD, content=content)]))
+        await context.send_activity(
+            Activity(
+                type=ActivityTypes.message,
+                attachments=[Attachment(content_type=CARD, content=content)],
+            )
+        )
 
     @app.adaptive_card.action_execute("vote")
-    async def on_vote(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+    async def on_vote(
+        context: TurnContext, state: TurnState, data: Any
+    ) -> AdaptiveCardInvokeResponse:
         bot.votes += 1
         bot.calls["vote"] = (context.activity.from_property.id, data)
         return AdaptiveCardInvokeResponse(status_code=200, type=CARD, value=vote_card(bot.votes))
 
     @app.adaptive_card.action_execute("status")
-    async def on_status(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
-        bot.calls["refresh"] = (context.activity.from_property.id, context.activity.value.get("trigger"))
-        return AdaptiveCardInvokeResponse(status_code=200, type=CARD, value=card([text(f"Status for {context.activity.from_property.name}")]))
+    async def on_status(
+        context: TurnContext, state: TurnState, data: Any
+    ) -> AdaptiveCardInvokeResponse:
+        bot.calls["refresh"] = (
+            context.activity.from_property.id,
+            context.activity.value.get("trigger"),
+        )
+        return AdaptiveCardInvokeResponse(
+            status_code=200,
+            type=CARD,
+            value=card([text(f"Status for {context.activity.from_property.name}")]),
+        )
 
     @teams.task_modules.fetch("feedback")
     async def on_fetch(context: Any, state: TurnState, request: Any) -> dict[str, Any]:
         dialog = card(
-            [text("Your feedback"), {"type": "Input.Text", "id": "comment", "isRequired": True, "label": "Comment"}],
+            [
+                text("Your feedback"),
+                {"type": "Input.Text", "id": "comment", "isRequired": True, "label": "Comment"},
+            ],
             [{"type": "Action.Submit", "title": "Send", "data": {"verb": "feedback"}}],
         )
-        content = {"title": "Feedback", "height": "small", "width": "medium", "card": {"contentType": CARD, "content": dialog}}
+        content = {
+            "title": "Feedback",
+            "height": "small",
+            "width": "medium",
+            "card": {"contentType": CARD, "content": dialog},
+        }
         return {"task": {"type": "continue", "value": content}}
 
     @teams.task_modules.submit("feedback")
@@ -276,7 +330,9 @@ def _register(bot: MiniTeamsBot) -> None:
         user = activity.from_property
         if user.aad_object_id:
             bot.references[user.aad_object_id] = activity.get_conversation_reference()
-        bot.calls.setdefault("messages", []).append((activity.conversation.conversation_type, activity.text))
+        bot.calls.setdefault("messages", []).append(
+            (activity.conversation.conversation_type, activity.text)
+        )
         await context.send_activity(f"echo: {activity.text}")
 
 

@@ -33,7 +33,11 @@ async def test_action_execute_replaces_the_card_for_the_user_who_clicked(
     assert result.status == 200
     assert result.body["statusCode"] == 200 and result.body["type"] == CARD_CONTENT_TYPE
     sent = result.activity
-    assert (sent["type"], sent["name"], sent["replyToId"]) == ("invoke", "adaptiveCard/action", posted.id)
+    assert (sent["type"], sent["name"], sent["replyToId"]) == (
+        "invoke",
+        "adaptiveCard/action",
+        posted.id,
+    )
     assert sent["value"]["action"] == {
         "type": "Action.Execute",
         "title": "Yes",

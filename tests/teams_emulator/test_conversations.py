@@ -86,7 +86,9 @@ async def test_paged_members_team_details_and_channels(emu: TeamsEmulator, tenan
 
     client = TeamsConnectorClient(endpoint=emu.service_url, token="")
     try:
-        page = await client.conversations.get_conversation_paged_members(tenant.team.id, page_size=1)
+        page = await client.conversations.get_conversation_paged_members(
+            tenant.team.id, page_size=1
+        )
         assert [m.id for m in page.members] == [tenant.alice.id]
         rest = await client.conversations.get_conversation_paged_members(
             tenant.team.id, continuation_token=page.continuation_token

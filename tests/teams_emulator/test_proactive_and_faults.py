@@ -87,7 +87,10 @@ async def test_latency_delays_the_answer_without_failing_it(
     await _known_to_the_bot(emu, tenant)
     seen: list[int] = []
     emu.faults.add(
-        method="POST", path=ACTIVITIES, delay=0.2, hook=lambda: seen.append(len(emu.bot_messages_to(tenant.bob)))
+        method="POST",
+        path=ACTIVITIES,
+        delay=0.2,
+        hook=lambda: seen.append(len(emu.bot_messages_to(tenant.bob))),
     )
     await bot.message_in_new_chat(tenant.bob.aad_object_id, "slow")
     assert seen == [0]  # the hook ran before the message existed
@@ -142,7 +145,9 @@ async def test_an_unknown_conversation_answers_404(emu: TeamsEmulator, tenant: T
     client = TeamsConnectorClient(endpoint=emu.service_url, token="")
     try:
         with pytest.raises(aiohttp.ClientResponseError) as raised:
-            await client.conversations.send_to_conversation("a:1nothere", Activity(type="message", text="x"))
+            await client.conversations.send_to_conversation(
+                "a:1nothere", Activity(type="message", text="x")
+            )
     finally:
         await client.close()
     assert raised.value.status == 404

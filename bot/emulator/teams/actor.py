@@ -53,16 +53,27 @@ class TeamsActor:
 
     state: TeamsState
     bot_endpoint: str | None
-    service_url: str
     anonymous: bool
     inbound: list[InboundCall]
 
-    def _channel_token(self) -> str: ...  # provided by the emulator
-    def _notify(self) -> None: ...
-    def _session(self) -> aiohttp.ClientSession: ...  # type: ignore[empty-body]
+    # Provided by the emulator.
+    @property
+    def service_url(self) -> str:
+        raise NotImplementedError
+
+    def _channel_token(self) -> str:
+        raise NotImplementedError
+
+    def _notify(self) -> None:
+        raise NotImplementedError
+
+    def _session(self) -> aiohttp.ClientSession:
+        raise NotImplementedError
 
     # ----- delivery --------------------------------------------------------------------
-    async def post_activity(self, activity: JSON, *, authorization: str | None = None) -> InboundResult:
+    async def post_activity(
+        self, activity: JSON, *, authorization: str | None = None
+    ) -> InboundResult:
         """POST ``activity`` to the bot; ``authorization`` overrides the header (tests of 401)."""
         if self.bot_endpoint is None:
             raise RuntimeError("no bot endpoint: TeamsEmulator(bot_endpoint=...)")
@@ -86,7 +97,9 @@ class TeamsActor:
     def _activity(self, kind: str, user: TeamsUser | None, conversation_id: str, **kw: Any) -> JSON:
         return base_activity(self.state, self.service_url, kind, user, conversation_id, **kw)
 
-    def _user_message(self, user: TeamsUser, conversation: str, text: str, *, channel: bool, root: str | None) -> TeamsMessage:
+    def _user_message(
+        self, user: TeamsUser, conversation: str, text: str, *, channel: bool, root: str | None
+    ) -> TeamsMessage:
         message = TeamsMessage(
             id=self.state.next_message_id(),
             conversation_id=conversation,
@@ -104,12 +117,19 @@ class TeamsActor:
 
     # ----- messages --------------------------------------------------------------------
     async def mention(
-        self, user: TeamsUser, channel: TeamsChannel, text: str, *, thread: TeamsMessage | None = None
+        self,
+        user: TeamsUser,
+        channel: TeamsChannel,
+        text: str,
+        *,
+        thread: TeamsMessage | None = None,
     ) -> InboundResult:
         """Post ``@Bot text`` in a channel: a new post, or a reply in ``thread``'s chain."""
         root = None if thread is None else (thread.root_id or thread.id)
         message = self._user_message(user, channel.id, text, channel=True, root=root)
-        activity = self._activity("message", user, message.thread_conversation_id, activity_id=message.id)
+        activity = self._activity(
+            "message", user, message.thread_conversation_id, activity_id=message.id
+        )
         with_text(activity, text, [self.state.bot_account()])
         if root is not None:
             activity["replyToId"] = root
@@ -129,7 +149,9 @@ class TeamsActor:
         return result
 
     # ----- roster and installation -----------------------------------------------------
-    def _team_update(self, team: Team, event: str, by: TeamsUser | None = None, **fields: Any) -> JSON:
+    def _team_update(
+        self, team: Team, event: str, by: TeamsUser | None = None, **fields: Any
+    ) -> JSON:
         """Teams sends roster changes from the member who made them (an owner)."""
         actor = by or self.state.users[team.members[0]]
         activity = self._activity("conversationUpdate", actor, team.id)
@@ -137,14 +159,20 @@ class TeamsActor:
         activity.update(fields)
         return activity
 
-    async def add_members(self, team: Team, users: list[TeamsUser], *, by: TeamsUser | None = None) -> InboundResult:
+    async def add_members(
+        self, team: Team, users: list[TeamsUser], *, by: TeamsUser | None = None
+    ) -> InboundResult:
         for user in users:
             if user.id not in team.members:
                 team.members.append(user.id)
         accounts = [{"id": u.id, "aadObjectId": u.aad_object_id} for u in users]
-        return await self.post_activity(self._team_update(team, "teamMemberAdded", by, membersAdded=accounts))
+        return await self.post_activity(
+            self._team_update(team, "teamMemberAdded", by, membersAdded=accounts)
+        )
 
-    async def remove_members(self, team: Team, users: list[TeamsUser], *, by: TeamsUser | None = None) -> InboundResult:
+    async def remove_members(
+        self, team: Team, users: list[TeamsUser], *, by: TeamsUser | None = None
+    ) -> InboundResult:
         update = self._team_update(team, "teamMemberRemoved", by, membersRemoved=[])
         team.members = [m for m in team.members if m not in {u.id for u in users}]
         accounts = [{"id": u.id, "aadObjectId": u.aad_object_id} for u in users]
@@ -156,7 +184,9 @@ class TeamsActor:
         team.bot_installed = True
         install = self._activity("installationUpdate", by, team.id)
         install["action"] = "add"
-        update = self._team_update(team, "teamMemberAdded", by, membersAdded=[{"id": self.state.bot_id}])
+        update = self._team_update(
+            team, "teamMemberAdded", by, membersAdded=[{"id": self.state.bot_id}]
+        )
         update["channelData"]["settings"] = {"selectedChannel": {"id": team.id}}
         return [await self.post_activity(install), await self.post_activity(update)]
 
@@ -164,7 +194,9 @@ class TeamsActor:
         team.bot_installed = False
         remove = self._activity("installationUpdate", by, team.id)
         remove["action"] = "remove"
-        update = self._team_update(team, "teamMemberRemoved", by, membersRemoved=[{"id": self.state.bot_id}])
+        update = self._team_update(
+            team, "teamMemberRemoved", by, membersRemoved=[{"id": self.state.bot_id}]
+        )
         return [await self.post_activity(remove), await self.post_activity(update)]
 
     async def install_personal(self, user: TeamsUser) -> list[InboundResult]:
@@ -191,13 +223,22 @@ class TeamsActor:
 
     # ----- cards -----------------------------------------------------------------------
     async def execute(
-        self, user: TeamsUser, message: TeamsMessage, title: str, *, inputs: dict[str, Any] | None = None
+        self,
+        user: TeamsUser,
+        message: TeamsMessage,
+        title: str,
+        *,
+        inputs: dict[str, Any] | None = None,
     ) -> InboundResult:
         """Click the ``Action.Execute`` titled ``title`` (or with that verb or id) as ``user``."""
         card = self._card(message, user)
         action = find_action(card, title, kinds=("Action.Execute",))
         data = action_data(action, collect_inputs(card, inputs))
-        value = {"action": {k: v for k, v in action.items() if k in ("type", "id", "verb", "title")} | {"data": data}, "trigger": "manual"}
+        value = {
+            "action": {k: v for k, v in action.items() if k in ("type", "id", "verb", "title")}
+            | {"data": data},
+            "trigger": "manual",
+        }
         return await self._card_action(user, message, value)
 
     async def view(self, user: TeamsUser, message: TeamsMessage) -> InboundResult | None:
@@ -210,8 +251,15 @@ class TeamsActor:
         value = {"action": {**action, "data": action.get("data") or {}}, "trigger": "automatic"}
         return await self._card_action(user, message, value)
 
-    async def _card_action(self, user: TeamsUser, message: TeamsMessage, value: JSON) -> InboundResult:
-        activity = invoke(self._activity("invoke", user, message.thread_conversation_id), "adaptiveCard/action", value, reply_to=message.id)
+    async def _card_action(
+        self, user: TeamsUser, message: TeamsMessage, value: JSON
+    ) -> InboundResult:
+        activity = invoke(
+            self._activity("invoke", user, message.thread_conversation_id),
+            "adaptiveCard/action",
+            value,
+            reply_to=message.id,
+        )
         result = await self.post_activity(activity)
         result.message = message
         if result.status == 200 and result.card is not None:
@@ -228,14 +276,18 @@ class TeamsActor:
         return card
 
     # ----- dialogs (task modules) ------------------------------------------------------
-    async def open_dialog(self, user: TeamsUser, message: TeamsMessage, title: str) -> InboundResult:
+    async def open_dialog(
+        self, user: TeamsUser, message: TeamsMessage, title: str
+    ) -> InboundResult:
         """Click the ``Action.Submit`` with ``msteams.type`` ``task/fetch`` titled ``title``."""
         card = self._card(message, user)
         action = find_action(card, title, kinds=("Action.Submit",))
         data = action_data(action, {})
         value = {"data": data, "context": {"theme": "default"}}
         conversation = message.thread_conversation_id
-        activity = invoke(self._activity("invoke", user, conversation), "task/fetch", value, reply_to=message.id)
+        activity = invoke(
+            self._activity("invoke", user, conversation), "task/fetch", value, reply_to=message.id
+        )
         result = await self.post_activity(activity)
         result.message = message
         result.dialog = self._dialog(result, user, conversation, message.id)
@@ -244,18 +296,32 @@ class TeamsActor:
     async def submit_dialog(self, dialog: Dialog, title: str | None = None) -> InboundResult:
         """Press the dialog's submit button (the first ``Action.Submit``, or the one titled)."""
         assert dialog.card is not None, "a web-page dialog is submitted by the page"
-        actions = [a for a in (dialog.card.get("actions") or []) if a.get("type") == "Action.Submit"]
+        actions = [
+            a for a in (dialog.card.get("actions") or []) if a.get("type") == "Action.Submit"
+        ]
         action = find_action(dialog.card, title, kinds=("Action.Submit",)) if title else actions[0]
         data = action_data(action, collect_inputs(dialog.card, dialog.values))
         value = {"data": data, "context": {"theme": "default"}}
         user = self.state.users[dialog.user_id]
-        activity = invoke(self._activity("invoke", user, dialog.conversation_id), "task/submit", value, reply_to=dialog.message_id)
+        activity = invoke(
+            self._activity("invoke", user, dialog.conversation_id),
+            "task/submit",
+            value,
+            reply_to=dialog.message_id,
+        )
         result = await self.post_activity(activity)
         result.dialog = self._dialog(result, user, dialog.conversation_id, dialog.message_id)
         return result
 
     @staticmethod
-    def _dialog(result: InboundResult, user: TeamsUser, conversation: str, message_id: str | None) -> Dialog | None:
+    def _dialog(
+        result: InboundResult, user: TeamsUser, conversation: str, message_id: str | None
+    ) -> Dialog | None:
         if result.status != 200 or not isinstance(result.body, dict):
             return None
-        return dialog_from_task(result.body.get("task"), user_id=user.id, conversation_id=conversation, message_id=message_id)
+        return dialog_from_task(
+            result.body.get("task"),
+            user_id=user.id,
+            conversation_id=conversation,
+            message_id=message_id,
+        )

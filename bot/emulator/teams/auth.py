@@ -8,10 +8,11 @@ with its own RSA key and serves the OpenID metadata and the JWKS at the same pat
 (``/v1/.well-known/openidconfiguration``, ``/v1/.well-known/keys``).
 
 The Agents SDK 1.9 cannot be configured to fetch keys elsewhere: its validator picks
-the JWKS URL from the token's issuer (``_entra_issuers.BOTFRAMEWORK_JWKS_URIS``) and
-fetches it with PyJWT's ``PyJWKClient`` (``urllib``).  :meth:`TokenAuthority.serve_jwks_for_sdk`
-installs a ``urllib`` handler that sends those two Microsoft hosts to the emulator
-instead, so the SDK's validation code runs unchanged against the emulator's keys.
+the JWKS URL from the token's issuer (``_entra_issuers.BOTFRAMEWORK_JWKS_URIS``, else
+``https://login.microsoftonline.com/<TENANT_ID or common>/discovery/v2.0/keys``) and
+fetches it with PyJWT's ``PyJWKClient``.  :meth:`TokenAuthority.serve_jwks_for_sdk`
+puts a key client for the emulator's keys in the validator's cache under the Bot
+Framework URL, so the rest of the SDK's validation runs unchanged.
 
 The other direction: the bot gets its outbound token by client credentials
 (``POST /{tenant}/oauth2/v2.0/token``, scope ``https://api.botframework.com/.default``)
@@ -21,10 +22,9 @@ and the emulator's Bot Connector checks it when ``require_auth`` is on.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import time
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -35,22 +35,36 @@ from jwt.algorithms import RSAAlgorithm
 
 BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
 BOT_FRAMEWORK_AUDIENCE = "https://api.botframework.com"
-#: The hosts whose key and metadata fetches the emulator answers (see module docstring).
-MICROSOFT_LOGIN_HOSTS = ("login.botframework.com", "login.microsoftonline.com")
+#: Where the SDK fetches the keys of a token whose issuer is the Bot Framework's.
+BOT_FRAMEWORK_JWKS_URL = "https://login.botframework.com/v1/.well-known/keys"
 
 
 class TokenAuthority:
     """One RSA key; signs channel tokens and bot tokens, verifies bot tokens."""
 
+    #: The tenant of the bot tokens it issues (a Microsoft first-party tenant, as real ones).
+    issuing_tenant = "d6d49420-f39b-4df7-a1dc-d59a935871db"
+
     def __init__(self, base_url: Callable[[], str], *, client_secret: str) -> None:
         self._base_url = base_url
         self.client_secret = client_secret
-        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        public = RSAAlgorithm.to_jwk(self._key.public_key(), as_dict=True)
-        self.kid = hashlib.sha256(str(public["n"]).encode()).hexdigest()[:27]
-        self.jwk: dict[str, Any] = {**public, "kid": self.kid, "use": "sig", "alg": "RS256"}
         #: Paths of the metadata/key requests the emulator answered (the SDK's fetches).
         self.key_fetches: list[str] = []
+
+    @functools.cached_property
+    def _key(self) -> rsa.RSAPrivateKey:
+        # Made on first use: an anonymous emulator never needs one.
+        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    @property
+    def kid(self) -> str:
+        return str(self.jwk["kid"])
+
+    @functools.cached_property
+    def jwk(self) -> dict[str, Any]:
+        public = RSAAlgorithm.to_jwk(self._key.public_key(), as_dict=True)
+        kid = hashlib.sha256(str(public["n"]).encode()).hexdigest()[:27]
+        return {**public, "kid": kid, "use": "sig", "alg": "RS256"}
 
     # ----- signing ---------------------------------------------------------------------
     def sign(self, claims: dict[str, Any], *, lifetime: float = 3600) -> str:
@@ -67,14 +81,12 @@ class TokenAuthority:
         """What the token endpoint gives the bot for the Bot Connector (a v1 token)."""
         return self.sign(
             {
-                "iss": f"https://sts.windows.net/{self.tenant_placeholder}/",
+                "iss": f"https://sts.windows.net/{self.issuing_tenant}/",
                 "aud": BOT_FRAMEWORK_AUDIENCE,
                 "appid": app_id,
                 "ver": "1.0",
             }
         )
-
-    tenant_placeholder = "d6d49420-f39b-4df7-a1dc-d59a935871db"
 
     def verify_bot_token(self, token: str, app_id: str) -> bool:
         try:
@@ -112,9 +124,7 @@ class TokenAuthority:
         self.key_fetches.append(request.path)
         return web.json_response({"keys": [{**self.jwk, "endorsements": ["msteams"]}]})
 
-    def _token_endpoint(
-        self, app_id: Callable[[], str]
-    ) -> Callable[[web.Request], Any]:
+    def _token_endpoint(self, app_id: Callable[[], str]) -> Callable[[web.Request], Any]:
         async def token(request: web.Request) -> web.Response:
             form = await request.post()
             if (
@@ -139,25 +149,25 @@ class TokenAuthority:
     # ----- pointing the SDK's key fetch here ---------------------------------------------
     @contextlib.contextmanager
     def serve_jwks_for_sdk(self) -> Iterator[None]:
-        """While inside, ``urllib`` fetches of Microsoft's login hosts reach the emulator."""
-        handler = _RedirectLoginHosts(self._base_url)
-        urllib.request.install_opener(urllib.request.build_opener(handler))
+        """While inside, the SDK's JWT validator takes the Bot Framework keys from here.
+
+        The validator keeps one PyJWT ``PyJWKClient`` per JWKS URL in a class-level
+        cache (``JwtTokenValidator._jwk_client_manager``); the emulator puts one for its
+        own keys URL under the Bot Framework keys URL, and restores the cache after.
+        PyJWT builds its own ``urllib`` opener, so nothing global can redirect the fetch.
+        """
+        import threading
+
+        from jwt import PyJWKClient
+        from microsoft_agents.hosting.core.authorization.jwt import jwt_token_validator as sdk
+
+        cache = sdk.JwtTokenValidator._jwk_client_manager._cache
+        saved = dict(cache)
+        client = PyJWKClient(f"{self._base_url()}/v1/.well-known/keys", cache_jwk_set=False)
+        for uri in (BOT_FRAMEWORK_JWKS_URL,):
+            cache[uri] = sdk._JwkClientCacheEntry(client, threading.Lock())
         try:
             yield
         finally:
-            urllib.request.install_opener(None)  # type: ignore[arg-type]
-
-
-class _RedirectLoginHosts(urllib.request.BaseHandler):
-    handler_order = 100  # before the default HTTPS handler
-
-    def __init__(self, base_url: Callable[[], str]) -> None:
-        self._base_url = base_url
-
-    def https_open(self, req: urllib.request.Request) -> Any:
-        url = urllib.parse.urlsplit(req.full_url)
-        if url.hostname not in MICROSOFT_LOGIN_HOSTS:
-            return None  # let the next handler open it
-        target = f"{self._base_url()}{url.path}" + (f"?{url.query}" if url.query else "")
-        assert self.parent is not None
-        return self.parent.open(urllib.request.Request(target, headers=dict(req.header_items())))
+            cache.clear()
+            cache.update(saved)

@@ -43,7 +43,8 @@ def find_action(card: JSON, title: str, *, kinds: tuple[str, ...]) -> JSON:
     candidates = [
         node
         for node in walk(card)
-        if node.get("type") in kinds and title in (node.get("title"), node.get("id"), node.get("verb"))
+        if node.get("type") in kinds
+        and title in (node.get("title"), node.get("id"), node.get("verb"))
     ]
     if not candidates:
         found = [n.get("title") for n in walk(card) if str(n.get("type", "")).startswith("Action.")]
@@ -52,7 +53,9 @@ def find_action(card: JSON, title: str, *, kinds: tuple[str, ...]) -> JSON:
 
 
 def inputs_of(card: JSON) -> dict[str, JSON]:
-    return {node["id"]: node for node in walk(card) if node.get("type") in INPUT_TYPES and "id" in node}
+    return {
+        node["id"]: node for node in walk(card) if node.get("type") in INPUT_TYPES and "id" in node
+    }
 
 
 def collect_inputs(card: JSON, values: dict[str, Any] | None) -> dict[str, Any]:
@@ -104,7 +107,9 @@ class Dialog:
         return self
 
 
-def dialog_from_task(task: Any, *, user_id: str, conversation_id: str, message_id: str | None) -> Dialog | None:
+def dialog_from_task(
+    task: Any, *, user_id: str, conversation_id: str, message_id: str | None
+) -> Dialog | None:
     """The dialog a ``{"task": {"type": "continue", "value": …}}`` answer opens, if any."""
     if not isinstance(task, dict) or task.get("type") != "continue":
         return None

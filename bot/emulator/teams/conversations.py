@@ -22,7 +22,11 @@ from .state import Chat, ConnectorError, TeamsMessage, TeamsState, TeamsUser, sp
 
 Route = tuple[str, str, Callable[[web.Request, dict[str, str], Any], Awaitable[tuple[int, Any]]]]
 
-NOT_IN_ROSTER = (403, "BotNotInConversationRoster", "The bot isn't part of the conversation roster.")
+NOT_IN_ROSTER = (
+    403,
+    "BotNotInConversationRoster",
+    "The bot isn't part of the conversation roster.",
+)
 BLOCKED = (403, "ConversationBlockedByUser", "User blocked the conversation with the bot.")
 ACTIVITIES = "/v3/conversations/{conversation_id}/activities"
 ACTIVITY = ACTIVITIES + "/{activity_id}"
@@ -85,7 +89,9 @@ class ConversationRoutes:
         return body
 
     # ----- activities ------------------------------------------------------------------
-    def _store(self, conversation_id: str, body: dict[str, Any], reply_to: str | None) -> TeamsMessage:
+    def _store(
+        self, conversation_id: str, body: dict[str, Any], reply_to: str | None
+    ) -> TeamsMessage:
         base, thread_root = split_conversation_id(conversation_id)
         in_channel = self.state.find_channel(base) is not None
         root_id: str | None = None
@@ -118,10 +124,14 @@ class ConversationRoutes:
         self._check_cards(message)
         return 201, {"id": message.id}
 
-    async def send_to_conversation(self, request: web.Request, p: dict[str, str], body: Any) -> tuple[int, Any]:
+    async def send_to_conversation(
+        self, request: web.Request, p: dict[str, str], body: Any
+    ) -> tuple[int, Any]:
         return await self._post(p["conversation_id"], body, None)
 
-    async def reply_to_activity(self, request: web.Request, p: dict[str, str], body: Any) -> tuple[int, Any]:
+    async def reply_to_activity(
+        self, request: web.Request, p: dict[str, str], body: Any
+    ) -> tuple[int, Any]:
         return await self._post(p["conversation_id"], body, p["activity_id"])
 
     def _bot_message(self, conversation_id: str, activity_id: str) -> TeamsMessage:
@@ -133,7 +143,9 @@ class ConversationRoutes:
             raise ConnectorError(403, "Forbidden", "The bot can only edit its own messages.")
         return message
 
-    async def update_activity(self, request: web.Request, p: dict[str, str], body: Any) -> tuple[int, Any]:
+    async def update_activity(
+        self, request: web.Request, p: dict[str, str], body: Any
+    ) -> tuple[int, Any]:
         self._check_can_post(p["conversation_id"])
         message = self._bot_message(p["conversation_id"], p["activity_id"])
         activity = self._check_activity(body)
@@ -145,13 +157,17 @@ class ConversationRoutes:
         self._check_cards(message)
         return 200, {"id": message.id}
 
-    async def delete_activity(self, request: web.Request, p: dict[str, str], body: Any) -> tuple[int, Any]:
+    async def delete_activity(
+        self, request: web.Request, p: dict[str, str], body: Any
+    ) -> tuple[int, Any]:
         message = self._bot_message(p["conversation_id"], p["activity_id"])
         message.deleted = True
         return 200, None
 
     # ----- conversations ---------------------------------------------------------------
-    async def create_conversation(self, request: web.Request, p: dict[str, str], body: Any) -> tuple[int, Any]:
+    async def create_conversation(
+        self, request: web.Request, p: dict[str, str], body: Any
+    ) -> tuple[int, Any]:
         if not isinstance(body, dict):
             raise ConnectorError(400, "BadSyntax", "Incorrect conversation creation parameters.")
         channel = ((body.get("channelData") or {}).get("channel") or {}).get("id")
@@ -160,7 +176,9 @@ class ConversationRoutes:
         members = body.get("members") or []
         if len(members) != 1 or body.get("isGroup"):
             raise ConnectorError(400, "BadSyntax", "Incorrect conversation creation parameters.")
-        tenant = body.get("tenantId") or ((body.get("channelData") or {}).get("tenant") or {}).get("id")
+        tenant = body.get("tenantId") or ((body.get("channelData") or {}).get("tenant") or {}).get(
+            "id"
+        )
         if tenant != self.state.tenant_id:
             raise ConnectorError(400, "BadSyntax", "Incorrect conversation creation parameters.")
         user = self.state.user(members[0]["id"])
@@ -188,7 +206,9 @@ class ConversationRoutes:
                 return 200, user.member()
         raise ConnectorError(404, "MemberNotFoundInConversation", "The member was not found.")
 
-    async def paged_members(self, request: web.Request, p: dict[str, str], body: Any) -> tuple[int, Any]:
+    async def paged_members(
+        self, request: web.Request, p: dict[str, str], body: Any
+    ) -> tuple[int, Any]:
         members = self.state.conversation_members(p["conversation_id"])
         size = int(request.query.get("pageSize") or 0) or 500
         start = int(request.query.get("continuationToken") or 0)
@@ -206,7 +226,9 @@ class ConversationRoutes:
             raise ConnectorError(*NOT_IN_ROSTER)
         return team
 
-    async def team_details(self, request: web.Request, p: dict[str, str], body: Any) -> tuple[int, Any]:
+    async def team_details(
+        self, request: web.Request, p: dict[str, str], body: Any
+    ) -> tuple[int, Any]:
         team = self._team(p["team_id"])
         return 200, {
             "id": team.id,
@@ -218,7 +240,9 @@ class ConversationRoutes:
             "type": "standard",
         }
 
-    async def team_channels(self, request: web.Request, p: dict[str, str], body: Any) -> tuple[int, Any]:
+    async def team_channels(
+        self, request: web.Request, p: dict[str, str], body: Any
+    ) -> tuple[int, Any]:
         team = self._team(p["team_id"])
         # Teams gives the General channel no name.
         channels = [

@@ -82,3 +82,8 @@ class TeamsFaultInjector(FaultInjector):
         )
         self.faults.append(fault)
         return fault
+
+    def take(self, method: str, route: str, path: str) -> TeamsFault | None:
+        fault = super().take(method, route, path)
+        assert fault is None or isinstance(fault, TeamsFault)
+        return fault

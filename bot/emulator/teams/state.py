@@ -232,7 +232,9 @@ class TeamsState:
         self.users[user.id] = user
         return user
 
-    def add_team(self, name: str, members: list[TeamsUser], *, channels: tuple[str, ...] = ()) -> Team:
+    def add_team(
+        self, name: str, members: list[TeamsUser], *, channels: tuple[str, ...] = ()
+    ) -> Team:
         team_id = f"19:{_token(16)}@thread.tacv2"
         team = Team(
             id=team_id,
@@ -257,7 +259,9 @@ class TeamsState:
         for chat in self.chats.values():
             if chat.type == "personal" and chat.members == [user.id]:
                 return chat
-        chat = Chat(id=f"a:1{_token(40)}", type="personal", tenant_id=self.tenant_id, members=[user.id])
+        chat = Chat(
+            id=f"a:1{_token(40)}", type="personal", tenant_id=self.tenant_id, members=[user.id]
+        )
         self.chats[chat.id] = chat
         return chat
 
@@ -322,7 +326,9 @@ class TeamsState:
             return found[0].channel_data(found[1])
         return {"tenant": {"id": self.tenant_id}}
 
-    def messages_in(self, conversation_id: str, *, include_deleted: bool = False) -> list[TeamsMessage]:
+    def messages_in(
+        self, conversation_id: str, *, include_deleted: bool = False
+    ) -> list[TeamsMessage]:
         """Messages of a chat, or of a whole channel (every thread) when given a channel id;
         with a ``;messageid=`` id, the root and its replies only."""
         base, root = split_conversation_id(conversation_id)
