@@ -40,6 +40,7 @@ from microsoft_agents.hosting.core import (
     ClaimsIdentity,
     ConnectionManager,
     MemoryStorage,
+    RouteRank,
     TurnContext,
     TurnState,
 )
@@ -220,7 +221,62 @@ class MiniTeamsBot:
 
 
 def _register(bot: MiniTeamsBot) -> None:
+    _register_messages(bot)
+    _register_cards(bot)
+
+
+def _register_cards(bot: MiniTeamsBot) -> None:
+    """Card actions and dialogs (invokes: their order among message routes does not matter)."""
     app, teams = bot.app, bot.teams
+
+    @app.adaptive_card.action_execute("vote")
+    async def on_vote(
+        context: TurnContext, state: TurnState, data: Any
+    ) -> AdaptiveCardInvokeResponse:
+        bot.votes += 1
+        bot.calls["vote"] = (context.activity.from_property.id, data)
+        return AdaptiveCardInvokeResponse(status_code=200, type=CARD, value=vote_card(bot.votes))
+
+    @app.adaptive_card.action_execute("status")
+    async def on_status(
+        context: TurnContext, state: TurnState, data: Any
+    ) -> AdaptiveCardInvokeResponse:
+        bot.calls["refresh"] = (
+            context.activity.from_property.id,
+            context.activity.value.get("trigger"),
+        )
+        return AdaptiveCardInvokeResponse(
+            status_code=200,
+            type=CARD,
+            value=card([text(f"Status for {context.activity.from_property.name}")]),
+        )
+
+    @teams.task_modules.fetch("feedback")
+    async def on_fetch(context: Any, state: TurnState, request: Any) -> dict[str, Any]:
+        dialog = card(
+            [
+                text("Your feedback"),
+                {"type": "Input.Text", "id": "comment", "isRequired": True, "label": "Comment"},
+            ],
+            [{"type": "Action.Submit", "title": "Send", "data": {"verb": "feedback"}}],
+        )
+        content = {
+            "title": "Feedback",
+            "height": "small",
+            "width": "medium",
+            "card": {"contentType": CARD, "content": dialog},
+        }
+        return {"task": {"type": "continue", "value": content}}
+
+    @teams.task_modules.submit("feedback")
+    async def on_submit(context: Any, state: TurnState, request: Any) -> dict[str, Any]:
+        bot.calls["feedback"] = request.data
+        return {"task": {"type": "message", "value": "Thanks!"}}
+
+
+def _register_messages(bot: MiniTeamsBot) -> None:
+    """Commands, then the catch-all echo (ranked last)."""
+    app = bot.app
 
     @app.error
     async def on_error(context: TurnContext, error: Exception) -> None:
@@ -280,51 +336,9 @@ def _register(bot: MiniTeamsBot) -> None:
             )
         )
 
-    @app.adaptive_card.action_execute("vote")
-    async def on_vote(
-        context: TurnContext, state: TurnState, data: Any
-    ) -> AdaptiveCardInvokeResponse:
-        bot.votes += 1
-        bot.calls["vote"] = (context.activity.from_property.id, data)
-        return AdaptiveCardInvokeResponse(status_code=200, type=CARD, value=vote_card(bot.votes))
-
-    @app.adaptive_card.action_execute("status")
-    async def on_status(
-        context: TurnContext, state: TurnState, data: Any
-    ) -> AdaptiveCardInvokeResponse:
-        bot.calls["refresh"] = (
-            context.activity.from_property.id,
-            context.activity.value.get("trigger"),
-        )
-        return AdaptiveCardInvokeResponse(
-            status_code=200,
-            type=CARD,
-            value=card([text(f"Status for {context.activity.from_property.name}")]),
-        )
-
-    @teams.task_modules.fetch("feedback")
-    async def on_fetch(context: Any, state: TurnState, request: Any) -> dict[str, Any]:
-        dialog = card(
-            [
-                text("Your feedback"),
-                {"type": "Input.Text", "id": "comment", "isRequired": True, "label": "Comment"},
-            ],
-            [{"type": "Action.Submit", "title": "Send", "data": {"verb": "feedback"}}],
-        )
-        content = {
-            "title": "Feedback",
-            "height": "small",
-            "width": "medium",
-            "card": {"contentType": CARD, "content": dialog},
-        }
-        return {"task": {"type": "continue", "value": content}}
-
-    @teams.task_modules.submit("feedback")
-    async def on_submit(context: Any, state: TurnState, request: Any) -> dict[str, Any]:
-        bot.calls["feedback"] = request.data
-        return {"task": {"type": "message", "value": "Thanks!"}}
-
-    @app.activity(ActivityTypes.message)
+    # The SDK keeps routes in a heap: among routes of one rank the order is not the order
+    # of registration, so the catch-all must rank last to let the commands above match.
+    @app.activity(ActivityTypes.message, rank=RouteRank.LAST)
     async def on_message(context: TurnContext, state: TurnState) -> None:
         activity = context.activity
         user = activity.from_property
