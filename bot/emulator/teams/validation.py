@@ -2,8 +2,8 @@
 
 The published JSON schemas are vendored in ``schemas/`` (where each came from is in
 ``schemas/README.md``): the Adaptive Card 1.5 schema (draft-06) and the Teams app
-manifest 1.22 schema (says draft-04, checked as draft-07: see :func:`_validator`).  ``jsonschema`` is a development dependency, so it
-is imported on first use.
+manifest 1.22 schema (it says draft-04; checked as draft-07, see :func:`_validator`).
+``jsonschema`` is a development dependency, so it is imported on first use.
 
 A card is also held to :data:`CARD_SIZE_BUDGET`, 28 KB of UTF-8 JSON: the message
 limit Teams long documented (and still applies to incoming webhooks).  Microsoft now
