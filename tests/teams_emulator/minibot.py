@@ -299,6 +299,16 @@ def _register_messages(bot: MiniTeamsBot) -> None:
         bot.calls["members"] = found
         await context.send_activity(", ".join(sorted(m.name or "" for m in found)))
 
+    @bot.teams.message("roster")
+    async def roster(context: Any, state: TurnState) -> None:
+        # The msteams extension's Teams API client (httpx): it always asks the connection
+        # for a token, so it fails in the anonymous mode (no TENANT_ID for MSAL).
+        api = context.api_client
+        members = await api.conversations.get_members(context.activity.conversation.id)
+        team = await api.teams.get_by_id(context.activity.channel_data.team.id)
+        bot.calls["roster"] = (team.name, [m.name for m in members])
+        await context.send_activity(f"{team.name}: {len(members)}")
+
     @app.message("vote")
     async def vote(context: TurnContext, state: TurnState) -> None:
         attachment = Attachment(content_type=CARD, content=vote_card(bot.votes))

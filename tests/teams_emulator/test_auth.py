@@ -65,6 +65,20 @@ async def test_a_signed_activity_is_validated_and_answered_with_the_bots_token(
     assert post.status == 201
 
 
+async def test_the_teams_api_client_calls_the_connector_with_the_bots_token(
+    secure_emu: TeamsEmulator, secure_tenant: Tenant, secure_bot: MiniTeamsBot
+) -> None:
+    result = await secure_emu.mention(secure_tenant.alice, secure_tenant.checkins, "roster")
+    assert secure_bot.calls["roster"] == ("PLC", ["Alice Tremblay", "Bob Martin"])
+    [reply] = secure_emu.state.replies_to(result.message)
+    assert reply.text == "PLC: 2"
+    gets = secure_emu.requests(method="GET")
+    assert [(r.route, r.status) for r in gets] == [
+        ("/v3/conversations/{conversation_id}/members", 200),
+        ("/v3/teams/{team_id}", 200),
+    ]
+
+
 def _bearer(token: str) -> str:
     return f"Bearer {token}"
 
