@@ -53,6 +53,18 @@ async def test_a_personal_message_gets_an_answer_in_the_1_to_1_chat(
     assert bot.calls["messages"] == [("personal", "hi bot")]
 
 
+async def test_a_mention_in_a_group_chat_is_answered_in_the_chat(
+    emu: TeamsEmulator, tenant: Tenant, bot: MiniTeamsBot
+) -> None:
+    chat = emu.state.add_group_chat([tenant.alice, tenant.bob])
+    result = await emu.mention_in_group_chat(tenant.alice, chat, "hi all")
+    conversation = result.activity["conversation"]
+    assert (conversation["conversationType"], conversation["isGroup"]) == ("groupChat", True)
+    assert conversation["id"] == chat.id and chat.id.endswith("@thread.v2")
+    assert bot.calls["messages"] == [("groupChat", "hi all")]
+    assert [m.text for m in emu.messages_in(chat.id) if m.by_bot] == ["echo: hi all"]
+
+
 async def test_installation_and_roster_changes_reach_the_bot(
     emu: TeamsEmulator, tenant: Tenant, bot: MiniTeamsBot
 ) -> None:

@@ -18,7 +18,16 @@ import aiohttp
 
 from .activities import base_activity, invoke, with_text
 from .cards import Dialog, action_data, collect_inputs, dialog_from_task, find_action
-from .state import CARD_CONTENT_TYPE, JSON, Team, TeamsChannel, TeamsMessage, TeamsState, TeamsUser
+from .state import (
+    CARD_CONTENT_TYPE,
+    JSON,
+    Chat,
+    Team,
+    TeamsChannel,
+    TeamsMessage,
+    TeamsState,
+    TeamsUser,
+)
 
 
 @dataclass
@@ -144,6 +153,16 @@ class TeamsActor:
         message = self._user_message(user, chat.id, text, channel=False, root=None)
         activity = self._activity("message", user, chat.id, activity_id=message.id)
         activity["text"], activity["textFormat"] = text, "plain"
+        result = await self.post_activity(activity)
+        result.message = message
+        return result
+
+    async def mention_in_group_chat(self, user: TeamsUser, chat: Chat, text: str) -> InboundResult:
+        """``@Bot text`` in a group chat (the bot only gets group-chat messages that mention it)."""
+        message = self._user_message(user, chat.id, text, channel=False, root=None)
+        activity = self._activity("message", user, chat.id, activity_id=message.id)
+        with_text(activity, text, [self.state.bot_account()])
+        message.text, message.entities = activity["text"], activity["entities"]
         result = await self.post_activity(activity)
         result.message = message
         return result
