@@ -16,7 +16,7 @@ Framework URL, so the rest of the SDK's validation runs unchanged.
 
 The other direction: the bot gets its outbound token by client credentials
 (``POST /{tenant}/oauth2/v2.0/token``, scope ``https://api.botframework.com/.default``)
-and the emulator's Bot Connector checks it when ``require_auth`` is on.
+and the emulator's Bot Connector checks it unless the emulator runs anonymous.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The Bot Connector REST API the bot calls on the emulator's ``serviceUrl``.
 
 Every request under the service URL is recorded (:class:`~bot.emulator.recorder.Recorder`),
-its bearer token checked when ``require_auth`` is on (401 with the Bot Connector's
+its bearer token checked unless the emulator is anonymous (401 with the Bot Connector's
 ``"Authorization has been denied for this request."``), injected faults applied,
 and answered from :class:`~bot.emulator.teams.state.TeamsState`.  Paths are matched
 case-insensitively, as the service does (the SDK writes ``pagedmembers``, the Teams
