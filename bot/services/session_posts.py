@@ -10,7 +10,8 @@ The first post, ``open``, posts the opening card where the session was started,
 opens the thread on it (or stays in the channel if threads are refused) and posts
 the overview, the review of actions, the questions and the facilitator's panel.
 ``session_nearly_up`` and ``session_time_up`` are the step timers: they post only
-if the session is still on that step with the same extra time.
+if the session is still on that step with the same extra time, and "nearly up" only
+while the step's time is not yet over.
 """
 
 from __future__ import annotations
@@ -208,10 +209,14 @@ class SessionPosts:
         if session.thread_id is None:
             raise RetryLater("the session's thread is not open yet")
         step = protocol_of(session.protocol).steps[step_index]
+        ends_at = step_ends_at(session.step_started_at, step, session.extra_minutes)
+        nearly = timer.kind == NEARLY_KIND
+        if nearly and firing.now >= ends_at:
+            return  # woken after the end (late, or after a restart): "over" says it right
         card = cards.TimeNotice(
             **about_step(session, step),
-            phase="nearly" if timer.kind == NEARLY_KIND else "over",
-            ends_at=step_ends_at(session.step_started_at, step, session.extra_minutes),
+            phase="nearly" if nearly else "over",
+            ends_at=ends_at,
             late=firing.late,
         )
         await self._send(firing, session, session.thread_id, "time", card)
