@@ -16,6 +16,7 @@ from bot.services.community import CommunityService, CommunityStatus
 from cogs.audit import AUDIT_ROUTE, audit_message, on_page
 from cogs.toolkit import (
     actor,
+    clip,
     command_group,
     manages_server,
     plc_bot,
@@ -27,6 +28,8 @@ from cogs.toolkit import (
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
+
+FIELD_MAX = 1024  # Discord's limit for an embed field's value
 
 # What the bot must be allowed to do in each channel it is given.
 _CHANNEL_NEEDS: dict[str, tuple[str, ...]] = {
@@ -180,10 +183,13 @@ class Admin(commands.Cog):
                 value="\n".join(t(interaction, line.key, **line.params) for line in status.lines),
                 inline=False,
             )
-        if status.missed_last_week:
+        if status.missed:
             embed.add_field(
                 name=t(interaction, "admin.status.missed_title"),
-                value=t(interaction, "admin.status.missed", count=status.missed_last_week),
+                value=clip(
+                    "\n".join(t(interaction, line.key, **line.params) for line in status.missed),
+                    FIELD_MAX,
+                ),
                 inline=False,
             )
         health = [

@@ -24,6 +24,7 @@ from bot.db import sessions as sessions_db
 from bot.db.connection import Connection
 from bot.db.sessions import SessionRow
 from bot.db.timers import Timer
+from bot.missed import MissedResult, WhenMissed
 from bot.scheduler import Firing, RetryLater, Scheduler, TimerKind
 from bot.services import facilitation_cards as cards
 from bot.services.base import Core
@@ -135,10 +136,26 @@ class SessionPosts:
         self._chat = core.chat
 
     def timer_kinds(self) -> tuple[TimerKind, ...]:
+        # A live session moves on within minutes: a late post would describe a moment
+        # that is gone (the stored summary keeps the record).
         return (
-            TimerKind(POST_KIND, self.post),
-            TimerKind(NEARLY_KIND, self.time_notice),
-            TimerKind(TIME_UP_KIND, self.time_notice),
+            TimerKind(
+                POST_KIND,
+                self.post,
+                on_missed=WhenMissed.drop(
+                    said="facilitation.status.missed.session_post", cleanup=self._post_missed
+                ),
+            ),
+            TimerKind(
+                NEARLY_KIND,
+                self.time_notice,
+                on_missed=WhenMissed.drop(said="facilitation.status.missed.nearly_up"),
+            ),
+            TimerKind(
+                TIME_UP_KIND,
+                self.time_notice,
+                on_missed=WhenMissed.drop(said="facilitation.status.missed.time_up"),
+            ),
         )
 
     async def _session(self, session_id: int) -> SessionRow | None:
@@ -187,6 +204,16 @@ class SessionPosts:
         for number, part in enumerate(payload["parts"]):
             card, mention = unpacked(part)
             await self._send(firing, session, thread_id, f"part:{number}", card, mention)
+
+    async def _post_missed(self, timer: Timer) -> MissedResult:
+        """A session whose opening was never posted never began: forget it, so the
+        community can start another one."""
+        session = await self._session(int(timer.payload["session_id"]))
+        if session is None:
+            return "moot"
+        if timer.payload["post"] == "open" and session.thread_id is None:
+            await self._abandon(session)
+        return "done"
 
     async def _abandon(self, session: SessionRow) -> None:
         """The channel refused the opening: the session never really began; forget it."""

@@ -13,6 +13,7 @@ from bot.db import targets as targets_db
 from bot.db import timers as timers_db
 from bot.db.timers import Timer
 from bot.errors import UserError
+from bot.missed import WhenMissed
 from bot.scheduler import Firing, TimerKind
 from bot.services.checkins import OPEN_KIND
 from tests.conftest import START
@@ -127,7 +128,9 @@ async def test_checkin_now_runs_its_own_opening_and_nothing_else(plc: Harness) -
     async def other(timer: Timer, firing: Firing) -> None:
         ran.append(timer.key)
 
-    plc.core.scheduler.register(TimerKind("test_other", other))
+    plc.core.scheduler.register(
+        TimerKind("test_other", other, on_missed=WhenMissed.drop(said="admin.status.missed"))
+    )
     async with plc.core.db.transaction() as conn:
         await plc.core.scheduler.schedule(conn, GUILD, "test_other", "due", START)
     await plc.schedule(weekday=4, time_text="09:00")
