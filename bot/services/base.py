@@ -60,6 +60,14 @@ class MemberPosts(Protocol):
     ) -> list[Posted]: ...
 
 
+class DepartureListener(Protocol):
+    """A feature that holds something for a member that others must take over when they
+    go (a meeting date they were to facilitate): told when the member leaves the server
+    and before their data is erased."""
+
+    async def member_leaving(self, guild_id: int, user_id: int) -> None: ...
+
+
 class StatusProvider(Protocol):
     async def status_lines(self, guild_id: int) -> list[StatusLine]: ...
 

@@ -40,6 +40,7 @@ def add_facilitation(core: Core, services: Services) -> None:
     for service in (rotation, actions, sessions):
         services.add(service)
         members.add_personal_data(service)
+    members.add_departure_listener(rotation)
     community.add_status_provider(rotation)
     community.add_status_provider(sessions)
     if meetings is not None:
