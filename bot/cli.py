@@ -15,7 +15,14 @@ from pathlib import Path
 from bot import __version__
 from bot.backups import plan_backup
 from bot.clock import SystemClock
-from bot.config import ConfigError, Settings, config_path_from_env, load_settings, runtime_problems
+from bot.config import (
+    ConfigError,
+    Settings,
+    config_path_from_env,
+    load_settings,
+    no_config_file,
+    runtime_problems,
+)
 from bot.db import Database, DatabaseError
 from bot.instance import AlreadyRunning, InstanceLock
 from bot.logs import configure_logging
@@ -143,6 +150,9 @@ def _check_config(args: argparse.Namespace) -> int:
     path = config_path_from_env(args.config)
     settings = load_settings(path, required=args.config is not None)
     problems = runtime_problems(settings)
+    if problems and not path.exists():
+        # Without a file, only the environment could have made it ready (containers).
+        raise ConfigError(no_config_file(path))
     refused = _protocol_problems(settings)
     if problems:
         print(f"{path}: valid, but not ready to run:", file=sys.stderr)
@@ -154,6 +164,9 @@ def _check_config(args: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
     if problems or refused:
         return 1
+    if not path.exists():
+        print(f"{path}: no such file; the environment and the defaults are complete: OK")
+        return 0
     print(f"{path}: OK")
     return 0
 
