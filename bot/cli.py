@@ -1,7 +1,7 @@
 """``plc-bot``: run, playground, migrate, check-config, backup, health.
 
-Exit codes: 0 done (or healthy), 1 not ready / unhealthy, 2 a configuration or
-database problem (the message says which), 130 interrupted.
+Exit codes: 0 done (or healthy), 1 not ready / unhealthy / Discord unreachable, 2 a
+configuration or database problem (the message says which), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from cogs.client import serve
+    from cogs.client import DiscordUnreachable, serve
 
     settings = _settings(args)
     problems = runtime_problems(settings)
@@ -114,7 +114,11 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError("cannot start:\n  " + "\n  ".join(problems))
     json_lines = settings.logging.format == "json"
     configure_logging(settings.logging.level, secrets=_secrets(settings), json_lines=json_lines)
-    asyncio.run(serve(settings, SystemClock(), force_sync=args.sync))
+    try:
+        asyncio.run(serve(settings, SystemClock(), force_sync=args.sync))
+    except DiscordUnreachable as exc:  # may pass by itself: exit 1, so a service restarts
+        print(f"plc-bot: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
