@@ -1,4 +1,4 @@
-"""``plc-bot``: run, playground, migrate, check-config, backup, health.
+"""``plc-bot``: run, playground, migrate, check-config, backup, health, protocol-example.
 
 Exit codes: 0 done (or healthy), 1 not ready / unhealthy / Discord unreachable, 2 a
 configuration or database problem (the message says which), 130 interrupted.
@@ -85,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     command("health", "one line: healthy (exit 0) or unhealthy (exit 1)").set_defaults(
         handler=_health
     )
+    command(
+        "protocol-example", "print an annotated example of a custom session protocol file"
+    ).set_defaults(handler=_protocol_example)
 
     _add_playground(command)
     return parser
@@ -177,10 +180,19 @@ def _check_config(args: argparse.Namespace) -> int:
 
 def _protocol_problems(settings: Settings) -> list[str]:
     """Custom session protocols that will be refused, each by file, key and reason."""
+    from bot.i18n import load_catalog
     from bot.protocols import load_protocols
 
     catalog = load_protocols(settings.facilitation.protocols_dir)
-    return [problem.describe() for problem in catalog.problems]
+    messages = load_catalog()
+    return [problem.describe(messages) for problem in catalog.problems]
+
+
+def _protocol_example(args: argparse.Namespace) -> int:
+    from bot.protocols import example_text
+
+    print(example_text(), end="")
+    return 0
 
 
 def _backup(args: argparse.Namespace) -> int:

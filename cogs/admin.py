@@ -180,7 +180,10 @@ class Admin(commands.Cog):
         if status.lines:
             embed.add_field(
                 name=t(interaction, "admin.status.coming"),
-                value="\n".join(t(interaction, line.key, **line.params) for line in status.lines),
+                value=clip(
+                    "\n".join(t(interaction, line.key, **line.params) for line in status.lines),
+                    FIELD_MAX,
+                ),
                 inline=False,
             )
         if status.missed:

@@ -30,7 +30,7 @@ def add_facilitation(core: Core, services: Services) -> None:
     members = services.get(MemberService)
     protocols = load_protocols(core.settings.facilitation.protocols_dir)
     for problem in protocols.problems:
-        log.warning("session protocol refused: %s", problem.describe())
+        log.warning("session protocol refused: %s", problem.describe(core.catalog))
     meetings = services.find(MeetingService)
     rotation = RotationService(core, community, meetings)
     actions = ActionService(core, community)
