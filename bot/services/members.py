@@ -156,17 +156,21 @@ class MemberService:
         """Erase the member everywhere, in one transaction (all or nothing), then remove
         the messages the bot posted in their name (check-in answers, signed topics).
 
-        What they held for others (a date to facilitate) is handed on first."""
-        for listener in self._departures:
-            await listener.member_leaving(guild_id, user_id)
+        What they held for others (a date to facilitate) is handed on in the same
+        transaction."""
         posts: list[Posted] = []
         async with self._core.db.transaction() as conn:
+            follow_ups = [
+                await listener.hand_over(conn, guild_id, user_id) for listener in self._departures
+            ]
             for feature in self._personal_data:
                 if isinstance(feature, MemberPosts):
                     posts += await feature.posts_of_member(conn, guild_id, user_id)
             await self._delete_in(conn, guild_id, user_id)
         # The erased rows are zeroed in the file, not yet in the WAL (RELIABILITY G2).
         await self._core.db.checkpoint()
+        for follow_up in follow_ups:
+            await follow_up()
         removed: list[Posted] = []
         for posted in posts:
             try:
@@ -188,5 +192,8 @@ class MemberService:
         and what they held for others is handed on."""
         async with self._core.db.transaction() as conn:
             await members_db.mark_left(conn, guild_id, user_id, self._core.clock.now())
-        for listener in self._departures:
-            await listener.member_leaving(guild_id, user_id)
+            follow_ups = [
+                await listener.hand_over(conn, guild_id, user_id) for listener in self._departures
+            ]
+        for follow_up in follow_ups:
+            await follow_up()

@@ -26,7 +26,7 @@ from bot.db import rotation as rotation_db
 from bot.db.connection import Connection
 from bot.db.rotation import Assignment, AssignmentStatus
 from bot.errors import UserError
-from bot.services.base import Core, StatusLine
+from bot.services.base import AfterCommit, Core, StatusLine
 from bot.services.community import CommunityService
 from bot.services.meetings import MeetingService
 from bot.services.rotation_assign import Assigner
@@ -72,19 +72,22 @@ class RotationService:
             left = await rotation_db.leave(
                 conn, actor.guild_id, actor.user_id, self._core.clock.now()
             )
-            moved = await self._assigner.hand_over(conn, actor.guild_id, actor.user_id)
+            redraw = await self.hand_over(conn, actor.guild_id, actor.user_id)
         if not left:
             raise UserError("facilitation.rotation.not_in")
-        for occurrence_id in moved:
-            await self._show_facilitator(occurrence_id)
+        await redraw()
 
-    async def member_leaving(self, guild_id: int, user_id: int) -> None:
-        """The member left the server or is erasing their data: the dates they held go
-        to the next volunteers, whose announcements name them."""
-        async with self._core.db.transaction() as conn:
-            moved = await self._assigner.hand_over(conn, guild_id, user_id)
-        for occurrence_id in moved:
-            await self._show_facilitator(occurrence_id)
+    async def hand_over(self, conn: Connection, guild_id: int, user_id: int) -> AfterCommit:
+        """The member leaves the rotation or the server, or erases their data (inside
+        that transaction): the dates they held go to the next volunteers. Returns the
+        re-drawing of those dates' announcements, to run once it committed."""
+        moved = await self._assigner.hand_over(conn, guild_id, user_id)
+
+        async def redraw() -> None:
+            for occurrence_id in moved:
+                await self._show_facilitator(occurrence_id)
+
+        return redraw
 
     async def show(self, actor: Actor) -> RotationView:
         community = await self._community.require(actor.guild_id)

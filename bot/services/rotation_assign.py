@@ -18,6 +18,7 @@ from bot.db import meetings as meetings_db
 from bot.db import members as members_db
 from bot.db import rotation as rotation_db
 from bot.db.connection import Connection
+from bot.db.meetings import Occurrence
 from bot.db.rotation import Assignment, AssignmentStatus, Volunteer
 from bot.services.base import Core
 from bot.services.rotation_models import (
@@ -81,12 +82,7 @@ class Assigner:
         dates whose facilitator changed."""
         now = self._core.clock.now()
         moved = []
-        for occurrence in await meetings_db.scheduled_occurrences(conn, guild_id):
-            held = await rotation_db.get_assignment(conn, occurrence.id)
-            if occurrence.starts_at <= now or held is None or held.user_id != user_id:
-                continue
-            if held.status not in HELD:
-                continue
+        for occurrence, held in await self._dates_held(conn, guild_id, user_id):
             line = await rotation_db.line(conn, guild_id)  # each hand-over moves the line
             declined = await rotation_db.decliners(conn, occurrence.id)
             chosen = await self.first_available(
@@ -108,6 +104,20 @@ class Assigner:
                 )
             moved.append(occurrence.id)
         return moved
+
+    async def _dates_held(
+        self, conn: Connection, guild_id: int, user_id: int
+    ) -> list[tuple[Occurrence, Assignment]]:
+        """The coming dates the member is asked for, or said yes to."""
+        now = self._core.clock.now()
+        found = []
+        for occurrence in await meetings_db.scheduled_occurrences(conn, guild_id):
+            held = await rotation_db.get_assignment(conn, occurrence.id)
+            if occurrence.starts_at <= now or held is None or held.user_id != user_id:
+                continue
+            if held.status in HELD:
+                found.append((occurrence, held))
+        return found
 
     async def fill_vacancy(self, conn: Connection, guild_id: int, user_id: int) -> int | None:
         """Give the member the first coming date nobody holds, if they are free that day
