@@ -176,7 +176,7 @@ class RotationService:
     async def assign(
         self, conn: Connection, guild_id: int, occurrence_id: int, starts_at: datetime
     ) -> Assignment | None:
-        """Give the date its facilitator, once (S7); see :meth:`Assigner.assign`."""
+        """Give the date its facilitator, once; see :meth:`Assigner.assign`."""
         return await self._assigner.assign(conn, guild_id, occurrence_id, starts_at)
 
     # -- answers ---------------------------------------------------------------------------

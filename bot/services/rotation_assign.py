@@ -43,10 +43,11 @@ class Assigner:
     async def assign(
         self, conn: Connection, guild_id: int, occurrence_id: int, starts_at: datetime
     ) -> Assignment | None:
-        """Give the date its facilitator, once (S7); nobody available tells the facilitators.
+        """Give the date its facilitator, once however often it runs; nobody available
+        tells the facilitators.
 
         A community where nobody ever volunteered is told once, at its first meeting,
-        that the rotation is empty and how to join it (S8), then left alone: it may not
+        that the rotation is empty and how to join it, then left alone: it may not
         use the rotation. Once it has had volunteers, a date nobody can take (all left
         the rotation, away, or gone from the server) is reported every time.
         """
