@@ -114,7 +114,9 @@ def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     problems = runtime_problems(settings)
     if problems:
-        raise ConfigError("cannot start:\n  " + "\n  ".join(problems))
+        path = config_path_from_env(args.config)
+        missing = "" if path.exists() else no_config_file(path) + "\n"
+        raise ConfigError(missing + "cannot start:\n  " + "\n  ".join(problems))
     json_lines = settings.logging.format == "json"
     configure_logging(settings.logging.level, secrets=_secrets(settings), json_lines=json_lines)
     try:

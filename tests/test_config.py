@@ -113,6 +113,16 @@ def test_check_config_without_any_file_says_how_to_make_one(
     assert "valid" not in err
 
 
+def test_run_without_any_file_says_how_to_make_one_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "config.toml: no such file" in err and "cp config.example.toml config.toml" in err
+    assert "[privacy] secret: missing" in err
+
+
 def test_check_config_without_a_file_accepts_a_complete_environment(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
