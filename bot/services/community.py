@@ -200,7 +200,7 @@ class CommunityService:
                 continue  # it no longer applied: nothing was missed
             if declared is None or result is None:
                 key = "admin.status.missed"
-            elif result == "undone":
+            elif result == "undone" and declared.policy == "tell":
                 key = "admin.status.missed_untold"
             else:
                 key = declared.said

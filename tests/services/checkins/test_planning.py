@@ -199,6 +199,19 @@ async def test_an_opening_missed_while_down_is_recorded_and_the_chain_continues(
     assert (await plc.current()).week == "2026-W49"
 
 
+@pytest.mark.parametrize("moderation", [True, False], ids=["told", "nowhere to tell"])
+async def test_status_says_whether_a_missed_opening_was_told(
+    plc: Harness, moderation: bool
+) -> None:
+    """/plc status says "the facilitators were told" only when they were."""
+    await plc.setup(moderation_channel_id=MODERATION if moderation else None)
+    await plc.schedule(time_text="09:30")
+    await plc.advance(timedelta(minutes=30, hours=13))
+    status = await plc.community.status(GUILD)
+    expected = "checkins.status.missed.open" if moderation else "admin.status.missed_untold"
+    assert [(line.key, line.params) for line in status.missed] == [(expected, {"count": 1})]
+
+
 async def test_status_shows_the_open_check_in_and_the_next_one(plc: Harness) -> None:
     assert [line.key for line in await plc.checkins.status_lines(GUILD)] == ["checkins.status.none"]
     await plc.schedule(time_text="09:30")
