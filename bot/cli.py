@@ -1,7 +1,7 @@
-"""``plc-bot``: run, playground, migrate, check-config, backup, health.
+"""``plc-bot``: run, playground, migrate, check-config, backup, health, protocol-example.
 
-Exit codes: 0 done (or healthy), 1 not ready / unhealthy, 2 a configuration or
-database problem (the message says which), 130 interrupted.
+Exit codes: 0 done (or healthy), 1 not ready / unhealthy / Discord unreachable, 2 a
+configuration or database problem (the message says which), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ from pathlib import Path
 from bot import __version__
 from bot.backups import plan_backup
 from bot.clock import SystemClock
-from bot.config import ConfigError, Settings, config_path_from_env, load_settings, runtime_problems
+from bot.config import (
+    ConfigError,
+    Settings,
+    config_path_from_env,
+    load_settings,
+    no_config_file,
+    runtime_problems,
+)
 from bot.db import Database, DatabaseError
 from bot.instance import AlreadyRunning, InstanceLock
 from bot.logs import configure_logging
@@ -78,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     command("health", "one line: healthy (exit 0) or unhealthy (exit 1)").set_defaults(
         handler=_health
     )
+    command(
+        "protocol-example", "print an annotated example of a custom session protocol file"
+    ).set_defaults(handler=_protocol_example)
 
     _add_playground(command)
     return parser
@@ -99,15 +109,21 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from cogs.client import serve
+    from cogs.client import DiscordUnreachable, serve
 
     settings = _settings(args)
     problems = runtime_problems(settings)
     if problems:
-        raise ConfigError("cannot start:\n  " + "\n  ".join(problems))
+        path = config_path_from_env(args.config)
+        missing = "" if path.exists() else no_config_file(path) + "\n"
+        raise ConfigError(missing + "cannot start:\n  " + "\n  ".join(problems))
     json_lines = settings.logging.format == "json"
     configure_logging(settings.logging.level, secrets=_secrets(settings), json_lines=json_lines)
-    asyncio.run(serve(settings, SystemClock(), force_sync=args.sync))
+    try:
+        asyncio.run(serve(settings, SystemClock(), force_sync=args.sync))
+    except DiscordUnreachable as exc:  # may pass by itself: exit 1, so a service restarts
+        print(f"plc-bot: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -143,6 +159,9 @@ def _check_config(args: argparse.Namespace) -> int:
     path = config_path_from_env(args.config)
     settings = load_settings(path, required=args.config is not None)
     problems = runtime_problems(settings)
+    if problems and not path.exists():
+        # Without a file, only the environment could have made it ready (containers).
+        raise ConfigError(no_config_file(path))
     refused = _protocol_problems(settings)
     if problems:
         print(f"{path}: valid, but not ready to run:", file=sys.stderr)
@@ -154,16 +173,28 @@ def _check_config(args: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
     if problems or refused:
         return 1
+    if not path.exists():
+        print(f"{path}: no such file; the environment and the defaults are complete: OK")
+        return 0
     print(f"{path}: OK")
     return 0
 
 
 def _protocol_problems(settings: Settings) -> list[str]:
     """Custom session protocols that will be refused, each by file, key and reason."""
+    from bot.i18n import load_catalog
     from bot.protocols import load_protocols
 
     catalog = load_protocols(settings.facilitation.protocols_dir)
-    return [problem.describe() for problem in catalog.problems]
+    messages = load_catalog()
+    return [problem.describe(messages) for problem in catalog.problems]
+
+
+def _protocol_example(args: argparse.Namespace) -> int:
+    from bot.protocols import example_text
+
+    print(example_text(), end="")
+    return 0
 
 
 def _backup(args: argparse.Namespace) -> int:

@@ -30,6 +30,7 @@ from bot.db import Database
 from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.db.timers import Timer
+from bot.missed import MISSED_TARGET, MissedResult, WhenMissed
 
 log = logging.getLogger(__name__)
 
@@ -85,20 +86,19 @@ class Firing:
 
 
 Handler = Callable[[Timer, Firing], Awaitable[None]]
-MissedHandler = Callable[[Timer], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class TimerKind:
     """A kind of timer and what runs it: every feature declares its kinds this way.
 
-    ``on_missed`` tells someone (the facilitators) that the work could not be done
-    in time or failed for good.
+    ``on_missed`` is required: what happens when a timer misses its grace or fails for
+    good (:class:`~bot.missed.WhenMissed`), which ``/plc status`` then says.
     """
 
     kind: str
     handler: Handler
-    on_missed: MissedHandler | None = None
+    on_missed: WhenMissed
 
 
 class Scheduler:
@@ -109,7 +109,7 @@ class Scheduler:
         self._clock = clock
         self._settings = settings
         self._handlers: dict[str, Handler] = {}
-        self._missed_handlers: dict[str, MissedHandler] = {}
+        self._when_missed: dict[str, WhenMissed] = {}
         self._run_lock = asyncio.Lock()
         self._aps: AsyncIOScheduler | None = None
         self._rearm_task: asyncio.Task[None] | None = None
@@ -126,13 +126,16 @@ class Scheduler:
             if declared.kind in self._handlers:
                 raise RuntimeError(f"timer kind {declared.kind!r} registered twice")
             self._handlers[declared.kind] = declared.handler
-            if declared.on_missed is not None:
-                self._missed_handlers[declared.kind] = declared.on_missed
+            self._when_missed[declared.kind] = declared.on_missed
         self.rearm_soon()
 
     @property
     def kinds(self) -> frozenset[str]:
         return frozenset(self._handlers)
+
+    def when_missed(self, kind: str) -> WhenMissed | None:
+        """What ``kind`` declared for its missed timers (None: not registered here)."""
+        return self._when_missed.get(kind)
 
     async def report_unhandled(self) -> list[str]:
         """Log, once per kind, pending timers nobody handles (a feature left out of config).
@@ -329,7 +332,7 @@ class Scheduler:
         handler = self._handlers[timer.kind]
         lateness = now - timer.due_at
         grace = timedelta(minutes=self._settings.grace_for(timer.kind))
-        if lateness > grace:
+        if lateness > grace and self._when_missed[timer.kind].policy != "run_late":
             return await self._miss(timer, now, lateness)
         async with self._db.read() as conn:
             delivered = await timers_db.delivered_targets(conn, timer.id)
@@ -357,13 +360,22 @@ class Scheduler:
             closed = await timers_db.finish(conn, timer.id, "missed", now, late=True, note=note)
         if closed:
             log.warning("timer %s (%s %s) %s", timer.id, timer.kind, timer.key, note)
-            on_missed = self._missed_handlers.get(timer.kind)
-            if on_missed is not None:
-                try:
-                    await on_missed(timer)
-                except Exception:
-                    log.exception("telling about missed timer %s failed", timer.id)
+            await self._after_miss(timer, now)
         return int(closed)
+
+    async def _after_miss(self, timer: Timer, now: datetime) -> None:
+        """Do what the kind declared for a missed timer and record how it went, so
+        ``/plc status`` says what really happened."""
+        handler = self._when_missed[timer.kind].handler
+        result: MissedResult = "done"
+        if handler is not None:
+            try:
+                result = await handler(timer)
+            except Exception:
+                log.exception("the missed path of timer %s failed", timer.id)
+                result = "undone"
+        async with self._db.transaction() as conn:
+            await timers_db.record_delivery(conn, timer.id, MISSED_TARGET, result, None, now)
 
     async def _failed_attempt(self, timer: Timer, now: datetime, exc: Exception) -> int:
         note = f"{type(exc).__name__}: {exc}"[:300]
@@ -380,10 +392,5 @@ class Scheduler:
                 "timer %s (%s) failed (attempt %s)", timer.id, timer.kind, attempts, exc_info=exc
             )
         if gave_up:
-            on_missed = self._missed_handlers.get(timer.kind)
-            if on_missed is not None:
-                try:
-                    await on_missed(timer)
-                except Exception:
-                    log.exception("telling about failed timer %s failed", timer.id)
+            await self._after_miss(timer, now)
         return int(gave_up)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -44,6 +45,15 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """A message given as a placeholder's value: translated in the language of the
+    message around it (a protocol file's problem inside "file refused: {problem}")."""
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
 class Catalog:
     """All messages of both languages."""
 
@@ -54,7 +64,16 @@ class Catalog:
     def t(self, language: str, key: str, /, **params: object) -> str:
         """The message ``key`` in ``language``, formatted; a missing key is a bug (KeyError)."""
         lang = language if language in self.messages else "en"
-        return self.messages[lang][key].format(**params)
+        shown = {name: self._value(lang, value) for name, value in params.items()}
+        return self.messages[lang][key].format(**shown)
+
+    def _value(self, language: str, value: object) -> object:
+        """A :class:`Phrase` (or a tuple of them, joined by "; ") in that language."""
+        if isinstance(value, Phrase):
+            return self.t(language, value.key, **value.params)
+        if isinstance(value, tuple) and value and all(isinstance(v, Phrase) for v in value):
+            return "; ".join(self.t(language, v.key, **v.params) for v in value)
+        return value
 
     def has(self, key: str) -> bool:
         return key in self.messages["en"]

@@ -22,6 +22,7 @@ from bot.db.timers import Timer
 from bot.errors import NotFacilitator, UserError
 from bot.frozen import Frozen
 from bot.i18n import language_for_locale
+from bot.missed import WhenMissed
 from bot.scheduler import Firing, TimerKind
 from bot.services.base import Core
 from bot.services.community import CommunityService, facilitates
@@ -66,7 +67,15 @@ class ActionService:
         self._chat = core.chat
 
     def timer_kinds(self) -> tuple[TimerKind, ...]:
-        return (TimerKind(DUE_KIND, self.remind),)
+        # Past its grace the due day is (nearly) over: a reminder then would only be
+        # noise; the action stays in /actions and comes up in the next session's review.
+        return (
+            TimerKind(
+                DUE_KIND,
+                self.remind,
+                on_missed=WhenMissed.drop(said="facilitation.status.missed.action_due"),
+            ),
+        )
 
     # -- checks (the session service calls them before its transaction) ------------------
 

@@ -6,16 +6,19 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.actor import Actor
-from bot.chat import Channel, Notice
+from bot.chat import Card, Channel, Notice
 from bot.db import audit, bot_state
 from bot.db import communities as communities_db
 from bot.db import targets as targets_db
 from bot.db import timers as timers_db
 from bot.db.communities import Community, CommunitySettings, SetupChanges
+from bot.db.connection import Connection
 from bot.db.targets import PausedTarget
 from bot.errors import NotFacilitator, NotSetUp, UserError
 from bot.frozen import Frozen
 from bot.i18n import LANGUAGES, Catalog, language_for_locale
+from bot.missed import MISSED_TARGET
+from bot.scheduler import nonce_for
 from bot.services.base import Core, StatusLine, StatusProvider
 from bot.services.delivery import DeliveryService
 from bot.timezones import require_timezone
@@ -24,7 +27,8 @@ from bot.timezones import require_timezone
 class CommunityStatus(Frozen):
     community: Community
     lines: list[StatusLine]
-    missed_last_week: int
+    missed: list[StatusLine]
+    """What became of the timers missed in the last 7 days, as each kind declared it."""
     paused: list[PausedTarget]
     """Channels and roles Discord refused us: what targets them waits for an admin."""
     database_bytes: int
@@ -168,19 +172,40 @@ class CommunityService:
             lines.extend(await provider.status_lines(guild_id))
         since = self._core.clock.now() - timedelta(days=7)
         async with self._core.db.read() as conn:
-            missed = await timers_db.recent_missed(conn, guild_id, since)
+            missed = await self._missed_lines(conn, guild_id, since)
             scheduled = await timers_db.count_pending(conn, guild_id)
             last_error = await bot_state.get(conn, _last_error_key(guild_id))
             paused = await targets_db.paused(conn, guild_id)
         return CommunityStatus(
             community=community,
             lines=lines,
-            missed_last_week=len(missed),
+            missed=missed,
             paused=paused,
             database_bytes=self._core.db.size_on_disk(),
             scheduled=scheduled,
             last_error=ErrorRecord.model_validate_json(last_error) if last_error else None,
         )
+
+    async def _missed_lines(
+        self, conn: Connection, guild_id: int, since: datetime
+    ) -> list[StatusLine]:
+        """One line per outcome: the kind's declared sentence when its missed path did what
+        it declared; a plain one when it could not (nobody to tell) or is unknown (a
+        timer missed before kinds declared it, or a feature turned off since)."""
+        counts: dict[str, int] = {}
+        for timer in await timers_db.recent_missed(conn, guild_id, since):
+            declared = self._core.scheduler.when_missed(timer.kind)
+            result = (await timers_db.delivered_targets(conn, timer.id)).get(MISSED_TARGET)
+            if result == "moot":
+                continue  # it no longer applied: nothing was missed
+            if declared is None or result is None:
+                key = "admin.status.missed"
+            elif result == "undone" and declared.policy == "tell":
+                key = "admin.status.missed_untold"
+            else:
+                key = declared.said
+            counts[key] = counts.get(key, 0) + 1
+        return [StatusLine(key=key, params={"count": count}) for key, count in counts.items()]
 
     async def server_object_gone(self, guild_id: int, object_id: int, reason: str) -> bool:
         """A channel or role was deleted, or the bot lost access to it (RELIABILITY D6).
@@ -211,12 +236,25 @@ class CommunityService:
             key="delivery.role_lost" if is_role else "delivery.channel_lost",
             params={"channel": f"<#{lost_id}>", "role": f"<@&{lost_id}>", "reason": reason},
         )
+        if not await self.tell_facilitators(community, notice, avoid=lost_id):
+            log.warning(
+                "guild %s: nobody could be told that %s is lost", community.guild_id, lost_id
+            )
+
+    async def tell_facilitators(
+        self, community: Community, card: Card, *, nonce: str | None = None, avoid: int = 0
+    ) -> bool:
+        """Post ``card`` where facilitators read: the moderation channel, else the
+        announcements channel (never ``avoid``, a channel just lost). False if neither
+        took it. ``nonce`` makes a retry post nothing twice."""
         for channel_id in (community.moderation_channel_id, community.announcements_channel_id):
-            if channel_id is None or channel_id == lost_id:
+            if channel_id is None or channel_id == avoid:
                 continue
-            if await self._core.chat.send(Channel(community.guild_id, channel_id), notice):
-                return
-        log.warning("guild %s: nobody could be told that %s is lost", community.guild_id, lost_id)
+            target = Channel(community.guild_id, channel_id)
+            sent_nonce = nonce_for(nonce, channel_id) if nonce else None
+            if await self._core.chat.send(target, card, nonce=sent_nonce):
+                return True
+        return False
 
     async def record_error(self, guild_id: int, ref: str) -> None:
         """Keep the reference of an unexpected error, so facilitators can quote it."""

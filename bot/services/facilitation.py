@@ -30,7 +30,7 @@ def add_facilitation(core: Core, services: Services) -> None:
     members = services.get(MemberService)
     protocols = load_protocols(core.settings.facilitation.protocols_dir)
     for problem in protocols.problems:
-        log.warning("session protocol refused: %s", problem.describe())
+        log.warning("session protocol refused: %s", problem.describe(core.catalog))
     meetings = services.find(MeetingService)
     rotation = RotationService(core, community, meetings)
     actions = ActionService(core, community)
@@ -40,6 +40,7 @@ def add_facilitation(core: Core, services: Services) -> None:
     for service in (rotation, actions, sessions):
         services.add(service)
         members.add_personal_data(service)
+    members.add_departure_listener(rotation)
     community.add_status_provider(rotation)
     community.add_status_provider(sessions)
     if meetings is not None:

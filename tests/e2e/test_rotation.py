@@ -159,3 +159,24 @@ async def test_skip_and_set_next_are_refused_to_members(harness: Harness) -> Non
     assert "left the rotation" in left
     again = await run(harness, "bob", "rotation leave")
     assert "not in the rotation" in again
+
+
+async def test_the_assignee_erasing_their_data_hands_the_date_on(harness: Harness) -> None:
+    """Issue 20: ``/me delete`` by the assigned facilitator left "nobody available"
+    though volunteers remained, and the announcement still named them."""
+    await volunteers_joined(harness)
+    await run(harness, "david", "rotation join")
+    announcement = await announce(harness, DATES[0])
+    assert facilitator_of(harness, announcement) == harness.user("alice")
+    ask = await harness.slash("alice", "me delete", locale="en-US")
+    assert ask.message is not None
+    done = await harness.emu.click(
+        harness.user("alice"), ask.message, ask.message.custom_ids()[0], locale="en-US"
+    )
+    await done.final()
+    await harness.advance(timedelta(0))  # the offer DM is a timer due now
+    assert facilitator_of(harness, announcement) == harness.user("bob")  # redrawn
+    assert len(offers(harness, "bob")) == 1  # asked as usual, Accept / Can't this time
+    status = await run(harness, "david", "plc status")
+    assert "nobody available" not in status
+    assert f"<@{harness.user('bob')}> (asked, no answer yet)" in status

@@ -97,7 +97,10 @@ async def test_custom_protocols_invalid_reported_valid_run(
     await harness.start_community(facilitation={"protocols_dir": str(folder)})
     status = await run(harness, "david", "plc status")
     assert "Custom protocol file refused: broken.toml: steps[1].minutes" in status
-    assert "broken.toml: steps[2].mode" in status
+    assert 'broken.toml: steps[2].mode: must be "discussion"' in status
+    assert "Input should" not in status and "Field required" not in status
+    french = await run(harness, "alice", "plc status")  # Alice's Discord is in French
+    assert "broken.toml : steps[2].prompt.en : le texte anglais manque" in french
     refused = await run(harness, "admin", "session start", protocol="broken")
     assert "“broken” could not be loaded, its file was refused: broken.toml: steps[1]" in refused
     suggestions = await harness.emu.autocomplete(

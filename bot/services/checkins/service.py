@@ -20,6 +20,7 @@ from bot.db import communities as communities_db
 from bot.db import goals as goals_db
 from bot.db import members as members_db
 from bot.db.connection import Connection
+from bot.missed import WhenMissed
 from bot.scheduler import TimerKind
 from bot.services.checkins.answers import CheckinAnswers
 from bot.services.checkins.closing import CheckinClosing
@@ -37,9 +38,26 @@ class CheckinService(CheckinClosing, CheckinAnswers):
     def timer_kinds(self) -> list[TimerKind]:
         """Registered once, in ``bot/app.py``'s ``build_services``."""
         return [
-            TimerKind(OPEN_KIND, self._on_open, on_missed=self._on_open_missed),
-            TimerKind(NUDGE_KIND, self._on_nudge),
-            TimerKind(CLOSE_KIND, self._on_close, on_missed=self._on_close_missed),
+            TimerKind(
+                OPEN_KIND,
+                self._on_open,
+                on_missed=WhenMissed.tell(self._on_open_missed, said="checkins.status.missed.open"),
+            ),
+            TimerKind(
+                NUDGE_KIND,
+                self._on_nudge,
+                on_missed=WhenMissed.tell(
+                    self._on_nudge_missed, said="checkins.status.missed.nudge"
+                ),
+            ),
+            # A digest that late would no longer help; the week still closes.
+            TimerKind(
+                CLOSE_KIND,
+                self._on_close,
+                on_missed=WhenMissed.drop(
+                    said="checkins.status.missed.close", cleanup=self._on_close_missed
+                ),
+            ),
         ]
 
     # -- the member's view ----------------------------------------------------------------
