@@ -8,7 +8,8 @@ Branches are chosen with the language's CLDR plural rules (Babel): French "one" 
 0 and 1 (and 1.5), English "one" only 1; ``=0 {…}`` picks an exact number first, and a
 category a message leaves out (French "many", for a million) falls back to ``other``.
 In a branch ``#`` is the count, written the language's way (``1 000`` in French);
-branches may hold other placeholders and plural blocks. Float parameters are written
+branches may hold other placeholders and plural blocks. ``{limit, number}`` writes a
+number the same way outside a plural. Float parameters are written
 the language's way too (``3,5`` in French, ``3.5`` in English); ints are left as they
 are, since most of them are ids, timestamps or numbers such as "#12".
 """
@@ -25,6 +26,7 @@ from babel import Locale
 from babel.numbers import format_decimal
 
 _PLURAL_START = re.compile(r"\{(\w+),\s*plural\s*,")
+_NUMBER_ARGUMENT = re.compile(r"\{(\w+),\s*number\s*\}")
 _SELECTOR = re.compile(r"\s*(=\d+|zero|one|two|few|many|other)\s*\{")
 # Grouped thousands, at most two decimals, trailing zeros dropped: 12, 3.5, 1,234.25.
 _DISPLAY = "#,##0.##"
@@ -99,7 +101,10 @@ def outside_plurals(text: str) -> str:
 
 def placeholders(text: str) -> set[str]:
     """Every parameter ``text`` reads, plural counts and branches included."""
-    names = {name for _, name, _, _ in string.Formatter().parse(outside_plurals(text)) if name}
+    rest = outside_plurals(text)
+    names = set(_NUMBER_ARGUMENT.findall(rest))
+    rest = _NUMBER_ARGUMENT.sub("", rest)
+    names |= {name for _, name, _, _ in string.Formatter().parse(rest) if name}
     for block in plurals(text):
         names.add(block.name)
         for branch in block.branches.values():
@@ -149,7 +154,17 @@ def _resolve(text: str, language: str, params: Mapping[str, object]) -> str:
         pieces.append(text[position : block.start])
         pieces.append(_resolve(_choose(block, params[block.name], language), language, params))
         position = block.end
-    return "".join(pieces) + text[position:]
+    return _numbers("".join(pieces) + text[position:], language, params)
+
+
+def _numbers(text: str, language: str, params: Mapping[str, object]) -> str:
+    def number(match: re.Match[str]) -> str:
+        value = params[match.group(1)]
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise MessageError(f"{{{match.group(1)}, number}} needs a number, got {value!r}")
+        return format_number(value, language)
+
+    return _NUMBER_ARGUMENT.sub(number, text)
 
 
 def render(text: str, language: str, params: Mapping[str, object]) -> str:

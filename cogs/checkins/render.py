@@ -137,7 +137,7 @@ def _pulse_text(catalog: Catalog, language: str, pulse: PulseSummary) -> str:
     return catalog.t(
         language,
         "checkins.prompt.pulse_average",
-        average=f"{pulse.average:.1f}",
+        average=round(pulse.average, 1),  # a float: written 3,5 in French
         count=pulse.count,
     )
 

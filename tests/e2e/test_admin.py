@@ -137,7 +137,7 @@ async def test_status_shows_database_size_scheduled_items_and_the_last_error(
     status = await harness.slash("bob", "plc status")
     health = _fields(status.embeds)["Health"]
     assert ("Database" in health and "KB" in health) or "MB" in health
-    assert "scheduled item(s) for this community" in health
+    assert "0 scheduled items for this community" in health
     assert "No unexpected error recorded." in health
 
     # An unexpected failure gives the member a reference, and status keeps it.

@@ -282,7 +282,7 @@ async def test_remove_and_block_the_author_of_n(harness: Harness) -> None:
     assert after.modal is None and "blocked" in (after.content or "")
     top = await harness.slash("bob", "questions top")
     assert "1 removed" in top.embeds[0]["footer"]["text"]
-    assert "1 authors blocked" in top.embeds[0]["footer"]["text"]
+    assert "1 author blocked" in top.embeds[0]["footer"]["text"]
 
 
 async def test_rate_limit_refuses_the_sixth_question_in_an_hour(harness: Harness) -> None:

@@ -60,3 +60,11 @@ def test_user_text_in_parameters_is_never_parsed() -> None:
 def test_a_malformed_plural_is_refused(text: str) -> None:
     with pytest.raises(MessageError):
         check(text)
+
+
+def test_a_number_argument_is_written_the_languages_way() -> None:
+    text = "{length, plural, one {# character} other {# characters}}, the limit is {limit, number}"
+    assert render(text, "fr", {"length": 1001, "limit": 1000}) == (
+        "1\u202f001 characters, the limit is 1\u202f000"
+    )
+    assert placeholders(text) == {"length", "limit"}

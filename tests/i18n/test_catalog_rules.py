@@ -1,0 +1,93 @@
+"""Rules every catalog value keeps, checked over both languages: counts agree with their
+nouns through the plural mechanism, field names read right mid-sentence."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.i18n import LANGUAGES, load_catalog, placeholders
+from bot.i18n.message import outside_plurals, plurals
+
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Parameters that hold an amount of something: beside a noun they go through a plural.
+COUNTS = _names(
+    "answered approved best blocked cant count covered days expected extra going hours"
+    " in_review latency length limit maybe minimum minutes pages passed percent questions"
+    " rejected removed scheduled spoke streak topics total upvotes votes"
+)
+# Every other parameter: names, titles, dates, ids, ordinals (#12, page 3), measurements.
+NOT_COUNTS = _names(
+    "action actor at average baseline by carried channel channel_id choices closed closes"
+    " community date dates day detail due duration end field goal kind label language"
+    " latest line link links local marks measure meeting member mentions mode moderator"
+    " name names next number offset offsets owner page permissions place position problem"
+    " problems progress protocol question reason ref repeat retry role shifted since size"
+    " start status step suggestions target text time timestamp title url user user_id"
+    " value version week weekday what when where zone"
+)
+# What may follow a bare count: unit symbols and words that do not change with the number.
+INVARIABLE = frozenset({"h", "min", "ms", "j", "d", "fois", "more", "de", "of", "sur"})
+BARE_COUNT = re.compile(r"\{(\w+)\}(?:\*\*)?[ \u00a0\u202f]+(\w+)")
+PARENTHESIS_PLURAL = re.compile(r"\w\((?:e?s|x)\)")
+
+
+def _values() -> list[tuple[str, str, str]]:
+    catalog = load_catalog()
+    return [
+        (language, key, text)
+        for language in LANGUAGES
+        for key, text in catalog.messages[language].items()
+    ]
+
+
+def test_every_parameter_is_known_as_a_count_or_not() -> None:
+    names = {name for _, _, text in _values() for name in placeholders(text)}
+    assert sorted(names - COUNTS - NOT_COUNTS) == [], "add each new parameter to one list"
+    assert not COUNTS & NOT_COUNTS
+
+
+def test_no_count_stands_beside_a_noun_outside_a_plural() -> None:
+    offenders = [
+        f"{language} {key}: {match.group(0)}"
+        for language, key, text in _values()
+        for match in BARE_COUNT.finditer(outside_plurals(text))
+        if match.group(1) in COUNTS and match.group(2) not in INVARIABLE
+    ]
+    assert offenders == []
+
+
+def test_no_plural_is_written_with_parentheses() -> None:
+    offenders = [
+        f"{language} {key}: {match.group(0)}"
+        for language, key, text in _values()
+        for match in PARENTHESIS_PLURAL.finditer(text)
+    ]
+    assert offenders == []
+
+
+def test_a_plural_counts_a_count_and_writes_it_as_hash() -> None:
+    for language, key, text in _values():
+        for block in plurals(text):
+            assert block.name in COUNTS, (language, key, block.name)
+            for branch in block.branches.values():
+                assert f"{{{block.name}}}" not in outside_plurals(branch), (language, key)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_one_and_many_read_differently_wherever_a_count_is_a_plural(language: str) -> None:
+    """Formatting every plural message with 1 and with 2 gives two different texts."""
+    catalog = load_catalog()
+    for key, text in catalog.messages[language].items():
+        counted = {block.name for block in plurals(text)}
+        if not counted:
+            continue
+        params: dict[str, object] = dict.fromkeys(placeholders(text), 7)
+        one = catalog.t(language, key, **{**params, **dict.fromkeys(counted, 1)})
+        two = catalog.t(language, key, **{**params, **dict.fromkeys(counted, 2)})
+        assert one != two, (language, key)
