@@ -29,3 +29,16 @@ async def test_goal_numbers_use_the_members_decimal_sign(harness: Harness) -> No
     french = await h.slash("alice", "goal list")
     assert french.message is not None
     assert "cible 1\u202f207,25" in french.message.all_text()
+
+
+async def test_a_field_named_in_an_error_reads_as_part_of_the_sentence(harness: Harness) -> None:
+    h = harness
+    await h.setup_community()
+    values = {"title": "Goal", "measure": "count", "target": "5", "due": "2027-01-01"}
+    for user, said in (
+        ("bob", "For the baseline, “forty” is not a number."),
+        ("alice", "Pour le point de départ, « forty » n'est pas un nombre."),
+    ):
+        form = await h.slash(user, "goal set")
+        refused = await h.emu.submit_modal(h.user(user), form, {**values, "baseline": "forty"})
+        assert said in (refused.content or ""), refused.content

@@ -91,3 +91,26 @@ def test_one_and_many_read_differently_wherever_a_count_is_a_plural(language: st
         one = catalog.t(language, key, **{**params, **dict.fromkeys(counted, 1)})
         two = catalog.t(language, key, **{**params, **dict.fromkeys(counted, 2)})
         assert one != two, (language, key)
+
+
+# Field names inserted into messages as {field}, so written for the middle of a sentence.
+FIELD_TABLES = ("errors.fields.", "goals.fields.", "checkins.fields.")
+SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n)(?:\*\*)?\{field\}")
+
+
+def test_field_names_are_written_for_the_middle_of_a_sentence() -> None:
+    capitalised = [
+        f"{language} {key}: {text}"
+        for language, key, text in _values()
+        if key.startswith(FIELD_TABLES) and not text[:1].islower()
+    ]
+    assert capitalised == []
+
+
+def test_no_message_starts_a_sentence_with_a_field_name() -> None:
+    offenders = [
+        f"{language} {key}: {text}"
+        for language, key, text in _values()
+        if SENTENCE_START.search(text)
+    ]
+    assert offenders == []
