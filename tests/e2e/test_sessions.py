@@ -54,7 +54,7 @@ async def run_codev(harness: Harness) -> int:
     second_turn = turn_of(harness, thread, "chloe")
     assert second_turn.mention_user_ids == [chloe]
     assert "passé" in await click(harness, "chloe", second_turn, "plc:ses:pass:")
-    assert find(bot_messages(harness, thread), "The round of **Clarifying questions**")
+    assert find(bot_messages(harness, thread), "Round complete: **Clarifying questions**")
     stale = await click(harness, "alice", first_turn, "plc:ses:done:")
     assert "déjà terminé" in stale
 

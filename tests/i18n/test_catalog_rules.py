@@ -114,3 +114,18 @@ def test_no_message_starts_a_sentence_with_a_field_name() -> None:
         if SENTENCE_START.search(text)
     ]
     assert offenders == []
+
+
+# A step title ("Round of successes", "Tour de conseils") is a name: it is shown as a
+# label, never inside a phrase where it would need an article or an agreement.
+STEP_NUMBER_KEYS = {"facilitation.session.already_moved"}  # there {step} is a number
+STEP_IN_A_PHRASE = re.compile(r"[^\W\d_]\s+(?:\*\*)?\{step\}|\{step\}(?:\*\*)?\s+[^\W\d_]")
+
+
+def test_a_step_title_is_shown_as_a_label() -> None:
+    offenders = [
+        f"{language} {key}: {text}"
+        for language, key, text in _values()
+        if key not in STEP_NUMBER_KEYS and STEP_IN_A_PHRASE.search(text)
+    ]
+    assert offenders == []
