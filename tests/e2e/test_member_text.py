@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from tests.e2e.checkins_steps import set_goal
+import re
+
+from bot.emulator import InteractionResult
+from tests.e2e.checkins_steps import answer_button, open_week, prompt, set_goal
 from tests.e2e.harness import Harness
+
+OPTIONAL = re.compile(r"optional|facult", re.IGNORECASE)
 
 
 async def test_goal_numbers_use_the_members_decimal_sign(harness: Harness) -> None:
@@ -42,3 +47,28 @@ async def test_a_field_named_in_an_error_reads_as_part_of_the_sentence(harness: 
         form = await h.slash(user, "goal set")
         refused = await h.emu.submit_modal(h.user(user), form, {**values, "baseline": "forty"})
         assert said in (refused.content or ""), refused.content
+
+
+def _optional_labels(form: InteractionResult) -> list[str]:
+    """Labels of the form's optional fields that say so themselves."""
+    assert form.modal is not None
+    return [
+        f.label or ""
+        for f in form.modal.fields
+        if not f.required and OPTIONAL.search(f.label or "")
+    ]
+
+
+async def test_an_optional_field_is_not_labelled_optional_twice(harness: Harness) -> None:
+    """The form marks optional fields itself (Discord by leaving out the asterisk of a
+    required field, the playground by adding "(optional)"): labels do not say it again."""
+    h = harness
+    await open_week(h, "bob")
+    await set_goal(h, "alice")
+    for user in ("bob", "alice"):
+        forms = [
+            await h.slash(user, "ask"),
+            await h.slash(user, "topic propose"),
+            await h.emu.click(h.user(user), prompt(h), answer_button(prompt(h))),
+        ]
+        assert [_optional_labels(form) for form in forms] == [[], [], []]
