@@ -6,9 +6,12 @@ import re
 
 from bot.emulator import InteractionResult
 from tests.e2e.checkins_steps import answer_button, open_week, prompt, set_goal
+from tests.e2e.facilitation import run
 from tests.e2e.harness import Harness
 
 OPTIONAL = re.compile(r"optional|facult", re.IGNORECASE)
+# A Discord id written out: 17 to 20 digits that are not inside a <@…>, <#…> or <@&…>.
+RAW_ID = re.compile(r"(?<![@#&\d])\d{17,20}(?!\d)")
 
 
 async def test_goal_numbers_use_the_members_decimal_sign(harness: Harness) -> None:
@@ -72,3 +75,22 @@ async def test_an_optional_field_is_not_labelled_optional_twice(harness: Harness
             await h.emu.click(h.user(user), prompt(h), answer_button(prompt(h))),
         ]
         assert [_optional_labels(form) for form in forms] == [[], [], []]
+
+
+async def test_the_audit_log_names_members_channels_and_roles(harness: Harness) -> None:
+    h = harness
+    await h.setup_community(moderation=True)
+    await h.slash("admin", "plc setup", timezone="Europe/Paris", language="fr")
+    for user in ("alice", "bob", "chloe"):
+        await run(h, user, "rotation join")
+    await run(h, "alice", "rotation set-next", member=h.user("chloe"))
+    await run(h, "alice", "rotation skip")
+    log = await h.slash("alice", "plc audit", locale="en-US")
+    text = log.embeds[0]["description"]
+    assert RAW_ID.findall(text) == [], text
+    assert f"next: <@{h.user('chloe')}>" in text
+    assert f"skipped: <@{h.user('chloe')}>" in text
+    assert f"<#{h.channel('moderation')}>" in text
+    assert f"<@&{h.guild.roles['facilitator']}>" in text
+    assert "language: French" in text and "time zone: Europe/Paris" in text
+    assert "· 4 entries ·" in log.embeds[0]["footer"]["text"]
