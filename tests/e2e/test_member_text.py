@@ -5,7 +5,18 @@ from __future__ import annotations
 import re
 
 from bot.emulator import InteractionResult
-from tests.e2e.checkins_steps import answer_button, open_week, prompt, set_goal
+from tests.e2e.checkins_steps import (
+    OPEN,
+    WEEK,
+    answer,
+    answer_button,
+    digests,
+    known,
+    open_week,
+    prompt,
+    schedule,
+    set_goal,
+)
 from tests.e2e.facilitation import run
 from tests.e2e.harness import Harness
 
@@ -94,3 +105,48 @@ async def test_the_audit_log_names_members_channels_and_roles(harness: Harness) 
     assert f"<@&{h.guild.roles['facilitator']}>" in text
     assert "language: French" in text and "time zone: Europe/Paris" in text
     assert "· 4 entries ·" in log.embeds[0]["footer"]["text"]
+
+
+TRICKY_TITLE = "@everyone **Read** [more](https://x.test)"
+INERT_TITLE = "@everyone \\*\\*Read\\*\\* \\[more\\]\\(https://x.test\\)"
+
+
+async def test_goal_titles_are_shown_inert_and_ping_nobody(harness: Harness) -> None:
+    h = harness
+    await h.setup_community(moderation=True)
+    await known(h, "bob")
+    form = await h.slash("bob", "goal set")
+    values = {"measure": "pages", "baseline": "1", "target": "5", "due": "2027-06-15"}
+    saved = await h.emu.submit_modal(h.user("bob"), form, {**values, "title": TRICKY_TITLE})
+    await schedule(h)
+    await h.advance(OPEN)
+    await answer(h, "bob", progress="2")
+    await h.advance(WEEK)
+    (choice,) = (
+        await h.emu.autocomplete(h.guild.id, h.user("bob"), "goal close", focused="goal", value="")
+    ).choices or []
+    listed = await h.slash("bob", "goal list")
+    closed = await h.slash("bob", "goal close", goal=choice["value"])
+    again = await h.slash("bob", "goal close", goal=choice["value"])
+    assert listed.message is not None and saved.message is not None
+    shown = {
+        "saved": saved.content or "",
+        "listed": listed.message.all_text(),
+        "digest": digests(h)[0].all_text(),
+        "closed": closed.content or "",
+        "already closed": again.content or "",
+    }
+    assert {where: INERT_TITLE in text for where, text in shown.items()} == dict.fromkeys(
+        shown, True
+    )
+    for message in (saved.message, listed.message, digests(h)[0], closed.message, again.message):
+        assert message is not None and not message.mention_everyone
+
+
+async def test_what_a_member_typed_is_echoed_inert_in_an_error(harness: Harness) -> None:
+    h = harness
+    await h.setup_community()
+    form = await h.slash("bob", "goal set")
+    values = {"title": "Goal", "measure": "pages", "target": "5", "due": "2027-06-15"}
+    refused = await h.emu.submit_modal(h.user("bob"), form, {**values, "baseline": "**many**"})
+    assert "“\\*\\*many\\*\\*” is not a number" in (refused.content or ""), refused.content
