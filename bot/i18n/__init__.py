@@ -19,7 +19,14 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any, Literal
 
-from bot.i18n.message import MessageError, check, format_number, placeholders, render
+from bot.i18n.message import (
+    MessageError,
+    check,
+    format_day,
+    format_number,
+    placeholders,
+    render,
+)
 
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("en", "fr")
@@ -31,6 +38,7 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "Language",
+    "format_day",
     "format_number",
     "language_for_locale",
     "load_catalog",

@@ -20,9 +20,11 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from babel import Locale
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 _PLURAL_START = re.compile(r"\{(\w+),\s*plural\s*,")
@@ -124,6 +126,12 @@ def format_number(value: float, language: str, *, grouping: bool = True) -> str:
     """``value`` as members of ``language`` write it: ``1 234,5`` in French, ``1,234.5`` in
     English; ``grouping=False`` for text a member may type back (a form's default value)."""
     return format_decimal(value, format=_DISPLAY if grouping else _PLAIN, locale=language)
+
+
+def format_day(day: date, language: str) -> str:
+    """A calendar day as members of ``language`` write it: "5 décembre 2026",
+    "December 5, 2026" (where Discord's <t:…> would shift it to the reader's zone)."""
+    return format_date(day, format="long", locale=language)
 
 
 def _choose(block: Plural, count: object, language: str) -> str:

@@ -150,3 +150,17 @@ async def test_what_a_member_typed_is_echoed_inert_in_an_error(harness: Harness)
     values = {"title": "Goal", "measure": "pages", "target": "5", "due": "2027-06-15"}
     refused = await h.emu.submit_modal(h.user("bob"), form, {**values, "baseline": "**many**"})
     assert "“\\*\\*many\\*\\*” is not a number" in (refused.content or ""), refused.content
+
+
+async def test_dates_after_until_are_absolute_in_both_languages(harness: Harness) -> None:
+    h = harness
+    await h.setup_community()
+    english = await run(h, "bob", "me away", until="2026-12-05")
+    french = await run(h, "alice", "me away", until="2026-12-05")
+    assert "away until **December 5, 2026** (included)" in english
+    assert "absent·e jusqu'au **5 décembre 2026** (inclus)" in french
+
+    await schedule(h)
+    await h.advance(OPEN)
+    saved = await answer(h, "david", tried="Exit tickets")
+    assert re.search(r"to edit it until <t:\d+:f>\.", saved.content or ""), saved.content

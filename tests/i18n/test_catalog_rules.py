@@ -129,3 +129,23 @@ def test_a_step_title_is_shown_as_a_label() -> None:
         if key not in STEP_NUMBER_KEYS and STEP_IN_A_PHRASE.search(text)
     ]
     assert offenders == []
+
+
+# Discord writes <t:…:R> as "in 2 days" / "dans 2 jours", "2 days ago" / "il y a 2 jours":
+# after one of these words it reads "until in 2 days", "jusqu'à dans 2 jours".
+PREPOSITIONS = {
+    "en": r"until|till|since|by|on|at|from|before|after",
+    "fr": r"jusqu['’]à|jusqu['’]au|depuis(?: le)?|le|à|au|avant|après|dès|d['’]ici|pour",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_relative_time_follows_a_preposition(language: str) -> None:
+    clash = re.compile(rf"(?<!\w)(?:{PREPOSITIONS[language]})\s+<t:\{{\w+\}}:R>", re.IGNORECASE)
+    offenders = [
+        f"{key}: {match.group(0)}"
+        for lang, key, text in _values()
+        if lang == language
+        for match in clash.finditer(text)
+    ]
+    assert offenders == []
