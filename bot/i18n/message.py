@@ -21,7 +21,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
@@ -80,7 +80,7 @@ def _plural_at(text: str, match: re.Match[str]) -> Plural:
     return Plural(match.group(1), branches, match.start(), closing.end())
 
 
-@cache
+@lru_cache(maxsize=4096)  # catalog values, and branches once their count is written in
 def plurals(text: str) -> tuple[Plural, ...]:
     """The outermost plural blocks of ``text``, in order."""
     found: list[Plural] = []
@@ -122,16 +122,21 @@ def check(text: str) -> None:
         raise MessageError(str(error)) from error
 
 
+@lru_cache(maxsize=8)
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
 def format_number(value: float, language: str, *, grouping: bool = True) -> str:
     """``value`` as members of ``language`` write it: ``1 234,5`` in French, ``1,234.5`` in
     English; ``grouping=False`` for text a member may type back (a form's default value)."""
-    return format_decimal(value, format=_DISPLAY if grouping else _PLAIN, locale=language)
+    return format_decimal(value, format=_DISPLAY if grouping else _PLAIN, locale=_locale(language))
 
 
 def format_day(day: date, language: str) -> str:
     """A calendar day as members of ``language`` write it: "5 décembre 2026",
     "December 5, 2026" (where Discord's <t:…> would shift it to the reader's zone)."""
-    return format_date(day, format="long", locale=language)
+    return format_date(day, format="long", locale=_locale(language))
 
 
 def _choose(block: Plural, count: object, language: str) -> str:
@@ -140,7 +145,7 @@ def _choose(block: Plural, count: object, language: str) -> str:
         raise MessageError(f"plural {{{block.name}}} needs a number, got {count!r}")
     branch = block.branches.get(f"={count:g}") if count == int(count) else None
     if branch is None:
-        category = Locale.parse(language).plural_form(abs(count))
+        category = _locale(language).plural_form(abs(count))
         branch = block.branches.get(category, block.branches["other"])
     number = format_number(count, language)
     pieces, position = [], 0

@@ -51,7 +51,8 @@ def parse_number(text: str | None, *, field: str) -> float | None:
 
 
 def format_number(value: float) -> str:
-    """``12`` rather than ``12.0``; at most two decimals."""
+    """``12`` rather than ``12.0``; at most two decimals; a point whatever the language,
+    for files (the CSV export). Text for members uses :func:`bot.i18n.format_number`."""
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
 
