@@ -164,3 +164,14 @@ async def test_dates_after_until_are_absolute_in_both_languages(harness: Harness
     await h.advance(OPEN)
     saved = await answer(h, "david", tried="Exit tickets")
     assert re.search(r"to edit it until <t:\d+:f>\.", saved.content or ""), saved.content
+
+
+async def test_the_database_size_is_written_the_readers_way(harness: Harness) -> None:
+    h = harness
+    await h.setup_community()
+    english = await h.slash("bob", "plc status")
+    french = await h.slash("alice", "plc status")
+    english_text = " ".join(field["value"] for field in english.embeds[0]["fields"])
+    french_text = " ".join(field["value"] for field in french.embeds[0]["fields"])
+    assert re.search(r"Database \d+\.\d (KB|MB)", english_text), english_text
+    assert re.search(r"Base de données \d+,\d (Ko|Mo)", french_text), french_text
