@@ -45,7 +45,9 @@ CONFIG_HELP = "config file (default: $PLCBOT_CONFIG or ./config.toml)"
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="plc-bot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="plc-bot",
+        description=(__doc__ or "").replace("``", ""),  # a terminal shows no markup
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"plc-bot {__version__}")
     parser.add_argument("--config", type=Path, default=None, help=CONFIG_HELP)
@@ -56,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=help_text, parents=[common])
+        return commands.add_parser(name, help=help_text, description=help_text, parents=[common])
 
     run = command("run", "connect to Discord and run the bot")
     run.add_argument("--sync", action="store_true", help="sync slash commands even if unchanged")

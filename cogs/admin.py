@@ -209,7 +209,7 @@ def _health(interaction: discord.Interaction, status: CommunityStatus) -> list[s
         t(
             interaction,
             "admin.status.health",
-            size=_size(status.database_bytes),
+            size=_size(interaction, status.database_bytes),
             scheduled=status.scheduled,
         )
     ]
@@ -237,12 +237,13 @@ def _health(interaction: discord.Interaction, status: CommunityStatus) -> list[s
     return health
 
 
-def _size(size: int) -> str:
-    units = ("B", "KB", "MB", "GB")
+def _size(interaction: discord.Interaction, size: int) -> str:
+    """``382.2 KB`` in English, ``382,2 Ko`` in French."""
+    units = ("bytes", "kilobytes", "megabytes", "gigabytes")
     scaled, index = float(size), 0
     while scaled >= 1024 and index < len(units) - 1:
         scaled, index = scaled / 1024, index + 1
-    return f"{size} B" if index == 0 else f"{scaled:.1f} {units[index]}"
+    return t(interaction, f"admin.units.{units[index]}", size=round(scaled, 1))
 
 
 def _duration(interaction: discord.Interaction, minutes: int) -> str:

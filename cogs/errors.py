@@ -14,11 +14,14 @@ from discord import app_commands
 from bot.errors import UserError
 from bot.i18n import Catalog, language_for_locale
 from bot.services.community import CommunityService
+from bot.text import inert_markdown
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
 
 log = logging.getLogger(__name__)
+# Error parameters that echo what the member typed (never a mention or a link we built).
+ECHOED = ("text", "value")
 
 
 class Refused(app_commands.CheckFailure):
@@ -44,6 +47,9 @@ def _message(
         field = params.get("field")
         if isinstance(field, str) and catalog.has(f"errors.fields.{field}"):
             params["field"] = catalog.t(language, f"errors.fields.{field}")
+        for echoed in ECHOED:  # what the member typed, shown back as typed
+            if isinstance(params.get(echoed), str):
+                params[echoed] = inert_markdown(str(params[echoed]))
         return catalog.t(language, error.key, **params), None
     if isinstance(error, app_commands.NoPrivateMessage):
         return catalog.t(language, "errors.guild_only"), None

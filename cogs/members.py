@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot.i18n import format_day
 from bot.services.members import MemberService
 from cogs.toolkit import (
     actor,
@@ -67,7 +68,8 @@ class Members(commands.Cog):
         day = await self.members.set_away(
             interaction.guild.id, interaction.user.id, until, user_language(interaction)
         )
-        await reply(interaction, t(interaction, "members.away.saved", date=day.isoformat()))
+        shown = format_day(day, user_language(interaction))
+        await reply(interaction, t(interaction, "members.away.saved", date=shown))
 
     @me.command(name=_("back"), description=_("End your away period now"))
     async def back(self, interaction: discord.Interaction) -> None:

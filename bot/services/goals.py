@@ -20,7 +20,7 @@ from bot.frozen import Frozen
 from bot.i18n import Language, language_for_locale
 from bot.services.base import Core
 from bot.services.community import CommunityService
-from bot.text import clean_text
+from bot.text import clean_text, inert_markdown
 
 TITLE_MAX = 100
 MEASURE_MAX = 100
@@ -51,7 +51,8 @@ def parse_number(text: str | None, *, field: str) -> float | None:
 
 
 def format_number(value: float) -> str:
-    """``12`` rather than ``12.0``; at most two decimals."""
+    """``12`` rather than ``12.0``; at most two decimals; a point whatever the language,
+    for files (the CSV export). Text for members uses :func:`bot.i18n.format_number`."""
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
 
@@ -232,7 +233,7 @@ class GoalService:
             if goal.scope == "community" and not facilitator:
                 raise NotFacilitator()
             if not await goals_db.close(conn, guild_id, goal.id, now):
-                raise UserError("goals.errors.already_closed", title=goal.title)
+                raise UserError("goals.errors.already_closed", title=inert_markdown(goal.title))
             if goal.scope == "community":
                 await audit.record(
                     conn, guild_id, user_id, "goal.community.close", {"goal_id": goal.id}, now

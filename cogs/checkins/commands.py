@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot.charts import ChartLabels, render_progress_chart
 from bot.services.checkins import AnswerAuthor, CheckinService
-from bot.services.goals import GoalScopeChoice, GoalService, format_number
+from bot.services.goals import GoalScopeChoice, GoalService
 from cogs.checkins.forms import answer_form, answer_texts, goal_form
 from cogs.checkins.render import edit_view
 from cogs.checkins.replies import goals_embed, history_embed, opened_now_lines, schedule_lines
@@ -85,8 +85,8 @@ class Goals(commands.Cog):
                 interaction,
                 key,
                 title=escape(goal.title),
-                baseline=format_number(goal.baseline),
-                target=format_number(goal.target),
+                baseline=goal.baseline,
+                target=goal.target,
                 measure=escape(goal.measure),
                 due=goal.due_on.isoformat(),
             ),
@@ -128,6 +128,7 @@ class Goals(commands.Cog):
             target=catalog.t(language, "goals.chart.target"),
             reported=catalog.t(language, "goals.chart.reported"),
             due=catalog.t(language, "goals.chart.due"),
+            language=language,
         )
         png = await asyncio.to_thread(render_progress_chart, report.series, labels)
         await reply(
@@ -139,7 +140,7 @@ class Goals(commands.Cog):
                 title=escape(goal.title),
                 measure=escape(goal.measure),
                 count=len(report.series.points),
-                target=format_number(goal.target),
+                target=goal.target,
             ),
             ephemeral=False,
             file=discord.File(io.BytesIO(png), filename=f"goal-{goal.id}-progress.png"),

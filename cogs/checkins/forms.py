@@ -7,14 +7,13 @@ Their ``custom_id`` formats are kept as they were (``plc:goal:form:<scope>``,
 
 from __future__ import annotations
 
-from bot.i18n import Catalog
+from bot.i18n import Catalog, format_number
 from bot.services.checkins import ANSWER_MAX, MAX_TEXT_QUESTIONS, AnswerForm
 from bot.services.goals import (
     MEASURE_MAX,
     NUMBER_MAX_CHARS,
     TITLE_MAX,
     GoalScopeChoice,
-    format_number,
 )
 from cogs.toolkit import CustomId, Field, Form, clip
 
@@ -63,7 +62,7 @@ def answer_form(catalog: Catalog, language: str, form: AnswerForm) -> Form:
             "checkins.modal.progress_for",
             goal=form.goal.title,
             measure=form.goal.measure,
-            target=format_number(form.goal.target),
+            target=form.goal.target,
         )
     else:
         hint = catalog.t(language, "checkins.modal.progress_free")
@@ -74,7 +73,7 @@ def answer_form(catalog: Catalog, language: str, form: AnswerForm) -> Form:
             required=False,
             max_length=NUMBER_MAX_CHARS,
             placeholder=clip(hint, PLACEHOLDER_MAX),
-            default=format_number(existing.progress)
+            default=format_number(existing.progress, language, grouping=False)
             if existing is not None and existing.progress is not None
             else None,
         )

@@ -7,7 +7,7 @@ import discord
 
 from bot.i18n import Catalog
 from bot.services.checkins import PULSE_MIN_ANSWERS, CheckinHistory, OpenedNow, ScheduleResult
-from bot.services.goals import GoalOverview, GoalProgress, format_number
+from bot.services.goals import GoalOverview, GoalProgress
 from cogs.toolkit import clip, escape, message_link
 
 
@@ -32,15 +32,15 @@ def goal_line(catalog: Catalog, language: str, progress: GoalProgress) -> str:
     """One line of ``/goal list``."""
     goal = progress.goal
     if progress.latest is None or progress.fraction is None:
-        status = catalog.t(language, "goals.list.no_value", baseline=format_number(goal.baseline))
+        status = catalog.t(language, "goals.list.no_value", baseline=goal.baseline)
     else:
         status = catalog.t(
             language,
             "goals.list.value",
-            latest=format_number(progress.latest),
+            latest=progress.latest,
             percent=round(progress.fraction * 100),
         )
-    shown = {"title": escape(goal.title), "progress": status, "target": format_number(goal.target)}
+    shown = {"title": escape(goal.title), "progress": status, "target": goal.target}
     if goal.status == "closed":
         return catalog.t(language, "goals.list.closed_line", **shown)
     measure, due = escape(goal.measure), goal.due_on.isoformat()
@@ -64,9 +64,7 @@ def history_embed(catalog: Catalog, language: str, history: CheckinHistory) -> d
     for week in history.weeks:
         line = catalog.t(language, f"checkins.me.{week.status}", week=week.week)
         if week.progress is not None:
-            line = catalog.t(
-                language, "checkins.me.value", line=line, value=format_number(week.progress)
-            )
+            line = catalog.t(language, "checkins.me.value", line=line, value=week.progress)
         lines.append(line)
     embed.add_field(
         name="\u200b",

@@ -80,7 +80,7 @@ async def test_playground_prints_the_bots_answer_and_exits_zero(tmp_path: Path) 
     assert "Time zone" in english  # the newcomer is answered in the community's language
     assert "Fuseau horaire" in french  # and can switch
     assert "#check-ins" in text  # mentions rendered readably
-    assert "You are marked away until **2026-12-18**" in text
+    assert "You are marked away until **December 18, 2026**" in text
     assert "clock:" in text
 
 

@@ -49,10 +49,10 @@ async def test_status_says_what_became_of_a_missed_nudge_and_action_reminder(
     assert len(told) == 1  # the facilitators were told of the nudge, once
     status = await run(harness, "david", "plc status")
     assert (
-        "1 check-in nudge(s) could not be sent in time: members who had not answered were not"
+        "1 check-in nudge could not be sent in time: members who had not answered were not"
         " reminded, and the facilitators were told" in status
     )
-    assert "1 action reminder(s) could not be sent in time and were dropped" in status
+    assert "1 action reminder could not be sent in time and was dropped" in status
     assert "Facilitators were told." not in status
     listed = await run(harness, "bob", "actions")
     assert "Call the parents" in listed  # "still listed in /actions" is true

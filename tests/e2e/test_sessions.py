@@ -54,7 +54,7 @@ async def run_codev(harness: Harness) -> int:
     second_turn = turn_of(harness, thread, "chloe")
     assert second_turn.mention_user_ids == [chloe]
     assert "passé" in await click(harness, "chloe", second_turn, "plc:ses:pass:")
-    assert find(bot_messages(harness, thread), "The round of **Clarifying questions**")
+    assert find(bot_messages(harness, thread), "Round complete: **Clarifying questions**")
     stale = await click(harness, "alice", first_turn, "plc:ses:done:")
     assert "déjà terminé" in stale
 
@@ -87,14 +87,14 @@ async def run_codev(harness: Harness) -> int:
             done = await click(harness, "chloe", turn_of(harness, thread, "chloe"), "plc:ses:done:")
             assert "Merci" in done
     ended = await run(harness, "alice", "session end")
-    assert "6 étape(s) couverte(s)" in ended
+    assert "6 étapes couvertes" in ended
     [summary] = find(bot_messages(harness, thread), "Summary — Co-development")
     text = summary.all_text()
     assert "Steps covered" in text and "Steps not reached" not in text
     assert "Try peer tutoring for six weeks" in text and "Contexte : classe de 6e" in text
     assert f"Meet the resource teacher — <@{bob}> (due 2026-12-10)" in text
     assert f"Partager la grille — <@{chloe}> (due 2026-12-17)" in text
-    assert f"<@{chloe}>: 1 spoken, 1 passed" in text
+    assert f"<@{chloe}>: spoke 1 time, passed 1 time" in text
     return thread
 
 

@@ -57,7 +57,7 @@ async def test_every_bad_input_gets_a_clear_answer(harness: Harness) -> None:
     # Empty and over-long text.
     assert "The note is empty" in await run(harness, "admin", "session note", text="   ")
     long = await run(harness, "admin", "session decision", text="x" * 1001)
-    assert "1001 characters, the limit is 1000" in long
+    assert "1,001 characters, the limit is 1,000" in long
     # Next and End are the facilitator's.
     [opening] = find(bot_messages(harness, harness.channel("general")), "session has started")
     await answer(

@@ -130,7 +130,7 @@ async def test_bad_input_is_refused_with_a_clear_key(
 async def test_the_date_error_names_the_due_date_field(goals: GoalService) -> None:
     with pytest.raises(UserError) as caught:
         await _set(goals, due="2025-12-01")
-    assert caught.value.params["field"] == "The due date"
+    assert caught.value.params["field"] == "the due date"
 
 
 async def test_only_facilitators_set_community_goals(goals: GoalService) -> None:
