@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.actor import Actor
 from bot.chat import DirectMessage
-from bot.dates import local_today, parse_future_date
+from bot.dates import LocalDay, local_today, parse_day
 from bot.db import actions as actions_db
 from bot.db import communities as communities_db
 from bot.db import members as members_db
@@ -45,6 +45,12 @@ class ActionList(Frozen):
     """The pending actions this member may mark done (theirs, or all for facilitators)."""
 
 
+class RecordedAction(ActionItem):
+    """A new action, with the zone its typed due date was read in (the reply names it)."""
+
+    due_zone: str | None = None
+
+
 def due_key(action_id: int) -> str:
     return f"action:{action_id}:due"
 
@@ -70,21 +76,20 @@ class ActionService:
 
     # -- checks (the session service calls them before its transaction) ------------------
 
-    def check_due(self, community: Community, text: str | None) -> date | None:
-        """A due date in French or English; past or more than a year ahead is refused (I2)."""
+    async def check_due(
+        self, actor: Actor, community: Community, text: str | None
+    ) -> LocalDay | None:
+        """A due date in French or English, read in the member's zone; past or more than
+        a year ahead is refused (I2). Blank means no due date."""
         if text is None or not text.strip():
             return None
-        try:
-            return parse_future_date(
-                text,
-                field="due",
-                now=self._core.clock.now(),
-                timezone=community.timezone,
-                language=community.language,
-            )
-        except UserError as exc:
-            problem = exc.key.removeprefix("errors.date_")  # not a message key
-            raise UserError(f"facilitation.errors.due_{problem}", **exc.params) from None
+        return parse_day(
+            text,
+            field="due",
+            now=self._core.clock.now(),
+            timezone=await self._community.reading_zone(community, actor.user_id),
+            language=actor.language,
+        )
 
     async def check_owner(
         self, conn: Connection, guild_id: int, owner_id: int, present: bool

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, Literal
 
 from bot.actor import Actor
-from bot.dates import local_today, parse_future_date
+from bot.dates import local_today, parse_day
 from bot.db import audit
 from bot.db import goals as goals_db
 from bot.db import members as members_db
@@ -69,6 +69,12 @@ class GoalProgress(Frozen):
         return (self.latest - self.goal.baseline) / (self.goal.target - self.goal.baseline)
 
 
+class NewGoal(Goal):
+    """A goal just set, with the zone its typed due date was read in (the reply names it)."""
+
+    due_zone: str
+
+
 class GoalOverview(Frozen):
     mine: list[GoalProgress]
     community: list[GoalProgress]
@@ -126,7 +132,7 @@ class GoalService:
         baseline: str,
         target: str,
         due: str,
-    ) -> Goal:
+    ) -> NewGoal:
         """Validate the five inputs of the ``/goal set`` form and save the goal.
 
         Who may is checked again at submit: the role may have gone while the form was open.
@@ -145,14 +151,11 @@ class GoalService:
         if baseline_value == target_value:
             raise UserError("goals.errors.target_is_baseline", value=baseline.strip())
         now = self._core.clock.now()
-        async with self._core.db.read() as conn:
-            member = await members_db.get(conn, guild_id, user_id)
-        zone = (member.timezone if member and member.timezone else None) or community.timezone
-        due_on = parse_future_date(
+        due_day = parse_day(
             due,
             field=catalog.t(language, "goals.fields.due"),
             now=now,
-            timezone=zone,
+            timezone=await self._community.reading_zone(community, user_id),
             language=language,
         )
         async with self._core.db.transaction() as conn:
@@ -173,14 +176,14 @@ class GoalService:
                 measure=clean_measure,
                 baseline=baseline_value,
                 target=target_value,
-                due_on=due_on,
+                due_on=due_day.day,
                 now=now,
             )
             if scope == "community":
                 await audit.record(
                     conn, guild_id, user_id, "goal.community.set", {"goal_id": goal.id}, now
                 )
-        return goal
+        return NewGoal(**goal.model_dump(), due_zone=due_day.timezone)
 
     def _required_number(self, text: str, field: str, language: str) -> float:
         label = self._core.catalog.t(language, f"goals.fields.{field}")

@@ -25,6 +25,7 @@ from cogs.toolkit import (
     command_group,
     escape,
     guild_member,
+    read_as,
     reply,
     t,
     user_language,
@@ -79,18 +80,18 @@ class Goals(commands.Cog):
             due=values.get("due", ""),
         )
         key = "goals.set.saved_community" if goal.scope == "community" else "goals.set.saved"
-        await reply(
+        saved = t(
             interaction,
-            t(
-                interaction,
-                key,
-                title=escape(goal.title),
-                baseline=format_number(goal.baseline),
-                target=format_number(goal.target),
-                measure=escape(goal.measure),
-                due=goal.due_on.isoformat(),
-            ),
+            key,
+            title=escape(goal.title),
+            baseline=format_number(goal.baseline),
+            target=format_number(goal.target),
+            measure=escape(goal.measure),
+            due=goal.due_on.isoformat(),
         )
+        language = user_language(interaction)
+        echo = read_as(self.bot.catalog, language, goal.due_on, goal.due_zone)
+        await reply(interaction, f"{saved}\n{echo}")
 
     @goal.command(name=_("list"), description=_("List your goals and the community's"))
     async def list_goals(self, interaction: discord.Interaction) -> None:

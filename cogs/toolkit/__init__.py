@@ -34,7 +34,15 @@ from cogs.toolkit.context import (
 )
 from cogs.toolkit.groups import command_group
 from cogs.toolkit.routing import Choice, CustomId, Field, Form, button, buttons_view
-from cogs.toolkit.text import NO_MENTIONS, clip, escape, mention_only, message_link
+from cogs.toolkit.text import (
+    NO_MENTIONS,
+    clip,
+    day_text,
+    escape,
+    mention_only,
+    message_link,
+    read_as,
+)
 
 __all__ = [
     "NO_MENTIONS",
@@ -51,6 +59,7 @@ __all__ = [
     "buttons_view",
     "clip",
     "command_group",
+    "day_text",
     "escape",
     "guild_member",
     "is_facilitator",
@@ -59,6 +68,7 @@ __all__ = [
     "mention_only",
     "message_link",
     "plc_bot",
+    "read_as",
     "reply",
     "reports_errors",
     "t",

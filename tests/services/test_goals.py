@@ -114,7 +114,7 @@ async def test_target_equal_to_baseline_is_refused_and_nothing_saved(goals: Goal
         ({"title": "x" * 101}, "errors.text_too_long"),
         ({"measure": "\u0000\u0007"}, "errors.text_empty"),
         ({"due": "2026-01-05"}, "errors.date_past"),
-        ({"due": "2026-02-30"}, "errors.date_unreadable"),
+        ({"due": "2026-02-30"}, "errors.date_impossible"),
         ({"due": "2029-01-01"}, "errors.date_too_far"),
     ],
 )
