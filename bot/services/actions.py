@@ -20,8 +20,8 @@ from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.timers import Timer
 from bot.errors import NotFacilitator, UserError
-from bot.frozen import Frozen
 from bot.i18n import language_for_locale
+from bot.paging import Paged, page_count
 from bot.scheduler import Firing, TimerKind
 from bot.services.base import Core
 from bot.services.community import CommunityService, facilitates
@@ -34,12 +34,17 @@ log = logging.getLogger(__name__)
 DUE_KIND = "action_due"
 TEXT_MAX = 300
 REMIND_AT = time(9, 0)
+PAGE_SIZE = 10
 Scope = Literal["mine", "all"]
 
 
-class ActionList(Frozen):
+class ActionList(Paged):
+    """One page of ``/actions``: every pending action shown that the member may close gets
+    its own Done button, so a page holds no more than Discord can show beside paging."""
+
     scope: Scope
     items: tuple[ActionItem, ...]
+    """This page's actions."""
     include_done: bool
     markable: frozenset[int] = frozenset()
     """The pending actions this member may mark done (theirs, or all for facilitators)."""
@@ -131,8 +136,10 @@ class ActionService:
     # -- members' use ------------------------------------------------------------------------
 
     async def listing(
-        self, actor: Actor, scope: str = "mine", include_done: bool = False
+        self, actor: Actor, scope: str = "mine", include_done: bool = False, page: int = 1
     ) -> ActionList:
+        """A page of the member's (or everyone's) actions; a page past the end (actions
+        closed meanwhile) shows the last one."""
         if scope not in ("mine", "all"):
             raise UserError("facilitation.errors.scope", value=scope[:40])
         chosen: Scope = "mine" if scope == "mine" else "all"
@@ -144,13 +151,19 @@ class ActionService:
                 actor.user_id if chosen == "mine" else None,
                 include_done,
             )
+        pages = page_count(len(items), PAGE_SIZE)
+        shown_page = min(max(page, 1), pages)
+        shown = items[(shown_page - 1) * PAGE_SIZE : shown_page * PAGE_SIZE]
         steers = facilitates(actor, community)
         return ActionList(
+            page=shown_page,
+            pages=pages,
+            total=len(items),
             scope=chosen,
-            items=tuple(items),
+            items=tuple(shown),
             include_done=include_done,
             markable=frozenset(
-                a.id for a in items if a.pending and (steers or a.owner_id == actor.user_id)
+                a.id for a in shown if a.pending and (steers or a.owner_id == actor.user_id)
             ),
         )
 
