@@ -246,9 +246,12 @@ class GoalService:
 
     # -- progress -----------------------------------------------------------------
 
-    async def progress(self, actor: Actor, member_id: int | None = None) -> GoalReport:
-        """``/goal progress``: a member's current goal (else their latest) and its stored
-        values, to chart in the community's language."""
+    async def progress(
+        self, actor: Actor, member_id: int | None = None, goal_ref: str | None = None
+    ) -> GoalReport:
+        """``/goal progress``: one of a member's goals (``goal_ref``, else their newest open
+        one, else their latest) and its stored values, to chart in the community's
+        language."""
         community = await self._community.require(actor.guild_id)
         whose = actor.user_id if member_id is None else member_id
         async with self._core.db.read() as conn:
@@ -256,7 +259,7 @@ class GoalService:
             if not goals:
                 raise UserError("goals.errors.no_goal")
             open_goals = [g for g in goals if g.status == "open"]
-            goal = (open_goals or goals)[0]
+            goal = _chosen_goal(goals, open_goals, goal_ref)
             values = await goals_db.values(conn, goal.id)
         series = ProgressSeries(
             goal=goal,
@@ -273,6 +276,17 @@ class GoalService:
         return GoalReport(
             member_id=whose, series=series, language=language_for_locale(community.language)
         )
+
+    async def chartable_goals(
+        self, actor: Actor, member_id: int | None = None, search: str = ""
+    ) -> list[Goal]:
+        """Autocomplete of ``/goal progress goal``: the member's (or ``member_id``'s) open
+        goals whose title contains ``search``, newest first."""
+        whose = actor.user_id if member_id is None else member_id
+        async with self._core.db.read() as conn:
+            goals = await goals_db.of_member(conn, actor.guild_id, whose, open_only=True)
+        needle = search.strip().casefold()
+        return [g for g in goals if needle in g.title.casefold()][:25]
 
     # -- personal data (G1, G2) -----------------------------------------------------
 
@@ -293,6 +307,12 @@ class GoalService:
         await goals_db.delete_of_member(conn, guild_id, user_id)
 
 
-async def current_goal_in(conn: Connection, guild_id: int, user_id: int) -> Goal | None:
-    goals = await goals_db.of_member(conn, guild_id, user_id, open_only=True)
-    return goals[0] if goals else None
+def _chosen_goal(goals: list[Goal], open_goals: list[Goal], goal_ref: str | None) -> Goal:
+    """The goal named (one of the member's), else the newest open one, else the latest."""
+    if goal_ref is None or not goal_ref.strip():
+        return (open_goals or goals)[0]
+    wanted = int(goal_ref) if goal_ref.strip().isdigit() else None
+    for goal in goals:
+        if goal.id == wanted:
+            return goal
+    raise UserError("goals.errors.unknown_progress_goal")

@@ -207,17 +207,18 @@ async def test_the_progress_series_is_the_stored_values_in_week_order(
                 closes_at=START + timedelta(weeks=week + 1, hours=48),
             )
             assert checkin is not None
-            await checkins_db.insert_answer(
+            answer = await checkins_db.insert_answer(
                 conn,
                 GUILD,
                 checkin.id,
                 ALICE,
-                goal_id=goal_id,
-                progress=value,
+                progress=None,
                 texts=["", ""],
                 help_text="",
                 now=START,
             )
+            assert answer is not None
+            await checkins_db.set_goal_numbers(conn, answer.id, {goal_id: value})
     report = await goals.progress(_actor(BOB), ALICE)  # anyone may chart a member's goal
     series = report.series
     assert report.member_id == ALICE and report.language == "en"
