@@ -10,7 +10,6 @@ cancelling the series stops it. The platform event follows (:mod:`.mirror`).
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from bot.actor import Actor
 from bot.chat import EventCalendar
@@ -38,6 +37,7 @@ from bot.services.meetings.checks import (
     check_title,
     read_when,
 )
+from bot.services.meetings.edits import MeetingEdit
 from bot.services.meetings.mirror import EventMirror
 from bot.services.meetings.models import (
     SCOPES,
@@ -280,28 +280,11 @@ class MeetingService(MeetingQueries):
         event follow, and the members who answered are told."""
         community = await self._community.require_facilitator(actor)
         before = await self.find(community.guild_id, reference)
-        changes: dict[str, Any] = {}
-        if title is not None:
-            changes["title"] = check_title(title)
-        if agenda is not None:
-            changes["agenda"] = check_agenda(agenda)
-        if duration is not None:
-            changes["duration_minutes"] = check_duration(duration)
-        if link is not None:
-            changes["link"] = check_link(link)
-        if room is not None:
-            changes["channel_id"] = check_room(room)
         now = self._core.clock.now()
-        instant = typed = None
-        if when is not None:
-            instant, typed = await read_when(when, actor, community, self._community, now)
-            changes.update(
-                first_date=instant.local_date,
-                local_time=instant.local_time,
-                timezone=instant.timezone,
-            )
-        if not changes:
-            raise UserError("meetings.errors.nothing_to_edit")
+        edit = MeetingEdit(
+            title=title, when=when, duration=duration, room=room, link=link, agenda=agenda
+        )
+        changes, instant, typed = await edit.checked(actor, community, self._community, now)
         occurrence = before.occurrence
         async with self._core.db.transaction() as conn:
             await still_scheduled(conn, occurrence)
