@@ -343,7 +343,7 @@ def parse_day(text: str, *, field: str, now: datetime, timezone: str, language: 
     day = read.local.date()
     today = local_today(now, timezone)
     if day < today:
-        raise _refusal("date", "past", field, date=day.isoformat())
+        raise _refusal("date", "past", field, date=day.isoformat(), zone=timezone)
     if day > today + MAX_AHEAD:
-        raise _refusal("date", "too_far", field, date=day.isoformat())
+        raise _refusal("date", "too_far", field, date=day.isoformat(), zone=timezone)
     return LocalDay(day=day, timezone=timezone)

@@ -221,6 +221,11 @@ def test_a_date_is_read_in_the_zone_given() -> None:
     paris = parse_day("demain", field="due", now=evening, timezone="Europe/Paris", language="fr")
     assert (toronto.day, toronto.timezone) == (date(2026, 11, 24), ZONE)
     assert (paris.day, paris.timezone) == (date(2026, 11, 25), "Europe/Paris")
+    assert parse_day("2026-11-23", field="due", now=evening, timezone=ZONE, language="en").day
+    with pytest.raises(UserError) as caught:  # Monday the 23rd is over in Tokyo
+        parse_day("2026-11-23", field="due", now=evening, timezone="Asia/Tokyo", language="en")
+    assert caught.value.key == "errors.date_past"
+    assert caught.value.params["zone"] == "Asia/Tokyo"  # the reply says where it was read
 
 
 def test_only_the_one_reader_calls_dateparser() -> None:
