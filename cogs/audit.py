@@ -6,7 +6,7 @@ import discord
 
 from bot.i18n import Catalog, Language
 from bot.services.audit import AuditPage, AuditService
-from cogs.toolkit import actor, button, buttons_view, clip, escape, plc_bot, user_language
+from cogs.toolkit import actor, buttons_view, clip, escape, page_buttons, plc_bot, user_language
 
 AUDIT_ROUTE = r"plc:audit:(?P<page>[0-9]{1,6})(?::(?P<action>[a-z_.]{1,40}))?"
 DETAIL_MAX = 300
@@ -48,16 +48,12 @@ def audit_message(
     )
     suffix = f":{page.action}" if page.action else ""
     view = buttons_view(
-        button(
-            f"plc:audit:{page.page - 1}{suffix}",
-            label=catalog.t(language, "admin.audit.previous"),
-            disabled=page.page <= 1,
-        ),
-        button(
-            f"plc:audit:{page.page + 1}{suffix}",
-            label=catalog.t(language, "admin.audit.next"),
-            disabled=page.page >= page.pages,
-        ),
+        *page_buttons(
+            page,
+            lambda number: f"plc:audit:{number}{suffix}",
+            previous=catalog.t(language, "admin.audit.previous"),
+            following=catalog.t(language, "admin.audit.next"),
+        )
     )
     return embed, view
 

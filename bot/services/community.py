@@ -9,6 +9,7 @@ from bot.actor import Actor
 from bot.chat import Card, Channel, Notice
 from bot.db import audit, bot_state
 from bot.db import communities as communities_db
+from bot.db import members as members_db
 from bot.db import targets as targets_db
 from bot.db import timers as timers_db
 from bot.db.communities import Community, CommunitySettings, SetupChanges
@@ -89,6 +90,13 @@ class CommunityService:
         if community is None or community.left_at is not None:
             raise NotSetUp()
         return community
+
+    async def reading_zone(self, community: Community, user_id: int) -> str:
+        """The zone a member's typed dates are read in: their own (``/me timezone``),
+        else the community's."""
+        async with self._core.db.read() as conn:
+            member = await members_db.get(conn, community.guild_id, user_id)
+        return (member.timezone if member is not None else None) or community.timezone
 
     async def is_facilitator(self, actor: Actor) -> bool:
         """Facilitators: the community's facilitator role, or whoever manages the server."""

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.chat import Posted
-from bot.dates import local_today, parse_future_date
+from bot.dates import LocalDay, local_today, parse_day
 from bot.db import audit
 from bot.db import members as members_db
 from bot.db import timers as timers_db
@@ -97,17 +97,17 @@ class MemberService:
             await members_db.ensure(conn, guild_id, user_id, self._core.clock.now())
             await members_db.set_dm_reminders(conn, guild_id, user_id, enabled)
 
-    async def set_away(self, guild_id: int, user_id: int, until: str, language: str) -> date:
+    async def set_away(self, guild_id: int, user_id: int, until: str, language: str) -> LocalDay:
+        """The last day away, read in the member's zone (said back with the zone)."""
         community = await self._community.require(guild_id)
-        member = await self.get(guild_id, user_id)
-        zone = (member.timezone if member and member.timezone else None) or community.timezone
-        day = parse_future_date(
+        zone = await self._community.reading_zone(community, user_id)
+        until_day = parse_day(
             until, field="until", now=self._core.clock.now(), timezone=zone, language=language
         )
         async with self._core.db.transaction() as conn:
             await members_db.ensure(conn, guild_id, user_id, self._core.clock.now())
-            await members_db.set_away_until(conn, guild_id, user_id, day)
-        return day
+            await members_db.set_away_until(conn, guild_id, user_id, until_day.day)
+        return until_day
 
     async def back(self, guild_id: int, user_id: int) -> bool:
         """Clear the away date; False if the member was not away."""

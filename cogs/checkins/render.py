@@ -154,18 +154,27 @@ def render_answer(card: AnswerPost, catalog: Catalog) -> Rendered:
     else:
         embed.description = f"<@{answer.user_id}>"
     if answer.progress is not None:
-        value = format_number(answer.progress, language)
-        if card.goal is not None:
-            value = catalog.t(
-                language,
-                "checkins.answer.progress_goal",
-                value=answer.progress,
-                target=card.goal.target,
-                measure=escape(card.goal.measure),
-            )
         embed.add_field(
             name=catalog.t(language, "checkins.answer.progress"),
-            value=clip(value, FIELD_MAX),
+            value=format_number(answer.progress, language),
+            inline=False,
+        )
+    for number in card.numbers:
+        goal = number.goal
+        embed.add_field(
+            name=clip(
+                catalog.t(language, "checkins.answer.progress_on", goal=escape(goal.title)), 256
+            ),
+            value=clip(
+                catalog.t(
+                    language,
+                    "checkins.answer.progress_goal",
+                    value=number.value,
+                    target=goal.target,
+                    measure=escape(goal.measure),
+                ),
+                FIELD_MAX,
+            ),
             inline=False,
         )
     for question, text in zip(card.questions, answer.texts, strict=False):

@@ -5,11 +5,12 @@
 - :mod:`.routing`: persistent buttons (:func:`button`) and restart-proof forms
   (:class:`Form`) routed by ``custom_id`` (``bot.buttons``, ``bot.forms``); each
   ``custom_id`` written once, as a :class:`CustomId`.
+- :mod:`.paging`: the one pair of previous / next page buttons of a paged list.
 - :mod:`.confirm`: the one confirm dialog (``bot.confirmations``).
 - :mod:`.chat`: the Discord side of the :class:`bot.chat.Chat` port: card renderers,
   sends through Discord's refusals, the one thread helper.
 - :mod:`.events`: the Discord side of :class:`bot.chat.EventCalendar` (scheduled events).
-- :mod:`.text`: the mentions policy, links, escaping, clipping.
+- :mod:`.text`: the mentions policy, links, escaping, clipping, typed dates said back.
 - :mod:`.checks`: command checks that ask the services.
 - :mod:`.groups`: slash command groups (``command_group``).
 """
@@ -33,8 +34,17 @@ from cogs.toolkit.context import (
     user_language,
 )
 from cogs.toolkit.groups import command_group
+from cogs.toolkit.paging import page_buttons
 from cogs.toolkit.routing import Choice, CustomId, Field, Form, button, buttons_view
-from cogs.toolkit.text import NO_MENTIONS, clip, escape, mention_only, message_link
+from cogs.toolkit.text import (
+    NO_MENTIONS,
+    clip,
+    day_text,
+    escape,
+    mention_only,
+    message_link,
+    read_as,
+)
 
 __all__ = [
     "NO_MENTIONS",
@@ -51,6 +61,7 @@ __all__ = [
     "buttons_view",
     "clip",
     "command_group",
+    "day_text",
     "escape",
     "guild_member",
     "is_facilitator",
@@ -58,7 +69,9 @@ __all__ = [
     "manages_server",
     "mention_only",
     "message_link",
+    "page_buttons",
     "plc_bot",
+    "read_as",
     "reply",
     "reports_errors",
     "t",

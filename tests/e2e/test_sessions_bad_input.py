@@ -44,9 +44,9 @@ async def test_every_bad_input_gets_a_clear_answer(harness: Harness) -> None:
     assert "A session is already running" in again and f"<#{thread}>" in again
     # Dates: past, more than a year ahead, impossible.
     past = await run(harness, "alice", "session action", text="Lire", due="2026-11-01")
-    assert "`echeance` : le 2026-11-01 est passé" in past
+    assert "pour l'échéance (`echeance`), le 2026-11-01, est passée" in past
     far = await run(harness, "bob", "session action", text="Read", due="2028-01-01")
-    assert "`due`: 2028-01-01 is more than a year ahead" in far
+    assert "for the due date (`due`), 2028-01-01, is more than a year ahead" in far
     impossible = await run(harness, "bob", "session action", text="Read", due="Feb 30")
     assert "`due`" in impossible
     assert "Press **Join**" in await run(harness, "bob", "session action", text="Read")
