@@ -16,7 +16,7 @@ setup(
     ],
     package_dir={"bot.migrations": "migrations"},
     package_data={
-        "bot": ["i18n/locales/*.toml", "protocols/*.toml", "py.typed"],
+        "bot": ["i18n/locales/*.toml", "protocols/*.toml", "protocols/examples/*.toml", "py.typed"],
         "bot.migrations": ["*.sql"],
     },
 )

@@ -25,6 +25,7 @@ class Ids:
         "meeting_occurrences",
         "checkin_schedules",
         "checkins",
+        "checkin_answers",
         "goals",
         "questions",
         "sessions",

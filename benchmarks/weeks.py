@@ -236,20 +236,23 @@ class WeeklyActivity(Writer):
         answered = spec.member_ids[: MEMBERS * 7 // 10]
         for n, user in enumerate(answered):
             at = opened + timedelta(hours=1 + n)
+            answer_id = self.ids.take("checkin_answers")
             self.add(
                 "checkin_answers",
-                "guild_id, checkin_id, user_id, goal_id, progress, texts, help_text, "
+                "id, guild_id, checkin_id, user_id, texts, help_text, "
                 "post_message_id, created_at, updated_at",
+                answer_id,
                 g,
                 checkin_id,
                 user,
-                goals[user],
-                40.0 + n,
                 ANSWER_TEXTS,
                 "A shared rubric",
                 self.message_id(),
                 instant(at),
                 instant(at),
+            )
+            self.add(
+                "checkin_progress", "answer_id, goal_id, value", answer_id, goals[user], 40.0 + n
             )
         self.timer(g, OPEN_KIND, open_key(schedule_id, week), opened, {})
         key = checkin_key(checkin_id)

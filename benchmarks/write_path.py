@@ -54,9 +54,9 @@ def raw_insert(
     now = fixtures.instant(fixtures.FIXTURE_NOW)
     db.execute("BEGIN IMMEDIATE")
     db.execute(
-        "INSERT INTO checkin_answers (guild_id, checkin_id, user_id, goal_id, progress, texts, "
-        "help_text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (spec.guild_id, checkin, user, None, 42.0, texts, TEXT, now, now),
+        "INSERT INTO checkin_answers (guild_id, checkin_id, user_id, progress, texts, "
+        "help_text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (spec.guild_id, checkin, user, 42.0, texts, TEXT, now, now),
     )
     db.execute("COMMIT")
 

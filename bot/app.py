@@ -26,6 +26,7 @@ from bot.services.checkins import feature as checkins
 from bot.services.community import CommunityService
 from bot.services.meetings import feature as meetings
 from bot.services.members import MemberService
+from bot.services.outbox import Outbox
 from bot.services.questions import feature as questions
 from bot.services.registry import Services
 from bot.services.retention import RetentionService
@@ -73,9 +74,11 @@ def build_app(core: Core) -> App:
     community = CommunityService(core)
     members = MemberService(core, community)
     retention = RetentionService(core, members)
-    foundation: tuple[object, ...] = (community, members, retention, AuditService(core, community))
+    outbox = Outbox(core.scheduler, core.chat, core.clock)
+    foundation = (community, members, retention, AuditService(core, community), outbox)
     for service in foundation:
         services.add(service)
+    core.scheduler.register(*outbox.timer_kinds())
     ui = UI.build(core.clock, community.require_access)
     if core.settings.discord.cogs is not None:
         log.warning("[discord] cogs is deprecated; write [features] enabled = [...] instead")
@@ -86,6 +89,8 @@ def build_app(core: Core) -> App:
             services.add(built)
         for data in feature.personal_data:
             members.add_personal_data(data)
+        for listener in feature.departures:
+            members.add_departure_listener(listener)
         for provider in feature.status:
             community.add_status_provider(provider)
         for purpose, rule in feature.retention:

@@ -16,7 +16,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.frozen import Frozen
-from bot.services.goals import ProgressSeries, format_number
+from bot.i18n import format_number
+from bot.services.goals import ProgressSeries
 
 SERIES_KEY = "plc-bot:series"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -29,6 +30,8 @@ class ChartLabels(Frozen):
     target: str
     reported: str
     due: str
+    language: str = "en"
+    """How the numbers are written (3,5 in French)."""
 
 
 def chart_data(series: ProgressSeries) -> dict[str, Any]:
@@ -74,13 +77,13 @@ def render_progress_chart(series: ProgressSeries, labels: ChartLabels) -> bytes:
         marker="s",
         linestyle="none",
         color="#7f8c8d",
-        label=f"{labels.baseline} ({format_number(goal.baseline)})",
+        label=f"{labels.baseline} ({format_number(goal.baseline, labels.language)})",
     )
     if series.points:
         axes.plot(days, values, marker="o", color="#5865f2", label=labels.reported)
         for day, value in zip(days, values, strict=True):
             axes.annotate(
-                format_number(value),
+                format_number(value, labels.language),
                 (day, value),
                 textcoords="offset points",
                 xytext=(0, 7),
@@ -91,7 +94,7 @@ def render_progress_chart(series: ProgressSeries, labels: ChartLabels) -> bytes:
         goal.target,
         color="#2ecc71",
         linestyle="--",
-        label=f"{labels.target} ({format_number(goal.target)})",
+        label=f"{labels.target} ({format_number(goal.target, labels.language)})",
     )
     axes.axvline(_x(goal.due_on), color="#e67e22", linestyle=":", label=labels.due)
     first_day = series.start - timedelta(days=3)

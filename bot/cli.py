@@ -1,7 +1,7 @@
-"""``plc-bot``: run, playground, migrate, check-config, backup, health.
+"""``plc-bot``: run, playground, migrate, check-config, backup, health, protocol-example.
 
-Exit codes: 0 done (or healthy), 1 not ready / unhealthy, 2 a configuration or
-database problem (the message says which), 130 interrupted.
+Exit codes: 0 done (or healthy), 1 not ready / unhealthy / Discord unreachable, 2 a
+configuration or database problem (the message says which), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ from pathlib import Path
 from bot import __version__
 from bot.backups import plan_backup
 from bot.clock import SystemClock
-from bot.config import ConfigError, Settings, config_path_from_env, load_settings, runtime_problems
+from bot.config import (
+    ConfigError,
+    Settings,
+    config_path_from_env,
+    load_settings,
+    no_config_file,
+    runtime_problems,
+)
 from bot.db import Database, DatabaseError
 from bot.instance import AlreadyRunning, InstanceLock
 from bot.logs import configure_logging
@@ -38,7 +45,9 @@ CONFIG_HELP = "config file (default: $PLCBOT_CONFIG or ./config.toml)"
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="plc-bot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="plc-bot",
+        description=(__doc__ or "").replace("``", ""),  # a terminal shows no markup
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"plc-bot {__version__}")
     parser.add_argument("--config", type=Path, default=None, help=CONFIG_HELP)
@@ -49,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=help_text, parents=[common])
+        return commands.add_parser(name, help=help_text, description=help_text, parents=[common])
 
     run = command("run", "connect to Discord and run the bot")
     run.add_argument("--sync", action="store_true", help="sync slash commands even if unchanged")
@@ -78,6 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     command("health", "one line: healthy (exit 0) or unhealthy (exit 1)").set_defaults(
         handler=_health
     )
+    command(
+        "protocol-example", "print an annotated example of a custom session protocol file"
+    ).set_defaults(handler=_protocol_example)
 
     _add_playground(command)
     return parser
@@ -99,15 +111,21 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from cogs.client import serve
+    from cogs.client import DiscordUnreachable, serve
 
     settings = _settings(args)
     problems = runtime_problems(settings)
     if problems:
-        raise ConfigError("cannot start:\n  " + "\n  ".join(problems))
+        path = config_path_from_env(args.config)
+        missing = "" if path.exists() else no_config_file(path) + "\n"
+        raise ConfigError(missing + "cannot start:\n  " + "\n  ".join(problems))
     json_lines = settings.logging.format == "json"
     configure_logging(settings.logging.level, secrets=_secrets(settings), json_lines=json_lines)
-    asyncio.run(serve(settings, SystemClock(), force_sync=args.sync))
+    try:
+        asyncio.run(serve(settings, SystemClock(), force_sync=args.sync))
+    except DiscordUnreachable as exc:  # may pass by itself: exit 1, so a service restarts
+        print(f"plc-bot: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -143,6 +161,9 @@ def _check_config(args: argparse.Namespace) -> int:
     path = config_path_from_env(args.config)
     settings = load_settings(path, required=args.config is not None)
     problems = runtime_problems(settings)
+    if problems and not path.exists():
+        # Without a file, only the environment could have made it ready (containers).
+        raise ConfigError(no_config_file(path))
     refused = _protocol_problems(settings)
     if problems:
         print(f"{path}: valid, but not ready to run:", file=sys.stderr)
@@ -154,16 +175,28 @@ def _check_config(args: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
     if problems or refused:
         return 1
+    if not path.exists():
+        print(f"{path}: no such file; the environment and the defaults are complete: OK")
+        return 0
     print(f"{path}: OK")
     return 0
 
 
 def _protocol_problems(settings: Settings) -> list[str]:
     """Custom session protocols that will be refused, each by file, key and reason."""
+    from bot.i18n import load_catalog
     from bot.protocols import load_protocols
 
     catalog = load_protocols(settings.facilitation.protocols_dir)
-    return [problem.describe() for problem in catalog.problems]
+    messages = load_catalog()
+    return [problem.describe(messages) for problem in catalog.problems]
+
+
+def _protocol_example(args: argparse.Namespace) -> int:
+    from bot.protocols import example_text
+
+    print(example_text(), end="")
+    return 0
 
 
 def _backup(args: argparse.Namespace) -> int:
@@ -216,13 +249,15 @@ def _add_playground(command: Callable[[str, str], argparse.ArgumentParser]) -> N
         action="store_true",
         help="with --db: start a fresh sample server (an old FILE.world is kept aside)",
     )
+    # Only a --config given here applies: the playground never picks up the real bot's
+    # ./config.toml or $PLCBOT_CONFIG by surprise.
     playground.set_defaults(handler=_playground)
 
 
 def _playground(args: argparse.Namespace) -> int:
     from bot.playground import run_playground
 
-    return run_playground(database=args.db, new_world=args.new_world)
+    return run_playground(database=args.db, new_world=args.new_world, config=args.config)
 
 
 if __name__ == "__main__":

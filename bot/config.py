@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from bot.timezones import InvalidTimezone, validate_timezone
 
@@ -218,10 +224,16 @@ class _SettingsIgnoringEnvironment(Settings):
     reads_environment: ClassVar[bool] = False
 
 
-def settings_ignoring_environment(values: Mapping[str, Any]) -> Settings:
+def settings_ignoring_environment(
+    values: Mapping[str, Any], *, source: str = "<playground>"
+) -> Settings:
     """Settings from ``values`` alone: the playground must not pick up the operator's
-    ``DISCORD_TOKEN`` or ``PLCBOT_DATABASE__PATH`` (the real bot's token and database)."""
-    return _SettingsIgnoringEnvironment(**values)
+    ``DISCORD_TOKEN`` or ``PLCBOT_DATABASE__PATH`` (the real bot's token and database).
+    ``source`` names where the values came from in the error about a bad one."""
+    try:
+        return _SettingsIgnoringEnvironment(**values)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, source)) from None
 
 
 class _DiscordTokenSource(PydanticBaseSettingsSource):
@@ -246,35 +258,93 @@ def load_settings(path: Path | None, *, required: bool = False) -> Settings:
 
     A missing file is fine (embedded defaults) unless ``required``.
     """
-    data: dict[str, Any] = {}
+    data = read_config_file(path, required=required) if path is not None else {}
     source = str(path) if path is not None else "<defaults>"
-    if path is not None:
-        if path.exists():
-            try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except tomllib.TOMLDecodeError as exc:
-                raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-            except OSError as exc:
-                raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
-        elif required:
-            raise ConfigError(
-                f"{path}: no such file (copy config.example.toml to {path} and edit it)"
-            )
     try:
         return Settings(**data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source)) from None
+    except SettingsError as exc:  # a variable pydantic-settings could not even parse
+        raise ConfigError(_unreadable_variable(exc)) from None
+
+
+def no_config_file(path: Path) -> str:
+    """What to say when there is no config file where one is looked for."""
+    return (
+        f"{path}: no such file. Make one from the example, then edit it:\n"
+        f"  cp config.example.toml {path}\n"
+        "(config.example.toml comes with plc-bot's source and explains every key; "
+        "--config PATH or PLCBOT_CONFIG names a file elsewhere.)"
+    )
+
+
+def read_config_file(path: Path, *, required: bool) -> dict[str, Any]:
+    """The TOML of ``path``, not yet validated; nothing if it does not exist and is not
+    ``required``."""
+    if not path.exists():
+        if required:
+            raise ConfigError(no_config_file(path))
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
 
 
 def _describe(exc: ValidationError, source: str) -> str:
-    lines = [f"{source}: invalid configuration"]
+    """Each bad value named where it came from: the variable that set it (the
+    environment wins over the file), else the file's section and key."""
+    from_file, from_environment = [], []
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
-        where = f"[{loc[0]}] {'.'.join(loc[1:])}" if len(loc) > 1 else (loc[0] if loc else "?")
         message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
         message = message.removeprefix("Value error, ")
-        lines.append(f"  {where}: {message}")
+        variable = _variable_for(loc)
+        if variable is not None:
+            from_environment.append(f"  {variable}: {message}")
+            continue
+        where = f"[{loc[0]}] {'.'.join(loc[1:])}" if len(loc) > 1 else (loc[0] if loc else "?")
+        from_file.append(f"  {where}: {message}")
+    lines = [f"{source}: invalid configuration", *from_file] if from_file else []
+    if from_environment:
+        lines += ["environment: invalid configuration (these variables override the file)"]
+        lines += from_environment
     return "\n".join(lines)
+
+
+def _variables() -> dict[str, str]:
+    """The environment's variable names by their upper case (pydantic-settings ignores
+    case)."""
+    return {name.upper(): name for name in os.environ}
+
+
+def _variable_for(loc: list[str]) -> str | None:
+    """The variable that set the value at ``loc``, if any: ``DISCORD_TOKEN``, or
+    ``PLCBOT_<SECTION>__<KEY>`` (or a shorter one holding that part as JSON)."""
+    names = _variables()
+    candidates = ["DISCORD_TOKEN"] if loc[:2] == ["discord", "token"] else []
+    candidates += ["PLCBOT_" + "__".join(loc[:n]).upper() for n in range(len(loc), 0, -1)]
+    for candidate in candidates:
+        if candidate in names:
+            return names[candidate]
+    return None
+
+
+def _unreadable_variable(exc: SettingsError) -> str:
+    """pydantic-settings names only the section: name the variables that set it."""
+    found = re.search(r'field "(\w+)"', str(exc))
+    section = found.group(1).upper() if found else ""
+    names = sorted(
+        name for upper, name in _variables().items() if upper.startswith(f"PLCBOT_{section}")
+    )
+    shown = ", ".join(names) or f"a PLCBOT_{section}__… variable"
+    return (
+        f"{shown}: cannot be read. A list or a table in a variable is written in JSON, "
+        'e.g. PLCBOT_DISCORD__COGS=\'["cogs.admin", "cogs.members"]\' or '
+        "PLCBOT_SCHEDULER__GRACE_MINUTES='{\"meeting_reminder\": 50}'."
+    )
 
 
 def runtime_problems(settings: Settings, *, needs_token: bool = True) -> list[str]:

@@ -3,7 +3,8 @@
 Each feature package (``bot/services/<feature>/``) has one ``declare(core, services)``
 returning a :class:`Feature`; :func:`bot.app.build_app` installs every enabled one the
 same way: its services, its timer kinds, its members' personal data (``/me export``
-and ``/me delete``), its retention rules, its ``/plc status`` section and its commands.
+and ``/me delete``), its retention rules, its ``/plc status`` section, what it hands on
+when a member leaves, and its commands.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.interactions import UI
 from bot.scheduler import TimerKind
-from bot.services.base import Core, PersonalData, StatusProvider
+from bot.services.base import Core, DepartureListener, PersonalData, StatusProvider
 from bot.services.registry import Services
 from bot.services.retention import Rule
 
@@ -27,6 +28,8 @@ class Feature:
     retention: tuple[tuple[str, Rule], ...] = ()
     """(what it purges, the rule): each run daily in its own transaction."""
     status: tuple[StatusProvider, ...] = ()
+    departures: tuple[DepartureListener, ...] = ()
+    """Hand on what a member held (a date to facilitate) when they leave or are erased."""
     interface: Callable[[UI], None] | None = None
     """Declares the feature's commands, routes and confirmations."""
 

@@ -32,6 +32,7 @@ from bot.db import Database
 from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.db.timers import Timer
+from bot.missed import MISSED_TARGET, MissedResult, WhenMissed
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ class Firing:
     """Later than ``late_note_after_minutes``: the message should say it is late."""
     _db: Database
     _delivered: dict[str, str] = field(default_factory=dict)
+    _messages: dict[str, int] = field(default_factory=dict)
 
     def nonce(self, target: object) -> str:
         return nonce_for(self.timer.kind, self.timer.key, target)
@@ -80,6 +82,10 @@ class Firing:
     def outcome(self, target: object) -> str | None:
         return self._delivered.get(str(target))
 
+    def message_id(self, target: object) -> int | None:
+        """The message this firing (or an earlier try of it) left for ``target``."""
+        return self._messages.get(str(target))
+
     async def delivered(
         self, target: object, outcome: str = "sent", message_id: int | None = None
     ) -> None:
@@ -89,23 +95,24 @@ class Firing:
                 conn, self.timer.id, str(target), outcome, message_id, self.now
             )
         self._delivered[str(target)] = outcome
+        if message_id is not None:
+            self._messages[str(target)] = message_id
 
 
 Handler = Callable[[Timer, Firing], Awaitable[None]]
-MissedHandler = Callable[[Timer], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class TimerKind:
     """A kind of timer and what runs it: every feature declares its kinds this way.
 
-    ``on_missed`` tells someone (the facilitators) that the work could not be done
-    in time or failed for good.
+    ``on_missed`` is required: what happens when a timer misses its grace or fails for
+    good (:class:`~bot.missed.WhenMissed`), which ``/plc status`` then says.
     """
 
     kind: str
     handler: Handler
-    on_missed: MissedHandler | None = None
+    on_missed: WhenMissed
 
 
 class Scheduler:
@@ -116,7 +123,7 @@ class Scheduler:
         self._clock = clock
         self._settings = settings
         self._handlers: dict[str, Handler] = {}
-        self._missed_handlers: dict[str, MissedHandler] = {}
+        self._when_missed: dict[str, WhenMissed] = {}
         self._run_lock = asyncio.Lock()
         """One bulk run (:meth:`run_due`) at a time."""
         self._firing: dict[int, tuple[asyncio.Lock, list[int]]] = {}
@@ -140,13 +147,16 @@ class Scheduler:
             if declared.kind in self._handlers:
                 raise RuntimeError(f"timer kind {declared.kind!r} registered twice")
             self._handlers[declared.kind] = declared.handler
-            if declared.on_missed is not None:
-                self._missed_handlers[declared.kind] = declared.on_missed
+            self._when_missed[declared.kind] = declared.on_missed
         self.rearm_soon()
 
     @property
     def kinds(self) -> frozenset[str]:
         return frozenset(self._handlers)
+
+    def when_missed(self, kind: str) -> WhenMissed | None:
+        """What ``kind`` declared for its missed timers (None: not registered here)."""
+        return self._when_missed.get(kind)
 
     async def report_unhandled(self) -> list[str]:
         """Log, once per kind, pending timers nobody handles (a feature left out of config).
@@ -383,17 +393,18 @@ class Scheduler:
         handler = self._handlers[timer.kind]
         lateness = now - timer.due_at
         grace = timedelta(minutes=self._settings.grace_for(timer.kind))
-        if lateness > grace:
+        if lateness > grace and self._when_missed[timer.kind].policy != "run_late":
             return await self._miss(timer, now, lateness)
         async with self._db.read() as conn:
-            delivered = await timers_db.delivered_targets(conn, timer.id)
+            delivered = await timers_db.deliveries(conn, timer.id)
         firing = Firing(
             timer=timer,
             now=now,
             lateness=lateness,
             late=lateness > timedelta(minutes=self._settings.late_note_after_minutes),
             _db=self._db,
-            _delivered=delivered,
+            _delivered={target: outcome for target, (outcome, _) in delivered.items()},
+            _messages={target: m for target, (_, m) in delivered.items() if m is not None},
         )
         try:
             await handler(timer, firing)
@@ -411,13 +422,22 @@ class Scheduler:
             closed = await timers_db.finish(conn, timer.id, "missed", now, late=True, note=note)
         if closed:
             log.warning("timer %s (%s %s) %s", timer.id, timer.kind, timer.key, note)
-            on_missed = self._missed_handlers.get(timer.kind)
-            if on_missed is not None:
-                try:
-                    await on_missed(timer)
-                except Exception:
-                    log.exception("telling about missed timer %s failed", timer.id)
+            await self._after_miss(timer, now)
         return int(closed)
+
+    async def _after_miss(self, timer: Timer, now: datetime) -> None:
+        """Do what the kind declared for a missed timer and record how it went, so
+        ``/plc status`` says what really happened."""
+        handler = self._when_missed[timer.kind].handler
+        result: MissedResult = "done"
+        if handler is not None:
+            try:
+                result = await handler(timer)
+            except Exception:
+                log.exception("the missed path of timer %s failed", timer.id)
+                result = "undone"
+        async with self._db.transaction() as conn:
+            await timers_db.record_delivery(conn, timer.id, MISSED_TARGET, result, None, now)
 
     async def _failed_attempt(self, timer: Timer, now: datetime, exc: Exception) -> int:
         note = f"{type(exc).__name__}: {exc}"[:300]
@@ -434,10 +454,5 @@ class Scheduler:
                 "timer %s (%s) failed (attempt %s)", timer.id, timer.kind, attempts, exc_info=exc
             )
         if gave_up:
-            on_missed = self._missed_handlers.get(timer.kind)
-            if on_missed is not None:
-                try:
-                    await on_missed(timer)
-                except Exception:
-                    log.exception("telling about failed timer %s failed", timer.id)
+            await self._after_miss(timer, now)
         return int(gave_up)

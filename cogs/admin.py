@@ -16,6 +16,7 @@ from bot.services.community import CommunityService, CommunityStatus
 from cogs.audit import AUDIT_ROUTE, audit_message, on_page
 from cogs.toolkit import (
     actor,
+    clip,
     command_group,
     manages_server,
     plc_bot,
@@ -27,6 +28,8 @@ from cogs.toolkit import (
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
+
+FIELD_MAX = 1024  # Discord's limit for an embed field's value
 
 # What the bot must be allowed to do in each channel it is given.
 _CHANNEL_NEEDS: dict[str, tuple[str, ...]] = {
@@ -174,49 +177,19 @@ class Admin(commands.Cog):
             interaction, status.community, t(interaction, "admin.status.title")
         )
         bot = plc_bot(interaction)
-        if status.lines:
-            embed.add_field(
-                name=t(interaction, "admin.status.coming"),
-                value="\n".join(t(interaction, line.key, **line.params) for line in status.lines),
-                inline=False,
-            )
-        if status.missed_last_week:
-            embed.add_field(
-                name=t(interaction, "admin.status.missed_title"),
-                value=t(interaction, "admin.status.missed", count=status.missed_last_week),
-                inline=False,
-            )
-        health = [
-            t(
-                interaction,
-                "admin.status.health",
-                size=_size(status.database_bytes),
-                scheduled=status.scheduled,
-            )
-        ]
-        for target in status.paused:
-            health.append(
-                t(
-                    interaction,
-                    "admin.status.paused",
-                    target=(
-                        f"<@&{target.target_id}>"
-                        if target.target_id == status.community.facilitator_role_id
-                        else f"<#{target.target_id}>"
-                    ),
-                    reason=target.reason,
-                    since=int(target.since.timestamp()),
+        for title, lines in (
+            ("admin.status.coming", status.lines),
+            ("admin.status.missed_title", status.missed),
+        ):
+            if lines:
+                text = "\n".join(t(interaction, line.key, **line.params) for line in lines)
+                embed.add_field(
+                    name=t(interaction, title), value=clip(text, FIELD_MAX), inline=False
                 )
-            )
-        if status.last_error is not None:
-            when = f"<t:{int(status.last_error.at.timestamp())}:R>"
-            health.append(
-                t(interaction, "admin.status.last_error", ref=status.last_error.ref, when=when)
-            )
-        else:
-            health.append(t(interaction, "admin.status.no_error"))
         embed.add_field(
-            name=t(interaction, "admin.status.health_title"), value="\n".join(health), inline=False
+            name=t(interaction, "admin.status.health_title"),
+            value="\n".join(_health(interaction, status)),
+            inline=False,
         )
         latency = bot.latency * 1000 if bot.latency == bot.latency else 0.0  # NaN before READY
         embed.set_footer(
@@ -230,12 +203,47 @@ class Admin(commands.Cog):
         return embed
 
 
-def _size(size: int) -> str:
-    units = ("B", "KB", "MB", "GB")
+def _health(interaction: discord.Interaction, status: CommunityStatus) -> list[str]:
+    """The health lines: the database and what is scheduled, paused targets, last error."""
+    health = [
+        t(
+            interaction,
+            "admin.status.health",
+            size=_size(interaction, status.database_bytes),
+            scheduled=status.scheduled,
+        )
+    ]
+    for target in status.paused:
+        health.append(
+            t(
+                interaction,
+                "admin.status.paused",
+                target=(
+                    f"<@&{target.target_id}>"
+                    if target.target_id == status.community.facilitator_role_id
+                    else f"<#{target.target_id}>"
+                ),
+                reason=target.reason,
+                since=int(target.since.timestamp()),
+            )
+        )
+    if status.last_error is not None:
+        when = f"<t:{int(status.last_error.at.timestamp())}:R>"
+        health.append(
+            t(interaction, "admin.status.last_error", ref=status.last_error.ref, when=when)
+        )
+    else:
+        health.append(t(interaction, "admin.status.no_error"))
+    return health
+
+
+def _size(interaction: discord.Interaction, size: int) -> str:
+    """``382.2 KB`` in English, ``382,2 Ko`` in French."""
+    units = ("bytes", "kilobytes", "megabytes", "gigabytes")
     scaled, index = float(size), 0
     while scaled >= 1024 and index < len(units) - 1:
         scaled, index = scaled / 1024, index + 1
-    return f"{size} B" if index == 0 else f"{scaled:.1f} {units[index]}"
+    return t(interaction, f"admin.units.{units[index]}", size=round(scaled, 1))
 
 
 def _duration(interaction: discord.Interaction, minutes: int) -> str:

@@ -6,10 +6,13 @@ import discord
 
 from bot.i18n import Catalog, Language
 from bot.services.audit import AuditPage, AuditService
-from cogs.toolkit import actor, button, buttons_view, clip, escape, plc_bot, user_language
+from cogs.toolkit import actor, buttons_view, clip, escape, page_buttons, plc_bot, user_language
 
 AUDIT_ROUTE = r"plc:audit:(?P<page>[0-9]{1,6})(?::(?P<action>[a-z_.]{1,40}))?"
-DETAIL_MAX = 90
+DETAIL_MAX = 300
+VALUE_MAX = 60
+# Detail keys that hold a member's id without saying so in their name.
+MEMBER_KEYS = frozenset({"next", "skipped"})
 
 
 def audit_message(
@@ -29,7 +32,7 @@ def audit_message(
             timestamp=int(entry.at.timestamp()),
             actor=f"<@{entry.actor_id}>" if entry.actor_id else nobody,
             action=entry.action,
-            detail=_detail(entry.detail),
+            detail=_detail(catalog, language, entry.detail),
         )
         for entry in page.entries
     ]
@@ -45,25 +48,55 @@ def audit_message(
     )
     suffix = f":{page.action}" if page.action else ""
     view = buttons_view(
-        button(
-            f"plc:audit:{page.page - 1}{suffix}",
-            label=catalog.t(language, "admin.audit.previous"),
-            disabled=page.page <= 1,
-        ),
-        button(
-            f"plc:audit:{page.page + 1}{suffix}",
-            label=catalog.t(language, "admin.audit.next"),
-            disabled=page.page >= page.pages,
-        ),
+        *page_buttons(
+            page,
+            lambda number: f"plc:audit:{number}{suffix}",
+            previous=catalog.t(language, "admin.audit.previous"),
+            following=catalog.t(language, "admin.audit.next"),
+        )
     )
     return embed, view
 
 
-def _detail(detail: dict[str, object]) -> str:
-    if not detail:
-        return ""
-    text = ", ".join(f"{key}={value}" for key, value in detail.items())
-    return " — " + escape(clip(text, DETAIL_MAX))
+def _detail(catalog: Catalog, language: Language, detail: dict[str, object]) -> str:
+    """``key: value`` pairs a reader understands: members, channels and roles as mentions
+    (Discord shows their names), languages and weekdays by name; as many as fit."""
+    shown = ""
+    for key, value in detail.items():
+        item = f"{_label(catalog, language, key)}: {_value(catalog, language, key, value)}"
+        candidate = f"{shown}, {item}" if shown else item
+        if len(candidate) > DETAIL_MAX:
+            shown += ", …"
+            break
+        shown = candidate
+    return f" — {shown}" if shown else ""
+
+
+def _label(catalog: Catalog, language: Language, key: str) -> str:
+    name = key.removesuffix("_id")
+    if catalog.has(f"admin.fields.{name}"):  # what /plc setup calls it
+        label = catalog.t(language, f"admin.fields.{name}")
+        return label[:1].lower() + label[1:]
+    return escape(name.replace("_", " "))
+
+
+def _value(catalog: Catalog, language: Language, key: str, value: object) -> str:
+    if value is None:
+        return catalog.t(language, "admin.not_set")
+    if isinstance(value, bool):
+        return catalog.t(language, "admin.audit.yes" if value else "admin.audit.no")
+    if isinstance(value, int) and (key in MEMBER_KEYS or key.endswith("user_id")):
+        return f"<@{value}>"
+    if isinstance(value, int) and key.endswith("channel_id"):
+        return f"<#{value}>"
+    if isinstance(value, int) and key.endswith("role_id"):
+        return f"<@&{value}>"
+    names = {"language": "admin.language_names", "weekday": "checkins.weekdays"}
+    if key in names and catalog.has(f"{names[key]}.{value}"):
+        return catalog.t(language, f"{names[key]}.{value}")
+    if isinstance(value, list | tuple):
+        return escape(clip(", ".join(map(str, value)), VALUE_MAX))
+    return escape(clip(str(value), VALUE_MAX))
 
 
 async def on_page(interaction: discord.Interaction, params: dict[str, str]) -> None:

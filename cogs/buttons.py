@@ -54,12 +54,13 @@ def button(
     style: discord.ButtonStyle = discord.ButtonStyle.secondary,
     disabled: bool = False,
     emoji: str | None = None,
+    row: int | None = None,
 ) -> RoutedButton:
     """A persistent button; ``custom_id`` must match a declared route."""
     if len(custom_id) > CUSTOM_ID_MAX:
         raise ValueError(f"custom_id over {CUSTOM_ID_MAX} characters: {custom_id[:40]}…")
     return RoutedButton(
         discord.ui.Button(
-            custom_id=custom_id, label=label, style=style, disabled=disabled, emoji=emoji
+            custom_id=custom_id, label=label, style=style, disabled=disabled, emoji=emoji, row=row
         )
     )

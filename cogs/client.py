@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -280,25 +281,47 @@ async def running_bot(
             log.info("stopped")
 
 
+class DiscordUnreachable(Exception):
+    """Discord's API could not be reached (no network, DNS, a proxy or a firewall): one
+    line for the operator, not aiohttp's traceback."""
+
+
+def _unreachable(exc: aiohttp.ClientConnectorError) -> DiscordUnreachable:
+    reason = exc.os_error.strerror or str(exc.os_error)
+    return DiscordUnreachable(
+        f"cannot reach Discord at {exc.host}:{exc.port} ({reason}): check the network "
+        "connection, DNS and proxy (and [discord] api_base_url if you set it)"
+    )
+
+
 async def serve(settings: Settings, clock: Clock, *, force_sync: bool = False) -> None:
-    """Run until SIGINT/SIGTERM (clean stop) or a fatal error (raised)."""
+    """Run until SIGINT/SIGTERM (clean stop) or a fatal error (raised;
+    :class:`DiscordUnreachable` when Discord cannot be reached at all)."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with running_bot(settings, clock, force_sync=force_sync) as bot:
-            assert bot.runner is not None
-            stopper = asyncio.create_task(stop.wait())
-            await asyncio.wait({bot.runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            stopper.cancel()
-            if bot.runner.done():
-                bot.runner.result()  # a login failure or a fatal gateway error
-            else:
-                log.info("stopping on signal")
+        await _serve_until_stopped(settings, clock, stop, force_sync=force_sync)
+    except aiohttp.ClientConnectorError as exc:  # the login's first request failed
+        raise _unreachable(exc) from None
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+
+
+async def _serve_until_stopped(
+    settings: Settings, clock: Clock, stop: asyncio.Event, *, force_sync: bool
+) -> None:
+    async with running_bot(settings, clock, force_sync=force_sync) as bot:
+        assert bot.runner is not None
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait({bot.runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if bot.runner.done():
+            bot.runner.result()  # a login failure or a fatal gateway error
+        else:
+            log.info("stopping on signal")
 
 
 def _discord_command(

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from cogs.client import PlcBot
 
 log = logging.getLogger(__name__)
+# Error parameters that echo what the member typed (never a mention or a link we built).
+ECHOED = ("text", "value")
 
 
 class Refused(app_commands.CheckFailure):

@@ -11,11 +11,13 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot.i18n import format_day
 from bot.services.members import MemberService
 from cogs.toolkit import (
     actor,
     command_group,
     message_link,
+    read_as,
     reply,
     t,
     timezone_autocomplete,
@@ -64,10 +66,15 @@ class Members(commands.Cog):
     @app_commands.describe(until=_("Last day away, e.g. 2026-12-18 or Dec 18"))
     async def away(self, interaction: discord.Interaction, until: str) -> None:
         assert interaction.guild is not None
-        day = await self.members.set_away(
-            interaction.guild.id, interaction.user.id, until, user_language(interaction)
+        language = user_language(interaction)
+        until_day = await self.members.set_away(
+            interaction.guild.id, interaction.user.id, until, language
         )
-        await reply(interaction, t(interaction, "members.away.saved", date=day.isoformat()))
+        lines = [
+            t(interaction, "members.away.saved", date=format_day(until_day.day, language)),
+            read_as(self.bot.catalog, language, until_day.day, until_day.timezone),
+        ]
+        await reply(interaction, "\n".join(lines))
 
     @me.command(name=_("back"), description=_("End your away period now"))
     async def back(self, interaction: discord.Interaction) -> None:

@@ -12,7 +12,15 @@ import pytest
 from bot.backups import plan_backup
 from bot.cli import _parser, main
 
-SUBCOMMANDS = (["run"], ["migrate"], ["check-config"], ["backup", "x"], ["health"], ["playground"])
+SUBCOMMANDS = (
+    ["run"],
+    ["migrate"],
+    ["check-config"],
+    ["backup", "x"],
+    ["health"],
+    ["playground"],
+    ["protocol-example"],
+)
 
 
 @pytest.mark.parametrize("argv", SUBCOMMANDS, ids=lambda a: a[0])

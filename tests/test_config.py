@@ -114,3 +114,68 @@ def test_run_without_token_says_how_to_try_the_bot(
     assert main(["--config", str(path), "run"]) == 2
     err = capsys.readouterr().err
     assert "DISCORD_TOKEN" in err and "plc-bot playground" in err
+
+
+SECRET = "s" * 40
+
+
+def test_check_config_without_any_file_says_how_to_make_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20: it said "config.toml: valid, but not ready to run" (exit 1)."""
+    monkeypatch.chdir(tmp_path)  # no config.toml here, nothing in the environment
+    assert main(["check-config"]) == 2  # a configuration problem (README, exit codes)
+    err = capsys.readouterr().err
+    assert "config.toml: no such file" in err
+    assert "cp config.example.toml config.toml" in err
+    assert "valid" not in err
+
+
+def test_run_without_any_file_says_how_to_make_one_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "config.toml: no such file" in err and "cp config.example.toml config.toml" in err
+    assert "[privacy] secret: missing" in err
+
+
+def test_check_config_without_a_file_accepts_a_complete_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A container configured by variables alone has no file to check, and needs none."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("PLCBOT_PRIVACY__SECRET", SECRET)
+    assert main(["check-config"]) == 0
+    assert "config.toml: no such file; the environment and the defaults are complete: OK" in (
+        capsys.readouterr().out
+    )
+
+
+def test_a_bad_variable_is_named_and_a_bad_key_is_blamed_on_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[privacy]\nsecret = "{SECRET}"\n[ops]\nhealth_port = 0\n')
+    monkeypatch.setenv("PLCBOT_PRIVACY__SECRET", "short")
+    monkeypatch.setenv("plcbot_defaults__language", "de")  # any case, as pydantic reads it
+    assert main(["--config", str(path), "check-config"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: invalid configuration\n  [ops] health_port:" in err
+    assert "environment: invalid configuration" in err
+    assert "  PLCBOT_PRIVACY__SECRET: must be at least 32 characters" in err
+    assert "  plcbot_defaults__language: Input should be 'fr' or 'en'" in err
+    assert "[privacy] secret" not in err and "[defaults] language" not in err
+
+
+def test_a_variable_that_is_not_json_is_named_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PLCBOT_FEATURES__ENABLED", "meetings, questions")
+    assert main(["check-config"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("plc-bot: PLCBOT_FEATURES__ENABLED: cannot be read.")
+    assert "JSON" in err and "Traceback" not in err

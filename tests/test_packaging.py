@@ -93,7 +93,9 @@ def test_the_wheel_carries_every_data_file(installed: Installed) -> None:
     names = set(zipfile.ZipFile(installed.wheel).namelist())
     expected = [f"bot/migrations/{p.name}" for p in (ROOT / "migrations").glob("*.sql")]
     expected += [f"bot/i18n/locales/{p.name}" for p in (ROOT / "bot/i18n/locales").glob("*")]
-    expected += [f"bot/protocols/{p.name}" for p in (ROOT / "bot").glob("protocols/*.toml")]
+    expected += [
+        f"bot/{p.relative_to(ROOT / 'bot')}" for p in (ROOT / "bot").glob("protocols/**/*.toml")
+    ]
     assert len(expected) > 10
     assert [name for name in expected if name not in names] == []
 
@@ -136,3 +138,10 @@ def test_migrate_check_config_and_the_playground_run_from_the_wheel(
     assert "America/Toronto" in played.stdout  # the community's status was rendered
     assert "plc-bot 0.1.0" in played.stdout
     assert "no such table" not in played.stderr
+
+
+def test_the_example_protocol_is_printed_from_the_wheel(installed: Installed) -> None:
+    """An installed wheel has no source folder to look in: the example ships inside."""
+    printed = installed.run("protocol-example")
+    assert printed.returncode == 0, printed.stderr
+    assert 'id = "team-retro"' in printed.stdout and "[[steps]]" in printed.stdout

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+import pickle
 import re
 import sqlite3
 from datetime import UTC, datetime
@@ -11,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.clock import ControlledClock
 from bot.emulator.markup import relative, render_timestamp
 from bot.emulator.world_file import WorldFileError
 from bot.playground import play, run_playground, terminal_language
+from tests.protocol_samples import VALID
 
 NOV23 = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 
@@ -59,6 +63,18 @@ def test_timestamp_styles_follow_discords() -> None:
     assert relative(NOV23, datetime(2026, 11, 23, 16, 0, tzinfo=UTC)) == "2 hours ago"
 
 
+def test_timestamps_read_as_discords_french_client_shows_them() -> None:
+    unix = int(datetime(2026, 12, 1, 21, 0, tzinfo=UTC).timestamp())
+    zone = "America/Toronto"
+    assert render_timestamp(unix, "F", zone, NOV23, "fr") == "mardi 1 décembre 2026 16:00"
+    assert render_timestamp(unix, "D", zone, NOV23, "fr") == "1 décembre 2026"
+    assert render_timestamp(unix, "d", zone, NOV23, "fr") == "01/12/2026"
+    assert render_timestamp(unix, "R", zone, NOV23, "fr") == "dans 8 jours"
+    assert relative(NOV23, datetime(2026, 11, 23, 16, 0, tzinfo=UTC), "fr") == "il y a 2 heures"
+    # One unit, as Discord counts: 13 days, not "2 weeks".
+    assert relative(datetime(2026, 12, 6, 14, 0, tzinfo=UTC), NOV23) == "in 13 days"
+
+
 def _button(text: str, label: str) -> int:
     """The number the transcript gave the last button labelled ``label``."""
     numbers = re.findall(rf"\[(\d+): [^\]]*{re.escape(label)}[^\]]*\]", text)
@@ -95,6 +111,76 @@ async def test_a_playground_with_db_keeps_its_world_between_runs(tmp_path: Path)
     assert reminders.count("DM to bob") == 1  # the 24-hour reminder, once
 
 
+async def test_a_thread_is_read_after_a_restart_and_its_buttons_work(tmp_path: Path) -> None:
+    """A live session runs in a thread the bot made: after a restart it is still there."""
+    database = tmp_path / "mine.sqlite3"
+
+    async def run(script: str) -> str:
+        out = io.StringIO()
+        await play(
+            database, io.StringIO(script), out, clock=ControlledClock(NOV23), keep_world=True
+        )
+        return out.getvalue()
+
+    first = await run("/session start\n:quit\n")
+    thread = "PLC meeting"  # the session's thread is named after its protocol
+    assert f"started in #{thread}." in first
+    again = await run(f":read #{thread}\n:who\n:quit\n")
+    shown = again.split(f":read #{thread}", 1)[1].split(":who", 1)[0]
+    assert "no channel" not in shown
+    assert f"threads: #{thread}" in again
+    number = _button(shown, "Next")
+    clicked = await run(f":read #{thread.lower()}\n:click {number}\n:quit\n")
+    assert "Step 1" in clicked.split(f":click {number}", 1)[1]
+
+
+async def test_config_brings_its_protocols_folder(tmp_path: Path) -> None:
+    protocols = tmp_path / "protocols"
+    protocols.mkdir()
+    (protocols / "retro.toml").write_text(VALID, encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[facilitation]\nprotocols_dir = "{protocols}"\n'
+        # The real bot's Discord, database and health port: the playground keeps its own.
+        '[discord]\ntoken = "real-token"\ndev_guild_id = 42\n'
+        f'[database]\npath = "{tmp_path / "real.sqlite3"}"\n[ops]\nhealth_port = 1\n',
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    script = "/session start protocol:retro\n:quit\n"
+    code = await play(
+        tmp_path / "p.sqlite3",
+        io.StringIO(script),
+        out,
+        clock=ControlledClock(NOV23),
+        config=config,
+    )
+    assert code == 0
+    assert "Session **Retrospective** started" in out.getvalue()
+    assert not (tmp_path / "real.sqlite3").exists()
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["--config playground", "playground --config"])
+def test_the_cli_gives_the_playground_its_config(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    first: bool,
+) -> None:
+    protocols = tmp_path / "protocols"
+    protocols.mkdir()
+    (protocols / "retro.toml").write_text(VALID, encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[facilitation]\nprotocols_dir = "{protocols}"\n', encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("/session start protocol:retro\n:quit\n"))
+    given = ["--config", str(config)]
+    assert main([*given, "playground"] if first else ["playground", *given]) == 0
+    assert "Session **Retrospective** started" in capsys.readouterr().out
+    config.write_text("[facilitation]\nprotocol_folder = 1\n", encoding="utf-8")
+    assert main(["playground", *given]) == 2
+    assert "protocol_folder: unknown key" in capsys.readouterr().err
+
+
 async def test_an_unreadable_world_file_is_reported_not_replaced(tmp_path: Path) -> None:
     database = tmp_path / "mine.sqlite3"
     world = tmp_path / "mine.sqlite3.world"
@@ -108,6 +194,28 @@ async def test_an_unreadable_world_file_is_reported_not_replaced(tmp_path: Path)
     )
     assert code == 0 and "Community status" in out.getvalue()
     assert (tmp_path / "mine.sqlite3.world.unreadable").read_bytes() == b"not a world"
+
+
+class _RunsCodeWhenUnpickled:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (str(self.marker), "w"))
+
+
+async def test_an_old_pickled_world_file_is_refused_without_being_opened(tmp_path: Path) -> None:
+    """A world file is data: one shared by someone else must not run code when loaded."""
+    database = tmp_path / "mine.sqlite3"
+    world = tmp_path / "mine.sqlite3.world"
+    marker = tmp_path / "code-ran"
+    world.write_bytes(pickle.dumps({"format": "x", "world": _RunsCodeWhenUnpickled(marker)}))
+    with pytest.raises(WorldFileError, match="older playground.*--new-world"):
+        await play(database, io.StringIO(":quit\n"), io.StringIO(), keep_world=True)
+    assert not marker.exists()
+    await play(database, io.StringIO(":quit\n"), io.StringIO(), keep_world=True, new_world=True)
+    assert json.loads(world.read_text(encoding="utf-8"))["format"] == "plc-bot-playground-world"
+    assert not marker.exists()
 
 
 def test_the_newcomer_speaks_the_terminals_language() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.i18n import load_catalog
 from bot.protocols import BUILTIN_IDS, load_builtin, load_protocols, parse_protocol
 from tests.protocol_samples import INVALID, VALID
 
@@ -96,31 +97,38 @@ def test_an_invalid_file_is_refused_by_name_and_key_and_the_others_load(tmp_path
     (tmp_path / "clash.toml").write_text(VALID.replace('"retro"', '"codev"'), encoding="utf-8")
     catalog = load_protocols(tmp_path)
     assert catalog.get("retro") is not None and catalog.get("broken") is None
-    described = [p.describe() for p in catalog.problems]
-    assert "broken.toml: steps[2].prompt.en: Field required" in described
-    assert any(d.startswith("broken.toml: steps[2].mode: Input should be") for d in described)
+    described = [p.describe(load_catalog()) for p in catalog.problems]
+    assert (
+        'broken.toml: steps[2].prompt.en: the English text is missing: write prompt = { fr = "…",'
+        ' en = "…" }' in described
+    )
+    assert 'broken.toml: steps[2].mode: must be "discussion"' in "\n".join(described)
     assert any(d.startswith("notoml.toml: (file): not valid TOML") for d in described)
-    assert "clash.toml: id: 'codev' is already used by another protocol" in described
+    assert any(
+        d.startswith("clash.toml: id: “codev” is already the id of another protocol")
+        for d in described
+    )
 
 
 @pytest.mark.parametrize(
     ("change", "key", "message"),
     [
-        (("minutes = 5", "minutes = 0"), "steps[1].minutes", "greater"),
-        (('id = "retro"', 'id = "Bad Id"'), "id", "pattern"),
+        (("minutes = 5", "minutes = 0"), "steps[1].minutes", "must be at least 1 minute"),
+        (('id = "retro"', 'id = "Bad Id"'), "id", "“Bad Id” cannot be an id: use 2 to 32"),
         (
             ('mode = "round"', 'mode = "round"\naudience = "client"'),
             "steps[1].audience",
-            "needs client = true",
+            'audience = "client" needs client = true',
         ),
-        (('id = "retro"', 'id = "retro"\ncolour = "blue"'), "colour", "unknown key"),
+        (('id = "retro"', 'id = "retro"\ncolour = "blue"'), "colour", "unknown key: remove it"),
     ],
 )
 def test_each_problem_names_its_key(change: tuple[str, str], key: str, message: str) -> None:
     text = VALID.replace(*change, 1)
     problems = parse_protocol(text, "custom.toml")
     assert isinstance(problems, list), "the file should be refused"
-    assert any(p.key == key and message in p.message for p in problems), problems
+    shown = [(p.key, p.describe(load_catalog())) for p in problems]
+    assert any(k == key and message in d for k, d in shown), shown
 
 
 def test_check_config_reports_an_invalid_protocol_file(
@@ -137,7 +145,72 @@ def test_check_config_reports_an_invalid_protocol_file(
     )
     assert main(["--config", str(path), "check-config"]) == 1
     err = capsys.readouterr().err
-    assert "broken.toml: steps[2].prompt.en: Field required" in err
+    assert "broken.toml: steps[2].prompt.en: the English text is missing" in err
     assert "retro.toml" not in err
     (folder / "broken.toml").unlink()
     assert main(["--config", str(path), "check-config"]) == 0
+
+
+JARGON = ("Tuple should", "Input should", "Field required", "instance of", "after validation")
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        ("steps = []", "steps: no step: add at least one [[steps]] block"),
+        (
+            '[steps]\ntitle = "One"',
+            "steps: write each step as its own [[steps]] block, with two square brackets",
+        ),
+    ],
+    ids=["no step", "one bracket"],
+)
+def test_a_refusal_says_what_to_write_instead_without_library_jargon(
+    steps: str, expected: str
+) -> None:
+    head = (
+        'id = "retro"\nname = { fr = "Rétro", en = "Retro" }\noverview = { fr = "x", en = "x" }\n'
+    )
+    problems = parse_protocol(head + steps + "\n", "retro.toml")
+    assert isinstance(problems, list)
+    described = [p.describe(load_catalog()) for p in problems]
+    assert described == [f"retro.toml: {expected} (see `plc-bot protocol-example`)"]
+
+
+def test_a_mistake_made_in_every_step_is_said_once() -> None:
+    """Plain-text titles and no mode, in three steps: two problems, not six."""
+    text = (
+        'id = "retro"\nname = { fr = "Rétro", en = "Retro" }\noverview = { fr = "x", en = "x" }\n'
+    )
+    text += '[[steps]]\ntitle = "One"\nprompt = { fr = "a", en = "a" }\nminutes = 5\n' * 3
+    problems = parse_protocol(text, "retro.toml")
+    assert isinstance(problems, list)
+    described = [p.describe(load_catalog()) for p in problems]
+    assert described == [
+        'retro.toml: steps[1-3].title: write it in French and English: title = { fr = "…",'
+        ' en = "…" }',
+        'retro.toml: steps[1-3].mode: missing: add mode = "round"',
+    ]
+    assert not any(word in d for word in JARGON for d in described)
+    french = [p.describe(load_catalog(), "fr") for p in problems]
+    assert french[1] == 'retro.toml : steps[1-3].mode : manquant : ajoutez mode = "round"'
+
+
+def test_the_shipped_example_is_a_valid_protocol_and_is_printed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["protocol-example"]) == 0
+    printed = capsys.readouterr().out
+    parsed = parse_protocol(printed, "team-retro.toml")
+    assert not isinstance(parsed, list), parsed
+    assert parsed.id == "team-retro" and len(parsed.steps) == 3
+    for key in ("id", "name", "overview", "client", "title", "prompt", "minutes", "mode"):
+        assert f"{key} = " in printed, key  # every key is shown, with a comment
+    assert "audience" in printed and "questions" in printed
+
+
+def test_the_readme_example_is_a_valid_protocol() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index('```toml\nid = "team-retro"') + len("```toml\n")
+    parsed = parse_protocol(readme[start : readme.index("```", start)], "team-retro.toml")
+    assert not isinstance(parsed, list), parsed

@@ -15,11 +15,13 @@ from bot.db import communities as communities_db
 from bot.db import timers as timers_db
 from bot.db.communities import CommunitySettings
 from bot.db.timers import Timer
+from bot.missed import MissedResult, WhenMissed
 from bot.scheduler import Firing, RetryLater, Scheduler, TimerKind, nonce_for
 from tests.conftest import START
 
 GUILD = 1
 SETTINGS = SchedulerSettings(grace_minutes={"reminder": 30}, late_note_after_minutes=5)
+DROP = WhenMissed.drop(said="admin.status.missed")
 
 
 async def _community(db: Database) -> None:
@@ -54,8 +56,9 @@ class Recorder:
                 raise RuntimeError("killed after Discord accepted the send")
             await firing.delivered(target)
 
-    async def on_missed(self, timer: Timer) -> None:
+    async def on_missed(self, timer: Timer) -> MissedResult:
         self.missed.append(timer)
+        return "done"
 
 
 async def _plan(scheduler: Scheduler, db: Database, key: str, due_in: timedelta) -> None:
@@ -65,7 +68,13 @@ async def _plan(scheduler: Scheduler, db: Database, key: str, due_in: timedelta)
 
 def _scheduler(db: Database, clock: ControlledClock, recorder: Recorder) -> Scheduler:
     scheduler = Scheduler(db, clock, SETTINGS)
-    scheduler.register(TimerKind("reminder", recorder.handle, on_missed=recorder.on_missed))
+    scheduler.register(
+        TimerKind(
+            "reminder",
+            recorder.handle,
+            on_missed=WhenMissed.tell(recorder.on_missed, said="admin.status.missed"),
+        )
+    )
     return scheduler
 
 
@@ -159,7 +168,7 @@ async def test_delivered_targets_are_not_sent_again(
             await firing.delivered(target)
 
     scheduler = Scheduler(db, clock, SETTINGS)
-    scheduler.register(TimerKind("reminder", half_then_fail))
+    scheduler.register(TimerKind("reminder", half_then_fail, on_missed=DROP))
     await _plan(scheduler, db, "m1", timedelta(0))
     await scheduler.run_due()
     await clock.advance(timedelta(minutes=1))
@@ -230,7 +239,7 @@ async def test_apscheduler_wakes_the_bot_in_real_time(db: Database) -> None:
 
     clock = SystemClock()
     scheduler = Scheduler(db, clock, SETTINGS)
-    scheduler.register(TimerKind("reminder", handler))
+    scheduler.register(TimerKind("reminder", handler, on_missed=DROP))
     scheduler.start()
     try:
         async with db.transaction() as conn:
@@ -259,7 +268,7 @@ async def test_a_kind_nobody_handles_is_parked_not_spun_on(
     async def handler(timer: Timer, firing: Firing) -> None:
         ran.append(timer.key)
 
-    scheduler.register(TimerKind("reminder", handler))
+    scheduler.register(TimerKind("reminder", handler, on_missed=DROP))
     async with db.transaction() as conn:
         await scheduler.schedule(conn, GUILD, "question_post", "orphan", clock.now())
     runs = 0
@@ -323,7 +332,7 @@ async def test_a_run_queued_behind_the_stop_does_not_start(
         await release.wait()
 
     scheduler = Scheduler(db, clock, SETTINGS)
-    scheduler.register(TimerKind("reminder", slow))
+    scheduler.register(TimerKind("reminder", slow, on_missed=DROP))
     await _plan(scheduler, db, "first", timedelta(0))
     burst = asyncio.create_task(scheduler.run_due())
     await running.wait()
@@ -364,7 +373,7 @@ async def test_a_burst_woken_by_apscheduler_asks_for_no_second_run_and_finishes_
         else:
             second_ran.set()
 
-    scheduler.register(TimerKind("reminder", handler))
+    scheduler.register(TimerKind("reminder", handler, on_missed=DROP))
     caplog.set_level("INFO")
     async with db.transaction() as conn:
         await scheduler.schedule(conn, GUILD, "reminder", "first", clock.now())
@@ -402,7 +411,7 @@ async def test_work_a_person_started_does_not_wait_behind_a_bulk_run(
             await release.wait()
 
     scheduler = Scheduler(db, clock, SETTINGS)
-    scheduler.register(TimerKind("reminder", handle))
+    scheduler.register(TimerKind("reminder", handle, on_missed=DROP))
     await _plan(scheduler, db, "bulk", timedelta(0))
     await _plan(scheduler, db, "asked", timedelta(0))  # also due: the bulk run lists it
     bulk = asyncio.create_task(scheduler.run_due())
@@ -427,7 +436,7 @@ async def test_both_lanes_asking_for_one_timer_run_it_once(
         await release.wait()
 
     scheduler = Scheduler(db, clock, SETTINGS)
-    scheduler.register(TimerKind("reminder", handle))
+    scheduler.register(TimerKind("reminder", handle, on_missed=DROP))
     await _plan(scheduler, db, "one", timedelta(0))
     bulk = asyncio.create_task(scheduler.run_due())
     await running.wait()

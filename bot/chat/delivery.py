@@ -40,6 +40,7 @@ from bot.db import members as members_db
 from bot.db import targets as targets_db
 from bot.db.database import Database
 from bot.i18n import Language, language_for_locale
+from bot.scheduler import nonce_for
 
 log = logging.getLogger(__name__)
 
@@ -154,10 +155,10 @@ class Chat:
         if not first:
             return False
         log.warning("guild %s: target %s paused (%s)", guild_id, target_id, reason)
-        await self._tell_facilitators(guild_id, target_id, reason)
+        await self._tell_lost(guild_id, target_id, reason)
         return True
 
-    async def _tell_facilitators(self, guild_id: int, lost_id: int, reason: str) -> None:
+    async def _tell_lost(self, guild_id: int, lost_id: int, reason: str) -> None:
         """The one notice that something the community relies on is lost."""
         async with self._db.read() as conn:
             community = await communities_db.get(conn, guild_id)
@@ -174,9 +175,23 @@ class Chat:
                 "reason": Trusted(text=reason),
             },
         )
+        if not await self.tell_facilitators(guild_id, notice, avoid=lost_id):
+            log.warning("guild %s: nobody could be told that %s is lost", guild_id, lost_id)
+
+    async def tell_facilitators(
+        self, guild_id: int, card: Card, *, nonce: str | None = None, avoid: int = 0
+    ) -> bool:
+        """Post ``card`` where facilitators read: the moderation channel, else the
+        announcements channel (never ``avoid``, a channel just lost). False if neither
+        took it. ``nonce`` makes a retry post nothing twice."""
+        async with self._db.read() as conn:
+            community = await communities_db.get(conn, guild_id)
+        if community is None:
+            return False
         for channel_id in (community.moderation_channel_id, community.announcements_channel_id):
-            if channel_id is None or channel_id == lost_id:
+            if channel_id is None or channel_id == avoid:
                 continue
-            if await self.send(Channel(guild_id, channel_id), notice):
-                return
-        log.warning("guild %s: nobody could be told that %s is lost", guild_id, lost_id)
+            sent_nonce = nonce_for(nonce, channel_id) if nonce else None
+            if await self.send(Channel(guild_id, channel_id), card, nonce=sent_nonce):
+                return True
+        return False

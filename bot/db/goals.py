@@ -140,9 +140,11 @@ async def values(conn: Connection, goal_id: int) -> list[GoalValue]:
         conn,
         GoalValue,
         """
-        SELECT a.goal_id, a.checkin_id, c.week, c.opened_at, a.progress AS value
-        FROM checkin_answers a JOIN checkins c ON c.id = a.checkin_id
-        WHERE a.goal_id = ? AND a.progress IS NOT NULL
+        SELECT p.goal_id, a.checkin_id, c.week, c.opened_at, p.value
+        FROM checkin_progress p
+        JOIN checkin_answers a ON a.id = p.answer_id
+        JOIN checkins c ON c.id = a.checkin_id
+        WHERE p.goal_id = ?
         ORDER BY c.opened_at, c.id
         """,
         (goal_id,),
@@ -152,9 +154,10 @@ async def values(conn: Connection, goal_id: int) -> list[GoalValue]:
 async def latest_values(conn: Connection, goal_ids: list[int]) -> dict[int, float]:
     """The most recent reported value of each goal that has one."""
     sql = """
-        SELECT a.goal_id, a.progress FROM checkin_answers a
+        SELECT p.goal_id, p.value FROM checkin_progress p
+        JOIN checkin_answers a ON a.id = p.answer_id
         JOIN checkins c ON c.id = a.checkin_id
-        WHERE a.goal_id IN ({values}) AND a.progress IS NOT NULL
+        WHERE p.goal_id IN ({values})
         ORDER BY c.opened_at, c.id
     """
     rows = await fetch_in(conn, sql, goal_ids)

@@ -208,14 +208,17 @@ async def reassign(
     user_id: int | None,
     status: AssignmentStatus,
     now: datetime,
+    *,
+    from_statuses: tuple[AssignmentStatus, ...] = ("offered", "unanswered"),
 ) -> bool:
     """Move an offer on from ``expected_user_id`` (a conditional update: once only)."""
+    marks = placeholders(from_statuses)
     cursor = await conn.execute(
-        """
+        f"""
         UPDATE facilitator_assignments
         SET user_id = ?, status = ?, offers = offers + ?, assigned_at = ?, answered_at = NULL
-        WHERE occurrence_id = ? AND user_id = ? AND status IN ('offered', 'unanswered')
-        """,
+        WHERE occurrence_id = ? AND user_id = ? AND status IN ({marks})
+        """,  # noqa: S608 - only placeholders are interpolated
         (
             user_id,
             status,
@@ -223,7 +226,22 @@ async def reassign(
             instant_to_db(now),
             occurrence_id,
             expected_user_id,
+            *from_statuses,
         ),
+    )
+    return cursor.rowcount > 0
+
+
+async def fill_vacancy(conn: Connection, occurrence_id: int, user_id: int, now: datetime) -> bool:
+    """Offer a date nobody holds to ``user_id`` (a conditional update: once only)."""
+    cursor = await conn.execute(
+        """
+        UPDATE facilitator_assignments
+        SET user_id = ?, status = 'offered', offers = offers + 1, assigned_at = ?,
+            answered_at = NULL
+        WHERE occurrence_id = ? AND user_id IS NULL
+        """,
+        (user_id, instant_to_db(now), occurrence_id),
     )
     return cursor.rowcount > 0
 

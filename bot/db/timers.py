@@ -198,11 +198,17 @@ async def recent_missed(conn: Connection, guild_id: int, since: datetime) -> lis
     )
 
 
-async def delivered_targets(conn: Connection, timer_id: int) -> dict[str, str]:
+async def deliveries(conn: Connection, timer_id: int) -> dict[str, tuple[str, int | None]]:
+    """What a timer reached: its outcome and message per target."""
     cursor = await conn.execute(
-        "SELECT target, outcome FROM timer_deliveries WHERE timer_id = ?", (timer_id,)
+        "SELECT target, outcome, message_id FROM timer_deliveries WHERE timer_id = ?",
+        (timer_id,),
     )
-    return {row[0]: row[1] for row in await cursor.fetchall()}
+    return {row[0]: (row[1], row[2]) for row in await cursor.fetchall()}
+
+
+async def delivered_targets(conn: Connection, timer_id: int) -> dict[str, str]:
+    return {target: outcome for target, (outcome, _) in (await deliveries(conn, timer_id)).items()}
 
 
 async def record_delivery(

@@ -4,8 +4,11 @@ Builds INTERACTION_CREATE payloads exactly like Discord, from the commands the
 bot registered: slash commands (space-separated path, options typed by their
 registered type, ``resolved`` filled with full objects), autocomplete, button
 and select clicks, modal submissions (mirroring the modal's layout, action
-rows or label components).  Each returns an :class:`InteractionResult` once
-the bot answered (or raises :class:`InteractionTimeout` after Discord's 3 s).
+rows or label components).  Commands, subcommands, options and choices may be
+named as the user's Discord client shows them: in the user's language when the
+bot registered translations, and a choice by its name as well as its value.
+Each returns an :class:`InteractionResult` once the bot answered (or raises
+:class:`InteractionTimeout` after Discord's 3 s).
 Users can also post messages, DM the bot and react; guild changes (channel
 deleted, member removed, role deleted...) dispatch their gateway events.
 """
@@ -58,6 +61,46 @@ def _id(value: Any) -> int:
     return int(getattr(value, "id", value))
 
 
+def _named(definition: JSON, name: str, locale: str | None) -> bool:
+    """Whether ``name`` is what the client shows for a command, subcommand or option:
+    its name, or its translation into the user's language."""
+    localized = (definition.get("name_localizations") or {}).get(locale or "")
+    return name in (definition["name"], localized)
+
+
+def _real_name(definitions: list[JSON], given: str, locale: str) -> str:
+    """The registered name of the option the user called ``given`` (else ``given``)."""
+    found = next((o["name"] for o in definitions if _named(o, given, locale)), None)
+    return found if found is not None else given
+
+
+def _chosen(definition: JSON, value: Any, locale: str) -> Any:
+    """The value of the choice the user picked by its value, its name or its translation;
+    ``value`` itself when the option has no choices."""
+    choices = definition.get("choices")
+    if not choices or isinstance(value, bool):
+        return value
+    wanted = str(value).casefold()
+    for choice in choices:
+        names = [choice["name"], (choice.get("name_localizations") or {}).get(locale)]
+        if wanted in {str(choice["value"]).casefold(), *(n.casefold() for n in names if n)}:
+            return choice["value"]
+    shown = [(c.get("name_localizations") or {}).get(locale) or c["name"] for c in choices]
+    raise ValueError(
+        f"option {definition['name']!r}: {value!r} is not one of the choices: {', '.join(shown)}"
+    )
+
+
+def _picked(select: JSON, given: Any) -> list[Any]:
+    """What a select in a modal sends: the values given (one may be given bare), else the
+    options the bot pre-selected, as Discord's client shows them selected."""
+    if given is None:
+        return [o["value"] for o in select.get("options") or [] if o.get("default")]
+    if isinstance(given, (str, int)):
+        return [given]
+    return list(given)
+
+
 class Actor:
     """Users' actions; mixed into :class:`~bot.emulator.server.Emulator`."""
 
@@ -108,7 +151,8 @@ class Actor:
     ) -> InteractionResult:
         """Run the message context-menu command ``name`` ("Apps › name" on a message)."""
         target = self.state.messages[_id(message)]
-        registered = self._find_command(guild_id, name, kind=3)
+        shown_in = locale or self.state.user(user_id).locale
+        registered = self._find_command(guild_id, name, kind=3, locale=shown_in)
         self._check_available(registered, guild_id, user_id, target.channel_id)
         data: JSON = {
             "id": str(registered.id),
@@ -267,11 +311,17 @@ class Actor:
             channel_id = self.state.dm_channel(user_id).id
         elif channel_id is None:
             channel_id = self._default_channel(guild_id)
-        registered = self._find_command(guild_id, command.split()[0])
+        shown_in = locale or self.state.user(user_id).locale
+        registered = self._find_command(guild_id, command.split()[0], locale=shown_in)
         self._check_available(registered, guild_id, user_id, channel_id)
         resolved: JSON = {}
         options = self._build_options(
-            registered, command.split()[1:], values, resolved, guild_id, user_id, focused
+            registered,
+            command.split()[1:],
+            values,
+            resolved,
+            (guild_id, user_id, shown_in),
+            focused,
         )
         data: JSON = {"id": str(registered.id), "name": registered.name, "type": registered.type}
         if options:
@@ -293,12 +343,12 @@ class Actor:
         return text[0].id
 
     def _find_command(
-        self, guild_id: int | None, name: str, *, kind: int = 1
+        self, guild_id: int | None, name: str, *, kind: int = 1, locale: str | None = None
     ) -> ApplicationCommand:
         scopes = ([guild_id] if guild_id is not None else []) + [None]
         for scope in scopes:
             for cmd in self.state.commands_for(scope):
-                if cmd.name == name and cmd.type == kind:
+                if _named(cmd.payload, name, locale) and cmd.type == kind:
                     return cmd
         names = sorted({c.name for scope in scopes for c in self.state.commands_for(scope)})
         raise LookupError(
@@ -342,33 +392,16 @@ class Actor:
         path: list[str],
         values: dict[str, Any],
         resolved: JSON,
-        guild_id: int | None,
-        user_id: int,
+        who: tuple[int | None, int, str],
         focused: str | None,
     ) -> list[JSON]:
-        definitions = cmd.options
-        wrappers: list[JSON] = []
-        for part in path:
-            sub = next(
-                (
-                    o
-                    for o in definitions
-                    if o["name"] == part and o["type"] in (OPTION_SUBCOMMAND, OPTION_GROUP)
-                ),
-                None,
-            )
-            if sub is None:
-                subs = [
-                    o["name"] for o in definitions if o["type"] in (OPTION_SUBCOMMAND, OPTION_GROUP)
-                ]
-                raise LookupError(
-                    f"/{cmd.name}: no subcommand or group {part!r} here; choices: {subs}"
-                )
-            wrappers.append({"type": sub["type"], "name": sub["name"]})
-            definitions = sub.get("options") or []
-        if any(o["type"] in (OPTION_SUBCOMMAND, OPTION_GROUP) for o in definitions):
-            raise LookupError(f"/{' '.join([cmd.name, *path])} needs a subcommand")
+        """The ``options`` Discord sends; ``who`` is (guild id, user id, the user's locale)."""
+        guild_id, user_id, locale = who
+        definitions, wrappers = self._subcommand_path(cmd, path, locale)
         by_name = {o["name"]: o for o in definitions}
+        values = {_real_name(definitions, given, locale): v for given, v in values.items()}
+        if focused is not None:
+            focused = _real_name(definitions, focused, locale)
         extra = set(values) - set(by_name)
         if extra:
             raise LookupError(
@@ -386,14 +419,36 @@ class Actor:
             if name == focused:
                 option.update(value=str(values[name]), focused=True)
             else:
-                option["value"] = self._option_value(
-                    definition, values[name], resolved, guild_id, user_id
-                )
+                value = _chosen(definition, values[name], locale)
+                option["value"] = self._option_value(definition, value, resolved, guild_id, user_id)
             leaf.append(option)
         for wrapper in reversed(wrappers):
             wrapper["options"] = leaf
             leaf = [wrapper]
         return leaf
+
+    def _subcommand_path(
+        self, cmd: ApplicationCommand, path: list[str], locale: str
+    ) -> tuple[list[JSON], list[JSON]]:
+        """The options of the subcommand ``path`` names, and the wrappers leading to it."""
+        definitions = cmd.options
+        wrappers: list[JSON] = []
+        nesting = (OPTION_SUBCOMMAND, OPTION_GROUP)
+        for part in path:
+            sub = next(
+                (o for o in definitions if o["type"] in nesting and _named(o, part, locale)),
+                None,
+            )
+            if sub is None:
+                subs = [o["name"] for o in definitions if o["type"] in nesting]
+                raise LookupError(
+                    f"/{cmd.name}: no subcommand or group {part!r} here; choices: {subs}"
+                )
+            wrappers.append({"type": sub["type"], "name": sub["name"]})
+            definitions = sub.get("options") or []
+        if any(o["type"] in nesting for o in definitions):
+            raise LookupError(f"/{' '.join([cmd.name, *path])} needs a subcommand")
+        return definitions, wrappers
 
     def _option_value(
         self, definition: JSON, value: Any, resolved: JSON, guild_id: int | None, user_id: int
@@ -549,7 +604,7 @@ class Actor:
                             "min_values", 1 if comp.get("required", True) else 0
                         ),
                     },
-                    list(values.get(custom_id, [])),
+                    _picked(comp, values.get(custom_id)),
                     guild_id,
                 )
                 out["values"] = [str(v) for v in chosen["values"]]

@@ -1,27 +1,35 @@
-"""Discord's ``<t:unix:style>`` markup as its client shows it, in the viewer's time zone.
+"""Discord's ``<t:unix:style>`` markup as its client shows it, to one viewer.
 
-Discord renders a timestamp in each viewer's own zone and locale; the playground
-shows it for the acting member (their ``/me timezone``, else the community's), in
-24-hour time as the French and British clients do.
+Discord renders a timestamp in each viewer's own zone and language; the playground
+shows it for the acting member (their ``/me timezone``, else the community's; their
+Discord language), in 24-hour time as the French and British clients do. Month and
+day names and the relative style ("in 2 days", "dans 2 jours") come from CLDR
+through Babel, the data Discord's client uses too.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime, format_timedelta
 
 TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
 
 _STYLES = {
-    "t": "%H:%M",
-    "T": "%H:%M:%S",
-    "d": "%d/%m/%Y",
-    "D": "%-d %B %Y",
-    "f": "%-d %B %Y %H:%M",
-    "F": "%A %-d %B %Y %H:%M",
+    "t": "HH:mm",
+    "T": "HH:mm:ss",
+    "d": "dd/MM/y",
+    "D": "d MMMM y",
+    "f": "d MMMM y HH:mm",
+    "F": "EEEE d MMMM y HH:mm",
 }
-_UNITS = (
+_Unit = Literal["year", "month", "day", "hour", "minute", "second"]
+#: Discord's relative style counts in one unit (no weeks: "in 13 days").
+_UNITS: tuple[tuple[_Unit, int], ...] = (
     ("year", 365 * 86400),
     ("month", 30 * 86400),
     ("day", 86400),
@@ -31,25 +39,36 @@ _UNITS = (
 )
 
 
-def relative(instant: datetime, now: datetime) -> str:
-    """Discord's ``R`` style: "in 2 hours", "3 days ago"."""
+def viewer_language(discord_locale: str) -> str:
+    """The language a Discord client shows timestamps in: French for ``fr``, else English."""
+    return "fr" if discord_locale.lower().startswith("fr") else "en"
+
+
+def relative(instant: datetime, now: datetime, language: str = "en") -> str:
+    """Discord's ``R`` style: "in 2 hours", "3 days ago", "dans 2 heures", "il y a 3 jours"."""
     seconds = (instant - now).total_seconds()
     magnitude = abs(seconds)
-    for unit, size in _UNITS:
-        if magnitude >= size or unit == "second":
-            count = round(magnitude / size)
-            text = f"{count} {unit}{'' if count == 1 else 's'}"
-            return f"in {text}" if seconds >= 0 else f"{text} ago"
-    raise AssertionError("unreachable")
+    unit, size = next((u, s) for u, s in _UNITS if magnitude >= s or u == "second")
+    counted = timedelta(seconds=math.copysign(round(magnitude / size) * size, seconds))
+    # An infinite threshold makes Babel keep the unit chosen here.
+    text: str = format_timedelta(
+        counted, granularity=unit, threshold=math.inf, add_direction=True, locale=language
+    )
+    return text
 
 
-def render_timestamp(unix: int, style: str | None, zone: str, now: datetime) -> str:
+def render_timestamp(
+    unix: int, style: str | None, zone: str, now: datetime, language: str = "en"
+) -> str:
     instant = datetime.fromtimestamp(unix, UTC)
     if style == "R":
-        return relative(instant, now)
+        return relative(instant, now, language)
     local = instant.astimezone(ZoneInfo(zone))
-    return local.strftime(_STYLES[style or "f"])
+    text: str = format_datetime(local, _STYLES[style or "f"], locale=language)
+    return text
 
 
-def render_timestamps(text: str, zone: str, now: datetime) -> str:
-    return TIMESTAMP.sub(lambda m: render_timestamp(int(m.group(1)), m.group(2), zone, now), text)
+def render_timestamps(text: str, zone: str, now: datetime, language: str = "en") -> str:
+    return TIMESTAMP.sub(
+        lambda m: render_timestamp(int(m.group(1)), m.group(2), zone, now, language), text
+    )

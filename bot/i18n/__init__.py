@@ -2,7 +2,9 @@
 
 Catalogs are TOML files in ``locales/``, one pair per feature
 (``meetings.en.toml`` / ``meetings.fr.toml``); nested tables become dotted keys
-(``[setup] saved = "…"`` → ``setup.saved``). Placeholders use ``str.format`` names.
+(``[setup] saved = "…"`` → ``setup.saved``). Placeholders use ``str.format`` names;
+a count goes through an ICU-style plural block and numbers are written the language's
+way (:mod:`bot.i18n.message`).
 The French files also hold ``[_commands.names]`` and ``[_commands.texts]``: the
 French of slash command names and of their descriptions and choices, keyed by
 the English text (see :mod:`bot.i18n.translator`).
@@ -10,19 +12,39 @@ the English text (see :mod:`bot.i18n.translator`).
 
 from __future__ import annotations
 
-import string
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any, Literal
+
+from bot.i18n.message import (
+    MessageError,
+    check,
+    format_day,
+    format_number,
+    placeholders,
+    render,
+)
 
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("en", "fr")
 # Package data, read through importlib.resources so a wheel install finds it.
 LOCALES_DIR: Traversable = resources.files(__name__).joinpath("locales")
 COMMANDS_TABLE = "_commands"
+__all__ = [
+    "LANGUAGES",
+    "Catalog",
+    "CatalogError",
+    "Language",
+    "format_day",
+    "format_number",
+    "language_for_locale",
+    "load_catalog",
+    "placeholders",
+]
 
 
 class CatalogError(Exception):
@@ -40,8 +62,13 @@ def language_for_locale(locale: str | None, fallback: Language = "en") -> Langua
     return fallback
 
 
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+@dataclass(frozen=True)
+class Phrase:
+    """A message given as a placeholder's value: translated in the language of the
+    message around it (a protocol file's problem inside "file refused: {problem}")."""
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 class Catalog:
@@ -54,7 +81,16 @@ class Catalog:
     def t(self, language: str, key: str, /, **params: object) -> str:
         """The message ``key`` in ``language``, formatted; a missing key is a bug (KeyError)."""
         lang = language if language in self.messages else "en"
-        return self.messages[lang][key].format(**params)
+        shown = {name: self._value(lang, value) for name, value in params.items()}
+        return render(self.messages[lang][key], lang, shown)
+
+    def _value(self, language: str, value: object) -> object:
+        """A :class:`Phrase` (or a tuple of them, joined by "; ") in that language."""
+        if isinstance(value, Phrase):
+            return self.t(language, value.key, **value.params)
+        if isinstance(value, tuple) and value and all(isinstance(v, Phrase) for v in value):
+            return "; ".join(self.t(language, v.key, **v.params) for v in value)
+        return value
 
     def has(self, key: str) -> bool:
         return key in self.messages["en"]
@@ -74,6 +110,10 @@ def _flatten(
         elif isinstance(value, str):
             if key in out:
                 raise CatalogError(f"{source.name}: key {key} defined twice")
+            try:
+                check(value)
+            except MessageError as error:
+                raise CatalogError(f"{source.name}: {key}: {error}") from error
             out[key] = value
         else:
             raise CatalogError(f"{source.name}: {key} must be text")

@@ -14,25 +14,49 @@ import secrets
 import sqlite3
 from collections.abc import Mapping
 
-from bot.chat.text import Param, Text, Trusted
+from bot.chat.text import Join, Param, Text, Trusted
 from bot.errors import UserError
-from bot.i18n import Catalog
+from bot.i18n import Catalog, Phrase
 
 log = logging.getLogger(__name__)
 
+ECHOED = ("text", "value")
+"""Values of a refusal that repeat what the member typed: shown inert, as typed."""
+
 
 def refusal_text(catalog: Catalog, error: UserError) -> Text:
-    """A refusal's message; its plain text values are shown as given (they echo what the
-    member typed back to them alone, or values the bot composed)."""
+    """A refusal's message: what the member typed (:data:`ECHOED`) is shown inert, other
+    text values are the bot's own and shown as given."""
     params: dict[str, Param] = {}
     for name, value in error.params.items():
         if name == "field" and isinstance(value, str) and catalog.has(f"errors.fields.{value}"):
             params[name] = Text(key=f"errors.fields.{value}")
+        elif isinstance(value, str) and name in ECHOED:
+            params[name] = value  # what the member typed, shown back as typed
         elif isinstance(value, str):
             params[name] = Trusted(text=value)
+        elif isinstance(value, Phrase):
+            params[name] = _phrase(value)
+        elif isinstance(value, tuple) and value and all(isinstance(v, Phrase) for v in value):
+            params[name] = Join(parts=tuple(_phrase(v) for v in value), sep="; ")
         else:
             params[name] = value  # type: ignore[assignment]
     return Text(key=error.key, params=params)
+
+
+def _phrase(phrase: Phrase) -> Text:
+    """A catalog message given as a value (a protocol file's problem), as core text."""
+    return Text(key=phrase.key, params={k: _plain(v) for k, v in phrase.params.items()})
+
+
+def _plain(value: object) -> Param:
+    if isinstance(value, Phrase):
+        return _phrase(value)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float) or value is None:
+        return value
+    return Trusted(text=str(value))
 
 
 def explain(

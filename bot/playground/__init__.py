@@ -2,7 +2,9 @@
 
 The emulator serves a sample server; the bot connects to it exactly as to Discord.
 You type slash commands as a sample member and read what the bot posts. Input may
-be piped from a file, so a session can be scripted.
+be piped from a file, so a session can be scripted. A config file (``--config``)
+brings its settings (custom protocols, reminders, defaults); the playground keeps
+its own Discord, clock and database.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ import os
 import secrets
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.clock import ControlledClock, SystemClock
-from bot.config import settings_ignoring_environment
+from bot.config import ConfigError, Settings, read_config_file, settings_ignoring_environment
 from bot.db import DatabaseError
 from bot.emulator import Emulator, build_sample_guild
 from bot.emulator.world_file import (
@@ -45,14 +47,16 @@ async def play(
     keep_world: bool = False,
     new_world: bool = False,
     language: Language = "en",
+    config: Path | None = None,
 ) -> int:
     """Run the console on ``source`` until it ends or says ``:quit``.
 
     ``language``: the Discord language of the member you act as in a new world
-    (``:lang`` switches it).
-    With ``keep_world`` the emulated server is saved beside the database after every
-    line and loaded on the next run (:mod:`bot.emulator.world_file`).
+    (``:lang`` switches it). With ``keep_world`` the emulated server is saved beside
+    the database after every line and loaded on the next run
+    (:mod:`bot.emulator.world_file`). ``config``: a config file (see :func:`_settings`).
     """
+    from_file = read_config_file(config, required=True) if config is not None else {}
     world_file = world_path(database) if keep_world else None
     world = _load_world(world_file, new_world)
     if world is not None:
@@ -64,19 +68,11 @@ async def play(
         emu = Emulator()
         guild = build_sample_guild(emu.state, bot_user_id=emu.bot_user_id)
         clock = clock or ControlledClock(SystemClock().now())
+    # Discord's rules (an event may not start in the past) follow the playground's clock.
+    emu.state.now_timestamp = lambda: clock.now().timestamp()
     await emu.start()
-    sections: dict[str, Any] = {
-        "discord": {
-            "token": emu.bot_token,
-            "api_base_url": f"{emu.http_url}/api/v10",
-            "gateway_url": emu.gateway_url,
-        },
-        "database": {"path": database},
-        "privacy": {"secret": _secret(database)},
-        "logging": {"level": "WARNING"},
-    }
-    settings = settings_ignoring_environment(sections)
     try:
+        settings = _settings(from_file, emu, database, config)
         async with running_bot(settings, clock, guild_ready_timeout=0.1) as bot:
             await asyncio.wait_for(bot.ready_once.wait(), timeout=30)
             console = Console(emu=emu, guild=guild, clock=clock, bot=bot, out=out)
@@ -94,20 +90,46 @@ async def play(
                     )
 
             save()
-            loop = asyncio.get_running_loop()
-            while True:
-                if source.isatty():
-                    print(f"{console.member}> ", end="", file=out, flush=True)
-                line = await loop.run_in_executor(None, source.readline)
-                if not line:
-                    break
-                going_on = await console.handle(line)
-                save()
-                if not going_on:
-                    break
+            await _read_lines(console, source, save)
     finally:
         await emu.stop()
     return 0
+
+
+async def _read_lines(console: Console, source: TextIO, after_each: Callable[[], None]) -> None:
+    loop = asyncio.get_running_loop()
+    while True:
+        if source.isatty():
+            print(f"{console.member}> ", end="", file=console.out, flush=True)
+        line = await loop.run_in_executor(None, source.readline)
+        if not line:
+            return
+        going_on = await console.handle(line)
+        after_each()
+        if not going_on:
+            return
+
+
+def _settings(
+    from_file: dict[str, Any], emu: Emulator, database: Path, config: Path | None
+) -> Settings:
+    """The file's settings with the playground's own Discord, database, secret and logging;
+    no health port (it would clash with a real bot's). The environment is not read: it
+    may hold the real bot's token and database."""
+    sections = {k: v for k, v in from_file.items() if k != "ops"}
+    discord, privacy = sections.get("discord"), sections.get("privacy")
+    sections["discord"] = {
+        "token": emu.bot_token,
+        "api_base_url": f"{emu.http_url}/api/v10",
+        "gateway_url": emu.gateway_url,
+    }
+    if isinstance(discord, dict) and "cogs" in discord:
+        sections["discord"]["cogs"] = discord["cogs"]
+    sections["database"] = {"path": database}
+    sections["privacy"] = {**(privacy if isinstance(privacy, dict) else {})}
+    sections["privacy"]["secret"] = _secret(database)
+    sections["logging"] = {"level": "WARNING"}
+    return settings_ignoring_environment(sections, source=str(config or "<playground>"))
 
 
 def _load_world(world_file: Path | None, new_world: bool) -> World | None:
@@ -132,9 +154,7 @@ def _secret(database: Path) -> str:
 
 
 def _welcome_back(console: Console) -> None:
-    console.seen.update(
-        {m.id: m.edited_timestamp or m.timestamp for m in console.emu.state.messages.values()}
-    )
+    console.transcript.mark_all_seen()
     console.say("plc-bot playground: welcome back to the sample server as you left it.")
     console.say(
         f"You are {console.member}. :read #announcements (or any channel) shows what is "
@@ -159,9 +179,7 @@ async def _prepare(console: Console, language: Language) -> None:
         facilitator_role=g.roles["facilitator"],
     )
     await result.final()
-    console.seen.update(
-        {m.id: m.edited_timestamp or m.timestamp for m in console.emu.state.messages.values()}
-    )
+    console.transcript.mark_all_seen()
     console.say("plc-bot playground: the real bot on a local Discord emulator.")
     console.say(
         f"Sample server “PLC Sample” is set up (time zone America/Toronto, English). "
@@ -190,7 +208,9 @@ def terminal_language(environ: Mapping[str, str]) -> Language:
     return "fr" if setting.lower().startswith("fr") else "en"
 
 
-def run_playground(*, database: Path | None = None, new_world: bool = False) -> int:
+def run_playground(
+    *, database: Path | None = None, new_world: bool = False, config: Path | None = None
+) -> int:
     language = terminal_language(os.environ)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("discord", "aiohttp", "apscheduler", "bot", "cogs"):
@@ -209,11 +229,18 @@ def run_playground(*, database: Path | None = None, new_world: bool = False) -> 
                     keep_world=True,
                     new_world=new_world,
                     language=language,
+                    config=config,
                 )
             )
-        except (WorldFileError, DatabaseError) as exc:
+        except (WorldFileError, DatabaseError, ConfigError) as exc:
             print(f"plc-bot playground: {exc}", file=sys.stderr)
             return 2
     with tempfile.TemporaryDirectory(prefix="plc-bot-playground-") as folder:
         database = Path(folder) / "playground.sqlite3"
-        return asyncio.run(play(database, sys.stdin, sys.stdout, language=language))
+        try:
+            return asyncio.run(
+                play(database, sys.stdin, sys.stdout, language=language, config=config)
+            )
+        except ConfigError as exc:
+            print(f"plc-bot playground: {exc}", file=sys.stderr)
+            return 2

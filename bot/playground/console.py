@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import shlex
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, TextIO
 
 from bot.clock import ControlledClock
-from bot.emulator import Emulator, InteractionResult, Message, Modal
-from bot.emulator.markup import render_timestamps
+from bot.emulator import Channel, Emulator, InteractionResult, Modal, ResponseType
+from bot.emulator.markup import viewer_language
 from bot.emulator.sample import SampleGuild
 from bot.services.community import CommunityService
 from bot.services.members import MemberService
 from cogs.client import PlcBot
+
+from .transcript import Transcript
 
 HELP = """\
 Type a slash command as the current member, options as name:value, e.g.
@@ -23,22 +27,25 @@ Type a slash command as the current member, options as name:value, e.g.
   /me timezone name:Europe/Paris
   /meeting schedule title:"Team meeting" when:"Dec 3 3:30pm" repeat:weekly
 Channels are #name, members @name, roles @&name (e.g. checkin_channel:#check-ins).
+A member whose Discord is in French may type the French names (/cap statut).
   :as NAME          act as another sample member ({members})
   :lang fr|en       the acting member's Discord language (replies follow it)
   :click N          press button N of the transcript
   :select N VALUE   choose VALUE in select menu N
   :submit A | B     fill the open form, fields in order (empty keeps it blank)
+  :apps NAME on N   run the message command NAME (Apps › NAME) on message N
+  :open N           show file N of the transcript (an image is saved here)
   :advance 2h       move the clock (m, h, d, w) and run what became due
-  :read #channel    show the last messages of a channel (or :read dm)
-  :who              members, channels and roles of the sample server
+  :read #channel    show the last messages of a channel or thread (or :read dm)
+  :who              members, channels, threads and roles of the sample server
   :help  :quit"""
 
 _DURATION = re.compile(r"^(?:\d+(?:min|m|h|d|w))+$")
 _DURATION_PART = re.compile(r"(\d+)(min|m|h|d|w)")
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_APPS = re.compile(r"^(?P<name>.+?)\s+on\s+(?:message\s+)?(?P<number>\S+)$", re.IGNORECASE)
 SETTLE_SECONDS = 0.3
 LOCALES = {"fr": "fr", "en": "en-US"}  # the Discord locale of each language
-_ESCAPED = re.compile(r"\\([\\\[\]()<>*_`~|#>-])")
 
 
 @dataclass
@@ -49,42 +56,28 @@ class Console:
     bot: PlcBot
     out: TextIO
     member: str = "alice"
-    seen: dict[int, str | None] = field(default_factory=dict)
-    buttons: dict[int, tuple[int, str]] = field(default_factory=dict)
-    selects: dict[int, tuple[int, str]] = field(default_factory=dict)
     modal: Modal | None = None
-    zone: str = "UTC"
+    transcript: Transcript = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.transcript = Transcript(self.emu, self.guild, self.clock, self.out)
 
     def say(self, text: str = "") -> None:
-        print(self._humanize(text), file=self.out, flush=True)
+        self.transcript.say(text)
 
-    def _humanize(self, text: str) -> str:
-        """Show mentions and timestamps as Discord's client would render them."""
-        state = self.emu.state
-        names = {v: k for k, v in self.guild.users.items()}
-
-        def channel(match: re.Match[str]) -> str:
-            found = state.channels.get(int(match.group(1)))
-            return f"#{found.name}" if found is not None else match.group(0)
-
-        def role(match: re.Match[str]) -> str:
-            roles = {v: k for k, v in self.guild.roles.items()}
-            return f"@{roles.get(int(match.group(1)), match.group(1))}"
-
-        text = re.sub(r"<#(\d+)>", channel, text)
-        text = re.sub(r"<@&(\d+)>", role, text)
-        text = re.sub(r"<@!?(\d+)>", lambda m: f"@{names.get(int(m.group(1)), m.group(1))}", text)
-        text = _ESCAPED.sub(r"\1", text)  # Discord shows "\-" as "-"
-        return render_timestamps(text, self.zone, self.clock.now())
-
-    async def _viewer_zone(self) -> str:
-        """The acting member's time zone, as Discord would use theirs: own, else community's."""
+    async def _see_as_member(self) -> None:
+        """Timestamps as Discord shows them to the acting member: in their zone (own, else
+        the community's) and their Discord language."""
         guild_id, user_id = self.guild.id, self._user_id()
+        zone = "UTC"
         member = await self.bot.services.get(MemberService).get(guild_id, user_id)
-        if member is not None and member.timezone:
-            return member.timezone
         community = await self.bot.services.get(CommunityService).get(guild_id)
-        return community.timezone if community is not None else "UTC"
+        if member is not None and member.timezone:
+            zone = member.timezone
+        elif community is not None:
+            zone = community.timezone
+        self.transcript.zone = zone
+        self.transcript.language = viewer_language(self.emu.state.users[user_id].locale)
 
     # -- input ------------------------------------------------------------------------
 
@@ -94,7 +87,7 @@ class Console:
         if not line or line.startswith("#!"):
             return True
         self.say(f"{self.member}> {line}")
-        self.zone = await self._viewer_zone()
+        await self._see_as_member()
         try:
             if line.startswith("/"):
                 await self._slash(line[1:])
@@ -114,52 +107,57 @@ class Console:
         if verb == "help":
             self.say(HELP.format(members=", ".join(self.guild.users)))
         elif verb == "as":
-            if rest not in self.guild.users:
-                raise LookupError(f"no member {rest!r}; members: {', '.join(self.guild.users)}")
-            self.member = rest
-            self.say(f"  now acting as {rest}")
+            self._act_as(rest)
         elif verb == "lang":
-            if rest not in LOCALES:
-                raise LookupError("give :lang fr or :lang en")
-            self.emu.state.users[self._user_id()].locale = LOCALES[rest]
-            self.say(
-                f"  {self.member} now uses Discord in {'French' if rest == 'fr' else 'English'}"
-            )
+            self._switch_language(rest)
         elif verb == "click":
-            message_id, custom_id = self._numbered(self.buttons, rest, "button")
+            message_id, custom_id = _numbered(self.transcript.buttons, rest, "button")
             await self._show(await self.emu.click(self._user_id(), message_id, custom_id))
         elif verb == "select":
             number, _, value = rest.partition(" ")
-            message_id, custom_id = self._numbered(self.selects, number, "menu")
+            message_id, custom_id = _numbered(self.transcript.selects, number, "menu")
             result = await self.emu.click(
                 self._user_id(), message_id, custom_id, values=[v.strip() for v in value.split(",")]
             )
             await self._show(result)
         elif verb == "submit":
             await self._submit(rest)
+        elif verb == "apps":
+            await self._apps(rest)
+        elif verb == "open":
+            self._open(rest)
         elif verb == "advance":
             await self._advance(rest)
         elif verb == "read":
             self._read(rest)
         elif verb == "who":
-            self.say(f"  members: {', '.join(self.guild.users)}")
-            self.say(f"  channels: {', '.join('#' + c for c in self.guild.channels)}")
-            self.say(f"  roles: {', '.join('@&' + r for r in self.guild.roles)}")
+            self._who()
         else:
             raise LookupError(f"unknown action :{verb}; try :help")
         return True
 
-    def _numbered(self, table: dict[int, tuple[int, str]], text: str, what: str) -> tuple[int, str]:
-        try:
-            return table[int(text)]
-        except (ValueError, KeyError):
-            raise LookupError(f"no {what} number {text!r} in the transcript") from None
+    def _act_as(self, name: str) -> None:
+        if name not in self.guild.users:
+            raise LookupError(f"no member {name!r}; members: {', '.join(self.guild.users)}")
+        self.member = name
+        self.say(f"  now acting as {name}")
+
+    def _switch_language(self, language: str) -> None:
+        if language not in LOCALES:
+            raise LookupError("give :lang fr or :lang en")
+        self.emu.state.users[self._user_id()].locale = LOCALES[language]
+        self.transcript.language = language
+        self.say(
+            f"  {self.member} now uses Discord in {'French' if language == 'fr' else 'English'}"
+        )
 
     async def _slash(self, text: str) -> None:
         words = shlex.split(text)
         path = [w for w in words if ":" not in w]
         options = dict(self._option(w) for w in words if ":" in w)
-        result = await self.emu.slash(self.guild.id, self._user_id(), " ".join(path), **options)
+        result = await self.emu.slash(
+            self.guild.id, self._user_id(), " ".join(path), options=options
+        )
         await self._show(result)
 
     def _option(self, word: str) -> tuple[str, Any]:
@@ -178,10 +176,57 @@ class Console:
         if self.modal is None:
             raise LookupError("no form is open")
         values = [v.strip() for v in text.split("|")] if text else []
-        fields = self.modal.fields
-        filled = {f.custom_id: v for f, v in zip(fields, values, strict=False) if v}
+        filled: dict[str, Any] = {}
+        for form_field, value in zip(self.modal.fields, values, strict=False):
+            if not value:
+                continue
+            if form_field.options:  # a menu: chosen by its value or by the label shown
+                filled[form_field.custom_id] = _option_value(form_field.options, value)
+            else:
+                filled[form_field.custom_id] = value
         modal, self.modal = self.modal, None
         await self._show(await self.emu.submit_modal(self._user_id(), modal, filled))
+
+    async def _apps(self, text: str) -> None:
+        """Apps › NAME on a message, as a right-click on it in Discord."""
+        given = _APPS.match(text)
+        if given is None:
+            locale = self.emu.state.users[self._user_id()].locale
+            names = [
+                (c.payload.get("name_localizations") or {}).get(locale) or c.name
+                for scope in (self.guild.id, None)
+                for c in self.emu.state.commands_for(scope)
+                if c.type == 3
+            ]
+            self.say(f"  message commands (Apps ›): {', '.join(sorted(names)) or 'none'}")
+            if text:
+                raise LookupError("give :apps NAME on N, N being a message number")
+            self.say("  run one with :apps NAME on N, N being a message number")
+            return
+        message_id = _numbered(self.transcript.messages, given["number"], "message")
+        result = await self.emu.message_command(
+            self.guild.id, self._user_id(), given["name"], message_id
+        )
+        await self._show(result)
+
+    def _open(self, text: str) -> None:
+        attachment_id = _numbered(self.transcript.files, text, "file")
+        attachment = self.emu.state.attachment(attachment_id)
+        if attachment is None:
+            raise LookupError(f"file {text} is gone")
+        if not attachment.content_type.startswith("image/"):
+            try:
+                content = attachment.data.decode("utf-8")
+            except UnicodeDecodeError:
+                content = None
+            if content is not None and "\x00" not in content:
+                self.say(f"  {attachment.filename}:")
+                for line in content.splitlines():
+                    print(f"    │ {line}", file=self.out, flush=True)
+                return
+        saved = _free_path(Path.cwd(), attachment.filename)
+        saved.write_bytes(attachment.data)
+        self.say(f"  {attachment.filename} saved to {saved}")
 
     async def _advance(self, text: str) -> None:
         compact = text.replace(" ", "")
@@ -192,18 +237,59 @@ class Console:
             step += timedelta(**{_UNITS[unit]: int(amount)})
         target = self.clock.now() + step
         scheduler = self.bot.core.scheduler
-        # Step through each due time, as a bot that stayed up would, not as one that was down.
-        previous = None
-        while (due := await scheduler.next_due()) is not None and previous != due <= target:
-            previous = due  # a timer nobody handles stays due: do not spin on it
+        # Step through each due time, as a bot that stayed up would, not as one that was
+        # down: a timer run at its time may add another due at that same instant. Each
+        # post is shown as the clock reaches it, so its times read as when it was posted.
+        stalled: dict[datetime, int] = {}
+        while (due := await scheduler.next_due()) is not None and due <= target:
+            if stalled.get(due, 0) >= 2:
+                break  # a timer stays due without running (nothing handles it): do not spin
             await self.clock.set(max(due, self.clock.now()))
-            await scheduler.run_due()
+            if not await scheduler.run_due():
+                stalled[due] = stalled.get(due, 0) + 1
+            self.transcript.print_news()
         await self.clock.set(target)
         await scheduler.run_due()
-        self.say(
-            f"  clock: {render_timestamps(f'<t:{int(target.timestamp())}:F>', self.zone, target)}"
-        )
+        self.say(f"  clock: {self.transcript.humanize(_full_date(target))}")
         await self.settle()
+
+    def _read(self, target: str) -> None:
+        if target == "dm":
+            messages = self.emu.dms_to(self._user_id())
+        else:
+            messages = self.emu.messages_in(self._channel(target).id)
+        for message in messages[-10:]:
+            self.transcript.print_message(message, edited=False)
+
+    def _channel(self, target: str) -> Channel:
+        """A channel or thread of the sample server by name (``#check-ins``, ``#Check-in
+        2026-W48``); threads the bot made live on in the saved world, so they are looked up
+        there, not in the list of sample channels."""
+        name = target.lstrip("#").strip()
+        if name in self.guild.channels:
+            return self.emu.state.channel(self.guild.channels[name])
+        found = [c for c in self._readable() if (c.name or "").casefold() == name.casefold()]
+        if found:
+            return found[-1]
+        raise LookupError(
+            f"no channel or thread {target!r}; channels: {', '.join(self.guild.channels)}"
+            + "".join(f", #{c.name}" for c in self._readable() if c.is_thread)
+        )
+
+    def _readable(self) -> list[Channel]:
+        return [
+            c
+            for c in self.emu.state.channels.values()
+            if c.guild_id == self.guild.id and not c.deleted
+        ]
+
+    def _who(self) -> None:
+        threads = [f"#{c.name}" for c in self._readable() if c.is_thread]
+        self.say(f"  members: {', '.join(self.guild.users)}")
+        self.say(f"  channels: {', '.join('#' + c for c in self.guild.channels)}")
+        if threads:
+            self.say(f"  threads: {', '.join(threads)}")
+        self.say(f"  roles: {', '.join('@&' + r for r in self.guild.roles)}")
 
     # -- output -----------------------------------------------------------------------
 
@@ -211,13 +297,22 @@ class Console:
         return self.guild.users[self.member]
 
     async def _show(self, result: InteractionResult) -> None:
+        if result.response_type == ResponseType.DEFERRED_CHANNEL_MESSAGE:
+            # "The bot is thinking…": the answer comes when the work is done.
+            with contextlib.suppress(TimeoutError):
+                await result.final(timeout=10)
         if result.modal is not None:
             self.modal = result.modal
             self.say(f"  [form] {result.modal.title}")
             for number, form_field in enumerate(result.modal.fields, start=1):
                 value = f" (now: {form_field.value})" if form_field.value else ""
                 optional = "" if form_field.required else " (optional)"
-                self.say(f"    {number}. {form_field.label}{optional}{value}")
+                choices = ", ".join(
+                    f"{o['value']} = {o['label']}" + (" (chosen)" if o.get("default") else "")
+                    for o in form_field.options
+                )
+                choose = f" — choose {choices}" if choices else ""
+                self.say(f"    {number}. {form_field.label}{optional}{value}{choose}")
             self.say("  fill it with :submit value 1 | value 2 | …")
         await self.settle()
 
@@ -228,78 +323,38 @@ class Console:
             await asyncio.sleep(SETTLE_SECONDS)
             if self._changes() == before:
                 break
-        for message in sorted(self.emu.state.messages.values(), key=lambda m: m.id):
-            if message.loading or message.deleted:
-                continue
-            if message.author_id != self.emu.bot_user_id:
-                continue
-            stamp = message.edited_timestamp or message.timestamp
-            if self.seen.get(message.id) == stamp:
-                continue
-            edited = message.id in self.seen
-            self.seen[message.id] = stamp
-            self._print_message(message, edited=edited)
+        self.transcript.print_news()
 
     def _changes(self) -> tuple[int, int]:
         messages = self.emu.state.messages.values()
         return len(messages), sum(1 for m in messages if m.edited_timestamp)
 
-    def _place(self, message: Message) -> str:
-        channel = self.emu.state.channels.get(message.channel_id)
-        if channel is None:
-            return "?"
-        if channel.guild_id is None:
-            names = {v: k for k, v in self.guild.users.items()}
-            recipients = getattr(channel, "recipient_ids", []) or []
-            return "DM to " + ", ".join(names.get(r, str(r)) for r in recipients)
-        return f"#{channel.name}"
 
-    def _print_message(self, message: Message, *, edited: bool) -> None:
-        where = self._place(message)
-        if message.ephemeral:
-            where += " · only the user sees this"
-        self.say(f"  [{where}]{' (edited)' if edited else ''}")
-        for line in (message.content or "").splitlines():
-            self.say(f"    {line}")
-        for embed in message.embeds:
-            if embed.get("title"):
-                self.say(f"    ┃ {embed['title']}")
-            for line in (embed.get("description") or "").splitlines():
-                self.say(f"    ┃ {line}")
-            for embed_field in embed.get("fields") or []:
-                first, *rest = str(embed_field["value"]).splitlines() or [""]
-                self.say(f"    ┃ {embed_field['name']}: {first}")
-                for line in rest:
-                    self.say(f"    ┃   {line}")
-            if embed.get("footer"):
-                self.say(f"    ┃ — {embed['footer'].get('text', '')}")
-        for attachment in message.attachments:
-            self.say(f"    📎 {attachment.filename} ({len(attachment.data)} bytes)")
-        for component in message.iter_components():
-            custom_id = component.get("custom_id")
-            if custom_id is None:
-                continue
-            if component.get("type") == 2:
-                number = len(self.buttons) + 1
-                self.buttons[number] = (message.id, custom_id)
-                label = component.get("label") or component.get("emoji", {}).get("name", "")
-                state = " (disabled)" if component.get("disabled") else ""
-                self.say(f"    [{number}: {label}]{state}")
-            elif component.get("type") in (3, 5, 6, 7, 8):
-                number = len(self.selects) + 1
-                self.selects[number] = (message.id, custom_id)
-                options = ", ".join(o.get("value", "") for o in component.get("options") or [])
-                self.say(f"    <menu {number}: {component.get('placeholder', '')} {options}>")
+def _numbered(table: dict[int, Any], text: str, what: str) -> Any:
+    try:
+        return table[int(text.removeprefix("message").strip())]
+    except (ValueError, KeyError):
+        raise LookupError(f"no {what} number {text!r} in the transcript") from None
 
-    def _read(self, target: str) -> None:
-        if target == "dm":
-            messages = self.emu.dms_to(self._user_id())
-        else:
-            name = target.lstrip("#")
-            if name not in self.guild.channels:
-                raise LookupError(
-                    f"no channel {target!r}; channels: {', '.join(self.guild.channels)}"
-                )
-            messages = self.emu.messages_in(self.guild.channels[name])
-        for message in messages[-10:]:
-            self._print_message(message, edited=False)
+
+def _option_value(options: list[dict[str, Any]], typed: str) -> str:
+    for option in options:
+        if typed.casefold() in (str(option["value"]).casefold(), str(option["label"]).casefold()):
+            return str(option["value"])
+    return typed  # the emulator says which values the menu takes
+
+
+def _full_date(instant: datetime) -> str:
+    return f"<t:{int(instant.timestamp())}:F>"
+
+
+def _free_path(folder: Path, filename: str) -> Path:
+    """``folder/filename``, or ``name-2.ext``… if that file exists (never overwrite)."""
+    name = Path(filename).name or "file"
+    candidate = folder / name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    counter = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{counter}{suffix}"
+        counter += 1
+    return candidate

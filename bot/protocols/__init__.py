@@ -23,16 +23,19 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from bot.errors import UserError
-from bot.frozen import Frozen
-from bot.i18n import Language
+from bot.i18n import Language, load_catalog
+from bot.protocols.problems import ProtocolProblem, file_problem, problems_from
 
 BUILTIN_DIR = Path(__file__).resolve().parent
 BUILTIN_IDS = ("plc", "codev", "exchange", "checkin-round")
 DEFAULT_PROTOCOL = "plc"
+EXAMPLE_FILE = "team-retro.toml"
 MAX_STEPS = 20
 MAX_POOL = 100
+MAX_TOTAL_MINUTES = 8 * 60
 StepMode = Literal["discussion", "round"]
 Audience = Literal["everyone", "consultants", "client"]
 """Who a step is for: everyone; everyone but the client (codéveloppement's
@@ -80,8 +83,16 @@ class Step(_Strict):
         # With the file's ``client`` flag in the context, the error names this step's key.
         context = info.context or {}
         if audience != "everyone" and context.get("client") is False:
-            raise ValueError(f"{audience!r} needs client = true at the top of the file")
+            raise _needs_client(audience)
         return audience
+
+
+def _needs_client(audience: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "needs_client",
+        "audience = {audience!r} needs client = true at the top of the file",
+        {"audience": audience},
+    )
 
 
 class Protocol(_Strict):
@@ -96,17 +107,19 @@ class Protocol(_Strict):
     @classmethod
     def _steps_fit(cls, steps: tuple[Step, ...]) -> tuple[Step, ...]:
         total = sum(step.minutes for step in steps)
-        if total > 8 * 60:
-            raise ValueError(f"the steps last {total} minutes in all; at most 480")
+        if total > MAX_TOTAL_MINUTES:
+            raise PydanticCustomError(
+                "too_many_minutes",
+                "the steps last {total} minutes in all; at most {max}",
+                {"total": total, "max": MAX_TOTAL_MINUTES},
+            )
         return steps
 
     @model_validator(mode="after")
     def _audience_needs_client(self) -> Protocol:
-        for number, step in enumerate(self.steps, start=1):
+        for step in self.steps:
             if step.audience != "everyone" and not self.client:
-                raise ValueError(
-                    f"step {number} has audience {step.audience!r}, which needs client = true"
-                )
+                raise _needs_client(step.audience)
         return self
 
     def name_in(self, language: str) -> str:
@@ -115,19 +128,6 @@ class Protocol(_Strict):
     @property
     def total_minutes(self) -> int:
         return sum(step.minutes for step in self.steps)
-
-
-class ProtocolProblem(Frozen):
-    """Why one protocol file was refused: where, which key, what is wrong."""
-
-    file: str
-    key: str
-    message: str
-    protocol_id: str | None = None
-    """The id the file declares (or its name without ``.toml``): what members would type."""
-
-    def describe(self) -> str:
-        return f"{self.file}: {self.key}: {self.message}"
 
 
 class ProtocolCatalog:
@@ -157,7 +157,7 @@ class ProtocolCatalog:
             raise UserError(
                 "facilitation.session.protocol_refused",
                 text=reference.strip()[:60],
-                problems="; ".join(p.describe() for p in refused[:3])[:1500],
+                problems=tuple(p.phrase() for p in refused[:3]),
             )
         if found is None:
             raise UserError(
@@ -191,28 +191,13 @@ class ProtocolCatalog:
         return found[:limit]
 
 
-def _location(loc: tuple[int | str, ...]) -> str:
-    """``('steps', 2, 'minutes')`` → ``steps[3].minutes`` (steps counted from 1)."""
-    parts: list[str] = []
-    for part in loc:
-        if isinstance(part, int):
-            parts[-1] = f"{parts[-1]}[{part + 1}]" if parts else f"[{part + 1}]"
-        else:
-            parts.append(part)
-    return ".".join(parts) or "(file)"
-
-
 def parse_protocol(text: str, file_name: str) -> Protocol | list[ProtocolProblem]:
     """One protocol from TOML text, or every problem found in it."""
     stem = file_name.lower().removesuffix(".toml")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return [
-            ProtocolProblem(
-                file=file_name, key="(file)", message=f"not valid TOML: {exc}", protocol_id=stem
-            )
-        ]
+        return [file_problem(file_name, "not_toml", stem, detail=str(exc))]
     declared = data.get("id")
     protocol_id = declared.strip().lower() if isinstance(declared, str) else stem
     try:
@@ -220,18 +205,13 @@ def parse_protocol(text: str, file_name: str) -> Protocol | list[ProtocolProblem
         context = {"client": client} if isinstance(client, bool) else None
         return Protocol.model_validate(data, context=context)
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
-            problems.append(
-                ProtocolProblem(
-                    file=file_name,
-                    key=_location(tuple(error["loc"])),
-                    message=message.removeprefix("Value error, "),
-                    protocol_id=protocol_id,
-                )
-            )
-        return problems
+        return problems_from(exc, file_name, protocol_id)
+
+
+def example_text() -> str:
+    """The annotated example protocol shipped with the package (``plc-bot
+    protocol-example``): an installed wheel has no source folder to look in."""
+    return (BUILTIN_DIR / "examples" / EXAMPLE_FILE).read_text(encoding="utf-8")
 
 
 def load_builtin() -> list[Protocol]:
@@ -241,7 +221,7 @@ def load_builtin() -> list[Protocol]:
         file = BUILTIN_DIR / f"{protocol_id}.toml"
         parsed = parse_protocol(file.read_text(encoding="utf-8"), file.name)
         if isinstance(parsed, list):
-            raise RuntimeError("; ".join(p.describe() for p in parsed))
+            raise RuntimeError("; ".join(p.describe(load_catalog()) for p in parsed))
         found.append(parsed)
     return found
 
@@ -255,9 +235,7 @@ def load_protocols(custom_dir: Path | None) -> ProtocolCatalog:
         if not custom_dir.is_dir():
             problems.append(
                 ProtocolProblem(
-                    file=str(custom_dir),
-                    key="[facilitation] protocols_dir",
-                    message="not a folder",
+                    file=str(custom_dir), key="[facilitation] protocols_dir", problem="not_folder"
                 )
             )
         else:
@@ -266,7 +244,7 @@ def load_protocols(custom_dir: Path | None) -> ProtocolCatalog:
                 try:
                     text = file.read_text(encoding="utf-8")
                 except (OSError, UnicodeDecodeError) as exc:
-                    problems.append(ProtocolProblem(file=file.name, key="(file)", message=str(exc)))
+                    problems.append(file_problem(file.name, "unreadable", detail=str(exc)))
                     continue
                 parsed = parse_protocol(text, file.name)
                 if isinstance(parsed, list):
@@ -276,7 +254,8 @@ def load_protocols(custom_dir: Path | None) -> ProtocolCatalog:
                         ProtocolProblem(
                             file=file.name,
                             key="id",
-                            message=f"{parsed.id!r} is already used by another protocol",
+                            problem="id_taken",
+                            params={"id": parsed.id},
                             protocol_id=parsed.id,
                         )
                     )
@@ -295,6 +274,7 @@ __all__ = [
     "ProtocolCatalog",
     "ProtocolProblem",
     "Step",
+    "example_text",
     "load_builtin",
     "load_protocols",
     "parse_protocol",

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.actor import Actor
 from bot.chat import DirectMessage
-from bot.dates import local_today, parse_future_date
+from bot.dates import LocalDay, local_today, parse_day
 from bot.db import actions as actions_db
 from bot.db import communities as communities_db
 from bot.db import members as members_db
@@ -20,8 +20,9 @@ from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.timers import Timer
 from bot.errors import NotFacilitator, UserError
-from bot.frozen import Frozen
 from bot.i18n import language_for_locale
+from bot.missed import WhenMissed
+from bot.paging import Paged, page_count
 from bot.scheduler import Firing, TimerKind
 from bot.services.base import Core
 from bot.services.community import CommunityService, facilitates
@@ -34,15 +35,26 @@ log = logging.getLogger(__name__)
 DUE_KIND = "action_due"
 TEXT_MAX = 300
 REMIND_AT = time(9, 0)
+PAGE_SIZE = 10
 Scope = Literal["mine", "all"]
 
 
-class ActionList(Frozen):
+class ActionList(Paged):
+    """One page of ``/actions``: every pending action shown that the member may close gets
+    its own Done button, so a page holds no more than Discord can show beside paging."""
+
     scope: Scope
     items: tuple[ActionItem, ...]
+    """This page's actions."""
     include_done: bool
     markable: frozenset[int] = frozenset()
     """The pending actions this member may mark done (theirs, or all for facilitators)."""
+
+
+class RecordedAction(ActionItem):
+    """A new action, with the zone its typed due date was read in (the reply names it)."""
+
+    due_zone: str | None = None
 
 
 def due_key(action_id: int) -> str:
@@ -66,25 +78,32 @@ class ActionService:
         self._chat = core.chat
 
     def timer_kinds(self) -> tuple[TimerKind, ...]:
-        return (TimerKind(DUE_KIND, self.remind),)
+        # Past its grace the due day is (nearly) over: a reminder then would only be
+        # noise; the action stays in /actions and comes up in the next session's review.
+        return (
+            TimerKind(
+                DUE_KIND,
+                self.remind,
+                on_missed=WhenMissed.drop(said="facilitation.status.missed.action_due"),
+            ),
+        )
 
     # -- checks (the session service calls them before its transaction) ------------------
 
-    def check_due(self, community: Community, text: str | None) -> date | None:
-        """A due date in French or English; past or more than a year ahead is refused (I2)."""
+    async def check_due(
+        self, actor: Actor, community: Community, text: str | None
+    ) -> LocalDay | None:
+        """A due date in French or English, read in the member's zone; past or more than
+        a year ahead is refused (I2). Blank means no due date."""
         if text is None or not text.strip():
             return None
-        try:
-            return parse_future_date(
-                text,
-                field="due",
-                now=self._core.clock.now(),
-                timezone=community.timezone,
-                language=community.language,
-            )
-        except UserError as exc:
-            problem = exc.key.removeprefix("errors.date_")  # not a message key
-            raise UserError(f"facilitation.errors.due_{problem}", **exc.params) from None
+        return parse_day(
+            text,
+            field="due",
+            now=self._core.clock.now(),
+            timezone=await self._community.reading_zone(community, actor.user_id),
+            language=actor.language,
+        )
 
     async def check_owner(
         self, conn: Connection, guild_id: int, owner_id: int, present: bool
@@ -126,8 +145,10 @@ class ActionService:
     # -- members' use ------------------------------------------------------------------------
 
     async def listing(
-        self, actor: Actor, scope: str = "mine", include_done: bool = False
+        self, actor: Actor, scope: str = "mine", include_done: bool = False, page: int = 1
     ) -> ActionList:
+        """A page of the member's (or everyone's) actions; a page past the end (actions
+        closed meanwhile) shows the last one."""
         if scope not in ("mine", "all"):
             raise UserError("facilitation.errors.scope", value=scope[:40])
         chosen: Scope = "mine" if scope == "mine" else "all"
@@ -139,13 +160,19 @@ class ActionService:
                 actor.user_id if chosen == "mine" else None,
                 include_done,
             )
+        pages = page_count(len(items), PAGE_SIZE)
+        shown_page = min(max(page, 1), pages)
+        shown = items[(shown_page - 1) * PAGE_SIZE : shown_page * PAGE_SIZE]
         steers = facilitates(actor, community)
         return ActionList(
+            page=shown_page,
+            pages=pages,
+            total=len(items),
             scope=chosen,
-            items=tuple(items),
+            items=tuple(shown),
             include_done=include_done,
             markable=frozenset(
-                a.id for a in items if a.pending and (steers or a.owner_id == actor.user_id)
+                a.id for a in shown if a.pending and (steers or a.owner_id == actor.user_id)
             ),
         )
 

@@ -14,7 +14,7 @@ from bot.actor import Actor
 from bot.db import audit as audit_db
 from bot.db.audit import AuditEntry
 from bot.errors import UserError
-from bot.frozen import Frozen
+from bot.paging import Paged, page_count
 from bot.services.base import Core
 from bot.services.community import CommunityService
 
@@ -23,12 +23,8 @@ _ACTION = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
 ACTION_MAX = 40
 
 
-class AuditPage(Frozen):
+class AuditPage(Paged):
     entries: list[AuditEntry]
-    page: int
-    """From 1."""
-    pages: int
-    total: int
     action: str | None
 
 
@@ -53,7 +49,7 @@ class AuditService:
                 limit=PAGE_SIZE,
                 action_prefix=wanted,
             )
-        pages = max(1, -(-total // PAGE_SIZE))
+        pages = page_count(total, PAGE_SIZE)
         if page > pages:
             raise UserError("admin.audit.past_the_end", page=page, pages=pages)
         return AuditPage(entries=entries, page=page, pages=pages, total=total, action=wanted)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -58,6 +59,18 @@ class MemberPosts(Protocol):
     async def posts_of_member(
         self, conn: Connection, guild_id: int, user_id: int
     ) -> list[Posted]: ...
+
+
+AfterCommit = Callable[[], Awaitable[None]]
+"""What to do once the transaction committed (re-draw a post that changed)."""
+
+
+class DepartureListener(Protocol):
+    """A feature that holds something for a member that others must take over when they
+    go (a meeting date they were to facilitate): told when the member leaves the server
+    and when their data is erased, inside that transaction."""
+
+    async def hand_over(self, conn: Connection, guild_id: int, user_id: int) -> AfterCommit: ...
 
 
 class StatusProvider(Protocol):

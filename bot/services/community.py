@@ -6,16 +6,20 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.actor import Actor
+from bot.chat import Card
 from bot.db import audit, bot_state
 from bot.db import communities as communities_db
+from bot.db import members as members_db
 from bot.db import targets as targets_db
 from bot.db import timers as timers_db
 from bot.db.communities import Community, CommunitySettings, SetupChanges
+from bot.db.connection import Connection
 from bot.db.targets import PausedTarget
 from bot.errors import NotFacilitator, NotSetUp, UserError
 from bot.frozen import Frozen
 from bot.i18n import LANGUAGES, Catalog
 from bot.interactions.commands import Access
+from bot.missed import MISSED_TARGET
 from bot.services.base import Core, StatusLine, StatusProvider
 from bot.timezones import require_timezone
 
@@ -23,7 +27,8 @@ from bot.timezones import require_timezone
 class CommunityStatus(Frozen):
     community: Community
     lines: list[StatusLine]
-    missed_last_week: int
+    missed: list[StatusLine]
+    """What became of the timers missed in the last 7 days, as each kind declared it."""
     paused: list[PausedTarget]
     """Channels and roles Discord refused us: what targets them waits for an admin."""
     database_bytes: int
@@ -83,6 +88,13 @@ class CommunityService:
         if community is None or community.left_at is not None:
             raise NotSetUp()
         return community
+
+    async def reading_zone(self, community: Community, user_id: int) -> str:
+        """The zone a member's typed dates are read in: their own (``/me timezone``),
+        else the community's."""
+        async with self._core.db.read() as conn:
+            member = await members_db.get(conn, community.guild_id, user_id)
+        return (member.timezone if member is not None else None) or community.timezone
 
     async def is_facilitator(self, actor: Actor) -> bool:
         """Facilitators: the community's facilitator role, or whoever manages the server."""
@@ -173,19 +185,40 @@ class CommunityService:
             lines.extend(await provider.status_lines(guild_id))
         since = self._core.clock.now() - timedelta(days=7)
         async with self._core.db.read() as conn:
-            missed = await timers_db.recent_missed(conn, guild_id, since)
+            missed = await self._missed_lines(conn, guild_id, since)
             scheduled = await timers_db.count_pending(conn, guild_id)
             last_error = await bot_state.get(conn, _last_error_key(guild_id))
             paused = await targets_db.paused(conn, guild_id)
         return CommunityStatus(
             community=community,
             lines=lines,
-            missed_last_week=len(missed),
+            missed=missed,
             paused=paused,
             database_bytes=self._core.db.size_on_disk(),
             scheduled=scheduled,
             last_error=ErrorRecord.model_validate_json(last_error) if last_error else None,
         )
+
+    async def _missed_lines(
+        self, conn: Connection, guild_id: int, since: datetime
+    ) -> list[StatusLine]:
+        """One line per outcome: the kind's declared sentence when its missed path did what
+        it declared; a plain one when it could not (nobody to tell) or is unknown (a
+        timer missed before kinds declared it, or a feature turned off since)."""
+        counts: dict[str, int] = {}
+        for timer in await timers_db.recent_missed(conn, guild_id, since):
+            declared = self._core.scheduler.when_missed(timer.kind)
+            result = (await timers_db.delivered_targets(conn, timer.id)).get(MISSED_TARGET)
+            if result == "moot":
+                continue  # it no longer applied: nothing was missed
+            if declared is None or result is None:
+                key = "admin.status.missed"
+            elif result == "undone" and declared.policy == "tell":
+                key = "admin.status.missed_untold"
+            else:
+                key = declared.said
+            counts[key] = counts.get(key, 0) + 1
+        return [StatusLine(key=key, params={"count": count}) for key, count in counts.items()]
 
     async def server_object_gone(self, guild_id: int, object_id: int, reason: str) -> bool:
         """A channel or role was deleted, or the bot lost access to it (RELIABILITY D6).
@@ -198,6 +231,12 @@ class CommunityService:
         if community is None or object_id not in _used_ids(community):
             return False
         return await self._core.chat.target_lost(guild_id, object_id, reason)
+
+    async def tell_facilitators(
+        self, community: Community, card: Card, *, nonce: str | None = None
+    ) -> bool:
+        """Post ``card`` where the facilitators read (:meth:`bot.chat.Chat.tell_facilitators`)."""
+        return await self._core.chat.tell_facilitators(community.guild_id, card, nonce=nonce)
 
     async def record_error(self, guild_id: int, ref: str) -> None:
         """Keep the reference of an unexpected error, so facilitators can quote it."""

@@ -27,7 +27,7 @@ def declare(core: Core, services: Services) -> Feature:
     community = services.get(CommunityService)
     protocols = load_protocols(core.settings.facilitation.protocols_dir)
     for problem in protocols.problems:
-        log.warning("session protocol refused: %s", problem.describe())
+        log.warning("session protocol refused: %s", problem.describe(core.catalog))
     meetings = services.find(MeetingService)
     rotation = RotationService(core, community, meetings)
     actions = ActionService(core, community)
@@ -47,5 +47,6 @@ def declare(core: Core, services: Services) -> Feature:
         ),
         personal_data=(rotation, actions, sessions),
         status=(rotation, sessions),
+        departures=(rotation,),
         interface=RotationInterface(rotation).declare,
     )

@@ -14,7 +14,9 @@ from bot.chat import Card
 from bot.frozen import Frozen
 from bot.services.session_summary import SessionSummary
 
-NoticeReason = Literal["unused", "empty", "all_away", "all_declined", "unanswered", "accepted"]
+NoticeReason = Literal[
+    "unused", "empty", "all_away", "all_declined", "vacated", "unanswered", "accepted"
+]
 TimePhase = Literal["nearly", "over"]
 ReviewOutcome = Literal["done", "carried"]
 

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, Literal
 
 from bot.actor import Actor
-from bot.dates import local_today, parse_future_date
+from bot.dates import local_today, parse_day
 from bot.db import audit
 from bot.db import goals as goals_db
 from bot.db import members as members_db
@@ -20,7 +20,7 @@ from bot.frozen import Frozen
 from bot.i18n import Language, language_for_locale
 from bot.services.base import Core
 from bot.services.community import CommunityService
-from bot.text import clean_text
+from bot.text import clean_text, inert_markdown
 
 TITLE_MAX = 100
 MEASURE_MAX = 100
@@ -51,7 +51,8 @@ def parse_number(text: str | None, *, field: str) -> float | None:
 
 
 def format_number(value: float) -> str:
-    """``12`` rather than ``12.0``; at most two decimals."""
+    """``12`` rather than ``12.0``; at most two decimals; a point whatever the language,
+    for files (the CSV export). Text for members uses :func:`bot.i18n.format_number`."""
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
 
@@ -67,6 +68,12 @@ class GoalProgress(Frozen):
         if self.latest is None:
             return None
         return (self.latest - self.goal.baseline) / (self.goal.target - self.goal.baseline)
+
+
+class NewGoal(Goal):
+    """A goal just set, with the zone its typed due date was read in (the reply names it)."""
+
+    due_zone: str
 
 
 class GoalOverview(Frozen):
@@ -126,7 +133,7 @@ class GoalService:
         baseline: str,
         target: str,
         due: str,
-    ) -> Goal:
+    ) -> NewGoal:
         """Validate the five inputs of the ``/goal set`` form and save the goal.
 
         Who may is checked again at submit: the role may have gone while the form was open.
@@ -145,14 +152,11 @@ class GoalService:
         if baseline_value == target_value:
             raise UserError("goals.errors.target_is_baseline", value=baseline.strip())
         now = self._core.clock.now()
-        async with self._core.db.read() as conn:
-            member = await members_db.get(conn, guild_id, user_id)
-        zone = (member.timezone if member and member.timezone else None) or community.timezone
-        due_on = parse_future_date(
+        due_day = parse_day(
             due,
             field=catalog.t(language, "goals.fields.due"),
             now=now,
-            timezone=zone,
+            timezone=await self._community.reading_zone(community, user_id),
             language=language,
         )
         async with self._core.db.transaction() as conn:
@@ -173,14 +177,14 @@ class GoalService:
                 measure=clean_measure,
                 baseline=baseline_value,
                 target=target_value,
-                due_on=due_on,
+                due_on=due_day.day,
                 now=now,
             )
             if scope == "community":
                 await audit.record(
                     conn, guild_id, user_id, "goal.community.set", {"goal_id": goal.id}, now
                 )
-        return goal
+        return NewGoal(**goal.model_dump(), due_zone=due_day.timezone)
 
     def _required_number(self, text: str, field: str, language: str) -> float:
         label = self._core.catalog.t(language, f"goals.fields.{field}")
@@ -232,7 +236,7 @@ class GoalService:
             if goal.scope == "community" and not facilitator:
                 raise NotFacilitator()
             if not await goals_db.close(conn, guild_id, goal.id, now):
-                raise UserError("goals.errors.already_closed", title=goal.title)
+                raise UserError("goals.errors.already_closed", title=inert_markdown(goal.title))
             if goal.scope == "community":
                 await audit.record(
                     conn, guild_id, user_id, "goal.community.close", {"goal_id": goal.id}, now
@@ -243,9 +247,12 @@ class GoalService:
 
     # -- progress -----------------------------------------------------------------
 
-    async def progress(self, actor: Actor, member_id: int | None = None) -> GoalReport:
-        """``/goal progress``: a member's current goal (else their latest) and its stored
-        values, to chart in the community's language."""
+    async def progress(
+        self, actor: Actor, member_id: int | None = None, goal_ref: str | None = None
+    ) -> GoalReport:
+        """``/goal progress``: one of a member's goals (``goal_ref``, else their newest open
+        one, else their latest) and its stored values, to chart in the community's
+        language."""
         community = await self._community.require(actor.guild_id)
         whose = actor.user_id if member_id is None else member_id
         async with self._core.db.read() as conn:
@@ -253,7 +260,7 @@ class GoalService:
             if not goals:
                 raise UserError("goals.errors.no_goal")
             open_goals = [g for g in goals if g.status == "open"]
-            goal = (open_goals or goals)[0]
+            goal = _chosen_goal(goals, open_goals, goal_ref)
             values = await goals_db.values(conn, goal.id)
         series = ProgressSeries(
             goal=goal,
@@ -270,6 +277,17 @@ class GoalService:
         return GoalReport(
             member_id=whose, series=series, language=language_for_locale(community.language)
         )
+
+    async def chartable_goals(
+        self, actor: Actor, member_id: int | None = None, search: str = ""
+    ) -> list[Goal]:
+        """Autocomplete of ``/goal progress goal``: the member's (or ``member_id``'s) open
+        goals whose title contains ``search``, newest first."""
+        whose = actor.user_id if member_id is None else member_id
+        async with self._core.db.read() as conn:
+            goals = await goals_db.of_member(conn, actor.guild_id, whose, open_only=True)
+        needle = search.strip().casefold()
+        return [g for g in goals if needle in g.title.casefold()][:25]
 
     # -- personal data (G1, G2) -----------------------------------------------------
 
@@ -290,6 +308,12 @@ class GoalService:
         await goals_db.delete_of_member(conn, guild_id, user_id)
 
 
-async def current_goal_in(conn: Connection, guild_id: int, user_id: int) -> Goal | None:
-    goals = await goals_db.of_member(conn, guild_id, user_id, open_only=True)
-    return goals[0] if goals else None
+def _chosen_goal(goals: list[Goal], open_goals: list[Goal], goal_ref: str | None) -> Goal:
+    """The goal named (one of the member's), else the newest open one, else the latest."""
+    if goal_ref is None or not goal_ref.strip():
+        return (open_goals or goals)[0]
+    wanted = int(goal_ref) if goal_ref.strip().isdigit() else None
+    for goal in goals:
+        if goal.id == wanted:
+            return goal
+    raise UserError("goals.errors.unknown_progress_goal")

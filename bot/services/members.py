@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.chat import Posted
-from bot.dates import local_today, parse_future_date
+from bot.dates import LocalDay, local_today, parse_day
 from bot.db import audit
 from bot.db import members as members_db
 from bot.db import timers as timers_db
@@ -15,7 +15,7 @@ from bot.db.connection import Connection
 from bot.db.members import Member
 from bot.frozen import Frozen
 from bot.scheduler import RetryLater
-from bot.services.base import Core, MemberPosts, PersonalData
+from bot.services.base import Core, DepartureListener, MemberPosts, PersonalData
 from bot.services.community import CommunityService
 from bot.timezones import require_timezone
 
@@ -69,10 +69,15 @@ class MemberService:
         self._core = core
         self._community = community
         self._personal_data: list[PersonalData] = []
+        self._departures: list[DepartureListener] = []
 
     def add_personal_data(self, feature: PersonalData) -> None:
         """Features that store member data register here so export/delete reach it."""
         self._personal_data.append(feature)
+
+    def add_departure_listener(self, feature: DepartureListener) -> None:
+        """Features that must hand on what a departing member held register here."""
+        self._departures.append(feature)
 
     async def get(self, guild_id: int, user_id: int) -> Member | None:
         async with self._core.db.read() as conn:
@@ -92,17 +97,17 @@ class MemberService:
             await members_db.ensure(conn, guild_id, user_id, self._core.clock.now())
             await members_db.set_dm_reminders(conn, guild_id, user_id, enabled)
 
-    async def set_away(self, guild_id: int, user_id: int, until: str, language: str) -> date:
+    async def set_away(self, guild_id: int, user_id: int, until: str, language: str) -> LocalDay:
+        """The last day away, read in the member's zone (said back with the zone)."""
         community = await self._community.require(guild_id)
-        member = await self.get(guild_id, user_id)
-        zone = (member.timezone if member and member.timezone else None) or community.timezone
-        day = parse_future_date(
+        zone = await self._community.reading_zone(community, user_id)
+        until_day = parse_day(
             until, field="until", now=self._core.clock.now(), timezone=zone, language=language
         )
         async with self._core.db.transaction() as conn:
             await members_db.ensure(conn, guild_id, user_id, self._core.clock.now())
-            await members_db.set_away_until(conn, guild_id, user_id, day)
-        return day
+            await members_db.set_away_until(conn, guild_id, user_id, until_day.day)
+        return until_day
 
     async def back(self, guild_id: int, user_id: int) -> bool:
         """Clear the away date; False if the member was not away."""
@@ -149,15 +154,23 @@ class MemberService:
 
     async def delete(self, guild_id: int, user_id: int) -> Erasure:
         """Erase the member everywhere, in one transaction (all or nothing), then remove
-        the messages the bot posted in their name (check-in answers, signed topics)."""
+        the messages the bot posted in their name (check-in answers, signed topics).
+
+        What they held for others (a date to facilitate) is handed on in the same
+        transaction."""
         posts: list[Posted] = []
         async with self._core.db.transaction() as conn:
+            follow_ups = [
+                await listener.hand_over(conn, guild_id, user_id) for listener in self._departures
+            ]
             for feature in self._personal_data:
                 if isinstance(feature, MemberPosts):
                     posts += await feature.posts_of_member(conn, guild_id, user_id)
             await self._delete_in(conn, guild_id, user_id)
         # The erased rows are zeroed in the file, not yet in the WAL (RELIABILITY G2).
         await self._core.db.checkpoint()
+        for follow_up in follow_ups:
+            await follow_up()
         removed: list[Posted] = []
         for posted in posts:
             try:
@@ -175,5 +188,12 @@ class MemberService:
         await members_db.delete(conn, guild_id, user_id)
 
     async def member_left(self, guild_id: int, user_id: int) -> None:
+        """The member left the server: marked (skipped by reminders and the rotation),
+        and what they held for others is handed on."""
         async with self._core.db.transaction() as conn:
             await members_db.mark_left(conn, guild_id, user_id, self._core.clock.now())
+            follow_ups = [
+                await listener.hand_over(conn, guild_id, user_id) for listener in self._departures
+            ]
+        for follow_up in follow_ups:
+            await follow_up()

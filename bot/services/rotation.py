@@ -4,7 +4,9 @@ When a meeting date is created, :meth:`RotationService.occurrence_created` assig
 in the same transaction: round-robin over active volunteers, skipping members who
 are away on that date or left the server, least recently assigned first, a decliner
 first in line next time. The assignment row is written once per date (S7); an empty
-or unavailable rotation tells the facilitators (S8). The offer, the "no answer 24 h
+or unavailable rotation tells the facilitators (S8). When the assignee leaves the
+rotation or the server, or erases their data, their coming dates go to the next
+volunteers (:mod:`bot.services.rotation_assign`). The offer, the "no answer 24 h
 before" notice and the notices go out through durable timers
 (:mod:`bot.services.rotation_timers`).
 """
@@ -12,40 +14,32 @@ before" notice and the notices go out through durable timers
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from bot.actor import Actor
 from bot.dates import local_today
-from bot.db import audit, bot_state
-from bot.db import communities as communities_db
+from bot.db import audit
 from bot.db import meetings as meetings_db
 from bot.db import members as members_db
 from bot.db import rotation as rotation_db
 from bot.db.connection import Connection
-from bot.db.rotation import Assignment, AssignmentStatus, Volunteer
+from bot.db.rotation import Assignment, AssignmentStatus
 from bot.errors import UserError
-from bot.services.base import Core, StatusLine
+from bot.services.base import AfterCommit, Core, StatusLine
 from bot.services.community import CommunityService
 from bot.services.meetings import MeetingService
+from bot.services.rotation_assign import Assigner
 from bot.services.rotation_models import (
-    DEADLINE_KIND,
-    NOTICE_KIND,
-    OFFER_KIND,
     OfferAnswer,
     RotationEntry,
     RotationView,
     UpcomingAssignment,
     available,
-    deadline_key,
-    notice_key,
-    offer_key,
 )
 from bot.text import inert_markdown
 
 log = logging.getLogger(__name__)
-
-ANSWER_BEFORE = timedelta(hours=24)
 
 
 class RotationService:
@@ -59,6 +53,7 @@ class RotationService:
         self._core = core
         self._community = community
         self._meetings = meetings
+        self._assigner = Assigner(core)
 
     # -- volunteers ---------------------------------------------------------------------
 
@@ -71,13 +66,28 @@ class RotationService:
             return await rotation_db.join(conn, actor.guild_id, actor.user_id, now)
 
     async def leave(self, actor: Actor) -> None:
+        """Leave the rotation; the dates the member held go to the next volunteers."""
         await self._community.require(actor.guild_id)
         async with self._core.db.transaction() as conn:
             left = await rotation_db.leave(
                 conn, actor.guild_id, actor.user_id, self._core.clock.now()
             )
+            redraw = await self.hand_over(conn, actor.guild_id, actor.user_id)
         if not left:
             raise UserError("facilitation.rotation.not_in")
+        await redraw()
+
+    async def hand_over(self, conn: Connection, guild_id: int, user_id: int) -> AfterCommit:
+        """The member leaves the rotation or the server, or erases their data (inside
+        that transaction): the dates they held go to the next volunteers. Returns the
+        re-drawing of those dates' announcements, to run once it committed."""
+        moved = await self._assigner.hand_over(conn, guild_id, user_id)
+
+        async def redraw() -> None:
+            for occurrence_id in moved:
+                await self._show_facilitator(occurrence_id)
+
+        return redraw
 
     async def show(self, actor: Actor) -> RotationView:
         community = await self._community.require(actor.guild_id)
@@ -118,7 +128,8 @@ class RotationService:
         return await self.show(actor)
 
     async def set_next(self, actor: Actor, user_id: int) -> RotationView:
-        """Facilitators: this volunteer takes the next date to assign."""
+        """Facilitators: this volunteer takes the next date to assign: a coming date nobody
+        holds, if they are free then, else the next date announced."""
         community = await self._community.require_facilitator(actor)
         async with self._core.db.transaction() as conn:
             volunteer = await rotation_db.get_volunteer(conn, community.guild_id, user_id)
@@ -129,6 +140,9 @@ class RotationService:
                 raise UserError("facilitation.rotation.member_left", user=f"<@{user_id}>")
             await rotation_db.set_next_up(conn, community.guild_id, user_id)
             await self._audit(conn, actor, "rotation.set_next", next=user_id)
+            filled = await self._assigner.fill_vacancy(conn, community.guild_id, user_id)
+        if filled is not None:
+            await self._show_facilitator(filled)
         return await self.show(actor)
 
     async def _audit(self, conn: Connection, actor: Actor, action: str, **detail: int) -> None:
@@ -162,95 +176,8 @@ class RotationService:
     async def assign(
         self, conn: Connection, guild_id: int, occurrence_id: int, starts_at: datetime
     ) -> Assignment | None:
-        """Give the date its facilitator, once (S7); nobody available tells the facilitators.
-
-        A community where nobody ever volunteered is told once, at its first meeting,
-        that the rotation is empty and how to join it (S8), then left alone: it may not
-        use the rotation. Once it has had volunteers, a date nobody can take (all left
-        the rotation, away, or gone from the server) is reported every time.
-        """
-        existing = await rotation_db.get_assignment(conn, occurrence_id)
-        if existing is not None:
-            return existing
-        if not await rotation_db.has_volunteered(conn, guild_id):
-            told_key = f"rotation_unused_told:{guild_id}"
-            if await bot_state.get(conn, told_key) is None:
-                await bot_state.put(conn, told_key, str(occurrence_id))
-                await self._notice(conn, guild_id, occurrence_id, "unused")
-            return None
-        now = self._core.clock.now()
-        line = await rotation_db.line(conn, guild_id)
-        chosen = await self._first_available(conn, guild_id, line, starts_at, exclude=set())
-        user_id = chosen.user_id if chosen else None
-        status: AssignmentStatus = "offered" if chosen else "none"
-        await rotation_db.insert_assignment(conn, guild_id, occurrence_id, user_id, status, now)
-        await rotation_db.set_occurrence_facilitator(conn, occurrence_id, user_id)
-        if chosen is None:
-            reason = "empty" if not line else "all_away"
-            await self._notice(conn, guild_id, occurrence_id, reason)
-        else:
-            await rotation_db.record_assigned(conn, guild_id, chosen.user_id, now)
-            await self._plan_offer(conn, guild_id, occurrence_id, chosen.user_id, 1)
-            due = starts_at - ANSWER_BEFORE
-            if due <= now:  # a date less than a day away: half of the time left
-                due = now + (starts_at - now) / 2
-            await self._core.scheduler.schedule(
-                conn,
-                guild_id,
-                DEADLINE_KIND,
-                deadline_key(occurrence_id),
-                due,
-                {"occurrence_id": occurrence_id},
-            )
-        assignment = await rotation_db.get_assignment(conn, occurrence_id)
-        assert assignment is not None
-        return assignment
-
-    async def _first_available(
-        self,
-        conn: Connection,
-        guild_id: int,
-        line: list[Volunteer],
-        starts_at: datetime,
-        exclude: set[int],
-    ) -> Volunteer | None:
-        community = await communities_db.get(conn, guild_id)
-        zone = community.timezone if community else "UTC"
-        on = local_today(starts_at, zone)
-        members = await members_db.get_many(conn, guild_id, [v.user_id for v in line])
-        ready = [v for v in available(line, members, on) if v.user_id not in exclude]
-        return ready[0] if ready else None
-
-    async def _plan_offer(
-        self, conn: Connection, guild_id: int, occurrence_id: int, user_id: int, offer: int
-    ) -> None:
-        await self._core.scheduler.schedule(
-            conn,
-            guild_id,
-            OFFER_KIND,
-            offer_key(occurrence_id, offer),
-            self._core.clock.now(),
-            {"occurrence_id": occurrence_id, "user_id": user_id},
-        )
-
-    async def _notice(
-        self,
-        conn: Connection,
-        guild_id: int,
-        occurrence_id: int,
-        reason: str,
-        **details: int | None,
-    ) -> None:
-        assignment = await rotation_db.get_assignment(conn, occurrence_id)
-        serial = assignment.offers if assignment else 0
-        await self._core.scheduler.schedule(
-            conn,
-            guild_id,
-            NOTICE_KIND,
-            notice_key(occurrence_id, reason, serial),
-            self._core.clock.now(),
-            {"occurrence_id": occurrence_id, "reason": reason, **details},
-        )
+        """Give the date its facilitator, once; see :meth:`Assigner.assign`."""
+        return await self._assigner.assign(conn, guild_id, occurrence_id, starts_at)
 
     # -- answers ---------------------------------------------------------------------------
 
@@ -265,7 +192,7 @@ class RotationService:
                 conn, occurrence_id, actor.user_id, "accepted", ("offered", "unanswered"), now
             )
             if assignment.status == "unanswered":  # the facilitators were told: tell them again
-                await self._notice(
+                await self._assigner.notice(
                     conn, actor.guild_id, occurrence_id, "accepted", user_id=actor.user_id
                 )
         return OfferAnswer(
@@ -283,7 +210,7 @@ class RotationService:
             await rotation_db.record_declined(conn, actor.guild_id, actor.user_id)
             line = await rotation_db.line(conn, actor.guild_id)
             declined = await rotation_db.decliners(conn, occurrence_id)
-            chosen = await self._first_available(
+            chosen = await self._assigner.first_available(
                 conn, actor.guild_id, line, starts_at, exclude=declined
             )
             status: AssignmentStatus = "offered" if chosen else "declined"
@@ -291,13 +218,12 @@ class RotationService:
             await rotation_db.reassign(conn, occurrence_id, actor.user_id, next_user, status, now)
             await rotation_db.set_occurrence_facilitator(conn, occurrence_id, next_user)
             if chosen is None:
-                await self._notice(
+                await self._assigner.notice(
                     conn, actor.guild_id, occurrence_id, "all_declined", user_id=actor.user_id
                 )
             else:
-                await rotation_db.record_assigned(conn, actor.guild_id, chosen.user_id, now)
-                await self._plan_offer(
-                    conn, actor.guild_id, occurrence_id, chosen.user_id, assignment.offers + 1
+                await self._assigner.offer(
+                    conn, actor.guild_id, occurrence_id, chosen.user_id, assignment.offers + 1, None
                 )
         await self._show_facilitator(occurrence_id)
         return OfferAnswer(

@@ -26,6 +26,7 @@ from bot.db.communities import Community
 from bot.db.meetings import Meeting, Occurrence
 from bot.db.timers import Timer
 from bot.i18n import Language, language_for_locale
+from bot.missed import WhenMissed
 from bot.scheduler import Firing, TimerKind
 from bot.services.base import Core
 from bot.services.facilitation_cards import NoticeReason
@@ -59,10 +60,24 @@ class RotationTimers:
         self._chat = core.chat
 
     def timer_kinds(self) -> tuple[TimerKind, ...]:
+        # Each handler checks that its meeting date is still ahead, so running late is
+        # right: an offer or a notice days late still helps before the meeting.
         return (
-            TimerKind(OFFER_KIND, self.offer, on_missed=self.missed),
-            TimerKind(DEADLINE_KIND, self.deadline, on_missed=self.missed),
-            TimerKind(NOTICE_KIND, self.notice, on_missed=self.missed),
+            TimerKind(
+                OFFER_KIND,
+                self.offer,
+                on_missed=WhenMissed.run_late(said="facilitation.status.missed.offer"),
+            ),
+            TimerKind(
+                DEADLINE_KIND,
+                self.deadline,
+                on_missed=WhenMissed.run_late(said="facilitation.status.missed.deadline"),
+            ),
+            TimerKind(
+                NOTICE_KIND,
+                self.notice,
+                on_missed=WhenMissed.run_late(said="facilitation.status.missed.notice"),
+            ),
         )
 
     async def _date(self, timer: Timer) -> _Date | None:
@@ -152,9 +167,6 @@ class RotationTimers:
             user_id=user_id,
         )
         await send_once(self._chat, firing, Channel(date.community.guild_id, channel_id), card)
-
-    async def missed(self, timer: Timer) -> None:
-        log.warning("rotation timer %s (%s) missed its grace", timer.key, timer.kind)
 
 
 __all__ = ["RotationTimers", "facilitators_channel"]

@@ -68,7 +68,7 @@ class SessionBase:
             lines.append(
                 StatusLine(
                     key="facilitation.status.protocol_refused",
-                    params={"problem": problem.describe()[:300]},
+                    params={"problem": problem.phrase()},
                 )
             )
         return lines

@@ -10,7 +10,8 @@ The first post, ``open``, posts the opening card where the session was started,
 opens the thread on it (or stays in the channel if threads are refused) and posts
 the overview, the review of actions, the questions and the facilitator's panel.
 ``session_nearly_up`` and ``session_time_up`` are the step timers: they post only
-if the session is still on that step with the same extra time.
+if the session is still on that step with the same extra time, and "nearly up" only
+while the step's time is not yet over.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.db import sessions as sessions_db
 from bot.db.connection import Connection
 from bot.db.sessions import SessionRow
 from bot.db.timers import Timer
+from bot.missed import MissedResult, WhenMissed
 from bot.scheduler import Firing, RetryLater, Scheduler, TimerKind
 from bot.services import facilitation_cards as cards
 from bot.services.base import Core
@@ -134,10 +136,26 @@ class SessionPosts:
         self._chat = core.chat
 
     def timer_kinds(self) -> tuple[TimerKind, ...]:
+        # A live session moves on within minutes: a late post would describe a moment
+        # that is gone (the stored summary keeps the record).
         return (
-            TimerKind(POST_KIND, self.post),
-            TimerKind(NEARLY_KIND, self.time_notice),
-            TimerKind(TIME_UP_KIND, self.time_notice),
+            TimerKind(
+                POST_KIND,
+                self.post,
+                on_missed=WhenMissed.drop(
+                    said="facilitation.status.missed.session_post", cleanup=self._post_missed
+                ),
+            ),
+            TimerKind(
+                NEARLY_KIND,
+                self.time_notice,
+                on_missed=WhenMissed.drop(said="facilitation.status.missed.nearly_up"),
+            ),
+            TimerKind(
+                TIME_UP_KIND,
+                self.time_notice,
+                on_missed=WhenMissed.drop(said="facilitation.status.missed.time_up"),
+            ),
         )
 
     async def _session(self, session_id: int) -> SessionRow | None:
@@ -187,6 +205,16 @@ class SessionPosts:
             card, mention = unpacked(part)
             await self._send(firing, session, thread_id, f"part:{number}", card, mention)
 
+    async def _post_missed(self, timer: Timer) -> MissedResult:
+        """A session whose opening was never posted never began: forget it, so the
+        community can start another one."""
+        session = await self._session(int(timer.payload["session_id"]))
+        if session is None:
+            return "moot"
+        if timer.payload["post"] == "open" and session.thread_id is None:
+            await self._abandon(session)
+        return "done"
+
     async def _abandon(self, session: SessionRow) -> None:
         """The channel refused the opening: the session never really began; forget it."""
         log.warning("guild %s: session %s could not open its thread", session.guild_id, session.id)
@@ -208,10 +236,14 @@ class SessionPosts:
         if session.thread_id is None:
             raise RetryLater("the session's thread is not open yet")
         step = protocol_of(session.protocol).steps[step_index]
+        ends_at = step_ends_at(session.step_started_at, step, session.extra_minutes)
+        nearly = timer.kind == NEARLY_KIND
+        if nearly and firing.now >= ends_at:
+            return  # woken after the end (late, or after a restart): "over" says it right
         card = cards.TimeNotice(
             **about_step(session, step),
-            phase="nearly" if timer.kind == NEARLY_KIND else "over",
-            ends_at=step_ends_at(session.step_started_at, step, session.extra_minutes),
+            phase="nearly" if nearly else "over",
+            ends_at=ends_at,
             late=firing.late,
         )
         await self._send(firing, session, session.thread_id, "time", card)

@@ -14,7 +14,7 @@ from bot.db.connection import Connection
 from bot.db.session_notes import EntryKind
 from bot.errors import UserError
 from bot.services import facilitation_cards as cards
-from bot.services.actions import DUE_KIND, check_action_text, due_key
+from bot.services.actions import DUE_KIND, RecordedAction, check_action_text, due_key
 from bot.services.practice_log import NameOf, mention_name, practice_markdown
 from bot.services.session_base import SessionBase
 from bot.services.session_posts import Outbox
@@ -77,11 +77,12 @@ class SessionRecords(SessionBase):
         owner_present: bool = True,
         due: str | None = None,
         session_id: int | None = None,
-    ) -> ActionItem:
+    ) -> RecordedAction:
         """``/session action`` and the Add action form (participants)."""
         community = await self._community.require(actor.guild_id)
         clean = check_action_text(text)
-        due_on = self._actions.check_due(community, due)
+        typed_due = await self._actions.check_due(actor, community, due)
+        due_on = typed_due.day if typed_due is not None else None
         owner = owner_id if owner_id is not None else actor.user_id
         outbox = Outbox(self._core)
         async with self._core.db.transaction() as conn:
@@ -105,7 +106,8 @@ class SessionRecords(SessionBase):
                 ),
             )
         await outbox.flush()
-        return action
+        zone = typed_due.timezone if typed_due is not None else None
+        return RecordedAction(**action.model_dump(), due_zone=zone)
 
     # -- the opening review ----------------------------------------------------------------
 

@@ -210,8 +210,8 @@ async def end_turn(
 
 
 async def close_turn(conn: Connection, session: SessionRow, now: datetime) -> SessionRow:
-    """The facilitator moves on (Next, End) while someone has the floor: their turn counts
-    as spoken and nobody else is prompted (the round stops here)."""
+    """The facilitator moves on (Next) while someone has the floor: their turn counts as
+    spoken and nobody else is prompted (the round stops here)."""
     if session.current_speaker is None:
         return session
     await sessions_db.record_turn(

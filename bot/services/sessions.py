@@ -305,7 +305,8 @@ class SessionService(SessionRecords, SessionBase):
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
             session = await self._steered(conn, actor, community, session_id)
-            session = await close_turn(conn, session, now)
+            # A turn cut short by the end was not taken: it is not recorded (the summary
+            # and the next session's "who spoke least goes first" leave it out).
             summary = build_summary(
                 session,
                 await sessions_db.participants(conn, session.id),

@@ -14,10 +14,16 @@ from discord.ext import commands
 
 from bot.charts import ChartLabels, render_progress_chart
 from bot.services.checkins import AnswerAuthor, CheckinService
-from bot.services.goals import GoalScopeChoice, GoalService, format_number
-from cogs.checkins.forms import answer_form, answer_texts, goal_form
+from bot.services.goals import GoalScopeChoice, GoalService
+from cogs.checkins.forms import answer_form, answer_numbers, answer_texts, goal_form
 from cogs.checkins.render import edit_view
-from cogs.checkins.replies import goals_embed, history_embed, opened_now_lines, schedule_lines
+from cogs.checkins.replies import (
+    goals_embed,
+    history_embed,
+    opened_now_lines,
+    saved_lines,
+    schedule_lines,
+)
 from cogs.toolkit import (
     NO_MENTIONS,
     actor,
@@ -25,6 +31,7 @@ from cogs.toolkit import (
     command_group,
     escape,
     guild_member,
+    read_as,
     reply,
     t,
     user_language,
@@ -79,18 +86,18 @@ class Goals(commands.Cog):
             due=values.get("due", ""),
         )
         key = "goals.set.saved_community" if goal.scope == "community" else "goals.set.saved"
-        await reply(
+        saved = t(
             interaction,
-            t(
-                interaction,
-                key,
-                title=escape(goal.title),
-                baseline=format_number(goal.baseline),
-                target=format_number(goal.target),
-                measure=escape(goal.measure),
-                due=goal.due_on.isoformat(),
-            ),
+            key,
+            title=escape(goal.title),
+            baseline=goal.baseline,
+            target=goal.target,
+            measure=escape(goal.measure),
+            due=goal.due_on.isoformat(),
         )
+        language = user_language(interaction)
+        echo = read_as(self.bot.catalog, language, goal.due_on, goal.due_zone)
+        await reply(interaction, f"{saved}\n{echo}")
 
     @goal.command(name=_("list"), description=_("List your goals and the community's"))
     async def list_goals(self, interaction: discord.Interaction) -> None:
@@ -115,19 +122,26 @@ class Goals(commands.Cog):
         return [app_commands.Choice(name=clip(g.title, 100), value=str(g.id)) for g in goals]
 
     @goal.command(name=_("progress"), description=_("Post a chart of progress against the target"))
-    @app_commands.describe(member=_("Whose progress (default: yours)"))
+    @app_commands.describe(
+        member=_("Whose progress (default: yours)"),
+        goal=_("Which goal (default: the newest open one)"),
+    )
     async def progress(
-        self, interaction: discord.Interaction, member: discord.Member | None = None
+        self,
+        interaction: discord.Interaction,
+        member: discord.Member | None = None,
+        goal: str | None = None,
     ) -> None:
         # Read (and refuse) before deferring publicly, so errors stay private.
-        report = await self.goals.progress(actor(interaction), member.id if member else None)
+        report = await self.goals.progress(actor(interaction), member.id if member else None, goal)
         await interaction.response.defer(thinking=True)
-        language, catalog, goal = report.language, self.bot.catalog, report.series.goal
+        language, catalog, charted = report.language, self.bot.catalog, report.series.goal
         labels = ChartLabels(
             baseline=catalog.t(language, "goals.chart.baseline"),
             target=catalog.t(language, "goals.chart.target"),
             reported=catalog.t(language, "goals.chart.reported"),
             due=catalog.t(language, "goals.chart.due"),
+            language=language,
         )
         png = await asyncio.to_thread(render_progress_chart, report.series, labels)
         await reply(
@@ -136,15 +150,27 @@ class Goals(commands.Cog):
                 language,
                 "goals.progress.posted",
                 member=f"<@{report.member_id}>",
-                title=escape(goal.title),
-                measure=escape(goal.measure),
+                title=escape(charted.title),
+                measure=escape(charted.measure),
                 count=len(report.series.points),
-                target=format_number(goal.target),
+                target=charted.target,
             ),
             ephemeral=False,
-            file=discord.File(io.BytesIO(png), filename=f"goal-{goal.id}-progress.png"),
+            file=discord.File(io.BytesIO(png), filename=f"goal-{charted.id}-progress.png"),
             allowed_mentions=NO_MENTIONS,
         )
+
+    @progress.autocomplete("goal")
+    async def _progress_goal_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The open goals of the member named in ``member`` (else the caller's own)."""
+        if interaction.guild_id is None:
+            return []
+        named = getattr(interaction.namespace, "member", None)
+        member_id = getattr(named, "id", None)
+        goals = await self.goals.chartable_goals(actor(interaction), member_id, current)
+        return [app_commands.Choice(name=clip(g.title, 100), value=str(g.id)) for g in goals]
 
 
 class Checkins(commands.Cog):
@@ -254,24 +280,19 @@ class Checkins(commands.Cog):
         member = actor(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         user = interaction.user
+        numbers = answer_numbers(values)
         saved = await self.checkins.save_answer(
             member,
             int(params["checkin_id"]),
-            progress=values.get("progress", ""),
+            progress=numbers.progress,
+            goal_id=numbers.goal_id,
+            goal_numbers=numbers.goal_numbers,
             texts=answer_texts(values),
             author=AnswerAuthor(name=user.display_name, icon_url=user.display_avatar.url),
         )
-        if saved.posted_in is None:
-            await reply(interaction, t(interaction, "checkins.answer.post_failed"))
-            return
-        place = f"<#{saved.posted_in}>"
-        if saved.created:
-            closes = int(saved.checkin.closes_at.timestamp())
-            await reply(
-                interaction, t(interaction, "checkins.answer.saved", place=place, closes=closes)
-            )
-        else:
-            await reply(interaction, t(interaction, "checkins.answer.updated", place=place))
+        await reply(
+            interaction, "\n".join(saved_lines(self.bot.catalog, user_language(interaction), saved))
+        )
 
 
 async def _display_names(guild: discord.Guild, user_ids: list[int]) -> dict[int, str]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.db.checkins import Checkin
-from bot.i18n import Catalog
+from bot.i18n import Catalog, format_number
 from bot.services.checkins import (
     PULSE_MIN_ANSWERS,
     AnswerPost,
@@ -24,7 +24,7 @@ from bot.services.checkins import (
     NudgeFallback,
     PulseSummary,
 )
-from bot.services.goals import GoalProgress, format_number
+from bot.services.goals import GoalProgress
 from cogs.toolkit import CustomId, Rendered, button, buttons_view, clip, escape, message_link
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def _pulse_text(catalog: Catalog, language: str, pulse: PulseSummary) -> str:
     return catalog.t(
         language,
         "checkins.prompt.pulse_average",
-        average=f"{pulse.average:.1f}",
+        average=round(pulse.average, 1),  # a float: written 3,5 in French
         count=pulse.count,
     )
 
@@ -154,18 +154,27 @@ def render_answer(card: AnswerPost, catalog: Catalog) -> Rendered:
     else:
         embed.description = f"<@{answer.user_id}>"
     if answer.progress is not None:
-        value = format_number(answer.progress)
-        if card.goal is not None:
-            value = catalog.t(
-                language,
-                "checkins.answer.progress_goal",
-                value=value,
-                target=format_number(card.goal.target),
-                measure=escape(card.goal.measure),
-            )
         embed.add_field(
             name=catalog.t(language, "checkins.answer.progress"),
-            value=clip(value, FIELD_MAX),
+            value=format_number(answer.progress, language),
+            inline=False,
+        )
+    for number in card.numbers:
+        goal = number.goal
+        embed.add_field(
+            name=clip(
+                catalog.t(language, "checkins.answer.progress_on", goal=escape(goal.title)), 256
+            ),
+            value=clip(
+                catalog.t(
+                    language,
+                    "checkins.answer.progress_goal",
+                    value=number.value,
+                    target=goal.target,
+                    measure=escape(goal.measure),
+                ),
+                FIELD_MAX,
+            ),
             inline=False,
         )
     for question, text in zip(card.questions, answer.texts, strict=False):
@@ -282,12 +291,12 @@ def _digest_goal_line(catalog: Catalog, language: str, progress: GoalProgress) -
         else catalog.t(language, "checkins.digest.community_owner")
     )
     shown = {"owner": owner, "title": clip(escape(goal.title), 80)}
-    target = format_number(goal.target)
+    target = goal.target
     if progress.latest is None or progress.fraction is None:
-        baseline = format_number(goal.baseline)
+        baseline = goal.baseline
         key = "checkins.digest.goal_no_value"
         return catalog.t(language, key, **shown, baseline=baseline, target=target)
-    latest, percent = format_number(progress.latest), round(progress.fraction * 100)
+    latest, percent = progress.latest, round(progress.fraction * 100)
     key = "checkins.digest.goal_line"
     return catalog.t(language, key, **shown, latest=latest, target=target, percent=percent)
 

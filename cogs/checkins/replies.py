@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import discord
 
-from bot.i18n import Catalog
-from bot.services.checkins import PULSE_MIN_ANSWERS, CheckinHistory, OpenedNow, ScheduleResult
-from bot.services.goals import GoalOverview, GoalProgress, format_number
+from bot.i18n import Catalog, format_number
+from bot.services.checkins import (
+    PULSE_MIN_ANSWERS,
+    CheckinHistory,
+    OpenedNow,
+    SavedAnswer,
+    ScheduleResult,
+)
+from bot.services.goals import GoalOverview, GoalProgress
 from cogs.toolkit import clip, escape, message_link
 
 
@@ -32,15 +38,15 @@ def goal_line(catalog: Catalog, language: str, progress: GoalProgress) -> str:
     """One line of ``/goal list``."""
     goal = progress.goal
     if progress.latest is None or progress.fraction is None:
-        status = catalog.t(language, "goals.list.no_value", baseline=format_number(goal.baseline))
+        status = catalog.t(language, "goals.list.no_value", baseline=goal.baseline)
     else:
         status = catalog.t(
             language,
             "goals.list.value",
-            latest=format_number(progress.latest),
+            latest=progress.latest,
             percent=round(progress.fraction * 100),
         )
-    shown = {"title": escape(goal.title), "progress": status, "target": format_number(goal.target)}
+    shown = {"title": escape(goal.title), "progress": status, "target": goal.target}
     if goal.status == "closed":
         return catalog.t(language, "goals.list.closed_line", **shown)
     measure, due = escape(goal.measure), goal.due_on.isoformat()
@@ -63,10 +69,9 @@ def history_embed(catalog: Catalog, language: str, history: CheckinHistory) -> d
     lines = []
     for week in history.weeks:
         line = catalog.t(language, f"checkins.me.{week.status}", week=week.week)
-        if week.progress is not None:
-            line = catalog.t(
-                language, "checkins.me.value", line=line, value=format_number(week.progress)
-            )
+        if week.numbers:
+            shown = " · ".join(format_number(value, language) for value in week.numbers)
+            line = catalog.t(language, "checkins.me.value", line=line, value=shown)
         lines.append(line)
     embed.add_field(
         name="\u200b",
@@ -126,6 +131,31 @@ def opened_now_lines(catalog: Catalog, language: str, opened: OpenedNow) -> list
                 day=catalog.t(language, f"checkins.weekdays.{opened.schedule.weekday}"),
                 time=opened.schedule.local_time.strftime("%H:%M"),
                 hours=opened.schedule.close_after_hours,
+            )
+        )
+    return lines
+
+
+def saved_lines(catalog: Catalog, language: str, saved: SavedAnswer) -> list[str]:
+    """Where the answer is posted, and which goal each of its numbers went to."""
+    place = f"<#{saved.posted_in}>"
+    if saved.posted_in is None:
+        lines = [catalog.t(language, "checkins.answer.post_failed")]
+    elif saved.created:
+        closes = int(saved.checkin.closes_at.timestamp())
+        lines = [catalog.t(language, "checkins.answer.saved", place=place, closes=closes)]
+    else:
+        lines = [catalog.t(language, "checkins.answer.updated", place=place)]
+    for number in saved.numbers:
+        goal = number.goal
+        lines.append(
+            catalog.t(
+                language,
+                "checkins.answer.recorded",
+                value=number.value,
+                goal=escape(goal.title),
+                target=goal.target,
+                measure=escape(goal.measure),
             )
         )
     return lines

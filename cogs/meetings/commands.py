@@ -330,26 +330,7 @@ class Meetings(commands.Cog, name=COG_NAME):
             link=link,
             agenda=agenda,
         )
-        after = result.after
-        lines = [
-            t(
-                interaction,
-                "meetings.edit.done",
-                title=escape(after.meeting.title),
-                timestamp=render.stamp(after.occurrence.starts_at),
-            )
-        ]
-        if result.when is not None:
-            lines += render.dst_notes(self.bot.catalog, user_language(interaction), result.when)
-        if result.told:
-            lines.append(
-                t(
-                    interaction,
-                    "meetings.edit.told",
-                    count=result.told,
-                    channel_id=result.announcements_channel_id or 0,
-                )
-            )
+        lines = render.edit_lines(self.bot.catalog, user_language(interaction), result)
         lines += self._event_problem(interaction, result.event_problem)
         await reply(interaction, "\n".join(lines))
 

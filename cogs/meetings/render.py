@@ -12,9 +12,11 @@ from datetime import date, datetime, time
 
 import discord
 
+from bot.dates import LocalInstant
 from bot.i18n import Catalog
-from bot.services.meeting_times import LAST, LocalInstant, monthly_position
+from bot.services.meeting_times import LAST, monthly_position
 from bot.services.meetings import (
+    EditResult,
     MeetingAnnouncement,
     MeetingDraft,
     MeetingNotice,
@@ -99,6 +101,29 @@ def clock_text(value: time) -> str:
 
 def mentions(user_ids: Iterable[int]) -> str:
     return " ".join(f"<@{user_id}>" for user_id in user_ids)
+
+
+def local_text(when: LocalInstant) -> str:
+    return f"{when.local_date.isoformat()} {clock_text(when.local_time)}"
+
+
+def typed_notes(
+    catalog: Catalog, language: str, when: LocalInstant, typed: LocalInstant | None
+) -> list[str]:
+    """How ``when`` was read when the member's zone is not the community's, and that zone's
+    DST warnings (the community's come from :func:`dst_notes`)."""
+    if typed is None:
+        return []
+    return [
+        catalog.t(
+            language,
+            "meetings.schedule.typed",
+            zone=typed.timezone,
+            local=local_text(typed),
+            community_zone=when.timezone,
+        ),
+        *dst_notes(catalog, language, typed),
+    ]
 
 
 def dst_notes(catalog: Catalog, language: str, when: LocalInstant) -> list[str]:
@@ -238,13 +263,14 @@ def preview(catalog: Catalog, language: str, draft: MeetingDraft) -> str:
             language,
             "meetings.schedule.preview",
             title=escape(draft.title),
-            local=f"{when.local_date.isoformat()} {clock_text(when.local_time)}",
+            local=local_text(when),
             zone=when.timezone,
             timestamp=stamp(when.starts_at),
             duration=duration_text(catalog, language, draft.duration_minutes),
             repeat=repeat_text(catalog, language, draft.repeat, when.local_date),
             place=place_text(catalog, language, draft.channel_id, draft.link),
         ),
+        *typed_notes(catalog, language, when, draft.typed),
         *dst_notes(catalog, language, when),
     ]
     if draft.reminder_offsets is not None:
@@ -256,6 +282,35 @@ def preview(catalog: Catalog, language: str, draft: MeetingDraft) -> str:
         catalog.t(language, "meetings.schedule.ask", channel_id=draft.announcements_channel_id)
     )
     return "\n\n".join(lines)
+
+
+def edit_lines(catalog: Catalog, language: str, result: EditResult) -> list[str]:
+    """What ``/meeting edit`` changed; a new ``when`` is said back in the zone it was read in."""
+    lines = [
+        catalog.t(
+            language,
+            "meetings.edit.done",
+            title=escape(result.after.meeting.title),
+            timestamp=stamp(result.after.occurrence.starts_at),
+        )
+    ]
+    if result.when is not None:
+        read = result.typed or result.when
+        lines.append(
+            catalog.t(language, "meetings.edit.when", local=local_text(read), zone=read.timezone)
+        )
+        lines += typed_notes(catalog, language, result.when, result.typed)
+        lines += dst_notes(catalog, language, result.when)
+    if result.told:
+        lines.append(
+            catalog.t(
+                language,
+                "meetings.edit.told",
+                count=result.told,
+                channel_id=result.announcements_channel_id or 0,
+            )
+        )
+    return lines
 
 
 def list_embed(catalog: Catalog, language: str, upcoming: list[UpcomingMeeting]) -> discord.Embed:

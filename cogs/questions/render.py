@@ -140,10 +140,13 @@ def render_question_post(card: QuestionPost, catalog: Catalog) -> Rendered:
 def render_review_post(card: ReviewPost, catalog: Catalog) -> Rendered:
     """Awaiting review (with the moderators' buttons), or the decision (without)."""
     item, language = card.item, card.language
-    embed = discord.Embed(
-        title=catalog.t(language, f"questions.review.{item.kind}_title"), colour=REVIEW_COLOUR
+    title = (
+        catalog.t(language, f"questions.review.{item.kind}_title")
+        if card.decision is None
+        else catalog.t(language, f"questions.review.{item.kind}_{card.decision}_title")
     )
-    if item.status == "rejected":
+    embed = discord.Embed(title=title, colour=REVIEW_COLOUR)
+    if item.status in ("rejected", "removed"):
         embed.colour = discord.Colour.dark_grey()
     else:
         _body(catalog, language, item, embed)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.services import facilitation_cards as cards
-from cogs.sessions import render_open, render_steps, render_summary
+from cogs.sessions import render_open, render_steps, render_summary, routes
 from cogs.sessions.buttons import SessionButtons
 from cogs.sessions.commands import Sessions
 from cogs.sessions.records import Records
@@ -35,4 +35,6 @@ async def setup(bot: PlcBot) -> None:
     chat.renders(cards.ActionReminder, render_summary.reminder)
     SessionButtons(bot).declare()
     await bot.add_cog(Sessions(bot))
-    await bot.add_cog(Records(bot))
+    records = Records(bot)
+    bot.buttons.route(routes.ACTIONS_PAGE, records.on_page)
+    await bot.add_cog(records)

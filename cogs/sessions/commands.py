@@ -10,11 +10,11 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.db.actions import ActionItem
+from bot.services.actions import RecordedAction
 from bot.services.meetings import MeetingService
 from bot.services.session_state import protocol_of
 from bot.services.sessions import SessionService
-from cogs.toolkit import actor, clip, command_group, reply, t, user_language
+from cogs.toolkit import actor, clip, command_group, plc_bot, read_as, reply, t, user_language
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
@@ -158,8 +158,13 @@ class Sessions(commands.Cog):
         )
 
 
-def action_recorded(interaction: discord.Interaction, item: ActionItem) -> str:
-    return t(interaction, "facilitation.replies.action", number=item.id, user=f"<@{item.owner_id}>")
+def action_recorded(interaction: discord.Interaction, item: RecordedAction) -> str:
+    """The reply, saying back a typed due date with its weekday and the zone it was read in."""
+    text = t(interaction, "facilitation.replies.action", number=item.id, user=f"<@{item.owner_id}>")
+    if item.due_on is None or item.due_zone is None:
+        return text
+    catalog = plc_bot(interaction).catalog
+    return f"{text}\n{read_as(catalog, user_language(interaction), item.due_on, item.due_zone)}"
 
 
 def moved_text(interaction: discord.Interaction, snapshot: dict[str, object], index: int) -> str:

@@ -50,12 +50,25 @@ class Records(commands.Cog):
             actor(interaction), scope.value if scope else "mine", include_done=done
         )
         embed, view = render_summary.action_list(
-            listing, self.bot.catalog, user_language(interaction), set(listing.markable)
+            listing, self.bot.catalog, user_language(interaction)
         )
         if view is None:
             await reply(interaction, embed=embed)
         else:
             await reply(interaction, embed=embed, view=view)
+
+    async def on_page(self, interaction: discord.Interaction, params: dict[str, str]) -> None:
+        """Previous / Next under ``/actions``: the other page replaces this one."""
+        listing = await self.actions.listing(
+            actor(interaction),
+            params["scope"],
+            include_done=params["done"] == "1",
+            page=int(params["page"]),
+        )
+        embed, view = render_summary.action_list(
+            listing, self.bot.catalog, user_language(interaction)
+        )
+        await interaction.response.edit_message(embed=embed, view=view)
 
     practices = command_group(
         "practices", "The community's practice log (référentiel de pratiques)"

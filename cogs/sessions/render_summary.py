@@ -11,10 +11,9 @@ from bot.services.facilitation_cards import ActionReminder, SessionEnded
 from bot.services.session_summary import SummaryEntry
 from cogs.sessions import routes
 from cogs.sessions.render_open import COLOUR, action_line, due_note
-from cogs.toolkit import Rendered, button, buttons_view, clip, escape
+from cogs.toolkit import Rendered, button, buttons_view, clip, escape, page_buttons
 
 FIELD_MAX = 1024
-DONE_BUTTONS = 5
 
 
 def _entries(entries: tuple[SummaryEntry, ...], catalog: Catalog, language: str) -> str:
@@ -118,21 +117,27 @@ def _line(action: ActionItem, catalog: Catalog, language: Language) -> str:
 
 
 def action_list(
-    listing: ActionList, catalog: Catalog, language: Language, markable: set[int]
+    listing: ActionList, catalog: Catalog, language: Language
 ) -> tuple[discord.Embed, discord.ui.View | None]:
-    """``/actions``: the list, with a Done button for the first ones the member may mark."""
+    """``/actions``: one page of the list, a Done button for each action on it the member
+    may close, and Previous / Next when there is more than one page."""
     embed = discord.Embed(
         title=catalog.t(language, f"facilitation.actions.title_{listing.scope}"), colour=COLOUR
     )
     if not listing.items:
         embed.description = catalog.t(language, "facilitation.actions.empty")
         return embed, None
-    lines = [_line(action, catalog, language) for action in listing.items[:25]]
-    if len(listing.items) > 25:
-        lines.append(
-            catalog.t(language, "facilitation.actions.more", count=len(listing.items) - 25)
-        )
+    lines = [_line(action, catalog, language) for action in listing.items]
     embed.description = clip("\n".join(lines), 4000)
+    embed.set_footer(
+        text=catalog.t(
+            language,
+            "facilitation.actions.footer",
+            page=listing.page,
+            pages=listing.pages,
+            total=listing.total,
+        )
+    )
     buttons = [
         button(
             routes.ACTION_DONE.build(guild=action.guild_id, action=action.id),
@@ -140,6 +145,14 @@ def action_list(
             style=discord.ButtonStyle.success,
         )
         for action in listing.items
-        if action.pending and action.id in markable
-    ][:DONE_BUTTONS]
+        if action.pending and action.id in listing.markable
+    ]
+    if listing.pages > 1:
+        done = int(listing.include_done)
+        buttons += page_buttons(
+            listing,
+            lambda page: routes.ACTIONS_PAGE.build(scope=listing.scope, done=done, page=page),
+            previous=catalog.t(language, "facilitation.actions.previous"),
+            following=catalog.t(language, "facilitation.actions.next"),
+        )
     return embed, buttons_view(*buttons) if buttons else None

@@ -19,3 +19,4 @@ ACTION_FORM = CustomId("plc:ses:form:{session}")
 REVIEW = CustomId("plc:ses:rev:{session}:{action}:{outcome}", outcome="done|carried")
 DISCUSSED = CustomId("plc:ses:disc:{session}:{item}")
 ACTION_DONE = CustomId("plc:act:done:{guild}:{action}")  # also clicked in DMs
+ACTIONS_PAGE = CustomId("plc:act:page:{scope}:{done}:{page}", scope="mine|all", done="0|1")

@@ -5,9 +5,10 @@
 - :mod:`.routing`: persistent buttons (:func:`button`) and restart-proof forms
   (:class:`Form`) routed by ``custom_id`` (``bot.buttons``, ``bot.forms``); each
   ``custom_id`` written once, as a :class:`CustomId`.
+- :mod:`.paging`: the one pair of previous / next page buttons of a paged list.
 - :mod:`.confirm`: the one confirm dialog (``bot.confirmations``).
 - :mod:`.events`: the Discord side of :class:`bot.chat.EventCalendar` (scheduled events).
-- :mod:`.text`: the mentions policy, links, escaping, clipping.
+- :mod:`.text`: the mentions policy, links, escaping, clipping, typed dates said back.
 - :mod:`.checks`: command checks that ask the services.
 - :mod:`.groups`: slash command groups (``command_group``).
 """
@@ -32,8 +33,17 @@ from cogs.toolkit.context import (
     user_language,
 )
 from cogs.toolkit.groups import command_group
+from cogs.toolkit.paging import page_buttons
 from cogs.toolkit.routing import Choice, CustomId, Field, Form, buttons_view
-from cogs.toolkit.text import NO_MENTIONS, clip, escape, mention_only, message_link
+from cogs.toolkit.text import (
+    NO_MENTIONS,
+    clip,
+    day_text,
+    escape,
+    mention_only,
+    message_link,
+    read_as,
+)
 
 __all__ = [
     "NO_MENTIONS",
@@ -49,6 +59,7 @@ __all__ = [
     "buttons_view",
     "clip",
     "command_group",
+    "day_text",
     "escape",
     "guild_member",
     "is_facilitator",
@@ -56,7 +67,9 @@ __all__ = [
     "manages_server",
     "mention_only",
     "message_link",
+    "page_buttons",
     "plc_bot",
+    "read_as",
     "reply",
     "reports_errors",
     "t",

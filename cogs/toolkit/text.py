@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 
 import discord
 
+from bot.i18n import Catalog
 from bot.text import inert_markdown
 
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -36,3 +38,14 @@ def message_link(guild_id: int, channel_id: int | None, message_id: int | None) 
 def clip(text: str, limit: int) -> str:
     """Fit Discord's length limits without cutting silently: an ellipsis says it."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def day_text(catalog: Catalog, language: str, day: date) -> str:
+    """A date with its weekday (``Thursday 2026-12-10``), so a misreading shows."""
+    weekday = catalog.t(language, f"dates.weekdays.{day.weekday()}")
+    return catalog.t(language, "dates.day", weekday=weekday, date=day.isoformat())
+
+
+def read_as(catalog: Catalog, language: str, day: date, zone: str) -> str:
+    """The line that says back a date a member typed, and the zone it was read in."""
+    return catalog.t(language, "dates.read_as", date=day_text(catalog, language, day), zone=zone)

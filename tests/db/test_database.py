@@ -196,3 +196,40 @@ async def test_commits_leave_the_wal_to_the_background_checkpoint(db: Database) 
     async with db.read() as conn:
         row = await (await conn.execute("SELECT COUNT(*) FROM audit_log")).fetchone()
     assert row is not None and row[0] == 300
+
+
+async def test_0008_moves_each_answer_number_to_the_goal_it_was_given_to(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Numbers answered before goals could be chosen keep their goal; a number with no
+    goal stays on the answer."""
+    before = tmp_path / "before-0008"
+    before.mkdir()
+    for number, file in available_migrations():
+        if number < 8:
+            (before / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
+    db = await Database.open(db_path, migrate=False)
+    await db.migrate(before)
+    rows = [
+        """INSERT INTO goals (id, guild_id, scope, owner_id, title, measure, baseline, target,
+            due_on, created_at) VALUES (7, 1, 'member', 5, 'Reading', 'n', 0, 10, '2027-01-01',
+            'now')""",
+        """INSERT INTO checkins (id, guild_id, week, pulse, channel_id, opened_at, closes_at)
+            VALUES (3, 1, '2026-W48', 0, 9, 'a', 'b')""",
+        """INSERT INTO checkin_answers (id, guild_id, checkin_id, user_id, goal_id, progress,
+            texts, created_at, updated_at) VALUES (1, 1, 3, 5, 7, 4.5, '[]', 'now', 'now'),
+            (2, 1, 3, 6, NULL, 2.0, '[]', 'now', 'now')""",
+    ]
+    async with db.transaction() as conn:
+        await communities_db.upsert(conn, 1, SETTINGS, [60], NOW)
+        for row in rows:
+            await conn.execute(row)
+    assert await db.migrate() == ["0008_goal_progress.sql"]
+    async with db.read() as conn:
+        moved = await (await conn.execute("SELECT * FROM checkin_progress")).fetchall()
+        kept = await (
+            await conn.execute("SELECT id, goal_id, progress FROM checkin_answers ORDER BY id")
+        ).fetchall()
+    await db.close()
+    assert [tuple(row) for row in moved] == [(1, 7, 4.5)]
+    assert [tuple(row) for row in kept] == [(1, None, None), (2, None, 2.0)]

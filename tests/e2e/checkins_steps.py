@@ -78,10 +78,13 @@ def answer_button(message: Message) -> str:
 async def answer(
     h: Harness, name: str, progress: str = "", tried: str = "", obstacles: str = ""
 ) -> InteractionResult:
+    """Answer the week; ``progress`` goes in the one number field (the member's only goal's,
+    or the number with no goal)."""
     opened = await h.emu.click(h.user(name), prompt(h), answer_button(prompt(h)))
     assert opened.modal is not None, opened.content
+    (number,) = [f.custom_id for f in opened.modal.fields if not f.custom_id.startswith("q")]
     submitted = await h.emu.submit_modal(
-        h.user(name), opened, {"progress": progress, "q1": tried, "q2": obstacles}
+        h.user(name), opened, {number: progress, "q1": tried, "q2": obstacles}
     )
     return await submitted.final()
 

@@ -106,7 +106,7 @@ async def test_me_commands_and_export(harness: Harness) -> None:
     result = await harness.slash("bob", "me timezone", name="Europe/Paris")
     assert "Europe/Paris" in (result.content or "")
     result = await harness.slash("bob", "me away", until="2026-12-18")
-    assert "2026-12-18" in (result.content or "")
+    assert "December 18, 2026" in (result.content or "")
     result = await harness.slash("bob", "me reminders", state="off")
     assert "off" in (result.content or "")
 
@@ -137,7 +137,7 @@ async def test_status_shows_database_size_scheduled_items_and_the_last_error(
     status = await harness.slash("bob", "plc status")
     health = _fields(status.embeds)["Health"]
     assert ("Database" in health and "KB" in health) or "MB" in health
-    assert "scheduled item(s) for this community" in health
+    assert "0 scheduled items for this community" in health
     assert "No unexpected error recorded." in health
 
     # An unexpected failure gives the member a reference, and status keeps it.

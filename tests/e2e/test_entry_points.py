@@ -6,6 +6,7 @@ import asyncio
 import os
 import secrets
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -79,5 +80,40 @@ async def test_playground_prints_the_bots_answer_and_exits_zero(tmp_path: Path) 
     assert "Time zone" in english  # the newcomer is answered in the community's language
     assert "Fuseau horaire" in french  # and can switch
     assert "#check-ins" in text  # mentions rendered readably
-    assert "You are marked away until **2026-12-18**" in text
+    assert "You are marked away until **December 18, 2026**" in text
     assert "clock:" in text
+
+
+def _closed_port() -> int:
+    """A local port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1:{port}", "discord.invalid"], ids=["closed port", "unresolvable"]
+)
+async def test_plc_bot_run_without_discord_says_so_in_one_line(tmp_path: Path, host: str) -> None:
+    """Issue 20: no network ended in aiohttp's ClientConnectorDNSError traceback."""
+    where = host.format(port=_closed_port())
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[discord]\ntoken = "not.a.token"\napi_base_url = "http://{where}/api/v10"\n'
+        f'gateway_url = "ws://{where}"\n'
+        f'[database]\npath = "{tmp_path / "bot.sqlite3"}"\n'
+        f'[privacy]\nsecret = "{secrets.token_urlsafe(32)}"\n'
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", "--config", str(config),
+        cwd=ROOT, env=clean_environment(os.environ),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    text = err.decode()
+    assert process.returncode == 1, text
+    assert "Traceback" not in text
+    told = [line for line in text.splitlines() if line.startswith("plc-bot: ")]
+    assert len(told) == 1, text
+    assert told[0].startswith(f"plc-bot: cannot reach Discord at {where.split(':')[0]}:")
+    assert "check the network" in told[0]

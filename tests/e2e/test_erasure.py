@@ -90,7 +90,7 @@ async def test_me_delete_leaves_no_trace_in_the_database_nor_its_wal(harness: Ha
     # Discord too, and he is told.
     assert posted_answers() == [OTHER_CANARY]
     told = h.emu.state.messages[ask.message.id].content
-    assert "removed 2 message(s) it had posted in your name" in told
+    assert "removed 2 messages it had posted in your name" in told
     assert "could not be removed" not in told
     assert Path(f"{h.db_path}-wal").stat().st_size == 0  # truncated by the checkpoint
     # Another member's data is untouched.

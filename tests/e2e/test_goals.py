@@ -13,9 +13,12 @@ from tests.e2e.checkins_steps import (
     OPEN,
     WEEK,
     answer,
+    answer_button,
+    prompt,
     schedule,
     set_goal,
     stored_answers,
+    thread_posts,
 )
 from tests.e2e.harness import Harness
 
@@ -122,3 +125,73 @@ async def test_me_export_and_delete_reach_goals_and_answers(harness: Harness) ->
     assert [a.user_id for a in remaining] == [h.user("chloe")]
     async with h.bot.core.db.read() as conn:
         assert await goals_db.of_member(conn, h.guild.id, h.user("bob")) == []
+
+
+async def set_named_goal(h: Harness, name: str, title: str, target: str) -> int:
+    form = await h.slash(name, "goal set")
+    values = {"title": title, "measure": "count", "baseline": "0", "target": target}
+    await h.emu.submit_modal(h.user(name), form, values | {"due": "2027-06-15"})
+    async with h.bot.core.db.read() as conn:
+        goals = await goals_db.of_member(conn, h.guild.id, h.user(name))
+    return next(g.id for g in goals if g.title == title)
+
+
+async def test_each_goal_gets_its_own_number_and_the_reply_names_it(harness: Harness) -> None:
+    """Issue 20: the check-in's number went silently to the newest goal."""
+    h = harness
+    await h.setup_community()
+    reading = await set_named_goal(h, "bob", "Reading", "10")
+    visits = await set_named_goal(h, "bob", "Visits", "4")
+    await schedule(h)
+    await h.advance(OPEN)
+    opened = await h.emu.click(h.user("bob"), prompt(h), answer_button(prompt(h)))
+    assert opened.modal is not None
+    fields = {f.custom_id: f.label for f in opened.modal.fields}
+    assert fields[f"goal-{reading}"] == "Progress: Reading"
+    assert fields[f"goal-{visits}"] == "Progress: Visits"
+    saved = await h.emu.submit_modal(
+        h.user("bob"), opened, {f"goal-{reading}": "3", f"goal-{visits}": "1", "q1": "Tried"}
+    )
+    text = (await saved.final()).content or ""
+    assert "3 recorded for your goal **Reading** (target 10" in text
+    assert "1 recorded for your goal **Visits** (target 4" in text
+    (post,) = thread_posts(h)
+    assert "Progress: Reading" in post.all_text() and "Progress: Visits" in post.all_text()
+
+    choices = await h.emu.autocomplete(
+        h.guild.id, h.user("chloe"), "goal progress", focused="goal", member=h.user("bob")
+    )
+    assert [c["name"] for c in choices.choices or []] == ["Visits", "Reading"]
+    chart = await (
+        await h.slash("chloe", "goal progress", member=h.user("bob"), goal=str(reading))
+    ).final()
+    assert chart.message is not None and "**Reading**" in (chart.content or "")
+    assert [p["value"] for p in read_chart_data(chart.message.attachments[0].data)["points"]] == [
+        3.0
+    ]
+    newest = await (await h.slash("bob", "goal progress")).final()
+    assert "**Visits**" in (newest.content or "")  # no goal named: the newest open one
+    await set_named_goal(h, "david", "Mine", "3")
+    wrong = await h.slash("david", "goal progress", goal=str(reading))  # not david's goal
+    assert wrong.ephemeral and "not one of this member's goals" in (wrong.content or "")
+
+
+async def test_more_goals_than_the_form_holds_ask_which_goal(harness: Harness) -> None:
+    """Three questions leave room for two inputs: a choice of goal and its number."""
+    h = harness
+    await h.setup_community()
+    ids = [await set_named_goal(h, "bob", title, "5") for title in ("One", "Two", "Three")]
+    await schedule(h, questions="Tried? | Learned? | Help?")
+    await h.advance(OPEN)
+    opened = await h.emu.click(h.user("bob"), prompt(h), answer_button(prompt(h)))
+    assert opened.modal is not None
+    fields = {f.custom_id: f for f in opened.modal.fields}
+    assert sorted(fields) == ["goal", "progress", "q1", "q2", "q3"]
+    assert [o["value"] for o in fields["goal"].options] == [str(i) for i in reversed(ids)]
+    saved = await h.emu.submit_modal(
+        h.user("bob"), opened, {"goal": [str(ids[0])], "progress": "2", "q1": "x"}
+    )
+    assert "2 recorded for your goal **One**" in ((await saved.final()).content or "")
+    async with h.bot.core.db.read() as conn:
+        assert [v.value for v in await goals_db.values(conn, ids[0])] == [2.0]
+        assert await goals_db.values(conn, ids[2]) == []

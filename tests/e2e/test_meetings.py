@@ -175,7 +175,7 @@ async def test_a_preview_sent_before_the_shared_confirm_dialog_says_it_expired(
         ({"when": "2028-01-05 10:00"}, "more than a year ahead"),
         ({"when": "Dec 3 10:00", "title": "x" * 101}, "the limit is 100"),
         ({"when": "Dec 3 10:00", "title": "   "}, "title is empty"),
-        ({"when": "Dec 3 10:00", "agenda": "x" * 1001}, "the limit is 1000"),
+        ({"when": "Dec 3 10:00", "agenda": "x" * 1001}, "the limit is 1,000"),
         ({"when": "Dec 3 10:00", "link": "ftp://files.example.org"}, "http:// or https://"),
     ],
 )

@@ -63,7 +63,7 @@ async def test_event_follows_edit_rollover_and_cancellations(harness: Harness) -
     friday = DEC3 + timedelta(days=1, minutes=30)  # Dec 4, 16:00 Toronto
     said = await facilitator(harness, "meeting edit", meeting="1", when="Dec 4 4pm", duration=60)
     assert f"<t:{stamp(friday)}:F>" in said
-    assert "1 member(s) who had answered were told" in said
+    assert "1 member who had answered was told" in said
     assert f"<t:{stamp(friday)}:F>" in current(harness, first).all_text()
     assert labels(harness, first) == ["Going (1)", "Maybe (0)", "Can't (0)"]
     assert event.scheduled_start_time.startswith("2026-12-04T21:00:00")

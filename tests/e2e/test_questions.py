@@ -282,7 +282,7 @@ async def test_remove_and_block_the_author_of_n(harness: Harness) -> None:
     assert after.modal is None and "blocked" in (after.content or "")
     top = await harness.slash("bob", "questions top")
     assert "1 removed" in top.embeds[0]["footer"]["text"]
-    assert "1 authors blocked" in top.embeds[0]["footer"]["text"]
+    assert "1 author blocked" in top.embeds[0]["footer"]["text"]
 
 
 async def test_rate_limit_refuses_the_sixth_question_in_an_hour(harness: Harness) -> None:
@@ -388,3 +388,24 @@ async def test_topics_signed_or_anonymous_and_the_top_list(harness: Harness) -> 
     shared = await harness.slash("bob", "questions top", public=True)
     assert not shared.ephemeral and shared.message is not None
     assert shared.message.allowed_mentions == {"parse": []}
+
+
+async def test_the_review_message_title_follows_the_decision(harness: Harness) -> None:
+    await harness.setup_community(moderation=True)
+    await ask(harness, "bob", "Approve me")
+    await ask(harness, "david", "Reject me")
+    approved, rejected = bot_posts(harness, "moderation")
+    await click(harness, "alice", approved, "approve")
+    await click(harness, "alice", rejected, "rejectblock")
+    assert refreshed(harness, approved).embeds[0]["title"] == "Anonymous question approved"
+    assert refreshed(harness, rejected).embeds[0]["title"] == (
+        "Anonymous question rejected, author blocked"
+    )
+
+    [posted] = await harness.emu.wait_for(lambda: bot_posts(harness, "questions"))
+    panel = await moderate(harness, "alice", posted)
+    await panel_click(harness, "alice", panel, "mremove")
+    review = refreshed(harness, approved)
+    assert review.embeds[0]["title"] == "Anonymous question removed"
+    assert "Approve me" not in review.all_text()  # erased here too
+    assert f"Removed by <@{harness.user('alice')}>" in review.all_text()

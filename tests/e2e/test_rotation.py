@@ -67,7 +67,7 @@ async def test_three_volunteers_over_six_meetings_take_fair_turns(harness: Harne
         assert len(offers(harness, user)) == 2, user
     shown = await run(harness, "david", "rotation show")
     for user in VOLUNTEERS:
-        assert f"<@{harness.user(user)}> — facilitated 2 time(s)" in shown
+        assert f"<@{harness.user(user)}> — facilitated 2 times" in shown
     status = await run(harness, "david", "plc status")
     assert f"<@{harness.user('alice')}> (asked, no answer yet)" in status
 
@@ -81,7 +81,7 @@ async def test_an_away_member_is_skipped(harness: Harness) -> None:
     second = await announce(harness, DATES[1])  # Alice is back by then: her turn now
     assert facilitator_of(harness, second) == harness.user("alice")
     shown = await run(harness, "david", "rotation show")
-    assert f"<@{harness.user('alice')}> — facilitated 1 time(s) — away" in shown
+    assert f"<@{harness.user('alice')}> — facilitated 1 time — away" in shown
 
 
 async def test_a_decliner_passes_it_on_in_dm_and_is_first_next_time(harness: Harness) -> None:
@@ -121,7 +121,7 @@ async def test_an_assignment_survives_a_restart_without_a_second_dm(harness: Har
     assert len(offers(harness, "alice")) == 1
     assert offers(harness, "bob") == []
     shown = await run(harness, "david", "rotation show")
-    assert f"<@{harness.user('alice')}> — facilitated 1 time(s)" in shown
+    assert f"<@{harness.user('alice')}> — facilitated 1 time" in shown
 
 
 async def test_nobody_available_is_told_to_the_facilitators(harness: Harness) -> None:
@@ -159,3 +159,24 @@ async def test_skip_and_set_next_are_refused_to_members(harness: Harness) -> Non
     assert "left the rotation" in left
     again = await run(harness, "bob", "rotation leave")
     assert "not in the rotation" in again
+
+
+async def test_the_assignee_erasing_their_data_hands_the_date_on(harness: Harness) -> None:
+    """Issue 20: ``/me delete`` by the assigned facilitator left "nobody available"
+    though volunteers remained, and the announcement still named them."""
+    await volunteers_joined(harness)
+    await run(harness, "david", "rotation join")
+    announcement = await announce(harness, DATES[0])
+    assert facilitator_of(harness, announcement) == harness.user("alice")
+    ask = await harness.slash("alice", "me delete", locale="en-US")
+    assert ask.message is not None
+    done = await harness.emu.click(
+        harness.user("alice"), ask.message, ask.message.custom_ids()[0], locale="en-US"
+    )
+    await done.final()
+    await harness.advance(timedelta(0))  # the offer DM is a timer due now
+    assert facilitator_of(harness, announcement) == harness.user("bob")  # redrawn
+    assert len(offers(harness, "bob")) == 1  # asked as usual, Accept / Can't this time
+    status = await run(harness, "david", "plc status")
+    assert "nobody available" not in status
+    assert f"<@{harness.user('bob')}> (asked, no answer yet)" in status

@@ -54,7 +54,7 @@ async def run_codev(harness: Harness) -> int:
     second_turn = turn_of(harness, thread, "chloe")
     assert second_turn.mention_user_ids == [chloe]
     assert "passé" in await click(harness, "chloe", second_turn, "plc:ses:pass:")
-    assert find(bot_messages(harness, thread), "The round of **Clarifying questions**")
+    assert find(bot_messages(harness, thread), "Round complete: **Clarifying questions**")
     stale = await click(harness, "alice", first_turn, "plc:ses:done:")
     assert "déjà terminé" in stale
 
@@ -87,14 +87,14 @@ async def run_codev(harness: Harness) -> int:
             done = await click(harness, "chloe", turn_of(harness, thread, "chloe"), "plc:ses:done:")
             assert "Merci" in done
     ended = await run(harness, "alice", "session end")
-    assert "6 étape(s) couverte(s)" in ended
+    assert "6 étapes couvertes" in ended
     [summary] = find(bot_messages(harness, thread), "Summary — Co-development")
     text = summary.all_text()
     assert "Steps covered" in text and "Steps not reached" not in text
     assert "Try peer tutoring for six weeks" in text and "Contexte : classe de 6e" in text
     assert f"Meet the resource teacher — <@{bob}> (due 2026-12-10)" in text
     assert f"Partager la grille — <@{chloe}> (due 2026-12-17)" in text
-    assert f"<@{chloe}>: 1 spoken, 1 passed" in text
+    assert f"<@{chloe}>: spoke 1 time, passed 1 time" in text
     return thread
 
 
@@ -183,3 +183,43 @@ async def test_practices_export_holds_both_summaries(harness: Harness) -> None:
     assert "Share one success per meeting" in text and "Try peer tutoring for six weeks" in text
     assert "Meet the resource teacher — Bob Nguyen (due 2026-12-10)" in text
     assert "⏭️ 1. Round of successes and challenges (not reached)" in text
+
+
+def done_buttons(message: Message) -> list[str]:
+    return [c for c in message.custom_ids() if c.startswith("plc:act:done:")]
+
+
+async def test_actions_all_pages_so_every_listed_action_has_its_done_button(
+    harness: Harness,
+) -> None:
+    """Issue 20: `/actions scope:all` showed 6 actions with 5 Done buttons."""
+    h = harness
+    await h.setup_community(language="en")
+    await run(h, "alice", "session start", protocol="exchange")
+    await click(h, "alice", last_with(h, h.channel("general"), "plc:ses:join:"), "plc:ses:join:")
+    for n in range(1, 7):
+        await run(h, "alice", "session action", text=f"Action {n}")
+    six = await h.slash("alice", "actions", scope="all")
+    await six.final()
+    assert six.message is not None
+    assert done_buttons(six.message) == [f"plc:act:done:{h.guild.id}:{n}" for n in range(1, 7)]
+    assert not [c for c in six.message.custom_ids() if c.startswith("plc:act:page:")]
+
+    for n in range(7, 13):
+        await run(h, "alice", "session action", text=f"Action {n}")
+    first = await h.slash("alice", "actions", scope="all", locale="en-US")
+    await first.final()
+    assert first.message is not None
+    footer = first.message.embeds[0]["footer"]["text"]
+    assert footer.startswith("Page 1 of 2 · 12 actions") and "a Done button for each" in footer
+    assert done_buttons(first.message) == [f"plc:act:done:{h.guild.id}:{n}" for n in range(1, 11)]
+    assert "plc:act:page:all:0:2" in first.message.custom_ids()
+    following = await h.emu.click(
+        h.user("alice"), first.message, "plc:act:page:all:0:2", locale="en-US"
+    )
+    await following.final()
+    shown = h.emu.state.messages[first.message.id]
+    assert "Action 11" in shown.all_text() and "Action 1 " not in shown.all_text()
+    assert done_buttons(shown) == [f"plc:act:done:{h.guild.id}:{n}" for n in (11, 12)]
+    done = await h.emu.click(h.user("alice"), shown, f"plc:act:done:{h.guild.id}:12")
+    assert "#12 is done" in await answer(done) or "nº 12" in await answer(done)

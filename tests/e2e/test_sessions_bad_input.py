@@ -44,9 +44,9 @@ async def test_every_bad_input_gets_a_clear_answer(harness: Harness) -> None:
     assert "A session is already running" in again and f"<#{thread}>" in again
     # Dates: past, more than a year ahead, impossible.
     past = await run(harness, "alice", "session action", text="Lire", due="2026-11-01")
-    assert "`echeance` : le 2026-11-01 est passé" in past
+    assert "pour l'échéance (`echeance`), le 2026-11-01, est passée" in past
     far = await run(harness, "bob", "session action", text="Read", due="2028-01-01")
-    assert "`due`: 2028-01-01 is more than a year ahead" in far
+    assert "for the due date (`due`), 2028-01-01, is more than a year ahead" in far
     impossible = await run(harness, "bob", "session action", text="Read", due="Feb 30")
     assert "`due`" in impossible
     assert "Press **Join**" in await run(harness, "bob", "session action", text="Read")
@@ -57,7 +57,7 @@ async def test_every_bad_input_gets_a_clear_answer(harness: Harness) -> None:
     # Empty and over-long text.
     assert "The note is empty" in await run(harness, "admin", "session note", text="   ")
     long = await run(harness, "admin", "session decision", text="x" * 1001)
-    assert "1001 characters, the limit is 1000" in long
+    assert "1,001 characters, the limit is 1,000" in long
     # Next and End are the facilitator's.
     [opening] = find(bot_messages(harness, harness.channel("general")), "session has started")
     await answer(
@@ -97,7 +97,10 @@ async def test_custom_protocols_invalid_reported_valid_run(
     await harness.start_community(facilitation={"protocols_dir": str(folder)})
     status = await run(harness, "david", "plc status")
     assert "Custom protocol file refused: broken.toml: steps[1].minutes" in status
-    assert "broken.toml: steps[2].mode" in status
+    assert 'broken.toml: steps[2].mode: must be "discussion"' in status
+    assert "Input should" not in status and "Field required" not in status
+    french = await run(harness, "alice", "plc status")  # Alice's Discord is in French
+    assert "broken.toml : steps[2].prompt.en : le texte anglais manque" in french
     refused = await run(harness, "admin", "session start", protocol="broken")
     assert "“broken” could not be loaded, its file was refused: broken.toml: steps[1]" in refused
     suggestions = await harness.emu.autocomplete(

@@ -2,8 +2,9 @@
 
 Its slash commands cover what the emulator must handle: typed options, a group
 with a subcommand, a deferred response with follow-ups, a button and a select,
-a modal with two text inputs (one in a Label), a file, autocomplete, and a
-command that answers too late.
+a modal with two text inputs (one in a Label), a modal with a select that has a
+default, a file, autocomplete, a command that answers too late, and names, option
+names and choice names translated into French.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import discord
 from discord import app_commands, ui
+from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 TOKEN = "emulator-test-token"
@@ -54,6 +56,25 @@ class FeedbackModal(ui.Modal, title="Feedback"):
         assert isinstance(self.details.component, ui.TextInput)
         interaction.client.calls["feedback"] = (self.topic.value, self.details.component.value)
         await interaction.response.send_message("Thanks", ephemeral=True)
+
+
+class SignedModal(ui.Modal, title="Propose"):
+    title_: ui.TextInput[SignedModal] = ui.TextInput(label="Title", custom_id="title")
+    anonymous: ui.Label[SignedModal] = ui.Label(
+        text="Stay anonymous?",
+        component=ui.Select(
+            custom_id="anonymous",
+            options=[
+                discord.SelectOption(label="Yes", value="yes", default=True),
+                discord.SelectOption(label="No, sign it", value="no"),
+            ],
+        ),
+    )
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        assert isinstance(self.anonymous.component, ui.Select)
+        interaction.client.calls["propose"] = list(self.anonymous.component.values)
+        await interaction.response.send_message("Proposed", ephemeral=True)
 
 
 plc = app_commands.Group(name="plc", description="PLC administration")
@@ -126,6 +147,50 @@ async def lag(interaction: discord.Interaction[EmuTestBot], seconds: float) -> N
     await interaction.response.send_message("late")
 
 
+@app_commands.command(name="propose", description="Open a form with a choice")
+async def propose(interaction: discord.Interaction[EmuTestBot]) -> None:
+    await interaction.response.send_modal(SignedModal())
+
+
+#: What :class:`FrenchNames` gives French members, as the PLC bot's catalogs do.
+FRENCH = {
+    "week": "semaine",
+    "plan": "planifier",
+    "day": "jour",
+    "hours": "heures",
+    "Monday": "lundi",
+    "Tuesday": "mardi",
+}
+
+
+class FrenchNames(app_commands.Translator):
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        return FRENCH.get(string.message) if locale is discord.Locale.french else None
+
+
+week = app_commands.Group(name=_("week"), description="The week")
+
+
+@week.command(name=_("plan"), description="Plan a day")
+@app_commands.rename(day=_("day"), hours=_("hours"))
+@app_commands.choices(
+    day=[
+        app_commands.Choice(name=_("Monday"), value=0),
+        app_commands.Choice(name=_("Tuesday"), value=1),
+    ]
+)
+async def week_plan(
+    interaction: discord.Interaction[EmuTestBot], day: app_commands.Choice[int], hours: int = 1
+) -> None:
+    interaction.client.calls["plan"] = (day.value, hours)
+    await interaction.response.send_message("Planned", ephemeral=True)
+
+
 @app_commands.command(name="meeting", description="Pick a meeting")
 async def meeting(interaction: discord.Interaction[EmuTestBot], name: str) -> None:
     await interaction.response.send_message(f"meeting {name}")
@@ -157,6 +222,8 @@ class EmuTestBot(commands.Bot):
             report,
             lag,
             meeting,
+            propose,
+            week,
         ]
         for command in commands_:
             self.tree.add_command(command)
@@ -165,6 +232,7 @@ class EmuTestBot(commands.Bot):
         """discord.py waits 5 s before re-identifying (Discord's identify rate limit): not here."""
 
     async def setup_hook(self) -> None:
+        await self.tree.set_translator(FrenchNames())
         guild = discord.Object(self.guild_id)
         self.tree.copy_global_to(guild=guild)
         await self.tree.sync(guild=guild)

@@ -24,7 +24,18 @@ async def test_commands_are_synced_and_bot_sees_the_guild(
     emu: Emulator, g: SampleGuild, bot: EmuTestBot
 ) -> None:
     names = sorted(c.name for c in emu.state.commands_for(g.id))
-    assert names == ["echo", "feedback", "lag", "meeting", "plc", "report", "slow", "vote"]
+    assert names == [
+        "echo",
+        "feedback",
+        "lag",
+        "meeting",
+        "plc",
+        "propose",
+        "report",
+        "slow",
+        "vote",
+        "week",
+    ]
     guild = bot.get_guild(g.id)
     assert guild is not None and guild.name == "PLC Sample / CAP exemple"
     alice = guild.get_member(g.users["alice"])
@@ -168,6 +179,44 @@ async def test_modal_submission_reaches_on_submit(
         await emu.submit_modal(
             g.users["chloe"], reopened.modal.custom_id, {"topic": "x" * 51, "details": "d"}
         )
+
+
+async def test_a_select_in_a_form_sends_the_chosen_value_or_its_default(
+    emu: Emulator, g: SampleGuild, bot: EmuTestBot
+) -> None:
+    opened = await emu.slash(g.id, g.users["bob"], "propose")
+    await emu.submit_modal(g.users["bob"], opened, {"title": "Grading", "anonymous": "no"})
+    assert bot.calls["propose"] == ["no"]
+    # Left alone, the select sends the option the form pre-selected, as Discord's client does.
+    opened = await emu.slash(g.id, g.users["bob"], "propose")
+    await emu.submit_modal(g.users["bob"], opened, {"title": "Grading"})
+    assert bot.calls["propose"] == ["yes"]
+
+
+async def test_a_french_member_types_the_french_names(
+    emu: Emulator, g: SampleGuild, bot: EmuTestBot
+) -> None:
+    """Discord's client shows a French member the localized names and sends the real ones."""
+    chloe = g.users["chloe"]  # Discord in French
+    result = await emu.slash(g.id, chloe, "semaine planifier", options={"jour": "mardi"})
+    assert result.content == "Planned"
+    assert bot.calls["plan"] == (1, 1)
+    await emu.slash(g.id, chloe, "week plan", day="Monday", heures=3)
+    assert bot.calls["plan"] == (0, 3)
+    with pytest.raises(LookupError, match="no slash command 'semaine'"):
+        await emu.slash(g.id, g.users["bob"], "semaine planifier", options={"jour": "mardi"})
+
+
+async def test_a_choice_is_given_by_its_name_or_its_value(
+    emu: Emulator, g: SampleGuild, bot: EmuTestBot
+) -> None:
+    bob = g.users["bob"]
+    await emu.slash(g.id, bob, "week plan", day="tuesday")
+    assert bot.calls["plan"] == (1, 1)
+    await emu.slash(g.id, bob, "week plan", day=0)
+    assert bot.calls["plan"] == (0, 1)
+    with pytest.raises(ValueError, match="Monday, Tuesday"):
+        await emu.slash(g.id, bob, "week plan", day="Friday")
 
 
 async def test_autocomplete_returns_choices(emu: Emulator, g: SampleGuild, bot: EmuTestBot) -> None:

@@ -250,12 +250,15 @@ def test_rotation_show_and_action_lists_render(language: str) -> None:
     for status in ("open", "carried", "done"):
         for scope in ("mine", "all"):
             listing = ActionList(
+                page=2,
+                pages=3,
+                total=30,
                 scope=scope,  # type: ignore[arg-type]
-                items=(item.model_copy(update={"status": status}),) * 30,
+                items=(item.model_copy(update={"status": status}),) * 10,
                 include_done=True,
                 markable=frozenset({1}),
             )
-            embed, _ = render_summary.action_list(listing, catalog, lang, {1})
-            assert embed.description
-    empty = ActionList(scope="mine", items=(), include_done=False)
-    assert render_summary.action_list(empty, catalog, lang, set())[1] is None
+            embed, _ = render_summary.action_list(listing, catalog, lang)
+            assert embed.description and embed.footer.text
+    empty = ActionList(page=1, pages=1, total=0, scope="mine", items=(), include_done=False)
+    assert render_summary.action_list(empty, catalog, lang)[1] is None

@@ -9,6 +9,7 @@ import pytest
 
 from bot.chat import Channel, DirectMessage
 from bot.errors import NotFacilitator, UserError
+from bot.services.actions import PAGE_SIZE
 from bot.services.facilitation_cards import ActionReminder
 from tests.services.facilitation_world import World, facilitator, member
 from tests.services.sample import ALICE, BOB, CAROL, GUILD
@@ -98,3 +99,23 @@ async def test_listing_mine_and_all(world: World) -> None:
     with pytest.raises(UserError) as caught:
         await world.actions.listing(member(BOB), "theirs")
     assert caught.value.key == "facilitation.errors.scope"
+
+
+async def test_a_long_list_is_paged_and_every_shown_action_can_be_closed(world: World) -> None:
+    """Issue 20: 6 actions showed 5 Done buttons. A page now holds what can be closed."""
+    created = [
+        await world.sessions.add_action(member(BOB if n % 2 else CAROL), f"A{n}")
+        for n in range(PAGE_SIZE + 2)
+    ]
+    first = await world.actions.listing(facilitator(ALICE), "all")
+    assert (first.page, first.pages, first.total) == (1, 2, PAGE_SIZE + 2)
+    assert [a.id for a in first.items] == [a.id for a in created[:PAGE_SIZE]]
+    assert first.markable == {a.id for a in first.items}  # a facilitator closes any
+    second = await world.actions.listing(facilitator(ALICE), "all", page=2)
+    assert [a.id for a in second.items] == [a.id for a in created[PAGE_SIZE:]]
+    for action in second.items:
+        await world.actions.mark_done(facilitator(ALICE), action.id)
+    shrunk = await world.actions.listing(facilitator(ALICE), "all", page=2)
+    assert (shrunk.page, shrunk.pages) == (1, 1)  # past the end: the last page
+    bob = await world.actions.listing(member(BOB), "all")
+    assert bob.markable == {a.id for a in bob.items if a.owner_id == BOB}

@@ -79,7 +79,7 @@ async def test_status_collects_feature_lines(core: Core) -> None:
     await service.setup(GUILD, ADMIN, _settings())
     status = await service.status(GUILD)
     assert [line.key for line in status.lines] == ["admin.not_set"]
-    assert status.missed_last_week == 0
+    assert status.missed == []
 
 
 async def test_a_guild_that_removed_the_bot_is_not_set_up(core: Core) -> None:

@@ -1,4 +1,5 @@
-"""Reading ``when`` and computing recurrences across DST (RELIABILITY S4, S5, I2, I4)."""
+"""Computing recurrences across DST (RELIABILITY S4, S5); reading ``when`` is tested
+with the other typed dates in ``tests/test_dates.py``."""
 
 from __future__ import annotations
 
@@ -7,104 +8,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.errors import UserError
+from bot.dates import to_instant
 from bot.services.meeting_times import (
     LAST,
     monthly_position,
     next_occurrence,
     next_rule_date,
-    parse_when,
     rule_dates,
-    to_instant,
 )
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # Monday 09:00 in Toronto
 ZONE = "America/Toronto"
-
-
-def parse(text: str, language: str = "fr", now: datetime = NOW, zone: str = ZONE) -> datetime:
-    instant = parse_when(text, field="when", now=now, timezone=zone, language=language)
-    return datetime.combine(instant.local_date, instant.local_time)
-
-
-@pytest.mark.parametrize("language", ["fr", "en"])
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2026-12-03 15:30", datetime(2026, 12, 3, 15, 30)),
-        ("2026-12-03T15:30", datetime(2026, 12, 3, 15, 30)),
-        ("3 déc. 15h30", datetime(2026, 12, 3, 15, 30)),
-        ("3 décembre 2026 à 15 h 30", datetime(2026, 12, 3, 15, 30)),
-        ("le 1er déc à 10h", datetime(2026, 12, 1, 10, 0)),
-        ("Dec 3 3:30pm", datetime(2026, 12, 3, 15, 30)),
-        ("December 1st at 10am", datetime(2026, 12, 1, 10, 0)),
-        ("jeudi 15h", datetime(2026, 11, 26, 15, 0)),
-        ("jeudi prochain 15h", datetime(2026, 11, 26, 15, 0)),
-        ("Thursday 3pm", datetime(2026, 11, 26, 15, 0)),
-        ("demain 10h", datetime(2026, 11, 24, 10, 0)),
-        ("lundi 8h", datetime(2026, 11, 30, 8, 0)),  # today 08:00 has passed: next Monday
-        ("8:00", datetime(2026, 11, 24, 8, 0)),
-    ],
-)
-def test_accepted_forms_in_both_languages(text: str, expected: datetime, language: str) -> None:
-    assert parse(text, language) == expected
-
-
-def test_numeric_day_month_follows_the_community_language() -> None:
-    assert parse("3/12 15h", "fr") == datetime(2026, 12, 3, 15, 0)
-    assert parse("3/12 15h", "en") == datetime(2027, 3, 12, 15, 0)
-
-
-def test_instant_is_computed_in_the_community_zone() -> None:
-    instant = parse_when("2026-12-03 15:30", field="when", now=NOW, timezone=ZONE, language="en")
-    assert instant.starts_at == datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
-    paris = parse_when(
-        "2026-12-03 15:30", field="when", now=NOW, timezone="Europe/Paris", language="fr"
-    )
-    assert paris.starts_at == datetime(2026, 12, 3, 14, 30, tzinfo=UTC)
-
-
-def test_a_typed_zone_is_honoured() -> None:
-    instant = parse_when("Dec 3 15:00 UTC", field="when", now=NOW, timezone=ZONE, language="en")
-    assert instant.starts_at == datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
-    assert instant.local_time == time(10, 0)
-
-
-@pytest.mark.parametrize(
-    ("text", "key"),
-    [
-        ("", "meetings.errors.when_empty"),
-        ("   ", "meetings.errors.when_empty"),
-        ("n'importe quoi", "meetings.errors.when_unreadable"),
-        ("Feb 30 2027 10:00", "meetings.errors.when_impossible"),
-        ("30 février 10h", "meetings.errors.when_impossible"),
-        ("2027-02-30 10:00", "meetings.errors.when_impossible"),
-        ("29 févr 2027 10h", "meetings.errors.when_impossible"),
-        ("31 nov 10h", "meetings.errors.when_impossible"),
-        ("30/02 10h", "meetings.errors.when_impossible"),
-        ("2026-13-03 10:00", "meetings.errors.when_impossible"),  # dateparser makes it Mar 13
-        ("2026-12-03 24:61", "meetings.errors.when_impossible"),
-        ("2026-12-03 25:00", "meetings.errors.when_impossible"),
-        ("13pm", "meetings.errors.when_impossible"),
-        ("3 déc.", "meetings.errors.when_needs_time"),
-        ("Dec 3", "meetings.errors.when_needs_time"),
-        ("jeudi", "meetings.errors.when_needs_time"),
-        ("3 déc 15h-17h", "meetings.errors.when_ambiguous"),
-        ("2025-01-01 10:00", "meetings.errors.when_past"),
-        ("2026-11-23 08:59", "meetings.errors.when_past"),
-        ("2028-01-01 10:00", "meetings.errors.when_too_far"),
-        ("3 déc 2027 15h", "meetings.errors.when_too_far"),
-    ],
-)
-def test_refusals_name_the_field(text: str, key: str) -> None:
-    with pytest.raises(UserError) as caught:
-        parse(text)
-    assert caught.value.key == key
-    assert caught.value.params["field"] == "when"
-
-
-def test_a_minute_ahead_is_accepted() -> None:
-    assert parse("2026-11-23 09:01") == datetime(2026, 11, 23, 9, 1)
 
 
 # -- DST -----------------------------------------------------------------------------
@@ -115,13 +29,6 @@ def test_spring_forward_gap_is_shifted_and_reported() -> None:
     assert instant.shifted_to == time(3, 30)
     assert instant.starts_at == datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
     assert not instant.repeated
-
-
-def test_gap_is_reported_when_parsing() -> None:
-    instant = parse_when(
-        "2027-03-14 02:30", field="when", now=NOW, timezone="America/New_York", language="en"
-    )
-    assert instant.shifted_to == time(3, 30)
 
 
 def test_fall_back_repeated_time_means_the_first_pass() -> None:

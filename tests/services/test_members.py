@@ -40,8 +40,8 @@ async def test_timezone_is_validated_and_canonical(members: MemberService) -> No
 
 
 async def test_away_until_a_date_then_back(members: MemberService, clock: ControlledClock) -> None:
-    day = await members.set_away(GUILD, USER, "2026-12-18", "en")
-    assert day == date(2026, 12, 18)
+    until = await members.set_away(GUILD, USER, "2026-12-18", "en")
+    assert until.day == date(2026, 12, 18)
     assert await members.is_away(GUILD, USER)
     await clock.advance(timedelta(days=26))  # the 19th, local time: back by itself
     assert not await members.is_away(GUILD, USER)
@@ -53,7 +53,7 @@ async def test_away_until_a_date_then_back(members: MemberService, clock: Contro
 @pytest.mark.parametrize(
     ("text", "key"),
     [
-        ("2026-02-30", "errors.date_unreadable"),
+        ("2026-02-30", "errors.date_impossible"),
         ("2025-01-01", "errors.date_past"),
         ("2028-06-01", "errors.date_too_far"),
         ("   ", "errors.date_empty"),

@@ -52,8 +52,8 @@ async def test_a_restart_resumes_the_same_speaker_and_timers_due_once(
     after = await again.sessions.get(session_id)
     assert after is not None
     assert (after.step_index, after.current_speaker, after.turn_index) == (1, CAROL, 1)
-    await again.advance(timedelta(minutes=15))
-    await again.advance(timedelta(minutes=1))
+    await again.advance(timedelta(minutes=13))  # "nearly up" 2 minutes before the end
+    await again.advance(timedelta(minutes=3))
     assert [c.phase for c in world.chat.cards(TimeNotice)] == ["nearly", "over"]
     await again.sessions.finish_turn(member(CAROL), session_id, 1, 1)
     assert len(world.chat.cards(RoundComplete)) == 1

@@ -11,8 +11,10 @@ from bot.db.checkins.answers import (
     answers_to,
     delete_answers_of_member,
     get_answer,
+    goal_numbers_of,
     insert_answer,
     set_answer_post,
+    set_goal_numbers,
     update_answer,
 )
 from bot.db.checkins.away import (
@@ -22,7 +24,14 @@ from bot.db.checkins.away import (
     delete_away_of_member,
     record_away,
 )
-from bot.db.checkins.models import Answer, Checkin, CheckinSchedule, CheckinStatus, PulseTally
+from bot.db.checkins.models import (
+    Answer,
+    Checkin,
+    CheckinSchedule,
+    CheckinStatus,
+    GoalNumber,
+    PulseTally,
+)
 from bot.db.checkins.pulse import pulse_tally, vote_pulse
 from bot.db.checkins.weeks import (
     active_schedule,
@@ -45,6 +54,7 @@ __all__ = [
     "Checkin",
     "CheckinSchedule",
     "CheckinStatus",
+    "GoalNumber",
     "PulseTally",
     "active_schedule",
     "answer_of",
@@ -64,6 +74,7 @@ __all__ = [
     "get_answer",
     "get_checkin",
     "get_schedule",
+    "goal_numbers_of",
     "insert_answer",
     "open_checkin",
     "pulse_tally",
@@ -71,6 +82,7 @@ __all__ = [
     "record_away",
     "replace_schedule",
     "set_answer_post",
+    "set_goal_numbers",
     "set_prompt",
     "set_thread",
     "update_answer",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
-from bot.db.checkins.models import Answer
-from bot.db.codec import Table, insert_if_new, instant_to_db, json_to_db
+from bot.db.checkins.models import Answer, GoalNumber
+from bot.db.codec import Table, fetch_in, insert_if_new, instant_to_db, json_to_db
 from bot.db.connection import Connection
 from bot.db.erasure import delete_rows
 
@@ -16,7 +17,6 @@ async def insert_answer(
     checkin_id: int,
     user_id: int,
     *,
-    goal_id: int | None,
     progress: float | None,
     texts: list[str],
     help_text: str,
@@ -26,16 +26,15 @@ async def insert_answer(
     answer_id = await insert_if_new(
         conn,
         """
-        INSERT INTO checkin_answers (guild_id, checkin_id, user_id, goal_id, progress, texts,
+        INSERT INTO checkin_answers (guild_id, checkin_id, user_id, progress, texts,
             help_text, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (checkin_id, user_id) DO NOTHING
         """,
         (
             guild_id,
             checkin_id,
             user_id,
-            goal_id,
             progress,
             json_to_db(texts),
             help_text,
@@ -62,6 +61,40 @@ async def update_answer(
         """,
         (progress, json_to_db(texts), help_text, instant_to_db(now), answer_id),
     )
+
+
+async def set_goal_numbers(
+    conn: Connection, answer_id: int, numbers: Mapping[int, float | None]
+) -> None:
+    """The answer's number for each goal in ``numbers`` (by goal id); None removes it.
+    Goals not named keep what the answer said for them."""
+    for goal_id, value in numbers.items():
+        if value is None:
+            await conn.execute(
+                "DELETE FROM checkin_progress WHERE answer_id = ? AND goal_id = ?",
+                (answer_id, goal_id),
+            )
+        else:
+            await conn.execute(
+                """
+                INSERT INTO checkin_progress (answer_id, goal_id, value) VALUES (?, ?, ?)
+                ON CONFLICT (answer_id, goal_id) DO UPDATE SET value = excluded.value
+                """,
+                (answer_id, goal_id, value),
+            )
+
+
+async def goal_numbers_of(conn: Connection, answer_ids: list[int]) -> list[GoalNumber]:
+    """The goals' numbers of these answers, by answer then goal."""
+    rows = await fetch_in(
+        conn,
+        """
+        SELECT answer_id, goal_id, value FROM checkin_progress
+        WHERE answer_id IN ({values}) ORDER BY answer_id, goal_id
+        """,
+        answer_ids,
+    )
+    return [GoalNumber(answer_id=a, goal_id=g, value=v) for a, g, v in rows]
 
 
 async def set_answer_post(conn: Connection, answer_id: int, message_id: int) -> None:

@@ -44,13 +44,22 @@ class Answer(Frozen):
     guild_id: int
     checkin_id: int
     user_id: int
-    goal_id: int | None
     progress: float | None
+    """A number reported with no goal (the member had none); goals' numbers are
+    :class:`GoalNumber` rows."""
     texts: tuple[str, ...]
     help_text: str
     post_message_id: int | None
     created_at: datetime
     updated_at: datetime
+
+
+class GoalNumber(Frozen):
+    """The number an answer reports for one of the member's goals."""
+
+    answer_id: int
+    goal_id: int
+    value: float
 
 
 class PulseTally(Frozen):

@@ -73,6 +73,15 @@ class SnowflakeGenerator:
         self._last_ms = 0
         self._increment = 0
 
+    @property
+    def last_ms(self) -> int:
+        """The time part of the last id given (ms since the Discord epoch)."""
+        return self._last_ms
+
+    def resume_after(self, last_ms: int) -> None:
+        """Give only ids after those of a saved world, even if the machine's clock went back."""
+        self._last_ms = max(self._last_ms, last_ms + 1)
+
     def next(self) -> int:
         ms = int(WALL_CLOCK.now().timestamp() * 1000) - DISCORD_EPOCH_MS
         if ms <= self._last_ms:

@@ -47,16 +47,6 @@ class State:
         #: Files users attached to slash command options (served like message attachments).
         self.uploads: dict[int, Attachment] = {}
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Saved by the playground (``world_file``); the clock hook is set again on load."""
-        saved = dict(self.__dict__)
-        del saved["now_timestamp"]
-        return saved
-
-    def __setstate__(self, saved: dict[str, Any]) -> None:
-        self.__dict__.update(saved)
-        self.now_timestamp = lambda: WALL_CLOCK.now().timestamp()
-
     # ----- creation helpers ------------------------------------------------------------
     def new_id(self) -> int:
         return self.snowflakes.next()

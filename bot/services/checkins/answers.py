@@ -8,19 +8,31 @@ member's name; an edit updates that post. Pulse votes carry no author: only the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+
 from bot.actor import Actor
 from bot.chat import Channel, Posted
 from bot.db import checkins as checkins_db
 from bot.db import goals as goals_db
 from bot.db import members as members_db
+from bot.db.checkins import Answer
+from bot.db.connection import Connection
+from bot.db.goals import Goal
 from bot.errors import UserError
 from bot.i18n import language_for_locale
 from bot.scheduler import RetryLater, nonce_for
 from bot.services.checkins.base import CheckinParts
 from bot.services.checkins.cards import AnswerPost
 from bot.services.checkins.digest import pulse_summary
-from bot.services.checkins.models import AnswerAuthor, AnswerForm, PulseSummary, SavedAnswer
-from bot.services.goals import current_goal_in, parse_number
+from bot.services.checkins.models import (
+    AnswerAuthor,
+    AnswerForm,
+    PulseSummary,
+    ReportedNumber,
+    SavedAnswer,
+)
+from bot.services.goals import parse_number
 from bot.text import clean_text
 
 ANSWER_MAX = 1000
@@ -28,21 +40,20 @@ ANSWER_MAX = 1000
 
 class CheckinAnswers(CheckinParts):
     async def answer_form(self, actor: Actor, checkin_id: int) -> AnswerForm:
-        """What *Answer* opens: a blank form, or the member's answer to edit."""
+        """What *Answer* opens: a blank form, or the member's answer to edit; a number for
+        each of their open goals."""
         await self._community.require(actor.guild_id)
         async with self._core.db.read() as conn:
             checkin = await self._open_checkin(conn, actor.guild_id, checkin_id)
             existing = await checkins_db.answer_of(conn, checkin_id, actor.user_id)
-            goal = (
-                await goals_db.get(conn, actor.guild_id, existing.goal_id)
-                if existing is not None and existing.goal_id is not None
-                else await current_goal_in(conn, actor.guild_id, actor.user_id)
-            )
+            goals = await goals_db.of_member(conn, actor.guild_id, actor.user_id, open_only=True)
+            numbers = await checkins_db.goal_numbers_of(conn, [existing.id] if existing else [])
         return AnswerForm(
             checkin=checkin,
             questions=self.questions_for(checkin, actor.language),
-            goal=goal,
+            goals=goals,
             existing=existing,
+            numbers={n.goal_id: n.value for n in numbers},
         )
 
     async def edit_form(self, actor: Actor, answer_id: int) -> AnswerForm:
@@ -60,21 +71,51 @@ class CheckinAnswers(CheckinParts):
         actor: Actor,
         checkin_id: int,
         *,
-        progress: str | None,
+        progress: str | None = None,
         texts: list[str],
+        goal_numbers: Mapping[int, str] | None = None,
+        goal_id: int | None = None,
         author: AnswerAuthor | None = None,
     ) -> SavedAnswer:
         """Store the member's answer (first time) or update it (edit), then show it in the
         week's thread under ``author``'s name.
 
-        ``texts`` are aligned with the check-in's text questions. At least one answer
-        (a number or a text) is required.
+        ``goal_numbers`` are the numbers typed for the member's goals (by goal id);
+        ``progress`` is the one number field, for ``goal_id`` (chosen in the form), else
+        (a form opened before goals could be chosen) for the newest open goal, else for
+        no goal. ``texts`` are aligned with the check-in's text questions. At least one
+        answer (a number or a text) is required.
         """
         guild_id, user_id = actor.guild_id, actor.user_id
         community = await self._community.require(guild_id)
+        cleaned = self._clean_texts(actor, texts)
+        now = self._core.clock.now()
+        async with self._core.db.transaction() as conn:
+            checkin = await self._open_checkin(conn, guild_id, checkin_id)
+            if len(cleaned) != len(self.questions_for(checkin, community.language)):
+                raise UserError("checkins.errors.questions_changed")
+            goals = await goals_db.of_member(conn, guild_id, user_id, open_only=True)
+            free, numbers = self._numbers(actor, goals, progress, goal_id, goal_numbers or {})
+            typed = [value for value in numbers.values() if value is not None]
+            if free is None and not typed and not any(cleaned):
+                raise UserError("checkins.errors.empty_answer")
+            await members_db.ensure(conn, guild_id, user_id, now)
+            answer, created = await self._store(conn, actor, checkin_id, free, cleaned, now)
+            await checkins_db.set_goal_numbers(conn, answer.id, numbers)
+            reported = await self._reported(conn, guild_id, answer.id)
+        saved = SavedAnswer(
+            answer=answer,
+            checkin=checkin,
+            questions=self.questions_for(checkin, community.language),
+            language=community.language,
+            numbers=reported,
+            created=created,
+        )
+        return await self._show_answer(saved, author)
+
+    def _clean_texts(self, actor: Actor, texts: list[str]) -> list[str]:
         catalog = self._core.catalog
-        value = parse_number(progress, field=catalog.t(actor.language, "checkins.fields.progress"))
-        cleaned = [
+        return [
             clean_text(
                 text,
                 field=catalog.t(actor.language, "checkins.fields.answer", number=index),
@@ -84,46 +125,79 @@ class CheckinAnswers(CheckinParts):
             )
             for index, text in enumerate(texts, start=1)
         ]
-        if value is None and not any(cleaned):
-            raise UserError("checkins.errors.empty_answer")
-        now = self._core.clock.now()
-        async with self._core.db.transaction() as conn:
-            checkin = await self._open_checkin(conn, guild_id, checkin_id)
-            if len(cleaned) != len(self.questions_for(checkin, community.language)):
-                raise UserError("checkins.errors.questions_changed")
-            help_text = cleaned[-1] if cleaned else ""
-            await members_db.ensure(conn, guild_id, user_id, now)
-            goal = await current_goal_in(conn, guild_id, user_id)
-            answer = await checkins_db.insert_answer(
-                conn,
-                guild_id,
-                checkin_id,
-                user_id,
-                goal_id=goal.id if goal else None,
-                progress=value,
-                texts=cleaned,
-                help_text=help_text,
-                now=now,
-            )
-            created = answer is not None
-            if answer is None:  # already answered (the UNIQUE constraint): this is an edit
-                previous = await checkins_db.answer_of(conn, checkin_id, user_id)
-                assert previous is not None
-                await checkins_db.update_answer(
-                    conn, previous.id, progress=value, texts=cleaned, help_text=help_text, now=now
-                )
-                answer = await checkins_db.answer_of(conn, checkin_id, user_id)
-                assert answer is not None
-            goal = await goals_db.get(conn, guild_id, answer.goal_id) if answer.goal_id else None
-        saved = SavedAnswer(
-            answer=answer,
-            checkin=checkin,
-            questions=self.questions_for(checkin, community.language),
-            language=community.language,
-            goal=goal,
-            created=created,
+
+    def _numbers(
+        self,
+        actor: Actor,
+        goals: list[Goal],
+        progress: str | None,
+        goal_id: int | None,
+        goal_numbers: Mapping[int, str],
+    ) -> tuple[float | None, dict[int, float | None]]:
+        """(the number for no goal, the number for each goal named): only the member's open
+        goals take a number; a goal closed while the form was open is refused."""
+        catalog, language = self._core.catalog, actor.language
+        open_goals = {goal.id: goal for goal in goals}
+
+        def goal_of(wanted: int) -> Goal:
+            if wanted not in open_goals:
+                raise UserError("checkins.errors.goal_gone")
+            return open_goals[wanted]
+
+        numbers: dict[int, float | None] = {}
+        for wanted, text in goal_numbers.items():
+            label = catalog.t(language, "checkins.fields.progress_on", goal=goal_of(wanted).title)
+            numbers[wanted] = parse_number(text, field=label)
+        value = parse_number(progress, field=catalog.t(language, "checkins.fields.progress"))
+        if goal_id is not None:
+            numbers[goal_of(goal_id).id] = value
+        elif value is not None and goals:
+            numbers[goals[0].id] = value  # the reply names the goal it went to
+        else:
+            return value, numbers
+        return None, numbers
+
+    async def _store(
+        self,
+        conn: Connection,
+        actor: Actor,
+        checkin_id: int,
+        free: float | None,
+        cleaned: list[str],
+        now: datetime,
+    ) -> tuple[Answer, bool]:
+        """Insert the answer, or update it when the member already answered (the UNIQUE
+        constraint); True when it is new."""
+        help_text = cleaned[-1] if cleaned else ""
+        answer = await checkins_db.insert_answer(
+            conn,
+            actor.guild_id,
+            checkin_id,
+            actor.user_id,
+            progress=free,
+            texts=cleaned,
+            help_text=help_text,
+            now=now,
         )
-        return await self._show_answer(saved, author)
+        if answer is not None:
+            return answer, True
+        previous = await checkins_db.answer_of(conn, checkin_id, actor.user_id)
+        assert previous is not None
+        await checkins_db.update_answer(
+            conn, previous.id, progress=free, texts=cleaned, help_text=help_text, now=now
+        )
+        updated = await checkins_db.answer_of(conn, checkin_id, actor.user_id)
+        assert updated is not None
+        return updated, False
+
+    @staticmethod
+    async def _reported(conn: Connection, guild_id: int, answer_id: int) -> list[ReportedNumber]:
+        reported = []
+        for number in await checkins_db.goal_numbers_of(conn, [answer_id]):
+            goal = await goals_db.get(conn, guild_id, number.goal_id)
+            if goal is not None:
+                reported.append(ReportedNumber(goal=goal, value=number.value))
+        return reported
 
     async def _show_answer(self, saved: SavedAnswer, author: AnswerAuthor | None) -> SavedAnswer:
         """Post the answer in the week's thread, or edit the earlier post (``posted_in``
@@ -133,7 +207,7 @@ class CheckinAnswers(CheckinParts):
             language=language_for_locale(saved.language),
             answer=answer,
             questions=saved.questions,
-            goal=saved.goal,
+            numbers=saved.numbers,
             author=author,
         )
         where = checkin.thread_id or checkin.channel_id

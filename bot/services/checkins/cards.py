@@ -10,8 +10,7 @@ from datetime import datetime
 
 from bot.chat import Card
 from bot.db.checkins import Answer, Checkin
-from bot.db.goals import Goal
-from bot.services.checkins.models import AnswerAuthor, Digest, PulseSummary
+from bot.services.checkins.models import AnswerAuthor, Digest, PulseSummary, ReportedNumber
 
 
 class CheckinPrompt(Card):
@@ -36,7 +35,7 @@ class AnswerPost(Card):
 
     answer: Answer
     questions: list[str]
-    goal: Goal | None
+    numbers: list[ReportedNumber]
     author: AnswerAuthor | None
 
 

@@ -8,12 +8,13 @@ of :class:`~bot.services.members.MemberService` (reminders on, not away, reachab
 
 from __future__ import annotations
 
-from bot.chat import Channel, DirectMessage, Posted
+from bot.chat import Channel, DirectMessage, Notice, Posted
 from bot.dates import local_today
 from bot.db import checkins as checkins_db
 from bot.db import communities as communities_db
 from bot.db.timers import Timer
-from bot.scheduler import Firing
+from bot.missed import MissedResult
+from bot.scheduler import Firing, nonce_for
 from bot.services.checkins.base import community_language
 from bot.services.checkins.cards import (
     CheckinDigest,
@@ -89,6 +90,21 @@ class CheckinClosing(CheckinOpening):
                 mention=shown,
             )
 
+    async def _on_nudge_missed(self, timer: Timer) -> MissedResult:
+        """Too late to nudge: the facilitators are told, since a word from them may help."""
+        plan = await self.nudge_plan(int(timer.payload["checkin_id"]))
+        if plan is None:
+            return "moot"  # closed or gone meanwhile
+        notice = Notice(
+            language=community_language(plan.community),
+            key="checkins.missed.nudge",
+            params={"closes": int(plan.checkin.closes_at.timestamp())},
+        )
+        told = await self._community.tell_facilitators(
+            plan.community, notice, nonce=nonce_for("checkin_nudge_missed", timer.key)
+        )
+        return "done" if told else "undone"
+
     # -- the close ----------------------------------------------------------------------
 
     async def close(self, checkin_id: int) -> ClosedCheckin | None:
@@ -154,12 +170,13 @@ class CheckinClosing(CheckinOpening):
             ),
         )
 
-    async def _on_close_missed(self, timer: Timer) -> None:
-        """The close timer was missed: close silently rather than stay open forever."""
-        async with self._core.db.transaction() as conn:
-            await checkins_db.close_checkin(
-                conn, int(timer.payload["checkin_id"]), self._core.clock.now()
-            )
+    async def _on_close_missed(self, timer: Timer) -> MissedResult:
+        """The close timer was missed: close without a digest rather than stay open."""
+        closed = await self.close(int(timer.payload["checkin_id"]))
+        if closed is None:
+            return "moot"
+        await self._close_prompt(closed)
+        return "done"
 
 
 def _outcome(posted: Posted | None, *, missing: str = "failed") -> tuple[str, int | None]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
+from pydantic import Field
+
 from bot.db.checkins import Answer, Checkin, CheckinSchedule
 from bot.db.communities import Community
 from bot.db.goals import Goal
@@ -29,13 +31,24 @@ class OpenedCheckin(Frozen):
     community: Community
 
 
+class ReportedNumber(Frozen):
+    """A number an answer reports, and the goal it went to."""
+
+    goal: Goal
+    value: float
+
+
 class AnswerForm(Frozen):
-    """What the answer form shows: the questions, the goal, and the answer to pre-fill."""
+    """What the answer form shows: the questions, the member's open goals (a number for
+    each), and the answer to pre-fill."""
 
     checkin: Checkin
     questions: list[str]
-    goal: Goal | None
+    goals: list[Goal]
+    """Newest first."""
     existing: Answer | None
+    numbers: dict[int, float] = Field(default_factory=dict)
+    """What the existing answer reported, by goal id."""
 
 
 class AnswerAuthor(Frozen):
@@ -51,7 +64,8 @@ class SavedAnswer(Frozen):
     questions: list[str]
     """In the community's language: the answer is posted publicly in the thread."""
     language: str
-    goal: Goal | None
+    numbers: list[ReportedNumber]
+    """Every goal number of the answer: the replies say which goal each went to."""
     created: bool
     posted_in: int | None = None
     """The thread (or channel) the answer is shown in; None if it could not be posted."""
@@ -110,7 +124,8 @@ class WeekEntry(Frozen):
     week: str
     opened_at: datetime
     status: WeekStatus
-    progress: float | None
+    numbers: tuple[float, ...] = ()
+    """What the answer reported: a number with no goal, or one per goal."""
 
 
 class CheckinHistory(Frozen):

@@ -16,6 +16,7 @@ from bot.db import checkins as checkins_db
 from bot.db import communities as communities_db
 from bot.db import targets as targets_db
 from bot.db.timers import Timer
+from bot.missed import MissedResult
 from bot.scheduler import Firing, nonce_for
 from bot.services.checkins.base import community_language
 from bot.services.checkins.cards import CheckinPrompt
@@ -126,16 +127,17 @@ class CheckinOpening(CheckinPlanning):
             await self._core.scheduler.cancel(conn, CLOSE_KIND, key)
             await checkins_db.delete_checkin(conn, checkin_id)
 
-    async def _on_open_missed(self, timer: Timer) -> None:
+    async def _on_open_missed(self, timer: Timer) -> MissedResult:
         """Too late to open (bot down past the grace): keep the chain, tell facilitators."""
-        await self._plan_after_missed_open(
+        applies = await self._plan_after_missed_open(
             timer.guild_id, int(timer.payload["schedule_id"]), str(timer.payload["week"])
         )
         community = await self._community.get(timer.guild_id)
-        if community is None or community.moderation_channel_id is None:
-            return  # /plc status lists missed timers for everyone else
-        await self._core.chat.send(
-            Channel(timer.guild_id, community.moderation_channel_id),
+        if not applies or community is None:
+            return "moot"  # the schedule was replaced or stopped meanwhile
+        told = await self._community.tell_facilitators(
+            community,
             Notice(language=community_language(community), key="checkins.missed.open"),
             nonce=nonce_for("checkin_open_missed", timer.key),
         )
+        return "done" if told else "undone"

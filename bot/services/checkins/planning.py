@@ -152,15 +152,17 @@ class CheckinPlanning(CheckinParts):
             raise UserError("checkins.errors.post_pending")
         return OpenedNow(checkin=opened, schedule=schedule if created else None)
 
-    async def _plan_after_missed_open(self, guild_id: int, schedule_id: int, week: str) -> None:
-        """An opening was missed (the bot was down too long): keep the weekly chain going."""
+    async def _plan_after_missed_open(self, guild_id: int, schedule_id: int, week: str) -> bool:
+        """An opening was missed (the bot was down too long): keep the weekly chain going.
+        False if the schedule is no longer in use (nothing was missed then)."""
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
             community = await communities_db.get(conn, guild_id)
             schedule = await checkins_db.get_schedule(conn, schedule_id)
             if community is None or schedule is None or not schedule.active:
-                return
+                return False
             await self._plan_next_open(conn, community, schedule, now, skip_week=week)
+        return True
 
     async def status_lines(self, guild_id: int) -> list[StatusLine]:
         """``/plc status``: the open check-in and the next opening."""

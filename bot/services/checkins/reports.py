@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from bot.db.checkins import Answer, Checkin
+from bot.db.checkins import Answer, Checkin, GoalNumber
 from bot.db.goals import Goal
 from bot.services.checkins.models import CheckinHistory, CsvExport, WeekEntry, WeekStatus
 from bot.services.checkins.schedule import MAX_TEXT_QUESTIONS
@@ -45,10 +45,11 @@ def history_of(
     *,
     joined: datetime,
     now: datetime,
+    numbers: Mapping[int, list[GoalNumber]] | None = None,
 ) -> CheckinHistory:
     """A member's weeks, newest first (``checkins`` newest first; ``answers`` and ``away``
-    by check-in id). Away weeks neither count nor break a streak; weeks closed before
-    the member took part in anything are not misses."""
+    by check-in id; the goals' ``numbers`` by answer id). Away weeks neither count nor
+    break a streak; weeks closed before the member took part in anything are not misses."""
     entries: list[WeekEntry] = []
     for checkin in checkins:
         status: WeekStatus
@@ -63,13 +64,17 @@ def history_of(
         else:
             status = "missed"
         answer = answers.get(checkin.id)
+        reported: list[float] = []
+        if answer is not None:
+            reported = [] if answer.progress is None else [answer.progress]
+            reported += [n.value for n in (numbers or {}).get(answer.id, [])]
         entries.append(
             WeekEntry(
                 checkin_id=checkin.id,
                 week=checkin.week,
                 opened_at=checkin.opened_at,
                 status=status,
-                progress=answer.progress if answer else None,
+                numbers=tuple(reported),
             )
         )
     return CheckinHistory(
@@ -113,32 +118,43 @@ def csv_text(value: str) -> str:
 def answers_csv(
     checkins: Mapping[int, Checkin],
     answers: list[Answer],
-    goals: Mapping[int, Goal],
+    numbers: Mapping[int, list[tuple[Goal, float]]],
     names: Mapping[int, str],
     questions_for: Callable[[Checkin], list[str]],
 ) -> CsvExport:
-    """One row per answer, in week order (the pulse is anonymous: never included)."""
+    """One row per answer, in week order, and one per goal when an answer reports numbers
+    for several (``numbers`` by answer id); the pulse is anonymous: never included."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     ordered = sorted(answers, key=lambda a: (checkins[a.checkin_id].opened_at, a.created_at, a.id))
+    rows = 0
     for answer in ordered:
         checkin = checkins[answer.checkin_id]
         questions = questions_for(checkin)
-        goal = goals.get(answer.goal_id) if answer.goal_id is not None else None
-        row: list[str] = [
-            checkin.week,
-            checkin.opened_at.isoformat(),
-            str(answer.user_id),
-            csv_text(names.get(answer.user_id, "")),
-            answer.created_at.isoformat(),
-            answer.updated_at.isoformat(),
-            csv_text(goal.title) if goal else "",
-            format_number(answer.progress) if answer.progress is not None else "",
-            format_number(goal.target) if goal else "",
-        ]
+        texts: list[str] = []
         for index in range(MAX_TEXT_QUESTIONS):
-            row.append(csv_text(questions[index]) if index < len(questions) else "")
-            row.append(csv_text(answer.texts[index]) if index < len(answer.texts) else "")
-        writer.writerow(row)
-    return CsvExport(text=out.getvalue(), rows=len(answers))
+            texts.append(csv_text(questions[index]) if index < len(questions) else "")
+            texts.append(csv_text(answer.texts[index]) if index < len(answer.texts) else "")
+        free = format_number(answer.progress) if answer.progress is not None else ""
+        reported = [
+            (csv_text(goal.title), format_number(value), format_number(goal.target))
+            for goal, value in numbers.get(answer.id, [])
+        ] or [("", free, "")]
+        for goal_title, value, target in reported:
+            writer.writerow(
+                [
+                    checkin.week,
+                    checkin.opened_at.isoformat(),
+                    str(answer.user_id),
+                    csv_text(names.get(answer.user_id, "")),
+                    answer.created_at.isoformat(),
+                    answer.updated_at.isoformat(),
+                    goal_title,
+                    value,
+                    target,
+                    *texts,
+                ]
+            )
+            rows += 1
+    return CsvExport(text=out.getvalue(), rows=rows)

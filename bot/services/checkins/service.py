@@ -19,7 +19,10 @@ from bot.db import checkins as checkins_db
 from bot.db import communities as communities_db
 from bot.db import goals as goals_db
 from bot.db import members as members_db
+from bot.db.checkins import GoalNumber
 from bot.db.connection import Connection
+from bot.db.goals import Goal
+from bot.missed import WhenMissed
 from bot.scheduler import TimerKind
 from bot.services.checkins.answers import CheckinAnswers
 from bot.services.checkins.closing import CheckinClosing
@@ -37,9 +40,26 @@ class CheckinService(CheckinClosing, CheckinAnswers):
     def timer_kinds(self) -> list[TimerKind]:
         """Registered once, in ``bot/app.py``'s ``build_services``."""
         return [
-            TimerKind(OPEN_KIND, self._on_open, on_missed=self._on_open_missed),
-            TimerKind(NUDGE_KIND, self._on_nudge),
-            TimerKind(CLOSE_KIND, self._on_close, on_missed=self._on_close_missed),
+            TimerKind(
+                OPEN_KIND,
+                self._on_open,
+                on_missed=WhenMissed.tell(self._on_open_missed, said="checkins.status.missed.open"),
+            ),
+            TimerKind(
+                NUDGE_KIND,
+                self._on_nudge,
+                on_missed=WhenMissed.tell(
+                    self._on_nudge_missed, said="checkins.status.missed.nudge"
+                ),
+            ),
+            # A digest that late would no longer help; the week still closes.
+            TimerKind(
+                CLOSE_KIND,
+                self._on_close,
+                on_missed=WhenMissed.drop(
+                    said="checkins.status.missed.close", cleanup=self._on_close_missed
+                ),
+            ),
         ]
 
     # -- the member's view ----------------------------------------------------------------
@@ -57,8 +77,12 @@ class CheckinService(CheckinClosing, CheckinAnswers):
             }
             away = await checkins_db.away_weeks_of_member(conn, guild_id, user_id)
             member = await members_db.get(conn, guild_id, user_id)
+            reported = await checkins_db.goal_numbers_of(conn, [a.id for a in answers.values()])
         joined = member.created_at if member else now
-        return history_of(checkins, answers, away, joined=joined, now=now)
+        numbers: dict[int, list[GoalNumber]] = {}
+        for number in reported:
+            numbers.setdefault(number.answer_id, []).append(number)
+        return history_of(checkins, answers, away, joined=joined, now=now, numbers=numbers)
 
     # -- the facilitators' export -----------------------------------------------------------
 
@@ -70,19 +94,20 @@ class CheckinService(CheckinClosing, CheckinAnswers):
         async with self._core.db.read() as conn:
             answers = await checkins_db.answers_of_guild(conn, guild_id)
             checkins = {c.id: c for c in await checkins_db.checkins_of(conn, guild_id)}
-            goal_ids = sorted({a.goal_id for a in answers if a.goal_id is not None})
-            goals = {
-                goal_id: goal
-                for goal_id in goal_ids
-                if (goal := await goals_db.get(conn, guild_id, goal_id)) is not None
-            }
+            numbers: dict[int, list[tuple[Goal, float]]] = {}
+            goals: dict[int, Goal | None] = {}
+            for number in await checkins_db.goal_numbers_of(conn, [a.id for a in answers]):
+                if number.goal_id not in goals:
+                    goals[number.goal_id] = await goals_db.get(conn, guild_id, number.goal_id)
+                if (goal := goals[number.goal_id]) is not None:
+                    numbers.setdefault(number.answer_id, []).append((goal, number.value))
         if not answers:
             return CsvExport(text="", rows=0)
         shown = await names(sorted({a.user_id for a in answers}))
         return answers_csv(
             checkins,
             answers,
-            goals,
+            numbers,
             shown,
             lambda checkin: self.questions_for(checkin, community.language),
         )

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
+from bot.actor import Actor
+from bot.dates import LocalInstant, in_zone, parse_when
 from bot.db.communities import Community
 from bot.db.meetings import REPEATS, Repeat
 from bot.errors import UserError
+from bot.services.community import CommunityService
 from bot.text import clean_text
 
 TITLE_MAX = 100  # Discord's limit for a scheduled event's name
@@ -123,3 +127,15 @@ def announcements_channel(community: Community) -> int:
     if community.announcements_channel_id is None:
         raise UserError("meetings.errors.no_announcements_channel")
     return community.announcements_channel_id
+
+
+async def read_when(
+    text: str, actor: Actor, community: Community, communities: CommunityService, now: datetime
+) -> tuple[LocalInstant, LocalInstant | None]:
+    """``when`` read in the member's zone and language, kept in the community's zone so
+    its repeats follow the community's clock changes; with the member's own reading when
+    their zone is another one (the replies show both)."""
+    zone = await communities.reading_zone(community, actor.user_id)
+    typed = parse_when(text, field="when", now=now, timezone=zone, language=actor.language)
+    kept = in_zone(typed, community.timezone)
+    return kept, (typed if zone != community.timezone else None)

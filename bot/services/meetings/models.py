@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 from typing import Literal, get_args
 
 from bot.chat import Posted
+from bot.dates import LocalInstant
 from bot.db.meeting_rsvps import Answer, RsvpCounts
 from bot.db.meetings import Meeting, Occurrence, Repeat
 from bot.errors import UserError
 from bot.frozen import Frozen
 from bot.scheduler import nonce_for
-from bot.services.meeting_times import LocalInstant
 from bot.services.meetings.cards import MeetingAnnouncement
 
 REMINDER_KIND = "meeting_reminder"
@@ -57,6 +57,9 @@ class MeetingDraft(Frozen):
     duration_minutes: int
     repeat: Repeat
     when: LocalInstant
+    """In the community's zone, where the series is kept."""
+    typed: LocalInstant | None = None
+    """``when`` as the member typed it, in their own zone, when it is not the community's."""
     channel_id: int | None
     link: str | None
     agenda: str
@@ -91,6 +94,8 @@ class EditResult(Frozen):
     after: UpcomingMeeting
     when: LocalInstant | None
     """The new time when ``when`` was given (with any DST adjustment to show)."""
+    typed: LocalInstant | None = None
+    """``when`` in the member's own zone, when it is not the community's."""
     notify: list[int]
     """Members who had answered (told in the announcements channel)."""
     told: int = 0

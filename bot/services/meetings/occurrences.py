@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from bot.dates import LocalInstant
 from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
 from bot.db.communities import Community
@@ -17,7 +18,7 @@ from bot.db.connection import Connection
 from bot.db.meetings import Meeting, Occurrence
 from bot.errors import UserError
 from bot.services.base import Core, OccurrenceListener
-from bot.services.meeting_times import LocalInstant, next_occurrence
+from bot.services.meeting_times import next_occurrence
 from bot.services.meetings.models import (
     END_KIND,
     REMINDER_KIND,

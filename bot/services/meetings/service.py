@@ -10,14 +10,12 @@ cancelling the series stops it. The platform event follows (:mod:`.mirror`).
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from bot.actor import Actor
 from bot.chat import EventCalendar
 from bot.db import audit
 from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
-from bot.db.communities import Community
 from bot.db.meeting_rsvps import ANSWERS, Answer
 from bot.db.meetings import NewMeeting
 from bot.errors import NotFacilitator, UserError
@@ -26,7 +24,6 @@ from bot.protocols import Protocol, ProtocolCatalog
 from bot.scheduler import RetryLater, TimerKind
 from bot.services.base import Core, OccurrenceListener
 from bot.services.community import CommunityService
-from bot.services.meeting_times import LocalInstant, parse_when
 from bot.services.meetings.cards import announcement_card
 from bot.services.meetings.checks import (
     Room,
@@ -38,7 +35,9 @@ from bot.services.meetings.checks import (
     check_repeat,
     check_room,
     check_title,
+    read_when,
 )
+from bot.services.meetings.edits import MeetingEdit
 from bot.services.meetings.mirror import EventMirror
 from bot.services.meetings.models import (
     SCOPES,
@@ -117,7 +116,8 @@ class MeetingService(MeetingQueries):
         offsets = check_reminders(reminders)
         channel_id = check_room(room)
         protocol_id = self._protocol_id(protocol)
-        instant = self._read_when(when, community)
+        now = self._core.clock.now()
+        instant, typed = await read_when(when, actor, community, self._community, now)
         return MeetingDraft(
             guild_id=community.guild_id,
             created_by=actor.user_id,
@@ -125,6 +125,7 @@ class MeetingService(MeetingQueries):
             duration_minutes=minutes,
             repeat=rule,
             when=instant,
+            typed=typed,
             channel_id=channel_id,
             link=clean_link,
             agenda=clean_agenda,
@@ -163,16 +164,6 @@ class MeetingService(MeetingQueries):
             upcoming = await load_upcoming(conn, upcoming.occurrence.id)
         return ScheduleResult(upcoming=upcoming, announcement=posted, event_problem=event_problem)
 
-    def _read_when(self, when: str, community: Community) -> LocalInstant:
-        """``when`` in the community's zone, read in its language (then the other)."""
-        return parse_when(
-            when,
-            field="when",
-            now=self._core.clock.now(),
-            timezone=community.timezone,
-            language=community.language,
-        )
-
     async def _save(self, actor: Actor, draft: MeetingDraft) -> UpcomingMeeting:
         """The series, its first occurrence and their timers, in one transaction."""
         if draft.guild_id != actor.guild_id:
@@ -182,7 +173,7 @@ class MeetingService(MeetingQueries):
         now = self._core.clock.now()
         if draft.when.starts_at <= now:
             raise UserError(
-                "meetings.errors.when_past",
+                "errors.when_past",
                 field="when",
                 text=draft.when.local_date.isoformat(),
                 timestamp=int(draft.when.starts_at.timestamp()),
@@ -289,28 +280,11 @@ class MeetingService(MeetingQueries):
         event follow, and the members who answered are told."""
         community = await self._community.require_facilitator(actor)
         before = await self.find(community.guild_id, reference)
-        changes: dict[str, Any] = {}
-        if title is not None:
-            changes["title"] = check_title(title)
-        if agenda is not None:
-            changes["agenda"] = check_agenda(agenda)
-        if duration is not None:
-            changes["duration_minutes"] = check_duration(duration)
-        if link is not None:
-            changes["link"] = check_link(link)
-        if room is not None:
-            changes["channel_id"] = check_room(room)
-        instant: LocalInstant | None = None
-        if when is not None:
-            instant = self._read_when(when, community)
-            changes.update(
-                first_date=instant.local_date,
-                local_time=instant.local_time,
-                timezone=instant.timezone,
-            )
-        if not changes:
-            raise UserError("meetings.errors.nothing_to_edit")
         now = self._core.clock.now()
+        edit = MeetingEdit(
+            title=title, when=when, duration=duration, room=room, link=link, agenda=agenda
+        )
+        changes, instant, typed = await edit.checked(actor, community, self._community, now)
         occurrence = before.occurrence
         async with self._core.db.transaction() as conn:
             await still_scheduled(conn, occurrence)
@@ -341,6 +315,7 @@ class MeetingService(MeetingQueries):
             before=before,
             after=after,
             when=instant,
+            typed=typed,
             notify=notify,
             told=told,
             announcements_channel_id=community.announcements_channel_id,

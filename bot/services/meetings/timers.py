@@ -20,6 +20,7 @@ from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
 from bot.db.communities import Community
 from bot.db.timers import Timer
+from bot.missed import MissedResult, WhenMissed
 from bot.scheduler import Firing, TimerKind, nonce_for
 from bot.services.base import Core
 from bot.services.meetings.cards import MeetingReminder, MissedReminder, community_language
@@ -58,10 +59,17 @@ class MeetingTimers:
 
     def kinds(self) -> list[TimerKind]:
         return [
-            TimerKind(REMINDER_KIND, self.remind, on_missed=self.reminder_missed),
-            # An occurrence's end must roll the series on even when the bot was down
-            # past the grace: the "missed" path does the same work, just late.
-            TimerKind(END_KIND, self.end, on_missed=self.end_missed),
+            TimerKind(
+                REMINDER_KIND,
+                self.remind,
+                on_missed=WhenMissed.tell(
+                    self.reminder_missed, said="meetings.status.missed.reminder"
+                ),
+            ),
+            # An occurrence's end must roll the series on however long the bot was down.
+            TimerKind(
+                END_KIND, self.end, on_missed=WhenMissed.run_late(said="meetings.status.missed.end")
+            ),
         ]
 
     # -- reminders --------------------------------------------------------------------
@@ -119,13 +127,15 @@ class MeetingTimers:
             offset_minutes=int(payload["offset"]),
         )
 
-    async def reminder_missed(self, timer: Timer) -> None:
+    async def reminder_missed(self, timer: Timer) -> MissedResult:
         """Beyond the grace: tell the facilitators instead of reminding hours late (S1)."""
         notice = await self.missed_reminder(timer.payload)
         if notice is None:
-            return
+            # No channel to tell them in, unless the reminder no longer applied at all.
+            live = await self._live_occurrence(timer.payload)
+            return "moot" if live is None else "undone"
         meeting = notice.upcoming.meeting
-        await self._core.chat.send(
+        posted = await self._core.chat.send(
             Channel(meeting.guild_id, notice.channel_id),
             MissedReminder(
                 language=community_language(notice.language),
@@ -135,6 +145,7 @@ class MeetingTimers:
             ),
             nonce=nonce_for("missed", timer.kind, timer.key),
         )
+        return "done" if posted is not None else "undone"
 
     async def _live_occurrence(
         self, payload: dict[str, Any]
@@ -156,9 +167,6 @@ class MeetingTimers:
     # -- the end of an occurrence --------------------------------------------------------
 
     async def end(self, timer: Timer, firing: Firing) -> None:
-        await self.roll_on(int(timer.payload["occurrence_id"]))
-
-    async def end_missed(self, timer: Timer) -> None:
         await self.roll_on(int(timer.payload["occurrence_id"]))
 
     async def roll_on(self, occurrence_id: int) -> None:

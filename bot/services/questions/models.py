@@ -30,7 +30,7 @@ TOP_MAX = 25
 REF_BYTES = 8
 
 Field = Literal["question", "topic", "title", "details", "reason"]
-Decision = Literal["approved", "rejected", "rejected_blocked"]
+Decision = Literal["approved", "rejected", "rejected_blocked", "removed"]
 
 
 def post_key(ref: str, stage: Literal["first", "approved"]) -> str:

@@ -7,6 +7,7 @@ learn who wrote an anonymous item; blocking copies its keyed handle (A3).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
 from bot.actor import Actor
@@ -145,7 +146,17 @@ class Moderating(QuestionsBase):
             await self._audit(conn, actor, item, f"{item.kind}.remove", None, now)
             updated = await self._reload(conn, item)
         await self._show_publicly(community, updated)
+        await self._show_in_review(community, updated, actor)
         return Outcome(item=updated, shown=self._post(community, updated))
+
+    async def _show_in_review(self, community: Community, item: QuestionItem, actor: Actor) -> None:
+        """The moderators' message about an item they approved says it was removed since."""
+        if item.review_channel_id is None or item.review_message_id is None:
+            return
+        posted = Posted(item.guild_id, item.review_channel_id, item.review_message_id)
+        # Only a courtesy: the removal itself is done and shown publicly.
+        with contextlib.suppress(RetryLater):
+            await self._core.chat.edit(posted, self._decided(community, item, "removed", actor))
 
     async def block_author(self, actor: Actor, ref: str) -> Outcome:
         """Block the author of a posted anonymous item without learning who it is (A3)."""

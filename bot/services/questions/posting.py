@@ -17,6 +17,7 @@ from bot.db.questions import QuestionItem
 from bot.db.timers import Timer
 from bot.frozen import Frozen
 from bot.i18n import Language
+from bot.missed import MissedResult, WhenMissed
 from bot.scheduler import Firing, RetryLater, TimerKind, nonce_for
 from bot.services.questions.base import QuestionsBase
 from bot.services.questions.models import POST_KIND, QuestionPost, ReviewPost, post_key
@@ -37,7 +38,15 @@ class PostPlan(Frozen):
 class Posting(QuestionsBase):
     def timer_kinds(self) -> list[TimerKind]:
         """Registered once by ``bot/app.py``'s ``build_services``."""
-        return [TimerKind(POST_KIND, self._on_post_timer, on_missed=self._on_post_missed)]
+        return [
+            TimerKind(
+                POST_KIND,
+                self._on_post_timer,
+                on_missed=WhenMissed.tell(
+                    self._on_post_missed, said="questions.status.missed.post"
+                ),
+            )
+        ]
 
     async def post_approved(self, ref: str) -> bool:
         """Post an approved item now (its timer is due already); False if it already ran.
@@ -149,25 +158,19 @@ class Posting(QuestionsBase):
             async with self._core.db.transaction() as conn:
                 await questions_db.set_thread(conn, item.id, thread.channel_id)
 
-    async def _on_post_missed(self, timer: Timer) -> None:
+    async def _on_post_missed(self, timer: Timer) -> MissedResult:
         """The post never went out: close the item and tell the moderators (or facilitators)."""
         ref = str(timer.payload.get("ref", ""))
         async with self._core.db.transaction() as conn:
             item = await questions_db.find_ref(conn, ref)
             if item is None or not await questions_db.set_failed(conn, item.id):
-                return
+                return "moot"
         log.warning("guild %s: an anonymous item could not be posted in time", item.guild_id)
         community = await self._community.get(item.guild_id)
         if community is None:
-            return
+            return "undone"
         notice = Notice(language=self._public_language(community), key="questions.post.failed")
-        for channel_id in (community.moderation_channel_id, community.announcements_channel_id):
-            if channel_id is None:
-                continue
-            sent = await self._core.chat.send(
-                Channel(item.guild_id, channel_id),
-                notice,
-                nonce=nonce_for("question_failed", ref, channel_id),
-            )
-            if sent is not None:
-                return
+        told = await self._community.tell_facilitators(
+            community, notice, nonce=nonce_for("question_failed", ref)
+        )
+        return "done" if told else "undone"

@@ -40,7 +40,6 @@ async def test_one_answer_per_member_per_week_and_edits_update_it(plc: Harness) 
             GUILD,
             checkin.id,
             ALICE,
-            goal_id=None,
             progress=None,
             texts=["x"],
             help_text="",
@@ -106,18 +105,85 @@ async def test_custom_questions_are_snapshotted_with_the_help_question_last(
     assert form.questions == ["Tried?", "Learned?", "Need help with?"]
 
 
-async def test_the_answer_number_goes_to_the_members_current_goal(plc: Harness) -> None:
+async def test_a_number_with_no_goal_chosen_goes_to_the_newest_goal_and_says_so(
+    plc: Harness,
+) -> None:
+    """A form opened before goals could be chosen sends one number: the newest goal's."""
     old = await plc.set_goal(ALICE, "Old", target="10")
     await plc.schedule(time_text="09:30")
     await plc.advance(timedelta(minutes=30))
     new = await plc.set_goal(ALICE, "New", target="5")
     checkin = await plc.current()
     form = await plc.checkins.answer_form(member(ALICE), checkin.id)
-    assert form.goal is not None and form.goal.id == new.id
-    answer = await plc.answer(ALICE, checkin.id, progress="2")
-    assert answer.goal_id == new.id
+    assert [g.id for g in form.goals] == [new.id, old.id]
+    saved = await plc.checkins.save_answer(member(ALICE), checkin.id, progress="2", texts=["", ""])
+    assert [(n.goal.id, n.value) for n in saved.numbers] == [(new.id, 2.0)]
+    assert saved.answer.progress is None
     assert [p.value for p in (await plc.goals.progress(member(ALICE))).series.points] == [2.0]
     assert old.id != new.id
+
+
+async def test_each_open_goal_takes_its_own_number_and_the_reply_names_it(plc: Harness) -> None:
+    """Issue 20: the number went silently to the newest goal; now one per goal."""
+    reading = await plc.set_goal(ALICE, "Reading", target="10")
+    visits = await plc.set_goal(ALICE, "Visits", target="4")
+    await plc.schedule(time_text="09:30")
+    await plc.advance(timedelta(minutes=30))
+    checkin = await plc.current()
+    saved = await plc.checkins.save_answer(
+        member(ALICE, "fr"),
+        checkin.id,
+        goal_numbers={reading.id: "3,5", visits.id: "1"},
+        texts=["", ""],
+    )
+    assert {(n.goal.title, n.value) for n in saved.numbers} == {("Reading", 3.5), ("Visits", 1.0)}
+    form = await plc.checkins.answer_form(member(ALICE), checkin.id)
+    assert form.numbers == {reading.id: 3.5, visits.id: 1.0}  # pre-filled to edit
+    edited = await plc.checkins.save_answer(
+        member(ALICE), checkin.id, goal_numbers={visits.id: ""}, texts=["Tried", ""]
+    )
+    assert [(n.goal.id, n.value) for n in edited.numbers] == [(reading.id, 3.5)]
+    chart = await plc.goals.progress(member(ALICE), goal_ref=str(reading.id))
+    assert [p.value for p in chart.series.points] == [3.5]
+    assert (await plc.goals.progress(member(ALICE), goal_ref=str(visits.id))).series.points == []
+
+
+async def test_the_goal_chosen_in_the_form_takes_the_number(plc: Harness) -> None:
+    """More goals than the form has room for: a choice of goal and one number."""
+    first = await plc.set_goal(ALICE, "First")
+    await plc.set_goal(ALICE, "Second")
+    await plc.schedule(time_text="09:30")
+    await plc.advance(timedelta(minutes=30))
+    checkin = await plc.current()
+    saved = await plc.checkins.save_answer(
+        member(ALICE), checkin.id, progress="7", goal_id=first.id, texts=["", ""]
+    )
+    assert [(n.goal.id, n.value) for n in saved.numbers] == [(first.id, 7.0)]
+
+
+async def test_a_number_for_a_goal_not_open_and_hers_is_refused_whole(plc: Harness) -> None:
+    mine = await plc.set_goal(ALICE, "Mine")
+    bobs = await plc.set_goal(BOB, "Bob's")
+    await plc.schedule(time_text="09:30")
+    await plc.advance(timedelta(minutes=30))
+    checkin = await plc.current()
+    for numbers, key in (
+        ({bobs.id: "3"}, "checkins.errors.goal_gone"),
+        ({mine.id: "x"}, "goals.errors.not_a_number"),
+    ):
+        with pytest.raises(UserError) as caught:
+            await plc.checkins.save_answer(
+                member(ALICE), checkin.id, goal_numbers=numbers, texts=["Tried", ""]
+            )
+        assert caught.value.key == key
+    await plc.goals.close_goal(member(ALICE), str(mine.id))  # closed while the form was open
+    with pytest.raises(UserError) as caught:
+        await plc.checkins.save_answer(
+            member(ALICE), checkin.id, goal_numbers={mine.id: "3"}, texts=["Tried", ""]
+        )
+    assert caught.value.key == "checkins.errors.goal_gone"
+    async with plc.core.db.read() as conn:
+        assert await checkins_db.answers_to(conn, checkin.id) == []  # nothing half-written
 
 
 async def test_the_pulse_is_anonymous_one_vote_each_and_hidden_below_three(

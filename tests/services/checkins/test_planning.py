@@ -13,6 +13,7 @@ from bot.db import targets as targets_db
 from bot.db import timers as timers_db
 from bot.db.timers import Timer
 from bot.errors import UserError
+from bot.missed import WhenMissed
 from bot.scheduler import Firing, TimerKind
 from bot.services.checkins import OPEN_KIND
 from tests.conftest import START
@@ -127,7 +128,9 @@ async def test_checkin_now_runs_its_own_opening_and_nothing_else(plc: Harness) -
     async def other(timer: Timer, firing: Firing) -> None:
         ran.append(timer.key)
 
-    plc.core.scheduler.register(TimerKind("test_other", other))
+    plc.core.scheduler.register(
+        TimerKind("test_other", other, on_missed=WhenMissed.drop(said="admin.status.missed"))
+    )
     async with plc.core.db.transaction() as conn:
         await plc.core.scheduler.schedule(conn, GUILD, "test_other", "due", START)
     await plc.schedule(weekday=4, time_text="09:00")
@@ -194,6 +197,19 @@ async def test_an_opening_missed_while_down_is_recorded_and_the_chain_continues(
     await plc.advance(timedelta(days=7, hours=-13))
     assert len(plc.prompts) == 1
     assert (await plc.current()).week == "2026-W49"
+
+
+@pytest.mark.parametrize("moderation", [True, False], ids=["told", "nowhere to tell"])
+async def test_status_says_whether_a_missed_opening_was_told(
+    plc: Harness, moderation: bool
+) -> None:
+    """/plc status says "the facilitators were told" only when they were."""
+    await plc.setup(moderation_channel_id=MODERATION if moderation else None)
+    await plc.schedule(time_text="09:30")
+    await plc.advance(timedelta(minutes=30, hours=13))
+    status = await plc.community.status(GUILD)
+    expected = "checkins.status.missed.open" if moderation else "admin.status.missed_untold"
+    assert [(line.key, line.params) for line in status.missed] == [(expected, {"count": 1})]
 
 
 async def test_status_shows_the_open_check_in_and_the_next_one(plc: Harness) -> None:

@@ -51,6 +51,8 @@ async def test_the_csv_export_parses_back_to_the_stored_answers(plc: Harness) ->
     assert tuple(rows[0]) == CSV_HEADER
     async with plc.core.db.read() as conn:
         stored = await checkins_db.answers_to(conn, checkin.id)
+        numbers = await checkins_db.goal_numbers_of(conn, [a.id for a in stored])
+    for_goal = {n.answer_id: n.value for n in numbers}
     assert len(rows) == 1 + len(stored)
     for row, answer in zip(rows[1:], stored, strict=True):
         record = dict(zip(CSV_HEADER, row, strict=True))
@@ -59,11 +61,36 @@ async def test_the_csv_export_parses_back_to_the_stored_answers(plc: Harness) ->
         assert record["answer_1"] == csv_text(answer.texts[0])
         assert record["answer_2"] == csv_text(answer.texts[1])
         assert record["question_1"] == "What did you try? What worked?"
-        assert (float(record["progress"]) if record["progress"] else None) == answer.progress
+        reported = answer.progress if answer.progress is not None else for_goal.get(answer.id)
+        assert (float(record["progress"]) if record["progress"] else None) == reported
     alice = dict(zip(CSV_HEADER, rows[1], strict=True))
     assert alice["goal"] == "'=Reading" and alice["member"] == "Alice A."
     assert alice["answer_2"] == "'-" and alice["target"] == "10"
     assert dict(zip(CSV_HEADER, rows[2], strict=True))["member"] == "'@Bob"
+
+
+async def test_an_answer_with_numbers_for_two_goals_is_one_row_per_goal(plc: Harness) -> None:
+    reading = await plc.set_goal(ALICE, "Reading", target="10")
+    visits = await plc.set_goal(ALICE, "Visits", target="4")
+    await plc.schedule(time_text="09:30")
+    await plc.advance(timedelta(minutes=30))
+    checkin = await plc.current()
+    await plc.checkins.save_answer(
+        member(ALICE), checkin.id, goal_numbers={reading.id: "3", visits.id: "1"}, texts=["x", ""]
+    )
+
+    async def names(user_ids: list[int]) -> dict[int, str]:
+        return {}
+
+    export = await plc.checkins.export_csv(plc.facilitator, names)
+    rows = list(csv.DictReader(io.StringIO(export.text)))
+    assert export.rows == 2
+    assert sorted((r["goal"], r["progress"], r["target"], r["answer_1"]) for r in rows) == [
+        ("Reading", "3", "10", "x"),
+        ("Visits", "1", "4", "x"),
+    ]
+    history = await plc.checkins.history(member(ALICE))
+    assert sorted(history.weeks[0].numbers) == [1.0, 3.0]
 
 
 async def test_only_facilitators_export_and_an_empty_export_has_no_rows(plc: Harness) -> None:

@@ -70,8 +70,8 @@ async def test_draft_saves_nothing_and_echoes_the_interpretation(
         ({"link": "https://" + "a" * 600}, "meetings.errors.link_too_long"),
         ({"room": Room(42, "text")}, "meetings.errors.channel_kind"),
         ({"room": Room(42, None)}, "meetings.errors.channel_kind"),
-        ({"when": "Feb 30 10:00"}, "meetings.errors.when_impossible"),
-        ({"when": "2020-01-01 10:00"}, "meetings.errors.when_past"),
+        ({"when": "Feb 30 10:00"}, "errors.when_impossible"),
+        ({"when": "2020-01-01 10:00"}, "errors.when_past"),
     ],
 )
 async def test_bad_input_is_refused(
@@ -132,7 +132,7 @@ async def test_a_draft_confirmed_too_late_is_refused(
     await clock.advance(timedelta(minutes=10))
     with pytest.raises(UserError) as caught:
         await service.schedule(facilitator(), draft)
-    assert caught.value.key == "meetings.errors.when_past"
+    assert caught.value.key == "errors.when_past"
     assert await service.upcoming(GUILD) == []
 
 
@@ -265,7 +265,7 @@ async def test_edit_needs_something_and_a_known_meeting(service: MeetingService)
         ("9999", {"title": "x"}, "meetings.errors.unknown_meeting"),
         ("abc", {"title": "x"}, "meetings.errors.unknown_meeting"),
         (str(upcoming.meeting.id), {"duration": 2000}, "meetings.errors.duration"),
-        (str(upcoming.meeting.id), {"when": "hier 10h"}, "meetings.errors.when_past"),
+        (str(upcoming.meeting.id), {"when": "hier 10h"}, "errors.when_past"),
     ):
         with pytest.raises(UserError) as caught:
             await service.edit(facilitator(), reference, **changes)

@@ -1,0 +1,189 @@
+"""How one catalog value becomes text: ``str.format`` placeholders and ICU-style plurals.
+
+A count goes through a plural block, never beside a noun it cannot agree with::
+
+    "{count, plural, one {# answer} other {# answers}}"
+
+Branches are chosen with the language's CLDR plural rules (Babel): French "one" covers
+0 and 1 (and 1.5), English "one" only 1; ``=0 {…}`` picks an exact number first, and a
+category a message leaves out (French "many", for a million) falls back to ``other``.
+In a branch ``#`` is the count, written the language's way (``1 000`` in French);
+branches may hold other placeholders and plural blocks. ``{limit, number}`` writes a
+number the same way outside a plural. Float parameters are written
+the language's way too (``3,5`` in French, ``3.5`` in English); ints are left as they
+are, since most of them are ids, timestamps or numbers such as "#12".
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+_PLURAL_START = re.compile(r"\{(\w+),\s*plural\s*,")
+_NUMBER_ARGUMENT = re.compile(r"\{(\w+),\s*number\s*\}")
+_SELECTOR = re.compile(r"\s*(=\d+|zero|one|two|few|many|other)\s*\{")
+# Grouped thousands, at most two decimals, trailing zeros dropped: 12, 3.5, 1,234.25.
+_DISPLAY = "#,##0.##"
+_PLAIN = "0.##"
+
+
+class MessageError(ValueError):
+    """A catalog value that cannot be formatted (unbalanced braces, a plural without other)."""
+
+
+@dataclass(frozen=True)
+class Plural:
+    """``{name, plural, …}`` at ``start:end`` of its text."""
+
+    name: str
+    branches: Mapping[str, str]
+    start: int
+    end: int
+
+
+def _branch_end(text: str, start: int) -> int:
+    """Index just past the ``}`` closing the brace opened before ``start``."""
+    depth = 1
+    for index in range(start, len(text)):
+        if text[index] == "{":
+            depth += 1
+        elif text[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    raise MessageError(f"unbalanced braces in {text!r}")
+
+
+def _plural_at(text: str, match: re.Match[str]) -> Plural:
+    branches: dict[str, str] = {}
+    position = match.end()
+    while True:
+        closing = re.compile(r"\s*\}").match(text, position)
+        if closing:
+            break
+        selector = _SELECTOR.match(text, position)
+        if selector is None:
+            raise MessageError(f"bad plural branch in {text!r} at {position}")
+        end = _branch_end(text, selector.end())
+        branches[selector.group(1)] = text[selector.end() : end - 1]
+        position = end
+    if "other" not in branches:
+        raise MessageError(f"plural {{{match.group(1)}}} without an other branch in {text!r}")
+    return Plural(match.group(1), branches, match.start(), closing.end())
+
+
+@lru_cache(maxsize=4096)  # catalog values, and branches once their count is written in
+def plurals(text: str) -> tuple[Plural, ...]:
+    """The outermost plural blocks of ``text``, in order."""
+    found: list[Plural] = []
+    position = 0
+    while match := _PLURAL_START.search(text, position):
+        block = _plural_at(text, match)
+        found.append(block)
+        position = block.end
+    return tuple(found)
+
+
+def outside_plurals(text: str) -> str:
+    """``text`` with its plural blocks cut out."""
+    pieces, position = [], 0
+    for block in plurals(text):
+        pieces.append(text[position : block.start])
+        position = block.end
+    return "".join(pieces) + text[position:]
+
+
+def placeholders(text: str) -> set[str]:
+    """Every parameter ``text`` reads, plural counts and branches included."""
+    rest = outside_plurals(text)
+    names = set(_NUMBER_ARGUMENT.findall(rest))
+    rest = _NUMBER_ARGUMENT.sub("", rest)
+    names |= {name for _, name, _, _ in string.Formatter().parse(rest) if name}
+    for block in plurals(text):
+        names.add(block.name)
+        for branch in block.branches.values():
+            names |= placeholders(branch)
+    return names
+
+
+def check(text: str) -> None:
+    """Raise :class:`MessageError` if ``text`` would fail to format."""
+    try:
+        placeholders(text)
+    except ValueError as error:
+        raise MessageError(str(error)) from error
+
+
+@lru_cache(maxsize=8)
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+def format_number(value: float, language: str, *, grouping: bool = True) -> str:
+    """``value`` as members of ``language`` write it: ``1 234,5`` in French, ``1,234.5`` in
+    English; ``grouping=False`` for text a member may type back (a form's default value)."""
+    return format_decimal(value, format=_DISPLAY if grouping else _PLAIN, locale=_locale(language))
+
+
+def format_day(day: date, language: str) -> str:
+    """A calendar day as members of ``language`` write it: "5 décembre 2026",
+    "December 5, 2026" (where Discord's <t:…> would shift it to the reader's zone)."""
+    return format_date(day, format="long", locale=_locale(language))
+
+
+def _choose(block: Plural, count: object, language: str) -> str:
+    """The branch of ``block`` for ``count``, its own ``#`` written as a number."""
+    if not isinstance(count, int | float) or isinstance(count, bool):
+        raise MessageError(f"plural {{{block.name}}} needs a number, got {count!r}")
+    branch = block.branches.get(f"={count:g}") if count == int(count) else None
+    if branch is None:
+        category = _locale(language).plural_form(abs(count))
+        branch = block.branches.get(category, block.branches["other"])
+    number = format_number(count, language)
+    pieces, position = [], 0
+    for inner in plurals(branch):  # a nested block's # is its own count
+        pieces += [
+            branch[position : inner.start].replace("#", number),
+            branch[inner.start : inner.end],
+        ]
+        position = inner.end
+    return "".join(pieces) + branch[position:].replace("#", number)
+
+
+def _resolve(text: str, language: str, params: Mapping[str, object]) -> str:
+    """``text`` with each plural block replaced by its chosen branch (still a template)."""
+    pieces, position = [], 0
+    for block in plurals(text):
+        if block.name not in params:
+            raise KeyError(block.name)
+        pieces.append(text[position : block.start])
+        pieces.append(_resolve(_choose(block, params[block.name], language), language, params))
+        position = block.end
+    return _numbers("".join(pieces) + text[position:], language, params)
+
+
+def _numbers(text: str, language: str, params: Mapping[str, object]) -> str:
+    def number(match: re.Match[str]) -> str:
+        value = params[match.group(1)]
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise MessageError(f"{{{match.group(1)}, number}} needs a number, got {value!r}")
+        return format_number(value, language)
+
+    return _NUMBER_ARGUMENT.sub(number, text)
+
+
+def render(text: str, language: str, params: Mapping[str, object]) -> str:
+    """The catalog value ``text`` in ``language`` with ``params`` filled in."""
+    shown = {
+        name: format_number(value, language) if isinstance(value, float) else value
+        for name, value in params.items()
+    }
+    return _resolve(text, language, params).format(**shown)

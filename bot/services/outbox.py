@@ -1,0 +1,150 @@
+"""Posts that follow a write: planned in the write's transaction, sent once it committed.
+
+A service that saves something and then shows it (a check-in answer in the week's
+thread, a meeting's announcement) plans the post with :meth:`Outbox.plan` inside its
+transaction; the post is an ``outbox_post`` timer holding the card itself, the target,
+and what to do once it is up (``then``: a hook the feature declared, e.g. record the
+message id). :meth:`Outbox.send` runs it at once in the scheduler's interactive lane.
+So a post is never lost (an outage or a restart retries it), never doubled (the timer
+closes once and the send carries the firing's nonce), and still shows what happened at
+that moment when it is retried late.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.chat import Card, Channel, Chat, DirectMessage, Posted, Target, target_key
+from bot.clock import Clock
+from bot.db.connection import Connection
+from bot.db.timers import Timer
+from bot.missed import WhenMissed
+from bot.scheduler import Firing, Scheduler, TimerKind
+from bot.services.sends import send_once
+
+log = logging.getLogger(__name__)
+
+OUTBOX_KIND = "outbox_post"
+Then = Callable[[Posted | None, dict[str, Any]], Awaitable[None]]
+"""What a feature does once its post is up (or refused: None), with the args it planned."""
+
+
+def card_types() -> dict[str, type[Card]]:
+    """Every card type of the application, by class name (for cards read back from a
+    timer's payload)."""
+    found: dict[str, type[Card]] = {}
+    pending: list[type[Card]] = [Card]
+    while pending:
+        kind = pending.pop()
+        for sub in kind.__subclasses__():
+            if sub.__name__ in found and found[sub.__name__] is not sub:
+                raise RuntimeError(f"two card types are named {sub.__name__}")
+            found[sub.__name__] = sub
+            pending.append(sub)
+    return found
+
+
+def pack(card: Card) -> dict[str, Any]:
+    return {"type": type(card).__name__, "fields": card.model_dump(mode="json")}
+
+
+def unpack(data: dict[str, Any]) -> Card:
+    return card_types()[data["type"]].model_validate(data["fields"])
+
+
+def _target(data: dict[str, Any]) -> Target:
+    if "user_id" in data:
+        return DirectMessage(int(data["guild_id"]), int(data["user_id"]))
+    return Channel(int(data["guild_id"]), int(data["channel_id"]))
+
+
+class Outbox:
+    """One per process; features declare their ``then`` hooks once, at start-up."""
+
+    def __init__(self, scheduler: Scheduler, chat: Chat, clock: Clock) -> None:
+        self._scheduler = scheduler
+        self._chat = chat
+        self._clock = clock
+        self._then: dict[str, Then] = {}
+
+    def on_posted(self, name: str, then: Then) -> None:
+        if name in self._then:
+            raise RuntimeError(f"outbox hook {name!r} declared twice")
+        self._then[name] = then
+
+    def timer_kinds(self) -> tuple[TimerKind, ...]:
+        return (
+            TimerKind(
+                OUTBOX_KIND,
+                self._post,
+                on_missed=WhenMissed.run_late(said="delivery.status.missed.outbox_post"),
+            ),
+        )
+
+    async def plan(
+        self,
+        conn: Connection,
+        key: str,
+        target: Target,
+        card: Card,
+        *,
+        mention: tuple[int, ...] = (),
+        replace: Posted | None = None,
+        then: str | None = None,
+        args: dict[str, Any] | None = None,
+    ) -> str:
+        """Plan ``card`` for ``target`` in the caller's transaction (``replace``: edit that
+        message instead, posting anew if it is gone); returns the key to :meth:`send`."""
+        if then is not None and then not in self._then:
+            raise RuntimeError(f"outbox hook {then!r} was not declared")
+        where: dict[str, Any] = {"guild_id": target.guild_id}
+        if isinstance(target, DirectMessage):
+            where["user_id"] = target.user_id
+        else:
+            where["channel_id"] = target.channel_id
+        payload = {
+            "target": where,
+            "card": pack(card),
+            "mention": list(mention),
+            "replace": [replace.channel_id, replace.message_id] if replace else None,
+            "then": then,
+            "args": args or {},
+        }
+        await self._scheduler.schedule(
+            conn, target.guild_id, OUTBOX_KIND, key, self._clock.now(), payload
+        )
+        return key
+
+    async def send(self, *keys: str) -> None:
+        """Send what was planned, in order (a failure is retried by the scheduler)."""
+        for key in keys:
+            await self._scheduler.run_now(OUTBOX_KIND, key)
+
+    async def _post(self, timer: Timer, firing: Firing) -> None:
+        payload = timer.payload
+        target, card = _target(payload["target"]), unpack(payload["card"])
+        posted: Posted | None = None
+        if payload["replace"] is not None:
+            channel_id, message_id = payload["replace"]
+            earlier = Posted(target.guild_id, int(channel_id), int(message_id))
+            if await self._chat.edit(earlier, card):
+                posted = earlier
+        if posted is None:
+            outcome = await send_once(
+                self._chat, firing, target, card, mention=tuple(payload["mention"])
+            )
+            posted = _sent(firing, target, outcome)
+        name = payload["then"]
+        if name is not None:
+            await self._then[name](posted, payload["args"])
+
+
+def _sent(firing: Firing, target: Target, outcome: str | None) -> Posted | None:
+    if outcome != "sent":
+        return None
+    message_id = firing.message_id(target_key(target))
+    if message_id is None or not isinstance(target, Channel):
+        return None
+    return Posted(target.guild_id, target.channel_id, message_id)

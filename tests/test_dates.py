@@ -1,0 +1,247 @@
+"""The one reader of typed dates (``bot/dates.py``): every form it accepts, in French and
+in English, for date fields (``due``, ``until``, a goal's due date) and date-and-time
+fields (``when``), and every refusal, naming the field (RELIABILITY I2, I4)."""
+
+from __future__ import annotations
+
+import ast
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from bot.dates import parse_day, parse_when
+from bot.errors import UserError
+
+NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # Monday 09:00 in Toronto
+ZONE = "America/Toronto"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# -- date and time (``when``) ---------------------------------------------------------------
+
+
+def parse(text: str, language: str = "fr", now: datetime = NOW, zone: str = ZONE) -> datetime:
+    instant = parse_when(text, field="when", now=now, timezone=zone, language=language)
+    return datetime.combine(instant.local_date, instant.local_time)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-03 15:30", datetime(2026, 12, 3, 15, 30)),
+        ("2026-12-03T15:30", datetime(2026, 12, 3, 15, 30)),
+        ("3 déc. 15h30", datetime(2026, 12, 3, 15, 30)),
+        ("3 décembre 2026 à 15 h 30", datetime(2026, 12, 3, 15, 30)),
+        ("le 1er déc à 10h", datetime(2026, 12, 1, 10, 0)),
+        ("Dec 3 3:30pm", datetime(2026, 12, 3, 15, 30)),
+        ("December 1st at 10am", datetime(2026, 12, 1, 10, 0)),
+        ("jeudi 15h", datetime(2026, 11, 26, 15, 0)),
+        ("jeudi prochain 15h", datetime(2026, 11, 26, 15, 0)),
+        ("Thursday 3pm", datetime(2026, 11, 26, 15, 0)),
+        ("demain 10h", datetime(2026, 11, 24, 10, 0)),
+        ("lundi 8h", datetime(2026, 11, 30, 8, 0)),  # today 08:00 has passed: next Monday
+        ("8:00", datetime(2026, 11, 24, 8, 0)),
+        ("vendredi prochain 10h", datetime(2026, 11, 27, 10, 0)),
+        ("next Friday 10am", datetime(2026, 11, 27, 10, 0)),
+        ("mercredi prochain à 14h30", datetime(2026, 11, 25, 14, 30)),
+        ("jeudi 3 décembre 15h", datetime(2026, 12, 3, 15, 0)),
+        ("Thursday Dec 3 3pm", datetime(2026, 12, 3, 15, 0)),
+        ("15/12 10h", datetime(2026, 12, 15, 10, 0)),  # only one reading is a date
+        ("demain 15:00 UTC", datetime(2026, 11, 24, 10, 0)),
+    ],
+)
+def test_accepted_forms_in_both_languages(text: str, expected: datetime, language: str) -> None:
+    assert parse(text, language) == expected
+
+
+def test_numeric_day_month_follows_the_community_language() -> None:
+    assert parse("3/12 15h", "fr") == datetime(2026, 12, 3, 15, 0)
+    assert parse("3/12 15h", "en") == datetime(2027, 3, 12, 15, 0)
+
+
+def test_instant_is_computed_in_the_community_zone() -> None:
+    instant = parse_when("2026-12-03 15:30", field="when", now=NOW, timezone=ZONE, language="en")
+    assert instant.starts_at == datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
+    paris = parse_when(
+        "2026-12-03 15:30", field="when", now=NOW, timezone="Europe/Paris", language="fr"
+    )
+    assert paris.starts_at == datetime(2026, 12, 3, 14, 30, tzinfo=UTC)
+
+
+def test_a_typed_zone_is_honoured() -> None:
+    instant = parse_when("Dec 3 15:00 UTC", field="when", now=NOW, timezone=ZONE, language="en")
+    assert instant.starts_at == datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
+    assert instant.local_time == time(10, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("", "errors.when_empty"),
+        ("   ", "errors.when_empty"),
+        ("n'importe quoi", "errors.when_unreadable"),
+        ("Feb 30 2027 10:00", "errors.when_impossible"),
+        ("30 février 10h", "errors.when_impossible"),
+        ("2027-02-30 10:00", "errors.when_impossible"),
+        ("29 févr 2027 10h", "errors.when_impossible"),
+        ("31 nov 10h", "errors.when_impossible"),
+        ("30/02 10h", "errors.when_impossible"),
+        ("2026-13-03 10:00", "errors.when_impossible"),  # dateparser makes it Mar 13
+        ("2026-12-03 24:61", "errors.when_impossible"),
+        ("2026-12-03 25:00", "errors.when_impossible"),
+        ("13pm", "errors.when_impossible"),
+        ("3 déc.", "errors.when_needs_time"),
+        ("Dec 3", "errors.when_needs_time"),
+        ("jeudi", "errors.when_needs_time"),
+        ("3 déc 15h-17h", "errors.when_ambiguous"),
+        ("jeudi 4 déc 15h", "errors.when_weekday"),  # December 4 is a Friday
+        ("Friday Dec 3 10am", "errors.when_weekday"),
+        ("2025-01-01 10:00", "errors.when_past"),
+        ("2026-11-23 08:59", "errors.when_past"),
+        ("2028-01-01 10:00", "errors.when_too_far"),
+        ("3 déc 2027 15h", "errors.when_too_far"),
+    ],
+)
+def test_refusals_name_the_field(text: str, key: str) -> None:
+    with pytest.raises(UserError) as caught:
+        parse(text)
+    assert caught.value.key == key
+    assert caught.value.params["field"] == "when"
+
+
+def test_a_minute_ahead_is_accepted() -> None:
+    assert parse("2026-11-23 09:01") == datetime(2026, 11, 23, 9, 1)
+
+
+def test_gap_is_reported_when_parsing() -> None:
+    instant = parse_when(
+        "2027-03-14 02:30", field="when", now=NOW, timezone="America/New_York", language="en"
+    )
+    assert instant.shifted_to == time(3, 30)
+
+
+# -- a date (``due``, ``until``, a goal's due date) -------------------------------------------
+
+
+def day(text: str, language: str, now: datetime = NOW) -> date:
+    return parse_day(text, field="due", now=now, timezone=ZONE, language=language).day
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-03", date(2026, 12, 3)),
+        ("3 déc.", date(2026, 12, 3)),
+        ("3 décembre 2026", date(2026, 12, 3)),
+        ("le 1er déc", date(2026, 12, 1)),
+        ("Dec 3", date(2026, 12, 3)),
+        ("December 3rd", date(2026, 12, 3)),
+        ("15/12", date(2026, 12, 15)),
+        ("vendredi", date(2026, 11, 27)),
+        ("vendredi prochain", date(2026, 11, 27)),
+        ("Vendredi Prochain", date(2026, 11, 27)),
+        ("Friday", date(2026, 11, 27)),
+        ("next Friday", date(2026, 11, 27)),
+        ("lundi", date(2026, 11, 30)),  # a weekday name is never today
+        ("Monday", date(2026, 11, 30)),
+        ("jeudi 15h", date(2026, 11, 26)),  # a time with it, never the 15th
+        ("Thursday 3pm", date(2026, 11, 26)),
+        ("jeudi 3 décembre", date(2026, 12, 3)),
+        ("Thursday Dec 3", date(2026, 12, 3)),
+        ("aujourd'hui", date(2026, 11, 23)),
+        ("aujourd’hui", date(2026, 11, 23)),
+        ("today", date(2026, 11, 23)),
+        ("demain", date(2026, 11, 24)),
+        ("tomorrow", date(2026, 11, 24)),
+        ("après-demain", date(2026, 11, 25)),
+        ("dans 3 jours", date(2026, 11, 26)),
+        ("in 2 weeks", date(2026, 12, 7)),
+        ("next week", date(2026, 11, 30)),
+    ],
+)
+def test_date_fields_accept_french_and_english_forms(
+    text: str, expected: date, language: str
+) -> None:
+    assert day(text, language) == expected
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jeudi 15h", date(2026, 12, 10)),
+        ("vendredi prochain", date(2026, 12, 11)),
+        ("next Friday", date(2026, 12, 11)),
+    ],
+)
+def test_a_weekday_lands_on_the_next_such_day_in_december_too(
+    text: str, expected: date, language: str
+) -> None:
+    """The trial's case: on Monday 7 December, "jeudi 15h" was taken as Tuesday the 15th."""
+    assert day(text, language, now=datetime(2026, 12, 7, 14, 0, tzinfo=UTC)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("", "errors.date_empty"),
+        ("   ", "errors.date_empty"),
+        ("n'importe quoi", "errors.date_unreadable"),
+        ("Feb 30", "errors.date_impossible"),
+        ("30 février", "errors.date_impossible"),
+        ("2027-02-30", "errors.date_impossible"),
+        ("29 févr 2027", "errors.date_impossible"),
+        ("31 nov", "errors.date_impossible"),
+        ("30/02", "errors.date_impossible"),
+        ("2026-13-03", "errors.date_impossible"),
+        ("2026-12-03 24:61", "errors.date_impossible"),
+        ("jeudi 4 déc", "errors.date_weekday"),  # December 4 is a Friday
+        ("Friday Dec 3", "errors.date_weekday"),
+        ("2025-01-01", "errors.date_past"),
+        ("2026-11-22", "errors.date_past"),
+        ("2028-01-01", "errors.date_too_far"),
+        ("3 déc 2027", "errors.date_too_far"),
+    ],
+)
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_date_fields_refuse_naming_the_field(text: str, key: str, language: str) -> None:
+    with pytest.raises(UserError) as caught:
+        day(text, language)
+    assert caught.value.key == key
+    assert caught.value.params["field"] == "due"
+
+
+def test_a_date_is_read_in_the_zone_given() -> None:
+    """At 21:00 in Toronto on Monday it is already Tuesday in Paris."""
+    evening = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+    toronto = parse_day("demain", field="due", now=evening, timezone=ZONE, language="fr")
+    paris = parse_day("demain", field="due", now=evening, timezone="Europe/Paris", language="fr")
+    assert (toronto.day, toronto.timezone) == (date(2026, 11, 24), ZONE)
+    assert (paris.day, paris.timezone) == (date(2026, 11, 25), "Europe/Paris")
+    assert parse_day("2026-11-23", field="due", now=evening, timezone=ZONE, language="en").day
+    with pytest.raises(UserError) as caught:  # Monday the 23rd is over in Tokyo
+        parse_day("2026-11-23", field="due", now=evening, timezone="Asia/Tokyo", language="en")
+    assert caught.value.key == "errors.date_past"
+    assert caught.value.params["zone"] == "Asia/Tokyo"  # the reply says where it was read
+
+
+def test_only_the_one_reader_calls_dateparser() -> None:
+    """Every typed date goes through ``bot/dates.py``: no second parser elsewhere."""
+    importers = []
+    for folder in ("bot", "cogs"):
+        for path in (ROOT / folder).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                names = (
+                    [alias.name for alias in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else []
+                )
+                if any(name.split(".")[0] == "dateparser" for name in names):
+                    importers.append(path.relative_to(ROOT).as_posix())
+    assert importers == ["bot/dates.py"]

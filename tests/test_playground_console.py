@@ -1,0 +1,184 @@
+"""Playground transcript tests: lines fed to the console, its printed transcript checked.
+
+Each is something a new user tried in their first session (issue 20).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ControlledClock
+from bot.playground import play
+
+NOV23 = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday, 09:00 in Toronto
+
+
+async def _transcript(tmp_path: Path, script: str, **kwargs: object) -> str:
+    out = io.StringIO()
+    code = await play(
+        tmp_path / "p.sqlite3",
+        io.StringIO(script + ":quit\n"),
+        out,
+        clock=ControlledClock(NOV23),
+        **kwargs,  # type: ignore[arg-type]
+    )
+    assert code == 0
+    text = out.getvalue()
+    assert "Traceback" not in text
+    return text
+
+
+def _after(text: str, line: str) -> str:
+    """The transcript from the echo of ``line`` up to the next line typed."""
+    rest = text.split(f"> {line}\n", 1)[1]
+    return re.split(r"^\w+> ", rest, maxsplit=1, flags=re.MULTILINE)[0]
+
+
+def _number(text: str, pattern: str) -> int:
+    """The last number the transcript gave to something matching ``pattern`` ((\\d+) in it)."""
+    found = re.findall(pattern, text)
+    assert found, f"nothing matches {pattern!r} in:\n{text}"
+    return int(found[-1])
+
+
+A_WEEKLY_MEETING_AND_A_CHECKIN = (
+    "/rotation join\n"
+    '/meeting schedule title:"Team meeting" when:"2026-11-24 16:00" repeat:weekly\n'
+    ":click 1\n"
+    "/checkin now\n"
+)
+
+
+async def test_advance_runs_every_timer_at_its_own_time(tmp_path: Path) -> None:
+    """The meeting's end adds the next rotation offer due at that same instant; the
+    timers after it (the check-in's reminder and close) must still run on time."""
+    text = await _transcript(
+        tmp_path, A_WEEKLY_MEETING_AND_A_CHECKIN + ":advance 3d\n/plc status\n"
+    )
+    advanced = _after(text, ":advance 3d")
+    assert "Closed Wednesday 25 November 2026 09:00" in advanced
+    assert "sent late" not in advanced
+    assert "Missed" not in _after(text, "/plc status")
+    with sqlite3.connect(tmp_path / "p.sqlite3") as conn:
+        late = conn.execute(
+            "SELECT kind, status FROM timers WHERE late = 1 OR status != 'done' AND due_at < ?",
+            ("2026-11-26T14:00",),
+        ).fetchall()
+    assert late == []
+
+
+async def test_a_post_shows_its_relative_times_as_the_clock_reaches_it(tmp_path: Path) -> None:
+    """Posts made during :advance are shown when the clock reaches them, so "starts in
+    1 hour" reads as it did then; :read later shows them as Discord would now."""
+    text = await _transcript(
+        tmp_path, A_WEEKLY_MEETING_AND_A_CHECKIN + ":advance 3d\n:read #announcements\n"
+    )
+    advanced = _after(text, ":advance 3d")
+    assert "**Team meeting** starts in 1 day" in advanced
+    assert "**Team meeting** starts in 1 hour" in advanced
+    assert "ago" not in advanced
+    # The clock line comes last: each post was shown at its own time before it.
+    assert advanced.rstrip().splitlines()[-1].strip().startswith("clock: Thursday 26 November")
+    assert "**Team meeting** starts 2 days ago" in _after(text, ":read #announcements")
+
+
+async def test_timestamps_read_in_a_french_members_language(tmp_path: Path) -> None:
+    text = await _transcript(tmp_path, "/checkin now\n:as chloe\n:read #check-ins\n")
+    english = _after(text, "/checkin now")
+    assert "Closes: Wednesday 25 November 2026 09:00 (in 2 days)" in english
+    french = _after(text, ":read #check-ins")  # chloe's Discord is in French
+    assert "Closes: mercredi 25 novembre 2026 09:00 (dans 2 jours)" in french
+
+
+async def test_topic_propose_is_submitted_with_the_anonymity_choice(tmp_path: Path) -> None:
+    text = await _transcript(
+        tmp_path,
+        "/topic propose\n"
+        ":submit Grading practices | | no\n"
+        "/topic propose\n"
+        ":submit Homework load\n"
+        "/topic propose\n"
+        ":submit Feedback | | Yes, propose it anonymously\n",
+    )
+    form = _after(text, "/topic propose")
+    assert "Stay anonymous? — choose yes = Yes, propose it anonymously (chosen), no = No" in form
+    assert "Proposed by @alice" in _after(text, ":submit Grading practices | | no")
+    assert "Proposed anonymously" in _after(text, ":submit Homework load")  # the default
+    assert "Proposed anonymously" in _after(
+        text, ":submit Feedback | | Yes, propose it anonymously"
+    )
+    assert "!" not in text.split("alice> /topic propose", 1)[1]
+
+
+async def test_apps_runs_a_message_command_on_a_message_of_the_transcript(tmp_path: Path) -> None:
+    text = await _transcript(
+        tmp_path,
+        ":as bob\n/ask\n:submit Why do we grade homework?\n"
+        ":as alice\n:apps\n:apps Moderate on 1\n"
+        ":lang fr\n:apps Modérer on message 1\n"
+        ":as bob\n:apps Moderate on 1\n",
+    )
+    assert "[#questions · message 1]" in _after(text, ":submit Why do we grade homework?")
+    assert "message commands (Apps ›): Moderate" in _after(text, ":apps")
+    panel = _after(text, ":apps Moderate on 1")
+    assert "Moderating anonymous question #1" in panel and "Answered]" in panel
+    french = _after(text, ":apps Modérer on message 1")
+    assert "Modération : la question anonyme n° 1" in french
+    # bob has no Manage Messages: Discord does not offer him the command.
+    assert "needs permissions" in _after(
+        text.split("alice> :apps Modérer", 1)[1], ":apps Moderate on 1"
+    )
+
+
+async def test_open_prints_a_text_file_and_saves_an_image(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = await _transcript(
+        tmp_path,
+        '/meeting schedule title:"Team meeting" when:"2026-11-24 16:00"\n:click 1\n'
+        "/meeting calendar\n"
+        ":open 1\n"
+        "/goal set\n:submit Reading fluency | words per minute | 40 | 80 | 2027-03-01\n"
+        "/goal progress\n"
+        ":open 2\n:open 2\n:open 9\n",
+    )
+    assert "plc-meetings.ics (" in text and ":open 1" in text
+    calendar = _after(text, ":open 1")
+    assert "│ BEGIN:VCALENDAR" in calendar and "│ SUMMARY:Team meeting" in calendar
+    assert "goal-1-progress.png (" in text and ":open 2" in text
+    assert f"saved to {tmp_path / 'goal-1-progress.png'}" in text
+    assert (tmp_path / "goal-1-progress.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "goal-1-progress-2.png").exists()  # never overwrites a file
+    assert "no file number '9'" in _after(text, ":open 9")
+
+
+async def test_a_french_member_types_the_french_command_names(tmp_path: Path) -> None:
+    """The French replies name /cap configurer, /moi exporter…: they must work."""
+    text = await _transcript(
+        tmp_path,
+        ":lang fr\n/cap etat\n/moi exporter\n/moi fuseau nom:Europe/Paris\n",
+    )
+    assert "État de la communauté" in _after(text, "/cap etat")
+    assert "plc-bot-my-data.json" in _after(text, "/moi exporter")
+    assert "Europe/Paris" in _after(text, "/moi fuseau nom:Europe/Paris")
+    assert "!" not in text.split("alice> :lang fr", 1)[1]
+
+
+async def test_a_choice_is_typed_by_its_name(tmp_path: Path) -> None:
+    text = await _transcript(
+        tmp_path,
+        "/checkin schedule day:Monday time:09:00\n"
+        ":lang fr\n/bilan planifier jour:mardi heure:10:00\n"
+        "/checkin schedule day:Funday time:09:00\n",
+    )
+    assert "Check-ins every **Monday** at **09:00**" in text
+    assert "Bilans chaque **mardi** à **10:00**" in text
+    refused = _after(text, "/checkin schedule day:Funday time:09:00")
+    assert "'Funday' is not one of the choices: lundi, mardi" in refused
