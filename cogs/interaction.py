@@ -33,6 +33,8 @@ class DiscordInteraction:
         self._target = target or interaction.message
         self.language: Language = language_for_locale(str(interaction.locale))
         self.user_id = interaction.user.id
+        self.user_name = interaction.user.display_name
+        self.user_avatar: str | None = interaction.user.display_avatar.url
         self.guild_id = interaction.guild_id
 
     @property

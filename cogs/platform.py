@@ -227,6 +227,10 @@ class DiscordPlatform:
     async def member_language(self, guild_id: int, user_id: int) -> Language | None:
         return self._locales.get((guild_id, user_id))
 
+    async def community_name(self, guild_id: int) -> str | None:
+        guild = self.client.get_guild(guild_id)
+        return guild.name if guild is not None else None
+
 
 @contextmanager
 def outages_retry_later() -> Iterator[None]:

@@ -92,6 +92,9 @@ class RecordingChat:
     async def member_language(self, guild_id: int, user_id: int) -> Language | None:
         return None
 
+    async def community_name(self, guild_id: int) -> str | None:
+        return "Sample school"
+
     async def delete(self, posted: Posted) -> bool:
         self.deleted.append(posted)
         return True

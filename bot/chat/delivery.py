@@ -112,6 +112,9 @@ class Chat:
     async def member_language(self, guild_id: int, user_id: int) -> Language | None:
         return await self.platform.member_language(guild_id, user_id)
 
+    async def community_name(self, guild_id: int) -> str | None:
+        return await self.platform.community_name(guild_id)
+
     # -- refusals ---------------------------------------------------------------------------
 
     async def is_paused(self, guild_id: int, target_id: int) -> bool:

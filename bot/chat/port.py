@@ -266,3 +266,7 @@ class ChatPlatform(Protocol):
     async def member_language(self, guild_id: int, user_id: int) -> Language | None:
         """The language the member uses on the platform, if it says (None: unknown)."""
         ...
+
+    async def community_name(self, guild_id: int) -> str | None:
+        """The name of the server or team the community lives in (None: unknown)."""
+        ...

@@ -30,6 +30,16 @@ class Interaction(Protocol):
     def user_id(self) -> int: ...
 
     @property
+    def user_name(self) -> str:
+        """The member's display name where they acted."""
+        ...
+
+    @property
+    def user_avatar(self) -> str | None:
+        """A web address of the member's picture, if the platform gives one."""
+        ...
+
+    @property
     def guild_id(self) -> int | None:
         """The community it happened in; None in a direct message."""
         ...
