@@ -9,11 +9,15 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot.chat.refs import REF_TYPES
+from bot.chat.text import Join, Text, Trusted
 from bot.db.communities import Community, SetupChanges
 from bot.errors import UserError
 from bot.services.audit import AuditService
+from bot.services.base import StatusLine
 from bot.services.community import CommunityService, CommunityStatus
 from cogs.audit import AUDIT_ROUTE, audit_message, on_page
+from cogs.render import Renderer
 from cogs.toolkit import (
     actor,
     clip,
@@ -30,6 +34,7 @@ if TYPE_CHECKING:
     from cogs.client import PlcBot
 
 FIELD_MAX = 1024  # Discord's limit for an embed field's value
+CORE_TEXT = (Text, Trusted, Join, *REF_TYPES)
 
 # What the bot must be allowed to do in each channel it is given.
 _CHANNEL_NEEDS: dict[str, tuple[str, ...]] = {
@@ -182,7 +187,7 @@ class Admin(commands.Cog):
             ("admin.status.missed_title", status.missed),
         ):
             if lines:
-                text = "\n".join(t(interaction, line.key, **line.params) for line in lines)
+                text = "\n".join(_status_line(interaction, line) for line in lines)
                 embed.add_field(
                     name=t(interaction, title), value=clip(text, FIELD_MAX), inline=False
                 )
@@ -257,3 +262,15 @@ def _duration(interaction: discord.Interaction, minutes: int) -> str:
 async def setup(bot: PlcBot) -> None:
     bot.buttons.route(AUDIT_ROUTE, on_page)
     await bot.add_cog(Admin(bot.services.get(CommunityService)))
+
+
+def _status_line(interaction: discord.Interaction, line: StatusLine) -> str:
+    """A feature's status line: values given as core text or references (a converted
+    feature's) are rendered for Discord, the others are passed as they are."""
+    shown = Renderer(plc_bot(interaction).catalog, user_language(interaction))
+    params = {
+        name: shown.text(value) if isinstance(value, CORE_TEXT) else value
+        for name, value in line.params.items()
+    }
+    return t(interaction, line.key, **params)
+

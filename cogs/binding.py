@@ -65,7 +65,9 @@ class _Channels(app_commands.Transformer):
 
 def _annotation(option: Option) -> Any:
     if option.choices:
-        return app_commands.Choice[str]
+        return app_commands.Choice[int] if option.kind == "integer" else app_commands.Choice[str]
+    if option.kind == "boolean":
+        return bool
     if option.kind == "integer":
         if option.min_value is not None or option.max_value is not None:
             return app_commands.Range[int, option.min_value, option.max_value]

@@ -17,6 +17,7 @@ from bot.chat.layout import Form, Message
 from bot.chat.port import Posted
 from bot.chat.text import Content
 from bot.i18n import Language, language_for_locale
+from bot.interactions.commands import MemberOption
 from cogs.render import Renderer
 
 if TYPE_CHECKING:
@@ -70,9 +71,16 @@ class DiscordInteraction:
             return self.actor()
         return Actor(guild_id=guild_id, user_id=self.user_id, language=self.language)
 
-    async def defer(self) -> None:
+    def option(self, name: str) -> object | None:
+        value = getattr(self.interaction.namespace, name, None)
+        if isinstance(value, discord.Member | discord.User | discord.Object):
+            # An autocomplete may get a bare id for a member Discord did not resolve.
+            return MemberOption(value.id, getattr(value, "display_name", ""))
+        return value
+
+    async def defer(self, *, private: bool = True) -> None:
         if not self.interaction.response.is_done():
-            await self.interaction.response.defer(ephemeral=True, thinking=True)
+            await self.interaction.response.defer(ephemeral=private, thinking=True)
 
     async def reply(self, message: Message | Content, *, private: bool = True) -> None:
         if not isinstance(message, Message):

@@ -24,6 +24,7 @@ from cogs.buttons import button as routed_button
 
 CONTENT_MAX = 2000
 TITLE_MAX = 256
+AUTHOR_MAX = 256
 DESCRIPTION_MAX = 4096
 FIELD_NAME_MAX = 256
 FIELD_VALUE_MAX = 1024
@@ -146,6 +147,11 @@ class Renderer:
             colour=_TONES[panel.tone] if panel.tone else None,
             url=panel.url,
         )
+        if panel.author is not None:
+            embed.set_author(
+                name=self._shown_as_typed(panel.author.name, AUTHOR_MAX),
+                icon_url=panel.author.icon_url,
+            )
         for item in panel.fields:
             embed.add_field(
                 name=self.text(item.name, FIELD_NAME_MAX),
@@ -157,6 +163,10 @@ class Renderer:
         if panel.image is not None:
             embed.set_image(url=f"attachment://{panel.image}")
         return embed
+
+    def _shown_as_typed(self, content: Content, limit: int) -> str:
+        """Discord shows an embed author's name literally: a member's words go unescaped."""
+        return clip(content, limit) if isinstance(content, str) else self.text(content, limit)
 
     def _view(self, message: Message) -> discord.ui.View:
         """Each layout row on its own Discord rows (five components a row at most)."""

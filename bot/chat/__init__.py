@@ -16,6 +16,7 @@ from bot.chat.layout import (
     Message,
     Option,
     Panel,
+    PanelAuthor,
     PanelField,
     TextInput,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "Notice",
     "Option",
     "Panel",
+    "PanelAuthor",
     "PanelField",
     "Param",
     "PostCheck",

@@ -56,9 +56,17 @@ class PanelField(Frozen):
     inline: bool = False
 
 
+class PanelAuthor(Frozen):
+    """Who a panel speaks for (a member's answer shown under their name and picture)."""
+
+    name: Content
+    icon_url: str | None = None
+
+
 class Panel(Frozen):
     """A framed block: a title, a description, labelled fields, an image, a footer."""
 
+    author: PanelAuthor | None = None
     title: Content | None = None
     description: Content | None = None
     fields: tuple[PanelField, ...] = ()
@@ -100,6 +108,8 @@ class Message(Frozen):
         if self.content is not None:
             yield self.content
         for panel in self.panels:
+            if panel.author is not None:
+                yield panel.author.name
             yield from (c for c in (panel.title, panel.description, panel.footer) if c is not None)
             for field in panel.fields:
                 yield field.name

@@ -23,7 +23,7 @@ from typing import Any, Literal
 from bot.chat.port import Posted
 from bot.interactions.context import Interaction
 
-OptionKind = Literal["text", "integer", "member", "channel", "role"]
+OptionKind = Literal["text", "integer", "boolean", "member", "channel", "role"]
 ChannelKind = Literal["text", "voice", "stage"]
 Access = Literal["everyone", "facilitator", "manager"]
 """Who may run a command: checked at run time by the community's rules, whatever the
@@ -52,7 +52,8 @@ class ChannelOption:
 
 @dataclass(frozen=True)
 class Option:
-    """One option of a command; ``choices`` are (value, English label) pairs."""
+    """One option of a command; ``choices`` are (value, English label) pairs (int values
+    for an ``integer`` option)."""
 
     name: str
     description: str
@@ -61,7 +62,7 @@ class Option:
     min_value: int | None = None
     max_value: int | None = None
     max_length: int | None = None
-    choices: tuple[tuple[str, str], ...] = ()
+    choices: tuple[tuple[str, str], ...] | tuple[tuple[int, str], ...] = ()
     suggest: Suggest | None = None
     channel_kinds: tuple[ChannelKind, ...] = ()
 

@@ -59,8 +59,14 @@ class Interaction(Protocol):
         about the member themself can pass)."""
         ...
 
-    async def defer(self) -> None:
-        """Say the answer is coming (work that may take a while)."""
+    def option(self, name: str) -> object | None:
+        """In an autocomplete: what the member put in another option of the command so
+        far (a :class:`~bot.interactions.commands.MemberOption` for a member), or None."""
+        ...
+
+    async def defer(self, *, private: bool = True) -> None:
+        """Say the answer is coming (work that may take a while); ``private=False`` when
+        the answer will be for everyone where they acted."""
         ...
 
     async def reply(self, message: Message | Content, *, private: bool = True) -> None:
