@@ -83,6 +83,17 @@ class DiscordMarkup:
 MARKUP = DiscordMarkup()
 
 
+class LiteralMarkup(DiscordMarkup):
+    """For the places Discord shows text as typed (modals, button labels, an embed's
+    author and footer): a member's words need no escaping there."""
+
+    def user_text(self, text: str) -> str:
+        return text
+
+
+LITERAL = LiteralMarkup()
+
+
 def message_url(guild_id: int, channel_id: int, message_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
@@ -149,7 +160,7 @@ class Renderer:
         )
         if panel.author is not None:
             embed.set_author(
-                name=self._shown_as_typed(panel.author.name, AUTHOR_MAX),
+                name=self.literal(panel.author.name, AUTHOR_MAX),
                 icon_url=panel.author.icon_url,
             )
         for item in panel.fields:
@@ -159,14 +170,14 @@ class Renderer:
                 inline=item.inline,
             )
         if panel.footer is not None:
-            embed.set_footer(text=self.text(panel.footer, FOOTER_MAX))
+            embed.set_footer(text=self.literal(panel.footer, FOOTER_MAX))
         if panel.image is not None:
             embed.set_image(url=f"attachment://{panel.image}")
         return embed
 
-    def _shown_as_typed(self, content: Content, limit: int) -> str:
-        """Discord shows an embed author's name literally: a member's words go unescaped."""
-        return clip(content, limit) if isinstance(content, str) else self.text(content, limit)
+    def literal(self, content: Content, limit: int) -> str:
+        """``content`` for a place Discord shows as typed (no markdown there)."""
+        return clip(render(content, self.language, self.catalog, LITERAL), limit)
 
     def _view(self, message: Message) -> discord.ui.View:
         """Each layout row on its own Discord rows (five components a row at most)."""
@@ -184,11 +195,11 @@ class Renderer:
     def _component(self, component: Button | LinkButton, row: int) -> discord.ui.Item[Any]:
         if isinstance(component, LinkButton):
             return discord.ui.Button(
-                url=component.url, label=self.text(component.label, LABEL_MAX), row=row
+                url=component.url, label=self.literal(component.label, LABEL_MAX), row=row
             )
         routed = routed_button(
             component.action,
-            label=self.text(component.label, LABEL_MAX) if component.label else None,
+            label=self.literal(component.label, LABEL_MAX) if component.label else None,
             style=_BUTTON_STYLES[component.style],
             disabled=component.disabled,
             emoji=component.emoji,
@@ -198,7 +209,7 @@ class Renderer:
 
     def modal(self, form: Form) -> discord.ui.Modal:
         modal = discord.ui.Modal(
-            title=self.text(form.title, MODAL_TITLE_MAX), custom_id=form.action
+            title=self.literal(form.title, MODAL_TITLE_MAX), custom_id=form.action
         )
         for item in form.inputs:
             if isinstance(item, ChoiceInput):
@@ -207,7 +218,7 @@ class Renderer:
             modal.add_item(
                 discord.ui.TextInput(
                     custom_id=item.id,
-                    label=self.text(item.label, INPUT_LABEL_MAX),
+                    label=self.literal(item.label, INPUT_LABEL_MAX),
                     style=(
                         discord.TextStyle.paragraph
                         if item.style == "paragraph"
@@ -218,7 +229,9 @@ class Renderer:
                     min_length=item.min_length,
                     default=item.default,
                     placeholder=(
-                        self.text(item.placeholder, PLACEHOLDER_MAX) if item.placeholder else None
+                        self.literal(item.placeholder, PLACEHOLDER_MAX)
+                        if item.placeholder
+                        else None
                     ),
                 )
             )
@@ -232,7 +245,7 @@ class Renderer:
             custom_id=choice.id,
             options=[
                 discord.SelectOption(
-                    label=self.text(option.label, OPTION_LABEL_MAX),
+                    label=self.literal(option.label, OPTION_LABEL_MAX),
                     value=option.value,
                     default=option.default,
                 )
@@ -241,7 +254,7 @@ class Renderer:
             min_values=1,
             max_values=1,
         )
-        return discord.ui.Label(text=self.text(choice.label, INPUT_LABEL_MAX), component=select)
+        return discord.ui.Label(text=self.literal(choice.label, INPUT_LABEL_MAX), component=select)
 
 
 def _file(attachment: Attachment) -> discord.File:
