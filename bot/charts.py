@@ -1,9 +1,10 @@
 """PNG progress charts, drawn off-screen with matplotlib's Agg canvas.
 
 The figure is built with the object API (no pyplot), so no global state, no display and
-no thread-safety concerns; the cog runs :func:`render_progress_chart` in a worker thread.
-The exact data drawn is written into the PNG as a text chunk (``plc-bot:series``), so
-anyone (a test, a curious facilitator) can check that the picture shows the stored values.
+no thread-safety concerns; the goal service runs :func:`render_progress_chart` in a
+worker thread. The exact data drawn is written into the PNG as a text chunk
+(``plc-bot:series``), so anyone (a test, a curious facilitator) can check that the
+picture shows the stored values.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import json
 import struct
 import zlib
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.frozen import Frozen
 from bot.i18n import format_number
-from bot.services.goals import ProgressSeries
+
+if TYPE_CHECKING:
+    from bot.services.checkins.goal_models import ProgressSeries
 
 SERIES_KEY = "plc-bot:series"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from bot.errors import UserError
+
+if TYPE_CHECKING:
+    from bot.chat.text import Text
 
 # Everything in Unicode category C (controls, format, unassigned) except line breaks
 # and tabs in multi-line fields; zero-width and bidi overrides go too.
@@ -15,14 +19,15 @@ _KEEP_MULTILINE = frozenset("\n\t")
 def clean_text(
     value: str | None,
     *,
-    field: str,
+    field: str | Text,
     max_length: int,
     required: bool = True,
     multiline: bool = False,
 ) -> str:
     """Strip control characters and outer space; refuse empty or over-long text.
 
-    Raises :class:`UserError` naming ``field`` and the limit.
+    Raises :class:`UserError` naming ``field`` (its id, or its text when it depends on
+    data) and the limit.
     """
     text = value or ""
     keep = _KEEP_MULTILINE if multiline else frozenset()

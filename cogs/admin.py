@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import discord
 from discord import app_commands
@@ -10,7 +10,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.chat.refs import REF_TYPES
-from bot.chat.text import Join, Text, Trusted
+from bot.chat.text import Content, Join, Text, Trusted
 from bot.db.communities import Community, SetupChanges
 from bot.errors import UserError
 from bot.services.audit import AuditService
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from cogs.client import PlcBot
 
 FIELD_MAX = 1024  # Discord's limit for an embed field's value
-CORE_TEXT = (Text, Trusted, Join, *REF_TYPES)
+CORE_TEXT: tuple[type, ...] = (Text, Trusted, Join, *REF_TYPES)
 
 # What the bot must be allowed to do in each channel it is given.
 _CHANNEL_NEEDS: dict[str, tuple[str, ...]] = {
@@ -269,8 +269,7 @@ def _status_line(interaction: discord.Interaction, line: StatusLine) -> str:
     feature's) are rendered for Discord, the others are passed as they are."""
     shown = Renderer(plc_bot(interaction).catalog, user_language(interaction))
     params = {
-        name: shown.text(value) if isinstance(value, CORE_TEXT) else value
+        name: shown.text(cast("Content", value)) if isinstance(value, CORE_TEXT) else value
         for name, value in line.params.items()
     }
     return t(interaction, line.key, **params)
-

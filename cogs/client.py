@@ -64,7 +64,7 @@ LEGACY_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "community": ("cogs.admin", "cogs.members"),
     "meetings": ("cogs.meetings",),
     "questions": ("cogs.questions",),
-    "checkins": ("cogs.checkins",),
+    "checkins": (),
     "facilitation": ("cogs.rotation", "cogs.sessions"),
 }
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from bot.charts import ChartLabels, chart_data, read_chart_data, render_progress_chart
 from bot.db.goals import Goal
-from bot.services.goals import ProgressPoint, ProgressSeries
+from bot.services.checkins import ProgressPoint, ProgressSeries
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ChartLabels(baseline="Baseline", target="Target", reported="Reported", due="Due")
@@ -78,7 +78,7 @@ def test_the_bot_starts_without_loading_the_chart_library() -> None:
     """matplotlib is loaded when a chart is drawn: at start-up it cost 0.7 s and
     ~40 MB that a bot which never draws would carry (python -m benchmarks, restart)."""
     program = (
-        "import sys, cogs.client, cogs.checkins, cogs.meetings, cogs.sessions; "
+        "import sys, cogs.client, bot.services.checkins.feature, cogs.meetings, cogs.sessions; "
         "print('matplotlib' in sys.modules)"
     )
     loaded = subprocess.run(

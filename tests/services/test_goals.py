@@ -7,14 +7,17 @@ from datetime import date, timedelta
 import pytest
 
 from bot.actor import Actor
+from bot.chat import render
 from bot.clock import ControlledClock
 from bot.db import checkins as checkins_db
 from bot.errors import UserError
-from bot.i18n import Language
+from bot.i18n import Language, load_catalog
+from bot.interactions.errors import refusal_text
 from bot.services.base import Core
+from bot.services.checkins import GoalService, format_number, parse_number
 from bot.services.community import CommunityService
-from bot.services.goals import GoalService, format_number, parse_number
 from tests.conftest import START
+from tests.markup import PLAIN
 from tests.services.checkins.harness import (
     ALICE,
     BOB,
@@ -130,7 +133,9 @@ async def test_bad_input_is_refused_with_a_clear_key(
 async def test_the_date_error_names_the_due_date_field(goals: GoalService) -> None:
     with pytest.raises(UserError) as caught:
         await _set(goals, due="2025-12-01")
-    assert caught.value.params["field"] == "the due date"
+    assert caught.value.params["field"] == "goal_due"  # named by its id, read mid-sentence:
+    told = render(refusal_text(load_catalog(), caught.value), "en", load_catalog(), PLAIN)
+    assert "the due date" in told
 
 
 async def test_only_facilitators_set_community_goals(goals: GoalService) -> None:

@@ -97,10 +97,12 @@ async def goal_numbers_of(conn: Connection, answer_ids: list[int]) -> list[GoalN
     return [GoalNumber(answer_id=a, goal_id=g, value=v) for a, g, v in rows]
 
 
-async def set_answer_post(conn: Connection, answer_id: int, message_id: int) -> None:
-    await conn.execute(
+async def set_answer_post(conn: Connection, answer_id: int, message_id: int | None) -> bool:
+    """Record the message showing the answer (None: none does); False if the answer is gone."""
+    cursor = await conn.execute(
         "UPDATE checkin_answers SET post_message_id = ? WHERE id = ?", (message_id, answer_id)
     )
+    return cursor.rowcount > 0
 
 
 _CHECKIN_ANSWERS = Table("checkin_answers", Answer)

@@ -1,30 +1,36 @@
 """Answering the week's check-in: the form, the answer in the thread, the anonymous pulse.
 
 One answer per member and week (a UNIQUE constraint; a second save is an edit), only
-while the check-in is open. The answer is posted in the week's thread under the
-member's name; an edit updates that post. Pulse votes carry no author: only the
-:class:`~bot.services.anonymity.Anonymizer`'s keyed tag, one vote per member.
+while the check-in is open. The answer is shown in the week's thread under the
+member's name through the outbox: its post (or the edit of its earlier post) is
+planned in the answer's own transaction and sent once it committed, so a saved answer
+is never left unshown (an outage is retried) and never shown twice. Pulse votes carry
+no author: only the :class:`~bot.services.anonymity.Anonymizer`'s keyed tag, one vote
+per member.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from bot.actor import Actor
-from bot.chat import Channel, Posted
+from bot.chat import Channel, Posted, Text
 from bot.db import checkins as checkins_db
 from bot.db import goals as goals_db
 from bot.db import members as members_db
-from bot.db.checkins import Answer
+from bot.db import timers as timers_db
+from bot.db.checkins import Answer, Checkin
+from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.goals import Goal
 from bot.errors import UserError
-from bot.i18n import language_for_locale
-from bot.scheduler import RetryLater, nonce_for
-from bot.services.checkins.base import CheckinParts
+from bot.services.checkins.base import CheckinShared, community_language
 from bot.services.checkins.cards import AnswerPost
 from bot.services.checkins.digest import pulse_summary
+from bot.services.checkins.goal_models import parse_number
 from bot.services.checkins.models import (
     AnswerAuthor,
     AnswerForm,
@@ -32,25 +38,39 @@ from bot.services.checkins.models import (
     ReportedNumber,
     SavedAnswer,
 )
-from bot.services.goals import parse_number
+from bot.services.outbox import OUTBOX_KIND, Outbox
 from bot.text import clean_text
 
 ANSWER_MAX = 1000
+ANSWER_POSTED = "checkins.answer_posted"  # not a message key
+"""The outbox hook that records which message shows an answer."""
 
 
-class CheckinAnswers(CheckinParts):
+def answer_post_prefix(guild_id: int, user_id: int) -> str:
+    """The start of the outbox keys of a member's answer posts (their erasure drops them)."""
+    return f"checkin:answer:{guild_id}:{user_id}:"
+
+
+class CheckinAnswers:
+    def __init__(self, shared: CheckinShared, outbox: Outbox) -> None:
+        self._shared = shared
+        self._core = shared.core
+        self._community = shared.community
+        self._outbox = outbox
+        outbox.on_posted(ANSWER_POSTED, self._answer_posted)
+
     async def answer_form(self, actor: Actor, checkin_id: int) -> AnswerForm:
         """What *Answer* opens: a blank form, or the member's answer to edit; a number for
         each of their open goals."""
         await self._community.require(actor.guild_id)
         async with self._core.db.read() as conn:
-            checkin = await self._open_checkin(conn, actor.guild_id, checkin_id)
+            checkin = await self._shared.open_checkin(conn, actor.guild_id, checkin_id)
             existing = await checkins_db.answer_of(conn, checkin_id, actor.user_id)
             goals = await goals_db.of_member(conn, actor.guild_id, actor.user_id, open_only=True)
             numbers = await checkins_db.goal_numbers_of(conn, [existing.id] if existing else [])
         return AnswerForm(
             checkin=checkin,
-            questions=self.questions_for(checkin, actor.language),
+            questions=self._shared.questions_for(checkin, actor.language),
             goals=goals,
             existing=existing,
             numbers={n.goal_id: n.value for n in numbers},
@@ -77,7 +97,7 @@ class CheckinAnswers(CheckinParts):
         goal_id: int | None = None,
         author: AnswerAuthor | None = None,
     ) -> SavedAnswer:
-        """Store the member's answer (first time) or update it (edit), then show it in the
+        """Store the member's answer (first time) or update it (edit), and show it in the
         week's thread under ``author``'s name.
 
         ``goal_numbers`` are the numbers typed for the member's goals (by goal id);
@@ -88,160 +108,98 @@ class CheckinAnswers(CheckinParts):
         """
         guild_id, user_id = actor.guild_id, actor.user_id
         community = await self._community.require(guild_id)
-        cleaned = self._clean_texts(actor, texts)
+        cleaned = _clean_texts(texts)
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
-            checkin = await self._open_checkin(conn, guild_id, checkin_id)
-            if len(cleaned) != len(self.questions_for(checkin, community.language)):
+            checkin = await self._shared.open_checkin(conn, guild_id, checkin_id)
+            if len(cleaned) != len(self._shared.questions_for(checkin, community.language)):
                 raise UserError("checkins.errors.questions_changed")
             goals = await goals_db.of_member(conn, guild_id, user_id, open_only=True)
-            free, numbers = self._numbers(actor, goals, progress, goal_id, goal_numbers or {})
+            free, numbers = _numbers(goals, progress, goal_id, goal_numbers or {})
             typed = [value for value in numbers.values() if value is not None]
             if free is None and not typed and not any(cleaned):
                 raise UserError("checkins.errors.empty_answer")
             await members_db.ensure(conn, guild_id, user_id, now)
-            answer, created = await self._store(conn, actor, checkin_id, free, cleaned, now)
+            answer, created = await _store(conn, actor, checkin_id, free, cleaned, now)
             await checkins_db.set_goal_numbers(conn, answer.id, numbers)
-            reported = await self._reported(conn, guild_id, answer.id)
-        saved = SavedAnswer(
-            answer=answer,
+            reported = await _reported(conn, guild_id, answer.id)
+            post = AnswerPost(
+                language=community_language(community),
+                answer=answer,
+                questions=checkin.questions,
+                numbers=reported,
+                author=author,
+            )
+            key = await self._plan_post(conn, checkin, post)
+        return await self._shown(key, checkin, community, answer, reported, created)
+
+    async def _plan_post(self, conn: Connection, checkin: Checkin, post: AnswerPost) -> str:
+        """Plan the answer's post in the week's thread, or the edit of its earlier post, in
+        the answer's transaction. An earlier version not sent yet is dropped: it must not
+        land after this one."""
+        answer = post.answer
+        where = checkin.thread_id or checkin.channel_id
+        prefix = f"{answer_post_prefix(answer.guild_id, answer.user_id)}{answer.id}:"
+        await self._core.scheduler.cancel_prefix(conn, OUTBOX_KIND, prefix)
+        earlier = answer.post_message_id
+        return await self._outbox.plan(
+            conn,
+            f"{prefix}{secrets.token_hex(6)}",
+            Channel(answer.guild_id, where),
+            post,
+            replace=Posted(answer.guild_id, where, earlier) if earlier is not None else None,
+            then=ANSWER_POSTED,
+            args={"answer_id": answer.id},
+        )
+
+    async def _shown(
+        self,
+        key: str,
+        checkin: Checkin,
+        community: Community,
+        answer: Answer,
+        reported: list[ReportedNumber],
+        created: bool,
+    ) -> SavedAnswer:
+        """Send the planned post now, then say where the answer is shown, as recorded."""
+        await self._outbox.send(key)
+        async with self._core.db.read() as conn:
+            planned = await timers_db.find(conn, OUTBOX_KIND, key)
+            shown = await checkins_db.get_answer(conn, answer.guild_id, answer.id) or answer
+        pending = planned is not None and planned.status == "pending"
+        posted = shown.post_message_id is not None and not pending
+        return SavedAnswer(
+            answer=shown,
             checkin=checkin,
-            questions=self.questions_for(checkin, community.language),
+            questions=self._shared.questions_for(checkin, community.language),
             language=community.language,
             numbers=reported,
             created=created,
+            posted_in=(checkin.thread_id or checkin.channel_id) if posted else None,
+            post_pending=pending,
         )
-        return await self._show_answer(saved, author)
 
-    def _clean_texts(self, actor: Actor, texts: list[str]) -> list[str]:
-        catalog = self._core.catalog
-        return [
-            clean_text(
-                text,
-                field=catalog.t(actor.language, "checkins.fields.answer", number=index),
-                max_length=ANSWER_MAX,
-                required=False,
-                multiline=True,
-            )
-            for index, text in enumerate(texts, start=1)
-        ]
-
-    def _numbers(
-        self,
-        actor: Actor,
-        goals: list[Goal],
-        progress: str | None,
-        goal_id: int | None,
-        goal_numbers: Mapping[int, str],
-    ) -> tuple[float | None, dict[int, float | None]]:
-        """(the number for no goal, the number for each goal named): only the member's open
-        goals take a number; a goal closed while the form was open is refused."""
-        catalog, language = self._core.catalog, actor.language
-        open_goals = {goal.id: goal for goal in goals}
-
-        def goal_of(wanted: int) -> Goal:
-            if wanted not in open_goals:
-                raise UserError("checkins.errors.goal_gone")
-            return open_goals[wanted]
-
-        numbers: dict[int, float | None] = {}
-        for wanted, text in goal_numbers.items():
-            label = catalog.t(language, "checkins.fields.progress_on", goal=goal_of(wanted).title)
-            numbers[wanted] = parse_number(text, field=label)
-        value = parse_number(progress, field=catalog.t(language, "checkins.fields.progress"))
-        if goal_id is not None:
-            numbers[goal_of(goal_id).id] = value
-        elif value is not None and goals:
-            numbers[goals[0].id] = value  # the reply names the goal it went to
-        else:
-            return value, numbers
-        return None, numbers
-
-    async def _store(
-        self,
-        conn: Connection,
-        actor: Actor,
-        checkin_id: int,
-        free: float | None,
-        cleaned: list[str],
-        now: datetime,
-    ) -> tuple[Answer, bool]:
-        """Insert the answer, or update it when the member already answered (the UNIQUE
-        constraint); True when it is new."""
-        help_text = cleaned[-1] if cleaned else ""
-        answer = await checkins_db.insert_answer(
-            conn,
-            actor.guild_id,
-            checkin_id,
-            actor.user_id,
-            progress=free,
-            texts=cleaned,
-            help_text=help_text,
-            now=now,
-        )
-        if answer is not None:
-            return answer, True
-        previous = await checkins_db.answer_of(conn, checkin_id, actor.user_id)
-        assert previous is not None
-        await checkins_db.update_answer(
-            conn, previous.id, progress=free, texts=cleaned, help_text=help_text, now=now
-        )
-        updated = await checkins_db.answer_of(conn, checkin_id, actor.user_id)
-        assert updated is not None
-        return updated, False
-
-    @staticmethod
-    async def _reported(conn: Connection, guild_id: int, answer_id: int) -> list[ReportedNumber]:
-        reported = []
-        for number in await checkins_db.goal_numbers_of(conn, [answer_id]):
-            goal = await goals_db.get(conn, guild_id, number.goal_id)
-            if goal is not None:
-                reported.append(ReportedNumber(goal=goal, value=number.value))
-        return reported
-
-    async def _show_answer(self, saved: SavedAnswer, author: AnswerAuthor | None) -> SavedAnswer:
-        """Post the answer in the week's thread, or edit the earlier post (``posted_in``
-        says where; None if Discord refused: the answer is saved all the same)."""
-        checkin, answer = saved.checkin, saved.answer
-        post = AnswerPost(
-            language=language_for_locale(saved.language),
-            answer=answer,
-            questions=saved.questions,
-            numbers=saved.numbers,
-            author=author,
-        )
-        where = checkin.thread_id or checkin.channel_id
-        chat = self._core.chat
-        try:
-            if answer.post_message_id is not None and await chat.edit(
-                Posted(checkin.guild_id, where, answer.post_message_id), post
-            ):
-                return saved.model_copy(update={"posted_in": where})
-            # First answer, or the earlier post was deleted: post it (again).
-            posted = await chat.send(
-                Channel(checkin.guild_id, where),
-                post,
-                nonce=nonce_for("checkin_answer", answer.id, answer.updated_at.isoformat()),
-            )
-        except RetryLater:
-            return saved  # the answer is saved; the digest still has it
-        if posted is None:
-            return saved
+    async def _answer_posted(self, posted: Posted | None, args: dict[str, Any]) -> None:
+        """Record which message shows the answer (None: the platform refused it, and an
+        earlier post was gone). An answer erased meanwhile takes its new post away."""
         async with self._core.db.transaction() as conn:
-            await checkins_db.set_answer_post(conn, answer.id, posted.message_id)
-        shown = answer.model_copy(update={"post_message_id": posted.message_id})
-        return saved.model_copy(update={"answer": shown, "posted_in": where})
+            kept = await checkins_db.set_answer_post(
+                conn, int(args["answer_id"]), posted.message_id if posted else None
+            )
+        if posted is not None and not kept:
+            await self._core.chat.delete(posted)
 
     async def vote_pulse(self, actor: Actor, checkin_id: int, score: int) -> bool:
         """One anonymous vote per member (changing it is allowed); True if first."""
         await self._community.require(actor.guild_id)
         if not isinstance(score, int) or not 1 <= score <= 5:
             raise UserError("checkins.errors.bad_pulse")
-        if not self._anonymizer.ready:
+        anonymizer = self._shared.anonymizer
+        if not anonymizer.ready:
             raise UserError("checkins.errors.pulse_unavailable")
-        voter = self._anonymizer.pulse_voter(checkin_id, actor.user_id)
+        voter = anonymizer.pulse_voter(checkin_id, actor.user_id)
         async with self._core.db.transaction() as conn:
-            checkin = await self._open_checkin(conn, actor.guild_id, checkin_id)
+            checkin = await self._shared.open_checkin(conn, actor.guild_id, checkin_id)
             if not checkin.pulse:
                 raise UserError("checkins.errors.no_pulse")
             return await checkins_db.vote_pulse(conn, checkin_id, voter, score)
@@ -252,3 +210,87 @@ class CheckinAnswers(CheckinParts):
             if checkin is None or not checkin.pulse:
                 return None
             return await pulse_summary(conn, checkin)
+
+
+def _clean_texts(texts: list[str]) -> list[str]:
+    return [
+        clean_text(
+            text,
+            field=Text.of("checkins.fields.answer", number=index),
+            max_length=ANSWER_MAX,
+            required=False,
+            multiline=True,
+        )
+        for index, text in enumerate(texts, start=1)
+    ]
+
+
+def _numbers(
+    goals: list[Goal],
+    progress: str | None,
+    goal_id: int | None,
+    goal_numbers: Mapping[int, str],
+) -> tuple[float | None, dict[int, float | None]]:
+    """(the number for no goal, the number for each goal named): only the member's open
+    goals take a number; a goal closed while the form was open is refused."""
+    open_goals = {goal.id: goal for goal in goals}
+
+    def goal_of(wanted: int) -> Goal:
+        if wanted not in open_goals:
+            raise UserError("checkins.errors.goal_gone")
+        return open_goals[wanted]
+
+    numbers: dict[int, float | None] = {}
+    for wanted, text in goal_numbers.items():
+        field = Text.of("checkins.fields.progress_on", goal=goal_of(wanted).title)
+        numbers[wanted] = parse_number(text, field=field)
+    value = parse_number(progress, field="progress")
+    if goal_id is not None:
+        numbers[goal_of(goal_id).id] = value
+    elif value is not None and goals:
+        numbers[goals[0].id] = value  # the reply names the goal it went to
+    else:
+        return value, numbers
+    return None, numbers
+
+
+async def _store(
+    conn: Connection,
+    actor: Actor,
+    checkin_id: int,
+    free: float | None,
+    cleaned: list[str],
+    now: datetime,
+) -> tuple[Answer, bool]:
+    """Insert the answer, or update it when the member already answered (the UNIQUE
+    constraint); True when it is new."""
+    help_text = cleaned[-1] if cleaned else ""
+    answer = await checkins_db.insert_answer(
+        conn,
+        actor.guild_id,
+        checkin_id,
+        actor.user_id,
+        progress=free,
+        texts=cleaned,
+        help_text=help_text,
+        now=now,
+    )
+    if answer is not None:
+        return answer, True
+    previous = await checkins_db.answer_of(conn, checkin_id, actor.user_id)
+    assert previous is not None
+    await checkins_db.update_answer(
+        conn, previous.id, progress=free, texts=cleaned, help_text=help_text, now=now
+    )
+    updated = await checkins_db.answer_of(conn, checkin_id, actor.user_id)
+    assert updated is not None
+    return updated, False
+
+
+async def _reported(conn: Connection, guild_id: int, answer_id: int) -> list[ReportedNumber]:
+    reported = []
+    for number in await checkins_db.goal_numbers_of(conn, [answer_id]):
+        goal = await goals_db.get(conn, guild_id, number.goal_id)
+        if goal is not None:
+            reported.append(ReportedNumber(goal=goal, value=number.value))
+    return reported

@@ -1,15 +1,15 @@
-"""What every part of :class:`~bot.services.checkins.CheckinService` shares.
+"""What the parts of the check-in service share (:mod:`.service` composes them).
 
-The service is one class (``bot/services/checkins/service.py``) assembled from parts,
-one module per responsibility: planning, opening, closing, answers. Each part
-subclasses :class:`CheckinParts`, which holds the core, the services it asks and the
-helpers more than one part needs.
+Each part (planning, opening, closing, answers, records) is a plain class holding one
+:class:`CheckinShared`: the core, the services it asks, and the helpers more than one
+part needs.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.chat import ChannelRef, Trusted
 from bot.db import checkins as checkins_db
 from bot.db import members as members_db
 from bot.db import targets as targets_db
@@ -27,46 +27,40 @@ from bot.services.members import MemberService
 DEFAULT_QUESTION_KEYS = ("checkins.questions.tried", "checkins.questions.obstacles")
 
 
-class CheckinParts:
-    name = "checkins"
-
-    def __init__(
-        self,
-        core: Core,
-        community: CommunityService,
-        members: MemberService,
-    ) -> None:
-        self._core = core
-        self._community = community
-        self._members = members
+class CheckinShared:
+    def __init__(self, core: Core, community: CommunityService, members: MemberService) -> None:
+        self.core = core
+        self.community = community
+        self.members = members
         secret = core.settings.privacy.secret
-        self._anonymizer = Anonymizer(secret.get_secret_value() if secret else None)
+        self.anonymizer = Anonymizer(secret.get_secret_value() if secret else None)
 
     def questions_for(self, checkin: Checkin, language: str) -> list[str]:
-        """The text questions of a check-in: the custom ones, or the built-in ones."""
+        """The text questions of a check-in as words (files, exports): the custom ones, or
+        the built-in ones in ``language``."""
         if checkin.questions is not None:
             return list(checkin.questions)
-        return [self._core.catalog.t(language, key) for key in DEFAULT_QUESTION_KEYS]
+        return [self.core.catalog.t(language, key) for key in DEFAULT_QUESTION_KEYS]
 
     @staticmethod
-    async def _require_channel(conn: Connection, community: Community) -> int:
+    async def require_channel(conn: Connection, community: Community) -> int:
         channel_id = community.checkin_channel_id
         if channel_id is None:
             raise UserError("checkins.errors.no_channel")
         if await targets_db.is_unreachable(conn, community.guild_id, channel_id):
-            raise UserError("checkins.errors.channel_lost", channel_id=channel_id)
+            raise UserError("checkins.errors.channel_lost", channel=channel_ref(channel_id))
         return channel_id
 
-    async def _open_checkin(self, conn: Connection, guild_id: int, checkin_id: int) -> Checkin:
+    async def open_checkin(self, conn: Connection, guild_id: int, checkin_id: int) -> Checkin:
         """The check-in, if it still takes answers; else the refusal."""
         checkin = await checkins_db.get_checkin(conn, checkin_id)
         if checkin is None or checkin.guild_id != guild_id:
             raise UserError("checkins.errors.unknown_checkin")
-        if checkin.status != "open" or self._core.clock.now() >= checkin.closes_at:
+        if checkin.status != "open" or self.core.clock.now() >= checkin.closes_at:
             raise UserError("checkins.errors.closed")
         return checkin
 
-    async def _plan_next_open(
+    async def plan_next_open(
         self,
         conn: Connection,
         community: Community,
@@ -81,7 +75,7 @@ class CheckinParts:
         must not be moved (it is closed as done once its handler returns).
         """
         at, week = await next_free_slot(conn, community, schedule, after, skip_week)
-        await self._core.scheduler.schedule(
+        await self.core.scheduler.schedule(
             conn,
             community.guild_id,
             OPEN_KIND,
@@ -92,7 +86,7 @@ class CheckinParts:
         return at
 
     @staticmethod
-    async def _away(conn: Connection, guild_id: int, user_ids: list[int], today: date) -> list[int]:
+    async def away(conn: Connection, guild_id: int, user_ids: list[int], today: date) -> list[int]:
         """Which of ``user_ids`` are away on the community's local date (``Member.is_away``)."""
         profiles = await members_db.get_many(conn, guild_id, user_ids)
         return sorted(
@@ -103,6 +97,11 @@ class CheckinParts:
 def community_language(community: Community) -> Language:
     """Public posts speak the community's language."""
     return language_for_locale(community.language)
+
+
+def channel_ref(channel_id: int | None) -> ChannelRef | Trusted:
+    """The check-in channel, as a refusal names it (a dash when none is set)."""
+    return ChannelRef(channel_id=channel_id) if channel_id is not None else Trusted(text="—")
 
 
 async def next_free_slot(

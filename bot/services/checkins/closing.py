@@ -2,20 +2,20 @@
 
 Each recipient's outcome is recorded (``firing.delivered``) before the next one, every
 send carries the firing's nonce, and closing is a conditional UPDATE, so re-runs and
-restarts repeat nothing (RELIABILITY S2, S6). Who is nudged is the one reminder rule
+restarts repeat nothing. Who is nudged is the one reminder rule
 of :class:`~bot.services.members.MemberService` (reminders on, not away, reachable).
 """
 
 from __future__ import annotations
 
-from bot.chat import Channel, DirectMessage, Notice, Posted
+from bot.chat import Channel, DirectMessage, Moment, Notice, Posted
 from bot.dates import local_today
 from bot.db import checkins as checkins_db
 from bot.db import communities as communities_db
 from bot.db.timers import Timer
 from bot.missed import MissedResult
 from bot.scheduler import Firing, nonce_for
-from bot.services.checkins.base import community_language
+from bot.services.checkins.base import CheckinShared, community_language
 from bot.services.checkins.cards import (
     CheckinDigest,
     CheckinNudge,
@@ -24,13 +24,17 @@ from bot.services.checkins.cards import (
 )
 from bot.services.checkins.digest import FALLBACK, build_digest, dm_key
 from bot.services.checkins.models import ClosedCheckin, NudgePlan
-from bot.services.checkins.opening import CheckinOpening
 from bot.services.sends import send_once
 
 MAX_FALLBACK_MENTIONS = 60  # keeps the reminder under Discord's 2,000 characters
 
 
-class CheckinClosing(CheckinOpening):
+class CheckinClosing:
+    def __init__(self, shared: CheckinShared) -> None:
+        self._shared = shared
+        self._core = shared.core
+        self._community = shared.community
+
     # -- the nudge ----------------------------------------------------------------------
 
     async def nudge_plan(self, checkin_id: int) -> NudgePlan | None:
@@ -50,7 +54,7 @@ class CheckinClosing(CheckinOpening):
                 for user_id in await checkins_db.community_members(conn, checkin.guild_id)
                 if user_id not in answered
             ]
-            audience = await self._members.audience(
+            audience = await self._shared.members.audience(
                 conn, checkin.guild_id, waiting, local_today(now, community.timezone)
             )
         reachable = {*audience.direct, *audience.mention_instead}
@@ -61,20 +65,21 @@ class CheckinClosing(CheckinOpening):
             known_closed=audience.mention_instead,
         )
 
-    async def _on_nudge(self, timer: Timer, firing: Firing) -> None:
+    async def on_nudge(self, timer: Timer, firing: Firing) -> None:
         plan = await self.nudge_plan(int(timer.payload["checkin_id"]))
         if plan is None:
             return
         checkin, language = plan.checkin, community_language(plan.community)
         guild_id = checkin.guild_id
         chat = self._core.chat
-        nudge = CheckinNudge(language=language, checkin=checkin)
+        community_name = await chat.community_name(guild_id)
+        nudge = CheckinNudge(language=language, checkin=checkin, community=community_name)
         for user_id in plan.recipients:
             target = dm_key(guild_id, user_id)
             if user_id not in plan.known_closed:
                 dm = DirectMessage(guild_id, user_id)
                 await send_once(chat, firing, dm, nudge, key=target, missing=FALLBACK)
-            elif not firing.already_delivered(target):  # refused before: not retried (D5)
+            elif not firing.already_delivered(target):  # refused before: never retried
                 await firing.delivered(target, FALLBACK)
         unreachable = [
             u for u in plan.recipients if firing.outcome(dm_key(guild_id, u)) == FALLBACK
@@ -90,7 +95,7 @@ class CheckinClosing(CheckinOpening):
                 mention=shown,
             )
 
-    async def _on_nudge_missed(self, timer: Timer) -> MissedResult:
+    async def on_nudge_missed(self, timer: Timer) -> MissedResult:
         """Too late to nudge: the facilitators are told, since a word from them may help."""
         plan = await self.nudge_plan(int(timer.payload["checkin_id"]))
         if plan is None:
@@ -98,7 +103,7 @@ class CheckinClosing(CheckinOpening):
         notice = Notice(
             language=community_language(plan.community),
             key="checkins.missed.nudge",
-            params={"closes": int(plan.checkin.closes_at.timestamp())},
+            params={"closes": Moment(at=plan.checkin.closes_at, style="relative")},
         )
         told = await self._community.tell_facilitators(
             plan.community, notice, nonce=nonce_for("checkin_nudge_missed", timer.key)
@@ -120,13 +125,13 @@ class CheckinClosing(CheckinOpening):
                 # later; recorded now so a later /me back does not rewrite the streak.
                 members = await checkins_db.community_members(conn, checkin.guild_id)
                 opening_day = local_today(checkin.opened_at, community.timezone)
-                away = await self._away(conn, checkin.guild_id, members, opening_day)
+                away = await self._shared.away(conn, checkin.guild_id, members, opening_day)
                 await checkins_db.record_away(conn, checkin_id, away)
             digest = await build_digest(conn, checkin_id, community)
             answers = await checkins_db.answers_to(conn, checkin_id)
         return ClosedCheckin(digest=digest, community=community, answer_count=len(answers))
 
-    async def _on_close(self, timer: Timer, firing: Firing) -> None:
+    async def on_close(self, timer: Timer, firing: Firing) -> None:
         closed = await self.close(int(timer.payload["checkin_id"]))
         if closed is None:
             return
@@ -158,19 +163,17 @@ class CheckinClosing(CheckinOpening):
         checkin = closed.digest.checkin
         if checkin.message_id is None:
             return
-        language = community_language(closed.community)
         await self._core.chat.edit(
             Posted(checkin.guild_id, checkin.channel_id, checkin.message_id),
             ClosedCheckinPrompt(
-                language=language,
+                language=community_language(closed.community),
                 checkin=checkin,
-                questions=self.questions_for(checkin, language),
                 answer_count=closed.answer_count,
                 pulse=closed.digest.pulse,
             ),
         )
 
-    async def _on_close_missed(self, timer: Timer) -> MissedResult:
+    async def on_close_missed(self, timer: Timer) -> MissedResult:
         """The close timer was missed: close without a digest rather than stay open."""
         closed = await self.close(int(timer.payload["checkin_id"]))
         if closed is None:

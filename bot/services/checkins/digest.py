@@ -9,12 +9,15 @@ from bot.db import timers as timers_db
 from bot.db.checkins import Checkin
 from bot.db.communities import Community
 from bot.db.connection import Connection
+from bot.services.checkins.goal_models import GoalProgress
 from bot.services.checkins.models import PULSE_MIN_ANSWERS, Digest, HelpRequest, PulseSummary
 from bot.services.checkins.schedule import NUDGE_KIND, checkin_key
-from bot.services.goals import GoalProgress
 
 FALLBACK = "fallback"
-"""The outcome recorded for a nudge that could not be sent by DM (RELIABILITY D5)."""
+"""The outcome recorded for a nudge that could not be sent by DM."""
+HELP_EXCERPT = 200
+"""How much of each help request the digest quotes, on one line (the whole answer is in
+the week's thread): one long request must not push the others out."""
 
 
 async def build_digest(conn: Connection, checkin_id: int, community: Community) -> Digest:
@@ -38,12 +41,19 @@ async def build_digest(conn: Connection, checkin_id: int, community: Community) 
         expected=expected,
         away=sorted(away),
         help_requests=[
-            HelpRequest(user_id=a.user_id, text=a.help_text) for a in answers if a.help_text
+            HelpRequest(user_id=a.user_id, text=_excerpt(a.help_text))
+            for a in answers
+            if a.help_text
         ],
         goals=[GoalProgress(goal=g, latest=latest.get(g.id)) for g in goals],
         unreachable=await _unreachable(conn, checkin, members),
         pulse=await pulse_summary(conn, checkin) if checkin.pulse else None,
     )
+
+
+def _excerpt(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= HELP_EXCERPT else f"{line[: HELP_EXCERPT - 1]}…"
 
 
 async def _unreachable(conn: Connection, checkin: Checkin, members: list[int]) -> list[int]:

@@ -1,13 +1,16 @@
-"""Goals: a member's or the community's, measured against a baseline and a target (SPEC §6)."""
+"""Goals: a member's or the community's, measured against a baseline and a target.
+
+Check-in answers report numbers for them (:mod:`.answers`); ``/goal progress`` draws
+their stored values (:mod:`bot.charts`, in a worker thread).
+"""
 
 from __future__ import annotations
 
-import math
-import re
-from datetime import date
-from typing import Any, Literal
+import asyncio
+from typing import Any
 
 from bot.actor import Actor
+from bot.charts import ChartLabels, render_progress_chart
 from bot.dates import local_today, parse_day
 from bot.db import audit
 from bot.db import goals as goals_db
@@ -16,92 +19,25 @@ from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.goals import Goal
 from bot.errors import NotFacilitator, UserError
-from bot.frozen import Frozen
-from bot.i18n import Language, language_for_locale
+from bot.i18n import language_for_locale
+from bot.interactions.suggest import matching
 from bot.services.base import Core
+from bot.services.checkins.goal_models import (
+    MAX_OPEN_GOALS,
+    MEASURE_MAX,
+    TITLE_MAX,
+    GoalChart,
+    GoalOverview,
+    GoalProgress,
+    GoalReport,
+    GoalScopeChoice,
+    NewGoal,
+    ProgressPoint,
+    ProgressSeries,
+    parse_number,
+)
 from bot.services.community import CommunityService
-from bot.text import clean_text, inert_markdown
-
-TITLE_MAX = 100
-MEASURE_MAX = 100
-NUMBER_MAX_CHARS = 20
-MAX_OPEN_GOALS = 10
-GoalScopeChoice = Literal["mine", "community"]
-
-# Spaces people put in numbers: "1 000", "1 000" (no-break), "1 000" (narrow no-break).
-_NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f']")
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
-
-
-def parse_number(text: str | None, *, field: str) -> float | None:
-    """A number as people type it: ``3.5``, ``3,5`` (French), ``1 000``, ``-2``; blank is None.
-
-    Raises ``goals.errors.not_a_number`` naming the field and what was typed.
-    """
-    raw = (text or "").strip()
-    if not raw:
-        return None
-    compact = _NUMBER_SPACES.sub("", raw).removesuffix("%")
-    if len(raw) > NUMBER_MAX_CHARS or not _NUMBER.match(compact):
-        raise UserError("goals.errors.not_a_number", field=field, text=raw[:NUMBER_MAX_CHARS])
-    value = float(compact.replace(",", "."))
-    if not math.isfinite(value):
-        raise UserError("goals.errors.not_a_number", field=field, text=raw[:NUMBER_MAX_CHARS])
-    return value
-
-
-def format_number(value: float) -> str:
-    """``12`` rather than ``12.0``; at most two decimals; a point whatever the language,
-    for files (the CSV export). Text for members uses :func:`bot.i18n.format_number`."""
-    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-
-
-class GoalProgress(Frozen):
-    """A goal with the latest value reported for it (None before the first report)."""
-
-    goal: Goal
-    latest: float | None
-
-    @property
-    def fraction(self) -> float | None:
-        """How far from baseline to target the latest value is (1.0 = reached)."""
-        if self.latest is None:
-            return None
-        return (self.latest - self.goal.baseline) / (self.goal.target - self.goal.baseline)
-
-
-class NewGoal(Goal):
-    """A goal just set, with the zone its typed due date was read in (the reply names it)."""
-
-    due_zone: str
-
-
-class GoalOverview(Frozen):
-    mine: list[GoalProgress]
-    community: list[GoalProgress]
-
-
-class ProgressPoint(Frozen):
-    week: str
-    day: date
-    value: float
-
-
-class ProgressSeries(Frozen):
-    """Exactly what the chart draws: the stored values of one goal, in week order."""
-
-    goal: Goal
-    start: date
-    """The day the goal was set (where the baseline is drawn)."""
-    points: list[ProgressPoint]
-
-
-class GoalReport(Frozen):
-    """What ``/goal progress`` shows: whose goal, its series, in the community's language."""
-
-    member_id: int
-    series: ProgressSeries
-    language: Language
+from bot.text import clean_text
 
 
 class GoalService:
@@ -139,25 +75,20 @@ class GoalService:
         Who may is checked again at submit: the role may have gone while the form was open.
         """
         community = await self.require_scope(actor, scope)
-        guild_id, user_id, language = actor.guild_id, actor.user_id, actor.language
-        catalog = self._core.catalog
-        clean_title = clean_text(
-            title, field=catalog.t(language, "goals.fields.title"), max_length=TITLE_MAX
-        )
-        clean_measure = clean_text(
-            measure, field=catalog.t(language, "goals.fields.measure"), max_length=MEASURE_MAX
-        )
-        baseline_value = self._required_number(baseline, "baseline", language)
-        target_value = self._required_number(target, "target", language)
+        guild_id, user_id = actor.guild_id, actor.user_id
+        clean_title = clean_text(title, field="goal_title", max_length=TITLE_MAX)
+        clean_measure = clean_text(measure, field="goal_measure", max_length=MEASURE_MAX)
+        baseline_value = _required_number(baseline, "goal_baseline")
+        target_value = _required_number(target, "goal_target")
         if baseline_value == target_value:
             raise UserError("goals.errors.target_is_baseline", value=baseline.strip())
         now = self._core.clock.now()
         due_day = parse_day(
             due,
-            field=catalog.t(language, "goals.fields.due"),
+            field="goal_due",
             now=now,
             timezone=await self._community.reading_zone(community, user_id),
-            language=language,
+            language=actor.language,
         )
         async with self._core.db.transaction() as conn:
             await members_db.ensure(conn, guild_id, user_id, now)
@@ -186,13 +117,6 @@ class GoalService:
                 )
         return NewGoal(**goal.model_dump(), due_zone=due_day.timezone)
 
-    def _required_number(self, text: str, field: str, language: str) -> float:
-        label = self._core.catalog.t(language, f"goals.fields.{field}")
-        value = parse_number(text, field=label)
-        if value is None:
-            raise UserError("errors.text_empty", field=label)
-        return value
-
     async def overview(self, actor: Actor) -> GoalOverview:
         """``/goal list``: the caller's goals (open first) and the community's open goals."""
         guild_id, user_id = actor.guild_id, actor.user_id
@@ -209,7 +133,7 @@ class GoalService:
 
     async def closable_goals(self, actor: Actor, search: str = "") -> list[Goal]:
         """Autocomplete of ``/goal close``: the caller's open goals (+ community ones for
-        facilitators) whose title contains ``search``."""
+        facilitators) whose title matches ``search``."""
         try:
             facilitator = await self._community.is_facilitator(actor)
         except UserError:  # not set up: no community goals to offer
@@ -218,8 +142,7 @@ class GoalService:
             goals = await goals_db.of_member(conn, actor.guild_id, actor.user_id, open_only=True)
             if facilitator:
                 goals += await goals_db.of_community(conn, actor.guild_id, open_only=True)
-        needle = search.strip().casefold()
-        return [g for g in goals if needle in g.title.casefold()][:25]
+        return _matching(goals, search)
 
     async def close_goal(self, actor: Actor, goal_ref: str) -> Goal:
         """``/goal close``: one's own goal, or a community goal (facilitators)."""
@@ -236,7 +159,7 @@ class GoalService:
             if goal.scope == "community" and not facilitator:
                 raise NotFacilitator()
             if not await goals_db.close(conn, guild_id, goal.id, now):
-                raise UserError("goals.errors.already_closed", title=inert_markdown(goal.title))
+                raise UserError("goals.errors.already_closed", text=goal.title)
             if goal.scope == "community":
                 await audit.record(
                     conn, guild_id, user_id, "goal.community.close", {"goal_id": goal.id}, now
@@ -278,18 +201,31 @@ class GoalService:
             member_id=whose, series=series, language=language_for_locale(community.language)
         )
 
+    async def chart(self, report: GoalReport) -> GoalChart:
+        """The PNG of a :meth:`progress` report, its words in the report's language, drawn
+        in a worker thread (matplotlib takes a while)."""
+        catalog, language = self._core.catalog, report.language
+        labels = ChartLabels(
+            baseline=catalog.t(language, "goals.chart.baseline"),
+            target=catalog.t(language, "goals.chart.target"),
+            reported=catalog.t(language, "goals.chart.reported"),
+            due=catalog.t(language, "goals.chart.due"),
+            language=language,
+        )
+        png = await asyncio.to_thread(render_progress_chart, report.series, labels)
+        return GoalChart(report=report, png=png)
+
     async def chartable_goals(
         self, actor: Actor, member_id: int | None = None, search: str = ""
     ) -> list[Goal]:
         """Autocomplete of ``/goal progress goal``: the member's (or ``member_id``'s) open
-        goals whose title contains ``search``, newest first."""
+        goals whose title matches ``search``, newest first."""
         whose = actor.user_id if member_id is None else member_id
         async with self._core.db.read() as conn:
             goals = await goals_db.of_member(conn, actor.guild_id, whose, open_only=True)
-        needle = search.strip().casefold()
-        return [g for g in goals if needle in g.title.casefold()][:25]
+        return _matching(goals, search)
 
-    # -- personal data (G1, G2) -----------------------------------------------------
+    # -- personal data ---------------------------------------------------------------
 
     async def export_member(self, conn: Connection, guild_id: int, user_id: int) -> dict[str, Any]:
         goals = await goals_db.of_member(conn, guild_id, user_id)
@@ -306,6 +242,23 @@ class GoalService:
 
     async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
         await goals_db.delete_of_member(conn, guild_id, user_id)
+
+
+def _required_number(text: str, field: str) -> float:
+    value = parse_number(text, field=field)
+    if value is None:
+        raise UserError("errors.text_empty", field=field)
+    return value
+
+
+def _matching(goals: list[Goal], search: str) -> list[Goal]:
+    """The goals whose title matches what the member typed so far (the one autocomplete
+    rule: accents and case aside, those starting with it first)."""
+    by_title: dict[str, list[Goal]] = {}
+    for goal in goals:
+        by_title.setdefault(goal.title, []).append(goal)
+    found = matching(((goal.title, goal.title) for goal in goals), search)
+    return [by_title[title].pop(0) for title, _ in found]
 
 
 def _chosen_goal(goals: list[Goal], open_goals: list[Goal], goal_ref: str | None) -> Goal:

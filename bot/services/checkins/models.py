@@ -1,4 +1,4 @@
-"""What the check-in service returns: frozen models, no Discord type."""
+"""What the check-in service returns: frozen models, no platform type."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from bot.db.checkins import Answer, Checkin, CheckinSchedule
 from bot.db.communities import Community
 from bot.db.goals import Goal
 from bot.frozen import Frozen
-from bot.services.goals import GoalProgress
+from bot.services.checkins.goal_models import GoalProgress
 
 PULSE_MIN_ANSWERS = 3
 """Below this many votes the pulse average is never shown (no one singled out)."""
@@ -52,7 +52,8 @@ class AnswerForm(Frozen):
 
 
 class AnswerAuthor(Frozen):
-    """How the chat platform shows the member who answers (looked up now, never stored)."""
+    """How the chat platform shows the member who answers, as it told when they answered:
+    kept only in the answer's planned post until it is sent, never in the answer."""
 
     name: str
     icon_url: str | None = None
@@ -68,7 +69,9 @@ class SavedAnswer(Frozen):
     """Every goal number of the answer: the replies say which goal each went to."""
     created: bool
     posted_in: int | None = None
-    """The thread (or channel) the answer is shown in; None if it could not be posted."""
+    """The thread (or channel) the answer is shown in; None if it is not shown (yet)."""
+    post_pending: bool = False
+    """The platform did not take the post yet: it is retried until it does."""
 
 
 class PulseSummary(Frozen):

@@ -3,7 +3,7 @@
 Creating the check-in plans its nudge, its close and next week's opening in the same
 transaction; each later step (prompt posted, thread started) is recorded before the
 next, and the prompt carries the firing's nonce, so a re-run after a crash or a
-restart finishes the work without posting twice (RELIABILITY S2, S3, D8).
+restart finishes the work without posting twice.
 """
 
 from __future__ import annotations
@@ -18,15 +18,19 @@ from bot.db import targets as targets_db
 from bot.db.timers import Timer
 from bot.missed import MissedResult
 from bot.scheduler import Firing, nonce_for
-from bot.services.checkins.base import community_language
+from bot.services.checkins.base import CheckinShared, community_language
 from bot.services.checkins.cards import CheckinPrompt
 from bot.services.checkins.models import OpenedCheckin
-from bot.services.checkins.planning import CheckinPlanning
 from bot.services.checkins.schedule import CLOSE_KIND, NUDGE_KIND, checkin_key, nudge_time
 
 
-class CheckinOpening(CheckinPlanning):
-    async def _on_open(self, timer: Timer, firing: Firing) -> None:
+class CheckinOpening:
+    def __init__(self, shared: CheckinShared) -> None:
+        self._shared = shared
+        self._core = shared.core
+        self._community = shared.community
+
+    async def on_open(self, timer: Timer, firing: Firing) -> None:
         opened = await self._begin_open(
             timer.guild_id, int(timer.payload["schedule_id"]), str(timer.payload["week"])
         )
@@ -37,12 +41,7 @@ class CheckinOpening(CheckinPlanning):
         chat = self._core.chat
         message_id = checkin.message_id
         if message_id is None:
-            prompt = CheckinPrompt(
-                language=language,
-                checkin=checkin,
-                questions=self.questions_for(checkin, language),
-                late=firing.late,
-            )
+            prompt = CheckinPrompt(language=language, checkin=checkin, late=firing.late)
             posted = await chat.send(
                 Channel(checkin.guild_id, checkin.channel_id), prompt, nonce=firing.nonce("prompt")
             )
@@ -77,7 +76,7 @@ class CheckinOpening(CheckinPlanning):
                 return None
             # Planned even while the bot is out of the guild: if it comes back within the
             # 30 days before the purge, the weekly check-ins go on by themselves.
-            await self._plan_next_open(conn, community, schedule, now, skip_week=week)
+            await self._shared.plan_next_open(conn, community, schedule, now, skip_week=week)
             if community.left_at is not None:
                 return None
             checkin = await checkins_db.checkin_of_week(conn, guild_id, week)
@@ -108,7 +107,7 @@ class CheckinOpening(CheckinPlanning):
             members = await checkins_db.community_members(conn, guild_id)
             today = local_today(now, community.timezone)
             await checkins_db.record_away(
-                conn, checkin.id, await self._away(conn, guild_id, members, today)
+                conn, checkin.id, await self._shared.away(conn, guild_id, members, today)
             )
             key = checkin_key(checkin.id)
             payload = {"checkin_id": checkin.id}
@@ -127,7 +126,7 @@ class CheckinOpening(CheckinPlanning):
             await self._core.scheduler.cancel(conn, CLOSE_KIND, key)
             await checkins_db.delete_checkin(conn, checkin_id)
 
-    async def _on_open_missed(self, timer: Timer) -> MissedResult:
+    async def on_open_missed(self, timer: Timer) -> MissedResult:
         """Too late to open (bot down past the grace): keep the chain, tell facilitators."""
         applies = await self._plan_after_missed_open(
             timer.guild_id, int(timer.payload["schedule_id"]), str(timer.payload["week"])
@@ -141,3 +140,15 @@ class CheckinOpening(CheckinPlanning):
             nonce=nonce_for("checkin_open_missed", timer.key),
         )
         return "done" if told else "undone"
+
+    async def _plan_after_missed_open(self, guild_id: int, schedule_id: int, week: str) -> bool:
+        """An opening was missed (the bot was down too long): keep the weekly chain going.
+        False if the schedule is no longer in use (nothing was missed then)."""
+        now = self._core.clock.now()
+        async with self._core.db.transaction() as conn:
+            community = await communities_db.get(conn, guild_id)
+            schedule = await checkins_db.get_schedule(conn, schedule_id)
+            if community is None or schedule is None or not schedule.active:
+                return False
+            await self._shared.plan_next_open(conn, community, schedule, now, skip_week=week)
+        return True

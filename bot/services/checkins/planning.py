@@ -10,6 +10,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.actor import Actor
+from bot.chat import Moment
 from bot.dates import local_today
 from bot.db import audit
 from bot.db import checkins as checkins_db
@@ -17,7 +18,7 @@ from bot.db import communities as communities_db
 from bot.db import timers as timers_db
 from bot.errors import UserError
 from bot.services.base import StatusLine
-from bot.services.checkins.base import CheckinParts, next_free_slot
+from bot.services.checkins.base import CheckinShared, channel_ref, next_free_slot
 from bot.services.checkins.models import OpenedNow, ScheduleResult
 from bot.services.checkins.schedule import (
     OPEN_KIND,
@@ -30,7 +31,12 @@ from bot.services.checkins.schedule import (
 )
 
 
-class CheckinPlanning(CheckinParts):
+class CheckinPlanning:
+    def __init__(self, shared: CheckinShared) -> None:
+        self._shared = shared
+        self._core = shared.core
+        self._community = shared.community
+
     async def set_schedule(
         self,
         actor: Actor,
@@ -44,13 +50,11 @@ class CheckinPlanning(CheckinParts):
         """``/checkin schedule`` (facilitators): the weekly opening, questions, window, pulse."""
         community = await self._community.require_facilitator(actor)
         async with self._core.db.read() as conn:
-            await self._require_channel(conn, community)
+            await self._shared.require_channel(conn, community)
         if not isinstance(weekday, int) or not 0 <= weekday <= 6:
             raise UserError("checkins.errors.bad_day")
         at = parse_time_of_day(time_text)
-        # The label keeps its {number} placeholder: parse_questions fills in the position.
-        label = self._core.catalog.t(actor.language, "checkins.fields.question", number="{number}")
-        questions = parse_questions(questions_text, field=label)
+        questions = parse_questions(questions_text)
         hours = parse_close_after(close_after_hours)
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
@@ -66,7 +70,7 @@ class CheckinPlanning(CheckinParts):
             )
             if old is not None:
                 await self._core.scheduler.cancel_prefix(conn, OPEN_KIND, f"checkin:{old.id}:")
-            next_at = await self._plan_next_open(conn, community, schedule, now)
+            next_at = await self._shared.plan_next_open(conn, community, schedule, now)
             await audit.record(
                 conn,
                 actor.guild_id,
@@ -104,7 +108,7 @@ class CheckinPlanning(CheckinParts):
         now = self._core.clock.now()
         week = week_of(now, community.timezone)
         async with self._core.db.transaction() as conn:
-            await self._require_channel(conn, community)
+            await self._shared.require_channel(conn, community)
             schedule = await checkins_db.active_schedule(conn, guild_id)
             created = schedule is None
             if schedule is None:
@@ -126,7 +130,7 @@ class CheckinPlanning(CheckinParts):
             if existing is not None:
                 raise UserError(
                     "checkins.errors.already_this_week",
-                    closes=int(existing.closes_at.timestamp()),
+                    closes=Moment(at=existing.closes_at, style="relative"),
                 )
             key = open_key(schedule.id, week)
             suffix = 0
@@ -147,22 +151,12 @@ class CheckinPlanning(CheckinParts):
         async with self._core.db.read() as conn:
             opened = await checkins_db.checkin_of_week(conn, guild_id, week)
         if opened is None:
-            raise UserError("checkins.errors.channel_lost", channel_id=community.checkin_channel_id)
+            raise UserError(
+                "checkins.errors.channel_lost", channel=channel_ref(community.checkin_channel_id)
+            )
         if opened.message_id is None:
             raise UserError("checkins.errors.post_pending")
         return OpenedNow(checkin=opened, schedule=schedule if created else None)
-
-    async def _plan_after_missed_open(self, guild_id: int, schedule_id: int, week: str) -> bool:
-        """An opening was missed (the bot was down too long): keep the weekly chain going.
-        False if the schedule is no longer in use (nothing was missed then)."""
-        now = self._core.clock.now()
-        async with self._core.db.transaction() as conn:
-            community = await communities_db.get(conn, guild_id)
-            schedule = await checkins_db.get_schedule(conn, schedule_id)
-            if community is None or schedule is None or not schedule.active:
-                return False
-            await self._plan_next_open(conn, community, schedule, now, skip_week=week)
-        return True
 
     async def status_lines(self, guild_id: int) -> list[StatusLine]:
         """``/plc status``: the open check-in and the next opening."""
@@ -179,13 +173,11 @@ class CheckinPlanning(CheckinParts):
             lines.append(
                 StatusLine(
                     key="checkins.status.open",
-                    params={"closes": int(current.closes_at.timestamp())},
+                    params={"closes": Moment(at=current.closes_at, style="relative")},
                 )
             )
         if next_at is not None:
-            lines.append(
-                StatusLine(key="checkins.status.next", params={"at": int(next_at.timestamp())})
-            )
+            lines.append(StatusLine(key="checkins.status.next", params={"at": Moment(at=next_at)}))
         elif schedule is None:
             lines.append(StatusLine(key="checkins.status.none"))
         return lines

@@ -9,9 +9,9 @@ from datetime import datetime
 
 from bot.db.checkins import Answer, Checkin, GoalNumber
 from bot.db.goals import Goal
+from bot.services.checkins.goal_models import format_number
 from bot.services.checkins.models import CheckinHistory, CsvExport, WeekEntry, WeekStatus
 from bot.services.checkins.schedule import MAX_TEXT_QUESTIONS
-from bot.services.goals import format_number
 
 HISTORY_WEEKS = 12
 

@@ -1,7 +1,7 @@
 """When check-ins open: parsing the schedule, weekly instants in the community's zone.
 
-Pure functions, tested on DST boundaries (RELIABILITY S4, S5). Weekly instants are
-computed in the community's IANA zone with zoneinfo and stored in UTC.
+Pure functions, tested on DST boundaries. Weekly instants are computed in the
+community's IANA zone with zoneinfo and stored in UTC.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.chat import Text
 from bot.errors import UserError
 from bot.text import clean_text
 
@@ -37,10 +38,11 @@ def parse_time_of_day(text: str) -> time:
     return time(hour, minute)
 
 
-def parse_questions(text: str | None, *, field: str = "Question {number}") -> list[str] | None:
+def parse_questions(text: str | None, *, field: str | None = None) -> list[str] | None:
     """Custom questions separated by ``|`` or new lines; None keeps the built-in ones.
 
-    ``field`` names a question in error messages (``{number}`` is its position).
+    A question is named in errors by its position: ``field`` with ``{number}`` in it, or
+    the catalog's "question N".
     """
     if text is None or not text.strip():
         return None
@@ -50,7 +52,13 @@ def parse_questions(text: str | None, *, field: str = "Question {number}") -> li
             "checkins.errors.too_many_questions", count=len(parts), limit=MAX_TEXT_QUESTIONS
         )
     return [
-        clean_text(part, field=field.format(number=index), max_length=QUESTION_MAX)
+        clean_text(
+            part,
+            field=Text.of("checkins.fields.question", number=index)
+            if field is None
+            else field.format(number=index),
+            max_length=QUESTION_MAX,
+        )
         for index, part in enumerate(parts, start=1)
     ]
 

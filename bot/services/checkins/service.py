@@ -1,164 +1,91 @@
-"""Weekly check-ins (SPEC §6): the service, assembled from its parts.
+"""Weekly check-ins: one facade over plain parts that share a :class:`CheckinShared`.
 
-- :mod:`.planning`: ``/checkin schedule``, ``/checkin now``, the weekly chain, status;
-- :mod:`.opening`: the ``checkin_open`` timer (prompt and thread);
+- :mod:`.planning`: ``/checkin schedule``, ``/checkin now``, status;
+- :mod:`.opening`: the ``checkin_open`` timer (prompt and thread, the weekly chain);
 - :mod:`.closing`: the ``checkin_nudge`` and ``checkin_close`` timers (nudge, digest);
-- :mod:`.answers`: the answer form, answers in the thread, the anonymous pulse;
-- here: the member's history, the CSV export, personal data, retention, the timer kinds.
+- :mod:`.answers`: the answer form, answers in the thread (through the outbox), the pulse;
+- :mod:`.records`: the member's history, the CSV export, personal data, retention.
+
+The interface and the other services call the facade; each use case is the part's own
+method, so a part is read and tested on its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime, timedelta
-from typing import Any
-
-from bot.actor import Actor
-from bot.chat import Posted
-from bot.db import checkins as checkins_db
-from bot.db import communities as communities_db
-from bot.db import goals as goals_db
-from bot.db import members as members_db
-from bot.db.checkins import GoalNumber
-from bot.db.connection import Connection
-from bot.db.goals import Goal
 from bot.missed import WhenMissed
 from bot.scheduler import TimerKind
+from bot.services.base import Core
 from bot.services.checkins.answers import CheckinAnswers
+from bot.services.checkins.base import CheckinShared
 from bot.services.checkins.closing import CheckinClosing
-from bot.services.checkins.models import CheckinHistory, CsvExport
-from bot.services.checkins.reports import answers_csv, history_of
+from bot.services.checkins.opening import CheckinOpening
+from bot.services.checkins.planning import CheckinPlanning
+from bot.services.checkins.records import CheckinRecords
 from bot.services.checkins.schedule import CLOSE_KIND, NUDGE_KIND, OPEN_KIND
-
-RETENTION = timedelta(days=365)
-
-NameLookup = Callable[[list[int]], Awaitable[Mapping[int, str]]]
-"""Display names of members, looked up on the chat platform now and never stored."""
+from bot.services.community import CommunityService
+from bot.services.members import MemberService
+from bot.services.outbox import Outbox
 
 
-class CheckinService(CheckinClosing, CheckinAnswers):
+class CheckinService:
+    name = "checkins"
+
+    def __init__(
+        self, core: Core, community: CommunityService, members: MemberService, outbox: Outbox
+    ) -> None:
+        shared = CheckinShared(core, community, members)
+        self.planning = CheckinPlanning(shared)
+        self.opening = CheckinOpening(shared)
+        self.closing = CheckinClosing(shared)
+        self.answers = CheckinAnswers(shared, outbox)
+        self.records = CheckinRecords(shared)
+        self.questions_for = shared.questions_for
+        # Planning
+        self.set_schedule = self.planning.set_schedule
+        self.open_now = self.planning.open_now
+        self.status_lines = self.planning.status_lines
+        # The week's life
+        self.abandon = self.opening.abandon
+        self.nudge_plan = self.closing.nudge_plan
+        self.close = self.closing.close
+        # Answers and the pulse
+        self.answer_form = self.answers.answer_form
+        self.edit_form = self.answers.edit_form
+        self.save_answer = self.answers.save_answer
+        self.vote_pulse = self.answers.vote_pulse
+        self.pulse_summary = self.answers.pulse_summary
+        # What is kept
+        self.history = self.records.history
+        self.export_csv = self.records.export_csv
+        self.purge_old = self.records.purge_old
+        self.export_member = self.records.export_member
+        self.posts_of_member = self.records.posts_of_member
+        self.delete_member = self.records.delete_member
+
     def timer_kinds(self) -> list[TimerKind]:
-        """Registered once, in ``bot/app.py``'s ``build_services``."""
+        """Registered once, by the feature's declaration."""
+        opening, closing = self.opening, self.closing
         return [
             TimerKind(
                 OPEN_KIND,
-                self._on_open,
-                on_missed=WhenMissed.tell(self._on_open_missed, said="checkins.status.missed.open"),
+                opening.on_open,
+                on_missed=WhenMissed.tell(
+                    opening.on_open_missed, said="checkins.status.missed.open"
+                ),
             ),
             TimerKind(
                 NUDGE_KIND,
-                self._on_nudge,
+                closing.on_nudge,
                 on_missed=WhenMissed.tell(
-                    self._on_nudge_missed, said="checkins.status.missed.nudge"
+                    closing.on_nudge_missed, said="checkins.status.missed.nudge"
                 ),
             ),
             # A digest that late would no longer help; the week still closes.
             TimerKind(
                 CLOSE_KIND,
-                self._on_close,
+                closing.on_close,
                 on_missed=WhenMissed.drop(
-                    said="checkins.status.missed.close", cleanup=self._on_close_missed
+                    said="checkins.status.missed.close", cleanup=closing.on_close_missed
                 ),
             ),
         ]
-
-    # -- the member's view ----------------------------------------------------------------
-
-    async def history(self, actor: Actor) -> CheckinHistory:
-        """``/checkin me``: streak (away weeks neither count nor break it) and history."""
-        guild_id, user_id = actor.guild_id, actor.user_id
-        await self._community.require(guild_id)
-        now = self._core.clock.now()
-        async with self._core.db.read() as conn:
-            checkins = await checkins_db.checkins_of(conn, guild_id, newest_first=True)
-            answers = {
-                a.checkin_id: a
-                for a in await checkins_db.answers_of_member(conn, guild_id, user_id)
-            }
-            away = await checkins_db.away_weeks_of_member(conn, guild_id, user_id)
-            member = await members_db.get(conn, guild_id, user_id)
-            reported = await checkins_db.goal_numbers_of(conn, [a.id for a in answers.values()])
-        joined = member.created_at if member else now
-        numbers: dict[int, list[GoalNumber]] = {}
-        for number in reported:
-            numbers.setdefault(number.answer_id, []).append(number)
-        return history_of(checkins, answers, away, joined=joined, now=now, numbers=numbers)
-
-    # -- the facilitators' export -----------------------------------------------------------
-
-    async def export_csv(self, actor: Actor, names: NameLookup) -> CsvExport:
-        """``/checkin export`` (facilitators): one row per answer, with the members' names
-        as the platform shows them now (``names``); no rows if nobody answered yet."""
-        community = await self._community.require_facilitator(actor)
-        guild_id = actor.guild_id
-        async with self._core.db.read() as conn:
-            answers = await checkins_db.answers_of_guild(conn, guild_id)
-            checkins = {c.id: c for c in await checkins_db.checkins_of(conn, guild_id)}
-            numbers: dict[int, list[tuple[Goal, float]]] = {}
-            goals: dict[int, Goal | None] = {}
-            for number in await checkins_db.goal_numbers_of(conn, [a.id for a in answers]):
-                if number.goal_id not in goals:
-                    goals[number.goal_id] = await goals_db.get(conn, guild_id, number.goal_id)
-                if (goal := goals[number.goal_id]) is not None:
-                    numbers.setdefault(number.answer_id, []).append((goal, number.value))
-        if not answers:
-            return CsvExport(text="", rows=0)
-        shown = await names(sorted({a.user_id for a in answers}))
-        return answers_csv(
-            checkins,
-            answers,
-            numbers,
-            shown,
-            lambda checkin: self.questions_for(checkin, community.language),
-        )
-
-    # -- retention (G3) -------------------------------------------------------------------
-
-    @staticmethod
-    async def purge_old(conn: Connection, now: datetime) -> int:
-        """Check-ins (and their answers) are kept 12 months (README, Privacy); a rule of
-        the one retention purge (``RetentionService.add_rule``)."""
-        return await checkins_db.purge_closed_before(conn, now - RETENTION)
-
-    # -- personal data (G1, G2) -----------------------------------------------------------
-
-    async def export_member(self, conn: Connection, guild_id: int, user_id: int) -> dict[str, Any]:
-        answers = await checkins_db.answers_of_member(conn, guild_id, user_id)
-        community = await communities_db.get(conn, guild_id)
-        language = community.language if community else "en"
-        exported = []
-        for answer in answers:
-            checkin = await checkins_db.get_checkin(conn, answer.checkin_id)
-            assert checkin is not None
-            exported.append(
-                {
-                    "week": checkin.week,
-                    "questions": self.questions_for(checkin, language),
-                    **answer.model_dump(mode="json"),
-                }
-            )
-        away = await checkins_db.away_weeks_of_member(conn, guild_id, user_id)
-        weeks = []
-        for checkin_id in sorted(away):
-            checkin = await checkins_db.get_checkin(conn, checkin_id)
-            if checkin is not None:
-                weeks.append(checkin.week)
-        return {
-            "answers": exported,
-            "away_weeks": weeks,
-            "pulse": "not included: pulse votes are anonymous and not linked to you",
-        }
-
-    async def posts_of_member(self, conn: Connection, guild_id: int, user_id: int) -> list[Posted]:
-        """The member's answers as posted in the weeks' threads (removed on erasure)."""
-        posts = []
-        for answer in await checkins_db.answers_of_member(conn, guild_id, user_id):
-            checkin = await checkins_db.get_checkin(conn, answer.checkin_id)
-            if answer.post_message_id is not None and checkin is not None:
-                where = checkin.thread_id or checkin.channel_id
-                posts.append(Posted(guild_id, where, answer.post_message_id))
-        return posts
-
-    async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
-        await checkins_db.delete_answers_of_member(conn, guild_id, user_id)
-        await checkins_db.delete_away_of_member(conn, guild_id, user_id)

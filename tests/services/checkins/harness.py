@@ -20,10 +20,16 @@ from bot.db.goals import Goal
 from bot.db.timers import Timer
 from bot.i18n import Language
 from bot.services.base import Core
-from bot.services.checkins import CheckinDigest, CheckinNudge, CheckinPrompt, CheckinService
+from bot.services.checkins import (
+    CheckinDigest,
+    CheckinNudge,
+    CheckinPrompt,
+    CheckinService,
+    GoalService,
+)
 from bot.services.community import CommunityService
-from bot.services.goals import GoalService
 from bot.services.members import MemberService
+from bot.services.outbox import Outbox
 from tests.conftest import START
 from tests.recording_chat import RecordingChat
 
@@ -81,9 +87,10 @@ class Harness:
         self.community = CommunityService(core)
         self.members = MemberService(core, self.community)
         self.goals = GoalService(core, self.community)
-        self.checkins = CheckinService(core, self.community, self.members)
+        self.outbox = Outbox(core.scheduler, core.chat, core.clock)
+        self.checkins = CheckinService(core, self.community, self.members, self.outbox)
         self.facilitator = Actor(GUILD, FACILITATOR, role_ids=frozenset({FACILITATORS_ROLE}))
-        core.scheduler.register(*self.checkins.timer_kinds())
+        core.scheduler.register(*self.checkins.timer_kinds(), *self.outbox.timer_kinds())
 
     # -- what the service showed -------------------------------------------------------
 

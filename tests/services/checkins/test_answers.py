@@ -13,6 +13,7 @@ from bot.config import PrivacySettings
 from bot.db import checkins as checkins_db
 from bot.errors import UserError
 from bot.services.checkins import CheckinService
+from bot.services.outbox import Outbox
 from tests.conftest import START
 from tests.services.checkins.harness import ALICE, BOB, CAROL, GUILD, Harness, member
 
@@ -259,7 +260,9 @@ async def test_without_a_secret_the_pulse_is_refused(plc: Harness) -> None:
     await plc.schedule(time_text="09:30", pulse=True)
     await plc.advance(timedelta(minutes=30))
     settings = plc.core.settings.model_copy(update={"privacy": PrivacySettings(secret=None)})
-    service = CheckinService(replace(plc.core, settings=settings), plc.community, plc.members)
+    core = replace(plc.core, settings=settings)
+    outbox = Outbox(core.scheduler, core.chat, core.clock)
+    service = CheckinService(core, plc.community, plc.members, outbox)
     with pytest.raises(UserError) as caught:
         await service.vote_pulse(member(ALICE), (await plc.current()).id, 3)
     assert caught.value.key == "checkins.errors.pulse_unavailable"

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.actor import Actor
-from bot.chat import Channel, Notice
+from bot.chat import Channel, ChannelRef, Moment, Notice
 from bot.db import checkins as checkins_db
 from bot.db import targets as targets_db
 from bot.db import timers as timers_db
@@ -164,7 +164,7 @@ async def test_checkin_now_needs_a_reachable_channel(plc: Harness) -> None:
     with pytest.raises(UserError) as caught:
         await plc.checkins.open_now(plc.facilitator)
     assert caught.value.key == "checkins.errors.channel_lost"
-    assert caught.value.params == {"channel_id": CHANNEL}
+    assert caught.value.params == {"channel": ChannelRef(channel_id=CHANNEL)}
     async with plc.core.db.read() as conn:
         assert await checkins_db.checkins_of(conn, GUILD) == []
 
@@ -217,8 +217,8 @@ async def test_status_shows_the_open_check_in_and_the_next_one(plc: Harness) -> 
     await plc.schedule(time_text="09:30")
     (line,) = await plc.checkins.status_lines(GUILD)
     assert line.key == "checkins.status.next"
-    assert line.params["at"] == int((START + timedelta(minutes=30)).timestamp())
+    assert line.params["at"] == Moment(at=START + timedelta(minutes=30))
     await plc.advance(timedelta(minutes=30))
     lines = await plc.checkins.status_lines(GUILD)
     assert [line.key for line in lines] == ["checkins.status.open", "checkins.status.next"]
-    assert lines[1].params["at"] == int((START + timedelta(days=7, minutes=30)).timestamp())
+    assert lines[1].params["at"] == Moment(at=START + timedelta(days=7, minutes=30))

@@ -1,0 +1,109 @@
+"""How the facilitators' digest looks: response rate, help asked, goals, unreachable, pulse.
+
+Long lists show their first lines and count the rest ("…and 4 more"), so nothing is
+dropped silently when a platform shortens a long field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.chat import Join, MemberRef, Panel, PanelField, Text, Trusted
+from bot.chat.text import Content, Param
+from bot.services.checkins.goal_models import GoalProgress
+from bot.services.checkins.models import PULSE_MIN_ANSWERS, Digest, PulseSummary
+
+DIGEST_LINES = 15
+UNREACHABLE_SHOWN = 40
+
+
+def _text(key: str, /, **params: Param) -> Text:
+    return Text(key=f"checkins.{key}", params=params)
+
+
+def pulse_text(pulse: PulseSummary) -> Text:
+    """The pulse's average, or why it is not shown (too few votes)."""
+    if pulse.average is None:
+        return _text("prompt.pulse_hidden", minimum=PULSE_MIN_ANSWERS)
+    # A float: the catalog writes it the reader's way (3,5 in French).
+    return _text("prompt.pulse_average", average=round(pulse.average, 1), count=pulse.count)
+
+
+def digest_panel(digest: Digest, *, late: bool) -> Panel:
+    summary = [
+        _text(
+            "digest.rate",
+            answered=len(digest.answered),
+            expected=len(digest.expected),
+            percent=round(digest.response_rate * 100),
+        )
+    ]
+    if digest.away:
+        summary.append(_text("digest.away", count=len(digest.away)))
+    if late:
+        summary.append(Text(key="delivery.late"))
+    help_lines = [
+        _text("digest.help_line", member=MemberRef(user_id=request.user_id), text=request.text)
+        for request in digest.help_requests
+    ]
+    fields = [
+        PanelField(
+            name=_text("digest.help"),
+            value=_listed(help_lines, DIGEST_LINES) or _text("digest.help_none"),
+        ),
+        PanelField(
+            name=_text("digest.goals"),
+            value=_listed([_goal_line(g) for g in digest.goals], DIGEST_LINES)
+            or _text("digest.goals_none"),
+        ),
+    ]
+    if digest.unreachable:
+        mentions = [MemberRef(user_id=user_id) for user_id in digest.unreachable]
+        fields.append(
+            PanelField(
+                name=_text("digest.unreachable"),
+                value=_listed(mentions, UNREACHABLE_SHOWN, sep=" ") or "",
+            )
+        )
+    if digest.pulse is not None:
+        fields.append(PanelField(name=_text("digest.pulse"), value=pulse_text(digest.pulse)))
+    return Panel(
+        title=_text("digest.title", week=Trusted(text=digest.checkin.week)),
+        description=Join(parts=tuple(summary)),
+        fields=tuple(fields),
+        tone="warning",
+    )
+
+
+def _goal_line(progress: GoalProgress) -> Text:
+    goal = progress.goal
+    owner: Content = (
+        MemberRef(user_id=goal.owner_id)
+        if goal.owner_id is not None
+        else _text("digest.community_owner")
+    )
+    if progress.latest is None or progress.fraction is None:
+        return _text(
+            "digest.goal_no_value",
+            owner=owner,
+            title=goal.title,
+            baseline=goal.baseline,
+            target=goal.target,
+        )
+    return _text(
+        "digest.goal_line",
+        owner=owner,
+        title=goal.title,
+        latest=progress.latest,
+        target=goal.target,
+        percent=round(progress.fraction * 100),
+    )
+
+
+def _listed(lines: Sequence[Content], shown: int, *, sep: str = "\n") -> Join | None:
+    """The first ``shown`` lines, and how many more there are; None when there are none."""
+    if not lines:
+        return None
+    rest = len(lines) - shown
+    more = (_text("digest.more", count=rest),) if rest > 0 else ()
+    return Join(parts=(*lines[:shown], *more), sep=sep)

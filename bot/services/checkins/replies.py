@@ -1,0 +1,256 @@
+"""The private (and one public) replies of ``/goal`` and ``/checkin``, as layouts: the
+platform writes them in the member's language."""
+
+from __future__ import annotations
+
+from bot.chat import (
+    Attachment,
+    Button,
+    ChannelRef,
+    Join,
+    MemberRef,
+    Message,
+    MessageLink,
+    Moment,
+    Panel,
+    PanelField,
+    Text,
+    Trusted,
+)
+from bot.chat.text import Content, Param
+from bot.dates import read_as
+from bot.services.checkins.cards import EDIT
+from bot.services.checkins.goal_models import GoalChart, GoalOverview, GoalProgress, NewGoal
+from bot.services.checkins.models import (
+    PULSE_MIN_ANSWERS,
+    AnswerForm,
+    CheckinHistory,
+    CsvExport,
+    OpenedNow,
+    SavedAnswer,
+    ScheduleResult,
+)
+from bot.services.checkins.records import CSV_FILENAME
+
+GAP_DAYS_SHOWN = 3
+
+
+def _text(key: str, /, **params: Param) -> Text:
+    return Text(key=key, params=params)
+
+
+# -- goals ---------------------------------------------------------------------------------
+
+
+def goal_saved(goal: NewGoal) -> Join:
+    """What ``/goal set`` saved, and the due date as it was read (with its zone)."""
+    key = "goals.set.saved_community" if goal.scope == "community" else "goals.set.saved"
+    saved = _text(
+        key,
+        title=goal.title,
+        baseline=goal.baseline,
+        target=goal.target,
+        measure=goal.measure,
+        due=Trusted(text=goal.due_on.isoformat()),
+    )
+    return Join(parts=(saved, read_as(goal.due_on, goal.due_zone)))
+
+
+def goals_panel(overview: GoalOverview) -> Panel:
+    """``/goal list``: the member's goals, then the community's."""
+    fields = []
+    for name_key, goals in (
+        ("goals.list.mine", overview.mine),
+        ("goals.list.community", overview.community),
+    ):
+        lines = tuple(goal_line(g) for g in goals)
+        fields.append(
+            PanelField(
+                name=_text(name_key),
+                value=Join(parts=lines) if lines else _text("goals.list.none"),
+            )
+        )
+    return Panel(title=_text("goals.list.title"), fields=tuple(fields), tone="success")
+
+
+def goal_line(progress: GoalProgress) -> Text:
+    """One line of ``/goal list``."""
+    goal = progress.goal
+    if progress.latest is None or progress.fraction is None:
+        status = _text("goals.list.no_value", baseline=goal.baseline)
+    else:
+        status = _text(
+            "goals.list.value", latest=progress.latest, percent=round(progress.fraction * 100)
+        )
+    if goal.status == "closed":
+        return _text(
+            "goals.list.closed_line", title=goal.title, progress=status, target=goal.target
+        )
+    return _text(
+        "goals.list.line",
+        title=goal.title,
+        progress=status,
+        target=goal.target,
+        measure=goal.measure,
+        due=Trusted(text=goal.due_on.isoformat()),
+    )
+
+
+def chart_message(chart: GoalChart) -> Message:
+    """``/goal progress``: whose goal and what it shows, the chart as a picture."""
+    report = chart.report
+    goal = report.series.goal
+    return Message(
+        content=_text(
+            "goals.progress.posted",
+            member=MemberRef(user_id=report.member_id),
+            title=goal.title,
+            measure=goal.measure,
+            count=len(report.series.points),
+            target=goal.target,
+        ),
+        panels=(Panel(image=chart.filename, tone="success"),),
+        files=(Attachment(filename=chart.filename, data=chart.png),),
+    )
+
+
+# -- check-ins -----------------------------------------------------------------------------
+
+
+def schedule_saved(result: ScheduleResult) -> Join:
+    """What ``/checkin schedule`` saved, and when the next check-in opens."""
+    schedule = result.schedule
+    at = Trusted(text=schedule.local_time.strftime("%H:%M"))
+    zone = Trusted(text=result.timezone)
+    lines: list[Content] = [
+        _text(
+            "checkins.schedule.saved",
+            day=_text(f"checkins.weekdays.{schedule.weekday}"),
+            time=at,
+            zone=zone,
+            hours=schedule.close_after_hours,
+            next=Moment(at=result.next_open_at),
+            relative=Moment(at=result.next_open_at, style="relative"),
+        ),
+        _text(
+            "checkins.schedule.questions_custom",
+            questions=Join(parts=schedule.questions, sep=" | "),
+        )
+        if schedule.questions
+        else _text("checkins.schedule.questions_default"),
+    ]
+    if schedule.pulse:
+        lines.append(_text("checkins.schedule.pulse_on", minimum=PULSE_MIN_ANSWERS))
+    if result.gap_days:
+        days = ", ".join(d.isoformat() for d in result.gap_days[:GAP_DAYS_SHOWN])
+        lines.append(_text("checkins.schedule.gap", dates=Trusted(text=days), time=at, zone=zone))
+    return Join(parts=tuple(lines))
+
+
+def opened_now(opened: OpenedNow) -> Join:
+    """``/checkin now``: the link, and the weekly schedule it started if there was none."""
+    checkin = opened.checkin
+    assert checkin.message_id is not None  # the service refuses before the prompt is up
+    link = MessageLink(
+        guild_id=checkin.guild_id, channel_id=checkin.channel_id, message_id=checkin.message_id
+    )
+    lines: list[Content] = [_text("checkins.now.opened", link=link)]
+    if opened.schedule is not None:
+        lines.append(
+            _text(
+                "checkins.now.default_schedule",
+                day=_text(f"checkins.weekdays.{opened.schedule.weekday}"),
+                time=Trusted(text=opened.schedule.local_time.strftime("%H:%M")),
+                hours=opened.schedule.close_after_hours,
+            )
+        )
+    return Join(parts=tuple(lines))
+
+
+def already_answered(form: AnswerForm) -> Message:
+    """*Answer* pressed by a member who answered: until when they may edit, and the button."""
+    assert form.existing is not None
+    return Message(
+        content=_text(
+            "checkins.answer.already",
+            closes=Moment(at=form.checkin.closes_at, style="short_date_time"),
+        ),
+        rows=(
+            (
+                Button(
+                    action=EDIT.build(answer_id=form.existing.id),
+                    label=_text("checkins.buttons.edit"),
+                    emoji="✏️",
+                ),
+            ),
+        ),
+    )
+
+
+def answer_saved(saved: SavedAnswer) -> Join:
+    """Where the answer is shown, and which goal each of its numbers went to."""
+    lines: list[Content]
+    if saved.posted_in is None:
+        key = (
+            "checkins.answer.post_pending" if saved.post_pending else "checkins.answer.post_failed"
+        )
+        lines = [_text(key)]
+    elif saved.created:
+        lines = [
+            _text(
+                "checkins.answer.saved",
+                place=ChannelRef(channel_id=saved.posted_in),
+                closes=Moment(at=saved.checkin.closes_at, style="short_date_time"),
+            )
+        ]
+    else:
+        lines = [_text("checkins.answer.updated", place=ChannelRef(channel_id=saved.posted_in))]
+    for number in saved.numbers:
+        goal = number.goal
+        lines.append(
+            _text(
+                "checkins.answer.recorded",
+                value=number.value,
+                goal=goal.title,
+                target=goal.target,
+                measure=goal.measure,
+            )
+        )
+    return Join(parts=tuple(lines))
+
+
+def history_panel(history: CheckinHistory) -> Panel:
+    """``/checkin me``: the streak and the recent weeks."""
+    lines = []
+    for week in history.weeks:
+        line = _text(f"checkins.me.{week.status}", week=Trusted(text=week.week))
+        if week.numbers:
+            values = tuple(_text("checkins.answer.value", value=v) for v in week.numbers)
+            line = _text("checkins.me.value", line=line, value=Join(parts=values, sep=" · "))
+        lines.append(line)
+    return Panel(
+        title=_text("checkins.me.title"),
+        description=_text(
+            "checkins.me.streak",
+            streak=history.streak,
+            best=history.best_streak,
+            answered=history.answered,
+        ),
+        fields=(
+            PanelField(
+                name=Trusted(text="\u200b"),
+                value=Join(parts=tuple(lines)) if lines else _text("checkins.me.none"),
+            ),
+        ),
+        tone="accent",
+    )
+
+
+def csv_export(export: CsvExport) -> Message:
+    """``/checkin export``: the file (UTF-8 with its mark, so spreadsheets read accents)."""
+    if export.rows == 0:
+        return Message(content=_text("checkins.export.empty"))
+    return Message(
+        content=_text("checkins.export.done", count=export.rows),
+        files=(Attachment(filename=CSV_FILENAME, data=export.text.encode("utf-8-sig")),),
+    )
