@@ -82,22 +82,11 @@ def _goal_line(progress: GoalProgress) -> Text:
         if goal.owner_id is not None
         else _text("digest.community_owner")
     )
+    shown: dict[str, Param] = {"owner": owner, "title": goal.title, "target": goal.target}
     if progress.latest is None or progress.fraction is None:
-        return _text(
-            "digest.goal_no_value",
-            owner=owner,
-            title=goal.title,
-            baseline=goal.baseline,
-            target=goal.target,
-        )
-    return _text(
-        "digest.goal_line",
-        owner=owner,
-        title=goal.title,
-        latest=progress.latest,
-        target=goal.target,
-        percent=round(progress.fraction * 100),
-    )
+        return _text("digest.goal_no_value", **shown, baseline=goal.baseline)
+    percent = round(progress.fraction * 100)
+    return _text("digest.goal_line", **shown, latest=progress.latest, percent=percent)
 
 
 def _listed(lines: Sequence[Content], shown: int, *, sep: str = "\n") -> Join | None:

@@ -16,6 +16,7 @@ from bot.db import audit
 from bot.db import checkins as checkins_db
 from bot.db import communities as communities_db
 from bot.db import timers as timers_db
+from bot.db.connection import Connection
 from bot.errors import UserError
 from bot.services.base import StatusLine
 from bot.services.checkins.base import CheckinShared, channel_ref, next_free_slot
@@ -132,15 +133,7 @@ class CheckinPlanning:
                     "checkins.errors.already_this_week",
                     closes=Moment(at=existing.closes_at, style="relative"),
                 )
-            key = open_key(schedule.id, week)
-            suffix = 0
-            # A finished timer keeps its key (a cancelled week, a missed opening): a manual
-            # opening then takes a fresh key, since re-planning a finished one is a no-op.
-            while (found := await timers_db.find(conn, OPEN_KIND, key)) is not None and (
-                found.status != "pending"
-            ):
-                suffix += 1
-                key = f"{open_key(schedule.id, week)}:now{suffix}"
+            key = await _manual_open_key(conn, schedule.id, week)
             await self._core.scheduler.schedule(
                 conn, guild_id, OPEN_KIND, key, now, {"schedule_id": schedule.id, "week": week}
             )
@@ -181,3 +174,17 @@ class CheckinPlanning:
         elif schedule is None:
             lines.append(StatusLine(key="checkins.status.none"))
         return lines
+
+
+async def _manual_open_key(conn: Connection, schedule_id: int, week: str) -> str:
+    """The key of a week's opening run by hand. A finished timer keeps its key (a
+    cancelled week, a missed opening), and re-planning a finished one is a no-op: a
+    manual opening then takes a fresh key."""
+    key = open_key(schedule_id, week)
+    suffix = 0
+    while (found := await timers_db.find(conn, OPEN_KIND, key)) is not None and (
+        found.status != "pending"
+    ):
+        suffix += 1
+        key = f"{open_key(schedule_id, week)}:now{suffix}"
+    return key

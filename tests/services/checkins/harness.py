@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.actor import Actor
-from bot.chat import Card, DirectMessage, Posted, SendOptions, Target
+from bot.chat import Card, Channel, DirectMessage, Posted, SendOptions, Target
 from bot.clock import ControlledClock
 from bot.db import checkins as checkins_db
 from bot.db import members as members_db
@@ -19,6 +19,7 @@ from bot.db.communities import CommunitySettings
 from bot.db.goals import Goal
 from bot.db.timers import Timer
 from bot.i18n import Language
+from bot.scheduler import RetryLater
 from bot.services.base import Core
 from bot.services.checkins import (
     CheckinDigest,
@@ -48,8 +49,14 @@ class CountingChat(RecordingChat):
     "sent once" means the service's own bookkeeping held, not only Discord's nonce."""
 
     attempts: list[tuple[Target, Card, Posted | None]] = field(default_factory=list)
+    down: set[int] = field(default_factory=set)
+    """Channels the platform does not answer for now (an outage): sends and edits there
+    raise ``RetryLater``."""
 
     async def post(self, target: Target, card: Card, options: SendOptions) -> Posted:
+        if isinstance(target, Channel) and target.channel_id in self.down:
+            self.attempts.append((target, card, None))
+            raise RetryLater("the platform is down")
         try:
             posted = await super().post(target, card, options)
         except Exception:
@@ -57,6 +64,11 @@ class CountingChat(RecordingChat):
             raise
         self.attempts.append((target, card, posted))
         return posted
+
+    async def edit(self, posted: Posted, card: Card) -> bool:
+        if posted.channel_id in self.down:
+            raise RetryLater("the platform is down")
+        return await super().edit(posted, card)
 
 
 async def set_up_community(community: CommunityService, **changes: object) -> None:

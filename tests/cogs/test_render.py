@@ -1,0 +1,52 @@
+"""The Discord renderer: a member's words are inert where Discord reads markdown, and
+shown as typed where it does not (forms, button labels, an embed's author and footer)."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.chat import Button, Form, Message, Panel, PanelAuthor, Text, TextInput
+from bot.i18n import load_catalog
+from cogs.render import Renderer
+
+WORDS = "Jean-Marc *B*"
+
+
+def test_member_words_are_escaped_only_where_discord_reads_markdown() -> None:
+    renderer = Renderer(load_catalog(), "en")
+    rendered = renderer.message(
+        Message(
+            content=WORDS,
+            panels=(
+                Panel(
+                    author=PanelAuthor(name=WORDS, icon_url="https://x.test/a.png"),
+                    description=WORDS,
+                    footer=Text.of("checkins.answer.progress_on", goal=WORDS),
+                ),
+            ),
+            rows=((Button(action="plc:x:1", label=WORDS),),),
+        )
+    )
+    assert rendered.content == "Jean\\-Marc \\*B\\*"
+    (embed,) = rendered.embeds
+    assert embed.description == "Jean\\-Marc \\*B\\*"
+    assert embed.author.name == WORDS and embed.author.icon_url == "https://x.test/a.png"
+    assert embed.footer.text == f"Progress: {WORDS}"
+    assert rendered.view is not None
+    (routed,) = rendered.view.children
+    assert routed.item.label == WORDS  # type: ignore[attr-defined]
+
+
+def test_a_form_shows_member_words_as_typed() -> None:
+    modal = Renderer(load_catalog(), "fr").modal(
+        Form(
+            action="plc:x:form",
+            title=Text.of("checkins.modal.title", week=WORDS),
+            inputs=(TextInput(id="q1", label=WORDS, placeholder=WORDS, default=WORDS),),
+        )
+    )
+    assert modal.title == f"Bilan {WORDS}"
+    (field,) = modal.children
+    assert isinstance(field, discord.ui.TextInput)
+    shown = field.to_component_dict()
+    assert (shown["label"], shown["placeholder"], shown["value"]) == (WORDS, WORDS, WORDS)
