@@ -258,21 +258,6 @@ def _forms() -> list[Form]:
     ]
 
 
-def _message_contents(message: Message) -> Iterator[Content]:
-    if message.content is not None:
-        yield message.content
-    for panel in message.panels:
-        if panel.author is not None:
-            yield panel.author.name
-        yield from (c for c in (panel.title, panel.description, panel.footer) if c is not None)
-        for field in panel.fields:
-            yield field.name
-            yield field.value
-    for component in message.components():
-        if component.label is not None:
-            yield component.label
-
-
 def _form_contents(form: Form) -> Iterator[Content]:
     yield form.title
     for item in form.inputs:
@@ -299,7 +284,7 @@ def test_every_card_renders_in_both_languages(language: str) -> None:
     kinds = set()
     for card in _cards(language):
         message = card.layout()
-        assert any(_rendered(list(_message_contents(message)), card.language))
+        assert any(_rendered(list(message.contents()), card.language))
         kinds.add(type(card))
     assert kinds == {
         cards.CheckinPrompt,
@@ -314,13 +299,13 @@ def test_every_card_renders_in_both_languages(language: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_reply_and_form_renders_in_both_languages(language: str) -> None:
     for message in _replies():
-        assert any(_rendered(list(_message_contents(message)), language))
+        assert any(_rendered(list(message.contents()), language))
     for form in _forms():
         assert all(_rendered(list(_form_contents(form)), language))
 
 
 def test_a_long_digest_counts_what_it_does_not_list() -> None:
     digest = cards.CheckinDigest(language="en", digest=_digest(full=True, pulse=None))
-    text = "\n".join(_rendered(list(_message_contents(digest.layout())), "en"))
+    text = "\n".join(_rendered(list(digest.layout().contents()), "en"))
     assert text.count(f"[member 9]: {MEMBER_TEXT}") == DIGEST_LINES
     assert "…and 3 more" in text and "[member 140]" not in text
