@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 
+from bot.chat.text import Text, Trusted
 from bot.errors import UserError
 from bot.frozen import Frozen
 
@@ -54,6 +55,20 @@ class LocalDay(Frozen):
 
     day: date
     timezone: str
+
+
+def read_as(day: date, zone: str) -> Text:
+    """The line that says back a date a member typed: with its weekday, so a misreading
+    shows, and the time zone it was read in."""
+    return Text.of(
+        "dates.read_as",
+        date=Text.of(
+            "dates.day",
+            weekday=Text.of(f"dates.weekdays.{day.weekday()}"),
+            date=Trusted(text=day.isoformat()),
+        ),
+        zone=Trusted(text=zone),
+    )
 
 
 def local_today(now: datetime, timezone: str) -> date:
