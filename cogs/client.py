@@ -32,9 +32,7 @@ from bot.i18n import Catalog, load_catalog
 from bot.i18n.translator import CatalogTranslator
 from bot.instance import InstanceLock
 from bot.interactions.commands import Command, Group, MessageCommand
-from bot.services.community import CommunityService
-from bot.services.members import MemberService
-from bot.services.retention import RetentionService
+from bot.services.community import CommunityService, MemberService, RetentionService
 from cogs import binding
 from cogs.buttons import RoutedButton
 from cogs.errors import on_tree_error, report
@@ -61,7 +59,6 @@ MAX_RATELIMIT_WAIT = 30.0
 #: The discord.py extensions of features whose commands are not yet declared in the
 #: core (they are loaded while their feature is enabled).
 LEGACY_EXTENSIONS: dict[str, tuple[str, ...]] = {
-    "community": ("cogs.admin", "cogs.members"),
     "meetings": ("cogs.meetings",),
     "questions": ("cogs.questions",),
     "checkins": ("cogs.checkins",),
@@ -137,11 +134,10 @@ class PlcBot(commands.Bot):
 
     def legacy_extensions(self) -> list[str]:
         """The extensions of enabled features not yet declared in the core."""
-        names = ["community", *(f.name for f in self.app.features)]
         return [
             extension
-            for name in names
-            for extension in LEGACY_EXTENSIONS[name]
+            for feature in self.app.features
+            for extension in LEGACY_EXTENSIONS.get(feature.name, ())
             if importlib.util.find_spec(extension) is not None
         ]
 
