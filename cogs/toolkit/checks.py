@@ -41,7 +41,8 @@ async def is_facilitator_member(interaction: discord.Interaction) -> bool:
 
 
 def is_facilitator() -> Callable[[T], T]:
-    """Refuse at run time members who may not facilitate (D3); the service decides."""
+    """Refuse at run time members who may not facilitate, whatever the command's
+    permission override says; the service decides."""
 
     async def predicate(interaction: discord.Interaction) -> bool:
         if not await is_facilitator_member(interaction):
