@@ -20,16 +20,14 @@ from bot.i18n import load_catalog
 from bot.interactions import UI
 from bot.scheduler import Scheduler
 from bot.services import facilitation
-from bot.services.audit import AuditService
 from bot.services.base import Core
 from bot.services.checkins import feature as checkins
-from bot.services.community import CommunityService
+from bot.services.community import CommunityService, MemberService, RetentionService
+from bot.services.community import feature as community
 from bot.services.meetings import feature as meetings
-from bot.services.members import MemberService
 from bot.services.outbox import Outbox
 from bot.services.questions import feature as questions
 from bot.services.registry import Services
-from bot.services.retention import RetentionService
 
 log = logging.getLogger(__name__)
 
@@ -69,37 +67,43 @@ class App:
 
 
 def build_app(core: Core) -> App:
-    """Every service once, each enabled feature installed the same way."""
+    """Every service once: the community first (always on), then each enabled feature,
+    installed the same way."""
     services = Services()
-    community = CommunityService(core)
-    members = MemberService(core, community)
-    retention = RetentionService(core, members)
     outbox = Outbox(core.scheduler, core.chat, core.clock)
-    foundation = (community, members, retention, AuditService(core, community), outbox)
-    for service in foundation:
-        services.add(service)
+    services.add(outbox)
     core.scheduler.register(*outbox.timer_kinds())
-    ui = UI.build(core.clock, community.require_access)
+    foundation = community.declare(core, services)
+    for service in foundation.services:
+        services.add(service)
+    ui = UI.build(core.clock, services.get(CommunityService).require_access)
     if core.settings.discord.cogs is not None:
         log.warning("[discord] cogs is deprecated; write [features] enabled = [...] instead")
+    _plug(core, services, ui, foundation)
     installed = []
     for name in core.settings.enabled_features():
         feature = FEATURES[name](core, services)
         for built in feature.services:
             services.add(built)
-        for data in feature.personal_data:
-            members.add_personal_data(data)
-        for listener in feature.departures:
-            members.add_departure_listener(listener)
-        for provider in feature.status:
-            community.add_status_provider(provider)
-        for purpose, rule in feature.retention:
-            retention.add_rule(purpose, rule)
-        core.scheduler.register(*feature.timer_kinds)
-        if feature.interface is not None:
-            feature.interface(ui)
+        _plug(core, services, ui, feature)
         installed.append(feature)
     return App(core, services, ui, tuple(installed))
+
+
+def _plug(core: Core, services: Services, ui: UI, feature: Feature) -> None:
+    """Plug a feature into the community's hooks, the scheduler and the UI."""
+    members = services.get(MemberService)
+    for data in feature.personal_data:
+        members.add_personal_data(data)
+    for listener in feature.departures:
+        members.add_departure_listener(listener)
+    for provider in feature.status:
+        services.get(CommunityService).add_status_provider(provider)
+    for purpose, rule in feature.retention:
+        services.get(RetentionService).add_rule(purpose, rule)
+    core.scheduler.register(*feature.timer_kinds)
+    if feature.interface is not None:
+        feature.interface(ui)
 
 
 def build_services(core: Core) -> Services:

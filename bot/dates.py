@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 
+from bot.chat.refs import Moment
 from bot.chat.text import Text, Trusted
 from bot.errors import UserError
 from bot.frozen import Frozen
@@ -339,11 +340,11 @@ def parse_when(
         raise _refusal("when", "needs_time", field, text=read.original)
     at = read.local.time().replace(second=0, microsecond=0)
     instant = to_instant(read.local.date(), at, timezone)
-    stamp = int(instant.starts_at.timestamp())
+    when = Moment(at=instant.starts_at)
     if instant.starts_at <= now:
-        raise _refusal("when", "past", field, text=read.original, timestamp=stamp)
+        raise _refusal("when", "past", field, text=read.original, when=when)
     if instant.starts_at > now + MAX_AHEAD:
-        raise _refusal("when", "too_far", field, text=read.original, timestamp=stamp)
+        raise _refusal("when", "too_far", field, text=read.original, when=when)
     return instant
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from bot.interactions import UI
 from bot.scheduler import TimerKind
 from bot.services.base import Core, DepartureListener, PersonalData, StatusProvider
+from bot.services.community.retention import Rule
 from bot.services.registry import Services
-from bot.services.retention import Rule
 
 
 @dataclass(frozen=True)

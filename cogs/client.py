@@ -32,9 +32,7 @@ from bot.i18n import Catalog, load_catalog
 from bot.i18n.translator import CatalogTranslator
 from bot.instance import InstanceLock
 from bot.interactions.commands import Command, Group, MessageCommand
-from bot.services.community import CommunityService
-from bot.services.members import MemberService
-from bot.services.retention import RetentionService
+from bot.services.community import CommunityService, MemberService, RetentionService
 from cogs import binding
 from cogs.buttons import RoutedButton
 from cogs.errors import on_tree_error, report
@@ -55,13 +53,12 @@ GUILD_READY_WAIT = 0.5
 
 #: Longest rate-limit wait discord.py sits through (its minimum). Beyond it, it raises
 #: ``RateLimited`` and a scheduled send is retried later by the bot's own clock, marked
-#: late if it is, instead of sleeping with the scheduler held (RELIABILITY D7).
+#: late if it is, instead of sleeping with the scheduler held.
 MAX_RATELIMIT_WAIT = 30.0
 
 #: The discord.py extensions of features whose commands are not yet declared in the
 #: core (they are loaded while their feature is enabled).
 LEGACY_EXTENSIONS: dict[str, tuple[str, ...]] = {
-    "community": ("cogs.admin", "cogs.members"),
     "meetings": ("cogs.meetings",),
     "questions": ("cogs.questions",),
     "checkins": (),
@@ -98,7 +95,7 @@ class PlcBot(commands.Bot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
-            # Features allow exactly the mentions they mean (RELIABILITY D1).
+            # Features allow exactly the mentions they mean; nothing else pings.
             allowed_mentions=discord.AllowedMentions.none(),
             chunk_guilds_at_startup=False,
             help_command=None,
@@ -109,7 +106,7 @@ class PlcBot(commands.Bot):
         self.core = app.core
         self.services = app.services
         self.force_sync = force_sync
-        # Under Discord's global limit by itself, not by 429s (RELIABILITY D7).
+        # Under Discord's global limit by itself, not by 429s.
         self.pacer = Pacer()
         pace(self.http, self.pacer)
         # The toolkit: one router for every persistent button, one for every form,
@@ -137,11 +134,10 @@ class PlcBot(commands.Bot):
 
     def legacy_extensions(self) -> list[str]:
         """The extensions of enabled features not yet declared in the core."""
-        names = ["community", *(f.name for f in self.app.features)]
         return [
             extension
-            for name in names
-            for extension in LEGACY_EXTENSIONS[name]
+            for feature in self.app.features
+            for extension in LEGACY_EXTENSIONS.get(feature.name, ())
             if importlib.util.find_spec(extension) is not None
         ]
 
@@ -165,7 +161,7 @@ class PlcBot(commands.Bot):
             timedelta(seconds=WAL_CHECKPOINT_SECONDS),
             self.core.db.checkpoint_in_background,
         )
-        # Once per process, not once per gateway (re)connection (RELIABILITY D9).
+        # Once per process, not once per gateway (re)connection.
         self.core.scheduler.start()
 
     async def on_ready(self) -> None:

@@ -102,9 +102,16 @@ class DiscordInteraction:
             await channel.send(**kwargs)
 
     async def update(self, message: Message) -> None:
-        """Replace the clicked message (answered at once, never after a defer)."""
+        """Replace the clicked message (at once, or after :meth:`defer_update`)."""
         kwargs = self.renderer.message(message).edit_kwargs()
+        if self.interaction.response.is_done():
+            await self.interaction.edit_original_response(**kwargs)
+            return
         await self.interaction.response.edit_message(**kwargs)
+
+    async def defer_update(self) -> None:
+        if not self.interaction.response.is_done():
+            await self.interaction.response.defer()  # a click: the message itself changes
 
     async def open_form(self, form: Form) -> None:
         await self.interaction.response.send_modal(self.renderer.modal(form))

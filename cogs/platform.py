@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal, TypeVar
@@ -230,6 +231,21 @@ class DiscordPlatform:
     async def community_name(self, guild_id: int) -> str | None:
         guild = self.client.get_guild(guild_id)
         return guild.name if guild is not None else None
+
+    async def role_can_moderate_messages(self, guild_id: int, role_id: int) -> bool | None:
+        """From the role's server-wide permissions and @everyone's (every member has both),
+        as Discord's cache knows them; an admin may still open the command to the role in
+        Server Settings › Integrations, which the bot cannot read."""
+        guild = self.client.get_guild(guild_id)
+        role = guild.get_role(role_id) if guild is not None else None
+        if guild is None or role is None:
+            return None
+        granted = role.permissions | guild.default_role.permissions
+        return granted.manage_messages or granted.administrator
+
+    async def latency(self) -> float | None:
+        measured = self.client.latency  # NaN before the gateway is ready
+        return measured if math.isfinite(measured) else None
 
 
 @contextmanager

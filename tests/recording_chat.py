@@ -57,6 +57,8 @@ class RecordingChat:
     """Display names the platform knows (user id → name); ``is_member`` asks it too."""
     unwritable: dict[int, tuple[str, ...]] = field(default_factory=dict)
     """Channels where the bot lacks permissions (channel id → what it lacks)."""
+    moderating_roles: dict[int, bool] = field(default_factory=dict)
+    """Whether each role may moderate messages (a role not listed: the platform cannot tell)."""
 
     async def post(self, target: Target, card: Card, options: SendOptions) -> Posted:
         nonce = options.get("nonce")
@@ -94,6 +96,12 @@ class RecordingChat:
 
     async def community_name(self, guild_id: int) -> str | None:
         return "Sample school"
+
+    async def role_can_moderate_messages(self, guild_id: int, role_id: int) -> bool | None:
+        return self.moderating_roles.get(role_id)
+
+    async def latency(self) -> float | None:
+        return None
 
     async def delete(self, posted: Posted) -> bool:
         self.deleted.append(posted)

@@ -115,6 +115,12 @@ class Chat:
     async def community_name(self, guild_id: int) -> str | None:
         return await self.platform.community_name(guild_id)
 
+    async def role_can_moderate_messages(self, guild_id: int, role_id: int) -> bool | None:
+        return await self.platform.role_can_moderate_messages(guild_id, role_id)
+
+    async def latency(self) -> float | None:
+        return await self.platform.latency()
+
     # -- refusals ---------------------------------------------------------------------------
 
     async def is_paused(self, guild_id: int, target_id: int) -> bool:

@@ -11,7 +11,8 @@ cannot; it never calls back into the services.
 
 The platform also answers questions (:meth:`ChatPlatform.can_post`,
 :meth:`ChatPlatform.member_names`, :meth:`ChatPlatform.is_member`,
-:meth:`ChatPlatform.member_language`) and holds its calendar of events
+:meth:`ChatPlatform.member_language`, :meth:`ChatPlatform.role_can_moderate_messages`,
+:meth:`ChatPlatform.latency`) and holds its calendar of events
 (:class:`EventCalendar`).
 """
 
@@ -269,4 +270,14 @@ class ChatPlatform(Protocol):
 
     async def community_name(self, guild_id: int) -> str | None:
         """The name of the server or team the community lives in (None: unknown)."""
+        ...
+
+    async def role_can_moderate_messages(self, guild_id: int, role_id: int) -> bool | None:
+        """Whether members with this role may moderate others' messages, which the platform
+        may require to show them a message command (Discord: Manage Messages, for
+        Apps › Moderate); None: the platform cannot tell."""
+        ...
+
+    async def latency(self) -> float | None:
+        """The last round trip to the platform, in seconds (None: not measured)."""
         ...

@@ -27,10 +27,6 @@ def instant_from_db(value: str) -> datetime:
     return datetime.strptime(value, _FORMAT).replace(tzinfo=UTC)
 
 
-def optional_instant(value: str | None) -> datetime | None:
-    return instant_from_db(value) if value is not None else None
-
-
 def json_to_db(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
 

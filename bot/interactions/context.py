@@ -74,7 +74,12 @@ class Interaction(Protocol):
         ...
 
     async def update(self, message: Message) -> None:
-        """Show ``message`` in place of the message that was clicked."""
+        """Show ``message`` in place of the message that was clicked (at once, or after
+        :meth:`defer_update`; never after :meth:`defer`)."""
+        ...
+
+    async def defer_update(self) -> None:
+        """Say the clicked message will change once some work is done (:meth:`update`)."""
         ...
 
     async def open_form(self, form: Form) -> None:

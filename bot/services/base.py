@@ -9,7 +9,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import Field
 
-from bot.chat import Chat, Posted
+from bot.chat import Chat, Param, Posted
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
@@ -33,14 +33,17 @@ class Core:
 
 
 class StatusLine(Frozen):
-    """One line of ``/plc status`` contributed by a feature (a catalog key + values)."""
+    """One line of ``/plc status`` contributed by a feature: a catalog key and its values
+    as core text (a member's words as plain ``str``, references, numbers), which the
+    status layout renders in the reader's language like any other text."""
 
     key: str
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: dict[str, Param] = Field(default_factory=dict)
 
 
 class PersonalData(Protocol):
-    """A feature that stores something about a member implements this (SPEC §3, G1, G2)."""
+    """A feature that stores something about a member implements this: ``/me export``
+    shows it, ``/me delete`` erases it."""
 
     name: str
 
@@ -54,7 +57,7 @@ class PersonalData(Protocol):
 @runtime_checkable
 class MemberPosts(Protocol):
     """A feature that posted a member's own words in their name (check-in answers, signed
-    topics): erasure removes those messages from the chat platform too (G2)."""
+    topics): erasure removes those messages from the chat platform too."""
 
     async def posts_of_member(
         self, conn: Connection, guild_id: int, user_id: int

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.actor import Actor
+from bot.chat import MemberRef, Param
 from bot.dates import local_today
 from bot.db import audit
 from bot.db import meetings as meetings_db
@@ -37,7 +38,6 @@ from bot.services.rotation_models import (
     UpcomingAssignment,
     available,
 )
-from bot.text import inert_markdown
 
 log = logging.getLogger(__name__)
 
@@ -289,8 +289,8 @@ class RotationService:
         if not upcoming or upcoming[0].status is None:
             return [StatusLine(key="facilitation.status.no_assignment")]
         first = upcoming[0]
-        params = {
-            "title": inert_markdown(first.meeting_title),
+        params: dict[str, Param] = {
+            "title": first.meeting_title,
             "timestamp": int(first.starts_at.timestamp()),
         }
         if first.user_id is None:
@@ -298,7 +298,7 @@ class RotationService:
         return [
             StatusLine(
                 key=f"facilitation.status.next_{first.status}",
-                params={**params, "user": f"<@{first.user_id}>"},
+                params={**params, "user": MemberRef(user_id=first.user_id)},
             )
         ]
 

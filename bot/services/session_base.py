@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.actor import Actor
+from bot.chat import ChannelRef
 from bot.db import sessions as sessions_db
 from bot.db.communities import Community
 from bot.db.connection import Connection
@@ -12,6 +13,7 @@ from bot.db.questions import QuestionItem
 from bot.db.sessions import SessionRow
 from bot.errors import UserError
 from bot.i18n import Language
+from bot.interactions.errors import phrase_text
 from bot.protocols import Protocol as SessionProtocol
 from bot.protocols import ProtocolCatalog
 from bot.services.actions import ActionService
@@ -61,14 +63,16 @@ class SessionBase:
             lines.append(
                 StatusLine(
                     key="facilitation.status.live",
-                    params={"channel": f"<#{session.thread_id or session.channel_id}>"},
+                    params={
+                        "channel": ChannelRef(channel_id=session.thread_id or session.channel_id)
+                    },
                 )
             )
         for problem in self.protocols.problems:
             lines.append(
                 StatusLine(
                     key="facilitation.status.protocol_refused",
-                    params={"problem": problem.phrase()},
+                    params={"problem": phrase_text(problem.phrase())},
                 )
             )
         return lines

@@ -16,12 +16,9 @@
 from cogs.buttons import button
 from cogs.render import Rendered
 from cogs.toolkit.checks import (
-    PlcView,
     is_facilitator,
     is_facilitator_member,
     manages_server,
-    reports_errors,
-    timezone_autocomplete,
 )
 from cogs.toolkit.context import (
     actor,
@@ -51,7 +48,6 @@ __all__ = [
     "CustomId",
     "Field",
     "Form",
-    "PlcView",
     "Rendered",
     "actor",
     "actor_in",
@@ -71,8 +67,6 @@ __all__ = [
     "plc_bot",
     "read_as",
     "reply",
-    "reports_errors",
     "t",
-    "timezone_autocomplete",
     "user_language",
 ]

@@ -1,18 +1,16 @@
-"""Command checks that ask the services (the rules live there), and error routing."""
+"""Command checks of the cogs not yet converted: they ask the services (the rules live there)."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar, cast
+from collections.abc import Callable
+from typing import TypeVar
 
 import discord
 from discord import app_commands
 
 from bot.errors import UserError
 from bot.services.community import CommunityService
-from bot.timezones import search_timezones
-from cogs.errors import Refused, report
+from cogs.errors import Refused
 from cogs.toolkit.context import actor, plc_bot
 
 T = TypeVar("T")
@@ -43,7 +41,8 @@ async def is_facilitator_member(interaction: discord.Interaction) -> bool:
 
 
 def is_facilitator() -> Callable[[T], T]:
-    """Refuse at run time members who may not facilitate (D3); the service decides."""
+    """Refuse at run time members who may not facilitate, whatever the command's
+    permission override says; the service decides."""
 
     async def predicate(interaction: discord.Interaction) -> bool:
         if not await is_facilitator_member(interaction):
@@ -51,34 +50,3 @@ def is_facilitator() -> Callable[[T], T]:
         return True
 
     return app_commands.check(predicate)
-
-
-async def timezone_autocomplete(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=zone, value=zone) for zone in search_timezones(current)]
-
-
-Callback = TypeVar("Callback", bound=Callable[..., Awaitable[None]])
-
-
-def reports_errors(callback: Callback) -> Callback:
-    """Route a callback's errors to the one error handler, in the member's language."""
-
-    @functools.wraps(callback)
-    async def wrapper(self: object, interaction: discord.Interaction) -> None:
-        try:
-            await callback(self, interaction)
-        except Exception as exc:
-            await report(interaction, exc)
-
-    return cast(Callback, wrapper)
-
-
-class PlcView(discord.ui.View):
-    """A view whose errors go through the one error handler."""
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
-    ) -> None:
-        await report(interaction, error)

@@ -14,7 +14,6 @@ from bot.services.base import Core, StatusLine
 from bot.services.community import CommunityService
 from bot.services.meetings.models import UpcomingMeeting
 from bot.services.meetings.occurrences import load_upcoming
-from bot.text import inert_markdown
 
 
 class MeetingQueries:
@@ -82,7 +81,7 @@ class MeetingQueries:
             StatusLine(
                 key="meetings.status.next",
                 params={
-                    "title": inert_markdown(first.meeting.title),
+                    "title": first.meeting.title,
                     "timestamp": int(first.occurrence.starts_at.timestamp()),
                 },
             )

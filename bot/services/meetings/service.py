@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from bot.actor import Actor
-from bot.chat import EventCalendar
+from bot.chat import EventCalendar, Moment
 from bot.db import audit
 from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
@@ -176,7 +176,7 @@ class MeetingService(MeetingQueries):
                 "errors.when_past",
                 field="when",
                 text=draft.when.local_date.isoformat(),
-                timestamp=int(draft.when.starts_at.timestamp()),
+                when=Moment(at=draft.when.starts_at),
             )
         new = NewMeeting(
             guild_id=draft.guild_id,

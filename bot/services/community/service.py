@@ -1,51 +1,44 @@
-"""Community set-up and status (SPEC §3)."""
+"""The community itself: its set-up, who may do what in it, and its status."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
 
 from bot.actor import Actor
-from bot.chat import Card
-from bot.db import audit, bot_state
+from bot.chat import Card, ChannelRef, Code, Join
+from bot.db import audit
 from bot.db import communities as communities_db
 from bot.db import members as members_db
 from bot.db import targets as targets_db
-from bot.db import timers as timers_db
 from bot.db.communities import Community, CommunitySettings, SetupChanges
-from bot.db.connection import Connection
-from bot.db.targets import PausedTarget
 from bot.errors import NotFacilitator, NotSetUp, UserError
 from bot.frozen import Frozen
 from bot.i18n import LANGUAGES, Catalog
 from bot.interactions.commands import Access
-from bot.missed import MISSED_TARGET
-from bot.services.base import Core, StatusLine, StatusProvider
+from bot.services.base import Core, StatusProvider
+from bot.services.community.status import CommunityStatus, StatusReader
 from bot.timezones import require_timezone
 
-
-class CommunityStatus(Frozen):
-    community: Community
-    lines: list[StatusLine]
-    missed: list[StatusLine]
-    """What became of the timers missed in the last 7 days, as each kind declared it."""
-    paused: list[PausedTarget]
-    """Channels and roles Discord refused us: what targets them waits for an admin."""
-    database_bytes: int
-    """The database file and its write-ahead log, on disk."""
-    scheduled: int
-    """Pending timers of this community (reminders, posts, check-ins, sessions…)."""
-    last_error: ErrorRecord | None
-
-
-class ErrorRecord(Frozen):
-    """The reference an unexpected error was logged under, for ``/plc status``."""
-
-    ref: str
-    at: datetime
-
-
 log = logging.getLogger(__name__)
+
+#: The channels ``/plc setup`` takes; members answer in threads in the first two.
+CHANNELS = (
+    "checkin_channel_id",
+    "questions_channel_id",
+    "announcements_channel_id",
+    "moderation_channel_id",
+)
+THREADED = frozenset({"checkin_channel_id", "questions_channel_id"})
+
+
+class SetupResult(Frozen):
+    """What ``/plc setup`` saved, and what the admin should know about it."""
+
+    community: Community
+    created: bool
+    moderation_hidden: bool = False
+    """The facilitator role lacks the platform permission that shows the message command
+    moderating questions (Discord: Manage Messages for Apps › Moderate)."""
 
 
 def _used_ids(community: Community) -> set[int]:
@@ -60,14 +53,11 @@ def _used_ids(community: Community) -> set[int]:
     return {i for i in used if i is not None}
 
 
-def _last_error_key(guild_id: int) -> str:
-    return f"last_error:{guild_id}"
-
-
 class CommunityService:
     def __init__(self, core: Core) -> None:
         self._core = core
         self._status_providers: list[StatusProvider] = []
+        self._status = StatusReader(core)
 
     @property
     def catalog(self) -> Catalog:
@@ -96,6 +86,8 @@ class CommunityService:
             member = await members_db.get(conn, community.guild_id, user_id)
         return (member.timezone if member is not None else None) or community.timezone
 
+    # -- who may do what ---------------------------------------------------------------------
+
     async def is_facilitator(self, actor: Actor) -> bool:
         """Facilitators: the community's facilitator role, or whoever manages the server."""
         if actor.manages_guild:
@@ -104,7 +96,8 @@ class CommunityService:
         return facilitates(actor, community)
 
     async def require_facilitator(self, actor: Actor) -> Community:
-        """The community, if ``actor`` may facilitate it; else the refusal (RELIABILITY D3)."""
+        """The community, if ``actor`` may facilitate it; else the refusal, whatever the
+        platform's own permission settings let through."""
         community = await self.require(actor.guild_id)
         if not facilitates(actor, community):
             raise NotFacilitator()
@@ -123,10 +116,24 @@ class CommunityService:
         elif access == "facilitator" and not await self.is_facilitator(actor):
             raise NotFacilitator()
 
+    # -- set-up ------------------------------------------------------------------------------
+
+    async def set_up(self, actor: Actor, changes: SetupChanges) -> SetupResult:
+        """``/plc setup``: :meth:`configure`, then what the platform hides from the
+        facilitators that the admin can fix."""
+        community, created = await self.configure(actor, changes)
+        return SetupResult(
+            community=community,
+            created=created,
+            moderation_hidden=await self._moderation_hidden(community),
+        )
+
     async def configure(self, actor: Actor, changes: SetupChanges) -> tuple[Community, bool]:
-        """``/plc setup``: merge the changes into the current settings (or the defaults),
-        save them, and try again the channels an admin may just have fixed."""
+        """Check the bot can work in each channel given, merge the changes into the
+        current settings (or the defaults), save them, and try again the channels an
+        admin may just have fixed."""
         self.require_manager(actor)
+        await self._check_channels(actor.guild_id, changes)
         existing = await self.get(actor.guild_id)
         defaults = CommunitySettings(
             timezone=self._core.settings.defaults.timezone,
@@ -142,6 +149,32 @@ class CommunityService:
             changes.applied_to(current, defaults),
             resume_channels=channels,
         )
+
+    async def _check_channels(self, guild_id: int, changes: SetupChanges) -> None:
+        """Refuse a channel the bot cannot post in (or open threads in, where members
+        answer in threads), naming what it lacks there."""
+        for name in CHANNELS:
+            channel_id = getattr(changes, name)
+            if channel_id is None:
+                continue
+            check = await self._core.chat.can_post(guild_id, channel_id, threads=name in THREADED)
+            channel = ChannelRef(channel_id=channel_id)
+            if not check.exists:
+                raise UserError("admin.errors.channel_missing", channel=channel)
+            if check.missing:
+                missing = Join(parts=tuple(Code(text=need) for need in check.missing), sep=", ")
+                raise UserError(
+                    "admin.errors.channel_permission", channel=channel, permissions=missing
+                )
+
+    async def _moderation_hidden(self, community: Community) -> bool:
+        """Whether the facilitators, by their role, cannot see the message command that
+        moderates questions (a feature of its own, maybe turned off)."""
+        role_id = community.facilitator_role_id
+        if role_id is None or "questions" not in self._core.settings.enabled_features():
+            return False
+        can = await self._core.chat.role_can_moderate_messages(community.guild_id, role_id)
+        return can is False
 
     async def setup(
         self,
@@ -178,50 +211,18 @@ class CommunityService:
         assert community is not None
         return community, existing is None
 
+    # -- status and what goes wrong -------------------------------------------------------------
+
     async def status(self, guild_id: int) -> CommunityStatus:
         community = await self.require(guild_id)
-        lines: list[StatusLine] = []
-        for provider in self._status_providers:
-            lines.extend(await provider.status_lines(guild_id))
-        since = self._core.clock.now() - timedelta(days=7)
-        async with self._core.db.read() as conn:
-            missed = await self._missed_lines(conn, guild_id, since)
-            scheduled = await timers_db.count_pending(conn, guild_id)
-            last_error = await bot_state.get(conn, _last_error_key(guild_id))
-            paused = await targets_db.paused(conn, guild_id)
-        return CommunityStatus(
-            community=community,
-            lines=lines,
-            missed=missed,
-            paused=paused,
-            database_bytes=self._core.db.size_on_disk(),
-            scheduled=scheduled,
-            last_error=ErrorRecord.model_validate_json(last_error) if last_error else None,
-        )
+        return await self._status.read(community, self._status_providers)
 
-    async def _missed_lines(
-        self, conn: Connection, guild_id: int, since: datetime
-    ) -> list[StatusLine]:
-        """One line per outcome: the kind's declared sentence when its missed path did what
-        it declared; a plain one when it could not (nobody to tell) or is unknown (a
-        timer missed before kinds declared it, or a feature turned off since)."""
-        counts: dict[str, int] = {}
-        for timer in await timers_db.recent_missed(conn, guild_id, since):
-            declared = self._core.scheduler.when_missed(timer.kind)
-            result = (await timers_db.delivered_targets(conn, timer.id)).get(MISSED_TARGET)
-            if result == "moot":
-                continue  # it no longer applied: nothing was missed
-            if declared is None or result is None:
-                key = "admin.status.missed"
-            elif result == "undone" and declared.policy == "tell":
-                key = "admin.status.missed_untold"
-            else:
-                key = declared.said
-            counts[key] = counts.get(key, 0) + 1
-        return [StatusLine(key=key, params={"count": count}) for key, count in counts.items()]
+    async def record_error(self, guild_id: int, ref: str) -> None:
+        """Keep the reference of an unexpected error, so facilitators can quote it."""
+        await self._status.record_error(guild_id, ref)
 
     async def server_object_gone(self, guild_id: int, object_id: int, reason: str) -> bool:
-        """A channel or role was deleted, or the bot lost access to it (RELIABILITY D6).
+        """A channel or role was deleted, or the bot lost access to it.
 
         If the community uses it, what targets it is paused and the facilitators are told
         once, in another channel; True when this was news. Re-running ``/plc setup`` with
@@ -238,12 +239,6 @@ class CommunityService:
         """Post ``card`` where the facilitators read (:meth:`bot.chat.Chat.tell_facilitators`)."""
         return await self._core.chat.tell_facilitators(community.guild_id, card, nonce=nonce)
 
-    async def record_error(self, guild_id: int, ref: str) -> None:
-        """Keep the reference of an unexpected error, so facilitators can quote it."""
-        record = ErrorRecord(ref=ref, at=self._core.clock.now())
-        async with self._core.db.transaction() as conn:
-            await bot_state.put(conn, _last_error_key(guild_id), record.model_dump_json())
-
     async def bot_left(self, guild_id: int) -> None:
         async with self._core.db.transaction() as conn:
             await communities_db.mark_left(conn, guild_id, self._core.clock.now())
@@ -254,5 +249,5 @@ class CommunityService:
 
 
 def facilitates(actor: Actor, community: Community) -> bool:
-    """The one rule of who is a facilitator (services call it; cogs never compare roles)."""
+    """The one rule of who is a facilitator (services call it; adapters never compare roles)."""
     return actor.manages_guild or actor.has_role(community.facilitator_role_id)

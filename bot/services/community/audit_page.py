@@ -1,0 +1,115 @@
+"""``/plc audit``'s page: the entries newest first, each with what it changed, and the
+buttons to the newer and older pages."""
+
+from __future__ import annotations
+
+from bot.chat import (
+    ChannelRef,
+    Code,
+    Join,
+    MemberRef,
+    Message,
+    Moment,
+    Panel,
+    RoleRef,
+    Text,
+    Trusted,
+)
+from bot.chat.text import Content, Param
+from bot.db.audit import AuditEntry
+from bot.i18n import LANGUAGES
+from bot.interactions.routes import CustomId
+from bot.paging import page_buttons
+from bot.services.community.audit import AuditPage
+
+# The ids earlier versions put on their pages: a page, and a page of one kind of action.
+PAGE = CustomId("plc:audit:{page}", page="[0-9]{1,6}")
+PAGE_OF = CustomId("plc:audit:{page}:{action}", page="[0-9]{1,6}", action="[a-z_.]{1,40}")
+DETAIL_SHOWN = 8
+"""Values of one entry shown at most (an entry records a handful)."""
+SETTINGS = frozenset(
+    {
+        "timezone",
+        "language",
+        "checkin_channel",
+        "questions_channel",
+        "announcements_channel",
+        "facilitator_role",
+        "moderation_channel",
+    }
+)
+"""Detail keys named as ``/plc setup`` names them."""
+MEMBER_KEYS = frozenset({"next", "skipped"})
+"""Detail keys that hold a member's id without saying so in their name."""
+
+
+def _text(key: str, /, **params: Param) -> Text:
+    return Text(key=f"admin.audit.{key}", params=params)
+
+
+def audit_page(page: AuditPage) -> Message:
+    """One page of the log, with Newer / Older."""
+    title = _text("title_filtered", action=Trusted(text=page.action)) if page.action else None
+    lines = tuple(_line(entry) for entry in page.entries)
+    panel = Panel(
+        title=title or _text("title"),
+        description=Join(parts=lines) if lines else _text("empty"),
+        footer=_text("footer", page=page.page, pages=page.pages, total=page.total),
+        tone="muted",
+    )
+    action = page.action
+
+    def to(number: int) -> str:
+        return PAGE_OF.build(page=number, action=action) if action else PAGE.build(page=number)
+
+    buttons = page_buttons(page, to, previous=_text("previous"), following=_text("next"))
+    return Message(panels=(panel,), rows=(buttons,))
+
+
+def _line(entry: AuditEntry) -> Text:
+    return _text(
+        "line",
+        when=Moment(at=entry.at, style="short_date_time"),
+        actor=MemberRef(user_id=entry.actor_id) if entry.actor_id else _text("nobody"),
+        action=Code(text=entry.action),
+        detail=_detail(entry.detail),
+    )
+
+
+def _detail(detail: dict[str, object]) -> Join:
+    """``name: value`` pairs a reader understands: members, channels and roles named,
+    languages and weekdays in words."""
+    items: list[Content] = [
+        _text("detail", name=_name(key), value=_value(key, value))
+        for key, value in list(detail.items())[:DETAIL_SHOWN]
+    ]
+    if len(detail) > DETAIL_SHOWN:
+        items.append(Trusted(text="…"))
+    return Join(parts=tuple(items), sep=", ", prefix=" — ")
+
+
+def _name(key: str) -> Content:
+    name = key.removesuffix("_id")
+    if name in SETTINGS:
+        return _text(f"fields.{name}")
+    return Trusted(text=name.replace("_", " "))
+
+
+def _value(key: str, value: object) -> Content:
+    if value is None:
+        return Text(key="admin.not_set")
+    if isinstance(value, bool):
+        return _text("yes" if value else "no")
+    if isinstance(value, int) and (key in MEMBER_KEYS or key.endswith("user_id")):
+        return MemberRef(user_id=value)
+    if isinstance(value, int) and key.endswith("channel_id"):
+        return ChannelRef(channel_id=value)
+    if isinstance(value, int) and key.endswith("role_id"):
+        return RoleRef(role_id=value)
+    if key == "language" and value in LANGUAGES:
+        return Text(key=f"admin.language_names.{value}")
+    if key == "weekday" and isinstance(value, int) and 0 <= value <= 6:
+        return Text(key=f"dates.weekdays.{value}")
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)

@@ -1,0 +1,127 @@
+"""``/me timezone|reminders|away|back|export|delete``: a member's own settings and data,
+declared once; erasure goes through the one confirm dialog."""
+
+from __future__ import annotations
+
+from bot.chat import Text
+from bot.interactions import UI, Interaction
+from bot.interactions.commands import Command, Group, Option
+from bot.interactions.confirm import Confirmations
+from bot.services.community.me_replies import (
+    away_saved,
+    erase_preview,
+    erasure_reply,
+    export_reply,
+    timezone_saved,
+)
+from bot.services.community.members import MemberService
+from bot.timezones import search_timezones
+
+ERASE = "member.erase"
+
+
+async def suggest_zones(ctx: Interaction, current: str) -> list[tuple[str, str]]:
+    """Time zone names containing what the member typed, cities first."""
+    return [(zone, zone) for zone in search_timezones(current)]
+
+
+class MemberInterface:
+    def __init__(self, members: MemberService) -> None:
+        self.members = members
+        self._confirmations: Confirmations | None = None
+
+    def declare(self, ui: UI) -> None:
+        ui.add(
+            Group(
+                "me",
+                "Your own settings and data",
+                (
+                    Command(
+                        "timezone",
+                        "Set your own time zone",
+                        self.timezone,
+                        options=(
+                            Option(
+                                "name",
+                                "IANA time zone, e.g. Europe/Paris",
+                                required=True,
+                                suggest=suggest_zones,
+                            ),
+                        ),
+                    ),
+                    Command(
+                        "reminders",
+                        "Turn reminders by direct message on or off",
+                        self.reminders,
+                        options=(
+                            Option(
+                                "state",
+                                "on or off",
+                                required=True,
+                                choices=(("on", "on"), ("off", "off")),
+                            ),
+                        ),
+                    ),
+                    Command(
+                        "away",
+                        "Mark yourself away until a date",
+                        self.away,
+                        options=(
+                            Option(
+                                "until", "Last day away, e.g. 2026-12-18 or Dec 18", required=True
+                            ),
+                        ),
+                    ),
+                    Command("back", "End your away period now", self.back),
+                    Command("export", "Download everything the bot stores about you", self.export),
+                    Command("delete", "Erase everything the bot stores about you", self.delete),
+                ),
+            )
+        )
+        ui.confirmations.on(ERASE, self.erase_confirmed, cancelled_key="members.delete.cancelled")
+        self._confirmations = ui.confirmations
+
+    async def timezone(self, ctx: Interaction, name: str) -> None:
+        who = ctx.actor()
+        zone = await self.members.set_timezone(who.guild_id, who.user_id, name)
+        await ctx.reply(timezone_saved(zone))
+
+    async def reminders(self, ctx: Interaction, state: str) -> None:
+        who = ctx.actor()
+        enabled = state == "on"
+        await self.members.set_dm_reminders(who.guild_id, who.user_id, enabled)
+        await ctx.reply(Text(key="members.reminders.on" if enabled else "members.reminders.off"))
+
+    async def away(self, ctx: Interaction, until: str) -> None:
+        who = ctx.actor()
+        day = await self.members.set_away(who.guild_id, who.user_id, until, ctx.language)
+        await ctx.reply(away_saved(day, ctx.language))
+
+    async def back(self, ctx: Interaction) -> None:
+        who = ctx.actor()
+        was_away = await self.members.back(who.guild_id, who.user_id)
+        await ctx.reply(Text(key="members.back.done" if was_away else "members.back.not_away"))
+
+    async def export(self, ctx: Interaction) -> None:
+        await ctx.defer()
+        who = ctx.actor()
+        await ctx.reply(export_reply(await self.members.export(who.guild_id, who.user_id)))
+
+    async def delete(self, ctx: Interaction) -> None:
+        """The confirm dialog first; nothing is erased before Confirm."""
+        who = ctx.actor()
+        assert self._confirmations is not None, "declared before use"
+        await self._confirmations.ask(
+            ctx,
+            ERASE,
+            (who.guild_id, who.user_id),
+            erase_preview(),
+            confirm_label=Text(key="members.delete.confirm"),
+            cancel_label=Text(key="members.delete.cancel"),
+            danger=True,
+        )
+
+    async def erase_confirmed(self, ctx: Interaction, member: tuple[int, int]) -> None:
+        guild_id, user_id = member
+        await ctx.defer_update()
+        await ctx.update(erasure_reply(await self.members.delete(guild_id, user_id)))
