@@ -119,6 +119,9 @@ class PlcBot(commands.Bot):
         self.confirmations = Confirmations(app.core.clock)
         self.buttons.route(CONFIRM_ROUTE, self.confirmations.answer)
         self.ready_once = asyncio.Event()
+        self.startup_done = asyncio.Event()
+        """Set once every feature's ``on_ready`` ran (or failed, logged)."""
+        self._startup: asyncio.Task[None] | None = None
         self.runner: asyncio.Task[None] | None = None
 
     @property
@@ -172,8 +175,23 @@ class PlcBot(commands.Bot):
         if not self.ready_once.is_set():
             log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
             self.ready_once.set()
+            # READY comes again after each reconnection; the features' start-up work
+            # runs once per process, in the background so events keep flowing.
+            self._startup = asyncio.create_task(self._run_startup())
         else:
             log.info("reconnected")
+
+    async def _run_startup(self) -> None:
+        try:
+            for feature in self.app.features:
+                if feature.on_ready is None:
+                    continue
+                try:
+                    await feature.on_ready()
+                except Exception:
+                    log.exception("the start-up work of %s failed", feature.name)
+        finally:
+            self.startup_done.set()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Forms are sent detached, so every submission is routed here, restart or not."""
@@ -226,6 +244,8 @@ class PlcBot(commands.Bot):
         await self.services.get(MemberService).member_left(payload.guild_id, payload.user.id)
 
     async def close(self) -> None:
+        if self._startup is not None and not self._startup.done():
+            self._startup.cancel()
         await self.core.scheduler.stop()
         await super().close()
 
