@@ -13,7 +13,7 @@ from typing import Protocol
 
 from bot.actor import Actor
 from bot.chat.layout import Form, Message
-from bot.chat.port import Posted
+from bot.chat.port import Card, Posted
 from bot.chat.text import Content
 from bot.i18n import Language
 
@@ -59,16 +59,19 @@ class Interaction(Protocol):
         about the member themself can pass)."""
         ...
 
-    async def defer(self) -> None:
-        """Say the answer is coming (work that may take a while)."""
+    async def defer(self, *, update: bool = False) -> None:
+        """Say the answer is coming (work that may take a while); ``update`` (a click):
+        it will replace the clicked message, by :meth:`update`."""
         ...
 
     async def reply(self, message: Message | Content, *, private: bool = True) -> None:
         """Answer the member: privately by default, or for everyone where they acted."""
         ...
 
-    async def update(self, message: Message) -> None:
-        """Show ``message`` in place of the message that was clicked."""
+    async def update(self, message: Message | Card) -> None:
+        """Show ``message`` in place of the message that was clicked: at once, or after
+        ``defer(update=True)``. A card is shown in its own language (a public post stays
+        in the community's whoever clicked)."""
         ...
 
     async def open_form(self, form: Form) -> None:
