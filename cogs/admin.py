@@ -9,11 +9,16 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot.chat import Text
+from bot.chat.refs import REF_TYPES
+from bot.chat.text import Join, Trusted
 from bot.db.communities import Community, SetupChanges
 from bot.errors import UserError
 from bot.services.audit import AuditService
+from bot.services.base import StatusLine
 from bot.services.community import CommunityService, CommunityStatus
 from cogs.audit import AUDIT_ROUTE, audit_message, on_page
+from cogs.render import Renderer
 from cogs.toolkit import (
     actor,
     clip,
@@ -30,6 +35,17 @@ if TYPE_CHECKING:
     from cogs.client import PlcBot
 
 FIELD_MAX = 1024  # Discord's limit for an embed field's value
+_TYPED: tuple[type, ...] = (Text, Join, Trusted, *REF_TYPES)
+
+
+def _status_line(interaction: discord.Interaction, line: StatusLine) -> str:
+    """A feature's ``/plc status`` line: with typed values (references, core text) it is
+    core text, drawn like any layout; otherwise the values are already Discord's text."""
+    if any(isinstance(value, _TYPED) for value in line.params.values()):
+        renderer = Renderer(plc_bot(interaction).catalog, user_language(interaction))
+        return renderer.text(Text(key=line.key, params=line.params))
+    return t(interaction, line.key, **line.params)
+
 
 # What the bot must be allowed to do in each channel it is given.
 _CHANNEL_NEEDS: dict[str, tuple[str, ...]] = {
@@ -182,7 +198,7 @@ class Admin(commands.Cog):
             ("admin.status.missed_title", status.missed),
         ):
             if lines:
-                text = "\n".join(t(interaction, line.key, **line.params) for line in lines)
+                text = "\n".join(_status_line(interaction, line) for line in lines)
                 embed.add_field(
                     name=t(interaction, title), value=clip(text, FIELD_MAX), inline=False
                 )

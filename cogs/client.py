@@ -62,7 +62,7 @@ MAX_RATELIMIT_WAIT = 30.0
 #: core (they are loaded while their feature is enabled).
 LEGACY_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "community": ("cogs.admin", "cogs.members"),
-    "meetings": ("cogs.meetings",),
+    "meetings": (),
     "questions": ("cogs.questions",),
     "checkins": ("cogs.checkins",),
     "facilitation": ("cogs.rotation", "cogs.sessions"),

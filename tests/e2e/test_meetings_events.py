@@ -38,11 +38,8 @@ async def facilitator(harness: Harness, command: str, **options: Any) -> str:
 
 
 async def reconciled(harness: Harness) -> None:
-    """Wait for the start-up reconciliation (a background task after READY)."""
-    # Not isinstance: each bot start re-imports the extension, so the class differs.
-    cog = harness.bot.get_cog("Meetings")
-    assert cog is not None
-    await cog.reconciled.wait()  # type: ignore[attr-defined]
+    """Wait for the start-up reconciliation (the features' start-up work after READY)."""
+    await harness.bot.startup_done.wait()
 
 
 async def test_event_follows_edit_rollover_and_cancellations(harness: Harness) -> None:

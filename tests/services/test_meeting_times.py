@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.dates import to_instant
-from bot.services.meeting_times import (
+from bot.services.meetings.times import (
     LAST,
     monthly_position,
     next_occurrence,

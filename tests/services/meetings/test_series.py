@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
+from bot.chat import Moment
 from bot.clock import ControlledClock
 from bot.db import members as members_db
 from bot.services.base import Core
@@ -270,7 +271,7 @@ async def test_status_line_names_the_next_meeting(service: MeetingService) -> No
     sooner = await schedule(service, when="2026-12-03 15:00")
     lines = await service.status_lines(GUILD)
     assert [line.key for line in lines] == ["meetings.status.next"]
-    assert lines[0].params["timestamp"] == int(sooner.occurrence.starts_at.timestamp())
+    assert lines[0].params["when"] == Moment(at=sooner.occurrence.starts_at)
     assert later.occurrence.starts_at > sooner.occurrence.starts_at
 
 
