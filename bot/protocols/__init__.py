@@ -1,4 +1,4 @@
-"""Session protocols (SPEC §5): the ordered steps a live session runs.
+"""Session protocols: the ordered steps a live session runs.
 
 A protocol is a TOML file validated by :class:`Protocol`. The built-in ones ship in
 this folder (``plc``, ``codev``, ``exchange``, ``checkin-round``); a community adds

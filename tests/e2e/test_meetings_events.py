@@ -171,7 +171,7 @@ async def test_an_event_the_bot_lost_is_adopted_or_recreated(harness: Harness) -
 async def test_an_occurrence_saved_but_not_announced_is_announced_after_restart(
     harness: Harness,
 ) -> None:
-    """S3: the bot died between saving a meeting and posting its announcement."""
+    """The bot died between saving a meeting and posting its announcement."""
     await harness.setup_community(language="en")
     meetings = harness.bot.services.get(MeetingService)
     alice = Actor(guild_id=harness.guild.id, user_id=harness.user("alice"), manages_guild=True)

@@ -4,7 +4,6 @@ exists in both catalogs, and no Discord markup is written by the feature itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from itertools import product
 
@@ -12,7 +11,6 @@ import pytest
 
 from bot.chat import Card, Message, Posted, render
 from bot.chat.refs import MessageLink, MomentStyle
-from bot.chat.text import Content
 from bot.dates import LocalInstant
 from bot.db.meeting_rsvps import RsvpCounts
 from bot.db.meetings import REPEATS, Meeting, Occurrence
@@ -62,23 +60,10 @@ class ExposingMarkup:
         return f"[typed {text}]"
 
 
-def contents(message: Message) -> Iterator[Content]:
-    if message.content is not None:
-        yield message.content
-    for panel in message.panels:
-        yield from (c for c in (panel.title, panel.description, panel.footer) if c is not None)
-        for field in panel.fields:
-            yield field.name
-            yield field.value
-    for component in message.components():
-        if component.label is not None:
-            yield component.label
-
-
 def shown(message: Message, language: str) -> list[str]:
     catalog = load_catalog()
     lang: Language = "fr" if language == "fr" else "en"
-    return [render(c, lang, catalog, ExposingMarkup()) for c in contents(message)]
+    return [render(c, lang, catalog, ExposingMarkup()) for c in message._contents()]
 
 
 def _meeting(repeat: str = "weekly", **changes: object) -> Meeting:

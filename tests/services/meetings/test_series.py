@@ -77,7 +77,8 @@ async def test_rollover_after_a_long_outage_resumes_ahead(
 
 
 async def test_weekly_series_keeps_18h_local_across_dst(core: Core, clock: ControlledClock) -> None:
-    """S4 through the service: 2026-03-08 and 2026-11-01 in New York."""
+    """The local time holds across DST, through the service: 2026-03-08 and 2026-11-01
+    in New York."""
     service = await set_up_service(core, timezone="America/New_York")
     zone = ZoneInfo("America/New_York")
     for first in (datetime(2026, 3, 1, 12, tzinfo=UTC), datetime(2026, 10, 25, 12, tzinfo=UTC)):

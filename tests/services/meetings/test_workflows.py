@@ -6,6 +6,8 @@ calendar), so each test reads exactly what the service sent.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -61,6 +63,19 @@ async def meeting_rows(core: Core) -> int:
 
 def announcements(chat: RecordingChat) -> list[MeetingAnnouncement]:
     return chat.cards(MeetingAnnouncement)
+
+
+@contextmanager
+def discord_down(chat: RecordingChat, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every post fails as a passing outage does, until the block ends."""
+    real_post = chat.post
+
+    async def outage(*args: object, **kwargs: object) -> Posted | None:
+        raise RetryLater("Discord 503")
+
+    monkeypatch.setattr(chat, "post", outage)
+    yield
+    monkeypatch.setattr(chat, "post", real_post)
 
 
 # -- who may act ----------------------------------------------------------------------------
@@ -160,22 +175,15 @@ async def test_an_outage_keeps_the_meeting_and_announces_it_when_discord_answers
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Discord only down at Confirm: nothing is undone, the outbox posts it later, once."""
-    real_post = chat.post
-
-    async def outage(*args: object, **kwargs: object) -> Posted | None:
-        raise RetryLater("Discord 503")
-
-    monkeypatch.setattr(chat, "post", outage)
-    draft = await service.draft_schedule(facilitator(), title="A", when="2026-12-03 15:30")
-    result = await service.schedule(facilitator(), draft)
+    with discord_down(chat, monkeypatch):
+        draft = await service.draft_schedule(facilitator(), title="A", when="2026-12-03 15:30")
+        result = await service.schedule(facilitator(), draft)
     assert result.announcement is None and result.announcements_channel_id == ANNOUNCEMENTS
     assert await meeting_rows(core) == 1
     assert len(await pending_timers(core, REMINDER_KIND)) == 2
     assert len(chat.events.events) == 1  # the event does not wait for the announcement
 
-    monkeypatch.setattr(chat, "post", real_post)
     await clock.advance(timedelta(minutes=5))
-    await core.scheduler.run_due()
     await core.scheduler.run_due()
     [sent] = chat.sent
     assert sent.target == Channel(GUILD, ANNOUNCEMENTS)
@@ -191,15 +199,9 @@ async def test_a_date_changed_while_its_announcement_waited_is_redrawn_once_post
     clock: ControlledClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real_post = chat.post
-
-    async def outage(*args: object, **kwargs: object) -> Posted | None:
-        raise RetryLater("Discord 503")
-
-    monkeypatch.setattr(chat, "post", outage)
-    upcoming = await schedule(service)
-    await service.edit(facilitator(), str(upcoming.meeting.id), title="Nouveau titre")
-    monkeypatch.setattr(chat, "post", real_post)
+    with discord_down(chat, monkeypatch):
+        upcoming = await schedule(service)
+        await service.edit(facilitator(), str(upcoming.meeting.id), title="Nouveau titre")
     await clock.advance(timedelta(minutes=5))
     await core.scheduler.run_due()
     [sent] = chat.sent
