@@ -24,8 +24,6 @@ from typing import Any
 from bot.clock import ControlledClock
 from bot.emulator import Emulator, InteractionResult
 from cogs.client import PlcBot
-from cogs.meetings.commands import COG_NAME as MEETINGS_COG
-from cogs.meetings.commands import Meetings
 
 from . import fixtures
 from .report import Figure, Report
@@ -71,9 +69,7 @@ class ScaleResult:
 async def meetings_reconciled(bot: PlcBot) -> None:
     """Wait for the start-up reconciliation of meeting events (one list call per
     community with meetings), so it does not run under the measurement."""
-    cog = bot.get_cog(MEETINGS_COG)
-    if isinstance(cog, Meetings):
-        await asyncio.wait_for(cog.reconciled.wait(), timeout=600)
+    await asyncio.wait_for(bot.startup_done.wait(), timeout=600)
 
 
 async def prepare(emu: Emulator, measured: Measured) -> None:

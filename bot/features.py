@@ -4,12 +4,12 @@ Each feature package (``bot/services/<feature>/``) has one ``declare(core, servi
 returning a :class:`Feature`; :func:`bot.app.build_app` installs every enabled one the
 same way: its services, its timer kinds, its members' personal data (``/me export``
 and ``/me delete``), its retention rules, its ``/plc status`` section, what it hands on
-when a member leaves, and its commands.
+when a member leaves, its commands, and what it repairs once connected.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.interactions import UI
@@ -32,6 +32,10 @@ class Feature:
     """Hand on what a member held (a date to facilitate) when they leave or are erased."""
     interface: Callable[[UI], None] | None = None
     """Declares the feature's commands, routes and confirmations."""
+    on_ready: Callable[[], Awaitable[None]] | None = None
+    """Runs once per process, after the chat platform first connected: start-up repairs
+    that need the platform (what a crash left unposted, calendar events to re-check). A
+    failure is logged; the bot runs on."""
 
 
 Declare = Callable[[Core, Services], Feature]

@@ -59,7 +59,7 @@ MAX_RATELIMIT_WAIT = 30.0
 #: The discord.py extensions of features whose commands are not yet declared in the
 #: core (they are loaded while their feature is enabled).
 LEGACY_EXTENSIONS: dict[str, tuple[str, ...]] = {
-    "meetings": ("cogs.meetings",),
+    "meetings": (),
     "questions": ("cogs.questions",),
     "checkins": (),
     "facilitation": ("cogs.rotation", "cogs.sessions"),
@@ -116,6 +116,9 @@ class PlcBot(commands.Bot):
         self.confirmations = Confirmations(app.core.clock)
         self.buttons.route(CONFIRM_ROUTE, self.confirmations.answer)
         self.ready_once = asyncio.Event()
+        self.startup_done = asyncio.Event()
+        """Set once every feature's ``on_ready`` ran (or failed, logged)."""
+        self._startup: asyncio.Task[None] | None = None
         self.runner: asyncio.Task[None] | None = None
 
     @property
@@ -168,8 +171,23 @@ class PlcBot(commands.Bot):
         if not self.ready_once.is_set():
             log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
             self.ready_once.set()
+            # READY comes again after each reconnection; the features' start-up work
+            # runs once per process, in the background so events keep flowing.
+            self._startup = asyncio.create_task(self._run_startup())
         else:
             log.info("reconnected")
+
+    async def _run_startup(self) -> None:
+        try:
+            for feature in self.app.features:
+                if feature.on_ready is None:
+                    continue
+                try:
+                    await feature.on_ready()
+                except Exception:
+                    log.exception("the start-up work of %s failed", feature.name)
+        finally:
+            self.startup_done.set()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Forms are sent detached, so every submission is routed here, restart or not."""
@@ -222,6 +240,8 @@ class PlcBot(commands.Bot):
         await self.services.get(MemberService).member_left(payload.guild_id, payload.user.id)
 
     async def close(self) -> None:
+        if self._startup is not None and not self._startup.done():
+            self._startup.cancel()
         await self.core.scheduler.stop()
         await super().close()
 

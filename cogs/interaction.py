@@ -14,7 +14,7 @@ from discord import app_commands
 
 from bot.actor import Actor
 from bot.chat.layout import Form, Message
-from bot.chat.port import Posted
+from bot.chat.port import Card, Posted
 from bot.chat.text import Content
 from bot.i18n import Language, language_for_locale
 from bot.interactions.commands import MemberOption
@@ -78,9 +78,14 @@ class DiscordInteraction:
             return MemberOption(value.id, getattr(value, "display_name", ""))
         return value
 
-    async def defer(self, *, private: bool = True) -> None:
-        if not self.interaction.response.is_done():
-            await self.interaction.response.defer(ephemeral=private, thinking=True)
+    async def defer(self, *, private: bool = True, update: bool = False) -> None:
+        response = self.interaction.response
+        if response.is_done():
+            return
+        if update:  # a click: the clicked message is edited when the answer comes
+            await response.defer()
+        else:
+            await response.defer(ephemeral=private, thinking=True)
 
     async def reply(self, message: Message | Content, *, private: bool = True) -> None:
         if not isinstance(message, Message):
@@ -101,17 +106,18 @@ class DiscordInteraction:
                 file.reset()
             await channel.send(**kwargs)
 
-    async def update(self, message: Message) -> None:
-        """Replace the clicked message (at once, or after :meth:`defer_update`)."""
-        kwargs = self.renderer.message(message).edit_kwargs()
+    async def update(self, message: Message | Card) -> None:
+        """Replace the clicked message: the answer itself, or after ``defer(update=True)``."""
+        shown = (
+            self.bot.chat.render(message)
+            if isinstance(message, Card)
+            else self.renderer.message(message)
+        )
+        kwargs = shown.edit_kwargs()
         if self.interaction.response.is_done():
             await self.interaction.edit_original_response(**kwargs)
-            return
-        await self.interaction.response.edit_message(**kwargs)
-
-    async def defer_update(self) -> None:
-        if not self.interaction.response.is_done():
-            await self.interaction.response.defer()  # a click: the message itself changes
+        else:
+            await self.interaction.response.edit_message(**kwargs)
 
     async def open_form(self, form: Form) -> None:
         await self.interaction.response.send_modal(self.renderer.modal(form))

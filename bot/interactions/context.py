@@ -13,7 +13,7 @@ from typing import Protocol
 
 from bot.actor import Actor
 from bot.chat.layout import Form, Message
-from bot.chat.port import Posted
+from bot.chat.port import Card, Posted
 from bot.chat.text import Content
 from bot.i18n import Language
 
@@ -64,22 +64,20 @@ class Interaction(Protocol):
         far (a :class:`~bot.interactions.commands.MemberOption` for a member), or None."""
         ...
 
-    async def defer(self, *, private: bool = True) -> None:
-        """Say the answer is coming (work that may take a while); ``private=False`` when
-        the answer will be for everyone where they acted."""
+    async def defer(self, *, private: bool = True, update: bool = False) -> None:
+        """Say the answer is coming (work that may take a while): ``private=False`` when
+        the answer will be for everyone where they acted; ``update`` (a click) when it
+        will replace the clicked message, by :meth:`update`."""
         ...
 
     async def reply(self, message: Message | Content, *, private: bool = True) -> None:
         """Answer the member: privately by default, or for everyone where they acted."""
         ...
 
-    async def update(self, message: Message) -> None:
-        """Show ``message`` in place of the message that was clicked (at once, or after
-        :meth:`defer_update`; never after :meth:`defer`)."""
-        ...
-
-    async def defer_update(self) -> None:
-        """Say the clicked message will change once some work is done (:meth:`update`)."""
+    async def update(self, message: Message | Card) -> None:
+        """Show ``message`` in place of the message that was clicked: at once, or after
+        ``defer(update=True)``. A card is shown in its own language (a public post stays
+        in the community's whoever clicked)."""
         ...
 
     async def open_form(self, form: Form) -> None:

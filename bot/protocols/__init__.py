@@ -1,4 +1,4 @@
-"""Session protocols (SPEC §5): the ordered steps a live session runs.
+"""Session protocols: the ordered steps a live session runs.
 
 A protocol is a TOML file validated by :class:`Protocol`. The built-in ones ship in
 this folder (``plc``, ``codev``, ``exchange``, ``checkin-round``); a community adds
@@ -25,8 +25,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bot.actor import Actor
 from bot.errors import UserError
 from bot.i18n import Language, load_catalog
+from bot.interactions.suggest import matching
 from bot.protocols.problems import ProtocolProblem, file_problem, problems_from
 
 BUILTIN_DIR = Path(__file__).resolve().parent
@@ -189,6 +191,17 @@ class ProtocolCatalog:
         ]
         found.sort(key=lambda p: (p.id not in BUILTIN_IDS, p.name_in(language).casefold()))
         return found[:limit]
+
+    # What a meeting's ``protocol`` option asks (the meetings' ``ProtocolChoices``).
+
+    def suggest(self, current: str, language: Language) -> list[tuple[str, str]]:
+        """(id, "name (id)") pairs matching ``current``, the built-in protocols first."""
+        ordered = self.search("", language, limit=len(self._by_id))
+        return matching(((p.id, f"{p.name_in(language)} ({p.id})") for p in ordered), current)
+
+    def check(self, reference: str, actor: Actor) -> str:
+        """The id of the protocol named (the same catalog for every community)."""
+        return self.require(reference).id
 
 
 def parse_protocol(text: str, file_name: str) -> Protocol | list[ProtocolProblem]:

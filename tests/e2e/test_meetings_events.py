@@ -38,11 +38,8 @@ async def facilitator(harness: Harness, command: str, **options: Any) -> str:
 
 
 async def reconciled(harness: Harness) -> None:
-    """Wait for the start-up reconciliation (a background task after READY)."""
-    # Not isinstance: each bot start re-imports the extension, so the class differs.
-    cog = harness.bot.get_cog("Meetings")
-    assert cog is not None
-    await cog.reconciled.wait()  # type: ignore[attr-defined]
+    """Wait for the start-up reconciliation (the features' start-up work after READY)."""
+    await harness.bot.startup_done.wait()
 
 
 async def test_event_follows_edit_rollover_and_cancellations(harness: Harness) -> None:
@@ -174,7 +171,7 @@ async def test_an_event_the_bot_lost_is_adopted_or_recreated(harness: Harness) -
 async def test_an_occurrence_saved_but_not_announced_is_announced_after_restart(
     harness: Harness,
 ) -> None:
-    """S3: the bot died between saving a meeting and posting its announcement."""
+    """The bot died between saving a meeting and posting its announcement."""
     await harness.setup_community(language="en")
     meetings = harness.bot.services.get(MeetingService)
     alice = Actor(guild_id=harness.guild.id, user_id=harness.user("alice"), manages_guild=True)

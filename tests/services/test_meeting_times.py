@@ -1,4 +1,4 @@
-"""Computing recurrences across DST (RELIABILITY S4, S5); reading ``when`` is tested
+"""Computing recurrences across DST; reading ``when`` is tested
 with the other typed dates in ``tests/test_dates.py``."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.dates import to_instant
-from bot.services.meeting_times import (
+from bot.services.meetings.times import (
     LAST,
     monthly_position,
     next_occurrence,
@@ -54,7 +54,7 @@ def test_ordinary_time_has_no_adjustment() -> None:
 def test_weekly_18h_stays_18h_local_across_both_changes(
     zone: str, spring: date, autumn: date
 ) -> None:
-    """S4: the wall-clock time holds; the UTC instant moves by the DST hour."""
+    """The wall-clock time holds; the UTC instant moves by the DST hour."""
     for change in (spring, autumn):
         anchor = change - timedelta(days=7)
         dates = rule_dates(anchor, "weekly")
@@ -69,7 +69,7 @@ def test_weekly_18h_stays_18h_local_across_both_changes(
 
 
 def test_weekly_series_in_the_gap_fires_once_that_day() -> None:
-    """S5: a weekly Sunday 02:30 meets the spring-forward day once, at 03:30."""
+    """A weekly Sunday 02:30 meets the spring-forward day once, at 03:30."""
     anchor = date(2027, 3, 7)
     occurrence = next_occurrence(
         anchor,

@@ -123,5 +123,5 @@ class MemberInterface:
 
     async def erase_confirmed(self, ctx: Interaction, member: tuple[int, int]) -> None:
         guild_id, user_id = member
-        await ctx.defer_update()
+        await ctx.defer(update=True)
         await ctx.update(erasure_reply(await self.members.delete(guild_id, user_id)))

@@ -1,11 +1,16 @@
-"""Meetings (SPEC §4): scheduling, RSVPs, reminders, the event mirror, the calendar.
+"""Meetings: scheduling, RSVPs, reminders, the event mirror, the calendar.
 
-- :mod:`.service`: :class:`MeetingService`, one method per user action (with the
-  read side in :mod:`.queries`);
-- :mod:`.checks`: what a facilitator typed; :mod:`.occurrences`: the dates of a series
-  and their timers; :mod:`.publisher`: announcements and notices; :mod:`.timers`:
-  reminders and the end of a date; :mod:`.mirror`: the platform event;
-- :mod:`.cards`: the messages sent, :mod:`.models`: what is returned.
+- :mod:`.service`: :class:`MeetingService`, one method per member's action (with the
+  read side in :mod:`.queries`); :mod:`.feature`: how the application installs it;
+- :mod:`.checks` and :mod:`.edits`: what a facilitator typed; :mod:`.occurrences`: the
+  dates of a series, their timers and announcements; :mod:`.times`: the dates a rule
+  gives; :mod:`.publisher`: announcements (through the outbox) and notices;
+  :mod:`.timers`: reminders and the end of a date; :mod:`.mirror`: the platform event;
+  :mod:`.ics`: the calendar file;
+- :mod:`.cards`: the messages posted and how they look, :mod:`.replies`: the answers to
+  the member who asked, :mod:`.texts`: the short texts both share;
+  :mod:`.interface`: ``/meeting`` and its buttons; :mod:`.models`: what is returned;
+  :mod:`.protocol_choices`: what the facilitation feature answers about protocols.
 """
 
 from bot.services.meetings.cards import (
@@ -31,6 +36,7 @@ from bot.services.meetings.models import (
     UpcomingMeeting,
     occurrence_key,
 )
+from bot.services.meetings.protocol_choices import ProtocolChoices
 from bot.services.meetings.service import MeetingService
 
 __all__ = [
@@ -46,6 +52,7 @@ __all__ = [
     "MeetingReminder",
     "MeetingService",
     "MissedReminder",
+    "ProtocolChoices",
     "ReminderPlan",
     "Rollover",
     "Room",

@@ -1,7 +1,9 @@
-"""The messages meetings send, in domain terms (``cogs/meetings/render.py`` draws them).
+"""The messages meetings send, and how they look on any platform.
 
 Public posts are written in the community's language, direct messages too (the bot
-knows no member's language outside an interaction).
+knows no member's language outside an interaction). Titles and agendas are the
+members' words: shown inert. Members are named without being pinged unless the
+send says so (the notices and the reminders' fallback).
 """
 
 from __future__ import annotations
@@ -9,13 +11,40 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
-from bot.chat import Card
-from bot.db.meeting_rsvps import RsvpCounts
+from bot.chat import (
+    Button,
+    Card,
+    ChannelRef,
+    Content,
+    Join,
+    MemberRef,
+    Message,
+    Moment,
+    Panel,
+    PanelField,
+    Text,
+)
+from bot.chat.layout import ButtonStyle
+from bot.db.meeting_rsvps import Answer, RsvpCounts
 from bot.db.meetings import Repeat
 from bot.i18n import Language, language_for_locale
+from bot.interactions.routes import CustomId
+from bot.services.meetings.texts import duration, place, repeat, text, when, zone
 
 if TYPE_CHECKING:
     from bot.services.meetings.models import UpcomingMeeting
+
+RSVP = CustomId("plc:mtg:rsvp:{occurrence}:{answer}", answer="going|maybe|cant")
+_ANSWERS: dict[Answer, ButtonStyle] = {"going": "success", "maybe": "secondary", "cant": "danger"}
+_NOTICES = {
+    "edited": "notify.edited",
+    "cancelled_occurrence": "notify.cancelled_occurrence",
+    "cancelled_series": "notify.cancelled_series",
+}
+
+
+def mentions(user_ids: tuple[int, ...]) -> Join:
+    return Join(parts=tuple(MemberRef(user_id=user_id) for user_id in user_ids), sep=" ")
 
 
 class MeetingAnnouncement(Card):
@@ -37,6 +66,51 @@ class MeetingAnnouncement(Card):
     facilitator_id: int | None = None
     """Who facilitates this date, shown without pinging them."""
 
+    def layout(self) -> Message:
+        panel = Panel(
+            title=text(
+                "announcement.cancelled_title" if self.cancelled else "announcement.title",
+                title=self.title,
+            ),
+            description=self.agenda or None,
+            fields=self._fields(),
+            tone="muted" if self.cancelled else "accent",
+            footer=text("announcement.cancelled_footer")
+            if self.cancelled
+            else text("announcement.footer", zone=zone(self.timezone)),
+        )
+        if self.cancelled:
+            return Message(panels=(panel,))
+        return Message(panels=(panel,), rows=(self._buttons(),))
+
+    def _fields(self) -> tuple[PanelField, ...]:
+        starts = (Moment(at=self.starts_at), Moment(at=self.starts_at, style="relative"))
+        shown: list[tuple[str, Content]] = [
+            ("announcement.when", Join(parts=starts)),
+            ("announcement.duration", duration(self.duration_minutes)),
+            ("announcement.place", place(self.channel_id, self.link)),
+        ]
+        if self.repeat != "none":
+            shown.append(("announcement.repeat", repeat(self.repeat, self.first_date)))
+        if self.facilitator_id is not None:
+            shown.append(("announcement.facilitator", MemberRef(user_id=self.facilitator_id)))
+        return tuple(PanelField(name=text(key), value=value, inline=True) for key, value in shown)
+
+    def _buttons(self) -> tuple[Button, ...]:
+        counts = self.counts.model_dump()
+        return tuple(
+            Button(
+                action=RSVP.build(occurrence=self.occurrence_id, answer=answer),
+                label=text(
+                    "announcement.button",
+                    label=text(f"announcement.{answer}"),
+                    count=counts[answer],
+                ),
+                style=style,
+            )
+            for answer, style in _ANSWERS.items()
+        )
+
 
 class MeetingNotice(Card):
     """Members who answered are told of a change, in the announcements channel."""
@@ -50,6 +124,24 @@ class MeetingNotice(Card):
     next_starts_at: datetime | None = None
     """The series goes on at this date (after a cancelled date)."""
     mentions: tuple[int, ...] = ()
+
+    def layout(self) -> Message:
+        told: Content = ""
+        if self.change is not None:
+            said = text(
+                _NOTICES[self.change],
+                title=self.title,
+                place=place(self.channel_id, self.link),
+                **when(self.starts_at),
+            )
+            following = (
+                text("notify.next", when=Moment(at=self.next_starts_at))
+                if self.next_starts_at is not None
+                else ""
+            )
+            told = Join(parts=(said, following), sep=" ")
+        members = text("notify.members", mentions=mentions(self.mentions)) if self.mentions else ""
+        return Message(content=Join(parts=(told, members)))
 
 
 class MeetingReminder(Card):
@@ -66,6 +158,26 @@ class MeetingReminder(Card):
     fallback: tuple[int, ...] = ()
     """Members whose DMs are closed, mentioned in the channel post instead."""
 
+    def layout(self) -> Message:
+        reminder = text(
+            "reminder.dm" if self.direct else "reminder.channel",
+            title=self.title,
+            place=place(self.channel_id, self.link),
+            channel=ChannelRef(channel_id=self.announcements_channel_id or 0),
+            **when(self.starts_at),
+        )
+        return Message(
+            content=Join(
+                parts=(
+                    reminder,
+                    Text(key="delivery.late") if self.late else "",
+                    Text(key="delivery.dm_fallback", params={"mentions": mentions(self.fallback)})
+                    if self.fallback
+                    else "",
+                )
+            )
+        )
+
 
 class MissedReminder(Card):
     """To the facilitators: a reminder could not go out in time."""
@@ -73,6 +185,16 @@ class MissedReminder(Card):
     offset_minutes: int
     title: str
     starts_at: datetime
+
+    def layout(self) -> Message:
+        return Message(
+            content=text(
+                "reminder.missed",
+                offset=duration(self.offset_minutes),
+                title=self.title,
+                when=Moment(at=self.starts_at),
+            )
+        )
 
 
 def community_language(language: str) -> Language:

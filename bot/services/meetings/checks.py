@@ -1,4 +1,5 @@
-"""Checking what a facilitator typed (discord.py does not re-check option bounds: STYLE 7)."""
+"""Checking what a facilitator typed (the platform does not re-check option bounds), and
+whether the bot can announce where it should."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from bot.actor import Actor
+from bot.chat import ChannelRef, Chat, Code, Join
 from bot.dates import LocalInstant, in_zone, parse_when
 from bot.db.communities import Community
 from bot.db.meetings import REPEATS, Repeat
@@ -70,7 +72,7 @@ def check_repeat(value: str) -> Repeat:
 
 
 def check_link(value: str | None) -> str | None:
-    """An http(s) address, shown as is: no spaces or brackets that could disguise it (D2)."""
+    """An http(s) address, shown as is: no spaces or brackets that could disguise it."""
     link = _clean("link", value, LINK_MAX, required=False)
     if not link:
         return None
@@ -118,7 +120,9 @@ def check_room(room: Room | None) -> int | None:
     if room is None:
         return None
     if room.kind not in PLACE_KINDS:
-        raise UserError("meetings.errors.channel_kind", channel_id=room.channel_id)
+        raise UserError(
+            "meetings.errors.channel_kind", channel=ChannelRef(channel_id=room.channel_id)
+        )
     return room.channel_id
 
 
@@ -127,6 +131,19 @@ def announcements_channel(community: Community) -> int:
     if community.announcements_channel_id is None:
         raise UserError("meetings.errors.no_announcements_channel")
     return community.announcements_channel_id
+
+
+async def require_postable(chat: Chat, guild_id: int, channel_id: int) -> None:
+    """Refuse before anything is saved if the bot cannot post in the announcements channel."""
+    check = await chat.can_post(guild_id, channel_id)
+    channel = ChannelRef(channel_id=channel_id)
+    if not check.exists:
+        raise UserError("meetings.errors.announcements_missing", channel=channel)
+    if check.missing:
+        permissions = Join(parts=tuple(Code(text=name) for name in check.missing), sep=", ")
+        raise UserError(
+            "meetings.errors.announcements_permission", channel=channel, permissions=permissions
+        )
 
 
 async def read_when(

@@ -5,14 +5,19 @@ from __future__ import annotations
 from bot.features import Feature
 from bot.services.base import Core
 from bot.services.community import CommunityService
+from bot.services.meetings.interface import MeetingInterface
 from bot.services.meetings.service import MeetingService
 from bot.services.members import MemberService
+from bot.services.outbox import Outbox
 from bot.services.registry import Services
 
 
 def declare(core: Core, services: Services) -> Feature:
     meetings = MeetingService(
-        core, services.get(CommunityService), services.get(MemberService), core.chat.events
+        core,
+        services.get(CommunityService),
+        services.get(MemberService),
+        services.get(Outbox),
     )
     return Feature(
         name="meetings",
@@ -20,4 +25,7 @@ def declare(core: Core, services: Services) -> Feature:
         timer_kinds=tuple(meetings.timer_kinds()),
         personal_data=(meetings,),
         status=(meetings,),
+        interface=MeetingInterface(meetings, core.catalog).declare,
+        # Announce what a crash left unannounced and re-check every calendar event.
+        on_ready=meetings.reconcile,
     )

@@ -8,10 +8,9 @@ from typing import Literal, get_args
 from bot.chat import Posted
 from bot.dates import LocalInstant
 from bot.db.meeting_rsvps import Answer, RsvpCounts
-from bot.db.meetings import Meeting, Occurrence, Repeat
+from bot.db.meetings import Meeting, NewMeeting, Occurrence, Repeat
 from bot.errors import UserError
 from bot.frozen import Frozen
-from bot.scheduler import nonce_for
 from bot.services.meetings.cards import MeetingAnnouncement
 
 REMINDER_KIND = "meeting_reminder"
@@ -21,7 +20,8 @@ SCOPES: tuple[Scope, ...] = get_args(Scope)
 
 
 class AnnouncementRefused(UserError):
-    """A confirmed meeting could not be announced, so nothing was saved."""
+    """A confirmed meeting could not be announced (the channel refused it for good), so
+    nothing was saved."""
 
 
 class UpcomingMeeting(Frozen):
@@ -70,12 +70,32 @@ class MeetingDraft(Frozen):
     protocol_id: str | None = None
     """The live-session protocol this meeting runs (``/session start`` preselects it)."""
 
+    def new_meeting(self) -> NewMeeting:
+        """The series to save once confirmed."""
+        return NewMeeting(
+            guild_id=self.guild_id,
+            title=self.title,
+            duration_minutes=self.duration_minutes,
+            repeat=self.repeat,
+            first_date=self.when.local_date,
+            local_time=self.when.local_time,
+            timezone=self.when.timezone,
+            channel_id=self.channel_id,
+            link=self.link,
+            agenda=self.agenda,
+            reminder_offsets=self.reminder_offsets,
+            protocol_id=self.protocol_id,
+            created_by=self.created_by,
+        )
+
 
 class ScheduleResult(Frozen):
-    """A confirmed meeting, saved and announced."""
+    """A confirmed meeting, saved and announced (or to be announced: see ``announcement``)."""
 
     upcoming: UpcomingMeeting
-    announcement: Posted
+    announcement: Posted | None
+    """None: the platform is down for now; the outbox posts it as soon as it answers."""
+    announcements_channel_id: int
     event_problem: str | None
     """A catalog key when the platform event could not be created (the meeting works)."""
 
@@ -118,7 +138,7 @@ class Rollover(Frozen):
 
 
 class ReminderPlan(Frozen):
-    """Who a reminder goes to (RELIABILITY D5: known-closed DMs are mentioned instead)."""
+    """Who a reminder goes to (members whose DMs are known closed are mentioned instead)."""
 
     upcoming: UpcomingMeeting
     language: str
@@ -151,6 +171,6 @@ def occurrence_key(meeting_id: int, starts_at: datetime) -> str:
     return f"meeting:{meeting_id}:occ:{stamp(starts_at)}:"
 
 
-def announce_nonce(occurrence_id: int) -> str:
-    """The same announcement posted twice (a retry, a re-run) is one message."""
-    return nonce_for("meeting-announce", occurrence_id)
+def announce_key(occurrence_id: int) -> str:
+    """The outbox key of a date's announcement: one post per date, whatever the retries."""
+    return f"meeting-announce:{occurrence_id}"

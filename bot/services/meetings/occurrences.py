@@ -2,13 +2,14 @@
 
 A series has at most one *scheduled* occurrence: the next date. Every occurrence is
 created by :meth:`Occurrences._create` (the first date, the date after one that ended,
-the date after a cancelled one), which plans its reminders (``meeting_reminder``)
-and its end (``meeting_end``) in the same transaction.
+the date after a cancelled one), which plans its reminders (``meeting_reminder``), its
+end (``meeting_end``) and its announcement (an outbox post) in the same transaction.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.dates import LocalInstant
 from bot.db import meeting_rsvps as rsvps_db
@@ -18,7 +19,6 @@ from bot.db.connection import Connection
 from bot.db.meetings import Meeting, Occurrence
 from bot.errors import UserError
 from bot.services.base import Core, OccurrenceListener
-from bot.services.meeting_times import next_occurrence
 from bot.services.meetings.models import (
     END_KIND,
     REMINDER_KIND,
@@ -26,6 +26,10 @@ from bot.services.meetings.models import (
     occurrence_key,
     stamp,
 )
+from bot.services.meetings.times import next_occurrence
+
+if TYPE_CHECKING:
+    from bot.services.meetings.publisher import Publisher
 
 
 async def load_upcoming(conn: Connection, occurrence_id: int) -> UpcomingMeeting:
@@ -50,8 +54,9 @@ async def still_scheduled(conn: Connection, occurrence: Occurrence) -> None:
 
 
 class Occurrences:
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, publisher: Publisher) -> None:
         self._core = core
+        self._publisher = publisher
         self.listeners: list[OccurrenceListener] = []
 
     async def first(
@@ -84,7 +89,8 @@ class Occurrences:
         starts_at: datetime,
         community: Community,
     ) -> UpcomingMeeting:
-        """The one place an occurrence is created (and its timers planned)."""
+        """The one place an occurrence is created (its timers and announcement planned;
+        the caller sends the announcement once the transaction committed)."""
         occurrence_id = await meetings_db.insert_occurrence(
             conn, meeting.guild_id, meeting.id, local_date, starts_at, self._core.clock.now()
         )
@@ -96,6 +102,7 @@ class Occurrences:
             )
         upcoming = await load_upcoming(conn, occurrence_id)
         await self.plan_timers(conn, upcoming, community)
+        await self._publisher.plan_announcement(conn, upcoming, community)
         return upcoming
 
     async def plan_timers(

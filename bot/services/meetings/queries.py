@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.actor import Actor
-from bot.calendar_export import build_calendar
+from bot.chat import Moment
 from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
 from bot.db.connection import Connection
 from bot.errors import UserError
+from bot.interactions.suggest import matching
 from bot.services.base import Core, StatusLine
 from bot.services.community import CommunityService
+from bot.services.meetings.ics import build_calendar
 from bot.services.meetings.models import UpcomingMeeting
 from bot.services.meetings.occurrences import load_upcoming
 
@@ -49,12 +52,23 @@ class MeetingQueries:
     async def search(
         self, guild_id: int | None, text: str, limit: int = 25
     ) -> list[UpcomingMeeting]:
-        """Autocomplete: upcoming meetings whose title contains ``text``."""
+        """Upcoming meetings whose title contains ``text``."""
         if guild_id is None:
             return []
         needle = text.strip().casefold()
         found = [u for u in await self.upcoming(guild_id) if needle in u.meeting.title.casefold()]
         return found[:limit]
+
+    async def meeting_choices(self, guild_id: int | None, current: str) -> list[tuple[str, str]]:
+        """Autocomplete of ``meeting``: (id, "title — local date and time") pairs."""
+        if guild_id is None:
+            return []
+        choices = []
+        for item in await self.upcoming(guild_id):
+            local = item.occurrence.starts_at.astimezone(ZoneInfo(item.meeting.timezone))
+            label = f"{item.meeting.title[:70]} — {local:%Y-%m-%d %H:%M}"
+            choices.append((str(item.meeting.id), label))
+        return matching(choices, current)
 
     async def find(self, guild_id: int, reference: str) -> UpcomingMeeting:
         """The upcoming meeting an autocomplete value (its id) names."""
@@ -82,7 +96,7 @@ class MeetingQueries:
                 key="meetings.status.next",
                 params={
                     "title": first.meeting.title,
-                    "timestamp": int(first.occurrence.starts_at.timestamp()),
+                    "when": Moment(at=first.occurrence.starts_at),
                 },
             )
         ]

@@ -1,4 +1,4 @@
-"""Meetings (SPEC §4): one method per user action, each checking who may do it.
+"""Meetings: one method per member's action, each checking who may do it.
 
 A meeting is a series with at most one *scheduled* occurrence: the next date. It
 is announced with RSVP buttons; its reminders and its end are durable timers
@@ -12,16 +12,14 @@ from __future__ import annotations
 import logging
 
 from bot.actor import Actor
-from bot.chat import EventCalendar, Moment
+from bot.chat import ChannelRef, Moment
 from bot.db import audit
 from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
 from bot.db.meeting_rsvps import ANSWERS, Answer
-from bot.db.meetings import NewMeeting
 from bot.errors import NotFacilitator, UserError
 from bot.i18n import Language
-from bot.protocols import Protocol, ProtocolCatalog
-from bot.scheduler import RetryLater, TimerKind
+from bot.scheduler import TimerKind
 from bot.services.base import Core, OccurrenceListener
 from bot.services.community import CommunityService
 from bot.services.meetings.cards import announcement_card
@@ -36,6 +34,7 @@ from bot.services.meetings.checks import (
     check_room,
     check_title,
     read_when,
+    require_postable,
 )
 from bot.services.meetings.edits import MeetingEdit
 from bot.services.meetings.mirror import EventMirror
@@ -50,10 +49,12 @@ from bot.services.meetings.models import (
     UpcomingMeeting,
 )
 from bot.services.meetings.occurrences import Occurrences, load_upcoming, still_scheduled
+from bot.services.meetings.protocol_choices import ProtocolChoices
 from bot.services.meetings.publisher import Change, Publisher
 from bot.services.meetings.queries import MeetingQueries
 from bot.services.meetings.timers import MeetingTimers
 from bot.services.members import MemberService
+from bot.services.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -66,24 +67,25 @@ class MeetingService(MeetingQueries):
         core: Core,
         community: CommunityService,
         members: MemberService,
-        calendar: EventCalendar,
+        outbox: Outbox,
     ) -> None:
         super().__init__(core, community)
-        self.occurrences = Occurrences(core)
-        self.publisher = Publisher(core, community)
-        self.mirror = EventMirror(core, calendar)
+        self.publisher = Publisher(core, community, outbox)
+        self.occurrences = Occurrences(core, self.publisher)
+        self.mirror = EventMirror(core, core.chat.events)
         self.timers = MeetingTimers(core, members, self.occurrences, self.publisher, self.mirror)
-        self._protocols: ProtocolCatalog | None = None
+        self._protocols: ProtocolChoices | None = None
 
     def timer_kinds(self) -> list[TimerKind]:
         return self.timers.kinds()
 
-    def use_protocols(self, protocols: ProtocolCatalog) -> None:
+    def use_protocols(self, protocols: ProtocolChoices) -> None:
         """Live sessions are on: a meeting may name the protocol its session runs."""
         self._protocols = protocols
 
-    def protocol_choices(self, text: str, language: Language) -> list[Protocol]:
-        return self._protocols.search(text, language) if self._protocols else []
+    def protocol_choices(self, current: str, language: Language) -> list[tuple[str, str]]:
+        """Autocomplete of ``protocol``: (id, name) pairs (none while sessions are off)."""
+        return self._protocols.suggest(current, language) if self._protocols else []
 
     def add_occurrence_listener(self, listener: OccurrenceListener) -> None:
         """Told of each new date in its creating transaction (the rotation assigns)."""
@@ -105,7 +107,8 @@ class MeetingService(MeetingQueries):
         reminders: str | None = None,
         protocol: str | None = None,
     ) -> MeetingDraft:
-        """Check everything and read ``when``; nothing is saved (the reply asks to confirm)."""
+        """Check everything, read ``when`` and ask whether the bot can post where it will
+        announce; nothing is saved (the reply asks to confirm)."""
         community = await self._community.require_facilitator(actor)
         channel = announcements_channel(community)
         clean_title = check_title(title)
@@ -115,9 +118,10 @@ class MeetingService(MeetingQueries):
         clean_link = check_link(link)
         offsets = check_reminders(reminders)
         channel_id = check_room(room)
-        protocol_id = self._protocol_id(protocol)
+        protocol_id = self._protocol_id(protocol, actor)
         now = self._core.clock.now()
         instant, typed = await read_when(when, actor, community, self._community, now)
+        await require_postable(self._core.chat, community.guild_id, channel)
         return MeetingDraft(
             guild_id=community.guild_id,
             created_by=actor.user_id,
@@ -134,38 +138,48 @@ class MeetingService(MeetingQueries):
             protocol_id=protocol_id,
         )
 
-    def _protocol_id(self, protocol: str | None) -> str | None:
-        """The session protocol the meeting preselects, checked against the catalog."""
+    def _protocol_id(self, protocol: str | None, actor: Actor) -> str | None:
+        """The session protocol the meeting preselects, checked by the feature that runs
+        sessions."""
         if protocol is None or not protocol.strip():
             return None
         if self._protocols is None:
             raise UserError("meetings.errors.sessions_off")
-        return self._protocols.require(protocol).id
+        return self._protocols.check(protocol, actor)
 
     async def schedule(self, actor: Actor, draft: MeetingDraft) -> ScheduleResult:
         """Save a confirmed draft, announce it and mirror it as an event.
 
-        An unannounced meeting nobody can answer helps no one: if the announcement
-        cannot be posted, everything is undone and :class:`AnnouncementRefused` says why.
+        An unannounced meeting nobody can answer helps no one: if the channel refuses the
+        announcement for good, everything is undone and :class:`AnnouncementRefused` says
+        why. If the platform is only down, the meeting stays and its announcement waits
+        in the outbox, which posts it as soon as the platform answers.
         """
         upcoming = await self._save(actor, draft)
-        problem = "meetings.errors.announce_failed"
-        try:
-            posted = await self.publisher.announce(upcoming)
-        except RetryLater:
-            posted, problem = None, "meetings.errors.discord_unavailable"
-        if posted is None:
+        await self.publisher.announce(upcoming)
+        async with self._core.db.read() as conn:
+            upcoming = await load_upcoming(conn, upcoming.occurrence.id)
+        channel_id = draft.announcements_channel_id
+        if upcoming.announcement is None and await self._core.chat.is_paused(
+            draft.guild_id, channel_id
+        ):
             await self._discard(upcoming.meeting.id)
-            community = await self._community.get(draft.guild_id)
-            channel_id = community.announcements_channel_id if community else None
-            raise AnnouncementRefused(problem, channel_id=channel_id or 0)
+            raise AnnouncementRefused(
+                "meetings.errors.announce_failed", channel=ChannelRef(channel_id=channel_id)
+            )
         event_problem = await self.mirror.sync(upcoming.meeting.id)
         async with self._core.db.read() as conn:
             upcoming = await load_upcoming(conn, upcoming.occurrence.id)
-        return ScheduleResult(upcoming=upcoming, announcement=posted, event_problem=event_problem)
+        return ScheduleResult(
+            upcoming=upcoming,
+            announcement=upcoming.announcement,
+            announcements_channel_id=channel_id,
+            event_problem=event_problem,
+        )
 
     async def _save(self, actor: Actor, draft: MeetingDraft) -> UpcomingMeeting:
-        """The series, its first occurrence and their timers, in one transaction."""
+        """The series, its first occurrence, their timers and the planned announcement,
+        in one transaction."""
         if draft.guild_id != actor.guild_id:
             raise NotFacilitator()
         community = await self._community.require_facilitator(actor)
@@ -178,23 +192,8 @@ class MeetingService(MeetingQueries):
                 text=draft.when.local_date.isoformat(),
                 when=Moment(at=draft.when.starts_at),
             )
-        new = NewMeeting(
-            guild_id=draft.guild_id,
-            title=draft.title,
-            duration_minutes=draft.duration_minutes,
-            repeat=draft.repeat,
-            first_date=draft.when.local_date,
-            local_time=draft.when.local_time,
-            timezone=draft.when.timezone,
-            channel_id=draft.channel_id,
-            link=draft.link,
-            agenda=draft.agenda,
-            reminder_offsets=draft.reminder_offsets,
-            protocol_id=draft.protocol_id,
-            created_by=draft.created_by,
-        )
         async with self._core.db.transaction() as conn:
-            meeting_id = await meetings_db.insert_meeting(conn, new, now)
+            meeting_id = await meetings_db.insert_meeting(conn, draft.new_meeting(), now)
             meeting = await meetings_db.get_meeting(conn, meeting_id)
             assert meeting is not None
             upcoming = await self.occurrences.first(conn, meeting, draft.when, community)
@@ -209,7 +208,7 @@ class MeetingService(MeetingQueries):
         return upcoming
 
     async def _discard(self, meeting_id: int) -> None:
-        """Undo :meth:`_save` when the announcement could not be posted."""
+        """Undo :meth:`_save` when the channel refused the announcement for good."""
         async with self._core.db.transaction() as conn:
             meeting = await meetings_db.get_meeting(conn, meeting_id)
             if meeting is None:
@@ -350,7 +349,7 @@ class MeetingService(MeetingQueries):
                 {"meeting_id": meeting.id, "scope": "series" if ends_series else "occurrence"},
                 now,
             )
-        await self.publisher.refresh(cancelled, cancelled=True)
+        await self.publisher.refresh(cancelled)
         if following is not None:
             await self.publisher.announce(following)
         await self.mirror.sync(meeting.id)
@@ -366,10 +365,11 @@ class MeetingService(MeetingQueries):
     # -- start-up ---------------------------------------------------------------------------
 
     async def reconcile(self) -> None:
-        """After a start: announce what a crash left unannounced, and re-sync every event."""
+        """Once connected after a start: announce what a crash left unannounced, and
+        re-sync every event."""
         now = self._core.clock.now()
         for guild_id in await self.mirror.guilds_to_reconcile():
             for upcoming in await self.unannounced(guild_id):
                 if upcoming.ends_at > now:
-                    await self.publisher.announce(upcoming)
+                    await self.publisher.ensure_announced(upcoming)
             await self.mirror.reconcile(guild_id)

@@ -3,7 +3,7 @@
 A reminder reaches each target once: DMs first (a closed DM is recorded as a
 ``fallback`` delivery and the member is mentioned in the channel post instead,
 never retried), then the channel post. A re-run after a crash skips targets
-already reached, and every send carries the firing's nonce (RELIABILITY S1–S3, D5).
+already reached, and every send carries the firing's nonce.
 Who gets a DM is :meth:`MemberService.audience`'s rule, the same for every feature.
 """
 
@@ -128,7 +128,7 @@ class MeetingTimers:
         )
 
     async def reminder_missed(self, timer: Timer) -> MissedResult:
-        """Beyond the grace: tell the facilitators instead of reminding hours late (S1)."""
+        """Beyond the grace: tell the facilitators instead of reminding hours late."""
         notice = await self.missed_reminder(timer.payload)
         if notice is None:
             # No channel to tell them in, unless the reminder no longer applied at all.
@@ -170,7 +170,8 @@ class MeetingTimers:
         await self.roll_on(int(timer.payload["occurrence_id"]))
 
     async def roll_on(self, occurrence_id: int) -> None:
-        """Close the occurrence, announce the next one, move the event forward."""
+        """Close the occurrence, announce the next one (planned with it), move the event
+        forward."""
         rollover = await self.complete_occurrence(occurrence_id)
         if rollover is None:
             return

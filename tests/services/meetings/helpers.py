@@ -12,6 +12,7 @@ from bot.services.base import Core
 from bot.services.community import CommunityService
 from bot.services.meetings import CancelResult, MeetingService, UpcomingMeeting
 from bot.services.members import MemberService
+from bot.services.outbox import OUTBOX_KIND, Outbox
 from tests.services.sample import ADMIN, ALICE, ANNOUNCEMENTS, BOB, GUILD, MODERATION
 
 
@@ -51,7 +52,13 @@ def facilitator(user_id: int = ALICE) -> Actor:
 
 
 def meeting_service(core: Core, community: CommunityService) -> MeetingService:
-    return MeetingService(core, community, MemberService(core, community), core.chat.events)
+    """The service with the outbox its announcements go through (as the application
+    builds it; a second service in the same test shares the first one's outbox timers,
+    which only record where an announcement went)."""
+    outbox = Outbox(core.scheduler, core.chat, core.clock)
+    if OUTBOX_KIND not in core.scheduler.kinds:
+        core.scheduler.register(*outbox.timer_kinds())
+    return MeetingService(core, community, MemberService(core, community), outbox)
 
 
 async def set_up_service(core: Core, **community: Any) -> MeetingService:

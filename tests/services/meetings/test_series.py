@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
+from bot.chat import Moment
 from bot.clock import ControlledClock
 from bot.db import members as members_db
 from bot.services.base import Core
@@ -76,7 +77,8 @@ async def test_rollover_after_a_long_outage_resumes_ahead(
 
 
 async def test_weekly_series_keeps_18h_local_across_dst(core: Core, clock: ControlledClock) -> None:
-    """S4 through the service: 2026-03-08 and 2026-11-01 in New York."""
+    """The local time holds across DST, through the service: 2026-03-08 and 2026-11-01
+    in New York."""
     service = await set_up_service(core, timezone="America/New_York")
     zone = ZoneInfo("America/New_York")
     for first in (datetime(2026, 3, 1, 12, tzinfo=UTC), datetime(2026, 10, 25, 12, tzinfo=UTC)):
@@ -270,7 +272,7 @@ async def test_status_line_names_the_next_meeting(service: MeetingService) -> No
     sooner = await schedule(service, when="2026-12-03 15:00")
     lines = await service.status_lines(GUILD)
     assert [line.key for line in lines] == ["meetings.status.next"]
-    assert lines[0].params["timestamp"] == int(sooner.occurrence.starts_at.timestamp())
+    assert lines[0].params["when"] == Moment(at=sooner.occurrence.starts_at)
     assert later.occurrence.starts_at > sooner.occurrence.starts_at
 
 

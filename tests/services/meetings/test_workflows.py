@@ -6,12 +6,14 @@ calendar), so each test reads exactly what the service sent.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bot.actor import Actor
-from bot.chat import Channel, DirectMessage, ListedEvent, Posted
+from bot.chat import Channel, ChannelRef, DirectMessage, ListedEvent, Posted
 from bot.clock import ControlledClock
 from bot.db import members as members_db
 from bot.errors import NotFacilitator, UserError
@@ -27,6 +29,8 @@ from bot.services.meetings import (
     MeetingService,
     MissedReminder,
 )
+from bot.services.meetings.models import announce_key
+from bot.services.outbox import OUTBOX_KIND
 from tests.recording_chat import RecordingChat
 from tests.services.meetings.helpers import (
     cancel,
@@ -59,6 +63,19 @@ async def meeting_rows(core: Core) -> int:
 
 def announcements(chat: RecordingChat) -> list[MeetingAnnouncement]:
     return chat.cards(MeetingAnnouncement)
+
+
+@contextmanager
+def discord_down(chat: RecordingChat, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every post fails as a passing outage does, until the block ends."""
+    real_post = chat.post
+
+    async def outage(*args: object, **kwargs: object) -> Posted | None:
+        raise RetryLater("Discord 503")
+
+    monkeypatch.setattr(chat, "post", outage)
+    yield
+    monkeypatch.setattr(chat, "post", real_post)
 
 
 # -- who may act ----------------------------------------------------------------------------
@@ -116,7 +133,9 @@ async def test_schedule_announces_with_a_stable_nonce_and_mirrors_the_event(
     result = await service.schedule(facilitator(), draft)
     [sent] = chat.sent
     assert sent.target == Channel(GUILD, ANNOUNCEMENTS)
-    assert sent.nonce == nonce_for("meeting-announce", result.upcoming.occurrence.id)
+    # The outbox's nonce for this date's one announcement: a retry posts it once.
+    key = announce_key(result.upcoming.occurrence.id)
+    assert sent.nonce == nonce_for(OUTBOX_KIND, key, f"channel:{ANNOUNCEMENTS}")
     assert sent.mention == ()
     card = sent.card
     assert isinstance(card, MeetingAnnouncement)
@@ -133,38 +152,63 @@ async def test_schedule_announces_with_a_stable_nonce_and_mirrors_the_event(
     assert result.upcoming.meeting.event_id == event.event_id
 
 
-@pytest.mark.parametrize(
-    ("refusal", "key"),
-    [
-        ("lost", "meetings.errors.announce_failed"),
-        ("outage", "meetings.errors.discord_unavailable"),
-    ],
-)
-async def test_an_announcement_refused_undoes_everything(
-    service: MeetingService,
-    core: Core,
-    chat: RecordingChat,
-    monkeypatch: pytest.MonkeyPatch,
-    refusal: str,
-    key: str,
+async def test_an_announcement_refused_for_good_undoes_everything(
+    service: MeetingService, core: Core, chat: RecordingChat
 ) -> None:
-    if refusal == "lost":
-        chat.lost_channels.add(ANNOUNCEMENTS)
-    else:
-
-        async def outage(*args: object, **kwargs: object) -> Posted | None:
-            raise RetryLater("Discord 503")
-
-        monkeypatch.setattr(chat, "post", outage)
     draft = await service.draft_schedule(facilitator(), title="A", when="2026-12-03 15:30")
+    chat.lost_channels.add(ANNOUNCEMENTS)  # gone between the preview and Confirm
     with pytest.raises(AnnouncementRefused) as caught:
         await service.schedule(facilitator(), draft)
-    assert caught.value.key == key
-    assert caught.value.params["channel_id"] == ANNOUNCEMENTS
+    assert caught.value.key == "meetings.errors.announce_failed"
+    assert caught.value.params["channel"] == ChannelRef(channel_id=ANNOUNCEMENTS)
     assert await meeting_rows(core) == 0
     assert await pending_timers(core, REMINDER_KIND) == {}
     assert await pending_timers(core, END_KIND) == {}
     assert chat.events.events == {}
+
+
+async def test_an_outage_keeps_the_meeting_and_announces_it_when_discord_answers(
+    service: MeetingService,
+    core: Core,
+    chat: RecordingChat,
+    clock: ControlledClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Discord only down at Confirm: nothing is undone, the outbox posts it later, once."""
+    with discord_down(chat, monkeypatch):
+        draft = await service.draft_schedule(facilitator(), title="A", when="2026-12-03 15:30")
+        result = await service.schedule(facilitator(), draft)
+    assert result.announcement is None and result.announcements_channel_id == ANNOUNCEMENTS
+    assert await meeting_rows(core) == 1
+    assert len(await pending_timers(core, REMINDER_KIND)) == 2
+    assert len(chat.events.events) == 1  # the event does not wait for the announcement
+
+    await clock.advance(timedelta(minutes=5))
+    await core.scheduler.run_due()
+    [sent] = chat.sent
+    assert sent.target == Channel(GUILD, ANNOUNCEMENTS)
+    [item] = await service.upcoming(GUILD)
+    assert item.announcement == sent.posted
+    assert chat.edits == []  # posted as it still reads: nothing to re-draw
+
+
+async def test_a_date_changed_while_its_announcement_waited_is_redrawn_once_posted(
+    service: MeetingService,
+    core: Core,
+    chat: RecordingChat,
+    clock: ControlledClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with discord_down(chat, monkeypatch):
+        upcoming = await schedule(service)
+        await service.edit(facilitator(), str(upcoming.meeting.id), title="Nouveau titre")
+    await clock.advance(timedelta(minutes=5))
+    await core.scheduler.run_due()
+    [sent] = chat.sent
+    assert isinstance(sent.card, MeetingAnnouncement) and sent.card.title == "Rencontre de CAP"
+    [(posted, redrawn)] = chat.edits
+    assert posted == sent.posted
+    assert isinstance(redrawn, MeetingAnnouncement) and redrawn.title == "Nouveau titre"
 
 
 async def test_without_the_event_permission_the_meeting_still_works(

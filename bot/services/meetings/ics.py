@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from bot.services.meeting_times import LAST, monthly_position
+from bot.services.meetings.times import LAST, monthly_position
 
 if TYPE_CHECKING:
-    from bot.services.meetings import UpcomingMeeting
+    from bot.services.meetings.models import UpcomingMeeting
 
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 PRODID = "-//plc-bot//meetings//EN"

@@ -5,11 +5,11 @@ Pure functions (no database, no Discord) so every rule is tested on its own
 
 - A series is a local date + a wall-clock time + an IANA zone + a rule. Each
   occurrence's instant is computed from its local date in that zone, so a weekly
-  15:00 stays 15:00 local on both sides of a DST change (RELIABILITY S4).
+  15:00 stays 15:00 local on both sides of a DST change.
 - A wall-clock time that does not exist (spring-forward gap) moves forward by
   the gap (02:30 → 03:30) and is reported; one that happens twice (fall-back)
   means its first pass (``fold=0``). Either way an occurrence is one instant,
-  so it fires once (S5).
+  so it fires once.
 """
 
 from __future__ import annotations

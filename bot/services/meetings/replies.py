@@ -1,0 +1,183 @@
+"""What ``/meeting`` answers the member who asked, in their language: the preview to
+confirm, the list, the calendar file, and what a schedule, an edit, a cancel or an
+answer did."""
+
+from __future__ import annotations
+
+from bot.chat import (
+    Attachment,
+    ChannelRef,
+    Code,
+    Content,
+    Join,
+    MemberRef,
+    Message,
+    MessageLink,
+    Moment,
+    Panel,
+    Text,
+)
+from bot.db.meeting_rsvps import Answer
+from bot.services.meetings.models import (
+    CancelResult,
+    EditResult,
+    MeetingDraft,
+    RsvpResult,
+    ScheduleResult,
+    UpcomingMeeting,
+)
+from bot.services.meetings.texts import (
+    clock_change_notes,
+    duration,
+    durations,
+    local,
+    place,
+    repeat,
+    text,
+    typed_notes,
+    when,
+    zone,
+)
+
+LIST_LIMIT = 15
+CALENDAR_FILE = "plc-meetings.ics"
+_RSVP_REPLIES: dict[Answer | None, str] = {
+    "going": "rsvp.going",
+    "maybe": "rsvp.maybe",
+    "cant": "rsvp.cant",
+    None: "rsvp.removed",
+}
+
+
+def _lines(parts: list[Content], sep: str = "\n") -> Message:
+    return Message(content=Join(parts=tuple(parts), sep=sep))
+
+
+def _event_problem(problem: str | None) -> list[Content]:
+    """The note that the platform's event could not follow (the meeting works without)."""
+    return [] if problem is None else [text("event.failed", reason=Text(key=problem))]
+
+
+def preview(draft: MeetingDraft) -> Message:
+    """What ``/meeting schedule`` understood, to confirm before anything is saved."""
+    at = draft.when
+    lines: list[Content] = [
+        text("schedule.check"),
+        text(
+            "schedule.preview",
+            title=draft.title,
+            local=local(at),
+            zone=zone(at.timezone),
+            duration=duration(draft.duration_minutes),
+            repeat=repeat(draft.repeat, at.local_date),
+            place=place(draft.channel_id, draft.link),
+            **when(at.starts_at),
+        ),
+        *typed_notes(at, draft.typed),
+        *clock_change_notes(at),
+    ]
+    if draft.reminder_offsets is not None:
+        lines.append(text("schedule.reminders", offsets=durations(draft.reminder_offsets)))
+    if draft.protocol_id is not None:
+        lines.append(text("schedule.protocol", protocol=Code(text=draft.protocol_id)))
+    lines.append(
+        text("schedule.ask", channel=ChannelRef(channel_id=draft.announcements_channel_id))
+    )
+    return _lines(lines, sep="\n\n")
+
+
+def scheduled(result: ScheduleResult) -> Message:
+    """After Confirm: where it was announced, or that it will be once the platform answers."""
+    posted = result.announcement
+    if posted is None:
+        channel = ChannelRef(channel_id=result.announcements_channel_id)
+        said = text("schedule.pending", channel=channel)
+    else:
+        link = MessageLink(
+            guild_id=posted.guild_id, channel_id=posted.channel_id, message_id=posted.message_id
+        )
+        said = text("schedule.done", url=link)
+    return _lines([said, *_event_problem(result.event_problem)])
+
+
+def answered(result: RsvpResult) -> Text:
+    """What a member's RSVP click did, told to them alone."""
+    upcoming = result.upcoming
+    return text(
+        _RSVP_REPLIES[result.answer],
+        title=upcoming.meeting.title,
+        when=Moment(at=upcoming.occurrence.starts_at),
+    )
+
+
+def listing(upcoming: list[UpcomingMeeting]) -> Message:
+    """``/meeting list``: the next dates with their answers (the first fifteen)."""
+    if not upcoming:
+        return Message(content=text("list.empty"))
+    lines: list[Content] = [_list_line(item) for item in upcoming[:LIST_LIMIT]]
+    if len(upcoming) > LIST_LIMIT:
+        lines.append(text("list.more", count=len(upcoming) - LIST_LIMIT))
+    panel = Panel(
+        title=text("list.title"), description=Join(parts=tuple(lines), sep="\n\n"), tone="accent"
+    )
+    return Message(panels=(panel,))
+
+
+def _list_line(item: UpcomingMeeting) -> Content:
+    meeting, counts = item.meeting, item.counts
+    line = text(
+        "list.line",
+        title=meeting.title,
+        repeat=repeat(meeting.repeat, meeting.first_date),
+        place=place(meeting.channel_id, meeting.link),
+        going=counts.going,
+        maybe=counts.maybe,
+        cant=counts.cant,
+        **when(item.occurrence.starts_at),
+    )
+    facilitator_id = item.occurrence.facilitator_id
+    if facilitator_id is None:
+        return line
+    return Join(
+        parts=(line, text("list.facilitator", user=MemberRef(user_id=facilitator_id))), sep=""
+    )
+
+
+def calendar(ics: bytes | None) -> Message:
+    """``/meeting calendar``: the file, or why there is none."""
+    if ics is None:
+        return Message(content=text("calendar.empty"))
+    return Message(
+        content=text("calendar.done"), files=(Attachment(filename=CALENDAR_FILE, data=ics),)
+    )
+
+
+def edited(result: EditResult) -> Message:
+    """What ``/meeting edit`` changed; a new ``when`` is said back in the zone it was read in."""
+    after = result.after
+    lines: list[Content] = [
+        text("edit.done", title=after.meeting.title, **when(after.occurrence.starts_at))
+    ]
+    if result.when is not None:
+        read = result.typed or result.when
+        lines.append(text("edit.when", local=local(read), zone=zone(read.timezone)))
+        lines += typed_notes(result.when, result.typed)
+        lines += clock_change_notes(result.when)
+    if result.told:
+        channel = ChannelRef(channel_id=result.announcements_channel_id or 0)
+        lines.append(text("edit.told", count=result.told, channel=channel))
+    return _lines([*lines, *_event_problem(result.event_problem)])
+
+
+def cancelled(result: CancelResult) -> Message:
+    shown = result.cancelled
+    lines: list[Content] = [
+        text(
+            "cancel.series" if result.series_ended else "cancel.occurrence",
+            title=shown.meeting.title,
+            when=Moment(at=shown.occurrence.starts_at),
+        )
+    ]
+    if result.next is not None:
+        lines.append(text("cancel.next", when=Moment(at=result.next.occurrence.starts_at)))
+    return _lines(lines)

@@ -1,0 +1,115 @@
+"""Short texts the meeting cards and replies share: a length, a rule, a place, a time.
+
+Each returns core text (catalog keys with typed values), drawn later in the reader's
+language by the platform.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from bot.chat import ChannelRef, Content, Join, Moment, Param, Text, Trusted
+from bot.dates import LocalInstant
+from bot.db.meetings import Repeat
+from bot.services.meetings.times import LAST, monthly_position
+
+_REPEATS = {
+    "none": "meetings.repeat.none",
+    "weekly": "meetings.repeat.weekly",
+    "biweekly": "meetings.repeat.biweekly",
+}
+_WEEKDAYS = tuple(f"meetings.weekdays.{n}" for n in range(7))
+_POSITIONS = {
+    1: "meetings.positions.1",
+    2: "meetings.positions.2",
+    3: "meetings.positions.3",
+    4: "meetings.positions.4",
+    LAST: "meetings.positions.last",
+}
+
+
+def text(key: str, /, **params: Param) -> Text:
+    return Text(key=f"meetings.{key}", params=params)
+
+
+def when(at: datetime) -> dict[str, Param]:
+    """``when`` (the full date) and ``relative`` ("in 2 days") of an instant."""
+    return {"when": Moment(at=at), "relative": Moment(at=at, style="relative")}
+
+
+def duration(minutes: int) -> Text:
+    hours, rest = divmod(minutes, 60)
+    if hours == 0:
+        return text("duration.minutes", minutes=rest)
+    if rest == 0:
+        return text("duration.hours", hours=hours)
+    # "1 h 05": the minutes of an hour are written on two digits.
+    return text("duration.hours_minutes", hours=hours, minutes=Trusted(text=f"{rest:02d}"))
+
+
+def durations(minutes: tuple[int, ...]) -> Join:
+    return Join(parts=tuple(duration(m) for m in minutes), sep=", ")
+
+
+def repeat(rule: Repeat, first_date: date) -> Text:
+    weekday = Text(key=_WEEKDAYS[first_date.weekday()])
+    if rule == "monthly":
+        position = Text(key=_POSITIONS[monthly_position(first_date)])
+        return text("repeat.monthly", weekday=weekday, position=position)
+    return Text(key=_REPEATS[rule], params={"weekday": weekday})
+
+
+def place(channel_id: int | None, link: str | None) -> Text:
+    # A link is a checked http(s) address without spaces or brackets: shown as typed so
+    # it stays a link.
+    shown = Trusted(text=link) if link else None
+    if channel_id is not None and shown is not None:
+        return text("place.both", channel=ChannelRef(channel_id=channel_id), link=shown)
+    if channel_id is not None:
+        return text("place.channel", channel=ChannelRef(channel_id=channel_id))
+    if shown is not None:
+        return text("place.link", link=shown)
+    return text("place.none")
+
+
+def clock(value: time) -> Trusted:
+    return Trusted(text=value.strftime("%H:%M"))
+
+
+def local(instant: LocalInstant) -> Trusted:
+    """The date and time as read, in its zone's wall clock: ``2026-12-03 15:30``."""
+    return Trusted(text=f"{instant.local_date.isoformat()} {instant.local_time:%H:%M}")
+
+
+def zone(name: str) -> Trusted:
+    """An IANA zone name the bot checked (``America/Toronto``)."""
+    return Trusted(text=name)
+
+
+def typed_notes(kept: LocalInstant, typed: LocalInstant | None) -> list[Content]:
+    """How ``when`` was read when the member's zone is not the community's, and that zone's
+    clock-change warnings (the community's come from :func:`clock_change_notes`)."""
+    if typed is None:
+        return []
+    read = text(
+        "schedule.typed",
+        zone=zone(typed.timezone),
+        local=local(typed),
+        community_zone=zone(kept.timezone),
+    )
+    return [read, *clock_change_notes(typed)]
+
+
+def clock_change_notes(instant: LocalInstant) -> list[Content]:
+    """The warnings of a chosen time on a night the clocks change: a time that does not
+    exist (moved later) or one that happens twice (the first is meant)."""
+    params: dict[str, Param] = {
+        "time": clock(instant.local_time),
+        "date": Trusted(text=instant.local_date.isoformat()),
+        "zone": zone(instant.timezone),
+    }
+    if instant.shifted_to is not None:
+        return [text("schedule.gap", shifted=clock(instant.shifted_to), **params)]
+    if instant.repeated:
+        return [text("schedule.repeated", **params)]
+    return []

@@ -1,0 +1,59 @@
+"""A click that replaces the clicked message: at once or after a deferred update, and a
+public card re-drawn in its own language whoever clicked."""
+
+from __future__ import annotations
+
+from bot.chat import Button, Card, Channel, Message, Text, Trusted
+from bot.emulator.interactions import ResponseType
+from bot.interactions import CustomId, Interaction
+from bot.interactions.routes import Params
+from tests.e2e.harness import Harness
+
+COUNT = CustomId("plc:test:count:{clicks}:{how}", how="now|later")
+
+
+class ClickCounter(Card):
+    """A public post with a button that counts its clicks."""
+
+    clicks: int
+
+    def layout(self) -> Message:
+        return Message(
+            content=Text(key="meetings.announcement.going"),
+            rows=(
+                tuple(
+                    Button(action=COUNT.build(clicks=self.clicks, how=how), label=Trusted(text=how))
+                    for how in ("now", "later")
+                ),
+            ),
+        )
+
+
+async def count(ctx: Interaction, params: Params) -> None:
+    counted = ClickCounter(language="en", clicks=int(params["clicks"]) + 1)
+    if params["how"] == "later":
+        await ctx.defer(update=True)
+    await ctx.update(counted)
+
+
+async def test_a_click_redraws_a_public_card_in_its_language_at_once_or_deferred(
+    harness: Harness,
+) -> None:
+    h = harness
+    h.bot.app.ui.routes.click(COUNT, count)
+    channel = h.channel("general")
+    await h.bot.core.chat.send(Channel(h.guild.id, channel), ClickCounter(language="en", clicks=0))
+    [posted] = [m for m in h.emu.messages_in(channel) if m.author_id == h.emu.bot_user_id]
+
+    for clicks, how, response in ((0, "now", ResponseType.UPDATE_MESSAGE), (1, "later", None)):
+        custom_id = COUNT.build(clicks=clicks, how=how)
+        click = await h.emu.click(h.user("chloe"), posted, custom_id, locale="fr")
+        done = await click.final()
+        expected = response or ResponseType.DEFERRED_UPDATE_MESSAGE
+        assert done.response_type == expected
+        shown = h.emu.state.messages[posted.id]
+        assert shown.content == "Going"  # the post's language, not chloe's French
+        assert shown.custom_ids() == [
+            COUNT.build(clicks=clicks + 1, how="now"),
+            COUNT.build(clicks=clicks + 1, how="later"),
+        ]

@@ -1,0 +1,269 @@
+"""Every message the meetings feature shows, in each of its variants, rendered in French
+and in English with a markup that exposes where a platform's syntax would go: every key
+exists in both catalogs, and no Discord markup is written by the feature itself."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from itertools import product
+
+import pytest
+
+from bot.chat import Card, Message, Posted, render
+from bot.chat.refs import MessageLink, MomentStyle
+from bot.dates import LocalInstant
+from bot.db.meeting_rsvps import RsvpCounts
+from bot.db.meetings import REPEATS, Meeting, Occurrence
+from bot.i18n import LANGUAGES, Language, load_catalog
+from bot.services.meetings import replies
+from bot.services.meetings.cards import (
+    MeetingAnnouncement,
+    MeetingNotice,
+    MeetingReminder,
+    MissedReminder,
+)
+from bot.services.meetings.models import (
+    CancelResult,
+    EditResult,
+    MeetingDraft,
+    RsvpResult,
+    ScheduleResult,
+    UpcomingMeeting,
+)
+
+WHEN = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
+PLATFORM_SYNTAX = ("<@", "<#", "<t:")
+
+
+class ExposingMarkup:
+    """Writes each reference as a bracketed word, so platform syntax stands out."""
+
+    def member(self, user_id: int) -> str:
+        return f"[member {user_id}]"
+
+    def channel(self, channel_id: int) -> str:
+        return f"[channel {channel_id}]"
+
+    def role(self, role_id: int) -> str:
+        return f"[role {role_id}]"
+
+    def moment(self, at: datetime, style: MomentStyle, language: Language) -> str:
+        return f"[{style} {at.isoformat()}]"
+
+    def message(self, link: MessageLink) -> str:
+        return f"[message {link.message_id}]"
+
+    def code(self, text: str) -> str:
+        return f"[code {text}]"
+
+    def user_text(self, text: str) -> str:
+        return f"[typed {text}]"
+
+
+def shown(message: Message, language: str) -> list[str]:
+    catalog = load_catalog()
+    lang: Language = "fr" if language == "fr" else "en"
+    return [render(c, lang, catalog, ExposingMarkup()) for c in message.contents()]
+
+
+def _meeting(repeat: str = "weekly", **changes: object) -> Meeting:
+    values: dict[str, object] = {
+        "id": 1,
+        "guild_id": 1,
+        "title": "CAP *bold*",
+        "duration_minutes": 90,
+        "repeat": repeat,
+        "first_date": date(2026, 12, 3),
+        "local_time": time(15, 30),
+        "timezone": "America/Toronto",
+        "channel_id": 5,
+        "link": "https://meet.example.org/cap",
+        "agenda": "1. Bilan",
+        "reminder_offsets": None,
+        "protocol_id": None,
+        "created_by": 2,
+        "created_at": WHEN,
+        "updated_at": WHEN,
+        "cancelled_at": None,
+        "event_id": None,
+        "event_occurrence_id": None,
+    }
+    values.update(changes)
+    return Meeting.model_validate(values)
+
+
+def _upcoming(facilitator_id: int | None = 3, **meeting: object) -> UpcomingMeeting:
+    occurrence = Occurrence.model_validate(
+        {
+            "id": 7,
+            "guild_id": 1,
+            "meeting_id": 1,
+            "local_date": date(2026, 12, 3),
+            "starts_at": WHEN,
+            "status": "scheduled",
+            "announcement_channel_id": 8,
+            "announcement_message_id": 9,
+            "facilitator_id": facilitator_id,
+            "session_id": None,
+            "created_at": WHEN,
+        }
+    )
+    return UpcomingMeeting(
+        meeting=_meeting(**meeting), occurrence=occurrence, counts=RsvpCounts(going=1)
+    )
+
+
+def _cards(language: Language) -> list[Card]:
+    found: list[Card] = []
+    places = ((5, "https://meet.example.org/cap"), (5, None), (None, "https://x.org"), (None, None))
+    for repeat, cancelled, (channel_id, link) in product(REPEATS, (False, True), places):
+        found.append(
+            MeetingAnnouncement(
+                language=language,
+                occurrence_id=7,
+                title="CAP *bold*",
+                agenda="",
+                starts_at=WHEN,
+                duration_minutes=65,
+                repeat=repeat,
+                first_date=date(2026, 12, 31),  # a fifth Thursday: "the last"
+                timezone="America/Toronto",
+                channel_id=channel_id,
+                link=link,
+                counts=RsvpCounts(going=1, maybe=2),
+                cancelled=cancelled,
+                facilitator_id=3 if cancelled else None,
+            )
+        )
+    changes = ("edited", "cancelled_occurrence", "cancelled_series", None)
+    for change, following in product(changes, (None, WHEN)):
+        found.append(
+            MeetingNotice(
+                language=language,
+                change=change,
+                title="CAP",
+                starts_at=WHEN,
+                channel_id=5,
+                link=None,
+                next_starts_at=following,
+                mentions=(3, 4),
+            )
+        )
+    for direct, late, fallback in product((True, False), (True, False), ((), (3,))):
+        found.append(
+            MeetingReminder(
+                language=language,
+                direct=direct,
+                title="CAP",
+                starts_at=WHEN,
+                channel_id=None,
+                link="https://x.org",
+                announcements_channel_id=8,
+                late=late,
+                fallback=fallback,
+            )
+        )
+    for minutes in (45, 60, 1440, 1530):
+        found.append(
+            MissedReminder(language=language, offset_minutes=minutes, title="CAP", starts_at=WHEN)
+        )
+    return found
+
+
+def _instant(**changes: object) -> LocalInstant:
+    values: dict[str, object] = {
+        "local_date": date(2026, 3, 8),
+        "local_time": time(2, 30),
+        "timezone": "America/Toronto",
+        "starts_at": WHEN,
+    }
+    values.update(changes)
+    return LocalInstant.model_validate(values)
+
+
+def _replies() -> list[Message]:
+    gap = _instant(shifted_to=time(3, 30))
+    twice = _instant(repeated=True)
+    found = []
+    for typed, offsets, protocol in product((None, twice), (None, (1440, 90)), (None, "codev")):
+        draft = MeetingDraft(
+            guild_id=1,
+            created_by=2,
+            title="CAP",
+            duration_minutes=90,
+            repeat="monthly",
+            when=gap,
+            typed=typed,
+            channel_id=None,
+            link=None,
+            agenda="",
+            announcements_channel_id=8,
+            reminder_offsets=offsets,
+            protocol_id=protocol,
+        )
+        found.append(replies.preview(draft))
+    upcoming = _upcoming()
+    for posted, problem in product((Posted(1, 8, 9), None), (None, "meetings.event.forbidden")):
+        result = ScheduleResult(
+            upcoming=upcoming,
+            announcement=posted,
+            announcements_channel_id=8,
+            event_problem=problem,
+        )
+        found.append(replies.scheduled(result))
+    for answer in ("going", "maybe", "cant", None):
+        rsvp = RsvpResult(
+            answer=answer, previous=None, upcoming=upcoming, announcement=_cards("en")[0]
+        )
+        found.append(Message(content=replies.answered(rsvp)))
+    many = [_upcoming(None, repeat=r) for r in REPEATS] * 5
+    found += [replies.listing([]), replies.listing([upcoming]), replies.listing(many)]
+    found += [replies.calendar(None), replies.calendar(b"BEGIN:VCALENDAR")]
+    for when, typed, told in product((None, gap), (None, twice), (0, 3)):
+        edit = EditResult(
+            before=upcoming,
+            after=upcoming,
+            when=when,
+            typed=typed,
+            notify=[3],
+            told=told,
+            announcements_channel_id=8,
+            event_problem="meetings.event.refused",
+        )
+        found.append(replies.edited(edit))
+    for ended, following in product((True, False), (None, upcoming)):
+        cancel = CancelResult(cancelled=upcoming, series_ended=ended, next=following, notify=[])
+        found.append(replies.cancelled(cancel))
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_card_renders_in_both_languages_without_platform_markup(language: str) -> None:
+    lang: Language = "fr" if language == "fr" else "en"
+    kinds = set()
+    for card in _cards(lang):
+        texts = shown(card.layout(), language)
+        assert texts and all(texts), card
+        assert not any(syntax in t for t in texts for syntax in PLATFORM_SYNTAX), texts
+        assert not any("[typed" in t for t in texts if "Toronto" in t), "a zone is the bot's"
+        kinds.add(type(card))
+    assert kinds == {MeetingAnnouncement, MeetingNotice, MeetingReminder, MissedReminder}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_reply_renders_in_both_languages_without_platform_markup(language: str) -> None:
+    for message in _replies():
+        texts = shown(message, language)
+        assert texts and all(texts), message
+        assert not any(syntax in t for t in texts for syntax in PLATFORM_SYNTAX), texts
+
+
+def test_members_words_are_shown_as_typed_and_references_as_references() -> None:
+    card = _cards("en")[0]
+    texts = shown(card.layout(), "en")
+    assert texts[0] == "📅 [typed CAP *bold*]"
+    at = WHEN.isoformat()
+    assert f"[date_time {at}]\n[relative {at}]" in texts
+    assert any("[channel 5] · https://meet.example.org/cap" in t for t in texts)
+    [listed] = shown(replies.listing([_upcoming()]), "en")[1:]
+    assert "[member 3]" in listed and "[typed CAP *bold*]" in listed
