@@ -36,22 +36,22 @@ def refusal_text(catalog: Catalog, error: UserError) -> Text:
         elif isinstance(value, str):
             params[name] = Trusted(text=value)
         elif isinstance(value, Phrase):
-            params[name] = _phrase(value)
+            params[name] = phrase_text(value)
         elif isinstance(value, tuple) and value and all(isinstance(v, Phrase) for v in value):
-            params[name] = Join(parts=tuple(_phrase(v) for v in value), sep="; ")
+            params[name] = Join(parts=tuple(phrase_text(v) for v in value), sep="; ")
         else:
             params[name] = value  # type: ignore[assignment]
     return Text(key=error.key, params=params)
 
 
-def _phrase(phrase: Phrase) -> Text:
+def phrase_text(phrase: Phrase) -> Text:
     """A catalog message given as a value (a protocol file's problem), as core text."""
     return Text(key=phrase.key, params={k: _plain(v) for k, v in phrase.params.items()})
 
 
 def _plain(value: object) -> Param:
     if isinstance(value, Phrase):
-        return _phrase(value)
+        return phrase_text(value)
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int | float) or value is None:
