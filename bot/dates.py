@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 
+from bot.chat.text import Text, Trusted
 from bot.errors import UserError
 from bot.frozen import Frozen
 
@@ -347,3 +348,13 @@ def parse_day(text: str, *, field: str, now: datetime, timezone: str, language: 
     if day > today + MAX_AHEAD:
         raise _refusal("date", "too_far", field, date=day.isoformat(), zone=timezone)
     return LocalDay(day=day, timezone=timezone)
+
+
+def read_as(day: date, zone: str) -> Text:
+    """The line that says back a date a member typed: with its weekday, so a misreading
+    shows, and the zone it was read in."""
+    weekday = Text(key=f"dates.weekdays.{day.weekday()}")
+    shown = Text(
+        key="dates.day", params={"weekday": weekday, "date": Trusted(text=day.isoformat())}
+    )
+    return Text(key="dates.read_as", params={"date": shown, "zone": Trusted(text=zone)})
