@@ -9,11 +9,15 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot.chat import Join, Text, Trusted
+from bot.chat.refs import REF_TYPES
 from bot.db.communities import Community, SetupChanges
 from bot.errors import UserError
 from bot.services.audit import AuditService
+from bot.services.base import StatusLine
 from bot.services.community import CommunityService, CommunityStatus
 from cogs.audit import AUDIT_ROUTE, audit_message, on_page
+from cogs.render import Renderer
 from cogs.toolkit import (
     actor,
     clip,
@@ -182,7 +186,7 @@ class Admin(commands.Cog):
             ("admin.status.missed_title", status.missed),
         ):
             if lines:
-                text = "\n".join(t(interaction, line.key, **line.params) for line in lines)
+                text = "\n".join(_status_line(interaction, line) for line in lines)
                 embed.add_field(
                     name=t(interaction, title), value=clip(text, FIELD_MAX), inline=False
                 )
@@ -201,6 +205,17 @@ class Admin(commands.Cog):
             inline=False,
         )
         return embed
+
+
+def _status_line(interaction: discord.Interaction, line: StatusLine) -> str:
+    """A feature's status line. Features on the core give references and texts, read by
+    the core's rules (a plain string there is a member's words, shown inert); the others
+    still give finished strings."""
+    core_values: tuple[type, ...] = (Trusted, Text, Join, *REF_TYPES)
+    if any(isinstance(value, core_values) for value in line.params.values()):
+        renderer = Renderer(plc_bot(interaction).catalog, user_language(interaction))
+        return renderer.text(Text(key=line.key, params=line.params))
+    return t(interaction, line.key, **line.params)
 
 
 def _health(interaction: discord.Interaction, status: CommunityStatus) -> list[str]:
