@@ -1,4 +1,4 @@
-"""Session protocols (SPEC §5): the ordered steps a live session runs.
+"""Session protocols: the ordered steps a live session runs.
 
 A protocol is a TOML file validated by :class:`Protocol`. The built-in ones ship in
 this folder (``plc``, ``codev``, ``exchange``, ``checkin-round``); a community adds
@@ -27,6 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from bot.errors import UserError
 from bot.i18n import Language, load_catalog
+from bot.interactions.suggest import matching
 from bot.protocols.problems import ProtocolProblem, file_problem, problems_from
 
 BUILTIN_DIR = Path(__file__).resolve().parent
@@ -177,18 +178,35 @@ class ProtocolCatalog:
         ]
 
     def search(self, text: str, language: Language, limit: int = 25) -> list[Protocol]:
-        """Autocomplete: protocols whose id or name (in either language) contains ``text``."""
+        """Protocols whose id or name (in either language) contains ``text``."""
         needle = text.strip().casefold()
         found = [
             p
-            for p in self._by_id.values()
+            for p in self._ordered(language)
             if not needle
             or needle in p.id
             or needle in p.name.fr.casefold()
             or needle in p.name.en.casefold()
         ]
-        found.sort(key=lambda p: (p.id not in BUILTIN_IDS, p.name_in(language).casefold()))
         return found[:limit]
+
+    def suggest(self, current: str, language: Language) -> list[tuple[str, str]]:
+        """Autocomplete of a ``protocol`` option (``/session start``, ``/meeting
+        schedule``): (id, "name (id)") of the protocols matching what was typed so far."""
+        return matching(
+            ((p.id, f"{p.name_in(language)} ({p.id})") for p in self._ordered(language)), current
+        )
+
+    def check(self, reference: str) -> str:
+        """The id of the protocol a facilitator named, or a refusal saying why."""
+        return self.require(reference).id
+
+    def _ordered(self, language: Language) -> list[Protocol]:
+        """The built-in protocols first, each group by name in ``language``."""
+        return sorted(
+            self._by_id.values(),
+            key=lambda p: (p.id not in BUILTIN_IDS, p.name_in(language).casefold()),
+        )
 
 
 def parse_protocol(text: str, file_name: str) -> Protocol | list[ProtocolProblem]:
