@@ -19,11 +19,11 @@ from bot.features import Declare, Feature
 from bot.i18n import load_catalog
 from bot.interactions import UI
 from bot.scheduler import Scheduler
-from bot.services import facilitation
 from bot.services.audit import AuditService
 from bot.services.base import Core
 from bot.services.checkins import feature as checkins
 from bot.services.community import CommunityService
+from bot.services.facilitation import feature as facilitation
 from bot.services.meetings import feature as meetings
 from bot.services.members import MemberService
 from bot.services.outbox import Outbox

@@ -65,7 +65,7 @@ LEGACY_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "meetings": ("cogs.meetings",),
     "questions": ("cogs.questions",),
     "checkins": ("cogs.checkins",),
-    "facilitation": ("cogs.rotation", "cogs.sessions"),
+    "facilitation": (),
 }
 
 

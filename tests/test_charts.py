@@ -78,7 +78,7 @@ def test_the_bot_starts_without_loading_the_chart_library() -> None:
     """matplotlib is loaded when a chart is drawn: at start-up it cost 0.7 s and
     ~40 MB that a bot which never draws would carry (python -m benchmarks, restart)."""
     program = (
-        "import sys, cogs.client, cogs.checkins, cogs.meetings, cogs.sessions; "
+        "import sys, cogs.client, cogs.checkins, cogs.meetings, bot.services.facilitation.feature; "
         "print('matplotlib' in sys.modules)"
     )
     loaded = subprocess.run(

@@ -9,12 +9,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.chat import Channel, DirectMessage
+from bot.chat import Channel, DirectMessage, MemberRef
 from bot.db import members as members_db
-from bot.db import rotation as rotation_db
+from bot.db.facilitation import rotation as rotation_db
 from bot.errors import NotFacilitator, UserError
-from bot.services.rotation import RotationService
-from bot.services.rotation_cards import FacilitatorOffer, RotationNotice
+from bot.services.facilitation.rotation.cards import FacilitatorOffer, RotationNotice
+from bot.services.facilitation.rotation.service import RotationService
 from tests.services.facilitation_world import World, facilitator, member
 from tests.services.sample import ALICE, ANNOUNCEMENTS, BOB, CAROL, DAVE, GUILD, MODERATION
 
@@ -201,7 +201,7 @@ async def test_no_answer_24_hours_before_is_reported_then_a_late_yes_too(world: 
     assert [n.reason for n in notices(world)] == ["unanswered", "accepted"]
     lines = await world.rotation.status_lines(GUILD)
     assert lines[0].key == "facilitation.status.next_accepted"
-    assert lines[0].params["user"] == f"<@{ALICE}>"
+    assert lines[0].params["user"] == MemberRef(user_id=ALICE)
 
 
 async def test_answers_after_the_date_began_are_refused(world: World) -> None:

@@ -10,8 +10,9 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
+from bot.chat import MemberRef
+from bot.services.facilitation.rotation.cards import RotationNotice
 from bot.services.meetings.cards import MeetingAnnouncement
-from bot.services.rotation_cards import RotationNotice
 from tests.services.facilitation_world import World, facilitator, member
 from tests.services.sample import ALICE, BOB, CAROL, DAVE, GUILD
 from tests.services.test_rotation import WEEKS, offers_to, volunteers
@@ -71,7 +72,7 @@ async def test_the_assignee_going_hands_the_date_to_the_next_volunteer(
     assert world.chat.cards(RotationNotice) == []
     lines = await world.rotation.status_lines(GUILD)
     assert lines[0].key == "facilitation.status.next_offered"
-    assert lines[0].params["user"] == f"<@{CAROL}>"
+    assert lines[0].params["user"] == MemberRef(user_id=CAROL)
 
 
 async def test_a_date_nobody_else_can_take_is_told_and_set_next_fills_it(world: World) -> None:

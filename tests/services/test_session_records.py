@@ -9,11 +9,11 @@ import pytest
 
 from bot.chat import Channel
 from bot.clock import ControlledClock
-from bot.db import sessions as sessions_db
+from bot.db.facilitation import sessions as sessions_db
 from bot.errors import UserError
 from bot.scheduler import Scheduler
 from bot.services.base import Core
-from bot.services.facilitation_cards import RoundComplete, StepStarted, TimeNotice
+from bot.services.facilitation.sessions.cards import RoundComplete, StepStarted, TimeNotice
 from tests.services.facilitation_world import World, build_world, facilitator, member
 from tests.services.sample import ALICE, BOB, CAROL, DAVE, GUILD, ROOM
 from tests.services.test_sessions import start_codev
@@ -80,13 +80,14 @@ async def test_a_refused_channel_starts_nothing_and_no_thread_stays_in_channel(
 
 async def test_practice_log_lists_summaries_newest_first(world: World) -> None:
     await start_codev(world)
-    await world.sessions.add_entry(member(BOB), "decision", "Décision [un](http://x)")
-    await world.sessions.add_action(member(BOB), "Appeler la famille", due="2026-12-10")
+    await world.records.add_entry(member(BOB), "decision", "Décision [un](http://x)")
+    await world.records.add_action(member(BOB), "Appeler la famille", due="2026-12-10")
     await world.sessions.end(facilitator(ALICE))
     await world.advance(timedelta(days=7))
     await world.start_session("exchange")
     await world.sessions.end(facilitator(ALICE))
-    text = await world.sessions.practice_log(member(DAVE), name_of=lambda u: f"user{u}")
+    world.chat.members.update({u: f"user{u}" for u in (ALICE, BOB, CAROL, DAVE)})
+    text = await world.practices.export(member(DAVE))
     assert text.startswith("# Practice log")
     exchange, codev = text.index("Practice exchange"), text.index("Co-development")
     assert exchange < codev
@@ -103,8 +104,8 @@ async def test_export_and_delete_cover_sessions_and_actions(world: World) -> Non
     await world.sessions.next_step(facilitator(ALICE), session_id)
     await world.sessions.next_step(facilitator(ALICE), session_id)
     await world.sessions.finish_turn(member(ALICE), session_id, 1, 0)
-    await world.sessions.add_entry(member(CAROL), "note", "Une note de Carol")
-    await world.sessions.add_action(member(CAROL), "Action de Carol", due="2026-12-10")
+    await world.records.add_entry(member(CAROL), "note", "Une note de Carol")
+    await world.records.add_action(member(CAROL), "Action de Carol", due="2026-12-10")
     await world.sessions.end(facilitator(ALICE))
     exported = await world.members.export(GUILD, CAROL)
     assert [n["text"] for n in exported["sessions"]["notes_and_decisions"]] == ["Une note de Carol"]
