@@ -1,5 +1,5 @@
 """SessionService, continued: the question pool, a restart in the middle of a round, a
-channel that refuses the session, the practice log, and a member's data (G1, G2)."""
+channel that refuses the session, the practice log, and a member's data."""
 
 from __future__ import annotations
 
@@ -98,8 +98,21 @@ async def test_practice_log_lists_summaries_newest_first(world: World) -> None:
     assert "⏭️ 1. The client's account (not reached)" in text
 
 
+async def test_the_practice_log_names_members_never_mentions_them(world: World) -> None:
+    """A file, not a chat message: each member by the name the platform knows, or as a
+    member by number when it knows none."""
+    await start_codev(world)
+    await world.records.add_action(member(BOB), "Appeler la famille")
+    await world.sessions.end(facilitator(ALICE))
+    world.chat.members.update({ALICE: "Alice Martin", BOB: "Bob Nguyen"})
+    text = await world.practices.export(member(DAVE))
+    assert "<@" not in text
+    assert "Facilitator: Alice Martin" in text and "Client: Bob Nguyen" in text
+    assert "Participants: Alice Martin, Bob Nguyen, member 13" in text  # Carol is unknown
+
+
 async def test_export_and_delete_cover_sessions_and_actions(world: World) -> None:
-    """RELIABILITY G1, G2: a member's turns, notes and actions; erased from summaries."""
+    """A member's turns, notes and actions; erased from summaries."""
     session_id = await start_codev(world)
     await world.sessions.next_step(facilitator(ALICE), session_id)
     await world.sessions.next_step(facilitator(ALICE), session_id)
