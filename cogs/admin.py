@@ -1,4 +1,4 @@
-"""``/plc setup`` and ``/plc status`` (SPEC §3)."""
+"""``/plc setup`` and ``/plc status``."""
 
 from __future__ import annotations
 

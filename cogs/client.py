@@ -55,7 +55,7 @@ GUILD_READY_WAIT = 0.5
 
 #: Longest rate-limit wait discord.py sits through (its minimum). Beyond it, it raises
 #: ``RateLimited`` and a scheduled send is retried later by the bot's own clock, marked
-#: late if it is, instead of sleeping with the scheduler held (RELIABILITY D7).
+#: late if it is, instead of sleeping with the scheduler held.
 MAX_RATELIMIT_WAIT = 30.0
 
 #: The discord.py extensions of features whose commands are not yet declared in the
@@ -98,7 +98,7 @@ class PlcBot(commands.Bot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
-            # Features allow exactly the mentions they mean (RELIABILITY D1).
+            # Features allow exactly the mentions they mean.
             allowed_mentions=discord.AllowedMentions.none(),
             chunk_guilds_at_startup=False,
             help_command=None,
@@ -109,7 +109,7 @@ class PlcBot(commands.Bot):
         self.core = app.core
         self.services = app.services
         self.force_sync = force_sync
-        # Under Discord's global limit by itself, not by 429s (RELIABILITY D7).
+        # Under Discord's global limit by itself, not by 429s.
         self.pacer = Pacer()
         pace(self.http, self.pacer)
         # The toolkit: one router for every persistent button, one for every form,
@@ -165,7 +165,7 @@ class PlcBot(commands.Bot):
             timedelta(seconds=WAL_CHECKPOINT_SECONDS),
             self.core.db.checkpoint_in_background,
         )
-        # Once per process, not once per gateway (re)connection (RELIABILITY D9).
+        # Once per process, not once per gateway (re)connection.
         self.core.scheduler.start()
 
     async def on_ready(self) -> None:

@@ -59,7 +59,7 @@ async def test_reminders_off_or_away_means_no_reminder(world: World) -> None:
 
 
 async def test_a_closed_dm_falls_back_to_a_mention_in_the_thread(world: World) -> None:
-    """RELIABILITY D5."""
+    """A member who takes no DMs is reminded where the session ran, mentioned."""
     await world.records.add_action(member(BOB), "Une", due="2026-12-10")
     world.chat.closed_dms.add(BOB)
     session = await world.sessions.live(GUILD)

@@ -256,7 +256,7 @@ async def test_bad_input_is_refused_and_nothing_is_half_written(world: World) ->
     assert await refused(world.records.add_entry(member(CAROL), "decision", "x" * 1001)) == (
         "facilitation.errors.decision_too_long"
     )
-    world.chat.members.update({CAROL: "Carol"})  # the platform knows Carol, not Dave
+    world.chat.members.update({CAROL: "Carol", BOB: "Bob"})  # the platform knows no Dave
     assert await refused(world.records.add_action(member(CAROL), "x", owner_id=DAVE)) == (
         "facilitation.errors.owner_left"
     )
