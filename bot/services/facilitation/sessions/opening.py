@@ -75,7 +75,7 @@ class SessionOpening:
         chosen = self._protocols.require(protocol or preset or DEFAULT_PROTOCOL)
         if chosen.client and client_id is None:
             raise UserError("facilitation.session.client_needed", protocol=chosen.id)
-        if client_id not in (None, actor.user_id) and not await self._present(community, client_id):
+        if client_id is not None and not await self._present(actor, community, client_id):
             raise UserError("facilitation.errors.owner_left", user=MemberRef(user_id=client_id))
         topics = (
             await self._topics.top_open(community.guild_id, AGENDA_SIZE) if self._topics else []
@@ -88,9 +88,9 @@ class SessionOpening:
             agenda=tuple(_agenda_item(topic) for topic in topics),
         )
 
-    async def _present(self, community: Community, user_id: int | None) -> bool:
+    async def _present(self, actor: Actor, community: Community, user_id: int) -> bool:
         """Whether the member is still in the server, as far as the platform can tell."""
-        if user_id is None:
+        if user_id == actor.user_id:
             return True
         return await self._core.chat.is_member(community.guild_id, user_id) is not False
 
