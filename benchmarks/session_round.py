@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bot.clock import ControlledClock
 from bot.emulator import Emulator, Message
-from bot.services.sessions import SessionService
+from bot.services.facilitation.sessions.service import SessionService
 from cogs.client import PlcBot
 
 from . import fixtures

@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 
 from bot.protocols import load_builtin
 from bot.services.checkins.schedule import CLOSE_KIND, NUDGE_KIND, OPEN_KIND, checkin_key, open_key
+from bot.services.facilitation.rotation.models import OFFER_KIND, offer_key
+from bot.services.facilitation.sessions.state import POST_KIND as SESSION_POST_KIND
+from bot.services.facilitation.sessions.state import post_key as session_post_key
+from bot.services.facilitation.sessions.summary import SessionSummary, SummaryStep, SummaryTurns
 from bot.services.meetings.models import END_KIND, REMINDER_KIND, occurrence_key, stamp
 from bot.services.questions.models import POST_KIND as QUESTION_POST_KIND
 from bot.services.questions.models import post_key as question_post_key
-from bot.services.rotation_models import OFFER_KIND, offer_key
-from bot.services.session_state import POST_KIND as SESSION_POST_KIND
-from bot.services.session_state import post_key as session_post_key
-from bot.services.session_summary import SessionSummary, SummaryStep, SummaryTurns
 
 from .rows import Writer, as_json, instant
 from .spec import MEMBERS, WEEKS, ZONE, CommunitySpec

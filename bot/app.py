@@ -19,11 +19,11 @@ from bot.features import Declare, Feature
 from bot.i18n import load_catalog
 from bot.interactions import UI
 from bot.scheduler import Scheduler
-from bot.services import facilitation
 from bot.services.base import Core
 from bot.services.checkins import feature as checkins
 from bot.services.community import CommunityService, MemberService, RetentionService
 from bot.services.community import feature as community
+from bot.services.facilitation import feature as facilitation
 from bot.services.meetings import feature as meetings
 from bot.services.outbox import Outbox
 from bot.services.questions import feature as questions

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.chat.layout import Button
+from bot.chat.layout import Button, Row
 from bot.chat.text import Content
 from bot.frozen import Frozen
 
@@ -25,11 +25,11 @@ def page_count(total: int, size: int) -> int:
     return max(1, -(-total // size))
 
 
-def page_buttons(
+def page_row(
     paged: Paged, action: Callable[[int], str], *, previous: Content, following: Content
-) -> tuple[Button, Button]:
-    """Buttons to the page before and after ``paged`` (``action(page)`` is the id that
-    routes to it), disabled at either end."""
+) -> Row:
+    """The buttons to the page before and after ``paged`` (``action(page)`` routes them),
+    disabled at either end."""
     return (
         Button(action=action(paged.page - 1), label=previous, disabled=paged.page <= 1),
         Button(action=action(paged.page + 1), label=following, disabled=paged.page >= paged.pages),

@@ -73,7 +73,8 @@ def _annotation(option: Option) -> Any:
             return app_commands.Range[int, option.min_value, option.max_value]
         return int
     if option.kind == "member":
-        return discord.Member
+        # One who left the server comes as a user: the service refuses them by name.
+        return discord.Member | discord.User
     if option.kind == "role":
         return discord.Role
     if option.kind == "channel":
@@ -195,6 +196,5 @@ def message_command(spec: MessageCommand, gate: Gate) -> app_commands.ContextMen
 
 
 def top_level(spec: Command, gate: Gate) -> app_commands.Command[Any, ..., None]:
-    command = slash_command(spec, gate)
-    command.guild_only = True
-    return command
+    """A command of its own (``/actions``): used in a server only (its contexts say so)."""
+    return app_commands.guild_only(slash_command(spec, gate))

@@ -62,7 +62,7 @@ LEGACY_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "meetings": (),
     "questions": ("cogs.questions",),
     "checkins": (),
-    "facilitation": ("cogs.rotation", "cogs.sessions"),
+    "facilitation": (),
 }
 
 

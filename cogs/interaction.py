@@ -37,6 +37,7 @@ class DiscordInteraction:
         self.user_name = interaction.user.display_name
         self.user_avatar: str | None = interaction.user.display_avatar.url
         self.guild_id = interaction.guild_id
+        self.channel_id = interaction.channel_id
 
     @property
     def bot(self) -> PlcBot:

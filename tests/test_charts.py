@@ -77,10 +77,7 @@ def test_a_png_without_the_data_is_refused() -> None:
 def test_the_bot_starts_without_loading_the_chart_library() -> None:
     """matplotlib is loaded when a chart is drawn: at start-up it cost 0.7 s and
     ~40 MB that a bot which never draws would carry (python -m benchmarks, restart)."""
-    program = (
-        "import sys, cogs.client, bot.app; "
-        "print('matplotlib' in sys.modules)"
-    )
+    program = "import sys, cogs.client, bot.app; print('matplotlib' in sys.modules)"
     loaded = subprocess.run(
         [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=ROOT
     )

@@ -45,6 +45,11 @@ class Interaction(Protocol):
         ...
 
     @property
+    def channel_id(self) -> int | None:
+        """The channel or thread where the member acted (a command starts things there)."""
+        ...
+
+    @property
     def message(self) -> Posted | None:
         """The message whose button was clicked, or that a message command targets."""
         ...

@@ -179,29 +179,36 @@ class ProtocolCatalog:
         ]
 
     def search(self, text: str, language: Language, limit: int = 25) -> list[Protocol]:
-        """Autocomplete: protocols whose id or name (in either language) contains ``text``."""
+        """Protocols whose id or name (in either language) contains ``text``."""
         needle = text.strip().casefold()
         found = [
             p
-            for p in self._by_id.values()
+            for p in self._ordered(language)
             if not needle
             or needle in p.id
             or needle in p.name.fr.casefold()
             or needle in p.name.en.casefold()
         ]
-        found.sort(key=lambda p: (p.id not in BUILTIN_IDS, p.name_in(language).casefold()))
         return found[:limit]
 
-    # What a meeting's ``protocol`` option asks (the meetings' ``ProtocolChoices``).
-
     def suggest(self, current: str, language: Language) -> list[tuple[str, str]]:
-        """(id, "name (id)") pairs matching ``current``, the built-in protocols first."""
-        ordered = self.search("", language, limit=len(self._by_id))
-        return matching(((p.id, f"{p.name_in(language)} ({p.id})") for p in ordered), current)
+        """Autocomplete of a ``protocol`` option (``/session start``, ``/meeting
+        schedule``): (id, "name (id)") of the protocols matching what was typed so far."""
+        return matching(
+            ((p.id, f"{p.name_in(language)} ({p.id})") for p in self._ordered(language)), current
+        )
 
-    def check(self, reference: str, actor: Actor) -> str:
-        """The id of the protocol named (the same catalog for every community)."""
+    def check(self, reference: str, actor: Actor | None = None) -> str:
+        """The id of the protocol a facilitator named, or a refusal saying why (the same
+        catalog for every community, whoever asks)."""
         return self.require(reference).id
+
+    def _ordered(self, language: Language) -> list[Protocol]:
+        """The built-in protocols first, each group by name in ``language``."""
+        return sorted(
+            self._by_id.values(),
+            key=lambda p: (p.id not in BUILTIN_IDS, p.name_in(language).casefold()),
+        )
 
 
 def parse_protocol(text: str, file_name: str) -> Protocol | list[ProtocolProblem]:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.emulator import InteractionResult, Message
-from bot.services.sessions import SessionService
+from bot.services.facilitation.sessions.service import SessionService
 from tests.e2e.harness import Harness
 
 

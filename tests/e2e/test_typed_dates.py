@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from bot.db import actions as actions_db
 from bot.db import goals as goals_db
 from bot.db import meetings as meetings_db
+from bot.db.facilitation import actions as actions_db
 from bot.services.members import MemberService
 from tests.e2e.facilitation import answer, button_of, click, last_with, live_thread, run
 from tests.e2e.harness import Harness

@@ -1,40 +1,80 @@
-"""Every ``facilitation.*`` message the code uses exists in both catalogs: the literal keys
-of the services and cogs, and every card rendered in each of its variants, in French and
-in English (a missing key would reach a member as "something went wrong")."""
+"""Every facilitation message, in every variant, renders in French and in English without
+a trace of a chat platform's syntax: each card and reply layout of the feature is built
+and rendered with a markup that writes references as bracketed words, so a mention or a
+timestamp written into a catalog or a layout (``<@…>``, ``<#…>``, ``<t:…>``) would show,
+and a missing key or placeholder fails here rather than in front of a member."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import get_args
 
 import pytest
 
-from bot.chat import Card, Message
-from bot.db.actions import ActionItem
-from bot.i18n import load_catalog
-from bot.services import facilitation_cards as cards
-from bot.services import rotation_cards
-from bot.services.actions import ActionList
-from bot.services.rotation_models import RotationEntry, RotationView, UpcomingAssignment
-from bot.services.session_summary import (
+from bot.chat import Card, Form, Message, MessageLink, TextInput, render
+from bot.chat.refs import MomentStyle
+from bot.chat.text import Content
+from bot.db.facilitation.actions import ActionItem
+from bot.db.facilitation.sessions import SessionRow
+from bot.i18n import LANGUAGES, Language, load_catalog
+from bot.protocols import load_builtin
+from bot.services.facilitation import SessionStarted
+from bot.services.facilitation.actions import cards as action_cards
+from bot.services.facilitation.actions.cards import ActionReminder
+from bot.services.facilitation.actions.replies import action_list
+from bot.services.facilitation.actions.service import ActionList, RecordedAction
+from bot.services.facilitation.practices.interface import practice_file
+from bot.services.facilitation.rotation import cards as rotation_cards
+from bot.services.facilitation.rotation.models import (
+    NoticeReason,
+    RotationEntry,
+    RotationView,
+    UpcomingAssignment,
+)
+from bot.services.facilitation.sessions import cards, replies
+from bot.services.facilitation.sessions.buttons import action_form
+from bot.services.facilitation.sessions.summary import (
     SessionSummary,
     SummaryAction,
     SummaryEntry,
     SummaryStep,
     SummaryTurns,
 )
-from cogs.render import Renderer
-from cogs.sessions import render_open, render_steps, render_summary
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [
-    *(ROOT / "bot" / "services").glob("*.py"),
-    *(ROOT / "cogs" / "sessions").glob("*.py"),
-]
+SOURCES = sorted((ROOT / "bot" / "services" / "facilitation").rglob("*.py"))
 LITERAL = re.compile(r'"(facilitation\.[a-z_]+\.[a-z_]+)"')
+PLATFORM_SYNTAX = re.compile(r"<@|<#|<t:")
 WHEN = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
+LANGS: tuple[Language, ...] = ("en", "fr")
+
+
+class Exposing:
+    """References as bracketed words: any platform syntax left in a text stands out."""
+
+    def member(self, user_id: int) -> str:
+        return f"[member {user_id}]"
+
+    def channel(self, channel_id: int) -> str:
+        return f"[channel {channel_id}]"
+
+    def role(self, role_id: int) -> str:
+        return f"[role {role_id}]"
+
+    def moment(self, at: datetime, style: MomentStyle, language: Language) -> str:
+        return f"[{style} {at.isoformat()}]"
+
+    def message(self, link: MessageLink) -> str:
+        return f"[message {link.message_id}]"
+
+    def code(self, text: str) -> str:
+        return f"[code {text}]"
+
+    def user_text(self, text: str) -> str:
+        return text
 
 
 def test_every_literal_key_exists() -> None:
@@ -47,6 +87,7 @@ def test_every_literal_key_exists() -> None:
 def _summary(language: str, *, early: bool) -> SessionSummary:
     step = SummaryStep(number=1, title="Step", mode="round")
     entry = SummaryEntry(text="text [x](y)", author_id=None, step_number=1)
+    signed = entry.model_copy(update={"author_id": 3})
     return SessionSummary(
         session_id=1,
         language=language,
@@ -58,50 +99,53 @@ def _summary(language: str, *, early: bool) -> SessionSummary:
         facilitator_id=1,
         client_id=2,
         participants=(1, 2),
-        covered=(step,),
+        covered=(step,) if not early else (),
         not_reached=(step,) if early else (),
-        notes=(entry,),
-        decisions=(entry,),
-        actions=(SummaryAction(action_id=1, text="a", owner_id=2, due_on=date(2026, 12, 10)),),
+        notes=(entry, signed),
+        decisions=(signed,),
+        actions=(
+            SummaryAction(action_id=1, text="a", owner_id=2, due_on=date(2026, 12, 10)),
+            SummaryAction(action_id=2, text="b", owner_id=None, due_on=None),
+        ),
         turns=(SummaryTurns(user_id=1, spoke=1, passed=0),),
     )
 
 
-def _cards(language: str) -> list[Card]:
-    lang = "fr" if language == "fr" else "en"
-    session = {"language": lang, "session_id": 1}
-    step = {**session, "step_index": 0, "step_title": "t"}
-    action = {"action_id": 1, "text": "a", "owner_id": 1}
+def _rotation_cards(lang: Language) -> list[Card]:
     found: list[Card] = [
         rotation_cards.RotationNotice(
-            language=lang, reason=reason, meeting_title="CAP", starts_at=WHEN, user_id=1
+            language=lang, reason=reason, meeting_title="CAP", starts_at=WHEN, user_id=user
         )
-        for reason in get_args(cards.NoticeReason)
+        for reason in get_args(NoticeReason)
+        for user in (1, None)
     ]
-    for in_channel in (False, True):
-        found += [
-            rotation_cards.FacilitatorOffer(
-                language=lang,
-                guild_id=1,
-                occurrence_id=1,
-                user_id=1,
-                meeting_title="CAP",
-                starts_at=WHEN,
-                answer_by=WHEN,
-                in_channel=in_channel,
-            ),
-            cards.ActionReminder(
-                language=lang,
-                guild_id=1,
-                **action,
-                due_on=date(2026, 12, 10),
-                in_channel=in_channel,
-            ),
-        ]
-    outline = cards.StepOutline(number=1, title="t", minutes=5, mode="round")
     found += [
-        cards.SessionOpened(**session, protocol_name="p", facilitator_id=1, meeting_title=meeting)
-        for meeting in (None, "CAP")
+        rotation_cards.FacilitatorOffer(
+            language=lang,
+            guild_id=1,
+            occurrence_id=1,
+            user_id=1,
+            meeting_title="CAP",
+            starts_at=WHEN,
+            answer_by=answer_by,
+            in_channel=in_channel,
+        )
+        for in_channel in (False, True)
+        for answer_by in (WHEN, None)
+    ]
+    return found
+
+
+def _opening_cards(lang: Language) -> list[Card]:
+    session = {"language": lang, "session_id": 1}
+    outline = cards.StepOutline(number=1, title="t", minutes=5, mode="round")
+    review = cards.ReviewItem(
+        action_id=1, text="a", owner_id=1, due_on=date(2026, 12, 1), carried_count=1
+    )
+    found: list[Card] = [
+        cards.SessionOpened(**session, protocol_name="p", facilitator_id=who, meeting_title=title)
+        for title in (None, "CAP")
+        for who in (1, None)
     ]
     found += [
         cards.SessionOverview(
@@ -109,29 +153,40 @@ def _cards(language: str) -> list[Card]:
             protocol_name="p",
             overview="o",
             steps=(outline, outline.model_copy(update={"mode": "discussion"})),
-            client_id=2,
+            client_id=client,
             total_minutes=10,
-        ),
+        )
+        for client in (2, None)
+    ]
+    found += [
         cards.ActionReview(
             **session,
-            items=(cards.ReviewItem(**action, due_on=date(2026, 12, 1), carried_count=1),),
+            items=(review, review.model_copy(update={"due_on": None, "carried_count": 0})),
             part=1,
-            parts=2,
-        ),
+            parts=parts,
+        )
+        for parts in (1, 2)
+    ]
+    found.append(
         cards.QuestionsAgenda(
             **session,
             items=tuple(
-                cards.AgendaItem(item_id=i, number=i, kind=k, text="q", upvotes=2)
-                for i, k in ((1, "question"), (2, "topic"))
+                cards.AgendaItem(item_id=i, number=n, kind=k, text="q", upvotes=2)
+                for i, n, k in ((1, 1, "question"), (2, None, "topic"))
             ),
-        ),
-        cards.OpeningControl(**session, first_step_title="t", reviewed_actions=0, agenda_items=0),
-        cards.TurnPrompt(**step, turn_index=0, turn_count=2, user_id=1, question="q"),
-        cards.StepExtended(**step, extra_minutes=2, ends_at=WHEN),
-        cards.ActionPosted(**session, **action, due_on=None),
-        cards.QuestionDiscussed(**session, number=None, text="q"),
-    ]
+        )
+    )
     found += [
+        cards.OpeningControl(**session, first_step_title="t", reviewed_actions=n, agenda_items=0)
+        for n in (0, 2)
+    ]
+    return found
+
+
+def _step_cards(lang: Language) -> list[Card]:
+    session = {"language": lang, "session_id": 1}
+    step = {**session, "step_index": 0, "step_title": "t"}
+    found: list[Card] = [
         cards.StepStarted(
             **session,
             step_index=0,
@@ -139,78 +194,178 @@ def _cards(language: str) -> list[Card]:
             title="t",
             prompt="p",
             minutes=5,
-            mode=mode,  # type: ignore[arg-type]
+            mode=mode,
             ends_at=WHEN,
-            question="q",
-            client_id=2,
+            question=question,
+            client_id=client,
             round_size=2,
             is_last=last,
         )
-        for mode in ("discussion", "round")
+        for mode in get_args(cards.StepOutline.model_fields["mode"].annotation)
         for last in (False, True)
+        for question, client in (("q", 2), (None, None))
+    ]
+    found += [
+        cards.TurnPrompt(**step, turn_index=0, turn_count=2, user_id=1, question=question)
+        for question in ("q", None)
     ]
     found += [
         cards.RoundComplete(**step, is_last=last, empty=empty)
         for last, empty in ((False, False), (True, False), (False, True))
     ]
     found += [
-        cards.TimeNotice(**step, phase=phase, ends_at=WHEN, late=True)
+        cards.TimeNotice(**step, phase=phase, ends_at=WHEN, late=late)
         for phase in get_args(cards.TimePhase)
+        for late in (False, True)
+    ]
+    found.append(cards.StepExtended(**step, extra_minutes=2, ends_at=WHEN))
+    return found
+
+
+def _entry_cards(lang: Language) -> list[Card]:
+    session = {"language": lang, "session_id": 1}
+    action = {"action_id": 1, "text": "a", "owner_id": 1}
+    found: list[Card] = [
+        cards.EntryPosted(**session, kind=kind, text="x", author_id=author)
+        for kind in ("note", "decision")
+        for author in (1, None)
     ]
     found += [
-        cards.EntryPosted(**session, kind=kind, text="x", author_id=1)  # type: ignore[arg-type]
-        for kind in ("note", "decision")
+        cards.ActionPosted(**session, **action, due_on=due) for due in (None, date(2026, 12, 10))
     ]
     found += [
         cards.ReviewAnswered(**session, **action, outcome=outcome, by_user_id=2)
         for outcome in get_args(cards.ReviewOutcome)
     ]
+    found += [cards.QuestionDiscussed(**session, number=n, text="q") for n in (None, 3)]
     found += [
         cards.SessionEnded(language=lang, summary=_summary(lang, early=early))
         for early in (False, True)
     ]
+    found += [
+        ActionReminder(
+            language=lang,
+            guild_id=1,
+            **action,
+            due_on=date(2026, 12, 10),
+            in_channel=in_channel,
+        )
+        for in_channel in (False, True)
+    ]
     return found
 
 
-LAID_OUT = {rotation_cards.RotationNotice, rotation_cards.FacilitatorOffer}
-RENDERERS = {
-    cards.SessionOpened: render_open.opened,
-    cards.SessionOverview: render_open.overview,
-    cards.ActionReview: render_open.review,
-    cards.QuestionsAgenda: render_open.agenda,
-    cards.OpeningControl: render_open.opening_control,
-    cards.StepStarted: render_steps.step,
-    cards.TurnPrompt: render_steps.turn,
-    cards.RoundComplete: render_steps.round_complete,
-    cards.TimeNotice: render_steps.time_notice,
-    cards.StepExtended: render_steps.extended,
-    cards.EntryPosted: render_steps.entry,
-    cards.ActionPosted: render_steps.action,
-    cards.ReviewAnswered: render_steps.review_answered,
-    cards.QuestionDiscussed: render_steps.question_discussed,
-    cards.SessionEnded: render_summary.summary,
-    cards.ActionReminder: render_summary.reminder,
-}
+def _cards(lang: Language) -> list[Card]:
+    return [*_rotation_cards(lang), *_opening_cards(lang), *_step_cards(lang), *_entry_cards(lang)]
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
-async def test_every_card_renders_in_both_languages(language: str) -> None:
-    catalog = load_catalog()
-    rendered_types = set()
-    for card in _cards(language):
-        if type(card) in LAID_OUT:
-            rendered = Renderer(catalog, card.language).message(card.layout())
-        else:
-            rendered = RENDERERS[type(card)](card, catalog)  # type: ignore[operator]
-        assert rendered.content or rendered.embeds
-        rendered_types.add(type(card))
-    assert rendered_types == set(RENDERERS) | LAID_OUT
+def _form_contents(form: Form) -> Iterator[Content]:
+    yield form.title
+    for item in form.inputs:
+        yield item.label
+        if isinstance(item, TextInput) and item.placeholder is not None:
+            yield item.placeholder
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
-def test_rotation_show_and_action_lists_render(language: str) -> None:
-    catalog = load_catalog()
-    lang = "fr" if language == "fr" else "en"
+def _rendered(contents: Iterable[Content], language: Language) -> list[str]:
+    catalog, markup = load_catalog(), Exposing()
+    shown = [render(content, language, catalog, markup) for content in contents]
+    for text in shown:
+        assert not PLATFORM_SYNTAX.search(text), text
+        assert "{" not in text, text  # a placeholder left unfilled
+    return shown
+
+
+def _card_types() -> set[type[Card]]:
+    """Every card class the feature defines."""
+    modules = (
+        rotation_cards,
+        action_cards,
+        cards.opening,
+        cards.steps,
+        cards.entries,
+        cards.summary,
+    )
+    return {
+        value
+        for module in modules
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, Card)
+        and value.__module__.startswith("bot.services.facilitation")
+    }
+
+
+@pytest.mark.parametrize("language", LANGS)
+def test_every_card_renders_in_both_languages_without_platform_syntax(language: Language) -> None:
+    built = _cards(language)
+    for card in built:
+        shown = _rendered(card.layout().contents(), language)
+        assert any(shown), card
+    assert {type(card) for card in built} == _card_types()
+
+
+def test_the_feature_has_the_sixteen_session_cards_and_the_rotations() -> None:
+    names = {kind.__name__ for kind in _card_types()}
+    assert names == {
+        "SessionOpened",
+        "SessionOverview",
+        "ActionReview",
+        "QuestionsAgenda",
+        "OpeningControl",
+        "StepStarted",
+        "TurnPrompt",
+        "RoundComplete",
+        "TimeNotice",
+        "StepExtended",
+        "EntryPosted",
+        "ActionPosted",
+        "ReviewAnswered",
+        "QuestionDiscussed",
+        "SessionEnded",
+        "ActionReminder",
+        "FacilitatorOffer",
+        "RotationNotice",
+    }
+
+
+def _action(status: str) -> ActionItem:
+    return ActionItem(
+        id=1,
+        guild_id=1,
+        session_id=None,
+        text="a",
+        owner_id=1,
+        due_on=date(2026, 12, 10),
+        status=status,  # type: ignore[arg-type]
+        created_by=1,
+        created_at=WHEN,
+        done_at=None,
+        reviewed_in=None,
+        carried_count=0,
+    )
+
+
+def _action_lists() -> Iterator[Message]:
+    for status in ("open", "carried", "done"):
+        for scope in ("mine", "all"):
+            yield action_list(
+                ActionList(
+                    page=2,
+                    pages=3,
+                    total=30,
+                    scope=scope,  # type: ignore[arg-type]
+                    items=(_action(status),) * 10,
+                    include_done=True,
+                    markable=frozenset({1}),
+                )
+            )
+    yield action_list(
+        ActionList(page=1, pages=1, total=0, scope="mine", items=(), include_done=False)
+    )
+
+
+def _rotation_views() -> Iterator[Message]:
     entry = RotationEntry(
         user_id=1,
         times_assigned=2,
@@ -222,43 +377,76 @@ def test_rotation_show_and_action_lists_render(language: str) -> None:
     statuses = [*get_args(get_args(UpcomingAssignment.model_fields["status"].annotation)[0]), None]
     upcoming = tuple(
         UpcomingAssignment(
-            occurrence_id=i, meeting_title="CAP", starts_at=WHEN, user_id=1, status=status
+            occurrence_id=i, meeting_title="CAP", starts_at=WHEN, user_id=user, status=status
         )
         for i, status in enumerate(statuses)
+        for user in (1, None)
     )
     for view in (
         RotationView(line=(entry,), next_user_id=1, upcoming=upcoming),
         RotationView(line=(), next_user_id=None, upcoming=()),
     ):
-        panel = rotation_cards.rotation_panel(view)
-        rendered = Renderer(catalog, lang).message(Message(panels=(panel,)))
-        assert rendered.embeds[0].title
-    item = ActionItem(
-        id=1,
+        yield Message(panels=(rotation_cards.rotation_panel(view),))
+
+
+def _session(step_index: int) -> SessionRow:
+    plc = next(p for p in load_builtin() if p.id == "plc")
+    return SessionRow(
         guild_id=1,
-        session_id=None,
-        text="a",
-        owner_id=1,
-        due_on=date(2026, 12, 10),
-        status="open",
-        created_by=1,
-        created_at=WHEN,
-        done_at=None,
-        reviewed_in=None,
-        carried_count=0,
+        occurrence_id=None,
+        meeting_title=None,
+        protocol_id="plc",
+        protocol=plc.model_dump(mode="json"),
+        language="en",
+        client_id=None,
+        channel_id=5,
+        id=1,
+        facilitator_id=1,
+        thread_id=6,
+        status="live",
+        step_index=step_index,
+        step_started_at=WHEN,
+        extra_minutes=4,
+        round_order=(),
+        turn_index=0,
+        current_speaker=None,
+        question=None,
+        version=1,
+        posts=0,
+        started_at=WHEN,
+        ended_at=None,
+        summary=None,
     )
-    for status in ("open", "carried", "done"):
-        for scope in ("mine", "all"):
-            listing = ActionList(
-                page=2,
-                pages=3,
-                total=30,
-                scope=scope,  # type: ignore[arg-type]
-                items=(item.model_copy(update={"status": status}),) * 10,
-                include_done=True,
-                markable=frozenset({1}),
-            )
-            embed, _ = render_summary.action_list(listing, catalog, lang)
-            assert embed.description and embed.footer.text
-    empty = ActionList(page=1, pages=1, total=0, scope="mine", items=(), include_done=False)
-    assert render_summary.action_list(empty, catalog, lang)[1] is None
+
+
+def _replies(language: Language) -> Iterator[Content]:
+    session = _session(0)
+    yield replies.started(
+        SessionStarted(session=session, protocol_name="p", reviewed_actions=2), language
+    )
+    yield replies.moved(session, language)
+    yield replies.extended(session)
+    yield replies.ended(_summary(language, early=False))
+    recorded = RecordedAction(**_action("open").model_dump(), due_zone="America/Toronto")
+    yield replies.action_recorded(recorded)
+    yield replies.action_recorded(recorded.model_copy(update={"due_on": None}))
+
+
+@pytest.mark.parametrize("language", LANGS)
+def test_replies_lists_and_the_form_render_in_both_languages(language: Language) -> None:
+    messages = [*_action_lists(), *_rotation_views(), practice_file("# log\n")]
+    for message in messages:
+        assert any(_rendered(message.contents(), language))
+    assert all(_rendered(_replies(language), language))
+    assert all(_rendered(_form_contents(action_form(1)), language))
+
+
+def test_an_action_list_gives_a_done_button_to_each_action_the_member_may_close() -> None:
+    listing = next(_action_lists())
+    [done, paging] = listing.rows
+    assert [b.action for b in done] == ["plc:act:done:1:1"] * 10
+    assert [b.action for b in paging] == ["plc:act:page:mine:1:1", "plc:act:page:mine:1:3"]
+
+
+def test_languages_are_the_catalogs() -> None:
+    assert set(LANGS) == set(LANGUAGES)

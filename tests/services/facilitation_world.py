@@ -14,14 +14,19 @@ from bot.actor import Actor
 from bot.app import build_services
 from bot.clock import ControlledClock
 from bot.db.communities import CommunitySettings
-from bot.services.actions import ActionService
 from bot.services.base import Core
 from bot.services.community import CommunityService
+from bot.services.facilitation import (
+    ActionService,
+    PracticeLog,
+    RotationService,
+    SessionRecords,
+    SessionService,
+    SessionStarted,
+)
 from bot.services.meetings import MeetingService, UpcomingMeeting
 from bot.services.members import MemberService
 from bot.services.registry import Services
-from bot.services.rotation import RotationService
-from bot.services.sessions import SessionService, SessionStarted
 from tests.recording_chat import RecordingChat
 from tests.services.sample import (
     ADMIN,
@@ -43,6 +48,8 @@ class World:
     meetings: MeetingService
     rotation: RotationService
     sessions: SessionService
+    records: SessionRecords
+    practices: PracticeLog
     actions: ActionService
     members: MemberService
 
@@ -108,6 +115,8 @@ async def build_world(core: Core, clock: ControlledClock, *, language: str = "en
         meetings=services.get(MeetingService),
         rotation=services.get(RotationService),
         sessions=services.get(SessionService),
+        records=services.get(SessionRecords),
+        practices=services.get(PracticeLog),
         actions=services.get(ActionService),
         members=services.get(MemberService),
     )

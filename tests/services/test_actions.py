@@ -9,8 +9,8 @@ import pytest
 
 from bot.chat import Channel, DirectMessage
 from bot.errors import NotFacilitator, UserError
-from bot.services.actions import PAGE_SIZE
-from bot.services.facilitation_cards import ActionReminder
+from bot.services.facilitation.actions.cards import ActionReminder
+from bot.services.facilitation.actions.service import PAGE_SIZE
 from tests.services.facilitation_world import World, facilitator, member
 from tests.services.sample import ALICE, BOB, CAROL, GUILD
 
@@ -32,7 +32,7 @@ def reminders(world: World) -> list[tuple[object, tuple[int, ...]]]:
 
 
 async def test_the_owner_is_reminded_by_dm_on_the_due_date_once(world: World) -> None:
-    action = await world.sessions.add_action(member(BOB), "Observer une classe", due="Dec 10")
+    action = await world.records.add_action(member(BOB), "Observer une classe", due="Dec 10")
     await world.clock.set(DUE_MORNING.replace(hour=13))
     await world.run_due()
     assert reminders(world) == []
@@ -51,16 +51,16 @@ async def test_the_owner_is_reminded_by_dm_on_the_due_date_once(world: World) ->
 async def test_reminders_off_or_away_means_no_reminder(world: World) -> None:
     await world.members.set_dm_reminders(GUILD, BOB, False)
     await world.members.set_away(GUILD, CAROL, "2026-12-20", "en")
-    await world.sessions.add_action(member(BOB), "Une", due="2026-12-10")
-    await world.sessions.add_action(member(CAROL), "Deux", due="2026-12-10")
+    await world.records.add_action(member(BOB), "Une", due="2026-12-10")
+    await world.records.add_action(member(CAROL), "Deux", due="2026-12-10")
     await world.clock.set(DUE_MORNING)
     await world.run_due()
     assert reminders(world) == []
 
 
 async def test_a_closed_dm_falls_back_to_a_mention_in_the_thread(world: World) -> None:
-    """RELIABILITY D5."""
-    await world.sessions.add_action(member(BOB), "Une", due="2026-12-10")
+    """A member who takes no DMs is reminded where the session ran, mentioned."""
+    await world.records.add_action(member(BOB), "Une", due="2026-12-10")
     world.chat.closed_dms.add(BOB)
     session = await world.sessions.live(GUILD)
     assert session is not None and session.thread_id is not None
@@ -72,7 +72,7 @@ async def test_a_closed_dm_falls_back_to_a_mention_in_the_thread(world: World) -
 
 
 async def test_done_before_the_due_date_cancels_the_reminder(world: World) -> None:
-    action = await world.sessions.add_action(member(BOB), "Une", due="2026-12-10")
+    action = await world.records.add_action(member(BOB), "Une", due="2026-12-10")
     with pytest.raises(NotFacilitator):
         await world.actions.mark_done(member(CAROL), action.id)
     await world.actions.mark_done(member(BOB), action.id)
@@ -88,9 +88,9 @@ async def test_done_before_the_due_date_cancels_the_reminder(world: World) -> No
 
 
 async def test_listing_mine_and_all(world: World) -> None:
-    first = await world.sessions.add_action(member(BOB), "B1", due="2026-12-12")
-    second = await world.sessions.add_action(member(CAROL), "C1", due="2026-12-01")
-    third = await world.sessions.add_action(facilitator(ALICE), "B2", owner_id=BOB)
+    first = await world.records.add_action(member(BOB), "B1", due="2026-12-12")
+    second = await world.records.add_action(member(CAROL), "C1", due="2026-12-01")
+    third = await world.records.add_action(facilitator(ALICE), "B2", owner_id=BOB)
     await world.actions.mark_done(facilitator(ALICE), first.id)  # a facilitator may
     mine = await world.actions.listing(member(BOB))
     assert [a.id for a in mine.items] == [third.id]
@@ -104,7 +104,7 @@ async def test_listing_mine_and_all(world: World) -> None:
 async def test_a_long_list_is_paged_and_every_shown_action_can_be_closed(world: World) -> None:
     """Issue 20: 6 actions showed 5 Done buttons. A page now holds what can be closed."""
     created = [
-        await world.sessions.add_action(member(BOB if n % 2 else CAROL), f"A{n}")
+        await world.records.add_action(member(BOB if n % 2 else CAROL), f"A{n}")
         for n in range(PAGE_SIZE + 2)
     ]
     first = await world.actions.listing(facilitator(ALICE), "all")

@@ -1,6 +1,6 @@
 """RotationService against a real SQLite file: fair round-robin, away and departed members
-skipped, decliners first next time, one assignment per date (S7), notices instead of
-silence (S8), the offer by DM or in the channel, the 24-hour deadline, personal data."""
+skipped, decliners first next time, one assignment per date, notices instead of
+silence, the offer by DM or in the channel, the 24-hour deadline, personal data."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 
 from bot.chat import Channel, DirectMessage, MemberRef
 from bot.db import members as members_db
-from bot.db import rotation as rotation_db
+from bot.db.facilitation import rotation as rotation_db
 from bot.errors import NotFacilitator, UserError
-from bot.services.rotation import RotationService
-from bot.services.rotation_cards import FacilitatorOffer, RotationNotice
+from bot.services.facilitation.rotation.cards import FacilitatorOffer, RotationNotice
+from bot.services.facilitation.rotation.service import RotationService
 from tests.services.facilitation_world import World, facilitator, member
 from tests.services.sample import ALICE, ANNOUNCEMENTS, BOB, CAROL, DAVE, GUILD, MODERATION
 
@@ -65,7 +65,7 @@ async def test_three_volunteers_over_six_meetings_take_turns_fairly(world: World
 
 
 async def test_an_assignment_runs_once_per_date_whatever_reruns(world: World) -> None:
-    """RELIABILITY S7: a second run for the same date moves the rotation once."""
+    """A second run for the same date moves the rotation once."""
     await volunteers(world, ALICE, BOB)
     upcoming = await world.schedule(WEEKS[0])
     for _ in range(2):
@@ -147,7 +147,7 @@ async def test_a_community_that_never_volunteered_hears_it_once(world: World) ->
 
 
 async def test_an_empty_or_unavailable_rotation_tells_the_facilitators(world: World) -> None:
-    """RELIABILITY S8: never a silent stall."""
+    """Never a silent stall: what the rotation cannot settle is told."""
     assert await assigned(world, WEEKS[0]) is None  # nobody ever volunteered
     assert [n.reason for n in notices(world)] == ["unused"]
     await volunteers(world, ALICE)
@@ -167,8 +167,19 @@ async def test_an_empty_or_unavailable_rotation_tells_the_facilitators(world: Wo
     ]
 
 
+async def test_a_lost_moderation_channel_tells_the_facilitators_in_the_announcements(
+    world: World,
+) -> None:
+    """Where facilitators read is the chat policy's: the moderation channel, else the
+    announcements channel when the first is gone."""
+    world.chat.lost_channels.add(MODERATION)
+    assert await assigned(world, WEEKS[0]) is None  # nobody volunteered: told once
+    told = [s.target for s in world.chat.to(RotationNotice)]
+    assert told == [Channel(GUILD, ANNOUNCEMENTS)]
+
+
 async def test_a_closed_or_declined_dm_asks_in_the_announcements_channel(world: World) -> None:
-    """RELIABILITY D5: the offer falls back to a mention in the channel, never retried."""
+    """The offer falls back to a mention in the channel, never retried."""
     await volunteers(world, ALICE, BOB)
     world.chat.closed_dms.add(ALICE)
     await world.members.set_dm_reminders(GUILD, BOB, False)
@@ -259,7 +270,7 @@ async def test_a_failing_assignment_never_loses_the_meeting(
 
 
 async def test_export_and_delete_cover_the_rotation(world: World) -> None:
-    """RELIABILITY G1, G2."""
+    """A member's rotation data is exported, and erased with them."""
     await volunteers(world, ALICE, BOB)
     upcoming = await world.schedule(WEEKS[0])
     await world.rotation.decline(member(ALICE), upcoming.occurrence.id)
@@ -288,7 +299,7 @@ def test_only_the_rotation_service_owns_its_name() -> None:
 
 
 async def test_the_retention_purge_erases_a_member_gone_30_days(world: World) -> None:
-    """RELIABILITY G2: a member gone for 30 days loses their rotation slot, like /me delete."""
+    """A member gone for 30 days loses their rotation slot, like /me delete."""
     from bot.services.retention import RetentionService
 
     await volunteers(world, ALICE, BOB)

@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from bot.chat import MemberRef
+from bot.services.facilitation.rotation.cards import RotationNotice
 from bot.services.meetings.cards import MeetingAnnouncement
-from bot.services.rotation_cards import RotationNotice
 from tests.services.facilitation_world import World, facilitator, member
 from tests.services.sample import ALICE, BOB, CAROL, DAVE, GUILD
 from tests.services.test_rotation import WEEKS, offers_to, volunteers

@@ -1,5 +1,5 @@
 """SessionService, continued: the question pool, a restart in the middle of a round, a
-channel that refuses the session, the practice log, and a member's data (G1, G2)."""
+channel that refuses the session, the practice log, and a member's data."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import pytest
 
 from bot.chat import Channel
 from bot.clock import ControlledClock
-from bot.db import sessions as sessions_db
+from bot.db.facilitation import sessions as sessions_db
 from bot.errors import UserError
 from bot.scheduler import Scheduler
 from bot.services.base import Core
-from bot.services.facilitation_cards import RoundComplete, StepStarted, TimeNotice
+from bot.services.facilitation.sessions.cards import RoundComplete, StepStarted, TimeNotice
 from tests.services.facilitation_world import World, build_world, facilitator, member
 from tests.services.sample import ALICE, BOB, CAROL, DAVE, GUILD, ROOM
 from tests.services.test_sessions import start_codev
@@ -80,13 +80,14 @@ async def test_a_refused_channel_starts_nothing_and_no_thread_stays_in_channel(
 
 async def test_practice_log_lists_summaries_newest_first(world: World) -> None:
     await start_codev(world)
-    await world.sessions.add_entry(member(BOB), "decision", "Décision [un](http://x)")
-    await world.sessions.add_action(member(BOB), "Appeler la famille", due="2026-12-10")
+    await world.records.add_entry(member(BOB), "decision", "Décision [un](http://x)")
+    await world.records.add_action(member(BOB), "Appeler la famille", due="2026-12-10")
     await world.sessions.end(facilitator(ALICE))
     await world.advance(timedelta(days=7))
     await world.start_session("exchange")
     await world.sessions.end(facilitator(ALICE))
-    text = await world.sessions.practice_log(member(DAVE), name_of=lambda u: f"user{u}")
+    world.chat.members.update({u: f"user{u}" for u in (ALICE, BOB, CAROL, DAVE)})
+    text = await world.practices.export(member(DAVE))
     assert text.startswith("# Practice log")
     exchange, codev = text.index("Practice exchange"), text.index("Co-development")
     assert exchange < codev
@@ -97,14 +98,27 @@ async def test_practice_log_lists_summaries_newest_first(world: World) -> None:
     assert "⏭️ 1. The client's account (not reached)" in text
 
 
+async def test_the_practice_log_names_members_never_mentions_them(world: World) -> None:
+    """A file, not a chat message: each member by the name the platform knows, or as a
+    member by number when it knows none."""
+    await start_codev(world)
+    await world.records.add_action(member(BOB), "Appeler la famille")
+    await world.sessions.end(facilitator(ALICE))
+    world.chat.members.update({ALICE: "Alice Martin", BOB: "Bob Nguyen"})
+    text = await world.practices.export(member(DAVE))
+    assert "<@" not in text
+    assert "Facilitator: Alice Martin" in text and "Client: Bob Nguyen" in text
+    assert "Participants: Alice Martin, Bob Nguyen, member 13" in text  # Carol is unknown
+
+
 async def test_export_and_delete_cover_sessions_and_actions(world: World) -> None:
-    """RELIABILITY G1, G2: a member's turns, notes and actions; erased from summaries."""
+    """A member's turns, notes and actions; erased from summaries."""
     session_id = await start_codev(world)
     await world.sessions.next_step(facilitator(ALICE), session_id)
     await world.sessions.next_step(facilitator(ALICE), session_id)
     await world.sessions.finish_turn(member(ALICE), session_id, 1, 0)
-    await world.sessions.add_entry(member(CAROL), "note", "Une note de Carol")
-    await world.sessions.add_action(member(CAROL), "Action de Carol", due="2026-12-10")
+    await world.records.add_entry(member(CAROL), "note", "Une note de Carol")
+    await world.records.add_action(member(CAROL), "Action de Carol", due="2026-12-10")
     await world.sessions.end(facilitator(ALICE))
     exported = await world.members.export(GUILD, CAROL)
     assert [n["text"] for n in exported["sessions"]["notes_and_decisions"]] == ["Une note de Carol"]

@@ -11,7 +11,7 @@ import pytest
 
 from bot.chat import Channel
 from bot.errors import UserError
-from bot.services.facilitation_cards import (
+from bot.services.facilitation.sessions.cards import (
     ActionPosted,
     ActionReview,
     EntryPosted,
@@ -26,8 +26,8 @@ from bot.services.facilitation_cards import (
     TimeNotice,
     TurnPrompt,
 )
-from bot.services.session_state import NEARLY_KIND, TIME_UP_KIND
-from bot.services.sessions import SessionService
+from bot.services.facilitation.sessions.service import SessionService
+from bot.services.facilitation.sessions.state import NEARLY_KIND, TIME_UP_KIND
 from tests.services.facilitation_world import World, facilitator, member
 from tests.services.sample import ALICE, BOB, CAROL, DAVE, ERIN, GUILD, ROOM
 
@@ -106,12 +106,12 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
     assert all(s.target == thread for s in world.chat.to(TimeNotice))
 
     # Notes, a decision and two actions, from participants.
-    await world.sessions.add_entry(member(CAROL), "note", "Le contexte : une classe de 6e")
-    await world.sessions.add_entry(member(BOB), "decision", "Essayer le tutorat par les pairs")
-    first = await world.sessions.add_action(
+    await world.records.add_entry(member(CAROL), "note", "Le contexte : une classe de 6e")
+    await world.records.add_entry(member(BOB), "decision", "Essayer le tutorat par les pairs")
+    first = await world.records.add_action(
         member(BOB), "Rencontrer l'orthopédagogue", due="2026-12-10"
     )
-    second = await world.sessions.add_action(
+    second = await world.records.add_action(
         facilitator(ALICE), "Partager la grille", owner_id=CAROL, due="Dec 17"
     )
     assert (first.owner_id, str(first.due_on)) == (BOB, "2026-12-10")
@@ -186,8 +186,8 @@ async def test_ending_early_keeps_the_unreached_steps(world: World) -> None:
 
 async def test_the_next_session_reviews_open_actions(world: World) -> None:
     await start_codev(world)
-    one = await world.sessions.add_action(member(BOB), "Observer une classe")
-    two = await world.sessions.add_action(member(CAROL), "Lire l'article")
+    one = await world.records.add_action(member(BOB), "Observer une classe")
+    two = await world.records.add_action(member(CAROL), "Lire l'article")
     await world.sessions.end(facilitator(ALICE))
     started = await world.start_session("plc")
     [review] = world.chat.cards(ActionReview)
@@ -195,13 +195,13 @@ async def test_the_next_session_reviews_open_actions(world: World) -> None:
     assert world.chat.cards(OpeningControl)[-1].reviewed_actions == 2
     sid = started.session.id
     with pytest.raises(UserError) as caught:  # not theirs, and not steering
-        await world.sessions.review_action(member(CAROL), sid, one.id, "done")
+        await world.records.review_action(member(CAROL), sid, one.id, "done")
     assert caught.value.key == "facilitation.errors.not_your_action"
-    done = await world.sessions.review_action(member(BOB), sid, one.id, "done")
-    carried = await world.sessions.review_action(facilitator(ALICE), sid, two.id, "carried")
+    done = await world.records.review_action(member(BOB), sid, one.id, "done")
+    carried = await world.records.review_action(facilitator(ALICE), sid, two.id, "carried")
     assert (done.status, carried.status, carried.carried_count) == ("done", "carried", 1)
     with pytest.raises(UserError) as caught:
-        await world.sessions.review_action(facilitator(ALICE), sid, two.id, "carried")
+        await world.records.review_action(facilitator(ALICE), sid, two.id, "carried")
     assert caught.value.key == "facilitation.errors.action_already_carried"
     assert [c.outcome for c in world.chat.cards(ReviewAnswered)] == ["done", "carried"]
     mine = await world.actions.listing(member(CAROL), "mine")
@@ -234,7 +234,7 @@ async def test_bad_input_is_refused_and_nothing_is_half_written(world: World) ->
     assert await refused(world.sessions.next_step(facilitator(ALICE))) == (
         "facilitation.session.none_live"
     )
-    assert await refused(world.sessions.add_entry(member(BOB), "note", "x")) == (
+    assert await refused(world.records.add_entry(member(BOB), "note", "x")) == (
         "facilitation.session.none_live"
     )
     assert await refused(world.start_session("plc", by=member(BOB))) == (
@@ -247,29 +247,30 @@ async def test_bad_input_is_refused_and_nothing_is_half_written(world: World) ->
     assert await refused(world.start_session(by=facilitator(DAVE))) == (
         "facilitation.session.already_live"
     )
-    assert await refused(world.sessions.add_entry(member(DAVE), "note", "x")) == (
+    assert await refused(world.records.add_entry(member(DAVE), "note", "x")) == (
         "facilitation.session.join_first"
     )
-    assert await refused(world.sessions.add_entry(member(CAROL), "note", "   ")) == (
+    assert await refused(world.records.add_entry(member(CAROL), "note", "   ")) == (
         "facilitation.errors.note_empty"
     )
-    assert await refused(world.sessions.add_entry(member(CAROL), "decision", "x" * 1001)) == (
+    assert await refused(world.records.add_entry(member(CAROL), "decision", "x" * 1001)) == (
         "facilitation.errors.decision_too_long"
     )
-    assert await refused(
-        world.sessions.add_action(member(CAROL), "x", owner_id=DAVE, owner_present=False)
-    ) == ("facilitation.errors.owner_left")
-    await world.members.member_left(GUILD, BOB)
-    assert await refused(world.sessions.add_action(member(CAROL), "x", owner_id=BOB)) == (
+    world.chat.members.update({CAROL: "Carol", BOB: "Bob"})  # the platform knows no Dave
+    assert await refused(world.records.add_action(member(CAROL), "x", owner_id=DAVE)) == (
         "facilitation.errors.owner_left"
     )
-    assert await refused(world.sessions.add_action(member(CAROL), "x", due="2026-11-01")) == (
+    await world.members.member_left(GUILD, BOB)
+    assert await refused(world.records.add_action(member(CAROL), "x", owner_id=BOB)) == (
+        "facilitation.errors.owner_left"
+    )
+    assert await refused(world.records.add_action(member(CAROL), "x", due="2026-11-01")) == (
         "errors.date_past"
     )
-    assert await refused(world.sessions.add_action(member(CAROL), "x", due="2028-01-01")) == (
+    assert await refused(world.records.add_action(member(CAROL), "x", due="2028-01-01")) == (
         "errors.date_too_far"
     )
-    assert await refused(world.sessions.add_action(member(CAROL), "x", due="Feb 30")) == (
+    assert await refused(world.records.add_action(member(CAROL), "x", due="Feb 30")) == (
         "errors.date_impossible"
     )
     assert await refused(world.sessions.next_step(member(CAROL), session_id)) == (

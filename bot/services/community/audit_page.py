@@ -19,7 +19,7 @@ from bot.chat.text import Content, Param
 from bot.db.audit import AuditEntry
 from bot.i18n import LANGUAGES
 from bot.interactions.routes import CustomId
-from bot.paging import page_buttons
+from bot.paging import page_row
 from bot.services.community.audit import AuditPage
 
 # The ids earlier versions put on their pages: a page, and a page of one kind of action.
@@ -62,7 +62,7 @@ def audit_page(page: AuditPage) -> Message:
     def to(number: int) -> str:
         return PAGE_OF.build(page=number, action=action) if action else PAGE.build(page=number)
 
-    buttons = page_buttons(page, to, previous=_text("previous"), following=_text("next"))
+    buttons = page_row(page, to, previous=_text("previous"), following=_text("next"))
     return Message(panels=(panel,), rows=(buttons,))
 
 

@@ -1,0 +1,72 @@
+"""How an action reads (in a session's thread, its review, ``/actions``) and its due-date
+reminder, with the Done button that works in a DM too."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.chat import Button, Card, MemberRef, Message, Text, Trusted, lines
+from bot.chat.text import Param
+from bot.interactions.routes import CustomId
+
+# The guild id lets a click in a DM (where the platform sends no community) reach it.
+ACTION_DONE = CustomId("plc:act:done:{guild}:{action}")
+ACTIONS_PAGE = CustomId("plc:act:page:{scope}:{done}:{page}", scope="mine|all", done="0|1")
+
+
+def due_note(due_on: date | None) -> Text | None:
+    """What follows an action with a due date ("due on …"); nothing without one."""
+    if due_on is None:
+        return None
+    return Text(key="facilitation.review.due", params={"date": Trusted(text=due_on.isoformat())})
+
+
+def action_line(
+    key: str, *, number: int, text: str, owner_id: int, due_on: date | None, **more: Param
+) -> Text:
+    """An action as the catalog line ``key`` shows it: number, text, owner, due date."""
+    params: dict[str, Param] = {
+        "number": number,
+        "text": text,
+        "user": MemberRef(user_id=owner_id),
+        "due": due_note(due_on),
+    }
+    return Text(key=key, params={**params, **more})
+
+
+def done_button(guild_id: int, action_id: int, *, emoji: str | None = None) -> Button:
+    return Button(
+        action=ACTION_DONE.build(guild=guild_id, action=action_id),
+        label=Text(key="facilitation.buttons.action_done", params={"number": action_id}),
+        style="success",
+        emoji=emoji,
+    )
+
+
+class ActionReminder(Card):
+    """An action's due date has come (DM, or a mention where the session ran)."""
+
+    guild_id: int
+    action_id: int
+    text: str
+    owner_id: int
+    due_on: date
+    in_channel: bool = False
+
+    def layout(self) -> Message:
+        due = Text(
+            key="facilitation.reminder.due",
+            params={
+                "number": self.action_id,
+                "text": self.text,
+                "date": Trusted(text=self.due_on.isoformat()),
+            },
+        )
+        asked_here = Text(
+            key="facilitation.reminder.in_channel",
+            params={"user": MemberRef(user_id=self.owner_id)},
+        )
+        return Message(
+            content=lines(asked_here if self.in_channel else None, due),
+            rows=((done_button(self.guild_id, self.action_id, emoji="✅"),),),
+        )

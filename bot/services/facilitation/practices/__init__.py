@@ -1,0 +1,2 @@
+"""The practice log: every session summary as one Markdown document (:mod:`.service`),
+downloaded with ``/practices export`` (:mod:`.interface`)."""

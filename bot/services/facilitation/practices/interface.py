@@ -1,0 +1,41 @@
+"""``/practices export``: the practice log as a Markdown file."""
+
+from __future__ import annotations
+
+from bot.chat import Attachment, Message, Text
+from bot.interactions import UI, Interaction
+from bot.interactions.commands import Command, Group
+from bot.services.facilitation.practices.service import PracticeLog
+
+FILE_NAME = "practices.md"
+
+
+def practice_file(document: str) -> Message:
+    return Message(
+        content=Text(key="facilitation.replies.exported"),
+        files=(Attachment(filename=FILE_NAME, data=document.encode("utf-8")),),
+    )
+
+
+class PracticesInterface:
+    def __init__(self, practices: PracticeLog) -> None:
+        self.practices = practices
+
+    def declare(self, ui: UI) -> None:
+        ui.add(
+            Group(
+                "practices",
+                "The community's practice log (référentiel de pratiques)",
+                (
+                    Command(
+                        "export",
+                        "Download every session summary as one Markdown file",
+                        self.export,
+                    ),
+                ),
+            )
+        )
+
+    async def export(self, ctx: Interaction) -> None:
+        await ctx.defer()
+        await ctx.reply(practice_file(await self.practices.export(ctx.actor())))

@@ -1,0 +1,213 @@
+"""Who facilitates a meeting date, inside the caller's transaction: the first assignment,
+the hand-over when the assignee goes, and a vacant date given to the member set next.
+
+Each change of assignee plans the offer DM (``rotation_offer``) and the "no answer
+24 h before" check (``rotation_deadline``); a date nobody can take plans a notice to
+the facilitators (``rotation_notice``). The caller re-draws the announcement once its
+transaction committed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.dates import local_today
+from bot.db import bot_state
+from bot.db import communities as communities_db
+from bot.db import meetings as meetings_db
+from bot.db import members as members_db
+from bot.db.connection import Connection
+from bot.db.facilitation import rotation as rotation_db
+from bot.db.facilitation.rotation import Assignment, AssignmentStatus, Volunteer
+from bot.db.meetings import Occurrence
+from bot.services.base import Core
+from bot.services.facilitation.rotation.models import (
+    DEADLINE_KIND,
+    NOTICE_KIND,
+    OFFER_KIND,
+    available,
+    deadline_key,
+    notice_key,
+    offer_key,
+)
+
+ANSWER_BEFORE = timedelta(hours=24)
+HELD: tuple[AssignmentStatus, ...] = ("offered", "accepted", "unanswered")
+"""The statuses of a date someone holds (asked, or said yes)."""
+
+
+class Assigner:
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    async def assign(
+        self, conn: Connection, guild_id: int, occurrence_id: int, starts_at: datetime
+    ) -> Assignment | None:
+        """Give the date its facilitator, once however often it runs; nobody available
+        tells the facilitators.
+
+        A community where nobody ever volunteered is told once, at its first meeting,
+        that the rotation is empty and how to join it, then left alone: it may not
+        use the rotation. Once it has had volunteers, a date nobody can take (all left
+        the rotation, away, or gone from the server) is reported every time.
+        """
+        existing = await rotation_db.get_assignment(conn, occurrence_id)
+        if existing is not None:
+            return existing
+        if not await rotation_db.has_volunteered(conn, guild_id):
+            told_key = f"rotation_unused_told:{guild_id}"
+            if await bot_state.get(conn, told_key) is None:
+                await bot_state.put(conn, told_key, str(occurrence_id))
+                await self.notice(conn, guild_id, occurrence_id, "unused")
+            return None
+        now = self._core.clock.now()
+        line = await rotation_db.line(conn, guild_id)
+        chosen = await self.first_available(conn, guild_id, line, starts_at, exclude=set())
+        user_id = chosen.user_id if chosen else None
+        status: AssignmentStatus = "offered" if chosen else "none"
+        await rotation_db.insert_assignment(conn, guild_id, occurrence_id, user_id, status, now)
+        await rotation_db.set_occurrence_facilitator(conn, occurrence_id, user_id)
+        if chosen is None:
+            reason = "empty" if not line else "all_away"
+            await self.notice(conn, guild_id, occurrence_id, reason)
+        else:
+            await self.offer(conn, guild_id, occurrence_id, chosen.user_id, 1, starts_at)
+        assignment = await rotation_db.get_assignment(conn, occurrence_id)
+        assert assignment is not None
+        return assignment
+
+    async def hand_over(self, conn: Connection, guild_id: int, user_id: int) -> list[int]:
+        """The member can no longer facilitate (left the rotation or the server, erased
+        their data): each coming date they hold goes to the next available volunteer,
+        asked as usual, or the facilitators are told nobody can take it. Returns the
+        dates whose facilitator changed."""
+        now = self._core.clock.now()
+        moved = []
+        for occurrence, held in await self._dates_held(conn, guild_id, user_id):
+            line = await rotation_db.line(conn, guild_id)  # each hand-over moves the line
+            declined = await rotation_db.decliners(conn, occurrence.id)
+            chosen = await self.first_available(
+                conn, guild_id, line, occurrence.starts_at, exclude={user_id, *declined}
+            )
+            next_user = chosen.user_id if chosen else None
+            status: AssignmentStatus = "offered" if chosen else "none"
+            if not await rotation_db.reassign(
+                conn, occurrence.id, user_id, next_user, status, now, from_statuses=HELD
+            ):
+                continue
+            await rotation_db.set_occurrence_facilitator(conn, occurrence.id, next_user)
+            if chosen is None:
+                await self.notice(conn, guild_id, occurrence.id, "vacated")
+            else:
+                offers = held.offers + 1
+                await self.offer(
+                    conn, guild_id, occurrence.id, chosen.user_id, offers, occurrence.starts_at
+                )
+            moved.append(occurrence.id)
+        return moved
+
+    async def _dates_held(
+        self, conn: Connection, guild_id: int, user_id: int
+    ) -> list[tuple[Occurrence, Assignment]]:
+        """The coming dates the member is asked for, or said yes to."""
+        now = self._core.clock.now()
+        found = []
+        for occurrence in await meetings_db.scheduled_occurrences(conn, guild_id):
+            held = await rotation_db.get_assignment(conn, occurrence.id)
+            if occurrence.starts_at <= now or held is None or held.user_id != user_id:
+                continue
+            if held.status in HELD:
+                found.append((occurrence, held))
+        return found
+
+    async def fill_vacancy(self, conn: Connection, guild_id: int, user_id: int) -> int | None:
+        """Give the member the first coming date nobody holds, if they are free that day
+        (``/rotation set-next``); returns that date, or None."""
+        now = self._core.clock.now()
+        for occurrence in await meetings_db.scheduled_occurrences(conn, guild_id):
+            held = await rotation_db.get_assignment(conn, occurrence.id)
+            if occurrence.starts_at <= now or held is None or held.user_id is not None:
+                continue
+            volunteer = await rotation_db.get_volunteer(conn, guild_id, user_id)
+            declined = await rotation_db.decliners(conn, occurrence.id)
+            free = volunteer is not None and await self.first_available(
+                conn, guild_id, [volunteer], occurrence.starts_at, exclude=declined
+            )
+            if not free:
+                continue  # away that day, or declined it: the next vacant date, perhaps
+            if not await rotation_db.fill_vacancy(conn, occurrence.id, user_id, now):
+                return None
+            await rotation_db.set_occurrence_facilitator(conn, occurrence.id, user_id)
+            offers = held.offers + 1
+            await self.offer(conn, guild_id, occurrence.id, user_id, offers, occurrence.starts_at)
+            return occurrence.id
+        return None
+
+    async def first_available(
+        self,
+        conn: Connection,
+        guild_id: int,
+        line: list[Volunteer],
+        starts_at: datetime,
+        exclude: set[int],
+    ) -> Volunteer | None:
+        community = await communities_db.get(conn, guild_id)
+        zone = community.timezone if community else "UTC"
+        on = local_today(starts_at, zone)
+        members = await members_db.get_many(conn, guild_id, [v.user_id for v in line])
+        ready = [v for v in available(line, members, on) if v.user_id not in exclude]
+        return ready[0] if ready else None
+
+    async def offer(
+        self,
+        conn: Connection,
+        guild_id: int,
+        occurrence_id: int,
+        user_id: int,
+        offer: int,
+        starts_at: datetime | None,
+    ) -> None:
+        """The member takes a turn and is asked. With ``starts_at``, the date's 24-hour
+        check is planned too, unless it already is (or already ran)."""
+        now = self._core.clock.now()
+        await rotation_db.record_assigned(conn, guild_id, user_id, now)
+        await self._core.scheduler.schedule(
+            conn,
+            guild_id,
+            OFFER_KIND,
+            offer_key(occurrence_id, offer),
+            now,
+            {"occurrence_id": occurrence_id, "user_id": user_id},
+        )
+        if starts_at is None:
+            return
+        due = starts_at - ANSWER_BEFORE
+        if due <= now:  # a date less than a day away: half of the time left
+            due = now + (starts_at - now) / 2
+        await self._core.scheduler.schedule(
+            conn,
+            guild_id,
+            DEADLINE_KIND,
+            deadline_key(occurrence_id),
+            due,
+            {"occurrence_id": occurrence_id},
+        )
+
+    async def notice(
+        self,
+        conn: Connection,
+        guild_id: int,
+        occurrence_id: int,
+        reason: str,
+        **details: int | None,
+    ) -> None:
+        assignment = await rotation_db.get_assignment(conn, occurrence_id)
+        serial = assignment.offers if assignment else 0
+        await self._core.scheduler.schedule(
+            conn,
+            guild_id,
+            NOTICE_KIND,
+            notice_key(occurrence_id, reason, serial),
+            self._core.clock.now(),
+            {"occurrence_id": occurrence_id, "reason": reason, **details},
+        )

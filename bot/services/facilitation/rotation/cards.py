@@ -1,0 +1,126 @@
+"""The rotation's messages: the offer to facilitate, the notices to facilitators, the line."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.chat import Button, Card, Join, MemberRef, Message, Moment, Panel, PanelField, Text
+from bot.chat.text import Content, Param, Trusted
+from bot.interactions.routes import CustomId
+from bot.services.facilitation.rotation.models import NoticeReason, RotationView
+
+# The guild id lets a click in a DM (where the platform sends no community) reach it.
+ACCEPT = CustomId("plc:rot:accept:{guild}:{occurrence}")
+DECLINE = CustomId("plc:rot:decline:{guild}:{occurrence}")
+UPCOMING_SHOWN = 10
+
+
+def _text(key: str, /, **params: Param) -> Text:
+    return Text(key=f"facilitation.{key}", params=params)
+
+
+class FacilitatorOffer(Card):
+    """ "Will you facilitate?" with Accept / Can't this time (by DM, or in the channel
+    mentioning the member when their DMs are closed or turned off)."""
+
+    guild_id: int
+    occurrence_id: int
+    user_id: int
+    meeting_title: str
+    starts_at: datetime
+    answer_by: datetime | None
+    in_channel: bool = False
+
+    def layout(self) -> Message:
+        asked = Join(
+            parts=(
+                _text("offer.in_channel", user=MemberRef(user_id=self.user_id))
+                if self.in_channel
+                else "",
+                _text(
+                    "offer.ask",
+                    title=self.meeting_title,
+                    when=Moment(at=self.starts_at),
+                    relative=Moment(at=self.starts_at, style="relative"),
+                ),
+                _text("offer.answer_by", when=Moment(at=self.answer_by, style="short_date_time"))
+                if self.answer_by is not None
+                else "",
+            )
+        )
+        ids = {"guild": self.guild_id, "occurrence": self.occurrence_id}
+        buttons = (
+            Button(action=ACCEPT.build(**ids), label=_text("offer.accept"), style="success"),
+            Button(action=DECLINE.build(**ids), label=_text("offer.decline")),
+        )
+        return Message(content=asked, rows=(buttons,))
+
+
+class RotationNotice(Card):
+    """Tells the facilitators what the rotation could not settle on its own."""
+
+    reason: NoticeReason
+    meeting_title: str
+    starts_at: datetime
+    user_id: int | None = None
+    next_user_id: int | None = None
+
+    def layout(self) -> Message:
+        return Message(
+            content=_text(
+                f"notice.{self.reason}",
+                title=self.meeting_title,
+                when=Moment(at=self.starts_at),
+                user=MemberRef(user_id=self.user_id) if self.user_id else Trusted(text="—"),
+            )
+        )
+
+
+def rotation_panel(view: RotationView) -> Panel:
+    """``/rotation show``: the line in order, counts, who is away, the dates assigned."""
+    fields = []
+    if view.line:
+        fields.append(PanelField(name=_text("show.order"), value=Join(parts=_line(view))))
+    upcoming = [
+        _text(
+            "show.date",
+            title=item.meeting_title,
+            when=Moment(at=item.starts_at),
+            user=MemberRef(user_id=item.user_id) if item.user_id else _text("show.nobody"),
+            status=_text(f"show.status_{item.status or 'unassigned'}"),
+        )
+        for item in view.upcoming[:UPCOMING_SHOWN]
+    ]
+    if upcoming:
+        fields.append(PanelField(name=_text("show.upcoming"), value=Join(parts=tuple(upcoming))))
+    return Panel(
+        title=_text("show.title"),
+        description=None if view.line else _text("show.empty"),
+        fields=tuple(fields),
+        tone="accent",
+    )
+
+
+def _line(view: RotationView) -> tuple[Content, ...]:
+    lines: list[Content] = []
+    for number, entry in enumerate(view.line, start=1):
+        marks = [
+            _text(key)
+            for key, shown in (
+                ("show.next", entry.user_id == view.next_user_id),
+                ("show.away", entry.away),
+                ("show.set_next", entry.next_up),
+                ("show.declined_last", entry.first_in_line),
+            )
+            if shown
+        ]
+        lines.append(
+            _text(
+                "show.line",
+                number=number,
+                user=MemberRef(user_id=entry.user_id),
+                count=entry.times_assigned,
+                marks=Join(parts=tuple(marks), sep=", ", prefix=" — "),
+            )
+        )
+    return tuple(lines)

@@ -1,0 +1,77 @@
+"""The rotation's values: the line as shown, answers to offers, timer keys, availability."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from bot.db.facilitation.rotation import AssignmentStatus, Volunteer
+from bot.db.members import Member
+from bot.frozen import Frozen
+
+OFFER_KIND = "rotation_offer"
+DEADLINE_KIND = "rotation_deadline"
+NOTICE_KIND = "rotation_notice"
+
+NoticeReason = Literal[
+    "unused", "empty", "all_away", "all_declined", "vacated", "unanswered", "accepted"
+]
+"""What the rotation tells the facilitators it could not settle (or settled late)."""
+
+
+class RotationEntry(Frozen):
+    user_id: int
+    times_assigned: int
+    last_assigned_at: datetime | None
+    away: bool
+    first_in_line: bool
+    next_up: bool
+
+
+class UpcomingAssignment(Frozen):
+    occurrence_id: int
+    meeting_title: str
+    starts_at: datetime
+    user_id: int | None
+    status: AssignmentStatus | None
+    """None: the date was not assigned (the community did not use the rotation yet)."""
+
+
+class RotationView(Frozen):
+    """``/rotation show``: the line in order, who is next, counts, who is away."""
+
+    line: tuple[RotationEntry, ...]
+    next_user_id: int | None
+    upcoming: tuple[UpcomingAssignment, ...]
+
+
+class OfferAnswer(Frozen):
+    occurrence_id: int
+    meeting_title: str
+    starts_at: datetime
+    accepted: bool
+    next_user_id: int | None = None
+    """After a decline: who was offered the date instead (None: nobody; facilitators told)."""
+
+
+def offer_key(occurrence_id: int, offer: int) -> str:
+    return f"rotation:{occurrence_id}:offer:{offer}"
+
+
+def deadline_key(occurrence_id: int) -> str:
+    return f"rotation:{occurrence_id}:deadline"
+
+
+def notice_key(occurrence_id: int, reason: str, serial: int) -> str:
+    return f"rotation:{occurrence_id}:notice:{reason}:{serial}"
+
+
+def available(volunteers: list[Volunteer], members: dict[int, Member], on: date) -> list[Volunteer]:
+    """Volunteers who can take a date: not away on it, still in the server."""
+    found = []
+    for volunteer in volunteers:
+        member = members.get(volunteer.user_id)
+        if member is not None and (member.left_at is not None or member.is_away(on)):
+            continue
+        found.append(volunteer)
+    return found

@@ -1,0 +1,325 @@
+"""The rotation of facilitators: who facilitates each meeting date.
+
+When a meeting date is created, :meth:`RotationService.occurrence_created` assigns it
+in the same transaction: round-robin over active volunteers, skipping members who
+are away on that date or left the server, least recently assigned first, a decliner
+first in line next time. The assignment row is written once per date; an empty or
+unavailable rotation tells the facilitators, never a silent stall. When the assignee
+leaves the rotation or the server, or erases their data, their coming dates go to the
+next volunteers (:mod:`.assign`). The offer, the "no answer 24 h before" notice and
+the notices go out through durable timers (:mod:`.timers`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from bot.actor import Actor
+from bot.chat import MemberRef, Moment, Param
+from bot.dates import local_today
+from bot.db import audit
+from bot.db import meetings as meetings_db
+from bot.db import members as members_db
+from bot.db.connection import Connection
+from bot.db.facilitation import rotation as rotation_db
+from bot.db.facilitation.rotation import Assignment, AssignmentStatus
+from bot.errors import UserError
+from bot.services.base import AfterCommit, Core, StatusLine
+from bot.services.community import CommunityService
+from bot.services.facilitation.rotation.assign import Assigner
+from bot.services.facilitation.rotation.models import (
+    OfferAnswer,
+    RotationEntry,
+    RotationView,
+    UpcomingAssignment,
+    available,
+)
+from bot.services.meetings import MeetingService
+
+log = logging.getLogger(__name__)
+
+
+class RotationService:
+    """Volunteers, the line, and one assignment per meeting date."""
+
+    name = "rotation"
+
+    def __init__(
+        self, core: Core, community: CommunityService, meetings: MeetingService | None = None
+    ) -> None:
+        self._core = core
+        self._community = community
+        self._meetings = meetings
+        self._assigner = Assigner(core)
+
+    # -- volunteers ---------------------------------------------------------------------
+
+    async def join(self, actor: Actor) -> bool:
+        """Join the rotation; False if already in it."""
+        await self._community.require(actor.guild_id)
+        now = self._core.clock.now()
+        async with self._core.db.transaction() as conn:
+            await members_db.ensure(conn, actor.guild_id, actor.user_id, now)
+            return await rotation_db.join(conn, actor.guild_id, actor.user_id, now)
+
+    async def leave(self, actor: Actor) -> None:
+        """Leave the rotation; the dates the member held go to the next volunteers."""
+        await self._community.require(actor.guild_id)
+        async with self._core.db.transaction() as conn:
+            left = await rotation_db.leave(
+                conn, actor.guild_id, actor.user_id, self._core.clock.now()
+            )
+            redraw = await self.hand_over(conn, actor.guild_id, actor.user_id)
+        if not left:
+            raise UserError("facilitation.rotation.not_in")
+        await redraw()
+
+    async def hand_over(self, conn: Connection, guild_id: int, user_id: int) -> AfterCommit:
+        """The member leaves the rotation or the server, or erases their data (inside
+        that transaction): the dates they held go to the next volunteers. Returns the
+        re-drawing of those dates' announcements, to run once it committed."""
+        moved = await self._assigner.hand_over(conn, guild_id, user_id)
+
+        async def redraw() -> None:
+            for occurrence_id in moved:
+                await self._show_facilitator(occurrence_id)
+
+        return redraw
+
+    async def show(self, actor: Actor) -> RotationView:
+        community = await self._community.require(actor.guild_id)
+        today = local_today(self._core.clock.now(), community.timezone)
+        async with self._core.db.read() as conn:
+            line = await rotation_db.line(conn, community.guild_id)
+            members = await members_db.get_many(conn, community.guild_id, [v.user_id for v in line])
+            upcoming = await self._upcoming(conn, community.guild_id)
+        ready = available(line, members, today)
+        return RotationView(
+            line=tuple(
+                RotationEntry(
+                    user_id=v.user_id,
+                    times_assigned=v.times_assigned,
+                    last_assigned_at=v.last_assigned_at,
+                    away=v not in ready,
+                    first_in_line=v.first_in_line,
+                    next_up=v.next_up,
+                )
+                for v in line
+            ),
+            next_user_id=ready[0].user_id if ready else None,
+            upcoming=tuple(upcoming),
+        )
+
+    async def skip(self, actor: Actor) -> RotationView:
+        """Facilitators: send whoever is next in line to the back, without counting a turn."""
+        community = await self._community.require_facilitator(actor)
+        today = local_today(self._core.clock.now(), community.timezone)
+        async with self._core.db.transaction() as conn:
+            line = await rotation_db.line(conn, community.guild_id)
+            members = await members_db.get_many(conn, community.guild_id, [v.user_id for v in line])
+            ready = available(line, members, today)
+            if not ready:
+                raise UserError("facilitation.rotation.nobody_to_skip")
+            await rotation_db.skip(conn, community.guild_id, ready[0].user_id)
+            await self._audit(conn, actor, "rotation.skip", skipped=ready[0].user_id)
+        return await self.show(actor)
+
+    async def set_next(self, actor: Actor, user_id: int) -> RotationView:
+        """Facilitators: this volunteer takes the next date to assign: a coming date nobody
+        holds, if they are free then, else the next date announced."""
+        community = await self._community.require_facilitator(actor)
+        async with self._core.db.transaction() as conn:
+            volunteer = await rotation_db.get_volunteer(conn, community.guild_id, user_id)
+            if volunteer is None or not volunteer.active:
+                raise UserError(
+                    "facilitation.rotation.not_volunteer", user=MemberRef(user_id=user_id)
+                )
+            member = await members_db.get(conn, community.guild_id, user_id)
+            if member is not None and member.left_at is not None:
+                raise UserError(
+                    "facilitation.rotation.member_left", user=MemberRef(user_id=user_id)
+                )
+            await rotation_db.set_next_up(conn, community.guild_id, user_id)
+            await self._audit(conn, actor, "rotation.set_next", next=user_id)
+            filled = await self._assigner.fill_vacancy(conn, community.guild_id, user_id)
+        if filled is not None:
+            await self._show_facilitator(filled)
+        return await self.show(actor)
+
+    async def _audit(self, conn: Connection, actor: Actor, action: str, **detail: int) -> None:
+        now = self._core.clock.now()
+        await audit.record(conn, actor.guild_id, actor.user_id, action, detail, now)
+
+    # -- assignment -----------------------------------------------------------------------
+
+    async def occurrence_created(
+        self,
+        conn: Connection,
+        guild_id: int,
+        meeting_id: int,
+        occurrence_id: int,
+        starts_at: datetime,
+    ) -> None:
+        """Assign the new date (inside the transaction that created it).
+
+        A failure here must not lose the meeting: the work runs in a savepoint that is
+        rolled back alone, and the date simply stays unassigned (logged).
+        """
+        await conn.execute("SAVEPOINT rotation_assign")
+        try:
+            await self.assign(conn, guild_id, occurrence_id, starts_at)
+        except Exception:
+            await conn.execute("ROLLBACK TO rotation_assign")
+            log.exception("assigning a facilitator to occurrence %s failed", occurrence_id)
+        finally:
+            await conn.execute("RELEASE rotation_assign")
+
+    async def assign(
+        self, conn: Connection, guild_id: int, occurrence_id: int, starts_at: datetime
+    ) -> Assignment | None:
+        """Give the date its facilitator, once; see :meth:`Assigner.assign`."""
+        return await self._assigner.assign(conn, guild_id, occurrence_id, starts_at)
+
+    # -- answers ---------------------------------------------------------------------------
+
+    async def accept(self, actor: Actor, occurrence_id: int) -> OfferAnswer:
+        await self._community.require(actor.guild_id)
+        now = self._core.clock.now()
+        async with self._core.db.transaction() as conn:
+            assignment, title, starts_at = await self._own_offer(conn, actor, occurrence_id)
+            if assignment.status == "accepted":
+                raise UserError("facilitation.rotation.already_accepted")
+            await rotation_db.set_assignment_status(
+                conn, occurrence_id, actor.user_id, "accepted", ("offered", "unanswered"), now
+            )
+            if assignment.status == "unanswered":  # the facilitators were told: tell them again
+                await self._assigner.notice(
+                    conn, actor.guild_id, occurrence_id, "accepted", user_id=actor.user_id
+                )
+        return OfferAnswer(
+            occurrence_id=occurrence_id, meeting_title=title, starts_at=starts_at, accepted=True
+        )
+
+    async def decline(self, actor: Actor, occurrence_id: int) -> OfferAnswer:
+        """ "Can't this time": the next available volunteer is offered the date, and the
+        decliner is first in line for the following one."""
+        await self._community.require(actor.guild_id)
+        now = self._core.clock.now()
+        async with self._core.db.transaction() as conn:
+            assignment, title, starts_at = await self._own_offer(conn, actor, occurrence_id)
+            await rotation_db.add_decline(conn, actor.guild_id, occurrence_id, actor.user_id, now)
+            await rotation_db.record_declined(conn, actor.guild_id, actor.user_id)
+            line = await rotation_db.line(conn, actor.guild_id)
+            declined = await rotation_db.decliners(conn, occurrence_id)
+            chosen = await self._assigner.first_available(
+                conn, actor.guild_id, line, starts_at, exclude=declined
+            )
+            status: AssignmentStatus = "offered" if chosen else "declined"
+            next_user = chosen.user_id if chosen else None
+            await rotation_db.reassign(conn, occurrence_id, actor.user_id, next_user, status, now)
+            await rotation_db.set_occurrence_facilitator(conn, occurrence_id, next_user)
+            if chosen is None:
+                await self._assigner.notice(
+                    conn, actor.guild_id, occurrence_id, "all_declined", user_id=actor.user_id
+                )
+            else:
+                await self._assigner.offer(
+                    conn, actor.guild_id, occurrence_id, chosen.user_id, assignment.offers + 1, None
+                )
+        await self._show_facilitator(occurrence_id)
+        return OfferAnswer(
+            occurrence_id=occurrence_id,
+            meeting_title=title,
+            starts_at=starts_at,
+            accepted=False,
+            next_user_id=next_user,
+        )
+
+    async def _show_facilitator(self, occurrence_id: int) -> None:
+        """The announcement names the facilitator: re-draw it with who it is now."""
+        if self._meetings is None:
+            return
+        upcoming = await self._meetings.upcoming_occurrence(occurrence_id)
+        if upcoming is not None:
+            await self._meetings.publisher.refresh(upcoming)
+
+    async def _own_offer(
+        self, conn: Connection, actor: Actor, occurrence_id: int
+    ) -> tuple[Assignment, str, datetime]:
+        """The actor's offer for a date that has not begun, or why not."""
+        occurrence = await meetings_db.get_occurrence(conn, occurrence_id)
+        if occurrence is None or occurrence.guild_id != actor.guild_id:
+            raise UserError("facilitation.rotation.unknown_date")
+        meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
+        title = meeting.title if meeting else "?"
+        if occurrence.status != "scheduled" or occurrence.starts_at <= self._core.clock.now():
+            raise UserError("facilitation.rotation.date_over")
+        assignment = await rotation_db.get_assignment(conn, occurrence_id)
+        if assignment is None or assignment.user_id != actor.user_id:
+            raise UserError("facilitation.rotation.not_your_offer")
+        return assignment, title, occurrence.starts_at
+
+    # -- reading ---------------------------------------------------------------------------
+
+    async def _upcoming(self, conn: Connection, guild_id: int) -> list[UpcomingAssignment]:
+        found = []
+        for occurrence in await meetings_db.scheduled_occurrences(conn, guild_id):
+            assignment = await rotation_db.get_assignment(conn, occurrence.id)
+            meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
+            if meeting is None or meeting.cancelled_at is not None:
+                continue
+            found.append(
+                UpcomingAssignment(
+                    occurrence_id=occurrence.id,
+                    meeting_title=meeting.title,
+                    starts_at=occurrence.starts_at,
+                    user_id=assignment.user_id if assignment else None,
+                    status=assignment.status if assignment else None,
+                )
+            )
+        return found
+
+    async def assignment(self, occurrence_id: int) -> Assignment | None:
+        async with self._core.db.read() as conn:
+            return await rotation_db.get_assignment(conn, occurrence_id)
+
+    async def status_lines(self, guild_id: int) -> list[StatusLine]:
+        """``/plc status``: who facilitates the next meeting."""
+        async with self._core.db.read() as conn:
+            upcoming = await self._upcoming(conn, guild_id)
+        if not upcoming or upcoming[0].status is None:
+            return [StatusLine(key="facilitation.status.no_assignment")]
+        first = upcoming[0]
+        params: dict[str, Param] = {
+            "title": first.meeting_title,
+            "when": Moment(at=first.starts_at, style="short_date_time"),
+        }
+        if first.user_id is None:
+            return [StatusLine(key="facilitation.status.nobody", params=params)]
+        return [
+            StatusLine(
+                key=f"facilitation.status.next_{first.status}",
+                params={**params, "user": MemberRef(user_id=first.user_id)},
+            )
+        ]
+
+    # -- personal data ---------------------------------------------------------------------
+
+    async def export_member(self, conn: Connection, guild_id: int, user_id: int) -> dict[str, Any]:
+        volunteer = await rotation_db.get_volunteer(conn, guild_id, user_id)
+        return {
+            "volunteer": volunteer.model_dump(mode="json") if volunteer else None,
+            "assignments": [
+                a.model_dump(mode="json")
+                for a in await rotation_db.member_assignments(conn, guild_id, user_id)
+            ],
+            "declined": [
+                {"occurrence_id": occurrence_id, "declined_at": at}
+                for occurrence_id, at in await rotation_db.member_declines(conn, guild_id, user_id)
+            ],
+        }
+
+    async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
+        await rotation_db.forget_member(conn, guild_id, user_id)

@@ -1,0 +1,168 @@
+"""What the rotation sends, through durable timers and the :class:`~bot.chat.Chat` port.
+
+- ``rotation_offer``: the DM "will you facilitate?" with Accept / Can't this time. A
+  member whose DMs are closed or turned off (``/me reminders off``) is asked in the
+  announcements channel instead, mentioned. Sent once per offer:
+  the timer closes once, the send carries the firing's nonce.
+- ``rotation_deadline``: 24 h before the meeting, an offer still unanswered is
+  marked so and the facilitators are told.
+- ``rotation_notice``: tells the facilitators what the rotation could not settle
+  (empty, everyone away or declined) where they read (the chat policy's
+  ``tell_facilitators``: the moderation channel, else the announcements channel).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.chat import DirectMessage
+from bot.db import communities as communities_db
+from bot.db import meetings as meetings_db
+from bot.db import members as members_db
+from bot.db import timers as timers_db
+from bot.db.communities import Community
+from bot.db.facilitation import rotation as rotation_db
+from bot.db.meetings import Meeting, Occurrence
+from bot.db.timers import Timer
+from bot.i18n import Language, language_for_locale
+from bot.missed import WhenMissed
+from bot.scheduler import Firing, TimerKind
+from bot.services.base import Core
+from bot.services.facilitation.rotation.cards import FacilitatorOffer, RotationNotice
+from bot.services.facilitation.rotation.models import (
+    DEADLINE_KIND,
+    NOTICE_KIND,
+    OFFER_KIND,
+    NoticeReason,
+    deadline_key,
+)
+from bot.services.sends import dm_or_mention
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Date:
+    """A meeting date a rotation timer is about, with its meeting and community."""
+
+    occurrence: Occurrence
+    meeting: Meeting
+    community: Community
+
+    @property
+    def language(self) -> Language:
+        return language_for_locale(self.community.language)
+
+
+class RotationTimers:
+    def __init__(self, core: Core) -> None:
+        self._core = core
+        self._chat = core.chat
+
+    def timer_kinds(self) -> tuple[TimerKind, ...]:
+        # Each handler checks that its meeting date is still ahead, so running late is
+        # right: an offer or a notice days late still helps before the meeting.
+        return (
+            TimerKind(
+                OFFER_KIND,
+                self.offer,
+                on_missed=WhenMissed.run_late(said="facilitation.status.missed.offer"),
+            ),
+            TimerKind(
+                DEADLINE_KIND,
+                self.deadline,
+                on_missed=WhenMissed.run_late(said="facilitation.status.missed.deadline"),
+            ),
+            TimerKind(
+                NOTICE_KIND,
+                self.notice,
+                on_missed=WhenMissed.run_late(said="facilitation.status.missed.notice"),
+            ),
+        )
+
+    async def _date(self, timer: Timer) -> _Date | None:
+        """The timer's date if it is still ahead and its community still there."""
+        async with self._core.db.read() as conn:
+            occurrence = await meetings_db.get_occurrence(conn, int(timer.payload["occurrence_id"]))
+            if occurrence is None or occurrence.status != "scheduled":
+                return None
+            meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
+            community = await communities_db.get(conn, occurrence.guild_id)
+        if meeting is None or meeting.cancelled_at is not None or community is None:
+            return None
+        if community.left_at is not None or occurrence.starts_at <= self._core.clock.now():
+            return None
+        return _Date(occurrence, meeting, community)
+
+    async def offer(self, timer: Timer, firing: Firing) -> None:
+        date = await self._date(timer)
+        if date is None:
+            return
+        occurrence_id, community = date.occurrence.id, date.community
+        user_id = int(timer.payload["user_id"])
+        async with self._core.db.read() as conn:
+            assignment = await rotation_db.get_assignment(conn, occurrence_id)
+            member = await members_db.get(conn, community.guild_id, user_id)
+            deadline = await timers_db.find(conn, DEADLINE_KIND, deadline_key(occurrence_id))
+        if assignment is None or assignment.user_id != user_id or assignment.status != "offered":
+            return  # answered or passed on meanwhile
+        card = FacilitatorOffer(
+            language=date.language,
+            guild_id=community.guild_id,
+            occurrence_id=occurrence_id,
+            user_id=user_id,
+            meeting_title=date.meeting.title,
+            starts_at=date.occurrence.starts_at,
+            answer_by=deadline.due_at if deadline is not None else None,
+        )
+        await dm_or_mention(
+            self._chat,
+            firing,
+            DirectMessage(community.guild_id, user_id),
+            card,
+            direct=member is None or (member.dm_reminders and member.dm_closed_at is None),
+            fallback=community.announcements_channel_id,
+        )
+
+    async def deadline(self, timer: Timer, firing: Firing) -> None:
+        """No answer by 24 h before: mark it and tell the facilitators."""
+        date = await self._date(timer)
+        if date is None:
+            return
+        async with self._core.db.transaction() as conn:
+            assignment = await rotation_db.get_assignment(conn, date.occurrence.id)
+            if assignment is None or assignment.user_id is None:
+                return
+            if assignment.status == "offered":
+                await rotation_db.set_assignment_status(
+                    conn,
+                    date.occurrence.id,
+                    assignment.user_id,
+                    "unanswered",
+                    ("offered",),
+                    self._core.clock.now(),
+                )
+            elif assignment.status != "unanswered":
+                return
+        await self._tell(firing, date, "unanswered", user_id=assignment.user_id)
+
+    async def notice(self, timer: Timer, firing: Firing) -> None:
+        date = await self._date(timer)
+        if date is not None:
+            reason: NoticeReason = timer.payload["reason"]
+            await self._tell(firing, date, reason, user_id=timer.payload.get("user_id"))
+
+    async def _tell(
+        self, firing: Firing, date: _Date, reason: NoticeReason, *, user_id: int | None
+    ) -> None:
+        card = RotationNotice(
+            language=date.language,
+            reason=reason,
+            meeting_title=date.meeting.title,
+            starts_at=date.occurrence.starts_at,
+            user_id=user_id,
+        )
+        guild_id = date.community.guild_id
+        if not await self._chat.tell_facilitators(guild_id, card, nonce=firing.nonce("told")):
+            log.warning("guild %s: the facilitators could not be told", guild_id)

@@ -1,0 +1,127 @@
+"""The session's buttons and its Add action form: each click is one service call.
+
+Routed by action id (:mod:`.routes`), so buttons posted before a restart work after it,
+and so does the form.
+"""
+
+from __future__ import annotations
+
+from bot.chat import Form, Text, TextInput
+from bot.interactions import UI, Interaction
+from bot.interactions.routes import Params
+from bot.services.facilitation.actions.service import TEXT_MAX
+from bot.services.facilitation.sessions import replies, routes
+from bot.services.facilitation.sessions.records import SessionRecords
+from bot.services.facilitation.sessions.service import SessionService
+
+DUE_TYPED_MAX = 40
+
+
+def action_form(session_id: int) -> Form:
+    return Form(
+        action=routes.ACTION_FORM.build(session=session_id),
+        title=Text(key="facilitation.form.title"),
+        inputs=(
+            TextInput(
+                id="text",
+                label=Text(key="facilitation.form.text"),
+                style="paragraph",
+                max_length=TEXT_MAX,
+            ),
+            TextInput(
+                id="due",
+                label=Text(key="facilitation.form.due"),
+                required=False,
+                max_length=DUE_TYPED_MAX,
+                placeholder=Text(key="facilitation.form.due_hint"),
+            ),
+        ),
+    )
+
+
+class SessionButtons:
+    """Clicks may post in the thread first: each acknowledges at once (``defer``), within
+    the platform's few seconds, then answers."""
+
+    def __init__(self, sessions: SessionService, records: SessionRecords) -> None:
+        self.sessions = sessions
+        self.records = records
+
+    def declare(self, ui: UI) -> None:
+        click = ui.routes.click
+        click(routes.JOIN, self.join)
+        click(routes.SKIP_TURN, self.pass_turn)
+        click(routes.DONE, self.done)
+        click(routes.NEXT, self.next_step)
+        click(routes.MORE, self.more)
+        click(routes.END, self.end)
+        click(routes.ADD_ACTION, self.open_action_form)
+        click(routes.REVIEW, self.review)
+        click(routes.DISCUSSED, self.discussed)
+        ui.routes.form(routes.ACTION_FORM, self.submit_action)
+
+    async def join(self, ctx: Interaction, params: Params) -> None:
+        await ctx.defer()
+        added = await self.sessions.join(ctx.actor(), int(params["session"]))
+        key = "facilitation.replies.joined" if added else "facilitation.replies.already_joined"
+        await ctx.reply(Text(key=key))
+
+    async def pass_turn(self, ctx: Interaction, params: Params) -> None:
+        await ctx.defer()
+        await self.sessions.pass_turn(
+            ctx.actor(), int(params["session"]), int(params["step"]), int(params["turn"])
+        )
+        await ctx.reply(Text(key="facilitation.replies.passed"))
+
+    async def done(self, ctx: Interaction, params: Params) -> None:
+        await ctx.defer()
+        await self.sessions.finish_turn(
+            ctx.actor(), int(params["session"]), int(params["step"]), int(params["turn"])
+        )
+        await ctx.reply(Text(key="facilitation.replies.done"))
+
+    async def next_step(self, ctx: Interaction, params: Params) -> None:
+        await ctx.defer()
+        session = await self.sessions.next_step(
+            ctx.actor(), int(params["session"]), expected_step=int(params["step"])
+        )
+        await ctx.reply(replies.moved(session, ctx.language))
+
+    async def more(self, ctx: Interaction, params: Params) -> None:
+        await ctx.defer()
+        session = await self.sessions.extend(
+            ctx.actor(), int(params["session"]), expected_step=int(params["step"])
+        )
+        await ctx.reply(replies.extended(session))
+
+    async def end(self, ctx: Interaction, params: Params) -> None:
+        await ctx.defer()
+        await ctx.reply(replies.ended(await self.sessions.end(ctx.actor(), int(params["session"]))))
+
+    async def open_action_form(self, ctx: Interaction, params: Params) -> None:
+        await ctx.open_form(action_form(int(params["session"])))
+
+    async def submit_action(self, ctx: Interaction, params: Params, values: dict[str, str]) -> None:
+        await ctx.defer()
+        item = await self.records.add_action(
+            ctx.actor(),
+            values.get("text"),
+            due=values.get("due") or None,
+            session_id=int(params["session"]),
+        )
+        await ctx.reply(replies.action_recorded(item))
+
+    async def review(self, ctx: Interaction, params: Params) -> None:
+        await ctx.defer()
+        item = await self.records.review_action(
+            ctx.actor(), int(params["session"]), int(params["action"]), params["outcome"]
+        )
+        key = f"facilitation.replies.review_{params['outcome']}"
+        await ctx.reply(Text(key=key, params={"number": item.id}))
+
+    async def discussed(self, ctx: Interaction, params: Params) -> None:
+        await ctx.defer()
+        await self.records.discuss_question(
+            ctx.actor(), int(params["session"]), int(params["item"])
+        )
+        await ctx.reply(Text(key="facilitation.replies.discussed"))

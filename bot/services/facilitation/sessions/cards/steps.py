@@ -1,0 +1,185 @@
+"""How a running session looks: each step (with the facilitator's controls), each turn
+(mentioning only the speaker, with Done and Pass), the end of a round and the time posts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from bot.chat import (
+    Button,
+    Card,
+    MemberRef,
+    Message,
+    Moment,
+    Panel,
+    PanelField,
+    Text,
+    Trusted,
+    lines,
+)
+from bot.chat.text import Content
+from bot.services.facilitation.sessions import routes
+from bot.services.facilitation.sessions.cards.common import TONE, button_label, controls
+
+TimePhase = Literal["nearly", "over"]
+
+
+class StepStarted(Card):
+    session_id: int
+    step_index: int
+    step_count: int
+    title: str
+    prompt: str
+    minutes: int
+    mode: Literal["discussion", "round"]
+    ends_at: datetime
+    question: str | None = None
+    client_id: int | None = None
+    """Set when the step is the client's (codéveloppement); they are mentioned."""
+    round_size: int = 0
+    is_last: bool = False
+
+    def layout(self) -> Message:
+        said: list[Content] = []
+        if self.client_id is not None:
+            client = MemberRef(user_id=self.client_id)
+            said.append(Text(key="facilitation.step.client_turn", params={"user": client}))
+        if self.is_last:
+            said.append(Text(key="facilitation.step.last"))
+        return Message(
+            content=lines(*said) if said else None,
+            panels=(self._panel(),),
+            rows=(controls(self.session_id, self.step_index, last=self.is_last),),
+        )
+
+    def _panel(self) -> Panel:
+        mode = (
+            Text(key="facilitation.step.round", params={"count": self.round_size})
+            if self.mode == "round"
+            else Text(key="facilitation.modes.discussion")
+        )
+        time = Text(
+            key="facilitation.step.time_value",
+            params={
+                "minutes": self.minutes,
+                "time": Moment(at=self.ends_at, style="time"),
+                "relative": Moment(at=self.ends_at, style="relative"),
+            },
+        )
+        fields = [
+            PanelField(name=Text(key="facilitation.step.mode"), value=mode, inline=True),
+            PanelField(name=Text(key="facilitation.step.time"), value=time, inline=True),
+        ]
+        if self.question:
+            fields.append(
+                PanelField(
+                    name=Text(key="facilitation.step.question"), value=Trusted(text=self.question)
+                )
+            )
+        title = Text(
+            key="facilitation.step.title",
+            params={
+                "number": self.step_index + 1,
+                "count": self.step_count,
+                "title": Trusted(text=self.title),
+            },
+        )
+        return Panel(
+            title=title, description=Trusted(text=self.prompt), fields=tuple(fields), tone=TONE
+        )
+
+
+class TurnPrompt(Card):
+    """One message per turn, mentioning only the speaker, with Pass and Done."""
+
+    session_id: int
+    step_index: int
+    turn_index: int
+    turn_count: int
+    user_id: int
+    step_title: str
+    question: str | None = None
+
+    def layout(self) -> Message:
+        prompt = Text(
+            key="facilitation.turn.prompt",
+            params={
+                "user": MemberRef(user_id=self.user_id),
+                "number": self.turn_index + 1,
+                "count": self.turn_count,
+                "step": Trusted(text=self.step_title),
+            },
+        )
+        asked = (
+            Text(key="facilitation.turn.question", params={"question": Trusted(text=self.question)})
+            if self.question
+            else None
+        )
+        ids = {"session": self.session_id, "step": self.step_index, "turn": self.turn_index}
+        buttons = (
+            Button(
+                action=routes.DONE.build(**ids),
+                label=button_label("done"),
+                style="success",
+                emoji="✅",
+            ),
+            Button(action=routes.SKIP_TURN.build(**ids), label=button_label("pass"), emoji="⏩"),
+        )
+        return Message(content=lines(prompt, asked), rows=(buttons,))
+
+
+class RoundComplete(Card):
+    session_id: int
+    step_index: int
+    step_title: str
+    is_last: bool
+    empty: bool = False
+
+    def layout(self) -> Message:
+        if self.empty:
+            key = "facilitation.round.empty"
+        else:
+            key = "facilitation.round.last" if self.is_last else "facilitation.round.complete"
+        return Message(content=Text(key=key, params={"step": Trusted(text=self.step_title)}))
+
+
+class TimeNotice(Card):
+    session_id: int
+    step_index: int
+    step_title: str
+    phase: TimePhase
+    ends_at: datetime
+    late: bool = False
+
+    def layout(self) -> Message:
+        notice = Text(
+            key=f"facilitation.time.{self.phase}",
+            params={
+                "step": Trusted(text=self.step_title),
+                "relative": Moment(at=self.ends_at, style="relative"),
+            },
+        )
+        late = Text(key="delivery.late") if self.late else None
+        return Message(content=lines(notice, late))
+
+
+class StepExtended(Card):
+    session_id: int
+    step_index: int
+    step_title: str
+    extra_minutes: int
+    ends_at: datetime
+
+    def layout(self) -> Message:
+        return Message(
+            content=Text(
+                key="facilitation.time.extended",
+                params={
+                    "step": Trusted(text=self.step_title),
+                    "extra": self.extra_minutes,
+                    "time": Moment(at=self.ends_at, style="time"),
+                    "relative": Moment(at=self.ends_at, style="relative"),
+                },
+            )
+        )

@@ -1,0 +1,257 @@
+"""Opening a session: what it is for (the meeting date named, or one within 12 hours),
+who may start it, its protocol and client; then, in the starting transaction, the
+session row, its first participants and what it posts when it opens (the opening card,
+the overview, the review of open actions, the top questions, the panel)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import timedelta
+
+from bot.actor import Actor
+from bot.chat import Card, ChannelRef, MemberRef
+from bot.db import audit
+from bot.db import meeting_rsvps as rsvps_db
+from bot.db import meetings as meetings_db
+from bot.db import members as members_db
+from bot.db.communities import Community
+from bot.db.connection import Connection
+from bot.db.facilitation import actions as actions_db
+from bot.db.facilitation import sessions as sessions_db
+from bot.db.facilitation.actions import ActionItem
+from bot.db.facilitation.sessions import NewSession, SessionRow
+from bot.db.meetings import Occurrence
+from bot.errors import UserError
+from bot.frozen import Frozen
+from bot.protocols import DEFAULT_PROTOCOL, ProtocolCatalog
+from bot.protocols import Protocol as SessionProtocol
+from bot.services.base import Core
+from bot.services.community import facilitates
+from bot.services.facilitation.sessions import cards
+from bot.services.facilitation.sessions.posts import SessionOutbox
+from bot.services.facilitation.sessions.state import about, language_of
+from bot.services.facilitation.sessions.topics import Topic, TopicSource
+
+AGENDA_SIZE = 5
+NEAR_MEETING = timedelta(hours=12)
+REVIEW_PER_CARD = 5  # one row of buttons per action, five rows per message
+
+
+class OpeningPlan(Frozen):
+    """What ``/session start`` asked for, checked before anything is written."""
+
+    occurrence: Occurrence | None
+    meeting_title: str | None
+    protocol: SessionProtocol
+    client_id: int | None
+    agenda: tuple[cards.AgendaItem, ...]
+
+
+class SessionOpening:
+    def __init__(
+        self, core: Core, protocols: ProtocolCatalog, topics: TopicSource | None = None
+    ) -> None:
+        self._core = core
+        self._protocols = protocols
+        self._topics = topics
+
+    async def plan(
+        self,
+        actor: Actor,
+        community: Community,
+        *,
+        protocol: str | None,
+        meeting: str | None,
+        client_id: int | None,
+    ) -> OpeningPlan:
+        """Refuse whoever may not start it, an unknown protocol or meeting, a missing or
+        departed client; then read the top questions for the agenda."""
+        async with self._core.db.read() as conn:
+            occurrence, title, preset = await self._meeting_for(conn, community, actor, meeting)
+        assigned = occurrence is not None and occurrence.facilitator_id == actor.user_id
+        if not (facilitates(actor, community) or assigned):
+            raise UserError("facilitation.session.not_allowed")
+        chosen = self._protocols.require(protocol or preset or DEFAULT_PROTOCOL)
+        if chosen.client and client_id is None:
+            raise UserError("facilitation.session.client_needed", protocol=chosen.id)
+        if client_id is not None and not await self._present(actor, community, client_id):
+            raise UserError("facilitation.errors.owner_left", user=MemberRef(user_id=client_id))
+        topics = (
+            await self._topics.top_open(community.guild_id, AGENDA_SIZE) if self._topics else []
+        )
+        return OpeningPlan(
+            occurrence=occurrence,
+            meeting_title=title,
+            protocol=chosen,
+            client_id=client_id,
+            agenda=tuple(_agenda_item(topic) for topic in topics),
+        )
+
+    async def _present(self, actor: Actor, community: Community, user_id: int) -> bool:
+        """Whether the member is still in the server, as far as the platform can tell."""
+        if user_id == actor.user_id:
+            return True
+        return await self._core.chat.is_member(community.guild_id, user_id) is not False
+
+    async def _meeting_for(
+        self, conn: Connection, community: Community, actor: Actor, reference: str | None
+    ) -> tuple[Occurrence | None, str | None, str | None]:
+        """The meeting date the session is for: the one named, else one within 12 hours
+        (the actor's own assignment first). Returns it, its title and its protocol."""
+        now = self._core.clock.now()
+        candidates = []
+        for occurrence in await meetings_db.scheduled_occurrences(conn, community.guild_id):
+            meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
+            if meeting is None or meeting.cancelled_at is not None:
+                continue
+            if reference is not None:
+                if reference.strip() == str(meeting.id):
+                    return occurrence, meeting.title, meeting.protocol_id
+                continue
+            if abs(occurrence.starts_at - now) <= NEAR_MEETING:
+                candidates.append((occurrence, meeting.title, meeting.protocol_id))
+        if reference is not None:
+            raise UserError("facilitation.session.unknown_meeting", text=reference[:100])
+        candidates.sort(
+            key=lambda c: (c[0].facilitator_id != actor.user_id, abs(c[0].starts_at - now))
+        )
+        return candidates[0] if candidates else (None, None, None)
+
+    async def create(
+        self,
+        conn: Connection,
+        actor: Actor,
+        community: Community,
+        plan: OpeningPlan,
+        channel_id: int,
+        outbox: SessionOutbox,
+    ) -> tuple[SessionRow, int]:
+        """Write the session and its first participants and plan its opening posts (in the
+        caller's transaction); returns it and how many earlier actions it reviews."""
+        running = await sessions_db.live(conn, community.guild_id)
+        if running is not None:
+            where = ChannelRef(channel_id=running.thread_id or running.channel_id)
+            raise UserError("facilitation.session.already_live", channel=where)
+        session = await self._insert(conn, actor, community, plan, channel_id)
+        going = (
+            [r.user_id for r in await rsvps_db.rsvps_for(conn, plan.occurrence.id, ("going",))]
+            if plan.occurrence
+            else []
+        )
+        now = self._core.clock.now()
+        first = [actor.user_id, *([plan.client_id] if plan.client_id else []), *going]
+        for user_id in dict.fromkeys(first):
+            await members_db.ensure(conn, community.guild_id, user_id, now)
+            await sessions_db.add_participant(conn, community.guild_id, session.id, user_id, now)
+        review = await actions_db.pending_before(conn, community.guild_id, session.id)
+        opened, thread_name = _opened(session, plan.protocol)
+        posts = opening_posts(session, plan.protocol, review, plan.agenda)
+        await outbox.open(conn, session, opened, thread_name, posts)
+        return session, len(review)
+
+    async def _insert(
+        self, conn: Connection, actor: Actor, community: Community, plan: OpeningPlan, channel: int
+    ) -> SessionRow:
+        now = self._core.clock.now()
+        new = NewSession(
+            guild_id=community.guild_id,
+            occurrence_id=plan.occurrence.id if plan.occurrence else None,
+            meeting_title=plan.meeting_title,
+            protocol_id=plan.protocol.id,
+            protocol=plan.protocol.model_dump(mode="json"),
+            language=language_of(community.language),
+            facilitator_id=actor.user_id,
+            client_id=plan.client_id,
+            channel_id=channel,
+        )
+        try:
+            session_id = await sessions_db.insert(conn, new, now)
+        except sqlite3.IntegrityError:  # another start won the race
+            raise UserError("facilitation.session.already_live", channel="—") from None
+        detail = {"session_id": session_id, "protocol": plan.protocol.id}
+        await audit.record(conn, community.guild_id, actor.user_id, "session.start", detail, now)
+        session = await sessions_db.get(conn, session_id)
+        assert session is not None
+        return session
+
+
+def _agenda_item(topic: Topic) -> cards.AgendaItem:
+    return cards.AgendaItem(
+        item_id=topic.id,
+        number=topic.number,
+        kind=topic.kind,
+        text=topic.text,
+        upvotes=topic.upvotes,
+    )
+
+
+def _opened(session: SessionRow, protocol: SessionProtocol) -> tuple[Card, str]:
+    """The opening card, posted where the session was started, and its thread's name."""
+    name = protocol.name_in(language_of(session.language))
+    opened = cards.SessionOpened(
+        **about(session),
+        protocol_name=name,
+        facilitator_id=session.facilitator_id,
+        meeting_title=session.meeting_title,
+    )
+    thread_name = f"{name} — {session.meeting_title}" if session.meeting_title else name
+    return opened, thread_name
+
+
+def opening_posts(
+    session: SessionRow,
+    protocol: SessionProtocol,
+    review: Sequence[ActionItem],
+    agenda: Sequence[cards.AgendaItem],
+) -> list[Card]:
+    """The posts that follow in the thread: the overview, the review of earlier actions
+    (five to a message), the top questions, the facilitator's panel."""
+    language = language_of(session.language)
+    posts: list[Card] = [_overview(session, protocol)]
+    items = [
+        cards.ReviewItem(
+            action_id=a.id,
+            text=a.text,
+            owner_id=a.owner_id,
+            due_on=a.due_on,
+            carried_count=a.carried_count,
+        )
+        for a in review
+    ]
+    chunks = [items[i : i + REVIEW_PER_CARD] for i in range(0, len(items), REVIEW_PER_CARD)]
+    for number, chunk in enumerate(chunks, start=1):
+        posts.append(
+            cards.ActionReview(**about(session), items=tuple(chunk), part=number, parts=len(chunks))
+        )
+    if agenda:
+        posts.append(cards.QuestionsAgenda(**about(session), items=tuple(agenda)))
+    posts.append(
+        cards.OpeningControl(
+            **about(session),
+            first_step_title=protocol.steps[0].title.text(language),
+            reviewed_actions=len(review),
+            agenda_items=len(agenda),
+        )
+    )
+    return posts
+
+
+def _overview(session: SessionRow, protocol: SessionProtocol) -> Card:
+    language = language_of(session.language)
+    return cards.SessionOverview(
+        **about(session),
+        protocol_name=protocol.name_in(language),
+        overview=protocol.overview.text(language),
+        steps=tuple(
+            cards.StepOutline(
+                number=index + 1,
+                title=step.title.text(language),
+                minutes=step.minutes,
+                mode=step.mode,
+            )
+            for index, step in enumerate(protocol.steps)
+        ),
+        client_id=session.client_id,
+        total_minutes=protocol.total_minutes,
+    )

@@ -1,0 +1,230 @@
+"""How a live session reaches its thread: every post is a durable timer.
+
+A state change (Next, Done, a note…) plans its posts as ``session_post`` timers in
+the same transaction (:class:`SessionOutbox`), then runs them at once (``run_now``). So a
+post is never lost (a restart or an outage retries it) and never doubled (the
+timer closes once, the send carries the firing's nonce). The payload holds the
+card itself (packed like the core's outbox packs it), so a late retry still shows what
+happened at that moment. A session keeps its own outbox because its first post opens
+the thread every later post goes to.
+
+The first post, ``open``, posts the opening card where the session was started,
+opens the thread on it (or stays in the channel if threads are refused) and posts
+the overview, the review of actions, the questions and the facilitator's panel.
+``session_nearly_up`` and ``session_time_up`` are the step timers: they post only
+if the session is still on that step with the same extra time, and "nearly up" only
+while the step's time is not yet over.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.chat import Card, Channel, target_key
+from bot.db.connection import Connection
+from bot.db.facilitation import sessions as sessions_db
+from bot.db.facilitation.sessions import SessionRow
+from bot.db.timers import Timer
+from bot.missed import MissedResult, WhenMissed
+from bot.scheduler import Firing, RetryLater, Scheduler, TimerKind
+from bot.services.base import Core
+from bot.services.facilitation.sessions.cards import TimeNotice
+from bot.services.facilitation.sessions.state import (
+    NEARLY_KIND,
+    POST_KIND,
+    TIME_UP_KIND,
+    about_step,
+    post_key,
+    protocol_of,
+    step_ends_at,
+)
+from bot.services.outbox import pack, unpack
+from bot.services.sends import send_once
+
+log = logging.getLogger(__name__)
+
+
+def packed(card: Card, mention: tuple[int, ...] = ()) -> dict[str, Any]:
+    return {"card": pack(card), "mention": list(mention)}
+
+
+def unpacked(data: dict[str, Any]) -> tuple[Card, list[int]]:
+    """A planned post's card and whom it mentions (posts planned by earlier versions held
+    the card's type name under ``card`` and its fields beside it)."""
+    card = data["card"]
+    packed_card = card if isinstance(card, dict) else {"type": card, "fields": data["fields"]}
+    return unpack(packed_card), list(data.get("mention", []))
+
+
+class SessionOutbox:
+    """Posts planned inside a transaction, run once it committed."""
+
+    def __init__(self, core: Core) -> None:
+        self._scheduler: Scheduler = core.scheduler
+        self._clock = core.clock
+        self.keys: list[str] = []
+
+    async def post(
+        self, conn: Connection, session: SessionRow, card: Card, mention: tuple[int, ...] = ()
+    ) -> None:
+        await self._plan(conn, session, {"post": "card", **packed(card, mention)})
+
+    async def open(
+        self,
+        conn: Connection,
+        session: SessionRow,
+        opened: Card,
+        thread_name: str,
+        parts: list[Card],
+    ) -> None:
+        await self._plan(
+            conn,
+            session,
+            {
+                "post": "open",
+                "opened": packed(opened),
+                "thread_name": thread_name,  # the platform fits it to its limit
+                "parts": [packed(part) for part in parts],
+            },
+        )
+
+    async def _plan(self, conn: Connection, session: SessionRow, payload: dict[str, Any]) -> None:
+        serial = await sessions_db.next_post(conn, session.id)
+        key = post_key(session.id, serial)
+        await self._scheduler.schedule(
+            conn,
+            session.guild_id,
+            POST_KIND,
+            key,
+            self._clock.now(),
+            {"session_id": session.id, **payload},
+        )
+        self.keys.append(key)
+
+    async def flush(self) -> None:
+        """Send what was planned, in order (a failure is retried by the scheduler)."""
+        for key in self.keys:
+            await self._scheduler.run_now(POST_KIND, key)
+        self.keys.clear()
+
+
+class SessionPosts:
+    """The handlers of the session's timer kinds."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+        self._chat = core.chat
+
+    def timer_kinds(self) -> tuple[TimerKind, ...]:
+        # A live session moves on within minutes: a late post would describe a moment
+        # that is gone (the stored summary keeps the record).
+        return (
+            TimerKind(
+                POST_KIND,
+                self.post,
+                on_missed=WhenMissed.drop(
+                    said="facilitation.status.missed.session_post", cleanup=self._post_missed
+                ),
+            ),
+            TimerKind(
+                NEARLY_KIND,
+                self.time_notice,
+                on_missed=WhenMissed.drop(said="facilitation.status.missed.nearly_up"),
+            ),
+            TimerKind(
+                TIME_UP_KIND,
+                self.time_notice,
+                on_missed=WhenMissed.drop(said="facilitation.status.missed.time_up"),
+            ),
+        )
+
+    async def _session(self, session_id: int) -> SessionRow | None:
+        async with self._core.db.read() as conn:
+            return await sessions_db.get(conn, session_id)
+
+    async def post(self, timer: Timer, firing: Firing) -> None:
+        session = await self._session(int(timer.payload["session_id"]))
+        if session is None:
+            return
+        if timer.payload["post"] == "open":
+            await self._open(session, timer.payload, firing)
+            return
+        if session.thread_id is None:
+            raise RetryLater("the session's thread is not open yet")
+        card, mention = unpacked(timer.payload)
+        await self._send(firing, session, session.thread_id, "post", card, mention)
+
+    async def _send(
+        self,
+        firing: Firing,
+        session: SessionRow,
+        channel_id: int,
+        part: str,
+        card: Card,
+        mention: list[int] | tuple[int, ...] = (),
+    ) -> None:
+        target = Channel(session.guild_id, channel_id)
+        await send_once(self._chat, firing, target, card, key=part, mention=mention)
+
+    async def _open(self, session: SessionRow, payload: dict[str, Any], firing: Firing) -> None:
+        thread_id = session.thread_id
+        if thread_id is None:
+            opened, _ = unpacked(payload["opened"])
+            target = Channel(session.guild_id, session.channel_id)
+            # The same nonce on a retry returns the same message, so no second opening.
+            posted = await self._chat.send(target, opened, nonce=firing.nonce("opened"))
+            if posted is None:
+                await self._abandon(session)
+                return
+            thread = await self._chat.start_thread(posted, payload["thread_name"])
+            thread_id = thread.channel_id if thread is not None else session.channel_id
+            async with self._core.db.transaction() as conn:
+                await sessions_db.set_thread(conn, session.id, thread_id)
+            await firing.delivered(target_key(target), "sent", posted.message_id)
+        for number, part in enumerate(payload["parts"]):
+            card, mention = unpacked(part)
+            await self._send(firing, session, thread_id, f"part:{number}", card, mention)
+
+    async def _post_missed(self, timer: Timer) -> MissedResult:
+        """A session whose opening was never posted never began: forget it, so the
+        community can start another one."""
+        session = await self._session(int(timer.payload["session_id"]))
+        if session is None:
+            return "moot"
+        if timer.payload["post"] == "open" and session.thread_id is None:
+            await self._abandon(session)
+        return "done"
+
+    async def _abandon(self, session: SessionRow) -> None:
+        """The channel refused the opening: the session never really began; forget it."""
+        log.warning("guild %s: session %s could not open its thread", session.guild_id, session.id)
+        async with self._core.db.transaction() as conn:
+            await sessions_db.delete_unopened(conn, session.id)
+
+    async def time_notice(self, timer: Timer, firing: Firing) -> None:
+        """ "Nearly up" / "over": only if the session is still on that step and extra time."""
+        session = await self._session(int(timer.payload["session_id"]))
+        step_index = int(timer.payload["step_index"])
+        if (
+            session is None
+            or session.status != "live"
+            or session.step_index != step_index
+            or session.extra_minutes != int(timer.payload["extra_minutes"])
+            or session.step_started_at is None
+        ):
+            return
+        if session.thread_id is None:
+            raise RetryLater("the session's thread is not open yet")
+        step = protocol_of(session.protocol).steps[step_index]
+        ends_at = step_ends_at(session.step_started_at, step, session.extra_minutes)
+        nearly = timer.kind == NEARLY_KIND
+        if nearly and firing.now >= ends_at:
+            return  # woken after the end (late, or after a restart): "over" says it right
+        card = TimeNotice(
+            **about_step(session, step),
+            phase="nearly" if nearly else "over",
+            ends_at=ends_at,
+            late=firing.late,
+        )
+        await self._send(firing, session, session.thread_id, "time", card)

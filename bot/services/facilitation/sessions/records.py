@@ -1,0 +1,192 @@
+"""What is written during a live session: notes, decisions and actions (``/session
+note|decision|action`` and the Add action form), the answers to the review of earlier
+actions, and the top questions marked discussed; each posted in the session's thread."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from bot.actor import Actor
+from bot.db.facilitation import actions as actions_db
+from bot.db.facilitation import session_notes as notes_db
+from bot.db.facilitation.actions import ActionItem
+from bot.db.facilitation.session_notes import EntryKind
+from bot.errors import UserError
+from bot.services.base import Core
+from bot.services.community import CommunityService
+from bot.services.facilitation.actions.service import (
+    DUE_KIND,
+    ActionService,
+    RecordedAction,
+    check_action_text,
+    due_key,
+)
+from bot.services.facilitation.sessions.access import SessionAccess
+from bot.services.facilitation.sessions.cards import (
+    ActionPosted,
+    EntryPosted,
+    QuestionDiscussed,
+    ReviewAnswered,
+)
+from bot.services.facilitation.sessions.posts import SessionOutbox
+from bot.services.facilitation.sessions.state import about
+from bot.services.facilitation.sessions.topics import TopicSource
+from bot.text import clean_text
+
+ENTRY_MAX = 1000
+ReviewChoice = Literal["done", "carried"]
+
+
+class SessionRecords:
+    def __init__(
+        self,
+        core: Core,
+        community: CommunityService,
+        actions: ActionService,
+        *,
+        topics: TopicSource | None = None,
+    ) -> None:
+        self._core = core
+        self._community = community
+        self._actions = actions
+        self._topics = topics
+        self.access = SessionAccess()
+
+    async def add_entry(self, actor: Actor, kind: EntryKind, text: str | None) -> int:
+        """``/session note`` and ``/session decision`` (participants)."""
+        clean = self._entry_text(kind, text)
+        community = await self._community.require(actor.guild_id)
+        outbox = SessionOutbox(self._core)
+        async with self._core.db.transaction() as conn:
+            session = await self.access.current(conn, actor)
+            await self.access.require_participant(conn, actor, community, session)
+            entry_id = await notes_db.add_entry(
+                conn,
+                session.guild_id,
+                session.id,
+                kind,
+                clean,
+                actor.user_id,
+                session.step_index,
+                self._core.clock.now(),
+            )
+            posted = EntryPosted(**about(session), kind=kind, text=clean, author_id=actor.user_id)
+            await outbox.post(conn, session, posted)
+        await outbox.flush()
+        return entry_id
+
+    @staticmethod
+    def _entry_text(kind: str, text: str | None) -> str:
+        if kind not in ("note", "decision"):
+            raise UserError("facilitation.errors.entry_kind")
+        try:
+            return clean_text(text, field=kind, max_length=ENTRY_MAX, multiline=True)
+        except UserError as exc:
+            problem = "empty" if exc.key == "errors.text_empty" else "too_long"
+            raise UserError(f"facilitation.errors.{kind}_{problem}", **exc.params) from None
+
+    async def add_action(
+        self,
+        actor: Actor,
+        text: str | None,
+        *,
+        owner_id: int | None = None,
+        due: str | None = None,
+        session_id: int | None = None,
+    ) -> RecordedAction:
+        """``/session action`` and the Add action form (participants)."""
+        community = await self._community.require(actor.guild_id)
+        clean = check_action_text(text)
+        typed_due = await self._actions.check_due(actor, community, due)
+        due_on = typed_due.day if typed_due is not None else None
+        owner = owner_id if owner_id is not None else actor.user_id
+        present = owner == actor.user_id or await self._actions.is_present(
+            community.guild_id, owner
+        )
+        outbox = SessionOutbox(self._core)
+        async with self._core.db.transaction() as conn:
+            session = await self.access.current(conn, actor)
+            if session_id is not None and session.id != session_id:
+                raise UserError("facilitation.session.over")  # a form from an ended session
+            await self.access.require_participant(conn, actor, community, session)
+            await self._actions.check_owner(conn, community.guild_id, owner, present)
+            action = await self._actions.create(
+                conn, community, session.id, clean, owner, due_on, actor.user_id
+            )
+            posted = ActionPosted(
+                **about(session),
+                action_id=action.id,
+                text=action.text,
+                owner_id=action.owner_id,
+                due_on=action.due_on,
+            )
+            await outbox.post(conn, session, posted)
+        await outbox.flush()
+        zone = typed_due.timezone if typed_due is not None else None
+        return RecordedAction(**action.model_dump(), due_zone=zone)
+
+    # -- the opening review ----------------------------------------------------------------
+
+    async def review_action(
+        self, actor: Actor, session_id: int, action_id: int, outcome: str
+    ) -> ActionItem:
+        """*Done* / *Carried over* on an action reviewed at the session's start: its owner
+        or whoever steers the session."""
+        if outcome not in ("done", "carried"):
+            raise UserError("facilitation.errors.review_choice")
+        choice: ReviewChoice = "done" if outcome == "done" else "carried"
+        community = await self._community.require(actor.guild_id)
+        now = self._core.clock.now()
+        outbox = SessionOutbox(self._core)
+        async with self._core.db.transaction() as conn:
+            session = await self.access.live_by_id(conn, actor, session_id)
+            action = await actions_db.get(conn, action_id)
+            if action is None or action.guild_id != community.guild_id:
+                raise UserError("facilitation.errors.unknown_action", number=action_id)
+            if action.owner_id != actor.user_id and not self.access.steers(
+                actor, community, session
+            ):
+                raise UserError("facilitation.errors.not_your_action")
+            if action.status == "done":
+                raise UserError("facilitation.errors.action_already_done", number=action_id)
+            if choice == "done":
+                await actions_db.mark_done(conn, action_id, now)
+                await actions_db.set_reviewed(conn, action_id, session.id)
+                await self._core.scheduler.cancel(conn, DUE_KIND, due_key(action_id))
+            elif not await actions_db.mark_carried(conn, action_id, session.id):
+                raise UserError("facilitation.errors.action_already_carried", number=action_id)
+            answered = ReviewAnswered(
+                **about(session),
+                action_id=action_id,
+                text=action.text,
+                owner_id=action.owner_id,
+                outcome=choice,
+                by_user_id=actor.user_id,
+            )
+            await outbox.post(conn, session, answered)
+            updated = await actions_db.get(conn, action_id)
+        await outbox.flush()
+        assert updated is not None
+        return updated
+
+    async def discuss_question(self, actor: Actor, session_id: int, item_id: int) -> bool:
+        """*Discussed* on a top question or topic (whoever steers the session)."""
+        community = await self._community.require(actor.guild_id)
+        async with self._core.db.read() as conn:
+            session = await self.access.live_by_id(conn, actor, session_id)
+        if not self.access.steers(actor, community, session):
+            raise UserError("facilitation.session.not_steering")
+        topics = self._topics
+        if topics is None:
+            raise UserError("facilitation.errors.questions_off")
+        marked = await topics.mark_discussed(community.guild_id, [item_id], f"session:{session_id}")
+        if not marked:
+            raise UserError("facilitation.errors.already_discussed")
+        outbox = SessionOutbox(self._core)
+        async with self._core.db.transaction() as conn:
+            discussed = QuestionDiscussed(
+                **about(session), number=marked[0].number, text=marked[0].text
+            )
+            await outbox.post(conn, session, discussed)
+        await outbox.flush()
+        return True

@@ -1,0 +1,336 @@
+"""Live sessions: a facilitator starts one with a slash command and the bot runs the
+protocol: the review of open actions, the top questions, then each step, giving each
+participant their turn in a round, keeping time, and ending with a stored summary.
+
+State lives in ``sessions`` (one live per community): a restart resumes the same
+step, speaker and timers. Every move is one transaction; its posts are durable timers
+(:mod:`.posts`). The parts: :class:`~.opening.SessionOpening` (starting),
+:class:`~.moves.SessionMoves` (steps and turns), :class:`~.access.SessionAccess` (who
+may do what); what is written during a session is :class:`~.records.SessionRecords`'.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.actor import Actor
+from bot.chat import ChannelRef
+from bot.db import audit
+from bot.db import members as members_db
+from bot.db.connection import Connection
+from bot.db.facilitation import actions as actions_db
+from bot.db.facilitation import session_notes as notes_db
+from bot.db.facilitation import sessions as sessions_db
+from bot.db.facilitation.sessions import SessionRow, TurnOutcome
+from bot.errors import UserError
+from bot.frozen import Frozen
+from bot.interactions.errors import phrase_text
+from bot.protocols import ProtocolCatalog
+from bot.services.base import Core, StatusLine
+from bot.services.community import CommunityService
+from bot.services.facilitation.sessions.access import SessionAccess
+from bot.services.facilitation.sessions.cards import SessionEnded, StepExtended
+from bot.services.facilitation.sessions.moves import SessionMoves
+from bot.services.facilitation.sessions.opening import SessionOpening
+from bot.services.facilitation.sessions.posts import SessionOutbox
+from bot.services.facilitation.sessions.state import (
+    EXTEND_MINUTES,
+    MAX_EXTRA_MINUTES,
+    NEARLY_KIND,
+    OPENING,
+    TIME_UP_KIND,
+    about_step,
+    language_of,
+    protocol_of,
+    session_prefix,
+    step_ends_at,
+)
+from bot.services.facilitation.sessions.summary import (
+    SessionSummary,
+    build_summary,
+    scrub_member,
+)
+from bot.services.facilitation.sessions.topics import TopicSource
+from bot.services.meetings import MeetingService
+
+
+class SessionStarted(Frozen):
+    session: SessionRow
+    protocol_name: str
+    reviewed_actions: int
+
+
+class SessionService:
+    name = "sessions"
+
+    def __init__(
+        self,
+        core: Core,
+        community: CommunityService,
+        protocols: ProtocolCatalog,
+        *,
+        topics: TopicSource | None = None,
+        meetings: MeetingService | None = None,
+    ) -> None:
+        self._core = core
+        self._community = community
+        self._meetings = meetings
+        self.protocols = protocols
+        self.access = SessionAccess()
+        self.moves = SessionMoves(core)
+        self.opening = SessionOpening(core, protocols, topics)
+
+    # -- starting --------------------------------------------------------------------------
+
+    async def start(
+        self,
+        actor: Actor,
+        *,
+        channel_id: int,
+        protocol: str | None = None,
+        meeting: str | None = None,
+        client_id: int | None = None,
+    ) -> SessionStarted:
+        """Open a session (facilitators, or the facilitator the rotation assigned)."""
+        community = await self._community.require(actor.guild_id)
+        plan = await self.opening.plan(
+            actor, community, protocol=protocol, meeting=meeting, client_id=client_id
+        )
+        outbox = SessionOutbox(self._core)
+        async with self._core.db.transaction() as conn:
+            session, reviewed = await self.opening.create(
+                conn, actor, community, plan, channel_id, outbox
+            )
+        await outbox.flush()
+        started = await self.get(session.id)
+        if started is None:  # the channel refused the opening: the session was forgotten
+            raise UserError(
+                "facilitation.session.cannot_post", channel=ChannelRef(channel_id=channel_id)
+            )
+        language = language_of(community.language)
+        return SessionStarted(
+            session=started,
+            protocol_name=plan.protocol.name_in(language),
+            reviewed_actions=reviewed,
+        )
+
+    async def meeting_choices(self, guild_id: int | None, text: str) -> list[tuple[str, str]]:
+        """Autocomplete of ``meeting``: upcoming meetings whose title holds ``text``, each
+        with its date in the meeting's own zone."""
+        if self._meetings is None:
+            return []
+        choices = []
+        for upcoming in await self._meetings.search(guild_id, text):
+            zone = ZoneInfo(upcoming.meeting.timezone)
+            local = upcoming.occurrence.starts_at.astimezone(zone)
+            label = f"{upcoming.meeting.title} — {local:%Y-%m-%d %H:%M}"
+            choices.append((str(upcoming.meeting.id), label))
+        return choices
+
+    # -- taking part -----------------------------------------------------------------------
+
+    async def join(self, actor: Actor, session_id: int) -> bool:
+        """Join a session (the Join button); False if already in. A round under way that
+        is for them too gives them a turn at its end."""
+        await self._community.require(actor.guild_id)
+        now = self._core.clock.now()
+        outbox = SessionOutbox(self._core)
+        async with self._core.db.transaction() as conn:
+            session = await self.access.live_by_id(conn, actor, session_id)
+            await members_db.ensure(conn, session.guild_id, actor.user_id, now)
+            added = await sessions_db.add_participant(
+                conn, session.guild_id, session.id, actor.user_id, now
+            )
+            if added:
+                await self.moves.seat_late_joiner(conn, session, actor.user_id, outbox)
+        await outbox.flush()
+        return added
+
+    # -- turns and steps -------------------------------------------------------------------
+
+    async def pass_turn(
+        self, actor: Actor, session_id: int, step_index: int, turn_index: int
+    ) -> SessionRow:
+        """*Pass*: the current speaker, or a facilitator for them."""
+        return await self._turn(actor, session_id, step_index, turn_index, "passed")
+
+    async def finish_turn(
+        self, actor: Actor, session_id: int, step_index: int, turn_index: int
+    ) -> SessionRow:
+        """*Done*: the speaker ends their own turn."""
+        return await self._turn(actor, session_id, step_index, turn_index, "spoke")
+
+    async def _turn(
+        self,
+        actor: Actor,
+        session_id: int,
+        step_index: int,
+        turn_index: int,
+        outcome: TurnOutcome,
+    ) -> SessionRow:
+        community = await self._community.require(actor.guild_id)
+        outbox = SessionOutbox(self._core)
+        async with self._core.db.transaction() as conn:
+            session = await self.access.live_by_id(conn, actor, session_id)
+            if (
+                session.step_index != step_index
+                or session.turn_index != turn_index
+                or session.current_speaker is None
+            ):
+                raise UserError("facilitation.session.turn_over")
+            speaker = session.current_speaker == actor.user_id
+            if outcome == "spoke" and not speaker:
+                raise UserError("facilitation.session.not_your_turn_done")
+            if not speaker and not self.access.steers(actor, community, session):
+                raise UserError("facilitation.session.not_your_turn_pass")
+            session = await self.moves.end_turn(conn, session, outcome, outbox)
+        await outbox.flush()
+        return session
+
+    async def next_step(
+        self, actor: Actor, session_id: int | None = None, expected_step: int | None = None
+    ) -> SessionRow:
+        """*Next* (facilitators). The button carries the step it was shown on, so two
+        presses at the same moment move one step, and the second is told so."""
+        community = await self._community.require(actor.guild_id)
+        outbox = SessionOutbox(self._core)
+        async with self._core.db.transaction() as conn:
+            session = await self.access.steered(conn, actor, community, session_id)
+            if expected_step is not None and session.step_index != expected_step:
+                raise UserError("facilitation.session.already_moved", step=session.step_index + 1)
+            steps = protocol_of(session.protocol).steps
+            if session.step_index >= len(steps) - 1:
+                raise UserError("facilitation.session.last_step")
+            session = await self.moves.close_turn(conn, session)
+            session = await self.moves.enter_step(conn, session, session.step_index + 1, outbox)
+        await outbox.flush()
+        return session
+
+    async def extend(
+        self, actor: Actor, session_id: int | None = None, expected_step: int | None = None
+    ) -> SessionRow:
+        """*+2 min* (facilitators): the step's end moves, its timers with it."""
+        community = await self._community.require(actor.guild_id)
+        outbox = SessionOutbox(self._core)
+        async with self._core.db.transaction() as conn:
+            session = await self.access.steered(conn, actor, community, session_id)
+            if session.step_index == OPENING or session.step_started_at is None:
+                raise UserError("facilitation.session.no_step")
+            if expected_step is not None and session.step_index != expected_step:
+                raise UserError("facilitation.session.already_moved", step=session.step_index + 1)
+            started_at = session.step_started_at
+            extra = session.extra_minutes + EXTEND_MINUTES
+            if extra > MAX_EXTRA_MINUTES:
+                raise UserError("facilitation.session.extend_limit", limit=MAX_EXTRA_MINUTES)
+            session = await self.moves.save(conn, session, {"extra_minutes": extra})
+            await self.moves.plan_step_timers(conn, session)
+            step = protocol_of(session.protocol).steps[session.step_index]
+            ends_at = step_ends_at(started_at, step, extra)
+            extended = StepExtended(
+                **about_step(session, step), extra_minutes=extra, ends_at=ends_at
+            )
+            await outbox.post(conn, session, extended)
+        await outbox.flush()
+        return session
+
+    # -- ending ----------------------------------------------------------------------------
+
+    async def end(self, actor: Actor, session_id: int | None = None) -> SessionSummary:
+        """``/session end``: store the summary, post it, stop the timers."""
+        community = await self._community.require(actor.guild_id)
+        outbox = SessionOutbox(self._core)
+        now = self._core.clock.now()
+        async with self._core.db.transaction() as conn:
+            session = await self.access.steered(conn, actor, community, session_id)
+            # A turn cut short by the end was not taken: it is not recorded (the summary
+            # and the next session's "who spoke least goes first" leave it out).
+            summary = build_summary(
+                session,
+                await sessions_db.participants(conn, session.id),
+                await notes_db.entries(conn, session.id),
+                await actions_db.of_session(conn, session.id),
+                await sessions_db.turns(conn, session.id),
+                now,
+            )
+            changes = {
+                "status": "ended",
+                "ended_at": now,
+                "current_speaker": None,
+                "summary": summary.model_dump(mode="json"),
+            }
+            session = await self.moves.save(conn, session, changes)
+            for kind in (NEARLY_KIND, TIME_UP_KIND):
+                await self._core.scheduler.cancel_prefix(conn, kind, session_prefix(session.id))
+            detail = {"session_id": session.id, "steps_covered": len(summary.covered)}
+            await audit.record(conn, community.guild_id, actor.user_id, "session.end", detail, now)
+            if session.occurrence_id is not None:
+                await sessions_db.link_occurrence(conn, session.occurrence_id, session.id)
+            ended = SessionEnded(language=language_of(session.language), summary=summary)
+            await outbox.post(conn, session, ended)
+        await outbox.flush()
+        return summary
+
+    # -- reading ---------------------------------------------------------------------------
+
+    async def live(self, guild_id: int) -> SessionRow | None:
+        async with self._core.db.read() as conn:
+            return await sessions_db.live(conn, guild_id)
+
+    async def get(self, session_id: int) -> SessionRow | None:
+        async with self._core.db.read() as conn:
+            return await sessions_db.get(conn, session_id)
+
+    async def status_lines(self, guild_id: int) -> list[StatusLine]:
+        """``/plc status``: the session running now; custom protocol files refused."""
+        lines = []
+        session = await self.live(guild_id)
+        if session is not None:
+            where = ChannelRef(channel_id=session.thread_id or session.channel_id)
+            lines.append(StatusLine(key="facilitation.status.live", params={"channel": where}))
+        for problem in self.protocols.problems:
+            lines.append(
+                StatusLine(
+                    key="facilitation.status.protocol_refused",
+                    params={"problem": phrase_text(problem.phrase())},
+                )
+            )
+        return lines
+
+    # -- personal data ---------------------------------------------------------------------
+
+    async def export_member(self, conn: Connection, guild_id: int, user_id: int) -> dict[str, Any]:
+        participations = await notes_db.member_participations(conn, guild_id, user_id)
+        return {
+            "sessions_joined": [
+                {"session_id": sid, "joined_at": at.isoformat()} for sid, at in participations
+            ],
+            "sessions_started": [
+                s.id
+                for s in await notes_db.sessions_touching(conn, guild_id, user_id)
+                if s.facilitator_id == user_id
+            ],
+            "turns": [
+                t.model_dump(mode="json")
+                for t in await notes_db.member_turns(conn, guild_id, user_id)
+            ],
+            "notes_and_decisions": [
+                {"kind": e.kind, "text": e.text, "created_at": e.created_at.isoformat()}
+                for e in await notes_db.member_entries(conn, guild_id, user_id)
+            ],
+        }
+
+    async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
+        """Remove the member from every session: state, stored summaries, turns."""
+        for session in await notes_db.sessions_touching(conn, guild_id, user_id):
+            order = [u for u in session.round_order if u != user_id]
+            speaker = None if session.current_speaker == user_id else session.current_speaker
+            summary = (
+                scrub_member(SessionSummary.model_validate(session.summary), user_id).model_dump(
+                    mode="json"
+                )
+                if session.summary
+                else None
+            )
+            await notes_db.rewrite_for_erasure(conn, session, order, speaker, summary, user_id)
+        await notes_db.forget_member(conn, guild_id, user_id)
