@@ -14,10 +14,10 @@ from discord import app_commands
 
 from bot.actor import Actor
 from bot.chat.layout import Form, Message
-from bot.chat.port import Posted
+from bot.chat.port import Card, Posted
 from bot.chat.text import Content
 from bot.i18n import Language, language_for_locale
-from cogs.render import Renderer
+from cogs.render import Rendered, Renderer
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
@@ -74,10 +74,16 @@ class DiscordInteraction:
         if not self.interaction.response.is_done():
             await self.interaction.response.defer(ephemeral=True, thinking=True)
 
-    async def reply(self, message: Message | Content, *, private: bool = True) -> None:
+    def _rendered(self, message: Message | Content | Card) -> Rendered:
+        """A card in its own language (a public post), anything else in the member's."""
+        if isinstance(message, Card):
+            return self.bot.chat.render(message)
         if not isinstance(message, Message):
             message = Message(content=message)
-        kwargs = self.renderer.message(message).send_kwargs()
+        return self.renderer.message(message)
+
+    async def reply(self, message: Message | Content | Card, *, private: bool = True) -> None:
+        kwargs = self._rendered(message).send_kwargs()
         kwargs["allowed_mentions"] = discord.AllowedMentions.none()
         response = self.interaction.response
         if not response.is_done():
@@ -93,9 +99,9 @@ class DiscordInteraction:
                 file.reset()
             await channel.send(**kwargs)
 
-    async def update(self, message: Message) -> None:
+    async def update(self, message: Message | Card) -> None:
         """Replace the clicked message (answered at once, never after a defer)."""
-        kwargs = self.renderer.message(message).edit_kwargs()
+        kwargs = self._rendered(message).edit_kwargs()
         await self.interaction.response.edit_message(**kwargs)
 
     async def open_form(self, form: Form) -> None:

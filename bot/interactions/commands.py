@@ -23,7 +23,7 @@ from typing import Any, Literal
 from bot.chat.port import Posted
 from bot.interactions.context import Interaction
 
-OptionKind = Literal["text", "integer", "member", "channel", "role"]
+OptionKind = Literal["text", "integer", "boolean", "member", "channel", "role"]
 ChannelKind = Literal["text", "voice", "stage"]
 Access = Literal["everyone", "facilitator", "manager"]
 """Who may run a command: checked at run time by the community's rules, whatever the

@@ -4,7 +4,8 @@ A platform adapter turns each of its events (a slash command or a text command, 
 button click, a submitted form) into an :class:`Interaction` and calls the feature's
 handler with it. Handlers speak in layouts (:mod:`bot.chat.layout`) and catalog text;
 the adapter answers the way its platform does (an ephemeral reply on Discord, the
-member's 1:1 chat on Teams).
+member's 1:1 chat on Teams). A :class:`~bot.chat.port.Card` given instead of a message is
+shown in its own language (a public post speaks its community's, whoever clicked).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Protocol
 
 from bot.actor import Actor
 from bot.chat.layout import Form, Message
-from bot.chat.port import Posted
+from bot.chat.port import Card, Posted
 from bot.chat.text import Content
 from bot.i18n import Language
 
@@ -63,11 +64,11 @@ class Interaction(Protocol):
         """Say the answer is coming (work that may take a while)."""
         ...
 
-    async def reply(self, message: Message | Content, *, private: bool = True) -> None:
+    async def reply(self, message: Message | Content | Card, *, private: bool = True) -> None:
         """Answer the member: privately by default, or for everyone where they acted."""
         ...
 
-    async def update(self, message: Message) -> None:
+    async def update(self, message: Message | Card) -> None:
         """Show ``message`` in place of the message that was clicked."""
         ...
 
