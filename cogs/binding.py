@@ -195,6 +195,5 @@ def message_command(spec: MessageCommand, gate: Gate) -> app_commands.ContextMen
 
 
 def top_level(spec: Command, gate: Gate) -> app_commands.Command[Any, ..., None]:
-    command = slash_command(spec, gate)
-    command.guild_only = True
-    return command
+    """A command outside any group: offered in servers only (like ``@guild_only()``)."""
+    return app_commands.guild_only(slash_command(spec, gate))

@@ -63,7 +63,7 @@ MAX_RATELIMIT_WAIT = 30.0
 LEGACY_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "community": ("cogs.admin", "cogs.members"),
     "meetings": ("cogs.meetings",),
-    "questions": ("cogs.questions",),
+    "questions": (),
     "checkins": ("cogs.checkins",),
     "facilitation": ("cogs.rotation", "cogs.sessions"),
 }
