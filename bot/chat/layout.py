@@ -93,10 +93,11 @@ class Message(Frozen):
 
     def references(self) -> Iterator[Ref]:
         """Every reference the message shows (a platform that looks names up first)."""
-        for content in self._contents():
+        for content in self.contents():
             yield from references(content)
 
-    def _contents(self) -> Iterable[Content]:
+    def contents(self) -> Iterable[Content]:
+        """Every piece of text the message shows: content, panels, button labels."""
         if self.content is not None:
             yield self.content
         for panel in self.panels:

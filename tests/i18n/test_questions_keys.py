@@ -140,19 +140,6 @@ def replies() -> Iterator[Message]:
                 yield Message(content=receipt(submission))
 
 
-def texts(message: Message) -> Iterator[Content]:
-    if message.content is not None:
-        yield message.content
-    for panel in message.panels:
-        yield from (c for c in (panel.title, panel.description, panel.footer) if c is not None)
-        for field in panel.fields:
-            yield field.name
-            yield field.value
-    for component in message.components():
-        if component.label is not None:
-            yield component.label
-
-
 def form_texts(form: Form) -> Iterator[Content]:
     yield form.title
     for box in form.inputs:
@@ -176,7 +163,7 @@ def test_every_card_lays_out_in_both_languages_without_platform_syntax(language:
     for card in cards(language):
         message = card.layout()
         assert message.content is not None or message.panels
-        for content in texts(message):
+        for content in message.contents():
             shown(content, card.language, catalog)
         laid_out.add(type(card))
     assert laid_out == {QuestionPost, ReviewPost, ReportPost, TopList}
@@ -186,7 +173,7 @@ def test_every_card_lays_out_in_both_languages_without_platform_syntax(language:
 def test_every_reply_and_form_renders_in_both_languages(language: str) -> None:
     catalog = load_catalog()
     for message in replies():
-        assert [shown(c, language, catalog) for c in texts(message)]
+        assert [shown(c, language, catalog) for c in message.contents()]
     for form in (ask_form(), topic_form(), report_form("0123456789abcdef")):
         for content in form_texts(form):
             assert shown(content, language, catalog)

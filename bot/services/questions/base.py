@@ -35,13 +35,16 @@ class Shared:
         return QuestionPost(language=self.public_language(community), item=item)
 
     @staticmethod
-    async def posted(conn: Connection, guild_id: int, ref: str) -> QuestionItem:
+    async def posted(
+        conn: Connection, guild_id: int, ref: str, *, or_approved: bool = False
+    ) -> QuestionItem:
+        """The item, if it is posted (or, ``or_approved``, approved and about to be)."""
         item = await questions_db.get_by_ref(conn, guild_id, ref)
         if item is None:
             raise UserError("questions.errors.unknown")
         if item.status == "removed":
             raise UserError("questions.errors.removed")
-        if item.status != "posted":
+        if item.status != "posted" and not (or_approved and item.status == "approved"):
             raise UserError("questions.errors.not_posted")
         return item
 

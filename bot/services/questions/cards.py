@@ -21,6 +21,7 @@ from bot.chat import (
     RoleRef,
     Text,
     Trusted,
+    text,
 )
 from bot.chat.layout import Row
 from bot.chat.text import Content, Param
@@ -32,11 +33,6 @@ Decision = Literal["approved", "rejected", "rejected_blocked", "removed", "block
 its author, after it was approved)."""
 
 
-def t(key: str, /, **params: Param) -> Text:
-    """A message of the ``questions`` catalog."""
-    return Text(key=f"questions.{key}", params=params)
-
-
 def number(item: QuestionItem) -> Param:
     """Its "#N", or "?" while it has none (numbers are given when posting)."""
     return item.number if item.number is not None else Trusted(text="?")
@@ -44,7 +40,7 @@ def number(item: QuestionItem) -> Param:
 
 def what(item: QuestionItem) -> Text:
     """The item as moderators and reports name it: anonymous question #3, topic #2."""
-    return t(f"what.{item.kind}", number=number(item))
+    return text(f"questions.what.{item.kind}", number=number(item))
 
 
 def link(item: QuestionItem) -> Content:
@@ -60,15 +56,16 @@ def body(item: QuestionItem) -> tuple[Content, tuple[PanelField, ...]]:
     """The item's own words: a question (and its topic), or a topic's title, details and
     who proposed it."""
     if item.kind == "question":
-        fields = (PanelField(name=t("post.topic_field"), value=item.details),)
+        fields = (PanelField(name=text("questions.post.topic_field"), value=item.details),)
         return item.text, fields if item.details else ()
     signed = (
-        t("post.proposed_by", member=MemberRef(user_id=item.proposer_id))
+        text("questions.post.proposed_by", member=MemberRef(user_id=item.proposer_id))
         if item.proposer_id is not None
-        else t("post.proposed_anonymously")
+        else text("questions.post.proposed_anonymously")
     )
     return Join(
-        parts=(t("post.topic_heading", title=item.text), item.details, signed), sep="\n\n"
+        parts=(text("questions.post.topic_heading", title=item.text), item.details, signed),
+        sep="\n\n",
     ), ()
 
 
@@ -80,11 +77,11 @@ class QuestionPost(Card):
     def layout(self) -> Message:
         item = self.item
         if item.status == "removed":
-            removed = t(f"post.removed_{item.kind}", number=number(item))
+            removed = text(f"questions.post.removed_{item.kind}", number=number(item))
             return Message(panels=(Panel(description=removed, tone="muted"),))
         description, fields = body(item)
         panel = Panel(
-            title=t(f"post.{item.kind}_title", number=number(item)),
+            title=text(f"questions.post.{item.kind}_title", number=number(item)),
             description=description,
             fields=fields,
             tone="info" if item.kind == "question" else "warning",
@@ -94,9 +91,9 @@ class QuestionPost(Card):
 
     def _closed(self) -> Text | None:
         if self.item.answered_at is not None:
-            return t("post.answered")
+            return text("questions.post.answered")
         if self.item.discussed_at is not None:
-            return t("post.discussed")
+            return text("questions.post.discussed")
         return None
 
     def _buttons(self) -> tuple[Row, ...]:
@@ -108,10 +105,10 @@ class QuestionPost(Card):
             (
                 Button(
                     action=ids.UPVOTE.build(ref=item.ref),
-                    label=t("post.upvote", count=item.upvotes),
+                    label=text("questions.post.upvote", count=item.upvotes),
                     style="primary",
                 ),
-                Button(action=ids.REPORT.build(ref=item.ref), label=t("post.report")),
+                Button(action=ids.REPORT.build(ref=item.ref), label=text("questions.post.report")),
             ),
         )
 
@@ -132,11 +129,11 @@ class ReviewPost(Card):
         item = self.item
         erased = item.status in ("rejected", "removed")
         if self.decision is None:
-            title = t(f"review.{item.kind}_title")
+            title = text(f"questions.review.{item.kind}_title")
         elif self.decision == "blocked" and erased:
-            title = t(f"review.{item.kind}_removed_title")
+            title = text(f"questions.review.{item.kind}_removed_title")
         else:
-            title = t(f"review.{item.kind}_{self.decision}_title")
+            title = text(f"questions.review.{item.kind}_{self.decision}_title")
         words, fields = ("", ()) if erased else body(item)
         panel = Panel(
             title=title,
@@ -150,40 +147,46 @@ class ReviewPost(Card):
         """What the moderators decided, and what it means for the author."""
         if self.decision is None:
             return ""
-        moderator = MemberRef(user_id=self.moderator_id) if self.moderator_id else Trusted(text="—")
         if self.decision == "blocked" and not self.moderator_id:
-            return t("review.author_blocked")
+            return text("questions.review.author_blocked")  # blocked before, by someone
+        moderator = MemberRef(user_id=self.moderator_id) if self.moderator_id else Trusted(text="—")
         if self.decision == "approved":
             channel: Content = (
                 ChannelRef(channel_id=self.questions_channel_id)
                 if self.questions_channel_id
                 else Trusted(text="—")
             )
-            decided = t("review.approved", moderator=moderator, channel=channel)
+            decided = text("questions.review.approved", moderator=moderator, channel=channel)
         else:
-            decided = t(f"review.{self.decision}", moderator=moderator)
+            decided = text(f"questions.review.{self.decision}", moderator=moderator)
         blocked_since = self.author_blocked and self.decision in ("approved", "removed")
-        return Join(parts=(decided, t("review.author_blocked") if blocked_since else ""))
+        return Join(
+            parts=(decided, text("questions.review.author_blocked") if blocked_since else "")
+        )
 
     def _hint(self) -> Content:
         if self.decision is not None or self.questions_channel_id is None:
             return ""
-        return t("review.hint", channel=ChannelRef(channel_id=self.questions_channel_id))
+        return text(
+            "questions.review.hint", channel=ChannelRef(channel_id=self.questions_channel_id)
+        )
 
     def _buttons(self) -> tuple[Row, ...]:
         item, ref = self.item, self.item.ref
         if self.decision is None:
             buttons = [
                 Button(
-                    action=ids.APPROVE.build(ref=ref), label=t("review.approve"), style="success"
+                    action=ids.APPROVE.build(ref=ref),
+                    label=text("questions.review.approve"),
+                    style="success",
                 ),
-                Button(action=ids.REJECT.build(ref=ref), label=t("review.reject")),
+                Button(action=ids.REJECT.build(ref=ref), label=text("questions.review.reject")),
             ]
             if item.anonymous:
                 buttons.append(
                     Button(
                         action=ids.REJECT_AND_BLOCK.build(ref=ref),
-                        label=t("review.reject_block"),
+                        label=text("questions.review.reject_block"),
                         style="danger",
                     )
                 )
@@ -192,17 +195,23 @@ class ReviewPost(Card):
             return ()
         buttons = []
         if item.status in ("approved", "posted"):
-            remove = ids.REVIEW_REMOVE.build(ref=ref)
-            buttons.append(Button(action=remove, label=t("post.remove"), style="danger"))
+            buttons.append(remove_button(ids.REVIEW_REMOVE.build(ref=ref)))
         if blockable(item, self.author_blocked):
-            block = ids.REVIEW_BLOCK.build(ref=ref)
-            buttons.append(Button(action=block, label=t("post.block"), style="danger"))
+            buttons.append(block_button(ids.REVIEW_BLOCK.build(ref=ref)))
         return (tuple(buttons),) if buttons else ()
 
 
 def blockable(item: QuestionItem, already_blocked: bool) -> bool:
     """Its author can still be blocked: anonymous, the link to them not yet erased."""
     return item.anonymous and item.blockable and not already_blocked
+
+
+def remove_button(action: str) -> Button:
+    return Button(action=action, label=text("questions.post.remove"), style="danger")
+
+
+def block_button(action: str) -> Button:
+    return Button(action=action, label=text("questions.post.block"), style="danger")
 
 
 class ReportPost(Card):
@@ -216,12 +225,14 @@ class ReportPost(Card):
     def layout(self) -> Message:
         item = self.item
         if self.facilitator_role_id is not None:
-            header = t(
-                "report.post_for_facilitators",
+            header = text(
+                "questions.report.post_for_facilitators",
                 role=RoleRef(role_id=self.facilitator_role_id),
                 what=what(item),
                 link=link(item),
             )
         else:
-            header = t("report.post", what=what(item), link=link(item))
-        return Message(content=Join(parts=(header, t("report.reason", reason=self.reason))))
+            header = text("questions.report.post", what=what(item), link=link(item))
+        return Message(
+            content=Join(parts=(header, text("questions.report.reason", reason=self.reason)))
+        )

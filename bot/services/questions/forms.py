@@ -6,9 +6,8 @@ goes through after it.
 
 from __future__ import annotations
 
-from bot.chat import ChoiceInput, Form, Option, TextInput
+from bot.chat import ChoiceInput, Form, Option, TextInput, text
 from bot.services.questions import ids
-from bot.services.questions.cards import t
 from bot.services.questions.models import (
     QUESTION_MAX,
     QUESTION_TOPIC_MAX,
@@ -22,19 +21,19 @@ def ask_form() -> Form:
     """``/ask``: the question and an optional topic."""
     return Form(
         action=ids.ASK_FORM.build(),
-        title=t("ask.modal_title"),
+        title=text("questions.ask.modal_title"),
         inputs=(
             TextInput(
                 id="question",
-                label=t("ask.question_label"),
-                placeholder=t("ask.question_placeholder"),
+                label=text("questions.ask.question_label"),
+                placeholder=text("questions.ask.question_placeholder"),
                 style="paragraph",
                 max_length=QUESTION_MAX,
             ),
             TextInput(
                 id="topic",
-                label=t("ask.topic_label"),
-                placeholder=t("ask.topic_placeholder"),
+                label=text("questions.ask.topic_label"),
+                placeholder=text("questions.ask.topic_placeholder"),
                 required=False,
                 max_length=QUESTION_TOPIC_MAX,
             ),
@@ -46,27 +45,27 @@ def topic_form() -> Form:
     """``/topic propose``: title, details, and whether to sign it (anonymous by default)."""
     return Form(
         action=ids.TOPIC_FORM.build(),
-        title=t("topic.modal_title"),
+        title=text("questions.topic.modal_title"),
         inputs=(
             TextInput(
                 id="title",
-                label=t("topic.title_label"),
-                placeholder=t("topic.title_placeholder"),
+                label=text("questions.topic.title_label"),
+                placeholder=text("questions.topic.title_placeholder"),
                 max_length=TOPIC_TITLE_MAX,
             ),
             TextInput(
                 id="details",
-                label=t("topic.details_label"),
+                label=text("questions.topic.details_label"),
                 style="paragraph",
                 required=False,
                 max_length=TOPIC_DETAILS_MAX,
             ),
             ChoiceInput(
                 id="anonymous",
-                label=t("topic.anonymous_label"),
+                label=text("questions.topic.anonymous_label"),
                 options=(
-                    Option(value="yes", label=t("topic.anonymous_yes"), default=True),
-                    Option(value="no", label=t("topic.anonymous_no")),
+                    Option(value="yes", label=text("questions.topic.anonymous_yes"), default=True),
+                    Option(value="no", label=text("questions.topic.anonymous_no")),
                 ),
             ),
         ),
@@ -77,12 +76,12 @@ def report_form(ref: str) -> Form:
     """*Report*: the reason goes to the moderators; the reporter is not named."""
     return Form(
         action=ids.REPORT_FORM.build(ref=ref),
-        title=t("report.modal_title"),
+        title=text("questions.report.modal_title"),
         inputs=(
             TextInput(
                 id="reason",
-                label=t("report.reason_label"),
-                placeholder=t("report.reason_placeholder"),
+                label=text("questions.report.reason_label"),
+                placeholder=text("questions.report.reason_placeholder"),
                 style="paragraph",
                 max_length=REASON_MAX,
             ),

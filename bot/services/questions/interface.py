@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bot.chat import Posted
+from bot.chat import Posted, text
 from bot.db.questions import Kind
 from bot.errors import UserError
 from bot.interactions import UI, Interaction
 from bot.interactions.commands import Command, Group, MessageCommand, Option
 from bot.interactions.routes import ClickHandler, CustomId, Params
 from bot.services.questions import ids
-from bot.services.questions.cards import t
 from bot.services.questions.forms import ask_form, report_form, topic_form
 from bot.services.questions.models import Outcome
 from bot.services.questions.replies import ModerationResult, moderation_panel, receipt, result
@@ -221,4 +220,4 @@ class QuestionsInterface:
     async def send_report(self, ctx: Interaction, params: Params, values: Params) -> None:
         await ctx.defer()
         await self.questions.participation.report(ctx.actor(), params["ref"], values.get("reason"))
-        await ctx.reply(t("report.sent"))
+        await ctx.reply(text("questions.report.sent"))

@@ -97,7 +97,7 @@ class Moderation:
         community = await self._shared.community.require_facilitator(actor)
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
-            item = await _removable(conn, actor.guild_id, ref)
+            item = await self._shared.posted(conn, actor.guild_id, ref, or_approved=True)
             await questions_db.set_removed(conn, item.id)
             await _audit(conn, actor, item, f"{item.kind}.remove", None, now)
             updated = await self._shared.reload(conn, item)
@@ -212,17 +212,6 @@ class Moderation:
 def _unless(clicked: Clicked, review: ReviewPost) -> ReviewPost | None:
     """The review message to update, unless the click came from it (its answer shows it)."""
     return None if clicked == "review" else review
-
-
-async def _removable(conn: Connection, guild_id: int, ref: str) -> QuestionItem:
-    item = await questions_db.get_by_ref(conn, guild_id, ref)
-    if item is None:
-        raise UserError("questions.errors.unknown")
-    if item.status == "removed":
-        raise UserError("questions.errors.removed")
-    if item.status not in ("approved", "posted"):
-        raise UserError("questions.errors.not_posted")
-    return item
 
 
 async def _block(conn: Connection, item: QuestionItem, now: datetime) -> bool:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bot.chat import Button, Card, ChannelRef, Join, Message, Panel, Text
+from bot.chat import Button, Card, ChannelRef, Join, Message, Panel, Text, text
 from bot.chat.layout import Row
 from bot.chat.text import Content
 from bot.db.questions import ModerationCounts, QuestionItem
 from bot.services.questions import ids
-from bot.services.questions.cards import blockable, link, t, what
+from bot.services.questions.cards import block_button, blockable, link, remove_button, what
 from bot.services.questions.models import Outcome, Submission
 
 TOP_LINE_CHARS = 90
@@ -27,8 +27,8 @@ class TopList(Card):
 
     def layout(self) -> Message:
         lines = tuple(
-            t(
-                f"top.line_{item.kind}",
+            text(
+                f"questions.top.line_{item.kind}",
                 votes=item.upvotes,
                 number=item.number,
                 link=link(item),
@@ -37,9 +37,9 @@ class TopList(Card):
             for item in self.items
         )
         panel = Panel(
-            title=t("top.title"),
-            description=Join(parts=lines) if lines else t("top.empty"),
-            footer=t("top.footer", **self.counts.model_dump()),
+            title=text("questions.top.title"),
+            description=Join(parts=lines) if lines else text("questions.top.empty"),
+            footer=text("questions.top.footer", **self.counts.model_dump()),
             tone="info",
         )
         return Message(panels=(panel,))
@@ -57,13 +57,15 @@ def receipt(submission: Submission) -> Text:
     section: Literal["ask", "topic"] = "ask" if item.kind == "question" else "topic"
     channel = ChannelRef(channel_id=submission.questions_channel_id)
     if item.status == "posted":
-        return t(f"{section}.posted", number=item.number, link=link(item))
+        return text(f"questions.{section}.posted", number=item.number, link=link(item))
     if item.status == "review":
-        return t(f"{section}.in_review", channel=channel)
+        return text(f"questions.{section}.in_review", channel=channel)
     if submission.delayed:
         delayed = "delayed_review" if submission.moderated else "delayed"
-        return t(f"{section}.{delayed}", channel=channel, minutes=submission.delay_max_minutes)
-    return t(f"{section}.pending", channel=channel)
+        return text(
+            f"questions.{section}.{delayed}", channel=channel, minutes=submission.delay_max_minutes
+        )
+    return text(f"questions.{section}.pending", channel=channel)
 
 
 ModerationResult = Literal["answered", "removed", "blocked"]
@@ -73,17 +75,19 @@ def result(outcome: Outcome, done: ModerationResult) -> Text:
     """What a moderator's click did, in a few words."""
     item = outcome.item
     if done == "answered":
-        return t("mod.answered" if item.kind == "question" else "mod.discussed")
+        return text(
+            "questions.mod.answered" if item.kind == "question" else "questions.mod.discussed"
+        )
     if done == "blocked" and not outcome.newly_blocked:
-        return t("mod.already_blocked", what=what(item))
-    return t(f"mod.{done}", what=what(item))
+        return text("questions.mod.already_blocked", what=what(item))
+    return text(f"questions.mod.{done}", what=what(item))
 
 
 def moderation_panel(item: QuestionItem, said: Content | None = None) -> Message:
     """A facilitator's private panel: Answered (or Discussed), Remove, Block author, with
     what was just done (``said``) or what it is about."""
     return Message(
-        content=said if said is not None else t("mod.panel", what=what(item)),
+        content=said if said is not None else text("questions.mod.panel", what=what(item)),
         rows=_panel_buttons(item),
     )
 
@@ -92,23 +96,17 @@ def _panel_buttons(item: QuestionItem) -> tuple[Row, ...]:
     buttons = []
     if item.status == "posted":
         closed = item.answered_at is not None or item.discussed_at is not None
-        done = "post.mark_answered" if item.kind == "question" else "post.mark_discussed"
+        done = "mark_answered" if item.kind == "question" else "mark_discussed"
         buttons += [
             Button(
                 action=ids.PANEL_DONE.build(ref=item.ref),
-                label=t(done),
+                label=text(f"questions.post.{done}"),
                 style="success",
                 disabled=closed,
             ),
-            Button(
-                action=ids.PANEL_REMOVE.build(ref=item.ref), label=t("post.remove"), style="danger"
-            ),
+            remove_button(ids.PANEL_REMOVE.build(ref=item.ref)),
         ]
     if blockable(item, already_blocked=False):
         # Offered while the link to the author exists; blocking twice says it was done.
-        buttons.append(
-            Button(
-                action=ids.PANEL_BLOCK.build(ref=item.ref), label=t("post.block"), style="danger"
-            )
-        )
+        buttons.append(block_button(ids.PANEL_BLOCK.build(ref=item.ref)))
     return (tuple(buttons),) if buttons else ()
