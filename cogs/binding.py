@@ -66,12 +66,12 @@ class _Channels(app_commands.Transformer):
 def _annotation(option: Option) -> Any:
     if option.choices:
         return app_commands.Choice[str]
+    if option.kind == "boolean":
+        return bool
     if option.kind == "integer":
         if option.min_value is not None or option.max_value is not None:
             return app_commands.Range[int, option.min_value, option.max_value]
         return int
-    if option.kind == "boolean":
-        return bool
     if option.kind == "member":
         return discord.Member
     if option.kind == "role":

@@ -97,7 +97,7 @@ class Message(Frozen):
             yield from references(content)
 
     def contents(self) -> Iterable[Content]:
-        """Every piece of text the message shows: content, panels, button labels."""
+        """Every piece of text the message shows (a checker renders each)."""
         if self.content is not None:
             yield self.content
         for panel in self.panels:
