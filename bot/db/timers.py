@@ -85,6 +85,16 @@ async def cancel_prefix(conn: Connection, kind: str, key_prefix: str, now: datet
     return cursor.rowcount
 
 
+async def delete_prefix(conn: Connection, kind: str, key_prefix: str) -> int:
+    """Delete every timer of ``kind`` whose key starts with ``key_prefix``, whatever its
+    state (what a member's erasure removes from payloads)."""
+    cursor = await conn.execute(
+        "DELETE FROM timers WHERE kind = ? AND key >= ? AND key < ? AND substr(key, 1, ?) = ?",
+        (kind, key_prefix, key_prefix + _LAST_CHARACTER, len(key_prefix), key_prefix),
+    )
+    return cursor.rowcount
+
+
 _TIMERS = Table("timers", Timer)
 
 

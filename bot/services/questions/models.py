@@ -39,6 +39,11 @@ def post_key(ref: str, stage: Literal["first", "approved"]) -> str:
     return f"question:{ref}" if stage == "first" else f"question:{ref}:approved"
 
 
+def redraws_of(ref: str) -> str:
+    """The start of the outbox keys that redraw an item's messages after a moderation."""
+    return f"question:{ref}:"
+
+
 class Submission(Frozen):
     """What the author is told (privately): when it goes out, and where."""
 

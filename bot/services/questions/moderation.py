@@ -22,7 +22,14 @@ from bot.db.questions import Kind, QuestionItem
 from bot.errors import UserError
 from bot.services.questions.base import Shared
 from bot.services.questions.cards import Decision, ReviewPost
-from bot.services.questions.models import HANDLE_KEPT, POST_KIND, Clicked, Outcome, post_key
+from bot.services.questions.models import (
+    HANDLE_KEPT,
+    POST_KIND,
+    Clicked,
+    Outcome,
+    post_key,
+    redraws_of,
+)
 
 
 class Moderation:
@@ -200,7 +207,7 @@ class Moderation:
             keys.append(
                 await self._shared.outbox.plan(
                     conn,
-                    f"question:{item.ref}:{change}:{place}",
+                    f"{redraws_of(item.ref)}{change}:{place}",
                     Channel(item.guild_id, channel_id),
                     card,
                     replace=Posted(item.guild_id, channel_id, message_id),

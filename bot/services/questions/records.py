@@ -9,10 +9,12 @@ from typing import Any
 from bot.actor import Actor
 from bot.chat import Posted
 from bot.db import questions as questions_db
+from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.db.questions import ModerationCounts, QuestionItem, Tagged, TaggedRow
 from bot.errors import UserError
 from bot.services.base import StatusLine
+from bot.services.outbox import OUTBOX_KIND
 from bot.services.questions.base import Shared
 from bot.services.questions.models import (
     RATE_WINDOW,
@@ -20,6 +22,7 @@ from bot.services.questions.models import (
     RETENTION_KIND,
     TOP_MAX,
     RetentionResult,
+    redraws_of,
 )
 from bot.services.questions.replies import TopList
 
@@ -123,6 +126,9 @@ class Records:
         ]
 
     async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
+        for topic in await questions_db.signed_topics(conn, guild_id, user_id):
+            # A redraw holds the topic's card, its proposer's id included.
+            await timers_db.delete_prefix(conn, OUTBOX_KIND, redraws_of(topic.ref))
         await questions_db.delete_signed_topics(conn, guild_id, user_id)
         if not self._shared.anon.ready:
             return

@@ -217,6 +217,21 @@ async def test_export_and_delete_reach_signed_topics_and_own_votes_only(
     }
 
 
+async def test_erasing_a_member_erases_the_redraws_of_their_signed_topics(
+    questions: QuestionService, core: Core, community: CommunityService, db: Database
+) -> None:
+    """A redraw of a signed topic holds its card, the proposer's id included: it goes with
+    the member's data."""
+    members = MemberService(core, community)
+    members.add_personal_data(questions.records)
+    signed = await questions.submissions.propose_topic(member(ALICE), "Signed", "", anonymous=False)
+    await questions.moderation.mark_answered(facilitator(), signed.item.ref)  # discussed
+    redraws = f"SELECT key FROM timers WHERE key LIKE 'question:{signed.item.ref}:%'"
+    assert len(await rows(db, redraws)) == 1
+    await members.delete(GUILD, ALICE)
+    assert await rows(db, redraws) == []
+
+
 # -- retention -------------------------------------------------------------------------------------
 
 
