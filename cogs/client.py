@@ -60,7 +60,7 @@ MAX_RATELIMIT_WAIT = 30.0
 #: core (they are loaded while their feature is enabled).
 LEGACY_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "meetings": (),
-    "questions": ("cogs.questions",),
+    "questions": (),
     "checkins": (),
     "facilitation": (),
 }

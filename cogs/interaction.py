@@ -18,7 +18,7 @@ from bot.chat.port import Card, Posted
 from bot.chat.text import Content
 from bot.i18n import Language, language_for_locale
 from bot.interactions.commands import MemberOption
-from cogs.render import Renderer
+from cogs.render import Rendered, Renderer
 
 if TYPE_CHECKING:
     from cogs.client import PlcBot
@@ -88,10 +88,16 @@ class DiscordInteraction:
         else:
             await response.defer(ephemeral=private, thinking=True)
 
-    async def reply(self, message: Message | Content, *, private: bool = True) -> None:
+    def _rendered(self, message: Message | Content | Card) -> Rendered:
+        """A card in its own language (a public post), anything else in the member's."""
+        if isinstance(message, Card):
+            return self.bot.chat.render(message)
         if not isinstance(message, Message):
             message = Message(content=message)
-        kwargs = self.renderer.message(message).send_kwargs()
+        return self.renderer.message(message)
+
+    async def reply(self, message: Message | Content | Card, *, private: bool = True) -> None:
+        kwargs = self._rendered(message).send_kwargs()
         kwargs["allowed_mentions"] = discord.AllowedMentions.none()
         response = self.interaction.response
         if not response.is_done():
@@ -109,12 +115,7 @@ class DiscordInteraction:
 
     async def update(self, message: Message | Card) -> None:
         """Replace the clicked message: the answer itself, or after ``defer(update=True)``."""
-        shown = (
-            self.bot.chat.render(message)
-            if isinstance(message, Card)
-            else self.renderer.message(message)
-        )
-        kwargs = shown.edit_kwargs()
+        kwargs = self._rendered(message).edit_kwargs()
         if self.interaction.response.is_done():
             await self.interaction.edit_original_response(**kwargs)
         else:

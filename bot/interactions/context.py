@@ -4,7 +4,8 @@ A platform adapter turns each of its events (a slash command or a text command, 
 button click, a submitted form) into an :class:`Interaction` and calls the feature's
 handler with it. Handlers speak in layouts (:mod:`bot.chat.layout`) and catalog text;
 the adapter answers the way its platform does (an ephemeral reply on Discord, the
-member's 1:1 chat on Teams).
+member's 1:1 chat on Teams). A :class:`~bot.chat.port.Card` given instead of a message is
+shown in its own language (a public post speaks its community's, whoever clicked).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class Interaction(Protocol):
         will replace the clicked message, by :meth:`update`."""
         ...
 
-    async def reply(self, message: Message | Content, *, private: bool = True) -> None:
+    async def reply(self, message: Message | Content | Card, *, private: bool = True) -> None:
         """Answer the member: privately by default, or for everyone where they acted."""
         ...
 

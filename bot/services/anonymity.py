@@ -3,9 +3,9 @@
 Every tag is HMAC-SHA256 keyed with ``[privacy] secret`` over a purpose label, the
 guild, the member and a context (a fresh random nonce, or the item's opaque ref).
 Nothing stored is the same for two posts of one person, so the database alone
-cannot group them (RELIABILITY A5); with the secret, the bot can test a *candidate*
-member against a stored tag, which is all rate limits, blocks and upvote
-de-duplication need. There is deliberately no way back from a tag to a member.
+cannot group them; with the secret, the bot can test a *candidate* member against a
+stored tag, which is all rate limits, blocks and upvote de-duplication need. There is
+deliberately no way back from a tag to a member.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The anonymity guarantees end to end (SPEC §7; RELIABILITY A1, A2, A5, A7, G4).
+"""The anonymity guarantees of anonymous questions, end to end.
 
 A canary member asks through ``/ask`` while faults hit each step (submit, queue,
 approve, post); afterwards the database, its WAL, a backup, every log line and
@@ -113,7 +113,7 @@ async def _resetup(h: Harness) -> None:
 async def test_canary_leaves_no_trace_with_faults_at_every_step(
     harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A1 + A2 (+ G4): nothing the bot stores, logs or sends names the canary."""
+    """Nothing the bot stores, logs or sends names the canary."""
     h = harness
     await h.setup_community(moderation=True)
     canary_id = h.user(CANARY)
@@ -160,7 +160,7 @@ async def test_canary_leaves_no_trace_with_faults_at_every_step(
         assert posted.embeds[0]["description"] == "My anonymous question, please"
         assert posted.author_id == h.emu.bot_user_id and posted.interaction_metadata is None
 
-        # A second question of the canary, to check A5 below.
+        # A second question of the canary: no stored value may link the two (below).
         await ask(h, CANARY, "A second one")
         second = bot_posts(h, "moderation")[-1]
         assert "A second one" in second.all_text()
@@ -190,7 +190,7 @@ async def test_canary_leaves_no_trace_with_faults_at_every_step(
         assert trace not in public, f"canary {name} in a public message"
         assert trace not in logs, f"canary {name} in the logs"
 
-    # A5: the canary's two questions share no stored value.
+    # The canary's two questions share no stored value.
     async with h.bot.core.db.read() as conn:
         cursor = await conn.execute("SELECT author_nonce, author_handle FROM questions ORDER BY id")
         rows = [tuple(row) for row in await cursor.fetchall()]
@@ -203,10 +203,10 @@ async def test_canary_leaves_no_trace_with_faults_at_every_step(
 async def test_posting_order_does_not_reveal_submission_order(
     unstarted_harness: Harness,
 ) -> None:
-    """A7: with the delay on, the clock moves and the questions come out shuffled."""
+    """With the delay on, the clock moves and the questions come out shuffled."""
     h = unstarted_harness
     await h.start_community(privacy={"post_delay_max_seconds": 900})
-    h.bot.services.get(QuestionService).delay_random = random.Random(7)
+    h.bot.services.get(QuestionService).submissions.delay_random = random.Random(7)
     askers = ["owner", "admin", "alice", "bob", "chloe", "david"]
     for n, user in enumerate(askers):
         answer = await ask(h, user, f"Submitted {n}")

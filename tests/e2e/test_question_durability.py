@@ -1,5 +1,5 @@
-"""Anonymous questions across restarts, Discord faults, member data and retention (S3, D8,
-D6, G1-G3), through the emulator."""
+"""Anonymous questions across restarts, Discord faults, member data and retention, through
+the emulator."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from tests.e2e.test_questions import (
 async def test_a_delayed_post_survives_a_restart_and_goes_out_once(
     unstarted_harness: Harness,
 ) -> None:
-    """A7 delay + S3: the post is durable across a restart, and sent once (nonce)."""
+    """A delayed post is durable across a restart, and sent once (nonce)."""
     h = unstarted_harness
     await h.start_community(privacy={"post_delay_max_seconds": 600})
     answer = await ask(h, "bob", "Posted later")
@@ -41,7 +41,7 @@ async def test_a_delayed_post_survives_a_restart_and_goes_out_once(
 
 
 async def test_discord_creating_then_answering_502_leaves_one_message(harness: Harness) -> None:
-    """D8: discord.py retries the send; the nonce makes Discord return the same message."""
+    """discord.py retries the send; the nonce makes Discord return the same message."""
     await harness.setup_community()
     harness.fail_posts("questions", 502)
     answer = await ask(harness, "bob", "Exactly once")
@@ -66,7 +66,7 @@ async def test_a_lost_questions_channel_keeps_the_question_until_fixed(harness: 
 
 
 async def test_me_export_and_delete_reach_only_what_is_not_anonymous(harness: Harness) -> None:
-    """G1, G2: signed topics and own upvotes are exported and erased; anonymous posts are not."""
+    """Signed topics and own upvotes are exported and erased; anonymous posts are not."""
     await harness.setup_community()
     await ask(harness, "bob", "Bob's anonymous question")
     await propose(harness, "bob", "Bob's signed topic", anonymous=False)
@@ -93,7 +93,7 @@ async def test_me_export_and_delete_reach_only_what_is_not_anonymous(harness: Ha
 
 
 async def test_handles_are_purged_after_14_days_by_the_daily_job(harness: Harness) -> None:
-    """G3: after 14 days the author of #N can no longer be told apart, even by the bot."""
+    """After 14 days the author of #N can no longer be told apart, even by the bot."""
     await harness.setup_community()
     await ask(harness, "bob", "An old question")
     [message] = bot_posts(harness, "questions")
@@ -126,7 +126,7 @@ async def test_handles_are_purged_after_14_days_by_the_daily_job(harness: Harnes
     too_late = await panel_click(harness, "admin", panel, "mblock")
     assert "erased" in too_late
     fresh = await moderate(harness, "admin", message)
-    assert "plcq:mblock" not in " ".join(fresh.message.custom_ids())  # no longer offered
+    assert "plc:q:mblock" not in " ".join(fresh.message.custom_ids())  # no longer offered
 
 
 async def test_forms_and_buttons_from_before_a_restart_still_work(harness: Harness) -> None:

@@ -85,6 +85,15 @@ async def get_by_message(conn: Connection, guild_id: int, message_id: int) -> Qu
     return await _one(conn, "q.guild_id = ? AND q.message_id = ?", (guild_id, message_id))
 
 
+async def get_by_number(
+    conn: Connection, guild_id: int, kind: Kind, number: int
+) -> QuestionItem | None:
+    """The item shown as "#N" of its kind (numbers are given when posting)."""
+    return await _one(
+        conn, "q.guild_id = ? AND q.kind = ? AND q.number = ?", (guild_id, kind, number)
+    )
+
+
 async def find_ref(conn: Connection, ref: str) -> QuestionItem | None:
     """By ref alone (a timer knows only the ref)."""
     return await _one(conn, "q.ref = ?", (ref,))
@@ -175,11 +184,12 @@ async def set_reviewed(conn: Connection, question_id: int, outcome: Review) -> b
 
 
 async def set_removed(conn: Connection, question_id: int) -> bool:
+    """Take an item down, posted or approved but not posted yet (it then never is)."""
     return await _changed(
         conn,
         """
         UPDATE questions SET status = 'removed', text = '', details = ''
-        WHERE id = ? AND status = 'posted'
+        WHERE id = ? AND status IN ('approved', 'posted')
         """,
         (question_id,),
     )

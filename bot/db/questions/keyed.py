@@ -1,8 +1,8 @@
 """The keyed rows of anonymous questions: rate limit, blocks, upvotes, reports, handles.
 
 Every value here that stands for a person is a keyed hash computed over a fresh nonce
-or over the item (RELIABILITY A3-A5): the rows of one member look unrelated without
-the secret. This module only stores and deletes them; the service computes them.
+or over the item: the rows of one member look unrelated without the secret. This
+module only stores and deletes them; the service computes them.
 """
 
 from __future__ import annotations
@@ -75,6 +75,19 @@ async def add_block(
     return cursor.rowcount > 0
 
 
+async def is_blocked(conn: Connection, question_id: int) -> bool:
+    """Whether the author of this item is blocked through this item's own handle."""
+    cursor = await conn.execute(
+        """
+        SELECT 1 FROM questions q JOIN question_blocks b
+            ON b.guild_id = q.guild_id AND b.handle = q.author_handle
+        WHERE q.id = ?
+        """,
+        (question_id,),
+    )
+    return await cursor.fetchone() is not None
+
+
 # -- upvotes and reports ------------------------------------------------------------
 
 # The table and column of each kind of keyed tag (fixed names, never user input).
@@ -136,7 +149,7 @@ async def delete_tag(conn: Connection, purpose: Tagged, question_id: int, tag: b
     return cursor.rowcount > 0
 
 
-# -- retention (RELIABILITY G3) -----------------------------------------------------
+# -- retention ----------------------------------------------------------------------
 
 
 async def purge_reports_before(conn: Connection, cutoff: datetime) -> int:
@@ -147,7 +160,7 @@ async def purge_reports_before(conn: Connection, cutoff: datetime) -> int:
 
 
 async def erase_expired_handles(conn: Connection, now: datetime) -> int:
-    """Forget which (unknown) person wrote items past their 14 days (RELIABILITY G3)."""
+    """Forget which (unknown) person wrote items past their 14 days."""
     cursor = await conn.execute(
         """
         UPDATE questions SET author_nonce = NULL, author_handle = NULL, handle_expires_at = NULL

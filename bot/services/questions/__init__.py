@@ -1,4 +1,4 @@
-"""Anonymous questions and topic proposals (SPEC §7; RELIABILITY A1-A8, G1-G3).
+"""Anonymous questions and topic proposals.
 
 What links an anonymous post to a person, and for how long:
 
@@ -10,10 +10,11 @@ What links an anonymous post to a person, and for how long:
 - the rate limit keeps one row per submission with its own nonce and tag, for one hour;
 - upvotes and reports are tagged per member *and item*, so they cannot be grouped.
 
-No stored value repeats between two posts of one author (A5). The submitter is never
+No stored value repeats between two posts of one author. The submitter is never
 logged: this package only logs counts.
 """
 
+from bot.services.questions.cards import Decision, QuestionPost, ReportPost, ReviewPost
 from bot.services.questions.models import (
     HANDLE_KEPT,
     POST_KIND,
@@ -27,19 +28,14 @@ from bot.services.questions.models import (
     RETENTION_RULE,
     TOPIC_DETAILS_MAX,
     TOPIC_TITLE_MAX,
-    Decision,
     Outcome,
-    QuestionPost,
-    ReportPost,
     RetentionResult,
-    ReviewPost,
     Submission,
-    TopList,
     post_key,
 )
 from bot.services.questions.posting import PostPlan
+from bot.services.questions.replies import TopList
 from bot.services.questions.service import QuestionService
-from bot.services.questions.submitting import CanPost
 
 __all__ = [
     "HANDLE_KEPT",
@@ -54,7 +50,6 @@ __all__ = [
     "RETENTION_RULE",
     "TOPIC_DETAILS_MAX",
     "TOPIC_TITLE_MAX",
-    "CanPost",
     "Decision",
     "Outcome",
     "PostPlan",

@@ -1,8 +1,6 @@
-"""What every part of :class:`~bot.services.questions.QuestionService` is built with."""
+"""What every part of :class:`~bot.services.questions.QuestionService` shares."""
 
 from __future__ import annotations
-
-import random
 
 from bot.db import questions as questions_db
 from bot.db.communities import Community
@@ -13,48 +11,54 @@ from bot.i18n import Language, language_for_locale
 from bot.services.anonymity import Anonymizer
 from bot.services.base import Core
 from bot.services.community import CommunityService
+from bot.services.outbox import Outbox
+from bot.services.questions.cards import QuestionPost
 
 
-class QuestionsBase:
-    """The core, the community service, the keyed hashes and the random post delay."""
+class Shared:
+    """The core, the community service, the keyed hashes and the outbox, built once and
+    handed to each part; and the reads every part makes."""
 
-    name = "questions"
-
-    def __init__(
-        self,
-        core: Core,
-        community: CommunityService,
-        *,
-        delay_random: random.Random | None = None,
-    ) -> None:
-        self._core = core
-        self._community = community
+    def __init__(self, core: Core, community: CommunityService, outbox: Outbox) -> None:
+        self.core = core
+        self.community = community
+        self.outbox = outbox
         secret = core.settings.privacy.secret
-        self._anon = Anonymizer(secret.get_secret_value() if secret else None)
-        # The random post delay must be unpredictable; tests may seed it (A7).
-        self.delay_random = delay_random or random.SystemRandom()
+        self.anon = Anonymizer(secret.get_secret_value() if secret else None)
 
     @staticmethod
-    def _public_language(community: Community) -> Language:
+    def public_language(community: Community) -> Language:
         """Posts, reviews and reports speak the community's language."""
         return language_for_locale(community.language)
 
+    def post_card(self, community: Community, item: QuestionItem) -> QuestionPost:
+        return QuestionPost(language=self.public_language(community), item=item)
+
     @staticmethod
-    async def _posted(conn: Connection, guild_id: int, ref: str) -> QuestionItem:
+    async def posted(
+        conn: Connection, guild_id: int, ref: str, *, or_approved: bool = False
+    ) -> QuestionItem:
+        """The item, if it is posted (or, ``or_approved``, approved and about to be)."""
         item = await questions_db.get_by_ref(conn, guild_id, ref)
         if item is None:
             raise UserError("questions.errors.unknown")
         if item.status == "removed":
             raise UserError("questions.errors.removed")
-        if item.status != "posted":
+        if item.status != "posted" and not (or_approved and item.status == "approved"):
             raise UserError("questions.errors.not_posted")
         return item
 
     @staticmethod
-    async def _in_review(conn: Connection, guild_id: int, ref: str) -> QuestionItem:
+    async def in_review(conn: Connection, guild_id: int, ref: str) -> QuestionItem:
         item = await questions_db.get_by_ref(conn, guild_id, ref)
         if item is None:
             raise UserError("questions.errors.unknown")
         if item.status != "review":
             raise UserError("questions.errors.already_reviewed")
         return item
+
+    @staticmethod
+    async def reload(conn: Connection, item: QuestionItem) -> QuestionItem:
+        updated = await questions_db.get(conn, item.id)
+        assert updated is not None
+        return updated

@@ -1,15 +1,14 @@
-"""Limits, results and cards of anonymous questions and topics (no rule lives here)."""
+"""Limits and results of anonymous questions and topics (no rule lives here)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Literal
 
-from bot.chat import Card
-from bot.db.questions import ModerationCounts, QuestionItem
+from bot.db.questions import QuestionItem
 from bot.errors import UserError
 from bot.frozen import Frozen
-from bot.i18n import Language
+from bot.services.questions.cards import QuestionPost, ReviewPost
 from bot.text import clean_text
 
 POST_KIND = "question_post"
@@ -30,7 +29,9 @@ TOP_MAX = 25
 REF_BYTES = 8
 
 Field = Literal["question", "topic", "title", "details", "reason"]
-Decision = Literal["approved", "rejected", "rejected_blocked", "removed"]
+Clicked = Literal["review", "elsewhere"]
+"""Where a moderator clicked: the item's review message (answered by showing it anew),
+or elsewhere (a private panel, an old public post), and then the bot updates it."""
 
 
 def post_key(ref: str, stage: Literal["first", "approved"]) -> str:
@@ -38,38 +39,13 @@ def post_key(ref: str, stage: Literal["first", "approved"]) -> str:
     return f"question:{ref}" if stage == "first" else f"question:{ref}:approved"
 
 
-# -- cards: what the bot posts, in domain terms ------------------------------------------
-
-
-class QuestionPost(Card):
-    """The public post of a question or topic, with its buttons."""
-
-    item: QuestionItem
-
-
-class ReviewPost(Card):
-    """An item awaiting review in the moderation channel, or the moderators' decision."""
-
-    item: QuestionItem
-    questions_channel_id: int | None
-    decision: Decision | None = None
-    moderator_id: int | None = None
-
-
-class ReportPost(Card):
-    """A member's report to the moderators; the reporter is not in it (A8)."""
-
-    item: QuestionItem
-    reason: str
-    facilitator_role_id: int | None
-    """Set when the report goes to the announcements channel: the facilitators are pinged."""
-
-
-# -- results --------------------------------------------------------------------------------
+def redraws_of(ref: str) -> str:
+    """The start of the outbox keys that redraw an item's messages after a moderation."""
+    return f"question:{ref}:"
 
 
 class Submission(Frozen):
-    """What the author is told (ephemeral): when it goes out, and where."""
+    """What the author is told (privately): when it goes out, and where."""
 
     item: QuestionItem
     due_at: datetime
@@ -88,15 +64,6 @@ class Outcome(Frozen):
     """An upvote: the member's vote is now counted (False: taken back)."""
     newly_blocked: bool = False
     """A block: this author was not blocked before."""
-
-
-class TopList(Frozen):
-    """``/questions top``: the most upvoted open items and the public moderation log."""
-
-    guild_id: int
-    language: Language
-    items: list[QuestionItem]
-    counts: ModerationCounts
 
 
 class RetentionResult(Frozen):

@@ -1,8 +1,8 @@
 """The ``question_post`` timer: to review, to the questions channel, then the answers thread.
 
-Every post goes through ``core.chat`` with the firing's deterministic nonce (D8, S2)
-and pings nobody (D1). "#N" is given when the item is posted, so numbers follow
-posting order, not submission order (A7). No "sent late" note, unlike other timers:
+Every post goes through ``core.chat`` with the firing's deterministic nonce (a retry
+never posts twice) and pings nobody. "#N" is given when the item is posted, so numbers
+follow posting order, not submission order. No "sent late" note, unlike other timers:
 it would date the submission.
 """
 
@@ -19,8 +19,9 @@ from bot.frozen import Frozen
 from bot.i18n import Language
 from bot.missed import MissedResult, WhenMissed
 from bot.scheduler import Firing, RetryLater, TimerKind, nonce_for
-from bot.services.questions.base import QuestionsBase
-from bot.services.questions.models import POST_KIND, QuestionPost, ReviewPost, post_key
+from bot.services.questions.base import Shared
+from bot.services.questions.cards import QuestionPost, ReviewPost
+from bot.services.questions.models import POST_KIND, post_key
 
 log = logging.getLogger(__name__)
 
@@ -35,24 +36,30 @@ class PostPlan(Frozen):
     questions_channel_id: int | None = None
 
 
-class Posting(QuestionsBase):
-    def timer_kinds(self) -> list[TimerKind]:
-        """Registered once by ``bot/app.py``'s ``build_services``."""
-        return [
+class Posting:
+    """Posts each item where it goes next, through its durable timer."""
+
+    def __init__(self, shared: Shared) -> None:
+        self._shared = shared
+        self._core = shared.core
+
+    def timer_kinds(self) -> tuple[TimerKind, ...]:
+        """Declared by the feature, registered once when the application is built."""
+        return (
             TimerKind(
                 POST_KIND,
                 self._on_post_timer,
                 on_missed=WhenMissed.tell(
                     self._on_post_missed, said="questions.status.missed.post"
                 ),
-            )
-        ]
+            ),
+        )
 
     async def post_approved(self, ref: str) -> bool:
         """Post an approved item now (its timer is due already); False if it already ran.
 
         Called after the moderator's click was answered, so the answer never waits for
-        the post (D4).
+        the post.
         """
         return await self._core.scheduler.run_now(POST_KIND, post_key(ref, "approved"))
 
@@ -62,10 +69,10 @@ class Posting(QuestionsBase):
             item = await questions_db.find_ref(conn, ref)
         if item is None:
             return None
-        community = await self._community.get(item.guild_id)
+        community = await self._shared.community.get(item.guild_id)
         if community is None or community.left_at is not None:
             return None
-        language = self._public_language(community)
+        language = self._shared.public_language(community)
         if item.status == "queued" and community.moderation_channel_id is not None:
             return PostPlan(
                 item=item,
@@ -79,7 +86,7 @@ class Posting(QuestionsBase):
                 # An admin removed the channel after submission: retry within the grace.
                 raise RetryLater("no questions channel set")
             async with self._core.db.transaction() as conn:
-                # The number is given when posting, so "#N" follows posting order (A7).
+                # The number is given when posting, so "#N" follows posting order.
                 await questions_db.assign_number(conn, item.id)
                 numbered = await questions_db.get(conn, item.id)
             assert numbered is not None
@@ -166,11 +173,13 @@ class Posting(QuestionsBase):
             if item is None or not await questions_db.set_failed(conn, item.id):
                 return "moot"
         log.warning("guild %s: an anonymous item could not be posted in time", item.guild_id)
-        community = await self._community.get(item.guild_id)
+        community = await self._shared.community.get(item.guild_id)
         if community is None:
             return "undone"
-        notice = Notice(language=self._public_language(community), key="questions.post.failed")
-        told = await self._community.tell_facilitators(
+        notice = Notice(
+            language=self._shared.public_language(community), key="questions.post.failed"
+        )
+        told = await self._shared.community.tell_facilitators(
             community, notice, nonce=nonce_for("question_failed", ref)
         )
         return "done" if told else "undone"

@@ -1,4 +1,4 @@
-"""Reading questions, a member's data (G1, G2), the status line and the retention rule (G3)."""
+"""Reading questions, a member's data, the status line and the retention rule."""
 
 from __future__ import annotations
 
@@ -9,24 +9,36 @@ from typing import Any
 from bot.actor import Actor
 from bot.chat import Posted
 from bot.db import questions as questions_db
+from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.db.questions import ModerationCounts, QuestionItem, Tagged, TaggedRow
 from bot.errors import UserError
 from bot.services.base import StatusLine
-from bot.services.questions.base import QuestionsBase
+from bot.services.outbox import OUTBOX_KIND
+from bot.services.questions.base import Shared
 from bot.services.questions.models import (
     RATE_WINDOW,
     REPORTS_KEPT,
     RETENTION_KIND,
     TOP_MAX,
     RetentionResult,
-    TopList,
+    redraws_of,
 )
+from bot.services.questions.replies import TopList
 
 log = logging.getLogger(__name__)
 
 
-class Records(QuestionsBase):
+class Records:
+    """What is read about items; a member's own data (``/me export`` and ``/me delete``),
+    the ``/plc status`` line and the daily purge."""
+
+    name = "questions"
+
+    def __init__(self, shared: Shared) -> None:
+        self._shared = shared
+        self._core = shared.core
+
     # -- reading --------------------------------------------------------------------------
 
     async def get(self, guild_id: int, ref: str) -> QuestionItem:
@@ -38,18 +50,18 @@ class Records(QuestionsBase):
 
     async def top(self, actor: Actor, *, public: bool, limit: int = 10) -> TopList:
         """``/questions top``: in the community's language if posted for all, else the member's."""
-        community = await self._community.require(actor.guild_id)
+        community = await self._shared.community.require(actor.guild_id)
         items = await self.top_open(actor.guild_id, limit)
         return TopList(
             guild_id=actor.guild_id,
-            language=self._public_language(community) if public else actor.language,
+            language=self._shared.public_language(community) if public else actor.language,
             items=items,
             counts=await self.moderation_counts(actor.guild_id),
         )
 
     async def top_open(self, guild_id: int, limit: int = 10) -> list[QuestionItem]:
         """The most upvoted open questions and topics (for ``/questions top`` and sessions)."""
-        await self._community.require(guild_id)
+        await self._shared.community.require(guild_id)
         limit = max(1, min(int(limit), TOP_MAX))
         async with self._core.db.read() as conn:
             return await questions_db.top_open(conn, guild_id, limit)
@@ -95,7 +107,7 @@ class Records(QuestionsBase):
                 for topic in topics
             ],
         }
-        if self._anon.ready:
+        if self._shared.anon.ready:
             exported: tuple[tuple[Tagged, str], ...] = (
                 ("upvote", "upvotes"),
                 ("report", "reports"),
@@ -114,8 +126,11 @@ class Records(QuestionsBase):
         ]
 
     async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
+        for topic in await questions_db.signed_topics(conn, guild_id, user_id):
+            # A redraw holds the topic's card, its proposer's id included.
+            await timers_db.delete_prefix(conn, OUTBOX_KIND, redraws_of(topic.ref))
         await questions_db.delete_signed_topics(conn, guild_id, user_id)
-        if not self._anon.ready:
+        if not self._shared.anon.ready:
             return
         purposes: tuple[Tagged, ...] = ("upvote", "report")
         for purpose in purposes:
@@ -128,10 +143,10 @@ class Records(QuestionsBase):
         return [
             row
             for row in await questions_db.tags(conn, guild_id, purpose)
-            if self._anon.matches(purpose, guild_id, user_id, row.ref, row.tag)
+            if self._shared.anon.matches(purpose, guild_id, user_id, row.ref, row.tag)
         ]
 
-    # -- retention (RELIABILITY G3) -----------------------------------------------------------
+    # -- retention ---------------------------------------------------------------------------
 
     async def purge(self, conn: Connection, now: datetime) -> RetentionResult:
         """Erase handles past their 14 days, rate rows out of their hour, reports over 14 days.

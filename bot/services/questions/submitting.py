@@ -1,23 +1,25 @@
 """``/ask`` and ``/topic propose``: checks, the rate limit, blocks, and the post timer.
 
 Nothing here logs or keeps who submitted: the member's id is only hashed with the
-secret over fresh nonces (RELIABILITY A1, A2, A5).
+secret over fresh nonces, never stored as such, and two submissions of one member
+share no stored value.
 """
 
 from __future__ import annotations
 
 import math
+import random
 import secrets
-from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
 from bot.actor import Actor
+from bot.chat import ChannelRef, Moment
 from bot.db import questions as questions_db
 from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.questions import AuthorHandle, Kind
 from bot.errors import UserError
-from bot.services.questions.base import QuestionsBase
+from bot.services.questions.base import Shared
 from bot.services.questions.models import (
     HANDLE_KEPT,
     POST_KIND,
@@ -33,18 +35,23 @@ from bot.services.questions.models import (
     post_key,
 )
 
-CanPost = Callable[[int], bool]
-"""Whether the bot may post in a channel, as the chat platform knows it."""
 
+class Submissions:
+    """Takes questions and topics in, anonymously unless a topic is signed."""
 
-class Submitting(QuestionsBase):
+    def __init__(self, shared: Shared, *, delay_random: random.Random | None = None) -> None:
+        self._shared = shared
+        self._core = shared.core
+        # The random post delay must be unpredictable; tests may seed it.
+        self.delay_random = delay_random or random.SystemRandom()
+
     async def check_open(self, actor: Actor, kind: Kind) -> Community:
         """Refuse before the form opens, so nobody types a question for nothing.
 
         For a question (``/ask``), a blocked author is told now rather than after typing.
         """
-        community = await self._community.require(actor.guild_id)
-        self._anon.check_ready()
+        community = await self._shared.community.require(actor.guild_id)
+        self._shared.anon.check_ready()
         if community.questions_channel_id is None:
             raise UserError("questions.errors.no_channel")
         if kind == "question":
@@ -52,47 +59,42 @@ class Submitting(QuestionsBase):
                 await self._refuse_if_blocked(conn, community.guild_id, actor.user_id)
         return community
 
-    async def ask(
-        self,
-        actor: Actor,
-        question: str | None,
-        topic: str | None,
-        *,
-        can_post: CanPost | None = None,
-    ) -> Submission:
+    async def ask(self, actor: Actor, question: str | None, topic: str | None) -> Submission:
         """Queue an anonymous question, and post it now unless a delay hides its timing.
 
         Raises UserError (nothing stored) if refused.
         """
-        community = await self._open_for_submission(actor, can_post)
+        community = await self._open_for_submission(actor)
         text = clean(question, "question", QUESTION_MAX, required=True, multiline=True)
         label = clean(topic, "topic", QUESTION_TOPIC_MAX, required=False, multiline=False)
         return await self._submit(community, actor.user_id, "question", text, label, True)
 
     async def propose_topic(
-        self,
-        actor: Actor,
-        title: str | None,
-        details: str | None,
-        *,
-        anonymous: bool,
-        can_post: CanPost | None = None,
+        self, actor: Actor, title: str | None, details: str | None, *, anonymous: bool
     ) -> Submission:
         """Queue a topic for coming meetings, anonymous or signed by its proposer."""
-        community = await self._open_for_submission(actor, can_post)
+        community = await self._open_for_submission(actor)
         text = clean(title, "title", TOPIC_TITLE_MAX, required=True, multiline=False)
         more = clean(details, "details", TOPIC_DETAILS_MAX, required=False, multiline=True)
         return await self._submit(community, actor.user_id, "topic", text, more, anonymous)
 
-    async def _open_for_submission(self, actor: Actor, can_post: CanPost | None) -> Community:
-        community = await self._community.require(actor.guild_id)
-        self._anon.check_ready()
+    async def _open_for_submission(self, actor: Actor) -> Community:
+        community = await self._shared.community.require(actor.guild_id)
+        self._shared.anon.check_ready()
         if community.questions_channel_id is None:
             raise UserError("questions.errors.no_channel")
-        # Refused before anything is stored if the bot cannot post where the item goes.
+        # Refused before anything is stored if the platform says the bot lacks the rights
+        # to post where the item goes. A channel it cannot see right now is left to the
+        # post timer, which keeps the item until it can post and tells the admins.
         for channel_id in (community.questions_channel_id, community.moderation_channel_id):
-            if channel_id is not None and can_post is not None and not can_post(channel_id):
-                raise UserError("questions.errors.channel_unwritable", channel=f"<#{channel_id}>")
+            if channel_id is None:
+                continue
+            check = await self._core.chat.can_post(community.guild_id, channel_id)
+            if check.missing:
+                raise UserError(
+                    "questions.errors.channel_unwritable",
+                    channel=ChannelRef(channel_id=channel_id),
+                )
         return community
 
     async def _submit(
@@ -115,16 +117,7 @@ class Submitting(QuestionsBase):
             else timedelta(0)
         )
         ref = secrets.token_hex(REF_BYTES)
-        author: AuthorHandle | None = None
-        expires: datetime | None = None
-        if anonymous:
-            nonce = self._anon.new_nonce()
-            author = AuthorHandle(
-                nonce=nonce, handle=self._anon.tag("question", guild_id, user_id, nonce)
-            )
-            # Midnight UTC: the expiry must not date the submission more finely than a day.
-            day = datetime.combine(now.date(), time(0), tzinfo=UTC)
-            expires = day + HANDLE_KEPT
+        author = self._author(guild_id, user_id, now) if anonymous else None
         key = post_key(ref, "first")
         async with self._core.db.transaction() as conn:
             if anonymous:
@@ -138,8 +131,8 @@ class Submitting(QuestionsBase):
                 text=text,
                 details=details,
                 proposer_id=None if anonymous else user_id,
-                author=author,
-                handle_expires_at=expires,
+                author=author[0] if author else None,
+                handle_expires_at=author[1] if author else None,
             )
             await self._core.scheduler.schedule(
                 conn, guild_id, POST_KIND, key, now + delay, {"ref": ref}
@@ -159,28 +152,39 @@ class Submitting(QuestionsBase):
             delay_max_minutes=math.ceil(max_delay / 60),
         )
 
+    def _author(self, guild_id: int, user_id: int, now: datetime) -> tuple[AuthorHandle, datetime]:
+        """The keyed link to the author over a fresh nonce, and when it expires."""
+        nonce = self._shared.anon.new_nonce()
+        handle = self._shared.anon.tag("question", guild_id, user_id, nonce)
+        # Midnight UTC: the expiry must not date the submission more finely than a day.
+        day = datetime.combine(now.date(), time(0), tzinfo=UTC)
+        return AuthorHandle(nonce=nonce, handle=handle), day + HANDLE_KEPT
+
     async def _refuse_if_blocked(self, conn: Connection, guild_id: int, user_id: int) -> None:
+        anon = self._shared.anon
         for block in await questions_db.blocks(conn, guild_id):
-            if self._anon.matches("question", guild_id, user_id, block.nonce, block.handle):
+            if anon.matches("question", guild_id, user_id, block.nonce, block.handle):
                 raise UserError("questions.errors.blocked")
 
     async def _count_against_rate_limit(
         self, conn: Connection, guild_id: int, user_id: int, now: datetime
     ) -> None:
+        anon = self._shared.anon
         since = now - RATE_WINDOW
         await questions_db.purge_rate_rows(conn, since, guild_id)
         mine = [
             row
             for row in await questions_db.rate_rows_since(conn, guild_id, since)
-            if self._anon.matches("rate", guild_id, user_id, row.nonce, row.tag)
+            if anon.matches("rate", guild_id, user_id, row.nonce, row.tag)
         ]
         if len(mine) >= RATE_LIMIT:
             retry = mine[0].at + RATE_WINDOW
             raise UserError(
                 "questions.errors.rate_limited",
                 limit=RATE_LIMIT,
-                retry=f"<t:{int(retry.timestamp())}:R>",
+                retry=Moment(at=retry, style="relative"),
             )
-        nonce = self._anon.new_nonce()
-        tag = self._anon.tag("rate", guild_id, user_id, nonce)
-        await questions_db.add_rate_row(conn, guild_id, nonce, tag, now)
+        nonce = anon.new_nonce()
+        await questions_db.add_rate_row(
+            conn, guild_id, nonce, anon.tag("rate", guild_id, user_id, nonce), now
+        )

@@ -14,6 +14,7 @@ from bot.db.communities import CommunitySettings
 from bot.scheduler import Scheduler
 from bot.services.base import Core
 from bot.services.community import CommunityService
+from bot.services.outbox import OUTBOX_KIND
 from bot.services.questions import POST_KIND, QuestionService, post_key
 
 GUILD = 100
@@ -48,10 +49,12 @@ def community_settings(moderation: bool) -> CommunitySettings:
 
 
 def question_service(core: Core, community: CommunityService, **options: object) -> QuestionService:
-    """A service whose post timer runs, as ``build_services`` registers it."""
+    """A service whose post timer and outbox run, as ``build_app`` registers them."""
     service = QuestionService(core, community, **options)  # type: ignore[arg-type]
     if POST_KIND not in core.scheduler.kinds:
-        core.scheduler.register(*service.timer_kinds())
+        core.scheduler.register(*service.posting.timer_kinds())
+    if OUTBOX_KIND not in core.scheduler.kinds:
+        core.scheduler.register(*service.outbox.timer_kinds())
     return service
 
 
@@ -82,7 +85,7 @@ def with_privacy(core: Core, **privacy: object) -> Core:
 async def publish(scheduler: Scheduler, questions: QuestionService, ref: str) -> int:
     """Run the item's post timer if it has not run yet (a delayed post); its "#N"."""
     await scheduler.run_now(POST_KIND, post_key(ref, "first"))
-    item = await questions.get(GUILD, ref)
+    item = await questions.records.get(GUILD, ref)
     assert item.status == "posted" and item.number is not None
     return item.number
 

@@ -1,0 +1,238 @@
+"""What the bot posts about questions and topics: the public post, the review, a report.
+
+A post never names an anonymous author and pings nobody; a member's words are plain
+``str`` values, which every platform shows inert. Buttons carry only the item's ref.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from bot.chat import (
+    Button,
+    Card,
+    ChannelRef,
+    Join,
+    MemberRef,
+    Message,
+    MessageLink,
+    Panel,
+    PanelField,
+    RoleRef,
+    Text,
+    Trusted,
+    text,
+)
+from bot.chat.layout import Row
+from bot.chat.text import Content, Param
+from bot.db.questions import QuestionItem
+from bot.services.questions import ids
+
+Decision = Literal["approved", "rejected", "rejected_blocked", "removed", "blocked"]
+"""What the moderators decided last about an item that went through review (``blocked``:
+its author, after it was approved)."""
+
+
+def number(item: QuestionItem) -> Param:
+    """Its "#N", or "?" while it has none (numbers are given when posting)."""
+    return item.number if item.number is not None else Trusted(text="?")
+
+
+def what(item: QuestionItem) -> Text:
+    """The item as moderators and reports name it: anonymous question #3, topic #2."""
+    return text(f"questions.what.{item.kind}", number=number(item))
+
+
+def link(item: QuestionItem) -> Content:
+    """A link to the public post."""
+    if item.channel_id is None or item.message_id is None:
+        return Trusted(text="—")
+    return MessageLink(
+        guild_id=item.guild_id, channel_id=item.channel_id, message_id=item.message_id
+    )
+
+
+def body(item: QuestionItem) -> tuple[Content, tuple[PanelField, ...]]:
+    """The item's own words: a question (and its topic), or a topic's title, details and
+    who proposed it."""
+    if item.kind == "question":
+        fields = (PanelField(name=text("questions.post.topic_field"), value=item.details),)
+        return item.text, fields if item.details else ()
+    signed = (
+        text("questions.post.proposed_by", member=MemberRef(user_id=item.proposer_id))
+        if item.proposer_id is not None
+        else text("questions.post.proposed_anonymously")
+    )
+    return Join(
+        parts=(text("questions.post.topic_heading", title=item.text), item.details, signed),
+        sep="\n\n",
+    ), ()
+
+
+class QuestionPost(Card):
+    """The public post of a question or topic, with Upvote and Report."""
+
+    item: QuestionItem
+
+    def layout(self) -> Message:
+        item = self.item
+        if item.status == "removed":
+            removed = text(f"questions.post.removed_{item.kind}", number=number(item))
+            return Message(panels=(Panel(description=removed, tone="muted"),))
+        description, fields = body(item)
+        panel = Panel(
+            title=text(f"questions.post.{item.kind}_title", number=number(item)),
+            description=description,
+            fields=fields,
+            tone="info" if item.kind == "question" else "warning",
+            footer=self._closed(),
+        )
+        return Message(panels=(panel,), rows=self._buttons())
+
+    def _closed(self) -> Text | None:
+        if self.item.answered_at is not None:
+            return text("questions.post.answered")
+        if self.item.discussed_at is not None:
+            return text("questions.post.discussed")
+        return None
+
+    def _buttons(self) -> tuple[Row, ...]:
+        """Only what every member may use; moderation is in a private panel."""
+        item = self.item
+        if item.status != "posted":
+            return ()
+        return (
+            (
+                Button(
+                    action=ids.UPVOTE.build(ref=item.ref),
+                    label=text("questions.post.upvote", count=item.upvotes),
+                    style="primary",
+                ),
+                Button(action=ids.REPORT.build(ref=item.ref), label=text("questions.post.report")),
+            ),
+        )
+
+
+class ReviewPost(Card):
+    """An item in the moderation channel: awaiting review (Approve / Reject), then the
+    decision; once approved, Remove and Block author stay, so whoever facilitates can act
+    from here without the *Moderate* command."""
+
+    item: QuestionItem
+    questions_channel_id: int | None
+    decision: Decision | None = None
+    moderator_id: int | None = None
+    """Who made the decision shown."""
+    author_blocked: bool = False
+
+    def layout(self) -> Message:
+        item = self.item
+        erased = item.status in ("rejected", "removed")
+        if self.decision is None:
+            title = text(f"questions.review.{item.kind}_title")
+        elif self.decision == "blocked" and erased:
+            title = text(f"questions.review.{item.kind}_removed_title")
+        else:
+            title = text(f"questions.review.{item.kind}_{self.decision}_title")
+        words, fields = ("", ()) if erased else body(item)
+        panel = Panel(
+            title=title,
+            description=Join(parts=(words, self._note(), self._hint()), sep="\n\n"),
+            fields=fields,
+            tone="muted" if erased else "alert",
+        )
+        return Message(panels=(panel,), rows=self._buttons())
+
+    def _note(self) -> Content:
+        """What the moderators decided, and what it means for the author."""
+        if self.decision is None:
+            return ""
+        if self.decision == "blocked" and not self.moderator_id:
+            return text("questions.review.author_blocked")  # blocked before, by someone
+        moderator = MemberRef(user_id=self.moderator_id) if self.moderator_id else Trusted(text="—")
+        if self.decision == "approved":
+            channel: Content = (
+                ChannelRef(channel_id=self.questions_channel_id)
+                if self.questions_channel_id
+                else Trusted(text="—")
+            )
+            decided = text("questions.review.approved", moderator=moderator, channel=channel)
+        else:
+            decided = text(f"questions.review.{self.decision}", moderator=moderator)
+        blocked_since = self.author_blocked and self.decision in ("approved", "removed")
+        return Join(
+            parts=(decided, text("questions.review.author_blocked") if blocked_since else "")
+        )
+
+    def _hint(self) -> Content:
+        if self.decision is not None or self.questions_channel_id is None:
+            return ""
+        return text(
+            "questions.review.hint", channel=ChannelRef(channel_id=self.questions_channel_id)
+        )
+
+    def _buttons(self) -> tuple[Row, ...]:
+        item, ref = self.item, self.item.ref
+        if self.decision is None:
+            buttons = [
+                Button(
+                    action=ids.APPROVE.build(ref=ref),
+                    label=text("questions.review.approve"),
+                    style="success",
+                ),
+                Button(action=ids.REJECT.build(ref=ref), label=text("questions.review.reject")),
+            ]
+            if item.anonymous:
+                buttons.append(
+                    Button(
+                        action=ids.REJECT_AND_BLOCK.build(ref=ref),
+                        label=text("questions.review.reject_block"),
+                        style="danger",
+                    )
+                )
+            return (tuple(buttons),)
+        if self.decision in ("rejected", "rejected_blocked"):
+            return ()
+        buttons = []
+        if item.status in ("approved", "posted"):
+            buttons.append(remove_button(ids.REVIEW_REMOVE.build(ref=ref)))
+        if blockable(item, self.author_blocked):
+            buttons.append(block_button(ids.REVIEW_BLOCK.build(ref=ref)))
+        return (tuple(buttons),) if buttons else ()
+
+
+def blockable(item: QuestionItem, already_blocked: bool) -> bool:
+    """Its author can still be blocked: anonymous, the link to them not yet erased."""
+    return item.anonymous and item.blockable and not already_blocked
+
+
+def remove_button(action: str) -> Button:
+    return Button(action=action, label=text("questions.post.remove"), style="danger")
+
+
+def block_button(action: str) -> Button:
+    return Button(action=action, label=text("questions.post.block"), style="danger")
+
+
+class ReportPost(Card):
+    """A member's report to the moderators; the reporter is not in it."""
+
+    item: QuestionItem
+    reason: str
+    facilitator_role_id: int | None
+    """Set when the report goes to the announcements channel: the facilitators are pinged."""
+
+    def layout(self) -> Message:
+        item = self.item
+        if self.facilitator_role_id is not None:
+            header = text(
+                "questions.report.post_for_facilitators",
+                role=RoleRef(role_id=self.facilitator_role_id),
+                what=what(item),
+                link=link(item),
+            )
+        else:
+            header = text("questions.report.post", what=what(item), link=link(item))
+        return Message(
+            content=Join(parts=(header, text("questions.report.reason", reason=self.reason)))
+        )

@@ -1,0 +1,201 @@
+"""Every message of anonymous questions and topics, laid out in each of its variants and
+rendered in French and in English with a markup that would expose platform syntax: a
+missing key fails here, and no Discord markup (``<@``, ``<#``, ``<t:``) comes from the
+feature itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import get_args
+
+import pytest
+
+from bot.chat import Card, Form, Message, MessageLink, render
+from bot.chat.refs import MomentStyle
+from bot.chat.text import Content
+from bot.db.questions import ModerationCounts, QuestionItem
+from bot.i18n import Catalog, load_catalog
+from bot.services.questions import (
+    Decision,
+    Outcome,
+    QuestionPost,
+    ReportPost,
+    ReviewPost,
+    Submission,
+    TopList,
+)
+from bot.services.questions.forms import ask_form, report_form, topic_form
+from bot.services.questions.replies import ModerationResult, moderation_panel, receipt, result
+
+WHEN = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
+PLATFORM_SYNTAX = ("<@", "<#", "<t:")
+
+
+class Bracketed:
+    """A platform whose references read ``[member 3]``: any ``<@…>`` left is the feature's."""
+
+    def member(self, user_id: int) -> str:
+        return f"[member {user_id}]"
+
+    def channel(self, channel_id: int) -> str:
+        return f"[channel {channel_id}]"
+
+    def role(self, role_id: int) -> str:
+        return f"[role {role_id}]"
+
+    def moment(self, at: datetime, style: MomentStyle, language: str) -> str:
+        return f"[{style} {at.isoformat()}]"
+
+    def message(self, link: MessageLink) -> str:
+        return f"[message {link.message_id}]"
+
+    def code(self, text: str) -> str:
+        return f"[code {text}]"
+
+    def user_text(self, text: str) -> str:
+        return text
+
+
+def item(**changes: object) -> QuestionItem:
+    values: dict[str, object] = {
+        "id": 1,
+        "guild_id": 10,
+        "ref": "0123456789abcdef",
+        "kind": "question",
+        "number": 3,
+        "text": "How do you grade group work?",
+        "details": "assessment",
+        "proposer_id": None,
+        "status": "posted",
+        "reviewed": None,
+        "review_channel_id": 20,
+        "review_message_id": 21,
+        "channel_id": 30,
+        "message_id": 31,
+        "thread_id": None,
+        "answered_at": None,
+        "discussed_at": None,
+        "session_ref": None,
+        "posted_at": WHEN,
+        "upvotes": 2,
+        "blockable": True,
+    }
+    return QuestionItem.model_validate({**values, **changes})
+
+
+def items() -> Iterator[QuestionItem]:
+    """Questions and topics, anonymous or signed, with or without details, at each stage."""
+    for kind in ("question", "topic"):
+        for proposer in (None, 7):
+            for details in ("", "more words"):
+                for status in ("review", "approved", "posted", "rejected", "removed"):
+                    yield item(kind=kind, proposer_id=proposer, details=details, status=status)
+        yield item(kind=kind, answered_at=WHEN)
+        yield item(kind=kind, discussed_at=WHEN)
+        yield item(kind=kind, number=None, status="approved", blockable=False)
+
+
+def cards(language: str) -> Iterator[Card]:
+    lang = "fr" if language == "fr" else "en"
+    for shown in items():
+        yield QuestionPost(language=lang, item=shown)
+        yield ReportPost(language=lang, item=shown, reason="Rude", facilitator_role_id=None)
+        yield ReportPost(language=lang, item=shown, reason="Rude", facilitator_role_id=5)
+        decisions: tuple[Decision | None, ...] = (None, *get_args(Decision))
+        for decision in decisions:
+            for moderator in (None, 8):
+                for blocked in (False, True):
+                    yield ReviewPost(
+                        language=lang,
+                        item=shown,
+                        questions_channel_id=30,
+                        decision=decision,
+                        moderator_id=moderator,
+                        author_blocked=blocked,
+                    )
+    counts = ModerationCounts(approved=1, rejected=2, removed=0, blocked=1)
+    for listed in ([], list(items())):
+        yield TopList(language=lang, guild_id=10, items=listed, counts=counts)
+
+
+def replies() -> Iterator[Message]:
+    for shown in items():
+        yield moderation_panel(shown)
+        for done in get_args(ModerationResult):
+            for newly in (False, True):
+                outcome = Outcome(item=shown, shown=QuestionPost(language="en", item=shown))
+                said = result(outcome.model_copy(update={"newly_blocked": newly}), done)
+                yield moderation_panel(shown, said)
+        for delayed in (False, True):
+            for moderated in (False, True):
+                submission = Submission(
+                    item=shown,
+                    due_at=WHEN + timedelta(minutes=5),
+                    delayed=delayed,
+                    moderated=moderated,
+                    questions_channel_id=30,
+                    delay_max_minutes=15,
+                )
+                yield Message(content=receipt(submission))
+
+
+def form_texts(form: Form) -> Iterator[Content]:
+    yield form.title
+    for box in form.inputs:
+        yield box.label
+        if getattr(box, "placeholder", None) is not None:
+            yield box.placeholder  # type: ignore[misc]
+        for option in getattr(box, "options", ()):
+            yield option.label
+
+
+def shown(content: Content, language: str, catalog: Catalog) -> str:
+    text = render(content, language, catalog, Bracketed())
+    assert not any(syntax in text for syntax in PLATFORM_SYNTAX), text
+    return text
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_card_lays_out_in_both_languages_without_platform_syntax(language: str) -> None:
+    catalog = load_catalog()
+    laid_out = set()
+    for card in cards(language):
+        message = card.layout()
+        assert message.content is not None or message.panels
+        for content in message.contents():
+            shown(content, card.language, catalog)
+        laid_out.add(type(card))
+    assert laid_out == {QuestionPost, ReviewPost, ReportPost, TopList}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_reply_and_form_renders_in_both_languages(language: str) -> None:
+    catalog = load_catalog()
+    for message in replies():
+        assert [shown(c, language, catalog) for c in message.contents()]
+    for form in (ask_form(), topic_form(), report_form("0123456789abcdef")):
+        for content in form_texts(form):
+            assert shown(content, language, catalog)
+
+
+def test_a_review_names_no_one_but_the_moderator_and_keeps_its_actions() -> None:
+    """Once approved, Remove and Block author stay on the review message; a block then
+    leaves Remove; a removal leaves Block author; a rejection leaves nothing."""
+
+    def actions(decision: Decision, status: str, blocked: bool) -> list[str]:
+        card = ReviewPost(
+            language="en",
+            item=item(status=status),
+            questions_channel_id=30,
+            decision=decision,
+            moderator_id=8,
+            author_blocked=blocked,
+        )
+        return [button.action.split(":")[2] for button in card.layout().components()]
+
+    assert actions("approved", "approved", False) == ["rremove", "rblock"]
+    assert actions("blocked", "posted", True) == ["rremove"]
+    assert actions("removed", "removed", False) == ["rblock"]
+    assert actions("removed", "removed", True) == []
+    assert actions("rejected", "rejected", False) == []
