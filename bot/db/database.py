@@ -23,7 +23,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.db.connection import Connection
-from bot.db.pages import PageCheck, read_only
+from bot.db.pages import PageCheck, read_only, verdict
 
 log = logging.getLogger(__name__)
 
@@ -107,11 +107,10 @@ class Database:
     async def _configure(self, check_pages: bool) -> None:
         try:
             if check_pages:
-                row = await (await self._conn.execute("PRAGMA quick_check")).fetchone()
-                if row is None or row[0] != "ok":
+                problem = verdict(await self._conn.execute_fetchall("PRAGMA quick_check"))
+                if problem is not None:
                     raise DatabaseError(
-                        f"{self.path}: the database is damaged ({row[0] if row else '?'}); "
-                        f"{RESTORE_ADVICE}"
+                        f"{self.path}: the database is damaged ({problem}); {RESTORE_ADVICE}"
                     )
             for name, value, _ in _PRAGMAS:
                 await self._conn.execute(f"PRAGMA {name}={value}")

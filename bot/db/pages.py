@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,23 @@ DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 #: SQLite asks whether to stop the check every this many steps of its program.
 _PROGRESS_STEPS = 10_000
 _BUSY_TIMEOUT_S = 10
+
+
+def verdict(rows: Iterable[Sequence[object]]) -> str | None:
+    """``quick_check``'s rows as one line (None when it said "ok"): the first findings,
+    without SQLite's "*** in database main ***" headings."""
+    found = [
+        line.strip()
+        for row in rows
+        for line in str(row[0]).splitlines()
+        if line.strip() and not line.startswith("***")
+    ]
+    if found == ["ok"]:
+        return None
+    if not found:
+        return "no answer"
+    shown = "; ".join(found[:3])
+    return shown if len(found) <= 3 else f"{shown} (and {len(found) - 3} more)"
 
 
 def read_only(path: Path) -> sqlite3.Connection:
@@ -59,11 +77,7 @@ class PageCheck:
             return str(exc)
         finally:
             conn.close()
-        found = [str(row[0]) for row in rows]
-        if found == ["ok"]:
-            return None
-        shown = "; ".join(found[:3])
-        return shown if len(found) <= 3 else f"{shown} (and {len(found) - 3} more)"
+        return verdict(rows)
 
     def stop(self) -> None:
         self._stopped = True
