@@ -18,7 +18,6 @@ from bot.chat import Chat
 from bot.chat.port import Notice
 from bot.db import Database
 from bot.db import communities as communities_db
-from bot.db.database import RESTORE_ADVICE
 from bot.i18n import language_for_locale
 from bot.scheduler import Scheduler
 
@@ -57,11 +56,11 @@ async def stop_writing(db: Database, scheduler: Scheduler, chat: Chat, problem: 
         return  # already stopped, already told
     log.critical(
         "the database %s is damaged (%s). Nothing more is written to it and the scheduler "
-        "is paused; members' commands that save are refused. Stop the bot and %s "
-        "(plc-bot backup makes them), then start it again.",
+        "is paused; members' commands that save are refused. Stop the bot, restore the "
+        "latest backup (the ones plc-bot backup writes; see README, Operations: Backup and "
+        "restore), then start it again.",
         db.path,
         problem,
-        RESTORE_ADVICE,
     )
     await tell_facilitators(db, chat)
 
