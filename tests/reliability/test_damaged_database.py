@@ -24,9 +24,9 @@ from tests.e2e.harness import Harness
 from tests.reliability.damage import SYMPTOM, Bytes, clean_stop_record, damage_pages
 from tests.reliability.world import (
     bot_posts,
-    button,
     schedule_meeting,
     timer_outcomes,
+    told_after_click,
 )
 
 #: The start of the French notice to the facilitators (``delivery.database_damaged``).
@@ -41,15 +41,6 @@ def notices(h: Harness) -> list[Message]:
     ]
 
 
-async def click_rsvp(h: Harness, user: str, announcement: Message, label: str, locale: str) -> str:
-    """What ``user`` was told after clicking an RSVP button (answer or follow-up)."""
-    current = h.emu.state.messages[announcement.id]
-    click = await h.emu.click(h.user(user), current, button(current, label), locale=locale)
-    await click.final(timeout=10)
-    texts = [click.message.all_text()] if click.message is not None else []
-    return "\n".join(texts + [m.all_text() for m in click.followups])
-
-
 async def test_a_file_damaged_under_the_running_bot_is_never_written_again(
     unstarted_harness: Harness,
 ) -> None:
@@ -58,7 +49,8 @@ async def test_a_file_damaged_under_the_running_bot_is_never_written_again(
     await h.setup_community(language="fr")
     starts = h.clock.now() + timedelta(days=2)
     announcement = await schedule_meeting(h, title="Rencontre", starts=starts)
-    assert "Présent" in await click_rsvp(h, "bob", announcement, "Présent", "fr")
+    going = await told_after_click(h.emu, h.user("bob"), announcement, "Présent", locale="fr")
+    assert "Présent" in going
     await h.stop()  # clean: the next start checks the pages after ready
     assert clean_stop_record(h.db_path).exists()
 
@@ -79,8 +71,10 @@ async def test_a_file_damaged_under_the_running_bot_is_never_written_again(
     assert "scheduler paused" in health.line()
 
     # A member's write: refused in their language, nothing saved.
-    assert REFUSAL_FR in await click_rsvp(h, "chloe", announcement, "Peut-être", "fr")
-    assert REFUSAL_EN in await click_rsvp(h, "david", announcement, "Peut-être", "en-US")
+    assert REFUSAL_FR in await told_after_click(
+        h.emu, h.user("chloe"), announcement, "Peut-être", locale="fr"
+    )
+    assert REFUSAL_EN in await told_after_click(h.emu, h.user("david"), announcement, "Peut-être")
 
     # The 24 h reminder falls due: not sent, not closed as failed or missed.
     reminders_before = len(bot_posts(h.emu, h.channel("announcements")))
