@@ -293,7 +293,7 @@ async def _year_of_history(
             changed.ready_s,
             "s",
             floor.ready_s,
-            note="RELIABILITY Q5: a damaged file stops start-up",
+            note="what every start did before: a damaged file stops start-up",
         )
     )
     report.add(

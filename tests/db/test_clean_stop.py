@@ -1,6 +1,6 @@
-"""The clean-stop record beside the database, and the page check each start asks for
-(RELIABILITY Q5): every page before start-up after a crash, a kill or a changed file;
-otherwise later, in the background."""
+"""The clean-stop record beside the database, and the page check each start asks for:
+every page before start-up after a crash, a kill or a changed file; otherwise later,
+in the background."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The page check run later than start-up, and a database that refuses every write once
-it is known damaged (RELIABILITY Q5), on real SQLite files."""
+it is known damaged, on real SQLite files."""
 
 from __future__ import annotations
 
@@ -101,6 +101,16 @@ async def test_a_write_under_way_ends_before_the_damage_is_marked(db: Database) 
     assert Bytes.of(db.path) == before
     async with db.read() as conn:
         assert await bot_state_db.get(conn, "under way") == "1"
+
+
+async def test_a_cancelled_page_check_stops_and_leaves_the_database_usable(db: Database) -> None:
+    checking = asyncio.create_task(db.check_pages())
+    await asyncio.sleep(0)  # under way in its worker thread
+    checking.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await checking
+    assert db.damage is None
+    assert await db.check_pages() is None
 
 
 def test_a_stopped_page_check_stops_without_a_verdict(db_path: Path) -> None:

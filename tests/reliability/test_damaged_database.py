@@ -1,4 +1,4 @@
-"""A database file damaged under the running bot (RELIABILITY Q5), in the test's process.
+"""A database file damaged under the running bot, in the test's process.
 
 After a clean stop that left the file unchanged, start-up leaves the page check for
 after ready. Here the file is damaged as the restarted bot logs in (it has opened the

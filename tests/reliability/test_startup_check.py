@@ -1,4 +1,4 @@
-"""The page check at each start of ``plc-bot run`` (RELIABILITY Q5), as an operator meets it:
+"""The page check at each start of ``plc-bot run``, as an operator meets it:
 the bot a subprocess with a config file, stopped with SIGTERM or killed with SIGKILL.
 
 Every page is checked before start-up after a kill (no clean stop) or when the file
