@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import secrets
 import signal
 import socket
@@ -44,12 +45,15 @@ TARGET_FLAT = 1.1  # peak RSS at the largest count, against none
 SETTLE_S = 1.0
 KINDS = ("meeting_reminder", "checkin_open", "checkin_close", "action_due", "rotation_offer")
 ROOT = Path(__file__).resolve().parents[1]
+#: What the bot logs once the page check it left for after ready is done.
+BACKGROUND_CHECK = re.compile(r"page check of .*: ok \(([\d.]+) s, in the background\)")
 
 
 @dataclass(frozen=True)
 class Start:
     ready_s: float
     peak_rss_mb: float
+    background_check_s: float | None = None
 
 
 def add_future_timers(path: Path, guild_ids: list[int], count: int, now: datetime) -> None:
@@ -98,14 +102,16 @@ def _size_mb(path: Path) -> float:
     return path.stat().st_size / 1e6
 
 
-def write_config(path: Path, emu: Emulator, db_path: Path, port: int) -> Path:
+def write_config(
+    path: Path, emu: Emulator, db_path: Path, port: int, level: str = "WARNING"
+) -> Path:
     path.write_text(
         f'[discord]\napi_base_url = "{emu.http_url}/api/v10"\n'
         f'gateway_url = "{emu.gateway_url}"\n'
         f'[database]\npath = "{db_path}"\n'
         f'[privacy]\nsecret = "{secrets.token_urlsafe(32)}"\n'
         f"[ops]\nhealth_port = {port}\n"
-        '[logging]\nlevel = "WARNING"\n'
+        f'[logging]\nlevel = "{level}"\n'
     )
     return path
 
@@ -123,9 +129,14 @@ def peak_rss_mb(pid: int) -> float:
     raise RuntimeError("no VmHWM in /proc (not Linux?)")
 
 
-async def start_once(emu: Emulator, db_path: Path, folder: Path) -> Start:
+async def start_once(
+    emu: Emulator, db_path: Path, folder: Path, *, background_check: bool = False
+) -> Start:
+    """One start; with ``background_check``, stopped only once the bot logged how long
+    the page check it ran after ready took."""
     port = free_port()
-    config = write_config(folder / "config.toml", emu, db_path, port)
+    level = "INFO" if background_check else "WARNING"
+    config = write_config(folder / "config.toml", emu, db_path, port, level)
     env = {
         name: value
         for name, value in os.environ.items()
@@ -133,6 +144,7 @@ async def start_once(emu: Emulator, db_path: Path, folder: Path) -> Start:
     }
     env["DISCORD_TOKEN"] = emu.bot_token
     log = folder / "bot.log"
+    log_from = log.stat().st_size if log.exists() else 0
     started = time.monotonic()
     with log.open("ab") as out:
         process = await asyncio.create_subprocess_exec(
@@ -143,11 +155,25 @@ async def start_once(emu: Emulator, db_path: Path, folder: Path) -> Start:
         ready = await _ready(port, process, started, log)
         await asyncio.sleep(SETTLE_S)
         peak = peak_rss_mb(process.pid)
+        checked = await _background_check_s(log, log_from) if background_check else None
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.wait(), 60)
-    return Start(ready, peak)
+    return Start(ready, peak, checked)
+
+
+async def _background_check_s(log: Path, log_from: int) -> float:
+    """How long the page check after ready took, as the bot logged it (INFO)."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        with log.open("rb") as lines:
+            lines.seek(log_from)
+            found = BACKGROUND_CHECK.search(lines.read().decode(errors="replace"))
+        if found:
+            return float(found.group(1))
+        await asyncio.sleep(0.2)
+    raise TimeoutError(f"no background page check logged within 600 s; see {log}")
 
 
 async def _ready(
@@ -231,31 +257,61 @@ async def run(
             for count, r in results.items()
         }
         if history_db is not None and _exists(history_db):
-            # Its instants are the fixture's; plc-bot run reads the system clock. The
-            # pending timers move to the coming days, or the start would be spent
-            # reporting every one of them missed.
-            postpone_pending(history_db, now)
-            checked = quick_check_seconds(history_db)
-            year = await measure(emu, history_db, folder, 1)
-            size = _size_mb(history_db)
-            report.add(
-                Figure(
-                    SECTION,
-                    f"on the latency database ({size:,.0f} MB: a year of history)",
-                    year.ready_s,
-                    "s",
-                    floor.ready_s,
-                    f"< {TARGET_READY_S:.0f} s",
-                    year.ready_s < TARGET_READY_S,
-                    note=f"ready in {year.ready_s:.2f} s on a year of history",
-                )
+            await _year_of_history(report, emu, history_db, folder, floor, now)
+
+
+async def _year_of_history(
+    report: Report, emu: Emulator, history_db: Path, folder: Path, floor: Start, now: datetime
+) -> None:
+    """Two starts on the latency database: the first after the file changed (every page
+    checked before ready, as after a crash), the second after that start's clean stop
+    (the page check after ready, in the background, timed from the bot's log)."""
+    # Its instants are the fixture's; plc-bot run reads the system clock. The pending
+    # timers move to the coming days, or the start would be spent reporting every one
+    # of them missed.
+    postpone_pending(history_db, now)
+    checked = quick_check_seconds(history_db)
+    changed = await measure(emu, history_db, folder, 1)
+    restarted = await start_once(emu, history_db, folder, background_check=True)
+    size = _size_mb(history_db)
+    report.add(
+        Figure(
+            SECTION,
+            f"on the latency database ({size:,.0f} MB: a year of history), after a clean stop",
+            restarted.ready_s,
+            "s",
+            floor.ready_s,
+            f"< {TARGET_READY_S:.0f} s",
+            restarted.ready_s < TARGET_READY_S,
+            note=f"ready in {restarted.ready_s:.2f} s on a year of history",
+        )
+    )
+    report.add(
+        Figure(
+            SECTION,
+            "  after a crash or a changed file: every page checked before ready",
+            changed.ready_s,
+            "s",
+            floor.ready_s,
+            note="what every start did before: a damaged file stops start-up",
+        )
+    )
+    report.add(
+        Figure(
+            SECTION,
+            "  PRAGMA quick_check (timed alone)",
+            checked,
+            "s",
+        )
+    )
+    if restarted.background_check_s is not None:
+        report.add(
+            Figure(
+                SECTION,
+                "  the page check after a clean stop (in the background, after ready)",
+                restarted.background_check_s,
+                "s",
+                checked,
+                note="it runs on its own read-only connection while the bot answers",
             )
-            report.add(
-                Figure(
-                    SECTION,
-                    "  of which the start-up PRAGMA quick_check (timed alone)",
-                    checked,
-                    "s",
-                    note="RELIABILITY Q5: a damaged file stops start-up",
-                )
-            )
+        )

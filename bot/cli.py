@@ -24,7 +24,7 @@ from bot.config import (
     runtime_problems,
 )
 from bot.db import Database, DatabaseError
-from bot.instance import AlreadyRunning, InstanceLock
+from bot.instance import AlreadyRunning, owned_database
 from bot.logs import configure_logging
 
 
@@ -142,14 +142,11 @@ def _migrate(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
     async def migrate() -> list[str]:
-        db = await Database.open(settings.database.path, migrate=False)
-        try:
+        # Every page checked first, and a clean stop recorded after, as for a run.
+        async with owned_database(settings.database.path, migrate=False, always_check=True) as db:
             return await db.migrate()
-        finally:
-            await db.close()
 
-    with InstanceLock(settings.database.path):
-        applied = asyncio.run(migrate())
+    applied = asyncio.run(migrate())
     if applied:
         print(f"applied {len(applied)} migration(s): {', '.join(applied)}")
     else:

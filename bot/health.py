@@ -32,7 +32,7 @@ from bot.clock import Clock
 from bot.config import ConfigError, OpsSettings
 from bot.db import Database, bot_state
 from bot.db.codec import instant_from_db, instant_to_db
-from bot.db.database import DatabaseError, available_migrations
+from bot.db.database import RESTORE_ADVICE, DatabaseError, available_migrations
 from bot.frozen import Frozen
 from bot.instance import lock_holder
 
@@ -55,6 +55,8 @@ class Probes:
     """When the earliest pending timer the scheduler handles is due."""
     database: Database
     clock: Clock
+    scheduler_paused: Callable[[], bool] = lambda: False
+    """The scheduler was paused (the database is damaged): alive, but running nothing."""
 
 
 class Health(Frozen):
@@ -101,9 +103,11 @@ async def check(probes: Probes) -> Health:
     if not gateway:
         problems.append("gateway disconnected")
     writable = await _database_writable(probes.database, now, problems)
-    scheduler = probes.scheduler_alive()
-    if not scheduler:
+    scheduler = probes.scheduler_alive() and not probes.scheduler_paused()
+    if not probes.scheduler_alive():
         problems.append("scheduler stopped")
+    elif probes.scheduler_paused():
+        problems.append("scheduler paused: no reminder or other scheduled post goes out")
     overdue: datetime | None = None
     try:
         due = await probes.next_due()
@@ -125,6 +129,9 @@ async def check(probes: Probes) -> Health:
 
 async def _database_writable(db: Database, now: datetime, problems: list[str]) -> bool:
     """A real write (one row in ``bot_state``): a read-only or full disk shows here."""
+    if db.damage is not None:  # never written again: no write to try
+        problems.append(f"database damaged ({db.damage}): writes stopped; {RESTORE_ADVICE}")
+        return False
     try:
         async with db.transaction() as conn:
             await bot_state.put(conn, HEARTBEAT_KEY, instant_to_db(now))
@@ -229,7 +236,7 @@ def check_offline(db_path: Path, now: datetime) -> Health:
         with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)) as conn:
             (verdict,) = conn.execute("PRAGMA quick_check").fetchone()
             if verdict != "ok":
-                problems.append(f"database damaged ({verdict}); restore the latest backup")
+                problems.append(f"database damaged ({verdict}); {RESTORE_ADVICE}")
             (version,) = conn.execute("PRAGMA user_version").fetchone()
             migrations = available_migrations()
             latest = migrations[-1][0] if migrations else 0

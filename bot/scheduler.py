@@ -138,6 +138,7 @@ class Scheduler:
         self._periodic: dict[str, tuple[timedelta, Callable[[], Awaitable[Any]]]] = {}
         self._reported_unhandled: set[str] = set()
         self._stopped = False
+        self._paused = False
 
     # -- wiring -------------------------------------------------------------------
 
@@ -182,7 +183,7 @@ class Scheduler:
         self._add_alarm(
             IntervalTrigger(seconds=SWEEP_SECONDS, timezone=UTC), SWEEP_JOB_ID, SWEEP_SECONDS
         )
-        self._aps.start()
+        self._aps.start(paused=self._paused)
         asyncio.get_running_loop().create_task(self.report_unhandled())
         for job_id, (interval, func) in self._periodic.items():
             self._add_periodic(job_id, interval, func)
@@ -228,6 +229,23 @@ class Scheduler:
     @property
     def running(self) -> bool:
         return self._aps is not None
+
+    def pause(self) -> None:
+        """Run nothing until :meth:`resume` (the database can no longer be written):
+        timers stay pending, none is closed as failed or missed, housekeeping waits."""
+        self._paused = True
+        if self._aps is not None:
+            self._aps.pause()
+
+    def resume(self) -> None:
+        self._paused = False
+        if self._aps is not None:
+            self._aps.resume()
+        self.rearm_soon()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
 
     # -- planning -----------------------------------------------------------------
 
@@ -326,13 +344,15 @@ class Scheduler:
         (:meth:`run_now`) does not wait for it.
         """
         async with self._run_lock:
-            if self._stopped:
+            if self._stopped or self._paused:
                 return 0
             now = self._clock.now()
             async with self._db.read() as conn:
                 due = await timers_db.due(conn, now, self.kinds)
             closed = 0
             for timer in due:
+                if self._paused:
+                    break
                 async with self._firing_lock(timer.id):
                     current = await self._still_pending(timer)
                     if current is not None:
@@ -348,7 +368,7 @@ class Scheduler:
         platform requests go before bulk ones (:data:`INTERACTIVE`). False if the timer
         is not pending (already run).
         """
-        if self._stopped:
+        if self._stopped or self._paused:
             return False
         self._interactive += 1
         self._interactive_idle.clear()
@@ -360,7 +380,7 @@ class Scheduler:
                 return False
             async with self._firing_lock(found.id):
                 timer = await self._still_pending(found)
-                if timer is None or self._stopped:
+                if timer is None or self._stopped or self._paused:
                     return False
                 closed = await self._fire(timer, min(self._clock.now(), timer.due_at))
         finally:
@@ -409,7 +429,11 @@ class Scheduler:
         try:
             await handler(timer, firing)
         except Exception as exc:
+            if self._paused:  # paused while it ran: the refusal is not the timer's fault
+                return 0
             return await self._failed_attempt(timer, now, exc)
+        if self._paused:
+            return 0
         async with self._db.transaction() as conn:
             done = await timers_db.finish(conn, timer.id, "done", now, late=firing.late)
         if firing.late:

@@ -23,14 +23,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.app import App, build_app, build_core
+from bot.app import App, build_app, core_on
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.database import WAL_CHECKPOINT_SECONDS
 from bot.health import Probes, serving_health
 from bot.i18n import Catalog, load_catalog
 from bot.i18n.translator import CatalogTranslator
-from bot.instance import InstanceLock
+from bot.instance import owned_database
+from bot.integrity import check_when_ready
 from bot.interactions.commands import Command, Group, MessageCommand
 from bot.services.community import CommunityService, MemberService, RetentionService
 from cogs import binding
@@ -251,6 +252,7 @@ def health_probes(bot: PlcBot) -> Probes:
     return Probes(
         gateway_connected=lambda: bot.is_ready() and not bot.is_closed() and bot.ws.open,
         scheduler_alive=lambda: bot.core.scheduler.running,
+        scheduler_paused=lambda: bot.core.scheduler.paused,
         next_due=bot.core.scheduler.next_due,
         database=bot.core.db,
         clock=bot.core.clock,
@@ -271,30 +273,53 @@ async def running_bot(
     Used by ``plc-bot run``, the playground and the end-to-end tests alike;
     ``commands`` are added to the features' (the benchmark's no-op);
     ``client_options`` go to discord.py's client (e.g. ``guild_ready_timeout``).
+    Leaving it closes the database and records a clean stop (:mod:`bot.instance`).
     """
     token = settings.discord.token
     if token is None:
         raise RuntimeError("no Discord token; checked by runtime_problems() first")
     point_discord_at(settings)
-    with InstanceLock(settings.database.path):
-        platform = DiscordPlatform(load_catalog())
-        core = await build_core(settings, clock, platform)
-        try:
+    try:
+        # The instance lock, the page check the last stop calls for, and on closing
+        # the clean-stop record that lets the next start skip it.
+        async with owned_database(settings.database.path) as db:
+            platform = DiscordPlatform(load_catalog())
+            core = core_on(db, settings, clock, platform)
             app = build_app(core)
             app.ui.add(*commands)
             bot = PlcBot(app, force_sync=force_sync, **client_options)
             platform.bind(bot)
             async with bot, serving_health(settings.ops, health_probes(bot)):
                 bot.runner = asyncio.create_task(bot.start(token.get_secret_value()))
+                checking = _check_pages_when_ready(bot)
                 try:
                     yield bot
                 finally:
+                    await _stopped(checking)
                     await bot.close()
                     with suppress(asyncio.CancelledError):
                         await bot.runner
-        finally:
-            await core.db.close()
-            log.info("stopped")
+    finally:
+        log.info("stopped")
+
+
+def _check_pages_when_ready(bot: PlcBot) -> asyncio.Task[bool] | None:
+    """The page check start-up left for later (the file was as a clean stop left it)."""
+    core = bot.core
+    if core.db.pages_checked:
+        return None
+    return asyncio.create_task(
+        check_when_ready(bot.ready_once, core.db, core.scheduler, core.chat),
+        name="plc-bot:page-check",
+    )
+
+
+async def _stopped(task: asyncio.Task[bool] | None) -> None:
+    if task is None:
+        return
+    task.cancel()  # a check under way stops at once; the next start runs it again
+    with suppress(asyncio.CancelledError):
+        await task
 
 
 class DiscordUnreachable(Exception):

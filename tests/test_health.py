@@ -67,6 +67,29 @@ async def test_a_closed_database_is_not_writable(db_path: Path, clock: Controlle
     assert health.problems[0].startswith("database not writable")
 
 
+async def test_a_damaged_database_and_the_paused_scheduler_are_named(
+    db: Database, clock: ControlledClock
+) -> None:
+    await db.mark_damaged("On tree page 30 cell 4: Offset 0 out of range")
+    checks = probes(db, clock)
+    paused = Probes(
+        gateway_connected=checks.gateway_connected,
+        scheduler_alive=checks.scheduler_alive,
+        scheduler_paused=lambda: True,
+        next_due=checks.next_due,
+        database=db,
+        clock=clock,
+    )
+    health = await check(paused)
+    assert not health.healthy
+    assert not health.database_writable and health.scheduler_alive is False
+    assert health.line() == (
+        "unhealthy: database damaged (On tree page 30 cell 4: Offset 0 out of range): "
+        "writes stopped; restore the latest backup (see README, Operations: Backup and "
+        "restore); scheduler paused: no reminder or other scheduled post goes out"
+    )
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -1,8 +1,11 @@
-"""The one SQLite connection: pragmas, migrations, transactions, backups.
+"""The one SQLite connection: pragmas, migrations, transactions, backups, the page check.
 
 Writers are serialized by one lock and every write runs inside ``BEGIN IMMEDIATE``
 … ``COMMIT`` (see STYLE.md §7: two interleaved transactions on one aiosqlite
 connection would commit each other's half-done work).
+
+Once the file is known damaged (:meth:`Database.mark_damaged`), every write path
+refuses with :class:`DatabaseDamaged` and closing leaves the file as it is.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.db.connection import Connection
+from bot.db.pages import PageCheck, read_only, verdict
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +47,20 @@ _PRAGMAS: tuple[tuple[str, str, object], ...] = (
 )
 #: How often the running bot copies the WAL back into the database file.
 WAL_CHECKPOINT_SECONDS = 30
+#: What an operator does about a damaged file (the README's section).
+RESTORE_ADVICE = "restore the latest backup (see README, Operations: Backup and restore)"
 
 
 class DatabaseError(Exception):
     """The database cannot be used as it is; the message says why and what to do."""
+
+
+class DatabaseDamaged(DatabaseError):
+    """The file failed its page check while the bot ran: nothing more is written to it."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: the database is damaged ({problem}); {RESTORE_ADVICE}")
+        self.problem = problem
 
 
 class Database:
@@ -56,10 +70,18 @@ class Database:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
+        self._checkpointing = asyncio.Lock()
+        self._damage: str | None = None
+        #: Every page was checked when the file was opened (or there was no file yet).
+        self.pages_checked = False
 
     @classmethod
-    async def open(cls, path: Path, *, migrate: bool = True) -> Database:
-        """Connect, check the file, set and verify the pragmas, apply migrations."""
+    async def open(cls, path: Path, *, migrate: bool = True, check_pages: bool = True) -> Database:
+        """Connect, check the file, set and verify the pragmas, apply migrations.
+
+        ``check_pages=False`` leaves the page check (``PRAGMA quick_check``, every page
+        of the file: seconds on a big one) to :meth:`check_pages`, run later.
+        """
         path = Path(path)
         if path.exists() and not path.is_file():
             raise DatabaseError(f"{path}: not a file; set [database] path to a file")
@@ -73,7 +95,8 @@ class Database:
         conn.row_factory = aiosqlite.Row
         db = cls(conn, path)
         try:
-            await db._configure(existed)
+            await db._configure(existed and check_pages)
+            db.pages_checked = check_pages or not existed
             if migrate:
                 await db.migrate()
         except BaseException:
@@ -81,14 +104,13 @@ class Database:
             raise
         return db
 
-    async def _configure(self, existed: bool) -> None:
+    async def _configure(self, check_pages: bool) -> None:
         try:
-            if existed:
-                row = await (await self._conn.execute("PRAGMA quick_check")).fetchone()
-                if row is None or row[0] != "ok":
+            if check_pages:
+                problem = verdict(await self._conn.execute_fetchall("PRAGMA quick_check"))
+                if problem is not None:
                     raise DatabaseError(
-                        f"{self.path}: the database is damaged ({row[0] if row else '?'}); "
-                        "restore the latest backup (see README, Operations)"
+                        f"{self.path}: the database is damaged ({problem}); {RESTORE_ADVICE}"
                     )
             for name, value, _ in _PRAGMAS:
                 await self._conn.execute(f"PRAGMA {name}={value}")
@@ -133,6 +155,7 @@ class Database:
         latest = migrations[-1][0]
         applied: list[str] = []
         async with self._lock:
+            self._refuse_if_damaged()
             current = await self.schema_version()
             if current > latest:
                 raise DatabaseError(
@@ -161,8 +184,12 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        """One write transaction; commits on success, rolls back on any error."""
+        """One write transaction; commits on success, rolls back on any error.
+
+        Refused with :class:`DatabaseDamaged` once the file is known damaged.
+        """
         async with self._lock:
+            self._refuse_if_damaged()
             await self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
@@ -181,6 +208,46 @@ class Database:
         """Read committed data (waits for a write in progress on this connection)."""
         async with self._lock:
             yield self._conn
+
+    # -- damage -------------------------------------------------------------------
+
+    @property
+    def damage(self) -> str | None:
+        """What the page check found wrong, once the file is known damaged."""
+        return self._damage
+
+    async def mark_damaged(self, problem: str) -> bool:
+        """From now on nothing is written to the file: every write path refuses.
+
+        Waits for a write or a checkpoint under way, so none lands after this returns.
+        True the first time.
+        """
+        async with self._lock, self._checkpointing:
+            if self._damage is not None:
+                return False
+            self._damage = problem
+            return True
+
+    def _refuse_if_damaged(self) -> None:
+        if self._damage is not None:
+            raise DatabaseDamaged(self.path, self._damage)
+
+    async def check_pages(self) -> str | None:
+        """``PRAGMA quick_check`` of every page, off the bot's connection: what is wrong,
+        or None if the file is sound.
+
+        A read-only connection of its own, in a worker thread, so commands go on
+        meanwhile and the check itself can never write. Cancelling it interrupts it.
+        Errors other than damage (the file busy, unreadable for a while) are raised.
+        """
+        check = PageCheck(self.path)
+        running = asyncio.ensure_future(asyncio.to_thread(check.run))
+        try:
+            return await asyncio.shield(running)
+        except asyncio.CancelledError:
+            check.stop()
+            await asyncio.wait({running})
+            raise
 
     # -- maintenance --------------------------------------------------------------
 
@@ -214,6 +281,7 @@ class Database:
         False if a reader kept it from completing (logged; the next one catches up).
         """
         async with self._lock:
+            self._refuse_if_damaged()
             row = await (await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")).fetchone()
         done = row is not None and row[0] == 0
         if not done:
@@ -227,7 +295,9 @@ class Database:
         takes no lock the bot's connection waits for, so commands go on meanwhile.
         Returns (pages in the WAL, pages copied).
         """
-        return await asyncio.to_thread(_passive_checkpoint, self.path)
+        async with self._checkpointing:
+            self._refuse_if_damaged()
+            return await asyncio.to_thread(_passive_checkpoint, self.path)
 
     def size_on_disk(self) -> int:
         """Bytes of the database file and its write-ahead log."""
@@ -239,7 +309,17 @@ class Database:
 
     async def close(self) -> None:
         async with self._lock:
-            await self._conn.close()
+            if self._damage is None:
+                await self._conn.close()
+                return
+            # The last connection to close copies the WAL into the file: never into a
+            # damaged one. A read-only connection open meanwhile makes this one not the
+            # last, and a read-only connection never copies anything on closing.
+            keeper = await asyncio.to_thread(read_only, self.path)
+            try:
+                await self._conn.close()
+            finally:
+                keeper.close()
 
 
 def _passive_checkpoint(path: Path) -> tuple[int, int]:

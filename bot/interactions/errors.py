@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Mapping
 
 from bot.chat.text import Join, Param, Text, Trusted
+from bot.db.database import DatabaseDamaged
 from bot.errors import UserError
 from bot.i18n import Catalog, Phrase
 
@@ -68,6 +69,9 @@ def explain(
     """
     if isinstance(error, UserError):
         return refusal_text(catalog, error), None
+    if isinstance(error, DatabaseDamaged):  # the log already says what to do, once
+        log.warning("a write was refused: the database is damaged")
+        return Text(key="errors.database_damaged"), None
     if isinstance(error, sqlite3.OperationalError):
         text = str(error).lower()
         if "full" in text:

@@ -23,15 +23,30 @@ from tests.isolation import clean_environment
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def write_config(path: Path, emu: Emulator, db_path: Path, secret: str) -> Path:
+def write_config(
+    path: Path, emu: Emulator, db_path: Path, secret: str, *, health_port: int | None = None
+) -> Path:
+    ops = "" if health_port is None else f"[ops]\nhealth_port = {health_port}\n"
     path.write_text(
         f'[discord]\napi_base_url = "{emu.http_url}/api/v10"\n'
         f'gateway_url = "{emu.gateway_url}"\n'
         f'[database]\npath = "{db_path}"\n'
         f'[privacy]\nsecret = "{secret}"\n'
-        '[logging]\nlevel = "INFO"\n'
+        '[logging]\nlevel = "INFO"\n' + ops
     )
     return path
+
+
+async def plc_bot(config: Path, *args: str) -> tuple[int, str]:
+    """Another ``plc-bot`` command beside the running bot (``health``): exit code, output."""
+    env = clean_environment(os.environ)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "--config", str(config), *args,
+        cwd=ROOT, env=env, stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    out, _ = await asyncio.wait_for(process.communicate(), 60)
+    return int(process.returncode or 0), out.decode(errors="replace")
 
 
 @dataclass

@@ -98,6 +98,18 @@ async def rsvp(emu: Emulator, user_id: int, announcement: Message, answer: str =
     return reply.content
 
 
+async def told_after_click(
+    emu: Emulator, user_id: int, message: Message, label: str, *, locale: str = ENGLISH
+) -> str:
+    """Click the button labelled ``label``; everything the member was told (the answer or
+    its follow-ups), whether the click was deferred or not."""
+    current = emu.state.messages[message.id]
+    click = await emu.click(user_id, current, button(current, label), locale=locale)
+    await click.final(timeout=10)
+    texts = [click.message.all_text()] if click.message is not None else []
+    return "\n".join(texts + [m.all_text() for m in click.followups])
+
+
 async def final_text(result: InteractionResult) -> str:
     await result.final(timeout=10)
     assert result.message is not None
