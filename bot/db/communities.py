@@ -55,6 +55,11 @@ async def get(conn: Connection, guild_id: int) -> Community | None:
     return await _COMMUNITIES.one(conn, "guild_id = ?", guild_id)
 
 
+async def all_active(conn: Connection) -> list[Community]:
+    """Every community the bot still serves."""
+    return await _COMMUNITIES.all(conn, "left_at IS NULL")
+
+
 async def upsert(
     conn: Connection,
     guild_id: int,
