@@ -8,7 +8,6 @@ the Discord side of the chat port, and gives the client the toolkit's routers.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 import signal
 from collections.abc import AsyncIterator, Sequence
@@ -37,12 +36,10 @@ from bot.services.community import CommunityService, MemberService, RetentionSer
 from cogs import binding
 from cogs.buttons import RoutedButton
 from cogs.errors import on_tree_error, report
-from cogs.interaction import DiscordInteraction
+from cogs.interaction import DiscordInteraction, submitted_values
+from cogs.pacing import Pacer, pace
 from cogs.platform import DiscordPlatform
 from cogs.sync import sync_if_needed
-from cogs.toolkit.confirm import CONFIRM_ROUTE, Confirmations
-from cogs.toolkit.pacing import Pacer, pace
-from cogs.toolkit.routing import ButtonRouter, FormRouter, submitted_values
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +53,6 @@ GUILD_READY_WAIT = 0.5
 #: ``RateLimited`` and a scheduled send is retried later by the bot's own clock, marked
 #: late if it is, instead of sleeping with the scheduler held.
 MAX_RATELIMIT_WAIT = 30.0
-
-#: The discord.py extensions of features whose commands are not yet declared in the
-#: core (they are loaded while their feature is enabled).
-LEGACY_EXTENSIONS: dict[str, tuple[str, ...]] = {
-    "meetings": (),
-    "questions": (),
-    "checkins": (),
-    "facilitation": (),
-}
 
 
 def point_discord_at(settings: Settings) -> None:
@@ -110,12 +98,6 @@ class PlcBot(commands.Bot):
         # Under Discord's global limit by itself, not by 429s.
         self.pacer = Pacer()
         pace(self.http, self.pacer)
-        # The toolkit: one router for every persistent button, one for every form,
-        # one confirm dialog (see cogs/toolkit/).
-        self.buttons = ButtonRouter()
-        self.forms = FormRouter()
-        self.confirmations = Confirmations(app.core.clock)
-        self.buttons.route(CONFIRM_ROUTE, self.confirmations.answer)
         self.ready_once = asyncio.Event()
         self.startup_done = asyncio.Event()
         """Set once every feature's ``on_ready`` ran (or failed, logged)."""
@@ -136,21 +118,10 @@ class PlcBot(commands.Bot):
         assert isinstance(platform, DiscordPlatform)
         return platform
 
-    def legacy_extensions(self) -> list[str]:
-        """The extensions of enabled features not yet declared in the core."""
-        return [
-            extension
-            for feature in self.app.features
-            for extension in LEGACY_EXTENSIONS.get(feature.name, ())
-            if importlib.util.find_spec(extension) is not None
-        ]
-
     async def install_commands(self) -> None:
         """Every command of the enabled features on the tree (not yet synced)."""
         for spec in self.app.ui.commands:
             self.tree.add_command(_discord_command(spec, self.app))
-        for extension in self.legacy_extensions():
-            await self.load_extension(extension)
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogTranslator(self.catalog))
@@ -198,19 +169,16 @@ class PlcBot(commands.Bot):
         data: dict[str, Any] = dict(interaction.data or {})
         found = self.app.ui.routes.forms.find(str(data.get("custom_id", "")))
         if found is None:
-            await self.forms.dispatch(interaction)
+            log.debug("no route for a submitted form")
             return
         handler, params = found
         try:
-            await handler(DiscordInteraction(interaction), params, submitted_values(dict(data)))
+            await handler(DiscordInteraction(interaction), params, submitted_values(data))
         except Exception as exc:
             await report(interaction, exc)
 
     async def dispatch_click(self, interaction: discord.Interaction, custom_id: str) -> bool:
         """Run the route of a clicked button; False if none matches."""
-        # Features not yet converted keep their routes until they are.
-        if await self.buttons.dispatch(interaction, custom_id):
-            return True
         found = self.app.ui.routes.clicks.find(custom_id)
         if found is None:
             return False

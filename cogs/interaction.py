@@ -128,3 +128,19 @@ class DiscordInteraction:
 def _without_none(kwargs: dict[str, Any]) -> dict[str, Any]:
     """discord.py's webhook send refuses ``content=None`` with files only on some paths."""
     return {key: value for key, value in kwargs.items() if value is not None}
+
+
+def submitted_values(data: dict[str, Any]) -> dict[str, str]:
+    """The inputs of a submitted modal, by custom_id (rows or labels alike; a select
+    gives its chosen values)."""
+    values: dict[str, str] = {}
+    for top in data.get("components", []):
+        inner = top.get("components") or ([top["component"]] if "component" in top else [])
+        for component in inner:
+            if "custom_id" not in component:
+                continue
+            if "values" in component:
+                values[component["custom_id"]] = ",".join(map(str, component["values"]))
+            else:
+                values[component["custom_id"]] = str(component.get("value") or "")
+    return values

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import discord
 
@@ -35,9 +35,8 @@ from bot.chat.port import (
 )
 from bot.i18n import Catalog, Language, language_for_locale
 from bot.scheduler import RetryLater
+from cogs.events import DiscordEvents
 from cogs.render import Rendered, Renderer, clip
-from cogs.toolkit.events import DiscordEvents
-from cogs.toolkit.text import mention_only
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +51,6 @@ THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: a meeting's or a check
 POST_NEEDS = ("view_channel", "send_messages", "embed_links")
 THREAD_NEEDS = ("create_public_threads",)
 
-CardT = TypeVar("CardT", bound=Card)
-LegacyRenderer = Callable[[Any, Catalog], Rendered]
-
 
 class DiscordPlatform:
     """Built first (the core holds it), bound to the client once it exists."""
@@ -62,7 +58,6 @@ class DiscordPlatform:
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
         self._client: discord.Client | None = None
-        self._legacy: dict[type[Card], LegacyRenderer] = {}
         self._locales: dict[tuple[int, int], Language] = {}
         self.events = DiscordEvents(lambda: self.client)
 
@@ -75,20 +70,8 @@ class DiscordPlatform:
             raise RuntimeError("the Discord platform was used before it was bound to the client")
         return self._client
 
-    def renders(
-        self, card_type: type[CardT], renderer: Callable[[CardT, Catalog], Rendered]
-    ) -> None:
-        """Declare how a feature not yet converted to layouts draws its cards."""
-        if card_type in self._legacy:
-            raise RuntimeError(f"a renderer for {card_type.__name__} is already declared")
-        self._legacy[card_type] = renderer
-
     def render(self, card: Card) -> Rendered:
-        """The card's layout, in its language (or its legacy renderer, while one exists)."""
-        for kind in type(card).__mro__:
-            renderer = self._legacy.get(kind)
-            if renderer is not None:
-                return renderer(card, self._catalog)
+        """The card's layout, in its language."""
         return Renderer(self._catalog, card.language).message(card.layout())
 
     def saw_locale(self, guild_id: int | None, user_id: int, locale: str) -> None:
@@ -285,3 +268,17 @@ def suppress_gone(posted: Posted, doing: str) -> Iterator[_Gone]:
     except discord.Forbidden as exc:
         log.warning("guild %s: cannot %s a message (%s)", posted.guild_id, doing, exc.code)
         gone.value = True
+
+
+def mention_only(
+    user_ids: Collection[int], role_ids: Collection[int] = ()
+) -> discord.AllowedMentions:
+    """Allow pings of these members and roles and nobody else (never @everyone)."""
+    if not user_ids and not role_ids:
+        return discord.AllowedMentions.none()
+    return discord.AllowedMentions(
+        everyone=False,
+        replied_user=False,
+        users=[discord.Object(i) for i in user_ids] if user_ids else False,
+        roles=[discord.Object(i) for i in role_ids] if role_ids else False,
+    )

@@ -18,6 +18,7 @@ The platform also answers questions (:meth:`ChatPlatform.can_post`,
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -77,9 +78,9 @@ class Card(Frozen):
 
     language: Language
 
+    @abstractmethod
     def layout(self) -> Message:
         """What the message shows, for any platform."""
-        raise NotImplementedError(f"{type(self).__name__} has no layout yet")
 
 
 class Notice(Card):

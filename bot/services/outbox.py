@@ -35,7 +35,9 @@ def card_types() -> dict[str, type[Card]]:
     """Every card type of the application, by class name (for cards read back from a
     timer's payload)."""
     found: dict[str, type[Card]] = {}
-    pending: list[type[Card]] = [Card]
+    pending: list[type[Card]] = list(Card.__subclasses__())
+    for first in pending:
+        found[first.__name__] = first
     while pending:
         kind = pending.pop()
         for sub in kind.__subclasses__():

@@ -7,7 +7,7 @@ from typing import Any
 
 import discord.http
 
-from cogs.toolkit.pacing import Pacer, pace
+from cogs.pacing import Pacer, pace
 
 
 class FakeTime:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import discord
 
 from bot.chat import EventSpec, EventsRefused, EventStatus, ListedEvent
-from cogs.toolkit.text import message_link
+from cogs.render import message_url
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def _shape(guild: discord.Guild, spec: EventSpec) -> _Shape:
         location = urlsplit(location).netloc[:EVENT_LOCATION_MAX]
     if not location and spec.announcement is not None:
         posted = spec.announcement
-        location = message_link(posted.guild_id, posted.channel_id, posted.message_id)
+        location = message_url(posted.guild_id, posted.channel_id, posted.message_id)
     return _Shape(discord.EntityType.external, None, location or PLATFORM_LOCATION)
 
 
