@@ -1,7 +1,7 @@
-"""Durable timers (SPEC §2 "Scheduling"): the database is the truth, APScheduler the alarm.
+"""Durable timers: the database is the truth, APScheduler the alarm.
 
-Every future action is a row of ``timers``. APScheduler holds one job that wakes the
-bot at the earliest pending row, plus a slow sweep that catches clock steps; both
+Every future action is a row of ``timers``. The alarm (:mod:`bot.alarm`, APScheduler)
+wakes the bot at the earliest pending row, and a slow sweep catches clock steps; both
 call :meth:`Scheduler.run_due`, which runs what is due *by the injected clock*.
 Firing is idempotent: a row is closed once, a handler skips targets it already
 reached (``timer_deliveries``) and sends with a nonce derived from the timer and
@@ -12,107 +12,44 @@ closed cannot produce a visible duplicate.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.date import DateTrigger
-from apscheduler.triggers.interval import IntervalTrigger
-
-from bot.clock import Clock, SystemClock
+from bot.alarm import Alarm
+from bot.clock import Clock
 from bot.config import SchedulerSettings
 from bot.db import Database
 from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.db.timers import Timer
+from bot.firing import (
+    INTERACTIVE,
+    NONCE_LENGTH,
+    Firing,
+    Handler,
+    RetryLater,
+    TimerKind,
+    nonce_for,
+)
 from bot.missed import MISSED_TARGET, MissedResult, WhenMissed
+
+__all__ = [
+    "INTERACTIVE",
+    "NONCE_LENGTH",
+    "Firing",
+    "Handler",
+    "RetryLater",
+    "Scheduler",
+    "TimerKind",
+    "nonce_for",
+]
 
 log = logging.getLogger(__name__)
 
-WAKE_JOB_ID = "plc-bot:wake"
-SWEEP_JOB_ID = "plc-bot:sweep"
-SWEEP_SECONDS = 60
 MAX_ATTEMPTS = 6
-NONCE_LENGTH = 25  # Discord's limit
-# APScheduler waits on real time whatever clock the bot was given.
-_WALL_CLOCK = SystemClock()
-
-
-def nonce_for(*parts: object) -> str:
-    """A deterministic message nonce (≤ 25 characters) for an action and its target."""
-    digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=12).hexdigest()
-    return digest[:NONCE_LENGTH]
-
-
-INTERACTIVE: ContextVar[bool] = ContextVar("interactive", default=False)
-"""True while the bot does work a person is waiting for (:meth:`Scheduler.run_now`): a
-platform serves its requests before those of bulk work (reminders, digests)."""
-
-
-class RetryLater(Exception):
-    """A handler hit a passing failure (Discord 5xx, rate limit): try again soon."""
-
-
-@dataclass
-class Firing:
-    """What a handler gets besides the timer: lateness and delivery bookkeeping."""
-
-    timer: Timer
-    now: datetime
-    lateness: timedelta
-    late: bool
-    """Later than ``late_note_after_minutes``: the message should say it is late."""
-    _db: Database
-    _delivered: dict[str, str] = field(default_factory=dict)
-    _messages: dict[str, int] = field(default_factory=dict)
-
-    def nonce(self, target: object) -> str:
-        return nonce_for(self.timer.kind, self.timer.key, target)
-
-    def already_delivered(self, target: object) -> bool:
-        return str(target) in self._delivered
-
-    def outcome(self, target: object) -> str | None:
-        return self._delivered.get(str(target))
-
-    def message_id(self, target: object) -> int | None:
-        """The message this firing (or an earlier try of it) left for ``target``."""
-        return self._messages.get(str(target))
-
-    async def delivered(
-        self, target: object, outcome: str = "sent", message_id: int | None = None
-    ) -> None:
-        """Record that ``target`` was reached, so a re-run skips it."""
-        async with self._db.transaction() as conn:
-            await timers_db.record_delivery(
-                conn, self.timer.id, str(target), outcome, message_id, self.now
-            )
-        self._delivered[str(target)] = outcome
-        if message_id is not None:
-            self._messages[str(target)] = message_id
-
-
-Handler = Callable[[Timer, Firing], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class TimerKind:
-    """A kind of timer and what runs it: every feature declares its kinds this way.
-
-    ``on_missed`` is required: what happens when a timer misses its grace or fails for
-    good (:class:`~bot.missed.WhenMissed`), which ``/plc status`` then says.
-    """
-
-    kind: str
-    handler: Handler
-    on_missed: WhenMissed
 
 
 class Scheduler:
@@ -132,10 +69,7 @@ class Scheduler:
         self._interactive = 0
         self._interactive_idle = asyncio.Event()
         self._interactive_idle.set()
-        self._aps: AsyncIOScheduler | None = None
-        self._rearm_task: asyncio.Task[None] | None = None
-        self._rearm_wanted = False
-        self._periodic: dict[str, tuple[timedelta, Callable[[], Awaitable[Any]]]] = {}
+        self.alarm = Alarm(clock, self._alarm_rings, self.next_due, self._run_lock.locked)
         self._reported_unhandled: set[str] = set()
         self._stopped = False
         self._paused = False
@@ -175,73 +109,46 @@ class Scheduler:
         return unhandled
 
     def start(self) -> None:
-        """Start APScheduler (once, however often the gateway reconnects)."""
-        if self._aps is not None:
+        """Start the alarm (once, however often the gateway reconnects)."""
+        if self.alarm.running:
             return
         self._stopped = False
-        self._aps = AsyncIOScheduler(timezone=UTC)
-        self._add_alarm(
-            IntervalTrigger(seconds=SWEEP_SECONDS, timezone=UTC), SWEEP_JOB_ID, SWEEP_SECONDS
-        )
-        self._aps.start(paused=self._paused)
+        self.alarm.start(paused=self._paused)
         asyncio.get_running_loop().create_task(self.report_unhandled())
-        for job_id, (interval, func) in self._periodic.items():
-            self._add_periodic(job_id, interval, func)
-        self.rearm_soon()
 
     def every(self, job_id: str, interval: timedelta, func: Callable[[], Awaitable[Any]]) -> None:
         """A housekeeping job (retention purge): idempotent, so it needs no timer row.
 
         It also runs shortly after start-up, so a bot restarted daily still purges.
         """
-        self._periodic[job_id] = (interval, func)
-        if self._aps is not None:
-            self._add_periodic(job_id, interval, func)
+        self.alarm.every(job_id, interval, func)
 
-    def _add_periodic(
-        self, job_id: str, interval: timedelta, func: Callable[[], Awaitable[Any]]
-    ) -> None:
-        assert self._aps is not None
-        self._aps.add_job(
-            func,
-            IntervalTrigger(seconds=interval.total_seconds(), timezone=UTC),
-            id=f"plc-bot:{job_id}",
-            next_run_time=_WALL_CLOCK.now() + timedelta(seconds=30),
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=int(interval.total_seconds()),
-        )
+    def rearm_soon(self) -> None:
+        """Re-arm the wake-up once the current transaction has released the database."""
+        self.alarm.rearm_soon()
 
     async def stop(self) -> None:
         # A run that queued for the lock behind this stop must not start while the
         # database closes (it was cancelled mid-query: a traceback on a clean stop).
         self._stopped = True
-        if self._aps is not None:
-            self._aps.shutdown(wait=False)
-            self._aps = None
-        if self._rearm_task is not None:
-            await asyncio.gather(self._rearm_task, return_exceptions=True)
+        await self.alarm.stop()
         async with self._run_lock:  # let a run in progress finish its bookkeeping
             pass
         await self._interactive_idle.wait()  # and the work people started
 
     @property
     def running(self) -> bool:
-        return self._aps is not None
+        return self.alarm.running
 
     def pause(self) -> None:
         """Run nothing until :meth:`resume` (the database can no longer be written):
         timers stay pending, none is closed as failed or missed, housekeeping waits."""
         self._paused = True
-        if self._aps is not None:
-            self._aps.pause()
+        self.alarm.pause()
 
     def resume(self) -> None:
         self._paused = False
-        if self._aps is not None:
-            self._aps.resume()
-        self.rearm_soon()
+        self.alarm.resume()
 
     @property
     def paused(self) -> bool:
@@ -272,70 +179,22 @@ class Scheduler:
         await timers_db.cancel_prefix(conn, kind, key_prefix, self._clock.now())
         self.rearm_soon()
 
-    def rearm_soon(self) -> None:
-        """Re-arm the wake job once the current transaction has released the database.
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending timer is due (or retried), if any."""
+        async with self._db.read() as conn:
+            return await timers_db.next_wake(conn, self.kinds)
 
-        One task re-arms; a request that comes while it reads makes it read again, so
-        a timer planned meanwhile is never left without its wake-up.
-        """
-        if self._aps is None:
-            return
-        self._rearm_wanted = True
-        if self._rearm_task is None or self._rearm_task.done():
-            self._rearm_task = asyncio.get_running_loop().create_task(self._rearm())
+    # -- firing -------------------------------------------------------------------
 
-    async def _alarm(self) -> None:
-        """What APScheduler runs. Its shutdown cancels the jobs under way: the run goes
-        on shielded (stop() waits for it to finish its bookkeeping), quietly."""
+    async def _alarm_rings(self) -> None:
+        """What the alarm runs. Its shutdown cancels the jobs under way: the run goes on
+        shielded (stop() waits for it to finish its bookkeeping), quietly."""
         run = asyncio.ensure_future(self.run_due())
         try:
             await asyncio.shield(run)
         except asyncio.CancelledError:
             if not self._stopped:
                 raise
-
-    async def next_due(self) -> datetime | None:
-        """When the earliest pending timer is due (or retried), if any."""
-        async with self._db.read() as conn:
-            return await timers_db.next_wake(conn, self.kinds)
-
-    async def _rearm(self) -> None:
-        while self._rearm_wanted:
-            self._rearm_wanted = False
-            async with self._db.read() as conn:
-                wake = await timers_db.next_wake(conn, self.kinds)
-            if self._aps is None:
-                return
-            if wake is None:
-                if self._aps.get_job(WAKE_JOB_ID):
-                    self._aps.remove_job(WAKE_JOB_ID)
-                continue
-            # APScheduler waits on real time; the injected clock may be ahead (playground).
-            delay = max(timedelta(0), wake - self._clock.now())
-            if not delay and self._run_lock.locked():
-                # A run under way re-arms when it ends. Waking now would only queue a
-                # second run behind it (a burst's every step asked for one).
-                continue
-            self._arm(_WALL_CLOCK.now() + delay)
-
-    def _arm(self, real_when: datetime) -> None:
-        # A late wake-up still runs (no misfire grace): run_due applies the timers' grace.
-        self._add_alarm(DateTrigger(run_date=real_when, timezone=UTC), WAKE_JOB_ID, None)
-
-    def _add_alarm(self, trigger: BaseTrigger, job_id: str, grace: int | None) -> None:
-        """The APScheduler job that runs what is due: one at a time, deterministic id."""
-        assert self._aps is not None
-        self._aps.add_job(
-            self._alarm,
-            trigger,
-            id=job_id,
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=grace,
-        )
-
-    # -- firing -------------------------------------------------------------------
 
     async def run_due(self) -> int:
         """Run every timer due by the injected clock; returns how many were closed.

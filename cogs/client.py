@@ -28,7 +28,6 @@ from bot.config import Settings
 from bot.db.database import WAL_CHECKPOINT_SECONDS
 from bot.health import Probes, serving_health
 from bot.i18n import Catalog, load_catalog
-from bot.i18n.translator import CatalogTranslator
 from bot.instance import owned_database
 from bot.integrity import check_when_ready
 from bot.interactions.commands import Command, Group, MessageCommand
@@ -40,6 +39,7 @@ from cogs.interaction import DiscordInteraction, submitted_values
 from cogs.pacing import Pacer, pace
 from cogs.platform import DiscordPlatform
 from cogs.sync import sync_if_needed
+from cogs.translator import CatalogTranslator
 
 log = logging.getLogger(__name__)
 

@@ -258,7 +258,7 @@ async def test_a_kind_nobody_handles_is_parked_not_spun_on(
     import asyncio
 
     from bot.clock import SystemClock
-    from bot.scheduler import WAKE_JOB_ID
+    from bot.alarm import WAKE_JOB_ID
 
     await _community(db)
     clock = SystemClock()
@@ -285,7 +285,7 @@ async def test_a_kind_nobody_handles_is_parked_not_spun_on(
     try:
         await asyncio.sleep(0.5)  # real time: a busy loop would run_due() thousands of times
         assert runs <= 1
-        assert scheduler._aps is not None and scheduler._aps.get_job(WAKE_JOB_ID) is None
+        assert scheduler.alarm.aps is not None and scheduler.alarm.aps.get_job(WAKE_JOB_ID) is None
         assert await scheduler.report_unhandled() == ["question_post"]  # asked again: no repeat
         warnings = [r for r in caplog.records if "question_post" in r.getMessage()]
         assert len(warnings) == 1

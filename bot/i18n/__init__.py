@@ -7,7 +7,7 @@ a count goes through an ICU-style plural block and numbers are written the langu
 way (:mod:`bot.i18n.message`).
 The French files also hold ``[_commands.names]`` and ``[_commands.texts]``: the
 French of slash command names and of their descriptions and choices, keyed by
-the English text (see :mod:`bot.i18n.translator`).
+the English text (see :mod:`cogs.translator`).
 """
 
 from __future__ import annotations

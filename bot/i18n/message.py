@@ -135,7 +135,8 @@ def format_number(value: float, language: str, *, grouping: bool = True) -> str:
 
 def format_day(day: date, language: str) -> str:
     """A calendar day as members of ``language`` write it: "5 décembre 2026",
-    "December 5, 2026" (where Discord's <t:…> would shift it to the reader's zone)."""
+    "December 5, 2026" (a day, which a platform's own date display would shift to the
+    reader's zone)."""
     return format_date(day, format="long", locale=_locale(language))
 
 

@@ -54,13 +54,13 @@ async def test_the_bot_resumes_after_a_gateway_drop_and_still_answers(harness: H
 async def test_reconnects_do_not_start_the_scheduler_twice(harness: Harness) -> None:
     """D9: a fresh IDENTIFY fires on_ready again; background work starts once."""
     scheduler = harness.bot.core.scheduler
-    aps = scheduler._aps
+    aps = scheduler.alarm.aps
     assert aps is not None
     jobs = sorted(job.id for job in aps.get_jobs())
     await harness.emu.drop_gateway(resumable=False)
     await harness.emu.wait_for(lambda: harness.emu.identify_count == 2, timeout=15)
     await harness.emu.wait_until_connected(timeout=10)
-    assert scheduler._aps is aps
+    assert scheduler.alarm.aps is aps
     assert sorted(job.id for job in aps.get_jobs()) == jobs
     result = await harness.slash("bob", "plc status")
     assert result.content

@@ -8,10 +8,10 @@ from typing import Any
 
 from bot.app import build_app
 from bot.chat import Chat
-from bot.i18n.translator import CatalogTranslator
 from bot.services.base import Core
 from cogs.client import PlcBot
 from cogs.platform import DiscordPlatform
+from cogs.translator import CatalogTranslator
 
 
 async def translated_tree(core: Core, names: Iterable[str] | None = None) -> list[dict[str, Any]]:
