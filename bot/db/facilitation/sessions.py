@@ -196,15 +196,6 @@ async def set_thread(conn: Connection, session_id: int, thread_id: int) -> None:
     )
 
 
-async def set_summary(conn: Connection, session_id: int, summary: dict[str, Any]) -> None:
-    await conn.execute(
-        "UPDATE sessions SET summary = ? WHERE id = ?", (json_to_db(summary), session_id)
-    )
-
-
-# -- participants and turns -------------------------------------------------------------
-
-
 async def add_participant(
     conn: Connection, guild_id: int, session_id: int, user_id: int, now: datetime
 ) -> bool:
