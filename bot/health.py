@@ -49,12 +49,15 @@ QUERY_TIMEOUT_SECONDS = 10
 class Probes:
     """What the running bot can tell about itself, as plain callables."""
 
-    gateway_connected: Callable[[], bool]
+    gateway_connected: Callable[[], bool] | None
+    """Discord's gateway (None: this bot does not serve Discord)."""
     scheduler_alive: Callable[[], bool]
     next_due: Callable[[], Awaitable[datetime | None]]
     """When the earliest pending timer the scheduler handles is due."""
     database: Database
     clock: Clock
+    teams_listening: Callable[[], bool] | None = None
+    """The Teams messaging endpoint (None: this bot does not serve Teams)."""
 
 
 class Health(Frozen):
@@ -66,6 +69,7 @@ class Health(Frozen):
     gateway_connected: bool | None = None
     scheduler_alive: bool | None = None
     oldest_overdue_timer: datetime | None = None
+    teams_listening: bool | None = None
     version: str = __version__
 
     @computed_field  # type: ignore[prop-decorator]
@@ -80,6 +84,8 @@ class Health(Frozen):
         facts = []
         if self.gateway_connected is not None:
             facts.append("gateway connected")
+        if self.teams_listening is not None:
+            facts.append("Teams endpoint listening")
         facts.append("database writable")
         if self.scheduler_alive is not None:
             facts.append("scheduler alive")
@@ -97,9 +103,12 @@ class Health(Frozen):
 async def check(probes: Probes) -> Health:
     now = probes.clock.now()
     problems: list[str] = []
-    gateway = probes.gateway_connected()
-    if not gateway:
+    gateway = probes.gateway_connected() if probes.gateway_connected is not None else None
+    if gateway is False:
         problems.append("gateway disconnected")
+    teams = probes.teams_listening() if probes.teams_listening is not None else None
+    if teams is False:
+        problems.append("Teams endpoint not listening")
     writable = await _database_writable(probes.database, now, problems)
     scheduler = probes.scheduler_alive()
     if not scheduler:
@@ -115,6 +124,7 @@ async def check(probes: Probes) -> Health:
         problems.append(f"a timer is overdue since {due.isoformat()}")
     return Health(
         gateway_connected=gateway,
+        teams_listening=teams,
         database_writable=writable,
         scheduler_alive=scheduler,
         oldest_overdue_timer=overdue,
