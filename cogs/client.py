@@ -130,10 +130,9 @@ class PlcBot(commands.Bot):
     @property
     def chat(self) -> DiscordPlatform:
         platform = self.core.chat.platform
-        if isinstance(platform, Platforms):
-            platform = platform.discord
-        assert isinstance(platform, DiscordPlatform)
-        return platform
+        found = platform.discord if isinstance(platform, Platforms) else platform
+        assert isinstance(found, DiscordPlatform)
+        return found
 
     def legacy_extensions(self) -> list[str]:
         """The extensions of enabled features not yet declared in the core."""

@@ -150,7 +150,7 @@ class Handlers:
         if found is None:
             raise UserError("teams.commands.unknown", value=" ".join(words[:2]))
         entry, used = found
-        raw = assign(self.book, entry.command, typed_after(pieces, used))
+        raw = assign(self.book, entry.command, typed_after(pieces, used), turn.language)
         missing = [o for o in entry.command.options if o.required and o.name not in raw]
         if missing or (entry.command.options and not raw):
             await self._send_form(ctx, turn, entry, raw)

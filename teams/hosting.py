@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -133,7 +134,7 @@ class TeamsHost:
 
     def _agent(self, runtime: TeamsRuntime) -> tuple[AgentApplication[TurnState], CloudAdapter]:
         adapter = CloudAdapter(connection_manager=self.connections)
-        adapter.on_turn_error = _log_turn_error  # type: ignore[method-assign]
+        adapter.on_turn_error = _log_turn_error
         options = ApplicationOptions(storage=MemoryStorage(), start_typing_timer=False)
         agent = AgentApplication[TurnState](options, connection_manager=self.connections)
         reader = TurnReader(runtime)
@@ -171,10 +172,13 @@ class TeamsHost:
         self.platform.bind(runtime)
         agent, adapter = self._agent(runtime)
 
-        @jwt_authorization_decorator
-        async def messages(request: web.Request) -> web.StreamResponse:
+        async def process(request: web.Request) -> web.StreamResponse:
             response = await start_agent_process(request, agent, adapter)
             return response if response is not None else web.Response(status=202)
+
+        # Only the messaging endpoint checks Teams' token (not the file downloads).
+        messages: Callable[[web.Request], Awaitable[web.StreamResponse]]
+        messages = jwt_authorization_decorator(process)  # type: ignore[no-untyped-call]
 
         web_app = web.Application()
         web_app["agent_configuration"] = self.connections.get_default_connection_configuration()

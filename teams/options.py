@@ -20,13 +20,16 @@ from teams.runtime import Team, TeamsRuntime, thread_of
 from teams.transport import TeamsRefusal
 
 
-def assign(book: CommandBook, command: Command, typed: Typed) -> dict[str, str]:
+def assign(
+    book: CommandBook, command: Command, typed: Typed, language: Language = "en"
+) -> dict[str, str]:
     """Option name → what was typed for it (named first, then the rest in order)."""
     given: dict[str, str] = {}
     for name, value in typed.named.items():
         option = book.option_named(command, name)
         if option is None:
-            known = ", ".join(book.french(o.name) for o in command.options) or "—"
+            names = [book.french(o.name) if language == "fr" else o.name for o in command.options]
+            known = ", ".join(names) or "—"
             raise UserError("teams.commands.unknown_option", value=name, choices=known)
         given[option.name] = value
     left = [o for o in command.options if o.name not in given]

@@ -110,7 +110,7 @@ class CardRenderer:
         content: list[JSON] = []
         if message.content is not None:
             content += self.blocks(self.text(message.content))
-        images = {panel.image for panel in message.panels if panel.image}
+        images: set[str | None] = {panel.image for panel in message.panels if panel.image}
         shared = {file.filename: self._url(file) for file in message.files}
         for panel in message.panels:
             content.append(self._panel(panel, shared))

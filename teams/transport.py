@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 import aiohttp
-from microsoft_agents.activity import Activity, ChannelAccount, ConversationParameters
+from microsoft_agents.activity import Activity, ConversationParameters
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
 from bot.scheduler import RetryLater
@@ -65,7 +65,7 @@ class TeamsRefusal(Exception):
 
 
 def _retry_after(error: aiohttp.ClientResponseError, attempt: int) -> float:
-    raw = (error.headers or {}).get("Retry-After")
+    raw = error.headers.get("Retry-After") if error.headers is not None else None
     try:
         return max(0.0, float(raw)) if raw is not None else float(2**attempt)
     except ValueError:
@@ -147,11 +147,13 @@ class Connector:
         self, service_url: str, tenant_id: str, channel_id: str, activity: dict[str, Any]
     ) -> Posted:
         """A new post in a channel (a reply chain of its own)."""
-        parameters = ConversationParameters(
-            is_group=True,
-            channel_data={"channel": {"id": channel_id}, "tenant": {"id": tenant_id}},
-            activity=Activity.model_validate(activity),
-            tenant_id=tenant_id,
+        parameters = ConversationParameters.model_validate(
+            {
+                "isGroup": True,
+                "channelData": {"channel": {"id": channel_id}, "tenant": {"id": tenant_id}},
+                "activity": activity,
+                "tenantId": tenant_id,
+            }
         )
 
         async def create(client: TeamsConnectorClient) -> Posted:
@@ -178,12 +180,14 @@ class Connector:
 
     async def personal_chat(self, service_url: str, tenant_id: str, user_id: str) -> str:
         """The 1:1 chat with a member (Teams gives the existing one if there is one)."""
-        parameters = ConversationParameters(
-            is_group=False,
-            agent=ChannelAccount(id=self.bot_id),
-            members=[ChannelAccount(id=user_id)],
-            tenant_id=tenant_id,
-            channel_data={"tenant": {"id": tenant_id}},
+        parameters = ConversationParameters.model_validate(
+            {
+                "isGroup": False,
+                "bot": {"id": self.bot_id},
+                "members": [{"id": user_id}],
+                "tenantId": tenant_id,
+                "channelData": {"tenant": {"id": tenant_id}},
+            }
         )
 
         async def create(client: TeamsConnectorClient) -> str:

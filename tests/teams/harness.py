@@ -19,7 +19,8 @@ import secrets
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from bot.app import App, start_background
 from bot.chat.platforms import Platforms
 from bot.clock import ControlledClock
 from bot.config import Settings
+from bot.db import meetings as meetings_db
 from bot.db.communities import CommunitySettings
 from bot.emulator.teams import (
     InboundResult,
@@ -42,6 +44,7 @@ from bot.emulator.teams import (
 from bot.emulator.teams.cards import walk
 from bot.running import running_app
 from bot.services.community import CommunityService
+from bot.services.rotation import RotationService
 from teams.adapter import TeamsAdapter
 from teams.pacing import PaceClock
 
@@ -275,13 +278,18 @@ class TeamsHarness:
 
     # -- acting as members -------------------------------------------------------------------
 
-    async def command(self, user: str, text: str, *, channel: str | None = None) -> InboundResult:
-        """``text`` to the bot: in ``channel`` (mentioning it), else in the 1:1 chat."""
+    async def command(
+        self, user: str, text: str, *, channel: str | None = None, naming: tuple[str, ...] = ()
+    ) -> InboundResult:
+        """``text`` to the bot: in ``channel`` (mentioning it, and the members ``naming``
+        where ``@Their Name`` stands), else in the 1:1 chat."""
         member = self.world.user(user)
         if channel is None:
             result = await self.emu.send_personal(member, text)
         else:
-            result = await self.emu.mention(member, self.world.channel(channel), text)
+            named = tuple(self.world.user(name) for name in naming)
+            where = self.world.channel(channel)
+            result = await self.emu.mention(member, where, text, naming=named)
         assert result.status == 202, result.body
         return result
 
@@ -321,6 +329,36 @@ class TeamsHarness:
             moderation_channel_id=await self.channel_number("Moderation"),
         )
         await community.setup(await self.team_number(), await self.user_number("alice"), settings)
+
+    async def announce_date(self, title: str, starts_at: datetime) -> int:
+        """A meeting date as the meetings feature creates one, handed to the rotation in
+        the same transaction (which plans the offer); the offer is sent at once."""
+        core = self.app.core
+        rotation = self.app.services.get(RotationService)
+        guild = await self.team_number()
+        now = core.clock.now()
+        local = starts_at.astimezone(ZoneInfo("America/Toronto"))
+        meeting = meetings_db.NewMeeting(
+            guild_id=guild,
+            title=title,
+            duration_minutes=60,
+            repeat="none",
+            first_date=local.date(),
+            local_time=local.time(),
+            timezone="America/Toronto",
+            channel_id=None,
+            link=None,
+            agenda="",
+            created_by=await self.user_number("alice"),
+        )
+        async with core.db.transaction() as conn:
+            meeting_id = await meetings_db.insert_meeting(conn, meeting, now)
+            occurrence = await meetings_db.insert_occurrence(
+                conn, guild, meeting_id, local.date(), starts_at, now
+            )
+            await rotation.occurrence_created(conn, guild, meeting_id, occurrence, starts_at)
+        await self.advance(timedelta(0))
+        return occurrence
 
     def problems(self) -> Iterator[str]:
         for message_id, problem in self.emu.card_problems:
