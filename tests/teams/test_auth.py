@@ -42,9 +42,11 @@ async def test_an_invalid_or_missing_token_gets_401_and_nothing_is_processed(
     }
     for case, header in refused.items():
         assert (await emu.post_activity(activity, authorization=header)).status == 401, case
-    async with aiohttp.ClientSession() as session:  # no Authorization header at all
-        async with session.post(emu.bot_endpoint or "", json=activity) as response:
-            assert response.status == 401
+    async with (  # no Authorization header at all
+        aiohttp.ClientSession() as session,
+        session.post(emu.bot_endpoint or "", json=activity) as response,
+    ):
+        assert response.status == 401
     assert emu.requests() == []  # the bot called nothing
     async with teams.app.core.db.read() as conn:
         cursor = await conn.execute("SELECT COUNT(*) FROM teams_ids")
