@@ -31,7 +31,9 @@ _OPEN, _CLOSE = "\ue000", "\ue001"
 _FENCED = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.DOTALL)
 _PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 _CODE = re.compile(r"`([^`\n]+)`")
-_MARKDOWN_SPECIALS = re.compile(r"([\\\[\]()*_`~#>+!|-])")
+_INLINE_SPECIALS = re.compile(r"([\\\[\]*_`~])")
+_LINE_MARKERS = re.compile(r"^(\s*)([#>+-])", re.MULTILINE)
+_LINE_NUMBERS = re.compile(r"^(\s*\d+)\.", re.MULTILINE)
 _DATES: dict[MomentStyle, str] = {
     "date_time": "{{{{DATE({at}, LONG)}}}} {{{{TIME({at})}}}}",
     "short_date_time": "{{{{DATE({at}, SHORT)}}}} {{{{TIME({at})}}}}",
@@ -56,7 +58,9 @@ class Lookup:
 
 def inert(text: str) -> str:
     """A member's words as typed: no markdown, no links, no ``<at>`` mention."""
-    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    escaped = _INLINE_SPECIALS.sub(r"\\\1", text)  # emphasis, links, code
+    escaped = _LINE_MARKERS.sub(r"\1\\\2", escaped)  # headings, quotes, lists
+    escaped = _LINE_NUMBERS.sub(r"\1\\.", escaped)  # numbered lists
     return re.sub(r"<(/?)at>", "<\u200b\\1at>", escaped, flags=re.IGNORECASE)
 
 
