@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -42,6 +42,7 @@ from bot.emulator.teams import (
     TeamsUser,
 )
 from bot.emulator.teams.cards import walk
+from bot.interactions import UI
 from bot.running import running_app
 from bot.services.community import CommunityService
 from bot.services.rotation import RotationService
@@ -147,6 +148,8 @@ class TeamsHarness:
     anonymous: bool = True
     discord: Any = None
     """A Discord :class:`tests.e2e.harness.Harness` to run in the same process, or None."""
+    declare: Callable[[UI], None] | None = None
+    """Commands and routes a test adds to the features' (declared like a feature's)."""
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     pace: VirtualPace = field(default_factory=VirtualPace)
     _stack: AsyncExitStack | None = None
@@ -210,6 +213,8 @@ class TeamsHarness:
             discord_platform = DiscordPlatform(self.app_catalog())
             platforms = Platforms(discord=discord_platform, teams=adapter.platform)
         app = await stack.enter_async_context(running_app(settings, self.clock, platforms))
+        if self.declare is not None:
+            self.declare(app.ui)
         await stack.enter_async_context(adapter.running(app))
         self.adapter, self._app = adapter, app
         assert adapter.host is not None

@@ -1,0 +1,164 @@
+"""Clicks, forms, confirmations and files on Teams, for any feature: a small interface is
+declared here the way features declare theirs, and served by the real adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+
+from bot.chat import Attachment, Button, Form, Message, TextInput, Trusted
+from bot.emulator.teams.activities import base_activity, invoke
+from bot.interactions import UI, CustomId, Interaction
+from bot.interactions.commands import Command, Group
+from bot.interactions.routes import Params
+from tests.teams.harness import TeamsHarness, card_text, text_of
+
+RENAME = CustomId("plc:demo:rename:{n}")
+RENAMED = CustomId("plc:demo:renamed:{n}")
+
+
+@dataclass
+class Demo:
+    saved: list[dict[str, str]] = field(default_factory=list)
+    wiped: list[Any] = field(default_factory=list)
+    ui: UI | None = None
+
+    def declare(self, ui: UI) -> None:
+        self.ui = ui
+        ui.add(
+            Group(
+                "demo",
+                "A demonstration",
+                (
+                    Command("card", "Post a card with a button", self.card),
+                    Command("wipe", "Ask for a confirmation", self.wipe),
+                    Command("file", "Share a file", self.file),
+                ),
+            )
+        )
+        ui.routes.click(RENAME, self.rename)
+        ui.routes.form(RENAMED, self.renamed)
+        ui.confirmations.on("demo.wipe", self.confirmed, cancelled_key="teams.form.done")
+
+    async def card(self, ctx: Interaction) -> None:
+        rename = Button(action=RENAME.build(n=1), label=Trusted(text="Rename"))
+        await ctx.reply(Message(content=Trusted(text="The card"), rows=((rename,),)), private=False)
+
+    async def rename(self, ctx: Interaction, params: Params) -> None:
+        name = TextInput(id="name", label=Trusted(text="New name"), max_length=40)
+        await ctx.open_form(
+            Form(action=RENAMED.build(n=params["n"]), title=Trusted(text="Rename"), inputs=(name,))
+        )
+
+    async def renamed(self, ctx: Interaction, params: Params, values: dict[str, str]) -> None:
+        self.saved.append(values)
+        await ctx.reply(Trusted(text=f"Renamed to {values['name']}"))
+
+    async def wipe(self, ctx: Interaction) -> None:
+        assert self.ui is not None
+        await self.ui.confirmations.ask(
+            ctx,
+            "demo.wipe",
+            {"what": "all"},
+            Message(content=Trusted(text="Wipe everything?")),
+            confirm_label=Trusted(text="Wipe"),
+            cancel_label=Trusted(text="Keep"),
+            danger=True,
+        )
+
+    async def confirmed(self, ctx: Interaction, payload: Any) -> None:
+        self.wiped.append(payload)
+        await ctx.update(Message(content=Trusted(text="Wiped.")))
+
+    async def file(self, ctx: Interaction) -> None:
+        notes = Attachment(filename="notes.txt", data=b"hello from the bot")
+        await ctx.reply(Message(content=Trusted(text="Your file"), files=(notes,)))
+
+
+async def _started(teams: TeamsHarness) -> Demo:
+    demo = Demo()
+    teams.declare = demo.declare
+    await teams.start()
+    await teams.setup_community()
+    return demo
+
+
+async def test_a_form_opened_by_a_click_shows_in_place_for_that_member_and_is_routed(
+    unstarted_teams: TeamsHarness,
+) -> None:
+    teams = unstarted_teams
+    demo = await _started(teams)
+    await teams.command("alice", "demo card", channel="Check-ins")
+    [posted] = teams.posts_in("Check-ins")
+    assert card_text(posted) == "The card"
+
+    opened = await teams.click("bob", posted, "Rename")
+    assert opened.status == 200 and "New name" in str(opened.card)
+    assert card_text(posted, teams.world.bob) == "Rename"  # Bob sees the form...
+    assert card_text(posted, teams.world.chloe) == "The card"  # ...the others the card
+
+    submitted = await teams.click("bob", posted, "Submit", name="Grade 5 team")
+    assert submitted.status == 200
+    assert demo.saved == [{"name": "Grade 5 team"}]
+    assert card_text(posted, teams.world.bob) == "The card"  # the card is back for him
+    assert card_text(teams.last_private("bob")) == "Renamed to Grade 5 team"
+
+
+async def test_a_form_submitted_by_someone_else_is_refused(unstarted_teams: TeamsHarness) -> None:
+    teams = unstarted_teams
+    demo = await _started(teams)
+    await teams.command("alice", "demo card", channel="Check-ins")
+    [posted] = teams.posts_in("Check-ins")
+    data = {"plc.form": RENAMED.build(n=1), "plc.for": await teams.user_number("bob"), "name": "x"}
+    sent = base_activity(
+        teams.emu.state,
+        teams.emu.service_url,
+        "invoke",
+        teams.world.david,
+        posted.thread_conversation_id,
+    )
+    value = {"action": {"type": "Action.Execute", "verb": "plc.form", "data": data}}
+    result = await teams.emu.post_activity(
+        invoke(sent, "adaptiveCard/action", value, reply_to=posted.id)
+    )
+    assert "opened by someone else; nothing was done" in result.body["value"]
+    assert demo.saved == []
+
+
+async def test_a_confirmation_updates_the_clicked_card_for_everyone(
+    unstarted_teams: TeamsHarness,
+) -> None:
+    teams = unstarted_teams
+    demo = await _started(teams)
+    await teams.command("alice", "demo wipe", channel="Check-ins")
+    dialog = teams.last_private("alice")
+    assert "Wipe everything?" in card_text(dialog)
+    answered = await teams.click("alice", dialog, "Wipe")
+    assert text_of(answered.card) == "Wiped."
+    assert card_text(dialog) == "Wiped."  # updated, not only for the one who clicked
+    assert demo.wiped == [{"what": "all"}]
+
+
+async def test_a_file_is_offered_from_the_bots_server_for_a_day(
+    unstarted_teams: TeamsHarness,
+) -> None:
+    teams = unstarted_teams
+    await _started(teams)
+    await teams.command("bob", "demo file")
+    card = teams.last_private("bob").card
+    assert card is not None
+    [download] = card["body"][-1]["actions"]
+    assert download["title"] == "Download notes.txt"
+    async with aiohttp.ClientSession() as session:
+        async with session.get(download["url"]) as response:
+            assert response.status == 200
+            assert await response.read() == b"hello from the bot"
+        await teams.advance(timedelta(hours=25))
+        async with session.get(download["url"]) as response:
+            assert response.status == 404  # gone after a day
+        guessed = download["url"].rsplit("/", 1)[0] + "/notes.txt"
+        async with session.get(guessed) as response:
+            assert response.status == 404
