@@ -57,6 +57,8 @@ class TeamsAdapter:
         try:
             yield None
         finally:
+            # Nothing scheduled may send through Teams once its connector is closed.
+            await app.core.scheduler.stop()
             await host.stop()
             self.host = None
 

@@ -46,3 +46,30 @@ async def test_the_offer_comes_by_1_to_1_chat_and_its_buttons_answer_it(
     assignment = await rotation.assignment(occurrence)
     assert assignment is not None and assignment.status == "accepted"
     assert assignment.user_id == await teams.user_number("chloe")
+
+
+async def test_a_member_who_leaves_the_team_hands_their_date_on(teams: TeamsHarness) -> None:
+    await teams.setup_community()
+    await teams.command("bob", "rotation join", channel="Check-ins")
+    await teams.command("chloe", "rotation join", channel="Check-ins")
+    occurrence = await teams.announce_date("PLC meeting", teams.clock.now() + timedelta(days=10))
+    rotation = teams.app.services.get(RotationService)
+    before = await rotation.assignment(occurrence)
+    assert before is not None and before.user_id == await teams.user_number("bob")
+    await teams.emu.remove_members(teams.world.team, [teams.world.bob], by=teams.world.alice)
+    after = await rotation.assignment(occurrence)
+    assert after is not None and after.user_id == await teams.user_number("chloe")
+
+
+async def test_the_bot_removed_from_the_team_and_added_back(teams: TeamsHarness) -> None:
+    from bot.services.community import CommunityService
+
+    await teams.setup_community()
+    community = teams.app.services.get(CommunityService)
+    guild = await teams.team_number()
+    await teams.emu.uninstall_from_team(teams.world.team, teams.world.alice)
+    left = await community.get(guild)
+    assert left is not None and left.left_at is not None
+    await teams.install()
+    back = await community.get(guild)
+    assert back is not None and back.left_at is None
