@@ -23,6 +23,12 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from bot.config_teams import (
+    TeamsSecretSource,
+    TeamsSettings,
+    secret_in_file,
+    teams_problems,
+)
 from bot.timezones import InvalidTimezone, validate_timezone
 
 DEFAULT_CONFIG_PATH = Path("config.toml")
@@ -169,52 +175,6 @@ class OpsSettings(_Section):
         return value
 
 
-class TeamsSettings(_Section):
-    """Microsoft Teams (a bot registered in Azure Bot Service, Microsoft 365 Agents SDK)."""
-
-    app_id: str | None = None
-    """The bot's Microsoft app id (its Entra app registration); set it to serve Teams."""
-    tenant_id: str | None = None
-    """The Entra tenant the app registration lives in (single-tenant bots)."""
-    client_secret: SecretStr | None = None
-    """Read from the environment only (``TEAMS_CLIENT_SECRET`` or
-    ``PLCBOT_TEAMS__CLIENT_SECRET``): never written in a file that may be shared."""
-    host: str = "127.0.0.1"
-    """The address the messaging endpoint listens on (behind a reverse proxy with TLS)."""
-    port: int = Field(default=3978, ge=0, le=65535)
-    path: str = "/api/messages"
-    """The messaging endpoint's path, as registered in Azure Bot Service."""
-    public_url: str | None = None
-    """The https address the endpoint is reached at from outside (files the bot shares
-    are downloaded from there); without it, files are offered as text only."""
-    local_anonymous: bool = False
-    """No token checks at all: only for the local emulator and the playground
-    (``plc-bot run`` refuses it)."""
-
-    @field_validator("host")
-    @classmethod
-    def _host(cls, value: str) -> str:
-        try:
-            ipaddress.ip_address(value)
-        except ValueError:
-            raise ValueError("must be an IP address, e.g. 127.0.0.1 or 0.0.0.0") from None
-        return value
-
-    @field_validator("path")
-    @classmethod
-    def _path(cls, value: str) -> str:
-        if not value.startswith("/") or " " in value:
-            raise ValueError("must be a path starting with /, e.g. /api/messages")
-        return value
-
-    @field_validator("public_url")
-    @classmethod
-    def _public_url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError("must be an http(s):// URL")
-        return value.rstrip("/") if value else value
-
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PLCBOT_",
@@ -266,7 +226,7 @@ class Settings(BaseSettings):
         # The file arrives as init kwargs; the environment must win over it.
         return (
             _DiscordTokenSource(settings_cls),
-            _TeamsSecretSource(settings_cls),
+            TeamsSecretSource(settings_cls),
             env_settings,
             init_settings,
         )
@@ -299,17 +259,6 @@ class _DiscordTokenSource(PydanticBaseSettingsSource):
         return {"discord": {"token": token}} if token else {}
 
 
-class _TeamsSecretSource(PydanticBaseSettingsSource):
-    """``TEAMS_CLIENT_SECRET``, the client secret of the bot's app registration."""
-
-    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
-        return None, field_name, False
-
-    def __call__(self) -> dict[str, Any]:
-        secret = os.environ.get("TEAMS_CLIENT_SECRET")
-        return {"teams": {"client_secret": secret}} if secret else {}
-
-
 def config_path_from_env(explicit: str | Path | None = None) -> Path:
     if explicit is not None:
         return Path(explicit)
@@ -323,24 +272,15 @@ def load_settings(path: Path | None, *, required: bool = False) -> Settings:
     """
     data = read_config_file(path, required=required) if path is not None else {}
     source = str(path) if path is not None else "<defaults>"
-    _refuse_secrets_in_file(data, source)
+    refused = secret_in_file(data, source)
+    if refused is not None:
+        raise ConfigError(refused)
     try:
         return Settings(**data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source)) from None
     except SettingsError as exc:  # a variable pydantic-settings could not even parse
         raise ConfigError(_unreadable_variable(exc)) from None
-
-
-def _refuse_secrets_in_file(data: Mapping[str, Any], source: str) -> None:
-    """The Teams client secret is a password to the bot's identity: never in a file."""
-    teams = data.get("teams")
-    if isinstance(teams, Mapping) and "client_secret" in teams:
-        raise ConfigError(
-            f"{source}: [teams] client_secret: not read from the file (a secret in a file "
-            "gets copied and shared); remove it and set TEAMS_CLIENT_SECRET (or "
-            "PLCBOT_TEAMS__CLIENT_SECRET) in the bot's environment"
-        )
 
 
 def no_config_file(path: Path) -> str:
@@ -437,25 +377,5 @@ def runtime_problems(settings: Settings, *, needs_token: bool = True) -> list[st
         problems.append(
             "[privacy] secret: missing; it keys the anonymity of /ask and has no default. "
             "Generate one: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
-        )
-    return problems
-
-
-def teams_problems(teams: TeamsSettings) -> list[str]:
-    """What stops serving Teams for real (the local anonymous mode is the emulator's)."""
-    if teams.local_anonymous:
-        return [
-            "[teams] local_anonymous: only the local emulator and the playground may run "
-            "without token checks; remove it (plc-bot run always checks Teams' tokens)"
-        ]
-    if teams.app_id is None:
-        return []
-    problems = []
-    if teams.tenant_id is None:
-        problems.append("[teams] tenant_id: missing (the Entra tenant of the bot's app)")
-    if teams.client_secret is None:
-        problems.append(
-            "[teams] client_secret: missing; set TEAMS_CLIENT_SECRET in the environment "
-            "(the secret of the bot's app registration)"
         )
     return problems

@@ -37,7 +37,7 @@ from microsoft_agents.hosting.core import (
 )
 
 from bot.app import App
-from bot.config import TeamsSettings
+from bot.config_teams import TeamsSettings
 from teams.events import RosterEvents
 from teams.files import ROUTE, FileShelf
 from teams.handlers import Handlers
