@@ -24,7 +24,6 @@ from pydantic_settings import (
 )
 
 from bot.config_teams import (
-    TeamsSecretSource,
     TeamsSettings,
     secret_in_file,
     teams_problems,
@@ -225,8 +224,9 @@ class Settings(BaseSettings):
             return (init_settings,)
         # The file arrives as init kwargs; the environment must win over it.
         return (
-            _DiscordTokenSource(settings_cls),
-            TeamsSecretSource(settings_cls),
+            # The names every Discord host and tutorial use, and the Teams app's secret.
+            _VariableSource(settings_cls, "DISCORD_TOKEN", ("discord", "token")),
+            _VariableSource(settings_cls, "TEAMS_CLIENT_SECRET", ("teams", "client_secret")),
             env_settings,
             init_settings,
         )
@@ -248,15 +248,23 @@ def settings_ignoring_environment(
         raise ConfigError(_describe(exc, source)) from None
 
 
-class _DiscordTokenSource(PydanticBaseSettingsSource):
-    """``DISCORD_TOKEN``, the name every Discord host and tutorial uses."""
+class _VariableSource(PydanticBaseSettingsSource):
+    """One environment variable giving one key of a section."""
+
+    def __init__(
+        self, settings_cls: type[BaseSettings], variable: str, key: tuple[str, str]
+    ) -> None:
+        super().__init__(settings_cls)
+        self._variable = variable
+        self._key = key
 
     def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
         return None, field_name, False
 
     def __call__(self) -> dict[str, Any]:
-        token = os.environ.get("DISCORD_TOKEN")
-        return {"discord": {"token": token}} if token else {}
+        value = os.environ.get(self._variable)
+        section, key = self._key
+        return {section: {key: value}} if value else {}
 
 
 def config_path_from_env(explicit: str | Path | None = None) -> Path:

@@ -9,12 +9,10 @@ emulator and the playground; ``plc-bot run`` refuses it.
 from __future__ import annotations
 
 import ipaddress
-import os
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
-from pydantic_settings import PydanticBaseSettingsSource
 
 
 class TeamsSettings(BaseModel):
@@ -63,17 +61,6 @@ class TeamsSettings(BaseModel):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s):// URL")
         return value.rstrip("/") if value else value
-
-
-class TeamsSecretSource(PydanticBaseSettingsSource):
-    """``TEAMS_CLIENT_SECRET``, the client secret of the bot's app registration."""
-
-    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
-        return None, field_name, False
-
-    def __call__(self) -> dict[str, Any]:
-        secret = os.environ.get("TEAMS_CLIENT_SECRET")
-        return {"teams": {"client_secret": secret}} if secret else {}
 
 
 def secret_in_file(data: Mapping[str, Any], source: str) -> str | None:

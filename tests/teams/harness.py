@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiohttp
-from microsoft_agents.hosting.core import AgentAuthConfiguration, ConnectionManager
+from microsoft_agents.hosting.core import ConnectionManager
 
 from bot.app import App, start_background
 from bot.chat.platforms import Platforms
@@ -48,6 +47,7 @@ from bot.services.community import CommunityService
 from bot.services.rotation import RotationService
 from teams.adapter import TeamsAdapter
 from teams.pacing import PaceClock
+from tests.teams_emulator.minibot import EmulatorTokenProvider
 
 CHANNELS = ("Check-ins", "Questions", "Announcements", "Moderation")
 
@@ -66,36 +66,6 @@ class VirtualPace:
 
     def clock(self) -> PaceClock:
         return PaceClock(now=lambda: self.now, sleep=self.sleep)
-
-
-class EmulatorTokens:
-    """The bot's outbound token by client credentials against the emulator's token endpoint
-    (MSAL only talks to a Microsoft authority over https; this is the same grant)."""
-
-    def __init__(self, configuration: AgentAuthConfiguration) -> None:
-        self._configuration = configuration
-        self._token: str | None = None
-
-    @property
-    def configuration(self) -> AgentAuthConfiguration:
-        return self._configuration
-
-    async def get_access_token(
-        self, resource_url: str, scopes: list[str], force_refresh: bool = False
-    ) -> str:
-        if self._token is not None and not force_refresh:
-            return self._token
-        form = {
-            "grant_type": "client_credentials",
-            "client_id": self._configuration.CLIENT_ID or "",
-            "client_secret": self._configuration.CLIENT_SECRET or "",
-            "scope": " ".join(scopes),
-        }
-        url = f"{self._configuration.AUTHORITY}/oauth2/v2.0/token"
-        async with aiohttp.ClientSession() as session, session.post(url, data=form) as response:
-            response.raise_for_status()
-            self._token = str((await response.json())["access_token"])
-        return self._token
 
 
 @dataclass
@@ -196,7 +166,7 @@ class TeamsHarness:
             "AUTHORITY": f"{self.emu.http_url}/{self.emu.state.tenant_id}",
         }
         config = {"CONNECTIONS": {"SERVICE_CONNECTION": {"SETTINGS": values}}}
-        return ConnectionManager(EmulatorTokens, **config)
+        return ConnectionManager(EmulatorTokenProvider, **config)
 
     async def start(self) -> App:
         settings = self.settings()
