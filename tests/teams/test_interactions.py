@@ -18,6 +18,7 @@ from tests.teams.harness import TeamsHarness, card_text, text_of
 
 RENAME = CustomId("plc:demo:rename:{n}")
 RENAMED = CustomId("plc:demo:renamed:{n}")
+BROKEN = CustomId("plc:demo:broken:{n}")
 
 
 @dataclass
@@ -36,10 +37,12 @@ class Demo:
                     Command("card", "Post a card with a button", self.card),
                     Command("wipe", "Ask for a confirmation", self.wipe),
                     Command("file", "Share a file", self.file),
+                    Command("break", "Fail unexpectedly", self.broken),
                 ),
             )
         )
         ui.routes.click(RENAME, self.rename)
+        ui.routes.click(BROKEN, self.broken_click)
         ui.routes.form(RENAMED, self.renamed)
         ui.confirmations.on("demo.wipe", self.confirmed, cancelled_key="teams.form.done")
 
@@ -72,6 +75,14 @@ class Demo:
     async def confirmed(self, ctx: Interaction, payload: Any) -> None:
         self.wiped.append(payload)
         await ctx.update(Message(content=Trusted(text="Wiped.")))
+
+    async def broken(self, ctx: Interaction) -> None:
+        button = Button(action=BROKEN.build(n=1), label=Trusted(text="Break"))
+        await ctx.reply(Message(content=Trusted(text="Fragile"), rows=((button,),)))
+        raise RuntimeError("a bug")
+
+    async def broken_click(self, ctx: Interaction, params: Params) -> None:
+        raise RuntimeError("another bug")
 
     async def file(self, ctx: Interaction) -> None:
         notes = Attachment(filename="notes.txt", data=b"hello from the bot")
@@ -162,3 +173,40 @@ async def test_a_file_is_offered_from_the_bots_server_for_a_day(
         guessed = download["url"].rsplit("/", 1)[0] + "/notes.txt"
         async with session.get(guessed) as response:
             assert response.status == 404
+
+
+async def test_an_unexpected_error_is_explained_with_a_reference_never_a_traceback(
+    unstarted_teams: TeamsHarness,
+) -> None:
+    teams = unstarted_teams
+    await _started(teams)
+    await teams.command("bob", "demo break", channel="Check-ins")
+    told = card_text(teams.last_private("bob"))
+    assert told.startswith("Something went wrong on our side") and "reference" in told
+    fragile = teams.private("bob")[-2]
+    clicked = await teams.click("bob", fragile, "Break")
+    assert clicked.body["value"].startswith("Something went wrong on our side")
+    shown = [card_text(m) + str(m.text) for m in teams.emu.state.bot_messages()]
+    assert not [text for text in shown if "Exception" in text or "bug" in text]
+
+
+async def test_the_platform_answers_the_cores_questions_from_teams(teams: TeamsHarness) -> None:
+    await teams.setup_community()
+    await teams.command("chloe", "rotation afficher", channel="Check-ins")
+    assert teams.adapter is not None
+    platform = teams.adapter.platform
+    guild = await teams.team_number()
+    chloe, bob = await teams.user_number("chloe"), await teams.user_number("bob")
+    assert await platform.member_language(guild, chloe) == "fr"
+    assert await platform.community_name(guild) == "PLC Grade 5"
+    assert await platform.member_names(guild, [chloe, bob]) == {
+        chloe: "Chloé Gagnon",
+        bob: "Bob Martin",
+    }
+    assert await platform.is_member(guild, bob) is True
+    await teams.emu.remove_members(teams.world.team, [teams.world.bob], by=teams.world.alice)
+    assert await platform.is_member(guild, bob) is False
+    checked = await platform.can_post(guild, await teams.channel_number("Moderation"))
+    assert checked.ok
+    gone = await platform.can_post(guild, await teams.number("conversation", "19:gone@thread.tacv2"))
+    assert not gone.exists
