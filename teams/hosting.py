@@ -37,6 +37,7 @@ from microsoft_agents.hosting.core import (
 )
 
 from bot.app import App
+from bot.services.members import MemberService
 from bot.config_teams import TeamsSettings
 from teams.events import RosterEvents
 from teams.files import ROUTE, FileShelf
@@ -45,6 +46,7 @@ from teams.ids import TeamsIds
 from teams.interaction import Replies
 from teams.pacing import PaceClock, Pacer
 from teams.platform import TeamsPlatform
+from teams.privacy import TeamsPersonalData
 from teams.roster import Roster
 from teams.runtime import TeamsRuntime
 from teams.transport import BOT_FRAMEWORK, SCOPES, Connector
@@ -170,6 +172,8 @@ class TeamsHost:
     async def start(self) -> None:
         runtime = self.runtime = self._runtime()
         self.platform.bind(runtime)
+        members = self.app.services.get(MemberService)
+        members.add_personal_data(TeamsPersonalData(runtime.ids))
         agent, adapter = self._agent(runtime)
 
         async def process(request: web.Request) -> web.StreamResponse:

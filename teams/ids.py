@@ -65,3 +65,9 @@ class TeamsIds:
             return await self.string(number, kind)
         except UnknownTeamsId:
             return None
+
+    def forget(self, number: int) -> None:
+        """The number was erased (a member's data deleted): forget it here too."""
+        known = self._strings.pop(number, None)
+        if known is not None:
+            self._numbers.pop(known, None)

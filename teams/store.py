@@ -125,3 +125,19 @@ async def save_user(conn: Connection, record: UserRecord, now: datetime) -> None
 async def forget_personal_chat(conn: Connection, user_id: int) -> None:
     """Teams no longer knows the 1:1 chat (the member removed the app): ask again next time."""
     await conn.execute("UPDATE teams_users SET personal_chat = NULL WHERE user_id = ?", (user_id,))
+
+
+async def forget_user(conn: Connection, user_id: int) -> None:
+    await conn.execute("DELETE FROM teams_users WHERE user_id = ?", (user_id,))
+
+
+async def member_elsewhere(conn: Connection, guild_id: int, user_id: int) -> bool:
+    """Whether another community keeps this member."""
+    cursor = await conn.execute(
+        "SELECT 1 FROM members WHERE user_id = ? AND guild_id <> ? LIMIT 1", (user_id, guild_id)
+    )
+    return await cursor.fetchone() is not None
+
+
+async def forget_number(conn: Connection, number: int) -> None:
+    await conn.execute("DELETE FROM teams_ids WHERE id = ? AND kind = 'user'", (number,))

@@ -208,5 +208,7 @@ async def test_the_platform_answers_the_cores_questions_from_teams(teams: TeamsH
     assert await platform.is_member(guild, bob) is False
     checked = await platform.can_post(guild, await teams.channel_number("Moderation"))
     assert checked.ok
-    gone = await platform.can_post(guild, await teams.number("conversation", "19:gone@thread.tacv2"))
+    gone = await platform.can_post(
+        guild, await teams.number("conversation", "19:gone@thread.tacv2")
+    )
     assert not gone.exists

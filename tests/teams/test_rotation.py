@@ -73,3 +73,24 @@ async def test_the_bot_removed_from_the_team_and_added_back(teams: TeamsHarness)
     await teams.install()
     back = await community.get(guild)
     assert back is not None and back.left_at is None
+
+
+async def test_a_members_erasure_leaves_no_trace_of_their_teams_id(teams: TeamsHarness) -> None:
+    from bot.services.members import MemberService
+
+    await teams.setup_community()
+    await teams.command("bob", "rotation join", channel="Check-ins")
+    members = teams.app.services.get(MemberService)
+    guild, bob = await teams.team_number(), await teams.user_number("bob")
+    exported = await members.export(guild, bob)
+    assert exported["teams"] == {
+        "teams_id": teams.world.bob.id,
+        "locale": "en-US",
+        "personal_chat_known": True,
+    }
+    await members.delete(guild, bob)
+    await teams.app.core.db.checkpoint()
+    raw = teams.db_path.read_bytes()
+    assert teams.world.bob.id.encode() not in raw
+    await teams.command("bob", "rotation show")  # a new message: a new number
+    assert await teams.user_number("bob") != bob
