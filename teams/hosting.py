@@ -37,8 +37,8 @@ from microsoft_agents.hosting.core import (
 )
 
 from bot.app import App
-from bot.services.members import MemberService
 from bot.config_teams import TeamsSettings
+from bot.services.members import MemberService
 from teams.events import RosterEvents
 from teams.files import ROUTE, FileShelf
 from teams.handlers import Handlers
