@@ -54,14 +54,14 @@ class TeamsRefusal(Exception):
 
     @classmethod
     def of(cls, error: aiohttp.ClientResponseError) -> TeamsRefusal:
-        code, message = "", str(error.message or "")
+        message = str(error.message or "")
         try:
             body = json.loads(message)
-            code = str(body["error"]["code"])
-            message = str(body["error"].get("message", ""))
-        except (ValueError, KeyError, TypeError):
-            pass
-        return cls(error.status, code or str(error.status), message)
+            return cls(
+                error.status, str(body["error"]["code"]), str(body["error"].get("message", ""))
+            )
+        except (ValueError, KeyError, TypeError):  # the SDK gave the HTTP reason only
+            return cls(error.status, message or str(error.status), message)
 
 
 def _retry_after(error: aiohttp.ClientResponseError, attempt: int) -> float:

@@ -109,3 +109,37 @@ async def _status(teams: TeamsHarness, occurrence: int) -> str | None:
 
     assignment = await teams.app.services.get(RotationService).assignment(occurrence)
     return assignment.status if assignment else None
+
+
+async def test_a_channel_teams_no_longer_has_is_paused_and_the_facilitators_told(
+    teams: TeamsHarness,
+) -> None:
+    from bot.chat import Channel, Notice
+
+    await teams.setup_community()
+    guild = await teams.team_number()
+    gone = await teams.number("conversation", "19:deleted@thread.tacv2")
+    chat = teams.app.core.chat
+    card = Notice(language="en", key="facilitation.rotation.left")
+    assert await chat.send(Channel(guild, gone), card) is None
+    assert await chat.is_paused(guild, gone)
+    [told] = teams.posts_in("Moderation")
+    assert "a channel" in card_text(told)  # Teams no longer knows its name
+    assert await chat.send(Channel(guild, gone), card) is None  # not hammered again
+    assert len(teams.emu.requests(route="/v3/conversations", status=404)) == 1
+
+
+async def test_a_teams_outage_is_left_to_the_timer(teams: TeamsHarness) -> None:
+    import pytest
+
+    from bot.chat import Channel, Notice
+    from bot.scheduler import RetryLater
+
+    await teams.setup_community()
+    guild, channel = await teams.team_number(), await teams.channel_number("Announcements")
+    teams.emu.faults.add(method="POST", path="/v3/conversations", status=503)
+    card = Notice(language="en", key="facilitation.rotation.left")
+    with pytest.raises(RetryLater):
+        await teams.app.core.chat.send(Channel(guild, channel), card)
+    assert not await teams.app.core.chat.is_paused(guild, channel)
+    assert teams.posts_in("Announcements") == []
