@@ -17,7 +17,7 @@ from bot.services.community import CommunityService
 from bot.services.members import MemberService
 from teams import store
 from teams.runtime import TeamsRuntime
-from teams.turns import TurnReader, channel_data
+from teams.turns import TurnReader
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,3 @@ class RosterEvents:
             async with self._rt.db.transaction() as conn:
                 await store.forget_personal_chat(conn, turn.user)
             log.info("a member removed the app from their 1:1 chat")
-
-
-__all__ = ["RosterEvents", "channel_data"]

@@ -131,8 +131,8 @@ class Handlers:
     async def on_message(self, activity: Activity) -> None:
         turn = await self.reader.read(activity)
         text = (activity.text or "").strip()
-        if not text:
-            return  # a card's Action.Submit or an attachment: nothing the bot asked for
+        if not text and activity.value is not None:
+            return  # a card's Action.Submit: the bot's cards have none
         ctx: TeamsInteraction | None = None
         try:
             team = turn.team if turn.team is not None else await self._last_team(turn)
@@ -315,4 +315,4 @@ def _message(text: str) -> AdaptiveCardInvokeResponse:
     return AdaptiveCardInvokeResponse(status_code=200, type=MESSAGE_TYPE, value=text)
 
 
-__all__ = ["Handlers", "UnknownTeamsId"]
+__all__ = ["Handlers"]

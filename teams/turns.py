@@ -129,6 +129,3 @@ class TurnReader:
         async with self._rt.db.transaction() as conn:
             await store.save_user(conn, record, self._rt.clock.now())
         self._written[record.user_id] = key
-
-    async def team_of(self, number: int) -> Team | None:
-        return await self._rt.team(number)

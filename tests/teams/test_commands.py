@@ -82,3 +82,12 @@ async def test_bad_options_are_refused_with_a_clear_message_and_nothing_changes(
     )
     assert "Only facilitators can do this" in card_text(teams.last_private("bob"))
     assert await _line(teams) == [await teams.user_number("bob")]
+
+
+async def test_the_bot_mentioned_alone_answers_with_the_list_of_commands(
+    teams: TeamsHarness,
+) -> None:
+    await teams.setup_community()
+    await teams.command("david", "", channel="Check-ins")
+    listed = card_text(teams.last_private("david"))
+    assert listed.startswith("**Commands**") and "**rotation join** — " in listed
