@@ -68,6 +68,13 @@ class VirtualPace:
         return PaceClock(now=lambda: self.now, sleep=self.sleep)
 
 
+@dataclass(frozen=True)
+class Named:
+    """A member given as an option's value (``member=Named("bob")``): @mentioned."""
+
+    user: str
+
+
 @dataclass
 class World:
     """The tenant: Alice owns the team; Bob, Chloe (who reads French) and David are members."""
@@ -267,6 +274,23 @@ class TeamsHarness:
             result = await self.emu.mention(member, where, text, naming=named)
         assert result.status == 202, result.body
         return result
+
+    async def run(
+        self, user: str, command: str, *, channel: str | None = "Check-ins", **options: Any
+    ) -> str:
+        """Type ``command`` with ``options`` (``name:"value"``; a :class:`Named` member is
+        @mentioned) as ``user``, like ``Harness.slash``; the text of the answer they got."""
+        before = len(self.private(user))
+        pieces, naming = [command], []
+        for name, value in options.items():
+            if isinstance(value, Named):
+                naming.append(value.user)
+                pieces.append(f"{name}:@{self.world.user(value.user).name}")
+            else:
+                pieces.append(f'{name}:"{value}"')
+        await self.command(user, " ".join(pieces), channel=channel, naming=tuple(naming))
+        answers = self.private(user)[before:]
+        return "\n".join(card_text(message) for message in answers)
 
     def private(self, user: str) -> list[TeamsMessage]:
         """What the bot posted in the member's 1:1 chat, oldest first."""
