@@ -7,7 +7,6 @@ message naming the file and the key (:class:`ConfigError`).
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import tomllib
@@ -25,6 +24,7 @@ from pydantic_settings import (
 
 from bot.config_teams import (
     TeamsSettings,
+    listening_address,
     secret_in_file,
     teams_problems,
 )
@@ -167,11 +167,7 @@ class OpsSettings(_Section):
     @field_validator("health_host")
     @classmethod
     def _host(cls, value: str) -> str:
-        try:
-            ipaddress.ip_address(value)
-        except ValueError:
-            raise ValueError("must be an IP address, e.g. 127.0.0.1 or 0.0.0.0") from None
-        return value
+        return listening_address(value)
 
 
 class Settings(BaseSettings):

@@ -15,6 +15,15 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 
+def listening_address(value: str) -> str:
+    """An address to listen on must be an IP address (a name could resolve elsewhere)."""
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise ValueError("must be an IP address, e.g. 127.0.0.1 or 0.0.0.0") from None
+    return value
+
+
 class TeamsSettings(BaseModel):
     """Microsoft Teams (a bot registered in Azure Bot Service, Microsoft 365 Agents SDK)."""
 
@@ -42,11 +51,7 @@ class TeamsSettings(BaseModel):
     @field_validator("host")
     @classmethod
     def _host(cls, value: str) -> str:
-        try:
-            ipaddress.ip_address(value)
-        except ValueError:
-            raise ValueError("must be an IP address, e.g. 127.0.0.1 or 0.0.0.0") from None
-        return value
+        return listening_address(value)
 
     @field_validator("path")
     @classmethod

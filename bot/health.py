@@ -29,12 +29,13 @@ from pydantic import computed_field
 
 from bot import __version__
 from bot.clock import Clock
-from bot.config import ConfigError, OpsSettings
+from bot.config import OpsSettings
 from bot.db import Database, bot_state
 from bot.db.codec import instant_from_db, instant_to_db
 from bot.db.database import DatabaseError, available_migrations
 from bot.frozen import Frozen
 from bot.instance import lock_holder
+from bot.web import listen
 
 log = logging.getLogger(__name__)
 
@@ -160,17 +161,13 @@ class HealthServer:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/healthz", self._healthz)
-        runner = web.AppRunner(app, handle_signals=False, access_log=None)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, self._host, self._port)
-            await site.start()
-        except OSError as exc:
-            await runner.cleanup()
-            raise ConfigError(
-                f"[ops] health_port: cannot listen on {self._host}:{self._port} "
-                f"({exc.strerror or exc}); choose a free port or remove health_port"
-            ) from None
+        runner = await listen(
+            app,
+            self._host,
+            self._port,
+            setting="[ops] health_port",
+            hint="choose a free port or remove health_port",
+        )
         self._runner = runner
         self._port = runner.addresses[0][1]
         log.info("health endpoint on http://%s:%d/healthz", self._host, self._port)

@@ -39,6 +39,7 @@ from microsoft_agents.hosting.core import (
 from bot.app import App
 from bot.config_teams import TeamsSettings
 from bot.services.members import MemberService
+from bot.web import listen
 from teams.events import RosterEvents
 from teams.files import ROUTE, FileShelf
 from teams.handlers import Handlers
@@ -188,18 +189,9 @@ class TeamsHost:
         web_app["agent_configuration"] = self.connections.get_default_connection_configuration()
         web_app.router.add_post(self.settings.path, messages)
         web_app.router.add_get(ROUTE, runtime.files.serve)
-        runner = web.AppRunner(web_app, handle_signals=False, access_log=None)
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, self.settings.host, self.settings.port).start()
-        except OSError as exc:
-            await runner.cleanup()
-            from bot.config import ConfigError
-
-            raise ConfigError(
-                f"[teams] port: cannot listen on {self.settings.host}:{self.settings.port} "
-                f"({exc.strerror or exc}); choose a free port"
-            ) from None
+        runner = await listen(
+            web_app, self.settings.host, self.settings.port, setting="[teams] port"
+        )
         self._runner = runner
         self.port = runner.addresses[0][1]
         if runtime.files.base_url is None and self.settings.local_anonymous:

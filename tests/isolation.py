@@ -1,7 +1,7 @@
 """Keep the caller's shell out of the tests.
 
-The settings read ``DISCORD_TOKEN``, ``TEAMS_CLIENT_SECRET`` and every ``PLCBOT_*`` variable, and they win
-over the values a test passes in (see :mod:`bot.config`), so a developer who
+The settings read ``DISCORD_TOKEN``, ``TEAMS_CLIENT_SECRET`` and every ``PLCBOT_*``
+variable, and they win over the values a test passes in (see :mod:`bot.config`), so a developer who
 exported ``PLCBOT_DATABASE__PATH`` would otherwise run every test against one
 file. ``tests/conftest.py`` removes them before collection; subprocesses get
 :func:`clean_environment` too. A test of an override sets the variable itself.

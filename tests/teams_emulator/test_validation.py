@@ -110,7 +110,8 @@ def test_an_invalid_manifest_is_reported() -> None:
 
 
 def test_the_msteams_mentions_of_a_card_are_checked_as_teams_reads_them() -> None:
-    mention = {"type": "mention", "text": "<at>Bob</at>", "mentioned": {"id": "29:1b", "name": "Bob"}}
+    bob = {"id": "29:1b", "name": "Bob"}
+    mention = {"type": "mention", "text": "<at>Bob</at>", "mentioned": bob}
     shown = card([text("Over to <at>Bob</at>")], msteams={"width": "Full", "entities": [mention]})
     assert card_errors(shown) == []
     missing = card([text("Over to Bob")], msteams={"entities": [mention]})
