@@ -12,21 +12,24 @@ from tests.teams.harness import TeamsHarness, card_text
 ACTIVITIES = "/activities"
 
 
-async def _offered_to_bob(teams: TeamsHarness) -> int:
+async def _offered_to_bob(teams: TeamsHarness, **fault: object) -> int:
+    """Bob in the rotation, a date announced: the offer goes to him (through ``fault``)."""
     await teams.setup_community()
     await teams.command("bob", "rotation join", channel="Check-ins")
+    if fault:
+        teams.emu.faults.add(method="POST", path=ACTIVITIES, **fault)  # type: ignore[arg-type]
     return await teams.announce_date("PLC meeting", teams.clock.now() + timedelta(days=10))
+
+
+def _offers(teams: TeamsHarness) -> list[object]:
+    return [m for m in teams.private("bob") if "Will you facilitate" in card_text(m)]
 
 
 async def test_a_429_is_waited_out_as_teams_asks_and_the_message_sent_once(
     teams: TeamsHarness,
 ) -> None:
-    await teams.setup_community()
-    await teams.command("bob", "rotation join", channel="Check-ins")
-    teams.emu.faults.add(method="POST", path=ACTIVITIES, status=429, retry_after=3, times=2)
-    await teams.announce_date("PLC meeting", teams.clock.now() + timedelta(days=10))
-    offers = [m for m in teams.private("bob") if "Will you facilitate" in card_text(m)]
-    assert len(offers) == 1  # nothing lost, nothing doubled
+    await _offered_to_bob(teams, status=429, retry_after=3, times=2)
+    assert len(_offers(teams)) == 1  # nothing lost, nothing doubled
     posts = teams.emu.requests(method="POST", path_contains=ACTIVITIES)
     assert [r.status for r in posts][-3:] == [429, 429, 201]
     assert teams.pace.slept.count(3.0) >= 2  # Retry-After honoured, each time
@@ -35,14 +38,10 @@ async def test_a_429_is_waited_out_as_teams_asks_and_the_message_sent_once(
 async def test_throttling_past_the_bound_leaves_the_offer_to_its_timer(
     teams: TeamsHarness,
 ) -> None:
-    await teams.setup_community()
-    await teams.command("bob", "rotation join", channel="Check-ins")
-    teams.emu.faults.add(method="POST", path=ACTIVITIES, status=429, retry_after=20, times=3)
-    await teams.announce_date("PLC meeting", teams.clock.now() + timedelta(days=10))
-    assert not [m for m in teams.private("bob") if "Will you facilitate" in card_text(m)]
+    await _offered_to_bob(teams, status=429, retry_after=20, times=3)
+    assert _offers(teams) == []
     await teams.advance(timedelta(minutes=10))  # the timer's next attempt
-    offers = [m for m in teams.private("bob") if "Will you facilitate" in card_text(m)]
-    assert len(offers) == 1
+    assert len(_offers(teams)) == 1
 
 
 async def test_requests_are_paced_under_teams_limits_before_any_429(teams: TeamsHarness) -> None:
