@@ -11,7 +11,7 @@ for is sent to the member's 1:1 chat with the bot. Its submit button is an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.chat.layout import ChoiceInput, Form, TextInput
@@ -102,15 +102,16 @@ def command_form(
     data: JSON,
     *,
     given: dict[str, Any],
-    members: Sequence[tuple[str, str]],
-    channels: Sequence[tuple[str, str]],
+    offered: Mapping[str, Sequence[tuple[str, str]]],
 ) -> JSON:
-    """The command's options as inputs (what was typed already filled in); ``members`` and
-    ``channels`` are (value, name) pairs offered for member and channel options."""
+    """The command's options as inputs (what was typed already filled in); ``offered``
+    gives (value, name) pairs to choose from, by option (the team's members for a member,
+    its channels for a channel, an autocomplete's suggestions)."""
     body = renderer.blocks(f"**{title}**", size="medium")
     body += renderer.blocks(renderer.text(command.description), isSubtle=True)
     for option in command.options:
-        body.append(_option_input(renderer, option, given.get(option.name), members, channels))
+        choices = offered.get(option.name, ())
+        body.append(_option_input(renderer, option, given.get(option.name), choices))
     return adaptive_card([*body, _submit(renderer, COMMAND, data)])
 
 
@@ -118,8 +119,7 @@ def _option_input(
     renderer: CardRenderer,
     option: Option,
     given: Any,
-    members: Sequence[tuple[str, str]],
-    channels: Sequence[tuple[str, str]],
+    offered: Sequence[tuple[str, str]],
 ) -> JSON:
     label = (
         renderer.catalog.command_translation(option.description, "texts")
@@ -133,7 +133,7 @@ def _option_input(
     }
     if option.required:
         found["errorMessage"] = renderer.t("form.required")
-    choices = _choices_of(renderer, option, members, channels)
+    choices = _choices_of(renderer, option, offered)
     if choices is not None:
         found.update(type="Input.ChoiceSet", style="compact", choices=choices)
         if isinstance(given, str):
@@ -157,17 +157,13 @@ def _option_input(
 
 
 def _choices_of(
-    renderer: CardRenderer,
-    option: Option,
-    members: Sequence[tuple[str, str]],
-    channels: Sequence[tuple[str, str]],
+    renderer: CardRenderer, option: Option, offered: Sequence[tuple[str, str]]
 ) -> list[JSON] | None:
     if option.choices:
         return [
             {"title": _label(renderer, label), "value": value} for value, label in option.choices
         ]
-    offered = {"member": members, "channel": channels}.get(option.kind)
-    if offered is None or not offered or len(offered) > CHOICES_MAX:
+    if not offered or len(offered) > CHOICES_MAX:
         return None
     return [{"title": clip(name, 100), "value": value} for value, name in offered]
 

@@ -172,26 +172,40 @@ class Handlers:
         self, ctx: TeamsInteraction, turn: Turn, entry: Entry, raw: dict[str, str]
     ) -> None:
         team = ctx.team
-        members: list[tuple[str, str]] = []
-        channels: list[tuple[str, str]] = []
-        if team is not None:
-            try:
-                roster = await self.runtime.roster.members(team.record.service_url, team.teams_id)
-                members = [(m.teams_id, m.name) for m in roster]
-                found = await self.runtime.roster.channels(team.record.service_url, team.teams_id)
-                channels = list(found)
-            except TeamsRefusal:
-                pass
         data: JSON = {COMMAND: entry.key, FOR: turn.user, WHERE: turn.conversation}
         if team is not None:
             data[TEAM] = team.number
         renderer = await self.runtime.renderer(team, turn.language, Message())
         title = self.book.title(entry, turn.language)
-        card = command_form(
-            renderer, title, entry.command, data, given=raw, members=members, channels=channels
-        )
+        offered = await self._offered(ctx, entry.command)
+        card = command_form(renderer, title, entry.command, data, given=raw, offered=offered)
         if await self.replies.privately(turn, card) is None:
             await self.replies.send(turn.service_url, turn.conversation_id, card)
+
+    async def _offered(
+        self, ctx: TeamsInteraction, command: Command
+    ) -> dict[str, list[tuple[str, str]]]:
+        """What a command's form offers to choose from: the team's members and channels,
+        and the suggestions an option's autocomplete gives for nothing typed yet."""
+        offered: dict[str, list[tuple[str, str]]] = {}
+        team = ctx.team
+        for option in command.options:
+            try:
+                if option.suggest is not None:
+                    offered[option.name] = await option.suggest(ctx, "")
+                elif option.kind == "member" and team is not None:
+                    roster = await self.runtime.roster.members(
+                        team.record.service_url, team.teams_id
+                    )
+                    offered[option.name] = [(m.teams_id, m.name) for m in roster]
+                elif option.kind == "channel" and team is not None:
+                    channels = await self.runtime.roster.channels(
+                        team.record.service_url, team.teams_id
+                    )
+                    offered[option.name] = list(channels)
+            except (TeamsRefusal, UserError):  # typed instead
+                continue
+        return offered
 
     # -- card actions ----------------------------------------------------------------------
 

@@ -12,8 +12,9 @@ import aiohttp
 from bot.chat import Attachment, Button, Form, Message, TextInput, Trusted
 from bot.emulator.teams.activities import base_activity, invoke
 from bot.interactions import UI, CustomId, Interaction
-from bot.interactions.commands import Command, Group
+from bot.interactions.commands import Command, Group, Option
 from bot.interactions.routes import Params
+from bot.interactions.suggest import matching
 from tests.teams.harness import TeamsHarness, card_text, text_of
 
 RENAME = CustomId("plc:demo:rename:{n}")
@@ -38,6 +39,14 @@ class Demo:
                     Command("wipe", "Ask for a confirmation", self.wipe),
                     Command("file", "Share a file", self.file),
                     Command("break", "Fail unexpectedly", self.broken),
+                    Command(
+                        "pick",
+                        "Pick a colour",
+                        self.pick,
+                        options=(
+                            Option("colour", "A colour", required=True, suggest=self.colours),
+                        ),
+                    ),
                 ),
             )
         )
@@ -83,6 +92,12 @@ class Demo:
 
     async def broken_click(self, ctx: Interaction, params: Params) -> None:
         raise RuntimeError("another bug")
+
+    async def colours(self, ctx: Interaction, typed: str) -> list[tuple[str, str]]:
+        return matching([("blue", "Blue"), ("green", "Green")], typed)
+
+    async def pick(self, ctx: Interaction, colour: str) -> None:
+        await ctx.reply(Trusted(text=f"Picked {colour}"))
 
     async def file(self, ctx: Interaction) -> None:
         notes = Attachment(filename="notes.txt", data=b"hello from the bot")
@@ -212,3 +227,15 @@ async def test_the_platform_answers_the_cores_questions_from_teams(teams: TeamsH
         guild, await teams.number("conversation", "19:gone@thread.tacv2")
     )
     assert not gone.exists
+
+
+async def test_a_command_form_offers_an_options_suggestions(unstarted_teams: TeamsHarness) -> None:
+    teams = unstarted_teams
+    await _started(teams)
+    await teams.command("bob", "demo pick", channel="Check-ins")
+    form = teams.last_private("bob")
+    assert form.card is not None
+    [choices] = [n["choices"] for n in form.card["body"] if n.get("id") == "colour"]
+    assert choices == [{"title": "Blue", "value": "blue"}, {"title": "Green", "value": "green"}]
+    await teams.click("bob", form, "Submit", colour="green")
+    assert card_text(teams.private("bob")[-1]) == "Picked green"
