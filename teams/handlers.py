@@ -25,6 +25,7 @@ from microsoft_agents.activity import Activity, AdaptiveCardInvokeResponse
 from bot.app import App
 from bot.chat.layout import Message
 from bot.chat.port import Posted
+from bot.chat.text import Text
 from bot.errors import UserError
 from bot.interactions.commands import Command
 from bot.interactions.errors import explain
@@ -180,7 +181,9 @@ class Handlers:
         offered = await self._offered(ctx, entry.command)
         card = command_form(renderer, title, entry.command, data, given=raw, offered=offered)
         if await self.replies.privately(turn, card) is None:
-            await self.replies.send(turn.service_url, turn.conversation_id, card)
+            await ctx.reply(
+                Message(content=Text(key="teams.commands.private_refused")), private=False
+            )
 
     async def _offered(
         self, ctx: TeamsInteraction, command: Command

@@ -2,8 +2,9 @@
 
 Teams has no ephemeral messages. A private answer goes to the member's 1:1 chat with
 the bot (where a command typed there is answered anyway); if Teams refuses it (the
-member removed the app or blocked the bot), a command is answered where it was typed
-and a click in the card the member clicked, for them only. A public answer goes where
+member removed the app or blocked the bot), a click is answered in the card the member
+clicked, for them only, and a command with a note where it was typed saying why there
+is no answer (never the answer itself, which may be personal). A public answer goes where
 the member acted (the channel's reply chain, or the chat). ``update`` answers a click
 with the new card and updates the message for everyone; a form opened by a click is
 shown in place of the clicked card, for that member; one opened by a command goes to
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from bot.actor import Actor
 from bot.chat.layout import Form, Message
 from bot.chat.port import Posted
-from bot.chat.text import Content
+from bot.chat.text import Content, Text
 from bot.errors import UserError
 from bot.i18n import Language
 from teams import store
@@ -158,10 +159,16 @@ class TeamsInteraction:
         if not private:
             await self.replies.send(self.turn.service_url, self._public_to, card)
         elif await self.replies.privately(self.turn, card) is None:
-            if self.is_click:
-                self.answer.card = card  # for the member who clicked only
-            else:
-                await self.replies.send(self.turn.service_url, self.turn.conversation_id, card)
+            await self._private_refused(card)
+
+    async def _private_refused(self, card: JSON) -> None:
+        """Teams refused the 1:1 chat: a click shows the answer to the clicker alone; a
+        command's answer is never posted for all to see, only a note saying why not."""
+        if self.is_click:
+            self.answer.card = card
+            return
+        note = await self.card(Message(content=Text(key="teams.commands.private_refused")))
+        await self.replies.send(self.turn.service_url, self.turn.conversation_id, note)
 
     async def update(self, message: Message) -> None:
         """The clicked card becomes ``message``, for everyone (a command just replies)."""
@@ -170,9 +177,10 @@ class TeamsInteraction:
             return
         card = await self.card(message)
         self.answer.card = card
-        await self.replies.update(
-            self.turn.service_url, self.turn.conversation_id, self._clicked[1], card
-        )
+        if self._clicked[1]:
+            await self.replies.update(
+                self.turn.service_url, self.turn.conversation_id, self._clicked[1], card
+            )
 
     async def open_form(self, form: Form) -> None:
         renderer = await self.replies.runtime.renderer(self._lookups, self.language, Message())
@@ -185,4 +193,4 @@ class TeamsInteraction:
         data[WHERE] = self.turn.conversation
         card = form_card(renderer, form, data)
         if await self.replies.privately(self.turn, card) is None:
-            await self.replies.send(self.turn.service_url, self.turn.conversation_id, card)
+            await self._private_refused(card)

@@ -91,3 +91,15 @@ async def test_the_bot_mentioned_alone_answers_with_the_list_of_commands(
     await teams.command("david", "", channel="Check-ins")
     listed = card_text(teams.last_private("david"))
     assert listed.startswith("**Commands**") and "**rotation join** — " in listed
+
+
+async def test_a_private_answer_teams_refuses_is_never_posted_for_all_to_see(
+    teams: TeamsHarness,
+) -> None:
+    await teams.setup_community()
+    teams.emu.block(teams.world.bob)
+    await teams.command("bob", "rotation join", channel="Check-ins")
+    [note] = teams.posts_in("Check-ins")
+    assert card_text(note).startswith("I could not answer you in our 1:1 chat")
+    assert "joined the rotation" not in card_text(note)
+    assert await _line(teams) == [await teams.user_number("bob")]  # the command still ran
