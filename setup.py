@@ -11,7 +11,7 @@ setup(
     # Namespace-aware like pyproject's ``packages.find``: a folder without __init__.py
     # still ships.
     packages=[
-        *find_namespace_packages(include=["bot", "bot.*", "cogs", "cogs.*"]),
+        *find_namespace_packages(include=["bot", "bot.*", "cogs", "cogs.*", "teams", "teams.*"]),
         "bot.migrations",
     ],
     package_dir={"bot.migrations": "migrations"},

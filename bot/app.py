@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.chat import Chat, ChatPlatform
 from bot.clock import Clock
 from bot.config import FeatureName, Settings
 from bot.db import Database
+from bot.db.database import WAL_CHECKPOINT_SECONDS
 from bot.features import Declare, Feature
 from bot.i18n import load_catalog
 from bot.interactions import UI
@@ -109,3 +111,19 @@ def _plug(core: Core, services: Services, ui: UI, feature: Feature) -> None:
 def build_services(core: Core) -> Services:
     """The services alone (tests of services that need no UI)."""
     return build_app(core).services
+
+
+def start_background(app: App) -> None:
+    """The daily purge, the WAL checkpoints and the scheduler: once per process, whichever
+    platform adapter is ready first (a second call does nothing)."""
+    core = app.core
+    if core.scheduler.running:
+        return
+    retention = app.services.get(RetentionService)
+    core.scheduler.every("retention", timedelta(hours=24), retention.purge)
+    core.scheduler.every(
+        "wal-checkpoint",
+        timedelta(seconds=WAL_CHECKPOINT_SECONDS),
+        core.db.checkpoint_in_background,
+    )
+    core.scheduler.start()

@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         return commands.add_parser(name, help=help_text, description=help_text, parents=[common])
 
-    run = command("run", "connect to Discord and run the bot")
+    run = command("run", "connect to Discord and/or serve Microsoft Teams, and run the bot")
     run.add_argument("--sync", action="store_true", help="sync slash commands even if unchanged")
     run.set_defaults(handler=_run)
 
@@ -111,8 +111,6 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from cogs.client import DiscordUnreachable, serve
-
     settings = _settings(args)
     problems = runtime_problems(settings)
     if problems:
@@ -121,12 +119,36 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError(missing + "cannot start:\n  " + "\n  ".join(problems))
     json_lines = settings.logging.format == "json"
     configure_logging(settings.logging.level, secrets=_secrets(settings), json_lines=json_lines)
+    from cogs.client import DiscordUnreachable
+
     try:
-        asyncio.run(serve(settings, SystemClock(), force_sync=args.sync))
+        asyncio.run(_serve(settings, force_sync=args.sync))
     except DiscordUnreachable as exc:  # may pass by itself: exit 1, so a service restarts
         print(f"plc-bot: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+async def _serve(settings: Settings, *, force_sync: bool) -> None:
+    """Every configured platform on one core: Discord with a token, Teams with an app id."""
+    from bot.chat.platforms import Platforms
+    from bot.running import Adapter, serve
+
+    adapters: list[Adapter] = []
+    platforms = Platforms()
+    if settings.teams.app_id is not None:
+        from teams.adapter import TeamsAdapter
+
+        teams = TeamsAdapter(settings)
+        adapters.append(teams)
+        platforms = Platforms(teams=teams.platform)
+    if settings.discord.token is not None:
+        from cogs.client import DiscordAdapter
+
+        discord = DiscordAdapter(settings, force_sync=force_sync)
+        adapters.append(discord)
+        platforms = Platforms(discord=discord.platform, teams=platforms.teams)
+    await serve(settings, SystemClock(), adapters, platforms)
 
 
 def _secrets(settings: Settings) -> list[str]:
@@ -135,6 +157,8 @@ def _secrets(settings: Settings) -> list[str]:
         found.append(settings.discord.token.get_secret_value())
     if settings.privacy.secret is not None:
         found.append(settings.privacy.secret.get_secret_value())
+    if settings.teams.client_secret is not None:
+        found.append(settings.teams.client_secret.get_secret_value())
     return found
 
 

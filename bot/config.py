@@ -7,7 +7,6 @@ message naming the file and the key (:class:`ConfigError`).
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import tomllib
@@ -23,6 +22,12 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from bot.config_teams import (
+    TeamsSettings,
+    listening_address,
+    secret_in_file,
+    teams_problems,
+)
 from bot.timezones import InvalidTimezone, validate_timezone
 
 DEFAULT_CONFIG_PATH = Path("config.toml")
@@ -162,11 +167,7 @@ class OpsSettings(_Section):
     @field_validator("health_host")
     @classmethod
     def _host(cls, value: str) -> str:
-        try:
-            ipaddress.ip_address(value)
-        except ValueError:
-            raise ValueError("must be an IP address, e.g. 127.0.0.1 or 0.0.0.0") from None
-        return value
+        return listening_address(value)
 
 
 class Settings(BaseSettings):
@@ -186,6 +187,7 @@ class Settings(BaseSettings):
     facilitation: FacilitationSettings = FacilitationSettings()
     logging: LoggingSettings = LoggingSettings()
     ops: OpsSettings = OpsSettings()
+    teams: TeamsSettings = TeamsSettings()
 
     reads_environment: ClassVar[bool] = True
     """``DISCORD_TOKEN`` and ``PLCBOT_*`` override the file (not in the playground)."""
@@ -217,7 +219,13 @@ class Settings(BaseSettings):
         if not cls.reads_environment:
             return (init_settings,)
         # The file arrives as init kwargs; the environment must win over it.
-        return (_DiscordTokenSource(settings_cls), env_settings, init_settings)
+        return (
+            # The names every Discord host and tutorial use, and the Teams app's secret.
+            _VariableSource(settings_cls, "DISCORD_TOKEN", ("discord", "token")),
+            _VariableSource(settings_cls, "TEAMS_CLIENT_SECRET", ("teams", "client_secret")),
+            env_settings,
+            init_settings,
+        )
 
 
 class _SettingsIgnoringEnvironment(Settings):
@@ -236,15 +244,23 @@ def settings_ignoring_environment(
         raise ConfigError(_describe(exc, source)) from None
 
 
-class _DiscordTokenSource(PydanticBaseSettingsSource):
-    """``DISCORD_TOKEN``, the name every Discord host and tutorial uses."""
+class _VariableSource(PydanticBaseSettingsSource):
+    """One environment variable giving one key of a section."""
+
+    def __init__(
+        self, settings_cls: type[BaseSettings], variable: str, key: tuple[str, str]
+    ) -> None:
+        super().__init__(settings_cls)
+        self._variable = variable
+        self._key = key
 
     def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
         return None, field_name, False
 
     def __call__(self) -> dict[str, Any]:
-        token = os.environ.get("DISCORD_TOKEN")
-        return {"discord": {"token": token}} if token else {}
+        value = os.environ.get(self._variable)
+        section, key = self._key
+        return {section: {key: value}} if value else {}
 
 
 def config_path_from_env(explicit: str | Path | None = None) -> Path:
@@ -260,6 +276,9 @@ def load_settings(path: Path | None, *, required: bool = False) -> Settings:
     """
     data = read_config_file(path, required=required) if path is not None else {}
     source = str(path) if path is not None else "<defaults>"
+    refused = secret_in_file(data, source)
+    if refused is not None:
+        raise ConfigError(refused)
     try:
         return Settings(**data)
     except ValidationError as exc:
@@ -350,11 +369,14 @@ def _unreadable_variable(exc: SettingsError) -> str:
 def runtime_problems(settings: Settings, *, needs_token: bool = True) -> list[str]:
     """What stops ``plc-bot run`` even though the file is well-formed."""
     problems = []
-    if needs_token and settings.discord.token is None:
+    if needs_token and settings.discord.token is None and settings.teams.app_id is None:
         problems.append(
             "[discord] token: missing (set DISCORD_TOKEN, or token in config.toml). "
+            "To serve Microsoft Teams instead (or too), set [teams] app_id. "
             "To try the bot without Discord, run `plc-bot playground`."
         )
+    if needs_token:
+        problems += teams_problems(settings.teams)
     if settings.privacy.secret is None:
         problems.append(
             "[privacy] secret: missing; it keys the anonymity of /ask and has no default. "

@@ -29,12 +29,13 @@ from pydantic import computed_field
 
 from bot import __version__
 from bot.clock import Clock
-from bot.config import ConfigError, OpsSettings
+from bot.config import OpsSettings
 from bot.db import Database, bot_state
 from bot.db.codec import instant_from_db, instant_to_db
 from bot.db.database import RESTORE_ADVICE, DatabaseError, available_migrations
 from bot.frozen import Frozen
 from bot.instance import lock_holder
+from bot.web import listen
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,8 @@ QUERY_TIMEOUT_SECONDS = 10
 class Probes:
     """What the running bot can tell about itself, as plain callables."""
 
-    gateway_connected: Callable[[], bool]
+    gateway_connected: Callable[[], bool] | None
+    """Discord's gateway (None: this bot does not serve Discord)."""
     scheduler_alive: Callable[[], bool]
     next_due: Callable[[], Awaitable[datetime | None]]
     """When the earliest pending timer the scheduler handles is due."""
@@ -57,6 +59,8 @@ class Probes:
     clock: Clock
     scheduler_paused: Callable[[], bool] = lambda: False
     """The scheduler was paused (the database is damaged): alive, but running nothing."""
+    teams_listening: Callable[[], bool] | None = None
+    """The Teams messaging endpoint (None: this bot does not serve Teams)."""
 
 
 class Health(Frozen):
@@ -68,6 +72,7 @@ class Health(Frozen):
     gateway_connected: bool | None = None
     scheduler_alive: bool | None = None
     oldest_overdue_timer: datetime | None = None
+    teams_listening: bool | None = None
     version: str = __version__
 
     @computed_field  # type: ignore[prop-decorator]
@@ -82,6 +87,8 @@ class Health(Frozen):
         facts = []
         if self.gateway_connected is not None:
             facts.append("gateway connected")
+        if self.teams_listening is not None:
+            facts.append("Teams endpoint listening")
         facts.append("database writable")
         if self.scheduler_alive is not None:
             facts.append("scheduler alive")
@@ -99,9 +106,12 @@ class Health(Frozen):
 async def check(probes: Probes) -> Health:
     now = probes.clock.now()
     problems: list[str] = []
-    gateway = probes.gateway_connected()
-    if not gateway:
+    gateway = probes.gateway_connected() if probes.gateway_connected is not None else None
+    if gateway is False:
         problems.append("gateway disconnected")
+    teams = probes.teams_listening() if probes.teams_listening is not None else None
+    if teams is False:
+        problems.append("Teams endpoint not listening")
     writable = await _database_writable(probes.database, now, problems)
     scheduler = probes.scheduler_alive() and not probes.scheduler_paused()
     if not probes.scheduler_alive():
@@ -119,6 +129,7 @@ async def check(probes: Probes) -> Health:
         problems.append(f"a timer is overdue since {due.isoformat()}")
     return Health(
         gateway_connected=gateway,
+        teams_listening=teams,
         database_writable=writable,
         scheduler_alive=scheduler,
         oldest_overdue_timer=overdue,
@@ -157,17 +168,13 @@ class HealthServer:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/healthz", self._healthz)
-        runner = web.AppRunner(app, handle_signals=False, access_log=None)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, self._host, self._port)
-            await site.start()
-        except OSError as exc:
-            await runner.cleanup()
-            raise ConfigError(
-                f"[ops] health_port: cannot listen on {self._host}:{self._port} "
-                f"({exc.strerror or exc}); choose a free port or remove health_port"
-            ) from None
+        runner = await listen(
+            app,
+            self._host,
+            self._port,
+            setting="[ops] health_port",
+            hint="choose a free port or remove health_port",
+        )
         self._runner = runner
         self._port = runner.addresses[0][1]
         log.info("health endpoint on http://%s:%d/healthz", self._host, self._port)

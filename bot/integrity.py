@@ -10,9 +10,9 @@ the log says what to do. Nothing here imports a chat platform.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
+from collections.abc import Awaitable
 
 from bot.chat import Chat
 from bot.chat.port import Notice
@@ -27,14 +27,14 @@ NOTICE_KEY = "delivery.database_damaged"
 
 
 async def check_when_ready(
-    ready: asyncio.Event, db: Database, scheduler: Scheduler, chat: Chat
+    ready: Awaitable[object], db: Database, scheduler: Scheduler, chat: Chat
 ) -> bool:
-    """Once ``ready`` is set, check every page; stop writing if one is damaged.
+    """Once ``ready`` is done, check every page; stop writing if one is damaged.
 
     True if the file is sound. A check that cannot run (the file unreadable for a
     while) is logged and proves nothing either way.
     """
-    await ready.wait()
+    await ready
     started = time.monotonic()
     try:
         problem = await db.check_pages()

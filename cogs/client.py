@@ -1,18 +1,17 @@
 """The Discord client: wires what the entry point built to Discord, and runs it.
 
-:func:`running_bot` is the one way to run the bot (``plc-bot run``, the playground,
-the end-to-end tests): it builds the core and services with :mod:`bot.app`, binds
-the Discord side of the chat port, and gives the client the toolkit's routers.
+:class:`DiscordAdapter` is Discord's side of a running application
+(:mod:`bot.running`: ``plc-bot run``, beside Teams or alone); :func:`running_bot` runs
+the bot on Discord alone (the playground, the end-to-end tests). Both bind the Discord
+side of the chat port and give the client the toolkit's routers.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import signal
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
-from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -22,16 +21,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.app import App, build_app, core_on
+from bot.app import App, start_background
+from bot.chat.platforms import Platforms
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.database import WAL_CHECKPOINT_SECONDS
-from bot.health import Probes, serving_health
+from bot.health import serving_health
 from bot.i18n import Catalog, load_catalog
-from bot.instance import owned_database
-from bot.integrity import check_when_ready
 from bot.interactions.commands import Command, Group, MessageCommand
-from bot.services.community import CommunityService, MemberService, RetentionService
+from bot.running import checking_pages, probes, running_app
+from bot.services.community import CommunityService, MemberService
 from cogs import binding
 from cogs.buttons import RoutedButton
 from cogs.errors import on_tree_error, report
@@ -115,8 +113,9 @@ class PlcBot(commands.Bot):
     @property
     def chat(self) -> DiscordPlatform:
         platform = self.core.chat.platform
-        assert isinstance(platform, DiscordPlatform)
-        return platform
+        found = platform.discord if isinstance(platform, Platforms) else platform
+        assert isinstance(found, DiscordPlatform)
+        return found
 
     async def install_commands(self) -> None:
         """Every command of the enabled features on the tree (not yet synced)."""
@@ -129,15 +128,8 @@ class PlcBot(commands.Bot):
         self.add_dynamic_items(RoutedButton)
         await self.install_commands()
         await sync_if_needed(self, force=self.force_sync)
-        retention = self.services.get(RetentionService)
-        self.core.scheduler.every("retention", timedelta(hours=24), retention.purge)
-        self.core.scheduler.every(
-            "wal-checkpoint",
-            timedelta(seconds=WAL_CHECKPOINT_SECONDS),
-            self.core.db.checkpoint_in_background,
-        )
         # Once per process, not once per gateway (re)connection.
-        self.core.scheduler.start()
+        start_background(self.app)
 
     async def on_ready(self) -> None:
         if not self.ready_once.is_set():
@@ -215,16 +207,41 @@ class PlcBot(commands.Bot):
         await super().close()
 
 
-def health_probes(bot: PlcBot) -> Probes:
-    """What ``/healthz`` asks the running bot (``bot/health.py`` knows no discord)."""
-    return Probes(
-        gateway_connected=lambda: bot.is_ready() and not bot.is_closed() and bot.ws.open,
-        scheduler_alive=lambda: bot.core.scheduler.running,
-        scheduler_paused=lambda: bot.core.scheduler.paused,
-        next_due=bot.core.scheduler.next_due,
-        database=bot.core.db,
-        clock=bot.core.clock,
-    )
+def gateway_connected(bot: PlcBot) -> Callable[[], bool]:
+    return lambda: bot.is_ready() and not bot.is_closed() and bot.ws.open
+
+
+@asynccontextmanager
+async def discord_client(
+    app: App,
+    platform: DiscordPlatform,
+    settings: Settings,
+    *,
+    force_sync: bool = False,
+    **client_options: Any,
+) -> AsyncIterator[PlcBot]:
+    """The client of a running application, logging in; closed after."""
+    token = settings.discord.token
+    if token is None:
+        raise RuntimeError("no Discord token; checked by runtime_problems() first")
+    point_discord_at(settings)
+    bot = PlcBot(app, force_sync=force_sync, **client_options)
+    platform.bind(bot)
+    async with bot:
+        bot.runner = asyncio.create_task(_login(bot, token.get_secret_value()))
+        try:
+            yield bot
+        finally:
+            await bot.close()
+            with suppress(asyncio.CancelledError):
+                await bot.runner
+
+
+async def _login(bot: PlcBot, token: str) -> None:
+    try:
+        await bot.start(token)
+    except aiohttp.ClientConnectorError as exc:  # the login's first request failed
+        raise _unreachable(exc) from None
 
 
 @asynccontextmanager
@@ -238,56 +255,54 @@ async def running_bot(
 ) -> AsyncIterator[PlcBot]:
     """Open everything, log in and yield the bot while it runs; close it all after.
 
-    Used by ``plc-bot run``, the playground and the end-to-end tests alike;
+    The bot on Discord alone: the playground and the end-to-end tests;
     ``commands`` are added to the features' (the benchmark's no-op);
     ``client_options`` go to discord.py's client (e.g. ``guild_ready_timeout``).
     Leaving it closes the database and records a clean stop (:mod:`bot.instance`).
     """
-    token = settings.discord.token
-    if token is None:
+    if settings.discord.token is None:
         raise RuntimeError("no Discord token; checked by runtime_problems() first")
-    point_discord_at(settings)
-    try:
-        # The instance lock, the page check the last stop calls for, and on closing
-        # the clean-stop record that lets the next start skip it.
-        async with owned_database(settings.database.path) as db:
-            platform = DiscordPlatform(load_catalog())
-            core = core_on(db, settings, clock, platform)
-            app = build_app(core)
-            app.ui.add(*commands)
-            bot = PlcBot(app, force_sync=force_sync, **client_options)
-            platform.bind(bot)
-            async with bot, serving_health(settings.ops, health_probes(bot)):
-                bot.runner = asyncio.create_task(bot.start(token.get_secret_value()))
-                checking = _check_pages_when_ready(bot)
-                try:
-                    yield bot
-                finally:
-                    await _stopped(checking)
-                    await bot.close()
-                    with suppress(asyncio.CancelledError):
-                        await bot.runner
-    finally:
-        log.info("stopped")
+    platform = DiscordPlatform(load_catalog())
+    async with running_app(settings, clock, Platforms(discord=platform)) as app:
+        app.ui.add(*commands)
+        async with discord_client(
+            app, platform, settings, force_sync=force_sync, **client_options
+        ) as bot:
+            adapter = DiscordAdapter(settings)
+            adapter.bot = bot
+            async with (
+                serving_health(settings.ops, probes(app, [adapter])),
+                checking_pages(app, [adapter]),
+            ):
+                yield bot
 
 
-def _check_pages_when_ready(bot: PlcBot) -> asyncio.Task[bool] | None:
-    """The page check start-up left for later (the file was as a clean stop left it)."""
-    core = bot.core
-    if core.db.pages_checked:
-        return None
-    return asyncio.create_task(
-        check_when_ready(bot.ready_once, core.db, core.scheduler, core.chat),
-        name="plc-bot:page-check",
-    )
+class DiscordAdapter:
+    """Discord's side of ``plc-bot run`` (:class:`bot.running.Adapter`)."""
 
+    name = "discord"
+    starts_scheduler = True  # in setup_hook, after login
 
-async def _stopped(task: asyncio.Task[bool] | None) -> None:
-    if task is None:
-        return
-    task.cancel()  # a check under way stops at once; the next start runs it again
-    with suppress(asyncio.CancelledError):
-        await task
+    def __init__(self, settings: Settings, *, force_sync: bool = False) -> None:
+        self.settings = settings
+        self.force_sync = force_sync
+        self.platform = DiscordPlatform(load_catalog())
+        self.bot: PlcBot | None = None
+
+    @asynccontextmanager
+    async def running(self, app: App) -> AsyncIterator[asyncio.Task[None] | None]:
+        async with discord_client(
+            app, self.platform, self.settings, force_sync=self.force_sync
+        ) as bot:
+            self.bot = bot
+            yield bot.runner
+
+    def health(self) -> Callable[[], bool]:
+        return lambda: self.bot is not None and gateway_connected(self.bot)()
+
+    async def wait_ready(self) -> None:
+        if self.bot is not None:
+            await self.bot.ready_once.wait()
 
 
 class DiscordUnreachable(Exception):
@@ -301,36 +316,6 @@ def _unreachable(exc: aiohttp.ClientConnectorError) -> DiscordUnreachable:
         f"cannot reach Discord at {exc.host}:{exc.port} ({reason}): check the network "
         "connection, DNS and proxy (and [discord] api_base_url if you set it)"
     )
-
-
-async def serve(settings: Settings, clock: Clock, *, force_sync: bool = False) -> None:
-    """Run until SIGINT/SIGTERM (clean stop) or a fatal error (raised;
-    :class:`DiscordUnreachable` when Discord cannot be reached at all)."""
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await _serve_until_stopped(settings, clock, stop, force_sync=force_sync)
-    except aiohttp.ClientConnectorError as exc:  # the login's first request failed
-        raise _unreachable(exc) from None
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
-
-
-async def _serve_until_stopped(
-    settings: Settings, clock: Clock, stop: asyncio.Event, *, force_sync: bool
-) -> None:
-    async with running_bot(settings, clock, force_sync=force_sync) as bot:
-        assert bot.runner is not None
-        stopper = asyncio.create_task(stop.wait())
-        await asyncio.wait({bot.runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        stopper.cancel()
-        if bot.runner.done():
-            bot.runner.result()  # a login failure or a fatal gateway error
-        else:
-            log.info("stopping on signal")
 
 
 def _discord_command(

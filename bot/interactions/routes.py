@@ -23,8 +23,9 @@ from bot.interactions.context import Interaction
 
 ACTION_ID_MAX = 100
 PREFIX = "plc:"
-ID_PART = "[0-9]{1,20}"
-"""What a part of an id matches unless told otherwise: a number (a snowflake fits)."""
+ID_PART = "-?[0-9]{1,20}"
+"""What a part of an id matches unless told otherwise: a number (a Discord snowflake, or
+the negative number a Teams id is mapped to)."""
 
 Params = dict[str, str]
 ClickHandler = Callable[[Interaction, Params], Awaitable[None]]

@@ -203,11 +203,12 @@ async def test_0008_moves_each_answer_number_to_the_goal_it_was_given_to(
 ) -> None:
     """Numbers answered before goals could be chosen keep their goal; a number with no
     goal stays on the answer."""
-    before = tmp_path / "before-0008"
+    before, upto = tmp_path / "before-0008", tmp_path / "upto-0008"
     before.mkdir()
+    upto.mkdir()  # later migrations are not this test's business
     for number, file in available_migrations():
-        if number < 8:
-            (before / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
+        for folder in [f for f, last in ((before, 7), (upto, 8)) if number <= last]:
+            (folder / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
     db = await Database.open(db_path, migrate=False)
     await db.migrate(before)
     rows = [
@@ -224,7 +225,7 @@ async def test_0008_moves_each_answer_number_to_the_goal_it_was_given_to(
         await communities_db.upsert(conn, 1, SETTINGS, [60], NOW)
         for row in rows:
             await conn.execute(row)
-    assert await db.migrate() == ["0008_goal_progress.sql"]
+    assert await db.migrate(upto) == ["0008_goal_progress.sql"]
     async with db.read() as conn:
         moved = await (await conn.execute("SELECT * FROM checkin_progress")).fetchall()
         kept = await (

@@ -27,7 +27,7 @@ NOT_COUNTS = _names(
     " community community_zone date dates day detail due duration end example field file"
     " goal id key keys kind label language"
     " latest line link links local marks measure meeting member mentions mode moderator"
-    " name names next number offset offsets owner page permissions place position problem"
+    " name names next number offset offsets option owner page permissions place position problem"
     " problems progress protocol question reason ref relative repeat retry role shifted since"
     " size"
     " start status step suggestions target text time timestamp title url user user_id"

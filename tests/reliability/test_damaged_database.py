@@ -19,7 +19,8 @@ import pytest
 from bot.db import DatabaseError
 from bot.emulator import Message
 from bot.health import check
-from cogs.client import health_probes
+from bot.running import probes
+from cogs.client import DiscordAdapter
 from tests.e2e.harness import Harness
 from tests.reliability.damage import SYMPTOM, Bytes, clean_stop_record, damage_pages
 from tests.reliability.world import (
@@ -65,7 +66,9 @@ async def test_a_file_damaged_under_the_running_bot_is_never_written_again(
     assert db.damage is not None and SYMPTOM in db.damage
     detected = Bytes.of(h.db_path)
 
-    health = await check(health_probes(h.bot))
+    adapter = DiscordAdapter(h.bot.core.settings)
+    adapter.bot = h.bot
+    health = await check(probes(h.bot.app, [adapter]))
     assert not health.healthy and not health.database_writable
     assert health.problems[0].startswith(f"database damaged ({db.damage}): writes stopped")
     assert "scheduler paused" in health.line()

@@ -115,3 +115,20 @@ async def test_paged_members_team_details_and_channels(emu: TeamsEmulator, tenan
     finally:
         await client.close()
     assert not emu.unhandled
+
+
+async def test_the_roster_names_the_owners_of_a_team(emu: TeamsEmulator) -> None:
+    from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
+
+    alice = emu.state.add_user("Alice Tremblay")
+    bob = emu.state.add_user("Bob Martin")
+    team = emu.state.add_team("PLC", [alice, bob], owners=(alice,))
+    client = TeamsConnectorClient(endpoint=emu.service_url, token="")
+    try:
+        page = await client.conversations.get_conversation_paged_members(team.id, 50)
+        one = await client.get_conversation_member(team.id, bob.id)
+    finally:
+        await client.close()
+    roles = {m.name: m.model_dump(by_alias=True).get("userRole") for m in page.members}
+    assert roles == {"Alice Tremblay": "owner", "Bob Martin": "user"}
+    assert one.user_role == "user"

@@ -107,3 +107,17 @@ def test_an_invalid_manifest_is_reported() -> None:
     assert "developer: 'privacyUrl' is a required property" in problems
     assert "manifestVersion: '1.22' was expected" in problems
     assert any(p.startswith("bots/0/scopes/0: 'everywhere' is not one of") for p in problems)
+
+
+def test_the_msteams_mentions_of_a_card_are_checked_as_teams_reads_them() -> None:
+    bob = {"id": "29:1b", "name": "Bob"}
+    mention = {"type": "mention", "text": "<at>Bob</at>", "mentioned": bob}
+    shown = card([text("Over to <at>Bob</at>")], msteams={"width": "Full", "entities": [mention]})
+    assert card_errors(shown) == []
+    missing = card([text("Over to Bob")], msteams={"entities": [mention]})
+    assert card_errors(missing) == ["msteams/entities/0: <at>Bob</at> is not in the card's text"]
+    odd = card([text("x")], msteams={"entities": [{"type": "mention"}], "color": "red"})
+    assert card_errors(odd) == [
+        "msteams: unknown property 'color'",
+        "msteams/entities/0: not a mention entity",
+    ]

@@ -16,7 +16,7 @@ from typing import Any
 
 import aiohttp
 
-from .activities import base_activity, invoke, with_text
+from .activities import base_activity, invoke, mention_entity, with_text
 from .cards import Dialog, action_data, collect_inputs, dialog_from_task, find_action
 from .state import (
     CARD_CONTENT_TYPE,
@@ -132,14 +132,19 @@ class TeamsActor:
         text: str,
         *,
         thread: TeamsMessage | None = None,
+        naming: tuple[TeamsUser, ...] = (),
     ) -> InboundResult:
-        """Post ``@Bot text`` in a channel: a new post, or a reply in ``thread``'s chain."""
+        """Post ``@Bot text`` in a channel: a new post, or a reply in ``thread``'s chain.
+        Each ``@Name`` of a user in ``naming`` becomes a mention of them where it stands."""
         root = None if thread is None else (thread.root_id or thread.id)
         message = self._user_message(user, channel.id, text, channel=True, root=root)
         activity = self._activity(
             "message", user, message.thread_conversation_id, activity_id=message.id
         )
         with_text(activity, text, [self.state.bot_account()])
+        for named in naming:
+            activity["text"] = activity["text"].replace(f"@{named.name}", f"<at>{named.name}</at>")
+            activity["entities"].append(mention_entity(named.account()))
         if root is not None:
             activity["replyToId"] = root
         message.text, message.entities = activity["text"], activity["entities"]

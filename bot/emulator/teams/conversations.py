@@ -197,13 +197,15 @@ class ConversationRoutes:
 
     # ----- members and teams -----------------------------------------------------------
     async def members(self, request: web.Request, p: dict[str, str], body: Any) -> tuple[int, Any]:
-        return 200, [u.member() for u in self.state.conversation_members(p["conversation_id"])]
+        conversation = p["conversation_id"]
+        users = self.state.conversation_members(conversation)
+        return 200, [u.member(self.state.role_in(conversation, u)) for u in users]
 
     async def member(self, request: web.Request, p: dict[str, str], body: Any) -> tuple[int, Any]:
         members = self.state.conversation_members(p["conversation_id"])
         for user in members:
             if p["member_id"] in (user.id, user.aad_object_id):
-                return 200, user.member()
+                return 200, user.member(self.state.role_in(p["conversation_id"], user))
         raise ConnectorError(404, "MemberNotFoundInConversation", "The member was not found.")
 
     async def paged_members(
@@ -213,7 +215,10 @@ class ConversationRoutes:
         size = int(request.query.get("pageSize") or 0) or 500
         start = int(request.query.get("continuationToken") or 0)
         page = members[start : start + size]
-        answer: dict[str, Any] = {"members": [u.member() for u in page]}
+        roles = [self.state.role_in(p["conversation_id"], u) for u in page]
+        answer: dict[str, Any] = {
+            "members": [u.member(r) for u, r in zip(page, roles, strict=True)]
+        }
         if start + size < len(members):
             answer["continuationToken"] = str(start + size)
         return 200, answer

@@ -61,8 +61,9 @@ class TeamsUser:
         """The ``from`` of what this user sends."""
         return {"id": self.id, "name": self.name, "aadObjectId": self.aad_object_id}
 
-    def member(self) -> JSON:
-        """A ``TeamsChannelAccount`` as the roster routes return it."""
+    def member(self, role: str = "user") -> JSON:
+        """A ``TeamsChannelAccount`` as the roster routes return it (``userRole``: ``owner``
+        for a team's owners, else ``user``)."""
         return {
             "id": self.id,
             "name": self.name,
@@ -72,7 +73,7 @@ class TeamsUser:
             "email": self.email,
             "userPrincipalName": self.email,
             "tenantId": self.tenant_id,
-            "userRole": "user",
+            "userRole": role,
         }
 
 
@@ -91,6 +92,7 @@ class Team:
     tenant_id: str
     channels: dict[str, TeamsChannel] = field(default_factory=dict)
     members: list[str] = field(default_factory=list)
+    owners: list[str] = field(default_factory=list)
     bot_installed: bool = True
 
     @property
@@ -233,7 +235,12 @@ class TeamsState:
         return user
 
     def add_team(
-        self, name: str, members: list[TeamsUser], *, channels: tuple[str, ...] = ()
+        self,
+        name: str,
+        members: list[TeamsUser],
+        *,
+        channels: tuple[str, ...] = (),
+        owners: tuple[TeamsUser, ...] = (),
     ) -> Team:
         team_id = f"19:{_token(16)}@thread.tacv2"
         team = Team(
@@ -242,6 +249,7 @@ class TeamsState:
             aad_group_id=str(uuid.uuid4()),
             tenant_id=self.tenant_id,
             members=[m.id for m in members],
+            owners=[o.id for o in owners],
         )
         team.channels[team_id] = TeamsChannel(id=team_id, name="General", team_id=team_id)
         self.teams[team_id] = team
@@ -298,6 +306,11 @@ class TeamsState:
         if chat is not None:
             return [self.users[m] for m in chat.members]
         raise ConnectorError(404, "ConversationNotFound", "Conversation not found.")
+
+    def role_in(self, conversation_id: str, user: TeamsUser) -> str:
+        """``owner`` for an owner of the team the conversation belongs to, else ``user``."""
+        found = self.find_channel(split_conversation_id(conversation_id)[0])
+        return "owner" if found is not None and user.id in found[0].owners else "user"
 
     def conversation_json(self, conversation_id: str) -> JSON:
         """The ``conversation`` of an activity in ``conversation_id``."""

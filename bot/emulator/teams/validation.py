@@ -63,10 +63,40 @@ def _errors(path: Path, document: Any) -> list[str]:
     return [f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}" for e in found]
 
 
+def _msteams_errors(card: dict[str, Any]) -> list[str]:
+    """Teams' own ``msteams`` property of a card (the published schema does not list it):
+    ``width`` ``Full`` and ``entities``, each a mention whose ``<at>…</at>`` text is in
+    the card (Teams pings only the mentions listed there, and needs each one shown)."""
+    extension = card.get("msteams")
+    if not isinstance(extension, dict):
+        return ["msteams: must be an object"]
+    problems = [
+        f"msteams: unknown property {k!r}" for k in extension if k not in ("width", "entities")
+    ]
+    if "width" in extension and extension["width"] != "Full":
+        problems.append("msteams/width: must be 'Full'")
+    shown = json.dumps(card.get("body", []), ensure_ascii=False)
+    for i, entity in enumerate(extension.get("entities") or []):
+        mentioned = entity.get("mentioned") if isinstance(entity, dict) else None
+        text = entity.get("text") if isinstance(entity, dict) else None
+        if entity.get("type") != "mention" or not isinstance(mentioned, dict):
+            problems.append(f"msteams/entities/{i}: not a mention entity")
+        elif not mentioned.get("id") or not isinstance(text, str) or not text.startswith("<at>"):
+            problems.append(f"msteams/entities/{i}: needs mentioned.id and an <at>…</at> text")
+        elif json.dumps(text, ensure_ascii=False)[1:-1] not in shown:
+            problems.append(f"msteams/entities/{i}: {text} is not in the card's text")
+    return problems
+
+
 def card_errors(card: Any, *, size_budget: int = CARD_SIZE_BUDGET) -> list[str]:
     """What is wrong with an Adaptive Card: schema violations, a version other than
-    1.5 (Teams needs 1.5 for ``Action.Execute`` and ``refresh``), its size over budget."""
-    problems = _errors(ADAPTIVE_CARD_SCHEMA, card)
+    1.5 (Teams needs 1.5 for ``Action.Execute`` and ``refresh``), its size over budget,
+    a malformed ``msteams`` extension (mentions)."""
+    problems: list[str] = []
+    if isinstance(card, dict) and "msteams" in card:
+        problems += _msteams_errors(card)
+        card = {k: v for k, v in card.items() if k != "msteams"}
+    problems += _errors(ADAPTIVE_CARD_SCHEMA, card)
     if isinstance(card, dict) and card.get("version") != "1.5":
         problems.append(f"version: {card.get('version')!r} is not '1.5'")
     size = len(json.dumps(card, ensure_ascii=False).encode("utf-8"))

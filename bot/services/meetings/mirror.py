@@ -2,7 +2,7 @@
 
 The database is the truth; :meth:`EventMirror.sync` converges the platform's event to
 it, following :func:`event_action`. The platform is reached through
-:class:`bot.chat.EventCalendar` only (Discord: ``cogs/toolkit/events.py``).
+:class:`bot.chat.EventCalendar` only (Discord: ``cogs/events.py``).
 """
 
 from __future__ import annotations

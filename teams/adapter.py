@@ -1,0 +1,69 @@
+"""Teams' side of ``plc-bot run`` (:class:`bot.running.Adapter`): its endpoint while it runs.
+
+Teams does not start the background work itself: it has nothing to log in to, so the
+runner starts it once every platform is up (:func:`bot.running.serve`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from microsoft_agents.hosting.core import Connections
+
+from bot.app import App
+from bot.config import Settings
+from teams.hosting import TeamsHost
+from teams.pacing import PaceClock
+from teams.platform import TeamsPlatform
+
+#: The SDK logs every request with conversation ids at INFO: only its warnings are kept.
+SDK_LOGGERS = ("microsoft_agents", "microsoft_teams")
+
+
+class TeamsAdapter:
+    name = "teams"
+    starts_scheduler = False
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        connections: Connections | None = None,
+        pace_clock: PaceClock | None = None,
+    ) -> None:
+        self.settings = settings
+        self.platform = TeamsPlatform()
+        self._connections = connections
+        self._pace_clock = pace_clock
+        self.host: TeamsHost | None = None
+
+    @asynccontextmanager
+    async def running(self, app: App) -> AsyncIterator[asyncio.Task[None] | None]:
+        if self.settings.logging.level != "DEBUG":
+            for name in SDK_LOGGERS:
+                logging.getLogger(name).setLevel(logging.WARNING)
+        host = TeamsHost(
+            app,
+            self.settings.teams,
+            self.platform,
+            connections=self._connections,
+            pace_clock=self._pace_clock,
+        )
+        await host.start()
+        self.host = host
+        try:
+            yield None
+        finally:
+            # Nothing scheduled may send through Teams once its connector is closed.
+            await app.core.scheduler.stop()
+            await host.stop()
+            self.host = None
+
+    def health(self) -> Callable[[], bool]:
+        return lambda: self.host is not None and self.host.listening
+
+    async def wait_ready(self) -> None:
+        """Teams sends its activities once the endpoint listens: ready from the start."""

@@ -1,0 +1,157 @@
+"""Commands typed to the bot on Teams: the same names as Discord's slash commands.
+
+In a channel a member writes ``@PLC Bot meeting schedule title:"Team meeting"
+when:"Dec 3 3:30pm"`` (the SDK removes the bot's mention); in the 1:1 chat, the same
+without the mention. Command, subcommand and option names are the English ones or
+their French from the catalogs' ``[_commands]`` tables (accents and case aside);
+options are ``name:value`` (quotes around spaces), members by @mention or name, channels
+by name. Values given without a name fill the command's options in order (all of them
+to the last option left). ``help`` (``aide``) lists the commands.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from bot.chat.layout import Message
+from bot.chat.text import Join, Text, Trusted
+from bot.i18n import Catalog, Language
+from bot.interactions import UI
+from bot.interactions.commands import Command, Group, MessageCommand, Option
+from teams.roster import folded
+
+HELP = ("help", "aide", "?")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"', "„": '"'})
+_TOKEN = re.compile(
+    r'(?P<name>[^\s:"<]+):\s*(?P<value>"[^"]*"?|<at>.*?</at>|\S+)'
+    r'|(?P<quoted>"[^"]*"?)|(?P<at><at>.*?</at>)|(?P<word>\S+)',
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What a member typed after the command's name."""
+
+    named: dict[str, str] = field(default_factory=dict)
+    positional: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A command and the English words that name it (``("rotation", "set-next")``)."""
+
+    path: tuple[str, ...]
+    command: Command
+
+    @property
+    def key(self) -> str:
+        return " ".join(self.path)
+
+
+def _unquote(value: str) -> str:
+    return value[1:].removesuffix('"') if value.startswith('"') else value
+
+
+def tokens(text: str) -> list[tuple[str | None, str]]:
+    """(option name or None, value) for each piece of ``text``, quotes removed."""
+    found: list[tuple[str | None, str]] = []
+    for match in _TOKEN.finditer(text.translate(_QUOTES).replace("\xa0", " ")):
+        if match.group("name"):
+            found.append((match.group("name"), _unquote(match.group("value"))))
+        else:
+            piece = match.group("quoted") or match.group("at") or match.group("word")
+            found.append((None, _unquote(piece)))
+    return found
+
+
+class CommandBook:
+    """Every command the UI declares, findable by its English or French words."""
+
+    def __init__(self, ui: UI, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self.entries: list[Entry] = []
+        for spec in ui.commands:
+            self.entries += list(_entries(spec))
+
+    def french(self, english: str) -> str:
+        return self._catalog.command_translation(english, "names") or english
+
+    def french_text(self, english: str) -> str:
+        """A description or a choice's label in French (as given when there is none)."""
+        return self._catalog.command_translation(english, "texts") or english
+
+    def _names(self, english: str) -> set[str]:
+        return {folded(english), folded(self.french(english))}
+
+    def entry(self, key: str) -> Entry | None:
+        return next((entry for entry in self.entries if entry.key == key), None)
+
+    def find(self, words: list[str]) -> tuple[Entry, int] | None:
+        """The command the first words name, and how many words that took (the longest)."""
+        best: tuple[Entry, int] | None = None
+        for entry in self.entries:
+            size = len(entry.path)
+            if len(words) < size:
+                continue
+            named = all(folded(words[i]) in self._names(p) for i, p in enumerate(entry.path))
+            if named and (best is None or size > best[1]):
+                best = (entry, size)
+        return best
+
+    def title(self, entry: Entry, language: Language) -> str:
+        """The command as the member types it, in their language."""
+        if language == "fr":
+            return " ".join(self.french(part) for part in entry.path)
+        return entry.key
+
+    def option_named(self, command: Command, typed: str) -> Option | None:
+        for option in command.options:
+            if folded(typed) in self._names(option.name):
+                return option
+        return None
+
+    def help(self, language: Language) -> Message:
+        lines = [
+            Trusted(text=f"**{self.title(entry, language)}** — {self._describe(entry, language)}")
+            for entry in self.entries
+        ]
+        return Message(content=Join(parts=(Text(key="teams.commands.help"), *lines)))
+
+    def _describe(self, entry: Entry, language: Language) -> str:
+        english = entry.command.description
+        return self.french_text(english) if language == "fr" else english
+
+
+def _entries(spec: Group | Command | MessageCommand) -> Iterator[Entry]:
+    if isinstance(spec, Group):
+        for command in spec.commands:
+            yield Entry((spec.name, command.name), command)
+    elif isinstance(spec, Command):
+        yield Entry((spec.name,), spec)
+    # A message command has no text form: its feature offers a command to name the
+    # message instead (e.g. ``questions moderate number:``).
+
+
+def split(text: str) -> tuple[list[str], list[tuple[str | None, str]]]:
+    """The leading plain words (the command's name) and every piece, in order."""
+    pieces = tokens(text)
+    words = []
+    for name, value in pieces:
+        if name is not None or " " in value or value.lower().startswith("<at>"):
+            break
+        words.append(value)
+    return words, pieces
+
+
+def typed_after(pieces: list[tuple[str | None, str]], used: int) -> Typed:
+    named: dict[str, str] = {}
+    positional: list[str] = []
+    for name, value in pieces[used:]:
+        if name is None:
+            positional.append(value)
+        else:
+            named[name] = value
+    return Typed(named, tuple(positional))

@@ -1,0 +1,174 @@
+"""Forms as Adaptive Cards with inputs: a feature's :class:`~bot.chat.layout.Form`, and the
+form of a command typed without the options it needs.
+
+Teams opens a dialog (task module) only from an ``Action.Submit``; an ``Action.Execute``
+(every button of the bot) can only answer with a card. So a form opened by a click is
+shown in place of the clicked card, for the member who clicked; a form a command asks
+for is sent to the member's 1:1 chat with the bot. Its submit button is an
+``Action.Execute`` whose data name what it runs (:data:`FORM` the form's action id,
+:data:`COMMAND` the command) and whom it is for; Teams adds the inputs' values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.chat.layout import ChoiceInput, Form, TextInput
+from bot.interactions.commands import Command, Option
+from teams.render import JSON, CardRenderer, adaptive_card, clip
+
+FORM = "plc.form"
+"""The verb of a feature form's submit button; ``plc.form`` in its data is the form's action."""
+COMMAND = "plc.command"
+"""The verb of a command form's submit button; ``plc.command`` in its data is the command."""
+FOR = "plc.for"
+"""Whom the form is for (the member's number): nobody else may submit it."""
+TEAM = "plc.team"
+"""The community a form sent to the 1:1 chat acts in."""
+WHERE = "plc.where"
+"""The conversation the command was typed in (where public answers go)."""
+RESERVED = frozenset({FORM, COMMAND, FOR, TEAM, WHERE, "plc.action"})
+CHOICES_MAX = 100
+"""Teams shows a long choice list, but a card has a size limit: a longer roster is typed."""
+
+
+def form_card(renderer: CardRenderer, form: Form, data: JSON) -> JSON:
+    """A feature's form; ``data`` goes back with the values when it is submitted."""
+    body = renderer.blocks(renderer.text(form.title), weight="bolder", size="medium")
+    for item in form.inputs:
+        body.append(
+            _choice(renderer, item) if isinstance(item, ChoiceInput) else _text(renderer, item)
+        )
+    return adaptive_card([*body, _submit(renderer, FORM, data)])
+
+
+def _text(renderer: CardRenderer, item: TextInput) -> JSON:
+    found: JSON = {
+        "type": "Input.Text",
+        "id": item.id,
+        "label": renderer.text(item.label),
+        "isRequired": item.required,
+    }
+    if item.style == "paragraph":
+        found["isMultiline"] = True
+    if item.max_length is not None:
+        found["maxLength"] = item.max_length
+    if item.default is not None:
+        found["value"] = item.default
+    if item.placeholder is not None:
+        found["placeholder"] = renderer.text(item.placeholder)
+    if item.required:
+        found["errorMessage"] = renderer.t("form.required")
+    return found
+
+
+def _choice(renderer: CardRenderer, item: ChoiceInput) -> JSON:
+    found: JSON = {
+        "type": "Input.ChoiceSet",
+        "id": item.id,
+        "label": renderer.text(item.label),
+        "style": "compact",
+        "isRequired": True,
+        "errorMessage": renderer.t("form.required"),
+        "choices": [
+            {"title": clip(renderer.text(option.label), 100), "value": option.value}
+            for option in item.options
+        ],
+    }
+    chosen = [option.value for option in item.options if option.default]
+    if chosen:
+        found["value"] = chosen[0]
+    return found
+
+
+def _submit(renderer: CardRenderer, verb: str, data: JSON) -> JSON:
+    action = {
+        "type": "Action.Execute",
+        "title": renderer.t("form.submit"),
+        "verb": verb,
+        "data": data,
+    }
+    return {"type": "ActionSet", "actions": [action]}
+
+
+# -- a command's options as a form ----------------------------------------------------------
+
+
+def command_form(
+    renderer: CardRenderer,
+    title: str,
+    command: Command,
+    data: JSON,
+    *,
+    given: dict[str, Any],
+    offered: Mapping[str, Sequence[tuple[str, str]]],
+) -> JSON:
+    """The command's options as inputs (what was typed already filled in); ``offered``
+    gives (value, name) pairs to choose from, by option (the team's members for a member,
+    its channels for a channel, an autocomplete's suggestions)."""
+    body = renderer.blocks(f"**{title}**", size="medium")
+    body += renderer.blocks(renderer.text(command.description), isSubtle=True)
+    for option in command.options:
+        choices = offered.get(option.name, ())
+        body.append(_option_input(renderer, option, given.get(option.name), choices))
+    return adaptive_card([*body, _submit(renderer, COMMAND, data)])
+
+
+def _option_input(
+    renderer: CardRenderer,
+    option: Option,
+    given: Any,
+    offered: Sequence[tuple[str, str]],
+) -> JSON:
+    label = (
+        renderer.catalog.command_translation(option.description, "texts")
+        if renderer.language == "fr"
+        else None
+    )
+    found: JSON = {
+        "id": option.name,
+        "label": label or option.description,
+        "isRequired": option.required,
+    }
+    if option.required:
+        found["errorMessage"] = renderer.t("form.required")
+    choices = _choices_of(renderer, option, offered)
+    if choices is not None:
+        found.update(type="Input.ChoiceSet", style="compact", choices=choices)
+        if isinstance(given, str):
+            found["value"] = given
+        return found
+    if option.kind == "integer":
+        found["type"] = "Input.Number"
+        if option.min_value is not None:
+            found["min"] = option.min_value
+        if option.max_value is not None:
+            found["max"] = option.max_value
+        if isinstance(given, int):
+            found["value"] = given
+        return found
+    found["type"] = "Input.Text"
+    if option.max_length is not None:
+        found["maxLength"] = option.max_length
+    if isinstance(given, str):
+        found["value"] = given
+    return found
+
+
+def _choices_of(
+    renderer: CardRenderer, option: Option, offered: Sequence[tuple[str, str]]
+) -> list[JSON] | None:
+    if option.choices:
+        return [
+            {"title": _label(renderer, label), "value": value} for value, label in option.choices
+        ]
+    if not offered or len(offered) > CHOICES_MAX:
+        return None
+    return [{"title": clip(name, 100), "value": value} for value, name in offered]
+
+
+def _label(renderer: CardRenderer, english: str) -> str:
+    if renderer.language == "fr":
+        return renderer.catalog.command_translation(english, "texts") or english
+    return english

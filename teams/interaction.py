@@ -1,0 +1,207 @@
+"""A Teams command, click or form as the core's handlers see it (an ``Interaction``).
+
+Teams has no ephemeral messages. A private answer goes to the member's 1:1 chat with
+the bot (where a command typed there is answered anyway); if Teams refuses it (the
+member removed the app or blocked the bot), a click is answered in the card the member
+clicked, for them only, and a command with a note where it was typed saying why there
+is no answer (never the answer itself, which may be personal). A public answer goes where
+the member acted (the channel's reply chain, or the chat). ``update`` answers a click
+with the new card and updates the message for everyone; a form opened by a click is
+shown in place of the clicked card, for that member; one opened by a command goes to
+their 1:1 chat.
+
+Teams has no roles: whoever owns the team is its manager (``manages_guild``), and so
+a facilitator.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.actor import Actor
+from bot.chat.layout import Form, Message
+from bot.chat.port import Card, Posted
+from bot.chat.text import Content, Text
+from bot.errors import UserError
+from bot.i18n import Language
+from teams import store
+from teams.forms import FOR, FORM, TEAM, WHERE, form_card
+from teams.render import JSON
+from teams.runtime import Team, TeamsRuntime, card_activity
+from teams.transport import TeamsRefusal
+from teams.turns import Turn
+
+log = logging.getLogger(__name__)
+
+
+class Replies:
+    """Sending a card where an interaction's answer goes."""
+
+    def __init__(self, runtime: TeamsRuntime) -> None:
+        self.runtime = runtime
+
+    async def send(self, service_url: str, conversation_id: str, card: JSON) -> str:
+        activity_id = await self.runtime.connector.send(
+            service_url, conversation_id, card_activity(card)
+        )
+        self.runtime.cards.remember(activity_id, card)
+        return activity_id
+
+    async def update(
+        self, service_url: str, conversation_id: str, activity_id: str, card: JSON
+    ) -> None:
+        await self.runtime.connector.update(
+            service_url, conversation_id, activity_id, card_activity(card)
+        )
+        self.runtime.cards.remember(activity_id, card)
+
+    async def personal_chat(self, turn: Turn) -> str:
+        """The member's 1:1 chat with the bot (asked of Teams the first time)."""
+        if turn.personal:
+            return turn.conversation_id
+        rt = self.runtime
+        async with rt.db.read() as conn:
+            member = await store.user(conn, turn.user)
+        if member is not None and member.personal_chat:
+            return member.personal_chat
+        chat = await rt.connector.personal_chat(
+            turn.service_url, turn.tenant_id, turn.user_teams_id
+        )
+        record = store.UserRecord(
+            user_id=turn.user,
+            service_url=turn.service_url,
+            tenant_id=turn.tenant_id,
+            personal_chat=chat,
+        )
+        async with rt.db.transaction() as conn:
+            await store.save_user(conn, record, rt.clock.now())
+        return chat
+
+    async def privately(self, turn: Turn, card: JSON) -> str | None:
+        """Post ``card`` in the member's 1:1 chat; None if Teams refuses it."""
+        try:
+            return await self.send(turn.service_url, await self.personal_chat(turn), card)
+        except TeamsRefusal as refused:
+            log.info("a private answer was refused (%s)", refused.code)
+            return None
+
+
+@dataclass
+class Answer:
+    """What a click or a form is answered with (Teams waits for it)."""
+
+    card: JSON | None = None
+    text: str | None = None
+
+
+class TeamsInteraction:
+    """One member's command, click or form submission."""
+
+    def __init__(
+        self,
+        replies: Replies,
+        turn: Turn,
+        *,
+        team: Team | None,
+        owner: bool,
+        lookups: Team | None = None,
+        clicked: tuple[Posted, str] | None = None,
+        public_to: str | None = None,
+    ) -> None:
+        self.replies = replies
+        self.turn = turn
+        self.team = team
+        self._owner = owner
+        self._lookups = lookups or team
+        self._clicked = clicked
+        self._public_to = public_to or turn.conversation_id
+        self.answer = Answer()
+        self.language: Language = turn.language
+        self.user_id = turn.user
+        self.user_name = turn.user_name
+        self.user_avatar: str | None = None
+        self.guild_id = team.number if team is not None else None
+        self.channel_id: int | None = turn.conversation if turn.in_channel else None
+
+    @property
+    def is_click(self) -> bool:
+        return self._clicked is not None
+
+    @property
+    def message(self) -> Posted | None:
+        return self._clicked[0] if self._clicked is not None else None
+
+    def actor(self) -> Actor:
+        if self.team is None:
+            raise UserError("teams.commands.no_team")
+        return Actor(
+            guild_id=self.team.number,
+            user_id=self.user_id,
+            manages_guild=self._owner,
+            language=self.language,
+        )
+
+    def actor_in(self, guild_id: int) -> Actor:
+        if self.team is not None and self.team.number == guild_id:
+            return self.actor()
+        return Actor(guild_id=guild_id, user_id=self.user_id, language=self.language)
+
+    def option(self, name: str) -> object | None:
+        """Teams has no autocomplete while typing: no other option is known yet."""
+        return None
+
+    async def defer(self, *, private: bool = True, update: bool = False) -> None:
+        """Nothing to say on Teams: the answer is sent when it is ready."""
+
+    async def card(self, message: Message | Card, language: Language | None = None) -> JSON:
+        """``message`` as a card: a core card in its own language (a public post stays in
+        the community's whoever acted), anything else in the member's."""
+        if isinstance(message, Card):
+            return await self.replies.runtime.card(
+                self._lookups, message.language, message.layout()
+            )
+        return await self.replies.runtime.card(self._lookups, language or self.language, message)
+
+    async def reply(self, message: Message | Content | Card, *, private: bool = True) -> None:
+        if not isinstance(message, Message | Card):
+            message = Message(content=message)
+        card = await self.card(message)
+        if not private:
+            await self.replies.send(self.turn.service_url, self._public_to, card)
+        elif await self.replies.privately(self.turn, card) is None:
+            await self._private_refused(card)
+
+    async def _private_refused(self, card: JSON) -> None:
+        """Teams refused the 1:1 chat: a click shows the answer to the clicker alone; a
+        command's answer is never posted for all to see, only a note saying why not."""
+        if self.is_click:
+            self.answer.card = card
+            return
+        note = await self.card(Message(content=Text(key="teams.commands.private_refused")))
+        await self.replies.send(self.turn.service_url, self.turn.conversation_id, note)
+
+    async def update(self, message: Message | Card) -> None:
+        """The clicked card becomes ``message``, for everyone (a command just replies)."""
+        if self._clicked is None:
+            await self.reply(message)
+            return
+        card = await self.card(message)
+        self.answer.card = card
+        if self._clicked[1]:
+            await self.replies.update(
+                self.turn.service_url, self.turn.conversation_id, self._clicked[1], card
+            )
+
+    async def open_form(self, form: Form) -> None:
+        renderer = await self.replies.runtime.renderer(self._lookups, self.language, Message())
+        data: JSON = {FORM: form.action, FOR: self.user_id}
+        if self.is_click:
+            self.answer.card = form_card(renderer, form, data)
+            return
+        if self.team is not None:
+            data[TEAM] = self.team.number
+        data[WHERE] = self.turn.conversation
+        card = form_card(renderer, form, data)
+        if await self.replies.privately(self.turn, card) is None:
+            await self._private_refused(card)

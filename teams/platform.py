@@ -1,0 +1,259 @@
+"""Microsoft Teams as a :class:`bot.chat.ChatPlatform`: post, edit, delete, and what Teams says.
+
+- A post to a channel starts a new conversation there (its own reply chain); a
+  "thread" is that reply chain, and posts to it are replies.
+- A direct message goes to the member's 1:1 chat with the bot, created the first time
+  from what the bot kept of the member (a proactive message).
+- A member who removed the app or blocked the bot (403 ``BotNotInConversationRoster``,
+  ``ConversationBlockedByUser``) raises :class:`DmRefused`: the core records it and
+  reminds them in the channel instead, as for closed DMs on Discord.
+- A channel or team the bot lost (403, 404) raises :class:`TargetLost`; outages and
+  throttling that outlast :mod:`teams.transport`'s own retries raise ``RetryLater``.
+- Teams has no calendar events the bot could mirror meetings to (:class:`NoCalendar`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from bot.chat.port import (
+    Card,
+    DirectMessage,
+    DmRefused,
+    NoCalendar,
+    PostCheck,
+    Posted,
+    RecipientGone,
+    SendOptions,
+    Target,
+    TargetLost,
+)
+from bot.i18n import Language, language_for_locale
+from teams import store
+from teams.runtime import Team, TeamsRuntime, card_activity, is_channel, thread_of
+from teams.transport import TeamsRefusal
+
+log = logging.getLogger(__name__)
+
+NOT_INSTALLED = "the app is not installed in this team"
+
+
+class TeamsPlatform:
+    """Built first (the core holds it), bound to the adapter's runtime once it exists."""
+
+    def __init__(self) -> None:
+        self._runtime: TeamsRuntime | None = None
+        self.events = NoCalendar()
+
+    def bind(self, runtime: TeamsRuntime) -> None:
+        self._runtime = runtime
+
+    @property
+    def runtime(self) -> TeamsRuntime:
+        if self._runtime is None:
+            raise RuntimeError("the Teams platform was used before the adapter started")
+        return self._runtime
+
+    # -- sending --------------------------------------------------------------------------
+
+    async def post(self, target: Target, card: Card, options: SendOptions) -> Posted:
+        rt = self.runtime
+        team = await rt.team(target.guild_id)
+        pinged = options.get("mention", ())
+        rendered = await rt.card(team, card.language, card.layout(), pinged=pinged)
+        activity = card_activity(rendered)
+        if isinstance(target, DirectMessage):
+            return await self._dm(team, target, activity)
+        if team is None:
+            raise TargetLost("unknown team")
+        conversation = await rt.ids.maybe_string(target.channel_id, "conversation")
+        if conversation is None:
+            raise TargetLost("unknown channel")
+        service = team.record.service_url
+        try:
+            if thread_of(conversation)[1] is None:
+                made = await rt.connector.new_post(
+                    service, team.record.tenant_id, conversation, activity
+                )
+                message_id = made.activity_id
+            else:
+                message_id = await rt.connector.send(service, conversation, activity)
+        except TeamsRefusal as refused:
+            raise TargetLost(f"{refused.code} ({refused.status})") from refused
+        rt.cards.remember(message_id, rendered)
+        return Posted(
+            target.guild_id, target.channel_id, await rt.ids.number("message", message_id)
+        )
+
+    async def _dm(
+        self, team: Team | None, target: DirectMessage, activity: dict[str, Any]
+    ) -> Posted:
+        rt = self.runtime
+        user_id = await rt.ids.maybe_string(target.user_id, "user")
+        if user_id is None:
+            raise RecipientGone()
+        async with rt.db.read() as conn:
+            member = await store.user(conn, target.user_id)
+        place = member or (team.record if team is not None else None)
+        if place is None:
+            raise RecipientGone()
+        chat = None
+        if target.channel_hint is not None:
+            chat = await rt.ids.maybe_string(target.channel_hint, "conversation")
+        chat = chat or (member.personal_chat if member is not None else None)
+        try:
+            if chat is not None:
+                try:
+                    message_id = await rt.connector.send(place.service_url, chat, activity)
+                    return await self._posted(target, chat, message_id, activity)
+                except TeamsRefusal as refused:
+                    if refused.status != 404:
+                        raise
+            chat = await rt.connector.personal_chat(place.service_url, place.tenant_id, user_id)
+            await self._keep_chat(target.user_id, place.service_url, place.tenant_id, chat)
+            message_id = await rt.connector.send(place.service_url, chat, activity)
+        except TeamsRefusal as refused:
+            if refused.status in (403, 404):
+                log.info("Teams refused a 1:1 message (%s)", refused.code)
+                raise DmRefused() from refused
+            raise
+        return await self._posted(target, chat, message_id, activity)
+
+    async def _posted(
+        self, target: DirectMessage, chat: str, message_id: str, activity: dict[str, Any]
+    ) -> Posted:
+        rt = self.runtime
+        rt.cards.remember(message_id, activity["attachments"][0]["content"])
+        return Posted(
+            target.guild_id,
+            await rt.ids.number("conversation", chat),
+            await rt.ids.number("message", message_id),
+        )
+
+    async def _keep_chat(self, user: int, service_url: str, tenant_id: str, chat: str) -> None:
+        rt = self.runtime
+        record = store.UserRecord(
+            user_id=user, service_url=service_url, tenant_id=tenant_id, personal_chat=chat
+        )
+        async with rt.db.transaction() as conn:
+            await store.save_user(conn, record, rt.clock.now())
+
+    async def _where(self, posted: Posted) -> tuple[Team, str, str] | None:
+        rt = self.runtime
+        team = await rt.team(posted.guild_id)
+        conversation = await rt.ids.maybe_string(posted.channel_id, "conversation")
+        message_id = await rt.ids.maybe_string(posted.message_id, "message")
+        if team is None or conversation is None or message_id is None:
+            return None
+        return team, conversation, message_id
+
+    async def edit(self, posted: Posted, card: Card) -> bool:
+        where = await self._where(posted)
+        if where is None:
+            return False
+        team, conversation, message_id = where
+        rendered = await self.runtime.card(team, card.language, card.layout())
+        try:
+            await self.runtime.connector.update(
+                team.record.service_url, conversation, message_id, card_activity(rendered)
+            )
+        except TeamsRefusal as refused:
+            log.info("Teams refused an edit (%s)", refused.code)
+            return False
+        self.runtime.cards.remember(message_id, rendered)
+        return True
+
+    async def delete(self, posted: Posted) -> bool:
+        where = await self._where(posted)
+        if where is None:
+            return False
+        team, conversation, message_id = where
+        try:
+            await self.runtime.connector.delete(team.record.service_url, conversation, message_id)
+        except TeamsRefusal as refused:
+            log.info("Teams refused a delete (%s)", refused.code)
+            return False
+        return True
+
+    async def start_thread(self, posted: Posted, name: str) -> Posted | None:
+        """The post's reply chain (Teams' threads have no name of their own); None for a
+        message in a chat, where there are no reply chains."""
+        rt = self.runtime
+        where = await self._where(posted)
+        if where is None:
+            return None
+        _, conversation, message_id = where
+        channel, root = thread_of(conversation)
+        if not is_channel(channel):
+            return None
+        thread = f"{channel};messageid={root or message_id}"
+        return Posted(
+            posted.guild_id, await rt.ids.number("conversation", thread), posted.message_id
+        )
+
+    # -- questions ------------------------------------------------------------------------
+
+    async def can_post(self, guild_id: int, channel_id: int, *, threads: bool = False) -> PostCheck:
+        rt = self.runtime
+        team = await rt.team(guild_id)
+        conversation = await rt.ids.maybe_string(channel_id, "conversation")
+        if team is None:
+            return PostCheck()
+        if conversation is None:
+            return PostCheck(exists=False)
+        try:
+            channels = await rt.roster.channels(team.record.service_url, team.teams_id)
+        except TeamsRefusal:
+            return PostCheck(missing=(NOT_INSTALLED,))
+        return PostCheck(exists=thread_of(conversation)[0] in dict(channels))
+
+    async def member_names(self, guild_id: int, user_ids: Collection[int]) -> Mapping[int, str]:
+        team = await self.runtime.team(guild_id)
+        if team is None:
+            return {}
+        found = await self.runtime.member_names(team, user_ids)
+        return {number: name for number, (_, name) in found.items()}
+
+    async def is_member(self, guild_id: int, user_id: int) -> bool | None:
+        rt = self.runtime
+        team = await rt.team(guild_id)
+        teams_id = await rt.ids.maybe_string(user_id, "user")
+        if team is None or teams_id is None:
+            return None
+        try:
+            return (
+                await rt.roster.member(team.record.service_url, team.teams_id, teams_id) is not None
+            )
+        except TeamsRefusal:
+            return None
+
+    async def member_language(self, guild_id: int, user_id: int) -> Language | None:
+        async with self.runtime.db.read() as conn:
+            member = await store.user(conn, user_id)
+        if member is None or member.locale is None:
+            return None
+        return language_for_locale(member.locale)
+
+    async def role_can_moderate_messages(self, guild_id: int, role_id: int) -> bool | None:
+        """Teams has no roles: facilitators are the team's owners, who may always moderate."""
+        return None
+
+    async def latency(self) -> float | None:
+        return None
+
+    async def community_name(self, guild_id: int) -> str | None:
+        team = await self.runtime.team(guild_id)
+        if team is None:
+            return None
+        if team.record.name:
+            return team.record.name
+        try:
+            details = await self.runtime.connector.team_details(
+                team.record.service_url, team.teams_id
+            )
+        except TeamsRefusal:
+            return None
+        name = details.get("name")
+        return str(name) if name else None

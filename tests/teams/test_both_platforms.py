@@ -1,0 +1,71 @@
+"""One process serving a Discord server and a Teams team: one core, one database, one
+scheduler; each community's calls go to its own platform and their data stay apart."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import discord.gateway
+import discord.http
+import pytest
+
+from bot.clock import ControlledClock
+from bot.db import communities as communities_db
+from tests.e2e.facilitation import run
+from tests.e2e.harness import Harness, new_harness, restore_discord_endpoints
+from tests.e2e.test_rotation import announce, offers
+from tests.teams.harness import TeamsHarness, card_text, running_teams
+
+
+@pytest.fixture
+async def both(
+    tmp_path: Path, clock: ControlledClock
+) -> AsyncIterator[tuple[TeamsHarness, Harness]]:
+    saved_base, saved_gateway = restore_discord_endpoints()
+    discord_emu, on_discord = await new_harness(tmp_path, clock)
+    try:
+        async with running_teams(tmp_path, clock, discord=on_discord) as teams:
+            await teams.start()
+            yield teams, on_discord
+    finally:
+        await discord_emu.stop()
+        discord.http.Route.BASE = saved_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved_gateway
+
+
+async def test_a_discord_community_and_a_teams_team_keep_their_data_apart(
+    both: tuple[TeamsHarness, Harness],
+) -> None:
+    teams, on_discord = both
+    await on_discord.setup_community(language="en")
+    await teams.setup_community()
+    await run(on_discord, "alice", "rotation join")
+    await teams.command("bob", "rotation join", channel="Check-ins")
+
+    shown_on_discord = await run(on_discord, "david", "rotation show")
+    assert f"<@{on_discord.user('alice')}>" in shown_on_discord
+    assert "Bob Martin" not in shown_on_discord
+    await teams.command("david", "rotation show")
+    shown_on_teams = card_text(teams.last_private("david"))
+    assert "Bob Martin" in shown_on_teams and "<@" not in shown_on_teams
+
+    async with teams.app.core.db.read() as conn:
+        cursor = await conn.execute("SELECT guild_id FROM communities ORDER BY guild_id")
+        guilds = [row[0] for row in await cursor.fetchall()]
+        on_teams = await communities_db.get(conn, await teams.team_number())
+    assert guilds == [await teams.team_number(), on_discord.guild.id]
+    assert guilds[0] < 0 < guilds[1]
+    assert on_teams is not None and on_teams.announcements_channel_id is not None
+    assert on_teams.announcements_channel_id < 0
+
+    # A date in the Teams team is offered on Teams; nothing reaches Discord for it.
+    await teams.announce_date("Teams meeting", teams.clock.now() + timedelta(days=10))
+    assert "Teams meeting" in card_text(teams.last_private("bob"))
+    assert offers(on_discord, "alice") == []
+    # And one in the Discord server is offered on Discord, by the same scheduler.
+    await announce(on_discord, "2026-12-03 15:30", title="Discord meeting")
+    [offer] = offers(on_discord, "alice")
+    assert "Discord meeting" in offer.all_text()
+    assert not [m for m in teams.private("bob") if "Discord meeting" in card_text(m)]

@@ -1,0 +1,106 @@
+"""Commands typed to the bot on Teams: names in both languages, options, forms, refusals."""
+
+from __future__ import annotations
+
+from bot.services.facilitation.rotation.service import RotationService
+
+from tests.teams.harness import TeamsHarness, card_text, text_of
+
+
+async def _line(teams: TeamsHarness) -> list[int]:
+    rotation = teams.app.services.get(RotationService)
+    from bot.actor import Actor
+
+    view = await rotation.show(Actor(guild_id=await teams.team_number(), user_id=1))
+    return [entry.user_id for entry in view.line]
+
+
+async def test_a_command_without_its_options_answers_with_a_form_whose_submit_runs_it(
+    teams: TeamsHarness,
+) -> None:
+    await teams.setup_community()
+    for member in ("bob", "chloe"):
+        await teams.command(member, "rotation join", channel="Check-ins")
+    assert await _line(teams) == [await teams.user_number(n) for n in ("bob", "chloe")]
+    await teams.command("alice", "rotation set-next", channel="Check-ins")
+    form = teams.last_private("alice")  # the form comes to her 1:1 chat, for her only
+    assert "rotation set-next" in card_text(form)
+    choices = [c["title"] for c in form.card["body"][2]["choices"]]  # type: ignore[index]
+    assert "Chloé Gagnon" in choices and "Bob Martin" in choices
+
+    chloe = teams.world.chloe.id
+    done = await teams.click("alice", form, "Submit", member=chloe)
+    assert done.status == 200 and "Sent" in text_of(done.card)
+    assert "Sent" in card_text(form)  # the form is closed for good
+    assert await _line(teams) == [await teams.user_number(n) for n in ("chloe", "bob")]
+    assert "Rotation of facilitators" in card_text(teams.last_private("alice"))
+
+
+async def test_options_by_name_and_members_by_mention(teams: TeamsHarness) -> None:
+    await teams.setup_community()
+    for member in ("bob", "chloe"):
+        await teams.command(member, "rotation join", channel="Check-ins")
+    await teams.command(
+        "alice", "rotation set-next member:@Chloé Gagnon", channel="Check-ins", naming=("chloe",)
+    )
+    assert await _line(teams) == [await teams.user_number(n) for n in ("chloe", "bob")]
+    await teams.command("alice", 'rotation set-next membre:"Bob Martin"')  # French name, by name
+    assert await _line(teams) == [await teams.user_number(n) for n in ("bob", "chloe")]
+
+
+async def test_a_french_member_types_the_french_names_and_reads_french(
+    teams: TeamsHarness,
+) -> None:
+    await teams.setup_community()
+    await teams.command("chloe", "rotation rejoindre", channel="Check-ins")
+    assert "Vous avez rejoint la rotation" in card_text(teams.last_private("chloe"))
+    await teams.command("chloe", "ROTATION Afficher")  # case and channel aside
+    assert "La rotation de l'animation" in card_text(teams.last_private("chloe"))
+    await teams.command("chloe", "aide")
+    listed = card_text(teams.last_private("chloe"))
+    assert "**rotation choisir-suivant** — Choisir qui animera ensuite" in listed
+    await teams.command("chloe", "rotation danser")
+    assert "Je ne connais pas la commande « rotation danser »" in card_text(
+        teams.last_private("chloe")
+    )
+
+
+async def test_bad_options_are_refused_with_a_clear_message_and_nothing_changes(
+    teams: TeamsHarness,
+) -> None:
+    await teams.setup_community()
+    await teams.command("bob", "rotation join", channel="Check-ins")
+    await teams.command("alice", "rotation set-next member:Nobody")
+    assert "Nobody named “Nobody” is in this team (member)" in card_text(
+        teams.last_private("alice")
+    )
+    await teams.command("alice", "rotation set-next colour:blue")
+    assert "This command has no option “colour”. Its options: member." in card_text(
+        teams.last_private("alice")
+    )
+    await teams.command(
+        "bob", "rotation set-next member:@Bob Martin", channel="Check-ins", naming=("bob",)
+    )
+    assert "Only facilitators can do this" in card_text(teams.last_private("bob"))
+    assert await _line(teams) == [await teams.user_number("bob")]
+
+
+async def test_the_bot_mentioned_alone_answers_with_the_list_of_commands(
+    teams: TeamsHarness,
+) -> None:
+    await teams.setup_community()
+    await teams.command("david", "", channel="Check-ins")
+    listed = card_text(teams.last_private("david"))
+    assert listed.startswith("**Commands**") and "**rotation join** — " in listed
+
+
+async def test_a_private_answer_teams_refuses_is_never_posted_for_all_to_see(
+    teams: TeamsHarness,
+) -> None:
+    await teams.setup_community()
+    teams.emu.block(teams.world.bob)
+    await teams.command("bob", "rotation join", channel="Check-ins")
+    [note] = teams.posts_in("Check-ins")
+    assert card_text(note).startswith("I could not answer you in our 1:1 chat")
+    assert "joined the rotation" not in card_text(note)
+    assert await _line(teams) == [await teams.user_number("bob")]  # the command still ran

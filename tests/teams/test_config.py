@@ -1,0 +1,80 @@
+"""``[teams]`` in the configuration: the client secret from the environment only, the local
+anonymous mode refused by ``plc-bot run``, the platforms ``plc-bot run`` starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, load_settings, runtime_problems
+
+SECRET = "s" * 40
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _config(tmp_path: Path, teams: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[privacy]\nsecret = "{SECRET}"\n[teams]\n{teams}\n')
+    return path
+
+
+def test_the_example_documents_the_teams_section() -> None:
+    example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    assert "[teams]" in example and "TEAMS_CLIENT_SECRET" in example
+    settings = load_settings(ROOT / "config.example.toml", required=True)
+    assert settings.teams.path == "/api/messages" and settings.teams.app_id is None
+
+
+def test_the_client_secret_is_refused_in_the_file(tmp_path: Path) -> None:
+    path = _config(tmp_path, 'app_id = "a"\ntenant_id = "t"\nclient_secret = "hunter2"')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert "[teams] client_secret: not read from the file" in message
+    assert "TEAMS_CLIENT_SECRET" in message and "hunter2" not in message
+
+
+def test_the_client_secret_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _config(tmp_path, 'app_id = "a"\ntenant_id = "t"')
+    assert any("[teams] client_secret: missing" in p for p in runtime_problems(load_settings(path)))
+    monkeypatch.setenv("TEAMS_CLIENT_SECRET", "from-env")
+    settings = load_settings(path)
+    assert settings.teams.client_secret is not None
+    assert settings.teams.client_secret.get_secret_value() == "from-env"
+    assert runtime_problems(settings) == []  # Teams alone needs no Discord token
+    assert "from-env" not in repr(settings)
+
+
+def test_run_refuses_the_local_anonymous_mode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _config(tmp_path, 'app_id = "a"\nlocal_anonymous = true')
+    assert main(["--config", str(path), "run"]) == 2
+    err = capsys.readouterr().err
+    assert "[teams] local_anonymous: only the local emulator and the playground" in err
+
+
+def test_run_with_no_platform_says_what_to_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[privacy]\nsecret = "{SECRET}"\n')
+    assert main(["--config", str(path), "run"]) == 2
+    err = capsys.readouterr().err
+    assert "DISCORD_TOKEN" in err and "[teams] app_id" in err
+
+
+def test_check_config_knows_the_teams_section(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _config(tmp_path, 'app_id = "a"\nport = 70000')
+    assert main(["--config", str(path), "check-config"]) == 2
+    assert "[teams] port" in capsys.readouterr().err
+    path = _config(tmp_path, 'app_id = "a"')
+    assert main(["--config", str(path), "check-config"]) == 1
+    err = capsys.readouterr().err
+    assert "[teams] tenant_id: missing" in err and "[teams] client_secret: missing" in err

@@ -1,0 +1,166 @@
+"""Layouts as Adaptive Cards: valid 1.5 cards within the size budget, references written for
+Teams, members' words inert, long layouts cut with a note (never refused by Teams)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.chat import (
+    Attachment,
+    Button,
+    ChannelRef,
+    Code,
+    LinkButton,
+    MemberRef,
+    Message,
+    Moment,
+    Panel,
+    PanelField,
+    Text,
+    Trusted,
+)
+from bot.chat.text import Join
+from bot.emulator.teams.validation import card_errors
+from bot.i18n import load_catalog
+from teams.markup import Lookup, inert, plain_text
+from teams.render import CARD_CHARS_MAX, CardRenderer, size_of
+from tests.teams.harness import text_of
+
+CATALOG = load_catalog()
+AT = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
+LOOKUP = Lookup(members={-3: ("29:1bob", "Bob Martin")}, channels={-9: "Check-ins"})
+
+
+def render(message: Message, *, pinged: tuple[int, ...] = (), language: str = "en") -> dict:
+    renderer = CardRenderer(CATALOG, language, LOOKUP, pinged=pinged)  # type: ignore[arg-type]
+    card = renderer.card(message)
+    assert card_errors(card) == []
+    return card
+
+
+def test_a_panel_with_fields_and_buttons_is_a_valid_card() -> None:
+    card = render(
+        Message(
+            content=Trusted(text="Hello"),
+            panels=(
+                Panel(
+                    title=Trusted(text="Meeting"),
+                    description=Trusted(text="A line\nand another"),
+                    fields=(
+                        PanelField(name=Trusted(text="When"), value=Moment(at=AT), inline=True),
+                        PanelField(
+                            name=Trusted(text="Where"), value=ChannelRef(channel_id=-9), inline=True
+                        ),
+                        PanelField(name=Trusted(text="Agenda"), value="**not bold**"),
+                    ),
+                    tone="warning",
+                    footer=Trusted(text="footer"),
+                ),
+            ),
+            rows=(
+                (
+                    Button(action="plc:x:1", label=Trusted(text="Going"), style="success"),
+                    Button(
+                        action="plc:x:2", label=Trusted(text="Can't"), style="danger", disabled=True
+                    ),
+                    LinkButton(url="https://example.org/join", label=Trusted(text="Join")),
+                ),
+            ),
+        )
+    )
+    [_, container, actions] = card["body"]
+    assert container["style"] == "warning"
+    assert container["items"][3]["type"] == "ColumnSet"  # the inline fields side by side
+    assert "{{DATE(2026-12-03T20:30:00Z, LONG)}} {{TIME(2026-12-03T20:30:00Z)}}" in text_of(card)
+    assert "**Check-ins**" in text_of(card)
+    assert r"\*\*not bold\*\*" in text_of(card)  # a member's words stay as typed
+    going, cant, link = actions["actions"]
+    assert going == {
+        "type": "Action.Execute",
+        "title": "Going",
+        "verb": "plc.click",
+        "data": {"plc.action": "plc:x:1"},
+        "style": "positive",
+    }
+    assert cant["style"] == "destructive" and cant["isEnabled"] is False
+    assert link == {"type": "Action.OpenUrl", "title": "Join", "url": "https://example.org/join"}
+
+
+def test_a_member_is_mentioned_only_when_the_message_pings_them() -> None:
+    said = Message(content=Join(parts=(MemberRef(user_id=-3), Trusted(text=" please"))))
+    quiet = render(said)
+    assert text_of(quiet).startswith("Bob Martin") and "msteams" not in quiet
+    pinged = render(said, pinged=(-3,))
+    assert text_of(pinged).startswith("<at>Bob Martin</at>")
+    assert pinged["msteams"]["entities"] == [
+        {
+            "type": "mention",
+            "text": "<at>Bob Martin</at>",
+            "mentioned": {"id": "29:1bob", "name": "Bob Martin"},
+        }
+    ]
+    unknown = render(Message(content=MemberRef(user_id=-77)))
+    assert text_of(unknown) == "a member"
+
+
+def test_members_words_cannot_become_links_mentions_or_headings() -> None:
+    typed = "[click](https://evil.example) <at>Everyone</at> # Title"
+    card = render(Message(content=typed), pinged=(-3,))
+    shown = text_of(card)
+    assert "](" not in shown.replace("\\](", "") and "<at>" not in shown
+    assert inert("a_b*c") == r"a\_b\*c"
+
+
+def test_catalog_markdown_is_adapted_to_teams() -> None:
+    card = render(Message(content=Text.of("facilitation.rotation.left")))
+    assert "**rotation join**" in text_of(card) and "`" not in text_of(card)
+    assert "**rotation rejoindre**" in text_of(
+        render(Message(content=Text.of("facilitation.rotation.left")), language="fr")
+    )
+    assert text_of(render(Message(content=Code(text="/rotation show")))) == "**rotation show**"
+
+
+def test_a_layout_too_long_for_teams_is_cut_with_a_note_and_keeps_its_buttons() -> None:
+    lines = tuple(Trusted(text=f"line {n} " + "é" * 300) for n in range(200))
+    message = Message(
+        content=Join(parts=lines), rows=((Button(action="plc:x:1", label=Trusted(text="Go")),),)
+    )
+    card = render(message)
+    assert size_of(card) <= CARD_CHARS_MAX
+    shown = text_of(card)
+    assert "line 0 " in shown and "line 199" not in shown
+    assert shown.endswith("(shortened: Teams limits the size of a message)")
+    assert card["body"][-1]["type"] == "ActionSet"
+    huge = render(Message(content=Trusted(text="x" * 100_000)))
+    assert size_of(huge) <= CARD_CHARS_MAX and text_of(huge).startswith("xxx")
+
+
+def test_files_are_offered_from_the_bots_server_or_said_unshared() -> None:
+    chart = Attachment(filename="progress.png", data=b"\x89PNG")
+    calendar = Attachment(filename="meetings.ics", data=b"BEGIN:VCALENDAR")
+    message = Message(
+        panels=(Panel(title=Trusted(text="Progress"), image="progress.png"),),
+        files=(chart, calendar),
+    )
+    shared = CardRenderer(
+        CATALOG, "en", LOOKUP, share=lambda f: f"https://bot.example/files/{f.filename}"
+    )
+    card = shared.card(message)
+    assert card_errors(card) == []
+    assert card["body"][0]["items"][1] == {
+        "type": "Image",
+        "url": "https://bot.example/files/progress.png",
+        "altText": "progress.png",
+    }
+    [download] = card["body"][-1]["actions"]
+    assert download["title"] == "Download meetings.ics"
+    unshared = render(message)
+    assert "The file meetings.ics could not be shared on Teams." in text_of(unshared)
+
+
+def test_a_refusal_for_a_click_is_plain_text() -> None:
+    text = Text.of("errors.unexpected", ref="abc123")
+    assert plain_text(CATALOG, "en", text) == (
+        "Something went wrong on our side; nothing was saved. If it happens again, give "
+        "this reference to an admin: abc123."
+    )

@@ -1,0 +1,97 @@
+"""The rotation end to end on Teams: the same commands as on Discord, typed to the bot."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.services.facilitation.rotation.service import RotationService
+
+from teams.markup import teams_instant
+from tests.teams.harness import TeamsHarness, card_text
+
+
+async def test_members_join_and_show_the_rotation_by_text_commands(teams: TeamsHarness) -> None:
+    await teams.setup_community()
+    await teams.command("bob", "rotation join", channel="Check-ins")
+    joined = card_text(teams.last_private("bob"))
+    assert "joined the rotation" in joined
+    await teams.command("david", "rotation join")
+    shown = card_text(teams.last_private("david"))
+    assert "Bob Martin" in shown and "David Roy" in shown
+
+
+async def test_the_offer_comes_by_1_to_1_chat_and_its_buttons_answer_it(
+    teams: TeamsHarness,
+) -> None:
+    await teams.setup_community()
+    await teams.command("bob", "rotation join", channel="Check-ins")
+    await teams.command("chloe", "rotation rejoindre", channel="Check-ins")
+    starts = teams.clock.now() + timedelta(days=10)
+    occurrence = await teams.announce_date("PLC meeting", starts)
+    offer = teams.last_private("bob")
+    text = card_text(offer)
+    assert "Will you facilitate **PLC meeting** on {{DATE(" in text
+    assert f"{{{{TIME({teams_instant(starts)})}}}}" in text
+
+    declined = await teams.click("bob", offer, "Can't this time")
+    assert declined.status == 200
+    assert "was offered to the next volunteer" in card_text(teams.last_private("bob"))
+    await teams.advance(timedelta(0))
+    chloe_offer = teams.last_private("chloe")
+    assert "Will you facilitate" in card_text(chloe_offer)  # the community speaks English
+
+    accepted = await teams.click("chloe", chloe_offer, "Accept")
+    assert accepted.status == 200
+    assert "Merci ! Vous animerez **PLC meeting**" in card_text(teams.last_private("chloe"))
+    rotation = teams.app.services.get(RotationService)
+    assignment = await rotation.assignment(occurrence)
+    assert assignment is not None and assignment.status == "accepted"
+    assert assignment.user_id == await teams.user_number("chloe")
+
+
+async def test_a_member_who_leaves_the_team_hands_their_date_on(teams: TeamsHarness) -> None:
+    await teams.setup_community()
+    await teams.command("bob", "rotation join", channel="Check-ins")
+    await teams.command("chloe", "rotation join", channel="Check-ins")
+    occurrence = await teams.announce_date("PLC meeting", teams.clock.now() + timedelta(days=10))
+    rotation = teams.app.services.get(RotationService)
+    before = await rotation.assignment(occurrence)
+    assert before is not None and before.user_id == await teams.user_number("bob")
+    await teams.emu.remove_members(teams.world.team, [teams.world.bob], by=teams.world.alice)
+    after = await rotation.assignment(occurrence)
+    assert after is not None and after.user_id == await teams.user_number("chloe")
+
+
+async def test_the_bot_removed_from_the_team_and_added_back(teams: TeamsHarness) -> None:
+    from bot.services.community import CommunityService
+
+    await teams.setup_community()
+    community = teams.app.services.get(CommunityService)
+    guild = await teams.team_number()
+    await teams.emu.uninstall_from_team(teams.world.team, teams.world.alice)
+    left = await community.get(guild)
+    assert left is not None and left.left_at is not None
+    await teams.install()
+    back = await community.get(guild)
+    assert back is not None and back.left_at is None
+
+
+async def test_a_members_erasure_leaves_no_trace_of_their_teams_id(teams: TeamsHarness) -> None:
+    from bot.services.members import MemberService
+
+    await teams.setup_community()
+    await teams.command("bob", "rotation join", channel="Check-ins")
+    members = teams.app.services.get(MemberService)
+    guild, bob = await teams.team_number(), await teams.user_number("bob")
+    exported = await members.export(guild, bob)
+    assert exported["teams"] == {
+        "teams_id": teams.world.bob.id,
+        "locale": "en-US",
+        "personal_chat_known": True,
+    }
+    await members.delete(guild, bob)
+    await teams.app.core.db.checkpoint()
+    raw = teams.db_path.read_bytes()
+    assert teams.world.bob.id.encode() not in raw
+    await teams.command("bob", "rotation show")  # a new message: a new number
+    assert await teams.user_number("bob") != bob
