@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.services.facilitation.rotation.service import RotationService
 from microsoft_agents.hosting.core import ConnectionManager
 
 from bot.app import App, start_background
@@ -45,6 +44,7 @@ from bot.emulator.teams.cards import walk
 from bot.interactions import UI
 from bot.running import running_app
 from bot.services.community import CommunityService
+from bot.services.facilitation.rotation.service import RotationService
 from teams.adapter import TeamsAdapter
 from teams.pacing import PaceClock
 from tests.teams_emulator.minibot import EmulatorTokenProvider

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.services.facilitation.rotation.service import RotationService
-
 from tests.teams.harness import TeamsHarness, card_text, text_of
 
 

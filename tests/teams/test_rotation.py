@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.services.facilitation.rotation.service import RotationService
-
 from teams.markup import teams_instant
 from tests.teams.harness import TeamsHarness, card_text
 
