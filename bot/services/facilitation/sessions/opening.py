@@ -40,7 +40,8 @@ REVIEW_PER_CARD = 5  # one row of buttons per action, five rows per message
 class OpeningPlan(Frozen):
     """What ``/session start`` asked for, checked before anything is written."""
 
-    occurrence: MeetingDate | None
+    date: MeetingDate | None
+    """The meeting date it is for, if any."""
     protocol: SessionProtocol
     client_id: int | None
     agenda: tuple[cards.AgendaItem, ...]
@@ -71,10 +72,10 @@ class SessionOpening:
         """Refuse whoever may not start it, an unknown protocol or meeting, a missing or
         departed client; then read the top questions for the agenda."""
         async with self._core.db.read() as conn:
-            occurrence, assigned = await self._meeting_for(conn, community, actor, meeting)
+            date, assigned = await self._meeting_for(conn, community, actor, meeting)
         if not (facilitates(actor, community) or assigned):
             raise UserError("facilitation.session.not_allowed")
-        preset = occurrence.protocol_id if occurrence else None
+        preset = date.protocol_id if date else None
         chosen = self._protocols.require(protocol or preset or DEFAULT_PROTOCOL)
         if chosen.client and client_id is None:
             raise UserError("facilitation.session.client_needed", protocol=chosen.id)
@@ -84,7 +85,7 @@ class SessionOpening:
             await self._topics.top_open(community.guild_id, AGENDA_SIZE) if self._topics else []
         )
         return OpeningPlan(
-            occurrence=occurrence,
+            date=date,
             protocol=chosen,
             client_id=client_id,
             agenda=tuple(_agenda_item(topic) for topic in topics),
@@ -111,9 +112,9 @@ class SessionOpening:
                 raise UserError("facilitation.session.unknown_meeting", text=reference[:100])
         else:
             dates = [d for d in dates if abs(d.starts_at - now) <= NEAR_MEETING]
-        held = await rotation_db.facilitators(conn, [d.occurrence_id for d in dates])
         if not dates:
             return None, False
+        held = await rotation_db.facilitators(conn, [d.occurrence_id for d in dates])
         mine = {o for o, user_id in held.items() if user_id == actor.user_id}
         dates.sort(key=lambda d: (d.occurrence_id not in mine, abs(d.starts_at - now)))
         return dates[0], dates[0].occurrence_id in mine
@@ -135,8 +136,8 @@ class SessionOpening:
             raise UserError("facilitation.session.already_live", channel=where)
         session = await self._insert(conn, actor, community, plan, channel_id)
         going = (
-            await self._meetings.going(conn, plan.occurrence.occurrence_id)
-            if plan.occurrence and self._meetings
+            await self._meetings.going(conn, plan.date.occurrence_id)
+            if plan.date and self._meetings
             else []
         )
         now = self._core.clock.now()
@@ -156,8 +157,8 @@ class SessionOpening:
         now = self._core.clock.now()
         new = NewSession(
             guild_id=community.guild_id,
-            occurrence_id=plan.occurrence.occurrence_id if plan.occurrence else None,
-            meeting_title=plan.occurrence.title if plan.occurrence else None,
+            occurrence_id=plan.date.occurrence_id if plan.date else None,
+            meeting_title=plan.date.title if plan.date else None,
             protocol_id=plan.protocol.id,
             protocol=plan.protocol.model_dump(mode="json"),
             language=language_of(community.language),
