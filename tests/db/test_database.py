@@ -96,7 +96,7 @@ async def test_a_failed_transaction_leaves_nothing(db: Database) -> None:
 
 
 async def test_concurrent_writers_do_not_commit_each_other(db: Database) -> None:
-    """Coroutine B's COMMIT must not commit A's half-done work (STYLE §7)."""
+    """Coroutine B's COMMIT must not commit A's half-done work."""
     started = asyncio.Event()
 
     async def failing_writer() -> None:

@@ -56,7 +56,7 @@ async def test_schedule_in_french_is_echoed_then_saved_on_confirm(harness: Harne
     assert f"<t:{stamp(DEC3)}:F>" in announcement.all_text()
     assert f"<#{harness.channel('meeting-room')}>" in announcement.all_text()
     assert "Chaque semaine, le jeudi" in announcement.all_text()
-    # The agenda is shown as typed: no masked link, no heading (D2).
+    # The agenda is shown as typed: no masked link, no heading.
     assert "\\[lien\\]\\(https://evil.example\\)" in embed["description"]
     assert "\\# Titre" in embed["description"]
     assert labels(harness, announcement) == ["Présent·e (0)", "Peut-être (0)", "Absent·e (0)"]

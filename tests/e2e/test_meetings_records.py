@@ -101,7 +101,7 @@ async def test_export_and_delete_reach_rsvps(harness: Harness) -> None:
 
 
 async def test_meeting_commands_are_translated(settings: Settings) -> None:
-    """Every command, option and choice of ``/meeting`` has its French (SPEC §2)."""
+    """Every command, option and choice of ``/meeting`` has its French."""
     from bot.app import build_core
     from bot.clock import ControlledClock
     from bot.i18n import load_catalog

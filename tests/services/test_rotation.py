@@ -139,7 +139,8 @@ async def test_when_everyone_declines_the_facilitators_are_told(world: World) ->
 
 
 async def test_a_community_that_never_volunteered_hears_it_once(world: World) -> None:
-    """S8 without noise: the first meeting says how to join; later ones say nothing."""
+    """An empty rotation is told without noise: the first meeting says how to join; later
+    ones say nothing."""
     for week in WEEKS[:3]:
         assert await assigned(world, week) is None
     [notice] = notices(world)
