@@ -240,25 +240,18 @@ async def test_0008_moves_each_answer_number_to_the_goal_it_was_given_to(
     assert [tuple(row) for row in kept] == [(1, None, None), (2, None, 2.0)]
 
 
-async def test_facilitators_and_sessions_of_dates_move_to_facilitation_tables(
-    db_path: Path, tmp_path: Path
-) -> None:
-    """The dates' copies of who facilitates them and which session ran for them go; what
-    only a copy held is kept in the facilitation tables, where the rest already was."""
-    [(number, migration)] = [
-        (n, f)
-        for n, f in available_migrations()
-        if f.name.endswith("_facilitation_owns_its_links.sql")
-    ]
-    db = await Database.open(db_path, migrate=False)
-    await db.migrate(migrations_up_to(tmp_path, number - 1))
-    dates = [  # (id, facilitator_id, session_id, status)
-        (1, 5, 1, "done"),  # agrees with the rotation and the session
-        (2, 6, 2, "done"),  # no rotation row; the session does not name the date
-        (3, 7, None, "done"),  # the rotation's row holds nobody
-        (4, 8, 3, "done"),  # the rotation and the session name something else
-        (5, None, None, "scheduled"),  # only the rotation names someone
-    ]
+DATES = [  # (id, facilitator_id, session_id, status) as meeting_occurrences held them
+    (1, 5, 1, "done"),  # agrees with the rotation and the session
+    (2, 6, 2, "done"),  # no rotation row; the session does not name the date
+    (3, 7, None, "done"),  # the rotation's row holds nobody
+    (4, 8, 3, "done"),  # the rotation and the session name something else
+    (5, None, None, "scheduled"),  # only the rotation names someone
+]
+
+
+async def write_dates_with_their_copies(db: Database) -> None:
+    """A meeting's dates as the schema before the move kept them, with the facilitation
+    rows (some missing, some differing) and an answer."""
     async with db.transaction() as conn:
         await communities_db.upsert(conn, 1, SETTINGS, [60], NOW)
         await conn.execute(
@@ -266,7 +259,7 @@ async def test_facilitators_and_sessions_of_dates_move_to_facilitation_tables(
                 local_time, timezone, created_at, updated_at)
             VALUES (1, 1, 'CAP', 60, 'weekly', '2026-01-01', '15:30', 'UTC', 'a', 'a')"""
         )
-        for occurrence_id, facilitator_id, session_id, status in dates:
+        for occurrence_id, facilitator_id, session_id, status in DATES:
             await conn.execute(
                 """INSERT INTO meeting_occurrences (id, guild_id, meeting_id, local_date,
                     starts_at, status, facilitator_id, session_id, created_at)
@@ -288,36 +281,49 @@ async def test_facilitators_and_sessions_of_dates_move_to_facilitation_tables(
             """INSERT INTO meeting_rsvps (guild_id, occurrence_id, user_id, answer, answered_at)
             VALUES (1, 5, 11, 'going', 'now')"""
         )
+
+
+AFTER = {
+    "held": "SELECT occurrence_id, user_id, status FROM facilitator_assignments ORDER BY 1",
+    "sessions": "SELECT id, occurrence_id FROM sessions ORDER BY id",
+    "columns": "SELECT name FROM pragma_table_info('meeting_occurrences')",
+    "dates": "SELECT id, starts_at, status FROM meeting_occurrences ORDER BY id",
+    "answers": "SELECT occurrence_id, user_id FROM meeting_rsvps",
+    "index": "SELECT 1 FROM sqlite_master WHERE name = 'meeting_occurrences_facilitator'",
+    "broken_links": "PRAGMA foreign_key_check",
+}
+
+
+async def test_facilitators_and_sessions_of_dates_move_to_facilitation_tables(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """The dates' copies of who facilitates them and which session ran for them go; what
+    only a copy held is kept in the facilitation tables, where the rest already was."""
+    [(number, migration)] = [
+        (n, f)
+        for n, f in available_migrations()
+        if f.name.endswith("_facilitation_owns_its_links.sql")
+    ]
+    db = await Database.open(db_path, migrate=False)
+    await db.migrate(migrations_up_to(tmp_path, number - 1))
+    await write_dates_with_their_copies(db)
     applied = await db.migrate()
-    assert applied[0] == migration.name
+    found = {}
     async with db.read() as conn:
-        held = await conn.execute_fetchall(
-            "SELECT occurrence_id, user_id, status FROM facilitator_assignments ORDER BY 1"
-        )
-        runs = await conn.execute_fetchall("SELECT id, occurrence_id FROM sessions ORDER BY id")
-        columns = await conn.execute_fetchall(
-            "SELECT name FROM pragma_table_info(?)", ("meeting_occurrences",)
-        )
-        kept = await conn.execute_fetchall(
-            "SELECT id, starts_at, status FROM meeting_occurrences ORDER BY id"
-        )
-        index = await conn.execute_fetchall(
-            "SELECT 1 FROM sqlite_master WHERE name = 'meeting_occurrences_facilitator'"
-        )
-        answers = await conn.execute_fetchall("SELECT occurrence_id, user_id FROM meeting_rsvps")
-        problems = await conn.execute_fetchall("PRAGMA foreign_key_check")
+        for name, sql in AFTER.items():
+            found[name] = [tuple(row) for row in await (await conn.execute(sql)).fetchall()]
     await db.close()
-    assert [tuple(row) for row in held] == [
+    assert applied[0] == migration.name
+    assert found["held"] == [
         (1, 5, "accepted"),
         (2, 6, "accepted"),
         (3, 7, "accepted"),
         (4, 9, "offered"),
         (5, 10, "offered"),
     ]
-    assert [tuple(row) for row in runs] == [(1, 1), (2, 2), (3, 3)]
-    names = {row[0] for row in columns}
-    assert "facilitator_id" not in names and "session_id" not in names
-    assert {"announcement_message_id", "starts_at", "status"} <= names
-    assert [tuple(row) for row in kept] == [(i, f"s{i}", status) for i, _, _, status in dates]
-    assert [tuple(row) for row in answers] == [(5, 11)]
-    assert list(index) == [] and list(problems) == []
+    assert found["sessions"] == [(1, 1), (2, 2), (3, 3)]
+    columns = {name for (name,) in found["columns"]}
+    assert "facilitator_id" not in columns and "session_id" not in columns
+    assert found["dates"] == [(i, f"s{i}", status) for i, _, _, status in DATES]
+    assert found["answers"] == [(5, 11)]
+    assert found["index"] == [] and found["broken_links"] == []
