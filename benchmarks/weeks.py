@@ -45,7 +45,7 @@ class WeeklyActivity(Writer):
         occurrence_id = self.ids.take("meeting_occurrences")
         self.add(
             "meeting_occurrences",
-            "id, guild_id, meeting_id, local_date, starts_at, status, facilitator_id, "
+            "id, guild_id, meeting_id, local_date, starts_at, status, "
             "announcement_channel_id, announcement_message_id, created_at",
             occurrence_id,
             g,
@@ -53,7 +53,6 @@ class WeeklyActivity(Writer):
             starts.astimezone(ZoneInfo(ZONE)).date().isoformat(),
             instant(starts),
             "done",
-            facilitator,
             spec.announcements_channel_id,
             self.message_id(),
             instant(starts - timedelta(days=7)),

@@ -1,4 +1,5 @@
-"""Durable timers under a moved clock: no sleeping, no real minutes (RELIABILITY S1–S3, S6)."""
+"""Durable timers under a moved clock: no sleeping, no real minutes; late, re-run after a
+crash, and under a clock stepped back."""
 
 from __future__ import annotations
 
@@ -117,7 +118,7 @@ async def test_a_timer_survives_a_restart(db_path: Path, clock: ControlledClock)
     recorder = Recorder()
     assert await _scheduler(db, clock, recorder).run_due() == 1
     assert len(recorder.sent) == 2
-    assert recorder.sent[0][2] is True  # 12 min late > 5: marked late (S1)
+    assert recorder.sent[0][2] is True  # 12 min late > 5: marked late
     await db.close()
 
 
@@ -140,7 +141,7 @@ async def test_beyond_grace_it_is_recorded_missed_and_told(
 async def test_killed_after_a_send_reruns_with_the_same_nonce_and_skips_delivered(
     db: Database, clock: ControlledClock, recorder: Recorder, scheduler: Scheduler
 ) -> None:
-    """S2/S3: the re-run sends what was not recorded, with the same nonce."""
+    """After a crash, the re-run sends what was not recorded, with the same nonce."""
     await _plan(scheduler, db, "m1", timedelta(0))
     recorder.crash_after_first = True
     assert await scheduler.run_due() == 0  # failed attempt, retried later
@@ -179,7 +180,7 @@ async def test_delivered_targets_are_not_sent_again(
 async def test_clock_steps_back_and_forward_duplicate_nothing(
     db: Database, clock: ControlledClock, recorder: Recorder, scheduler: Scheduler
 ) -> None:
-    """S6: stepping the clock back after a firing does not fire again."""
+    """Stepping the clock back after a firing does not fire again."""
     await _plan(scheduler, db, "m1", timedelta(minutes=5))
     await _plan(scheduler, db, "m2", timedelta(minutes=20))
     await clock.advance(timedelta(minutes=6))

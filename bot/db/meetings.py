@@ -63,8 +63,6 @@ class Occurrence(Frozen):
     local_date: date
     starts_at: datetime
     status: OccurrenceStatus
-    facilitator_id: int | None
-    session_id: int | None
     announcement_channel_id: int | None
     announcement_message_id: int | None
     created_at: datetime
@@ -291,20 +289,4 @@ async def set_announcement(
         WHERE id = ?
         """,
         (channel_id, message_id, occurrence_id),
-    )
-
-
-async def facilitated_by(conn: Connection, guild_id: int, user_id: int) -> list[Occurrence]:
-    return await _MEETING_OCCURRENCES.all(
-        conn, "guild_id = ? AND facilitator_id = ? ORDER BY starts_at", guild_id, user_id
-    )
-
-
-async def forget_facilitator(conn: Connection, guild_id: int, user_id: int) -> None:
-    await conn.execute(
-        """
-        UPDATE meeting_occurrences SET facilitator_id = NULL
-        WHERE guild_id = ? AND facilitator_id = ?
-        """,
-        (guild_id, user_id),
     )

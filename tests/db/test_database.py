@@ -96,7 +96,7 @@ async def test_a_failed_transaction_leaves_nothing(db: Database) -> None:
 
 
 async def test_concurrent_writers_do_not_commit_each_other(db: Database) -> None:
-    """Coroutine B's COMMIT must not commit A's half-done work (STYLE §7)."""
+    """Coroutine B's COMMIT must not commit A's half-done work."""
     started = asyncio.Event()
 
     async def failing_writer() -> None:
@@ -198,19 +198,23 @@ async def test_commits_leave_the_wal_to_the_background_checkpoint(db: Database) 
     assert row is not None and row[0] == 300
 
 
+def migrations_up_to(tmp_path: Path, last: int) -> Path:
+    """A folder of the migrations up to ``last``: a database as that version left it."""
+    folder = tmp_path / f"migrations-{last}"
+    folder.mkdir(exist_ok=True)
+    for number, file in available_migrations():
+        if number <= last:
+            (folder / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
 async def test_0008_moves_each_answer_number_to_the_goal_it_was_given_to(
     db_path: Path, tmp_path: Path
 ) -> None:
     """Numbers answered before goals could be chosen keep their goal; a number with no
     goal stays on the answer."""
-    before, upto = tmp_path / "before-0008", tmp_path / "upto-0008"
-    before.mkdir()
-    upto.mkdir()  # later migrations are not this test's business
-    for number, file in available_migrations():
-        for folder in [f for f, last in ((before, 7), (upto, 8)) if number <= last]:
-            (folder / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
     db = await Database.open(db_path, migrate=False)
-    await db.migrate(before)
+    await db.migrate(migrations_up_to(tmp_path, 7))
     rows = [
         """INSERT INTO goals (id, guild_id, scope, owner_id, title, measure, baseline, target,
             due_on, created_at) VALUES (7, 1, 'member', 5, 'Reading', 'n', 0, 10, '2027-01-01',
@@ -225,7 +229,7 @@ async def test_0008_moves_each_answer_number_to_the_goal_it_was_given_to(
         await communities_db.upsert(conn, 1, SETTINGS, [60], NOW)
         for row in rows:
             await conn.execute(row)
-    assert await db.migrate(upto) == ["0008_goal_progress.sql"]
+    assert await db.migrate(migrations_up_to(tmp_path, 8)) == ["0008_goal_progress.sql"]
     async with db.read() as conn:
         moved = await (await conn.execute("SELECT * FROM checkin_progress")).fetchall()
         kept = await (
@@ -234,3 +238,92 @@ async def test_0008_moves_each_answer_number_to_the_goal_it_was_given_to(
     await db.close()
     assert [tuple(row) for row in moved] == [(1, 7, 4.5)]
     assert [tuple(row) for row in kept] == [(1, None, None), (2, None, 2.0)]
+
+
+DATES = [  # (id, facilitator_id, session_id, status) as meeting_occurrences held them
+    (1, 5, 1, "done"),  # agrees with the rotation and the session
+    (2, 6, 2, "done"),  # no rotation row; the session does not name the date
+    (3, 7, None, "done"),  # the rotation's row holds nobody
+    (4, 8, 3, "done"),  # the rotation and the session name something else
+    (5, None, None, "scheduled"),  # only the rotation names someone
+]
+
+
+async def write_dates_with_their_copies(db: Database) -> None:
+    """A meeting's dates as the schema before the move kept them, with the facilitation
+    rows (some missing, some differing) and an answer."""
+    async with db.transaction() as conn:
+        await communities_db.upsert(conn, 1, SETTINGS, [60], NOW)
+        await conn.execute(
+            """INSERT INTO meetings (id, guild_id, title, duration_minutes, repeat, first_date,
+                local_time, timezone, created_at, updated_at)
+            VALUES (1, 1, 'CAP', 60, 'weekly', '2026-01-01', '15:30', 'UTC', 'a', 'a')"""
+        )
+        for occurrence_id, facilitator_id, session_id, status in DATES:
+            await conn.execute(
+                """INSERT INTO meeting_occurrences (id, guild_id, meeting_id, local_date,
+                    starts_at, status, facilitator_id, session_id, created_at)
+                VALUES (?, 1, 1, '2026-01-01', ?, ?, ?, ?, 'made')""",
+                (occurrence_id, f"s{occurrence_id}", status, facilitator_id, session_id),
+            )
+        await conn.executemany(
+            """INSERT INTO facilitator_assignments (occurrence_id, guild_id, user_id, status,
+                offers, assigned_at) VALUES (?, 1, ?, ?, 1, 'then')""",
+            [(1, 5, "accepted"), (3, None, "none"), (4, 9, "offered"), (5, 10, "offered")],
+        )
+        await conn.executemany(
+            """INSERT INTO sessions (id, guild_id, occurrence_id, protocol_id, protocol,
+                language, channel_id, status, started_at)
+            VALUES (?, 1, ?, 'plc', '{}', 'fr', 9, 'ended', 'x')""",
+            [(1, 1), (2, None), (3, 3)],
+        )
+        await conn.execute(
+            """INSERT INTO meeting_rsvps (guild_id, occurrence_id, user_id, answer, answered_at)
+            VALUES (1, 5, 11, 'going', 'now')"""
+        )
+
+
+AFTER = {
+    "held": "SELECT occurrence_id, user_id, status FROM facilitator_assignments ORDER BY 1",
+    "sessions": "SELECT id, occurrence_id FROM sessions ORDER BY id",
+    "columns": "SELECT name FROM pragma_table_info('meeting_occurrences')",
+    "dates": "SELECT id, starts_at, status FROM meeting_occurrences ORDER BY id",
+    "answers": "SELECT occurrence_id, user_id FROM meeting_rsvps",
+    "index": "SELECT 1 FROM sqlite_master WHERE name = 'meeting_occurrences_facilitator'",
+    "broken_links": "PRAGMA foreign_key_check",
+}
+
+
+async def test_facilitators_and_sessions_of_dates_move_to_facilitation_tables(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """The dates' copies of who facilitates them and which session ran for them go; what
+    only a copy held is kept in the facilitation tables, where the rest already was."""
+    [(number, migration)] = [
+        (n, f)
+        for n, f in available_migrations()
+        if f.name.endswith("_facilitation_owns_its_links.sql")
+    ]
+    db = await Database.open(db_path, migrate=False)
+    await db.migrate(migrations_up_to(tmp_path, number - 1))
+    await write_dates_with_their_copies(db)
+    applied = await db.migrate()
+    found = {}
+    async with db.read() as conn:
+        for name, sql in AFTER.items():
+            found[name] = [tuple(row) for row in await (await conn.execute(sql)).fetchall()]
+    await db.close()
+    assert applied[0] == migration.name
+    assert found["held"] == [
+        (1, 5, "accepted"),
+        (2, 6, "accepted"),
+        (3, 7, "accepted"),
+        (4, 9, "offered"),
+        (5, 10, "offered"),
+    ]
+    assert found["sessions"] == [(1, 1), (2, 2), (3, 3)]
+    columns = {name for (name,) in found["columns"]}
+    assert "facilitator_id" not in columns and "session_id" not in columns
+    assert found["dates"] == [(i, f"s{i}", status) for i, _, _, status in DATES]
+    assert found["answers"] == [(5, 11)]
+    assert found["index"] == [] and found["broken_links"] == []

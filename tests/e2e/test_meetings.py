@@ -56,7 +56,7 @@ async def test_schedule_in_french_is_echoed_then_saved_on_confirm(harness: Harne
     assert f"<t:{stamp(DEC3)}:F>" in announcement.all_text()
     assert f"<#{harness.channel('meeting-room')}>" in announcement.all_text()
     assert "Chaque semaine, le jeudi" in announcement.all_text()
-    # The agenda is shown as typed: no masked link, no heading (D2).
+    # The agenda is shown as typed: no masked link, no heading.
     assert "\\[lien\\]\\(https://evil.example\\)" in embed["description"]
     assert "\\# Titre" in embed["description"]
     assert labels(harness, announcement) == ["Présent·e (0)", "Peut-être (0)", "Absent·e (0)"]
@@ -305,9 +305,12 @@ async def test_rsvp_toggles_and_counts_survive_a_restart(harness: Harness) -> No
 async def test_the_announcement_names_its_facilitator_without_pinging(harness: Harness) -> None:
     await harness.setup_community(language="en")
     announcement = await schedule(harness, when="Dec 3 3:30pm")
-    async with harness.bot.core.db.transaction() as conn:  # as the rotation (§5) will do
+    async with harness.bot.core.db.transaction() as conn:  # as the rotation does
         await conn.execute(
-            "UPDATE meeting_occurrences SET facilitator_id = ?", (harness.user("chloe"),)
+            """INSERT INTO facilitator_assignments
+                (occurrence_id, guild_id, user_id, status, offers, assigned_at)
+            SELECT id, guild_id, ?, 'accepted', 1, created_at FROM meeting_occurrences""",
+            (harness.user("chloe"),),
         )
     await rsvp(harness, "bob", announcement, "going")
     shown = current(harness, announcement)

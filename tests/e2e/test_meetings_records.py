@@ -28,9 +28,12 @@ async def test_list_calendar_and_status(harness: Harness) -> None:
     announcement = await schedule(harness, when="Dec 3 3:30pm", repeat="monthly")
     await schedule(harness, title="Codev", when="Dec 10 9:00am", link="https://meet.example.org/x")
     await rsvp(harness, "bob", announcement, "going")
-    async with harness.bot.core.db.transaction() as conn:  # as the rotation (§5) will do
+    async with harness.bot.core.db.transaction() as conn:  # as the rotation does
         await conn.execute(
-            "UPDATE meeting_occurrences SET facilitator_id = ? WHERE meeting_id = 1",
+            """INSERT INTO facilitator_assignments
+                (occurrence_id, guild_id, user_id, status, offers, assigned_at)
+            SELECT id, guild_id, ?, 'accepted', 1, created_at FROM meeting_occurrences
+            WHERE meeting_id = 1""",
             (harness.user("chloe"),),
         )
 
@@ -98,7 +101,7 @@ async def test_export_and_delete_reach_rsvps(harness: Harness) -> None:
 
 
 async def test_meeting_commands_are_translated(settings: Settings) -> None:
-    """Every command, option and choice of ``/meeting`` has its French (SPEC §2)."""
+    """Every command, option and choice of ``/meeting`` has its French."""
     from bot.app import build_core
     from bot.clock import ControlledClock
     from bot.i18n import load_catalog

@@ -103,13 +103,14 @@ def _upcoming(facilitator_id: int | None = 3, **meeting: object) -> UpcomingMeet
             "status": "scheduled",
             "announcement_channel_id": 8,
             "announcement_message_id": 9,
-            "facilitator_id": facilitator_id,
-            "session_id": None,
             "created_at": WHEN,
         }
     )
     return UpcomingMeeting(
-        meeting=_meeting(**meeting), occurrence=occurrence, counts=RsvpCounts(going=1)
+        meeting=_meeting(**meeting),
+        occurrence=occurrence,
+        counts=RsvpCounts(going=1),
+        facilitator_id=facilitator_id,
     )
 
 

@@ -30,7 +30,7 @@ async def assigned(world: World, when: str) -> int | None:
     upcoming = await world.schedule(when)
     await world.run_due()
     assignment = await world.rotation.assignment(upcoming.occurrence.id)
-    assert upcoming.occurrence.facilitator_id == (assignment.user_id if assignment else None)
+    assert upcoming.facilitator_id == (assignment.user_id if assignment else None)
     return assignment.user_id if assignment else None
 
 
@@ -108,7 +108,7 @@ async def test_a_decliner_passes_the_date_on_and_is_first_next_time(world: World
     await world.run_due()
     assert [o.occurrence_id for o in offers_to(world, BOB)] == [upcoming.occurrence.id]
     found = await world.meetings.upcoming_occurrence(upcoming.occurrence.id)
-    assert found is not None and found.occurrence.facilitator_id == BOB
+    assert found is not None and found.facilitator_id == BOB
     accepted = await world.rotation.accept(member(BOB), upcoming.occurrence.id)
     assert accepted.accepted
     with pytest.raises(UserError) as caught:
@@ -139,7 +139,8 @@ async def test_when_everyone_declines_the_facilitators_are_told(world: World) ->
 
 
 async def test_a_community_that_never_volunteered_hears_it_once(world: World) -> None:
-    """S8 without noise: the first meeting says how to join; later ones say nothing."""
+    """An empty rotation is told without noise: the first meeting says how to join; later
+    ones say nothing."""
     for week in WEEKS[:3]:
         assert await assigned(world, week) is None
     [notice] = notices(world)
@@ -257,13 +258,15 @@ async def test_a_failing_assignment_never_loses_the_meeting(
 ) -> None:
     await volunteers(world, ALICE)
 
+    record_assigned = rotation_db.record_assigned
+
     async def broken(*args: object) -> None:
-        await rotation_db.record_assigned(*args)  # type: ignore[arg-type]
+        await record_assigned(*args)  # type: ignore[arg-type]
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(rotation_db, "set_occurrence_facilitator", broken)
+    monkeypatch.setattr(rotation_db, "record_assigned", broken)
     upcoming = await world.schedule(WEEKS[0])
-    assert upcoming.occurrence.facilitator_id is None
+    assert upcoming.facilitator_id is None
     assert await world.rotation.assignment(upcoming.occurrence.id) is None
     view = await world.rotation.show(member(ALICE))
     assert view.line[0].times_assigned == 0  # the half-done work was rolled back
@@ -278,7 +281,12 @@ async def test_export_and_delete_cover_the_rotation(world: World) -> None:
     rotation = exported["rotation"]
     assert rotation["volunteer"]["user_id"] == ALICE
     assert [d["occurrence_id"] for d in rotation["declined"]] == [upcoming.occurrence.id]
-    assert exported["rotation"] != (await world.members.export(GUILD, BOB))["rotation"]
+    assert rotation["occurrences_facilitated"] == []  # declined: Bob holds it now
+    bob = (await world.members.export(GUILD, BOB))["rotation"]
+    assert exported["rotation"] != bob
+    assert bob["occurrences_facilitated"] == [
+        {"meeting_id": upcoming.meeting.id, "starts_at": upcoming.occurrence.starts_at.isoformat()}
+    ]
     await world.members.delete(GUILD, BOB)
     async with world.core.db.read() as conn:
         assert await rotation_db.get_volunteer(conn, GUILD, BOB) is None
@@ -291,6 +299,8 @@ async def test_export_and_delete_cover_the_rotation(world: World) -> None:
         ).fetchone()
         assert row[0] == 0
         assert await members_db.get(conn, GUILD, BOB) is None
+    erased = (await world.members.export(GUILD, BOB))["rotation"]
+    assert erased["occurrences_facilitated"] == []
 
 
 def test_only_the_rotation_service_owns_its_name() -> None:

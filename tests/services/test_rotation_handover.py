@@ -55,8 +55,8 @@ async def test_the_assignee_going_hands_the_date_to_the_next_volunteer(
     first = await world.schedule(WEEKS[0])
     second = await world.schedule(WEEKS[1])
     await world.run_due()
-    assert first.occurrence.facilitator_id == ALICE
-    assert second.occurrence.facilitator_id == BOB
+    assert first.facilitator_id == ALICE
+    assert second.facilitator_id == BOB
     await world.rotation.accept(member(ALICE), first.occurrence.id)
 
     await departure(world, ALICE)

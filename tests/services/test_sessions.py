@@ -289,15 +289,16 @@ async def test_bad_input_is_refused_and_nothing_is_half_written(world: World) ->
 async def test_the_assigned_facilitator_may_start_and_steer(world: World) -> None:
     await world.rotation.join(member(DAVE))
     upcoming = await world.schedule("2026-11-23 15:30", title="Rencontre")  # in 6.5 hours
-    assert upcoming.occurrence.facilitator_id == DAVE
+    assert upcoming.facilitator_id == DAVE
     started = await world.start_session("exchange", by=member(DAVE))
     assert started.session.occurrence_id == upcoming.occurrence.id
     assert started.session.meeting_title == "Rencontre"
     await world.sessions.next_step(member(DAVE))
     summary = await world.sessions.end(member(DAVE))
     assert summary.meeting_title == "Rencontre" and summary.facilitator_id == DAVE
-    found = await world.meetings.upcoming_occurrence(upcoming.occurrence.id)
-    assert found is not None and found.occurrence.session_id == started.session.id
+    ended = await world.sessions.get(started.session.id)  # the session keeps its date
+    assert ended is not None and ended.occurrence_id == upcoming.occurrence.id
+    assert ended.status == "ended"
 
 
 async def test_rsvp_going_members_take_part_and_order_favours_who_spoke_least(

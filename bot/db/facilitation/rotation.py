@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from bot.db.codec import Table, fetch_column, instant_to_db, placeholders
+from bot.db.codec import Table, fetch_column, fetch_in, instant_to_db, placeholders
 from bot.db.connection import Connection
 from bot.db.erasure import delete_rows
 from bot.frozen import Frozen
@@ -180,6 +180,15 @@ async def get_assignment(conn: Connection, occurrence_id: int) -> Assignment | N
     return await _FACILITATOR_ASSIGNMENTS.one(conn, "occurrence_id = ?", occurrence_id)
 
 
+async def facilitators(conn: Connection, occurrence_ids: list[int]) -> dict[int, int]:
+    """Who holds each of these dates (asked, or said yes); dates nobody holds are left out."""
+    sql = """
+        SELECT occurrence_id, user_id FROM facilitator_assignments
+        WHERE user_id IS NOT NULL AND occurrence_id IN ({values})
+    """
+    return {row[0]: row[1] for row in await fetch_in(conn, sql, occurrence_ids)}
+
+
 async def insert_assignment(
     conn: Connection,
     guild_id: int,
@@ -315,13 +324,4 @@ async def forget_member(conn: Connection, guild_id: int, user_id: int) -> None:
         WHERE guild_id = ? AND user_id = ?
         """,
         (guild_id, user_id),
-    )
-
-
-async def set_occurrence_facilitator(
-    conn: Connection, occurrence_id: int, user_id: int | None
-) -> None:
-    """Mirror the assignee on the meeting date (announcements and /plc status show it)."""
-    await conn.execute(
-        "UPDATE meeting_occurrences SET facilitator_id = ? WHERE id = ?", (user_id, occurrence_id)
     )

@@ -258,10 +258,3 @@ async def delete_unopened(conn: Connection, session_id: int) -> None:
         "DELETE FROM sessions WHERE id = ? AND thread_id IS NULL AND status = 'live'",
         (session_id,),
     )
-
-
-async def link_occurrence(conn: Connection, occurrence_id: int, session_id: int) -> None:
-    """Record on the meeting date which session was run for it."""
-    await conn.execute(
-        "UPDATE meeting_occurrences SET session_id = ? WHERE id = ?", (session_id, occurrence_id)
-    )

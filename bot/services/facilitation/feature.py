@@ -1,6 +1,8 @@
 """The facilitation feature (rotation, live sessions, actions, the practice log), as the
 application installs it. Each new meeting date is offered to the rotation inside the
-transaction that creates it; a meeting may name the protocol its session runs."""
+transaction that creates it, the rotation names each date's facilitator for the
+announcements, and a meeting may name the protocol its session runs. Without the
+meetings feature, sessions run without a meeting and the rotation has no dates."""
 
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ def declare(core: Core, services: Services) -> Feature:
     practices = PracticeLog(core, community)
     if meetings is not None:
         meetings.add_occurrence_listener(rotation)
+        meetings.use_facilitators(rotation)
         meetings.use_protocols(protocols)
     parts: tuple[_Declares, ...] = (
         RotationInterface(rotation),
@@ -66,7 +69,7 @@ def declare(core: Core, services: Services) -> Feature:
         name="facilitation",
         services=(rotation, actions, sessions, records, practices),
         timer_kinds=(
-            *RotationTimers(core).timer_kinds(),
+            *RotationTimers(core, meetings).timer_kinds(),
             *SessionPosts(core).timer_kinds(),
             *actions.timer_kinds(),
         ),

@@ -10,7 +10,13 @@
 - :mod:`.cards`: the messages posted and how they look, :mod:`.replies`: the answers to
   the member who asked, :mod:`.texts`: the short texts both share;
   :mod:`.interface`: ``/meeting`` and its buttons; :mod:`.models`: what is returned;
-  :mod:`.protocol_choices`: what the facilitation feature answers about protocols.
+  :mod:`.protocol_choices`: what the facilitation feature answers about protocols;
+  :mod:`.reader`: how a date is read for showing it, and the facilitators another
+  feature names.
+
+Other features read dates through :class:`MeetingService`'s ``date_of``,
+``scheduled_dates`` and ``going`` (a :class:`MeetingDate`, never a stored row), in their
+own connection.
 """
 
 from bot.services.meetings.cards import (
@@ -28,6 +34,7 @@ from bot.services.meetings.models import (
     CancelResult,
     EditResult,
     EventTarget,
+    MeetingDate,
     MeetingDraft,
     ReminderPlan,
     Rollover,
@@ -37,6 +44,7 @@ from bot.services.meetings.models import (
     occurrence_key,
 )
 from bot.services.meetings.protocol_choices import ProtocolChoices
+from bot.services.meetings.reader import FacilitatorSource
 from bot.services.meetings.service import MeetingService
 
 __all__ = [
@@ -46,7 +54,9 @@ __all__ = [
     "CancelResult",
     "EditResult",
     "EventTarget",
+    "FacilitatorSource",
     "MeetingAnnouncement",
+    "MeetingDate",
     "MeetingDraft",
     "MeetingNotice",
     "MeetingReminder",

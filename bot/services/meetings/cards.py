@@ -219,5 +219,5 @@ def announcement_card(
         link=meeting.link,
         counts=upcoming.counts,
         cancelled=cancelled,
-        facilitator_id=occurrence.facilitator_id,
+        facilitator_id=upcoming.facilitator_id,
     )

@@ -19,7 +19,7 @@ from bot.db.connection import Connection
 from bot.db.meetings import Meeting
 from bot.services.base import Core
 from bot.services.meetings.models import EventTarget, UpcomingMeeting
-from bot.services.meetings.occurrences import load_upcoming
+from bot.services.meetings.reader import DateReader
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +70,10 @@ def event_spec(upcoming: UpcomingMeeting) -> EventSpec:
 
 
 class EventMirror:
-    def __init__(self, core: Core, calendar: EventCalendar) -> None:
+    def __init__(self, core: Core, calendar: EventCalendar, dates: DateReader) -> None:
         self._core = core
         self._calendar = calendar
+        self._dates = dates
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def sync(self, meeting_id: int, listed: list[ListedEvent] | None = None) -> str | None:
@@ -127,7 +128,7 @@ class EventMirror:
             return
         assert occurrence is not None
         async with self._core.db.read() as conn:
-            spec = event_spec(await load_upcoming(conn, occurrence.id))
+            spec = event_spec(await self._dates.load(conn, occurrence.id))
         if action == "update" and event is not None:
             event_id = await self._calendar.mirror_event(guild_id, spec, event)
         else:

@@ -8,7 +8,7 @@ from typing import Literal, get_args
 from bot.chat import Posted
 from bot.dates import LocalInstant
 from bot.db.meeting_rsvps import Answer, RsvpCounts
-from bot.db.meetings import Meeting, NewMeeting, Occurrence, Repeat
+from bot.db.meetings import Meeting, NewMeeting, Occurrence, OccurrenceStatus, Repeat
 from bot.errors import UserError
 from bot.frozen import Frozen
 from bot.services.meetings.cards import MeetingAnnouncement
@@ -30,6 +30,8 @@ class UpcomingMeeting(Frozen):
     meeting: Meeting
     occurrence: Occurrence
     counts: RsvpCounts
+    facilitator_id: int | None = None
+    """Who facilitates the date, when a feature names facilitators (the rotation)."""
 
     @property
     def ends_at(self) -> datetime:
@@ -46,6 +48,37 @@ class UpcomingMeeting(Frozen):
             occurrence.announcement_channel_id,
             occurrence.announcement_message_id,
         )
+
+
+class MeetingDate(Frozen):
+    """One date of a meeting as other features read it (the rotation, live sessions)."""
+
+    occurrence_id: int
+    meeting_id: int
+    guild_id: int
+    title: str
+    starts_at: datetime
+    status: OccurrenceStatus
+    """``cancelled`` too when the whole series was cancelled."""
+    protocol_id: str | None
+    """The live-session protocol the meeting preselects, if any."""
+
+    @property
+    def scheduled(self) -> bool:
+        """Still to come, or under way."""
+        return self.status == "scheduled"
+
+
+def meeting_date(meeting: Meeting, occurrence: Occurrence) -> MeetingDate:
+    return MeetingDate(
+        occurrence_id=occurrence.id,
+        meeting_id=meeting.id,
+        guild_id=occurrence.guild_id,
+        title=meeting.title,
+        starts_at=occurrence.starts_at,
+        status="cancelled" if meeting.cancelled_at is not None else occurrence.status,
+        protocol_id=meeting.protocol_id,
+    )
 
 
 class MeetingDraft(Frozen):

@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.dates import LocalInstant
-from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
 from bot.db.communities import Community
 from bot.db.connection import Connection
@@ -26,20 +25,11 @@ from bot.services.meetings.models import (
     occurrence_key,
     stamp,
 )
+from bot.services.meetings.reader import DateReader
 from bot.services.meetings.times import next_occurrence
 
 if TYPE_CHECKING:
     from bot.services.meetings.publisher import Publisher
-
-
-async def load_upcoming(conn: Connection, occurrence_id: int) -> UpcomingMeeting:
-    """An occurrence with its meeting and its RSVP counts."""
-    occurrence = await meetings_db.get_occurrence(conn, occurrence_id)
-    assert occurrence is not None
-    meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
-    assert meeting is not None
-    counts = await rsvps_db.rsvp_counts(conn, [occurrence_id])
-    return UpcomingMeeting(meeting=meeting, occurrence=occurrence, counts=counts[occurrence_id])
 
 
 async def still_scheduled(conn: Connection, occurrence: Occurrence) -> None:
@@ -54,9 +44,10 @@ async def still_scheduled(conn: Connection, occurrence: Occurrence) -> None:
 
 
 class Occurrences:
-    def __init__(self, core: Core, publisher: Publisher) -> None:
+    def __init__(self, core: Core, publisher: Publisher, dates: DateReader) -> None:
         self._core = core
         self._publisher = publisher
+        self._dates = dates
         self.listeners: list[OccurrenceListener] = []
 
     async def first(
@@ -100,7 +91,7 @@ class Occurrences:
             await listener.occurrence_created(
                 conn, meeting.guild_id, meeting.id, occurrence_id, starts_at
             )
-        upcoming = await load_upcoming(conn, occurrence_id)
+        upcoming = await self._dates.load(conn, occurrence_id)
         await self.plan_timers(conn, upcoming, community)
         await self._publisher.plan_announcement(conn, upcoming, community)
         return upcoming

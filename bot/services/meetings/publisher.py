@@ -27,7 +27,7 @@ from bot.services.meetings.cards import (
     community_language,
 )
 from bot.services.meetings.models import UpcomingMeeting, announce_key
-from bot.services.meetings.occurrences import load_upcoming
+from bot.services.meetings.reader import DateReader
 from bot.services.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -52,10 +52,13 @@ def current_card(upcoming: UpcomingMeeting, community: Community) -> MeetingAnno
 
 
 class Publisher:
-    def __init__(self, core: Core, community: CommunityService, outbox: Outbox) -> None:
+    def __init__(
+        self, core: Core, community: CommunityService, outbox: Outbox, dates: DateReader
+    ) -> None:
         self._core = core
         self._community = community
         self._outbox = outbox
+        self._dates = dates
         outbox.on_posted(ANNOUNCED, self.announced)
 
     # -- announcements ----------------------------------------------------------------------
@@ -107,7 +110,7 @@ class Publisher:
             await meetings_db.set_announcement(
                 conn, occurrence_id, posted.channel_id, posted.message_id
             )
-            upcoming = await load_upcoming(conn, occurrence_id)
+            upcoming = await self._dates.load(conn, occurrence_id)
         community = await self._community.get(upcoming.meeting.guild_id)
         if community is not None and drawn(current_card(upcoming, community)) != args["drawn"]:
             await self.refresh(upcoming)

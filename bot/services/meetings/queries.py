@@ -1,4 +1,5 @@
-"""Reading meetings: what is coming, the calendar file, the status line, personal data."""
+"""Reading meetings: what is coming, the calendar file, the status line, personal data,
+and the dates other features ask about (the rotation, live sessions)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from bot.interactions.suggest import matching
 from bot.services.base import Core, StatusLine
 from bot.services.community import CommunityService
 from bot.services.meetings.ics import build_calendar
-from bot.services.meetings.models import UpcomingMeeting
-from bot.services.meetings.occurrences import load_upcoming
+from bot.services.meetings.models import MeetingDate, UpcomingMeeting, meeting_date
+from bot.services.meetings.reader import DateReader
 
 
 class MeetingQueries:
@@ -27,12 +28,13 @@ class MeetingQueries:
     def __init__(self, core: Core, community: CommunityService) -> None:
         self._core = core
         self._community = community
+        self._dates = DateReader()
 
     async def upcoming(self, guild_id: int) -> list[UpcomingMeeting]:
         """Every active meeting's scheduled occurrence, soonest first."""
         async with self._core.db.read() as conn:
             occurrences = await meetings_db.scheduled_occurrences(conn, guild_id)
-            return [await load_upcoming(conn, o.id) for o in occurrences]
+            return await self._dates.load_many(conn, occurrences)
 
     async def list_upcoming(self, actor: Actor) -> list[UpcomingMeeting]:
         """``/meeting list``: open to every member of a set-up community."""
@@ -43,21 +45,11 @@ class MeetingQueries:
         async with self._core.db.read() as conn:
             if await meetings_db.get_occurrence(conn, occurrence_id) is None:
                 return None
-            return await load_upcoming(conn, occurrence_id)
+            return await self._dates.load(conn, occurrence_id)
 
     async def unannounced(self, guild_id: int) -> list[UpcomingMeeting]:
         """Scheduled occurrences whose announcement is not recorded (a crash in between)."""
         return [u for u in await self.upcoming(guild_id) if u.announcement is None]
-
-    async def search(
-        self, guild_id: int | None, text: str, limit: int = 25
-    ) -> list[UpcomingMeeting]:
-        """Upcoming meetings whose title contains ``text``."""
-        if guild_id is None:
-            return []
-        needle = text.strip().casefold()
-        found = [u for u in await self.upcoming(guild_id) if needle in u.meeting.title.casefold()]
-        return found[:limit]
 
     async def meeting_choices(self, guild_id: int | None, current: str) -> list[tuple[str, str]]:
         """Autocomplete of ``meeting``: (id, "title — local date and time") pairs."""
@@ -117,20 +109,38 @@ class MeetingQueries:
                 }
             )
         created = await meetings_db.meetings_created_by(conn, guild_id, user_id)
-        facilitated = await meetings_db.facilitated_by(conn, guild_id, user_id)
         return {
             "rsvps": rsvps,
             "meetings_scheduled": [
                 {"id": m.id, "title": m.title, "created_at": m.created_at.isoformat()}
                 for m in created
             ],
-            "occurrences_facilitated": [
-                {"meeting_id": o.meeting_id, "starts_at": o.starts_at.isoformat()}
-                for o in facilitated
-            ],
         }
 
     async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
         await rsvps_db.delete_member_rsvps(conn, guild_id, user_id)
         await meetings_db.forget_creator(conn, guild_id, user_id)
-        await meetings_db.forget_facilitator(conn, guild_id, user_id)
+
+    # -- for other features, read in their own connection (often inside their write) -------
+
+    async def date_of(self, conn: Connection, occurrence_id: int) -> MeetingDate | None:
+        """A date by its id (None: there is no such date)."""
+        occurrence = await meetings_db.get_occurrence(conn, occurrence_id)
+        if occurrence is None:
+            return None
+        meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
+        return None if meeting is None else meeting_date(meeting, occurrence)
+
+    async def scheduled_dates(self, conn: Connection, guild_id: int) -> list[MeetingDate]:
+        """The next date of each active meeting of the community (one under way
+        included), soonest first."""
+        found = []
+        for occurrence in await meetings_db.scheduled_occurrences(conn, guild_id):
+            meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
+            if meeting is not None:
+                found.append(meeting_date(meeting, occurrence))
+        return found
+
+    async def going(self, conn: Connection, occurrence_id: int) -> list[int]:
+        """The members who answered Going for the date, in the order they answered."""
+        return [r.user_id for r in await rsvps_db.rsvps_for(conn, occurrence_id, ("going",))]

@@ -135,7 +135,7 @@ def _list_line(item: UpcomingMeeting) -> Content:
         cant=counts.cant,
         **when(item.occurrence.starts_at),
     )
-    facilitator_id = item.occurrence.facilitator_id
+    facilitator_id = item.facilitator_id
     if facilitator_id is None:
         return line
     return Join(

@@ -48,10 +48,11 @@ from bot.services.meetings.models import (
     ScheduleResult,
     UpcomingMeeting,
 )
-from bot.services.meetings.occurrences import Occurrences, load_upcoming, still_scheduled
+from bot.services.meetings.occurrences import Occurrences, still_scheduled
 from bot.services.meetings.protocol_choices import ProtocolChoices
 from bot.services.meetings.publisher import Change, Publisher
 from bot.services.meetings.queries import MeetingQueries
+from bot.services.meetings.reader import FacilitatorSource
 from bot.services.meetings.timers import MeetingTimers
 from bot.services.members import MemberService
 from bot.services.outbox import Outbox
@@ -70,10 +71,12 @@ class MeetingService(MeetingQueries):
         outbox: Outbox,
     ) -> None:
         super().__init__(core, community)
-        self.publisher = Publisher(core, community, outbox)
-        self.occurrences = Occurrences(core, self.publisher)
-        self.mirror = EventMirror(core, core.chat.events)
-        self.timers = MeetingTimers(core, members, self.occurrences, self.publisher, self.mirror)
+        self.publisher = Publisher(core, community, outbox, self._dates)
+        self.occurrences = Occurrences(core, self.publisher, self._dates)
+        self.mirror = EventMirror(core, core.chat.events, self._dates)
+        self.timers = MeetingTimers(
+            core, members, self.occurrences, self.publisher, self.mirror, self._dates
+        )
         self._protocols: ProtocolChoices | None = None
 
     def timer_kinds(self) -> list[TimerKind]:
@@ -90,6 +93,18 @@ class MeetingService(MeetingQueries):
     def add_occurrence_listener(self, listener: OccurrenceListener) -> None:
         """Told of each new date in its creating transaction (the rotation assigns)."""
         self.occurrences.listeners.append(listener)
+
+    def use_facilitators(self, source: FacilitatorSource) -> None:
+        """The rotation is on: announcements and ``/meeting list`` name each date's
+        facilitator."""
+        self._dates.use_facilitators(source)
+
+    async def redraw(self, occurrence_id: int) -> None:
+        """Re-draw a date's announcement after what it shows from another feature changed
+        (its facilitator); nothing if the date or its announcement is gone."""
+        upcoming = await self.upcoming_occurrence(occurrence_id)
+        if upcoming is not None:
+            await self.publisher.refresh(upcoming)
 
     # -- /meeting schedule ----------------------------------------------------------------
 
@@ -158,7 +173,7 @@ class MeetingService(MeetingQueries):
         upcoming = await self._save(actor, draft)
         await self.publisher.announce(upcoming)
         async with self._core.db.read() as conn:
-            upcoming = await load_upcoming(conn, upcoming.occurrence.id)
+            upcoming = await self._dates.load(conn, upcoming.occurrence.id)
         channel_id = draft.announcements_channel_id
         if upcoming.announcement is None and await self._core.chat.is_paused(
             draft.guild_id, channel_id
@@ -169,7 +184,7 @@ class MeetingService(MeetingQueries):
             )
         event_problem = await self.mirror.sync(upcoming.meeting.id)
         async with self._core.db.read() as conn:
-            upcoming = await load_upcoming(conn, upcoming.occurrence.id)
+            upcoming = await self._dates.load(conn, upcoming.occurrence.id)
         return ScheduleResult(
             upcoming=upcoming,
             announcement=upcoming.announcement,
@@ -239,7 +254,7 @@ class MeetingService(MeetingQueries):
             occurrence = await meetings_db.get_occurrence(conn, occurrence_id)
             if occurrence is None or occurrence.guild_id != actor.guild_id:
                 raise UserError("meetings.errors.unknown_occurrence")
-            current = await load_upcoming(conn, occurrence_id)
+            current = await self._dates.load(conn, occurrence_id)
             if occurrence.status == "cancelled" or current.meeting.cancelled_at is not None:
                 raise UserError("meetings.errors.rsvp_cancelled")
             if occurrence.status == "done" or now >= current.ends_at:
@@ -253,7 +268,7 @@ class MeetingService(MeetingQueries):
                     conn, occurrence.guild_id, occurrence_id, actor.user_id, chosen, now
                 )
                 new_answer = chosen
-            upcoming = await load_upcoming(conn, occurrence_id)
+            upcoming = await self._dates.load(conn, occurrence_id)
         return RsvpResult(
             answer=new_answer,
             previous=previous.answer if previous else None,
@@ -293,7 +308,7 @@ class MeetingService(MeetingQueries):
                 await meetings_db.move_occurrence(
                     conn, occurrence.id, instant.local_date, instant.starts_at
                 )
-            after = await load_upcoming(conn, occurrence.id)
+            after = await self._dates.load(conn, occurrence.id)
             await self.occurrences.plan_timers(conn, after, community)
             notify = [r.user_id for r in await rsvps_db.rsvps_for(conn, occurrence.id)]
             await audit.record(
@@ -340,7 +355,7 @@ class MeetingService(MeetingQueries):
                 await meetings_db.cancel_meeting(conn, meeting.id, now)
             else:
                 following = await self.occurrences.add_next(conn, meeting, occurrence, community)
-            cancelled = await load_upcoming(conn, occurrence.id)
+            cancelled = await self._dates.load(conn, occurrence.id)
             await audit.record(
                 conn,
                 community.guild_id,

@@ -34,8 +34,9 @@ from bot.services.meetings.models import (
     UpcomingMeeting,
     stamp,
 )
-from bot.services.meetings.occurrences import Occurrences, load_upcoming
+from bot.services.meetings.occurrences import Occurrences
 from bot.services.meetings.publisher import Publisher
+from bot.services.meetings.reader import DateReader
 from bot.services.members import MemberService
 from bot.services.sends import send_once
 
@@ -50,12 +51,14 @@ class MeetingTimers:
         occurrences: Occurrences,
         publisher: Publisher,
         mirror: EventMirror,
+        dates: DateReader,
     ) -> None:
         self._core = core
         self._members = members
         self._occurrences = occurrences
         self._publisher = publisher
         self._mirror = mirror
+        self._dates = dates
 
     def kinds(self) -> list[TimerKind]:
         return [
@@ -156,7 +159,7 @@ class MeetingTimers:
                 return None
             if stamp(occurrence.starts_at) != payload.get("starts_at"):
                 return None  # moved since; the timers of the new time apply
-            upcoming = await load_upcoming(conn, occurrence.id)
+            upcoming = await self._dates.load(conn, occurrence.id)
             community = await communities_db.get(conn, occurrence.guild_id)
         if upcoming.meeting.cancelled_at is not None or community is None:
             return None
@@ -206,7 +209,7 @@ class MeetingTimers:
             if meeting.cancelled_at is not None:
                 return Rollover(meeting=meeting, next=None)
             following = await meetings_db.scheduled_occurrence(conn, meeting.id)
-            next_upcoming = await load_upcoming(conn, following.id) if following else None
+            next_upcoming = await self._dates.load(conn, following.id) if following else None
             meeting = await meetings_db.get_meeting(conn, meeting.id) or meeting
         return Rollover(meeting=meeting, next=next_upcoming)
 

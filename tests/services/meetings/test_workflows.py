@@ -225,22 +225,6 @@ async def test_without_the_event_permission_the_meeting_still_works(
 # -- RSVPs, edit, cancel: what is re-drawn and who is told --------------------------------------
 
 
-async def test_the_rsvp_result_redraws_the_announcement_with_its_facilitator(
-    service: MeetingService, core: Core
-) -> None:
-    upcoming = await schedule(service)
-    async with core.db.transaction() as conn:  # as the rotation will do
-        await conn.execute(
-            "UPDATE meeting_occurrences SET facilitator_id = ? WHERE id = ?",
-            (CAROL, upcoming.occurrence.id),
-        )
-    result = await service.rsvp(member(BOB), upcoming.occurrence.id, "going")
-    card = result.announcement
-    assert card.facilitator_id == CAROL
-    assert card.counts.going == 1
-    assert card.language == "fr"  # the community's, whoever clicked
-
-
 async def test_edit_redraws_mirrors_and_tells_who_answered(
     service: MeetingService, chat: RecordingChat
 ) -> None:

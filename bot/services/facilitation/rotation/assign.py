@@ -14,12 +14,10 @@ from datetime import datetime, timedelta
 from bot.dates import local_today
 from bot.db import bot_state
 from bot.db import communities as communities_db
-from bot.db import meetings as meetings_db
 from bot.db import members as members_db
 from bot.db.connection import Connection
 from bot.db.facilitation import rotation as rotation_db
 from bot.db.facilitation.rotation import Assignment, AssignmentStatus, Volunteer
-from bot.db.meetings import Occurrence
 from bot.services.base import Core
 from bot.services.facilitation.rotation.models import (
     DEADLINE_KIND,
@@ -30,6 +28,7 @@ from bot.services.facilitation.rotation.models import (
     notice_key,
     offer_key,
 )
+from bot.services.meetings import MeetingDate, MeetingService
 
 ANSWER_BEFORE = timedelta(hours=24)
 HELD: tuple[AssignmentStatus, ...] = ("offered", "accepted", "unanswered")
@@ -37,8 +36,9 @@ HELD: tuple[AssignmentStatus, ...] = ("offered", "accepted", "unanswered")
 
 
 class Assigner:
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, meetings: MeetingService | None) -> None:
         self._core = core
+        self._meetings = meetings
 
     async def assign(
         self, conn: Connection, guild_id: int, occurrence_id: int, starts_at: datetime
@@ -66,7 +66,6 @@ class Assigner:
         user_id = chosen.user_id if chosen else None
         status: AssignmentStatus = "offered" if chosen else "none"
         await rotation_db.insert_assignment(conn, guild_id, occurrence_id, user_id, status, now)
-        await rotation_db.set_occurrence_facilitator(conn, occurrence_id, user_id)
         if chosen is None:
             reason = "empty" if not line else "all_away"
             await self.notice(conn, guild_id, occurrence_id, reason)
@@ -83,64 +82,70 @@ class Assigner:
         dates whose facilitator changed."""
         now = self._core.clock.now()
         moved = []
-        for occurrence, held in await self._dates_held(conn, guild_id, user_id):
+        for date, held in await self._dates_held(conn, guild_id, user_id):
             line = await rotation_db.line(conn, guild_id)  # each hand-over moves the line
-            declined = await rotation_db.decliners(conn, occurrence.id)
+            declined = await rotation_db.decliners(conn, date.occurrence_id)
             chosen = await self.first_available(
-                conn, guild_id, line, occurrence.starts_at, exclude={user_id, *declined}
+                conn, guild_id, line, date.starts_at, exclude={user_id, *declined}
             )
             next_user = chosen.user_id if chosen else None
             status: AssignmentStatus = "offered" if chosen else "none"
             if not await rotation_db.reassign(
-                conn, occurrence.id, user_id, next_user, status, now, from_statuses=HELD
+                conn, date.occurrence_id, user_id, next_user, status, now, from_statuses=HELD
             ):
                 continue
-            await rotation_db.set_occurrence_facilitator(conn, occurrence.id, next_user)
             if chosen is None:
-                await self.notice(conn, guild_id, occurrence.id, "vacated")
+                await self.notice(conn, guild_id, date.occurrence_id, "vacated")
             else:
                 offers = held.offers + 1
                 await self.offer(
-                    conn, guild_id, occurrence.id, chosen.user_id, offers, occurrence.starts_at
+                    conn, guild_id, date.occurrence_id, chosen.user_id, offers, date.starts_at
                 )
-            moved.append(occurrence.id)
+            moved.append(date.occurrence_id)
         return moved
+
+    async def _coming(
+        self, conn: Connection, guild_id: int
+    ) -> list[tuple[MeetingDate, Assignment | None]]:
+        """The community's meeting dates still ahead, each with its assignment."""
+        if self._meetings is None:
+            return []
+        now = self._core.clock.now()
+        return [
+            (date, await rotation_db.get_assignment(conn, date.occurrence_id))
+            for date in await self._meetings.scheduled_dates(conn, guild_id)
+            if date.starts_at > now
+        ]
 
     async def _dates_held(
         self, conn: Connection, guild_id: int, user_id: int
-    ) -> list[tuple[Occurrence, Assignment]]:
+    ) -> list[tuple[MeetingDate, Assignment]]:
         """The coming dates the member is asked for, or said yes to."""
-        now = self._core.clock.now()
-        found = []
-        for occurrence in await meetings_db.scheduled_occurrences(conn, guild_id):
-            held = await rotation_db.get_assignment(conn, occurrence.id)
-            if occurrence.starts_at <= now or held is None or held.user_id != user_id:
-                continue
-            if held.status in HELD:
-                found.append((occurrence, held))
-        return found
+        return [
+            (date, held)
+            for date, held in await self._coming(conn, guild_id)
+            if held is not None and held.user_id == user_id and held.status in HELD
+        ]
 
     async def fill_vacancy(self, conn: Connection, guild_id: int, user_id: int) -> int | None:
         """Give the member the first coming date nobody holds, if they are free that day
         (``/rotation set-next``); returns that date, or None."""
         now = self._core.clock.now()
-        for occurrence in await meetings_db.scheduled_occurrences(conn, guild_id):
-            held = await rotation_db.get_assignment(conn, occurrence.id)
-            if occurrence.starts_at <= now or held is None or held.user_id is not None:
+        for date, held in await self._coming(conn, guild_id):
+            if held is None or held.user_id is not None:
                 continue
             volunteer = await rotation_db.get_volunteer(conn, guild_id, user_id)
-            declined = await rotation_db.decliners(conn, occurrence.id)
+            declined = await rotation_db.decliners(conn, date.occurrence_id)
             free = volunteer is not None and await self.first_available(
-                conn, guild_id, [volunteer], occurrence.starts_at, exclude=declined
+                conn, guild_id, [volunteer], date.starts_at, exclude=declined
             )
             if not free:
                 continue  # away that day, or declined it: the next vacant date, perhaps
-            if not await rotation_db.fill_vacancy(conn, occurrence.id, user_id, now):
+            if not await rotation_db.fill_vacancy(conn, date.occurrence_id, user_id, now):
                 return None
-            await rotation_db.set_occurrence_facilitator(conn, occurrence.id, user_id)
             offers = held.offers + 1
-            await self.offer(conn, guild_id, occurrence.id, user_id, offers, occurrence.starts_at)
-            return occurrence.id
+            await self.offer(conn, guild_id, date.occurrence_id, user_id, offers, date.starts_at)
+            return date.occurrence_id
         return None
 
     async def first_available(

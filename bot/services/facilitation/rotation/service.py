@@ -13,6 +13,7 @@ the notices go out through durable timers (:mod:`.timers`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,6 @@ from bot.actor import Actor
 from bot.chat import MemberRef, Moment, Param
 from bot.dates import local_today
 from bot.db import audit
-from bot.db import meetings as meetings_db
 from bot.db import members as members_db
 from bot.db.connection import Connection
 from bot.db.facilitation import rotation as rotation_db
@@ -36,7 +36,7 @@ from bot.services.facilitation.rotation.models import (
     UpcomingAssignment,
     available,
 )
-from bot.services.meetings import MeetingService
+from bot.services.meetings import MeetingDate, MeetingService
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class RotationService:
         self._core = core
         self._community = community
         self._meetings = meetings
-        self._assigner = Assigner(core)
+        self._assigner = Assigner(core, meetings)
 
     # -- volunteers ---------------------------------------------------------------------
 
@@ -219,7 +219,6 @@ class RotationService:
             status: AssignmentStatus = "offered" if chosen else "declined"
             next_user = chosen.user_id if chosen else None
             await rotation_db.reassign(conn, occurrence_id, actor.user_id, next_user, status, now)
-            await rotation_db.set_occurrence_facilitator(conn, occurrence_id, next_user)
             if chosen is None:
                 await self._assigner.notice(
                     conn, actor.guild_id, occurrence_id, "all_declined", user_id=actor.user_id
@@ -239,42 +238,44 @@ class RotationService:
 
     async def _show_facilitator(self, occurrence_id: int) -> None:
         """The announcement names the facilitator: re-draw it with who it is now."""
-        if self._meetings is None:
-            return
-        upcoming = await self._meetings.upcoming_occurrence(occurrence_id)
-        if upcoming is not None:
-            await self._meetings.publisher.refresh(upcoming)
+        if self._meetings is not None:
+            await self._meetings.redraw(occurrence_id)
 
     async def _own_offer(
         self, conn: Connection, actor: Actor, occurrence_id: int
     ) -> tuple[Assignment, str, datetime]:
         """The actor's offer for a date that has not begun, or why not."""
-        occurrence = await meetings_db.get_occurrence(conn, occurrence_id)
-        if occurrence is None or occurrence.guild_id != actor.guild_id:
+        date = await self._date(conn, occurrence_id)
+        if date is None or date.guild_id != actor.guild_id:
             raise UserError("facilitation.rotation.unknown_date")
-        meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
-        title = meeting.title if meeting else "?"
-        if occurrence.status != "scheduled" or occurrence.starts_at <= self._core.clock.now():
+        if not date.scheduled or date.starts_at <= self._core.clock.now():
             raise UserError("facilitation.rotation.date_over")
         assignment = await rotation_db.get_assignment(conn, occurrence_id)
         if assignment is None or assignment.user_id != actor.user_id:
             raise UserError("facilitation.rotation.not_your_offer")
-        return assignment, title, occurrence.starts_at
+        return assignment, date.title, date.starts_at
+
+    async def _date(self, conn: Connection, occurrence_id: int) -> MeetingDate | None:
+        return await self._meetings.date_of(conn, occurrence_id) if self._meetings else None
 
     # -- reading ---------------------------------------------------------------------------
 
+    async def facilitators(self, conn: Connection, occurrence_ids: Sequence[int]) -> dict[int, int]:
+        """Who holds each of these dates, for the meetings feature's announcements and
+        ``/meeting list`` (read in its connection)."""
+        return await rotation_db.facilitators(conn, list(occurrence_ids))
+
     async def _upcoming(self, conn: Connection, guild_id: int) -> list[UpcomingAssignment]:
+        if self._meetings is None:
+            return []
         found = []
-        for occurrence in await meetings_db.scheduled_occurrences(conn, guild_id):
-            assignment = await rotation_db.get_assignment(conn, occurrence.id)
-            meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
-            if meeting is None or meeting.cancelled_at is not None:
-                continue
+        for date in await self._meetings.scheduled_dates(conn, guild_id):
+            assignment = await rotation_db.get_assignment(conn, date.occurrence_id)
             found.append(
                 UpcomingAssignment(
-                    occurrence_id=occurrence.id,
-                    meeting_title=meeting.title,
-                    starts_at=occurrence.starts_at,
+                    occurrence_id=date.occurrence_id,
+                    meeting_title=date.title,
+                    starts_at=date.starts_at,
                     user_id=assignment.user_id if assignment else None,
                     status=assignment.status if assignment else None,
                 )
@@ -309,15 +310,18 @@ class RotationService:
 
     async def export_member(self, conn: Connection, guild_id: int, user_id: int) -> dict[str, Any]:
         volunteer = await rotation_db.get_volunteer(conn, guild_id, user_id)
+        assignments = await rotation_db.member_assignments(conn, guild_id, user_id)
+        dates = [await self._date(conn, a.occurrence_id) for a in assignments]
         return {
             "volunteer": volunteer.model_dump(mode="json") if volunteer else None,
-            "assignments": [
-                a.model_dump(mode="json")
-                for a in await rotation_db.member_assignments(conn, guild_id, user_id)
-            ],
+            "assignments": [a.model_dump(mode="json") for a in assignments],
             "declined": [
                 {"occurrence_id": occurrence_id, "declined_at": at}
                 for occurrence_id, at in await rotation_db.member_declines(conn, guild_id, user_id)
+            ],
+            "occurrences_facilitated": [
+                {"meeting_id": d.meeting_id, "starts_at": d.starts_at.isoformat()}
+                for d in sorted((d for d in dates if d is not None), key=lambda d: d.starts_at)
             ],
         }
 

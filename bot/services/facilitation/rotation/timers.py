@@ -18,12 +18,10 @@ from dataclasses import dataclass
 
 from bot.chat import DirectMessage
 from bot.db import communities as communities_db
-from bot.db import meetings as meetings_db
 from bot.db import members as members_db
 from bot.db import timers as timers_db
 from bot.db.communities import Community
 from bot.db.facilitation import rotation as rotation_db
-from bot.db.meetings import Meeting, Occurrence
 from bot.db.timers import Timer
 from bot.i18n import Language, language_for_locale
 from bot.missed import WhenMissed
@@ -37,6 +35,7 @@ from bot.services.facilitation.rotation.models import (
     NoticeReason,
     deadline_key,
 )
+from bot.services.meetings import MeetingDate, MeetingService
 from bot.services.sends import dm_or_mention
 
 log = logging.getLogger(__name__)
@@ -44,10 +43,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class _Date:
-    """A meeting date a rotation timer is about, with its meeting and community."""
+    """A meeting date a rotation timer is about, with its community."""
 
-    occurrence: Occurrence
-    meeting: Meeting
+    meeting: MeetingDate
     community: Community
 
     @property
@@ -56,9 +54,10 @@ class _Date:
 
 
 class RotationTimers:
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, meetings: MeetingService | None) -> None:
         self._core = core
         self._chat = core.chat
+        self._meetings = meetings
 
     def timer_kinds(self) -> tuple[TimerKind, ...]:
         # Each handler checks that its meeting date is still ahead, so running late is
@@ -82,24 +81,26 @@ class RotationTimers:
         )
 
     async def _date(self, timer: Timer) -> _Date | None:
-        """The timer's date if it is still ahead and its community still there."""
+        """The timer's date if it is still ahead and its community still there (without
+        the meetings feature, no date is)."""
+        if self._meetings is None:
+            return None
         async with self._core.db.read() as conn:
-            occurrence = await meetings_db.get_occurrence(conn, int(timer.payload["occurrence_id"]))
-            if occurrence is None or occurrence.status != "scheduled":
+            meeting = await self._meetings.date_of(conn, int(timer.payload["occurrence_id"]))
+            if meeting is None or not meeting.scheduled:
                 return None
-            meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
-            community = await communities_db.get(conn, occurrence.guild_id)
-        if meeting is None or meeting.cancelled_at is not None or community is None:
+            community = await communities_db.get(conn, meeting.guild_id)
+        if community is None or community.left_at is not None:
             return None
-        if community.left_at is not None or occurrence.starts_at <= self._core.clock.now():
+        if meeting.starts_at <= self._core.clock.now():
             return None
-        return _Date(occurrence, meeting, community)
+        return _Date(meeting, community)
 
     async def offer(self, timer: Timer, firing: Firing) -> None:
         date = await self._date(timer)
         if date is None:
             return
-        occurrence_id, community = date.occurrence.id, date.community
+        occurrence_id, community = date.meeting.occurrence_id, date.community
         user_id = int(timer.payload["user_id"])
         async with self._core.db.read() as conn:
             assignment = await rotation_db.get_assignment(conn, occurrence_id)
@@ -113,7 +114,7 @@ class RotationTimers:
             occurrence_id=occurrence_id,
             user_id=user_id,
             meeting_title=date.meeting.title,
-            starts_at=date.occurrence.starts_at,
+            starts_at=date.meeting.starts_at,
             answer_by=deadline.due_at if deadline is not None else None,
         )
         await dm_or_mention(
@@ -131,13 +132,13 @@ class RotationTimers:
         if date is None:
             return
         async with self._core.db.transaction() as conn:
-            assignment = await rotation_db.get_assignment(conn, date.occurrence.id)
+            assignment = await rotation_db.get_assignment(conn, date.meeting.occurrence_id)
             if assignment is None or assignment.user_id is None:
                 return
             if assignment.status == "offered":
                 await rotation_db.set_assignment_status(
                     conn,
-                    date.occurrence.id,
+                    date.meeting.occurrence_id,
                     assignment.user_id,
                     "unanswered",
                     ("offered",),
@@ -160,7 +161,7 @@ class RotationTimers:
             language=date.language,
             reason=reason,
             meeting_title=date.meeting.title,
-            starts_at=date.occurrence.starts_at,
+            starts_at=date.meeting.starts_at,
             user_id=user_id,
         )
         guild_id = date.community.guild_id

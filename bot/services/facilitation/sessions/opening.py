@@ -12,16 +12,14 @@ from datetime import timedelta
 from bot.actor import Actor
 from bot.chat import Card, ChannelRef, MemberRef
 from bot.db import audit
-from bot.db import meeting_rsvps as rsvps_db
-from bot.db import meetings as meetings_db
 from bot.db import members as members_db
 from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.facilitation import actions as actions_db
+from bot.db.facilitation import rotation as rotation_db
 from bot.db.facilitation import sessions as sessions_db
 from bot.db.facilitation.actions import ActionItem
 from bot.db.facilitation.sessions import NewSession, SessionRow
-from bot.db.meetings import Occurrence
 from bot.errors import UserError
 from bot.frozen import Frozen
 from bot.protocols import DEFAULT_PROTOCOL, ProtocolCatalog
@@ -32,6 +30,7 @@ from bot.services.facilitation.sessions import cards
 from bot.services.facilitation.sessions.posts import SessionOutbox
 from bot.services.facilitation.sessions.state import about, language_of
 from bot.services.facilitation.sessions.topics import Topic, TopicSource
+from bot.services.meetings import MeetingDate, MeetingService
 
 AGENDA_SIZE = 5
 NEAR_MEETING = timedelta(hours=12)
@@ -41,8 +40,8 @@ REVIEW_PER_CARD = 5  # one row of buttons per action, five rows per message
 class OpeningPlan(Frozen):
     """What ``/session start`` asked for, checked before anything is written."""
 
-    occurrence: Occurrence | None
-    meeting_title: str | None
+    date: MeetingDate | None
+    """The meeting date it is for, if any."""
     protocol: SessionProtocol
     client_id: int | None
     agenda: tuple[cards.AgendaItem, ...]
@@ -50,11 +49,16 @@ class OpeningPlan(Frozen):
 
 class SessionOpening:
     def __init__(
-        self, core: Core, protocols: ProtocolCatalog, topics: TopicSource | None = None
+        self,
+        core: Core,
+        protocols: ProtocolCatalog,
+        topics: TopicSource | None = None,
+        meetings: MeetingService | None = None,
     ) -> None:
         self._core = core
         self._protocols = protocols
         self._topics = topics
+        self._meetings = meetings
 
     async def plan(
         self,
@@ -68,10 +72,10 @@ class SessionOpening:
         """Refuse whoever may not start it, an unknown protocol or meeting, a missing or
         departed client; then read the top questions for the agenda."""
         async with self._core.db.read() as conn:
-            occurrence, title, preset = await self._meeting_for(conn, community, actor, meeting)
-        assigned = occurrence is not None and occurrence.facilitator_id == actor.user_id
+            date, assigned = await self._meeting_for(conn, community, actor, meeting)
         if not (facilitates(actor, community) or assigned):
             raise UserError("facilitation.session.not_allowed")
+        preset = date.protocol_id if date else None
         chosen = self._protocols.require(protocol or preset or DEFAULT_PROTOCOL)
         if chosen.client and client_id is None:
             raise UserError("facilitation.session.client_needed", protocol=chosen.id)
@@ -81,8 +85,7 @@ class SessionOpening:
             await self._topics.top_open(community.guild_id, AGENDA_SIZE) if self._topics else []
         )
         return OpeningPlan(
-            occurrence=occurrence,
-            meeting_title=title,
+            date=date,
             protocol=chosen,
             client_id=client_id,
             agenda=tuple(_agenda_item(topic) for topic in topics),
@@ -96,27 +99,25 @@ class SessionOpening:
 
     async def _meeting_for(
         self, conn: Connection, community: Community, actor: Actor, reference: str | None
-    ) -> tuple[Occurrence | None, str | None, str | None]:
+    ) -> tuple[MeetingDate | None, bool]:
         """The meeting date the session is for: the one named, else one within 12 hours
-        (the actor's own assignment first). Returns it, its title and its protocol."""
+        (the actor's own assignment first); and whether the rotation gave it to the actor."""
         now = self._core.clock.now()
-        candidates = []
-        for occurrence in await meetings_db.scheduled_occurrences(conn, community.guild_id):
-            meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
-            if meeting is None or meeting.cancelled_at is not None:
-                continue
-            if reference is not None:
-                if reference.strip() == str(meeting.id):
-                    return occurrence, meeting.title, meeting.protocol_id
-                continue
-            if abs(occurrence.starts_at - now) <= NEAR_MEETING:
-                candidates.append((occurrence, meeting.title, meeting.protocol_id))
-        if reference is not None:
-            raise UserError("facilitation.session.unknown_meeting", text=reference[:100])
-        candidates.sort(
-            key=lambda c: (c[0].facilitator_id != actor.user_id, abs(c[0].starts_at - now))
+        dates = (
+            await self._meetings.scheduled_dates(conn, community.guild_id) if self._meetings else []
         )
-        return candidates[0] if candidates else (None, None, None)
+        if reference is not None:
+            dates = [d for d in dates if reference.strip() == str(d.meeting_id)]
+            if not dates:
+                raise UserError("facilitation.session.unknown_meeting", text=reference[:100])
+        else:
+            dates = [d for d in dates if abs(d.starts_at - now) <= NEAR_MEETING]
+        if not dates:
+            return None, False
+        held = await rotation_db.facilitators(conn, [d.occurrence_id for d in dates])
+        mine = {o for o, user_id in held.items() if user_id == actor.user_id}
+        dates.sort(key=lambda d: (d.occurrence_id not in mine, abs(d.starts_at - now)))
+        return dates[0], dates[0].occurrence_id in mine
 
     async def create(
         self,
@@ -135,8 +136,8 @@ class SessionOpening:
             raise UserError("facilitation.session.already_live", channel=where)
         session = await self._insert(conn, actor, community, plan, channel_id)
         going = (
-            [r.user_id for r in await rsvps_db.rsvps_for(conn, plan.occurrence.id, ("going",))]
-            if plan.occurrence
+            await self._meetings.going(conn, plan.date.occurrence_id)
+            if plan.date and self._meetings
             else []
         )
         now = self._core.clock.now()
@@ -156,8 +157,8 @@ class SessionOpening:
         now = self._core.clock.now()
         new = NewSession(
             guild_id=community.guild_id,
-            occurrence_id=plan.occurrence.id if plan.occurrence else None,
-            meeting_title=plan.meeting_title,
+            occurrence_id=plan.date.occurrence_id if plan.date else None,
+            meeting_title=plan.date.title if plan.date else None,
             protocol_id=plan.protocol.id,
             protocol=plan.protocol.model_dump(mode="json"),
             language=language_of(community.language),

@@ -12,7 +12,6 @@ may do what); what is written during a session is :class:`~.records.SessionRecor
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.actor import Actor
 from bot.chat import ChannelRef
@@ -79,7 +78,7 @@ class SessionService:
         self.protocols = protocols
         self.access = SessionAccess()
         self.moves = SessionMoves(core)
-        self.opening = SessionOpening(core, protocols, topics)
+        self.opening = SessionOpening(core, protocols, topics, meetings)
 
     # -- starting --------------------------------------------------------------------------
 
@@ -116,17 +115,11 @@ class SessionService:
         )
 
     async def meeting_choices(self, guild_id: int | None, text: str) -> list[tuple[str, str]]:
-        """Autocomplete of ``meeting``: upcoming meetings whose title holds ``text``, each
-        with its date in the meeting's own zone."""
+        """Autocomplete of ``meeting``: upcoming meetings matching ``text``, each with its
+        date in the meeting's own zone (as ``/meeting edit`` offers them)."""
         if self._meetings is None:
             return []
-        choices = []
-        for upcoming in await self._meetings.search(guild_id, text):
-            zone = ZoneInfo(upcoming.meeting.timezone)
-            local = upcoming.occurrence.starts_at.astimezone(zone)
-            label = f"{upcoming.meeting.title} — {local:%Y-%m-%d %H:%M}"
-            choices.append((str(upcoming.meeting.id), label))
-        return choices
+        return await self._meetings.meeting_choices(guild_id, text)
 
     # -- taking part -----------------------------------------------------------------------
 
@@ -264,8 +257,6 @@ class SessionService:
                 await self._core.scheduler.cancel_prefix(conn, kind, session_prefix(session.id))
             detail = {"session_id": session.id, "steps_covered": len(summary.covered)}
             await audit.record(conn, community.guild_id, actor.user_id, "session.end", detail, now)
-            if session.occurrence_id is not None:
-                await sessions_db.link_occurrence(conn, session.occurrence_id, session.id)
             ended = SessionEnded(language=language_of(session.language), summary=summary)
             await outbox.post(conn, session, ended)
         await outbox.flush()

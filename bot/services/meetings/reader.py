@@ -1,0 +1,68 @@
+"""Reading a meeting date as members see it: its meeting, the answers so far and, when
+a feature names facilitators, who facilitates it.
+
+Meetings know nothing of facilitators: the facilitation feature, when it is on,
+registers a :class:`FacilitatorSource` (``MeetingService.use_facilitators``); without
+one, announcements and ``/meeting list`` show no facilitator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from bot.db import meeting_rsvps as rsvps_db
+from bot.db import meetings as meetings_db
+from bot.db.connection import Connection
+from bot.db.meetings import Meeting, Occurrence
+from bot.services.meetings.models import UpcomingMeeting
+
+
+class FacilitatorSource(Protocol):
+    async def facilitators(self, conn: Connection, occurrence_ids: Sequence[int]) -> dict[int, int]:
+        """Who facilitates each of these dates, read in the caller's connection (a date
+        nobody holds is left out)."""
+        ...
+
+
+class DateReader:
+    """The one way a date is read for showing it: every part of the meetings feature
+    reads through the same reader, so an announcement drawn anywhere names the same
+    facilitator."""
+
+    def __init__(self) -> None:
+        self._facilitators: FacilitatorSource | None = None
+
+    def use_facilitators(self, source: FacilitatorSource) -> None:
+        self._facilitators = source
+
+    async def load(self, conn: Connection, occurrence_id: int) -> UpcomingMeeting:
+        """A date that exists, with its meeting, its answers and its facilitator."""
+        occurrence = await meetings_db.get_occurrence(conn, occurrence_id)
+        assert occurrence is not None
+        [upcoming] = await self.load_many(conn, [occurrence])
+        return upcoming
+
+    async def load_many(
+        self, conn: Connection, occurrences: Sequence[Occurrence]
+    ) -> list[UpcomingMeeting]:
+        """Several dates at once, in the order given."""
+        ids = [o.id for o in occurrences]
+        counts = await rsvps_db.rsvp_counts(conn, ids)
+        named = await self._facilitators.facilitators(conn, ids) if self._facilitators else {}
+        meetings: dict[int, Meeting] = {}
+        found = []
+        for occurrence in occurrences:
+            if occurrence.meeting_id not in meetings:
+                meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
+                assert meeting is not None
+                meetings[occurrence.meeting_id] = meeting
+            found.append(
+                UpcomingMeeting(
+                    meeting=meetings[occurrence.meeting_id],
+                    occurrence=occurrence,
+                    counts=counts[occurrence.id],
+                    facilitator_id=named.get(occurrence.id),
+                )
+            )
+        return found
