@@ -253,3 +253,55 @@ def test_the_checks_name_the_file_and_the_import() -> None:
     assert inheritance_problems("bot/services/x.py", mixed, service_classes()) == [
         "bot/services/x.py:4 class Both inherits from MeetingQueries, Local"
     ]
+
+
+MODULE_MAX_LINES = 400
+FUNCTION_MAX_LINES = 60
+MARKUP = ("<@", "<#", "<t:")
+
+
+def size_problems(path: str, source: str) -> list[str]:
+    """A module over 400 lines, a function over 60: each named with its size."""
+    problems = []
+    lines = len(source.splitlines())
+    if lines > MODULE_MAX_LINES:
+        problems.append(f"{path}: {lines} lines (at most {MODULE_MAX_LINES})")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            if length > FUNCTION_MAX_LINES:
+                problems.append(f"{path}:{node.lineno} {node.name}: {length} lines")
+    return problems
+
+
+def test_no_module_over_400_lines_and_no_function_over_60() -> None:
+    found = [
+        problem
+        for folder in ("bot", "cogs", "teams")
+        for path in modules(ROOT / folder)
+        if "emulator" not in path.relative_to(ROOT).parts
+        for problem in size_problems(shown(path), path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_the_core_and_its_catalogs_hold_no_platform_markup() -> None:
+    """Mentions and timestamps are references the platforms write (their adapters)."""
+    places = [
+        path
+        for path in [*modules(ROOT / "bot"), *(ROOT / "bot" / "i18n" / "locales").glob("*.toml")]
+        if not {"emulator", "playground"} & set(path.relative_to(ROOT).parts)
+    ]
+    found = [
+        f"{shown(path)}:{number}: {line.strip()}"
+        for path in places
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if any(mark in line for mark in MARKUP)
+    ]
+    assert found == []
+
+
+def test_the_size_check_names_what_is_too_long() -> None:
+    long_function = "def f():\n" + "    x = 1\n" * 61
+    assert size_problems("bot/x.py", long_function) == ["bot/x.py:1 f: 62 lines"]
+    assert size_problems("bot/y.py", "x = 1\n" * 401) == ["bot/y.py: 401 lines (at most 400)"]
