@@ -10,8 +10,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.chat import ChannelRef, Code, Join, Message, MessageLink, Moment, Posted, render
-from bot.chat.refs import MomentStyle
+from bot.chat import ChannelRef, Code, Join, Message, Moment, Posted, render
 from bot.chat.text import Content
 from bot.dates import LocalDay
 from bot.db.audit import AuditEntry
@@ -31,32 +30,10 @@ from bot.services.community.me_replies import (
     timezone_saved,
 )
 from bot.services.community.replies import setup_reply, status_reply
+from tests.markup import PlainMarkup
 
 WHEN = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
 PLATFORM_SYNTAX = ("<@", "<#", "<t:")
-
-
-class ExposingMarkup:
-    def member(self, user_id: int) -> str:
-        return f"[member {user_id}]"
-
-    def channel(self, channel_id: int) -> str:
-        return f"[channel {channel_id}]"
-
-    def role(self, role_id: int) -> str:
-        return f"[role {role_id}]"
-
-    def moment(self, at: datetime, style: MomentStyle, language: Language) -> str:
-        return f"[{style} {at.isoformat()}]"
-
-    def message(self, link: MessageLink) -> str:
-        return f"[message {link.message_id}]"
-
-    def code(self, text: str) -> str:
-        return f"[code {text}]"
-
-    def user_text(self, text: str) -> str:
-        return text
 
 
 def _community(**settings: object) -> Community:
@@ -169,7 +146,7 @@ def _contents(message: Message) -> Iterator[Content]:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_reply_and_refusal_renders_without_platform_markup(language: Language) -> None:
     catalog = load_catalog()
-    markup = ExposingMarkup()
+    markup = PlainMarkup()
     shown: list[str] = []
     for message in _messages(language):
         texts = [render(content, language, catalog, markup) for content in _contents(message)]
@@ -197,7 +174,7 @@ def test_the_audit_names_settings_mid_sentence_and_shows_long_details_in_part(
     page = audit_page(AuditPage(entries=entries, page=1, pages=1, total=5, action=None))
     description = page.panels[0].description
     assert description is not None
-    text = render(description, language, catalog, ExposingMarkup())
+    text = render(description, language, catalog, PlainMarkup())
     zone = {"en": "time zone: Europe/Paris", "fr": "fuseau horaire : Europe/Paris"}[language]
     weekday = {"en": "weekday: Friday", "fr": "weekday : vendredi"}[language]
     assert zone in text and weekday in text

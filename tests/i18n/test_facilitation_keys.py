@@ -14,8 +14,7 @@ from typing import get_args
 
 import pytest
 
-from bot.chat import Card, Form, Message, MessageLink, TextInput, render
-from bot.chat.refs import MomentStyle
+from bot.chat import Card, Form, Message, TextInput, render
 from bot.chat.text import Content
 from bot.db.facilitation.actions import ActionItem
 from bot.db.facilitation.sessions import SessionRow
@@ -43,6 +42,7 @@ from bot.services.facilitation.sessions.summary import (
     SummaryStep,
     SummaryTurns,
 )
+from tests.markup import PlainMarkup
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "bot" / "services" / "facilitation").rglob("*.py"))
@@ -50,31 +50,6 @@ LITERAL = re.compile(r'"(facilitation\.[a-z_]+\.[a-z_]+)"')
 PLATFORM_SYNTAX = re.compile(r"<@|<#|<t:")
 WHEN = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
 LANGS: tuple[Language, ...] = ("en", "fr")
-
-
-class Exposing:
-    """References as bracketed words: any platform syntax left in a text stands out."""
-
-    def member(self, user_id: int) -> str:
-        return f"[member {user_id}]"
-
-    def channel(self, channel_id: int) -> str:
-        return f"[channel {channel_id}]"
-
-    def role(self, role_id: int) -> str:
-        return f"[role {role_id}]"
-
-    def moment(self, at: datetime, style: MomentStyle, language: Language) -> str:
-        return f"[{style} {at.isoformat()}]"
-
-    def message(self, link: MessageLink) -> str:
-        return f"[message {link.message_id}]"
-
-    def code(self, text: str) -> str:
-        return f"[code {text}]"
-
-    def user_text(self, text: str) -> str:
-        return text
 
 
 def test_every_literal_key_exists() -> None:
@@ -268,7 +243,7 @@ def _form_contents(form: Form) -> Iterator[Content]:
 
 
 def _rendered(contents: Iterable[Content], language: Language) -> list[str]:
-    catalog, markup = load_catalog(), Exposing()
+    catalog, markup = load_catalog(), PlainMarkup()
     shown = [render(content, language, catalog, markup) for content in contents]
     for text in shown:
         assert not PLATFORM_SYNTAX.search(text), text

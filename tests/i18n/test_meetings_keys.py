@@ -10,7 +10,6 @@ from itertools import product
 import pytest
 
 from bot.chat import Card, Message, Posted, render
-from bot.chat.refs import MessageLink, MomentStyle
 from bot.dates import LocalInstant
 from bot.db.meeting_rsvps import RsvpCounts
 from bot.db.meetings import REPEATS, Meeting, Occurrence
@@ -30,31 +29,14 @@ from bot.services.meetings.models import (
     ScheduleResult,
     UpcomingMeeting,
 )
+from tests.markup import PlainMarkup
 
 WHEN = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
 PLATFORM_SYNTAX = ("<@", "<#", "<t:")
 
 
-class ExposingMarkup:
-    """Writes each reference as a bracketed word, so platform syntax stands out."""
-
-    def member(self, user_id: int) -> str:
-        return f"[member {user_id}]"
-
-    def channel(self, channel_id: int) -> str:
-        return f"[channel {channel_id}]"
-
-    def role(self, role_id: int) -> str:
-        return f"[role {role_id}]"
-
-    def moment(self, at: datetime, style: MomentStyle, language: Language) -> str:
-        return f"[{style} {at.isoformat()}]"
-
-    def message(self, link: MessageLink) -> str:
-        return f"[message {link.message_id}]"
-
-    def code(self, text: str) -> str:
-        return f"[code {text}]"
+class ExposingMarkup(PlainMarkup):
+    """A member's words tagged too, to see where they are shown."""
 
     def user_text(self, text: str) -> str:
         return f"[typed {text}]"

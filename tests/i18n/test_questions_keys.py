@@ -11,8 +11,7 @@ from typing import get_args
 
 import pytest
 
-from bot.chat import Card, Form, Message, MessageLink, render
-from bot.chat.refs import MomentStyle
+from bot.chat import Card, Form, Message, render
 from bot.chat.text import Content
 from bot.db.questions import ModerationCounts, QuestionItem
 from bot.i18n import Catalog, load_catalog
@@ -27,34 +26,10 @@ from bot.services.questions import (
 )
 from bot.services.questions.forms import ask_form, report_form, topic_form
 from bot.services.questions.replies import ModerationResult, moderation_panel, receipt, result
+from tests.markup import PlainMarkup
 
 WHEN = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
 PLATFORM_SYNTAX = ("<@", "<#", "<t:")
-
-
-class Bracketed:
-    """A platform whose references read ``[member 3]``: any ``<@…>`` left is the feature's."""
-
-    def member(self, user_id: int) -> str:
-        return f"[member {user_id}]"
-
-    def channel(self, channel_id: int) -> str:
-        return f"[channel {channel_id}]"
-
-    def role(self, role_id: int) -> str:
-        return f"[role {role_id}]"
-
-    def moment(self, at: datetime, style: MomentStyle, language: str) -> str:
-        return f"[{style} {at.isoformat()}]"
-
-    def message(self, link: MessageLink) -> str:
-        return f"[message {link.message_id}]"
-
-    def code(self, text: str) -> str:
-        return f"[code {text}]"
-
-    def user_text(self, text: str) -> str:
-        return text
 
 
 def item(**changes: object) -> QuestionItem:
@@ -151,7 +126,7 @@ def form_texts(form: Form) -> Iterator[Content]:
 
 
 def shown(content: Content, language: str, catalog: Catalog) -> str:
-    text = render(content, language, catalog, Bracketed())
+    text = render(content, language, catalog, PlainMarkup())
     assert not any(syntax in text for syntax in PLATFORM_SYNTAX), text
     return text
 
