@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.chat.layout import ChoiceInput, Form, TextInput
 from bot.interactions.commands import Command, Option
-from teams.render import JSON, CardRenderer, adaptive_card, clip
+from teams.render import ACTION_KEY, JSON, TEAM_KEY, CardRenderer, adaptive_card, clip
 
 FORM = "plc.form"
 """The verb of a feature form's submit button; ``plc.form`` in its data is the form's action."""
@@ -24,11 +24,11 @@ COMMAND = "plc.command"
 """The verb of a command form's submit button; ``plc.command`` in its data is the command."""
 FOR = "plc.for"
 """Whom the form is for (the member's number): nobody else may submit it."""
-TEAM = "plc.team"
-"""The community a form sent to the 1:1 chat acts in."""
 WHERE = "plc.where"
 """The conversation the command was typed in (where public answers go)."""
-RESERVED = frozenset({FORM, COMMAND, FOR, TEAM, WHERE, "plc.action"})
+TEAM = TEAM_KEY
+"""The community a form sent to the 1:1 chat acts in."""
+RESERVED = frozenset({FORM, COMMAND, FOR, TEAM, WHERE, ACTION_KEY})
 CHOICES_MAX = 100
 """Teams shows a long choice list, but a card has a size limit: a longer roster is typed."""
 

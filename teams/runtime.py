@@ -155,7 +155,14 @@ class TeamsRuntime:
         pinged: Collection[int] = (),
     ) -> CardRenderer:
         lookup = await self.lookup(team, message.references())
-        return CardRenderer(self.catalog, language, lookup, pinged=pinged, share=self.files.share)
+        return CardRenderer(
+            self.catalog,
+            language,
+            lookup,
+            pinged=pinged,
+            share=self.files.share,
+            team=team.number if team is not None else None,
+        )
 
     async def card(
         self,

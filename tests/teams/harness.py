@@ -46,6 +46,7 @@ from bot.running import running_app
 from bot.services.community import CommunityService
 from bot.services.facilitation.rotation.service import RotationService
 from teams.adapter import TeamsAdapter
+from teams.forms import COMMAND, FORM
 from teams.pacing import PaceClock
 from tests.teams_emulator.minibot import EmulatorTokenProvider
 
@@ -308,7 +309,30 @@ class TeamsHarness:
     async def click(
         self, user: str, message: TeamsMessage, title: str, **inputs: Any
     ) -> InboundResult:
-        return await self.emu.execute(self.world.user(user), message, title, inputs=inputs or None)
+        """Press the button titled ``title`` (or the first whose title holds it: ``Going``
+        for ``Going (2)``, ``Answer`` for ``📝 Answer``) as ``user`` sees the card, with
+        ``inputs`` filled."""
+        member = self.world.user(user)
+        titles = [
+            str(node.get("title"))
+            for node in walk(message.card_for(member.id) or {})
+            if node.get("type") == "Action.Execute"
+        ]
+        if title not in titles:
+            title = next((t for t in titles if title in t), title)
+        return await self.emu.execute(member, message, title, inputs=inputs or None)
+
+    async def submit(self, user: str, message: TeamsMessage, **inputs: Any) -> InboundResult:
+        """Fill the form ``user`` sees in ``message`` and press its submit button (whatever
+        its language)."""
+        member = self.world.user(user)
+        verbs = {
+            str(node.get("verb"))
+            for node in walk(message.card_for(member.id) or {})
+            if node.get("type") == "Action.Execute"
+        }
+        [verb] = verbs & {FORM, COMMAND}
+        return await self.emu.execute(member, message, verb, inputs=inputs or None)
 
     async def install(self) -> None:
         """The owner adds the app to the team (Teams tells the bot)."""
