@@ -109,10 +109,16 @@ def command_form(
     its channels for a channel, an autocomplete's suggestions)."""
     body = renderer.blocks(f"**{title}**", size="medium")
     body += renderer.blocks(renderer.text(command.description), isSubtle=True)
-    for option in command.options:
+    for option in shown_options(command):
         choices = offered.get(option.name, ())
         body.append(_option_input(renderer, option, given.get(option.name), choices))
     return adaptive_card([*body, _submit(renderer, COMMAND, data)])
+
+
+def shown_options(command: Command) -> tuple[Option, ...]:
+    """The options a form asks for: Teams has no roles (the team's owners facilitate), so
+    a role option is left out (typed anyway, it is refused with a sentence saying why)."""
+    return tuple(option for option in command.options if option.kind != "role")
 
 
 def _option_input(

@@ -52,6 +52,7 @@ from teams.roster import Roster
 from teams.runtime import TeamsRuntime
 from teams.transport import BOT_FRAMEWORK, SCOPES, Connector
 from teams.turns import TurnReader
+from teams.wording import teams_wording
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ class TeamsHost:
         tokens = ConnectionTokens(self.connections, anonymous=self.settings.local_anonymous)
         connector = Connector(tokens, Pacer(self._pace_clock), bot_id=f"28:{app_id}")
         return TeamsRuntime(
-            catalog=core.catalog,
+            catalog=teams_wording(core.catalog),
             db=core.db,
             clock=core.clock,
             ids=TeamsIds(core.db),
