@@ -39,6 +39,9 @@ def test_no_text_shown_on_teams_names_discords_permissions_or_servers() -> None:
             ):
                 continue
             assert not re.search(words, text), f"{language} {key}: {text}"
+            # A command written as Discord's client shows it, outside the code marks that
+            # Teams' markup turns into the words typed to the bot.
+            assert not re.search(r"(?<![`\w/])/[a-z]+ [a-z]", text), f"{language} {key}: {text}"
 
 
 def test_french_channels_are_canaux_and_commands_keep_their_names() -> None:
