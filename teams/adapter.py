@@ -19,7 +19,9 @@ from teams.hosting import TeamsHost
 from teams.pacing import PaceClock
 from teams.platform import TeamsPlatform
 
-#: The SDK logs every request with conversation ids at INFO: only its warnings are kept.
+#: The SDK logs each request with its conversation id at INFO, and whole activities (who
+#: wrote, their name) at DEBUG: in a 1:1 chat that names the member, so only its
+#: warnings are kept, whatever the bot's own level (as discord.py's stay at INFO).
 SDK_LOGGERS = ("microsoft_agents", "microsoft_teams")
 
 
@@ -42,9 +44,8 @@ class TeamsAdapter:
 
     @asynccontextmanager
     async def running(self, app: App) -> AsyncIterator[asyncio.Task[None] | None]:
-        if self.settings.logging.level != "DEBUG":
-            for name in SDK_LOGGERS:
-                logging.getLogger(name).setLevel(logging.WARNING)
+        for name in SDK_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
         host = TeamsHost(
             app,
             self.settings.teams,

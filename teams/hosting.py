@@ -35,6 +35,7 @@ from microsoft_agents.hosting.core import (
     TurnContext,
     TurnState,
 )
+from pydantic import SecretStr
 
 from bot.app import App
 from bot.config_teams import TeamsSettings
@@ -130,7 +131,7 @@ class TeamsHost:
             catalog=teams_wording(core.catalog),
             db=core.db,
             clock=core.clock,
-            ids=TeamsIds(core.db),
+            ids=TeamsIds(core.db, secret=_secret(core.settings.privacy.secret)),
             connector=connector,
             roster=Roster(connector, core.clock),
             files=FileShelf(core.clock, self.settings.public_url),
@@ -173,9 +174,10 @@ class TeamsHost:
 
     async def start(self) -> None:
         runtime = self.runtime = self._runtime()
+        await runtime.ids.load()
         self.platform.bind(runtime)
         members = self.app.services.get(MemberService)
-        members.add_personal_data(TeamsPersonalData(runtime.ids))
+        members.add_personal_data(TeamsPersonalData(runtime.ids, runtime.chats))
         agent, adapter = self._agent(runtime)
 
         async def process(request: web.Request) -> web.StreamResponse:
@@ -205,6 +207,10 @@ class TeamsHost:
             self._runner = None
         if self.runtime is not None:
             await self.runtime.connector.close()
+
+
+def _secret(secret: SecretStr | None) -> str | None:
+    return secret.get_secret_value() if secret is not None else None
 
 
 async def _log_turn_error(context: TurnContext, error: Exception) -> None:

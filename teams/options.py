@@ -16,8 +16,9 @@ from bot.i18n import Language
 from bot.interactions.commands import ChannelOption, Command, MemberOption, Option
 from teams.commands import CommandBook, Typed
 from teams.forms import shown_options
+from teams.ids import thread_of
 from teams.roster import folded
-from teams.runtime import Team, TeamsRuntime, thread_of
+from teams.runtime import Team, TeamsRuntime
 from teams.transport import TeamsRefusal
 
 

@@ -18,9 +18,11 @@ What differs is said by the driver: how a member is named in a post (:meth:`name
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 import aiohttp
@@ -31,6 +33,11 @@ from bot.emulator import Message as DiscordMessage
 from bot.emulator.teams import InboundResult, TeamsMessage
 from bot.emulator.teams.cards import inputs_of, walk
 from tests.e2e.harness import Harness
+from tests.e2e.privacy import (
+    member_traces,
+    public_messages,
+    recorded_but_what_names_the_asker_to_the_bot,
+)
 from tests.teams.harness import TeamsHarness, card_text, text_of
 
 UPDATES = (ResponseType.UPDATE_MESSAGE, ResponseType.DEFERRED_UPDATE_MESSAGE)
@@ -107,11 +114,13 @@ class Driver(Protocol):
         ...
 
     async def run(self, member: str, command: str, *, where: str = ..., **options: Any) -> Reply:
-        """``member`` runs ``command`` (English words) in channel ``where``."""
+        """``member`` runs ``command`` (English words) in channel ``where`` (``dm``: where a
+        member acts privately: any channel on Discord, the 1:1 chat on Teams)."""
         ...
 
-    async def press(self, member: str, post: Post, label: str) -> Reply:
-        """``member`` presses the button of ``post`` whose label holds ``label``."""
+    async def press(self, member: str, post: Post, label: str, *, answered: bool = False) -> Reply:
+        """``member`` presses the button of ``post`` whose label holds ``label``
+        (``answered``: a private answer follows; Discord sends it after the update)."""
         ...
 
     async def fill(self, member: str, form: Any, **values: str) -> Reply:
@@ -134,6 +143,25 @@ class Driver(Protocol):
 
     async def wait_for(self, condition: Callable[[], bool]) -> None: ...
 
+    # -- what a privacy scan reads --------------------------------------------------------
+
+    @property
+    def db_path(self) -> Path: ...
+
+    def traces(self, member: str) -> dict[str, bytes]:
+        """What would name ``member``: their ids, names (as text, as stored)."""
+        ...
+
+    def sent(self, member: str) -> bytes:
+        """Everything the bot sent to the platform and the platform answered, less what
+        is addressed to ``member`` alone (answers only they see) and the platform telling
+        the bot who is in the community or who acted."""
+        ...
+
+    def public(self) -> bytes:
+        """Every message of the community's channels as members see them."""
+        ...
+
 
 async def until(condition: Callable[[], bool], what: str = "the bot") -> None:
     """Wait (briefly, in real time) for work the bot does after answering."""
@@ -145,6 +173,12 @@ async def until(condition: Callable[[], bool], what: str = "the bot") -> None:
 
 
 # -- Discord --------------------------------------------------------------------------------
+
+
+def _shown(button: dict[str, Any]) -> str:
+    """A button as Discord's client shows it: its emoji, then its label."""
+    parts = ((button.get("emoji") or {}).get("name"), button.get("label"))
+    return " ".join(str(part) for part in parts if part)
 
 
 class DiscordDriver:
@@ -195,10 +229,10 @@ class DiscordDriver:
         self, member: str, command: str, *, where: str = "general", **options: Any
     ) -> Reply:
         values = {name: self._value(value) for name, value in options.items()}
+        channel = self.h.channel("general" if where == "dm" else where)
         result = await self.h.emu.slash(
-            self.h.guild.id, self.h.user(member), command, channel_id=self.h.channel(where),
-            options=values,
-        )  # fmt: skip
+            self.h.guild.id, self.h.user(member), command, channel_id=channel, options=values
+        )
         return await self._reply(result)
 
     async def _reply(self, result: InteractionResult, *, followups: int = 0) -> Reply:
@@ -223,11 +257,7 @@ class DiscordDriver:
             return state.messages[message.id]
 
         def labels() -> list[str]:
-            return [
-                " ".join(str(p) for p in (c.get("emoji", {}).get("name"), c.get("label")) if p)
-                for c in current().iter_components()
-                if c.get("type") == 2
-            ]
+            return [_shown(c) for c in current().iter_components() if c.get("type") == 2]
 
         return Post(message, lambda: current().all_text(), labels)
 
@@ -236,7 +266,7 @@ class DiscordDriver:
         found = [
             c["custom_id"]
             for c in message.iter_components()
-            if c.get("type") == 2 and label in str(c.get("label") or "") and "custom_id" in c
+            if c.get("type") == 2 and label in _shown(c) and "custom_id" in c
         ]
         assert found, f"no button {label!r}: {post.labels()}"
         result = await self.h.emu.click(self.h.user(member), message, found[0])
@@ -268,6 +298,21 @@ class DiscordDriver:
 
     async def wait_for(self, condition: Callable[[], bool]) -> None:
         await self.h.emu.wait_for(condition)
+
+    @property
+    def db_path(self) -> Path:
+        return self.h.db_path
+
+    def traces(self, member: str) -> dict[str, bytes]:
+        return member_traces(self.h, member)
+
+    def sent(self, member: str) -> bytes:
+        return self.h.emu.dump_bytes(from_bot_only=True) + (
+            recorded_but_what_names_the_asker_to_the_bot(self.h)
+        )
+
+    def public(self) -> bytes:
+        return public_messages(self.h)
 
 
 # -- Teams ----------------------------------------------------------------------------------
@@ -346,9 +391,8 @@ class TeamsDriver:
         naming: list[str] = []
         typed = [command, *(self._typed(k, v, naming) for k, v in options.items())]
         before = len(self.h.private(member))
-        await self.h.command(
-            member, " ".join(typed), channel=TEAMS_CHANNELS[where], naming=tuple(naming)
-        )
+        channel = None if where == "dm" else TEAMS_CHANNELS[where]
+        await self.h.command(member, " ".join(typed), channel=channel, naming=tuple(naming))
         return await self._reply(member, before)
 
     async def _reply(self, member: str, before: int, said: str = "") -> Reply:
@@ -429,3 +473,38 @@ class TeamsDriver:
 
     async def wait_for(self, condition: Callable[[], bool]) -> None:
         await until(condition)
+
+    @property
+    def db_path(self) -> Path:
+        return self.h.db_path
+
+    def traces(self, member: str) -> dict[str, bytes]:
+        user = self.h.world.user(member)
+        return {
+            "Teams id": user.id.encode(),
+            "Entra object id": user.aad_object_id.encode(),
+            "1:1 chat id": self.h.emu.state.personal_chat(user).id.encode(),
+            "display name": user.name.encode(),
+            "display name, JSON-escaped": json.dumps(user.name)[1:-1].encode(),
+            "e-mail": user.email.encode(),
+        }
+
+    def sent(self, member: str) -> bytes:
+        chat = self.h.emu.state.personal_chat(self.h.world.user(member)).id
+        found = []
+        for request in self.h.emu.recorder.requests:
+            if chat in request.path:
+                continue  # the answers only they see, in their 1:1 chat
+            roster = "members" in request.path.lower()  # Teams saying who is in the team
+            shown = {"method": request.method, "path": request.path, "json": request.json}
+            if not roster:
+                shown["response"] = request.response
+            found.append(json.dumps(shown, ensure_ascii=False).encode())
+        return b"\n".join(found)
+
+    def public(self) -> bytes:
+        return b"\n".join(
+            json.dumps(message.to_activity(), ensure_ascii=False).encode()
+            for channel in self.h.world.team.channels.values()
+            for message in self.h.emu.messages_in(channel.id)
+        )
