@@ -119,11 +119,11 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError(missing + "cannot start:\n  " + "\n  ".join(problems))
     json_lines = settings.logging.format == "json"
     configure_logging(settings.logging.level, secrets=_secrets(settings), json_lines=json_lines)
-    from cogs.client import DiscordUnreachable
+    from bot.running import PlatformUnreachable
 
     try:
         asyncio.run(_serve(settings, force_sync=args.sync))
-    except DiscordUnreachable as exc:  # may pass by itself: exit 1, so a service restarts
+    except PlatformUnreachable as exc:  # may pass by itself: exit 1, so a service restarts
         print(f"plc-bot: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -131,24 +131,10 @@ def _run(args: argparse.Namespace) -> int:
 
 async def _serve(settings: Settings, *, force_sync: bool) -> None:
     """Every configured platform on one core: Discord with a token, Teams with an app id."""
-    from bot.chat.platforms import Platforms
-    from bot.running import Adapter, serve
+    from bot.running import RunOptions, configured_adapters, platforms_of, serve
 
-    adapters: list[Adapter] = []
-    platforms = Platforms()
-    if settings.teams.app_id is not None:
-        from teams.adapter import TeamsAdapter
-
-        teams = TeamsAdapter(settings)
-        adapters.append(teams)
-        platforms = Platforms(teams=teams.platform)
-    if settings.discord.token is not None:
-        from cogs.client import DiscordAdapter
-
-        discord = DiscordAdapter(settings, force_sync=force_sync)
-        adapters.append(discord)
-        platforms = Platforms(discord=discord.platform, teams=platforms.teams)
-    await serve(settings, SystemClock(), adapters, platforms)
+    adapters = configured_adapters(settings, RunOptions(force_sync=force_sync))
+    await serve(settings, SystemClock(), adapters, platforms_of(adapters))
 
 
 def _secrets(settings: Settings) -> list[str]:

@@ -15,6 +15,7 @@ from microsoft_agents.hosting.core import Connections
 
 from bot.app import App
 from bot.config import Settings
+from bot.running import RunOptions
 from teams.hosting import TeamsHost
 from teams.pacing import PaceClock
 from teams.platform import TeamsPlatform
@@ -68,3 +69,10 @@ class TeamsAdapter:
 
     async def wait_ready(self) -> None:
         """Teams sends its activities once the endpoint listens: ready from the start."""
+
+
+def adapter(settings: Settings, options: RunOptions) -> TeamsAdapter | None:
+    """Teams' entry point of ``plc_bot.adapters``: served when ``[teams] app_id`` is set."""
+    if settings.teams.app_id is None:
+        return None
+    return TeamsAdapter(settings)
