@@ -1,4 +1,5 @@
-"""``plc-bot``: run, playground, migrate, check-config, backup, health, protocol-example.
+"""``plc-bot``: run, playground, migrate, check-config, backup, health, protocol-example,
+and the commands a chat platform's adapter adds (teams-package).
 
 Exit codes: 0 done (or healthy), 1 not ready / unhealthy / Discord unreachable, 2 a
 configuration or database problem (the message says which), 130 interrupted.
@@ -10,6 +11,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from bot import __version__
@@ -40,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+COMMANDS = "plc_bot.commands"
+"""The entry point group of the commands a chat platform's adapter adds."""
 CONFIG_HELP = "config file (default: $PLCBOT_CONFIG or ./config.toml)"
 
 
@@ -92,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
     ).set_defaults(handler=_protocol_example)
 
     _add_playground(command)
+    # A platform's own commands (Teams' app package), found without importing it here.
+    for entry in sorted(entry_points(group=COMMANDS), key=lambda entry: entry.name):
+        entry.load()(command)
     return parser
 
 
