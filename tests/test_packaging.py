@@ -167,3 +167,16 @@ def test_the_installed_wheel_registers_both_chat_platforms(installed: Installed)
         "discord cogs.client:adapter cogs.client",
         "teams teams.adapter:adapter teams.adapter",
     ]
+
+
+def test_the_teams_package_is_written_from_the_wheel(installed: Installed) -> None:
+    config = installed.workdir / "teams.toml"
+    config.write_text(
+        '[database]\npath = "bot.sqlite3"\n'
+        '[teams]\napp_id = "11111111-2222-3333-4444-555555555555"\n'
+        'public_url = "https://plc.example.org"\n'
+    )
+    made = installed.run("--config", str(config), "teams-package", "--output", "app.zip")
+    assert made.returncode == 0, made.stderr
+    names = zipfile.ZipFile(installed.workdir / "app.zip").namelist()
+    assert sorted(names) == ["color.png", "fr.json", "manifest.json", "outline.png"]
