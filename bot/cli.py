@@ -249,14 +249,21 @@ def _health(args: argparse.Namespace) -> int:
 
 def _add_playground(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     playground = command(
-        "playground", "try the bot on a local Discord emulator (no account, no token)"
+        "playground",
+        "try the bot on a local Discord or Microsoft Teams emulator (no account, no token)",
+    )
+    playground.add_argument(
+        "--platform",
+        choices=("discord", "teams"),
+        default="discord",
+        help="the chat platform to play (default: discord)",
     )
     playground.add_argument(
         "--db",
         type=Path,
         default=None,
         help="SQLite file to keep the playground's data and, beside it (FILE.world), "
-        "the sample server as you left it (default: a throwaway temporary world)",
+        "the sample server or team as you left it (default: a throwaway temporary world)",
     )
     playground.add_argument(
         "--new-world",
@@ -271,7 +278,9 @@ def _add_playground(command: Callable[[str, str], argparse.ArgumentParser]) -> N
 def _playground(args: argparse.Namespace) -> int:
     from bot.playground import run_playground
 
-    return run_playground(database=args.db, new_world=args.new_world, config=args.config)
+    return run_playground(
+        database=args.db, new_world=args.new_world, config=args.config, platform=args.platform
+    )
 
 
 if __name__ == "__main__":

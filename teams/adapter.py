@@ -9,13 +9,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from microsoft_agents.hosting.core import Connections
 
-from bot.app import App
+from bot.app import App, start_background
+from bot.chat.platforms import Platforms
+from bot.clock import Clock
 from bot.config import Settings
-from bot.running import RunOptions
+from bot.running import RunOptions, running_app
 from teams.hosting import TeamsHost
 from teams.pacing import PaceClock
 from teams.platform import TeamsPlatform
@@ -46,7 +48,8 @@ class TeamsAdapter:
     @asynccontextmanager
     async def running(self, app: App) -> AsyncIterator[asyncio.Task[None] | None]:
         for name in SDK_LOGGERS:
-            logging.getLogger(name).setLevel(logging.WARNING)
+            sdk = logging.getLogger(name)
+            sdk.setLevel(max(sdk.level, logging.WARNING))  # quieter if asked (the playground)
         host = TeamsHost(
             app,
             self.settings.teams,
@@ -69,6 +72,22 @@ class TeamsAdapter:
 
     async def wait_ready(self) -> None:
         """Teams sends its activities once the endpoint listens: ready from the start."""
+
+
+@asynccontextmanager
+async def running_teams(
+    settings: Settings, clock: Clock
+) -> AsyncIterator[tuple[App, TeamsAdapter]]:
+    """The bot serving Teams alone in this event loop, as ``plc-bot run`` would, on
+    ``clock`` (the playground's; its address is ``adapter.host.url``)."""
+    teams = TeamsAdapter(settings)
+    async with AsyncExitStack() as stack:
+        app = await stack.enter_async_context(
+            running_app(settings, clock, Platforms(teams=teams.platform))
+        )
+        await stack.enter_async_context(teams.running(app))
+        start_background(app)
+        yield app, teams
 
 
 def adapter(settings: Settings, options: RunOptions) -> TeamsAdapter | None:

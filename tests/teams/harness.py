@@ -34,13 +34,12 @@ from bot.db import meetings as meetings_db
 from bot.db.communities import CommunitySettings
 from bot.emulator.teams import (
     InboundResult,
-    Team,
-    TeamsChannel,
     TeamsEmulator,
     TeamsMessage,
     TeamsUser,
 )
 from bot.emulator.teams.cards import walk
+from bot.emulator.teams.sample import SampleTeam, build_sample_team
 from bot.interactions import UI
 from bot.running import running_app
 from bot.services.community import CommunityService
@@ -49,8 +48,6 @@ from teams.adapter import TeamsAdapter
 from teams.forms import COMMAND, FORM
 from teams.pacing import PaceClock
 from tests.teams_emulator.minibot import EmulatorTokenProvider
-
-CHANNELS = ("Check-ins", "Questions", "Announcements", "Moderation")
 
 
 class VirtualPace:
@@ -76,32 +73,12 @@ class Named:
     user: str
 
 
-@dataclass
-class World:
-    """The tenant: Alice owns the team; Bob, Chloe (who reads French) and David are members."""
-
-    alice: TeamsUser
-    bob: TeamsUser
-    chloe: TeamsUser
-    david: TeamsUser
-    team: Team
-
-    def channel(self, name: str) -> TeamsChannel:
-        return self.team.channel_named(name)
-
-    def user(self, name: str) -> TeamsUser:
-        found: TeamsUser = getattr(self, name)
-        return found
+World = SampleTeam
+"""The tenant: Alice owns the team; Bob, Chloe (who reads French) and David are members."""
 
 
 def build_world(emu: TeamsEmulator) -> World:
-    alice = emu.state.add_user("Alice Tremblay")
-    bob = emu.state.add_user("Bob Martin")
-    chloe = emu.state.add_user("Chloé Gagnon", locale="fr-CA")
-    david = emu.state.add_user("David Roy")
-    members = [alice, bob, chloe, david]
-    team = emu.state.add_team("PLC Grade 5", members, channels=CHANNELS, owners=(alice,))
-    return World(alice, bob, chloe, david, team)
+    return build_sample_team(emu.state)
 
 
 def card_text(message: TeamsMessage | None, user: TeamsUser | None = None) -> str:
