@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bot.db import Database
 from tests.e2e.harness import Harness
 
 EPHEMERAL = 64
@@ -87,3 +88,23 @@ def public_messages(h: Harness) -> bytes:
         for message in h.emu.messages_in(channel.id):
             out.append(json.dumps(message.to_json(h.emu.state), ensure_ascii=False).encode())
     return b"\n".join(out)
+
+
+def logged(caplog: pytest.LogCaptureFixture) -> bytes:
+    """Every log line, message and traceback the test captured."""
+    return "\n".join(
+        [caplog.text]
+        + [record.getMessage() for record in caplog.records]
+        + [record.exc_text or "" for record in caplog.records]
+    ).encode()
+
+
+async def author_values(db: Database) -> list[bytes]:
+    """Every stored value that links a question to its author (keyed hashes, nonces):
+    two questions of one author must share none."""
+    async with db.read() as conn:
+        cursor = await conn.execute("SELECT author_nonce, author_handle FROM questions ORDER BY id")
+        rows = [tuple(row) for row in await cursor.fetchall()]
+        cursor = await conn.execute("SELECT nonce, tag FROM question_rate")
+        rows += [tuple(row) for row in await cursor.fetchall()]
+    return [value for row in rows for value in row if value is not None]

@@ -18,7 +18,9 @@ from bot.db import questions as questions_db
 from bot.services.questions import QuestionService
 from tests.e2e.harness import Harness
 from tests.e2e.privacy import (
+    author_values,
     files_of,
+    logged,
     member_traces,
     production_logging,
     public_messages,
@@ -107,11 +109,7 @@ async def test_canary_leaves_no_trace_with_faults_at_every_step(
     stored = files_of(h.db_path, h.db_path.with_name(h.db_path.name + "-wal"), backup)
     sent = h.emu.dump_bytes(from_bot_only=True) + recorded_but_what_names_the_asker_to_the_bot(h)
     public = public_messages(h)
-    logs = "\n".join(
-        [caplog.text]
-        + [record.getMessage() for record in caplog.records]
-        + [record.exc_text or "" for record in caplog.records]
-    ).encode()
+    logs = logged(caplog)
     assert "reference" in caplog.text  # the forced service error was logged, by reference
     assert any(record.levelno == logging.DEBUG for record in caplog.records)
     for name, trace in traces.items():
@@ -121,12 +119,7 @@ async def test_canary_leaves_no_trace_with_faults_at_every_step(
         assert trace not in logs, f"canary {name} in the logs"
 
     # The canary's two questions share no stored value.
-    async with h.bot.core.db.read() as conn:
-        cursor = await conn.execute("SELECT author_nonce, author_handle FROM questions ORDER BY id")
-        rows = [tuple(row) for row in await cursor.fetchall()]
-        cursor = await conn.execute("SELECT nonce, tag FROM question_rate")
-        rows += [tuple(row) for row in await cursor.fetchall()]
-    blobs = [value for row in rows for value in row if value is not None]
+    blobs = await author_values(h.bot.core.db)
     assert len(blobs) >= 4 and len(set(blobs)) == len(blobs)
 
 

@@ -172,6 +172,17 @@ async def until(condition: Callable[[], bool], what: str = "the bot") -> None:
     raise AssertionError(f"{what} did not happen")
 
 
+SETUP: dict[str, Any] = {
+    "timezone": "America/Toronto",
+    "language": "en",
+    "checkin_channel": Channel("check-ins"),
+    "questions_channel": Channel("questions"),
+    "announcements_channel": Channel("announcements"),
+    "moderation_channel": Channel("moderation"),
+}
+"""``plc setup``'s options on both platforms."""
+
+
 # -- Discord --------------------------------------------------------------------------------
 
 
@@ -206,17 +217,8 @@ class DiscordDriver:
         return str(self.h.emu.state.users[self.h.user(member)].global_name)
 
     async def setup(self) -> Reply:
-        return await self.run(
-            "admin",
-            "plc setup",
-            timezone="America/Toronto",
-            language="en",
-            checkin_channel=Channel("check-ins"),
-            questions_channel=Channel("questions"),
-            announcements_channel=Channel("announcements"),
-            moderation_channel=Channel("moderation"),
-            facilitator_role=self.h.guild.roles["facilitator"],
-        )
+        role = self.h.guild.roles["facilitator"]
+        return await self.run("admin", "plc setup", **SETUP, facilitator_role=role)
 
     def _value(self, value: Any) -> Any:
         if isinstance(value, Member):
@@ -365,17 +367,9 @@ class TeamsDriver:
         return self.h.world.user(member).name
 
     async def setup(self) -> Reply:
+        """The team's owner sets it up (Teams has no facilitator role)."""
         await self.h.install()
-        return await self.run(
-            "alice",
-            "plc setup",
-            timezone="America/Toronto",
-            language="en",
-            checkin_channel=Channel("check-ins"),
-            questions_channel=Channel("questions"),
-            announcements_channel=Channel("announcements"),
-            moderation_channel=Channel("moderation"),
-        )
+        return await self.run("alice", "plc setup", **SETUP)
 
     def _typed(self, name: str, value: Any, naming: list[str]) -> str:
         if isinstance(value, Member):

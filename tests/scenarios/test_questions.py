@@ -10,7 +10,7 @@ import logging
 
 import pytest
 
-from tests.e2e.privacy import files_of, production_logging
+from tests.e2e.privacy import author_values, files_of, logged, production_logging
 from tests.scenarios.drivers import Driver, Post
 
 CANARY = "chloe"
@@ -56,11 +56,7 @@ async def test_an_anonymous_question_leaves_no_trace_of_its_asker(
     wal = chat.db_path.with_name(chat.db_path.name + "-wal")
     stored = files_of(chat.db_path, wal, backup)
     sent, public = chat.sent(CANARY), chat.public()
-    logs = "\n".join(
-        [caplog.text]
-        + [record.getMessage() for record in caplog.records]
-        + [record.exc_text or "" for record in caplog.records]
-    ).encode()
+    logs = logged(caplog)
     assert any(record.levelno == logging.DEBUG for record in caplog.records)
     for name, trace in chat.traces(CANARY).items():
         assert trace not in stored, f"the asker's {name} in the database, WAL or backup"
@@ -68,10 +64,5 @@ async def test_an_anonymous_question_leaves_no_trace_of_its_asker(
         assert trace not in public, f"the asker's {name} in a public message"
         assert trace not in logs, f"the asker's {name} in the logs"
 
-    async with chat.app.core.db.read() as conn:
-        cursor = await conn.execute("SELECT author_nonce, author_handle FROM questions ORDER BY id")
-        rows = [tuple(row) for row in await cursor.fetchall()]
-        cursor = await conn.execute("SELECT nonce, tag FROM question_rate")
-        rows += [tuple(row) for row in await cursor.fetchall()]
-    blobs = [value for row in rows for value in row if value is not None]
+    blobs = await author_values(chat.app.core.db)  # the two questions share no value
     assert len(blobs) >= 4 and len(set(blobs)) == len(blobs)
