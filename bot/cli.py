@@ -1,4 +1,5 @@
-"""``plc-bot``: run, playground, migrate, check-config, backup, health, protocol-example.
+"""``plc-bot``: run, playground, migrate, check-config, backup, health, protocol-example,
+and the commands a chat platform's adapter adds (teams-package).
 
 Exit codes: 0 done (or healthy), 1 not ready / unhealthy / Discord unreachable, 2 a
 configuration or database problem (the message says which), 130 interrupted.
@@ -10,6 +11,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from bot import __version__
@@ -40,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+COMMANDS = "plc_bot.commands"
+"""The entry point group of the commands a chat platform's adapter adds."""
 CONFIG_HELP = "config file (default: $PLCBOT_CONFIG or ./config.toml)"
 
 
@@ -92,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
     ).set_defaults(handler=_protocol_example)
 
     _add_playground(command)
+    # A platform's own commands (Teams' app package), found without importing it here.
+    for entry in sorted(entry_points(group=COMMANDS), key=lambda entry: entry.name):
+        entry.load()(command)
     return parser
 
 
@@ -119,11 +126,11 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError(missing + "cannot start:\n  " + "\n  ".join(problems))
     json_lines = settings.logging.format == "json"
     configure_logging(settings.logging.level, secrets=_secrets(settings), json_lines=json_lines)
-    from cogs.client import DiscordUnreachable
+    from bot.running import PlatformUnreachable
 
     try:
         asyncio.run(_serve(settings, force_sync=args.sync))
-    except DiscordUnreachable as exc:  # may pass by itself: exit 1, so a service restarts
+    except PlatformUnreachable as exc:  # may pass by itself: exit 1, so a service restarts
         print(f"plc-bot: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -131,24 +138,10 @@ def _run(args: argparse.Namespace) -> int:
 
 async def _serve(settings: Settings, *, force_sync: bool) -> None:
     """Every configured platform on one core: Discord with a token, Teams with an app id."""
-    from bot.chat.platforms import Platforms
-    from bot.running import Adapter, serve
+    from bot.running import RunOptions, configured_adapters, platforms_of, serve
 
-    adapters: list[Adapter] = []
-    platforms = Platforms()
-    if settings.teams.app_id is not None:
-        from teams.adapter import TeamsAdapter
-
-        teams = TeamsAdapter(settings)
-        adapters.append(teams)
-        platforms = Platforms(teams=teams.platform)
-    if settings.discord.token is not None:
-        from cogs.client import DiscordAdapter
-
-        discord = DiscordAdapter(settings, force_sync=force_sync)
-        adapters.append(discord)
-        platforms = Platforms(discord=discord.platform, teams=platforms.teams)
-    await serve(settings, SystemClock(), adapters, platforms)
+    adapters = configured_adapters(settings, RunOptions(force_sync=force_sync))
+    await serve(settings, SystemClock(), adapters, platforms_of(adapters))
 
 
 def _secrets(settings: Settings) -> list[str]:
@@ -256,14 +249,21 @@ def _health(args: argparse.Namespace) -> int:
 
 def _add_playground(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     playground = command(
-        "playground", "try the bot on a local Discord emulator (no account, no token)"
+        "playground",
+        "try the bot on a local Discord or Microsoft Teams emulator (no account, no token)",
+    )
+    playground.add_argument(
+        "--platform",
+        choices=("discord", "teams"),
+        default="discord",
+        help="the chat platform to play (default: discord)",
     )
     playground.add_argument(
         "--db",
         type=Path,
         default=None,
         help="SQLite file to keep the playground's data and, beside it (FILE.world), "
-        "the sample server as you left it (default: a throwaway temporary world)",
+        "the sample server or team as you left it (default: a throwaway temporary world)",
     )
     playground.add_argument(
         "--new-world",
@@ -278,7 +278,9 @@ def _add_playground(command: Callable[[str, str], argparse.ArgumentParser]) -> N
 def _playground(args: argparse.Namespace) -> int:
     from bot.playground import run_playground
 
-    return run_playground(database=args.db, new_world=args.new_world, config=args.config)
+    return run_playground(
+        database=args.db, new_world=args.new_world, config=args.config, platform=args.platform
+    )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
 """Running the application on its chat platforms: one core, one database, one scheduler.
 
 ``plc-bot run`` serves the platforms that are configured (Discord when a token is set,
-Microsoft Teams when ``[teams] app_id`` is): each is an :class:`Adapter` (``cogs/`` and
-``teams/`` provide theirs). :func:`running_app` opens the database and builds the core
+Microsoft Teams when ``[teams] app_id`` is): each is an :class:`Adapter`, found by
+:func:`configured_adapters` among the ``plc_bot.adapters`` entry points the install
+registered (``cogs.client:adapter``, ``teams.adapter:adapter``; see pyproject.toml), each
+of which builds its adapter if the settings configure it. :func:`running_app` opens the
+database and builds the core
 with the platforms' :class:`~bot.chat.ChatPlatform` (several of them behind
 :class:`~bot.chat.platforms.Platforms`, which sends each community's calls to its own);
 :func:`serve` starts every adapter, the background work once, and the health endpoint,
@@ -17,10 +20,13 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager, suppress
+from dataclasses import dataclass
+from importlib.metadata import entry_points
 from typing import Protocol
 
 from bot.app import App, build_app, core_on, start_background
 from bot.chat.platforms import Platforms
+from bot.chat.port import ChatPlatform
 from bot.clock import Clock
 from bot.config import Settings
 from bot.health import Probes, serving_health
@@ -30,6 +36,23 @@ from bot.integrity import check_when_ready
 log = logging.getLogger(__name__)
 
 
+ADAPTERS = "plc_bot.adapters"
+"""The entry point group of the chat platforms' adapters."""
+
+
+class PlatformUnreachable(Exception):
+    """A platform could not be reached at start (no network, DNS, a proxy or a firewall):
+    one line for the operator, exit 1 (so a service manager tries again)."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What ``plc-bot run`` was asked on its command line."""
+
+    force_sync: bool = False
+    """Sync the slash commands even if unchanged (``--sync``; Discord's)."""
+
+
 class Adapter(Protocol):
     """A chat platform's side of the running bot."""
 
@@ -37,6 +60,11 @@ class Adapter(Protocol):
     """``discord`` or ``teams``."""
     starts_scheduler: bool
     """Whether it starts the background work itself once ready (Discord, after login)."""
+
+    @property
+    def platform(self) -> ChatPlatform:
+        """What the core sends through for this platform's communities."""
+        ...
 
     def running(self, app: App) -> AbstractAsyncContextManager[asyncio.Task[None] | None]:
         """Serve while inside; yields a task that ends if the platform stops by itself."""
@@ -49,6 +77,29 @@ class Adapter(Protocol):
     async def wait_ready(self) -> None:
         """Return once it serves members (Discord: after READY)."""
         ...
+
+
+class AdapterFactory(Protocol):
+    """An entry point of :data:`ADAPTERS`: the adapter the settings configure, or None."""
+
+    def __call__(self, settings: Settings, options: RunOptions) -> Adapter | None: ...
+
+
+def configured_adapters(settings: Settings, options: RunOptions) -> list[Adapter]:
+    """The adapter of every installed platform the settings configure, by name."""
+    found = []
+    for entry in sorted(entry_points(group=ADAPTERS), key=lambda entry: entry.name):
+        factory: AdapterFactory = entry.load()
+        adapter = factory(settings, options)
+        if adapter is not None:
+            found.append(adapter)
+    return found
+
+
+def platforms_of(adapters: Sequence[Adapter]) -> Platforms:
+    """The core's chat platform: each community's calls to its own platform's adapter."""
+    by_name = {adapter.name: adapter.platform for adapter in adapters}
+    return Platforms(discord=by_name.get("discord"), teams=by_name.get("teams"))
 
 
 @asynccontextmanager

@@ -9,17 +9,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from microsoft_agents.hosting.core import Connections
 
-from bot.app import App
+from bot.app import App, start_background
+from bot.chat.platforms import Platforms
+from bot.clock import Clock
 from bot.config import Settings
+from bot.running import RunOptions, running_app
 from teams.hosting import TeamsHost
 from teams.pacing import PaceClock
 from teams.platform import TeamsPlatform
 
-#: The SDK logs every request with conversation ids at INFO: only its warnings are kept.
+#: The SDK logs each request with its conversation id at INFO, and whole activities (who
+#: wrote, their name) at DEBUG: in a 1:1 chat that names the member, so only its
+#: warnings are kept, whatever the bot's own level (as discord.py's stay at INFO).
 SDK_LOGGERS = ("microsoft_agents", "microsoft_teams")
 
 
@@ -42,9 +47,9 @@ class TeamsAdapter:
 
     @asynccontextmanager
     async def running(self, app: App) -> AsyncIterator[asyncio.Task[None] | None]:
-        if self.settings.logging.level != "DEBUG":
-            for name in SDK_LOGGERS:
-                logging.getLogger(name).setLevel(logging.WARNING)
+        for name in SDK_LOGGERS:
+            sdk = logging.getLogger(name)
+            sdk.setLevel(max(sdk.level, logging.WARNING))  # quieter if asked (the playground)
         host = TeamsHost(
             app,
             self.settings.teams,
@@ -67,3 +72,26 @@ class TeamsAdapter:
 
     async def wait_ready(self) -> None:
         """Teams sends its activities once the endpoint listens: ready from the start."""
+
+
+@asynccontextmanager
+async def running_teams(
+    settings: Settings, clock: Clock
+) -> AsyncIterator[tuple[App, TeamsAdapter]]:
+    """The bot serving Teams alone in this event loop, as ``plc-bot run`` would, on
+    ``clock`` (the playground's; its address is ``adapter.host.url``)."""
+    teams = TeamsAdapter(settings)
+    async with AsyncExitStack() as stack:
+        app = await stack.enter_async_context(
+            running_app(settings, clock, Platforms(teams=teams.platform))
+        )
+        await stack.enter_async_context(teams.running(app))
+        start_background(app)
+        yield app, teams
+
+
+def adapter(settings: Settings, options: RunOptions) -> TeamsAdapter | None:
+    """Teams' entry point of ``plc_bot.adapters``: served when ``[teams] app_id`` is set."""
+    if settings.teams.app_id is None:
+        return None
+    return TeamsAdapter(settings)

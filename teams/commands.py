@@ -71,17 +71,17 @@ class CommandBook:
     """Every command the UI declares, findable by its English or French words."""
 
     def __init__(self, ui: UI, catalog: Catalog) -> None:
-        self._catalog = catalog
+        self.catalog = catalog
         self.entries: list[Entry] = []
         for spec in ui.commands:
             self.entries += list(_entries(spec))
 
     def french(self, english: str) -> str:
-        return self._catalog.command_translation(english, "names") or english
+        return self.catalog.command_translation(english, "names") or english
 
     def french_text(self, english: str) -> str:
         """A description or a choice's label in French (as given when there is none)."""
-        return self._catalog.command_translation(english, "texts") or english
+        return self.catalog.command_translation(english, "texts") or english
 
     def _names(self, english: str) -> set[str]:
         return {folded(english), folded(self.french(english))}
@@ -115,12 +115,12 @@ class CommandBook:
 
     def help(self, language: Language) -> Message:
         lines = [
-            Trusted(text=f"**{self.title(entry, language)}** — {self._describe(entry, language)}")
+            Trusted(text=f"**{self.title(entry, language)}** — {self.describe(entry, language)}")
             for entry in self.entries
         ]
         return Message(content=Join(parts=(Text(key="teams.commands.help"), *lines)))
 
-    def _describe(self, entry: Entry, language: Language) -> str:
+    def describe(self, entry: Entry, language: Language) -> str:
         english = entry.command.description
         return self.french_text(english) if language == "fr" else english
 

@@ -60,6 +60,7 @@ class RosterEvents:
             return
         if turn.personal and action.startswith("remove"):
             # The 1:1 chat is gone with the app; a later message asks Teams again.
+            self._rt.chats.pop(turn.user, None)
             async with self._rt.db.transaction() as conn:
                 await store.forget_personal_chat(conn, turn.user)
             log.info("a member removed the app from their 1:1 chat")

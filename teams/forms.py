@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.chat.layout import ChoiceInput, Form, TextInput
 from bot.interactions.commands import Command, Option
-from teams.render import JSON, CardRenderer, adaptive_card, clip
+from teams.render import ACTION_KEY, JSON, TEAM_KEY, CardRenderer, adaptive_card, clip
 
 FORM = "plc.form"
 """The verb of a feature form's submit button; ``plc.form`` in its data is the form's action."""
@@ -24,11 +24,11 @@ COMMAND = "plc.command"
 """The verb of a command form's submit button; ``plc.command`` in its data is the command."""
 FOR = "plc.for"
 """Whom the form is for (the member's number): nobody else may submit it."""
-TEAM = "plc.team"
-"""The community a form sent to the 1:1 chat acts in."""
 WHERE = "plc.where"
 """The conversation the command was typed in (where public answers go)."""
-RESERVED = frozenset({FORM, COMMAND, FOR, TEAM, WHERE, "plc.action"})
+TEAM = TEAM_KEY
+"""The community a form sent to the 1:1 chat acts in."""
+RESERVED = frozenset({FORM, COMMAND, FOR, TEAM, WHERE, ACTION_KEY})
 CHOICES_MAX = 100
 """Teams shows a long choice list, but a card has a size limit: a longer roster is typed."""
 
@@ -109,10 +109,16 @@ def command_form(
     its channels for a channel, an autocomplete's suggestions)."""
     body = renderer.blocks(f"**{title}**", size="medium")
     body += renderer.blocks(renderer.text(command.description), isSubtle=True)
-    for option in command.options:
+    for option in shown_options(command):
         choices = offered.get(option.name, ())
         body.append(_option_input(renderer, option, given.get(option.name), choices))
     return adaptive_card([*body, _submit(renderer, COMMAND, data)])
+
+
+def shown_options(command: Command) -> tuple[Option, ...]:
+    """The options a form asks for: Teams has no roles (the team's owners facilitate), so
+    a role option is left out (typed anyway, it is refused with a sentence saying why)."""
+    return tuple(option for option in command.options if option.kind != "role")
 
 
 def _option_input(

@@ -32,7 +32,7 @@ from bot.interactions.errors import explain
 from bot.services.community import CommunityService
 from teams import store
 from teams.commands import HELP, CommandBook, Entry, split, typed_after
-from teams.forms import COMMAND, FOR, FORM, RESERVED, TEAM, WHERE, command_form
+from teams.forms import COMMAND, FOR, FORM, RESERVED, TEAM, WHERE, command_form, shown_options
 from teams.ids import UnknownTeamsId
 from teams.interaction import Replies, TeamsInteraction
 from teams.markup import plain_text
@@ -54,7 +54,8 @@ class Handlers:
         self.replies = replies
         self.runtime = replies.runtime
         self.reader = reader
-        self.book = CommandBook(app.ui, app.core.catalog)
+        self.catalog = self.runtime.catalog
+        self.book = CommandBook(app.ui, self.catalog)
 
     # -- who acts, where -------------------------------------------------------------------
 
@@ -110,16 +111,14 @@ class Handlers:
     async def report(self, ctx: TeamsInteraction | None, turn: Turn, error: BaseException) -> None:
         """Tell the member what went wrong (a click's answer, or a private reply)."""
         error = _expected(error)
-        text, ref = explain(
-            self.app.core.catalog, error, {"guild_id": ctx.guild_id if ctx else None}
-        )
+        text, ref = explain(self.catalog, error, {"guild_id": ctx.guild_id if ctx else None})
         if ref is not None and ctx is not None and ctx.guild_id is not None:
             try:
                 await self.app.services.get(CommunityService).record_error(ctx.guild_id, ref)
             except Exception:  # the database may be the problem; the log has the reference
                 log.warning("could not record error reference %s", ref)
         if ctx is not None and ctx.is_click:
-            ctx.answer.text = plain_text(self.app.core.catalog, turn.language, text)
+            ctx.answer.text = plain_text(self.catalog, turn.language, text)
             return
         try:
             target = ctx or await self.interaction(turn, team=None)
@@ -153,7 +152,9 @@ class Handlers:
         entry, used = found
         raw = assign(self.book, entry.command, typed_after(pieces, used), turn.language)
         missing = [o for o in entry.command.options if o.required and o.name not in raw]
-        if missing or (entry.command.options and not raw):
+        if missing or (shown_options(entry.command) and not raw):
+            # Who may not run it is told so at once, not after filling its form.
+            await self._gate(ctx, entry.command)
             await self._send_form(ctx, turn, entry, raw)
             return
         resolver = Resolver(self.runtime, self.book, ctx.team, turn.mentions(), turn.language)
@@ -164,9 +165,12 @@ class Handlers:
         }
         await self.run(ctx, entry.command, values)
 
-    async def run(self, ctx: TeamsInteraction, command: Command, values: dict[str, Any]) -> None:
+    async def _gate(self, ctx: TeamsInteraction, command: Command) -> None:
         if command.access != "everyone":
             await self.app.ui.gate(command.access, ctx.actor())
+
+    async def run(self, ctx: TeamsInteraction, command: Command, values: dict[str, Any]) -> None:
+        await self._gate(ctx, command)
         await command.handler(ctx, **values)
 
     async def _send_form(
@@ -230,8 +234,8 @@ class Handlers:
                 raise UserError("teams.actions.unknown")
         except Exception as exc:
             if ctx is None:
-                text, _ = explain(self.app.core.catalog, _expected(exc))
-                return _message(plain_text(self.app.core.catalog, turn.language, text))
+                text, _ = explain(self.catalog, _expected(exc))
+                return _message(plain_text(self.catalog, turn.language, text))
             await self.report(ctx, turn, exc)
         assert ctx is not None
         if ctx.answer.text is not None:
@@ -319,7 +323,7 @@ class Handlers:
             await self._close_form(ctx, turn, data)
 
     def _t(self, turn: Turn, key: str, **params: Any) -> str:
-        return self.app.core.catalog.t(turn.language, f"teams.{key}", **params)
+        return self.catalog.t(turn.language, f"teams.{key}", **params)
 
 
 def _expected(error: BaseException) -> BaseException:

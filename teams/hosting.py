@@ -35,6 +35,7 @@ from microsoft_agents.hosting.core import (
     TurnContext,
     TurnState,
 )
+from pydantic import SecretStr
 
 from bot.app import App
 from bot.config_teams import TeamsSettings
@@ -52,6 +53,7 @@ from teams.roster import Roster
 from teams.runtime import TeamsRuntime
 from teams.transport import BOT_FRAMEWORK, SCOPES, Connector
 from teams.turns import TurnReader
+from teams.wording import teams_wording
 
 log = logging.getLogger(__name__)
 
@@ -126,10 +128,10 @@ class TeamsHost:
         tokens = ConnectionTokens(self.connections, anonymous=self.settings.local_anonymous)
         connector = Connector(tokens, Pacer(self._pace_clock), bot_id=f"28:{app_id}")
         return TeamsRuntime(
-            catalog=core.catalog,
+            catalog=teams_wording(core.catalog),
             db=core.db,
             clock=core.clock,
-            ids=TeamsIds(core.db),
+            ids=TeamsIds(core.db, secret=_secret(core.settings.privacy.secret)),
             connector=connector,
             roster=Roster(connector, core.clock),
             files=FileShelf(core.clock, self.settings.public_url),
@@ -172,9 +174,10 @@ class TeamsHost:
 
     async def start(self) -> None:
         runtime = self.runtime = self._runtime()
+        await runtime.ids.load()
         self.platform.bind(runtime)
         members = self.app.services.get(MemberService)
-        members.add_personal_data(TeamsPersonalData(runtime.ids))
+        members.add_personal_data(TeamsPersonalData(runtime.ids, runtime.chats))
         agent, adapter = self._agent(runtime)
 
         async def process(request: web.Request) -> web.StreamResponse:
@@ -204,6 +207,10 @@ class TeamsHost:
             self._runner = None
         if self.runtime is not None:
             await self.runtime.connector.close()
+
+
+def _secret(secret: SecretStr | None) -> str | None:
+    return secret.get_secret_value() if secret is not None else None
 
 
 async def _log_turn_error(context: TurnContext, error: Exception) -> None:

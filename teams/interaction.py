@@ -25,7 +25,6 @@ from bot.chat.port import Card, Posted
 from bot.chat.text import Content, Text
 from bot.errors import UserError
 from bot.i18n import Language
-from teams import store
 from teams.forms import FOR, FORM, TEAM, WHERE, form_card
 from teams.render import JSON
 from teams.runtime import Team, TeamsRuntime, card_activity
@@ -57,25 +56,17 @@ class Replies:
         self.runtime.cards.remember(activity_id, card)
 
     async def personal_chat(self, turn: Turn) -> str:
-        """The member's 1:1 chat with the bot (asked of Teams the first time)."""
+        """The member's 1:1 chat with the bot (asked of Teams the first time in a process:
+        an answer to what they did stores nothing that names them)."""
         if turn.personal:
             return turn.conversation_id
         rt = self.runtime
-        async with rt.db.read() as conn:
-            member = await store.user(conn, turn.user)
-        if member is not None and member.personal_chat:
-            return member.personal_chat
-        chat = await rt.connector.personal_chat(
-            turn.service_url, turn.tenant_id, turn.user_teams_id
-        )
-        record = store.UserRecord(
-            user_id=turn.user,
-            service_url=turn.service_url,
-            tenant_id=turn.tenant_id,
-            personal_chat=chat,
-        )
-        async with rt.db.transaction() as conn:
-            await store.save_user(conn, record, rt.clock.now())
+        chat = await rt.personal_chat(turn.user)
+        if chat is None:
+            chat = await rt.connector.personal_chat(
+                turn.service_url, turn.tenant_id, turn.user_teams_id
+            )
+            rt.chats[turn.user] = chat
         return chat
 
     async def privately(self, turn: Turn, card: JSON) -> str | None:

@@ -15,8 +15,10 @@ from bot.errors import UserError
 from bot.i18n import Language
 from bot.interactions.commands import ChannelOption, Command, MemberOption, Option
 from teams.commands import CommandBook, Typed
+from teams.forms import shown_options
+from teams.ids import thread_of
 from teams.roster import folded
-from teams.runtime import Team, TeamsRuntime, thread_of
+from teams.runtime import Team, TeamsRuntime
 from teams.transport import TeamsRefusal
 
 
@@ -28,11 +30,13 @@ def assign(
     for name, value in typed.named.items():
         option = book.option_named(command, name)
         if option is None:
-            names = [book.french(o.name) if language == "fr" else o.name for o in command.options]
+            names = [
+                book.french(o.name) if language == "fr" else o.name for o in shown_options(command)
+            ]
             known = ", ".join(names) or "—"
             raise UserError("teams.commands.unknown_option", value=name, choices=known)
         given[option.name] = value
-    left = [o for o in command.options if o.name not in given]
+    left = [o for o in shown_options(command) if o.name not in given]
     positional = list(typed.positional)
     if positional and not left:
         raise UserError("teams.commands.too_many", value=" ".join(positional))

@@ -32,7 +32,8 @@ from bot.chat.port import (
 )
 from bot.i18n import Language, language_for_locale
 from teams import store
-from teams.runtime import Team, TeamsRuntime, card_activity, is_channel, thread_of
+from teams.ids import is_channel, thread_of
+from teams.runtime import Team, TeamsRuntime, card_activity
 from teams.transport import TeamsRefusal
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ class TeamsPlatform:
         self, team: Team | None, target: DirectMessage, activity: dict[str, Any]
     ) -> Posted:
         rt = self.runtime
-        user_id = await rt.ids.maybe_string(target.user_id, "user")
+        user_id = await rt.user_teams_id(team, target.user_id)
         if user_id is None:
             raise RecipientGone()
         async with rt.db.read() as conn:
@@ -102,7 +103,7 @@ class TeamsPlatform:
         chat = None
         if target.channel_hint is not None:
             chat = await rt.ids.maybe_string(target.channel_hint, "conversation")
-        chat = chat or (member.personal_chat if member is not None else None)
+        chat = chat or await rt.personal_chat(target.user_id)
         try:
             if chat is not None:
                 try:
@@ -124,8 +125,11 @@ class TeamsPlatform:
     async def _posted(
         self, target: DirectMessage, chat: str, message_id: str, activity: dict[str, Any]
     ) -> Posted:
+        """The core keeps this member and may edit the message after a restart: the chat is
+        stored as it is (a member who only talks to the bot is never written to this way)."""
         rt = self.runtime
         rt.cards.remember(message_id, activity["attachments"][0]["content"])
+        await rt.ids.reveal("conversation", chat)
         return Posted(
             target.guild_id,
             await rt.ids.number("conversation", chat),
@@ -134,6 +138,7 @@ class TeamsPlatform:
 
     async def _keep_chat(self, user: int, service_url: str, tenant_id: str, chat: str) -> None:
         rt = self.runtime
+        rt.chats[user] = chat
         record = store.UserRecord(
             user_id=user, service_url=service_url, tenant_id=tenant_id, personal_chat=chat
         )
@@ -219,15 +224,14 @@ class TeamsPlatform:
     async def is_member(self, guild_id: int, user_id: int) -> bool | None:
         rt = self.runtime
         team = await rt.team(guild_id)
-        teams_id = await rt.ids.maybe_string(user_id, "user")
-        if team is None or teams_id is None:
+        if team is None:
             return None
         try:
-            return (
-                await rt.roster.member(team.record.service_url, team.teams_id, teams_id) is not None
-            )
+            roster = await rt.roster.members(team.record.service_url, team.teams_id)
         except TeamsRefusal:
             return None
+        teams_id = await rt.ids.find(user_id, "user", (m.teams_id for m in roster))
+        return teams_id is not None and any(m.teams_id == teams_id for m in roster)
 
     async def member_language(self, guild_id: int, user_id: int) -> Language | None:
         async with self.runtime.db.read() as conn:

@@ -20,7 +20,16 @@ import json
 from collections.abc import Callable, Collection
 from typing import Any
 
-from bot.chat.layout import Attachment, Button, LinkButton, Message, Panel, PanelField, Tone
+from bot.chat.layout import (
+    Attachment,
+    Button,
+    LinkButton,
+    Message,
+    Panel,
+    PanelAuthor,
+    PanelField,
+    Tone,
+)
 from bot.chat.text import Content
 from bot.i18n import Catalog, Language
 from teams.markup import Lookup, TeamsMarkup
@@ -33,6 +42,9 @@ CARD_CHARS_MAX = 18_000
 CLICK = "plc.click"
 """The verb of every button; its data's ``plc.action`` is the action id to route."""
 ACTION_KEY = "plc.action"
+TEAM_KEY = "plc.team"
+"""The community a card was made for, in every button's data: a click in the 1:1 chat,
+where Teams names no team, acts in it (if the member is still in that team)."""
 LABEL_MAX = 80
 COLUMNS_MAX = 3
 _STYLES: dict[Tone, str] = {
@@ -77,9 +89,11 @@ class CardRenderer:
         *,
         pinged: Collection[int] = (),
         share: Share | None = None,
+        team: int | None = None,
     ) -> None:
         self.catalog = catalog
         self.language = language
+        self.team = team
         self.markup = TeamsMarkup(catalog, language, lookup or Lookup(), pinged)
         self._share = share
 
@@ -88,6 +102,10 @@ class CardRenderer:
 
     def t(self, key: str, **params: Any) -> str:
         return self.catalog.t(self.language, f"teams.{key}", **params)
+
+    def data(self, values: JSON) -> JSON:
+        """An action's data, with the community the card was made for."""
+        return values if self.team is None else {**values, TEAM_KEY: self.team}
 
     def blocks(self, text: str, **style: Any) -> list[JSON]:
         """One TextBlock per line (Teams' markdown keeps lists and line breaks that way)."""
@@ -143,6 +161,8 @@ class CardRenderer:
 
     def _panel(self, panel: Panel, shared: dict[str, str | None]) -> JSON:
         items: list[JSON] = []
+        if panel.author is not None:
+            items.append(self._author(panel.author))
         if panel.title is not None:
             title = self.text(panel.title)
             if panel.url:
@@ -159,6 +179,27 @@ class CardRenderer:
         container: JSON = {"type": "Container", "items": items or self.blocks("—")}
         container["style"] = _STYLES[panel.tone] if panel.tone else "default"
         return container
+
+    def _author(self, author: PanelAuthor) -> JSON:
+        """Whose words the panel holds (a check-in answer's member): their name, with their
+        picture when the platform gave one."""
+        name: JSON = {
+            "type": "TextBlock",
+            "text": self.text(author.name),
+            "wrap": True,
+            "weight": "bolder",
+            "size": "small",
+        }
+        if author.icon_url is None:
+            return name
+        picture = {"type": "Image", "url": author.icon_url, "size": "small", "style": "person"}
+        return {
+            "type": "ColumnSet",
+            "columns": [
+                {"type": "Column", "width": "auto", "items": [picture]},
+                {"type": "Column", "width": "stretch", "items": [name]},
+            ],
+        }
 
     def _fields(self, fields: tuple[PanelField, ...]) -> list[JSON]:
         found: list[JSON] = []
@@ -199,7 +240,7 @@ class CardRenderer:
             "type": "Action.Execute",
             "title": clip(title, LABEL_MAX),
             "verb": CLICK,
-            "data": {ACTION_KEY: item.action},
+            "data": self.data({ACTION_KEY: item.action}),
         }
         if item.style in _BUTTONS:
             action["style"] = _BUTTONS[item.style]

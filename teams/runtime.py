@@ -18,7 +18,7 @@ from bot.db.database import Database
 from bot.i18n import Catalog, Language
 from teams import store
 from teams.files import FileShelf
-from teams.ids import TeamsIds
+from teams.ids import TeamsIds, thread_of
 from teams.markup import Lookup
 from teams.render import CARD_TYPE, JSON, CardRenderer
 from teams.roster import Roster
@@ -27,18 +27,6 @@ from teams.transport import Connector, TeamsRefusal
 
 CARDS_KEPT = 500
 DEEP_LINK = "https://teams.microsoft.com/l/message/{conversation}/{message}"
-
-
-def thread_of(conversation_id: str) -> tuple[str, str | None]:
-    """``19:x@thread.tacv2;messageid=17`` → (``19:x@thread.tacv2``, ``17``)."""
-    base, found, root = conversation_id.partition(";messageid=")
-    return base, (root if found else None)
-
-
-def is_channel(conversation_id: str) -> bool:
-    """A team's channel (``19:…@thread.tacv2``, older ``@thread.skype``), not a chat."""
-    base = thread_of(conversation_id)[0]
-    return base.endswith(("@thread.tacv2", "@thread.skype"))
 
 
 def card_activity(card: JSON) -> dict[str, Any]:
@@ -81,6 +69,9 @@ class TeamsRuntime:
     roster: Roster
     files: FileShelf
     cards: KeptCards = field(default_factory=KeptCards)
+    chats: dict[int, str] = field(default_factory=dict)
+    """Each member's 1:1 chat met in this process, kept in memory only: a member who only
+    talks to the bot (an anonymous asker) leaves no chat id in the database."""
 
     async def team(self, number: int) -> Team | None:
         teams_id = await self.ids.maybe_string(number, "team")
@@ -118,10 +109,30 @@ class TeamsRuntime:
         by_id = {member.teams_id: member.name for member in roster}
         found: dict[int, tuple[str, str]] = {}
         for number in numbers:
-            teams_id = await self.ids.maybe_string(number, "user")
+            teams_id = await self.ids.find(number, "user", by_id)
             if teams_id is not None and teams_id in by_id:
                 found[number] = (teams_id, by_id[teams_id])
         return found
+
+    async def user_teams_id(self, team: Team | None, number: int) -> str | None:
+        """The Teams id of the member ``number``: known, or found in the team's roster."""
+        found = await self.ids.maybe_string(number, "user")
+        if found is not None or team is None:
+            return found
+        try:
+            roster = await self.roster.members(team.record.service_url, team.teams_id)
+        except TeamsRefusal:
+            return None
+        return await self.ids.find(number, "user", (member.teams_id for member in roster))
+
+    async def personal_chat(self, user: int) -> str | None:
+        """The member's 1:1 chat with the bot, if known (this process met it, or the bot
+        opened it to write to them)."""
+        if user in self.chats:
+            return self.chats[user]
+        async with self.db.read() as conn:
+            record = await store.user(conn, user)
+        return record.personal_chat if record is not None else None
 
     async def _channel_names(self, team: Team, numbers: set[int]) -> dict[int, str]:
         try:
@@ -155,7 +166,14 @@ class TeamsRuntime:
         pinged: Collection[int] = (),
     ) -> CardRenderer:
         lookup = await self.lookup(team, message.references())
-        return CardRenderer(self.catalog, language, lookup, pinged=pinged, share=self.files.share)
+        return CardRenderer(
+            self.catalog,
+            language,
+            lookup,
+            pinged=pinged,
+            share=self.files.share,
+            team=team.number if team is not None else None,
+        )
 
     async def card(
         self,

@@ -8,6 +8,7 @@ and tenant a turn came from, a member's 1:1 chat and locale).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
 
@@ -35,13 +36,54 @@ async def allocate(conn: Connection, kind: IdKind, teams_id: str) -> int:
     await conn.execute(
         """
         INSERT INTO teams_ids (id, kind, teams_id)
-        VALUES ((SELECT MIN(COALESCE(MIN(id), 0), 0) - 1 FROM teams_ids), ?, ?)
+        VALUES ((SELECT MIN(COALESCE(MIN(id), 0), 0) - 1 FROM teams_ids WHERE id > ?), ?, ?)
         """,
-        (kind, teams_id),
+        (SEQUENTIAL_MIN, kind, teams_id),
     )
     allocated = await lookup(conn, kind, teams_id)
     assert allocated is not None
     return allocated
+
+
+KEYED = "k:"
+"""The prefix of a Teams id stored as a keyed hash (:mod:`teams.ids`)."""
+SEQUENTIAL_MIN = -(2**31)
+"""Numbers given in order stay above this; random ones are below it."""
+RANDOM_MIN = -(2**52)
+"""Random numbers stay above this: a number in a card's data goes through Teams' client
+(JavaScript), whose numbers are exact up to 2**53."""
+
+
+async def allocate_random(
+    conn: Connection, kind: IdKind, stored: str, randbelow: Callable[[int], int]
+) -> int:
+    """The number of ``stored`` (a keyed hash), a random free one the first time."""
+    found = await lookup(conn, kind, stored)
+    while found is None:
+        candidate = RANDOM_MIN + randbelow(SEQUENTIAL_MIN - RANDOM_MIN)
+        cursor = await conn.execute(
+            "INSERT OR IGNORE INTO teams_ids (id, kind, teams_id) VALUES (?, ?, ?)",
+            (candidate, kind, stored),
+        )
+        if cursor.rowcount:
+            found = candidate
+    return found
+
+
+async def plain_private(conn: Connection) -> list[tuple[int, IdKind, str]]:
+    """Member and chat ids stored as they are (not as a keyed hash)."""
+    cursor = await conn.execute(
+        """
+        SELECT id, kind, teams_id FROM teams_ids
+        WHERE kind IN ('user', 'conversation') AND substr(teams_id, 1, ?) <> ?
+        """,
+        (len(KEYED), KEYED),
+    )
+    return [(int(row[0]), row[1], str(row[2])) for row in await cursor.fetchall()]
+
+
+async def set_teams_id(conn: Connection, number: int, teams_id: str) -> None:
+    await conn.execute("UPDATE teams_ids SET teams_id = ? WHERE id = ?", (teams_id, number))
 
 
 async def teams_id(conn: Connection, number: int) -> tuple[IdKind, str] | None:

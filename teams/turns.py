@@ -14,7 +14,8 @@ from microsoft_agents.activity import Activity
 
 from bot.i18n import Language, language_for_locale
 from teams import store
-from teams.runtime import Team, TeamsRuntime, is_channel
+from teams.ids import is_channel
+from teams.runtime import Team, TeamsRuntime
 
 
 def channel_data(activity: Activity) -> dict[str, Any]:
@@ -79,13 +80,13 @@ class TurnReader:
         team = await self._team(data.get("team") or {}, service_url, tenant)
         number = await rt.ids.number("user", str(user.id))
         locale = activity.locale or None
-        personal = activity.conversation.conversation_type == "personal"
+        if activity.conversation.conversation_type == "personal":
+            rt.chats[number] = conversation_id
         await self._keep_user(
             store.UserRecord(
                 user_id=number,
                 service_url=service_url,
                 tenant_id=tenant,
-                personal_chat=conversation_id if personal else None,
                 locale=locale,
                 last_team_id=team.number if team is not None else None,
             )
@@ -123,9 +124,12 @@ class TurnReader:
         return Team(number, str(team_id), record)
 
     async def _keep_user(self, record: store.UserRecord) -> None:
+        """The member's locale and last team, under their number; dated by the day only, so
+        the row does not tell when they last wrote (an anonymous question's moment)."""
         key = tuple(record.model_dump().values())
         if self._written.get(record.user_id) == key:
             return
+        day = self._rt.clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
         async with self._rt.db.transaction() as conn:
-            await store.save_user(conn, record, self._rt.clock.now())
+            await store.save_user(conn, record, day)
         self._written[record.user_id] = key

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ("pyproject.toml", "setup.py", "README.md", "bot", "cogs", "migrations")
+SOURCES = ("pyproject.toml", "setup.py", "README.md", "bot", "cogs", "teams", "migrations")
 
 pytestmark = pytest.mark.wheel
 
@@ -145,3 +145,38 @@ def test_the_example_protocol_is_printed_from_the_wheel(installed: Installed) ->
     printed = installed.run("protocol-example")
     assert printed.returncode == 0, printed.stderr
     assert 'id = "team-retro"' in printed.stdout and "[[steps]]" in printed.stdout
+
+
+def test_the_installed_wheel_registers_both_chat_platforms(installed: Installed) -> None:
+    """``plc-bot run`` finds the adapters by their entry points, in the wheel as in a
+    checkout's editable install."""
+    script = (
+        "from importlib.metadata import entry_points\n"
+        "for e in sorted(entry_points(group='plc_bot.adapters'), key=lambda e: e.name):\n"
+        "    print(e.name, e.value, e.load().__module__)\n"
+    )
+    result = subprocess.run(
+        [str(installed.venv / "bin" / "python"), "-c", script],
+        cwd=installed.workdir,
+        env=installed.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.splitlines() == [
+        "discord cogs.client:adapter cogs.client",
+        "teams teams.adapter:adapter teams.adapter",
+    ]
+
+
+def test_the_teams_package_is_written_from_the_wheel(installed: Installed) -> None:
+    config = installed.workdir / "teams.toml"
+    config.write_text(
+        '[database]\npath = "bot.sqlite3"\n'
+        '[teams]\napp_id = "11111111-2222-3333-4444-555555555555"\n'
+        'public_url = "https://plc.example.org"\n'
+    )
+    made = installed.run("--config", str(config), "teams-package", "--output", "app.zip")
+    assert made.returncode == 0, made.stderr
+    names = zipfile.ZipFile(installed.workdir / "app.zip").namelist()
+    assert sorted(names) == ["color.png", "fr.json", "manifest.json", "outline.png"]

@@ -177,10 +177,11 @@ class EventsRefused(Exception):
     """The platform would not show or change a community's events.
 
     ``reason``: ``forbidden`` (the bot lacks the permission), ``refused`` (any other
-    refusal), ``unreachable`` (the community is not visible to the bot right now).
+    refusal), ``unreachable`` (the community is not visible to the bot right now),
+    ``absent`` (the platform has no calendar events: nothing to mirror, nothing to say).
     """
 
-    def __init__(self, reason: Literal["forbidden", "refused", "unreachable"]) -> None:
+    def __init__(self, reason: Literal["forbidden", "refused", "unreachable", "absent"]) -> None:
         super().__init__(reason)
         self.reason = reason
 
@@ -205,7 +206,8 @@ class EventCalendar(Protocol):
 
 
 class NoCalendar:
-    """A platform without calendar events: nothing is mirrored."""
+    """A platform without calendar events: nothing is mirrored, and no member is told of
+    a calendar event that could not be made (there never is one)."""
 
     async def list_events(self, guild_id: int) -> list[ListedEvent]:
         return []
@@ -213,7 +215,7 @@ class NoCalendar:
     async def mirror_event(
         self, guild_id: int, spec: EventSpec, current: ListedEvent | None = None
     ) -> int:
-        raise EventsRefused("refused")
+        raise EventsRefused("absent")
 
     async def retire_event(self, event: ListedEvent) -> None:
         return None

@@ -40,6 +40,8 @@ from .state import (
 
 FORMAT = "plc-bot-playground-world"
 VERSION = 2
+TEAMS_FORMAT = "plc-bot-playground-teams-world"
+PLAYGROUNDS = {FORMAT: "Discord", TEAMS_FORMAT: "Microsoft Teams"}
 _PICKLE_START = b"\x80"  # every pickle since protocol 2 begins with the PROTO opcode
 
 #: What a :class:`State` holds besides what its constructor sets, by type.
@@ -82,8 +84,12 @@ def world_path(database: Path) -> Path:
 
 
 def save_world(path: Path, world: World) -> None:
+    write_world(path, FORMAT, VERSION, _world_json(world))
+
+
+def write_world(path: Path, form: str, version: int, world: dict[str, Any]) -> None:
     """Write atomically: a crash mid-write leaves the previous world intact."""
-    data = {"format": FORMAT, "version": VERSION, "world": _world_json(world)}
+    data = {"format": form, "version": version, "world": world}
     tmp = path.with_name(path.name + ".partial")
     with tmp.open("w", encoding="utf-8") as file:
         json.dump(data, file, ensure_ascii=False, separators=(",", ":"))
@@ -93,6 +99,15 @@ def save_world(path: Path, world: World) -> None:
 
 
 def load_world(path: Path) -> World:
+    saved = read_world(path, FORMAT, VERSION)
+    try:
+        return _world_from_json(saved)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _unreadable(path, type(exc).__name__) from None
+
+
+def read_world(path: Path, form: str, version: int) -> dict[str, Any]:
+    """The saved world of the ``form`` playground (Discord's, Teams'), checked."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -108,17 +123,22 @@ def load_world(path: Path) -> World:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _unreadable(path, type(exc).__name__) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    if not isinstance(data, dict) or data.get("format") not in PLAYGROUNDS:
         raise WorldFileError(f"{path}: not a playground world file; use --new-world")
-    if data.get("version") != VERSION:
+    if data["format"] != form:
+        raise WorldFileError(
+            f"{path}: the world of the {PLAYGROUNDS[data['format']]} playground; give "
+            "another --db file, or use --new-world to replace it"
+        )
+    if data.get("version") != version:
         raise WorldFileError(
             f"{path}: saved by another version of the playground "
-            f"(format {data.get('version')}, this one reads {VERSION}); use --new-world"
+            f"(format {data.get('version')}, this one reads {version}); use --new-world"
         )
-    try:
-        return _world_from_json(data["world"])
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise _unreadable(path, type(exc).__name__) from None
+    world = data.get("world")
+    if not isinstance(world, dict):
+        raise _unreadable(path, "no world")
+    return world
 
 
 def set_aside(path: Path) -> Path:
@@ -143,8 +163,8 @@ def _world_json(world: World) -> dict[str, Any]:
         "bot_user_id": state.bot_user_id,
         "application_id": state.application_id,
         "last_snowflake_ms": state.snowflakes.last_ms,
-        "state": {name: _encode(getattr(state, name)) for name in STATE_FIELDS},
-        "guild": _encode(world.guild),
+        "state": {name: encode(getattr(state, name)) for name in STATE_FIELDS},
+        "guild": encode(world.guild),
         "bot_token": world.bot_token,
         "clock": world.clock.isoformat(),
         "member": world.member,
@@ -153,57 +173,57 @@ def _world_json(world: World) -> dict[str, Any]:
 
 def _world_from_json(data: dict[str, Any]) -> World:
     saved = data["state"]
-    users = _decode(dict[int, User], saved["users"])
+    users = decode(dict[int, User], saved["users"])
     state = State(bot_user=users[int(data["bot_user_id"])], application_id=data["application_id"])
     for name, hint in STATE_FIELDS.items():
-        setattr(state, name, _decode(hint, saved[name]))
+        setattr(state, name, decode(hint, saved[name]))
     state.snowflakes.resume_after(int(data["last_snowflake_ms"]))
     return World(
         state=state,
-        guild=_decode(SampleGuild, data["guild"]),
+        guild=decode(SampleGuild, data["guild"]),
         bot_token=str(data["bot_token"]),
         clock=datetime.fromisoformat(data["clock"]),
         member=str(data["member"]),
     )
 
 
-def _encode(value: Any) -> Any:
+def encode(value: Any) -> Any:
     """Plain JSON: dataclasses as objects, bytes as base64, sets as lists, int keys as text."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict):
-        return {str(key): _encode(item) for key, item in value.items()}
+        return {str(key): encode(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_encode(item) for item in value]
+        return [encode(item) for item in value]
     if isinstance(value, (set, frozenset)):
-        return sorted(_encode(item) for item in value)
+        return sorted(encode(item) for item in value)
     return value
 
 
-def _decode(hint: Any, value: Any) -> Any:
+def decode(hint: Any, value: Any) -> Any:
     """Rebuild a value of type ``hint`` from what :func:`_encode` wrote."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         if value is None:
             return None
         (inner,) = [a for a in args if a is not type(None)]
-        return _decode(inner, value)
+        return decode(inner, value)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         hints = typing.get_type_hints(hint)
         known = {f.name for f in dataclasses.fields(hint)}
-        return hint(**{k: _decode(hints[k], v) for k, v in value.items() if k in known})
+        return hint(**{k: decode(hints[k], v) for k, v in value.items() if k in known})
     if hint is bytes:
         return base64.b64decode(value, validate=True)
     if isinstance(hint, type) and issubclass(hint, Enum):
         return hint(value)
     if origin is dict and args:
-        return {_decode(args[0], k): _decode(args[1], v) for k, v in value.items()}
+        return {decode(args[0], k): decode(args[1], v) for k, v in value.items()}
     if origin in (list, set) and args:
-        return origin(_decode(args[0], item) for item in value)
+        return origin(decode(args[0], item) for item in value)
     if hint is int:
         return int(value)
     return value

@@ -1,10 +1,11 @@
-"""``plc-bot playground``: the real bot on the local Discord emulator, in a console.
+"""``plc-bot playground``: the real bot on a local emulator, in a console.
 
 The emulator serves a sample server; the bot connects to it exactly as to Discord.
 You type slash commands as a sample member and read what the bot posts. Input may
 be piped from a file, so a session can be scripted. A config file (``--config``)
 brings its settings (custom protocols, reminders, defaults); the playground keeps
-its own Discord, clock and database.
+its own Discord, clock and database. ``--platform teams`` plays the same on the
+Microsoft Teams emulator (:mod:`bot.playground.teams`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from bot.clock import ControlledClock, SystemClock
 from bot.config import ConfigError, Settings, read_config_file, settings_ignoring_environment
@@ -90,13 +91,22 @@ async def play(
                     )
 
             save()
-            await _read_lines(console, source, save)
+            await read_lines(console, source, save)
     finally:
         await emu.stop()
     return 0
 
 
-async def _read_lines(console: Console, source: TextIO, after_each: Callable[[], None]) -> None:
+class Reading(Protocol):
+    """A console lines are read for (Discord's, Teams')."""
+
+    member: str
+    out: TextIO
+
+    async def handle(self, line: str) -> bool: ...
+
+
+async def read_lines(console: Reading, source: TextIO, after_each: Callable[[], None]) -> None:
     loop = asyncio.get_running_loop()
     while True:
         if source.isatty():
@@ -127,7 +137,7 @@ def _settings(
         sections["discord"]["cogs"] = discord["cogs"]
     sections["database"] = {"path": database}
     sections["privacy"] = {**(privacy if isinstance(privacy, dict) else {})}
-    sections["privacy"]["secret"] = _secret(database)
+    sections["privacy"]["secret"] = playground_secret(database)
     sections["logging"] = {"level": "WARNING"}
     return settings_ignoring_environment(sections, source=str(config or "<playground>"))
 
@@ -141,7 +151,7 @@ def _load_world(world_file: Path | None, new_world: bool) -> World | None:
     return load_world(world_file)
 
 
-def _secret(database: Path) -> str:
+def playground_secret(database: Path) -> str:
     """The privacy secret of this playground database, kept beside it (anonymous
     questions' keyed hashes must stay verifiable from one run to the next)."""
     path = database.with_name(database.name + ".secret")
@@ -209,11 +219,20 @@ def terminal_language(environ: Mapping[str, str]) -> Language:
 
 
 def run_playground(
-    *, database: Path | None = None, new_world: bool = False, config: Path | None = None
+    *,
+    database: Path | None = None,
+    new_world: bool = False,
+    config: Path | None = None,
+    platform: str = "discord",
 ) -> int:
     language = terminal_language(os.environ)
+    runner = play
+    if platform == "teams":
+        from bot.playground.teams import play_teams
+
+        runner = play_teams
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("discord", "aiohttp", "apscheduler", "bot", "cogs"):
+    for noisy in ("discord", "aiohttp", "apscheduler", "bot", "cogs", "teams", "microsoft_agents"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     if database is not None:
         problem = _unusable(database)
@@ -222,7 +241,7 @@ def run_playground(
             return 2
         try:
             return asyncio.run(
-                play(
+                runner(
                     database,
                     sys.stdin,
                     sys.stdout,
@@ -239,7 +258,7 @@ def run_playground(
         database = Path(folder) / "playground.sqlite3"
         try:
             return asyncio.run(
-                play(database, sys.stdin, sys.stdout, language=language, config=config)
+                runner(database, sys.stdin, sys.stdout, language=language, config=config)
             )
         except ConfigError as exc:
             print(f"plc-bot playground: {exc}", file=sys.stderr)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from bot.clock import ControlledClock
 from bot.emulator import Channel, Emulator, InteractionResult, Modal, ResponseType
 from bot.emulator.markup import viewer_language
 from bot.emulator.sample import SampleGuild
+from bot.scheduler import Scheduler
 from bot.services.community import CommunityService
 from bot.services.members import MemberService
 from cogs.client import PlcBot
@@ -224,32 +226,13 @@ class Console:
                 for line in content.splitlines():
                     print(f"    │ {line}", file=self.out, flush=True)
                 return
-        saved = _free_path(Path.cwd(), attachment.filename)
+        saved = free_path(Path.cwd(), attachment.filename)
         saved.write_bytes(attachment.data)
         self.say(f"  {attachment.filename} saved to {saved}")
 
     async def _advance(self, text: str) -> None:
-        compact = text.replace(" ", "")
-        if not _DURATION.match(compact):
-            raise ValueError("give a duration such as 30m, 2h, 1d, 1w or 1d12h")
-        step = timedelta()
-        for amount, unit in _DURATION_PART.findall(compact):
-            step += timedelta(**{_UNITS[unit]: int(amount)})
-        target = self.clock.now() + step
-        scheduler = self.bot.core.scheduler
-        # Step through each due time, as a bot that stayed up would, not as one that was
-        # down: a timer run at its time may add another due at that same instant. Each
-        # post is shown as the clock reaches it, so its times read as when it was posted.
-        stalled: dict[datetime, int] = {}
-        while (due := await scheduler.next_due()) is not None and due <= target:
-            if stalled.get(due, 0) >= 2:
-                break  # a timer stays due without running (nothing handles it): do not spin
-            await self.clock.set(max(due, self.clock.now()))
-            if not await scheduler.run_due():
-                stalled[due] = stalled.get(due, 0) + 1
-            self.transcript.print_news()
-        await self.clock.set(target)
-        await scheduler.run_due()
+        target = self.clock.now() + duration(text)
+        await advance_to(self.clock, self.bot.core.scheduler, target, self.transcript.print_news)
         self.say(f"  clock: {self.transcript.humanize(_full_date(target))}")
         await self.settle()
 
@@ -330,6 +313,36 @@ class Console:
         return len(messages), sum(1 for m in messages if m.edited_timestamp)
 
 
+def duration(text: str) -> timedelta:
+    """``30m``, ``2h``, ``1d12h``… as a duration (a ValueError says what is expected)."""
+    compact = text.replace(" ", "")
+    if not _DURATION.match(compact):
+        raise ValueError("give a duration such as 30m, 2h, 1d, 1w or 1d12h")
+    step = timedelta()
+    for amount, unit in _DURATION_PART.findall(compact):
+        step += timedelta(**{_UNITS[unit]: int(amount)})
+    return step
+
+
+async def advance_to(
+    clock: ControlledClock, scheduler: Scheduler, target: datetime, shown: Callable[[], None]
+) -> None:
+    """Move the clock to ``target`` through each due time, as a bot that stayed up would,
+    not as one that was down: a timer run at its time may add another due at that same
+    instant. ``shown`` prints each post as the clock reaches it, so its times read as when
+    it was posted."""
+    stalled: dict[datetime, int] = {}
+    while (due := await scheduler.next_due()) is not None and due <= target:
+        if stalled.get(due, 0) >= 2:
+            break  # a timer stays due without running (nothing handles it): do not spin
+        await clock.set(max(due, clock.now()))
+        if not await scheduler.run_due():
+            stalled[due] = stalled.get(due, 0) + 1
+        shown()
+    await clock.set(target)
+    await scheduler.run_due()
+
+
 def _numbered(table: dict[int, Any], text: str, what: str) -> Any:
     try:
         return table[int(text.removeprefix("message").strip())]
@@ -348,7 +361,7 @@ def _full_date(instant: datetime) -> str:
     return f"<t:{int(instant.timestamp())}:F>"
 
 
-def _free_path(folder: Path, filename: str) -> Path:
+def free_path(folder: Path, filename: str) -> Path:
     """``folder/filename``, or ``name-2.ext``… if that file exists (never overwrite)."""
     name = Path(filename).name or "file"
     candidate = folder / name

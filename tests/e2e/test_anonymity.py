@@ -7,96 +7,28 @@ everything the bot sent to Discord are scanned for the canary's id and names.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import re
-import struct
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.db import questions as questions_db
 from bot.services.questions import QuestionService
 from tests.e2e.harness import Harness
+from tests.e2e.privacy import (
+    author_values,
+    files_of,
+    logged,
+    member_traces,
+    production_logging,
+    public_messages,
+    recorded_but_what_names_the_asker_to_the_bot,
+)
 from tests.e2e.test_questions import ask, bot_posts, click
 
 CANARY = "chloe"
-EPHEMERAL = 64
-
-
-@contextmanager
-def production_logging(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """DEBUG everywhere, as in production with ``level = "DEBUG"``: ``bot.logs`` keeps
-    discord.py's own loggers at INFO because their DEBUG dumps raw gateway payloads."""
-    discord_logger = logging.getLogger("discord")
-    saved = discord_logger.level
-    caplog.set_level(logging.DEBUG)
-    discord_logger.setLevel(logging.INFO)
-    try:
-        yield
-    finally:
-        discord_logger.setLevel(saved)
-
-
-def _canary_traces(h: Harness) -> dict[str, bytes]:
-    user = h.emu.state.users[h.user(CANARY)]
-    traces = {
-        "id as text": str(user.id).encode(),
-        "id as SQLite integer": struct.pack(">q", user.id),
-        "username": user.username.encode(),
-    }
-    if user.global_name:
-        traces["display name"] = user.global_name.encode()
-        traces["display name, JSON-escaped"] = json.dumps(user.global_name).strip('"').encode()
-    return traces
-
-
-def _files(*paths: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in paths if p.exists())
-
-
-def _is_ephemeral(value: Any) -> bool:
-    """Whether a recorded answer is (or wraps) an ephemeral message."""
-    if isinstance(value, dict):
-        if isinstance(value.get("flags"), int) and value["flags"] & EPHEMERAL:
-            return True
-        return any(_is_ephemeral(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_is_ephemeral(v) for v in value)
-    return False
-
-
-def _recorded_but_what_names_the_asker_to_the_bot(h: Harness) -> bytes:
-    """The whole recorder dump, less what must name the asker: Discord telling the bot
-    who is in the guild (GUILD_CREATE) and who clicked (INTERACTION_CREATE), and the
-    answers to the asker's own ephemeral replies (interaction metadata, seen by them only).
-    """
-    out: list[bytes] = []
-    for request in h.emu.recorder.requests:
-        sent = {"method": request.method, "path": request.path, "json": request.json}
-        out.append(json.dumps(sent, ensure_ascii=False).encode())
-        out.extend(f.data for f in request.files)
-        if not _is_ephemeral(request.response):
-            out.append(json.dumps(request.response, ensure_ascii=False).encode())
-    for frame in h.emu.recorder.frames:
-        if frame.direction == "send" and frame.t in ("GUILD_CREATE", "INTERACTION_CREATE"):
-            continue
-        out.append(json.dumps(frame.d, ensure_ascii=False).encode())
-    return b"\n".join(out)
-
-
-def _public_messages(h: Harness) -> bytes:
-    """Every non-ephemeral message of the guild as Discord would show it to members."""
-    out = []
-    for channel in h.emu.state.guild_channels(h.guild.id):
-        for message in h.emu.messages_in(channel.id):
-            out.append(json.dumps(message.to_json(h.emu.state), ensure_ascii=False).encode())
-    return b"\n".join(out)
 
 
 async def _resetup(h: Harness) -> None:
@@ -170,18 +102,14 @@ async def test_canary_leaves_no_trace_with_faults_at_every_step(
         backup = h.tmp_path / "backup.sqlite3"
         await h.bot.core.db.backup(backup)
 
-    traces = _canary_traces(h)
+    traces = member_traces(h, CANARY)
     # The scan would find the canary where it must be: Discord tells the bot who asked.
     assert traces["id as text"] in h.emu.dump_bytes()
 
-    stored = _files(h.db_path, h.db_path.with_name(h.db_path.name + "-wal"), backup)
-    sent = h.emu.dump_bytes(from_bot_only=True) + _recorded_but_what_names_the_asker_to_the_bot(h)
-    public = _public_messages(h)
-    logs = "\n".join(
-        [caplog.text]
-        + [record.getMessage() for record in caplog.records]
-        + [record.exc_text or "" for record in caplog.records]
-    ).encode()
+    stored = files_of(h.db_path, h.db_path.with_name(h.db_path.name + "-wal"), backup)
+    sent = h.emu.dump_bytes(from_bot_only=True) + recorded_but_what_names_the_asker_to_the_bot(h)
+    public = public_messages(h)
+    logs = logged(caplog)
     assert "reference" in caplog.text  # the forced service error was logged, by reference
     assert any(record.levelno == logging.DEBUG for record in caplog.records)
     for name, trace in traces.items():
@@ -191,12 +119,7 @@ async def test_canary_leaves_no_trace_with_faults_at_every_step(
         assert trace not in logs, f"canary {name} in the logs"
 
     # The canary's two questions share no stored value.
-    async with h.bot.core.db.read() as conn:
-        cursor = await conn.execute("SELECT author_nonce, author_handle FROM questions ORDER BY id")
-        rows = [tuple(row) for row in await cursor.fetchall()]
-        cursor = await conn.execute("SELECT nonce, tag FROM question_rate")
-        rows += [tuple(row) for row in await cursor.fetchall()]
-    blobs = [value for row in rows for value in row if value is not None]
+    blobs = await author_values(h.bot.core.db)
     assert len(blobs) >= 4 and len(set(blobs)) == len(blobs)
 
 

@@ -34,22 +34,20 @@ from bot.db import meetings as meetings_db
 from bot.db.communities import CommunitySettings
 from bot.emulator.teams import (
     InboundResult,
-    Team,
-    TeamsChannel,
     TeamsEmulator,
     TeamsMessage,
     TeamsUser,
 )
 from bot.emulator.teams.cards import walk
+from bot.emulator.teams.sample import SampleTeam, build_sample_team
 from bot.interactions import UI
 from bot.running import running_app
 from bot.services.community import CommunityService
 from bot.services.facilitation.rotation.service import RotationService
 from teams.adapter import TeamsAdapter
+from teams.forms import COMMAND, FORM
 from teams.pacing import PaceClock
 from tests.teams_emulator.minibot import EmulatorTokenProvider
-
-CHANNELS = ("Check-ins", "Questions", "Announcements", "Moderation")
 
 
 class VirtualPace:
@@ -75,32 +73,12 @@ class Named:
     user: str
 
 
-@dataclass
-class World:
-    """The tenant: Alice owns the team; Bob, Chloe (who reads French) and David are members."""
-
-    alice: TeamsUser
-    bob: TeamsUser
-    chloe: TeamsUser
-    david: TeamsUser
-    team: Team
-
-    def channel(self, name: str) -> TeamsChannel:
-        return self.team.channel_named(name)
-
-    def user(self, name: str) -> TeamsUser:
-        found: TeamsUser = getattr(self, name)
-        return found
+World = SampleTeam
+"""The tenant: Alice owns the team; Bob, Chloe (who reads French) and David are members."""
 
 
 def build_world(emu: TeamsEmulator) -> World:
-    alice = emu.state.add_user("Alice Tremblay")
-    bob = emu.state.add_user("Bob Martin")
-    chloe = emu.state.add_user("Chloé Gagnon", locale="fr-CA")
-    david = emu.state.add_user("David Roy")
-    members = [alice, bob, chloe, david]
-    team = emu.state.add_team("PLC Grade 5", members, channels=CHANNELS, owners=(alice,))
-    return World(alice, bob, chloe, david, team)
+    return build_sample_team(emu.state)
 
 
 def card_text(message: TeamsMessage | None, user: TeamsUser | None = None) -> str:
@@ -308,7 +286,30 @@ class TeamsHarness:
     async def click(
         self, user: str, message: TeamsMessage, title: str, **inputs: Any
     ) -> InboundResult:
-        return await self.emu.execute(self.world.user(user), message, title, inputs=inputs or None)
+        """Press the button titled ``title`` (or the first whose title holds it: ``Going``
+        for ``Going (2)``, ``Answer`` for ``📝 Answer``) as ``user`` sees the card, with
+        ``inputs`` filled."""
+        member = self.world.user(user)
+        titles = [
+            str(node.get("title"))
+            for node in walk(message.card_for(member.id) or {})
+            if node.get("type") == "Action.Execute"
+        ]
+        if title not in titles:
+            title = next((t for t in titles if title in t), title)
+        return await self.emu.execute(member, message, title, inputs=inputs or None)
+
+    async def submit(self, user: str, message: TeamsMessage, **inputs: Any) -> InboundResult:
+        """Fill the form ``user`` sees in ``message`` and press its submit button (whatever
+        its language)."""
+        member = self.world.user(user)
+        verbs = {
+            str(node.get("verb"))
+            for node in walk(message.card_for(member.id) or {})
+            if node.get("type") == "Action.Execute"
+        }
+        [verb] = verbs & {FORM, COMMAND}
+        return await self.emu.execute(member, message, verb, inputs=inputs or None)
 
     async def install(self) -> None:
         """The owner adds the app to the team (Teams tells the bot)."""

@@ -69,3 +69,39 @@ async def test_a_discord_community_and_a_teams_team_keep_their_data_apart(
     [offer] = offers(on_discord, "alice")
     assert "Discord meeting" in offer.all_text()
     assert not [m for m in teams.private("bob") if "Discord meeting" in card_text(m)]
+
+
+async def test_each_platform_speaks_its_own_words_in_one_process(
+    both: tuple[TeamsHarness, Harness],
+) -> None:
+    """One catalog, two wordings: Discord members read Discord's words, Teams members
+    Teams' (the same message: how to set the community up)."""
+    teams, on_discord = both
+    on_discord_text = await run(on_discord, "bob", "rotation show")
+    assert "Someone with **Manage Server** can run `/plc setup`" in on_discord_text
+    await teams.install()
+    await teams.command("bob", "rotation show")
+    on_teams_text = card_text(teams.last_private("bob"))
+    assert "A team owner can run **plc setup**" in on_teams_text
+    assert "Manage Server" not in on_teams_text
+
+
+async def test_a_teams_member_who_asks_leaves_no_id_beside_a_discord_community(
+    both: tuple[TeamsHarness, Harness],
+) -> None:
+    """Keyed Teams ids live beside Discord's snowflakes in one database: a Discord
+    member's id is kept as it is (as always), a Teams asker's not at all."""
+    teams, on_discord = both
+    await on_discord.setup_community(language="en")
+    await teams.setup_community()
+    await run(on_discord, "alice", "rotation join")
+    await teams.command("chloe", "ask")
+    await teams.submit("chloe", teams.last_private("chloe"), question="A question")
+    assert [card_text(m) for m in teams.posts_in("Moderation") if "A question" in card_text(m)]
+    await teams.app.core.db.checkpoint()
+    raw = teams.db_path.read_bytes()
+    assert teams.world.chloe.id.encode() not in raw
+    async with teams.app.core.db.read() as conn:
+        cursor = await conn.execute("SELECT user_id FROM rotation_volunteers")
+        volunteers = [row[0] for row in await cursor.fetchall()]
+    assert volunteers == [on_discord.user("alice")]

@@ -64,7 +64,8 @@ async def test_a_member_who_removed_the_app_is_recorded_as_closed_dms(
     assert bob is not None and bob.dm_closed_at is not None
     [asked] = [m for m in teams.posts_in("Announcements") if "Will you facilitate" in card_text(m)]
     text = card_text(asked)
-    assert "<at>Bob Martin</at> — your DMs are closed" in text  # asked in the channel instead
+    # asked in the channel instead, in Teams words
+    assert "<at>Bob Martin</at> — I cannot write to you in our 1:1 chat" in text
     assert asked.card is not None
     [entity] = asked.card["msteams"]["entities"]
     assert entity["mentioned"]["id"] == teams.world.bob.id

@@ -67,6 +67,37 @@ async def test_teams_ids_are_negative_stable_and_survive_a_restart(tmp_path: Pat
     await db.close()
 
 
+async def test_with_a_secret_ids_that_name_a_person_are_stored_keyed(tmp_path: Path) -> None:
+    """A member's id and a chat's id are stored as keyed hashes under random numbers (an
+    anonymous asker leaves nothing that names them); channels stay as they are."""
+    path = tmp_path / "ids.sqlite3"
+    db = await Database.open(path)
+    ids = TeamsIds(db, secret="s" * 32)
+    user = await ids.number("user", "29:1bob")
+    chat = await ids.number("conversation", "a:1chat")
+    channel = await ids.number("conversation", "19:abc@thread.tacv2")
+    assert channel == -1  # in order
+    for number in (user, chat):
+        assert -(2**52) <= number < -(2**31)  # random, and exact in a card's JSON
+    assert await ids.string(user, "user") == "29:1bob"  # this process met it
+    await db.checkpoint()
+    raw = path.read_bytes()
+    assert b"29:1bob" not in raw and b"a:1chat" not in raw and b"19:abc@thread.tacv2" in raw
+    await ids.reveal("conversation", "a:1chat")  # a chat the bot opened to write to them
+    await db.close()
+
+    db = await Database.open(path)
+    again = TeamsIds(db, secret="s" * 32)
+    await again.load()
+    assert await again.maybe_string(user, "user") is None  # not met since the start...
+    assert await again.find(user, "user", ["29:1amy", "29:1bob"]) == "29:1bob"  # ...roster
+    assert await again.number("user", "29:1bob") == user
+    assert await again.string(chat, "conversation") == "a:1chat"
+    assert await again.number("conversation", "a:1chat") == chat
+    assert await TeamsIds(db, secret="t" * 32).known("user", "29:1bob") is None
+    await db.close()
+
+
 class _Named(RecordingChat):
     def __init__(self, name: str) -> None:
         super().__init__()

@@ -15,6 +15,7 @@ from bot.chat import (
     Message,
     Moment,
     Panel,
+    PanelAuthor,
     PanelField,
     Text,
     Trusted,
@@ -84,6 +85,34 @@ def test_a_panel_with_fields_and_buttons_is_a_valid_card() -> None:
     }
     assert cant["style"] == "destructive" and cant["isEnabled"] is False
     assert link == {"type": "Action.OpenUrl", "title": "Join", "url": "https://example.org/join"}
+
+
+def test_a_panels_author_is_named_and_a_cards_buttons_name_its_team() -> None:
+    """A check-in answer is posted under the member's name; a button of a card made for
+    a team says which (a click in the 1:1 chat, where Teams names no team, acts there)."""
+    answer = Message(
+        panels=(
+            Panel(
+                author=PanelAuthor(name="Bob *Martin*"),
+                fields=(PanelField(name=Trusted(text="Progress"), value=Trusted(text="3")),),
+            ),
+        ),
+        rows=((Button(action="plc:x:1", label=Trusted(text="Edit")),),),
+    )
+    renderer = CardRenderer(CATALOG, "en", LOOKUP, team=-1)
+    card = renderer.card(answer)
+    assert card_errors(card) == []
+    [container, actions] = card["body"]
+    assert container["items"][0] == {
+        "type": "TextBlock",
+        "text": r"Bob \*Martin\*",
+        "wrap": True,
+        "weight": "bolder",
+        "size": "small",
+    }
+    assert actions["actions"][0]["data"] == {"plc.action": "plc:x:1", "plc.team": -1}
+    pictured = Message(panels=(Panel(author=PanelAuthor(name="Bob", icon_url="https://x/b.png")),))
+    assert card_errors(renderer.card(pictured)) == []
 
 
 def test_a_member_is_mentioned_only_when_the_message_pings_them() -> None:

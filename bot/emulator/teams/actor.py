@@ -67,6 +67,10 @@ class TeamsActor:
 
     # Provided by the emulator.
     @property
+    def card_problems(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    @property
     def service_url(self) -> str:
         raise NotImplementedError
 
@@ -288,6 +292,10 @@ class TeamsActor:
         result.message = message
         if result.status == 200 and result.card is not None:
             message.user_views[user.id] = result.card
+            # A card answering a click is shown by Teams like a posted one: held to the same.
+            from .validation import card_errors
+
+            self.card_problems.extend((message.id, p) for p in card_errors(result.card))
         return result
 
     @staticmethod

@@ -1,0 +1,269 @@
+"""The Teams playground's console: commands typed to the bot, clicks and forms, as a member.
+
+A line is a command typed to the bot where the acting member is: a channel of the team
+(mentioning the bot, as Teams members do) or their 1:1 chat with it (``:in``); a line
+may name its channel first (``#Check-ins checkin schedule day:Monday time:09:30``).
+Members are ``@name`` (``member:@bob``), channels by name (``channel:Questions``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+import aiohttp
+
+from bot.app import App
+from bot.clock import ControlledClock
+from bot.emulator.teams import InboundResult, TeamsEmulator, TeamsUser
+from bot.emulator.teams.cards import walk
+from bot.emulator.teams.sample import SampleTeam
+from bot.playground.console import advance_to, duration, free_path
+from bot.playground.teams_transcript import TeamsTranscript
+from teams.markup import teams_instant
+
+HELP = """\
+Type a command to the bot, options as name:value, e.g.
+  plc status
+  me timezone name:Europe/Paris
+  meeting schedule title:"Team meeting" when:"Dec 3 3:30pm" repeat:weekly
+A line goes where you are (:in); start it with #Channel to type it there once.
+Members are @name (member:@bob), channels their name (channel:Questions); help lists
+every command, and a member whose Teams is in French may type the French names.
+  :as NAME          act as another member of the team ({members})
+  :in #Channel      type in a channel of the team (mentioning the bot); :in chat, in
+                    your 1:1 chat with the bot
+  :lang fr|en       the acting member's Teams language (replies follow it)
+  :click N          press button N of the transcript
+  :submit A | B     fill the open form, fields in order (empty keeps it blank)
+  :open N           show the file behind download link N (or save it here)
+  :advance 2h       move the clock (m, h, d, w) and run what became due
+  :read #Channel    show the last messages of a channel (or :read chat)
+  :who              members and channels of the team
+  :help  :quit"""
+LOCALES = {"fr": "fr-CA", "en": "en-US"}
+JSON = dict[str, Any]
+T = TypeVar("T")
+_MEMBER = re.compile(r"(?<=:)@(\w+)")
+
+
+@dataclass
+class TeamsConsole:
+    emu: TeamsEmulator
+    sample: SampleTeam
+    clock: ControlledClock
+    app: App
+    out: TextIO
+    member: str = "alice"
+    where: str = "General"
+    """A channel's name, or ``chat`` (the 1:1 chat with the bot)."""
+    transcript: TeamsTranscript = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.transcript = TeamsTranscript(self.emu, self.sample, self.out, self._user())
+
+    def say(self, text: str = "") -> None:
+        self.transcript.say(text)
+
+    def _user(self) -> TeamsUser:
+        return self.sample.user(self.member)
+
+    async def handle(self, line: str) -> bool:
+        """Run one line; False to quit."""
+        line = line.strip()
+        if not line or line.startswith("#!"):
+            return True
+        self.say(f"{self.member}> {line}")
+        self.transcript.reader = self._user()
+        try:
+            if line.startswith(":"):
+                return await self._meta(line[1:])
+            await self._type(line)
+        except (LookupError, ValueError) as exc:
+            self.say(f"  ! {exc}")
+        return True
+
+    async def _meta(self, text: str) -> bool:
+        verb, _, rest = text.partition(" ")
+        rest = rest.strip()
+        if verb in ("quit", "q", "exit"):
+            return False
+        actions = {
+            "help": lambda: self.say(HELP.format(members=", ".join(self.sample.names()))),
+            "as": lambda: self._act_as(rest),
+            "in": lambda: self._go(rest),
+            "lang": lambda: self._switch_language(rest),
+            "read": lambda: self._read(rest),
+            "who": self._who,
+        }
+        if verb in actions:
+            actions[verb]()
+        elif verb == "click":
+            await self._click(rest)
+        elif verb == "submit":
+            await self._submit(rest)
+        elif verb == "open":
+            await self._open(rest)
+        elif verb == "advance":
+            target = self.clock.now() + duration(rest)
+            await advance_to(self.clock, self.app.core.scheduler, target, self.print_news)
+            self.say(f"  clock: {self.transcript.readable(_full(target))}")
+        else:
+            raise LookupError(f"unknown action :{verb}; try :help")
+        self.print_news()
+        return True
+
+    def print_news(self) -> None:
+        self.transcript.print_news()
+
+    # -- where and who --------------------------------------------------------------------
+
+    def _act_as(self, name: str) -> None:
+        if name not in self.sample.names():
+            raise LookupError(f"no member {name!r}; members: {', '.join(self.sample.names())}")
+        self.member = name
+        self.transcript.reader = self._user()
+        self.say(f"  now acting as {name} ({self._user().name})")
+
+    def _go(self, place: str) -> None:
+        name = place.lstrip("#").strip()
+        self.where = "chat" if name.casefold() == "chat" else self._channel(name)
+        self.say(f"  {self.member} now types in {self._here()}")
+
+    def _here(self) -> str:
+        return "their 1:1 chat with the bot" if self.where == "chat" else f"#{self.where}"
+
+    def _channel(self, name: str) -> str:
+        for channel in self.sample.team.channels.values():
+            if channel.name.casefold() == name.casefold():
+                return channel.name
+        names = ", ".join(f"#{c.name}" for c in self.sample.team.channels.values())
+        raise LookupError(f"no channel {name!r}; channels: {names}")
+
+    def _switch_language(self, language: str) -> None:
+        if language not in LOCALES:
+            raise LookupError("give :lang fr or :lang en")
+        self._user().locale = LOCALES[language]
+        self.say(f"  {self.member} now uses Teams in {'French' if language == 'fr' else 'English'}")
+
+    def _who(self) -> None:
+        for short in self.sample.names():
+            user = self.sample.user(short)
+            owner = " (owns the team)" if user.id in self.sample.team.owners else ""
+            self.say(f"  @{short}: {user.name}, Teams in {user.locale}{owner}")
+        channels = ", ".join(f"#{c.name}" for c in self.sample.team.channels.values())
+        self.say(f"  team “{self.sample.team.name}”: {channels}")
+
+    def _read(self, place: str) -> None:
+        name = place.lstrip("#").strip()
+        if name.casefold() == "chat":
+            messages = self.emu.bot_messages_to(self._user())
+        else:
+            channel = self.sample.channel(self._channel(name))
+            messages = [m for m in self.emu.messages_in(channel.id) if m.by_bot]
+        for message in messages[-10:]:
+            card = message.card_for(self._user().id)
+            if card is not None:
+                self.transcript.print_card(message, card)
+
+    # -- acting ---------------------------------------------------------------------------
+
+    async def _type(self, line: str) -> None:
+        where = self.where
+        if line.startswith("#"):
+            name, _, line = line[1:].partition(" ")
+            where = self._channel(name)
+        text = line.removeprefix("/")
+        naming = [self.sample.user(n) for n in _MEMBER.findall(text) if n in self.sample.names()]
+        for user in naming:
+            short = next(n for n in self.sample.names() if self.sample.user(n) is user)
+            text = text.replace(f"@{short}", f"@{user.name}")
+        if where == "chat":
+            result = await self.emu.send_personal(self._user(), text)
+        else:
+            channel = self.sample.channel(where)
+            result = await self.emu.mention(self._user(), channel, text, naming=tuple(naming))
+        self._answered(result)
+        self.print_news()
+
+    async def _click(self, text: str) -> None:
+        message_id, title = _numbered(self.transcript.buttons, text, "button")
+        message = self.emu.state.messages[message_id]
+        result = await self.emu.execute(self._user(), message, title)
+        self._answered(result)
+
+    async def _submit(self, text: str) -> None:
+        form = self.transcript.form
+        if form is None:
+            raise LookupError("no form is open")
+        message = self.emu.state.messages[form.message_id]
+        values = [v.strip() for v in text.split("|")] if text else []
+        filled = {}
+        for item, value in zip(form.inputs, values, strict=False):
+            if value:
+                filled[item["id"]] = _choice(item, value)
+        submit = _submit_verb(message.card_for(self._user().id) or {})
+        self.transcript.form = None
+        self._answered(await self.emu.execute(self._user(), message, submit, inputs=filled))
+
+    async def _open(self, text: str) -> None:
+        url = _numbered(self.transcript.links, text, "download link")
+        async with aiohttp.ClientSession() as session, session.get(url) as response:
+            if response.status != 200:
+                raise LookupError("the file is gone (the bot keeps shared files a day)")
+            data = await response.read()
+            name = response.content_disposition.filename if response.content_disposition else None
+        name = name or "file"
+        if not response.content_type.startswith("image/") and b"\x00" not in data:
+            self.say(f"  {name}:")
+            for line in data.decode("utf-8", errors="replace").splitlines():
+                self.say(f"    │ {line}")
+            return
+        saved = free_path(Path.cwd(), name)
+        saved.write_bytes(data)
+        self.say(f"  {name} saved to {saved}")
+
+    def _answered(self, result: InboundResult) -> None:
+        """What Teams showed the member that is not a card: a refusal of the bot's endpoint,
+        or a message answering a click."""
+        body = result.body if isinstance(result.body, dict) else {}
+        if result.status >= 400:
+            self.say(f"  ! the bot answered {result.status}")
+        elif body.get("type") == "application/vnd.microsoft.activity.message":
+            self.say(f"  [{self._here()} · only you see this]")
+            self.say(f"    {self.transcript.readable(str(body.get('value')))}")
+
+
+SUBMIT_VERBS = ("plc.form", "plc.command")
+"""The verbs of a form's submit button (a feature's form, a command's)."""
+
+
+def _submit_verb(card: JSON) -> str:
+    for node in walk(card):
+        if node.get("type") == "Action.Execute" and node.get("verb") in SUBMIT_VERBS:
+            return str(node["verb"])
+    raise LookupError("this form has no submit button any more")
+
+
+def _choice(item: JSON, typed: str) -> str:
+    """A choice by its value or by the name shown; anything else as typed."""
+    for choice in item.get("choices") or []:
+        if typed.casefold() in (str(choice["value"]).casefold(), str(choice["title"]).casefold()):
+            return str(choice["value"])
+    return typed
+
+
+def _numbered(table: dict[int, T], text: str, what: str) -> T:
+    try:
+        return table[int(text.strip())]
+    except (ValueError, KeyError):
+        raise LookupError(f"no {what} number {text!r} in the transcript") from None
+
+
+def _full(instant: datetime) -> str:
+    """The clock's time as a card would show it (``{{DATE}}`` and ``{{TIME}}``)."""
+    at = teams_instant(instant)
+    return f"{{{{DATE({at}, LONG)}}}} {{{{TIME({at})}}}}"

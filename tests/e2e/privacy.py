@@ -1,0 +1,110 @@
+"""What a privacy scan of the Discord side reads: a member's traces, what the bot sent and
+was answered (less what names a member to the bot by design), the public messages, and
+logging as production writes it at DEBUG."""
+
+from __future__ import annotations
+
+import json
+import logging
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.db import Database
+from tests.e2e.harness import Harness
+
+EPHEMERAL = 64
+
+
+@contextmanager
+def production_logging(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """DEBUG everywhere, as in production with ``level = "DEBUG"``: ``bot.logs`` keeps
+    discord.py's own loggers at INFO because their DEBUG dumps raw gateway payloads."""
+    discord_logger = logging.getLogger("discord")
+    saved = discord_logger.level
+    caplog.set_level(logging.DEBUG)
+    discord_logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        discord_logger.setLevel(saved)
+
+
+def member_traces(h: Harness, member: str) -> dict[str, bytes]:
+    user = h.emu.state.users[h.user(member)]
+    traces = {
+        "id as text": str(user.id).encode(),
+        "id as SQLite integer": struct.pack(">q", user.id),
+        "username": user.username.encode(),
+    }
+    if user.global_name:
+        traces["display name"] = user.global_name.encode()
+        traces["display name, JSON-escaped"] = json.dumps(user.global_name).strip('"').encode()
+    return traces
+
+
+def files_of(*paths: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in paths if p.exists())
+
+
+def is_ephemeral(value: Any) -> bool:
+    """Whether a recorded answer is (or wraps) an ephemeral message."""
+    if isinstance(value, dict):
+        if isinstance(value.get("flags"), int) and value["flags"] & EPHEMERAL:
+            return True
+        return any(is_ephemeral(v) for v in value.values())
+    if isinstance(value, list):
+        return any(is_ephemeral(v) for v in value)
+    return False
+
+
+def recorded_but_what_names_the_asker_to_the_bot(h: Harness) -> bytes:
+    """The whole recorder dump, less what must name the asker: Discord telling the bot
+    who is in the guild (GUILD_CREATE) and who clicked (INTERACTION_CREATE), and the
+    answers to the asker's own ephemeral replies (interaction metadata, seen by them only).
+    """
+    out: list[bytes] = []
+    for request in h.emu.recorder.requests:
+        sent = {"method": request.method, "path": request.path, "json": request.json}
+        out.append(json.dumps(sent, ensure_ascii=False).encode())
+        out.extend(f.data for f in request.files)
+        if not is_ephemeral(request.response):
+            out.append(json.dumps(request.response, ensure_ascii=False).encode())
+    for frame in h.emu.recorder.frames:
+        if frame.direction == "send" and frame.t in ("GUILD_CREATE", "INTERACTION_CREATE"):
+            continue
+        out.append(json.dumps(frame.d, ensure_ascii=False).encode())
+    return b"\n".join(out)
+
+
+def public_messages(h: Harness) -> bytes:
+    """Every non-ephemeral message of the guild as Discord would show it to members."""
+    out = []
+    for channel in h.emu.state.guild_channels(h.guild.id):
+        for message in h.emu.messages_in(channel.id):
+            out.append(json.dumps(message.to_json(h.emu.state), ensure_ascii=False).encode())
+    return b"\n".join(out)
+
+
+def logged(caplog: pytest.LogCaptureFixture) -> bytes:
+    """Every log line, message and traceback the test captured."""
+    return "\n".join(
+        [caplog.text]
+        + [record.getMessage() for record in caplog.records]
+        + [record.exc_text or "" for record in caplog.records]
+    ).encode()
+
+
+async def author_values(db: Database) -> list[bytes]:
+    """Every stored value that links a question to its author (keyed hashes, nonces):
+    two questions of one author must share none."""
+    async with db.read() as conn:
+        cursor = await conn.execute("SELECT author_nonce, author_handle FROM questions ORDER BY id")
+        rows = [tuple(row) for row in await cursor.fetchall()]
+        cursor = await conn.execute("SELECT nonce, tag FROM question_rate")
+        rows += [tuple(row) for row in await cursor.fetchall()]
+    return [value for row in rows for value in row if value is not None]

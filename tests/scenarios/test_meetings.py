@@ -1,0 +1,55 @@
+"""A meeting on each platform: scheduled and confirmed, announced with RSVP buttons whose
+counts update, reminded in the channel and to each member who answered, and exported
+as an ``.ics`` file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.scenarios.drivers import Driver, Post
+
+DEC3 = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)  # 15:30 in Toronto
+
+
+async def test_a_meeting_is_announced_answered_reminded_and_exported(chat: Driver) -> None:
+    await chat.setup()
+    preview = await chat.run(
+        "alice", "meeting schedule", where="announcements", title="PLC meeting",
+        when="Dec 3 3:30pm",
+    )  # fmt: skip
+    assert "Please check before I save and announce it" in preview.text
+    assert chat.posts("announcements") == []  # nothing before the confirmation
+    saved = await chat.press("alice", preview.post, "Confirm")
+    assert "Saved and announced" in saved.text
+    assert "could not be created" not in saved.text  # no calendar event to speak of
+
+    [announcement] = chat.posts("announcements")
+    assert "PLC meeting" in announcement.text
+    assert announcement.labels() == ["Going (0)", "Maybe (0)", "Can't (0)"]
+    for member in ("bob", "david"):
+        going = await chat.press(member, announcement, "Going", answered=True)
+        assert "You are marked **Going** for **PLC meeting**" in going.text
+    maybe = await chat.press("chloe", announcement, "Maybe", answered=True)
+    assert "Vous êtes indiqué·e **Peut-être** à **PLC meeting**" in maybe.text
+    assert announcement.labels() == ["Going (2)", "Maybe (1)", "Can't (0)"]  # in place
+
+    calendar = await chat.run("bob", "meeting calendar")
+    ics = calendar.files["plc-meetings.ics"].decode()
+    assert ics.startswith("BEGIN:VCALENDAR") and "SUMMARY:PLC meeting" in ics
+    assert "DTSTART;TZID=America/Toronto:20261203T153000" in ics
+
+    await chat.advance(DEC3 - timedelta(days=1, minutes=1) - chat.app.core.clock.now())
+    assert not [p for p in chat.posts("announcements") if p.text.startswith("⏰")]
+    await chat.advance(timedelta(minutes=1))
+    [reminder] = [p for p in chat.posts("announcements") if p.text.startswith("⏰")]
+    assert "**PLC meeting** starts" in reminder.text
+    for member in ("bob", "chloe", "david"):  # everyone who answered Going or Maybe
+        [private] = reminders(chat, member)
+        assert private.text.startswith("⏰ Reminder: **PLC meeting** starts")
+    assert reminders(chat, "alice") == []  # she did not answer
+
+
+def reminders(chat: Driver, member: str) -> list[Post]:
+    """The reminders the member got by DM (Discord) or in the 1:1 chat (Teams), where
+    their private answers are too."""
+    return [p for p in chat.private(member) if p.text.startswith("⏰")]

@@ -1,0 +1,63 @@
+"""A live session on each platform: started by the facilitator, joined by two members, a
+round where each speaker in turn presses Done or Pass, an action for a member, and the
+end with its summary in the session's thread."""
+
+from __future__ import annotations
+
+from tests.scenarios.drivers import Driver, Member, Post
+
+PEOPLE = ("alice", "bob", "chloe")
+
+
+def speaker(chat: Driver, turn: Post) -> str:
+    """Whose turn the prompt gives (it names them first)."""
+    first_line = turn.text.split("\n")[0]
+    return next(member for member in PEOPLE if chat.named(member) in first_line)
+
+
+async def test_a_live_session_runs_a_round_records_an_action_and_ends(chat: Driver) -> None:
+    await chat.setup()
+    started = await chat.run("alice", "session start", protocol="checkin-round")
+    assert "Session **Quick check-in round** started in" in started.text
+    [opening] = [p for p in chat.posts("general") if "session has started" in p.text]
+    assert "🙋 Join" in opening.labels()
+    assert (await chat.press("bob", opening, "Join", answered=True)).text == (
+        "You joined the session."
+    )
+    assert (await chat.press("chloe", opening, "Join", answered=True)).text == (
+        "Vous participez à la séance."
+    )
+    assert "already in" in (await chat.press("bob", opening, "Join", answered=True)).text
+
+    [panel] = [p for p in chat.thread(opening) if "⏭️ Next" in p.labels()]
+    moved = await chat.press("alice", panel, "Next", answered=True)
+    assert moved.text == "Moved on to step 1/1: Check-in round."
+    spoke: list[str] = []
+    for n in (1, 2, 3):
+        turn = [p for p in chat.thread(opening) if "✅ Done" in p.labels()][-1]
+        assert f"it is your turn ({n}/3) — Check-in round" in turn.text
+        member = speaker(chat, turn)
+        assert member not in spoke
+        spoke.append(member)
+        if member == "bob":
+            passed = await chat.press("bob", turn, "Pass", answered=True)
+            assert passed.text == "The turn was passed."
+        else:
+            other = next(m for m in PEOPLE if m not in (member, "bob"))
+            refused = await chat.press(other, turn, "Done", answered=True)
+            assert refused.text.startswith(("It is not your turn", "Ce n'est pas votre tour"))
+            await chat.press(member, turn, "Done", answered=True)
+    assert any("Round complete: **Check-in round**" in p.text for p in chat.thread(opening))
+
+    action = await chat.run(
+        "alice", "session action", text="Share the rubric", owner=Member("chloe"), due="Dec 10"
+    )
+    assert f"Action #1 was recorded for {chat.named('chloe')}" in action.text
+    ended = await chat.run("alice", "session end")
+    assert "the summary is posted in the thread (1 step covered)" in ended.text
+    [summary] = [p for p in chat.thread(opening) if "Summary — Quick check-in round" in p.text]
+    assert "3 participants" in summary.text and "✅ 1. Check-in round" in summary.text
+    assert f"#1 Share the rubric — {chat.named('chloe')} (due 2026-12-10)" in summary.text
+    assert f"{chat.named('bob')}: spoke 0 times, passed 1 time" in summary.text
+    assert f"{chat.named('chloe')}: spoke 1 time, passed 0 times" in summary.text
+    assert f"{chat.named('alice')}: spoke 1 time, passed 0 times" in summary.text

@@ -1,0 +1,61 @@
+"""The chat platforms as ``plc-bot run`` finds them: entry points, never imports from bot/.
+
+``bot/`` is the core: it knows of no chat platform. The adapters (``cogs/`` for Discord,
+``teams/`` for Microsoft Teams) register themselves as ``plc_bot.adapters`` entry points,
+and ``plc-bot run`` serves those the settings configure.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from bot.config import Settings
+from bot.running import RunOptions, configured_adapters, platforms_of
+
+ROOT = Path(__file__).resolve().parents[1]
+PLATFORMS = ("cogs", "teams", "discord", "microsoft_agents", "microsoft_teams")
+# The emulators and the playground stand in for a platform: they may use its adapter.
+STAND_INS = ("bot/emulator/", "bot/playground/")
+
+
+def _imported(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_the_core_imports_no_chat_platform() -> None:
+    offenders = []
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        if relative.startswith(STAND_INS):
+            continue
+        offenders += [f"{relative}: {name}" for name in _imported(path) & set(PLATFORMS)]
+    assert offenders == []
+
+
+def _settings(**sections: dict[str, object]) -> Settings:
+    return Settings(privacy={"secret": "s" * 32}, **sections)
+
+
+def test_run_serves_the_platforms_the_settings_configure() -> None:
+    def names(settings: Settings) -> list[str]:
+        return [adapter.name for adapter in configured_adapters(settings, RunOptions())]
+
+    assert names(_settings()) == []
+    assert names(_settings(discord={"token": "t"})) == ["discord"]
+    assert names(_settings(teams={"app_id": "a", "tenant_id": "t"})) == ["teams"]
+    both = configured_adapters(
+        _settings(discord={"token": "t"}, teams={"app_id": "a", "tenant_id": "t"}),
+        RunOptions(force_sync=True),
+    )
+    assert [adapter.name for adapter in both] == ["discord", "teams"]
+    assert vars(both[0])["force_sync"] is True  # --sync reaches Discord's adapter
+    platforms = platforms_of(both)
+    assert platforms.discord is both[0].platform and platforms.teams is both[1].platform

@@ -1,0 +1,130 @@
+"""``plc-bot playground --platform teams``: the sample school on the Teams emulator, scripted."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.clock import ControlledClock
+from bot.playground.teams import play_teams
+
+NOV23 = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+
+
+async def _transcript(database: Path, script: str, *, keep_world: bool = False) -> str:
+    out = io.StringIO()
+    code = await play_teams(
+        database, io.StringIO(script), out, clock=ControlledClock(NOV23), keep_world=keep_world
+    )
+    assert code == 0
+    return out.getvalue()
+
+
+def _button(text: str, label: str) -> int:
+    """The number the transcript gave the last button whose title holds ``label``."""
+    numbers = re.findall(rf"\[(\d+): [^\]]*{re.escape(label)}[^\]]*\]", text)
+    assert numbers, f"no button {label!r} in:\n{text}"
+    return int(numbers[-1])
+
+
+def _after(text: str, line: str) -> str:
+    return text.split(line, 1)[1]
+
+
+async def test_a_meeting_and_a_question_played_on_teams(tmp_path: Path) -> None:
+    database = tmp_path / "p.sqlite3"
+    first = await _transcript(
+        database,
+        ":in #Announcements\n"
+        'meeting schedule title:"Team meeting" when:"2026-12-01 16:00"\n'
+        ":quit\n",
+    )
+    assert "Sample team “PLC Grade 5” is set up" in first
+    assert "[1:1 chat with alice · message 1]" in first  # the preview, for her alone
+    assert "Tuesday, December 1, 2026 4:00 PM" in first  # dates as her Teams shows them
+    confirm = _button(first, "Confirm")
+    text = await _transcript(
+        tmp_path / "q.sqlite3",
+        ":in #Announcements\n"
+        'meeting schedule title:"Team meeting" when:"2026-12-01 16:00"\n'
+        f":click {confirm}\n"
+        ":as bob\n:read #Announcements\n",
+    )
+    assert "[#Announcements · message 2]" in text and "[3: Going (0)]" in text
+    going = _button(_after(text, "bob> :read #Announcements"), "Going")
+    text = await _transcript(
+        tmp_path / "r.sqlite3",
+        ":in #Announcements\n"
+        'meeting schedule title:"Team meeting" when:"2026-12-01 16:00"\n'
+        f":click {confirm}\n:as bob\n:read #Announcements\n:click {going}\n"
+        "ask\n:submit Is there a rubric for the project? |\n"
+        ":as alice\n:read #Moderation\n",
+    )
+    clicked = _after(text, f"bob> :click {going}")
+    assert "Going (1)" in clicked and "You are marked **Going** for **Team meeting**" in clicked
+    asked = _after(text, "bob> ask")
+    assert "Ask anonymously" in asked and "1. Your question" in asked
+    assert "[#Moderation" in asked and "Is there a rubric for the project?" in asked
+    assert "Bob" not in _after(asked, "[#Moderation").split("[1:1 chat")[0]  # no author
+    approve = _button(_after(text, "alice> :read #Moderation"), "Approve")
+    text = await _transcript(
+        tmp_path / "s.sqlite3",
+        ":in #Announcements\n"
+        'meeting schedule title:"Team meeting" when:"2026-12-01 16:00"\n'
+        f":click {confirm}\n:as bob\n:read #Announcements\n:click {going}\n"
+        "ask\n:submit Is there a rubric for the project? |\n"
+        f":as alice\n:read #Moderation\n:click {approve}\n:advance 7d8h\n:quit\n",
+    )
+    approved = _after(text, f"alice> :click {approve}")
+    assert "[#Questions · message" in approved and "Anonymous question #1" in approved
+    reminders = _after(text, "alice> :advance 7d8h")
+    assert reminders.count("[1:1 chat with bob") == 1  # the 24-hour reminder, in his chat
+    assert "⏰ Reminder: **Team meeting**" in reminders
+    assert "Traceback" not in text
+
+
+async def test_a_french_member_and_the_consoles_own_refusals(tmp_path: Path) -> None:
+    text = await _transcript(
+        tmp_path / "p.sqlite3",
+        ":as chloe\naide\n:lang en\nhelp\n:click 99\n:in #Nowhere\n:submit x\n:who\n:quit\n",
+    )
+    assert "**cap configurer** — Configurer la communauté" in _after(text, "chloe> aide")
+    assert "**plc setup** — Set up the community" in _after(text, "chloe> help")
+    assert "! no button number '99' in the transcript" in text
+    assert "! no channel 'Nowhere'" in text
+    assert "! no form is open" in text
+    assert "@alice: Alice Tremblay, Teams in en-US (owns the team)" in text
+
+
+async def test_a_playground_with_db_keeps_its_team_between_runs(tmp_path: Path) -> None:
+    database = tmp_path / "mine.sqlite3"
+    first = await _transcript(
+        database,
+        ':in #Announcements\nmeeting schedule title:"Team meeting" when:"2026-12-01 16:00"\n'
+        ":click 1\n:quit\n",  # the preview's Confirm is the first button shown
+        keep_world=True,
+    )
+    assert "Saved and announced" in first
+    assert (tmp_path / "mine.sqlite3.world").exists()
+    again = await _transcript(database, ":as david\n:read #Announcements\n:quit\n", keep_world=True)
+    assert "welcome back to the sample team" in again and "Team meeting" in again
+    going = _button(again, "Going")
+    clicked = await _transcript(
+        database, f":as david\n:read #Announcements\n:click {going}\n:quit\n", keep_world=True
+    )
+    assert "Going (1)" in _after(clicked, f"david> :click {going}")
+
+
+def test_the_cli_runs_the_teams_playground(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("plc status\n:quit\n"))
+    assert main(["playground", "--platform", "teams"]) == 0
+    out = capsys.readouterr().out
+    assert "the real bot on a local Microsoft Teams emulator" in out
+    assert "Community status" in out and "America/Toronto" in out
