@@ -7,7 +7,6 @@ and ``plc-bot run`` serves those the settings configure.
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 from bot.config import Settings
@@ -17,27 +16,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PLATFORMS = ("cogs", "teams", "discord", "microsoft_agents", "microsoft_teams")
 # The emulators and the playground stand in for a platform: they may use its adapter.
 STAND_INS = ("bot/emulator/", "bot/playground/")
-
-
-def _imported(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module.split(".")[0])
-    return found
-
-
-def test_the_core_imports_no_chat_platform() -> None:
-    offenders = []
-    for path in sorted((ROOT / "bot").rglob("*.py")):
-        relative = path.relative_to(ROOT).as_posix()
-        if relative.startswith(STAND_INS):
-            continue
-        offenders += [f"{relative}: {name}" for name in _imported(path) & set(PLATFORMS)]
-    assert offenders == []
 
 
 def _settings(**sections: dict[str, object]) -> Settings:
