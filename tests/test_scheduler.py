@@ -257,8 +257,8 @@ async def test_a_kind_nobody_handles_is_parked_not_spun_on(
     """A feature left out of config leaves its timers pending: one warning, no busy loop."""
     import asyncio
 
-    from bot.clock import SystemClock
     from bot.alarm import WAKE_JOB_ID
+    from bot.clock import SystemClock
 
     await _community(db)
     clock = SystemClock()
