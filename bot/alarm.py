@@ -96,6 +96,11 @@ class Alarm:
             misfire_grace_time=int(interval.total_seconds()),
         )
 
+    @property
+    def rearming(self) -> bool:
+        """A re-arm was asked for and has not finished yet."""
+        return self._rearm_wanted or (self._rearm_task is not None and not self._rearm_task.done())
+
     def rearm_soon(self) -> None:
         """Re-arm the wake job once the current transaction has released the database.
 

@@ -11,6 +11,7 @@ from bot.db.codec import (
     fetch_column,
     fetch_rows,
     fetch_value,
+    from_row,
     instant_from_db,
     instant_to_db,
     json_to_db,
@@ -214,7 +215,35 @@ async def recent_missed(conn: Connection, guild_id: int, since: datetime) -> lis
     )
 
 
-async def deliveries(conn: Connection, timer_id: int) -> dict[str, tuple[str, int | None]]:
+Deliveries = dict[str, tuple[str, int | None]]
+"""What a timer reached: its outcome and message, by target."""
+
+
+async def pending_with_deliveries(
+    conn: Connection, *, timer_id: int | None = None, kind: str = "", key: str = ""
+) -> tuple[Timer, Deliveries] | None:
+    """A pending timer (by id, or by kind and key) and what it already reached, in one
+    read: what firing it needs. None if it is not pending (run, cancelled) or unknown."""
+    where = "t.id = ?" if timer_id is not None else "t.kind = ? AND t.key = ?"
+    params = (timer_id,) if timer_id is not None else (kind, key)
+    rows = await fetch_rows(
+        conn,
+        "SELECT t.*, d.target AS d_target, d.outcome AS d_outcome, d.message_id AS d_message "  # noqa: S608
+        "FROM timers t LEFT JOIN timer_deliveries d ON d.timer_id = t.id "
+        f"WHERE {where} AND t.status = 'pending'",
+        params,
+    )
+    if not rows:
+        return None
+    reached = {
+        row["d_target"]: (row["d_outcome"], row["d_message"])
+        for row in rows
+        if row["d_target"] is not None
+    }
+    return from_row(Timer, rows[0]), reached
+
+
+async def deliveries(conn: Connection, timer_id: int) -> Deliveries:
     """What a timer reached: its outcome and message per target."""
     rows = await fetch_rows(
         conn,

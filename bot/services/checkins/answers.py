@@ -27,6 +27,7 @@ from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.goals import Goal
 from bot.errors import UserError
+from bot.firing import AfterClose
 from bot.services.checkins.base import CheckinShared, community_language
 from bot.services.checkins.cards import AnswerPost
 from bot.services.checkins.digest import pulse_summary
@@ -179,15 +180,21 @@ class CheckinAnswers:
             post_pending=pending,
         )
 
-    async def _answer_posted(self, posted: Posted | None, args: dict[str, Any]) -> None:
+    async def _answer_posted(
+        self, conn: Connection, posted: Posted | None, args: dict[str, Any]
+    ) -> AfterClose | None:
         """Record which message shows the answer (None: the platform refused it, and an
         earlier post was gone). An answer erased meanwhile takes its new post away."""
-        async with self._core.db.transaction() as conn:
-            kept = await checkins_db.set_answer_post(
-                conn, int(args["answer_id"]), posted.message_id if posted else None
-            )
-        if posted is not None and not kept:
+        kept = await checkins_db.set_answer_post(
+            conn, int(args["answer_id"]), posted.message_id if posted else None
+        )
+        if posted is None or kept:
+            return None
+
+        async def take_back() -> None:
             await self._core.chat.delete(posted)
+
+        return take_back
 
     async def vote_pulse(self, actor: Actor, checkin_id: int, score: int) -> bool:
         """One anonymous vote per member (changing it is allowed); True if first."""
