@@ -132,10 +132,13 @@ class Outbox:
         )
         return key
 
-    async def send(self, *keys: str) -> None:
-        """Send what was planned, in order (a failure is retried by the scheduler)."""
+    async def send(self, *keys: str) -> bool:
+        """Send what was planned, in order (a failure is retried by the scheduler); True
+        if every one was sent now."""
+        sent = True
         for key in keys:
-            await self._scheduler.run_now(OUTBOX_KIND, key)
+            sent = await self._scheduler.run_now(OUTBOX_KIND, key) and sent
+        return sent
 
     async def _post(self, timer: Timer, firing: Firing) -> None:
         payload = timer.payload
