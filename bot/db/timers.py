@@ -203,16 +203,22 @@ async def record_failure(conn: Connection, timer_id: int, retry_at: datetime, no
     return int(attempts or 0)
 
 
-async def recent_missed(conn: Connection, guild_id: int, since: datetime) -> list[Timer]:
-    return await _TIMERS.all(
+async def recent_missed(
+    conn: Connection, guild_id: int, since: datetime, target: str
+) -> list[tuple[Timer, str | None]]:
+    """The community's timers missed (or failed for good) since ``since``, each with the
+    outcome it recorded for ``target`` (what its missed path did), in one read."""
+    rows = await fetch_rows(
         conn,
         """
-        guild_id = ? AND status IN ('missed', 'failed') AND finished_at >= ?
-        ORDER BY due_at
+        SELECT t.*, d.outcome AS d_outcome FROM timers t
+            LEFT JOIN timer_deliveries d ON d.timer_id = t.id AND d.target = ?
+        WHERE t.guild_id = ? AND t.status IN ('missed', 'failed') AND t.finished_at >= ?
+        ORDER BY t.due_at
         """,
-        guild_id,
-        instant_to_db(since),
+        (target, guild_id, instant_to_db(since)),
     )
+    return [(from_row(Timer, row), row["d_outcome"]) for row in rows]
 
 
 Deliveries = dict[str, tuple[str, int | None]]

@@ -107,7 +107,7 @@ async def test_a_community_s_timers_and_meetings_are_read_by_guild(
 
     async def community_queries(conn: Connection) -> None:
         await timers_db.count_pending(conn, GUILD)
-        await timers_db.recent_missed(conn, GUILD, NOW - timedelta(days=7))
+        await timers_db.recent_missed(conn, GUILD, NOW - timedelta(days=7), "missed")
         await meetings_db.scheduled_occurrences(conn, GUILD)
 
     plans = await plans_of(db_path, community_queries)
