@@ -69,7 +69,7 @@ class Scheduler:
         self._interactive = 0
         self._interactive_idle = asyncio.Event()
         self._interactive_idle.set()
-        self.alarm = Alarm(clock, self._alarm_rings, self.next_due, self._run_lock.locked)
+        self.alarm = Alarm(clock, self._alarm_rings, self.next_due, self._busy)
         self._reported_unhandled: set[str] = set()
         self._stopped = False
         self._paused = False
@@ -255,9 +255,15 @@ class Scheduler:
             self._interactive -= 1
             if not self._interactive:
                 self._interactive_idle.set()
-        if not closed:  # to be retried: the alarm must know when
+        # To be retried: the alarm must know when. Or a wake-up was put off while it ran.
+        if not closed or (self.alarm.owed and not self._interactive):
             self.rearm_soon()
         return closed > 0
+
+    def _busy(self) -> bool:
+        """A run under way, which re-arms when it ends: a bulk run, or work run at once
+        (a member's post), whose timers are due now but already being run."""
+        return self._run_lock.locked() or self._interactive > 0
 
     @asynccontextmanager
     async def _firing_lock(self, kind: str, key: str) -> AsyncIterator[None]:

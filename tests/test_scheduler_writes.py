@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from bot.alarm import WAKE_JOB_ID
 from bot.clock import ControlledClock
 from bot.db import Database
 from bot.db import timers as timers_db
@@ -165,5 +166,30 @@ async def test_work_run_at_once_that_must_be_retried_rearms_the_alarm(
         await _plan(scheduler, db, wake=False)
         assert not await scheduler.run_now("post", "p:1")
         assert scheduler.alarm.rearming  # the retry needs its wake-up
+    finally:
+        await scheduler.stop()
+
+
+async def test_a_post_planned_beside_a_later_timer_wakes_no_bulk_run_for_it(
+    db: Database, clock: ControlledClock
+) -> None:
+    """The write also plans a timer for later (a session step's "time is nearly up"): its
+    re-arm finds the post due now, but the post's writer is running it, so the bulk lane
+    is not woken for it; the wake-up is owed, and set for the later timer after."""
+    await _community(db)
+    post = OnePost()
+    scheduler = _scheduler(db, clock, post)
+    scheduler.start()
+    try:
+        await settled(scheduler)
+        async with db.transaction() as conn:
+            await scheduler.schedule(conn, GUILD, "post", "p:1", START, {}, wake=False)
+            await scheduler.schedule(conn, GUILD, "post", "later", START + timedelta(hours=1))
+        assert await scheduler.run_now("post", "p:1")
+        await settled(scheduler)
+        assert scheduler.alarm.aps is not None
+        wake = scheduler.alarm.aps.get_job(WAKE_JOB_ID)
+        assert wake is not None and wake.next_run_time > datetime.now(UTC) + timedelta(minutes=59)
+        assert len(post.sent) == 1
     finally:
         await scheduler.stop()

@@ -99,13 +99,16 @@ _TAG_TABLES: dict[Tagged, tuple[str, str]] = {
 
 
 async def toggle_upvote(conn: Connection, question_id: int, voter: bytes) -> bool:
-    """Add the upvote, or take it back if it was there; True if it is now counted."""
-    if await delete_tag(conn, "upvote", question_id, voter):
-        return False
-    await conn.execute(
-        "INSERT INTO question_upvotes (question_id, voter) VALUES (?, ?)", (question_id, voter)
+    """Add the upvote, or take it back if it was there; True if it is now counted. An
+    upvote is one statement, taking it back two."""
+    cursor = await conn.execute(
+        "INSERT INTO question_upvotes (question_id, voter) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (question_id, voter),
     )
-    return True
+    if cursor.rowcount:
+        return True
+    await delete_tag(conn, "upvote", question_id, voter)
+    return False
 
 
 async def has_report(conn: Connection, question_id: int, reporter: bytes) -> bool:

@@ -253,7 +253,9 @@ class MeetingService(MeetingQueries):
                     conn, occurrence.guild_id, occurrence_id, actor.user_id, chosen, now
                 )
                 new_answer = chosen
-            upcoming = await load_upcoming(conn, occurrence_id)
+            # Only the answers changed in this write: the date is read once, its counts again.
+            counts = await rsvps_db.rsvp_counts(conn, [occurrence_id])
+            upcoming = current.model_copy(update={"counts": counts[occurrence_id]})
         return RsvpResult(
             answer=new_answer,
             previous=previous.answer if previous else None,
