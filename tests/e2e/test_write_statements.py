@@ -114,4 +114,4 @@ async def test_a_session_turn(harness: Harness) -> None:
     await click(harness, "alice", last_with(harness, thread, "plc:ses:next:"), "plc:ses:next:")
     turn = last_with(harness, thread, "plc:ses:done:")
     done = await measured(harness, lambda: click(harness, "alice", turn, "plc:ses:done:"))
-    assert (len(done), done.writes) == (13, 2), done.statements
+    assert (len(done), done.writes) == (12, 2), done.statements

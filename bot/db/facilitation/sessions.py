@@ -10,7 +10,6 @@ from bot.db.codec import (
     fetch_column,
     fetch_in,
     fetch_one,
-    fetch_value,
     insert_returning_id,
     instant_to_db,
     json_to_db,
@@ -183,15 +182,6 @@ async def update_state(
         """,  # noqa: S608 - column names come from the fixed table above
         (*(_encode(name, changes[name]) for name in names), session_id, expected_version),
     )
-
-
-async def next_post(conn: Connection, session_id: int) -> int:
-    """The next number in the session's sequence of posts (a unique timer key)."""
-    posts = await fetch_value(
-        conn, "UPDATE sessions SET posts = posts + 1 WHERE id = ? RETURNING posts", (session_id,)
-    )
-    assert posts is not None
-    return int(posts)
 
 
 async def set_thread(conn: Connection, session_id: int, thread_id: int) -> None:

@@ -19,6 +19,7 @@ while the step's time is not yet over.
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 
 from bot.chat import Card, Channel, target_key
@@ -90,8 +91,10 @@ class SessionOutbox:
         )
 
     async def _plan(self, conn: Connection, session: SessionRow, payload: dict[str, Any]) -> None:
-        serial = await sessions_db.next_post(conn, session.id)
-        key = post_key(session.id, serial)
+        # A key of its own for each post, with no counter to read and write: they run in
+        # the order planned (here, and by the scheduler after a restart: by due time, then
+        # the order they were written).
+        key = post_key(session.id, secrets.token_hex(6))
         # Where it goes, when the thread is open already: the post needs no other read.
         where = {} if session.thread_id is None else {"thread_id": session.thread_id}
         await self._scheduler.schedule(
