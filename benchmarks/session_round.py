@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.clock import ControlledClock
@@ -27,7 +28,7 @@ from cogs.client import PlcBot
 from . import fixtures
 from .latency import meetings_reconciled
 from .report import Figure, Report
-from .stack import Samples, bot_running, emulator, percentile, timed
+from .stack import Samples, Timing, bot_running, emulator, percentile, timed
 from .world import Measured, measured_guild
 
 SECTION = "5 session round (30 participants)"
@@ -78,6 +79,66 @@ def first_post_after(emu: Emulator, thread: int, mark: int, since: float) -> flo
     return None
 
 
+@dataclass(frozen=True)
+class Turn:
+    speaker: int
+    posted_ms: float
+    """Done -> the bot's next post in the thread."""
+    answer: Timing
+    """Done -> the speaker's own answer."""
+
+
+class Round:
+    """Turns of live sessions in the measured guild: each speaker in turn presses Done on
+    the bot's prompt; at the end of a round Alice presses Next, and a new session starts
+    when the protocol is over."""
+
+    def __init__(self, emu: Emulator, bot: PlcBot, measured: Measured) -> None:
+        self.emu, self.bot, self.measured = emu, bot, measured
+        self.clicked: set[int] = set()
+        self.thread = 0
+
+    async def start(self) -> None:
+        self.thread = await start_session(self.emu, self.bot, self.measured)
+
+    async def turn(self) -> Turn:
+        emu, guild = self.emu, self.measured.guild
+        while True:
+            prompts = [
+                m
+                for m in with_button(emu, self.thread, "plc:ses:done:")
+                if m.id not in self.clicked
+            ]
+            if prompts:
+                break
+            live = await self.bot.services.get(SessionService).live(guild.id)
+            assert live is not None
+            if live.step_index + 1 < len(live.protocol["steps"]):
+                await next_step(emu, self.measured, self.thread)
+            else:
+                ended = await emu.slash(guild.id, guild.users["alice"], "session end")
+                await ended.final(30)
+                await self.start()
+        prompt = prompts[-1]
+        self.clicked.add(prompt.id)
+        speaker = prompt.mention_user_ids[0]
+        mark, since = len(emu.recorder.requests), time.time()
+        answer = await timed(emu.click(speaker, prompt, button(prompt, "plc:ses:done:")))
+        posted = first_post_after(emu, self.thread, mark, since)
+        assert posted is not None, "the bot posted nothing after a turn"
+        return Turn(speaker, posted, answer)
+
+
+async def set_up(emu: Emulator, bot: PlcBot, measured: Measured) -> None:
+    guild = measured.guild
+    await meetings_reconciled(bot)
+    setup = await emu.slash(
+        guild.id, guild.users["admin"], "plc setup", timezone=fixtures.ZONE,
+        facilitator_role=guild.roles["facilitator"],
+    )  # fmt: skip
+    await setup.final(30)
+
+
 async def run(report: Report, folder: Path, turns: int, log: Callable[[str], None]) -> None:
     clock = ControlledClock(fixtures.FIXTURE_NOW)
     async with emulator(clock) as emu:
@@ -86,46 +147,23 @@ async def run(report: Report, folder: Path, turns: int, log: Callable[[str], Non
         db_path = folder / "session.sqlite3"
         await fixtures.add_communities(db_path, [spec], fixtures.FIXTURE_NOW)
         async with bot_running(emu, clock, db_path) as bot:
-            await meetings_reconciled(bot)
-            setup = await emu.slash(
-                guild.id, guild.users["admin"], "plc setup", timezone=fixtures.ZONE,
-                facilitator_role=guild.roles["facilitator"],
-            )  # fmt: skip
-            await setup.final(30)
-            sessions = bot.services.get(SessionService)
+            await set_up(emu, bot, measured)
             turn_post: list[float] = []
             answers, noop = Samples(), Samples()
-            clicked: set[int] = set()
             started = time.perf_counter()
-            thread = await start_session(emu, bot, measured)
+            rounds = Round(emu, bot, measured)
+            await rounds.start()
             while len(turn_post) < turns:
-                prompts = [
-                    m for m in with_button(emu, thread, "plc:ses:done:") if m.id not in clicked
-                ]
-                if not prompts:
-                    live = await sessions.live(guild.id)
-                    assert live is not None
-                    if live.step_index + 1 < len(live.protocol["steps"]):
-                        await next_step(emu, measured, thread)
-                    else:
-                        ended = await emu.slash(guild.id, guild.users["alice"], "session end")
-                        await ended.final(30)
-                        thread = await start_session(emu, bot, measured)
-                    continue
-                prompt = prompts[-1]
-                clicked.add(prompt.id)
-                speaker = prompt.mention_user_ids[0]
-                mark, since = len(emu.recorder.requests), time.time()
-                answers.add(
-                    await timed(emu.click(speaker, prompt, button(prompt, "plc:ses:done:")))
-                )
-                posted = first_post_after(emu, thread, mark, since)
-                assert posted is not None, "the bot posted nothing after a turn"
-                turn_post.append(posted)
+                taken = await rounds.turn()
+                turn_post.append(taken.posted_ms)
+                answers.add(taken.answer)
                 noop.add(
                     await timed(
                         emu.slash(
-                            guild.id, speaker, "bench-noop", channel_id=guild.channels["general"]
+                            guild.id,
+                            taken.speaker,
+                            "bench-noop",
+                            channel_id=guild.channels["general"],
                         )
                     )
                 )

@@ -30,7 +30,8 @@ Job = Callable[[], Awaitable[Any]]
 
 class Alarm:
     """Rings ``ring`` at the time ``next_wake`` says (and every minute, to be safe);
-    ``busy`` tells whether a run is under way (it re-arms when it ends)."""
+    ``busy`` tells whether a run is under way (it re-arms when it ends, or, for work run
+    at once, when :attr:`owed` says a wake-up was put off meanwhile)."""
 
     def __init__(
         self,
@@ -46,6 +47,8 @@ class Alarm:
         self.aps: AsyncIOScheduler | None = None
         self._rearm_task: asyncio.Task[None] | None = None
         self._rearm_wanted = False
+        self.owed = False
+        """A wake-up for now was put off because a run was under way."""
         self._periodic: dict[str, tuple[timedelta, Job]] = {}
 
     @property
@@ -96,6 +99,11 @@ class Alarm:
             misfire_grace_time=int(interval.total_seconds()),
         )
 
+    @property
+    def rearming(self) -> bool:
+        """A re-arm was asked for and has not finished yet."""
+        return self._rearm_wanted or (self._rearm_task is not None and not self._rearm_task.done())
+
     def rearm_soon(self) -> None:
         """Re-arm the wake job once the current transaction has released the database.
 
@@ -105,6 +113,7 @@ class Alarm:
         if self.aps is None:
             return
         self._rearm_wanted = True
+        self.owed = False
         if self._rearm_task is None or self._rearm_task.done():
             self._rearm_task = asyncio.get_running_loop().create_task(self._rearm())
 
@@ -122,7 +131,9 @@ class Alarm:
             delay = max(timedelta(0), wake - self._clock.now())
             if not delay and self._busy():
                 # A run under way re-arms when it ends. Waking now would only queue a
-                # second run behind it (a burst's every step asked for one).
+                # second run behind it (a burst's every step asked for one), or run a
+                # post its writer is sending at this moment.
+                self.owed = True
                 continue
             # A late wake-up still runs (no misfire grace): run_due applies the grace.
             self._add_ringing(

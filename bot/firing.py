@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from bot.db import Database
 from bot.db import timers as timers_db
+from bot.db.connection import Connection
 from bot.db.timers import Timer
 from bot.missed import WhenMissed
 
@@ -37,6 +38,12 @@ class RetryLater(Exception):
     """A handler hit a passing failure (Discord 5xx, rate limit): try again soon."""
 
 
+AfterClose = Callable[[], Awaitable[None]]
+"""What to do once the timer's closing transaction committed."""
+CloseWrite = Callable[[Connection], Awaitable[AfterClose | None]]
+"""A write that goes into the transaction closing the timer."""
+
+
 @dataclass
 class Firing:
     """What a handler gets besides the timer: lateness and delivery bookkeeping."""
@@ -49,6 +56,8 @@ class Firing:
     _db: Database
     _delivered: dict[str, str] = field(default_factory=dict)
     _messages: dict[str, int] = field(default_factory=dict)
+    _at_close: list[CloseWrite] = field(default_factory=list)
+    _records_at_close: bool = False
 
     def nonce(self, target: object) -> str:
         return nonce_for(self.timer.kind, self.timer.key, target)
@@ -67,13 +76,46 @@ class Firing:
         self, target: object, outcome: str = "sent", message_id: int | None = None
     ) -> None:
         """Record that ``target`` was reached, so a re-run skips it."""
-        async with self._db.transaction() as conn:
-            await timers_db.record_delivery(
-                conn, self.timer.id, str(target), outcome, message_id, self.now
-            )
+        if self._records_at_close:
+            self.at_close(_record(self.timer.id, str(target), outcome, message_id, self.now))
+        else:
+            async with self._db.transaction() as conn:
+                await timers_db.record_delivery(
+                    conn, self.timer.id, str(target), outcome, message_id, self.now
+                )
         self._delivered[str(target)] = outcome
         if message_id is not None:
             self._messages[str(target)] = message_id
+
+    def record_at_close(self) -> None:
+        """For a handler that sends one message: its delivery is recorded in the transaction
+        that closes the timer, one write instead of two. A crash before that write leaves
+        the timer to run again, and its send, with the same nonce, posts nothing twice; as
+        a crash between the send and a record of its own would."""
+        self._records_at_close = True
+
+    def at_close(self, write: CloseWrite) -> None:
+        """Have ``write`` run in the transaction that closes the timer (what the send
+        changed: the message id of a post); what it returns runs once that committed."""
+        self._at_close.append(write)
+
+    async def close_writes(self, conn: Connection) -> list[AfterClose]:
+        """Run the writes planned for the close (the scheduler calls this)."""
+        after = []
+        for write in self._at_close:
+            then = await write(conn)
+            if then is not None:
+                after.append(then)
+        return after
+
+
+def _record(
+    timer_id: int, target: str, outcome: str, message_id: int | None, now: datetime
+) -> CloseWrite:
+    async def write(conn: Connection) -> None:
+        await timers_db.record_delivery(conn, timer_id, target, outcome, message_id, now)
+
+    return write
 
 
 Handler = Callable[[Timer, Firing], Awaitable[None]]

@@ -63,13 +63,13 @@ class Scheduler:
         self._when_missed: dict[str, WhenMissed] = {}
         self._run_lock = asyncio.Lock()
         """One bulk run (:meth:`run_due`) at a time."""
-        self._firing: dict[int, tuple[asyncio.Lock, list[int]]] = {}
-        """A lock per timer being fired (and how many hold or wait for it), so the two
-        lanes never run one timer twice."""
+        self._firing: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
+        """A lock per timer being fired, by kind and key (and how many hold or wait for
+        it), so the two lanes never run one timer twice."""
         self._interactive = 0
         self._interactive_idle = asyncio.Event()
         self._interactive_idle.set()
-        self.alarm = Alarm(clock, self._alarm_rings, self.next_due, self._run_lock.locked)
+        self.alarm = Alarm(clock, self._alarm_rings, self.next_due, self._busy)
         self._reported_unhandled: set[str] = set()
         self._stopped = False
         self._paused = False
@@ -164,12 +164,19 @@ class Scheduler:
         key: str,
         due_at: datetime,
         payload: dict[str, Any] | None = None,
+        *,
+        wake: bool = True,
     ) -> None:
-        """Plan a timer inside the caller's transaction; the alarm is re-armed after it."""
+        """Plan a timer inside the caller's transaction; the alarm is re-armed after it.
+
+        ``wake=False``: the caller runs it itself once committed (:meth:`run_now`, which
+        re-arms if it could not), so the bulk lane is not woken for it meanwhile.
+        """
         await timers_db.upsert_pending(
             conn, guild_id, kind, key, due_at, payload or {}, self._clock.now()
         )
-        self.rearm_soon()
+        if wake:
+            self.rearm_soon()
 
     async def cancel(self, conn: Connection, kind: str, key: str) -> None:
         await timers_db.cancel(conn, kind, key, self._clock.now())
@@ -212,10 +219,12 @@ class Scheduler:
             for timer in due:
                 if self._paused:
                     break
-                async with self._firing_lock(timer.id):
-                    current = await self._still_pending(timer)
+                async with self._firing_lock(timer.kind, timer.key):
+                    # The other lane may have run it meanwhile.
+                    async with self._db.read() as conn:
+                        current = await timers_db.pending_with_deliveries(conn, timer_id=timer.id)
                     if current is not None:
-                        closed += await self._fire(current, now)
+                        closed += await self._fire(*current, now)
         self.rearm_soon()
         return closed
 
@@ -232,27 +241,33 @@ class Scheduler:
         self._interactive += 1
         self._interactive_idle.clear()
         token = INTERACTIVE.set(True)
+        closed = 0
         try:
-            async with self._db.read() as conn:
-                found = await timers_db.find(conn, kind, key)
-            if found is None:
-                return False
-            async with self._firing_lock(found.id):
-                timer = await self._still_pending(found)
-                if timer is None or self._stopped or self._paused:
+            async with self._firing_lock(kind, key):
+                async with self._db.read() as conn:
+                    found = await timers_db.pending_with_deliveries(conn, kind=kind, key=key)
+                if found is None or self._stopped or self._paused:
                     return False
-                closed = await self._fire(timer, min(self._clock.now(), timer.due_at))
+                timer, delivered = found
+                closed = await self._fire(timer, delivered, min(self._clock.now(), timer.due_at))
         finally:
             INTERACTIVE.reset(token)
             self._interactive -= 1
             if not self._interactive:
                 self._interactive_idle.set()
-        self.rearm_soon()
+        # To be retried: the alarm must know when. Or a wake-up was put off while it ran.
+        if not closed or (self.alarm.owed and not self._interactive):
+            self.rearm_soon()
         return closed > 0
 
+    def _busy(self) -> bool:
+        """A run under way, which re-arms when it ends: a bulk run, or work run at once
+        (a member's post), whose timers are due now but already being run."""
+        return self._run_lock.locked() or self._interactive > 0
+
     @asynccontextmanager
-    async def _firing_lock(self, timer_id: int) -> AsyncIterator[None]:
-        lock, users = self._firing.setdefault(timer_id, (asyncio.Lock(), [0]))
+    async def _firing_lock(self, kind: str, key: str) -> AsyncIterator[None]:
+        lock, users = self._firing.setdefault((kind, key), (asyncio.Lock(), [0]))
         users[0] += 1
         try:
             async with lock:
@@ -260,22 +275,14 @@ class Scheduler:
         finally:
             users[0] -= 1
             if not users[0]:
-                del self._firing[timer_id]
+                del self._firing[(kind, key)]
 
-    async def _still_pending(self, timer: Timer) -> Timer | None:
-        """The timer as stored now, if the other lane has not closed it meanwhile."""
-        async with self._db.read() as conn:
-            current = await timers_db.get(conn, timer.id)
-        return current if current is not None and current.status == "pending" else None
-
-    async def _fire(self, timer: Timer, now: datetime) -> int:
+    async def _fire(self, timer: Timer, delivered: timers_db.Deliveries, now: datetime) -> int:
         handler = self._handlers[timer.kind]
         lateness = now - timer.due_at
         grace = timedelta(minutes=self._settings.grace_for(timer.kind))
         if lateness > grace and self._when_missed[timer.kind].policy != "run_late":
             return await self._miss(timer, now, lateness)
-        async with self._db.read() as conn:
-            delivered = await timers_db.deliveries(conn, timer.id)
         firing = Firing(
             timer=timer,
             now=now,
@@ -287,16 +294,24 @@ class Scheduler:
         )
         try:
             await handler(timer, firing)
+            if self._paused:
+                return 0
+            # One write: what the handler left for the close (its post's bookkeeping), and
+            # the close itself. If it fails, nothing of it was kept: the timer runs again.
+            async with self._db.transaction() as conn:
+                after = await firing.close_writes(conn)
+                done = await timers_db.finish(conn, timer.id, "done", now, late=firing.late)
         except Exception as exc:
             if self._paused:  # paused while it ran: the refusal is not the timer's fault
                 return 0
             return await self._failed_attempt(timer, now, exc)
-        if self._paused:
-            return 0
-        async with self._db.transaction() as conn:
-            done = await timers_db.finish(conn, timer.id, "done", now, late=firing.late)
         if firing.late:
             log.info("timer %s (%s) ran %s late", timer.id, timer.kind, lateness)
+        for then in after:
+            try:
+                await then()
+            except Exception:
+                log.exception("timer %s (%s): what follows its close failed", timer.id, timer.kind)
         return int(done)
 
     async def _miss(self, timer: Timer, now: datetime, lateness: timedelta) -> int:

@@ -10,13 +10,19 @@ fifty came back 429 (measured by ``python -m benchmarks``: 11% of a burst). Too 
 answered in the last ``period`` (plus a small margin) and none is still waiting for its
 answer beyond that count, first come first served. Counting from the *answer* rather
 than the start is what keeps it under Discord's count however long a request takes to
-arrive: Discord counted it before it answered. It is put in front of discord.py's REST
-client (:func:`pace`), so every route counts, whoever sends. Interaction responses and
-follow-ups don't go through that client (discord.py sends them through its webhook
-adapter) and Discord does not count them: a member's command is never queued behind a
-burst of reminders. Posts that follow a member's action (a live session's next turn)
-are sent from the scheduler's interactive lane (:data:`bot.scheduler.INTERACTIVE`):
-they take the next free slot before any bulk request waiting for one.
+arrive: Discord counted it before it answered. Requests also keep a steady pace, one
+per ``window / limit`` seconds, two at once at most (:data:`BULK_BURST`): a burst that
+took a whole window's slots at once left a live session's next turn waiting for the
+window to pass (~1 s under 1,000 reminders, found by ``python -m benchmarks``); spread
+out, the window's slots come free one by one.
+
+It is put in front of discord.py's REST client (:func:`pace`), so every route counts,
+whoever sends. Interaction responses and follow-ups don't go through that client
+(discord.py sends them through its webhook adapter) and Discord does not count them: a
+member's command is never queued behind a burst of reminders. Posts that follow a
+member's action (a live session's next turn) are sent from the scheduler's interactive
+lane (:data:`bot.scheduler.INTERACTIVE`): they may run one step ahead of the pace and
+take the next free slot before any bulk request waiting for one.
 """
 
 from __future__ import annotations
@@ -37,6 +43,10 @@ GLOBAL_LIMIT = 50
 GLOBAL_PERIOD = 1.0
 #: On top of the period: the clocks of the bot and of Discord are not the same clock.
 ARRIVAL_MARGIN = 0.02
+#: How many requests may start ahead of the steady pace (one per window / limit): two
+#: posts in a row go out together. More would fill the window ahead of its time and
+#: leave a gap as long, where even a priority request waits.
+BULK_BURST = 1
 
 Done = Callable[[], None]
 
@@ -64,6 +74,10 @@ class Pacer:
         self._turn = asyncio.Lock()  # FIFO: waiters are woken in arrival order
         self._priority_turn = asyncio.Lock()
         self._priority_waiting = 0
+        self._step = self.window / limit
+        self._due = -math.inf
+        """When the next request is due at the steady pace (one per ``_step``): a bulk
+        request may start up to BULK_BURST steps ahead of it, a priority one one more."""
         self._answered = asyncio.Event()
         self.waited = 0.0
         """Seconds spent waiting for a turn, in total (for the benchmark and logs)."""
@@ -84,15 +98,21 @@ class Pacer:
 
     async def _take_slot(self, priority: bool) -> Done:
         now = self._monotonic()
+        ahead = self._step * (BULK_BURST + priority)
         while True:
             while self._slots and self._slots[0][0] + self.window <= now:
                 self._slots.popleft()
             free = len(self._slots) < self.limit
-            if free and (priority or not self._priority_waiting):
+            paced = now >= self._due - ahead
+            its_turn = priority or not self._priority_waiting
+            if free and paced and its_turn:
                 break
             started = now
             oldest = self._slots[0][0] if self._slots else math.inf
-            if free or math.isinf(oldest):
+            if free and its_turn:  # ahead of the steady pace: wait for it
+                await self._sleep(self._due - ahead - now)
+                now = max(self._monotonic(), self._due - ahead)
+            elif free or math.isinf(oldest):
                 # A priority request goes first, or the oldest is still unanswered.
                 self._answered.clear()
                 await self._answered.wait()
@@ -103,6 +123,7 @@ class Pacer:
                 # Never less than what was waited for (a clock read may round below it).
                 now = max(self._monotonic(), free_at)
             self.waited += now - started
+        self._due = max(self._due, now) + self._step
         slot = [math.inf]
         self._slots.append(slot)
 

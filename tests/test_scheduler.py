@@ -16,7 +16,7 @@ from bot.db import communities as communities_db
 from bot.db import timers as timers_db
 from bot.db.communities import CommunitySettings
 from bot.db.timers import Timer
-from bot.missed import MissedResult, WhenMissed
+from bot.missed import MISSED_TARGET, MissedResult, WhenMissed
 from bot.scheduler import Firing, RetryLater, Scheduler, TimerKind, nonce_for
 from tests.conftest import START
 
@@ -132,9 +132,9 @@ async def test_beyond_grace_it_is_recorded_missed_and_told(
     assert [t.key for t in recorder.missed] == ["m1"]
     async with db.read() as conn:
         timer = await timers_db.find(conn, "reminder", "m1")
-        missed = await timers_db.recent_missed(conn, GUILD, START)
+        missed = await timers_db.recent_missed(conn, GUILD, START, MISSED_TARGET)
     assert timer is not None and timer.status == "missed" and timer.note
-    assert [t.key for t in missed] == ["m1"]
+    assert [(t.key, outcome) for t, outcome in missed] == [("m1", "done")]
     assert await scheduler.run_due() == 0  # told once
 
 

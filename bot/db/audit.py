@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.db.codec import Table, instant_to_db, json_to_db
+from bot.db.codec import Table, fetch_value, instant_to_db, json_to_db
 from bot.db.connection import Connection
 from bot.db.erasure import unsign
 from bot.frozen import Frozen
@@ -69,6 +69,5 @@ async def page(
     entries = await _AUDIT_LOG.all(
         conn, f"{where} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?", *params, limit, offset
     )
-    cursor = await conn.execute(f"SELECT COUNT(*) FROM audit_log WHERE {where}", params)  # noqa: S608
-    row = await cursor.fetchone()
-    return entries, int(row[0]) if row else 0
+    count = await fetch_value(conn, f"SELECT COUNT(*) FROM audit_log WHERE {where}", params)  # noqa: S608
+    return entries, int(count or 0)

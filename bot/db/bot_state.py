@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from bot.db.codec import fetch_value
 from bot.db.connection import Connection
 
 
 async def get(conn: Connection, key: str) -> str | None:
-    cursor = await conn.execute("SELECT value FROM bot_state WHERE key = ?", (key,))
-    row = await cursor.fetchone()
-    return str(row[0]) if row else None
+    value = await fetch_value(conn, "SELECT value FROM bot_state WHERE key = ?", (key,))
+    return None if value is None else str(value)
 
 
 async def put(conn: Connection, key: str, value: str) -> None:

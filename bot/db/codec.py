@@ -99,8 +99,8 @@ async def fetch_one(
 ) -> Any:
     """The first row of ``sql`` as a model (a model class reads it with :func:`from_row`,
     a function builds it), or None when there is no row."""
-    row = await (await conn.execute(sql, parameters)).fetchone()
-    return _reader(build)(row) if row else None
+    rows = await fetch_rows(conn, sql, parameters)
+    return _reader(build)(rows[0]) if rows else None
 
 
 @overload
@@ -123,12 +123,24 @@ async def fetch_all(
 ) -> list[Any]:
     """Every row of ``sql`` as a model, in the query's order (see :func:`fetch_one`)."""
     read = _reader(build)
-    return [read(row) for row in await (await conn.execute(sql, parameters)).fetchall()]
+    return [read(row) for row in await fetch_rows(conn, sql, parameters)]
+
+
+async def fetch_rows(conn: Connection, sql: str, parameters: Iterable[Any] = ()) -> list[Row]:
+    """Every row of ``sql`` as the driver gives it, in one trip to the database thread."""
+    values = parameters if isinstance(parameters, (tuple, list, dict)) else tuple(parameters)
+    return list(await conn.execute_fetchall(sql, values))
 
 
 async def fetch_column(conn: Connection, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
     """The first column of every row of ``sql``, in the query's order."""
-    return [row[0] for row in await (await conn.execute(sql, parameters)).fetchall()]
+    return [row[0] for row in await fetch_rows(conn, sql, parameters)]
+
+
+async def fetch_value(conn: Connection, sql: str, parameters: Iterable[Any] = ()) -> Any:
+    """The first column of the first row of ``sql`` (a count, a flag), or None."""
+    rows = await fetch_rows(conn, sql, parameters)
+    return rows[0][0] if rows else None
 
 
 def placeholders(values: Sized) -> str:
@@ -142,7 +154,7 @@ async def fetch_in(conn: Connection, sql: str, values: Sequence[Any], *params: A
     if not values:
         return []
     query = sql.format(values=placeholders(values))
-    return list(await (await conn.execute(query, (*params, *values))).fetchall())
+    return await fetch_rows(conn, query, (*params, *values))
 
 
 async def insert_returning_id(conn: Connection, sql: str, parameters: Iterable[Any]) -> int:

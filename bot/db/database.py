@@ -14,7 +14,7 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -208,6 +208,11 @@ class Database:
         """Read committed data (waits for a write in progress on this connection)."""
         async with self._lock:
             yield self._conn
+
+    async def trace(self, statements: Callable[[str], object] | None) -> None:
+        """Hand every statement run from now on to ``statements`` (None: stop); for tests
+        and measurements that hold a piece of work to the statements it needs."""
+        await self._conn.set_trace_callback(statements)  # type: ignore[arg-type] # None stops
 
     # -- damage -------------------------------------------------------------------
 

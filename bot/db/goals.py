@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from bot.db.codec import Table, fetch_all, fetch_in, insert_returning_id, instant_to_db
+from bot.db.codec import (
+    Table,
+    fetch_all,
+    fetch_in,
+    insert_returning_id,
+    instant_to_db,
+    placeholders,
+)
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 
@@ -78,6 +85,14 @@ async def insert(
 
 async def get(conn: Connection, guild_id: int, goal_id: int) -> Goal | None:
     return await _GOALS.one(conn, "guild_id = ? AND id = ?", guild_id, goal_id)
+
+
+async def get_many(conn: Connection, guild_id: int, goal_ids: list[int]) -> list[Goal]:
+    """These goals of the community (in no particular order; unknown ids are left out)."""
+    if not goal_ids:
+        return []
+    marks = placeholders(goal_ids)
+    return await _GOALS.all(conn, f"guild_id = ? AND id IN ({marks})", guild_id, *goal_ids)
 
 
 async def of_member(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.db.codec import Table, instant_to_db, placeholders
+from bot.db.codec import Table, fetch_rows, fetch_value, instant_to_db, placeholders
 from bot.db.connection import Connection
 from bot.db.erasure import delete_rows
 from bot.frozen import Frozen
@@ -99,12 +99,12 @@ async def set_dm_channel(
 
 
 async def dm_channel(conn: Connection, guild_id: int, user_id: int) -> int | None:
-    cursor = await conn.execute(
+    channel_id = await fetch_value(
+        conn,
         "SELECT dm_channel_id FROM members WHERE guild_id = ? AND user_id = ?",
         (guild_id, user_id),
     )
-    row = await cursor.fetchone()
-    return int(row[0]) if row and row[0] is not None else None
+    return int(channel_id) if channel_id is not None else None
 
 
 async def mark_left(conn: Connection, guild_id: int, user_id: int, now: datetime) -> None:
@@ -119,8 +119,9 @@ async def delete(conn: Connection, guild_id: int, user_id: int) -> None:
 
 
 async def left_before(conn: Connection, cutoff: datetime) -> list[tuple[int, int]]:
-    cursor = await conn.execute(
+    rows = await fetch_rows(
+        conn,
         "SELECT guild_id, user_id FROM members WHERE left_at IS NOT NULL AND left_at < ?",
         (instant_to_db(cutoff),),
     )
-    return [(row[0], row[1]) for row in await cursor.fetchall()]
+    return [(row[0], row[1]) for row in rows]

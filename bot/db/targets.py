@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.codec import from_row, instant_to_db
+from bot.db.codec import fetch_all, fetch_value, instant_to_db
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 
@@ -24,11 +24,12 @@ async def mark_unreachable(
 
 
 async def is_unreachable(conn: Connection, guild_id: int, target_id: int) -> bool:
-    cursor = await conn.execute(
+    found = await fetch_value(
+        conn,
         "SELECT 1 FROM unreachable_targets WHERE guild_id = ? AND target_id = ?",
         (guild_id, target_id),
     )
-    return await cursor.fetchone() is not None
+    return found is not None
 
 
 async def clear(conn: Connection, guild_id: int, target_ids: list[int]) -> None:
@@ -45,9 +46,10 @@ class PausedTarget(Frozen):
 
 
 async def paused(conn: Connection, guild_id: int) -> list[PausedTarget]:
-    cursor = await conn.execute(
+    return await fetch_all(
+        conn,
+        PausedTarget,
         "SELECT target_id, reason, since FROM unreachable_targets WHERE guild_id = ? "
         "ORDER BY since",
         (guild_id,),
     )
-    return [from_row(PausedTarget, row) for row in await cursor.fetchall()]

@@ -6,7 +6,16 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.db.codec import Table, fetch_column, instant_from_db, instant_to_db, json_to_db
+from bot.db.codec import (
+    Table,
+    fetch_column,
+    fetch_rows,
+    fetch_value,
+    from_row,
+    instant_from_db,
+    instant_to_db,
+    json_to_db,
+)
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 
@@ -137,21 +146,20 @@ async def next_wake(conn: Connection, kinds: Collection[str]) -> datetime | None
         return None
     kind_sql, kind_params = _kinds_filter(kinds)
     # In wake order on the pending index: the first timer of a handled kind, at once.
-    cursor = await conn.execute(
+    wake = await fetch_value(
+        conn,
         "SELECT COALESCE(retry_at, due_at) FROM timers "  # noqa: S608
         f"WHERE status = 'pending' {kind_sql} ORDER BY COALESCE(retry_at, due_at) LIMIT 1",
         kind_params,
     )
-    row = await cursor.fetchone()
-    return instant_from_db(row[0]) if row and row[0] else None
+    return instant_from_db(wake) if wake else None
 
 
 async def count_pending(conn: Connection, guild_id: int) -> int:
-    cursor = await conn.execute(
-        "SELECT COUNT(*) FROM timers WHERE guild_id = ? AND status = 'pending'", (guild_id,)
+    count = await fetch_value(
+        conn, "SELECT COUNT(*) FROM timers WHERE guild_id = ? AND status = 'pending'", (guild_id,)
     )
-    row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+    return int(count or 0)
 
 
 async def pending_kinds(conn: Connection) -> list[str]:
@@ -191,30 +199,64 @@ async def record_failure(conn: Connection, timer_id: int, retry_at: datetime, no
         """,
         (instant_to_db(retry_at), note, timer_id),
     )
-    cursor = await conn.execute("SELECT attempts FROM timers WHERE id = ?", (timer_id,))
-    row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+    attempts = await fetch_value(conn, "SELECT attempts FROM timers WHERE id = ?", (timer_id,))
+    return int(attempts or 0)
 
 
-async def recent_missed(conn: Connection, guild_id: int, since: datetime) -> list[Timer]:
-    return await _TIMERS.all(
+async def recent_missed(
+    conn: Connection, guild_id: int, since: datetime, target: str
+) -> list[tuple[Timer, str | None]]:
+    """The community's timers missed (or failed for good) since ``since``, each with the
+    outcome it recorded for ``target`` (what its missed path did), in one read."""
+    rows = await fetch_rows(
         conn,
         """
-        guild_id = ? AND status IN ('missed', 'failed') AND finished_at >= ?
-        ORDER BY due_at
+        SELECT t.*, d.outcome AS d_outcome FROM timers t
+            LEFT JOIN timer_deliveries d ON d.timer_id = t.id AND d.target = ?
+        WHERE t.guild_id = ? AND t.status IN ('missed', 'failed') AND t.finished_at >= ?
+        ORDER BY t.due_at
         """,
-        guild_id,
-        instant_to_db(since),
+        (target, guild_id, instant_to_db(since)),
     )
+    return [(from_row(Timer, row), row["d_outcome"]) for row in rows]
 
 
-async def deliveries(conn: Connection, timer_id: int) -> dict[str, tuple[str, int | None]]:
+Deliveries = dict[str, tuple[str, int | None]]
+"""What a timer reached: its outcome and message, by target."""
+
+
+async def pending_with_deliveries(
+    conn: Connection, *, timer_id: int | None = None, kind: str = "", key: str = ""
+) -> tuple[Timer, Deliveries] | None:
+    """A pending timer (by id, or by kind and key) and what it already reached, in one
+    read: what firing it needs. None if it is not pending (run, cancelled) or unknown."""
+    where = "t.id = ?" if timer_id is not None else "t.kind = ? AND t.key = ?"
+    params = (timer_id,) if timer_id is not None else (kind, key)
+    rows = await fetch_rows(
+        conn,
+        "SELECT t.*, d.target AS d_target, d.outcome AS d_outcome, d.message_id AS d_message "  # noqa: S608
+        "FROM timers t LEFT JOIN timer_deliveries d ON d.timer_id = t.id "
+        f"WHERE {where} AND t.status = 'pending'",
+        params,
+    )
+    if not rows:
+        return None
+    reached = {
+        row["d_target"]: (row["d_outcome"], row["d_message"])
+        for row in rows
+        if row["d_target"] is not None
+    }
+    return from_row(Timer, rows[0]), reached
+
+
+async def deliveries(conn: Connection, timer_id: int) -> Deliveries:
     """What a timer reached: its outcome and message per target."""
-    cursor = await conn.execute(
+    rows = await fetch_rows(
+        conn,
         "SELECT target, outcome, message_id FROM timer_deliveries WHERE timer_id = ?",
         (timer_id,),
     )
-    return {row[0]: (row[1], row[2]) for row in await cursor.fetchall()}
+    return {row[0]: (row[1], row[2]) for row in rows}
 
 
 async def delivered_targets(conn: Connection, timer_id: int) -> dict[str, str]:

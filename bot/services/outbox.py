@@ -20,6 +20,7 @@ from bot.chat import Card, Channel, Chat, DirectMessage, Posted, Target, target_
 from bot.clock import Clock
 from bot.db.connection import Connection
 from bot.db.timers import Timer
+from bot.firing import AfterClose
 from bot.missed import WhenMissed
 from bot.scheduler import Firing, Scheduler, TimerKind
 from bot.services.sends import send_once
@@ -27,8 +28,10 @@ from bot.services.sends import send_once
 log = logging.getLogger(__name__)
 
 OUTBOX_KIND = "outbox_post"
-Then = Callable[[Posted | None, dict[str, Any]], Awaitable[None]]
-"""What a feature does once its post is up (or refused: None), with the args it planned."""
+Then = Callable[[Connection, Posted | None, dict[str, Any]], Awaitable[AfterClose | None]]
+"""What a feature records once its post is up (or refused: None), with the args it
+planned: in the transaction that closes the post, so the post costs one write after it
+is sent. What it returns runs once that committed (a re-draw, a message to take back)."""
 
 
 def card_types() -> dict[str, type[Card]]:
@@ -96,9 +99,13 @@ class Outbox:
         replace: Posted | None = None,
         then: str | None = None,
         args: dict[str, Any] | None = None,
+        sent_at_once: bool = False,
     ) -> str:
         """Plan ``card`` for ``target`` in the caller's transaction (``replace``: edit that
-        message instead, posting anew if it is gone); returns the key to :meth:`send`."""
+        message instead, posting anew if it is gone); returns the key to :meth:`send`.
+
+        ``sent_at_once``: the caller sends it as soon as the transaction committed, so the
+        scheduler's bulk lane is not woken for it meanwhile."""
         if then is not None and then not in self._then:
             raise RuntimeError(f"outbox hook {then!r} was not declared")
         where: dict[str, Any] = {"guild_id": target.guild_id}
@@ -115,18 +122,28 @@ class Outbox:
             "args": args or {},
         }
         await self._scheduler.schedule(
-            conn, target.guild_id, OUTBOX_KIND, key, self._clock.now(), payload
+            conn,
+            target.guild_id,
+            OUTBOX_KIND,
+            key,
+            self._clock.now(),
+            payload,
+            wake=not sent_at_once,
         )
         return key
 
-    async def send(self, *keys: str) -> None:
-        """Send what was planned, in order (a failure is retried by the scheduler)."""
+    async def send(self, *keys: str) -> bool:
+        """Send what was planned, in order (a failure is retried by the scheduler); True
+        if every one was sent now."""
+        sent = True
         for key in keys:
-            await self._scheduler.run_now(OUTBOX_KIND, key)
+            sent = await self._scheduler.run_now(OUTBOX_KIND, key) and sent
+        return sent
 
     async def _post(self, timer: Timer, firing: Firing) -> None:
         payload = timer.payload
         target, card = _target(payload["target"]), unpack(payload["card"])
+        firing.record_at_close()
         posted: Posted | None = None
         if payload["replace"] is not None:
             channel_id, message_id = payload["replace"]
@@ -140,7 +157,12 @@ class Outbox:
             posted = _sent(firing, target, outcome)
         name = payload["then"]
         if name is not None:
-            await self._then[name](posted, payload["args"])
+            then, args = self._then[name], payload["args"]
+
+            async def record(conn: Connection) -> AfterClose | None:
+                return await then(conn, posted, args)
+
+            firing.at_close(record)
 
 
 def _sent(firing: Firing, target: Target, outcome: str | None) -> Posted | None:

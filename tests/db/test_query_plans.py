@@ -20,6 +20,8 @@ from bot.db import Database
 from bot.db import communities as communities_db
 from bot.db import meetings as meetings_db
 from bot.db import timers as timers_db
+from bot.db.checkins import Checkin
+from bot.db.checkins import streaks as streaks_db
 from bot.db.communities import CommunitySettings
 from bot.db.connection import Connection
 
@@ -44,7 +46,7 @@ async def plans_of(
         return {
             sql: [row[3] for row in explain.execute(f"EXPLAIN QUERY PLAN {sql}")]
             for sql in statements
-            if sql.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE"))
+            if sql.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE", "WITH", "INSERT"))
         }
     finally:
         explain.close()
@@ -105,7 +107,7 @@ async def test_a_community_s_timers_and_meetings_are_read_by_guild(
 
     async def community_queries(conn: Connection) -> None:
         await timers_db.count_pending(conn, GUILD)
-        await timers_db.recent_missed(conn, GUILD, NOW - timedelta(days=7))
+        await timers_db.recent_missed(conn, GUILD, NOW - timedelta(days=7), "missed")
         await meetings_db.scheduled_occurrences(conn, GUILD)
 
     plans = await plans_of(db_path, community_queries)
@@ -125,3 +127,47 @@ async def test_cancelling_by_prefix_seeks_the_key_range(db: Database, db_path: P
     async with db.transaction() as conn:
         cancelled = await timers_db.cancel_prefix(conn, "session_post", "k:1", NOW)
     assert cancelled == 10  # k:10…k:19 were pending; k:1 was done
+
+
+TABLES = ("checkins", "checkin_answers", "checkin_away", "checkin_streaks", "members")
+ALIASES = ("c", "a", "w", "s", "m")
+
+
+def reads_tables_by_index(plan: list[str]) -> bool:
+    """No step scans one of the check-in tables (scans of the query's own small
+    intermediate results, its CTEs, are fine)."""
+    return not any(
+        step.split()[:2] in (["SCAN", name] for name in (*TABLES, *ALIASES)) for step in plan
+    )
+
+
+async def test_check_in_counters_are_read_and_kept_by_community_and_member(
+    db: Database, db_path: Path
+) -> None:
+    """``/checkin me`` and the close read one community's weeks and one member's rows, never
+    every community's (their whole history is what the counters replace)."""
+    week = Checkin(
+        id=1,
+        guild_id=GUILD,
+        schedule_id=None,
+        week="2026-W03",
+        questions=None,
+        pulse=False,
+        channel_id=1,
+        message_id=None,
+        thread_id=None,
+        opened_at=NOW,
+        closes_at=NOW + timedelta(days=2),
+        status="closed",
+        closed_at=NOW + timedelta(days=2),
+    )
+
+    async def counters(conn: Connection) -> None:
+        await streaks_db.recent_weeks(conn, GUILD, 5, NOW, 12)
+        await streaks_db.week_closed(conn, week)
+        await streaks_db.recompute(conn, [GUILD])
+
+    plans = await plans_of(db_path, counters)
+    assert len(plans) == 6  # the recent weeks, the close's three, the recomputation's two
+    for sql, plan in plans.items():
+        assert reads_tables_by_index(plan), (sql, plan)

@@ -9,6 +9,7 @@ from bot.db.communities import CommunitySettings, SetupChanges
 from bot.errors import NotSetUp, UserError
 from bot.services.base import Core, StatusLine
 from bot.services.community import CommunityService
+from bot.services.community.settings_cache import SettingsCache
 
 GUILD = 100
 ADMIN = 7
@@ -85,11 +86,34 @@ async def test_status_collects_feature_lines(core: Core) -> None:
 async def test_a_guild_that_removed_the_bot_is_not_set_up(core: Core) -> None:
     service = CommunityService(core)
     await service.setup(GUILD, ADMIN, _settings())
+    assert (await service.require(GUILD)).guild_id == GUILD  # kept from now on
     await service.bot_left(GUILD)
     with pytest.raises(NotSetUp):
         await service.require(GUILD)
     await service.bot_joined(GUILD)
     assert (await service.require(GUILD)).guild_id == GUILD
+
+
+async def test_kept_settings_follow_every_change(core: Core) -> None:
+    service = CommunityService(core)
+    assert await service.get(GUILD) is None  # kept as "no community" too
+    await service.setup(GUILD, ADMIN, _settings())
+    assert (await service.require(GUILD)).language == "fr"
+    await service.setup(GUILD, ADMIN, _settings(language="en"))
+    assert (await service.require(GUILD)).language == "en"
+    with pytest.raises(UserError):  # refused: nothing changed, the kept settings neither
+        await service.setup(GUILD, ADMIN, _settings(language="de"))
+    assert (await service.require(GUILD)).language == "en"
+
+
+def test_a_read_that_began_before_a_change_is_not_kept() -> None:
+    cache = SettingsCache()
+    started = cache.generation
+    cache.forget(GUILD)  # a change committed while the read waited for the database
+    cache.keep(GUILD, None, started)
+    assert not cache.knows(GUILD)
+    cache.keep(GUILD, None, cache.generation)
+    assert cache.knows(GUILD)
 
 
 ADMIN_ACTOR = Actor(guild_id=GUILD, user_id=ADMIN, manages_guild=True, language="fr")

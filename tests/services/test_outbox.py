@@ -12,6 +12,7 @@ from bot.clock import ControlledClock
 from bot.db import communities as communities_db
 from bot.db import timers as timers_db
 from bot.db.communities import CommunitySettings
+from bot.db.connection import Connection
 from bot.scheduler import RetryLater
 from bot.services.base import Core
 from bot.services.outbox import OUTBOX_KIND, Outbox, card_types, pack, unpack
@@ -41,7 +42,7 @@ async def test_a_planned_post_goes_out_once_and_its_hook_learns_where(
 ) -> None:
     seen: list[tuple[Posted | None, dict[str, Any]]] = []
 
-    async def then(posted: Posted | None, args: dict[str, Any]) -> None:
+    async def then(conn: Connection, posted: Posted | None, args: dict[str, Any]) -> None:
         seen.append((posted, args))
 
     outbox.on_posted("test.posted", then)

@@ -20,7 +20,7 @@ async def test_departed_members_and_guilds_go_after_30_days_idempotently(
 ) -> None:
     community = CommunityService(core)
     members = MemberService(core, community)
-    retention = RetentionService(core, members)
+    retention = RetentionService(core, members, community)
     await community.setup(1, 9, SETTINGS)
     await community.setup(2, 9, SETTINGS)
     await members.set_timezone(1, 50, "Europe/Paris")

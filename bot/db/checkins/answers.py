@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from bot.db.checkins.models import Answer, GoalNumber
-from bot.db.codec import Table, fetch_in, insert_if_new, instant_to_db, json_to_db
+from bot.db.codec import Table, fetch_in, fetch_one, instant_to_db, json_to_db
 from bot.db.connection import Connection
 from bot.db.erasure import delete_rows
 
@@ -23,13 +23,15 @@ async def insert_answer(
     now: datetime,
 ) -> Answer | None:
     """Store a first answer; None if the member already answered (UNIQUE constraint)."""
-    answer_id = await insert_if_new(
+    return await fetch_one(
         conn,
+        Answer,
         """
         INSERT INTO checkin_answers (guild_id, checkin_id, user_id, progress, texts,
             help_text, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (checkin_id, user_id) DO NOTHING
+        RETURNING *
         """,
         (
             guild_id,
@@ -42,24 +44,28 @@ async def insert_answer(
             instant_to_db(now),
         ),
     )
-    return None if answer_id is None else await answer_of(conn, checkin_id, user_id)
 
 
 async def update_answer(
     conn: Connection,
-    answer_id: int,
+    checkin_id: int,
+    user_id: int,
     *,
     progress: float | None,
     texts: list[str],
     help_text: str,
     now: datetime,
-) -> None:
-    await conn.execute(
+) -> Answer | None:
+    """Edit the member's answer to this check-in; the answer as it is now (None: none)."""
+    return await fetch_one(
+        conn,
+        Answer,
         """
         UPDATE checkin_answers SET progress = ?, texts = ?, help_text = ?, updated_at = ?
-        WHERE id = ?
+        WHERE checkin_id = ? AND user_id = ?
+        RETURNING *
         """,
-        (progress, json_to_db(texts), help_text, instant_to_db(now), answer_id),
+        (progress, json_to_db(texts), help_text, instant_to_db(now), checkin_id, user_id),
     )
 
 

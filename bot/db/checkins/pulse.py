@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from bot.db.checkins.models import PulseTally
+from bot.db.codec import fetch_rows, fetch_value
 from bot.db.connection import Connection
 
 
 async def vote_pulse(conn: Connection, checkin_id: int, voter_hash: str, score: int) -> bool:
     """Record or change a vote; True if it is the voter's first vote on this check-in."""
-    cursor = await conn.execute(
-        "SELECT 1 FROM checkin_pulse WHERE checkin_id = ? AND voter_hash = ?",
-        (checkin_id, voter_hash),
+    first = (
+        await fetch_value(
+            conn,
+            "SELECT 1 FROM checkin_pulse WHERE checkin_id = ? AND voter_hash = ?",
+            (checkin_id, voter_hash),
+        )
+        is None
     )
-    first = await cursor.fetchone() is None
     await conn.execute(
         """
         INSERT INTO checkin_pulse (checkin_id, voter_hash, score) VALUES (?, ?, ?)
@@ -24,10 +28,9 @@ async def vote_pulse(conn: Connection, checkin_id: int, voter_hash: str, score: 
 
 
 async def pulse_tally(conn: Connection, checkin_id: int) -> PulseTally:
-    cursor = await conn.execute(
+    [row] = await fetch_rows(
+        conn,
         "SELECT COUNT(*), COALESCE(SUM(score), 0) FROM checkin_pulse WHERE checkin_id = ?",
         (checkin_id,),
     )
-    row = await cursor.fetchone()
-    assert row is not None
     return PulseTally(count=row[0], total=row[1])

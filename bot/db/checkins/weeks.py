@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from bot.db.checkins.models import Checkin, CheckinSchedule
-from bot.db.codec import Table, insert_if_new, insert_returning_id, instant_to_db, json_to_db
+from bot.db.codec import (
+    Table,
+    fetch_column,
+    insert_if_new,
+    insert_returning_id,
+    instant_to_db,
+    json_to_db,
+)
 from bot.db.connection import Connection
 
 _CHECKIN_SCHEDULES = Table("checkin_schedules", CheckinSchedule)
@@ -139,13 +146,14 @@ async def delete_checkin(conn: Connection, checkin_id: int) -> None:
     await conn.execute("DELETE FROM checkins WHERE id = ?", (checkin_id,))
 
 
-async def purge_closed_before(conn: Connection, cutoff: datetime) -> int:
+async def purge_closed_before(conn: Connection, cutoff: datetime) -> list[int]:
     """Delete closed check-ins opened before ``cutoff``, with their answers, away weeks and
-    pulse (cascade); idempotent."""
-    cursor = await conn.execute(
-        "DELETE FROM checkins WHERE status = 'closed' AND opened_at < ?", (instant_to_db(cutoff),)
+    pulse (cascade); idempotent. The community of each one deleted."""
+    return await fetch_column(
+        conn,
+        "DELETE FROM checkins WHERE status = 'closed' AND opened_at < ? RETURNING guild_id",
+        (instant_to_db(cutoff),),
     )
-    return cursor.rowcount
 
 
 async def close_checkin(conn: Connection, checkin_id: int, now: datetime) -> bool:

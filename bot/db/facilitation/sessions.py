@@ -9,6 +9,7 @@ from bot.db.codec import (
     Table,
     fetch_column,
     fetch_in,
+    fetch_one,
     insert_returning_id,
     instant_to_db,
     json_to_db,
@@ -160,8 +161,9 @@ def _encode(name: str, value: Any) -> Any:
 
 async def update_state(
     conn: Connection, session_id: int, expected_version: int, changes: dict[str, Any]
-) -> bool:
-    """Change a live session if nobody changed it since ``expected_version``.
+) -> SessionRow | None:
+    """Change a live session if nobody changed it since ``expected_version``: the session
+    as it is now, or None (someone changed it first).
 
     The conditional update is what makes two simultaneous clicks advance once.
     """
@@ -170,23 +172,16 @@ async def update_state(
         raise ValueError(f"not session state: {sorted(unknown)}")
     names = sorted(changes)
     assignments = ", ".join(f"{name} = ?" for name in names)
-    cursor = await conn.execute(
+    return await fetch_one(
+        conn,
+        SessionRow,
         f"""
         UPDATE sessions SET {assignments}, version = version + 1
         WHERE id = ? AND version = ? AND status = 'live'
+        RETURNING *
         """,  # noqa: S608 - column names come from the fixed table above
         (*(_encode(name, changes[name]) for name in names), session_id, expected_version),
     )
-    return cursor.rowcount > 0
-
-
-async def next_post(conn: Connection, session_id: int) -> int:
-    """The next number in the session's sequence of posts (a unique timer key)."""
-    await conn.execute("UPDATE sessions SET posts = posts + 1 WHERE id = ?", (session_id,))
-    cursor = await conn.execute("SELECT posts FROM sessions WHERE id = ?", (session_id,))
-    row = await cursor.fetchone()
-    assert row is not None
-    return int(row[0])
 
 
 async def set_thread(conn: Connection, session_id: int, thread_id: int) -> None:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.codec import fetch_all, fetch_one, from_row, insert_returning_id, instant_to_db
+from bot.db.codec import (
+    fetch_all,
+    fetch_one,
+    fetch_rows,
+    fetch_value,
+    from_row,
+    insert_returning_id,
+    instant_to_db,
+)
 from bot.db.connection import Connection, Row
 from bot.db.questions.models import (
     AuthorHandle,
@@ -101,7 +109,8 @@ async def find_ref(conn: Connection, ref: str) -> QuestionItem | None:
 
 async def author_handle(conn: Connection, question_id: int, now: datetime) -> AuthorHandle | None:
     """The item's keyed link to its author, unless it expired (even if not yet erased)."""
-    cursor = await conn.execute(
+    rows = await fetch_rows(
+        conn,
         """
         SELECT author_nonce, author_handle FROM questions
         WHERE id = ? AND author_handle IS NOT NULL
@@ -109,8 +118,7 @@ async def author_handle(conn: Connection, question_id: int, now: datetime) -> Au
         """,
         (question_id, instant_to_db(now)),
     )
-    row = await cursor.fetchone()
-    return AuthorHandle(nonce=row[0], handle=row[1]) if row else None
+    return AuthorHandle(nonce=rows[0][0], handle=rows[0][1]) if rows else None
 
 
 async def assign_number(conn: Connection, question_id: int) -> int:
@@ -125,10 +133,9 @@ async def assign_number(conn: Connection, question_id: int) -> int:
         """,
         (question_id,),
     )
-    cursor = await conn.execute("SELECT number FROM questions WHERE id = ?", (question_id,))
-    row = await cursor.fetchone()
-    assert row is not None and row[0] is not None
-    return int(row[0])
+    number = await fetch_value(conn, "SELECT number FROM questions WHERE id = ?", (question_id,))
+    assert number is not None
+    return int(number)
 
 
 # -- moving through review and posting -----------------------------------------------
@@ -253,7 +260,9 @@ async def top_open(conn: Connection, guild_id: int, limit: int) -> list[Question
 
 
 async def moderation_counts(conn: Connection, guild_id: int) -> ModerationCounts:
-    cursor = await conn.execute(
+    counts = await fetch_one(
+        conn,
+        ModerationCounts,
         """
         SELECT
             COALESCE(SUM(reviewed = 'approved'), 0) AS approved,
@@ -264,11 +273,14 @@ async def moderation_counts(conn: Connection, guild_id: int) -> ModerationCounts
         """,
         (guild_id, guild_id),
     )
-    return from_row(ModerationCounts, await cursor.fetchone())
+    assert counts is not None  # an aggregate always has its row
+    return counts
 
 
 async def open_counts(conn: Connection, guild_id: int) -> OpenCounts:
-    cursor = await conn.execute(
+    counts = await fetch_one(
+        conn,
+        OpenCounts,
         """
         SELECT
             COALESCE(SUM(kind = 'question' AND status = 'posted' AND answered_at IS NULL
@@ -280,7 +292,8 @@ async def open_counts(conn: Connection, guild_id: int) -> OpenCounts:
         """,
         (guild_id,),
     )
-    return from_row(OpenCounts, await cursor.fetchone())
+    assert counts is not None  # an aggregate always has its row
+    return counts
 
 
 # -- signed topics: the only rows keyed to a member ----------------------------------

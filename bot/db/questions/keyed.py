@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.codec import fetch_all, instant_to_db
+from bot.db.codec import fetch_all, fetch_value, instant_to_db
 from bot.db.connection import Connection
 from bot.db.questions.models import AuthorHandle, Kind, RateRow, Tagged, TaggedRow
 
@@ -77,7 +77,8 @@ async def add_block(
 
 async def is_blocked(conn: Connection, question_id: int) -> bool:
     """Whether the author of this item is blocked through this item's own handle."""
-    cursor = await conn.execute(
+    found = await fetch_value(
+        conn,
         """
         SELECT 1 FROM questions q JOIN question_blocks b
             ON b.guild_id = q.guild_id AND b.handle = q.author_handle
@@ -85,7 +86,7 @@ async def is_blocked(conn: Connection, question_id: int) -> bool:
         """,
         (question_id,),
     )
-    return await cursor.fetchone() is not None
+    return found is not None
 
 
 # -- upvotes and reports ------------------------------------------------------------
@@ -98,21 +99,25 @@ _TAG_TABLES: dict[Tagged, tuple[str, str]] = {
 
 
 async def toggle_upvote(conn: Connection, question_id: int, voter: bytes) -> bool:
-    """Add the upvote, or take it back if it was there; True if it is now counted."""
-    if await delete_tag(conn, "upvote", question_id, voter):
-        return False
-    await conn.execute(
-        "INSERT INTO question_upvotes (question_id, voter) VALUES (?, ?)", (question_id, voter)
+    """Add the upvote, or take it back if it was there; True if it is now counted. An
+    upvote is one statement, taking it back two."""
+    cursor = await conn.execute(
+        "INSERT INTO question_upvotes (question_id, voter) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (question_id, voter),
     )
-    return True
+    if cursor.rowcount:
+        return True
+    await delete_tag(conn, "upvote", question_id, voter)
+    return False
 
 
 async def has_report(conn: Connection, question_id: int, reporter: bytes) -> bool:
-    cursor = await conn.execute(
+    found = await fetch_value(
+        conn,
         "SELECT 1 FROM question_reports WHERE question_id = ? AND reporter = ?",
         (question_id, reporter),
     )
-    return await cursor.fetchone() is not None
+    return found is not None
 
 
 async def add_report(conn: Connection, question_id: int, reporter: bytes, now: datetime) -> bool:

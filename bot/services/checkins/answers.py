@@ -27,6 +27,7 @@ from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.goals import Goal
 from bot.errors import UserError
+from bot.firing import AfterClose
 from bot.services.checkins.base import CheckinShared, community_language
 from bot.services.checkins.cards import AnswerPost
 from bot.services.checkins.digest import pulse_summary
@@ -122,7 +123,7 @@ class CheckinAnswers:
             await members_db.ensure(conn, guild_id, user_id, now)
             answer, created = await _store(conn, actor, checkin_id, free, cleaned, now)
             await checkins_db.set_goal_numbers(conn, answer.id, numbers)
-            reported = await _reported(conn, guild_id, answer.id)
+            reported = await _reported(conn, answer, created, goals, numbers)
             post = AnswerPost(
                 language=community_language(community),
                 answer=answer,
@@ -130,17 +131,20 @@ class CheckinAnswers:
                 numbers=reported,
                 author=author,
             )
-            key = await self._plan_post(conn, checkin, post)
+            key = await self._plan_post(conn, checkin, post, edit=not created)
         return await self._shown(key, checkin, community, answer, reported, created)
 
-    async def _plan_post(self, conn: Connection, checkin: Checkin, post: AnswerPost) -> str:
+    async def _plan_post(
+        self, conn: Connection, checkin: Checkin, post: AnswerPost, *, edit: bool
+    ) -> str:
         """Plan the answer's post in the week's thread, or the edit of its earlier post, in
         the answer's transaction. An earlier version not sent yet is dropped: it must not
-        land after this one."""
+        land after this one (a first answer has none)."""
         answer = post.answer
         where = checkin.thread_id or checkin.channel_id
         prefix = f"{answer_post_prefix(answer.guild_id, answer.user_id)}{answer.id}:"
-        await self._core.scheduler.cancel_prefix(conn, OUTBOX_KIND, prefix)
+        if edit:
+            await self._core.scheduler.cancel_prefix(conn, OUTBOX_KIND, prefix)
         earlier = answer.post_message_id
         return await self._outbox.plan(
             conn,
@@ -150,6 +154,7 @@ class CheckinAnswers:
             replace=Posted(answer.guild_id, where, earlier) if earlier is not None else None,
             then=ANSWER_POSTED,
             args={"answer_id": answer.id},
+            sent_at_once=True,
         )
 
     async def _shown(
@@ -162,9 +167,10 @@ class CheckinAnswers:
         created: bool,
     ) -> SavedAnswer:
         """Send the planned post now, then say where the answer is shown, as recorded."""
-        await self._outbox.send(key)
+        sent = await self._outbox.send(key)
         async with self._core.db.read() as conn:
-            planned = await timers_db.find(conn, OUTBOX_KIND, key)
+            # Not sent now: to be retried, or sent meanwhile by the scheduler's other lane.
+            planned = None if sent else await timers_db.find(conn, OUTBOX_KIND, key)
             shown = await checkins_db.get_answer(conn, answer.guild_id, answer.id) or answer
         pending = planned is not None and planned.status == "pending"
         posted = shown.post_message_id is not None and not pending
@@ -179,15 +185,21 @@ class CheckinAnswers:
             post_pending=pending,
         )
 
-    async def _answer_posted(self, posted: Posted | None, args: dict[str, Any]) -> None:
+    async def _answer_posted(
+        self, conn: Connection, posted: Posted | None, args: dict[str, Any]
+    ) -> AfterClose | None:
         """Record which message shows the answer (None: the platform refused it, and an
         earlier post was gone). An answer erased meanwhile takes its new post away."""
-        async with self._core.db.transaction() as conn:
-            kept = await checkins_db.set_answer_post(
-                conn, int(args["answer_id"]), posted.message_id if posted else None
-            )
-        if posted is not None and not kept:
+        kept = await checkins_db.set_answer_post(
+            conn, int(args["answer_id"]), posted.message_id if posted else None
+        )
+        if posted is None or kept:
+            return None
+
+        async def take_back() -> None:
             await self._core.chat.delete(posted)
+
+        return take_back
 
     async def vote_pulse(self, actor: Actor, checkin_id: int, score: int) -> bool:
         """One anonymous vote per member (changing it is allowed); True if first."""
@@ -277,20 +289,33 @@ async def _store(
     )
     if answer is not None:
         return answer, True
-    previous = await checkins_db.answer_of(conn, checkin_id, actor.user_id)
-    assert previous is not None
-    await checkins_db.update_answer(
-        conn, previous.id, progress=free, texts=cleaned, help_text=help_text, now=now
+    updated = await checkins_db.update_answer(
+        conn, checkin_id, actor.user_id, progress=free, texts=cleaned, help_text=help_text, now=now
     )
-    updated = await checkins_db.answer_of(conn, checkin_id, actor.user_id)
     assert updated is not None
     return updated, False
 
 
-async def _reported(conn: Connection, guild_id: int, answer_id: int) -> list[ReportedNumber]:
-    reported = []
-    for number in await checkins_db.goal_numbers_of(conn, [answer_id]):
-        goal = await goals_db.get(conn, guild_id, number.goal_id)
-        if goal is not None:
-            reported.append(ReportedNumber(goal=goal, value=number.value))
-    return reported
+async def _reported(
+    conn: Connection,
+    answer: Answer,
+    created: bool,
+    goals: list[Goal],
+    numbers: Mapping[int, float | None],
+) -> list[ReportedNumber]:
+    """Every goal number the answer now gives, by goal. A first answer gives only what
+    was typed, for goals just read; an edit keeps what it gave for goals not named."""
+    if created:
+        typed = {goal.id: goal for goal in goals if numbers.get(goal.id) is not None}
+        return [
+            ReportedNumber(goal=typed[goal_id], value=value)
+            for goal_id, value in sorted(numbers.items())
+            if value is not None and goal_id in typed
+        ]
+    stored = await checkins_db.goal_numbers_of(conn, [answer.id])
+    found = {
+        g.id: g for g in await goals_db.get_many(conn, answer.guild_id, [n.goal_id for n in stored])
+    }
+    return [
+        ReportedNumber(goal=found[n.goal_id], value=n.value) for n in stored if n.goal_id in found
+    ]

@@ -12,6 +12,7 @@ from bot.chat import Channel, DirectMessage, Moment, Notice, Posted
 from bot.dates import local_today
 from bot.db import checkins as checkins_db
 from bot.db import communities as communities_db
+from bot.db.checkins import streaks as streaks_db
 from bot.db.timers import Timer
 from bot.missed import MissedResult
 from bot.scheduler import Firing, nonce_for
@@ -127,6 +128,7 @@ class CheckinClosing:
                 opening_day = local_today(checkin.opened_at, community.timezone)
                 away = await self._shared.away(conn, checkin.guild_id, members, opening_day)
                 await checkins_db.record_away(conn, checkin_id, away)
+                await streaks_db.week_closed(conn, checkin)
             digest = await build_digest(conn, checkin_id, community)
             answers = await checkins_db.answers_to(conn, checkin_id)
         return ClosedCheckin(digest=digest, community=community, answer_count=len(answers))

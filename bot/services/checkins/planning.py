@@ -14,7 +14,6 @@ from bot.chat import Moment
 from bot.dates import local_today
 from bot.db import audit
 from bot.db import checkins as checkins_db
-from bot.db import communities as communities_db
 from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.errors import UserError
@@ -154,10 +153,10 @@ class CheckinPlanning:
     async def status_lines(self, guild_id: int) -> list[StatusLine]:
         """``/plc status``: the open check-in and the next opening."""
         now = self._core.clock.now()
+        community = await self._shared.community.get(guild_id)
         async with self._core.db.read() as conn:
             current = await checkins_db.open_checkin(conn, guild_id)
             schedule = await checkins_db.active_schedule(conn, guild_id)
-            community = await communities_db.get(conn, guild_id)
             next_at = None
             if schedule is not None and community is not None:
                 next_at, _ = await next_free_slot(conn, community, schedule, now, None)

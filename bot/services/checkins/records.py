@@ -15,12 +15,18 @@ from bot.db import goals as goals_db
 from bot.db import members as members_db
 from bot.db import timers as timers_db
 from bot.db.checkins import GoalNumber
+from bot.db.checkins import streaks as streaks_db
 from bot.db.connection import Connection
 from bot.db.goals import Goal
 from bot.services.checkins.answers import answer_post_prefix
 from bot.services.checkins.base import CheckinShared
 from bot.services.checkins.models import CheckinHistory, CsvExport
-from bot.services.checkins.reports import answers_csv, history_of
+from bot.services.checkins.reports import (
+    HISTORY_WEEKS,
+    answers_csv,
+    history_from_counters,
+    history_of,
+)
 from bot.services.outbox import OUTBOX_KIND
 
 RETENTION = timedelta(days=365)
@@ -38,9 +44,20 @@ class CheckinRecords:
     # -- the member's view ----------------------------------------------------------------
 
     async def history(self, actor: Actor) -> CheckinHistory:
-        """``/checkin me``: streak (away weeks neither count nor break it) and history."""
+        """``/checkin me``: streak (away weeks neither count nor break it) and history, from
+        the counters kept over the closed weeks and the recent weeks."""
         guild_id, user_id = actor.guild_id, actor.user_id
         await self._shared.community.require(guild_id)
+        now = self._core.clock.now()
+        async with self._core.db.read() as conn:
+            recent = await streaks_db.recent_weeks(conn, guild_id, user_id, now, HISTORY_WEEKS)
+            answer_ids = [week.answer_id for week in recent if week.answer_id is not None]
+            reported = await checkins_db.goal_numbers_of(conn, answer_ids)
+        history = history_from_counters(recent, _by_answer(reported), now=now)
+        return history or await self.full_history(guild_id, user_id)
+
+    async def full_history(self, guild_id: int, user_id: int) -> CheckinHistory:
+        """The history from every week there is (what the counters stand for)."""
         now = self._core.clock.now()
         async with self._core.db.read() as conn:
             checkins = await checkins_db.checkins_of(conn, guild_id, newest_first=True)
@@ -52,9 +69,7 @@ class CheckinRecords:
             member = await members_db.get(conn, guild_id, user_id)
             reported = await checkins_db.goal_numbers_of(conn, [a.id for a in answers.values()])
         joined = member.created_at if member else now
-        numbers: dict[int, list[GoalNumber]] = {}
-        for number in reported:
-            numbers.setdefault(number.answer_id, []).append(number)
+        numbers = _by_answer(reported)
         return history_of(checkins, answers, away, joined=joined, now=now, numbers=numbers)
 
     # -- the facilitators' export -----------------------------------------------------------
@@ -95,8 +110,11 @@ class CheckinRecords:
     @staticmethod
     async def purge_old(conn: Connection, now: datetime) -> int:
         """Check-ins (and their answers) are kept 12 months (README, Privacy); a rule of
-        the one retention purge (``RetentionService.add_rule``)."""
-        return await checkins_db.purge_closed_before(conn, now - RETENTION)
+        the one retention purge (``RetentionService.add_rule``). The counters of the
+        communities that lost weeks are recomputed from what is left."""
+        guilds = await checkins_db.purge_closed_before(conn, now - RETENTION)
+        await streaks_db.recompute(conn, set(guilds))
+        return len(guilds)
 
     # -- personal data --------------------------------------------------------------------
 
@@ -121,9 +139,11 @@ class CheckinRecords:
             checkin = await checkins_db.get_checkin(conn, checkin_id)
             if checkin is not None:
                 weeks.append(checkin.week)
+        counters = await streaks_db.standing(conn, guild_id, user_id)
         return {
             "answers": exported,
             "away_weeks": weeks,
+            "counters": counters.model_dump(),
             "pulse": "not included: pulse votes are anonymous and not linked to you",
         }
 
@@ -142,4 +162,12 @@ class CheckinRecords:
         hold their words and their name until sent, and after for a while)."""
         await checkins_db.delete_answers_of_member(conn, guild_id, user_id)
         await checkins_db.delete_away_of_member(conn, guild_id, user_id)
+        await streaks_db.forget_member(conn, guild_id, user_id)
         await timers_db.delete_prefix(conn, OUTBOX_KIND, answer_post_prefix(guild_id, user_id))
+
+
+def _by_answer(numbers: list[GoalNumber]) -> dict[int, list[GoalNumber]]:
+    by_answer: dict[int, list[GoalNumber]] = {}
+    for number in numbers:
+        by_answer.setdefault(number.answer_id, []).append(number)
+    return by_answer

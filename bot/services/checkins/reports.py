@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from bot.db.checkins import Answer, Checkin, GoalNumber
+from bot.db.checkins.streaks import RecentWeek, Standing
 from bot.db.goals import Goal
 from bot.services.checkins.goal_models import format_number
 from bot.services.checkins.models import CheckinHistory, CsvExport, WeekEntry, WeekStatus
@@ -82,6 +83,62 @@ def history_of(
         best_streak=best_streak(entries),
         answered=sum(1 for e in entries if e.status == "answered"),
         weeks=entries[:HISTORY_WEEKS],
+    )
+
+
+def history_from_counters(
+    recent: list[RecentWeek], numbers: Mapping[int, list[GoalNumber]], *, now: datetime
+) -> CheckinHistory | None:
+    """A member's history from their counters over the closed weeks and their recent weeks
+    (newest first, with the counters): the same as :func:`history_of` over everything,
+    or None when the open weeks are not all newer than the closed ones (a close that ran
+    late), which only the whole history can tell."""
+    live = [week for week in recent if week.status == "open"]
+    if recent and (
+        len(live) != recent[0].open_weeks or any(w.status == "open" for w in recent[len(live) :])
+    ):
+        return None
+    counted = recent[0].standing if recent else Standing()
+    entries = [_entry(week, numbers, now) for week in recent]
+    live_entries = entries[: len(live)]
+    streak = 0
+    for entry in live_entries:  # newest first
+        if entry.status == "missed":
+            break
+        streak += entry.status == "answered"
+    else:
+        streak += counted.streak
+    best, run = counted.best_streak, counted.streak
+    for entry in reversed(live_entries):  # oldest first, after the closed weeks
+        if entry.status == "answered":
+            run += 1
+            best = max(best, run)
+        elif entry.status == "missed":
+            run = 0
+    answered = counted.answered + sum(e.status == "answered" for e in live_entries)
+    return CheckinHistory(
+        streak=streak, best_streak=best, answered=answered, weeks=entries[:HISTORY_WEEKS]
+    )
+
+
+def _entry(week: RecentWeek, numbers: Mapping[int, list[GoalNumber]], now: datetime) -> WeekEntry:
+    status: WeekStatus = "missed"
+    if week.answer_id is not None:
+        status = "answered"
+    elif week.away:
+        status = "away"
+    elif week.status == "open" and now < week.closes_at:
+        status = "open"
+    reported: list[float] = []
+    if week.answer_id is not None:
+        reported = [] if week.progress is None else [week.progress]
+        reported += [n.value for n in numbers.get(week.answer_id, [])]
+    return WeekEntry(
+        checkin_id=week.id,
+        week=week.week,
+        opened_at=week.opened_at,
+        status=status,
+        numbers=tuple(reported),
     )
 
 

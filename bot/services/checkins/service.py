@@ -56,6 +56,7 @@ class CheckinService:
         self.pulse_summary = self.answers.pulse_summary
         # What is kept
         self.history = self.records.history
+        self.full_history = self.records.full_history
         self.export_csv = self.records.export_csv
         self.purge_old = self.records.purge_old
         self.export_member = self.records.export_member

@@ -20,6 +20,6 @@ def declare(core: Core, services: Services) -> Feature:
     audit = AuditService(core, community)
     return Feature(
         name="community",
-        services=(community, members, RetentionService(core, members), audit),
+        services=(community, members, RetentionService(core, members, community), audit),
         interface=CommunityInterface(community, audit, members).declare,
     )

@@ -11,15 +11,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from bot.db import audit, communities, members
+from bot.db import audit, members
 from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.services.base import Core
 from bot.services.community.members import MemberService
+from bot.services.community.service import CommunityService
 
 log = logging.getLogger(__name__)
 
-GUILD_GONE = timedelta(days=30)
 MEMBER_GONE = timedelta(days=30)
 AUDIT_KEPT = timedelta(days=365)
 TIMERS_KEPT = timedelta(days=30)
@@ -28,11 +28,13 @@ Rule = Callable[[Connection, datetime], Awaitable[int]]
 
 
 class RetentionService:
-    def __init__(self, core: Core, members_service: MemberService) -> None:
+    def __init__(
+        self, core: Core, members_service: MemberService, community: CommunityService
+    ) -> None:
         self._core = core
         self._members = members_service
         self._rules: list[tuple[str, Rule]] = [
-            ("communities gone 30 days", self._purge_guilds),
+            ("communities gone 30 days", community.purge_gone),
             ("audit log over 12 months", self._purge_audit),
             ("finished timers over 30 days", self._purge_timers),
         ]
@@ -56,10 +58,6 @@ class RetentionService:
         if any(removed.values()):
             log.info("retention purge: %s", removed)
         return removed
-
-    @staticmethod
-    async def _purge_guilds(conn: Connection, now: datetime) -> int:
-        return await communities.purge_left_before(conn, now - GUILD_GONE)
 
     @staticmethod
     async def _purge_audit(conn: Connection, now: datetime) -> int:

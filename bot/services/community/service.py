@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 
 from bot.actor import Actor
 from bot.chat import Card, ChannelRef, Code, Join
@@ -11,11 +14,13 @@ from bot.db import communities as communities_db
 from bot.db import members as members_db
 from bot.db import targets as targets_db
 from bot.db.communities import Community, CommunitySettings, SetupChanges
+from bot.db.connection import Connection
 from bot.errors import NotFacilitator, NotSetUp, UserError
 from bot.frozen import Frozen
 from bot.i18n import LANGUAGES, Catalog
 from bot.interactions.commands import Access
 from bot.services.base import Core, StatusProvider
+from bot.services.community.settings_cache import SettingsCache
 from bot.services.community.status import CommunityStatus, StatusReader
 from bot.timezones import require_timezone
 
@@ -29,6 +34,8 @@ CHANNELS = (
     "moderation_channel_id",
 )
 THREADED = frozenset({"checkin_channel_id", "questions_channel_id"})
+#: How long the data of a community that removed the bot is kept.
+GUILD_GONE = timedelta(days=30)
 
 
 class SetupResult(Frozen):
@@ -54,10 +61,14 @@ def _used_ids(community: Community) -> set[int]:
 
 
 class CommunityService:
+    """One per process (``build_app`` builds it): the only writer of ``communities``, so
+    it keeps the settings every command reads first (:class:`SettingsCache`)."""
+
     def __init__(self, core: Core) -> None:
         self._core = core
         self._status_providers: list[StatusProvider] = []
         self._status = StatusReader(core)
+        self._settings = SettingsCache()
 
     @property
     def catalog(self) -> Catalog:
@@ -67,8 +78,13 @@ class CommunityService:
         self._status_providers.append(provider)
 
     async def get(self, guild_id: int) -> Community | None:
+        if self._settings.knows(guild_id):
+            return self._settings.get(guild_id)
+        generation = self._settings.generation
         async with self._core.db.read() as conn:
-            return await communities_db.get(conn, guild_id)
+            community = await communities_db.get(conn, guild_id)
+        self._settings.keep(guild_id, community, generation)
+        return community
 
     async def require(self, guild_id: int | None) -> Community:
         """The community, or the "run /plc setup first" refusal."""
@@ -190,7 +206,7 @@ class CommunityService:
             raise UserError("admin.errors.bad_language", language=settings.language)
         settings = settings.model_copy(update={"timezone": zone})
         now = self._core.clock.now()
-        async with self._core.db.transaction() as conn:
+        async with self._changing(guild_id) as conn:
             existing = await communities_db.get(conn, guild_id)
             offsets = (
                 list(existing.reminder_offsets)
@@ -240,12 +256,29 @@ class CommunityService:
         return await self._core.chat.tell_facilitators(community.guild_id, card, nonce=nonce)
 
     async def bot_left(self, guild_id: int) -> None:
-        async with self._core.db.transaction() as conn:
+        async with self._changing(guild_id) as conn:
             await communities_db.mark_left(conn, guild_id, self._core.clock.now())
 
     async def bot_joined(self, guild_id: int) -> None:
-        async with self._core.db.transaction() as conn:
+        async with self._changing(guild_id) as conn:
             await communities_db.mark_back(conn, guild_id)
+
+    async def purge_gone(self, conn: Connection, now: datetime) -> int:
+        """Delete the communities that removed the bot before ``now - GUILD_GONE`` (their
+        rows cascade): a rule of the retention purge, in its transaction."""
+        self._settings.forget_all()
+        return await communities_db.purge_left_before(conn, now - GUILD_GONE)
+
+    @asynccontextmanager
+    async def _changing(self, guild_id: int) -> AsyncIterator[Connection]:
+        """A transaction that writes the community's row: the kept settings are dropped
+        when it starts (a read meanwhile waits for it) and again once it is over."""
+        try:
+            async with self._core.db.transaction() as conn:
+                self._settings.forget(guild_id)
+                yield conn
+        finally:
+            self._settings.forget(guild_id)
 
 
 def facilitates(actor: Actor, community: Community) -> bool:

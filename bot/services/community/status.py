@@ -10,6 +10,7 @@ from bot import __version__
 from bot.db import bot_state
 from bot.db import targets as targets_db
 from bot.db import timers as timers_db
+from bot.db.codec import fetch_rows
 from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.targets import PausedTarget
@@ -62,8 +63,7 @@ class StatusReader:
         since = self._core.clock.now() - MISSED_SHOWN_FOR
         async with self._core.db.read() as conn:
             missed = await self._missed_lines(conn, guild_id, since)
-            scheduled = await timers_db.count_pending(conn, guild_id)
-            last_error = await bot_state.get(conn, last_error_key(guild_id))
+            scheduled, last_error = await _counts(conn, guild_id)
             paused = await targets_db.paused(conn, guild_id)
         latency = await self._core.chat.latency()
         return CommunityStatus(
@@ -84,9 +84,8 @@ class StatusReader:
         it declared; a plain one when it could not (nobody to tell) or is unknown (a
         timer missed before kinds declared it, or a feature turned off since)."""
         counts: dict[str, int] = {}
-        for timer in await timers_db.recent_missed(conn, guild_id, since):
+        for timer, result in await timers_db.recent_missed(conn, guild_id, since, MISSED_TARGET):
             declared = self._core.scheduler.when_missed(timer.kind)
-            result = (await timers_db.delivered_targets(conn, timer.id)).get(MISSED_TARGET)
             if result == "moot":
                 continue  # it no longer applied: nothing was missed
             if declared is None or result is None:
@@ -103,3 +102,16 @@ class StatusReader:
         record = ErrorRecord(ref=ref, at=self._core.clock.now())
         async with self._core.db.transaction() as conn:
             await bot_state.put(conn, last_error_key(guild_id), record.model_dump_json())
+
+
+async def _counts(conn: Connection, guild_id: int) -> tuple[int, str | None]:
+    """The community's pending timers and the last error recorded, in one read."""
+    [row] = await fetch_rows(
+        conn,
+        """
+        SELECT (SELECT COUNT(*) FROM timers WHERE guild_id = ? AND status = 'pending'),
+            (SELECT value FROM bot_state WHERE key = ?)
+        """,
+        (guild_id, last_error_key(guild_id)),
+    )
+    return int(row[0]), row[1]

@@ -17,6 +17,7 @@ from bot.chat import Channel, Posted
 from bot.db import meetings as meetings_db
 from bot.db.communities import Community
 from bot.db.connection import Connection
+from bot.firing import AfterClose
 from bot.scheduler import RetryLater, nonce_for
 from bot.services.base import Core
 from bot.services.community import CommunityService
@@ -97,23 +98,29 @@ class Publisher:
         if key is not None:
             await self._outbox.send(key)
 
-    async def announced(self, posted: Posted | None, args: dict[str, Any]) -> None:
-        """The outbox posted an announcement: record where, and re-draw it if the date
-        changed while the post waited (an outage). None: the channel refused it for good
-        (the delivery policy paused it and told the facilitators)."""
+    async def announced(
+        self, conn: Connection, posted: Posted | None, args: dict[str, Any]
+    ) -> AfterClose | None:
+        """The outbox posted an announcement: record where (in the write that closes the
+        post), and re-draw it if the date changed while the post waited (an outage). None:
+        the channel refused it for good (the delivery policy paused it and told the
+        facilitators)."""
         if posted is None:
-            return
+            return None
         occurrence_id = int(args["occurrence_id"])
-        async with self._core.db.transaction() as conn:
-            if await meetings_db.get_occurrence(conn, occurrence_id) is None:
-                return
-            await meetings_db.set_announcement(
-                conn, occurrence_id, posted.channel_id, posted.message_id
-            )
-            upcoming = await self._dates.load(conn, occurrence_id)
-        community = await self._community.get(upcoming.meeting.guild_id)
-        if community is not None and drawn(current_card(upcoming, community)) != args["drawn"]:
-            await self.refresh(upcoming)
+        if await meetings_db.get_occurrence(conn, occurrence_id) is None:
+            return None
+        await meetings_db.set_announcement(
+            conn, occurrence_id, posted.channel_id, posted.message_id
+        )
+        upcoming = await self._dates.load(conn, occurrence_id)
+
+        async def redraw_if_changed() -> None:
+            community = await self._community.get(upcoming.meeting.guild_id)
+            if community is not None and drawn(current_card(upcoming, community)) != args["drawn"]:
+                await self.refresh(upcoming)
+
+        return redraw_if_changed
 
     # -- re-draws and notices -----------------------------------------------------------------
 

@@ -254,7 +254,7 @@ class MeetingService(MeetingQueries):
             occurrence = await meetings_db.get_occurrence(conn, occurrence_id)
             if occurrence is None or occurrence.guild_id != actor.guild_id:
                 raise UserError("meetings.errors.unknown_occurrence")
-            current = await self._dates.load(conn, occurrence_id)
+            [current] = await self._dates.load_many(conn, [occurrence])
             if occurrence.status == "cancelled" or current.meeting.cancelled_at is not None:
                 raise UserError("meetings.errors.rsvp_cancelled")
             if occurrence.status == "done" or now >= current.ends_at:
@@ -268,7 +268,9 @@ class MeetingService(MeetingQueries):
                     conn, occurrence.guild_id, occurrence_id, actor.user_id, chosen, now
                 )
                 new_answer = chosen
-            upcoming = await self._dates.load(conn, occurrence_id)
+            # Only the answers changed in this write: the date is read once, its counts again.
+            counts = await rsvps_db.rsvp_counts(conn, [occurrence_id])
+            upcoming = current.model_copy(update={"counts": counts[occurrence_id]})
         return RsvpResult(
             answer=new_answer,
             previous=previous.answer if previous else None,

@@ -26,7 +26,8 @@ class Participation:
         async with self._core.db.transaction() as conn:
             item = await self._shared.posted(conn, actor.guild_id, ref)
             counted = await questions_db.toggle_upvote(conn, item.id, voter)
-            updated = await self._shared.reload(conn, item)
+        # Nothing else changed the item in this write: only its count moved, by one.
+        updated = item.model_copy(update={"upvotes": item.upvotes + (1 if counted else -1)})
         shown = self._shared.post_card(community, updated)
         return Outcome(item=updated, shown=shown, counted=counted)
 

@@ -39,10 +39,9 @@ class SessionMoves:
     @staticmethod
     async def save(conn: Connection, session: SessionRow, changes: dict[str, Any]) -> SessionRow:
         """Apply ``changes`` if the session is as read; else refuse ("changed meanwhile")."""
-        if not await sessions_db.update_state(conn, session.id, session.version, changes):
+        updated = await sessions_db.update_state(conn, session.id, session.version, changes)
+        if updated is None:
             raise UserError("facilitation.session.changed_meanwhile")
-        updated = await sessions_db.get(conn, session.id)
-        assert updated is not None
         return updated
 
     async def cancel_step_timers(self, conn: Connection, session: SessionRow) -> None:

@@ -19,6 +19,7 @@ while the step's time is not yet over.
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 
 from bot.chat import Card, Channel, target_key
@@ -90,15 +91,20 @@ class SessionOutbox:
         )
 
     async def _plan(self, conn: Connection, session: SessionRow, payload: dict[str, Any]) -> None:
-        serial = await sessions_db.next_post(conn, session.id)
-        key = post_key(session.id, serial)
+        # A key of its own for each post, with no counter to read and write: they run in
+        # the order planned (here, and by the scheduler after a restart: by due time, then
+        # the order they were written).
+        key = post_key(session.id, secrets.token_hex(6))
+        # Where it goes, when the thread is open already: the post needs no other read.
+        where = {} if session.thread_id is None else {"thread_id": session.thread_id}
         await self._scheduler.schedule(
             conn,
             session.guild_id,
             POST_KIND,
             key,
             self._clock.now(),
-            {"session_id": session.id, **payload},
+            {"session_id": session.id, **where, **payload},
+            wake=False,  # flush() runs it once committed
         )
         self.keys.append(key)
 
@@ -144,15 +150,23 @@ class SessionPosts:
             return await sessions_db.get(conn, session_id)
 
     async def post(self, timer: Timer, firing: Firing) -> None:
-        session = await self._session(int(timer.payload["session_id"]))
+        payload = timer.payload
+        if payload["post"] != "open" and "thread_id" in payload:
+            firing.record_at_close()
+            card, mention = unpacked(payload)
+            target = Channel(timer.guild_id, int(payload["thread_id"]))
+            await send_once(self._chat, firing, target, card, key="post", mention=mention)
+            return
+        session = await self._session(int(payload["session_id"]))
         if session is None:
             return
-        if timer.payload["post"] == "open":
-            await self._open(session, timer.payload, firing)
+        if payload["post"] == "open":
+            await self._open(session, payload, firing)
             return
         if session.thread_id is None:
             raise RetryLater("the session's thread is not open yet")
-        card, mention = unpacked(timer.payload)
+        firing.record_at_close()
+        card, mention = unpacked(payload)
         await self._send(firing, session, session.thread_id, "post", card, mention)
 
     async def _send(
@@ -227,4 +241,5 @@ class SessionPosts:
             ends_at=ends_at,
             late=firing.late,
         )
+        firing.record_at_close()
         await self._send(firing, session, session.thread_id, "time", card)

@@ -43,8 +43,8 @@ def protocol_of(snapshot: dict[str, object]) -> Protocol:
     return Protocol.model_validate(snapshot)
 
 
-def post_key(session_id: int, serial: int) -> str:
-    return f"session:{session_id}:post:{serial}"
+def post_key(session_id: int, token: str) -> str:
+    return f"session:{session_id}:post:{token}"
 
 
 def step_prefix(session_id: int, step_index: int) -> str:

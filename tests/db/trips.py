@@ -1,0 +1,62 @@
+"""Counting the trips a piece of code makes to the database thread.
+
+Each call on an aiosqlite connection (``execute``, ``execute_fetchall``, a cursor's
+``fetchone``…) is one trip to its thread and back, which costs far more than SQLite's
+own work on a small read. :class:`Trips` wraps a real connection and counts them, so
+a test can hold a read or a write to the trips it needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from bot.db.connection import Connection, Cursor
+
+
+class _CountedCursor:
+    def __init__(self, cursor: Cursor, trips: Trips) -> None:
+        self._cursor = cursor
+        self._trips = trips
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._cursor.lastrowid
+
+    async def fetchone(self) -> Any:
+        self._trips.count += 1
+        return await self._cursor.fetchone()
+
+    async def fetchall(self) -> Iterable[Any]:
+        self._trips.count += 1
+        return await self._cursor.fetchall()
+
+
+class Trips:
+    """A :class:`Connection` that counts its trips and the statements it ran."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.count = 0
+        self.statements: list[str] = []
+
+    async def execute(self, sql: str, parameters: Iterable[Any] | None = None, /) -> Cursor:
+        self.count += 1
+        self.statements.append(sql)
+        return _CountedCursor(await self._conn.execute(sql, parameters), self)
+
+    async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]], /) -> Cursor:
+        self.count += 1
+        self.statements.append(sql)
+        return _CountedCursor(await self._conn.executemany(sql, parameters), self)
+
+    async def execute_fetchall(
+        self, sql: str, parameters: Iterable[Any] | None = None, /
+    ) -> Iterable[Any]:
+        self.count += 1
+        self.statements.append(sql)
+        return await self._conn.execute_fetchall(sql, parameters)

@@ -1,0 +1,117 @@
+"""What a member's action costs the database, through the running bot: each statement is
+a trip to the database thread, each write a commit waited for on disk.
+
+A check-in answer, an RSVP, an upvote, a session turn: each is one write (and, for the
+answer and the turn, one more for the post that shows it), with the statements below
+(before, with the community's settings read each time: 26 statements and 4 writes for
+an answer, 12 and 1 for an RSVP, 7 and 1 for an upvote, about 25 and 3 for a turn, a
+bulk run woken for its post included).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from tests.e2e import checkins_steps as steps
+from tests.e2e import meeting_steps
+from tests.e2e.facilitation import bot_messages, click, find, last_with, live_thread, run
+from tests.e2e.harness import Harness
+from tests.e2e.test_questions import ask, bot_posts
+from tests.e2e.test_questions import click as question_click
+
+
+@dataclass
+class Cost:
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def writes(self) -> int:
+        return self.statements.count("BEGIN IMMEDIATE")
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+async def quiet(harness: Harness) -> None:
+    """Until what came before is done: what was due has run, the alarm is re-armed."""
+    await harness.bot.core.scheduler.run_due()
+    for _ in range(1000):
+        if not harness.bot.core.scheduler.alarm.rearming:
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError("the alarm kept re-arming")
+
+
+@asynccontextmanager
+async def cost(harness: Harness) -> AsyncIterator[Cost]:
+    await quiet(harness)
+    seen = Cost()
+    await harness.bot.core.db.trace(seen.statements.append)
+    try:
+        yield seen
+    finally:
+        await harness.bot.core.db.trace(None)
+
+
+async def measured(harness: Harness, action: Callable[[], Awaitable[object]]) -> Cost:
+    async with cost(harness) as seen:
+        await action()
+    return seen
+
+
+async def answer_form(harness: Harness, text: str) -> Callable[[], Awaitable[object]]:
+    """Bob's answer form opened (to edit his answer, once he answered); what submits it."""
+    prompt = steps.prompt(harness)
+    opened = await harness.emu.click(harness.user("bob"), prompt, steps.answer_button(prompt))
+    if opened.modal is None and opened.message is not None:  # "you already answered"
+        edit = next(c for c in opened.message.custom_ids() if c.startswith("plc:checkin:edit:"))
+        opened = await harness.emu.click(harness.user("bob"), opened.message, edit)
+    assert opened.modal is not None, opened.content
+
+    async def submit() -> object:
+        values = {"q1": text, "q2": ""}
+        return await (await harness.emu.submit_modal(harness.user("bob"), opened, values)).final()
+
+    return submit
+
+
+async def test_a_check_in_answer(harness: Harness) -> None:
+    await harness.setup_community()
+    await steps.schedule(harness)
+    await steps.open_week(harness)
+    first = await measured(harness, await answer_form(harness, "Tried it"))
+    assert (len(first), first.writes) == (15, 2), first.statements
+    edit = await measured(harness, await answer_form(harness, "Tried again"))
+    assert (len(edit), edit.writes) == (18, 2), edit.statements
+
+
+async def test_an_rsvp(harness: Harness) -> None:
+    await harness.setup_community()
+    announcement = await meeting_steps.schedule(harness, when="2026-12-03 16:00")
+    answered = await measured(
+        harness, lambda: meeting_steps.rsvp(harness, "bob", announcement, "going")
+    )
+    assert (len(answered), answered.writes) == (9, 1), answered.statements
+
+
+async def test_an_upvote(harness: Harness) -> None:
+    await harness.setup_community()
+    await ask(harness, "bob", "Upvote me")
+    [message] = bot_posts(harness, "questions")
+    upvoted = await measured(harness, lambda: question_click(harness, "chloe", message, "up"))
+    assert (len(upvoted), upvoted.writes) == (4, 1), upvoted.statements
+
+
+async def test_a_session_turn(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    await run(harness, "alice", "session start", protocol="checkin-round")
+    thread = await live_thread(harness)
+    [opening] = find(bot_messages(harness, harness.channel("general")), "session has started")
+    await click(harness, "bob", opening, "plc:ses:join:")
+    await click(harness, "alice", last_with(harness, thread, "plc:ses:next:"), "plc:ses:next:")
+    turn = last_with(harness, thread, "plc:ses:done:")
+    done = await measured(harness, lambda: click(harness, "alice", turn, "plc:ses:done:"))
+    assert (len(done), done.writes) == (12, 2), done.statements
