@@ -69,8 +69,13 @@ class Pacer:
         self.window = period + margin
         self._monotonic = monotonic
         self._sleep = sleep
-        # One slot per request, in start order: when it was answered (inf: not yet).
-        self._slots: deque[list[float]] = deque()
+        self._in_flight = 0
+        """Requests started and not answered yet: each holds a slot until its answer."""
+        self._answers: deque[float] = deque()
+        """When the requests of the last window were answered, oldest first. Kept apart
+        from those in flight: a request that waits for its own route's bucket inside
+        discord.py (a thread's five posts in five seconds) holds one slot, not the
+        window's others behind it."""
         self._turn = asyncio.Lock()  # FIFO: waiters are woken in arrival order
         self._priority_turn = asyncio.Lock()
         self._priority_waiting = 0
@@ -100,35 +105,39 @@ class Pacer:
         now = self._monotonic()
         ahead = self._step * (BULK_BURST + priority)
         while True:
-            while self._slots and self._slots[0][0] + self.window <= now:
-                self._slots.popleft()
-            free = len(self._slots) < self.limit
+            while self._answers and self._answers[0] + self.window <= now:
+                self._answers.popleft()
+            free = self._in_flight + len(self._answers) < self.limit
             paced = now >= self._due - ahead
             its_turn = priority or not self._priority_waiting
             if free and paced and its_turn:
                 break
             started = now
-            oldest = self._slots[0][0] if self._slots else math.inf
             if free and its_turn:  # ahead of the steady pace: wait for it
                 await self._sleep(self._due - ahead - now)
                 now = max(self._monotonic(), self._due - ahead)
-            elif free or math.isinf(oldest):
-                # A priority request goes first, or the oldest is still unanswered.
+            elif free or not self._answers:
+                # A priority request goes first, or every slot is still out: an answer.
                 self._answered.clear()
                 await self._answered.wait()
                 now = self._monotonic()
             else:
-                free_at = oldest + self.window
+                free_at = self._answers[0] + self.window
                 await self._sleep(free_at - now)
                 # Never less than what was waited for (a clock read may round below it).
                 now = max(self._monotonic(), free_at)
             self.waited += now - started
         self._due = max(self._due, now) + self._step
-        slot = [math.inf]
-        self._slots.append(slot)
+        self._in_flight += 1
+        done = False
 
         def answered() -> None:
-            slot[0] = self._monotonic()
+            nonlocal done
+            if done:
+                return
+            done = True
+            self._in_flight -= 1
+            self._answers.append(self._monotonic())
             self._answered.set()
 
         return answered

@@ -199,3 +199,24 @@ async def test_a_priority_request_never_waits_a_whole_window_behind_a_burst() ->
     await time.run_until(burst)
     assert time.now > 2.0  # the burst filled the window again and again meanwhile
     assert max(waits) <= 1.05 / 50 + 1e-9
+
+
+async def test_a_request_held_by_its_own_route_does_not_hold_back_the_others() -> None:
+    """A post waiting inside discord.py for its channel's bucket (a thread takes five
+    posts in five seconds) keeps one slot: the window still slides for the requests
+    answered after it."""
+    time = FakeTime()
+    paced = pacer(time, limit=50)
+    held = await paced.turn()  # still out when the others are done
+    starts: list[float] = []
+
+    async def others() -> None:
+        for _ in range(120):
+            await request(paced)
+            starts.append(time.now)
+
+    # Real seconds only bound a deadlock: the pacer's time is fake.
+    await asyncio.wait_for(others(), timeout=30)
+    assert starts[-1] < 3 * 1.05  # 120 requests with 49 slots: three windows, not 5 s
+    assert most_in_any_window(starts, 1.05) <= 49
+    held()
