@@ -6,9 +6,8 @@ import asyncio
 import contextlib
 import re
 import shlex
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -16,11 +15,11 @@ from bot.clock import ControlledClock
 from bot.emulator import Channel, Emulator, InteractionResult, Modal, ResponseType
 from bot.emulator.markup import viewer_language
 from bot.emulator.sample import SampleGuild
-from bot.scheduler import Scheduler
 from bot.services.community import CommunityService
 from bot.services.members import MemberService
 from cogs.client import PlcBot
 
+from .common import advance_to, console_line, duration, free_path, numbered
 from .transcript import Transcript
 
 HELP = """\
@@ -42,9 +41,6 @@ A member whose Discord is in French may type the French names (/cap statut).
   :who              members, channels, threads and roles of the sample server
   :help  :quit"""
 
-_DURATION = re.compile(r"^(?:\d+(?:min|m|h|d|w))+$")
-_DURATION_PART = re.compile(r"(\d+)(min|m|h|d|w)")
-_UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _APPS = re.compile(r"^(?P<name>.+?)\s+on\s+(?:message\s+)?(?P<number>\S+)$", re.IGNORECASE)
 SETTLE_SECONDS = 0.3
 LOCALES = {"fr": "fr", "en": "en-US"}  # the Discord locale of each language
@@ -83,10 +79,10 @@ class Console:
 
     # -- input ------------------------------------------------------------------------
 
-    async def handle(self, line: str) -> bool:
+    async def handle(self, typed: str) -> bool:
         """Run one line; False to quit."""
-        line = line.strip()
-        if not line or line.startswith("#!"):
+        line = console_line(typed)
+        if line is None:
             return True
         self.say(f"{self.member}> {line}")
         await self._see_as_member()
@@ -113,11 +109,11 @@ class Console:
         elif verb == "lang":
             self._switch_language(rest)
         elif verb == "click":
-            message_id, custom_id = _numbered(self.transcript.buttons, rest, "button")
+            message_id, custom_id = numbered(self.transcript.buttons, rest, "button")
             await self._show(await self.emu.click(self._user_id(), message_id, custom_id))
         elif verb == "select":
             number, _, value = rest.partition(" ")
-            message_id, custom_id = _numbered(self.transcript.selects, number, "menu")
+            message_id, custom_id = numbered(self.transcript.selects, number, "menu")
             result = await self.emu.click(
                 self._user_id(), message_id, custom_id, values=[v.strip() for v in value.split(",")]
             )
@@ -205,14 +201,14 @@ class Console:
                 raise LookupError("give :apps NAME on N, N being a message number")
             self.say("  run one with :apps NAME on N, N being a message number")
             return
-        message_id = _numbered(self.transcript.messages, given["number"], "message")
+        message_id = numbered(self.transcript.messages, given["number"], "message")
         result = await self.emu.message_command(
             self.guild.id, self._user_id(), given["name"], message_id
         )
         await self._show(result)
 
     def _open(self, text: str) -> None:
-        attachment_id = _numbered(self.transcript.files, text, "file")
+        attachment_id = numbered(self.transcript.files, text, "file")
         attachment = self.emu.state.attachment(attachment_id)
         if attachment is None:
             raise LookupError(f"file {text} is gone")
@@ -313,43 +309,6 @@ class Console:
         return len(messages), sum(1 for m in messages if m.edited_timestamp)
 
 
-def duration(text: str) -> timedelta:
-    """``30m``, ``2h``, ``1d12h``… as a duration (a ValueError says what is expected)."""
-    compact = text.replace(" ", "")
-    if not _DURATION.match(compact):
-        raise ValueError("give a duration such as 30m, 2h, 1d, 1w or 1d12h")
-    step = timedelta()
-    for amount, unit in _DURATION_PART.findall(compact):
-        step += timedelta(**{_UNITS[unit]: int(amount)})
-    return step
-
-
-async def advance_to(
-    clock: ControlledClock, scheduler: Scheduler, target: datetime, shown: Callable[[], None]
-) -> None:
-    """Move the clock to ``target`` through each due time, as a bot that stayed up would,
-    not as one that was down: a timer run at its time may add another due at that same
-    instant. ``shown`` prints each post as the clock reaches it, so its times read as when
-    it was posted."""
-    stalled: dict[datetime, int] = {}
-    while (due := await scheduler.next_due()) is not None and due <= target:
-        if stalled.get(due, 0) >= 2:
-            break  # a timer stays due without running (nothing handles it): do not spin
-        await clock.set(max(due, clock.now()))
-        if not await scheduler.run_due():
-            stalled[due] = stalled.get(due, 0) + 1
-        shown()
-    await clock.set(target)
-    await scheduler.run_due()
-
-
-def _numbered(table: dict[int, Any], text: str, what: str) -> Any:
-    try:
-        return table[int(text.removeprefix("message").strip())]
-    except (ValueError, KeyError):
-        raise LookupError(f"no {what} number {text!r} in the transcript") from None
-
-
 def _option_value(options: list[dict[str, Any]], typed: str) -> str:
     for option in options:
         if typed.casefold() in (str(option["value"]).casefold(), str(option["label"]).casefold()):
@@ -359,15 +318,3 @@ def _option_value(options: list[dict[str, Any]], typed: str) -> str:
 
 def _full_date(instant: datetime) -> str:
     return f"<t:{int(instant.timestamp())}:F>"
-
-
-def free_path(folder: Path, filename: str) -> Path:
-    """``folder/filename``, or ``name-2.ext``… if that file exists (never overwrite)."""
-    name = Path(filename).name or "file"
-    candidate = folder / name
-    stem, suffix = Path(name).stem, Path(name).suffix
-    counter = 2
-    while candidate.exists():
-        candidate = folder / f"{stem}-{counter}{suffix}"
-        counter += 1
-    return candidate

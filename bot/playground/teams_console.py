@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TextIO
 
 import aiohttp
 
@@ -21,7 +21,7 @@ from bot.clock import ControlledClock
 from bot.emulator.teams import InboundResult, TeamsEmulator, TeamsUser
 from bot.emulator.teams.cards import walk
 from bot.emulator.teams.sample import SampleTeam
-from bot.playground.console import advance_to, duration, free_path
+from bot.playground.common import advance_to, console_line, duration, free_path, numbered
 from bot.playground.teams_transcript import TeamsTranscript
 from teams.markup import teams_instant
 
@@ -46,7 +46,6 @@ every command, and a member whose Teams is in French may type the French names.
   :help  :quit"""
 LOCALES = {"fr": "fr-CA", "en": "en-US"}
 JSON = dict[str, Any]
-T = TypeVar("T")
 _MEMBER = re.compile(r"(?<=:)@(\w+)")
 
 
@@ -71,10 +70,10 @@ class TeamsConsole:
     def _user(self) -> TeamsUser:
         return self.sample.user(self.member)
 
-    async def handle(self, line: str) -> bool:
+    async def handle(self, typed: str) -> bool:
         """Run one line; False to quit."""
-        line = line.strip()
-        if not line or line.startswith("#!"):
+        line = console_line(typed)
+        if line is None:
             return True
         self.say(f"{self.member}> {line}")
         self.transcript.reader = self._user()
@@ -190,7 +189,7 @@ class TeamsConsole:
         self.print_news()
 
     async def _click(self, text: str) -> None:
-        message_id, title = _numbered(self.transcript.buttons, text, "button")
+        message_id, title = numbered(self.transcript.buttons, text, "button")
         message = self.emu.state.messages[message_id]
         result = await self.emu.execute(self._user(), message, title)
         self._answered(result)
@@ -210,7 +209,7 @@ class TeamsConsole:
         self._answered(await self.emu.execute(self._user(), message, submit, inputs=filled))
 
     async def _open(self, text: str) -> None:
-        url = _numbered(self.transcript.links, text, "download link")
+        url = numbered(self.transcript.links, text, "download link")
         async with aiohttp.ClientSession() as session, session.get(url) as response:
             if response.status != 200:
                 raise LookupError("the file is gone (the bot keeps shared files a day)")
@@ -254,13 +253,6 @@ def _choice(item: JSON, typed: str) -> str:
         if typed.casefold() in (str(choice["value"]).casefold(), str(choice["title"]).casefold()):
             return str(choice["value"])
     return typed
-
-
-def _numbered(table: dict[int, T], text: str, what: str) -> T:
-    try:
-        return table[int(text.strip())]
-    except (ValueError, KeyError):
-        raise LookupError(f"no {what} number {text!r} in the transcript") from None
 
 
 def _full(instant: datetime) -> str:
