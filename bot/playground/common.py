@@ -8,17 +8,20 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TextIO, TypeVar
+from typing import Any, Protocol, TextIO, TypedDict, TypeVar
 
 from bot.clock import ControlledClock, SystemClock
 from bot.config import Settings, read_config_file, settings_ignoring_environment
 from bot.emulator.world_file import set_aside, world_path
+from bot.i18n import Language
 from bot.scheduler import Scheduler
 
 W = TypeVar("W")
+#: What a console's ``:verb`` does with the rest of the line.
+Action = Callable[[str], Awaitable[None] | None]
 T = TypeVar("T")
 
 _DURATION = re.compile(r"^(?:\d+(?:min|m|h|d|w))+$")
@@ -35,17 +38,42 @@ class Reading(Protocol):
     async def handle(self, typed: str) -> bool: ...
 
 
+class PlayOptions(TypedDict, total=False):
+    """How a playground runs, on either platform.
+
+    ``clock``: the playground's clock (default: one at the present, never before a
+    kept world's time). ``keep_world``: save the emulated world beside the database
+    after every line and load it on the next run (:mod:`bot.emulator.world_file`);
+    ``new_world``: set a kept world aside and start afresh. ``language``: the language
+    of the member you act as in a new world (``:lang`` switches it). ``config``: a
+    config file whose settings the playground keeps (custom protocols, reminders,
+    defaults), but for its own chat platform, clock and database."""
+
+    clock: ControlledClock | None
+    keep_world: bool
+    new_world: bool
+    language: Language
+    config: Path | None
+
+
 class PlaygroundFiles:
     """The config file's sections and the world kept beside the database (``--db``)."""
 
-    def __init__(
-        self, database: Path, config: Path | None, *, keep_world: bool, new_world: bool
-    ) -> None:
+    def __init__(self, database: Path, options: PlayOptions) -> None:
         self.database = database
-        self.config = config
-        self.from_file = read_config_file(config, required=True) if config is not None else {}
-        self.world_file = world_path(database) if keep_world else None
-        self._new_world = new_world
+        self.config = options.get("config")
+        self.from_file = read_config_file(self.config, required=True) if self.config else {}
+        self.world_file = world_path(database) if options.get("keep_world") else None
+        self.language: Language = options.get("language", "en")
+        self._new_world = options.get("new_world", False)
+        self._clock = options.get("clock")
+
+    def clock(self, saved: datetime | None) -> ControlledClock:
+        """The given clock, else one at the present (never before a kept world's time)."""
+        if self._clock is not None:
+            return self._clock
+        now = SystemClock().now()
+        return ControlledClock(now if saved is None else max(saved, now))
 
     def kept_world(self, load: Callable[[Path], W]) -> W | None:
         """The world saved by the last run, if kept; none with ``--new-world`` (the old
@@ -88,14 +116,6 @@ class PlaygroundFiles:
         await read_lines(console, source, keep)
 
 
-def playground_clock(given: ControlledClock | None, saved: datetime | None) -> ControlledClock:
-    """The given clock, else one at the present (never before a kept world's time)."""
-    if given is not None:
-        return given
-    now = SystemClock().now()
-    return ControlledClock(now if saved is None else max(saved, now))
-
-
 async def read_lines(console: Reading, source: TextIO, after_each: Callable[[], None]) -> None:
     loop = asyncio.get_running_loop()
     while True:
@@ -122,10 +142,55 @@ def playground_secret(database: Path) -> str:
     return secret
 
 
-def console_line(line: str) -> str | None:
-    """A typed line without its spaces; None for a blank line or a ``#!`` comment."""
-    line = line.strip()
-    return None if not line or line.startswith("#!") else line
+class ConsoleLoop:
+    """One typed line at a time, as both consoles read them: blank lines and ``#!``
+    comments skipped, the line echoed, ``:action rest`` sent to :meth:`_action`
+    (``:quit`` ends), anything else to :meth:`_typed`; a refusal is printed, not
+    raised."""
+
+    member: str
+    #: What a mistyped line raises: printed as ``! why``, and the console goes on.
+    refusals: tuple[type[Exception], ...] = (LookupError, ValueError)
+
+    def say(self, text: str = "") -> None:
+        raise NotImplementedError
+
+    async def _before(self) -> None:
+        """Called before each line runs (who reads, and how, may have changed)."""
+
+    def _actions(self) -> dict[str, Action]:
+        """Each ``:verb`` and what it does with the rest of the line."""
+        raise NotImplementedError
+
+    async def _action(self, verb: str, rest: str) -> None:
+        action = self._actions().get(verb)
+        if action is None:
+            raise LookupError(f"unknown action :{verb}; try :help")
+        done = action(rest)
+        if done is not None:
+            await done
+
+    async def _typed(self, line: str) -> None:
+        raise NotImplementedError
+
+    async def handle(self, typed: str) -> bool:
+        """Run one line; False to quit."""
+        line = typed.strip()
+        if not line or line.startswith("#!"):
+            return True
+        self.say(f"{self.member}> {line}")
+        await self._before()
+        try:
+            if not line.startswith(":"):
+                await self._typed(line)
+                return True
+            verb, _, rest = line[1:].partition(" ")
+            if verb in ("quit", "q", "exit"):
+                return False
+            await self._action(verb, rest.strip())
+        except self.refusals as exc:
+            self.say(f"  ! {exc}")
+        return True
 
 
 def duration(text: str) -> timedelta:

@@ -19,7 +19,7 @@ from bot.services.community import CommunityService
 from bot.services.members import MemberService
 from cogs.client import PlcBot
 
-from .common import advance_to, console_line, duration, free_path, numbered
+from .common import Action, ConsoleLoop, advance_to, duration, free_path, numbered
 from .transcript import Transcript
 
 HELP = """\
@@ -47,7 +47,7 @@ LOCALES = {"fr": "fr", "en": "en-US"}  # the Discord locale of each language
 
 
 @dataclass
-class Console:
+class Console(ConsoleLoop):
     emu: Emulator
     guild: SampleGuild
     clock: ControlledClock
@@ -56,6 +56,7 @@ class Console:
     member: str = "alice"
     modal: Modal | None = None
     transcript: Transcript = field(init=False)
+    refusals = (LookupError, ValueError, PermissionError)
 
     def __post_init__(self) -> None:
         self.transcript = Transcript(self.emu, self.guild, self.clock, self.out)
@@ -79,60 +80,41 @@ class Console:
 
     # -- input ------------------------------------------------------------------------
 
-    async def handle(self, typed: str) -> bool:
-        """Run one line; False to quit."""
-        line = console_line(typed)
-        if line is None:
-            return True
-        self.say(f"{self.member}> {line}")
+    async def _before(self) -> None:
         await self._see_as_member()
-        try:
-            if line.startswith("/"):
-                await self._slash(line[1:])
-            elif line.startswith(":"):
-                return await self._meta(line[1:])
-            else:
-                self.say("  (commands start with / and console actions with :; try :help)")
-        except (LookupError, ValueError, PermissionError) as exc:
-            self.say(f"  ! {exc}")
-        return True
 
-    async def _meta(self, text: str) -> bool:
-        verb, _, rest = text.partition(" ")
-        rest = rest.strip()
-        if verb in ("quit", "q", "exit"):
-            return False
-        if verb == "help":
-            self.say(HELP.format(members=", ".join(self.guild.users)))
-        elif verb == "as":
-            self._act_as(rest)
-        elif verb == "lang":
-            self._switch_language(rest)
-        elif verb == "click":
-            message_id, custom_id = numbered(self.transcript.buttons, rest, "button")
-            await self._show(await self.emu.click(self._user_id(), message_id, custom_id))
-        elif verb == "select":
-            number, _, value = rest.partition(" ")
-            message_id, custom_id = numbered(self.transcript.selects, number, "menu")
-            result = await self.emu.click(
-                self._user_id(), message_id, custom_id, values=[v.strip() for v in value.split(",")]
-            )
-            await self._show(result)
-        elif verb == "submit":
-            await self._submit(rest)
-        elif verb == "apps":
-            await self._apps(rest)
-        elif verb == "open":
-            self._open(rest)
-        elif verb == "advance":
-            await self._advance(rest)
-        elif verb == "read":
-            self._read(rest)
-        elif verb == "who":
-            self._who()
+    async def _typed(self, line: str) -> None:
+        if line.startswith("/"):
+            await self._slash(line[1:])
         else:
-            raise LookupError(f"unknown action :{verb}; try :help")
-        return True
+            self.say("  (commands start with / and console actions with :; try :help)")
+
+    def _actions(self) -> dict[str, Action]:
+        return {
+            "help": lambda _: self.say(HELP.format(members=", ".join(self.guild.users))),
+            "as": self._act_as,
+            "lang": self._switch_language,
+            "click": self._click,
+            "select": self._select,
+            "submit": self._submit,
+            "apps": self._apps,
+            "open": self._open,
+            "advance": self._advance,
+            "read": self._read,
+            "who": lambda _: self._who(),
+        }
+
+    async def _click(self, text: str) -> None:
+        message_id, custom_id = numbered(self.transcript.buttons, text, "button")
+        await self._show(await self.emu.click(self._user_id(), message_id, custom_id))
+
+    async def _select(self, text: str) -> None:
+        number, _, value = text.partition(" ")
+        message_id, custom_id = numbered(self.transcript.selects, number, "menu")
+        result = await self.emu.click(
+            self._user_id(), message_id, custom_id, values=[v.strip() for v in value.split(",")]
+        )
+        await self._show(result)
 
     def _act_as(self, name: str) -> None:
         if name not in self.guild.users:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, Unpack
 
-from bot.clock import ControlledClock
 from bot.emulator import Emulator, build_sample_guild
 from bot.emulator.world_file import World, load_world, save_world
 from bot.i18n import Language
-from bot.playground.common import PlaygroundFiles, playground_clock
+from bot.playground.common import PlaygroundFiles, PlayOptions
 from bot.playground.console import LOCALES, Console
 from cogs.client import running_bot
 
@@ -24,23 +23,11 @@ async def play(
     database: Path,
     source: TextIO,
     out: TextIO,
-    *,
-    clock: ControlledClock | None = None,
-    keep_world: bool = False,
-    new_world: bool = False,
-    language: Language = "en",
-    config: Path | None = None,
+    **options: Unpack[PlayOptions],
 ) -> int:
-    """Run the console on ``source`` until it ends or says ``:quit``.
-
-    ``language``: the Discord language of the member you act as in a new world
-    (``:lang`` switches it). With ``keep_world`` the emulated server is saved beside
-    the database after every line and loaded on the next run
-    (:mod:`bot.emulator.world_file`). ``config``: a config file whose settings the
-    playground keeps (custom protocols, reminders, defaults), but for its own Discord,
-    clock and database.
-    """
-    files = PlaygroundFiles(database, config, keep_world=keep_world, new_world=new_world)
+    """Run the Discord console on ``source`` until it ends or says ``:quit``
+    (``options``: :class:`~bot.playground.common.PlayOptions`)."""
+    files = PlaygroundFiles(database, options)
     world = files.kept_world(load_world)
     if world is not None:
         emu = Emulator(bot_token=world.bot_token, state=world.state)
@@ -48,7 +35,7 @@ async def play(
     else:
         emu = Emulator()
         guild = build_sample_guild(emu.state, bot_user_id=emu.bot_user_id)
-    clock = playground_clock(clock, world.clock if world is not None else None)
+    clock = files.clock(world.clock if world is not None else None)
     # Discord's rules (an event may not start in the past) follow the playground's clock.
     emu.state.now_timestamp = lambda: clock.now().timestamp()
     await emu.start()
@@ -58,7 +45,7 @@ async def play(
             await asyncio.wait_for(bot.ready_once.wait(), timeout=30)
             console = Console(emu=emu, guild=guild, clock=clock, bot=bot, out=out)
             if world is None:
-                await _prepare(console, language)
+                await _prepare(console, files.language)
             else:
                 console.member = world.member
                 _welcome_back(console)

@@ -10,9 +10,8 @@ type commands to the bot as the team's members (:mod:`bot.playground.teams_conso
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, Unpack
 
-from bot.clock import ControlledClock
 from bot.emulator.teams import TeamsEmulator
 from bot.emulator.teams.sample import SampleTeam, build_sample_team
 from bot.emulator.teams.world_file import (
@@ -21,7 +20,7 @@ from bot.emulator.teams.world_file import (
     save_teams_world,
 )
 from bot.i18n import Language
-from bot.playground.common import PlaygroundFiles, playground_clock
+from bot.playground.common import PlaygroundFiles, PlayOptions
 from bot.playground.teams_console import LOCALES, TeamsConsole
 from teams.adapter import running_teams
 
@@ -30,16 +29,11 @@ async def play_teams(
     database: Path,
     source: TextIO,
     out: TextIO,
-    *,
-    clock: ControlledClock | None = None,
-    keep_world: bool = False,
-    new_world: bool = False,
-    language: Language = "en",
-    config: Path | None = None,
+    **options: Unpack[PlayOptions],
 ) -> int:
     """Run the Teams console on ``source`` until it ends or says ``:quit`` (as
     :func:`bot.playground.discord.play`, for Teams)."""
-    files = PlaygroundFiles(database, config, keep_world=keep_world, new_world=new_world)
+    files = PlaygroundFiles(database, options)
     world = files.kept_world(load_teams_world)
     if world is None:
         emu = TeamsEmulator(anonymous=True)
@@ -47,7 +41,7 @@ async def play_teams(
     else:
         emu = TeamsEmulator(anonymous=True, state=world.state)
         sample = world.sample
-    clock = playground_clock(clock, world.clock if world is not None else None)
+    clock = files.clock(world.clock if world is not None else None)
     await emu.start()
     try:
         # The emulator as the bot's Teams, without token checks; no Discord.
@@ -64,7 +58,7 @@ async def play_teams(
             emu.bot_endpoint = adapter.host.url
             console = TeamsConsole(emu, sample, clock, app, out)
             if world is None:
-                await _prepare(console, language)
+                await _prepare(console, files.language)
             else:
                 console.member, console.where = world.member, world.where
                 console.transcript.mark_all_seen()

@@ -21,7 +21,7 @@ from bot.clock import ControlledClock
 from bot.emulator.teams import InboundResult, TeamsEmulator, TeamsUser
 from bot.emulator.teams.cards import walk
 from bot.emulator.teams.sample import SampleTeam
-from bot.playground.common import advance_to, console_line, duration, free_path, numbered
+from bot.playground.common import Action, ConsoleLoop, advance_to, duration, free_path, numbered
 from bot.playground.teams_transcript import TeamsTranscript
 from teams.markup import teams_instant
 
@@ -50,7 +50,7 @@ _MEMBER = re.compile(r"(?<=:)@(\w+)")
 
 
 @dataclass
-class TeamsConsole:
+class TeamsConsole(ConsoleLoop):
     emu: TeamsEmulator
     sample: SampleTeam
     clock: ControlledClock
@@ -70,50 +70,31 @@ class TeamsConsole:
     def _user(self) -> TeamsUser:
         return self.sample.user(self.member)
 
-    async def handle(self, typed: str) -> bool:
-        """Run one line; False to quit."""
-        line = console_line(typed)
-        if line is None:
-            return True
-        self.say(f"{self.member}> {line}")
+    async def _before(self) -> None:
         self.transcript.reader = self._user()
-        try:
-            if line.startswith(":"):
-                return await self._meta(line[1:])
-            await self._type(line)
-        except (LookupError, ValueError) as exc:
-            self.say(f"  ! {exc}")
-        return True
 
-    async def _meta(self, text: str) -> bool:
-        verb, _, rest = text.partition(" ")
-        rest = rest.strip()
-        if verb in ("quit", "q", "exit"):
-            return False
-        actions = {
-            "help": lambda: self.say(HELP.format(members=", ".join(self.sample.names()))),
-            "as": lambda: self._act_as(rest),
-            "in": lambda: self._go(rest),
-            "lang": lambda: self._switch_language(rest),
-            "read": lambda: self._read(rest),
-            "who": self._who,
+    def _actions(self) -> dict[str, Action]:
+        return {
+            "help": lambda _: self.say(HELP.format(members=", ".join(self.sample.names()))),
+            "as": self._act_as,
+            "in": self._go,
+            "lang": self._switch_language,
+            "read": self._read,
+            "who": lambda _: self._who(),
+            "click": self._click,
+            "submit": self._submit,
+            "open": self._open,
+            "advance": self._advance,
         }
-        if verb in actions:
-            actions[verb]()
-        elif verb == "click":
-            await self._click(rest)
-        elif verb == "submit":
-            await self._submit(rest)
-        elif verb == "open":
-            await self._open(rest)
-        elif verb == "advance":
-            target = self.clock.now() + duration(rest)
-            await advance_to(self.clock, self.app.core.scheduler, target, self.print_news)
-            self.say(f"  clock: {self.transcript.readable(_full(target))}")
-        else:
-            raise LookupError(f"unknown action :{verb}; try :help")
+
+    async def _action(self, verb: str, rest: str) -> None:
+        await super()._action(verb, rest)
         self.print_news()
-        return True
+
+    async def _advance(self, text: str) -> None:
+        target = self.clock.now() + duration(text)
+        await advance_to(self.clock, self.app.core.scheduler, target, self.print_news)
+        self.say(f"  clock: {self.transcript.readable(_full(target))}")
 
     def print_news(self) -> None:
         self.transcript.print_news()
@@ -170,7 +151,7 @@ class TeamsConsole:
 
     # -- acting ---------------------------------------------------------------------------
 
-    async def _type(self, line: str) -> None:
+    async def _typed(self, line: str) -> None:
         where = self.where
         if line.startswith("#"):
             name, _, line = line[1:].partition(" ")
