@@ -56,8 +56,9 @@ class PlayOptions(TypedDict, total=False):
     config: Path | None
 
 
-class PlaygroundFiles:
-    """The config file's sections and the world kept beside the database (``--db``)."""
+class PlaygroundRun:
+    """One run of a playground: its options, the config file's sections and the world
+    kept beside the database (``--db``)."""
 
     def __init__(self, database: Path, options: PlayOptions) -> None:
         self.database = database

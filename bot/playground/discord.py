@@ -14,7 +14,7 @@ from typing import Any, TextIO, Unpack
 from bot.emulator import Emulator, build_sample_guild
 from bot.emulator.world_file import World, load_world, save_world
 from bot.i18n import Language
-from bot.playground.common import PlaygroundFiles, PlayOptions
+from bot.playground.common import PlaygroundRun, PlayOptions
 from bot.playground.console import LOCALES, Console
 from cogs.client import running_bot
 
@@ -27,25 +27,25 @@ async def play(
 ) -> int:
     """Run the Discord console on ``source`` until it ends or says ``:quit``
     (``options``: :class:`~bot.playground.common.PlayOptions`)."""
-    files = PlaygroundFiles(database, options)
-    world = files.kept_world(load_world)
+    playground = PlaygroundRun(database, options)
+    world = playground.kept_world(load_world)
     if world is not None:
         emu = Emulator(bot_token=world.bot_token, state=world.state)
         guild = world.guild
     else:
         emu = Emulator()
         guild = build_sample_guild(emu.state, bot_user_id=emu.bot_user_id)
-    clock = files.clock(world.clock if world is not None else None)
+    clock = playground.clock(world.clock if world is not None else None)
     # Discord's rules (an event may not start in the past) follow the playground's clock.
     emu.state.now_timestamp = lambda: clock.now().timestamp()
     await emu.start()
     try:
-        settings = files.settings({"discord": _discord(files.from_file, emu)})
+        settings = playground.settings({"discord": _discord(playground.from_file, emu)})
         async with running_bot(settings, clock, guild_ready_timeout=0.1) as bot:
             await asyncio.wait_for(bot.ready_once.wait(), timeout=30)
             console = Console(emu=emu, guild=guild, clock=clock, bot=bot, out=out)
             if world is None:
-                await _prepare(console, files.language)
+                await _prepare(console, playground.language)
             else:
                 console.member = world.member
                 _welcome_back(console)
@@ -54,7 +54,7 @@ async def play(
                 kept = World(emu.state, guild, emu.bot_token, clock.now(), console.member)
                 save_world(path, kept)
 
-            await files.run_console(console, source, save)
+            await playground.run_console(console, source, save)
     finally:
         await emu.stop()
     return 0

@@ -20,7 +20,7 @@ from bot.emulator.teams.world_file import (
     save_teams_world,
 )
 from bot.i18n import Language
-from bot.playground.common import PlaygroundFiles, PlayOptions
+from bot.playground.common import PlaygroundRun, PlayOptions
 from bot.playground.teams_console import LOCALES, TeamsConsole
 from teams.adapter import running_teams
 
@@ -33,15 +33,15 @@ async def play_teams(
 ) -> int:
     """Run the Teams console on ``source`` until it ends or says ``:quit`` (as
     :func:`bot.playground.discord.play`, for Teams)."""
-    files = PlaygroundFiles(database, options)
-    world = files.kept_world(load_teams_world)
+    playground = PlaygroundRun(database, options)
+    world = playground.kept_world(load_teams_world)
     if world is None:
         emu = TeamsEmulator(anonymous=True)
         sample = build_sample_team(emu.state)
     else:
         emu = TeamsEmulator(anonymous=True, state=world.state)
         sample = world.sample
-    clock = files.clock(world.clock if world is not None else None)
+    clock = playground.clock(world.clock if world is not None else None)
     await emu.start()
     try:
         # The emulator as the bot's Teams, without token checks; no Discord.
@@ -52,13 +52,13 @@ async def play_teams(
             "port": 0,
             "local_anonymous": True,
         }
-        settings = files.settings({"teams": teams}, leave_out=("discord", "teams"))
+        settings = playground.settings({"teams": teams}, leave_out=("discord", "teams"))
         async with running_teams(settings, clock) as (app, adapter):
             assert adapter.host is not None
             emu.bot_endpoint = adapter.host.url
             console = TeamsConsole(emu, sample, clock, app, out)
             if world is None:
-                await _prepare(console, files.language)
+                await _prepare(console, playground.language)
             else:
                 console.member, console.where = world.member, world.where
                 console.transcript.mark_all_seen()
@@ -68,7 +68,7 @@ async def play_teams(
                 kept = TeamsWorld(emu.state, sample, clock.now(), console.member, console.where)
                 save_teams_world(path, kept)
 
-            await files.run_console(console, source, save)
+            await playground.run_console(console, source, save)
     finally:
         await emu.stop()
     return 0
