@@ -7,7 +7,11 @@ and ``plc-bot run`` serves those the settings configure.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from bot.config import Settings
 from bot.running import RunOptions, configured_adapters, platforms_of
@@ -37,3 +41,26 @@ def test_run_serves_the_platforms_the_settings_configure() -> None:
     assert vars(both[0])["force_sync"] is True  # --sync reaches Discord's adapter
     platforms = platforms_of(both)
     assert platforms.discord is both[0].platform and platforms.teams is both[1].platform
+
+
+@pytest.mark.parametrize(
+    ("modules", "other_platform"),
+    [
+        (("bot.playground.teams", "bot.emulator.teams"), ("discord", "cogs")),
+        (("bot.playground.discord", "bot.emulator"), ("microsoft_agents", "teams")),
+    ],
+)
+def test_one_platforms_playground_and_emulator_load_nothing_of_the_other(
+    modules: tuple[str, ...], other_platform: tuple[str, ...]
+) -> None:
+    """What both playgrounds (or emulators) share lives where neither platform's
+    libraries are imported: one may be installed without the other."""
+    probe = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(other_platform)!r}))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"

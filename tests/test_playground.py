@@ -17,7 +17,8 @@ from bot.cli import main
 from bot.clock import ControlledClock
 from bot.emulator.markup import relative, render_timestamp
 from bot.emulator.world_file import WorldFileError
-from bot.playground import play, run_playground, terminal_language
+from bot.playground import run_playground, terminal_language
+from bot.playground.discord import play
 from tests.protocol_samples import VALID
 
 NOV23 = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ControlledClock
-from bot.playground import play
+from bot.playground.discord import play
 
 NOV23 = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday, 09:00 in Toronto
 

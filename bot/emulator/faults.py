@@ -13,11 +13,16 @@ the answer leaves: the moment a test kills the bot after Discord accepted a send
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypedDict, TypeVar, Unpack
 
 from .state import JSON
+
+F = TypeVar("F", bound="Fault")
+R = TypeVar("R")
 
 _PARAM = re.compile(r"\{[^}]*\}")
 
@@ -102,6 +107,16 @@ class Fault:
         return headers
 
 
+class FaultOptions(TypedDict, total=False):
+    """What every fault takes, whatever the platform: see :meth:`FaultInjector.add`."""
+
+    message: str | None
+    retry_after: float
+    times: int | None
+    delay: float
+    hook: Callable[[], object] | None
+
+
 class FaultInjector:
     """The set of active faults, consulted by the REST layer for each request."""
 
@@ -115,34 +130,25 @@ class FaultInjector:
         method: str | None = None,
         status: int | None = None,
         code: int | None = None,
-        message: str | None = None,
-        retry_after: float = 1.0,
         global_: bool = False,
-        times: int | None = 1,
-        delay: float = 0.0,
         commit: bool | None = None,
-        hook: Callable[[], object] | None = None,
+        **options: Unpack[FaultOptions],
     ) -> Fault:
         """Inject a fault on requests matching ``method`` (None = any) and ``path``.
 
-        ``status`` None only adds ``delay`` seconds of latency.  ``commit`` runs the
-        real handler before answering the error (default: True for 502 only); with
-        ``status`` None it only decides when ``hook`` runs: before the handler, or
-        after it (the request happened, the answer is not sent yet).
+        ``status`` None only adds ``delay`` seconds of latency; ``message`` replaces the
+        error's message, ``retry_after`` (seconds) goes with a 429, ``times`` (default 1,
+        None = forever) is how many requests it answers.  ``commit`` runs the real
+        handler before answering the error (default: True for 502 only); with ``status``
+        None it only decides when ``hook`` runs: before the handler, or after it (the
+        request happened, the answer is not sent yet).
         """
-        fault = Fault(
-            method=method,
-            path=path,
-            status=status,
-            code=code,
-            message=message,
-            retry_after=retry_after,
-            global_=global_,
-            times=times,
-            delay=delay,
-            commit=(status == 502) if commit is None else commit,
-            hook=hook,
+        commit = commits(status) if commit is None else commit
+        return self._keep(
+            Fault(method, path, status, code=code, global_=global_, commit=commit, **options)
         )
+
+    def _keep(self, fault: F) -> F:
         self.faults.append(fault)
         return fault
 
@@ -158,3 +164,29 @@ class FaultInjector:
                     self.faults.remove(fault)
                 return fault
         return None
+
+
+def commits(status: int | None) -> bool:
+    """Whether a fault of this status lets the request happen by default: a 502 does
+    (the platform did the work, then the answer was lost), nothing else."""
+    return status == 502
+
+
+async def answer_with_fault(
+    fault: F | None, handle: Callable[[], Awaitable[R]], refuse: Callable[[F], R]
+) -> R:
+    """The handler's answer, or the injected fault's (``refuse(fault)``): its delay first,
+    its hook and error before the handler runs, or after it with ``commit``."""
+    if fault is None:
+        return await handle()
+    if fault.delay:
+        await asyncio.sleep(fault.delay)
+    if not fault.commit:
+        if fault.hook is not None:
+            fault.hook()
+        if fault.status is not None:
+            return refuse(fault)
+    answer = await handle()
+    if fault.commit and fault.hook is not None:
+        fault.hook()
+    return answer if fault.status is None else refuse(fault)

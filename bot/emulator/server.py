@@ -15,9 +15,6 @@ base for ``discord.http.Route.BASE`` (``{http_url}/api/v10``) and
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from types import TracebackType
-from typing import TypeVar
 
 from aiohttp import web
 
@@ -25,16 +22,15 @@ from .actor import Actor
 from .control import install_control_api
 from .faults import FaultInjector
 from .gateway import Gateway, Intent
+from .http import LocalServer
 from .interactions import InteractionRegistry
 from .ratelimits import RateLimits
 from .recorder import RecordedRequest, Recorder
 from .rest import RestApi
 from .state import SnowflakeGenerator, State, User
 
-T = TypeVar("T")
 
-
-class Emulator(Actor):
+class Emulator(LocalServer, Actor):
     """A local Discord (REST + gateway) for the real, unchanged discord.py bot."""
 
     def __init__(
@@ -82,48 +78,20 @@ class Emulator(Actor):
             rate_limits=self.rate_limits,
         )
         super().__init__(state, gateway, rest, interactions)
-        self._runner: web.AppRunner | None = None
-        self._host = "127.0.0.1"
-        self._port: int | None = None
 
     # ----- lifecycle -------------------------------------------------------------------
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> Emulator:
+    def _application(self) -> web.Application:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         self.rest.install(app)
         app.router.add_get("/gateway", self.gateway.handle)
         install_control_api(app, self)
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        self._host = host
-        self._port = self._runner.addresses[0][1]
+        return app
+
+    async def _started(self) -> None:
         self.state.base_url = self.http_url
-        return self
 
-    async def stop(self) -> None:
-        if self._runner is None:
-            return
+    async def _stopping(self) -> None:
         await self.gateway.close_all()
-        await self._runner.cleanup()
-        self._runner = None
-
-    async def __aenter__(self) -> Emulator:
-        return await self.start()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
-    @property
-    def http_url(self) -> str:
-        if self._port is None:
-            raise RuntimeError("the emulator is not started")
-        return f"http://{self._host}:{self._port}"
 
     @property
     def gateway_url(self) -> str:
@@ -179,10 +147,6 @@ class Emulator(Actor):
     def unhandled(self) -> list[RecordedRequest]:
         """Requests to routes the emulator does not implement (answered 404)."""
         return self.rest.unhandled
-
-    async def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:  # noqa: ASYNC109
-        """Wait until ``predicate()`` is truthy, re-checked at each recorded request or frame."""
-        return await self.recorder.wait_for(predicate, timeout)
 
     def dump_bytes(self, *, from_bot_only: bool = False) -> bytes:
         return self.recorder.dump_bytes(from_bot_only=from_bot_only)

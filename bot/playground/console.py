@@ -6,9 +6,8 @@ import asyncio
 import contextlib
 import re
 import shlex
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -16,11 +15,11 @@ from bot.clock import ControlledClock
 from bot.emulator import Channel, Emulator, InteractionResult, Modal, ResponseType
 from bot.emulator.markup import viewer_language
 from bot.emulator.sample import SampleGuild
-from bot.scheduler import Scheduler
 from bot.services.community import CommunityService
 from bot.services.members import MemberService
 from cogs.client import PlcBot
 
+from .common import Action, ConsoleLoop, advance_to, duration, free_path, numbered
 from .transcript import Transcript
 
 HELP = """\
@@ -42,16 +41,13 @@ A member whose Discord is in French may type the French names (/cap statut).
   :who              members, channels, threads and roles of the sample server
   :help  :quit"""
 
-_DURATION = re.compile(r"^(?:\d+(?:min|m|h|d|w))+$")
-_DURATION_PART = re.compile(r"(\d+)(min|m|h|d|w)")
-_UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _APPS = re.compile(r"^(?P<name>.+?)\s+on\s+(?:message\s+)?(?P<number>\S+)$", re.IGNORECASE)
 SETTLE_SECONDS = 0.3
 LOCALES = {"fr": "fr", "en": "en-US"}  # the Discord locale of each language
 
 
 @dataclass
-class Console:
+class Console(ConsoleLoop):
     emu: Emulator
     guild: SampleGuild
     clock: ControlledClock
@@ -60,6 +56,7 @@ class Console:
     member: str = "alice"
     modal: Modal | None = None
     transcript: Transcript = field(init=False)
+    refusals = (LookupError, ValueError, PermissionError)
 
     def __post_init__(self) -> None:
         self.transcript = Transcript(self.emu, self.guild, self.clock, self.out)
@@ -83,60 +80,41 @@ class Console:
 
     # -- input ------------------------------------------------------------------------
 
-    async def handle(self, line: str) -> bool:
-        """Run one line; False to quit."""
-        line = line.strip()
-        if not line or line.startswith("#!"):
-            return True
-        self.say(f"{self.member}> {line}")
+    async def _before(self) -> None:
         await self._see_as_member()
-        try:
-            if line.startswith("/"):
-                await self._slash(line[1:])
-            elif line.startswith(":"):
-                return await self._meta(line[1:])
-            else:
-                self.say("  (commands start with / and console actions with :; try :help)")
-        except (LookupError, ValueError, PermissionError) as exc:
-            self.say(f"  ! {exc}")
-        return True
 
-    async def _meta(self, text: str) -> bool:
-        verb, _, rest = text.partition(" ")
-        rest = rest.strip()
-        if verb in ("quit", "q", "exit"):
-            return False
-        if verb == "help":
-            self.say(HELP.format(members=", ".join(self.guild.users)))
-        elif verb == "as":
-            self._act_as(rest)
-        elif verb == "lang":
-            self._switch_language(rest)
-        elif verb == "click":
-            message_id, custom_id = _numbered(self.transcript.buttons, rest, "button")
-            await self._show(await self.emu.click(self._user_id(), message_id, custom_id))
-        elif verb == "select":
-            number, _, value = rest.partition(" ")
-            message_id, custom_id = _numbered(self.transcript.selects, number, "menu")
-            result = await self.emu.click(
-                self._user_id(), message_id, custom_id, values=[v.strip() for v in value.split(",")]
-            )
-            await self._show(result)
-        elif verb == "submit":
-            await self._submit(rest)
-        elif verb == "apps":
-            await self._apps(rest)
-        elif verb == "open":
-            self._open(rest)
-        elif verb == "advance":
-            await self._advance(rest)
-        elif verb == "read":
-            self._read(rest)
-        elif verb == "who":
-            self._who()
+    async def _typed(self, line: str) -> None:
+        if line.startswith("/"):
+            await self._slash(line[1:])
         else:
-            raise LookupError(f"unknown action :{verb}; try :help")
-        return True
+            self.say("  (commands start with / and console actions with :; try :help)")
+
+    def _actions(self) -> dict[str, Action]:
+        return {
+            "help": lambda _: self.say(HELP.format(members=", ".join(self.guild.users))),
+            "as": self._act_as,
+            "lang": self._switch_language,
+            "click": self._click,
+            "select": self._select,
+            "submit": self._submit,
+            "apps": self._apps,
+            "open": self._open,
+            "advance": self._advance,
+            "read": self._read,
+            "who": lambda _: self._who(),
+        }
+
+    async def _click(self, text: str) -> None:
+        message_id, custom_id = numbered(self.transcript.buttons, text, "button")
+        await self._show(await self.emu.click(self._user_id(), message_id, custom_id))
+
+    async def _select(self, text: str) -> None:
+        number, _, value = text.partition(" ")
+        message_id, custom_id = numbered(self.transcript.selects, number, "menu")
+        result = await self.emu.click(
+            self._user_id(), message_id, custom_id, values=[v.strip() for v in value.split(",")]
+        )
+        await self._show(result)
 
     def _act_as(self, name: str) -> None:
         if name not in self.guild.users:
@@ -205,14 +183,14 @@ class Console:
                 raise LookupError("give :apps NAME on N, N being a message number")
             self.say("  run one with :apps NAME on N, N being a message number")
             return
-        message_id = _numbered(self.transcript.messages, given["number"], "message")
+        message_id = numbered(self.transcript.messages, given["number"], "message")
         result = await self.emu.message_command(
             self.guild.id, self._user_id(), given["name"], message_id
         )
         await self._show(result)
 
     def _open(self, text: str) -> None:
-        attachment_id = _numbered(self.transcript.files, text, "file")
+        attachment_id = numbered(self.transcript.files, text, "file")
         attachment = self.emu.state.attachment(attachment_id)
         if attachment is None:
             raise LookupError(f"file {text} is gone")
@@ -313,43 +291,6 @@ class Console:
         return len(messages), sum(1 for m in messages if m.edited_timestamp)
 
 
-def duration(text: str) -> timedelta:
-    """``30m``, ``2h``, ``1d12h``… as a duration (a ValueError says what is expected)."""
-    compact = text.replace(" ", "")
-    if not _DURATION.match(compact):
-        raise ValueError("give a duration such as 30m, 2h, 1d, 1w or 1d12h")
-    step = timedelta()
-    for amount, unit in _DURATION_PART.findall(compact):
-        step += timedelta(**{_UNITS[unit]: int(amount)})
-    return step
-
-
-async def advance_to(
-    clock: ControlledClock, scheduler: Scheduler, target: datetime, shown: Callable[[], None]
-) -> None:
-    """Move the clock to ``target`` through each due time, as a bot that stayed up would,
-    not as one that was down: a timer run at its time may add another due at that same
-    instant. ``shown`` prints each post as the clock reaches it, so its times read as when
-    it was posted."""
-    stalled: dict[datetime, int] = {}
-    while (due := await scheduler.next_due()) is not None and due <= target:
-        if stalled.get(due, 0) >= 2:
-            break  # a timer stays due without running (nothing handles it): do not spin
-        await clock.set(max(due, clock.now()))
-        if not await scheduler.run_due():
-            stalled[due] = stalled.get(due, 0) + 1
-        shown()
-    await clock.set(target)
-    await scheduler.run_due()
-
-
-def _numbered(table: dict[int, Any], text: str, what: str) -> Any:
-    try:
-        return table[int(text.removeprefix("message").strip())]
-    except (ValueError, KeyError):
-        raise LookupError(f"no {what} number {text!r} in the transcript") from None
-
-
 def _option_value(options: list[dict[str, Any]], typed: str) -> str:
     for option in options:
         if typed.casefold() in (str(option["value"]).casefold(), str(option["label"]).casefold()):
@@ -359,15 +300,3 @@ def _option_value(options: list[dict[str, Any]], typed: str) -> str:
 
 def _full_date(instant: datetime) -> str:
     return f"<t:{int(instant.timestamp())}:F>"
-
-
-def free_path(folder: Path, filename: str) -> Path:
-    """``folder/filename``, or ``name-2.ext``… if that file exists (never overwrite)."""
-    name = Path(filename).name or "file"
-    candidate = folder / name
-    stem, suffix = Path(name).stem, Path(name).suffix
-    counter = 2
-    while candidate.exists():
-        candidate = folder / f"{stem}-{counter}{suffix}"
-        counter += 1
-    return candidate

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TextIO
 
 import aiohttp
 
@@ -21,7 +21,7 @@ from bot.clock import ControlledClock
 from bot.emulator.teams import InboundResult, TeamsEmulator, TeamsUser
 from bot.emulator.teams.cards import walk
 from bot.emulator.teams.sample import SampleTeam
-from bot.playground.console import advance_to, duration, free_path
+from bot.playground.common import Action, ConsoleLoop, advance_to, duration, free_path, numbered
 from bot.playground.teams_transcript import TeamsTranscript
 from teams.markup import teams_instant
 
@@ -46,12 +46,11 @@ every command, and a member whose Teams is in French may type the French names.
   :help  :quit"""
 LOCALES = {"fr": "fr-CA", "en": "en-US"}
 JSON = dict[str, Any]
-T = TypeVar("T")
 _MEMBER = re.compile(r"(?<=:)@(\w+)")
 
 
 @dataclass
-class TeamsConsole:
+class TeamsConsole(ConsoleLoop):
     emu: TeamsEmulator
     sample: SampleTeam
     clock: ControlledClock
@@ -71,50 +70,31 @@ class TeamsConsole:
     def _user(self) -> TeamsUser:
         return self.sample.user(self.member)
 
-    async def handle(self, line: str) -> bool:
-        """Run one line; False to quit."""
-        line = line.strip()
-        if not line or line.startswith("#!"):
-            return True
-        self.say(f"{self.member}> {line}")
+    async def _before(self) -> None:
         self.transcript.reader = self._user()
-        try:
-            if line.startswith(":"):
-                return await self._meta(line[1:])
-            await self._type(line)
-        except (LookupError, ValueError) as exc:
-            self.say(f"  ! {exc}")
-        return True
 
-    async def _meta(self, text: str) -> bool:
-        verb, _, rest = text.partition(" ")
-        rest = rest.strip()
-        if verb in ("quit", "q", "exit"):
-            return False
-        actions = {
-            "help": lambda: self.say(HELP.format(members=", ".join(self.sample.names()))),
-            "as": lambda: self._act_as(rest),
-            "in": lambda: self._go(rest),
-            "lang": lambda: self._switch_language(rest),
-            "read": lambda: self._read(rest),
-            "who": self._who,
+    def _actions(self) -> dict[str, Action]:
+        return {
+            "help": lambda _: self.say(HELP.format(members=", ".join(self.sample.names()))),
+            "as": self._act_as,
+            "in": self._go,
+            "lang": self._switch_language,
+            "read": self._read,
+            "who": lambda _: self._who(),
+            "click": self._click,
+            "submit": self._submit,
+            "open": self._open,
+            "advance": self._advance,
         }
-        if verb in actions:
-            actions[verb]()
-        elif verb == "click":
-            await self._click(rest)
-        elif verb == "submit":
-            await self._submit(rest)
-        elif verb == "open":
-            await self._open(rest)
-        elif verb == "advance":
-            target = self.clock.now() + duration(rest)
-            await advance_to(self.clock, self.app.core.scheduler, target, self.print_news)
-            self.say(f"  clock: {self.transcript.readable(_full(target))}")
-        else:
-            raise LookupError(f"unknown action :{verb}; try :help")
+
+    async def _action(self, verb: str, rest: str) -> None:
+        await super()._action(verb, rest)
         self.print_news()
-        return True
+
+    async def _advance(self, text: str) -> None:
+        target = self.clock.now() + duration(text)
+        await advance_to(self.clock, self.app.core.scheduler, target, self.print_news)
+        self.say(f"  clock: {self.transcript.readable(_full(target))}")
 
     def print_news(self) -> None:
         self.transcript.print_news()
@@ -171,7 +151,7 @@ class TeamsConsole:
 
     # -- acting ---------------------------------------------------------------------------
 
-    async def _type(self, line: str) -> None:
+    async def _typed(self, line: str) -> None:
         where = self.where
         if line.startswith("#"):
             name, _, line = line[1:].partition(" ")
@@ -190,7 +170,7 @@ class TeamsConsole:
         self.print_news()
 
     async def _click(self, text: str) -> None:
-        message_id, title = _numbered(self.transcript.buttons, text, "button")
+        message_id, title = numbered(self.transcript.buttons, text, "button")
         message = self.emu.state.messages[message_id]
         result = await self.emu.execute(self._user(), message, title)
         self._answered(result)
@@ -210,7 +190,7 @@ class TeamsConsole:
         self._answered(await self.emu.execute(self._user(), message, submit, inputs=filled))
 
     async def _open(self, text: str) -> None:
-        url = _numbered(self.transcript.links, text, "download link")
+        url = numbered(self.transcript.links, text, "download link")
         async with aiohttp.ClientSession() as session, session.get(url) as response:
             if response.status != 200:
                 raise LookupError("the file is gone (the bot keeps shared files a day)")
@@ -254,13 +234,6 @@ def _choice(item: JSON, typed: str) -> str:
         if typed.casefold() in (str(choice["value"]).casefold(), str(choice["title"]).casefold()):
             return str(choice["value"])
     return typed
-
-
-def _numbered(table: dict[int, T], text: str, what: str) -> T:
-    try:
-        return table[int(text.strip())]
-    except (ValueError, KeyError):
-        raise LookupError(f"no {what} number {text!r} in the transcript") from None
 
 
 def _full(instant: datetime) -> str:

@@ -10,7 +10,6 @@ that is not implemented answers ``404`` and is kept in :attr:`RequestPipeline.un
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import time
@@ -19,9 +18,10 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from ..faults import Fault, FaultInjector
+from ..faults import Fault, FaultInjector, answer_with_fault
+from ..http import request_record
 from ..ratelimits import RateLimits
-from ..recorder import SECRET_HEADERS, RecordedFile, RecordedRequest, Recorder
+from ..recorder import RecordedFile, RecordedRequest, Recorder
 from ..state import JSON, WALL_CLOCK, ApiError
 from .base import API_PREFIX, BODY, FILES, Handler, error_response, json_response
 
@@ -53,15 +53,7 @@ class RequestPipeline:
         canonical = resource.canonical if resource is not None else request.path
         implemented = "{tail" not in canonical
         route = canonical[len(API_PREFIX) :] if implemented else path
-        record = RecordedRequest(
-            method=request.method,
-            path=path,
-            route=route,
-            query=dict(request.query),
-            headers={k: v for k, v in request.headers.items() if k.lower() not in SECRET_HEADERS},
-            json=None,
-            files=[],
-        )
+        record = request_record(request, path=path, route=route)
         try:
             record.json, record.files = await self._parse_body(request)
             request[BODY], request[FILES] = record.json, record.files
@@ -98,20 +90,11 @@ class RequestPipeline:
         self, request: web.Request, handler: Handler, route: str, path: str
     ) -> web.StreamResponse:
         """The handler's answer, or the injected fault's (before or after the handler ran)."""
-        fault = self.faults.take(request.method, route, path)
-        if fault is not None and fault.delay:
-            await asyncio.sleep(fault.delay)
-        if fault is not None and not fault.commit:
-            if fault.hook is not None:
-                fault.hook()
-            if fault.status is not None:
-                return self._fault_response(fault)
-        response = await handler(request)
-        if fault is not None and fault.commit and fault.hook is not None:
-            fault.hook()
-        if fault is not None and fault.status is not None:
-            return self._fault_response(fault)
-        return response
+        return await answer_with_fault(
+            self.faults.take(request.method, route, path),
+            lambda: handler(request),
+            self._fault_response,
+        )
 
     async def _parse_body(self, request: web.Request) -> tuple[Any, list[RecordedFile]]:
         if not request.body_exists:
@@ -153,7 +136,7 @@ class RequestPipeline:
             raise ApiError(401, 0, "401: Unauthorized")
 
     @staticmethod
-    def _fault_response(fault: Fault) -> web.Response:
+    def _fault_response(fault: Fault) -> web.StreamResponse:
         assert fault.status is not None
         return json_response(fault.error_body(), status=fault.status, headers=fault.headers())
 

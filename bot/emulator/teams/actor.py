@@ -210,8 +210,7 @@ class TeamsActor:
     async def install_in_team(self, team: Team, by: TeamsUser) -> list[InboundResult]:
         """Add the app to a team: Teams sends ``installationUpdate`` then ``conversationUpdate``."""
         team.bot_installed = True
-        install = self._activity("installationUpdate", by, team.id)
-        install["action"] = "add"
+        install = self._installation(by, team.id, "add")
         update = self._team_update(
             team, "teamMemberAdded", by, membersAdded=[{"id": self.state.bot_id}]
         )
@@ -220,8 +219,7 @@ class TeamsActor:
 
     async def uninstall_from_team(self, team: Team, by: TeamsUser) -> list[InboundResult]:
         team.bot_installed = False
-        remove = self._activity("installationUpdate", by, team.id)
-        remove["action"] = "remove"
+        remove = self._installation(by, team.id, "remove")
         update = self._team_update(
             team, "teamMemberRemoved", by, membersRemoved=[{"id": self.state.bot_id}]
         )
@@ -230,8 +228,7 @@ class TeamsActor:
     async def install_personal(self, user: TeamsUser) -> list[InboundResult]:
         user.installed, user.blocked = True, False
         chat = self.state.personal_chat(user)
-        install = self._activity("installationUpdate", user, chat.id)
-        install["action"] = "add"
+        install = self._installation(user, chat.id, "add")
         update = self._activity("conversationUpdate", user, chat.id)
         update["membersAdded"] = [{"id": self.state.bot_id}, user.account()]
         return [await self.post_activity(install), await self.post_activity(update)]
@@ -239,11 +236,15 @@ class TeamsActor:
     async def uninstall_personal(self, user: TeamsUser) -> InboundResult:
         """The member removes the app: the bot is told once, then its sends are refused."""
         chat = self.state.personal_chat(user)
-        remove = self._activity("installationUpdate", user, chat.id)
-        remove["action"] = "remove"
-        result = await self.post_activity(remove)
+        result = await self.post_activity(self._installation(user, chat.id, "remove"))
         user.installed = False
         return result
+
+    def _installation(self, by: TeamsUser, conversation_id: str, action: str) -> JSON:
+        """The ``installationUpdate`` Teams sends when ``by`` adds or removes the app."""
+        update = self._activity("installationUpdate", by, conversation_id)
+        update["action"] = action
+        return update
 
     def block(self, user: TeamsUser) -> None:
         """The member blocks the bot's 1:1 chat (Teams tells the bot nothing)."""
@@ -282,13 +283,9 @@ class TeamsActor:
     async def _card_action(
         self, user: TeamsUser, message: TeamsMessage, value: JSON
     ) -> InboundResult:
-        activity = invoke(
-            self._activity("invoke", user, message.thread_conversation_id),
-            "adaptiveCard/action",
-            value,
-            reply_to=message.id,
+        result = await self._invoke(
+            user, message.thread_conversation_id, "adaptiveCard/action", value, message.id
         )
-        result = await self.post_activity(activity)
         result.message = message
         if result.status == 200 and result.card is not None:
             message.user_views[user.id] = result.card
@@ -297,6 +294,14 @@ class TeamsActor:
 
             self.card_problems.extend((message.id, p) for p in card_errors(result.card))
         return result
+
+    async def _invoke(
+        self, user: TeamsUser, conversation_id: str, name: str, value: JSON, reply_to: str | None
+    ) -> InboundResult:
+        """Send the bot the ``invoke`` activity ``name`` (a click, a dialog), answering
+        message ``reply_to``."""
+        activity = self._activity("invoke", user, conversation_id)
+        return await self.post_activity(invoke(activity, name, value, reply_to=reply_to))
 
     @staticmethod
     def _card(message: TeamsMessage, user: TeamsUser) -> JSON:
@@ -317,10 +322,7 @@ class TeamsActor:
         data = action_data(action, {})
         value = {"data": data, "context": {"theme": "default"}}
         conversation = message.thread_conversation_id
-        activity = invoke(
-            self._activity("invoke", user, conversation), "task/fetch", value, reply_to=message.id
-        )
-        result = await self.post_activity(activity)
+        result = await self._invoke(user, conversation, "task/fetch", value, message.id)
         result.message = message
         result.dialog = self._dialog(result, user, conversation, message.id)
         return result
@@ -335,13 +337,9 @@ class TeamsActor:
         data = action_data(action, collect_inputs(dialog.card, dialog.values))
         value = {"data": data, "context": {"theme": "default"}}
         user = self.state.users[dialog.user_id]
-        activity = invoke(
-            self._activity("invoke", user, dialog.conversation_id),
-            "task/submit",
-            value,
-            reply_to=dialog.message_id,
+        result = await self._invoke(
+            user, dialog.conversation_id, "task/submit", value, dialog.message_id
         )
-        result = await self.post_activity(activity)
         result.dialog = self._dialog(result, user, dialog.conversation_id, dialog.message_id)
         return result
 

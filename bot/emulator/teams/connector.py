@@ -11,7 +11,6 @@ API client ``pagedMembers``).  An unknown route answers 404 and is kept in
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import time
@@ -20,7 +19,9 @@ from typing import Any
 
 from aiohttp import web
 
-from ..recorder import SECRET_HEADERS, RecordedRequest, Recorder
+from ..faults import answer_with_fault
+from ..http import request_record
+from ..recorder import RecordedRequest, Recorder
 from .conversations import ConversationRoutes
 from .faults import TeamsFault, TeamsFaultInjector
 from .state import ConnectorError, TeamsState
@@ -76,15 +77,7 @@ class ConnectorApi:
         path = request.path[len(self.prefix) :]
         raw = await request.read()
         matched = self._match(request.method, path)
-        record = RecordedRequest(
-            method=request.method,
-            path=path,
-            route=matched[0] if matched else path,
-            query=dict(request.query),
-            headers={k: v for k, v in request.headers.items() if k.lower() not in SECRET_HEADERS},
-            json=None,
-            files=[],
-        )
+        record = request_record(request, path=path, route=matched[0] if matched else path)
         status, body, headers = await self._answer(request, raw, record, matched)
         record.status, record.response = status, body
         record.duration = time.monotonic() - started
@@ -130,16 +123,14 @@ class ConnectorApi:
         fault: TeamsFault | None,
     ) -> tuple[int, Any, dict[str, str]]:
         """The handler's answer, or the injected fault's (before or after the handler ran)."""
-        if fault is not None and fault.delay:
-            await asyncio.sleep(fault.delay)
-        if fault is not None and not fault.commit:
-            if fault.hook is not None:
-                fault.hook()
-            if fault.status is not None:
-                return fault.status, fault.error_body(), fault.headers()
-        status, answer = await handler(request, params, body)
-        if fault is not None and fault.commit and fault.hook is not None:
-            fault.hook()
-        if fault is not None and fault.status is not None:
-            return fault.status, fault.error_body(), fault.headers()
-        return status, answer, {}
+
+        async def handled() -> tuple[int, Any, dict[str, str]]:
+            status, answer = await handler(request, params, body)
+            return status, answer, {}
+
+        return await answer_with_fault(fault, handled, _refusal)
+
+
+def _refusal(fault: TeamsFault) -> tuple[int, Any, dict[str, str]]:
+    assert fault.status is not None
+    return fault.status, fault.error_body(), fault.headers()

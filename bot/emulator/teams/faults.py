@@ -9,10 +9,10 @@ in MicrosoftDocs/msteams-docs, "Status codes from bot conversational APIs").
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Unpack
 
-from ..faults import Fault, FaultInjector
+from ..faults import Fault, FaultInjector, FaultOptions, commits
 from .state import JSON
 
 #: Status -> (code, message) as the Teams documentation lists them.
@@ -58,30 +58,15 @@ class TeamsFaultInjector(FaultInjector):
         method: str | None = None,
         status: int | None = None,
         code: str | None = None,
-        message: str | None = None,
-        retry_after: float = 1.0,
-        times: int | None = 1,
-        delay: float = 0.0,
         commit: bool | None = None,
-        hook: Callable[[], object] | None = None,
+        **options: Unpack[FaultOptions],
     ) -> TeamsFault:
-        """Inject a fault; ``code`` is Teams' error code string (default: the documented one
-        for ``status``). ``commit`` (default True for 502) answers the error after the
-        request really happened."""
-        fault = TeamsFault(
-            method=method,
-            path=path,
-            status=status,
-            message=message,
-            retry_after=retry_after,
-            times=times,
-            delay=delay,
-            commit=(status == 502) if commit is None else commit,
-            hook=hook,
-            error_code=code,
+        """Inject a fault, as :meth:`FaultInjector.add`; ``code`` is Teams' error code
+        string (default: the documented one for ``status``)."""
+        commit = commits(status) if commit is None else commit
+        return self._keep(
+            TeamsFault(method, path, status, commit=commit, error_code=code, **options)
         )
-        self.faults.append(fault)
-        return fault
 
     def take(self, method: str, route: str, path: str) -> TeamsFault | None:
         fault = super().take(method, route, path)

@@ -18,13 +18,11 @@ the Bot Connector requires a token from the emulator's token endpoint.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from types import TracebackType
-from typing import TypeVar
 
 import aiohttp
 from aiohttp import web
 
+from ..http import LocalServer
 from ..recorder import RecordedRequest, Recorder
 from .actor import InboundCall, TeamsActor
 from .auth import TokenAuthority
@@ -32,13 +30,13 @@ from .connector import ConnectorApi
 from .faults import TeamsFaultInjector
 from .state import JSON, TeamsMessage, TeamsState, TeamsUser
 
-T = TypeVar("T")
-
 SERVICE_PATH = "/amer/"
 
 
-class TeamsEmulator(TeamsActor):
+class TeamsEmulator(LocalServer, TeamsActor):
     """A local Microsoft Teams channel (inbound activities + Bot Connector API)."""
+
+    server_name = "Teams emulator"
 
     def __init__(
         self,
@@ -67,47 +65,22 @@ class TeamsEmulator(TeamsActor):
             prefix=SERVICE_PATH,
             check_token=self._accepts,
         )
-        self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
-        self._host = "127.0.0.1"
-        self._port: int | None = None
 
     # ----- lifecycle -------------------------------------------------------------------
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> TeamsEmulator:
+    def _application(self) -> web.Application:
         app = web.Application()
         self.connector.install(app)
         self.auth.install(app, app_id=lambda: self.state.app_id)
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, host, port).start()
-        self._host, self._port = host, self._runner.addresses[0][1]
-        self._client = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
-        return self
+        return app
 
-    async def stop(self) -> None:
+    async def _started(self) -> None:
+        self._client = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+
+    async def _stopping(self) -> None:
         if self._client is not None:
             await self._client.close()
             self._client = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> TeamsEmulator:
-        return await self.start()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
-    @property
-    def http_url(self) -> str:
-        if self._port is None:
-            raise RuntimeError("the Teams emulator is not started")
-        return f"http://{self._host}:{self._port}"
 
     @property
     def service_url(self) -> str:
@@ -121,7 +94,7 @@ class TeamsEmulator(TeamsActor):
     # ----- plumbing for the actor ------------------------------------------------------
     def _session(self) -> aiohttp.ClientSession:
         if self._client is None:
-            raise RuntimeError("the Teams emulator is not started")
+            raise RuntimeError(f"the {self.server_name} is not started")
         return self._client
 
     def _channel_token(self) -> str:
@@ -168,7 +141,3 @@ class TeamsEmulator(TeamsActor):
             "serviceUrl": self.service_url,
             "locale": user.locale,
         }
-
-    async def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:  # noqa: ASYNC109
-        """Wait until ``predicate()`` is truthy, re-checked at each recorded request."""
-        return await self.recorder.wait_for(predicate, timeout)
