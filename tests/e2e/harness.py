@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -148,7 +148,17 @@ async def new_harness(tmp_path: Path, clock: ControlledClock) -> tuple[Emulator,
     return emu, Harness(emu=emu, guild=guild, clock=clock, tmp_path=tmp_path)
 
 
-__all__ = ["Harness", "new_harness", "restore_discord_endpoints"]
+async def until(condition: Callable[[], bool], what: str = "the awaited change") -> None:
+    """Wait (briefly, in real time) for work the bot does on its own after an event or an
+    answer, where nothing in the emulator changes to wake :meth:`Emulator.wait_for`."""
+    for _ in range(300):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{what} did not happen")
+
+
+__all__ = ["Harness", "new_harness", "restore_discord_endpoints", "until"]
 
 
 @asynccontextmanager

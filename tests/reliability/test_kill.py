@@ -36,13 +36,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import discord.gateway
-import discord.http
 import pytest
 
 from bot.clock import ControlledClock, SystemClock
 from bot.emulator import Emulator, InteractionTimeout, Message
-from tests.e2e.harness import Harness, new_harness, restore_discord_endpoints
+from tests.e2e.harness import Harness, running_harness
 from tests.reliability.conftest import report_in_summary
 from tests.reliability.process import BotProcess, write_config
 from tests.reliability.world import (
@@ -224,38 +222,34 @@ async def kill_at(world: KillWorld, point: KillPoint, rng: random.Random) -> tup
 
 @pytest.fixture
 async def kill_world(tmp_path: Path) -> AsyncIterator[KillWorld]:
-    saved_base, saved_gateway = restore_discord_endpoints()
     real_now = SystemClock().now()
     t0 = real_now.replace(second=0, microsecond=0)
     clock = ControlledClock(t0 - timedelta(minutes=10))
-    emu, h = await new_harness(tmp_path, clock)
-    bot = BotProcess(
-        write_config(tmp_path / "config.toml", emu, h.db_path, h.secret),
-        emu.bot_token,
-        tmp_path,
-    )
-    try:
-        goers, voters, far = await set_up(h, t0)
-        # From here on Discord and the bot share the real clock again.
-        emu.state.now_timestamp = lambda: datetime.now(UTC).timestamp()
-        after_id = max(emu.state.messages)
-        world = KillWorld(h, bot, goers, voters, far, after_id)
-        emu.faults.add(
-            method="POST",
-            path=MESSAGES,
-            delay=LATENCY,
-            commit=True,
-            hook=world.message_accepted,
-            times=None,
+    async with running_harness(tmp_path, clock) as h:
+        emu = h.emu
+        bot = BotProcess(
+            write_config(tmp_path / "config.toml", emu, h.db_path, h.secret),
+            emu.bot_token,
+            tmp_path,
         )
-        yield world
-    finally:
-        if bot.running:
-            await bot.kill()
-        await h.stop()
-        await emu.stop()
-        discord.http.Route.BASE = saved_base
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved_gateway
+        try:
+            goers, voters, far = await set_up(h, t0)
+            # From here on Discord and the bot share the real clock again.
+            emu.state.now_timestamp = lambda: datetime.now(UTC).timestamp()
+            after_id = max(emu.state.messages)
+            world = KillWorld(h, bot, goers, voters, far, after_id)
+            emu.faults.add(
+                method="POST",
+                path=MESSAGES,
+                delay=LATENCY,
+                commit=True,
+                hook=world.message_accepted,
+                times=None,
+            )
+            yield world
+        finally:
+            if bot.running:
+                await bot.kill()
 
 
 async def test_sigkill_at_random_points_of_a_reminder_burst_loses_and_doubles_nothing(
