@@ -122,9 +122,7 @@ async def test_away_members_are_not_nudged_and_their_week_does_not_break_the_str
 
 
 async def test_an_abandoned_week_cancels_its_nudge_and_close(plc: Harness) -> None:
-    await plc.schedule(time_text="09:30")
-    await plc.advance(timedelta(minutes=30))
-    checkin = await plc.current()
+    checkin = await plc.open_week()
     await plc.checkins.abandon(checkin.id)
     assert (await plc.timer(NUDGE_KIND, f"checkin:{checkin.id}")).status == "cancelled"
     assert (await plc.timer(CLOSE_KIND, f"checkin:{checkin.id}")).status == "cancelled"
@@ -162,9 +160,7 @@ async def test_the_week_reaches_members_through_the_chat_port(plc: Harness) -> N
     prompt closed in place."""
     await plc.known(ALICE, DAN)
     plc.chat.closed_dms.add(DAN)
-    await plc.schedule(time_text="09:30")
-    await plc.advance(timedelta(minutes=30))
-    checkin = await plc.current()
+    checkin = await plc.open_week()
     (prompt,) = [s for s in plc.chat.sent if isinstance(s.card, CheckinPrompt)]
     assert prompt.target == Channel(GUILD, CHANNEL) and prompt.nonce is not None
     assert plc.chat.threads == [(prompt.posted, "Check-in 2026-W48")]
