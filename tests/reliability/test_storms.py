@@ -1,4 +1,5 @@
-"""429 storms and 5xx bursts while reminders go out (RELIABILITY D7, D8).
+"""429 storms and 5xx bursts while reminders go out: rate limits are honoured, a send
+that misses its moment says it is late, and a retried post is still one message.
 
 One meeting, four members going: each reminder is a channel post and four DMs. The
 emulator enforces Discord's limits (made small) and injects storms on top; the clock

@@ -1,4 +1,5 @@
-"""Reading check-ins back: streaks, the CSV export, personal data, retention (G1–G3)."""
+"""Reading check-ins back: streaks, the CSV export, a member's export and erasure of
+their data, and the retention purge."""
 
 from __future__ import annotations
 
@@ -119,7 +120,8 @@ async def test_export_and_delete_reach_answers_and_away_weeks(plc: Harness) -> N
 
 
 async def test_check_ins_are_purged_after_twelve_months_idempotently(plc: Harness) -> None:
-    """G3: the rule deletes closed weeks over a year old with their answers; twice is once."""
+    """The retention rule deletes closed weeks over a year old with their answers; run
+    twice, it does what it did once."""
     first = await plc.open_week()
     await plc.answer(ALICE, first.id, texts=("old", ""))
     await plc.advance(timedelta(hours=36))
@@ -135,7 +137,7 @@ async def test_check_ins_are_purged_after_twelve_months_idempotently(plc: Harnes
 
 
 async def test_the_check_in_rule_runs_in_the_one_retention_purge(core: Core) -> None:
-    """G3: ``build_services`` registers the rule with the RetentionService, once."""
+    """``build_services`` registers the retention rule with the RetentionService, once."""
     services = build_services(core)
     removed = await services.get(RetentionService).purge()
     assert removed["check-ins over 12 months"] == 0

@@ -1,4 +1,5 @@
-"""A week's life through the real scheduler: open, one nudge, close and digest (S6, D5)."""
+"""A week's life through the real scheduler: open, one nudge, close and digest; a clock
+stepped back or forward, and DMs a member refused."""
 
 from __future__ import annotations
 
@@ -132,7 +133,7 @@ async def test_an_abandoned_week_cancels_its_nudge_and_close(plc: Harness) -> No
 
 
 async def test_a_clock_stepping_back_and_forth_duplicates_nothing(plc: Harness) -> None:
-    """S6: after a step back, nothing is opened, nudged or closed twice."""
+    """After the clock steps back, nothing is opened, nudged or closed twice."""
     await plc.known(ALICE)
     await plc.schedule(time_text="09:30")
     await plc.advance(timedelta(minutes=30))
