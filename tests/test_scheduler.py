@@ -96,6 +96,13 @@ class HeldRun:
             self.running.set()
             await self.release.wait()
 
+    async def bulk_run_holding(self, db: Database, key: str) -> asyncio.Task[int]:
+        """Plan ``key`` for now and start a bulk run; return once the run is held."""
+        await _plan(self.scheduler, db, key, timedelta(0))
+        run = asyncio.create_task(self.scheduler.run_due())
+        await self.running.wait()
+        return run
+
 
 @pytest.fixture
 def recorder() -> Recorder:
@@ -344,9 +351,7 @@ async def test_a_run_queued_behind_the_stop_does_not_start(
     await _community(db)
     held = HeldRun(db, clock)
     scheduler = held.scheduler
-    await _plan(scheduler, db, "first", timedelta(0))
-    burst = asyncio.create_task(scheduler.run_due())
-    await held.running.wait()
+    burst = await held.bulk_run_holding(db, "first")
     stopping = asyncio.create_task(scheduler.stop())
     await asyncio.sleep(0)  # the stop now waits for the burst, first in line
     await _plan(scheduler, db, "second", timedelta(0))
@@ -430,11 +435,8 @@ async def test_both_lanes_asking_for_one_timer_run_it_once(
 ) -> None:
     await _community(db)
     held = HeldRun(db, clock)
-    scheduler = held.scheduler
-    await _plan(scheduler, db, "one", timedelta(0))
-    bulk = asyncio.create_task(scheduler.run_due())
-    await held.running.wait()
-    asked = asyncio.create_task(scheduler.run_now("reminder", "one"))
+    bulk = await held.bulk_run_holding(db, "one")
+    asked = asyncio.create_task(held.scheduler.run_now("reminder", "one"))
     await asyncio.sleep(0.01)
     held.release.set()
     assert await bulk == 1
