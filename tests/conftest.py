@@ -34,6 +34,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     os.environ.update(config.stash.get(_CALLER_SETTINGS, {}))
 
 
+def config_file(folder: Path, text: str) -> Path:
+    """A ``config.toml`` in ``folder`` holding ``text``; its path."""
+    path = folder / "config.toml"
+    path.write_text(text)
+    return path
+
+
 @pytest.fixture
 def clock() -> ControlledClock:
     return ControlledClock(START)

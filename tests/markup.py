@@ -33,3 +33,11 @@ class PlainMarkup:
 
 
 PLAIN = PlainMarkup()
+
+PLATFORM_SYNTAX = ("<@", "<#", "<t:")
+
+
+def assert_no_platform_syntax(*texts: str) -> None:
+    """Text rendered with :class:`PlainMarkup` holds no mention or timestamp syntax."""
+    for text in texts:
+        assert not any(syntax in text for syntax in PLATFORM_SYNTAX), text

@@ -9,6 +9,7 @@ from bot.app import build_app
 from bot.cli import main
 from bot.config import ConfigError, load_settings, runtime_problems
 from bot.services.base import Core
+from tests.conftest import config_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,8 +23,8 @@ def test_example_config_loads_through_the_settings_model() -> None:
 
 
 def test_the_deprecated_cogs_key_still_reads_as_features(tmp_path: Path) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text('[discord]\ncogs = ["cogs.admin", "cogs.members", "cogs.rotation"]\n')
+    cogs = '[discord]\ncogs = ["cogs.admin", "cogs.members", "cogs.rotation"]\n'
+    path = config_file(tmp_path, cogs)
     assert load_settings(path).enabled_features() == ["facilitation"]
     path.write_text('[discord]\ncogs = ["cogs.admin", "cogs.polls"]\n')
     with pytest.raises(ConfigError) as caught:
@@ -43,8 +44,9 @@ async def test_the_deprecated_cogs_key_says_so_in_the_log(
 
 
 def test_unknown_key_and_bad_values_are_named(tmp_path: Path) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text('[discord]\ntokn = "x"\n[defaults]\ntimezone = "EST"\nlanguage = "de"\n')
+    path = config_file(
+        tmp_path, '[discord]\ntokn = "x"\n[defaults]\ntimezone = "EST"\nlanguage = "de"\n'
+    )
     with pytest.raises(ConfigError) as caught:
         load_settings(path)
     message = str(caught.value)
@@ -55,15 +57,13 @@ def test_unknown_key_and_bad_values_are_named(tmp_path: Path) -> None:
 
 
 def test_not_toml_is_reported_with_the_file(tmp_path: Path) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text("[discord\n")
+    path = config_file(tmp_path, "[discord\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_settings(path)
 
 
 def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text('[discord]\ndev_guild_id = 5\napi_base_url = "http://x"\n')
+    path = config_file(tmp_path, '[discord]\ndev_guild_id = 5\napi_base_url = "http://x"\n')
     monkeypatch.setenv("PLCBOT_DEFAULTS__REMINDER_OFFSETS_MINUTES", "[1]")
     monkeypatch.setenv("PLCBOT_DISCORD__DEV_GUILD_ID", "7")
     monkeypatch.setenv("DISCORD_TOKEN", "from-env")
@@ -77,8 +77,7 @@ def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_secret_must_be_long_and_has_no_default(tmp_path: Path) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text('[privacy]\nsecret = "short"\n')
+    path = config_file(tmp_path, '[privacy]\nsecret = "short"\n')
     with pytest.raises(ConfigError, match=r"\[privacy\] secret"):
         load_settings(path)
     path.write_text("")
@@ -90,8 +89,7 @@ def test_secret_must_be_long_and_has_no_default(tmp_path: Path) -> None:
 def test_check_config_exits_non_zero_on_a_broken_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text("[database]\npaht = 'x'\n")
+    path = config_file(tmp_path, "[database]\npaht = 'x'\n")
     assert main(["--config", str(path), "check-config"]) == 2
     assert "[database] paht: unknown key" in capsys.readouterr().err
 
@@ -99,8 +97,7 @@ def test_check_config_exits_non_zero_on_a_broken_file(
 def test_check_config_accepts_a_complete_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text(f'[discord]\ntoken = "t"\n[privacy]\nsecret = "{"s" * 40}"\n')
+    path = config_file(tmp_path, f'[discord]\ntoken = "t"\n[privacy]\nsecret = "{"s" * 40}"\n')
     assert main(["--config", str(path), "check-config"]) == 0
     assert "OK" in capsys.readouterr().out
 
@@ -109,8 +106,7 @@ def test_run_without_token_says_how_to_try_the_bot(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    path = tmp_path / "config.toml"
-    path.write_text("")
+    path = config_file(tmp_path, "")
     assert main(["--config", str(path), "run"]) == 2
     err = capsys.readouterr().err
     assert "DISCORD_TOKEN" in err and "plc-bot playground" in err
@@ -157,8 +153,7 @@ def test_check_config_without_a_file_accepts_a_complete_environment(
 def test_a_bad_variable_is_named_and_a_bad_key_is_blamed_on_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text(f'[privacy]\nsecret = "{SECRET}"\n[ops]\nhealth_port = 0\n')
+    path = config_file(tmp_path, f'[privacy]\nsecret = "{SECRET}"\n[ops]\nhealth_port = 0\n')
     monkeypatch.setenv("PLCBOT_PRIVACY__SECRET", "short")
     monkeypatch.setenv("plcbot_defaults__language", "de")  # any case, as pydantic reads it
     assert main(["--config", str(path), "check-config"]) == 2

@@ -1,6 +1,7 @@
 """The one reader of typed dates (``bot/dates.py``): every form it accepts, in French and
 in English, for date fields (``due``, ``until``, a goal's due date) and date-and-time
-fields (``when``), and every refusal, naming the field (RELIABILITY I2, I4)."""
+fields (``when``), and every refusal (impossible, past or too distant dates), naming the
+field."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""``[logging] format = "json"``: one object per line, context fields only (RELIABILITY G4)."""
+"""``[logging] format = "json"``: one object per line, context fields only (no message
+content, no anonymous author's id)."""
 
 from __future__ import annotations
 

@@ -38,33 +38,23 @@ def _after(text: str, line: str) -> str:
 
 async def test_a_meeting_and_a_question_played_on_teams(tmp_path: Path) -> None:
     database = tmp_path / "p.sqlite3"
-    first = await _transcript(
-        database,
-        ":in #Announcements\n"
-        'meeting schedule title:"Team meeting" when:"2026-12-01 16:00"\n'
-        ":quit\n",
-    )
+    # Each run replays the session so far on a fresh database, one step further: a button's
+    # number is only known from the run before.
+    script = ':in #Announcements\nmeeting schedule title:"Team meeting" when:"2026-12-01 16:00"\n'
+    first = await _transcript(database, script + ":quit\n")
     assert "Sample team “PLC Grade 5” is set up" in first
     assert "[1:1 chat with alice · message 1]" in first  # the preview, for her alone
     assert "Tuesday, December 1, 2026 4:00 PM" in first  # dates as her Teams shows them
     confirm = _button(first, "Confirm")
-    text = await _transcript(
-        tmp_path / "q.sqlite3",
-        ":in #Announcements\n"
-        'meeting schedule title:"Team meeting" when:"2026-12-01 16:00"\n'
-        f":click {confirm}\n"
-        ":as bob\n:read #Announcements\n",
-    )
+    script += f":click {confirm}\n:as bob\n:read #Announcements\n"
+    text = await _transcript(tmp_path / "q.sqlite3", script)
     assert "[#Announcements · message 2]" in text and "[3: Going (0)]" in text
     going = _button(_after(text, "bob> :read #Announcements"), "Going")
-    text = await _transcript(
-        tmp_path / "r.sqlite3",
-        ":in #Announcements\n"
-        'meeting schedule title:"Team meeting" when:"2026-12-01 16:00"\n'
-        f":click {confirm}\n:as bob\n:read #Announcements\n:click {going}\n"
-        "ask\n:submit Is there a rubric for the project? |\n"
-        ":as alice\n:read #Moderation\n",
+    script += (
+        f":click {going}\nask\n:submit Is there a rubric for the project? |\n"
+        ":as alice\n:read #Moderation\n"
     )
+    text = await _transcript(tmp_path / "r.sqlite3", script)
     clicked = _after(text, f"bob> :click {going}")
     assert "Going (1)" in clicked and "You are marked **Going** for **Team meeting**" in clicked
     asked = _after(text, "bob> ask")
@@ -72,14 +62,8 @@ async def test_a_meeting_and_a_question_played_on_teams(tmp_path: Path) -> None:
     assert "[#Moderation" in asked and "Is there a rubric for the project?" in asked
     assert "Bob" not in _after(asked, "[#Moderation").split("[1:1 chat")[0]  # no author
     approve = _button(_after(text, "alice> :read #Moderation"), "Approve")
-    text = await _transcript(
-        tmp_path / "s.sqlite3",
-        ":in #Announcements\n"
-        'meeting schedule title:"Team meeting" when:"2026-12-01 16:00"\n'
-        f":click {confirm}\n:as bob\n:read #Announcements\n:click {going}\n"
-        "ask\n:submit Is there a rubric for the project? |\n"
-        f":as alice\n:read #Moderation\n:click {approve}\n:advance 7d8h\n:quit\n",
-    )
+    script += f":click {approve}\n:advance 7d8h\n:quit\n"
+    text = await _transcript(tmp_path / "s.sqlite3", script)
     approved = _after(text, f"alice> :click {approve}")
     assert "[#Questions · message" in approved and "Anonymous question #1" in approved
     reminders = _after(text, "alice> :advance 7d8h")

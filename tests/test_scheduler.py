@@ -79,6 +79,31 @@ def _scheduler(db: Database, clock: ControlledClock, recorder: Recorder) -> Sche
     return scheduler
 
 
+class HeldRun:
+    """A reminder handler that notes each key, says a held one started, and holds it
+    until released: a run stuck on a slow send."""
+
+    def __init__(self, db: Database, clock: ControlledClock, *held: str) -> None:
+        self.held = set(held)
+        self.ran: list[str] = []
+        self.running, self.release = asyncio.Event(), asyncio.Event()
+        self.scheduler = Scheduler(db, clock, SETTINGS)
+        self.scheduler.register(TimerKind("reminder", self.handle, on_missed=DROP))
+
+    async def handle(self, timer: Timer, firing: Firing) -> None:
+        self.ran.append(timer.key)
+        if not self.held or timer.key in self.held:
+            self.running.set()
+            await self.release.wait()
+
+    async def bulk_run_holding(self, db: Database, key: str) -> asyncio.Task[int]:
+        """Plan ``key`` for now and start a bulk run; return once the run is held."""
+        await _plan(self.scheduler, db, key, timedelta(0))
+        run = asyncio.create_task(self.scheduler.run_due())
+        await self.running.wait()
+        return run
+
+
 @pytest.fixture
 def recorder() -> Recorder:
     return Recorder()
@@ -324,29 +349,19 @@ async def test_a_run_queued_behind_the_stop_does_not_start(
     """A wake-up that queued while a burst ran must not start once the bot is stopping:
     the database is being closed under it (found by the fan-out benchmark)."""
     await _community(db)
-    release, running = asyncio.Event(), asyncio.Event()
-    ran: list[str] = []
-
-    async def slow(timer: Timer, firing: Firing) -> None:
-        ran.append(timer.key)
-        running.set()
-        await release.wait()
-
-    scheduler = Scheduler(db, clock, SETTINGS)
-    scheduler.register(TimerKind("reminder", slow, on_missed=DROP))
-    await _plan(scheduler, db, "first", timedelta(0))
-    burst = asyncio.create_task(scheduler.run_due())
-    await running.wait()
+    held = HeldRun(db, clock)
+    scheduler = held.scheduler
+    burst = await held.bulk_run_holding(db, "first")
     stopping = asyncio.create_task(scheduler.stop())
     await asyncio.sleep(0)  # the stop now waits for the burst, first in line
     await _plan(scheduler, db, "second", timedelta(0))
     late_wake = asyncio.create_task(scheduler.run_due())
     await asyncio.sleep(0)
-    release.set()
+    held.release.set()
     assert await burst == 1
     await stopping
     assert await late_wake == 0
-    assert ran == ["first"]
+    assert held.ran == ["first"]
     assert not await scheduler.run_now("reminder", "second")
 
 
@@ -402,48 +417,28 @@ async def test_work_a_person_started_does_not_wait_behind_a_bulk_run(
     """Two lanes: a bulk run stuck on a slow send (a reminder fan-out) does not hold up
     ``run_now`` (the next turn of a live session), and no timer runs in both lanes."""
     await _community(db)
-    release, stuck = asyncio.Event(), asyncio.Event()
-    ran: list[str] = []
-
-    async def handle(timer: Timer, firing: Firing) -> None:
-        ran.append(timer.key)
-        if timer.key == "bulk":
-            stuck.set()
-            await release.wait()
-
-    scheduler = Scheduler(db, clock, SETTINGS)
-    scheduler.register(TimerKind("reminder", handle, on_missed=DROP))
+    held = HeldRun(db, clock, "bulk")
+    scheduler = held.scheduler
     await _plan(scheduler, db, "bulk", timedelta(0))
     await _plan(scheduler, db, "asked", timedelta(0))  # also due: the bulk run lists it
     bulk = asyncio.create_task(scheduler.run_due())
-    await stuck.wait()
+    await held.running.wait()
     assert await asyncio.wait_for(scheduler.run_now("reminder", "asked"), timeout=5)
-    assert ran == ["bulk", "asked"]
-    release.set()
+    assert held.ran == ["bulk", "asked"]
+    held.release.set()
     assert await bulk == 1  # it found "asked" already closed by the other lane
-    assert ran == ["bulk", "asked"]
+    assert held.ran == ["bulk", "asked"]
 
 
 async def test_both_lanes_asking_for_one_timer_run_it_once(
     db: Database, clock: ControlledClock
 ) -> None:
     await _community(db)
-    release, running = asyncio.Event(), asyncio.Event()
-    ran: list[str] = []
-
-    async def handle(timer: Timer, firing: Firing) -> None:
-        ran.append(timer.key)
-        running.set()
-        await release.wait()
-
-    scheduler = Scheduler(db, clock, SETTINGS)
-    scheduler.register(TimerKind("reminder", handle, on_missed=DROP))
-    await _plan(scheduler, db, "one", timedelta(0))
-    bulk = asyncio.create_task(scheduler.run_due())
-    await running.wait()
-    asked = asyncio.create_task(scheduler.run_now("reminder", "one"))
+    held = HeldRun(db, clock)
+    bulk = await held.bulk_run_holding(db, "one")
+    asked = asyncio.create_task(held.scheduler.run_now("reminder", "one"))
     await asyncio.sleep(0.01)
-    release.set()
+    held.release.set()
     assert await bulk == 1
     assert not await asked  # it waited for the bulk lane's firing, then found it closed
-    assert ran == ["one"]
+    assert held.ran == ["one"]

@@ -86,6 +86,19 @@ async def settled(scheduler: Scheduler) -> None:
 
 
 @asynccontextmanager
+async def started(db: Database, clock: ControlledClock, post: OnePost) -> AsyncIterator[Scheduler]:
+    """A scheduler for ``post`` with APScheduler started and its start-up re-arm over."""
+    await _community(db)
+    scheduler = _scheduler(db, clock, post)
+    scheduler.start()
+    try:
+        await settled(scheduler)
+        yield scheduler
+    finally:
+        await scheduler.stop()
+
+
+@asynccontextmanager
 async def traced(db: Database) -> AsyncIterator[list[str]]:
     statements: list[str] = []
     await db.trace(statements.append)
@@ -139,35 +152,22 @@ async def test_a_post_whose_close_was_lost_is_sent_again_with_the_same_nonce(
 
 
 async def test_work_run_at_once_wakes_no_bulk_run(db: Database, clock: ControlledClock) -> None:
-    await _community(db)
-    post = OnePost()
-    scheduler = _scheduler(db, clock, post)
-    scheduler.start()
-    try:
-        await settled(scheduler)
+    async with started(db, clock, OnePost()) as scheduler:
         await _plan(scheduler, db, wake=False)
         assert not scheduler.alarm.rearming  # the caller runs it itself
         assert await scheduler.run_now("post", "p:1")
         assert not scheduler.alarm.rearming  # closed: the next wake-up did not move
-    finally:
-        await scheduler.stop()
 
 
 async def test_work_run_at_once_that_must_be_retried_rearms_the_alarm(
     db: Database, clock: ControlledClock
 ) -> None:
-    await _community(db)
     post = OnePost()
     post.fail = True
-    scheduler = _scheduler(db, clock, post)
-    scheduler.start()
-    try:
-        await settled(scheduler)
+    async with started(db, clock, post) as scheduler:
         await _plan(scheduler, db, wake=False)
         assert not await scheduler.run_now("post", "p:1")
         assert scheduler.alarm.rearming  # the retry needs its wake-up
-    finally:
-        await scheduler.stop()
 
 
 async def test_a_post_planned_beside_a_later_timer_wakes_no_bulk_run_for_it(
@@ -176,12 +176,8 @@ async def test_a_post_planned_beside_a_later_timer_wakes_no_bulk_run_for_it(
     """The write also plans a timer for later (a session step's "time is nearly up"): its
     re-arm finds the post due now, but the post's writer is running it, so the bulk lane
     is not woken for it; the wake-up is owed, and set for the later timer after."""
-    await _community(db)
     post = OnePost()
-    scheduler = _scheduler(db, clock, post)
-    scheduler.start()
-    try:
-        await settled(scheduler)
+    async with started(db, clock, post) as scheduler:
         async with db.transaction() as conn:
             await scheduler.schedule(conn, GUILD, "post", "p:1", START, {}, wake=False)
             await scheduler.schedule(conn, GUILD, "post", "later", START + timedelta(hours=1))
@@ -191,5 +187,3 @@ async def test_a_post_planned_beside_a_later_timer_wakes_no_bulk_run_for_it(
         wake = scheduler.alarm.aps.get_job(WAKE_JOB_ID)
         assert wake is not None and wake.next_run_time > datetime.now(UTC) + timedelta(minutes=59)
         assert len(post.sent) == 1
-    finally:
-        await scheduler.stop()

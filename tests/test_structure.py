@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.markup import PLATFORM_SYNTAX
+
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
 SERVICES = BOT / "services"
@@ -254,7 +256,6 @@ def test_the_checks_name_the_file_and_the_import() -> None:
 
 MODULE_MAX_LINES = 400
 FUNCTION_MAX_LINES = 60
-MARKUP = ("<@", "<#", "<t:")
 
 
 def size_problems(path: str, source: str) -> list[str]:
@@ -293,7 +294,7 @@ def test_the_core_and_its_catalogs_hold_no_platform_markup() -> None:
         f"{shown(path)}:{number}: {line.strip()}"
         for path in places
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-        if any(mark in line for mark in MARKUP)
+        if any(mark in line for mark in PLATFORM_SYNTAX)
     ]
     assert found == []
 

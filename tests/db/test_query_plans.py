@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
+import pytest
 
 from bot.db import Database
 from bot.db import communities as communities_db
@@ -73,20 +74,42 @@ def reads_only_pending(plan: list[str]) -> bool:
     )
 
 
-async def test_the_scheduler_reads_pending_timers_by_the_pending_index(
-    db: Database, db_path: Path
+def scans_no_table(plan: list[str]) -> bool:
+    return not any(step.startswith("SCAN") for step in plan)
+
+
+async def scheduler_queries(conn: Connection) -> None:
+    await timers_db.next_wake(conn, KINDS)
+    await timers_db.due(conn, NOW, KINDS)
+    await timers_db.pending_kinds(conn)
+
+
+async def community_queries(conn: Connection) -> None:
+    await timers_db.count_pending(conn, GUILD)
+    await timers_db.recent_missed(conn, GUILD, NOW - timedelta(days=7), "missed")
+    await meetings_db.scheduled_occurrences(conn, GUILD)
+
+
+@pytest.mark.parametrize(
+    ("queries", "planned_well"),
+    [
+        pytest.param(scheduler_queries, reads_only_pending, id="scheduler-by-pending-index"),
+        pytest.param(community_queries, scans_no_table, id="community-by-guild"),
+    ],
+)
+async def test_timers_and_meetings_are_read_through_their_index(
+    db: Database,
+    db_path: Path,
+    queries: Callable[[Connection], Awaitable[None]],
+    planned_well: Callable[[list[str]], bool],
 ) -> None:
+    """The scheduler reads pending timers by the pending index, never the whole table; a
+    community's timers and meetings are read by guild."""
     await filled(db)
-
-    async def scheduler_queries(conn: Connection) -> None:
-        await timers_db.next_wake(conn, KINDS)
-        await timers_db.due(conn, NOW, KINDS)
-        await timers_db.pending_kinds(conn)
-
-    plans = await plans_of(db_path, scheduler_queries)
+    plans = await plans_of(db_path, queries)
     assert len(plans) == 3
     for sql, plan in plans.items():
-        assert reads_only_pending(plan), (sql, plan)
+        assert planned_well(plan), (sql, plan)
 
 
 async def test_the_scheduler_still_finds_what_is_due_and_next(db: Database) -> None:
@@ -98,22 +121,6 @@ async def test_the_scheduler_still_finds_what_is_due_and_next(db: Database) -> N
     assert [t.key for t in due] == ["k:10"]  # k:0…k:9 are done; k:10 is due at NOW
     assert wake == NOW
     assert sorted(kinds) == sorted(KINDS)
-
-
-async def test_a_community_s_timers_and_meetings_are_read_by_guild(
-    db: Database, db_path: Path
-) -> None:
-    await filled(db)
-
-    async def community_queries(conn: Connection) -> None:
-        await timers_db.count_pending(conn, GUILD)
-        await timers_db.recent_missed(conn, GUILD, NOW - timedelta(days=7), "missed")
-        await meetings_db.scheduled_occurrences(conn, GUILD)
-
-    plans = await plans_of(db_path, community_queries)
-    assert len(plans) == 3
-    for sql, plan in plans.items():
-        assert not any(step.startswith("SCAN") for step in plan), (sql, plan)
 
 
 async def test_cancelling_by_prefix_seeks_the_key_range(db: Database, db_path: Path) -> None:

@@ -3,8 +3,6 @@ read what it posted in a session's thread."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from typing import Any
 
 from bot.emulator import InteractionResult, Message
@@ -50,15 +48,6 @@ def button_of(message: Message, prefix: str) -> str:
 async def click(harness: Harness, user: str, message: Message, prefix: str) -> str:
     result = await harness.emu.click(harness.user(user), message, button_of(message, prefix))
     return await answer(result)
-
-
-async def until(condition: Callable[[], bool], what: str = "the bot") -> None:
-    """Wait (briefly, in real time) for the bot to finish work it was woken for."""
-    for _ in range(300):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"{what} did not happen")
 
 
 async def live_thread(harness: Harness) -> int:

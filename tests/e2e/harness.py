@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -26,8 +26,28 @@ from bot.emulator import Emulator, InteractionResult, SampleGuild, build_sample_
 from cogs.client import PlcBot, running_bot
 
 
+class BotFiles:
+    """What a harness gives the bot it runs, on either platform: a database file in the
+    test's folder, the privacy secret, and DEBUG logs."""
+
+    tmp_path: Path
+    secret: str
+
+    @property
+    def db_path(self) -> Path:
+        return self.tmp_path / "plc-bot.sqlite3"
+
+    def bot_sections(self) -> dict[str, dict[str, Any]]:
+        """The config sections every harness sets, before its platform's own."""
+        return {
+            "database": {"path": self.db_path},
+            "privacy": {"secret": self.secret},
+            "logging": {"level": "DEBUG"},
+        }
+
+
 @dataclass
-class Harness:
+class Harness(BotFiles):
     emu: Emulator
     guild: SampleGuild
     clock: ControlledClock
@@ -42,20 +62,12 @@ class Harness:
         assert self._bot is not None, "the bot is not running"
         return self._bot
 
-    @property
-    def db_path(self) -> Path:
-        return self.tmp_path / "plc-bot.sqlite3"
-
     def settings(self) -> Settings:
-        sections: dict[str, dict[str, Any]] = {
-            "discord": {
-                "token": self.emu.bot_token,
-                "api_base_url": f"{self.emu.http_url}/api/v10",
-                "gateway_url": self.emu.gateway_url,
-            },
-            "database": {"path": self.db_path},
-            "privacy": {"secret": self.secret},
-            "logging": {"level": "DEBUG"},
+        sections = self.bot_sections()
+        sections["discord"] = {
+            "token": self.emu.bot_token,
+            "api_base_url": f"{self.emu.http_url}/api/v10",
+            "gateway_url": self.emu.gateway_url,
         }
         for section, values in self.settings_overrides.items():
             sections.setdefault(section, {}).update(values)
@@ -148,7 +160,17 @@ async def new_harness(tmp_path: Path, clock: ControlledClock) -> tuple[Emulator,
     return emu, Harness(emu=emu, guild=guild, clock=clock, tmp_path=tmp_path)
 
 
-__all__ = ["Harness", "new_harness", "restore_discord_endpoints"]
+async def until(condition: Callable[[], bool], what: str = "the awaited change") -> None:
+    """Wait (briefly, in real time) for work the bot does on its own after an event or an
+    answer, where nothing in the emulator changes to wake :meth:`Emulator.wait_for`."""
+    for _ in range(300):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{what} did not happen")
+
+
+__all__ = ["BotFiles", "Harness", "new_harness", "restore_discord_endpoints", "until"]
 
 
 @asynccontextmanager

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -94,15 +92,6 @@ async def meeting_rows(harness: Harness) -> int:
         row = await (await conn.execute("SELECT COUNT(*) FROM meetings")).fetchone()
     assert row is not None
     return int(row[0])
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    """Wait (briefly, in real time) for the bot to process a gateway event."""
-    for _ in range(200):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the bot did not see the change")
 
 
 def can_send(harness: Harness, channel_id: int) -> bool:

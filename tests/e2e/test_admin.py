@@ -71,7 +71,7 @@ async def test_timezone_autocomplete_suggests_iana_names(harness: Harness) -> No
 async def test_setup_is_refused_to_non_admins_even_if_the_override_allows_it(
     harness: Harness,
 ) -> None:
-    """D3: the run-time check holds whatever the command's permission override says."""
+    """The run-time role check holds whatever the command's permission override says."""
     for command in harness.emu.state.commands_for(None):
         if command.name == "plc":  # a server admin opened the command to everyone
             command.payload["default_member_permissions"] = None
@@ -159,7 +159,7 @@ async def test_status_shows_database_size_scheduled_items_and_the_last_error(
 async def test_a_deleted_channel_or_role_is_told_once_and_shown_in_status(
     harness: Harness,
 ) -> None:
-    """D6: Discord tells the bot a channel or role is gone; facilitators hear it once."""
+    """Discord tells the bot a channel or role is gone; facilitators hear it once."""
     await harness.setup_community(language="en", moderation=True)
     harness.emu.delete_channel(harness.channel("questions"))
     harness.emu.delete_role(harness.guild.id, harness.guild.roles["facilitator"])

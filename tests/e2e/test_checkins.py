@@ -1,4 +1,4 @@
-"""Weekly check-ins end to end: the real bot, the emulator, a moved clock (SPEC §6)."""
+"""Weekly check-ins end to end: the real bot, the emulator, a moved clock."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ async def test_a_week_opens_collects_answers_nudges_once_and_closes_with_a_diges
         "Alice Dupont",
     ]
     assert "52.5 · target 75" in posts[0].all_text()
-    # User text is inert and pings no one (D1, D2).
+    # User text is inert (no disguised links) and pings no one.
     assert all(p.mention_user_ids == [] and not p.mention_everyone for p in posts)
     assert "\\[link\\]\\(https://x.test\\)" in posts[1].all_text()
 
@@ -113,7 +113,8 @@ async def test_a_week_opens_collects_answers_nudges_once_and_closes_with_a_diges
 async def test_a_member_whose_dms_are_closed_is_mentioned_and_listed_in_the_digest(
     harness: Harness,
 ) -> None:
-    """D5: refused once, mentioned in the thread instead, never retried, in the digest."""
+    """A DM refused: tried once, mentioned in the thread instead, never retried, listed in
+    the digest."""
     h = harness
     await h.setup_community(moderation=True)
     await known(h, "chloe", "david")
@@ -216,7 +217,7 @@ async def test_a_restart_between_open_and_close_loses_nothing_and_posts_nothing_
 async def test_a_502_after_the_prompt_was_created_leaves_exactly_one_prompt(
     harness: Harness,
 ) -> None:
-    """D8: Discord creates the message, answers 502; the retry carries the same nonce."""
+    """Discord creates the message, answers 502; the retry carries the same nonce."""
     h = harness
     await h.setup_community()
     await schedule(h)
@@ -315,7 +316,7 @@ async def test_non_numeric_progress_is_refused_and_nothing_is_posted(harness: Ha
 async def test_a_deleted_checkin_channel_is_reported_and_nothing_is_half_open(
     harness: Harness,
 ) -> None:
-    """D6: the command says the channel is lost; admins are told once; no week is left."""
+    """The command says the channel is lost; admins are told once; no week is left."""
     h = harness
     await h.setup_community(moderation=True)
     await schedule(h)

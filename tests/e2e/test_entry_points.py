@@ -46,7 +46,7 @@ async def test_plc_bot_run_as_a_subprocess_answers_slash_commands(
             result = await emu.slash(guild.id, guild.users["bob"], "plc status")
             assert "/plc setup" in (result.content or "")
 
-            # A second instance on the same database refuses to start (D10).
+            # A second instance on the same database refuses to start.
             second = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot.cli", "--config", str(config), "run",
                 cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE,

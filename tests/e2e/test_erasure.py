@@ -1,4 +1,4 @@
-"""``/me delete`` leaves no trace in the database file nor in its WAL (RELIABILITY G2).
+"""``/me delete`` leaves no trace in the database file nor in its WAL.
 
 SQLite's ``secure_delete`` zeroes erased rows in the pages it writes, but the WAL
 keeps the pages as they were until a checkpoint; the erasure ends with one that

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.emulator import Permission
-from tests.e2e.harness import Harness
+from tests.e2e.harness import Harness, until
 from tests.e2e.meeting_steps import (
     DEC3,
     announcements,
@@ -23,7 +23,6 @@ from tests.e2e.meeting_steps import (
     rsvp,
     schedule,
     stamp,
-    until,
     upcoming,
 )
 

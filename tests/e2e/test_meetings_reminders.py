@@ -1,4 +1,6 @@
-"""Meeting reminders end to end, moved by the clock (RELIABILITY S1–S5, D5, D8)."""
+"""Meeting reminders end to end, moved by the clock: sent once after a restart or a crash,
+on local time across DST changes, to members whose DMs are closed, and once when Discord
+answers 502 after creating the message."""
 
 from __future__ import annotations
 
@@ -121,7 +123,8 @@ async def test_no_reminder_twice_after_a_restart_or_a_lost_record(harness: Harne
     await harness.advance(timedelta(minutes=3))
     assert (len(reminder_posts(harness)), len(dms(harness, "bob"))) == (1, 1)
 
-    # S2/D8: Discord had the messages, but the bot died before recording them.
+    # Discord had the messages, but the bot died before recording them: the nonce keeps
+    # the re-send from showing twice.
     async with harness.bot.core.db.transaction() as conn:
         await conn.execute(
             "DELETE FROM timer_deliveries WHERE timer_id IN "
@@ -193,7 +196,7 @@ async def test_a_cancelled_or_moved_meeting_sends_no_stale_reminder(harness: Har
 
 
 async def test_weekly_meeting_keeps_its_local_time_across_dst(harness: Harness) -> None:
-    """S4 end to end: Sunday 18:00 in Toronto on both sides of 2027-03-14."""
+    """Sunday 18:00 in Toronto stays 18:00 local on both sides of 2027-03-14."""
     await harness.clock.set(datetime(2027, 3, 1, 15, 0, tzinfo=UTC))
     await harness.setup_community(language="en")
     first = await schedule(harness, when="2027-03-07 18:00", repeat="weekly")
@@ -220,7 +223,7 @@ async def test_weekly_meeting_keeps_its_local_time_across_dst(harness: Harness) 
 
 
 async def test_a_time_in_the_spring_gap_warns_and_fires_once(harness: Harness) -> None:
-    """S5: 02:30 does not exist in Toronto on 2027-03-14; it becomes 03:30, once."""
+    """02:30 does not exist in Toronto on 2027-03-14; it becomes 03:30, once."""
     await harness.clock.set(datetime(2027, 3, 10, 15, 0, tzinfo=UTC))
     await harness.setup_community(language="en")
     result = await preview(harness, locale="en-US", title="Night owls", when="2027-03-14 02:30")
@@ -235,7 +238,7 @@ async def test_a_time_in_the_spring_gap_warns_and_fires_once(harness: Harness) -
 
 
 async def test_a_lost_announcements_channel_is_paused_and_reported_once(harness: Harness) -> None:
-    """D6: DMs still go; the channel is not hammered; admins hear it once."""
+    """The channel is lost: DMs still go; the channel is not hammered; admins hear it once."""
     await harness.setup_community(language="en", moderation=True)
     announcement = await schedule(harness, when="Dec 3 3:30pm")
     await rsvp(harness, "bob", announcement, "going")
@@ -259,7 +262,7 @@ async def test_a_lost_announcements_channel_is_paused_and_reported_once(harness:
 async def test_discord_answering_502_after_creating_the_reminder_leaves_one(
     harness: Harness,
 ) -> None:
-    """D8: the post is created, Discord answers 502, discord.py retries: one message."""
+    """The post is created, Discord answers 502, discord.py retries: one message."""
     await harness.setup_community(language="en")
     await schedule(harness, when="Dec 3 3:30pm")
     await harness.advance(timedelta(0))  # what the schedule left due now goes first
@@ -273,7 +276,7 @@ async def test_discord_answering_502_after_creating_the_reminder_leaves_one(
 
 
 async def test_clock_stepping_back_and_forth_duplicates_nothing(harness: Harness) -> None:
-    """S6: a clock step back then forward again sends each reminder once."""
+    """A clock step back then forward again sends each reminder once."""
     await harness.setup_community(language="en")
     announcement = await schedule(harness, when="Dec 3 3:30pm")
     await rsvp(harness, "bob", announcement, "going")

@@ -31,13 +31,13 @@ async def test_a_429_is_waited_out_and_the_message_arrives_once(harness: Harness
     assert sent is not None
     messages = harness.emu.messages_in(channel)
     assert [m.content for m in messages] == ["hello"]
-    assert messages[0].allowed_mentions == {"parse": []}  # D1: the client default
+    assert messages[0].allowed_mentions == {"parse": []}  # the client default: no pings
     statuses = [r.status for r in harness.emu.requests(method="POST", path_contains=f"/{channel}/")]
     assert statuses == [429, 200]
 
 
 async def test_created_then_502_leaves_exactly_one_message(harness: Harness) -> None:
-    """D8: Discord creates the message, answers 502, discord.py retries with the nonce."""
+    """Discord creates the message, answers 502, discord.py retries with the nonce."""
     channel = harness.channel("announcements")
     harness.emu.faults.add(method="POST", path=f"/channels/{channel}/messages", status=502)
     await send(harness, Channel(harness.guild.id, channel), "once", "flaky-502-1")
@@ -52,7 +52,7 @@ async def test_the_bot_resumes_after_a_gateway_drop_and_still_answers(harness: H
 
 
 async def test_reconnects_do_not_start_the_scheduler_twice(harness: Harness) -> None:
-    """D9: a fresh IDENTIFY fires on_ready again; background work starts once."""
+    """A fresh IDENTIFY fires on_ready again; background work starts once."""
     scheduler = harness.bot.core.scheduler
     aps = scheduler.alarm.aps
     assert aps is not None
@@ -67,7 +67,7 @@ async def test_reconnects_do_not_start_the_scheduler_twice(harness: Harness) -> 
 
 
 async def test_a_closed_dm_is_recorded_and_reported_as_unreachable(harness: Harness) -> None:
-    """D5: 50007 marks the member; the caller falls back to the channel."""
+    """A DM refused (50007) marks the member; the caller falls back to the channel."""
     await harness.setup_community()
     bob = harness.user("bob")
     harness.emu.close_dms(bob)
@@ -81,7 +81,7 @@ async def test_a_closed_dm_is_recorded_and_reported_as_unreachable(harness: Harn
 
 
 async def test_a_deleted_channel_is_paused_and_admins_are_told_once(harness: Harness) -> None:
-    """D6: no hammering a channel Discord refuses; one notice to the admins."""
+    """No hammering a channel Discord refuses; one notice to the admins."""
     await harness.setup_community(moderation=True)
     lost = harness.channel("check-ins")
     harness.emu.delete_channel(lost)

@@ -12,8 +12,7 @@ from bot import app
 from bot.features import Declare, Feature
 from bot.services.base import Core
 from bot.services.registry import Services
-from tests.e2e.harness import Harness
-from tests.e2e.meeting_steps import until
+from tests.e2e.harness import Harness, until
 
 
 def with_start_up(declare: Declare, runs: list[str], *, fails: bool = False) -> Declare:

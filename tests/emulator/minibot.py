@@ -238,6 +238,11 @@ class EmuTestBot(commands.Bot):
         await self.tree.sync(guild=guild)
         await self.tree.sync()
 
+    def text_channel(self, channel_id: int) -> discord.TextChannel:
+        channel = self.get_channel(channel_id)
+        assert isinstance(channel, discord.TextChannel)
+        return channel
+
 
 def expect_event(
     bot: commands.Bot, event: str, check: Callable[..., bool] | None = None

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
-import discord
 import pytest
 
 from bot.clock import ControlledClock
@@ -146,19 +145,13 @@ async def test_the_global_limit_is_per_bot_token_and_spares_interactions(
         assert emu.rate_limits.check(**other, authorization=f"Bot {TOKEN}") is not None
 
 
-def text_channel(bot: EmuTestBot, channel_id: int) -> discord.TextChannel:
-    channel = bot.get_channel(channel_id)
-    assert isinstance(channel, discord.TextChannel)
-    return channel
-
-
 async def test_discord_py_waits_out_global_429s_and_loses_nothing(
     emu: Emulator, g: SampleGuild, bot: EmuTestBot
 ) -> None:
     emu.rate_limits.enable(global_limit=5)
     names = ("general", "questions", "check-ins", "announcements", "moderation")
     sends = [
-        text_channel(bot, g.channels[name]).send(f"{name} {n}", nonce=f"{name}-{n}")
+        bot.text_channel(g.channels[name]).send(f"{name} {n}", nonce=f"{name}-{n}")
         for name in names
         for n in range(2)
     ]
@@ -181,7 +174,7 @@ async def test_discord_py_waits_out_a_route_429_it_could_not_foresee(
     general = g.channels["general"]
     await api.post(general, "from elsewhere 1")
     await api.post(general, "from elsewhere 2")
-    channel = text_channel(bot, general)
+    channel = bot.text_channel(general)
     sent = await asyncio.gather(*(channel.send(f"bot {n}", nonce=f"b{n}") for n in range(5)))
     contents = [m.content for m in emu.messages_in(general)]
     assert Counter(contents) == Counter(

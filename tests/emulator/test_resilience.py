@@ -19,17 +19,11 @@ pytestmark = pytest.mark.asyncio
 MESSAGES = "/channels/{id}/messages"
 
 
-def text_channel(bot: EmuTestBot, channel_id: int) -> discord.TextChannel:
-    channel = bot.get_channel(channel_id)
-    assert isinstance(channel, discord.TextChannel)
-    return channel
-
-
 async def test_429_is_retried_and_the_message_arrives_once(
     emu: Emulator, g: SampleGuild, bot: EmuTestBot
 ) -> None:
     emu.faults.add(method="POST", path=MESSAGES, status=429, retry_after=0.2)
-    sent = await text_channel(bot, g.channels["general"]).send("hello")
+    sent = await bot.text_channel(g.channels["general"]).send("hello")
     assert [m.id for m in emu.messages_in(g.channels["general"])] == [sent.id]
     posts = emu.requests(method="POST", route="/channels/{channel_id}/messages")
     assert [r.status for r in posts] == [429, 200]
@@ -37,7 +31,7 @@ async def test_429_is_retried_and_the_message_arrives_once(
 
 async def test_global_429_is_retried(emu: Emulator, g: SampleGuild, bot: EmuTestBot) -> None:
     emu.faults.add(path="/channels/", status=429, retry_after=0.1, global_=True)
-    await text_channel(bot, g.channels["general"]).send("hello")
+    await bot.text_channel(g.channels["general"]).send("hello")
     assert [r.status for r in emu.requests(path_contains="/messages")] == [429, 200]
 
 
@@ -45,7 +39,7 @@ async def test_502_after_creation_does_not_duplicate(
     emu: Emulator, g: SampleGuild, bot: EmuTestBot
 ) -> None:
     emu.faults.add(method="POST", path=MESSAGES, status=502)
-    sent = await text_channel(bot, g.channels["general"]).send("only once")
+    sent = await bot.text_channel(g.channels["general"]).send("only once")
     assert [m.content for m in emu.messages_in(g.channels["general"])] == ["only once"]
     first, retry = emu.requests(method="POST", path_contains="/messages")
     assert (first.status, retry.status) == (502, 200)
@@ -55,7 +49,7 @@ async def test_502_after_creation_does_not_duplicate(
 async def test_same_nonce_twice_keeps_one_message(
     emu: Emulator, g: SampleGuild, bot: EmuTestBot
 ) -> None:
-    channel = text_channel(bot, g.channels["questions"])
+    channel = bot.text_channel(g.channels["questions"])
     first = await channel.send("dup", nonce=424242)
     second = await channel.send("dup", nonce=424242)
     assert first.id == second.id
@@ -75,7 +69,7 @@ async def test_a_fault_hook_runs_before_or_after_the_request_happened(
             commit=commit,
             hook=lambda: seen.append(len(emu.messages_in(general))),
         )
-        await text_channel(bot, general).send(f"commit={commit}")
+        await bot.text_channel(general).send(f"commit={commit}")
     assert seen == [0, 2]
     assert [r.status for r in emu.requests(method="POST", path_contains="/messages")] == [200, 200]
 
@@ -158,7 +152,7 @@ async def test_missing_permissions_and_unknown_channel(
 ) -> None:
     emu.state.set_overwrite(g.channels["questions"], g.roles["bot"], deny=Permission.SEND_MESSAGES)
     with pytest.raises(discord.Forbidden) as info:
-        await text_channel(bot, g.channels["questions"]).send("no")
+        await bot.text_channel(g.channels["questions"]).send("no")
     assert info.value.code == 50013
     with pytest.raises(discord.NotFound) as missing:
         await bot.http.send_message(1234, params=discord.http.handle_message_parameters("x"))
@@ -168,7 +162,7 @@ async def test_missing_permissions_and_unknown_channel(
 async def test_empty_and_oversized_messages_are_refused(
     emu: Emulator, g: SampleGuild, bot: EmuTestBot
 ) -> None:
-    channel = text_channel(bot, g.channels["general"])
+    channel = bot.text_channel(g.channels["general"])
     with pytest.raises(discord.HTTPException) as too_long:
         await channel.send("x" * 2001)
     assert too_long.value.code == 50035

@@ -1,4 +1,4 @@
-"""Both languages say the same things (RELIABILITY: every string in fr and en)."""
+"""Both languages say the same things: every string in French and in English."""
 
 from __future__ import annotations
 

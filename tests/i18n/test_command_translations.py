@@ -1,4 +1,4 @@
-"""Every slash command, option, description and choice has its French (SPEC §2)."""
+"""Every slash command, option, description and choice has its French."""
 
 from __future__ import annotations
 

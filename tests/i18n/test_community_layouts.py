@@ -30,10 +30,9 @@ from bot.services.community.me_replies import (
     timezone_saved,
 )
 from bot.services.community.replies import setup_reply, status_reply
-from tests.markup import PlainMarkup
+from tests.markup import PlainMarkup, assert_no_platform_syntax
 
 WHEN = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
-PLATFORM_SYNTAX = ("<@", "<#", "<t:")
 
 
 def _community(**settings: object) -> Community:
@@ -154,8 +153,7 @@ def test_every_reply_and_refusal_renders_without_platform_markup(language: Langu
         shown += texts
     for refusal in _refusals():
         shown.append(render(refusal_text(catalog, refusal), language, catalog, markup))
-    for text in shown:
-        assert not any(syntax in text for syntax in PLATFORM_SYNTAX), text
+    assert_no_platform_syntax(*shown)
     everything = "\n".join(shown)
     assert "[role 14]" in everything and "[channel 12]" in everything
     assert "[member 5]" in everything and "[message 12]" in everything

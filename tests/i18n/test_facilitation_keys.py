@@ -42,12 +42,11 @@ from bot.services.facilitation.sessions.summary import (
     SummaryStep,
     SummaryTurns,
 )
-from tests.markup import PlainMarkup
+from tests.markup import PlainMarkup, assert_no_platform_syntax
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "bot" / "services" / "facilitation").rglob("*.py"))
 LITERAL = re.compile(r'"(facilitation\.[a-z_]+\.[a-z_]+)"')
-PLATFORM_SYNTAX = re.compile(r"<@|<#|<t:")
 WHEN = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
 LANGS: tuple[Language, ...] = ("en", "fr")
 
@@ -246,7 +245,7 @@ def _rendered(contents: Iterable[Content], language: Language) -> list[str]:
     catalog, markup = load_catalog(), PlainMarkup()
     shown = [render(content, language, catalog, markup) for content in contents]
     for text in shown:
-        assert not PLATFORM_SYNTAX.search(text), text
+        assert_no_platform_syntax(text)
         assert "{" not in text, text  # a placeholder left unfilled
     return shown
 

@@ -29,10 +29,9 @@ from bot.services.meetings.models import (
     ScheduleResult,
     UpcomingMeeting,
 )
-from tests.markup import PlainMarkup
+from tests.markup import PlainMarkup, assert_no_platform_syntax
 
 WHEN = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
-PLATFORM_SYNTAX = ("<@", "<#", "<t:")
 
 
 class ExposingMarkup(PlainMarkup):
@@ -227,7 +226,7 @@ def test_every_card_renders_in_both_languages_without_platform_markup(language: 
     for card in _cards(lang):
         texts = shown(card.layout(), language)
         assert texts and all(texts), card
-        assert not any(syntax in t for t in texts for syntax in PLATFORM_SYNTAX), texts
+        assert_no_platform_syntax(*texts)
         assert not any("[typed" in t for t in texts if "Toronto" in t), "a zone is the bot's"
         kinds.add(type(card))
     assert kinds == {MeetingAnnouncement, MeetingNotice, MeetingReminder, MissedReminder}
@@ -238,7 +237,7 @@ def test_every_reply_renders_in_both_languages_without_platform_markup(language:
     for message in _replies():
         texts = shown(message, language)
         assert texts and all(texts), message
-        assert not any(syntax in t for t in texts for syntax in PLATFORM_SYNTAX), texts
+        assert_no_platform_syntax(*texts)
 
 
 def test_members_words_are_shown_as_typed_and_references_as_references() -> None:

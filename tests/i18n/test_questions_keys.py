@@ -26,10 +26,9 @@ from bot.services.questions import (
 )
 from bot.services.questions.forms import ask_form, report_form, topic_form
 from bot.services.questions.replies import ModerationResult, moderation_panel, receipt, result
-from tests.markup import PlainMarkup
+from tests.markup import PlainMarkup, assert_no_platform_syntax
 
 WHEN = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
-PLATFORM_SYNTAX = ("<@", "<#", "<t:")
 
 
 def item(**changes: object) -> QuestionItem:
@@ -127,7 +126,7 @@ def form_texts(form: Form) -> Iterator[Content]:
 
 def shown(content: Content, language: str, catalog: Catalog) -> str:
     text = render(content, language, catalog, PlainMarkup())
-    assert not any(syntax in text for syntax in PLATFORM_SYNTAX), text
+    assert_no_platform_syntax(text)
     return text
 
 

@@ -1,4 +1,5 @@
-"""The reliability suite (RELIABILITY.md's ⚡ requirements): every test here carries the
+"""The reliability suite (the requirements proved by injecting a fault: a killed process,
+Discord errors or latency, a damaged file, a full disk): every test here carries the
 ``reliability`` marker, runs in the normal ``pytest`` run (so CI runs it) and can be
 selected alone with ``pytest -m reliability``."""
 

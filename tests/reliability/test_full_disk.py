@@ -1,4 +1,5 @@
-"""A real full disk under the database (RELIABILITY Q6).
+"""A real full disk under the database: the member gets an error, nothing is left
+half-written, and the bot recovers when space returns.
 
 The database lives on a small tmpfs mounted for the test; a ballast file fills it
 to the last byte. A member's write is refused with a clear message and leaves no

@@ -1,6 +1,7 @@
-"""The gateway dropped in the middle of an interaction and while reminders go out
-(RELIABILITY D9): the bot resumes or identifies again and goes on; the work in flight
-finishes once, reminders reach each member once, later commands and timers still run.
+"""The gateway dropped in the middle of an interaction and while reminders go out: the
+bot resumes or identifies again and goes on, its scheduler and loops running once; the
+work in flight finishes once, reminders reach each member once, later commands and
+timers still run.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """``plc-bot run`` killed with SIGKILL at random points of a burst of 200 due reminders
-(RELIABILITY S2, S3, Q2).
+(sent but not yet recorded, or committed but not yet sent, and user writes under way).
 
 Ten meetings start a minute from now, each with reminders 1 and 2 minutes before, and
 nine members going: 10 × 2 × (1 channel post + 9 DMs) = 200 sends, every one due when
@@ -13,11 +13,11 @@ Each round starts the bot and kills it at a seeded random point, printed:
 - ``time``: after a random delay (start-up, migrations check, command sync, sending);
 - ``sends``: once Discord holds k more reminder messages (the bot is mid-burst);
 - ``accepted``: from inside the emulator, when Discord has just created the k-th
-  message and the answer has not left (S2: sent, not yet recorded).
+  message and the answer has not left (sent, not yet recorded).
 
 Discord takes ``LATENCY`` to create each message, as it does in real life, so the burst
 spans the kill rounds instead of ending in the first one. Meanwhile a member answers
-Going on a later meeting (a user write, Q2). After every kill: no nonce has two
+Going on a later meeting (a user write, confirmed to them). After every kill: no nonce has two
 messages, ``PRAGMA integrity_check`` is ``ok``. After a last clean run: every reminder
 reached each target exactly once (200 nonces, one message each) or its timer is
 recorded as missed with a reason, every Going the members saw confirmed is counted,
@@ -36,13 +36,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import discord.gateway
-import discord.http
 import pytest
 
 from bot.clock import ControlledClock, SystemClock
 from bot.emulator import Emulator, InteractionTimeout, Message
-from tests.e2e.harness import Harness, new_harness, restore_discord_endpoints
+from tests.e2e.harness import Harness, running_harness
 from tests.reliability.conftest import report_in_summary
 from tests.reliability.process import BotProcess, write_config
 from tests.reliability.world import (
@@ -152,7 +150,8 @@ async def set_up(h: Harness, t0: datetime) -> tuple[list[int], list[int], Messag
 
 
 async def answer_going(world: KillWorld, voter: int, identified_before: int) -> None:
-    """Q2: a member clicks Going on the later meeting once the bot is connected."""
+    """A member clicks Going on the later meeting once the bot is connected: a write the
+    member sees confirmed, which every kill must keep."""
     emu = world.emu
     await emu.wait_for(lambda: emu.identify_count > identified_before, timeout=20)
     await emu.wait_until_connected(timeout=10)
@@ -224,38 +223,34 @@ async def kill_at(world: KillWorld, point: KillPoint, rng: random.Random) -> tup
 
 @pytest.fixture
 async def kill_world(tmp_path: Path) -> AsyncIterator[KillWorld]:
-    saved_base, saved_gateway = restore_discord_endpoints()
     real_now = SystemClock().now()
     t0 = real_now.replace(second=0, microsecond=0)
     clock = ControlledClock(t0 - timedelta(minutes=10))
-    emu, h = await new_harness(tmp_path, clock)
-    bot = BotProcess(
-        write_config(tmp_path / "config.toml", emu, h.db_path, h.secret),
-        emu.bot_token,
-        tmp_path,
-    )
-    try:
-        goers, voters, far = await set_up(h, t0)
-        # From here on Discord and the bot share the real clock again.
-        emu.state.now_timestamp = lambda: datetime.now(UTC).timestamp()
-        after_id = max(emu.state.messages)
-        world = KillWorld(h, bot, goers, voters, far, after_id)
-        emu.faults.add(
-            method="POST",
-            path=MESSAGES,
-            delay=LATENCY,
-            commit=True,
-            hook=world.message_accepted,
-            times=None,
+    async with running_harness(tmp_path, clock) as h:
+        emu = h.emu
+        bot = BotProcess(
+            write_config(tmp_path / "config.toml", emu, h.db_path, h.secret),
+            emu.bot_token,
+            tmp_path,
         )
-        yield world
-    finally:
-        if bot.running:
-            await bot.kill()
-        await h.stop()
-        await emu.stop()
-        discord.http.Route.BASE = saved_base
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved_gateway
+        try:
+            goers, voters, far = await set_up(h, t0)
+            # From here on Discord and the bot share the real clock again.
+            emu.state.now_timestamp = lambda: datetime.now(UTC).timestamp()
+            after_id = max(emu.state.messages)
+            world = KillWorld(h, bot, goers, voters, far, after_id)
+            emu.faults.add(
+                method="POST",
+                path=MESSAGES,
+                delay=LATENCY,
+                commit=True,
+                hook=world.message_accepted,
+                times=None,
+            )
+            yield world
+        finally:
+            if bot.running:
+                await bot.kill()
 
 
 async def test_sigkill_at_random_points_of_a_reminder_burst_loses_and_doubles_nothing(
@@ -306,7 +301,7 @@ async def test_sigkill_at_random_points_of_a_reminder_burst_loses_and_doubles_no
         assert len(emu.dms_to(user_id)) == len(done)
     reminder_posts = [m for m in emu.messages_in(announcements) if m.id > world.after_id]
     assert len(reminder_posts) == len(done)
-    # Q2: every Going a member saw confirmed survived the kills.
+    # Every Going a member saw confirmed survived the kills.
     stored = going_count(listing, FAR_TITLE)
     assert len(world.confirmed) <= stored <= len(world.attempted)
     assert integrity(h.db_path) == "ok"

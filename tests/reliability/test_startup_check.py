@@ -17,13 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import discord.gateway
-import discord.http
 import pytest
 
 from bot.clock import ControlledClock, SystemClock
 from bot.emulator import Emulator, Message
-from tests.e2e.harness import Harness, new_harness, restore_discord_endpoints
+from tests.e2e.harness import Harness, running_harness
 from tests.reliability.damage import (
     SYMPTOM,
     Bytes,
@@ -83,30 +81,26 @@ def _free_port() -> int:
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[StartWorld]:
-    saved_base, saved_gateway = restore_discord_endpoints()
     clock = ControlledClock(SystemClock().now())
-    emu, h = await new_harness(tmp_path, clock)
-    config = write_config(
-        tmp_path / "config.toml", emu, h.db_path, h.secret, health_port=_free_port()
-    )
-    bot = BotProcess(config, emu.bot_token, tmp_path)
-    try:
-        await h.start()
-        await h.setup_community(language="en")
-        starts = clock.now() + timedelta(days=3)
-        announcement = await schedule_meeting(h, title="Planned", starts=starts)
-        await h.stop()
-        assert clean_stop_record(h.db_path).exists()
-        # From here on Discord and the bot share the real clock.
-        emu.state.now_timestamp = lambda: datetime.now(UTC).timestamp()
-        yield StartWorld(h, bot, config, announcement)
-    finally:
-        if bot.running:
-            await bot.kill()
-        await h.stop()
-        await emu.stop()
-        discord.http.Route.BASE = saved_base
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved_gateway
+    async with running_harness(tmp_path, clock) as h:
+        emu = h.emu
+        config = write_config(
+            tmp_path / "config.toml", emu, h.db_path, h.secret, health_port=_free_port()
+        )
+        bot = BotProcess(config, emu.bot_token, tmp_path)
+        try:
+            await h.start()
+            await h.setup_community(language="en")
+            starts = clock.now() + timedelta(days=3)
+            announcement = await schedule_meeting(h, title="Planned", starts=starts)
+            await h.stop()
+            assert clean_stop_record(h.db_path).exists()
+            # From here on Discord and the bot share the real clock.
+            emu.state.now_timestamp = lambda: datetime.now(UTC).timestamp()
+            yield StartWorld(h, bot, config, announcement)
+        finally:
+            if bot.running:
+                await bot.kill()
 
 
 async def test_damage_that_kept_the_files_size_and_time_is_found_after_ready(

@@ -1,4 +1,5 @@
-"""429 storms and 5xx bursts while reminders go out (RELIABILITY D7, D8).
+"""429 storms and 5xx bursts while reminders go out: rate limits are honoured, a send
+that misses its moment says it is late, and a retried post is still one message.
 
 One meeting, four members going: each reminder is a channel post and four DMs. The
 emulator enforces Discord's limits (made small) and injects storms on top; the clock
@@ -49,6 +50,16 @@ def reminders(h: Harness, after_id: int) -> list[str]:
     return [text for text in posts if text.startswith("⏰")]
 
 
+def assert_one_message_per_target(h: Harness, after_id: int) -> None:
+    """The channel's reminder and each DM reached Discord once: none lost, none doubled."""
+    counted = sends(h.emu, [h.channel("announcements")], after_id=after_id)
+    assert counted.duplicates == {} and counted.distinct == 1 + len(GOING)
+
+
+def reminder_timers_done(h: Harness) -> int:
+    return [status for status, _ in timer_outcomes(h.db_path, "meeting_reminder")].count("done")
+
+
 async def advance_to(h: Harness, instant: datetime) -> None:
     await h.advance(instant - h.clock.now())
 
@@ -72,14 +83,11 @@ async def test_429_storms_global_and_per_route_are_honoured_and_lose_nothing(
 
     texts = reminders(h, after_id)
     assert len(texts) == 1 + len(GOING)
-    counted = sends(h.emu, [h.channel("announcements")], after_id=after_id)
-    assert counted.duplicates == {} and counted.distinct == 1 + len(GOING)
+    assert_one_message_per_target(h, after_id)
     refused = h.emu.requests(status=429)
     assert {bool(r.response["global"]) for r in refused} == {True, False}  # both kinds hit
     assert not any(LATE in text for text in texts)  # waited out in seconds: on time
-    assert [status for status, _ in timer_outcomes(h.db_path, "meeting_reminder")].count(
-        "done"
-    ) == 1
+    assert reminder_timers_done(h) == 1
 
 
 async def test_a_429_storm_outlasting_discord_py_is_retried_within_the_grace_and_marked_late(
@@ -106,8 +114,7 @@ async def test_a_429_storm_outlasting_discord_py_is_retried_within_the_grace_and
     dms = [t for t in reminders(h, after_id) if not t.startswith(post.content[:20])]
     assert len(dms) == len(GOING) and not any(LATE in text for text in dms)  # DMs on time
     assert len(h.emu.requests(method="POST", path_contains=f"/{channel}/", status=429)) == storm
-    counted = sends(h.emu, [channel], after_id=after_id)
-    assert counted.duplicates == {} and counted.distinct == 1 + len(GOING)
+    assert_one_message_per_target(h, after_id)
 
 
 async def test_5xx_bursts_leave_one_message_per_target_and_late_retries_say_so(
@@ -130,12 +137,9 @@ async def test_5xx_bursts_leave_one_message_per_target_and_late_retries_say_so(
     texts = reminders(h, after_id)
     assert len(texts) == 1 + len(GOING)
     assert all(LATE in text for text in texts)  # 7 min 30 late: every message says so
-    counted = sends(h.emu, [h.channel("announcements")], after_id=after_id)
-    assert counted.duplicates == {} and counted.distinct == 1 + len(GOING)
+    assert_one_message_per_target(h, after_id)
     assert len(h.emu.requests(method="POST", status=502)) == 2
-    assert [status for status, _ in timer_outcomes(h.db_path, "meeting_reminder")].count(
-        "done"
-    ) == 1
+    assert reminder_timers_done(h) == 1
 
 
 async def test_a_long_429_does_not_stall_the_scheduler_and_the_send_is_marked_late(
@@ -174,8 +178,7 @@ async def test_a_long_429_does_not_stall_the_scheduler_and_the_send_is_marked_la
     assert LATE in post.content
     dms = [t for t in reminders(h, after_id) if t != post.content]
     assert len(dms) == len(GOING) and not any(LATE in text for text in dms)  # DMs on time
-    counted = sends(h.emu, [channel], after_id=after_id)
-    assert counted.duplicates == {} and counted.distinct == 1 + len(GOING)
+    assert_one_message_per_target(h, after_id)
 
 
 async def test_an_outage_beyond_the_grace_is_recorded_as_missed_and_facilitators_told(

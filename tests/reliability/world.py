@@ -187,7 +187,8 @@ def timer_outcomes(db_path: Path, kind: str) -> list[tuple[str, str | None]]:
     """``(status, note)`` of every timer of ``kind``: the scheduler's durable record.
 
     ``timers`` belongs to the core scheduler (``bot/scheduler.py``), not to a feature:
-    it is the "recorded as missed with its reason" that RELIABILITY S1 asks for.
+    it is where a reminder that could not go in its grace is recorded as missed, with the
+    reason.
     """
     conn = sqlite3.connect(db_path)
     try:

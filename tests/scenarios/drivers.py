@@ -17,7 +17,6 @@ What differs is said by the driver: how a member is named in a post (:meth:`name
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from bot.emulator import InteractionResult, ResponseType
 from bot.emulator import Message as DiscordMessage
 from bot.emulator.teams import InboundResult, TeamsMessage
 from bot.emulator.teams.cards import inputs_of, walk
-from tests.e2e.harness import Harness
+from tests.e2e.harness import Harness, until
 from tests.e2e.privacy import (
     member_traces,
     public_messages,
@@ -161,15 +160,6 @@ class Driver(Protocol):
     def public(self) -> bytes:
         """Every message of the community's channels as members see them."""
         ...
-
-
-async def until(condition: Callable[[], bool], what: str = "the bot") -> None:
-    """Wait (briefly, in real time) for work the bot does after answering."""
-    for _ in range(300):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"{what} did not happen")
 
 
 SETUP: dict[str, Any] = {

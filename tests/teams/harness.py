@@ -47,6 +47,7 @@ from bot.services.facilitation.rotation.service import RotationService
 from teams.adapter import TeamsAdapter
 from teams.forms import COMMAND, FORM
 from teams.pacing import PaceClock
+from tests.e2e.harness import BotFiles
 from tests.teams_emulator.minibot import EmulatorTokenProvider
 
 
@@ -95,7 +96,7 @@ def text_of(card: Any) -> str:
 
 
 @dataclass
-class TeamsHarness:
+class TeamsHarness(BotFiles):
     emu: TeamsEmulator
     world: World
     clock: ControlledClock
@@ -116,10 +117,6 @@ class TeamsHarness:
         assert self._app is not None, "the bot is not running"
         return self._app
 
-    @property
-    def db_path(self) -> Path:
-        return self.tmp_path / "plc-bot.sqlite3"
-
     def settings(self) -> Settings:
         state = self.emu.state
         teams: dict[str, Any] = {
@@ -131,12 +128,7 @@ class TeamsHarness:
         }
         if not self.anonymous:
             teams["client_secret"] = self.emu.client_secret
-        sections: dict[str, Any] = {
-            "database": {"path": self.db_path},
-            "privacy": {"secret": self.secret},
-            "logging": {"level": "DEBUG"},
-            "teams": teams,
-        }
+        sections: dict[str, Any] = {**self.bot_sections(), "teams": teams}
         if self.discord is not None:
             sections["discord"] = self.discord.settings().discord.model_dump()
         return Settings(**sections)

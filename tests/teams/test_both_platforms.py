@@ -7,14 +7,12 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-import discord.gateway
-import discord.http
 import pytest
 
 from bot.clock import ControlledClock
 from bot.db import communities as communities_db
 from tests.e2e.facilitation import run
-from tests.e2e.harness import Harness, new_harness, restore_discord_endpoints
+from tests.e2e.harness import Harness, running_harness
 from tests.e2e.test_rotation import announce, offers
 from tests.teams.harness import TeamsHarness, card_text, running_teams
 
@@ -23,16 +21,12 @@ from tests.teams.harness import TeamsHarness, card_text, running_teams
 async def both(
     tmp_path: Path, clock: ControlledClock
 ) -> AsyncIterator[tuple[TeamsHarness, Harness]]:
-    saved_base, saved_gateway = restore_discord_endpoints()
-    discord_emu, on_discord = await new_harness(tmp_path, clock)
-    try:
-        async with running_teams(tmp_path, clock, discord=on_discord) as teams:
-            await teams.start()
-            yield teams, on_discord
-    finally:
-        await discord_emu.stop()
-        discord.http.Route.BASE = saved_base
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved_gateway
+    async with (
+        running_harness(tmp_path, clock) as on_discord,
+        running_teams(tmp_path, clock, discord=on_discord) as teams,
+    ):
+        await teams.start()
+        yield teams, on_discord
 
 
 async def test_a_discord_community_and_a_teams_team_keep_their_data_apart(

@@ -9,15 +9,14 @@ import pytest
 
 from bot.cli import main
 from bot.config import ConfigError, load_settings, runtime_problems
+from tests.conftest import config_file
 
 SECRET = "s" * 40
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _config(tmp_path: Path, teams: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(f'[privacy]\nsecret = "{SECRET}"\n[teams]\n{teams}\n')
-    return path
+    return config_file(tmp_path, f'[privacy]\nsecret = "{SECRET}"\n[teams]\n{teams}\n')
 
 
 def test_the_example_documents_the_teams_section() -> None:
@@ -61,8 +60,7 @@ def test_run_refuses_the_local_anonymous_mode(
 def test_run_with_no_platform_says_what_to_set(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text(f'[privacy]\nsecret = "{SECRET}"\n')
+    path = config_file(tmp_path, f'[privacy]\nsecret = "{SECRET}"\n')
     assert main(["--config", str(path), "run"]) == 2
     err = capsys.readouterr().err
     assert "DISCORD_TOKEN" in err and "[teams] app_id" in err

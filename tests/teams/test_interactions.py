@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import aiohttp
+import pytest
 
 from bot.chat import Attachment, Button, Form, Message, TextInput, Trusted
 from bot.emulator.teams.activities import base_activity, invoke
@@ -104,19 +105,23 @@ class Demo:
         await ctx.reply(Message(content=Trusted(text="Your file"), files=(notes,)))
 
 
-async def _started(teams: TeamsHarness) -> Demo:
-    demo = Demo()
-    teams.declare = demo.declare
-    await teams.start()
-    await teams.setup_community()
-    return demo
+@pytest.fixture
+def demo() -> Demo:
+    return Demo()
+
+
+@pytest.fixture
+async def teams(unstarted_teams: TeamsHarness, demo: Demo) -> TeamsHarness:
+    """The bot with the demo's commands declared, started, and the community set up."""
+    unstarted_teams.declare = demo.declare
+    await unstarted_teams.start()
+    await unstarted_teams.setup_community()
+    return unstarted_teams
 
 
 async def test_a_form_opened_by_a_click_shows_in_place_for_that_member_and_is_routed(
-    unstarted_teams: TeamsHarness,
+    teams: TeamsHarness, demo: Demo
 ) -> None:
-    teams = unstarted_teams
-    demo = await _started(teams)
     await teams.command("alice", "demo card", channel="Check-ins")
     [posted] = teams.posts_in("Check-ins")
     assert card_text(posted) == "The card"
@@ -133,9 +138,7 @@ async def test_a_form_opened_by_a_click_shows_in_place_for_that_member_and_is_ro
     assert card_text(teams.last_private("bob")) == "Renamed to Grade 5 team"
 
 
-async def test_a_form_submitted_by_someone_else_is_refused(unstarted_teams: TeamsHarness) -> None:
-    teams = unstarted_teams
-    demo = await _started(teams)
+async def test_a_form_submitted_by_someone_else_is_refused(teams: TeamsHarness, demo: Demo) -> None:
     await teams.command("alice", "demo card", channel="Check-ins")
     [posted] = teams.posts_in("Check-ins")
     data = {"plc.form": RENAMED.build(n=1), "plc.for": await teams.user_number("bob"), "name": "x"}
@@ -155,10 +158,8 @@ async def test_a_form_submitted_by_someone_else_is_refused(unstarted_teams: Team
 
 
 async def test_a_confirmation_updates_the_clicked_card_for_everyone(
-    unstarted_teams: TeamsHarness,
+    teams: TeamsHarness, demo: Demo
 ) -> None:
-    teams = unstarted_teams
-    demo = await _started(teams)
     await teams.command("alice", "demo wipe", channel="Check-ins")
     dialog = teams.last_private("alice")
     assert "Wipe everything?" in card_text(dialog)
@@ -168,11 +169,7 @@ async def test_a_confirmation_updates_the_clicked_card_for_everyone(
     assert demo.wiped == [{"what": "all"}]
 
 
-async def test_a_file_is_offered_from_the_bots_server_for_a_day(
-    unstarted_teams: TeamsHarness,
-) -> None:
-    teams = unstarted_teams
-    await _started(teams)
+async def test_a_file_is_offered_from_the_bots_server_for_a_day(teams: TeamsHarness) -> None:
     await teams.command("bob", "demo file")
     card = teams.last_private("bob").card
     assert card is not None
@@ -191,10 +188,8 @@ async def test_a_file_is_offered_from_the_bots_server_for_a_day(
 
 
 async def test_an_unexpected_error_is_explained_with_a_reference_never_a_traceback(
-    unstarted_teams: TeamsHarness,
+    teams: TeamsHarness,
 ) -> None:
-    teams = unstarted_teams
-    await _started(teams)
     await teams.command("bob", "demo break", channel="Check-ins")
     told = card_text(teams.last_private("bob"))
     assert told.startswith("Something went wrong on our side") and "reference" in told
@@ -206,7 +201,6 @@ async def test_an_unexpected_error_is_explained_with_a_reference_never_a_traceba
 
 
 async def test_the_platform_answers_the_cores_questions_from_teams(teams: TeamsHarness) -> None:
-    await teams.setup_community()
     await teams.command("chloe", "rotation afficher", channel="Check-ins")
     assert teams.adapter is not None
     platform = teams.adapter.platform
@@ -229,9 +223,7 @@ async def test_the_platform_answers_the_cores_questions_from_teams(teams: TeamsH
     assert not gone.exists
 
 
-async def test_a_command_form_offers_an_options_suggestions(unstarted_teams: TeamsHarness) -> None:
-    teams = unstarted_teams
-    await _started(teams)
+async def test_a_command_form_offers_an_options_suggestions(teams: TeamsHarness) -> None:
     await teams.command("bob", "demo pick", channel="Check-ins")
     form = teams.last_private("bob")
     assert form.card is not None

@@ -168,6 +168,12 @@ class Harness:
         assert checkin is not None
         return checkin
 
+    async def open_week(self) -> checkins_db.Checkin:
+        """Check-ins on Mondays at 09:30, the clock moved until the week opens: its row."""
+        await self.schedule(time_text="09:30")
+        await self.advance(timedelta(minutes=30))
+        return await self.current()
+
     async def answer(
         self, user_id: int, checkin_id: int, progress: str = "", texts: tuple[str, ...] = ("", "")
     ) -> checkins_db.Answer:

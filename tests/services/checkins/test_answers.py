@@ -19,9 +19,7 @@ from tests.services.checkins.harness import ALICE, BOB, CAROL, GUILD, Harness, m
 
 
 async def test_one_answer_per_member_per_week_and_edits_update_it(plc: Harness) -> None:
-    await plc.schedule(time_text="09:30")
-    await plc.advance(timedelta(minutes=30))
-    checkin = await plc.current()
+    checkin = await plc.open_week()
     first = await plc.answer(ALICE, checkin.id, progress="3", texts=("a", "b"))
     await plc.clock.advance(timedelta(hours=1))
     second = await plc.checkins.save_answer(
@@ -50,9 +48,7 @@ async def test_one_answer_per_member_per_week_and_edits_update_it(plc: Harness) 
 
 
 async def test_bad_answers_are_refused_and_nothing_is_written(plc: Harness) -> None:
-    await plc.schedule(time_text="09:30")
-    await plc.advance(timedelta(minutes=30))
-    checkin = await plc.current()
+    checkin = await plc.open_week()
     cases = [
         ({"progress": "a lot"}, "goals.errors.not_a_number"),
         ({"progress": " ", "texts": [" ", "\u200b"]}, "checkins.errors.empty_answer"),
@@ -128,9 +124,7 @@ async def test_each_open_goal_takes_its_own_number_and_the_reply_names_it(plc: H
     """Issue 20: the number went silently to the newest goal; now one per goal."""
     reading = await plc.set_goal(ALICE, "Reading", target="10")
     visits = await plc.set_goal(ALICE, "Visits", target="4")
-    await plc.schedule(time_text="09:30")
-    await plc.advance(timedelta(minutes=30))
-    checkin = await plc.current()
+    checkin = await plc.open_week()
     saved = await plc.checkins.save_answer(
         member(ALICE, "fr"),
         checkin.id,
@@ -153,9 +147,7 @@ async def test_the_goal_chosen_in_the_form_takes_the_number(plc: Harness) -> Non
     """More goals than the form has room for: a choice of goal and one number."""
     first = await plc.set_goal(ALICE, "First")
     await plc.set_goal(ALICE, "Second")
-    await plc.schedule(time_text="09:30")
-    await plc.advance(timedelta(minutes=30))
-    checkin = await plc.current()
+    checkin = await plc.open_week()
     saved = await plc.checkins.save_answer(
         member(ALICE), checkin.id, progress="7", goal_id=first.id, texts=["", ""]
     )
@@ -165,9 +157,7 @@ async def test_the_goal_chosen_in_the_form_takes_the_number(plc: Harness) -> Non
 async def test_a_number_for_a_goal_not_open_and_hers_is_refused_whole(plc: Harness) -> None:
     mine = await plc.set_goal(ALICE, "Mine")
     bobs = await plc.set_goal(BOB, "Bob's")
-    await plc.schedule(time_text="09:30")
-    await plc.advance(timedelta(minutes=30))
-    checkin = await plc.current()
+    checkin = await plc.open_week()
     for numbers, key in (
         ({bobs.id: "3"}, "checkins.errors.goal_gone"),
         ({mine.id: "x"}, "goals.errors.not_a_number"),

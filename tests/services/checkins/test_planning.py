@@ -90,7 +90,8 @@ async def test_checkin_now_opens_this_week_and_keeps_the_weekly_chain(plc: Harne
 
 
 async def test_only_facilitators_schedule_and_open_check_ins(plc: Harness) -> None:
-    """D3: the service refuses, whatever the command's permission override said."""
+    """A member without the role is refused by the service itself, whatever the command's
+    permission override said."""
     for attempt in (
         plc.checkins.set_schedule(
             member(BOB),
@@ -186,7 +187,8 @@ async def test_a_paused_channel_skips_the_week_but_keeps_the_next_one_planned(
 async def test_an_opening_missed_while_down_is_recorded_and_the_chain_continues(
     plc: Harness,
 ) -> None:
-    """S1: beyond the 12 h grace the week is missed, told, and next week still opens."""
+    """Down past the 12 h grace: the week is recorded as missed, facilitators are told,
+    and next week still opens."""
     await plc.setup(moderation_channel_id=MODERATION)
     await plc.schedule(time_text="09:30")
     await plc.advance(timedelta(minutes=30, hours=13))

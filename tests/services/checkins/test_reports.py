@@ -1,4 +1,5 @@
-"""Reading check-ins back: streaks, the CSV export, personal data, retention (G1–G3)."""
+"""Reading check-ins back: streaks, the CSV export, a member's export and erasure of
+their data, and the retention purge."""
 
 from __future__ import annotations
 
@@ -33,9 +34,7 @@ async def test_a_missed_week_breaks_the_streak_and_an_open_week_does_not(plc: Ha
 
 async def test_the_csv_export_parses_back_to_the_stored_answers(plc: Harness) -> None:
     await plc.set_goal(ALICE, "=Reading", target="10")
-    await plc.schedule(time_text="09:30")
-    await plc.advance(timedelta(minutes=30))
-    checkin = await plc.current()
+    checkin = await plc.open_week()
     await plc.answer(ALICE, checkin.id, progress="3,5", texts=("Line 1\nline 2, with comma", "-"))
     await plc.answer(BOB, checkin.id, texts=('Quote " inside', ""))
     asked: list[list[int]] = []
@@ -72,9 +71,7 @@ async def test_the_csv_export_parses_back_to_the_stored_answers(plc: Harness) ->
 async def test_an_answer_with_numbers_for_two_goals_is_one_row_per_goal(plc: Harness) -> None:
     reading = await plc.set_goal(ALICE, "Reading", target="10")
     visits = await plc.set_goal(ALICE, "Visits", target="4")
-    await plc.schedule(time_text="09:30")
-    await plc.advance(timedelta(minutes=30))
-    checkin = await plc.current()
+    checkin = await plc.open_week()
     await plc.checkins.save_answer(
         member(ALICE), checkin.id, goal_numbers={reading.id: "3", visits.id: "1"}, texts=["x", ""]
     )
@@ -105,9 +102,7 @@ async def test_only_facilitators_export_and_an_empty_export_has_no_rows(plc: Har
 
 async def test_export_and_delete_reach_answers_and_away_weeks(plc: Harness) -> None:
     await plc.known(ALICE, BOB)
-    await plc.schedule(time_text="09:30")
-    await plc.advance(timedelta(minutes=30))
-    checkin = await plc.current()
+    checkin = await plc.open_week()
     await plc.answer(ALICE, checkin.id, progress="1", texts=("mine", ""))
     await plc.answer(BOB, checkin.id, texts=("bob's", ""))
     await plc.members.set_away(GUILD, ALICE, "2026-12-31", "en")
@@ -125,10 +120,9 @@ async def test_export_and_delete_reach_answers_and_away_weeks(plc: Harness) -> N
 
 
 async def test_check_ins_are_purged_after_twelve_months_idempotently(plc: Harness) -> None:
-    """G3: the rule deletes closed weeks over a year old with their answers; twice is once."""
-    await plc.schedule(time_text="09:30")
-    await plc.advance(timedelta(minutes=30))
-    first = await plc.current()
+    """The retention rule deletes closed weeks over a year old with their answers; run
+    twice, it does what it did once."""
+    first = await plc.open_week()
     await plc.answer(ALICE, first.id, texts=("old", ""))
     await plc.advance(timedelta(hours=36))
     await plc.advance(timedelta(hours=12))
@@ -143,7 +137,7 @@ async def test_check_ins_are_purged_after_twelve_months_idempotently(plc: Harnes
 
 
 async def test_the_check_in_rule_runs_in_the_one_retention_purge(core: Core) -> None:
-    """G3: ``build_services`` registers the rule with the RetentionService, once."""
+    """``build_services`` registers the retention rule with the RetentionService, once."""
     services = build_services(core)
     removed = await services.get(RetentionService).purge()
     assert removed["check-ins over 12 months"] == 0

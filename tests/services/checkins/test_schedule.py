@@ -1,4 +1,5 @@
-"""When check-ins open: weekly instants on DST boundaries (S4, S5), times, questions."""
+"""When check-ins open: the same local time on both sides of a DST change, a time in the
+spring-forward gap or repeated at fall-back opening once, times, questions."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def _weekly(start: datetime, weekday: int, at: time, zone: str, count: int) -> l
     ],
 )
 def test_a_weekly_18h_opening_stays_at_18h_local_across_dst(zone: str, transition: date) -> None:
-    """S4: the same wall time on both sides of the change, so the UTC instant moves."""
+    """The same wall time on both sides of the change, so the UTC instant moves."""
     start = datetime.combine(transition - timedelta(days=15), time(12), tzinfo=UTC)
     openings = _weekly(start, transition.weekday(), time(18), zone, 4)
     assert [_local(o, zone).time() for o in openings] == [time(18)] * 4
@@ -54,7 +55,7 @@ def test_a_weekly_18h_opening_stays_at_18h_local_across_dst(zone: str, transitio
 
 
 def test_a_time_in_the_spring_gap_opens_once_an_hour_later_and_is_announced() -> None:
-    """S5: 02:30 does not exist on 2026-03-08 in New York."""
+    """02:30 does not exist on 2026-03-08 in New York (the spring-forward gap)."""
     zone = "America/New_York"
     start = datetime(2026, 3, 1, 12, tzinfo=UTC)
     openings = _weekly(start, 6, time(2, 30), zone, 3)
@@ -67,7 +68,7 @@ def test_a_time_in_the_spring_gap_opens_once_an_hour_later_and_is_announced() ->
 
 
 def test_a_time_repeated_at_fall_back_opens_once() -> None:
-    """S5: 01:30 happens twice on 2026-11-01 in New York; the week opens once."""
+    """01:30 happens twice on 2026-11-01 in New York (fall-back); the week opens once."""
     zone = "America/New_York"
     start = datetime(2026, 10, 30, tzinfo=UTC)
     first, second = _weekly(start, 6, time(1, 30), zone, 2)

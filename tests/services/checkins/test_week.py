@@ -1,4 +1,5 @@
-"""A week's life through the real scheduler: open, one nudge, close and digest (S6, D5)."""
+"""A week's life through the real scheduler: open, one nudge, close and digest; a clock
+stepped back or forward, and DMs a member refused."""
 
 from __future__ import annotations
 
@@ -122,9 +123,7 @@ async def test_away_members_are_not_nudged_and_their_week_does_not_break_the_str
 
 
 async def test_an_abandoned_week_cancels_its_nudge_and_close(plc: Harness) -> None:
-    await plc.schedule(time_text="09:30")
-    await plc.advance(timedelta(minutes=30))
-    checkin = await plc.current()
+    checkin = await plc.open_week()
     await plc.checkins.abandon(checkin.id)
     assert (await plc.timer(NUDGE_KIND, f"checkin:{checkin.id}")).status == "cancelled"
     assert (await plc.timer(CLOSE_KIND, f"checkin:{checkin.id}")).status == "cancelled"
@@ -134,7 +133,7 @@ async def test_an_abandoned_week_cancels_its_nudge_and_close(plc: Harness) -> No
 
 
 async def test_a_clock_stepping_back_and_forth_duplicates_nothing(plc: Harness) -> None:
-    """S6: after a step back, nothing is opened, nudged or closed twice."""
+    """After the clock steps back, nothing is opened, nudged or closed twice."""
     await plc.known(ALICE)
     await plc.schedule(time_text="09:30")
     await plc.advance(timedelta(minutes=30))
@@ -162,9 +161,7 @@ async def test_the_week_reaches_members_through_the_chat_port(plc: Harness) -> N
     prompt closed in place."""
     await plc.known(ALICE, DAN)
     plc.chat.closed_dms.add(DAN)
-    await plc.schedule(time_text="09:30")
-    await plc.advance(timedelta(minutes=30))
-    checkin = await plc.current()
+    checkin = await plc.open_week()
     (prompt,) = [s for s in plc.chat.sent if isinstance(s.card, CheckinPrompt)]
     assert prompt.target == Channel(GUILD, CHANNEL) and prompt.nonce is not None
     assert plc.chat.threads == [(prompt.posted, "Check-in 2026-W48")]

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
+
 from bot.actor import Actor
+from bot.chat import Posted
+from bot.clock import ControlledClock
 from bot.db.codec import instant_from_db
 from bot.db.communities import CommunitySettings
+from bot.scheduler import RetryLater
 from bot.services.base import Core
 from bot.services.community import CommunityService
 from bot.services.meetings import CancelResult, MeetingService, UpcomingMeeting
 from bot.services.members import MemberService
 from bot.services.outbox import OUTBOX_KIND, Outbox
+from tests.recording_chat import RecordingChat
 from tests.services.sample import ADMIN, ALICE, ANNOUNCEMENTS, BOB, GUILD, MODERATION
 
 
@@ -99,3 +108,30 @@ async def pending_timers(core: Core, kind: str) -> dict[str, datetime]:
             "SELECT key, due_at FROM timers WHERE kind = ? AND status = 'pending'", (kind,)
         )
         return {row[0]: instant_from_db(row[1]) for row in await cursor.fetchall()}
+
+
+@dataclass
+class Outage:
+    """Discord failing every post as a passing outage does, then answering again."""
+
+    chat: RecordingChat
+    core: Core
+    clock: ControlledClock
+    monkeypatch: pytest.MonkeyPatch
+
+    @contextmanager
+    def during(self) -> Iterator[None]:
+        """Every post fails until the block ends."""
+        real_post = self.chat.post
+
+        async def refused(*args: object, **kwargs: object) -> Posted | None:
+            raise RetryLater("Discord 503")
+
+        self.monkeypatch.setattr(self.chat, "post", refused)
+        yield
+        self.monkeypatch.setattr(self.chat, "post", real_post)
+
+    async def over(self) -> None:
+        """Five minutes later Discord answers: the outbox posts what waited."""
+        await self.clock.advance(timedelta(minutes=5))
+        await self.core.scheduler.run_due()

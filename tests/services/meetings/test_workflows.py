@@ -6,18 +6,16 @@ calendar), so each test reads exactly what the service sent.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bot.actor import Actor
-from bot.chat import Channel, ChannelRef, DirectMessage, ListedEvent, Posted
+from bot.chat import Channel, ChannelRef, DirectMessage, ListedEvent
 from bot.clock import ControlledClock
 from bot.db import members as members_db
 from bot.errors import NotFacilitator, UserError
-from bot.scheduler import RetryLater, nonce_for
+from bot.scheduler import nonce_for
 from bot.services.base import Core
 from bot.services.meetings import (
     END_KIND,
@@ -33,6 +31,7 @@ from bot.services.meetings.models import announce_key
 from bot.services.outbox import OUTBOX_KIND
 from tests.recording_chat import RecordingChat
 from tests.services.meetings.helpers import (
+    Outage,
     cancel,
     cancel_an_answered_date,
     facilitator,
@@ -63,19 +62,6 @@ async def meeting_rows(core: Core) -> int:
 
 def announcements(chat: RecordingChat) -> list[MeetingAnnouncement]:
     return chat.cards(MeetingAnnouncement)
-
-
-@contextmanager
-def discord_down(chat: RecordingChat, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every post fails as a passing outage does, until the block ends."""
-    real_post = chat.post
-
-    async def outage(*args: object, **kwargs: object) -> Posted | None:
-        raise RetryLater("Discord 503")
-
-    monkeypatch.setattr(chat, "post", outage)
-    yield
-    monkeypatch.setattr(chat, "post", real_post)
 
 
 # -- who may act ----------------------------------------------------------------------------
@@ -168,14 +154,10 @@ async def test_an_announcement_refused_for_good_undoes_everything(
 
 
 async def test_an_outage_keeps_the_meeting_and_announces_it_when_discord_answers(
-    service: MeetingService,
-    core: Core,
-    chat: RecordingChat,
-    clock: ControlledClock,
-    monkeypatch: pytest.MonkeyPatch,
+    service: MeetingService, core: Core, chat: RecordingChat, outage: Outage
 ) -> None:
     """Discord only down at Confirm: nothing is undone, the outbox posts it later, once."""
-    with discord_down(chat, monkeypatch):
+    with outage.during():
         draft = await service.draft_schedule(facilitator(), title="A", when="2026-12-03 15:30")
         result = await service.schedule(facilitator(), draft)
     assert result.announcement is None and result.announcements_channel_id == ANNOUNCEMENTS
@@ -183,8 +165,7 @@ async def test_an_outage_keeps_the_meeting_and_announces_it_when_discord_answers
     assert len(await pending_timers(core, REMINDER_KIND)) == 2
     assert len(chat.events.events) == 1  # the event does not wait for the announcement
 
-    await clock.advance(timedelta(minutes=5))
-    await core.scheduler.run_due()
+    await outage.over()
     [sent] = chat.sent
     assert sent.target == Channel(GUILD, ANNOUNCEMENTS)
     [item] = await service.upcoming(GUILD)
@@ -193,17 +174,12 @@ async def test_an_outage_keeps_the_meeting_and_announces_it_when_discord_answers
 
 
 async def test_a_date_changed_while_its_announcement_waited_is_redrawn_once_posted(
-    service: MeetingService,
-    core: Core,
-    chat: RecordingChat,
-    clock: ControlledClock,
-    monkeypatch: pytest.MonkeyPatch,
+    service: MeetingService, chat: RecordingChat, outage: Outage
 ) -> None:
-    with discord_down(chat, monkeypatch):
+    with outage.during():
         upcoming = await schedule(service)
         await service.edit(facilitator(), str(upcoming.meeting.id), title="Nouveau titre")
-    await clock.advance(timedelta(minutes=5))
-    await core.scheduler.run_due()
+    await outage.over()
     [sent] = chat.sent
     assert isinstance(sent.card, MeetingAnnouncement) and sent.card.title == "Rencontre de CAP"
     [(posted, redrawn)] = chat.edits
