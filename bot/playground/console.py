@@ -17,8 +17,7 @@ from bot.emulator import Channel, Emulator, InteractionResult, Modal, ResponseTy
 from bot.emulator.markup import viewer_language
 from bot.emulator.sample import SampleGuild
 from bot.scheduler import Scheduler
-from bot.services.community import CommunityService
-from bot.services.members import MemberService
+from bot.services.community import CommunityService, MemberService
 from cogs.client import PlcBot
 
 from .transcript import Transcript

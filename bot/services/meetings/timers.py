@@ -23,6 +23,7 @@ from bot.db.timers import Timer
 from bot.missed import MissedResult, WhenMissed
 from bot.scheduler import Firing, TimerKind, nonce_for
 from bot.services.base import Core
+from bot.services.community import MemberService
 from bot.services.meetings.cards import MeetingReminder, MissedReminder, community_language
 from bot.services.meetings.mirror import EventMirror
 from bot.services.meetings.models import (
@@ -37,7 +38,6 @@ from bot.services.meetings.models import (
 from bot.services.meetings.occurrences import Occurrences
 from bot.services.meetings.publisher import Publisher
 from bot.services.meetings.reader import DateReader
-from bot.services.members import MemberService
 from bot.services.sends import send_once
 
 log = logging.getLogger(__name__)
