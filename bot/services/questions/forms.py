@@ -38,13 +38,12 @@ def topic_form() -> Form:
         title=text("questions.topic.modal_title"),
         inputs=(
             _text_input("topic", "title", TOPIC_TITLE_MAX),
-            _text_input(
-                "topic",
-                "details",
-                TOPIC_DETAILS_MAX,
-                placeholder=False,
+            TextInput(  # the details have no example text
+                id="details",
+                label=text("questions.topic.details_label"),
                 style="paragraph",
                 required=False,
+                max_length=TOPIC_DETAILS_MAX,
             ),
             ChoiceInput(
                 id="anonymous",
@@ -72,16 +71,15 @@ def _text_input(
     name: str,
     max_length: int,
     *,
-    placeholder: bool = True,
     style: Literal["short", "paragraph"] = "short",
     required: bool = True,
 ) -> TextInput:
-    """The input ``name`` of a form, labelled by ``questions.<form>.<name>_label`` (and
-    shown the example ``…_placeholder`` unless ``placeholder`` is False)."""
+    """The input ``name`` of a form, labelled by ``questions.<form>.<name>_label`` and
+    showing the example ``questions.<form>.<name>_placeholder``."""
     return TextInput(
         id=name,
         label=text(f"questions.{form}.{name}_label"),
-        placeholder=text(f"questions.{form}.{name}_placeholder") if placeholder else None,
+        placeholder=text(f"questions.{form}.{name}_placeholder"),
         style=style,
         required=required,
         max_length=max_length,
