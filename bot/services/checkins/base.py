@@ -31,8 +31,7 @@ class CheckinShared:
         self.core = core
         self.community = community
         self.members = members
-        secret = core.settings.privacy.secret
-        self.anonymizer = Anonymizer(secret.get_secret_value() if secret else None)
+        self.anonymizer = Anonymizer.configured(core.settings.privacy)
 
     def questions_for(self, checkin: Checkin, language: str) -> list[str]:
         """The text questions of a check-in as words (files, exports): the custom ones, or
