@@ -48,7 +48,7 @@ class OpeningPlan(Frozen):
     agenda: tuple[cards.AgendaItem, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SessionOpening:
     """What ``/session start`` checks and writes, on behalf of the session service."""
 

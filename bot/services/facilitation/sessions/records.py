@@ -38,7 +38,7 @@ ENTRY_MAX = 1000
 ReviewChoice = Literal["done", "carried"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SessionRecords:
     """What members record during a session: notes, decisions, actions, the review of
     earlier actions and the questions discussed."""
