@@ -4,7 +4,8 @@ With ``[logging] format = "json"`` each line is one JSON object for a log collec
 ``time`` (UTC), ``level``, ``logger``, ``message``, and ``guild_id``, ``feature`` and
 ``error_ref`` when the call gives them (``log.error(..., extra={"guild_id": ...})``).
 Only those named fields are copied from ``extra``: whatever else a call attaches
-(message content, a user id) never reaches the line (RELIABILITY G4).
+(message content, a user id) never reaches the line, so logs carry no
+message content and no id of an anonymous author.
 """
 
 from __future__ import annotations

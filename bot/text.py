@@ -1,4 +1,6 @@
-"""Cleaning what users type before it is stored or posted (RELIABILITY I1, D2)."""
+"""Cleaning what users type before it is stored or posted: empty, over-long or
+control-character-only text is refused with the limit stated, stray control characters are
+stripped, and markdown that could disguise a link is shown as text."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
--- Meetings (SPEC §4): a series, the dates of it that were announced, and RSVPs.
+-- Meetings: a series, the dates of it that were announced, and RSVPs.
 -- A series is a local date + wall-clock time + IANA zone + a rule from fixed
 -- choices; each occurrence's UTC instant is computed in that zone (DST-proof).
 
@@ -14,7 +14,7 @@ CREATE TABLE meetings (
     channel_id          INTEGER,           -- voice or stage channel where it happens
     link                TEXT,              -- http(s) link where it happens
     agenda              TEXT    NOT NULL DEFAULT '',
-    protocol_id         TEXT,              -- the session protocol to run (§5), if chosen
+    protocol_id         TEXT,              -- the session protocol to run, if chosen
     reminder_offsets    TEXT,              -- JSON minutes; NULL: the community's offsets
     event_id            INTEGER,           -- the Discord scheduled event mirroring an occurrence
     event_occurrence_id INTEGER,           -- the occurrence that event was made for
@@ -35,8 +35,8 @@ CREATE TABLE meeting_occurrences (
     starts_at               TEXT    NOT NULL,
     status                  TEXT    NOT NULL DEFAULT 'scheduled'
                             CHECK (status IN ('scheduled', 'cancelled', 'done')),
-    facilitator_id          INTEGER,   -- filled by the rotation (§5)
-    session_id              INTEGER,   -- the live session run for it (§5)
+    facilitator_id          INTEGER,   -- filled by the facilitators' rotation
+    session_id              INTEGER,   -- the live session run for it
     announcement_channel_id INTEGER,
     announcement_message_id INTEGER,
     created_at              TEXT    NOT NULL

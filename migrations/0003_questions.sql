@@ -1,18 +1,19 @@
--- Anonymous questions and topic proposals (SPEC §7; RELIABILITY A1-A8, G3).
+-- Anonymous questions and topic proposals, their votes, reports and rate limits, and
+-- blocked authors.
 --
 -- No column holds an anonymous author's Discord id, name or any reversible form of
 -- them. The only links to a person are keyed hashes (HMAC-SHA256 with the
 -- [privacy] secret), each computed over a fresh random nonce or over the item
--- itself, so two rows of one person look unrelated without the secret (A5).
+-- itself, so two rows of one person look unrelated without the secret.
 -- A topic its proposer chose to sign is the one exception: proposer_id is kept so
 -- the name can be shown, exported and erased.
 
 CREATE TABLE questions (
     id                 INTEGER PRIMARY KEY,
     guild_id           INTEGER NOT NULL REFERENCES communities (guild_id) ON DELETE CASCADE,
-    ref                TEXT    NOT NULL UNIQUE,  -- random; the only id in custom_ids and timer keys (A6)
+    ref                TEXT    NOT NULL UNIQUE,  -- random; the only id in custom_ids and timer keys
     kind               TEXT    NOT NULL CHECK (kind IN ('question', 'topic')),
-    number             INTEGER,                  -- "#N" per community and kind, given when posted (A7)
+    number             INTEGER,                  -- "#N" per community and kind, given when posted, so it does not tell the order of submission
     text               TEXT    NOT NULL,         -- the question, or the topic's title
     details            TEXT    NOT NULL DEFAULT '',  -- the question's topic, or the topic's details
     proposer_id        INTEGER,                  -- a signed topic only; NULL for anything anonymous
@@ -54,7 +55,7 @@ CREATE TABLE question_rate (
 CREATE INDEX question_rate_guild_at ON question_rate (guild_id, at);
 
 -- Blocked anonymous authors: a copy of the blocked question's nonce and handle, so a
--- later /ask is refused when HMAC(secret, "question"|guild|user|nonce) matches (A3).
+-- later /ask is refused when HMAC(secret, "question"|guild|user|nonce) matches.
 -- Kept until the community goes: keyed hashes only.
 CREATE TABLE question_blocks (
     id           INTEGER PRIMARY KEY,

@@ -1,4 +1,4 @@
--- Goals and weekly check-ins (SPEC §6).
+-- Goals and weekly check-ins.
 -- Ids that end up in timer keys and message nonces use AUTOINCREMENT: a deleted row's
 -- id is never given to a new row, so a finished timer never shadows a new one.
 

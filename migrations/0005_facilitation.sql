@@ -1,4 +1,4 @@
--- Facilitation (SPEC §5): the rotation of facilitators, live sessions run by the bot,
+-- Facilitation: the rotation of facilitators, live sessions run by the bot,
 -- their notes, decisions and turns, action items, and the draws of opening questions.
 -- Ids that end up in timer keys, nonces or button custom_ids use AUTOINCREMENT, so a
 -- deleted row's id never names a new row.
@@ -21,8 +21,8 @@ CREATE TABLE rotation_volunteers (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX rotation_one_next_up ON rotation_volunteers (guild_id) WHERE next_up = 1;
 
--- Who facilitates one meeting date. One row per occurrence, written once (RELIABILITY
--- S7): a second assignment run for the same date finds the row and changes nothing.
+-- Who facilitates one meeting date. One row per occurrence, written once: a
+-- second assignment run for the same date finds the row and changes nothing.
 -- 'none': nobody could be assigned; 'declined': every available volunteer declined.
 CREATE TABLE facilitator_assignments (
     occurrence_id  INTEGER PRIMARY KEY REFERENCES meeting_occurrences (id) ON DELETE CASCADE,

@@ -13,8 +13,7 @@ import logging
 from microsoft_agents.activity import Activity
 
 from bot.app import App
-from bot.services.community import CommunityService
-from bot.services.members import MemberService
+from bot.services.community import CommunityService, MemberService
 from teams import store
 from teams.runtime import TeamsRuntime
 from teams.turns import TurnReader

@@ -39,7 +39,7 @@ from pydantic import SecretStr
 
 from bot.app import App
 from bot.config_teams import TeamsSettings
-from bot.services.members import MemberService
+from bot.services.community import MemberService
 from bot.web import listen
 from teams.events import RosterEvents
 from teams.files import ROUTE, FileShelf

@@ -27,7 +27,9 @@ from typing import Literal, Protocol, TypedDict
 from pydantic import Field
 
 from bot.chat.layout import Message
-from bot.chat.text import Param, Text
+from bot.chat.refs import ChannelRef, Code
+from bot.chat.text import Join, Param, Text
+from bot.errors import UserError
 from bot.frozen import Frozen
 from bot.i18n import Language
 
@@ -134,6 +136,17 @@ class PostCheck:
     @property
     def ok(self) -> bool:
         return self.exists and not self.missing
+
+    def require(self, channel_id: int, *, gone: str, lacking: str) -> None:
+        """Refuse unless the bot can post there: the message ``gone`` when the channel no
+        longer exists, else ``lacking`` with the permissions it lacks (``{channel}``,
+        ``{permissions}``)."""
+        channel = ChannelRef(channel_id=channel_id)
+        if not self.exists:
+            raise UserError(gone, channel=channel)
+        if self.missing:
+            permissions = Join(parts=tuple(Code(text=name) for name in self.missing), sep=", ")
+            raise UserError(lacking, channel=channel, permissions=permissions)
 
 
 # -- the platform's calendar -------------------------------------------------------------

@@ -38,7 +38,12 @@ class Trusted(Frozen):
 
 
 class Text(Frozen):
-    """The catalog message ``key`` with its values, in the reader's language."""
+    """The catalog message ``key`` with its values, in the reader's language.
+
+    :class:`bot.i18n.Phrase` is the same idea one layer down, for text rendered without a
+    platform (logs, the command line): its values cannot be members' words or references,
+    which only a platform's :class:`Markup` can write, so it does not replace this class.
+    """
 
     kind: Literal["text"] = "text"
     key: str

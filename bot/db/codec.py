@@ -143,6 +143,11 @@ async def fetch_value(conn: Connection, sql: str, parameters: Iterable[Any] = ()
     return rows[0][0] if rows else None
 
 
+async def exists(conn: Connection, sql: str, parameters: Iterable[Any] = ()) -> bool:
+    """Whether ``sql`` returns any row."""
+    return bool(await fetch_rows(conn, sql, parameters))
+
+
 def placeholders(values: Sized) -> str:
     """``?,?,?``: one placeholder per value, for ``IN (…)``."""
     return ",".join("?" * len(values))

@@ -1,8 +1,8 @@
 """The one SQLite connection: pragmas, migrations, transactions, backups, the page check.
 
 Writers are serialized by one lock and every write runs inside ``BEGIN IMMEDIATE``
-… ``COMMIT`` (see STYLE.md §7: two interleaved transactions on one aiosqlite
-connection would commit each other's half-done work).
+… ``COMMIT`` (two interleaved transactions on one aiosqlite connection would commit each
+other's half-done work).
 
 Once the file is known damaged (:meth:`Database.mark_damaged`), every write path
 refuses with :class:`DatabaseDamaged` and closing leaves the file as it is.
@@ -282,7 +282,8 @@ class Database:
         """Copy the WAL into the database file and truncate the WAL to zero bytes.
 
         After an erasure (``/me delete``) the WAL still holds the pages as they were
-        before; ``secure_delete`` only zeroes what is written back (RELIABILITY G2).
+        before; ``secure_delete`` only zeroes what is written back, and an erased member
+        must leave no trace in either file.
         False if a reader kept it from completing (logged; the next one catches up).
         """
         async with self._lock:

@@ -1,5 +1,5 @@
-"""What a member's erasure does to a table (``/me delete``, SPEC §3, RELIABILITY G2):
-their rows go, or the rows stay and stop naming them."""
+"""What a member's erasure does to a table (``/me delete``, or a member gone for 30 days):
+their rows go, or the rows stay and stop naming them, so no trace of them is left."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.codec import fetch_all, fetch_value, instant_to_db
+from bot.db.codec import exists, fetch_all, instant_to_db
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 
@@ -24,12 +24,11 @@ async def mark_unreachable(
 
 
 async def is_unreachable(conn: Connection, guild_id: int, target_id: int) -> bool:
-    found = await fetch_value(
+    return await exists(
         conn,
         "SELECT 1 FROM unreachable_targets WHERE guild_id = ? AND target_id = ?",
         (guild_id, target_id),
     )
-    return found is not None
 
 
 async def clear(conn: Connection, guild_id: int, target_ids: list[int]) -> None:

@@ -65,7 +65,16 @@ def language_for_locale(locale: str | None, fallback: Language = "en") -> Langua
 @dataclass(frozen=True)
 class Phrase:
     """A message given as a placeholder's value: translated in the language of the
-    message around it (a protocol file's problem inside "file refused: {problem}")."""
+    message around it (a protocol file's problem inside "file refused: {problem}").
+
+    Kept apart from :class:`bot.chat.text.Text`, which is also a key with its values,
+    because it is rendered by :meth:`Catalog.t` alone, with no chat platform: in logs and
+    in the command line's output (``plc-bot check-config``). Its values are plain
+    Python values. ``Text`` values may be members' words and references (a member, a
+    moment) that only a platform's markup can write, and ``bot.chat`` builds on this
+    module, so it cannot be used here; a refusal shown in chat turns a phrase into a
+    ``Text`` with :func:`bot.interactions.errors.phrase_text`.
+    """
 
     key: str
     params: Mapping[str, object] = field(default_factory=dict)

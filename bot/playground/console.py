@@ -15,8 +15,7 @@ from bot.clock import ControlledClock
 from bot.emulator import Channel, Emulator, InteractionResult, Modal, ResponseType
 from bot.emulator.markup import viewer_language
 from bot.emulator.sample import SampleGuild
-from bot.services.community import CommunityService
-from bot.services.members import MemberService
+from bot.services.community import CommunityService, MemberService
 from cogs.client import PlcBot
 
 from .common import Action, ConsoleLoop, advance_to, duration, free_path, numbered

@@ -15,6 +15,7 @@ import hmac
 import secrets
 from typing import Literal
 
+from bot.config import PrivacySettings
 from bot.errors import UserError
 
 Purpose = Literal["question", "rate", "upvote", "report"]
@@ -26,6 +27,12 @@ class Anonymizer:
 
     def __init__(self, secret: str | None) -> None:
         self._key = secret.encode() if secret else None
+
+    @classmethod
+    def configured(cls, privacy: PrivacySettings) -> Anonymizer:
+        """The anonymizer of ``[privacy] secret``; without one it is not :attr:`ready`."""
+        secret = privacy.secret
+        return cls(secret.get_secret_value() if secret else None)
 
     @property
     def ready(self) -> bool:

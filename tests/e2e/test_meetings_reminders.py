@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.emulator import Message
-from bot.services.members import MemberService
+from bot.services.community import MemberService
 from tests.e2e.harness import Harness
 from tests.e2e.meeting_steps import (
     DEC3,

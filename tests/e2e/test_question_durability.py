@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from bot.services.community import RetentionService
 from bot.services.questions import RETENTION_RULE
-from bot.services.retention import RetentionService
 from tests.e2e.harness import Harness
 from tests.e2e.test_questions import (
     ask,

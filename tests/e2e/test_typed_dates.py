@@ -12,7 +12,7 @@ from datetime import date, time
 from bot.db import goals as goals_db
 from bot.db import meetings as meetings_db
 from bot.db.facilitation import actions as actions_db
-from bot.services.members import MemberService
+from bot.services.community import MemberService
 from tests.e2e.facilitation import answer, button_of, click, last_with, live_thread, run
 from tests.e2e.harness import Harness
 from tests.e2e.meeting_steps import confirm, preview

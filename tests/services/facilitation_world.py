@@ -15,7 +15,7 @@ from bot.app import build_services
 from bot.clock import ControlledClock
 from bot.db.communities import CommunitySettings
 from bot.services.base import Core
-from bot.services.community import CommunityService
+from bot.services.community import CommunityService, MemberService
 from bot.services.facilitation import (
     ActionService,
     PracticeLog,
@@ -25,7 +25,6 @@ from bot.services.facilitation import (
     SessionStarted,
 )
 from bot.services.meetings import MeetingService, UpcomingMeeting
-from bot.services.members import MemberService
 from bot.services.registry import Services
 from tests.recording_chat import RecordingChat
 from tests.services.sample import (

@@ -10,9 +10,8 @@ from bot.actor import Actor
 from bot.db import audit as audit_db
 from bot.db.communities import SetupChanges
 from bot.errors import UserError
-from bot.services.audit import PAGE_SIZE, AuditService
 from bot.services.base import Core
-from bot.services.community import CommunityService
+from bot.services.community import PAGE_SIZE, AuditService, CommunityService
 
 GUILD = 300
 FACILITATOR_ROLE = 9

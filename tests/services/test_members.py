@@ -10,8 +10,7 @@ from bot.clock import ControlledClock
 from bot.db.communities import CommunitySettings
 from bot.errors import UserError
 from bot.services.base import Core
-from bot.services.community import CommunityService
-from bot.services.members import MemberService
+from bot.services.community import CommunityService, MemberService
 
 GUILD = 100
 USER = 424242424242424242

@@ -5,9 +5,7 @@ from datetime import timedelta
 from bot.clock import ControlledClock
 from bot.db.communities import CommunitySettings
 from bot.services.base import Core
-from bot.services.community import CommunityService
-from bot.services.members import MemberService
-from bot.services.retention import RetentionService
+from bot.services.community import CommunityService, MemberService, RetentionService
 
 SETTINGS = CommunitySettings(
     timezone="Europe/Paris",

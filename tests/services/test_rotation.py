@@ -310,7 +310,7 @@ def test_only_the_rotation_service_owns_its_name() -> None:
 
 async def test_the_retention_purge_erases_a_member_gone_30_days(world: World) -> None:
     """A member gone for 30 days loses their rotation slot, like /me delete."""
-    from bot.services.retention import RetentionService
+    from bot.services.community import RetentionService
 
     await volunteers(world, ALICE, BOB)
     await world.members.member_left(GUILD, ALICE)

@@ -76,7 +76,7 @@ async def test_the_bot_removed_from_the_team_and_added_back(teams: TeamsHarness)
 
 
 async def test_a_members_erasure_leaves_no_trace_of_their_teams_id(teams: TeamsHarness) -> None:
-    from bot.services.members import MemberService
+    from bot.services.community import MemberService
 
     await teams.setup_community()
     await teams.command("bob", "rotation join", channel="Check-ins")

@@ -8,7 +8,8 @@ from bot.db.connection import Connection
 
 async def community_members(conn: Connection, guild_id: int) -> list[int]:
     """Members the bot knows in this community: a row in ``members`` (created when someone
-    uses a feature, sets a goal or answers), never the server's member list (SPEC §3)."""
+    uses a feature, sets a goal or answers), never the server's member list, which the bot
+    does not copy."""
     return await fetch_column(
         conn,
         "SELECT user_id FROM members WHERE guild_id = ? AND left_at IS NULL ORDER BY user_id",

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from bot.db.checkins.models import PulseTally
-from bot.db.codec import fetch_rows, fetch_value
+from bot.db.codec import exists, fetch_rows
 from bot.db.connection import Connection
 
 
 async def vote_pulse(conn: Connection, checkin_id: int, voter_hash: str, score: int) -> bool:
     """Record or change a vote; True if it is the voter's first vote on this check-in."""
-    first = (
-        await fetch_value(
-            conn,
-            "SELECT 1 FROM checkin_pulse WHERE checkin_id = ? AND voter_hash = ?",
-            (checkin_id, voter_hash),
-        )
-        is None
+    first = not await exists(
+        conn,
+        "SELECT 1 FROM checkin_pulse WHERE checkin_id = ? AND voter_hash = ?",
+        (checkin_id, voter_hash),
     )
     await conn.execute(
         """

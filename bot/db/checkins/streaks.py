@@ -13,7 +13,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from bot.db.checkins.models import Checkin
-from bot.db.codec import fetch_all, fetch_one, fetch_value, instant_to_db, placeholders
+from bot.db.codec import exists, fetch_all, fetch_one, instant_to_db, placeholders
 from bot.db.connection import Connection
 from bot.frozen import Frozen
 
@@ -152,7 +152,7 @@ async def week_closed(conn: Connection, checkin: Checkin) -> None:
     were recorded): one more answered week for those who answered, a broken streak for
     those who missed it. A week that closes after a newer one (its close ran late)
     cannot be folded in at the end: the community's counters are recomputed."""
-    newer = await fetch_value(
+    newer = await exists(
         conn,
         """
         SELECT 1 FROM checkins WHERE guild_id = ? AND status = 'closed'
@@ -160,7 +160,7 @@ async def week_closed(conn: Connection, checkin: Checkin) -> None:
         """,
         (checkin.guild_id, instant_to_db(checkin.opened_at), checkin.id),
     )
-    if newer is not None:
+    if newer:
         await recompute(conn, [checkin.guild_id])
         return
     await conn.execute(

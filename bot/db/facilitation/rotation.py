@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from bot.db.codec import Table, fetch_column, fetch_in, instant_to_db, placeholders
+from bot.db.codec import Table, exists, fetch_column, fetch_in, instant_to_db, placeholders
 from bot.db.connection import Connection
 from bot.db.erasure import delete_rows
 from bot.frozen import Frozen
@@ -67,10 +67,9 @@ async def line(conn: Connection, guild_id: int) -> list[Volunteer]:
 
 async def has_volunteered(conn: Connection, guild_id: int) -> bool:
     """Whether the community uses the rotation (anyone ever joined, still in or not)."""
-    cursor = await conn.execute(
-        "SELECT 1 FROM rotation_volunteers WHERE guild_id = ? LIMIT 1", (guild_id,)
+    return await exists(
+        conn, "SELECT 1 FROM rotation_volunteers WHERE guild_id = ? LIMIT 1", (guild_id,)
     )
-    return await cursor.fetchone() is not None
 
 
 async def join(conn: Connection, guild_id: int, user_id: int, now: datetime) -> bool:

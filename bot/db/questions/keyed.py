@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.codec import fetch_all, fetch_value, instant_to_db
+from bot.db.codec import exists, fetch_all, instant_to_db
 from bot.db.connection import Connection
 from bot.db.questions.models import AuthorHandle, Kind, RateRow, Tagged, TaggedRow
 
@@ -77,7 +77,7 @@ async def add_block(
 
 async def is_blocked(conn: Connection, question_id: int) -> bool:
     """Whether the author of this item is blocked through this item's own handle."""
-    found = await fetch_value(
+    return await exists(
         conn,
         """
         SELECT 1 FROM questions q JOIN question_blocks b
@@ -86,7 +86,6 @@ async def is_blocked(conn: Connection, question_id: int) -> bool:
         """,
         (question_id,),
     )
-    return found is not None
 
 
 # -- upvotes and reports ------------------------------------------------------------
@@ -112,12 +111,11 @@ async def toggle_upvote(conn: Connection, question_id: int, voter: bytes) -> boo
 
 
 async def has_report(conn: Connection, question_id: int, reporter: bytes) -> bool:
-    found = await fetch_value(
+    return await exists(
         conn,
         "SELECT 1 FROM question_reports WHERE question_id = ? AND reporter = ?",
         (question_id, reporter),
     )
-    return found is not None
 
 
 async def add_report(conn: Connection, question_id: int, reporter: bytes, now: datetime) -> bool:

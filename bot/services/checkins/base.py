@@ -21,8 +21,7 @@ from bot.i18n import Language, language_for_locale
 from bot.services.anonymity import Anonymizer
 from bot.services.base import Core
 from bot.services.checkins.schedule import OPEN_KIND, next_open_after, open_key, week_of
-from bot.services.community import CommunityService
-from bot.services.members import MemberService
+from bot.services.community import CommunityService, MemberService
 
 DEFAULT_QUESTION_KEYS = ("checkins.questions.tried", "checkins.questions.obstacles")
 
@@ -32,8 +31,7 @@ class CheckinShared:
         self.core = core
         self.community = community
         self.members = members
-        secret = core.settings.privacy.secret
-        self.anonymizer = Anonymizer(secret.get_secret_value() if secret else None)
+        self.anonymizer = Anonymizer.configured(core.settings.privacy)
 
     def questions_for(self, checkin: Checkin, language: str) -> list[str]:
         """The text questions of a check-in as words (files, exports): the custom ones, or

@@ -3,7 +3,7 @@
 Each recipient's outcome is recorded (``firing.delivered``) before the next one, every
 send carries the firing's nonce, and closing is a conditional UPDATE, so re-runs and
 restarts repeat nothing. Who is nudged is the one reminder rule
-of :class:`~bot.services.members.MemberService` (reminders on, not away, reachable).
+of :class:`~bot.services.community.members.MemberService` (reminders on, not away, reachable).
 """
 
 from __future__ import annotations

@@ -8,8 +8,7 @@ from bot.services.base import Core
 from bot.services.checkins.goals import GoalService
 from bot.services.checkins.interface import CheckinInterface, GoalInterface
 from bot.services.checkins.service import CheckinService
-from bot.services.community import CommunityService
-from bot.services.members import MemberService
+from bot.services.community import CommunityService, MemberService
 from bot.services.outbox import Outbox
 from bot.services.registry import Services
 

@@ -22,8 +22,7 @@ from bot.services.checkins.opening import CheckinOpening
 from bot.services.checkins.planning import CheckinPlanning
 from bot.services.checkins.records import CheckinRecords
 from bot.services.checkins.schedule import CLOSE_KIND, NUDGE_KIND, OPEN_KIND
-from bot.services.community import CommunityService
-from bot.services.members import MemberService
+from bot.services.community import CommunityService, MemberService
 from bot.services.outbox import Outbox
 
 

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 from bot.actor import Actor
-from bot.chat import Card, ChannelRef, Code, Join
+from bot.chat import Card
 from bot.db import audit
 from bot.db import communities as communities_db
 from bot.db import members as members_db
@@ -174,14 +174,11 @@ class CommunityService:
             if channel_id is None:
                 continue
             check = await self._core.chat.can_post(guild_id, channel_id, threads=name in THREADED)
-            channel = ChannelRef(channel_id=channel_id)
-            if not check.exists:
-                raise UserError("admin.errors.channel_missing", channel=channel)
-            if check.missing:
-                missing = Join(parts=tuple(Code(text=need) for need in check.missing), sep=", ")
-                raise UserError(
-                    "admin.errors.channel_permission", channel=channel, permissions=missing
-                )
+            check.require(
+                channel_id,
+                gone="admin.errors.channel_missing",
+                lacking="admin.errors.channel_permission",
+            )
 
     async def _moderation_hidden(self, community: Community) -> bool:
         """Whether the facilitators, by their role, cannot see the message command that

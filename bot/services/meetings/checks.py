@@ -10,7 +10,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from bot.actor import Actor
-from bot.chat import ChannelRef, Chat, Code, Join
+from bot.chat import ChannelRef, Chat
 from bot.dates import LocalInstant, in_zone, parse_when
 from bot.db.communities import Community
 from bot.db.meetings import REPEATS, Repeat
@@ -136,14 +136,11 @@ def announcements_channel(community: Community) -> int:
 async def require_postable(chat: Chat, guild_id: int, channel_id: int) -> None:
     """Refuse before anything is saved if the bot cannot post in the announcements channel."""
     check = await chat.can_post(guild_id, channel_id)
-    channel = ChannelRef(channel_id=channel_id)
-    if not check.exists:
-        raise UserError("meetings.errors.announcements_missing", channel=channel)
-    if check.missing:
-        permissions = Join(parts=tuple(Code(text=name) for name in check.missing), sep=", ")
-        raise UserError(
-            "meetings.errors.announcements_permission", channel=channel, permissions=permissions
-        )
+    check.require(
+        channel_id,
+        gone="meetings.errors.announcements_missing",
+        lacking="meetings.errors.announcements_permission",
+    )
 
 
 async def read_when(

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from bot.features import Feature
 from bot.services.base import Core
-from bot.services.community import CommunityService
+from bot.services.community import CommunityService, MemberService
 from bot.services.meetings.interface import MeetingInterface
 from bot.services.meetings.service import MeetingService
-from bot.services.members import MemberService
 from bot.services.outbox import Outbox
 from bot.services.registry import Services
 

@@ -21,7 +21,7 @@ from bot.errors import NotFacilitator, UserError
 from bot.i18n import Language
 from bot.scheduler import TimerKind
 from bot.services.base import Core, OccurrenceListener
-from bot.services.community import CommunityService
+from bot.services.community import CommunityService, MemberService
 from bot.services.meetings.cards import announcement_card
 from bot.services.meetings.checks import (
     Room,
@@ -54,7 +54,6 @@ from bot.services.meetings.publisher import Change, Publisher
 from bot.services.meetings.queries import MeetingQueries
 from bot.services.meetings.reader import FacilitatorSource
 from bot.services.meetings.timers import MeetingTimers
-from bot.services.members import MemberService
 from bot.services.outbox import Outbox
 
 log = logging.getLogger(__name__)

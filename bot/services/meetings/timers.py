@@ -10,6 +10,7 @@ Who gets a DM is :meth:`MemberService.audience`'s rule, the same for every featu
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from bot.db.timers import Timer
 from bot.missed import MissedResult, WhenMissed
 from bot.scheduler import Firing, TimerKind, nonce_for
 from bot.services.base import Core
+from bot.services.community import MemberService
 from bot.services.meetings.cards import MeetingReminder, MissedReminder, community_language
 from bot.services.meetings.mirror import EventMirror
 from bot.services.meetings.models import (
@@ -37,28 +39,21 @@ from bot.services.meetings.models import (
 from bot.services.meetings.occurrences import Occurrences
 from bot.services.meetings.publisher import Publisher
 from bot.services.meetings.reader import DateReader
-from bot.services.members import MemberService
 from bot.services.sends import send_once
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, eq=False)
 class MeetingTimers:
-    def __init__(
-        self,
-        core: Core,
-        members: MemberService,
-        occurrences: Occurrences,
-        publisher: Publisher,
-        mirror: EventMirror,
-        dates: DateReader,
-    ) -> None:
-        self._core = core
-        self._members = members
-        self._occurrences = occurrences
-        self._publisher = publisher
-        self._mirror = mirror
-        self._dates = dates
+    """The handlers of the meetings' timer kinds, over the parts they post through."""
+
+    core: Core
+    members: MemberService
+    occurrences: Occurrences
+    publisher: Publisher
+    mirror: EventMirror
+    dates: DateReader
 
     def kinds(self) -> list[TimerKind]:
         return [
@@ -83,10 +78,10 @@ class MeetingTimers:
         if found is None:
             return None
         upcoming, community = found
-        today = local_today(self._core.clock.now(), community.timezone)
-        async with self._core.db.read() as conn:
+        today = local_today(self.core.clock.now(), community.timezone)
+        async with self.core.db.read() as conn:
             rsvps = await rsvps_db.rsvps_for(conn, upcoming.occurrence.id, ("going", "maybe"))
-            audience = await self._members.audience(
+            audience = await self.members.audience(
                 conn, community.guild_id, [r.user_id for r in rsvps], today
             )
         return ReminderPlan(
@@ -102,7 +97,7 @@ class MeetingTimers:
         plan = await self.reminder(timer.payload)
         if plan is None:
             return
-        guild_id, chat = plan.upcoming.meeting.guild_id, self._core.chat
+        guild_id, chat = plan.upcoming.meeting.guild_id, self.core.chat
         fallback = list(plan.closed_dm_user_ids)
         personal = _reminder(plan, direct=True, late=firing.late)
         for user_id in plan.dm_user_ids:
@@ -138,7 +133,7 @@ class MeetingTimers:
             live = await self._live_occurrence(timer.payload)
             return "moot" if live is None else "undone"
         meeting = notice.upcoming.meeting
-        posted = await self._core.chat.send(
+        posted = await self.core.chat.send(
             Channel(meeting.guild_id, notice.channel_id),
             MissedReminder(
                 language=community_language(notice.language),
@@ -153,13 +148,13 @@ class MeetingTimers:
     async def _live_occurrence(
         self, payload: dict[str, Any]
     ) -> tuple[UpcomingMeeting, Community] | None:
-        async with self._core.db.read() as conn:
+        async with self.core.db.read() as conn:
             occurrence = await meetings_db.get_occurrence(conn, int(payload["occurrence_id"]))
             if occurrence is None or occurrence.status != "scheduled":
                 return None
             if stamp(occurrence.starts_at) != payload.get("starts_at"):
                 return None  # moved since; the timers of the new time apply
-            upcoming = await self._dates.load(conn, occurrence.id)
+            upcoming = await self.dates.load(conn, occurrence.id)
             community = await communities_db.get(conn, occurrence.guild_id)
         if upcoming.meeting.cancelled_at is not None or community is None:
             return None
@@ -180,8 +175,8 @@ class MeetingTimers:
             return
         following = rollover.next
         if following is not None and following.announcement is None:
-            await self._publisher.announce(following)
-        problem = await self._mirror.sync(rollover.meeting.id)
+            await self.publisher.announce(following)
+        problem = await self.mirror.sync(rollover.meeting.id)
         if problem is not None:
             log.info("meeting %s: event not rolled forward (%s)", rollover.meeting.id, problem)
 
@@ -191,8 +186,8 @@ class MeetingTimers:
         Run again after a crash, it changes nothing and returns the same next
         occurrence, so the caller can still announce it if that had not happened.
         """
-        now = self._core.clock.now()
-        async with self._core.db.transaction() as conn:
+        now = self.core.clock.now()
+        async with self.core.db.transaction() as conn:
             occurrence = await meetings_db.get_occurrence(conn, occurrence_id)
             if occurrence is None:
                 return None
@@ -205,11 +200,11 @@ class MeetingTimers:
                     return None  # a stale wake-up; the occurrence's own end timer will come
                 await meetings_db.finish_occurrence(conn, occurrence.id, "done")
                 if meeting.cancelled_at is None:
-                    await self._occurrences.add_next(conn, meeting, occurrence, community)
+                    await self.occurrences.add_next(conn, meeting, occurrence, community)
             if meeting.cancelled_at is not None:
                 return Rollover(meeting=meeting, next=None)
             following = await meetings_db.scheduled_occurrence(conn, meeting.id)
-            next_upcoming = await self._dates.load(conn, following.id) if following else None
+            next_upcoming = await self.dates.load(conn, following.id) if following else None
             meeting = await meetings_db.get_meeting(conn, meeting.id) or meeting
         return Rollover(meeting=meeting, next=next_upcoming)
 

@@ -23,8 +23,7 @@ class Shared:
         self.core = core
         self.community = community
         self.outbox = outbox
-        secret = core.settings.privacy.secret
-        self.anon = Anonymizer(secret.get_secret_value() if secret else None)
+        self.anon = Anonymizer.configured(core.settings.privacy)
 
     @staticmethod
     def public_language(community: Community) -> Language:

@@ -6,6 +6,8 @@ goes through after it.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from bot.chat import ChoiceInput, Form, Option, TextInput, text
 from bot.services.questions import ids
 from bot.services.questions.models import (
@@ -23,20 +25,8 @@ def ask_form() -> Form:
         action=ids.ASK_FORM.build(),
         title=text("questions.ask.modal_title"),
         inputs=(
-            TextInput(
-                id="question",
-                label=text("questions.ask.question_label"),
-                placeholder=text("questions.ask.question_placeholder"),
-                style="paragraph",
-                max_length=QUESTION_MAX,
-            ),
-            TextInput(
-                id="topic",
-                label=text("questions.ask.topic_label"),
-                placeholder=text("questions.ask.topic_placeholder"),
-                required=False,
-                max_length=QUESTION_TOPIC_MAX,
-            ),
+            _text_input("ask", "question", QUESTION_MAX, style="paragraph"),
+            _text_input("ask", "topic", QUESTION_TOPIC_MAX, required=False),
         ),
     )
 
@@ -47,13 +37,8 @@ def topic_form() -> Form:
         action=ids.TOPIC_FORM.build(),
         title=text("questions.topic.modal_title"),
         inputs=(
-            TextInput(
-                id="title",
-                label=text("questions.topic.title_label"),
-                placeholder=text("questions.topic.title_placeholder"),
-                max_length=TOPIC_TITLE_MAX,
-            ),
-            TextInput(
+            _text_input("topic", "title", TOPIC_TITLE_MAX),
+            TextInput(  # the details have no example text
                 id="details",
                 label=text("questions.topic.details_label"),
                 style="paragraph",
@@ -77,13 +62,25 @@ def report_form(ref: str) -> Form:
     return Form(
         action=ids.REPORT_FORM.build(ref=ref),
         title=text("questions.report.modal_title"),
-        inputs=(
-            TextInput(
-                id="reason",
-                label=text("questions.report.reason_label"),
-                placeholder=text("questions.report.reason_placeholder"),
-                style="paragraph",
-                max_length=REASON_MAX,
-            ),
-        ),
+        inputs=(_text_input("report", "reason", REASON_MAX, style="paragraph"),),
+    )
+
+
+def _text_input(
+    form: str,
+    name: str,
+    max_length: int,
+    *,
+    style: Literal["short", "paragraph"] = "short",
+    required: bool = True,
+) -> TextInput:
+    """The input ``name`` of a form, labelled by ``questions.<form>.<name>_label`` and
+    showing the example ``questions.<form>.<name>_placeholder``."""
+    return TextInput(
+        id=name,
+        label=text(f"questions.{form}.{name}_label"),
+        placeholder=text(f"questions.{form}.{name}_placeholder"),
+        style=style,
+        required=required,
+        max_length=max_length,
     )

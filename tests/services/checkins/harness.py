@@ -28,8 +28,7 @@ from bot.services.checkins import (
     CheckinService,
     GoalService,
 )
-from bot.services.community import CommunityService
-from bot.services.members import MemberService
+from bot.services.community import CommunityService, MemberService
 from bot.services.outbox import Outbox
 from tests.conftest import START
 from tests.recording_chat import RecordingChat

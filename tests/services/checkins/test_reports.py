@@ -14,7 +14,7 @@ from bot.db import checkins as checkins_db
 from bot.errors import UserError
 from bot.services.base import Core
 from bot.services.checkins import CLOSE_KIND, CSV_HEADER, NUDGE_KIND, OPEN_KIND, csv_text
-from bot.services.retention import RetentionService
+from bot.services.community import RetentionService
 from tests.services.checkins.harness import ALICE, BOB, GUILD, Harness, member
 
 

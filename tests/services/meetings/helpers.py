@@ -17,9 +17,8 @@ from bot.db.codec import instant_from_db
 from bot.db.communities import CommunitySettings
 from bot.scheduler import RetryLater
 from bot.services.base import Core
-from bot.services.community import CommunityService
+from bot.services.community import CommunityService, MemberService
 from bot.services.meetings import CancelResult, MeetingService, UpcomingMeeting
-from bot.services.members import MemberService
 from bot.services.outbox import OUTBOX_KIND, Outbox
 from tests.recording_chat import RecordingChat
 from tests.services.sample import ADMIN, ALICE, ANNOUNCEMENTS, BOB, GUILD, MODERATION

@@ -16,8 +16,7 @@ from bot.db import Database
 from bot.db import questions as questions_db
 from bot.errors import NotFacilitator, UserError
 from bot.services.base import Core
-from bot.services.community import CommunityService
-from bot.services.members import MemberService
+from bot.services.community import CommunityService, MemberService, RetentionService
 from bot.services.questions import (
     RETENTION_KIND,
     RETENTION_RULE,
@@ -26,7 +25,6 @@ from bot.services.questions import (
     QuestionService,
     ReportPost,
 )
-from bot.services.retention import RetentionService
 from tests.recording_chat import RecordingChat
 from tests.services.questions.helpers import (
     ALICE,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from bot.chat import Text
+from bot.db.facilitation.session_notes import EntryKind
 from bot.errors import UserError
 from bot.interactions import UI, Interaction
 from bot.interactions.commands import Command, Group, MemberOption, Option
@@ -11,6 +14,15 @@ from bot.services.facilitation.sessions.records import SessionRecords
 from bot.services.facilitation.sessions.service import SessionService
 
 PROTOCOL_HELP = "The protocol to run (default: the meeting's, else the PLC meeting)"
+ENTRIES: tuple[tuple[EntryKind, str, str], ...] = (
+    ("note", "Add a note to the session (participants)", "The note (up to 1000 characters)"),
+    (
+        "decision",
+        "Record a decision of the group (participants)",
+        "The decision (up to 1000 characters)",
+    ),
+)
+"""``/session note`` and ``/session decision``: (kind, description, the text's help)."""
 
 
 class SessionCommands:
@@ -25,22 +37,7 @@ class SessionCommands:
                 "Run a live session: steps, rounds, time, notes and actions",
                 (
                     self._start_command(),
-                    Command(
-                        "note",
-                        "Add a note to the session (participants)",
-                        self.note,
-                        options=(
-                            Option("text", "The note (up to 1000 characters)", required=True),
-                        ),
-                    ),
-                    Command(
-                        "decision",
-                        "Record a decision of the group (participants)",
-                        self.decision,
-                        options=(
-                            Option("text", "The decision (up to 1000 characters)", required=True),
-                        ),
-                    ),
+                    *(self._entry_command(*entry) for entry in ENTRIES),
                     Command(
                         "action",
                         "Record an action someone commits to",
@@ -58,6 +55,10 @@ class SessionCommands:
                 ),
             )
         )
+
+    def _entry_command(self, kind: EntryKind, description: str, text_help: str) -> Command:
+        options = (Option("text", text_help, required=True),)
+        return Command(kind, description, partial(self.add_entry, kind), options=options)
 
     def _start_command(self) -> Command:
         return Command(
@@ -104,15 +105,10 @@ class SessionCommands:
         )
         await ctx.reply(replies.started(started, ctx.language))
 
-    async def note(self, ctx: Interaction, text: str) -> None:
+    async def add_entry(self, kind: EntryKind, ctx: Interaction, text: str) -> None:
         await ctx.defer()
-        await self.records.add_entry(ctx.actor(), "note", text)
-        await ctx.reply(Text(key="facilitation.replies.note"))
-
-    async def decision(self, ctx: Interaction, text: str) -> None:
-        await ctx.defer()
-        await self.records.add_entry(ctx.actor(), "decision", text)
-        await ctx.reply(Text(key="facilitation.replies.decision"))
+        await self.records.add_entry(ctx.actor(), kind, text)
+        await ctx.reply(Text(key=f"facilitation.replies.{kind}"))
 
     async def action(
         self,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.actor import Actor
@@ -47,18 +48,14 @@ class OpeningPlan(Frozen):
     agenda: tuple[cards.AgendaItem, ...]
 
 
+@dataclass(frozen=True, eq=False)
 class SessionOpening:
-    def __init__(
-        self,
-        core: Core,
-        protocols: ProtocolCatalog,
-        topics: TopicSource | None = None,
-        meetings: MeetingService | None = None,
-    ) -> None:
-        self._core = core
-        self._protocols = protocols
-        self._topics = topics
-        self._meetings = meetings
+    """What ``/session start`` checks and writes, on behalf of the session service."""
+
+    core: Core
+    protocols: ProtocolCatalog
+    topics: TopicSource | None = None
+    meetings: MeetingService | None = None
 
     async def plan(
         self,
@@ -71,19 +68,17 @@ class SessionOpening:
     ) -> OpeningPlan:
         """Refuse whoever may not start it, an unknown protocol or meeting, a missing or
         departed client; then read the top questions for the agenda."""
-        async with self._core.db.read() as conn:
+        async with self.core.db.read() as conn:
             date, assigned = await self._meeting_for(conn, community, actor, meeting)
         if not (facilitates(actor, community) or assigned):
             raise UserError("facilitation.session.not_allowed")
         preset = date.protocol_id if date else None
-        chosen = self._protocols.require(protocol or preset or DEFAULT_PROTOCOL)
+        chosen = self.protocols.require(protocol or preset or DEFAULT_PROTOCOL)
         if chosen.client and client_id is None:
             raise UserError("facilitation.session.client_needed", protocol=chosen.id)
         if client_id is not None and not await self._present(actor, community, client_id):
             raise UserError("facilitation.errors.owner_left", user=MemberRef(user_id=client_id))
-        topics = (
-            await self._topics.top_open(community.guild_id, AGENDA_SIZE) if self._topics else []
-        )
+        topics = await self.topics.top_open(community.guild_id, AGENDA_SIZE) if self.topics else []
         return OpeningPlan(
             date=date,
             protocol=chosen,
@@ -95,16 +90,16 @@ class SessionOpening:
         """Whether the member is still in the server, as far as the platform can tell."""
         if user_id == actor.user_id:
             return True
-        return await self._core.chat.is_member(community.guild_id, user_id) is not False
+        return await self.core.chat.is_member(community.guild_id, user_id) is not False
 
     async def _meeting_for(
         self, conn: Connection, community: Community, actor: Actor, reference: str | None
     ) -> tuple[MeetingDate | None, bool]:
         """The meeting date the session is for: the one named, else one within 12 hours
         (the actor's own assignment first); and whether the rotation gave it to the actor."""
-        now = self._core.clock.now()
+        now = self.core.clock.now()
         dates = (
-            await self._meetings.scheduled_dates(conn, community.guild_id) if self._meetings else []
+            await self.meetings.scheduled_dates(conn, community.guild_id) if self.meetings else []
         )
         if reference is not None:
             dates = [d for d in dates if reference.strip() == str(d.meeting_id)]
@@ -136,11 +131,11 @@ class SessionOpening:
             raise UserError("facilitation.session.already_live", channel=where)
         session = await self._insert(conn, actor, community, plan, channel_id)
         going = (
-            await self._meetings.going(conn, plan.date.occurrence_id)
-            if plan.date and self._meetings
+            await self.meetings.going(conn, plan.date.occurrence_id)
+            if plan.date and self.meetings
             else []
         )
-        now = self._core.clock.now()
+        now = self.core.clock.now()
         first = [actor.user_id, *([plan.client_id] if plan.client_id else []), *going]
         for user_id in dict.fromkeys(first):
             await members_db.ensure(conn, community.guild_id, user_id, now)
@@ -154,7 +149,7 @@ class SessionOpening:
     async def _insert(
         self, conn: Connection, actor: Actor, community: Community, plan: OpeningPlan, channel: int
     ) -> SessionRow:
-        now = self._core.clock.now()
+        now = self.core.clock.now()
         new = NewSession(
             guild_id=community.guild_id,
             occurrence_id=plan.date.occurrence_id if plan.date else None,

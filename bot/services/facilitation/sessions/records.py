@@ -4,6 +4,7 @@ actions, and the top questions marked discussed; each posted in the session's th
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.actor import Actor
@@ -37,27 +38,23 @@ ENTRY_MAX = 1000
 ReviewChoice = Literal["done", "carried"]
 
 
+@dataclass(frozen=True, eq=False)
 class SessionRecords:
-    def __init__(
-        self,
-        core: Core,
-        community: CommunityService,
-        actions: ActionService,
-        *,
-        topics: TopicSource | None = None,
-    ) -> None:
-        self._core = core
-        self._community = community
-        self._actions = actions
-        self._topics = topics
-        self.access = SessionAccess()
+    """What members record during a session: notes, decisions, actions, the review of
+    earlier actions and the questions discussed."""
+
+    core: Core
+    community: CommunityService
+    actions: ActionService
+    topics: TopicSource | None = field(default=None, kw_only=True)
+    access: SessionAccess = field(default_factory=SessionAccess, init=False)
 
     async def add_entry(self, actor: Actor, kind: EntryKind, text: str | None) -> int:
         """``/session note`` and ``/session decision`` (participants)."""
         clean = self._entry_text(kind, text)
-        community = await self._community.require(actor.guild_id)
-        outbox = SessionOutbox(self._core)
-        async with self._core.db.transaction() as conn:
+        community = await self.community.require(actor.guild_id)
+        outbox = SessionOutbox(self.core)
+        async with self.core.db.transaction() as conn:
             session = await self.access.current(conn, actor)
             await self.access.require_participant(conn, actor, community, session)
             entry_id = await notes_db.add_entry(
@@ -68,7 +65,7 @@ class SessionRecords:
                 clean,
                 actor.user_id,
                 session.step_index,
-                self._core.clock.now(),
+                self.core.clock.now(),
             )
             posted = EntryPosted(**about(session), kind=kind, text=clean, author_id=actor.user_id)
             await outbox.post(conn, session, posted)
@@ -95,22 +92,20 @@ class SessionRecords:
         session_id: int | None = None,
     ) -> RecordedAction:
         """``/session action`` and the Add action form (participants)."""
-        community = await self._community.require(actor.guild_id)
+        community = await self.community.require(actor.guild_id)
         clean = check_action_text(text)
-        typed_due = await self._actions.check_due(actor, community, due)
+        typed_due = await self.actions.check_due(actor, community, due)
         due_on = typed_due.day if typed_due is not None else None
         owner = owner_id if owner_id is not None else actor.user_id
-        present = owner == actor.user_id or await self._actions.is_present(
-            community.guild_id, owner
-        )
-        outbox = SessionOutbox(self._core)
-        async with self._core.db.transaction() as conn:
+        present = owner == actor.user_id or await self.actions.is_present(community.guild_id, owner)
+        outbox = SessionOutbox(self.core)
+        async with self.core.db.transaction() as conn:
             session = await self.access.current(conn, actor)
             if session_id is not None and session.id != session_id:
                 raise UserError("facilitation.session.over")  # a form from an ended session
             await self.access.require_participant(conn, actor, community, session)
-            await self._actions.check_owner(conn, community.guild_id, owner, present)
-            action = await self._actions.create(
+            await self.actions.check_owner(conn, community.guild_id, owner, present)
+            action = await self.actions.create(
                 conn, community, session.id, clean, owner, due_on, actor.user_id
             )
             posted = ActionPosted(
@@ -135,10 +130,10 @@ class SessionRecords:
         if outcome not in ("done", "carried"):
             raise UserError("facilitation.errors.review_choice")
         choice: ReviewChoice = "done" if outcome == "done" else "carried"
-        community = await self._community.require(actor.guild_id)
-        now = self._core.clock.now()
-        outbox = SessionOutbox(self._core)
-        async with self._core.db.transaction() as conn:
+        community = await self.community.require(actor.guild_id)
+        now = self.core.clock.now()
+        outbox = SessionOutbox(self.core)
+        async with self.core.db.transaction() as conn:
             session = await self.access.live_by_id(conn, actor, session_id)
             action = await actions_db.get(conn, action_id)
             if action is None or action.guild_id != community.guild_id:
@@ -152,7 +147,7 @@ class SessionRecords:
             if choice == "done":
                 await actions_db.mark_done(conn, action_id, now)
                 await actions_db.set_reviewed(conn, action_id, session.id)
-                await self._core.scheduler.cancel(conn, DUE_KIND, due_key(action_id))
+                await self.core.scheduler.cancel(conn, DUE_KIND, due_key(action_id))
             elif not await actions_db.mark_carried(conn, action_id, session.id):
                 raise UserError("facilitation.errors.action_already_carried", number=action_id)
             answered = ReviewAnswered(
@@ -171,19 +166,19 @@ class SessionRecords:
 
     async def discuss_question(self, actor: Actor, session_id: int, item_id: int) -> bool:
         """*Discussed* on a top question or topic (whoever steers the session)."""
-        community = await self._community.require(actor.guild_id)
-        async with self._core.db.read() as conn:
+        community = await self.community.require(actor.guild_id)
+        async with self.core.db.read() as conn:
             session = await self.access.live_by_id(conn, actor, session_id)
         if not self.access.steers(actor, community, session):
             raise UserError("facilitation.session.not_steering")
-        topics = self._topics
+        topics = self.topics
         if topics is None:
             raise UserError("facilitation.errors.questions_off")
         marked = await topics.mark_discussed(community.guild_id, [item_id], f"session:{session_id}")
         if not marked:
             raise UserError("facilitation.errors.already_discussed")
-        outbox = SessionOutbox(self._core)
-        async with self._core.db.transaction() as conn:
+        outbox = SessionOutbox(self.core)
+        async with self.core.db.transaction() as conn:
             discussed = QuestionDiscussed(
                 **about(session), number=marked[0].number, text=marked[0].text
             )

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Literal
 
 from bot.chat import Card, MemberRef, Message, Text, Trusted
+from bot.frozen import Frozen
 from bot.services.facilitation.actions.cards import action_line
 from bot.services.facilitation.sessions.cards.common import member_or_dash
 
@@ -28,11 +29,17 @@ class EntryPosted(Card):
         )
 
 
-class ActionPosted(Card):
+class ActionFields(Frozen):
+    """What every message about one action recorded in a session names (not a card
+    itself)."""
+
     session_id: int
     action_id: int
     text: str
     owner_id: int
+
+
+class ActionPosted(Card, ActionFields):
     due_on: date | None
 
     def layout(self) -> Message:
@@ -47,11 +54,7 @@ class ActionPosted(Card):
         )
 
 
-class ReviewAnswered(Card):
-    session_id: int
-    action_id: int
-    text: str
-    owner_id: int
+class ReviewAnswered(Card, ActionFields):
     outcome: ReviewOutcome
     by_user_id: int
 

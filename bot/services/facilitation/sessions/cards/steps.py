@@ -19,6 +19,7 @@ from bot.chat import (
     lines,
 )
 from bot.chat.text import Content
+from bot.frozen import Frozen
 from bot.services.facilitation.sessions import routes
 from bot.services.facilitation.sessions.cards.common import TONE, button_label, controls
 
@@ -90,15 +91,21 @@ class StepStarted(Card):
         )
 
 
-class TurnPrompt(Card):
-    """One message per turn, mentioning only the speaker, with Pass and Done."""
+class StepFields(Frozen):
+    """What every message about one step of a live session names: the session, the step
+    and its title (not a card itself)."""
 
     session_id: int
     step_index: int
+    step_title: str
+
+
+class TurnPrompt(Card, StepFields):
+    """One message per turn, mentioning only the speaker, with Pass and Done."""
+
     turn_index: int
     turn_count: int
     user_id: int
-    step_title: str
     question: str | None = None
 
     def layout(self) -> Message:
@@ -129,10 +136,7 @@ class TurnPrompt(Card):
         return Message(content=lines(prompt, asked), rows=(buttons,))
 
 
-class RoundComplete(Card):
-    session_id: int
-    step_index: int
-    step_title: str
+class RoundComplete(Card, StepFields):
     is_last: bool
     empty: bool = False
 
@@ -144,10 +148,7 @@ class RoundComplete(Card):
         return Message(content=Text(key=key, params={"step": Trusted(text=self.step_title)}))
 
 
-class TimeNotice(Card):
-    session_id: int
-    step_index: int
-    step_title: str
+class TimeNotice(Card, StepFields):
     phase: TimePhase
     ends_at: datetime
     late: bool = False
@@ -164,10 +165,7 @@ class TimeNotice(Card):
         return Message(content=lines(notice, late))
 
 
-class StepExtended(Card):
-    session_id: int
-    step_index: int
-    step_title: str
+class StepExtended(Card, StepFields):
     extra_minutes: int
     ends_at: datetime
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from bot.chat import Card, Join, MemberRef, Message, Moment, Panel, PanelField, Text, Trusted
 from bot.chat.text import Content
 from bot.services.facilitation.actions.cards import due_note
@@ -13,23 +15,30 @@ def _say(key: str, /, **params: Content | int | None) -> Text:
     return Text(key=f"facilitation.summary.{key}", params=dict(params))
 
 
+Values = Mapping[str, Content | int | None]
+
+
+def _each(key: str, params: Iterable[Values]) -> Join:
+    """One line ``key`` per item, given each item's values."""
+    return Join(parts=tuple(_say(key, **values) for values in params))
+
+
 def _steps(key: str, steps: tuple[SummaryStep, ...]) -> Join:
-    return Join(parts=tuple(_say(key, number=s.number, title=Trusted(text=s.title)) for s in steps))
+    return _each(key, ({"number": s.number, "title": Trusted(text=s.title)} for s in steps))
 
 
 def _entries(entries: tuple[SummaryEntry, ...]) -> Join:
     """Notes or decisions, each signed (an erased member's are signed "a former member")."""
-    return Join(
-        parts=tuple(
-            _say(
-                "entry",
-                text=entry.text,
-                user=MemberRef(user_id=entry.author_id)
-                if entry.author_id
-                else Text(key="facilitation.log.former_member"),
-            )
+    former = Text(key="facilitation.log.former_member")
+    return _each(
+        "entry",
+        (
+            {
+                "text": entry.text,
+                "user": MemberRef(user_id=entry.author_id) if entry.author_id else former,
+            }
             for entry in entries
-        )
+        ),
     )
 
 
@@ -57,44 +66,29 @@ class SessionEnded(Card):
         return Message(content=said, panels=(panel,))
 
     def _fields(self) -> tuple[PanelField, ...]:
+        """Covered steps always; each other part only when the session has some."""
         s = self.summary
-        covered = _steps("step_covered", s.covered) if s.covered else _say("none")
-        fields = [PanelField(name=_say("covered"), value=covered)]
-        if s.not_reached:
-            fields.append(
-                PanelField(
-                    name=_say("not_reached"), value=_steps("step_not_reached", s.not_reached)
-                )
-            )
-        if s.decisions:
-            fields.append(PanelField(name=_say("decisions"), value=_entries(s.decisions)))
-        if s.actions:
-            actions = Join(
-                parts=tuple(
-                    _say(
-                        "action",
-                        number=action.action_id,
-                        text=action.text,
-                        user=member_or_dash(action.owner_id),
-                        due=due_note(action.due_on),
-                    )
-                    for action in s.actions
-                )
-            )
-            fields.append(PanelField(name=_say("actions"), value=actions))
-        if s.notes:
-            fields.append(PanelField(name=_say("notes"), value=_entries(s.notes)))
-        if s.turns:
-            turns = Join(
-                parts=tuple(
-                    _say(
-                        "turn_line",
-                        user=MemberRef(user_id=turn.user_id),
-                        spoke=turn.spoke,
-                        passed=turn.passed,
-                    )
-                    for turn in s.turns
-                )
-            )
-            fields.append(PanelField(name=_say("turns"), value=turns))
-        return tuple(fields)
+        actions = (
+            {
+                "number": action.action_id,
+                "text": action.text,
+                "user": member_or_dash(action.owner_id),
+                "due": due_note(action.due_on),
+            }
+            for action in s.actions
+        )
+        turns: list[Values] = [
+            {"user": MemberRef(user_id=turn.user_id), "spoke": turn.spoke, "passed": turn.passed}
+            for turn in s.turns
+        ]
+        parts: tuple[tuple[str, Content | None], ...] = (
+            ("covered", _steps("step_covered", s.covered) if s.covered else _say("none")),
+            ("not_reached", _steps("step_not_reached", s.not_reached) if s.not_reached else None),
+            ("decisions", _entries(s.decisions) if s.decisions else None),
+            ("actions", _each("action", actions) if s.actions else None),
+            ("notes", _entries(s.notes) if s.notes else None),
+            ("turns", _each("turn_line", turns) if s.turns else None),
+        )
+        return tuple(
+            PanelField(name=_say(name), value=value) for name, value in parts if value is not None
+        )
