@@ -1,14 +1,17 @@
 """Building the application once, for any chat platform: the core, the services, the UI.
 
-The entry points (``plc-bot run``, the playground, the tests) call :func:`build_core`
-with the chat platform they run on, then :func:`build_app`, and hand the result to
-the platform's adapter (``cogs/client.py`` for Discord). Nothing here imports a chat
-platform.
+The entry points (``plc-bot run``, the playground, the tests) call :func:`core_on`
+(or :func:`build_core`) with the chat platform they run on, then :func:`build_app`, and
+hand the result to the platform's adapters (``cogs/`` for Discord, ``teams/`` for
+Microsoft Teams). Nothing here imports a chat platform.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -127,3 +130,32 @@ def start_background(app: App) -> None:
         core.db.checkpoint_in_background,
     )
     core.scheduler.start()
+
+
+async def run_startup(app: App) -> None:
+    """Each feature's start-up work (meetings: announce what a crash left unannounced),
+    once per process, once a platform serves members. A failure is logged; the other
+    features' work goes on."""
+    for feature in app.features:
+        if feature.on_ready is None:
+            continue
+        try:
+            await feature.on_ready()
+        except Exception:
+            log.exception("the start-up work of %s failed", feature.name)
+
+
+@asynccontextmanager
+async def started_at_once(app: App) -> AsyncIterator[None]:
+    """For platforms that serve members as soon as they listen (Teams; Discord waits for
+    its gateway and does this itself): the background work, and the features' start-up
+    work in a task of its own, stopped with the context."""
+    start_background(app)
+    startup = asyncio.create_task(run_startup(app), name="plc-bot:startup")
+    try:
+        yield
+    finally:
+        if not startup.done():
+            startup.cancel()
+        with suppress(asyncio.CancelledError):
+            await startup

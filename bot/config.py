@@ -202,9 +202,13 @@ class Settings(BaseSettings):
 
     def enabled_features(self) -> list[FeatureName]:
         """``[features] enabled``, or what the deprecated ``[discord] cogs`` meant."""
+        named: set[FeatureName | None]
         if self.discord.cogs is None:
-            return list(self.features.enabled)
-        named = {_COG_FEATURES[cog] for cog in self.discord.cogs}
+            named = set(self.features.enabled)
+        else:
+            named = {_COG_FEATURES[cog] for cog in self.discord.cogs}
+        # In the order they are built, whatever order the file lists them in:
+        # facilitation uses meetings and questions, built before it.
         return [feature for feature in FEATURES if feature in named]
 
     @classmethod

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Protocol
 
-from bot.app import App, build_app, core_on, start_background
+from bot.app import App, build_app, core_on, started_at_once
 from bot.chat.platforms import Platforms
 from bot.chat.port import ChatPlatform
 from bot.clock import Clock
@@ -166,7 +166,7 @@ async def serve(
         async with running_app(settings, clock, platforms) as app, AsyncExitStack() as stack:
             runners = [await stack.enter_async_context(a.running(app)) for a in adapters]
             if not any(adapter.starts_scheduler for adapter in adapters):
-                start_background(app)
+                await stack.enter_async_context(started_at_once(app))
             await stack.enter_async_context(serving_health(settings.ops, probes(app, adapters)))
             await stack.enter_async_context(checking_pages(app, adapters))
             await _until_stopped(stop, [r for r in runners if r is not None])

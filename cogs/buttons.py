@@ -2,7 +2,7 @@
 
 Discord keeps no view in memory for them, so a button posted before a restart works
 after it: the click reaches :meth:`PlcBot.dispatch_click`, which asks the core's
-routes (and, while features are being converted, the legacy router).
+routes (ids written by earlier versions still match their route).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.app import App, start_background
+from bot.app import App, run_startup, start_background
 from bot.chat.platforms import Platforms
 from bot.clock import Clock
 from bot.config import Settings
@@ -143,13 +143,7 @@ class PlcBot(commands.Bot):
 
     async def _run_startup(self) -> None:
         try:
-            for feature in self.app.features:
-                if feature.on_ready is None:
-                    continue
-                try:
-                    await feature.on_ready()
-                except Exception:
-                    log.exception("the start-up work of %s failed", feature.name)
+            await run_startup(self.app)
         finally:
             self.startup_done.set()
 

@@ -13,7 +13,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from microsoft_agents.hosting.core import Connections
 
-from bot.app import App, start_background
+from bot.app import App, started_at_once
 from bot.chat.platforms import Platforms
 from bot.clock import Clock
 from bot.config import Settings
@@ -86,7 +86,7 @@ async def running_teams(
             running_app(settings, clock, Platforms(teams=teams.platform))
         )
         await stack.enter_async_context(teams.running(app))
-        start_background(app)
+        await stack.enter_async_context(started_at_once(app))
         yield app, teams
 
 

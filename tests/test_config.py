@@ -22,6 +22,16 @@ def test_example_config_loads_through_the_settings_model() -> None:
     assert settings.discord.cogs is None
 
 
+def test_features_are_built_in_their_order_whatever_order_the_file_lists(
+    tmp_path: Path,
+) -> None:
+    """Facilitation uses meetings and questions: listed first, it is still built after."""
+    path = config_file(
+        tmp_path, '[features]\nenabled = ["facilitation", "questions", "meetings"]\n'
+    )
+    assert load_settings(path).enabled_features() == ["meetings", "questions", "facilitation"]
+
+
 def test_the_deprecated_cogs_key_still_reads_as_features(tmp_path: Path) -> None:
     cogs = '[discord]\ncogs = ["cogs.admin", "cogs.members", "cogs.rotation"]\n'
     path = config_file(tmp_path, cogs)

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from microsoft_agents.hosting.core import ConnectionManager
 
-from bot.app import App, start_background
+from bot.app import App, started_at_once
 from bot.chat.platforms import Platforms
 from bot.clock import ControlledClock
 from bot.config import Settings
@@ -168,7 +168,8 @@ class TeamsHarness(BotFiles):
         self.emu.bot_endpoint = adapter.host.url
         if discord_platform is not None:
             await self._start_discord(stack, app, discord_platform, settings)
-        start_background(app)
+        else:
+            await stack.enter_async_context(started_at_once(app))
         return app
 
     @staticmethod
