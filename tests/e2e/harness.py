@@ -11,14 +11,15 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import discord.gateway
 import discord.http
+import pytest
 
 from bot.clock import ControlledClock
 from bot.config import Settings
@@ -87,16 +88,7 @@ class Harness(BotFiles):
             running_bot(self.settings(), self.clock, guild_ready_timeout=0.05)
         )
         self._stack, self._bot = stack, bot
-        assert bot.runner is not None
-        ready = asyncio.create_task(bot.ready_once.wait())
-        done, _ = await asyncio.wait(
-            {ready, bot.runner}, timeout=15, return_when=asyncio.FIRST_COMPLETED
-        )
-        if ready not in done:
-            ready.cancel()
-            if bot.runner.done():
-                bot.runner.result()
-            raise TimeoutError("the bot did not get ready")
+        await wait_until_ready(bot)
         return bot
 
     async def stop(self) -> None:
@@ -160,6 +152,21 @@ async def new_harness(tmp_path: Path, clock: ControlledClock) -> tuple[Emulator,
     return emu, Harness(emu=emu, guild=guild, clock=clock, tmp_path=tmp_path)
 
 
+async def wait_until_ready(bot: PlcBot, *, seconds: float = 15, who: str = "the bot") -> None:
+    """Wait for the bot's READY and every GUILD_CREATE; a bot that stopped on the way
+    raises its own error, one still connecting after ``seconds`` a TimeoutError."""
+    assert bot.runner is not None
+    ready = asyncio.create_task(bot.ready_once.wait())
+    done, _ = await asyncio.wait(
+        {ready, bot.runner}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED
+    )
+    if ready not in done:
+        ready.cancel()
+        if bot.runner.done():
+            bot.runner.result()
+        raise TimeoutError(f"{who} did not get ready")
+
+
 async def until(condition: Callable[[], bool], what: str = "the awaited change") -> None:
     """Wait (briefly, in real time) for work the bot does on its own after an event or an
     answer, where nothing in the emulator changes to wake :meth:`Emulator.wait_for`."""
@@ -170,7 +177,40 @@ async def until(condition: Callable[[], bool], what: str = "the awaited change")
     raise AssertionError(f"{what} did not happen")
 
 
-__all__ = ["BotFiles", "Harness", "new_harness", "restore_discord_endpoints", "until"]
+class Startable(Protocol):
+    async def start(self) -> object: ...
+
+
+H = TypeVar("H", bound=Startable)
+
+
+def harness_fixtures(
+    running: Callable[[Path, ControlledClock], AbstractAsyncContextManager[H]],
+) -> tuple[Any, Any]:
+    """A platform's two harness fixtures, on the test's folder and clock: one with the bot
+    started, and one whose bot the test starts itself (to change settings first)."""
+
+    async def started(tmp_path: Path, clock: ControlledClock) -> AsyncIterator[H]:
+        async with running(tmp_path, clock) as harness:
+            await harness.start()
+            yield harness
+
+    async def unstarted(tmp_path: Path, clock: ControlledClock) -> AsyncIterator[H]:
+        async with running(tmp_path, clock) as harness:
+            yield harness
+
+    return pytest.fixture(started), pytest.fixture(unstarted)
+
+
+__all__ = [
+    "BotFiles",
+    "Harness",
+    "harness_fixtures",
+    "new_harness",
+    "restore_discord_endpoints",
+    "until",
+    "wait_until_ready",
+]
 
 
 @asynccontextmanager

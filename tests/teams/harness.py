@@ -47,7 +47,7 @@ from bot.services.facilitation.rotation.service import RotationService
 from teams.adapter import TeamsAdapter
 from teams.forms import COMMAND, FORM
 from teams.pacing import PaceClock
-from tests.e2e.harness import BotFiles
+from tests.e2e.harness import BotFiles, wait_until_ready
 from tests.teams_emulator.minibot import EmulatorTokenProvider
 
 
@@ -187,14 +187,7 @@ class TeamsHarness(BotFiles):
             discord_client(app, platform, settings, guild_ready_timeout=0.05)
         )
         self.discord._bot = bot
-        ready = asyncio.create_task(bot.ready_once.wait())
-        assert bot.runner is not None
-        done, _ = await asyncio.wait(
-            {ready, bot.runner}, timeout=15, return_when=asyncio.FIRST_COMPLETED
-        )
-        if ready not in done:
-            ready.cancel()
-            raise TimeoutError("the Discord side did not get ready")
+        await wait_until_ready(bot, who="the Discord side")
 
     async def stop(self) -> None:
         if self._stack is not None:
