@@ -15,7 +15,7 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 import discord.gateway
 import discord.http
@@ -24,15 +24,22 @@ import pytest
 from bot.clock import ControlledClock
 from bot.config import Settings
 from bot.emulator import Emulator, InteractionResult, SampleGuild, build_sample_guild
+from bot.services.base import Core
 from cogs.client import PlcBot, running_bot
 
+R = TypeVar("R")
 
-class BotFiles:
-    """What a harness gives the bot it runs, on either platform: a database file in the
-    test's folder, the privacy secret, and DEBUG logs."""
 
+@dataclass(kw_only=True)
+class BotHarness(Generic[R]):
+    """What a harness runs the bot on, on either platform: the test's clock, a database
+    file in the test's folder, the privacy secret and DEBUG logs; the bot restarted on
+    them, and the clock moved under it."""
+
+    clock: ControlledClock
     tmp_path: Path
-    secret: str
+    secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    _stack: AsyncExitStack | None = None
 
     @property
     def db_path(self) -> Path:
@@ -46,22 +53,43 @@ class BotFiles:
             "logging": {"level": "DEBUG"},
         }
 
+    @property
+    def core(self) -> Core:
+        """The running bot's core (its database, clock and scheduler)."""
+        raise NotImplementedError
+
+    async def start(self) -> R:
+        raise NotImplementedError
+
+    async def stop(self) -> None:
+        raise NotImplementedError
+
+    async def restart(self) -> R:
+        """Stop the bot and start a new one on the same database and emulator."""
+        await self.stop()
+        return await self.start()
+
+    async def advance(self, delta: timedelta) -> None:
+        """Move the clock and run what became due (what APScheduler would wake for)."""
+        await self.clock.advance(delta)
+        await self.core.scheduler.run_due()
+
 
 @dataclass
-class Harness(BotFiles):
+class Harness(BotHarness[PlcBot]):
     emu: Emulator
     guild: SampleGuild
-    clock: ControlledClock
-    tmp_path: Path
-    secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     settings_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _stack: AsyncExitStack | None = None
     _bot: PlcBot | None = None
 
     @property
     def bot(self) -> PlcBot:
         assert self._bot is not None, "the bot is not running"
         return self._bot
+
+    @property
+    def core(self) -> Core:
+        return self.bot.core
 
     def settings(self) -> Settings:
         sections = self.bot_sections()
@@ -95,16 +123,6 @@ class Harness(BotFiles):
         if self._stack is not None:
             await self._stack.aclose()
         self._stack, self._bot = None, None
-
-    async def restart(self) -> PlcBot:
-        """Stop the bot and start a new one on the same database and emulator."""
-        await self.stop()
-        return await self.start()
-
-    async def advance(self, delta: timedelta) -> None:
-        """Move the clock and run what became due (what APScheduler would wake for)."""
-        await self.clock.advance(delta)
-        await self.bot.core.scheduler.run_due()
 
     def user(self, name: str) -> int:
         return self.guild.users[name]
@@ -177,11 +195,7 @@ async def until(condition: Callable[[], bool], what: str = "the awaited change")
     raise AssertionError(f"{what} did not happen")
 
 
-class Startable(Protocol):
-    async def start(self) -> object: ...
-
-
-H = TypeVar("H", bound=Startable)
+H = TypeVar("H", bound=BotHarness[Any])
 
 
 def harness_fixtures(
@@ -203,7 +217,7 @@ def harness_fixtures(
 
 
 __all__ = [
-    "BotFiles",
+    "BotHarness",
     "Harness",
     "harness_fixtures",
     "new_harness",

@@ -15,7 +15,6 @@ clock moves when it sleeps (:class:`VirtualPace`).
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -42,12 +41,13 @@ from bot.emulator.teams.cards import walk
 from bot.emulator.teams.sample import SampleTeam, build_sample_team
 from bot.interactions import UI
 from bot.running import running_app
+from bot.services.base import Core
 from bot.services.community import CommunityService
 from bot.services.facilitation.rotation.service import RotationService
 from teams.adapter import TeamsAdapter
 from teams.forms import COMMAND, FORM
 from teams.pacing import PaceClock
-from tests.e2e.harness import BotFiles, wait_until_ready
+from tests.e2e.harness import BotHarness, wait_until_ready
 from tests.teams_emulator.minibot import EmulatorTokenProvider
 
 
@@ -96,19 +96,15 @@ def text_of(card: Any) -> str:
 
 
 @dataclass
-class TeamsHarness(BotFiles):
+class TeamsHarness(BotHarness[App]):
     emu: TeamsEmulator
     world: World
-    clock: ControlledClock
-    tmp_path: Path
     anonymous: bool = True
     discord: Any = None
     """A Discord :class:`tests.e2e.harness.Harness` to run in the same process, or None."""
     declare: Callable[[UI], None] | None = None
     """Commands and routes a test adds to the features' (declared like a feature's)."""
-    secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     pace: VirtualPace = field(default_factory=VirtualPace)
-    _stack: AsyncExitStack | None = None
     adapter: TeamsAdapter | None = None
     _app: App | None = None
 
@@ -116,6 +112,10 @@ class TeamsHarness(BotFiles):
     def app(self) -> App:
         assert self._app is not None, "the bot is not running"
         return self._app
+
+    @property
+    def core(self) -> Core:
+        return self.app.core
 
     def settings(self) -> Settings:
         state = self.emu.state
@@ -195,15 +195,6 @@ class TeamsHarness(BotFiles):
         self._stack, self._app, self.adapter = None, None, None
         if self.discord is not None:
             self.discord._bot = None
-
-    async def restart(self) -> App:
-        await self.stop()
-        return await self.start()
-
-    async def advance(self, delta: timedelta) -> None:
-        """Move the clock and run what became due."""
-        await self.clock.advance(delta)
-        await self.app.core.scheduler.run_due()
 
     # -- ids ---------------------------------------------------------------------------------
 
@@ -360,7 +351,9 @@ async def running_teams(
     await emulator.start()
     emulator.state.messages.clear()
     world = build_world(emulator)
-    harness = TeamsHarness(emulator, world, clock, folder, anonymous=anonymous, discord=discord)
+    harness = TeamsHarness(
+        emulator, world, clock=clock, tmp_path=folder, anonymous=anonymous, discord=discord
+    )
     try:
         if anonymous:
             yield harness
