@@ -15,7 +15,7 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import discord.gateway
 import discord.http
@@ -27,7 +27,15 @@ from bot.emulator import Emulator, InteractionResult, SampleGuild, build_sample_
 from bot.services.base import Core
 from cogs.client import PlcBot, running_bot
 
-R = TypeVar("R")
+
+class Running(Protocol):
+    """What a harness runs: the Discord client, or the application serving Teams."""
+
+    @property
+    def core(self) -> Core: ...
+
+
+R = TypeVar("R", bound=Running)
 
 
 @dataclass(kw_only=True)
@@ -40,6 +48,7 @@ class BotHarness(Generic[R]):
     tmp_path: Path
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     _stack: AsyncExitStack | None = None
+    _running: R | None = None
 
     @property
     def db_path(self) -> Path:
@@ -54,9 +63,14 @@ class BotHarness(Generic[R]):
         }
 
     @property
+    def running(self) -> R:
+        assert self._running is not None, "the bot is not running"
+        return self._running
+
+    @property
     def core(self) -> Core:
         """The running bot's core (its database, clock and scheduler)."""
-        raise NotImplementedError
+        return self.running.core
 
     async def start(self) -> R:
         raise NotImplementedError
@@ -80,16 +94,10 @@ class Harness(BotHarness[PlcBot]):
     emu: Emulator
     guild: SampleGuild
     settings_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _bot: PlcBot | None = None
 
     @property
     def bot(self) -> PlcBot:
-        assert self._bot is not None, "the bot is not running"
-        return self._bot
-
-    @property
-    def core(self) -> Core:
-        return self.bot.core
+        return self.running
 
     def settings(self) -> Settings:
         sections = self.bot_sections()
@@ -115,14 +123,14 @@ class Harness(BotHarness[PlcBot]):
         bot = await stack.enter_async_context(
             running_bot(self.settings(), self.clock, guild_ready_timeout=0.05)
         )
-        self._stack, self._bot = stack, bot
+        self._stack, self._running = stack, bot
         await wait_until_ready(bot)
         return bot
 
     async def stop(self) -> None:
         if self._stack is not None:
             await self._stack.aclose()
-        self._stack, self._bot = None, None
+        self._stack, self._running = None, None
 
     def user(self, name: str) -> int:
         return self.guild.users[name]

@@ -41,7 +41,6 @@ from bot.emulator.teams.cards import walk
 from bot.emulator.teams.sample import SampleTeam, build_sample_team
 from bot.interactions import UI
 from bot.running import running_app
-from bot.services.base import Core
 from bot.services.community import CommunityService
 from bot.services.facilitation.rotation.service import RotationService
 from teams.adapter import TeamsAdapter
@@ -106,16 +105,10 @@ class TeamsHarness(BotHarness[App]):
     """Commands and routes a test adds to the features' (declared like a feature's)."""
     pace: VirtualPace = field(default_factory=VirtualPace)
     adapter: TeamsAdapter | None = None
-    _app: App | None = None
 
     @property
     def app(self) -> App:
-        assert self._app is not None, "the bot is not running"
-        return self._app
-
-    @property
-    def core(self) -> Core:
-        return self.app.core
+        return self.running
 
     def settings(self) -> Settings:
         state = self.emu.state
@@ -163,7 +156,7 @@ class TeamsHarness(BotHarness[App]):
         if self.declare is not None:
             self.declare(app.ui)
         await stack.enter_async_context(adapter.running(app))
-        self.adapter, self._app = adapter, app
+        self.adapter, self._running = adapter, app
         assert adapter.host is not None
         self.emu.bot_endpoint = adapter.host.url
         if discord_platform is not None:
@@ -186,15 +179,15 @@ class TeamsHarness(BotHarness[App]):
         bot = await stack.enter_async_context(
             discord_client(app, platform, settings, guild_ready_timeout=0.05)
         )
-        self.discord._bot = bot
+        self.discord._running = bot
         await wait_until_ready(bot, who="the Discord side")
 
     async def stop(self) -> None:
         if self._stack is not None:
             await self._stack.aclose()
-        self._stack, self._app, self.adapter = None, None, None
+        self._stack, self._running, self.adapter = None, None, None
         if self.discord is not None:
-            self.discord._bot = None
+            self.discord._running = None
 
     # -- ids ---------------------------------------------------------------------------------
 
