@@ -68,20 +68,30 @@ class Burst:
         return self.limited / total if total else 0.0
 
 
+def owner_of(spec: CommunitySpec) -> Actor:
+    return Actor(spec.guild_id, spec.member_ids[0], manages_guild=True)
+
+
 async def prepare(bot: PlcBot, specs: list[CommunitySpec]) -> None:
     """Each community's weekly check-in and weekly meeting, all at the same local time."""
     checkins = bot.services.get(CheckinService)
-    meetings = bot.services.get(MeetingService)
     for spec in specs:
-        owner = Actor(spec.guild_id, spec.member_ids[0], manages_guild=True)
         await checkins.set_schedule(
-            owner,
+            owner_of(spec),
             weekday=0,
             time_text="09:00",
             questions_text=None,
             close_after_hours=48,
             pulse=False,
         )
+    await plan_meetings(bot, specs, GOING)
+
+
+async def plan_meetings(bot: PlcBot, specs: list[CommunitySpec], going: int) -> None:
+    """Each community's weekly meeting at the same local time, ``going`` members going."""
+    meetings = bot.services.get(MeetingService)
+    for spec in specs:
+        owner = owner_of(spec)
         draft = await meetings.draft_schedule(
             owner, title="PLC meeting", when="2026-01-21 16:00", duration=60, repeat="weekly"
         )
@@ -90,7 +100,7 @@ async def prepare(bot: PlcBot, specs: list[CommunitySpec]) -> None:
         # Answers written as the RSVP buttons store them, without the announcement's
         # edits (they are not what is measured, and they would take minutes here).
         async with bot.core.db.transaction() as conn:
-            for member in spec.member_ids[1 : 1 + GOING]:
+            for member in spec.member_ids[1 : 1 + going]:
                 await rsvps_db.put_rsvp(
                     conn, spec.guild_id, occurrence, member, "going", bot.core.clock.now()
                 )

@@ -85,7 +85,8 @@ def postpone_pending(path: Path, now: datetime) -> None:
 
 
 def quick_check_seconds(path: Path) -> float:
-    """What ``Database.open`` spends checking the file (RELIABILITY Q5), measured alone."""
+    """What ``Database.open`` spends checking the file for damage before it starts, measured
+    alone."""
     started = time.perf_counter()
     with sqlite3.connect(path) as db:
         (result,) = db.execute("PRAGMA quick_check").fetchone()

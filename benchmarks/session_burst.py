@@ -24,16 +24,13 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from bot.actor import Actor
 from bot.clock import ControlledClock
-from bot.db import meeting_rsvps as rsvps_db
 from bot.db import timers as timers_db
-from bot.services.meetings import MeetingService
 from bot.services.meetings.models import REMINDER_KIND
 from cogs.client import PlcBot
 
 from . import fixtures
-from .fixtures import CommunitySpec
+from .fanout import plan_meetings
 from .report import Figure, Report
 from .session_round import Round, set_up
 from .stack import bot_running, emulator, percentile
@@ -49,25 +46,6 @@ IDLE_TURNS = 20
 TURN_SPACING_S = 1.1
 TARGET_RATIO = 3.0
 TARGET_MS = 50.0
-
-
-async def plan_meetings(bot: PlcBot, specs: list[CommunitySpec]) -> None:
-    """Each community's weekly meeting at the same local time, ten members going."""
-    meetings = bot.services.get(MeetingService)
-    for spec in specs:
-        owner = Actor(spec.guild_id, spec.member_ids[0], manages_guild=True)
-        draft = await meetings.draft_schedule(
-            owner, title="PLC meeting", when="2026-01-21 16:00", duration=60, repeat="weekly"
-        )
-        scheduled = await meetings.schedule(owner, draft)
-        occurrence = scheduled.upcoming.occurrence.id
-        # Answers written as the RSVP buttons store them, without the announcement's
-        # edits (they are not what is measured).
-        async with bot.core.db.transaction() as conn:
-            for member in spec.member_ids[1 : 1 + GOING]:
-                await rsvps_db.put_rsvp(
-                    conn, spec.guild_id, occurrence, member, "going", bot.core.clock.now()
-                )
 
 
 async def reminders_due(bot: PlcBot) -> datetime:
@@ -96,7 +74,7 @@ async def run(report: Report, folder: Path, log: Callable[[str], None]) -> None:
         )
         async with bot_running(emu, clock, db_path) as bot:
             await set_up(emu, bot, measured)
-            await plan_meetings(bot, specs)
+            await plan_meetings(bot, specs, GOING)
             log(f"  {COMMUNITIES} meetings planned in {time.perf_counter() - started:.1f} s")
             rounds = Round(emu, bot, measured)
             await rounds.start()

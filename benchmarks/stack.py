@@ -8,7 +8,6 @@ command that gives every latency its floor (``benchmarks/noop.py``).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 import time
@@ -25,6 +24,7 @@ from bot.clock import ControlledClock
 from bot.config import Settings
 from bot.emulator import Emulator, InteractionResult, ResponseType
 from cogs.client import PlcBot, running_bot
+from tests.e2e.harness import wait_until_ready
 
 from .noop import NOOP
 
@@ -97,16 +97,7 @@ async def bot_running(
     """``running_bot`` on ``db_path``, once it is ready (READY and every GUILD_CREATE)."""
     settings = bot_settings(emu, db_path, **sections)
     async with running_bot(settings, clock, commands=[NOOP], guild_ready_timeout=0.05) as bot:
-        assert bot.runner is not None
-        ready = asyncio.create_task(bot.ready_once.wait())
-        done, _ = await asyncio.wait(
-            {ready, bot.runner}, timeout=300, return_when="FIRST_COMPLETED"
-        )
-        if ready not in done:
-            ready.cancel()
-            if bot.runner.done():
-                bot.runner.result()
-            raise TimeoutError("the bot did not get ready")
+        await wait_until_ready(bot, seconds=300)
         yield bot
 
 

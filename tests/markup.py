@@ -3,10 +3,13 @@ shows whether any platform syntax (``<@3>``, ``<#5>``, ``<t:…>``) came from el
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from bot.chat import ChoiceInput, Form, render
 from bot.chat.refs import MessageLink, MomentStyle
-from bot.i18n import Language
+from bot.chat.text import Content
+from bot.i18n import Language, load_catalog
 
 
 class PlainMarkup:
@@ -41,3 +44,27 @@ def assert_no_platform_syntax(*texts: str) -> None:
     """Text rendered with :class:`PlainMarkup` holds no mention or timestamp syntax."""
     for text in texts:
         assert not any(syntax in text for syntax in PLATFORM_SYNTAX), text
+
+
+def rendered_plainly(
+    contents: Iterable[Content], language: str, *, members_words: str | None = None
+) -> list[str]:
+    """Each content rendered with :class:`PlainMarkup`, checked to hold no platform syntax
+    (but in ``members_words``, shown as typed) and no placeholder left unfilled."""
+    catalog = load_catalog()
+    shown = [render(content, language, catalog, PLAIN) for content in contents]
+    for text in shown:
+        assert_no_platform_syntax(text.replace(members_words, "") if members_words else text)
+        assert "{" not in text, text
+    return shown
+
+
+def form_contents(form: Form) -> Iterator[Content]:
+    """Every text a form shows: its title, and each input's label, placeholder or choices."""
+    yield form.title
+    for box in form.inputs:
+        yield box.label
+        if isinstance(box, ChoiceInput):
+            yield from (option.label for option in box.options)
+        elif box.placeholder is not None:
+            yield box.placeholder

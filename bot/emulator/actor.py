@@ -236,16 +236,9 @@ class Actor:
             raise ValueError(
                 f"component {custom_id!r} is a link/premium button: it sends no interaction"
             )
-        payload = self._payload(
-            InteractionType.MESSAGE_COMPONENT,
-            msg.guild_id,
-            user_id,
-            msg.channel_id,
-            locale,
-            data,
-            message=msg,
+        return await self._interact_at(
+            msg, InteractionType.MESSAGE_COMPONENT, user_id, locale, data, message=msg
         )
-        return await self._dispatch(payload)
 
     async def submit_modal(
         self,
@@ -284,16 +277,9 @@ class Actor:
         if "message" in origin.payload:
             message = self.state.messages.get(int(origin.payload["message"]["id"]))
         target.submitted = True
-        payload = self._payload(
-            InteractionType.MODAL_SUBMIT,
-            origin.guild_id,
-            user_id,
-            origin.channel_id,
-            locale,
-            data,
-            message=message,
+        return await self._interact_at(
+            origin, InteractionType.MODAL_SUBMIT, user_id, locale, data, message=message
         )
-        return await self._dispatch(payload)
 
     # ----- building payloads -----------------------------------------------------------
     async def _command_interaction(
@@ -670,6 +656,23 @@ class Actor:
         if message is not None:
             payload["message"] = message.to_json(state)
         return payload
+
+    async def _interact_at(
+        self,
+        where: Message | InteractionResult,
+        itype: InteractionType,
+        user_id: int,
+        locale: str | None,
+        data: JSON,
+        *,
+        message: Message | None,
+    ) -> InteractionResult:
+        """An interaction in the guild and channel of ``where``: the message a component is
+        on, or the interaction that opened a modal."""
+        payload = self._payload(
+            itype, where.guild_id, user_id, where.channel_id, locale, data, message=message
+        )
+        return await self._dispatch(payload)
 
     async def _dispatch(self, payload: JSON) -> InteractionResult:
         if not self.gateway.is_connected():

@@ -1,25 +1,8 @@
-"""The ``harness`` fixture: emulator + sample guild + the real bot, torn down cleanly."""
+"""The ``harness`` fixture: emulator + sample guild + the real bot, torn down cleanly;
+``unstarted_harness``: the same, its bot started by the test."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
+from tests.e2e.harness import harness_fixtures, running_harness
 
-import pytest
-
-from bot.clock import ControlledClock
-from tests.e2e.harness import Harness, running_harness
-
-
-@pytest.fixture
-async def harness(tmp_path: Path, clock: ControlledClock) -> AsyncIterator[Harness]:
-    async with running_harness(tmp_path, clock) as h:
-        await h.start()
-        yield h
-
-
-@pytest.fixture
-async def unstarted_harness(tmp_path: Path, clock: ControlledClock) -> AsyncIterator[Harness]:
-    """A harness whose bot the test starts itself (to change settings first)."""
-    async with running_harness(tmp_path, clock) as h:
-        yield h
+harness, unstarted_harness = harness_fixtures(running_harness)

@@ -11,27 +11,44 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 import discord.gateway
 import discord.http
+import pytest
 
 from bot.clock import ControlledClock
 from bot.config import Settings
 from bot.emulator import Emulator, InteractionResult, SampleGuild, build_sample_guild
+from bot.services.base import Core
 from cogs.client import PlcBot, running_bot
 
 
-class BotFiles:
-    """What a harness gives the bot it runs, on either platform: a database file in the
-    test's folder, the privacy secret, and DEBUG logs."""
+class Running(Protocol):
+    """What a harness runs: the Discord client, or the application serving Teams."""
 
+    @property
+    def core(self) -> Core: ...
+
+
+R = TypeVar("R", bound=Running)
+
+
+@dataclass(kw_only=True)
+class BotHarness(Generic[R]):
+    """What a harness runs the bot on, on either platform: the test's clock, a database
+    file in the test's folder, the privacy secret and DEBUG logs; the bot restarted on
+    them, and the clock moved under it."""
+
+    clock: ControlledClock
     tmp_path: Path
-    secret: str
+    secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    _stack: AsyncExitStack | None = None
+    _running: R | None = None
 
     @property
     def db_path(self) -> Path:
@@ -45,22 +62,42 @@ class BotFiles:
             "logging": {"level": "DEBUG"},
         }
 
+    @property
+    def running(self) -> R:
+        assert self._running is not None, "the bot is not running"
+        return self._running
+
+    @property
+    def core(self) -> Core:
+        """The running bot's core (its database, clock and scheduler)."""
+        return self.running.core
+
+    async def start(self) -> R:
+        raise NotImplementedError
+
+    async def stop(self) -> None:
+        raise NotImplementedError
+
+    async def restart(self) -> R:
+        """Stop the bot and start a new one on the same database and emulator."""
+        await self.stop()
+        return await self.start()
+
+    async def advance(self, delta: timedelta) -> None:
+        """Move the clock and run what became due (what APScheduler would wake for)."""
+        await self.clock.advance(delta)
+        await self.core.scheduler.run_due()
+
 
 @dataclass
-class Harness(BotFiles):
+class Harness(BotHarness[PlcBot]):
     emu: Emulator
     guild: SampleGuild
-    clock: ControlledClock
-    tmp_path: Path
-    secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     settings_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _stack: AsyncExitStack | None = None
-    _bot: PlcBot | None = None
 
     @property
     def bot(self) -> PlcBot:
-        assert self._bot is not None, "the bot is not running"
-        return self._bot
+        return self.running
 
     def settings(self) -> Settings:
         sections = self.bot_sections()
@@ -86,33 +123,14 @@ class Harness(BotFiles):
         bot = await stack.enter_async_context(
             running_bot(self.settings(), self.clock, guild_ready_timeout=0.05)
         )
-        self._stack, self._bot = stack, bot
-        assert bot.runner is not None
-        ready = asyncio.create_task(bot.ready_once.wait())
-        done, _ = await asyncio.wait(
-            {ready, bot.runner}, timeout=15, return_when=asyncio.FIRST_COMPLETED
-        )
-        if ready not in done:
-            ready.cancel()
-            if bot.runner.done():
-                bot.runner.result()
-            raise TimeoutError("the bot did not get ready")
+        self._stack, self._running = stack, bot
+        await wait_until_ready(bot)
         return bot
 
     async def stop(self) -> None:
         if self._stack is not None:
             await self._stack.aclose()
-        self._stack, self._bot = None, None
-
-    async def restart(self) -> PlcBot:
-        """Stop the bot and start a new one on the same database and emulator."""
-        await self.stop()
-        return await self.start()
-
-    async def advance(self, delta: timedelta) -> None:
-        """Move the clock and run what became due (what APScheduler would wake for)."""
-        await self.clock.advance(delta)
-        await self.bot.core.scheduler.run_due()
+        self._stack, self._running = None, None
 
     def user(self, name: str) -> int:
         return self.guild.users[name]
@@ -160,6 +178,21 @@ async def new_harness(tmp_path: Path, clock: ControlledClock) -> tuple[Emulator,
     return emu, Harness(emu=emu, guild=guild, clock=clock, tmp_path=tmp_path)
 
 
+async def wait_until_ready(bot: PlcBot, *, seconds: float = 15, who: str = "the bot") -> None:
+    """Wait for the bot's READY and every GUILD_CREATE; a bot that stopped on the way
+    raises its own error, one still connecting after ``seconds`` a TimeoutError."""
+    assert bot.runner is not None
+    ready = asyncio.create_task(bot.ready_once.wait())
+    done, _ = await asyncio.wait(
+        {ready, bot.runner}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED
+    )
+    if ready not in done:
+        ready.cancel()
+        if bot.runner.done():
+            bot.runner.result()
+        raise TimeoutError(f"{who} did not get ready")
+
+
 async def until(condition: Callable[[], bool], what: str = "the awaited change") -> None:
     """Wait (briefly, in real time) for work the bot does on its own after an event or an
     answer, where nothing in the emulator changes to wake :meth:`Emulator.wait_for`."""
@@ -170,7 +203,36 @@ async def until(condition: Callable[[], bool], what: str = "the awaited change")
     raise AssertionError(f"{what} did not happen")
 
 
-__all__ = ["BotFiles", "Harness", "new_harness", "restore_discord_endpoints", "until"]
+H = TypeVar("H", bound=BotHarness[Any])
+
+
+def harness_fixtures(
+    running: Callable[[Path, ControlledClock], AbstractAsyncContextManager[H]],
+) -> tuple[Any, Any]:
+    """A platform's two harness fixtures, on the test's folder and clock: one with the bot
+    started, and one whose bot the test starts itself (to change settings first)."""
+
+    async def started(tmp_path: Path, clock: ControlledClock) -> AsyncIterator[H]:
+        async with running(tmp_path, clock) as harness:
+            await harness.start()
+            yield harness
+
+    async def unstarted(tmp_path: Path, clock: ControlledClock) -> AsyncIterator[H]:
+        async with running(tmp_path, clock) as harness:
+            yield harness
+
+    return pytest.fixture(started), pytest.fixture(unstarted)
+
+
+__all__ = [
+    "BotHarness",
+    "Harness",
+    "harness_fixtures",
+    "new_harness",
+    "restore_discord_endpoints",
+    "until",
+    "wait_until_ready",
+]
 
 
 @asynccontextmanager

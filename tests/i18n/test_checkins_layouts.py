@@ -5,16 +5,14 @@ missing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.chat import Card, ChoiceInput, Form, Message, render
+from bot.chat import Card, Form, Message
 from bot.chat.text import Content
 from bot.db.checkins import Answer, Checkin, CheckinSchedule
 from bot.db.goals import Goal
-from bot.i18n import load_catalog
 from bot.services.checkins import cards, forms, replies
 from bot.services.checkins.digest_layout import DIGEST_LINES
 from bot.services.checkins.goal_models import (
@@ -39,7 +37,7 @@ from bot.services.checkins.models import (
     ScheduleResult,
     WeekEntry,
 )
-from tests.markup import PLAIN
+from tests.markup import form_contents, rendered_plainly
 
 WHEN = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 LANGUAGES = ("en", "fr")
@@ -258,25 +256,8 @@ def _forms() -> list[Form]:
     ]
 
 
-def _form_contents(form: Form) -> Iterator[Content]:
-    yield form.title
-    for item in form.inputs:
-        yield item.label
-        if isinstance(item, ChoiceInput):
-            yield from (option.label for option in item.options)
-        elif item.placeholder is not None:
-            yield item.placeholder
-
-
 def _rendered(contents: list[Content], language: str) -> list[str]:
-    catalog = load_catalog()
-    shown = [render(content, language, catalog, PLAIN) for content in contents]
-    for text in shown:
-        assert not any(syntax in text.replace(MEMBER_TEXT, "") for syntax in ("<@", "<#", "<t:")), (
-            text
-        )
-        assert "{" not in text, text
-    return shown
+    return rendered_plainly(contents, language, members_words=MEMBER_TEXT)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -301,7 +282,7 @@ def test_every_reply_and_form_renders_in_both_languages(language: str) -> None:
     for message in _replies():
         assert any(_rendered(list(message.contents()), language))
     for form in _forms():
-        assert all(_rendered(list(_form_contents(form)), language))
+        assert all(_rendered(list(form_contents(form)), language))
 
 
 def test_a_long_digest_counts_what_it_does_not_list() -> None:

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.chat import ChannelRef, Code, Join, Message, Moment, Posted, render
-from bot.chat.text import Content
 from bot.dates import LocalDay
 from bot.db.audit import AuditEntry
 from bot.db.communities import Community
@@ -30,7 +29,7 @@ from bot.services.community.me_replies import (
     timezone_saved,
 )
 from bot.services.community.replies import setup_reply, status_reply
-from tests.markup import PlainMarkup, assert_no_platform_syntax
+from tests.markup import PlainMarkup, rendered_plainly
 
 WHEN = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
 
@@ -130,30 +129,15 @@ def _refusals() -> Iterator[UserError]:
         yield UserError(f"errors.when_{problem}", field="when", text="hier", when=Moment(at=WHEN))
 
 
-def _contents(message: Message) -> Iterator[Content]:
-    if message.content is not None:
-        yield message.content
-    for panel in message.panels:
-        yield from (c for c in (panel.title, panel.description, panel.footer) if c is not None)
-        for field in panel.fields:
-            yield from (field.name, field.value)
-    for component in message.components():
-        if component.label is not None:
-            yield component.label
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_reply_and_refusal_renders_without_platform_markup(language: Language) -> None:
     catalog = load_catalog()
-    markup = PlainMarkup()
     shown: list[str] = []
     for message in _messages(language):
-        texts = [render(content, language, catalog, markup) for content in _contents(message)]
+        texts = rendered_plainly(message.contents(), language)
         assert any(texts), message
         shown += texts
-    for refusal in _refusals():
-        shown.append(render(refusal_text(catalog, refusal), language, catalog, markup))
-    assert_no_platform_syntax(*shown)
+    shown += rendered_plainly((refusal_text(catalog, r) for r in _refusals()), language)
     everything = "\n".join(shown)
     assert "[role 14]" in everything and "[channel 12]" in everything
     assert "[member 5]" in everything and "[message 12]" in everything

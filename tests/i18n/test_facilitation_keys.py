@@ -7,14 +7,14 @@ and a missing key or placeholder fails here rather than in front of a member."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import get_args
 
 import pytest
 
-from bot.chat import Card, Form, Message, TextInput, render
+from bot.chat import Card, Message
 from bot.chat.text import Content
 from bot.db.facilitation.actions import ActionItem
 from bot.db.facilitation.sessions import SessionRow
@@ -42,7 +42,7 @@ from bot.services.facilitation.sessions.summary import (
     SummaryStep,
     SummaryTurns,
 )
-from tests.markup import PlainMarkup, assert_no_platform_syntax
+from tests.markup import form_contents, rendered_plainly
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "bot" / "services" / "facilitation").rglob("*.py"))
@@ -233,23 +233,6 @@ def _cards(lang: Language) -> list[Card]:
     return [*_rotation_cards(lang), *_opening_cards(lang), *_step_cards(lang), *_entry_cards(lang)]
 
 
-def _form_contents(form: Form) -> Iterator[Content]:
-    yield form.title
-    for item in form.inputs:
-        yield item.label
-        if isinstance(item, TextInput) and item.placeholder is not None:
-            yield item.placeholder
-
-
-def _rendered(contents: Iterable[Content], language: Language) -> list[str]:
-    catalog, markup = load_catalog(), PlainMarkup()
-    shown = [render(content, language, catalog, markup) for content in contents]
-    for text in shown:
-        assert_no_platform_syntax(text)
-        assert "{" not in text, text  # a placeholder left unfilled
-    return shown
-
-
 def _card_types() -> set[type[Card]]:
     """Every card class the feature defines."""
     modules = (
@@ -274,7 +257,7 @@ def _card_types() -> set[type[Card]]:
 def test_every_card_renders_in_both_languages_without_platform_syntax(language: Language) -> None:
     built = _cards(language)
     for card in built:
-        shown = _rendered(card.layout().contents(), language)
+        shown = rendered_plainly(card.layout().contents(), language)
         assert any(shown), card
     assert {type(card) for card in built} == _card_types()
 
@@ -410,9 +393,9 @@ def _replies(language: Language) -> Iterator[Content]:
 def test_replies_lists_and_the_form_render_in_both_languages(language: Language) -> None:
     messages = [*_action_lists(), *_rotation_views(), practice_file("# log\n")]
     for message in messages:
-        assert any(_rendered(message.contents(), language))
-    assert all(_rendered(_replies(language), language))
-    assert all(_rendered(_form_contents(action_form(1)), language))
+        assert any(rendered_plainly(message.contents(), language))
+    assert all(rendered_plainly(_replies(language), language))
+    assert all(rendered_plainly(form_contents(action_form(1)), language))
 
 
 def test_an_action_list_gives_a_done_button_to_each_action_the_member_may_close() -> None:

@@ -11,10 +11,8 @@ from typing import get_args
 
 import pytest
 
-from bot.chat import Card, Form, Message, render
-from bot.chat.text import Content
+from bot.chat import Card, Message
 from bot.db.questions import ModerationCounts, QuestionItem
-from bot.i18n import Catalog, load_catalog
 from bot.services.questions import (
     Decision,
     Outcome,
@@ -26,7 +24,7 @@ from bot.services.questions import (
 )
 from bot.services.questions.forms import ask_form, report_form, topic_form
 from bot.services.questions.replies import ModerationResult, moderation_panel, receipt, result
-from tests.markup import PlainMarkup, assert_no_platform_syntax
+from tests.markup import form_contents, rendered_plainly
 
 WHEN = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
 
@@ -114,43 +112,23 @@ def replies() -> Iterator[Message]:
                 yield Message(content=receipt(submission))
 
 
-def form_texts(form: Form) -> Iterator[Content]:
-    yield form.title
-    for box in form.inputs:
-        yield box.label
-        if getattr(box, "placeholder", None) is not None:
-            yield box.placeholder  # type: ignore[misc]
-        for option in getattr(box, "options", ()):
-            yield option.label
-
-
-def shown(content: Content, language: str, catalog: Catalog) -> str:
-    text = render(content, language, catalog, PlainMarkup())
-    assert_no_platform_syntax(text)
-    return text
-
-
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_every_card_lays_out_in_both_languages_without_platform_syntax(language: str) -> None:
-    catalog = load_catalog()
     laid_out = set()
     for card in cards(language):
         message = card.layout()
         assert message.content is not None or message.panels
-        for content in message.contents():
-            shown(content, card.language, catalog)
+        rendered_plainly(message.contents(), card.language)
         laid_out.add(type(card))
     assert laid_out == {QuestionPost, ReviewPost, ReportPost, TopList}
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_every_reply_and_form_renders_in_both_languages(language: str) -> None:
-    catalog = load_catalog()
     for message in replies():
-        assert [shown(c, language, catalog) for c in message.contents()]
+        assert rendered_plainly(message.contents(), language)
     for form in (ask_form(), topic_form(), report_form("0123456789abcdef")):
-        for content in form_texts(form):
-            assert shown(content, language, catalog)
+        assert all(rendered_plainly(form_contents(form), language))
 
 
 def test_a_review_names_no_one_but_the_moderator_and_keeps_its_actions() -> None:

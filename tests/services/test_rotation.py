@@ -46,6 +46,12 @@ def notices(world: World) -> list[RotationNotice]:
     return world.chat.cards(RotationNotice)
 
 
+async def next_in_status(world: World) -> tuple[str, object]:
+    """What the status says of the next date: its line's key and the member it names."""
+    line = (await world.rotation.status_lines(GUILD))[0]
+    return line.key, line.params.get("user")
+
+
 async def test_three_volunteers_over_six_meetings_take_turns_fairly(world: World) -> None:
     await volunteers(world, ALICE, BOB, CAROL)
     order = [await assigned(world, f"2026-12-{3 + 7 * i:02d} 15:30") for i in range(4)]
@@ -206,14 +212,12 @@ async def test_no_answer_24_hours_before_is_reported_then_a_late_yes_too(world: 
     await world.run_due()
     [notice] = notices(world)
     assert (notice.reason, notice.user_id) == ("unanswered", ALICE)
-    lines = await world.rotation.status_lines(GUILD)
-    assert lines[0].key == "facilitation.status.next_unanswered"
+    assert (await next_in_status(world))[0] == "facilitation.status.next_unanswered"
     await world.rotation.accept(member(ALICE), upcoming.occurrence.id)
     await world.run_due()
     assert [n.reason for n in notices(world)] == ["unanswered", "accepted"]
-    lines = await world.rotation.status_lines(GUILD)
-    assert lines[0].key == "facilitation.status.next_accepted"
-    assert lines[0].params["user"] == MemberRef(user_id=ALICE)
+    accepted = ("facilitation.status.next_accepted", MemberRef(user_id=ALICE))
+    assert await next_in_status(world) == accepted
 
 
 async def test_answers_after_the_date_began_are_refused(world: World) -> None:

@@ -15,7 +15,7 @@ from bot.services.facilitation.rotation.cards import RotationNotice
 from bot.services.meetings.cards import MeetingAnnouncement
 from tests.services.facilitation_world import World, facilitator, member
 from tests.services.sample import ALICE, BOB, CAROL, DAVE, GUILD
-from tests.services.test_rotation import WEEKS, offers_to, volunteers
+from tests.services.test_rotation import WEEKS, next_in_status, offers_to, volunteers
 
 Departure = Callable[[World, int], Awaitable[object]]
 
@@ -70,9 +70,8 @@ async def test_the_assignee_going_hands_the_date_to_the_next_volunteer(
     unchanged = await world.rotation.assignment(second.occurrence.id)
     assert unchanged is not None and unchanged.user_id == BOB
     assert world.chat.cards(RotationNotice) == []
-    lines = await world.rotation.status_lines(GUILD)
-    assert lines[0].key == "facilitation.status.next_offered"
-    assert lines[0].params["user"] == MemberRef(user_id=CAROL)
+    offered = ("facilitation.status.next_offered", MemberRef(user_id=CAROL))
+    assert await next_in_status(world) == offered
 
 
 async def test_a_date_nobody_else_can_take_is_told_and_set_next_fills_it(world: World) -> None:
@@ -84,7 +83,7 @@ async def test_a_date_nobody_else_can_take_is_told_and_set_next_fills_it(world: 
     [notice] = world.chat.cards(RotationNotice)
     assert notice.reason == "vacated" and notice.user_id is None  # the erased are not named
     assert announced_facilitator(world, upcoming.occurrence.id) is None
-    assert (await world.rotation.status_lines(GUILD))[0].key == "facilitation.status.nobody"
+    assert (await next_in_status(world))[0] == "facilitation.status.nobody"
 
     await volunteers(world, DAVE)
     await world.rotation.set_next(facilitator(BOB), DAVE)

@@ -15,7 +15,6 @@ clock moves when it sleeps (:class:`VirtualPace`).
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -47,7 +46,7 @@ from bot.services.facilitation.rotation.service import RotationService
 from teams.adapter import TeamsAdapter
 from teams.forms import COMMAND, FORM
 from teams.pacing import PaceClock
-from tests.e2e.harness import BotFiles
+from tests.e2e.harness import BotHarness, wait_until_ready
 from tests.teams_emulator.minibot import EmulatorTokenProvider
 
 
@@ -96,26 +95,20 @@ def text_of(card: Any) -> str:
 
 
 @dataclass
-class TeamsHarness(BotFiles):
+class TeamsHarness(BotHarness[App]):
     emu: TeamsEmulator
     world: World
-    clock: ControlledClock
-    tmp_path: Path
     anonymous: bool = True
     discord: Any = None
     """A Discord :class:`tests.e2e.harness.Harness` to run in the same process, or None."""
     declare: Callable[[UI], None] | None = None
     """Commands and routes a test adds to the features' (declared like a feature's)."""
-    secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     pace: VirtualPace = field(default_factory=VirtualPace)
-    _stack: AsyncExitStack | None = None
     adapter: TeamsAdapter | None = None
-    _app: App | None = None
 
     @property
     def app(self) -> App:
-        assert self._app is not None, "the bot is not running"
-        return self._app
+        return self.running
 
     def settings(self) -> Settings:
         state = self.emu.state
@@ -163,7 +156,7 @@ class TeamsHarness(BotFiles):
         if self.declare is not None:
             self.declare(app.ui)
         await stack.enter_async_context(adapter.running(app))
-        self.adapter, self._app = adapter, app
+        self.adapter, self._running = adapter, app
         assert adapter.host is not None
         self.emu.bot_endpoint = adapter.host.url
         if discord_platform is not None:
@@ -186,31 +179,15 @@ class TeamsHarness(BotFiles):
         bot = await stack.enter_async_context(
             discord_client(app, platform, settings, guild_ready_timeout=0.05)
         )
-        self.discord._bot = bot
-        ready = asyncio.create_task(bot.ready_once.wait())
-        assert bot.runner is not None
-        done, _ = await asyncio.wait(
-            {ready, bot.runner}, timeout=15, return_when=asyncio.FIRST_COMPLETED
-        )
-        if ready not in done:
-            ready.cancel()
-            raise TimeoutError("the Discord side did not get ready")
+        self.discord._running = bot
+        await wait_until_ready(bot, who="the Discord side")
 
     async def stop(self) -> None:
         if self._stack is not None:
             await self._stack.aclose()
-        self._stack, self._app, self.adapter = None, None, None
+        self._stack, self._running, self.adapter = None, None, None
         if self.discord is not None:
-            self.discord._bot = None
-
-    async def restart(self) -> App:
-        await self.stop()
-        return await self.start()
-
-    async def advance(self, delta: timedelta) -> None:
-        """Move the clock and run what became due."""
-        await self.clock.advance(delta)
-        await self.app.core.scheduler.run_due()
+            self.discord._running = None
 
     # -- ids ---------------------------------------------------------------------------------
 
@@ -367,7 +344,9 @@ async def running_teams(
     await emulator.start()
     emulator.state.messages.clear()
     world = build_world(emulator)
-    harness = TeamsHarness(emulator, world, clock, folder, anonymous=anonymous, discord=discord)
+    harness = TeamsHarness(
+        emulator, world, clock=clock, tmp_path=folder, anonymous=anonymous, discord=discord
+    )
     try:
         if anonymous:
             yield harness
