@@ -68,6 +68,11 @@ def _named(definition: JSON, name: str, locale: str | None) -> bool:
     return name in (definition["name"], localized)
 
 
+def _shown_name(definition: JSON, locale: str | None) -> str:
+    """The name the member's client shows: its translation, else the registered name."""
+    return str((definition.get("name_localizations") or {}).get(locale or "") or definition["name"])
+
+
 def _real_name(definitions: list[JSON], given: str, locale: str) -> str:
     """The registered name of the option the user called ``given`` (else ``given``)."""
     found = next((o["name"] for o in definitions if _named(o, given, locale)), None)
@@ -426,9 +431,11 @@ class Actor:
                 None,
             )
             if sub is None:
-                subs = [o["name"] for o in definitions if o["type"] in nesting]
+                # As the member's client lists them: in their language where translated.
+                subs = [_shown_name(o, locale) for o in definitions if o["type"] in nesting]
+                shown = _shown_name({**cmd.payload, "name": cmd.name}, locale)
                 raise LookupError(
-                    f"/{cmd.name}: no subcommand or group {part!r} here; choices: {subs}"
+                    f"/{shown}: no subcommand or group {part!r} here; choices: {subs}"
                 )
             wrappers.append({"type": sub["type"], "name": sub["name"]})
             definitions = sub.get("options") or []
