@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from tests.db.trips import ThreadTrips
 from tests.e2e import checkins_steps as steps
 from tests.e2e import meeting_steps
 from tests.e2e.facilitation import bot_messages, click, find, last_with, live_thread, run
@@ -26,6 +27,8 @@ from tests.e2e.test_questions import click as question_click
 @dataclass
 class Cost:
     statements: list[str] = field(default_factory=list)
+    trips: int = 0
+    """Trips to the database thread: a statement each, unless run in one trip."""
 
     @property
     def writes(self) -> int:
@@ -51,7 +54,9 @@ async def cost(harness: Harness) -> AsyncIterator[Cost]:
     seen = Cost()
     await harness.bot.core.db.trace(seen.statements.append)
     try:
-        yield seen
+        with ThreadTrips(harness.bot.core.db) as trips:
+            yield seen
+        seen.trips = trips.count
     finally:
         await harness.bot.core.db.trace(None)
 
@@ -84,8 +89,10 @@ async def test_a_check_in_answer(harness: Harness) -> None:
     await steps.open_week(harness)
     first = await measured(harness, await answer_form(harness, "Tried it"))
     assert (len(first), first.writes) == (15, 2), first.statements
+    assert first.trips == 9  # the answer's transaction in one trip (15 before)
     edit = await measured(harness, await answer_form(harness, "Tried again"))
     assert (len(edit), edit.writes) == (18, 2), edit.statements
+    assert edit.trips == 9  # 18 before
 
 
 async def test_an_rsvp(harness: Harness) -> None:
