@@ -106,3 +106,21 @@ async def test_refused_once_the_file_is_known_damaged(db: Database) -> None:
     await db.mark_damaged("Tree 30 page 30: broken")
     with pytest.raises(DatabaseDamaged):
         await db.in_one_trip(body)
+
+
+async def test_a_caller_cancelled_meanwhile_leaves_all_or_nothing(db: Database) -> None:
+    """Cancelling the caller does not stop the database thread: the transaction commits or
+    rolls back whole, and the next one waits for it in the thread's queue."""
+
+    async def body(conn: Connection) -> None:
+        await communities_db.upsert(conn, 1, SETTINGS, [60], NOW)
+        await communities_db.upsert(conn, 2, SETTINGS, [60], NOW)
+
+    running = asyncio.create_task(db.in_one_trip(body))
+    await asyncio.sleep(0)  # queued on the database thread
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    async with db.transaction() as conn:
+        await communities_db.upsert(conn, 3, SETTINGS, [60], NOW)
+    assert await guilds(db) in ([3], [1, 2, 3])
