@@ -41,7 +41,9 @@ class RetryLater(Exception):
 AfterClose = Callable[[], Awaitable[None]]
 """What to do once the timer's closing transaction committed."""
 CloseWrite = Callable[[Connection], Awaitable[AfterClose | None]]
-"""A write that goes into the transaction closing the timer."""
+"""A write that goes into the transaction closing the timer. It awaits only its
+connection: the close runs whole on the database thread (``Database.in_one_trip``);
+anything else to do goes in what it returns."""
 
 
 @dataclass

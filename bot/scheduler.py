@@ -28,6 +28,7 @@ from bot.db.timers import Timer
 from bot.firing import (
     INTERACTIVE,
     NONCE_LENGTH,
+    AfterClose,
     Firing,
     Handler,
     RetryLater,
@@ -298,9 +299,7 @@ class Scheduler:
                 return 0
             # One write: what the handler left for the close (its post's bookkeeping), and
             # the close itself. If it fails, nothing of it was kept: the timer runs again.
-            async with self._db.transaction() as conn:
-                after = await firing.close_writes(conn)
-                done = await timers_db.finish(conn, timer.id, "done", now, late=firing.late)
+            after, done = await self._close(firing, now)
         except Exception as exc:
             if self._paused:  # paused while it ran: the refusal is not the timer's fault
                 return 0
@@ -313,6 +312,17 @@ class Scheduler:
             except Exception:
                 log.exception("timer %s (%s): what follows its close failed", timer.id, timer.kind)
         return int(done)
+
+    async def _close(self, firing: Firing, now: datetime) -> tuple[list[AfterClose], bool]:
+        """Close the timer as done, with the writes its handler left for the close: only
+        statements, so the transaction runs whole on the database thread, in one trip."""
+
+        async def close(conn: Connection) -> tuple[list[AfterClose], bool]:
+            after = await firing.close_writes(conn)
+            timer = firing.timer
+            return after, await timers_db.finish(conn, timer.id, "done", now, late=firing.late)
+
+        return await self._db.in_one_trip(close)
 
     async def _miss(self, timer: Timer, now: datetime, lateness: timedelta) -> int:
         note = f"missed by {int(lateness.total_seconds() // 60)} min (grace exceeded)"

@@ -77,11 +77,12 @@ async def _plan(scheduler: Scheduler, db: Database, *, wake: bool = True) -> Non
 
 
 async def settled(scheduler: Scheduler) -> None:
-    """Until the alarm's start-up re-arm is over."""
+    """Until the alarm's start-up re-arm is over (its reads wait for the database thread,
+    which a loaded machine may not run within a thousand turns of the loop)."""
     for _ in range(1000):
         if not scheduler.alarm.rearming:
             return
-        await asyncio.sleep(0)
+        await asyncio.sleep(0.001)
     raise AssertionError("the alarm kept re-arming")
 
 

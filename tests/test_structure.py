@@ -53,8 +53,8 @@ FOUNDATION = frozenset(
 )
 """The foundation's repositories: every feature may use them."""
 
-CORE_DB = frozenset({"database", "pages"})
-"""The database itself (opening, migrations, the page check)."""
+CORE_DB = frozenset({"database", "pages", "one_trip"})
+"""The database itself (opening, migrations, the page check, transactions in one trip)."""
 
 PLATFORMS = ("discord", "cogs", "teams")
 PLATFORM_FREE_EXCEPT = ("emulator", "playground")

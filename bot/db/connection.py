@@ -36,7 +36,9 @@ class Connection(Protocol):
 
     Each call is one trip to the driver's thread and back (aiosqlite: ~0.1 ms on a
     shared 2-core machine, far more than SQLite's own work on a small read), so a read
-    is one :meth:`execute_fetchall`, never ``execute`` then ``fetchone``.
+    is one :meth:`execute_fetchall`, never ``execute`` then ``fetchone``. A write that
+    only awaits its connection runs whole in one trip (``Database.in_one_trip``), where
+    every call finishes at once.
     """
 
     def execute(

@@ -22,7 +22,9 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.db import one_trip
 from bot.db.connection import Connection
+from bot.db.one_trip import Body, T
 from bot.db.pages import PageCheck, read_only, verdict
 
 log = logging.getLogger(__name__)
@@ -202,6 +204,21 @@ class Database:
                 except BaseException:
                     await self._conn.rollback()
                     raise
+
+    async def in_one_trip(self, body: Body[T]) -> T:
+        """:meth:`transaction` for a ``body`` that only awaits its connection: run whole on
+        the database thread, one trip there and back instead of one per statement.
+
+        Refused with :class:`DatabaseDamaged` once the file is known damaged; a body that
+        awaits anything else is rolled back with :class:`~bot.db.one_trip.BodySuspended`.
+        """
+        async with self._lock:
+            self._refuse_if_damaged()
+            # The driver's own thread and connection: statements stay in their one queue.
+            done: T = await self._conn._execute(  # type: ignore[no-untyped-call]
+                one_trip.transaction, self._conn._conn, body
+            )
+            return done
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Connection]:

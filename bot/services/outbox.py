@@ -31,7 +31,8 @@ OUTBOX_KIND = "outbox_post"
 Then = Callable[[Connection, Posted | None, dict[str, Any]], Awaitable[AfterClose | None]]
 """What a feature records once its post is up (or refused: None), with the args it
 planned: in the transaction that closes the post, so the post costs one write after it
-is sent. What it returns runs once that committed (a re-draw, a message to take back)."""
+is sent; it awaits only that connection (the close runs on the database thread). What
+it returns runs once that committed (a re-draw, a message to take back)."""
 
 
 def card_types() -> dict[str, type[Card]]:

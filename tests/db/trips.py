@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from bot.db import Database
 from bot.db.connection import Connection, Cursor
 
 
@@ -60,3 +61,24 @@ class Trips:
         self.count += 1
         self.statements.append(sql)
         return await self._conn.execute_fetchall(sql, parameters)
+
+
+class ThreadTrips:
+    """Every trip to a :class:`Database`'s thread, whoever makes it (a transaction's
+    ``BEGIN`` and ``COMMIT`` included): the driver's one way there is spied on."""
+
+    def __init__(self, db: Database) -> None:
+        self.count = 0
+        self._driver = db._conn
+        self._go = db._conn._execute
+
+    async def _counted(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        self.count += 1
+        return await self._go(fn, *args, **kwargs)
+
+    def __enter__(self) -> ThreadTrips:
+        self._driver._execute = self._counted  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        del self._driver._execute

@@ -5,7 +5,8 @@ A check-in answer, an RSVP, an upvote, a session turn: each is one write (and, f
 answer and the turn, one more for the post that shows it), with the statements below
 (before, with the community's settings read each time: 26 statements and 4 writes for
 an answer, 12 and 1 for an RSVP, 7 and 1 for an upvote, about 25 and 3 for a turn, a
-bulk run woken for its post included).
+bulk run woken for its post included). A transaction that only runs statements goes to
+the database thread once, whatever its length: the answer's, and the close of a post.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from tests.db.trips import ThreadTrips
 from tests.e2e import checkins_steps as steps
 from tests.e2e import meeting_steps
 from tests.e2e.facilitation import bot_messages, click, find, last_with, live_thread, run
@@ -26,6 +28,8 @@ from tests.e2e.test_questions import click as question_click
 @dataclass
 class Cost:
     statements: list[str] = field(default_factory=list)
+    trips: int = 0
+    """Trips to the database thread: a statement each, unless run in one trip."""
 
     @property
     def writes(self) -> int:
@@ -51,7 +55,9 @@ async def cost(harness: Harness) -> AsyncIterator[Cost]:
     seen = Cost()
     await harness.bot.core.db.trace(seen.statements.append)
     try:
-        yield seen
+        with ThreadTrips(harness.bot.core.db) as trips:
+            yield seen
+        seen.trips = trips.count
     finally:
         await harness.bot.core.db.trace(None)
 
@@ -84,8 +90,10 @@ async def test_a_check_in_answer(harness: Harness) -> None:
     await steps.open_week(harness)
     first = await measured(harness, await answer_form(harness, "Tried it"))
     assert (len(first), first.writes) == (15, 2), first.statements
+    assert first.trips == 5  # each transaction in one trip (15 before)
     edit = await measured(harness, await answer_form(harness, "Tried again"))
     assert (len(edit), edit.writes) == (18, 2), edit.statements
+    assert edit.trips == 6  # 18 before
 
 
 async def test_an_rsvp(harness: Harness) -> None:
@@ -115,3 +123,4 @@ async def test_a_session_turn(harness: Harness) -> None:
     turn = last_with(harness, thread, "plc:ses:done:")
     done = await measured(harness, lambda: click(harness, "alice", turn, "plc:ses:done:"))
     assert (len(done), done.writes) == (12, 2), done.statements
+    assert done.trips == 9  # its post closed in one trip (12 before)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +51,28 @@ ANSWER_POSTED = "checkins.answer_posted"  # not a message key
 def answer_post_prefix(guild_id: int, user_id: int) -> str:
     """The start of the outbox keys of a member's answer posts (their erasure drops them)."""
     return f"checkin:answer:{guild_id}:{user_id}:"
+
+
+@dataclass(frozen=True)
+class _Typed:
+    """What the member's form gave, texts cleaned."""
+
+    progress: str | None
+    texts: list[str]
+    goal_numbers: Mapping[int, str]
+    goal_id: int | None
+    author: AnswerAuthor | None
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What the answer's transaction stored and planned."""
+
+    key: str
+    checkin: Checkin
+    answer: Answer
+    reported: list[ReportedNumber]
+    created: bool
 
 
 class CheckinAnswers:
@@ -107,32 +130,60 @@ class CheckinAnswers:
         no goal. ``texts`` are aligned with the check-in's text questions. At least one
         answer (a number or a text) is required.
         """
-        guild_id, user_id = actor.guild_id, actor.user_id
-        community = await self._community.require(guild_id)
+        community = await self._community.require(actor.guild_id)
         cleaned = _clean_texts(texts)
+
+        typed = _Typed(progress, cleaned, goal_numbers or {}, goal_id, author)
+
+        async def write(conn: Connection) -> _Written:
+            return await self._write(conn, actor, community, checkin_id, typed)
+
+        # Its statements only: run whole on the database thread, one trip for all.
+        written = await self._core.db.in_one_trip(write)
+        if not written.created:
+            self._core.scheduler.rearm_soon()  # the earlier post's timer was cancelled
+        return await self._shown(
+            written.key,
+            written.checkin,
+            community,
+            written.answer,
+            written.reported,
+            written.created,
+        )
+
+    async def _write(
+        self,
+        conn: Connection,
+        actor: Actor,
+        community: Community,
+        checkin_id: int,
+        typed: _Typed,
+    ) -> _Written:
+        """The answer's transaction: checks, the answer and its numbers, its post planned."""
+        guild_id, user_id = actor.guild_id, actor.user_id
         now = self._core.clock.now()
-        async with self._core.db.transaction() as conn:
-            checkin = await self._shared.open_checkin(conn, guild_id, checkin_id)
-            if len(cleaned) != len(self._shared.questions_for(checkin, community.language)):
-                raise UserError("checkins.errors.questions_changed")
-            goals = await goals_db.of_member(conn, guild_id, user_id, open_only=True)
-            free, numbers = _numbers(goals, progress, goal_id, goal_numbers or {})
-            typed = [value for value in numbers.values() if value is not None]
-            if free is None and not typed and not any(cleaned):
-                raise UserError("checkins.errors.empty_answer")
-            await members_db.ensure(conn, guild_id, user_id, now)
-            answer, created = await _store(conn, actor, checkin_id, free, cleaned, now)
-            await checkins_db.set_goal_numbers(conn, answer.id, numbers)
-            reported = await _reported(conn, answer, created, goals, numbers)
-            post = AnswerPost(
-                language=community_language(community),
-                answer=answer,
-                questions=checkin.questions,
-                numbers=reported,
-                author=author,
-            )
-            key = await self._plan_post(conn, checkin, post, edit=not created)
-        return await self._shown(key, checkin, community, answer, reported, created)
+        cleaned = typed.texts
+        checkin = await self._shared.open_checkin(conn, guild_id, checkin_id)
+        if len(cleaned) != len(self._shared.questions_for(checkin, community.language)):
+            raise UserError("checkins.errors.questions_changed")
+        goals = await goals_db.of_member(conn, guild_id, user_id, open_only=True)
+        free, numbers = _numbers(goals, typed.progress, typed.goal_id, typed.goal_numbers)
+        given = [value for value in numbers.values() if value is not None]
+        if free is None and not given and not any(cleaned):
+            raise UserError("checkins.errors.empty_answer")
+        await members_db.ensure(conn, guild_id, user_id, now)
+        answer, created = await _store(conn, actor, checkin_id, free, cleaned, now)
+        await checkins_db.set_goal_numbers(conn, answer.id, numbers)
+        reported = await _reported(conn, answer, created, goals, numbers)
+        post = AnswerPost(
+            language=community_language(community),
+            answer=answer,
+            questions=checkin.questions,
+            numbers=reported,
+            author=typed.author,
+        )
+        key = await self._plan_post(conn, checkin, post, edit=not created)
+        return _Written(key, checkin, answer, reported, created)
 
     async def _plan_post(
         self, conn: Connection, checkin: Checkin, post: AnswerPost, *, edit: bool
@@ -144,7 +195,9 @@ class CheckinAnswers:
         where = checkin.thread_id or checkin.channel_id
         prefix = f"{answer_post_prefix(answer.guild_id, answer.user_id)}{answer.id}:"
         if edit:
-            await self._core.scheduler.cancel_prefix(conn, OUTBOX_KIND, prefix)
+            # Not the scheduler's cancel: it re-arms the alarm, which the caller does once
+            # this transaction, run on the database thread, committed.
+            await timers_db.cancel_prefix(conn, OUTBOX_KIND, prefix, self._core.clock.now())
         earlier = answer.post_message_id
         return await self._outbox.plan(
             conn,
