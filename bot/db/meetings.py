@@ -10,11 +10,15 @@ from typing import Any, Literal, get_args
 
 from bot.db.codec import (
     Table,
+    aliased_columns,
     fetch_all,
     fetch_column,
+    fetch_rows,
+    from_row,
     insert_returning_id,
     instant_to_db,
     json_to_db,
+    prefixed,
 )
 from bot.db.connection import Connection
 from bot.db.erasure import unsign
@@ -246,17 +250,25 @@ async def scheduled_occurrence(conn: Connection, meeting_id: int) -> Occurrence 
     )
 
 
-async def scheduled_occurrences(conn: Connection, guild_id: int) -> list[Occurrence]:
-    return await fetch_all(
+_MEETING_COLUMNS = aliased_columns(Meeting, "m", "m__")
+
+
+async def scheduled_occurrences(
+    conn: Connection, guild_id: int
+) -> list[tuple[Occurrence, Meeting]]:
+    """Each active meeting's scheduled date with its meeting, soonest first, in one read
+    (every command that shows what is coming starts here)."""
+    rows = await fetch_rows(
         conn,
-        Occurrence,
-        """
-        SELECT o.* FROM meeting_occurrences o JOIN meetings m ON m.id = o.meeting_id
+        f"""
+        SELECT o.*, {_MEETING_COLUMNS}
+        FROM meeting_occurrences o JOIN meetings m ON m.id = o.meeting_id
         WHERE o.guild_id = ? AND o.status = 'scheduled' AND m.cancelled_at IS NULL
         ORDER BY o.starts_at, o.id
-        """,
+        """,  # noqa: S608 - the columns are the model's field names
         (guild_id,),
     )
+    return [(from_row(Occurrence, row), from_row(Meeting, prefixed(row, "m__"))) for row in rows]
 
 
 async def move_occurrence(

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from bot.db.codec import Table, exists, fetch_column, fetch_in, instant_to_db, placeholders
+from bot.db.codec import (
+    Table,
+    exists,
+    fetch_column,
+    fetch_in,
+    from_row,
+    instant_to_db,
+    placeholders,
+)
 from bot.db.connection import Connection
 from bot.db.erasure import delete_rows
 from bot.frozen import Frozen
@@ -177,6 +185,14 @@ _FACILITATOR_ASSIGNMENTS = Table("facilitator_assignments", Assignment)
 
 async def get_assignment(conn: Connection, occurrence_id: int) -> Assignment | None:
     return await _FACILITATOR_ASSIGNMENTS.one(conn, "occurrence_id = ?", occurrence_id)
+
+
+async def assignments_of(conn: Connection, occurrence_ids: list[int]) -> dict[int, Assignment]:
+    """The assignment of each of these dates, by date, in one read (dates never assigned
+    are left out)."""
+    sql = "SELECT * FROM facilitator_assignments WHERE occurrence_id IN ({values})"
+    found = await fetch_in(conn, sql, occurrence_ids)
+    return {row["occurrence_id"]: from_row(Assignment, row) for row in found}
 
 
 async def facilitators(conn: Connection, occurrence_ids: list[int]) -> dict[int, int]:

@@ -33,8 +33,10 @@ class MeetingQueries:
     async def upcoming(self, guild_id: int) -> list[UpcomingMeeting]:
         """Every active meeting's scheduled occurrence, soonest first."""
         async with self._core.db.read() as conn:
-            occurrences = await meetings_db.scheduled_occurrences(conn, guild_id)
-            return await self._dates.load_many(conn, occurrences)
+            dated = await meetings_db.scheduled_occurrences(conn, guild_id)
+            return await self._dates.load_many(
+                conn, [o for o, _ in dated], {m.id: m for _, m in dated}
+            )
 
     async def list_upcoming(self, actor: Actor) -> list[UpcomingMeeting]:
         """``/meeting list``: open to every member of a set-up community."""
@@ -134,12 +136,8 @@ class MeetingQueries:
     async def scheduled_dates(self, conn: Connection, guild_id: int) -> list[MeetingDate]:
         """The next date of each active meeting of the community (one under way
         included), soonest first."""
-        found = []
-        for occurrence in await meetings_db.scheduled_occurrences(conn, guild_id):
-            meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
-            if meeting is not None:
-                found.append(meeting_date(meeting, occurrence))
-        return found
+        dated = await meetings_db.scheduled_occurrences(conn, guild_id)
+        return [meeting_date(meeting, occurrence) for occurrence, meeting in dated]
 
     async def going(self, conn: Connection, occurrence_id: int) -> list[int]:
         """The members who answered Going for the date, in the order they answered."""

@@ -268,9 +268,11 @@ class RotationService:
     async def _upcoming(self, conn: Connection, guild_id: int) -> list[UpcomingAssignment]:
         if self._meetings is None:
             return []
+        dates = await self._meetings.scheduled_dates(conn, guild_id)
+        assigned = await rotation_db.assignments_of(conn, [d.occurrence_id for d in dates])
         found = []
-        for date in await self._meetings.scheduled_dates(conn, guild_id):
-            assignment = await rotation_db.get_assignment(conn, date.occurrence_id)
+        for date in dates:
+            assignment = assigned.get(date.occurrence_id)
             found.append(
                 UpcomingAssignment(
                     occurrence_id=date.occurrence_id,

@@ -1,0 +1,50 @@
+"""What a member's read costs the database, through the running bot: each statement is a
+trip to the database thread and back, which under load costs more than the query.
+
+A command that shows what is coming reads each date with its meeting in one statement,
+and the dates' assignments in one more, however many meetings the community has (before:
+one statement more per meeting for its title, and one more per date for its assignment:
+/meeting list took 5 statements with two meetings, /rotation show 7).
+"""
+
+from __future__ import annotations
+
+from tests.e2e import meeting_steps
+from tests.e2e.facilitation import run
+from tests.e2e.harness import Harness
+from tests.e2e.test_write_statements import Cost, measured
+
+
+async def two_meetings_with_a_rotation(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    for user in ("bob", "chloe"):
+        await run(harness, user, "rotation join")
+    await meeting_steps.schedule(harness, when="2026-12-03 16:00", title="Planning")
+    await meeting_steps.schedule(harness, when="2026-12-04 16:00", title="Review")
+
+
+async def command(harness: Harness, name: str) -> tuple[Cost, str]:
+    answers: list[str] = []
+
+    async def ask() -> None:
+        answers.append(await run(harness, "bob", name))
+
+    return await measured(harness, ask), answers[0]
+
+
+async def test_meeting_list_reads_each_date_with_its_meeting(harness: Harness) -> None:
+    await two_meetings_with_a_rotation(harness)
+    listed, text = await command(harness, "meeting list")
+    assert "Planning" in text and "Review" in text, text
+    # The dates with their meetings, the answers so far, who facilitates.
+    assert len(listed) == 3, listed.statements
+    assert listed.writes == 0
+
+
+async def test_rotation_show_reads_the_assignments_at_once(harness: Harness) -> None:
+    await two_meetings_with_a_rotation(harness)
+    shown, text = await command(harness, "rotation show")
+    assert "Planning" in text and "Review" in text, text
+    # The line, its members, the dates with their meetings, their assignments.
+    assert len(shown) == 4, shown.statements
+    assert shown.writes == 0
