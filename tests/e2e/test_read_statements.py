@@ -4,7 +4,8 @@ trip to the database thread and back, which under load costs more than the query
 A command that shows what is coming reads each date with its meeting in one statement,
 and the dates' assignments in one more, however many meetings the community has (before:
 one statement more per meeting for its title, and one more per date for its assignment:
-/meeting list took 5 statements with two meetings, /rotation show 7).
+/meeting list took 5 statements with two meetings, /rotation show 7, /plc status 17, its
+meeting line also reading the answers and facilitators it does not show).
 """
 
 from __future__ import annotations
@@ -48,3 +49,15 @@ async def test_rotation_show_reads_the_assignments_at_once(harness: Harness) -> 
     # The line, its members, the dates with their meetings, their assignments.
     assert len(shown) == 4, shown.statements
     assert shown.writes == 0
+
+
+async def test_plc_status_reads_the_next_meeting_once_per_feature(harness: Harness) -> None:
+    await two_meetings_with_a_rotation(harness)
+    status, text = await command(harness, "plc status")
+    assert "Planning" in text, text
+    # Meetings: the dates with their meetings (not their answers and facilitators);
+    # questions: the counts; check-ins: the open one, the schedule; rotation: the dates,
+    # their assignments; sessions: the live one; the missed timers, the counts, the paused
+    # targets.
+    assert len(status) == 10, status.statements
+    assert status.writes == 0

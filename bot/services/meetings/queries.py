@@ -81,17 +81,16 @@ class MeetingQueries:
         return build_calendar(upcoming, guild_id=community.guild_id, now=self._core.clock.now())
 
     async def status_lines(self, guild_id: int) -> list[StatusLine]:
-        upcoming = await self.upcoming(guild_id)
-        if not upcoming:
+        # The next date and its title only: not the answers and facilitators a list shows.
+        async with self._core.db.read() as conn:
+            dates = await self.scheduled_dates(conn, guild_id)
+        if not dates:
             return [StatusLine(key="meetings.status.none")]
-        first = upcoming[0]
+        first = dates[0]
         return [
             StatusLine(
                 key="meetings.status.next",
-                params={
-                    "title": first.meeting.title,
-                    "when": Moment(at=first.occurrence.starts_at),
-                },
+                params={"title": first.title, "when": Moment(at=first.starts_at)},
             )
         ]
 
