@@ -1,5 +1,5 @@
-"""What a member's read costs the database, through the running bot: each statement is a
-trip to the database thread and back, which under load costs more than the query.
+"""What a member's command costs the database, through the running bot: each statement is
+a trip to the database thread and back, which under load costs more than the query.
 
 A command that shows what is coming reads each date with its meeting in one statement,
 and the dates' assignments in one more, however many meetings the community has (before:
@@ -10,6 +10,7 @@ meeting line also reading the answers and facilitators it does not show).
 
 from __future__ import annotations
 
+from bot.services.community import MemberService
 from tests.e2e import meeting_steps
 from tests.e2e.facilitation import run
 from tests.e2e.harness import Harness
@@ -24,11 +25,11 @@ async def two_meetings_with_a_rotation(harness: Harness) -> None:
     await meeting_steps.schedule(harness, when="2026-12-04 16:00", title="Review")
 
 
-async def command(harness: Harness, name: str) -> tuple[Cost, str]:
+async def command(harness: Harness, name: str, **options: object) -> tuple[Cost, str]:
     answers: list[str] = []
 
     async def ask() -> None:
-        answers.append(await run(harness, "bob", name))
+        answers.append(await run(harness, "bob", name, **options))
 
     return await measured(harness, ask), answers[0]
 
@@ -61,3 +62,18 @@ async def test_plc_status_reads_the_next_meeting_once_per_feature(harness: Harne
     # targets.
     assert len(status) == 10, status.statements
     assert status.writes == 0
+
+
+async def test_me_reminders_is_one_statement_in_its_transaction(harness: Harness) -> None:
+    """The member's row is made and the choice saved by one upsert (before: the row made,
+    then the choice updated, 4 statements)."""
+    await harness.setup_community(language="en")
+    await run(harness, "alice", "me reminders", state="on")  # the community's settings kept
+    for state in ("off", "on"):
+        saved, _ = await command(harness, "me reminders", state=state)
+        assert len(saved) == 3, saved.statements
+        assert saved.writes == 1
+    member = await harness.bot.services.get(MemberService).get(
+        harness.guild.id, harness.user("bob")
+    )
+    assert member is not None and member.dm_reminders
