@@ -14,6 +14,7 @@ from bot.services.community import MemberService
 from tests.e2e import meeting_steps
 from tests.e2e.facilitation import run
 from tests.e2e.harness import Harness
+from tests.e2e.test_goals import set_named_goal
 from tests.e2e.test_write_statements import Cost, measured
 
 
@@ -77,3 +78,18 @@ async def test_me_reminders_is_one_statement_in_its_transaction(harness: Harness
         harness.guild.id, harness.user("bob")
     )
     assert member is not None and member.dm_reminders
+
+
+async def test_goal_list_reads_both_lists_at_once(harness: Harness) -> None:
+    """The member's goals and the community's open ones come in one read (before: one
+    each, 3 statements with the latest values)."""
+    await harness.setup_community(language="en")
+    await set_named_goal(harness, "bob", "Reading fluency", "75")
+    await set_named_goal(harness, "chloe", "Not Bob's", "12")
+    form = await harness.slash("alice", "goal set", scope="community")
+    values = {"title": "Shared rubric", "measure": "count", "baseline": "0", "target": "9"}
+    await harness.emu.submit_modal(harness.user("alice"), form, values | {"due": "2027-06-15"})
+    listed, text = await command(harness, "goal list")
+    assert "Reading fluency" in text and "Shared rubric" in text, text
+    assert "Not Bob's" not in text
+    assert len(listed) == 2, listed.statements
