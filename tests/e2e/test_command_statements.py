@@ -5,7 +5,8 @@ A command that shows what is coming reads each date with its meeting in one stat
 and the dates' assignments in one more, however many meetings the community has (before:
 one statement more per meeting for its title, and one more per date for its assignment:
 /meeting list took 5 statements with two meetings, /rotation show 7, /plc status 17, its
-meeting line also reading the answers and facilitators it does not show).
+meeting line also reading the answers and facilitators it does not show). The rotation's
+line comes with its members' rows (away, left) in the same read.
 """
 
 from __future__ import annotations
@@ -46,10 +47,12 @@ async def test_meeting_list_reads_each_date_with_its_meeting(harness: Harness) -
 
 async def test_rotation_show_reads_the_assignments_at_once(harness: Harness) -> None:
     await two_meetings_with_a_rotation(harness)
+    await run(harness, "chloe", "me away", until="2026-12-18")
     shown, text = await command(harness, "rotation show")
     assert "Planning" in text and "Review" in text, text
-    # The line, its members, the dates with their meetings, their assignments.
-    assert len(shown) == 4, shown.statements
+    assert "— away" in text  # Chloe's member row came with the line
+    # The line with its members, the dates with their meetings, their assignments.
+    assert len(shown) == 3, shown.statements
     assert shown.writes == 0
 
 

@@ -7,15 +7,19 @@ from typing import Literal, get_args
 
 from bot.db.codec import (
     Table,
+    aliased_columns,
     exists,
     fetch_column,
     fetch_in,
+    fetch_rows,
     from_row,
     instant_to_db,
     placeholders,
+    prefixed,
 )
 from bot.db.connection import Connection
 from bot.db.erasure import delete_rows
+from bot.db.members import Member
 from bot.frozen import Frozen
 
 AssignmentStatus = Literal["offered", "accepted", "declined", "unanswered", "none"]
@@ -71,6 +75,27 @@ async def line(conn: Connection, guild_id: int) -> list[Volunteer]:
     return await _ROTATION_VOLUNTEERS.all(
         conn, f"guild_id = ? AND active = 1 {_LINE_ORDER}", guild_id
     )
+
+
+_MEMBER_COLUMNS = aliased_columns(Member, "m", "m__")
+
+
+async def line_with_members(
+    conn: Connection, guild_id: int
+) -> tuple[list[Volunteer], dict[int, Member]]:
+    """:func:`line` and the member rows of those volunteers that have one, in one read."""
+    rows = await fetch_rows(
+        conn,
+        f"""
+        SELECT v.*, {_MEMBER_COLUMNS} FROM rotation_volunteers v
+            LEFT JOIN members m ON m.guild_id = v.guild_id AND m.user_id = v.user_id
+        WHERE v.guild_id = ? AND v.active = 1 {_LINE_ORDER}
+        """,  # noqa: S608 - the columns are the model's field names
+        (guild_id,),
+    )
+    volunteers = [from_row(Volunteer, row) for row in rows]
+    members = [from_row(Member, prefixed(row, "m__")) for row in rows if row["m__user_id"]]
+    return volunteers, {member.user_id: member for member in members}
 
 
 async def has_volunteered(conn: Connection, guild_id: int) -> bool:

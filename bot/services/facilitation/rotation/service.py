@@ -92,8 +92,7 @@ class RotationService:
         community = await self._community.require(actor.guild_id)
         today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.read() as conn:
-            line = await rotation_db.line(conn, community.guild_id)
-            members = await members_db.get_many(conn, community.guild_id, [v.user_id for v in line])
+            line, members = await rotation_db.line_with_members(conn, community.guild_id)
             upcoming = await self._upcoming(conn, community.guild_id)
         ready = available(line, members, today)
         return RotationView(
@@ -117,8 +116,7 @@ class RotationService:
         community = await self._community.require_facilitator(actor)
         today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.transaction() as conn:
-            line = await rotation_db.line(conn, community.guild_id)
-            members = await members_db.get_many(conn, community.guild_id, [v.user_id for v in line])
+            line, members = await rotation_db.line_with_members(conn, community.guild_id)
             ready = available(line, members, today)
             if not ready:
                 raise UserError("facilitation.rotation.nobody_to_skip")
