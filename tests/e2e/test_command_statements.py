@@ -4,15 +4,16 @@ a trip to the database thread and back, which under load costs more than the que
 A command that shows what is coming reads each date with its meeting in one statement,
 and the dates' assignments in one more, however many meetings the community has (before:
 one statement more per meeting for its title, and one more per date for its assignment:
-/meeting list took 5 statements with two meetings, /rotation show 7, /plc status 17, its
+/meeting list took 5 statements with two meetings, /rotation show 7, /plc status 18, its
 meeting line also reading the answers and facilitators it does not show). The rotation's
-line comes with its members' rows (away, left) in the same read.
+line comes with its members' rows (away, left) in the same read; /plc status reads the
+open check-in with the schedule, and the counts with the paused targets.
 """
 
 from __future__ import annotations
 
 from bot.services.community import MemberService
-from tests.e2e import meeting_steps
+from tests.e2e import checkins_steps, meeting_steps
 from tests.e2e.facilitation import run
 from tests.e2e.harness import Harness
 from tests.e2e.test_goals import set_named_goal
@@ -56,15 +57,17 @@ async def test_rotation_show_reads_the_assignments_at_once(harness: Harness) -> 
     assert shown.writes == 0
 
 
-async def test_plc_status_reads_the_next_meeting_once_per_feature(harness: Harness) -> None:
+async def test_plc_status_reads_each_features_line_in_few_statements(harness: Harness) -> None:
     await two_meetings_with_a_rotation(harness)
+    await checkins_steps.schedule(harness)
+    await harness.advance(checkins_steps.OPEN)
     status, text = await command(harness, "plc status")
-    assert "Planning" in text, text
+    assert "Planning" in text and "Check-in open" in text and "Next check-in" in text, text
     # Meetings: the dates with their meetings (not their answers and facilitators);
-    # questions: the counts; check-ins: the open one, the schedule; rotation: the dates,
-    # their assignments; sessions: the live one; the missed timers, the counts, the paused
-    # targets.
-    assert len(status) == 10, status.statements
+    # questions: the counts; check-ins: the open one with the schedule, then the next
+    # free week; rotation: the dates, their assignments; sessions: the live one; the
+    # missed timers; the counts with the paused targets.
+    assert len(status) == 9, status.statements
     assert status.writes == 0
 
 
