@@ -16,7 +16,7 @@ from bot.services.community import MemberService
 from tests.e2e import checkins_steps, meeting_steps
 from tests.e2e.facilitation import run
 from tests.e2e.harness import Harness
-from tests.e2e.test_goals import set_named_goal
+from tests.e2e.test_goals import bob_reports_on_his_goal, set_named_goal
 from tests.e2e.test_write_statements import Cost, measured
 
 
@@ -99,3 +99,13 @@ async def test_goal_list_reads_both_lists_at_once(harness: Harness) -> None:
     assert "Reading fluency" in text and "Shared rubric" in text, text
     assert "Not Bob's" not in text
     assert len(listed) == 2, listed.statements
+
+
+async def test_checkin_me_reads_the_weeks_with_their_goal_numbers(harness: Harness) -> None:
+    """The goals' numbers each week's answer reported come with the weeks (before: read
+    apart, 2 statements)."""
+    await bob_reports_on_his_goal(harness, progress="44,5")
+    await run(harness, "bob", "checkin me")  # the community's settings kept
+    history, text = await command(harness, "checkin me")
+    assert "44.5" in text, text
+    assert len(history) == 1, history.statements
