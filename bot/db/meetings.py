@@ -22,6 +22,7 @@ from bot.db.codec import (
 )
 from bot.db.connection import Connection
 from bot.db.erasure import unsign
+from bot.db.meeting_rsvps import ANSWERS, RsvpCounts
 from bot.frozen import Frozen
 
 Repeat = Literal["none", "weekly", "biweekly", "monthly"]
@@ -251,24 +252,37 @@ async def scheduled_occurrence(conn: Connection, meeting_id: int) -> Occurrence 
 
 
 _MEETING_COLUMNS = aliased_columns(Meeting, "m", "m__")
+# The answers so far, one column per kind of answer (the kinds are constants).
+_COUNTS = ", ".join(
+    f"(SELECT COUNT(*) FROM meeting_rsvps r WHERE r.occurrence_id = o.id"  # noqa: S608
+    f" AND r.answer = '{answer}') AS r__{answer}"
+    for answer in ANSWERS
+)
 
 
 async def scheduled_occurrences(
     conn: Connection, guild_id: int
-) -> list[tuple[Occurrence, Meeting]]:
-    """Each active meeting's scheduled date with its meeting, soonest first, in one read
-    (every command that shows what is coming starts here)."""
+) -> list[tuple[Occurrence, Meeting, RsvpCounts]]:
+    """Each active meeting's scheduled date with its meeting and the answers so far,
+    soonest first, in one read (every command that shows what is coming starts here)."""
     rows = await fetch_rows(
         conn,
         f"""
-        SELECT o.*, {_MEETING_COLUMNS}
+        SELECT o.*, {_MEETING_COLUMNS}, {_COUNTS}
         FROM meeting_occurrences o JOIN meetings m ON m.id = o.meeting_id
         WHERE o.guild_id = ? AND o.status = 'scheduled' AND m.cancelled_at IS NULL
         ORDER BY o.starts_at, o.id
-        """,  # noqa: S608 - the columns are the model's field names
+        """,  # noqa: S608 - the columns are the models' field names, the answers constants
         (guild_id,),
     )
-    return [(from_row(Occurrence, row), from_row(Meeting, prefixed(row, "m__"))) for row in rows]
+    return [
+        (
+            from_row(Occurrence, row),
+            from_row(Meeting, prefixed(row, "m__")),
+            from_row(RsvpCounts, prefixed(row, "r__")),
+        )
+        for row in rows
+    ]
 
 
 async def move_occurrence(

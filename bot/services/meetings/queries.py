@@ -35,7 +35,10 @@ class MeetingQueries:
         async with self._core.db.read() as conn:
             dated = await meetings_db.scheduled_occurrences(conn, guild_id)
             return await self._dates.load_many(
-                conn, [o for o, _ in dated], {m.id: m for _, m in dated}
+                conn,
+                [o for o, _, _ in dated],
+                {m.id: m for _, m, _ in dated},
+                {o.id: counts for o, _, counts in dated},
             )
 
     async def list_upcoming(self, actor: Actor) -> list[UpcomingMeeting]:
@@ -136,7 +139,7 @@ class MeetingQueries:
         """The next date of each active meeting of the community (one under way
         included), soonest first."""
         dated = await meetings_db.scheduled_occurrences(conn, guild_id)
-        return [meeting_date(meeting, occurrence) for occurrence, meeting in dated]
+        return [meeting_date(meeting, occurrence) for occurrence, meeting, _ in dated]
 
     async def going(self, conn: Connection, occurrence_id: int) -> list[int]:
         """The members who answered Going for the date, in the order they answered."""
