@@ -94,7 +94,9 @@ async def line_with_members(
         (guild_id,),
     )
     volunteers = [from_row(Volunteer, row) for row in rows]
-    members = [from_row(Member, prefixed(row, "m__")) for row in rows if row["m__user_id"]]
+    members = [
+        from_row(Member, prefixed(row, "m__")) for row in rows if row["m__user_id"] is not None
+    ]
     return volunteers, {member.user_id: member for member in members}
 
 
