@@ -57,6 +57,33 @@ def from_row(model: type[ModelT], row: Row, /, **values: Any) -> ModelT:
     return model.model_validate(data)
 
 
+def aliased_columns(model: type[BaseModel], table: str, prefix: str) -> str:
+    """``m.id AS m__id, m.title AS m__title…``: a joined table's columns for ``model``,
+    renamed so they stand beside another table's ``*`` in one row (read them back with
+    :func:`prefixed`). Every field of ``model`` must be a column of ``table``."""
+    return ", ".join(f"{table}.{name} AS {prefix}{name}" for name in model.model_fields)
+
+
+class _Prefixed:
+    """The columns of ``row`` named ``prefix…``, under their names without it."""
+
+    def __init__(self, row: Row, prefix: str) -> None:
+        self._row = row
+        self._prefix = prefix
+
+    def __getitem__(self, key: str | int, /) -> Any:
+        return self._row[f"{self._prefix}{key}"]
+
+    def keys(self) -> list[str]:
+        cut, names = len(self._prefix), self._row.keys()  # a row iterates its values
+        return [name[cut:] for name in names if name.startswith(self._prefix)]
+
+
+def prefixed(row: Row, prefix: str) -> Row:
+    """The part of ``row`` that :func:`aliased_columns` selected, as a row of its own."""
+    return _Prefixed(row, prefix)
+
+
 @cache
 def _json_fields(model: type[BaseModel]) -> frozenset[str]:
     """The fields of ``model`` stored as JSON text: dicts, lists and tuples (or None)."""

@@ -125,6 +125,21 @@ async def of_community(conn: Connection, guild_id: int, *, open_only: bool = Fal
     )
 
 
+async def listed(conn: Connection, guild_id: int, owner_id: int) -> tuple[list[Goal], list[Goal]]:
+    """``/goal list`` in one read: a member's goals and the community's open ones, each
+    newest first."""
+    found = await _GOALS.all(
+        conn,
+        """
+        guild_id = ? AND (owner_id = ? OR (scope = 'community' AND status = 'open'))
+        ORDER BY created_at DESC, id DESC
+        """,
+        guild_id,
+        owner_id,
+    )
+    return [g for g in found if g.scope == "member"], [g for g in found if g.scope == "community"]
+
+
 async def open_member_goals(conn: Connection, guild_id: int) -> list[Goal]:
     """Every member's open goals (for the digest), oldest first."""
     return await _GOALS.all(

@@ -10,14 +10,19 @@ from typing import Any, Literal, get_args
 
 from bot.db.codec import (
     Table,
+    aliased_columns,
     fetch_all,
     fetch_column,
+    fetch_rows,
+    from_row,
     insert_returning_id,
     instant_to_db,
     json_to_db,
+    prefixed,
 )
 from bot.db.connection import Connection
 from bot.db.erasure import unsign
+from bot.db.meeting_rsvps import ANSWERS, RsvpCounts
 from bot.frozen import Frozen
 
 Repeat = Literal["none", "weekly", "biweekly", "monthly"]
@@ -246,17 +251,38 @@ async def scheduled_occurrence(conn: Connection, meeting_id: int) -> Occurrence 
     )
 
 
-async def scheduled_occurrences(conn: Connection, guild_id: int) -> list[Occurrence]:
-    return await fetch_all(
+_MEETING_COLUMNS = aliased_columns(Meeting, "m", "m__")
+# The answers so far, one column per kind of answer (the kinds are constants).
+_COUNTS = ", ".join(
+    f"(SELECT COUNT(*) FROM meeting_rsvps r WHERE r.occurrence_id = o.id"  # noqa: S608
+    f" AND r.answer = '{answer}') AS r__{answer}"
+    for answer in ANSWERS
+)
+
+
+async def scheduled_occurrences(
+    conn: Connection, guild_id: int
+) -> list[tuple[Occurrence, Meeting, RsvpCounts]]:
+    """Each active meeting's scheduled date with its meeting and the answers so far,
+    soonest first, in one read (every command that shows what is coming starts here)."""
+    rows = await fetch_rows(
         conn,
-        Occurrence,
-        """
-        SELECT o.* FROM meeting_occurrences o JOIN meetings m ON m.id = o.meeting_id
+        f"""
+        SELECT o.*, {_MEETING_COLUMNS}, {_COUNTS}
+        FROM meeting_occurrences o JOIN meetings m ON m.id = o.meeting_id
         WHERE o.guild_id = ? AND o.status = 'scheduled' AND m.cancelled_at IS NULL
         ORDER BY o.starts_at, o.id
-        """,
+        """,  # noqa: S608 - the columns are the models' field names, the answers constants
         (guild_id,),
     )
+    return [
+        (
+            from_row(Occurrence, row),
+            from_row(Meeting, prefixed(row, "m__")),
+            from_row(RsvpCounts, prefixed(row, "r__")),
+        )
+        for row in rows
+    ]
 
 
 async def move_occurrence(

@@ -58,15 +58,19 @@ async def set_timezone(conn: Connection, guild_id: int, user_id: int, timezone: 
     )
 
 
-async def set_dm_reminders(conn: Connection, guild_id: int, user_id: int, enabled: bool) -> None:
+async def set_dm_reminders(
+    conn: Connection, guild_id: int, user_id: int, enabled: bool, now: datetime
+) -> None:
+    """The member's choice, their row made (as :func:`ensure` does) when new: one statement."""
     # Turning reminders back on is also the member saying "my DMs are open again".
     await conn.execute(
         """
-        UPDATE members SET dm_reminders = ?, dm_closed_at = CASE WHEN ? THEN NULL
-            ELSE dm_closed_at END
-        WHERE guild_id = ? AND user_id = ?
+        INSERT INTO members (guild_id, user_id, created_at, dm_reminders) VALUES (?, ?, ?, ?)
+        ON CONFLICT (guild_id, user_id) DO UPDATE SET left_at = NULL,
+            dm_reminders = excluded.dm_reminders,
+            dm_closed_at = CASE WHEN excluded.dm_reminders THEN NULL ELSE dm_closed_at END
         """,
-        (int(enabled), int(enabled), guild_id, user_id),
+        (guild_id, user_id, instant_to_db(now), int(enabled)),
     )
 
 

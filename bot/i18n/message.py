@@ -127,6 +127,9 @@ def _locale(language: str) -> Locale:
     return Locale.parse(language)
 
 
+# Babel parses its pattern on every call (~10 µs); a reply such as /checkin me writes a
+# dozen small counts that come back from one reply to the next, so each is written once.
+@lru_cache(maxsize=4096, typed=True)
 def format_number(value: float, language: str, *, grouping: bool = True) -> str:
     """``value`` as members of ``language`` write it: ``1 234,5`` in French, ``1,234.5`` in
     English; ``grouping=False`` for text a member may type back (a form's default value)."""

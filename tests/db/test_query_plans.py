@@ -18,13 +18,16 @@ import aiosqlite
 import pytest
 
 from bot.db import Database
+from bot.db import checkins as checkins_db
 from bot.db import communities as communities_db
+from bot.db import goals as goals_db
 from bot.db import meetings as meetings_db
 from bot.db import timers as timers_db
 from bot.db.checkins import Checkin
 from bot.db.checkins import streaks as streaks_db
 from bot.db.communities import CommunitySettings
 from bot.db.connection import Connection
+from bot.db.facilitation import rotation as rotation_db
 
 NOW = datetime(2026, 1, 12, 17, tzinfo=UTC)
 GUILD = 7
@@ -178,3 +181,28 @@ async def test_check_in_counters_are_read_and_kept_by_community_and_member(
     assert len(plans) == 6  # the recent weeks, the close's three, the recomputation's two
     for sql, plan in plans.items():
         assert reads_tables_by_index(plan), (sql, plan)
+
+
+JOINED = ("rotation_volunteers", "facilitator_assignments", "goals", "checkin_schedules")
+
+
+async def joined_reads(conn: Connection) -> None:
+    await rotation_db.line_with_members(conn, GUILD)
+    await rotation_db.assignments_of(conn, [1, 2])
+    await goals_db.listed(conn, GUILD, 5)
+    await checkins_db.open_and_schedule(conn, GUILD)
+
+
+async def test_reads_that_bring_several_tables_seek_each_one(db: Database, db_path: Path) -> None:
+    """A command's read that brings several tables in one statement (the rotation's line
+    with its members, the dates' assignments, both lists of goals, the open check-in with
+    the schedule) seeks each table by its key, never scans it."""
+    await filled(db)
+    plans = await plans_of(db_path, joined_reads)
+    assert len(plans) == 4
+    names = (*TABLES, *ALIASES, *JOINED, "v")
+    for sql, plan in plans.items():
+        assert not any(step.split()[:2] in (["SCAN", name] for name in names) for step in plan), (
+            sql,
+            plan,
+        )

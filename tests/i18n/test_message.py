@@ -47,6 +47,17 @@ def test_floats_are_written_the_languages_way_and_ints_are_left_alone() -> None:
     assert format_number(1207.5, "fr", grouping=False) == "1207,5"
 
 
+def test_a_number_is_written_once_per_language_and_kind() -> None:
+    """Replies write the same small counts again and again: Babel formats each once."""
+    format_number.cache_clear()
+    assert format_number(1500, "fr") == "1\u202f500"
+    assert format_number(1500, "fr") == "1\u202f500"
+    assert format_number(1500, "en") == "1,500"
+    assert format_number(1500.0, "en", grouping=False) == "1500"
+    info = format_number.cache_info()
+    assert (info.hits, info.misses) == (1, 3)
+
+
 def test_user_text_in_parameters_is_never_parsed() -> None:
     assert render("{text}", "en", {"text": "{count, plural, other {#}}"}) == (
         "{count, plural, other {#}}"

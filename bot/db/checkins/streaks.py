@@ -44,6 +44,8 @@ class RecentWeek(Frozen):
     answered: int
     open_weeks: int
     """The community's open weeks that are the member's (listed or not)."""
+    goal_numbers: tuple[tuple[int, float], ...] = ()
+    """(goal id, number) the week's answer reported, read in the same statement."""
 
     @property
     def standing(self) -> Standing:
@@ -69,7 +71,9 @@ _RECENT = f"""
     SELECT c.id, c.week, c.opened_at, c.closes_at, c.status, a.id AS answer_id, a.progress,
         w.user_id IS NOT NULL AS away,
         COALESCE(s.streak, 0) AS streak, COALESCE(s.best_streak, 0) AS best_streak,
-        COALESCE(s.answered, 0) AS answered, live.open_weeks
+        COALESCE(s.answered, 0) AS answered, live.open_weeks,
+        (SELECT json_group_array(json_array(p.goal_id, p.value)) FROM checkin_progress p
+            WHERE p.answer_id = a.id) AS goal_numbers
     FROM me, live, checkins c
         LEFT JOIN checkin_answers a ON a.checkin_id = c.id AND a.user_id = :user
         LEFT JOIN checkin_away w ON w.checkin_id = c.id AND w.user_id = :user

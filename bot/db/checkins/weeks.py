@@ -7,11 +7,15 @@ from datetime import datetime, time
 from bot.db.checkins.models import Checkin, CheckinSchedule
 from bot.db.codec import (
     Table,
+    aliased_columns,
     fetch_column,
+    fetch_rows,
+    from_row,
     insert_if_new,
     insert_returning_id,
     instant_to_db,
     json_to_db,
+    prefixed,
 )
 from bot.db.connection import Connection
 
@@ -126,6 +130,27 @@ async def open_checkin(conn: Connection, guild_id: int) -> Checkin | None:
         """,
         guild_id,
     )
+
+
+_OPEN_AND_SCHEDULE = f"""
+    SELECT {aliased_columns(Checkin, "c", "c__")}, {aliased_columns(CheckinSchedule, "s", "s__")}
+    FROM (SELECT ? AS guild_id) g
+        LEFT JOIN checkins c ON c.id = (
+            SELECT id FROM checkins WHERE guild_id = g.guild_id AND status = 'open'
+            ORDER BY opened_at DESC LIMIT 1
+        )
+        LEFT JOIN checkin_schedules s ON s.guild_id = g.guild_id AND s.active = 1
+"""  # noqa: S608 - the columns are the models' field names
+
+
+async def open_and_schedule(
+    conn: Connection, guild_id: int
+) -> tuple[Checkin | None, CheckinSchedule | None]:
+    """:func:`open_checkin` and :func:`active_schedule` in one read (``/plc status``)."""
+    [row] = await fetch_rows(conn, _OPEN_AND_SCHEDULE, (guild_id,))
+    checkin = from_row(Checkin, prefixed(row, "c__")) if row["c__id"] is not None else None
+    schedule = from_row(CheckinSchedule, prefixed(row, "s__")) if row["s__id"] is not None else None
+    return checkin, schedule
 
 
 async def set_prompt(conn: Connection, checkin_id: int, message_id: int) -> None:

@@ -5,9 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from bot.db.codec import Table, exists, fetch_column, fetch_in, instant_to_db, placeholders
+from bot.db.codec import (
+    Table,
+    aliased_columns,
+    exists,
+    fetch_column,
+    fetch_in,
+    fetch_rows,
+    from_row,
+    instant_to_db,
+    placeholders,
+    prefixed,
+)
 from bot.db.connection import Connection
 from bot.db.erasure import delete_rows
+from bot.db.members import Member
 from bot.frozen import Frozen
 
 AssignmentStatus = Literal["offered", "accepted", "declined", "unanswered", "none"]
@@ -63,6 +75,29 @@ async def line(conn: Connection, guild_id: int) -> list[Volunteer]:
     return await _ROTATION_VOLUNTEERS.all(
         conn, f"guild_id = ? AND active = 1 {_LINE_ORDER}", guild_id
     )
+
+
+_MEMBER_COLUMNS = aliased_columns(Member, "m", "m__")
+
+
+async def line_with_members(
+    conn: Connection, guild_id: int
+) -> tuple[list[Volunteer], dict[int, Member]]:
+    """:func:`line` and the member rows of those volunteers that have one, in one read."""
+    rows = await fetch_rows(
+        conn,
+        f"""
+        SELECT v.*, {_MEMBER_COLUMNS} FROM rotation_volunteers v
+            LEFT JOIN members m ON m.guild_id = v.guild_id AND m.user_id = v.user_id
+        WHERE v.guild_id = ? AND v.active = 1 {_LINE_ORDER}
+        """,  # noqa: S608 - the columns are the model's field names
+        (guild_id,),
+    )
+    volunteers = [from_row(Volunteer, row) for row in rows]
+    members = [
+        from_row(Member, prefixed(row, "m__")) for row in rows if row["m__user_id"] is not None
+    ]
+    return volunteers, {member.user_id: member for member in members}
 
 
 async def has_volunteered(conn: Connection, guild_id: int) -> bool:
@@ -177,6 +212,14 @@ _FACILITATOR_ASSIGNMENTS = Table("facilitator_assignments", Assignment)
 
 async def get_assignment(conn: Connection, occurrence_id: int) -> Assignment | None:
     return await _FACILITATOR_ASSIGNMENTS.one(conn, "occurrence_id = ?", occurrence_id)
+
+
+async def assignments_of(conn: Connection, occurrence_ids: list[int]) -> dict[int, Assignment]:
+    """The assignment of each of these dates, by date, in one read (dates never assigned
+    are left out)."""
+    sql = "SELECT * FROM facilitator_assignments WHERE occurrence_id IN ({values})"
+    found = await fetch_in(conn, sql, occurrence_ids)
+    return {row["occurrence_id"]: from_row(Assignment, row) for row in found}
 
 
 async def facilitators(conn: Connection, occurrence_ids: list[int]) -> dict[int, int]:

@@ -122,8 +122,7 @@ class GoalService:
         guild_id, user_id = actor.guild_id, actor.user_id
         await self._community.require(guild_id)
         async with self._core.db.read() as conn:
-            mine = await goals_db.of_member(conn, guild_id, user_id)
-            shared = await goals_db.of_community(conn, guild_id, open_only=True)
+            mine, shared = await goals_db.listed(conn, guild_id, user_id)
             latest = await goals_db.latest_values(conn, [g.id for g in [*mine, *shared]])
         mine.sort(key=lambda g: g.status != "open")  # stable: newest first within each status
         return GoalOverview(

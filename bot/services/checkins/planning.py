@@ -155,8 +155,7 @@ class CheckinPlanning:
         now = self._core.clock.now()
         community = await self._shared.community.get(guild_id)
         async with self._core.db.read() as conn:
-            current = await checkins_db.open_checkin(conn, guild_id)
-            schedule = await checkins_db.active_schedule(conn, guild_id)
+            current, schedule = await checkins_db.open_and_schedule(conn, guild_id)
             next_at = None
             if schedule is not None and community is not None:
                 next_at, _ = await next_free_slot(conn, community, schedule, now, None)

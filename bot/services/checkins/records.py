@@ -51,8 +51,12 @@ class CheckinRecords:
         now = self._core.clock.now()
         async with self._core.db.read() as conn:
             recent = await streaks_db.recent_weeks(conn, guild_id, user_id, now, HISTORY_WEEKS)
-            answer_ids = [week.answer_id for week in recent if week.answer_id is not None]
-            reported = await checkins_db.goal_numbers_of(conn, answer_ids)
+        reported = [
+            GoalNumber(answer_id=week.answer_id, goal_id=goal_id, value=value)
+            for week in recent
+            if week.answer_id is not None
+            for goal_id, value in sorted(week.goal_numbers)
+        ]
         history = history_from_counters(recent, _by_answer(reported), now=now)
         return history or await self.full_history(guild_id, user_id)
 

@@ -94,8 +94,9 @@ class MemberService:
     async def set_dm_reminders(self, guild_id: int, user_id: int, enabled: bool) -> None:
         await self._community.require(guild_id)
         async with self._core.db.transaction() as conn:
-            await members_db.ensure(conn, guild_id, user_id, self._core.clock.now())
-            await members_db.set_dm_reminders(conn, guild_id, user_id, enabled)
+            await members_db.set_dm_reminders(
+                conn, guild_id, user_id, enabled, self._core.clock.now()
+            )
 
     async def set_away(self, guild_id: int, user_id: int, until: str, language: str) -> LocalDay:
         """The last day away, read in the member's zone (said back with the zone)."""

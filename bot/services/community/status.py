@@ -8,9 +8,8 @@ from datetime import datetime, timedelta
 
 from bot import __version__
 from bot.db import bot_state
-from bot.db import targets as targets_db
 from bot.db import timers as timers_db
-from bot.db.codec import fetch_rows
+from bot.db.codec import fetch_rows, from_row
 from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.targets import PausedTarget
@@ -63,8 +62,7 @@ class StatusReader:
         since = self._core.clock.now() - MISSED_SHOWN_FOR
         async with self._core.db.read() as conn:
             missed = await self._missed_lines(conn, guild_id, since)
-            scheduled, last_error = await _counts(conn, guild_id)
-            paused = await targets_db.paused(conn, guild_id)
+            scheduled, last_error, paused = await _counts_and_paused(conn, guild_id)
         latency = await self._core.chat.latency()
         return CommunityStatus(
             community=community,
@@ -104,14 +102,25 @@ class StatusReader:
             await bot_state.put(conn, last_error_key(guild_id), record.model_dump_json())
 
 
-async def _counts(conn: Connection, guild_id: int) -> tuple[int, str | None]:
-    """The community's pending timers and the last error recorded, in one read."""
-    [row] = await fetch_rows(
+async def _counts_and_paused(
+    conn: Connection, guild_id: int
+) -> tuple[int, str | None, list[PausedTarget]]:
+    """The community's pending timers, the last error recorded and the paused targets, in
+    one read: one row per paused target, each with the counts (one row of counts alone
+    when nothing is paused)."""
+    rows = await fetch_rows(
         conn,
         """
-        SELECT (SELECT COUNT(*) FROM timers WHERE guild_id = ? AND status = 'pending'),
-            (SELECT value FROM bot_state WHERE key = ?)
+        SELECT n.pending, n.last_error, u.target_id, u.reason, u.since
+        FROM (
+            SELECT (SELECT COUNT(*) FROM timers WHERE guild_id = :guild AND status = 'pending')
+                    AS pending,
+                (SELECT value FROM bot_state WHERE key = :key) AS last_error
+        ) n
+            LEFT JOIN unreachable_targets u ON u.guild_id = :guild
+        ORDER BY u.since
         """,
-        (guild_id, last_error_key(guild_id)),
+        {"guild": guild_id, "key": last_error_key(guild_id)},
     )
-    return int(row[0]), row[1]
+    paused = [from_row(PausedTarget, row) for row in rows if row["target_id"] is not None]
+    return int(rows[0]["pending"]), rows[0]["last_error"], paused

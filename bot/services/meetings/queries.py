@@ -33,8 +33,13 @@ class MeetingQueries:
     async def upcoming(self, guild_id: int) -> list[UpcomingMeeting]:
         """Every active meeting's scheduled occurrence, soonest first."""
         async with self._core.db.read() as conn:
-            occurrences = await meetings_db.scheduled_occurrences(conn, guild_id)
-            return await self._dates.load_many(conn, occurrences)
+            dated = await meetings_db.scheduled_occurrences(conn, guild_id)
+            return await self._dates.load_many(
+                conn,
+                [o for o, _, _ in dated],
+                {m.id: m for _, m, _ in dated},
+                {o.id: counts for o, _, counts in dated},
+            )
 
     async def list_upcoming(self, actor: Actor) -> list[UpcomingMeeting]:
         """``/meeting list``: open to every member of a set-up community."""
@@ -79,17 +84,16 @@ class MeetingQueries:
         return build_calendar(upcoming, guild_id=community.guild_id, now=self._core.clock.now())
 
     async def status_lines(self, guild_id: int) -> list[StatusLine]:
-        upcoming = await self.upcoming(guild_id)
-        if not upcoming:
+        # The next date and its title only: not the answers and facilitators a list shows.
+        async with self._core.db.read() as conn:
+            dates = await self.scheduled_dates(conn, guild_id)
+        if not dates:
             return [StatusLine(key="meetings.status.none")]
-        first = upcoming[0]
+        first = dates[0]
         return [
             StatusLine(
                 key="meetings.status.next",
-                params={
-                    "title": first.meeting.title,
-                    "when": Moment(at=first.occurrence.starts_at),
-                },
+                params={"title": first.title, "when": Moment(at=first.starts_at)},
             )
         ]
 
@@ -134,12 +138,8 @@ class MeetingQueries:
     async def scheduled_dates(self, conn: Connection, guild_id: int) -> list[MeetingDate]:
         """The next date of each active meeting of the community (one under way
         included), soonest first."""
-        found = []
-        for occurrence in await meetings_db.scheduled_occurrences(conn, guild_id):
-            meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
-            if meeting is not None:
-                found.append(meeting_date(meeting, occurrence))
-        return found
+        dated = await meetings_db.scheduled_occurrences(conn, guild_id)
+        return [meeting_date(meeting, occurrence) for occurrence, meeting, _ in dated]
 
     async def going(self, conn: Connection, occurrence_id: int) -> list[int]:
         """The members who answered Going for the date, in the order they answered."""

@@ -8,12 +8,13 @@ one, announcements and ``/meeting list`` show no facilitator.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
 from bot.db.connection import Connection
+from bot.db.meeting_rsvps import RsvpCounts
 from bot.db.meetings import Meeting, Occurrence
 from bot.services.meetings.models import UpcomingMeeting
 
@@ -44,13 +45,18 @@ class DateReader:
         return upcoming
 
     async def load_many(
-        self, conn: Connection, occurrences: Sequence[Occurrence]
+        self,
+        conn: Connection,
+        occurrences: Sequence[Occurrence],
+        known: Mapping[int, Meeting] | None = None,
+        counted: Mapping[int, RsvpCounts] | None = None,
     ) -> list[UpcomingMeeting]:
-        """Several dates at once, in the order given."""
+        """Several dates at once, in the order given; their meetings (by id) and answers
+        (by date) already read come in ``known`` and ``counted`` and are not read again."""
         ids = [o.id for o in occurrences]
-        counts = await rsvps_db.rsvp_counts(conn, ids)
+        counts = counted if counted is not None else await rsvps_db.rsvp_counts(conn, ids)
         named = await self._facilitators.facilitators(conn, ids) if self._facilitators else {}
-        meetings: dict[int, Meeting] = {}
+        meetings: dict[int, Meeting] = dict(known or {})
         found = []
         for occurrence in occurrences:
             if occurrence.meeting_id not in meetings:

@@ -113,7 +113,7 @@ async def test_reminder_recipients(service: MeetingService, core: Core) -> None:
         for user in (BOB, 15, 16):
             await members_db.ensure(conn, GUILD, user, now)
         await members_db.mark_dm_closed(conn, GUILD, BOB, now)
-        await members_db.set_dm_reminders(conn, GUILD, 15, False)
+        await members_db.set_dm_reminders(conn, GUILD, 15, False, now)
         await members_db.set_away_until(conn, GUILD, 16, date(2026, 12, 31))
     payload = {
         "occurrence_id": occurrence_id,

@@ -284,7 +284,7 @@ async def test_reminders_follow_the_one_audience_rule_and_record_each_target(
         for user_id in (BOB, CAROL, 15, 16):
             await members_db.ensure(conn, GUILD, user_id, now)
         await members_db.mark_dm_closed(conn, GUILD, BOB, now)  # mentioned instead
-        await members_db.set_dm_reminders(conn, GUILD, 15, False)  # not disturbed
+        await members_db.set_dm_reminders(conn, GUILD, 15, False, now)  # not disturbed
         await members_db.set_away_until(conn, GUILD, 16, date(2026, 12, 31))  # away
         await members_db.mark_left(conn, GUILD, CAROL, now)  # gone from the server
     chat.closed_dms.add(DAVE)  # closed, but the bot does not know yet

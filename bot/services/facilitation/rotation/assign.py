@@ -111,11 +111,11 @@ class Assigner:
         if self._meetings is None:
             return []
         now = self._core.clock.now()
-        return [
-            (date, await rotation_db.get_assignment(conn, date.occurrence_id))
-            for date in await self._meetings.scheduled_dates(conn, guild_id)
-            if date.starts_at > now
+        dates = [
+            d for d in await self._meetings.scheduled_dates(conn, guild_id) if d.starts_at > now
         ]
+        assigned = await rotation_db.assignments_of(conn, [d.occurrence_id for d in dates])
+        return [(date, assigned.get(date.occurrence_id)) for date in dates]
 
     async def _dates_held(
         self, conn: Connection, guild_id: int, user_id: int

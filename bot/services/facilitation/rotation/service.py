@@ -92,8 +92,7 @@ class RotationService:
         community = await self._community.require(actor.guild_id)
         today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.read() as conn:
-            line = await rotation_db.line(conn, community.guild_id)
-            members = await members_db.get_many(conn, community.guild_id, [v.user_id for v in line])
+            line, members = await rotation_db.line_with_members(conn, community.guild_id)
             upcoming = await self._upcoming(conn, community.guild_id)
         ready = available(line, members, today)
         return RotationView(
@@ -117,8 +116,7 @@ class RotationService:
         community = await self._community.require_facilitator(actor)
         today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.transaction() as conn:
-            line = await rotation_db.line(conn, community.guild_id)
-            members = await members_db.get_many(conn, community.guild_id, [v.user_id for v in line])
+            line, members = await rotation_db.line_with_members(conn, community.guild_id)
             ready = available(line, members, today)
             if not ready:
                 raise UserError("facilitation.rotation.nobody_to_skip")
@@ -268,9 +266,11 @@ class RotationService:
     async def _upcoming(self, conn: Connection, guild_id: int) -> list[UpcomingAssignment]:
         if self._meetings is None:
             return []
+        dates = await self._meetings.scheduled_dates(conn, guild_id)
+        assigned = await rotation_db.assignments_of(conn, [d.occurrence_id for d in dates])
         found = []
-        for date in await self._meetings.scheduled_dates(conn, guild_id):
-            assignment = await rotation_db.get_assignment(conn, date.occurrence_id)
+        for date in dates:
+            assignment = assigned.get(date.occurrence_id)
             found.append(
                 UpcomingAssignment(
                     occurrence_id=date.occurrence_id,

@@ -1,0 +1,117 @@
+"""What a member's command costs the database, through the running bot: each statement is
+a trip to the database thread and back, which under load costs more than the query.
+
+A command that shows what is coming reads each date with its meeting and its answers in
+one statement, and the dates' assignments in one more, however many meetings the
+community has. Before, each meeting's title, each date's answers and each date's
+assignment were read apart: with two meetings /meeting list took 5 statements,
+/rotation show 7 and /plc status 18 (its meeting line also read the answers and
+facilitators it does not show). The rotation's line comes with its members' rows (away,
+left) in the same read; /plc status reads the open check-in with the schedule, and the
+counts with the paused targets.
+"""
+
+from __future__ import annotations
+
+from bot.emulator import Message
+from bot.services.community import MemberService
+from tests.e2e import checkins_steps, meeting_steps
+from tests.e2e.facilitation import run
+from tests.e2e.harness import Harness
+from tests.e2e.test_goals import bob_reports_on_his_goal, set_named_goal
+from tests.e2e.test_write_statements import Cost, measured
+
+
+async def two_meetings_with_a_rotation(harness: Harness) -> Message:
+    """Returns the second meeting's announcement."""
+    await harness.setup_community(language="en")
+    for user in ("bob", "chloe"):
+        await run(harness, user, "rotation join")
+    await meeting_steps.schedule(harness, when="2026-12-03 16:00", title="Planning")
+    return await meeting_steps.schedule(harness, when="2026-12-04 16:00", title="Review")
+
+
+async def command(harness: Harness, name: str, **options: object) -> tuple[Cost, str]:
+    answers: list[str] = []
+
+    async def ask() -> None:
+        answers.append(await run(harness, "bob", name, **options))
+
+    return await measured(harness, ask), answers[0]
+
+
+async def test_meeting_list_reads_each_date_with_its_meeting(harness: Harness) -> None:
+    review = await two_meetings_with_a_rotation(harness)
+    for user, answer in (("chloe", "going"), ("david", "going"), ("alice", "maybe")):
+        await meeting_steps.rsvp(harness, user, review, answer)
+    listed, text = await command(harness, "meeting list")
+    assert "Planning" in text and "Review" in text, text
+    assert "✅ 0 · ❔ 0 · ❌ 0" in text and "✅ 2 · ❔ 1 · ❌ 0" in text, text
+    # The dates with their meetings and the answers so far; who facilitates.
+    assert len(listed) == 2, listed.statements
+    assert listed.writes == 0
+
+
+async def test_rotation_show_reads_the_assignments_at_once(harness: Harness) -> None:
+    await two_meetings_with_a_rotation(harness)
+    await run(harness, "chloe", "me away", until="2026-12-18")
+    shown, text = await command(harness, "rotation show")
+    assert "Planning" in text and "Review" in text, text
+    assert "— away" in text  # Chloe's member row came with the line
+    # The line with its members, the dates with their meetings, their assignments.
+    assert len(shown) == 3, shown.statements
+    assert shown.writes == 0
+
+
+async def test_plc_status_reads_each_features_line_in_few_statements(harness: Harness) -> None:
+    await two_meetings_with_a_rotation(harness)
+    await checkins_steps.schedule(harness)
+    await harness.advance(checkins_steps.OPEN)
+    status, text = await command(harness, "plc status")
+    assert "Planning" in text and "Check-in open" in text and "Next check-in" in text, text
+    # Meetings: the dates with their meetings (not their answers and facilitators);
+    # questions: the counts; check-ins: the open one with the schedule, then the next
+    # free week; rotation: the dates, their assignments; sessions: the live one; the
+    # missed timers; the counts with the paused targets.
+    assert len(status) == 9, status.statements
+    assert status.writes == 0
+
+
+async def test_me_reminders_is_one_statement_in_its_transaction(harness: Harness) -> None:
+    """The member's row is made and the choice saved by one upsert (before: the row made,
+    then the choice updated, 4 statements)."""
+    await harness.setup_community(language="en")
+    await run(harness, "alice", "me reminders", state="on")  # the community's settings kept
+    for state in ("off", "on"):
+        saved, _ = await command(harness, "me reminders", state=state)
+        assert len(saved) == 3, saved.statements
+        assert saved.writes == 1
+    member = await harness.bot.services.get(MemberService).get(
+        harness.guild.id, harness.user("bob")
+    )
+    assert member is not None and member.dm_reminders
+
+
+async def test_goal_list_reads_both_lists_at_once(harness: Harness) -> None:
+    """The member's goals and the community's open ones come in one read (before: one
+    each, 3 statements with the latest values)."""
+    await harness.setup_community(language="en")
+    await set_named_goal(harness, "bob", "Reading fluency", "75")
+    await set_named_goal(harness, "chloe", "Not Bob's", "12")
+    form = await harness.slash("alice", "goal set", scope="community")
+    values = {"title": "Shared rubric", "measure": "count", "baseline": "0", "target": "9"}
+    await harness.emu.submit_modal(harness.user("alice"), form, values | {"due": "2027-06-15"})
+    listed, text = await command(harness, "goal list")
+    assert "Reading fluency" in text and "Shared rubric" in text, text
+    assert "Not Bob's" not in text
+    assert len(listed) == 2, listed.statements
+
+
+async def test_checkin_me_reads_the_weeks_with_their_goal_numbers(harness: Harness) -> None:
+    """The goals' numbers each week's answer reported come with the weeks (before: read
+    apart, 2 statements)."""
+    await bob_reports_on_his_goal(harness, progress="44,5")
+    await run(harness, "bob", "checkin me")  # the community's settings kept
+    history, text = await command(harness, "checkin me")
+    assert "44.5" in text, text
+    assert len(history) == 1, history.statements
