@@ -3,7 +3,7 @@
 ``plc-bot run`` serves the platforms that are configured (Discord when a token is set,
 Microsoft Teams when ``[teams] app_id`` is): each is an :class:`Adapter`, found by
 :func:`configured_adapters` among the ``plc_bot.adapters`` entry points the install
-registered (``cogs.client:adapter``, ``teams.adapter:adapter``; see pyproject.toml), each
+registered (``cogs.entry:adapter``, ``teams.entry:adapter``; see pyproject.toml), each
 of which builds its adapter if the settings configure it. :func:`running_app` opens the
 database and builds the core
 with the platforms' :class:`~bot.chat.ChatPlatform` (several of them behind

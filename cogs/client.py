@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.health import serving_health
 from bot.i18n import Catalog, load_catalog
 from bot.interactions.commands import Command, Group, MessageCommand
-from bot.running import PlatformUnreachable, RunOptions, checking_pages, probes, running_app
+from bot.running import PlatformUnreachable, checking_pages, probes, running_app
 from bot.services.community import CommunityService, MemberService
 from cogs import binding
 from cogs.buttons import RoutedButton
@@ -297,13 +297,6 @@ class DiscordAdapter:
     async def wait_ready(self) -> None:
         if self.bot is not None:
             await self.bot.ready_once.wait()
-
-
-def adapter(settings: Settings, options: RunOptions) -> DiscordAdapter | None:
-    """Discord's entry point of ``plc_bot.adapters``: served when a token is set."""
-    if settings.discord.token is None:
-        return None
-    return DiscordAdapter(settings, force_sync=options.force_sync)
 
 
 class DiscordUnreachable(PlatformUnreachable):

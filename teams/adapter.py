@@ -17,7 +17,7 @@ from bot.app import App, started_at_once
 from bot.chat.platforms import Platforms
 from bot.clock import Clock
 from bot.config import Settings
-from bot.running import RunOptions, running_app
+from bot.running import running_app
 from teams.hosting import TeamsHost
 from teams.pacing import PaceClock
 from teams.platform import TeamsPlatform
@@ -88,10 +88,3 @@ async def running_teams(
         await stack.enter_async_context(teams.running(app))
         await stack.enter_async_context(started_at_once(app))
         yield app, teams
-
-
-def adapter(settings: Settings, options: RunOptions) -> TeamsAdapter | None:
-    """Teams' entry point of ``plc_bot.adapters``: served when ``[teams] app_id`` is set."""
-    if settings.teams.app_id is None:
-        return None
-    return TeamsAdapter(settings)

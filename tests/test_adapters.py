@@ -44,6 +44,35 @@ def test_run_serves_the_platforms_the_settings_configure() -> None:
 
 
 @pytest.mark.parametrize(
+    ("section", "other_platform"),
+    [
+        ('discord={"token": "t"}', ("microsoft_agents", "teams.adapter")),
+        ('teams={"app_id": "a", "tenant_id": "t"}', ("discord", "cogs.client")),
+    ],
+)
+def test_run_loads_only_the_platforms_it_serves(
+    section: str, other_platform: tuple[str, ...]
+) -> None:
+    """Every adapter's entry point is read at start-up: one not configured costs nothing
+    (a Discord bot loaded the Agents SDK and the Teams adapter: 7 MB of its memory)."""
+    probe = (
+        "import sys\n"
+        "from bot.config import Settings\n"
+        "from bot.running import RunOptions, configured_adapters\n"
+        f"settings = Settings(privacy={{'secret': 's' * 32}}, {section})\n"
+        "print([a.name for a in configured_adapters(settings, RunOptions())])\n"
+        f"print(sorted({{*sys.modules, *(m.split('.')[0] for m in sys.modules)}}"
+        f" & {set(other_platform)!r}))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    served, other = loaded.stdout.splitlines()
+    assert len(eval(served)) == 1
+    assert other == "[]"
+
+
+@pytest.mark.parametrize(
     ("modules", "other_platform"),
     [
         (("bot.playground.teams", "bot.emulator.teams"), ("discord", "cogs")),

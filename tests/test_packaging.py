@@ -164,8 +164,8 @@ def test_the_installed_wheel_registers_both_chat_platforms(installed: Installed)
         check=True,
     )
     assert result.stdout.splitlines() == [
-        "discord cogs.client:adapter cogs.client",
-        "teams teams.adapter:adapter teams.adapter",
+        "discord cogs.entry:adapter cogs.entry",
+        "teams teams.entry:adapter teams.entry",
     ]
 
 
