@@ -8,6 +8,7 @@ its token endpoints) stays in its own module.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from types import TracebackType
 from typing import Self, TypeVar
@@ -19,7 +20,7 @@ from .recorder import SECRET_HEADERS, RecordedRequest, Recorder
 T = TypeVar("T")
 
 
-class LocalServer:
+class LocalServer(ABC):
     """An emulator's aiohttp server: start on a free port, stop, its URL, waiting.
 
     A subclass builds its routes in :meth:`_application`; :meth:`_started` and
@@ -32,13 +33,14 @@ class LocalServer:
     _host = "127.0.0.1"
     _port: int | None = None
 
+    @abstractmethod
     def _application(self) -> web.Application:
         raise NotImplementedError
 
-    async def _started(self) -> None:
+    async def _started(self) -> None:  # noqa: B027 (an optional hook)
         """Called once the server listens (its URL is known)."""
 
-    async def _stopping(self) -> None:
+    async def _stopping(self) -> None:  # noqa: B027 (an optional hook)
         """Called before the server closes."""
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> Self:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -143,7 +144,7 @@ def playground_secret(database: Path) -> str:
     return secret
 
 
-class ConsoleLoop:
+class ConsoleLoop(ABC):
     """One typed line at a time, as both consoles read them: blank lines and ``#!``
     comments skipped, the line echoed, ``:action rest`` sent to :meth:`_action`
     (``:quit`` ends), anything else to :meth:`_typed`; a refusal is printed, not
@@ -153,12 +154,14 @@ class ConsoleLoop:
     #: What a mistyped line raises: printed as ``! why``, and the console goes on.
     refusals: tuple[type[Exception], ...] = (LookupError, ValueError)
 
+    @abstractmethod
     def say(self, text: str = "") -> None:
         raise NotImplementedError
 
-    async def _before(self) -> None:
+    async def _before(self) -> None:  # noqa: B027 (an optional hook)
         """Called before each line runs (who reads, and how, may have changed)."""
 
+    @abstractmethod
     def _actions(self) -> dict[str, Action]:
         """Each ``:verb`` and what it does with the rest of the line."""
         raise NotImplementedError
@@ -171,6 +174,7 @@ class ConsoleLoop:
         if done is not None:
             await done
 
+    @abstractmethod
     async def _typed(self, line: str) -> None:
         raise NotImplementedError
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ R = TypeVar("R", bound=Running)
 
 
 @dataclass(kw_only=True)
-class BotHarness(Generic[R]):
+class BotHarness(Generic[R], ABC):
     """What a harness runs the bot on, on either platform: the test's clock, a database
     file in the test's folder, the privacy secret and DEBUG logs; the bot restarted on
     them, and the clock moved under it."""
@@ -72,9 +73,11 @@ class BotHarness(Generic[R]):
         """The running bot's core (its database, clock and scheduler)."""
         return self.running.core
 
+    @abstractmethod
     async def start(self) -> R:
         raise NotImplementedError
 
+    @abstractmethod
     async def stop(self) -> None:
         raise NotImplementedError
 

@@ -11,6 +11,7 @@ message; a dialog answer opens a :class:`~bot.emulator.teams.cards.Dialog`.
 from __future__ import annotations
 
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,7 +58,7 @@ class InboundCall:
     time: float
 
 
-class TeamsActor:
+class TeamsActor(ABC):
     """Users' actions; mixed into :class:`~bot.emulator.teams.server.TeamsEmulator`."""
 
     state: TeamsState
@@ -67,19 +68,24 @@ class TeamsActor:
 
     # Provided by the emulator.
     @property
+    @abstractmethod
     def card_problems(self) -> list[tuple[str, str]]:
         raise NotImplementedError
 
     @property
+    @abstractmethod
     def service_url(self) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def _channel_token(self) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def _notify(self) -> None:
         raise NotImplementedError
 
+    @abstractmethod
     def _session(self) -> aiohttp.ClientSession:
         raise NotImplementedError
 
