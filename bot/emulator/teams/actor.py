@@ -10,12 +10,13 @@ message; a dialog answer opens a :class:`~bot.emulator.teams.cards.Dialog`.
 
 from __future__ import annotations
 
-import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+
+from bot.emulator.state.common import WALL_CLOCK
 
 from .activities import base_activity, invoke, mention_entity, with_text
 from .cards import Dialog, action_data, collect_inputs, dialog_from_task, find_action
@@ -109,7 +110,7 @@ class TeamsActor(ABC):
                     body = await resp.json(content_type=None)
                 except ValueError:
                     body = raw.decode(errors="replace")
-        self.inbound.append(InboundCall(activity, resp.status, body, time.time()))
+        self.inbound.append(InboundCall(activity, resp.status, body, WALL_CLOCK.now().timestamp()))
         self._notify()
         return InboundResult(activity=activity, status=resp.status, body=body)
 
@@ -127,7 +128,7 @@ class TeamsActor(ABC):
             text=text,
             attachments=[],
             entities=[],
-            timestamp=time.time(),
+            timestamp=WALL_CLOCK.now().timestamp(),
             by_bot=False,
             in_channel=channel,
         )

@@ -68,6 +68,8 @@ class TokenAuthority:
 
     # ----- signing ---------------------------------------------------------------------
     def sign(self, claims: dict[str, Any], *, lifetime: float = 3600) -> str:
+        # Real seconds, whatever clock the emulated world runs on: the Agents SDK checks
+        # a token's times against the system clock.
         now = int(time.time())
         payload = {"nbf": now - 5, "iat": now, "exp": now + int(lifetime), **claims}
         return jwt.encode(payload, self._key, algorithm="RS256", headers={"kid": self.kid})

@@ -12,11 +12,12 @@ conversation with the bot."}}``, as quoted in MicrosoftDocs/msteams-docs issue
 from __future__ import annotations
 
 import copy
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+
+from bot.emulator.state.common import WALL_CLOCK
 
 from .state import Chat, ConnectorError, TeamsMessage, TeamsState, TeamsUser, split_conversation_id
 
@@ -108,7 +109,7 @@ class ConversationRoutes:
             text=body.get("text"),
             attachments=copy.deepcopy(body.get("attachments") or []),
             entities=copy.deepcopy(body.get("entities") or []),
-            timestamp=time.time(),
+            timestamp=WALL_CLOCK.now().timestamp(),
             by_bot=True,
             in_channel=in_channel,
         )

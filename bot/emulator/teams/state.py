@@ -14,10 +14,11 @@ from __future__ import annotations
 import copy
 import itertools
 import secrets
-import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+
+from bot.emulator.state.common import WALL_CLOCK
 
 JSON = dict[str, Any]
 
@@ -213,7 +214,7 @@ class TeamsState:
 
     def next_message_id(self) -> str:
         """Teams' message ids are epoch milliseconds; kept strictly increasing."""
-        self._last_ms = max(self._last_ms + 1, int(time.time() * 1000))
+        self._last_ms = max(self._last_ms + 1, int(WALL_CLOCK.now().timestamp() * 1000))
         return str(self._last_ms)
 
     # ----- building the world ----------------------------------------------------------
