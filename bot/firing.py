@@ -18,7 +18,7 @@ from bot.db import Database
 from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.db.timers import Timer
-from bot.missed import WhenMissed
+from bot.missed import MissedHandler, WhenMissed
 
 NONCE_LENGTH = 25  # Discord's limit
 
@@ -128,9 +128,28 @@ class TimerKind:
     """A kind of timer and what runs it: every feature declares its kinds this way.
 
     ``on_missed`` is required: what happens when a timer misses its grace or fails for
-    good (:class:`~bot.missed.WhenMissed`), which ``/plc status`` then says.
+    good (:class:`~bot.missed.WhenMissed`), which ``/plc status`` then says. Features
+    declare a kind with :meth:`tell`, :meth:`run_late` or :meth:`drop`, which name that
+    policy beside the kind and its handler.
     """
 
     kind: str
     handler: Handler
     on_missed: WhenMissed
+
+    @classmethod
+    def tell(cls, kind: str, handler: Handler, missed: MissedHandler, *, said: str) -> TimerKind:
+        """A missed timer runs ``missed``, which tells the facilitators."""
+        return cls(kind, handler, WhenMissed.tell(missed, said=said))
+
+    @classmethod
+    def run_late(cls, kind: str, handler: Handler, *, said: str) -> TimerKind:
+        """A missed timer's own handler runs anyway, however late."""
+        return cls(kind, handler, WhenMissed.run_late(said=said))
+
+    @classmethod
+    def drop(
+        cls, kind: str, handler: Handler, *, said: str, cleanup: MissedHandler | None = None
+    ) -> TimerKind:
+        """A missed timer sends nothing; ``cleanup`` handles what the miss leaves behind."""
+        return cls(kind, handler, WhenMissed.drop(said=said, cleanup=cleanup))

@@ -21,7 +21,6 @@ from bot.clock import Clock
 from bot.db.connection import Connection
 from bot.db.timers import Timer
 from bot.firing import AfterClose
-from bot.missed import WhenMissed
 from bot.scheduler import Firing, Scheduler, TimerKind
 from bot.services.sends import send_once
 
@@ -82,11 +81,7 @@ class Outbox:
 
     def timer_kinds(self) -> tuple[TimerKind, ...]:
         return (
-            TimerKind(
-                OUTBOX_KIND,
-                self._post,
-                on_missed=WhenMissed.run_late(said="delivery.status.missed.outbox_post"),
-            ),
+            TimerKind.run_late(OUTBOX_KIND, self._post, said="delivery.status.missed.outbox_post"),
         )
 
     async def plan(

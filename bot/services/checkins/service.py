@@ -12,7 +12,6 @@ method, so a part is read and tested on its own.
 
 from __future__ import annotations
 
-from bot.missed import WhenMissed
 from bot.scheduler import TimerKind
 from bot.services.base import Core
 from bot.services.checkins.answers import CheckinAnswers
@@ -66,26 +65,23 @@ class CheckinService:
         """Registered once, by the feature's declaration."""
         opening, closing = self.opening, self.closing
         return [
-            TimerKind(
+            TimerKind.tell(
                 OPEN_KIND,
                 opening.on_open,
-                on_missed=WhenMissed.tell(
-                    opening.on_open_missed, said="checkins.status.missed.open"
-                ),
+                opening.on_open_missed,
+                said="checkins.status.missed.open",
             ),
-            TimerKind(
+            TimerKind.tell(
                 NUDGE_KIND,
                 closing.on_nudge,
-                on_missed=WhenMissed.tell(
-                    closing.on_nudge_missed, said="checkins.status.missed.nudge"
-                ),
+                closing.on_nudge_missed,
+                said="checkins.status.missed.nudge",
             ),
             # A digest that late would no longer help; the week still closes.
-            TimerKind(
+            TimerKind.drop(
                 CLOSE_KIND,
                 closing.on_close,
-                on_missed=WhenMissed.drop(
-                    said="checkins.status.missed.close", cleanup=closing.on_close_missed
-                ),
+                said="checkins.status.missed.close",
+                cleanup=closing.on_close_missed,
             ),
         ]

@@ -21,7 +21,7 @@ from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
 from bot.db.communities import Community
 from bot.db.timers import Timer
-from bot.missed import MissedResult, WhenMissed
+from bot.missed import MissedResult
 from bot.scheduler import Firing, TimerKind, nonce_for
 from bot.services.base import Core
 from bot.services.community import MemberService
@@ -57,17 +57,14 @@ class MeetingTimers:
 
     def kinds(self) -> list[TimerKind]:
         return [
-            TimerKind(
+            TimerKind.tell(
                 REMINDER_KIND,
                 self.remind,
-                on_missed=WhenMissed.tell(
-                    self.reminder_missed, said="meetings.status.missed.reminder"
-                ),
+                self.reminder_missed,
+                said="meetings.status.missed.reminder",
             ),
             # An occurrence's end must roll the series on however long the bot was down.
-            TimerKind(
-                END_KIND, self.end, on_missed=WhenMissed.run_late(said="meetings.status.missed.end")
-            ),
+            TimerKind.run_late(END_KIND, self.end, said="meetings.status.missed.end"),
         ]
 
     # -- reminders --------------------------------------------------------------------

@@ -17,7 +17,7 @@ from bot.db.questions import QuestionItem
 from bot.db.timers import Timer
 from bot.frozen import Frozen
 from bot.i18n import Language
-from bot.missed import MissedResult, WhenMissed
+from bot.missed import MissedResult
 from bot.scheduler import Firing, RetryLater, TimerKind, nonce_for
 from bot.services.questions.base import Shared
 from bot.services.questions.cards import QuestionPost, ReviewPost
@@ -46,12 +46,11 @@ class Posting:
     def timer_kinds(self) -> tuple[TimerKind, ...]:
         """Declared by the feature, registered once when the application is built."""
         return (
-            TimerKind(
+            TimerKind.tell(
                 POST_KIND,
                 self._on_post_timer,
-                on_missed=WhenMissed.tell(
-                    self._on_post_missed, said="questions.status.missed.post"
-                ),
+                self._on_post_missed,
+                said="questions.status.missed.post",
             ),
         )
 

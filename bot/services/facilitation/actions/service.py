@@ -21,7 +21,6 @@ from bot.db.facilitation.actions import ActionItem
 from bot.db.timers import Timer
 from bot.errors import NotFacilitator, UserError
 from bot.i18n import language_for_locale
-from bot.missed import WhenMissed
 from bot.paging import Paged, page_count
 from bot.scheduler import Firing, TimerKind
 from bot.services.base import Core
@@ -81,11 +80,7 @@ class ActionService:
         # Past its grace the due day is (nearly) over: a reminder then would only be
         # noise; the action stays in /actions and comes up in the next session's review.
         return (
-            TimerKind(
-                DUE_KIND,
-                self.remind,
-                on_missed=WhenMissed.drop(said="facilitation.status.missed.action_due"),
-            ),
+            TimerKind.drop(DUE_KIND, self.remind, said="facilitation.status.missed.action_due"),
         )
 
     # -- checks (the session service calls them before its transaction) ------------------

@@ -24,7 +24,6 @@ from bot.db.communities import Community
 from bot.db.facilitation import rotation as rotation_db
 from bot.db.timers import Timer
 from bot.i18n import Language, language_for_locale
-from bot.missed import WhenMissed
 from bot.scheduler import Firing, TimerKind
 from bot.services.base import Core
 from bot.services.facilitation.rotation.cards import FacilitatorOffer, RotationNotice
@@ -63,21 +62,11 @@ class RotationTimers:
         # Each handler checks that its meeting date is still ahead, so running late is
         # right: an offer or a notice days late still helps before the meeting.
         return (
-            TimerKind(
-                OFFER_KIND,
-                self.offer,
-                on_missed=WhenMissed.run_late(said="facilitation.status.missed.offer"),
+            TimerKind.run_late(OFFER_KIND, self.offer, said="facilitation.status.missed.offer"),
+            TimerKind.run_late(
+                DEADLINE_KIND, self.deadline, said="facilitation.status.missed.deadline"
             ),
-            TimerKind(
-                DEADLINE_KIND,
-                self.deadline,
-                on_missed=WhenMissed.run_late(said="facilitation.status.missed.deadline"),
-            ),
-            TimerKind(
-                NOTICE_KIND,
-                self.notice,
-                on_missed=WhenMissed.run_late(said="facilitation.status.missed.notice"),
-            ),
+            TimerKind.run_late(NOTICE_KIND, self.notice, said="facilitation.status.missed.notice"),
         )
 
     async def _date(self, timer: Timer) -> _Date | None:

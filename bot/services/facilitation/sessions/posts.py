@@ -27,7 +27,7 @@ from bot.db.connection import Connection
 from bot.db.facilitation import sessions as sessions_db
 from bot.db.facilitation.sessions import SessionRow
 from bot.db.timers import Timer
-from bot.missed import MissedResult, WhenMissed
+from bot.missed import MissedResult
 from bot.scheduler import Firing, RetryLater, Scheduler, TimerKind
 from bot.services.base import Core
 from bot.services.facilitation.sessions.cards import TimeNotice
@@ -126,22 +126,17 @@ class SessionPosts:
         # A live session moves on within minutes: a late post would describe a moment
         # that is gone (the stored summary keeps the record).
         return (
-            TimerKind(
+            TimerKind.drop(
                 POST_KIND,
                 self.post,
-                on_missed=WhenMissed.drop(
-                    said="facilitation.status.missed.session_post", cleanup=self._post_missed
-                ),
+                said="facilitation.status.missed.session_post",
+                cleanup=self._post_missed,
             ),
-            TimerKind(
-                NEARLY_KIND,
-                self.time_notice,
-                on_missed=WhenMissed.drop(said="facilitation.status.missed.nearly_up"),
+            TimerKind.drop(
+                NEARLY_KIND, self.time_notice, said="facilitation.status.missed.nearly_up"
             ),
-            TimerKind(
-                TIME_UP_KIND,
-                self.time_notice,
-                on_missed=WhenMissed.drop(said="facilitation.status.missed.time_up"),
+            TimerKind.drop(
+                TIME_UP_KIND, self.time_notice, said="facilitation.status.missed.time_up"
             ),
         )
 
