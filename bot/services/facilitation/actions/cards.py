@@ -4,6 +4,7 @@ reminder, with the Done button that works in a DM too."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Protocol
 
 from bot.chat import Button, Card, MemberRef, Message, Text, Trusted, lines
 from bot.chat.text import Param
@@ -21,15 +22,26 @@ def due_note(due_on: date | None) -> Text | None:
     return Text(key="facilitation.review.due", params={"date": Trusted(text=due_on.isoformat())})
 
 
-def action_line(
-    key: str, *, number: int, text: str, owner_id: int, due_on: date | None, **more: Param
-) -> Text:
-    """An action as the catalog line ``key`` shows it: number, text, owner, due date."""
+class ShownAction(Protocol):
+    """What a line shows of an action, whichever record carries it (a listed action, an
+    item of a session's review, the post of an action just recorded)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def owner_id(self) -> int: ...
+    @property
+    def due_on(self) -> date | None: ...
+
+
+def action_line(key: str, number: int, action: ShownAction, **more: Param) -> Text:
+    """Action ``number`` as the catalog line ``key`` shows it: number, text, owner, due
+    date, and the ``more`` that line takes."""
     params: dict[str, Param] = {
         "number": number,
-        "text": text,
-        "user": MemberRef(user_id=owner_id),
-        "due": due_note(due_on),
+        "text": action.text,
+        "user": MemberRef(user_id=action.owner_id),
+        "due": due_note(action.due_on),
     }
     return Text(key=key, params={**params, **more})
 

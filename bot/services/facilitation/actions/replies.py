@@ -19,10 +19,8 @@ def action_list(listing: ActionList) -> Message:
         parts=tuple(
             action_line(
                 "facilitation.actions.line",
-                number=action.id,
-                text=action.text,
-                owner_id=action.owner_id,
-                due_on=action.due_on,
+                action.id,
+                action,
                 status=Text(key=f"facilitation.actions.status_{action.status}"),
             )
             for action in listing.items

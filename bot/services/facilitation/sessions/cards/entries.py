@@ -43,15 +43,7 @@ class ActionPosted(Card, ActionFields):
     due_on: date | None
 
     def layout(self) -> Message:
-        return Message(
-            content=action_line(
-                "facilitation.entry.action",
-                number=self.action_id,
-                text=self.text,
-                owner_id=self.owner_id,
-                due_on=self.due_on,
-            )
-        )
+        return Message(content=action_line("facilitation.entry.action", self.action_id, self))
 
 
 class ReviewAnswered(Card, ActionFields):

@@ -121,10 +121,8 @@ class ActionReview(Card):
             parts=tuple(
                 action_line(
                     "facilitation.review.line",
-                    number=item.action_id,
-                    text=item.text,
-                    owner_id=item.owner_id,
-                    due_on=item.due_on,
+                    item.action_id,
+                    item,
                     carried=Text(
                         key="facilitation.review.carried", params={"count": item.carried_count}
                     )
