@@ -9,6 +9,7 @@ change of members empties the kept roster, so owners and names are asked again.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from microsoft_agents.activity import Activity
 
@@ -21,37 +22,37 @@ from teams.turns import TurnReader
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
 class RosterEvents:
-    def __init__(self, app: App, runtime: TeamsRuntime, reader: TurnReader) -> None:
-        self._app = app
-        self._rt = runtime
-        self._reader = reader
+    app: App
+    runtime: TeamsRuntime
+    reader: TurnReader
 
     async def conversation_update(self, activity: Activity) -> None:
-        turn = await self._reader.read(activity)
+        turn = await self.reader.read(activity)
         team = turn.team
         if team is None:
             return
-        self._rt.roster.forget(team.teams_id)
+        self.runtime.roster.forget(team.teams_id)
         bot_id = str(activity.recipient.id) if activity.recipient else ""
         added = [str(m.id) for m in activity.members_added or []]
         removed = [str(m.id) for m in activity.members_removed or []]
-        community = self._app.services.get(CommunityService)
+        community = self.app.services.get(CommunityService)
         if bot_id in added:
             await community.bot_joined(team.number)
         if bot_id in removed:
             await community.bot_left(team.number)
-        members = self._app.services.get(MemberService)
+        members = self.app.services.get(MemberService)
         for teams_id in removed:
-            number = await self._rt.ids.known("user", teams_id)
+            number = await self.runtime.ids.known("user", teams_id)
             if teams_id != bot_id and number is not None:
                 await members.member_left(team.number, number)
 
     async def installation_update(self, activity: Activity) -> None:
-        turn = await self._reader.read(activity)
+        turn = await self.reader.read(activity)
         action = str(activity.action or "")
         if turn.team is not None:
-            community = self._app.services.get(CommunityService)
+            community = self.app.services.get(CommunityService)
             if action.startswith("add"):
                 await community.bot_joined(turn.team.number)
             elif action.startswith("remove"):
@@ -59,7 +60,7 @@ class RosterEvents:
             return
         if turn.personal and action.startswith("remove"):
             # The 1:1 chat is gone with the app; a later message asks Teams again.
-            self._rt.chats.pop(turn.user, None)
-            async with self._rt.db.transaction() as conn:
+            self.runtime.chats.pop(turn.user, None)
+            async with self.runtime.db.transaction() as conn:
                 await store.forget_personal_chat(conn, turn.user)
             log.info("a member removed the app from their 1:1 chat")

@@ -2,8 +2,9 @@
 
 Each emulator is one aiohttp server on 127.0.0.1 and a free port (:class:`LocalServer`),
 records every request the bot makes (:func:`request_record`) and lets tests wait on
-those records. What each serves (Discord's REST API and gateway, the Bot Connector and
-its token endpoints) stays in its own module.
+those records; what a test reads of a server's parts is declared with :class:`Forwarded`.
+What each serves (Discord's REST API and gateway, the Bot Connector and its token
+endpoints) stays in its own module.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Any, Generic, Self, TypeVar, cast, overload
 
 from aiohttp import web
 
@@ -78,6 +79,28 @@ class LocalServer(ABC):
     async def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:  # noqa: ASYNC109
         """Wait until ``predicate()`` is truthy, re-checked at each thing recorded."""
         return await self.recorder.wait_for(predicate, timeout)
+
+
+class Forwarded(Generic[T]):
+    """A read-only attribute of the server that is the same-named one of one of its parts:
+    ``bot_user_id = Forwarded[int]("state")`` reads ``self.state.bot_user_id``."""
+
+    def __init__(self, part: str, doc: str | None = None) -> None:
+        self._part = part
+        self._name = ""
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, server: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, server: object, owner: type) -> T: ...
+    def __get__(self, server: object, owner: type) -> Any:
+        if server is None:
+            return self
+        return cast(T, getattr(getattr(server, self._part), self._name))
 
 
 def request_record(request: web.Request, *, path: str, route: str) -> RecordedRequest:

@@ -21,6 +21,7 @@ from aiohttp import web
 
 from .faults import FaultInjector
 from .gateway import Gateway
+from .http import Forwarded
 from .interactions import InteractionRegistry
 from .ratelimits import RateLimits
 from .recorder import RecordedFile, RecordedRequest, Recorder
@@ -74,10 +75,9 @@ class RestApi:
             EventRoutes(backend),
         ]
 
-    @property
-    def unhandled(self) -> list[RecordedRequest]:
-        """Requests to routes the emulator does not implement (answered 404)."""
-        return self.pipeline.unhandled
+    unhandled = Forwarded[list[RecordedRequest]](
+        "pipeline", "Requests to routes the emulator does not implement (answered 404)."
+    )
 
     def install(self, app: web.Application) -> None:
         app.middlewares.append(self.pipeline.middleware)

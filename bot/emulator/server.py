@@ -22,7 +22,7 @@ from .actor import Actor
 from .control import install_control_api
 from .faults import FaultInjector
 from .gateway import Gateway, Intent
-from .http import LocalServer
+from .http import Forwarded, LocalServer
 from .interactions import InteractionRegistry
 from .ratelimits import RateLimits
 from .recorder import RecordedRequest, Recorder
@@ -97,26 +97,16 @@ class Emulator(LocalServer, Actor):
     def gateway_url(self) -> str:
         return f"ws{self.http_url[len('http') :]}/gateway"
 
-    @property
-    def bot_user_id(self) -> int:
-        return self.state.bot_user_id
-
-    @property
-    def application_id(self) -> int:
-        return self.state.application_id
+    bot_user_id = Forwarded[int]("state")
+    application_id = Forwarded[int]("state")
 
     # ----- gateway control -------------------------------------------------------------
     async def drop_gateway(self, *, resumable: bool = True) -> None:
         """Cut the bot's gateway connection; it RESUMEs (or, not resumable, IDENTIFYs again)."""
         await self.gateway.drop(resumable=resumable)
 
-    @property
-    def identify_count(self) -> int:
-        return self.gateway.identify_count
-
-    @property
-    def resume_count(self) -> int:
-        return self.gateway.resume_count
+    identify_count = Forwarded[int]("gateway")
+    resume_count = Forwarded[int]("gateway")
 
     async def wait_until_connected(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until the bot identified and got READY and every GUILD_CREATE.
@@ -143,10 +133,9 @@ class Emulator(LocalServer, Actor):
         await self.wait_for(connected, timeout)
 
     # ----- recorder shortcuts ----------------------------------------------------------
-    @property
-    def unhandled(self) -> list[RecordedRequest]:
-        """Requests to routes the emulator does not implement (answered 404)."""
-        return self.rest.unhandled
+    unhandled = Forwarded[list[RecordedRequest]](
+        "rest", "Requests to routes the emulator does not implement (answered 404)."
+    )
 
     def dump_bytes(self, *, from_bot_only: bool = False) -> bytes:
         return self.recorder.dump_bytes(from_bot_only=from_bot_only)

@@ -13,10 +13,12 @@ from tests.conftest import config_file
 
 SECRET = "s" * 40
 ROOT = Path(__file__).resolve().parents[2]
+NO_PLATFORM = f'[privacy]\nsecret = "{SECRET}"\n'
+TEAMS_SECTION = NO_PLATFORM + "[teams]\n"
 
 
 def _config(tmp_path: Path, teams: str) -> Path:
-    return config_file(tmp_path, f'[privacy]\nsecret = "{SECRET}"\n[teams]\n{teams}\n')
+    return config_file(tmp_path, f"{TEAMS_SECTION}{teams}\n")
 
 
 def test_the_example_documents_the_teams_section() -> None:
@@ -48,31 +50,49 @@ def test_the_client_secret_comes_from_the_environment(
     assert "from-env" not in repr(settings)
 
 
-def test_run_refuses_the_local_anonymous_mode(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("config", "command", "status", "said"),
+    [
+        pytest.param(
+            TEAMS_SECTION + 'app_id = "a"\nlocal_anonymous = true',
+            "run",
+            2,
+            ("[teams] local_anonymous: only the local emulator and the playground",),
+            id="run refuses the local anonymous mode",
+        ),
+        pytest.param(
+            NO_PLATFORM,
+            "run",
+            2,
+            ("DISCORD_TOKEN", "[teams] app_id"),
+            id="run with no platform says what to set",
+        ),
+        pytest.param(
+            TEAMS_SECTION + 'app_id = "a"\nport = 70000',
+            "check-config",
+            2,
+            ("[teams] port",),
+            id="check-config refuses a bad value",
+        ),
+        pytest.param(
+            TEAMS_SECTION + 'app_id = "a"',
+            "check-config",
+            1,
+            ("[teams] tenant_id: missing", "[teams] client_secret: missing"),
+            id="check-config names what running needs",
+        ),
+    ],
+)
+def test_the_command_line_says_what_is_wrong_with_the_teams_section(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    config: str,
+    command: str,
+    status: int,
+    said: tuple[str, ...],
 ) -> None:
-    path = _config(tmp_path, 'app_id = "a"\nlocal_anonymous = true')
-    assert main(["--config", str(path), "run"]) == 2
+    path = config_file(tmp_path, config + "\n")
+    assert main(["--config", str(path), command]) == status
     err = capsys.readouterr().err
-    assert "[teams] local_anonymous: only the local emulator and the playground" in err
-
-
-def test_run_with_no_platform_says_what_to_set(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = config_file(tmp_path, f'[privacy]\nsecret = "{SECRET}"\n')
-    assert main(["--config", str(path), "run"]) == 2
-    err = capsys.readouterr().err
-    assert "DISCORD_TOKEN" in err and "[teams] app_id" in err
-
-
-def test_check_config_knows_the_teams_section(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = _config(tmp_path, 'app_id = "a"\nport = 70000')
-    assert main(["--config", str(path), "check-config"]) == 2
-    assert "[teams] port" in capsys.readouterr().err
-    path = _config(tmp_path, 'app_id = "a"')
-    assert main(["--config", str(path), "check-config"]) == 1
-    err = capsys.readouterr().err
-    assert "[teams] tenant_id: missing" in err and "[teams] client_secret: missing" in err
+    for words in said:
+        assert words in err

@@ -22,7 +22,7 @@ import secrets
 import aiohttp
 from aiohttp import web
 
-from ..http import LocalServer
+from ..http import Forwarded, LocalServer
 from ..recorder import RecordedRequest, Recorder
 from .actor import InboundCall, TeamsActor
 from .auth import TokenAuthority
@@ -110,16 +110,14 @@ class TeamsEmulator(LocalServer, TeamsActor):
         return scheme.lower() == "bearer" and self.auth.verify_bot_token(token, self.state.app_id)
 
     # ----- what the bot did ------------------------------------------------------------
-    @property
-    def unhandled(self) -> list[RecordedRequest]:
-        """The bot's calls to routes the emulator does not implement (answered 404)."""
-        return self.connector.unhandled
-
-    @property
-    def card_problems(self) -> list[tuple[str, str]]:
-        """(message id, problem) for each card the bot sent that fails the Adaptive Card
-        1.5 schema or the 28 KB budget (:mod:`bot.emulator.teams.validation`)."""
-        return self.connector.card_problems
+    unhandled = Forwarded[list[RecordedRequest]](
+        "connector", "The bot's calls to routes the emulator does not implement (answered 404)."
+    )
+    card_problems = Forwarded[list[tuple[str, str]]](
+        "connector",
+        "(message id, problem) for each card the bot sent that fails the Adaptive Card 1.5"
+        " schema or the 28 KB budget (:mod:`bot.emulator.teams.validation`).",
+    )
 
     def messages_in(self, conversation_id: str) -> list[TeamsMessage]:
         return self.state.messages_in(conversation_id)
