@@ -96,20 +96,24 @@ def test_secret_must_be_long_and_has_no_default(tmp_path: Path) -> None:
     assert any("[discord] token: missing" in p for p in problems)
 
 
-def test_check_config_exits_non_zero_on_a_broken_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = config_file(tmp_path, "[database]\npaht = 'x'\n")
-    assert main(["--config", str(path), "check-config"]) == 2
-    assert "[database] paht: unknown key" in capsys.readouterr().err
+SECRET = "s" * 40
 
 
-def test_check_config_accepts_a_complete_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("text", "code", "stream", "said"),
+    [
+        ("[database]\npaht = 'x'\n", 2, "err", "[database] paht: unknown key"),
+        (f'[discord]\ntoken = "t"\n[privacy]\nsecret = "{SECRET}"\n', 0, "out", "OK"),
+    ],
+    ids=["broken file", "complete file"],
+)
+def test_check_config_exits_with_the_files_verdict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, code: int, stream: str, said: str
 ) -> None:
-    path = config_file(tmp_path, f'[discord]\ntoken = "t"\n[privacy]\nsecret = "{"s" * 40}"\n')
-    assert main(["--config", str(path), "check-config"]) == 0
-    assert "OK" in capsys.readouterr().out
+    """A broken file exits non-zero naming the key; a complete file is OK."""
+    path = config_file(tmp_path, text)
+    assert main(["--config", str(path), "check-config"]) == code
+    assert said in getattr(capsys.readouterr(), stream)
 
 
 def test_run_without_token_says_how_to_try_the_bot(
@@ -120,9 +124,6 @@ def test_run_without_token_says_how_to_try_the_bot(
     assert main(["--config", str(path), "run"]) == 2
     err = capsys.readouterr().err
     assert "DISCORD_TOKEN" in err and "plc-bot playground" in err
-
-
-SECRET = "s" * 40
 
 
 def test_check_config_without_any_file_says_how_to_make_one(

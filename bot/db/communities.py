@@ -9,16 +9,21 @@ from bot.db.connection import Connection
 from bot.frozen import Frozen
 
 
-class CommunitySettings(Frozen):
-    """What ``/plc setup`` writes; a channel or role not given is not set."""
+class CommunityPlaces(Frozen):
+    """The channels a community's features post in and its facilitators' role."""
 
-    timezone: str
-    language: str
     checkin_channel_id: int | None = None
     questions_channel_id: int | None = None
     announcements_channel_id: int | None = None
     facilitator_role_id: int | None = None
     moderation_channel_id: int | None = None
+
+
+class CommunitySettings(CommunityPlaces):
+    """What ``/plc setup`` writes; a channel or role not given is not set."""
+
+    timezone: str
+    language: str
 
 
 class Community(CommunitySettings):
@@ -29,16 +34,11 @@ class Community(CommunitySettings):
     left_at: datetime | None = None
 
 
-class SetupChanges(Frozen):
+class SetupChanges(CommunityPlaces):
     """What an admin gave to ``/plc setup``: ``None`` keeps the current value."""
 
     timezone: str | None = None
     language: str | None = None
-    checkin_channel_id: int | None = None
-    questions_channel_id: int | None = None
-    announcements_channel_id: int | None = None
-    facilitator_role_id: int | None = None
-    moderation_channel_id: int | None = None
 
     def applied_to(
         self, existing: CommunitySettings | None, defaults: CommunitySettings

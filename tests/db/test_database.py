@@ -15,6 +15,7 @@ from bot.db import communities as communities_db
 from bot.db.communities import CommunitySettings
 from bot.db.database import available_migrations
 from bot.instance import AlreadyRunning, InstanceLock
+from tests.db.writers import beside_a_failing_writer
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 SETTINGS = CommunitySettings(
@@ -97,22 +98,12 @@ async def test_a_failed_transaction_leaves_nothing(db: Database) -> None:
 
 async def test_concurrent_writers_do_not_commit_each_other(db: Database) -> None:
     """Coroutine B's COMMIT must not commit A's half-done work."""
-    started = asyncio.Event()
-
-    async def failing_writer() -> None:
-        async with db.transaction() as conn:
-            await communities_db.upsert(conn, 1, SETTINGS, [60], NOW)
-            started.set()
-            await asyncio.sleep(0.05)
-            raise RuntimeError("A fails after B tried to commit")
 
     async def other_writer() -> None:
-        await started.wait()
         async with db.transaction() as conn:
             await communities_db.upsert(conn, 2, SETTINGS, [60], NOW)
 
-    results = await asyncio.gather(failing_writer(), other_writer(), return_exceptions=True)
-    assert isinstance(results[0], RuntimeError)
+    await beside_a_failing_writer(db, other_writer)
     async with db.read() as conn:
         assert await communities_db.get(conn, 1) is None
         assert await communities_db.get(conn, 2) is not None

@@ -16,6 +16,7 @@ from bot.db.database import DatabaseDamaged
 from bot.db.one_trip import BodySuspended
 from bot.errors import UserError
 from tests.db.trips import ThreadTrips
+from tests.db.writers import beside_a_failing_writer
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 SETTINGS = CommunitySettings(timezone="UTC", language="en")
@@ -78,24 +79,10 @@ async def test_a_failing_statement_rolls_the_whole_body_back(db: Database) -> No
 async def test_it_waits_for_a_transaction_under_way_and_never_commits_its_work(
     db: Database,
 ) -> None:
-    started = asyncio.Event()
-
-    async def failing_writer() -> None:
-        async with db.transaction() as conn:
-            await communities_db.upsert(conn, 1, SETTINGS, [60], NOW)
-            started.set()
-            await asyncio.sleep(0.05)
-            raise RuntimeError("fails after the other tried to commit")
-
     async def body(conn: Connection) -> None:
         await communities_db.upsert(conn, 2, SETTINGS, [60], NOW)
 
-    async def other_writer() -> None:
-        await started.wait()
-        await db.in_one_trip(body)
-
-    results = await asyncio.gather(failing_writer(), other_writer(), return_exceptions=True)
-    assert isinstance(results[0], RuntimeError)
+    await beside_a_failing_writer(db, lambda: db.in_one_trip(body))
     assert await guilds(db) == [2]
 
 

@@ -16,17 +16,15 @@ from bot.db.connection import Connection, Cursor
 
 
 class _CountedCursor:
+    """The real cursor, its fetches counted (``rowcount`` and ``lastrowid`` are read
+    without a trip: they come through as they are)."""
+
     def __init__(self, cursor: Cursor, trips: Trips) -> None:
         self._cursor = cursor
         self._trips = trips
 
-    @property
-    def rowcount(self) -> int:
-        return self._cursor.rowcount
-
-    @property
-    def lastrowid(self) -> int | None:
-        return self._cursor.lastrowid
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
 
     async def fetchone(self) -> Any:
         self._trips.count += 1

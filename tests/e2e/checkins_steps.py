@@ -26,13 +26,18 @@ async def schedule(h: Harness, **options: object) -> InteractionResult:
     return result
 
 
+async def scheduled(h: Harness, *, moderation: bool = False, **options: object) -> None:
+    """Set the community up and schedule its check-ins; the week is not open yet."""
+    await h.setup_community(moderation=moderation)
+    await schedule(h, **options)
+
+
 async def open_week(
     h: Harness, *known_names: str, moderation: bool = False, **options: object
 ) -> None:
-    """Set the community up, meet ``known_names``, schedule, and let the week open."""
-    await h.setup_community(moderation=moderation)
+    """Set the community up, schedule, meet ``known_names``, and let the week open."""
+    await scheduled(h, moderation=moderation, **options)
     await known(h, *known_names)
-    await schedule(h, **options)
     await h.advance(OPEN)
 
 

@@ -20,6 +20,7 @@ from tests.e2e.checkins_steps import (
     prompt,
     prompts,
     schedule,
+    scheduled,
     set_goal,
     stored_answers,
     thread_posts,
@@ -31,8 +32,7 @@ async def test_a_week_opens_collects_answers_nudges_once_and_closes_with_a_diges
     harness: Harness,
 ) -> None:
     h = harness
-    await h.setup_community(moderation=True)
-    await schedule(h)
+    await scheduled(h, moderation=True)
     await set_goal(h, "bob")
     await known(h, "david")
     await h.advance(OPEN)
@@ -219,8 +219,7 @@ async def test_a_502_after_the_prompt_was_created_leaves_exactly_one_prompt(
 ) -> None:
     """Discord creates the message, answers 502; the retry carries the same nonce."""
     h = harness
-    await h.setup_community()
-    await schedule(h)
+    await scheduled(h)
     fault = h.emu.faults.add(
         method="POST", path=f"/channels/{h.channel('check-ins')}/messages", status=502
     )
@@ -318,8 +317,7 @@ async def test_a_deleted_checkin_channel_is_reported_and_nothing_is_half_open(
 ) -> None:
     """The command says the channel is lost; admins are told once; no week is left."""
     h = harness
-    await h.setup_community(moderation=True)
-    await schedule(h)
+    await scheduled(h, moderation=True)
     h.emu.delete_channel(h.channel("check-ins"))
     # Alice's Discord is in French: the refusal is too.
     first = await (await h.slash("alice", "checkin now")).final()
@@ -334,8 +332,7 @@ async def test_a_deleted_checkin_channel_is_reported_and_nothing_is_half_open(
 
 async def test_checkin_now_opens_the_week_at_once_and_status_shows_it(harness: Harness) -> None:
     h = harness
-    await h.setup_community()
-    await schedule(h, day=4, time="17:00")  # Fridays; today is Monday
+    await scheduled(h, day=4, time="17:00")  # Fridays; today is Monday
     status = await h.slash("bob", "plc status")
     assert "Next check-in: <t:" in (status.message.all_text() if status.message else "")
     opened = await (await h.slash("alice", "checkin now")).final()

@@ -15,7 +15,7 @@ from bot.db import checkins as checkins_db
 from tests.e2e.harness import Harness
 from tests.e2e.meeting_steps import rsvp
 from tests.e2e.meeting_steps import schedule as schedule_meeting
-from tests.e2e.test_checkins import OPEN, answer, schedule
+from tests.e2e.test_checkins import OPEN, answer, open_week, schedule
 from tests.e2e.test_questions import propose
 
 GOAL_CANARY = "Canary goal 7f3a9c"
@@ -107,9 +107,7 @@ async def test_posts_discord_will_not_remove_are_listed_with_their_links(harness
     """Where Discord refuses, the reply says what remains and where (nothing half-erased)."""
     h = harness
     bob = h.user("bob")
-    await h.setup_community()
-    await schedule(h)
-    await h.advance(OPEN)
+    await open_week(h)
     await answer(h, "bob", tried=ANSWER_CANARY)
     h.emu.faults.add(method="DELETE", path="/messages/", status=403, code=50013)
     ask = await h.slash("bob", "me delete", locale="en-US")

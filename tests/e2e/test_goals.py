@@ -16,6 +16,7 @@ from tests.e2e.checkins_steps import (
     answer_button,
     prompt,
     schedule,
+    scheduled,
     set_goal,
     stored_answers,
     thread_posts,
@@ -25,9 +26,8 @@ from tests.e2e.harness import Harness
 
 async def bob_reports_on_his_goal(h: Harness, **answered: str) -> None:
     """Bob sets a goal and answers the week's check-in about it."""
-    await h.setup_community()
+    await scheduled(h)
     await set_goal(h, "bob")
-    await schedule(h)
     await h.advance(OPEN)
     await answer(h, "bob", **answered)
 

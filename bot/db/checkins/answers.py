@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 from bot.db.checkins.models import Answer, GoalNumber
 from bot.db.codec import Table, fetch_in, fetch_one, instant_to_db, json_to_db
@@ -11,18 +12,20 @@ from bot.db.connection import Connection
 from bot.db.erasure import delete_rows
 
 
+class AnswerWrite(TypedDict):
+    """What a member's answer says, and when it was written."""
+
+    progress: float | None
+    texts: list[str]
+    help_text: str
+    now: datetime
+
+
 async def insert_answer(
-    conn: Connection,
-    guild_id: int,
-    checkin_id: int,
-    user_id: int,
-    *,
-    progress: float | None,
-    texts: list[str],
-    help_text: str,
-    now: datetime,
+    conn: Connection, guild_id: int, checkin_id: int, user_id: int, **answer: Unpack[AnswerWrite]
 ) -> Answer | None:
     """Store a first answer; None if the member already answered (UNIQUE constraint)."""
+    written = instant_to_db(answer["now"])
     return await fetch_one(
         conn,
         Answer,
@@ -37,24 +40,17 @@ async def insert_answer(
             guild_id,
             checkin_id,
             user_id,
-            progress,
-            json_to_db(texts),
-            help_text,
-            instant_to_db(now),
-            instant_to_db(now),
+            answer["progress"],
+            json_to_db(answer["texts"]),
+            answer["help_text"],
+            written,
+            written,
         ),
     )
 
 
 async def update_answer(
-    conn: Connection,
-    checkin_id: int,
-    user_id: int,
-    *,
-    progress: float | None,
-    texts: list[str],
-    help_text: str,
-    now: datetime,
+    conn: Connection, checkin_id: int, user_id: int, **answer: Unpack[AnswerWrite]
 ) -> Answer | None:
     """Edit the member's answer to this check-in; the answer as it is now (None: none)."""
     return await fetch_one(
@@ -65,7 +61,14 @@ async def update_answer(
         WHERE checkin_id = ? AND user_id = ?
         RETURNING *
         """,
-        (progress, json_to_db(texts), help_text, instant_to_db(now), checkin_id, user_id),
+        (
+            answer["progress"],
+            json_to_db(answer["texts"]),
+            answer["help_text"],
+            instant_to_db(answer["now"]),
+            checkin_id,
+            user_id,
+        ),
     )
 
 
