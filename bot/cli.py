@@ -66,24 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         return commands.add_parser(name, help=help_text, description=help_text, parents=[common])
 
-    run = command("run", "connect to Discord and/or serve Microsoft Teams, and run the bot")
-    run.add_argument("--sync", action="store_true", help="sync slash commands even if unchanged")
-    run.add_argument(
-        "--shards",
-        type=_shard_ids,
-        default=None,
-        metavar="IDS",
-        help="serve only these of Discord's shards, e.g. 0-3 or 0-3,6 "
-        "(overrides [discord] shard_ids; needs a shard count)",
-    )
-    run.add_argument(
-        "--shard-count",
-        type=_positive,
-        default=None,
-        metavar="N",
-        help="how many shards the whole bot has (overrides [discord] shard_count)",
-    )
-    run.set_defaults(handler=_run)
+    _add_run(command)
 
     command("migrate", "apply database migrations and exit").set_defaults(handler=_migrate)
     command("check-config", "validate the configuration and exit").set_defaults(
@@ -274,6 +257,27 @@ def _health(args: argparse.Namespace) -> int:
         health = check_offline(settings.database.path, now)
     print(health.line())
     return 0 if health.healthy else 1
+
+
+def _add_run(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    run = command("run", "connect to Discord and/or serve Microsoft Teams, and run the bot")
+    run.add_argument("--sync", action="store_true", help="sync slash commands even if unchanged")
+    run.add_argument(
+        "--shards",
+        type=_shard_ids,
+        default=None,
+        metavar="IDS",
+        help="serve only these of Discord's shards, e.g. 0-3 or 0-3,6 "
+        "(overrides [discord] shard_ids; needs a shard count)",
+    )
+    run.add_argument(
+        "--shard-count",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="how many shards the whole bot has (overrides [discord] shard_count)",
+    )
+    run.set_defaults(handler=_run)
 
 
 def _add_playground(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
