@@ -25,9 +25,11 @@ from bot.config import (
     no_config_file,
     runtime_problems,
 )
+from bot.config_discord import parse_shard_ids
 from bot.db import Database, DatabaseError
 from bot.instance import AlreadyRunning, owned_database
 from bot.logs import configure_logging
+from bot.shards import ShardsTaken, holding_shards, with_shards
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
-    except (ConfigError, DatabaseError, AlreadyRunning) as exc:
+    except (ConfigError, DatabaseError, AlreadyRunning, ShardsTaken) as exc:
         print(f"plc-bot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -64,9 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         return commands.add_parser(name, help=help_text, description=help_text, parents=[common])
 
-    run = command("run", "connect to Discord and/or serve Microsoft Teams, and run the bot")
-    run.add_argument("--sync", action="store_true", help="sync slash commands even if unchanged")
-    run.set_defaults(handler=_run)
+    _add_run(command)
 
     command("migrate", "apply database migrations and exit").set_defaults(handler=_migrate)
     command("check-config", "validate the configuration and exit").set_defaults(
@@ -112,13 +112,22 @@ def _positive(text: str) -> int:
     return value
 
 
+def _shard_ids(text: str) -> str:
+    """The text itself, once its form is checked (the count checks the numbers later)."""
+    try:
+        parse_shard_ids(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     explicit = args.config is not None
     return load_settings(config_path_from_env(args.config), required=explicit)
 
 
 def _run(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = with_shards(_settings(args), args.shards, args.shard_count)
     problems = runtime_problems(settings)
     if problems:
         path = config_path_from_env(args.config)
@@ -140,8 +149,11 @@ async def _serve(settings: Settings, *, force_sync: bool) -> None:
     """Every configured platform on one core: Discord with a token, Teams with an app id."""
     from bot.running import RunOptions, configured_adapters, platforms_of, serve
 
+    clock = SystemClock()
     adapters = configured_adapters(settings, RunOptions(force_sync=force_sync))
-    await serve(settings, SystemClock(), adapters, platforms_of(adapters))
+    # Before the database: a process given a running one's shards is told so by name.
+    async with holding_shards(settings, clock):
+        await serve(settings, clock, adapters, platforms_of(adapters))
 
 
 def _secrets(settings: Settings) -> list[str]:
@@ -245,6 +257,27 @@ def _health(args: argparse.Namespace) -> int:
         health = check_offline(settings.database.path, now)
     print(health.line())
     return 0 if health.healthy else 1
+
+
+def _add_run(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    run = command("run", "connect to Discord and/or serve Microsoft Teams, and run the bot")
+    run.add_argument("--sync", action="store_true", help="sync slash commands even if unchanged")
+    run.add_argument(
+        "--shards",
+        type=_shard_ids,
+        default=None,
+        metavar="IDS",
+        help="serve only these of Discord's shards, e.g. 0-3 or 0-3,6 "
+        "(overrides [discord] shard_ids; needs a shard count)",
+    )
+    run.add_argument(
+        "--shard-count",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="how many shards the whole bot has (overrides [discord] shard_count)",
+    )
+    run.set_defaults(handler=_run)
 
 
 def _add_playground(command: Callable[[str, str], argparse.ArgumentParser]) -> None:

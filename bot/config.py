@@ -22,6 +22,7 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from bot.config_discord import DiscordSettings
 from bot.config_teams import (
     TeamsSettings,
     listening_address,
@@ -40,23 +41,6 @@ class ConfigError(Exception):
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class DiscordSettings(_Section):
-    token: SecretStr | None = None
-    api_base_url: str | None = None
-    gateway_url: str | None = None
-    dev_guild_id: int | None = None
-    cogs: list[str] | None = None
-    """Deprecated: the feature modules of earlier versions (``cogs.meetings``…); read as
-    ``[features] enabled`` when given, with a line in the log."""
-
-    @field_validator("api_base_url", "gateway_url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://", "ws://", "wss://")):
-            raise ValueError("must be an http(s):// or ws(s):// URL")
-        return value.rstrip("/") if value else value
 
 
 FeatureName = Literal["meetings", "questions", "checkins", "facilitation"]

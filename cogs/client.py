@@ -30,6 +30,7 @@ from bot.i18n import Catalog, load_catalog
 from bot.interactions.commands import Command, Group, MessageCommand
 from bot.running import PlatformUnreachable, checking_pages, probes, running_app
 from bot.services.community import CommunityService, MemberService
+from bot.shards import holding_shards
 from cogs import binding
 from cogs.buttons import RoutedButton
 from cogs.errors import on_tree_error, report
@@ -133,7 +134,9 @@ class PlcBot(commands.Bot):
 
     async def on_ready(self) -> None:
         if not self.ready_once.is_set():
-            log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
+            served = getattr(self, "shard_ids", None)  # an AutoShardedClient's
+            shards = f" on shards {served} of {self.shard_count}" if served else ""
+            log.info("ready as %s in %d guild(s)%s", self.user, len(self.guilds), shards)
             self.ready_once.set()
             # READY comes again after each reconnection; the features' start-up work
             # runs once per process, in the background so events keep flowing.
@@ -201,7 +204,37 @@ class PlcBot(commands.Bot):
         await super().close()
 
 
+class ShardedPlcBot(PlcBot, commands.AutoShardedBot):
+    """plc-bot's client serving its share of Discord's shards (``[discord] shard_ids`` of
+    ``shard_count``): one gateway connection per shard, each guild's events and
+    interactions arriving only on its own shard's."""
+
+
+def client_class(settings: Settings) -> type[PlcBot]:
+    return ShardedPlcBot if settings.discord.sharded else PlcBot
+
+
+def shard_options(settings: Settings) -> dict[str, Any]:
+    """discord.py's ``shard_count``/``shard_ids``; none when not sharded (Discord's
+    default: one connection for every guild)."""
+    discord_settings = settings.discord
+    if discord_settings.shard_count is None:
+        return {}
+    return {
+        "shard_count": discord_settings.shard_count,
+        "shard_ids": discord_settings.served_shards(),
+    }
+
+
 def gateway_connected(bot: PlcBot) -> Callable[[], bool]:
+    if isinstance(bot, discord.AutoShardedClient):
+        sharded = bot
+
+        def every_shard_connected() -> bool:
+            shards = sharded.shards.values()
+            return bool(shards) and not any(shard.is_closed() for shard in shards)
+
+        return lambda: bot.is_ready() and not bot.is_closed() and every_shard_connected()
     return lambda: bot.is_ready() and not bot.is_closed() and bot.ws.open
 
 
@@ -219,7 +252,9 @@ async def discord_client(
     if token is None:
         raise RuntimeError("no Discord token; checked by runtime_problems() first")
     point_discord_at(settings)
-    bot = PlcBot(app, force_sync=force_sync, **client_options)
+    bot = client_class(settings)(
+        app, force_sync=force_sync, **shard_options(settings), **client_options
+    )
     platform.bind(bot)
     async with bot:
         bot.runner = asyncio.create_task(_login(bot, token.get_secret_value()))
@@ -253,11 +288,15 @@ async def running_bot(
     ``commands`` are added to the features' (the benchmark's no-op);
     ``client_options`` go to discord.py's client (e.g. ``guild_ready_timeout``).
     Leaving it closes the database and records a clean stop (:mod:`bot.instance`).
+    With ``[discord] shard_count``, the shards are claimed first (:mod:`bot.shards`).
     """
     if settings.discord.token is None:
         raise RuntimeError("no Discord token; checked by runtime_problems() first")
     platform = DiscordPlatform(load_catalog())
-    async with running_app(settings, clock, Platforms(discord=platform)) as app:
+    async with (
+        holding_shards(settings, clock),
+        running_app(settings, clock, Platforms(discord=platform)) as app,
+    ):
         app.ui.add(*commands)
         async with discord_client(
             app, platform, settings, force_sync=force_sync, **client_options

@@ -8,6 +8,12 @@ sequence, then RESUMED; an unknown session gets INVALID_SESSION), request
 guild members (GUILD_MEMBERS_CHUNK).  Dispatches are filtered by the intents
 of the session, MESSAGE_CONTENT included, and numbered; they are kept so a
 resumed session gets what it missed.
+
+Sharding as Discord does it: IDENTIFY with ``shard: [id, count]`` makes a session that
+gets only the guilds of that shard, ``(guild_id >> 22) % count == id`` (DMs go to shard
+0), in READY and in every dispatch; a bad shard closes with 4010, and an unsharded
+session (or a shard) holding more than ``max_guilds_per_session`` guilds with 4011.
+``GET /gateway/bot`` recommends one shard per ``guilds_per_shard`` guilds.
 """
 
 from __future__ import annotations
@@ -107,6 +113,25 @@ EVENT_INTENTS: dict[str, tuple[int, int]] = {
 #: How many dispatches a session keeps for RESUME.
 REPLAY_BUFFER = 2000
 
+#: Discord's: a session holding more guilds is refused (4011, sharding required).
+MAX_GUILDS_PER_SESSION = 2500
+#: Discord recommends a shard per this many guilds in ``GET /gateway/bot``.
+GUILDS_PER_SHARD = 1000
+
+
+def shard_of(guild_id: int | None, shard_count: int) -> int:
+    """The shard whose session gets a guild's events; DMs go to shard 0."""
+    return 0 if guild_id is None else (guild_id >> 22) % shard_count
+
+
+def _valid_shard(shard: Any) -> bool:
+    return (
+        isinstance(shard, list)
+        and len(shard) == 2
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in shard)
+        and 0 <= shard[0] < shard[1]
+    )
+
 
 @dataclass
 class Session:
@@ -119,6 +144,14 @@ class Session:
     log: deque[JSON] = field(default_factory=lambda: deque(maxlen=REPLAY_BUFFER))
     connection: Connection | None = None
     valid: bool = True
+
+    def serves(self, guild_id: int | None) -> bool:
+        """Whether this session gets the events of ``guild_id`` (None: a DM)."""
+        return self.shard is None or shard_of(guild_id, self.shard[1]) == self.shard[0]
+
+    @property
+    def shard_key(self) -> tuple[int, int] | None:
+        return None if self.shard is None else (self.shard[0], self.shard[1])
 
 
 class Connection:
@@ -187,6 +220,11 @@ class Gateway:
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.sessions: dict[str, Session] = {}
         self.current: Session | None = None
+        """The session identified or resumed last."""
+        self.serving: dict[tuple[int, int] | None, Session] = {}
+        """The session each shard's events go to (None: an unsharded session's key)."""
+        self.max_guilds_per_session = MAX_GUILDS_PER_SESSION
+        self.guilds_per_shard = GUILDS_PER_SHARD
         self.connections: set[Connection] = set()
         self.identify_count = 0
         self.resume_count = 0
@@ -259,13 +297,19 @@ class Gateway:
         if intents & Intent.PRIVILEGED & ~self.allowed_privileged_intents:
             await conn.close(4014, "Disallowed intent(s).")
             return
+        shard = d.get("shard")
+        if shard is not None and not _valid_shard(shard):
+            await conn.close(4010, "Invalid shard.")
+            return
+        session = Session(id=secrets.token_hex(16), intents=intents, shard=shard)
+        if len(self.session_guild_ids(session)) > self.max_guilds_per_session:
+            await conn.close(4011, "Sharding required.")
+            return
         self.identify_count += 1
-        session = Session(id=secrets.token_hex(16), intents=intents, shard=d.get("shard"))
         self.sessions[session.id] = session
-        self.current = session
         self._attach(conn, session)
         self.dispatch("READY", self._ready_payload(session), session=session)
-        for guild_id in self._bot_guild_ids():
+        for guild_id in self.session_guild_ids(session):
             with_members = bool(intents & Intent.GUILD_MEMBERS)
             self.dispatch(
                 "GUILD_CREATE",
@@ -284,7 +328,6 @@ class Gateway:
         if session.connection is not None and session.connection is not conn:
             await session.connection.close(4000, "Session resumed elsewhere.")
         self.resume_count += 1
-        self.current = session
         self._attach(conn, session)
         after = int(d.get("seq") or 0)
         for payload in list(session.log):
@@ -295,6 +338,8 @@ class Gateway:
     def _attach(self, conn: Connection, session: Session) -> None:
         conn.session = session
         session.connection = conn
+        self.current = session
+        self.serving[session.shard_key] = session
 
     def _request_members(self, conn: Connection, d: JSON) -> None:
         guild = self._state.guilds.get(int(d.get("guild_id") or 0))
@@ -331,6 +376,14 @@ class Gateway:
     def _bot_guild_ids(self) -> list[int]:
         return [g.id for g in self._state.guilds.values() if self._state.bot_user_id in g.members]
 
+    def session_guild_ids(self, session: Session) -> list[int]:
+        """The bot's guilds this session gets: its shard's, or all when unsharded."""
+        return [guild_id for guild_id in self._bot_guild_ids() if session.serves(guild_id)]
+
+    def recommended_shards(self) -> int:
+        """What ``GET /gateway/bot`` recommends: a shard per ``guilds_per_shard`` guilds."""
+        return max(1, -(-len(self._bot_guild_ids()) // self.guilds_per_shard))
+
     def _ready_payload(self, session: Session) -> JSON:
         user = self._state.bot_user.to_json()
         user.update(verified=True, mfa_enabled=False, email=None, bot=True)
@@ -338,7 +391,9 @@ class Gateway:
             "v": 10,
             "user_settings": {},
             "user": user,
-            "guilds": [{"id": str(gid), "unavailable": True} for gid in self._bot_guild_ids()],
+            "guilds": [
+                {"id": str(gid), "unavailable": True} for gid in self.session_guild_ids(session)
+            ],
             "guild_join_requests": [],
             "relationships": [],
             "private_channels": [],
@@ -362,13 +417,22 @@ class Gateway:
     def dispatch(
         self, event: str, data: JSON, *, guild_id: int | None = None, session: Session | None = None
     ) -> None:
-        """Send a DISPATCH to the bot's current session (buffered if it is disconnected).
+        """Send a DISPATCH to ``session``, else to the session of each shard that serves
+        ``guild_id`` (buffered if it is disconnected).
 
-        ``guild_id`` tells whether the guild or DM intent applies.  Messages lose
-        their content without the MESSAGE_CONTENT intent, as on Discord.
+        ``guild_id`` tells whether the guild or DM intent applies, and which shard gets
+        it.  Messages lose their content without the MESSAGE_CONTENT intent, as on
+        Discord.
         """
-        session = session or self.current
-        if session is None or not session.valid:
+        if session is not None:
+            self._dispatch_to(session, event, data, guild_id)
+            return
+        for serving in list(self.serving.values()):
+            if serving.serves(guild_id):
+                self._dispatch_to(serving, event, data, guild_id)
+
+    def _dispatch_to(self, session: Session, event: str, data: JSON, guild_id: int | None) -> None:
+        if not session.valid:
             return
         needed = EVENT_INTENTS.get(event)
         if needed is not None and not session.intents & needed[0 if guild_id is not None else 1]:

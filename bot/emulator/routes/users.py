@@ -41,7 +41,7 @@ class UserRoutes(Resource):
         return json_response(
             {
                 "url": self._gateway_url(),
-                "shards": 1,
+                "shards": self.gateway.recommended_shards(),
                 "session_start_limit": {
                     "total": 1000,
                     "remaining": 1000 - self.gateway.identify_count,
