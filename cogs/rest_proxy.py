@@ -208,15 +208,17 @@ def answer_headers(headers: CIMultiDictProxy[str]) -> CIMultiDict[str]:
 
 def _retry_after(response: web.Response) -> float:
     """Seconds Discord asks to wait: the body's ``retry_after`` (exact), else the header."""
-    try:
-        assert isinstance(response.body, bytes)
-        value = float(json.loads(response.body)["retry_after"])
-    except (AssertionError, ValueError, KeyError, TypeError):
+    for read in (
+        lambda: json.loads(response.body if isinstance(response.body, bytes) else b"")[
+            "retry_after"
+        ],
+        lambda: response.headers.get("Retry-After", "1"),
+    ):
         try:
-            value = float(response.headers.get("Retry-After", "1"))
-        except ValueError:
-            value = 1.0
-    return max(value, 0.0)
+            return max(float(read()), 0.0)
+        except (ValueError, KeyError, TypeError):
+            continue
+    return 1.0
 
 
 @asynccontextmanager
