@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fanout, latency, restart, session_burst, session_round, write_path
+from . import fanout, fanout_proxy, latency, restart, session_burst, session_round, write_path
 from .report import Report
 from .stack import WARNINGS, quiet_logging
 
@@ -68,6 +68,9 @@ def measurements(
             report, folder / "latency", plan.latency_scales, plan.latency_rounds, log
         ),
         "fanout": lambda: fanout.run(report, folder / "fanout", plan.fanout_communities, log),
+        "fanout-proxy": lambda: fanout_proxy.run(
+            report, folder / "fanout-proxy", plan.fanout_communities, log
+        ),
         "write": lambda: write_path.run(report, folder / "write", plan.write_answers, log),
         "session": lambda: session_round.run(report, folder / "session", 100, log),
         "interactive": lambda: session_burst.run(report, folder / "interactive", log),

@@ -74,6 +74,12 @@ def owner_of(spec: CommunitySpec) -> Actor:
 
 async def prepare(bot: PlcBot, specs: list[CommunitySpec]) -> None:
     """Each community's weekly check-in and weekly meeting, all at the same local time."""
+    await plan_checkins(bot, specs)
+    await plan_meetings(bot, specs, GOING)
+
+
+async def plan_checkins(bot: PlcBot, specs: list[CommunitySpec]) -> None:
+    """Each community's weekly check-in, opening on Mondays at 09:00 local time."""
     checkins = bot.services.get(CheckinService)
     for spec in specs:
         await checkins.set_schedule(
@@ -84,7 +90,6 @@ async def prepare(bot: PlcBot, specs: list[CommunitySpec]) -> None:
             close_after_hours=48,
             pulse=False,
         )
-    await plan_meetings(bot, specs, GOING)
 
 
 async def plan_meetings(bot: PlcBot, specs: list[CommunitySpec], going: int) -> None:
@@ -141,13 +146,18 @@ async def burst(emu: Emulator, bot: PlcBot, clock: ControlledClock, member: Memb
     await bot.core.scheduler.run_due()
     stop.set()
     await pinging
+    emu.rate_limits.disable()
+    return sent_since(emu, mark, started)
+
+
+def sent_since(emu: Emulator, mark: int, started: float) -> Burst:
+    """What reached the emulator since its ``mark``-th request, ``started`` (epoch s)."""
     # Interaction responses are not bound to the global limit (nor paced): left out.
     sent = [
         r
         for r in emu.recorder.requests[mark:]
         if not r.route.startswith(("/interactions/", "/webhooks/"))
     ]
-    emu.rate_limits.disable()
     if not sent:
         return Burst(0, 0, 0.0, {})
     routes: dict[str, int] = {}

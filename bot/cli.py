@@ -1,5 +1,5 @@
 """``plc-bot``: run, playground, migrate, check-config, backup, health, protocol-example,
-and the commands a chat platform's adapter adds (teams-package).
+and the commands a chat platform's adapter adds (teams-package, rest-proxy).
 
 Exit codes: 0 done (or healthy), 1 not ready / unhealthy / Discord unreachable, 2 a
 configuration or database problem (the message says which), 130 interrupted.

@@ -23,6 +23,7 @@ from pydantic_settings import (
 )
 
 from bot.config_discord import DiscordSettings
+from bot.config_proxy import RestProxySettings
 from bot.config_teams import (
     TeamsSettings,
     listening_address,
@@ -172,6 +173,7 @@ class Settings(BaseSettings):
     logging: LoggingSettings = LoggingSettings()
     ops: OpsSettings = OpsSettings()
     teams: TeamsSettings = TeamsSettings()
+    rest_proxy: RestProxySettings = RestProxySettings()
 
     reads_environment: ClassVar[bool] = True
     """``DISCORD_TOKEN`` and ``PLCBOT_*`` override the file (not in the playground)."""

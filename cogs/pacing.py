@@ -25,6 +25,14 @@ lane (:data:`bot.scheduler.INTERACTIVE`): they may run one step ahead of the pac
 the next free slot before any bulk request waiting for one, and have a slot of the
 window kept for them (:data:`KEPT_FOR_PRIORITY`): a burst at full pace filled every
 slot, and a turn's post waited 11-35 ms for one to come free.
+
+Several bot processes share one token, and so one global limit: each process keeping
+to 50 a second would make 100 together. They send through one REST proxy
+(:mod:`cogs.rest_proxy`) that paces them all with this same :class:`Pacer`. The lane
+crosses the hop as a header (:data:`LANE_HEADER`) the proxy reads and removes. Each
+process keeps its own pacer too: alone (no proxy) it is what keeps the bot under the
+limit, and behind a proxy it never holds a request longer than the proxy would (the
+same limit, shared), while it bounds what one process puts in the proxy's queue.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 import discord
 
 from bot.scheduler import INTERACTIVE
@@ -52,6 +61,10 @@ BULK_BURST = 1
 #: Slots of the window bulk requests leave free for priority ones: a burst goes at 49
 #: requests a second (2% slower), a member's turn finds a slot at once.
 KEPT_FOR_PRIORITY = 1
+
+#: The header that carries the interactive lane to a REST proxy; never sent to Discord.
+LANE_HEADER = "X-Plc-Lane"
+INTERACTIVE_LANE = "interactive"
 
 Done = Callable[[], None]
 
@@ -91,8 +104,15 @@ class Pacer:
         """When the next request is due at the steady pace (one per ``_step``): a bulk
         request may start up to BULK_BURST steps ahead of it, a priority one one more."""
         self._answered = asyncio.Event()
+        self._held_until = -math.inf
+        """No request starts before then: Discord answered a global 429."""
         self.waited = 0.0
         """Seconds spent waiting for a turn, in total (for the benchmark and logs)."""
+
+    def hold(self, seconds: float) -> None:
+        """Start nothing for ``seconds``: Discord said the global limit was passed (another
+        client of the same token, or clocks apart), and every request would get a 429."""
+        self._held_until = max(self._held_until, self._monotonic() + seconds)
 
     async def turn(self, *, priority: bool = False) -> Done:
         """Return when one more request may start; call what it returns once answered.
@@ -118,10 +138,14 @@ class Pacer:
             free = used < (self.limit if priority else self._bulk_limit)
             paced = now >= self._due - ahead
             its_turn = priority or not self._priority_waiting
-            if free and paced and its_turn:
+            held = now < self._held_until
+            if free and paced and its_turn and not held:
                 break
             started = now
-            if free and its_turn:  # ahead of the steady pace: wait for it
+            if held:
+                await self._sleep(self._held_until - now)
+                now = max(self._monotonic(), self._held_until)
+            elif free and its_turn:  # ahead of the steady pace: wait for it
                 await self._sleep(self._due - ahead - now)
                 now = max(self._monotonic(), self._due - ahead)
             elif free or not self._answers:
@@ -152,8 +176,10 @@ class Pacer:
 
 
 def pace(http: discord.http.HTTPClient, pacer: Pacer) -> None:
-    """Make every request of discord.py's REST client wait for its turn first."""
+    """Make every request of discord.py's REST client wait for its turn first, and tell
+    a REST proxy in front of Discord which lane it comes from."""
     send = http.request
+    http.http_trace = lane_marker()  # read when discord.py opens its session, at login
 
     async def paced(route: discord.http.Route, **kwargs: Any) -> Any:
         answered = await pacer.turn(priority=INTERACTIVE.get())
@@ -163,3 +189,21 @@ def pace(http: discord.http.HTTPClient, pacer: Pacer) -> None:
             answered()
 
     http.request = paced  # type: ignore[method-assign]
+
+
+def lane_marker() -> aiohttp.TraceConfig:
+    """Marks the interactive lane's requests with :data:`LANE_HEADER`.
+
+    discord.py builds each request's headers itself, replacing any given; aiohttp lets a
+    trace change the headers of the request about to start (same task, so the lane's
+    context variable is the sender's)."""
+    trace = aiohttp.TraceConfig()
+
+    async def on_start(
+        _session: aiohttp.ClientSession, _ctx: Any, params: aiohttp.TraceRequestStartParams
+    ) -> None:
+        if INTERACTIVE.get():
+            params.headers[LANE_HEADER] = INTERACTIVE_LANE
+
+    trace.on_request_start.append(on_start)
+    return trace

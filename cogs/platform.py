@@ -7,8 +7,8 @@
 - 5xx and rate limits that outlast discord.py's own retries (a 429 five times in a row,
   or a wait longer than the client's ``max_ratelimit_timeout``) raise
   :class:`RetryLater`, so a timer is tried again within its grace.
-- Every send passes the caller's deterministic nonce and pings only the members named
-  in ``mention`` and the roles in ``mention_roles``.
+- Every send passes the caller's deterministic nonce, scoped to the community, and
+  pings only the members named in ``mention`` and the roles in ``mention_roles``.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from bot.chat.port import (
     TargetLost,
 )
 from bot.i18n import Catalog, Language, language_for_locale
-from bot.scheduler import RetryLater
+from bot.scheduler import RetryLater, nonce_for
 from cogs.events import DiscordEvents
 from cogs.render import Rendered, Renderer, clip
 
@@ -87,7 +87,10 @@ class DiscordPlatform:
             options.get("mention", ()), options.get("mention_roles", ())
         )
         if (nonce := options.get("nonce")) is not None:
-            send["nonce"] = nonce
+            # Discord returns the message an author already sent with the same nonce, in
+            # any channel; several bot processes on databases of their own make the same
+            # nonces (from their own row ids) for different communities.
+            send["nonce"] = nonce_for(target.guild_id, nonce)
         if isinstance(target, DirectMessage):
             return await self._dm(target, send)
         return await self._post(target, send)

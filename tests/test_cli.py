@@ -20,6 +20,7 @@ SUBCOMMANDS = (
     ["health"],
     ["playground"],
     ["protocol-example"],
+    ["rest-proxy"],
 )
 
 

@@ -9,8 +9,10 @@ from typing import Any
 
 import discord.http
 import pytest
+from aiohttp import web
 
-from cogs.pacing import Pacer, pace
+from bot.scheduler import INTERACTIVE
+from cogs.pacing import INTERACTIVE_LANE, LANE_HEADER, Pacer, pace
 
 
 class FakeTime:
@@ -243,3 +245,42 @@ async def test_a_request_held_by_its_own_route_does_not_hold_back_the_others() -
     assert starts[-1] < 3 * 1.05  # 120 requests with 49 slots: three windows, not 5 s
     assert most_in_any_window(starts, 1.05) <= 49
     held()
+
+
+async def test_the_interactive_lane_is_marked_for_a_rest_proxy() -> None:
+    """discord.py's own client, logged in to a real server that records the headers: a
+    request sent from the interactive lane carries the lane header, others do not."""
+    seen: list[tuple[str, str | None]] = []
+
+    async def answer(request: web.Request) -> web.Response:
+        seen.append((request.path, request.headers.get(LANE_HEADER)))
+        if request.path.endswith("/users/@me"):
+            return web.json_response({"id": "1", "username": "plc", "discriminator": "0"})
+        return web.json_response({"url": "wss://gateway"})
+
+    app = web.Application()
+    app.router.add_get("/{path:.*}", answer)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    saved = discord.http.Route.BASE
+    discord.http.Route.BASE = f"http://127.0.0.1:{runner.addresses[0][1]}/api/v10"
+    http = discord.http.HTTPClient(asyncio.get_running_loop())
+    pace(http, Pacer())
+    try:
+        await http.static_login("token")
+        await http.request(discord.http.Route("GET", "/gateway"))
+        lane = INTERACTIVE.set(True)
+        try:
+            await http.request(discord.http.Route("GET", "/gateway"))
+        finally:
+            INTERACTIVE.reset(lane)
+    finally:
+        await http.close()
+        discord.http.Route.BASE = saved
+        await runner.cleanup()
+    assert seen == [
+        ("/api/v10/users/@me", None),
+        ("/api/v10/gateway", None),
+        ("/api/v10/gateway", INTERACTIVE_LANE),
+    ]
