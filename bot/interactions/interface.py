@@ -44,7 +44,8 @@ commands keep the order they are written in, even stacked on one method."""
 
 @dataclass(frozen=True)
 class CommandGroup:
-    """``/name subcommand``: the group its commands name with :meth:`command`."""
+    """``/name subcommand``: the group its commands name with :meth:`command`
+    (:data:`TOP_LEVEL`'s are commands of no group)."""
 
     name: str
     description: str
@@ -58,28 +59,19 @@ class CommandGroup:
         suggest: Mapping[str, SuggestMethod] | None = None,
         given: tuple[object, ...] = (),
     ) -> Callable[[HandlerT], HandlerT]:
-        """A subcommand answered by the decorated method; see :func:`command`."""
+        """A command answered by the decorated method. ``suggest`` names, by option, the
+        interface's method that autocompletes it; ``given`` are the arguments the method
+        gets before the interaction (one method answering several commands)."""
         mark = _CommandMark(
             next(_written), self, name, description, options, access, dict(suggest or {}), given
         )
         return _marking(mark)
 
 
-def command(
-    name: str,
-    description: str,
-    *options: Option,
-    access: Access = "everyone",
-    suggest: Mapping[str, SuggestMethod] | None = None,
-    given: tuple[object, ...] = (),
-) -> Callable[[HandlerT], HandlerT]:
-    """A top-level command answered by the decorated method. ``suggest`` names, by
-    option, the interface's method that autocompletes it; ``given`` are the arguments
-    the method gets before the interaction (one method answering several commands)."""
-    mark = _CommandMark(
-        next(_written), None, name, description, options, access, dict(suggest or {}), given
-    )
-    return _marking(mark)
+TOP_LEVEL = CommandGroup("", "")
+"""The commands of no group: ``/ask``, not ``/questions ask``."""
+command = TOP_LEVEL.command
+"""A top-level command answered by the decorated method (:meth:`CommandGroup.command`)."""
 
 
 def message_command(
@@ -159,7 +151,7 @@ class Interface:
                 )
                 continue
             built = self._command(mark, handler)
-            if mark.group is None:
+            if mark.group is TOP_LEVEL:
                 declared.append(built)
             elif mark.group in groups:
                 at = groups[mark.group]
@@ -189,7 +181,7 @@ class Interface:
 @dataclass(frozen=True)
 class _CommandMark:
     order: int
-    group: CommandGroup | None
+    group: CommandGroup
     name: str
     description: str
     options: tuple[Option, ...]

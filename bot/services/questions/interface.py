@@ -7,8 +7,11 @@ only keyed hashes of it, and every answer to an author is private.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Literal
 
+from bot.actor import Actor
 from bot.chat import Posted, text
 from bot.db.questions import Kind
 from bot.errors import UserError
@@ -31,6 +34,16 @@ from bot.services.questions.service import QuestionService
 
 TOP_LIMIT = 10
 Answer = Literal["panel", "privately"]
+Acting = Callable[[Actor, str], Awaitable[Outcome]]
+"""A service call on the item a button names (by its ref)."""
+
+
+def _shown_in_place(act: Acting) -> ClickHandler:
+    async def handler(ctx: Interaction, params: Params) -> None:
+        outcome = await act(ctx.actor(), params["ref"])
+        await ctx.update(outcome.shown)
+
+    return handler
 
 
 TOPIC = CommandGroup("topic", "Topics for coming meetings")
@@ -43,6 +56,17 @@ class QuestionsInterface(Interface):
 
     def declare(self, ui: UI) -> None:
         super().declare(ui)
+        moderation = self.questions.moderation
+        # Buttons that act on the item they name and show what it became in place.
+        in_place: tuple[tuple[CustomId, Acting], ...] = (
+            (ids.UPVOTE, self.questions.participation.toggle_upvote),
+            (ids.REJECT, moderation.reject),
+            (ids.REJECT_AND_BLOCK, partial(moderation.reject, block_author=True)),
+            (ids.REVIEW_REMOVE, partial(moderation.remove, clicked="review")),
+            (ids.REVIEW_BLOCK, partial(moderation.block_author, clicked="review")),
+        )
+        for action, act in in_place:
+            ui.routes.click(action, _shown_in_place(act))
         # The moderation buttons off the review message: one handler per (result, answer).
         moderating: tuple[tuple[CustomId, ModerationResult, Answer], ...] = (
             (ids.PANEL_DONE, "answered", "panel"),
@@ -112,11 +136,6 @@ class QuestionsInterface(Interface):
 
     # -- the public post --------------------------------------------------------------------
 
-    @click(ids.UPVOTE)
-    async def upvote(self, ctx: Interaction, params: Params) -> None:
-        outcome = await self.questions.participation.toggle_upvote(ctx.actor(), params["ref"])
-        await ctx.update(outcome.shown)
-
     @click(ids.REPORT)
     async def open_report(self, ctx: Interaction, params: Params) -> None:
         await self.questions.records.get(ctx.actor().guild_id, params["ref"])
@@ -130,30 +149,6 @@ class QuestionsInterface(Interface):
         await ctx.update(outcome.shown)
         # The click is answered; now the post, rather than at the scheduler's next wake-up.
         await self.questions.posting.post_approved(params["ref"])
-
-    @click(ids.REJECT)
-    async def reject(self, ctx: Interaction, params: Params) -> None:
-        outcome = await self.questions.moderation.reject(ctx.actor(), params["ref"])
-        await ctx.update(outcome.shown)
-
-    @click(ids.REJECT_AND_BLOCK)
-    async def reject_and_block(self, ctx: Interaction, params: Params) -> None:
-        outcome = await self.questions.moderation.reject(
-            ctx.actor(), params["ref"], block_author=True
-        )
-        await ctx.update(outcome.shown)
-
-    @click(ids.REVIEW_REMOVE)
-    async def remove_from_review(self, ctx: Interaction, params: Params) -> None:
-        moderation = self.questions.moderation
-        outcome = await moderation.remove(ctx.actor(), params["ref"], clicked="review")
-        await ctx.update(outcome.shown)
-
-    @click(ids.REVIEW_BLOCK)
-    async def block_from_review(self, ctx: Interaction, params: Params) -> None:
-        moderation = self.questions.moderation
-        outcome = await moderation.block_author(ctx.actor(), params["ref"], clicked="review")
-        await ctx.update(outcome.shown)
 
     # -- the private panel, and the buttons older public posts still carry -----------------
 
