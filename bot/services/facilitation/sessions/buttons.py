@@ -6,6 +6,9 @@ and so does the form.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from bot.actor import Actor
 from bot.chat import Form, Text, TextInput
 from bot.interactions import Interaction
 from bot.interactions.interface import Interface, click, form
@@ -16,6 +19,8 @@ from bot.services.facilitation.sessions.records import SessionRecords
 from bot.services.facilitation.sessions.service import SessionService
 
 DUE_TYPED_MAX = 40
+EndTurn = Callable[[Actor, int, int, int], Awaitable[object]]
+"""Ends a turn: (who, session, step, turn)."""
 
 
 def action_form(session_id: int) -> Form:
@@ -57,19 +62,17 @@ class SessionButtons(Interface):
 
     @click(routes.SKIP_TURN)
     async def pass_turn(self, ctx: Interaction, params: Params) -> None:
-        await ctx.defer()
-        await self.sessions.pass_turn(
-            ctx.actor(), int(params["session"]), int(params["step"]), int(params["turn"])
-        )
-        await ctx.reply(Text(key="facilitation.replies.passed"))
+        await self._turn_over(ctx, params, self.sessions.pass_turn, "facilitation.replies.passed")
 
     @click(routes.DONE)
     async def done(self, ctx: Interaction, params: Params) -> None:
+        await self._turn_over(ctx, params, self.sessions.finish_turn, "facilitation.replies.done")
+
+    async def _turn_over(self, ctx: Interaction, params: Params, end: EndTurn, said: str) -> None:
+        """*Pass* or *Done* on the turn the button names (its session, step and turn)."""
         await ctx.defer()
-        await self.sessions.finish_turn(
-            ctx.actor(), int(params["session"]), int(params["step"]), int(params["turn"])
-        )
-        await ctx.reply(Text(key="facilitation.replies.done"))
+        await end(ctx.actor(), int(params["session"]), int(params["step"]), int(params["turn"]))
+        await ctx.reply(Text(key=said))
 
     @click(routes.NEXT)
     async def next_step(self, ctx: Interaction, params: Params) -> None:
