@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from typing import Any
 
 from bot.chat import Message, Text
 from bot.i18n import Catalog
@@ -92,31 +93,11 @@ class MeetingInterface(Interface):
         suggest={"protocol": suggest_protocol},
     )
     async def schedule(
-        self,
-        ctx: Interaction,
-        title: str,
-        when: str,
-        duration: int = 90,
-        repeat: str = "none",
-        channel: ChannelOption | None = None,
-        link: str | None = None,
-        agenda: str | None = None,
-        reminders: str | None = None,
-        protocol: str | None = None,
+        self, ctx: Interaction, channel: ChannelOption | None = None, **given: Any
     ) -> None:
+        # The other options pass on by name: the service holds their defaults.
         await ctx.defer()
-        draft = await self.meetings.draft_schedule(
-            ctx.actor(),
-            title=title,
-            when=when,
-            duration=duration,
-            repeat=repeat,
-            room=_room(channel),
-            link=link,
-            agenda=agenda,
-            reminders=reminders,
-            protocol=protocol,
-        )
+        draft = await self.meetings.draft_schedule(ctx.actor(), room=_room(channel), **given)
         await self.confirmations.ask(
             ctx,
             CONFIRM_KIND,
@@ -181,27 +162,11 @@ class MeetingInterface(Interface):
         suggest={"meeting": suggest_meeting},
     )
     async def edit(
-        self,
-        ctx: Interaction,
-        meeting: str,
-        title: str | None = None,
-        when: str | None = None,
-        duration: int | None = None,
-        channel: ChannelOption | None = None,
-        link: str | None = None,
-        agenda: str | None = None,
+        self, ctx: Interaction, meeting: str, channel: ChannelOption | None = None, **given: Any
     ) -> None:
+        # The changes given pass on by name; those not given stay as they are.
         await ctx.defer()
-        result = await self.meetings.edit(
-            ctx.actor(),
-            meeting,
-            title=title,
-            when=when,
-            duration=duration,
-            room=_room(channel),
-            link=link,
-            agenda=agenda,
-        )
+        result = await self.meetings.edit(ctx.actor(), meeting, room=_room(channel), **given)
         await ctx.reply(replies.edited(result))
 
     @MEETING.command(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.chat import Text
 from bot.db.facilitation.session_notes import EntryKind
 from bot.errors import UserError
@@ -38,21 +40,17 @@ class SessionCommands(Interface):
         suggest={"protocol": suggest_protocol, "meeting": suggest_meeting},
     )
     async def start(
-        self,
-        ctx: Interaction,
-        protocol: str | None = None,
-        meeting: str | None = None,
-        client: MemberOption | None = None,
+        self, ctx: Interaction, client: MemberOption | None = None, **given: Any
     ) -> None:
+        # The protocol and the meeting, when given, pass on by name.
         await ctx.defer()
         if ctx.channel_id is None:
             raise UserError("errors.guild_only")
         started = await self.sessions.start(
             ctx.actor(),
             channel_id=ctx.channel_id,
-            protocol=protocol,
-            meeting=meeting,
             client_id=client.user_id if client else None,
+            **given,
         )
         await ctx.reply(replies.started(started, ctx.language))
 
