@@ -79,16 +79,12 @@ class SessionCommands(Interface):
         Option("due", "Due date, e.g. 2026-12-10, Dec 10, next Friday"),
     )
     async def action(
-        self,
-        ctx: Interaction,
-        text: str,
-        owner: MemberOption | None = None,
-        due: str | None = None,
+        self, ctx: Interaction, text: str, owner: MemberOption | None = None, **given: Any
     ) -> None:
+        # The due date, when given, passes on by name.
         await ctx.defer()
-        item = await self.records.add_action(
-            ctx.actor(), text, owner_id=owner.user_id if owner else None, due=due
-        )
+        owner_id = owner.user_id if owner else None
+        item = await self.records.add_action(ctx.actor(), text, owner_id=owner_id, **given)
         await ctx.reply(replies.action_recorded(item))
 
     @SESSION.command("next", "Move on to the next step (facilitator)")
