@@ -27,11 +27,17 @@ from types import MethodType
 from typing import Literal, TypeVar
 
 from bot.interactions import UI
-from bot.interactions.commands import Access, Command, Group, MessageCommand, Option
+from bot.interactions.commands import (
+    Access,
+    Command,
+    Group,
+    HiddenUnless,
+    MessageCommand,
+    Option,
+)
 from bot.interactions.confirm import Confirmations
 from bot.interactions.routes import CustomId
 
-HiddenUnless = Literal["manage_messages"]
 HandlerT = TypeVar("HandlerT", bound=Callable[..., Awaitable[None]])
 SuggestMethod = Callable[..., Awaitable[list[tuple[str, str]]]]
 """An interface's own autocomplete method, not yet bound: ``(self, ctx, current)``."""
