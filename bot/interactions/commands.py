@@ -25,6 +25,8 @@ from bot.interactions.context import Interaction
 
 OptionKind = Literal["text", "integer", "boolean", "member", "channel", "role"]
 ChannelKind = Literal["text", "voice", "stage"]
+HiddenUnless = Literal["manage_messages"]
+"""The platform permission that shows a message command (Discord's Manage Messages)."""
 Access = Literal["everyone", "facilitator", "manager"]
 """Who may run a command: checked at run time by the community's rules, whatever the
 platform's own settings say; ``manager`` is whoever may manage the server or team."""
@@ -102,7 +104,7 @@ class MessageCommand:
     name: str
     handler: MessageHandler
     access: Access = "facilitator"
-    hidden_unless: Literal["manage_messages"] | None = None
+    hidden_unless: HiddenUnless | None = None
 
 
 def option_values(options: dict[str, Any]) -> dict[str, Any]:

@@ -12,8 +12,9 @@ import pytest
 
 from bot.chat import Attachment, Button, Form, Message, TextInput, Trusted
 from bot.emulator.teams.activities import base_activity, invoke
-from bot.interactions import UI, CustomId, Interaction
-from bot.interactions.commands import Command, Group, Option
+from bot.interactions import CustomId, Interaction
+from bot.interactions.commands import Option
+from bot.interactions.interface import CommandGroup, Interface, click, form, on_confirm
 from bot.interactions.routes import Params
 from bot.interactions.suggest import matching
 from tests.teams.harness import TeamsHarness, card_text, text_of
@@ -23,56 +24,34 @@ RENAMED = CustomId("plc:demo:renamed:{n}")
 BROKEN = CustomId("plc:demo:broken:{n}")
 
 
+DEMO = CommandGroup("demo", "A demonstration")
+
+
 @dataclass
-class Demo:
+class Demo(Interface):
     saved: list[dict[str, str]] = field(default_factory=list)
     wiped: list[Any] = field(default_factory=list)
-    ui: UI | None = None
 
-    def declare(self, ui: UI) -> None:
-        self.ui = ui
-        ui.add(
-            Group(
-                "demo",
-                "A demonstration",
-                (
-                    Command("card", "Post a card with a button", self.card),
-                    Command("wipe", "Ask for a confirmation", self.wipe),
-                    Command("file", "Share a file", self.file),
-                    Command("break", "Fail unexpectedly", self.broken),
-                    Command(
-                        "pick",
-                        "Pick a colour",
-                        self.pick,
-                        options=(
-                            Option("colour", "A colour", required=True, suggest=self.colours),
-                        ),
-                    ),
-                ),
-            )
-        )
-        ui.routes.click(RENAME, self.rename)
-        ui.routes.click(BROKEN, self.broken_click)
-        ui.routes.form(RENAMED, self.renamed)
-        ui.confirmations.on("demo.wipe", self.confirmed, cancelled_key="teams.form.done")
-
+    @DEMO.command("card", "Post a card with a button")
     async def card(self, ctx: Interaction) -> None:
         rename = Button(action=RENAME.build(n=1), label=Trusted(text="Rename"))
         await ctx.reply(Message(content=Trusted(text="The card"), rows=((rename,),)), private=False)
 
+    @click(RENAME)
     async def rename(self, ctx: Interaction, params: Params) -> None:
         name = TextInput(id="name", label=Trusted(text="New name"), max_length=40)
         await ctx.open_form(
             Form(action=RENAMED.build(n=params["n"]), title=Trusted(text="Rename"), inputs=(name,))
         )
 
+    @form(RENAMED)
     async def renamed(self, ctx: Interaction, params: Params, values: dict[str, str]) -> None:
         self.saved.append(values)
         await ctx.reply(Trusted(text=f"Renamed to {values['name']}"))
 
+    @DEMO.command("wipe", "Ask for a confirmation")
     async def wipe(self, ctx: Interaction) -> None:
-        assert self.ui is not None
-        await self.ui.confirmations.ask(
+        await self.confirmations.ask(
             ctx,
             "demo.wipe",
             {"what": "all"},
@@ -82,27 +61,37 @@ class Demo:
             danger=True,
         )
 
+    @on_confirm("demo.wipe", cancelled_key="teams.form.done")
     async def confirmed(self, ctx: Interaction, payload: Any) -> None:
         self.wiped.append(payload)
         await ctx.update(Message(content=Trusted(text="Wiped.")))
 
+    @DEMO.command("file", "Share a file")
+    async def file(self, ctx: Interaction) -> None:
+        notes = Attachment(filename="notes.txt", data=b"hello from the bot")
+        await ctx.reply(Message(content=Trusted(text="Your file"), files=(notes,)))
+
+    @DEMO.command("break", "Fail unexpectedly")
     async def broken(self, ctx: Interaction) -> None:
         button = Button(action=BROKEN.build(n=1), label=Trusted(text="Break"))
         await ctx.reply(Message(content=Trusted(text="Fragile"), rows=((button,),)))
         raise RuntimeError("a bug")
 
+    @click(BROKEN)
     async def broken_click(self, ctx: Interaction, params: Params) -> None:
         raise RuntimeError("another bug")
 
     async def colours(self, ctx: Interaction, typed: str) -> list[tuple[str, str]]:
         return matching([("blue", "Blue"), ("green", "Green")], typed)
 
+    @DEMO.command(
+        "pick",
+        "Pick a colour",
+        Option("colour", "A colour", required=True),
+        suggest={"colour": colours},
+    )
     async def pick(self, ctx: Interaction, colour: str) -> None:
         await ctx.reply(Trusted(text=f"Picked {colour}"))
-
-    async def file(self, ctx: Interaction) -> None:
-        notes = Attachment(filename="notes.txt", data=b"hello from the bot")
-        await ctx.reply(Message(content=Trusted(text="Your file"), files=(notes,)))
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ Each handler reads its options, calls the service once and replies with a layout
 from __future__ import annotations
 
 from bot.chat import Message, Text
-from bot.interactions import UI, Interaction
-from bot.interactions.commands import Command, Group, MemberOption, Option
+from bot.interactions import Interaction
+from bot.interactions.commands import MemberOption, Option
+from bot.interactions.interface import CommandGroup, Interface, click, form
 from bot.interactions.routes import Params
 from bot.services.checkins import replies
 from bot.services.checkins.cards import ANSWER, EDIT, PULSE
@@ -28,64 +29,25 @@ from bot.services.checkins.service import CheckinService
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SCOPES = (("mine", "My own goal"), ("community", "Community goal (facilitators)"))
+GOAL = CommandGroup("goal", "Your goals and the community's goals")
+CHECKIN = CommandGroup("checkin", "Weekly check-ins on your goals")
 
 
-class GoalInterface:
+class GoalInterface(Interface):
     def __init__(self, goals: GoalService) -> None:
         self.goals = goals
 
-    def declare(self, ui: UI) -> None:
-        ui.add(
-            Group(
-                "goal",
-                "Your goals and the community's goals",
-                (
-                    Command(
-                        "set",
-                        "Set a goal (a form opens)",
-                        self.set_goal,
-                        options=(
-                            Option(
-                                "scope",
-                                "Whose goal: yours, or the community's (facilitators)",
-                                choices=SCOPES,
-                            ),
-                        ),
-                    ),
-                    Command("list", "List your goals and the community's", self.list_goals),
-                    Command(
-                        "close",
-                        "Close one of your goals",
-                        self.close_goal,
-                        options=(
-                            Option(
-                                "goal", "The goal to close", required=True, suggest=self.closable
-                            ),
-                        ),
-                    ),
-                    Command(
-                        "progress",
-                        "Post a chart of progress against the target",
-                        self.progress,
-                        options=(
-                            Option("member", "Whose progress (default: yours)", kind="member"),
-                            Option(
-                                "goal",
-                                "Which goal (default: the newest open one)",
-                                suggest=self.chartable,
-                            ),
-                        ),
-                    ),
-                ),
-            )
-        )
-        ui.routes.form(GOAL_FORM, self.goal_submitted)
-
+    @GOAL.command(
+        "set",
+        "Set a goal (a form opens)",
+        Option("scope", "Whose goal: yours, or the community's (facilitators)", choices=SCOPES),
+    )
     async def set_goal(self, ctx: Interaction, scope: str = "mine") -> None:
         chosen: GoalScopeChoice = "community" if scope == "community" else "mine"
         await self.goals.require_scope(ctx.actor(), chosen)
         await ctx.open_form(goal_form(chosen))
 
+    @form(GOAL_FORM)
     async def goal_submitted(
         self, ctx: Interaction, params: Params, values: dict[str, str]
     ) -> None:
@@ -101,26 +63,25 @@ class GoalInterface:
         )
         await ctx.reply(replies.goal_saved(goal))
 
+    @GOAL.command("list", "List your goals and the community's")
     async def list_goals(self, ctx: Interaction) -> None:
         overview = await self.goals.overview(ctx.actor())
         await ctx.reply(Message(panels=(replies.goals_panel(overview),)))
-
-    async def close_goal(self, ctx: Interaction, goal: str) -> None:
-        closed = await self.goals.close_goal(ctx.actor(), goal)
-        await ctx.reply(Text.of("goals.close.done", title=closed.title))
 
     async def closable(self, ctx: Interaction, current: str) -> list[tuple[str, str]]:
         if ctx.guild_id is None:
             return []
         return [(str(g.id), g.title) for g in await self.goals.closable_goals(ctx.actor(), current)]
 
-    async def progress(
-        self, ctx: Interaction, member: MemberOption | None = None, goal: str | None = None
-    ) -> None:
-        # Read (and refuse) before the public defer, so a refusal stays private.
-        report = await self.goals.progress(ctx.actor(), member.user_id if member else None, goal)
-        await ctx.defer(private=False)
-        await ctx.reply(replies.chart_message(await self.goals.chart(report)), private=False)
+    @GOAL.command(
+        "close",
+        "Close one of your goals",
+        Option("goal", "The goal to close", required=True),
+        suggest={"goal": closable},
+    )
+    async def close_goal(self, ctx: Interaction, goal: str) -> None:
+        closed = await self.goals.close_goal(ctx.actor(), goal)
+        await ctx.reply(Text.of("goals.close.done", title=closed.title))
 
     async def chartable(self, ctx: Interaction, current: str) -> list[tuple[str, str]]:
         """The open goals of the member named in ``member`` (else the caller's own)."""
@@ -131,38 +92,49 @@ class GoalInterface:
         found = await self.goals.chartable_goals(ctx.actor(), member_id, current)
         return [(str(g.id), g.title) for g in found]
 
+    @GOAL.command(
+        "progress",
+        "Post a chart of progress against the target",
+        Option("member", "Whose progress (default: yours)", kind="member"),
+        Option("goal", "Which goal (default: the newest open one)"),
+        suggest={"goal": chartable},
+    )
+    async def progress(
+        self, ctx: Interaction, member: MemberOption | None = None, goal: str | None = None
+    ) -> None:
+        # Read (and refuse) before the public defer, so a refusal stays private.
+        report = await self.goals.progress(ctx.actor(), member.user_id if member else None, goal)
+        await ctx.defer(private=False)
+        await ctx.reply(replies.chart_message(await self.goals.chart(report)), private=False)
 
-class CheckinInterface:
+
+class CheckinInterface(Interface):
     def __init__(self, checkins: CheckinService) -> None:
         self.checkins = checkins
 
-    def declare(self, ui: UI) -> None:
-        ui.add(
-            Group(
-                "checkin",
-                "Weekly check-ins on your goals",
-                (
-                    Command(
-                        "schedule",
-                        "Schedule the weekly check-in (facilitators)",
-                        self.schedule,
-                        options=_SCHEDULE_OPTIONS,
-                    ),
-                    Command("now", "Open this week's check-in now (facilitators)", self.now),
-                    Command("me", "Your check-in streak and history (only you see it)", self.me),
-                    Command(
-                        "export",
-                        "Download every check-in answer as CSV (facilitators)",
-                        self.export,
-                    ),
-                ),
-            )
-        )
-        ui.routes.click(ANSWER, self.answer)
-        ui.routes.click(EDIT, self.edit)
-        ui.routes.click(PULSE, self.pulse)
-        ui.routes.form(ANSWER_FORM, self.answer_submitted)
-
+    @CHECKIN.command(
+        "schedule",
+        "Schedule the weekly check-in (facilitators)",
+        Option(
+            "day",
+            "Day of the week it opens",
+            kind="integer",
+            required=True,
+            choices=tuple(enumerate(WEEKDAYS)),
+        ),
+        Option("time", "Time it opens, 24-hour HH:MM in the community's time zone", required=True),
+        Option(
+            "questions", "Up to 3 custom questions, separated by | (default: the built-in ones)"
+        ),
+        Option(
+            "close_after",
+            "Hours it stays open (1 to 168, default 48)",
+            kind="integer",
+            min_value=1,
+            max_value=168,
+        ),
+        Option("pulse", "Add an anonymous 1–5 pulse question", kind="boolean"),
+    )
     async def schedule(
         self,
         ctx: Interaction,
@@ -182,14 +154,17 @@ class CheckinInterface:
         )
         await ctx.reply(replies.schedule_saved(result))
 
+    @CHECKIN.command("now", "Open this week's check-in now (facilitators)")
     async def now(self, ctx: Interaction) -> None:
         await ctx.defer()
         await ctx.reply(replies.opened_now(await self.checkins.open_now(ctx.actor())))
 
+    @CHECKIN.command("me", "Your check-in streak and history (only you see it)")
     async def me(self, ctx: Interaction) -> None:
         history = await self.checkins.history(ctx.actor())
         await ctx.reply(Message(panels=(replies.history_panel(history),)))
 
+    @CHECKIN.command("export", "Download every check-in answer as CSV (facilitators)")
     async def export(self, ctx: Interaction) -> None:
         facilitator = ctx.actor()
         await ctx.defer()
@@ -197,6 +172,7 @@ class CheckinInterface:
 
     # -- the prompt's buttons and the answer form (routed, restart-proof) -------------------
 
+    @click(ANSWER)
     async def answer(self, ctx: Interaction, params: Params) -> None:
         """*Answer*: the form, or *Edit my answer* for someone who already answered."""
         form = await self.checkins.answer_form(ctx.actor(), int(params["checkin_id"]))
@@ -205,10 +181,12 @@ class CheckinInterface:
         else:
             await ctx.reply(replies.already_answered(form))
 
+    @click(EDIT)
     async def edit(self, ctx: Interaction, params: Params) -> None:
         form = await self.checkins.edit_form(ctx.actor(), int(params["answer_id"]))
         await ctx.open_form(answer_form(form, ctx.language))
 
+    @click(PULSE)
     async def pulse(self, ctx: Interaction, params: Params) -> None:
         """One anonymous 1–5 vote; the voter only ever gets a private reply."""
         first = await self.checkins.vote_pulse(
@@ -216,6 +194,7 @@ class CheckinInterface:
         )
         await ctx.reply(Text.of("checkins.pulse.thanks" if first else "checkins.pulse.changed"))
 
+    @form(ANSWER_FORM)
     async def answer_submitted(
         self, ctx: Interaction, params: Params, values: dict[str, str]
     ) -> None:
@@ -233,24 +212,3 @@ class CheckinInterface:
             author=AnswerAuthor(name=ctx.user_name, icon_url=ctx.user_avatar),
         )
         await ctx.reply(replies.answer_saved(saved))
-
-
-_SCHEDULE_OPTIONS = (
-    Option(
-        "day",
-        "Day of the week it opens",
-        kind="integer",
-        required=True,
-        choices=tuple(enumerate(WEEKDAYS)),
-    ),
-    Option("time", "Time it opens, 24-hour HH:MM in the community's time zone", required=True),
-    Option("questions", "Up to 3 custom questions, separated by | (default: the built-in ones)"),
-    Option(
-        "close_after",
-        "Hours it stays open (1 to 168, default 48)",
-        kind="integer",
-        min_value=1,
-        max_value=168,
-    ),
-    Option("pulse", "Add an anonymous 1–5 pulse question", kind="boolean"),
-)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.db.communities import SetupChanges
 from bot.interactions import UI, Interaction
-from bot.interactions.commands import ChannelOption, Command, Group, Option
+from bot.interactions.commands import ChannelOption, Option
+from bot.interactions.interface import CommandGroup, Interface, click
 from bot.interactions.routes import Params
 from bot.services.community.audit import AuditService
 from bot.services.community.audit_page import PAGE, PAGE_OF, audit_page
@@ -19,7 +20,10 @@ def _channel_id(option: ChannelOption | None) -> int | None:
     return option.channel_id if option is not None else None
 
 
-class CommunityInterface:
+PLC = CommandGroup("plc", "Set up and inspect this professional learning community")
+
+
+class CommunityInterface(Interface):
     def __init__(
         self, community: CommunityService, audit: AuditService, members: MemberService
     ) -> None:
@@ -28,70 +32,33 @@ class CommunityInterface:
         self.me = MemberInterface(members)
 
     def declare(self, ui: UI) -> None:
-        ui.add(
-            Group(
-                "plc",
-                "Set up and inspect this professional learning community",
-                (self._setup_command(), self._audit_command(), self._status_command()),
-            )
-        )
-        ui.routes.click(PAGE, self.turn_page)
-        ui.routes.click(PAGE_OF, self.turn_page)
+        super().declare(ui)
         self.me.declare(ui)
 
-    def _setup_command(self) -> Command:
-        return Command(
-            "setup",
-            "Set up the community (admins)",
-            self.setup,
-            options=(
-                Option(
-                    "timezone",
-                    "IANA time zone of the community, e.g. America/Toronto",
-                    suggest=suggest_zones,
-                ),
-                Option(
-                    "language",
-                    "Language of the bot's public posts",
-                    choices=(("fr", "French"), ("en", "English")),
-                ),
-                Option("checkin_channel", "Channel for the weekly check-ins", kind="channel"),
-                Option("questions_channel", "Channel for anonymous questions", kind="channel"),
-                Option(
-                    "announcements_channel", "Channel for meeting announcements", kind="channel"
-                ),
-                Option("facilitator_role", "Role of the facilitators", kind="role"),
-                Option(
-                    "moderation_channel",
-                    "Private channel where moderators review questions (optional)",
-                    kind="channel",
-                ),
-            ),
-            access="manager",
-        )
-
-    def _audit_command(self) -> Command:
-        return Command(
-            "audit",
-            "Who changed what: the audit log (facilitators)",
-            self.audit,
-            options=(
-                Option(
-                    "action", "Only this kind of action, e.g. meeting, question.remove, community"
-                ),
-                Option(
-                    "page",
-                    "Page, from 1 (newest first)",
-                    kind="integer",
-                    min_value=1,
-                    max_value=100000,
-                ),
-            ),
-        )
-
-    def _status_command(self) -> Command:
-        return Command("status", "Settings, what comes next, and the bot's health", self.status)
-
+    @PLC.command(
+        "setup",
+        "Set up the community (admins)",
+        Option(
+            "timezone",
+            "IANA time zone of the community, e.g. America/Toronto",
+            suggest=suggest_zones,
+        ),
+        Option(
+            "language",
+            "Language of the bot's public posts",
+            choices=(("fr", "French"), ("en", "English")),
+        ),
+        Option("checkin_channel", "Channel for the weekly check-ins", kind="channel"),
+        Option("questions_channel", "Channel for anonymous questions", kind="channel"),
+        Option("announcements_channel", "Channel for meeting announcements", kind="channel"),
+        Option("facilitator_role", "Role of the facilitators", kind="role"),
+        Option(
+            "moderation_channel",
+            "Private channel where moderators review questions (optional)",
+            kind="channel",
+        ),
+        access="manager",
+    )
     async def setup(
         self,
         ctx: Interaction,
@@ -114,12 +81,22 @@ class CommunityInterface:
         )
         await ctx.reply(setup_reply(await self.community.set_up(ctx.actor(), changes)))
 
-    async def status(self, ctx: Interaction) -> None:
-        await ctx.reply(status_reply(await self.community.status(ctx.actor().guild_id)))
-
+    @PLC.command(
+        "audit",
+        "Who changed what: the audit log (facilitators)",
+        Option("action", "Only this kind of action, e.g. meeting, question.remove, community"),
+        Option(
+            "page", "Page, from 1 (newest first)", kind="integer", min_value=1, max_value=100000
+        ),
+    )
     async def audit(self, ctx: Interaction, action: str | None = None, page: int = 1) -> None:
         await ctx.reply(audit_page(await self.audit_log.page(ctx.actor(), page, action)))
 
+    @PLC.command("status", "Settings, what comes next, and the bot's health")
+    async def status(self, ctx: Interaction) -> None:
+        await ctx.reply(status_reply(await self.community.status(ctx.actor().guild_id)))
+
+    @click(PAGE, PAGE_OF)
     async def turn_page(self, ctx: Interaction, params: Params) -> None:
         """Newer / Older: the service checks the reader again, then the page replaces this one."""
         shown = await self.audit_log.page(ctx.actor(), int(params["page"]), params.get("action"))

@@ -7,10 +7,10 @@ meetings feature, sessions run without a meeting and the rotation has no dates."
 from __future__ import annotations
 
 import logging
-from typing import Protocol
 
 from bot.features import Feature
 from bot.interactions import UI
+from bot.interactions.interface import Interface
 from bot.protocols import load_protocols
 from bot.services.base import Core
 from bot.services.community import CommunityService
@@ -33,10 +33,6 @@ from bot.services.registry import Services
 log = logging.getLogger(__name__)
 
 
-class _Declares(Protocol):
-    def declare(self, ui: UI) -> None: ...
-
-
 def declare(core: Core, services: Services) -> Feature:
     community = services.get(CommunityService)
     protocols = load_protocols(core.settings.facilitation.protocols_dir)
@@ -53,7 +49,7 @@ def declare(core: Core, services: Services) -> Feature:
         meetings.add_occurrence_listener(rotation)
         meetings.use_facilitators(rotation)
         meetings.use_protocols(protocols)
-    parts: tuple[_Declares, ...] = (
+    parts: tuple[Interface, ...] = (
         RotationInterface(rotation),
         SessionCommands(sessions, records),
         SessionButtons(sessions, records),

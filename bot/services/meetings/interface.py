@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from typing import Any
 
 from bot.chat import Message, Text
 from bot.i18n import Catalog
-from bot.interactions import UI, CustomId, Interaction
-from bot.interactions.commands import ChannelKind, ChannelOption, Command, Group, Option
-from bot.interactions.confirm import Confirmations
+from bot.interactions import CustomId, Interaction
+from bot.interactions.commands import ChannelKind, ChannelOption, Option
 from bot.interactions.errors import refusal_text
+from bot.interactions.interface import CommandGroup, Interface, click, on_confirm
 from bot.interactions.routes import Params
 from bot.services.meetings import replies
 from bot.services.meetings.cards import RSVP
@@ -44,110 +45,15 @@ def _room(channel: ChannelOption | None) -> Room | None:
     return None if channel is None else Room(channel.channel_id, channel.kind)
 
 
-class MeetingInterface:
+MEETING = CommandGroup("meeting", "Schedule and follow the community's meetings")
+
+
+class MeetingInterface(Interface):
     def __init__(self, meetings: MeetingService, catalog: Catalog) -> None:
         self.meetings = meetings
         self._catalog = catalog
-        self._confirmations: Confirmations | None = None
         # One click at a time per date, so the re-drawn counts arrive in order.
         self._rsvp_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-
-    def declare(self, ui: UI) -> None:
-        self._confirmations = ui.confirmations
-        ui.add(
-            Group(
-                "meeting",
-                "Schedule and follow the community's meetings",
-                (
-                    self._schedule_command(),
-                    Command("list", "Upcoming meetings with their answers", self.listing),
-                    Command(
-                        "calendar",
-                        "Download the upcoming meetings as a calendar file (.ics)",
-                        self.calendar,
-                    ),
-                    self._edit_command(),
-                    self._cancel_command(),
-                ),
-            )
-        )
-        ui.routes.click(RSVP, self.rsvp)
-        ui.routes.click(OLD_DECISION, self.old_decision)
-        ui.confirmations.on(
-            CONFIRM_KIND,
-            self.confirmed,
-            cancelled_key="meetings.schedule.cancelled",
-            expired_key="meetings.errors.confirm_expired",
-        )
-
-    def _schedule_command(self) -> Command:
-        return Command(
-            "schedule",
-            "Schedule a meeting (facilitators)",
-            self.schedule,
-            access="facilitator",
-            options=(
-                Option("title", "Short name of the meeting (up to 100 characters)", required=True),
-                Option(
-                    "when",
-                    "Date and time, e.g. 2026-12-03 15:30, Dec 3 3:30pm, Thursday 3pm",
-                    required=True,
-                ),
-                _minutes("duration", "Length in minutes (default 90)"),
-                Option("repeat", "Does it repeat?", choices=REPEAT_CHOICES),
-                Option(
-                    "channel",
-                    "Voice or stage channel where it happens",
-                    kind="channel",
-                    channel_kinds=ROOM_KINDS,
-                ),
-                Option("link", "Web link where it happens (http or https)"),
-                Option("agenda", "What will be discussed (up to 1000 characters)"),
-                Option(
-                    "reminders",
-                    "Reminders before the start, e.g. 24h, 1h (default: the community's)",
-                ),
-                Option(
-                    "protocol",
-                    "The live-session protocol this meeting runs (preselected by /session start)",
-                    suggest=self.suggest_protocol,
-                ),
-            ),
-        )
-
-    def _edit_command(self) -> Command:
-        return Command(
-            "edit",
-            "Change a meeting (facilitators)",
-            self.edit,
-            access="facilitator",
-            options=(
-                Option("meeting", "The meeting", required=True, suggest=self.suggest_meeting),
-                Option("title", "New title"),
-                Option("when", "New date and time"),
-                _minutes("duration", "New length in minutes"),
-                Option(
-                    "channel",
-                    "New voice or stage channel",
-                    kind="channel",
-                    channel_kinds=ROOM_KINDS,
-                ),
-                Option("link", "New web link (http or https)"),
-                Option("agenda", "New agenda"),
-            ),
-        )
-
-    def _cancel_command(self) -> Command:
-        return Command(
-            "cancel",
-            "Cancel a meeting (facilitators)",
-            self.cancel,
-            access="facilitator",
-            options=(
-                Option("meeting", "The meeting", required=True, suggest=self.suggest_meeting),
-                Option("scope", "This date only, or the whole series", choices=SCOPE_CHOICES),
-            ),
-        )
 
     # -- autocomplete -----------------------------------------------------------------------
 
@@ -159,34 +65,40 @@ class MeetingInterface:
 
     # -- /meeting schedule and its confirmation ------------------------------------------------
 
+    @MEETING.command(
+        "schedule",
+        "Schedule a meeting (facilitators)",
+        Option("title", "Short name of the meeting (up to 100 characters)", required=True),
+        Option(
+            "when",
+            "Date and time, e.g. 2026-12-03 15:30, Dec 3 3:30pm, Thursday 3pm",
+            required=True,
+        ),
+        _minutes("duration", "Length in minutes (default 90)"),
+        Option("repeat", "Does it repeat?", choices=REPEAT_CHOICES),
+        Option(
+            "channel",
+            "Voice or stage channel where it happens",
+            kind="channel",
+            channel_kinds=ROOM_KINDS,
+        ),
+        Option("link", "Web link where it happens (http or https)"),
+        Option("agenda", "What will be discussed (up to 1000 characters)"),
+        Option("reminders", "Reminders before the start, e.g. 24h, 1h (default: the community's)"),
+        Option(
+            "protocol",
+            "The live-session protocol this meeting runs (preselected by /session start)",
+        ),
+        access="facilitator",
+        suggest={"protocol": suggest_protocol},
+    )
     async def schedule(
-        self,
-        ctx: Interaction,
-        title: str,
-        when: str,
-        duration: int = 90,
-        repeat: str = "none",
-        channel: ChannelOption | None = None,
-        link: str | None = None,
-        agenda: str | None = None,
-        reminders: str | None = None,
-        protocol: str | None = None,
+        self, ctx: Interaction, channel: ChannelOption | None = None, **given: Any
     ) -> None:
+        # The other options pass on by name: the service holds their defaults.
         await ctx.defer()
-        draft = await self.meetings.draft_schedule(
-            ctx.actor(),
-            title=title,
-            when=when,
-            duration=duration,
-            repeat=repeat,
-            room=_room(channel),
-            link=link,
-            agenda=agenda,
-            reminders=reminders,
-            protocol=protocol,
-        )
-        assert self._confirmations is not None
-        await self._confirmations.ask(
+        draft = await self.meetings.draft_schedule(ctx.actor(), room=_room(channel), **given)
+        await self.confirmations.ask(
             ctx,
             CONFIRM_KIND,
             draft,
@@ -195,6 +107,11 @@ class MeetingInterface:
             cancel_label=Text(key="meetings.schedule.cancel"),
         )
 
+    @on_confirm(
+        CONFIRM_KIND,
+        cancelled_key="meetings.schedule.cancelled",
+        expired_key="meetings.errors.confirm_expired",
+    )
     async def confirmed(self, ctx: Interaction, draft: MeetingDraft) -> None:
         """Confirm under a preview: save, announce, mirror (or say why nothing was saved)."""
         await ctx.defer(update=True)
@@ -205,12 +122,14 @@ class MeetingInterface:
             return
         await ctx.update(replies.scheduled(result))
 
+    @click(OLD_DECISION)
     async def old_decision(self, ctx: Interaction, params: Params) -> None:
         """Confirm / Cancel of a preview sent before the confirm dialog was shared."""
         await ctx.update(Message(content=Text(key="meetings.errors.confirm_expired")))
 
     # -- RSVPs ----------------------------------------------------------------------------
 
+    @click(RSVP)
     async def rsvp(self, ctx: Interaction, params: Params) -> None:
         occurrence_id = int(params["occurrence"])
         async with self._rsvp_locks[occurrence_id]:
@@ -220,37 +139,44 @@ class MeetingInterface:
 
     # -- /meeting list, calendar, edit, cancel ----------------------------------------------------
 
+    @MEETING.command("list", "Upcoming meetings with their answers")
     async def listing(self, ctx: Interaction) -> None:
         await ctx.reply(replies.listing(await self.meetings.list_upcoming(ctx.actor())))
 
+    @MEETING.command("calendar", "Download the upcoming meetings as a calendar file (.ics)")
     async def calendar(self, ctx: Interaction) -> None:
         await ctx.defer()
         await ctx.reply(replies.calendar(await self.meetings.calendar(ctx.actor())))
 
+    @MEETING.command(
+        "edit",
+        "Change a meeting (facilitators)",
+        Option("meeting", "The meeting", required=True),
+        Option("title", "New title"),
+        Option("when", "New date and time"),
+        _minutes("duration", "New length in minutes"),
+        Option("channel", "New voice or stage channel", kind="channel", channel_kinds=ROOM_KINDS),
+        Option("link", "New web link (http or https)"),
+        Option("agenda", "New agenda"),
+        access="facilitator",
+        suggest={"meeting": suggest_meeting},
+    )
     async def edit(
-        self,
-        ctx: Interaction,
-        meeting: str,
-        title: str | None = None,
-        when: str | None = None,
-        duration: int | None = None,
-        channel: ChannelOption | None = None,
-        link: str | None = None,
-        agenda: str | None = None,
+        self, ctx: Interaction, meeting: str, channel: ChannelOption | None = None, **given: Any
     ) -> None:
+        # The changes given pass on by name; those not given stay as they are.
         await ctx.defer()
-        result = await self.meetings.edit(
-            ctx.actor(),
-            meeting,
-            title=title,
-            when=when,
-            duration=duration,
-            room=_room(channel),
-            link=link,
-            agenda=agenda,
-        )
+        result = await self.meetings.edit(ctx.actor(), meeting, room=_room(channel), **given)
         await ctx.reply(replies.edited(result))
 
+    @MEETING.command(
+        "cancel",
+        "Cancel a meeting (facilitators)",
+        Option("meeting", "The meeting", required=True),
+        Option("scope", "This date only, or the whole series", choices=SCOPE_CHOICES),
+        access="facilitator",
+        suggest={"meeting": suggest_meeting},
+    )
     async def cancel(self, ctx: Interaction, meeting: str, scope: str = "occurrence") -> None:
         await ctx.defer()
         await ctx.reply(replies.cancelled(await self.meetings.cancel(ctx.actor(), meeting, scope)))

@@ -7,13 +7,24 @@ only keyed hashes of it, and every answer to an author is private.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Literal
 
+from bot.actor import Actor
 from bot.chat import Posted, text
 from bot.db.questions import Kind
 from bot.errors import UserError
 from bot.interactions import UI, Interaction
-from bot.interactions.commands import Command, Group, MessageCommand, Option
+from bot.interactions.commands import Option
+from bot.interactions.interface import (
+    CommandGroup,
+    Interface,
+    click,
+    command,
+    form,
+    message_command,
+)
 from bot.interactions.routes import ClickHandler, CustomId, Params
 from bot.services.questions import ids
 from bot.services.questions.forms import ask_form, report_form, topic_form
@@ -23,152 +34,121 @@ from bot.services.questions.service import QuestionService
 
 TOP_LIMIT = 10
 Answer = Literal["panel", "privately"]
+Acting = Callable[[Actor, str], Awaitable[Outcome]]
+"""A service call on the item a button names (by its ref)."""
 
 
-class QuestionsInterface:
+def _shown_in_place(act: Acting) -> ClickHandler:
+    async def handler(ctx: Interaction, params: Params) -> None:
+        outcome = await act(ctx.actor(), params["ref"])
+        await ctx.update(outcome.shown)
+
+    return handler
+
+
+TOPIC = CommandGroup("topic", "Topics for coming meetings")
+QUESTIONS = CommandGroup("questions", "Anonymous questions and proposed topics")
+
+
+class QuestionsInterface(Interface):
     def __init__(self, questions: QuestionService) -> None:
         self.questions = questions
 
     def declare(self, ui: UI) -> None:
-        ui.add(
-            Command("ask", "Ask the community a question anonymously", self.ask),
-            Group(
-                "topic",
-                "Topics for coming meetings",
-                (Command("propose", "Propose a topic for a coming meeting", self.propose),),
-            ),
-            Group(
-                "questions",
-                "Anonymous questions and proposed topics",
-                (
-                    Command(
-                        "top",
-                        "The most upvoted open questions and topics",
-                        self.top,
-                        options=(
-                            Option(
-                                "public",
-                                "Post the list in the channel for everyone"
-                                " (default: only you see it)",
-                                kind="boolean",
-                            ),
-                        ),
-                    ),
-                    Command(
-                        "moderate",
-                        "Moderate a question or topic by its number (facilitators)",
-                        self.moderate,
-                        options=(
-                            Option(
-                                "number",
-                                "The number in its title: 3 for “Anonymous question #3”",
-                                kind="integer",
-                                required=True,
-                                min_value=1,
-                            ),
-                            Option(
-                                "kind",
-                                "A question or a topic (default: a question)",
-                                choices=(("question", "Question"), ("topic", "Topic")),
-                            ),
-                        ),
-                        access="facilitator",
-                    ),
-                ),
-            ),
-            # Hidden from members by the platform; the facilitator check still runs.
-            MessageCommand(
-                "Moderate",
-                self.moderate_post,
-                access="facilitator",
-                hidden_unless="manage_messages",
-            ),
+        super().declare(ui)
+        moderation = self.questions.moderation
+        # Buttons that act on the item they name and show what it became in place.
+        in_place: tuple[tuple[CustomId, Acting], ...] = (
+            (ids.UPVOTE, self.questions.participation.toggle_upvote),
+            (ids.REJECT, moderation.reject),
+            (ids.REJECT_AND_BLOCK, partial(moderation.reject, block_author=True)),
+            (ids.REVIEW_REMOVE, partial(moderation.remove, clicked="review")),
+            (ids.REVIEW_BLOCK, partial(moderation.block_author, clicked="review")),
         )
-        self._declare_routes(ui)
-
-    def _declare_routes(self, ui: UI) -> None:
-        clicks: tuple[tuple[CustomId, ClickHandler], ...] = (
-            (ids.UPVOTE, self.upvote),
-            (ids.REPORT, self.open_report),
-            (ids.APPROVE, self.approve),
-            (ids.REJECT, self.reject),
-            (ids.REJECT_AND_BLOCK, self.reject_and_block),
-            (ids.REVIEW_REMOVE, self.remove_from_review),
-            (ids.REVIEW_BLOCK, self.block_from_review),
-            (ids.PANEL_DONE, self._moderating("answered", "panel")),
-            (ids.PANEL_REMOVE, self._moderating("removed", "panel")),
-            (ids.PANEL_BLOCK, self._moderating("blocked", "panel")),
-            (ids.POST_DONE, self._moderating("answered", "privately")),
-            (ids.POST_REMOVE, self._moderating("removed", "privately")),
-            (ids.POST_BLOCK, self._moderating("blocked", "privately")),
-            (ids.EXPIRED, self.expired),
+        for action, act in in_place:
+            ui.routes.click(action, _shown_in_place(act))
+        # The moderation buttons off the review message: one handler per (result, answer).
+        moderating: tuple[tuple[CustomId, ModerationResult, Answer], ...] = (
+            (ids.PANEL_DONE, "answered", "panel"),
+            (ids.PANEL_REMOVE, "removed", "panel"),
+            (ids.PANEL_BLOCK, "blocked", "panel"),
+            (ids.POST_DONE, "answered", "privately"),
+            (ids.POST_REMOVE, "removed", "privately"),
+            (ids.POST_BLOCK, "blocked", "privately"),
         )
-        for action, handler in clicks:
-            ui.routes.click(action, handler)
-        ui.routes.form(ids.ASK_FORM, self.submit_question)
-        ui.routes.form(ids.TOPIC_FORM, self.submit_topic)
-        ui.routes.form(ids.REPORT_FORM, self.send_report)
+        for action, done, answer in moderating:
+            ui.routes.click(action, self._moderating(done, answer))
+        # Any other action id of the feature: last, since routes are tried in order.
+        ui.routes.click(ids.EXPIRED, self.expired)
 
     # -- commands -------------------------------------------------------------------------
 
+    @command("ask", "Ask the community a question anonymously")
     async def ask(self, ctx: Interaction) -> None:
         # Deliberately no logging here: who opens /ask must never reach a log.
         await self.questions.submissions.check_open(ctx.actor(), "question")
         await ctx.open_form(ask_form())
 
+    @TOPIC.command("propose", "Propose a topic for a coming meeting")
     async def propose(self, ctx: Interaction) -> None:
         await self.questions.submissions.check_open(ctx.actor(), "topic")
         await ctx.open_form(topic_form())
 
+    @QUESTIONS.command(
+        "top",
+        "The most upvoted open questions and topics",
+        Option(
+            "public",
+            "Post the list in the channel for everyone (default: only you see it)",
+            kind="boolean",
+        ),
+    )
     async def top(self, ctx: Interaction, public: bool = False) -> None:
         top = await self.questions.records.top(ctx.actor(), public=public, limit=TOP_LIMIT)
         await ctx.reply(top, private=not public)
 
+    @QUESTIONS.command(
+        "moderate",
+        "Moderate a question or topic by its number (facilitators)",
+        Option(
+            "number",
+            "The number in its title: 3 for “Anonymous question #3”",
+            kind="integer",
+            required=True,
+            min_value=1,
+        ),
+        Option(
+            "kind",
+            "A question or a topic (default: a question)",
+            choices=(("question", "Question"), ("topic", "Topic")),
+        ),
+        access="facilitator",
+    )
     async def moderate(self, ctx: Interaction, number: int, kind: Kind = "question") -> None:
         item = await self.questions.moderation.item_numbered(ctx.actor(), number, kind)
         await ctx.reply(moderation_panel(item))
 
+    # Hidden from members by the platform; the facilitator check still runs.
+    @message_command("Moderate", access="facilitator", hidden_unless="manage_messages")
     async def moderate_post(self, ctx: Interaction, posted: Posted) -> None:
         item = await self.questions.moderation.item_posted_as(ctx.actor(), posted.message_id)
         await ctx.reply(moderation_panel(item))
 
     # -- the public post --------------------------------------------------------------------
 
-    async def upvote(self, ctx: Interaction, params: Params) -> None:
-        outcome = await self.questions.participation.toggle_upvote(ctx.actor(), params["ref"])
-        await ctx.update(outcome.shown)
-
+    @click(ids.REPORT)
     async def open_report(self, ctx: Interaction, params: Params) -> None:
         await self.questions.records.get(ctx.actor().guild_id, params["ref"])
         await ctx.open_form(report_form(params["ref"]))
 
     # -- the review message -----------------------------------------------------------------
 
+    @click(ids.APPROVE)
     async def approve(self, ctx: Interaction, params: Params) -> None:
         outcome = await self.questions.moderation.approve(ctx.actor(), params["ref"])
         await ctx.update(outcome.shown)
         # The click is answered; now the post, rather than at the scheduler's next wake-up.
         await self.questions.posting.post_approved(params["ref"])
-
-    async def reject(self, ctx: Interaction, params: Params) -> None:
-        outcome = await self.questions.moderation.reject(ctx.actor(), params["ref"])
-        await ctx.update(outcome.shown)
-
-    async def reject_and_block(self, ctx: Interaction, params: Params) -> None:
-        outcome = await self.questions.moderation.reject(
-            ctx.actor(), params["ref"], block_author=True
-        )
-        await ctx.update(outcome.shown)
-
-    async def remove_from_review(self, ctx: Interaction, params: Params) -> None:
-        moderation = self.questions.moderation
-        outcome = await moderation.remove(ctx.actor(), params["ref"], clicked="review")
-        await ctx.update(outcome.shown)
-
-    async def block_from_review(self, ctx: Interaction, params: Params) -> None:
-        moderation = self.questions.moderation
-        outcome = await moderation.block_author(ctx.actor(), params["ref"], clicked="review")
-        await ctx.update(outcome.shown)
 
     # -- the private panel, and the buttons older public posts still carry -----------------
 
@@ -199,6 +179,7 @@ class QuestionsInterface:
 
     # -- forms ----------------------------------------------------------------------------
 
+    @form(ids.ASK_FORM)
     async def submit_question(self, ctx: Interaction, params: Params, values: Params) -> None:
         await ctx.defer()
         submission = await self.questions.submissions.ask(
@@ -206,6 +187,7 @@ class QuestionsInterface:
         )
         await ctx.reply(receipt(submission))
 
+    @form(ids.TOPIC_FORM)
     async def submit_topic(self, ctx: Interaction, params: Params, values: Params) -> None:
         await ctx.defer()
         submission = await self.questions.submissions.propose_topic(
@@ -217,6 +199,7 @@ class QuestionsInterface:
         )
         await ctx.reply(receipt(submission))
 
+    @form(ids.REPORT_FORM)
     async def send_report(self, ctx: Interaction, params: Params, values: Params) -> None:
         await ctx.defer()
         await self.questions.participation.report(ctx.actor(), params["ref"], values.get("reason"))

@@ -4,8 +4,9 @@ the Done button of an action (in ``/actions``, in a reminder DM, in a channel)."
 from __future__ import annotations
 
 from bot.chat import Text
-from bot.interactions import UI, Interaction
-from bot.interactions.commands import Command, Option
+from bot.interactions import Interaction
+from bot.interactions.commands import Option
+from bot.interactions.interface import Interface, click, command
 from bot.interactions.routes import Params
 from bot.services.facilitation.actions.cards import ACTION_DONE, ACTIONS_PAGE
 from bot.services.facilitation.actions.replies import action_list
@@ -14,29 +15,21 @@ from bot.services.facilitation.actions.service import ActionService
 SCOPES = (("mine", "Mine"), ("all", "Everyone's"))
 
 
-class ActionInterface:
+class ActionInterface(Interface):
     def __init__(self, actions: ActionService) -> None:
         self.actions = actions
 
-    def declare(self, ui: UI) -> None:
-        ui.add(
-            Command(
-                "actions",
-                "The actions committed to in sessions, with Done buttons",
-                self.listing,
-                options=(
-                    Option("scope", "Your actions, or everyone's (default: yours)", choices=SCOPES),
-                    Option("done", "Also show the actions already done", kind="boolean"),
-                ),
-            )
-        )
-        ui.routes.click(ACTION_DONE, self.done)
-        ui.routes.click(ACTIONS_PAGE, self.page)
-
+    @command(
+        "actions",
+        "The actions committed to in sessions, with Done buttons",
+        Option("scope", "Your actions, or everyone's (default: yours)", choices=SCOPES),
+        Option("done", "Also show the actions already done", kind="boolean"),
+    )
     async def listing(self, ctx: Interaction, scope: str = "mine", done: bool = False) -> None:
         listed = await self.actions.listing(ctx.actor(), scope, include_done=done)
         await ctx.reply(action_list(listed))
 
+    @click(ACTIONS_PAGE)
     async def page(self, ctx: Interaction, params: Params) -> None:
         """Previous / Next under ``/actions``: the other page replaces this one."""
         listed = await self.actions.listing(
@@ -47,6 +40,7 @@ class ActionInterface:
         )
         await ctx.update(action_list(listed))
 
+    @click(ACTION_DONE)
     async def done(self, ctx: Interaction, params: Params) -> None:
         # Marking done may wait on the database: acknowledge within Discord's 3 seconds.
         await ctx.defer()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.chat import Attachment, Message, Text
-from bot.interactions import UI, Interaction
-from bot.interactions.commands import Command, Group
+from bot.interactions import Interaction
+from bot.interactions.interface import CommandGroup, Interface
 from bot.services.facilitation.practices.service import PracticeLog
 
 FILE_NAME = "practices.md"
@@ -17,25 +17,14 @@ def practice_file(document: str) -> Message:
     )
 
 
-class PracticesInterface:
+PRACTICES = CommandGroup("practices", "The community's practice log (référentiel de pratiques)")
+
+
+class PracticesInterface(Interface):
     def __init__(self, practices: PracticeLog) -> None:
         self.practices = practices
 
-    def declare(self, ui: UI) -> None:
-        ui.add(
-            Group(
-                "practices",
-                "The community's practice log (référentiel de pratiques)",
-                (
-                    Command(
-                        "export",
-                        "Download every session summary as one Markdown file",
-                        self.export,
-                    ),
-                ),
-            )
-        )
-
+    @PRACTICES.command("export", "Download every session summary as one Markdown file")
     async def export(self, ctx: Interaction) -> None:
         await ctx.defer()
         await ctx.reply(practice_file(await self.practices.export(ctx.actor())))

@@ -3,51 +3,20 @@
 from __future__ import annotations
 
 from bot.chat import Message, Moment, Text
-from bot.interactions import UI, Interaction
-from bot.interactions.commands import Command, Group, MemberOption, Option
+from bot.interactions import Interaction
+from bot.interactions.commands import MemberOption, Option
+from bot.interactions.interface import CommandGroup, Interface, click
 from bot.interactions.routes import Params
 from bot.services.facilitation.rotation.cards import ACCEPT, DECLINE, rotation_panel
 from bot.services.facilitation.rotation.models import RotationView
 from bot.services.facilitation.rotation.service import RotationService
 
+ROTATION = CommandGroup("rotation", "Take turns facilitating the community's meetings")
 
-class RotationInterface:
+
+class RotationInterface(Interface):
     def __init__(self, rotation: RotationService) -> None:
         self.rotation = rotation
-
-    def declare(self, ui: UI) -> None:
-        ui.add(
-            Group(
-                "rotation",
-                "Take turns facilitating the community's meetings",
-                (
-                    Command("join", "Volunteer to facilitate meetings in turn", self.join),
-                    Command("leave", "Stop volunteering to facilitate", self.leave),
-                    Command(
-                        "show", "Who facilitates next, the order, and how often each has", self.show
-                    ),
-                    Command(
-                        "skip",
-                        "Send whoever is next to the back of the line (facilitators)",
-                        self.skip,
-                        access="facilitator",
-                    ),
-                    Command(
-                        "set-next",
-                        "Choose who facilitates next (facilitators)",
-                        self.set_next,
-                        options=(
-                            Option(
-                                "member", "A member of the rotation", kind="member", required=True
-                            ),
-                        ),
-                        access="facilitator",
-                    ),
-                ),
-            )
-        )
-        ui.routes.click(ACCEPT, self.accept)
-        ui.routes.click(DECLINE, self.decline)
 
     async def _show(self, ctx: Interaction, view: RotationView, key: str) -> None:
         await ctx.reply(
@@ -56,25 +25,40 @@ class RotationInterface:
             )
         )
 
+    @ROTATION.command("join", "Volunteer to facilitate meetings in turn")
     async def join(self, ctx: Interaction) -> None:
         joined = await self.rotation.join(ctx.actor())
         await self._show(
             ctx, await self.rotation.show(ctx.actor()), "joined" if joined else "already_in"
         )
 
+    @ROTATION.command("leave", "Stop volunteering to facilitate")
     async def leave(self, ctx: Interaction) -> None:
         await self.rotation.leave(ctx.actor())
         await ctx.reply(Text(key="facilitation.rotation.left"))
 
+    @ROTATION.command("show", "Who facilitates next, the order, and how often each has")
     async def show(self, ctx: Interaction) -> None:
         await self._show(ctx, await self.rotation.show(ctx.actor()), "shown")
 
+    @ROTATION.command(
+        "skip",
+        "Send whoever is next to the back of the line (facilitators)",
+        access="facilitator",
+    )
     async def skip(self, ctx: Interaction) -> None:
         await self._show(ctx, await self.rotation.skip(ctx.actor()), "skipped")
 
+    @ROTATION.command(
+        "set-next",
+        "Choose who facilitates next (facilitators)",
+        Option("member", "A member of the rotation", kind="member", required=True),
+        access="facilitator",
+    )
     async def set_next(self, ctx: Interaction, member: MemberOption) -> None:
         await self._show(ctx, await self.rotation.set_next(ctx.actor(), member.user_id), "next_set")
 
+    @click(ACCEPT)
     async def accept(self, ctx: Interaction, params: Params) -> None:
         answer = await self.rotation.accept(
             ctx.actor_in(int(params["guild"])), int(params["occurrence"])
@@ -86,6 +70,7 @@ class RotationInterface:
             )
         )
 
+    @click(DECLINE)
     async def decline(self, ctx: Interaction, params: Params) -> None:
         answer = await self.rotation.decline(
             ctx.actor_in(int(params["guild"])), int(params["occurrence"])

@@ -6,8 +6,12 @@ and so does the form.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from bot.actor import Actor
 from bot.chat import Form, Text, TextInput
-from bot.interactions import UI, Interaction
+from bot.interactions import Interaction
+from bot.interactions.interface import Interface, click, form
 from bot.interactions.routes import Params
 from bot.services.facilitation.actions.service import TEXT_MAX
 from bot.services.facilitation.sessions import replies, routes
@@ -15,6 +19,8 @@ from bot.services.facilitation.sessions.records import SessionRecords
 from bot.services.facilitation.sessions.service import SessionService
 
 DUE_TYPED_MAX = 40
+EndTurn = Callable[[Actor, int, int, int], Awaitable[object]]
+"""Ends a turn: (who, session, step, turn)."""
 
 
 def action_form(session_id: int) -> Form:
@@ -39,7 +45,7 @@ def action_form(session_id: int) -> Form:
     )
 
 
-class SessionButtons:
+class SessionButtons(Interface):
     """Clicks may post in the thread first: each acknowledges at once (``defer``), within
     the platform's few seconds, then answers."""
 
@@ -47,39 +53,28 @@ class SessionButtons:
         self.sessions = sessions
         self.records = records
 
-    def declare(self, ui: UI) -> None:
-        click = ui.routes.click
-        click(routes.JOIN, self.join)
-        click(routes.SKIP_TURN, self.pass_turn)
-        click(routes.DONE, self.done)
-        click(routes.NEXT, self.next_step)
-        click(routes.MORE, self.more)
-        click(routes.END, self.end)
-        click(routes.ADD_ACTION, self.open_action_form)
-        click(routes.REVIEW, self.review)
-        click(routes.DISCUSSED, self.discussed)
-        ui.routes.form(routes.ACTION_FORM, self.submit_action)
-
+    @click(routes.JOIN)
     async def join(self, ctx: Interaction, params: Params) -> None:
         await ctx.defer()
         added = await self.sessions.join(ctx.actor(), int(params["session"]))
         key = "facilitation.replies.joined" if added else "facilitation.replies.already_joined"
         await ctx.reply(Text(key=key))
 
+    @click(routes.SKIP_TURN)
     async def pass_turn(self, ctx: Interaction, params: Params) -> None:
-        await ctx.defer()
-        await self.sessions.pass_turn(
-            ctx.actor(), int(params["session"]), int(params["step"]), int(params["turn"])
-        )
-        await ctx.reply(Text(key="facilitation.replies.passed"))
+        await self._turn_over(ctx, params, self.sessions.pass_turn, "facilitation.replies.passed")
 
+    @click(routes.DONE)
     async def done(self, ctx: Interaction, params: Params) -> None:
-        await ctx.defer()
-        await self.sessions.finish_turn(
-            ctx.actor(), int(params["session"]), int(params["step"]), int(params["turn"])
-        )
-        await ctx.reply(Text(key="facilitation.replies.done"))
+        await self._turn_over(ctx, params, self.sessions.finish_turn, "facilitation.replies.done")
 
+    async def _turn_over(self, ctx: Interaction, params: Params, end: EndTurn, said: str) -> None:
+        """*Pass* or *Done* on the turn the button names (its session, step and turn)."""
+        await ctx.defer()
+        await end(ctx.actor(), int(params["session"]), int(params["step"]), int(params["turn"]))
+        await ctx.reply(Text(key=said))
+
+    @click(routes.NEXT)
     async def next_step(self, ctx: Interaction, params: Params) -> None:
         await ctx.defer()
         session = await self.sessions.next_step(
@@ -87,6 +82,7 @@ class SessionButtons:
         )
         await ctx.reply(replies.moved(session, ctx.language))
 
+    @click(routes.MORE)
     async def more(self, ctx: Interaction, params: Params) -> None:
         await ctx.defer()
         session = await self.sessions.extend(
@@ -94,13 +90,16 @@ class SessionButtons:
         )
         await ctx.reply(replies.extended(session))
 
+    @click(routes.END)
     async def end(self, ctx: Interaction, params: Params) -> None:
         await ctx.defer()
         await ctx.reply(replies.ended(await self.sessions.end(ctx.actor(), int(params["session"]))))
 
+    @click(routes.ADD_ACTION)
     async def open_action_form(self, ctx: Interaction, params: Params) -> None:
         await ctx.open_form(action_form(int(params["session"])))
 
+    @form(routes.ACTION_FORM)
     async def submit_action(self, ctx: Interaction, params: Params, values: dict[str, str]) -> None:
         await ctx.defer()
         item = await self.records.add_action(
@@ -111,6 +110,7 @@ class SessionButtons:
         )
         await ctx.reply(replies.action_recorded(item))
 
+    @click(routes.REVIEW)
     async def review(self, ctx: Interaction, params: Params) -> None:
         await ctx.defer()
         item = await self.records.review_action(
@@ -119,6 +119,7 @@ class SessionButtons:
         key = f"facilitation.replies.review_{params['outcome']}"
         await ctx.reply(Text(key=key, params={"number": item.id}))
 
+    @click(routes.DISCUSSED)
     async def discussed(self, ctx: Interaction, params: Params) -> None:
         await ctx.defer()
         await self.records.discuss_question(
