@@ -26,7 +26,7 @@ from bot.config import (
     runtime_problems,
 )
 from bot.db import Database, DatabaseError
-from bot.instance import AlreadyRunning, owned_database
+from bot.instance import AlreadyRunning, owned
 from bot.logs import configure_logging
 
 
@@ -160,7 +160,8 @@ def _migrate(args: argparse.Namespace) -> int:
 
     async def migrate() -> list[str]:
         # Every page checked first, and a clean stop recorded after, as for a run.
-        async with owned_database(settings.database.path, migrate=False, always_check=True) as db:
+        where = settings.database.location()
+        async with owned(where, migrate=False, always_check=True) as db:
             return await db.migrate()
 
     applied = asyncio.run(migrate())
