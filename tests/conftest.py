@@ -14,6 +14,7 @@ from bot.app import core_on
 from bot.clock import ControlledClock
 from bot.config import Settings
 from bot.db import Database
+from bot.db.engine import Engine, open_database
 from bot.db.url import DatabaseUrl
 from bot.services.base import Core
 from tests.isolation import is_bot_setting
@@ -63,7 +64,22 @@ def settings(db_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def db(db_path: Path) -> AsyncIterator[Database]:
+def engine(request: pytest.FixtureRequest) -> str:
+    """Which engine the ``db`` fixture opens: SQLite, unless a folder's conftest runs its
+    tests on both (``both_engines``)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+async def db(engine: str, db_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Engine]:
+    if engine == "postgresql":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = await server.fresh()
+        served = await open_database(url)
+        yield served
+        await served.close()
+        await server.drop(url)
+        return
     database = await Database.open(db_path)
     yield database
     await database.close()
@@ -75,9 +91,7 @@ def chat() -> RecordingChat:
 
 
 @pytest.fixture
-async def core(
-    db: Database, clock: ControlledClock, settings: Settings, chat: RecordingChat
-) -> Core:
+async def core(db: Engine, clock: ControlledClock, settings: Settings, chat: RecordingChat) -> Core:
     return core_on(db, settings, clock, chat)
 
 

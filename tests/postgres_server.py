@@ -9,6 +9,7 @@ the programs get a minimal one, and every connection names its socket, user and 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import glob
 import itertools
 import os
@@ -19,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 import asyncpg
+import pytest
 
 from bot.db.postgres import PostgresDatabase
 from bot.db.url import DatabaseUrl
@@ -99,7 +101,9 @@ class PostgresServer:
             "-l",
             str(self.folder / "server.log"),
         )
-        asyncio.run(self._make_template())
+        # Its own thread: the first test that asks for the server may be inside a loop.
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            thread.submit(asyncio.run, self._make_template()).result()
 
     def stop(self) -> None:
         try:
@@ -146,3 +150,10 @@ class PostgresServer:
             await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         finally:
             await admin.close()
+
+
+def both_engines(metafunc: pytest.Metafunc) -> None:
+    """Run a test that uses the ``db`` fixture on SQLite and on PostgreSQL, unless it is
+    about SQLite itself (marked ``sqlite_only``)."""
+    if "db" in metafunc.fixturenames and not metafunc.definition.get_closest_marker("sqlite_only"):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)

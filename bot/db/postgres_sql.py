@@ -119,6 +119,9 @@ class PgConnection:
             )
         except asyncpg.IntegrityConstraintViolationError as exc:
             raise ConstraintViolation(str(exc)) from exc
+        except asyncpg.PostgresError as exc:
+            exc.add_note(f"in: {text.strip()}")  # the statement, never its values
+            raise
         return list(rows or []), _rowcount(status.decode() if status else "")
 
     async def execute(self, sql: str, parameters: Iterable[Any] | None = None, /) -> Cursor:
