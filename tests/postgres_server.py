@@ -32,6 +32,8 @@ INSTALL_HINT = (
 )
 TEMPLATE = "plc_migrated"
 _USER = "postgres"
+# Named everywhere, so no PGPORT (or any PG* variable) of the caller's is ever read.
+_PORT = 5432  # the socket's name in the server's own folder: no clash with another server
 _PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
@@ -89,7 +91,7 @@ class PostgresServer:
             "--locale=C",
             "--no-sync",
         )
-        options = f"-k {self.folder} -c listen_addresses='' {_FAST}"
+        options = f"-k {self.folder} -p {_PORT} -c listen_addresses='' {_FAST}"
         self._run(
             "pg_ctl",
             "start",
@@ -115,12 +117,12 @@ class PostgresServer:
         """The URL of the database ``name`` on this server (its socket, its user)."""
         return DatabaseUrl(
             "postgresql",
-            dsn=f"postgresql:///{name}?host={self.folder}&user={_USER}&sslmode=disable",
+            dsn=f"postgresql:///{name}?host={self.folder}&port={_PORT}&user={_USER}&sslmode=disable",
         )
 
     async def _admin(self) -> asyncpg.Connection:
         return await asyncpg.connect(
-            host=str(self.folder), user=_USER, database="postgres", ssl=False
+            host=str(self.folder), port=_PORT, user=_USER, database="postgres", ssl=False
         )
 
     async def _make_template(self) -> None:

@@ -8,7 +8,10 @@ ids, so the bot goes on numbering where SQLite left off.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
+
+import asyncpg
 
 from bot.db.codec import fetch_rows
 from bot.db.connection import Connection
@@ -52,17 +55,29 @@ async def copy_database(source: DatabaseUrl, target: DatabaseUrl) -> dict[str, i
             )
         server = await PostgresDatabase.open(target)
         try:
-            async with server.transaction() as into:
-                tables = await _in_order(into)
-                await _refuse_rows(into, target, tables)
-                copied = {}
-                for table in tables:
-                    copied[table] = await _copy_table(sqlite, into, table)
-            return copied
+            return await _copy_all(sqlite, server, target)
         finally:
             await server.close()
     finally:
         await sqlite.close()
+
+
+async def _copy_all(
+    sqlite: Database, server: PostgresDatabase, target: DatabaseUrl
+) -> dict[str, int]:
+    copied: dict[str, int] = {}
+    table = ""
+    try:
+        async with server.transaction() as into:
+            tables = await _in_order(into)
+            await _refuse_rows(into, target, tables)
+            for table in tables:
+                copied[table] = await _copy_table(sqlite, into, table)
+    except (asyncpg.PostgresError, asyncpg.DataError, sqlite3.Error) as exc:
+        raise DatabaseError(
+            f"copy-db stopped at table {table} ({exc}); nothing was copied into {target.shown}"
+        ) from exc
+    return copied
 
 
 async def _in_order(conn: Connection) -> list[str]:

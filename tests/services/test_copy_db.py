@@ -13,6 +13,7 @@ import asyncpg
 import pytest
 
 from bot.cli import main
+from bot.db import Database
 from bot.db.communities import CommunitySettings
 from bot.db.postgres import PostgresDatabase
 from bot.services.checkins import GoalService
@@ -136,3 +137,28 @@ def test_copy_db_says_which_way_it_copies(
     assert "copies an SQLite database" in capsys.readouterr().err
     assert main(["copy-db", "--from", "plc.sqlite3", "--to", "postgresql://h/a"]) == 2
     assert "copy-db: must be sqlite:///" in capsys.readouterr().err
+
+
+async def test_a_copy_that_fails_midway_leaves_the_target_empty(
+    tmp_path: Path, postgres_server: PostgresServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One transaction: the communities are copied before the members, then a member's
+    value PostgreSQL cannot take (SQLite kept text in an integer column) stops the copy."""
+    source = tmp_path / "plc.sqlite3"
+    await (await Database.open(source)).close()  # migrated, as a bot leaves it
+    with sqlite3.connect(source) as conn:
+        conn.execute(
+            "INSERT INTO communities (guild_id, timezone, language, created_at, updated_at) "
+            "VALUES (1, 'America/Toronto', 'fr', 'x', 'x')"
+        )
+        conn.execute(
+            "INSERT INTO members (guild_id, user_id, created_at, dm_channel_id) "
+            "VALUES (1, 2, 'x', 'not a number')"
+        )
+    target = await postgres_server.fresh()
+    argv = ["copy-db", "--from", f"sqlite:///{source}", "--to", target.dsn or ""]
+    assert await asyncio.to_thread(main, argv) == 2
+    err = capsys.readouterr().err
+    assert "copy-db stopped at table members" in err and "nothing was copied" in err
+    tables = await postgres_tables(target.dsn or "")
+    assert all(len(rows) == 1 for rows in tables.values())  # the column names only
