@@ -73,3 +73,12 @@ def test_a_good_postgresql_url_passes_check_config(
     )
     assert main(["--config", str(config_file(tmp_path, text)), "check-config"]) == 0
     assert "OK" in capsys.readouterr().out
+
+
+def test_start_up_names_a_bad_url_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (
+        f'[discord]\ntoken = "t"\n[database]\nurl = "mysql://x/y"\n[privacy]\nsecret = "{SECRET}"\n'
+    )
+    assert main(["--config", str(config_file(tmp_path, text)), "run"]) == 2
+    err = capsys.readouterr().err
+    assert "[database] url" in err and "unknown database 'mysql'" in err

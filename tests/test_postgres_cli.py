@@ -52,3 +52,12 @@ def test_backup_with_postgresql_says_pg_dump_does_it(
     assert "backed up by pg_dump" in err and "pg_restore" in err
     assert "pw@" not in err
     assert list(tmp_path.iterdir()) == [path]  # nothing written
+
+
+def test_health_with_postgresql_asks_the_running_bot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Offline, health reads an SQLite file: with PostgreSQL it says to set the port."""
+    path = postgres_config(tmp_path, "postgresql://plc:pw@db.example/plc")
+    assert main(["--config", str(path), "health"]) == 2
+    assert "set [ops] health_port" in capsys.readouterr().err
