@@ -79,6 +79,9 @@ class PostgresDatabase:
             if migrate:
                 await db.migrate()
             await db._measure()
+        except asyncpg.PostgresError as exc:  # a role without the rights it needs, say
+            await pool.close()
+            raise DatabaseError(f"{url.shown}: {exc}") from exc
         except BaseException:
             await pool.close()
             raise

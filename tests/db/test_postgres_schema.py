@@ -158,3 +158,15 @@ def test_plc_bot_migrate_applies_the_postgresql_schema(
     assert "applied 1 migration(s): 0011_schema.sql" in capsys.readouterr().out
     assert main(["--config", str(path), "migrate"]) == 0
     assert "database is up to date" in capsys.readouterr().out
+
+
+async def test_a_role_that_may_not_create_tables_is_told_in_one_line(
+    postgres_server: PostgresServer,
+) -> None:
+    url = await postgres_server.fresh(migrated=False)
+    owner = await asyncpg.connect(url.dsn)
+    await owner.execute("CREATE ROLE reader LOGIN")
+    await owner.close()
+    reader = DatabaseUrl("postgresql", dsn=(url.dsn or "").replace("user=postgres", "user=reader"))
+    with pytest.raises(DatabaseError, match="permission denied for schema public"):
+        await PostgresDatabase.open(reader)
