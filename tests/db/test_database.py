@@ -119,6 +119,7 @@ async def test_concurrent_writers_do_not_commit_each_other(db: Database) -> None
         assert await communities_db.get(conn, 2) is not None
 
 
+@pytest.mark.sqlite_only  # SQLite's file lock, held by another connection
 async def test_another_connection_holding_the_write_lock_for_2s_is_waited_for(
     db: Database, db_path: Path
 ) -> None:
