@@ -17,6 +17,6 @@ setup(
     package_dir={"bot.migrations": "migrations"},
     package_data={
         "bot": ["i18n/locales/*.toml", "protocols/*.toml", "protocols/examples/*.toml", "py.typed"],
-        "bot.migrations": ["*.sql"],
+        "bot.migrations": ["*.sql", "postgresql/*.sql"],
     },
 )

@@ -18,8 +18,8 @@ from datetime import timedelta
 from bot.chat import Chat, ChatPlatform
 from bot.clock import Clock
 from bot.config import FeatureName, Settings
-from bot.db import Database
 from bot.db.database import WAL_CHECKPOINT_SECONDS
+from bot.db.engine import Engine, open_database
 from bot.features import Declare, Feature
 from bot.i18n import load_catalog
 from bot.interactions import UI
@@ -46,10 +46,10 @@ FEATURES: dict[FeatureName, Declare] = {
 
 
 async def build_core(settings: Settings, clock: Clock, platform: ChatPlatform) -> Core:
-    return core_on(await Database.open(settings.database.path), settings, clock, platform)
+    return core_on(await open_database(settings.database.location()), settings, clock, platform)
 
 
-def core_on(db: Database, settings: Settings, clock: Clock, platform: ChatPlatform) -> Core:
+def core_on(db: Engine, settings: Settings, clock: Clock, platform: ChatPlatform) -> Core:
     """The core around an open database (the tests open theirs themselves)."""
     return Core(
         db=db,

@@ -1,5 +1,6 @@
-"""``plc-bot``: run, playground, migrate, check-config, backup, health, protocol-example,
-and the commands a chat platform's adapter adds (teams-package, rest-proxy).
+"""``plc-bot``: run, playground, migrate, check-config, backup, copy-db, health,
+protocol-example, and the commands a chat platform's adapter adds (teams-package,
+rest-proxy).
 
 Exit codes: 0 done (or healthy), 1 not ready / unhealthy / Discord unreachable, 2 a
 configuration or database problem (the message says which), 130 interrupted.
@@ -27,7 +28,7 @@ from bot.config import (
 )
 from bot.config_discord import parse_shard_ids
 from bot.db import Database, DatabaseError
-from bot.instance import AlreadyRunning, owned_database
+from bot.instance import AlreadyRunning, owned
 from bot.logs import configure_logging
 from bot.shards import ShardsTaken, holding_shards, with_shards
 
@@ -87,6 +88,11 @@ def _parser() -> argparse.ArgumentParser:
         help="with a folder: then delete all but the N newest backups in it",
     )
     backup.set_defaults(handler=_backup)
+
+    copy = command("copy-db", "copy every row of an SQLite database into an empty PostgreSQL one")
+    copy.add_argument("--from", dest="source", required=True, metavar="sqlite:///FILE")
+    copy.add_argument("--to", dest="target", required=True, metavar="postgresql://…")
+    copy.set_defaults(handler=_copy_db)
 
     command("health", "one line: healthy (exit 0) or unhealthy (exit 1)").set_defaults(
         handler=_health
@@ -172,7 +178,8 @@ def _migrate(args: argparse.Namespace) -> int:
 
     async def migrate() -> list[str]:
         # Every page checked first, and a clean stop recorded after, as for a run.
-        async with owned_database(settings.database.path, migrate=False, always_check=True) as db:
+        where = settings.database.location()
+        async with owned(where, migrate=False, always_check=True) as db:
             return await db.migrate()
 
     applied = asyncio.run(migrate())
@@ -227,12 +234,20 @@ def _protocol_example(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    where = settings.database.location()
+    if where.path is None:
+        raise DatabaseError(
+            f"{where.shown}: plc-bot backup copies an SQLite file; a PostgreSQL database is "
+            "backed up by pg_dump (e.g. pg_dump --format=custom --file=plc-bot.dump "
+            "DATABASE_URL, restored with pg_restore), see README, Scaling out: PostgreSQL"
+        )
+    path = where.path
     plan = plan_backup(args.path, keep=args.keep, now=SystemClock().now())
-    if not settings.database.path.exists():
-        raise DatabaseError(f"{settings.database.path}: no database to back up")
+    if not path.exists():
+        raise DatabaseError(f"{path}: no database to back up")
 
     async def backup() -> None:
-        db = await Database.open(settings.database.path, migrate=False)
+        db = await Database.open(path, migrate=False)
         try:
             await db.backup(plan.target)
         finally:
@@ -245,16 +260,34 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _copy_db(args: argparse.Namespace) -> int:
+    from bot.db.copy import copy_database
+    from bot.db.url import parse_database_url
+
+    try:
+        source, target = parse_database_url(args.source), parse_database_url(args.target)
+    except ValueError as exc:
+        raise ConfigError(f"copy-db: {exc}") from None
+    copied = asyncio.run(copy_database(source, target))
+    print(f"copied {sum(copied.values())} rows in {len(copied)} tables into {target.shown}")
+    return 0
+
+
 def _health(args: argparse.Namespace) -> int:
     from bot.health import check_offline, query
 
     settings = _settings(args)
     now = SystemClock().now()
     ops = settings.ops
+    where = settings.database.location()
     if ops.health_port is not None:
         health = query(ops.health_host, ops.health_port, now)
+    elif where.path is None:
+        raise ConfigError(
+            "plc-bot health with PostgreSQL asks the running bot: set [ops] health_port"
+        )
     else:
-        health = check_offline(settings.database.path, now)
+        health = check_offline(where.path, now)
     print(health.line())
     return 0 if health.healthy else 1
 

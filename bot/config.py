@@ -30,6 +30,7 @@ from bot.config_teams import (
     secret_in_file,
     teams_problems,
 )
+from bot.db.url import DatabaseSettings
 from bot.timezones import InvalidTimezone, validate_timezone
 
 DEFAULT_CONFIG_PATH = Path("config.toml")
@@ -62,10 +63,6 @@ _COG_FEATURES: dict[str, FeatureName | None] = {
 class FeaturesSettings(_Section):
     enabled: list[FeatureName] = Field(default_factory=lambda: list(FEATURES))
     """The features this community bot offers (set-up and ``/me`` are always there)."""
-
-
-class DatabaseSettings(_Section):
-    path: Path = Path("plc-bot.sqlite3")
 
 
 class SchedulerSettings(_Section):

@@ -14,9 +14,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.db import Database
 from bot.db import timers as timers_db
 from bot.db.connection import Connection
+from bot.db.engine import Engine
 from bot.db.timers import Timer
 from bot.missed import MissedHandler, WhenMissed
 
@@ -55,7 +55,7 @@ class Firing:
     lateness: timedelta
     late: bool
     """Later than ``late_note_after_minutes``: the message should say it is late."""
-    _db: Database
+    _db: Engine
     _delivered: dict[str, str] = field(default_factory=dict)
     _messages: dict[str, int] = field(default_factory=dict)
     _at_close: list[CloseWrite] = field(default_factory=list)

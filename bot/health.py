@@ -30,9 +30,10 @@ from pydantic import computed_field
 from bot import __version__
 from bot.clock import Clock
 from bot.config import OpsSettings
-from bot.db import Database, bot_state
+from bot.db import bot_state
 from bot.db.codec import instant_from_db, instant_to_db
 from bot.db.database import RESTORE_ADVICE, DatabaseError, available_migrations
+from bot.db.engine import Engine
 from bot.frozen import Frozen
 from bot.instance import lock_holder
 from bot.web import listen
@@ -55,7 +56,7 @@ class Probes:
     scheduler_alive: Callable[[], bool]
     next_due: Callable[[], Awaitable[datetime | None]]
     """When the earliest pending timer the scheduler handles is due."""
-    database: Database
+    database: Engine
     clock: Clock
     scheduler_paused: Callable[[], bool] = lambda: False
     """The scheduler was paused (the database is damaged): alive, but running nothing."""
@@ -138,7 +139,7 @@ async def check(probes: Probes) -> Health:
     )
 
 
-async def _database_writable(db: Database, now: datetime, problems: list[str]) -> bool:
+async def _database_writable(db: Engine, now: datetime, problems: list[str]) -> bool:
     """A real write (one row in ``bot_state``): a read-only or full disk shows here."""
     if db.damage is not None:  # never written again: no write to try
         problems.append(f"database damaged ({db.damage}): writes stopped; {RESTORE_ADVICE}")

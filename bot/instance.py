@@ -3,6 +3,8 @@ clean stop, which lets the next start leave the page check for after ready.
 
 :func:`owned_database` is how a process that writes opens the database: the lock, the
 page check the last stop calls for, and on closing, the clean-stop record.
+:func:`owned` opens whichever engine ``[database]`` names (a PostgreSQL server keeps its
+own pages sound and needs neither the lock file nor the record).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 from types import TracebackType
 
 from bot.db.database import Database, DatabaseError
+from bot.db.engine import Engine, open_database
+from bot.db.url import DatabaseUrl
 
 log = logging.getLogger(__name__)
 
@@ -200,3 +204,20 @@ def _record(record: CleanStop) -> None:
         record.write()
     except OSError as exc:  # the next start checks every page, slower but sound
         log.warning("could not record the clean stop in %s: %s", record.path, exc)
+
+
+@asynccontextmanager
+async def owned(
+    where: DatabaseUrl, *, migrate: bool = True, always_check: bool = False
+) -> AsyncIterator[Engine]:
+    """The database ``[database]`` names, opened for a process that writes: an SQLite file
+    through :func:`owned_database`, a PostgreSQL database directly."""
+    if where.path is not None:
+        async with owned_database(where.path, migrate=migrate, always_check=always_check) as db:
+            yield db
+        return
+    server = await open_database(where, migrate=migrate)
+    try:
+        yield server
+    finally:
+        await server.close()

@@ -16,8 +16,8 @@ from collections.abc import Awaitable
 
 from bot.chat import Chat
 from bot.chat.port import Notice
-from bot.db import Database
 from bot.db import communities as communities_db
+from bot.db.engine import Engine
 from bot.i18n import language_for_locale
 from bot.scheduler import Scheduler
 
@@ -27,7 +27,7 @@ NOTICE_KEY = "delivery.database_damaged"
 
 
 async def check_when_ready(
-    ready: Awaitable[object], db: Database, scheduler: Scheduler, chat: Chat
+    ready: Awaitable[object], db: Engine, scheduler: Scheduler, chat: Chat
 ) -> bool:
     """Once ``ready`` is done, check every page; stop writing if one is damaged.
 
@@ -39,17 +39,17 @@ async def check_when_ready(
     try:
         problem = await db.check_pages()
     except Exception as exc:
-        log.error("the background page check of %s could not run: %s", db.path, exc)
+        log.error("the background page check of %s could not run: %s", db.name, exc)
         return False
     took = time.monotonic() - started
     if problem is None:
-        log.info("page check of %s: ok (%.1f s, in the background)", db.path, took)
+        log.info("page check of %s: ok (%.1f s, in the background)", db.name, took)
         return True
     await stop_writing(db, scheduler, chat, problem)
     return False
 
 
-async def stop_writing(db: Database, scheduler: Scheduler, chat: Chat, problem: str) -> None:
+async def stop_writing(db: Engine, scheduler: Scheduler, chat: Chat, problem: str) -> None:
     """Write nothing more to a damaged file, and say so where it will be read."""
     scheduler.pause()
     if not await db.mark_damaged(problem):
@@ -59,13 +59,13 @@ async def stop_writing(db: Database, scheduler: Scheduler, chat: Chat, problem: 
         "is paused; members' commands that save are refused. Stop the bot, restore the "
         "latest backup (the ones plc-bot backup writes; see README, Operations: Backup and "
         "restore), then start it again.",
-        db.path,
+        db.name,
         problem,
     )
     await tell_facilitators(db, chat)
 
 
-async def tell_facilitators(db: Database, chat: Chat) -> int:
+async def tell_facilitators(db: Engine, chat: Chat) -> int:
     """One notice per community, where its facilitators read; how many took it."""
     try:
         async with db.read() as conn:

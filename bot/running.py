@@ -30,7 +30,7 @@ from bot.chat.port import ChatPlatform
 from bot.clock import Clock
 from bot.config import Settings
 from bot.health import Probes, serving_health
-from bot.instance import owned_database
+from bot.instance import owned
 from bot.integrity import check_when_ready
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ async def running_app(settings: Settings, clock: Clock, platforms: Platforms) ->
     """The instance lock, the database (its pages checked first when the last stop calls
     for it) and the application; all closed after, the clean stop recorded."""
     try:
-        async with owned_database(settings.database.path) as db:
+        async with owned(settings.database.location()) as db:
             core = core_on(db, settings, clock, platforms)
             try:
                 yield build_app(core)

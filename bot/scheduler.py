@@ -21,9 +21,9 @@ from typing import Any
 from bot.alarm import Alarm
 from bot.clock import Clock
 from bot.config import SchedulerSettings
-from bot.db import Database
 from bot.db import timers as timers_db
 from bot.db.connection import Connection
+from bot.db.engine import Engine
 from bot.db.timers import Timer
 from bot.firing import (
     INTERACTIVE,
@@ -56,7 +56,7 @@ MAX_ATTEMPTS = 6
 class Scheduler:
     """Runs timers; one per process (the instance lock guarantees that)."""
 
-    def __init__(self, db: Database, clock: Clock, settings: SchedulerSettings) -> None:
+    def __init__(self, db: Engine, clock: Clock, settings: SchedulerSettings) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings

@@ -19,7 +19,7 @@ import hmac
 import secrets
 from collections.abc import Iterable
 
-from bot.db.database import Database
+from bot.db.engine import Engine
 from teams import store
 from teams.store import IdKind
 
@@ -46,7 +46,7 @@ class UnknownTeamsId(LookupError):
 
 
 class TeamsIds:
-    def __init__(self, db: Database, *, secret: str | None = None) -> None:
+    def __init__(self, db: Engine, *, secret: str | None = None) -> None:
         self._db = db
         self._key = secret.encode() if secret else None
         self._numbers: dict[tuple[IdKind, str], int] = {}

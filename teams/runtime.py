@@ -14,7 +14,7 @@ from urllib.parse import quote
 from bot.chat.layout import Message
 from bot.chat.refs import ChannelRef, MemberRef, MessageLink, Ref
 from bot.clock import Clock
-from bot.db.database import Database
+from bot.db.engine import Engine
 from bot.i18n import Catalog, Language
 from teams import store
 from teams.files import FileShelf
@@ -62,7 +62,7 @@ class Team:
 @dataclass
 class TeamsRuntime:
     catalog: Catalog
-    db: Database
+    db: Engine
     clock: Clock
     ids: TeamsIds
     connector: Connector

@@ -36,7 +36,7 @@ async def allocate(conn: Connection, kind: IdKind, teams_id: str) -> int:
     await conn.execute(
         """
         INSERT INTO teams_ids (id, kind, teams_id)
-        VALUES ((SELECT MIN(COALESCE(MIN(id), 0), 0) - 1 FROM teams_ids WHERE id > ?), ?, ?)
+        VALUES ((SELECT COALESCE(MIN(id), 0) - 1 FROM teams_ids WHERE id > ?), ?, ?)
         """,
         (SEQUENTIAL_MIN, kind, teams_id),
     )
@@ -62,7 +62,7 @@ async def allocate_random(
     while found is None:
         candidate = RANDOM_MIN + randbelow(SEQUENTIAL_MIN - RANDOM_MIN)
         cursor = await conn.execute(
-            "INSERT OR IGNORE INTO teams_ids (id, kind, teams_id) VALUES (?, ?, ?)",
+            "INSERT INTO teams_ids (id, kind, teams_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (candidate, kind, stored),
         )
         if cursor.rowcount:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,8 +14,11 @@ from bot.app import core_on
 from bot.clock import ControlledClock
 from bot.config import Settings
 from bot.db import Database
+from bot.db.engine import Engine, open_database
+from bot.db.url import DatabaseUrl
 from bot.services.base import Core
 from tests.isolation import is_bot_setting
+from tests.postgres_server import INSTALL_HINT, PostgresServer, find_binaries
 from tests.recording_chat import RecordingChat
 
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday, 09:00 in Toronto
@@ -61,7 +64,22 @@ def settings(db_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def db(db_path: Path) -> AsyncIterator[Database]:
+def engine(request: pytest.FixtureRequest) -> str:
+    """Which engine the ``db`` fixture opens: SQLite, unless a folder's conftest runs its
+    tests on both (``both_engines``)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+async def db(engine: str, db_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Engine]:
+    if engine == "postgresql":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = await server.fresh()
+        served = await open_database(url)
+        yield served
+        await served.close()
+        await server.drop(url)
+        return
     database = await Database.open(db_path)
     yield database
     await database.close()
@@ -73,7 +91,27 @@ def chat() -> RecordingChat:
 
 
 @pytest.fixture
-async def core(
-    db: Database, clock: ControlledClock, settings: Settings, chat: RecordingChat
-) -> Core:
+async def core(db: Engine, clock: ControlledClock, settings: Settings, chat: RecordingChat) -> Core:
     return core_on(db, settings, clock, chat)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server for the whole run (skips where none is installed)."""
+    binaries = find_binaries()
+    if binaries is None:
+        pytest.skip(INSTALL_HINT)
+    server = PostgresServer(binaries)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def postgres_url(postgres_server: PostgresServer) -> AsyncIterator[DatabaseUrl]:
+    """A migrated PostgreSQL database of its own for one test, dropped after it."""
+    url = await postgres_server.fresh()
+    yield url
+    await postgres_server.drop(url)

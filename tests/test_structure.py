@@ -53,8 +53,11 @@ FOUNDATION = frozenset(
 )
 """The foundation's repositories: every feature may use them."""
 
-CORE_DB = frozenset({"database", "pages", "one_trip"})
-"""The database itself (opening, migrations, the page check, transactions in one trip)."""
+CORE_DB = frozenset(
+    {"database", "pages", "one_trip", "engine", "url", "postgres", "postgres_sql", "copy"}
+)
+"""The database itself (opening, migrations, the page check, transactions in one trip; the
+engine chosen by URL, PostgreSQL's, the copy between engines)."""
 
 PLATFORMS = ("discord", "cogs", "teams")
 PLATFORM_FREE_EXCEPT = ("emulator", "playground")

@@ -38,7 +38,7 @@ from bot.clock import Clock
 from bot.db import communities as communities_db
 from bot.db import members as members_db
 from bot.db import targets as targets_db
-from bot.db.database import Database
+from bot.db.engine import Engine
 from bot.i18n import Language, language_for_locale
 from bot.scheduler import nonce_for
 
@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 class Chat:
     """What services reach members through, whatever the platform."""
 
-    def __init__(self, db: Database, clock: Clock, platform: ChatPlatform) -> None:
+    def __init__(self, db: Engine, clock: Clock, platform: ChatPlatform) -> None:
         self._db = db
         self._clock = clock
         self.platform = platform

@@ -190,7 +190,7 @@ async def fetch_in(conn: Connection, sql: str, values: Sequence[Any], *params: A
 
 
 async def insert_returning_id(conn: Connection, sql: str, parameters: Iterable[Any]) -> int:
-    """Run an INSERT and return the id SQLite gave the new row."""
+    """Run an INSERT and return the id the database gave the new row."""
     row_id = await insert_if_new(conn, sql, parameters)
     assert row_id is not None
     return row_id
@@ -198,9 +198,9 @@ async def insert_returning_id(conn: Connection, sql: str, parameters: Iterable[A
 
 async def insert_if_new(conn: Connection, sql: str, parameters: Iterable[Any]) -> int | None:
     """Run an ``INSERT … ON CONFLICT DO NOTHING``: the new row's id, or None when the row
-    was already there."""
-    cursor = await conn.execute(sql, parameters)
-    return cursor.lastrowid if cursor.rowcount else None
+    was already there. ``RETURNING id`` (on both engines), not SQLite's ``lastrowid``."""
+    rows = await fetch_rows(conn, f"{sql.rstrip().rstrip(';')} RETURNING id", parameters)
+    return int(rows[0][0]) if rows else None
 
 
 class Table(Generic[T]):

@@ -1,8 +1,8 @@
 """The database interface the repositories and services are written against.
 
 Services and repositories name :class:`Connection` and :class:`Row`, never a driver's
-types: the SQLite driver (aiosqlite) satisfies these protocols today, and another
-engine's adapter could satisfy them later without touching a service.
+types: the SQLite driver (aiosqlite) satisfies these protocols, and so does PostgreSQL's
+adapter (:class:`bot.db.postgres_sql.PgConnection`, on asyncpg), without touching a service.
 """
 
 from __future__ import annotations

@@ -77,6 +77,11 @@ class Database:
         #: Every page was checked when the file was opened (or there was no file yet).
         self.pages_checked = False
 
+    @property
+    def name(self) -> str:
+        """The file, for the log."""
+        return str(self.path)
+
     @classmethod
     async def open(cls, path: Path, *, migrate: bool = True, check_pages: bool = True) -> Database:
         """Connect, check the file, set and verify the pragmas, apply migrations.

@@ -68,7 +68,8 @@ async def set_dm_reminders(
         INSERT INTO members (guild_id, user_id, created_at, dm_reminders) VALUES (?, ?, ?, ?)
         ON CONFLICT (guild_id, user_id) DO UPDATE SET left_at = NULL,
             dm_reminders = excluded.dm_reminders,
-            dm_closed_at = CASE WHEN excluded.dm_reminders THEN NULL ELSE dm_closed_at END
+            dm_closed_at = CASE WHEN excluded.dm_reminders = 1 THEN NULL
+                ELSE members.dm_closed_at END
         """,
         (guild_id, user_id, instant_to_db(now), int(enabled)),
     )

@@ -118,10 +118,11 @@ async def find(conn: Connection, kind: str, key: str) -> Timer | None:
 def _kinds_filter(kinds: Collection[str]) -> tuple[str, list[str]]:
     """``AND kind IN (…)``: timers of kinds nobody handles are parked, not spun on.
 
-    The unary ``+`` keeps SQLite off the (kind, key) index, which holds every timer
+    The ``|| ''`` (an expression on both engines) keeps SQLite off the (kind, key) index,
+    which holds every timer
     ever run, so it reads pending timers by ``timers_pending_wake`` instead.
     """
-    return f"AND +kind IN ({', '.join('?' * len(kinds))})", list(kinds)
+    return f"AND kind || '' IN ({', '.join('?' * len(kinds))})", list(kinds)
 
 
 async def due(conn: Connection, now: datetime, kinds: Collection[str]) -> list[Timer]:
@@ -166,7 +167,7 @@ async def pending_kinds(conn: Connection) -> list[str]:
     # Read from the pending index (the kind index holds every timer ever run).
     return await fetch_column(
         conn,
-        "SELECT DISTINCT +kind FROM timers "
+        "SELECT DISTINCT kind || '' FROM timers "
         "WHERE status = 'pending' AND COALESCE(retry_at, due_at) IS NOT NULL",
     )
 

@@ -12,8 +12,8 @@ from pydantic import Field
 from bot.chat import Chat, Param, Posted
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db import Database
 from bot.db.connection import Connection
+from bot.db.engine import Engine
 from bot.frozen import Frozen
 from bot.i18n import Catalog
 from bot.scheduler import Scheduler
@@ -23,7 +23,7 @@ from bot.scheduler import Scheduler
 class Core:
     """The shared parts, built once in the entry point and handed to every service."""
 
-    db: Database
+    db: Engine
     clock: Clock
     settings: Settings
     catalog: Catalog

@@ -16,6 +16,9 @@ from bot.db.database import DatabaseDamaged
 from bot.db.pages import PageCheck
 from tests.reliability.damage import SYMPTOM, Bytes, damage_pages
 
+# SQLite's page check and a damaged file: a server keeps its own pages.
+pytestmark = pytest.mark.sqlite_only
+
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 
 

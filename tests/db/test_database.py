@@ -29,6 +29,7 @@ SETTINGS = CommunitySettings(
 )
 
 
+@pytest.mark.sqlite_only  # pragmas, backups and the WAL are SQLite's
 async def test_pragmas_read_back_as_set(db: Database) -> None:
     assert await db.pragmas() == {
         "journal_mode": "wal",
@@ -109,6 +110,7 @@ async def test_concurrent_writers_do_not_commit_each_other(db: Database) -> None
         assert await communities_db.get(conn, 2) is not None
 
 
+@pytest.mark.sqlite_only  # SQLite's file lock, held by another connection
 async def test_another_connection_holding_the_write_lock_for_2s_is_waited_for(
     db: Database, db_path: Path
 ) -> None:
@@ -132,6 +134,7 @@ async def test_another_connection_holding_the_write_lock_for_2s_is_waited_for(
         assert await communities_db.get(conn, 3) is not None
 
 
+@pytest.mark.sqlite_only  # pragmas, backups and the WAL are SQLite's
 async def test_backup_under_write_load_passes_integrity_check(db: Database, tmp_path: Path) -> None:
     stop = asyncio.Event()
 
@@ -159,6 +162,7 @@ async def test_backup_under_write_load_passes_integrity_check(db: Database, tmp_
     await restored.close()
 
 
+@pytest.mark.sqlite_only  # pragmas, backups and the WAL are SQLite's
 async def test_backup_refuses_to_overwrite_the_live_file(db: Database, db_path: Path) -> None:
     with pytest.raises(DatabaseError):
         await db.backup(db_path)
@@ -171,6 +175,7 @@ def test_a_second_instance_on_the_same_database_is_refused(db_path: Path) -> Non
         pass
 
 
+@pytest.mark.sqlite_only  # pragmas, backups and the WAL are SQLite's
 async def test_commits_leave_the_wal_to_the_background_checkpoint(db: Database) -> None:
     """No checkpoint inside a member's COMMIT (it stalled commands for 100+ ms on a big
     file); the background checkpoint copies the WAL back while the bot goes on."""

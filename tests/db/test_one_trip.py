@@ -27,6 +27,7 @@ async def guilds(db: Database) -> list[int]:
         return [row[0] for row in await conn.execute_fetchall("SELECT guild_id FROM communities")]
 
 
+@pytest.mark.sqlite_only  # aiosqlite's thread and the file's damage
 async def test_a_body_of_reads_and_writes_is_one_trip_and_commits(db: Database) -> None:
     async def body(conn: Connection) -> int:
         await communities_db.upsert(conn, 1, SETTINGS, [60], NOW)
@@ -54,6 +55,7 @@ async def test_a_refused_body_leaves_nothing(db: Database) -> None:
     assert await guilds(db) == [3]
 
 
+@pytest.mark.sqlite_only  # aiosqlite's thread and the file's damage
 async def test_a_body_that_waits_for_anything_else_is_refused_and_leaves_nothing(
     db: Database,
 ) -> None:
@@ -86,6 +88,7 @@ async def test_it_waits_for_a_transaction_under_way_and_never_commits_its_work(
     assert await guilds(db) == [2]
 
 
+@pytest.mark.sqlite_only  # aiosqlite's thread and the file's damage
 async def test_refused_once_the_file_is_known_damaged(db: Database) -> None:
     async def body(conn: Connection) -> None:
         await communities_db.upsert(conn, 1, SETTINGS, [60], NOW)

@@ -55,6 +55,7 @@ def test_an_empty_catalog_folder_is_an_error(tmp_path: Path) -> None:
         load_catalog(tmp_path)
 
 
+@pytest.mark.sqlite_only  # the WAL is SQLite's
 async def test_checkpoint_empties_the_wal(db: Database, db_path: Path) -> None:
     async with db.transaction() as conn:
         await conn.execute("INSERT INTO bot_state (key, value) VALUES ('canary', 'x')")

@@ -34,6 +34,10 @@ GUILD = 7
 KINDS = ("meeting_reminder", "checkin_open", "session_post")
 
 
+# SQLite's query plans (EXPLAIN QUERY PLAN).
+pytestmark = pytest.mark.sqlite_only
+
+
 async def plans_of(
     path: Path, run: Callable[[Connection], Awaitable[object]]
 ) -> dict[str, list[str]]:

@@ -1,4 +1,4 @@
-"""The ``world`` fixture: the facilitation services of a set-up community (see
+"""Both engines, and the ``world`` fixture: the facilitation services of a set-up community (see
 ``facilitation_world.py``)."""
 
 from __future__ import annotations
@@ -7,7 +7,13 @@ import pytest
 
 from bot.clock import ControlledClock
 from bot.services.base import Core
+from tests.postgres_server import both_engines
 from tests.services.facilitation_world import World, build_world
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The service tests run on SQLite and on PostgreSQL."""
+    both_engines(metafunc)
 
 
 @pytest.fixture

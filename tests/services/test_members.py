@@ -86,6 +86,7 @@ async def test_export_holds_the_caller_only(members: MemberService) -> None:
     assert "555" not in str(data)
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file and its WAL
 async def test_delete_leaves_no_trace_in_the_file(
     core: Core, members: MemberService, db_path: Path
 ) -> None:

@@ -13,8 +13,15 @@ from collections.abc import Collection
 from datetime import datetime
 
 from bot.db.checkins.models import Checkin
-from bot.db.codec import exists, fetch_all, fetch_one, instant_to_db, placeholders
-from bot.db.connection import Connection
+from bot.db.codec import (
+    exists,
+    fetch_one,
+    fetch_rows,
+    from_row,
+    instant_to_db,
+    placeholders,
+)
+from bot.db.connection import Connection, Row
 from bot.frozen import Frozen
 
 
@@ -67,20 +74,23 @@ _RECENT = f"""
             LEFT JOIN checkin_answers a ON a.checkin_id = c.id AND a.user_id = :user
             LEFT JOIN checkin_away w ON w.checkin_id = c.id AND w.user_id = :user
         WHERE c.guild_id = :guild AND c.status = 'open' AND {_THEIRS}
+    ),
+    recent AS (
+        SELECT c.id, c.week, c.opened_at, c.closes_at, c.status, a.id AS answer_id,
+            a.progress, CASE WHEN w.user_id IS NULL THEN 0 ELSE 1 END AS away,
+            COALESCE(s.streak, 0) AS streak, COALESCE(s.best_streak, 0) AS best_streak,
+            COALESCE(s.answered, 0) AS answered, live.open_weeks
+        FROM me, live, checkins c
+            LEFT JOIN checkin_answers a ON a.checkin_id = c.id AND a.user_id = :user
+            LEFT JOIN checkin_away w ON w.checkin_id = c.id AND w.user_id = :user
+            LEFT JOIN checkin_streaks s ON s.guild_id = :guild AND s.user_id = :user
+        WHERE c.guild_id = :guild AND {_THEIRS}
+        ORDER BY c.opened_at DESC, c.id DESC
+        LIMIT :limit
     )
-    SELECT c.id, c.week, c.opened_at, c.closes_at, c.status, a.id AS answer_id, a.progress,
-        w.user_id IS NOT NULL AS away,
-        COALESCE(s.streak, 0) AS streak, COALESCE(s.best_streak, 0) AS best_streak,
-        COALESCE(s.answered, 0) AS answered, live.open_weeks,
-        (SELECT json_group_array(json_array(p.goal_id, p.value)) FROM checkin_progress p
-            WHERE p.answer_id = a.id) AS goal_numbers
-    FROM me, live, checkins c
-        LEFT JOIN checkin_answers a ON a.checkin_id = c.id AND a.user_id = :user
-        LEFT JOIN checkin_away w ON w.checkin_id = c.id AND w.user_id = :user
-        LEFT JOIN checkin_streaks s ON s.guild_id = :guild AND s.user_id = :user
-    WHERE c.guild_id = :guild AND {_THEIRS}
-    ORDER BY c.opened_at DESC, c.id DESC
-    LIMIT :limit
+    SELECT recent.*, p.goal_id, p.value FROM recent
+        LEFT JOIN checkin_progress p ON p.answer_id = recent.answer_id
+    ORDER BY recent.opened_at DESC, recent.id DESC, p.goal_id
 """  # noqa: S608 - fixed SQL
 
 
@@ -89,7 +99,18 @@ async def recent_weeks(
 ) -> list[RecentWeek]:
     """The member's newest ``limit`` weeks, newest first, each with the counters."""
     params = {"guild": guild_id, "user": user_id, "now": instant_to_db(now), "limit": limit}
-    return await fetch_all(conn, RecentWeek, _RECENT, params)
+    # One row per goal number the week's answer reported (a week without any: one row),
+    # folded here: no JSON aggregate is written the same on both engines.
+    weeks: dict[int, Row] = {}
+    numbers: dict[int, list[tuple[int, float]]] = {}
+    for row in await fetch_rows(conn, _RECENT, params):
+        weeks.setdefault(row["id"], row)
+        if row["goal_id"] is not None:
+            numbers.setdefault(row["id"], []).append((row["goal_id"], row["value"]))
+    return [
+        from_row(RecentWeek, row, goal_numbers=tuple(numbers.get(week_id, ())))
+        for week_id, row in weeks.items()
+    ]
 
 
 async def standing(conn: Connection, guild_id: int, user_id: int) -> Standing:
@@ -174,9 +195,10 @@ async def week_closed(conn: Connection, checkin: Checkin) -> None:
             JOIN members m ON m.guild_id = a.guild_id AND m.user_id = a.user_id
             WHERE a.checkin_id = ?
         ON CONFLICT (guild_id, user_id) DO UPDATE SET
-            streak = streak + 1,
-            best_streak = MAX(best_streak, streak + 1),
-            answered = answered + 1
+            streak = checkin_streaks.streak + 1,
+            best_streak = CASE WHEN checkin_streaks.best_streak > checkin_streaks.streak
+                THEN checkin_streaks.best_streak ELSE checkin_streaks.streak + 1 END,
+            answered = checkin_streaks.answered + 1
         """,
         (checkin.id,),
     )

@@ -134,7 +134,7 @@ async def open_checkin(conn: Connection, guild_id: int) -> Checkin | None:
 
 _OPEN_AND_SCHEDULE = f"""
     SELECT {aliased_columns(Checkin, "c", "c__")}, {aliased_columns(CheckinSchedule, "s", "s__")}
-    FROM (SELECT ? AS guild_id) g
+    FROM (SELECT CAST(? AS BIGINT) AS guild_id) g
         LEFT JOIN checkins c ON c.id = (
             SELECT id FROM checkins WHERE guild_id = g.guild_id AND status = 'open'
             ORDER BY opened_at DESC LIMIT 1

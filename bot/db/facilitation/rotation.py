@@ -170,7 +170,8 @@ async def record_declined(conn: Connection, guild_id: int, user_id: int) -> None
     await conn.execute(
         """
         UPDATE rotation_volunteers
-        SET times_assigned = MAX(times_assigned - 1, 0), first_in_line = 1
+        SET times_assigned = CASE WHEN times_assigned > 0 THEN times_assigned - 1 ELSE 0 END,
+            first_in_line = 1
         WHERE guild_id = ? AND user_id = ?
         """,
         (guild_id, user_id),

@@ -265,9 +265,9 @@ async def moderation_counts(conn: Connection, guild_id: int) -> ModerationCounts
         ModerationCounts,
         """
         SELECT
-            COALESCE(SUM(reviewed = 'approved'), 0) AS approved,
-            COALESCE(SUM(reviewed = 'rejected'), 0) AS rejected,
-            COALESCE(SUM(status = 'removed'), 0) AS removed,
+            COUNT(CASE WHEN reviewed = 'approved' THEN 1 END) AS approved,
+            COUNT(CASE WHEN reviewed = 'rejected' THEN 1 END) AS rejected,
+            COUNT(CASE WHEN status = 'removed' THEN 1 END) AS removed,
             (SELECT COUNT(*) FROM question_blocks b WHERE b.guild_id = ?) AS blocked
         FROM questions WHERE guild_id = ?
         """,
@@ -283,11 +283,11 @@ async def open_counts(conn: Connection, guild_id: int) -> OpenCounts:
         OpenCounts,
         """
         SELECT
-            COALESCE(SUM(kind = 'question' AND status = 'posted' AND answered_at IS NULL
-                AND discussed_at IS NULL), 0) AS questions,
-            COALESCE(SUM(kind = 'topic' AND status = 'posted' AND answered_at IS NULL
-                AND discussed_at IS NULL), 0) AS topics,
-            COALESCE(SUM(status = 'review'), 0) AS in_review
+            COUNT(CASE WHEN kind = 'question' AND status = 'posted' AND answered_at IS NULL
+                AND discussed_at IS NULL THEN 1 END) AS questions,
+            COUNT(CASE WHEN kind = 'topic' AND status = 'posted' AND answered_at IS NULL
+                AND discussed_at IS NULL THEN 1 END) AS topics,
+            COUNT(CASE WHEN status = 'review' THEN 1 END) AS in_review
         FROM questions WHERE guild_id = ?
         """,
         (guild_id,),

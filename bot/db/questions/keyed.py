@@ -37,7 +37,7 @@ async def add_rate_row(
 async def purge_rate_rows(conn: Connection, cutoff: datetime, guild_id: int | None = None) -> int:
     """Rate rows at or before ``cutoff``: of one community, or of all (retention)."""
     cursor = await conn.execute(
-        "DELETE FROM question_rate WHERE at <= ? AND (? IS NULL OR guild_id = ?)",
+        "DELETE FROM question_rate WHERE at <= ? AND (CAST(? AS BIGINT) IS NULL OR guild_id = ?)",
         (instant_to_db(cutoff), guild_id, guild_id),
     )
     return cursor.rowcount

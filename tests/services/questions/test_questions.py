@@ -195,6 +195,7 @@ async def test_two_questions_of_one_author_share_no_stored_value(
         assert not Anonymizer("x" * 40).matches("question", GUILD, ALICE, nonce, handle)
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file's bytes
 async def test_block_refuses_that_author_only_and_survives_a_restart(
     questions: QuestionService, core: Core, db: Database, db_path: Path, clock: ControlledClock
 ) -> None:

@@ -1,0 +1,64 @@
+"""The database the core is given, whichever engine holds it, and the factory that opens
+it from ``[database]``: the SQLite :class:`~bot.db.database.Database` (the embedded
+default) or :class:`~bot.db.postgres.PostgresDatabase`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from importlib.resources.abc import Traversable
+from typing import Protocol
+
+from bot.db.connection import Connection
+from bot.db.database import Database
+from bot.db.one_trip import Body, T
+from bot.db.url import DatabaseUrl
+
+
+class Engine(Protocol):
+    """What the core, the scheduler and the services use of an open database."""
+
+    pages_checked: bool
+
+    @property
+    def name(self) -> str:
+        """Where the data is, for the log (an SQLite file, a server without password)."""
+        ...
+
+    @property
+    def damage(self) -> str | None: ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Connection]: ...
+
+    def read(self) -> AbstractAsyncContextManager[Connection]: ...
+
+    async def in_one_trip(self, body: Body[T]) -> T: ...
+
+    async def schema_version(self) -> int: ...
+
+    async def migrate(self, directory: Traversable | None = None) -> list[str]: ...
+
+    async def trace(self, statements: Callable[[str], object] | None) -> None: ...
+
+    async def mark_damaged(self, problem: str) -> bool: ...
+
+    async def check_pages(self) -> str | None: ...
+
+    async def checkpoint(self) -> bool: ...
+
+    async def checkpoint_in_background(self) -> tuple[int, int]: ...
+
+    def size_on_disk(self) -> int: ...
+
+    async def close(self) -> None: ...
+
+
+async def open_database(
+    url: DatabaseUrl, *, migrate: bool = True, check_pages: bool = True
+) -> Engine:
+    """The database at ``url``, opened (and migrated unless ``migrate`` is False)."""
+    if url.path is not None:
+        return await Database.open(url.path, migrate=migrate, check_pages=check_pages)
+    from bot.db.postgres import PostgresDatabase  # asyncpg only when PostgreSQL is used
+
+    return await PostgresDatabase.open(url, migrate=migrate)

@@ -1,0 +1,161 @@
+"""A throwaway PostgreSQL server for the tests: ``initdb`` into a temporary folder,
+``pg_ctl start`` listening on a unix socket in that folder only, stopped at the end.
+
+PostgreSQL refuses to run as root: as root, the server runs as the ``postgres`` system
+user (``runuser``), which owns the folder. Nothing here reads the caller's environment:
+the programs get a minimal one, and every connection names its socket, user and database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import glob
+import itertools
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bot.db.postgres import PostgresDatabase
+from bot.db.url import DatabaseUrl
+
+INSTALL_HINT = (
+    "PostgreSQL is not installed (no initdb and pg_ctl on PATH or under "
+    "/usr/lib/postgresql/*/bin): install it (Debian/Ubuntu: apt-get install -y postgresql) "
+    "to run the PostgreSQL tests"
+)
+TEMPLATE = "plc_migrated"
+_USER = "postgres"
+# Named everywhere, so no PGPORT (or any PG* variable) of the caller's is ever read.
+_PORT = 5432  # the socket's name in the server's own folder: no clash with another server
+_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+_FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+
+def find_binaries() -> Path | None:
+    """The folder of ``initdb`` and ``pg_ctl``: on PATH, else the newest Debian install."""
+    found = shutil.which("initdb", path=os.defpath + ":/usr/local/bin:/usr/bin")
+    if found and shutil.which("pg_ctl", path=str(Path(found).parent)):
+        return Path(found).parent
+    folders = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda f: int(Path(f).parent.name), reverse=True
+    )
+    for folder in folders:
+        if (Path(folder) / "initdb").exists() and (Path(folder) / "pg_ctl").exists():
+            return Path(folder)
+    return None
+
+
+class PostgresServer:
+    """One server; :meth:`fresh` gives each test its own migrated database."""
+
+    def __init__(self, binaries: Path) -> None:
+        self._bin = binaries
+        self.folder = Path(tempfile.mkdtemp(prefix="plc-pg-"))
+        self._data = self.folder / "data"
+        self._names = itertools.count(1)
+        self._as_root = os.geteuid() == 0
+
+    def _run(self, *args: str) -> None:
+        command = [str(self._bin / args[0]), *args[1:]]
+        if self._as_root:
+            command = [
+                shutil.which("runuser", path=_PATH) or "runuser",
+                "-u",
+                _USER,
+                "--",
+                *command,
+            ]
+        env = {"PATH": _PATH, "LANG": "C", "LC_ALL": "C"}
+        subprocess.run(command, check=True, env=env, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        if self._as_root:
+            user = pwd.getpwnam(_USER)
+            os.chown(self.folder, user.pw_uid, user.pw_gid)
+        self._run(
+            "initdb",
+            "-D",
+            str(self._data),
+            "-U",
+            _USER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
+        options = f"-k {self.folder} -p {_PORT} -c listen_addresses='' {_FAST}"
+        self._run(
+            "pg_ctl",
+            "start",
+            "-w",
+            "-D",
+            str(self._data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "server.log"),
+        )
+        # Its own thread: the first test that asks for the server may be inside a loop.
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            thread.submit(asyncio.run, self._make_template()).result()
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "stop", "-m", "immediate", "-w", "-D", str(self._data))
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def url(self, name: str) -> DatabaseUrl:
+        """The URL of the database ``name`` on this server (its socket, its user)."""
+        return DatabaseUrl(
+            "postgresql",
+            dsn=f"postgresql:///{name}?host={self.folder}&port={_PORT}&user={_USER}&sslmode=disable",
+        )
+
+    async def _admin(self) -> asyncpg.Connection:
+        return await asyncpg.connect(
+            host=str(self.folder), port=_PORT, user=_USER, database="postgres", ssl=False
+        )
+
+    async def _make_template(self) -> None:
+        admin = await self._admin()
+        try:
+            await admin.execute(f"CREATE DATABASE {TEMPLATE}")
+        finally:
+            await admin.close()
+        migrated = await PostgresDatabase.open(self.url(TEMPLATE))
+        await migrated.close()
+
+    async def fresh(self, *, migrated: bool = True) -> DatabaseUrl:
+        """A new database: a copy of the migrated one, or empty."""
+        name = f"test_{os.getpid()}_{next(self._names)}"
+        template = TEMPLATE if migrated else "template0"
+        admin = await self._admin()
+        try:
+            await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        finally:
+            await admin.close()
+        return self.url(name)
+
+    async def drop(self, url: DatabaseUrl) -> None:
+        name = (url.dsn or "").split("?")[0].rsplit("/", 1)[-1]
+        admin = await self._admin()
+        try:
+            await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        finally:
+            await admin.close()
+
+
+def both_engines(metafunc: pytest.Metafunc) -> None:
+    """Run a test that uses the ``db`` fixture on SQLite and on PostgreSQL, unless it is
+    about SQLite itself (marked ``sqlite_only``)."""
+    if "db" in metafunc.fixturenames and not metafunc.definition.get_closest_marker("sqlite_only"):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
