@@ -214,7 +214,8 @@ class Scheduler:
             if self._stopped or self._paused:
                 return 0
             now = self._clock.now()
-            async with self._db.read() as conn:
+            # A burst's timers can number thousands: read off the loop.
+            async with self._db.read_in_thread() as conn:
                 due = await timers_db.due(conn, now, self.kinds)
             closed = 0
             for timer in due:

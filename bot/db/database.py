@@ -24,6 +24,7 @@ import aiosqlite
 
 from bot.db import one_trip
 from bot.db.connection import Connection
+from bot.db.loop_reads import Readers
 from bot.db.one_trip import Body, T
 from bot.db.pages import PageCheck, read_only, verdict
 
@@ -71,6 +72,7 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
+        self._readers = Readers(path)
         self._lock = asyncio.Lock()
         self._checkpointing = asyncio.Lock()
         self._damage: str | None = None
@@ -222,13 +224,22 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Connection]:
-        """Read committed data (waits for a write in progress on this connection)."""
+        """Read what is committed, at once on the event loop's thread, for a few rows by
+        an index (``bot/db/loop_reads.py``); a read that scans uses :meth:`read_in_thread`."""
+        with self._readers.snapshot() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def read_in_thread(self) -> AsyncIterator[Connection]:
+        """Read on the database thread, for reads that scan many rows: the loop serves
+        other commands meanwhile. Waits for a write in progress."""
         async with self._lock:
             yield self._conn
 
     async def trace(self, statements: Callable[[str], object] | None) -> None:
         """Hand every statement run from now on to ``statements`` (None: stop); for tests
         and measurements that hold a piece of work to the statements it needs."""
+        self._readers.trace(statements)
         await self._conn.set_trace_callback(statements)  # type: ignore[arg-type] # None stops
 
     # -- damage -------------------------------------------------------------------
@@ -331,6 +342,7 @@ class Database:
         return total
 
     async def close(self) -> None:
+        self._readers.close()
         async with self._lock:
             if self._damage is None:
                 await self._conn.close()
