@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence, Sized
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from types import UnionType
 from typing import Any, Generic, TypeVar, Union, get_args, get_origin, overload
 
@@ -46,15 +46,26 @@ def from_row(model: type[ModelT], row: Row, /, **values: Any) -> ModelT:
     0/1 booleans. A field typed as a dict, list or tuple reads its column as JSON (what
     :func:`json_to_db` wrote). Computed or renamed fields are passed in ``values``.
     """
-    columns = set(row.keys())
-    json_fields = _json_fields(model)
-    data = {
-        name: json_from_db(row[name]) if name in json_fields and row[name] else row[name]
-        for name in model.model_fields
-        if name in columns
-    }
-    data.update(values)
+    # Columns read by position: a driver's row finds a name by comparing it with each
+    # column in turn, and a list of 30 rows of 11 columns did that 330 times.
+    by_position = not isinstance(row, _Prefixed)
+    data: dict[str, Any] = {}
+    for name, at, is_json in _fields_read(model, tuple(row.keys())):
+        value = row[at] if by_position else row[name]
+        data[name] = json_from_db(value) if is_json and value else value
+    if values:
+        data.update(values)
     return model.model_validate(data)
+
+
+@lru_cache(maxsize=1024)
+def _fields_read(
+    model: type[BaseModel], columns: tuple[str, ...]
+) -> tuple[tuple[str, int, bool], ...]:
+    """The fields of ``model`` found among ``columns``: name, position, read as JSON."""
+    json_fields = _json_fields(model)
+    at = {name: position for position, name in enumerate(columns)}
+    return tuple((name, at[name], name in json_fields) for name in model.model_fields if name in at)
 
 
 def aliased_columns(model: type[BaseModel], table: str, prefix: str) -> str:
