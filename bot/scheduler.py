@@ -188,8 +188,9 @@ class Scheduler:
         self.rearm_soon()
 
     async def next_due(self) -> datetime | None:
-        """When the earliest pending timer is due (or retried), if any."""
-        async with self._db.read() as conn:
+        """When the earliest pending timer is due (or retried), if any, once the timers
+        planned in a transaction under way (which asked for the re-arm) are committed."""
+        async with self._db.read(after_writes=True) as conn:
             return await timers_db.next_wake(conn, self.kinds)
 
     # -- firing -------------------------------------------------------------------

@@ -53,7 +53,7 @@ FOUNDATION = frozenset(
 )
 """The foundation's repositories: every feature may use them."""
 
-CORE_DB = frozenset({"database", "pages", "one_trip"})
+CORE_DB = frozenset({"database", "pages", "one_trip", "loop_reads"})
 """The database itself (opening, migrations, the page check, transactions in one trip)."""
 
 PLATFORMS = ("discord", "cogs", "teams")

@@ -188,10 +188,8 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        """One write transaction; commits on success, rolls back on any error.
-
-        Refused with :class:`DatabaseDamaged` once the file is known damaged.
-        """
+        """One write transaction; commits on success, rolls back on any error. Refused
+        with :class:`DatabaseDamaged` once the file is known damaged."""
         async with self._lock:
             self._refuse_if_damaged()
             await self._conn.execute("BEGIN IMMEDIATE")
@@ -223,9 +221,14 @@ class Database:
             return done
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[Connection]:
+    async def read(self, *, after_writes: bool = False) -> AsyncIterator[Connection]:
         """Read what is committed, at once on the event loop's thread, for a few rows by
-        an index (``bot/db/loop_reads.py``); a read that scans uses :meth:`read_in_thread`."""
+        an index (``bot/db/loop_reads.py``); a read that scans uses :meth:`read_in_thread`.
+
+        Never waits for a write under way, unless ``after_writes``."""
+        if after_writes:
+            async with self._lock:  # handed on in turn: the writes before have ended
+                pass
         with self._readers.snapshot() as conn:
             yield conn
 
@@ -266,13 +269,9 @@ class Database:
             raise DatabaseDamaged(self.path, self._damage)
 
     async def check_pages(self) -> str | None:
-        """``PRAGMA quick_check`` of every page, off the bot's connection: what is wrong,
-        or None if the file is sound.
-
-        A read-only connection of its own, in a worker thread, so commands go on
-        meanwhile and the check itself can never write. Cancelling it interrupts it.
-        Errors other than damage (the file busy, unreadable for a while) are raised.
-        """
+        """``PRAGMA quick_check`` of every page (``PageCheck``: read-only, in a worker
+        thread, cancellable): what is wrong, or None if the file is sound. Errors other
+        than damage (the file busy, unreadable for a while) are raised."""
         check = PageCheck(self.path)
         running = asyncio.ensure_future(asyncio.to_thread(check.run))
         try:

@@ -141,3 +141,22 @@ async def test_a_closed_database_refuses_reads(db_path: Path) -> None:
     with pytest.raises(sqlite3.ProgrammingError):
         async with db.read():
             pass
+
+
+async def test_a_read_after_writes_waits_for_the_write_under_way(db: Database) -> None:
+    """What re-arms the scheduler's alarm reads once the transaction that planned a timer
+    (and asked for the re-arm) has committed."""
+    seen: list[list[int]] = []
+
+    async def after() -> None:
+        async with db.read(after_writes=True) as conn:
+            seen.append(await guilds(conn))
+
+    async with db.transaction() as conn:
+        await communities_db.upsert(conn, 1, SETTINGS, [60], NOW)
+        reading = asyncio.create_task(after())
+        async with db.read() as plain:  # a plain read does not wait: not committed yet
+            assert await guilds(plain) == []
+        await asyncio.sleep(0)
+    await reading
+    assert seen == [[1]]
