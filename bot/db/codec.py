@@ -48,10 +48,13 @@ def from_row(model: type[ModelT], row: Row, /, **values: Any) -> ModelT:
     """
     # Columns read by position: a driver's row finds a name by comparing it with each
     # column in turn, and a list of 30 rows of 11 columns did that 330 times.
-    by_position = not isinstance(row, _Prefixed)
+    if isinstance(row, _Prefixed):
+        source, prefix = row._row, row._prefix
+    else:
+        source, prefix = row, ""
     data: dict[str, Any] = {}
-    for name, at, is_json in _fields_read(model, tuple(row.keys())):
-        value = row[at] if by_position else row[name]
+    for name, at, is_json in _fields_read(model, tuple(source.keys()), prefix):
+        value = source[at]
         data[name] = json_from_db(value) if is_json and value else value
     if values:
         data.update(values)
@@ -60,11 +63,17 @@ def from_row(model: type[ModelT], row: Row, /, **values: Any) -> ModelT:
 
 @lru_cache(maxsize=1024)
 def _fields_read(
-    model: type[BaseModel], columns: tuple[str, ...]
+    model: type[BaseModel], columns: tuple[str, ...], prefix: str
 ) -> tuple[tuple[str, int, bool], ...]:
-    """The fields of ``model`` found among ``columns``: name, position, read as JSON."""
+    """The fields of ``model`` found among ``columns`` (named ``prefix…``): name,
+    position, read as JSON. The first column of a name, as a driver's row gives it."""
     json_fields = _json_fields(model)
-    at = {name: position for position, name in enumerate(columns)}
+    cut = len(prefix)
+    at = {
+        name[cut:]: position
+        for position, name in reversed(list(enumerate(columns)))
+        if name.startswith(prefix)
+    }
     return tuple((name, at[name], name in json_fields) for name in model.model_fields if name in at)
 
 

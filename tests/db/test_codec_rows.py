@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,8 +43,26 @@ def test_a_rows_columns_are_read_by_position_once_each() -> None:
     assert (row.by_name, row.by_position) == (0, len(Volunteer.model_fields))
 
 
-def test_a_joined_tables_columns_are_read_by_their_names() -> None:
+def test_a_joined_tables_columns_are_read_by_position_too() -> None:
     row = CountedRow(("id", *(f"v__{name}" for name in COLUMNS)), (9, *VALUES))
     volunteer = from_row(Volunteer, prefixed(row, "v__"))
     assert (volunteer.user_id, volunteer.position) == (2, 3)
-    assert row.by_name == len(Volunteer.model_fields)
+    assert (row.by_name, row.by_position) == (0, len(Volunteer.model_fields))
+
+
+def test_of_two_columns_of_one_name_the_first_is_read_as_a_driver_reads_it() -> None:
+    """``SELECT a.*, b.*``: a name both tables have reads the first table's, as before."""
+    names = (*COLUMNS, "user_id", "position")
+    row = CountedRow(names, (*VALUES, 98, 99))
+    volunteer = from_row(Volunteer, row)
+    assert (volunteer.user_id, volunteer.position) == (2, 3)
+    assert volunteer == from_row(Volunteer, sqlite_row(names, (*VALUES, 98, 99)))
+
+
+def sqlite_row(names: tuple[str, ...], values: tuple[Any, ...]) -> sqlite3.Row:
+    conn = sqlite3.connect(":memory:")
+    conn.row_factory = sqlite3.Row
+    columns = ", ".join(f"? AS {name}" for name in names)
+    row: sqlite3.Row = conn.execute(f"SELECT {columns}", values).fetchone()
+    conn.close()
+    return row
