@@ -68,19 +68,25 @@ _RECENT = f"""
             LEFT JOIN checkin_away w ON w.checkin_id = c.id AND w.user_id = :user
         WHERE c.guild_id = :guild AND c.status = 'open' AND {_THEIRS}
     )
-    SELECT c.id, c.week, c.opened_at, c.closes_at, c.status, a.id AS answer_id, a.progress,
-        w.user_id IS NOT NULL AS away,
-        COALESCE(s.streak, 0) AS streak, COALESCE(s.best_streak, 0) AS best_streak,
+    , recent AS (
+        SELECT c.id, c.week, c.opened_at, c.closes_at, c.status, a.id AS answer_id,
+            a.progress, w.user_id IS NOT NULL AS away
+        FROM me, checkins c
+            LEFT JOIN checkin_answers a ON a.checkin_id = c.id AND a.user_id = :user
+            LEFT JOIN checkin_away w ON w.checkin_id = c.id AND w.user_id = :user
+        WHERE c.guild_id = :guild AND {_THEIRS}
+        ORDER BY c.opened_at DESC, c.id DESC
+        LIMIT :limit
+    )
+    -- The goal numbers of the weeks shown only: a result column is computed for every
+    -- row before the sort, so in the query above it read a year of weeks' numbers.
+    SELECT r.*, COALESCE(s.streak, 0) AS streak, COALESCE(s.best_streak, 0) AS best_streak,
         COALESCE(s.answered, 0) AS answered, live.open_weeks,
         (SELECT json_group_array(json_array(p.goal_id, p.value)) FROM checkin_progress p
-            WHERE p.answer_id = a.id) AS goal_numbers
-    FROM me, live, checkins c
-        LEFT JOIN checkin_answers a ON a.checkin_id = c.id AND a.user_id = :user
-        LEFT JOIN checkin_away w ON w.checkin_id = c.id AND w.user_id = :user
+            WHERE p.answer_id = r.answer_id) AS goal_numbers
+    FROM live, recent r
         LEFT JOIN checkin_streaks s ON s.guild_id = :guild AND s.user_id = :user
-    WHERE c.guild_id = :guild AND {_THEIRS}
-    ORDER BY c.opened_at DESC, c.id DESC
-    LIMIT :limit
+    ORDER BY r.opened_at DESC, r.id DESC
 """  # noqa: S608 - fixed SQL
 
 
