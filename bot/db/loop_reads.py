@@ -27,7 +27,7 @@ BUSY_TIMEOUT_MS = 2_000
 #: Connections kept for reads that overlap; more are opened when needed, then closed.
 _KEPT = 4
 #: A read's own brackets: no trip, no write, no lock; not what the read asked for.
-_SNAPSHOT = frozenset({"BEGIN", "COMMIT", "ROLLBACK"})
+_SNAPSHOT = frozenset({"BEGIN", "COMMIT"})
 
 
 class Readers:
