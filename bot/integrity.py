@@ -68,7 +68,7 @@ async def stop_writing(db: Engine, scheduler: Scheduler, chat: Chat, problem: st
 async def tell_facilitators(db: Engine, chat: Chat) -> int:
     """One notice per community, where its facilitators read; how many took it."""
     try:
-        async with db.read() as conn:
+        async with db.read_in_thread() as conn:  # every community
             communities = await communities_db.all_active(conn)
     except Exception as exc:  # the damage may reach the communities themselves
         log.error("could not read the communities to tell them the database is damaged: %s", exc)

@@ -188,8 +188,9 @@ class Scheduler:
         self.rearm_soon()
 
     async def next_due(self) -> datetime | None:
-        """When the earliest pending timer is due (or retried), if any."""
-        async with self._db.read() as conn:
+        """When the earliest pending timer is due (or retried), if any, once the timers
+        planned in a transaction under way (which asked for the re-arm) are committed."""
+        async with self._db.read(after_writes=True) as conn:
             return await timers_db.next_wake(conn, self.kinds)
 
     # -- firing -------------------------------------------------------------------
@@ -214,7 +215,8 @@ class Scheduler:
             if self._stopped or self._paused:
                 return 0
             now = self._clock.now()
-            async with self._db.read() as conn:
+            # A burst's timers can number thousands: read off the loop.
+            async with self._db.read_in_thread() as conn:
                 due = await timers_db.due(conn, now, self.kinds)
             closed = 0
             for timer in due:

@@ -68,7 +68,7 @@ class TeamsIds:
         """Keep in memory what is stored as it is of ids that name a person (chats the bot
         opened to write to members, ids from before keyed storage): looking them up by
         their Teams id would put it in the database's debug log for anyone's turn."""
-        async with self._db.read() as conn:
+        async with self._db.read_in_thread() as conn:  # every such id, at start-up
             for number, kind, teams_id in await store.plain_private(conn):
                 self._remember(kind, teams_id, number)
 

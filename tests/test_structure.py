@@ -54,10 +54,20 @@ FOUNDATION = frozenset(
 """The foundation's repositories: every feature may use them."""
 
 CORE_DB = frozenset(
-    {"database", "pages", "one_trip", "engine", "url", "postgres", "postgres_sql", "copy"}
+    {
+        "database",
+        "pages",
+        "one_trip",
+        "engine",
+        "url",
+        "postgres",
+        "postgres_sql",
+        "copy",
+        "loop_reads",
+    }
 )
-"""The database itself (opening, migrations, the page check, transactions in one trip; the
-engine chosen by URL, PostgreSQL's, the copy between engines)."""
+"""The database itself (opening, migrations, the page check, transactions in one trip, reads on
+the loop's thread; the engine chosen by URL, PostgreSQL's, the copy between engines)."""
 
 PLATFORMS = ("discord", "cogs", "teams")
 PLATFORM_FREE_EXCEPT = ("emulator", "playground")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence, Sized
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from types import UnionType
 from typing import Any, Generic, TypeVar, Union, get_args, get_origin, overload
 
@@ -46,15 +46,35 @@ def from_row(model: type[ModelT], row: Row, /, **values: Any) -> ModelT:
     0/1 booleans. A field typed as a dict, list or tuple reads its column as JSON (what
     :func:`json_to_db` wrote). Computed or renamed fields are passed in ``values``.
     """
-    columns = set(row.keys())
-    json_fields = _json_fields(model)
-    data = {
-        name: json_from_db(row[name]) if name in json_fields and row[name] else row[name]
-        for name in model.model_fields
-        if name in columns
-    }
-    data.update(values)
+    # Columns read by position: a driver's row finds a name by comparing it with each
+    # column in turn, and a list of 30 rows of 11 columns did that 330 times.
+    if isinstance(row, _Prefixed):
+        source, prefix = row._row, row._prefix
+    else:
+        source, prefix = row, ""
+    data: dict[str, Any] = {}
+    for name, at, is_json in _fields_read(model, tuple(source.keys()), prefix):
+        value = source[at]
+        data[name] = json_from_db(value) if is_json and value else value
+    if values:
+        data.update(values)
     return model.model_validate(data)
+
+
+@lru_cache(maxsize=1024)
+def _fields_read(
+    model: type[BaseModel], columns: tuple[str, ...], prefix: str
+) -> tuple[tuple[str, int, bool], ...]:
+    """The fields of ``model`` found among ``columns`` (named ``prefix…``): name,
+    position, read as JSON. The first column of a name, as a driver's row gives it."""
+    json_fields = _json_fields(model)
+    cut = len(prefix)
+    at = {
+        name[cut:]: position
+        for position, name in reversed(list(enumerate(columns)))
+        if name.startswith(prefix)
+    }
+    return tuple((name, at[name], name in json_fields) for name in model.model_fields if name in at)
 
 
 def aliased_columns(model: type[BaseModel], table: str, prefix: str) -> str:

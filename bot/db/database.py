@@ -24,6 +24,7 @@ import aiosqlite
 
 from bot.db import one_trip
 from bot.db.connection import Connection
+from bot.db.loop_reads import Readers
 from bot.db.one_trip import Body, T
 from bot.db.pages import PageCheck, read_only, verdict
 
@@ -71,6 +72,7 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
+        self._readers = Readers(path)
         self._lock = asyncio.Lock()
         self._checkpointing = asyncio.Lock()
         self._damage: str | None = None
@@ -155,9 +157,9 @@ class Database:
         if not migrations:
             # Never "up to date": an install that lost its SQL files must not
             # leave an empty database behind and crash later on a missing table.
+            where = MIGRATIONS_PACKAGE if directory is None else directory
             raise DatabaseError(
-                f"no migrations found in the installed package ({_describe(directory)}); "
-                "reinstall plc-bot"
+                f"no migrations found in the installed package ({where}); reinstall plc-bot"
             )
         latest = migrations[-1][0]
         applied: list[str] = []
@@ -191,10 +193,8 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        """One write transaction; commits on success, rolls back on any error.
-
-        Refused with :class:`DatabaseDamaged` once the file is known damaged.
-        """
+        """One write transaction; commits on success, rolls back on any error. Refused
+        with :class:`DatabaseDamaged` once the file is known damaged."""
         async with self._lock:
             self._refuse_if_damaged()
             await self._conn.execute("BEGIN IMMEDIATE")
@@ -226,14 +226,28 @@ class Database:
             return done
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[Connection]:
-        """Read committed data (waits for a write in progress on this connection)."""
+    async def read(self, *, after_writes: bool = False) -> AsyncIterator[Connection]:
+        """Read what is committed, at once on the event loop's thread, for a few rows by
+        an index (``bot/db/loop_reads.py``); a read that scans uses :meth:`read_in_thread`.
+
+        Never waits for a write under way, unless ``after_writes``."""
+        if after_writes:
+            async with self._lock:  # handed on in turn: the writes before have ended
+                pass
+        with self._readers.snapshot() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def read_in_thread(self) -> AsyncIterator[Connection]:
+        """Read on the database thread, for reads that scan many rows: the loop serves
+        other commands meanwhile. Waits for a write in progress."""
         async with self._lock:
             yield self._conn
 
     async def trace(self, statements: Callable[[str], object] | None) -> None:
         """Hand every statement run from now on to ``statements`` (None: stop); for tests
         and measurements that hold a piece of work to the statements it needs."""
+        self._readers.trace(statements)
         await self._conn.set_trace_callback(statements)  # type: ignore[arg-type] # None stops
 
     # -- damage -------------------------------------------------------------------
@@ -260,13 +274,9 @@ class Database:
             raise DatabaseDamaged(self.path, self._damage)
 
     async def check_pages(self) -> str | None:
-        """``PRAGMA quick_check`` of every page, off the bot's connection: what is wrong,
-        or None if the file is sound.
-
-        A read-only connection of its own, in a worker thread, so commands go on
-        meanwhile and the check itself can never write. Cancelling it interrupts it.
-        Errors other than damage (the file busy, unreadable for a while) are raised.
-        """
+        """``PRAGMA quick_check`` of every page (``PageCheck``: read-only, in a worker
+        thread, cancellable): what is wrong, or None if the file is sound. Errors other
+        than damage (the file busy, unreadable for a while) are raised."""
         check = PageCheck(self.path)
         running = asyncio.ensure_future(asyncio.to_thread(check.run))
         try:
@@ -336,6 +346,7 @@ class Database:
         return total
 
     async def close(self) -> None:
+        self._readers.close()
         async with self._lock:
             if self._damage is None:
                 await self._conn.close()
@@ -369,10 +380,6 @@ def migrations_directory() -> Traversable:
             f"no migrations found in the installed package ({MIGRATIONS_PACKAGE} is missing); "
             "reinstall plc-bot"
         ) from None
-
-
-def _describe(directory: Traversable | None) -> str:
-    return MIGRATIONS_PACKAGE if directory is None else str(directory)
 
 
 def available_migrations(directory: Traversable | None = None) -> list[tuple[int, Traversable]]:

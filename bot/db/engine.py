@@ -30,7 +30,15 @@ class Engine(Protocol):
 
     def transaction(self) -> AbstractAsyncContextManager[Connection]: ...
 
-    def read(self) -> AbstractAsyncContextManager[Connection]: ...
+    def read(self, *, after_writes: bool = False) -> AbstractAsyncContextManager[Connection]:
+        """Read what is committed, for a few rows by an index (``after_writes``: once this
+        process's writes under way have ended)."""
+        ...
+
+    def read_in_thread(self) -> AbstractAsyncContextManager[Connection]:
+        """A read that scans many rows, kept off the event loop where the engine would
+        run it there."""
+        ...
 
     async def in_one_trip(self, body: Body[T]) -> T: ...
 

@@ -50,8 +50,9 @@ class _DoneCursor:
 
 
 class ThreadConnection:
-    """The :class:`Connection` a body gets on the database thread: every call runs the
-    statement at once on the driver's own connection."""
+    """A :class:`Connection` used on the thread its ``sqlite3`` connection lives on: every
+    call runs the statement at once (a body on the database thread; a read on the event
+    loop's, ``bot/db/loop_reads.py``)."""
 
     def __init__(self, raw: sqlite3.Connection) -> None:
         self._raw = raw

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib.resources.abc import Traversable
 from typing import Any
 
@@ -154,10 +154,19 @@ class PostgresDatabase:
         return await asyncio.shield(asyncio.ensure_future(whole()))
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[Connection]:
-        """Read committed data, on a pooled connection of its own."""
+    async def read(self, *, after_writes: bool = False) -> AsyncIterator[Connection]:
+        """Read committed data, on a pooled connection of its own; with ``after_writes``,
+        once the writes under way in this process have ended."""
+        if after_writes:
+            async with self._lock:  # handed on in turn: the writes before have ended
+                pass
         async with self._pool.acquire() as raw:
             yield PgConnection(raw, self._trace)
+
+    def read_in_thread(self) -> AbstractAsyncContextManager[Connection]:
+        """A read that scans: the server does the work, the loop only awaits it, so it
+        is an ordinary :meth:`read`."""
+        return self.read()
 
     async def trace(self, statements: Callable[[str], object] | None) -> None:
         """Hand every statement run from now on to ``statements`` (None: stop)."""

@@ -50,6 +50,7 @@ async def test_meeting_list_reads_each_date_with_its_meeting(harness: Harness) -
     # The dates with their meetings and the answers so far; who facilitates.
     assert len(listed) == 2, listed.statements
     assert listed.writes == 0
+    assert listed.trips == 0  # read on the loop's thread
 
 
 async def test_rotation_show_reads_the_assignments_at_once(harness: Harness) -> None:
@@ -61,6 +62,7 @@ async def test_rotation_show_reads_the_assignments_at_once(harness: Harness) -> 
     # The line with its members, the dates with their meetings, their assignments.
     assert len(shown) == 3, shown.statements
     assert shown.writes == 0
+    assert shown.trips == 0  # read on the loop's thread
 
 
 async def test_plc_status_reads_each_features_line_in_few_statements(harness: Harness) -> None:
@@ -75,6 +77,7 @@ async def test_plc_status_reads_each_features_line_in_few_statements(harness: Ha
     # missed timers; the counts with the paused targets.
     assert len(status) == 9, status.statements
     assert status.writes == 0
+    assert status.trips == 0  # read on the loop's thread
 
 
 async def test_me_reminders_is_one_statement_in_its_transaction(harness: Harness) -> None:
@@ -86,6 +89,7 @@ async def test_me_reminders_is_one_statement_in_its_transaction(harness: Harness
         saved, _ = await command(harness, "me reminders", state=state)
         assert len(saved) == 3, saved.statements
         assert saved.writes == 1
+        assert saved.trips == 1  # the transaction in one trip (3 before)
     member = await harness.bot.services.get(MemberService).get(
         harness.guild.id, harness.user("bob")
     )
@@ -105,6 +109,7 @@ async def test_goal_list_reads_both_lists_at_once(harness: Harness) -> None:
     assert "Reading fluency" in text and "Shared rubric" in text, text
     assert "Not Bob's" not in text
     assert len(listed) == 2, listed.statements
+    assert listed.trips == 0
 
 
 async def test_checkin_me_reads_the_weeks_with_their_goal_numbers(harness: Harness) -> None:
@@ -115,3 +120,4 @@ async def test_checkin_me_reads_the_weeks_with_their_goal_numbers(harness: Harne
     history, text = await command(harness, "checkin me")
     assert "44.5" in text, text
     assert len(history) == 1, history.statements
+    assert history.trips == 0

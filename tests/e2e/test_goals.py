@@ -120,7 +120,8 @@ async def test_me_export_and_delete_reach_goals_and_answers(harness: Harness) ->
 
     ask = await h.slash("bob", "me delete")
     assert ask.message is not None
-    await h.emu.click(h.user("bob"), ask.message, ask.message.custom_ids()[0])
+    # The erasure is done once the member is told (reads do not wait for a write under way).
+    await (await h.emu.click(h.user("bob"), ask.message, ask.message.custom_ids()[0])).final()
     remaining = await stored_answers(h)
     assert [a.user_id for a in remaining] == [h.user("chloe")]
     async with h.bot.core.db.read() as conn:

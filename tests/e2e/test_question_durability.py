@@ -85,7 +85,8 @@ async def test_me_export_and_delete_reach_only_what_is_not_anonymous(harness: Ha
     confirm = await harness.slash("bob", "me delete")
     assert confirm.message is not None
     erase = next(c for c in confirm.message.custom_ids())
-    await harness.emu.click(harness.user("bob"), confirm.message, erase)
+    # Erased once Bob is told (a command meanwhile reads what was committed before).
+    await (await harness.emu.click(harness.user("bob"), confirm.message, erase)).final()
     top = await harness.slash("david", "questions top")
     description = top.embeds[0]["description"]
     assert "▲ 1 · [Question #1]" in description  # David's upvote stays, Bob's is gone

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from bot.db.questions import items as questions_db
 from bot.emulator import CommandUnavailable, InteractionResult, Message, Permission, ResponseType
 from tests.e2e.harness import Harness
 
@@ -71,6 +73,17 @@ async def moderate(h: Harness, user: str, message: Message) -> InteractionResult
         h.guild.id, h.user(user), "Moderate", message, locale="en-US"
     )
     return await result.final()
+
+
+async def recorded(h: Harness, message: Message) -> None:
+    """Until the bot has recorded its post, which it commits once Discord took it: a
+    moment after the post shows, and a read sees only what is committed."""
+    for _ in range(300):
+        async with h.bot.core.db.read() as conn:
+            if await questions_db.get_by_message(conn, h.guild.id, message.id) is not None:
+                return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"the bot never recorded its post {message.id}")
 
 
 def panel_id(panel: InteractionResult, action: str) -> str:
@@ -415,6 +428,7 @@ async def test_the_review_message_title_follows_the_decision(harness: Harness) -
     )
 
     [posted] = await harness.emu.wait_for(lambda: bot_posts(harness, "questions"))
+    await recorded(harness, posted)
     panel = await moderate(harness, "alice", posted)
     await panel_click(harness, "alice", panel, "mremove")
     review = refreshed(harness, approved)

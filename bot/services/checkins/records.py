@@ -63,7 +63,7 @@ class CheckinRecords:
     async def full_history(self, guild_id: int, user_id: int) -> CheckinHistory:
         """The history from every week there is (what the counters stand for)."""
         now = self._core.clock.now()
-        async with self._core.db.read() as conn:
+        async with self._core.db.read_in_thread() as conn:  # every week there is
             checkins = await checkins_db.checkins_of(conn, guild_id, newest_first=True)
             answers = {
                 a.checkin_id: a
@@ -84,7 +84,7 @@ class CheckinRecords:
         if nobody answered yet."""
         community = await self._shared.community.require_facilitator(actor)
         guild_id = actor.guild_id
-        async with self._core.db.read() as conn:
+        async with self._core.db.read_in_thread() as conn:  # every answer there is
             answers = await checkins_db.answers_of_guild(conn, guild_id)
             checkins = {c.id: c for c in await checkins_db.checkins_of(conn, guild_id)}
             numbers: dict[int, list[tuple[Goal, float]]] = {}

@@ -93,10 +93,11 @@ class MemberService:
 
     async def set_dm_reminders(self, guild_id: int, user_id: int, enabled: bool) -> None:
         await self._community.require(guild_id)
-        async with self._core.db.transaction() as conn:
-            await members_db.set_dm_reminders(
-                conn, guild_id, user_id, enabled, self._core.clock.now()
-            )
+        now = self._core.clock.now()
+        # One statement: the whole transaction in one trip to the database thread.
+        await self._core.db.in_one_trip(
+            lambda conn: members_db.set_dm_reminders(conn, guild_id, user_id, enabled, now)
+        )
 
     async def set_away(self, guild_id: int, user_id: int, until: str, language: str) -> LocalDay:
         """The last day away, read in the member's zone (said back with the zone)."""
@@ -137,7 +138,7 @@ class MemberService:
 
     async def export(self, guild_id: int, user_id: int) -> dict[str, Any]:
         """Every row keyed to the member in this community (anonymous questions excluded)."""
-        async with self._core.db.read() as conn:
+        async with self._core.db.read_in_thread() as conn:  # every feature's rows
             member = await members_db.get(conn, guild_id, user_id)
             data: dict[str, Any] = {
                 "guild_id": str(guild_id),

@@ -47,7 +47,7 @@ class RetentionService:
         now = self._core.clock.now()
         removed: dict[str, int] = {}
         cutoff = now - MEMBER_GONE
-        async with self._core.db.read() as conn:
+        async with self._core.db.read_in_thread() as conn:  # every community's members
             departed = await members.left_before(conn, cutoff)
         for guild_id, user_id in departed:
             await self._members.delete(guild_id, user_id)

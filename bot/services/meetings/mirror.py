@@ -190,7 +190,7 @@ class EventMirror:
             return await meetings_db.known_event_ids(conn, guild_id)
 
     async def guilds_to_reconcile(self) -> list[int]:
-        async with self._core.db.read() as conn:
+        async with self._core.db.read_in_thread() as conn:  # every community's
             return await meetings_db.guilds_with_meetings(conn)
 
 

@@ -33,7 +33,7 @@ async def test_one_answer_per_member_per_week_and_edits_update_it(plc: Harness) 
     async with plc.core.db.read() as conn:
         assert len(await checkins_db.answers_to(conn, checkin.id)) == 1
     # The database itself refuses a second row for the same member and week.
-    async with plc.core.db.read() as conn:
+    async with plc.core.db.transaction() as conn:
         again = await checkins_db.insert_answer(
             conn,
             GUILD,

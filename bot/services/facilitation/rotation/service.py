@@ -95,13 +95,15 @@ class RotationService:
             line, members = await rotation_db.line_with_members(conn, community.guild_id)
             upcoming = await self._upcoming(conn, community.guild_id)
         ready = available(line, members, today)
+        free = {v.user_id for v in ready}
         return RotationView(
+            # Built from rows just validated, only to be shown: not validated again.
             line=tuple(
-                RotationEntry(
+                RotationEntry.model_construct(
                     user_id=v.user_id,
                     times_assigned=v.times_assigned,
                     last_assigned_at=v.last_assigned_at,
-                    away=v not in ready,
+                    away=v.user_id not in free,
                     first_in_line=v.first_in_line,
                     next_up=v.next_up,
                 )
