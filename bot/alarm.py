@@ -39,11 +39,13 @@ class Alarm:
         ring: Job,
         next_wake: Callable[[], Awaitable[datetime | None]],
         busy: Callable[[], bool],
+        sweep_seconds: float = SWEEP_SECONDS,
     ) -> None:
         self._clock = clock
         self._ring = ring
         self._next_wake = next_wake
         self._busy = busy
+        self._sweep_seconds = sweep_seconds
         self.aps: AsyncIOScheduler | None = None
         self._rearm_task: asyncio.Task[None] | None = None
         self._rearm_wanted = False
@@ -57,8 +59,9 @@ class Alarm:
 
     def start(self, *, paused: bool = False) -> None:
         self.aps = AsyncIOScheduler(timezone=UTC)
+        sweep = self._sweep_seconds
         self._add_ringing(
-            IntervalTrigger(seconds=SWEEP_SECONDS, timezone=UTC), SWEEP_JOB_ID, SWEEP_SECONDS
+            IntervalTrigger(seconds=sweep, timezone=UTC), SWEEP_JOB_ID, max(1, int(sweep))
         )
         self.aps.start(paused=paused)
         for job_id, (interval, func) in self._periodic.items():

@@ -76,6 +76,8 @@ class Database:
         self._damage: str | None = None
         #: Every page was checked when the file was opened (or there was no file yet).
         self.pages_checked = False
+        #: One process only (the instance lock): timers are never claimed.
+        self.shared = False
 
     @property
     def name(self) -> str:

@@ -48,6 +48,8 @@ class PostgresDatabase:
         self._size = 0
         #: The server keeps its pages sound: nothing is left to check.
         self.pages_checked = True
+        #: Several processes may use it: each claims the timers it fires.
+        self.shared = True
 
     @property
     def name(self) -> str:
