@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.alarm import SWEEP_SECONDS, Alarm
+from bot.alarm import Alarm
 from bot.clock import Clock
 from bot.config import SchedulerSettings
 from bot.db import timers as timers_db
@@ -73,10 +73,10 @@ class Scheduler:
         self._interactive_idle = asyncio.Event()
         self._interactive_idle.set()
         self._leases = Leases(db, clock, settings.lease_seconds) if db.shared else None
-        # Another process's timers have no wake-up here: a short poll finds those whose
-        # process died before they were due.
-        sweep = settings.poll_seconds if db.shared else SWEEP_SECONDS
-        self.alarm = Alarm(clock, self._alarm_rings, self.next_due, self._busy, sweep)
+        # Another process's timers have no wake-up here: a short poll of the next due
+        # time finds those whose process died before they were due.
+        poll = settings.poll_seconds if db.shared else None
+        self.alarm = Alarm(clock, self._alarm_rings, self.next_due, self._busy, poll)
         self._reported_unhandled: set[str] = set()
         self._stopped = False
         self._paused = False

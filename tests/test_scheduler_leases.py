@@ -162,4 +162,4 @@ async def test_a_timer_another_process_planned_is_found_by_the_poll(
     a, b = two
     await _plan(a, "later")
     assert await b.scheduler.next_due() == START
-    assert b.scheduler.alarm._sweep_seconds == SETTINGS.poll_seconds
+    assert b.scheduler.alarm.poll_seconds == SETTINGS.poll_seconds
