@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 #: How many due timers a process claims at once: small, so a burst is shared between
 #: the processes and a process that dies strands few.
-CLAIM_BATCH = 10
+CLAIM_BATCH = 2
 
 
 class Leases:

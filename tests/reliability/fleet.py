@@ -49,6 +49,11 @@ class Fleet:
     url: DatabaseUrl
     bots: list[BotProcess]
     after_id: int
+    meetings: int = MEETINGS
+
+    @property
+    def expected_sends(self) -> int:
+        return self.meetings * 2 * (1 + GOERS)
 
     @property
     def emu(self) -> Emulator:
@@ -62,7 +67,7 @@ class Fleet:
         return self.sends().distinct
 
     def burst_done(self) -> bool:
-        return self.reminder_sends() >= EXPECTED_SENDS
+        return self.reminder_sends() >= self.expected_sends
 
     def message_posts(self, since: int = 0) -> list[RecordedRequest]:
         return [
@@ -85,16 +90,20 @@ class Fleet:
         """The requests Discord's global limit counts (interaction endpoints aside)."""
         return [r for r in self.emu.recorder.requests if not EXEMPT.match(r.path)]
 
-    async def timers(self) -> dict[str, int]:
-        """The reminders' timers by status, as the operator reads them in the database."""
+    async def fetch(self, sql: str, *args: object) -> list[asyncpg.Record]:
+        """Rows of the database, as an operator reads them."""
         conn = await asyncpg.connect(self.url.dsn)
         try:
-            rows = await conn.fetch(
-                "SELECT status, count(*) AS n FROM timers WHERE kind = 'meeting_reminder' "
-                "AND lease_owner IS NULL GROUP BY status"
-            )
+            return list(await conn.fetch(sql, *args))
         finally:
             await conn.close()
+
+    async def timers(self) -> dict[str, int]:
+        """The reminders' timers by status, as the operator reads them in the database."""
+        rows = await self.fetch(
+            "SELECT status, count(*) AS n FROM timers WHERE kind = 'meeting_reminder' "
+            "AND lease_owner IS NULL GROUP BY status"
+        )
         return {row["status"]: int(row["n"]) for row in rows}
 
 
@@ -108,11 +117,11 @@ def most_in_one_second(times: list[float]) -> int:
     return most
 
 
-async def _plan_burst(h: Harness, t0: datetime) -> None:
+async def _plan_burst(h: Harness, t0: datetime, meetings: int) -> None:
     await h.start()
     await h.setup_community(language="en")
     goers = add_members(h.emu, h.guild.id, "goer", GOERS)
-    for n in range(MEETINGS):
+    for n in range(meetings):
         announcement = await schedule_meeting(
             h, title=f"Burst {n}", starts=t0 + timedelta(minutes=1), reminders="1m, 2m"
         )
@@ -138,13 +147,18 @@ def _config(folder: Path, n: int, emu: Emulator, proxy_port: int, url: DatabaseU
 
 @asynccontextmanager
 async def fleet_on(
-    folder: Path, url: DatabaseUrl, *, lease_seconds: float, hook: Any = None
+    folder: Path,
+    url: DatabaseUrl,
+    *,
+    lease_seconds: float,
+    hook: Any = None,
+    meetings: int = MEETINGS,
 ) -> AsyncIterator[Fleet]:
     """The burst planned and copied into ``url``; the processes made, not started."""
     t0 = SystemClock().now().replace(second=0, microsecond=0)
     clock = ControlledClock(t0 - timedelta(minutes=10))
     async with running_harness(folder, clock) as h:
-        await _plan_burst(h, t0)
+        await _plan_burst(h, t0, meetings)
         await copy_database(parse_database_url(f"sqlite:///{h.db_path}"), url)
         emu = h.emu
         emu.state.now_timestamp = lambda: datetime.now(UTC).timestamp()
@@ -163,7 +177,7 @@ async def fleet_on(
             emu.faults.add(method="POST", path=MESSAGES, delay=LATENCY, commit=True,
                            hook=hook, times=None)  # fmt: skip
             emu.rate_limits.enable()
-            fleet = Fleet(h, url, bots, max(emu.state.messages))
+            fleet = Fleet(h, url, bots, max(emu.state.messages), meetings)
             try:
                 yield fleet
             finally:
