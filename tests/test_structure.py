@@ -54,10 +54,22 @@ FOUNDATION = frozenset(
 """The foundation's repositories: every feature may use them."""
 
 CORE_DB = frozenset(
-    {"database", "pages", "one_trip", "engine", "url", "postgres", "postgres_sql", "copy"}
+    {
+        "database",
+        "pages",
+        "one_trip",
+        "engine",
+        "url",
+        "postgres",
+        "postgres_sql",
+        "copy",
+        "timer_leases",
+        "shard_claims",
+    }
 )
 """The database itself (opening, migrations, the page check, transactions in one trip; the
-engine chosen by URL, PostgreSQL's, the copy between engines)."""
+engine chosen by URL, PostgreSQL's, the copy between engines; the claims on timers and
+shards that let several processes share one)."""
 
 PLATFORMS = ("discord", "cogs", "teams")
 PLATFORM_FREE_EXCEPT = ("emulator", "playground")
