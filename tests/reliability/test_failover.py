@@ -64,6 +64,10 @@ async def test_a_process_killed_mid_burst_leaves_no_reminder_lost_or_doubled(
         victim = fleet.bots[kill.victim]
         code = await victim.wait(timeout=90)
         at_kill = fleet.reminder_sends()
+        [held] = await fleet.fetch(
+            "SELECT count(*) AS n FROM timers WHERE status = 'pending' AND lease_owner LIKE $1",
+            f"%:{victim.pid}:%",
+        )
         await emu.wait_for(fleet.burst_done, timeout=90)
         survivors = [bot for bot in fleet.bots if bot is not victim]
         for bot in survivors:
@@ -74,7 +78,8 @@ async def test_a_process_killed_mid_burst_leaves_no_reminder_lost_or_doubled(
         timers = await fleet.timers()
     line = (
         f"failover seed {seed}: process {kill.victim} killed at message "
-        f"{at_kill}/{EXPECTED_SENDS}; {seen.distinct} reminders, "
+        f"{at_kill}/{EXPECTED_SENDS} holding {held['n']} claimed timer(s); "
+        f"{seen.distinct} reminders, "
         f"{sum(resent.values()) - len(resent)} post(s) sent again with their nonce"
     )
     print(line)
