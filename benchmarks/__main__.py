@@ -19,7 +19,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fanout, fanout_proxy, latency, restart, session_burst, session_round, write_path
+from . import (
+    failover,
+    fanout,
+    fanout_proxy,
+    latency,
+    restart,
+    session_burst,
+    session_round,
+    write_path,
+)
 from .report import Report
 from .stack import WARNINGS, quiet_logging
 
@@ -36,6 +45,7 @@ class Plan:
     restart_timers: list[int]
     restart_repeats: int
     write_answers: int
+    failover_meetings: int
 
 
 QUICK = Plan(
@@ -45,6 +55,7 @@ QUICK = Plan(
     restart_timers=[1_000, 10_000],
     restart_repeats=2,
     write_answers=300,
+    failover_meetings=5,
 )
 FULL = Plan(
     latency_scales=[10, 100, 1000],
@@ -53,6 +64,7 @@ FULL = Plan(
     restart_timers=[1_000, 10_000, 100_000],
     restart_repeats=3,
     write_answers=1000,
+    failover_meetings=15,
 )
 
 
@@ -74,6 +86,7 @@ def measurements(
         "write": lambda: write_path.run(report, folder / "write", plan.write_answers, log),
         "session": lambda: session_round.run(report, folder / "session", 100, log),
         "interactive": lambda: session_burst.run(report, folder / "interactive", log),
+        "failover": lambda: failover.run(report, folder / "failover", plan.failover_meetings, log),
         # Last: it starts plc-bot on the latency database too.
         "restart": lambda: restart.run(
             report,

@@ -22,6 +22,7 @@ from bot.clock import Clock, SystemClock
 
 WAKE_JOB_ID = "plc-bot:wake"
 SWEEP_JOB_ID = "plc-bot:sweep"
+POLL_JOB_ID = "plc-bot:poll"
 SWEEP_SECONDS = 60
 _WALL_CLOCK = SystemClock()
 
@@ -39,11 +40,15 @@ class Alarm:
         ring: Job,
         next_wake: Callable[[], Awaitable[datetime | None]],
         busy: Callable[[], bool],
+        poll_seconds: float | None = None,
     ) -> None:
         self._clock = clock
         self._ring = ring
         self._next_wake = next_wake
         self._busy = busy
+        self.poll_seconds = poll_seconds
+        """How often to read the next wake-up again (None: only after this process's
+        own changes): timers another process planned have their wake-up there."""
         self.aps: AsyncIOScheduler | None = None
         self._rearm_task: asyncio.Task[None] | None = None
         self._rearm_wanted = False
@@ -60,6 +65,14 @@ class Alarm:
         self._add_ringing(
             IntervalTrigger(seconds=SWEEP_SECONDS, timezone=UTC), SWEEP_JOB_ID, SWEEP_SECONDS
         )
+        if self.poll_seconds is not None:
+            self.aps.add_job(
+                self._poll,
+                IntervalTrigger(seconds=self.poll_seconds, timezone=UTC),
+                id=POLL_JOB_ID,
+                coalesce=True,
+                max_instances=1,
+            )
         self.aps.start(paused=paused)
         for job_id, (interval, func) in self._periodic.items():
             self._add_periodic(job_id, interval, func)
@@ -98,6 +111,9 @@ class Alarm:
             max_instances=1,
             misfire_grace_time=int(interval.total_seconds()),
         )
+
+    async def _poll(self) -> None:
+        self.rearm_soon()
 
     @property
     def rearming(self) -> bool:

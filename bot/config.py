@@ -87,6 +87,12 @@ class SchedulerSettings(_Section):
     """Per kind of action: a reminder 3 hours late is noise, a digest a day late still helps."""
     late_note_after_minutes: int = Field(default=5, ge=0)
     """A timer run later than this gets a visible "sent late" note."""
+    lease_seconds: float = Field(default=30, ge=1, le=600)
+    """On a database several processes share: how long a process's claim on the timers it
+    fires holds unless renewed. A process that dies leaves its timers this long at most."""
+    poll_seconds: float = Field(default=5, ge=0.5, le=60)
+    """On a database several processes share: how often a process looks for timers due
+    that another process planned (their wake-up was in that process)."""
 
     def grace_for(self, kind: str) -> int:
         return self.grace_minutes.get(kind, self.default_grace_minutes)

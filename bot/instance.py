@@ -1,10 +1,12 @@
-"""One bot per database: an exclusive lock file beside it, and the record of its last
-clean stop, which lets the next start leave the page check for after ready.
+"""One bot per SQLite database: an exclusive lock file beside it, and the record of its
+last clean stop, which lets the next start leave the page check for after ready.
 
 :func:`owned_database` is how a process that writes opens the database: the lock, the
 page check the last stop calls for, and on closing, the clean-stop record.
-:func:`owned` opens whichever engine ``[database]`` names (a PostgreSQL server keeps its
-own pages sound and needs neither the lock file nor the record).
+:func:`owned` opens whichever engine ``[database]`` names. A PostgreSQL server keeps its
+own pages sound and needs neither the lock file nor the record, and several processes
+may share it: each claims the timers it fires (:mod:`bot.leases`) and the shards it
+serves (:mod:`bot.shards`), and their writes take the database's write lock.
 """
 
 from __future__ import annotations
@@ -211,7 +213,8 @@ async def owned(
     where: DatabaseUrl, *, migrate: bool = True, always_check: bool = False
 ) -> AsyncIterator[Engine]:
     """The database ``[database]`` names, opened for a process that writes: an SQLite file
-    through :func:`owned_database`, a PostgreSQL database directly."""
+    through :func:`owned_database`, a PostgreSQL database directly (other processes may
+    have it open too)."""
     if where.path is not None:
         async with owned_database(where.path, migrate=migrate, always_check=always_check) as db:
             yield db

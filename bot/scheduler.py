@@ -35,6 +35,7 @@ from bot.firing import (
     TimerKind,
     nonce_for,
 )
+from bot.leases import Leases
 from bot.missed import MISSED_TARGET, MissedResult, WhenMissed
 
 __all__ = [
@@ -54,7 +55,8 @@ MAX_ATTEMPTS = 6
 
 
 class Scheduler:
-    """Runs timers; one per process (the instance lock guarantees that)."""
+    """Runs timers; one per process. On a database several processes share, each
+    claims the timers it fires (:class:`~bot.leases.Leases`)."""
 
     def __init__(self, db: Engine, clock: Clock, settings: SchedulerSettings) -> None:
         self._db = db
@@ -70,7 +72,11 @@ class Scheduler:
         self._interactive = 0
         self._interactive_idle = asyncio.Event()
         self._interactive_idle.set()
-        self.alarm = Alarm(clock, self._alarm_rings, self.next_due, self._busy)
+        self._leases = Leases(db, clock, settings.lease_seconds) if db.shared else None
+        # Another process's timers have no wake-up here: a short poll of the next due
+        # time finds those whose process died before they were due.
+        poll = settings.poll_seconds if db.shared else None
+        self.alarm = Alarm(clock, self._alarm_rings, self.next_due, self._busy, poll)
         self._reported_unhandled: set[str] = set()
         self._stopped = False
         self._paused = False
@@ -173,8 +179,9 @@ class Scheduler:
         ``wake=False``: the caller runs it itself once committed (:meth:`run_now`, which
         re-arms if it could not), so the bulk lane is not woken for it meanwhile.
         """
+        lease = self._leases.for_new_timer() if self._leases and not wake else None
         await timers_db.upsert_pending(
-            conn, guild_id, kind, key, due_at, payload or {}, self._clock.now()
+            conn, guild_id, kind, key, due_at, payload or {}, self._clock.now(), lease
         )
         if wake:
             self.rearm_soon()
@@ -189,7 +196,10 @@ class Scheduler:
 
     async def next_due(self) -> datetime | None:
         """When the earliest pending timer is due (or retried), if any, once the timers
-        planned in a transaction under way (which asked for the re-arm) are committed."""
+        planned in a transaction under way (which asked for the re-arm) are committed; with
+        claims, the earliest one no other process holds, or the end of another's claim."""
+        if self._leases is not None:
+            return await self._leases.next_wake(self.kinds)
         async with self._db.read(after_writes=True) as conn:
             return await timers_db.next_wake(conn, self.kinds)
 
@@ -215,20 +225,33 @@ class Scheduler:
             if self._stopped or self._paused:
                 return 0
             now = self._clock.now()
-            # A burst's timers can number thousands: read off the loop.
-            async with self._db.read_in_thread() as conn:
-                due = await timers_db.due(conn, now, self.kinds)
-            closed = 0
-            for timer in due:
-                if self._paused:
-                    break
-                async with self._firing_lock(timer.kind, timer.key):
-                    # The other lane may have run it meanwhile.
-                    async with self._db.read() as conn:
-                        current = await timers_db.pending_with_deliveries(conn, timer_id=timer.id)
-                    if current is not None:
-                        closed += await self._fire(*current, now)
+            if self._leases is None:
+                # A burst's timers can number thousands: read off the loop.
+                async with self._db.read_in_thread() as conn:
+                    due = await timers_db.due(conn, now, self.kinds)
+                closed = await self._fire_each([(t.id, t.kind, t.key) for t in due], now)
+            else:
+                closed = await self._leases.fire_due(
+                    now, self.kinds, self._fire_each, lambda: self._paused or self._stopped
+                )
         self.rearm_soon()
+        return closed
+
+    async def _fire_each(self, timers: list[tuple[int, str, str]], now: datetime) -> int:
+        closed = 0
+        for timer_id, kind, key in timers:
+            if self._paused:
+                break
+            async with self._firing_lock(kind, key):
+                # The other lane may have run it meanwhile.
+                async with self._db.read() as conn:
+                    current = await timers_db.pending_with_deliveries(conn, timer_id=timer_id)
+                # With claims, only while this process holds it: another takes over a
+                # claim this one failed to renew.
+                if current is not None and (
+                    self._leases is None or current[0].lease_owner == self._leases.owner
+                ):
+                    closed += await self._fire(*current, now)
         return closed
 
     async def run_now(self, kind: str, key: str) -> bool:
@@ -246,10 +269,10 @@ class Scheduler:
         token = INTERACTIVE.set(True)
         closed = 0
         try:
-            async with self._firing_lock(kind, key):
+            async with self._firing_lock(kind, key), self._claimed(kind, key) as ours:
                 async with self._db.read() as conn:
                     found = await timers_db.pending_with_deliveries(conn, kind=kind, key=key)
-                if found is None or self._stopped or self._paused:
+                if not ours or found is None or self._stopped or self._paused:
                     return False
                 timer, delivered = found
                 closed = await self._fire(timer, delivered, min(self._clock.now(), timer.due_at))
@@ -267,6 +290,15 @@ class Scheduler:
         """A run under way, which re-arms when it ends: a bulk run, or work run at once
         (a member's post), whose timers are due now but already being run."""
         return self._run_lock.locked() or self._interactive > 0
+
+    @asynccontextmanager
+    async def _claimed(self, kind: str, key: str) -> AsyncIterator[bool]:
+        """The interactive lane's claim (:meth:`Leases.holding`); always granted on SQLite."""
+        if self._leases is None:
+            yield True
+            return
+        async with self._leases.holding(kind, key) as ours:
+            yield ours
 
     @asynccontextmanager
     async def _firing_lock(self, kind: str, key: str) -> AsyncIterator[None]:

@@ -3,11 +3,12 @@ see, so a second process given shards a running one already serves refuses to st
 
 :class:`ShardClaims` is the interface an engine implements. On SQLite (one file, one
 host) it is :class:`FileShardClaims`: ``<database>.shards`` beside the database, read
-and rewritten under ``flock``. It sits outside the database because the instance lock
-keeps a second process out of the database itself, and the overlap must be named
-before that refusal. A holder renews its heartbeat while it runs and removes its claim
-when it stops; a claim whose heartbeat is stale, or whose process is gone, no longer
-counts.
+and rewritten under ``flock``. It sits outside the database because the instance
+lock keeps a second process out of the database itself, and the overlap must be named
+before that refusal. On PostgreSQL, which several processes share, the claims are a
+table of the database (:mod:`bot.db.shard_claims`), seen from every host. A holder
+renews its heartbeat while it runs and removes its claim when it stops; a claim whose
+heartbeat is stale, or whose process is gone, no longer counts.
 """
 
 from __future__ import annotations
@@ -171,6 +172,16 @@ def shard_claims_path(database_path: Path) -> Path:
     return Path(f"{database_path}.shards")
 
 
+def shard_claims_for(settings: Settings) -> ShardClaims:
+    """Beside an SQLite file; in a PostgreSQL database, seen from every host."""
+    where = settings.database.location()
+    if where.path is not None:
+        return FileShardClaims(shard_claims_path(where.path))
+    from bot.db.shard_claims import PostgresShardClaims  # asyncpg only when PostgreSQL is used
+
+    return PostgresShardClaims(where)
+
+
 @asynccontextmanager
 async def holding_shards(
     settings: Settings, clock: Clock, claims: ShardClaims | None = None
@@ -181,7 +192,7 @@ async def holding_shards(
     if discord.shard_count is None:
         yield None
         return
-    store = claims or FileShardClaims(shard_claims_path(settings.database.path))
+    store = claims or shard_claims_for(settings)
     claim = ShardClaim(
         holder=secrets.token_hex(8),
         pid=os.getpid(),
@@ -207,7 +218,7 @@ async def _renew(store: ShardClaims, claim: ShardClaim, clock: Clock) -> None:
         await asyncio.sleep(HEARTBEAT_EVERY.total_seconds())
         try:
             await asyncio.to_thread(store.renew, claim, clock.now())
-        except OSError as exc:  # a full disk: the next heartbeat tries again
+        except Exception as exc:  # a full disk, a server away: the next heartbeat tries again
             log.warning("could not renew the claim on shards %s: %s", claim.shard_ids, exc)
 
 

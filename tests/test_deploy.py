@@ -130,3 +130,23 @@ def test_ci_installs_postgresql_before_the_readme_test_line() -> None:
     install = script.index("apt-get install -y -q postgresql")
     assert install < script.index(readme_line)
     assert "/usr/lib/postgresql/*/bin/initdb" in script  # only where none is installed
+
+
+def test_the_scaled_compose_runs_two_bots_on_postgresql_behind_the_proxy() -> None:
+    text = (DEPLOY / "compose.scale.yaml").read_text()
+    services = re.findall(r"^  ([a-z-]+):$", text.split("\nservices:\n", 1)[1], re.M)
+    assert {"postgres", "rest-proxy", "bot-a", "bot-b", "backup"} <= set(services)
+    parser = _parser()
+    commands = [
+        [part.strip().strip('"') for part in found.split(",")]
+        for found in re.findall(r"^    command: \[(.+)\]$", text, re.M)
+    ]
+    parsed = [parser.parse_args(command) for command in commands]  # flags the CLI takes
+    assert [(a.shards, a.shard_count) for a in parsed if a.command == "run"] == [
+        ("0-1", 4),
+        ("2-3", 4),
+    ]
+    assert "PLCBOT_DATABASE__URL: postgresql://" in text
+    assert "PLCBOT_DISCORD__API_BASE_URL: http://rest-proxy:8081" in text
+    assert text.count("healthcheck:") >= 2 and "condition: service_healthy" in text
+    assert "pg_dump --format=custom" in text

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import socket
 import subprocess
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,16 +17,20 @@ import pytest
 from bot.cli import main
 from bot.clock import ControlledClock
 from bot.config import ConfigError, Settings, load_settings
+from bot.db.shard_claims import PostgresShardClaims
+from bot.db.url import DatabaseUrl
 from bot.shards import (
     STALE_AFTER,
     FileShardClaims,
     ShardClaim,
+    ShardClaims,
     ShardsTaken,
     holding_shards,
     shard_claims_path,
     with_shards,
 )
 from tests.conftest import config_file
+from tests.postgres_server import PostgresServer
 
 SECRET = secrets.token_urlsafe(32)
 
@@ -153,13 +159,28 @@ def claim(
     return ShardClaim.model_validate({**values, **fields})
 
 
-@pytest.fixture
-def claims(tmp_path: Path) -> FileShardClaims:
-    return FileShardClaims(shard_claims_path(tmp_path / "bot.sqlite3"))
+@pytest.fixture(params=["file", "postgresql"])
+def claims(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[ShardClaims]:
+    """Beside an SQLite file, and in a PostgreSQL database."""
+    if request.param == "file":
+        yield FileShardClaims(shard_claims_path(tmp_path / "bot.sqlite3"))
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = asyncio.run(server.fresh())
+    yield PostgresShardClaims(url)
+    asyncio.run(server.drop(url))
+
+
+def test_an_overlap_on_another_host_is_refused_and_named(
+    claims: ShardClaims, clock: ControlledClock
+) -> None:
+    claims.claim(claim(clock, (0, 1, 2, 3), pid=1, host="bot-a.example"), clock.now())
+    with pytest.raises(ShardsTaken, match="shards 3 of 8 are already served by process 1 on bot-a"):
+        claims.claim(claim(clock, (3, 4)), clock.now())
 
 
 def test_an_overlap_with_a_running_process_is_refused_and_named(
-    claims: FileShardClaims, clock: ControlledClock
+    claims: ShardClaims, clock: ControlledClock
 ) -> None:
     claims.claim(claim(clock, (0, 1, 2, 3)), clock.now())
     claims.claim(claim(clock, (4, 5, 6, 7)), clock.now())  # disjoint: fine
@@ -172,13 +193,13 @@ def test_an_overlap_with_a_running_process_is_refused_and_named(
     assert len(claims.held()) == 2  # the refused one left nothing behind
 
 
-def test_another_shard_count_is_refused(claims: FileShardClaims, clock: ControlledClock) -> None:
+def test_another_shard_count_is_refused(claims: ShardClaims, clock: ControlledClock) -> None:
     claims.claim(claim(clock, (0, 1)), clock.now())
     with pytest.raises(ShardsTaken, match="shard_count 4 differs from the 8"):
         claims.claim(claim(clock, (3,), count=4), clock.now())
 
 
-def test_a_stopped_holder_frees_its_shards(claims: FileShardClaims, clock: ControlledClock) -> None:
+def test_a_stopped_holder_frees_its_shards(claims: ShardClaims, clock: ControlledClock) -> None:
     first = claim(clock, (0, 1))
     claims.claim(first, clock.now())
     claims.release(first)
@@ -186,7 +207,7 @@ def test_a_stopped_holder_frees_its_shards(claims: FileShardClaims, clock: Contr
 
 
 async def test_a_holder_whose_heartbeat_is_stale_no_longer_counts(
-    claims: FileShardClaims, clock: ControlledClock
+    claims: ShardClaims, clock: ControlledClock
 ) -> None:
     held = claim(clock, (0, 1))
     claims.claim(held, clock.now())
@@ -201,7 +222,7 @@ async def test_a_holder_whose_heartbeat_is_stale_no_longer_counts(
 
 
 def test_a_holder_whose_process_is_gone_no_longer_counts(
-    claims: FileShardClaims, clock: ControlledClock
+    claims: ShardClaims, clock: ControlledClock
 ) -> None:
     gone = subprocess.Popen(["true"])
     gone.wait()  # reaped: no process has its pid any more
@@ -215,3 +236,24 @@ async def test_an_unsharded_process_claims_nothing(
     async with holding_shards(settings, clock) as held:
         assert held is None
     assert not shard_claims_path(settings.database.path).exists()
+
+
+async def test_on_postgresql_two_processes_given_overlapping_shards_are_told_by_name(
+    tmp_path: Path, postgres_url: DatabaseUrl, clock: ControlledClock
+) -> None:
+    def sharded(ids: str) -> Settings:
+        return Settings(
+            database={"url": postgres_url.dsn},
+            privacy={"secret": SECRET},
+            discord={"token": "t", "shard_count": 4, "shard_ids": ids},
+        )
+
+    async with holding_shards(sharded("0-1"), clock):
+        with pytest.raises(ShardsTaken, match="shards 1 of 4 are already served by process"):
+            async with holding_shards(sharded("1-2"), clock):
+                pass
+        async with holding_shards(sharded("2-3"), clock):  # disjoint: both run
+            claims = PostgresShardClaims(postgres_url)
+            assert sorted(c.shard_ids for c in claims.held()) == [(0, 1), (2, 3)]
+    assert PostgresShardClaims(postgres_url).held() == []  # released at stop
+    assert not list(tmp_path.glob("*.shards"))  # nothing beside a file

@@ -64,10 +64,13 @@ CORE_DB = frozenset(
         "postgres_sql",
         "copy",
         "loop_reads",
+        "timer_leases",
+        "shard_claims",
     }
 )
 """The database itself (opening, migrations, the page check, transactions in one trip, reads on
-the loop's thread; the engine chosen by URL, PostgreSQL's, the copy between engines)."""
+the loop's thread; the engine chosen by URL, PostgreSQL's, the copy between engines; the claims
+on timers and shards that let several processes share one)."""
 
 PLATFORMS = ("discord", "cogs", "teams")
 PLATFORM_FREE_EXCEPT = ("emulator", "playground")

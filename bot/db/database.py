@@ -76,8 +76,8 @@ class Database:
         self._lock = asyncio.Lock()
         self._checkpointing = asyncio.Lock()
         self._damage: str | None = None
-        #: Every page was checked when the file was opened (or there was no file yet).
-        self.pages_checked = False
+        self.pages_checked = False  # every page checked at opening (or there was no file)
+        self.shared = False  # one process only (the instance lock): timers are never claimed
 
     @property
     def name(self) -> str:

@@ -19,6 +19,8 @@ class Engine(Protocol):
     """What the core, the scheduler and the services use of an open database."""
 
     pages_checked: bool
+    shared: bool
+    """Several processes may use it at once (PostgreSQL); SQLite's file serves one."""
 
     @property
     def name(self) -> str:

@@ -33,6 +33,8 @@ MIGRATIONS_FOLDER = "postgresql"
 _VERSION_TABLE = "CREATE TABLE IF NOT EXISTS plc_bot_schema (version INTEGER NOT NULL)"
 # Taken by every migrating process, so two starting together apply each file once.
 _MIGRATION_LOCK = 0x706C63626F74  # "plcbot"
+# Taken by every write transaction, whichever process runs it, until it ends.
+WRITE_LOCK = 0x706C63777269  # "plcwri"
 
 
 class PostgresDatabase:
@@ -41,13 +43,15 @@ class PostgresDatabase:
     def __init__(self, pool: asyncpg.Pool, url: DatabaseUrl) -> None:
         self._pool = pool
         self.url = url
-        # One writer at a time in this process, as on SQLite: the services' read-then-write
-        # transactions rely on it.
+        # One writer at a time in this process (and WRITE_LOCK across processes), as on
+        # SQLite: the services' read-then-write transactions rely on it.
         self._lock = asyncio.Lock()
         self._trace: Callable[[str], object] | None = None
         self._size = 0
         #: The server keeps its pages sound: nothing is left to check.
         self.pages_checked = True
+        #: Several processes may use it: each claims the timers it fires.
+        self.shared = True
 
     @property
     def name(self) -> str:
@@ -139,8 +143,16 @@ class PostgresDatabase:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        """One write transaction; commits on success, rolls back on any error."""
+        """One write transaction; commits on success, rolls back on any error.
+
+        It holds the database's write lock to its end, so several processes write one at a
+        time as one process does: every repository's read, then write (the next position,
+        a counter, a check before an insert) sees the last committed write, never loses
+        one. Finer locks (a community's, a row's) would need each of those reads found and
+        changed; the writes are short, and SQLite has always taken them one at a time.
+        """
         async with self._lock, self._pool.acquire() as raw, raw.transaction():
+            await raw.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
             yield PgConnection(raw, self._trace)
 
     async def in_one_trip(self, body: Body[T]) -> T:

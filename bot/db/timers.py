@@ -38,6 +38,9 @@ class Timer(Frozen):
     late: bool
     note: str | None
     finished_at: datetime | None
+    lease_owner: str | None = None
+    """The process firing it, on a database several processes share."""
+    lease_until: datetime | None = None
 
 
 async def upsert_pending(
@@ -48,17 +51,33 @@ async def upsert_pending(
     due_at: datetime,
     payload: dict[str, Any],
     now: datetime,
+    lease: tuple[str, datetime] | None = None,
 ) -> None:
-    """Create the timer, or move a still-pending one; a finished timer is left alone."""
+    """Create the timer, or move a still-pending one; a finished timer is left alone.
+
+    ``lease`` (owner, until): a new timer is created claimed by that process, which
+    runs it itself at once; a timer already there keeps its claim.
+    """
+    owner, until = lease or (None, None)
     await conn.execute(
         """
-        INSERT INTO timers (guild_id, kind, key, due_at, payload, created_at)
-        VALUES (?, ?, ?, ?, ?, ?)
+        INSERT INTO timers (guild_id, kind, key, due_at, payload, created_at,
+                            lease_owner, lease_until)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (kind, key) DO UPDATE SET
             due_at = excluded.due_at, payload = excluded.payload, retry_at = NULL
         WHERE timers.status = 'pending'
         """,
-        (guild_id, kind, key, instant_to_db(due_at), json_to_db(payload), instant_to_db(now)),
+        (
+            guild_id,
+            kind,
+            key,
+            instant_to_db(due_at),
+            json_to_db(payload),
+            instant_to_db(now),
+            owner,
+            instant_to_db(until) if until is not None else None,
+        ),
     )
 
 
@@ -115,7 +134,7 @@ async def find(conn: Connection, kind: str, key: str) -> Timer | None:
     return await _TIMERS.one(conn, "kind = ? AND key = ?", kind, key)
 
 
-def _kinds_filter(kinds: Collection[str]) -> tuple[str, list[str]]:
+def kinds_filter(kinds: Collection[str]) -> tuple[str, list[str]]:
     """``AND kind IN (…)``: timers of kinds nobody handles are parked, not spun on.
 
     The ``|| ''`` (an expression on both engines) keeps SQLite off the (kind, key) index,
@@ -129,7 +148,7 @@ async def due(conn: Connection, now: datetime, kinds: Collection[str]) -> list[T
     """Pending timers of ``kinds`` due by ``now``, oldest first."""
     if not kinds:
         return []
-    kind_sql, kind_params = _kinds_filter(kinds)
+    kind_sql, kind_params = kinds_filter(kinds)
     return await _TIMERS.all(
         conn,
         f"""
@@ -145,7 +164,7 @@ async def next_wake(conn: Connection, kinds: Collection[str]) -> datetime | None
     """When the earliest pending timer of ``kinds`` is due (or retried)."""
     if not kinds:
         return None
-    kind_sql, kind_params = _kinds_filter(kinds)
+    kind_sql, kind_params = kinds_filter(kinds)
     # In wake order on the pending index: the first timer of a handled kind, at once.
     wake = await fetch_value(
         conn,
@@ -181,10 +200,12 @@ async def finish(
     late: bool = False,
     note: str | None = None,
 ) -> bool:
-    """Close a pending timer; False if it was already closed (someone else ran it)."""
+    """Close a pending timer, and its claim; False if it was already closed (someone
+    else ran it)."""
     cursor = await conn.execute(
         """
-        UPDATE timers SET status = ?, finished_at = ?, late = ?, note = ?
+        UPDATE timers SET status = ?, finished_at = ?, late = ?, note = ?,
+            lease_owner = NULL, lease_until = NULL
         WHERE id = ? AND status = 'pending'
         """,
         (status, instant_to_db(now), int(late), note, timer_id),
@@ -195,7 +216,8 @@ async def finish(
 async def record_failure(conn: Connection, timer_id: int, retry_at: datetime, note: str) -> int:
     await conn.execute(
         """
-        UPDATE timers SET attempts = attempts + 1, retry_at = ?, note = ?
+        UPDATE timers SET attempts = attempts + 1, retry_at = ?, note = ?,
+            lease_owner = NULL, lease_until = NULL
         WHERE id = ? AND status = 'pending'
         """,
         (instant_to_db(retry_at), note, timer_id),

@@ -1,0 +1,131 @@
+"""This process's claims on the timers it fires, on a database several processes share.
+
+A process claims due timers in small batches (:meth:`Leases.claim_due`) and renews
+every claim it still holds while it works, a third of a lease at a time, so a long run
+keeps them; a process that died stops renewing, and its timers are claimed by another
+once their lease ends. The owner names the host and the process, for the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
+from contextlib import asynccontextmanager, suppress
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.db import timer_leases as leases_db
+from bot.db.engine import Engine
+
+log = logging.getLogger(__name__)
+
+#: How many due timers a process claims at once: small, so a burst is shared between
+#: the processes and a process that dies strands few.
+CLAIM_BATCH = 2
+
+
+class Leases:
+    def __init__(self, db: Engine, clock: Clock, seconds: float) -> None:
+        self._db = db
+        self._clock = clock
+        self.length = timedelta(seconds=seconds)
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._holders = 0
+        self._renewing: asyncio.Task[None] | None = None
+
+    def _until(self) -> datetime:
+        return self._clock.now() + self.length
+
+    async def claim_due(self, due_by: datetime, kinds: Collection[str]) -> list[leases_db.Claimed]:
+        async with self._db.transaction() as conn:
+            return await leases_db.claim_due(
+                conn, self.owner, due_by, self._clock.now(), self._until(), kinds, CLAIM_BATCH
+            )
+
+    async def fire_due(
+        self,
+        now: datetime,
+        kinds: Collection[str],
+        fire: Callable[[list[leases_db.Claimed], datetime], Awaitable[int]],
+        halted: Callable[[], bool],
+    ) -> int:
+        """Claim timers due by ``now`` a batch at a time and ``fire`` them, until none is
+        left free (or ``halted``); how many were closed."""
+        closed = 0
+        seen: set[int] = set()
+        async with self.renewing():
+            while not halted():
+                claimed = await self.claim_due(now, kinds)
+                ids = [timer_id for timer_id, _, _ in claimed]
+                if not set(ids) - seen:
+                    break  # nothing new: a timer this run could not close
+                seen.update(ids)
+                closed += await fire(claimed, now)
+                # Those still pending (halted, or another took them over): free again.
+                await self.release(ids)
+        return closed
+
+    async def claim(self, kind: str, key: str) -> bool:
+        async with self._db.transaction() as conn:
+            return await leases_db.claim(
+                conn, self.owner, kind, key, self._clock.now(), self._until()
+            )
+
+    def for_new_timer(self) -> tuple[str, datetime]:
+        """The claim a timer this process writes and runs at once is created with, so no
+        other process's bulk run takes it in between."""
+        return self.owner, self._until()
+
+    async def renew(self) -> int:
+        async with self._db.transaction() as conn:
+            return await leases_db.renew(conn, self.owner, self._until())
+
+    async def release(self, timer_ids: Sequence[int]) -> None:
+        async with self._db.transaction() as conn:
+            await leases_db.release(conn, self.owner, timer_ids)
+
+    async def next_wake(self, kinds: Collection[str]) -> datetime | None:
+        """Once the timers planned in a write under way in this process are committed."""
+        async with self._db.read(after_writes=True) as conn:
+            return await leases_db.next_wake(conn, self._clock.now(), kinds)
+
+    @asynccontextmanager
+    async def holding(self, kind: str, key: str) -> AsyncIterator[bool]:
+        """Claim one timer while inside, renewed; False when another process is firing it
+        (which runs it then). Given back on leaving if it is still pending."""
+        async with self.renewing():
+            ours = await self.claim(kind, key)
+            try:
+                yield ours
+            finally:
+                if ours:
+                    async with self._db.transaction() as conn:
+                        await leases_db.release_key(conn, self.owner, kind, key)
+
+    @asynccontextmanager
+    async def renewing(self) -> AsyncIterator[None]:
+        """Renew this process's claims while anyone is inside (both lanes may be)."""
+        self._holders += 1
+        if self._renewing is None:
+            self._renewing = asyncio.create_task(self._renew_forever(), name="plc-bot:leases")
+        try:
+            yield
+        finally:
+            self._holders -= 1
+            if not self._holders and self._renewing is not None:
+                task, self._renewing = self._renewing, None
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+
+    async def _renew_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.length.total_seconds() / 3)
+            try:
+                await self.renew()
+            except Exception as exc:  # the next turn tries again; the lease is 3 turns long
+                log.warning("could not renew this process's timer claims: %s", exc)

@@ -1,0 +1,165 @@
+"""Timers on a PostgreSQL database several processes share: each process claims the due
+timers it fires, for a lease it renews; a claim not renewed is taken over when its lease
+ends; a timer a process writes and runs at once stays its own. Two schedulers on two
+connection pools of one real server stand for two processes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from bot.clock import ControlledClock
+from bot.config import SchedulerSettings
+from bot.db import communities as communities_db
+from bot.db import timers as timers_db
+from bot.db.communities import CommunitySettings
+from bot.db.engine import Engine, open_database
+from bot.db.timers import Timer
+from bot.missed import WhenMissed
+from bot.scheduler import Firing, Scheduler, TimerKind
+from tests.conftest import START
+from tests.postgres_server import PostgresServer
+
+GUILD = 1
+LEASE = 30
+SETTINGS = SchedulerSettings(lease_seconds=LEASE, grace_minutes={"reminder": 60})
+
+
+class Process:
+    """One bot process's scheduler, noting the timers it fired."""
+
+    def __init__(self, db: Engine, clock: ControlledClock) -> None:
+        self.db = db
+        self.fired: list[str] = []
+        self.hold = asyncio.Event()
+        self.hold.set()
+        self.started = asyncio.Event()
+        self.scheduler = Scheduler(db, clock, SETTINGS)
+        self.scheduler.register(
+            TimerKind("reminder", self.handle, on_missed=WhenMissed.drop(said="x"))
+        )
+
+    async def handle(self, timer: Timer, firing: Firing) -> None:
+        self.started.set()
+        await self.hold.wait()
+        self.fired.append(timer.key)
+        await firing.delivered("channel")
+
+
+@pytest.fixture
+async def two(
+    postgres_server: PostgresServer, clock: ControlledClock
+) -> AsyncIterator[tuple[Process, Process]]:
+    url = await postgres_server.fresh()
+    first, second = await open_database(url), await open_database(url)
+    async with first.transaction() as conn:
+        await communities_db.upsert(
+            conn, GUILD, CommunitySettings(timezone="UTC", language="en"), [60], START
+        )
+    yield Process(first, clock), Process(second, clock)
+    await first.close()
+    await second.close()
+    await postgres_server.drop(url)
+
+
+async def _plan(process: Process, *keys: str, wake: bool = True) -> None:
+    async with process.db.transaction() as conn:
+        for key in keys:
+            await process.scheduler.schedule(conn, GUILD, "reminder", key, START, wake=wake)
+
+
+async def _status(db: Engine, key: str) -> Timer:
+    async with db.read() as conn:
+        timer = await timers_db.find(conn, "reminder", key)
+    assert timer is not None
+    return timer
+
+
+async def test_two_processes_running_together_fire_each_timer_once(
+    two: tuple[Process, Process],
+) -> None:
+    a, b = two
+    keys = [f"r{i:03d}" for i in range(60)]
+    await _plan(a, *keys)
+    closed = await asyncio.gather(a.scheduler.run_due(), b.scheduler.run_due())
+    assert sum(closed) == 60
+    assert sorted(a.fired + b.fired) == keys  # each once, whichever process fired it
+    done = await _status(a.db, keys[0])
+    assert done.status == "done" and done.lease_owner is None and done.lease_until is None
+
+
+async def test_a_claim_not_renewed_is_taken_over_when_its_lease_ends(
+    two: tuple[Process, Process], clock: ControlledClock
+) -> None:
+    a, b = two
+    await _plan(a, "r1", "r2")
+    # Process a claims both, then dies before firing them (it never renews).
+    assert a.scheduler._leases is not None
+    claimed = await a.scheduler._leases.claim_due(clock.now(), {"reminder"})
+    assert [key for _, _, key in claimed] == ["r1", "r2"]
+    assert await b.scheduler.run_due() == 0
+    assert await b.scheduler.next_due() == clock.now() + timedelta(seconds=LEASE)
+    await clock.advance(timedelta(seconds=LEASE - 1))
+    assert await b.scheduler.run_due() == 0
+    await clock.advance(timedelta(seconds=1))
+    assert await b.scheduler.run_due() == 2
+    assert b.fired == ["r1", "r2"] and a.fired == []
+
+
+async def test_a_long_run_renews_its_claims_so_no_other_process_takes_them(
+    two: tuple[Process, Process], clock: ControlledClock
+) -> None:
+    a, b = two
+    await _plan(a, "slow")
+    a.hold.clear()
+    run = asyncio.create_task(a.scheduler.run_due())
+    await a.started.wait()
+    await clock.advance(timedelta(seconds=LEASE - 1))
+    assert a.scheduler._leases is not None
+    assert await a.scheduler._leases.renew() == 1  # what its renewing task does
+    await clock.advance(timedelta(seconds=LEASE - 1))
+    assert await b.scheduler.run_due() == 0  # past the first lease end, still a's
+    a.hold.set()
+    assert await run == 1
+    assert a.fired == ["slow"] and b.fired == []
+
+
+async def test_a_process_that_lost_its_claim_does_not_fire_the_timer(
+    two: tuple[Process, Process], clock: ControlledClock
+) -> None:
+    a, b = two
+    await _plan(a, "r1")
+    assert a.scheduler._leases is not None and b.scheduler._leases is not None
+    claimed = await a.scheduler._leases.claim_due(clock.now(), {"reminder"})
+    await clock.advance(timedelta(seconds=LEASE))  # a stalled past its lease
+    assert await b.scheduler._leases.claim_due(clock.now(), {"reminder"}) == claimed
+    assert await a.scheduler._fire_each(claimed, clock.now()) == 0
+    assert a.fired == []
+
+
+async def test_a_timer_a_process_writes_and_runs_at_once_stays_its_own(
+    two: tuple[Process, Process],
+) -> None:
+    a, b = two
+    await _plan(a, "now", wake=False)
+    assert (await _status(a.db, "now")).lease_owner is not None
+    assert await b.scheduler.run_due() == 0  # another process's bulk run leaves it
+    assert await a.scheduler.run_now("reminder", "now") is True
+    assert a.fired == ["now"] and b.fired == []
+    # A timer another process is firing is not run twice by this one's interactive lane.
+    await _plan(a, "held", wake=False)
+    assert await b.scheduler.run_now("reminder", "held") is False
+    assert await a.scheduler.run_now("reminder", "held") is True
+    assert b.fired == []
+
+
+async def test_a_timer_another_process_planned_is_found_by_the_poll(
+    two: tuple[Process, Process], clock: ControlledClock
+) -> None:
+    a, b = two
+    await _plan(a, "later")
+    assert await b.scheduler.next_due() == START
+    assert b.scheduler.alarm.poll_seconds == SETTINGS.poll_seconds
