@@ -26,6 +26,15 @@ START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday, 09:00 in Toronto
 _CALLER_SETTINGS = pytest.StashKey[dict[str, str]]()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--failover-seeds",
+        default="11,23,37",
+        help="the seeds of tests/reliability/test_failover.py, comma-separated (each picks "
+        "the process killed and the message it dies at); more seeds, more kill points",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Before collection: drop ``DISCORD_TOKEN`` and ``PLCBOT_*`` (they beat test values)."""
     removed = {name: os.environ.pop(name) for name in list(os.environ) if is_bot_setting(name)}

@@ -12,7 +12,6 @@ emulator counts more than Discord's global limit, and no answer is a global 429.
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 from pathlib import Path
@@ -31,8 +30,14 @@ from tests.reliability.fleet import (
     most_in_one_second,
 )
 
-SEEDS = [int(s) for s in os.environ.get("PLC_FAILOVER_SEEDS", "11,23,37").split(",")]
 LEASE_SECONDS = 2.0
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One run per seed of ``--failover-seeds`` (three by default: about 40 s each)."""
+    if "seed" in metafunc.fixturenames:
+        seeds = str(metafunc.config.getoption("failover_seeds"))
+        metafunc.parametrize("seed", [int(s) for s in seeds.split(",")])
 
 
 class KillAt:
@@ -49,7 +54,6 @@ class KillAt:
             self.fleet.bots[self.victim].kill_now()
 
 
-@pytest.mark.parametrize("seed", SEEDS)
 async def test_a_process_killed_mid_burst_leaves_no_reminder_lost_or_doubled(
     seed: int, tmp_path: Path, postgres_url: DatabaseUrl, pytestconfig: pytest.Config
 ) -> None:
