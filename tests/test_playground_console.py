@@ -191,3 +191,36 @@ async def test_a_choice_is_typed_by_its_name(tmp_path: Path) -> None:
     assert "Bilans chaque **mardi** à **10:00**" in text
     refused = _after(text, "/checkin schedule day:Funday time:09:00")
     assert "'Funday' is not one of the choices: lundi, mardi" in refused
+
+
+async def test_read_finds_a_thread_by_the_start_of_its_name(tmp_path: Path) -> None:
+    """The README's ``:read #PLC meeting`` names a session's thread by its protocol, as a
+    new user sees it; the thread's full name also carries the meeting's title."""
+    text = await _transcript(
+        tmp_path,
+        '/meeting schedule title:"Team meeting" when:"2026-11-23 10:00"\n:click 1\n'
+        "/session start\n"
+        '/session note text:"We share rubrics"\n'
+        ":read #PLC meeting\n"
+        ":read #nowhere\n",
+    )
+    shown = _after(text, ":read #PLC meeting")
+    assert "We share rubrics" in shown
+    assert "!" not in shown
+    refused = _after(text, ":read #nowhere")
+    assert "#general, #announcements" in refused
+    assert "#PLC meeting — Team meeting" in refused
+
+
+async def test_the_help_examples_run(tmp_path: Path) -> None:
+    """Every command :help gives as an example is one the playground takes."""
+    text = await _transcript(tmp_path, ":help\n")
+    examples = [
+        line.strip().split(" (")[0]
+        for line in _after(text, ":help").splitlines()
+        if line.strip().startswith("/")
+    ]
+    examples += re.findall(r"\((/[^)]+)\)", _after(text, ":help"))
+    tried = await _transcript(tmp_path, ":lang fr\n" + "".join(f"{e}\n" for e in examples))
+    for example in examples:
+        assert "!" not in _after(tried, example), example

@@ -27,7 +27,7 @@ Type a slash command as the current member, options as name:value, e.g.
   /me timezone name:Europe/Paris
   /meeting schedule title:"Team meeting" when:"Dec 3 3:30pm" repeat:weekly
 Channels are #name, members @name, roles @&name (e.g. checkin_channel:#check-ins).
-A member whose Discord is in French may type the French names (/cap statut).
+A member whose Discord is in French may type the French names (/cap etat).
   :as NAME          act as another sample member ({members})
   :lang fr|en       the acting member's Discord language (replies follow it)
   :click N          press button N of the transcript
@@ -228,11 +228,19 @@ class Console(ConsoleLoop):
         name = target.lstrip("#").strip()
         if name in self.guild.channels:
             return self.emu.state.channel(self.guild.channels[name])
-        found = [c for c in self._readable() if (c.name or "").casefold() == name.casefold()]
+        wanted = name.casefold()
+        found = [c for c in self._readable() if (c.name or "").casefold() == wanted]
+        # A session's thread is "PLC meeting — <meeting>": its protocol is enough to name it.
+        found = found or [
+            c
+            for c in self._readable()
+            if c.is_thread and (c.name or "").casefold().startswith(wanted)
+        ]
         if found:
             return found[-1]
         raise LookupError(
-            f"no channel or thread {target!r}; channels: {', '.join(self.guild.channels)}"
+            f"no channel or thread {target!r}; channels: "
+            + ", ".join(f"#{c}" for c in self.guild.channels)
             + "".join(f", #{c.name}" for c in self._readable() if c.is_thread)
         )
 
