@@ -224,3 +224,18 @@ async def test_the_help_examples_run(tmp_path: Path) -> None:
     tried = await _transcript(tmp_path, ":lang fr\n" + "".join(f"{e}\n" for e in examples))
     for example in examples:
         assert "!" not in _after(tried, example), example
+
+
+async def test_a_button_the_message_no_longer_has_is_refused_in_words(tmp_path: Path) -> None:
+    """Approving a question replaces its review buttons: pressing an old number says where to
+    see the buttons the message has now, not the emulator's custom ids."""
+    text = await _transcript(
+        tmp_path,
+        ":as admin\n/plc setup moderation_channel:#moderation\n"
+        ":as bob\n/ask\n:submit Why do we grade homework?\n"
+        ":as alice\n:click 1\n:click 3\n",
+    )
+    refused = _after(text, ":click 3")
+    assert "button 3 is no longer on its message" in refused
+    assert ":read #moderation" in refused
+    assert "custom ids" not in refused and "plc:" not in refused

@@ -105,6 +105,15 @@ class Console(ConsoleLoop):
 
     async def _click(self, text: str) -> None:
         message_id, custom_id = numbered(self.transcript.buttons, text, "button")
+        message = self.emu.state.messages.get(message_id)
+        if message is not None and not message.deleted and not message.find_component(custom_id):
+            # The bot edited the message since (an approved question, a closed check-in).
+            channel = self.emu.state.channel(message.channel_id)
+            where = f"#{channel.name}" if channel.guild_id else "dm"
+            raise LookupError(
+                f"button {text.strip()} is no longer on its message (the bot changed it since); "
+                f":read {where} shows the buttons it has now"
+            )
         await self._show(await self.emu.click(self._user_id(), message_id, custom_id))
 
     async def _select(self, text: str) -> None:
