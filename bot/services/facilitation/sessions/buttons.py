@@ -99,6 +99,7 @@ class SessionButtons:
         await ctx.reply(replies.ended(await self.sessions.end(ctx.actor(), int(params["session"]))))
 
     async def open_action_form(self, ctx: Interaction, params: Params) -> None:
+        await self.sessions.check_live(ctx.actor(), int(params["session"]))
         await ctx.open_form(action_form(int(params["session"])))
 
     async def submit_action(self, ctx: Interaction, params: Params, values: dict[str, str]) -> None:
