@@ -42,6 +42,10 @@ _DATES: dict[MomentStyle, str] = {
     "day": "{{{{DATE({at}, COMPACT)}}}}",
     "time": "{{{{TIME({at})}}}}",
 }
+_WITH_TIME: frozenset[MomentStyle] = frozenset({"date_time", "short_date_time", "relative"})
+_AGAIN = "\ue002"
+"""Where a relative time repeated a date and time the text already gives."""
+_AGAIN_WRAPPED = re.compile(f" ?\\({_AGAIN}\\)|[,\n]? ?{_AGAIN}")
 
 
 @dataclass
@@ -84,6 +88,7 @@ class TeamsMarkup:
         self._lookup = lookup
         self._pinged = frozenset(pinged)
         self.entities: list[dict[str, Any]] = []
+        self._shown: dict[datetime, MomentStyle] = {}
 
     @staticmethod
     def _fence(text: str) -> str:
@@ -113,6 +118,11 @@ class TeamsMarkup:
         return self._fence(self._catalog.t(self._language, "teams.markup.role"))
 
     def moment(self, at: datetime, style: MomentStyle, language: Language) -> str:
+        if style in _WITH_TIME:
+            earlier = self._shown.setdefault(at, style)
+            if earlier != style and "relative" in (earlier, style):
+                # Written as a date and time, "in 2 days" beside that same date says it twice.
+                return _AGAIN
         return self._fence(_DATES[style].format(at=teams_instant(at)))
 
     def message(self, link: MessageLink) -> str:
@@ -128,7 +138,9 @@ class TeamsMarkup:
 
     def text(self, content: Content) -> str:
         """``content`` in the card's language, as Teams' markdown."""
-        return teams_markdown(render(content, self._language, self._catalog, self))
+        self._shown = {}
+        text = teams_markdown(render(content, self._language, self._catalog, self))
+        return _AGAIN_WRAPPED.sub("", text)
 
 
 def teams_markdown(text: str) -> str:

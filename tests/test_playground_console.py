@@ -191,3 +191,51 @@ async def test_a_choice_is_typed_by_its_name(tmp_path: Path) -> None:
     assert "Bilans chaque **mardi** à **10:00**" in text
     refused = _after(text, "/checkin schedule day:Funday time:09:00")
     assert "'Funday' is not one of the choices: lundi, mardi" in refused
+
+
+async def test_read_finds_a_thread_by_the_start_of_its_name(tmp_path: Path) -> None:
+    """The README's ``:read #PLC meeting`` names a session's thread by its protocol, as a
+    new user sees it; the thread's full name also carries the meeting's title."""
+    text = await _transcript(
+        tmp_path,
+        '/meeting schedule title:"Team meeting" when:"2026-11-23 10:00"\n:click 1\n'
+        "/session start\n"
+        '/session note text:"We share rubrics"\n'
+        ":read #PLC meeting\n"
+        ":read #nowhere\n",
+    )
+    shown = _after(text, ":read #PLC meeting")
+    assert "We share rubrics" in shown
+    assert "!" not in shown
+    refused = _after(text, ":read #nowhere")
+    assert "#general, #announcements" in refused
+    assert "#PLC meeting — Team meeting" in refused
+
+
+async def test_the_help_examples_run(tmp_path: Path) -> None:
+    """Every command :help gives as an example is one the playground takes."""
+    text = await _transcript(tmp_path, ":help\n")
+    examples = [
+        line.strip().split(" (")[0]
+        for line in _after(text, ":help").splitlines()
+        if line.strip().startswith("/")
+    ]
+    examples += re.findall(r"\((/[^)]+)\)", _after(text, ":help"))
+    tried = await _transcript(tmp_path, ":lang fr\n" + "".join(f"{e}\n" for e in examples))
+    for example in examples:
+        assert "!" not in _after(tried, example), example
+
+
+async def test_a_button_the_message_no_longer_has_is_refused_in_words(tmp_path: Path) -> None:
+    """Approving a question replaces its review buttons: pressing an old number says where to
+    see the buttons the message has now, not the emulator's custom ids."""
+    text = await _transcript(
+        tmp_path,
+        ":as admin\n/plc setup moderation_channel:#moderation\n"
+        ":as bob\n/ask\n:submit Why do we grade homework?\n"
+        ":as alice\n:click 1\n:click 3\n",
+    )
+    refused = _after(text, ":click 3")
+    assert "button 3 is no longer on its message" in refused
+    assert ":read #moderation" in refused
+    assert "custom ids" not in refused and "plc:" not in refused

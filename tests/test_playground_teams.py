@@ -112,3 +112,18 @@ def test_the_cli_runs_the_teams_playground(
     out = capsys.readouterr().out
     assert "the real bot on a local Microsoft Teams emulator" in out
     assert "Community status" in out and "America/Toronto" in out
+
+
+async def test_a_button_the_card_no_longer_has_is_refused_in_words(tmp_path: Path) -> None:
+    """A submitted form's card says "Sent" in place of its button: pressing the old number
+    says where to read the card's buttons now, not the emulator's action list."""
+    text = await _transcript(
+        tmp_path / "p.sqlite3",
+        "meeting schedule\n:submit Team meeting | 2026-11-24 16:00\n:click 1\n"
+        "#Check-ins checkin now\n:advance 3d\n:click 4\n:quit\n",
+    )
+    refused = _after(text, "alice> :click 1")
+    assert "button 1 is no longer on its card" in refused
+    assert ":read chat" in refused
+    assert "Action.Execute" not in refused
+    assert ":read #Check-ins" in _after(text, "alice> :click 4")  # the closed check-in

@@ -27,7 +27,7 @@ Type a slash command as the current member, options as name:value, e.g.
   /me timezone name:Europe/Paris
   /meeting schedule title:"Team meeting" when:"Dec 3 3:30pm" repeat:weekly
 Channels are #name, members @name, roles @&name (e.g. checkin_channel:#check-ins).
-A member whose Discord is in French may type the French names (/cap statut).
+A member whose Discord is in French may type the French names (/cap etat).
   :as NAME          act as another sample member ({members})
   :lang fr|en       the acting member's Discord language (replies follow it)
   :click N          press button N of the transcript
@@ -105,6 +105,15 @@ class Console(ConsoleLoop):
 
     async def _click(self, text: str) -> None:
         message_id, custom_id = numbered(self.transcript.buttons, text, "button")
+        message = self.emu.state.messages.get(message_id)
+        if message is not None and not message.deleted and not message.find_component(custom_id):
+            # The bot edited the message since (an approved question, a closed check-in).
+            channel = self.emu.state.channel(message.channel_id)
+            where = f"#{channel.name}" if channel.guild_id else "dm"
+            raise LookupError(
+                f"button {text.strip()} is no longer on its message (the bot changed it since); "
+                f":read {where} shows the buttons it has now"
+            )
         await self._show(await self.emu.click(self._user_id(), message_id, custom_id))
 
     async def _select(self, text: str) -> None:
@@ -228,11 +237,19 @@ class Console(ConsoleLoop):
         name = target.lstrip("#").strip()
         if name in self.guild.channels:
             return self.emu.state.channel(self.guild.channels[name])
-        found = [c for c in self._readable() if (c.name or "").casefold() == name.casefold()]
+        wanted = name.casefold()
+        found = [c for c in self._readable() if (c.name or "").casefold() == wanted]
+        # A session's thread is "PLC meeting — <meeting>": its protocol is enough to name it.
+        found = found or [
+            c
+            for c in self._readable()
+            if c.is_thread and (c.name or "").casefold().startswith(wanted)
+        ]
         if found:
             return found[-1]
         raise LookupError(
-            f"no channel or thread {target!r}; channels: {', '.join(self.guild.channels)}"
+            f"no channel or thread {target!r}; channels: "
+            + ", ".join(f"#{c}" for c in self.guild.channels)
             + "".join(f", #{c.name}" for c in self._readable() if c.is_thread)
         )
 

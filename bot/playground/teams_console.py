@@ -19,7 +19,7 @@ import aiohttp
 from bot.app import App
 from bot.clock import ControlledClock
 from bot.emulator.teams import InboundResult, TeamsEmulator, TeamsUser
-from bot.emulator.teams.cards import walk
+from bot.emulator.teams.cards import CardError, walk
 from bot.emulator.teams.sample import SampleTeam
 from bot.playground.common import Action, ConsoleLoop, advance_to, duration, free_path, numbered
 from bot.playground.teams_transcript import TeamsTranscript
@@ -172,7 +172,16 @@ class TeamsConsole(ConsoleLoop):
     async def _click(self, text: str) -> None:
         message_id, title = numbered(self.transcript.buttons, text, "button")
         message = self.emu.state.messages[message_id]
-        result = await self.emu.execute(self._user(), message, title)
+        try:
+            result = await self.emu.execute(self._user(), message, title)
+        except CardError:
+            # The bot changed the card since (a form sent, a check-in closed).
+            place = self.transcript.place(message)
+            where = f"#{place.removeprefix('#').split(' › ')[0]}" if place[0] == "#" else "chat"
+            raise LookupError(
+                f"button {text.strip()} is no longer on its card (the bot changed it since); "
+                f":read {where} shows the buttons it has now"
+            ) from None
         self._answered(result)
 
     async def _submit(self, text: str) -> None:

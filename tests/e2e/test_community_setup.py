@@ -85,3 +85,17 @@ async def test_setup_refuses_a_channel_the_bot_cannot_open_threads_in(
     refused = await harness.slash("admin", "plc setup", questions_channel=questions)
     assert "`create_public_threads`" in (refused.content or ""), refused.content
     assert f"<#{questions}>" in (refused.content or "")
+
+
+async def test_an_unknown_time_zone_is_not_called_malformed(harness: Harness) -> None:
+    """``Mars/Olympus`` has the form Area/City: it is refused as unknown, with suggestions,
+    and nothing is saved."""
+    await harness.setup_community(language="en")
+    refused = await harness.slash("admin", "plc setup", timezone="Mars/Olympus")
+    assert "`Mars/Olympus` is not a known time zone" in (refused.content or ""), refused.content
+    assert "America/Toronto" in (refused.content or "")
+    french = await harness.slash("admin", "plc setup", timezone="EST", locale="fr")
+    assert "« EST » n'est pas un fuseau horaire connu" in (french.content or ""), french.content
+    async with harness.bot.core.db.read() as conn:
+        community = await communities_db.get(conn, harness.guild.id)
+    assert community is not None and community.timezone == "America/Toronto"

@@ -120,3 +120,26 @@ async def test_custom_protocols_invalid_reported_valid_run(
     assert find(bot_messages(harness, thread), "Step 1/2 — What worked")
     turn = last_with(harness, thread, "plc:ses:done:")
     assert turn.mention_user_ids == [harness.user("admin")]
+
+
+async def test_add_action_on_an_ended_session_says_it_ended(harness: Harness) -> None:
+    """The panel of an ended session keeps its buttons: Add action says at once that the
+    session is over (no form to fill in for nothing), and a form opened before the end
+    says the same when it is sent, not that no session is running."""
+    await harness.setup_community(language="en")
+    await run(harness, "alice", "session start", protocol="exchange")
+    thread = await live_thread(harness)
+    panel = last_with(harness, thread, "plc:ses:add:")
+    add = button_of(panel, "plc:ses:add:")
+    opened = await harness.emu.click(harness.user("alice"), panel, add)
+    assert opened.modal is not None
+    await run(harness, "alice", "session end")
+
+    late = await harness.emu.submit_modal(
+        harness.user("alice"), opened, {"text": "Read"}, locale="en-US"
+    )
+    assert await answer(late) == "This session has ended."
+    again = await harness.emu.click(harness.user("bob"), panel, add, locale="fr")
+    assert again.modal is None
+    assert await answer(again) == "Cette séance est terminée."
+    assert not find(bot_messages(harness, thread), "Read")

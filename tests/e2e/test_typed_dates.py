@@ -100,3 +100,15 @@ async def test_goal_due_date_is_said_back_with_its_weekday_and_zone(harness: Har
     async with h.bot.core.db.read() as conn:
         goals = await goals_db.of_member(conn, h.guild.id, h.user("bob"))
     assert [g.due_on for g in goals] == [date(2026, 11, 27)]
+
+
+async def test_a_past_away_date_is_refused_naming_the_field(harness: Harness) -> None:
+    """The refusal names the option the member typed, as the other date fields do."""
+    h = harness
+    await h.setup_community(language="en")
+    english = await run(h, "bob", "me away", until="2026-01-05")
+    assert "for the last day of your absence (`until`), 2026-01-05, is in the past" in english
+    french = await answer(await h.slash("bob", "me away", until="2026-01-05", locale="fr"))
+    assert "pour le dernier jour de votre absence (`jusqu_au`), le 2026-01-05" in french
+    member = await h.bot.services.get(MemberService).get(h.guild.id, h.user("bob"))
+    assert member is None or member.away_until is None

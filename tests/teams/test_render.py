@@ -193,3 +193,34 @@ def test_a_refusal_for_a_click_is_plain_text() -> None:
         "Something went wrong on our side; nothing was saved. If it happens again, give "
         "this reference to an admin: abc123."
     )
+
+
+def test_an_instant_shown_twice_in_one_text_is_written_once() -> None:
+    """Teams cannot write "in 2 days", so a relative time is the date and time again: a
+    text that gives both ("Monday … 7:20 PM (in 2 days)") shows the date and time once."""
+    long = "{{DATE(2026-12-03T20:30:00Z, LONG)}} {{TIME(2026-12-03T20:30:00Z)}}"
+    short = "{{DATE(2026-12-03T20:30:00Z, SHORT)}} {{TIME(2026-12-03T20:30:00Z)}}"
+    when, relative = Moment(at=AT), Moment(at=AT, style="relative")
+    renderer = CardRenderer(CATALOG, "en", LOOKUP)
+    closes = renderer.text(
+        Text(key="checkins.prompt.closes_value", params={"when": when, "relative": relative})
+    )
+    assert closes == long
+    reminder = renderer.text(
+        Text(
+            key="meetings.reminder.channel",
+            params={"title": "Team", "relative": relative, "when": when, "place": "here"},
+        )
+    )
+    assert reminder == f"⏰ **Team** starts {short}. Place: here"
+    # Another instant, or a date without its time, is still written.
+    other = Moment(at=datetime(2026, 12, 4, 20, 30, tzinfo=UTC), style="relative")
+    both = renderer.text(
+        Text(key="checkins.prompt.closes_value", params={"when": when, "relative": other})
+    )
+    assert both == f"{long} ({short.replace('03T', '04T')})"
+    day = Moment(at=AT, style="date")
+    dated = renderer.text(
+        Text(key="checkins.prompt.closes_value", params={"when": day, "relative": relative})
+    )
+    assert dated == "{{DATE(2026-12-03T20:30:00Z, LONG)}} (" + short + ")"

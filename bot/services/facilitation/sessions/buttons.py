@@ -97,6 +97,7 @@ class SessionButtons(Interface):
 
     @click(routes.ADD_ACTION)
     async def open_action_form(self, ctx: Interaction, params: Params) -> None:
+        await self.sessions.check_live(ctx.actor(), int(params["session"]))
         await ctx.open_form(action_form(int(params["session"])))
 
     @form(routes.ACTION_FORM)

@@ -100,9 +100,11 @@ class SessionRecords:
         present = owner == actor.user_id or await self.actions.is_present(community.guild_id, owner)
         outbox = SessionOutbox(self.core)
         async with self.core.db.transaction() as conn:
-            session = await self.access.current(conn, actor)
-            if session_id is not None and session.id != session_id:
-                raise UserError("facilitation.session.over")  # a form from an ended session
+            session = (  # a form names its session, which may have ended since
+                await self.access.current(conn, actor)
+                if session_id is None
+                else await self.access.live_by_id(conn, actor, session_id)
+            )
             await self.access.require_participant(conn, actor, community, session)
             await self.actions.check_owner(conn, community.guild_id, owner, present)
             action = await self.actions.create(

@@ -272,6 +272,11 @@ class SessionService:
         async with self._core.db.read() as conn:
             return await sessions_db.get(conn, session_id)
 
+    async def check_live(self, actor: Actor, session_id: int) -> None:
+        """Refuse a button of a session that has ended before its form asks for anything."""
+        async with self._core.db.read() as conn:
+            await self.access.live_by_id(conn, actor, session_id)
+
     async def status_lines(self, guild_id: int) -> list[StatusLine]:
         """``/plc status``: the session running now; custom protocol files refused."""
         lines = []
