@@ -180,3 +180,9 @@ async def test_the_assignee_erasing_their_data_hands_the_date_on(harness: Harnes
     status = await run(harness, "david", "plc status")
     assert "nobody available" not in status
     assert f"<@{harness.user('bob')}> (asked, no answer yet)" in status
+
+
+async def test_rotation_show_says_its_heading_once(harness: Harness) -> None:
+    await volunteers_joined(harness)
+    shown = await run(harness, "david", "rotation show")
+    assert shown.lower().count("rotation of facilitators") == 1, shown

@@ -18,12 +18,10 @@ class RotationInterface(Interface):
     def __init__(self, rotation: RotationService) -> None:
         self.rotation = rotation
 
-    async def _show(self, ctx: Interaction, view: RotationView, key: str) -> None:
-        await ctx.reply(
-            Message(
-                content=Text(key=f"facilitation.rotation.{key}"), panels=(rotation_panel(view),)
-            )
-        )
+    async def _show(self, ctx: Interaction, view: RotationView, key: str | None) -> None:
+        """The rotation's panel, under what was just done (``key``; None: only shown)."""
+        said = Text(key=f"facilitation.rotation.{key}") if key else None
+        await ctx.reply(Message(content=said, panels=(rotation_panel(view),)))
 
     @ROTATION.command("join", "Volunteer to facilitate meetings in turn")
     async def join(self, ctx: Interaction) -> None:
@@ -39,7 +37,7 @@ class RotationInterface(Interface):
 
     @ROTATION.command("show", "Who facilitates next, the order, and how often each has")
     async def show(self, ctx: Interaction) -> None:
-        await self._show(ctx, await self.rotation.show(ctx.actor()), "shown")
+        await self._show(ctx, await self.rotation.show(ctx.actor()), None)
 
     @ROTATION.command(
         "skip",
