@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import html
 import uuid
-from datetime import UTC, datetime
 from typing import Any
+
+from bot.emulator.state.common import WALL_CLOCK
 
 from .state import JSON, TeamsState, TeamsUser
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return WALL_CLOCK.now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def base_activity(
