@@ -20,7 +20,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -102,14 +102,7 @@ class FileShardClaims:
         self.path = path
 
     def claim(self, claim: ShardClaim, now: datetime) -> None:
-        def change(held: list[ShardClaim]) -> list[ShardClaim]:
-            running = [other for other in held if other.alive(now)]
-            problems = [p for other in running if (p := claim.conflict(other)) is not None]
-            if problems:
-                raise ShardsTaken("cannot start: " + "; ".join(problems))
-            return [*running, claim]
-
-        self._change(change)
+        self._change(admitting(claim, now))
 
     def renew(self, claim: ShardClaim, now: datetime) -> None:
         def change(held: list[ShardClaim]) -> list[ShardClaim]:
@@ -271,3 +264,17 @@ def with_shards(settings: Settings, shards: str | None, shard_count: int | None)
         reasons = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
         raise ConfigError(f"{given}: {reasons}") from None
     return settings.model_copy(update={"discord": discord})
+
+
+def admitting(claim: ShardClaim, now: datetime) -> Callable[[list[ShardClaim]], list[ShardClaim]]:
+    """The change to the held claims that adds ``claim``: refused with :class:`ShardsTaken`
+    naming every live claim it overlaps; claims no longer alive are dropped."""
+
+    def change(held: list[ShardClaim]) -> list[ShardClaim]:
+        running = [other for other in held if other.alive(now)]
+        problems = [p for other in running if (p := claim.conflict(other)) is not None]
+        if problems:
+            raise ShardsTaken("cannot start: " + "; ".join(problems))
+        return [*running, claim]
+
+    return change

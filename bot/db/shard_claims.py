@@ -23,7 +23,7 @@ from bot.db.codec import instant_from_db, instant_to_db
 from bot.db.database import DatabaseError
 from bot.db.postgres import CONNECT_TIMEOUT_SECONDS, PostgresDatabase
 from bot.db.url import DatabaseUrl
-from bot.shards import ShardClaim, ShardsTaken
+from bot.shards import ShardClaim, admitting
 
 _Change = Callable[[list[ShardClaim]], list[ShardClaim]]
 T = TypeVar("T")
@@ -47,14 +47,7 @@ class PostgresShardClaims:
     def claim(self, claim: ShardClaim, now: datetime) -> None:
         _run(self._migrate())
 
-        def change(held: list[ShardClaim]) -> list[ShardClaim]:
-            running = [other for other in held if other.alive(now)]
-            problems = [p for other in running if (p := claim.conflict(other)) is not None]
-            if problems:
-                raise ShardsTaken("cannot start: " + "; ".join(problems))
-            return [*running, claim]
-
-        _run(self._change(change))
+        _run(self._change(admitting(claim, now)))
 
     def renew(self, claim: ShardClaim, now: datetime) -> None:
         def change(held: list[ShardClaim]) -> list[ShardClaim]:
