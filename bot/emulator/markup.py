@@ -1,4 +1,4 @@
-"""Discord's ``<t:unix:style>`` markup as its client shows it, to one viewer.
+"""Discord's markup as its client shows it, to one viewer: ``<t:unix:style>`` and mentions.
 
 Discord renders a timestamp in each viewer's own zone and language; the playground
 shows it for the acting member (their ``/me timezone``, else the community's; their
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -18,6 +19,9 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime, format_timedelta
 
 TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
+_CHANNEL = re.compile(r"<#(\d+)>")
+_ROLE = re.compile(r"<@&(\d+)>")
+_USER = re.compile(r"<@!?(\d+)>")
 
 _STYLES = {
     "t": "HH:mm",
@@ -72,3 +76,19 @@ def render_timestamps(text: str, zone: str, now: datetime, language: str = "en")
     return TIMESTAMP.sub(
         lambda m: render_timestamp(int(m.group(1)), m.group(2), zone, now, language), text
     )
+
+
+def render_mentions(
+    text: str,
+    channels: Mapping[int, str],
+    users: Mapping[int, str],
+    roles: Mapping[int, str],
+) -> str:
+    """``#channel``, ``@role`` and ``@member`` for the mentions whose names are known; an
+    unknown channel stays as written, an unknown role or member shows its id."""
+    text = _CHANNEL.sub(
+        lambda m: f"#{channels[int(m.group(1))]}" if int(m.group(1)) in channels else m.group(0),
+        text,
+    )
+    text = _ROLE.sub(lambda m: f"@{roles.get(int(m.group(1)), m.group(1))}", text)
+    return _USER.sub(lambda m: f"@{users.get(int(m.group(1)), m.group(1))}", text)

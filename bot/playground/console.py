@@ -7,7 +7,6 @@ import contextlib
 import re
 import shlex
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -219,7 +218,7 @@ class Console(ConsoleLoop):
     async def _advance(self, text: str) -> None:
         target = self.clock.now() + duration(text)
         await advance_to(self.clock, self.bot.core.scheduler, target, self.transcript.print_news)
-        self.say(f"  clock: {self.transcript.humanize(_full_date(target))}")
+        self.say(f"  clock: {self.transcript.full_date(target)}")
         await self.settle()
 
     def _read(self, target: str) -> None:
@@ -312,7 +311,3 @@ def _option_value(options: list[dict[str, Any]], typed: str) -> str:
         if typed.casefold() in (str(option["value"]).casefold(), str(option["label"]).casefold()):
             return str(option["value"])
     return typed  # the emulator says which values the menu takes
-
-
-def _full_date(instant: datetime) -> str:
-    return f"<t:{int(instant.timestamp())}:F>"

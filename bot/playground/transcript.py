@@ -1,6 +1,6 @@
 """What the playground prints: the bot's messages as Discord's client would show them.
 
-Mentions become names, ``<t:…>`` timestamps read in the viewer's zone and language
+Mentions become names, Discord's timestamps read in the viewer's zone and language
 against the emulated clock, and whatever the member can act on gets a number:
 buttons (``:click N``), menus (``:select N``), messages (``:apps … on N``) and files
 (``:open N``). A number stays with its message or file for the whole run.
@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TextIO
 
 from bot.clock import ControlledClock
 from bot.emulator import Emulator, Message
-from bot.emulator.markup import render_timestamps
+from bot.emulator.markup import render_mentions, render_timestamp, render_timestamps
 from bot.emulator.sample import SampleGuild
 
 _ESCAPED = re.compile(r"\\([\\\[\]()<>*_`~|#>-])")
@@ -43,18 +44,17 @@ class Transcript:
     def humanize(self, text: str) -> str:
         """Show mentions and timestamps as Discord's client would render them now."""
         state = self.emu.state
+        channels = {c.id: c.name for c in state.channels.values() if c.name is not None}
         names = {v: k for k, v in self.guild.users.items()}
         roles = {v: k for k, v in self.guild.roles.items()}
-
-        def channel(match: re.Match[str]) -> str:
-            found = state.channels.get(int(match.group(1)))
-            return f"#{found.name}" if found is not None else match.group(0)
-
-        text = re.sub(r"<#(\d+)>", channel, text)
-        text = re.sub(r"<@&(\d+)>", lambda m: f"@{roles.get(int(m.group(1)), m.group(1))}", text)
-        text = re.sub(r"<@!?(\d+)>", lambda m: f"@{names.get(int(m.group(1)), m.group(1))}", text)
+        text = render_mentions(text, channels, names, roles)
         text = _ESCAPED.sub(r"\1", text)  # Discord shows "\-" as "-"
         return render_timestamps(text, self.zone, self.clock.now(), self.language)
+
+    def full_date(self, instant: datetime) -> str:
+        """A date and time in full, as the viewer's client writes it (Discord's ``F`` style)."""
+        now = self.clock.now()
+        return render_timestamp(int(instant.timestamp()), "F", self.zone, now, self.language)
 
     def mark_all_seen(self) -> None:
         """What is already there is not news: print only what comes after."""
