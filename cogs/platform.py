@@ -21,18 +21,7 @@ from typing import Any, Literal
 
 import discord
 
-from bot.chat.port import (
-    Card,
-    Channel,
-    DirectMessage,
-    DmRefused,
-    PostCheck,
-    Posted,
-    RecipientGone,
-    SendOptions,
-    Target,
-    TargetLost,
-)
+from bot.chat import port
 from bot.i18n import Catalog, Language, language_for_locale
 from bot.scheduler import RetryLater, nonce_for
 from cogs.events import DiscordEvents
@@ -70,7 +59,7 @@ class DiscordPlatform:
             raise RuntimeError("the Discord platform was used before it was bound to the client")
         return self._client
 
-    def render(self, card: Card) -> Rendered:
+    def render(self, card: port.Card) -> Rendered:
         """The card's layout, in its language."""
         return Renderer(self._catalog, card.language).message(card.layout())
 
@@ -81,7 +70,9 @@ class DiscordPlatform:
 
     # -- sending --------------------------------------------------------------------------
 
-    async def post(self, target: Target, card: Card, options: SendOptions) -> Posted:
+    async def post(
+        self, target: port.Target, card: port.Card, options: port.SendOptions
+    ) -> port.Posted:
         send = self.render(card).send_kwargs()
         send["allowed_mentions"] = mention_only(
             options.get("mention", ()), options.get("mention_roles", ())
@@ -91,11 +82,11 @@ class DiscordPlatform:
             # any channel; several bot processes on databases of their own make the same
             # nonces (from their own row ids) for different communities.
             send["nonce"] = nonce_for(target.guild_id, nonce)
-        if isinstance(target, DirectMessage):
+        if isinstance(target, port.DirectMessage):
             return await self._dm(target, send)
         return await self._post(target, send)
 
-    async def edit(self, posted: Posted, card: Card) -> bool:
+    async def edit(self, posted: port.Posted, card: port.Card) -> bool:
         kwargs = self.render(card).edit_kwargs()
         with outages_retry_later(), suppress_gone(posted, "edit") as gone:
             channel = await self._channel(posted.channel_id)
@@ -105,13 +96,13 @@ class DiscordPlatform:
             await partial.edit(allowed_mentions=discord.AllowedMentions.none(), **kwargs)
         return not gone
 
-    async def delete(self, posted: Posted) -> bool:
+    async def delete(self, posted: port.Posted) -> bool:
         with outages_retry_later(), suppress_gone(posted, "delete") as gone:
             channel = await self._channel(posted.channel_id)
             await channel.get_partial_message(posted.message_id).delete()
         return not gone
 
-    async def start_thread(self, posted: Posted, name: str) -> Posted | None:
+    async def start_thread(self, posted: port.Posted, name: str) -> port.Posted | None:
         try:
             with outages_retry_later():
                 channel = await self._channel(posted.channel_id)
@@ -123,41 +114,41 @@ class DiscordPlatform:
         except discord.HTTPException as exc:
             if exc.code == THREAD_ALREADY_CREATED:
                 # A re-run: a thread started on a message has the message's id.
-                return Posted(posted.guild_id, posted.message_id, posted.message_id)
+                return port.Posted(posted.guild_id, posted.message_id, posted.message_id)
             # The message is up; members can still answer in the channel.
             log.warning("guild %s: no thread (%s)", posted.guild_id, exc.code)
             return None
-        return Posted(posted.guild_id, thread.id, thread.id)
+        return port.Posted(posted.guild_id, thread.id, thread.id)
 
     async def _channel(self, channel_id: int) -> Any:
         return self.client.get_channel(channel_id) or await self.client.fetch_channel(channel_id)
 
-    async def _post(self, target: Channel, send: dict[str, Any]) -> Posted:
+    async def _post(self, target: port.Channel, send: dict[str, Any]) -> port.Posted:
         try:
             with outages_retry_later():
                 channel = await self._channel(target.channel_id)
                 if not isinstance(channel, discord.abc.Messageable):
-                    raise TargetLost("not a text channel")
+                    raise port.TargetLost("not a text channel")
                 message = await channel.send(**send)
         except discord.NotFound as exc:
-            raise TargetLost(f"unknown channel ({exc.code})") from exc
+            raise port.TargetLost(f"unknown channel ({exc.code})") from exc
         except discord.Forbidden as exc:
-            raise TargetLost(f"missing access ({exc.code})") from exc
-        return Posted(target.guild_id, message.channel.id, message.id)
+            raise port.TargetLost(f"missing access ({exc.code})") from exc
+        return port.Posted(target.guild_id, message.channel.id, message.id)
 
-    async def _dm(self, target: DirectMessage, send: dict[str, Any]) -> Posted:
+    async def _dm(self, target: port.DirectMessage, send: dict[str, Any]) -> port.Posted:
         try:
             with outages_retry_later():
                 message = await self._send_dm(target, send)
         except discord.Forbidden as exc:
             if exc.code != DM_CLOSED:
                 log.warning("DM refused with code %s", exc.code)
-            raise DmRefused() from exc
+            raise port.DmRefused() from exc
         except discord.NotFound as exc:
-            raise RecipientGone() from exc
-        return Posted(target.guild_id, message.channel.id, message.id)
+            raise port.RecipientGone() from exc
+        return port.Posted(target.guild_id, message.channel.id, message.id)
 
-    async def _send_dm(self, target: DirectMessage, send: dict[str, Any]) -> discord.Message:
+    async def _send_dm(self, target: port.DirectMessage, send: dict[str, Any]) -> discord.Message:
         """Send in the member's DM channel: the one Discord gave before if known (one
         request), else asked for (two, the first in a slow bucket)."""
         if target.channel_hint is not None:
@@ -174,18 +165,20 @@ class DiscordPlatform:
 
     # -- questions ------------------------------------------------------------------------
 
-    async def can_post(self, guild_id: int, channel_id: int, *, threads: bool = False) -> PostCheck:
+    async def can_post(
+        self, guild_id: int, channel_id: int, *, threads: bool = False
+    ) -> port.PostCheck:
         """What Discord's cache says of the bot's rights there (a refusal at posting time
         is handled too: a guild not in the cache passes)."""
         guild = self.client.get_guild(guild_id)
         if guild is None or guild.me is None:
-            return PostCheck()
+            return port.PostCheck()
         channel = guild.get_channel(channel_id)
         if channel is None:
-            return PostCheck(exists=False)
+            return port.PostCheck(exists=False)
         allowed = channel.permissions_for(guild.me)
         needs = POST_NEEDS + (THREAD_NEEDS if threads else ())
-        return PostCheck(missing=tuple(name for name in needs if not getattr(allowed, name)))
+        return port.PostCheck(missing=tuple(name for name in needs if not getattr(allowed, name)))
 
     async def member_names(self, guild_id: int, user_ids: Collection[int]) -> Mapping[int, str]:
         guild = self.client.get_guild(guild_id)
@@ -261,7 +254,7 @@ class _Gone:
 
 
 @contextmanager
-def suppress_gone(posted: Posted, doing: str) -> Iterator[_Gone]:
+def suppress_gone(posted: port.Posted, doing: str) -> Iterator[_Gone]:
     """A message already deleted, or one the bot may no longer touch: not an error."""
     gone = _Gone()
     try:

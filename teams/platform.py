@@ -18,18 +18,7 @@ import logging
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from bot.chat.port import (
-    Card,
-    DirectMessage,
-    DmRefused,
-    NoCalendar,
-    PostCheck,
-    Posted,
-    RecipientGone,
-    SendOptions,
-    Target,
-    TargetLost,
-)
+from bot.chat import port
 from bot.i18n import Language, language_for_locale
 from teams import store
 from teams.ids import is_channel, thread_of
@@ -46,7 +35,7 @@ class TeamsPlatform:
 
     def __init__(self) -> None:
         self._runtime: TeamsRuntime | None = None
-        self.events = NoCalendar()
+        self.events = port.NoCalendar()
 
     def bind(self, runtime: TeamsRuntime) -> None:
         self._runtime = runtime
@@ -59,19 +48,21 @@ class TeamsPlatform:
 
     # -- sending --------------------------------------------------------------------------
 
-    async def post(self, target: Target, card: Card, options: SendOptions) -> Posted:
+    async def post(
+        self, target: port.Target, card: port.Card, options: port.SendOptions
+    ) -> port.Posted:
         rt = self.runtime
         team = await rt.team(target.guild_id)
         pinged = options.get("mention", ())
         rendered = await rt.card(team, card.language, card.layout(), pinged=pinged)
         activity = card_activity(rendered)
-        if isinstance(target, DirectMessage):
+        if isinstance(target, port.DirectMessage):
             return await self._dm(team, target, activity)
         if team is None:
-            raise TargetLost("unknown team")
+            raise port.TargetLost("unknown team")
         conversation = await rt.ids.maybe_string(target.channel_id, "conversation")
         if conversation is None:
-            raise TargetLost("unknown channel")
+            raise port.TargetLost("unknown channel")
         service = team.record.service_url
         try:
             if thread_of(conversation)[1] is None:
@@ -82,24 +73,24 @@ class TeamsPlatform:
             else:
                 message_id = await rt.connector.send(service, conversation, activity)
         except TeamsRefusal as refused:
-            raise TargetLost(f"{refused.code} ({refused.status})") from refused
+            raise port.TargetLost(f"{refused.code} ({refused.status})") from refused
         rt.cards.remember(message_id, rendered)
-        return Posted(
+        return port.Posted(
             target.guild_id, target.channel_id, await rt.ids.number("message", message_id)
         )
 
     async def _dm(
-        self, team: Team | None, target: DirectMessage, activity: dict[str, Any]
-    ) -> Posted:
+        self, team: Team | None, target: port.DirectMessage, activity: dict[str, Any]
+    ) -> port.Posted:
         rt = self.runtime
         user_id = await rt.user_teams_id(team, target.user_id)
         if user_id is None:
-            raise RecipientGone()
+            raise port.RecipientGone()
         async with rt.db.read() as conn:
             member = await store.user(conn, target.user_id)
         place = member or (team.record if team is not None else None)
         if place is None:
-            raise RecipientGone()
+            raise port.RecipientGone()
         chat = None
         if target.channel_hint is not None:
             chat = await rt.ids.maybe_string(target.channel_hint, "conversation")
@@ -118,19 +109,19 @@ class TeamsPlatform:
         except TeamsRefusal as refused:
             if refused.status in (403, 404):
                 log.info("Teams refused a 1:1 message (%s)", refused.code)
-                raise DmRefused() from refused
+                raise port.DmRefused() from refused
             raise
         return await self._posted(target, chat, message_id, activity)
 
     async def _posted(
-        self, target: DirectMessage, chat: str, message_id: str, activity: dict[str, Any]
-    ) -> Posted:
+        self, target: port.DirectMessage, chat: str, message_id: str, activity: dict[str, Any]
+    ) -> port.Posted:
         """The core keeps this member and may edit the message after a restart: the chat is
         stored as it is (a member who only talks to the bot is never written to this way)."""
         rt = self.runtime
         rt.cards.remember(message_id, activity["attachments"][0]["content"])
         await rt.ids.reveal("conversation", chat)
-        return Posted(
+        return port.Posted(
             target.guild_id,
             await rt.ids.number("conversation", chat),
             await rt.ids.number("message", message_id),
@@ -145,7 +136,7 @@ class TeamsPlatform:
         async with rt.db.transaction() as conn:
             await store.save_user(conn, record, rt.clock.now())
 
-    async def _where(self, posted: Posted) -> tuple[Team, str, str] | None:
+    async def _where(self, posted: port.Posted) -> tuple[Team, str, str] | None:
         rt = self.runtime
         team = await rt.team(posted.guild_id)
         conversation = await rt.ids.maybe_string(posted.channel_id, "conversation")
@@ -154,7 +145,7 @@ class TeamsPlatform:
             return None
         return team, conversation, message_id
 
-    async def edit(self, posted: Posted, card: Card) -> bool:
+    async def edit(self, posted: port.Posted, card: port.Card) -> bool:
         where = await self._where(posted)
         if where is None:
             return False
@@ -170,7 +161,7 @@ class TeamsPlatform:
         self.runtime.cards.remember(message_id, rendered)
         return True
 
-    async def delete(self, posted: Posted) -> bool:
+    async def delete(self, posted: port.Posted) -> bool:
         where = await self._where(posted)
         if where is None:
             return False
@@ -182,7 +173,7 @@ class TeamsPlatform:
             return False
         return True
 
-    async def start_thread(self, posted: Posted, name: str) -> Posted | None:
+    async def start_thread(self, posted: port.Posted, name: str) -> port.Posted | None:
         """The post's reply chain (Teams' threads have no name of their own); None for a
         message in a chat, where there are no reply chains."""
         rt = self.runtime
@@ -194,25 +185,27 @@ class TeamsPlatform:
         if not is_channel(channel):
             return None
         thread = f"{channel};messageid={root or message_id}"
-        return Posted(
+        return port.Posted(
             posted.guild_id, await rt.ids.number("conversation", thread), posted.message_id
         )
 
     # -- questions ------------------------------------------------------------------------
 
-    async def can_post(self, guild_id: int, channel_id: int, *, threads: bool = False) -> PostCheck:
+    async def can_post(
+        self, guild_id: int, channel_id: int, *, threads: bool = False
+    ) -> port.PostCheck:
         rt = self.runtime
         team = await rt.team(guild_id)
         conversation = await rt.ids.maybe_string(channel_id, "conversation")
         if team is None:
-            return PostCheck()
+            return port.PostCheck()
         if conversation is None:
-            return PostCheck(exists=False)
+            return port.PostCheck(exists=False)
         try:
             channels = await rt.roster.channels(team.record.service_url, team.teams_id)
         except TeamsRefusal:
-            return PostCheck(missing=(NOT_INSTALLED,))
-        return PostCheck(exists=thread_of(conversation)[0] in dict(channels))
+            return port.PostCheck(missing=(NOT_INSTALLED,))
+        return port.PostCheck(exists=thread_of(conversation)[0] in dict(channels))
 
     async def member_names(self, guild_id: int, user_ids: Collection[int]) -> Mapping[int, str]:
         team = await self.runtime.team(guild_id)

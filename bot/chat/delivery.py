@@ -17,21 +17,7 @@ import logging
 from collections.abc import Collection, Mapping
 from typing import Unpack
 
-from bot.chat.port import (
-    Card,
-    Channel,
-    ChatPlatform,
-    DirectMessage,
-    DmRefused,
-    EventCalendar,
-    Notice,
-    PostCheck,
-    Posted,
-    RecipientGone,
-    SendOptions,
-    Target,
-    TargetLost,
-)
+from bot.chat import port
 from bot.chat.refs import ChannelRef, RoleRef
 from bot.chat.text import Trusted
 from bot.clock import Clock
@@ -48,7 +34,7 @@ log = logging.getLogger(__name__)
 class Chat:
     """What services reach members through, whatever the platform."""
 
-    def __init__(self, db: Engine, clock: Clock, platform: ChatPlatform) -> None:
+    def __init__(self, db: Engine, clock: Clock, platform: port.ChatPlatform) -> None:
         self._db = db
         self._clock = clock
         self.platform = platform
@@ -56,51 +42,55 @@ class Chat:
     # -- sending --------------------------------------------------------------------------
 
     async def send(
-        self, target: Target, card: Card, **options: Unpack[SendOptions]
-    ) -> Posted | None:
+        self, target: port.Target, card: port.Card, **options: Unpack[port.SendOptions]
+    ) -> port.Posted | None:
         """Post ``card``; None when the target refused (recorded: the caller falls back)."""
-        if isinstance(target, DirectMessage):
+        if isinstance(target, port.DirectMessage):
             return await self._dm(target, card, options)
         if await self.is_paused(target.guild_id, target.channel_id):
             return None
         try:
             return await self.platform.post(target, card, options)
-        except TargetLost as lost:
+        except port.TargetLost as lost:
             await self.target_lost(target.guild_id, target.channel_id, lost.reason)
             return None
 
-    async def _dm(self, target: DirectMessage, card: Card, options: SendOptions) -> Posted | None:
+    async def _dm(
+        self, target: port.DirectMessage, card: port.Card, options: port.SendOptions
+    ) -> port.Posted | None:
         hint = await self.dm_channel(target.guild_id, target.user_id)
-        aimed = DirectMessage(target.guild_id, target.user_id, channel_hint=hint)
+        aimed = port.DirectMessage(target.guild_id, target.user_id, channel_hint=hint)
         try:
             posted = await self.platform.post(aimed, card, options)
-        except DmRefused:
+        except port.DmRefused:
             await self.dm_closed(target.guild_id, target.user_id)
             return None
-        except RecipientGone:
+        except port.RecipientGone:
             log.info("a member to write to no longer exists")
             return None
         if posted.channel_id != hint:
             await self.remember_dm_channel(target.guild_id, target.user_id, posted.channel_id)
         return posted
 
-    async def edit(self, posted: Posted, card: Card) -> bool:
+    async def edit(self, posted: port.Posted, card: port.Card) -> bool:
         """Replace a message's content; False if it is gone."""
         return await self.platform.edit(posted, card)
 
-    async def delete(self, posted: Posted) -> bool:
+    async def delete(self, posted: port.Posted) -> bool:
         return await self.platform.delete(posted)
 
-    async def start_thread(self, posted: Posted, name: str) -> Posted | None:
+    async def start_thread(self, posted: port.Posted, name: str) -> port.Posted | None:
         return await self.platform.start_thread(posted, name)
 
     @property
-    def events(self) -> EventCalendar:
+    def events(self) -> port.EventCalendar:
         return self.platform.events
 
     # -- questions to the platform ----------------------------------------------------------
 
-    async def can_post(self, guild_id: int, channel_id: int, *, threads: bool = False) -> PostCheck:
+    async def can_post(
+        self, guild_id: int, channel_id: int, *, threads: bool = False
+    ) -> port.PostCheck:
         return await self.platform.can_post(guild_id, channel_id, threads=threads)
 
     async def member_names(self, guild_id: int, user_ids: Collection[int]) -> Mapping[int, str]:
@@ -174,7 +164,7 @@ class Chat:
         if community is None:
             return
         is_role = lost_id == community.facilitator_role_id
-        notice = Notice(
+        notice = port.Notice(
             language=language_for_locale(community.language),
             key="delivery.role_lost" if is_role else "delivery.channel_lost",
             params={
@@ -188,7 +178,7 @@ class Chat:
             log.warning("guild %s: nobody could be told that %s is lost", guild_id, lost_id)
 
     async def tell_facilitators(
-        self, guild_id: int, card: Card, *, nonce: str | None = None, avoid: int = 0
+        self, guild_id: int, card: port.Card, *, nonce: str | None = None, avoid: int = 0
     ) -> bool:
         """Post ``card`` where facilitators read: the moderation channel, else the
         announcements channel (never ``avoid``, a channel just lost). False if neither
@@ -201,6 +191,6 @@ class Chat:
             if channel_id is None or channel_id == avoid:
                 continue
             sent_nonce = nonce_for(nonce, channel_id) if nonce else None
-            if await self.send(Channel(guild_id, channel_id), card, nonce=sent_nonce):
+            if await self.send(port.Channel(guild_id, channel_id), card, nonce=sent_nonce):
                 return True
         return False

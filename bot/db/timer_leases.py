@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
+from bot.db import timers as timers_db
 from bot.db.codec import fetch_rows, fetch_value, instant_from_db, instant_to_db
 from bot.db.connection import Connection
-from bot.db.timers import kinds_filter
 
 #: A claimed timer: its id, kind and key.
 Claimed = tuple[int, str, str]
@@ -35,7 +35,7 @@ async def claim_due(
     for, so processes claiming together split the due timers between them."""
     if not kinds:
         return []
-    kind_sql, kind_params = kinds_filter(kinds)
+    kind_sql, kind_params = timers_db.kinds_filter(kinds)
     rows = await fetch_rows(
         conn,
         f"""
@@ -111,19 +111,14 @@ async def next_wake(conn: Connection, now: datetime, kinds: Collection[str]) -> 
     timer of ``kinds``, or the earliest end of another's claim (its process may die)."""
     if not kinds:
         return None
-    kind_sql, kind_params = kinds_filter(kinds)
-    free = await fetch_value(
-        conn,
-        "SELECT COALESCE(retry_at, due_at) FROM timers "  # noqa: S608
-        f"WHERE status = 'pending' {kind_sql} AND {_FREE} "
-        "ORDER BY COALESCE(retry_at, due_at) LIMIT 1",
-        (*kind_params, instant_to_db(now)),
-    )
-    claimed = await fetch_value(
+    free = await timers_db.next_wake(conn, kinds, also=f"AND {_FREE}", params=(instant_to_db(now),))
+    kind_sql, kind_params = timers_db.kinds_filter(kinds)
+    claim_ends = await fetch_value(
         conn,
         "SELECT MIN(lease_until) FROM timers "  # noqa: S608
         f"WHERE status = 'pending' {kind_sql} AND lease_until > ?",
         (*kind_params, instant_to_db(now)),
     )
-    found = [instant_from_db(value) for value in (free, claimed) if value]
+    claimed = instant_from_db(claim_ends) if claim_ends else None
+    found = [wake for wake in (free, claimed) if wake is not None]
     return min(found) if found else None

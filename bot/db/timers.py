@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -160,8 +160,11 @@ async def due(conn: Connection, now: datetime, kinds: Collection[str]) -> list[T
     )
 
 
-async def next_wake(conn: Connection, kinds: Collection[str]) -> datetime | None:
-    """When the earliest pending timer of ``kinds`` is due (or retried)."""
+async def next_wake(
+    conn: Connection, kinds: Collection[str], *, also: str = "", params: Sequence[Any] = ()
+) -> datetime | None:
+    """When the earliest pending timer of ``kinds`` is due (or retried); ``also`` (an
+    ``AND …`` condition with its ``params``) narrows which timers count."""
     if not kinds:
         return None
     kind_sql, kind_params = kinds_filter(kinds)
@@ -169,8 +172,8 @@ async def next_wake(conn: Connection, kinds: Collection[str]) -> datetime | None
     wake = await fetch_value(
         conn,
         "SELECT COALESCE(retry_at, due_at) FROM timers "  # noqa: S608
-        f"WHERE status = 'pending' {kind_sql} ORDER BY COALESCE(retry_at, due_at) LIMIT 1",
-        kind_params,
+        f"WHERE status = 'pending' {kind_sql} {also} ORDER BY COALESCE(retry_at, due_at) LIMIT 1",
+        (*kind_params, *params),
     )
     return instant_from_db(wake) if wake else None
 

@@ -18,14 +18,7 @@ from bot.chat import (
     Text,
 )
 from bot.db.meeting_rsvps import Answer
-from bot.services.meetings.models import (
-    CancelResult,
-    EditResult,
-    MeetingDraft,
-    RsvpResult,
-    ScheduleResult,
-    UpcomingMeeting,
-)
+from bot.services.meetings import models
 from bot.services.meetings.texts import (
     clock_change_notes,
     duration,
@@ -58,7 +51,7 @@ def _event_problem(problem: str | None) -> list[Content]:
     return [] if problem is None else [text("event.failed", reason=Text(key=problem))]
 
 
-def preview(draft: MeetingDraft) -> Message:
+def preview(draft: models.MeetingDraft) -> Message:
     """What ``/meeting schedule`` understood, to confirm before anything is saved."""
     at = draft.when
     lines: list[Content] = [
@@ -86,7 +79,7 @@ def preview(draft: MeetingDraft) -> Message:
     return _lines(lines, sep="\n\n")
 
 
-def scheduled(result: ScheduleResult) -> Message:
+def scheduled(result: models.ScheduleResult) -> Message:
     """After Confirm: where it was announced, or that it will be once the platform answers."""
     posted = result.announcement
     if posted is None:
@@ -100,7 +93,7 @@ def scheduled(result: ScheduleResult) -> Message:
     return _lines([said, *_event_problem(result.event_problem)])
 
 
-def answered(result: RsvpResult) -> Text:
+def answered(result: models.RsvpResult) -> Text:
     """What a member's RSVP click did, told to them alone."""
     upcoming = result.upcoming
     return text(
@@ -110,7 +103,7 @@ def answered(result: RsvpResult) -> Text:
     )
 
 
-def listing(upcoming: list[UpcomingMeeting]) -> Message:
+def listing(upcoming: list[models.UpcomingMeeting]) -> Message:
     """``/meeting list``: the next dates with their answers (the first fifteen)."""
     if not upcoming:
         return Message(content=text("list.empty"))
@@ -123,7 +116,7 @@ def listing(upcoming: list[UpcomingMeeting]) -> Message:
     return Message(panels=(panel,))
 
 
-def _list_line(item: UpcomingMeeting) -> Content:
+def _list_line(item: models.UpcomingMeeting) -> Content:
     meeting, counts = item.meeting, item.counts
     line = text(
         "list.line",
@@ -152,7 +145,7 @@ def calendar(ics: bytes | None) -> Message:
     )
 
 
-def edited(result: EditResult) -> Message:
+def edited(result: models.EditResult) -> Message:
     """What ``/meeting edit`` changed; a new ``when`` is said back in the zone it was read in."""
     after = result.after
     lines: list[Content] = [
@@ -169,7 +162,7 @@ def edited(result: EditResult) -> Message:
     return _lines([*lines, *_event_problem(result.event_problem)])
 
 
-def cancelled(result: CancelResult) -> Message:
+def cancelled(result: models.CancelResult) -> Message:
     shown = result.cancelled
     lines: list[Content] = [
         text(

@@ -22,6 +22,7 @@ from bot.i18n import Language
 from bot.scheduler import TimerKind
 from bot.services.base import Core, OccurrenceListener
 from bot.services.community import CommunityService, MemberService
+from bot.services.meetings import models
 from bot.services.meetings.cards import announcement_card
 from bot.services.meetings.checks import (
     Room,
@@ -38,16 +39,6 @@ from bot.services.meetings.checks import (
 )
 from bot.services.meetings.edits import MeetingEdit
 from bot.services.meetings.mirror import EventMirror
-from bot.services.meetings.models import (
-    SCOPES,
-    AnnouncementRefused,
-    CancelResult,
-    EditResult,
-    MeetingDraft,
-    RsvpResult,
-    ScheduleResult,
-    UpcomingMeeting,
-)
 from bot.services.meetings.occurrences import Occurrences, still_scheduled
 from bot.services.meetings.protocol_choices import ProtocolChoices
 from bot.services.meetings.publisher import Change, Publisher
@@ -120,7 +111,7 @@ class MeetingService(MeetingQueries):
         agenda: str | None = None,
         reminders: str | None = None,
         protocol: str | None = None,
-    ) -> MeetingDraft:
+    ) -> models.MeetingDraft:
         """Check everything, read ``when`` and ask whether the bot can post where it will
         announce; nothing is saved (the reply asks to confirm)."""
         community = await self._community.require_facilitator(actor)
@@ -136,7 +127,7 @@ class MeetingService(MeetingQueries):
         now = self._core.clock.now()
         instant, typed = await read_when(when, actor, community, self._community, now)
         await require_postable(self._core.chat, community.guild_id, channel)
-        return MeetingDraft(
+        return models.MeetingDraft(
             guild_id=community.guild_id,
             created_by=actor.user_id,
             title=clean_title,
@@ -161,7 +152,7 @@ class MeetingService(MeetingQueries):
             raise UserError("meetings.errors.sessions_off")
         return self._protocols.check(protocol, actor)
 
-    async def schedule(self, actor: Actor, draft: MeetingDraft) -> ScheduleResult:
+    async def schedule(self, actor: Actor, draft: models.MeetingDraft) -> models.ScheduleResult:
         """Save a confirmed draft, announce it and mirror it as an event.
 
         An unannounced meeting nobody can answer helps no one: if the channel refuses the
@@ -178,20 +169,20 @@ class MeetingService(MeetingQueries):
             draft.guild_id, channel_id
         ):
             await self._discard(upcoming.meeting.id)
-            raise AnnouncementRefused(
+            raise models.AnnouncementRefused(
                 "meetings.errors.announce_failed", channel=ChannelRef(channel_id=channel_id)
             )
         event_problem = await self.mirror.sync(upcoming.meeting.id)
         async with self._core.db.read() as conn:
             upcoming = await self._dates.load(conn, upcoming.occurrence.id)
-        return ScheduleResult(
+        return models.ScheduleResult(
             upcoming=upcoming,
             announcement=upcoming.announcement,
             announcements_channel_id=channel_id,
             event_problem=event_problem,
         )
 
-    async def _save(self, actor: Actor, draft: MeetingDraft) -> UpcomingMeeting:
+    async def _save(self, actor: Actor, draft: models.MeetingDraft) -> models.UpcomingMeeting:
         """The series, its first occurrence, their timers and the planned announcement,
         in one transaction."""
         if draft.guild_id != actor.guild_id:
@@ -242,7 +233,7 @@ class MeetingService(MeetingQueries):
 
     # -- RSVPs ----------------------------------------------------------------------------
 
-    async def rsvp(self, actor: Actor, occurrence_id: int, answer: str) -> RsvpResult:
+    async def rsvp(self, actor: Actor, occurrence_id: int, answer: str) -> models.RsvpResult:
         """Set, change or (same answer again) remove a member's answer, atomically."""
         if answer not in ANSWERS:
             raise UserError("meetings.errors.bad_answer")
@@ -270,7 +261,7 @@ class MeetingService(MeetingQueries):
             # Only the answers changed in this write: the date is read once, its counts again.
             counts = await rsvps_db.rsvp_counts(conn, [occurrence_id])
             upcoming = current.model_copy(update={"counts": counts[occurrence_id]})
-        return RsvpResult(
+        return models.RsvpResult(
             answer=new_answer,
             previous=previous.answer if previous else None,
             upcoming=upcoming,
@@ -290,7 +281,7 @@ class MeetingService(MeetingQueries):
         room: Room | None = None,
         link: str | None = None,
         agenda: str | None = None,
-    ) -> EditResult:
+    ) -> models.EditResult:
         """Change a meeting from its next occurrence on; its timers, announcement and
         event follow, and the members who answered are told."""
         community = await self._community.require_facilitator(actor)
@@ -326,7 +317,7 @@ class MeetingService(MeetingQueries):
         if notify:
             action = f"edit-{after.meeting.updated_at.timestamp():.0f}"
             told = await self.publisher.notify(after, "edited", notify, action=action)
-        return EditResult(
+        return models.EditResult(
             before=before,
             after=after,
             when=instant,
@@ -337,16 +328,16 @@ class MeetingService(MeetingQueries):
             event_problem=event_problem,
         )
 
-    async def cancel(self, actor: Actor, reference: str, scope: str) -> CancelResult:
+    async def cancel(self, actor: Actor, reference: str, scope: str) -> models.CancelResult:
         """Cancel the next occurrence (the series moves on) or the whole series."""
-        if scope not in SCOPES:
+        if scope not in models.SCOPES:
             raise UserError("meetings.errors.scope", value=scope[:40])
         community = await self._community.require_facilitator(actor)
         current = await self.find(community.guild_id, reference)
         meeting, occurrence = current.meeting, current.occurrence
         ends_series = scope == "series" or meeting.repeat == "none"
         now = self._core.clock.now()
-        following: UpcomingMeeting | None = None
+        following: models.UpcomingMeeting | None = None
         async with self._core.db.transaction() as conn:
             await still_scheduled(conn, occurrence)
             notify = [r.user_id for r in await rsvps_db.rsvps_for(conn, occurrence.id)]
@@ -374,7 +365,7 @@ class MeetingService(MeetingQueries):
             await self.publisher.notify(
                 cancelled, change, notify, action="cancel", next_date=following
             )
-        return CancelResult(
+        return models.CancelResult(
             cancelled=cancelled, series_ended=ends_series, next=following, notify=notify
         )
 
