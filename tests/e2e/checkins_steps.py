@@ -80,12 +80,18 @@ def answer_button(message: Message) -> str:
     return next(c for c in message.custom_ids() if c.startswith("plc:checkin:answer:"))
 
 
+async def click_answer(h: Harness, name: str, posted: Message | None = None) -> InteractionResult:
+    """``name`` clicks Answer on a week's prompt (the latest one unless ``posted`` is given)."""
+    message = posted or prompt(h)
+    return await h.emu.click(h.user(name), message, answer_button(message))
+
+
 async def answer(
     h: Harness, name: str, progress: str = "", tried: str = "", obstacles: str = ""
 ) -> InteractionResult:
     """Answer the week; ``progress`` goes in the one number field (the member's only goal's,
     or the number with no goal)."""
-    opened = await h.emu.click(h.user(name), prompt(h), answer_button(prompt(h)))
+    opened = await click_answer(h, name)
     assert opened.modal is not None, opened.content
     (number,) = [f.custom_id for f in opened.modal.fields if not f.custom_id.startswith("q")]
     submitted = await h.emu.submit_modal(

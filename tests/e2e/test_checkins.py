@@ -13,7 +13,7 @@ from tests.e2e.checkins_steps import (
     TO_NUDGE,
     WEEK,
     answer,
-    answer_button,
+    click_answer,
     digests,
     known,
     open_week,
@@ -57,7 +57,7 @@ async def test_a_week_opens_collects_answers_nudges_once_and_closes_with_a_diges
     assert "\\[link\\]\\(https://x.test\\)" in posts[1].all_text()
 
     # Chloé edits her answer: the same post is updated, nothing new is posted.
-    again = await h.emu.click(h.user("chloe"), posted, answer_button(posted))
+    again = await click_answer(h, "chloe", posted)
     assert again.ephemeral and again.message is not None
     edit_id = next(c for c in again.message.custom_ids() if c.startswith("plc:checkin:edit:"))
     form = await h.emu.click(h.user("chloe"), again.message, edit_id)
@@ -78,7 +78,7 @@ async def test_a_week_opens_collects_answers_nudges_once_and_closes_with_a_diges
     assert posts_after[1].edited_timestamp is not None
 
     # David opens the form but submits after the close: refused, nothing stored.
-    late_form = await h.emu.click(h.user("david"), posted, answer_button(posted))
+    late_form = await click_answer(h, "david", posted)
 
     await h.advance(TO_NUDGE - timedelta(hours=1))
     (nudge,) = h.emu.dms_to(h.user("david"))
@@ -189,7 +189,7 @@ async def test_a_restart_between_open_and_close_loses_nothing_and_posts_nothing_
     await open_week(h, "david", "admin", moderation=True)
     await answer(h, "bob", tried="Before the restart", obstacles="Help with grading")
     # David opens the form before the restart and sends it after: his text is kept.
-    open_form = await h.emu.click(h.user("david"), prompt(h), answer_button(prompt(h)))
+    open_form = await click_answer(h, "david")
     await h.restart()
     await h.bot.core.scheduler.run_due()
     sent = await (
@@ -274,7 +274,7 @@ async def test_the_prompt_speaks_the_communitys_language(harness: Harness) -> No
     text = prompt(h).all_text()
     assert "Bilan hebdomadaire · 2026-W48" in text
     assert "Votre prochaine étape ?" in text
-    form = await h.emu.click(h.user("bob"), prompt(h), answer_button(prompt(h)))
+    form = await click_answer(h, "bob")
     assert form.modal is not None
     assert [f.label for f in form.modal.fields][1:] == [
         "Qu'avez-vous observé ?",

@@ -13,8 +13,7 @@ from tests.e2e.checkins_steps import (
     OPEN,
     WEEK,
     answer,
-    answer_button,
-    prompt,
+    click_answer,
     schedule,
     scheduled,
     set_goal,
@@ -145,7 +144,7 @@ async def test_each_goal_gets_its_own_number_and_the_reply_names_it(harness: Har
     visits = await set_named_goal(h, "bob", "Visits", "4")
     await schedule(h)
     await h.advance(OPEN)
-    opened = await h.emu.click(h.user("bob"), prompt(h), answer_button(prompt(h)))
+    opened = await click_answer(h, "bob")
     assert opened.modal is not None
     fields = {f.custom_id: f.label for f in opened.modal.fields}
     assert fields[f"goal-{reading}"] == "Progress: Reading"
@@ -184,7 +183,7 @@ async def test_more_goals_than_the_form_holds_ask_which_goal(harness: Harness) -
     ids = [await set_named_goal(h, "bob", title, "5") for title in ("One", "Two", "Three")]
     await schedule(h, questions="Tried? | Learned? | Help?")
     await h.advance(OPEN)
-    opened = await h.emu.click(h.user("bob"), prompt(h), answer_button(prompt(h)))
+    opened = await click_answer(h, "bob")
     assert opened.modal is not None
     fields = {f.custom_id: f for f in opened.modal.fields}
     assert sorted(fields) == ["goal", "progress", "q1", "q2", "q3"]

@@ -5,18 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.emulator import InteractionResult
-from tests.e2e.checkins_steps import (
-    OPEN,
-    WEEK,
-    answer,
-    answer_button,
-    digests,
-    known,
-    open_week,
-    prompt,
-    schedule,
-    set_goal,
-)
+from tests.e2e import checkins_steps as checkins
 from tests.e2e.facilitation import run
 from tests.e2e.harness import Harness
 
@@ -41,7 +30,7 @@ async def test_goal_numbers_use_the_members_decimal_sign(harness: Harness) -> No
         },
     )
     assert "de 3,5 à 1\u202f207,25" in (saved.content or ""), saved.content
-    await set_goal(h, "bob", baseline="3.5", target="1207.25")
+    await checkins.set_goal(h, "bob", baseline="3.5", target="1207.25")
     listed = await h.slash("bob", "goal list")
     assert listed.message is not None
     assert "target 1,207.25" in listed.message.all_text()
@@ -77,13 +66,13 @@ async def test_an_optional_field_is_not_labelled_optional_twice(harness: Harness
     """The form marks optional fields itself (Discord by leaving out the asterisk of a
     required field, the playground by adding "(optional)"): labels do not say it again."""
     h = harness
-    await open_week(h, "bob")
-    await set_goal(h, "alice")
+    await checkins.open_week(h, "bob")
+    await checkins.set_goal(h, "alice")
     for user in ("bob", "alice"):
         forms = [
             await h.slash(user, "ask"),
             await h.slash(user, "topic propose"),
-            await h.emu.click(h.user(user), prompt(h), answer_button(prompt(h))),
+            await checkins.click_answer(h, user),
         ]
         assert [_optional_labels(form) for form in forms] == [[], [], []]
 
@@ -114,14 +103,14 @@ INERT_TITLE = "@everyone \\*\\*Read\\*\\* \\[more\\]\\(https://x.test\\)"
 async def test_goal_titles_are_shown_inert_and_ping_nobody(harness: Harness) -> None:
     h = harness
     await h.setup_community(moderation=True)
-    await known(h, "bob")
+    await checkins.known(h, "bob")
     form = await h.slash("bob", "goal set")
     values = {"measure": "pages", "baseline": "1", "target": "5", "due": "2027-06-15"}
     saved = await h.emu.submit_modal(h.user("bob"), form, {**values, "title": TRICKY_TITLE})
-    await schedule(h)
-    await h.advance(OPEN)
-    await answer(h, "bob", progress="2")
-    await h.advance(WEEK)
+    await checkins.schedule(h)
+    await h.advance(checkins.OPEN)
+    await checkins.answer(h, "bob", progress="2")
+    await h.advance(checkins.WEEK)
     (choice,) = (
         await h.emu.autocomplete(h.guild.id, h.user("bob"), "goal close", focused="goal", value="")
     ).choices or []
@@ -129,17 +118,18 @@ async def test_goal_titles_are_shown_inert_and_ping_nobody(harness: Harness) -> 
     closed = await h.slash("bob", "goal close", goal=choice["value"])
     again = await h.slash("bob", "goal close", goal=choice["value"])
     assert listed.message is not None and saved.message is not None
+    digest = checkins.digests(h)[0]
     shown = {
         "saved": saved.content or "",
         "listed": listed.message.all_text(),
-        "digest": digests(h)[0].all_text(),
+        "digest": digest.all_text(),
         "closed": closed.content or "",
         "already closed": again.content or "",
     }
     assert {where: INERT_TITLE in text for where, text in shown.items()} == dict.fromkeys(
         shown, True
     )
-    for message in (saved.message, listed.message, digests(h)[0], closed.message, again.message):
+    for message in (saved.message, listed.message, digest, closed.message, again.message):
         assert message is not None and not message.mention_everyone
 
 
@@ -160,9 +150,9 @@ async def test_dates_after_until_are_absolute_in_both_languages(harness: Harness
     assert "away until **December 5, 2026** (included)" in english
     assert "absent·e jusqu'au **5 décembre 2026** (inclus)" in french
 
-    await schedule(h)
-    await h.advance(OPEN)
-    saved = await answer(h, "david", tried="Exit tickets")
+    await checkins.schedule(h)
+    await h.advance(checkins.OPEN)
+    saved = await checkins.answer(h, "david", tried="Exit tickets")
     assert re.search(r"to edit it until <t:\d+:f>\.", saved.content or ""), saved.content
 
 

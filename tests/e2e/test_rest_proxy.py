@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.config_proxy import RestProxySettings
 from bot.db.communities import SetupChanges
 from bot.emulator import Emulator
-from bot.emulator.ratelimits import GLOBAL_LIMIT
+from bot.emulator.ratelimits import GLOBAL_LIMIT, most_in_one_second
 from bot.emulator.recorder import RecordedRequest
 from bot.emulator.sample import BOT_PERMISSIONS
 from bot.scheduler import INTERACTIVE
@@ -112,16 +112,6 @@ async def two_bots_behind_a_proxy(
 def counted(requests: list[RecordedRequest]) -> list[RecordedRequest]:
     """The requests Discord's global limit counts (interaction endpoints aside)."""
     return [r for r in requests if not EXEMPT.match(r.path)]
-
-
-def most_in_one_second(times: list[float]) -> int:
-    ordered = sorted(times)
-    most, first = 0, 0
-    for last, at in enumerate(ordered):
-        while at - ordered[first] >= 1.0:
-            first += 1
-        most = max(most, last - first + 1)
-    return most
 
 
 async def post(bot: PlcBot, channel_id: int, text: str, *, interactive: bool = False) -> None:

@@ -13,10 +13,9 @@ import pytest
 
 from bot.clock import ControlledClock
 from bot.emulator import Emulator, SampleGuild
+from bot.emulator.ratelimits import most_in_one_second
 
 from .minibot import TOKEN, EmuTestBot
-
-pytestmark = pytest.mark.asyncio
 
 MESSAGES = "POST /channels/{channel_id}/messages"
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
@@ -121,6 +120,19 @@ async def test_over_the_global_limit_every_route_answers_a_global_429(
     assert "X-RateLimit-Bucket" not in headers
     await frozen.advance(timedelta(milliseconds=600))
     assert (await api.call("GET", f"/users/{g.users['bob']}"))[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("times", "most"),
+    [
+        ([], 0),
+        ([0.0, 0.5, 0.99], 3),
+        ([0.0, 0.5, 1.0], 2),  # a request a whole second later opens a new window
+        ([3.0, 0.2, 0.9, 1.1, 5.0], 3),  # unordered instants are sorted first
+    ],
+)
+def test_most_in_one_second_counts_the_busiest_window(times: list[float], most: int) -> None:
+    assert most_in_one_second(times) == most
 
 
 async def test_the_global_limit_is_per_bot_token_and_spares_interactions(

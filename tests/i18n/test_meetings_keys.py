@@ -14,20 +14,12 @@ from bot.dates import LocalInstant
 from bot.db.meeting_rsvps import RsvpCounts
 from bot.db.meetings import REPEATS, Meeting, Occurrence
 from bot.i18n import LANGUAGES, Language, load_catalog
-from bot.services.meetings import replies
+from bot.services.meetings import models, replies
 from bot.services.meetings.cards import (
     MeetingAnnouncement,
     MeetingNotice,
     MeetingReminder,
     MissedReminder,
-)
-from bot.services.meetings.models import (
-    CancelResult,
-    EditResult,
-    MeetingDraft,
-    RsvpResult,
-    ScheduleResult,
-    UpcomingMeeting,
 )
 from tests.markup import PlainMarkup, assert_no_platform_syntax
 
@@ -73,7 +65,7 @@ def _meeting(repeat: str = "weekly", **changes: object) -> Meeting:
     return Meeting.model_validate(values)
 
 
-def _upcoming(facilitator_id: int | None = 3, **meeting: object) -> UpcomingMeeting:
+def _upcoming(facilitator_id: int | None = 3, **meeting: object) -> models.UpcomingMeeting:
     occurrence = Occurrence.model_validate(
         {
             "id": 7,
@@ -87,7 +79,7 @@ def _upcoming(facilitator_id: int | None = 3, **meeting: object) -> UpcomingMeet
             "created_at": WHEN,
         }
     )
-    return UpcomingMeeting(
+    return models.UpcomingMeeting(
         meeting=_meeting(**meeting),
         occurrence=occurrence,
         counts=RsvpCounts(going=1),
@@ -168,7 +160,7 @@ def _replies() -> list[Message]:
     twice = _instant(repeated=True)
     found = []
     for typed, offsets, protocol in product((None, twice), (None, (1440, 90)), (None, "codev")):
-        draft = MeetingDraft(
+        draft = models.MeetingDraft(
             guild_id=1,
             created_by=2,
             title="CAP",
@@ -186,7 +178,7 @@ def _replies() -> list[Message]:
         found.append(replies.preview(draft))
     upcoming = _upcoming()
     for posted, problem in product((Posted(1, 8, 9), None), (None, "meetings.event.forbidden")):
-        result = ScheduleResult(
+        result = models.ScheduleResult(
             upcoming=upcoming,
             announcement=posted,
             announcements_channel_id=8,
@@ -194,7 +186,7 @@ def _replies() -> list[Message]:
         )
         found.append(replies.scheduled(result))
     for answer in ("going", "maybe", "cant", None):
-        rsvp = RsvpResult(
+        rsvp = models.RsvpResult(
             answer=answer, previous=None, upcoming=upcoming, announcement=_cards("en")[0]
         )
         found.append(Message(content=replies.answered(rsvp)))
@@ -202,7 +194,7 @@ def _replies() -> list[Message]:
     found += [replies.listing([]), replies.listing([upcoming]), replies.listing(many)]
     found += [replies.calendar(None), replies.calendar(b"BEGIN:VCALENDAR")]
     for when, typed, told in product((None, gap), (None, twice), (0, 3)):
-        edit = EditResult(
+        edit = models.EditResult(
             before=upcoming,
             after=upcoming,
             when=when,
@@ -214,7 +206,9 @@ def _replies() -> list[Message]:
         )
         found.append(replies.edited(edit))
     for ended, following in product((True, False), (None, upcoming)):
-        cancel = CancelResult(cancelled=upcoming, series_ended=ended, next=following, notify=[])
+        cancel = models.CancelResult(
+            cancelled=upcoming, series_ended=ended, next=following, notify=[]
+        )
         found.append(replies.cancelled(cancel))
     return found
 

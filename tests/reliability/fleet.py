@@ -107,16 +107,6 @@ class Fleet:
         return {row["status"]: int(row["n"]) for row in rows}
 
 
-def most_in_one_second(times: list[float]) -> int:
-    ordered = sorted(times)
-    most, first = 0, 0
-    for last, at in enumerate(ordered):
-        while at - ordered[first] >= 1.0:
-            first += 1
-        most = max(most, last - first + 1)
-    return most
-
-
 async def _plan_burst(h: Harness, t0: datetime, meetings: int) -> None:
     await h.start()
     await h.setup_community(language="en")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot.db.url import DatabaseUrl
-from bot.emulator.ratelimits import GLOBAL_LIMIT
+from bot.emulator.ratelimits import GLOBAL_LIMIT, most_in_one_second
 from tests.reliability.conftest import report_in_summary
 from tests.reliability.fleet import (
     EXPECTED_SENDS,
@@ -27,7 +27,6 @@ from tests.reliability.fleet import (
     MEETINGS,
     Fleet,
     fleet_on,
-    most_in_one_second,
 )
 
 LEASE_SECONDS = 2.0

@@ -33,15 +33,7 @@ from tests.services.checkins.harness import (
 
 async def test_a_week_opens_nudges_once_closes_once_and_plans_the_next(plc: Harness) -> None:
     await plc.known(ALICE, BOB, CAROL, DAN)
-    await plc.goals.create_goal(
-        member(ALICE),
-        scope="mine",
-        title="Reading",
-        measure="% at level 3",
-        baseline="40",
-        target="80",
-        due="2027-06-01",
-    )
+    await plc.set_goal(ALICE, "Reading", target="80")
     await plc.schedule(weekday=0, time_text="09:30", close_after_hours=48)
     await plc.advance(timedelta(minutes=30))
     checkin = await plc.current()

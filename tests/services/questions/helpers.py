@@ -103,6 +103,13 @@ def file_bytes(db_path: Path) -> bytes:
     )
 
 
+def traces_in_file(db_path: Path, user_id: int) -> list[bytes]:
+    """The forms of the member's id found in the database's file and its WAL (none, for an
+    anonymous author)."""
+    stored = file_bytes(db_path)
+    return [trace for trace in traces(user_id) if trace in stored]
+
+
 async def rows(db: Database, sql: str) -> list[tuple[object, ...]]:
     async with db.read() as conn:
         cursor = await conn.execute(sql)

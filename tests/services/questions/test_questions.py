@@ -37,13 +37,12 @@ from tests.services.questions.helpers import (
     QUESTIONS_CHANNEL,
     community_settings,
     facilitator,
-    file_bytes,
     member,
     publish,
     question_service,
     rows,
     set_up_questions,
-    traces,
+    traces_in_file,
     with_privacy,
 )
 
@@ -74,8 +73,7 @@ async def test_question_is_posted_now_through_its_timer_and_stores_no_author(
     assert sent.target.channel_id == QUESTIONS_CHANNEL and sent.nonce and sent.mention == ()
     assert isinstance(sent.card, QuestionPost) and sent.card.item.ref == submission.item.ref
     assert [name for _, name in chat.threads] == ["Answers to question #1"]
-    for trace in traces(ALICE):
-        assert trace not in file_bytes(db_path)
+    assert traces_in_file(db_path, ALICE) == []
 
 
 @pytest.mark.parametrize(
@@ -219,8 +217,7 @@ async def test_block_refuses_that_author_only_and_survives_a_restart(
     await questions.submissions.check_open(member(BOB), "question")
     await questions.submissions.ask(member(BOB), "Bob is not blocked", None)
     assert (await questions.records.moderation_counts(GUILD)).blocked == 1
-    for trace in traces(ALICE):
-        assert trace not in file_bytes(db_path)
+    assert traces_in_file(db_path, ALICE) == []
 
     # A new process on the same file (the handles of #N expire; the block does not).
     await clock.advance(timedelta(days=20))
