@@ -51,8 +51,8 @@ class CheckinRecords:
         now = self._core.clock.now()
         async with self._core.db.read() as conn:
             recent = await streaks_db.recent_weeks(conn, guild_id, user_id, now, HISTORY_WEEKS)
-        reported = [
-            GoalNumber(answer_id=week.answer_id, goal_id=goal_id, value=value)
+        reported = [  # from the rows just validated
+            GoalNumber.model_construct(answer_id=week.answer_id, goal_id=goal_id, value=value)
             for week in recent
             if week.answer_id is not None
             for goal_id, value in sorted(week.goal_numbers)

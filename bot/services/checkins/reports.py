@@ -116,7 +116,7 @@ def history_from_counters(
         elif entry.status == "missed":
             run = 0
     answered = counted.answered + sum(e.status == "answered" for e in live_entries)
-    return CheckinHistory(
+    return CheckinHistory.model_construct(
         streak=streak, best_streak=best, answered=answered, weeks=entries[:HISTORY_WEEKS]
     )
 
@@ -133,7 +133,8 @@ def _entry(week: RecentWeek, numbers: Mapping[int, list[GoalNumber]], now: datet
     if week.answer_id is not None:
         reported = [] if week.progress is None else [week.progress]
         reported += [n.value for n in numbers.get(week.answer_id, [])]
-    return WeekEntry(
+    # Built from a row validated as it was read, only to be shown: not validated again.
+    return WeekEntry.model_construct(
         checkin_id=week.id,
         week=week.week,
         opened_at=week.opened_at,
