@@ -56,10 +56,7 @@ class RecentWeek(Frozen):
 
     @property
     def standing(self) -> Standing:
-        # This row's counters, validated as it was read.
-        return Standing.model_construct(
-            streak=self.streak, best_streak=self.best_streak, answered=self.answered
-        )
+        return Standing(streak=self.streak, best_streak=self.best_streak, answered=self.answered)
 
 
 # Which check-ins are a member's: answered, away, open now, or closing after they took part.
