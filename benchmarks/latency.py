@@ -8,7 +8,8 @@ no-op run in turns (so noise from the machine falls on all of them alike), and e
 family's p50/p99 is set against the no-op's, measured in the same rounds.
 
 Two latencies per interaction: to the *callback* (INTERACTION_CREATE sent → the bot's
-first response received by the emulator: what Discord's 3 s deadline is about) and
+first response's request arrived at the emulator, before its body is read and checked:
+what Discord's 3 s deadline is about) and
 to the *answer* (the final content: after a defer, the edit that replaces it).
 """
 

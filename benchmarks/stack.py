@@ -135,8 +135,10 @@ def percentile(values: list[float], fraction: float) -> float:
 async def timed(interaction: Awaitable[InteractionResult]) -> Timing:
     """Milliseconds to the bot's callback and to its final answer, for one interaction.
 
-    The callback time is stamped by the emulator when the bot's response arrives; the
-    final answer (the edit after a defer, or the callback itself) is seen here.
+    The callback time is stamped by the emulator when the bot's callback request arrives,
+    before the emulator reads and checks the reply (as Discord's clients see it: the
+    emulator's own work on a bigger reply is not the bot's); the final answer (the edit
+    after a defer, or the callback itself) is seen here.
     """
     result = await interaction
     if result.latency is None:

@@ -141,8 +141,13 @@ class InteractionResult:
         self._responded = asyncio.Event()
 
     # ----- filled by the REST layer ----------------------------------------------------
-    def record_response(self, response_type: ResponseType, data: JSON | None) -> None:
-        self.responded_at = time.monotonic()
+    def record_response(
+        self, response_type: ResponseType, data: JSON | None, *, arrived: float | None = None
+    ) -> None:
+        """The accepted callback; ``arrived`` is when its request reached the emulator,
+        before the reply was parsed and checked (a bigger reply costs the emulator more,
+        not the bot), and the latency ends there, as Discord's clients see it."""
+        self.responded_at = time.monotonic() if arrived is None else arrived
         self.response_type = response_type
         self.response_data = data
         self.deferred_followup_pending = response_type == ResponseType.DEFERRED_CHANNEL_MESSAGE
@@ -172,7 +177,8 @@ class InteractionResult:
     # ----- read by tests ---------------------------------------------------------------
     @property
     def latency(self) -> float | None:
-        """Seconds from the dispatch of INTERACTION_CREATE to the bot's callback."""
+        """Seconds from the dispatch of INTERACTION_CREATE to the arrival of the bot's
+        callback request."""
         return None if self.responded_at is None else self.responded_at - self.dispatched_at
 
     @property

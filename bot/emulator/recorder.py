@@ -14,6 +14,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from time import monotonic
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -45,6 +46,9 @@ class RecordedRequest:
     response: Any = None
     time: float = field(default_factory=time.time)
     duration: float = 0.0
+    #: ``time.monotonic()`` when the request arrived, before its body was read: the
+    #: instant a client of Discord sees its request reach Discord.
+    arrived: float = field(default_factory=monotonic)
 
     @property
     def error_code(self) -> int | None:

@@ -86,10 +86,17 @@ class Catalog:
     def __init__(self, messages: Mapping[str, Mapping[str, str]], commands: Mapping[str, Any]):
         self.messages = messages
         self.commands = commands
+        # Texts without values (a reply's titles and labels), written once per language.
+        self._written: dict[tuple[str, str], str] = {}
 
     def t(self, language: str, key: str, /, **params: object) -> str:
         """The message ``key`` in ``language``, formatted; a missing key is a bug (KeyError)."""
         lang = language if language in self.messages else "en"
+        if not params:
+            written = self._written.get((lang, key))
+            if written is None:
+                written = self._written[lang, key] = render(self.messages[lang][key], lang, {})
+            return written
         shown = {name: self._value(lang, value) for name, value in params.items()}
         return render(self.messages[lang][key], lang, shown)
 

@@ -184,10 +184,18 @@ def _numbers(text: str, language: str, params: Mapping[str, object]) -> str:
     return _NUMBER_ARGUMENT.sub(number, text)
 
 
+@lru_cache(maxsize=4096)
+def _is_template(text: str) -> bool:
+    """No plural block and no ``{n, number}``: nothing to resolve before formatting (most
+    catalog values; they were searched for both at every write)."""
+    return not plurals(text) and _NUMBER_ARGUMENT.search(text) is None
+
+
 def render(text: str, language: str, params: Mapping[str, object]) -> str:
     """The catalog value ``text`` in ``language`` with ``params`` filled in."""
     shown = {
         name: format_number(value, language) if isinstance(value, float) else value
         for name, value in params.items()
     }
-    return _resolve(text, language, params).format(**shown)
+    template = text if _is_template(text) else _resolve(text, language, params)
+    return template.format(**shown)

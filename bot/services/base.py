@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from pydantic import Field
 
@@ -17,6 +17,8 @@ from bot.db.engine import Engine
 from bot.frozen import Frozen
 from bot.i18n import Catalog
 from bot.scheduler import Scheduler
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,27 @@ class DepartureListener(Protocol):
     async def hand_over(self, conn: Connection, guild_id: int, user_id: int) -> AfterCommit: ...
 
 
+class StatusRead:
+    """One ``/plc status``: every feature's line read in one read (one connection, one
+    snapshot), and what a feature's service query already answered in it. A line built on
+    another feature's data asks that feature's service, which answers once per status
+    (the rotation's line and the meetings' both show the next dates)."""
+
+    def __init__(self, conn: Connection, guild_id: int) -> None:
+        self.conn = conn
+        self.guild_id = guild_id
+        self._answers: dict[Hashable, Any] = {}
+
+    async def once(self, key: Hashable, query: Callable[[], Awaitable[T]]) -> T:
+        """``query()``'s answer, asked the first time ``key`` is, then kept."""
+        if key not in self._answers:
+            self._answers[key] = await query()
+        answer: T = self._answers[key]
+        return answer
+
+
 class StatusProvider(Protocol):
-    async def status_lines(self, guild_id: int) -> list[StatusLine]: ...
+    async def status_lines(self, read: StatusRead) -> list[StatusLine]: ...
 
 
 class OccurrenceListener(Protocol):

@@ -242,6 +242,19 @@ async def test_file_sent_by_the_bot_is_stored_with_its_bytes(
         assert await resp.read() == attachment.data
 
 
+async def test_the_callback_is_stamped_when_its_request_arrives(
+    emu: Emulator, g: SampleGuild, bot: EmuTestBot
+) -> None:
+    """A client of Discord sees its callback taken when the request reaches Discord: the
+    latency ends there, not once the emulator has parsed and checked the reply (which
+    costs more for a bigger reply, in the same process)."""
+    result = await emu.slash(g.id, g.users["bob"], "report")
+    assert result.message is not None  # the reply was checked and stored
+    request = emu.requests(method="POST", path_contains="/callback")[-1]
+    assert result.responded_at == request.arrived
+    assert result.latency == request.arrived - result.dispatched_at
+
+
 async def test_late_answer_raises_interaction_timeout(
     emu: Emulator, g: SampleGuild, runner: BotRunner, bot: EmuTestBot
 ) -> None:

@@ -7,7 +7,7 @@ from bot.db import audit
 from bot.db import targets as targets_db
 from bot.db.communities import CommunitySettings, SetupChanges
 from bot.errors import NotSetUp, UserError
-from bot.services.base import Core, StatusLine
+from bot.services.base import Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
 from bot.services.community.settings_cache import SettingsCache
 
@@ -72,7 +72,7 @@ async def test_features_before_setup_are_told_how_to_set_up(core: Core) -> None:
 
 async def test_status_collects_feature_lines(core: Core) -> None:
     class Provider:
-        async def status_lines(self, guild_id: int) -> list[StatusLine]:
+        async def status_lines(self, read: StatusRead) -> list[StatusLine]:
             return [StatusLine(key="admin.not_set")]
 
     service = CommunityService(core)

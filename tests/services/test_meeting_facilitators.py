@@ -30,6 +30,7 @@ from tests.services.sample import (
     GUILD,
     ROOM,
 )
+from tests.services.status import status_lines
 
 
 async def only(core: Core, *features: FeatureName) -> Services:
@@ -90,7 +91,7 @@ async def test_without_meetings_sessions_run_and_the_rotation_has_no_dates(core:
     assert await rotation.join(member(ALICE)) is True
     view = await rotation.show(member(ALICE))
     assert [v.user_id for v in view.line] == [ALICE] and view.upcoming == ()
-    assert [line.key for line in await rotation.status_lines(GUILD)] == [
+    assert [line.key for line in await status_lines(core, rotation, GUILD)] == [
         "facilitation.status.no_assignment"
     ]
     assert await sessions.meeting_choices(GUILD, "") == []

@@ -17,6 +17,7 @@ from bot.services.facilitation.rotation.cards import FacilitatorOffer, RotationN
 from bot.services.facilitation.rotation.service import RotationService
 from tests.services.facilitation_world import World, facilitator, member
 from tests.services.sample import ALICE, ANNOUNCEMENTS, BOB, CAROL, DAVE, GUILD, MODERATION
+from tests.services.status import status_lines
 
 WEEKS = ["2026-12-03 15:30", "2026-12-10 15:30", "2026-12-17 15:30"]
 
@@ -48,7 +49,7 @@ def notices(world: World) -> list[RotationNotice]:
 
 async def next_in_status(world: World) -> tuple[str, object]:
     """What the status says of the next date: its line's key and the member it names."""
-    line = (await world.rotation.status_lines(GUILD))[0]
+    line = (await status_lines(world.core, world.rotation, GUILD))[0]
     return line.key, line.params.get("user")
 
 
@@ -164,7 +165,7 @@ async def test_an_empty_or_unavailable_rotation_tells_the_facilitators(world: Wo
     assert await assigned(world, WEEKS[2]) is None
     assert [n.reason for n in notices(world)] == ["unused", "all_away", "empty"]
     assert all(n.meeting_title == "CAP" for n in notices(world))
-    lines = await world.rotation.status_lines(GUILD)
+    lines = await status_lines(world.core, world.rotation, GUILD)
     assert [line.key for line in lines] == ["facilitation.status.no_assignment"]  # Dec 3
     view = await world.rotation.show(member(BOB))
     assert [(u.user_id, u.status) for u in view.upcoming] == [

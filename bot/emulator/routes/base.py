@@ -16,7 +16,7 @@ from aiohttp import web
 
 from ..gateway import Gateway
 from ..interactions import InteractionRegistry
-from ..recorder import RecordedFile
+from ..recorder import RecordedFile, RecordedRequest
 from ..state import JSON, ApiError, Channel, Message, State, invalid, missing_access
 from .compose import MessageWriter
 
@@ -32,6 +32,8 @@ _ROUTES = "_emulator_routes"
 #: The parsed JSON body (or multipart ``payload_json``) and the uploaded files of a request.
 BODY = web.RequestKey("emulator_body", object)
 FILES = web.RequestKey("emulator_files", list)
+#: The request's record, made as it arrived (before its body was read).
+RECORD = web.RequestKey("emulator_record", RecordedRequest)
 
 
 def json_response(

@@ -11,7 +11,7 @@ from ..interactions import InteractionResult, InteractionType, Modal, ResponseTy
 from ..recorder import RecordedFile
 from ..state import JSON, ApiError, Channel, Message, MessageFlag, invalid, unknown
 from ..validation import check_choices, check_message, check_modal
-from .base import Resource, json_response, no_content, route, snowflake
+from .base import RECORD, Resource, json_response, no_content, route, snowflake
 
 #: The interaction webhook (its token is the interaction's).
 HOOK = "/webhooks/{application_id}/{token}"
@@ -55,7 +55,10 @@ class InteractionRoutes(Resource):
         except ApiError as err:
             result.rejected_responses.append(err.body())
             raise
-        result.record_response(response_type, data)
+        record = request.get(RECORD)
+        result.record_response(
+            response_type, data, arrived=None if record is None else record.arrived
+        )
         if request.query.get("with_response", "").lower() not in ("1", "true"):
             return no_content()
         interaction: JSON = {"id": str(result.id), "type": int(result.type)}

@@ -23,7 +23,7 @@ from ..http import request_record
 from ..ratelimits import RateLimits
 from ..recorder import RecordedFile, RecordedRequest, Recorder
 from ..state import JSON, WALL_CLOCK, ApiError
-from .base import API_PREFIX, BODY, FILES, Handler, error_response, json_response
+from .base import API_PREFIX, BODY, FILES, RECORD, Handler, error_response, json_response
 
 
 class RequestPipeline:
@@ -47,13 +47,13 @@ class RequestPipeline:
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.path.startswith(API_PREFIX + "/"):
             return await handler(request)
-        started = time.monotonic()
         path = request.path[len(API_PREFIX) :]
         resource = request.match_info.route.resource
         canonical = resource.canonical if resource is not None else request.path
         implemented = "{tail" not in canonical
         route = canonical[len(API_PREFIX) :] if implemented else path
         record = request_record(request, path=path, route=route)
+        request[RECORD] = record
         try:
             record.json, record.files = await self._parse_body(request)
             request[BODY], request[FILES] = record.json, record.files
@@ -80,7 +80,7 @@ class RequestPipeline:
         body = getattr(response, "body", None)
         if isinstance(body, bytes) and response.content_type == "application/json":
             record.response = json.loads(body)
-        record.duration = time.monotonic() - started
+        record.duration = time.monotonic() - record.arrived
         self.recorder.add_request(record)
         if not implemented:
             self.unhandled.append(record)

@@ -17,7 +17,7 @@ from bot.db import checkins as checkins_db
 from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.errors import UserError
-from bot.services.base import StatusLine
+from bot.services.base import StatusLine, StatusRead
 from bot.services.checkins.base import CheckinShared, channel_ref, next_free_slot
 from bot.services.checkins.models import OpenedNow, ScheduleResult
 from bot.services.checkins.schedule import (
@@ -150,15 +150,14 @@ class CheckinPlanning:
             raise UserError("checkins.errors.post_pending")
         return OpenedNow(checkin=opened, schedule=schedule if created else None)
 
-    async def status_lines(self, guild_id: int) -> list[StatusLine]:
+    async def status_lines(self, read: StatusRead) -> list[StatusLine]:
         """``/plc status``: the open check-in and the next opening."""
         now = self._core.clock.now()
-        community = await self._shared.community.get(guild_id)
-        async with self._core.db.read() as conn:
-            current, schedule = await checkins_db.open_and_schedule(conn, guild_id)
-            next_at = None
-            if schedule is not None and community is not None:
-                next_at, _ = await next_free_slot(conn, community, schedule, now, None)
+        community = await self._shared.community.get(read.guild_id)
+        current, schedule = await checkins_db.open_and_schedule(read.conn, read.guild_id)
+        next_at = None
+        if schedule is not None and community is not None:
+            next_at, _ = await next_free_slot(read.conn, community, schedule, now, None)
         lines = []
         if current is not None:
             lines.append(

@@ -51,13 +51,7 @@ class CheckinRecords:
         now = self._core.clock.now()
         async with self._core.db.read() as conn:
             recent = await streaks_db.recent_weeks(conn, guild_id, user_id, now, HISTORY_WEEKS)
-        reported = [
-            GoalNumber(answer_id=week.answer_id, goal_id=goal_id, value=value)
-            for week in recent
-            if week.answer_id is not None
-            for goal_id, value in sorted(week.goal_numbers)
-        ]
-        history = history_from_counters(recent, _by_answer(reported), now=now)
+        history = history_from_counters(recent, now=now)
         return history or await self.full_history(guild_id, user_id)
 
     async def full_history(self, guild_id: int, user_id: int) -> CheckinHistory:

@@ -86,9 +86,7 @@ def history_of(
     )
 
 
-def history_from_counters(
-    recent: list[RecentWeek], numbers: Mapping[int, list[GoalNumber]], *, now: datetime
-) -> CheckinHistory | None:
+def history_from_counters(recent: list[RecentWeek], *, now: datetime) -> CheckinHistory | None:
     """A member's history from their counters over the closed weeks and their recent weeks
     (newest first, with the counters): the same as :func:`history_of` over everything,
     or None when the open weeks are not all newer than the closed ones (a close that ran
@@ -99,7 +97,7 @@ def history_from_counters(
     ):
         return None
     counted = recent[0].standing if recent else Standing()
-    entries = [_entry(week, numbers, now) for week in recent]
+    entries = [_entry(week, now) for week in recent]
     live_entries = entries[: len(live)]
     streak = 0
     for entry in live_entries:  # newest first
@@ -121,7 +119,7 @@ def history_from_counters(
     )
 
 
-def _entry(week: RecentWeek, numbers: Mapping[int, list[GoalNumber]], now: datetime) -> WeekEntry:
+def _entry(week: RecentWeek, now: datetime) -> WeekEntry:
     status: WeekStatus = "missed"
     if week.answer_id is not None:
         status = "answered"
@@ -132,7 +130,8 @@ def _entry(week: RecentWeek, numbers: Mapping[int, list[GoalNumber]], now: datet
     reported: list[float] = []
     if week.answer_id is not None:
         reported = [] if week.progress is None else [week.progress]
-        reported += [n.value for n in numbers.get(week.answer_id, [])]
+        # The goals' numbers came with the week's row, as plain values: no model each.
+        reported += [value for _, value in sorted(week.goal_numbers)]
     return WeekEntry(
         checkin_id=week.id,
         week=week.week,

@@ -15,7 +15,7 @@ from bot.db.connection import Connection
 from bot.db.targets import PausedTarget
 from bot.frozen import Frozen
 from bot.missed import MISSED_TARGET
-from bot.services.base import Core, StatusLine, StatusProvider
+from bot.services.base import Core, StatusLine, StatusProvider, StatusRead
 
 MISSED_SHOWN_FOR = timedelta(days=7)
 
@@ -57,10 +57,11 @@ class StatusReader:
     async def read(self, community: Community, providers: list[StatusProvider]) -> CommunityStatus:
         guild_id = community.guild_id
         lines: list[StatusLine] = []
-        for provider in providers:
-            lines.extend(await provider.status_lines(guild_id))
         since = self._core.clock.now() - MISSED_SHOWN_FOR
         async with self._core.db.read() as conn:
+            read = StatusRead(conn, guild_id)
+            for provider in providers:
+                lines.extend(await provider.status_lines(read))
             missed = await self._missed_lines(conn, guild_id, since)
             scheduled, last_error, paused = await _counts_and_paused(conn, guild_id)
         latency = await self._core.chat.latency()

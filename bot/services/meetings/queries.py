@@ -13,7 +13,7 @@ from bot.db import meetings as meetings_db
 from bot.db.connection import Connection
 from bot.errors import UserError
 from bot.interactions.suggest import matching
-from bot.services.base import Core, StatusLine
+from bot.services.base import Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
 from bot.services.meetings.ics import build_calendar
 from bot.services.meetings.models import MeetingDate, UpcomingMeeting, meeting_date
@@ -83,10 +83,9 @@ class MeetingQueries:
             return None
         return build_calendar(upcoming, guild_id=community.guild_id, now=self._core.clock.now())
 
-    async def status_lines(self, guild_id: int) -> list[StatusLine]:
+    async def status_lines(self, read: StatusRead) -> list[StatusLine]:
         # The next date and its title only: not the answers and facilitators a list shows.
-        async with self._core.db.read() as conn:
-            dates = await self.scheduled_dates(conn, guild_id)
+        dates = await self.status_dates(read)
         if not dates:
             return [StatusLine(key="meetings.status.none")]
         first = dates[0]
@@ -134,6 +133,13 @@ class MeetingQueries:
             return None
         meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
         return None if meeting is None else meeting_date(meeting, occurrence)
+
+    async def status_dates(self, read: StatusRead) -> list[MeetingDate]:
+        """:meth:`scheduled_dates` for ``/plc status``: read once, whichever line asks."""
+        return await read.once(
+            (self.name, "scheduled_dates"),
+            lambda: self.scheduled_dates(read.conn, read.guild_id),
+        )
 
     async def scheduled_dates(self, conn: Connection, guild_id: int) -> list[MeetingDate]:
         """The next date of each active meeting of the community (one under way

@@ -13,7 +13,7 @@ from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.db.questions import ModerationCounts, QuestionItem, Tagged, TaggedRow
 from bot.errors import UserError
-from bot.services.base import StatusLine
+from bot.services.base import StatusLine, StatusRead
 from bot.services.outbox import OUTBOX_KIND
 from bot.services.questions.base import Shared
 from bot.services.questions.models import (
@@ -82,9 +82,8 @@ class Records:
         async with self._core.db.read() as conn:
             return await questions_db.moderation_counts(conn, guild_id)
 
-    async def status_lines(self, guild_id: int) -> list[StatusLine]:
-        async with self._core.db.read() as conn:
-            counts = await questions_db.open_counts(conn, guild_id)
+    async def status_lines(self, read: StatusRead) -> list[StatusLine]:
+        counts = await questions_db.open_counts(read.conn, read.guild_id)
         return [StatusLine(key="questions.status.open", params=counts.model_dump())]
 
     # -- PersonalData -----------------------------------------------------------------------

@@ -18,6 +18,7 @@ from bot.scheduler import Firing, TimerKind
 from bot.services.checkins import OPEN_KIND
 from tests.conftest import START
 from tests.services.checkins.harness import BOB, CHANNEL, GUILD, MODERATION, Harness, member
+from tests.services.status import status_lines
 
 
 async def test_a_schedule_plans_the_next_opening_in_the_community_zone(plc: Harness) -> None:
@@ -215,12 +216,14 @@ async def test_status_says_whether_a_missed_opening_was_told(
 
 
 async def test_status_shows_the_open_check_in_and_the_next_one(plc: Harness) -> None:
-    assert [line.key for line in await plc.checkins.status_lines(GUILD)] == ["checkins.status.none"]
+    assert [line.key for line in await status_lines(plc.core, plc.checkins, GUILD)] == [
+        "checkins.status.none"
+    ]
     await plc.schedule(time_text="09:30")
-    (line,) = await plc.checkins.status_lines(GUILD)
+    (line,) = await status_lines(plc.core, plc.checkins, GUILD)
     assert line.key == "checkins.status.next"
     assert line.params["at"] == Moment(at=START + timedelta(minutes=30))
     await plc.advance(timedelta(minutes=30))
-    lines = await plc.checkins.status_lines(GUILD)
+    lines = await status_lines(plc.core, plc.checkins, GUILD)
     assert [line.key for line in lines] == ["checkins.status.open", "checkins.status.next"]
     assert lines[1].params["at"] == Moment(at=START + timedelta(days=7, minutes=30))

@@ -31,6 +31,7 @@ from tests.services.meetings.helpers import (
     set_up_service,
 )
 from tests.services.sample import ALICE, ANNOUNCEMENTS, BOB, CAROL, DAVE, GUILD, MODERATION, VOICE
+from tests.services.status import status_lines
 
 # -- rollover ---------------------------------------------------------------------------------
 
@@ -266,11 +267,13 @@ async def test_calendar_biweekly_interval(service: MeetingService) -> None:
     assert event["RRULE"]["INTERVAL"] == [2]
 
 
-async def test_status_line_names_the_next_meeting(service: MeetingService) -> None:
-    assert [line.key for line in await service.status_lines(GUILD)] == ["meetings.status.none"]
+async def test_status_line_names_the_next_meeting(core: Core, service: MeetingService) -> None:
+    assert [line.key for line in await status_lines(core, service, GUILD)] == [
+        "meetings.status.none"
+    ]
     later = await schedule(service, when="2026-12-10 15:00")
     sooner = await schedule(service, when="2026-12-03 15:00")
-    lines = await service.status_lines(GUILD)
+    lines = await status_lines(core, service, GUILD)
     assert [line.key for line in lines] == ["meetings.status.next"]
     assert lines[0].params["when"] == Moment(at=sooner.occurrence.starts_at)
     assert later.occurrence.starts_at > sooner.occurrence.starts_at

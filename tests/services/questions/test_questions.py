@@ -45,6 +45,7 @@ from tests.services.questions.helpers import (
     traces_in_file,
     with_privacy,
 )
+from tests.services.status import status_lines
 
 # -- submitting -----------------------------------------------------------------------------
 
@@ -333,7 +334,7 @@ async def test_moderation_review_then_approve_or_reject(
     assert item.status == "removed" and item.text == "" and item.number == 1
     counts = await questions.records.moderation_counts(GUILD)
     assert counts.model_dump() == {"approved": 1, "rejected": 1, "removed": 1, "blocked": 1}
-    lines = await questions.records.status_lines(GUILD)
+    lines = await status_lines(core, questions.records, GUILD)
     assert lines[0].key == "questions.status.open"
 
 

@@ -26,7 +26,7 @@ from bot.db.connection import Connection
 from bot.db.facilitation import rotation as rotation_db
 from bot.db.facilitation.rotation import Assignment, AssignmentStatus
 from bot.errors import UserError
-from bot.services.base import AfterCommit, Core, StatusLine
+from bot.services.base import AfterCommit, Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
 from bot.services.facilitation.rotation.assign import Assigner
 from bot.services.facilitation.rotation.models import (
@@ -268,30 +268,17 @@ class RotationService:
     async def _upcoming(self, conn: Connection, guild_id: int) -> list[UpcomingAssignment]:
         if self._meetings is None:
             return []
-        dates = await self._meetings.scheduled_dates(conn, guild_id)
-        assigned = await rotation_db.assignments_of(conn, [d.occurrence_id for d in dates])
-        found = []
-        for date in dates:
-            assignment = assigned.get(date.occurrence_id)
-            found.append(
-                UpcomingAssignment(
-                    occurrence_id=date.occurrence_id,
-                    meeting_title=date.title,
-                    starts_at=date.starts_at,
-                    user_id=assignment.user_id if assignment else None,
-                    status=assignment.status if assignment else None,
-                )
-            )
-        return found
+        return await _assigned(conn, await self._meetings.scheduled_dates(conn, guild_id))
 
     async def assignment(self, occurrence_id: int) -> Assignment | None:
         async with self._core.db.read() as conn:
             return await rotation_db.get_assignment(conn, occurrence_id)
 
-    async def status_lines(self, guild_id: int) -> list[StatusLine]:
-        """``/plc status``: who facilitates the next meeting."""
-        async with self._core.db.read() as conn:
-            upcoming = await self._upcoming(conn, guild_id)
+    async def status_lines(self, read: StatusRead) -> list[StatusLine]:
+        """``/plc status``: who facilitates the next meeting (on the dates the meetings'
+        line read, asked of its service once)."""
+        dates = await self._meetings.status_dates(read) if self._meetings else []
+        upcoming = await _assigned(read.conn, dates)
         if not upcoming or upcoming[0].status is None:
             return [StatusLine(key="facilitation.status.no_assignment")]
         first = upcoming[0]
@@ -329,3 +316,21 @@ class RotationService:
 
     async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
         await rotation_db.forget_member(conn, guild_id, user_id)
+
+
+async def _assigned(conn: Connection, dates: list[MeetingDate]) -> list[UpcomingAssignment]:
+    """The dates with who holds each."""
+    assigned = await rotation_db.assignments_of(conn, [d.occurrence_id for d in dates])
+    found = []
+    for date in dates:
+        assignment = assigned.get(date.occurrence_id)
+        found.append(
+            UpcomingAssignment(
+                occurrence_id=date.occurrence_id,
+                meeting_title=date.title,
+                starts_at=date.starts_at,
+                user_id=assignment.user_id if assignment else None,
+                status=assignment.status if assignment else None,
+            )
+        )
+    return found

@@ -26,7 +26,7 @@ from bot.errors import UserError
 from bot.frozen import Frozen
 from bot.interactions.errors import phrase_text
 from bot.protocols import ProtocolCatalog
-from bot.services.base import Core, StatusLine
+from bot.services.base import Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
 from bot.services.facilitation.sessions.access import SessionAccess
 from bot.services.facilitation.sessions.cards import SessionEnded, StepExtended
@@ -277,10 +277,10 @@ class SessionService:
         async with self._core.db.read() as conn:
             await self.access.live_by_id(conn, actor, session_id)
 
-    async def status_lines(self, guild_id: int) -> list[StatusLine]:
+    async def status_lines(self, read: StatusRead) -> list[StatusLine]:
         """``/plc status``: the session running now; custom protocol files refused."""
         lines = []
-        session = await self.live(guild_id)
+        session = await sessions_db.live(read.conn, read.guild_id)
         if session is not None:
             where = ChannelRef(channel_id=session.thread_id or session.channel_id)
             lines.append(StatusLine(key="facilitation.status.live", params={"channel": where}))
