@@ -9,6 +9,13 @@ burst; the timers it had claimed are then read from the database.
 Figure: the kill -> the last of those timers closed by the surviving processes, against
 the lease (the floor: a claim not renewed is free once its lease ends). Target: within
 the lease + 2 s.
+
+Measured in two worlds. The target's: each meeting in its own community, as a real
+instance's burst is, so no channel gets more than a timer's own posts. Beside it, for
+information: every meeting in one community, where the whole burst posts into the same
+ten channels, each held by Discord to 5 posts in 5 s; the taken-over posts queue there
+behind the survivors' own, and Discord has no priority to give them, so that close
+measures the channels' limit rather than the failover.
 """
 
 from __future__ import annotations
@@ -72,11 +79,13 @@ class Failover:
     checked: str
 
 
-async def measure(folder: Path, server: PostgresServer, meetings: int) -> Failover:
+async def measure(folder: Path, server: PostgresServer, meetings: int, *, spread: bool) -> Failover:
     url = await server.fresh()
     sends = meetings * 2 * (1 + GOERS)
     try:
-        async with fleet_on(folder, url, lease_seconds=LEASE_SECONDS, meetings=meetings) as fleet:
+        async with fleet_on(
+            folder, url, lease_seconds=LEASE_SECONDS, meetings=meetings, spread=spread
+        ) as fleet:
             for bot in fleet.bots:
                 await bot.start()
             n, killed_at = await _kill_one_holding_claims(fleet, sends // 3)
@@ -112,19 +121,50 @@ async def run(report: Report, folder: Path, meetings: int, log: Callable[[str], 
     server = PostgresServer(binaries)
     server.start()
     try:
-        found = await measure(folder, server, meetings)
+        spread = await measure(_fresh(folder / "spread"), server, meetings, spread=True)
+        _log(log, f"{meetings} communities", spread)
+        one = await measure(_fresh(folder / "one"), server, meetings, spread=False)
+        _log(log, "one community", one)
     finally:
         server.stop()
+    target = f"<= lease + {SLACK_SECONDS:.0f} s"
+    common = f"3 processes, lease {LEASE_SECONDS:.0f} s, {meetings * 2} reminders"
+    where = f"{meetings} communities, a meeting each"
+    note = f"{where}; {common}; {spread.checked}"
+    for name, seconds in (
+        (f"{where}: kill -> its {spread.held} claimed timer(s) closed by the others",
+         spread.closed),
+        (f"{where}: kill -> the first of them claimed by another", spread.taken),
+    ):  # fmt: skip
+        met = seconds <= LEASE_SECONDS + SLACK_SECONDS
+        report.add(Figure(SECTION, name, seconds, "s", LEASE_SECONDS, target, met, note=note))
+    bound = (
+        "one community: every post of the burst goes to the same ten channels, 5 posts "
+        "in 5 s each, which the survivors' own reminders fill; the taken-over posts queue "
+        "there (Discord has no priority), so this close measures that limit, not failover"
+    )
+    report.add(
+        Figure(SECTION, f"one community: kill -> its {one.held} claimed timer(s) closed by "
+               "the others", one.closed, "s", LEASE_SECONDS,
+               "none (bound by each channel's 5 posts / 5 s)", None,
+               note=f"{bound}; {common}; {one.checked}")
+    )  # fmt: skip
+    report.add(
+        Figure(SECTION, "one community: kill -> the first of them claimed by another",
+               one.taken, "s", LEASE_SECONDS, target, one.taken <= LEASE_SECONDS + SLACK_SECONDS,
+               note=f"one community; {common}; {one.checked}")
+    )  # fmt: skip
+
+
+def _fresh(folder: Path) -> Path:
+    """A folder of its own for each world (each has its processes' files and logs)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _log(log: Callable[[str], None], world: str, found: Failover) -> None:
     log(
-        f"  killed holding {found.held} claimed timer(s): the first taken over "
+        f"  {world}: killed holding {found.held} claimed timer(s): the first taken over "
         f"{found.taken:.1f} s later, the last closed {found.closed:.1f} s later"
     )
     log(f"  {found.checked}")
-    note = f"3 processes, lease {LEASE_SECONDS:.0f} s, {meetings * 2} reminders; {found.checked}"
-    target = f"<= lease + {SLACK_SECONDS:.0f} s"
-    for name, seconds in (
-        (f"kill -> its {found.held} claimed timer(s) closed by the others", found.closed),
-        ("kill -> the first of them claimed by another", found.taken),
-    ):
-        met = seconds <= LEASE_SECONDS + SLACK_SECONDS
-        report.add(Figure(SECTION, name, seconds, "s", LEASE_SECONDS, target, met, note=note))

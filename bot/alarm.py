@@ -41,6 +41,7 @@ class Alarm:
         next_wake: Callable[[], Awaitable[datetime | None]],
         busy: Callable[[], bool],
         poll_seconds: float | None = None,
+        on_poll: Callable[[], None] | None = None,
     ) -> None:
         self._clock = clock
         self._ring = ring
@@ -49,6 +50,8 @@ class Alarm:
         self.poll_seconds = poll_seconds
         """How often to read the next wake-up again (None: only after this process's
         own changes): timers another process planned have their wake-up there."""
+        self._on_poll = on_poll
+        """Also run on each poll: it must return at once (it starts its own task)."""
         self.aps: AsyncIOScheduler | None = None
         self._rearm_task: asyncio.Task[None] | None = None
         self._rearm_wanted = False
@@ -67,7 +70,7 @@ class Alarm:
         )
         if self.poll_seconds is not None:
             self.aps.add_job(
-                self._poll,
+                self.poll,
                 IntervalTrigger(seconds=self.poll_seconds, timezone=UTC),
                 id=POLL_JOB_ID,
                 coalesce=True,
@@ -112,8 +115,11 @@ class Alarm:
             misfire_grace_time=int(interval.total_seconds()),
         )
 
-    async def _poll(self) -> None:
+    async def poll(self) -> None:
+        """The poll job: the next wake-up read again, and ``on_poll``."""
         self.rearm_soon()
+        if self._on_poll is not None:
+            self._on_poll()
 
     @property
     def rearming(self) -> bool:

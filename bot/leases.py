@@ -3,7 +3,8 @@
 A process claims due timers in small batches (:meth:`Leases.claim_due`) and renews
 every claim it still holds while it works, a third of a lease at a time, so a long run
 keeps them; a process that died stops renewing, and its timers are claimed by another
-once their lease ends. The owner names the host and the process, for the log.
+once their lease ends: by that process's own poll (``taken_over``), whatever its bulk
+run is waiting for. The owner names the host and the process, for the log.
 """
 
 from __future__ import annotations
@@ -28,38 +29,72 @@ log = logging.getLogger(__name__)
 CLAIM_BATCH = 2
 
 
+#: Fires claimed timers (the scheduler's): how many it closed.
+Fire = Callable[[list[leases_db.Claimed], datetime], Awaitable[int]]
+
+
 class Leases:
-    def __init__(self, db: Engine, clock: Clock, seconds: float) -> None:
+    """``fire`` and ``halted``: the scheduler's, for the timers this process takes over
+    from a process that stopped renewing its claims (:meth:`take_over_soon`)."""
+
+    def __init__(
+        self,
+        db: Engine,
+        clock: Clock,
+        seconds: float,
+        fire: Fire | None = None,
+        halted: Callable[[], bool] = lambda: False,
+    ) -> None:
         self._db = db
         self._clock = clock
         self.length = timedelta(seconds=seconds)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self._holders = 0
         self._renewing: asyncio.Task[None] | None = None
+        self._fire = fire
+        self._halted = halted
+        self._taking_over: asyncio.Task[None] | None = None
 
     def _until(self) -> datetime:
         return self._clock.now() + self.length
 
-    async def claim_due(self, due_by: datetime, kinds: Collection[str]) -> list[leases_db.Claimed]:
+    async def claim_due(
+        self, due_by: datetime, kinds: Collection[str], *, taken_over: bool = False
+    ) -> list[leases_db.Claimed]:
+        """A batch of due timers, free or freed; ``taken_over``: only those whose claim by
+        another process ended."""
         async with self._db.transaction() as conn:
-            return await leases_db.claim_due(
-                conn, self.owner, due_by, self._clock.now(), self._until(), kinds, CLAIM_BATCH
+            claimed = await leases_db.claim_due(
+                conn,
+                self.owner,
+                due_by,
+                self._clock.now(),
+                self._until(),
+                kinds,
+                CLAIM_BATCH,
+                taken_over=taken_over,
             )
+        if taken_over and claimed:
+            log.info("took over timers %s: their claim by another process ended", claimed)
+        return claimed
 
     async def fire_due(
         self,
         now: datetime,
         kinds: Collection[str],
-        fire: Callable[[list[leases_db.Claimed], datetime], Awaitable[int]],
+        fire: Fire,
         halted: Callable[[], bool],
+        *,
+        taken_over: bool = False,
     ) -> int:
         """Claim timers due by ``now`` a batch at a time and ``fire`` them, until none is
-        left free (or ``halted``); how many were closed."""
+        left free (or ``halted``); how many were closed. ``taken_over``: only timers
+        whose claim by another process ended."""
         closed = 0
         seen: set[int] = set()
         async with self.renewing():
             while not halted():
-                claimed = await self.claim_due(now, kinds)
+                claimed = await self.claim_due(now, kinds, taken_over=taken_over)
                 ids = [timer_id for timer_id, _, _ in claimed]
                 if not set(ids) - seen:
                     break  # nothing new: a timer this run could not close
@@ -68,6 +103,31 @@ class Leases:
                 # Those still pending (halted, or another took them over): free again.
                 await self.release(ids)
         return closed
+
+    def take_over_soon(self, kinds: Collection[str]) -> None:
+        """Fire the timers whose claim by another process ended, beside this process's
+        bulk run (unless a takeover is under way): that run may wait seconds on a
+        channel's limit, and a dead process's timers must not wait for it."""
+        if self._fire is None or (self._taking_over and not self._taking_over.done()):
+            return
+        self._taking_over = asyncio.get_running_loop().create_task(
+            self._take_over(kinds, self._fire), name="plc-bot:take-over"
+        )
+
+    async def _take_over(self, kinds: Collection[str], fire: Fire) -> None:
+        async def apart(claimed: list[leases_db.Claimed], now: datetime) -> int:
+            # Each on its own: one waiting on a channel's limit holds none of the others.
+            return sum(await asyncio.gather(*(fire([one], now) for one in claimed)))
+
+        try:
+            await self.fire_due(self._clock.now(), kinds, apart, self._halted, taken_over=True)
+        except Exception:  # the next poll tries again
+            log.exception("could not take over the timers of a process that stopped")
+
+    async def stop_taking_over(self) -> None:
+        """Once the takeover under way (halted) finished its bookkeeping."""
+        if self._taking_over is not None:
+            await asyncio.gather(self._taking_over, return_exceptions=True)
 
     async def claim(self, kind: str, key: str) -> bool:
         async with self._db.transaction() as conn:
@@ -129,3 +189,14 @@ class Leases:
                 await self.renew()
             except Exception as exc:  # the next turn tries again; the lease is 3 turns long
                 log.warning("could not renew this process's timer claims: %s", exc)
+
+
+@asynccontextmanager
+async def holding(leases: Leases | None, kind: str, key: str) -> AsyncIterator[bool]:
+    """The interactive lane's claim (:meth:`Leases.holding`); always granted without
+    claims (SQLite)."""
+    if leases is None:
+        yield True
+        return
+    async with leases.holding(kind, key) as ours:
+        yield ours

@@ -35,7 +35,7 @@ from bot.firing import (
     TimerKind,
     nonce_for,
 )
-from bot.leases import Leases
+from bot.leases import Leases, holding
 from bot.missed import MISSED_TARGET, MissedResult, WhenMissed
 
 __all__ = [
@@ -72,11 +72,12 @@ class Scheduler:
         self._interactive = 0
         self._interactive_idle = asyncio.Event()
         self._interactive_idle.set()
-        self._leases = Leases(db, clock, settings.lease_seconds) if db.shared else None
-        # Another process's timers have no wake-up here: a short poll of the next due
-        # time finds those whose process died before they were due.
-        poll = settings.poll_seconds if db.shared else None
-        self.alarm = Alarm(clock, self._alarm_rings, self.next_due, self._busy, poll)
+        lease, fire, halted = settings.lease_seconds, self._fire_each, self._halted
+        self._leases = Leases(db, clock, lease, fire, halted) if db.shared else None
+        # Another process's timers have no wake-up here: a short poll finds those due, and
+        # those a dead process claimed once their lease ended, whatever the bulk run does.
+        poll, ring = settings.poll_seconds if db.shared else None, self._alarm_rings
+        self.alarm = Alarm(clock, ring, self.next_due, self._busy, poll, self._take_over)
         self._reported_unhandled: set[str] = set()
         self._stopped = False
         self._paused = False
@@ -141,6 +142,8 @@ class Scheduler:
         await self.alarm.stop()
         async with self._run_lock:  # let a run in progress finish its bookkeeping
             pass
+        if self._leases is not None:
+            await self._leases.stop_taking_over()
         await self._interactive_idle.wait()  # and the work people started
 
     @property
@@ -231,11 +234,16 @@ class Scheduler:
                     due = await timers_db.due(conn, now, self.kinds)
                 closed = await self._fire_each([(t.id, t.kind, t.key) for t in due], now)
             else:
-                closed = await self._leases.fire_due(
-                    now, self.kinds, self._fire_each, lambda: self._paused or self._stopped
-                )
+                closed = await self._leases.fire_due(now, self.kinds, self._fire_each, self._halted)
         self.rearm_soon()
         return closed
+
+    def _halted(self) -> bool:
+        return self._paused or self._stopped
+
+    def _take_over(self) -> None:
+        if self._leases is not None and not self._halted():
+            self._leases.take_over_soon(self.kinds)
 
     async def _fire_each(self, timers: list[tuple[int, str, str]], now: datetime) -> int:
         closed = 0
@@ -269,7 +277,7 @@ class Scheduler:
         token = INTERACTIVE.set(True)
         closed = 0
         try:
-            async with self._firing_lock(kind, key), self._claimed(kind, key) as ours:
+            async with self._firing_lock(kind, key), holding(self._leases, kind, key) as ours:
                 async with self._db.read() as conn:
                     found = await timers_db.pending_with_deliveries(conn, kind=kind, key=key)
                 if not ours or found is None or self._stopped or self._paused:
@@ -290,15 +298,6 @@ class Scheduler:
         """A run under way, which re-arms when it ends: a bulk run, or work run at once
         (a member's post), whose timers are due now but already being run."""
         return self._run_lock.locked() or self._interactive > 0
-
-    @asynccontextmanager
-    async def _claimed(self, kind: str, key: str) -> AsyncIterator[bool]:
-        """The interactive lane's claim (:meth:`Leases.holding`); always granted on SQLite."""
-        if self._leases is None:
-            yield True
-            return
-        async with self._leases.holding(kind, key) as ours:
-            yield ours
 
     @asynccontextmanager
     async def _firing_lock(self, kind: str, key: str) -> AsyncIterator[None]:

@@ -6,6 +6,7 @@ connection pools of one real server stand for two processes."""
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -36,7 +37,10 @@ class Process:
         self.fired: list[str] = []
         self.hold = asyncio.Event()
         self.hold.set()
+        self.holds: dict[str, asyncio.Event] = {}
+        """Timers held by their own event (a post waiting on its channel's limit)."""
         self.started = asyncio.Event()
+        self.done: defaultdict[str, asyncio.Event] = defaultdict(asyncio.Event)
         self.scheduler = Scheduler(db, clock, SETTINGS)
         self.scheduler.register(
             TimerKind("reminder", self.handle, on_missed=WhenMissed.drop(said="x"))
@@ -44,9 +48,10 @@ class Process:
 
     async def handle(self, timer: Timer, firing: Firing) -> None:
         self.started.set()
-        await self.hold.wait()
+        await self.holds.get(timer.key, self.hold).wait()
         self.fired.append(timer.key)
         await firing.delivered("channel")
+        self.done[timer.key].set()
 
 
 @pytest.fixture
@@ -107,6 +112,53 @@ async def test_a_claim_not_renewed_is_taken_over_when_its_lease_ends(
     await clock.advance(timedelta(seconds=1))
     assert await b.scheduler.run_due() == 2
     assert b.fired == ["r1", "r2"] and a.fired == []
+
+
+async def _fired(process: Process, key: str) -> None:
+    """Until ``process`` fired ``key`` (a guard against a hang, not a measure of time)."""
+    await asyncio.wait_for(process.done[key].wait(), 30)
+
+
+async def test_a_claim_ended_is_taken_over_on_the_next_poll_while_a_batch_is_stuck(
+    two: tuple[Process, Process], clock: ControlledClock
+) -> None:
+    a, b = two
+    await _plan(a, "r1")
+    assert a.scheduler._leases is not None
+    await a.scheduler._leases.claim_due(clock.now(), {"reminder"})  # a claims r1, then dies
+    # b's own batch waits on a channel's limit (seconds, in a burst).
+    stuck = b.holds["slow"] = asyncio.Event()
+    await _plan(b, "slow")
+    run = asyncio.create_task(b.scheduler.run_due())
+    await b.started.wait()
+    await clock.advance(timedelta(seconds=LEASE))
+    await b.scheduler.alarm.poll()
+    await _fired(b, "r1")  # while "slow" still waits
+    assert b.fired == ["r1"] and a.fired == []
+    stuck.set()
+    assert await run == 1
+    await b.scheduler.stop()  # the takeover's bookkeeping finished
+    assert (await _status(b.db, "r1")).status == "done"
+    assert sorted(b.fired) == ["r1", "slow"]
+
+
+async def test_timers_taken_over_together_do_not_wait_behind_one_another(
+    two: tuple[Process, Process], clock: ControlledClock
+) -> None:
+    a, b = two
+    await _plan(a, "r1", "r2")
+    assert a.scheduler._leases is not None
+    claimed = await a.scheduler._leases.claim_due(clock.now(), {"reminder"})
+    assert len(claimed) == 2  # a claims both, then dies
+    await clock.advance(timedelta(seconds=LEASE))
+    stuck = b.holds["r1"] = asyncio.Event()
+    await b.scheduler.alarm.poll()
+    await _fired(b, "r2")  # while r1 still waits on its channel
+    stuck.set()
+    await _fired(b, "r1")
+    await b.scheduler.stop()
+    assert sorted(b.fired) == ["r1", "r2"] and a.fired == []
+    assert {(await _status(b.db, key)).status for key in ("r1", "r2")} == {"done"}
 
 
 async def test_a_long_run_renews_its_claims_so_no_other_process_takes_them(

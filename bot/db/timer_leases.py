@@ -29,13 +29,22 @@ async def claim_due(
     until: datetime,
     kinds: Collection[str],
     limit: int,
+    *,
+    taken_over: bool = False,
 ) -> list[Claimed]:
     """Claim up to ``limit`` unclaimed timers of ``kinds`` due by ``due_by``, oldest
     first. Rows another process is claiming at this instant are skipped, not waited
-    for, so processes claiming together split the due timers between them."""
+    for, so processes claiming together split the due timers between them.
+
+    ``taken_over``: only timers another process claimed and did not renew (it died)."""
     if not kinds:
         return []
     kind_sql, kind_params = timers_db.kinds_filter(kinds)
+    free_sql, free_params = (
+        ("lease_owner <> ? AND lease_until <= ?", (owner, instant_to_db(now)))
+        if taken_over
+        else (_FREE, (instant_to_db(now),))
+    )
     rows = await fetch_rows(
         conn,
         f"""
@@ -43,7 +52,7 @@ async def claim_due(
         WHERE id IN (
             SELECT id FROM timers
             WHERE status = 'pending' AND COALESCE(retry_at, due_at) <= ? {kind_sql}
-              AND {_FREE}
+              AND {free_sql}
             ORDER BY due_at, id LIMIT ?
             FOR UPDATE SKIP LOCKED
         )
@@ -54,7 +63,7 @@ async def claim_due(
             instant_to_db(until),
             instant_to_db(due_by),
             *kind_params,
-            instant_to_db(now),
+            *free_params,
             limit,
         ),
     )

@@ -6,6 +6,13 @@ The burst is planned as the kill test plans its own (see ``test_kill.py``): meet
 scheduled and answered through slash commands and clicks on an in-process bot whose
 clock stands ten minutes back, on an SQLite file; ``copy-db``'s copy then moves it into
 PostgreSQL, where the processes (on the system clock) find every reminder due.
+
+Two worlds: by default every meeting is in one community (the sample guild), so the
+whole burst posts into the same ten channels (its announcements channel and nine
+members' DMs), each held by Discord to 5 posts in 5 s. With ``spread=True`` each meeting
+is in its own community (its own guild, announcements channel and members, the bot's DM
+channel with each already known, as a year on), as a real instance's burst is: no
+channel gets more than a timer's own posts.
 """
 
 from __future__ import annotations
@@ -14,15 +21,17 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
+from benchmarks.world import community_guild
 from bot.clock import ControlledClock, SystemClock
 from bot.config_proxy import RestProxySettings
+from bot.db import members as members_db
 from bot.db.copy import copy_database
 from bot.db.url import DatabaseUrl, parse_database_url
 from bot.emulator import Emulator
@@ -30,7 +39,15 @@ from bot.emulator.recorder import RecordedRequest
 from cogs.rest_proxy import EXEMPT, serving_proxy
 from tests.e2e.harness import Harness, running_harness
 from tests.reliability.process import BotProcess
-from tests.reliability.world import Sends, add_members, rsvp, schedule_meeting, sends
+from tests.reliability.world import (
+    ENGLISH,
+    Organizer,
+    Sends,
+    add_members,
+    rsvp,
+    schedule_meeting,
+    sends,
+)
 
 MEETINGS = 15
 GOERS = 9
@@ -50,6 +67,8 @@ class Fleet:
     bots: list[BotProcess]
     after_id: int
     meetings: int = MEETINGS
+    channels: list[int] = field(default_factory=list)
+    """The channels the reminders are posted in (DMs aside)."""
 
     @property
     def expected_sends(self) -> int:
@@ -61,7 +80,7 @@ class Fleet:
 
     def sends(self) -> Sends:
         """The reminders on Discord, by nonce."""
-        return sends(self.emu, [self.h.channel("announcements")], after_id=self.after_id)
+        return sends(self.emu, self.channels, after_id=self.after_id)
 
     def reminder_sends(self) -> int:
         return self.sends().distinct
@@ -107,7 +126,8 @@ class Fleet:
         return {row["status"]: int(row["n"]) for row in rows}
 
 
-async def _plan_burst(h: Harness, t0: datetime, meetings: int) -> None:
+async def _plan_burst(h: Harness, t0: datetime, meetings: int) -> list[int]:
+    """The burst in the sample guild; the channel its reminders are posted in."""
     await h.start()
     await h.setup_community(language="en")
     goers = add_members(h.emu, h.guild.id, "goer", GOERS)
@@ -118,6 +138,41 @@ async def _plan_burst(h: Harness, t0: datetime, meetings: int) -> None:
         for user_id in goers:
             assert "Going" in await rsvp(h.emu, user_id, announcement)
     await h.stop()
+    return [h.channel("announcements")]
+
+
+async def _plan_spread_burst(h: Harness, t0: datetime, meetings: int) -> list[int]:
+    """One meeting in each of ``meetings`` communities; their announcements channels."""
+    # Made before the bot connects, so they arrive in its GUILD_CREATEs.
+    specs = [community_guild(h.emu.state, h.emu.bot_user_id, n) for n in range(meetings)]
+    await h.start()
+    for n, spec in enumerate(specs):
+        owner = spec.member_ids[0]
+        setup = await h.emu.slash(
+            spec.guild_id, owner, "plc setup", locale=ENGLISH, timezone="America/Toronto",
+            language="en", checkin_channel=spec.checkin_channel_id,
+            questions_channel=spec.questions_channel_id,
+            announcements_channel=spec.announcements_channel_id,
+            facilitator_role=spec.facilitator_role_id,
+        )  # fmt: skip
+        await setup.final()
+        by = Organizer(spec.guild_id, owner, spec.announcements_channel_id)
+        announcement = await schedule_meeting(
+            h, title=f"Burst {n}", starts=t0 + timedelta(minutes=1), reminders="1m, 2m", by=by
+        )
+        goers = spec.member_ids[1 : 1 + GOERS]
+        for user_id in goers:
+            assert "Going" in await rsvp(h.emu, user_id, announcement)
+        # A year on, the bot knows its DM channel with each member (it keeps them): a
+        # reminder DM is one post, not also a request for the channel (5 a second for
+        # all DMs, which would then bind the burst instead).
+        async with h.bot.core.db.transaction() as conn:
+            for user_id in goers:
+                channel = h.emu.state.dm_channel(user_id).id
+                await members_db.ensure(conn, spec.guild_id, user_id, h.clock.now())
+                await members_db.set_dm_channel(conn, spec.guild_id, user_id, channel)
+    await h.stop()
+    return [spec.announcements_channel_id for spec in specs]
 
 
 def _config(folder: Path, n: int, emu: Emulator, proxy_port: int, url: DatabaseUrl,
@@ -143,12 +198,15 @@ async def fleet_on(
     lease_seconds: float,
     hook: Any = None,
     meetings: int = MEETINGS,
+    spread: bool = False,
 ) -> AsyncIterator[Fleet]:
-    """The burst planned and copied into ``url``; the processes made, not started."""
+    """The burst planned and copied into ``url``; the processes made, not started.
+    ``spread``: each meeting in its own community (see the module's docstring)."""
     t0 = SystemClock().now().replace(second=0, microsecond=0)
     clock = ControlledClock(t0 - timedelta(minutes=10))
     async with running_harness(folder, clock) as h:
-        await _plan_burst(h, t0, meetings)
+        plan = _plan_spread_burst if spread else _plan_burst
+        channels = await plan(h, t0, meetings)
         await copy_database(parse_database_url(f"sqlite:///{h.db_path}"), url)
         emu = h.emu
         emu.state.now_timestamp = lambda: datetime.now(UTC).timestamp()
@@ -167,7 +225,7 @@ async def fleet_on(
             emu.faults.add(method="POST", path=MESSAGES, delay=LATENCY, commit=True,
                            hook=hook, times=None)  # fmt: skip
             emu.rate_limits.enable()
-            fleet = Fleet(h, url, bots, max(emu.state.messages), meetings)
+            fleet = Fleet(h, url, bots, max(emu.state.messages), meetings, channels)
             try:
                 yield fleet
             finally:

@@ -58,33 +58,60 @@ def bot_posts(emu: Emulator, channel_id: int) -> list[Message]:
     ]
 
 
-async def meeting_preview(h: Harness, **options: object) -> InteractionResult:
-    """``/meeting schedule`` as alice, up to the preview with its Confirm button."""
+@dataclass(frozen=True)
+class Organizer:
+    """Who schedules a meeting, in which guild, and where its announcement goes."""
+
+    guild_id: int
+    user_id: int
+    announcements_id: int
+
+    @classmethod
+    def alice(cls, h: Harness) -> Organizer:
+        """alice, in the sample guild (what the tests use unless told otherwise)."""
+        return cls(h.guild.id, h.user("alice"), h.channel("announcements"))
+
+
+async def meeting_preview(
+    h: Harness, *, by: Organizer | None = None, **options: object
+) -> InteractionResult:
+    """``/meeting schedule`` as alice (or ``by``), up to the preview with its Confirm button."""
+    by = by or Organizer.alice(h)
     preview = await h.emu.slash(
-        h.guild.id, h.user("alice"), "meeting schedule", locale=ENGLISH, **options
+        by.guild_id, by.user_id, "meeting schedule", locale=ENGLISH, **options
     )
     await preview.final()
     assert preview.message is not None, "no preview"
     return preview
 
 
-async def confirm_preview(h: Harness, preview: InteractionResult) -> InteractionResult:
+async def confirm_preview(
+    h: Harness, preview: InteractionResult, *, by: Organizer | None = None
+) -> InteractionResult:
     assert preview.message is not None
+    user_id = (by or Organizer.alice(h)).user_id
     return await h.emu.click(
-        h.user("alice"), preview.message, button(preview.message, "Confirm"), locale=ENGLISH
+        user_id, preview.message, button(preview.message, "Confirm"), locale=ENGLISH
     )
 
 
 async def schedule_meeting(
-    h: Harness, *, title: str, starts: datetime, reminders: str | None = None
+    h: Harness,
+    *,
+    title: str,
+    starts: datetime,
+    reminders: str | None = None,
+    by: Organizer | None = None,
 ) -> Message:
-    """``/meeting schedule`` as alice, Confirm under the preview; the announcement."""
+    """``/meeting schedule`` as alice (or ``by``), Confirm under the preview; the
+    announcement."""
+    by = by or Organizer.alice(h)
     options: dict[str, object] = {"title": title, "when": local_text(starts)}
     if reminders is not None:
         options["reminders"] = reminders
-    channel = h.channel("announcements")
+    channel = by.announcements_id
     before = {m.id for m in bot_posts(h.emu, channel)}
-    click = await confirm_preview(h, await meeting_preview(h, **options))
+    click = await confirm_preview(h, await meeting_preview(h, by=by, **options), by=by)
     await click.final()
     [announcement] = [m for m in bot_posts(h.emu, channel) if m.id not in before]
     return announcement
