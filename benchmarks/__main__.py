@@ -64,7 +64,7 @@ QUICK = Plan(
 FULL = Plan(
     latency_scales=[10, 100, 1000],
     latency_rounds=300,
-    # Not the 1,000-community year: copying its 10 million rows takes ~10 minutes.
+    # Not the 1,000-community year: copying its 11 million rows takes ~13 minutes.
     postgres_scales=[10, 100],
     fanout_communities=1000,
     restart_timers=[1_000, 10_000, 100_000],
