@@ -36,7 +36,7 @@ _COLUMNS = """
 """
 
 #: Rows per INSERT: a round trip per row copied ~9,000 rows a second (a year of 1,000
-#: communities, 10 million rows: ~20 minutes); a statement may carry at most 32,767
+#: communities, 11 million rows: ~20 minutes); a statement may carry at most 32,767
 #: values (asyncpg's limit).
 _BATCH_ROWS = 500
 _MAX_VALUES = 32_767
