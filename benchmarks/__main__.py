@@ -24,6 +24,7 @@ from . import (
     fanout,
     fanout_proxy,
     latency,
+    latency_postgres,
     restart,
     session_burst,
     session_round,
@@ -41,6 +42,8 @@ class Plan:
 
     latency_scales: list[int]
     latency_rounds: int
+    postgres_scales: list[int]
+    """The histories copied into PostgreSQL (``latency-postgres``)."""
     fanout_communities: int
     restart_timers: list[int]
     restart_repeats: int
@@ -51,6 +54,7 @@ class Plan:
 QUICK = Plan(
     latency_scales=[10, 100],
     latency_rounds=100,
+    postgres_scales=[10, 100],
     fanout_communities=100,
     restart_timers=[1_000, 10_000],
     restart_repeats=2,
@@ -60,6 +64,8 @@ QUICK = Plan(
 FULL = Plan(
     latency_scales=[10, 100, 1000],
     latency_rounds=300,
+    # Not the 1,000-community year: copying its 11 million rows takes ~13 minutes.
+    postgres_scales=[10, 100],
     fanout_communities=1000,
     restart_timers=[1_000, 10_000, 100_000],
     restart_repeats=3,
@@ -78,6 +84,17 @@ def measurements(
     return {
         "latency": lambda: latency.run(
             report, folder / "latency", plan.latency_scales, plan.latency_rounds, log
+        ),
+        # Right after "latency": it reads SQLite's figures from it when both run.
+        "latency-postgres": lambda: latency_postgres.run(
+            report,
+            folder / "latency-postgres",
+            plan.postgres_scales,
+            plan.latency_rounds,
+            log,
+            smaller_than=max(plan.latency_scales)
+            if max(plan.postgres_scales) < max(plan.latency_scales)
+            else None,
         ),
         "fanout": lambda: fanout.run(report, folder / "fanout", plan.fanout_communities, log),
         "fanout-proxy": lambda: fanout_proxy.run(

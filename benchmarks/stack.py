@@ -22,6 +22,7 @@ import discord.http
 
 from bot.clock import ControlledClock
 from bot.config import Settings
+from bot.db.url import DatabaseUrl
 from bot.emulator import Emulator, InteractionResult, ResponseType
 from cogs.client import PlcBot, running_bot
 from tests.e2e.harness import wait_until_ready
@@ -60,14 +61,18 @@ def quiet_logging() -> None:
         root.addHandler(terminal)
 
 
-def bot_settings(emu: Emulator, db_path: Path, **sections: dict[str, Any]) -> Settings:
+def bot_settings(
+    emu: Emulator, db_path: Path | DatabaseUrl, **sections: dict[str, Any]
+) -> Settings:
+    """``db_path``: an SQLite file, or a database's URL (PostgreSQL)."""
+    database = {"path": db_path} if isinstance(db_path, Path) else {"url": db_path.dsn}
     values: dict[str, dict[str, Any]] = {
         "discord": {
             "token": emu.bot_token,
             "api_base_url": f"{emu.http_url}/api/v10",
             "gateway_url": emu.gateway_url,
         },
-        "database": {"path": db_path},
+        "database": database,
         "privacy": {"secret": secrets.token_urlsafe(32)},
         "logging": {"level": "WARNING"},
     }
@@ -92,9 +97,10 @@ async def emulator(clock: ControlledClock) -> AsyncIterator[Emulator]:
 
 @asynccontextmanager
 async def bot_running(
-    emu: Emulator, clock: ControlledClock, db_path: Path, **sections: dict[str, Any]
+    emu: Emulator, clock: ControlledClock, db_path: Path | DatabaseUrl, **sections: dict[str, Any]
 ) -> AsyncIterator[PlcBot]:
-    """``running_bot`` on ``db_path``, once it is ready (READY and every GUILD_CREATE)."""
+    """``running_bot`` on ``db_path`` (a file, or a PostgreSQL URL), once it is ready
+    (READY and every GUILD_CREATE)."""
     settings = bot_settings(emu, db_path, **sections)
     async with running_bot(settings, clock, commands=[NOOP], guild_ready_timeout=0.05) as bot:
         await wait_until_ready(bot, seconds=300)

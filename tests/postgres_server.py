@@ -55,8 +55,10 @@ def find_binaries() -> Path | None:
 class PostgresServer:
     """One server; :meth:`fresh` gives each test its own migrated database."""
 
-    def __init__(self, binaries: Path) -> None:
+    def __init__(self, binaries: Path, *, durable: bool = False) -> None:
         self._bin = binaries
+        # Tests skip the disk's flushes; a benchmark set against SQLite's keeps them.
+        self._options = "" if durable else _FAST
         self.folder = Path(tempfile.mkdtemp(prefix="plc-pg-"))
         self._data = self.folder / "data"
         self._names = itertools.count(1)
@@ -91,7 +93,7 @@ class PostgresServer:
             "--locale=C",
             "--no-sync",
         )
-        options = f"-k {self.folder} -p {_PORT} -c listen_addresses='' {_FAST}"
+        options = f"-k {self.folder} -p {_PORT} -c listen_addresses='' {self._options}"
         self._run(
             "pg_ctl",
             "start",

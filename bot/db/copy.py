@@ -35,6 +35,12 @@ _COLUMNS = """
     WHERE attrelid = CAST(? AS regclass) AND attnum > 0 AND NOT attisdropped ORDER BY attnum
 """
 
+#: Rows per INSERT: a round trip per row copied ~9,000 rows a second (a year of 1,000
+#: communities, 11 million rows: ~20 minutes); a statement may carry at most 32,767
+#: values (asyncpg's limit).
+_BATCH_ROWS = 500
+_MAX_VALUES = 32_767
+
 
 async def copy_database(source: DatabaseUrl, target: DatabaseUrl) -> dict[str, int]:
     """Copy ``source`` (SQLite) into ``target`` (PostgreSQL); the rows copied, by table."""
@@ -55,16 +61,18 @@ async def copy_database(source: DatabaseUrl, target: DatabaseUrl) -> dict[str, i
             )
         server = await PostgresDatabase.open(target)
         try:
-            return await _copy_all(sqlite, server, target)
+            return await copy_into(sqlite, server, target)
         finally:
             await server.close()
     finally:
         await sqlite.close()
 
 
-async def _copy_all(
+async def copy_into(
     sqlite: Database, server: PostgresDatabase, target: DatabaseUrl
 ) -> dict[str, int]:
+    """Every row of the open ``sqlite`` into the open, migrated ``server``, in one
+    transaction, a few hundred rows per statement."""
     copied: dict[str, int] = {}
     table = ""
     try:
@@ -109,11 +117,15 @@ async def _copy_table(source: Database, into: Connection, table: str) -> int:
     names = ", ".join(row[0] for row in columns)
     async with source.read() as conn:
         rows = await fetch_rows(conn, f"SELECT {names} FROM {table}")  # noqa: S608 - catalog names
-    values = ", ".join("?" for _ in columns)
-    await into.executemany(
-        f"INSERT INTO {table} ({names}) VALUES ({values})",  # noqa: S608 - catalog names
-        [tuple(row[i] for i in range(len(columns))) for row in rows],
-    )
+    width = len(columns)
+    per_statement = max(1, min(_BATCH_ROWS, _MAX_VALUES // width))
+    one_row = "(" + ", ".join("?" * width) + ")"
+    for start in range(0, len(rows), per_statement):
+        batch = rows[start : start + per_statement]
+        await into.execute(
+            f"INSERT INTO {table} ({names}) VALUES {', '.join([one_row] * len(batch))}",  # noqa: S608 - catalog names
+            [row[i] for row in batch for i in range(width)],
+        )
     for name, identity in ((row[0], row[1]) for row in columns):
         if identity and rows:
             await into.execute(
