@@ -155,7 +155,8 @@ class PostgresServer:
 
 
 def both_engines(metafunc: pytest.Metafunc) -> None:
-    """Run a test that uses the ``db`` fixture on SQLite and on PostgreSQL, unless it is
-    about SQLite itself (marked ``sqlite_only``)."""
-    if "db" in metafunc.fixturenames and not metafunc.definition.get_closest_marker("sqlite_only"):
+    """Run a test that uses the ``db`` fixture (or a harness, through ``database_url``) on
+    SQLite and on PostgreSQL, unless it is about SQLite itself (marked ``sqlite_only``)."""
+    uses_a_database = {"db", "database_url"} & set(metafunc.fixturenames)
+    if uses_a_database and not metafunc.definition.get_closest_marker("sqlite_only"):
         metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
