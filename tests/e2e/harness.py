@@ -65,6 +65,12 @@ class BotHarness(Generic[R], ABC):
         """Where the bot's data lives, on either engine."""
         return self.database or DatabaseUrl.sqlite(self.db_path)
 
+    def database_toml(self) -> str:
+        """The ``[database]`` section of a config file for this bot, as a user writes it."""
+        if self.database is None:
+            return f'[database]\npath = "{self.db_path}"\n'
+        return f'[database]\nurl = "{self.database.dsn}"\n'
+
     def bot_sections(self) -> dict[str, dict[str, Any]]:
         """The config sections every harness sets, before its platform's own: the database
         as a user names it (``path`` for the file, ``url`` for a server)."""
