@@ -67,9 +67,7 @@ class BotHarness(Generic[R], ABC):
 
     def database_toml(self) -> str:
         """The ``[database]`` section of a config file for this bot, as a user writes it."""
-        if self.database is None:
-            return f'[database]\npath = "{self.db_path}"\n'
-        return f'[database]\nurl = "{self.database.dsn}"\n'
+        return database_toml(self.location)
 
     def bot_sections(self) -> dict[str, dict[str, Any]]:
         """The config sections every harness sets, before its platform's own: the database
@@ -189,6 +187,14 @@ class Harness(BotHarness[PlcBot]):
         assert result.ephemeral, "setup answers privately"
 
 
+def database_toml(location: DatabaseUrl) -> str:
+    """The ``[database]`` section of a config file naming ``location`` as a user would:
+    ``path`` for an SQLite file, ``url`` for a server."""
+    if location.path is not None:
+        return f'[database]\npath = "{location.path}"\n'
+    return f'[database]\nurl = "{location.dsn}"\n'
+
+
 def restore_discord_endpoints() -> tuple[str, Any]:
     """What the harness changes in discord.py globally, to put back after a test."""
     return discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
@@ -267,6 +273,7 @@ def harness_fixtures(running: RunningHarness[H]) -> tuple[Any, Any]:
 __all__ = [
     "BotHarness",
     "Harness",
+    "database_toml",
     "harness_fixtures",
     "new_harness",
     "restore_discord_endpoints",
