@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bot.db.engine import Engine
-from tests.e2e.harness import Harness
+from tests.e2e.harness import BotHarness, Harness
 
 EPHEMERAL = 64
 
@@ -59,11 +59,11 @@ _TABLES = {
 }
 
 
-async def database_rows(h: Harness) -> list[bytes]:
+async def database_rows(h: BotHarness[Any]) -> list[bytes]:
     """Every value of every table, as bytes (integers as text and as SQLite stores them):
     what the database holds, read through SQL on either engine."""
     values: list[bytes] = []
-    async with h.bot.core.db.read() as conn:
+    async with h.core.db.read() as conn:
         cursor = await conn.execute(_TABLES[h.location.engine])
         tables = [str(row[0]) for row in await cursor.fetchall()]
         for table in tables:
@@ -71,6 +71,15 @@ async def database_rows(h: Harness) -> list[bytes]:
             for row in await cursor.fetchall():
                 values += [_as_bytes(value) for value in tuple(row)]
     return values
+
+
+async def stored_bytes(h: BotHarness[Any]) -> bytes:
+    """What the database keeps, as bytes: the SQLite file (checkpointed first, so the
+    WAL's pages are in it), or on PostgreSQL every value of every table."""
+    if h.database is not None:
+        return b"\n".join(await database_rows(h))
+    await h.core.db.checkpoint()
+    return h.db_path.read_bytes()
 
 
 def _as_bytes(value: Any) -> bytes:
