@@ -123,14 +123,15 @@ async def database_url(
     engine: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[DatabaseUrl | None]:
     """Where a harness's bot keeps its data: None for its SQLite file in the test's folder,
-    or a fresh PostgreSQL database (dropped after the test) when ``engine`` says so."""
+    or a fresh PostgreSQL database (emptied after the test for the next one) when
+    ``engine`` says so."""
     if engine != "postgresql":
         yield None
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
     url = await server.fresh()
     yield url
-    await server.drop(url)
+    await server.recycle(url)
 
 
 @pytest.fixture
