@@ -64,6 +64,11 @@ class ShardClaim(Frozen):
     def conflict(self, other: ShardClaim) -> str | None:
         """Why ``other`` (a running holder) keeps this claim from starting, or None."""
         who = f"process {other.pid} on {other.host}"
+        if self.shard_count == other.shard_count == 1:  # two unsharded bots
+            return (
+                f"plc-bot is already running on this database ({who}); stop it first, "
+                "or give each process its own shards (--shards, --shard-count)"
+            )
         if other.shard_count != self.shard_count:
             return (
                 f"shard_count {self.shard_count} differs from the {other.shard_count} of "
@@ -179,19 +184,20 @@ def shard_claims_for(settings: Settings) -> ShardClaims:
 async def holding_shards(
     settings: Settings, clock: Clock, claims: ShardClaims | None = None
 ) -> AsyncIterator[ShardClaim | None]:
-    """Claim this process's shards while inside (nothing when it is not sharded): raises
-    :class:`ShardsTaken` naming the overlap with a running process."""
-    discord = settings.discord
-    if discord.shard_count is None:
+    """Claim this process's shards while inside (:func:`claimed_shards`; nothing when it
+    claims none): raises :class:`ShardsTaken` naming the overlap with a running process."""
+    served = claimed_shards(settings)
+    if served is None:
         yield None
         return
+    shard_count, shard_ids = served
     store = claims or shard_claims_for(settings)
     claim = ShardClaim(
         holder=secrets.token_hex(8),
         pid=os.getpid(),
         host=socket.gethostname(),
-        shard_count=discord.shard_count,
-        shard_ids=tuple(discord.served_shards()),
+        shard_count=shard_count,
+        shard_ids=shard_ids,
         heartbeat=clock.now(),
     )
     await asyncio.to_thread(store.claim, claim, clock.now())
@@ -204,6 +210,20 @@ async def holding_shards(
         with suppress(asyncio.CancelledError):
             await renewing
         await asyncio.to_thread(store.release, claim)
+
+
+def claimed_shards(settings: Settings) -> tuple[int, tuple[int, ...]] | None:
+    """The shard count and shards this process claims: those it is given. An unsharded
+    Discord bot on PostgreSQL claims the whole bot (shard 0 of 1): other processes may
+    open that database, and a second unsharded one would answer every interaction again;
+    on SQLite the instance lock already keeps it out. None: nothing to claim."""
+    discord = settings.discord
+    if discord.shard_count is not None:
+        return discord.shard_count, tuple(discord.served_shards())
+    shared = settings.database.location().engine == "postgresql"
+    if shared and discord.token is not None:
+        return 1, (0,)
+    return None
 
 
 async def _renew(store: ShardClaims, claim: ShardClaim, clock: Clock) -> None:

@@ -119,6 +119,22 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 
 @pytest.fixture
+async def database_url(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[DatabaseUrl | None]:
+    """Where a harness's bot keeps its data: None for its SQLite file in the test's folder,
+    or a fresh PostgreSQL database (emptied after the test for the next one) when
+    ``engine`` says so."""
+    if engine != "postgresql":
+        yield None
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = await server.fresh()
+    yield url
+    await server.recycle(url)
+
+
+@pytest.fixture
 async def postgres_url(postgres_server: PostgresServer) -> AsyncIterator[DatabaseUrl]:
     """A migrated PostgreSQL database of its own for one test, dropped after it."""
     url = await postgres_server.fresh()

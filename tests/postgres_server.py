@@ -63,6 +63,9 @@ class PostgresServer:
         self._data = self.folder / "data"
         self._names = itertools.count(1)
         self._as_root = os.geteuid() == 0
+        # Databases emptied by :meth:`recycle`, as good as a new copy of the template.
+        self._emptied: list[DatabaseUrl] = []
+        self._empty_all = ""
 
     def _run(self, *args: str) -> None:
         command = [str(self._bin / args[0]), *args[1:]]
@@ -135,9 +138,32 @@ class PostgresServer:
             await admin.close()
         migrated = await PostgresDatabase.open(self.url(TEMPLATE))
         await migrated.close()
+        conn = await asyncpg.connect(self.url(TEMPLATE).dsn)
+        try:
+            tables = await conn.fetch(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                "'public' AND table_type = 'BASE TABLE' AND table_name <> 'plc_bot_schema'"
+            )
+            sequences = await conn.fetch(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                "c.relnamespace WHERE c.relkind = 'S' AND n.nspname = 'public'"
+            )
+        finally:
+            await conn.close()
+        # DELETE, not TRUNCATE (which makes new files for every table and index: twice the
+        # time); foreign keys not checked (replica), as every table is emptied at once.
+        self._empty_all = " ".join(
+            ["BEGIN; SET LOCAL session_replication_role = replica;"]
+            + [f'DELETE FROM "{row[0]}";' for row in tables]
+            + [f"SELECT setval('\"{row[0]}\"', 1, false);" for row in sequences]
+            + ["COMMIT;"]
+        )
 
     async def fresh(self, *, migrated: bool = True) -> DatabaseUrl:
-        """A new database: a copy of the migrated one, or empty."""
+        """A new database: a copy of the migrated one (or one :meth:`recycle` emptied), or
+        empty."""
+        if migrated and self._emptied:
+            return self._emptied.pop()
         name = f"test_{os.getpid()}_{next(self._names)}"
         template = TEMPLATE if migrated else "template0"
         admin = await self._admin()
@@ -146,6 +172,22 @@ class PostgresServer:
         finally:
             await admin.close()
         return self.url(name)
+
+    async def recycle(self, url: DatabaseUrl) -> None:
+        """Give back a migrated database whose schema the test left as it was: every table
+        emptied and its ids restarted, for the next :meth:`fresh` (a tenth of the time of
+        copying the template, then dropping the copy). Dropped where that fails (a
+        connection still holding a lock, say)."""
+        try:
+            conn = await asyncpg.connect(url.dsn, server_settings={"lock_timeout": "2s"})
+            try:
+                await conn.execute(self._empty_all)
+            finally:
+                await conn.close()
+        except (asyncpg.PostgresError, OSError, TimeoutError):
+            await self.drop(url)
+            return
+        self._emptied.append(url)
 
     async def drop(self, url: DatabaseUrl) -> None:
         name = (url.dsn or "").split("?")[0].rsplit("/", 1)[-1]
@@ -157,7 +199,8 @@ class PostgresServer:
 
 
 def both_engines(metafunc: pytest.Metafunc) -> None:
-    """Run a test that uses the ``db`` fixture on SQLite and on PostgreSQL, unless it is
-    about SQLite itself (marked ``sqlite_only``)."""
-    if "db" in metafunc.fixturenames and not metafunc.definition.get_closest_marker("sqlite_only"):
+    """Run a test that uses the ``db`` fixture (or a harness, through ``database_url``) on
+    SQLite and on PostgreSQL, unless it is about SQLite itself (marked ``sqlite_only``)."""
+    uses_a_database = {"db", "database_url"} & set(metafunc.fixturenames)
+    if uses_a_database and not metafunc.definition.get_closest_marker("sqlite_only"):
         metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)

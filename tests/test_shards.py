@@ -238,6 +238,24 @@ async def test_an_unsharded_process_claims_nothing(
     assert not shard_claims_path(settings.database.path).exists()
 
 
+async def test_on_postgresql_a_second_unsharded_process_is_refused(
+    postgres_url: DatabaseUrl, clock: ControlledClock
+) -> None:
+    """No instance lock on a server: an unsharded bot claims the whole bot instead."""
+    settings = Settings(
+        database={"url": postgres_url.dsn}, privacy={"secret": SECRET}, discord={"token": "t"}
+    )
+    async with holding_shards(settings, clock) as held:
+        assert held is not None and (held.shard_count, held.shard_ids) == (1, (0,))
+        with pytest.raises(ShardsTaken, match="plc-bot is already running on this database"):
+            async with holding_shards(settings, clock):
+                pass
+    assert PostgresShardClaims(postgres_url).held() == []  # released at stop
+    teams_only = Settings(database={"url": postgres_url.dsn}, privacy={"secret": SECRET})
+    async with holding_shards(teams_only, clock) as held:
+        assert held is None  # no Discord gateway: nothing to answer twice
+
+
 async def test_on_postgresql_two_processes_given_overlapping_shards_are_told_by_name(
     tmp_path: Path, postgres_url: DatabaseUrl, clock: ControlledClock
 ) -> None:

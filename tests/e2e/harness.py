@@ -1,6 +1,7 @@
 """The real bot, started through its own entry point, against the Discord emulator.
 
-A :class:`Harness` owns one emulator (with the sample guild), one SQLite file and a
+A :class:`Harness` owns one emulator (with the sample guild), one database (an SQLite
+file, or a PostgreSQL database named by ``[database] url``) and a
 :class:`~bot.clock.ControlledClock`; :meth:`start` runs ``cogs.client.running_bot`` —
 the code path of ``plc-bot run`` — in the test's event loop, so tests can move the
 clock and restart the bot on the same database.
@@ -24,6 +25,7 @@ import pytest
 
 from bot.clock import ControlledClock
 from bot.config import Settings
+from bot.db.url import DatabaseUrl
 from bot.emulator import Emulator, InteractionResult, SampleGuild, build_sample_guild
 from bot.services.base import Core
 from cogs.client import PlcBot, running_bot
@@ -41,24 +43,41 @@ R = TypeVar("R", bound=Running)
 
 @dataclass(kw_only=True)
 class BotHarness(Generic[R], ABC):
-    """What a harness runs the bot on, on either platform: the test's clock, a database
-    file in the test's folder, the privacy secret and DEBUG logs; the bot restarted on
-    them, and the clock moved under it."""
+    """What a harness runs the bot on, on either platform: the test's clock, its database
+    (a file in the test's folder, or ``database``: a PostgreSQL database), the privacy
+    secret and DEBUG logs; the bot restarted on them, and the clock moved under it."""
 
     clock: ControlledClock
     tmp_path: Path
+    database: DatabaseUrl | None = None
+    """A PostgreSQL database to run on, or None for the SQLite file at :attr:`db_path`."""
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     _stack: AsyncExitStack | None = None
     _running: R | None = None
 
     @property
     def db_path(self) -> Path:
+        assert self.database is None, "the bot runs on PostgreSQL: it has no database file"
         return self.tmp_path / "plc-bot.sqlite3"
 
+    @property
+    def location(self) -> DatabaseUrl:
+        """Where the bot's data lives, on either engine."""
+        return self.database or DatabaseUrl.sqlite(self.db_path)
+
+    def database_toml(self) -> str:
+        """The ``[database]`` section of a config file for this bot, as a user writes it."""
+        return database_toml(self.location)
+
     def bot_sections(self) -> dict[str, dict[str, Any]]:
-        """The config sections every harness sets, before its platform's own."""
+        """The config sections every harness sets, before its platform's own: the database
+        as a user names it (``path`` for the file, ``url`` for a server)."""
+        if self.database is None:
+            database: dict[str, Any] = {"path": self.db_path}
+        else:
+            database = {"url": self.database.dsn}
         return {
-            "database": {"path": self.db_path},
+            "database": database,
             "privacy": {"secret": self.secret},
             "logging": {"level": "DEBUG"},
         }
@@ -168,17 +187,28 @@ class Harness(BotHarness[PlcBot]):
         assert result.ephemeral, "setup answers privately"
 
 
+def database_toml(location: DatabaseUrl) -> str:
+    """The ``[database]`` section of a config file naming ``location`` as a user would:
+    ``path`` for an SQLite file, ``url`` for a server."""
+    if location.path is not None:
+        return f'[database]\npath = "{location.path}"\n'
+    return f'[database]\nurl = "{location.dsn}"\n'
+
+
 def restore_discord_endpoints() -> tuple[str, Any]:
     """What the harness changes in discord.py globally, to put back after a test."""
     return discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
 
 
-async def new_harness(tmp_path: Path, clock: ControlledClock) -> tuple[Emulator, Harness]:
+async def new_harness(
+    tmp_path: Path, clock: ControlledClock, database: DatabaseUrl | None = None
+) -> tuple[Emulator, Harness]:
     emu = Emulator()
     await emu.start()
     guild = build_sample_guild(emu.state, bot_user_id=emu.bot_user_id)
     emu.state.now_timestamp = lambda: clock.now().timestamp()
-    return emu, Harness(emu=emu, guild=guild, clock=clock, tmp_path=tmp_path)
+    harness = Harness(emu=emu, guild=guild, clock=clock, tmp_path=tmp_path, database=database)
+    return emu, harness
 
 
 async def wait_until_ready(bot: PlcBot, *, seconds: float = 15, who: str = "the bot") -> None:
@@ -207,21 +237,34 @@ async def until(condition: Callable[[], bool], what: str = "the awaited change")
 
 
 H = TypeVar("H", bound=BotHarness[Any])
+H_co = TypeVar("H_co", bound=BotHarness[Any], covariant=True)
 
 
-def harness_fixtures(
-    running: Callable[[Path, ControlledClock], AbstractAsyncContextManager[H]],
-) -> tuple[Any, Any]:
-    """A platform's two harness fixtures, on the test's folder and clock: one with the bot
-    started, and one whose bot the test starts itself (to change settings first)."""
+class RunningHarness(Protocol[H_co]):
+    """How a platform's harness is made: on a folder, a clock and a database."""
 
-    async def started(tmp_path: Path, clock: ControlledClock) -> AsyncIterator[H]:
-        async with running(tmp_path, clock) as harness:
+    def __call__(
+        self, folder: Path, clock: ControlledClock, *, database: DatabaseUrl | None = None
+    ) -> AbstractAsyncContextManager[H_co]: ...
+
+
+def harness_fixtures(running: RunningHarness[H]) -> tuple[Any, Any]:
+    """A platform's two harness fixtures, on the test's folder, clock and database (the
+    ``database_url`` fixture: PostgreSQL where a folder runs its tests on both engines):
+    one with the bot started, and one whose bot the test starts itself (to change
+    settings first)."""
+
+    async def started(
+        tmp_path: Path, clock: ControlledClock, database_url: DatabaseUrl | None
+    ) -> AsyncIterator[H]:
+        async with running(tmp_path, clock, database=database_url) as harness:
             await harness.start()
             yield harness
 
-    async def unstarted(tmp_path: Path, clock: ControlledClock) -> AsyncIterator[H]:
-        async with running(tmp_path, clock) as harness:
+    async def unstarted(
+        tmp_path: Path, clock: ControlledClock, database_url: DatabaseUrl | None
+    ) -> AsyncIterator[H]:
+        async with running(tmp_path, clock, database=database_url) as harness:
             yield harness
 
     return pytest.fixture(started), pytest.fixture(unstarted)
@@ -230,6 +273,7 @@ def harness_fixtures(
 __all__ = [
     "BotHarness",
     "Harness",
+    "database_toml",
     "harness_fixtures",
     "new_harness",
     "restore_discord_endpoints",
@@ -239,10 +283,13 @@ __all__ = [
 
 
 @asynccontextmanager
-async def running_harness(folder: Path, clock: ControlledClock) -> AsyncIterator[Harness]:
-    """A harness on a fresh emulator, its files in ``folder``; everything put back after."""
+async def running_harness(
+    folder: Path, clock: ControlledClock, *, database: DatabaseUrl | None = None
+) -> AsyncIterator[Harness]:
+    """A harness on a fresh emulator, its files in ``folder`` (its database too, unless
+    ``database`` names one); everything put back after."""
     saved_base, saved_gateway = restore_discord_endpoints()
-    emu, h = await new_harness(folder, clock)
+    emu, h = await new_harness(folder, clock, database)
     try:
         yield h
     finally:

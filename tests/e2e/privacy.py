@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from bot.db import Database
-from tests.e2e.harness import Harness
+from bot.db.engine import Engine
+from tests.e2e.harness import BotHarness, Harness
 
 EPHEMERAL = 64
 
@@ -49,6 +49,45 @@ def member_traces(h: Harness, member: str) -> dict[str, bytes]:
 
 def files_of(*paths: Path) -> bytes:
     return b"".join(p.read_bytes() for p in paths if p.exists())
+
+
+# The bot's tables, by engine: SQLite's catalogue, or the server's for this database.
+_TABLES = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table'",
+    "postgresql": "SELECT table_name FROM information_schema.tables "
+    "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+}
+
+
+async def database_rows(h: BotHarness[Any]) -> list[bytes]:
+    """Every value of every table, as bytes (integers as text and as SQLite stores them):
+    what the database holds, read through SQL on either engine."""
+    values: list[bytes] = []
+    async with h.core.db.read() as conn:
+        cursor = await conn.execute(_TABLES[h.location.engine])
+        tables = [str(row[0]) for row in await cursor.fetchall()]
+        for table in tables:
+            cursor = await conn.execute(f'SELECT * FROM "{table}"')
+            for row in await cursor.fetchall():
+                values += [_as_bytes(value) for value in tuple(row)]
+    return values
+
+
+async def stored_bytes(h: BotHarness[Any]) -> bytes:
+    """What the database keeps, as bytes: the SQLite file (checkpointed first, so the
+    WAL's pages are in it), or on PostgreSQL every value of every table."""
+    if h.database is not None:
+        return b"\n".join(await database_rows(h))
+    await h.core.db.checkpoint()
+    return h.db_path.read_bytes()
+
+
+def _as_bytes(value: Any) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value).encode() + struct.pack(">q", value)
+    return str(value).encode()
 
 
 def is_ephemeral(value: Any) -> bool:
@@ -99,7 +138,7 @@ def logged(caplog: pytest.LogCaptureFixture) -> bytes:
     ).encode()
 
 
-async def author_values(db: Database) -> list[bytes]:
+async def author_values(db: Engine) -> list[bytes]:
     """Every stored value that links a question to its author (keyed hashes, nonces):
     two questions of one author must share none."""
     async with db.read() as conn:

@@ -124,7 +124,8 @@ async def test_me_delete_needs_the_confirm_button(harness: Harness) -> None:
     ask = await harness.slash("bob", "me delete")
     assert ask.ephemeral and ask.message is not None
     confirm = ask.message.components[0]["components"][0]["custom_id"]
-    await harness.emu.click(harness.user("bob"), ask.message, confirm)
+    # The erasure answers once it is done (its first answer only defers).
+    await (await harness.emu.click(harness.user("bob"), ask.message, confirm)).final()
     export = await (await harness.slash("bob", "me export")).final()
     data = json.loads(export.message.attachments[0].data)  # type: ignore[union-attr]
     assert data["member"] is None

@@ -14,11 +14,13 @@ from datetime import timedelta
 
 import pytest
 
+from bot.db import Database
 from bot.db import questions as questions_db
 from bot.services.questions import QuestionService
 from tests.e2e.harness import Harness
 from tests.e2e.privacy import (
     author_values,
+    database_rows,
     files_of,
     logged,
     member_traces,
@@ -40,6 +42,18 @@ async def _resetup(h: Harness) -> None:
         moderation_channel=h.channel("moderation"),
     )
     await result.final()
+
+
+async def stored_bytes(h: Harness) -> bytes:
+    """What the database keeps: on SQLite the file, its WAL and a backup of it; on
+    PostgreSQL every value of every table (backups are the server's, pg_dump)."""
+    if h.database is not None:
+        return b"\n".join(await database_rows(h))
+    backup = h.tmp_path / "backup.sqlite3"
+    db = h.bot.core.db
+    assert isinstance(db, Database)
+    await db.backup(backup)
+    return files_of(h.db_path, h.db_path.with_name(h.db_path.name + "-wal"), backup)
 
 
 async def test_canary_leaves_no_trace_with_faults_at_every_step(
@@ -99,14 +113,12 @@ async def test_canary_leaves_no_trace_with_faults_at_every_step(
         await click(h, "alice", second, "approve")
         await h.emu.wait_for(lambda: len(bot_posts(h, "questions")) == 2)
 
-        backup = h.tmp_path / "backup.sqlite3"
-        await h.bot.core.db.backup(backup)
+        stored = await stored_bytes(h)
 
     traces = member_traces(h, CANARY)
     # The scan would find the canary where it must be: Discord tells the bot who asked.
     assert traces["id as text"] in h.emu.dump_bytes()
 
-    stored = files_of(h.db_path, h.db_path.with_name(h.db_path.name + "-wal"), backup)
     sent = h.emu.dump_bytes(from_bot_only=True) + recorded_but_what_names_the_asker_to_the_bot(h)
     public = public_messages(h)
     logs = logged(caplog)

@@ -13,6 +13,8 @@ counts with the paused targets.
 
 from __future__ import annotations
 
+import pytest
+
 from bot.emulator import Message
 from bot.services.community import MemberService
 from tests.e2e import checkins_steps, meeting_steps
@@ -20,6 +22,8 @@ from tests.e2e.facilitation import run
 from tests.e2e.harness import Harness
 from tests.e2e.test_goals import bob_reports_on_his_goal, set_named_goal
 from tests.e2e.test_write_statements import Cost, measured
+
+pytestmark = pytest.mark.sqlite_only  # SQLite's statements and trips to aiosqlite's thread
 
 
 async def two_meetings_with_a_rotation(harness: Harness) -> Message:

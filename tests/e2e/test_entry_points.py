@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.db.url import DatabaseUrl
 from bot.emulator import Emulator, build_sample_guild
+from tests.e2e.harness import database_toml
 from tests.isolation import clean_environment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,15 +22,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize("config_first", [True, False], ids=["--config run", "run --config"])
 async def test_plc_bot_run_as_a_subprocess_answers_slash_commands(
-    tmp_path: Path, config_first: bool
+    tmp_path: Path, config_first: bool, database_url: DatabaseUrl | None
 ) -> None:
+    database = database_url or DatabaseUrl.sqlite(tmp_path / "bot.sqlite3")
     async with Emulator() as emu:
         guild = build_sample_guild(emu.state, bot_user_id=emu.bot_user_id)
         config = tmp_path / "config.toml"
         config.write_text(
             f'[discord]\napi_base_url = "{emu.http_url}/api/v10"\n'
             f'gateway_url = "{emu.gateway_url}"\n'
-            f'[database]\npath = "{tmp_path / "bot.sqlite3"}"\n'
+            f"{database_toml(database)}"
             f'[privacy]\nsecret = "{secrets.token_urlsafe(32)}"\n'
         )
         env = {**clean_environment(os.environ), "DISCORD_TOKEN": emu.bot_token}

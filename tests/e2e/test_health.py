@@ -41,7 +41,7 @@ async def test_a_stopped_gateway_makes_the_bot_unhealthy(
     port = free_port()
     h.settings_overrides["ops"] = {"health_port": port}
     config = tmp_path / "config.toml"
-    config.write_text(f'[database]\npath = "{h.db_path}"\n[ops]\nhealth_port = {port}\n')
+    config.write_text(f"{h.database_toml()}[ops]\nhealth_port = {port}\n")
     await h.start()
 
     status, body = await healthz(port)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.actor import Actor
-from bot.db import Database
+from bot.db.engine import open_database
 from bot.emulator import Permission
 from bot.emulator.state import ScheduledEvent
 from bot.services.meetings import MeetingService
@@ -147,7 +147,7 @@ async def test_an_event_the_bot_lost_is_adopted_or_recreated(harness: Harness) -
     async def forget_event() -> None:
         """As if the bot died between creating the event and recording it."""
         await harness.stop()
-        db = await Database.open(harness.db_path)
+        db = await open_database(harness.location)
         async with db.transaction() as conn:
             await conn.execute("UPDATE meetings SET event_id = NULL, event_occurrence_id = NULL")
         await db.close()

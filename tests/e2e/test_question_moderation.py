@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import struct
-from typing import Any
 
 import pytest
 
 from bot.emulator import CommandUnavailable, InteractionResult, Message, Permission, ResponseType
 from bot.emulator.sample import FACILITATOR_PERMISSIONS
 from tests.e2e.harness import Harness
+from tests.e2e.privacy import database_rows
 from tests.e2e.test_questions import (
     action_of,
     ask,
@@ -156,27 +156,6 @@ async def assert_author_never_shown(h: Harness, seen: list[InteractionResult]) -
         assert trace not in screens
         assert all(trace not in value for value in rows)
     assert struct.pack(">q", user.id) not in b"".join(rows)
-
-
-async def database_rows(h: Harness) -> list[bytes]:
-    """Every value of every table, as bytes (integers as text and as SQLite stores them)."""
-    values: list[bytes] = []
-    async with h.bot.core.db.read() as conn:
-        cursor = await conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        tables = [str(row[0]) for row in await cursor.fetchall()]
-        for table in tables:
-            cursor = await conn.execute(f'SELECT * FROM "{table}"')
-            for row in await cursor.fetchall():
-                values += [_as_bytes(value) for value in tuple(row)]
-    return values
-
-
-def _as_bytes(value: Any) -> bytes:
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value).encode() + struct.pack(">q", value)
-    return str(value).encode()
 
 
 # -- ids of earlier versions ----------------------------------------------------------------

@@ -1,9 +1,11 @@
 """Two bots, each serving one of two shards, against one emulator: a slash command in a
 guild is answered by the bot of that guild's shard only. Both start as ``plc-bot run``
-starts Discord (``running_bot``), each on its own SQLite file."""
+starts Discord (``running_bot``), each on its own SQLite file, or both on one PostgreSQL
+database (as several processes share one)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,8 +14,9 @@ import pytest
 
 from bot.clock import ControlledClock
 from bot.db.codec import fetch_column
+from bot.db.url import DatabaseUrl
 from bot.emulator import Emulator
-from bot.shards import FileShardClaims, shard_claims_path
+from bot.shards import shard_claims_for
 from cogs.client import gateway_connected
 from tests.e2e.harness import Harness, restore_discord_endpoints
 from tests.shard_guilds import sample_guild_on_shard
@@ -33,7 +36,7 @@ async def emu(clock: ControlledClock) -> AsyncIterator[Emulator]:
 
 @pytest.fixture
 async def bots(
-    emu: Emulator, tmp_path: Path, clock: ControlledClock
+    emu: Emulator, tmp_path: Path, clock: ControlledClock, database_url: DatabaseUrl | None
 ) -> AsyncIterator[tuple[Harness, Harness]]:
     """The bot of shard 0 and the bot of shard 1 (of 2), each with a guild of its shard."""
     harnesses = []
@@ -49,6 +52,7 @@ async def bots(
                 guild=guild,
                 clock=clock,
                 tmp_path=folder,
+                database=database_url,
                 settings_overrides={"discord": {"shard_count": 2, "shard_ids": [shard]}},
             )
         )
@@ -79,11 +83,18 @@ async def test_each_bot_answers_only_the_guilds_of_its_shard(
 
     await first.setup_community()  # /plc setup in the guild of shard 0
     assert await communities(first) == [first.guild.id]
-    assert await communities(second) == []  # the second bot never saw it
+    if first.database is None:
+        assert await communities(second) == []  # the second bot never saw it
+    else:  # one database: the second bot reads what the first wrote
+        assert await communities(second) == [first.guild.id]
 
     await second.setup_community()  # and in the guild of shard 1
-    assert await communities(second) == [second.guild.id]
-    assert await communities(first) == [first.guild.id]
+    if first.database is None:
+        assert await communities(second) == [second.guild.id]
+        assert await communities(first) == [first.guild.id]
+    else:
+        both = sorted([first.guild.id, second.guild.id])
+        assert await communities(second) == both and await communities(first) == both
 
     def interactions(shard: tuple[int, int]) -> list[str]:
         log = emu.gateway.serving[shard].log
@@ -97,7 +108,10 @@ async def test_a_sharded_bot_holds_its_shards_while_it_runs(
     bots: tuple[Harness, Harness],
 ) -> None:
     first = bots[0]
-    claims = FileShardClaims(shard_claims_path(first.db_path))
-    assert [c.shard_ids for c in claims.held()] == [(0,)]
+    claims = shard_claims_for(first.settings())  # beside the file, or in the database
+    held = await asyncio.to_thread(claims.held)
+    shared = first.database is not None  # on PostgreSQL, both bots' claims are there
+    assert sorted(c.shard_ids for c in held) == ([(0,), (1,)] if shared else [(0,)])
     await first.stop()
-    assert claims.held() == []  # freed at stop
+    held = await asyncio.to_thread(claims.held)
+    assert [c.shard_ids for c in held] == ([(1,)] if shared else [])  # freed at stop

@@ -16,6 +16,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+import pytest
+
 from tests.db.trips import ThreadTrips
 from tests.e2e import checkins_steps as steps
 from tests.e2e import meeting_steps
@@ -23,6 +25,8 @@ from tests.e2e.facilitation import bot_messages, click, find, last_with, live_th
 from tests.e2e.harness import Harness
 from tests.e2e.test_questions import ask, bot_posts
 from tests.e2e.test_questions import click as question_click
+
+pytestmark = pytest.mark.sqlite_only  # SQLite's statements and trips to aiosqlite's thread
 
 
 @dataclass

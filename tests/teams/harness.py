@@ -31,6 +31,7 @@ from bot.clock import ControlledClock
 from bot.config import Settings
 from bot.db import meetings as meetings_db
 from bot.db.communities import CommunitySettings
+from bot.db.url import DatabaseUrl
 from bot.emulator.teams import (
     InboundResult,
     TeamsEmulator,
@@ -337,7 +338,12 @@ class TeamsHarness(BotHarness[App]):
 
 @asynccontextmanager
 async def running_teams(
-    folder: Path, clock: ControlledClock, *, anonymous: bool = True, discord: Any = None
+    folder: Path,
+    clock: ControlledClock,
+    *,
+    anonymous: bool = True,
+    discord: Any = None,
+    database: DatabaseUrl | None = None,
 ) -> AsyncIterator[TeamsHarness]:
     """A harness on a fresh emulator; at the end every card the bot sent must be valid."""
     emulator = TeamsEmulator(anonymous=anonymous)
@@ -345,7 +351,13 @@ async def running_teams(
     emulator.state.messages.clear()
     world = build_world(emulator)
     harness = TeamsHarness(
-        emulator, world, clock=clock, tmp_path=folder, anonymous=anonymous, discord=discord
+        emulator,
+        world,
+        clock=clock,
+        tmp_path=folder,
+        database=database,
+        anonymous=anonymous,
+        discord=discord,
     )
     try:
         if anonymous:

@@ -11,19 +11,21 @@ import pytest
 
 from bot.clock import ControlledClock
 from bot.db import communities as communities_db
+from bot.db.url import DatabaseUrl
 from tests.e2e.facilitation import run
 from tests.e2e.harness import Harness, running_harness
+from tests.e2e.privacy import stored_bytes
 from tests.e2e.test_rotation import announce, offers
 from tests.teams.harness import TeamsHarness, card_text, running_teams
 
 
 @pytest.fixture
 async def both(
-    tmp_path: Path, clock: ControlledClock
+    tmp_path: Path, clock: ControlledClock, database_url: DatabaseUrl | None
 ) -> AsyncIterator[tuple[TeamsHarness, Harness]]:
     async with (
-        running_harness(tmp_path, clock) as on_discord,
-        running_teams(tmp_path, clock, discord=on_discord) as teams,
+        running_harness(tmp_path, clock, database=database_url) as on_discord,
+        running_teams(tmp_path, clock, discord=on_discord, database=database_url) as teams,
     ):
         await teams.start()
         yield teams, on_discord
@@ -92,9 +94,7 @@ async def test_a_teams_member_who_asks_leaves_no_id_beside_a_discord_community(
     await teams.command("chloe", "ask")
     await teams.submit("chloe", teams.last_private("chloe"), question="A question")
     assert [card_text(m) for m in teams.posts_in("Moderation") if "A question" in card_text(m)]
-    await teams.app.core.db.checkpoint()
-    raw = teams.db_path.read_bytes()
-    assert teams.world.chloe.id.encode() not in raw
+    assert teams.world.chloe.id.encode() not in await stored_bytes(teams)
     async with teams.app.core.db.read() as conn:
         cursor = await conn.execute("SELECT user_id FROM rotation_volunteers")
         volunteers = [row[0] for row in await cursor.fetchall()]

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.services.facilitation.rotation.service import RotationService
 from teams.markup import teams_instant
+from tests.e2e.privacy import stored_bytes
 from tests.teams.harness import TeamsHarness, card_text
 
 
@@ -89,8 +90,6 @@ async def test_a_members_erasure_leaves_no_trace_of_their_teams_id(teams: TeamsH
         "personal_chat_known": True,
     }
     await members.delete(guild, bob)
-    await teams.app.core.db.checkpoint()
-    raw = teams.db_path.read_bytes()
-    assert teams.world.bob.id.encode() not in raw
+    assert teams.world.bob.id.encode() not in await stored_bytes(teams)
     await teams.command("bob", "rotation show")  # a new message: a new number
     assert await teams.user_number("bob") != bob
