@@ -36,15 +36,33 @@ class Leases:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self._holders = 0
         self._renewing: asyncio.Task[None] | None = None
+        self._confirmed_until: datetime | None = None
+        """Until when the claims this process holds are surely its own: the end its last
+        renewal wrote, or its earliest claim since. Past it, another process may have
+        taken them over."""
+
+    @property
+    def lapsed(self) -> bool:
+        """This process could not renew its claims in time (the database was out of
+        reach): it must not go on firing them as if it held them."""
+        return self._confirmed_until is not None and self._clock.now() >= self._confirmed_until
+
+    def _held_until(self, until: datetime) -> None:
+        if self._confirmed_until is None or until < self._confirmed_until:
+            self._confirmed_until = until
 
     def _until(self) -> datetime:
         return self._clock.now() + self.length
 
     async def claim_due(self, due_by: datetime, kinds: Collection[str]) -> list[leases_db.Claimed]:
+        until = self._until()
         async with self._db.transaction() as conn:
-            return await leases_db.claim_due(
-                conn, self.owner, due_by, self._clock.now(), self._until(), kinds, CLAIM_BATCH
+            claimed = await leases_db.claim_due(
+                conn, self.owner, due_by, self._clock.now(), until, kinds, CLAIM_BATCH
             )
+        if claimed:
+            self._held_until(until)
+        return claimed
 
     async def fire_due(
         self,
@@ -58,7 +76,7 @@ class Leases:
         closed = 0
         seen: set[int] = set()
         async with self.renewing():
-            while not halted():
+            while not halted() and not self.lapsed:
                 claimed = await self.claim_due(now, kinds)
                 ids = [timer_id for timer_id, _, _ in claimed]
                 if not set(ids) - seen:
@@ -70,10 +88,12 @@ class Leases:
         return closed
 
     async def claim(self, kind: str, key: str) -> bool:
+        until = self._until()
         async with self._db.transaction() as conn:
-            return await leases_db.claim(
-                conn, self.owner, kind, key, self._clock.now(), self._until()
-            )
+            ours = await leases_db.claim(conn, self.owner, kind, key, self._clock.now(), until)
+        if ours:
+            self._held_until(until)
+        return ours
 
     def for_new_timer(self) -> tuple[str, datetime]:
         """The claim a timer this process writes and runs at once is created with, so no
@@ -81,8 +101,11 @@ class Leases:
         return self.owner, self._until()
 
     async def renew(self) -> int:
+        until = self._until()
         async with self._db.transaction() as conn:
-            return await leases_db.renew(conn, self.owner, self._until())
+            renewed = await leases_db.renew(conn, self.owner, until)
+        self._confirmed_until = until
+        return renewed
 
     async def release(self, timer_ids: Sequence[int]) -> None:
         async with self._db.transaction() as conn:
@@ -121,6 +144,7 @@ class Leases:
                 task.cancel()
                 with suppress(asyncio.CancelledError):
                     await task
+                self._confirmed_until = None  # nothing held any more
 
     async def _renew_forever(self) -> None:
         while True:
@@ -128,4 +152,5 @@ class Leases:
             try:
                 await self.renew()
             except Exception as exc:  # the next turn tries again; the lease is 3 turns long
-                log.warning("could not renew this process's timer claims: %s", exc)
+                level = logging.ERROR if self.lapsed else logging.WARNING
+                log.log(level, "could not renew this process's timer claims: %s", exc)

@@ -10,9 +10,16 @@ from importlib.resources.abc import Traversable
 from typing import Protocol
 
 from bot.db.connection import Connection
-from bot.db.database import Database
+from bot.db.database import Database, DatabaseError
 from bot.db.one_trip import Body, T
 from bot.db.url import DatabaseUrl
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The database server cannot be reached for now (restarted, connection cut, network
+    down): nothing of the transaction under way was kept, and the same call works again
+    once the engine reconnects, which it does by itself. A command answers "try again in
+    a moment"; a timer stays due and is retried."""
 
 
 class Engine(Protocol):
