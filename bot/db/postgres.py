@@ -122,7 +122,7 @@ class PostgresDatabase:
         try:
             yield raw
         except (*_SERVER_GONE, *_SOCKET_GONE) as exc:
-            if isinstance(exc, _SERVER_GONE) or raw.is_closed():
+            if isinstance(exc, _SERVER_GONE) or _closed(raw):
                 raise self._unavailable(exc) from exc
             raise
         finally:
@@ -246,6 +246,13 @@ class PostgresDatabase:
 
     async def close(self) -> None:
         await self._pool.close()
+
+
+def _closed(raw: asyncpg.Connection) -> bool:
+    try:
+        return bool(raw.is_closed())
+    except asyncpg.InterfaceError:  # the pool took it back already: it closed
+        return True
 
 
 async def _version(raw: asyncpg.Connection) -> int:
