@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from importlib.resources.abc import Traversable
 from typing import Any
 
@@ -121,6 +121,11 @@ class PostgresDatabase:
             raise self._unavailable(exc) from exc
         try:
             yield raw
+        except asyncpg.InternalClientError as exc:
+            # The server's goodbye (a restart) reached the idle connection as a statement
+            # went out: the driver lost track of it. Never handed out again.
+            _terminate(raw)
+            raise self._unavailable(exc) from exc
         except (*_SERVER_GONE, *_SOCKET_GONE) as exc:
             if isinstance(exc, _SERVER_GONE) or _closed(raw):
                 raise self._unavailable(exc) from exc
@@ -246,6 +251,11 @@ class PostgresDatabase:
 
     async def close(self) -> None:
         await self._pool.close()
+
+
+def _terminate(raw: asyncpg.Connection) -> None:
+    with suppress(asyncpg.InterfaceError):  # released already: closed
+        raw.terminate()
 
 
 def _closed(raw: asyncpg.Connection) -> bool:

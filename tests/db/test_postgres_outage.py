@@ -6,6 +6,7 @@ health says so; timers wait, never failed for it."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -125,6 +126,9 @@ class Reminders:
     def __init__(self, db: Engine, clock: ControlledClock) -> None:
         self.db = db
         self.runs: list[str] = []
+        self.hold = asyncio.Event()
+        self.hold.set()
+        self.started = asyncio.Event()
         settings = SchedulerSettings(lease_seconds=30, grace_minutes={"reminder": 24 * 60})
         self.scheduler = Scheduler(db, clock, settings)
         self.scheduler.register(
@@ -132,14 +136,17 @@ class Reminders:
         )
 
     async def handle(self, timer: Timer, firing: Firing) -> None:
+        self.started.set()
+        await self.hold.wait()
         self.runs.append(timer.key)
         firing.record_at_close()
         await firing.delivered("channel")
 
-    async def plan(self, key: str) -> None:
+    async def plan(self, *keys: str) -> None:
         async with self.db.transaction() as conn:
             await communities_db.upsert(conn, GUILD, SETTINGS, [60], START)
-            await self.scheduler.schedule(conn, GUILD, "reminder", key, START)
+            for key in keys:
+                await self.scheduler.schedule(conn, GUILD, "reminder", key, START)
 
     async def timer(self, key: str) -> Timer:
         async with self.db.read() as conn:
@@ -196,3 +203,25 @@ async def test_a_close_cut_off_is_retried_with_backoff_and_never_failed_for_it(
     assert await reminders.scheduler.run_due() == 1
     assert (await reminders.timer("r1")).status == "done"
     assert len(reminders.runs) == MAX_ATTEMPTS + 2
+
+
+async def test_claims_it_could_not_renew_are_not_fired_on_as_if_still_held(
+    reminders: Reminders, stoppable_postgres: PostgresServer, clock: ControlledClock
+) -> None:
+    await reminders.plan("r1", "r2")  # one batch: both claimed at once
+    reminders.hold.clear()
+    run = asyncio.create_task(reminders.scheduler.run_due())
+    await reminders.started.wait()  # r1 runs; r2 waits its turn, claimed
+    # The server is away for longer than a lease: no renewal could be written, so
+    # another process may have claimed both since. (The loop runs meanwhile, as the
+    # bot's does, and sees its connections end.)
+    await asyncio.to_thread(stoppable_postgres.stop)
+    await clock.advance(timedelta(seconds=31))
+    await asyncio.to_thread(stoppable_postgres.start)
+    reminders.hold.set()
+    assert await run == 1
+    assert reminders.runs == ["r1"]  # r2 was not fired on a lapsed claim...
+    r2 = await reminders.timer("r2")
+    assert (r2.status, r2.lease_owner) == ("pending", None)  # ...but given back
+    assert await reminders.scheduler.run_due() == 1  # claimed again, then fired
+    assert reminders.runs == ["r1", "r2"]
