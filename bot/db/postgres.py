@@ -236,8 +236,10 @@ class PostgresDatabase:
         return True
 
     async def checkpoint_in_background(self) -> tuple[int, int]:
-        """Nothing to copy on a server; measures the database's size for the status."""
-        await self._measure()
+        """Nothing to copy on a server; measures the database's size for the status (the
+        last size stays while the server is out of reach, which health reports)."""
+        with suppress(DatabaseUnavailable):
+            await self._measure()
         return (0, 0)
 
     async def _measure(self) -> None:
