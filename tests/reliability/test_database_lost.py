@@ -5,7 +5,8 @@ During the outage a member's command is answered, privately and in their languag
 the bot cannot reach its database and to try again; ``/healthz`` says unhealthy,
 "database unreachable"; a meeting reminder that falls due waits. Once the server is
 back: healthy again, the same command works, and the reminder goes out once (one
-message for its nonce), never marked failed or missed.
+message for its nonce), never marked failed or missed. A member who leaves during the
+outage (an event Discord sends once) is recorded once the server is back.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from typing import Any
 
 import discord.gateway
 import discord.http
+import pytest
 
 from bot.clock import ControlledClock
 from bot.db.url import DatabaseUrl
-from tests.e2e.harness import Harness, new_harness, restore_discord_endpoints
+from tests.e2e.harness import Harness, new_harness, restore_discord_endpoints, until
 from tests.e2e.test_health import free_port, healthz
 from tests.postgres_server import PostgresServer
 from tests.reliability.world import ENGLISH, Sends, schedule_meeting, sends
@@ -119,3 +121,40 @@ async def test_a_lost_database_answers_try_again_holds_the_reminder_and_comes_ba
             )
         assert [row["status"] for row in rows] == ["done"]
         assert "Europe/Paris" in await told(h, "bob", ENGLISH, "me timezone", name="Europe/Paris")
+
+
+async def left_at(h: Harness, user: str) -> object:
+    async with h.core.db.read() as conn:
+        [row] = await conn.execute_fetchall(
+            "SELECT left_at FROM members WHERE guild_id = ? AND user_id = ?",
+            (h.guild.id, h.user(user)),
+        )
+    return row["left_at"]
+
+
+async def test_a_member_leaving_during_the_outage_is_recorded_once_it_is_back(
+    tmp_path: Path,
+    clock: ControlledClock,
+    outage_url: DatabaseUrl,
+    stoppable_postgres: PostgresServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with harness_on(tmp_path, clock, outage_url) as h:
+        await h.start()
+        h.bot.outage_waits = (0.05,) * 600  # tried often, for 30 s at most
+        await h.setup_community(language="en")
+        await told(h, "bob", ENGLISH, "me timezone", name="Europe/Paris")
+        assert await left_at(h, "bob") is None
+
+        await asyncio.to_thread(stoppable_postgres.stop)
+        h.emu.remove_member(h.guild.id, h.user("bob"))
+        await until(
+            lambda: "waiting 0.05 s for the database to come back" in caplog.text,
+            "a first try of the departure, refused",
+        )
+        await asyncio.to_thread(stoppable_postgres.start)
+        for _ in range(200):
+            if await left_at(h, "bob") is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert await left_at(h, "bob") is not None
