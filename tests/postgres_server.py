@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import glob
 import itertools
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -63,6 +65,7 @@ class PostgresServer:
         self._names = itertools.count(1)
         self._as_root = os.geteuid() == 0
         self._template_made = False
+        self._frozen: list[int] = []
         self.running = False
 
     def _run(self, *args: str) -> None:
@@ -128,6 +131,7 @@ class PostgresServer:
 
     def close(self) -> None:
         """Stop the server and remove its folder."""
+        self.thaw(list(self._frozen))  # a test stopped short may have left it frozen
         try:
             if self.running:
                 self.stop("immediate")
@@ -185,6 +189,30 @@ class PostgresServer:
         trace), which waits for it: its own loop, in a thread of its own."""
         with concurrent.futures.ThreadPoolExecutor(1) as thread:
             return thread.submit(asyncio.run, self.cut(url)).result()
+
+    async def freeze(self, url: DatabaseUrl) -> list[int]:
+        """Make the server, and every connection to ``url``'s database, stop answering
+        (SIGSTOP), as a hung host or a network that drops packets does: nothing is
+        refused, nothing answers. The processes, for :meth:`thaw`."""
+        admin = await self._admin()
+        try:
+            rows = await admin.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = $1", _name(url)
+            )
+        finally:
+            await admin.close()
+        postmaster = int((self._data / "postmaster.pid").read_text().split()[0])
+        frozen = [postmaster, *(int(row["pid"]) for row in rows)]
+        self._frozen.extend(frozen)
+        for pid in frozen:
+            os.kill(pid, signal.SIGSTOP)
+        return frozen
+
+    def thaw(self, frozen: list[int]) -> None:
+        for pid in frozen:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+            self._frozen.remove(pid)
 
     async def drop(self, url: DatabaseUrl) -> None:
         name = _name(url)

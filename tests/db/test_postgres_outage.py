@@ -86,22 +86,28 @@ async def test_a_connection_cut_mid_write_keeps_none_of_it_and_the_same_call_the
     assert (await _communities(served), await _audit_entries(served)) == (1, 1)
 
 
+def database_probes(db: Engine, clock: ControlledClock) -> Probes:
+    """What health asks a bot that only has its database."""
+
+    async def no_timer() -> None:
+        return None
+
+    return Probes(
+        gateway_connected=None,
+        scheduler_alive=lambda: True,
+        next_due=no_timer,
+        database=db,
+        clock=clock,
+    )
+
+
 async def test_a_stopped_server_is_unavailable_and_unhealthy_until_it_is_back(
     service: CommunityService,
     served: Engine,
     stoppable_postgres: PostgresServer,
     clock: ControlledClock,
 ) -> None:
-    async def no_timer() -> None:
-        return None
-
-    probes = Probes(
-        gateway_connected=None,
-        scheduler_alive=lambda: True,
-        next_due=no_timer,
-        database=served,
-        clock=clock,
-    )
+    probes = database_probes(served, clock)
     assert (await check(probes)).healthy
     stoppable_postgres.stop()
     with pytest.raises(DatabaseUnavailable):
@@ -118,6 +124,23 @@ async def test_a_stopped_server_is_unavailable_and_unhealthy_until_it_is_back(
     community, created = await service.setup(GUILD, ADMIN, SETTINGS)
     assert created and community.timezone == "America/Toronto"
     assert await _communities(served) == 1
+
+
+async def test_a_server_that_stops_answering_is_unhealthy_after_the_health_limit(
+    served: Engine,
+    stoppable_postgres: PostgresServer,
+    outage_url: DatabaseUrl,
+    clock: ControlledClock,
+) -> None:
+    probes = database_probes(served, clock)
+    assert (await check(probes)).healthy
+    frozen = await stoppable_postgres.freeze(outage_url)
+    try:
+        down = await check(probes)  # the health write waits no longer than its limit
+    finally:
+        stoppable_postgres.thaw(frozen)
+    assert down.problems == ["database unreachable: no answer within 3 s"]
+    assert (await check(probes)).healthy
 
 
 class Reminders:
