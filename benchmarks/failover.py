@@ -126,7 +126,7 @@ async def run(report: Report, folder: Path, meetings: int, log: Callable[[str], 
         one = await measure(_fresh(folder / "one"), server, meetings, spread=False)
         _log(log, "one community", one)
     finally:
-        server.stop()
+        server.close()
     target = f"<= lease + {SLACK_SECONDS:.0f} s"
     common = f"3 processes, lease {LEASE_SECONDS:.0f} s, {meetings * 2} reminders"
     where = f"{meetings} communities, a meeting each"

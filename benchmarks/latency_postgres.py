@@ -129,7 +129,7 @@ async def run(
                 )
             )
     finally:
-        server.stop()
+        server.close()
     where = f"{results[-1].communities} communities, {rounds} samples each"
     if smaller_than is not None:
         where += f"; not the {smaller_than} of section 1: copying that history takes too long"

@@ -9,6 +9,7 @@ only ever calls the scheduler's ``run_due``, which reads the injected clock.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,6 +20,8 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock, SystemClock
+
+log = logging.getLogger(__name__)
 
 WAKE_JOB_ID = "plc-bot:wake"
 SWEEP_JOB_ID = "plc-bot:sweep"
@@ -142,7 +145,11 @@ class Alarm:
     async def _rearm(self) -> None:
         while self._rearm_wanted:
             self._rearm_wanted = False
-            wake = await self._next_wake()
+            try:
+                wake = await self._next_wake()
+            except Exception as exc:  # the database out of reach: the sweep tries again
+                log.warning("could not read when the next timer is due: %s", exc)
+                return
             if self.aps is None:
                 return
             if wake is None:

@@ -8,8 +8,10 @@ from the timer and the target, so a retry never posts twice.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -36,6 +38,26 @@ platform serves its requests before those of bulk work (reminders, digests)."""
 
 class RetryLater(Exception):
     """A handler hit a passing failure (Discord 5xx, rate limit): try again soon."""
+
+
+class FiringLocks:
+    """A lock per timer being fired, by kind and key, so the scheduler's two lanes never
+    run one timer twice; each is dropped once nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
+
+    @asynccontextmanager
+    async def holding(self, kind: str, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.setdefault((kind, key), (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del self._locks[(kind, key)]
 
 
 AfterClose = Callable[[], Awaitable[None]]

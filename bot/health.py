@@ -13,6 +13,7 @@ Nothing here imports discord: the bot hands over plain callables (:class:`Probes
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import logging
@@ -33,7 +34,7 @@ from bot.config import OpsSettings
 from bot.db import bot_state
 from bot.db.codec import instant_from_db, instant_to_db
 from bot.db.database import RESTORE_ADVICE, DatabaseError, available_migrations
-from bot.db.engine import Engine
+from bot.db.engine import DatabaseUnavailable, Engine
 from bot.frozen import Frozen
 from bot.instance import lock_holder
 from bot.web import listen
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 OVERDUE_AFTER = timedelta(minutes=5)
 HEARTBEAT_KEY = "health_checked_at"
 QUERY_TIMEOUT_SECONDS = 10
+#: How long a database server has to answer the health write, well within the query's.
+DATABASE_TIMEOUT_SECONDS = 3
 
 
 @dataclass(frozen=True)
@@ -144,13 +147,38 @@ async def _database_writable(db: Engine, now: datetime, problems: list[str]) -> 
     if db.damage is not None:  # never written again: no write to try
         problems.append(f"database damaged ({db.damage}): writes stopped; {RESTORE_ADVICE}")
         return False
+    write = asyncio.ensure_future(_heartbeat(db, now))
+    # A server may hang rather than refuse. Its answer is not awaited past the limit, nor
+    # is the write's cancellation (its rollback would wait on the same server): that
+    # ends in the background. SQLite's file answers, if only once a busy writer is done
+    # (its busy timeout), so it gets no limit of its own.
+    limit = DATABASE_TIMEOUT_SECONDS if db.shared else None
+    done, _ = await asyncio.wait({write}, timeout=limit)
+    if not done:
+        write.cancel()
+        write.add_done_callback(_outcome_read)
+        problems.append(f"database unreachable: no answer within {limit} s")
+        return False
     try:
-        async with db.transaction() as conn:
-            await bot_state.put(conn, HEARTBEAT_KEY, instant_to_db(now))
+        write.result()
+    except DatabaseUnavailable as exc:
+        problems.append(f"database unreachable: {exc}")
+        return False
     except Exception as exc:
         problems.append(f"database not writable ({exc})")
         return False
     return True
+
+
+async def _heartbeat(db: Engine, now: datetime) -> None:
+    async with db.transaction() as conn:
+        await bot_state.put(conn, HEARTBEAT_KEY, instant_to_db(now))
+
+
+def _outcome_read(task: asyncio.Future[None]) -> None:
+    """A write given up on ends quietly, however it ends."""
+    if not task.cancelled():
+        task.exception()
 
 
 class HealthServer:

@@ -54,6 +54,20 @@ class Leases:
         self._fire = fire
         self._halted = halted
         self._taking_over: asyncio.Task[None] | None = None
+        self._confirmed_until: datetime | None = None
+        """Until when the claims this process holds are surely its own: the end its last
+        renewal wrote, or its earliest claim since. Past it, another process may have
+        taken them over."""
+
+    @property
+    def lapsed(self) -> bool:
+        """This process could not renew its claims in time (the database was out of
+        reach): it must not go on firing them as if it held them."""
+        return self._confirmed_until is not None and self._clock.now() >= self._confirmed_until
+
+    def _held_until(self, until: datetime) -> None:
+        if self._confirmed_until is None or until < self._confirmed_until:
+            self._confirmed_until = until
 
     def _until(self) -> datetime:
         return self._clock.now() + self.length
@@ -63,17 +77,20 @@ class Leases:
     ) -> list[leases_db.Claimed]:
         """A batch of due timers, free or freed; ``taken_over``: only those whose claim by
         another process ended."""
+        until = self._until()
         async with self._db.transaction() as conn:
             claimed = await leases_db.claim_due(
                 conn,
                 self.owner,
                 due_by,
                 self._clock.now(),
-                self._until(),
+                until,
                 kinds,
                 CLAIM_BATCH,
                 taken_over=taken_over,
             )
+        if claimed:
+            self._held_until(until)
         if taken_over and claimed:
             log.info("took over timers %s: their claim by another process ended", claimed)
         return claimed
@@ -93,7 +110,7 @@ class Leases:
         closed = 0
         seen: set[int] = set()
         async with self.renewing():
-            while not halted():
+            while not halted() and not self.lapsed:
                 claimed = await self.claim_due(now, kinds, taken_over=taken_over)
                 ids = [timer_id for timer_id, _, _ in claimed]
                 if not set(ids) - seen:
@@ -130,10 +147,12 @@ class Leases:
             await asyncio.gather(self._taking_over, return_exceptions=True)
 
     async def claim(self, kind: str, key: str) -> bool:
+        until = self._until()
         async with self._db.transaction() as conn:
-            return await leases_db.claim(
-                conn, self.owner, kind, key, self._clock.now(), self._until()
-            )
+            ours = await leases_db.claim(conn, self.owner, kind, key, self._clock.now(), until)
+        if ours:
+            self._held_until(until)
+        return ours
 
     def for_new_timer(self) -> tuple[str, datetime]:
         """The claim a timer this process writes and runs at once is created with, so no
@@ -141,8 +160,11 @@ class Leases:
         return self.owner, self._until()
 
     async def renew(self) -> int:
+        until = self._until()
         async with self._db.transaction() as conn:
-            return await leases_db.renew(conn, self.owner, self._until())
+            renewed = await leases_db.renew(conn, self.owner, until)
+        self._confirmed_until = until
+        return renewed
 
     async def release(self, timer_ids: Sequence[int]) -> None:
         async with self._db.transaction() as conn:
@@ -181,6 +203,7 @@ class Leases:
                 task.cancel()
                 with suppress(asyncio.CancelledError):
                     await task
+                self._confirmed_until = None  # nothing held any more
 
     async def _renew_forever(self) -> None:
         while True:
@@ -188,7 +211,8 @@ class Leases:
             try:
                 await self.renew()
             except Exception as exc:  # the next turn tries again; the lease is 3 turns long
-                log.warning("could not renew this process's timer claims: %s", exc)
+                level = logging.ERROR if self.lapsed else logging.WARNING
+                log.log(level, "could not renew this process's timer claims: %s", exc)
 
 
 @asynccontextmanager

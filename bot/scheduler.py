@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,13 +22,14 @@ from bot.clock import Clock
 from bot.config import SchedulerSettings
 from bot.db import timers as timers_db
 from bot.db.connection import Connection
-from bot.db.engine import Engine
+from bot.db.engine import DatabaseUnavailable, Engine
 from bot.db.timers import Timer
 from bot.firing import (
     INTERACTIVE,
     NONCE_LENGTH,
     AfterClose,
     Firing,
+    FiringLocks,
     Handler,
     RetryLater,
     TimerKind,
@@ -66,9 +66,7 @@ class Scheduler:
         self._when_missed: dict[str, WhenMissed] = {}
         self._run_lock = asyncio.Lock()
         """One bulk run (:meth:`run_due`) at a time."""
-        self._firing: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
-        """A lock per timer being fired, by kind and key (and how many hold or wait for
-        it), so the two lanes never run one timer twice."""
+        self._firing = FiringLocks()
         self._interactive = 0
         self._interactive_idle = asyncio.Event()
         self._interactive_idle.set()
@@ -227,16 +225,22 @@ class Scheduler:
         async with self._run_lock:
             if self._stopped or self._paused:
                 return 0
-            now = self._clock.now()
-            if self._leases is None:
-                # A burst's timers can number thousands: read off the loop.
-                async with self._db.read_in_thread() as conn:
-                    due = await timers_db.due(conn, now, self.kinds)
-                closed = await self._fire_each([(t.id, t.kind, t.key) for t in due], now)
-            else:
-                closed = await self._leases.fire_due(now, self.kinds, self._fire_each, self._halted)
+            try:
+                closed = await self._run_due(self._clock.now())
+            except DatabaseUnavailable as exc:
+                # The timers stay due as they were: the sweep (or the poll) runs them later.
+                log.warning("timers wait for the database: %s", exc)
+                closed = 0
         self.rearm_soon()
         return closed
+
+    async def _run_due(self, now: datetime) -> int:
+        if self._leases is None:
+            # A burst's timers can number thousands: read off the loop.
+            async with self._db.read_in_thread() as conn:
+                due = await timers_db.due(conn, now, self.kinds)
+            return await self._fire_each([(t.id, t.kind, t.key) for t in due], now)
+        return await self._leases.fire_due(now, self.kinds, self._fire_each, self._halted)
 
     def _halted(self) -> bool:
         return self._paused or self._stopped
@@ -248,9 +252,9 @@ class Scheduler:
     async def _fire_each(self, timers: list[tuple[int, str, str]], now: datetime) -> int:
         closed = 0
         for timer_id, kind, key in timers:
-            if self._paused:
+            if self._paused or (self._leases is not None and self._leases.lapsed):
                 break
-            async with self._firing_lock(kind, key):
+            async with self._firing.holding(kind, key):
                 # The other lane may have run it meanwhile.
                 async with self._db.read() as conn:
                     current = await timers_db.pending_with_deliveries(conn, timer_id=timer_id)
@@ -277,7 +281,7 @@ class Scheduler:
         token = INTERACTIVE.set(True)
         closed = 0
         try:
-            async with self._firing_lock(kind, key), holding(self._leases, kind, key) as ours:
+            async with self._firing.holding(kind, key), holding(self._leases, kind, key) as ours:
                 async with self._db.read() as conn:
                     found = await timers_db.pending_with_deliveries(conn, kind=kind, key=key)
                 if not ours or found is None or self._stopped or self._paused:
@@ -298,18 +302,6 @@ class Scheduler:
         """A run under way, which re-arms when it ends: a bulk run, or work run at once
         (a member's post), whose timers are due now but already being run."""
         return self._run_lock.locked() or self._interactive > 0
-
-    @asynccontextmanager
-    async def _firing_lock(self, kind: str, key: str) -> AsyncIterator[None]:
-        lock, users = self._firing.setdefault((kind, key), (asyncio.Lock(), [0]))
-        users[0] += 1
-        try:
-            async with lock:
-                yield
-        finally:
-            users[0] -= 1
-            if not users[0]:
-                del self._firing[(kind, key)]
 
     async def _fire(self, timer: Timer, delivered: timers_db.Deliveries, now: datetime) -> int:
         handler = self._handlers[timer.kind]
@@ -385,10 +377,12 @@ class Scheduler:
         backoff = timedelta(seconds=min(30 * 2**timer.attempts, 1800))
         async with self._db.transaction() as conn:
             attempts = await timers_db.record_failure(conn, timer.id, now + backoff, note)
-            gave_up = attempts >= MAX_ATTEMPTS and not isinstance(exc, RetryLater)
+            # A passing outage (Discord's, the database's) never fails the timer for good.
+            passing = isinstance(exc, RetryLater | DatabaseUnavailable)
+            gave_up = attempts >= MAX_ATTEMPTS and not passing
             if gave_up:
                 await timers_db.finish(conn, timer.id, "failed", now, note=note)
-        if isinstance(exc, RetryLater):
+        if passing:
             log.warning("timer %s (%s) will retry: %s", timer.id, timer.kind, note)
         else:
             log.error(

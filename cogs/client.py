@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
@@ -25,6 +25,7 @@ from bot.app import App, run_startup, start_background
 from bot.chat.platforms import Platforms
 from bot.clock import Clock
 from bot.config import Settings
+from bot.db.engine import OUTAGE_WAITS, through_outage
 from bot.health import serving_health
 from bot.i18n import Catalog, load_catalog
 from bot.interactions.commands import Command, Group, MessageCommand
@@ -102,6 +103,9 @@ class PlcBot(commands.Bot):
         """Set once every feature's ``on_ready`` ran (or failed, logged)."""
         self._startup: asyncio.Task[None] | None = None
         self.runner: asyncio.Task[None] | None = None
+        self.outage_waits: Sequence[float] = OUTAGE_WAITS
+        """Between the tries of a gateway event's write while the database is out of
+        reach: Discord sends the event once."""
 
     @property
     def catalog(self) -> Catalog:
@@ -178,24 +182,30 @@ class PlcBot(commands.Bot):
             await report(interaction, exc)
         return True
 
+    async def _lasting(self, call: Callable[[], Awaitable[object]]) -> None:
+        """A gateway event's work, which outlasts a database outage (each event runs in
+        a task of its own: waiting holds no other back)."""
+        await through_outage(call, self.outage_waits)
+
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        await self.services.get(CommunityService).server_object_gone(
-            channel.guild.id, channel.id, "deleted"
+        community = self.services.get(CommunityService)
+        await self._lasting(
+            lambda: community.server_object_gone(channel.guild.id, channel.id, "deleted")
         )
 
     async def on_guild_role_delete(self, role: discord.Role) -> None:
-        await self.services.get(CommunityService).server_object_gone(
-            role.guild.id, role.id, "deleted"
-        )
+        community = self.services.get(CommunityService)
+        await self._lasting(lambda: community.server_object_gone(role.guild.id, role.id, "deleted"))
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self.services.get(CommunityService).bot_joined(guild.id)
+        await self._lasting(lambda: self.services.get(CommunityService).bot_joined(guild.id))
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
-        await self.services.get(CommunityService).bot_left(guild.id)
+        await self._lasting(lambda: self.services.get(CommunityService).bot_left(guild.id))
 
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
-        await self.services.get(MemberService).member_left(payload.guild_id, payload.user.id)
+        members = self.services.get(MemberService)
+        await self._lasting(lambda: members.member_left(payload.guild_id, payload.user.id))
 
     async def close(self) -> None:
         if self._startup is not None and not self._startup.done():

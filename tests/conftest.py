@@ -115,7 +115,35 @@ def postgres_server() -> Iterator[PostgresServer]:
         server.start()
         yield server
     finally:
-        server.stop()
+        server.close()
+
+
+@pytest.fixture(scope="module")
+def stoppable_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of the module's own, which its tests stop and start (an outage)
+    without touching the one the other tests share."""
+    binaries = find_binaries()
+    if binaries is None:
+        pytest.skip(INSTALL_HINT)
+    server = PostgresServer(binaries)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+async def outage_url(stoppable_postgres: PostgresServer) -> AsyncIterator[DatabaseUrl]:
+    """A migrated database of its own on :func:`stoppable_postgres`, which runs when the
+    test starts (whatever an earlier test left) and is dropped after it."""
+    if not stoppable_postgres.running:
+        stoppable_postgres.start()
+    url = await stoppable_postgres.fresh()
+    yield url
+    if not stoppable_postgres.running:
+        stoppable_postgres.start()
+    await stoppable_postgres.drop(url)
 
 
 @pytest.fixture

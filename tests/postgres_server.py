@@ -1,5 +1,6 @@
 """A throwaway PostgreSQL server for the tests: ``initdb`` into a temporary folder,
-``pg_ctl start`` listening on a unix socket in that folder only, stopped at the end.
+``pg_ctl start`` listening on a unix socket in that folder only, removed at the end. A
+test may stop and start it again (an outage) on the same data and socket.
 
 PostgreSQL refuses to run as root: as root, the server runs as the ``postgres`` system
 user (``runuser``), which owns the folder. Nothing here reads the caller's environment:
@@ -10,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import glob
 import itertools
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -66,6 +69,9 @@ class PostgresServer:
         # Databases emptied by :meth:`recycle`, as good as a new copy of the template.
         self._emptied: list[DatabaseUrl] = []
         self._empty_all = ""
+        self._template_made = False
+        self._frozen: list[int] = []
+        self.running = False
 
     def _run(self, *args: str) -> None:
         command = [str(self._bin / args[0]), *args[1:]]
@@ -81,6 +87,30 @@ class PostgresServer:
         subprocess.run(command, check=True, env=env, capture_output=True, timeout=120)
 
     def start(self) -> None:
+        """Start the server: made (and its migrated template) at the first start; after a
+        :meth:`stop`, the same data on the same socket, as a restarted server."""
+        if not self._data.exists():
+            self._init()
+        options = f"-k {self.folder} -p {_PORT} -c listen_addresses='' {self._options}"
+        self._run(
+            "pg_ctl",
+            "start",
+            "-w",
+            "-D",
+            str(self._data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "server.log"),
+        )
+        self.running = True
+        if not self._template_made:
+            # Its own thread: the first test that asks for the server may be inside a loop.
+            with concurrent.futures.ThreadPoolExecutor(1) as thread:
+                thread.submit(asyncio.run, self._make_template()).result()
+            self._template_made = True
+
+    def _init(self) -> None:
         if self._as_root:
             user = pwd.getpwnam(_USER)
             os.chown(self.folder, user.pw_uid, user.pw_gid)
@@ -96,25 +126,20 @@ class PostgresServer:
             "--locale=C",
             "--no-sync",
         )
-        options = f"-k {self.folder} -p {_PORT} -c listen_addresses='' {self._options}"
-        self._run(
-            "pg_ctl",
-            "start",
-            "-w",
-            "-D",
-            str(self._data),
-            "-o",
-            options,
-            "-l",
-            str(self.folder / "server.log"),
-        )
-        # Its own thread: the first test that asks for the server may be inside a loop.
-        with concurrent.futures.ThreadPoolExecutor(1) as thread:
-            thread.submit(asyncio.run, self._make_template()).result()
 
-    def stop(self) -> None:
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server, keeping its data and its socket's place for :meth:`start`:
+        ``fast`` ends every connection and keeps every commit, as an operator's restart;
+        ``immediate`` is a crash, which loses the last commits (they are not synced)."""
+        self.running = False
+        self._run("pg_ctl", "stop", "-m", mode, "-w", "-D", str(self._data))
+
+    def close(self) -> None:
+        """Stop the server and remove its folder."""
+        self.thaw(list(self._frozen))  # a test stopped short may have left it frozen
         try:
-            self._run("pg_ctl", "stop", "-m", "immediate", "-w", "-D", str(self._data))
+            if self.running:
+                self.stop("immediate")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -189,13 +214,61 @@ class PostgresServer:
             return
         self._emptied.append(url)
 
+    async def cut(self, url: DatabaseUrl) -> int:
+        """End every connection to ``url``'s database (``pg_terminate_backend``), as an
+        operator or a failing network would; how many were ended, each gone on return."""
+        admin = await self._admin()
+        try:
+            pids = await admin.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = $1", _name(url)
+            )
+            for row in pids:  # each waited for (10 s at most) until its backend is gone
+                await admin.execute("SELECT pg_terminate_backend($1, 10000)", row["pid"])
+        finally:
+            await admin.close()
+        return len(pids)
+
+    def cut_now(self, url: DatabaseUrl) -> int:
+        """:meth:`cut` from synchronous code running in the event loop (a statement's
+        trace), which waits for it: its own loop, in a thread of its own."""
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, self.cut(url)).result()
+
+    async def freeze(self, url: DatabaseUrl) -> list[int]:
+        """Make the server, and every connection to ``url``'s database, stop answering
+        (SIGSTOP), as a hung host or a network that drops packets does: nothing is
+        refused, nothing answers. The processes, for :meth:`thaw`."""
+        admin = await self._admin()
+        try:
+            rows = await admin.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = $1", _name(url)
+            )
+        finally:
+            await admin.close()
+        postmaster = int((self._data / "postmaster.pid").read_text().split()[0])
+        frozen = [postmaster, *(int(row["pid"]) for row in rows)]
+        self._frozen.extend(frozen)
+        for pid in frozen:
+            os.kill(pid, signal.SIGSTOP)
+        return frozen
+
+    def thaw(self, frozen: list[int]) -> None:
+        for pid in frozen:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+            self._frozen.remove(pid)
+
     async def drop(self, url: DatabaseUrl) -> None:
-        name = (url.dsn or "").split("?")[0].rsplit("/", 1)[-1]
+        name = _name(url)
         admin = await self._admin()
         try:
             await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         finally:
             await admin.close()
+
+
+def _name(url: DatabaseUrl) -> str:
+    return (url.dsn or "").split("?")[0].rsplit("/", 1)[-1]
 
 
 def both_engines(metafunc: pytest.Metafunc) -> None:

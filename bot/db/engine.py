@@ -4,15 +4,30 @@ default) or :class:`~bot.db.postgres.PostgresDatabase`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from importlib.resources.abc import Traversable
 from typing import Protocol
 
 from bot.db.connection import Connection
-from bot.db.database import Database
+from bot.db.database import Database, DatabaseError
 from bot.db.one_trip import Body, T
 from bot.db.url import DatabaseUrl
+
+log = logging.getLogger(__name__)
+
+#: Seconds between the tries of work that cannot be asked for again (an event Discord
+#: sends once): about ten minutes in all, for a server restarted or a network back.
+OUTAGE_WAITS: tuple[float, ...] = (1, 2, 5, 10, 20, 30, 60, 60, 60, 60, 60, 60, 60, 60, 60)
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The database server cannot be reached for now (restarted, connection cut, network
+    down): nothing of the transaction under way was kept, and the same call works again
+    once the engine reconnects, which it does by itself. A command answers "try again in
+    a moment"; a timer stays due and is retried."""
 
 
 class Engine(Protocol):
@@ -72,3 +87,17 @@ async def open_database(
     from bot.db.postgres import PostgresDatabase  # asyncpg only when PostgreSQL is used
 
     return await PostgresDatabase.open(url, migrate=migrate)
+
+
+async def through_outage(
+    call: Callable[[], Awaitable[T]], waits: Sequence[float] = OUTAGE_WAITS
+) -> T:
+    """``call``, tried again after each of ``waits`` while the database is out of reach
+    (:class:`DatabaseUnavailable`); the last try's failure is raised."""
+    for wait in waits:
+        try:
+            return await call()
+        except DatabaseUnavailable as exc:
+            log.warning("waiting %s s for the database to come back: %s", wait, exc)
+            await asyncio.sleep(wait)
+    return await call()

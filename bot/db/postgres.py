@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from importlib.resources.abc import Traversable
 from typing import Any
 
@@ -18,6 +18,7 @@ import asyncpg
 
 from bot.db.connection import Connection
 from bot.db.database import DatabaseError, available_migrations, migrations_directory
+from bot.db.engine import DatabaseUnavailable
 from bot.db.one_trip import Body, T
 from bot.db.postgres_sql import PgConnection
 from bot.db.url import DatabaseUrl
@@ -35,6 +36,15 @@ _VERSION_TABLE = "CREATE TABLE IF NOT EXISTS plc_bot_schema (version INTEGER NOT
 _MIGRATION_LOCK = 0x706C63626F74  # "plcbot"
 # Taken by every write transaction, whichever process runs it, until it ends.
 WRITE_LOCK = 0x706C63777269  # "plcwri"
+#: The server said the connection is gone (cut, shut down, restarting).
+_SERVER_GONE: tuple[type[Exception], ...] = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.CannotConnectNowError,
+)
+#: Also raised by a lost socket; only counted as such when the connection is closed.
+_SOCKET_GONE: tuple[type[Exception], ...] = (OSError, asyncpg.InterfaceError)
 
 
 class PostgresDatabase:
@@ -92,7 +102,7 @@ class PostgresDatabase:
         return db
 
     async def _check_server(self) -> None:
-        async with self._pool.acquire() as raw:
+        async with self._connection() as raw:
             version = raw.get_server_version()
         if version.major < OLDEST_SERVER:
             raise DatabaseError(
@@ -100,10 +110,40 @@ class PostgresDatabase:
                 f"plc-bot needs PostgreSQL {OLDEST_SERVER} or newer"
             )
 
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection. A server that cannot be reached, or a connection lost on
+        the way, is :class:`DatabaseUnavailable`; the pool drops a closed connection and
+        opens a new one at the next acquire, so the engine recovers by itself."""
+        try:
+            raw = await self._pool.acquire()
+        except (*_SERVER_GONE, *_SOCKET_GONE) as exc:
+            raise self._unavailable(exc) from exc
+        try:
+            yield raw
+        except asyncpg.InternalClientError as exc:
+            # The server's goodbye (a restart) reached the idle connection as a statement
+            # went out: the driver lost track of it. Never handed out again.
+            _terminate(raw)
+            raise self._unavailable(exc) from exc
+        except (*_SERVER_GONE, *_SOCKET_GONE) as exc:
+            if isinstance(exc, _SERVER_GONE) or _closed(raw):
+                raise self._unavailable(exc) from exc
+            raise
+        finally:
+            try:
+                await self._pool.release(raw)
+            except (*_SERVER_GONE, *_SOCKET_GONE) as exc:  # it is terminated, not reused
+                log.debug("a lost connection was dropped from the pool: %s", exc)
+
+    def _unavailable(self, exc: BaseException) -> DatabaseUnavailable:
+        reason = str(exc) or type(exc).__name__
+        return DatabaseUnavailable(f"{self.name}: the database cannot be reached ({reason})")
+
     # -- migrations ---------------------------------------------------------------
 
     async def schema_version(self) -> int:
-        async with self._pool.acquire() as raw:
+        async with self._connection() as raw:
             return await _version(raw)
 
     async def migrate(self, directory: Traversable | None = None) -> list[str]:
@@ -117,7 +157,7 @@ class PostgresDatabase:
             )
         latest = migrations[-1][0]
         applied: list[str] = []
-        async with self._lock, self._pool.acquire() as raw:
+        async with self._lock, self._connection() as raw:
             for number, file in migrations:
                 async with raw.transaction():
                     await raw.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
@@ -151,7 +191,7 @@ class PostgresDatabase:
         one. Finer locks (a community's, a row's) would need each of those reads found and
         changed; the writes are short, and SQLite has always taken them one at a time.
         """
-        async with self._lock, self._pool.acquire() as raw, raw.transaction():
+        async with self._lock, self._connection() as raw, raw.transaction():
             await raw.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
             yield PgConnection(raw, self._trace)
 
@@ -172,7 +212,7 @@ class PostgresDatabase:
         if after_writes:
             async with self._lock:  # handed on in turn: the writes before have ended
                 pass
-        async with self._pool.acquire() as raw:
+        async with self._connection() as raw:
             yield PgConnection(raw, self._trace)
 
     def read_in_thread(self) -> AbstractAsyncContextManager[Connection]:
@@ -196,12 +236,14 @@ class PostgresDatabase:
         return True
 
     async def checkpoint_in_background(self) -> tuple[int, int]:
-        """Nothing to copy on a server; measures the database's size for the status."""
-        await self._measure()
+        """Nothing to copy on a server; measures the database's size for the status (the
+        last size stays while the server is out of reach, which health reports)."""
+        with suppress(DatabaseUnavailable):
+            await self._measure()
         return (0, 0)
 
     async def _measure(self) -> None:
-        async with self._pool.acquire() as raw:
+        async with self._connection() as raw:
             size: Any = await raw.fetchval("SELECT pg_database_size(current_database())")
         self._size = int(size or 0)
 
@@ -211,6 +253,18 @@ class PostgresDatabase:
 
     async def close(self) -> None:
         await self._pool.close()
+
+
+def _terminate(raw: asyncpg.Connection) -> None:
+    with suppress(asyncpg.InterfaceError):  # released already: closed
+        raw.terminate()
+
+
+def _closed(raw: asyncpg.Connection) -> bool:
+    try:
+        return bool(raw.is_closed())
+    except asyncpg.InterfaceError:  # the pool took it back already: it closed
+        return True
 
 
 async def _version(raw: asyncpg.Connection) -> int:

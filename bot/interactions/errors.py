@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 from bot.chat.text import Join, Param, Text, Trusted
 from bot.db.database import DatabaseDamaged
+from bot.db.engine import DatabaseUnavailable
 from bot.errors import UserError
 from bot.i18n import Catalog, Phrase
 
@@ -72,6 +73,9 @@ def explain(
     if isinstance(error, DatabaseDamaged):  # the log already says what to do, once
         log.warning("a write was refused: the database is damaged")
         return Text(key="errors.database_damaged"), None
+    if isinstance(error, DatabaseUnavailable):  # passing: health reports it to the host
+        log.warning("a command could not reach the database: %s", error)
+        return Text(key="errors.database_unavailable"), None
     if isinstance(error, sqlite3.OperationalError):
         text = str(error).lower()
         if "full" in text:
