@@ -132,6 +132,8 @@ async def test_a_claim_ended_is_taken_over_on_the_next_poll_while_a_batch_is_stu
     run = asyncio.create_task(b.scheduler.run_due())
     await b.started.wait()
     await clock.advance(timedelta(seconds=LEASE))
+    assert b.scheduler._leases is not None
+    await b.scheduler._leases.renew()  # what b's renewing task did meanwhile; a is dead
     await b.scheduler.alarm.poll()
     await _fired(b, "r1")  # while "slow" still waits
     assert b.fired == ["r1"] and a.fired == []
