@@ -13,6 +13,7 @@ the notices go out through durable timers (:mod:`.timers`).
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -94,6 +95,7 @@ class RotationService:
         async with self._core.db.read() as conn:
             line, members = await rotation_db.line_with_members(conn, community.guild_id)
             upcoming = await self._upcoming(conn, community.guild_id)
+            facilitated = await self._facilitated(conn, community.guild_id)
         ready = available(line, members, today)
         free = {v.user_id for v in ready}
         return RotationView(
@@ -102,6 +104,7 @@ class RotationService:
                 RotationEntry.model_construct(
                     user_id=v.user_id,
                     times_assigned=v.times_assigned,
+                    times_facilitated=facilitated[v.user_id],
                     last_assigned_at=v.last_assigned_at,
                     away=v.user_id not in free,
                     first_in_line=v.first_in_line,
@@ -264,6 +267,14 @@ class RotationService:
         """Who holds each of these dates, for the meetings feature's announcements and
         ``/meeting list`` (read in its connection)."""
         return await rotation_db.facilitators(conn, list(occurrence_ids))
+
+    async def _facilitated(self, conn: Connection, guild_id: int) -> Counter[int]:
+        """How many meetings each member facilitated: dates held, not those to come."""
+        if self._meetings is None:
+            return Counter()
+        holders = await rotation_db.holders(conn, guild_id)
+        held = await self._meetings.held(conn, list(holders))
+        return Counter(user_id for date, user_id in holders.items() if date in held)
 
     async def _upcoming(self, conn: Connection, guild_id: int) -> list[UpcomingAssignment]:
         if self._meetings is None:
