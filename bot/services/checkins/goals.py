@@ -91,7 +91,7 @@ class GoalService:
             language=actor.language,
         )
         async with self._core.db.transaction() as conn:
-            await members_db.ensure(conn, guild_id, user_id, now)
+            await members_db.ensure(conn, guild_id, user_id, now, client_language=actor.language)
             open_goals = (
                 await goals_db.of_member(conn, guild_id, user_id, open_only=True)
                 if scope == "mine"

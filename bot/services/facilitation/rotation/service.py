@@ -62,7 +62,9 @@ class RotationService:
         await self._community.require(actor.guild_id)
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
-            await members_db.ensure(conn, actor.guild_id, actor.user_id, now)
+            await members_db.ensure(
+                conn, actor.guild_id, actor.user_id, now, client_language=actor.language
+            )
             return await rotation_db.join(conn, actor.guild_id, actor.user_id, now)
 
     async def leave(self, actor: Actor) -> None:
@@ -91,11 +93,16 @@ class RotationService:
 
     async def show(self, actor: Actor) -> RotationView:
         community = await self._community.require(actor.guild_id)
+        guild_id = community.guild_id
         today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.read() as conn:
-            line, members = await rotation_db.line_with_members(conn, community.guild_id)
-            upcoming = await self._upcoming(conn, community.guild_id)
-            facilitated = await self._facilitated(conn, community.guild_id)
+            line, members = await rotation_db.line_with_members(conn, guild_id)
+            dates = await self._meetings.scheduled_dates(conn, guild_id) if self._meetings else []
+            # Every date's assignment at once, coming and past: the coming ones are shown,
+            # the past ones counted when their meeting took place.
+            assigned = await rotation_db.of_guild(conn, guild_id)
+            upcoming = _upcoming(dates, assigned)
+            facilitated = await self._facilitated(conn, assigned, upcoming)
         ready = available(line, members, today)
         free = {v.user_id for v in ready}
         return RotationView(
@@ -268,32 +275,26 @@ class RotationService:
         ``/meeting list`` (read in its connection)."""
         return await rotation_db.facilitators(conn, list(occurrence_ids))
 
-    async def _facilitated(self, conn: Connection, guild_id: int) -> Counter[int]:
+    async def _facilitated(
+        self,
+        conn: Connection,
+        assigned: dict[int, Assignment],
+        upcoming: list[UpcomingAssignment],
+    ) -> Counter[int]:
         """How many meetings each member facilitated: dates held, not those to come."""
-        if self._meetings is None:
+        coming = {item.occurrence_id for item in upcoming}
+        past = {o: a.user_id for o, a in assigned.items() if a.user_id and o not in coming}
+        if self._meetings is None or not past:
             return Counter()
-        holders = await rotation_db.holders(conn, guild_id)
-        held = await self._meetings.held(conn, list(holders))
-        return Counter(user_id for date, user_id in holders.items() if date in held)
+        held = await self._meetings.held(conn, list(past))
+        return Counter(user_id for date, user_id in past.items() if date in held)
 
     async def _upcoming(self, conn: Connection, guild_id: int) -> list[UpcomingAssignment]:
         if self._meetings is None:
             return []
         dates = await self._meetings.scheduled_dates(conn, guild_id)
         assigned = await rotation_db.assignments_of(conn, [d.occurrence_id for d in dates])
-        found = []
-        for date in dates:
-            assignment = assigned.get(date.occurrence_id)
-            found.append(
-                UpcomingAssignment(
-                    occurrence_id=date.occurrence_id,
-                    meeting_title=date.title,
-                    starts_at=date.starts_at,
-                    user_id=assignment.user_id if assignment else None,
-                    status=assignment.status if assignment else None,
-                )
-            )
-        return found
+        return _upcoming(dates, assigned)
 
     async def assignment(self, occurrence_id: int) -> Assignment | None:
         async with self._core.db.read() as conn:
@@ -340,3 +341,22 @@ class RotationService:
 
     async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
         await rotation_db.forget_member(conn, guild_id, user_id)
+
+
+def _upcoming(
+    dates: list[MeetingDate], assigned: dict[int, Assignment]
+) -> list[UpcomingAssignment]:
+    """The coming dates, each with whom it was given to and their answer."""
+    found = []
+    for date in dates:
+        assignment = assigned.get(date.occurrence_id)
+        found.append(
+            UpcomingAssignment(
+                occurrence_id=date.occurrence_id,
+                meeting_title=date.title,
+                starts_at=date.starts_at,
+                user_id=assignment.user_id if assignment else None,
+                status=assignment.status if assignment else None,
+            )
+        )
+    return found
