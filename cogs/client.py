@@ -27,7 +27,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.engine import OUTAGE_WAITS, through_outage
 from bot.health import serving_health
-from bot.i18n import Catalog, load_catalog
+from bot.i18n import Catalog, language_for_locale, load_catalog
 from bot.interactions.commands import Command, Group, MessageCommand
 from bot.running import PlatformUnreachable, checking_pages, probes, running_app
 from bot.services.community import CommunityService, MemberService
@@ -156,7 +156,12 @@ class PlcBot(commands.Bot):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Forms are sent detached, so every submission is routed here, restart or not."""
-        self.chat.saw_locale(interaction.guild_id, interaction.user.id, str(interaction.locale))
+        if interaction.guild_id is not None:  # Discord says a member's locale only here
+            await self.core.chat.saw_language(
+                interaction.guild_id,
+                interaction.user.id,
+                language_for_locale(str(interaction.locale)),
+            )
         if interaction.type is not discord.InteractionType.modal_submit:
             return
         data: dict[str, Any] = dict(interaction.data or {})

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import discord
 
 from bot.chat import port
-from bot.i18n import Catalog, Language, language_for_locale
+from bot.i18n import Catalog, Language
 from bot.scheduler import RetryLater, nonce_for
 from cogs.events import DiscordEvents
 from cogs.render import Rendered, Renderer, clip
@@ -47,7 +47,6 @@ class DiscordPlatform:
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
         self._client: discord.Client | None = None
-        self._locales: dict[tuple[int, int], Language] = {}
         self.events = DiscordEvents(lambda: self.client)
 
     def bind(self, client: discord.Client) -> None:
@@ -62,11 +61,6 @@ class DiscordPlatform:
     def render(self, card: port.Card) -> Rendered:
         """The card's layout, in its language."""
         return Renderer(self._catalog, card.language).message(card.layout())
-
-    def saw_locale(self, guild_id: int | None, user_id: int, locale: str) -> None:
-        """Remember the language a member's client speaks (Discord tells it only then)."""
-        if guild_id is not None:
-            self._locales[(guild_id, user_id)] = language_for_locale(locale)
 
     # -- sending --------------------------------------------------------------------------
 
@@ -205,7 +199,9 @@ class DiscordPlatform:
         return True
 
     async def member_language(self, guild_id: int, user_id: int) -> Language | None:
-        return self._locales.get((guild_id, user_id))
+        """Discord tells a member's locale only with their interactions, which the core's
+        delivery policy remembers (:meth:`bot.chat.Chat.saw_language`)."""
+        return None
 
     async def community_name(self, guild_id: int) -> str | None:
         guild = self.client.get_guild(guild_id)

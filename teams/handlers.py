@@ -98,6 +98,8 @@ class Handlers:
         if team is not None and owner is None:
             raise UserError("teams.actions.not_in_team")
         lookups = team or await self._last_team(turn)
+        if lookups is not None:  # the activity's locale: the language of the member's DMs
+            await self.app.core.chat.saw_language(lookups.number, turn.user, turn.language)
         return TeamsInteraction(
             self.replies,
             turn,

@@ -180,6 +180,17 @@ async def test_a_mistyped_subcommand_is_answered_with_the_names_the_member_can_t
     assert "['configurer', 'audit', 'etat']" in refused
 
 
+async def test_an_unknown_command_lists_the_slash_commands_and_moderate_apart(
+    tmp_path: Path,
+) -> None:
+    """Moderate is a message command (Apps › Moderate): typing /Moderate cannot work."""
+    refused = _after(await _transcript(tmp_path, "/nosuch\n"), "/nosuch")
+    assert "no slash command 'nosuch'" in refused
+    slash = refused.split("registered: ", 1)[1].split("]", 1)[0]
+    assert "'meeting'" in slash and "Moderate" not in slash
+    assert "message commands (Apps ›, not typed with /): ['Moderate']" in refused
+
+
 async def test_a_choice_is_typed_by_its_name(tmp_path: Path) -> None:
     text = await _transcript(
         tmp_path,

@@ -7,6 +7,9 @@
   the channel instead and never retry the DM in a loop.
 - The private channel the platform gave for a member's DMs is remembered, so the next
   DM is one request.
+- A DM is written in the member's language: the one they chose (``/me language``), else
+  the one their client spoke when they last acted (remembered in the database, so a
+  restart keeps it), else the community's. Public posts keep the community's.
 - A passing outage (:class:`bot.scheduler.RetryLater`) goes up to the caller's timer.
 
 """
@@ -38,6 +41,11 @@ class Chat:
         self._db = db
         self._clock = clock
         self.platform = platform
+        # What each member's client spoke at their last interaction (this process), and
+        # the language last compared with their row: an interaction reads the row once,
+        # and writes only when the language changed.
+        self._seen: dict[tuple[int, int], Language] = {}
+        self._checked: dict[tuple[int, int], Language] = {}
 
     # -- sending --------------------------------------------------------------------------
 
@@ -58,7 +66,12 @@ class Chat:
     async def _dm(
         self, target: port.DirectMessage, card: port.Card, options: port.SendOptions
     ) -> port.Posted | None:
-        hint = await self.dm_channel(target.guild_id, target.user_id)
+        async with self._db.read() as conn:
+            member = await members_db.get(conn, target.guild_id, target.user_id)
+        hint = member.dm_channel_id if member else None
+        language = await self._language_of(target, member)
+        if language is not None and language != card.language:
+            card = card.model_copy(update={"language": language})
         aimed = port.DirectMessage(target.guild_id, target.user_id, channel_hint=hint)
         try:
             posted = await self.platform.post(aimed, card, options)
@@ -70,6 +83,8 @@ class Chat:
             return None
         if posted.channel_id != hint:
             await self.remember_dm_channel(target.guild_id, target.user_id, posted.channel_id)
+        elif member is not None:
+            await self._keep_seen(member)
         return posted
 
     async def edit(self, posted: port.Posted, card: port.Card) -> bool:
@@ -99,8 +114,52 @@ class Chat:
     async def is_member(self, guild_id: int, user_id: int) -> bool | None:
         return await self.platform.is_member(guild_id, user_id)
 
+    async def _language_of(
+        self, target: port.DirectMessage, member: members_db.Member | None
+    ) -> Language | None:
+        """The member's choice, else what their client spoke last (seen in this process,
+        else kept on their row), else the platform's word; None: the card's own."""
+        chosen = member.language if member else None
+        seen = self._seen.get((target.guild_id, target.user_id))
+        kept = member.client_language if member else None
+        return (
+            chosen
+            or seen
+            or kept
+            or await self.platform.member_language(target.guild_id, target.user_id)
+        )
+
     async def member_language(self, guild_id: int, user_id: int) -> Language | None:
-        return await self.platform.member_language(guild_id, user_id)
+        """The language the member's client spoke when last seen, else the platform's word."""
+        seen = self._seen.get((guild_id, user_id))
+        return seen or await self.platform.member_language(guild_id, user_id)
+
+    async def saw_language(self, guild_id: int, user_id: int, language: Language) -> None:
+        """A member acted with their client in ``language``: kept for their DMs, written
+        on their row only when it changed (one cached comparison per interaction)."""
+        key = (guild_id, user_id)
+        self._seen[key] = language
+        if self._checked.get(key) == language:
+            return
+        self._checked[key] = language
+        async with self._db.read() as conn:
+            member = await members_db.get(conn, guild_id, user_id)
+        # No row: the member is not known to the bot (an interaction alone does not make
+        # them so); what their client speaks is written when a DM or an RSVP makes it.
+        if member is not None:
+            await self._keep_seen(member)
+
+    async def _keep_seen(self, member: members_db.Member) -> None:
+        """Write on the member's row the language their client spoke last, if it differs."""
+        seen = self._seen.get((member.guild_id, member.user_id))
+        if seen is not None and member.client_language != seen:
+            async with self._db.transaction() as conn:
+                await members_db.set_client_language(conn, member.guild_id, member.user_id, seen)
+
+    def forget_member(self, guild_id: int, user_id: int) -> None:
+        """The member's data was erased: nothing of them stays in memory either."""
+        self._seen.pop((guild_id, user_id), None)
+        self._checked.pop((guild_id, user_id), None)
 
     async def community_name(self, guild_id: int) -> str | None:
         return await self.platform.community_name(guild_id)
@@ -140,9 +199,12 @@ class Chat:
             return await members_db.dm_channel(conn, guild_id, user_id)
 
     async def remember_dm_channel(self, guild_id: int, user_id: int, channel_id: int) -> None:
+        seen = self._seen.get((guild_id, user_id))
         async with self._db.transaction() as conn:
             await members_db.ensure(conn, guild_id, user_id, self._clock.now())
             await members_db.set_dm_channel(conn, guild_id, user_id, channel_id)
+            if seen is not None:  # the row may be new: what the client spoke goes with it
+                await members_db.set_client_language(conn, guild_id, user_id, seen)
 
     async def target_lost(self, guild_id: int, target_id: int, reason: str) -> bool:
         """Pause what targets a channel or role the platform refused or deleted; the

@@ -13,6 +13,7 @@ from bot.db.codec import (
     aliased_columns,
     fetch_all,
     fetch_column,
+    fetch_in,
     fetch_rows,
     from_row,
     insert_returning_id,
@@ -242,6 +243,12 @@ _MEETING_OCCURRENCES = Table("meeting_occurrences", Occurrence)
 
 async def get_occurrence(conn: Connection, occurrence_id: int) -> Occurrence | None:
     return await _MEETING_OCCURRENCES.one(conn, "id = ?", occurrence_id)
+
+
+async def held_occurrences(conn: Connection, occurrence_ids: list[int]) -> set[int]:
+    """Those of these dates that took place: over, never cancelled."""
+    sql = "SELECT id FROM meeting_occurrences WHERE status = 'done' AND id IN ({values})"
+    return {row[0] for row in await fetch_in(conn, sql, occurrence_ids)}
 
 
 async def scheduled_occurrence(conn: Connection, meeting_id: int) -> Occurrence | None:

@@ -1,4 +1,4 @@
-"""Members' own preferences: time zone, DM reminders, away dates."""
+"""Members' own preferences: time zone, DM reminders, away dates, the language of their DMs."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from bot.db.codec import Table, fetch_rows, fetch_value, instant_to_db, placehol
 from bot.db.connection import Connection
 from bot.db.erasure import delete_rows
 from bot.frozen import Frozen
+from bot.i18n import Language
 
 
 class Member(Frozen):
@@ -21,6 +22,11 @@ class Member(Frozen):
     left_at: datetime | None
     dm_channel_id: int | None = None
     """The bot's DM channel with the member, once Discord gave it."""
+    language: Language | None = None
+    """The language the member chose for their DMs (``/me language``); None follows their
+    client."""
+    client_language: Language | None = None
+    """The language the member's chat client spoke when they last acted."""
 
     def is_away(self, today: date) -> bool:
         return self.away_until is not None and today <= self.away_until
@@ -41,13 +47,23 @@ async def get_many(conn: Connection, guild_id: int, user_ids: list[int]) -> dict
     return {member.user_id: member for member in found}
 
 
-async def ensure(conn: Connection, guild_id: int, user_id: int, now: datetime) -> None:
+async def ensure(
+    conn: Connection,
+    guild_id: int,
+    user_id: int,
+    now: datetime,
+    *,
+    client_language: Language | None = None,
+) -> None:
+    """The member's row, made when new; ``client_language``, when the member is acting,
+    what their client speaks (kept for their DMs), in the same statement."""
     await conn.execute(
         """
-        INSERT INTO members (guild_id, user_id, created_at) VALUES (?, ?, ?)
-        ON CONFLICT (guild_id, user_id) DO UPDATE SET left_at = NULL
+        INSERT INTO members (guild_id, user_id, created_at, client_language) VALUES (?, ?, ?, ?)
+        ON CONFLICT (guild_id, user_id) DO UPDATE SET left_at = NULL,
+            client_language = COALESCE(excluded.client_language, members.client_language)
         """,
-        (guild_id, user_id, instant_to_db(now)),
+        (guild_id, user_id, instant_to_db(now), client_language),
     )
 
 
@@ -72,6 +88,34 @@ async def set_dm_reminders(
                 ELSE members.dm_closed_at END
         """,
         (guild_id, user_id, instant_to_db(now), int(enabled)),
+    )
+
+
+async def set_language(
+    conn: Connection, guild_id: int, user_id: int, language: Language | None, now: datetime
+) -> None:
+    """The member's choice (None: follow their client), their row made when new."""
+    await conn.execute(
+        """
+        INSERT INTO members (guild_id, user_id, created_at, language) VALUES (?, ?, ?, ?)
+        ON CONFLICT (guild_id, user_id) DO UPDATE SET left_at = NULL,
+            language = excluded.language
+        """,
+        (guild_id, user_id, instant_to_db(now), language),
+    )
+
+
+async def set_client_language(
+    conn: Connection, guild_id: int, user_id: int, language: Language
+) -> None:
+    """What the member's client speaks, on their row if the bot keeps one (an interaction
+    alone does not make a member known to the bot)."""
+    await conn.execute(
+        """
+        UPDATE members SET client_language = ?
+        WHERE guild_id = ? AND user_id = ? AND (client_language IS NULL OR client_language <> ?)
+        """,
+        (language, guild_id, user_id, language),
     )
 
 

@@ -341,10 +341,16 @@ class Actor:
             for cmd in self.state.commands_for(scope):
                 if _named(cmd.payload, name, locale) and cmd.type == kind:
                     return cmd
-        names = sorted({c.name for scope in scopes for c in self.state.commands_for(scope)})
+        registered = [c for scope in scopes for c in self.state.commands_for(scope)]
+        # A message command (Apps › Moderate) is not typed after a slash: it is named
+        # apart, with the way to run it, never among the slash commands.
+        names = sorted({c.name for c in registered if c.type == kind})
+        what = "slash command" if kind == 1 else "message command"
+        others = sorted({c.name for c in registered if c.type == 3 and kind != 3})
+        aside = f"; message commands (Apps ›, not typed with /): {others}" if others else ""
         raise LookupError(
-            f"no slash command {name!r} registered for guild {guild_id} or globally; "
-            f"registered: {names}"
+            f"no {what} {name!r} registered for guild {guild_id} or globally; "
+            f"registered: {names}{aside}"
         )
 
     def _check_available(

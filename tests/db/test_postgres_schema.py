@@ -134,8 +134,12 @@ async def test_the_version_is_recorded_and_nothing_is_applied_twice(
     first = await PostgresDatabase.open(url, migrate=False)
     try:
         assert await first.schema_version() == 0
-        assert await first.migrate() == ["0011_schema.sql", "0012_timer_leases.sql"]
-        assert await first.schema_version() == 12
+        assert await first.migrate() == [
+            "0011_schema.sql",
+            "0012_timer_leases.sql",
+            "0013_member_language.sql",
+        ]
+        assert await first.schema_version() == 13
         assert await first.migrate() == []
     finally:
         await first.close()
@@ -155,7 +159,9 @@ def test_plc_bot_migrate_applies_the_postgresql_schema(
     url = asyncio.run(postgres_server.fresh(migrated=False))
     path = config_file(tmp_path, f'[database]\nurl = "{url.dsn}"\n')
     assert main(["--config", str(path), "migrate"]) == 0
-    applied = "applied 2 migration(s): 0011_schema.sql, 0012_timer_leases.sql"
+    applied = (
+        "applied 3 migration(s): 0011_schema.sql, 0012_timer_leases.sql, 0013_member_language.sql"
+    )
     assert applied in capsys.readouterr().out
     assert main(["--config", str(path), "migrate"]) == 0
     assert "database is up to date" in capsys.readouterr().out

@@ -231,3 +231,39 @@ async def test_the_audit_log_lists_setup_meeting_and_moderation_paged(harness: H
     shown = harness.emu.state.messages[first.message.id]
     assert shown.embeds[0]["footer"]["text"].startswith("Page 2 of 2")
     assert "`community.setup`" in shown.embeds[0]["description"]  # the oldest, last
+
+
+async def test_the_audit_log_says_what_changed_in_the_readers_words(harness: Harness) -> None:
+    """No stored name (``duration_minutes``, ``close_after_hours``, ``series``): the log
+    names what changed as the commands and settings do, in the reader's language."""
+    await harness.setup_community(language="en")
+    await schedule(harness, when="2026-12-01 16:00", repeat="weekly")
+    [item] = await upcoming(harness)
+    meeting = str(item.meeting.id)
+    edited = await harness.slash("alice", "meeting edit", meeting=meeting, duration=60, title="T")
+    await edited.final()
+    cancel = await harness.slash("alice", "meeting cancel", meeting=meeting, scope="series")
+    await cancel.final()
+    await harness.slash("alice", "checkin schedule", day=0, time="09:00")
+
+    english = (await harness.slash("alice", "plc audit", locale="en-US")).embeds[0]["description"]
+    for said in (
+        "repeats: every week",
+        "changed: duration, title",
+        "applies to: the whole series",
+        "closes after (hours): 48",
+        "check-in schedule: 1",
+        "day: Monday",
+    ):
+        assert said in english, said
+    french = (await harness.slash("alice", "plc audit", locale="fr")).embeds[0]["description"]
+    for said in (
+        "répétition : chaque semaine",
+        "modifié : durée, titre",
+        "portée : toute la série",
+        "fermeture après (heures) : 48",
+        "jour : lundi",
+    ):
+        assert said in french, said
+    for stored in ("duration_minutes", "close after hours", "scope", "weekly", "series:"):
+        assert stored not in english and stored not in french, stored

@@ -91,6 +91,8 @@ async def test_me_reminders_is_one_statement_in_its_transaction(harness: Harness
     then the choice updated, 4 statements)."""
     await harness.setup_community(language="en")
     await run(harness, "alice", "me reminders", state="on")  # the community's settings kept
+    # Bob's first interaction compares his client's language with his row, once a process.
+    await run(harness, "bob", "me language")
     for state in ("off", "on"):
         saved, _ = await command(harness, "me reminders", state=state)
         assert len(saved) == 3, saved.statements

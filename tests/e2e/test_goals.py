@@ -106,6 +106,26 @@ async def test_goals_are_listed_and_closed_through_autocomplete(harness: Harness
     assert "already closed" in (again.content or "")
 
 
+async def test_progress_with_only_closed_goals_says_none_is_open(harness: Harness) -> None:
+    """A closed goal is not charted as if it were the current one."""
+    h = harness
+    await bob_reports_on_his_goal(h, progress="45")
+    async with h.bot.core.db.read() as conn:
+        (goal,) = await goals_db.of_member(conn, h.guild.id, h.user("bob"))
+    closed = await h.slash("bob", "goal close", goal=str(goal.id), locale="en-US")
+    assert "Goal closed" in (closed.content or "")
+
+    mine = await h.slash("bob", "goal progress", locale="en-US")
+    assert mine.ephemeral and mine.message is not None and not mine.message.attachments
+    assert "You have no open goal" in (mine.content or "")
+    assert "/goal set" in (mine.content or "")
+    theirs = await h.slash("chloe", "goal progress", member=h.user("bob"), locale="fr")
+    assert theirs.ephemeral and "aucun objectif ouvert" in (theirs.content or "")
+    # Named, the closed goal is still charted: it is asked for.
+    named = await (await h.slash("bob", "goal progress", goal=str(goal.id))).final()
+    assert named.message is not None and len(named.message.attachments) == 1
+
+
 async def test_me_export_and_delete_reach_goals_and_answers(harness: Harness) -> None:
     h = harness
     await bob_reports_on_his_goal(h, progress="44", tried="My practice")

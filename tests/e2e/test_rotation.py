@@ -5,7 +5,7 @@ restart without a second DM, the facilitators told when nobody can take a date."
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.emulator import Message
 from tests.e2e.facilitation import answer, bot_messages, button_of, run
@@ -24,9 +24,13 @@ DATES = [
 
 
 def offers(harness: Harness, user: str) -> list[Message]:
-    """The offers a member got by DM (the community speaks English)."""
+    """The offers a member got by DM, in their own language (Alice and Chloé read French)."""
     dms = harness.emu.dms_to(harness.user(user))
-    return [m for m in dms if "Will you facilitate" in m.all_text()]
+    return [
+        m
+        for m in dms
+        if "Will you facilitate" in m.all_text() or "Voulez-vous animer" in m.all_text()
+    ]
 
 
 async def volunteers_joined(harness: Harness) -> None:
@@ -66,10 +70,15 @@ async def test_three_volunteers_over_six_meetings_take_fair_turns(harness: Harne
     for user in VOLUNTEERS:
         assert len(offers(harness, user)) == 2, user
     shown = await run(harness, "david", "rotation show")
-    for user in VOLUNTEERS:
-        assert f"<@{harness.user(user)}> — facilitated 2 times" in shown
+    for user in VOLUNTEERS:  # dates given, none held yet: listed apart, not counted
+        assert f"<@{harness.user(user)}> — facilitated 0 times" in shown
+    assert "Upcoming meetings" in shown
     status = await run(harness, "david", "plc status")
     assert f"<@{harness.user('alice')}> (asked, no answer yet)" in status
+    await harness.advance(datetime(2027, 1, 23, tzinfo=UTC) - harness.clock.now())  # all held
+    shown = await run(harness, "david", "rotation show")
+    for user in VOLUNTEERS:
+        assert f"<@{harness.user(user)}> — facilitated 2 times" in shown
 
 
 async def test_an_away_member_is_skipped(harness: Harness) -> None:
@@ -81,7 +90,7 @@ async def test_an_away_member_is_skipped(harness: Harness) -> None:
     second = await announce(harness, DATES[1])  # Alice is back by then: her turn now
     assert facilitator_of(harness, second) == harness.user("alice")
     shown = await run(harness, "david", "rotation show")
-    assert f"<@{harness.user('alice')}> — facilitated 1 time — away" in shown
+    assert f"<@{harness.user('alice')}> — facilitated 0 times — away" in shown  # not held yet
 
 
 async def test_a_decliner_passes_it_on_in_dm_and_is_first_next_time(harness: Harness) -> None:
@@ -121,7 +130,8 @@ async def test_an_assignment_survives_a_restart_without_a_second_dm(harness: Har
     assert len(offers(harness, "alice")) == 1
     assert offers(harness, "bob") == []
     shown = await run(harness, "david", "rotation show")
-    assert f"<@{harness.user('alice')}> — facilitated 1 time" in shown
+    assert f"<@{harness.user('alice')}> — facilitated 0 times" in shown  # to come, not held
+    assert f"<@{harness.user('alice')}> (asked)" in shown
 
 
 async def test_nobody_available_is_told_to_the_facilitators(harness: Harness) -> None:
@@ -180,6 +190,24 @@ async def test_the_assignee_erasing_their_data_hands_the_date_on(harness: Harnes
     status = await run(harness, "david", "plc status")
     assert "nobody available" not in status
     assert f"<@{harness.user('bob')}> (asked, no answer yet)" in status
+
+
+async def test_rotation_show_counts_only_meetings_that_took_place(harness: Harness) -> None:
+    """A date given is not a meeting facilitated: a cancelled one never counts, a coming
+    one counts once it has taken place."""
+    await volunteers_joined(harness)
+    await announce(harness, DATES[0], title="Held")  # Alice's
+    await announce(harness, DATES[1], title="Cancelled")  # Bob's
+    await announce(harness, DATES[2], title="Coming")  # Chloé's
+    cancelled = await harness.slash("alice", "meeting cancel", meeting="2")
+    await cancelled.final()
+    await harness.advance(timedelta(days=20))  # past the first two dates, before the third
+
+    shown = await run(harness, "david", "rotation show")
+    assert f"<@{harness.user('alice')}> — facilitated 1 time" in shown
+    assert f"<@{harness.user('bob')}> — facilitated 0 times" in shown
+    assert f"<@{harness.user('chloe')}> — facilitated 0 times" in shown
+    assert "**Coming**" in shown and "**Held**" not in shown  # upcoming dates apart
 
 
 async def test_rotation_show_says_its_heading_once(harness: Harness) -> None:

@@ -158,6 +158,6 @@ def test_the_audit_names_settings_mid_sentence_and_shows_long_details_in_part(
     assert description is not None
     text = render(description, language, catalog, PlainMarkup())
     zone = {"en": "time zone: Europe/Paris", "fr": "fuseau horaire : Europe/Paris"}[language]
-    weekday = {"en": "weekday: Friday", "fr": "weekday : vendredi"}[language]
+    weekday = {"en": "day: Friday", "fr": "jour : vendredi"}[language]  # not the stored key
     assert zone in text and weekday in text
     assert "key 7: 7, …" in text.replace(" :", ":") and "key 8" not in text

@@ -1,6 +1,6 @@
 """A meeting on each platform: scheduled and confirmed, announced with RSVP buttons whose
-counts update, reminded in the channel and to each member who answered, and exported
-as an ``.ics`` file."""
+counts update, reminded in the channel and to each member who answered (in their own
+language), and exported as an ``.ics`` file."""
 
 from __future__ import annotations
 
@@ -43,9 +43,11 @@ async def test_a_meeting_is_announced_answered_reminded_and_exported(chat: Drive
     await chat.advance(timedelta(minutes=1))
     [reminder] = [p for p in chat.posts("announcements") if p.text.startswith("⏰")]
     assert "**PLC meeting** starts" in reminder.text
-    for member in ("bob", "chloe", "david"):  # everyone who answered Going or Maybe
+    # Everyone who answered Going or Maybe, each in their own language (Chloé's French).
+    said = {"bob": "⏰ Reminder: **PLC meeting** starts", "chloe": "⏰ Rappel : **PLC meeting**"}
+    for member in ("bob", "chloe", "david"):
         [private] = reminders(chat, member)
-        assert private.text.startswith("⏰ Reminder: **PLC meeting** starts")
+        assert private.text.startswith(said.get(member, said["bob"])), private.text
     assert reminders(chat, "alice") == []  # she did not answer
 
 

@@ -11,12 +11,14 @@ import aiohttp
 import pytest
 
 from bot.chat import Attachment, Button, Form, Message, TextInput, Trusted
+from bot.db import members as members_db
 from bot.emulator.teams.activities import base_activity, invoke
 from bot.interactions import CustomId, Interaction
 from bot.interactions.commands import Option
 from bot.interactions.interface import CommandGroup, Interface, click, form, on_confirm
 from bot.interactions.routes import Params
 from bot.interactions.suggest import matching
+from bot.services.community import MemberService
 from tests.teams.harness import TeamsHarness, card_text, text_of
 
 RENAME = CustomId("plc:demo:rename:{n}")
@@ -197,6 +199,14 @@ async def test_the_platform_answers_the_cores_questions_from_teams(teams: TeamsH
     chloe, bob = await teams.user_number("chloe"), await teams.user_number("bob")
     assert await platform.member_language(guild, chloe) == "fr"
     assert await platform.community_name(guild) == "PLC Grade 5"
+    # The core keeps it on her row, for her 1:1 messages, once she is a member it knows:
+    # her next command after her row was made (here without a language) writes it there.
+    async with teams.app.core.db.transaction() as conn:
+        await members_db.ensure(conn, guild, chloe, teams.clock.now())
+    teams.app.core.chat.forget_member(guild, chloe)  # as after a restart
+    await teams.command("chloe", "rotation afficher", channel="Check-ins")
+    member = await teams.app.services.get(MemberService).get(guild, chloe)
+    assert member is not None and member.client_language == "fr"
     assert await platform.member_names(guild, [chloe, bob]) == {
         chloe: "Chloé Gagnon",
         bob: "Bob Martin",

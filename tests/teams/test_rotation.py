@@ -38,9 +38,10 @@ async def test_the_offer_comes_by_1_to_1_chat_and_its_buttons_answer_it(
     assert "was offered to the next volunteer" in card_text(teams.last_private("bob"))
     await teams.advance(timedelta(0))
     chloe_offer = teams.last_private("chloe")
-    assert "Will you facilitate" in card_text(chloe_offer)  # the community speaks English
+    # In her own language: her Teams speaks French, the community English.
+    assert "Voulez-vous animer" in card_text(chloe_offer)
 
-    accepted = await teams.click("chloe", chloe_offer, "Accept")
+    accepted = await teams.click("chloe", chloe_offer, "J'accepte")
     assert accepted.status == 200
     assert "Merci ! Vous animerez **PLC meeting**" in card_text(teams.last_private("chloe"))
     rotation = teams.app.services.get(RotationService)

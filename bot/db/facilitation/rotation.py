@@ -232,6 +232,12 @@ async def facilitators(conn: Connection, occurrence_ids: list[int]) -> dict[int,
     return {row[0]: row[1] for row in await fetch_in(conn, sql, occurrence_ids)}
 
 
+async def of_guild(conn: Connection, guild_id: int) -> dict[int, Assignment]:
+    """The assignment of each of the community's dates, past and coming, by date."""
+    found = await _FACILITATOR_ASSIGNMENTS.all(conn, "guild_id = ?", guild_id)
+    return {assignment.occurrence_id: assignment for assignment in found}
+
+
 async def insert_assignment(
     conn: Connection,
     guild_id: int,

@@ -171,7 +171,7 @@ class CheckinAnswers:
         given = [value for value in numbers.values() if value is not None]
         if free is None and not given and not any(cleaned):
             raise UserError("checkins.errors.empty_answer")
-        await members_db.ensure(conn, guild_id, user_id, now)
+        await members_db.ensure(conn, guild_id, user_id, now, client_language=actor.language)
         answer, created = await _store(conn, actor, checkin_id, free, cleaned, now)
         await checkins_db.set_goal_numbers(conn, answer.id, numbers)
         reported = await _reported(conn, answer, created, goals, numbers)

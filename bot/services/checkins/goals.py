@@ -91,7 +91,7 @@ class GoalService:
             language=actor.language,
         )
         async with self._core.db.transaction() as conn:
-            await members_db.ensure(conn, guild_id, user_id, now)
+            await members_db.ensure(conn, guild_id, user_id, now, client_language=actor.language)
             open_goals = (
                 await goals_db.of_member(conn, guild_id, user_id, open_only=True)
                 if scope == "mine"
@@ -173,8 +173,8 @@ class GoalService:
         self, actor: Actor, member_id: int | None = None, goal_ref: str | None = None
     ) -> GoalReport:
         """``/goal progress``: one of a member's goals (``goal_ref``, else their newest open
-        one, else their latest) and its stored values, to chart in the community's
-        language."""
+        one) and its stored values, to chart in the community's language. A closed goal
+        is charted only when named: shown unasked, it would pass for the current one."""
         community = await self._community.require(actor.guild_id)
         whose = actor.user_id if member_id is None else member_id
         async with self._core.db.read() as conn:
@@ -182,7 +182,7 @@ class GoalService:
             if not goals:
                 raise UserError("goals.errors.no_goal")
             open_goals = [g for g in goals if g.status == "open"]
-            goal = _chosen_goal(goals, open_goals, goal_ref)
+            goal = _chosen_goal(goals, open_goals, goal_ref, yours=whose == actor.user_id)
             values = await goals_db.values(conn, goal.id)
         series = ProgressSeries(
             goal=goal,
@@ -260,10 +260,14 @@ def _matching(goals: list[Goal], search: str) -> list[Goal]:
     return [by_title[title].pop(0) for title, _ in found]
 
 
-def _chosen_goal(goals: list[Goal], open_goals: list[Goal], goal_ref: str | None) -> Goal:
-    """The goal named (one of the member's), else the newest open one, else the latest."""
+def _chosen_goal(
+    goals: list[Goal], open_goals: list[Goal], goal_ref: str | None, *, yours: bool
+) -> Goal:
+    """The goal named (one of the member's), else the newest open one."""
     if goal_ref is None or not goal_ref.strip():
-        return (open_goals or goals)[0]
+        if not open_goals:
+            raise UserError("goals.errors.no_open_goal" if yours else "goals.errors.none_open")
+        return open_goals[0]
     wanted = int(goal_ref) if goal_ref.strip().isdigit() else None
     for goal in goals:
         if goal.id == wanted:

@@ -27,8 +27,9 @@ PAGE = CustomId("plc:audit:{page}", page="[0-9]{1,6}")
 PAGE_OF = CustomId("plc:audit:{page}:{action}", page="[0-9]{1,6}", action="[a-z_.]{1,40}")
 DETAIL_SHOWN = 8
 """Values of one entry shown at most (an entry records a handful)."""
-SETTINGS = frozenset(
+LABELLED = frozenset(
     {
+        # what /plc setup sets, named as it names them
         "timezone",
         "language",
         "checkin_channel",
@@ -36,9 +37,48 @@ SETTINGS = frozenset(
         "announcements_channel",
         "facilitator_role",
         "moderation_channel",
+        # what the features record beside them
+        "meeting",
+        "repeat",
+        "scope",
+        "fields",
+        "schedule",
+        "weekday",
+        "time",
+        "close_after_hours",
+        "pulse",
+        "custom_questions",
+        "week",
+        "goal",
+        "skipped",
+        "next",
+        "session",
+        "steps_covered",
+        "protocol",
+        "number",
+        "ref",
     }
 )
-"""Detail keys named as ``/plc setup`` names them."""
+"""Detail keys said in the reader's words (``admin.audit.fields``), never as stored."""
+WORDED_VALUES = {
+    "repeat": frozenset({"none", "weekly", "biweekly", "monthly"}),
+    "scope": frozenset({"occurrence", "series"}),
+}
+"""Detail values said as the commands' choices say them (``admin.audit.values``)."""
+CHANGED = {
+    "title": "title",
+    "agenda": "agenda",
+    "duration_minutes": "duration",
+    "link": "link",
+    "channel_id": "channel",
+    "first_date": "when",
+    "local_time": "when",
+    "timezone": "when",
+    "reminder_offsets": "reminders",
+    "protocol_id": "protocol",
+}
+"""A meeting's stored columns an edit records, as the option that changes them
+(``admin.audit.changed``): a new date and time is one change, ``when``."""
 MEMBER_KEYS = frozenset({"next", "skipped"})
 """Detail keys that hold a member's id without saying so in their name."""
 
@@ -90,9 +130,19 @@ def _detail(detail: dict[str, object]) -> Join:
 
 def _name(key: str) -> Content:
     name = key.removesuffix("_id")
-    if name in SETTINGS:
+    if name in LABELLED:
         return _text(f"fields.{name}")
     return Trusted(text=name.replace("_", " "))
+
+
+def _changed(columns: list[object] | tuple[object, ...]) -> Join:
+    """What an edit changed, each option once, in the words of the command's options."""
+    options = dict.fromkeys(CHANGED.get(str(column), str(column)) for column in columns)
+    shown: list[Content] = [
+        _text(f"changed.{option}") if option in CHANGED.values() else Trusted(text=option)
+        for option in options
+    ]
+    return Join(parts=tuple(shown), sep=", ")
 
 
 def _value(key: str, value: object) -> Content:
@@ -110,6 +160,10 @@ def _value(key: str, value: object) -> Content:
         return Text(key=f"admin.language_names.{value}")
     if key == "weekday" and isinstance(value, int) and 0 <= value <= 6:
         return Text(key=f"dates.weekdays.{value}")
+    if value in WORDED_VALUES.get(key, ()):
+        return _text(f"values.{key}.{value}")
+    if key == "fields" and isinstance(value, list | tuple):
+        return _changed(value)
     if isinstance(value, list | tuple):
         return ", ".join(map(str, value))
     return str(value)

@@ -1,4 +1,4 @@
-"""``/me timezone|reminders|away|back|export|delete``: a member's own settings and data,
+"""``/me timezone|reminders|language|away|back|export|delete``: a member's own settings and data,
 declared once; erasure goes through the one confirm dialog."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from bot.services.community.me_replies import (
     erase_preview,
     erasure_reply,
     export_reply,
+    language_reply,
     timezone_saved,
 )
 from bot.services.community.members import MemberService
@@ -52,6 +53,25 @@ class MemberInterface(Interface):
         enabled = state == "on"
         await self.members.set_dm_reminders(who.guild_id, who.user_id, enabled)
         await ctx.reply(Text(key="members.reminders.on" if enabled else "members.reminders.off"))
+
+    @ME.command(
+        "language",
+        "The language of the bot's direct messages to you",
+        Option(
+            "language",
+            "auto: your app's language",
+            choices=(
+                ("auto", "Automatic: your app's language"),
+                ("fr", "French"),
+                ("en", "English"),
+            ),
+        ),
+    )
+    async def language(self, ctx: Interaction, language: str | None = None) -> None:
+        """Without a choice, says which language applies now."""
+        who = ctx.actor()
+        chosen = await self.members.choose_language(who.guild_id, who.user_id, language)
+        await ctx.reply(language_reply(chosen, ctx.language))
 
     @ME.command(
         "away",

@@ -24,6 +24,13 @@ def timezone_saved(zone: str) -> Text:
     return _text("timezone.saved", zone=Code(text=zone))
 
 
+def language_reply(chosen: Language | None, app: Language) -> Text:
+    """Which language the bot's DMs to the member are in: their choice, or their app's."""
+    if chosen is not None:
+        return _text("language.chosen", language=_text(f"language.names.{chosen}"))
+    return _text("language.auto", language=_text(f"language.names.{app}"))
+
+
 def away_saved(until: LocalDay, language: Language) -> Join:
     """The last day away as the member's language writes it (a day, not an instant: no
     zone may shift it), and the date read back with its weekday and zone."""

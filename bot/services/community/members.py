@@ -13,13 +13,18 @@ from bot.db import members as members_db
 from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.db.members import Member
+from bot.errors import UserError
 from bot.frozen import Frozen
+from bot.i18n import Language
 from bot.scheduler import RetryLater
 from bot.services.base import Core, DepartureListener, MemberPosts, PersonalData
 from bot.services.community.service import CommunityService
 from bot.timezones import require_timezone
 
 log = logging.getLogger(__name__)
+
+LANGUAGE_CHOICES: dict[str, Language | None] = {"auto": None, "fr": "fr", "en": "en"}
+"""``/me language``: ``auto`` follows the language of the member's app."""
 
 
 class Audience(Frozen):
@@ -99,6 +104,24 @@ class MemberService:
             lambda conn: members_db.set_dm_reminders(conn, guild_id, user_id, enabled, now)
         )
 
+    async def choose_language(
+        self, guild_id: int, user_id: int, choice: str | None
+    ) -> Language | None:
+        """The language the member chose for their DMs (None: their app's), after setting
+        it to ``choice`` (``auto``, ``fr`` or ``en``) when one is given."""
+        await self._community.require(guild_id)
+        if choice is None:
+            member = await self.get(guild_id, user_id)
+            return member.language if member else None
+        if choice not in LANGUAGE_CHOICES:
+            raise UserError("members.language.unknown")
+        chosen = LANGUAGE_CHOICES[choice]
+        now = self._core.clock.now()
+        await self._core.db.in_one_trip(
+            lambda conn: members_db.set_language(conn, guild_id, user_id, chosen, now)
+        )
+        return chosen
+
     async def set_away(self, guild_id: int, user_id: int, until: str, language: str) -> LocalDay:
         """The last day away, read in the member's zone (said back with the zone)."""
         community = await self._community.require(guild_id)
@@ -169,6 +192,7 @@ class MemberService:
                 if isinstance(feature, MemberPosts):
                     posts += await feature.posts_of_member(conn, guild_id, user_id)
             await self._delete_in(conn, guild_id, user_id)
+        self._core.chat.forget_member(guild_id, user_id)
         # The erased rows are zeroed in the file, not yet in the WAL: a checkpoint does it.
         await self._core.db.checkpoint()
         for follow_up in follow_ups:

@@ -147,6 +147,10 @@ class MeetingQueries:
         dated = await meetings_db.scheduled_occurrences(conn, guild_id)
         return [meeting_date(meeting, occurrence) for occurrence, meeting, _ in dated]
 
+    async def held(self, conn: Connection, occurrence_ids: list[int]) -> set[int]:
+        """Those of these dates that took place (over, never cancelled)."""
+        return await meetings_db.held_occurrences(conn, occurrence_ids)
+
     async def going(self, conn: Connection, occurrence_id: int) -> list[int]:
         """The members who answered Going for the date, in the order they answered."""
         return [r.user_id for r in await rsvps_db.rsvps_for(conn, occurrence_id, ("going",))]

@@ -16,6 +16,7 @@ from bot.chat import ChannelRef, Moment
 from bot.db import audit
 from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
+from bot.db import members as members_db
 from bot.db.meeting_rsvps import ANSWERS, Answer
 from bot.errors import NotFacilitator, UserError
 from bot.i18n import Language
@@ -258,6 +259,12 @@ class MeetingService(MeetingQueries):
                     conn, occurrence.guild_id, occurrence_id, actor.user_id, chosen, now
                 )
                 new_answer = chosen
+                if chosen != "cant":
+                    # Reminders will reach the member by DM: their row keeps the language
+                    # their client speaks, so a restart before the reminder keeps it too.
+                    await members_db.ensure(
+                        conn, actor.guild_id, actor.user_id, now, client_language=actor.language
+                    )
             # Only the answers changed in this write: the date is read once, its counts again.
             counts = await rsvps_db.rsvp_counts(conn, [occurrence_id])
             upcoming = current.model_copy(update={"counts": counts[occurrence_id]})

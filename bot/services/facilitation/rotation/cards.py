@@ -119,7 +119,7 @@ def _line(view: RotationView) -> tuple[Content, ...]:
                 "show.line",
                 number=number,
                 user=MemberRef(user_id=entry.user_id),
-                count=entry.times_assigned,
+                count=entry.times_facilitated,
                 marks=Join(parts=tuple(marks), sep=", ", prefix=" — "),
             )
         )

@@ -22,6 +22,9 @@ NoticeReason = Literal[
 class RotationEntry(Frozen):
     user_id: int
     times_assigned: int
+    """Dates given to the member, coming ones included (the line's fairness counts them)."""
+    times_facilitated: int = 0
+    """Meetings the member facilitated: dates that took place, never a coming one."""
     last_assigned_at: datetime | None
     away: bool
     first_in_line: bool

@@ -13,6 +13,7 @@ the notices go out through durable timers (:mod:`.timers`).
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -61,7 +62,9 @@ class RotationService:
         await self._community.require(actor.guild_id)
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
-            await members_db.ensure(conn, actor.guild_id, actor.user_id, now)
+            await members_db.ensure(
+                conn, actor.guild_id, actor.user_id, now, client_language=actor.language
+            )
             return await rotation_db.join(conn, actor.guild_id, actor.user_id, now)
 
     async def leave(self, actor: Actor) -> None:
@@ -90,10 +93,16 @@ class RotationService:
 
     async def show(self, actor: Actor) -> RotationView:
         community = await self._community.require(actor.guild_id)
+        guild_id = community.guild_id
         today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.read() as conn:
-            line, members = await rotation_db.line_with_members(conn, community.guild_id)
-            upcoming = await self._upcoming(conn, community.guild_id)
+            line, members = await rotation_db.line_with_members(conn, guild_id)
+            dates = await self._meetings.scheduled_dates(conn, guild_id) if self._meetings else []
+            # Every date's assignment at once, coming and past: the coming ones are shown,
+            # the past ones counted when their meeting took place.
+            assigned = await rotation_db.of_guild(conn, guild_id)
+            upcoming = _upcoming(dates, assigned)
+            facilitated = await self._facilitated(conn, assigned, upcoming)
         ready = available(line, members, today)
         free = {v.user_id for v in ready}
         return RotationView(
@@ -102,6 +111,7 @@ class RotationService:
                 RotationEntry.model_construct(
                     user_id=v.user_id,
                     times_assigned=v.times_assigned,
+                    times_facilitated=facilitated[v.user_id],
                     last_assigned_at=v.last_assigned_at,
                     away=v.user_id not in free,
                     first_in_line=v.first_in_line,
@@ -265,6 +275,20 @@ class RotationService:
         ``/meeting list`` (read in its connection)."""
         return await rotation_db.facilitators(conn, list(occurrence_ids))
 
+    async def _facilitated(
+        self,
+        conn: Connection,
+        assigned: dict[int, Assignment],
+        upcoming: list[UpcomingAssignment],
+    ) -> Counter[int]:
+        """How many meetings each member facilitated: dates held, not those to come."""
+        coming = {item.occurrence_id for item in upcoming}
+        past = {o: a.user_id for o, a in assigned.items() if a.user_id and o not in coming}
+        if self._meetings is None or not past:
+            return Counter()
+        held = await self._meetings.held(conn, list(past))
+        return Counter(user_id for date, user_id in past.items() if date in held)
+
     async def _upcoming(self, conn: Connection, guild_id: int) -> list[UpcomingAssignment]:
         if self._meetings is None:
             return []
@@ -321,6 +345,13 @@ class RotationService:
 async def _assigned(conn: Connection, dates: list[MeetingDate]) -> list[UpcomingAssignment]:
     """The dates with who holds each."""
     assigned = await rotation_db.assignments_of(conn, [d.occurrence_id for d in dates])
+    return _upcoming(dates, assigned)
+
+
+def _upcoming(
+    dates: list[MeetingDate], assigned: dict[int, Assignment]
+) -> list[UpcomingAssignment]:
+    """The coming dates, each with whom it was given to and their answer."""
     found = []
     for date in dates:
         assignment = assigned.get(date.occurrence_id)

@@ -131,7 +131,9 @@ class SessionService:
         outbox = SessionOutbox(self._core)
         async with self._core.db.transaction() as conn:
             session = await self.access.live_by_id(conn, actor, session_id)
-            await members_db.ensure(conn, session.guild_id, actor.user_id, now)
+            await members_db.ensure(
+                conn, session.guild_id, actor.user_id, now, client_language=actor.language
+            )
             added = await sessions_db.add_participant(
                 conn, session.guild_id, session.id, actor.user_id, now
             )
