@@ -9,6 +9,8 @@ import sqlite3
 from contextlib import closing
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot.emulator import Message
 from tests.e2e.harness import Harness, until
 from tests.e2e.meeting_steps import DEC3, announcements, rsvp, schedule
@@ -99,6 +101,7 @@ async def test_erasure_forgets_the_members_language(harness: Harness) -> None:
     assert dm.content.startswith("⏰ Reminder:"), dm.content
 
 
+@pytest.mark.sqlite_only  # counts SQLite's statements, reads the file
 async def test_an_interaction_keeps_a_known_members_client_language(harness: Harness) -> None:
     """A command of a member the bot keeps a row for writes the language their client
     speaks when it changed, once: not at every interaction."""
