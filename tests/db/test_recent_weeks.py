@@ -5,6 +5,7 @@ with the numbers read in the sorted query a year of weeks read a year of numbers
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -96,3 +97,27 @@ async def test_the_numbers_of_weeks_not_shown_are_not_read(db: Database) -> None
     fewer_numbers, same = steps_of_recent_weeks(db)
     assert same == weeks
     assert fewer_numbers == steps  # they were never read
+
+
+def recent_weeks_plan(db: Database) -> list[str]:
+    explain = sqlite3.connect(db.path)
+    try:
+        params = {"guild": GUILD, "user": USER, "now": instant_to_db(NOW), "limit": SHOWN}
+        return [
+            row[3] for row in explain.execute(f"EXPLAIN QUERY PLAN {streaks_db._RECENT}", params)
+        ]
+    finally:
+        explain.close()
+
+
+async def test_the_weeks_come_newest_first_from_the_index(db: Database) -> None:
+    """The community's weeks are walked newest first through its (guild, week) index and
+    the read stops at the weeks shown: only the shown weeks' rows (with their numbers) are
+    sorted, never a year of weeks to keep a dozen."""
+    async with db.transaction() as conn:
+        await a_year_of_answers(conn)
+    plan = recent_weeks_plan(db)
+    assert plan.count("USE TEMP B-TREE FOR ORDER BY") == 1, plan  # the numbers' order only
+    assert "SEARCH c USING INDEX sqlite_autoindex_checkins_1 (guild_id=?)" in plan
+    _, weeks = steps_of_recent_weeks(db)
+    assert [w.week for w in weeks] == [f"w{n:02d}" for n in range(WEEKS, WEEKS - SHOWN, -1)]

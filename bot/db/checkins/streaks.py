@@ -63,6 +63,11 @@ class RecentWeek(Frozen):
 _THEIRS = """(a.id IS NOT NULL OR w.user_id IS NOT NULL OR c.closes_at > me.joined
     OR (c.status = 'open' AND c.closes_at > :now))"""
 
+# Newest first by week: a community has one check-in a week and ISO week names sort as
+# time does, so the (guild, week) unique index hands the weeks over in order and the read
+# stops at the limit, instead of sorting a year of weeks to keep a dozen; the check-ins
+# table leads the join (CROSS JOIN keeps SQLite from reordering it) so its index gives
+# the order.
 _RECENT = f"""
     WITH me AS (
         SELECT COALESCE(
@@ -80,17 +85,17 @@ _RECENT = f"""
             a.progress, CASE WHEN w.user_id IS NULL THEN 0 ELSE 1 END AS away,
             COALESCE(s.streak, 0) AS streak, COALESCE(s.best_streak, 0) AS best_streak,
             COALESCE(s.answered, 0) AS answered, live.open_weeks
-        FROM me, live, checkins c
+        FROM checkins c CROSS JOIN me CROSS JOIN live
             LEFT JOIN checkin_answers a ON a.checkin_id = c.id AND a.user_id = :user
             LEFT JOIN checkin_away w ON w.checkin_id = c.id AND w.user_id = :user
             LEFT JOIN checkin_streaks s ON s.guild_id = :guild AND s.user_id = :user
         WHERE c.guild_id = :guild AND {_THEIRS}
-        ORDER BY c.opened_at DESC, c.id DESC
+        ORDER BY c.week DESC
         LIMIT :limit
     )
     SELECT recent.*, p.goal_id, p.value FROM recent
         LEFT JOIN checkin_progress p ON p.answer_id = recent.answer_id
-    ORDER BY recent.opened_at DESC, recent.id DESC, p.goal_id
+    ORDER BY recent.week DESC, p.goal_id
 """  # noqa: S608 - fixed SQL
 
 
