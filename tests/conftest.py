@@ -107,21 +107,19 @@ async def core(db: Engine, clock: ControlledClock, settings: Settings, chat: Rec
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """A throwaway PostgreSQL server for the whole run (skips where none is installed)."""
-    binaries = find_binaries()
-    if binaries is None:
-        pytest.skip(INSTALL_HINT)
-    server = PostgresServer(binaries)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.close()
+    yield from _throwaway_server()
 
 
 @pytest.fixture(scope="module")
 def stoppable_postgres() -> Iterator[PostgresServer]:
     """A PostgreSQL server of the module's own, which its tests stop and start (an outage)
     without touching the one the other tests share."""
+    yield from _throwaway_server()
+
+
+def _throwaway_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server started for a fixture and removed after it; skips the test
+    where PostgreSQL is not installed."""
     binaries = find_binaries()
     if binaries is None:
         pytest.skip(INSTALL_HINT)

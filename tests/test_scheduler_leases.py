@@ -76,6 +76,15 @@ async def _plan(process: Process, *keys: str, wake: bool = True) -> None:
             await process.scheduler.schedule(conn, GUILD, "reminder", key, START, wake=wake)
 
 
+async def _claimed_then_dies(process: Process, clock: ControlledClock, *keys: str) -> list[str]:
+    """``keys`` planned and claimed by ``process``, which then dies (it never fires nor
+    renews them); the keys it claimed."""
+    await _plan(process, *keys)
+    assert process.scheduler._leases is not None
+    claimed = await process.scheduler._leases.claim_due(clock.now(), {"reminder"})
+    return [key for _, _, key in claimed]
+
+
 async def _status(db: Engine, key: str) -> Timer:
     async with db.read() as conn:
         timer = await timers_db.find(conn, "reminder", key)
@@ -100,11 +109,7 @@ async def test_a_claim_not_renewed_is_taken_over_when_its_lease_ends(
     two: tuple[Process, Process], clock: ControlledClock
 ) -> None:
     a, b = two
-    await _plan(a, "r1", "r2")
-    # Process a claims both, then dies before firing them (it never renews).
-    assert a.scheduler._leases is not None
-    claimed = await a.scheduler._leases.claim_due(clock.now(), {"reminder"})
-    assert [key for _, _, key in claimed] == ["r1", "r2"]
+    assert await _claimed_then_dies(a, clock, "r1", "r2") == ["r1", "r2"]
     assert await b.scheduler.run_due() == 0
     assert await b.scheduler.next_due() == clock.now() + timedelta(seconds=LEASE)
     await clock.advance(timedelta(seconds=LEASE - 1))
@@ -123,9 +128,7 @@ async def test_a_claim_ended_is_taken_over_on_the_next_poll_while_a_batch_is_stu
     two: tuple[Process, Process], clock: ControlledClock
 ) -> None:
     a, b = two
-    await _plan(a, "r1")
-    assert a.scheduler._leases is not None
-    await a.scheduler._leases.claim_due(clock.now(), {"reminder"})  # a claims r1, then dies
+    assert await _claimed_then_dies(a, clock, "r1") == ["r1"]
     # b's own batch waits on a channel's limit (seconds, in a burst).
     stuck = b.holds["slow"] = asyncio.Event()
     await _plan(b, "slow")
@@ -148,10 +151,7 @@ async def test_timers_taken_over_together_do_not_wait_behind_one_another(
     two: tuple[Process, Process], clock: ControlledClock
 ) -> None:
     a, b = two
-    await _plan(a, "r1", "r2")
-    assert a.scheduler._leases is not None
-    claimed = await a.scheduler._leases.claim_due(clock.now(), {"reminder"})
-    assert len(claimed) == 2  # a claims both, then dies
+    assert await _claimed_then_dies(a, clock, "r1", "r2") == ["r1", "r2"]
     await clock.advance(timedelta(seconds=LEASE))
     stuck = b.holds["r1"] = asyncio.Event()
     await b.scheduler.alarm.poll()

@@ -13,20 +13,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-import discord.gateway
-import discord.http
 import pytest
 
 from bot.clock import ControlledClock
 from bot.db.url import DatabaseUrl
-from tests.e2e.harness import Harness, new_harness, restore_discord_endpoints, until
+from tests.e2e.harness import Harness, running_harness, until
 from tests.e2e.test_health import free_port, healthz
 from tests.postgres_server import PostgresServer
 from tests.reliability.world import ENGLISH, schedule_meeting
@@ -37,35 +31,6 @@ TRY_AGAIN = {
     FRENCH: "Le bot ne peut pas joindre sa base de données pour le moment ; "
     "réessayez dans un instant.",
 }
-
-
-@dataclass
-class PostgresHarness(Harness):
-    """The harness's bot, on a PostgreSQL database instead of its SQLite file."""
-
-    url: DatabaseUrl | None = None
-
-    def bot_sections(self) -> dict[str, dict[str, Any]]:
-        sections = super().bot_sections()
-        assert self.url is not None and self.url.dsn is not None
-        sections["database"] = {"url": self.url.dsn}
-        return sections
-
-
-@asynccontextmanager
-async def harness_on(
-    folder: Path, clock: ControlledClock, url: DatabaseUrl
-) -> AsyncIterator[PostgresHarness]:
-    saved_base, saved_gateway = restore_discord_endpoints()
-    emu, plain = await new_harness(folder, clock)
-    h = PostgresHarness(emu=emu, guild=plain.guild, clock=clock, tmp_path=folder, url=url)
-    try:
-        yield h
-    finally:
-        await h.stop()
-        await emu.stop()
-        discord.http.Route.BASE = saved_base
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved_gateway
 
 
 async def told(h: Harness, user: str, locale: str, command: str, **options: object) -> str:
@@ -90,7 +55,7 @@ async def test_a_lost_database_answers_try_again_holds_the_reminder_and_comes_ba
     stoppable_postgres: PostgresServer,
 ) -> None:
     port = free_port()
-    async with harness_on(tmp_path, clock, outage_url) as h:
+    async with running_harness(tmp_path, clock, database=outage_url) as h:
         h.settings_overrides["ops"] = {"health_port": port}
         await h.start()
         await h.setup_community(language="en")
@@ -143,7 +108,7 @@ async def test_a_member_leaving_during_the_outage_is_recorded_once_it_is_back(
     stoppable_postgres: PostgresServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async with harness_on(tmp_path, clock, outage_url) as h:
+    async with running_harness(tmp_path, clock, database=outage_url) as h:
         await h.start()
         h.bot.outage_waits = (0.05,) * 600  # tried often, for 30 s at most
         await h.setup_community(language="en")
