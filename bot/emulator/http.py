@@ -35,8 +35,7 @@ class LocalServer(ABC):
     _port: int | None = None
 
     @abstractmethod
-    def _application(self) -> web.Application:
-        raise NotImplementedError
+    def _application(self) -> web.Application: ...
 
     async def _started(self) -> None:  # noqa: B027 (an optional hook)
         """Called once the server listens (its URL is known)."""

@@ -155,8 +155,7 @@ class ConsoleLoop(ABC):
     refusals: tuple[type[Exception], ...] = (LookupError, ValueError)
 
     @abstractmethod
-    def say(self, text: str = "") -> None:
-        raise NotImplementedError
+    def say(self, text: str = "") -> None: ...
 
     async def _before(self) -> None:  # noqa: B027 (an optional hook)
         """Called before each line runs (who reads, and how, may have changed)."""
@@ -164,7 +163,7 @@ class ConsoleLoop(ABC):
     @abstractmethod
     def _actions(self) -> dict[str, Action]:
         """Each ``:verb`` and what it does with the rest of the line."""
-        raise NotImplementedError
+        ...
 
     async def _action(self, verb: str, rest: str) -> None:
         action = self._actions().get(verb)
@@ -175,8 +174,7 @@ class ConsoleLoop(ABC):
             await done
 
     @abstractmethod
-    async def _typed(self, line: str) -> None:
-        raise NotImplementedError
+    async def _typed(self, line: str) -> None: ...
 
     async def handle(self, typed: str) -> bool:
         """Run one line; False to quit."""

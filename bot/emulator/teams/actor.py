@@ -70,25 +70,20 @@ class TeamsActor(ABC):
     # Provided by the emulator.
     @property
     @abstractmethod
-    def card_problems(self) -> list[tuple[str, str]]:
-        raise NotImplementedError
+    def card_problems(self) -> list[tuple[str, str]]: ...
 
     @property
     @abstractmethod
-    def service_url(self) -> str:
-        raise NotImplementedError
+    def service_url(self) -> str: ...
 
     @abstractmethod
-    def _channel_token(self) -> str:
-        raise NotImplementedError
+    def _channel_token(self) -> str: ...
 
     @abstractmethod
-    def _notify(self) -> None:
-        raise NotImplementedError
+    def _notify(self) -> None: ...
 
     @abstractmethod
-    def _session(self) -> aiohttp.ClientSession:
-        raise NotImplementedError
+    def _session(self) -> aiohttp.ClientSession: ...
 
     # ----- delivery --------------------------------------------------------------------
     async def post_activity(
