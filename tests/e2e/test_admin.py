@@ -246,24 +246,29 @@ async def test_the_audit_log_says_what_changed_in_the_readers_words(harness: Har
     await cancel.final()
     await harness.slash("alice", "checkin schedule", day=0, time="09:00")
 
-    english = (await harness.slash("alice", "plc audit", locale="en-US")).embeds[0]["description"]
-    for said in (
-        "repeats: every week",
-        "changed: duration, title",
-        "applies to: the whole series",
-        "closes after (hours): 48",
-        "check-in schedule: 1",
-        "day: Monday",
-    ):
-        assert said in english, said
-    french = (await harness.slash("alice", "plc audit", locale="fr")).embeds[0]["description"]
-    for said in (
-        "répétition : chaque semaine",
-        "modifié : durée, titre",
-        "portée : toute la série",
-        "fermeture après (heures) : 48",
-        "jour : lundi",
-    ):
-        assert said in french, said
+    said_in = {
+        "en-US": (
+            "repeats: every week",
+            "changed: duration, title",
+            "applies to: the whole series",
+            "closes after (hours): 48",
+            "check-in schedule: 1",
+            "day: Monday",
+        ),
+        "fr": (
+            "répétition : chaque semaine",
+            "modifié : durée, titre",
+            "portée : toute la série",
+            "fermeture après (heures) : 48",
+            "jour : lundi",
+        ),
+    }
+    shown = {}
+    for locale, phrases in said_in.items():
+        reply = await harness.slash("alice", "plc audit", locale=locale)
+        shown[locale] = reply.embeds[0]["description"]
+        for said in phrases:
+            assert said in shown[locale], said
+    english, french = shown["en-US"], shown["fr"]
     for stored in ("duration_minutes", "close after hours", "scope", "weekly", "series:"):
         assert stored not in english and stored not in french, stored
