@@ -6,7 +6,6 @@ connection pools of one real server stand for two processes."""
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -15,98 +14,62 @@ import pytest
 from bot.clock import ControlledClock
 from bot.config import SchedulerSettings
 from bot.db import communities as communities_db
-from bot.db import timers as timers_db
 from bot.db.communities import CommunitySettings
-from bot.db.engine import Engine, open_database
-from bot.db.timers import Timer
-from bot.missed import WhenMissed
-from bot.scheduler import Firing, Scheduler, TimerKind
+from bot.db.engine import open_database
 from tests.conftest import START
 from tests.postgres_server import PostgresServer
+from tests.reminder_process import ReminderProcess
 
 GUILD = 1
 LEASE = 30
 SETTINGS = SchedulerSettings(lease_seconds=LEASE, grace_minutes={"reminder": 60})
 
 
-class Process:
-    """One bot process's scheduler, noting the timers it fired."""
-
-    def __init__(self, db: Engine, clock: ControlledClock) -> None:
-        self.db = db
-        self.fired: list[str] = []
-        self.hold = asyncio.Event()
-        self.hold.set()
-        self.holds: dict[str, asyncio.Event] = {}
-        """Timers held by their own event (a post waiting on its channel's limit)."""
-        self.started = asyncio.Event()
-        self.done: defaultdict[str, asyncio.Event] = defaultdict(asyncio.Event)
-        self.scheduler = Scheduler(db, clock, SETTINGS)
-        self.scheduler.register(
-            TimerKind("reminder", self.handle, on_missed=WhenMissed.drop(said="x"))
-        )
-
-    async def handle(self, timer: Timer, firing: Firing) -> None:
-        self.started.set()
-        await self.holds.get(timer.key, self.hold).wait()
-        self.fired.append(timer.key)
-        await firing.delivered("channel")
-        self.done[timer.key].set()
-
-
 @pytest.fixture
 async def two(
     postgres_server: PostgresServer, clock: ControlledClock
-) -> AsyncIterator[tuple[Process, Process]]:
+) -> AsyncIterator[tuple[ReminderProcess, ReminderProcess]]:
     url = await postgres_server.fresh()
     first, second = await open_database(url), await open_database(url)
     async with first.transaction() as conn:
         await communities_db.upsert(
             conn, GUILD, CommunitySettings(timezone="UTC", language="en"), [60], START
         )
-    yield Process(first, clock), Process(second, clock)
+    yield (
+        ReminderProcess(first, clock, SETTINGS, guild=GUILD),
+        ReminderProcess(second, clock, SETTINGS, guild=GUILD),
+    )
     await first.close()
     await second.close()
     await postgres_server.drop(url)
 
 
-async def _plan(process: Process, *keys: str, wake: bool = True) -> None:
-    async with process.db.transaction() as conn:
-        for key in keys:
-            await process.scheduler.schedule(conn, GUILD, "reminder", key, START, wake=wake)
-
-
-async def _claimed_then_dies(process: Process, clock: ControlledClock, *keys: str) -> list[str]:
+async def _claimed_then_dies(
+    process: ReminderProcess, clock: ControlledClock, *keys: str
+) -> list[str]:
     """``keys`` planned and claimed by ``process``, which then dies (it never fires nor
     renews them); the keys it claimed."""
-    await _plan(process, *keys)
+    await process.plan(*keys)
     assert process.scheduler._leases is not None
     claimed = await process.scheduler._leases.claim_due(clock.now(), {"reminder"})
     return [key for _, _, key in claimed]
 
 
-async def _status(db: Engine, key: str) -> Timer:
-    async with db.read() as conn:
-        timer = await timers_db.find(conn, "reminder", key)
-    assert timer is not None
-    return timer
-
-
 async def test_two_processes_running_together_fire_each_timer_once(
-    two: tuple[Process, Process],
+    two: tuple[ReminderProcess, ReminderProcess],
 ) -> None:
     a, b = two
     keys = [f"r{i:03d}" for i in range(60)]
-    await _plan(a, *keys)
+    await a.plan(*keys)
     closed = await asyncio.gather(a.scheduler.run_due(), b.scheduler.run_due())
     assert sum(closed) == 60
     assert sorted(a.fired + b.fired) == keys  # each once, whichever process fired it
-    done = await _status(a.db, keys[0])
+    done = await a.timer(keys[0])
     assert done.status == "done" and done.lease_owner is None and done.lease_until is None
 
 
 async def test_a_claim_not_renewed_is_taken_over_when_its_lease_ends(
-    two: tuple[Process, Process], clock: ControlledClock
+    two: tuple[ReminderProcess, ReminderProcess], clock: ControlledClock
 ) -> None:
     a, b = two
     assert await _claimed_then_dies(a, clock, "r1", "r2") == ["r1", "r2"]
@@ -119,19 +82,19 @@ async def test_a_claim_not_renewed_is_taken_over_when_its_lease_ends(
     assert b.fired == ["r1", "r2"] and a.fired == []
 
 
-async def _fired(process: Process, key: str) -> None:
+async def _fired(process: ReminderProcess, key: str) -> None:
     """Until ``process`` fired ``key`` (a guard against a hang, not a measure of time)."""
     await asyncio.wait_for(process.done[key].wait(), 30)
 
 
 async def test_a_claim_ended_is_taken_over_on_the_next_poll_while_a_batch_is_stuck(
-    two: tuple[Process, Process], clock: ControlledClock
+    two: tuple[ReminderProcess, ReminderProcess], clock: ControlledClock
 ) -> None:
     a, b = two
     assert await _claimed_then_dies(a, clock, "r1") == ["r1"]
     # b's own batch waits on a channel's limit (seconds, in a burst).
     stuck = b.holds["slow"] = asyncio.Event()
-    await _plan(b, "slow")
+    await b.plan("slow")
     run = asyncio.create_task(b.scheduler.run_due())
     await b.started.wait()
     await clock.advance(timedelta(seconds=LEASE))
@@ -143,12 +106,12 @@ async def test_a_claim_ended_is_taken_over_on_the_next_poll_while_a_batch_is_stu
     stuck.set()
     assert await run == 1
     await b.scheduler.stop()  # the takeover's bookkeeping finished
-    assert (await _status(b.db, "r1")).status == "done"
+    assert (await b.timer("r1")).status == "done"
     assert sorted(b.fired) == ["r1", "slow"]
 
 
 async def test_timers_taken_over_together_do_not_wait_behind_one_another(
-    two: tuple[Process, Process], clock: ControlledClock
+    two: tuple[ReminderProcess, ReminderProcess], clock: ControlledClock
 ) -> None:
     a, b = two
     assert await _claimed_then_dies(a, clock, "r1", "r2") == ["r1", "r2"]
@@ -160,14 +123,14 @@ async def test_timers_taken_over_together_do_not_wait_behind_one_another(
     await _fired(b, "r1")
     await b.scheduler.stop()
     assert sorted(b.fired) == ["r1", "r2"] and a.fired == []
-    assert {(await _status(b.db, key)).status for key in ("r1", "r2")} == {"done"}
+    assert {(await b.timer(key)).status for key in ("r1", "r2")} == {"done"}
 
 
 async def test_a_long_run_renews_its_claims_so_no_other_process_takes_them(
-    two: tuple[Process, Process], clock: ControlledClock
+    two: tuple[ReminderProcess, ReminderProcess], clock: ControlledClock
 ) -> None:
     a, b = two
-    await _plan(a, "slow")
+    await a.plan("slow")
     a.hold.clear()
     run = asyncio.create_task(a.scheduler.run_due())
     await a.started.wait()
@@ -182,10 +145,10 @@ async def test_a_long_run_renews_its_claims_so_no_other_process_takes_them(
 
 
 async def test_a_process_that_lost_its_claim_does_not_fire_the_timer(
-    two: tuple[Process, Process], clock: ControlledClock
+    two: tuple[ReminderProcess, ReminderProcess], clock: ControlledClock
 ) -> None:
     a, b = two
-    await _plan(a, "r1")
+    await a.plan("r1")
     assert a.scheduler._leases is not None and b.scheduler._leases is not None
     claimed = await a.scheduler._leases.claim_due(clock.now(), {"reminder"})
     await clock.advance(timedelta(seconds=LEASE))  # a stalled past its lease
@@ -195,25 +158,25 @@ async def test_a_process_that_lost_its_claim_does_not_fire_the_timer(
 
 
 async def test_a_timer_a_process_writes_and_runs_at_once_stays_its_own(
-    two: tuple[Process, Process],
+    two: tuple[ReminderProcess, ReminderProcess],
 ) -> None:
     a, b = two
-    await _plan(a, "now", wake=False)
-    assert (await _status(a.db, "now")).lease_owner is not None
+    await a.plan("now", wake=False)
+    assert (await a.timer("now")).lease_owner is not None
     assert await b.scheduler.run_due() == 0  # another process's bulk run leaves it
     assert await a.scheduler.run_now("reminder", "now") is True
     assert a.fired == ["now"] and b.fired == []
     # A timer another process is firing is not run twice by this one's interactive lane.
-    await _plan(a, "held", wake=False)
+    await a.plan("held", wake=False)
     assert await b.scheduler.run_now("reminder", "held") is False
     assert await a.scheduler.run_now("reminder", "held") is True
     assert b.fired == []
 
 
 async def test_a_timer_another_process_planned_is_found_by_the_poll(
-    two: tuple[Process, Process], clock: ControlledClock
+    two: tuple[ReminderProcess, ReminderProcess], clock: ControlledClock
 ) -> None:
     a, b = two
-    await _plan(a, "later")
+    await a.plan("later")
     assert await b.scheduler.next_due() == START
     assert b.scheduler.alarm.poll_seconds == SETTINGS.poll_seconds

@@ -16,19 +16,17 @@ from bot.app import core_on
 from bot.clock import ControlledClock
 from bot.config import SchedulerSettings, Settings
 from bot.db import communities as communities_db
-from bot.db import timers as timers_db
 from bot.db.communities import CommunitySettings
 from bot.db.engine import DatabaseUnavailable, Engine, open_database
-from bot.db.timers import Timer
 from bot.db.url import DatabaseUrl
 from bot.health import Probes, check
-from bot.missed import WhenMissed
-from bot.scheduler import MAX_ATTEMPTS, Firing, Scheduler, TimerKind
+from bot.scheduler import MAX_ATTEMPTS
 from bot.services.base import Core
 from bot.services.community import CommunityService
 from tests.conftest import START
 from tests.postgres_server import PostgresServer
 from tests.recording_chat import RecordingChat
+from tests.reminder_process import ReminderProcess
 
 GUILD = 100
 ADMIN = 7
@@ -143,66 +141,34 @@ async def test_a_server_that_stops_answering_is_unhealthy_after_the_health_limit
     assert (await check(probes)).healthy
 
 
-class Reminders:
-    """A scheduler on the engine, noting each run of its timers' handler."""
-
-    def __init__(self, db: Engine, clock: ControlledClock) -> None:
-        self.db = db
-        self.runs: list[str] = []
-        self.hold = asyncio.Event()
-        self.hold.set()
-        self.started = asyncio.Event()
-        settings = SchedulerSettings(lease_seconds=30, grace_minutes={"reminder": 24 * 60})
-        self.scheduler = Scheduler(db, clock, settings)
-        self.scheduler.register(
-            TimerKind("reminder", self.handle, on_missed=WhenMissed.drop(said="x"))
-        )
-
-    async def handle(self, timer: Timer, firing: Firing) -> None:
-        self.started.set()
-        await self.hold.wait()
-        self.runs.append(timer.key)
-        firing.record_at_close()
-        await firing.delivered("channel")
-
-    async def plan(self, *keys: str) -> None:
-        async with self.db.transaction() as conn:
-            await communities_db.upsert(conn, GUILD, SETTINGS, [60], START)
-            for key in keys:
-                await self.scheduler.schedule(conn, GUILD, "reminder", key, START)
-
-    async def timer(self, key: str) -> Timer:
-        async with self.db.read() as conn:
-            found = await timers_db.find(conn, "reminder", key)
-        assert found is not None
-        return found
-
-
 @pytest.fixture
-def reminders(served: Engine, clock: ControlledClock) -> Reminders:
-    return Reminders(served, clock)
+async def reminders(served: Engine, clock: ControlledClock) -> ReminderProcess:
+    async with served.transaction() as conn:
+        await communities_db.upsert(conn, GUILD, SETTINGS, [60], START)
+    settings = SchedulerSettings(lease_seconds=30, grace_minutes={"reminder": 24 * 60})
+    return ReminderProcess(served, clock, settings, guild=GUILD, records_at_close=True)
 
 
 async def test_a_timer_due_while_the_server_is_down_waits_then_runs_once(
-    reminders: Reminders, stoppable_postgres: PostgresServer, clock: ControlledClock
+    reminders: ReminderProcess, stoppable_postgres: PostgresServer, clock: ControlledClock
 ) -> None:
     await reminders.plan("r1")
     stoppable_postgres.stop()
     await clock.advance(timedelta(minutes=1))
     assert await reminders.scheduler.run_due() == 0  # the run survives; nothing ran
-    assert reminders.runs == []
+    assert reminders.fired == []
 
     stoppable_postgres.start()
     await clock.advance(timedelta(minutes=1))
     assert await reminders.scheduler.run_due() == 1
     assert await reminders.scheduler.run_due() == 0
-    assert reminders.runs == ["r1"]
+    assert reminders.fired == ["r1"]
     timer = await reminders.timer("r1")
     assert (timer.status, timer.attempts) == ("done", 0)
 
 
 async def test_a_close_cut_off_is_retried_with_backoff_and_never_failed_for_it(
-    reminders: Reminders,
+    reminders: ReminderProcess,
     served: Engine,
     stoppable_postgres: PostgresServer,
     outage_url: DatabaseUrl,
@@ -225,11 +191,11 @@ async def test_a_close_cut_off_is_retried_with_backoff_and_never_failed_for_it(
     await served.trace(None)
     assert await reminders.scheduler.run_due() == 1
     assert (await reminders.timer("r1")).status == "done"
-    assert len(reminders.runs) == MAX_ATTEMPTS + 2
+    assert len(reminders.fired) == MAX_ATTEMPTS + 2
 
 
 async def test_claims_it_could_not_renew_are_not_fired_on_as_if_still_held(
-    reminders: Reminders, stoppable_postgres: PostgresServer, clock: ControlledClock
+    reminders: ReminderProcess, stoppable_postgres: PostgresServer, clock: ControlledClock
 ) -> None:
     await reminders.plan("r1", "r2")  # one batch: both claimed at once
     reminders.hold.clear()
@@ -243,8 +209,8 @@ async def test_claims_it_could_not_renew_are_not_fired_on_as_if_still_held(
     await asyncio.to_thread(stoppable_postgres.start)
     reminders.hold.set()
     assert await run == 1
-    assert reminders.runs == ["r1"]  # r2 was not fired on a lapsed claim...
+    assert reminders.fired == ["r1"]  # r2 was not fired on a lapsed claim...
     r2 = await reminders.timer("r2")
     assert (r2.status, r2.lease_owner) == ("pending", None)  # ...but given back
     assert await reminders.scheduler.run_due() == 1  # claimed again, then fired
-    assert reminders.runs == ["r1", "r2"]
+    assert reminders.fired == ["r1", "r2"]

@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -109,6 +109,10 @@ class BotHarness(Generic[R], ABC):
         """Move the clock and run what became due (what APScheduler would wake for)."""
         await self.clock.advance(delta)
         await self.core.scheduler.run_due()
+
+    async def advance_to(self, instant: datetime) -> None:
+        """Move the clock to ``instant`` and run what became due."""
+        await self.advance(instant - self.clock.now())
 
 
 @dataclass

@@ -322,7 +322,7 @@ async def test_the_announcement_names_its_facilitator_without_pinging(harness: H
 async def test_answers_close_when_the_meeting_is_over(harness: Harness) -> None:
     await harness.setup_community(language="en")
     announcement = await schedule(harness, when="Dec 3 3:30pm")
-    await harness.advance(DEC3 + timedelta(minutes=91) - harness.clock.now())
+    await harness.advance_to(DEC3 + timedelta(minutes=91))
     custom_id = next(c for c in announcement.custom_ids() if c.endswith(":going"))
     click = await harness.emu.click(harness.user("bob"), announcement, custom_id)
     await click.final()

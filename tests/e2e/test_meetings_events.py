@@ -70,7 +70,7 @@ async def test_event_follows_edit_rollover_and_cancellations(harness: Harness) -
     assert notice.mention_user_ids == [harness.user("bob")]
 
     # The occurrence ends: the next Friday is announced and the same event moves on.
-    await harness.advance(friday + timedelta(minutes=61) - harness.clock.now())
+    await harness.advance_to(friday + timedelta(minutes=61))
     second = announcements(harness)[-1]
     next_friday = friday + timedelta(days=7)
     assert second.id != first.id
@@ -134,7 +134,7 @@ async def test_an_event_deleted_by_a_person_is_not_recreated_until_the_next_date
     assert item.meeting.event_id is None
     assert item.meeting.event_occurrence_id == item.occurrence.id
 
-    await harness.advance(DEC3 + timedelta(minutes=91) - harness.clock.now())
+    await harness.advance_to(DEC3 + timedelta(minutes=91))
     [event] = harness.emu.state.scheduled_events.values()
     assert event.scheduled_start_time.startswith("2026-12-10T20:30:00")
 

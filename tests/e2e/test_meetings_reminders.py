@@ -29,10 +29,6 @@ def dms(harness: Harness, user: str) -> list[Message]:
     return [m for m in harness.emu.dms_to(harness.user(user)) if m.content.startswith("⏰")]
 
 
-async def advance_to(harness: Harness, instant: datetime) -> None:
-    await harness.advance(instant - harness.clock.now())
-
-
 async def test_reminders_reach_the_channel_and_dms_with_a_closed_dm_fallback(
     harness: Harness,
 ) -> None:
@@ -44,7 +40,7 @@ async def test_reminders_reach_the_channel_and_dms_with_a_closed_dm_fallback(
     await rsvp(harness, "alice", announcement, "cant")
     harness.emu.close_dms(harness.user("david"))
 
-    await advance_to(harness, DEC3 - timedelta(days=1, minutes=1))
+    await harness.advance_to(DEC3 - timedelta(days=1, minutes=1))
     assert reminder_posts(harness) == []
     await harness.advance(timedelta(minutes=1))
     [post] = reminder_posts(harness)
@@ -59,7 +55,7 @@ async def test_reminders_reach_the_channel_and_dms_with_a_closed_dm_fallback(
     member = await members.get(harness.guild.id, harness.user("david"))
     assert member is not None and member.dm_closed_at is not None
 
-    await advance_to(harness, DEC3 - timedelta(minutes=60))
+    await harness.advance_to(DEC3 - timedelta(minutes=60))
     posts = reminder_posts(harness)
     assert len(posts) == 2
     assert posts[1].mention_user_ids == [harness.user("david")]
@@ -76,13 +72,13 @@ async def test_a_meeting_can_have_its_own_reminder_times(harness: Harness) -> No
     result = await preview(harness, when="Dec 3 3:30pm", reminders="2h, 15m", locale="en-US")
     assert "🔔 Reminders: 2 h, 15 min before the start" in (result.content or "")
     await confirm(harness, result)
-    await advance_to(harness, DEC3 - timedelta(days=1))
+    await harness.advance_to(DEC3 - timedelta(days=1))
     assert reminder_posts(harness) == []  # the community's 24 h is replaced
-    await advance_to(harness, DEC3 - timedelta(hours=2))
+    await harness.advance_to(DEC3 - timedelta(hours=2))
     assert len(reminder_posts(harness)) == 1
-    await advance_to(harness, DEC3 - timedelta(minutes=60))
+    await harness.advance_to(DEC3 - timedelta(minutes=60))
     assert len(reminder_posts(harness)) == 1
-    await advance_to(harness, DEC3 - timedelta(minutes=15))
+    await harness.advance_to(DEC3 - timedelta(minutes=15))
     assert len(reminder_posts(harness)) == 2
 
 
@@ -106,8 +102,8 @@ async def test_members_away_or_with_dm_reminders_off_get_no_dm(harness: Harness)
     await off.final()
     away = await harness.slash("chloe", "me away", until="2026-12-10")
     await away.final()
-    await advance_to(harness, DEC3 - timedelta(days=1))
-    await advance_to(harness, DEC3 - timedelta(minutes=60))
+    await harness.advance_to(DEC3 - timedelta(days=1))
+    await harness.advance_to(DEC3 - timedelta(minutes=60))
     assert len(reminder_posts(harness)) == 2  # the channel still gets them (24 h and 1 h)
     assert dms(harness, "bob") == [] and dms(harness, "chloe") == []
 
@@ -116,7 +112,7 @@ async def test_no_reminder_twice_after_a_restart_or_a_lost_record(harness: Harne
     await harness.setup_community(language="en")
     announcement = await schedule(harness, when="Dec 3 3:30pm")
     await rsvp(harness, "bob", announcement, "going")
-    await advance_to(harness, DEC3 - timedelta(days=1))
+    await harness.advance_to(DEC3 - timedelta(days=1))
     assert (len(reminder_posts(harness)), len(dms(harness, "bob"))) == (1, 1)
 
     await harness.restart()
@@ -186,10 +182,10 @@ async def test_a_cancelled_or_moved_meeting_sends_no_stale_reminder(harness: Har
         when="Dec 5 3:30pm",
     )
     await edit.final()
-    await advance_to(harness, DEC3 - timedelta(minutes=30))
+    await harness.advance_to(DEC3 - timedelta(minutes=30))
     assert reminder_posts(harness) == []  # the old times are gone
-    await advance_to(harness, DEC3 + timedelta(days=1))
-    await advance_to(harness, DEC3 + timedelta(days=2, minutes=-60))
+    await harness.advance_to(DEC3 + timedelta(days=1))
+    await harness.advance_to(DEC3 + timedelta(days=2, minutes=-60))
     assert len(reminder_posts(harness)) == 2
     assert f"<t:{stamp(DEC3 + timedelta(days=2))}:R>" in reminder_posts(harness)[-1].content
     assert len(current(harness, announcement).components) > 0
@@ -204,7 +200,7 @@ async def test_weekly_meeting_keeps_its_local_time_across_dst(harness: Harness) 
     after = datetime(2027, 3, 14, 22, 0, tzinfo=UTC)  # 18:00 EDT
     assert f"<t:{stamp(before)}:F>" in first.all_text()
 
-    await advance_to(harness, before + timedelta(minutes=90))
+    await harness.advance_to(before + timedelta(minutes=90))
     second = announcements(harness)[-1]
     assert second.id != first.id
     assert f"<t:{stamp(after)}:F>" in second.all_text()
@@ -212,8 +208,8 @@ async def test_weekly_meeting_keeps_its_local_time_across_dst(harness: Harness) 
     assert event.scheduled_start_time.startswith("2027-03-14T22:00:00")
     await rsvp(harness, "bob", second, "going")
 
-    await advance_to(harness, after - timedelta(days=1))
-    await advance_to(harness, after - timedelta(minutes=61))
+    await harness.advance_to(after - timedelta(days=1))
+    await harness.advance_to(after - timedelta(minutes=61))
     hour_before = [m for m in reminder_posts(harness) if f"<t:{stamp(after)}:R>" in m.content]
     assert len(hour_before) == 1  # the 24 h one only
     await harness.advance(timedelta(minutes=1))  # 17:00 EDT: one hour before 18:00 local
@@ -232,7 +228,7 @@ async def test_a_time_in_the_spring_gap_warns_and_fires_once(harness: Harness) -
     await confirm(harness, result, locale="en-US")
     starts = datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
     for step in (timedelta(days=1), timedelta(hours=1), timedelta(0), -timedelta(hours=2)):
-        await advance_to(harness, starts - step)
+        await harness.advance_to(starts - step)
     posts = [m for m in reminder_posts(harness) if f"<t:{stamp(starts)}:R>" in m.content]
     assert len(posts) == 2  # 24 h and 1 h before, each once
 
@@ -243,8 +239,8 @@ async def test_a_lost_announcements_channel_is_paused_and_reported_once(harness:
     announcement = await schedule(harness, when="Dec 3 3:30pm")
     await rsvp(harness, "bob", announcement, "going")
     harness.emu.delete_channel(harness.channel("announcements"))
-    await advance_to(harness, DEC3 - timedelta(days=1))
-    await advance_to(harness, DEC3 - timedelta(minutes=60))
+    await harness.advance_to(DEC3 - timedelta(days=1))
+    await harness.advance_to(DEC3 - timedelta(minutes=60))
     assert len(dms(harness, "bob")) == 2
     lost = [
         m
@@ -267,7 +263,7 @@ async def test_discord_answering_502_after_creating_the_reminder_leaves_one(
     await schedule(harness, when="Dec 3 3:30pm")
     await harness.advance(timedelta(0))  # what the schedule left due now goes first
     harness.fail_posts("announcements", 502, commit=True)
-    await advance_to(harness, DEC3 - timedelta(days=1))
+    await harness.advance_to(DEC3 - timedelta(days=1))
     assert len(reminder_posts(harness)) == 1
     posts = harness.emu.requests(
         method="POST", path_contains=f"/channels/{harness.channel('announcements')}/messages"
@@ -280,11 +276,11 @@ async def test_clock_stepping_back_and_forth_duplicates_nothing(harness: Harness
     await harness.setup_community(language="en")
     announcement = await schedule(harness, when="Dec 3 3:30pm")
     await rsvp(harness, "bob", announcement, "going")
-    await advance_to(harness, DEC3 - timedelta(days=1))
+    await harness.advance_to(DEC3 - timedelta(days=1))
     await harness.advance(timedelta(hours=-3))
     await harness.advance(timedelta(hours=3, minutes=10))
     assert (len(reminder_posts(harness)), len(dms(harness, "bob"))) == (1, 1)
-    await advance_to(harness, DEC3 - timedelta(minutes=60))
+    await harness.advance_to(DEC3 - timedelta(minutes=60))
     assert (len(reminder_posts(harness)), len(dms(harness, "bob"))) == (2, 2)
 
 
@@ -296,7 +292,7 @@ async def test_a_dm_goes_straight_to_the_channel_discord_gave_before_even_after_
     await harness.setup_community(language="en")
     announcement = await schedule(harness, when="Dec 3 3:30pm")
     await rsvp(harness, "bob", announcement, "going")
-    await advance_to(harness, DEC3 - timedelta(days=1))
+    await harness.advance_to(DEC3 - timedelta(days=1))
     opened = harness.emu.requests(method="POST", path_contains="/users/@me/channels")
     assert len(opened) == 1 and len(dms(harness, "bob")) == 1
     bob_channel = harness.emu.state.dm_channel_by_user[harness.user("bob")]
@@ -306,7 +302,7 @@ async def test_a_dm_goes_straight_to_the_channel_discord_gave_before_even_after_
     assert member is not None and member.dm_channel_id == bob_channel
 
     await harness.restart()  # discord.py's own cache of DM channels is gone
-    await advance_to(harness, DEC3 - timedelta(minutes=60))
+    await harness.advance_to(DEC3 - timedelta(minutes=60))
     assert len(dms(harness, "bob")) == 2
     assert len(harness.emu.requests(method="POST", path_contains="/users/@me/channels")) == 1
     sent = harness.emu.requests(method="POST", path_contains=f"/channels/{bob_channel}/messages")
@@ -321,7 +317,7 @@ async def test_a_remembered_dm_channel_that_is_gone_is_asked_for_again(harness: 
     stale = 4242  # a channel Discord no longer knows
     await delivery.remember_dm_channel(harness.guild.id, harness.user("bob"), stale)
 
-    await advance_to(harness, DEC3 - timedelta(days=1))
+    await harness.advance_to(DEC3 - timedelta(days=1))
     assert len(dms(harness, "bob")) == 1
     refused = harness.emu.requests(method="POST", path_contains=f"/channels/{stale}/messages")
     assert [r.status for r in refused] == [404]

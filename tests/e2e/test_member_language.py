@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import closing
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -25,10 +25,6 @@ def reminder_posts(harness: Harness) -> list[Message]:
     return [m for m in announcements(harness) if m.content.startswith("⏰")]
 
 
-async def advance_to(harness: Harness, instant: datetime) -> None:
-    await harness.advance(instant - harness.clock.now())
-
-
 async def test_a_french_client_gets_its_reminder_dm_in_french_after_a_restart(
     harness: Harness,
 ) -> None:
@@ -38,7 +34,7 @@ async def test_a_french_client_gets_its_reminder_dm_in_french_after_a_restart(
     await rsvp(harness, "bob", announcement, "going", locale="en-US")
 
     await harness.restart()  # what the bot saw of Chloé's client must not be lost
-    await advance_to(harness, DEC3 - timedelta(days=1))
+    await harness.advance_to(DEC3 - timedelta(days=1))
 
     [french] = reminder_dms(harness, "chloe")
     assert french.content.startswith("⏰ Rappel :"), french.content
@@ -61,7 +57,7 @@ async def test_me_language_sets_what_dms_are_written_in(harness: Harness) -> Non
     again = await harness.slash("bob", "me language", locale="en-US")
     assert "written in **French**, your choice" in (again.content or "")
 
-    await advance_to(harness, DEC3 - timedelta(days=1))
+    await harness.advance_to(DEC3 - timedelta(days=1))
     [dm] = reminder_dms(harness, "bob")  # his choice wins over his English client
     assert dm.content.startswith("⏰ Rappel :"), dm.content
 
@@ -73,7 +69,7 @@ async def test_me_language_sets_what_dms_are_written_in(harness: Harness) -> Non
 
     back = await harness.slash("bob", "me language", language="auto", locale="fr")
     assert "suivent la langue de votre application : **français**" in (back.content or "")
-    await advance_to(harness, DEC3 - timedelta(minutes=60))
+    await harness.advance_to(DEC3 - timedelta(minutes=60))
     assert reminder_dms(harness, "bob")[-1].content.startswith("⏰ Rappel :")  # his client now
 
 
@@ -96,7 +92,7 @@ async def test_erasure_forgets_the_members_language(harness: Harness) -> None:
     assert row is not None and row[0] == 0
 
     await rsvp(harness, "bob", announcement, "going", locale="en-US")
-    await advance_to(harness, DEC3 - timedelta(days=1))
+    await harness.advance_to(DEC3 - timedelta(days=1))
     [dm] = reminder_dms(harness, "bob")
     assert dm.content.startswith("⏰ Reminder:"), dm.content
 

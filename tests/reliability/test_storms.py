@@ -71,10 +71,6 @@ def reminder_timers_done(h: Harness) -> int:
     return [status for status, _ in timer_outcomes(h.db_path, "meeting_reminder")].count("done")
 
 
-async def advance_to(h: Harness, instant: datetime) -> None:
-    await h.advance(instant - h.clock.now())
-
-
 async def test_429_storms_global_and_per_route_are_honoured_and_lose_nothing(
     harness: Harness,
 ) -> None:
@@ -88,7 +84,7 @@ async def test_429_storms_global_and_per_route_are_honoured_and_lose_nothing(
     h.emu.faults.add(path="/", status=429, global_=True, retry_after=0.2, times=3)
     h.emu.faults.add(method="POST", path=MESSAGES, status=429, retry_after=0.1, times=3)
 
-    await advance_to(h, starts - timedelta(days=1))
+    await h.advance_to(starts - timedelta(days=1))
     # A request refused five times in a row is left to the scheduler: a minute later.
     await h.advance(timedelta(minutes=1))
 
@@ -116,7 +112,7 @@ async def test_a_429_storm_outlasting_discord_py_is_retried_within_the_grace_and
         times=storm,
     )  # fmt: skip
 
-    await advance_to(h, starts - timedelta(days=1))
+    await h.advance_to(starts - timedelta(days=1))
     for _ in range(34):  # attempts at +0, +1, +2, +4, +8, +16 min fail; +32 min succeeds
         await h.advance(timedelta(minutes=1))
 
@@ -137,7 +133,7 @@ async def test_5xx_bursts_leave_one_message_per_target_and_late_retries_say_so(
     h.emu.faults.add(method="POST", path=MESSAGES, status=502, commit=True, times=2)
 
     due = starts - timedelta(days=1)
-    await advance_to(h, due)
+    await h.advance_to(due)
     assert reminders(h, after_id) == []
     for _ in range(8):
         await h.advance(timedelta(minutes=1))
@@ -160,7 +156,7 @@ async def test_a_long_429_does_not_stall_the_scheduler_and_the_send_is_marked_la
     starts, after_id = await one_meeting(h)
     channel = h.channel("announcements")
     due = starts - timedelta(days=1)
-    await advance_to(h, due - timedelta(minutes=1))
+    await h.advance_to(due - timedelta(minutes=1))
     h.emu.rate_limits.clock = h.clock  # Discord's buckets reset on the test's clock
     h.emu.rate_limits.enable(global_limit=None, routes={f"POST {MESSAGES}": (1, 600.0)})
     # Another tool on the bot's token posts first: the channel's bucket is spent for 10 min.
@@ -175,7 +171,7 @@ async def test_a_long_429_does_not_stall_the_scheduler_and_the_send_is_marked_la
         assert response.status == 200
 
     try:
-        await asyncio.wait_for(advance_to(h, due), timeout=20)
+        await asyncio.wait_for(h.advance_to(due), timeout=20)
     except TimeoutError:
         pytest.fail("the bot slept through a 10-minute rate limit holding the scheduler")
     assert len(h.emu.requests(method="POST", path_contains=f"/{channel}/", status=429)) == 1
@@ -197,7 +193,7 @@ async def test_an_outage_beyond_the_grace_is_recorded_as_missed_and_facilitators
         times=None,
     )  # fmt: skip
 
-    await advance_to(h, starts - timedelta(days=1))
+    await h.advance_to(starts - timedelta(days=1))
     for _ in range(7):  # 70 minutes of retries, past the reminder's 50-minute grace
         await h.advance(timedelta(minutes=10))
 
