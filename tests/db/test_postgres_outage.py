@@ -46,15 +46,9 @@ def service(served: Engine, settings: Settings, clock: ControlledClock) -> Commu
     return CommunityService(core)
 
 
-async def _communities(db: Engine) -> int:
+async def _rows(db: Engine, table: str) -> int:
     async with db.read() as conn:
-        [row] = list(await conn.execute_fetchall("SELECT count(*) AS n FROM communities"))
-    return int(row["n"])
-
-
-async def _audit_entries(db: Engine) -> int:
-    async with db.read() as conn:
-        [row] = list(await conn.execute_fetchall("SELECT count(*) AS n FROM audit_log"))
+        [row] = list(await conn.execute_fetchall(f"SELECT count(*) AS n FROM {table}"))
     return int(row["n"])
 
 
@@ -78,35 +72,36 @@ async def test_a_connection_cut_mid_write_keeps_none_of_it_and_the_same_call_the
     await served.trace(None)
     assert cut and cut[0] >= 1
     # Nothing of the half-done transaction was kept; the pool serves a new connection.
-    assert (await _communities(served), await _audit_entries(served)) == (0, 0)
+    assert (await _rows(served, "communities"), await _rows(served, "audit_log")) == (0, 0)
     community, created = await service.setup(GUILD, ADMIN, SETTINGS)
     assert created and community.language == "fr"
-    assert (await _communities(served), await _audit_entries(served)) == (1, 1)
+    assert (await _rows(served, "communities"), await _rows(served, "audit_log")) == (1, 1)
 
 
-def database_probes(db: Engine, clock: ControlledClock) -> Probes:
-    """What health asks a bot that only has its database."""
+@pytest.fixture
+async def probes(served: Engine, clock: ControlledClock) -> Probes:
+    """What health asks a bot that only has its database; healthy before the outage."""
 
     async def no_timer() -> None:
         return None
 
-    return Probes(
+    probes = Probes(
         gateway_connected=None,
         scheduler_alive=lambda: True,
         next_due=no_timer,
-        database=db,
+        database=served,
         clock=clock,
     )
+    assert (await check(probes)).healthy
+    return probes
 
 
 async def test_a_stopped_server_is_unavailable_and_unhealthy_until_it_is_back(
     service: CommunityService,
     served: Engine,
     stoppable_postgres: PostgresServer,
-    clock: ControlledClock,
+    probes: Probes,
 ) -> None:
-    probes = database_probes(served, clock)
-    assert (await check(probes)).healthy
     stoppable_postgres.stop()
     with pytest.raises(DatabaseUnavailable):
         await service.setup(GUILD, ADMIN, SETTINGS)
@@ -121,17 +116,12 @@ async def test_a_stopped_server_is_unavailable_and_unhealthy_until_it_is_back(
     )
     community, created = await service.setup(GUILD, ADMIN, SETTINGS)
     assert created and community.timezone == "America/Toronto"
-    assert await _communities(served) == 1
+    assert await _rows(served, "communities") == 1
 
 
 async def test_a_server_that_stops_answering_is_unhealthy_after_the_health_limit(
-    served: Engine,
-    stoppable_postgres: PostgresServer,
-    outage_url: DatabaseUrl,
-    clock: ControlledClock,
+    stoppable_postgres: PostgresServer, outage_url: DatabaseUrl, probes: Probes
 ) -> None:
-    probes = database_probes(served, clock)
-    assert (await check(probes)).healthy
     frozen = await stoppable_postgres.freeze(outage_url)
     try:
         down = await check(probes)  # the health write waits no longer than its limit
