@@ -13,7 +13,7 @@ from bot.chat import Card, Form, Message
 from bot.chat.text import Content
 from bot.db.checkins import Answer, Checkin, CheckinSchedule
 from bot.db.goals import Goal
-from bot.services.checkins import cards, forms, replies
+from bot.services.checkins import cards, forms, models, replies
 from bot.services.checkins.digest_layout import DIGEST_LINES
 from bot.services.checkins.goal_models import (
     GoalChart,
@@ -22,20 +22,6 @@ from bot.services.checkins.goal_models import (
     GoalReport,
     NewGoal,
     ProgressSeries,
-)
-from bot.services.checkins.models import (
-    AnswerAuthor,
-    AnswerForm,
-    CheckinHistory,
-    CsvExport,
-    Digest,
-    HelpRequest,
-    OpenedNow,
-    PulseSummary,
-    ReportedNumber,
-    SavedAnswer,
-    ScheduleResult,
-    WeekEntry,
 )
 from tests.markup import form_contents, rendered_plainly
 
@@ -94,26 +80,30 @@ def _answer(*, edited: bool, progress: float | None) -> Answer:
     )
 
 
-def _digest(*, full: bool, pulse: PulseSummary | None) -> Digest:
+def _digest(*, full: bool, pulse: models.PulseSummary | None) -> models.Digest:
     many = DIGEST_LINES + 3 if full else 0
     goals = [
         GoalProgress(goal=_goal(1), latest=50.0),
         GoalProgress(goal=_goal(2, owner=None), latest=None),
     ]
-    return Digest(
+    return models.Digest(
         checkin=_checkin(pulse=pulse is not None, custom=False, closed=True),
         language="en",
         answered=[9] * many,
         expected=[9] * (many + 1),
         away=[8] if full else [],
-        help_requests=[HelpRequest(user_id=9, text=MEMBER_TEXT)] * many,
+        help_requests=[models.HelpRequest(user_id=9, text=MEMBER_TEXT)] * many,
         goals=goals * (many // 2) if full else [],
         unreachable=list(range(100, 160)) if full else [],
         pulse=pulse,
     )
 
 
-PULSES = (None, PulseSummary(count=2, average=None), PulseSummary(count=3, average=3.5))
+PULSES = (
+    None,
+    models.PulseSummary(count=2, average=None),
+    models.PulseSummary(count=3, average=3.5),
+)
 
 
 def _cards(language: str) -> list[Card]:
@@ -135,8 +125,8 @@ def _cards(language: str) -> list[Card]:
         )
         for pulse in PULSES
     ]
-    numbers = [ReportedNumber(goal=_goal(1), value=3.5)]
-    for author in (None, AnswerAuthor(name=MEMBER_TEXT, icon_url="https://x.test/a.png")):
+    numbers = [models.ReportedNumber(goal=_goal(1), value=3.5)]
+    for author in (None, models.AnswerAuthor(name=MEMBER_TEXT, icon_url="https://x.test/a.png")):
         for edited in (False, True):
             found.append(
                 cards.AnswerPost(
@@ -175,17 +165,19 @@ def _replies() -> list[Message]:
     )
     custom = schedule.model_copy(update={"questions": (MEMBER_TEXT, "Next?"), "pulse": True})
     checkin = _checkin(pulse=False, custom=False)
-    saved = SavedAnswer(
+    saved = models.SavedAnswer(
         answer=_answer(edited=False, progress=None),
         checkin=checkin,
         questions=["Tried?", "Why?"],
         language="en",
-        numbers=[ReportedNumber(goal=_goal(1), value=3.5)],
+        numbers=[models.ReportedNumber(goal=_goal(1), value=3.5)],
         created=True,
         posted_in=7,
     )
     weeks = [
-        WeekEntry(checkin_id=i, week=f"2026-W{40 + i}", opened_at=WHEN, status=status, numbers=n)
+        models.WeekEntry(
+            checkin_id=i, week=f"2026-W{40 + i}", opened_at=WHEN, status=status, numbers=n
+        )
         for i, (status, n) in enumerate(
             (("answered", (3.5, 4.0)), ("away", ()), ("missed", ()), ("open", ()))
         )
@@ -200,33 +192,38 @@ def _replies() -> list[Message]:
     )
     panels = [
         replies.goals_panel(overview),
-        replies.history_panel(CheckinHistory(streak=2, best_streak=3, answered=1, weeks=weeks)),
-        replies.history_panel(CheckinHistory(streak=0, best_streak=0, answered=0, weeks=[])),
+        replies.history_panel(
+            models.CheckinHistory(streak=2, best_streak=3, answered=1, weeks=weeks)
+        ),
+        replies.history_panel(models.CheckinHistory(streak=0, best_streak=0, answered=0, weeks=[])),
     ]
     contents: list[Content] = [
         replies.goal_saved(NewGoal(**_goal(1).model_dump(), due_zone="America/Toronto")),
         replies.goal_saved(NewGoal(**_goal(2, owner=None).model_dump(), due_zone="Europe/Paris")),
         *(
             replies.schedule_saved(
-                ScheduleResult(
+                models.ScheduleResult(
                     schedule=s, next_open_at=WHEN, timezone="America/Toronto", gap_days=gaps
                 )
             )
             for s, gaps in ((schedule, []), (custom, [date(2027, 3, 14)]))
         ),
-        *(replies.opened_now(OpenedNow(checkin=checkin, schedule=s)) for s in (None, schedule)),
+        *(
+            replies.opened_now(models.OpenedNow(checkin=checkin, schedule=s))
+            for s in (None, schedule)
+        ),
         replies.answer_saved(saved),
         replies.answer_saved(saved.model_copy(update={"created": False})),
         replies.answer_saved(saved.model_copy(update={"posted_in": None, "post_pending": True})),
         replies.answer_saved(saved.model_copy(update={"posted_in": None})),
     ]
-    form = AnswerForm(checkin=checkin, questions=["a", "b"], goals=[], existing=saved.answer)
+    form = models.AnswerForm(checkin=checkin, questions=["a", "b"], goals=[], existing=saved.answer)
     return [
         *(Message(panels=(panel,)) for panel in panels),
         *(Message(content=content) for content in contents),
         replies.already_answered(form),
-        replies.csv_export(CsvExport(text="a,b\n", rows=1)),
-        replies.csv_export(CsvExport(text="", rows=0)),
+        replies.csv_export(models.CsvExport(text="a,b\n", rows=1)),
+        replies.csv_export(models.CsvExport(text="", rows=0)),
         replies.chart_message(
             GoalChart(report=GoalReport(member_id=9, series=series, language="en"), png=b"png")
         ),
@@ -242,7 +239,7 @@ def _forms() -> list[Form]:
         forms.goal_form("community"),
         *(
             forms.answer_form(
-                AnswerForm(
+                models.AnswerForm(
                     checkin=checkin,
                     questions=list(checkin.questions or ()),
                     goals=goals[:count],
