@@ -161,6 +161,30 @@ async def test_a_restart_mid_round_resumes_on_the_same_speaker_timer_due_once(
     assert len(find(bot_messages(harness, thread), "the suggested time is over")) == 1
 
 
+async def test_the_next_prompt_does_not_wait_for_the_clicks_acknowledgement(
+    harness: Harness,
+) -> None:
+    """The group waits for the next speaker's prompt, not for the speaker's own answer:
+    while Discord takes its time over the acknowledgement of a Done, the prompt goes out."""
+    await harness.setup_community(language="en")
+    await run(harness, "alice", "session start", protocol="checkin-round")
+    thread = await live_thread(harness)
+    [opening] = find(bot_messages(harness, harness.channel("general")), "session has started")
+    await click(harness, "bob", opening, "plc:ses:join:")
+    await click(harness, "alice", last_with(harness, thread, "plc:ses:next:"), "plc:ses:next:")
+    done = turn_of(harness, thread, "alice")
+    prompts_when_acknowledged: list[int] = []
+
+    def acknowledged() -> None:
+        prompts_when_acknowledged.append(len(bot_messages(harness, thread)))
+
+    before = len(bot_messages(harness, thread))
+    harness.emu.faults.add(method="POST", path="/callback", delay=2.0, hook=acknowledged)
+    assert "Merci" in await click(harness, "alice", done, "plc:ses:done:")  # her client: French
+    assert prompts_when_acknowledged == [before + 1]
+    turn_of(harness, thread, "bob")
+
+
 async def test_practices_export_holds_both_summaries(harness: Harness) -> None:
     await harness.setup_community(language="en")
     await run_codev(harness)

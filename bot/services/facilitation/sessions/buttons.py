@@ -6,6 +6,7 @@ and so does the form.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from bot.actor import Actor
@@ -47,7 +48,8 @@ def action_form(session_id: int) -> Form:
 
 class SessionButtons(Interface):
     """Clicks may post in the thread first: each acknowledges at once (``defer``), within
-    the platform's few seconds, then answers."""
+    the platform's few seconds, then answers. A turn's acknowledgement goes out beside its
+    write and the next prompt's post, not before them: the group waits for the prompt."""
 
     def __init__(self, sessions: SessionService, records: SessionRecords) -> None:
         self.sessions = sessions
@@ -70,8 +72,12 @@ class SessionButtons(Interface):
 
     async def _turn_over(self, ctx: Interaction, params: Params, end: EndTurn, said: str) -> None:
         """*Pass* or *Done* on the turn the button names (its session, step and turn)."""
-        await ctx.defer()
-        await end(ctx.actor(), int(params["session"]), int(params["step"]), int(params["turn"]))
+        actor = ctx.actor()
+        acknowledged = asyncio.ensure_future(ctx.defer())
+        try:
+            await end(actor, int(params["session"]), int(params["step"]), int(params["turn"]))
+        finally:
+            await acknowledged  # before any answer, the refusal's too, goes out
         await ctx.reply(Text(key=said))
 
     @click(routes.NEXT)

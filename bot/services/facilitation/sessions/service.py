@@ -166,7 +166,8 @@ class SessionService:
     ) -> SessionRow:
         community = await self._community.require(actor.guild_id)
         outbox = SessionOutbox(self._core)
-        async with self._core.db.transaction() as conn:
+
+        async def write(conn: Connection) -> SessionRow:
             session = await self.access.live_by_id(conn, actor, session_id)
             if (
                 session.step_index != step_index
@@ -179,7 +180,11 @@ class SessionService:
                 raise UserError("facilitation.session.not_your_turn_done")
             if not speaker and not self.access.steers(actor, community, session):
                 raise UserError("facilitation.session.not_your_turn_pass")
-            session = await self.moves.end_turn(conn, session, outcome, outbox)
+            return await self.moves.end_turn(conn, session, outcome, outbox)
+
+        # Its statements only (the next prompt is planned, not woken): run whole on the
+        # database thread, one trip for all, so the group's wait is one commit.
+        session = await self._core.db.in_one_trip(write)
         await outbox.flush()
         return session
 
