@@ -3,6 +3,8 @@ platform writes them in the member's language."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.chat import (
     Attachment,
     Button,
@@ -221,29 +223,40 @@ def answer_saved(saved: SavedAnswer) -> Join:
 
 def history_panel(history: CheckinHistory) -> Panel:
     """``/checkin me``: the streak and the recent weeks."""
-    lines = []
-    for week in history.weeks:
-        line = _text(f"checkins.me.{week.status}", week=Trusted(text=week.week))
-        if week.numbers:
-            values = tuple(_text("checkins.answer.value", value=v) for v in week.numbers)
-            line = _text("checkins.me.value", line=line, value=Join(parts=values, sep=" · "))
-        lines.append(line)
+    weeks = tuple((week.status, week.week, week.numbers) for week in history.weeks)
+    return _history_panel(history.streak, history.best_streak, history.answered, weeks)
+
+
+# A member asks again and sees the same weeks, and a community's members share its week
+# lines: layouts are immutable values, so each is built once for what it shows (the key
+# is all it shows) instead of validating ~50 text models per reply.
+@lru_cache(maxsize=1024)
+def _history_panel(
+    streak: int, best: int, answered: int, weeks: tuple[tuple[str, str, tuple[float, ...]], ...]
+) -> Panel:
+    lines = tuple(_week_line(*week) for week in weeks)
     return Panel(
         title=_text("checkins.me.title"),
-        description=_text(
-            "checkins.me.streak",
-            streak=history.streak,
-            best=history.best_streak,
-            answered=history.answered,
-        ),
+        description=_text("checkins.me.streak", streak=streak, best=best, answered=answered),
         fields=(
             PanelField(
                 name=Trusted(text="\u200b"),
-                value=Join(parts=tuple(lines)) if lines else _text("checkins.me.none"),
+                value=Join(parts=lines) if lines else _text("checkins.me.none"),
             ),
         ),
         tone="accent",
     )
+
+
+@lru_cache(maxsize=4096)
+def _week_line(status: str, week: str, numbers: tuple[float, ...]) -> Text:
+    line = _text(f"checkins.me.{status}", week=Trusted(text=week))
+    if len(numbers) == 1:  # the catalog writes a number alone as checkins.answer.value does
+        return _text("checkins.me.value", line=line, value=numbers[0])
+    if numbers:
+        values = tuple(_text("checkins.answer.value", value=v) for v in numbers)
+        line = _text("checkins.me.value", line=line, value=Join(parts=values, sep=" · "))
+    return line
 
 
 def csv_export(export: CsvExport) -> Message:
