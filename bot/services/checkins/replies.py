@@ -3,6 +3,7 @@ platform writes them in the member's language."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 
 from bot.chat import (
@@ -22,7 +23,7 @@ from bot.chat import (
 from bot.chat.text import Content, Param
 from bot.dates import read_as
 from bot.services.checkins.cards import EDIT
-from bot.services.checkins.goal_models import GoalChart, GoalOverview, GoalProgress, NewGoal
+from bot.services.checkins.goal_models import GoalChart, GoalOverview, ListedProgress, NewGoal
 from bot.services.checkins.models import (
     PULSE_MIN_ANSWERS,
     AnswerForm,
@@ -60,12 +61,35 @@ def goal_saved(goal: NewGoal) -> Join:
 
 def goals_panel(overview: GoalOverview) -> Panel:
     """``/goal list``: the member's goals, then the community's."""
+    return _goals_panel(
+        tuple(_shown(g) for g in overview.mine), tuple(_shown(g) for g in overview.community)
+    )
+
+
+# What a goal's line shows: title, measure, baseline, target, due day, status, latest.
+_ShownGoal = tuple[str, str, float, float, date, str, float | None]
+
+
+def _shown(progress: ListedProgress) -> _ShownGoal:
+    goal = progress.goal
+    return (
+        goal.title,
+        goal.measure,
+        goal.baseline,
+        goal.target,
+        goal.due_on,
+        goal.status,
+        progress.latest,
+    )
+
+
+# Built once for what it shows, as /checkin me's panel (the community's goals are on
+# every member's list): the key is everything the panel shows.
+@lru_cache(maxsize=1024)
+def _goals_panel(mine: tuple[_ShownGoal, ...], community: tuple[_ShownGoal, ...]) -> Panel:
     fields = []
-    for name_key, goals in (
-        ("goals.list.mine", overview.mine),
-        ("goals.list.community", overview.community),
-    ):
-        lines = tuple(goal_line(g) for g in goals)
+    for name_key, goals in (("goals.list.mine", mine), ("goals.list.community", community)):
+        lines = tuple(_goal_line(*g) for g in goals)
         fields.append(
             PanelField(
                 name=_text(name_key),
@@ -75,26 +99,31 @@ def goals_panel(overview: GoalOverview) -> Panel:
     return Panel(title=_text("goals.list.title"), fields=tuple(fields), tone="success")
 
 
-def goal_line(progress: GoalProgress) -> Text:
+@lru_cache(maxsize=4096)
+def _goal_line(
+    title: str,
+    measure: str,
+    baseline: float,
+    target: float,
+    due_on: date,
+    status: str,
+    latest: float | None,
+) -> Text:
     """One line of ``/goal list``."""
-    goal = progress.goal
-    if progress.latest is None or progress.fraction is None:
-        status = _text("goals.list.no_value", baseline=goal.baseline)
+    if latest is None:
+        progress = _text("goals.list.no_value", baseline=baseline)
     else:
-        status = _text(
-            "goals.list.value", latest=progress.latest, percent=round(progress.fraction * 100)
-        )
-    if goal.status == "closed":
-        return _text(
-            "goals.list.closed_line", title=goal.title, progress=status, target=goal.target
-        )
+        percent = round((latest - baseline) / (target - baseline) * 100)
+        progress = _text("goals.list.value", latest=latest, percent=percent)
+    if status == "closed":
+        return _text("goals.list.closed_line", title=title, progress=progress, target=target)
     return _text(
         "goals.list.line",
-        title=goal.title,
-        progress=status,
-        target=goal.target,
-        measure=goal.measure,
-        due=Trusted(text=goal.due_on.isoformat()),
+        title=title,
+        progress=progress,
+        target=target,
+        measure=measure,
+        due=Trusted(text=due_on.isoformat()),
     )
 
 
