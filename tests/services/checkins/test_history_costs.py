@@ -48,7 +48,8 @@ async def test_checkin_me_reply_validates_no_week(plc: Harness) -> None:
     again, rebuilt = await validations(_layout(plc.checkins.history(member(BOB))))
     assert again is first
     # The line, the week and the wrapper with the number, then the panel's own (before:
-    # 90, a model for each row and each week read, each number's text and their join).
+    # 89, a model for each row and each week read, each number's text and their join,
+    # and all of it again at every reply); asked again, only the counters.
     assert built <= 3 * HISTORY_WEEKS + 6, built
     assert rebuilt <= 1, rebuilt
 
