@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bot.db.codec import (
     Table,
     fetch_all,
     fetch_in,
+    fetch_rows,
     insert_returning_id,
     instant_to_db,
     placeholders,
@@ -125,19 +126,63 @@ async def of_community(conn: Connection, guild_id: int, *, open_only: bool = Fal
     )
 
 
-async def listed(conn: Connection, guild_id: int, owner_id: int) -> tuple[list[Goal], list[Goal]]:
-    """``/goal list`` in one read: a member's goals and the community's open ones, each
-    newest first."""
-    found = await _GOALS.all(
-        conn,
-        """
-        guild_id = ? AND (owner_id = ? OR (scope = 'community' AND status = 'open'))
-        ORDER BY created_at DESC, id DESC
-        """,
-        guild_id,
-        owner_id,
-    )
-    return [g for g in found if g.scope == "member"], [g for g in found if g.scope == "community"]
+class ListedGoal(NamedTuple):
+    """A goal as ``/goal list`` shows it: only shown, so a plain tuple, a fraction of the
+    cost of a validated :class:`Goal`."""
+
+    id: int
+    scope: GoalScope
+    owner_id: int | None
+    title: str
+    measure: str
+    baseline: float
+    target: float
+    due_on: date
+    status: GoalStatus
+
+
+# Each goal's latest number (the newest week's; two answers of one week to a community
+# goal: the later answer's) in the same statement, sought by the goal's index.
+_LISTED = """
+    SELECT g.id, g.scope, g.owner_id, g.title, g.measure, g.baseline, g.target, g.due_on,
+        g.status,
+        (SELECT p.value FROM checkin_progress p
+            JOIN checkin_answers a ON a.id = p.answer_id
+            JOIN checkins c ON c.id = a.checkin_id
+            WHERE p.goal_id = g.id
+            ORDER BY c.opened_at DESC, c.id DESC, a.id DESC LIMIT 1) AS latest
+    FROM goals g
+    WHERE g.guild_id = ? AND (g.owner_id = ? OR (g.scope = 'community' AND g.status = 'open'))
+    ORDER BY g.created_at DESC, g.id DESC
+"""
+
+
+ListedWithLatest = tuple[ListedGoal, float | None]
+
+
+async def listed(
+    conn: Connection, guild_id: int, owner_id: int
+) -> tuple[list[ListedWithLatest], list[ListedWithLatest]]:
+    """``/goal list`` in one statement: a member's goals and the community's open ones,
+    each newest first, each with the latest value reported for it (None: none yet)."""
+    mine: list[ListedWithLatest] = []
+    shared: list[ListedWithLatest] = []
+    for row in await fetch_rows(conn, _LISTED, (guild_id, owner_id)):
+        goal = ListedGoal(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            float(row[5]),
+            float(row[6]),
+            date.fromisoformat(row[7]),
+            row[8],
+        )
+        (mine if goal.scope == "member" else shared).append(
+            (goal, None if row[9] is None else float(row[9]))
+        )
+    return mine, shared
 
 
 async def open_member_goals(conn: Connection, guild_id: int) -> list[Goal]:

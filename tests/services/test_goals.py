@@ -7,14 +7,14 @@ from datetime import date, timedelta
 import pytest
 
 from bot.actor import Actor
-from bot.chat import render
+from bot.chat import Join, Panel, render
 from bot.clock import ControlledClock
 from bot.db import checkins as checkins_db
 from bot.errors import UserError
 from bot.i18n import Language, load_catalog
 from bot.interactions.errors import refusal_text
 from bot.services.base import Core
-from bot.services.checkins import GoalService, format_number, parse_number
+from bot.services.checkins import GoalService, format_number, parse_number, replies
 from bot.services.community import CommunityService
 from tests.conftest import START
 from tests.markup import PLAIN
@@ -25,6 +25,7 @@ from tests.services.checkins.harness import (
     GUILD,
     set_up_community,
 )
+from tests.services.test_reply_costs import validations
 
 
 @pytest.fixture
@@ -256,3 +257,28 @@ async def test_export_and_delete_reach_every_goal_of_the_member(
     assert (await goals.overview(_actor(ALICE))).mine == []
     bob = await goals.overview(_actor(BOB))
     assert len(bob.mine) == 1 and [g.goal.id for g in bob.community] == [shared]
+
+
+async def test_goal_list_validates_no_goal(goals: GoalService) -> None:
+    """``/goal list``'s goals are only shown: read as plain tuples with their latest values,
+    and a list already shown is not laid out again; the community's goals, on every
+    member's list, share their lines."""
+    for title in ("Reading", "Writing", "Listening"):
+        await _set(goals, title=title)
+    await _set(goals, scope="community", as_facilitator=True, title="Peer visits")
+    await goals.overview(_actor(ALICE))  # the community's settings kept
+    overview, read = await validations(goals.overview(_actor(ALICE)))
+    assert [g.goal.title for g in overview.mine] == ["Listening", "Writing", "Reading"]
+    assert [g.goal.title for g in overview.community] == ["Peer visits"]
+    assert read == 0, read  # before: the goals, their progress and the overview, 9
+
+    async def laid_out(user: int) -> Panel:
+        return replies.goals_panel(await goals.overview(_actor(user)))
+
+    panel = await laid_out(ALICE)
+    again, rebuilt = await validations(laid_out(ALICE))
+    assert again is panel and rebuilt == 0, rebuilt
+    bob = await laid_out(BOB)
+    shared, bobs = panel.fields[1].value, bob.fields[1].value
+    assert isinstance(shared, Join) and isinstance(bobs, Join)
+    assert bobs.parts[0] is shared.parts[0]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from bot.chat import Text
-from bot.db.goals import Goal
+from bot.db.goals import Goal, ListedGoal
 from bot.errors import UserError
 from bot.frozen import Frozen
 from bot.i18n import Language
@@ -68,9 +70,26 @@ class NewGoal(Goal):
     due_zone: str
 
 
-class GoalOverview(Frozen):
-    mine: list[GoalProgress]
-    community: list[GoalProgress]
+@dataclass(frozen=True, slots=True)
+class ListedProgress:
+    """A goal as ``/goal list`` shows it, with its latest value: only shown, so a plain
+    dataclass (a validated model costs several times more to build)."""
+
+    goal: ListedGoal
+    latest: float | None
+
+    @property
+    def fraction(self) -> float | None:
+        """How far from baseline to target the latest value is (1.0 = reached)."""
+        if self.latest is None:
+            return None
+        return (self.latest - self.goal.baseline) / (self.goal.target - self.goal.baseline)
+
+
+@dataclass(frozen=True, slots=True)
+class GoalOverview:
+    mine: Sequence[ListedProgress]
+    community: Sequence[ListedProgress]
 
 
 class ProgressPoint(Frozen):

@@ -28,9 +28,9 @@ from bot.services.checkins.goal_models import (
     TITLE_MAX,
     GoalChart,
     GoalOverview,
-    GoalProgress,
     GoalReport,
     GoalScopeChoice,
+    ListedProgress,
     NewGoal,
     ProgressPoint,
     ProgressSeries,
@@ -123,11 +123,10 @@ class GoalService:
         await self._community.require(guild_id)
         async with self._core.db.read() as conn:
             mine, shared = await goals_db.listed(conn, guild_id, user_id)
-            latest = await goals_db.latest_values(conn, [g.id for g in [*mine, *shared]])
-        mine.sort(key=lambda g: g.status != "open")  # stable: newest first within each status
+        mine.sort(key=lambda g: g[0].status != "open")  # stable: newest first within each
         return GoalOverview(
-            mine=[GoalProgress(goal=g, latest=latest.get(g.id)) for g in mine],
-            community=[GoalProgress(goal=g, latest=latest.get(g.id)) for g in shared],
+            mine=[ListedProgress(goal, latest) for goal, latest in mine],
+            community=[ListedProgress(goal, latest) for goal, latest in shared],
         )
 
     async def closable_goals(self, actor: Actor, search: str = "") -> list[Goal]:

@@ -1,7 +1,10 @@
-"""What the check-in service returns: frozen models, no platform type."""
+"""What the check-in service returns: frozen models (plain dataclasses for what is only
+shown), no platform type."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
@@ -122,7 +125,10 @@ class NudgePlan(Frozen):
 WeekStatus = Literal["answered", "away", "missed", "open"]
 
 
-class WeekEntry(Frozen):
+# A member's weeks are only shown: plain slotted dataclasses, a fraction of the cost of a
+# validated model (in pydantic 2, ``model_construct`` is slower still).
+@dataclass(frozen=True, slots=True)
+class WeekEntry:
     checkin_id: int
     week: str
     opened_at: datetime
@@ -131,11 +137,12 @@ class WeekEntry(Frozen):
     """What the answer reported: a number with no goal, or one per goal."""
 
 
-class CheckinHistory(Frozen):
+@dataclass(frozen=True, slots=True)
+class CheckinHistory:
     streak: int
     best_streak: int
     answered: int
-    weeks: list[WeekEntry]
+    weeks: Sequence[WeekEntry]
     """Newest first, at most HISTORY_WEEKS."""
 
 

@@ -3,6 +3,9 @@ platform writes them in the member's language."""
 
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
+
 from bot.chat import (
     Attachment,
     Button,
@@ -20,7 +23,7 @@ from bot.chat import (
 from bot.chat.text import Content, Param
 from bot.dates import read_as
 from bot.services.checkins.cards import EDIT
-from bot.services.checkins.goal_models import GoalChart, GoalOverview, GoalProgress, NewGoal
+from bot.services.checkins.goal_models import GoalChart, GoalOverview, ListedProgress, NewGoal
 from bot.services.checkins.models import (
     PULSE_MIN_ANSWERS,
     AnswerForm,
@@ -58,12 +61,35 @@ def goal_saved(goal: NewGoal) -> Join:
 
 def goals_panel(overview: GoalOverview) -> Panel:
     """``/goal list``: the member's goals, then the community's."""
+    return _goals_panel(
+        tuple(_shown(g) for g in overview.mine), tuple(_shown(g) for g in overview.community)
+    )
+
+
+# What a goal's line shows: title, measure, baseline, target, due day, status, latest.
+_ShownGoal = tuple[str, str, float, float, date, str, float | None]
+
+
+def _shown(progress: ListedProgress) -> _ShownGoal:
+    goal = progress.goal
+    return (
+        goal.title,
+        goal.measure,
+        goal.baseline,
+        goal.target,
+        goal.due_on,
+        goal.status,
+        progress.latest,
+    )
+
+
+# Built once for what it shows, as /checkin me's panel (the community's goals are on
+# every member's list): the key is everything the panel shows.
+@lru_cache(maxsize=1024)
+def _goals_panel(mine: tuple[_ShownGoal, ...], community: tuple[_ShownGoal, ...]) -> Panel:
     fields = []
-    for name_key, goals in (
-        ("goals.list.mine", overview.mine),
-        ("goals.list.community", overview.community),
-    ):
-        lines = tuple(goal_line(g) for g in goals)
+    for name_key, goals in (("goals.list.mine", mine), ("goals.list.community", community)):
+        lines = tuple(_goal_line(*g) for g in goals)
         fields.append(
             PanelField(
                 name=_text(name_key),
@@ -73,26 +99,31 @@ def goals_panel(overview: GoalOverview) -> Panel:
     return Panel(title=_text("goals.list.title"), fields=tuple(fields), tone="success")
 
 
-def goal_line(progress: GoalProgress) -> Text:
+@lru_cache(maxsize=4096)
+def _goal_line(
+    title: str,
+    measure: str,
+    baseline: float,
+    target: float,
+    due_on: date,
+    status: str,
+    latest: float | None,
+) -> Text:
     """One line of ``/goal list``."""
-    goal = progress.goal
-    if progress.latest is None or progress.fraction is None:
-        status = _text("goals.list.no_value", baseline=goal.baseline)
+    if latest is None:
+        progress = _text("goals.list.no_value", baseline=baseline)
     else:
-        status = _text(
-            "goals.list.value", latest=progress.latest, percent=round(progress.fraction * 100)
-        )
-    if goal.status == "closed":
-        return _text(
-            "goals.list.closed_line", title=goal.title, progress=status, target=goal.target
-        )
+        percent = round((latest - baseline) / (target - baseline) * 100)
+        progress = _text("goals.list.value", latest=latest, percent=percent)
+    if status == "closed":
+        return _text("goals.list.closed_line", title=title, progress=progress, target=target)
     return _text(
         "goals.list.line",
-        title=goal.title,
-        progress=status,
-        target=goal.target,
-        measure=goal.measure,
-        due=Trusted(text=goal.due_on.isoformat()),
+        title=title,
+        progress=progress,
+        target=target,
+        measure=measure,
+        due=Trusted(text=due_on.isoformat()),
     )
 
 
@@ -221,29 +252,40 @@ def answer_saved(saved: SavedAnswer) -> Join:
 
 def history_panel(history: CheckinHistory) -> Panel:
     """``/checkin me``: the streak and the recent weeks."""
-    lines = []
-    for week in history.weeks:
-        line = _text(f"checkins.me.{week.status}", week=Trusted(text=week.week))
-        if week.numbers:
-            values = tuple(_text("checkins.answer.value", value=v) for v in week.numbers)
-            line = _text("checkins.me.value", line=line, value=Join(parts=values, sep=" · "))
-        lines.append(line)
+    weeks = tuple((week.status, week.week, week.numbers) for week in history.weeks)
+    return _history_panel(history.streak, history.best_streak, history.answered, weeks)
+
+
+# A member asks again and sees the same weeks, and a community's members share its week
+# lines: layouts are immutable values, so each is built once for what it shows (the key
+# is all it shows) instead of validating ~50 text models per reply.
+@lru_cache(maxsize=1024)
+def _history_panel(
+    streak: int, best: int, answered: int, weeks: tuple[tuple[str, str, tuple[float, ...]], ...]
+) -> Panel:
+    lines = tuple(_week_line(*week) for week in weeks)
     return Panel(
         title=_text("checkins.me.title"),
-        description=_text(
-            "checkins.me.streak",
-            streak=history.streak,
-            best=history.best_streak,
-            answered=history.answered,
-        ),
+        description=_text("checkins.me.streak", streak=streak, best=best, answered=answered),
         fields=(
             PanelField(
                 name=Trusted(text="\u200b"),
-                value=Join(parts=tuple(lines)) if lines else _text("checkins.me.none"),
+                value=Join(parts=lines) if lines else _text("checkins.me.none"),
             ),
         ),
         tone="accent",
     )
+
+
+@lru_cache(maxsize=4096)
+def _week_line(status: str, week: str, numbers: tuple[float, ...]) -> Text:
+    line = _text(f"checkins.me.{status}", week=Trusted(text=week))
+    if len(numbers) == 1:  # the catalog writes a number alone as checkins.answer.value does
+        return _text("checkins.me.value", line=line, value=numbers[0])
+    if numbers:
+        values = tuple(_text("checkins.answer.value", value=v) for v in numbers)
+        line = _text("checkins.me.value", line=line, value=Join(parts=values, sep=" · "))
+    return line
 
 
 def csv_export(export: CsvExport) -> Message:
