@@ -136,7 +136,7 @@ def start_background(app: App) -> None:
 #: The collector's thresholds once start-up is done: the youngest generation as Python
 #: sets it (a pass every few hundred new objects, ~0.2 ms), the middle one ten times
 #: rarer than Python's 10: each of its passes took ~1.7 ms and fell inside the heavier
-#: commands (one sample in twelve of /plc status), a pass every ~1,000 commands instead.
+#: commands (5-7 % of /plc status's samples), a pass every ~700 commands instead.
 HEAP_THRESHOLDS = (700, 100, 10)
 
 

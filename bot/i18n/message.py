@@ -143,7 +143,7 @@ def format_day(day: date, language: str) -> str:
     return format_date(day, format="long", locale=_locale(language))
 
 
-# Babel evaluates the language's rule on every call (~5 µs); the counts a reply shows
+# Babel evaluates the language's rule on every call (~10 µs); the counts a reply shows
 # (members, weeks, answers) come back from one reply to the next.
 @lru_cache(maxsize=4096, typed=True)
 def _category(language: str, count: float) -> str:
