@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gc
 import weakref
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,16 +14,6 @@ from tests.e2e.harness import Harness, until
 
 # The collector's settings are the process's, whatever the database engine.
 pytestmark = pytest.mark.sqlite_only
-
-
-@pytest.fixture
-def collector_restored() -> Iterator[None]:
-    """The test process's collector as it was: nothing set aside, Python's thresholds."""
-    thresholds = gc.get_threshold()
-    gc.unfreeze()
-    yield
-    gc.unfreeze()
-    gc.set_threshold(*thresholds)
 
 
 class Marker:
@@ -36,9 +25,7 @@ def tracked(obj: object) -> bool:
     return any(candidate is obj for candidate in gc.get_objects())
 
 
-async def test_the_start_up_heap_is_set_aside_once_ready(
-    unstarted_harness: Harness, collector_restored: None
-) -> None:
+async def test_the_start_up_heap_is_set_aside_once_ready(unstarted_harness: Harness) -> None:
     h = unstarted_harness
     h.settles_heap = True
     bot = await h.start()
@@ -52,9 +39,7 @@ async def test_the_start_up_heap_is_set_aside_once_ready(
     assert "/plc setup" in (result.content or "")
 
 
-async def test_the_cache_a_fresh_ready_replaced_is_freed(
-    unstarted_harness: Harness, collector_restored: None
-) -> None:
+async def test_the_cache_a_fresh_ready_replaced_is_freed(unstarted_harness: Harness) -> None:
     h = unstarted_harness
     h.settles_heap = True
     bot = await h.start()
