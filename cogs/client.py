@@ -21,7 +21,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.app import App, run_startup, start_background
+from bot.app import App, run_startup, settle_heap, start_background
 from bot.chat.platforms import Platforms
 from bot.clock import Clock
 from bot.config import Settings
@@ -75,6 +75,7 @@ class PlcBot(commands.Bot):
         app: App,
         *,
         force_sync: bool = False,
+        settle_heap: bool = True,
         **client_options: Any,
     ) -> None:
         intents = discord.Intents.none()
@@ -95,6 +96,9 @@ class PlcBot(commands.Bot):
         self.core = app.core
         self.services = app.services
         self.force_sync = force_sync
+        self.settles_heap = settle_heap
+        """Set the start-up heap aside from the garbage collector once ready (off in the
+        tests' harness, which runs many bots in one process)."""
         # Under Discord's global limit by itself, not by 429s.
         self.pacer = Pacer()
         pace(self.http, self.pacer)
@@ -147,10 +151,18 @@ class PlcBot(commands.Bot):
             self._startup = asyncio.create_task(self._run_startup())
         else:
             log.info("reconnected")
+            if self.settles_heap:
+                # A fresh READY rebuilt discord.py's cache: the old one, set aside, would
+                # never be freed (its guilds and members refer to each other).
+                settle_heap()
 
     async def _run_startup(self) -> None:
         try:
             await run_startup(self.app)
+            if self.settles_heap:
+                # After the GUILD_CREATE burst and the features' start-up work: what they
+                # built lives as long as the process.
+                settle_heap()
         finally:
             self.startup_done.set()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -33,6 +34,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="the seeds of tests/reliability/test_failover.py, comma-separated (each picks "
         "the process killed and the message it dies at); more seeds, more kill points",
     )
+
+
+@pytest.fixture(autouse=True)
+def collector_as_python_sets_it() -> Iterator[None]:
+    """Each test starts and ends with nothing frozen and Python's thresholds: a bot that
+    settled its heap (``bot.app.settle_heap``) would otherwise keep what it froze out of
+    the collector for the rest of the run."""
+    thresholds = gc.get_threshold()
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -102,6 +102,9 @@ class Catalog:
 
     def _value(self, language: str, value: object) -> object:
         """A :class:`Phrase` (or a tuple of them, joined by "; ") in that language."""
+        kind = type(value)
+        if kind is str or kind is int:  # nearly every value: no checks for phrases
+            return value
         if isinstance(value, Phrase):
             return self.t(language, value.key, **value.params)
         if isinstance(value, tuple) and value and all(isinstance(v, Phrase) for v in value):

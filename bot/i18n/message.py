@@ -143,14 +143,21 @@ def format_day(day: date, language: str) -> str:
     return format_date(day, format="long", locale=_locale(language))
 
 
+# Babel evaluates the language's rule on every call (~10 µs); the counts a reply shows
+# (members, weeks, answers) come back from one reply to the next.
+@lru_cache(maxsize=4096, typed=True)
+def _category(language: str, count: float) -> str:
+    """The CLDR plural category of ``count`` in ``language`` (one, few, other…)."""
+    return str(_locale(language).plural_form(abs(count)))
+
+
 def _choose(block: Plural, count: object, language: str) -> str:
     """The branch of ``block`` for ``count``, its own ``#`` written as a number."""
     if not isinstance(count, int | float) or isinstance(count, bool):
         raise MessageError(f"plural {{{block.name}}} needs a number, got {count!r}")
     branch = block.branches.get(f"={count:g}") if count == int(count) else None
     if branch is None:
-        category = _locale(language).plural_form(abs(count))
-        branch = block.branches.get(category, block.branches["other"])
+        branch = block.branches.get(_category(language, count), block.branches["other"])
     number = format_number(count, language)
     pieces, position = [], 0
     for inner in plurals(branch):  # a nested block's # is its own count

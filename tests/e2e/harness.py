@@ -120,6 +120,9 @@ class Harness(BotHarness[PlcBot]):
     emu: Emulator
     guild: SampleGuild
     settings_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    settles_heap: bool = False
+    """Off: freezing each test's bot would keep it from the collector for the rest of the
+    run (the bot's own start-up does it; tests of it turn it on)."""
 
     @property
     def bot(self) -> PlcBot:
@@ -147,7 +150,12 @@ class Harness(BotHarness[PlcBot]):
     async def start(self) -> PlcBot:
         stack = AsyncExitStack()
         bot = await stack.enter_async_context(
-            running_bot(self.settings(), self.clock, guild_ready_timeout=0.05)
+            running_bot(
+                self.settings(),
+                self.clock,
+                guild_ready_timeout=0.05,
+                settle_heap=self.settles_heap,
+            )
         )
         self._stack, self._running = stack, bot
         await wait_until_ready(bot)

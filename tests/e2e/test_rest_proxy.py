@@ -98,7 +98,7 @@ async def two_bots_behind_a_proxy(
             for n in range(2):
                 each = settings(emu, port, tmp_path / f"bot{n}.sqlite3")
                 bot = await stack.enter_async_context(
-                    running_bot(each, clock, guild_ready_timeout=0.05)
+                    running_bot(each, clock, guild_ready_timeout=0.05, settle_heap=False)
                 )
                 await wait_until_ready(bot, seconds=60, who=f"bot {n}")
                 bots.append(bot)

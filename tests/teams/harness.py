@@ -178,7 +178,7 @@ class TeamsHarness(BotHarness[App]):
         from cogs.client import discord_client
 
         bot = await stack.enter_async_context(
-            discord_client(app, platform, settings, guild_ready_timeout=0.05)
+            discord_client(app, platform, settings, guild_ready_timeout=0.05, settle_heap=False)
         )
         self.discord._running = bot
         await wait_until_ready(bot, who="the Discord side")
