@@ -38,6 +38,9 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from bot.config_proxy import RestProxySettings
 from cogs.pacing import INTERACTIVE_LANE, LANE_HEADER, Pacer
 
+# Still named by the entry point of an install made before it moved (pip install -e . again).
+from cogs.rest_proxy_entry import add_command as add_command
+
 log = logging.getLogger(__name__)
 
 #: Paths the global limit does not count: interaction callbacks, and a webhook's own

@@ -29,6 +29,9 @@ from bot.config import ConfigError, Settings, config_path_from_env, load_setting
 from bot.i18n import Catalog, Language
 from teams.commands import CommandBook
 from teams.icons import ACCENT, color_icon, outline_icon
+
+# Still named by the entry point of an install made before it moved (pip install -e . again).
+from teams.package_entry import add_command as add_command
 from teams.wording import teams_wording
 
 JSON = dict[str, Any]
