@@ -19,7 +19,6 @@ import json
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,9 @@ from bot.config import ConfigError, Settings, config_path_from_env, load_setting
 from bot.i18n import Catalog, Language
 from teams.commands import CommandBook
 from teams.icons import ACCENT, color_icon, outline_icon
+
+# Still named by the entry point of an install made before it moved (pip install -e . again).
+from teams.package_entry import add_command as add_command
 from teams.wording import teams_wording
 
 JSON = dict[str, Any]
@@ -190,29 +192,7 @@ async def declared_commands(settings: Settings) -> CommandBook:
             await db.close()
 
 
-# -- the command line ------------------------------------------------------------------------
-
-
-def add_command(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
-    """``plc-bot teams-package`` (an entry point of ``plc_bot.commands``)."""
-    parser = command(
-        "teams-package", "write the Microsoft Teams app package (manifest and icons) to upload"
-    )
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=Path("plc-bot-teams.zip"),
-        help="the zip to write (default: plc-bot-teams.zip here)",
-    )
-    parser.add_argument(
-        "--developer", default="plc-bot", help="who offers the app, as Teams shows it"
-    )
-    parser.add_argument(
-        "--website", help="https address of the app's support page (default: [teams] public_url)"
-    )
-    parser.add_argument("--privacy", help="https address of the privacy notice (default: website)")
-    parser.add_argument("--terms", help="https address of the terms of use (default: website)")
-    parser.set_defaults(handler=write_package)
+# -- the command line (its arguments: teams/package_entry.py) ----------------------------
 
 
 def _publisher(args: argparse.Namespace, settings: Settings) -> Publisher:

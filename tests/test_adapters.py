@@ -93,3 +93,24 @@ def test_one_platforms_playground_and_emulator_load_nothing_of_the_other(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "[]"
+
+
+def test_the_command_line_loads_a_platforms_command_only_when_it_runs() -> None:
+    """Every ``plc-bot`` command's parser adds the platforms' commands (``plc_bot.commands``):
+    ``plc-bot run`` imported the Teams package builder, with the Agents SDK under it, and
+    the REST proxy, with discord.py, before it read its own arguments (0.7 s of a start)."""
+    heavy = {"teams.package", "teams.commands", "cogs.rest_proxy"}
+    probe = (
+        "import sys\n"
+        "from bot.cli import _parser\n"
+        "args = _parser().parse_args(['run'])\n"
+        "print(args.handler.__qualname__)\n"
+        f"print(sorted({{*sys.modules, *(m.split('.')[0] for m in sys.modules)}}"
+        f" & {heavy | set(PLATFORMS) - {'cogs', 'teams'}!r}))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    handler, imported = loaded.stdout.splitlines()
+    assert handler == "_run"
+    assert imported == "[]"

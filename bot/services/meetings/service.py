@@ -9,6 +9,7 @@ cancelling the series stops it. The platform event follows (:mod:`.mirror`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from bot.actor import Actor
@@ -383,6 +384,10 @@ class MeetingService(MeetingQueries):
         re-sync every event."""
         now = self._core.clock.now()
         for guild_id in await self.mirror.guilds_to_reconcile():
+            # A turn for the loop between communities: reads run on its thread and a
+            # calendar out of reach answers at once, so a thousand communities would
+            # otherwise hold it (no health answer, no gateway event) until the last.
+            await asyncio.sleep(0)
             for upcoming in await self.unannounced(guild_id):
                 if upcoming.ends_at > now:
                     await self.publisher.ensure_announced(upcoming)

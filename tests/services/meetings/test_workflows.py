@@ -6,6 +6,7 @@ calendar), so each test reads exactly what the service sent.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -14,9 +15,11 @@ from bot.actor import Actor
 from bot.chat import Channel, ChannelRef, DirectMessage, ListedEvent
 from bot.clock import ControlledClock
 from bot.db import members as members_db
+from bot.db.communities import CommunitySettings
 from bot.errors import NotFacilitator, UserError
 from bot.scheduler import nonce_for
 from bot.services.base import Core
+from bot.services.community import CommunityService
 from bot.services.meetings import (
     END_KIND,
     REMINDER_KIND,
@@ -40,6 +43,7 @@ from tests.services.meetings.helpers import (
     schedule,
 )
 from tests.services.sample import (
+    ADMIN,
     ALICE,
     ANNOUNCEMENTS,
     BOB,
@@ -387,6 +391,48 @@ async def test_reconcile_skips_a_community_whose_events_cannot_be_listed(
     await service.reconcile()
     assert len(announcements(chat)) == 1  # announced all the same
     assert chat.events.calls == ["list"]
+
+
+async def test_reconcile_gives_the_loop_a_turn_between_communities(
+    service: MeetingService, core: Core, chat: RecordingChat
+) -> None:
+    """Reads run on the event loop's thread, and a calendar out of reach answers at once:
+    the start-up work over a year's thousand communities held the loop (no health answer,
+    no gateway event) until it ended, unless it gives the loop a turn between them."""
+    await schedule(service)
+    other = Actor(guild_id=GUILD + 1, user_id=ALICE, manages_guild=True)
+    await CommunityService(core).setup(
+        GUILD + 1,
+        ADMIN,
+        CommunitySettings(
+            timezone="America/Toronto", language="fr", announcements_channel_id=ANNOUNCEMENTS
+        ),
+    )
+    draft = await service.draft_schedule(other, title="B", when="2026-12-03 15:30")
+    await service.schedule(other, draft)
+    chat.events.refuse = "unreachable"
+    turns = 0
+    seen: list[int] = []
+    listing = chat.events.list_events
+
+    async def spin() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    async def counted(guild_id: int) -> list[ListedEvent]:
+        seen.append(turns)
+        return await listing(guild_id)
+
+    chat.events.list_events = counted  # type: ignore[method-assign]
+    spinner = asyncio.create_task(spin())
+    try:
+        await service.reconcile()
+    finally:
+        spinner.cancel()
+    assert len(seen) == 2
+    assert seen[1] > seen[0]
 
 
 async def test_a_refused_event_change_is_reported_not_raised(
