@@ -6,6 +6,7 @@ from __future__ import annotations
 import cProfile
 import pstats
 from collections.abc import Awaitable
+from datetime import timedelta
 from typing import TypeVar
 
 from tests.services.facilitation_world import World, member
@@ -41,3 +42,20 @@ async def test_rotation_show_validates_each_row_once(world: World) -> None:
     assert not any(entry.away for entry in view.line)
     # A volunteer and a member row each (before: a third model per line, rebuilt to show).
     assert validated <= 2 * LINE + 1, validated
+
+
+async def test_rotation_show_reads_past_dates_without_a_model_each(world: World) -> None:
+    """The dates already held are counted for each member, not built into models: the
+    reply costs the same after four more weeks of meetings."""
+    for user_id in (ALICE, ALICE + 1, ALICE + 2):
+        assert await world.rotation.join(member(user_id))
+    await world.schedule("2026-12-03 15:30", repeat="weekly")
+    counted = []
+    for weeks in (2, 4):
+        for _ in range(weeks):
+            await world.advance(timedelta(days=7))
+        view, validated = await validations(world.rotation.show(member(ALICE)))
+        counted.append((sum(entry.times_facilitated for entry in view.line), validated))
+    [(held_before, before), (held_after, after)] = counted
+    assert held_before >= 1 and held_after == held_before + 4
+    assert after == before, counted

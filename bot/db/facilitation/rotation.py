@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, get_args
+from typing import Literal, NamedTuple, get_args
 
 from bot.db.codec import (
     Table,
@@ -38,6 +38,14 @@ class Volunteer(Frozen):
     last_assigned_at: datetime | None
     first_in_line: bool
     next_up: bool
+
+
+class Holder(NamedTuple):
+    """Who holds a date and how far its offer went: a row read only to be shown or
+    counted, so a plain tuple (a validated model costs several times more)."""
+
+    user_id: int | None
+    status: AssignmentStatus
 
 
 class Assignment(Frozen):
@@ -232,10 +240,23 @@ async def facilitators(conn: Connection, occurrence_ids: list[int]) -> dict[int,
     return {row[0]: row[1] for row in await fetch_in(conn, sql, occurrence_ids)}
 
 
-async def of_guild(conn: Connection, guild_id: int) -> dict[int, Assignment]:
-    """The assignment of each of the community's dates, past and coming, by date."""
-    found = await _FACILITATOR_ASSIGNMENTS.all(conn, "guild_id = ?", guild_id)
-    return {assignment.occurrence_id: assignment for assignment in found}
+async def holders_of(conn: Connection, occurrence_ids: list[int]) -> dict[int, Holder]:
+    """Who holds each of these dates, by date (dates never assigned are left out)."""
+    sql = """
+        SELECT occurrence_id, user_id, status FROM facilitator_assignments
+        WHERE occurrence_id IN ({values})
+    """
+    return {row[0]: Holder(row[1], row[2]) for row in await fetch_in(conn, sql, occurrence_ids)}
+
+
+async def holders_of_guild(conn: Connection, guild_id: int) -> dict[int, Holder]:
+    """Who holds each of the community's dates, past and coming, by date."""
+    rows = await fetch_rows(
+        conn,
+        "SELECT occurrence_id, user_id, status FROM facilitator_assignments WHERE guild_id = ?",
+        (guild_id,),
+    )
+    return {row[0]: Holder(row[1], row[2]) for row in rows}
 
 
 async def insert_assignment(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
@@ -19,19 +20,23 @@ NoticeReason = Literal[
 """What the rotation tells the facilitators it could not settle (or settled late)."""
 
 
-class RotationEntry(Frozen):
+# The line and the dates as shown are built from rows the database just gave, only to be
+# shown: plain slotted dataclasses, not models validated again for each reply.
+@dataclass(frozen=True, slots=True)
+class RotationEntry:
     user_id: int
     times_assigned: int
     """Dates given to the member, coming ones included (the line's fairness counts them)."""
-    times_facilitated: int = 0
-    """Meetings the member facilitated: dates that took place, never a coming one."""
     last_assigned_at: datetime | None
     away: bool
     first_in_line: bool
     next_up: bool
+    times_facilitated: int = 0
+    """Meetings the member facilitated: dates that took place, never a coming one."""
 
 
-class UpcomingAssignment(Frozen):
+@dataclass(frozen=True, slots=True)
+class UpcomingAssignment:
     occurrence_id: int
     meeting_title: str
     starts_at: datetime
@@ -40,7 +45,8 @@ class UpcomingAssignment(Frozen):
     """None: the date was not assigned (the community did not use the rotation yet)."""
 
 
-class RotationView(Frozen):
+@dataclass(frozen=True, slots=True)
+class RotationView:
     """``/rotation show``: the line in order, who is next, counts, who is away."""
 
     line: tuple[RotationEntry, ...]
