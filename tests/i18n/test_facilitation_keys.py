@@ -327,7 +327,6 @@ def _rotation_views() -> Iterator[Message]:
     entry = RotationEntry(
         user_id=1,
         times_assigned=2,
-        last_assigned_at=None,
         away=True,
         first_in_line=True,
         next_up=True,

@@ -59,3 +59,17 @@ async def test_rotation_show_reads_past_dates_without_a_model_each(world: World)
     [(held_before, before), (held_after, after)] = counted
     assert held_before >= 1 and held_after == held_before + 4
     assert after == before, counted
+
+
+async def test_rotation_show_builds_no_model_for_what_it_only_shows(world: World) -> None:
+    """The line and the coming dates are read as plain rows: a longer line or more dates
+    validate nothing more (before: a volunteer and a member model each, four per date)."""
+    users = [ALICE + n for n in range(LINE)]
+    for user_id in users:
+        assert await world.rotation.join(member(user_id))
+    for day in (3, 10, 17):
+        await world.schedule(f"2026-12-{day:02d} 15:30", title=f"CAP {day}")
+    view, validated = await validations(world.rotation.show(member(ALICE)))
+    assert sorted(entry.user_id for entry in view.line) == users
+    assert [item.meeting_title for item in view.upcoming] == ["CAP 3", "CAP 10", "CAP 17"]
+    assert validated == 0, validated

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal, NamedTuple, get_args
 
 from bot.db.codec import (
@@ -106,6 +106,45 @@ async def line_with_members(
         from_row(Member, prefixed(row, "m__")) for row in rows if row["m__user_id"] is not None
     ]
     return volunteers, {member.user_id: member for member in members}
+
+
+class ShownVolunteer(NamedTuple):
+    """A volunteer as ``/rotation show`` lists them: what is shown and what makes them
+    unavailable, read as a plain tuple (only shown, never written back)."""
+
+    user_id: int
+    times_assigned: int
+    first_in_line: bool
+    next_up: bool
+    left: bool
+    """They left the server."""
+    away_until: date | None
+
+
+async def line_shown(conn: Connection, guild_id: int) -> list[ShownVolunteer]:
+    """:func:`line` as shown, with each volunteer's departure and away date, in one read."""
+    rows = await fetch_rows(
+        conn,
+        f"""
+        SELECT v.user_id, v.times_assigned, v.first_in_line, v.next_up,
+            m.left_at IS NOT NULL, m.away_until
+        FROM rotation_volunteers v
+            LEFT JOIN members m ON m.guild_id = v.guild_id AND m.user_id = v.user_id
+        WHERE v.guild_id = ? AND v.active = 1 {_LINE_ORDER}
+        """,  # noqa: S608 - the order is a constant
+        (guild_id,),
+    )
+    return [
+        ShownVolunteer(
+            row[0],
+            row[1],
+            bool(row[2]),
+            bool(row[3]),
+            bool(row[4]),
+            date.fromisoformat(row[5]) if row[5] else None,
+        )
+        for row in rows
+    ]
 
 
 async def has_volunteered(conn: Connection, guild_id: int) -> bool:

@@ -27,7 +27,6 @@ class RotationEntry:
     user_id: int
     times_assigned: int
     """Dates given to the member, coming ones included (the line's fairness counts them)."""
-    last_assigned_at: datetime | None
     away: bool
     first_in_line: bool
     next_up: bool
@@ -75,12 +74,17 @@ def notice_key(occurrence_id: int, reason: str, serial: int) -> str:
     return f"rotation:{occurrence_id}:notice:{reason}:{serial}"
 
 
+def unavailable(left: bool, away_until: date | None, on: date) -> bool:
+    """Whether a volunteer cannot take a date: gone from the server, or away on it."""
+    return left or (away_until is not None and on <= away_until)
+
+
 def available(volunteers: list[Volunteer], members: dict[int, Member], on: date) -> list[Volunteer]:
     """Volunteers who can take a date: not away on it, still in the server."""
     found = []
     for volunteer in volunteers:
         member = members.get(volunteer.user_id)
-        if member is not None and (member.left_at is not None or member.is_away(on)):
+        if member is not None and unavailable(member.left_at is not None, member.away_until, on):
             continue
         found.append(volunteer)
     return found

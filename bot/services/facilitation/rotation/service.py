@@ -36,8 +36,9 @@ from bot.services.facilitation.rotation.models import (
     RotationView,
     UpcomingAssignment,
     available,
+    unavailable,
 )
-from bot.services.meetings import MeetingDate, MeetingService
+from bot.services.meetings import ComingDate, MeetingDate, MeetingService
 
 log = logging.getLogger(__name__)
 
@@ -96,29 +97,28 @@ class RotationService:
         guild_id = community.guild_id
         today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.read() as conn:
-            line, members = await rotation_db.line_with_members(conn, guild_id)
-            dates = await self._meetings.scheduled_dates(conn, guild_id) if self._meetings else []
-            # Every date's assignment at once, coming and past: the coming ones are shown,
-            # the past ones counted when their meeting took place.
+            line = await rotation_db.line_shown(conn, guild_id)
+            dates = await self._meetings.coming_dates(conn, guild_id) if self._meetings else []
+            # Every date's holder at once, coming and past: the coming ones are shown, the
+            # past ones counted when their meeting took place.
             assigned = await rotation_db.holders_of_guild(conn, guild_id)
             upcoming = _upcoming(dates, assigned)
             facilitated = await self._facilitated(conn, assigned, upcoming)
-        ready = available(line, members, today)
-        free = {v.user_id for v in ready}
+        entries = tuple(
+            RotationEntry(
+                user_id=v.user_id,
+                times_assigned=v.times_assigned,
+                away=unavailable(v.left, v.away_until, today),
+                first_in_line=v.first_in_line,
+                next_up=v.next_up,
+                times_facilitated=facilitated[v.user_id],
+            )
+            for v in line
+        )
+        ready = [entry.user_id for entry in entries if not entry.away]
         return RotationView(
-            line=tuple(
-                RotationEntry(
-                    user_id=v.user_id,
-                    times_assigned=v.times_assigned,
-                    times_facilitated=facilitated[v.user_id],
-                    last_assigned_at=v.last_assigned_at,
-                    away=v.user_id not in free,
-                    first_in_line=v.first_in_line,
-                    next_up=v.next_up,
-                )
-                for v in line
-            ),
-            next_user_id=ready[0].user_id if ready else None,
+            line=entries,
+            next_user_id=ready[0] if ready else None,
             upcoming=tuple(upcoming),
         )
 
@@ -336,13 +336,13 @@ class RotationService:
         await rotation_db.forget_member(conn, guild_id, user_id)
 
 
-async def _assigned(conn: Connection, dates: list[MeetingDate]) -> list[UpcomingAssignment]:
+async def _assigned(conn: Connection, dates: list[ComingDate]) -> list[UpcomingAssignment]:
     """The dates with who holds each."""
     assigned = await rotation_db.holders_of(conn, [d.occurrence_id for d in dates])
     return _upcoming(dates, assigned)
 
 
-def _upcoming(dates: list[MeetingDate], assigned: dict[int, Holder]) -> list[UpcomingAssignment]:
+def _upcoming(dates: list[ComingDate], assigned: dict[int, Holder]) -> list[UpcomingAssignment]:
     """The coming dates, each with whom it was given to and their answer."""
     found = []
     for date in dates:
