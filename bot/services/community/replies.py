@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.chat import (
     ChannelRef,
     Code,
@@ -47,8 +49,11 @@ def _size(size: int) -> Text:
     return _text(f"units.{SIZE_UNITS[index]}", size=round(scaled, 1))
 
 
+@lru_cache(maxsize=1024)
 def settings_fields(community: Community) -> tuple[PanelField, ...]:
-    """The community's settings, side by side."""
+    """The community's settings, side by side. Built once per value of the settings
+    (``/plc status`` shows them on every call, and they seldom change): a changed
+    community is another key, so nothing needs clearing."""
     role = community.facilitator_role_id
     rows: tuple[tuple[str, Content], ...] = (
         ("timezone", Code(text=community.timezone)),

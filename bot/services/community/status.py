@@ -4,6 +4,7 @@ the bot's health, read in one go."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import __version__
@@ -27,7 +28,11 @@ class ErrorRecord(Frozen):
     at: datetime
 
 
-class CommunityStatus(Frozen):
+@dataclass(frozen=True, slots=True)
+class CommunityStatus:
+    """What ``/plc status`` shows, gathered from values already checked: not validated
+    again."""
+
     community: Community
     lines: list[StatusLine]
     missed: list[StatusLine]
