@@ -9,6 +9,8 @@ from collections.abc import Awaitable
 from datetime import timedelta
 from typing import TypeVar
 
+from bot.services.facilitation.rotation.cards import rotation_panel
+from bot.services.facilitation.rotation.models import RotationEntry, RotationView
 from tests.services.facilitation_world import World, member
 from tests.services.sample import ALICE
 
@@ -73,3 +75,32 @@ async def test_rotation_show_builds_no_model_for_what_it_only_shows(world: World
     assert sorted(entry.user_id for entry in view.line) == users
     assert [item.meeting_title for item in view.upcoming] == ["CAP 3", "CAP 10", "CAP 17"]
     assert validated == 0, validated
+
+
+def test_the_rotation_panel_builds_each_line_once() -> None:
+    """A line is its text and its member's reference; the marks and the fixed texts are
+    built once (before: a Join and a text per mark on every line, ~4 validations each)."""
+    line = tuple(
+        RotationEntry(
+            user_id=ALICE + n,
+            times_assigned=n,
+            away=n % 3 == 0,
+            first_in_line=n == 1,
+            next_up=n == 2,
+        )
+        for n in range(LINE)
+    )
+    view = RotationView(line=line, next_user_id=ALICE + 1, upcoming=())
+    rotation_panel(view)
+    profile = cProfile.Profile()
+    profile.enable()
+    panel = rotation_panel(view)
+    profile.disable()
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    validated = sum(
+        calls
+        for (_, _, name), (calls, *_) in stats.items()
+        if "'validate_python' of 'pydantic_core" in name
+    )
+    assert len(panel.fields) == 1
+    assert validated <= 2 * LINE + 3, validated
