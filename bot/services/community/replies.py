@@ -84,6 +84,17 @@ def setup_reply(result: SetupResult) -> Message:
     return Message(content=warning, panels=(panel,))
 
 
+@lru_cache(maxsize=32)
+def _constant(key: str) -> Text:
+    """A text without values, the same in every status: built once."""
+    return _text(key)
+
+
+@lru_cache(maxsize=1)
+def _privacy() -> PanelField:
+    return PanelField(name=_constant("status.privacy_title"), value=_constant("status.privacy"))
+
+
 def _lines(lines: list[StatusLine]) -> Join:
     return Join(parts=tuple(Text(key=line.key, params=line.params) for line in lines))
 
@@ -109,7 +120,7 @@ def _health(status: CommunityStatus) -> Join:
         when = Moment(at=error.at, style="relative")
         health.append(_text("status.last_error", ref=Code(text=error.ref), when=when))
     else:
-        health.append(_text("status.no_error"))
+        health.append(_constant("status.no_error"))
     return Join(parts=tuple(health))
 
 
@@ -119,14 +130,15 @@ def status_reply(status: CommunityStatus) -> Message:
     fields = list(settings_fields(status.community))
     for title, lines in (("status.coming", status.lines), ("status.missed_title", status.missed)):
         if lines:
-            fields.append(PanelField(name=_text(title), value=_lines(lines)))
-    fields.append(PanelField(name=_text("status.health_title"), value=_health(status)))
-    fields.append(PanelField(name=_text("status.privacy_title"), value=_text("status.privacy")))
+            fields.append(PanelField(name=_constant(title), value=_lines(lines)))
+    fields.append(PanelField(name=_constant("status.health_title"), value=_health(status)))
+    fields.append(_privacy())
     version = Trusted(text=status.version)
     footer = (
         _text("status.footer", version=version, latency=round(status.latency * 1000))
         if status.latency is not None
         else _text("status.footer_version", version=version)
     )
-    panel = Panel(title=_text("status.title"), fields=tuple(fields), footer=footer, tone="accent")
+    heading = _constant("status.title")
+    panel = Panel(title=heading, fields=tuple(fields), footer=footer, tone="accent")
     return Message(panels=(panel,))
