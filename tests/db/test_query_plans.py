@@ -28,6 +28,7 @@ from bot.db.checkins import streaks as streaks_db
 from bot.db.communities import CommunitySettings
 from bot.db.connection import Connection
 from bot.db.facilitation import rotation as rotation_db
+from bot.db.facilitation import rotation_shown
 
 NOW = datetime(2026, 1, 12, 17, tzinfo=UTC)
 GUILD = 7
@@ -192,10 +193,10 @@ JOINED = ("rotation_volunteers", "facilitator_assignments", "goals", "checkin_sc
 
 async def joined_reads(conn: Connection) -> None:
     await rotation_db.line_with_members(conn, GUILD)
-    await rotation_db.line_shown(conn, GUILD)
+    await rotation_shown.line_shown(conn, GUILD)
     await rotation_db.assignments_of(conn, [1, 2])
-    await rotation_db.holders_of(conn, [1, 2])
-    await rotation_db.holders_of_guild(conn, GUILD)
+    await rotation_shown.holders_of(conn, [1, 2])
+    await rotation_shown.holders_of_guild(conn, GUILD)
     await goals_db.listed(conn, GUILD, 5)
     await checkins_db.outlook(conn, GUILD, "2026-W03")
 

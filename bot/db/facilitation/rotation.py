@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Literal, NamedTuple, get_args
+from datetime import datetime
+from typing import Literal, get_args
 
 from bot.db.codec import (
     Table,
@@ -40,14 +40,6 @@ class Volunteer(Frozen):
     next_up: bool
 
 
-class Holder(NamedTuple):
-    """Who holds a date and how far its offer went: a row read only to be shown or
-    counted, so a plain tuple (a validated model costs several times more)."""
-
-    user_id: int | None
-    status: AssignmentStatus
-
-
 class Assignment(Frozen):
     """Who facilitates one meeting date, and how far the offer went."""
 
@@ -62,7 +54,7 @@ class Assignment(Frozen):
 
 # The line: set-next first, then whoever declined last time, then the least recently
 # assigned (never assigned first), then join order.
-_LINE_ORDER = """
+LINE_ORDER = """
     ORDER BY next_up DESC, first_in_line DESC,
              last_turn IS NOT NULL, last_turn, position
 """
@@ -81,7 +73,7 @@ async def get_volunteer(conn: Connection, guild_id: int, user_id: int) -> Volunt
 async def line(conn: Connection, guild_id: int) -> list[Volunteer]:
     """Active volunteers in the order they would be assigned."""
     return await _ROTATION_VOLUNTEERS.all(
-        conn, f"guild_id = ? AND active = 1 {_LINE_ORDER}", guild_id
+        conn, f"guild_id = ? AND active = 1 {LINE_ORDER}", guild_id
     )
 
 
@@ -97,7 +89,7 @@ async def line_with_members(
         f"""
         SELECT v.*, {_MEMBER_COLUMNS} FROM rotation_volunteers v
             LEFT JOIN members m ON m.guild_id = v.guild_id AND m.user_id = v.user_id
-        WHERE v.guild_id = ? AND v.active = 1 {_LINE_ORDER}
+        WHERE v.guild_id = ? AND v.active = 1 {LINE_ORDER}
         """,  # noqa: S608 - the columns are the model's field names
         (guild_id,),
     )
@@ -106,45 +98,6 @@ async def line_with_members(
         from_row(Member, prefixed(row, "m__")) for row in rows if row["m__user_id"] is not None
     ]
     return volunteers, {member.user_id: member for member in members}
-
-
-class ShownVolunteer(NamedTuple):
-    """A volunteer as ``/rotation show`` lists them: what is shown and what makes them
-    unavailable, read as a plain tuple (only shown, never written back)."""
-
-    user_id: int
-    times_assigned: int
-    first_in_line: bool
-    next_up: bool
-    left: bool
-    """They left the server."""
-    away_until: date | None
-
-
-async def line_shown(conn: Connection, guild_id: int) -> list[ShownVolunteer]:
-    """:func:`line` as shown, with each volunteer's departure and away date, in one read."""
-    rows = await fetch_rows(
-        conn,
-        f"""
-        SELECT v.user_id, v.times_assigned, v.first_in_line, v.next_up,
-            m.left_at IS NOT NULL, m.away_until
-        FROM rotation_volunteers v
-            LEFT JOIN members m ON m.guild_id = v.guild_id AND m.user_id = v.user_id
-        WHERE v.guild_id = ? AND v.active = 1 {_LINE_ORDER}
-        """,  # noqa: S608 - the order is a constant
-        (guild_id,),
-    )
-    return [
-        ShownVolunteer(
-            row[0],
-            row[1],
-            bool(row[2]),
-            bool(row[3]),
-            bool(row[4]),
-            date.fromisoformat(row[5]) if row[5] else None,
-        )
-        for row in rows
-    ]
 
 
 async def has_volunteered(conn: Connection, guild_id: int) -> bool:
@@ -277,25 +230,6 @@ async def facilitators(conn: Connection, occurrence_ids: list[int]) -> dict[int,
         WHERE user_id IS NOT NULL AND occurrence_id IN ({values})
     """
     return {row[0]: row[1] for row in await fetch_in(conn, sql, occurrence_ids)}
-
-
-async def holders_of(conn: Connection, occurrence_ids: list[int]) -> dict[int, Holder]:
-    """Who holds each of these dates, by date (dates never assigned are left out)."""
-    sql = """
-        SELECT occurrence_id, user_id, status FROM facilitator_assignments
-        WHERE occurrence_id IN ({values})
-    """
-    return {row[0]: Holder(row[1], row[2]) for row in await fetch_in(conn, sql, occurrence_ids)}
-
-
-async def holders_of_guild(conn: Connection, guild_id: int) -> dict[int, Holder]:
-    """Who holds each of the community's dates, past and coming, by date."""
-    rows = await fetch_rows(
-        conn,
-        "SELECT occurrence_id, user_id, status FROM facilitator_assignments WHERE guild_id = ?",
-        (guild_id,),
-    )
-    return {row[0]: Holder(row[1], row[2]) for row in rows}
 
 
 async def insert_assignment(

@@ -25,7 +25,9 @@ from bot.db import audit
 from bot.db import members as members_db
 from bot.db.connection import Connection
 from bot.db.facilitation import rotation as rotation_db
-from bot.db.facilitation.rotation import Assignment, AssignmentStatus, Holder
+from bot.db.facilitation import rotation_shown
+from bot.db.facilitation.rotation import Assignment, AssignmentStatus
+from bot.db.facilitation.rotation_shown import Holder
 from bot.errors import UserError
 from bot.services.base import AfterCommit, Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
@@ -97,11 +99,11 @@ class RotationService:
         guild_id = community.guild_id
         today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.read() as conn:
-            line = await rotation_db.line_shown(conn, guild_id)
+            line = await rotation_shown.line_shown(conn, guild_id)
             dates = await self._meetings.coming_dates(conn, guild_id) if self._meetings else []
             # Every date's holder at once, coming and past: the coming ones are shown, the
             # past ones counted when their meeting took place.
-            assigned = await rotation_db.holders_of_guild(conn, guild_id)
+            assigned = await rotation_shown.holders_of_guild(conn, guild_id)
             upcoming = _upcoming(dates, assigned)
             facilitated = await self._facilitated(conn, assigned, upcoming)
         entries = tuple(
@@ -338,7 +340,7 @@ class RotationService:
 
 async def _assigned(conn: Connection, dates: list[ComingDate]) -> list[UpcomingAssignment]:
     """The dates with who holds each."""
-    assigned = await rotation_db.holders_of(conn, [d.occurrence_id for d in dates])
+    assigned = await rotation_shown.holders_of(conn, [d.occurrence_id for d in dates])
     return _upcoming(dates, assigned)
 
 
