@@ -6,7 +6,7 @@ RSVPs are in :mod:`bot.db.meeting_rsvps`.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 from bot.db.codec import (
     Table,
@@ -17,6 +17,7 @@ from bot.db.codec import (
     fetch_rows,
     from_row,
     insert_returning_id,
+    instant_from_db,
     instant_to_db,
     json_to_db,
     prefixed,
@@ -267,6 +268,34 @@ _COUNTS = ", ".join(
 )
 
 
+# Each active meeting's scheduled date (one under way included), soonest first.
+_SCHEDULED = """
+    FROM meeting_occurrences o JOIN meetings m ON m.id = o.meeting_id
+    WHERE o.guild_id = ? AND o.status = 'scheduled' AND m.cancelled_at IS NULL
+    ORDER BY o.starts_at, o.id
+"""
+
+
+class ComingDate(NamedTuple):
+    """A coming date as another feature shows it (``/plc status``, ``/rotation show``):
+    read as a plain tuple, since it is only shown."""
+
+    occurrence_id: int
+    title: str
+    starts_at: datetime
+
+
+async def coming_dates(conn: Connection, guild_id: int) -> list[ComingDate]:
+    """:func:`scheduled_occurrences` with only what is shown of each: the date's id, the
+    meeting's title and when it starts."""
+    rows = await fetch_rows(
+        conn,
+        f"SELECT o.id, m.title, o.starts_at {_SCHEDULED}",
+        (guild_id,),
+    )
+    return [ComingDate(row[0], row[1], instant_from_db(row[2])) for row in rows]
+
+
 async def scheduled_occurrences(
     conn: Connection, guild_id: int
 ) -> list[tuple[Occurrence, Meeting, RsvpCounts]]:
@@ -274,12 +303,7 @@ async def scheduled_occurrences(
     soonest first, in one read (every command that shows what is coming starts here)."""
     rows = await fetch_rows(
         conn,
-        f"""
-        SELECT o.*, {_MEETING_COLUMNS}, {_COUNTS}
-        FROM meeting_occurrences o JOIN meetings m ON m.id = o.meeting_id
-        WHERE o.guild_id = ? AND o.status = 'scheduled' AND m.cancelled_at IS NULL
-        ORDER BY o.starts_at, o.id
-        """,  # noqa: S608 - the columns are the models' field names, the answers constants
+        f"SELECT o.*, {_MEETING_COLUMNS}, {_COUNTS} {_SCHEDULED}",
         (guild_id,),
     )
     return [

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
-
-from pydantic import Field
 
 from bot.chat import Chat, Param, Posted
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.connection import Connection
 from bot.db.engine import Engine
-from bot.frozen import Frozen
 from bot.i18n import Catalog
 from bot.scheduler import Scheduler
 
@@ -34,13 +31,15 @@ class Core:
     """The chat platform, for workflows that post, edit, DM or open threads."""
 
 
-class StatusLine(Frozen):
+@dataclass(frozen=True, slots=True)
+class StatusLine:
     """One line of ``/plc status`` contributed by a feature: a catalog key and its values
     as core text (a member's words as plain ``str``, references, numbers), which the
-    status layout renders in the reader's language like any other text."""
+    status layout renders in the reader's language like any other text. Only shown, so
+    a plain dataclass: the layout's text checks the values once."""
 
     key: str
-    params: dict[str, Param] = Field(default_factory=dict)
+    params: dict[str, Param] = field(default_factory=dict)
 
 
 class PersonalData(Protocol):

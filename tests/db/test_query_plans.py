@@ -28,6 +28,7 @@ from bot.db.checkins import streaks as streaks_db
 from bot.db.communities import CommunitySettings
 from bot.db.connection import Connection
 from bot.db.facilitation import rotation as rotation_db
+from bot.db.facilitation import rotation_shown
 
 NOW = datetime(2026, 1, 12, 17, tzinfo=UTC)
 GUILD = 7
@@ -198,18 +199,21 @@ JOINED = (
 
 async def joined_reads(conn: Connection) -> None:
     await rotation_db.line_with_members(conn, GUILD)
+    await rotation_shown.line_shown(conn, GUILD)
     await rotation_db.assignments_of(conn, [1, 2])
+    await rotation_shown.holders_of(conn, [1, 2])
+    await rotation_shown.holders_of_guild(conn, GUILD)
     await goals_db.listed(conn, GUILD, 5)
-    await checkins_db.open_and_schedule(conn, GUILD)
+    await checkins_db.outlook(conn, GUILD, "2026-W03")
 
 
 async def test_reads_that_bring_several_tables_seek_each_one(db: Database, db_path: Path) -> None:
     """A command's read that brings several tables in one statement (the rotation's line
     with its members, the dates' assignments, both lists of goals, the open check-in with
-    the schedule) seeks each table by its key, never scans it."""
+    the schedule and the weeks taken) seeks each table by its key, never scans it."""
     await filled(db)
     plans = await plans_of(db_path, joined_reads)
-    assert len(plans) == 4
+    assert len(plans) == 7
     names = (*TABLES, *ALIASES, *JOINED, "v", "p")
     for sql, plan in plans.items():
         assert not any(step.split()[:2] in (["SCAN", name] for name in names) for step in plan), (

@@ -76,12 +76,13 @@ async def test_plc_status_reads_each_features_line_in_few_statements(harness: Ha
     status, text = await command(harness, "plc status")
     assert "Planning" in text and "Check-in open" in text and "Next check-in" in text, text
     # Meetings: the dates with their meetings (not their answers and facilitators);
-    # questions: the counts; check-ins: the open one with the schedule, then the next
-    # free week; rotation: the assignments of the dates the meetings' line read (asked
-    # of the meetings' service, which answers once: before, the rotation read the dates
-    # again); sessions: the live one; the missed timers; the counts with the paused
-    # targets.
-    assert len(status) == 8, status.statements
+    # questions: the counts; check-ins: the open one with the schedule and the weeks
+    # that have one (where the next opening goes), in one (two before); rotation: the
+    # holder of the next date the meetings' line read (asked of the meetings' service,
+    # which answers once: before, the rotation read the dates again); sessions: the live
+    # one's channel; the status's own part: the counts, the paused targets and the missed
+    # timers by kind, in one (two before).
+    assert len(status) == 6, status.statements
     assert status.writes == 0
     assert status.trips == 0  # read on the loop's thread
 

@@ -17,6 +17,7 @@ import pytest
 from bot.chat import Card, Message
 from bot.chat.text import Content
 from bot.db.facilitation.actions import ActionItem
+from bot.db.facilitation.rotation import ASSIGNMENT_STATUSES
 from bot.db.facilitation.sessions import SessionRow
 from bot.i18n import LANGUAGES, Language, load_catalog
 from bot.protocols import load_builtin
@@ -326,12 +327,11 @@ def _rotation_views() -> Iterator[Message]:
     entry = RotationEntry(
         user_id=1,
         times_assigned=2,
-        last_assigned_at=None,
         away=True,
         first_in_line=True,
         next_up=True,
     )
-    statuses = [*get_args(get_args(UpcomingAssignment.model_fields["status"].annotation)[0]), None]
+    statuses = [*ASSIGNMENT_STATUSES, None]
     upcoming = tuple(
         UpcomingAssignment(
             occurrence_id=i, meeting_title="CAP", starts_at=WHEN, user_id=user, status=status

@@ -6,8 +6,11 @@ from __future__ import annotations
 import cProfile
 import pstats
 from collections.abc import Awaitable
+from datetime import timedelta
 from typing import TypeVar
 
+from bot.services.facilitation.rotation.cards import rotation_panel
+from bot.services.facilitation.rotation.models import RotationEntry, RotationView
 from tests.services.facilitation_world import World, member
 from tests.services.sample import ALICE
 
@@ -41,3 +44,63 @@ async def test_rotation_show_validates_each_row_once(world: World) -> None:
     assert not any(entry.away for entry in view.line)
     # A volunteer and a member row each (before: a third model per line, rebuilt to show).
     assert validated <= 2 * LINE + 1, validated
+
+
+async def test_rotation_show_reads_past_dates_without_a_model_each(world: World) -> None:
+    """The dates already held are counted for each member, not built into models: the
+    reply costs the same after four more weeks of meetings."""
+    for user_id in (ALICE, ALICE + 1, ALICE + 2):
+        assert await world.rotation.join(member(user_id))
+    await world.schedule("2026-12-03 15:30", repeat="weekly")
+    counted = []
+    for weeks in (2, 4):
+        for _ in range(weeks):
+            await world.advance(timedelta(days=7))
+        view, validated = await validations(world.rotation.show(member(ALICE)))
+        counted.append((sum(entry.times_facilitated for entry in view.line), validated))
+    [(held_before, before), (held_after, after)] = counted
+    assert held_before >= 1 and held_after == held_before + 4
+    assert after == before, counted
+
+
+async def test_rotation_show_builds_no_model_for_what_it_only_shows(world: World) -> None:
+    """The line and the coming dates are read as plain rows: a longer line or more dates
+    validate nothing more (before: a volunteer and a member model each, four per date)."""
+    users = [ALICE + n for n in range(LINE)]
+    for user_id in users:
+        assert await world.rotation.join(member(user_id))
+    for day in (3, 10, 17):
+        await world.schedule(f"2026-12-{day:02d} 15:30", title=f"CAP {day}")
+    view, validated = await validations(world.rotation.show(member(ALICE)))
+    assert sorted(entry.user_id for entry in view.line) == users
+    assert [item.meeting_title for item in view.upcoming] == ["CAP 3", "CAP 10", "CAP 17"]
+    assert validated == 0, validated
+
+
+def test_the_rotation_panel_builds_each_line_once() -> None:
+    """A line is its text and its member's reference; the marks and the fixed texts are
+    built once (before: a Join and a text per mark on every line, ~4 validations each)."""
+    line = tuple(
+        RotationEntry(
+            user_id=ALICE + n,
+            times_assigned=n,
+            away=n % 3 == 0,
+            first_in_line=n == 1,
+            next_up=n == 2,
+        )
+        for n in range(LINE)
+    )
+    view = RotationView(line=line, next_user_id=ALICE + 1, upcoming=())
+    rotation_panel(view)
+    profile = cProfile.Profile()
+    profile.enable()
+    panel = rotation_panel(view)
+    profile.disable()
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    validated = sum(
+        calls
+        for (_, _, name), (calls, *_) in stats.items()
+        if "'validate_python' of 'pydantic_core" in name
+    )
+    assert len(panel.fields) == 1
+    assert validated <= 2 * LINE + 3, validated

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import NamedTuple
 
 from bot.db.checkins.models import Checkin, CheckinSchedule
 from bot.db.codec import (
     Table,
-    aliased_columns,
     fetch_column,
     fetch_rows,
-    from_row,
     insert_if_new,
     insert_returning_id,
+    instant_from_db,
     instant_to_db,
     json_to_db,
-    prefixed,
 )
 from bot.db.connection import Connection
 
@@ -132,25 +131,41 @@ async def open_checkin(conn: Connection, guild_id: int) -> Checkin | None:
     )
 
 
-_OPEN_AND_SCHEDULE = f"""
-    SELECT {aliased_columns(Checkin, "c", "c__")}, {aliased_columns(CheckinSchedule, "s", "s__")}
+class CheckinOutlook(NamedTuple):
+    """What ``/plc status`` shows of check-ins, read as plain values: when the open one
+    closes, the weekly opening, and the weeks from a given one on that have a check-in."""
+
+    closes_at: datetime | None
+    weekday: int | None
+    """None: no active schedule."""
+    local_time: time | None
+    taken: frozenset[str]
+
+
+_OUTLOOK = """
+    SELECT c.closes_at, s.weekday, s.local_time, w.week
     FROM (SELECT CAST(? AS BIGINT) AS guild_id) g
         LEFT JOIN checkins c ON c.id = (
             SELECT id FROM checkins WHERE guild_id = g.guild_id AND status = 'open'
             ORDER BY opened_at DESC LIMIT 1
         )
         LEFT JOIN checkin_schedules s ON s.guild_id = g.guild_id AND s.active = 1
-"""  # noqa: S608 - the columns are the models' field names
+        LEFT JOIN checkins w ON w.guild_id = g.guild_id AND w.week >= ?
+"""
 
 
-async def open_and_schedule(
-    conn: Connection, guild_id: int
-) -> tuple[Checkin | None, CheckinSchedule | None]:
-    """:func:`open_checkin` and :func:`active_schedule` in one read (``/plc status``)."""
-    [row] = await fetch_rows(conn, _OPEN_AND_SCHEDULE, (guild_id,))
-    checkin = from_row(Checkin, prefixed(row, "c__")) if row["c__id"] is not None else None
-    schedule = from_row(CheckinSchedule, prefixed(row, "s__")) if row["s__id"] is not None else None
-    return checkin, schedule
+async def outlook(conn: Connection, guild_id: int, from_week: str) -> CheckinOutlook:
+    """The open check-in and the active schedule as shown, with the weeks from
+    ``from_week`` on that have a check-in (where the next opening goes), in one read: a
+    row per such week."""
+    rows = await fetch_rows(conn, _OUTLOOK, (guild_id, from_week))
+    first = rows[0]
+    return CheckinOutlook(
+        closes_at=instant_from_db(first[0]) if first[0] is not None else None,
+        weekday=first[1],
+        local_time=time.fromisoformat(first[2]) if first[2] is not None else None,
+        taken=frozenset(row[3] for row in rows if row[3] is not None),
+    )
 
 
 async def set_prompt(conn: Connection, checkin_id: int, message_id: int) -> None:

@@ -54,7 +54,7 @@ class Assignment(Frozen):
 
 # The line: set-next first, then whoever declined last time, then the least recently
 # assigned (never assigned first), then join order.
-_LINE_ORDER = """
+LINE_ORDER = """
     ORDER BY next_up DESC, first_in_line DESC,
              last_turn IS NOT NULL, last_turn, position
 """
@@ -73,7 +73,7 @@ async def get_volunteer(conn: Connection, guild_id: int, user_id: int) -> Volunt
 async def line(conn: Connection, guild_id: int) -> list[Volunteer]:
     """Active volunteers in the order they would be assigned."""
     return await _ROTATION_VOLUNTEERS.all(
-        conn, f"guild_id = ? AND active = 1 {_LINE_ORDER}", guild_id
+        conn, f"guild_id = ? AND active = 1 {LINE_ORDER}", guild_id
     )
 
 
@@ -89,7 +89,7 @@ async def line_with_members(
         f"""
         SELECT v.*, {_MEMBER_COLUMNS} FROM rotation_volunteers v
             LEFT JOIN members m ON m.guild_id = v.guild_id AND m.user_id = v.user_id
-        WHERE v.guild_id = ? AND v.active = 1 {_LINE_ORDER}
+        WHERE v.guild_id = ? AND v.active = 1 {LINE_ORDER}
         """,  # noqa: S608 - the columns are the model's field names
         (guild_id,),
     )
@@ -230,12 +230,6 @@ async def facilitators(conn: Connection, occurrence_ids: list[int]) -> dict[int,
         WHERE user_id IS NOT NULL AND occurrence_id IN ({values})
     """
     return {row[0]: row[1] for row in await fetch_in(conn, sql, occurrence_ids)}
-
-
-async def of_guild(conn: Connection, guild_id: int) -> dict[int, Assignment]:
-    """The assignment of each of the community's dates, past and coming, by date."""
-    found = await _FACILITATOR_ASSIGNMENTS.all(conn, "guild_id = ?", guild_id)
-    return {assignment.occurrence_id: assignment for assignment in found}
 
 
 async def insert_assignment(

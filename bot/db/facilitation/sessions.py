@@ -10,6 +10,7 @@ from bot.db.codec import (
     fetch_column,
     fetch_in,
     fetch_one,
+    fetch_value,
     insert_returning_id,
     instant_to_db,
     json_to_db,
@@ -107,6 +108,18 @@ async def get(conn: Connection, session_id: int) -> SessionRow | None:
 
 async def live(conn: Connection, guild_id: int) -> SessionRow | None:
     return await SESSIONS.one(conn, "guild_id = ? AND status = 'live'", guild_id)
+
+
+async def live_channel(conn: Connection, guild_id: int) -> int | None:
+    """Where the community's live session runs (its thread, else its channel), or None:
+    what ``/plc status`` shows of it, without reading the session's state."""
+    channel_id = await fetch_value(
+        conn,
+        "SELECT COALESCE(thread_id, channel_id) FROM sessions"
+        " WHERE guild_id = ? AND status = 'live'",
+        (guild_id,),
+    )
+    return None if channel_id is None else int(channel_id)
 
 
 async def count_before(conn: Connection, guild_id: int, session_id: int) -> int:

@@ -278,9 +278,8 @@ async def moderation_counts(conn: Connection, guild_id: int) -> ModerationCounts
 
 
 async def open_counts(conn: Connection, guild_id: int) -> OpenCounts:
-    counts = await fetch_one(
+    [row] = await fetch_rows(  # an aggregate always has its row
         conn,
-        OpenCounts,
         """
         SELECT
             COUNT(CASE WHEN kind = 'question' AND status = 'posted' AND answered_at IS NULL
@@ -292,8 +291,7 @@ async def open_counts(conn: Connection, guild_id: int) -> OpenCounts:
         """,
         (guild_id,),
     )
-    assert counts is not None  # an aggregate always has its row
-    return counts
+    return OpenCounts(row[0], row[1], row[2])
 
 
 # -- signed topics: the only rows keyed to a member ----------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bot.frozen import Frozen
 
@@ -70,7 +70,9 @@ class ModerationCounts(Frozen):
     blocked: int
 
 
-class OpenCounts(Frozen):
+class OpenCounts(NamedTuple):
+    """What waits for an answer, for ``/plc status``: only shown, so a plain tuple."""
+
     questions: int
     topics: int
     in_review: int

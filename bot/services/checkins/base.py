@@ -7,7 +7,8 @@ part needs.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Iterator
+from datetime import date, datetime, time
 
 from bot.chat import ChannelRef, Trusted
 from bot.db import checkins as checkins_db
@@ -102,6 +103,17 @@ def channel_ref(channel_id: int | None) -> ChannelRef | Trusted:
     return ChannelRef(channel_id=channel_id) if channel_id is not None else Trusted(text="—")
 
 
+def openings(
+    after: datetime, weekday: int, local_time: time, zone: str
+) -> Iterator[tuple[datetime, str]]:
+    """The next four weekly openings after ``after``, each with its week: a week holds one
+    check-in, so one of them is free."""
+    candidate = after
+    for _ in range(4):
+        candidate = next_open_after(candidate, weekday, local_time, zone)
+        yield candidate, week_of(candidate, zone)
+
+
 async def next_free_slot(
     conn: Connection,
     community: Community,
@@ -110,12 +122,9 @@ async def next_free_slot(
     skip_week: str | None,
 ) -> tuple[datetime, str]:
     """The first weekly opening after ``after`` whose week has no check-in yet."""
-    candidate = after
-    for _ in range(4):
-        candidate = next_open_after(
-            candidate, schedule.weekday, schedule.local_time, community.timezone
-        )
-        week = week_of(candidate, community.timezone)
+    for candidate, week in openings(
+        after, schedule.weekday, schedule.local_time, community.timezone
+    ):
         if week != skip_week and (
             await checkins_db.checkin_of_week(conn, community.guild_id, week) is None
         ):

@@ -18,7 +18,7 @@ from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.errors import UserError
 from bot.services.base import StatusLine, StatusRead
-from bot.services.checkins.base import CheckinShared, channel_ref, next_free_slot
+from bot.services.checkins.base import CheckinShared, channel_ref, openings
 from bot.services.checkins.models import OpenedNow, ScheduleResult
 from bot.services.checkins.schedule import (
     OPEN_KIND,
@@ -151,25 +151,28 @@ class CheckinPlanning:
         return OpenedNow(checkin=opened, schedule=schedule if created else None)
 
     async def status_lines(self, read: StatusRead) -> list[StatusLine]:
-        """``/plc status``: the open check-in and the next opening."""
+        """``/plc status``: the open check-in and the next opening, in one read."""
         now = self._core.clock.now()
         community = await self._shared.community.get(read.guild_id)
-        current, schedule = await checkins_db.open_and_schedule(read.conn, read.guild_id)
-        next_at = None
-        if schedule is not None and community is not None:
-            next_at, _ = await next_free_slot(read.conn, community, schedule, now, None)
+        zone = community.timezone if community is not None else "UTC"
+        seen = await checkins_db.outlook(read.conn, read.guild_id, week_of(now, zone))
         lines = []
-        if current is not None:
+        if seen.closes_at is not None:
             lines.append(
                 StatusLine(
                     key="checkins.status.open",
-                    params={"closes": Moment(at=current.closes_at, style="relative")},
+                    params={"closes": Moment(at=seen.closes_at, style="relative")},
                 )
             )
-        if next_at is not None:
-            lines.append(StatusLine(key="checkins.status.next", params={"at": Moment(at=next_at)}))
-        elif schedule is None:
+        if seen.weekday is None or seen.local_time is None:
             lines.append(StatusLine(key="checkins.status.none"))
+        elif community is not None:
+            next_at = next(
+                at
+                for at, week in openings(now, seen.weekday, seen.local_time, zone)
+                if week not in seen.taken
+            )
+            lines.append(StatusLine(key="checkins.status.next", params={"at": Moment(at=next_at)}))
         return lines
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.chat import (
     ChannelRef,
     Code,
@@ -47,8 +49,11 @@ def _size(size: int) -> Text:
     return _text(f"units.{SIZE_UNITS[index]}", size=round(scaled, 1))
 
 
+@lru_cache(maxsize=1024)
 def settings_fields(community: Community) -> tuple[PanelField, ...]:
-    """The community's settings, side by side."""
+    """The community's settings, side by side. Built once per value of the settings
+    (``/plc status`` shows them on every call, and they seldom change): a changed
+    community is another key, so nothing needs clearing."""
     role = community.facilitator_role_id
     rows: tuple[tuple[str, Content], ...] = (
         ("timezone", Code(text=community.timezone)),
@@ -79,6 +84,17 @@ def setup_reply(result: SetupResult) -> Message:
     return Message(content=warning, panels=(panel,))
 
 
+@lru_cache(maxsize=32)
+def _constant(key: str) -> Text:
+    """A text without values, the same in every status: built once."""
+    return _text(key)
+
+
+@lru_cache(maxsize=1)
+def _privacy() -> PanelField:
+    return PanelField(name=_constant("status.privacy_title"), value=_constant("status.privacy"))
+
+
 def _lines(lines: list[StatusLine]) -> Join:
     return Join(parts=tuple(Text(key=line.key, params=line.params) for line in lines))
 
@@ -104,7 +120,7 @@ def _health(status: CommunityStatus) -> Join:
         when = Moment(at=error.at, style="relative")
         health.append(_text("status.last_error", ref=Code(text=error.ref), when=when))
     else:
-        health.append(_text("status.no_error"))
+        health.append(_constant("status.no_error"))
     return Join(parts=tuple(health))
 
 
@@ -114,14 +130,15 @@ def status_reply(status: CommunityStatus) -> Message:
     fields = list(settings_fields(status.community))
     for title, lines in (("status.coming", status.lines), ("status.missed_title", status.missed)):
         if lines:
-            fields.append(PanelField(name=_text(title), value=_lines(lines)))
-    fields.append(PanelField(name=_text("status.health_title"), value=_health(status)))
-    fields.append(PanelField(name=_text("status.privacy_title"), value=_text("status.privacy")))
+            fields.append(PanelField(name=_constant(title), value=_lines(lines)))
+    fields.append(PanelField(name=_constant("status.health_title"), value=_health(status)))
+    fields.append(_privacy())
     version = Trusted(text=status.version)
     footer = (
         _text("status.footer", version=version, latency=round(status.latency * 1000))
         if status.latency is not None
         else _text("status.footer_version", version=version)
     )
-    panel = Panel(title=_text("status.title"), fields=tuple(fields), footer=footer, tone="accent")
+    heading = _constant("status.title")
+    panel = Panel(title=heading, fields=tuple(fields), footer=footer, tone="accent")
     return Message(panels=(panel,))

@@ -4,12 +4,13 @@ the bot's health, read in one go."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from bot import __version__
 from bot.db import bot_state
-from bot.db import timers as timers_db
-from bot.db.codec import fetch_rows, from_row
+from bot.db.codec import fetch_rows, instant_to_db
 from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.targets import PausedTarget
@@ -27,7 +28,11 @@ class ErrorRecord(Frozen):
     at: datetime
 
 
-class CommunityStatus(Frozen):
+@dataclass(frozen=True, slots=True)
+class CommunityStatus:
+    """What ``/plc status`` shows, gathered from values already checked: not validated
+    again."""
+
     community: Community
     lines: list[StatusLine]
     missed: list[StatusLine]
@@ -62,29 +67,27 @@ class StatusReader:
             read = StatusRead(conn, guild_id)
             for provider in providers:
                 lines.extend(await provider.status_lines(read))
-            missed = await self._missed_lines(conn, guild_id, since)
-            scheduled, last_error, paused = await _counts_and_paused(conn, guild_id)
+            own = await _own_part(conn, guild_id, since)
         latency = await self._core.chat.latency()
         return CommunityStatus(
             community=community,
             lines=lines,
-            missed=missed,
-            paused=paused,
+            missed=self._missed_lines(own.missed),
+            paused=own.paused,
             database_bytes=self._core.db.size_on_disk(),
-            scheduled=scheduled,
-            last_error=ErrorRecord.model_validate_json(last_error) if last_error else None,
+            scheduled=own.pending,
+            last_error=ErrorRecord.model_validate_json(own.last_error) if own.last_error else None,
             latency=latency if latency is not None and math.isfinite(latency) else None,
         )
 
-    async def _missed_lines(
-        self, conn: Connection, guild_id: int, since: datetime
-    ) -> list[StatusLine]:
+    def _missed_lines(self, missed: list[tuple[str, str | None, int]]) -> list[StatusLine]:
         """One line per outcome: the kind's declared sentence when its missed path did what
         it declared; a plain one when it could not (nobody to tell) or is unknown (a
-        timer missed before kinds declared it, or a feature turned off since)."""
+        timer missed before kinds declared it, or a feature turned off since). ``missed``:
+        each kind and outcome with its count, the earliest missed first."""
         counts: dict[str, int] = {}
-        for timer, result in await timers_db.recent_missed(conn, guild_id, since, MISSED_TARGET):
-            declared = self._core.scheduler.when_missed(timer.kind)
+        for kind, result, count in missed:
+            declared = self._core.scheduler.when_missed(kind)
             if result == "moot":
                 continue  # it no longer applied: nothing was missed
             if declared is None or result is None:
@@ -93,7 +96,7 @@ class StatusReader:
                 key = "admin.status.missed_untold"
             else:
                 key = declared.said
-            counts[key] = counts.get(key, 0) + 1
+            counts[key] = counts.get(key, 0) + count
         return [StatusLine(key=key, params={"count": count}) for key, count in counts.items()]
 
     async def record_error(self, guild_id: int, ref: str) -> None:
@@ -103,25 +106,58 @@ class StatusReader:
             await bot_state.put(conn, last_error_key(guild_id), record.model_dump_json())
 
 
-async def _counts_and_paused(
-    conn: Connection, guild_id: int
-) -> tuple[int, str | None, list[PausedTarget]]:
-    """The community's pending timers, the last error recorded and the paused targets, in
-    one read: one row per paused target, each with the counts (one row of counts alone
-    when nothing is paused)."""
+class _OwnPart(NamedTuple):
+    pending: int
+    last_error: str | None
+    paused: list[PausedTarget]
+    missed: list[tuple[str, str | None, int]]
+
+
+# The status's own part in one statement, a row per piece: the counts, each paused target,
+# and the timers missed since a date by kind and by what their missed path recorded (the
+# earliest first, as their lines are listed).
+_OWN_PART = """
+    SELECT 'counts' AS part, (SELECT value FROM bot_state WHERE key = :key) AS a, NULL AS b,
+        (SELECT COUNT(*) FROM timers WHERE guild_id = :guild AND status = 'pending') AS n,
+        NULL AS at
+    UNION ALL
+    SELECT 'paused', CAST(u.target_id AS TEXT), u.reason, NULL, u.since
+    FROM unreachable_targets u WHERE u.guild_id = :guild
+    UNION ALL
+    SELECT 'missed', t.kind, d.outcome, COUNT(*), MIN(t.due_at)
+    FROM timers t
+        LEFT JOIN timer_deliveries d ON d.timer_id = t.id AND d.target = :target
+    WHERE t.guild_id = :guild AND t.status IN ('missed', 'failed') AND t.finished_at >= :since
+    GROUP BY t.kind, d.outcome
+"""
+
+
+async def _own_part(conn: Connection, guild_id: int, since: datetime) -> _OwnPart:
+    """The community's pending timers, the last error recorded, the paused targets and the
+    timers missed since ``since``, in one read."""
     rows = await fetch_rows(
         conn,
-        """
-        SELECT n.pending, n.last_error, u.target_id, u.reason, u.since
-        FROM (
-            SELECT (SELECT COUNT(*) FROM timers WHERE guild_id = :guild AND status = 'pending')
-                    AS pending,
-                (SELECT value FROM bot_state WHERE key = :key) AS last_error
-        ) n
-            LEFT JOIN unreachable_targets u ON u.guild_id = :guild
-        ORDER BY u.since
-        """,
-        {"guild": guild_id, "key": last_error_key(guild_id)},
+        _OWN_PART,
+        {
+            "guild": guild_id,
+            "key": last_error_key(guild_id),
+            "target": MISSED_TARGET,
+            "since": instant_to_db(since),
+        },
     )
-    paused = [from_row(PausedTarget, row) for row in rows if row["target_id"] is not None]
-    return int(rows[0]["pending"]), rows[0]["last_error"], paused
+    [counts] = [row for row in rows if row[0] == "counts"]
+    paused = sorted(
+        (
+            PausedTarget(target_id=int(row[1]), reason=row[2], since=row[4])
+            for row in rows
+            if row[0] == "paused"
+        ),
+        key=lambda target: target.since,
+    )
+    missed = sorted((row for row in rows if row[0] == "missed"), key=lambda row: row[4])
+    return _OwnPart(
+        pending=int(counts[3]),
+        last_error=counts[1],
+        paused=paused,
+        missed=[(row[1], row[2], int(row[3])) for row in missed],
+    )

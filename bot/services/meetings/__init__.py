@@ -15,10 +15,12 @@
   feature names.
 
 Other features read dates through :class:`MeetingService`'s ``date_of``,
-``scheduled_dates`` and ``going`` (a :class:`MeetingDate`, never a stored row), in their
-own connection.
+``scheduled_dates`` and ``going`` (a :class:`MeetingDate`, never a stored row), or
+``coming_dates`` for dates only shown (a :class:`ComingDate` tuple), in their own
+connection.
 """
 
+from bot.db.meetings import ComingDate
 from bot.services.meetings.cards import (
     MeetingAnnouncement,
     MeetingNotice,
@@ -52,6 +54,7 @@ __all__ = [
     "REMINDER_KIND",
     "AnnouncementRefused",
     "CancelResult",
+    "ComingDate",
     "EditResult",
     "EventTarget",
     "FacilitatorSource",

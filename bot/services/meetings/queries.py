@@ -11,6 +11,7 @@ from bot.chat import Moment
 from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
 from bot.db.connection import Connection
+from bot.db.meetings import ComingDate
 from bot.errors import UserError
 from bot.interactions.suggest import matching
 from bot.services.base import Core, StatusLine, StatusRead
@@ -134,12 +135,16 @@ class MeetingQueries:
         meeting = await meetings_db.get_meeting(conn, occurrence.meeting_id)
         return None if meeting is None else meeting_date(meeting, occurrence)
 
-    async def status_dates(self, read: StatusRead) -> list[MeetingDate]:
-        """:meth:`scheduled_dates` for ``/plc status``: read once, whichever line asks."""
+    async def status_dates(self, read: StatusRead) -> list[ComingDate]:
+        """:meth:`coming_dates` for ``/plc status``: read once, whichever line asks."""
         return await read.once(
-            (self.name, "scheduled_dates"),
-            lambda: self.scheduled_dates(read.conn, read.guild_id),
+            (self.name, "coming_dates"),
+            lambda: self.coming_dates(read.conn, read.guild_id),
         )
+
+    async def coming_dates(self, conn: Connection, guild_id: int) -> list[ComingDate]:
+        """:meth:`scheduled_dates` to be shown: each date's id, title and start alone."""
+        return await meetings_db.coming_dates(conn, guild_id)
 
     async def scheduled_dates(self, conn: Connection, guild_id: int) -> list[MeetingDate]:
         """The next date of each active meeting of the community (one under way

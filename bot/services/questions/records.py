@@ -84,7 +84,7 @@ class Records:
 
     async def status_lines(self, read: StatusRead) -> list[StatusLine]:
         counts = await questions_db.open_counts(read.conn, read.guild_id)
-        return [StatusLine(key="questions.status.open", params=counts.model_dump())]
+        return [StatusLine(key="questions.status.open", params=counts._asdict())]
 
     # -- PersonalData -----------------------------------------------------------------------
 

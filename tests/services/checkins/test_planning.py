@@ -227,3 +227,15 @@ async def test_status_shows_the_open_check_in_and_the_next_one(plc: Harness) -> 
     lines = await status_lines(plc.core, plc.checkins, GUILD)
     assert [line.key for line in lines] == ["checkins.status.open", "checkins.status.next"]
     assert lines[1].params["at"] == Moment(at=START + timedelta(days=7, minutes=30))
+
+
+async def test_status_names_the_next_week_without_a_check_in(plc: Harness) -> None:
+    """Opened by hand on Monday, this week's Friday opening will not run: the status names
+    next Friday's, the first week still free."""
+    await plc.schedule(weekday=4, time_text="09:00")  # Fridays; START is a Monday
+    (line,) = await status_lines(plc.core, plc.checkins, GUILD)
+    assert line.params["at"] == Moment(at=START + timedelta(days=4))
+    await plc.checkins.open_now(plc.facilitator)
+    lines = await status_lines(plc.core, plc.checkins, GUILD)
+    assert [line.key for line in lines] == ["checkins.status.open", "checkins.status.next"]
+    assert lines[1].params["at"] == Moment(at=START + timedelta(days=11))

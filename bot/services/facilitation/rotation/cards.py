@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from bot.chat import Button, Card, Join, MemberRef, Message, Moment, Panel, PanelField, Text
 from bot.chat.text import Content, Param, Trusted
@@ -76,51 +77,64 @@ class RotationNotice(Card):
         )
 
 
+@lru_cache(maxsize=32)
+def _constant(key: str) -> Text:
+    """A text without values, the same in every panel: built once."""
+    return _text(key)
+
+
 def rotation_panel(view: RotationView) -> Panel:
     """``/rotation show``: the line in order, counts, who is away, the dates assigned."""
     fields = []
     if view.line:
-        fields.append(PanelField(name=_text("show.order"), value=Join(parts=_line(view))))
+        fields.append(PanelField(name=_constant("show.order"), value=Join(parts=_line(view))))
     upcoming = [
         _text(
             "show.date",
             title=item.meeting_title,
             when=Moment(at=item.starts_at),
-            user=MemberRef(user_id=item.user_id) if item.user_id else _text("show.nobody"),
-            status=_text(f"show.status_{item.status or 'unassigned'}"),
+            user=MemberRef(user_id=item.user_id) if item.user_id else _constant("show.nobody"),
+            status=_constant(f"show.status_{item.status or 'unassigned'}"),
         )
         for item in view.upcoming[:UPCOMING_SHOWN]
     ]
     if upcoming:
-        fields.append(PanelField(name=_text("show.upcoming"), value=Join(parts=tuple(upcoming))))
+        dates = Join(parts=tuple(upcoming))
+        fields.append(PanelField(name=_constant("show.upcoming"), value=dates))
     return Panel(
-        title=_text("show.title"),
-        description=None if view.line else _text("show.empty"),
+        title=_constant("show.title"),
+        description=None if view.line else _constant("show.empty"),
         fields=tuple(fields),
         tone="accent",
     )
 
 
-def _line(view: RotationView) -> tuple[Content, ...]:
-    lines: list[Content] = []
-    for number, entry in enumerate(view.line, start=1):
-        marks = [
-            _text(key)
-            for key, shown in (
-                ("show.next", entry.user_id == view.next_user_id),
-                ("show.away", entry.away),
-                ("show.set_next", entry.next_up),
-                ("show.declined_last", entry.first_in_line),
-            )
-            if shown
-        ]
-        lines.append(
-            _text(
-                "show.line",
-                number=number,
-                user=MemberRef(user_id=entry.user_id),
-                count=entry.times_facilitated,
-                marks=Join(parts=tuple(marks), sep=", ", prefix=" — "),
-            )
+@lru_cache(maxsize=16)
+def _marks(next_up: bool, away: bool, set_next: bool, declined_last: bool) -> Join:
+    """The marks after a name in the line: one of sixteen, built once each."""
+    marks = [
+        _text(key)
+        for key, shown in (
+            ("show.next", next_up),
+            ("show.away", away),
+            ("show.set_next", set_next),
+            ("show.declined_last", declined_last),
         )
-    return tuple(lines)
+        if shown
+    ]
+    return Join(parts=tuple(marks), sep=", ", prefix=" — ")
+
+
+def _line(view: RotationView) -> tuple[Content, ...]:
+    return tuple(
+        _text(
+            "show.line",
+            number=number,
+            user=MemberRef(user_id=entry.user_id),
+            count=entry.times_facilitated,
+            marks=_marks(
+                entry.user_id == view.next_user_id, entry.away, entry.next_up, entry.first_in_line
+            ),
+        )
+        for number, entry in enumerate(view.line, start=1)
+    )

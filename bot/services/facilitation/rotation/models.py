@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
@@ -19,19 +20,22 @@ NoticeReason = Literal[
 """What the rotation tells the facilitators it could not settle (or settled late)."""
 
 
-class RotationEntry(Frozen):
+# The line and the dates as shown are built from rows the database just gave, only to be
+# shown: plain slotted dataclasses, not models validated again for each reply.
+@dataclass(frozen=True, slots=True)
+class RotationEntry:
     user_id: int
     times_assigned: int
     """Dates given to the member, coming ones included (the line's fairness counts them)."""
-    times_facilitated: int = 0
-    """Meetings the member facilitated: dates that took place, never a coming one."""
-    last_assigned_at: datetime | None
     away: bool
     first_in_line: bool
     next_up: bool
+    times_facilitated: int = 0
+    """Meetings the member facilitated: dates that took place, never a coming one."""
 
 
-class UpcomingAssignment(Frozen):
+@dataclass(frozen=True, slots=True)
+class UpcomingAssignment:
     occurrence_id: int
     meeting_title: str
     starts_at: datetime
@@ -40,7 +44,8 @@ class UpcomingAssignment(Frozen):
     """None: the date was not assigned (the community did not use the rotation yet)."""
 
 
-class RotationView(Frozen):
+@dataclass(frozen=True, slots=True)
+class RotationView:
     """``/rotation show``: the line in order, who is next, counts, who is away."""
 
     line: tuple[RotationEntry, ...]
@@ -69,12 +74,17 @@ def notice_key(occurrence_id: int, reason: str, serial: int) -> str:
     return f"rotation:{occurrence_id}:notice:{reason}:{serial}"
 
 
+def unavailable(left: bool, away_until: date | None, on: date) -> bool:
+    """Whether a volunteer cannot take a date: gone from the server, or away on it."""
+    return left or (away_until is not None and on <= away_until)
+
+
 def available(volunteers: list[Volunteer], members: dict[int, Member], on: date) -> list[Volunteer]:
     """Volunteers who can take a date: not away on it, still in the server."""
     found = []
     for volunteer in volunteers:
         member = members.get(volunteer.user_id)
-        if member is not None and (member.left_at is not None or member.is_away(on)):
+        if member is not None and unavailable(member.left_at is not None, member.away_until, on):
             continue
         found.append(volunteer)
     return found

@@ -25,7 +25,9 @@ from bot.db import audit
 from bot.db import members as members_db
 from bot.db.connection import Connection
 from bot.db.facilitation import rotation as rotation_db
+from bot.db.facilitation import rotation_shown
 from bot.db.facilitation.rotation import Assignment, AssignmentStatus
+from bot.db.facilitation.rotation_shown import Holder
 from bot.errors import UserError
 from bot.services.base import AfterCommit, Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
@@ -36,8 +38,9 @@ from bot.services.facilitation.rotation.models import (
     RotationView,
     UpcomingAssignment,
     available,
+    unavailable,
 )
-from bot.services.meetings import MeetingDate, MeetingService
+from bot.services.meetings import ComingDate, MeetingDate, MeetingService
 
 log = logging.getLogger(__name__)
 
@@ -96,30 +99,28 @@ class RotationService:
         guild_id = community.guild_id
         today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.read() as conn:
-            line, members = await rotation_db.line_with_members(conn, guild_id)
-            dates = await self._meetings.scheduled_dates(conn, guild_id) if self._meetings else []
-            # Every date's assignment at once, coming and past: the coming ones are shown,
-            # the past ones counted when their meeting took place.
-            assigned = await rotation_db.of_guild(conn, guild_id)
+            line = await rotation_shown.line_shown(conn, guild_id)
+            dates = await self._meetings.coming_dates(conn, guild_id) if self._meetings else []
+            # Every date's holder at once, coming and past: the coming ones are shown, the
+            # past ones counted when their meeting took place.
+            assigned = await rotation_shown.holders_of_guild(conn, guild_id)
             upcoming = _upcoming(dates, assigned)
             facilitated = await self._facilitated(conn, assigned, upcoming)
-        ready = available(line, members, today)
-        free = {v.user_id for v in ready}
+        entries = tuple(
+            RotationEntry(
+                user_id=v.user_id,
+                times_assigned=v.times_assigned,
+                away=unavailable(v.left, v.away_until, today),
+                first_in_line=v.first_in_line,
+                next_up=v.next_up,
+                times_facilitated=facilitated[v.user_id],
+            )
+            for v in line
+        )
+        ready = [entry.user_id for entry in entries if not entry.away]
         return RotationView(
-            # Built from rows just validated, only to be shown: not validated again.
-            line=tuple(
-                RotationEntry.model_construct(
-                    user_id=v.user_id,
-                    times_assigned=v.times_assigned,
-                    times_facilitated=facilitated[v.user_id],
-                    last_assigned_at=v.last_assigned_at,
-                    away=v.user_id not in free,
-                    first_in_line=v.first_in_line,
-                    next_up=v.next_up,
-                )
-                for v in line
-            ),
-            next_user_id=ready[0].user_id if ready else None,
+            line=entries,
+            next_user_id=ready[0] if ready else None,
             upcoming=tuple(upcoming),
         )
 
@@ -278,7 +279,7 @@ class RotationService:
     async def _facilitated(
         self,
         conn: Connection,
-        assigned: dict[int, Assignment],
+        assigned: dict[int, Holder],
         upcoming: list[UpcomingAssignment],
     ) -> Counter[int]:
         """How many meetings each member facilitated: dates held, not those to come."""
@@ -289,11 +290,6 @@ class RotationService:
         held = await self._meetings.held(conn, list(past))
         return Counter(user_id for date, user_id in past.items() if date in held)
 
-    async def _upcoming(self, conn: Connection, guild_id: int) -> list[UpcomingAssignment]:
-        if self._meetings is None:
-            return []
-        return await _assigned(conn, await self._meetings.scheduled_dates(conn, guild_id))
-
     async def assignment(self, occurrence_id: int) -> Assignment | None:
         async with self._core.db.read() as conn:
             return await rotation_db.get_assignment(conn, occurrence_id)
@@ -302,7 +298,7 @@ class RotationService:
         """``/plc status``: who facilitates the next meeting (on the dates the meetings'
         line read, asked of its service once)."""
         dates = await self._meetings.status_dates(read) if self._meetings else []
-        upcoming = await _assigned(read.conn, dates)
+        upcoming = await _assigned(read.conn, dates[:1])  # the next date alone is shown
         if not upcoming or upcoming[0].status is None:
             return [StatusLine(key="facilitation.status.no_assignment")]
         first = upcoming[0]
@@ -342,15 +338,13 @@ class RotationService:
         await rotation_db.forget_member(conn, guild_id, user_id)
 
 
-async def _assigned(conn: Connection, dates: list[MeetingDate]) -> list[UpcomingAssignment]:
+async def _assigned(conn: Connection, dates: list[ComingDate]) -> list[UpcomingAssignment]:
     """The dates with who holds each."""
-    assigned = await rotation_db.assignments_of(conn, [d.occurrence_id for d in dates])
+    assigned = await rotation_shown.holders_of(conn, [d.occurrence_id for d in dates])
     return _upcoming(dates, assigned)
 
 
-def _upcoming(
-    dates: list[MeetingDate], assigned: dict[int, Assignment]
-) -> list[UpcomingAssignment]:
+def _upcoming(dates: list[ComingDate], assigned: dict[int, Holder]) -> list[UpcomingAssignment]:
     """The coming dates, each with whom it was given to and their answer."""
     found = []
     for date in dates:

@@ -287,9 +287,9 @@ class SessionService:
     async def status_lines(self, read: StatusRead) -> list[StatusLine]:
         """``/plc status``: the session running now; custom protocol files refused."""
         lines = []
-        session = await sessions_db.live(read.conn, read.guild_id)
-        if session is not None:
-            where = ChannelRef(channel_id=session.thread_id or session.channel_id)
+        channel_id = await sessions_db.live_channel(read.conn, read.guild_id)
+        if channel_id is not None:
+            where = ChannelRef(channel_id=channel_id)
             lines.append(StatusLine(key="facilitation.status.live", params={"channel": where}))
         for problem in self.protocols.problems:
             lines.append(

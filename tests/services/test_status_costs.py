@@ -1,0 +1,64 @@
+"""What ``/plc status`` costs in validated models: the lines are read as plain values
+(only the references they show are models), and the settings' fields are built once per
+value of the settings."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from bot.chat import ChannelRef
+from bot.db.communities import CommunitySettings
+from bot.services.community import CommunityService
+from bot.services.community.replies import settings_fields, status_reply
+from tests.services.facilitation_world import World, member
+from tests.services.sample import ADMIN, ALICE, BOB, GUILD
+from tests.services.test_reply_costs import validations
+
+QUESTIONS = 4242
+
+
+async def _busy(world: World) -> CommunityService:
+    """A community with a line, a coming date held and a live session."""
+    for user_id in (ALICE, BOB):
+        assert await world.rotation.join(member(user_id))
+    await world.schedule("2026-12-03 15:30", repeat="weekly")
+    await world.start_session()
+    return world.services.get(CommunityService)
+
+
+async def _layout(community: CommunityService) -> None:
+    status_reply(await community.status(GUILD))
+
+
+async def test_status_validates_only_the_references_it_shows(world: World) -> None:
+    """Before: each feature's rows (the dates, the live session), each line and the
+    status itself were validated models, 16 validations for this community; the layout
+    rebuilt the settings' fields and its fixed texts every time (64 with the status,
+    19 now)."""
+    community = await _busy(world)
+    await _layout(community)
+    status, validated = await validations(community.status(GUILD))
+    shown = [line.params for line in (*status.lines, *status.missed)]
+    references = sum(isinstance(value, BaseModel) for params in shown for value in params.values())
+    assert {line.key for line in status.lines} >= {
+        "meetings.status.next",
+        "facilitation.status.live",
+    }
+    assert validated <= references, (validated, references)
+    _, with_layout = await validations(_layout(community))
+    assert with_layout <= 20, with_layout
+
+
+async def test_the_settings_fields_follow_a_changed_setting(world: World) -> None:
+    """Kept per value of the settings: the same community gives the same fields, and a
+    change made through ``/plc setup`` shows at once."""
+    community = world.services.get(CommunityService)
+    before = await community.require(GUILD)
+    first = settings_fields(before)
+    assert settings_fields(await community.require(GUILD)) is first
+    changed = CommunitySettings(**{**before.model_dump(), "questions_channel_id": QUESTIONS})
+    await community.setup(GUILD, ADMIN, changed)
+    panel = status_reply(await community.status(GUILD)).panels[0]
+    shown = [field.value for field in panel.fields]
+    assert ChannelRef(channel_id=QUESTIONS) in shown
+    assert ChannelRef(channel_id=QUESTIONS) not in [field.value for field in first]
