@@ -15,6 +15,13 @@ recording the answer's message id, as the service must (the post is sent only on
 answer is committed, and which message shows it is recorded once it is up): two durable
 commits an answer, the most the service path could reach.
 
+Then the same number of answers through the service layer again, from members answering
+at once (``AT_ONCE`` at a time, as a community's members do when the prompt opens): the
+writes that wait for the writer together share one transaction and one commit
+(``bot/db/group_commit.py``). The answers above come one after another, each waited for
+before the next, so each pays its own two commits; both are measured, against the same
+raw floor.
+
 Then the same answers through the running bot, posted in the thread through the
 emulator: there the bound is Discord's global limit (50 requests/s), which the bot
 paces itself to.
@@ -22,11 +29,13 @@ paces itself to.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from bot.actor import Actor
 from bot.app import build_core, build_services
@@ -44,6 +53,8 @@ from .world import measured_guild
 SECTION = "4 write path: check-in answers"
 TARGET_RATIO = 0.5
 TEXT = "Ran the reading groups twice; the second went better"
+AT_ONCE = 30
+"""Members answering at the same moment: a community of 30 as its prompt opens."""
 
 
 def raw_writer(path: Path) -> sqlite3.Connection:
@@ -99,6 +110,29 @@ async def answer(
     assert saved.posted_in is not None, "the answer was not posted"
 
 
+class Took(NamedTuple):
+    """Seconds each path took."""
+
+    service: float
+    raw: float
+    raw2: float
+    at_once: float
+    bot: float
+
+
+async def answers_at_once(
+    services: Services, spec: CommunitySpec, checkin: int, texts: list[str], answers: int
+) -> float:
+    """Seconds for ``answers`` first answers, ``AT_ONCE`` members at a time."""
+    took = 0.0
+    for first in range(0, answers, AT_ONCE):
+        users = range(10**7 + first, 10**7 + min(first + AT_ONCE, answers))
+        started = time.perf_counter()
+        await asyncio.gather(*(answer(services, spec, checkin, user, texts) for user in users))
+        took += time.perf_counter() - started
+    return took
+
+
 async def run(report: Report, folder: Path, answers: int, log: Callable[[str], None]) -> None:
     clock = ControlledClock(fixtures.FIXTURE_NOW)
     async with emulator(clock) as emu:
@@ -136,6 +170,7 @@ async def run(report: Report, folder: Path, answers: int, log: Callable[[str], N
                 raw2_s += time.perf_counter() - started
             raw.close()
             raw2.close()
+            at_once_s = await answers_at_once(services, spec, checkin, texts, answers)
         finally:
             await core.db.close()
 
@@ -146,11 +181,18 @@ async def run(report: Report, folder: Path, answers: int, log: Callable[[str], N
             for n in range(posted):
                 await answer(bot.services, spec, checkin, 10**6 + n, texts)
             bot_s = time.perf_counter() - started
-    service_rate, raw_rate, bot_rate = answers / service_s, answers / raw_s, posted / bot_s
-    raw2_rate = answers / raw2_s
+    took = Took(service_s, raw_s, raw2_s, at_once_s, bot_s)
+    _report(report, log, answers, posted, took)
+
+
+def _report(
+    report: Report, log: Callable[[str], None], answers: int, posted: int, took: Took
+) -> None:
+    service_rate, raw_rate, raw2_rate = (answers / s for s in took[:3])
+    at_once_rate, bot_rate = answers / took.at_once, posted / took.bot
     log(
         f"  service {service_rate:.0f}/s, raw {raw_rate:.0f}/s, raw with its record "
-        f"{raw2_rate:.0f}/s, posted {bot_rate:.0f}/s"
+        f"{raw2_rate:.0f}/s, {AT_ONCE} at once {at_once_rate:.0f}/s, posted {bot_rate:.0f}/s"
     )
     report.add(
         Figure(
@@ -162,6 +204,16 @@ async def run(report: Report, folder: Path, answers: int, log: Callable[[str], N
             f">= {TARGET_RATIO}x raw sqlite3",
             service_rate >= TARGET_RATIO * raw_rate,
             note=f"{service_rate:.0f} answers/s against {raw_rate:.0f} raw inserts/s",
+        )
+    )
+    report.add(
+        Figure(
+            SECTION,
+            f"answers/s through the service layer, {AT_ONCE} members answering at once",
+            at_once_rate,
+            "/s",
+            raw_rate,
+            "informative: the writes waiting together share one commit",
         )
     )
     report.add(Figure(SECTION, "raw sqlite3 inserts/s (a transaction each)", raw_rate, "/s"))

@@ -58,6 +58,7 @@ CORE_DB = frozenset(
         "database",
         "pages",
         "one_trip",
+        "group_commit",
         "engine",
         "url",
         "postgres",
@@ -68,9 +69,10 @@ CORE_DB = frozenset(
         "shard_claims",
     }
 )
-"""The database itself (opening, migrations, the page check, transactions in one trip, reads on
-the loop's thread; the engine chosen by URL, PostgreSQL's, the copy between engines; the claims
-on timers and shards that let several processes share one)."""
+"""The database itself (opening, migrations, the page check, transactions in one trip, writes
+waiting together committed together, reads on the loop's thread; the engine chosen by URL,
+PostgreSQL's, the copy between engines; the claims on timers and shards that let several
+processes share one)."""
 
 PLATFORMS = ("discord", "cogs", "teams")
 PLATFORM_FREE_EXCEPT = ("emulator", "playground")

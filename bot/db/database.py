@@ -22,8 +22,8 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.db import one_trip
 from bot.db.connection import Connection
+from bot.db.group_commit import GroupCommit
 from bot.db.loop_reads import Readers
 from bot.db.one_trip import Body, T
 from bot.db.pages import PageCheck, read_only, verdict
@@ -74,6 +74,7 @@ class Database:
         self.path = path
         self._readers = Readers(path)
         self._lock = asyncio.Lock()
+        self._writes = GroupCommit(self._lock, conn, self._refuse_if_damaged)
         self._checkpointing = asyncio.Lock()
         self._damage: str | None = None
         self.pages_checked = False  # every page checked at opening (or there was no file)
@@ -212,18 +213,13 @@ class Database:
 
     async def in_one_trip(self, body: Body[T]) -> T:
         """:meth:`transaction` for a ``body`` that only awaits its connection: run whole on
-        the database thread, one trip there and back instead of one per statement.
+        the database thread, one trip there and back instead of one per statement; bodies
+        waiting at the same moment share one transaction and its commit (``group_commit``).
 
         Refused with :class:`DatabaseDamaged` once the file is known damaged; a body that
         awaits anything else is rolled back with :class:`~bot.db.one_trip.BodySuspended`.
         """
-        async with self._lock:
-            self._refuse_if_damaged()
-            # The driver's own thread and connection: statements stay in their one queue.
-            done: T = await self._conn._execute(  # type: ignore[no-untyped-call]
-                one_trip.transaction, self._conn._conn, body
-            )
-            return done
+        return await self._writes.run(body)
 
     @asynccontextmanager
     async def read(self, *, after_writes: bool = False) -> AsyncIterator[Connection]:

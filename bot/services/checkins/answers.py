@@ -27,6 +27,7 @@ from bot.db.checkins import Answer, Checkin
 from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.goals import Goal
+from bot.db.timers import Timer
 from bot.errors import UserError
 from bot.firing import AfterClose
 from bot.services.checkins.base import CheckinShared, community_language
@@ -82,6 +83,8 @@ class CheckinAnswers:
         self._community = shared.community
         self._outbox = outbox
         outbox.on_posted(ANSWER_POSTED, self._answer_posted)
+        # The posts a save is sending now, by outbox key: the message its close recorded.
+        self._sending: dict[str, tuple[int | None] | None] = {}
 
     async def answer_form(self, actor: Actor, checkin_id: int) -> AnswerForm:
         """What *Answer* opens: a blank form, or the member's answer to edit; a number for
@@ -199,14 +202,15 @@ class CheckinAnswers:
             # this transaction, run on the database thread, committed.
             await timers_db.cancel_prefix(conn, OUTBOX_KIND, prefix, self._core.clock.now())
         earlier = answer.post_message_id
+        key = f"{prefix}{secrets.token_hex(6)}"
         return await self._outbox.plan(
             conn,
-            f"{prefix}{secrets.token_hex(6)}",
+            key,
             Channel(answer.guild_id, where),
             post,
             replace=Posted(answer.guild_id, where, earlier) if earlier is not None else None,
             then=ANSWER_POSTED,
-            args={"answer_id": answer.id},
+            args={"answer_id": answer.id, "key": key},
             sent_at_once=True,
         )
 
@@ -220,11 +224,20 @@ class CheckinAnswers:
         created: bool,
     ) -> SavedAnswer:
         """Send the planned post now, then say where the answer is shown, as recorded."""
-        sent = await self._outbox.send(key)
-        async with self._core.db.read() as conn:
-            # Not sent now: to be retried, or sent meanwhile by the scheduler's other lane.
-            planned = None if sent else await timers_db.find(conn, OUTBOX_KIND, key)
-            shown = await checkins_db.get_answer(conn, answer.guild_id, answer.id) or answer
+        self._sending[key] = None
+        try:
+            sent = await self._outbox.send(key)
+        finally:
+            recorded = self._sending.pop(key)
+        planned: Timer | None = None
+        if sent and recorded is not None:
+            # Its close just recorded the message: nothing to read back.
+            shown = answer.model_copy(update={"post_message_id": recorded[0]})
+        else:
+            async with self._core.db.read() as conn:
+                # Not sent now: to be retried, or sent meanwhile by the other lane.
+                planned = None if sent else await timers_db.find(conn, OUTBOX_KIND, key)
+                shown = await checkins_db.get_answer(conn, answer.guild_id, answer.id) or answer
         pending = planned is not None and planned.status == "pending"
         posted = shown.post_message_id is not None and not pending
         return SavedAnswer(
@@ -243,9 +256,16 @@ class CheckinAnswers:
     ) -> AfterClose | None:
         """Record which message shows the answer (None: the platform refused it, and an
         earlier post was gone). An answer erased meanwhile takes its new post away."""
-        kept = await checkins_db.set_answer_post(
-            conn, int(args["answer_id"]), posted.message_id if posted else None
-        )
+        message_id = posted.message_id if posted else None
+        kept = await checkins_db.set_answer_post(conn, int(args["answer_id"]), message_id)
+        key = args.get("key")  # posts planned before it was kept have none
+        if kept and key in self._sending:
+
+            async def recorded() -> None:  # once the close committed
+                if key in self._sending:
+                    self._sending[key] = (message_id,)
+
+            return recorded
         if posted is None or kept:
             return None
 

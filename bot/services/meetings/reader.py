@@ -44,6 +44,12 @@ class DateReader:
         [upcoming] = await self.load_many(conn, [occurrence])
         return upcoming
 
+    async def recounted(self, conn: Connection, upcoming: UpcomingMeeting) -> UpcomingMeeting:
+        """The date with its answers counted again, after a write that changed only them."""
+        occurrence_id = upcoming.occurrence.id
+        counts = await rsvps_db.rsvp_counts(conn, [occurrence_id])
+        return upcoming.model_copy(update={"counts": counts[occurrence_id]})
+
     async def load_many(
         self,
         conn: Connection,

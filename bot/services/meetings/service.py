@@ -18,7 +18,8 @@ from bot.db import audit
 from bot.db import meeting_rsvps as rsvps_db
 from bot.db import meetings as meetings_db
 from bot.db import members as members_db
-from bot.db.meeting_rsvps import ANSWERS, Answer
+from bot.db.connection import Connection
+from bot.db.meeting_rsvps import ANSWERS, Answer, Rsvp, RsvpCounts
 from bot.errors import NotFacilitator, UserError
 from bot.i18n import Language
 from bot.scheduler import TimerKind
@@ -242,11 +243,17 @@ class MeetingService(MeetingQueries):
         chosen: Answer = answer
         community = await self._community.require(actor.guild_id)
         now = self._core.clock.now()
-        async with self._core.db.transaction() as conn:
+
+        async def write(
+            conn: Connection,
+        ) -> tuple[Answer | None, Rsvp | None, models.UpcomingMeeting]:
             occurrence = await meetings_db.get_occurrence(conn, occurrence_id)
             if occurrence is None or occurrence.guild_id != actor.guild_id:
                 raise UserError("meetings.errors.unknown_occurrence")
-            [current] = await self._dates.load_many(conn, [occurrence])
+            # Its answers are counted once, after the change below.
+            [current] = await self._dates.load_many(
+                conn, [occurrence], counted={occurrence_id: RsvpCounts()}
+            )
             if occurrence.status == "cancelled" or current.meeting.cancelled_at is not None:
                 raise UserError("meetings.errors.rsvp_cancelled")
             if occurrence.status == "done" or now >= current.ends_at:
@@ -254,21 +261,20 @@ class MeetingService(MeetingQueries):
             previous = await rsvps_db.get_rsvp(conn, occurrence_id, actor.user_id)
             if previous is not None and previous.answer == chosen:
                 await rsvps_db.delete_rsvp(conn, occurrence_id, actor.user_id)
-                new_answer: Answer | None = None
-            else:
-                await rsvps_db.put_rsvp(
-                    conn, occurrence.guild_id, occurrence_id, actor.user_id, chosen, now
+                return None, previous, await self._dates.recounted(conn, current)
+            await rsvps_db.put_rsvp(
+                conn, occurrence.guild_id, occurrence_id, actor.user_id, chosen, now
+            )
+            if chosen != "cant":
+                # Reminders will reach the member by DM: their row keeps the language
+                # their client speaks, so a restart before the reminder keeps it too.
+                await members_db.ensure(
+                    conn, actor.guild_id, actor.user_id, now, client_language=actor.language
                 )
-                new_answer = chosen
-                if chosen != "cant":
-                    # Reminders will reach the member by DM: their row keeps the language
-                    # their client speaks, so a restart before the reminder keeps it too.
-                    await members_db.ensure(
-                        conn, actor.guild_id, actor.user_id, now, client_language=actor.language
-                    )
-            # Only the answers changed in this write: the date is read once, its counts again.
-            counts = await rsvps_db.rsvp_counts(conn, [occurrence_id])
-            upcoming = current.model_copy(update={"counts": counts[occurrence_id]})
+            return chosen, previous, await self._dates.recounted(conn, current)
+
+        # Only statements: the whole write goes to the database thread in one trip.
+        new_answer, previous, upcoming = await self._core.db.in_one_trip(write)
         return models.RsvpResult(
             answer=new_answer,
             previous=previous.answer if previous else None,

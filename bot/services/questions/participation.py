@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.actor import Actor
 from bot.chat import Channel
 from bot.db import questions as questions_db
+from bot.db.connection import Connection
+from bot.db.questions import QuestionItem
 from bot.errors import UserError
 from bot.scheduler import RetryLater, nonce_for
 from bot.services.questions.base import Shared
@@ -23,9 +25,13 @@ class Participation:
         community = await self._shared.community.require(actor.guild_id)
         self._shared.anon.check_ready()
         voter = self._shared.anon.tag("upvote", actor.guild_id, actor.user_id, ref)
-        async with self._core.db.transaction() as conn:
+
+        async def write(conn: Connection) -> tuple[QuestionItem, bool]:
             item = await self._shared.posted(conn, actor.guild_id, ref)
-            counted = await questions_db.toggle_upvote(conn, item.id, voter)
+            return item, await questions_db.toggle_upvote(conn, item.id, voter)
+
+        # Only statements: the whole write goes to the database thread in one trip.
+        item, counted = await self._core.db.in_one_trip(write)
         # Nothing else changed the item in this write: only its count moved, by one.
         updated = item.model_copy(update={"upvotes": item.upvotes + (1 if counted else -1)})
         shown = self._shared.post_card(community, updated)

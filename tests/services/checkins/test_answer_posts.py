@@ -3,7 +3,10 @@ sent after it committed, retried through an outage, never stale, erased with the
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+
+import pytest
 
 from bot.db import checkins as checkins_db
 from bot.db import timers as timers_db
@@ -91,3 +94,34 @@ async def test_the_nudge_names_the_community_as_the_platform_calls_it(plc: Harne
     await plc.advance(timedelta(hours=36))
     (nudge,) = plc.chat.cards(CheckinNudge)
     assert nudge.community == "Sample school"
+
+
+@pytest.mark.sqlite_only  # SQLite's one writer: the commits waited for together
+async def test_members_answering_at_once_share_commits_and_each_is_shown_once(
+    plc: Harness,
+) -> None:
+    checkin_id = await _open_week(plc)
+    members = [ALICE + n for n in range(10)]
+    statements: list[str] = []
+    await plc.core.db.trace(statements.append)
+    try:
+        saved = await asyncio.gather(
+            *(
+                plc.checkins.save_answer(member(user), checkin_id, texts=[f"From {user}", ""])
+                for user in members
+            )
+        )
+    finally:
+        await plc.core.db.trace(None)
+    # Two commits an answer before (the answer, then its post's message): now the writes
+    # waiting for the writer together commit together.
+    assert statements.count("COMMIT") <= len(members), statements.count("COMMIT")
+    posts = {post.card.answer.user_id: post.posted for post in plc.chat.to(AnswerPost)}
+    assert sorted(posts) == members  # each shown once
+    async with plc.core.db.read() as conn:
+        for answer in saved:
+            assert answer.posted_in is not None and not answer.post_pending
+            stored = await checkins_db.get_answer(conn, GUILD, answer.answer.id)
+            message = posts[answer.answer.user_id].message_id
+            assert stored is not None and stored.texts == (f"From {stored.user_id}", "")
+            assert stored.post_message_id == answer.answer.post_message_id == message

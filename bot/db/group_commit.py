@@ -1,0 +1,142 @@
+"""Writes that wait for the writer at the same moment, committed together.
+
+A small write spends most of its time in its ``COMMIT``, waiting for the disk (one
+``fsync`` of the write-ahead log each). When several writes wait for the one writer at
+once (members answering the same prompt as it opens, the posts that show their
+answers), the first to get the writer takes every one waiting and runs them on the
+database thread in one transaction, each in a savepoint of its own: one trip and one
+``fsync`` for all of them. A write that fails is rolled back alone and its caller gets
+its error; the others are kept. Every caller resumes only once the ``COMMIT`` that holds
+its write has returned, so what a caller is told is saved is on disk. A write waiting
+alone runs exactly as before, without savepoints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from bot.db.one_trip import Body, T, ThreadConnection, run_to_end, transaction
+
+Outcome = tuple[bool, Any]
+"""(True, the body's result) or (False, the exception it raised)."""
+
+
+@dataclass(eq=False)
+class _Waiting:
+    body: Body[Any]
+    done: asyncio.Future[Any]
+    taken: bool = False
+
+
+class GroupCommit:
+    """The writer's queue: whoever gets ``lock`` first commits everything waiting."""
+
+    def __init__(
+        self, lock: asyncio.Lock, driver: aiosqlite.Connection, refuse: Callable[[], None]
+    ) -> None:
+        self._lock = lock
+        self._driver = driver
+        self._refuse = refuse  # raises when nothing may be written any more
+        self._waiting: list[_Waiting] = []
+        self.commits = 0
+        """Transactions committed (or tried) by this queue: a measure of the grouping."""
+
+    async def run(self, body: Body[T]) -> T:
+        mine = _Waiting(body, asyncio.get_running_loop().create_future())
+        self._waiting.append(mine)
+        try:
+            async with self._lock:
+                if not mine.taken:
+                    await self._commit_waiting()
+        except BaseException:
+            if mine.taken:
+                mine.done.cancel()  # nobody will read what its batch did
+            else:  # cancelled while it waited: it was never run
+                self._waiting.remove(mine)
+            raise
+        result: T = await mine.done
+        return result
+
+    async def _commit_waiting(self) -> None:
+        batch, self._waiting = self._waiting, []
+        for waiting in batch:
+            waiting.taken = True
+        try:
+            self._refuse()
+            self.commits += 1
+            # Its own task: the callers of the whole batch are answered even if the one
+            # running it is cancelled meanwhile.
+            trip = asyncio.ensure_future(self._run([waiting.body for waiting in batch]))
+        except Exception as exc:  # refused: each caller gets why
+            _settle(batch, [(False, exc)] * len(batch))
+            return
+        trip.add_done_callback(lambda done: _settle(batch, _outcomes(done, len(batch))))
+        await asyncio.wait({trip})
+
+    async def _run(self, bodies: list[Body[Any]]) -> list[Outcome]:
+        # The driver's own thread and connection: statements stay in their one queue.
+        done: list[Outcome] = await self._driver._execute(  # type: ignore[no-untyped-call]
+            transactions, self._driver._conn, bodies
+        )
+        return done
+
+
+def _outcomes(trip: asyncio.Future[list[Outcome]], count: int) -> list[Outcome]:
+    if trip.cancelled():
+        return [(False, asyncio.CancelledError())] * count
+    failed = trip.exception()
+    if failed is not None:
+        return [(False, failed)] * count
+    return trip.result()
+
+
+def _settle(batch: list[_Waiting], outcomes: list[Outcome]) -> None:
+    for waiting, (ok, value) in zip(batch, outcomes, strict=True):
+        if waiting.done.done():  # its caller was cancelled
+            continue
+        if ok:
+            waiting.done.set_result(value)
+        else:
+            waiting.done.set_exception(value)
+
+
+def transactions(raw: sqlite3.Connection, bodies: list[Body[Any]]) -> list[Outcome]:
+    """Run ``bodies`` in one transaction on the database thread, each in a savepoint; what
+    each returned or raised. An error that ends the whole transaction (the commit, the
+    disk) is raised: none of them was kept."""
+    if len(bodies) == 1:
+        try:
+            return [(True, transaction(raw, bodies[0]))]
+        except Exception as exc:
+            return [(False, exc)]
+    raw.execute("BEGIN IMMEDIATE")
+    try:
+        outcomes = [_in_savepoint(raw, body) for body in bodies]
+        raw.execute("COMMIT")
+    except BaseException:
+        if raw.in_transaction:
+            raw.rollback()
+        raise
+    return outcomes
+
+
+def _in_savepoint(raw: sqlite3.Connection, body: Body[Any]) -> Outcome:
+    raw.execute("SAVEPOINT one_write")
+    try:
+        result = run_to_end(body(ThreadConnection(raw)))
+    except Exception as exc:
+        if not raw.in_transaction:
+            # SQLite ended the whole transaction (an OR ROLLBACK conflict, a full disk):
+            # the writes before this one went with it.
+            raise
+        raw.execute("ROLLBACK TO one_write")
+        raw.execute("RELEASE one_write")
+        return (False, exc)
+    raw.execute("RELEASE one_write")
+    return (True, result)
