@@ -52,6 +52,8 @@ class GroupCommit:
         self._waiting.append(mine)
         try:
             async with self._lock:
+                if self._waiting == [mine]:
+                    return await self._alone(mine)
                 if not mine.taken:
                     await self._commit_waiting()
         except BaseException:
@@ -62,6 +64,18 @@ class GroupCommit:
             raise
         result: T = await mine.done
         return result
+
+    async def _alone(self, mine: _Waiting) -> Any:
+        # Nobody to answer but its caller: the trip is awaited in the caller's own task,
+        # without a task of its own and the loop turns its result would take to come back.
+        self._waiting = []
+        mine.taken = True
+        self._refuse()
+        self.commits += 1
+        [(ok, value)] = await self._run([mine.body])
+        if not ok:
+            raise value
+        return value
 
     async def _commit_waiting(self) -> None:
         batch, self._waiting = self._waiting, []

@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -91,6 +92,35 @@ async def test_a_write_alone_takes_no_savepoint(db: Database) -> None:
         await db.in_one_trip(community(1))
     assert seen[0] == "BEGIN IMMEDIATE" and seen[-1] == "COMMIT"
     assert not [s for s in seen if "SAVEPOINT" in s], seen
+
+
+async def test_a_write_alone_is_awaited_in_its_callers_task(db: Database) -> None:
+    # A task of its own for the trip cost the lone write (every member's setting) the loop
+    # turns of its result coming back through it.
+    loop = asyncio.get_running_loop()
+    created: list[object] = []
+    default = loop.get_task_factory()
+
+    def counting(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> Any:
+        created.append(coro)
+        if default is not None:
+            return default(loop, coro, **kwargs)
+        return asyncio.Task(coro, loop=loop, **kwargs)
+
+    loop.set_task_factory(counting)
+    try:
+        assert await db.in_one_trip(community(1)) == 1
+        with pytest.raises(UserError):
+            await db.in_one_trip(refused_alone)
+    finally:
+        loop.set_task_factory(default)
+    assert created == []
+    assert await guilds(db) == [1]
+
+
+async def refused_alone(conn: Connection) -> None:
+    await communities_db.upsert(conn, 2, SETTINGS, [60], NOW)
+    raise UserError("checkins.errors.closed")
 
 
 async def test_a_refused_write_among_them_is_rolled_back_alone(db: Database) -> None:
