@@ -53,7 +53,7 @@ class GroupCommit:
         try:
             async with self._lock:
                 if self._waiting == [mine]:
-                    return await self._alone(mine)
+                    return await self._alone(mine, body)
                 if not mine.taken:
                     await self._commit_waiting()
         except BaseException:
@@ -65,17 +65,18 @@ class GroupCommit:
         result: T = await mine.done
         return result
 
-    async def _alone(self, mine: _Waiting) -> Any:
+    async def _alone(self, mine: _Waiting, body: Body[T]) -> T:
         # Nobody to answer but its caller: the trip is awaited in the caller's own task,
         # without a task of its own and the loop turns its result would take to come back.
         self._waiting = []
         mine.taken = True
         self._refuse()
         self.commits += 1
-        [(ok, value)] = await self._run([mine.body])
+        [(ok, value)] = await self._run([body])
         if not ok:
             raise value
-        return value
+        result: T = value
+        return result
 
     async def _commit_waiting(self) -> None:
         batch, self._waiting = self._waiting, []
