@@ -8,7 +8,7 @@ database thread in one transaction, each in a savepoint of its own: one trip and
 ``fsync`` for all of them. A write that fails is rolled back alone and its caller gets
 its error; the others are kept. Every caller resumes only once the ``COMMIT`` that holds
 its write has returned, so what a caller is told is saved is on disk. A write waiting
-alone runs exactly as before, without savepoints.
+alone runs exactly as before, without savepoints, awaited in its caller's own task.
 """
 
 from __future__ import annotations
