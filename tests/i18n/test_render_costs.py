@@ -10,10 +10,11 @@ from __future__ import annotations
 import cProfile
 import pstats
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from babel.plural import PluralRule
 
-from bot.chat.refs import MemberRef
+from bot.chat.refs import MemberRef, Moment
 from bot.chat.text import Join, lines, render, text
 from bot.i18n import Catalog, load_catalog
 from bot.i18n import message as message_module
@@ -142,3 +143,32 @@ def test_a_reply_s_texts_are_told_apart_by_their_type() -> None:
 
     assert write().startswith(catalog.t("en", "admin.status.title") + "\n")
     assert builtin_calls(write, "isinstance") <= 40
+
+
+def test_a_texts_values_are_told_apart_by_their_type() -> None:
+    """A panel of coming dates holds ~70 values (members, moments, texts, numbers):
+    building it and writing it tell each value's kind by its exact type (before: a
+    chain of isinstance checks, 420 calls to build it and 340 to write it)."""
+    catalog = load_catalog()
+    at = datetime(2026, 12, 9, 16, tzinfo=UTC)
+
+    def build() -> Join:
+        return lines(
+            *(
+                text(
+                    "facilitation.show.date",
+                    title="PLC meeting",
+                    when=Moment(at=at + timedelta(days=7 * n)),
+                    user=MemberRef(user_id=n + 1),
+                    status=text("facilitation.show.status_offered"),
+                )
+                for n in range(20)
+            )
+        )
+
+    reply = build()
+    written = render(reply, "en", catalog, MARKUP)
+    assert written.count("<@") == 20 and written.count("<t:") == 20
+    assert builtin_calls(build, "isinstance") == 0  # 420 before
+    write = lambda: render(reply, "en", catalog, MARKUP)  # noqa: E731
+    assert builtin_calls(write, "isinstance") <= 220  # 340 before
