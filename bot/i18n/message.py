@@ -198,11 +198,38 @@ def _is_template(text: str) -> bool:
     return not plurals(text) and _NUMBER_ARGUMENT.search(text) is None
 
 
+@lru_cache(maxsize=4096)
+def _counts(text: str) -> tuple[str, ...]:
+    """The values choosing ``text``'s template: its plural counts and ``{n, number}``,
+    those of nested blocks included."""
+    names = set(_NUMBER_ARGUMENT.findall(outside_plurals(text)))
+    for block in plurals(text):
+        names.add(block.name)
+        for branch in block.branches.values():
+            names.update(_counts(branch))
+    return tuple(sorted(names))
+
+
+# A reply's plural texts come back with the same counts (a 30-member line writes one
+# "facilitated # times" per member): each template is resolved once per language and
+# counts, since resolving it anew was a quarter of writing such a reply.
+@lru_cache(maxsize=4096)
+def _resolved(text: str, language: str, counts: tuple[int, ...]) -> str:
+    return _resolve(text, language, dict(zip(_counts(text), counts, strict=True)))
+
+
+def _template(text: str, language: str, params: Mapping[str, object]) -> str:
+    counts = tuple(params.get(name) for name in _counts(text))
+    if all(type(count) is int for count in counts):
+        return _resolved(text, language, counts)
+    return _resolve(text, language, params)  # floats, and the errors, as before
+
+
 def render(text: str, language: str, params: Mapping[str, object]) -> str:
     """The catalog value ``text`` in ``language`` with ``params`` filled in."""
     shown = {
         name: format_number(value, language) if isinstance(value, float) else value
         for name, value in params.items()
     }
-    template = text if _is_template(text) else _resolve(text, language, params)
+    template = text if _is_template(text) else _template(text, language, params)
     return template.format(**shown)
