@@ -21,16 +21,23 @@ from bot.i18n import message as message_module
 from cogs.render import MARKUP
 
 
-def calls(work: Callable[[], object], function: Callable[..., object]) -> int:
-    """How many times ``work`` called ``function`` (a module-level Python function)."""
+def profiled(work: Callable[[], object]) -> dict[tuple[str, int, str], tuple[int, ...]]:
+    """cProfile's figures for ``work``: (file, line, function) → (calls, …)."""
     profile = cProfile.Profile()
     profile.enable()
     try:
         work()
     finally:
         profile.disable()
-    code = function.__code__
+    stats: dict[tuple[str, int, str], tuple[int, ...]]
     stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    return stats
+
+
+def calls(work: Callable[[], object], function: Callable[..., object]) -> int:
+    """How many times ``work`` called ``function`` (a module-level Python function)."""
+    code = function.__code__
+    stats = profiled(work)
     return sum(
         n
         for (file, line, name), (n, *_) in stats.items()
@@ -113,15 +120,8 @@ def test_a_plural_text_is_resolved_once_per_language_and_counts() -> None:
 
 def builtin_calls(work: Callable[[], object], name: str) -> int:
     """How many times ``work`` called the builtin ``name`` (``isinstance``)."""
-    profile = cProfile.Profile()
-    profile.enable()
-    try:
-        work()
-    finally:
-        profile.disable()
-    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
     wanted = f"<built-in method builtins.{name}>"
-    return sum(n for (_, _, function), (n, *_) in stats.items() if function == wanted)
+    return sum(n for (_, _, function), (n, *_) in profiled(work).items() if function == wanted)
 
 
 def test_a_reply_s_texts_are_told_apart_by_their_type() -> None:

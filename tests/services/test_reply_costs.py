@@ -26,13 +26,17 @@ async def validations(work: Awaitable[T]) -> tuple[T, int]:
         result = await work
     finally:
         profile.disable()
+    return result, validations_in(profile)
+
+
+def validations_in(profile: cProfile.Profile) -> int:
+    """How many times pydantic validated something while ``profile`` ran."""
     stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
-    count = sum(
+    return sum(
         calls
         for (_, _, name), (calls, *_) in stats.items()
         if "'validate_python' of 'pydantic_core" in name
     )
-    return result, count
 
 
 async def test_rotation_show_validates_each_row_once(world: World) -> None:
@@ -96,11 +100,6 @@ def test_the_rotation_panel_builds_each_line_once() -> None:
     profile.enable()
     panel = rotation_panel(view)
     profile.disable()
-    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
-    validated = sum(
-        calls
-        for (_, _, name), (calls, *_) in stats.items()
-        if "'validate_python' of 'pydantic_core" in name
-    )
+    validated = validations_in(profile)
     assert len(panel.fields) == 1
     assert validated <= 2 * LINE + 3, validated

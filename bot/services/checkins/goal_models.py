@@ -50,6 +50,14 @@ def format_number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
 
+def reached_fraction(baseline: float, target: float, latest: float | None) -> float | None:
+    """How far from ``baseline`` to ``target`` ``latest`` is (1.0 = reached; None before
+    the first report)."""
+    if latest is None:
+        return None
+    return (latest - baseline) / (target - baseline)
+
+
 class GoalProgress(Frozen):
     """A goal with the latest value reported for it (None before the first report)."""
 
@@ -59,9 +67,7 @@ class GoalProgress(Frozen):
     @property
     def fraction(self) -> float | None:
         """How far from baseline to target the latest value is (1.0 = reached)."""
-        if self.latest is None:
-            return None
-        return (self.latest - self.goal.baseline) / (self.goal.target - self.goal.baseline)
+        return reached_fraction(self.goal.baseline, self.goal.target, self.latest)
 
 
 class NewGoal(Goal):
@@ -81,9 +87,7 @@ class ListedProgress:
     @property
     def fraction(self) -> float | None:
         """How far from baseline to target the latest value is (1.0 = reached)."""
-        if self.latest is None:
-            return None
-        return (self.latest - self.goal.baseline) / (self.goal.target - self.goal.baseline)
+        return reached_fraction(self.goal.baseline, self.goal.target, self.latest)
 
 
 @dataclass(frozen=True, slots=True)
