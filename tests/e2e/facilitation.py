@@ -56,6 +56,19 @@ async def live_thread(harness: Harness) -> int:
     return session.thread_id
 
 
+async def round_going(harness: Harness, joining: tuple[str, ...] = ("bob",)) -> int:
+    """An English community where alice started a check-in round, ``joining`` joined it
+    and alice moved to the first turn: the live session's thread."""
+    await harness.setup_community(language="en")
+    await run(harness, "alice", "session start", protocol="checkin-round")
+    thread = await live_thread(harness)
+    [opening] = find(bot_messages(harness, harness.channel("general")), "session has started")
+    for user in joining:
+        await click(harness, user, opening, "plc:ses:join:")
+    await click(harness, "alice", last_with(harness, thread, "plc:ses:next:"), "plc:ses:next:")
+    return thread
+
+
 def last_with(harness: Harness, channel_id: int, prefix: str) -> Message:
     """The bot's latest message in the channel carrying a button with ``prefix``."""
     found = [

@@ -14,6 +14,7 @@ from tests.e2e.facilitation import (
     find,
     last_with,
     live_thread,
+    round_going,
     run,
 )
 from tests.e2e.harness import Harness
@@ -139,13 +140,7 @@ async def test_the_next_session_reviews_the_actions_and_actions_marks_one_done(
 async def test_a_restart_mid_round_resumes_on_the_same_speaker_timer_due_once(
     harness: Harness,
 ) -> None:
-    await harness.setup_community(language="en")
-    await run(harness, "alice", "session start", protocol="checkin-round")
-    thread = await live_thread(harness)
-    [opening] = find(bot_messages(harness, harness.channel("general")), "session has started")
-    for user in ("bob", "chloe"):
-        await click(harness, user, opening, "plc:ses:join:")
-    await click(harness, "alice", last_with(harness, thread, "plc:ses:next:"), "plc:ses:next:")
+    thread = await round_going(harness, joining=("bob", "chloe"))
     await click(harness, "alice", turn_of(harness, thread, "alice"), "plc:ses:done:")
     speaking = turn_of(harness, thread, "bob")
     await harness.advance(timedelta(minutes=3))
@@ -166,12 +161,7 @@ async def test_the_next_prompt_does_not_wait_for_the_clicks_acknowledgement(
 ) -> None:
     """The group waits for the next speaker's prompt, not for the speaker's own answer:
     while Discord takes its time over the acknowledgement of a Done, the prompt goes out."""
-    await harness.setup_community(language="en")
-    await run(harness, "alice", "session start", protocol="checkin-round")
-    thread = await live_thread(harness)
-    [opening] = find(bot_messages(harness, harness.channel("general")), "session has started")
-    await click(harness, "bob", opening, "plc:ses:join:")
-    await click(harness, "alice", last_with(harness, thread, "plc:ses:next:"), "plc:ses:next:")
+    thread = await round_going(harness)
     done = turn_of(harness, thread, "alice")
     prompts_when_acknowledged: list[int] = []
 

@@ -24,7 +24,12 @@ import pytest
 from tests.db.trips import ThreadTrips
 from tests.e2e import checkins_steps as steps
 from tests.e2e import meeting_steps
-from tests.e2e.facilitation import bot_messages, click, find, last_with, live_thread, run
+from tests.e2e.facilitation import (
+    click,
+    last_with,
+    round_going,
+    run,
+)
 from tests.e2e.harness import Harness
 from tests.e2e.test_questions import ask, bot_posts
 from tests.e2e.test_questions import click as question_click
@@ -130,12 +135,7 @@ async def test_an_upvote(harness: Harness) -> None:
 
 
 async def test_a_session_turn(harness: Harness) -> None:
-    await harness.setup_community(language="en")
-    await run(harness, "alice", "session start", protocol="checkin-round")
-    thread = await live_thread(harness)
-    [opening] = find(bot_messages(harness, harness.channel("general")), "session has started")
-    await click(harness, "bob", opening, "plc:ses:join:")
-    await click(harness, "alice", last_with(harness, thread, "plc:ses:next:"), "plc:ses:next:")
+    thread = await round_going(harness)
     turn = last_with(harness, thread, "plc:ses:done:")
     done = await measured(harness, lambda: click(harness, "alice", turn, "plc:ses:done:"))
     assert (len(done), done.writes) == (12, 2), done.statements
