@@ -26,6 +26,21 @@ def _settings(**sections: dict[str, object]) -> Settings:
     return Settings(privacy={"secret": "s" * 32}, **sections)
 
 
+def _imported(code: str, watched: set[str]) -> tuple[list[str], list[str]]:
+    """``code`` run in a fresh interpreter (this process has imported everything): the
+    lines it printed, then which of ``watched`` (modules or top-level packages) it
+    imported."""
+    probe = (
+        f"{code}\nimport sys\n"
+        f"print(sorted({{*sys.modules, *(m.split('.')[0] for m in sys.modules)}} & {watched!r}))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    *printed, imported = loaded.stdout.splitlines()
+    return printed, eval(imported)
+
+
 def test_run_serves_the_platforms_the_settings_configure() -> None:
     def names(settings: Settings) -> list[str]:
         return [adapter.name for adapter in configured_adapters(settings, RunOptions())]
@@ -55,21 +70,15 @@ def test_run_loads_only_the_platforms_it_serves(
 ) -> None:
     """Every adapter's entry point is read at start-up: one not configured costs nothing
     (a Discord bot loaded the Agents SDK and the Teams adapter: 7 MB of its memory)."""
-    probe = (
-        "import sys\n"
+    [served], other = _imported(
         "from bot.config import Settings\n"
         "from bot.running import RunOptions, configured_adapters\n"
         f"settings = Settings(privacy={{'secret': 's' * 32}}, {section})\n"
-        "print([a.name for a in configured_adapters(settings, RunOptions())])\n"
-        f"print(sorted({{*sys.modules, *(m.split('.')[0] for m in sys.modules)}}"
-        f" & {set(other_platform)!r}))"
+        "print([a.name for a in configured_adapters(settings, RunOptions())])",
+        set(other_platform),
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    served, other = loaded.stdout.splitlines()
     assert len(eval(served)) == 1
-    assert other == "[]"
+    assert other == []
 
 
 @pytest.mark.parametrize(
@@ -84,15 +93,11 @@ def test_one_platforms_playground_and_emulator_load_nothing_of_the_other(
 ) -> None:
     """What both playgrounds (or emulators) share lives where neither platform's
     libraries are imported: one may be installed without the other."""
-    probe = (
-        "import importlib, sys\n"
-        f"for name in {modules!r}: importlib.import_module(name)\n"
-        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(other_platform)!r}))"
+    printed, other = _imported(
+        f"import importlib\nfor name in {modules!r}: importlib.import_module(name)",
+        set(other_platform),
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert loaded.stdout.strip() == "[]"
+    assert printed == [] and other == []
 
 
 def test_the_command_line_loads_a_platforms_command_only_when_it_runs() -> None:
@@ -100,17 +105,11 @@ def test_the_command_line_loads_a_platforms_command_only_when_it_runs() -> None:
     ``plc-bot run`` imported the Teams package builder, with the Agents SDK under it, and
     the REST proxy, with discord.py, before it read its own arguments (0.7 s of a start)."""
     heavy = {"teams.package", "teams.commands", "cogs.rest_proxy"}
-    probe = (
-        "import sys\n"
+    [handler], imported = _imported(
         "from bot.cli import _parser\n"
         "args = _parser().parse_args(['run'])\n"
-        "print(args.handler.__qualname__)\n"
-        f"print(sorted({{*sys.modules, *(m.split('.')[0] for m in sys.modules)}}"
-        f" & {heavy | set(PLATFORMS) - {'cogs', 'teams'}!r}))"
+        "print(args.handler.__qualname__)",
+        heavy | set(PLATFORMS) - {"cogs", "teams"},
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    handler, imported = loaded.stdout.splitlines()
     assert handler == "_run"
-    assert imported == "[]"
+    assert imported == []
