@@ -198,23 +198,14 @@ def figures(
 def grew_most(report: Report, results: list[latency.ScaleResult]) -> None:
     """As section 1b on SQLite: for each larger history, the family whose median grew
     most against its own on the smallest."""
-    first = results[0]
-    for result in results[1:]:
-
-        def median(r: latency.ScaleResult, name: str) -> float:
-            return percentile(r.samples[name].done, 0.5)
-
-        worst = max(
-            (f.name for f in latency.FAMILIES),
-            key=lambda name, r=result: median(r, name) / median(first, name),
-        )
+    for grown in latency.grew_most(results):
         report.add(
             Figure(
                 SECTION,
-                f"{result.communities} communities: {worst} p50 (grew most)",
-                median(result, worst),
+                f"{grown.communities} communities: {grown.family} p50 (grew most)",
+                grown.median_ms,
                 "ms",
-                median(first, worst),
-                f"{INFORMATIVE}: against {first.communities} communities",
+                grown.first_median_ms,
+                f"{INFORMATIVE}: against {grown.first_communities} communities",
             )
         )
