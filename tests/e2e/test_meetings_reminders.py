@@ -5,6 +5,7 @@ answers 502 after creating the message."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.emulator import Message
 from bot.services.community import MemberService
@@ -29,12 +30,19 @@ def dms(harness: Harness, user: str) -> list[Message]:
     return [m for m in harness.emu.dms_to(harness.user(user)) if m.content.startswith("⏰")]
 
 
+async def bob_going(harness: Harness, **community: Any) -> Message:
+    """An English community's meeting on Dec 3 at 3:30 pm that bob is going to: its
+    announcement."""
+    await harness.setup_community(language="en", **community)
+    announcement = await schedule(harness, when="Dec 3 3:30pm")
+    await rsvp(harness, "bob", announcement, "going")
+    return announcement
+
+
 async def test_reminders_reach_the_channel_and_dms_with_a_closed_dm_fallback(
     harness: Harness,
 ) -> None:
-    await harness.setup_community(language="en")
-    announcement = await schedule(harness, when="Dec 3 3:30pm")
-    await rsvp(harness, "bob", announcement, "going")
+    announcement = await bob_going(harness)
     await rsvp(harness, "chloe", announcement, "maybe")
     await rsvp(harness, "david", announcement, "going")
     await rsvp(harness, "alice", announcement, "cant")
@@ -109,9 +117,7 @@ async def test_members_away_or_with_dm_reminders_off_get_no_dm(harness: Harness)
 
 
 async def test_no_reminder_twice_after_a_restart_or_a_lost_record(harness: Harness) -> None:
-    await harness.setup_community(language="en")
-    announcement = await schedule(harness, when="Dec 3 3:30pm")
-    await rsvp(harness, "bob", announcement, "going")
+    await bob_going(harness)
     await harness.advance_to(DEC3 - timedelta(days=1))
     assert (len(reminder_posts(harness)), len(dms(harness, "bob"))) == (1, 1)
 
@@ -143,9 +149,7 @@ async def test_no_reminder_twice_after_a_restart_or_a_lost_record(harness: Harne
 async def test_a_reminder_due_while_down_is_sent_late_once_or_reported_missed(
     harness: Harness,
 ) -> None:
-    await harness.setup_community(language="en", moderation=True)
-    announcement = await schedule(harness, when="Dec 3 3:30pm")
-    await rsvp(harness, "bob", announcement, "going")
+    await bob_going(harness, moderation=True)
     await harness.stop()
     # Down through the 24 h reminder (far beyond its grace) and 20 min past the 1 h one.
     await harness.clock.set(DEC3 - timedelta(minutes=40))
@@ -171,9 +175,7 @@ async def test_a_reminder_due_while_down_is_sent_late_once_or_reported_missed(
 
 
 async def test_a_cancelled_or_moved_meeting_sends_no_stale_reminder(harness: Harness) -> None:
-    await harness.setup_community(language="en")
-    announcement = await schedule(harness, when="Dec 3 3:30pm")
-    await rsvp(harness, "bob", announcement, "going")
+    announcement = await bob_going(harness)
     edit = await harness.slash(
         "alice",
         "meeting edit",
@@ -235,9 +237,7 @@ async def test_a_time_in_the_spring_gap_warns_and_fires_once(harness: Harness) -
 
 async def test_a_lost_announcements_channel_is_paused_and_reported_once(harness: Harness) -> None:
     """The channel is lost: DMs still go; the channel is not hammered; admins hear it once."""
-    await harness.setup_community(language="en", moderation=True)
-    announcement = await schedule(harness, when="Dec 3 3:30pm")
-    await rsvp(harness, "bob", announcement, "going")
+    await bob_going(harness, moderation=True)
     harness.emu.delete_channel(harness.channel("announcements"))
     await harness.advance_to(DEC3 - timedelta(days=1))
     await harness.advance_to(DEC3 - timedelta(minutes=60))
@@ -273,9 +273,7 @@ async def test_discord_answering_502_after_creating_the_reminder_leaves_one(
 
 async def test_clock_stepping_back_and_forth_duplicates_nothing(harness: Harness) -> None:
     """A clock step back then forward again sends each reminder once."""
-    await harness.setup_community(language="en")
-    announcement = await schedule(harness, when="Dec 3 3:30pm")
-    await rsvp(harness, "bob", announcement, "going")
+    await bob_going(harness)
     await harness.advance_to(DEC3 - timedelta(days=1))
     await harness.advance(timedelta(hours=-3))
     await harness.advance(timedelta(hours=3, minutes=10))
@@ -289,9 +287,7 @@ async def test_a_dm_goes_straight_to_the_channel_discord_gave_before_even_after_
 ) -> None:
     """Asking Discord for a DM channel goes through a bucket of 5 a second shared by
     every DM: the channel is asked for once per member, then remembered."""
-    await harness.setup_community(language="en")
-    announcement = await schedule(harness, when="Dec 3 3:30pm")
-    await rsvp(harness, "bob", announcement, "going")
+    await bob_going(harness)
     await harness.advance_to(DEC3 - timedelta(days=1))
     opened = harness.emu.requests(method="POST", path_contains="/users/@me/channels")
     assert len(opened) == 1 and len(dms(harness, "bob")) == 1
@@ -310,9 +306,7 @@ async def test_a_dm_goes_straight_to_the_channel_discord_gave_before_even_after_
 
 
 async def test_a_remembered_dm_channel_that_is_gone_is_asked_for_again(harness: Harness) -> None:
-    await harness.setup_community(language="en")
-    announcement = await schedule(harness, when="Dec 3 3:30pm")
-    await rsvp(harness, "bob", announcement, "going")
+    await bob_going(harness)
     delivery = harness.bot.core.chat
     stale = 4242  # a channel Discord no longer knows
     await delivery.remember_dm_channel(harness.guild.id, harness.user("bob"), stale)
