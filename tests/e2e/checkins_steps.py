@@ -47,20 +47,29 @@ async def known(h: Harness, *names: str) -> None:
         await h.slash(name, "me reminders", state="on")
 
 
-async def set_goal(h: Harness, name: str, baseline: str = "40", target: str = "75") -> None:
+async def set_goal(
+    h: Harness,
+    name: str,
+    baseline: str = "40",
+    target: str = "75",
+    *,
+    title: str = "Reading fluency",
+) -> None:
+    """``/goal set`` filled in and submitted by ``name``; its answer came (to them only)."""
     form = await h.slash(name, "goal set")
     assert form.modal is not None
     saved = await h.emu.submit_modal(
         h.user(name),
         form,
         {
-            "title": "Reading fluency",
+            "title": title,
             "measure": "% of students at level 3",
             "baseline": baseline,
             "target": target,
             "due": "2027-06-15",
         },
     )
+    await saved.final()
     assert saved.ephemeral
 
 

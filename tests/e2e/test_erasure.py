@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.db import checkins as checkins_db
+from tests.e2e.checkins_steps import set_goal
 from tests.e2e.harness import Harness
 from tests.e2e.meeting_steps import rsvp
 from tests.e2e.meeting_steps import schedule as schedule_meeting
@@ -51,25 +52,13 @@ async def traces(h: Harness, user_id: int, texts: list[str]) -> dict[str, list[s
     return found
 
 
-async def set_goal(h: Harness, name: str, title: str) -> None:
-    form = await h.slash(name, "goal set")
-    assert form.modal is not None
-    saved = await h.emu.submit_modal(
-        h.user(name),
-        form,
-        {"title": title, "measure": "% at level 3", "baseline": "40", "target": "75",
-         "due": "2027-06-15"},
-    )  # fmt: skip
-    assert saved.ephemeral
-
-
 @pytest.mark.sqlite_only  # the file's bytes and its WAL
 async def test_me_delete_leaves_no_trace_in_the_database_nor_its_wal(harness: Harness) -> None:
     h = harness
     bob = h.user("bob")
     await h.setup_community()
     await h.slash("bob", "me timezone", name="Europe/Paris")
-    await set_goal(h, "bob", GOAL_CANARY)
+    await set_goal(h, "bob", title=GOAL_CANARY)
     await schedule(h)
     await h.advance(OPEN)
     await answer(h, "bob", progress="44", tried=ANSWER_CANARY)

@@ -21,6 +21,7 @@ from datetime import timedelta
 import pytest
 
 from bot.emulator import InteractionResult, ResponseType
+from tests.e2e.checkins_steps import set_goal
 from tests.e2e.harness import Harness
 from tests.reliability.world import ENGLISH, bot_posts, button, meeting_preview
 
@@ -32,20 +33,6 @@ def slow_discord(h: Harness) -> None:
     """5 s on every route but the interaction callback (faults match in order)."""
     h.emu.faults.add(method="POST", path="/interactions/", times=None)
     h.emu.faults.add(path="/", delay=LATENCY, times=None)
-
-
-async def set_goal(h: Harness, user: str) -> None:
-    form = await h.slash(user, "goal set")
-    assert form.modal is not None
-    values = {
-        "title": "Reading fluency",
-        "measure": "% of students at level 3",
-        "baseline": "40",
-        "target": "75",
-        "due": "2027-06-15",
-    }
-    saved = await h.emu.submit_modal(h.user(user), form, values)
-    await saved.final()
 
 
 @pytest.fixture
