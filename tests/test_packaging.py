@@ -35,15 +35,26 @@ class Installed:
     env: dict[str, str]
 
     def run(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        """The installed ``plc-bot`` with ``args``, its exit status left to the test."""
+        return self._in_venv("plc-bot", *args, stdin=stdin, check=False)
+
+    def python(self, code: str) -> list[str]:
+        """``code`` run by the venv's interpreter, which must succeed: the lines it printed."""
+        return self._in_venv("python", "-c", code, check=True).stdout.splitlines()
+
+    def _in_venv(
+        self, program: str, *args: str, stdin: str | None = None, check: bool
+    ) -> subprocess.CompletedProcess[str]:
+        # In the work folder and without the checkout on PYTHONPATH, as an operator runs it.
         return subprocess.run(
-            [str(self.venv / "bin" / "plc-bot"), *args],
+            [str(self.venv / "bin" / program), *args],
             cwd=self.workdir,
             env=self.env,
             input=stdin,
             capture_output=True,
             text=True,
             timeout=120,
-            check=False,
+            check=check,
         )
 
 
@@ -103,15 +114,8 @@ def test_the_wheel_carries_every_data_file(installed: Installed) -> None:
 def test_the_installed_bot_is_imported_from_the_venv_not_the_checkout(
     installed: Installed,
 ) -> None:
-    result = subprocess.run(
-        [str(installed.venv / "bin" / "python"), "-c", "import bot; print(bot.__file__)"],
-        cwd=installed.workdir,
-        env=installed.env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    where = Path(result.stdout.strip())
+    [printed] = installed.python("import bot; print(bot.__file__)")
+    where = Path(printed)
     assert where.is_relative_to(installed.venv), where
     assert not where.is_relative_to(ROOT)
 
@@ -155,15 +159,7 @@ def test_the_installed_wheel_registers_both_chat_platforms(installed: Installed)
         "for e in sorted(entry_points(group='plc_bot.adapters'), key=lambda e: e.name):\n"
         "    print(e.name, e.value, e.load().__module__)\n"
     )
-    result = subprocess.run(
-        [str(installed.venv / "bin" / "python"), "-c", script],
-        cwd=installed.workdir,
-        env=installed.env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.splitlines() == [
+    assert installed.python(script) == [
         "discord cogs.entry:adapter cogs.entry",
         "teams teams.entry:adapter teams.entry",
     ]
