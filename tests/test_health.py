@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from bot.config import ConfigError, OpsSettings
 from bot.db import Database
 from bot.health import HealthServer, Probes, check, serving_health
 from bot.instance import InstanceLock
+from tests.ports import free_port, taken_port
 
 
 def probes(
@@ -90,12 +90,6 @@ async def test_a_damaged_database_and_the_paused_scheduler_are_named(
     )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def test_healthz_answers_over_a_real_socket(db: Database, clock: ControlledClock) -> None:
     state = {"gateway": True}
     checks = probes(db, clock)
@@ -133,10 +127,7 @@ async def test_healthz_answers_over_a_real_socket(db: Database, clock: Controlle
 async def test_a_health_port_in_use_stops_start_up_clearly(
     db: Database, clock: ControlledClock
 ) -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with taken_port() as port:
         settings = OpsSettings(health_port=port)
         with pytest.raises(ConfigError, match=f"health_port: cannot listen on 127.0.0.1:{port}"):
             async with serving_health(settings, probes(db, clock)):

@@ -3,23 +3,16 @@ at start-up, and ``backup`` (which is ``pg_dump``'s job on PostgreSQL)."""
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from tests.conftest import config_file
+from tests.ports import free_port
 from tests.reliability.process import plc_bot
 
 SECRET = "s" * 40
-
-
-def nobody_listening() -> int:
-    """A loopback port that was free a moment ago (nothing is started on it)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def postgres_config(folder: Path, url: str) -> Path:
@@ -33,7 +26,7 @@ def postgres_config(folder: Path, url: str) -> Path:
 async def test_an_unreachable_server_at_start_up_is_one_clear_line_and_exit_2(
     tmp_path: Path,
 ) -> None:
-    url = f"postgresql://plc:not-shown@127.0.0.1:{nobody_listening()}/plc"
+    url = f"postgresql://plc:not-shown@127.0.0.1:{free_port()}/plc"
     code, out = await plc_bot(postgres_config(tmp_path, url), "run")
     assert code == 2, out
     assert "cannot connect to PostgreSQL" in out

@@ -9,6 +9,7 @@ import pytest
 from bot.cli import _parser, main
 from bot.config import ConfigError, load_settings
 from bot.config_proxy import DISCORD_API, RestProxySettings, proxy_settings
+from tests.ports import taken_port
 
 
 def test_defaults_and_the_command_line_over_the_file(tmp_path: Path) -> None:
@@ -65,12 +66,7 @@ def test_bad_values_in_the_file_are_named_by_section_and_key(tmp_path: Path) -> 
 def test_a_port_in_use_is_a_configuration_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import socket
-
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with taken_port() as port:
         config = tmp_path / "config.toml"
         config.write_text("")
         assert main(["rest-proxy", "--config", str(config), "--listen", f"127.0.0.1:{port}"]) == 2

@@ -6,7 +6,6 @@ import asyncio
 import os
 import secrets
 import signal
-import socket
 import sys
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from bot.db.url import DatabaseUrl
 from bot.emulator import Emulator, build_sample_guild
 from tests.e2e.harness import database_toml
 from tests.isolation import clean_environment
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,19 +87,12 @@ async def test_playground_prints_the_bots_answer_and_exits_zero(tmp_path: Path) 
     assert "clock:" in text
 
 
-def _closed_port() -> int:
-    """A local port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.parametrize(
     "host", ["127.0.0.1:{port}", "discord.invalid"], ids=["closed port", "unresolvable"]
 )
 async def test_plc_bot_run_without_discord_says_so_in_one_line(tmp_path: Path, host: str) -> None:
     """Issue 20: no network ended in aiohttp's ClientConnectorDNSError traceback."""
-    where = host.format(port=_closed_port())
+    where = host.format(port=free_port())
     config = tmp_path / "config.toml"
     config.write_text(
         f'[discord]\ntoken = "not.a.token"\napi_base_url = "http://{where}/api/v10"\n'

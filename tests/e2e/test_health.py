@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +11,7 @@ import pytest
 
 from bot.cli import main
 from tests.e2e.harness import Harness
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.ports import free_port
 
 
 async def healthz(port: int) -> tuple[int, dict[str, Any]]:

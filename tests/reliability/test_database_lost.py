@@ -21,7 +21,8 @@ import pytest
 from bot.clock import ControlledClock
 from bot.db.url import DatabaseUrl
 from tests.e2e.harness import Harness, running_harness, until
-from tests.e2e.test_health import free_port, healthz
+from tests.e2e.test_health import healthz
+from tests.ports import free_port
 from tests.postgres_server import PostgresServer
 from tests.reliability.world import ENGLISH, schedule_meeting
 

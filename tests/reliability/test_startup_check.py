@@ -11,7 +11,6 @@ and time, or came while the bot was running, is caught there: the bot stops writ
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,6 +21,7 @@ import pytest
 from bot.clock import ControlledClock, SystemClock
 from bot.emulator import Emulator, Message
 from tests.e2e.harness import Harness, running_harness
+from tests.ports import free_port
 from tests.reliability.damage import (
     SYMPTOM,
     Bytes,
@@ -73,19 +73,13 @@ class StartWorld:
         return self.bot.last_log()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[StartWorld]:
     clock = ControlledClock(SystemClock().now())
     async with running_harness(tmp_path, clock) as h:
         emu = h.emu
         config = write_config(
-            tmp_path / "config.toml", emu, h.db_path, h.secret, health_port=_free_port()
+            tmp_path / "config.toml", emu, h.db_path, h.secret, health_port=free_port()
         )
         bot = BotProcess(config, emu.bot_token, tmp_path)
         try:
