@@ -159,13 +159,19 @@ class Handlers:
             await self._gate(ctx, entry.command)
             await self._send_form(ctx, turn, entry, raw)
             return
+        await self.run(ctx, entry.command, await self._values(ctx, turn, entry.command, raw))
+
+    async def _values(
+        self, ctx: TeamsInteraction, turn: Turn, command: Command, raw: dict[str, str]
+    ) -> dict[str, Any]:
+        """The options given as text, typed after the command or filled in its form, as
+        the command takes them (choices, numbers, members and channels resolved)."""
         resolver = Resolver(self.runtime, self.book, ctx.team, turn.mentions(), turn.language)
-        values = {
+        return {
             option.name: await resolver.value(option, raw[option.name])
-            for option in entry.command.options
+            for option in command.options
             if option.name in raw
         }
-        await self.run(ctx, entry.command, values)
 
     async def _gate(self, ctx: TeamsInteraction, command: Command) -> None:
         if command.access != "everyone":
@@ -311,12 +317,7 @@ class Handlers:
         if entry is None:
             raise UserError("teams.actions.unknown")
         raw = {k: str(v) for k, v in data.items() if k not in RESERVED and str(v).strip()}
-        resolver = Resolver(self.runtime, self.book, ctx.team, turn.mentions(), turn.language)
-        values = {
-            option.name: await resolver.value(option, raw[option.name])
-            for option in entry.command.options
-            if option.name in raw
-        }
+        values = await self._values(ctx, turn, entry.command, raw)
         missing = [o.name for o in entry.command.options if o.required and o.name not in values]
         if missing:
             raise UserError("teams.commands.missing", value=", ".join(missing))
