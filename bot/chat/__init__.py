@@ -42,7 +42,7 @@ from bot.chat.port import (
     target_key,
 )
 from bot.chat.refs import ChannelRef, Code, MemberRef, MessageLink, Moment, RoleRef
-from bot.chat.text import Content, Join, Param, Text, Trusted, lines, render, text
+from bot.chat.text import Content, Join, Param, Rows, Text, Trusted, lines, render, text
 
 __all__ = [
     "Attachment",
@@ -80,6 +80,7 @@ __all__ = [
     "Posted",
     "RecipientGone",
     "RoleRef",
+    "Rows",
     "SendOptions",
     "Target",
     "TargetLost",

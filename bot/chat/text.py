@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator
 
 from bot.chat.refs import (
     ChannelRef,
@@ -65,6 +65,35 @@ class Join(Frozen):
     suffix: str = ""
 
 
+class Rows(Frozen):
+    """Lines of one catalog message ``key``, a row of values each, ``names`` naming each
+    row's values in order (a list of coming dates: one line per date).
+
+    A list could be a :class:`Join` of a :class:`Text` per line; this builds no model per
+    line (the rows are validated once, with the list), and a platform writes the lines
+    with the message found once per language and a member's words repeated down the rows
+    (a meeting's title on every date) escaped once.
+    """
+
+    kind: Literal["rows"] = "rows"
+    key: str
+    names: tuple[str, ...]
+    rows: tuple[tuple[Param, ...], ...]
+    sep: str = "\n"
+
+    # Checked when built only (an "after" model check runs again each time the panel
+    # holding the rows is built around them).
+    @field_validator("rows")
+    @classmethod
+    def _rows_fit_names(
+        cls, rows: tuple[tuple[Param, ...], ...], info: ValidationInfo
+    ) -> tuple[tuple[Param, ...], ...]:
+        names = info.data.get("names", ())
+        if not all(map(len(names).__eq__, map(len, rows))):
+            raise ValueError(f"each row needs one value for each of {names}")
+        return rows
+
+
 def _kind(value: Any) -> str:
     """Which of the kinds below ``value`` is (a built value or its JSON form), so that
     pydantic checks that kind alone: trying each in turn cost ~20 µs for a number."""
@@ -90,6 +119,7 @@ _Contents = (
     | Annotated[Trusted, Tag("trusted")]
     | Annotated[Text, Tag("text")]
     | Annotated[Join, Tag("join")]
+    | Annotated[Rows, Tag("rows")]
     | Annotated[MemberRef, Tag("member")]
     | Annotated[ChannelRef, Tag("channel")]
     | Annotated[RoleRef, Tag("role")]
@@ -111,6 +141,7 @@ catalog's business); None shows as nothing."""
 
 Text.model_rebuild()
 Join.model_rebuild()
+Rows.model_rebuild()
 
 _KINDS: dict[type, str] = {
     str: "str",
@@ -121,6 +152,7 @@ _KINDS: dict[type, str] = {
     Trusted: "trusted",
     Text: "text",
     Join: "join",
+    Rows: "rows",
     MemberRef: "member",
     ChannelRef: "channel",
     RoleRef: "role",
@@ -168,6 +200,8 @@ def render(content: Content, language: Language, catalog: Catalog, markup: Marku
         return _text(content, language, catalog, markup)  # type: ignore[arg-type]
     if kind is Join:
         return _join(content, language, catalog, markup)  # type: ignore[arg-type]
+    if kind is Rows:
+        return _rows(content, language, catalog, markup)  # type: ignore[arg-type]
     if kind is str:
         return markup.user_text(content)  # type: ignore[arg-type]
     if isinstance(content, _REFERENCES):
@@ -180,6 +214,8 @@ def render(content: Content, language: Language, catalog: Catalog, markup: Marku
         return _text(content, language, catalog, markup)
     if isinstance(content, Join):
         return _join(content, language, catalog, markup)
+    if isinstance(content, Rows):
+        return _rows(content, language, catalog, markup)
     return _reference(content, language, markup)
 
 
@@ -197,6 +233,23 @@ def _join(content: Join, language: Language, catalog: Catalog, markup: Markup) -
         rendered for part in content.parts if (rendered := render(part, language, catalog, markup))
     ]
     return f"{content.prefix}{content.sep.join(shown)}{content.suffix}" if shown else ""
+
+
+def _rows(content: Rows, language: Language, catalog: Catalog, markup: Markup) -> str:
+    words: dict[str, str] = {}  # a member's words repeated down the rows, escaped once
+
+    def value(value: Param) -> Any:
+        if type(value) is not str:
+            return _value(value, language, catalog, markup)
+        shown = words.get(value)
+        if shown is None:
+            shown = words[value] = markup.user_text(value)
+        return shown
+
+    written = catalog.rows(
+        language, content.key, content.names, ([value(v) for v in row] for row in content.rows)
+    )
+    return content.sep.join(written)
 
 
 def _value(value: Param, language: Language, catalog: Catalog, markup: Markup) -> Any:
@@ -242,5 +295,9 @@ def references(content: Content | Param) -> Iterator[Ref]:
     elif isinstance(content, Join):
         for part in content.parts:
             yield from references(part)
+    elif isinstance(content, Rows):
+        for row in content.rows:
+            for value in row:
+                yield from references(value)
     elif isinstance(content, _REFERENCES):
         yield content

@@ -13,7 +13,7 @@ the English text (see :mod:`cogs.translator`).
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -27,6 +27,7 @@ from bot.i18n.message import (
     format_number,
     placeholders,
     render,
+    render_rows,
 )
 
 Language = Literal["fr", "en"]
@@ -99,6 +100,14 @@ class Catalog:
             return written
         shown = {name: self._value(lang, value) for name, value in params.items()}
         return render(self.messages[lang][key], lang, shown)
+
+    def rows(
+        self, language: str, key: str, names: Sequence[str], rows: Iterable[Sequence[object]]
+    ) -> list[str]:
+        """The message ``key`` once per row of values (``names`` in each row's order),
+        found once for all the rows; values are plain (text and numbers), no phrases."""
+        lang = language if language in self.messages else "en"
+        return render_rows(self.messages[lang][key], lang, names, rows)
 
     def _value(self, language: str, value: object) -> object:
         """A :class:`Phrase` (or a tuple of them, joined by "; ") in that language."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -233,3 +233,22 @@ def render(text: str, language: str, params: Mapping[str, object]) -> str:
     }
     template = text if _is_template(text) else _template(text, language, params)
     return template.format(**shown)
+
+
+def render_rows(
+    text: str, language: str, names: Sequence[str], rows: Iterable[Sequence[object]]
+) -> list[str]:
+    """``text`` written once per row of values, ``names`` naming each row's values in
+    order: the lines of a list (one per coming date), each one ``str.format`` call on the
+    template found once, rather than the whole message's work again at every line."""
+    plain = _is_template(text)
+    written = []
+    for row in rows:
+        params = dict(zip(names, row, strict=True))
+        if float in map(type, row):  # a decimal to write the language's way: the long path
+            written.append(render(text, language, params))
+            continue
+        # A plural's template is resolved once per count (cached), then filled in.
+        template = text if plain else _template(text, language, params)
+        written.append(template.format_map(params))
+    return written

@@ -15,9 +15,10 @@ from datetime import UTC, datetime, timedelta
 from babel.plural import PluralRule
 
 from bot.chat.refs import MemberRef, Moment
-from bot.chat.text import Join, lines, render, text
+from bot.chat.text import Join, Rows, lines, render, text
 from bot.i18n import Catalog, load_catalog
 from bot.i18n import message as message_module
+from bot.text import inert_markdown
 from cogs.render import MARKUP
 
 
@@ -172,3 +173,35 @@ def test_a_texts_values_are_told_apart_by_their_type() -> None:
     assert builtin_calls(build, "isinstance") == 0  # 420 before
     write = lambda: render(reply, "en", catalog, MARKUP)  # noqa: E731
     assert builtin_calls(write, "isinstance") <= 220  # 340 before
+
+
+def validations(work: Callable[[], object]) -> int:
+    """How many times ``work`` had pydantic validate something."""
+    stats = profiled(work)
+    return sum(n for (_, _, name), (n, *_) in stats.items() if "'validate_python' of" in name)
+
+
+def test_a_list_of_rows_is_one_value_written_from_one_template() -> None:
+    """20 coming dates as the rows of one message: one model to validate (a Join of a
+    text each: 21), each line one format call on the message found once (no catalog
+    write per line), and the meeting's title, the same on every line, escaped once."""
+    catalog = load_catalog()
+    at = datetime(2026, 12, 9, 16, tzinfo=UTC)
+    refs = [(Moment(at=at + timedelta(days=7 * n)), MemberRef(user_id=n + 1)) for n in range(20)]
+    status = text("facilitation.show.status_offered")
+
+    def build() -> Rows:
+        return Rows(
+            key="facilitation.show.date",
+            names=("title", "when", "user", "status"),
+            rows=tuple(("PLC *meeting*", when, user, status) for when, user in refs),
+        )
+
+    assert validations(build) == 1
+    listed = build()
+    write = lambda: render(listed, "en", catalog, MARKUP)  # noqa: E731
+    written = write()
+    assert written.count("<@") == 20 and written.count("<t:") == 20
+    assert written.count(r"**PLC \*meeting\***") == 20
+    assert calls(write, message_module.render) == 0
+    assert calls(write, inert_markdown) == 1

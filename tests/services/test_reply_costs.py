@@ -6,11 +6,21 @@ from __future__ import annotations
 import cProfile
 import pstats
 from collections.abc import Awaitable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
+from bot.chat import Message
+from bot.i18n import load_catalog
+from bot.i18n import message as message_module
 from bot.services.facilitation.rotation.cards import rotation_panel
-from bot.services.facilitation.rotation.models import RotationEntry, RotationView
+from bot.services.facilitation.rotation.models import (
+    RotationEntry,
+    RotationView,
+    UpcomingAssignment,
+)
+from bot.text import inert_markdown
+from cogs.render import Renderer
+from tests.i18n.test_render_costs import calls
 from tests.services.facilitation_world import World, member
 from tests.services.sample import ALICE
 
@@ -103,3 +113,39 @@ def test_the_rotation_panel_builds_each_line_once() -> None:
     validated = validations_in(profile)
     assert len(panel.fields) == 1
     assert validated <= 2 * LINE + 3, validated
+
+
+def test_the_rotation_panel_writes_its_dates_as_one_list() -> None:
+    """The coming dates are the rows of one message: no text built per date (before: a
+    text each, 3 validations a date), each line one format call on the message found
+    once (before: the catalog's whole write per date), and the meeting's title, the same
+    on every date, escaped once (before: once per date)."""
+    dates = 10
+    at = datetime(2026, 12, 9, 16, tzinfo=UTC)
+    upcoming = tuple(
+        UpcomingAssignment(
+            occurrence_id=n,
+            meeting_title="PLC meeting",
+            starts_at=at + timedelta(days=7 * n),
+            user_id=ALICE + n % 3 if n % 4 else None,
+            status="offered" if n % 4 else None,
+        )
+        for n in range(dates)
+    )
+    view = RotationView(line=(), next_user_id=None, upcoming=upcoming)
+    renderer = Renderer(load_catalog(), "en")
+    renderer.message(Message(panels=(rotation_panel(view),)))
+    profile = cProfile.Profile()
+    profile.enable()
+    panel = rotation_panel(view)
+    profile.disable()
+    # A moment and a member a date; the list, its field and the panel.
+    assert validations_in(profile) <= 2 * dates + 3, validations_in(profile)
+
+    def write() -> str:
+        [embed] = renderer.message(Message(panels=(panel,))).embeds
+        return str(embed.fields[0].value)
+
+    assert write().count("**PLC meeting** — <t:") == dates
+    assert calls(write, message_module.render) == 0
+    assert calls(write, inert_markdown) == 1

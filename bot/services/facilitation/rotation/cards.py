@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from bot.chat import Button, Card, Join, MemberRef, Message, Moment, Panel, PanelField, Text
-from bot.chat.text import Content, Param, Trusted
+from bot.chat.text import Param, Rows, Trusted
 from bot.interactions.routes import CustomId
 from bot.services.facilitation.rotation.models import NoticeReason, RotationView
 
@@ -87,19 +87,22 @@ def rotation_panel(view: RotationView) -> Panel:
     """``/rotation show``: the line in order, counts, who is away, the dates assigned."""
     fields = []
     if view.line:
-        fields.append(PanelField(name=_constant("show.order"), value=Join(parts=_line(view))))
-    upcoming = [
-        _text(
-            "show.date",
-            title=item.meeting_title,
-            when=Moment(at=item.starts_at),
-            user=MemberRef(user_id=item.user_id) if item.user_id else _constant("show.nobody"),
-            status=_constant(f"show.status_{item.status or 'unassigned'}"),
-        )
-        for item in view.upcoming[:UPCOMING_SHOWN]
-    ]
+        fields.append(PanelField(name=_constant("show.order"), value=_line(view)))
+    upcoming = view.upcoming[:UPCOMING_SHOWN]
     if upcoming:
-        dates = Join(parts=tuple(upcoming))
+        dates = Rows(
+            key="facilitation.show.date",
+            names=("title", "when", "user", "status"),
+            rows=tuple(
+                (
+                    item.meeting_title,
+                    Moment(at=item.starts_at),
+                    MemberRef(user_id=item.user_id) if item.user_id else _constant("show.nobody"),
+                    _constant(f"show.status_{item.status or 'unassigned'}"),
+                )
+                for item in upcoming
+            ),
+        )
         fields.append(PanelField(name=_constant("show.upcoming"), value=dates))
     return Panel(
         title=_constant("show.title"),
@@ -125,16 +128,22 @@ def _marks(next_up: bool, away: bool, set_next: bool, declined_last: bool) -> Jo
     return Join(parts=tuple(marks), sep=", ", prefix=" — ")
 
 
-def _line(view: RotationView) -> tuple[Content, ...]:
-    return tuple(
-        _text(
-            "show.line",
-            number=number,
-            user=MemberRef(user_id=entry.user_id),
-            count=entry.times_facilitated,
-            marks=_marks(
-                entry.user_id == view.next_user_id, entry.away, entry.next_up, entry.first_in_line
-            ),
-        )
-        for number, entry in enumerate(view.line, start=1)
+def _line(view: RotationView) -> Rows:
+    return Rows(
+        key="facilitation.show.line",
+        names=("number", "user", "count", "marks"),
+        rows=tuple(
+            (
+                number,
+                MemberRef(user_id=entry.user_id),
+                entry.times_facilitated,
+                _marks(
+                    entry.user_id == view.next_user_id,
+                    entry.away,
+                    entry.next_up,
+                    entry.first_in_line,
+                ),
+            )
+            for number, entry in enumerate(view.line, start=1)
+        ),
     )
