@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import cProfile
 import pstats
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
 from bot.services.facilitation.rotation.cards import rotation_panel
 from bot.services.facilitation.rotation.models import RotationEntry, RotationView
+from bot.services.meetings import replies as meeting_replies
 from tests.services.facilitation_world import World, member
 from tests.services.sample import ALICE
 
 T = TypeVar("T")
+U = TypeVar("U")
 LINE = 30
 
 
@@ -103,3 +105,29 @@ def test_the_rotation_panel_builds_each_line_once() -> None:
     validated = validations_in(profile)
     assert len(panel.fields) == 1
     assert validated <= 2 * LINE + 3, validated
+
+
+async def test_meeting_list_builds_no_model_for_what_it_only_shows(world: World) -> None:
+    """``/meeting list`` reads its dates as plain rows, and its message is built once for
+    what it shows (before: an occurrence, a meeting, their counts and the date validated
+    for each date, and a dozen texts for each line on every call)."""
+    for user_id in (ALICE, ALICE + 1):
+        assert await world.rotation.join(member(user_id))
+    review = None
+    for day in (3, 10, 17):
+        review = await world.schedule(f"2026-12-{day:02d} 15:30", title=f"CAP {day}")
+    assert review is not None
+    await world.meetings.rsvp(member(ALICE + 2), review.occurrence.id, "going")
+    listed, validated = await validations(world.meetings.list_upcoming(member(ALICE)))
+    assert [item.date.title for item in listed] == ["CAP 3", "CAP 10", "CAP 17"]
+    assert [item.date.going for item in listed] == [0, 0, 1]
+    assert all(item.facilitator_id is not None for item in listed)
+    assert validated == 0, validated
+    first = meeting_replies.listing(listed)
+    again, validated = await validations(_built(meeting_replies.listing, listed))
+    assert again is first
+    assert validated == 0, validated
+
+
+async def _built(build: Callable[[T], U], value: T) -> U:
+    return build(value)
