@@ -124,10 +124,11 @@ async def test_meeting_list_builds_no_model_for_what_it_only_shows(world: World)
     assert all(item.facilitator_id is not None for item in listed)
     assert validated == 0, validated
     first = meeting_replies.listing(listed)
-    again, validated = await validations(_built(meeting_replies.listing, listed))
+    again, validated = await validations(built(meeting_replies.listing, listed))
     assert again is first
     assert validated == 0, validated
 
 
-async def _built(build: Callable[[T], U], value: T) -> U:
+async def built(build: Callable[[T], U], value: T) -> U:
+    """``build(value)`` as work :func:`validations` can count."""
     return build(value)
