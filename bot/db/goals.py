@@ -142,17 +142,27 @@ class ListedGoal(NamedTuple):
 
 
 # Each goal's latest number (the newest week's; two answers of one week to a community
-# goal: the later answer's) in the same statement, sought by the goal's index.
+# goal: the later answer's) in the same statement, sought by the goal's index. The
+# newest answer is found from the index alone (it holds the answer's id), and only its
+# number is then read from the table: a goal reported every week of a year had each of
+# its rows read to be sorted. The community's goals are those without an owner (the
+# table checks it), so both lists are sought in the owner index, not every goal of the
+# community read.
 _LISTED = """
     SELECT g.id, g.scope, g.owner_id, g.title, g.measure, g.baseline, g.target, g.due_on,
         g.status,
         (SELECT p.value FROM checkin_progress p
-            JOIN checkin_answers a ON a.id = p.answer_id
-            JOIN checkins c ON c.id = a.checkin_id
-            WHERE p.goal_id = g.id
-            ORDER BY c.opened_at DESC, c.id DESC, a.id DESC LIMIT 1) AS latest
+            WHERE p.goal_id = g.id AND p.answer_id = (
+                SELECT q.answer_id FROM checkin_progress q
+                JOIN checkin_answers a ON a.id = q.answer_id
+                JOIN checkins c ON c.id = a.checkin_id
+                WHERE q.goal_id = g.id
+                ORDER BY c.opened_at DESC, c.id DESC, a.id DESC LIMIT 1)) AS latest
     FROM goals g
-    WHERE g.guild_id = ? AND (g.owner_id = ? OR (g.scope = 'community' AND g.status = 'open'))
+    WHERE g.id IN (
+        SELECT id FROM goals WHERE guild_id = ? AND owner_id = ?
+        UNION ALL
+        SELECT id FROM goals WHERE guild_id = ? AND owner_id IS NULL AND status = 'open')
     ORDER BY g.created_at DESC, g.id DESC
 """
 
@@ -167,7 +177,7 @@ async def listed(
     each newest first, each with the latest value reported for it (None: none yet)."""
     mine: list[ListedWithLatest] = []
     shared: list[ListedWithLatest] = []
-    for row in await fetch_rows(conn, _LISTED, (guild_id, owner_id)):
+    for row in await fetch_rows(conn, _LISTED, (guild_id, owner_id, guild_id)):
         goal = ListedGoal(
             row[0],
             row[1],

@@ -296,6 +296,47 @@ async def coming_dates(conn: Connection, guild_id: int) -> list[ComingDate]:
     return [ComingDate(row[0], row[1], instant_from_db(row[2])) for row in rows]
 
 
+class ListedDate(NamedTuple):
+    """A coming date as ``/meeting list`` shows it, with the answers so far: only shown,
+    so a plain tuple rather than an occurrence, a meeting and their counts validated."""
+
+    occurrence_id: int
+    title: str
+    repeat: Repeat
+    first_date: date
+    channel_id: int | None
+    link: str | None
+    starts_at: datetime
+    going: int
+    maybe: int
+    cant: int
+
+
+async def listed_dates(conn: Connection, guild_id: int) -> list[ListedDate]:
+    """:func:`scheduled_occurrences` with only what ``/meeting list`` shows of each."""
+    rows = await fetch_rows(
+        conn,
+        "SELECT o.id, m.title, m.repeat, m.first_date, m.channel_id, m.link, o.starts_at,"
+        f" {_COUNTS} {_SCHEDULED}",
+        (guild_id,),
+    )
+    return [
+        ListedDate(
+            row[0],
+            row[1],
+            row[2],
+            date.fromisoformat(row[3]),
+            row[4],
+            row[5],
+            instant_from_db(row[6]),
+            row[7],
+            row[8],
+            row[9],
+        )
+        for row in rows
+    ]
+
+
 async def scheduled_occurrences(
     conn: Connection, guild_id: int
 ) -> list[tuple[Occurrence, Meeting, RsvpCounts]]:

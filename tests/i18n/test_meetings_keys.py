@@ -12,7 +12,7 @@ import pytest
 from bot.chat import Card, Message, Posted, render
 from bot.dates import LocalInstant
 from bot.db.meeting_rsvps import RsvpCounts
-from bot.db.meetings import REPEATS, Meeting, Occurrence
+from bot.db.meetings import REPEATS, ListedDate, Meeting, Occurrence
 from bot.i18n import LANGUAGES, Language, load_catalog
 from bot.services.meetings import models, replies
 from bot.services.meetings.cards import (
@@ -85,6 +85,24 @@ def _upcoming(facilitator_id: int | None = 3, **meeting: object) -> models.Upcom
         counts=RsvpCounts(going=1),
         facilitator_id=facilitator_id,
     )
+
+
+def _listed(upcoming: models.UpcomingMeeting) -> models.ListedMeeting:
+    """The line ``/meeting list`` reads for the same date."""
+    meeting, counts = upcoming.meeting, upcoming.counts
+    listed = ListedDate(
+        upcoming.occurrence.id,
+        meeting.title,
+        meeting.repeat,
+        meeting.first_date,
+        meeting.channel_id,
+        meeting.link,
+        upcoming.occurrence.starts_at,
+        counts.going,
+        counts.maybe,
+        counts.cant,
+    )
+    return models.ListedMeeting(listed, upcoming.facilitator_id)
 
 
 def _cards(language: Language) -> list[Card]:
@@ -191,7 +209,8 @@ def _replies() -> list[Message]:
         )
         found.append(Message(content=replies.answered(rsvp)))
     many = [_upcoming(None, repeat=r) for r in REPEATS] * 5
-    found += [replies.listing([]), replies.listing([upcoming]), replies.listing(many)]
+    listed = [_listed(u) for u in many]
+    found += [replies.listing([]), replies.listing([_listed(upcoming)]), replies.listing(listed)]
     found += [replies.calendar(None), replies.calendar(b"BEGIN:VCALENDAR")]
     for when, typed, told in product((None, gap), (None, twice), (0, 3)):
         edit = models.EditResult(
@@ -241,5 +260,5 @@ def test_members_words_are_shown_as_typed_and_references_as_references() -> None
     at = WHEN.isoformat()
     assert f"[date_time {at}]\n[relative {at}]" in texts
     assert any("[channel 5] · https://meet.example.org/cap" in t for t in texts)
-    [listed] = shown(replies.listing([_upcoming()]), "en")[1:]
+    [listed] = shown(replies.listing([_listed(_upcoming())]), "en")[1:]
     assert "[member 3]" in listed and "[typed CAP *bold*]" in listed

@@ -25,7 +25,7 @@ from tests.services.checkins.harness import (
     GUILD,
     set_up_community,
 )
-from tests.services.test_reply_costs import validations
+from tests.services.test_reply_costs import built, validations
 
 
 @pytest.fixture
@@ -282,3 +282,9 @@ async def test_goal_list_validates_no_goal(goals: GoalService) -> None:
     shared, bobs = panel.fields[1].value, bob.fields[1].value
     assert isinstance(shared, Join) and isinstance(bobs, Join)
     assert bobs.parts[0] is shared.parts[0]
+    # The reply itself, around the same panel, is not built again either.
+    message = replies.goals_message(await goals.overview(_actor(ALICE)))
+    assert message.panels == (panel,)
+    overview = await goals.overview(_actor(ALICE))
+    message_again, rebuilt = await validations(built(replies.goals_message, overview))
+    assert message_again is message and rebuilt == 0, rebuilt

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import cProfile
 import pstats
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -18,6 +18,7 @@ from bot.services.facilitation.rotation.models import (
     RotationView,
     UpcomingAssignment,
 )
+from bot.services.meetings import replies as meeting_replies
 from bot.text import inert_markdown
 from cogs.render import Renderer
 from tests.i18n.test_render_costs import calls
@@ -25,6 +26,7 @@ from tests.services.facilitation_world import World, member
 from tests.services.sample import ALICE
 
 T = TypeVar("T")
+U = TypeVar("U")
 LINE = 30
 
 
@@ -149,3 +151,30 @@ def test_the_rotation_panel_writes_its_dates_as_one_list() -> None:
     assert write().count("**PLC meeting** — <t:") == dates
     assert calls(write, message_module.render) == 0
     assert calls(write, inert_markdown) == 1
+
+
+async def test_meeting_list_builds_no_model_for_what_it_only_shows(world: World) -> None:
+    """``/meeting list`` reads its dates as plain rows, and its message is built once for
+    what it shows (before: an occurrence, a meeting, their counts and the date validated
+    for each date, and a dozen texts for each line on every call)."""
+    for user_id in (ALICE, ALICE + 1):
+        assert await world.rotation.join(member(user_id))
+    review = None
+    for day in (3, 10, 17):
+        review = await world.schedule(f"2026-12-{day:02d} 15:30", title=f"CAP {day}")
+    assert review is not None
+    await world.meetings.rsvp(member(ALICE + 2), review.occurrence.id, "going")
+    listed, validated = await validations(world.meetings.list_upcoming(member(ALICE)))
+    assert [item.date.title for item in listed] == ["CAP 3", "CAP 10", "CAP 17"]
+    assert [item.date.going for item in listed] == [0, 0, 1]
+    assert all(item.facilitator_id is not None for item in listed)
+    assert validated == 0, validated
+    first = meeting_replies.listing(listed)
+    again, validated = await validations(built(meeting_replies.listing, listed))
+    assert again is first
+    assert validated == 0, validated
+
+
+async def built(build: Callable[[T], U], value: T) -> U:
+    """``build(value)`` as work :func:`validations` can count."""
+    return build(value)

@@ -66,7 +66,7 @@ class GoalInterface(Interface):
     @GOAL.command("list", "List your goals and the community's")
     async def list_goals(self, ctx: Interaction) -> None:
         overview = await self.goals.overview(ctx.actor())
-        await ctx.reply(Message(panels=(replies.goals_panel(overview),)))
+        await ctx.reply(replies.goals_message(overview))
 
     async def closable(self, ctx: Interaction, current: str) -> list[tuple[str, str]]:
         if ctx.guild_id is None:

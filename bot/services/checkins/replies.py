@@ -61,13 +61,20 @@ def goal_saved(goal: NewGoal) -> Join:
 
 def goals_panel(overview: GoalOverview) -> Panel:
     """``/goal list``: the member's goals, then the community's."""
-    return _goals_panel(
-        tuple(_shown(g) for g in overview.mine), tuple(_shown(g) for g in overview.community)
-    )
+    return _goals_panel(*_shown_lists(overview))
+
+
+def goals_message(overview: GoalOverview) -> Message:
+    """``/goal list``'s reply: :func:`goals_panel` alone."""
+    return _goals_message(*_shown_lists(overview))
 
 
 # What a goal's line shows: title, measure, baseline, target, due day, status, latest.
 _ShownGoal = tuple[str, str, float, float, date, str, float | None]
+
+
+def _shown_lists(overview: GoalOverview) -> tuple[tuple[_ShownGoal, ...], tuple[_ShownGoal, ...]]:
+    return tuple(_shown(g) for g in overview.mine), tuple(_shown(g) for g in overview.community)
 
 
 def _shown(progress: ListedProgress) -> _ShownGoal:
@@ -97,6 +104,11 @@ def _goals_panel(mine: tuple[_ShownGoal, ...], community: tuple[_ShownGoal, ...]
             )
         )
     return Panel(title=_text("goals.list.title"), fields=tuple(fields), tone="success")
+
+
+@lru_cache(maxsize=1024)
+def _goals_message(mine: tuple[_ShownGoal, ...], community: tuple[_ShownGoal, ...]) -> Message:
+    return Message(panels=(_goals_panel(mine, community),))
 
 
 @lru_cache(maxsize=4096)

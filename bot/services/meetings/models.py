@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, get_args
 
 from bot.chat import Posted
 from bot.dates import LocalInstant
 from bot.db.meeting_rsvps import Answer, RsvpCounts
-from bot.db.meetings import Meeting, NewMeeting, Occurrence, OccurrenceStatus, Repeat
+from bot.db.meetings import ListedDate, Meeting, NewMeeting, Occurrence, OccurrenceStatus, Repeat
 from bot.errors import UserError
 from bot.frozen import Frozen
 from bot.services.meetings.cards import MeetingAnnouncement
@@ -48,6 +49,15 @@ class UpcomingMeeting(Frozen):
             occurrence.announcement_channel_id,
             occurrence.announcement_message_id,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ListedMeeting:
+    """A line of ``/meeting list``: the date as shown and who facilitates it. Only shown,
+    so not validated; hashable, so its line is built once for what it shows."""
+
+    date: ListedDate
+    facilitator_id: int | None = None
 
 
 class MeetingDate(Frozen):

@@ -17,7 +17,12 @@ from bot.interactions.suggest import matching
 from bot.services.base import Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
 from bot.services.meetings.ics import build_calendar
-from bot.services.meetings.models import MeetingDate, UpcomingMeeting, meeting_date
+from bot.services.meetings.models import (
+    ListedMeeting,
+    MeetingDate,
+    UpcomingMeeting,
+    meeting_date,
+)
 from bot.services.meetings.reader import DateReader
 
 
@@ -42,10 +47,14 @@ class MeetingQueries:
                 {o.id: counts for o, _, counts in dated},
             )
 
-    async def list_upcoming(self, actor: Actor) -> list[UpcomingMeeting]:
-        """``/meeting list``: open to every member of a set-up community."""
+    async def list_upcoming(self, actor: Actor) -> list[ListedMeeting]:
+        """``/meeting list``: open to every member of a set-up community. Read as shown
+        (plain rows), not as the models the other readers of the dates build."""
         community = await self._community.require(actor.guild_id)
-        return await self.upcoming(community.guild_id)
+        async with self._core.db.read() as conn:
+            dates = await meetings_db.listed_dates(conn, community.guild_id)
+            named = await self._dates.facilitators(conn, [d.occurrence_id for d in dates])
+        return [ListedMeeting(d, named.get(d.occurrence_id)) for d in dates]
 
     async def upcoming_occurrence(self, occurrence_id: int) -> UpcomingMeeting | None:
         async with self._core.db.read() as conn:

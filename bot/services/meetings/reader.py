@@ -37,6 +37,12 @@ class DateReader:
     def use_facilitators(self, source: FacilitatorSource) -> None:
         self._facilitators = source
 
+    async def facilitators(self, conn: Connection, occurrence_ids: Sequence[int]) -> dict[int, int]:
+        """Who facilitates each of these dates (none when no feature names facilitators)."""
+        if self._facilitators is None:
+            return {}
+        return await self._facilitators.facilitators(conn, occurrence_ids)
+
     async def load(self, conn: Connection, occurrence_id: int) -> UpcomingMeeting:
         """A date that exists, with its meeting, its answers and its facilitator."""
         occurrence = await meetings_db.get_occurrence(conn, occurrence_id)
@@ -61,7 +67,7 @@ class DateReader:
         (by date) already read come in ``known`` and ``counted`` and are not read again."""
         ids = [o.id for o in occurrences]
         counts = counted if counted is not None else await rsvps_db.rsvp_counts(conn, ids)
-        named = await self._facilitators.facilitators(conn, ids) if self._facilitators else {}
+        named = await self.facilitators(conn, ids)
         meetings: dict[int, Meeting] = dict(known or {})
         found = []
         for occurrence in occurrences:

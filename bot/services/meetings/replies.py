@@ -4,6 +4,9 @@ answer did."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
+
 from bot.chat import (
     Attachment,
     ChannelRef,
@@ -103,30 +106,38 @@ def answered(result: models.RsvpResult) -> Text:
     )
 
 
-def listing(upcoming: list[models.UpcomingMeeting]) -> Message:
+def listing(listed: Sequence[models.ListedMeeting]) -> Message:
     """``/meeting list``: the next dates with their answers (the first fifteen)."""
-    if not upcoming:
+    return _listing(tuple(listed[:LIST_LIMIT]), max(len(listed) - LIST_LIMIT, 0))
+
+
+# Built once for what it shows (layouts are immutable): a member asking again, or another
+# member of the community, gets the same message while nothing on it changed.
+@lru_cache(maxsize=1024)
+def _listing(shown: tuple[models.ListedMeeting, ...], more: int) -> Message:
+    if not shown:
         return Message(content=text("list.empty"))
-    lines: list[Content] = [_list_line(item) for item in upcoming[:LIST_LIMIT]]
-    if len(upcoming) > LIST_LIMIT:
-        lines.append(text("list.more", count=len(upcoming) - LIST_LIMIT))
+    lines: list[Content] = [_list_line(item) for item in shown]
+    if more:
+        lines.append(text("list.more", count=more))
     panel = Panel(
         title=text("list.title"), description=Join(parts=tuple(lines), sep="\n\n"), tone="accent"
     )
     return Message(panels=(panel,))
 
 
-def _list_line(item: models.UpcomingMeeting) -> Content:
-    meeting, counts = item.meeting, item.counts
+@lru_cache(maxsize=4096)
+def _list_line(item: models.ListedMeeting) -> Content:
+    listed = item.date
     line = text(
         "list.line",
-        title=meeting.title,
-        repeat=repeat(meeting.repeat, meeting.first_date),
-        place=place(meeting.channel_id, meeting.link),
-        going=counts.going,
-        maybe=counts.maybe,
-        cant=counts.cant,
-        **when(item.occurrence.starts_at),
+        title=listed.title,
+        repeat=repeat(listed.repeat, listed.first_date),
+        place=place(listed.channel_id, listed.link),
+        going=listed.going,
+        maybe=listed.maybe,
+        cant=listed.cant,
+        **when(listed.starts_at),
     )
     facilitator_id = item.facilitator_id
     if facilitator_id is None:
