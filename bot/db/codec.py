@@ -24,7 +24,12 @@ def instant_to_db(value: datetime) -> str:
 
 
 def instant_from_db(value: str) -> datetime:
-    return datetime.strptime(value, _FORMAT).replace(tzinfo=UTC)
+    """An instant as ``instant_to_db`` stored it: the C ISO parser, ~50 times faster than
+    ``strptime`` (many rows carry several instants); anything not in UTC is refused."""
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is not UTC:
+        raise ValueError(f"not a stored UTC instant: {value!r}")
+    return parsed
 
 
 def json_to_db(value: Any) -> str:

@@ -18,6 +18,7 @@ from bot.db.codec import (
     exists,
     fetch_one,
     fetch_rows,
+    instant_from_db,
     instant_to_db,
     placeholders,
 )
@@ -119,8 +120,8 @@ async def recent_weeks(
         RecentWeek(
             row[0],
             row[1],
-            _instant(row[2]),
-            _instant(row[3]),
+            instant_from_db(row[2]),
+            instant_from_db(row[3]),
             row[4],
             row[5],
             None if row[6] is None else float(row[6]),
@@ -133,12 +134,6 @@ async def recent_weeks(
         )
         for week_id, row in weeks.items()
     ]
-
-
-def _instant(stored: str) -> datetime:
-    """A stored instant (``instant_to_db``'s fixed form, ending in ``Z``): the C parser,
-    several times faster than ``strptime``."""
-    return datetime.fromisoformat(stored)
 
 
 async def standing(conn: Connection, guild_id: int, user_id: int) -> Standing:
