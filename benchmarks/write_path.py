@@ -13,7 +13,10 @@ falls on both.
 Informative, beside them: the same raw inserts each followed by a second transaction
 recording the answer's message id, as the service must (the post is sent only once the
 answer is committed, and which message shows it is recorded once it is up): two durable
-commits an answer, the most the service path could reach.
+commits an answer, the most the service path could reach. And the same two statements
+each run as the bot runs a write (``Database.in_one_trip``: a trip to aiosqlite's thread
+and back, the bot's pragmas and schema), without the service: the most any write of two
+commits can reach in the bot's design.
 
 Then the same number of answers through the service layer again, from members answering
 at once (``AT_ONCE`` at a time, as a community's members do when the prompt opens): the
@@ -40,6 +43,8 @@ from typing import NamedTuple
 from bot.actor import Actor
 from bot.app import build_core, build_services
 from bot.clock import ControlledClock
+from bot.db import Database
+from bot.db.connection import Connection
 from bot.services.checkins import CheckinService
 from bot.services.registry import Services
 from tests.recording_chat import RecordingChat
@@ -90,6 +95,31 @@ def raw_insert_and_record(
     db.execute("COMMIT")
 
 
+async def trip_insert_and_record(
+    db: Database, spec: CommunitySpec, checkin: int, user: int, texts: str
+) -> None:
+    """:func:`raw_insert_and_record`'s two transactions, each one trip of the bot's own."""
+    now = fixtures.instant(fixtures.FIXTURE_NOW)
+
+    async def insert(conn: Connection) -> int:
+        cursor = await conn.execute(
+            "INSERT INTO checkin_answers (guild_id, checkin_id, user_id, progress, texts, "
+            "help_text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (spec.guild_id, checkin, user, 42.0, texts, TEXT, now, now),
+        )
+        row = await cursor.fetchone()
+        return int(row[0])
+
+    answer_id = await db.in_one_trip(insert)
+
+    async def record(conn: Connection) -> None:
+        await conn.execute(
+            "UPDATE checkin_answers SET post_message_id = ? WHERE id = ?", (user, answer_id)
+        )
+
+    await db.in_one_trip(record)
+
+
 async def open_checkin(services: Services, spec: CommunitySpec) -> tuple[int, list[str]]:
     """This week's check-in, opened now; the answer texts its questions take."""
     checkins = services.get(CheckinService)
@@ -116,6 +146,7 @@ class Took(NamedTuple):
     service: float
     raw: float
     raw2: float
+    trip: float
     at_once: float
     bot: float
 
@@ -133,12 +164,57 @@ async def answers_at_once(
     return took
 
 
+async def one_after_another(
+    services: Services,
+    spec: CommunitySpec,
+    checkin: int,
+    texts: list[str],
+    folder: Path,
+    answers: int,
+) -> tuple[float, float, float, float]:
+    """Seconds for ``answers`` answers through the service layer, raw, raw with its record,
+    and raw's two commits as the bot's trips; the four alternate, answer by answer."""
+    raw, raw2 = (raw_writer(folder / name) for name in ("raw.sqlite3", "raw2.sqlite3"))
+    trip = await Database.open(folder / "trip.sqlite3")
+    week = (
+        "INSERT INTO checkins (id, guild_id, week, pulse, channel_id, opened_at,"
+        " closes_at) VALUES (?, ?, 'W', 0, ?, 'x', 'y')",
+        (checkin, spec.guild_id, spec.checkin_channel_id),
+    )
+    try:
+        for db in (raw, raw2):
+            db.execute(*week)
+        async with trip.transaction() as conn:
+            await conn.execute(*week)
+        raw_texts = json.dumps(texts)
+        took = [0.0] * 4
+        for n in range(answers):
+            user = 10**6 + n  # one answer per member and week: a member each
+            started = time.perf_counter()
+            await answer(services, spec, checkin, user, texts)
+            took[0] += time.perf_counter() - started
+            started = time.perf_counter()
+            raw_insert(raw, spec, checkin, user, raw_texts)
+            took[1] += time.perf_counter() - started
+            started = time.perf_counter()
+            raw_insert_and_record(raw2, spec, checkin, user, raw_texts)
+            took[2] += time.perf_counter() - started
+            started = time.perf_counter()
+            await trip_insert_and_record(trip, spec, checkin, user, raw_texts)
+            took[3] += time.perf_counter() - started
+    finally:
+        raw.close()
+        raw2.close()
+        await trip.close()
+    return took[0], took[1], took[2], took[3]
+
+
 async def run(report: Report, folder: Path, answers: int, log: Callable[[str], None]) -> None:
     clock = ControlledClock(fixtures.FIXTURE_NOW)
     async with emulator(clock) as emu:
         spec = measured_guild(emu.state, emu.bot_user_id).spec
-        for name in ("service.sqlite3", "raw.sqlite3", "raw2.sqlite3", "bot.sqlite3"):
-            await fixtures.add_communities(folder / name, [spec], fixtures.FIXTURE_NOW)
+        for name in ("service", "raw", "raw2", "trip", "bot"):
+            await fixtures.add_communities(folder / f"{name}.sqlite3", [spec], fixtures.FIXTURE_NOW)
 
         core = await build_core(
             bot_settings(emu, folder / "service.sqlite3"),
@@ -148,28 +224,7 @@ async def run(report: Report, folder: Path, answers: int, log: Callable[[str], N
         try:
             services = build_services(core)
             checkin, texts = await open_checkin(services, spec)
-            raw, raw2 = (raw_writer(folder / name) for name in ("raw.sqlite3", "raw2.sqlite3"))
-            for db in (raw, raw2):
-                db.execute(
-                    "INSERT INTO checkins (id, guild_id, week, pulse, channel_id, opened_at,"
-                    " closes_at) VALUES (?, ?, 'W', 0, ?, 'x', 'y')",
-                    (checkin, spec.guild_id, spec.checkin_channel_id),
-                )
-            raw_texts = json.dumps(texts)
-            service_s = raw_s = raw2_s = 0.0
-            for n in range(answers):
-                user = 10**6 + n  # one answer per member and week: a member each
-                started = time.perf_counter()
-                await answer(services, spec, checkin, user, texts)
-                service_s += time.perf_counter() - started
-                started = time.perf_counter()
-                raw_insert(raw, spec, checkin, user, raw_texts)
-                raw_s += time.perf_counter() - started
-                started = time.perf_counter()
-                raw_insert_and_record(raw2, spec, checkin, user, raw_texts)
-                raw2_s += time.perf_counter() - started
-            raw.close()
-            raw2.close()
+            sequential = await one_after_another(services, spec, checkin, texts, folder, answers)
             at_once_s = await answers_at_once(services, spec, checkin, texts, answers)
         finally:
             await core.db.close()
@@ -181,18 +236,19 @@ async def run(report: Report, folder: Path, answers: int, log: Callable[[str], N
             for n in range(posted):
                 await answer(bot.services, spec, checkin, 10**6 + n, texts)
             bot_s = time.perf_counter() - started
-    took = Took(service_s, raw_s, raw2_s, at_once_s, bot_s)
+    took = Took(*sequential, at_once_s, bot_s)
     _report(report, log, answers, posted, took)
 
 
 def _report(
     report: Report, log: Callable[[str], None], answers: int, posted: int, took: Took
 ) -> None:
-    service_rate, raw_rate, raw2_rate = (answers / s for s in took[:3])
+    service_rate, raw_rate, raw2_rate, trip_rate = (answers / s for s in took[:4])
     at_once_rate, bot_rate = answers / took.at_once, posted / took.bot
     log(
         f"  service {service_rate:.0f}/s, raw {raw_rate:.0f}/s, raw with its record "
-        f"{raw2_rate:.0f}/s, {AT_ONCE} at once {at_once_rate:.0f}/s, posted {bot_rate:.0f}/s"
+        f"{raw2_rate:.0f}/s, as the bot's trips {trip_rate:.0f}/s, "
+        f"{AT_ONCE} at once {at_once_rate:.0f}/s, posted {bot_rate:.0f}/s"
     )
     report.add(
         Figure(
@@ -225,6 +281,16 @@ def _report(
             "/s",
             raw_rate,
             "informative: the two durable commits an answer needs, without the service",
+        )
+    )
+    report.add(
+        Figure(
+            SECTION,
+            "raw's two transactions, each a trip to the bot's database thread",
+            trip_rate,
+            "/s",
+            raw_rate,
+            "informative: the most two commits reach through the bot's database thread",
         )
     )
     report.add(

@@ -54,17 +54,24 @@ async def ensure(
     now: datetime,
     *,
     client_language: Language | None = None,
-) -> None:
+) -> bool:
     """The member's row, made when new; ``client_language``, when the member is acting,
-    what their client speaks (kept for their DMs), in the same statement."""
-    await conn.execute(
+    what their client speaks (kept for their DMs), in the same statement. True if the row
+    was made or changed."""
+    # Most calls find the row as it should be (a member's every answer makes one): the
+    # WHERE leaves it unwritten then (PostgreSQL writes a new row version for any update).
+    cursor = await conn.execute(
         """
         INSERT INTO members (guild_id, user_id, created_at, client_language) VALUES (?, ?, ?, ?)
         ON CONFLICT (guild_id, user_id) DO UPDATE SET left_at = NULL,
             client_language = COALESCE(excluded.client_language, members.client_language)
+        WHERE members.left_at IS NOT NULL OR (excluded.client_language IS NOT NULL
+            AND (members.client_language IS NULL
+                OR members.client_language <> excluded.client_language))
         """,
         (guild_id, user_id, instant_to_db(now), client_language),
     )
+    return cursor.rowcount > 0
 
 
 async def set_timezone(conn: Connection, guild_id: int, user_id: int, timezone: str | None) -> None:

@@ -46,3 +46,25 @@ async def test_the_member_language_columns_hold_the_choice_and_the_client(db: En
                 "UPDATE members SET client_language = 'de' WHERE guild_id = ? AND user_id = ?",
                 (GUILD, USER),
             )
+
+
+async def test_a_known_member_acting_again_leaves_their_row_unwritten(db: Engine) -> None:
+    """Every answer (and RSVP) makes sure the member's row is there: it is written only when
+    it changes (their client's language, a member back after leaving), else left alone;
+    PostgreSQL would write a new version of the row, and its index entries, each time."""
+    async with db.transaction() as conn:
+        await upsert_community(
+            conn, GUILD, CommunitySettings(timezone="UTC", language="en"), [60], NOW
+        )
+        assert await members_db.ensure(conn, GUILD, USER, NOW)  # made
+        assert not await members_db.ensure(conn, GUILD, USER, NOW)
+        assert await members_db.ensure(conn, GUILD, USER, NOW, client_language="fr")
+        assert not await members_db.ensure(conn, GUILD, USER, NOW, client_language="fr")
+        assert not await members_db.ensure(conn, GUILD, USER, NOW)  # unknown: kept as is
+        assert await members_db.ensure(conn, GUILD, USER, NOW, client_language="en")
+        await members_db.mark_left(conn, GUILD, USER, NOW)
+        assert await members_db.ensure(conn, GUILD, USER, NOW)  # back
+    async with db.read() as conn:
+        member = await members_db.get(conn, GUILD, USER)
+    assert member is not None
+    assert (member.left_at, member.client_language) == (None, "en")

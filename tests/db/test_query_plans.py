@@ -220,3 +220,28 @@ async def test_reads_that_bring_several_tables_seek_each_one(db: Database, db_pa
             sql,
             plan,
         )
+
+
+async def test_deleting_a_goal_finds_the_answers_naming_it_by_an_index_no_answer_fills(
+    db: Database, db_path: Path
+) -> None:
+    """Answers no longer name a goal (their numbers are in ``checkin_progress``): the goal
+    index holds only those that do, so a new answer writes no entry in it, and a goal's
+    deletion (its foreign key sets the answers' goal to NULL, with this statement) still
+    seeks them instead of reading every answer."""
+    conn = sqlite3.connect(db_path)
+    try:
+        partial = {
+            name: bool(p) for _, name, _, _, p in conn.execute("PRAGMA index_list(checkin_answers)")
+        }
+        plan = [
+            row[3]
+            for row in conn.execute(
+                "EXPLAIN QUERY PLAN UPDATE checkin_answers SET goal_id = NULL WHERE goal_id = ?",
+                (1,),
+            )
+        ]
+    finally:
+        conn.close()
+    assert partial["checkin_answers_goal"]
+    assert any("USING INDEX checkin_answers_goal" in step for step in plan), plan
