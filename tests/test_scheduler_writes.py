@@ -23,6 +23,7 @@ from bot.firing import AfterClose
 from bot.missed import WhenMissed
 from bot.scheduler import Firing, RetryLater, Scheduler, TimerKind
 from tests.conftest import START
+from tests.db.trips import traced
 from tests.test_scheduler import GUILD, SETTINGS, _community
 
 DROP = WhenMissed.drop(said="admin.status.missed")
@@ -97,16 +98,6 @@ async def started(db: Database, clock: ControlledClock, post: OnePost) -> AsyncI
         yield scheduler
     finally:
         await scheduler.stop()
-
-
-@asynccontextmanager
-async def traced(db: Database) -> AsyncIterator[list[str]]:
-    statements: list[str] = []
-    await db.trace(statements.append)
-    try:
-        yield statements
-    finally:
-        await db.trace(None)
 
 
 async def test_a_post_run_at_once_reads_once_and_writes_once(

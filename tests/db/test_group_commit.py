@@ -5,8 +5,7 @@ kept or refused on its own."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +16,7 @@ from bot.db import communities as communities_db
 from bot.db.communities import CommunitySettings
 from bot.db.connection import Connection
 from bot.errors import UserError
-from tests.db.trips import ThreadTrips
+from tests.db.trips import ThreadTrips, traced
 
 pytestmark = pytest.mark.sqlite_only  # SQLite's one writer and aiosqlite's thread
 
@@ -37,16 +36,6 @@ def community(guild_id: int) -> Write:
         return guild_id
 
     return write
-
-
-@asynccontextmanager
-async def statements(db: Database) -> AsyncIterator[list[str]]:
-    seen: list[str] = []
-    await db.trace(seen.append)
-    try:
-        yield seen
-    finally:
-        await db.trace(None)
 
 
 async def all_at_once(db: Database, writes: list[Write]) -> list[object]:
@@ -71,7 +60,7 @@ async def test_writes_waiting_together_share_one_commit_and_one_trip(db: Databas
         await db.in_one_trip(community(guild_id))
         seen_saved[guild_id] = await guilds(db)  # what it was told saved is committed
 
-    async with statements(db) as seen:
+    async with traced(db) as seen:
         with ThreadTrips(db) as trips:
             async with db.transaction() as conn:
                 await communities_db.upsert(conn, 99, SETTINGS, [60], NOW)
@@ -88,7 +77,7 @@ async def test_writes_waiting_together_share_one_commit_and_one_trip(db: Databas
 
 
 async def test_a_write_alone_takes_no_savepoint(db: Database) -> None:
-    async with statements(db) as seen:
+    async with traced(db) as seen:
         await db.in_one_trip(community(1))
     assert seen[0] == "BEGIN IMMEDIATE" and seen[-1] == "COMMIT"
     assert not [s for s in seen if "SAVEPOINT" in s], seen

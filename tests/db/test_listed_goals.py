@@ -15,6 +15,7 @@ from bot.db.codec import instant_to_db
 from bot.db.communities import CommunitySettings, upsert
 from bot.db.connection import Connection
 from bot.db.engine import Engine
+from tests.db.trips import traced
 
 NOW = datetime(2026, 12, 1, 17, tzinfo=UTC)
 GUILD, OTHER_GUILD, USER, OTHER = 7, 8, 5, 6
@@ -104,11 +105,8 @@ async def test_the_list_seeks_the_goals_it_shows_and_one_number_each(
     community ones, and every number reported for a goal was read to sort them."""
     async with db.transaction() as conn:
         await goals_with_numbers(conn)
-    statements: list[str] = []
-    await db.trace(statements.append)
-    async with db.read() as conn:
+    async with traced(db) as statements, db.read() as conn:
         await goals_db.listed(conn, GUILD, USER)
-    await db.trace(None)
     [sql] = statements
     explain = sqlite3.connect(db_path)
     try:

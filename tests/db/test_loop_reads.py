@@ -14,7 +14,7 @@ from bot.db import Database
 from bot.db import communities as communities_db
 from bot.db.communities import CommunitySettings
 from bot.db.connection import Connection
-from tests.db.trips import ThreadTrips
+from tests.db.trips import ThreadTrips, traced
 
 pytestmark = pytest.mark.sqlite_only  # the loop's read-only SQLite connections
 
@@ -114,13 +114,8 @@ async def test_a_read_in_thread_goes_to_the_database_thread(db: Database) -> Non
 
 
 async def test_reads_are_traced_without_their_snapshot(db: Database) -> None:
-    seen: list[str] = []
-    await db.trace(seen.append)
-    try:
-        async with db.read() as conn:
-            await guilds(conn)
-    finally:
-        await db.trace(None)
+    async with traced(db) as seen, db.read() as conn:
+        await guilds(conn)
     async with db.read() as conn:
         await guilds(conn)
     assert seen == ["SELECT guild_id FROM communities ORDER BY guild_id"]

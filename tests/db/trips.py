@@ -8,11 +8,13 @@ a test can hold a read or a write to the trips it needs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.db import Database
 from bot.db.connection import Connection, Cursor
+from bot.db.engine import Engine
 
 
 class _CountedCursor:
@@ -80,3 +82,14 @@ class ThreadTrips:
 
     def __exit__(self, *exc: object) -> None:
         del self._driver._execute
+
+
+@asynccontextmanager
+async def traced(db: Engine) -> AsyncIterator[list[str]]:
+    """Every statement ``db`` runs inside the block, in order, on either engine."""
+    statements: list[str] = []
+    await db.trace(statements.append)
+    try:
+        yield statements
+    finally:
+        await db.trace(None)

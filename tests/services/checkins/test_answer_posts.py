@@ -12,6 +12,7 @@ from bot.db import checkins as checkins_db
 from bot.db import timers as timers_db
 from bot.services.checkins import AnswerPost, CheckinNudge
 from bot.services.outbox import OUTBOX_KIND
+from tests.db.trips import traced
 from tests.services.checkins.harness import ALICE, GUILD, Harness, member
 
 RETRY = timedelta(minutes=2)
@@ -102,17 +103,13 @@ async def test_members_answering_at_once_share_commits_and_each_is_shown_once(
 ) -> None:
     checkin_id = await _open_week(plc)
     members = [ALICE + n for n in range(10)]
-    statements: list[str] = []
-    await plc.core.db.trace(statements.append)
-    try:
+    async with traced(plc.core.db) as statements:
         saved = await asyncio.gather(
             *(
                 plc.checkins.save_answer(member(user), checkin_id, texts=[f"From {user}", ""])
                 for user in members
             )
         )
-    finally:
-        await plc.core.db.trace(None)
     # Two commits an answer before (the answer, then its post's message): now the writes
     # waiting for the writer together commit together.
     assert statements.count("COMMIT") <= len(members), statements.count("COMMIT")
