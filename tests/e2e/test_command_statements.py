@@ -13,6 +13,8 @@ counts with the paused targets.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from bot.emulator import Message
@@ -67,6 +69,21 @@ async def test_rotation_show_reads_the_assignments_at_once(harness: Harness) -> 
     assert len(shown) == 3, shown.statements
     assert shown.writes == 0
     assert shown.trips == 0  # read on the loop's thread
+
+
+async def test_rotation_show_counts_the_dates_held_with_the_line(harness: Harness) -> None:
+    """How often each volunteer facilitated comes with the line, counted by the database:
+    before, every assignment of the year was read, then the past ones asked of the
+    meetings (4 statements once a date was held)."""
+    await two_meetings_with_a_rotation(harness)
+    await harness.advance(datetime(2026, 12, 4, 12, tzinfo=UTC) - harness.clock.now())
+    shown, text = await command(harness, "rotation show")
+    assert f"<@{harness.user('bob')}> — facilitated 1 time" in text, text  # Planning, held
+    assert f"<@{harness.user('chloe')}> — facilitated 0 times" in text, text  # Review, coming
+    assert "Review" in text and "Planning" not in text, text
+    # The line with its members and their counts, the coming dates, their assignments.
+    assert len(shown) == 3, shown.statements
+    assert shown.writes == 0
 
 
 async def test_plc_status_reads_each_features_line_in_few_statements(harness: Harness) -> None:

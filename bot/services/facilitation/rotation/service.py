@@ -13,7 +13,6 @@ the notices go out through durable timers (:mod:`.timers`).
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -57,6 +56,7 @@ class RotationService:
         self._community = community
         self._meetings = meetings
         self._assigner = Assigner(core, meetings)
+        self._held = meetings.held_test("a.occurrence_id") if meetings else None
 
     # -- volunteers ---------------------------------------------------------------------
 
@@ -99,13 +99,11 @@ class RotationService:
         guild_id = community.guild_id
         today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.read() as conn:
-            line = await rotation_shown.line_shown(conn, guild_id)
+            # Each volunteer comes with how many of their dates were held, counted by the
+            # database by the meetings' rule: no past date is read.
+            line = await rotation_shown.line_shown(conn, guild_id, self._held)
             dates = await self._meetings.coming_dates(conn, guild_id) if self._meetings else []
-            # Every date's holder at once, coming and past: the coming ones are shown, the
-            # past ones counted when their meeting took place.
-            assigned = await rotation_shown.holders_of_guild(conn, guild_id)
-            upcoming = _upcoming(dates, assigned)
-            facilitated = await self._facilitated(conn, assigned, upcoming)
+            upcoming = await _assigned(conn, dates)
         entries = tuple(
             RotationEntry(
                 user_id=v.user_id,
@@ -113,7 +111,7 @@ class RotationService:
                 away=unavailable(v.left, v.away_until, today),
                 first_in_line=v.first_in_line,
                 next_up=v.next_up,
-                times_facilitated=facilitated[v.user_id],
+                times_facilitated=v.facilitated,
             )
             for v in line
         )
@@ -275,20 +273,6 @@ class RotationService:
         """Who holds each of these dates, for the meetings feature's announcements and
         ``/meeting list`` (read in its connection)."""
         return await rotation_db.facilitators(conn, list(occurrence_ids))
-
-    async def _facilitated(
-        self,
-        conn: Connection,
-        assigned: dict[int, Holder],
-        upcoming: list[UpcomingAssignment],
-    ) -> Counter[int]:
-        """How many meetings each member facilitated: dates held, not those to come."""
-        coming = {item.occurrence_id for item in upcoming}
-        past = {o: a.user_id for o, a in assigned.items() if a.user_id and o not in coming}
-        if self._meetings is None or not past:
-            return Counter()
-        held = await self._meetings.held(conn, list(past))
-        return Counter(user_id for date, user_id in past.items() if date in held)
 
     async def assignment(self, occurrence_id: int) -> Assignment | None:
         async with self._core.db.read() as conn:
