@@ -202,7 +202,6 @@ async def joined_reads(conn: Connection) -> None:
     await rotation_shown.line_shown(conn, GUILD)
     await rotation_db.assignments_of(conn, [1, 2])
     await rotation_shown.holders_of(conn, [1, 2])
-    await rotation_shown.holders_of_guild(conn, GUILD)
     await goals_db.listed(conn, GUILD, 5)
     await checkins_db.outlook(conn, GUILD, "2026-W03")
 
@@ -213,7 +212,7 @@ async def test_reads_that_bring_several_tables_seek_each_one(db: Database, db_pa
     the schedule and the weeks taken) seeks each table by its key, never scans it."""
     await filled(db)
     plans = await plans_of(db_path, joined_reads)
-    assert len(plans) == 7
+    assert len(plans) == 6
     names = (*TABLES, *ALIASES, *JOINED, "v", "p")
     for sql, plan in plans.items():
         assert not any(step.split()[:2] in (["SCAN", name] for name in names) for step in plan), (

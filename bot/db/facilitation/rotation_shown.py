@@ -80,13 +80,3 @@ async def holders_of(conn: Connection, occurrence_ids: list[int]) -> dict[int, H
         WHERE occurrence_id IN ({values})
     """
     return {row[0]: Holder(row[1], row[2]) for row in await fetch_in(conn, sql, occurrence_ids)}
-
-
-async def holders_of_guild(conn: Connection, guild_id: int) -> dict[int, Holder]:
-    """Who holds each of the community's dates, past and coming, by date."""
-    rows = await fetch_rows(
-        conn,
-        "SELECT occurrence_id, user_id, status FROM facilitator_assignments WHERE guild_id = ?",
-        (guild_id,),
-    )
-    return {row[0]: Holder(row[1], row[2]) for row in rows}
