@@ -4,9 +4,11 @@ value of the settings."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pydantic import BaseModel
 
-from bot.chat import ChannelRef
+from bot.chat import ChannelRef, Message
 from bot.db.communities import CommunitySettings
 from bot.services.community import CommunityService
 from bot.services.community.replies import settings_fields, status_reply
@@ -62,3 +64,27 @@ async def test_the_settings_fields_follow_a_changed_setting(world: World) -> Non
     shown = [field.value for field in panel.fields]
     assert ChannelRef(channel_id=QUESTIONS) in shown
     assert ChannelRef(channel_id=QUESTIONS) not in [field.value for field in first]
+
+
+async def test_the_status_panel_is_kept_for_what_it_shows(world: World) -> None:
+    """Asked again with nothing changed, the status is the same message, built once
+    (before: ~19 validations on every reply); what changes what it shows (a line, the
+    database's size as written, the latency) builds another."""
+    community = await _busy(world)
+    status = replace(await community.status(GUILD), database_bytes=1000 * 1024)
+    first = status_reply(status)
+
+    async def again() -> Message:
+        return status_reply(replace(await community.status(GUILD), database_bytes=1000 * 1024))
+
+    message, validated = await validations(again())
+    assert message is first
+    _, in_service = await validations(community.status(GUILD))
+    assert validated <= in_service, (validated, in_service)  # the layout's part: none
+    bigger = replace(status, database_bytes=status.database_bytes * 4096)
+    slower = replace(status, latency=(status.latency or 0) + 0.5)
+    fewer = replace(status, lines=status.lines[1:])
+    for changed in (bigger, slower, fewer):
+        assert status_reply(changed) != first
+    # The same size as written (one decimal) is the same panel.
+    assert status_reply(replace(status, database_bytes=1000 * 1024 + 1)) is first

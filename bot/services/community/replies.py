@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 from bot.chat import (
     ChannelRef,
@@ -18,9 +19,10 @@ from bot.chat import (
 )
 from bot.chat.text import Content, Param
 from bot.db.communities import Community
+from bot.db.targets import PausedTarget
 from bot.services.base import StatusLine
 from bot.services.community.service import SetupResult
-from bot.services.community.status import CommunityStatus
+from bot.services.community.status import CommunityStatus, ErrorRecord
 
 SIZE_UNITS = ("bytes", "kilobytes", "megabytes", "gigabytes")
 
@@ -39,14 +41,6 @@ def _duration(minutes: int) -> Text:
     if minutes % 60 == 0:
         return _text("units.hours", count=minutes // 60)
     return _text("units.minutes", count=minutes)
-
-
-def _size(size: int) -> Text:
-    """``382.2 KB`` in English, ``382,2 Ko`` in French (the catalog writes the number)."""
-    scaled, index = float(size), 0
-    while scaled >= 1024 and index < len(SIZE_UNITS) - 1:
-        scaled, index = scaled / 1024, index + 1
-    return _text(f"units.{SIZE_UNITS[index]}", size=round(scaled, 1))
 
 
 @lru_cache(maxsize=1024)
@@ -95,17 +89,53 @@ def _privacy() -> PanelField:
     return PanelField(name=_constant("status.privacy_title"), value=_constant("status.privacy"))
 
 
-def _lines(lines: list[StatusLine]) -> Join:
-    return Join(parts=tuple(Text(key=line.key, params=line.params) for line in lines))
+Shown = tuple[tuple[str, tuple[tuple[str, Param], ...]], ...]
+"""Status lines as a key: each line's catalog key and its values in order."""
 
 
-def _health(status: CommunityStatus) -> Join:
+class _StatusShown(NamedTuple):
+    """All that the status panel shows, and nothing else: the key its panel is kept by."""
+
+    community: Community
+    lines: Shown
+    missed: Shown
+    paused: tuple[PausedTarget, ...]
+    size: tuple[int, float]
+    """The database's size as written: the unit's index and the number, rounded."""
+    scheduled: int
+    last_error: ErrorRecord | None
+    version: str
+    latency_ms: int | None
+
+
+def _shown_lines(lines: list[StatusLine]) -> Shown:
+    return tuple((line.key, tuple(line.params.items())) for line in lines)
+
+
+def _lines(lines: Shown) -> Join:
+    return Join(parts=tuple(Text(key=key, params=dict(params)) for key, params in lines))
+
+
+def _size_shown(size: int) -> tuple[int, float]:
+    """``382.2 KB`` in English, ``382,2 Ko`` in French (the catalog writes the number)."""
+    scaled, index = float(size), 0
+    while scaled >= 1024 and index < len(SIZE_UNITS) - 1:
+        scaled, index = scaled / 1024, index + 1
+    return index, round(scaled, 1)
+
+
+def _health(shown: _StatusShown) -> Join:
     """The database and what is scheduled, paused targets, the last unexpected error."""
+    index, size = shown.size
     health: list[Content] = [
-        _text("status.health", size=_size(status.database_bytes), scheduled=status.scheduled)
+        _text(
+            "status.health",
+            size=_text(f"units.{SIZE_UNITS[index]}", size=size),
+            scheduled=shown.scheduled,
+        )
     ]
-    role_id = status.community.facilitator_role_id
-    for paused in status.paused:
+    role_id = shown.community.facilitator_role_id
+    for paused in shown.paused:
         target = (
             RoleRef(role_id=paused.target_id)
             if paused.target_id == role_id
@@ -115,7 +145,7 @@ def _health(status: CommunityStatus) -> Join:
         health.append(
             _text("status.paused", target=target, reason=Trusted(text=paused.reason), since=since)
         )
-    error = status.last_error
+    error = shown.last_error
     if error is not None:
         when = Moment(at=error.at, style="relative")
         health.append(_text("status.last_error", ref=Code(text=error.ref), when=when))
@@ -127,16 +157,39 @@ def _health(status: CommunityStatus) -> Join:
 def status_reply(status: CommunityStatus) -> Message:
     """The settings, what the features say is coming, what was missed, the health, the
     version and where the privacy notice is."""
-    fields = list(settings_fields(status.community))
-    for title, lines in (("status.coming", status.lines), ("status.missed_title", status.missed)):
+    latency = status.latency
+    shown = _StatusShown(
+        community=status.community,
+        lines=_shown_lines(status.lines),
+        missed=_shown_lines(status.missed),
+        paused=tuple(status.paused),
+        size=_size_shown(status.database_bytes),
+        scheduled=status.scheduled,
+        last_error=status.last_error,
+        version=status.version,
+        latency_ms=round(latency * 1000) if latency is not None else None,
+    )
+    try:
+        return _status_message(shown)
+    except TypeError:  # a line's value that cannot be a key: built for this reply alone
+        return _status_message.__wrapped__(shown)
+
+
+# A community asks again and sees the same status most of the time: a layout is an
+# immutable value, so it is kept for what it shows (the key is all it shows) instead of
+# validating ~20 text models per reply.
+@lru_cache(maxsize=256)
+def _status_message(shown: _StatusShown) -> Message:
+    fields = list(settings_fields(shown.community))
+    for title, lines in (("status.coming", shown.lines), ("status.missed_title", shown.missed)):
         if lines:
             fields.append(PanelField(name=_constant(title), value=_lines(lines)))
-    fields.append(PanelField(name=_constant("status.health_title"), value=_health(status)))
+    fields.append(PanelField(name=_constant("status.health_title"), value=_health(shown)))
     fields.append(_privacy())
-    version = Trusted(text=status.version)
+    version = Trusted(text=shown.version)
     footer = (
-        _text("status.footer", version=version, latency=round(status.latency * 1000))
-        if status.latency is not None
+        _text("status.footer", version=version, latency=shown.latency_ms)
+        if shown.latency_ms is not None
         else _text("status.footer_version", version=version)
     )
     heading = _constant("status.title")
