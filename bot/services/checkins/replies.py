@@ -20,7 +20,7 @@ from bot.chat import (
     Text,
     Trusted,
 )
-from bot.chat.text import Content, Param
+from bot.chat.text import Content, Param, Rows
 from bot.dates import read_as
 from bot.services.checkins.cards import EDIT
 from bot.services.checkins.goal_models import GoalChart, GoalOverview, ListedProgress, NewGoal
@@ -268,36 +268,68 @@ def history_panel(history: CheckinHistory) -> Panel:
     return _history_panel(history.streak, history.best_streak, history.answered, weeks)
 
 
-# A member asks again and sees the same weeks, and a community's members share its week
-# lines: layouts are immutable values, so each is built once for what it shows (the key
-# is all it shows) instead of validating ~50 text models per reply.
+# A member asks again and sees the same weeks: layouts are immutable values, so the panel
+# is built once for what it shows (the key is all it shows) instead of validating ~50
+# text models per reply.
 @lru_cache(maxsize=1024)
 def _history_panel(
     streak: int, best: int, answered: int, weeks: tuple[tuple[str, str, tuple[float, ...]], ...]
 ) -> Panel:
-    lines = tuple(_week_line(*week) for week in weeks)
     return Panel(
         title=_text("checkins.me.title"),
         description=_text("checkins.me.streak", streak=streak, best=best, answered=answered),
         fields=(
             PanelField(
                 name=Trusted(text="\u200b"),
-                value=Join(parts=lines) if lines else _text("checkins.me.none"),
+                value=Join(parts=_week_lines(weeks)) if weeks else _text("checkins.me.none"),
             ),
         ),
         tone="accent",
     )
 
 
+def _week_lines(weeks: tuple[tuple[str, str, tuple[float, ...]], ...]) -> tuple[Rows, ...]:
+    """The weeks in order, each run of lines of one message written as the rows of that
+    message (found once for the run, not once per week): weeks that reported numbers are
+    ``checkins.me.value`` rows after their status line, the others the status's rows."""
+    runs: list[tuple[str, list[tuple[Param, ...]]]] = []
+    for status, week, numbers in weeks:
+        key, row = (
+            ("checkins.me.value", (_status_line(status, week), _numbers(numbers)))
+            if numbers
+            else (f"checkins.me.{status}", (Trusted(text=week),))
+        )
+        if runs and runs[-1][0] == key:
+            runs[-1][1].append(row)
+        else:
+            runs.append((key, [row]))
+    return tuple(
+        Rows(
+            key=key,
+            names=_VALUE_NAMES if key == "checkins.me.value" else ("week",),
+            rows=tuple(rows),
+        )
+        for key, rows in runs
+    )
+
+
+_VALUE_NAMES = ("line", "value")
+
+
 @lru_cache(maxsize=4096)
-def _week_line(status: str, week: str, numbers: tuple[float, ...]) -> Text:
-    line = _text(f"checkins.me.{status}", week=Trusted(text=week))
-    if len(numbers) == 1:  # the catalog writes a number alone as checkins.answer.value does
-        return _text("checkins.me.value", line=line, value=numbers[0])
-    if numbers:
-        values = tuple(_text("checkins.answer.value", value=v) for v in numbers)
-        line = _text("checkins.me.value", line=line, value=Join(parts=values, sep=" · "))
-    return line
+def _status_line(status: str, week: str) -> Text:
+    return _text(f"checkins.me.{status}", week=Trusted(text=week))
+
+
+def _numbers(numbers: tuple[float, ...]) -> Param:
+    """One number as it is (the catalog writes a number alone as
+    ``checkins.answer.value`` does), several joined. A whole number under a thousand is
+    written with its digits alone in every language, so it is given as an int: the rows
+    then take the plain path instead of the catalog's whole write of a decimal."""
+    if len(numbers) == 1:
+        [number] = numbers
+        return int(number) if number.is_integer() and 0 <= number < 1000 else number
+    return Join(parts=tuple(_text("checkins.answer.value", value=v) for v in numbers), sep=" · ")
 
 
 def csv_export(export: CsvExport) -> Message:
