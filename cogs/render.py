@@ -216,9 +216,12 @@ class Renderer:
         if kept is not None and kept[0] is self.catalog and kept[1] is form:
             return kept[2]
         modal = self._build_modal(form)
-        if len(_MODALS) >= _MODALS_KEPT:  # forms built per member pass through: the oldest go
-            del _MODALS[next(iter(_MODALS))]
-        _MODALS[key] = (self.catalog, form, modal)
+        # Built outside an event loop, discord.py cannot stop it, and would keep a modal
+        # not stopped waiting for its submission: such a one is not kept.
+        if modal.is_finished():
+            if len(_MODALS) >= _MODALS_KEPT:  # forms built per member pass through
+                del _MODALS[next(iter(_MODALS))]
+            _MODALS[key] = (self.catalog, form, modal)
         return modal
 
     def _build_modal(self, form: Form) -> discord.ui.Modal:

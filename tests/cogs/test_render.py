@@ -53,7 +53,7 @@ def test_a_form_shows_member_words_as_typed() -> None:
     assert (shown["label"], shown["placeholder"], shown["value"]) == (WORDS, WORDS, WORDS)
 
 
-def test_a_form_built_once_is_rendered_once_per_language() -> None:
+async def test_a_form_built_once_is_rendered_once_per_language() -> None:
     """``/ask``'s form is the same for everyone: built once, its modal built once per
     catalog and language (a stopped modal is only read when sent); a form built anew
     (a report names what it reports) gets a modal of its own."""
@@ -69,3 +69,14 @@ def test_a_form_built_once_is_rendered_once_per_language() -> None:
     assert Renderer(another, "en").modal(form) is not english
     report = Renderer(catalog, "en").modal(report_form("0123456789abcdef"))
     assert Renderer(catalog, "en").modal(report_form("0123456789abcdef")) is not report
+    assert english.is_finished()  # stopped: discord.py keeps nothing of it when sent
+
+
+def test_a_modal_built_outside_an_event_loop_is_not_kept() -> None:
+    """discord.py stops a modal only within an event loop; one it could not stop would
+    wait for its submission if sent, so it is built again rather than kept."""
+    real = load_catalog()
+    catalog = Catalog(real.messages, real.commands)  # none of its modals kept yet
+    modal = Renderer(catalog, "en").modal(ask_form())
+    assert not modal.is_finished()
+    assert Renderer(catalog, "en").modal(ask_form()) is not modal
