@@ -208,6 +208,23 @@ class Renderer:
         return routed
 
     def modal(self, form: Form) -> discord.ui.Modal:
+        """``form`` as a modal; a form built once (``/ask``'s) gets its modal built once
+        per catalog and language: a stopped modal is only read when sent, never changed."""
+        key = (id(self.catalog), self.language, id(form))
+        kept = _MODALS.get(key)
+        # The entry holds the catalog and the form, so neither id is reused while it lives.
+        if kept is not None and kept[0] is self.catalog and kept[1] is form:
+            return kept[2]
+        modal = self._build_modal(form)
+        # Built outside an event loop, discord.py cannot stop it, and would keep a modal
+        # not stopped waiting for its submission: such a one is not kept.
+        if modal.is_finished():
+            if len(_MODALS) >= _MODALS_KEPT:  # forms built per member pass through
+                del _MODALS[next(iter(_MODALS))]
+            _MODALS[key] = (self.catalog, form, modal)
+        return modal
+
+    def _build_modal(self, form: Form) -> discord.ui.Modal:
         modal = discord.ui.Modal(
             title=self.literal(form.title, MODAL_TITLE_MAX), custom_id=form.action
         )
@@ -255,6 +272,10 @@ class Renderer:
             max_values=1,
         )
         return discord.ui.Label(text=self.literal(choice.label, INPUT_LABEL_MAX), component=select)
+
+
+_MODALS_KEPT = 64
+_MODALS: dict[tuple[int, str, int], tuple[Catalog, Form, discord.ui.Modal]] = {}
 
 
 def _file(attachment: Attachment) -> discord.File:

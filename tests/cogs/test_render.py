@@ -6,7 +6,8 @@ from __future__ import annotations
 import discord
 
 from bot.chat import Button, Form, Message, Panel, PanelAuthor, Text, TextInput
-from bot.i18n import load_catalog
+from bot.i18n import Catalog, load_catalog
+from bot.services.questions.forms import ask_form, report_form
 from cogs.render import Renderer
 
 WORDS = "Jean-Marc *B*"
@@ -50,3 +51,32 @@ def test_a_form_shows_member_words_as_typed() -> None:
     assert isinstance(field, discord.ui.TextInput)
     shown = field.to_component_dict()
     assert (shown["label"], shown["placeholder"], shown["value"]) == (WORDS, WORDS, WORDS)
+
+
+async def test_a_form_built_once_is_rendered_once_per_language() -> None:
+    """``/ask``'s form is the same for everyone: built once, its modal built once per
+    catalog and language (a stopped modal is only read when sent); a form built anew
+    (a report names what it reports) gets a modal of its own."""
+    catalog = load_catalog()
+    form = ask_form()
+    assert ask_form() is form
+    english = Renderer(catalog, "en").modal(form)
+    assert Renderer(catalog, "en").modal(ask_form()) is english
+    french = Renderer(catalog, "fr").modal(form)
+    assert french is not english
+    assert (english.title, french.title) == ("Ask anonymously", "Poser une question anonyme")
+    another = Catalog(catalog.messages, catalog.commands)
+    assert Renderer(another, "en").modal(form) is not english
+    report = Renderer(catalog, "en").modal(report_form("0123456789abcdef"))
+    assert Renderer(catalog, "en").modal(report_form("0123456789abcdef")) is not report
+    assert english.is_finished()  # stopped: discord.py keeps nothing of it when sent
+
+
+def test_a_modal_built_outside_an_event_loop_is_not_kept() -> None:
+    """discord.py stops a modal only within an event loop; one it could not stop would
+    wait for its submission if sent, so it is built again rather than kept."""
+    real = load_catalog()
+    catalog = Catalog(real.messages, real.commands)  # none of its modals kept yet
+    modal = Renderer(catalog, "en").modal(ask_form())
+    assert not modal.is_finished()
+    assert Renderer(catalog, "en").modal(ask_form()) is not modal

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 import pytest
@@ -10,11 +11,13 @@ from bot.actor import Actor
 from bot.chat import Join, Panel, render
 from bot.clock import ControlledClock
 from bot.db import checkins as checkins_db
+from bot.db.goals import ListedGoal
 from bot.errors import UserError
-from bot.i18n import Language, load_catalog
+from bot.i18n import Catalog, Language, load_catalog
 from bot.interactions.errors import refusal_text
 from bot.services.base import Core
 from bot.services.checkins import GoalService, format_number, parse_number, replies
+from bot.services.checkins.goal_models import GoalOverview, ListedProgress
 from bot.services.community import CommunityService
 from tests.conftest import START
 from tests.markup import PLAIN
@@ -288,3 +291,81 @@ async def test_goal_list_validates_no_goal(goals: GoalService) -> None:
     overview = await goals.overview(_actor(ALICE))
     message_again, rebuilt = await validations(built(replies.goals_message, overview))
     assert message_again is message and rebuilt == 0, rebuilt
+
+
+class _CountingCatalog(Catalog):
+    """The real catalog, counting the texts it writes (a list of rows is one)."""
+
+    def __init__(self) -> None:
+        real = load_catalog()
+        super().__init__(real.messages, real.commands)
+        self.written: list[str] = []
+
+    def t(self, language: str, key: str, /, **params: object) -> str:
+        self.written.append(key)
+        return super().t(language, key, **params)
+
+    def rows(
+        self, language: str, key: str, names: Sequence[str], rows: Iterable[Sequence[object]]
+    ) -> list[str]:
+        self.written.append(key)
+        return super().rows(language, key, names, rows)
+
+
+def _listed(
+    title: str, latest: float | None, *, owner: int | None = ALICE, closed: bool = False
+) -> ListedProgress:
+    goal = ListedGoal(
+        1, "member" if owner else "community", owner, title, "pages", 2.0, 12.0,
+        date(2027, 6, 15), "closed" if closed else "open",
+    )  # fmt: skip
+    return ListedProgress(goal=goal, latest=latest)
+
+
+@pytest.mark.parametrize(
+    ("language", "mine", "community"),
+    [
+        (
+            "en",
+            "**Reading**: 7.5 now (55% of the way) · target 12 (pages) · due 2027-06-15\n"
+            "**Writing**: 4 now (20% of the way) · target 12 (pages) · due 2027-06-15\n"
+            "**Listening**: baseline 2, no value reported yet · target 12 (pages) · due 2027-06-15",
+            "**Peer visits**: 3 now (10% of the way) · target 12 (pages) · due 2027-06-15\n"
+            "~~Old~~ (closed): 12 now (100% of the way) · target 12\n"
+            "~~Older~~ (closed): baseline 2, no value reported yet · target 12",
+        ),
+        (
+            "fr",
+            "**Reading** : 7,5 actuellement (55 % du chemin) · cible 12 (pages) · échéance "
+            "2027-06-15\n**Writing** : 4 actuellement (20 % du chemin) · cible 12 (pages) · "
+            "échéance 2027-06-15\n**Listening** : point de départ 2, aucune valeur indiquée · "
+            "cible 12 (pages) · échéance 2027-06-15",
+            "**Peer visits** : 3 actuellement (10 % du chemin) · cible 12 (pages) · échéance "
+            "2027-06-15\n~~Old~~ (clos) : 12 actuellement (100 % du chemin) · cible 12\n"
+            "~~Older~~ (clos) : point de départ 2, aucune valeur indiquée · cible 12",
+        ),
+    ],
+)
+def test_goal_list_writes_a_text_for_each_run_of_lines(
+    language: Language, mine: str, community: str
+) -> None:
+    """A goal's line holds its progress (one catalog text a goal, not two), and goals next
+    to each other written with the same message are one list of rows: the reply writes
+    its title, its two headings and a text per run of lines, the same words as before."""
+    overview = GoalOverview(
+        mine=[_listed("Reading", 7.5), _listed("Writing", 4.0), _listed("Listening", None)],
+        community=[
+            _listed("Peer visits", 3.0, owner=None),
+            _listed("Old", 12.0, owner=None, closed=True),
+            _listed("Older", None, owner=None, closed=True),
+        ],
+    )
+    panel = replies.goals_panel(overview)
+    catalog = _CountingCatalog()
+    shown = [render(field.value, language, catalog, PLAIN) for field in panel.fields]
+    assert shown == [mine, community]
+    render(panel.title, language, catalog, PLAIN)
+    for field in panel.fields:
+        render(field.name, language, catalog, PLAIN)
+    # before: a line and its progress for each goal, 3 + 2 × 6 = 15 texts
+    assert len(catalog.written) == 3 + 5, catalog.written

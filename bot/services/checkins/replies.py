@@ -94,16 +94,11 @@ def _shown(progress: ListedProgress) -> _ShownGoal:
 # every member's list): the key is everything the panel shows.
 @lru_cache(maxsize=1024)
 def _goals_panel(mine: tuple[_ShownGoal, ...], community: tuple[_ShownGoal, ...]) -> Panel:
-    fields = []
-    for name_key, goals in (("goals.list.mine", mine), ("goals.list.community", community)):
-        lines = tuple(_goal_line(*g) for g in goals)
-        fields.append(
-            PanelField(
-                name=_text(name_key),
-                value=Join(parts=lines) if lines else _text("goals.list.none"),
-            )
-        )
-    return Panel(title=_text("goals.list.title"), fields=tuple(fields), tone="success")
+    fields = tuple(
+        PanelField(name=_text(name_key), value=_goal_lines(goals))
+        for name_key, goals in (("goals.list.mine", mine), ("goals.list.community", community))
+    )
+    return Panel(title=_text("goals.list.title"), fields=fields, tone="success")
 
 
 @lru_cache(maxsize=1024)
@@ -111,32 +106,43 @@ def _goals_message(mine: tuple[_ShownGoal, ...], community: tuple[_ShownGoal, ..
     return Message(panels=(_goals_panel(mine, community),))
 
 
-@lru_cache(maxsize=4096)
-def _goal_line(
-    title: str,
-    measure: str,
-    baseline: float,
-    target: float,
-    due_on: date,
-    status: str,
-    latest: float | None,
-) -> Text:
-    """One line of ``/goal list``."""
-    if latest is None:
-        progress = _text("goals.list.no_value", baseline=baseline)
-    else:
-        percent = round((latest - baseline) / (target - baseline) * 100)
-        progress = _text("goals.list.value", latest=latest, percent=percent)
-    if status == "closed":
-        return _text("goals.list.closed_line", title=title, progress=progress, target=target)
-    return _text(
-        "goals.list.line",
-        title=title,
-        progress=progress,
-        target=target,
-        measure=measure,
-        due=Trusted(text=due_on.isoformat()),
+# Each row's values by these names, whichever of the four line messages writes it.
+_LINE_NAMES = ("title", "latest", "percent", "baseline", "target", "measure", "due")
+# By (closed, a value reported).
+_LINE_KEYS = {
+    (False, True): "goals.list.line",
+    (False, False): "goals.list.line_unreported",
+    (True, True): "goals.list.closed_line",
+    (True, False): "goals.list.closed_line_unreported",
+}
+
+
+@lru_cache(maxsize=1024)
+def _goal_lines(goals: tuple[_ShownGoal, ...]) -> Content:
+    """One list of ``/goal list``: a line per goal, its progress written in the same
+    message, so a goal is one catalog text; goals next to each other that take the same
+    message are written as one :class:`Rows` (the list keeps its order)."""
+    if not goals:
+        return _text("goals.list.none")
+    runs: list[tuple[str, list[tuple[Param, ...]]]] = []
+    for title, measure, baseline, target, due_on, status, latest in goals:
+        key = _LINE_KEYS[status == "closed", latest is not None]
+        percent = None
+        if latest is not None:
+            percent = round((latest - baseline) / (target - baseline) * 100)
+        row = (title, latest, percent, baseline, target, measure, _day(due_on))
+        if runs and runs[-1][0] == key:
+            runs[-1][1].append(row)
+        else:
+            runs.append((key, [row]))
+    return Join(
+        parts=tuple(Rows(key=key, names=_LINE_NAMES, rows=tuple(rows)) for key, rows in runs)
     )
+
+
+@lru_cache(maxsize=1024)
+def _day(day: date) -> Trusted:
+    return Trusted(text=day.isoformat())
 
 
 def chart_message(chart: GoalChart) -> Message:

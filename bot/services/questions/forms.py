@@ -6,6 +6,7 @@ goes through after it.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Literal
 
 from bot.chat import ChoiceInput, Form, Option, TextInput, text
@@ -19,6 +20,8 @@ from bot.services.questions.models import (
 )
 
 
+# The same for everyone: built once, and so rendered once per language.
+@cache
 def ask_form() -> Form:
     """``/ask``: the question and an optional topic."""
     return Form(
