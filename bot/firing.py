@@ -15,8 +15,10 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.db import timers as timers_db
+from bot.db.codec import instant_from_db, instant_to_db
 from bot.db.connection import Connection
 from bot.db.engine import Engine
 from bot.db.timers import Timer
@@ -46,6 +48,9 @@ class FiringLocks:
 
     def __init__(self) -> None:
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
+        self.bulk_takes = 0
+        """How many timers the lanes that read what they fire (bulk, take-over) have
+        taken: unchanged since a :class:`Handed` timer was planned, none of them took it."""
 
     @asynccontextmanager
     async def holding(self, kind: str, key: str) -> AsyncIterator[None]:
@@ -58,6 +63,52 @@ class FiringLocks:
             users[0] -= 1
             if not users[0]:
                 del self._locks[(kind, key)]
+
+
+@dataclass
+class Handed:
+    """A timer its planner runs itself once its transaction committed, as that
+    transaction wrote it (a key never used before, no deliveries yet), so
+    :meth:`~bot.scheduler.Scheduler.run_now` need not read it back: once, and only if no
+    other lane may have taken it since (``bulk_takes``, :attr:`FiringLocks.bulk_takes`
+    then)."""
+
+    timer: Timer
+    bulk_takes: int
+    used: bool = False
+
+    @classmethod
+    def written(
+        cls,
+        timer_id: int,
+        where: dict[str, Any],
+        due_at: datetime,
+        payload: dict[str, Any],
+        lease: tuple[str, datetime] | None,
+        takes: int,
+    ) -> Handed:
+        """``where``: the timer's guild_id, kind and key."""
+        owner, until = lease or (None, None)
+        timer = Timer.model_validate(
+            {**where, "id": timer_id, "payload": payload, "status": "pending", "attempts": 0}
+            | {"due_at": instant_from_db(instant_to_db(due_at)), "retry_at": None}
+            | {"late": False, "note": None, "finished_at": None}
+            | {"lease_owner": owner, "lease_until": until}
+        )
+        return cls(timer, takes)
+
+
+async def pending(
+    db: Engine, locks: FiringLocks, kind: str, key: str, handed: Handed | None
+) -> tuple[Timer, timers_db.Deliveries] | None:
+    """A timer to run at once, under its firing lock, and what it reached: as handed over
+    if no lane that reads what it fires took one since, else as stored (None: not
+    pending, run or cancelled meanwhile)."""
+    if handed is not None and not handed.used and locks.bulk_takes == handed.bulk_takes:
+        handed.used = True  # a second run of it reads what the first left
+        return handed.timer, {}
+    async with db.read() as conn:
+        return await timers_db.pending_with_deliveries(conn, kind=kind, key=key)
 
 
 AfterClose = Callable[[], Awaitable[None]]

@@ -30,10 +30,12 @@ from bot.firing import (
     AfterClose,
     Firing,
     FiringLocks,
+    Handed,
     Handler,
     RetryLater,
     TimerKind,
     nonce_for,
+    pending,
 )
 from bot.leases import Leases, holding
 from bot.missed import MISSED_TARGET, MissedResult, WhenMissed
@@ -174,18 +176,23 @@ class Scheduler:
         payload: dict[str, Any] | None = None,
         *,
         wake: bool = True,
-    ) -> None:
+    ) -> Handed | None:
         """Plan a timer inside the caller's transaction; the alarm is re-armed after it.
 
         ``wake=False``: the caller runs it itself once committed (:meth:`run_now`, which
-        re-arms if it could not), so the bulk lane is not woken for it meanwhile.
-        """
+        re-arms if it could not), so the bulk lane is not woken for it meanwhile; given
+        what it returns, :meth:`run_now` does not read back a timer whose key is new."""
         lease = self._leases.for_new_timer() if self._leases and not wake else None
-        await timers_db.upsert_pending(
-            conn, guild_id, kind, key, due_at, payload or {}, self._clock.now(), lease
+        payload = payload or {}
+        timer_id = await timers_db.upsert_pending(
+            conn, guild_id, kind, key, due_at, payload, self._clock.now(), lease
         )
         if wake:
             self.rearm_soon()
+        elif timer_id is not None:
+            where = {"guild_id": guild_id, "kind": kind, "key": key}
+            return Handed.written(timer_id, where, due_at, payload, lease, self._firing.bulk_takes)
+        return None
 
     async def cancel(self, conn: Connection, kind: str, key: str) -> None:
         await timers_db.cancel(conn, kind, key, self._clock.now())
@@ -255,6 +262,7 @@ class Scheduler:
             if self._paused or (self._leases is not None and self._leases.lapsed):
                 break
             async with self._firing.holding(kind, key):
+                self._firing.bulk_takes += 1
                 # The other lane may have run it meanwhile.
                 async with self._db.read() as conn:
                     current = await timers_db.pending_with_deliveries(conn, timer_id=timer_id)
@@ -266,13 +274,13 @@ class Scheduler:
                     closed += await self._fire(*current, now)
         return closed
 
-    async def run_now(self, kind: str, key: str) -> bool:
+    async def run_now(self, kind: str, key: str, handed: Handed | None = None) -> bool:
         """Run one pending timer at once ("open it now", the next turn's post).
 
         The interactive lane: request paths call this, never :meth:`run_due`. It waits
         for no bulk run, only for the timer itself if a bulk run is firing it, and its
         platform requests go before bulk ones (:data:`INTERACTIVE`). False if the timer
-        is not pending (already run).
+        is not pending (already run). ``handed``: as :meth:`schedule` returned it.
         """
         if self._stopped or self._paused:
             return False
@@ -282,8 +290,7 @@ class Scheduler:
         closed = 0
         try:
             async with self._firing.holding(kind, key), holding(self._leases, kind, key) as ours:
-                async with self._db.read() as conn:
-                    found = await timers_db.pending_with_deliveries(conn, kind=kind, key=key)
+                found = await pending(self._db, self._firing, kind, key, handed)
                 if not ours or found is None or self._stopped or self._paused:
                     return False
                 timer, delivered = found

@@ -12,6 +12,7 @@ from bot.db.codec import (
     fetch_rows,
     fetch_value,
     from_row,
+    insert_if_new,
     instant_from_db,
     instant_to_db,
     json_to_db,
@@ -52,14 +53,16 @@ async def upsert_pending(
     payload: dict[str, Any],
     now: datetime,
     lease: tuple[str, datetime] | None = None,
-) -> None:
+) -> int | None:
     """Create the timer, or move a still-pending one; a finished timer is left alone.
+    Its id (None: left alone).
 
     ``lease`` (owner, until): a new timer is created claimed by that process, which
     runs it itself at once; a timer already there keeps its claim.
     """
     owner, until = lease or (None, None)
-    await conn.execute(
+    return await insert_if_new(
+        conn,
         """
         INSERT INTO timers (guild_id, kind, key, due_at, payload, created_at,
                             lease_owner, lease_until)

@@ -9,9 +9,9 @@ from bot.db.codec import (
     Table,
     fetch_column,
     fetch_in,
-    fetch_one,
     fetch_value,
     insert_returning_id,
+    instant_from_db,
     instant_to_db,
     json_to_db,
 )
@@ -173,28 +173,44 @@ def _encode(name: str, value: Any) -> Any:
 
 
 async def update_state(
-    conn: Connection, session_id: int, expected_version: int, changes: dict[str, Any]
+    conn: Connection, session: SessionRow, changes: dict[str, Any]
 ) -> SessionRow | None:
-    """Change a live session if nobody changed it since ``expected_version``: the session
-    as it is now, or None (someone changed it first).
+    """Change a live session if nobody changed it since it was read (its ``version``): the
+    session as it is now, or None (someone changed it first).
 
-    The conditional update is what makes two simultaneous clicks advance once.
+    The conditional update is what makes two simultaneous clicks advance once. Only the
+    new version comes back: the rest of the row is what was read in this transaction
+    with ``changes`` applied, so the protocol's snapshot is not decoded a second time.
     """
     unknown = set(changes) - _STATE_COLUMNS
     if unknown:
         raise ValueError(f"not session state: {sorted(unknown)}")
     names = sorted(changes)
     assignments = ", ".join(f"{name} = ?" for name in names)
-    return await fetch_one(
+    version = await fetch_value(
         conn,
-        SessionRow,
         f"""
         UPDATE sessions SET {assignments}, version = version + 1
         WHERE id = ? AND version = ? AND status = 'live'
-        RETURNING *
+        RETURNING version
         """,  # noqa: S608 - column names come from the fixed table above
-        (*(_encode(name, changes[name]) for name in names), session_id, expected_version),
+        (*(_encode(name, changes[name]) for name in names), session.id, session.version),
     )
+    if version is None:
+        return None
+    applied = {name: _decoded(name, value) for name, value in changes.items()}
+    return session.model_copy(update={**applied, "version": int(version)})
+
+
+def _decoded(name: str, value: Any) -> Any:
+    """A change as the row read back would hold it."""
+    if value is None:
+        return None
+    if name == "round_order":
+        return tuple(value)
+    if isinstance(value, datetime):
+        return instant_from_db(instant_to_db(value))
+    return value
 
 
 async def set_thread(conn: Connection, session_id: int, thread_id: int) -> None:

@@ -39,7 +39,7 @@ class SessionMoves:
     @staticmethod
     async def save(conn: Connection, session: SessionRow, changes: dict[str, Any]) -> SessionRow:
         """Apply ``changes`` if the session is as read; else refuse ("changed meanwhile")."""
-        updated = await sessions_db.update_state(conn, session.id, session.version, changes)
+        updated = await sessions_db.update_state(conn, session, changes)
         if updated is None:
             raise UserError("facilitation.session.changed_meanwhile")
         return updated

@@ -27,6 +27,7 @@ from bot.db.connection import Connection
 from bot.db.facilitation import sessions as sessions_db
 from bot.db.facilitation.sessions import SessionRow
 from bot.db.timers import Timer
+from bot.firing import Handed
 from bot.missed import MissedResult
 from bot.scheduler import Firing, RetryLater, Scheduler, TimerKind
 from bot.services.base import Core
@@ -65,6 +66,7 @@ class SessionOutbox:
         self._scheduler: Scheduler = core.scheduler
         self._clock = core.clock
         self.keys: list[str] = []
+        self._handed: dict[str, Handed | None] = {}
 
     async def post(
         self, conn: Connection, session: SessionRow, card: Card, mention: tuple[int, ...] = ()
@@ -97,21 +99,21 @@ class SessionOutbox:
         key = post_key(session.id, secrets.token_hex(6))
         # Where it goes, when the thread is open already: the post needs no other read.
         where = {} if session.thread_id is None else {"thread_id": session.thread_id}
-        await self._scheduler.schedule(
+        self._handed[key] = await self._scheduler.schedule(
             conn,
             session.guild_id,
             POST_KIND,
             key,
             self._clock.now(),
             {"session_id": session.id, **where, **payload},
-            wake=False,  # flush() runs it once committed
+            wake=False,  # flush() runs it once committed, without reading it back
         )
         self.keys.append(key)
 
     async def flush(self) -> None:
         """Send what was planned, in order (a failure is retried by the scheduler)."""
         for key in self.keys:
-            await self._scheduler.run_now(POST_KIND, key)
+            await self._scheduler.run_now(POST_KIND, key, self._handed.pop(key, None))
         self.keys.clear()
 
 
