@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import discord
 
@@ -105,7 +105,8 @@ def clip(text: str, limit: int) -> str:
 
 @dataclass
 class Rendered:
-    """A message as discord.py sends it."""
+    """A message as discord.py sends it. Its embeds may be shared with other replies of
+    the same panel: read them, never change them."""
 
     content: str | None = None
     embeds: list[discord.Embed] = field(default_factory=list)
@@ -150,6 +151,15 @@ class Renderer:
         )
 
     def _embed(self, panel: Panel) -> discord.Embed:
+        """``panel`` as an embed; a panel its layout kept (the same object asked again:
+        a status, a list built once for what it shows) is written once per catalog and
+        language. The embed is shared: discord.py only reads it when it sends."""
+        kept = _EMBEDS.get(self.catalog, self.language, panel)
+        if kept is None:
+            kept = _EMBEDS.put(self.catalog, self.language, panel, self._build_embed(panel))
+        return kept
+
+    def _build_embed(self, panel: Panel) -> discord.Embed:
         embed = discord.Embed(
             title=self.text(panel.title, TITLE_MAX) if panel.title else None,
             description=self.text(panel.description, DESCRIPTION_MAX)
@@ -210,18 +220,14 @@ class Renderer:
     def modal(self, form: Form) -> discord.ui.Modal:
         """``form`` as a modal; a form built once (``/ask``'s) gets its modal built once
         per catalog and language: a stopped modal is only read when sent, never changed."""
-        key = (id(self.catalog), self.language, id(form))
-        kept = _MODALS.get(key)
-        # The entry holds the catalog and the form, so neither id is reused while it lives.
-        if kept is not None and kept[0] is self.catalog and kept[1] is form:
-            return kept[2]
+        kept = _MODALS.get(self.catalog, self.language, form)
+        if kept is not None:
+            return kept
         modal = self._build_modal(form)
         # Built outside an event loop, discord.py cannot stop it, and would keep a modal
         # not stopped waiting for its submission: such a one is not kept.
         if modal.is_finished():
-            if len(_MODALS) >= _MODALS_KEPT:  # forms built per member pass through
-                del _MODALS[next(iter(_MODALS))]
-            _MODALS[key] = (self.catalog, form, modal)
+            _MODALS.put(self.catalog, self.language, form, modal)
         return modal
 
     def _build_modal(self, form: Form) -> discord.ui.Modal:
@@ -274,8 +280,37 @@ class Renderer:
         return discord.ui.Label(text=self.literal(choice.label, INPUT_LABEL_MAX), component=select)
 
 
-_MODALS_KEPT = 64
-_MODALS: dict[tuple[int, str, int], tuple[Catalog, Form, discord.ui.Modal]] = {}
+LayoutT = TypeVar("LayoutT")
+BuiltT = TypeVar("BuiltT")
+
+
+class _Kept(Generic[LayoutT, BuiltT]):
+    """What was built from a layout object, by that object's identity, per catalog and
+    language. Layouts never change once built, so the same object builds the same thing.
+    An entry holds the catalog and the layout, so neither id is reused while it lives;
+    past ``size`` the least recently used goes (layouts built per reply pass through)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: dict[tuple[int, str, int], tuple[Catalog, LayoutT, BuiltT]] = {}
+
+    def get(self, catalog: Catalog, language: Language, layout: LayoutT) -> BuiltT | None:
+        key = (id(catalog), language, id(layout))
+        entry = self._entries.pop(key, None)
+        if entry is None or entry[0] is not catalog or entry[1] is not layout:
+            return None
+        self._entries[key] = entry  # the most recently used last
+        return entry[2]
+
+    def put(self, catalog: Catalog, language: Language, layout: LayoutT, built: BuiltT) -> BuiltT:
+        if len(self._entries) >= self._size:
+            del self._entries[next(iter(self._entries))]
+        self._entries[(id(catalog), language, id(layout))] = (catalog, layout, built)
+        return built
+
+
+_MODALS: _Kept[Form, discord.ui.Modal] = _Kept(64)
+_EMBEDS: _Kept[Panel, discord.Embed] = _Kept(512)
 
 
 def _file(attachment: Attachment) -> discord.File:

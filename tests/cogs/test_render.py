@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import discord
 
-from bot.chat import Button, Form, Message, Panel, PanelAuthor, Text, TextInput
+from bot.chat import Button, Form, Message, Panel, PanelAuthor, PanelField, Text, TextInput
 from bot.i18n import Catalog, load_catalog
 from bot.services.questions.forms import ask_form, report_form
 from cogs.render import Renderer
+from tests.i18n.test_render_costs import calls
 
 WORDS = "Jean-Marc *B*"
 
@@ -80,3 +81,29 @@ def test_a_modal_built_outside_an_event_loop_is_not_kept() -> None:
     modal = Renderer(catalog, "en").modal(ask_form())
     assert not modal.is_finished()
     assert Renderer(catalog, "en").modal(ask_form()) is not modal
+
+
+def test_a_panel_kept_by_its_layout_is_written_once_per_language() -> None:
+    """A layout built once for what it shows (a status, a list) hands the renderer the
+    same panel again: its embed is written once per catalog and language, and a panel
+    built anew, even an equal one, is written again."""
+    catalog = load_catalog()
+    panel = Panel(
+        title=Text.of("goals.list.title"),
+        fields=(PanelField(name=Text.of("goals.list.mine"), value=Text.of("goals.list.none")),),
+    )
+    english = Renderer(catalog, "en").message(Message(panels=(panel,))).embeds[0]
+
+    def again() -> object:
+        return Renderer(catalog, "en").message(Message(panels=(panel,)))
+
+    assert calls(again, Catalog.t) == 0
+    assert again().embeds == [english]  # type: ignore[attr-defined]
+    assert Renderer(catalog, "en").message(Message(panels=(panel,))).embeds[0] is english
+    french = Renderer(catalog, "fr").message(Message(panels=(panel,))).embeds[0]
+    assert french is not english and french.title != english.title
+    equal = panel.model_copy()
+    anew = Renderer(catalog, "en").message(Message(panels=(equal,))).embeds[0]
+    assert anew is not english and anew.to_dict() == english.to_dict()
+    other = Catalog(catalog.messages, catalog.commands)
+    assert Renderer(other, "en").message(Message(panels=(panel,))).embeds[0] is not english
