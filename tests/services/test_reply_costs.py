@@ -107,14 +107,32 @@ def test_the_rotation_panel_builds_each_line_once() -> None:
         for n in range(LINE)
     )
     view = RotationView(line=line, next_user_id=ALICE + 1, upcoming=())
-    rotation_panel(view)
+    rotation_panel.__wrapped__(view)
     profile = cProfile.Profile()
     profile.enable()
-    panel = rotation_panel(view)
+    panel = rotation_panel.__wrapped__(view)
     profile.disable()
     validated = validations_in(profile)
     assert len(panel.fields) == 1
     assert validated <= 2 * LINE + 3, validated
+
+
+def test_the_rotation_panel_is_kept_for_what_it_shows() -> None:
+    """Every member sees the same panel until the line or the dates change: asked again
+    for an equal view, the same panel, built no second time; another view, another."""
+    entry = RotationEntry(
+        user_id=ALICE, times_assigned=1, away=False, first_in_line=True, next_up=False
+    )
+    view = RotationView(line=(entry,), next_user_id=ALICE, upcoming=())
+    panel = rotation_panel(view)
+    equal = RotationView(line=(entry,), next_user_id=ALICE, upcoming=())
+    profile = cProfile.Profile()
+    profile.enable()
+    assert rotation_panel(equal) is panel
+    profile.disable()
+    assert validations_in(profile) == 0
+    moved = RotationView(line=(entry,), next_user_id=None, upcoming=())
+    assert rotation_panel(moved) is not panel
 
 
 def test_the_rotation_panel_writes_its_dates_as_one_list() -> None:
@@ -136,16 +154,17 @@ def test_the_rotation_panel_writes_its_dates_as_one_list() -> None:
     )
     view = RotationView(line=(), next_user_id=None, upcoming=upcoming)
     renderer = Renderer(load_catalog(), "en")
-    renderer.message(Message(panels=(rotation_panel(view),)))
+    renderer.message(Message(panels=(rotation_panel.__wrapped__(view),)))
     profile = cProfile.Profile()
     profile.enable()
-    panel = rotation_panel(view)
+    panel = rotation_panel.__wrapped__(view)
     profile.disable()
     # A moment and a member a date; the list, its field and the panel.
     assert validations_in(profile) <= 2 * dates + 3, validations_in(profile)
 
     def write() -> str:
-        [embed] = renderer.message(Message(panels=(panel,))).embeds
+        # A panel built anew each time: the renderer keeps what it wrote for one it saw.
+        [embed] = renderer.message(Message(panels=(panel.model_copy(),))).embeds
         return str(embed.fields[0].value)
 
     assert write().count("**PLC meeting** — <t:") == dates

@@ -83,6 +83,9 @@ def _constant(key: str) -> Text:
     return _text(key)
 
 
+# The same for every member of the community until the line or the dates change, as
+# the status and the lists are: built once for what it shows (the view is its key).
+@lru_cache(maxsize=256)
 def rotation_panel(view: RotationView) -> Panel:
     """``/rotation show``: the line in order, counts, who is away, the dates assigned."""
     fields = []
