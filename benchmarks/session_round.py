@@ -33,6 +33,8 @@ from .world import Measured, measured_guild
 
 SECTION = "5 session round (30 participants)"
 TARGET_MS = 50.0
+#: The round the group waits for: Done -> the next post, against the no-op (p99).
+TARGET_RATIO = 3.0
 SPACING_S = 0.05
 PROTOCOL = "exchange"
 
@@ -172,12 +174,16 @@ async def run(report: Report, folder: Path, turns: int, log: Callable[[str], Non
     floor50, floor99 = percentile(noop.done, 0.5), percentile(noop.done, 0.99)
     report.add(Figure(SECTION, "no-op p50 (the speaker, after each turn)", floor50, "ms"))
     report.add(Figure(SECTION, "no-op p99", floor99, "ms"))
-    for name, values in (
-        ("Done -> the bot's next post in the thread", turn_post),
-        ("Done -> the speaker's answer", answers.done),
+    for name, values, ratio in (
+        ("Done -> the bot's next post in the thread", turn_post, TARGET_RATIO),
+        ("Done -> the speaker's answer", answers.done, None),
     ):
         report.add(Figure(SECTION, f"{name}: p50", percentile(values, 0.5), "ms", floor50))
         p99 = percentile(values, 0.99)
+        within = ratio is None or p99 <= ratio * floor99
+        target = f"< {TARGET_MS:.0f} ms"
+        if ratio is not None:
+            target = f"<= {ratio:g}x, {target}"
         report.add(
             Figure(
                 SECTION,
@@ -185,8 +191,8 @@ async def run(report: Report, folder: Path, turns: int, log: Callable[[str], Non
                 p99,
                 "ms",
                 floor99,
-                f"< {TARGET_MS:.0f} ms",
-                p99 < TARGET_MS,
+                target,
+                p99 < TARGET_MS and within,
                 note=f"{name} p99 {p99:.1f} ms ({p99 / floor99:.1f}x the no-op)",
             )
         )
