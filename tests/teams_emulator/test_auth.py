@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
+import jwt
 import pytest
 
+from bot.clock import ControlledClock
 from bot.emulator.teams import TeamsEmulator, TokenAuthority
 
 from .conftest import Tenant
@@ -150,3 +153,20 @@ async def test_the_token_endpoint_wants_the_bots_secret(secure_emu: TeamsEmulato
         session.post(secure_emu.token_endpoint, data=form) as response,
     ):
         assert response.status == 401
+
+
+def test_a_tokens_times_come_from_the_authoritys_clock() -> None:
+    """The system clock unless told otherwise; a clock two hours back signs a token whose
+    hour of life is over, which the check refuses as a real one would."""
+    now = datetime.now(UTC)
+    current = TokenAuthority(lambda: "http://127.0.0.1:9", client_secret="x")
+    assert current.verify_bot_token(current.bot_token("app"), "app")
+    past = TokenAuthority(
+        lambda: "http://127.0.0.1:9",
+        client_secret="x",
+        clock=ControlledClock(now - timedelta(hours=2)),
+    )
+    token = past.bot_token("app")
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["iat"] == int((now - timedelta(hours=2)).timestamp())
+    assert not past.verify_bot_token(token, "app")

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -32,6 +31,8 @@ import jwt
 from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+from bot.clock import Clock, SystemClock
 
 BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
 BOT_FRAMEWORK_AUDIENCE = "https://api.botframework.com"
@@ -45,8 +46,14 @@ class TokenAuthority:
     #: The tenant of the bot tokens it issues (a Microsoft first-party tenant, as real ones).
     issuing_tenant = "d6d49420-f39b-4df7-a1dc-d59a935871db"
 
-    def __init__(self, base_url: Callable[[], str], *, client_secret: str) -> None:
+    def __init__(
+        self, base_url: Callable[[], str], *, client_secret: str, clock: Clock | None = None
+    ) -> None:
         self._base_url = base_url
+        # The system's by default, whatever clock the emulated world runs on: the Agents
+        # SDK checks a token's times against the system clock, so a world's moved clock
+        # would make every token expired or not yet valid.
+        self._clock: Clock = clock or SystemClock()
         self.client_secret = client_secret
         #: Paths of the metadata/key requests the emulator answered (the SDK's fetches).
         self.key_fetches: list[str] = []
@@ -68,9 +75,7 @@ class TokenAuthority:
 
     # ----- signing ---------------------------------------------------------------------
     def sign(self, claims: dict[str, Any], *, lifetime: float = 3600) -> str:
-        # Real seconds, whatever clock the emulated world runs on: the Agents SDK checks
-        # a token's times against the system clock.
-        now = int(time.time())
+        now = int(self._clock.now().timestamp())
         payload = {"nbf": now - 5, "iat": now, "exp": now + int(lifetime), **claims}
         return jwt.encode(payload, self._key, algorithm="RS256", headers={"kid": self.kid})
 
