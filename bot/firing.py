@@ -14,11 +14,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.db import timers as timers_db
-from bot.db.codec import instant_from_db, instant_to_db
 from bot.db.connection import Connection
 from bot.db.engine import Engine
 from bot.db.timers import Timer
@@ -91,7 +90,7 @@ class Handed:
         owner, until = lease or (None, None)
         timer = Timer.model_validate(
             {**where, "id": timer_id, "payload": payload, "status": "pending", "attempts": 0}
-            | {"due_at": instant_from_db(instant_to_db(due_at)), "retry_at": None}
+            | {"due_at": due_at.astimezone(UTC), "retry_at": None}
             | {"late": False, "note": None, "finished_at": None}
             | {"lease_owner": owner, "lease_until": until}
         )
