@@ -24,6 +24,7 @@ import aiosqlite
 
 from bot.db.connection import Connection
 from bot.db.group_commit import GroupCommit
+from bot.db.log_sync import LogSync
 from bot.db.loop_reads import Readers
 from bot.db.one_trip import Body, T
 from bot.db.pages import PageCheck, read_only, verdict
@@ -74,7 +75,8 @@ class Database:
         self.path = path
         self._readers = Readers(path)
         self._lock = asyncio.Lock()
-        self._writes = GroupCommit(self._lock, conn, self._refuse_if_damaged)
+        self.log = LogSync(path)  # the commits made without waiting for the disk
+        self._writes = GroupCommit(self._lock, conn, self._refuse_if_damaged, self.log.committed)
         self._checkpointing = asyncio.Lock()
         self._damage: str | None = None
         self.pages_checked = False  # every page checked at opening (or there was no file)
@@ -211,15 +213,16 @@ class Database:
                     await self._conn.rollback()
                     raise
 
-    async def in_one_trip(self, body: Body[T]) -> T:
+    async def in_one_trip(self, body: Body[T], *, durable: bool = True) -> T:
         """:meth:`transaction` for a ``body`` that only awaits its connection: run whole on
         the database thread, one trip there and back instead of one per statement; bodies
         waiting at the same moment share one transaction and its commit (``group_commit``).
+        ``durable=False``: a commit not waited for on the disk, synced soon (``log_sync``).
 
         Refused with :class:`DatabaseDamaged` once the file is known damaged; a body that
         awaits anything else is rolled back with :class:`~bot.db.one_trip.BodySuspended`.
         """
-        return await self._writes.run(body)
+        return await self._writes.run(body, durable=durable)
 
     @asynccontextmanager
     async def read(self, *, after_writes: bool = False) -> AsyncIterator[Connection]:
@@ -342,6 +345,7 @@ class Database:
         return total
 
     async def close(self) -> None:
+        await self.log.stop()
         self._readers.close()
         async with self._lock:
             if self._damage is None:

@@ -9,6 +9,12 @@ database thread in one transaction, each in a savepoint of its own: one trip and
 its error; the others are kept. Every caller resumes only once the ``COMMIT`` that holds
 its write has returned, so what a caller is told is saved is on disk. A write waiting
 alone runs exactly as before, without savepoints, awaited in its caller's own task.
+
+A write may ask not to wait for the disk (``durable=False``: bookkeeping a re-run
+recovers, the close of a send): its ``COMMIT`` runs with ``synchronous=NORMAL``, set
+around it in the same trip. A batch holding any other write waits for the disk. The
+queue tells its owner, after each trip, whether the log may hold commits not yet synced
+(``Committed``), so the owner can sync them within a bound.
 """
 
 from __future__ import annotations
@@ -25,12 +31,16 @@ from bot.db.one_trip import Body, T, ThreadConnection, run_to_end, transaction
 
 Outcome = tuple[bool, Any]
 """(True, the body's result) or (False, the exception it raised)."""
+Committed = Callable[[bool], None]
+"""Told after a trip that wrote: True if its commit waited for the disk (everything in
+the log before it is synced too), False if it did not."""
 
 
 @dataclass(eq=False)
 class _Waiting:
     body: Body[Any]
     done: asyncio.Future[Any]
+    durable: bool = True
     taken: bool = False
 
 
@@ -38,17 +48,22 @@ class GroupCommit:
     """The writer's queue: whoever gets ``lock`` first commits everything waiting."""
 
     def __init__(
-        self, lock: asyncio.Lock, driver: aiosqlite.Connection, refuse: Callable[[], None]
+        self,
+        lock: asyncio.Lock,
+        driver: aiosqlite.Connection,
+        refuse: Callable[[], None],
+        committed: Committed,
     ) -> None:
         self._lock = lock
         self._driver = driver
         self._refuse = refuse  # raises when nothing may be written any more
+        self._committed = committed
         self._waiting: list[_Waiting] = []
         self.commits = 0
         """Transactions committed (or tried) by this queue: a measure of the grouping."""
 
-    async def run(self, body: Body[T]) -> T:
-        mine = _Waiting(body, asyncio.get_running_loop().create_future())
+    async def run(self, body: Body[T], *, durable: bool = True) -> T:
+        mine = _Waiting(body, asyncio.get_running_loop().create_future(), durable)
         self._waiting.append(mine)
         try:
             async with self._lock:
@@ -72,7 +87,7 @@ class GroupCommit:
         mine.taken = True
         self._refuse()
         self.commits += 1
-        [(ok, value)] = await self._run([body])
+        [(ok, value)] = await self._run([body], mine.durable)
         if not ok:
             raise value
         result: T = value
@@ -87,18 +102,27 @@ class GroupCommit:
             self.commits += 1
             # Its own task: the callers of the whole batch are answered even if the one
             # running it is cancelled meanwhile.
-            trip = asyncio.ensure_future(self._run([waiting.body for waiting in batch]))
+            durable = any(waiting.durable for waiting in batch)
+            trip = asyncio.ensure_future(self._run([waiting.body for waiting in batch], durable))
         except Exception as exc:  # refused: each caller gets why
             _settle(batch, [(False, exc)] * len(batch))
             return
         trip.add_done_callback(lambda done: _settle(batch, _outcomes(done, len(batch))))
         await asyncio.wait({trip})
 
-    async def _run(self, bodies: list[Body[Any]]) -> list[Outcome]:
+    async def _run(self, bodies: list[Body[Any]], durable: bool) -> list[Outcome]:
         # The driver's own thread and connection: statements stay in their one queue.
-        done: list[Outcome] = await self._driver._execute(  # type: ignore[no-untyped-call]
-            transactions, self._driver._conn, bodies
+        done: list[Outcome]
+        done, changed = await self._driver._execute(  # type: ignore[no-untyped-call]
+            committing, self._driver._conn, bodies, durable
         )
+        kept = [ok for ok, _ in done]
+        if changed and durable and all(kept):
+            # Rows changed and none rolled back to a savepoint: the commit wrote to the
+            # log, and a commit that writes with FULL syncs the whole log.
+            self._committed(True)
+        elif changed and not durable and any(kept):
+            self._committed(False)
         return done
 
 
@@ -119,6 +143,23 @@ def _settle(batch: list[_Waiting], outcomes: list[Outcome]) -> None:
             waiting.done.set_result(value)
         else:
             waiting.done.set_exception(value)
+
+
+def committing(
+    raw: sqlite3.Connection, bodies: list[Body[Any]], durable: bool
+) -> tuple[list[Outcome], bool]:
+    """:func:`transactions`, its ``COMMIT`` waiting for the disk only if ``durable``; and
+    whether any row changed. Runs on the database thread."""
+    changes = raw.total_changes
+    if durable:
+        return transactions(raw, bodies), raw.total_changes != changes
+    # SQLite refuses to change it inside a transaction: set before BEGIN, reset after.
+    raw.execute("PRAGMA synchronous=NORMAL")
+    try:
+        outcomes = transactions(raw, bodies)
+    finally:
+        raw.execute("PRAGMA synchronous=FULL")
+    return outcomes, raw.total_changes != changes
 
 
 def transactions(raw: sqlite3.Connection, bodies: list[Body[Any]]) -> list[Outcome]:
