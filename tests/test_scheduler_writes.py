@@ -113,7 +113,12 @@ async def test_a_post_run_at_once_reads_once_and_writes_once(
     assert len(reads) == 1, statements  # the timer and what it already reached
     assert statements.count("BEGIN IMMEDIATE") == 1, statements
     close = statements[statements.index("BEGIN IMMEDIATE") :]
-    assert [s.split()[0] for s in close] == ["BEGIN", "INSERT", "UPDATE", "UPDATE", "COMMIT"]
+    assert [s.split()[0] for s in close] == [
+        *["BEGIN", "INSERT", "UPDATE", "UPDATE", "COMMIT"],
+        "PRAGMA",  # FULL again: the close alone committed without waiting for the disk
+    ]
+    before = statements[statements.index("BEGIN IMMEDIATE") - 1]
+    assert before == "PRAGMA synchronous=NORMAL", statements
     assert post.recorded == ["in the close"] and post.after == ["after the commit"]
     async with db.read() as conn:
         timer = await timers_db.find(conn, "post", "p:1")

@@ -102,11 +102,13 @@ async def test_a_check_in_answer(harness: Harness) -> None:
     await steps.open_week(harness)
     first = await measured(harness, await answer_form(harness, "Tried it"))
     # The answer is not read back once its post's close recorded the message (15 before).
-    assert (len(first), first.writes) == (14, 2), first.statements
+    # 14 before its post's close set synchronous=NORMAL around its commit and FULL back
+    # (two pragmas in the same trip, no disk work).
+    assert (len(first), first.writes) == (16, 2), first.statements
     # Each transaction in one trip, the reads none (15 before; 5 with reads on the thread).
     assert first.trips == 2
     edit = await measured(harness, await answer_form(harness, "Tried again"))
-    assert (len(edit), edit.writes) == (17, 2), edit.statements  # 18 before
+    assert (len(edit), edit.writes) == (19, 2), edit.statements  # 18, then 17; +2 pragmas
     assert edit.trips == 2  # 18 before; 6 with reads on the thread
 
 
@@ -138,8 +140,9 @@ async def test_a_session_turn(harness: Harness) -> None:
     thread = await round_going(harness)
     turn = last_with(harness, thread, "plc:ses:done:")
     done = await measured(harness, lambda: click(harness, "alice", turn, "plc:ses:done:"))
-    # Its post run as the write planned it, not read back (12 before).
-    assert (len(done), done.writes) == (11, 2), done.statements
+    # Its post run as the write planned it, not read back (12 before); 11 before its
+    # post's close set synchronous=NORMAL around its commit and FULL back (two pragmas).
+    assert (len(done), done.writes) == (13, 2), done.statements
     # The turn's write in one trip, its post closed in one, the reads none (12 before;
     # 9 with reads on the thread; 7 with the turn's statements each a trip).
     assert done.trips == 2
@@ -171,3 +174,33 @@ async def test_a_session_turn_runs_its_post_without_reading_it_back(harness: Har
     # The next prompt's timer is run as the turn's write planned it (it was read back
     # once committed before).
     assert not [s for s in done.statements if "FROM timers t LEFT JOIN" in s], done.statements
+
+
+def transactions(statements: list[str]) -> list[list[str]]:
+    """The statements from each BEGIN to its COMMIT, with the pragmas set around it."""
+    found: list[list[str]] = []
+    for at, statement in enumerate(statements):
+        if statement == "BEGIN IMMEDIATE":
+            start = at - 1 if at and statements[at - 1].startswith("PRAGMA") else at
+            end = statements.index("COMMIT", at) + 1
+            if end < len(statements) and statements[end].startswith("PRAGMA"):
+                end += 1
+            found.append(statements[start:end])
+    return found
+
+
+async def test_an_answer_waits_for_the_disk_and_its_posts_close_does_not(
+    harness: Harness,
+) -> None:
+    await harness.setup_community()
+    await steps.schedule(harness)
+    await steps.open_week(harness)
+    answered = await measured(harness, await answer_form(harness, "Tried it"))
+    saved, close = transactions(answered.statements)
+    # What bob is told is saved: a commit with the connection's FULL, no pragma around it.
+    assert not [s for s in saved if s.startswith("PRAGMA")], saved
+    assert any("INSERT INTO checkin_answers" in s for s in saved), saved
+    # The post's close only records what was sent: NORMAL for its commit, FULL after.
+    assert close[0] == "PRAGMA synchronous=NORMAL", close
+    assert close[-2:] == ["COMMIT", "PRAGMA synchronous=FULL"], close
+    assert harness.bot.core.db.log.unsynced  # synced by the next answer or within 1 s
