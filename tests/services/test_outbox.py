@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import weakref
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from bot.chat import Channel, Message, Notice, Posted, SendOptions, Target, Trusted
+from bot.chat import Card, Channel, Message, Notice, Posted, SendOptions, Target, Trusted
 from bot.clock import ControlledClock
 from bot.db import communities as communities_db
 from bot.db import timers as timers_db
@@ -122,3 +123,20 @@ def test_every_card_type_round_trips_by_name() -> None:
     assert unpack(pack(card)) == card
     assert card_types()["Notice"] is Notice
     assert Message not in card_types().values()
+
+
+def test_unpacking_walks_the_card_types_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.services import outbox as outbox_module
+
+    walks: list[int] = []
+    real = outbox_module.card_types
+
+    def counted() -> dict[str, type[Card]]:
+        walks.append(1)
+        return real()
+
+    monkeypatch.setattr(outbox_module, "_KNOWN", weakref.WeakValueDictionary())
+    monkeypatch.setattr(outbox_module, "card_types", counted)
+    packed = pack(notice("g"))
+    assert [unpack(packed) for _ in range(5)] == [notice("g")] * 5
+    assert len(walks) == 1  # once for the first post, not once each (5 before)
