@@ -59,6 +59,7 @@ CORE_DB = frozenset(
         "pages",
         "one_trip",
         "group_commit",
+        "log_sync",
         "engine",
         "url",
         "postgres",
