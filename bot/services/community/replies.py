@@ -94,7 +94,7 @@ Shown = tuple[tuple[str, tuple[tuple[str, Param], ...]], ...]
 
 
 class _StatusShown(NamedTuple):
-    """All that the status panel shows, and nothing else: the key its panel is kept by."""
+    """All that the status panel shows but its footer: the key its panel is kept by."""
 
     community: Community
     lines: Shown
@@ -104,8 +104,6 @@ class _StatusShown(NamedTuple):
     """The database's size as written: the unit's index and the number, rounded."""
     scheduled: int
     last_error: ErrorRecord | None
-    version: str
-    latency_ms: int | None
 
 
 def _shown_lines(lines: list[StatusLine]) -> Shown:
@@ -156,7 +154,7 @@ def _health(shown: _StatusShown) -> Join:
 
 def status_reply(status: CommunityStatus) -> Message:
     """The settings, what the features say is coming, what was missed, the health, the
-    version and where the privacy notice is."""
+    version and the chat's latency, and where the privacy notice is."""
     latency = status.latency
     shown = _StatusShown(
         community=status.community,
@@ -166,32 +164,50 @@ def status_reply(status: CommunityStatus) -> Message:
         size=_size_shown(status.database_bytes),
         scheduled=status.scheduled,
         last_error=status.last_error,
-        version=status.version,
-        latency_ms=round(latency * 1000) if latency is not None else None,
     )
+    latency_ms = round(latency * 1000) if latency is not None else None
     try:
-        return _status_message(shown)
+        return _status_message(shown, status.version, latency_ms)
     except TypeError:  # a line's value that cannot be a key: built for this reply alone
-        return _status_message.__wrapped__(shown)
+        return _with_footer(_status_panel.__wrapped__(shown), status.version, latency_ms)
 
 
 # A community asks again and sees the same status most of the time: a layout is an
 # immutable value, so it is kept for what it shows (the key is all it shows) instead of
 # validating ~20 text models per reply.
 @lru_cache(maxsize=256)
-def _status_message(shown: _StatusShown) -> Message:
+def _status_message(shown: _StatusShown, version: str, latency_ms: int | None) -> Message:
+    return _with_footer(_status_panel(shown), version, latency_ms)
+
+
+# The footer shows the chat's latency in ms, rarely the same twice: the rest of the panel
+# is kept apart, so a new latency builds the footer alone and the renderer, handed the
+# same fields, writes them once.
+@lru_cache(maxsize=256)
+def _status_panel(shown: _StatusShown) -> Panel:
+    """The status panel without its footer."""
     fields = list(settings_fields(shown.community))
     for title, lines in (("status.coming", shown.lines), ("status.missed_title", shown.missed)):
         if lines:
             fields.append(PanelField(name=_constant(title), value=_lines(lines)))
     fields.append(PanelField(name=_constant("status.health_title"), value=_health(shown)))
     fields.append(_privacy())
-    version = Trusted(text=shown.version)
-    footer = (
-        _text("status.footer", version=version, latency=shown.latency_ms)
-        if shown.latency_ms is not None
-        else _text("status.footer_version", version=version)
-    )
     heading = _constant("status.title")
-    panel = Panel(title=heading, fields=tuple(fields), footer=footer, tone="accent")
-    return Message(panels=(panel,))
+    return Panel(title=heading, fields=tuple(fields), tone="accent")
+
+
+def _with_footer(panel: Panel, version: str, latency_ms: int | None) -> Message:
+    """``panel`` with the version and the latency under it; the copy shares the panel's
+    fields (not validated again), which is what lets the renderer keep them."""
+    shown_version = _trusted(version)
+    footer = (
+        _text("status.footer", version=shown_version, latency=latency_ms)
+        if latency_ms is not None
+        else _text("status.footer_version", version=shown_version)
+    )
+    return Message(panels=(panel.model_copy(update={"footer": footer}),))
+
+
+@lru_cache(maxsize=4)
+def _trusted(version: str) -> Trusted:
+    return Trusted(text=version)
