@@ -190,22 +190,19 @@ class Renderer:
             embed.set_image(url=f"attachment://{panel.image}")
         return embed
 
-    def _fields(self, fields: tuple[PanelField, ...]) -> tuple[_Field, ...]:
-        """The fields as written; a tuple of fields a layout kept (a panel whose footer
-        alone changes, as the status's latency does) is written once per catalog and
-        language."""
-        kept = _FIELDS.get(self.catalog, self.language, fields)
-        if kept is None:
-            written = tuple(
-                (
-                    self.text(item.name, FIELD_NAME_MAX),
-                    self.text(item.value, FIELD_VALUE_MAX) or "—",
-                    item.inline,
-                )
-                for item in fields
-            )
-            kept = _FIELDS.put(self.catalog, self.language, fields, written) if fields else written
-        return kept
+    def _fields(self, fields: tuple[PanelField, ...]) -> list[_Field]:
+        """The fields as written; a field a layout kept (the settings of a status, its
+        lines while they say the same) is written once per catalog and language, so a
+        panel built anew around kept fields writes only the others."""
+        written: list[_Field] = []
+        for item in fields:
+            kept = _FIELDS.get(self.catalog, self.language, item)
+            if kept is None:
+                name = self.text(item.name, FIELD_NAME_MAX)
+                value = self.text(item.value, FIELD_VALUE_MAX) or "—"
+                kept = _FIELDS.put(self.catalog, self.language, item, (name, value, item.inline))
+            written.append(kept)
+        return written
 
     def literal(self, content: Content, limit: int) -> str:
         """``content`` for a place Discord shows as typed (no markdown there)."""
@@ -335,7 +332,7 @@ _MODALS: _Kept[Form, discord.ui.Modal] = _Kept(64)
 _EMBEDS: _Kept[Panel, discord.Embed] = _Kept(512)
 _Field = tuple[str, str, bool]
 """An embed's field as written: its name, its value, side by side or not."""
-_FIELDS: _Kept[tuple[PanelField, ...], tuple[_Field, ...]] = _Kept(512)
+_FIELDS: _Kept[PanelField, _Field] = _Kept(2048)
 
 
 def _file(attachment: Attachment) -> discord.File:

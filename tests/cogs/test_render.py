@@ -140,3 +140,28 @@ def test_a_panel_that_keeps_its_fields_writes_only_what_differs() -> None:
     assert french.footer.text == "plc-bot 1.0 · latence 43 ms"
     built = Panel(title=panel.title, fields=panel.fields, footer=slower.footer)
     assert Renderer(catalog, "en").message(Message(panels=(built,))).embeds[0] == embed
+
+
+def test_a_panel_built_around_kept_fields_writes_only_the_others() -> None:
+    """A layout that keeps some fields and builds one anew (the status's health with the
+    database's size) hands the renderer the same field objects: only the new field is
+    written again, with the title (before: every field, 2 look-ups each)."""
+    catalog = load_catalog()
+    kept = tuple(
+        PanelField(name=Text.of(f"admin.fields.{name}"), value=Text.of("admin.not_set"))
+        for name in ("checkin_channel", "questions_channel", "announcements_channel")
+    )
+    title = Text.of("admin.status.title")
+    Renderer(catalog, "en").message(Message(panels=(Panel(title=title, fields=kept),)))
+    health = PanelField(name=Text.of("admin.status.health_title"), value=Text.of("admin.not_set"))
+    panel = Panel(title=title, fields=(*kept, health))
+
+    def render() -> object:
+        return Renderer(catalog, "en").message(Message(panels=(panel,)))
+
+    assert calls(render, Catalog.t) == 3  # the title, the new field's name and value
+    anew = Panel(title=title, fields=tuple(item.model_copy() for item in (*kept, health)))
+    rendered = Renderer(catalog, "en").message(Message(panels=(panel,))).embeds[0]
+    assert Renderer(catalog, "en").message(Message(panels=(anew,))).embeds[0] == rendered
+    french = Renderer(catalog, "fr").message(Message(panels=(panel,))).embeds[0]
+    assert [field.name for field in french.fields] != [field.name for field in rendered.fields]

@@ -121,3 +121,21 @@ async def test_a_new_latency_writes_only_the_footer_again(world: World) -> None:
 
 async def _laid_out(status: CommunityStatus) -> Message:
     return status_reply(status)
+
+
+async def test_a_new_database_size_writes_only_the_health_again(world: World) -> None:
+    """The database's size (its write-ahead log with it) grows with every write, so the
+    size as written changes often: the other fields are kept and written once, a new size
+    builds and writes the health field alone, with the title and the footer (before: the
+    whole panel, ~20 catalog look-ups)."""
+    community = await _busy(world)
+    status = replace(await community.status(GUILD), database_bytes=1000 * 1024, latency=0.041)
+    catalog = load_catalog()
+    first = Renderer(catalog, "en").message(status_reply(status)).embeds[0]
+    bigger = status_reply(replace(status, database_bytes=1100 * 1024))
+    written = calls(lambda: Renderer(catalog, "en").message(bigger), Catalog.t)
+    assert written <= 6, written  # title, footer, the health's name, its 3 texts
+    embed = Renderer(catalog, "en").message(bigger).embeds[0]
+    pairs = zip(first.fields, embed.fields, strict=True)
+    changed = [n for n, (before, after) in enumerate(pairs) if before != after]
+    assert len(changed) == 1 and "1.1 MB" in (embed.fields[changed[0]].value or ""), changed

@@ -122,34 +122,53 @@ def _size_shown(size: int) -> tuple[int, float]:
     return index, round(scaled, 1)
 
 
-def _health(shown: _StatusShown) -> Join:
+def _lines_field(title: str, lines: Shown) -> PanelField:
+    """A field of lines, kept while its lines say the same."""
+    try:
+        return _kept_lines_field(title, lines)
+    except TypeError:  # a line's value that cannot be a key: built for this reply alone
+        return _kept_lines_field.__wrapped__(title, lines)
+
+
+@lru_cache(maxsize=256)
+def _kept_lines_field(title: str, lines: Shown) -> PanelField:
+    return PanelField(name=_constant(title), value=_lines(lines))
+
+
+# The health shows the database's size, which grows with every write: kept apart from the
+# other fields, so a new size builds (and the renderer writes) this field alone.
+@lru_cache(maxsize=256)
+def _health_field(
+    role_id: int | None,
+    paused: tuple[PausedTarget, ...],
+    size: tuple[int, float],
+    scheduled: int,
+    error: ErrorRecord | None,
+) -> PanelField:
     """The database and what is scheduled, paused targets, the last unexpected error."""
-    index, size = shown.size
+    index, number = size
     health: list[Content] = [
         _text(
             "status.health",
-            size=_text(f"units.{SIZE_UNITS[index]}", size=size),
-            scheduled=shown.scheduled,
+            size=_text(f"units.{SIZE_UNITS[index]}", size=number),
+            scheduled=scheduled,
         )
     ]
-    role_id = shown.community.facilitator_role_id
-    for paused in shown.paused:
-        target = (
-            RoleRef(role_id=paused.target_id)
-            if paused.target_id == role_id
-            else ChannelRef(channel_id=paused.target_id)
+    for target in paused:
+        shown_target = (
+            RoleRef(role_id=target.target_id)
+            if target.target_id == role_id
+            else ChannelRef(channel_id=target.target_id)
         )
-        since = Moment(at=paused.since, style="short_date_time")
-        health.append(
-            _text("status.paused", target=target, reason=Trusted(text=paused.reason), since=since)
-        )
-    error = shown.last_error
+        since = Moment(at=target.since, style="short_date_time")
+        reason = Trusted(text=target.reason)
+        health.append(_text("status.paused", target=shown_target, reason=reason, since=since))
     if error is not None:
         when = Moment(at=error.at, style="relative")
         health.append(_text("status.last_error", ref=Code(text=error.ref), when=when))
     else:
         health.append(_constant("status.no_error"))
-    return Join(parts=tuple(health))
+    return PanelField(name=_constant("status.health_title"), value=Join(parts=tuple(health)))
 
 
 def status_reply(status: CommunityStatus) -> Message:
@@ -181,16 +200,19 @@ def _status_message(shown: _StatusShown, version: str, latency_ms: int | None) -
 
 
 # The footer shows the chat's latency in ms, rarely the same twice: the rest of the panel
-# is kept apart, so a new latency builds the footer alone and the renderer, handed the
-# same fields, writes them once.
+# is kept apart, so a new latency builds the footer alone; each field is kept for what it
+# shows, so the renderer, handed the same fields, writes them once.
 @lru_cache(maxsize=256)
 def _status_panel(shown: _StatusShown) -> Panel:
     """The status panel without its footer."""
-    fields = list(settings_fields(shown.community))
+    community = shown.community
+    fields = list(settings_fields(community))
     for title, lines in (("status.coming", shown.lines), ("status.missed_title", shown.missed)):
         if lines:
-            fields.append(PanelField(name=_constant(title), value=_lines(lines)))
-    fields.append(PanelField(name=_constant("status.health_title"), value=_health(shown)))
+            fields.append(_lines_field(title, lines))
+    role_id = community.facilitator_role_id
+    health = (role_id, shown.paused, shown.size, shown.scheduled, shown.last_error)
+    fields.append(_health_field(*health))
     fields.append(_privacy())
     heading = _constant("status.title")
     return Panel(title=heading, fields=tuple(fields), tone="accent")
