@@ -15,7 +15,16 @@ from typing import Any, Generic, TypeVar
 
 import discord
 
-from bot.chat.layout import Attachment, Button, ChoiceInput, Form, LinkButton, Message, Panel
+from bot.chat.layout import (
+    Attachment,
+    Button,
+    ChoiceInput,
+    Form,
+    LinkButton,
+    Message,
+    Panel,
+    PanelField,
+)
 from bot.chat.refs import MessageLink, MomentStyle
 from bot.chat.text import Content, render
 from bot.i18n import Catalog, Language
@@ -173,17 +182,27 @@ class Renderer:
                 name=self.literal(panel.author.name, AUTHOR_MAX),
                 icon_url=panel.author.icon_url,
             )
-        for item in panel.fields:
-            embed.add_field(
-                name=self.text(item.name, FIELD_NAME_MAX),
-                value=self.text(item.value, FIELD_VALUE_MAX) or "—",
-                inline=item.inline,
-            )
+        for name, value, inline in self._fields(panel.fields):
+            embed.add_field(name=name, value=value, inline=inline)
         if panel.footer is not None:
             embed.set_footer(text=self.literal(panel.footer, FOOTER_MAX))
         if panel.image is not None:
             embed.set_image(url=f"attachment://{panel.image}")
         return embed
+
+    def _fields(self, fields: tuple[PanelField, ...]) -> list[_Field]:
+        """The fields as written; a field a layout kept (the settings of a status, its
+        lines while they say the same) is written once per catalog and language, so a
+        panel built anew around kept fields writes only the others."""
+        written: list[_Field] = []
+        for item in fields:
+            kept = _FIELDS.get(self.catalog, self.language, item)
+            if kept is None:
+                name = self.text(item.name, FIELD_NAME_MAX)
+                value = self.text(item.value, FIELD_VALUE_MAX) or "—"
+                kept = _FIELDS.put(self.catalog, self.language, item, (name, value, item.inline))
+            written.append(kept)
+        return written
 
     def literal(self, content: Content, limit: int) -> str:
         """``content`` for a place Discord shows as typed (no markdown there)."""
@@ -311,6 +330,9 @@ class _Kept(Generic[LayoutT, BuiltT]):
 
 _MODALS: _Kept[Form, discord.ui.Modal] = _Kept(64)
 _EMBEDS: _Kept[Panel, discord.Embed] = _Kept(512)
+_Field = tuple[str, str, bool]
+"""An embed's field as written: its name, its value, side by side or not."""
+_FIELDS: _Kept[PanelField, _Field] = _Kept(2048)
 
 
 def _file(attachment: Attachment) -> discord.File:

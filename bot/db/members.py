@@ -98,6 +98,24 @@ async def set_dm_reminders(
     )
 
 
+async def dm_reminders_as_chosen(
+    conn: Connection, guild_id: int, user_id: int, enabled: bool
+) -> bool:
+    """True when :func:`set_dm_reminders` would change nothing: the member's row is there,
+    they have not left, the choice is ``enabled``, and (turned on) their DMs are not known
+    closed."""
+    found = await fetch_value(
+        conn,
+        """
+        SELECT 1 FROM members
+        WHERE guild_id = ? AND user_id = ? AND left_at IS NULL AND dm_reminders = ?
+            AND (dm_reminders = 0 OR dm_closed_at IS NULL)
+        """,
+        (guild_id, user_id, int(enabled)),
+    )
+    return found is not None
+
+
 async def set_language(
     conn: Connection, guild_id: int, user_id: int, language: Language | None, now: datetime
 ) -> None:

@@ -107,3 +107,61 @@ def test_a_panel_kept_by_its_layout_is_written_once_per_language() -> None:
     assert anew is not english and anew.to_dict() == english.to_dict()
     other = Catalog(catalog.messages, catalog.commands)
     assert Renderer(other, "en").message(Message(panels=(panel,))).embeds[0] is not english
+
+
+def test_a_panel_that_keeps_its_fields_writes_only_what_differs() -> None:
+    """A layout that keeps a panel's fields and changes only its footer (the status with
+    the chat's latency) hands the renderer the same tuple of fields: they are written
+    once per catalog and language, and only the title and the footer again (before: every
+    field's name and value, 2 look-ups a field)."""
+    catalog = load_catalog()
+    fields = tuple(
+        PanelField(name=Text.of(f"admin.fields.{name}"), value=Text.of("admin.not_set"))
+        for name in ("checkin_channel", "questions_channel", "announcements_channel")
+    )
+    panel = Panel(title=Text.of("admin.status.title"), fields=fields)
+
+    def with_footer(latency: int) -> Panel:
+        footer = Text.of("admin.status.footer", version="1.0", latency=latency)
+        return panel.model_copy(update={"footer": footer})
+
+    first = Renderer(catalog, "en").message(Message(panels=(with_footer(41),))).embeds[0]
+    slower = with_footer(42)
+
+    def again() -> object:
+        return Renderer(catalog, "en").message(Message(panels=(slower,)))
+
+    assert calls(again, Catalog.t) == 2  # the title and the footer
+    embed = Renderer(catalog, "en").message(Message(panels=(slower,))).embeds[0]
+    assert embed.footer.text == "plc-bot 1.0 · latency 42 ms"
+    assert embed.to_dict() == {**first.to_dict(), "footer": {"text": embed.footer.text}}
+    french = Renderer(catalog, "fr").message(Message(panels=(with_footer(43),))).embeds[0]
+    assert french.fields[0].name != embed.fields[0].name
+    assert french.footer.text == "plc-bot 1.0 · latence 43 ms"
+    built = Panel(title=panel.title, fields=panel.fields, footer=slower.footer)
+    assert Renderer(catalog, "en").message(Message(panels=(built,))).embeds[0] == embed
+
+
+def test_a_panel_built_around_kept_fields_writes_only_the_others() -> None:
+    """A layout that keeps some fields and builds one anew (the status's health with the
+    database's size) hands the renderer the same field objects: only the new field is
+    written again, with the title (before: every field, 2 look-ups each)."""
+    catalog = load_catalog()
+    kept = tuple(
+        PanelField(name=Text.of(f"admin.fields.{name}"), value=Text.of("admin.not_set"))
+        for name in ("checkin_channel", "questions_channel", "announcements_channel")
+    )
+    title = Text.of("admin.status.title")
+    Renderer(catalog, "en").message(Message(panels=(Panel(title=title, fields=kept),)))
+    health = PanelField(name=Text.of("admin.status.health_title"), value=Text.of("admin.not_set"))
+    panel = Panel(title=title, fields=(*kept, health))
+
+    def render() -> object:
+        return Renderer(catalog, "en").message(Message(panels=(panel,)))
+
+    assert calls(render, Catalog.t) == 3  # the title, the new field's name and value
+    anew = Panel(title=title, fields=tuple(item.model_copy() for item in (*kept, health)))
+    rendered = Renderer(catalog, "en").message(Message(panels=(panel,))).embeds[0]
+    assert Renderer(catalog, "en").message(Message(panels=(anew,))).embeds[0] == rendered
+    french = Renderer(catalog, "fr").message(Message(panels=(panel,))).embeds[0]
+    assert [field.name for field in french.fields] != [field.name for field in rendered.fields]

@@ -106,20 +106,36 @@ async def test_plc_status_reads_each_features_line_in_few_statements(harness: Ha
 
 async def test_me_reminders_is_one_statement_in_its_transaction(harness: Harness) -> None:
     """The member's row is made and the choice saved by one upsert (before: the row made,
-    then the choice updated, 4 statements)."""
+    then the choice updated, 4 statements). The row is first read on the loop's thread,
+    without a trip, so that choosing what is already chosen writes nothing."""
     await harness.setup_community(language="en")
     await run(harness, "alice", "me reminders", state="on")  # the community's settings kept
     # Bob's first interaction compares his client's language with his row, once a process.
     await run(harness, "bob", "me language")
     for state in ("off", "on"):
         saved, _ = await command(harness, "me reminders", state=state)
-        assert len(saved) == 3, saved.statements
+        # The read, then BEGIN IMMEDIATE, the upsert and COMMIT in one trip.
+        assert len(saved) == 4, saved.statements
         assert saved.writes == 1
         assert saved.trips == 1  # the transaction in one trip (3 before)
     member = await harness.bot.services.get(MemberService).get(
         harness.guild.id, harness.user("bob")
     )
     assert member is not None and member.dm_reminders
+
+
+async def test_me_reminders_already_chosen_is_one_read(harness: Harness) -> None:
+    """Nothing to save, the same reply: one read on the loop's thread, no write and no
+    trip (before: the upsert's transaction, 3 statements in a trip, for nothing)."""
+    await harness.setup_community(language="en")
+    await run(harness, "alice", "me reminders", state="on")  # the community's settings kept
+    await run(harness, "bob", "me language")
+    _, changed = await command(harness, "me reminders", state="on")  # Bob's row made
+    again, text = await command(harness, "me reminders", state="on")
+    assert text == changed, text
+    assert len(again) == 1, again.statements
+    assert again.writes == 0
+    assert again.trips == 0
 
 
 async def test_goal_list_reads_both_lists_at_once(harness: Harness) -> None:

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+import re
 import sqlite3
+from collections.abc import Awaitable
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.clock import ControlledClock
+from bot.db import members as members_db
 from bot.db.communities import CommunitySettings
 from bot.errors import UserError
 from bot.services.base import Core
 from bot.services.community import CommunityService, MemberService
+from tests.db.trips import traced
 
 GUILD = 100
 USER = 424242424242424242
@@ -76,6 +80,37 @@ async def test_reminders_toggle_and_reopen_closed_dms(core: Core, members: Membe
     await members.set_dm_reminders(GUILD, USER, True)
     member = await members.get(GUILD, USER)
     assert member is not None and member.dm_reminders and member.dm_closed_at is None
+
+
+async def _written(core: Core, work: Awaitable[object]) -> list[str]:
+    """The statements ``work`` ran that write."""
+    async with traced(core.db) as statements:
+        await work
+    return [sql for sql in statements if re.search(r"\b(INSERT|UPDATE|DELETE)\b", sql.upper())]
+
+
+async def test_choosing_the_reminders_already_chosen_writes_nothing(
+    core: Core, members: MemberService, clock: ControlledClock
+) -> None:
+    """Nothing to save, the same reply: no write transaction (before: an upsert each time).
+    Whatever the choice would still change is written: a new member's row, DMs known
+    closed reopened by "on", a member who left back, the other choice."""
+    assert await _written(core, members.set_dm_reminders(GUILD, USER, True))  # the row made
+    assert not await _written(core, members.set_dm_reminders(GUILD, USER, True))
+    assert await core.chat.dm_closed(GUILD, USER)
+    assert await _written(core, members.set_dm_reminders(GUILD, USER, True))
+    member = await members.get(GUILD, USER)
+    assert member is not None and member.dm_reminders and member.dm_closed_at is None
+    assert await _written(core, members.set_dm_reminders(GUILD, USER, False))
+    assert not await _written(core, members.set_dm_reminders(GUILD, USER, False))
+    assert await core.chat.dm_closed(GUILD, USER)
+    assert not await _written(core, members.set_dm_reminders(GUILD, USER, False))  # kept closed
+    async with core.db.transaction() as conn:
+        await members_db.mark_left(conn, GUILD, USER, clock.now())
+    assert await _written(core, members.set_dm_reminders(GUILD, USER, False))
+    member = await members.get(GUILD, USER)
+    assert member is not None and member.left_at is None and not member.dm_reminders
+    assert member.dm_closed_at is not None
 
 
 async def test_export_holds_the_caller_only(members: MemberService) -> None:

@@ -163,8 +163,11 @@ def test_the_rotation_panel_writes_its_dates_as_one_list() -> None:
     assert validations_in(profile) <= 2 * dates + 3, validations_in(profile)
 
     def write() -> str:
-        # A panel built anew each time: the renderer keeps what it wrote for one it saw.
-        [embed] = renderer.message(Message(panels=(panel.model_copy(),))).embeds
+        # A panel built anew each time, its fields too: the renderer keeps what it wrote
+        # for a panel, or a field, it saw.
+        fields = tuple(item.model_copy() for item in panel.fields)
+        anew = panel.model_copy(update={"fields": fields})
+        [embed] = renderer.message(Message(panels=(anew,))).embeds
         return str(embed.fields[0].value)
 
     assert write().count("**PLC meeting** — <t:") == dates

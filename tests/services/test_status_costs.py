@@ -8,10 +8,14 @@ from dataclasses import replace
 
 from pydantic import BaseModel
 
-from bot.chat import ChannelRef, Message
+from bot.chat import ChannelRef, Message, Panel
 from bot.db.communities import CommunitySettings
+from bot.i18n import Catalog, load_catalog
 from bot.services.community import CommunityService
 from bot.services.community.replies import settings_fields, status_reply
+from bot.services.community.status import CommunityStatus
+from cogs.render import Renderer
+from tests.i18n.test_render_costs import calls
 from tests.services.facilitation_world import World, member
 from tests.services.sample import ADMIN, ALICE, BOB, GUILD
 from tests.services.test_reply_costs import validations
@@ -88,3 +92,50 @@ async def test_the_status_panel_is_kept_for_what_it_shows(world: World) -> None:
         assert status_reply(changed) != first
     # The same size as written (one decimal) is the same panel.
     assert status_reply(replace(status, database_bytes=1000 * 1024 + 1)) is first
+
+
+async def test_a_new_latency_writes_only_the_footer_again(world: World) -> None:
+    """The panel shows the chat's latency in ms, rarely the same twice: the rest of it is
+    kept for what it shows and written once per language, a new latency builds and writes
+    the footer alone (before: the whole panel, ~19 validations and ~20 catalog look-ups a
+    reply). The reply reads exactly as a panel built whole would."""
+    community = await _busy(world)
+    status = replace(await community.status(GUILD), latency=0.041)
+    catalog = load_catalog()
+    first = Renderer(catalog, "en").message(status_reply(status)).embeds[0]
+    slower = replace(status, latency=0.042)
+    message, validated = await validations(_laid_out(slower))
+    assert validated <= 2, validated  # the footer's text and the message
+    assert calls(lambda: Renderer(catalog, "en").message(message), Catalog.t) == 2
+    embed = Renderer(catalog, "en").message(message).embeds[0]
+    assert embed.footer.text is not None and "latency 42 ms" in embed.footer.text
+    assert embed.to_dict() == {**first.to_dict(), "footer": {"text": embed.footer.text}}
+    (panel,) = message.panels
+    whole = Panel(**{name: getattr(panel, name) for name in Panel.model_fields})
+    for language in ("en", "fr"):
+        assert (
+            Renderer(catalog, language).message(message).embeds[0].to_dict()
+            == Renderer(catalog, language).message(Message(panels=(whole,))).embeds[0].to_dict()
+        )
+
+
+async def _laid_out(status: CommunityStatus) -> Message:
+    return status_reply(status)
+
+
+async def test_a_new_database_size_writes_only_the_health_again(world: World) -> None:
+    """The database's size (its write-ahead log with it) grows with every write, so the
+    size as written changes often: the other fields are kept and written once, a new size
+    builds and writes the health field alone, with the title and the footer (before: the
+    whole panel, ~20 catalog look-ups)."""
+    community = await _busy(world)
+    status = replace(await community.status(GUILD), database_bytes=1000 * 1024, latency=0.041)
+    catalog = load_catalog()
+    first = Renderer(catalog, "en").message(status_reply(status)).embeds[0]
+    bigger = status_reply(replace(status, database_bytes=1100 * 1024))
+    written = calls(lambda: Renderer(catalog, "en").message(bigger), Catalog.t)
+    assert written <= 6, written  # title, footer, the health's name, its 3 texts
+    embed = Renderer(catalog, "en").message(bigger).embeds[0]
+    pairs = zip(first.fields, embed.fields, strict=True)
+    changed = [n for n, (before, after) in enumerate(pairs) if before != after]
+    assert len(changed) == 1 and "1.1 MB" in (embed.fields[changed[0]].value or ""), changed

@@ -98,6 +98,12 @@ class MemberService:
 
     async def set_dm_reminders(self, guild_id: int, user_id: int, enabled: bool) -> None:
         await self._community.require(guild_id)
+        # Choosing what is already chosen (a member making sure) has nothing to save: one
+        # read on the loop's thread, after any write under way, instead of a write and its
+        # trip to the database thread; a change costs that read more.
+        async with self._core.db.read(after_writes=True) as conn:
+            if await members_db.dm_reminders_as_chosen(conn, guild_id, user_id, enabled):
+                return
         now = self._core.clock.now()
         # One statement: the whole transaction in one trip to the database thread.
         await self._core.db.in_one_trip(

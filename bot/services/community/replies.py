@@ -94,7 +94,7 @@ Shown = tuple[tuple[str, tuple[tuple[str, Param], ...]], ...]
 
 
 class _StatusShown(NamedTuple):
-    """All that the status panel shows, and nothing else: the key its panel is kept by."""
+    """All that the status panel shows but its footer: the key its panel is kept by."""
 
     community: Community
     lines: Shown
@@ -104,8 +104,6 @@ class _StatusShown(NamedTuple):
     """The database's size as written: the unit's index and the number, rounded."""
     scheduled: int
     last_error: ErrorRecord | None
-    version: str
-    latency_ms: int | None
 
 
 def _shown_lines(lines: list[StatusLine]) -> Shown:
@@ -124,39 +122,58 @@ def _size_shown(size: int) -> tuple[int, float]:
     return index, round(scaled, 1)
 
 
-def _health(shown: _StatusShown) -> Join:
+def _lines_field(title: str, lines: Shown) -> PanelField:
+    """A field of lines, kept while its lines say the same."""
+    try:
+        return _kept_lines_field(title, lines)
+    except TypeError:  # a line's value that cannot be a key: built for this reply alone
+        return _kept_lines_field.__wrapped__(title, lines)
+
+
+@lru_cache(maxsize=256)
+def _kept_lines_field(title: str, lines: Shown) -> PanelField:
+    return PanelField(name=_constant(title), value=_lines(lines))
+
+
+# The health shows the database's size, which grows with every write: kept apart from the
+# other fields, so a new size builds (and the renderer writes) this field alone.
+@lru_cache(maxsize=256)
+def _health_field(
+    role_id: int | None,
+    paused: tuple[PausedTarget, ...],
+    size: tuple[int, float],
+    scheduled: int,
+    error: ErrorRecord | None,
+) -> PanelField:
     """The database and what is scheduled, paused targets, the last unexpected error."""
-    index, size = shown.size
+    index, number = size
     health: list[Content] = [
         _text(
             "status.health",
-            size=_text(f"units.{SIZE_UNITS[index]}", size=size),
-            scheduled=shown.scheduled,
+            size=_text(f"units.{SIZE_UNITS[index]}", size=number),
+            scheduled=scheduled,
         )
     ]
-    role_id = shown.community.facilitator_role_id
-    for paused in shown.paused:
-        target = (
-            RoleRef(role_id=paused.target_id)
-            if paused.target_id == role_id
-            else ChannelRef(channel_id=paused.target_id)
+    for target in paused:
+        shown_target = (
+            RoleRef(role_id=target.target_id)
+            if target.target_id == role_id
+            else ChannelRef(channel_id=target.target_id)
         )
-        since = Moment(at=paused.since, style="short_date_time")
-        health.append(
-            _text("status.paused", target=target, reason=Trusted(text=paused.reason), since=since)
-        )
-    error = shown.last_error
+        since = Moment(at=target.since, style="short_date_time")
+        reason = Trusted(text=target.reason)
+        health.append(_text("status.paused", target=shown_target, reason=reason, since=since))
     if error is not None:
         when = Moment(at=error.at, style="relative")
         health.append(_text("status.last_error", ref=Code(text=error.ref), when=when))
     else:
         health.append(_constant("status.no_error"))
-    return Join(parts=tuple(health))
+    return PanelField(name=_constant("status.health_title"), value=Join(parts=tuple(health)))
 
 
 def status_reply(status: CommunityStatus) -> Message:
     """The settings, what the features say is coming, what was missed, the health, the
-    version and where the privacy notice is."""
+    version and the chat's latency, and where the privacy notice is."""
     latency = status.latency
     shown = _StatusShown(
         community=status.community,
@@ -166,32 +183,53 @@ def status_reply(status: CommunityStatus) -> Message:
         size=_size_shown(status.database_bytes),
         scheduled=status.scheduled,
         last_error=status.last_error,
-        version=status.version,
-        latency_ms=round(latency * 1000) if latency is not None else None,
     )
+    latency_ms = round(latency * 1000) if latency is not None else None
     try:
-        return _status_message(shown)
+        return _status_message(shown, status.version, latency_ms)
     except TypeError:  # a line's value that cannot be a key: built for this reply alone
-        return _status_message.__wrapped__(shown)
+        return _with_footer(_status_panel.__wrapped__(shown), status.version, latency_ms)
 
 
 # A community asks again and sees the same status most of the time: a layout is an
 # immutable value, so it is kept for what it shows (the key is all it shows) instead of
 # validating ~20 text models per reply.
 @lru_cache(maxsize=256)
-def _status_message(shown: _StatusShown) -> Message:
-    fields = list(settings_fields(shown.community))
+def _status_message(shown: _StatusShown, version: str, latency_ms: int | None) -> Message:
+    return _with_footer(_status_panel(shown), version, latency_ms)
+
+
+# The footer shows the chat's latency in ms, rarely the same twice: the rest of the panel
+# is kept apart, so a new latency builds the footer alone; each field is kept for what it
+# shows, so the renderer, handed the same fields, writes them once.
+@lru_cache(maxsize=256)
+def _status_panel(shown: _StatusShown) -> Panel:
+    """The status panel without its footer."""
+    community = shown.community
+    fields = list(settings_fields(community))
     for title, lines in (("status.coming", shown.lines), ("status.missed_title", shown.missed)):
         if lines:
-            fields.append(PanelField(name=_constant(title), value=_lines(lines)))
-    fields.append(PanelField(name=_constant("status.health_title"), value=_health(shown)))
+            fields.append(_lines_field(title, lines))
+    role_id = community.facilitator_role_id
+    health = (role_id, shown.paused, shown.size, shown.scheduled, shown.last_error)
+    fields.append(_health_field(*health))
     fields.append(_privacy())
-    version = Trusted(text=shown.version)
-    footer = (
-        _text("status.footer", version=version, latency=shown.latency_ms)
-        if shown.latency_ms is not None
-        else _text("status.footer_version", version=version)
-    )
     heading = _constant("status.title")
-    panel = Panel(title=heading, fields=tuple(fields), footer=footer, tone="accent")
-    return Message(panels=(panel,))
+    return Panel(title=heading, fields=tuple(fields), tone="accent")
+
+
+def _with_footer(panel: Panel, version: str, latency_ms: int | None) -> Message:
+    """``panel`` with the version and the latency under it; the copy shares the panel's
+    fields (not validated again), which is what lets the renderer keep them."""
+    shown_version = _trusted(version)
+    footer = (
+        _text("status.footer", version=shown_version, latency=latency_ms)
+        if latency_ms is not None
+        else _text("status.footer_version", version=shown_version)
+    )
+    return Message(panels=(panel.model_copy(update={"footer": footer}),))
+
+
+@lru_cache(maxsize=4)
+def _trusted(version: str) -> Trusted:
+    return Trusted(text=version)
