@@ -90,9 +90,9 @@ def action_form(session_id: int) -> Form:
 
 class SessionButtons(Interface):
     """Clicks may post in the thread first: each acknowledges at once (``defer``), within
-    the platform's few seconds, then answers. A turn's acknowledgement goes out while its
-    write commits, beside the next prompt's post, not before them: the group waits for the
-    prompt (:class:`Acknowledgement`)."""
+    the platform's few seconds, then answers. A turn's acknowledgement goes out once its
+    write is committed, right behind the next prompt's post, not before them: the group
+    waits for the prompt (:class:`Acknowledgement`)."""
 
     def __init__(self, sessions: SessionService, records: SessionRecords) -> None:
         self.sessions = sessions
