@@ -4,12 +4,18 @@ session with three participants, the review of its actions at the next session a
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import timedelta
 
+import pytest
+
 from bot.emulator import Message
+from bot.services.facilitation.sessions import buttons
 from tests.e2e.facilitation import (
     answer,
     bot_messages,
+    button_of,
     click,
     find,
     last_with,
@@ -172,6 +178,59 @@ async def test_the_next_prompt_does_not_wait_for_the_clicks_acknowledgement(
     harness.emu.faults.add(method="POST", path="/callback", delay=2.0, hook=acknowledged)
     assert "Merci" in await click(harness, "alice", done, "plc:ses:done:")  # her client: French
     assert prompts_when_acknowledged == [before + 1]
+    turn_of(harness, thread, "bob")
+
+
+@pytest.mark.sqlite_only  # SQLite's statements, as its trace gives them
+async def test_a_done_is_acknowledged_once_its_turn_is_committed(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The acknowledgement of a Done starts once the turn is committed, right behind the
+    next prompt's post: started at the click, it held up the write, and the prompt."""
+    monkeypatch.setattr(buttons, "ACKNOWLEDGE_WITHIN_S", 60.0)  # only the write starts it
+    thread = await round_going(harness)
+    done = turn_of(harness, thread, "alice")
+    seen: list[str] = []
+    acknowledged = asyncio.Event()
+
+    def arrived() -> None:
+        seen.append("acknowledged")
+        acknowledged.set()
+
+    harness.emu.faults.add(method="POST", path="/callback", hook=arrived)
+    db = harness.bot.core.db
+    await db.trace(seen.append)
+    try:
+        async with db.transaction():  # the writer busy: the turn's write waits for it
+            clicking = asyncio.ensure_future(
+                harness.emu.click(harness.user("alice"), done, button_of(done, "plc:ses:done:"))
+            )
+            # Time enough for an acknowledgement started at the click to arrive.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(acknowledged.wait(), timeout=0.5)
+        await answer(await clicking)
+    finally:
+        await db.trace(None)
+    turn = next(i for i, s in enumerate(seen) if "INSERT INTO session_turns" in s)
+    assert seen.index("acknowledged") > seen.index("COMMIT", turn), seen
+    turn_of(harness, thread, "bob")
+
+
+@pytest.mark.sqlite_only  # SQLite's one writer, held
+async def test_a_done_held_up_by_another_write_is_still_acknowledged(harness: Harness) -> None:
+    """A turn's write waiting for the writer does not hold its acknowledgement past the
+    platform's few seconds: it goes out anyway, and the turn is done once it can be."""
+    thread = await round_going(harness)
+    done = turn_of(harness, thread, "alice")
+    acknowledged = asyncio.Event()
+    harness.emu.faults.add(method="POST", path="/callback", hook=acknowledged.set)
+    async with harness.bot.core.db.transaction():  # the writer, busy
+        clicking = asyncio.ensure_future(
+            harness.emu.click(harness.user("alice"), done, button_of(done, "plc:ses:done:"))
+        )
+        await asyncio.wait_for(acknowledged.wait(), timeout=10)
+        assert turn_of(harness, thread, "alice") == done  # no prompt before the turn's write
+    assert "Merci" in await answer(await clicking)  # her client: French
     turn_of(harness, thread, "bob")
 
 

@@ -7,7 +7,8 @@ and so does the form.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from typing import Protocol
 
 from bot.actor import Actor
 from bot.chat import Form, Text, TextInput
@@ -17,11 +18,52 @@ from bot.interactions.routes import Params
 from bot.services.facilitation.actions.service import TEXT_MAX
 from bot.services.facilitation.sessions import replies, routes
 from bot.services.facilitation.sessions.records import SessionRecords
-from bot.services.facilitation.sessions.service import SessionService
+from bot.services.facilitation.sessions.service import Committed, SessionService
 
 DUE_TYPED_MAX = 40
-EndTurn = Callable[[Actor, int, int, int], Awaitable[object]]
-"""Ends a turn: (who, session, step, turn)."""
+#: A turn's acknowledgement waits for its write, but never longer than this (a write held
+#: up behind others): the platform wants it within a few seconds.
+ACKNOWLEDGE_WITHIN_S = 0.5
+
+
+class EndTurn(Protocol):
+    """Ends a turn: (who, session, step, turn); ``committed`` as the service calls it."""
+
+    def __call__(
+        self,
+        actor: Actor,
+        session_id: int,
+        step_index: int,
+        turn_index: int,
+        *,
+        committed: Committed,
+    ) -> Awaitable[object]: ...
+
+
+class Acknowledgement:
+    """A click's ``defer``, started once: when the turn is committed (it then goes out
+    right behind the next prompt's post), or after :data:`ACKNOWLEDGE_WITHIN_S`, or when
+    the write failed, whichever comes first.
+
+    Started at the click, it was built, sent and answered while the turn's write waited
+    for the interpreter the loop held: the write, and the prompt behind it, began only
+    once the acknowledgement was out."""
+
+    def __init__(self, ctx: Interaction) -> None:
+        self._ctx = ctx
+        self._sent: asyncio.Future[None] | None = None
+        self._latest = asyncio.get_running_loop().call_later(ACKNOWLEDGE_WITHIN_S, self.start)
+
+    def start(self) -> None:
+        """Start it (a task: it runs once the caller next waits), unless it was."""
+        if self._sent is None:
+            self._latest.cancel()
+            self._sent = asyncio.ensure_future(self._ctx.defer())
+
+    async def sent(self) -> None:
+        self.start()
+        if self._sent is not None:
+            await self._sent
 
 
 def action_form(session_id: int) -> Form:
@@ -48,8 +90,9 @@ def action_form(session_id: int) -> Form:
 
 class SessionButtons(Interface):
     """Clicks may post in the thread first: each acknowledges at once (``defer``), within
-    the platform's few seconds, then answers. A turn's acknowledgement goes out beside its
-    write and the next prompt's post, not before them: the group waits for the prompt."""
+    the platform's few seconds, then answers. A turn's acknowledgement goes out once its
+    write is committed, right behind the next prompt's post, not before them: the group
+    waits for the prompt (:class:`Acknowledgement`)."""
 
     def __init__(self, sessions: SessionService, records: SessionRecords) -> None:
         self.sessions = sessions
@@ -73,11 +116,12 @@ class SessionButtons(Interface):
     async def _turn_over(self, ctx: Interaction, params: Params, end: EndTurn, said: str) -> None:
         """*Pass* or *Done* on the turn the button names (its session, step and turn)."""
         actor = ctx.actor()
-        acknowledged = asyncio.ensure_future(ctx.defer())
+        acknowledgement = Acknowledgement(ctx)
         try:
-            await end(actor, int(params["session"]), int(params["step"]), int(params["turn"]))
+            session, step, turn = int(params["session"]), int(params["step"]), int(params["turn"])
+            await end(actor, session, step, turn, committed=acknowledgement.start)
         finally:
-            await acknowledged  # before any answer, the refusal's too, goes out
+            await acknowledgement.sent()  # before any answer, the refusal's too, goes out
         await ctx.reply(Text(key=said))
 
     @click(routes.NEXT)

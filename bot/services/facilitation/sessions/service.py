@@ -11,6 +11,7 @@ may do what); what is written during a session is :class:`~.records.SessionRecor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bot.actor import Actor
@@ -58,6 +59,11 @@ class SessionStarted(Frozen):
     session: SessionRow
     protocol_name: str
     reviewed_actions: int
+
+
+Committed = Callable[[], None]
+"""Told that a turn is committed, just before its next prompt is posted: what the caller
+starts then (without awaiting it) goes out right behind the prompt, not ahead of it."""
 
 
 class SessionService:
@@ -145,16 +151,28 @@ class SessionService:
     # -- turns and steps -------------------------------------------------------------------
 
     async def pass_turn(
-        self, actor: Actor, session_id: int, step_index: int, turn_index: int
+        self,
+        actor: Actor,
+        session_id: int,
+        step_index: int,
+        turn_index: int,
+        *,
+        committed: Committed | None = None,
     ) -> SessionRow:
         """*Pass*: the current speaker, or a facilitator for them."""
-        return await self._turn(actor, session_id, step_index, turn_index, "passed")
+        return await self._turn(actor, session_id, step_index, turn_index, "passed", committed)
 
     async def finish_turn(
-        self, actor: Actor, session_id: int, step_index: int, turn_index: int
+        self,
+        actor: Actor,
+        session_id: int,
+        step_index: int,
+        turn_index: int,
+        *,
+        committed: Committed | None = None,
     ) -> SessionRow:
         """*Done*: the speaker ends their own turn."""
-        return await self._turn(actor, session_id, step_index, turn_index, "spoke")
+        return await self._turn(actor, session_id, step_index, turn_index, "spoke", committed)
 
     async def _turn(
         self,
@@ -163,7 +181,9 @@ class SessionService:
         step_index: int,
         turn_index: int,
         outcome: TurnOutcome,
+        committed: Committed | None,
     ) -> SessionRow:
+        """The turn's write, then its posts; ``committed`` between them."""
         community = await self._community.require(actor.guild_id)
         outbox = SessionOutbox(self._core)
 
@@ -185,6 +205,8 @@ class SessionService:
         # Its statements only (the next prompt is planned, not woken): run whole on the
         # database thread, one trip for all, so the group's wait is one commit.
         session = await self._core.db.in_one_trip(write)
+        if committed is not None:
+            committed()
         await outbox.flush()
         return session
 
