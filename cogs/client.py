@@ -101,7 +101,9 @@ class PlcBot(commands.Bot):
         tests' harness, which runs many bots in one process)."""
         # Under Discord's global limit by itself, not by 429s.
         self.pacer = Pacer()
-        pace(self.http, self.pacer)
+        # The lane's header only for a proxy in front ([discord] api_base_url), never
+        # for Discord itself.
+        pace(self.http, self.pacer, mark_lane=self.core.settings.discord.api_base_url is not None)
         self.ready_once = asyncio.Event()
         self.startup_done = asyncio.Event()
         """Set once every feature's ``on_ready`` ran (or failed, logged)."""

@@ -21,10 +21,11 @@ whoever sends. Interaction responses and follow-ups don't go through that client
 (discord.py sends them through its webhook adapter) and Discord does not count them: a
 member's command is never queued behind a burst of reminders. Posts that follow a
 member's action (a live session's next turn) are sent from the scheduler's interactive
-lane (:data:`bot.scheduler.INTERACTIVE`): they may run one step ahead of the pace, take
-the next free slot before any bulk request waiting for one, and have a slot of the
-window kept for them (:data:`KEPT_FOR_PRIORITY`): a burst at full pace filled every
-slot, and a turn's post waited 11-35 ms for one to come free.
+lane (:data:`bot.scheduler.INTERACTIVE`): they keep no steady pace (only the window's
+count), take the next free slot before any bulk request waiting for one, and have a slot
+of the window kept for them (:data:`KEPT_FOR_PRIORITY`): a burst at full pace filled
+every slot, and a turn's post waited 11-35 ms for one to come free; kept to the pace, a
+turn that followed a step's few posts waited up to 8 ms for it.
 
 Several bot processes share one token, and so one global limit: each process keeping
 to 50 a second would make 100 together. They send through one REST proxy
@@ -62,7 +63,8 @@ BULK_BURST = 1
 #: requests a second (2% slower), a member's turn finds a slot at once.
 KEPT_FOR_PRIORITY = 1
 
-#: The header that carries the interactive lane to a REST proxy; never sent to Discord.
+#: The header that carries the interactive lane to a REST proxy, which removes it; never
+#: set when the bot talks to Discord itself.
 LANE_HEADER = "X-Plc-Lane"
 INTERACTIVE_LANE = "interactive"
 
@@ -102,7 +104,8 @@ class Pacer:
         self._step = self.window / self._bulk_limit
         self._due = -math.inf
         """When the next request is due at the steady pace (one per ``_step``): a bulk
-        request may start up to BULK_BURST steps ahead of it, a priority one one more."""
+        request may start up to BULK_BURST steps ahead of it; a priority one does not wait
+        for it (it still moves it on, so the bulk requests after it keep the pace)."""
         self._answered = asyncio.Event()
         self._held_until = -math.inf
         """No request starts before then: Discord answered a global 429."""
@@ -130,13 +133,13 @@ class Pacer:
 
     async def _take_slot(self, priority: bool) -> Done:
         now = self._monotonic()
-        ahead = self._step * (BULK_BURST + priority)
+        ahead = self._step * BULK_BURST
         while True:
             while self._answers and self._answers[0] + self.window <= now:
                 self._answers.popleft()
             used = self._in_flight + len(self._answers)
             free = used < (self.limit if priority else self._bulk_limit)
-            paced = now >= self._due - ahead
+            paced = priority or now >= self._due - ahead
             its_turn = priority or not self._priority_waiting
             held = now < self._held_until
             if free and paced and its_turn and not held:
@@ -175,11 +178,13 @@ class Pacer:
         return answered
 
 
-def pace(http: discord.http.HTTPClient, pacer: Pacer) -> None:
-    """Make every request of discord.py's REST client wait for its turn first, and tell
-    a REST proxy in front of Discord which lane it comes from."""
+def pace(http: discord.http.HTTPClient, pacer: Pacer, *, mark_lane: bool = True) -> None:
+    """Make every request of discord.py's REST client wait for its turn first, and, with
+    ``mark_lane`` (REST goes to a proxy, not to Discord itself), tell the proxy which lane
+    it comes from."""
     send = http.request
-    http.http_trace = lane_marker()  # read when discord.py opens its session, at login
+    if mark_lane:
+        http.http_trace = lane_marker()  # read when discord.py opens its session, at login
 
     async def paced(route: discord.http.Route, **kwargs: Any) -> Any:
         answered = await pacer.turn(priority=INTERACTIVE.get())

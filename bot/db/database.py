@@ -224,6 +224,11 @@ class Database:
         """
         return await self._writes.run(body, durable=durable)
 
+    async def make_durable(self) -> None:
+        """Once this returns, every commit made before the call is on the disk, the
+        ``durable=False`` ones too (one sync of the log, shared by callers at once)."""
+        await self.log.make_durable()
+
     @asynccontextmanager
     async def read(self, *, after_writes: bool = False) -> AsyncIterator[Connection]:
         """Read what is committed, at once on the event loop's thread, for a few rows by

@@ -29,15 +29,20 @@ class LogSync:
     def __init__(self, database: Path, within: float = DURABLE_WITHIN_SECONDS) -> None:
         self._log = database.with_name(database.name + "-wal")
         self.within = within
-        self._unsynced = False
+        self._written = 0
+        """Commits made without waiting for the disk, counted from the start."""
+        self._synced = 0
+        """How many of them are known to be on the disk."""
+        self._syncing: asyncio.Task[None] | None = None
         self._pending: asyncio.Task[None] | None = None
         self.syncs = 0
-        """Syncs of the log made here (the bound, the close), for tests and measurements."""
+        """Syncs of the log made here (the bound, the close, a caller), for tests and
+        measurements."""
 
     @property
     def unsynced(self) -> bool:
         """The log may hold a commit that did not wait for the disk, not synced since."""
-        return self._unsynced
+        return self._synced < self._written
 
     @property
     def pending(self) -> asyncio.Task[None] | None:
@@ -48,9 +53,9 @@ class LogSync:
         """A trip wrote: ``synced`` if its commit waited for the disk (which syncs every
         frame before it too)."""
         if synced:
-            self._unsynced = False
+            self._synced = self._written
             return
-        self._unsynced = True
+        self._written += 1
         if self._pending is None or self._pending.done():
             self._pending = asyncio.ensure_future(self._sync_after(self.within))
 
@@ -62,18 +67,28 @@ class LogSync:
             log.exception("could not sync the write-ahead log; the next commit will")
 
     async def make_durable(self) -> bool:
-        """Sync the log if it may hold an unsynced commit: once this returns, that commit
-        is on the disk. True if it synced."""
-        if not self._unsynced:
-            return False
-        self._unsynced = False  # a commit from now on asks again
+        """Sync the log if it may hold an unsynced commit: once this returns, every commit
+        made before the call is on the disk. True if it waited for a sync.
+
+        Callers at the same moment share one sync; one that comes while a sync runs
+        waits for the next, which covers what was written meanwhile."""
+        target = self._written
+        waited = False
+        while self._synced < target:
+            if self._syncing is None:
+                self._syncing = asyncio.ensure_future(self._sync())
+            await asyncio.shield(self._syncing)  # a caller cancelled leaves it running
+            waited = True
+        return waited
+
+    async def _sync(self) -> None:
+        covers = self._written  # every commit counted so far is in the log already
         try:
             await asyncio.to_thread(_fdatasync, self._log)
-        except BaseException:
-            self._unsynced = True
-            raise
+        finally:
+            self._syncing = None
+        self._synced = max(self._synced, covers)
         self.syncs += 1
-        return True
 
     async def stop(self) -> None:
         """Before the database closes: no sync planned any more, every commit on the disk."""

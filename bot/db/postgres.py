@@ -209,6 +209,15 @@ class PostgresDatabase:
 
         return await asyncio.shield(asyncio.ensure_future(whole()))
 
+    async def make_durable(self) -> None:
+        """Once this returns, every commit made before the call is in the server's flushed
+        log, the ``durable=False`` ones too. A commit that writes to the log and waits for
+        its flush flushes everything before it: here one that writes no row, only a
+        message to the log, made to wait whatever the server's default."""
+        async with self._connection() as raw, raw.transaction():
+            await raw.execute("SET LOCAL synchronous_commit = on")
+            await raw.execute("SELECT pg_logical_emit_message(true, 'plc-bot', 'durable')")
+
     @asynccontextmanager
     async def read(self, *, after_writes: bool = False) -> AsyncIterator[Connection]:
         """Read committed data, on a pooled connection of its own; with ``after_writes``,

@@ -147,6 +147,26 @@ async def test_a_priority_request_takes_the_next_free_slot_before_waiting_bulk()
     assert sorted(order) == sorted([*(f"bulk{n}" for n in range(8)), "turn"])
 
 
+async def test_a_priority_request_keeps_no_pace_only_the_window() -> None:
+    """A session's step posts a few messages at once, and so does the turn after it;
+    the turn's posts do not wait for the steady pace (they did, up to 8 ms), only for a
+    free slot of the window."""
+    time = FakeTime()
+    paced = pacer(time, limit=5)
+    for _ in range(2):  # the step's posts, as fast as the pace lets them
+        await request(paced)
+    for _ in range(2):  # the turn's
+        answered = await paced.turn(priority=True)
+        answered()
+    assert time.slept == []  # a bulk request here would wait for its turn of the pace
+    await request(paced)
+    assert time.slept != []  # the pace is still kept for the bulk ones after them
+    answered = await paced.turn(priority=True)  # the sixth in the window: no slot free
+    answered()
+    assert time.now >= 1.05
+    assert paced.waited == pytest.approx(sum(time.slept))
+
+
 class VirtualTime:
     """Monotonic seconds for tasks that sleep at once: when every task waits, time moves
     to the earliest wake-up."""
@@ -247,9 +267,11 @@ async def test_a_request_held_by_its_own_route_does_not_hold_back_the_others() -
     held()
 
 
-async def test_the_interactive_lane_is_marked_for_a_rest_proxy() -> None:
+@pytest.mark.parametrize("proxied", [True, False])
+async def test_the_interactive_lane_is_marked_for_a_rest_proxy(proxied: bool) -> None:
     """discord.py's own client, logged in to a real server that records the headers: a
-    request sent from the interactive lane carries the lane header, others do not."""
+    request sent from the interactive lane carries the lane header, others do not; and
+    none does when REST goes to Discord itself (no ``[discord] api_base_url``)."""
     seen: list[tuple[str, str | None]] = []
 
     async def answer(request: web.Request) -> web.Response:
@@ -266,7 +288,7 @@ async def test_the_interactive_lane_is_marked_for_a_rest_proxy() -> None:
     saved = discord.http.Route.BASE
     discord.http.Route.BASE = f"http://127.0.0.1:{runner.addresses[0][1]}/api/v10"
     http = discord.http.HTTPClient(asyncio.get_running_loop())
-    pace(http, Pacer())
+    pace(http, Pacer(), mark_lane=proxied)
     try:
         await http.static_login("token")
         await http.request(discord.http.Route("GET", "/gateway"))
@@ -282,5 +304,5 @@ async def test_the_interactive_lane_is_marked_for_a_rest_proxy() -> None:
     assert seen == [
         ("/api/v10/users/@me", None),
         ("/api/v10/gateway", None),
-        ("/api/v10/gateway", INTERACTIVE_LANE),
+        ("/api/v10/gateway", INTERACTIVE_LANE if proxied else None),
     ]

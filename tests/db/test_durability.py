@@ -5,12 +5,13 @@ the disk or, failing one within a bound, by a sync of the log (``bot/db/log_sync
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.db import Database
+from bot.db import Database, log_sync
 from bot.db import communities as communities_db
 from bot.db.communities import CommunitySettings
 from bot.db.connection import Connection
@@ -130,3 +131,52 @@ async def test_a_clean_stop_syncs_before_closing(tmp_path: Path) -> None:
             assert len(list(await conn.execute_fetchall("SELECT 1 FROM communities"))) == 1
     finally:
         await reopened.close()
+
+
+async def test_make_durable_puts_a_commit_not_waited_for_on_the_disk(
+    db: Engine, engine: str
+) -> None:
+    """What a caller shows before its commit is durable, it says is saved only after."""
+    await db.in_one_trip(community, durable=False)
+    if engine == "sqlite":
+        assert isinstance(db, Database) and db.log.unsynced
+        await db.make_durable()
+        assert not db.log.unsynced and db.log.syncs == 1
+        return
+    position = "SELECT pg_wal_lsn_diff(pg_current_wal_{}_lsn(), '0/0')"
+    async with db.read() as conn:
+        [(written,)] = await conn.execute_fetchall(position.format("insert"))
+    await db.make_durable()  # the test server's commits never wait: this one does
+    async with db.read() as conn:
+        [(flushed,)] = await conn.execute_fetchall(position.format("flush"))
+    assert flushed >= written
+
+
+@pytest.mark.sqlite_only
+async def test_a_caller_waits_for_a_sync_that_covers_its_own_commit(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Callers at the same moment share one sync; a commit made while it runs is left to
+    the next one, which its caller waits for. (A caller used to return at once while
+    another's sync was still under way.)"""
+    db.log.within = 60  # no bound's sync in the middle
+    started, release = threading.Event(), threading.Event()
+    sync = log_sync._fdatasync
+
+    def held(path: Path) -> None:
+        started.set()
+        release.wait(10)
+        sync(path)
+
+    monkeypatch.setattr(log_sync, "_fdatasync", held)
+    await db.in_one_trip(community, durable=False)
+    first = asyncio.ensure_future(db.make_durable())
+    second = asyncio.ensure_future(db.make_durable())
+    assert await asyncio.to_thread(started.wait, 10)  # the sync is under way
+    await db.in_one_trip(lambda conn: community(conn, 2), durable=False)
+    third = asyncio.ensure_future(db.make_durable())
+    await asyncio.sleep(0.01)
+    assert not (first.done() or second.done() or third.done())
+    release.set()
+    await asyncio.gather(first, second, third)
+    assert db.log.syncs == 2 and not db.log.unsynced

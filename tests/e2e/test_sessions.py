@@ -216,6 +216,41 @@ async def test_a_done_is_acknowledged_once_its_turn_is_committed(
     turn_of(harness, thread, "bob")
 
 
+@pytest.mark.sqlite_only  # SQLite's statements and its log
+async def test_a_turns_prompt_goes_out_beside_its_sync_and_its_answer_after(
+    harness: Harness,
+) -> None:
+    """The group waits for the next prompt, not for the disk: the turn commits without
+    waiting for it, the prompt is posted, and the speaker is answered only once the turn
+    is on the disk."""
+    thread = await round_going(harness)
+    done = turn_of(harness, thread, "alice")
+    db = harness.bot.core.db
+    events: list[tuple[str, int]] = []
+    harness.emu.faults.add(
+        method="POST",
+        path=f"/channels/{thread}/messages",
+        hook=lambda: events.append(("posted", db.log.syncs)),
+    )
+    harness.emu.faults.add(
+        method="POST", path="/callback", hook=lambda: events.append(("acknowledged", db.log.syncs))
+    )
+    seen: list[str] = []
+    await db.trace(seen.append)
+    try:
+        syncs = db.log.syncs
+        assert "Merci" in await click(harness, "alice", done, "plc:ses:done:")
+    finally:
+        await db.trace(None)
+    turn = next(i for i, s in enumerate(seen) if "INSERT INTO session_turns" in s)
+    began = max(i for i, s in enumerate(seen[:turn]) if s == "BEGIN IMMEDIATE")
+    assert seen[began - 1] == "PRAGMA synchronous=NORMAL", seen
+    [(first, _), (then, synced)] = events
+    assert (first, then) == ("posted", "acknowledged")
+    assert synced > syncs  # the turn's own sync, before its acknowledgement
+    turn_of(harness, thread, "bob")
+
+
 @pytest.mark.sqlite_only  # SQLite's one writer, held
 async def test_a_done_held_up_by_another_write_is_still_acknowledged(harness: Harness) -> None:
     """A turn's write waiting for the writer does not hold its acknowledgement past the

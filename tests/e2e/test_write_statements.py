@@ -141,8 +141,9 @@ async def test_a_session_turn(harness: Harness) -> None:
     turn = last_with(harness, thread, "plc:ses:done:")
     done = await measured(harness, lambda: click(harness, "alice", turn, "plc:ses:done:"))
     # Its post run as the write planned it, not read back (12 before); 11 before its
-    # post's close set synchronous=NORMAL around its commit and FULL back (two pragmas).
-    assert (len(done), done.writes) == (13, 2), done.statements
+    # post's close set synchronous=NORMAL around its commit and FULL back (two pragmas),
+    # 13 before the turn's own commit did the same (its sync runs beside its post).
+    assert (len(done), done.writes) == (15, 2), done.statements
     # The turn's write in one trip, its post closed in one, the reads none (12 before;
     # 9 with reads on the thread; 7 with the turn's statements each a trip).
     assert done.trips == 2

@@ -21,8 +21,9 @@ from bot.services.facilitation.sessions.records import SessionRecords
 from bot.services.facilitation.sessions.service import Committed, SessionService
 
 DUE_TYPED_MAX = 40
-#: A turn's acknowledgement waits for its write, but never longer than this (a write held
-#: up behind others): the platform wants it within a few seconds.
+#: A turn's acknowledgement waits for its write and its next prompt, but never longer
+#: than this (a write held up behind others, a post paced): the platform wants it within
+#: a few seconds.
 ACKNOWLEDGE_WITHIN_S = 0.5
 
 
@@ -41,13 +42,13 @@ class EndTurn(Protocol):
 
 
 class Acknowledgement:
-    """A click's ``defer``, started once: when the turn is committed (it then goes out
-    right behind the next prompt's post), or after :data:`ACKNOWLEDGE_WITHIN_S`, or when
-    the write failed, whichever comes first.
+    """A click's ``defer``, started once: when the turn is on the disk and its next prompt
+    posted, or after :data:`ACKNOWLEDGE_WITHIN_S`, or when the write failed, whichever
+    comes first.
 
     Started at the click, it was built, sent and answered while the turn's write waited
-    for the interpreter the loop held: the write, and the prompt behind it, began only
-    once the acknowledgement was out."""
+    for the interpreter the loop held; started at the commit, its request went out ahead
+    of the prompt's post. Either way the group's wait for the prompt was longer."""
 
     def __init__(self, ctx: Interaction) -> None:
         self._ctx = ctx
@@ -91,8 +92,8 @@ def action_form(session_id: int) -> Form:
 class SessionButtons(Interface):
     """Clicks may post in the thread first: each acknowledges at once (``defer``), within
     the platform's few seconds, then answers. A turn's acknowledgement goes out once its
-    write is committed, right behind the next prompt's post, not before them: the group
-    waits for the prompt (:class:`Acknowledgement`)."""
+    next prompt is posted and the turn is on the disk, not before: the group waits for
+    the prompt (:class:`Acknowledgement`)."""
 
     def __init__(self, sessions: SessionService, records: SessionRecords) -> None:
         self.sessions = sessions

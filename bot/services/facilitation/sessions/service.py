@@ -11,6 +11,7 @@ may do what); what is written during a session is :class:`~.records.SessionRecor
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -62,8 +63,8 @@ class SessionStarted(Frozen):
 
 
 Committed = Callable[[], None]
-"""Told that a turn is committed, just before its next prompt is posted: what the caller
-starts then (without awaiting it) goes out right behind the prompt, not ahead of it."""
+"""Told that a turn is on the disk, once its next prompt is posted: what the caller
+starts then (an acknowledgement) never goes out ahead of the prompt."""
 
 
 class SessionService:
@@ -183,7 +184,7 @@ class SessionService:
         outcome: TurnOutcome,
         committed: Committed | None,
     ) -> SessionRow:
-        """The turn's write, then its posts; ``committed`` between them."""
+        """The turn's write, then its posts; ``committed`` once both are done."""
         community = await self._community.require(actor.guild_id)
         outbox = SessionOutbox(self._core)
 
@@ -203,11 +204,20 @@ class SessionService:
             return await self.moves.end_turn(conn, session, outcome, outbox)
 
         # Its statements only (the next prompt is planned, not woken): run whole on the
-        # database thread, one trip for all, so the group's wait is one commit.
-        session = await self._core.db.in_one_trip(write)
+        # database thread, one trip for all. The group waits for the next prompt, not for
+        # the disk: the commit does not wait for it, the sync runs beside the prompt's
+        # post, and the clicker is told their turn is over only once it is on the disk.
+        # (Lost to a power cut in that millisecond, the turn was never acknowledged: its
+        # Done is pressed again, and the prompt already posted says its turn is over.)
+        db = self._core.db
+        session = await db.in_one_trip(write, durable=False)
+        synced = asyncio.ensure_future(db.make_durable())
+        try:
+            await outbox.flush()
+        finally:
+            await synced
         if committed is not None:
             committed()
-        await outbox.flush()
         return session
 
     async def next_step(
