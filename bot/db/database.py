@@ -24,7 +24,7 @@ import aiosqlite
 
 from bot.db.connection import Connection
 from bot.db.group_commit import GroupCommit
-from bot.db.log_sync import LogSync
+from bot.db.log_sync import LogSync, passive_checkpoint
 from bot.db.loop_reads import Readers
 from bot.db.one_trip import Body, T
 from bot.db.pages import PageCheck, read_only, verdict
@@ -225,8 +225,8 @@ class Database:
         return await self._writes.run(body, durable=durable)
 
     async def make_durable(self) -> None:
-        """Once this returns, every commit made before the call is on the disk, the
-        ``durable=False`` ones too (one sync of the log, shared by callers at once)."""
+        """Every commit made before the call, ``durable=False`` ones too, is on the disk
+        once this returns (one sync of the log, shared by callers at once)."""
         await self.log.make_durable()
 
     @asynccontextmanager
@@ -339,7 +339,7 @@ class Database:
         """
         async with self._checkpointing:
             self._refuse_if_damaged()
-            return await asyncio.to_thread(_passive_checkpoint, self.path)
+            return await asyncio.to_thread(passive_checkpoint, self.path, BUSY_TIMEOUT_MS)
 
     def size_on_disk(self) -> int:
         """Bytes of the database file and its write-ahead log."""
@@ -364,16 +364,6 @@ class Database:
                 await self._conn.close()
             finally:
                 keeper.close()
-
-
-def _passive_checkpoint(path: Path) -> tuple[int, int]:
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
-    try:
-        conn.execute("PRAGMA synchronous=FULL")
-        row = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-    finally:
-        conn.close()
-    return (int(row[1]), int(row[2])) if row else (0, 0)
 
 
 def migrations_directory() -> Traversable:

@@ -60,7 +60,7 @@ class Engine(Protocol):
     async def in_one_trip(self, body: Body[T], *, durable: bool = True) -> T:
         """``body`` in one write transaction. ``durable=False``: its commit does not wait
         for the disk and is made durable within a bound (for bookkeeping a re-run
-        recovers, never for what a member is told is saved)."""
+        recovers; what a member is told is saved waits for :meth:`make_durable` first)."""
         ...
 
     async def make_durable(self) -> None:

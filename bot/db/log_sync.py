@@ -1,4 +1,5 @@
-"""Commits that did not wait for the disk, made durable within a bound.
+"""The write-ahead log: commits that did not wait for the disk, made durable within a
+bound; and its copy into the database file off the request path.
 
 A write that only records what was already done elsewhere (the close of a send: the
 timer done, the delivery, the message id) commits with ``synchronous=NORMAL``
@@ -7,7 +8,9 @@ being killed; only a machine crash can lose it, and never corrupts the file. The
 appended in order, so the next commit that waits for the disk syncs it too; failing one
 within ``within`` seconds, :class:`LogSync` syncs the log itself, and again before the
 database closes. A close lost to a crash all the same leaves its timer to run again,
-its send carrying the same nonce, which the platform de-duplicates.
+its send carrying the same nonce, which the platform de-duplicates. A caller that shows
+what it wrote before the disk has it (a session's turn, whose next prompt is posted)
+syncs at once beside that (:meth:`LogSync.make_durable`) and says it is saved after.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -109,3 +113,15 @@ def _fdatasync(path: Path) -> None:
         os.fdatasync(fd)
     finally:
         os.close(fd)
+
+
+def passive_checkpoint(path: Path, busy_timeout_ms: int) -> tuple[int, int]:
+    """Copy what can be copied of the log into the database file, on a connection of its
+    own (a worker thread's): (pages in the log, pages copied)."""
+    conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000)
+    try:
+        conn.execute("PRAGMA synchronous=FULL")
+        row = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    finally:
+        conn.close()
+    return (int(row[1]), int(row[2])) if row else (0, 0)
