@@ -8,6 +8,9 @@ presses *Next*, and a new session starts when the protocol is over, until 100 tu
 Per turn: from the click to the bot's next post in the session's thread (the next
 speaker's prompt, or the end of the round: what the group waits for), and to the
 clicker's own answer. After each turn the speaker runs the no-op command, the floor.
+Both count from the moment the emulator sends the interaction to the bot (as Discord
+would) to the moment the bot's request reaches it, so the emulator's own work building
+the click (its message and components, which a slash command has not) is in neither.
 Turns are spaced by 50 ms so the figure is the bot's latency, not its pace under
 Discord's limit (a real round has minutes between turns).
 """
@@ -28,7 +31,7 @@ from cogs.client import PlcBot
 from . import fixtures
 from .latency import meetings_reconciled
 from .report import Figure, Report
-from .stack import Samples, Timing, bot_running, emulator, percentile, timed
+from .stack import Samples, Timing, bot_running, emulator, percentile, timed, timing
 from .world import Measured, measured_guild
 
 SECTION = "5 session round (30 participants)"
@@ -75,9 +78,11 @@ async def next_step(emu: Emulator, measured: Measured, thread: int) -> None:
 
 
 def first_post_after(emu: Emulator, thread: int, mark: int, since: float) -> float | None:
+    """Milliseconds from ``since`` (monotonic) to the first post in ``thread`` among the
+    requests recorded after ``mark``, as it reached the emulator."""
     for request in emu.recorder.requests[mark:]:
         if request.method == "POST" and request.path.endswith(f"/channels/{thread}/messages"):
-            return (request.time - since) * 1000
+            return (request.arrived - since) * 1000
     return None
 
 
@@ -124,9 +129,10 @@ class Round:
         prompt = prompts[-1]
         self.clicked.add(prompt.id)
         speaker = prompt.mention_user_ids[0]
-        mark, since = len(emu.recorder.requests), time.time()
-        answer = await timed(emu.click(speaker, prompt, button(prompt, "plc:ses:done:")))
-        posted = first_post_after(emu, self.thread, mark, since)
+        mark = len(emu.recorder.requests)
+        clicked = await emu.click(speaker, prompt, button(prompt, "plc:ses:done:"))
+        answer = await timing(clicked)
+        posted = first_post_after(emu, self.thread, mark, clicked.dispatched_at)
         assert posted is not None, "the bot posted nothing after a turn"
         return Turn(speaker, posted, answer)
 

@@ -146,7 +146,11 @@ async def timed(interaction: Awaitable[InteractionResult]) -> Timing:
     emulator's own work on a bigger reply is not the bot's); the final answer (the edit
     after a defer, or the callback itself) is seen here.
     """
-    result = await interaction
+    return await timing(await interaction)
+
+
+async def timing(result: InteractionResult) -> Timing:
+    """:func:`timed` for an interaction already dispatched and called back."""
     if result.latency is None:
         raise RuntimeError(f"no answer to {result!r}")
     deferred = result.response_type in (

@@ -10,7 +10,7 @@ within ``within`` seconds, :class:`LogSync` syncs the log itself, and again befo
 database closes. A close lost to a crash all the same leaves its timer to run again,
 its send carrying the same nonce, which the platform de-duplicates. A caller that shows
 what it wrote before the disk has it (a session's turn, whose next prompt is posted)
-syncs at once beside that (:meth:`LogSync.make_durable`) and says it is saved after.
+syncs right after (:meth:`LogSync.make_durable`) and says it is saved only then.
 """
 
 from __future__ import annotations

@@ -217,7 +217,7 @@ async def test_a_done_is_acknowledged_once_its_turn_is_committed(
 
 
 @pytest.mark.sqlite_only  # SQLite's statements and its log
-async def test_a_turns_prompt_goes_out_beside_its_sync_and_its_answer_after(
+async def test_a_turns_prompt_goes_out_before_its_sync_and_its_answer_after(
     harness: Harness,
 ) -> None:
     """The group waits for the next prompt, not for the disk: the turn commits without

@@ -11,7 +11,6 @@ may do what); what is written during a session is :class:`~.records.SessionRecor
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -205,17 +204,17 @@ class SessionService:
 
         # Its statements only (the next prompt is planned, not woken): run whole on the
         # database thread, one trip for all. The group waits for the next prompt, not for
-        # the disk: the commit does not wait for it, the sync runs beside the prompt's
-        # post, and the clicker is told their turn is over only once it is on the disk.
-        # (Lost to a power cut in that millisecond, the turn was never acknowledged: its
-        # Done is pressed again, and the prompt already posted says its turn is over.)
+        # the disk: the commit does not wait for it, the log is synced once the prompt is
+        # posted (a sync beside the post slowed it: its thread took the interpreter), and
+        # the clicker is told their turn is over only once it is on the disk. (Lost to a
+        # power cut in those few milliseconds, the turn was never acknowledged: its Done
+        # is pressed again, and the prompt already posted says its turn is over.)
         db = self._core.db
         session = await db.in_one_trip(write, durable=False)
-        synced = asyncio.ensure_future(db.make_durable())
         try:
             await outbox.flush()
         finally:
-            await synced
+            await db.make_durable()
         if committed is not None:
             committed()
         return session
