@@ -21,11 +21,12 @@ whoever sends. Interaction responses and follow-ups don't go through that client
 (discord.py sends them through its webhook adapter) and Discord does not count them: a
 member's command is never queued behind a burst of reminders. Posts that follow a
 member's action (a live session's next turn) are sent from the scheduler's interactive
-lane (:data:`bot.scheduler.INTERACTIVE`): they keep no steady pace (only the window's
-count), take the next free slot before any bulk request waiting for one, and have a slot
-of the window kept for them (:data:`KEPT_FOR_PRIORITY`): a burst at full pace filled
-every slot, and a turn's post waited 11-35 ms for one to come free; kept to the pace, a
-turn that followed a step's few posts waited up to 8 ms for it.
+lane (:data:`bot.scheduler.INTERACTIVE`): they may run one step ahead of the pace, take
+the next free slot before any bulk request waiting for one, and have a slot of the
+window kept for them (:data:`KEPT_FOR_PRIORITY`): a burst at full pace filled every
+slot, and a turn's post waited 11-35 ms for one to come free. More than one step ahead
+is not theirs either: a thread's notes posted faster than the pace then filled the
+window, and each waited for its end (55-138 ms at p99 in the benchmark, 10 ms paced).
 
 Several bot processes share one token, and so one global limit: each process keeping
 to 50 a second would make 100 together. They send through one REST proxy
@@ -104,8 +105,7 @@ class Pacer:
         self._step = self.window / self._bulk_limit
         self._due = -math.inf
         """When the next request is due at the steady pace (one per ``_step``): a bulk
-        request may start up to BULK_BURST steps ahead of it; a priority one does not wait
-        for it (it still moves it on, so the bulk requests after it keep the pace)."""
+        request may start up to BULK_BURST steps ahead of it, a priority one one more."""
         self._answered = asyncio.Event()
         self._held_until = -math.inf
         """No request starts before then: Discord answered a global 429."""
@@ -133,13 +133,13 @@ class Pacer:
 
     async def _take_slot(self, priority: bool) -> Done:
         now = self._monotonic()
-        ahead = self._step * BULK_BURST
+        ahead = self._step * (BULK_BURST + priority)
         while True:
             while self._answers and self._answers[0] + self.window <= now:
                 self._answers.popleft()
             used = self._in_flight + len(self._answers)
             free = used < (self.limit if priority else self._bulk_limit)
-            paced = priority or now >= self._due - ahead
+            paced = now >= self._due - ahead
             its_turn = priority or not self._priority_waiting
             held = now < self._held_until
             if free and paced and its_turn and not held:

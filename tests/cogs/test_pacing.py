@@ -147,24 +147,20 @@ async def test_a_priority_request_takes_the_next_free_slot_before_waiting_bulk()
     assert sorted(order) == sorted([*(f"bulk{n}" for n in range(8)), "turn"])
 
 
-async def test_a_priority_request_keeps_no_pace_only_the_window() -> None:
-    """A session's step posts a few messages at once, and so does the turn after it;
-    the turn's posts do not wait for the steady pace (they did, up to 8 ms), only for a
-    free slot of the window."""
+async def test_priority_requests_keep_the_pace_beyond_one_step_ahead() -> None:
+    """A thread's notes, posted as fast as members write them, go at the pace after their
+    step ahead: allowed further ahead, they filled the window and each then waited for
+    its end (55-138 ms at p99 in the benchmark, against 10 ms paced)."""
     time = FakeTime()
-    paced = pacer(time, limit=5)
-    for _ in range(2):  # the step's posts, as fast as the pace lets them
-        await request(paced)
-    for _ in range(2):  # the turn's
+    paced = pacer(time)
+    starts: list[float] = []
+    for _ in range(120):
         answered = await paced.turn(priority=True)
         answered()
-    assert time.slept == []  # a bulk request here would wait for its turn of the pace
-    await request(paced)
-    assert time.slept != []  # the pace is still kept for the bulk ones after them
-    answered = await paced.turn(priority=True)  # the sixth in the window: no slot free
-    answered()
-    assert time.now >= 1.05
-    assert paced.waited == pytest.approx(sum(time.slept))
+        starts.append(time.now)
+    assert most_in_any_window(starts, 1.05) <= 50
+    # A pause of a few steps where the window's count catches up, never one of a window.
+    assert max(b - a for a, b in itertools.pairwise(starts)) < 4 * 1.05 / 50
 
 
 class VirtualTime:
