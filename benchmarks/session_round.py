@@ -11,8 +11,9 @@ clicker's own answer. After each turn the speaker runs the no-op command, the fl
 Both count from the moment the emulator sends the interaction to the bot (as Discord
 would) to the moment the bot's request reaches it, so the emulator's own work building
 the click (its message and components, which a slash command has not) is in neither.
-Turns are spaced by 50 ms so the figure is the bot's latency, not its pace under
-Discord's limit (a real round has minutes between turns).
+Turns are spaced by 50 ms, and the first turn of a step from the step's own posts, so
+the figure is the bot's latency, not its pace under Discord's limit (a real round has
+minutes between turns).
 """
 
 from __future__ import annotations
@@ -126,6 +127,10 @@ class Round:
                 ended = await emu.slash(guild.id, guild.users["alice"], "session end")
                 await ended.final(30)
                 await self.start()
+            # Spaced from the step's own posts as turns are from each other: the first
+            # speaker's Done would otherwise come a few milliseconds after Next posted
+            # the step and its first prompt, and wait for Discord's pace behind them.
+            await asyncio.sleep(SPACING_S)
         prompt = prompts[-1]
         self.clicked.add(prompt.id)
         speaker = prompt.mention_user_ids[0]
