@@ -31,12 +31,13 @@ def clean_text(
     Raises :class:`UserError` naming ``field`` (its id, or its text when it depends on
     data) and the limit.
     """
-    text = value or ""
+    text = (value or "").replace("\r\n", "\n")
     keep = _KEEP_MULTILINE if multiline else frozenset()
-    text = "".join(
-        ch if ch in keep or not unicodedata.category(ch).startswith("C") else ""
-        for ch in text.replace("\r\n", "\n")
-    )
+    if not text.isprintable():  # else no character of category C: nothing to strip
+        # Each distinct character looked up once: a 4,000-character answer has ~80.
+        for ch in set(text) - keep:
+            if unicodedata.category(ch).startswith("C"):
+                text = text.replace(ch, "")
     if multiline:
         text = re.sub(r"\n{3,}", "\n\n", text)
     text = text.strip()
