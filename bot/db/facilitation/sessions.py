@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal
+
+from pydantic import SkipValidation
 
 from bot.db.codec import (
     Table,
     fetch_column,
     fetch_in,
     fetch_value,
+    from_row,
     insert_returning_id,
     instant_from_db,
     instant_to_db,
+    json_from_db,
     json_to_db,
 )
-from bot.db.connection import Connection
+from bot.db.connection import Connection, Row
 from bot.frozen import Frozen
 
 SessionStatus = Literal["live", "ended"]
@@ -29,7 +34,9 @@ class SessionFields(Frozen):
     occurrence_id: int | None
     meeting_title: str | None
     protocol_id: str
-    protocol: dict[str, Any]
+    protocol: SkipValidation[dict[str, Any]]
+    """Read from the database, the one decoded value of its stored text in this process,
+    shared by every row that holds the same snapshot: read it, never change it."""
     language: str
     client_id: int | None
     channel_id: int
@@ -98,7 +105,19 @@ async def insert(conn: Connection, new: NewSession, now: datetime) -> int:
     )
 
 
-SESSIONS = Table("sessions", SessionRow)
+@lru_cache(maxsize=256)
+def _snapshot(text: str) -> dict[str, Any]:
+    """A protocol's stored snapshot, decoded once: a live session reads its row at every
+    turn, and a snapshot never changes once written (a new one is a new text)."""
+    snapshot: dict[str, Any] = json_from_db(text)
+    return snapshot
+
+
+def _session(row: Row) -> SessionRow:
+    return from_row(SessionRow, row, protocol=_snapshot(row["protocol"]))
+
+
+SESSIONS = Table("sessions", _session)
 TURNS = Table("session_turns", Turn)
 
 

@@ -39,8 +39,22 @@ def about_step(session: SessionRow, step: Step) -> dict[str, Any]:
 
 
 def protocol_of(snapshot: dict[str, object]) -> Protocol:
-    """The protocol a session was started with (its stored snapshot)."""
-    return Protocol.model_validate(snapshot)
+    """The protocol a session was started with (its stored snapshot), validated once per
+    snapshot read from the database: rows holding the same stored text share one decoded
+    snapshot (``bot/db/facilitation/sessions.py``), kept here with what it validated to.
+    The snapshot is held with it, so its ``id`` is not reused while the entry lives."""
+    kept = _PROTOCOLS.get(id(snapshot))
+    if kept is not None and kept[0] is snapshot:
+        return kept[1]
+    protocol = Protocol.model_validate(snapshot)
+    if len(_PROTOCOLS) >= PROTOCOLS_KEPT:
+        del _PROTOCOLS[next(iter(_PROTOCOLS))]  # the oldest
+    _PROTOCOLS[id(snapshot)] = (snapshot, protocol)
+    return protocol
+
+
+PROTOCOLS_KEPT = 256
+_PROTOCOLS: dict[int, tuple[dict[str, object], Protocol]] = {}
 
 
 def post_key(session_id: int, token: str) -> str:
