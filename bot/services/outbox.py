@@ -21,7 +21,7 @@ from bot.chat import Card, Channel, Chat, DirectMessage, Posted, Target, target_
 from bot.clock import Clock
 from bot.db.connection import Connection
 from bot.db.timers import Timer
-from bot.firing import AfterClose
+from bot.firing import AfterClose, Handed
 from bot.scheduler import Firing, Scheduler, TimerKind
 from bot.services.sends import send_once
 
@@ -75,6 +75,11 @@ def _target(data: dict[str, Any]) -> Target:
     return Channel(int(data["guild_id"]), int(data["channel_id"]))
 
 
+HANDED_KEPT = 1024
+"""Posts planned to be sent at once and not sent yet, kept as written (their writes were
+rolled back, or their sends are waiting): past this, the oldest are read back instead."""
+
+
 class Outbox:
     """One per process; features declare their ``then`` hooks once, at start-up."""
 
@@ -83,6 +88,11 @@ class Outbox:
         self._chat = chat
         self._clock = clock
         self._then: dict[str, Then] = {}
+        self._handed: dict[str, Handed] = {}
+        """The posts planned to be sent at once, as their transactions wrote them, until
+        sent: :meth:`send` runs them without reading them back. A transaction rolled back
+        leaves its entry unsent (its key, holding a token, is never planned again); the
+        oldest go past :data:`HANDED_KEPT`."""
 
     def on_posted(self, name: str, then: Then) -> None:
         if name in self._then:
@@ -111,7 +121,8 @@ class Outbox:
         message instead, posting anew if it is gone); returns the key to :meth:`send`.
 
         ``sent_at_once``: the caller sends it as soon as the transaction committed, so the
-        scheduler's bulk lane is not woken for it meanwhile."""
+        scheduler's bulk lane is not woken for it meanwhile, and :meth:`send` need not read
+        it back; its ``key`` must be new (a token in it), never one planned before."""
         if then is not None and then not in self._then:
             raise RuntimeError(f"outbox hook {then!r} was not declared")
         where: dict[str, Any] = {"guild_id": target.guild_id}
@@ -127,7 +138,7 @@ class Outbox:
             "then": then,
             "args": args or {},
         }
-        await self._scheduler.schedule(
+        handed = await self._scheduler.schedule(
             conn,
             target.guild_id,
             OUTBOX_KIND,
@@ -136,6 +147,10 @@ class Outbox:
             payload,
             wake=not sent_at_once,
         )
+        if handed is not None:
+            if len(self._handed) >= HANDED_KEPT:
+                del self._handed[next(iter(self._handed))]
+            self._handed[key] = handed
         return key
 
     async def send(self, *keys: str) -> bool:
@@ -143,7 +158,8 @@ class Outbox:
         if every one was sent now."""
         sent = True
         for key in keys:
-            sent = await self._scheduler.run_now(OUTBOX_KIND, key) and sent
+            handed = self._handed.pop(key, None)
+            sent = await self._scheduler.run_now(OUTBOX_KIND, key, handed) and sent
         return sent
 
     async def _post(self, timer: Timer, firing: Firing) -> None:

@@ -122,3 +122,16 @@ async def test_members_answering_at_once_share_commits_and_each_is_shown_once(
             message = posts[answer.answer.user_id].message_id
             assert stored is not None and stored.texts == (f"From {stored.user_id}", "")
             assert stored.post_message_id == answer.answer.post_message_id == message
+
+
+async def test_an_answers_post_is_sent_as_written_without_reading_it_back(plc: Harness) -> None:
+    """The post planned with the answer is sent from what its transaction wrote: reading
+    its timer back (with what it reached) cost ~0.16 ms of the answer's ~1.8 ms."""
+    checkin_id = await _open_week(plc)
+    async with traced(plc.core.db) as statements:
+        saved = await plc.checkins.save_answer(member(ALICE), checkin_id, texts=["Done", ""])
+    assert saved.posted_in is not None and not saved.post_pending
+    reads_back = [s for s in statements if s.lstrip().startswith("SELECT") and "timers" in s]
+    assert reads_back == []
+    assert [post.card.answer.user_id for post in plc.chat.to(AnswerPost)] == [ALICE]
+    assert await _posts_in_outbox(plc) == ["done"]
