@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import logging
 import weakref
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from typing import Any
 
 from bot.chat import Card, Channel, Chat, DirectMessage, Posted, Target, target_key
@@ -88,11 +90,12 @@ class Outbox:
         self._chat = chat
         self._clock = clock
         self._then: dict[str, Then] = {}
-        self._handed: dict[str, Handed] = {}
+        self._handed: OrderedDict[str, Handed] = OrderedDict()
         """The posts planned to be sent at once, as their transactions wrote them, until
         sent: :meth:`send` runs them without reading them back. A transaction rolled back
         leaves its entry unsent (its key, holding a token, is never planned again); the
-        oldest go past :data:`HANDED_KEPT`."""
+        oldest go past :data:`HANDED_KEPT`. Planned on the database thread, sent from the
+        loop: each change is one call, whole under the interpreter's lock."""
 
     def on_posted(self, name: str, then: Then) -> None:
         if name in self._then:
@@ -149,7 +152,8 @@ class Outbox:
         )
         if handed is not None:
             if len(self._handed) >= HANDED_KEPT:
-                del self._handed[next(iter(self._handed))]
+                with suppress(KeyError):  # emptied meanwhile by the loop's sends
+                    self._handed.popitem(last=False)
             self._handed[key] = handed
         return key
 

@@ -15,9 +15,11 @@ from bot.db import timers as timers_db
 from bot.db.communities import CommunitySettings
 from bot.db.connection import Connection
 from bot.scheduler import RetryLater
+from bot.services import outbox as outbox_module
 from bot.services.base import Core
 from bot.services.outbox import OUTBOX_KIND, Outbox, card_types, pack, unpack
 from tests.conftest import START
+from tests.db.trips import traced
 from tests.recording_chat import RecordingChat
 
 GUILD, CHANNEL = 1000, 501
@@ -67,6 +69,38 @@ async def test_a_post_planned_in_a_rolled_back_write_never_goes_out(
             raise RuntimeError("the write failed")
     await outbox.send("test:2")
     assert chat.sent == []
+
+
+async def test_posts_sent_at_once_run_as_written_and_rolled_back_ones_never_go_out(
+    core: Core, outbox: Outbox, chat: RecordingChat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A post planned to be sent at once is kept as its transaction wrote it; one whose
+    write was rolled back stays unsent, and past the bound the oldest kept are read back."""
+    monkeypatch.setattr(outbox_module, "HANDED_KEPT", 2)
+    with pytest.raises(RuntimeError):
+        async with core.db.transaction() as conn:
+            await outbox.plan(
+                conn, "test:at-once:0", Channel(GUILD, CHANNEL), notice("x"), sent_at_once=True
+            )
+            raise RuntimeError("the write failed")
+    keys = []
+    for n in (1, 2, 3):  # the rolled-back one, then the first of these, go past the bound
+        async with core.db.transaction() as conn:
+            keys.append(
+                await outbox.plan(
+                    conn,
+                    f"test:at-once:{n}",
+                    Channel(GUILD, CHANNEL),
+                    notice(str(n)),
+                    sent_at_once=True,
+                )
+            )
+    async with traced(core.db) as statements:
+        assert await outbox.send(*keys) is True
+    assert await outbox.send("test:at-once:0") is False  # never written: nothing to send
+    assert [sent.card for sent in chat.sent] == [notice("1"), notice("2"), notice("3")]
+    read_back = [s for s in statements if "FROM timers t" in s]
+    assert len(read_back) == 1  # the one past the bound
 
 
 async def test_an_outage_is_retried_by_the_scheduler_and_nothing_is_lost(

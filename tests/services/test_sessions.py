@@ -5,6 +5,8 @@ every bad input of issue 10 refused with nothing half-written."""
 from __future__ import annotations
 
 import asyncio
+import json
+from collections import OrderedDict
 from datetime import timedelta
 
 import pytest
@@ -12,7 +14,8 @@ import pytest
 from bot.chat import Channel
 from bot.db.facilitation import sessions as sessions_db
 from bot.errors import UserError
-from bot.protocols import Protocol
+from bot.protocols import Protocol, load_builtin
+from bot.services.facilitation.sessions import state
 from bot.services.facilitation.sessions.cards import (
     ActionPosted,
     ActionReview,
@@ -403,3 +406,23 @@ async def test_a_sessions_protocol_is_decoded_and_validated_once_for_all_its_tur
     assert first is not None and again is not None and first is not again
     assert first.protocol is again.protocol  # decoded once, shared
     assert protocol_of(first.protocol) is protocol_of(again.protocol)
+
+
+def test_protocols_kept_are_bounded_and_each_snapshot_gets_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the bound the oldest kept protocol goes; a snapshot is never answered with
+    another's protocol, even one that took the place (and ``id``) of a freed one."""
+    monkeypatch.setattr(state, "PROTOCOLS_KEPT", 1)
+    monkeypatch.setattr(state, "_PROTOCOLS", OrderedDict())
+    plc, codev = (
+        json.loads(json.dumps(p.model_dump(mode="json")))
+        for p in load_builtin()
+        if p.id in ("plc", "codev")
+    )
+    assert protocol_of(plc).id == "plc" and protocol_of(codev).id == "codev"
+    assert len(state._PROTOCOLS) == 1
+    assert protocol_of(plc).id == "plc"
+    again = dict(plc)  # equal, not the same object: validated anew, to the same protocol
+    assert protocol_of(again) == protocol_of(plc)
+    assert list(state._PROTOCOLS) == [id(plc)]
