@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any
 
 from bot.chat import Card, Channel, Chat, DirectMessage, Posted, Target, target_key
@@ -77,9 +76,14 @@ def _target(data: dict[str, Any]) -> Target:
     return Channel(int(data["guild_id"]), int(data["channel_id"]))
 
 
-HANDED_KEPT = 1024
-"""Posts planned to be sent at once and not sent yet, kept as written (their writes were
-rolled back, or their sends are waiting): past this, the oldest are read back instead."""
+@dataclass(frozen=True)
+class Planned:
+    """A post planned in a transaction: its key, and for one sent as soon as the
+    transaction committed, the timer as it wrote it (:meth:`Outbox.send` runs it without
+    reading it back)."""
+
+    key: str
+    handed: Handed | None
 
 
 class Outbox:
@@ -90,12 +94,6 @@ class Outbox:
         self._chat = chat
         self._clock = clock
         self._then: dict[str, Then] = {}
-        self._handed: OrderedDict[str, Handed] = OrderedDict()
-        """The posts planned to be sent at once, as their transactions wrote them, until
-        sent: :meth:`send` runs them without reading them back. A transaction rolled back
-        leaves its entry unsent (its key, holding a token, is never planned again); the
-        oldest go past :data:`HANDED_KEPT`. Planned on the database thread, sent from the
-        loop: each change is one call, whole under the interpreter's lock."""
 
     def on_posted(self, name: str, then: Then) -> None:
         if name in self._then:
@@ -118,14 +116,15 @@ class Outbox:
         replace: Posted | None = None,
         then: str | None = None,
         args: dict[str, Any] | None = None,
-        sent_at_once: bool = False,
-    ) -> str:
+        at_once: bool = False,
+    ) -> Planned:
         """Plan ``card`` for ``target`` in the caller's transaction (``replace``: edit that
-        message instead, posting anew if it is gone); returns the key to :meth:`send`.
+        message instead, posting anew if it is gone); what to give :meth:`send` once it
+        committed (or its key).
 
-        ``sent_at_once``: the caller sends it as soon as the transaction committed, so the
-        scheduler's bulk lane is not woken for it meanwhile, and :meth:`send` need not read
-        it back; its ``key`` must be new (a token in it), never one planned before."""
+        ``at_once``: the caller sends it as soon as the transaction committed, so the
+        scheduler's bulk lane is not woken for it meanwhile, and it is sent as written,
+        without being read back (``key`` must then be new: a token in it)."""
         if then is not None and then not in self._then:
             raise RuntimeError(f"outbox hook {then!r} was not declared")
         where: dict[str, Any] = {"guild_id": target.guild_id}
@@ -142,27 +141,16 @@ class Outbox:
             "args": args or {},
         }
         handed = await self._scheduler.schedule(
-            conn,
-            target.guild_id,
-            OUTBOX_KIND,
-            key,
-            self._clock.now(),
-            payload,
-            wake=not sent_at_once,
+            conn, target.guild_id, OUTBOX_KIND, key, self._clock.now(), payload, wake=not at_once
         )
-        if handed is not None:
-            if len(self._handed) >= HANDED_KEPT:
-                with suppress(KeyError):  # emptied meanwhile by the loop's sends
-                    self._handed.popitem(last=False)
-            self._handed[key] = handed
-        return key
+        return Planned(key, handed)
 
-    async def send(self, *keys: str) -> bool:
-        """Send what was planned, in order (a failure is retried by the scheduler); True
-        if every one was sent now."""
+    async def send(self, *posts: str | Planned) -> bool:
+        """Send what was planned (as :meth:`plan` returned it, or by key), in order (a
+        failure is retried by the scheduler); True if every one was sent now."""
         sent = True
-        for key in keys:
-            handed = self._handed.pop(key, None)
+        for post in posts:
+            key, handed = (post, None) if isinstance(post, str) else (post.key, post.handed)
             sent = await self._scheduler.run_now(OUTBOX_KIND, key, handed) and sent
         return sent
 

@@ -15,7 +15,6 @@ from bot.db import timers as timers_db
 from bot.db.communities import CommunitySettings
 from bot.db.connection import Connection
 from bot.scheduler import RetryLater
-from bot.services import outbox as outbox_module
 from bot.services.base import Core
 from bot.services.outbox import OUTBOX_KIND, Outbox, card_types, pack, unpack
 from tests.conftest import START
@@ -72,35 +71,31 @@ async def test_a_post_planned_in_a_rolled_back_write_never_goes_out(
 
 
 async def test_posts_sent_at_once_run_as_written_and_rolled_back_ones_never_go_out(
-    core: Core, outbox: Outbox, chat: RecordingChat, monkeypatch: pytest.MonkeyPatch
+    core: Core, outbox: Outbox, chat: RecordingChat
 ) -> None:
-    """A post planned to be sent at once is kept as its transaction wrote it; one whose
-    write was rolled back stays unsent, and past the bound the oldest kept are read back."""
-    monkeypatch.setattr(outbox_module, "HANDED_KEPT", 2)
+    """A post planned to be sent at once runs as its transaction wrote it, without reading
+    its timer back; one whose write was rolled back never goes out."""
     with pytest.raises(RuntimeError):
         async with core.db.transaction() as conn:
             await outbox.plan(
-                conn, "test:at-once:0", Channel(GUILD, CHANNEL), notice("x"), sent_at_once=True
+                conn, "test:at-once:0", Channel(GUILD, CHANNEL), notice("x"), at_once=True
             )
             raise RuntimeError("the write failed")
-    keys = []
-    for n in (1, 2, 3):  # the rolled-back one, then the first of these, go past the bound
+    planned = []
+    for n in (1, 2, 3):
         async with core.db.transaction() as conn:
-            keys.append(
+            planned.append(
                 await outbox.plan(
-                    conn,
-                    f"test:at-once:{n}",
-                    Channel(GUILD, CHANNEL),
-                    notice(str(n)),
-                    sent_at_once=True,
+                    conn, f"test:at-once:{n}", Channel(GUILD, CHANNEL), notice(str(n)), at_once=True
                 )
             )
     async with traced(core.db) as statements:
-        assert await outbox.send(*keys) is True
+        assert await outbox.send(*planned) is True
     assert await outbox.send("test:at-once:0") is False  # never written: nothing to send
     assert [sent.card for sent in chat.sent] == [notice("1"), notice("2"), notice("3")]
     read_back = [s for s in statements if "FROM timers t" in s]
-    assert len(read_back) == 1  # the one past the bound
+    assert read_back == []
+    assert await outbox.send(*planned) is False  # each went once
 
 
 async def test_an_outage_is_retried_by_the_scheduler_and_nothing_is_lost(
@@ -117,7 +112,8 @@ async def test_an_outage_is_retried_by_the_scheduler_and_nothing_is_lost(
 
     monkeypatch.setattr(chat, "post", down)
     async with core.db.transaction() as conn:
-        key = await outbox.plan(conn, "test:3", Channel(GUILD, CHANNEL), notice("c"))
+        planned = await outbox.plan(conn, "test:3", Channel(GUILD, CHANNEL), notice("c"))
+    key = planned.key
     await outbox.send(key)
     assert chat.sent == []
     async with core.db.read() as conn:

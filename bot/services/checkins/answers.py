@@ -41,7 +41,7 @@ from bot.services.checkins.models import (
     ReportedNumber,
     SavedAnswer,
 )
-from bot.services.outbox import OUTBOX_KIND, Outbox
+from bot.services.outbox import OUTBOX_KIND, Outbox, Planned
 from bot.text import clean_text
 
 ANSWER_MAX = 1000
@@ -69,7 +69,7 @@ class _Typed:
 class _Written:
     """What the answer's transaction stored and planned."""
 
-    key: str
+    post: Planned
     checkin: Checkin
     answer: Answer
     reported: list[ReportedNumber]
@@ -146,7 +146,7 @@ class CheckinAnswers:
         if not written.created:
             self._core.scheduler.rearm_soon()  # the earlier post's timer was cancelled
         return await self._shown(
-            written.key,
+            written.post,
             written.checkin,
             community,
             written.answer,
@@ -185,12 +185,12 @@ class CheckinAnswers:
             numbers=reported,
             author=typed.author,
         )
-        key = await self._plan_post(conn, checkin, post, edit=not created)
-        return _Written(key, checkin, answer, reported, created)
+        planned = await self._plan_post(conn, checkin, post, edit=not created)
+        return _Written(planned, checkin, answer, reported, created)
 
     async def _plan_post(
         self, conn: Connection, checkin: Checkin, post: AnswerPost, *, edit: bool
-    ) -> str:
+    ) -> Planned:
         """Plan the answer's post in the week's thread, or the edit of its earlier post, in
         the answer's transaction. An earlier version not sent yet is dropped: it must not
         land after this one (a first answer has none)."""
@@ -211,12 +211,12 @@ class CheckinAnswers:
             replace=Posted(answer.guild_id, where, earlier) if earlier is not None else None,
             then=ANSWER_POSTED,
             args={"answer_id": answer.id, "key": key},
-            sent_at_once=True,
+            at_once=True,
         )
 
     async def _shown(
         self,
-        key: str,
+        post: Planned,
         checkin: Checkin,
         community: Community,
         answer: Answer,
@@ -224,9 +224,10 @@ class CheckinAnswers:
         created: bool,
     ) -> SavedAnswer:
         """Send the planned post now, then say where the answer is shown, as recorded."""
+        key = post.key
         self._sending[key] = None
         try:
-            sent = await self._outbox.send(key)
+            sent = await self._outbox.send(post)
         finally:
             recorded = self._sending.pop(key)
         planned: Timer | None = None

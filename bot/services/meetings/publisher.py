@@ -74,7 +74,7 @@ class Publisher:
             return None
         card = announcement_card(upcoming, community.language)
         occurrence_id = upcoming.occurrence.id
-        return await self._outbox.plan(
+        planned = await self._outbox.plan(
             conn,
             announce_key(occurrence_id),
             Channel(community.guild_id, channel_id),
@@ -82,6 +82,7 @@ class Publisher:
             then=ANNOUNCED,
             args={"occurrence_id": occurrence_id, "drawn": drawn(card)},
         )
+        return planned.key
 
     async def announce(self, upcoming: UpcomingMeeting) -> None:
         """Post what was planned for this date, now (nothing if it is already up)."""

@@ -20,6 +20,7 @@ from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.questions import Kind, QuestionItem
 from bot.errors import UserError
+from bot.services.outbox import Planned
 from bot.services.questions.base import Shared
 from bot.services.questions.cards import Decision, ReviewPost
 from bot.services.questions.models import (
@@ -193,9 +194,9 @@ class Moderation:
         change: str,
         post: Card | None,
         review: Card | None,
-    ) -> list[str]:
+    ) -> list[Planned]:
         """Plan the edits of the public post and of the review message after ``change``
-        (each done once per item); the keys to send once the transaction committed."""
+        (each done once per item); what to send once the transaction committed."""
         places = (
             (post, item.channel_id, item.message_id, "post"),
             (review, item.review_channel_id, item.review_message_id, "review"),
