@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import OrderedDict
 from datetime import timedelta
 
 import pytest
 
 from bot.chat import Channel
 from bot.db.facilitation import sessions as sessions_db
+from bot.db.facilitation.sessions import Snapshot
 from bot.errors import UserError
 from bot.protocols import Protocol, load_builtin
-from bot.services.facilitation.sessions import state
 from bot.services.facilitation.sessions.cards import (
     ActionPosted,
     ActionReview,
@@ -408,21 +407,15 @@ async def test_a_sessions_protocol_is_decoded_and_validated_once_for_all_its_tur
     assert protocol_of(first.protocol) is protocol_of(again.protocol)
 
 
-def test_protocols_kept_are_bounded_and_each_snapshot_gets_its_own(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Past the bound the oldest kept protocol goes; a snapshot is never answered with
-    another's protocol, even one that took the place (and ``id``) of a freed one."""
-    monkeypatch.setattr(state, "PROTOCOLS_KEPT", 1)
-    monkeypatch.setattr(state, "_PROTOCOLS", OrderedDict())
+def test_each_snapshot_keeps_its_own_protocol() -> None:
+    """A snapshot read from the database keeps what it validated to; another snapshot is
+    never answered with it, and a plain dict (not read from the database) keeps nothing."""
     plc, codev = (
-        json.loads(json.dumps(p.model_dump(mode="json")))
+        Snapshot(json.loads(json.dumps(p.model_dump(mode="json"))))
         for p in load_builtin()
         if p.id in ("plc", "codev")
     )
     assert protocol_of(plc).id == "plc" and protocol_of(codev).id == "codev"
-    assert len(state._PROTOCOLS) == 1
-    assert protocol_of(plc).id == "plc"
-    again = dict(plc)  # equal, not the same object: validated anew, to the same protocol
-    assert protocol_of(again) == protocol_of(plc)
-    assert list(state._PROTOCOLS) == [id(plc)]
+    assert plc.validated is protocol_of(plc) and codev.validated is protocol_of(codev)
+    again = dict(plc)  # equal, not read from the database: validated anew, to the same
+    assert protocol_of(again) == protocol_of(plc) and protocol_of(again) is not plc.validated

@@ -35,8 +35,8 @@ class SessionFields(Frozen):
     meeting_title: str | None
     protocol_id: str
     protocol: SkipValidation[dict[str, Any]]
-    """Read from the database, the one decoded value of its stored text in this process,
-    shared by every row that holds the same snapshot: read it, never change it."""
+    """Read from the database, a :class:`Snapshot` shared by every row that holds the
+    same stored text: read it, never change it."""
     language: str
     client_id: int | None
     channel_id: int
@@ -105,12 +105,17 @@ async def insert(conn: Connection, new: NewSession, now: datetime) -> int:
     )
 
 
+class Snapshot(dict[str, Any]):
+    """A protocol's stored snapshot as read: decoded once per stored text in this process
+    (a live session reads its row at every turn, and a snapshot never changes once
+    written), and what the facilitation feature validated it to, kept beside it."""
+
+    validated: object = None
+
+
 @lru_cache(maxsize=256)
-def _snapshot(text: str) -> dict[str, Any]:
-    """A protocol's stored snapshot, decoded once: a live session reads its row at every
-    turn, and a snapshot never changes once written (a new one is a new text)."""
-    snapshot: dict[str, Any] = json_from_db(text)
-    return snapshot
+def _snapshot(text: str) -> Snapshot:
+    return Snapshot(json_from_db(text))
 
 
 def _session(row: Row) -> SessionRow:

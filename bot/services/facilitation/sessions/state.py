@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import random
-from collections import OrderedDict
 from collections.abc import Sequence
-from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.db.facilitation.sessions import Snapshot
 from bot.i18n import Language, language_for_locale
 from bot.protocols import Protocol, Step
 
@@ -41,25 +40,16 @@ def about_step(session: SessionRow, step: Step) -> dict[str, Any]:
 
 
 def protocol_of(snapshot: dict[str, object]) -> Protocol:
-    """The protocol a session was started with (its stored snapshot), validated once per
-    snapshot read from the database: rows holding the same stored text share one decoded
-    snapshot (``bot/db/facilitation/sessions.py``), kept here with what it validated to.
-    The snapshot is held with it, so its ``id`` is not reused while the entry lives.
-    Called on the database thread and on the loop: each change is one call, whole under
-    the interpreter's lock."""
-    kept = _PROTOCOLS.get(id(snapshot))
-    if kept is not None and kept[0] is snapshot:
-        return kept[1]
+    """The protocol a session was started with (its stored snapshot); validated once per
+    snapshot read from the database (a :class:`Snapshot`, shared by the rows that hold
+    the same stored text), which keeps it."""
+    kept = snapshot.validated if isinstance(snapshot, Snapshot) else None
+    if isinstance(kept, Protocol):
+        return kept
     protocol = Protocol.model_validate(snapshot)
-    if len(_PROTOCOLS) >= PROTOCOLS_KEPT:
-        with suppress(KeyError):  # emptied meanwhile by the other thread
-            _PROTOCOLS.popitem(last=False)  # the oldest
-    _PROTOCOLS[id(snapshot)] = (snapshot, protocol)
+    if isinstance(snapshot, Snapshot):
+        snapshot.validated = protocol
     return protocol
-
-
-PROTOCOLS_KEPT = 256
-_PROTOCOLS: OrderedDict[int, tuple[dict[str, object], Protocol]] = OrderedDict()
 
 
 def post_key(session_id: int, token: str) -> str:
