@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -22,6 +23,8 @@ from bot.db.connection import Connection
 from bot.db.engine import Engine
 from bot.db.timers import Timer
 from bot.missed import MissedHandler, WhenMissed
+
+log = logging.getLogger(__name__)
 
 NONCE_LENGTH = 25  # Discord's limit
 
@@ -110,6 +113,65 @@ async def pending(
         return await timers_db.pending_with_deliveries(conn, kind=kind, key=key)
 
 
+@dataclass(frozen=True)
+class HandedBack:
+    """What a handler ran at once hands back to the one who ran it
+    (:meth:`~bot.scheduler.Scheduler.run_now_unclosed`), before its close is written:
+    what it did (for a post, the message that shows it; None: the platform refused it)."""
+
+    value: Any = None
+
+
+class InteractiveRuns:
+    """The work people started that the scheduler runs at once (its interactive lane):
+    how much is under way, and the closes written behind callers already answered."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._closing: set[asyncio.Future[bool]] = set()
+
+    @property
+    def busy(self) -> bool:
+        return self._count > 0
+
+    def begins(self) -> None:
+        self._count += 1
+        self._idle.clear()
+
+    def ends(self) -> None:
+        self._count -= 1
+        if not self._count:
+            self._idle.set()
+
+    async def idle(self) -> None:
+        await self._idle.wait()
+
+    def behind(self, run: asyncio.Future[bool], ran: asyncio.Future[HandedBack | None]) -> None:
+        """``run`` goes on after its caller is answered through ``ran``: keep it until it
+        ends, then answer the caller if it was not yet, or say what went wrong after."""
+        self._closing.add(run)
+        run.add_done_callback(lambda done: self._settled(done, ran))
+
+    async def closes_written(self) -> None:
+        while self._closing:
+            await asyncio.wait(set(self._closing))
+
+    def _settled(self, run: asyncio.Future[bool], ran: asyncio.Future[HandedBack | None]) -> None:
+        self._closing.discard(run)
+        failed = None if run.cancelled() else run.exception()
+        if ran.done():
+            if failed is not None:  # after its caller was answered: nobody else will say it
+                log.error("closing a timer run at once failed", exc_info=failed)
+        elif run.cancelled():
+            ran.cancel()
+        elif failed is not None:
+            ran.set_exception(failed)
+        else:
+            ran.set_result(None)  # it did not run to its end: not pending, or failed
+
+
 AfterClose = Callable[[], Awaitable[None]]
 """What to do once the timer's closing transaction committed."""
 CloseWrite = Callable[[Connection], Awaitable[AfterClose | None]]
@@ -132,6 +194,13 @@ class Firing:
     _messages: dict[str, int] = field(default_factory=dict)
     _at_close: list[CloseWrite] = field(default_factory=list)
     _records_at_close: bool = False
+    handed_back: HandedBack = HandedBack()
+    """What the handler handed back (:meth:`hand_back`)."""
+
+    def hand_back(self, value: object) -> None:
+        """Tell whoever ran this timer at once what the handler did (the message it
+        posted), without waiting for the close."""
+        self.handed_back = HandedBack(value)
 
     def nonce(self, target: object) -> str:
         return nonce_for(self.timer.kind, self.timer.key, target)

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot import timer_ends
 from bot.alarm import Alarm
 from bot.clock import Clock
 from bot.config import SchedulerSettings
@@ -31,14 +32,16 @@ from bot.firing import (
     Firing,
     FiringLocks,
     Handed,
+    HandedBack,
     Handler,
+    InteractiveRuns,
     RetryLater,
     TimerKind,
     nonce_for,
     pending,
 )
 from bot.leases import Leases, holding
-from bot.missed import MISSED_TARGET, MissedResult, WhenMissed
+from bot.missed import WhenMissed
 
 __all__ = [
     "INTERACTIVE",
@@ -52,8 +55,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 6
 
 
 class Scheduler:
@@ -69,9 +70,7 @@ class Scheduler:
         self._run_lock = asyncio.Lock()
         """One bulk run (:meth:`run_due`) at a time."""
         self._firing = FiringLocks()
-        self._interactive = 0
-        self._interactive_idle = asyncio.Event()
-        self._interactive_idle.set()
+        self._interactive = InteractiveRuns()
         lease, fire, halted = settings.lease_seconds, self._fire_each, self._halted
         self._leases = Leases(db, clock, lease, fire, halted) if db.shared else None
         # Another process's timers have no wake-up here: a short poll finds those due, and
@@ -144,7 +143,7 @@ class Scheduler:
             pass
         if self._leases is not None:
             await self._leases.stop_taking_over()
-        await self._interactive_idle.wait()  # and the work people started
+        await self._interactive.idle()  # and the work people started, closes included
 
     @property
     def running(self) -> bool:
@@ -232,6 +231,9 @@ class Scheduler:
         async with self._run_lock:
             if self._stopped or self._paused:
                 return 0
+            # The closes of what people ran at once first (a trip or two): a timer they
+            # ran is then seen done, and the run starts from what is written.
+            await self.closes_written()
             try:
                 closed = await self._run_due(self._clock.now())
             except DatabaseUnavailable as exc:
@@ -282,40 +284,74 @@ class Scheduler:
         platform requests go before bulk ones (:data:`INTERACTIVE`). False if the timer
         is not pending (already run). ``handed``: as :meth:`schedule` returned it.
         """
-        if self._stopped or self._paused:
-            return False
-        self._interactive += 1
-        self._interactive_idle.clear()
+        self._interactive.begins()
+        return await self._run_now(kind, key, handed, None)
+
+    async def run_now_unclosed(
+        self, kind: str, key: str, handed: Handed | None = None
+    ) -> HandedBack | None:
+        """:meth:`run_now`, answered as soon as the handler returned, with what it handed
+        back (:meth:`Firing.hand_back`); None if it did not run to its end (not pending,
+        or failed: retried later). The timer's close is then written behind the caller,
+        which goes on meanwhile: the close may share the trip of the caller's next write.
+        Until it is written the timer stays held (no other lane runs it) and
+        :meth:`stop` waits for it."""
+        ran: asyncio.Future[HandedBack | None] = asyncio.get_running_loop().create_future()
+        self._interactive.begins()  # from now: the alarm waits, not from the run's start
+        self._interactive.behind(asyncio.ensure_future(self._run_now(kind, key, handed, ran)), ran)
+        # Not shielded: a caller cancelled meanwhile cancels its answer, not the run.
+        return await ran
+
+    async def closes_written(self) -> None:
+        """Once the closes :meth:`run_now_unclosed` left behind are written (for what
+        measures or checks all a request wrote)."""
+        await self._interactive.closes_written()
+
+    async def _run_now(
+        self,
+        kind: str,
+        key: str,
+        handed: Handed | None,
+        ran: asyncio.Future[HandedBack | None] | None,
+    ) -> bool:
+        """What both ways of running at once do, once the run was counted as begun."""
         token = INTERACTIVE.set(True)
         closed = 0
         try:
+            if self._stopped or self._paused:
+                return False
             async with self._firing.holding(kind, key), holding(self._leases, kind, key) as ours:
                 found = await pending(self._db, self._firing, kind, key, handed)
                 if not ours or found is None or self._stopped or self._paused:
                     return False
                 timer, delivered = found
-                closed = await self._fire(timer, delivered, min(self._clock.now(), timer.due_at))
+                now = min(self._clock.now(), timer.due_at)
+                closed = await self._fire(timer, delivered, now, ran)
         finally:
             INTERACTIVE.reset(token)
-            self._interactive -= 1
-            if not self._interactive:
-                self._interactive_idle.set()
+            self._interactive.ends()
         # To be retried: the alarm must know when. Or a wake-up was put off while it ran.
-        if not closed or (self.alarm.owed and not self._interactive):
+        if not closed or (self.alarm.owed and not self._interactive.busy):
             self.rearm_soon()
         return closed > 0
 
     def _busy(self) -> bool:
         """A run under way, which re-arms when it ends: a bulk run, or work run at once
         (a member's post), whose timers are due now but already being run."""
-        return self._run_lock.locked() or self._interactive > 0
+        return self._run_lock.locked() or self._interactive.busy
 
-    async def _fire(self, timer: Timer, delivered: timers_db.Deliveries, now: datetime) -> int:
+    async def _fire(
+        self,
+        timer: Timer,
+        delivered: timers_db.Deliveries,
+        now: datetime,
+        ran: asyncio.Future[HandedBack | None] | None = None,
+    ) -> int:
         handler = self._handlers[timer.kind]
         lateness = now - timer.due_at
         grace = timedelta(minutes=self._settings.grace_for(timer.kind))
         if lateness > grace and self._when_missed[timer.kind].policy != "run_late":
-            return await self._miss(timer, now, lateness)
+            return await timer_ends.missed(self._db, self._when_missed[timer.kind], timer, now)
         firing = Firing(
             timer=timer,
             now=now,
@@ -329,13 +365,17 @@ class Scheduler:
             await handler(timer, firing)
             if self._paused:
                 return 0
+            if ran is not None and not ran.done():
+                ran.set_result(firing.handed_back)  # its caller goes on; the close follows
             # One write: what the handler left for the close (its post's bookkeeping), and
             # the close itself. If it fails, nothing of it was kept: the timer runs again.
-            after, done = await self._close(firing, now)
+            after, done = await self._close(firing, now, linger=ran is not None)
         except Exception as exc:
             if self._paused:  # paused while it ran: the refusal is not the timer's fault
                 return 0
-            return await self._failed_attempt(timer, now, exc)
+            return await timer_ends.failed_attempt(
+                self._db, self._when_missed[timer.kind], timer, now, exc
+            )
         if firing.late:
             log.info("timer %s (%s) ran %s late", timer.id, timer.kind, lateness)
         for then in after:
@@ -345,56 +385,16 @@ class Scheduler:
                 log.exception("timer %s (%s): what follows its close failed", timer.id, timer.kind)
         return int(done)
 
-    async def _close(self, firing: Firing, now: datetime) -> tuple[list[AfterClose], bool]:
+    async def _close(
+        self, firing: Firing, now: datetime, *, linger: bool = False
+    ) -> tuple[list[AfterClose], bool]:
         """Close the timer with what its handler left for the close, in one trip; not waited
-        for on the disk (synced within a second; a re-run's sends reuse their nonces)."""
+        for on the disk (synced within a second; a re-run's sends reuse their nonces).
+        ``linger``: nobody waits for it, so it may ride with the next write."""
 
         async def close(conn: Connection) -> tuple[list[AfterClose], bool]:
             after = await firing.close_writes(conn)
             timer = firing.timer
             return after, await timers_db.finish(conn, timer.id, "done", now, late=firing.late)
 
-        return await self._db.in_one_trip(close, durable=False)
-
-    async def _miss(self, timer: Timer, now: datetime, lateness: timedelta) -> int:
-        note = f"missed by {int(lateness.total_seconds() // 60)} min (grace exceeded)"
-        async with self._db.transaction() as conn:
-            closed = await timers_db.finish(conn, timer.id, "missed", now, late=True, note=note)
-        if closed:
-            log.warning("timer %s (%s %s) %s", timer.id, timer.kind, timer.key, note)
-            await self._after_miss(timer, now)
-        return int(closed)
-
-    async def _after_miss(self, timer: Timer, now: datetime) -> None:
-        """Do what the kind declared for a missed timer and record how it went, so
-        ``/plc status`` says what really happened."""
-        handler = self._when_missed[timer.kind].handler
-        result: MissedResult = "done"
-        if handler is not None:
-            try:
-                result = await handler(timer)
-            except Exception:
-                log.exception("the missed path of timer %s failed", timer.id)
-                result = "undone"
-        async with self._db.transaction() as conn:
-            await timers_db.record_delivery(conn, timer.id, MISSED_TARGET, result, None, now)
-
-    async def _failed_attempt(self, timer: Timer, now: datetime, exc: Exception) -> int:
-        note = f"{type(exc).__name__}: {exc}"[:300]
-        backoff = timedelta(seconds=min(30 * 2**timer.attempts, 1800))
-        async with self._db.transaction() as conn:
-            attempts = await timers_db.record_failure(conn, timer.id, now + backoff, note)
-            # A passing outage (Discord's, the database's) never fails the timer for good.
-            passing = isinstance(exc, RetryLater | DatabaseUnavailable)
-            gave_up = attempts >= MAX_ATTEMPTS and not passing
-            if gave_up:
-                await timers_db.finish(conn, timer.id, "failed", now, note=note)
-        if passing:
-            log.warning("timer %s (%s) will retry: %s", timer.id, timer.kind, note)
-        else:
-            log.error(
-                "timer %s (%s) failed (attempt %s)", timer.id, timer.kind, attempts, exc_info=exc
-            )
-        if gave_up:
-            await self._after_miss(timer, now)
-        return int(gave_up)
+        return await self._db.in_one_trip(close, durable=False, linger=linger)

@@ -113,8 +113,12 @@ def chat() -> RecordingChat:
 
 
 @pytest.fixture
-async def core(db: Engine, clock: ControlledClock, settings: Settings, chat: RecordingChat) -> Core:
-    return core_on(db, settings, clock, chat)
+async def core(
+    db: Engine, clock: ControlledClock, settings: Settings, chat: RecordingChat
+) -> AsyncIterator[Core]:
+    built = core_on(db, settings, clock, chat)
+    yield built
+    await built.scheduler.closes_written()  # before the database closes under them
 
 
 @pytest.fixture(scope="session")

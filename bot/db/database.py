@@ -213,16 +213,17 @@ class Database:
                     await self._conn.rollback()
                     raise
 
-    async def in_one_trip(self, body: Body[T], *, durable: bool = True) -> T:
+    async def in_one_trip(self, body: Body[T], *, durable: bool = True, linger: bool = False) -> T:
         """:meth:`transaction` for a ``body`` that only awaits its connection: run whole on
         the database thread, one trip there and back instead of one per statement; bodies
         waiting at the same moment share one transaction and its commit (``group_commit``).
-        ``durable=False``: a commit not waited for on the disk, synced soon (``log_sync``).
+        ``durable=False``: a commit not waited for on the disk, synced soon (``log_sync``);
+        with ``linger``, it first waits a turn of the loop for a write to share its trip.
 
         Refused with :class:`DatabaseDamaged` once the file is known damaged; a body that
         awaits anything else is rolled back with :class:`~bot.db.one_trip.BodySuspended`.
         """
-        return await self._writes.run(body, durable=durable)
+        return await self._writes.run(body, durable=durable, linger=linger)
 
     async def make_durable(self) -> None:
         """Every commit made before the call, ``durable=False`` ones too, is on the disk

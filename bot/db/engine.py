@@ -57,10 +57,12 @@ class Engine(Protocol):
         run it there."""
         ...
 
-    async def in_one_trip(self, body: Body[T], *, durable: bool = True) -> T:
+    async def in_one_trip(self, body: Body[T], *, durable: bool = True, linger: bool = False) -> T:
         """``body`` in one write transaction. ``durable=False``: its commit does not wait
         for the disk and is made durable within a bound (for bookkeeping a re-run
-        recovers; what a member is told is saved waits for :meth:`make_durable` first)."""
+        recovers; what a member is told is saved waits for :meth:`make_durable` first).
+        ``linger``: bookkeeping nobody waits for, which may share the transaction of a
+        write queued in the same turn of the loop, where the engine groups writes."""
         ...
 
     async def make_durable(self) -> None:

@@ -15,6 +15,11 @@ recovers, the close of a send): its ``COMMIT`` runs with ``synchronous=NORMAL``,
 around it in the same trip. A batch holding any other write waits for the disk. The
 queue tells its owner, after each trip, whether the log may hold commits not yet synced
 (``Committed``), so the owner can sync them within a bound.
+
+Such bookkeeping, when nobody waits for it (``linger=True``: the close of a post whose
+sender was answered once it was sent), waits one turn of the event loop in the queue
+before it takes the writer: a write queued meanwhile (the member's next answer) takes it
+into its own transaction, one trip and one commit for both, in the order they came.
 """
 
 from __future__ import annotations
@@ -62,10 +67,12 @@ class GroupCommit:
         self.commits = 0
         """Transactions committed (or tried) by this queue: a measure of the grouping."""
 
-    async def run(self, body: Body[T], *, durable: bool = True) -> T:
+    async def run(self, body: Body[T], *, durable: bool = True, linger: bool = False) -> T:
         mine = _Waiting(body, asyncio.get_running_loop().create_future(), durable)
         self._waiting.append(mine)
         try:
+            if linger:
+                await asyncio.sleep(0)  # what runs in this turn may queue a write to join
             async with self._lock:
                 if self._waiting == [mine]:
                     return await self._alone(mine, body)

@@ -195,11 +195,12 @@ class PostgresDatabase:
             await raw.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
             yield PgConnection(raw, self._trace)
 
-    async def in_one_trip(self, body: Body[T], *, durable: bool = True) -> T:
+    async def in_one_trip(self, body: Body[T], *, durable: bool = True, linger: bool = False) -> T:
         """:meth:`transaction` around ``body``. Each statement is one trip to the server
         whatever is done; as on SQLite, a cancelled caller still gets the whole transaction.
         ``durable=False``: its commit does not wait for the server's log flush, which the
-        server's WAL writer makes within a bounded time (three ``wal_writer_delay``)."""
+        server's WAL writer makes within a bounded time (three ``wal_writer_delay``).
+        ``linger`` changes nothing here: the server groups commits itself."""
 
         async def whole() -> T:
             async with self.transaction() as conn:

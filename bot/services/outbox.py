@@ -22,7 +22,7 @@ from bot.chat import Card, Channel, Chat, DirectMessage, Posted, Target, target_
 from bot.clock import Clock
 from bot.db.connection import Connection
 from bot.db.timers import Timer
-from bot.firing import AfterClose, Handed
+from bot.firing import AfterClose, Handed, HandedBack
 from bot.scheduler import Firing, Scheduler, TimerKind
 from bot.services.sends import send_once
 
@@ -154,6 +154,13 @@ class Outbox:
             sent = await self._scheduler.run_now(OUTBOX_KIND, key, handed) and sent
         return sent
 
+    async def send_unclosed(self, post: Planned) -> HandedBack | None:
+        """Send one planned post now, answered as soon as it is up: with the message that
+        shows it (None: the platform refused it), its bookkeeping written behind the caller
+        (:meth:`~bot.scheduler.Scheduler.run_now_unclosed`). None if it was not sent now:
+        the scheduler retries it, or another lane sent it meanwhile."""
+        return await self._scheduler.run_now_unclosed(OUTBOX_KIND, post.key, post.handed)
+
     async def _post(self, timer: Timer, firing: Firing) -> None:
         payload = timer.payload
         target, card = _target(payload["target"]), unpack(payload["card"])
@@ -169,6 +176,7 @@ class Outbox:
                 self._chat, firing, target, card, mention=tuple(payload["mention"])
             )
             posted = _sent(firing, target, outcome)
+        firing.hand_back(posted)
         name = payload["then"]
         if name is not None:
             then, args = self._then[name], payload["args"]

@@ -151,3 +151,37 @@ async def test_a_caller_cancelled_while_waiting_is_never_run(db: Database) -> No
     with pytest.raises(asyncio.CancelledError):
         await cancelled
     assert await guilds(db) == [2, 99]
+
+
+async def test_a_lingering_write_rides_with_a_write_queued_in_the_same_turn(db: Database) -> None:
+    """Bookkeeping nobody waits for (a post's close) waits a turn of the loop: the write
+    queued meanwhile (the member's next answer) takes it into its own transaction, in
+    the order they came; one commit for both (two before)."""
+    async with traced(db) as seen:
+        with ThreadTrips(db) as trips:
+            behind = asyncio.ensure_future(db.in_one_trip(community(1), linger=True))
+            await asyncio.sleep(0)  # it is queued, waiting its turn
+            assert await db.in_one_trip(community(2)) == 2
+            assert await behind == 1
+    assert seen.count("COMMIT") == 1 and trips.count == 1, seen
+    assert seen.index("SAVEPOINT one_write") < seen.index("RELEASE one_write")
+    inserts = [s for s in seen if "INSERT INTO communities" in s]
+    assert len(inserts) == 2 and "VALUES (1" in inserts[0].replace("\n", " "), inserts
+    assert await guilds(db) == [1, 2]
+
+
+async def test_a_lingering_write_alone_runs_after_its_turn(db: Database) -> None:
+    async with traced(db) as seen:
+        assert await db.in_one_trip(community(1), durable=False, linger=True) == 1
+    assert seen.count("COMMIT") == 1 and not [s for s in seen if "SAVEPOINT" in s], seen
+    assert await guilds(db) == [1]
+
+
+async def test_a_lingering_write_cancelled_in_its_turn_is_never_run(db: Database) -> None:
+    behind = asyncio.ensure_future(db.in_one_trip(community(1), linger=True))
+    await asyncio.sleep(0)
+    behind.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await behind
+    assert await db.in_one_trip(community(2)) == 2
+    assert await guilds(db) == [2]

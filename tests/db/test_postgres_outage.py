@@ -20,9 +20,9 @@ from bot.db.communities import CommunitySettings
 from bot.db.engine import DatabaseUnavailable, Engine, open_database
 from bot.db.url import DatabaseUrl
 from bot.health import Probes, check
-from bot.scheduler import MAX_ATTEMPTS
 from bot.services.base import Core
 from bot.services.community import CommunityService
+from bot.timer_ends import MAX_ATTEMPTS
 from tests.conftest import START
 from tests.postgres_server import PostgresServer
 from tests.recording_chat import RecordingChat

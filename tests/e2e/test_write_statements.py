@@ -77,6 +77,7 @@ async def cost(harness: Harness) -> AsyncIterator[Cost]:
 async def measured(harness: Harness, action: Callable[[], Awaitable[object]]) -> Cost:
     async with cost(harness) as seen:
         await action()
+        await harness.bot.core.scheduler.closes_written()  # what it wrote behind its reply
     return seen
 
 

@@ -83,8 +83,6 @@ class CheckinAnswers:
         self._community = shared.community
         self._outbox = outbox
         outbox.on_posted(ANSWER_POSTED, self._answer_posted)
-        # The posts a save is sending now, by outbox key: the message its close recorded.
-        self._sending: dict[str, tuple[int | None] | None] = {}
 
     async def answer_form(self, actor: Actor, checkin_id: int) -> AnswerForm:
         """What *Answer* opens: a blank form, or the member's answer to edit; a number for
@@ -210,7 +208,7 @@ class CheckinAnswers:
             post,
             replace=Posted(answer.guild_id, where, earlier) if earlier is not None else None,
             then=ANSWER_POSTED,
-            args={"answer_id": answer.id, "key": key},
+            args={"answer_id": answer.id},
             at_once=True,
         )
 
@@ -223,21 +221,18 @@ class CheckinAnswers:
         reported: list[ReportedNumber],
         created: bool,
     ) -> SavedAnswer:
-        """Send the planned post now, then say where the answer is shown, as recorded."""
-        key = post.key
-        self._sending[key] = None
-        try:
-            sent = await self._outbox.send(post)
-        finally:
-            recorded = self._sending.pop(key)
+        """Send the planned post now, then say where the answer is shown: the message the
+        post is up in, its bookkeeping written behind (the next answer takes it along)."""
+        sent = await self._outbox.send_unclosed(post)
         planned: Timer | None = None
-        if sent and recorded is not None:
-            # Its close just recorded the message: nothing to read back.
-            shown = answer.model_copy(update={"post_message_id": recorded[0]})
+        if sent is not None:
+            up = sent.value if isinstance(sent.value, Posted) else None
+            message_id = up.message_id if up is not None else None
+            shown = answer.model_copy(update={"post_message_id": message_id})
         else:
             async with self._core.db.read() as conn:
                 # Not sent now: to be retried, or sent meanwhile by the other lane.
-                planned = None if sent else await timers_db.find(conn, OUTBOX_KIND, key)
+                planned = await timers_db.find(conn, OUTBOX_KIND, post.key)
                 shown = await checkins_db.get_answer(conn, answer.guild_id, answer.id) or answer
         pending = planned is not None and planned.status == "pending"
         posted = shown.post_message_id is not None and not pending
@@ -259,14 +254,6 @@ class CheckinAnswers:
         earlier post was gone). An answer erased meanwhile takes its new post away."""
         message_id = posted.message_id if posted else None
         kept = await checkins_db.set_answer_post(conn, int(args["answer_id"]), message_id)
-        key = args.get("key")  # posts planned before it was kept have none
-        if kept and key in self._sending:
-
-            async def recorded() -> None:  # once the close committed
-                if key in self._sending:
-                    self._sending[key] = (message_id,)
-
-            return recorded
         if posted is None or kept:
             return None
 

@@ -179,6 +179,7 @@ class Harness:
         saved = await self.checkins.save_answer(
             member(user_id), checkin_id, progress=progress, texts=list(texts)
         )
+        await self.core.scheduler.closes_written()  # its post's bookkeeping too
         return saved.answer
 
     async def timer(self, kind: str, key: str) -> Timer:

@@ -28,6 +28,7 @@ async def test_a_first_answer_writes_thirteen_pages_and_none_for_a_goal_it_does_
     assert isinstance(db, Database)
     with pages_written(db.path) as written:
         saved = await plc.checkins.save_answer(member(ALICE), checkin.id, texts=["Tried", ""])
+        await plc.core.scheduler.closes_written()  # its post's close, written behind it
     assert saved.posted_in is not None
     answer, shown = written.commits
     # No answer names a goal any more: the goal index holds none of them (14 pages before,
