@@ -63,11 +63,17 @@ async def poster(db: Database) -> Poster:
     return Poster()
 
 
+@pytest.fixture
+async def scheduler(db: Database, clock: ControlledClock, poster: Poster) -> Scheduler:
+    """A scheduler with the post ``answer`` planned, to be run at once."""
+    planner = _scheduler(db, clock, poster)
+    await _planned(planner, db, "answer")
+    return planner
+
+
 async def test_its_caller_is_answered_before_the_close_which_follows(
-    db: Database, clock: ControlledClock, poster: Poster
+    db: Database, scheduler: Scheduler, poster: Poster
 ) -> None:
-    scheduler = _scheduler(db, clock, poster)
-    await _planned(scheduler, db, "answer")
     ran = await scheduler.run_now_unclosed("post", "answer")
     assert ran == HandedBack("message of answer")
     assert await _status(db, "answer") == ("pending", 0)  # written behind the caller
@@ -78,10 +84,8 @@ async def test_its_caller_is_answered_before_the_close_which_follows(
 
 
 async def test_a_bulk_run_meanwhile_waits_for_the_close_and_runs_nothing_twice(
-    db: Database, clock: ControlledClock, poster: Poster
+    db: Database, scheduler: Scheduler, poster: Poster
 ) -> None:
-    scheduler = _scheduler(db, clock, poster)
-    await _planned(scheduler, db, "answer")
     assert await scheduler.run_now_unclosed("post", "answer") is not None
     assert await scheduler.run_due() == 0  # it found the timer closed
     assert poster.posted == ["answer"]
@@ -89,20 +93,16 @@ async def test_a_bulk_run_meanwhile_waits_for_the_close_and_runs_nothing_twice(
 
 
 async def test_a_stop_waits_for_the_close_written_behind(
-    db: Database, clock: ControlledClock, poster: Poster
+    db: Database, scheduler: Scheduler, poster: Poster
 ) -> None:
-    scheduler = _scheduler(db, clock, poster)
-    await _planned(scheduler, db, "answer")
     assert await scheduler.run_now_unclosed("post", "answer") is not None
     await scheduler.stop()
     assert await _status(db, "answer") == ("done", 0)
 
 
 async def test_a_handler_that_fails_answers_none_and_its_timer_is_retried(
-    db: Database, clock: ControlledClock, poster: Poster
+    db: Database, clock: ControlledClock, scheduler: Scheduler, poster: Poster
 ) -> None:
-    scheduler = _scheduler(db, clock, poster)
-    await _planned(scheduler, db, "answer")
     poster.fail = True
     assert await scheduler.run_now_unclosed("post", "answer") is None
     assert await _status(db, "answer") == ("pending", 1)
