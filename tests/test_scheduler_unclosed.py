@@ -13,7 +13,7 @@ from bot.db import Database
 from bot.db import timers as timers_db
 from bot.db.timers import Timer
 from bot.firing import Firing, HandedBack
-from bot.missed import WhenMissed
+from bot.missed import MissedResult, WhenMissed
 from bot.scheduler import Scheduler, TimerKind
 from tests.conftest import START
 from tests.test_scheduler import GUILD, SETTINGS, _community
@@ -34,13 +34,13 @@ class Poster:
         self.posted.append(timer.key)
         firing.hand_back(f"message of {timer.key}")
 
-    async def missed(self, timer: Timer) -> str:
+    async def missed(self, timer: Timer) -> MissedResult:
         return "done"
 
 
 def _scheduler(db: Database, clock: ControlledClock, poster: Poster) -> Scheduler:
     scheduler = Scheduler(db, clock, SETTINGS)
-    missed = WhenMissed.tell(poster.missed, said="admin.status.missed")  # type: ignore[arg-type]
+    missed = WhenMissed.tell(poster.missed, said="admin.status.missed")
     scheduler.register(TimerKind("post", poster.handle, on_missed=missed))
     return scheduler
 
