@@ -200,7 +200,7 @@ class PostgresDatabase:
         whatever is done; as on SQLite, a cancelled caller still gets the whole transaction.
         ``durable=False``: its commit does not wait for the server's log flush, which the
         server's WAL writer makes within a bounded time (three ``wal_writer_delay``).
-        ``linger`` changes nothing here: the server groups commits itself."""
+        ``linger`` changes nothing here: each write is its own transaction."""
 
         async def whole() -> T:
             async with self.transaction() as conn:

@@ -43,13 +43,11 @@ def protocol_of(snapshot: dict[str, object]) -> Protocol:
     """The protocol a session was started with (its stored snapshot); validated once per
     snapshot read from the database (a :class:`Snapshot`, shared by the rows that hold
     the same stored text), which keeps it."""
-    kept = snapshot.validated if isinstance(snapshot, Snapshot) else None
-    if isinstance(kept, Protocol):
-        return kept
-    protocol = Protocol.model_validate(snapshot)
-    if isinstance(snapshot, Snapshot):
-        snapshot.validated = protocol
-    return protocol
+    if not isinstance(snapshot, Snapshot):
+        return Protocol.model_validate(snapshot)
+    if not isinstance(snapshot.validated, Protocol):
+        snapshot.validated = Protocol.model_validate(snapshot)
+    return snapshot.validated
 
 
 def post_key(session_id: int, token: str) -> str:
