@@ -33,7 +33,7 @@ from bot.running import PlatformUnreachable, checking_pages, probes, running_app
 from bot.services.community import CommunityService, MemberService
 from bot.shards import holding_shards
 from cogs import binding
-from cogs.buttons import RoutedButton
+from cogs.buttons import clicked_button
 from cogs.errors import on_tree_error, report
 from cogs.interaction import DiscordInteraction, submitted_values
 from cogs.pacing import Pacer, pace
@@ -136,7 +136,6 @@ class PlcBot(commands.Bot):
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogTranslator(self.catalog))
         self.tree.on_error = on_tree_error  # type: ignore[method-assign]
-        self.add_dynamic_items(RoutedButton)
         await self.install_commands()
         await sync_if_needed(self, force=self.force_sync)
         # Once per process, not once per gateway (re)connection.
@@ -169,15 +168,23 @@ class PlcBot(commands.Bot):
             self.startup_done.set()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Forms are sent detached, so every submission is routed here, restart or not."""
+        """Buttons and forms are sent detached, so every click and every submission is
+        routed here, restart or not (``cogs/buttons.py``)."""
         if interaction.guild_id is not None:  # Discord says a member's locale only here
             await self.core.chat.saw_language(
                 interaction.guild_id,
                 interaction.user.id,
                 language_for_locale(str(interaction.locale)),
             )
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
+        custom_id = clicked_button(interaction)
+        if custom_id is not None:
+            if not await self.dispatch_click(interaction, custom_id):
+                log.debug("no route for a button (%d characters)", len(custom_id))
+        elif interaction.type is discord.InteractionType.modal_submit:
+            await self.dispatch_form(interaction)
+
+    async def dispatch_form(self, interaction: discord.Interaction) -> None:
+        """Run the route of a submitted form."""
         data: dict[str, Any] = dict(interaction.data or {})
         found = self.app.ui.routes.forms.find(str(data.get("custom_id", "")))
         if found is None:

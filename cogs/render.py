@@ -29,6 +29,7 @@ from bot.chat.refs import MessageLink, MomentStyle
 from bot.chat.text import Content, render
 from bot.i18n import Catalog, Language
 from bot.text import inert_markdown
+from cogs.buttons import SentOnly
 from cogs.buttons import button as routed_button
 
 CONTENT_MAX = 2000
@@ -210,31 +211,32 @@ class Renderer:
 
     def _view(self, message: Message) -> discord.ui.View:
         """Each layout row on its own Discord rows (five components a row at most)."""
-        view = discord.ui.View(timeout=None)
+        items: list[discord.ui.Item[Any]] = []
         row_number = 0
         for row in message.rows:
             for start in range(0, len(row), ROW_MAX):
                 if row_number >= ROWS_MAX:
                     raise ValueError(f"a message holds at most {ROWS_MAX} rows of buttons")
-                for component in row[start : start + ROW_MAX]:
-                    view.add_item(self._component(component, row_number))
+                items.extend(
+                    self._component(component, row_number)
+                    for component in row[start : start + ROW_MAX]
+                )
                 row_number += 1
-        return view
+        return SentOnly(items)
 
     def _component(self, component: Button | LinkButton, row: int) -> discord.ui.Item[Any]:
         if isinstance(component, LinkButton):
             return discord.ui.Button(
                 url=component.url, label=self.literal(component.label, LABEL_MAX), row=row
             )
-        routed = routed_button(
+        return routed_button(
             component.action,
             label=self.literal(component.label, LABEL_MAX) if component.label else None,
             style=_BUTTON_STYLES[component.style],
             disabled=component.disabled,
             emoji=component.emoji,
+            row=row,
         )
-        routed.item.row = row
-        return routed
 
     def modal(self, form: Form) -> discord.ui.Modal:
         """``form`` as a modal; a form built once (``/ask``'s) gets its modal built once

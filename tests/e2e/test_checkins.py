@@ -197,7 +197,7 @@ async def test_a_restart_between_open_and_close_loses_nothing_and_posts_nothing_
         await h.emu.submit_modal(h.user("david"), open_form, {"q1": "Typed across a restart"})
     ).final()
     assert sent.ephemeral and "Typed across a restart" in thread_posts(h)[-1].all_text()
-    # The Answer button still works (a DynamicItem) and the week goes on.
+    # The Answer button still works (routed by its id) and the week goes on.
     await answer(h, "chloe", tried="After the restart")
     await h.advance(TO_NUDGE)
     await h.restart()

@@ -3,6 +3,11 @@ public card re-drawn in its own language whoever clicked."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import discord
+import pytest
+
 from bot.chat import Button, Card, Channel, Message, Text, Trusted
 from bot.emulator.interactions import ResponseType
 from bot.interactions import CustomId, Interaction
@@ -57,3 +62,33 @@ async def test_a_click_redraws_a_public_card_in_its_language_at_once_or_deferred
             COUNT.build(clicks=clicks + 1, how="now"),
             COUNT.build(clicks=clicks + 1, how="later"),
         ]
+
+
+async def test_a_click_is_routed_by_its_id_alone_and_discord_py_keeps_no_view(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """discord.py's own routing of persistent buttons rebuilt the clicked message's whole
+    view before each click; the bot's buttons go out in a view finished from the start,
+    which discord.py never keeps, and the click is routed from its id."""
+    h = harness
+    rebuilt: list[int] = []
+    from_message = discord.ui.View.from_message
+
+    def spied(cls: type[discord.ui.View], message: discord.Message, **options: Any) -> Any:
+        rebuilt.append(message.id)
+        return from_message(message, **options)
+
+    monkeypatch.setattr(discord.ui.View, "from_message", classmethod(spied))
+    h.bot.app.ui.routes.click(COUNT, count)
+    channel = h.channel("general")
+    await h.bot.core.chat.send(Channel(h.guild.id, channel), ClickCounter(language="en", clicks=0))
+    [posted] = [m for m in h.emu.messages_in(channel) if m.author_id == h.emu.bot_user_id]
+
+    for clicks in range(3):
+        click = await h.emu.click(h.user("chloe"), posted, COUNT.build(clicks=clicks, how="now"))
+        assert (await click.final()).response_type == ResponseType.UPDATE_MESSAGE
+
+    assert h.emu.state.messages[posted.id].custom_ids()[0] == COUNT.build(clicks=3, how="now")
+    assert rebuilt == []
+    store = h.bot._connection._view_store  # discord.py's: what it keeps to dispatch clicks
+    assert (store._views, store._dynamic_items, store._synced_message_views) == ({}, {}, {})
