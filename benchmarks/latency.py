@@ -4,8 +4,10 @@ The database holds one year of activity for N communities of 30 members
 (:mod:`benchmarks.fixtures`); one of them is the emulator's sample guild grown to 30
 members, given its live state through the real commands (setup, a weekly meeting, a
 check-in open now, a rotation, a live session). Then one command per family and the
-no-op run in turns (so noise from the machine falls on all of them alike), and each
-family's p50/p99 is set against the no-op's, measured in the same rounds.
+no-op run in turns (so noise from the machine falls on all of them alike), each round
+in its own order, so that each family follows every other as often (what a command
+leaves the bot doing lands on the next one), and each family's p50/p99 is set against
+the no-op's, measured in the same rounds.
 
 Two latencies per interaction: to the *callback* (INTERACTION_CREATE sent → the bot's
 first response's request arrived at the emulator, before its body is read and checked:
@@ -160,10 +162,26 @@ async def build_history(
     return db_path, stats
 
 
+def round_order(round_number: int) -> tuple[Family, ...]:
+    """The families in the order of round ``round_number``, from a balanced Latin square
+    (Williams's design; the number of families is even): over any run of as many rounds
+    as families, each family comes right after each other family exactly once.
+
+    A command's latency depends on the one before it (the bot may still be reading that
+    one's last response when the next interaction arrives). In a fixed order one family
+    always carried the same neighbour's cost: `/rotation show` came right after
+    `/session note` in every round (0.15-0.2 ms more at p50 than right after `/me
+    reminders`), and the no-op always came after `/plc status`."""
+    count = len(FAMILIES)
+    first = [0] + [(j + 1) // 2 if j % 2 else count - j // 2 for j in range(1, count)]
+    return tuple(FAMILIES[(place + round_number) % count] for place in first)
+
+
 async def rounds_of_families(
     emu: Emulator, measured: Measured, rounds: int, warmup: int, log: Callable[[str], None]
 ) -> dict[str, Samples]:
-    """Every family and the no-op in turns, ``rounds`` times after ``warmup``."""
+    """Every family and the no-op in turns, ``rounds`` times after ``warmup``, the order
+    rotating from one round to the next (:func:`round_order`)."""
     samples = {family.name: Samples() for family in FAMILIES}
     guild = measured.guild
     general = guild.channels["general"]
@@ -179,12 +197,12 @@ async def rounds_of_families(
             )
         )
 
-    for _ in range(warmup):
-        for family in FAMILIES:
+    for round_number in range(warmup):
+        for family in round_order(round_number):
             await once(family)
     started = time.perf_counter()
-    for _ in range(rounds):
-        for family in FAMILIES:
+    for round_number in range(rounds):
+        for family in round_order(round_number):
             samples[family.name].add(await once(family))
     seconds = time.perf_counter() - started
     log(f"    {rounds} rounds of {len(FAMILIES)} commands in {seconds:.1f} s")

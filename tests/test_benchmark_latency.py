@@ -3,6 +3,9 @@ most, from the same medians (to the final answer), on results made up here."""
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import pairwise
+
 from benchmarks import latency, latency_postgres
 from benchmarks.report import Report
 from benchmarks.stack import Samples
@@ -41,3 +44,16 @@ def test_the_family_that_grew_most_is_the_same_on_both_curves() -> None:
         "informative: against 10 communities"
     )
     assert len(report.figures) == 4
+
+
+def test_over_as_many_rounds_as_families_each_family_follows_each_other_once() -> None:
+    families = latency.FAMILIES
+    count = len(families)
+    follows: Counter[tuple[str, str]] = Counter()
+    for round_number in range(count):
+        order = latency.round_order(round_number)
+        assert sorted(f.name for f in order) == sorted(f.name for f in families)
+        follows.update((before.name, after.name) for before, after in pairwise(order))
+    assert len(follows) == count * (count - 1)
+    assert set(follows.values()) == {1}
+    assert latency.round_order(count) == latency.round_order(0)
