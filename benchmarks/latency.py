@@ -180,8 +180,8 @@ def round_order(round_number: int) -> tuple[Family, ...]:
 async def rounds_of_families(
     emu: Emulator, measured: Measured, rounds: int, warmup: int, log: Callable[[str], None]
 ) -> dict[str, Samples]:
-    """Every family and the no-op in turns, ``rounds`` times after ``warmup``, the order
-    rotating from one round to the next (:func:`round_order`)."""
+    """Every family and the no-op in turns, ``rounds`` times after ``warmup``, each round
+    in its own order (:func:`round_order`)."""
     samples = {family.name: Samples() for family in FAMILIES}
     guild = measured.guild
     general = guild.channels["general"]

@@ -142,12 +142,17 @@ class Chat:
         if self._checked.get(key) == language:
             return
         self._checked[key] = language
-        async with self._db.read() as conn:
-            member = await members_db.get(conn, guild_id, user_id)
-        # No row: the member is not known to the bot (an interaction alone does not make
-        # them so); what their client speaks is written when a DM or an RSVP makes it.
-        if member is not None:
-            await self._keep_seen(member)
+        try:
+            async with self._db.read() as conn:
+                member = await members_db.get(conn, guild_id, user_id)
+            # No row: the member is not known to the bot (an interaction alone does not
+            # make them so); what their client speaks is written when a DM or an RSVP
+            # makes it.
+            if member is not None:
+                await self._keep_seen(member)
+        except BaseException:
+            self._checked.pop(key, None)  # not kept: tried again at their next action
+            raise
 
     async def _keep_seen(self, member: members_db.Member) -> None:
         """Write on the member's row the language their client spoke last, if it differs."""

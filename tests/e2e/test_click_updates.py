@@ -9,6 +9,8 @@ import discord
 import pytest
 
 from bot.chat import Button, Card, Channel, Message, Text, Trusted
+from bot.db import members as members_db
+from bot.db.engine import DatabaseUnavailable
 from bot.emulator.interactions import ResponseType
 from bot.interactions import CustomId, Interaction
 from bot.interactions.routes import Params
@@ -92,3 +94,32 @@ async def test_a_click_is_routed_by_its_id_alone_and_discord_py_keeps_no_view(
     assert rebuilt == []
     store = h.bot._connection._view_store  # discord.py's: what it keeps to dispatch clicks
     assert (store._views, store._dynamic_items, store._synced_message_views) == ({}, {}, {})
+
+
+async def test_a_click_is_answered_when_the_members_language_cannot_be_kept(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The language a member's client speaks is kept before their click is routed; the
+    database out of reach for it stops neither the click nor the next try."""
+    h = harness
+    read_member = members_db.get
+    asked: list[int] = []
+
+    async def out_of_reach_once(*args: Any) -> Any:
+        asked.append(args[2])
+        if len(asked) == 1:
+            raise DatabaseUnavailable("the server is restarting")
+        return await read_member(*args)
+
+    monkeypatch.setattr(members_db, "get", out_of_reach_once)
+    h.bot.app.ui.routes.click(COUNT, count)
+    channel = h.channel("general")
+    await h.bot.core.chat.send(Channel(h.guild.id, channel), ClickCounter(language="en", clicks=0))
+    [posted] = [m for m in h.emu.messages_in(channel) if m.author_id == h.emu.bot_user_id]
+
+    for clicks in range(2):
+        click = await h.emu.click(h.user("chloe"), posted, COUNT.build(clicks=clicks, how="now"))
+        assert (await click.final()).response_type == ResponseType.UPDATE_MESSAGE
+
+    assert asked == [h.user("chloe")] * 2  # not kept the first time: tried again
+    assert "could not keep a member's client language" in caplog.text
