@@ -11,6 +11,7 @@ import pytest
 from bot.chat import Button, Card, Channel, Message, Text, Trusted
 from bot.db import members as members_db
 from bot.db.engine import DatabaseUnavailable
+from bot.emulator import Message as EmulatedMessage
 from bot.emulator.interactions import ResponseType
 from bot.interactions import CustomId, Interaction
 from bot.interactions.routes import Params
@@ -43,14 +44,20 @@ async def count(ctx: Interaction, params: Params) -> None:
     await ctx.update(counted)
 
 
-async def test_a_click_redraws_a_public_card_in_its_language_at_once_or_deferred(
-    harness: Harness,
-) -> None:
-    h = harness
+async def counter_posted(h: Harness) -> EmulatedMessage:
+    """The counting card posted in #general, its clicks routed."""
     h.bot.app.ui.routes.click(COUNT, count)
     channel = h.channel("general")
     await h.bot.core.chat.send(Channel(h.guild.id, channel), ClickCounter(language="en", clicks=0))
     [posted] = [m for m in h.emu.messages_in(channel) if m.author_id == h.emu.bot_user_id]
+    return posted
+
+
+async def test_a_click_redraws_a_public_card_in_its_language_at_once_or_deferred(
+    harness: Harness,
+) -> None:
+    h = harness
+    posted = await counter_posted(h)
 
     for clicks, how, response in ((0, "now", ResponseType.UPDATE_MESSAGE), (1, "later", None)):
         custom_id = COUNT.build(clicks=clicks, how=how)
@@ -81,10 +88,7 @@ async def test_a_click_is_routed_by_its_id_alone_and_discord_py_keeps_no_view(
         return from_message(message, **options)
 
     monkeypatch.setattr(discord.ui.View, "from_message", classmethod(spied))
-    h.bot.app.ui.routes.click(COUNT, count)
-    channel = h.channel("general")
-    await h.bot.core.chat.send(Channel(h.guild.id, channel), ClickCounter(language="en", clicks=0))
-    [posted] = [m for m in h.emu.messages_in(channel) if m.author_id == h.emu.bot_user_id]
+    posted = await counter_posted(h)
 
     for clicks in range(3):
         click = await h.emu.click(h.user("chloe"), posted, COUNT.build(clicks=clicks, how="now"))
@@ -112,10 +116,7 @@ async def test_a_click_is_answered_when_the_members_language_cannot_be_kept(
         return await read_member(*args)
 
     monkeypatch.setattr(members_db, "get", out_of_reach_once)
-    h.bot.app.ui.routes.click(COUNT, count)
-    channel = h.channel("general")
-    await h.bot.core.chat.send(Channel(h.guild.id, channel), ClickCounter(language="en", clicks=0))
-    [posted] = [m for m in h.emu.messages_in(channel) if m.author_id == h.emu.bot_user_id]
+    posted = await counter_posted(h)
 
     for clicks in range(2):
         click = await h.emu.click(h.user("chloe"), posted, COUNT.build(clicks=clicks, how="now"))
