@@ -169,28 +169,24 @@ class PlcBot(commands.Bot):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Buttons and forms are sent detached, so every click and every submission is
-        routed here, restart or not (``cogs/buttons.py``)."""
+        routed here, restart or not (``cogs/buttons.py``). The language the member's
+        client speaks is kept first, for their DMs: a failure (the database out of reach)
+        stops neither the click nor the form, whose handler answers for it."""
         if interaction.guild_id is not None:  # Discord says a member's locale only here
-            await self._note_language(interaction.guild_id, interaction)
+            language = language_for_locale(str(interaction.locale))
+            try:
+                await self.core.chat.saw_language(
+                    interaction.guild_id, interaction.user.id, language
+                )
+            except Exception:  # tried again at the member's next action
+                log.warning("could not keep a member's client language", exc_info=True)
         custom_id = clicked_button(interaction)
         if custom_id is not None:
             if not await self.dispatch_click(interaction, custom_id):
                 log.debug("no route for a button (%d characters)", len(custom_id))
-        elif interaction.type is discord.InteractionType.modal_submit:
-            await self.dispatch_form(interaction)
-
-    async def _note_language(self, guild_id: int, interaction: discord.Interaction) -> None:
-        """Keep the language the member's client speaks, for their DMs. A failure (the
-        database out of reach) never stops the click or the form it came with: their
-        handler answers for it, and the language is tried again at the next action."""
-        language = language_for_locale(str(interaction.locale))
-        try:
-            await self.core.chat.saw_language(guild_id, interaction.user.id, language)
-        except Exception:
-            log.warning("could not keep a member's client language", exc_info=True)
-
-    async def dispatch_form(self, interaction: discord.Interaction) -> None:
-        """Run the route of a submitted form."""
+            return
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
         data: dict[str, Any] = dict(interaction.data or {})
         found = self.app.ui.routes.forms.find(str(data.get("custom_id", "")))
         if found is None:
