@@ -226,8 +226,7 @@ class CheckinAnswers:
         sent = await self._outbox.send_unclosed(post)
         planned: Timer | None = None
         if sent is not None:
-            up = sent.value if isinstance(sent.value, Posted) else None
-            message_id = up.message_id if up is not None else None
+            message_id = sent.value.message_id if isinstance(sent.value, Posted) else None
             shown = answer.model_copy(update={"post_message_id": message_id})
         else:
             async with self._core.db.read() as conn:
