@@ -251,7 +251,13 @@ class WeeklyActivity(Writer):
                 instant(at),
             )
             self.add(
-                "checkin_progress", "answer_id, goal_id, value", answer_id, goals[user], 40.0 + n
+                "checkin_progress",
+                "answer_id, goal_id, value, checkin_id, opened_at",
+                answer_id,
+                goals[user],
+                40.0 + n,
+                checkin_id,
+                instant(opened),
             )
         self.timer(g, OPEN_KIND, open_key(schedule_id, week), opened, {})
         key = checkin_key(checkin_id)

@@ -142,22 +142,15 @@ class ListedGoal(NamedTuple):
 
 
 # Each goal's latest number (the newest week's; two answers of one week to a community
-# goal: the later answer's) in the same statement, sought by the goal's index. The
-# newest answer is found from the index alone (it holds the answer's id), and only its
-# number is then read from the table: a goal reported every week of a year had each of
-# its rows read to be sorted. The community's goals are those without an owner (the
-# table checks it), so both lists are sought in the owner index, not every goal of the
-# community read.
+# goal: the later answer's) in the same statement: the last entry of the goal's index,
+# which holds the number (a number carries its week's order, migration 0015). The
+# community's goals are those without an owner (the table checks it), so both lists
+# are sought in the owner index, not every goal of the community read.
 _LISTED = """
     SELECT g.id, g.scope, g.owner_id, g.title, g.measure, g.baseline, g.target, g.due_on,
         g.status,
-        (SELECT p.value FROM checkin_progress p
-            WHERE p.goal_id = g.id AND p.answer_id = (
-                SELECT q.answer_id FROM checkin_progress q
-                JOIN checkin_answers a ON a.id = q.answer_id
-                JOIN checkins c ON c.id = a.checkin_id
-                WHERE q.goal_id = g.id
-                ORDER BY c.opened_at DESC, c.id DESC, a.id DESC LIMIT 1)) AS latest
+        (SELECT p.value FROM checkin_progress p WHERE p.goal_id = g.id
+            ORDER BY p.opened_at DESC, p.checkin_id DESC, p.answer_id DESC LIMIT 1) AS latest
     FROM goals g
     WHERE g.id IN (
         SELECT id FROM goals WHERE guild_id = ? AND owner_id = ?
@@ -225,12 +218,10 @@ async def values(conn: Connection, goal_id: int) -> list[GoalValue]:
         conn,
         GoalValue,
         """
-        SELECT p.goal_id, a.checkin_id, c.week, c.opened_at, p.value
-        FROM checkin_progress p
-        JOIN checkin_answers a ON a.id = p.answer_id
-        JOIN checkins c ON c.id = a.checkin_id
+        SELECT p.goal_id, p.checkin_id, c.week, p.opened_at, p.value
+        FROM checkin_progress p JOIN checkins c ON c.id = p.checkin_id
         WHERE p.goal_id = ?
-        ORDER BY c.opened_at, c.id
+        ORDER BY p.opened_at, p.checkin_id, p.answer_id
         """,
         (goal_id,),
     )
@@ -240,10 +231,8 @@ async def latest_values(conn: Connection, goal_ids: list[int]) -> dict[int, floa
     """The most recent reported value of each goal that has one."""
     sql = """
         SELECT p.goal_id, p.value FROM checkin_progress p
-        JOIN checkin_answers a ON a.id = p.answer_id
-        JOIN checkins c ON c.id = a.checkin_id
         WHERE p.goal_id IN ({values})
-        ORDER BY c.opened_at, c.id
+        ORDER BY p.opened_at, p.checkin_id, p.answer_id
     """
     rows = await fetch_in(conn, sql, goal_ids)
     return {goal_id: value for goal_id, value in rows}  # oldest first: the latest value wins

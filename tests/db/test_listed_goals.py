@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.db import checkins as checkins_db
 from bot.db import goals as goals_db
 from bot.db.codec import instant_to_db
 from bot.db.communities import CommunitySettings, upsert
@@ -76,11 +77,7 @@ async def goals_with_numbers(conn: Connection) -> None:
             " updated_at) VALUES (?, ?, ?, ?, '[]', ?, ?)",
             (answer_id, GUILD, checkin_id, user_id, instant_to_db(NOW), instant_to_db(NOW)),
         )
-        for goal_id, value in numbers.items():
-            await conn.execute(
-                "INSERT INTO checkin_progress (answer_id, goal_id, value) VALUES (?, ?, ?)",
-                (answer_id, goal_id, value),
-            )
+        await checkins_db.set_goal_numbers(conn, answer_id, numbers)
 
 
 async def test_the_list_holds_the_members_goals_and_the_communitys_open_ones(
@@ -117,3 +114,7 @@ async def test_the_list_seeks_the_goals_it_shows_and_one_number_each(
     assert goal_steps and all("owner_id=?" in step for step in goal_steps), plan
     progress_steps = [step for step in plan if "checkin_progress_goal" in step]
     assert progress_steps and all("COVERING INDEX" in step for step in progress_steps), plan
+    # The latest number is the index's last entry: no answer and no check-in is read to
+    # sort the goal's numbers by week (before: each of them, then sorted).
+    assert not any(" a " in f"{step} " or " c " in f"{step} " for step in plan), plan
+    assert sum("TEMP B-TREE" in step for step in plan) == 1, plan  # the goals' own order

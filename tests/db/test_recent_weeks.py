@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.db import Database
+from bot.db import checkins as checkins_db
 from bot.db import communities as communities_db
 from bot.db.checkins import streaks as streaks_db
 from bot.db.codec import instant_to_db
@@ -56,9 +57,7 @@ async def a_year_of_answers(conn: Connection) -> None:
             " updated_at) VALUES (?, ?, ?, ?, '[]', ?, ?)",
             (n, GUILD, n, USER, instant_to_db(opened), instant_to_db(opened)),
         )
-        await conn.execute(
-            "INSERT INTO checkin_progress (answer_id, goal_id, value) VALUES (?, 1, ?)", (n, n)
-        )
+        await checkins_db.set_goal_numbers(conn, n, {1: n})
 
 
 def steps_of_recent_weeks(db: Database) -> tuple[int, list[streaks_db.RecentWeek]]:

@@ -86,10 +86,13 @@ async def set_goal_numbers(
         else:
             await conn.execute(
                 """
-                INSERT INTO checkin_progress (answer_id, goal_id, value) VALUES (?, ?, ?)
+                INSERT INTO checkin_progress (answer_id, goal_id, value, checkin_id, opened_at)
+                SELECT a.id, ?, ?, c.id, c.opened_at
+                FROM checkin_answers a JOIN checkins c ON c.id = a.checkin_id
+                WHERE a.id = ?
                 ON CONFLICT (answer_id, goal_id) DO UPDATE SET value = excluded.value
                 """,
-                (answer_id, goal_id, value),
+                (goal_id, value, answer_id),
             )
 
 
