@@ -59,7 +59,7 @@ class WeeklyActivity(Writer):
         )
         self.add(
             "facilitator_assignments",
-            "occurrence_id, guild_id, user_id, status, offers, assigned_at, answered_at",
+            "occurrence_id, guild_id, user_id, status, offers, assigned_at, answered_at, held",
             occurrence_id,
             g,
             facilitator,
@@ -67,6 +67,7 @@ class WeeklyActivity(Writer):
             1,
             instant(starts - timedelta(days=6)),
             instant(starts - timedelta(days=5)),
+            1,  # the date took place (above)
         )
         offer = self.timer(
             g, OFFER_KIND, offer_key(occurrence_id, 1), starts - timedelta(days=6), {}

@@ -245,17 +245,6 @@ async def get_occurrence(conn: Connection, occurrence_id: int) -> Occurrence | N
     return await _MEETING_OCCURRENCES.one(conn, "id = ?", occurrence_id)
 
 
-def held_test(occurrence_id: str) -> str:
-    """The SQL test that the date whose id is in the column ``occurrence_id`` took place
-    (over, never cancelled), for a feature's statement that counts held dates among its
-    own rows in the database rather than reading them all to ask about each."""
-    assert occurrence_id.replace(".", "").replace("_", "").isalnum(), occurrence_id
-    return (
-        "EXISTS (SELECT 1 FROM meeting_occurrences held"  # noqa: S608 - a column's name
-        f" WHERE held.id = {occurrence_id} AND held.status = 'done')"
-    )
-
-
 async def scheduled_occurrence(conn: Connection, meeting_id: int) -> Occurrence | None:
     """The one occurrence of the series still to come (or under way), if any."""
     return await _MEETING_OCCURRENCES.one(

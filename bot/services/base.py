@@ -102,8 +102,9 @@ class StatusProvider(Protocol):
 
 class OccurrenceListener(Protocol):
     """A feature that acts when a meeting date is created (the rotation assigns its
-    facilitator). Called inside the transaction that creates the occurrence, so what
-    the listener writes is committed with it, or not at all."""
+    facilitator) or took place (the rotation counts it as facilitated). Called inside
+    the transaction that creates or closes the occurrence, so what the listener writes
+    is committed with it, or not at all."""
 
     async def occurrence_created(
         self,
@@ -113,3 +114,5 @@ class OccurrenceListener(Protocol):
         occurrence_id: int,
         starts_at: datetime,
     ) -> None: ...
+
+    async def occurrence_held(self, conn: Connection, occurrence_id: int) -> None: ...

@@ -140,8 +140,9 @@ async def test_the_version_is_recorded_and_nothing_is_applied_twice(
             "0013_member_language.sql",
             "0014_answers_goal_index_partial.sql",
             "0015_progress_week_order.sql",
+            "0016_assignments_held.sql",
         ]
-        assert await first.schema_version() == 15
+        assert await first.schema_version() == 16
         assert await first.migrate() == []
     finally:
         await first.close()
@@ -162,9 +163,9 @@ def test_plc_bot_migrate_applies_the_postgresql_schema(
     path = config_file(tmp_path, f'[database]\nurl = "{url.dsn}"\n')
     assert main(["--config", str(path), "migrate"]) == 0
     applied = (
-        "applied 5 migration(s): 0011_schema.sql, 0012_timer_leases.sql, "
+        "applied 6 migration(s): 0011_schema.sql, 0012_timer_leases.sql, "
         "0013_member_language.sql, 0014_answers_goal_index_partial.sql, "
-        "0015_progress_week_order.sql"
+        "0015_progress_week_order.sql, 0016_assignments_held.sql"
     )
     assert applied in capsys.readouterr().out
     assert main(["--config", str(path), "migrate"]) == 0

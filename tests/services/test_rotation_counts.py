@@ -1,7 +1,9 @@
 """``/rotation show`` counts how often each volunteer facilitated in the database, with the
-line: the meetings say what a held date is (over, never cancelled), the rotation's read
-asks it of each volunteer's own assignments. Before, every assignment of the community's
-year was read, then the past ones' ids sent back to the meetings to learn which were held.
+line: the meetings tell the rotation when a date took place (over, never cancelled), which
+marks its assignment held, and the line's read counts each volunteer's held assignments in
+their index. Before, every assignment of the community's year was read, then the past
+ones' ids sent back to the meetings to learn which were held; then each date a volunteer
+was ever given was looked up in the meetings' table at every show.
 """
 
 from __future__ import annotations
@@ -53,8 +55,8 @@ async def test_the_dates_held_are_counted_with_the_line(world: World) -> None:
 
 
 async def test_the_count_seeks_each_volunteers_assignments(world: World) -> None:
-    """The count reads a volunteer's own assignments by index and each date by its key:
-    never every assignment or every date of every community."""
+    """The count reads a volunteer's held assignments in their index alone: never every
+    assignment of every community, and no date of the meetings' table."""
     await held_weeks(world)
     statements = await shown_statements(world)
     db = world.core.db
@@ -66,6 +68,11 @@ async def test_the_count_seeks_each_volunteers_assignments(world: World) -> None
             scans = [step for step in plan if step.split()[:2] in (["SCAN", t] for t in TABLES)]
             assert scans == [], (sql, plan)
             if "facilitator_assignments a" in sql:
-                assert any("facilitator_assignments_member" in step for step in plan), plan
+                counted = [s for s in plan if "facilitator_assignments_member" in s]
+                assert counted and all("COVERING INDEX" in s for s in counted), plan
+                assert "held=?" in counted[0], plan
+                assert "meeting_occurrences" not in sql, sql
+                searched = [step for step in plan if step.startswith("SEARCH")]
+                assert len(searched) == 3, plan  # volunteers, members, the count
     finally:
         explain.close()

@@ -253,6 +253,14 @@ async def insert_assignment(
     return cursor.rowcount > 0
 
 
+async def mark_held(conn: Connection, occurrence_id: int) -> None:
+    """The date took place: it counts as facilitated by whoever holds it (no-op for a
+    date never assigned)."""
+    await conn.execute(
+        "UPDATE facilitator_assignments SET held = 1 WHERE occurrence_id = ?", (occurrence_id,)
+    )
+
+
 async def reassign(
     conn: Connection,
     occurrence_id: int,

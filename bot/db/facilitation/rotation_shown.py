@@ -34,29 +34,22 @@ class ShownVolunteer(NamedTuple):
     """How many of the dates they were given took place."""
 
 
-async def line_shown(
-    conn: Connection, guild_id: int, held: str | None = None
-) -> list[ShownVolunteer]:
-    """:func:`line` as shown, with each volunteer's departure and away date, in one read.
-
-    ``held`` is the meetings' SQL test that the date in ``a.occurrence_id`` took place:
-    with it, each volunteer's held dates are counted in the same read, from their own
-    assignments (by index), instead of reading every date of the year (none: 0 each)."""
-    facilitated = (
-        "(SELECT COUNT(*) FROM facilitator_assignments a"  # noqa: S608 - the meetings' test
-        f" WHERE a.guild_id = v.guild_id AND a.user_id = v.user_id AND {held})"
-        if held
-        else "0"
-    )
+async def line_shown(conn: Connection, guild_id: int) -> list[ShownVolunteer]:
+    """:func:`line` as shown, with each volunteer's departure and away date, in one read,
+    and how many of their dates were held, counted in their own assignments' index (a
+    date is marked held when its meeting took place, by
+    :func:`~bot.db.facilitation.rotation.mark_held`)."""
     rows = await fetch_rows(
         conn,
         f"""
         SELECT v.user_id, v.times_assigned, v.first_in_line, v.next_up,
-            m.left_at IS NOT NULL, m.away_until, {facilitated}
+            m.left_at IS NOT NULL, m.away_until,
+            (SELECT COUNT(*) FROM facilitator_assignments a
+                WHERE a.guild_id = v.guild_id AND a.user_id = v.user_id AND a.held = 1)
         FROM rotation_volunteers v
             LEFT JOIN members m ON m.guild_id = v.guild_id AND m.user_id = v.user_id
         WHERE v.guild_id = ? AND v.active = 1 {LINE_ORDER}
-        """,  # noqa: S608 - the order and the meetings' test are constants
+        """,  # noqa: S608 - the order is a constant
         (guild_id,),
     )
     return [

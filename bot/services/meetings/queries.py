@@ -161,12 +161,6 @@ class MeetingQueries:
         dated = await meetings_db.scheduled_occurrences(conn, guild_id)
         return [meeting_date(meeting, occurrence) for occurrence, meeting, _ in dated]
 
-    def held_test(self, occurrence_id: str) -> str:
-        """What a held date is (over, never cancelled), as an SQL test on a column of the
-        caller's statement holding a date's id: the rotation counts each volunteer's held
-        dates in its own read of the line, not by reading every date they were given."""
-        return meetings_db.held_test(occurrence_id)
-
     async def going(self, conn: Connection, occurrence_id: int) -> list[int]:
         """The members who answered Going for the date, in the order they answered."""
         return [r.user_id for r in await rsvps_db.rsvps_for(conn, occurrence_id, ("going",))]

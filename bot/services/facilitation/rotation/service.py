@@ -56,7 +56,6 @@ class RotationService:
         self._community = community
         self._meetings = meetings
         self._assigner = Assigner(core, meetings)
-        self._held = meetings.held_test("a.occurrence_id") if meetings else None
 
     # -- volunteers ---------------------------------------------------------------------
 
@@ -99,9 +98,9 @@ class RotationService:
         guild_id = community.guild_id
         today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.read() as conn:
-            # Each volunteer comes with how many of their dates were held, counted by the
-            # database by the meetings' rule: no past date is read.
-            line = await rotation_shown.line_shown(conn, guild_id, self._held)
+            # Each volunteer comes with how many of their dates were held, counted in
+            # their assignments' index: no past date is read.
+            line = await rotation_shown.line_shown(conn, guild_id)
             dates = await self._meetings.coming_dates(conn, guild_id) if self._meetings else []
             upcoming = await _assigned(conn, dates)
         entries = tuple(
@@ -184,6 +183,11 @@ class RotationService:
             log.exception("assigning a facilitator to occurrence %s failed", occurrence_id)
         finally:
             await conn.execute("RELEASE rotation_assign")
+
+    async def occurrence_held(self, conn: Connection, occurrence_id: int) -> None:
+        """The date took place (inside the transaction that closes it): it counts as
+        facilitated by whoever holds it."""
+        await rotation_db.mark_held(conn, occurrence_id)
 
     async def assign(
         self, conn: Connection, guild_id: int, occurrence_id: int, starts_at: datetime
