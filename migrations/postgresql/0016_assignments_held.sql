@@ -6,7 +6,8 @@
 --   held  1 once the date took place (over, never cancelled); never reset
 ALTER TABLE facilitator_assignments
     ADD COLUMN held BIGINT NOT NULL DEFAULT 0 CHECK (held IN (0, 1));
-UPDATE facilitator_assignments SET held = 1
-    WHERE occurrence_id IN (SELECT id FROM meeting_occurrences WHERE status = 'done');
+UPDATE facilitator_assignments a SET held = 1
+    FROM meeting_occurrences o
+    WHERE o.id = a.occurrence_id AND o.status = 'done';
 DROP INDEX facilitator_assignments_member;
 CREATE INDEX facilitator_assignments_member ON facilitator_assignments (guild_id, user_id, held);
