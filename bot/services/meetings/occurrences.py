@@ -96,6 +96,13 @@ class Occurrences:
         await self._publisher.plan_announcement(conn, upcoming, community)
         return upcoming
 
+    async def held(self, conn: Connection, occurrence_id: int) -> None:
+        """The one place a date is closed as held (its meeting is over): the listeners are
+        told in the same transaction (the rotation counts it as facilitated)."""
+        if await meetings_db.finish_occurrence(conn, occurrence_id, "done"):
+            for listener in self.listeners:
+                await listener.occurrence_held(conn, occurrence_id)
+
     async def plan_timers(
         self, conn: Connection, upcoming: UpcomingMeeting, community: Community
     ) -> None:

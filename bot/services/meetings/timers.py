@@ -195,9 +195,7 @@ class MeetingTimers:
             if occurrence.status == "scheduled":
                 if now < occurrence.starts_at + timedelta(minutes=meeting.duration_minutes):
                     return None  # a stale wake-up; the occurrence's own end timer will come
-                await meetings_db.finish_occurrence(conn, occurrence.id, "done")
-                for listener in self.occurrences.listeners:
-                    await listener.occurrence_held(conn, occurrence.id)
+                await self.occurrences.held(conn, occurrence.id)
                 if meeting.cancelled_at is None:
                     await self.occurrences.add_next(conn, meeting, occurrence, community)
             if meeting.cancelled_at is not None:
