@@ -13,7 +13,8 @@ from bot.cli import main
 from bot.db import Database, DatabaseError
 from bot.db import communities as communities_db
 from bot.db.communities import CommunitySettings
-from bot.db.database import available_migrations
+from bot.db.database import available_migrations, migrations_directory
+from bot.db.postgres import MIGRATIONS_FOLDER
 from bot.instance import AlreadyRunning, InstanceLock
 from tests.db.writers import beside_a_failing_writer
 
@@ -194,11 +195,15 @@ async def test_commits_leave_the_wal_to_the_background_checkpoint(db: Database) 
     assert row is not None and row[0] == 300
 
 
-def migrations_up_to(tmp_path: Path, last: int) -> Path:
-    """A folder of the migrations up to ``last``: a database as that version left it."""
-    folder = tmp_path / f"migrations-{last}"
+def migrations_up_to(tmp_path: Path, last: int, engine: str = "sqlite") -> Path:
+    """A folder of the migrations up to ``last``: a database as that version left it
+    (``engine="postgresql"``: PostgreSQL's own migrations)."""
+    folder = tmp_path / f"{engine}-migrations-{last}"
     folder.mkdir(exist_ok=True)
-    for number, file in available_migrations():
+    source = migrations_directory()
+    if engine == "postgresql":
+        source = source / MIGRATIONS_FOLDER
+    for number, file in available_migrations(source):
         if number <= last:
             (folder / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
     return folder

@@ -16,8 +16,7 @@ import pytest
 
 from bot.db import Database
 from bot.db import communities as communities_db
-from bot.db.database import available_migrations, migrations_directory
-from bot.db.postgres import MIGRATIONS_FOLDER, PostgresDatabase
+from bot.db.postgres import PostgresDatabase
 from tests.db.test_database import NOW, SETTINGS, migrations_up_to
 from tests.postgres_server import PostgresServer
 
@@ -83,16 +82,6 @@ async def test_sqlite_rows_there_get_their_kept_value(
     assert [tuple(row) for row in found] == expected
 
 
-def postgres_migrations_up_to(tmp_path: Path, last: int) -> Path:
-    """:func:`migrations_up_to` for PostgreSQL's own migrations."""
-    folder = tmp_path / f"postgresql-{last}"
-    folder.mkdir(exist_ok=True)
-    for number, file in available_migrations(migrations_directory() / MIGRATIONS_FOLDER):
-        if number <= last:
-            (folder / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
-    return folder
-
-
 @pytest.mark.parametrize("number", sorted(CASES))
 async def test_postgresql_rows_there_get_their_kept_value(
     tmp_path: Path, postgres_server: PostgresServer, number: int
@@ -101,7 +90,7 @@ async def test_postgresql_rows_there_get_their_kept_value(
     url = await postgres_server.fresh(migrated=False)
     db = await PostgresDatabase.open(url, migrate=False)
     try:
-        await db.migrate(postgres_migrations_up_to(tmp_path, number - 1))
+        await db.migrate(migrations_up_to(tmp_path, number - 1, "postgresql"))
         async with db.transaction() as conn:
             await communities_db.upsert(conn, 1, SETTINGS, [60], NOW)
         raw = await asyncpg.connect(url.dsn)
@@ -110,7 +99,7 @@ async def test_postgresql_rows_there_get_their_kept_value(
                 await raw.execute(row)
         finally:
             await raw.close()
-        [applied] = await db.migrate(postgres_migrations_up_to(tmp_path, number))
+        [applied] = await db.migrate(migrations_up_to(tmp_path, number, "postgresql"))
         async with db.read() as conn:
             found = await (await conn.execute(read)).fetchall()
     finally:
