@@ -38,6 +38,9 @@ AUTHOR_MAX = 256
 DESCRIPTION_MAX = 4096
 FIELD_NAME_MAX = 256
 FIELD_VALUE_MAX = 1024
+#: A field's name for a field without a heading: Discord refuses an empty one, and shows a
+#: zero-width space as nothing.
+NO_HEADING = "\u200b"
 FOOTER_MAX = 2048
 LABEL_MAX = 80
 MODAL_TITLE_MAX = 45
@@ -199,7 +202,7 @@ class Renderer:
         for item in fields:
             kept = _FIELDS.get(self.catalog, self.language, item)
             if kept is None:
-                name = self.text(item.name, FIELD_NAME_MAX)
+                name = self.text(item.name, FIELD_NAME_MAX) if item.name is not None else NO_HEADING
                 value = self.text(item.value, FIELD_VALUE_MAX) or "—"
                 kept = _FIELDS.put(self.catalog, self.language, item, (name, value, item.inline))
             written.append(kept)

@@ -221,8 +221,10 @@ class CardRenderer:
         return found
 
     def _field(self, item: PanelField) -> list[JSON]:
-        name = self.blocks(self.text(item.name), weight="bolder")
-        return name + (self.blocks(self.text(item.value)) or self.blocks("—"))
+        value = self.blocks(self.text(item.value)) or self.blocks("—")
+        if item.name is None:
+            return value
+        return self.blocks(self.text(item.name), weight="bolder") + value
 
     def _row(self, row: tuple[Button | LinkButton, ...]) -> JSON:
         return {"type": "ActionSet", "actions": [self._action(item) for item in row]}

@@ -250,3 +250,12 @@ async def test_a_button_the_message_no_longer_has_is_refused_in_words(tmp_path: 
     assert "button 3 is no longer on its message" in refused
     assert ":read #moderation" in refused
     assert "custom ids" not in refused and "plc:" not in refused
+
+
+async def test_a_field_without_a_heading_shows_its_value_alone(tmp_path: Path) -> None:
+    """``/checkin me``'s weeks stand under the streak with no heading of their own: Discord
+    shows the value alone, and so does the transcript (not ``​: …``)."""
+    text = await _transcript(tmp_path, "/checkin me\n")
+    shown = _after(text, "/checkin me")
+    assert "    ┃ No check-ins yet.\n" in shown
+    assert "\u200b" not in shown

@@ -51,7 +51,8 @@ Row = tuple[Component, ...]
 
 
 class PanelField(Frozen):
-    name: Content
+    name: Content | None
+    """None: the field has no heading, its value goes on under what comes before."""
     value: Content
     inline: bool = False
 
@@ -113,7 +114,8 @@ class Message(Frozen):
                 yield panel.author.name
             yield from (c for c in (panel.title, panel.description, panel.footer) if c is not None)
             for field in panel.fields:
-                yield field.name
+                if field.name is not None:
+                    yield field.name
                 yield field.value
         for component in self.components():
             if component.label is not None:

@@ -98,7 +98,12 @@ class Transcript:
         fields = embed.get("fields")
         for embed_field in fields if isinstance(fields, list) else []:
             first, *rest = str(embed_field["value"]).splitlines() or [""]
-            self.say(f"    ┃ {embed_field['name']}: {first}")
+            name = str(embed_field["name"])
+            if not name.strip("\u200b "):
+                # Discord shows a field named with a zero-width space as its value alone.
+                self.say(f"    ┃ {first}")
+            else:
+                self.say(f"    ┃ {name}: {first}")
             for line in rest:
                 self.say(f"    ┃   {line}")
         footer = embed.get("footer")

@@ -40,6 +40,23 @@ def test_member_words_are_escaped_only_where_discord_reads_markdown() -> None:
     assert rendered.view.is_finished()  # discord.py keeps no view of the bot's buttons
 
 
+def test_a_field_without_a_heading_is_named_with_what_discord_shows_as_nothing() -> None:
+    rendered = Renderer(load_catalog(), "en").message(
+        Message(
+            panels=(
+                Panel(
+                    description=Text.of("goals.list.none"),
+                    fields=(PanelField(name=None, value=Text.of("checkins.me.none")),),
+                ),
+            )
+        )
+    )
+    (embed,) = rendered.embeds
+    (field,) = embed.fields
+    assert field.name == "\u200b"  # Discord refuses an empty name
+    assert field.value == "No check-ins yet."
+
+
 def test_a_form_shows_member_words_as_typed() -> None:
     modal = Renderer(load_catalog(), "fr").modal(
         Form(

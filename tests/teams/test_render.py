@@ -87,6 +87,22 @@ def test_a_panel_with_fields_and_buttons_is_a_valid_card() -> None:
     assert link == {"type": "Action.OpenUrl", "title": "Join", "url": "https://example.org/join"}
 
 
+def test_a_field_without_a_heading_is_its_value_alone() -> None:
+    card = render(
+        Message(
+            panels=(
+                Panel(
+                    title=Trusted(text="Your check-ins"),
+                    fields=(PanelField(name=None, value=Trusted(text="No check-ins yet.")),),
+                ),
+            )
+        )
+    )
+    [container] = card["body"]
+    texts = [item["text"] for item in container["items"]]
+    assert texts == ["Your check-ins", "No check-ins yet."]  # no heading block between
+
+
 def test_a_panels_author_is_named_and_a_cards_buttons_name_its_team() -> None:
     """A check-in answer is posted under the member's name; a button of a card made for
     a team says which (a click in the 1:1 chat, where Teams names no team, acts there)."""

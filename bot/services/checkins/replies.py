@@ -286,7 +286,7 @@ def _history_panel(
         description=_text("checkins.me.streak", streak=streak, best=best, answered=answered),
         fields=(
             PanelField(
-                name=Trusted(text="\u200b"),
+                name=None,
                 value=Join(parts=_week_lines(weeks)) if weeks else _text("checkins.me.none"),
             ),
         ),
