@@ -116,9 +116,19 @@ def command_form(
 
 
 def shown_options(command: Command) -> tuple[Option, ...]:
-    """The options a form asks for: Teams has no roles (the team's owners facilitate), so
-    a role option is left out (typed anyway, it is refused with a sentence saying why)."""
-    return tuple(option for option in command.options if option.kind != "role")
+    """The options a form asks for: those Teams has something to give for. Teams has no
+    roles (the team's owners facilitate) and no voice or stage channels (a meeting's
+    place there is its link), so such an option is left out (typed anyway, it is refused
+    with a sentence saying why)."""
+    return tuple(option for option in command.options if not unanswerable(option))
+
+
+def unanswerable(option: Option) -> bool:
+    """Whether nothing in a team can answer ``option``: a role, or a channel of a kind Teams
+    does not have (its channels are all text channels)."""
+    if option.kind == "role":
+        return True
+    return option.kind == "channel" and "text" not in (option.channel_kinds or ("text",))
 
 
 def _option_input(

@@ -15,7 +15,7 @@ from bot.errors import UserError
 from bot.i18n import Language
 from bot.interactions.commands import ChannelOption, Command, MemberOption, Option
 from teams.commands import CommandBook, Typed
-from teams.forms import shown_options
+from teams.forms import shown_options, unanswerable
 from teams.ids import thread_of
 from teams.roster import folded
 from teams.runtime import Team, TeamsRuntime
@@ -72,10 +72,12 @@ class Resolver:
             return self._integer(option, raw)
         if option.kind == "member":
             return await self._member(option, raw)
-        if option.kind == "channel":
-            return await self._channel(option, raw)
         if option.kind == "role":
             raise UserError("teams.commands.no_roles", option=self._name(option))
+        if unanswerable(option):
+            raise UserError("teams.commands.no_rooms", option=self._name(option))
+        if option.kind == "channel":
+            return await self._channel(option, raw)
         if option.kind == "boolean":
             return self._boolean(option, raw)
         if option.max_length is not None and len(raw) > option.max_length:

@@ -103,3 +103,32 @@ async def test_a_private_answer_teams_refuses_is_never_posted_for_all_to_see(
     assert card_text(note).startswith("I could not answer you in our 1:1 chat")
     assert "joined the rotation" not in card_text(note)
     assert await _line(teams) == [await teams.user_number("bob")]  # the command still ran
+
+
+async def test_a_meeting_on_teams_is_placed_by_its_link_never_by_a_voice_channel(
+    teams: TeamsHarness,
+) -> None:
+    """Teams has no voice or stage channels: the meeting's form does not ask for one, a
+    typed one is refused in words (in the member's language) and nothing is saved."""
+    from bot.services.meetings import MeetingService
+
+    await teams.setup_community()
+    await teams.command("alice", "meeting schedule")
+    form = teams.last_private("alice")
+    asked = [n["id"] for n in form.card["body"] if str(n.get("type")).startswith("Input.")]  # type: ignore[index]
+    assert "channel" not in asked and "link" in asked
+
+    typed = 'meeting schedule title:"Team meeting" when:"2026-12-10 15:30" channel:General'
+    await teams.command("alice", typed, channel="Check-ins")
+    assert card_text(teams.last_private("alice")) == (
+        "Teams has no voice or stage channels: the option channel cannot be used here. "
+        "Give the meeting's link instead (link:…)."
+    )
+    await teams.command(  # chloe reads Teams in French; all she typed is read first
+        "chloe", 'rencontre planifier titre:"Équipe" quand:"2026-12-10 15:30" salon:General'
+    )
+    assert card_text(teams.last_private("chloe")).startswith(
+        "Teams n'a ni canaux vocaux ni scènes : l'option salon ne peut pas servir ici."
+    )
+    meetings = teams.app.services.get(MeetingService)
+    assert await meetings.upcoming(await teams.team_number()) == []

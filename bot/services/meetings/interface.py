@@ -87,7 +87,7 @@ class MeetingInterface(Interface):
         Option("reminders", "Reminders before the start, e.g. 24h, 1h (default: the community's)"),
         Option(
             "protocol",
-            "The live-session protocol this meeting runs (preselected by /session start)",
+            "The protocol its live session follows (preselected when the session starts)",
         ),
         access="facilitator",
         suggest={"protocol": suggest_protocol},
