@@ -25,7 +25,7 @@ from bot.chat import port
 from bot.i18n import Catalog, Language
 from bot.scheduler import RetryLater, nonce_for
 from cogs.events import DiscordEvents
-from cogs.render import Rendered, Renderer, clip
+from cogs.render import Rendered, Renderer, channel_url, clip
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +206,9 @@ class DiscordPlatform:
     async def community_name(self, guild_id: int) -> str | None:
         guild = self.client.get_guild(guild_id)
         return guild.name if guild is not None else None
+
+    async def channel_url(self, guild_id: int, channel_id: int) -> str | None:
+        return channel_url(guild_id, channel_id)
 
     async def role_can_moderate_messages(self, guild_id: int, role_id: int) -> bool | None:
         """From the role's server-wide permissions and @everyone's (every member has both),

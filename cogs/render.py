@@ -108,7 +108,11 @@ LITERAL = LiteralMarkup()
 
 
 def message_url(guild_id: int, channel_id: int, message_id: int) -> str:
-    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+    return f"{channel_url(guild_id, channel_id)}/{message_id}"
+
+
+def channel_url(guild_id: int, channel_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{channel_id}"
 
 
 def clip(text: str, limit: int) -> str:

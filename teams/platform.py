@@ -233,6 +233,10 @@ class TeamsPlatform:
             return None
         return language_for_locale(member.locale)
 
+    async def channel_url(self, guild_id: int, channel_id: int) -> str | None:
+        """None: a meeting on Teams has no channel for its place (its link is)."""
+        return None
+
     async def role_can_moderate_messages(self, guild_id: int, role_id: int) -> bool | None:
         """Teams has no roles: facilitators are the team's owners, who may always moderate."""
         return None

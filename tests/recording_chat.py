@@ -97,6 +97,9 @@ class RecordingChat:
     async def community_name(self, guild_id: int) -> str | None:
         return "Sample school"
 
+    async def channel_url(self, guild_id: int, channel_id: int) -> str | None:
+        return f"https://chat.test/channels/{guild_id}/{channel_id}"
+
     async def role_can_moderate_messages(self, guild_id: int, role_id: int) -> bool | None:
         return self.moderating_roles.get(role_id)
 

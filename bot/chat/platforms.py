@@ -88,6 +88,9 @@ class Platforms:
     async def role_can_moderate_messages(self, guild_id: int, role_id: int) -> bool | None:
         return await self.of(guild_id).role_can_moderate_messages(guild_id, role_id)
 
+    async def channel_url(self, guild_id: int, channel_id: int) -> str | None:
+        return await self.of(guild_id).channel_url(guild_id, channel_id)
+
     async def latency(self) -> float | None:
         """The Discord gateway's, when this process serves Discord."""
         return await self.discord.latency() if self.discord is not None else None

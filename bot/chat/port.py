@@ -288,6 +288,11 @@ class ChatPlatform(Protocol):
         """The name of the server or team the community lives in (None: unknown)."""
         ...
 
+    async def channel_url(self, guild_id: int, channel_id: int) -> str | None:
+        """A web address that opens this channel, for a file read outside the chat (a
+        calendar's meeting place); None: the platform gives none."""
+        ...
+
     async def role_can_moderate_messages(self, guild_id: int, role_id: int) -> bool | None:
         """Whether members with this role may moderate others' messages, which the platform
         may require to show them a message command (Discord: Manage Messages, for

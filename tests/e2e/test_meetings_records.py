@@ -25,7 +25,9 @@ from tests.e2e.meeting_steps import (
 
 async def test_list_calendar_and_status(harness: Harness) -> None:
     await harness.setup_community(language="en")
-    announcement = await schedule(harness, when="Dec 3 3:30pm", repeat="monthly")
+    announcement = await schedule(
+        harness, when="Dec 3 3:30pm", repeat="monthly", channel=harness.channel("stage")
+    )
     await schedule(harness, title="Codev", when="Dec 10 9:00am", link="https://meet.example.org/x")
     await rsvp(harness, "bob", announcement, "going")
     async with harness.bot.core.db.transaction() as conn:  # as the rotation does
@@ -57,6 +59,8 @@ async def test_list_calendar_and_status(harness: Harness) -> None:
     assert events["PLC meeting"]["RRULE"]["BYDAY"] == ["1TH"]
     assert events["PLC meeting"].decoded("dtstart").astimezone(UTC) == DEC3
     assert str(events["Codev"]["URL"]) == "https://meet.example.org/x"
+    stage = f"https://discord.com/channels/{harness.guild.id}/{harness.channel('stage')}"
+    assert str(events["PLC meeting"]["LOCATION"]) == stage  # its stage channel on Discord
     assert [str(z["TZID"]) for z in parsed.walk("VTIMEZONE")] == ["America/Toronto"]
 
     status = await harness.slash("bob", "plc status")

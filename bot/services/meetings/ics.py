@@ -9,7 +9,7 @@ RRULE (the bot's own fixed choices only).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -41,12 +41,16 @@ def _rrule(repeat: str, first_date: date) -> dict[str, Any] | None:
     return None
 
 
-def discord_channel_url(guild_id: int, channel_id: int) -> str:
-    return f"https://discord.com/channels/{guild_id}/{channel_id}"
-
-
-def build_calendar(upcoming: Sequence[UpcomingMeeting], *, guild_id: int, now: datetime) -> bytes:
-    """The calendar file of ``upcoming`` (each from its next occurrence on)."""
+def build_calendar(
+    upcoming: Sequence[UpcomingMeeting],
+    *,
+    guild_id: int,
+    now: datetime,
+    channel_urls: Mapping[int, str],
+) -> bytes:
+    """The calendar file of ``upcoming`` (each from its next occurrence on). A meeting's
+    place is its link, else the address of its channel in ``channel_urls`` (by channel
+    id; the chat platform's, which may have none)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -68,7 +72,7 @@ def build_calendar(upcoming: Sequence[UpcomingMeeting], *, guild_id: int, now: d
         if rule is not None:
             event.add("rrule", rule)
         place = meeting.link or (
-            discord_channel_url(guild_id, meeting.channel_id) if meeting.channel_id else None
+            channel_urls.get(meeting.channel_id) if meeting.channel_id else None
         )
         if place is not None:
             event.add("location", place)

@@ -91,7 +91,15 @@ class MeetingQueries:
         upcoming = await self.upcoming(community.guild_id)
         if not upcoming:
             return None
-        return build_calendar(upcoming, guild_id=community.guild_id, now=self._core.clock.now())
+        guild_id = community.guild_id
+        channels = {u.meeting.channel_id for u in upcoming if u.meeting.channel_id}
+        urls = {}
+        for channel_id in channels:
+            if (url := await self._core.chat.channel_url(guild_id, channel_id)) is not None:
+                urls[channel_id] = url
+        return build_calendar(
+            upcoming, guild_id=guild_id, now=self._core.clock.now(), channel_urls=urls
+        )
 
     async def status_lines(self, read: StatusRead) -> list[StatusLine]:
         # The next date and its title only: not the answers and facilitators a list shows.

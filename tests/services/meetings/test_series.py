@@ -253,7 +253,8 @@ async def test_calendar_parses_back(service: MeetingService, clock: ControlledCl
     assert str(weekly_event["DESCRIPTION"]) == "Bilan; données, plan"
     monthly_event = events[f"meeting-{monthly.meeting.id}-{GUILD}@plc-bot"]
     assert monthly_event["RRULE"]["BYDAY"] == ["-1TU"]  # Dec 29 is a fifth Tuesday: "last"
-    assert str(monthly_event["LOCATION"]) == f"https://discord.com/channels/{GUILD}/{VOICE}"
+    # its voice channel, at the address the chat platform gives
+    assert str(monthly_event["LOCATION"]) == f"https://chat.test/channels/{GUILD}/{VOICE}"
     one_off_event = events[f"meeting-{one_off.meeting.id}-{GUILD}@plc-bot"]
     assert "RRULE" not in one_off_event
     assert one_off_event.decoded("duration") == timedelta(minutes=45)
