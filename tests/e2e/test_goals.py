@@ -57,6 +57,22 @@ async def test_the_progress_chart_is_a_png_of_the_stored_values(harness: Harness
     assert nothing.ephemeral and "/goal set" in (nothing.content or "")
 
 
+async def test_a_goal_without_numbers_yet_is_charted_with_a_caption_saying_so(
+    harness: Harness,
+) -> None:
+    """Its chart shows the baseline, the target and the due date; the caption says no
+    weekly value came yet (not "0 weekly values"), in each language."""
+    h = harness
+    await h.setup_community()
+    await set_goal(h, "bob")
+    chart = await (await h.slash("bob", "goal progress", locale="en-US")).final()
+    assert chart.message is not None and len(chart.message.attachments) == 1
+    assert "no weekly value yet, target" in chart.message.content
+    french = await (await h.slash("bob", "goal progress", locale="fr")).final()
+    assert french.message is not None
+    assert "aucune valeur hebdomadaire pour l'instant, cible" in french.message.content
+
+
 async def test_bad_goals_are_refused_with_the_reason(harness: Harness) -> None:
     h = harness
     await h.setup_community()
