@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.emulator import InteractionResult, Message
+from bot.emulator import InteractionResult, Message, ResponseType
 from bot.services.facilitation.sessions.service import SessionService
 from tests.e2e.harness import Harness
 
 
 async def answer(result: InteractionResult) -> str:
-    """The (ephemeral) answer a member got, deferred or not."""
+    """The answer a member got, deferred or not: the reply (ephemeral or not), or the
+    clicked message as the click changed it, and any follow-up."""
     await result.final()
-    parts = [result.content or ""]
+    unchanged = result.response_type == ResponseType.DEFERRED_UPDATE_MESSAGE and not (
+        result.edit_count
+    )
+    shown = [] if unchanged else [result.message]
+    parts = [m.content or "" for m in shown if m]
     parts += [m.content or "" for m in result.followups]
-    embeds = [e for m in [result.message, *result.followups] if m for e in m.embeds]
+    embeds = [e for m in [*shown, *result.followups] if m for e in m.embeds]
     for embed in embeds:
         parts.append(str(embed.get("title", "")))
         parts.append(str(embed.get("description", "")))

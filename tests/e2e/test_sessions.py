@@ -57,13 +57,16 @@ async def run_codev(harness: Harness) -> int:
     assert first_turn.mention_user_ids == [alice]
     refused = await click(harness, "chloe", first_turn, "plc:ses:pass:")
     assert refused.startswith("Ce n'est pas votre tour")
-    assert "Merci" in await click(harness, "alice", first_turn, "plc:ses:done:")
+    # Each prompt then says, for everyone, how its turn ended, and keeps no button.
+    spoke = await click(harness, "alice", first_turn, "plc:ses:done:")
+    assert spoke == f"🎤 <@{alice}> (1/2) — Clarifying questions: ✅ done."
     second_turn = turn_of(harness, thread, "chloe")
     assert second_turn.mention_user_ids == [chloe]
-    assert "passé" in await click(harness, "chloe", second_turn, "plc:ses:pass:")
+    passed = await click(harness, "chloe", second_turn, "plc:ses:pass:")
+    assert passed == f"🎤 <@{chloe}> (2/2) — Clarifying questions: ⏩ passed."
     assert find(bot_messages(harness, thread), "Round complete: **Clarifying questions**")
-    stale = await click(harness, "alice", first_turn, "plc:ses:done:")
-    assert "déjà terminé" in stale
+    for prompt in (first_turn, second_turn):
+        assert harness.emu.state.messages[prompt.id].custom_ids() == []
 
     # Time: nearly up at 13 minutes, +2 min, then over at 17.
     await harness.advance(timedelta(minutes=13))
@@ -92,7 +95,7 @@ async def run_codev(harness: Harness) -> int:
         await click(harness, "alice", panel, "plc:ses:next:")
         if step in (2,):  # the consultation round: Chloé has spoken least, she opens it
             done = await click(harness, "chloe", turn_of(harness, thread, "chloe"), "plc:ses:done:")
-            assert "Merci" in done
+            assert done.startswith(f"🎤 <@{chloe}> (1/") and done.endswith(": ✅ done.")
     ended = await run(harness, "alice", "session end")
     assert "6 étapes couvertes" in ended
     [summary] = find(bot_messages(harness, thread), "Summary — Co-development")
@@ -153,7 +156,7 @@ async def test_a_restart_mid_round_resumes_on_the_same_speaker_timer_due_once(
     await harness.restart()
     await harness.advance(timedelta(minutes=5))  # 8 minutes into a 10-minute step
     assert len(find(bot_messages(harness, thread), "time is nearly up")) == 1
-    assert "Thank you" in await click(harness, "bob", speaking, "plc:ses:done:")  # same speaker
+    assert "✅ done" in await click(harness, "bob", speaking, "plc:ses:done:")  # same speaker
     turn_of(harness, thread, "chloe")
     await harness.advance(timedelta(minutes=2))
     await harness.restart()
@@ -176,7 +179,7 @@ async def test_the_next_prompt_does_not_wait_for_the_clicks_acknowledgement(
 
     before = len(bot_messages(harness, thread))
     harness.emu.faults.add(method="POST", path="/callback", delay=2.0, hook=acknowledged)
-    assert "Merci" in await click(harness, "alice", done, "plc:ses:done:")  # her client: French
+    assert "✅ done" in await click(harness, "alice", done, "plc:ses:done:")  # her prompt, updated
     assert prompts_when_acknowledged == [before + 1]
     turn_of(harness, thread, "bob")
 
@@ -239,7 +242,7 @@ async def test_a_turns_prompt_goes_out_before_its_sync_and_its_answer_after(
     await db.trace(seen.append)
     try:
         syncs = db.log.syncs
-        assert "Merci" in await click(harness, "alice", done, "plc:ses:done:")
+        assert "✅ done" in await click(harness, "alice", done, "plc:ses:done:")
     finally:
         await db.trace(None)
     turn = next(i for i, s in enumerate(seen) if "INSERT INTO session_turns" in s)
@@ -265,7 +268,7 @@ async def test_a_done_held_up_by_another_write_is_still_acknowledged(harness: Ha
         )
         await asyncio.wait_for(acknowledged.wait(), timeout=10)
         assert turn_of(harness, thread, "alice") == done  # no prompt before the turn's write
-    assert "Merci" in await answer(await clicking)  # her client: French
+    assert "✅ done" in await answer(await clicking)  # her prompt, updated
     turn_of(harness, thread, "bob")
 
 

@@ -14,6 +14,7 @@ from tests.e2e.facilitation import (
     find,
     last_with,
     live_thread,
+    round_going,
     run,
 )
 from tests.e2e.harness import Harness
@@ -84,6 +85,27 @@ async def test_two_facilitators_pressing_next_at_once_move_one_step(harness: Har
     assert any("Passage à l'étape 1/7" in a for a in answers), answers
     assert len(find(bot_messages(harness, thread), "Step 1/7")) == 1
     assert find(bot_messages(harness, thread), "Step 2/7") == []
+
+
+async def test_a_done_pressed_twice_at_once_ends_the_turn_once(harness: Harness) -> None:
+    """Both clicks reach the bot before the prompt loses its buttons: one ends the turn and
+    updates the prompt, the other is told privately that the turn is over."""
+    thread = await round_going(harness)
+    prompt = last_with(harness, thread, "plc:ses:done:")
+    [speaker] = prompt.mention_user_ids
+    custom_id = button_of(prompt, "plc:ses:done:")
+    clicks = await asyncio.gather(
+        harness.emu.click(speaker, prompt, custom_id),
+        harness.emu.click(speaker, prompt, custom_id),
+    )
+    answers = sorted([await answer(c) for c in clicks])
+    assert answers[0].startswith("Ce tour de parole est déjà terminé"), answers  # her client
+    assert answers[1].startswith(f"🎤 <@{speaker}> (1/2)") and answers[1].endswith("✅ done.")
+    assert harness.emu.state.messages[prompt.id].custom_ids() == []
+    async with harness.bot.core.db.read() as conn:
+        row = await (await conn.execute("SELECT COUNT(*) FROM session_turns")).fetchone()
+    assert row[0] == 1
+    assert len([m for m in bot_messages(harness, thread) if m.content.startswith("🎤")]) == 2
 
 
 async def test_custom_protocols_invalid_reported_valid_run(

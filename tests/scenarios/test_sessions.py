@@ -40,13 +40,18 @@ async def test_a_live_session_runs_a_round_records_an_action_and_ends(chat: Driv
         assert member not in spoke
         spoke.append(member)
         if member == "bob":
-            passed = await chat.press("bob", turn, "Pass", answered=True)
-            assert passed.text == "The turn was passed."
+            await chat.press("bob", turn, "Pass")
+            ended = "⏩ passed."
         else:
             other = next(m for m in PEOPLE if m not in (member, "bob"))
             refused = await chat.press(other, turn, "Done", answered=True)
             assert refused.text.startswith(("It is not your turn", "Ce n'est pas votre tour"))
-            await chat.press(member, turn, "Done", answered=True)
+            assert "✅ Done" in turn.labels()  # a refusal leaves the prompt as it was
+            await chat.press(member, turn, "Done")
+            ended = "✅ done."
+        # The prompt now says, for everyone, how the turn ended, and keeps no button.
+        assert turn.text.endswith(f"({n}/3) — Check-in round: {ended}"), turn.text
+        assert chat.named(member) in turn.text and turn.labels() == []
     assert any("Round complete: **Check-in round**" in p.text for p in chat.thread(opening))
 
     action = await chat.run(

@@ -17,6 +17,7 @@ from bot.interactions.interface import Interface, click, form
 from bot.interactions.routes import Params
 from bot.services.facilitation.actions.service import TEXT_MAX
 from bot.services.facilitation.sessions import replies, routes
+from bot.services.facilitation.sessions.cards import TurnPrompt
 from bot.services.facilitation.sessions.records import SessionRecords
 from bot.services.facilitation.sessions.service import Committed, SessionService
 
@@ -28,7 +29,8 @@ ACKNOWLEDGE_WITHIN_S = 0.5
 
 
 class EndTurn(Protocol):
-    """Ends a turn: (who, session, step, turn); ``committed`` as the service calls it."""
+    """Ends a turn: (who, session, step, turn); ``committed`` as the service calls it; the
+    turn's prompt as it ended."""
 
     def __call__(
         self,
@@ -38,13 +40,14 @@ class EndTurn(Protocol):
         turn_index: int,
         *,
         committed: Committed,
-    ) -> Awaitable[object]: ...
+    ) -> Awaitable[TurnPrompt]: ...
 
 
 class Acknowledgement:
     """A click's ``defer``, started once: when the turn is on the disk and its next prompt
     posted, or after :data:`ACKNOWLEDGE_WITHIN_S`, or when the write failed, whichever
-    comes first.
+    comes first. The answer then replaces the clicked prompt; a refusal still goes to
+    the clicker alone.
 
     Started at the click, it was built, sent and answered while the turn's write waited
     for the interpreter the loop held; started at the commit, its request went out ahead
@@ -59,7 +62,7 @@ class Acknowledgement:
         """Start it (a task: it runs once the caller next waits), unless it was."""
         if self._sent is None:
             self._latest.cancel()
-            self._sent = asyncio.ensure_future(self._ctx.defer())
+            self._sent = asyncio.ensure_future(self._ctx.defer(update=True))
 
     async def sent(self) -> None:
         self.start()
@@ -108,22 +111,23 @@ class SessionButtons(Interface):
 
     @click(routes.SKIP_TURN)
     async def pass_turn(self, ctx: Interaction, params: Params) -> None:
-        await self._turn_over(ctx, params, self.sessions.pass_turn, "facilitation.replies.passed")
+        await self._turn_over(ctx, params, self.sessions.pass_turn)
 
     @click(routes.DONE)
     async def done(self, ctx: Interaction, params: Params) -> None:
-        await self._turn_over(ctx, params, self.sessions.finish_turn, "facilitation.replies.done")
+        await self._turn_over(ctx, params, self.sessions.finish_turn)
 
-    async def _turn_over(self, ctx: Interaction, params: Params, end: EndTurn, said: str) -> None:
-        """*Pass* or *Done* on the turn the button names (its session, step and turn)."""
+    async def _turn_over(self, ctx: Interaction, params: Params, end: EndTurn) -> None:
+        """*Pass* or *Done* on the turn the button names (its session, step and turn): the
+        prompt then says how the turn ended, for everyone, and loses its buttons."""
         actor = ctx.actor()
         acknowledgement = Acknowledgement(ctx)
         try:
             session, step, turn = int(params["session"]), int(params["step"]), int(params["turn"])
-            await end(actor, session, step, turn, committed=acknowledgement.start)
+            ended = await end(actor, session, step, turn, committed=acknowledgement.start)
         finally:
             await acknowledgement.sent()  # before any answer, the refusal's too, goes out
-        await ctx.reply(Text(key=said))
+        await ctx.update(ended)
 
     @click(routes.NEXT)
     async def next_step(self, ctx: Interaction, params: Params) -> None:

@@ -32,6 +32,23 @@ from bot.services.facilitation.sessions.state import (
 )
 
 
+def turn_prompt(session: SessionRow, over: TurnOutcome | None = None) -> TurnPrompt:
+    """The prompt of the turn under way in ``session``: while it runs (``over`` None, with
+    Done and Pass), or as it ended."""
+    if session.current_speaker is None:
+        raise ValueError(f"session {session.id}: nobody has the floor")
+    step = protocol_of(session.protocol).steps[session.step_index]
+    language = language_of(session.language)
+    return TurnPrompt(
+        **about_step(session, step),
+        turn_index=session.turn_index,
+        turn_count=len(session.round_order),
+        user_id=session.current_speaker,
+        question=session.question[language] if session.question else None,
+        over=over,
+    )
+
+
 class SessionMoves:
     def __init__(self, core: Core) -> None:
         self._core = core
@@ -157,15 +174,8 @@ class SessionMoves:
         """Prompt the speaker whose turn it is, or say the round is complete."""
         protocol = protocol_of(session.protocol)
         step = protocol.steps[session.step_index]
-        language = language_of(session.language)
         if session.current_speaker is not None:
-            prompt = TurnPrompt(
-                **about_step(session, step),
-                turn_index=session.turn_index,
-                turn_count=len(session.round_order),
-                user_id=session.current_speaker,
-                question=session.question[language] if session.question else None,
-            )
+            prompt = turn_prompt(session)
             await outbox.post(conn, session, prompt, mention=(session.current_speaker,))
             return
         complete = RoundComplete(

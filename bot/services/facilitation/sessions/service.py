@@ -30,8 +30,8 @@ from bot.protocols import ProtocolCatalog
 from bot.services.base import Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
 from bot.services.facilitation.sessions.access import SessionAccess
-from bot.services.facilitation.sessions.cards import SessionEnded, StepExtended
-from bot.services.facilitation.sessions.moves import SessionMoves
+from bot.services.facilitation.sessions.cards import SessionEnded, StepExtended, TurnPrompt
+from bot.services.facilitation.sessions.moves import SessionMoves, turn_prompt
 from bot.services.facilitation.sessions.opening import SessionOpening
 from bot.services.facilitation.sessions.posts import SessionOutbox
 from bot.services.facilitation.sessions.state import (
@@ -158,8 +158,8 @@ class SessionService:
         turn_index: int,
         *,
         committed: Committed | None = None,
-    ) -> SessionRow:
-        """*Pass*: the current speaker, or a facilitator for them."""
+    ) -> TurnPrompt:
+        """*Pass*: the current speaker, or a facilitator for them; the turn as it ended."""
         return await self._turn(actor, session_id, step_index, turn_index, "passed", committed)
 
     async def finish_turn(
@@ -170,8 +170,8 @@ class SessionService:
         turn_index: int,
         *,
         committed: Committed | None = None,
-    ) -> SessionRow:
-        """*Done*: the speaker ends their own turn."""
+    ) -> TurnPrompt:
+        """*Done*: the speaker ends their own turn; the turn as it ended."""
         return await self._turn(actor, session_id, step_index, turn_index, "spoke", committed)
 
     async def _turn(
@@ -182,12 +182,13 @@ class SessionService:
         turn_index: int,
         outcome: TurnOutcome,
         committed: Committed | None,
-    ) -> SessionRow:
-        """The turn's write, then its posts; ``committed`` once both are done."""
+    ) -> TurnPrompt:
+        """The turn's write, then its posts; ``committed`` once both are done. The turn's
+        prompt as it ended (its speaker, and how)."""
         community = await self._community.require(actor.guild_id)
         outbox = SessionOutbox(self._core)
 
-        async def write(conn: Connection) -> SessionRow:
+        async def write(conn: Connection) -> TurnPrompt:
             session = await self.access.live_by_id(conn, actor, session_id)
             if (
                 session.step_index != step_index
@@ -200,7 +201,9 @@ class SessionService:
                 raise UserError("facilitation.session.not_your_turn_done")
             if not speaker and not self.access.steers(actor, community, session):
                 raise UserError("facilitation.session.not_your_turn_pass")
-            return await self.moves.end_turn(conn, session, outcome, outbox)
+            ended = turn_prompt(session, over=outcome)
+            await self.moves.end_turn(conn, session, outcome, outbox)
+            return ended
 
         # Its statements only (the next prompt is planned, not woken): run whole on the
         # database thread, one trip for all. The group waits for the next prompt, not for
@@ -210,14 +213,14 @@ class SessionService:
         # power cut in those few milliseconds, the turn was never acknowledged: its Done
         # is pressed again, and the prompt already posted says its turn is over.)
         db = self._core.db
-        session = await db.in_one_trip(write, durable=False)
+        ended = await db.in_one_trip(write, durable=False)
         try:
             await outbox.flush()
         finally:
             await db.make_durable()
         if committed is not None:
             committed()
-        return session
+        return ended
 
     async def next_step(
         self, actor: Actor, session_id: int | None = None, expected_step: int | None = None

@@ -19,6 +19,7 @@ from bot.chat import (
     lines,
 )
 from bot.chat.text import Content
+from bot.db.facilitation.sessions import TurnOutcome
 from bot.frozen import Frozen
 from bot.services.facilitation.sessions import routes
 from bot.services.facilitation.sessions.cards.common import TONE, button_label, controls
@@ -101,14 +102,27 @@ class StepFields(Frozen):
 
 
 class TurnPrompt(Card, StepFields):
-    """One message per turn, mentioning only the speaker, with Pass and Done."""
+    """One message per turn, mentioning only the speaker, with Pass and Done; once the
+    turn is over (``over``), the same message says how it ended, without buttons."""
 
     turn_index: int
     turn_count: int
     user_id: int
     question: str | None = None
+    over: TurnOutcome | None = None
 
     def layout(self) -> Message:
+        if self.over is not None:
+            ended = Text(
+                key=f"facilitation.turn.{self.over}",
+                params={
+                    "user": MemberRef(user_id=self.user_id),
+                    "number": self.turn_index + 1,
+                    "count": self.turn_count,
+                    "step": Trusted(text=self.step_title),
+                },
+            )
+            return Message(content=ended)
         prompt = Text(
             key="facilitation.turn.prompt",
             params={
