@@ -207,6 +207,15 @@ class DiscordPlatform:
         guild = self.client.get_guild(guild_id)
         return guild.name if guild is not None else None
 
+    async def everyone_can_read(self, guild_id: int, channel_id: int) -> bool | None:
+        """From @everyone's permissions in the channel (its overwrites included), as
+        Discord's cache knows them."""
+        guild = self.client.get_guild(guild_id)
+        channel = guild.get_channel(channel_id) if guild is not None else None
+        if guild is None or channel is None:
+            return None
+        return channel.permissions_for(guild.default_role).view_channel
+
     async def channel_url(self, guild_id: int, channel_id: int) -> str | None:
         return channel_url(guild_id, channel_id)
 

@@ -233,6 +233,11 @@ class TeamsPlatform:
             return None
         return language_for_locale(member.locale)
 
+    async def everyone_can_read(self, guild_id: int, channel_id: int) -> bool | None:
+        """None: which members a Teams channel admits (standard, private, shared) is not
+        in what the bot is told of it."""
+        return None
+
     async def channel_url(self, guild_id: int, channel_id: int) -> str | None:
         """None: a meeting on Teams has no channel for its place (its link is)."""
         return None

@@ -59,6 +59,8 @@ class RecordingChat:
     """Channels where the bot lacks permissions (channel id → what it lacks)."""
     moderating_roles: dict[int, bool] = field(default_factory=dict)
     """Whether each role may moderate messages (a role not listed: the platform cannot tell)."""
+    readable_by_everyone: dict[int, bool] = field(default_factory=dict)
+    """Whether every member can read each channel (one not listed: the platform cannot tell)."""
 
     async def post(self, target: Target, card: Card, options: SendOptions) -> Posted:
         nonce = options.get("nonce")
@@ -96,6 +98,9 @@ class RecordingChat:
 
     async def community_name(self, guild_id: int) -> str | None:
         return "Sample school"
+
+    async def everyone_can_read(self, guild_id: int, channel_id: int) -> bool | None:
+        return self.readable_by_everyone.get(channel_id)
 
     async def channel_url(self, guild_id: int, channel_id: int) -> str | None:
         return f"https://chat.test/channels/{guild_id}/{channel_id}"

@@ -88,6 +88,9 @@ class Platforms:
     async def role_can_moderate_messages(self, guild_id: int, role_id: int) -> bool | None:
         return await self.of(guild_id).role_can_moderate_messages(guild_id, role_id)
 
+    async def everyone_can_read(self, guild_id: int, channel_id: int) -> bool | None:
+        return await self.of(guild_id).everyone_can_read(guild_id, channel_id)
+
     async def channel_url(self, guild_id: int, channel_id: int) -> str | None:
         return await self.of(guild_id).channel_url(guild_id, channel_id)
 

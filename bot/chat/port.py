@@ -288,6 +288,11 @@ class ChatPlatform(Protocol):
         """The name of the server or team the community lives in (None: unknown)."""
         ...
 
+    async def everyone_can_read(self, guild_id: int, channel_id: int) -> bool | None:
+        """Whether every member of the community can read this channel (None: the
+        platform cannot tell)."""
+        ...
+
     async def channel_url(self, guild_id: int, channel_id: int) -> str | None:
         """A web address that opens this channel, for a file read outside the chat (a
         calendar's meeting place); None: the platform gives none."""

@@ -36,6 +36,30 @@ async def test_setup_says_when_the_facilitator_role_cannot_see_moderate(
     assert fine.embeds and "Moderate" not in (fine.content or "")
 
 
+async def test_setup_says_when_every_member_can_read_the_moderation_channel(
+    harness: Harness,
+) -> None:
+    """Questions wait for review in the moderation channel: one every member reads shows
+    them before anyone approved them. Saved all the same, with a warning, in the admin's
+    language; a channel hidden from @everyone (the sample's #moderation) gets none."""
+    await harness.setup_community(language="en")
+    general = harness.channel("general")
+    told = await harness.slash("admin", "plc setup", moderation_channel=general)
+    assert told.ephemeral and (told.content or "").startswith(
+        f"⚠️ Every member can read <#{general}>, the moderation channel"
+    ), told.content
+    async with harness.bot.core.db.read() as conn:
+        community = await communities_db.get(conn, harness.guild.id)
+    assert community is not None and community.moderation_channel_id == general
+    french = await harness.slash("admin", "plc setup", locale="fr")
+    assert "Tous les membres peuvent lire" in (french.content or ""), french.content
+
+    hidden = await harness.slash(
+        "admin", "plc setup", moderation_channel=harness.channel("moderation")
+    )
+    assert hidden.embeds and not hidden.content
+
+
 async def test_no_word_on_moderate_without_the_questions_feature(
     unstarted_harness: Harness,
 ) -> None:

@@ -65,17 +65,20 @@ def settings_fields(community: Community) -> tuple[PanelField, ...]:
 
 
 def setup_reply(result: SetupResult) -> Message:
-    """The settings as saved; a warning first when the facilitators cannot see the
-    command that moderates questions."""
+    """The settings as saved; warnings first when the facilitators cannot see the command
+    that moderates questions, or when every member can read the moderation channel."""
     community = result.community
-    warning = (
-        _text("setup.moderate_hidden", role=RoleRef(role_id=community.facilitator_role_id))
-        if result.moderation_hidden and community.facilitator_role_id
-        else None
-    )
+    warnings: list[Content] = []
+    if result.moderation_public and community.moderation_channel_id:
+        channel = ChannelRef(channel_id=community.moderation_channel_id)
+        warnings.append(_text("setup.moderation_public", channel=channel))
+    if result.moderation_hidden and community.facilitator_role_id:
+        role = RoleRef(role_id=community.facilitator_role_id)
+        warnings.append(_text("setup.moderate_hidden", role=role))
     title = _text("setup.created" if result.created else "setup.updated")
     panel = Panel(title=title, fields=settings_fields(community), tone="accent")
-    return Message(content=warning, panels=(panel,))
+    content = Join(parts=tuple(warnings)) if warnings else None
+    return Message(content=content, panels=(panel,))
 
 
 @lru_cache(maxsize=32)

@@ -46,6 +46,8 @@ class SetupResult(Frozen):
     moderation_hidden: bool = False
     """The facilitator role lacks the platform permission that shows the message command
     moderating questions (Discord: Manage Messages for Apps › Moderate)."""
+    moderation_public: bool = False
+    """Every member can read the moderation channel, where questions wait for review."""
 
 
 def _used_ids(community: Community) -> set[int]:
@@ -142,6 +144,7 @@ class CommunityService:
             community=community,
             created=created,
             moderation_hidden=await self._moderation_hidden(community),
+            moderation_public=await self._moderation_public(community),
         )
 
     async def configure(self, actor: Actor, changes: SetupChanges) -> tuple[Community, bool]:
@@ -188,6 +191,14 @@ class CommunityService:
             return False
         can = await self._core.chat.role_can_moderate_messages(community.guild_id, role_id)
         return can is False
+
+    async def _moderation_public(self, community: Community) -> bool:
+        """Whether every member can read the channel where questions wait for review."""
+        channel_id = community.moderation_channel_id
+        if channel_id is None or "questions" not in self._core.settings.enabled_features():
+            return False
+        readable = await self._core.chat.everyone_can_read(community.guild_id, channel_id)
+        return readable is True
 
     async def setup(
         self,
