@@ -153,6 +153,7 @@ _YEAR = re.compile(r"\b(\d{4})\b")
 _FRENCH_HOUR = re.compile(r"\b(\d{1,2})\s*h\s*(\d{2})?\b", re.IGNORECASE)
 _CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})(?::\d{2})?\s*([ap])?\.?(m\b\.?)?", re.IGNORECASE)
 _MERIDIEM = re.compile(r"\b(\d{1,2})\s*([ap])\.?m\b\.?", re.IGNORECASE)
+_DOTTED_CLOCK = re.compile(r"\b(\d{1,2})\.(\d{2})\b")
 # "vendredi prochain" is the coming Friday, which dateparser only finds without the word.
 _NEXT_AFTER_WEEKDAY = re.compile(
     r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+(?:prochain|suivant)e?\b",
@@ -324,6 +325,20 @@ def _read(
         # "15:00 UTC": honour the zone typed, then think in the reading zone.
         parsed = parsed.astimezone(zone).replace(tzinfo=None)
     return _Read(local=parsed, has_time=data.period == "time", original=original)
+
+
+def time_of_day(text: str) -> time | None:
+    """A time of day alone, as members write it: ``17:00``, ``9:05``, ``18h30``, ``18 h``,
+    ``07.30``, ``6pm``, ``9:30 am``; None when the text is anything else (``18``,
+    ``24:00``, ``noon``, a date with it)."""
+    plain = _normalize(_DOTTED_CLOCK.sub(r"\1:\2", _plain(text)))
+    found = _stated_times(plain)
+    if found is None or len(found) != 1:
+        return None
+    if _MERIDIEM.sub(" ", _CLOCK.sub(" ", plain)).strip():
+        return None
+    hour, minute = found[0]
+    return time(hour, minute)
 
 
 def parse_when(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import time, timedelta
 
 from bot.db import checkins as checkins_db
 from bot.emulator import Message
@@ -283,12 +283,27 @@ async def test_the_prompt_speaks_the_communitys_language(harness: Harness) -> No
     ]
 
 
+async def test_a_schedule_time_is_read_as_members_write_it(harness: Harness) -> None:
+    """``5pm`` or ``17h30``, not only 24-hour HH:MM: what a member types for a meeting's
+    time works for the check-in's too."""
+    h = harness
+    await h.setup_community()
+    for typed, stored in (("5pm", time(17)), ("17h30", time(17, 30)), ("7.45", time(7, 45))):
+        result = await schedule(h, time=typed)
+        assert stored.strftime("%H:%M") in (result.content or ""), result.content
+        async with h.bot.core.db.read() as conn:
+            active = await checkins_db.active_schedule(conn, h.guild.id)
+        assert active is not None and active.local_time == stored
+
+
 async def test_bad_schedules_and_non_facilitators_are_refused(harness: Harness) -> None:
     h = harness
     await h.setup_community()
-    for time in ("24:61", "6pm", "25:00"):
-        result = await schedule(h, time=time)
-        assert "HH:MM" in (result.content or ""), time
+    for typed in ("24:61", "13pm", "25:00", "18"):
+        result = await schedule(h, time=typed)
+        assert f"« {typed} » n'est pas une heure. Écrivez-la comme 08:30" in (
+            result.content or ""
+        ), typed
     refused = await h.slash("bob", "checkin schedule", day=0, time="09:30")
     assert refused.ephemeral and "facilitators" in (refused.content or "")
     too_many = await schedule(h, questions="a | b | c | d")

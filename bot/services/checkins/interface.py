@@ -122,7 +122,9 @@ class CheckinInterface(Interface):
             required=True,
             choices=tuple(enumerate(WEEKDAYS)),
         ),
-        Option("time", "Time it opens, 24-hour HH:MM in the community's time zone", required=True),
+        Option(
+            "time", "Time it opens (08:30, 17:00, 5pm), in the community's time zone", required=True
+        ),
         Option(
             "questions", "Up to 3 custom questions, separated by | (default: the built-in ones)"
         ),

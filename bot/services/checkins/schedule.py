@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.chat import Text
+from bot.dates import time_of_day
 from bot.errors import UserError
 from bot.text import clean_text
 
@@ -24,18 +25,14 @@ MAX_TEXT_QUESTIONS = 3
 QUESTION_MAX = 100
 NUDGE_BEFORE_CLOSE = timedelta(hours=12)
 
-_TIME = re.compile(r"^\s*(\d{1,2})\s*[:hH.]\s*(\d{2})\s*$")
-
 
 def parse_time_of_day(text: str) -> time:
-    """``18:00``, ``9:05``, ``18h30``: a 24-hour time; ``24:61`` and ``6pm`` are refused."""
-    match = _TIME.match(text or "")
-    if match is None:
+    """``18:00``, ``9:05``, ``18h30``, ``6pm``: a time of day (:func:`bot.dates.time_of_day`);
+    anything else, ``24:61`` or ``18`` say, is refused."""
+    found = time_of_day(text or "")
+    if found is None:
         raise UserError("checkins.errors.bad_time", text=(text or "").strip()[:20])
-    hour, minute = int(match.group(1)), int(match.group(2))
-    if hour > 23 or minute > 59:
-        raise UserError("checkins.errors.bad_time", text=text.strip()[:20])
-    return time(hour, minute)
+    return found
 
 
 def parse_questions(text: str | None, *, field: str | None = None) -> list[str] | None:

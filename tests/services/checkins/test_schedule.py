@@ -99,13 +99,27 @@ def test_the_nudge_comes_12_hours_before_close_or_halfway() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("18:00", time(18)), ("9:05", time(9, 5)), ("18h30", time(18, 30)), (" 00:00 ", time(0))],
+    [
+        ("18:00", time(18)),
+        ("9:05", time(9, 5)),
+        ("18h30", time(18, 30)),
+        ("18 h", time(18)),
+        ("07.30", time(7, 30)),
+        (" 00:00 ", time(0)),
+        ("6pm", time(18)),
+        ("9:30 am", time(9, 30)),
+        ("12am", time(0)),
+        ("12 PM", time(12)),
+    ],
 )
-def test_times_of_day_are_24_hour(text: str, expected: time) -> None:
+def test_times_of_day_as_members_write_them(text: str, expected: time) -> None:
     assert schedule.parse_time_of_day(text) == expected
 
 
-@pytest.mark.parametrize("text", ["24:00", "24:61", "12:60", "6pm", "", "18", "18:0", "-1:00"])
+@pytest.mark.parametrize(
+    "text",
+    ["24:00", "24:61", "12:60", "13pm", "", "18", "18:0", "-1:00", "noon", "9am 10am", "Dec 3 9am"],
+)
 def test_impossible_times_are_refused(text: str) -> None:
     with pytest.raises(UserError) as caught:
         schedule.parse_time_of_day(text)
