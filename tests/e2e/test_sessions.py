@@ -47,12 +47,19 @@ async def run_codev(harness: Harness) -> int:
     assert "The client's account — 15 min, discussion" in overview.all_text()
 
     # Step 1: the client's, mentioning the client only.
+    # Next retires the controls it was pressed on: the new step's post has them.
     panel = last_with(harness, thread, "plc:ses:next:")
-    assert "étape 1/6" in await click(harness, "alice", panel, "plc:ses:next:")
+    began = await click(harness, "alice", panel, "plc:ses:next:")
+    assert began == "▶️ The facilitator began step 1: **The client's account**."
+    assert harness.emu.state.messages[panel.id].custom_ids() == []
     step1 = find(bot_messages(harness, thread), "Step 1/6")[-1]
     assert step1.mention_user_ids == [bob]
+    assert "plc:ses:next:" in " ".join(step1.custom_ids())
     # Step 2: the clarification round, consultants only, one message per turn.
-    assert "étape 2/6" in await click(harness, "alice", step1, "plc:ses:next:")
+    left = await click(harness, "alice", step1, "plc:ses:next:")
+    assert "Step 1/6 — The client's account" in left  # the step as it was, without controls
+    assert harness.emu.state.messages[step1.id].custom_ids() == []
+    assert find(bot_messages(harness, thread), "Step 2/6")
     first_turn = turn_of(harness, thread, "alice")
     assert first_turn.mention_user_ids == [alice]
     refused = await click(harness, "chloe", first_turn, "plc:ses:pass:")

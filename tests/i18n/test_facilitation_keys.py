@@ -155,6 +155,7 @@ def _opening_cards(lang: Language) -> list[Card]:
         cards.OpeningControl(**session, first_step_title="t", reviewed_actions=n, agenda_items=0)
         for n in (0, 2)
     ]
+    found.append(cards.OpeningBegun(**session, first_step_title="t"))
     return found
 
 
@@ -175,14 +176,19 @@ def _step_cards(lang: Language) -> list[Card]:
             client_id=client,
             round_size=2,
             is_last=last,
+            retired=retired,
         )
         for mode in get_args(cards.StepOutline.model_fields["mode"].annotation)
         for last in (False, True)
         for question, client in (("q", 2), (None, None))
+        for retired in (False, True)
     ]
     found += [
-        cards.TurnPrompt(**step, turn_index=0, turn_count=2, user_id=1, question=question)
+        cards.TurnPrompt(
+            **step, turn_index=0, turn_count=2, user_id=1, question=question, over=over
+        )
         for question in ("q", None)
+        for over in (None, "spoke", "passed")
     ]
     found += [
         cards.RoundComplete(**step, is_last=last, empty=empty)
@@ -271,6 +277,7 @@ def test_the_feature_has_the_sixteen_session_cards_and_the_rotations() -> None:
         "ActionReview",
         "QuestionsAgenda",
         "OpeningControl",
+        "OpeningBegun",
         "StepStarted",
         "TurnPrompt",
         "RoundComplete",

@@ -30,8 +30,12 @@ async def test_a_live_session_runs_a_round_records_an_action_and_ends(chat: Driv
     assert "already in" in (await chat.press("bob", opening, "Join", answered=True)).text
 
     [panel] = [p for p in chat.thread(opening) if "⏭️ Next" in p.labels()]
-    moved = await chat.press("alice", panel, "Next", answered=True)
-    assert moved.text == "Moved on to step 1/1: Check-in round."
+    await chat.press("alice", panel, "Next")
+    # The controls pressed lose their buttons; the step's post, under them, has them.
+    assert panel.text == "▶️ The facilitator began step 1: **Check-in round**."
+    assert panel.labels() == []
+    [step] = [p for p in chat.thread(opening) if "Step 1/1 — Check-in round" in p.text]
+    assert "🏁 End" in step.labels()
     spoke: list[str] = []
     for n in (1, 2, 3):
         turn = [p for p in chat.thread(opening) if "✅ Done" in p.labels()][-1]

@@ -131,11 +131,13 @@ class SessionButtons(Interface):
 
     @click(routes.NEXT)
     async def next_step(self, ctx: Interaction, params: Params) -> None:
-        await ctx.defer()
-        session = await self.sessions.next_step(
+        """The clicked controls lose their buttons: the new step's post, right under them,
+        has them (and says where the group is)."""
+        await ctx.defer(update=True)
+        moved = await self.sessions.next_step(
             ctx.actor(), int(params["session"]), expected_step=int(params["step"])
         )
-        await ctx.reply(replies.moved(session, ctx.language))
+        await ctx.update(moved.left)
 
     @click(routes.MORE)
     async def more(self, ctx: Interaction, params: Params) -> None:

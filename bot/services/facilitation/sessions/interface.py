@@ -90,8 +90,8 @@ class SessionCommands(Interface):
     @SESSION.command("next", "Move on to the next step (facilitator)")
     async def next_step(self, ctx: Interaction) -> None:
         await ctx.defer()
-        session = await self.sessions.next_step(ctx.actor())
-        await ctx.reply(replies.moved(session, ctx.language))
+        moved = await self.sessions.next_step(ctx.actor())
+        await ctx.reply(replies.moved(moved.session, ctx.language))
 
     @SESSION.command("end", "End the session and post its summary")
     async def end(self, ctx: Interaction) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.chat import Card
 from bot.db.connection import Connection
 from bot.db.facilitation import session_notes as notes_db
 from bot.db.facilitation import sessions as sessions_db
@@ -14,7 +15,12 @@ from bot.db.facilitation.sessions import SessionRow, TurnOutcome
 from bot.errors import UserError
 from bot.protocols import Protocol, Step
 from bot.services.base import Core
-from bot.services.facilitation.sessions.cards import RoundComplete, StepStarted, TurnPrompt
+from bot.services.facilitation.sessions.cards import (
+    OpeningBegun,
+    RoundComplete,
+    StepStarted,
+    TurnPrompt,
+)
 from bot.services.facilitation.sessions.posts import SessionOutbox
 from bot.services.facilitation.sessions.state import (
     NEARLY_KIND,
@@ -47,6 +53,42 @@ def turn_prompt(session: SessionRow, over: TurnOutcome | None = None) -> TurnPro
         question=session.question[language] if session.question else None,
         over=over,
     )
+
+
+def step_card(session: SessionRow, *, retired: bool = False) -> StepStarted:
+    """The post of the step under way in ``session``, with its controls (``retired``: as
+    it reads once the group moved on, without them)."""
+    protocol = protocol_of(session.protocol)
+    step = protocol.steps[session.step_index]
+    if session.step_started_at is None:
+        raise ValueError(f"session {session.id}: step {session.step_index} has not begun")
+    language = language_of(session.language)
+    client_step = step.audience == "client" and session.client_id is not None
+    return StepStarted(
+        **about(session),
+        step_index=session.step_index,
+        step_count=len(protocol.steps),
+        title=step.title.text(language),
+        prompt=step.prompt.text(language),
+        minutes=step.minutes,
+        mode=step.mode,
+        ends_at=step_ends_at(session.step_started_at, step, session.extra_minutes),
+        question=session.question[language] if session.question else None,
+        client_id=session.client_id if client_step else None,
+        round_size=len(session.round_order),
+        is_last=session.step_index == len(protocol.steps) - 1,
+        retired=retired,
+    )
+
+
+def controls_left(session: SessionRow) -> Card:
+    """The facilitator's controls of where ``session`` is, as they read once *Next* moved
+    the group on: the opening's, or the step's, without buttons."""
+    if session.step_index < 0:
+        first = protocol_of(session.protocol).steps[0]
+        title = first.title.text(language_of(session.language))
+        return OpeningBegun(**about(session), first_step_title=title)
+    return step_card(session, retired=True)
 
 
 class SessionMoves:
@@ -142,27 +184,9 @@ class SessionMoves:
             },
         )
         await self.plan_step_timers(conn, session)
-        language = language_of(session.language)
-        client_step = step.audience == "client" and session.client_id is not None
-        await outbox.post(
-            conn,
-            session,
-            StepStarted(
-                **about(session),
-                step_index=index,
-                step_count=len(protocol.steps),
-                title=step.title.text(language),
-                prompt=step.prompt.text(language),
-                minutes=step.minutes,
-                mode=step.mode,
-                ends_at=step_ends_at(now, step, 0),
-                question=question[language] if question else None,
-                client_id=session.client_id if client_step else None,
-                round_size=len(order),
-                is_last=index == len(protocol.steps) - 1,
-            ),
-            mention=(session.client_id,) if client_step and session.client_id else (),
-        )
+        started = step_card(session)
+        mention = (started.client_id,) if started.client_id is not None else ()
+        await outbox.post(conn, session, started, mention=mention)
         if step.mode == "round":
             await self._after_turn_change(conn, session, outbox)
         return session

@@ -12,10 +12,10 @@ may do what); what is written during a session is :class:`~.records.SessionRecor
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.actor import Actor
-from bot.chat import ChannelRef
+from bot.chat import Card, ChannelRef
 from bot.db import audit
 from bot.db import members as members_db
 from bot.db.connection import Connection
@@ -31,7 +31,7 @@ from bot.services.base import Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
 from bot.services.facilitation.sessions.access import SessionAccess
 from bot.services.facilitation.sessions.cards import SessionEnded, StepExtended, TurnPrompt
-from bot.services.facilitation.sessions.moves import SessionMoves, turn_prompt
+from bot.services.facilitation.sessions.moves import SessionMoves, controls_left, turn_prompt
 from bot.services.facilitation.sessions.opening import SessionOpening
 from bot.services.facilitation.sessions.posts import SessionOutbox
 from bot.services.facilitation.sessions.state import (
@@ -59,6 +59,14 @@ class SessionStarted(Frozen):
     session: SessionRow
     protocol_name: str
     reviewed_actions: int
+
+
+class Moved(NamedTuple):
+    """Where *Next* took the session, and what it left behind: the controls of the step (or
+    the opening) it left, as they read without their buttons."""
+
+    session: SessionRow
+    left: Card
 
 
 Committed = Callable[[], None]
@@ -224,7 +232,7 @@ class SessionService:
 
     async def next_step(
         self, actor: Actor, session_id: int | None = None, expected_step: int | None = None
-    ) -> SessionRow:
+    ) -> Moved:
         """*Next* (facilitators). The button carries the step it was shown on, so two
         presses at the same moment move one step, and the second is told so."""
         community = await self._community.require(actor.guild_id)
@@ -236,10 +244,11 @@ class SessionService:
             steps = protocol_of(session.protocol).steps
             if session.step_index >= len(steps) - 1:
                 raise UserError("facilitation.session.last_step")
+            left = controls_left(session)
             session = await self.moves.close_turn(conn, session)
             session = await self.moves.enter_step(conn, session, session.step_index + 1, outbox)
         await outbox.flush()
-        return session
+        return Moved(session, left)
 
     async def extend(
         self, actor: Actor, session_id: int | None = None, expected_step: int | None = None

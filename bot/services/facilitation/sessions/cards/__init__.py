@@ -12,6 +12,7 @@ from bot.services.facilitation.sessions.cards.entries import (
 from bot.services.facilitation.sessions.cards.opening import (
     ActionReview,
     AgendaItem,
+    OpeningBegun,
     OpeningControl,
     QuestionsAgenda,
     ReviewItem,
@@ -34,6 +35,7 @@ __all__ = [
     "ActionReview",
     "AgendaItem",
     "EntryPosted",
+    "OpeningBegun",
     "OpeningControl",
     "QuestionDiscussed",
     "QuestionsAgenda",

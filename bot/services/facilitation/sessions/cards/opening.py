@@ -203,6 +203,18 @@ def _number(number: int | None) -> int | Trusted:
     return number if number is not None else Trusted(text="?")
 
 
+class OpeningBegun(Card):
+    """The facilitator's panel before the first step, once *Next* began it: what it said,
+    without its buttons."""
+
+    session_id: int
+    first_step_title: str
+
+    def layout(self) -> Message:
+        title = Trusted(text=self.first_step_title)
+        return Message(content=Text(key="facilitation.open.begun", params={"title": title}))
+
+
 class OpeningControl(Card):
     """The facilitator's panel before the first step: Join, Next, Add action, End."""
 

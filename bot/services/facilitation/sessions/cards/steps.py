@@ -41,12 +41,16 @@ class StepStarted(Card):
     """Set when the step is the client's (codéveloppement); they are mentioned."""
     round_size: int = 0
     is_last: bool = False
+    retired: bool = False
+    """The group moved on to the next step: the step as it was, without its controls."""
 
     def layout(self) -> Message:
         said: list[Content] = []
         if self.client_id is not None:
             client = MemberRef(user_id=self.client_id)
             said.append(Text(key="facilitation.step.client_turn", params={"user": client}))
+        if self.retired:
+            return Message(content=lines(*said) if said else None, panels=(self._panel(),))
         if self.is_last:
             said.append(Text(key="facilitation.step.last"))
         return Message(
