@@ -49,3 +49,37 @@ async def test_actions_pages_and_done_buttons_work_after_a_restart(harness: Harn
         h.user("alice"), shown, f"plc:act:done:{h.guild.id}:12", locale="en-US"
     )
     assert "Action #12 is done" in await answer(done)
+
+
+async def test_end_retires_its_controls_and_an_end_of_an_earlier_version_still_ends(
+    harness: Harness,
+) -> None:
+    """End shows the controls it was pressed on without their buttons (the step as it
+    was); an End button posted by an earlier version (``plc:ses:end:<session>``, no step)
+    still ends the session, after a restart, and leaves its message as it is."""
+    await harness.setup_community(language="en")
+    await run(harness, "alice", "session start", protocol="checkin-round")
+    thread = await live_thread(harness)
+    await click(harness, "alice", last_with(harness, thread, "plc:ses:next:"), "plc:ses:next:")
+    step = last_with(harness, thread, "plc:ses:end:")
+    clicked = await harness.emu.click(harness.user("alice"), step, button_of(step, "plc:ses:end:"))
+    await clicked.final()
+    [said] = await clicked.wait_followups(1)  # the update of the controls, then the answer
+    assert "compte rendu est publié" in said.content and said.ephemeral  # her client: French
+    shown = harness.emu.state.messages[step.id]
+    assert shown.embeds[0]["title"] == "Step 1/1 — Check-in round" and shown.custom_ids() == []
+
+    await run(harness, "alice", "session start", protocol="checkin-round")
+    second = await live_thread(harness)
+    panel = last_with(harness, second, "plc:ses:end:")
+    [end_id] = [c for c in panel.custom_ids() if c.startswith("plc:ses:end:")]
+    session_id = end_id.split(":")[3]
+    old = f"plc:ses:end:{session_id}"  # as versions before this one wrote it
+    for component in harness.emu.state.messages[panel.id].iter_components():
+        if component.get("custom_id") == end_id:
+            component["custom_id"] = old
+    await harness.restart()
+    said = await answer(await harness.emu.click(harness.user("alice"), panel, old))
+    assert "compte rendu est publié" in said
+    assert "Aucune séance n'est en cours" in await run(harness, "alice", "session next")
+    assert old in harness.emu.state.messages[panel.id].custom_ids()  # left as it was

@@ -40,7 +40,7 @@ def controls(session_id: int, step: int, *, last: bool) -> Row:
     buttons.append(Button(action=action, label=button_label("add_action"), emoji="📌"))
     buttons.append(
         Button(
-            action=routes.END.build(session=session_id),
+            action=routes.END.build(session=session_id, step=step),
             label=button_label("end"),
             style="danger" if last else "secondary",
             emoji="🏁",
