@@ -18,7 +18,7 @@ from bot.chat import (
     Trusted,
     lines,
 )
-from bot.chat.text import Content
+from bot.chat.text import Content, Param
 from bot.db.facilitation.sessions import TurnOutcome
 from bot.frozen import Frozen
 from bot.services.facilitation.sessions import routes
@@ -49,15 +49,12 @@ class StepStarted(Card):
         if self.client_id is not None:
             client = MemberRef(user_id=self.client_id)
             said.append(Text(key="facilitation.step.client_turn", params={"user": client}))
-        if self.retired:
-            return Message(content=lines(*said) if said else None, panels=(self._panel(),))
-        if self.is_last:
+        if self.is_last and not self.retired:
             said.append(Text(key="facilitation.step.last"))
-        return Message(
-            content=lines(*said) if said else None,
-            panels=(self._panel(),),
-            rows=(controls(self.session_id, self.step_index, last=self.is_last),),
+        rows = (
+            () if self.retired else (controls(self.session_id, self.step_index, last=self.is_last),)
         )
+        return Message(content=lines(*said) if said else None, panels=(self._panel(),), rows=rows)
 
     def _panel(self) -> Panel:
         mode = (
@@ -116,26 +113,15 @@ class TurnPrompt(Card, StepFields):
     over: TurnOutcome | None = None
 
     def layout(self) -> Message:
+        turn: dict[str, Param] = {
+            "user": MemberRef(user_id=self.user_id),
+            "number": self.turn_index + 1,
+            "count": self.turn_count,
+            "step": Trusted(text=self.step_title),
+        }
         if self.over is not None:
-            ended = Text(
-                key=f"facilitation.turn.{self.over}",
-                params={
-                    "user": MemberRef(user_id=self.user_id),
-                    "number": self.turn_index + 1,
-                    "count": self.turn_count,
-                    "step": Trusted(text=self.step_title),
-                },
-            )
-            return Message(content=ended)
-        prompt = Text(
-            key="facilitation.turn.prompt",
-            params={
-                "user": MemberRef(user_id=self.user_id),
-                "number": self.turn_index + 1,
-                "count": self.turn_count,
-                "step": Trusted(text=self.step_title),
-            },
-        )
+            return Message(content=Text(key=f"facilitation.turn.{self.over}", params=turn))
+        prompt = Text(key="facilitation.turn.prompt", params=turn)
         asked = (
             Text(key="facilitation.turn.question", params={"question": Trusted(text=self.question)})
             if self.question
