@@ -138,7 +138,7 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
         await world.sessions.next_step(facilitator(ALICE), session_id)
     assert caught.value.key == "facilitation.session.last_step"
 
-    summary = await world.sessions.end(facilitator(ALICE))
+    summary = (await world.sessions.end(facilitator(ALICE))).summary
     assert [s.number for s in summary.covered] == [1, 2, 3, 4, 5, 6]
     assert summary.not_reached == ()
     assert [n.text for n in summary.notes] == ["Le contexte : une classe de 6e"]
@@ -171,7 +171,7 @@ async def test_moving_on_mid_turn_prompts_nobody_else(world: World) -> None:
     await world.sessions.next_step(facilitator(ALICE))  # mid-round: Bob never prompted
     await world.sessions.next_step(facilitator(ALICE))  # the advice round
     assert turns(world) == [(0, 0, ALICE), (2, 0, BOB)]
-    summary = await world.sessions.end(facilitator(ALICE))
+    summary = (await world.sessions.end(facilitator(ALICE))).summary
     await world.advance(timedelta(minutes=1))
     assert turns(world) == [(0, 0, ALICE), (2, 0, BOB)]
     assert {t.user_id: t.spoke for t in summary.turns} == {ALICE: 1, BOB: 0}
@@ -180,7 +180,7 @@ async def test_moving_on_mid_turn_prompts_nobody_else(world: World) -> None:
 async def test_ending_early_keeps_the_unreached_steps(world: World) -> None:
     session_id = await start_codev(world)
     await world.sessions.next_step(facilitator(ALICE), session_id)
-    summary = await world.sessions.end(facilitator(ALICE), session_id)
+    summary = (await world.sessions.end(facilitator(ALICE), session_id)).summary
     assert [s.number for s in summary.covered] == [1]
     assert [s.number for s in summary.not_reached] == [2, 3, 4, 5, 6]
     with pytest.raises(UserError) as caught:
@@ -298,7 +298,7 @@ async def test_the_assigned_facilitator_may_start_and_steer(world: World) -> Non
     assert started.session.occurrence_id == upcoming.occurrence.id
     assert started.session.meeting_title == "Rencontre"
     await world.sessions.next_step(member(DAVE))
-    summary = await world.sessions.end(member(DAVE))
+    summary = (await world.sessions.end(member(DAVE))).summary
     assert summary.meeting_title == "Rencontre" and summary.facilitator_id == DAVE
     ended = await world.sessions.get(started.session.id)  # the session keeps its date
     assert ended is not None and ended.occurrence_id == upcoming.occurrence.id
@@ -363,7 +363,7 @@ async def test_a_turn_cut_short_by_end_is_not_counted(world: World) -> None:
     assert turns(world) == [(0, 0, ALICE)]
     await world.sessions.finish_turn(member(ALICE), first.session.id, 0, 0)
     assert turns(world)[-1] == (0, 1, BOB)
-    summary = await world.sessions.end(facilitator(ALICE))  # Bob is still speaking
+    summary = (await world.sessions.end(facilitator(ALICE))).summary  # Bob is still speaking
     assert {t.user_id: (t.spoke, t.passed) for t in summary.turns} == {
         ALICE: (1, 0),
         BOB: (0, 0),

@@ -18,7 +18,6 @@ from bot.interactions.routes import Params
 from bot.services.facilitation.actions.service import TEXT_MAX
 from bot.services.facilitation.sessions import replies, routes
 from bot.services.facilitation.sessions.cards import TurnPrompt
-from bot.services.facilitation.sessions.moves import controls_left
 from bot.services.facilitation.sessions.records import SessionRecords
 from bot.services.facilitation.sessions.service import Committed, SessionService
 
@@ -153,13 +152,11 @@ class SessionButtons(Interface):
         """The session ends; the controls it was pressed on lose their buttons (if they are
         those of where the session is: End buttons of earlier versions do not say)."""
         await ctx.defer(update=True)
-        session_id = int(params["session"])
-        live = await self.sessions.live(ctx.actor().guild_id)
-        shown_at = params.get("step")
-        ended = await self.sessions.end(ctx.actor(), session_id)
-        if live is not None and live.id == session_id and shown_at == str(live.step_index):
-            await ctx.update(controls_left(live))
-        await ctx.reply(replies.ended(ended))
+        shown_at = int(params["step"]) if "step" in params else None
+        ended = await self.sessions.end(ctx.actor(), int(params["session"]), shown_at)
+        if ended.left is not None:
+            await ctx.update(ended.left)
+        await ctx.reply(replies.ended(ended.summary))
 
     @click(routes.ADD_ACTION)
     async def open_action_form(self, ctx: Interaction, params: Params) -> None:

@@ -96,4 +96,4 @@ class SessionCommands(Interface):
     @SESSION.command("end", "End the session and post its summary")
     async def end(self, ctx: Interaction) -> None:
         await ctx.defer()
-        await ctx.reply(replies.ended(await self.sessions.end(ctx.actor())))
+        await ctx.reply(replies.ended((await self.sessions.end(ctx.actor())).summary))

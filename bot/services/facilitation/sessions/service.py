@@ -69,6 +69,14 @@ class Moved(NamedTuple):
     left: Card
 
 
+class Ended(NamedTuple):
+    """What End stored, and the controls it was pressed on as they read without their
+    buttons (None: not pressed on the controls of where the session was)."""
+
+    summary: SessionSummary
+    left: Card | None
+
+
 Committed = Callable[[], None]
 """Told that a turn is on the disk, once its next prompt is posted: what the caller
 starts then (an acknowledgement) never goes out ahead of the prompt."""
@@ -279,13 +287,18 @@ class SessionService:
 
     # -- ending ----------------------------------------------------------------------------
 
-    async def end(self, actor: Actor, session_id: int | None = None) -> SessionSummary:
-        """``/session end``: store the summary, post it, stop the timers."""
+    async def end(
+        self, actor: Actor, session_id: int | None = None, shown_at: int | None = None
+    ) -> Ended:
+        """``/session end``: store the summary, post it, stop the timers. ``shown_at``: the
+        step whose controls End was pressed on; they are handed back without buttons if
+        the session was still there."""
         community = await self._community.require(actor.guild_id)
         outbox = SessionOutbox(self._core)
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
             session = await self.access.steered(conn, actor, community, session_id)
+            left = controls_left(session) if shown_at == session.step_index else None
             # A turn cut short by the end was not taken: it is not recorded (the summary
             # and the next session's "who spoke least goes first" leave it out).
             summary = build_summary(
@@ -310,7 +323,7 @@ class SessionService:
             ended = SessionEnded(language=language_of(session.language), summary=summary)
             await outbox.post(conn, session, ended)
         await outbox.flush()
-        return summary
+        return Ended(summary, left)
 
     # -- reading ---------------------------------------------------------------------------
 
