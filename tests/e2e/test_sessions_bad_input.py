@@ -145,9 +145,10 @@ async def test_custom_protocols_invalid_reported_valid_run(
 
 
 async def test_add_action_on_an_ended_session_says_it_ended(harness: Harness) -> None:
-    """The panel of an ended session keeps its buttons: Add action says at once that the
-    session is over (no form to fill in for nothing), and a form opened before the end
-    says the same when it is sent, not that no session is running."""
+    """The end retires the panel's buttons; one still shown as it was (a client that
+    missed the edit, or an edit that failed): Add action says at once that the session
+    is over (no form to fill in for nothing), and a form opened before the end says the
+    same when it is sent, not that no session is running."""
     await harness.setup_community(language="en")
     await run(harness, "alice", "session start", protocol="exchange")
     thread = await live_thread(harness)
@@ -155,7 +156,11 @@ async def test_add_action_on_an_ended_session_says_it_ended(harness: Harness) ->
     add = button_of(panel, "plc:ses:add:")
     opened = await harness.emu.click(harness.user("alice"), panel, add)
     assert opened.modal is not None
+    shown = harness.emu.state.messages[panel.id]
+    as_it_was = shown.components
     await run(harness, "alice", "session end")
+    assert shown.custom_ids() == []
+    shown.components = as_it_was
 
     late = await harness.emu.submit_modal(
         harness.user("alice"), opened, {"text": "Read"}, locale="en-US"

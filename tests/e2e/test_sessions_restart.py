@@ -56,7 +56,8 @@ async def test_end_retires_its_controls_and_an_end_of_an_earlier_version_still_e
 ) -> None:
     """End shows the controls it was pressed on without their buttons (the step as it
     was); an End button posted by an earlier version (``plc:ses:end:<session>``, no step)
-    still ends the session, after a restart, and leaves its message as it is."""
+    still ends the session, after a restart, and its controls (the opening's, here) lose
+    their buttons too, by an edit the session plans."""
     await harness.setup_community(language="en")
     await run(harness, "alice", "session start", protocol="checkin-round")
     thread = await live_thread(harness)
@@ -82,4 +83,6 @@ async def test_end_retires_its_controls_and_an_end_of_an_earlier_version_still_e
     said = await answer(await harness.emu.click(harness.user("alice"), panel, old))
     assert "compte rendu est publié" in said
     assert "Aucune séance n'est en cours" in await run(harness, "alice", "session next")
-    assert old in harness.emu.state.messages[panel.id].custom_ids()  # left as it was
+    shown = harness.emu.state.messages[panel.id]
+    assert shown.content == "⏹️ The session ended before step 1: **Check-in round**."
+    assert shown.custom_ids() == []

@@ -155,7 +155,7 @@ def _opening_cards(lang: Language) -> list[Card]:
         cards.OpeningControl(**session, first_step_title="t", reviewed_actions=n, agenda_items=0)
         for n in (0, 2)
     ]
-    found.append(cards.OpeningBegun(**session, first_step_title="t"))
+    found += [cards.OpeningBegun(**session, first_step_title="t", ended=e) for e in (False, True)]
     return found
 
 
@@ -188,7 +188,7 @@ def _step_cards(lang: Language) -> list[Card]:
             **step, turn_index=0, turn_count=2, user_id=1, question=question, over=over
         )
         for question in ("q", None)
-        for over in (None, "spoke", "passed")
+        for over in (None, *get_args(cards.TurnEnd))
     ]
     found += [
         cards.RoundComplete(**step, is_last=last, empty=empty)

@@ -64,9 +64,44 @@ async def test_a_live_session_runs_a_round_records_an_action_and_ends(chat: Driv
     assert f"Action #1 was recorded for {chat.named('chloe')}" in action.text
     ended = await chat.run("alice", "session end")
     assert "the summary is posted in the thread (1 step covered)" in ended.text
+    assert "Step 1/1 — Check-in round" in step.text and step.labels() == []  # typed End
     [summary] = [p for p in chat.thread(opening) if "Summary — Quick check-in round" in p.text]
     assert "3 participants" in summary.text and "✅ 1. Check-in round" in summary.text
     assert f"#1 Share the rubric — {chat.named('chloe')} (due 2026-12-10)" in summary.text
     assert f"{chat.named('bob')}: spoke 0 times, passed 1 time" in summary.text
     assert f"{chat.named('chloe')}: spoke 1 time, passed 0 times" in summary.text
     assert f"{chat.named('alice')}: spoke 1 time, passed 0 times" in summary.text
+
+
+async def test_moving_on_and_ending_by_command_leave_no_live_button_behind(chat: Driver) -> None:
+    """``/session next`` and ``/session end`` typed: the controls they moved past, and the
+    prompt of a turn they cut short, say what happened and keep no button."""
+    await chat.setup()
+    await chat.run("alice", "session start", protocol="exchange")
+    [opening] = [p for p in chat.posts("general") if "session has started" in p.text]
+    await chat.press("bob", opening, "Join", answered=True)
+    [panel] = [p for p in chat.thread(opening) if "⏭️ Next" in p.labels()]
+
+    await chat.run("alice", "session next")
+    assert panel.text == "▶️ The facilitator began step 1: **Round of successes and challenges**."
+    assert panel.labels() == []
+    [step] = [p for p in chat.thread(opening) if "Step 1/5" in p.text]
+    [turn] = [p for p in chat.thread(opening) if "✅ Done" in p.labels()]
+    first = speaker(chat, turn)
+
+    await chat.run("alice", "session next")  # while the first speaker has the floor
+    assert turn.text.endswith(
+        "(1/2) — Round of successes and challenges: ⏭️ the facilitator moved on to the next step."
+    ), turn.text
+    assert chat.named(first) in turn.text and turn.labels() == []
+    assert "Step 1/5" in step.text and step.labels() == []
+    [now] = [p for p in chat.thread(opening) if "⏭️ Next" in p.labels()]
+    assert "Step 2/5" in now.text
+
+    await chat.run("alice", "session next")  # the round of advice: a new prompt
+    [advice] = [p for p in chat.thread(opening) if "✅ Done" in p.labels()]
+    ended = await chat.run("alice", "session end")
+    assert "the summary is posted in the thread" in ended.text
+    assert advice.text.endswith("— Round of advice: ⏹️ the session ended."), advice.text
+    assert advice.labels() == []
+    assert [p.text for p in chat.thread(opening) if p.labels()] == []  # no live button left

@@ -1,11 +1,12 @@
 """The moves of a live session, inside the caller's transaction: enter a step, end a
 turn, add a late joiner to the round. Each move is one conditional update of the
 session row (``version``), so two clicks at the same moment move it once; the posts
-it causes go to the caller's :class:`~.posts.SessionOutbox`."""
+it causes go to the caller's :class:`~.posts.SessionOutbox`, and so do the edits of what
+it leaves behind without buttons (:func:`left_behind`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.chat import Card
 from bot.db.connection import Connection
@@ -19,6 +20,7 @@ from bot.services.facilitation.sessions.cards import (
     OpeningBegun,
     RoundComplete,
     StepStarted,
+    TurnEnd,
     TurnPrompt,
 )
 from bot.services.facilitation.sessions.posts import SessionOutbox
@@ -27,8 +29,10 @@ from bot.services.facilitation.sessions.state import (
     TIME_UP_KIND,
     about,
     about_step,
+    controls_post,
     draw,
     language_of,
+    prompt_post,
     protocol_of,
     round_order,
     speakers_for,
@@ -36,9 +40,26 @@ from bot.services.facilitation.sessions.state import (
     step_prefix,
     step_timers,
 )
+from bot.services.facilitation.sessions.summary import SessionSummary
 
 
-def turn_prompt(session: SessionRow, over: TurnOutcome | None = None) -> TurnPrompt:
+class Moved(NamedTuple):
+    """Where *Next* took the session, and what it left behind: the controls of the step (or
+    the opening) it left, as they read without their buttons."""
+
+    session: SessionRow
+    left: Card
+
+
+class Ended(NamedTuple):
+    """What End stored, and the controls it was pressed on as they read without their
+    buttons (None: not pressed on the controls of where the session was)."""
+
+    summary: SessionSummary
+    left: Card | None
+
+
+def turn_prompt(session: SessionRow, over: TurnEnd | None = None) -> TurnPrompt:
     """The prompt of the turn under way in ``session``: while it runs (``over`` None, with
     Done and Pass), or as it ended."""
     if session.current_speaker is None:
@@ -81,14 +102,28 @@ def step_card(session: SessionRow, *, retired: bool = False) -> StepStarted:
     )
 
 
-def controls_left(session: SessionRow) -> Card:
+def controls_left(session: SessionRow, *, ended: bool = False) -> Card:
     """The facilitator's controls of where ``session`` is, as they read once *Next* moved
-    the group on: the opening's, or the step's, without buttons."""
+    the group on (or the session ``ended``): the opening's, or the step's, without
+    buttons."""
     if session.step_index < 0:
         first = protocol_of(session.protocol).steps[0]
         title = first.title.text(language_of(session.language))
-        return OpeningBegun(**about(session), first_step_title=title)
+        return OpeningBegun(**about(session), first_step_title=title, ended=ended)
     return step_card(session, retired=True)
+
+
+def left_behind(session: SessionRow, over: TurnEnd, *, controls: bool) -> list[tuple[str, Card]]:
+    """What a move away from where ``session`` is leaves in its thread, named and as it
+    reads without buttons (for :meth:`~.posts.SessionOutbox.retire`): the prompt of a
+    turn under way (``over``: how it ended), and the controls unless ``controls`` is
+    False (a click replaces the message it was on itself)."""
+    left: list[tuple[str, Card]] = []
+    if session.current_speaker is not None:
+        left.append((prompt_post(session), turn_prompt(session, over)))
+    if controls:
+        left.append((controls_post(session), controls_left(session, ended=over == "ended")))
+    return left
 
 
 class SessionMoves:
@@ -186,7 +221,7 @@ class SessionMoves:
         await self.plan_step_timers(conn, session)
         started = step_card(session)
         mention = (started.client_id,) if started.client_id is not None else ()
-        await outbox.post(conn, session, started, mention=mention)
+        await outbox.post(conn, session, started, mention=mention, name=controls_post(session))
         if step.mode == "round":
             await self._after_turn_change(conn, session, outbox)
         return session
@@ -200,7 +235,8 @@ class SessionMoves:
         step = protocol.steps[session.step_index]
         if session.current_speaker is not None:
             prompt = turn_prompt(session)
-            await outbox.post(conn, session, prompt, mention=(session.current_speaker,))
+            mention = (session.current_speaker,)
+            await outbox.post(conn, session, prompt, mention=mention, name=prompt_post(session))
             return
         complete = RoundComplete(
             **about_step(session, step),

@@ -11,6 +11,8 @@ the thread every later post goes to.
 The first post, ``open``, posts the opening card where the session was started,
 opens the thread on it (or stays in the channel if threads are refused) and posts
 the overview, the review of actions, the questions and the facilitator's panel.
+``retire`` edits earlier posts (found by their names: ``open``, ``step<N>``,
+``turn<step>.<turn>``) into what they say once the group moved on, without buttons.
 ``session_nearly_up`` and ``session_time_up`` are the step timers: they post only
 if the session is still on that step with the same extra time, and "nearly up" only
 while the step's time is not yet over.
@@ -22,7 +24,8 @@ import logging
 import secrets
 from typing import Any
 
-from bot.chat import Card, Channel, target_key
+from bot.chat import Card, Channel, Posted, target_key
+from bot.db import timers as timers_db
 from bot.db.connection import Connection
 from bot.db.facilitation import sessions as sessions_db
 from bot.db.facilitation.sessions import SessionRow
@@ -69,9 +72,27 @@ class SessionOutbox:
         self._handed: dict[str, Handed | None] = {}
 
     async def post(
-        self, conn: Connection, session: SessionRow, card: Card, mention: tuple[int, ...] = ()
+        self,
+        conn: Connection,
+        session: SessionRow,
+        card: Card,
+        mention: tuple[int, ...] = (),
+        *,
+        name: str | None = None,
     ) -> None:
-        await self._plan(conn, session, {"post": "card", **packed(card, mention)})
+        """Plan ``card``; ``name``: the post's name in the session, for a later
+        :meth:`retire` of its buttons."""
+        await self._plan(conn, session, {"post": "card", **packed(card, mention)}, name)
+
+    async def retire(
+        self, conn: Connection, session: SessionRow, posts: list[tuple[str, Card]]
+    ) -> None:
+        """Plan the edit of each named earlier post into its card (what it says once the
+        group moved on, without buttons): a post that was never sent, or that an earlier
+        version made without a name, stays as it is."""
+        if posts:
+            retired = [{"of": name, **packed(card)} for name, card in posts]
+            await self._plan(conn, session, {"post": "retire", "posts": retired})
 
     async def open(
         self,
@@ -90,13 +111,21 @@ class SessionOutbox:
                 "thread_name": thread_name,  # the platform fits it to its limit
                 "parts": [packed(part) for part in parts],
             },
+            "open",
         )
 
-    async def _plan(self, conn: Connection, session: SessionRow, payload: dict[str, Any]) -> None:
-        # A key of its own for each post, with no counter to read and write: they run in
-        # the order planned (here, and by the scheduler after a restart: by due time, then
-        # the order they were written).
-        key = post_key(session.id, secrets.token_hex(6))
+    async def _plan(
+        self,
+        conn: Connection,
+        session: SessionRow,
+        payload: dict[str, Any],
+        name: str | None = None,
+    ) -> None:
+        # A key of its own for each post (its name, which the session's state gives, or a
+        # random token), with no counter to read and write: they run in the order planned
+        # (here, and by the scheduler after a restart: by due time, then the order they
+        # were written).
+        key = post_key(session.id, name or secrets.token_hex(6))
         # Where it goes, when the thread is open already: the post needs no other read.
         where = {} if session.thread_id is None else {"thread_id": session.thread_id}
         self._handed[key] = await self._scheduler.schedule(
@@ -148,7 +177,7 @@ class SessionPosts:
 
     async def post(self, timer: Timer, firing: Firing) -> None:
         payload = timer.payload
-        if payload["post"] != "open" and "thread_id" in payload:
+        if payload["post"] == "card" and "thread_id" in payload:
             firing.record_at_close()
             card, mention = unpacked(payload)
             target = Channel(timer.guild_id, int(payload["thread_id"]))
@@ -159,6 +188,9 @@ class SessionPosts:
             return
         if payload["post"] == "open":
             await self._open(session, payload, firing)
+            return
+        if payload["post"] == "retire":
+            await self._retire(session, payload["posts"])
             return
         if session.thread_id is None:
             raise RetryLater("the session's thread is not open yet")
@@ -196,6 +228,28 @@ class SessionPosts:
         for number, part in enumerate(payload["parts"]):
             card, mention = unpacked(part)
             await self._send(firing, session, thread_id, f"part:{number}", card, mention)
+
+    async def _retire(self, session: SessionRow, posts: list[dict[str, Any]]) -> None:
+        """Edit each named post the session made into its retired card (an edit done twice
+        reads the same, so a retry needs no record of which were done)."""
+        found: list[tuple[Posted, Card]] = []
+        async with self._core.db.read() as conn:
+            for post in posts:
+                earlier = await timers_db.find(conn, POST_KIND, post_key(session.id, post["of"]))
+                if earlier is None:
+                    continue  # posted by an earlier version, under a random key
+                if earlier.status == "pending":
+                    raise RetryLater("a post it retires is not sent yet")
+                reached = await timers_db.deliveries(conn, earlier.id)
+                parts = earlier.payload.get("parts")  # the opening's controls are its last
+                _, message_id = reached.get(
+                    f"part:{len(parts) - 1}" if parts else "post", ("", None)
+                )
+                if message_id is not None and session.thread_id is not None:
+                    where = Posted(session.guild_id, session.thread_id, int(message_id))
+                    found.append((where, unpacked(post)[0]))
+        for where, card in found:
+            await self._chat.edit(where, card)
 
     async def _post_missed(self, timer: Timer) -> MissedResult:
         """A session whose opening was never posted never began: forget it, so the

@@ -12,10 +12,10 @@ may do what); what is written during a session is :class:`~.records.SessionRecor
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from bot.actor import Actor
-from bot.chat import Card, ChannelRef
+from bot.chat import ChannelRef
 from bot.db import audit
 from bot.db import members as members_db
 from bot.db.connection import Connection
@@ -31,7 +31,14 @@ from bot.services.base import Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
 from bot.services.facilitation.sessions.access import SessionAccess
 from bot.services.facilitation.sessions.cards import SessionEnded, StepExtended, TurnPrompt
-from bot.services.facilitation.sessions.moves import SessionMoves, controls_left, turn_prompt
+from bot.services.facilitation.sessions.moves import (
+    Ended,
+    Moved,
+    SessionMoves,
+    controls_left,
+    left_behind,
+    turn_prompt,
+)
 from bot.services.facilitation.sessions.opening import SessionOpening
 from bot.services.facilitation.sessions.posts import SessionOutbox
 from bot.services.facilitation.sessions.state import (
@@ -59,22 +66,6 @@ class SessionStarted(Frozen):
     session: SessionRow
     protocol_name: str
     reviewed_actions: int
-
-
-class Moved(NamedTuple):
-    """Where *Next* took the session, and what it left behind: the controls of the step (or
-    the opening) it left, as they read without their buttons."""
-
-    session: SessionRow
-    left: Card
-
-
-class Ended(NamedTuple):
-    """What End stored, and the controls it was pressed on as they read without their
-    buttons (None: not pressed on the controls of where the session was)."""
-
-    summary: SessionSummary
-    left: Card | None
 
 
 Committed = Callable[[], None]
@@ -253,8 +244,10 @@ class SessionService:
             if session.step_index >= len(steps) - 1:
                 raise UserError("facilitation.session.last_step")
             left = controls_left(session)
+            behind = left_behind(session, "moved_on", controls=expected_step is None)
             session = await self.moves.close_turn(conn, session)
             session = await self.moves.enter_step(conn, session, session.step_index + 1, outbox)
+            await outbox.retire(conn, session, behind)  # after the new step's posts
         await outbox.flush()
         return Moved(session, left)
 
@@ -298,7 +291,8 @@ class SessionService:
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
             session = await self.access.steered(conn, actor, community, session_id)
-            left = controls_left(session) if shown_at == session.step_index else None
+            left = controls_left(session, ended=True) if shown_at == session.step_index else None
+            behind = left_behind(session, "ended", controls=left is None)
             # A turn cut short by the end was not taken: it is not recorded (the summary
             # and the next session's "who spoke least goes first" leave it out).
             summary = build_summary(
@@ -322,6 +316,7 @@ class SessionService:
             await audit.record(conn, community.guild_id, actor.user_id, "session.end", detail, now)
             ended = SessionEnded(language=language_of(session.language), summary=summary)
             await outbox.post(conn, session, ended)
+            await outbox.retire(conn, session, behind)
         await outbox.flush()
         return Ended(summary, left)
 

@@ -54,6 +54,17 @@ def post_key(session_id: int, token: str) -> str:
     return f"session:{session_id}:post:{token}"
 
 
+def controls_post(session: SessionRow) -> str:
+    """The name of the post that holds the facilitator's controls of where ``session`` is:
+    the opening's (its last part) or the step's."""
+    return "open" if session.step_index < 0 else f"step{session.step_index}"
+
+
+def prompt_post(session: SessionRow) -> str:
+    """The name of the post of the turn under way in ``session``."""
+    return f"turn{session.step_index}.{session.turn_index}"
+
+
 def step_prefix(session_id: int, step_index: int) -> str:
     """Key prefix of one step's timers (the trailing colon keeps s1 apart from s10)."""
     return f"session:{session_id}:s{step_index}:"

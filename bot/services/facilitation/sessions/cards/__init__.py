@@ -26,6 +26,7 @@ from bot.services.facilitation.sessions.cards.steps import (
     StepStarted,
     TimeNotice,
     TimePhase,
+    TurnEnd,
     TurnPrompt,
 )
 from bot.services.facilitation.sessions.cards.summary import SessionEnded
@@ -51,5 +52,6 @@ __all__ = [
     "StepStarted",
     "TimeNotice",
     "TimePhase",
+    "TurnEnd",
     "TurnPrompt",
 ]

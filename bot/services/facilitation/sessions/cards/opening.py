@@ -204,15 +204,17 @@ def _number(number: int | None) -> int | Trusted:
 
 
 class OpeningBegun(Card):
-    """The facilitator's panel before the first step, once *Next* began it: what it said,
-    without its buttons."""
+    """The facilitator's panel before the first step, once *Next* began it (or the session
+    ended before it, ``ended``): what happened, without its buttons."""
 
     session_id: int
     first_step_title: str
+    ended: bool = False
 
     def layout(self) -> Message:
         title = Trusted(text=self.first_step_title)
-        return Message(content=Text(key="facilitation.open.begun", params={"title": title}))
+        key = "facilitation.open.ended" if self.ended else "facilitation.open.begun"
+        return Message(content=Text(key=key, params={"title": title}))
 
 
 class OpeningControl(Card):

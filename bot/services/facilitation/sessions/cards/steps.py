@@ -19,12 +19,13 @@ from bot.chat import (
     lines,
 )
 from bot.chat.text import Content, Param
-from bot.db.facilitation.sessions import TurnOutcome
 from bot.frozen import Frozen
 from bot.services.facilitation.sessions import routes
 from bot.services.facilitation.sessions.cards.common import TONE, button_label, controls
 
 TimePhase = Literal["nearly", "over"]
+TurnEnd = Literal["spoke", "passed", "moved_on", "ended"]
+"""How a turn ended: Done, Pass, or *Next* or the session's end while it was under way."""
 
 
 class StepStarted(Card):
@@ -110,7 +111,7 @@ class TurnPrompt(Card, StepFields):
     turn_count: int
     user_id: int
     question: str | None = None
-    over: TurnOutcome | None = None
+    over: TurnEnd | None = None
 
     def layout(self) -> Message:
         turn: dict[str, Param] = {
