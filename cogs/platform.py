@@ -22,7 +22,7 @@ from typing import Any, Literal
 import discord
 
 from bot.chat import port
-from bot.i18n import Catalog, Language
+from bot.i18n import Catalog, Language, language_for_locale
 from bot.scheduler import RetryLater, nonce_for
 from cogs.events import DiscordEvents
 from cogs.render import Rendered, Renderer, channel_url, clip
@@ -206,6 +206,26 @@ class DiscordPlatform:
     async def community_name(self, guild_id: int) -> str | None:
         guild = self.client.get_guild(guild_id)
         return guild.name if guild is not None else None
+
+    async def community_language(self, guild_id: int) -> Language | None:
+        """The server's primary language (Server Settings › Overview)."""
+        guild = self.client.get_guild(guild_id)
+        return language_for_locale(str(guild.preferred_locale)) if guild is not None else None
+
+    async def welcome_channel(self, guild_id: int) -> int | None:
+        """The server's system channel (where Discord greets new members), else its first
+        text channel, the first of them the bot may read and post in."""
+        guild = self.client.get_guild(guild_id)
+        if guild is None or guild.me is None:
+            return None
+        channels = sorted(guild.text_channels, key=lambda channel: channel.position)
+        if guild.system_channel is not None:
+            channels.insert(0, guild.system_channel)
+        for channel in channels:
+            allowed = channel.permissions_for(guild.me)
+            if allowed.view_channel and allowed.send_messages:
+                return channel.id
+        return None
 
     async def everyone_can_read(self, guild_id: int, channel_id: int) -> bool | None:
         """From @everyone's permissions in the channel (its overwrites included), as

@@ -249,6 +249,17 @@ class TeamsPlatform:
     async def latency(self) -> float | None:
         return None
 
+    async def community_language(self, guild_id: int) -> Language | None:
+        """None: a team has no language of its own (each member's Teams has one)."""
+        return None
+
+    async def welcome_channel(self, guild_id: int) -> int | None:
+        """The team's General channel (it shares the team's Teams id)."""
+        team = await self.runtime.team(guild_id)
+        return (
+            None if team is None else await self.runtime.ids.number("conversation", team.teams_id)
+        )
+
     async def community_name(self, guild_id: int) -> str | None:
         team = await self.runtime.team(guild_id)
         if team is None:

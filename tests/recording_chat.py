@@ -61,6 +61,9 @@ class RecordingChat:
     """Whether each role may moderate messages (a role not listed: the platform cannot tell)."""
     readable_by_everyone: dict[int, bool] = field(default_factory=dict)
     """Whether every member can read each channel (one not listed: the platform cannot tell)."""
+    server_language: Language | None = None
+    greeting_channel: int | None = None
+    """Where the platform would greet a community that just added the bot (None: nowhere)."""
 
     async def post(self, target: Target, card: Card, options: SendOptions) -> Posted:
         nonce = options.get("nonce")
@@ -98,6 +101,12 @@ class RecordingChat:
 
     async def community_name(self, guild_id: int) -> str | None:
         return "Sample school"
+
+    async def community_language(self, guild_id: int) -> Language | None:
+        return self.server_language
+
+    async def welcome_channel(self, guild_id: int) -> int | None:
+        return self.greeting_channel
 
     async def everyone_can_read(self, guild_id: int, channel_id: int) -> bool | None:
         return self.readable_by_everyone.get(channel_id)

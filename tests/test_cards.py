@@ -15,6 +15,7 @@ import pytest
 from bot.chat import Card, Channel, Notice, Trusted, render
 from bot.i18n import Language, load_catalog
 from bot.services.base import Core
+from bot.services.community.welcome import Welcome
 from bot.services.outbox import card_types
 from tests.i18n import (
     test_checkins_layouts,
@@ -46,6 +47,7 @@ def samples(language: Language) -> list[Card]:
         *test_meetings_keys._cards(language),
         *test_questions_keys.cards(language),
         Notice(language=language, key="errors.unexpected", params={"ref": Trusted(text="ab12")}),
+        Welcome(language=language),
     ]
 
 

@@ -169,6 +169,12 @@ class Chat:
     async def community_name(self, guild_id: int) -> str | None:
         return await self.platform.community_name(guild_id)
 
+    async def community_language(self, guild_id: int) -> Language | None:
+        return await self.platform.community_language(guild_id)
+
+    async def welcome_channel(self, guild_id: int) -> int | None:
+        return await self.platform.welcome_channel(guild_id)
+
     async def role_can_moderate_messages(self, guild_id: int, role_id: int) -> bool | None:
         return await self.platform.role_can_moderate_messages(guild_id, role_id)
 

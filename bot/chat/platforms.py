@@ -85,6 +85,12 @@ class Platforms:
     async def community_name(self, guild_id: int) -> str | None:
         return await self.of(guild_id).community_name(guild_id)
 
+    async def community_language(self, guild_id: int) -> Language | None:
+        return await self.of(guild_id).community_language(guild_id)
+
+    async def welcome_channel(self, guild_id: int) -> int | None:
+        return await self.of(guild_id).welcome_channel(guild_id)
+
     async def role_can_moderate_messages(self, guild_id: int, role_id: int) -> bool | None:
         return await self.of(guild_id).role_can_moderate_messages(guild_id, role_id)
 

@@ -288,6 +288,16 @@ class ChatPlatform(Protocol):
         """The name of the server or team the community lives in (None: unknown)."""
         ...
 
+    async def community_language(self, guild_id: int) -> Language | None:
+        """The language the server or team is set to, if the platform says (None)."""
+        ...
+
+    async def welcome_channel(self, guild_id: int) -> int | None:
+        """Where the bot greets a community that just added it: the channel the platform
+        greets newcomers in, if the bot may post there, else the first one it may post
+        in (None: none)."""
+        ...
+
     async def everyone_can_read(self, guild_id: int, channel_id: int) -> bool | None:
         """Whether every member of the community can read this channel (None: the
         platform cannot tell)."""

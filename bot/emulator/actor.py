@@ -809,6 +809,12 @@ class Actor:
         self.gateway.dispatch("GUILD_MEMBER_ADD", data, guild_id=guild_id)
         return member
 
+    def add_bot(self, guild_id: int) -> None:
+        """Someone adds the bot to the guild (an invite link): GUILD_CREATE after READY,
+        which discord.py tells as ``on_guild_join``."""
+        self.state.add_member(guild_id, self.state.bot_user_id)
+        self.gateway.guild_joined(guild_id)
+
     def remove_member(self, guild_id: int, user_id: int) -> None:
         """A member leaves (or is kicked): GUILD_MEMBER_REMOVE."""
         guild = self.state.guild(guild_id)

@@ -475,6 +475,18 @@ class Gateway:
                 data["guild_id"] = str(message.guild_id)
             self.dispatch("MESSAGE_DELETE", data, guild_id=message.guild_id)
 
+    def guild_joined(self, guild_id: int) -> None:
+        """The bot was added to ``guild_id``: GUILD_CREATE to the session serving it (with
+        its members if the session asked for them), as Discord sends it after READY:
+        without ``unavailable``, which is how a client tells a join from a guild that
+        was only out of reach."""
+        for session in list(self.serving.values()):
+            if session.serves(guild_id):
+                with_members = bool(session.intents & Intent.GUILD_MEMBERS)
+                payload = self._state.guild_create_json(guild_id, with_members=with_members)
+                payload.pop("unavailable", None)
+                self._dispatch_to(session, "GUILD_CREATE", payload, guild_id)
+
     def channel_event(self, kind: str, channel: Channel) -> None:
         """``kind`` is CREATE, UPDATE or DELETE; threads get THREAD_* events, DMs none."""
         if channel.type == ChannelType.DM:

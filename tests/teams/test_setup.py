@@ -69,3 +69,21 @@ async def test_french_members_read_teams_words(teams: TeamsHarness) -> None:
     status = await teams.run("chloe", "cap etat")
     assert "Canal des bilans" in status and "Salon" not in status
     assert "dans Teams, les propriétaires de l'équipe animent" in status
+
+
+async def test_a_team_that_adds_the_app_is_greeted_once_in_general(teams: TeamsHarness) -> None:
+    """Teams tells an install twice (the app's install, the team's update): one welcome,
+    in General, in Teams' words; a team that was set up before is not greeted again."""
+    await teams.install()
+    [welcome] = [m for m in teams.posts_in("General") if "plc-bot" in card_text(m)]
+    said = card_text(welcome)
+    assert said.startswith("👋 Hello! I am **plc-bot**.")
+    assert "one of the team's owners writes **plc setup** to me" in said
+    assert "Write **help** to me for every command." in said
+    assert "🇫🇷 En français : **cap configurer** pour commencer" in said
+    assert "Manage Server" not in said
+
+    await teams.setup_community()
+    await teams.emu.uninstall_from_team(teams.world.team, teams.world.alice)
+    await teams.install()
+    assert [m for m in teams.posts_in("General") if "plc-bot" in card_text(m)] == [welcome]

@@ -11,11 +11,12 @@ from bot.services.community.interface import CommunityInterface
 from bot.services.community.members import MemberService
 from bot.services.community.retention import RetentionService
 from bot.services.community.service import CommunityService
+from bot.services.community.welcome import Greeter
 from bot.services.registry import Services
 
 
 def declare(core: Core, services: Services) -> Feature:
-    community = CommunityService(core)
+    community = CommunityService(core, Greeter(core))
     members = MemberService(core, community)
     audit = AuditService(core, community)
     return Feature(

@@ -22,6 +22,7 @@ from bot.interactions.commands import Access
 from bot.services.base import Core, StatusProvider
 from bot.services.community.settings_cache import SettingsCache
 from bot.services.community.status import CommunityStatus, StatusReader
+from bot.services.community.welcome import Greeter
 from bot.timezones import require_timezone
 
 log = logging.getLogger(__name__)
@@ -66,8 +67,9 @@ class CommunityService:
     """One per process (``build_app`` builds it): the only writer of ``communities``, so
     it keeps the settings every command reads first (:class:`SettingsCache`)."""
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, greeter: Greeter | None = None) -> None:
         self._core = core
+        self._greeter = greeter
         self._status_providers: list[StatusProvider] = []
         self._status = StatusReader(core)
         self._settings = SettingsCache()
@@ -268,8 +270,12 @@ class CommunityService:
             await communities_db.mark_left(conn, guild_id, self._core.clock.now())
 
     async def bot_joined(self, guild_id: int) -> None:
+        """The bot was added: a community that had removed it is back, with its settings;
+        one never set up is greeted (what the bot does, where to begin)."""
         async with self._changing(guild_id) as conn:
             await communities_db.mark_back(conn, guild_id)
+        if self._greeter is not None and await self.get(guild_id) is None:
+            await self._greeter.greet(guild_id)
 
     async def purge_gone(self, conn: Connection, now: datetime) -> int:
         """Delete the communities that removed the bot before ``now - GUILD_GONE`` (their
