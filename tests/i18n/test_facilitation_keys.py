@@ -118,9 +118,12 @@ def _opening_cards(lang: Language) -> list[Card]:
         action_id=1, text="a", owner_id=1, due_on=date(2026, 12, 1), carried_count=1
     )
     found: list[Card] = [
-        cards.SessionOpened(**session, protocol_name="p", facilitator_id=who, meeting_title=title)
+        cards.SessionOpened(
+            **session, protocol_name="p", facilitator_id=who, meeting_title=title, ended=ended
+        )
         for title in (None, "CAP")
         for who in (1, None)
+        for ended in (False, True)
     ]
     found += [
         cards.SessionOverview(
@@ -139,18 +142,22 @@ def _opening_cards(lang: Language) -> list[Card]:
             items=(review, review.model_copy(update={"due_on": None, "carried_count": 0})),
             part=1,
             parts=parts,
+            retired=retired,
         )
         for parts in (1, 2)
+        for retired in (False, True)
     ]
-    found.append(
+    found += [
         cards.QuestionsAgenda(
             **session,
             items=tuple(
                 cards.AgendaItem(item_id=i, number=n, kind=k, text="q", upvotes=2)
                 for i, n, k in ((1, 1, "question"), (2, None, "topic"))
             ),
+            retired=retired,
         )
-    )
+        for retired in (False, True)
+    ]
     found += [
         cards.OpeningControl(**session, first_step_title="t", reviewed_actions=n, agenda_items=0)
         for n in (0, 2)

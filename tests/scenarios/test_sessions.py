@@ -65,6 +65,10 @@ async def test_a_live_session_runs_a_round_records_an_action_and_ends(chat: Driv
     ended = await chat.run("alice", "session end")
     assert "the summary is posted in the thread (1 step covered)" in ended.text
     assert "Step 1/1 — Check-in round" in step.text and step.labels() == []  # typed End
+    # Where it was started, the post says it ended, without Join; its thread stays.
+    assert opening.text.startswith("🏁 A **Quick check-in round** session, facilitated by")
+    assert opening.text.endswith("has ended. Its summary has been posted.")
+    assert opening.labels() == []
     [summary] = [p for p in chat.thread(opening) if "Summary — Quick check-in round" in p.text]
     assert "3 participants" in summary.text and "✅ 1. Check-in round" in summary.text
     assert f"#1 Share the rubric — {chat.named('chloe')} (due 2026-12-10)" in summary.text

@@ -12,14 +12,16 @@ import pytest
 from bot.chat import Card, Posted, SendOptions, Target
 from bot.scheduler import RetryLater
 from bot.services.facilitation.sessions.cards import (
+    ActionReview,
     OpeningBegun,
     OpeningControl,
+    SessionOpened,
     StepStarted,
     TurnPrompt,
 )
 from bot.services.facilitation.sessions.state import POST_KIND, post_key
 from tests.services.facilitation_world import World, facilitator, member
-from tests.services.sample import ALICE, BOB
+from tests.services.sample import ALICE, BOB, ROOM
 
 
 def posted_as(world: World, card: Card) -> Posted:
@@ -77,7 +79,7 @@ async def test_end_by_command_at_the_opening_says_the_session_ended_before_it_be
     [panel] = world.chat.cards(OpeningControl)
     ended = await world.sessions.end(facilitator(ALICE))
     assert ended.left is None
-    [(where, card)] = world.chat.edits
+    [(where, card)] = [edit for edit in world.chat.edits if isinstance(edit[1], OpeningBegun)]
     assert where == posted_as(world, panel)
     assert isinstance(card, OpeningBegun) and card.ended
     assert card.layout().content is not None
@@ -134,3 +136,36 @@ async def test_a_post_made_without_a_name_is_left_as_it_is(world: World) -> None
             )
         ).fetchall()
     assert [tuple(row) for row in rows] == [(0,)]  # nothing to do, nothing retried
+
+
+async def test_the_end_retires_join_and_the_review_of_actions(world: World) -> None:
+    """The session over, its opening keeps no live button: the post where it started
+    says it ended (no Join), the review of earlier actions keeps its list without Done
+    and Carried over, and says what was not answered stays open."""
+    first = await world.start_session("checkin-round")
+    await world.sessions.join(member(BOB), first.session.id)
+    await world.records.add_action(member(BOB), "Observer une classe")
+    await world.sessions.end(facilitator(ALICE), first.session.id)
+    world.chat.edits.clear()
+
+    await world.start_session("plc")
+    [opened] = world.chat.cards(SessionOpened)[-1:]
+    [review] = world.chat.cards(ActionReview)
+    [panel] = world.chat.cards(OpeningControl)[-1:]
+    await world.sessions.end(facilitator(ALICE))
+    assert world.chat.edits == [
+        (posted_as(world, panel), OpeningBegun(**panel_fields(panel), ended=True)),
+        (posted_as(world, opened), opened.model_copy(update={"ended": True})),
+        (posted_as(world, review), review.model_copy(update={"retired": True})),
+    ]
+    shown = [card.layout() for _, card in world.chat.edits]
+    assert all(message.rows == () for message in shown)
+    assert posted_as(world, opened).channel_id == ROOM  # where it was started, not the thread
+
+
+def panel_fields(panel: OpeningControl) -> dict[str, Any]:
+    return {
+        "language": panel.language,
+        "session_id": panel.session_id,
+        "first_step_title": panel.first_step_title,
+    }

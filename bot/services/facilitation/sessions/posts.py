@@ -62,6 +62,30 @@ def unpacked(data: dict[str, Any]) -> tuple[Card, list[int]]:
     return unpack(packed_card), list(data.get("mention", []))
 
 
+def _retired_parts(
+    payload: dict[str, Any], card: Card | None, session: SessionRow
+) -> list[tuple[str, int | None, Card]]:
+    """Which parts of a post to edit, where (None: the session's thread) and into what:
+    ``card`` for a post of one card, or for the opening's controls (its last part); with
+    no card (the session ended), the opening's posts that have buttons (Join where the
+    session was started, the review of actions, the questions), as they read without."""
+    parts = payload.get("parts")
+    if parts is None:
+        return [("post", None, card)] if card is not None else []
+    if card is not None:
+        return [(f"part:{len(parts) - 1}", None, card)]
+    opened, _ = unpacked(payload["opened"])
+    where = Channel(session.guild_id, session.channel_id)
+    found: list[tuple[str, int | None, Card]] = [
+        (target_key(where), session.channel_id, opened.model_copy(update={"ended": True}))
+    ]
+    for number, part in enumerate(parts[:-1]):
+        shown, _ = unpacked(part)
+        if "retired" in type(shown).model_fields:
+            found.append((f"part:{number}", None, shown.model_copy(update={"retired": True})))
+    return found
+
+
 class SessionOutbox:
     """Posts planned inside a transaction, run once it committed."""
 
@@ -85,14 +109,21 @@ class SessionOutbox:
         await self._plan(conn, session, {"post": "card", **packed(card, mention)}, name)
 
     async def retire(
-        self, conn: Connection, session: SessionRow, posts: list[tuple[str, Card]]
+        self,
+        conn: Connection,
+        session: SessionRow,
+        posts: list[tuple[str, Card]],
+        *,
+        opening: bool = False,
     ) -> None:
         """Plan the edit of each named earlier post into its card (what it says once the
-        group moved on, without buttons): a post that was never sent, or that an earlier
-        version made without a name, stays as it is."""
-        if posts:
+        group moved on, without buttons), and with ``opening`` (the session ends) of the
+        opening's review of actions and questions: a post that was never sent, or that an
+        earlier version made without a name, stays as it is."""
+        if posts or opening:
             retired = [{"of": name, **packed(card)} for name, card in posts]
-            await self._plan(conn, session, {"post": "retire", "posts": retired})
+            payload = {"post": "retire", "posts": retired, "opening": opening}
+            await self._plan(conn, session, payload)
 
     async def open(
         self,
@@ -190,7 +221,7 @@ class SessionPosts:
             await self._open(session, payload, firing)
             return
         if payload["post"] == "retire":
-            await self._retire(session, payload["posts"])
+            await self._retire(session, payload["posts"], payload.get("opening", False))
             return
         if session.thread_id is None:
             raise RetryLater("the session's thread is not open yet")
@@ -229,27 +260,30 @@ class SessionPosts:
             card, mention = unpacked(part)
             await self._send(firing, session, thread_id, f"part:{number}", card, mention)
 
-    async def _retire(self, session: SessionRow, posts: list[dict[str, Any]]) -> None:
-        """Edit each named post the session made into its retired card (an edit done twice
-        reads the same, so a retry needs no record of which were done)."""
-        found: list[tuple[Posted, Card]] = []
+    async def _retire(
+        self, session: SessionRow, posts: list[dict[str, Any]], opening: bool
+    ) -> None:
+        """Edit each named post the session made into its retired card, and with
+        ``opening`` the opening's parts that have buttons (an edit done twice reads the
+        same, so a retry needs no record of which were done)."""
+        edits: list[tuple[int | None, int, Card]] = []
         async with self._core.db.read() as conn:
-            for post in posts:
-                earlier = await timers_db.find(conn, POST_KIND, post_key(session.id, post["of"]))
+            wanted = [(post["of"], unpacked(post)[0]) for post in posts]
+            for name, card in [*wanted, *([("open", None)] if opening else [])]:
+                earlier = await timers_db.find(conn, POST_KIND, post_key(session.id, name))
                 if earlier is None:
                     continue  # posted by an earlier version, under a random key
                 if earlier.status == "pending":
                     raise RetryLater("a post it retires is not sent yet")
                 reached = await timers_db.deliveries(conn, earlier.id)
-                parts = earlier.payload.get("parts")  # the opening's controls are its last
-                _, message_id = reached.get(
-                    f"part:{len(parts) - 1}" if parts else "post", ("", None)
-                )
-                if message_id is not None and session.thread_id is not None:
-                    where = Posted(session.guild_id, session.thread_id, int(message_id))
-                    found.append((where, unpacked(post)[0]))
-        for where, card in found:
-            await self._chat.edit(where, card)
+                for part, channel_id, retired in _retired_parts(earlier.payload, card, session):
+                    _, message_id = reached.get(part, ("", None))
+                    if message_id is not None:
+                        edits.append((channel_id, int(message_id), retired))
+        for channel_id, message_id, retired in edits:
+            channel_id = channel_id or session.thread_id
+            if channel_id is not None:
+                await self._chat.edit(Posted(session.guild_id, channel_id, message_id), retired)
 
     async def _post_missed(self, timer: Timer) -> MissedResult:
         """A session whose opening was never posted never began: forget it, so the

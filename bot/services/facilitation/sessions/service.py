@@ -316,7 +316,7 @@ class SessionService:
             await audit.record(conn, community.guild_id, actor.user_id, "session.end", detail, now)
             ended = SessionEnded(language=language_of(session.language), summary=summary)
             await outbox.post(conn, session, ended)
-            await outbox.retire(conn, session, behind)
+            await outbox.retire(conn, session, behind, opening=True)
         await outbox.flush()
         return Ended(summary, left)
 

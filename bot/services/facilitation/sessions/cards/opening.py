@@ -31,15 +31,19 @@ class StepOutline(Frozen):
 
 
 class SessionOpened(Card):
-    """Posted where the session was started; the session's thread hangs from it."""
+    """Posted where the session was started; the session's thread hangs from it. Once it
+    ``ended``, it says so, without Join."""
 
     session_id: int
     protocol_name: str
     facilitator_id: int | None
     meeting_title: str | None
+    ended: bool = False
 
     def layout(self) -> Message:
-        key = "facilitation.open.started_for" if self.meeting_title else "facilitation.open.started"
+        key = "facilitation.open." + ("was_started" if self.ended else "started")
+        if self.meeting_title:
+            key += "_for"
         started = Text(
             key=key,
             params={
@@ -48,6 +52,8 @@ class SessionOpened(Card):
                 "user": member_or_dash(self.facilitator_id),
             },
         )
+        if self.ended:
+            return Message(content=started)
         return Message(content=started, rows=((join_button(self.session_id),),))
 
 
@@ -106,12 +112,14 @@ class ReviewItem(Frozen):
 
 
 class ActionReview(Card):
-    """Open actions from earlier sessions, each with Done / Carried over buttons."""
+    """Open actions from earlier sessions, each with Done / Carried over buttons (none
+    once the session ended, ``retired``: what was not answered stays open)."""
 
     session_id: int
     items: tuple[ReviewItem, ...]
     part: int = 1
     parts: int = 1
+    retired: bool = False
 
     def layout(self) -> Message:
         title: Content = Text(key="facilitation.review.title")
@@ -132,12 +140,12 @@ class ActionReview(Card):
                 for item in self.items
             )
         )
-        panel = Panel(
-            title=title,
-            description=shown,
-            footer=Text(key="facilitation.review.footer"),
-            tone=TONE,
+        footer = Text(
+            key="facilitation.review.closed" if self.retired else "facilitation.review.footer"
         )
+        panel = Panel(title=title, description=shown, footer=footer, tone=TONE)
+        if self.retired:
+            return Message(panels=(panel,))
         return Message(panels=(panel,), rows=tuple(self._answers(item) for item in self.items))
 
     def _answers(self, item: ReviewItem) -> Row:
@@ -165,10 +173,12 @@ class AgendaItem(Frozen):
 
 
 class QuestionsAgenda(Card):
-    """The top open questions and topics, each with a Discussed button."""
+    """The top open questions and topics, each with a Discussed button (none once the
+    session ended, ``retired``)."""
 
     session_id: int
     items: tuple[AgendaItem, ...]
+    retired: bool = False
 
     def layout(self) -> Message:
         fields = tuple(
@@ -194,6 +204,7 @@ class QuestionsAgenda(Card):
                 emoji="💬",
             )
             for item in self.items[:5]
+            if not self.retired
         )
         panel = Panel(title=Text(key="facilitation.agenda.title"), fields=fields, tone=TONE)
         return Message(panels=(panel,), rows=(discussed,) if discussed else ())
