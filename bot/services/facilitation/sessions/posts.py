@@ -12,7 +12,9 @@ The first post, ``open``, posts the opening card where the session was started,
 opens the thread on it (or stays in the channel if threads are refused) and posts
 the overview, the review of actions, the questions and the facilitator's panel.
 ``retire`` edits earlier posts (found by their names: ``open``, ``step<N>``,
-``turn<step>.<turn>``) into what they say once the group moved on, without buttons.
+``turn<step>.<turn>``) into what they say once the group moved on, without buttons; at
+the end, the opening's too (Join where the session was started, the review of actions,
+the questions).
 ``session_nearly_up`` and ``session_time_up`` are the step timers: they post only
 if the session is still on that step with the same extra time, and "nearly up" only
 while the step's time is not yet over.
@@ -118,8 +120,8 @@ class SessionOutbox:
     ) -> None:
         """Plan the edit of each named earlier post into its card (what it says once the
         group moved on, without buttons), and with ``opening`` (the session ends) of the
-        opening's review of actions and questions: a post that was never sent, or that an
-        earlier version made without a name, stays as it is."""
+        opening's posts that have buttons: a post that was never sent, or that an earlier
+        version made without a name, stays as it is."""
         if posts or opening:
             retired = [{"of": name, **packed(card)} for name, card in posts]
             payload = {"post": "retire", "posts": retired, "opening": opening}
