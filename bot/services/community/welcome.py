@@ -55,7 +55,7 @@ class Greeter:
             return
         language = await chat.community_language(guild_id)
         card = Welcome(language=language or self._core.settings.defaults.language)
-        self._greeted.add(guild_id)  # before the post: a second telling meanwhile waits not
+        self._greeted.add(guild_id)  # before the post: a second telling meanwhile posts nothing
         try:
             # Straight to the platform: the core's delivery policy records a refused
             # channel for the community, which has no row yet.
