@@ -14,12 +14,18 @@ from dataclasses import dataclass
 from microsoft_agents.activity import Activity
 
 from bot.app import App
+from bot.i18n import Language, language_for_locale
 from bot.services.community import CommunityService, MemberService
 from teams import store
 from teams.runtime import TeamsRuntime
 from teams.turns import TurnReader
 
 log = logging.getLogger(__name__)
+
+
+def said_language(activity: Activity) -> Language | None:
+    """The language of the member whose action Teams tells, if the activity says."""
+    return language_for_locale(activity.locale) if activity.locale else None
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ class RosterEvents:
         removed = [str(m.id) for m in activity.members_removed or []]
         community = self.app.services.get(CommunityService)
         if bot_id in added:
-            await community.bot_joined(team.number)
+            await community.bot_joined(team.number, by_language=said_language(activity))
         if bot_id in removed:
             await community.bot_left(team.number)
         members = self.app.services.get(MemberService)
@@ -54,7 +60,7 @@ class RosterEvents:
         if turn.team is not None:
             community = self.app.services.get(CommunityService)
             if action.startswith("add"):
-                await community.bot_joined(turn.team.number)
+                await community.bot_joined(turn.team.number, by_language=said_language(activity))
             elif action.startswith("remove"):
                 await community.bot_left(turn.team.number)
             return

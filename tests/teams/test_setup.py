@@ -87,3 +87,18 @@ async def test_a_team_that_adds_the_app_is_greeted_once_in_general(teams: TeamsH
     await teams.emu.uninstall_from_team(teams.world.team, teams.world.alice)
     await teams.install()
     assert [m for m in teams.posts_in("General") if "plc-bot" in card_text(m)] == [welcome]
+
+
+async def test_the_welcome_speaks_the_language_of_whoever_added_the_app(
+    teams: TeamsHarness,
+) -> None:
+    """A team has no language of its own: the welcome follows the Teams of the member who
+    added the app (Chloé's is in French), with its line in English."""
+    for result in await teams.emu.install_in_team(teams.world.team, teams.world.chloe):
+        assert result.status in (200, 202), result.body
+    [welcome] = [m for m in teams.posts_in("General") if "plc-bot" in card_text(m)]
+    said = card_text(welcome)
+    assert said.startswith("👋 Bonjour ! Je suis **plc-bot**.")
+    assert "une personne propriétaire de l'équipe m'écrit **cap configurer**" in said
+    assert "(fuseau horaire, langue, canaux)" in said
+    assert "🇬🇧 In English: **plc setup** to begin" in said

@@ -17,7 +17,7 @@ from bot.db.communities import Community, CommunitySettings, SetupChanges
 from bot.db.connection import Connection
 from bot.errors import NotFacilitator, NotSetUp, UserError
 from bot.frozen import Frozen
-from bot.i18n import LANGUAGES, Catalog
+from bot.i18n import LANGUAGES, Catalog, Language
 from bot.interactions.commands import Access
 from bot.services.base import Core, StatusProvider
 from bot.services.community.settings_cache import SettingsCache
@@ -269,13 +269,14 @@ class CommunityService:
         async with self._changing(guild_id) as conn:
             await communities_db.mark_left(conn, guild_id, self._core.clock.now())
 
-    async def bot_joined(self, guild_id: int) -> None:
+    async def bot_joined(self, guild_id: int, *, by_language: Language | None = None) -> None:
         """The bot was added: a community that had removed it is back, with its settings;
-        one never set up is greeted (what the bot does, where to begin)."""
+        one never set up is greeted (what the bot does, where to begin), in the language
+        of whoever added it when the platform says (``by_language``)."""
         async with self._changing(guild_id) as conn:
             await communities_db.mark_back(conn, guild_id)
         if self._greeter is not None and await self.get(guild_id) is None:
-            await self._greeter.greet(guild_id)
+            await self._greeter.greet(guild_id, by_language)
 
     async def purge_gone(self, conn: Connection, now: datetime) -> int:
         """Delete the communities that removed the bot before ``now - GUILD_GONE`` (their

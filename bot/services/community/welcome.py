@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 
 from bot.chat import Card, Channel, Join, Message, TargetLost, Text
+from bot.i18n import Language
 from bot.scheduler import RetryLater
 from bot.services.base import Core
 
@@ -44,8 +45,9 @@ class Greeter:
         self._core = core
         self._greeted: set[int] = set()
 
-    async def greet(self, guild_id: int) -> None:
-        """Post the welcome where the platform greets newcomers, unless this process did."""
+    async def greet(self, guild_id: int, language: Language | None = None) -> None:
+        """Post the welcome where the platform greets newcomers, unless this process did:
+        in ``language`` if given, else the server's, else the configured default."""
         if guild_id in self._greeted:
             return
         chat = self._core.chat
@@ -53,7 +55,7 @@ class Greeter:
         if channel_id is None:
             log.info("guild %s: no channel to greet in; /plc setup works all the same", guild_id)
             return
-        language = await chat.community_language(guild_id)
+        language = language or await chat.community_language(guild_id)
         card = Welcome(language=language or self._core.settings.defaults.language)
         self._greeted.add(guild_id)  # before the post: a second telling meanwhile posts nothing
         try:
