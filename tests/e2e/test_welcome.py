@@ -13,14 +13,14 @@ from bot.emulator import ChannelType, Permission
 from tests.e2e.harness import Harness, until
 
 
-def new_server(harness: Harness, *, locale: str, readable: bool = True) -> tuple[int, int]:
+def new_server(harness: Harness, *, locale: str, open_to_bot: bool = True) -> tuple[int, int]:
     """A server of its own (its owner, a #général system channel), the bot not in it yet."""
     state = harness.emu.state
     owner = state.add_user("principal", locale=locale)
     guild = state.add_guild("École du Parc", owner_id=owner.id, preferred_locale=locale)
     general = state.add_channel(guild.id, "général", ChannelType.TEXT)
     guild.system_channel_id = general.id
-    if not readable:
+    if not open_to_bot:  # @everyone, the bot included, may not post
         guild.roles[guild.id].permissions &= ~int(Permission.SEND_MESSAGES)
     return guild.id, general.id
 
@@ -54,7 +54,7 @@ async def test_a_server_the_bot_may_not_post_in_is_not_greeted(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.services.community.welcome")
-    guild_id, general = new_server(harness, locale="en-US", readable=False)
+    guild_id, general = new_server(harness, locale="en-US", open_to_bot=False)
     harness.emu.add_bot(guild_id)
     await until(lambda: "no channel to greet in" in caplog.text, "the bot looks for a channel")
     posted = harness.emu.messages_in(general)

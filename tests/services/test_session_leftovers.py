@@ -35,8 +35,16 @@ def live_prompts(world: World) -> list[TurnPrompt]:
 
 
 async def test_next_by_command_retires_the_opening_then_a_step_and_its_cut_turn(
-    world: World,
+    world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    sent_before_edit: list[int] = []
+    real_edit = world.chat.edit
+
+    async def edit(posted: Posted, card: Card) -> bool:
+        sent_before_edit.append(len(world.chat.sent))
+        return await real_edit(posted, card)
+
+    monkeypatch.setattr(world.chat, "edit", edit)
     started = await world.start_session("exchange")
     await world.sessions.join(member(BOB), started.session.id)
     [panel] = world.chat.cards(OpeningControl)
@@ -54,7 +62,12 @@ async def test_next_by_command_retires_the_opening_then_a_step_and_its_cut_turn(
         (posted_as(world, step), step.model_copy(update={"retired": True})),
     ]
     # The edits follow the new step's post: the group sees where it is first.
-    assert world.chat.sent[-1].card == world.chat.cards(StepStarted)[-1]
+    [step_two] = [
+        i
+        for i, s in enumerate(world.chat.sent)
+        if s.card != step and isinstance(s.card, StepStarted)
+    ]
+    assert sent_before_edit[1:] == [step_two + 1, step_two + 1]
 
 
 async def test_a_click_on_next_leaves_its_own_message_to_the_click(world: World) -> None:
