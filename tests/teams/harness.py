@@ -282,9 +282,9 @@ class TeamsHarness(BotHarness[App]):
         [verb] = verbs & {FORM, COMMAND}
         return await self.emu.execute(member, message, verb, inputs=inputs or None)
 
-    async def install(self) -> None:
-        """The owner adds the app to the team (Teams tells the bot)."""
-        for result in await self.emu.install_in_team(self.world.team, self.world.alice):
+    async def install(self, by: str = "alice") -> None:
+        """The owner (or ``by``) adds the app to the team (Teams tells the bot)."""
+        for result in await self.emu.install_in_team(self.world.team, self.world.user(by)):
             assert result.status in (200, 202), result.body
 
     async def setup_community(self, *, language: str = "en") -> None:

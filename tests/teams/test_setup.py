@@ -4,6 +4,9 @@ a sentence saying why. Texts that name a Discord thing read in Teams' words."""
 
 from __future__ import annotations
 
+import pytest
+
+from bot.emulator.teams import TeamsMessage
 from bot.services.community import CommunityService
 from tests.teams.harness import TeamsHarness, card_text
 
@@ -71,34 +74,52 @@ async def test_french_members_read_teams_words(teams: TeamsHarness) -> None:
     assert "dans Teams, les propriétaires de l'équipe animent" in status
 
 
-async def test_a_team_that_adds_the_app_is_greeted_once_in_general(teams: TeamsHarness) -> None:
-    """Teams tells an install twice (the app's install, the team's update): one welcome,
-    in General, in Teams' words; a team that was set up before is not greeted again."""
-    await teams.install()
-    [welcome] = [m for m in teams.posts_in("General") if "plc-bot" in card_text(m)]
-    said = card_text(welcome)
-    assert said.startswith("👋 Hello! I am **plc-bot**.")
-    assert "one of the team's owners writes **plc setup** to me" in said
-    assert "Write **help** to me for every command." in said
-    assert "🇫🇷 En français : **cap configurer** pour commencer" in said
-    assert "Manage Server" not in said
+def welcomes(teams: TeamsHarness) -> list[TeamsMessage]:
+    return [m for m in teams.posts_in("General") if "plc-bot" in card_text(m)]
 
+
+@pytest.mark.parametrize(
+    ("by", "said_first", "said_then"),
+    [
+        (
+            "alice",
+            "👋 Hello! I am **plc-bot**.",
+            (
+                "one of the team's owners writes **plc setup** to me",
+                "Write **help** to me for every command.",
+                "🇫🇷 En français : **cap configurer** pour commencer",
+            ),
+        ),
+        (
+            "chloe",  # her Teams is in French
+            "👋 Bonjour ! Je suis **plc-bot**.",
+            (
+                "une personne propriétaire de l'équipe m'écrit **cap configurer**",
+                "(fuseau horaire, langue, canaux)",
+                "🇬🇧 In English: **plc setup** to begin",
+            ),
+        ),
+    ],
+)
+async def test_the_welcome_speaks_teams_words_in_the_language_of_whoever_added_the_app(
+    teams: TeamsHarness, by: str, said_first: str, said_then: tuple[str, ...]
+) -> None:
+    """A team has no language of its own: the welcome, in General, follows the Teams of
+    the member who added the app, with its line in the other language."""
+    await teams.install(by=by)
+    [welcome] = welcomes(teams)
+    said = card_text(welcome)
+    assert said.startswith(said_first)
+    assert all(part in said for part in said_then), said
+    assert "Manage Server" not in said and "Gérer le serveur" not in said
+
+
+async def test_a_team_is_greeted_once_and_never_again_once_set_up(teams: TeamsHarness) -> None:
+    """Teams tells an install twice (the app's install, the team's update): one welcome;
+    a team that was set up before and adds the app back is not greeted again."""
+    await teams.install()
+    [welcome] = welcomes(teams)
     await teams.setup_community()
     await teams.emu.uninstall_from_team(teams.world.team, teams.world.alice)
     await teams.install()
-    assert [m for m in teams.posts_in("General") if "plc-bot" in card_text(m)] == [welcome]
-
-
-async def test_the_welcome_speaks_the_language_of_whoever_added_the_app(
-    teams: TeamsHarness,
-) -> None:
-    """A team has no language of its own: the welcome follows the Teams of the member who
-    added the app (Chloé's is in French), with its line in English."""
-    for result in await teams.emu.install_in_team(teams.world.team, teams.world.chloe):
-        assert result.status in (200, 202), result.body
-    [welcome] = [m for m in teams.posts_in("General") if "plc-bot" in card_text(m)]
-    said = card_text(welcome)
-    assert said.startswith("👋 Bonjour ! Je suis **plc-bot**.")
-    assert "une personne propriétaire de l'équipe m'écrit **cap configurer**" in said
-    assert "(fuseau horaire, langue, canaux)" in said
-    assert "🇬🇧 In English: **plc setup** to begin" in said
+    assert welcomes(teams) == [welcome]
