@@ -137,7 +137,8 @@ class SessionButtons(Interface):
         moved = await self.sessions.next_step(
             ctx.actor(), int(params["session"]), expected_step=int(params["step"])
         )
-        await ctx.update(moved.left)
+        if moved.left is not None:
+            await ctx.update(moved.left)
 
     @click(routes.MORE)
     async def more(self, ctx: Interaction, params: Params) -> None:

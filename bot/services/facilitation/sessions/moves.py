@@ -44,11 +44,11 @@ from bot.services.facilitation.sessions.summary import SessionSummary
 
 
 class Moved(NamedTuple):
-    """Where *Next* took the session, and what it left behind: the controls of the step (or
-    the opening) it left, as they read without their buttons."""
+    """Where *Next* took the session, and the controls a click on *Next* was pressed on as
+    they read without their buttons (None: typed, the move retired them itself)."""
 
     session: SessionRow
-    left: Card
+    left: Card | None
 
 
 class Ended(NamedTuple):

@@ -223,7 +223,7 @@ class SessionPosts:
             await self._open(session, payload, firing)
             return
         if payload["post"] == "retire":
-            await self._retire(session, payload["posts"], payload.get("opening", False))
+            await self._retire(session, payload["posts"], payload["opening"])
             return
         if session.thread_id is None:
             raise RetryLater("the session's thread is not open yet")

@@ -243,8 +243,10 @@ class SessionService:
             steps = protocol_of(session.protocol).steps
             if session.step_index >= len(steps) - 1:
                 raise UserError("facilitation.session.last_step")
-            left = controls_left(session)
-            behind = left_behind(session, "moved_on", controls=expected_step is None)
+            # A click (its step given) replaces its own controls; typed, the move does.
+            clicked = expected_step is not None
+            left = controls_left(session) if clicked else None
+            behind = left_behind(session, "moved_on", controls=not clicked)
             session = await self.moves.close_turn(conn, session)
             session = await self.moves.enter_step(conn, session, session.step_index + 1, outbox)
             await outbox.retire(conn, session, behind)  # after the new step's posts
