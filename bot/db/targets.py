@@ -12,7 +12,10 @@ from bot.frozen import Frozen
 async def mark_unreachable(
     conn: Connection, guild_id: int, target_id: int, reason: str, now: datetime
 ) -> bool:
-    """Pause ``target_id``; True only the first time (so admins are told once)."""
+    """Pause ``target_id``; True only the first time (so admins are told once). A community
+    with no row (the bot just added, not set up) has nothing to pause: False."""
+    if not await exists(conn, "SELECT 1 FROM communities WHERE guild_id = ?", (guild_id,)):
+        return False
     cursor = await conn.execute(
         """
         INSERT INTO unreachable_targets (guild_id, target_id, reason, since)

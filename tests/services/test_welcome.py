@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.chat import Channel, Posted, SendOptions, Target
+from bot.db import targets as targets_db
 from bot.db.communities import CommunitySettings
 from bot.scheduler import RetryLater
 from bot.services.base import Core
@@ -87,4 +88,20 @@ async def test_an_outage_is_logged_and_the_next_telling_tries_again(
     assert chat.sent == [] and "the welcome could not be posted (Discord 503)" in caplog.text
     monkeypatch.setattr(chat, "post", real_post)
     await community.bot_joined(GUILD)
+    assert [s.card for s in chat.sent] == [Welcome(language="en")]
+
+
+async def test_a_channel_that_refuses_the_welcome_is_no_error_and_pauses_nothing(
+    community: CommunityService, chat: RecordingChat, core: Core
+) -> None:
+    """The platform refuses the post (the channel lost meanwhile): the core's delivery
+    policy would pause the channel, but a community with no row has nothing to pause."""
+    chat.greeting_channel = ANNOUNCEMENTS
+    chat.lost_channels.add(ANNOUNCEMENTS)
+    await community.bot_joined(GUILD)
+    assert chat.sent == []
+    async with core.db.read() as conn:
+        assert await targets_db.is_unreachable(conn, GUILD, ANNOUNCEMENTS) is False
+    chat.lost_channels.clear()
+    await community.bot_joined(GUILD)  # told again: tried again
     assert [s.card for s in chat.sent] == [Welcome(language="en")]

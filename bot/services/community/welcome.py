@@ -2,8 +2,8 @@
 begin (``/plc setup``), in the server's language and, in one line, in the other.
 
 A courtesy, not a record: the community has no row yet, so nothing durable can hold it
-(timers and paused targets belong to a community). It is posted once per process and
-community with a nonce (a platform that tells an install twice, as Teams does with the
+(timers belong to a community). It is posted once per process and community with a
+nonce (a platform that tells an install twice, as Teams does with the
 team's update and the app's install, greets once), and an outage at that moment is
 logged, not retried: every command answers "not set up yet: run /plc setup" until it
 is. A community that was set up before (the bot removed, then added back) is not
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.chat import Card, Channel, Join, Message, TargetLost, Text
+from bot.chat import Card, Channel, Join, Message, Text
 from bot.i18n import Language
 from bot.scheduler import RetryLater
 from bot.services.base import Core
@@ -59,11 +59,13 @@ class Greeter:
         card = Welcome(language=language or self._core.settings.defaults.language)
         self._greeted.add(guild_id)  # before the post: a second telling meanwhile posts nothing
         try:
-            # Straight to the platform: the core's delivery policy records a refused
-            # channel for the community, which has no row yet.
-            await chat.platform.post(
-                Channel(guild_id, channel_id), card, {"nonce": welcome_key(guild_id)}
-            )
-        except (RetryLater, TargetLost) as refused:
+            where = Channel(guild_id, channel_id)
+            posted = await chat.send(where, card, nonce=welcome_key(guild_id))
+        except RetryLater as outage:
+            posted = None
+            log.warning("guild %s: the welcome could not be posted (%s)", guild_id, outage)
+        else:
+            if posted is None:
+                log.warning("guild %s: channel %s refused the welcome", guild_id, channel_id)
+        if posted is None:
             self._greeted.discard(guild_id)  # the next telling tries again
-            log.warning("guild %s: the welcome could not be posted (%s)", guild_id, refused)
