@@ -39,6 +39,7 @@ from bot.services.base import Core
 from bot.services.facilitation.sessions.cards import TimeNotice
 from bot.services.facilitation.sessions.state import (
     NEARLY_KIND,
+    OPENING_POST,
     POST_KIND,
     TIME_UP_KIND,
     about_step,
@@ -144,7 +145,7 @@ class SessionOutbox:
                 "thread_name": thread_name,  # the platform fits it to its limit
                 "parts": [packed(part) for part in parts],
             },
-            "open",
+            OPENING_POST,
         )
 
     async def _plan(
@@ -271,7 +272,7 @@ class SessionPosts:
         edits: list[tuple[int | None, int, Card]] = []
         async with self._core.db.read() as conn:
             wanted = [(post["of"], unpacked(post)[0]) for post in posts]
-            for name, card in [*wanted, *([("open", None)] if opening else [])]:
+            for name, card in [*wanted, *([(OPENING_POST, None)] if opening else [])]:
                 earlier = await timers_db.find(conn, POST_KIND, post_key(session.id, name))
                 if earlier is None:
                     continue  # posted by an earlier version, under a random key

@@ -54,10 +54,14 @@ def post_key(session_id: int, token: str) -> str:
     return f"session:{session_id}:post:{token}"
 
 
+OPENING_POST = "open"
+"""The name of the session's first post (the opening, its thread and its parts)."""
+
+
 def controls_post(session: SessionRow) -> str:
     """The name of the post that holds the facilitator's controls of where ``session`` is:
     the opening's (its last part) or the step's."""
-    return "open" if session.step_index < 0 else f"step{session.step_index}"
+    return OPENING_POST if session.step_index < 0 else f"step{session.step_index}"
 
 
 def prompt_post(session: SessionRow) -> str:
