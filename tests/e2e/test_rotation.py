@@ -214,3 +214,21 @@ async def test_rotation_show_says_its_heading_once(harness: Harness) -> None:
     await volunteers_joined(harness)
     shown = await run(harness, "david", "rotation show")
     assert shown.lower().count("rotation of facilitators") == 1, shown
+
+
+async def test_a_meeting_announced_before_anyone_volunteered_goes_to_the_first_who_joins(
+    harness: Harness,
+) -> None:
+    await harness.setup_community(language="en")
+    announcement = await announce(harness, DATES[0])
+    assert facilitator_of(harness, announcement) is None
+    text = await run(harness, "bob", "rotation join")
+    assert "Nobody was facilitating **PLC meeting** (<t:" in text
+    assert "I am asking you by DM whether you will" in text
+    assert "**PLC meeting** — <t:" in text and f"<@{harness.user('bob')}> (asked" in text
+    await harness.advance(timedelta(0))  # the offer DM is a timer due now
+    assert len(offers(harness, "bob")) == 1
+    assert facilitator_of(harness, announcement) == harness.user("bob")  # redrawn
+    second = await run(harness, "david", "rotation join")
+    assert "When a meeting is announced and it is your turn" in second  # nothing left
+    assert offers(harness, "david") == []

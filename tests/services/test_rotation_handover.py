@@ -85,7 +85,11 @@ async def test_a_date_nobody_else_can_take_is_told_and_set_next_fills_it(world: 
     assert announced_facilitator(world, upcoming.occurrence.id) is None
     assert (await next_in_status(world))[0] == "facilitation.status.nobody"
 
+    # Dave joins while away (joining would otherwise give him the date at once:
+    # tests/services/test_rotation_join.py), then comes back.
+    await world.members.set_away(GUILD, DAVE, "2026-12-31", "en")
     await volunteers(world, DAVE)
+    await world.members.back(GUILD, DAVE)
     await world.rotation.set_next(facilitator(BOB), DAVE)
     await world.run_due()
     assignment = await world.rotation.assignment(upcoming.occurrence.id)

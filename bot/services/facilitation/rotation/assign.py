@@ -130,9 +130,8 @@ class Assigner:
     async def fill_vacancy(self, conn: Connection, guild_id: int, user_id: int) -> int | None:
         """Give the member the first coming date nobody holds, if they are free that day
         (``/rotation set-next``); returns that date, or None."""
-        now = self._core.clock.now()
         for date, held in await self._coming(conn, guild_id):
-            if held is None or held.user_id is not None:
+            if held is not None and held.user_id is not None:
                 continue
             volunteer = await rotation_db.get_volunteer(conn, guild_id, user_id)
             declined = await rotation_db.decliners(conn, date.occurrence_id)
@@ -141,12 +140,51 @@ class Assigner:
             )
             if not free:
                 continue  # away that day, or declined it: the next vacant date, perhaps
-            if not await rotation_db.fill_vacancy(conn, date.occurrence_id, user_id, now):
+            if not await self._take(conn, guild_id, date, held, user_id):
                 return None
-            offers = held.offers + 1
-            await self.offer(conn, guild_id, date.occurrence_id, user_id, offers, date.starts_at)
             return date.occurrence_id
         return None
+
+    async def fill_open(self, conn: Connection, guild_id: int) -> list[int]:
+        """A volunteer joined: each coming date nobody holds (announced while nobody was
+        in the rotation, or that nobody could take then) goes to the first volunteer free
+        that day, asked as usual. A date nobody can take yet stays as it was: the
+        facilitators were told when it was announced. Returns the dates given."""
+        given = []
+        for date, held in await self._coming(conn, guild_id):
+            if held is not None and held.user_id is not None:
+                continue
+            line = await rotation_db.line(conn, guild_id)  # each offer moves the line
+            declined = await rotation_db.decliners(conn, date.occurrence_id)
+            chosen = await self.first_available(
+                conn, guild_id, line, date.starts_at, exclude=declined
+            )
+            if chosen is not None and await self._take(conn, guild_id, date, held, chosen.user_id):
+                given.append(date.occurrence_id)
+        return given
+
+    async def _take(
+        self,
+        conn: Connection,
+        guild_id: int,
+        date: MeetingDate,
+        held: Assignment | None,
+        user_id: int,
+    ) -> bool:
+        """The member is asked for a date nobody holds: its first assignment, or the
+        vacancy filled (a conditional write: once only). False if it was taken meanwhile."""
+        now = self._core.clock.now()
+        if held is None:
+            offers = 1
+            taken = await rotation_db.insert_assignment(
+                conn, guild_id, date.occurrence_id, user_id, "offered", now
+            )
+        else:
+            offers = held.offers + 1
+            taken = await rotation_db.fill_vacancy(conn, date.occurrence_id, user_id, now)
+        if taken:
+            await self.offer(conn, guild_id, date.occurrence_id, user_id, offers, date.starts_at)
+        return taken
 
     async def first_available(
         self,

@@ -18,17 +18,27 @@ class RotationInterface(Interface):
     def __init__(self, rotation: RotationService) -> None:
         self.rotation = rotation
 
-    async def _show(self, ctx: Interaction, view: RotationView, key: str | None) -> None:
-        """The rotation's panel, under what was just done (``key``; None: only shown)."""
-        said = Text(key=f"facilitation.rotation.{key}") if key else None
+    async def _show(self, ctx: Interaction, view: RotationView, said: str | Text | None) -> None:
+        """The rotation's panel, under what was just done (a key of the rotation's texts,
+        or the text; None: only shown)."""
+        if isinstance(said, str):
+            said = Text(key=f"facilitation.rotation.{said}")
         await ctx.reply(Message(content=said, panels=(rotation_panel(view),)))
 
     @ROTATION.command("join", "Volunteer to facilitate meetings in turn")
     async def join(self, ctx: Interaction) -> None:
-        joined = await self.rotation.join(ctx.actor())
-        await self._show(
-            ctx, await self.rotation.show(ctx.actor()), "joined" if joined else "already_in"
-        )
+        actor = ctx.actor()
+        joined = await self.rotation.join(actor)
+        view = await self.rotation.show(actor)
+        asked = [u for u in view.upcoming if u.user_id == actor.user_id and u.status == "offered"]
+        if joined and asked:  # a date nobody held is theirs to accept
+            said: str | Text = Text(
+                key="facilitation.rotation.joined_asked",
+                params={"title": asked[0].meeting_title, "when": Moment(at=asked[0].starts_at)},
+            )
+        else:
+            said = "joined" if joined else "already_in"
+        await self._show(ctx, view, said)
 
     @ROTATION.command("leave", "Stop volunteering to facilitate")
     async def leave(self, ctx: Interaction) -> None:

@@ -60,14 +60,20 @@ class RotationService:
     # -- volunteers ---------------------------------------------------------------------
 
     async def join(self, actor: Actor) -> bool:
-        """Join the rotation; False if already in it."""
+        """Join the rotation; False if already in it. The coming dates nobody holds are
+        given at once, as if announced now (most often to the one who joined), and their
+        announcements name who is asked."""
         await self._community.require(actor.guild_id)
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
             await members_db.ensure(
                 conn, actor.guild_id, actor.user_id, now, client_language=actor.language
             )
-            return await rotation_db.join(conn, actor.guild_id, actor.user_id, now)
+            joined = await rotation_db.join(conn, actor.guild_id, actor.user_id, now)
+            given = await self._assigner.fill_open(conn, actor.guild_id) if joined else []
+        for occurrence_id in given:
+            await self._show_facilitator(occurrence_id)
+        return joined
 
     async def leave(self, actor: Actor) -> None:
         """Leave the rotation; the dates the member held go to the next volunteers."""
