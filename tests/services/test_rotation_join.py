@@ -6,7 +6,7 @@ volunteer cannot take stays as it was, without a second notice."""
 from __future__ import annotations
 
 from bot.services.facilitation.rotation.cards import RotationNotice
-from tests.services.facilitation_world import World, member
+from tests.services.facilitation_world import World, facilitator, member
 from tests.services.sample import ALICE, BOB, CAROL, GUILD
 from tests.services.test_rotation import WEEKS, next_in_status, notices, offers_to, volunteers
 from tests.services.test_rotation_handover import announced_facilitator
@@ -97,3 +97,17 @@ async def test_joining_while_away_that_day_leaves_the_date_as_it_was(world: Worl
     assert await world.rotation.assignment(upcoming.occurrence.id) is None
     assert offers_to(world, ALICE) == []
     assert [n.reason for n in world.chat.cards(RotationNotice)] == ["unused"]
+
+
+async def test_set_next_gives_a_date_that_was_never_assigned(world: World) -> None:
+    upcoming = await world.schedule(WEEKS[0])
+    await world.run_due()
+    await world.members.set_away(GUILD, BOB, "2026-12-31", "en")
+    await volunteers(world, BOB)  # away that day: joining gives him nothing
+    await world.members.back(GUILD, BOB)
+    await world.rotation.set_next(facilitator(ALICE), BOB)
+    await world.run_due()
+    assignment = await world.rotation.assignment(upcoming.occurrence.id)
+    assert assignment is not None and (assignment.user_id, assignment.status) == (BOB, "offered")
+    assert [o.occurrence_id for o in offers_to(world, BOB)] == [upcoming.occurrence.id]
+    assert announced_facilitator(world, upcoming.occurrence.id) == BOB
