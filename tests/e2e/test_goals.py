@@ -231,3 +231,16 @@ async def test_more_goals_than_the_form_holds_ask_which_goal(harness: Harness) -
     async with h.bot.core.db.read() as conn:
         assert [v.value for v in await goals_db.values(conn, ids[0])] == [2.0]
         assert await goals_db.values(conn, ids[2]) == []
+
+
+async def test_an_empty_list_says_who_sets_community_goals(harness: Harness) -> None:
+    """A member is not sent to `/goal set` for a community goal only facilitators set."""
+    h = harness
+    await h.setup_community()
+    listed = await h.slash("bob", "goal list", locale="en-US")
+    text = listed.message.all_text() if listed.message else ""
+    assert "Your goals" in text and "None yet. Set one with `/goal set`." in text
+    assert "Facilitators set them with `/goal set` and its option scope: Community goal." in text
+    french = await h.slash("bob", "goal list", locale="fr")
+    texte = french.message.all_text() if french.message else ""
+    assert "L'animation les définit avec `/objectif definir`" in texte

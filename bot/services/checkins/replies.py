@@ -94,9 +94,12 @@ def _shown(progress: ListedProgress) -> _ShownGoal:
 # every member's list): the key is everything the panel shows.
 @lru_cache(maxsize=1024)
 def _goals_panel(mine: tuple[_ShownGoal, ...], community: tuple[_ShownGoal, ...]) -> Panel:
-    fields = tuple(
-        PanelField(name=_text(name_key), value=_goal_lines(goals))
-        for name_key, goals in (("goals.list.mine", mine), ("goals.list.community", community))
+    fields = (
+        PanelField(name=_text("goals.list.mine"), value=_goal_lines(mine, "goals.list.none")),
+        PanelField(
+            name=_text("goals.list.community"),
+            value=_goal_lines(community, "goals.list.none_community"),
+        ),
     )
     return Panel(title=_text("goals.list.title"), fields=fields, tone="success")
 
@@ -118,12 +121,12 @@ _LINE_KEYS = {
 
 
 @lru_cache(maxsize=1024)
-def _goal_lines(goals: tuple[_ShownGoal, ...]) -> Content:
+def _goal_lines(goals: tuple[_ShownGoal, ...], none_key: str) -> Content:
     """One list of ``/goal list``: a line per goal, its progress written in the same
     message, so a goal is one catalog text; goals next to each other that take the same
     message are written as one :class:`Rows` (the list keeps its order)."""
     if not goals:
-        return _text("goals.list.none")
+        return _text(none_key)
     runs: list[tuple[str, list[tuple[Param, ...]]]] = []
     for title, measure, baseline, target, due_on, status, latest in goals:
         key = _LINE_KEYS[status == "closed", latest is not None]
