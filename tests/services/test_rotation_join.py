@@ -111,3 +111,14 @@ async def test_set_next_gives_a_date_that_was_never_assigned(world: World) -> No
     assert assignment is not None and (assignment.user_id, assignment.status) == (BOB, "offered")
     assert [o.occurrence_id for o in offers_to(world, BOB)] == [upcoming.occurrence.id]
     assert announced_facilitator(world, upcoming.occurrence.id) == BOB
+
+
+async def test_a_notice_that_nobody_holds_the_date_is_not_sent_once_someone_does(
+    world: World,
+) -> None:
+    """The notice is a timer: sent late (an outage), it would say what is no longer so."""
+    upcoming = await world.schedule(WEEKS[0])  # its "nobody in the rotation" notice planned
+    await volunteers(world, ALICE)  # before it went out
+    await world.run_due()
+    assert notices(world) == []
+    assert [o.occurrence_id for o in offers_to(world, ALICE)] == [upcoming.occurrence.id]

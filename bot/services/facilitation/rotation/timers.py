@@ -39,6 +39,11 @@ from bot.services.sends import dm_or_mention
 
 log = logging.getLogger(__name__)
 
+NOBODY_HOLDS_IT: frozenset[NoticeReason] = frozenset(
+    {"unused", "empty", "all_away", "all_declined", "vacated"}
+)
+"""The notices that say nobody holds the date: not sent once someone does."""
+
 
 @dataclass(frozen=True)
 class _Date:
@@ -139,9 +144,15 @@ class RotationTimers:
 
     async def notice(self, timer: Timer, firing: Firing) -> None:
         date = await self._date(timer)
-        if date is not None:
-            reason: NoticeReason = timer.payload["reason"]
-            await self._tell(firing, date, reason, user_id=timer.payload.get("user_id"))
+        if date is None:
+            return
+        reason: NoticeReason = timer.payload["reason"]
+        if reason in NOBODY_HOLDS_IT:
+            async with self._core.db.read() as conn:
+                assignment = await rotation_db.get_assignment(conn, date.meeting.occurrence_id)
+            if assignment is not None and assignment.user_id is not None:
+                return  # someone took the date meanwhile (a volunteer joined): nothing to tell
+        await self._tell(firing, date, reason, user_id=timer.payload.get("user_id"))
 
     async def _tell(
         self, firing: Firing, date: _Date, reason: NoticeReason, *, user_id: int | None
