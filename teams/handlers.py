@@ -25,7 +25,6 @@ from microsoft_agents.activity import Activity, AdaptiveCardInvokeResponse
 from bot.app import App
 from bot.chat.layout import Message
 from bot.chat.port import Posted
-from bot.chat.text import Text
 from bot.errors import UserError
 from bot.interactions.commands import Command
 from bot.interactions.errors import explain
@@ -191,11 +190,9 @@ class Handlers:
         renderer = await self.runtime.renderer(team, turn.language, Message())
         title = self.book.title(entry, turn.language)
         offered = await self._offered(ctx, entry.command)
-        card = command_form(renderer, title, entry.command, data, given=raw, offered=offered)
-        if await self.replies.privately(turn, card) is None:
-            await ctx.reply(
-                Message(content=Text(key="teams.commands.private_refused")), private=False
-            )
+        await ctx.privately(
+            command_form(renderer, title, entry.command, data, given=raw, offered=offered)
+        )
 
     async def _offered(
         self, ctx: TeamsInteraction, command: Command

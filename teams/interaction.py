@@ -107,6 +107,7 @@ class TeamsInteraction:
         self._lookups = lookups or team
         self._clicked = clicked
         self._public_to = public_to or turn.conversation_id
+        self._pointed = False  # the channel was told the answer is in the 1:1 chat
         self.answer = Answer()
         self.language: Language = turn.language
         self.user_id = turn.user
@@ -160,8 +161,21 @@ class TeamsInteraction:
         card = await self.card(message)
         if not private:
             await self.replies.send(self.turn.service_url, self._public_to, card)
-        elif await self.replies.privately(self.turn, card) is None:
+        else:
+            await self.privately(card)
+
+    async def privately(self, card: JSON) -> None:
+        """``card`` in the member's 1:1 chat. A command typed in a channel says there,
+        once, where its answer went: Teams shows nothing of that chat in the channel, so
+        the member would see no answer under what they typed."""
+        if await self.replies.privately(self.turn, card) is None:
             await self._private_refused(card)
+            return
+        if self.is_click or self.turn.personal or self._pointed:
+            return
+        self._pointed = True
+        note = await self.card(Message(content=Text(key="teams.commands.answered_privately")))
+        await self.replies.send(self.turn.service_url, self.turn.conversation_id, note)
 
     async def _private_refused(self, card: JSON) -> None:
         """Teams refused the 1:1 chat: a click shows the answer to the clicker alone; a
@@ -193,6 +207,4 @@ class TeamsInteraction:
         if self.team is not None:
             data[TEAM] = self.team.number
         data[WHERE] = self.turn.conversation
-        card = form_card(renderer, form, data)
-        if await self.replies.privately(self.turn, card) is None:
-            await self._private_refused(card)
+        await self.privately(form_card(renderer, form, data))

@@ -323,6 +323,10 @@ def _answered(result: InboundResult, clicked: TeamsMessage) -> str:
     return ""
 
 
+POINTER = "📬"
+"""How Teams' pointer to a private answer begins: said where a command was typed when its
+answer went to the 1:1 chat; not a feature's post (tests/teams/test_commands.py)."""
+
 TEAMS_CHANNELS = {
     "check-ins": "Check-ins",
     "questions": "Questions",
@@ -432,7 +436,9 @@ class TeamsDriver:
         return [
             self._post(m)
             for m in self.h.emu.messages_in(channel_id)
-            if m.by_bot and (m.root_id is None or not self._in_thread(m))
+            if m.by_bot
+            and (m.root_id is None or not self._in_thread(m))
+            and not card_text(m).startswith(POINTER)
         ]
 
     def _in_thread(self, message: TeamsMessage) -> bool:

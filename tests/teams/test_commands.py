@@ -132,3 +132,41 @@ async def test_a_meeting_on_teams_is_placed_by_its_link_never_by_a_voice_channel
     )
     meetings = teams.app.services.get(MeetingService)
     assert await meetings.upcoming(await teams.team_number()) == []
+
+
+async def test_a_command_typed_in_a_channel_says_there_its_answer_is_in_the_1_1_chat(
+    teams: TeamsHarness,
+) -> None:
+    """Teams shows nothing of a 1:1 chat in a channel: without a word under what they
+    typed, a member would see no answer at all."""
+    await teams.setup_community()
+    typed = await teams.command("bob", "rotation join", channel="Check-ins")
+    assert "You joined the rotation" in card_text(teams.last_private("bob"))
+    assert typed.message is not None
+    [pointer] = teams.posts_in("Check-ins")
+    assert card_text(pointer) == "📬 I answered you in our 1:1 chat: only you can see it there."
+    assert pointer.root_id == typed.message.id  # in the reply chain under his command
+
+    await teams.command("chloe", "rotation afficher", channel="Check-ins")  # in her language
+    said = [card_text(m) for m in teams.posts_in("Check-ins")]
+    assert said[1] == "📬 Je vous ai répondu dans notre conversation privée : vous seul·e la voyez."
+
+    await teams.command("david", "rotation join")  # in the 1:1 chat: nothing to point to
+    await teams.command("alice", "rotation set-next", channel="Check-ins")  # a form: pointed
+    assert len(teams.posts_in("Check-ins")) == 3
+    channels = ("General", "Announcements", "Questions", "Moderation")
+    assert all(teams.posts_in(c) == [] for c in channels if c != "General") and not [
+        m for m in teams.posts_in("General") if card_text(m).startswith("📬")
+    ]
+
+
+async def test_a_clicks_private_answer_is_not_pointed_to_in_the_channel(
+    teams: TeamsHarness,
+) -> None:
+    await teams.setup_community()
+    await teams.command("alice", 'meeting schedule title:"Team" when:"2026-12-09 16:00"')
+    await teams.click("alice", teams.last_private("alice"), "Confirm")
+    [announcement] = teams.posts_in("Announcements")
+    await teams.click("bob", announcement, "Going")
+    assert "You are marked **Going**" in card_text(teams.last_private("bob"))
+    assert teams.posts_in("Announcements") == [announcement]
