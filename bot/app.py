@@ -24,6 +24,7 @@ from bot.db.engine import Engine, open_database
 from bot.features import Declare, Feature
 from bot.i18n import load_catalog
 from bot.interactions import UI
+from bot.interactions.help import help_command
 from bot.scheduler import Scheduler
 from bot.services.base import Core
 from bot.services.checkins import feature as checkins
@@ -93,6 +94,7 @@ def build_app(core: Core) -> App:
             services.add(built)
         _plug(core, services, ui, feature)
         installed.append(feature)
+    ui.add(help_command(ui, core.catalog))
     return App(core, services, ui, tuple(installed))
 
 

@@ -12,14 +12,14 @@ to the last option left). ``help`` (``aide``) lists the commands.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bot.chat.layout import Message
-from bot.chat.text import Join, Text, Trusted
+from bot.chat.text import Join, Text
 from bot.i18n import Catalog, Language
 from bot.interactions import UI
-from bot.interactions.commands import Command, Group, MessageCommand, Option
+from bot.interactions.commands import Command, Option
+from bot.interactions.help import command_list, command_text, command_title, commands_of
 from teams.roster import folded
 
 HELP = ("help", "aide", "?")
@@ -72,16 +72,15 @@ class CommandBook:
 
     def __init__(self, ui: UI, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.entries: list[Entry] = []
-        for spec in ui.commands:
-            self.entries += list(_entries(spec))
+        self.ui = ui
+        self.entries = [Entry(path, command) for path, command in commands_of(ui.commands)]
 
     def french(self, english: str) -> str:
-        return self.catalog.command_translation(english, "names") or english
+        return command_title((english,), self.catalog, "fr")
 
     def french_text(self, english: str) -> str:
         """A description or a choice's label in French (as given when there is none)."""
-        return self.catalog.command_translation(english, "texts") or english
+        return command_text(english, self.catalog, "fr")
 
     def _names(self, english: str) -> set[str]:
         return {folded(english), folded(self.french(english))}
@@ -103,9 +102,7 @@ class CommandBook:
 
     def title(self, entry: Entry, language: Language) -> str:
         """The command as the member types it, in their language."""
-        if language == "fr":
-            return " ".join(self.french(part) for part in entry.path)
-        return entry.key
+        return command_title(entry.path, self.catalog, language)
 
     def option_named(self, command: Command, typed: str) -> Option | None:
         for option in command.options:
@@ -114,25 +111,11 @@ class CommandBook:
         return None
 
     def help(self, language: Language) -> Message:
-        lines = [
-            Trusted(text=f"**{self.title(entry, language)}** — {self.describe(entry, language)}")
-            for entry in self.entries
-        ]
-        return Message(content=Join(parts=(Text(key="teams.commands.help"), *lines)))
+        listed = command_list(self.ui.commands, self.catalog, language)
+        return Message(content=Join(parts=(Text(key="teams.commands.help"), listed), sep="\n\n"))
 
     def describe(self, entry: Entry, language: Language) -> str:
-        english = entry.command.description
-        return self.french_text(english) if language == "fr" else english
-
-
-def _entries(spec: Group | Command | MessageCommand) -> Iterator[Entry]:
-    if isinstance(spec, Group):
-        for command in spec.commands:
-            yield Entry((spec.name, command.name), command)
-    elif isinstance(spec, Command):
-        yield Entry((spec.name,), spec)
-    # A message command has no text form: its feature offers a command to name the
-    # message instead (e.g. ``questions moderate number:``).
+        return command_text(entry.command.description, self.catalog, language)
 
 
 def split(text: str) -> tuple[list[str], list[tuple[str | None, str]]]:

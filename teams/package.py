@@ -91,25 +91,17 @@ def _texts(catalog: Catalog, language: Language) -> dict[str, str]:
     }
 
 
-def _command_lists(book: CommandBook, catalog: Catalog, language: Language) -> list[JSON]:
+def _command_lists(book: CommandBook, language: Language) -> list[JSON]:
     lists = []
     for scopes, wanted in LISTS:
         commands = []
         for key in wanted:
-            if key == HELP:
-                title = "aide" if language == "fr" else HELP
-                commands.append({"title": title, "description": _help(catalog, language)})
-                continue
             entry = book.entry(key)
             if entry is not None:  # a feature left out of [features] enabled has none
                 description = book.describe(entry, language)
                 commands.append({"title": book.title(entry, language), "description": description})
         lists.append({"scopes": list(scopes), "commands": commands})
     return lists
-
-
-def _help(catalog: Catalog, language: Language) -> str:
-    return catalog.t(language, "teams.package.help")
 
 
 def manifest(
@@ -141,7 +133,7 @@ def manifest(
                 "scopes": ["team", "groupChat", "personal"],
                 "supportsFiles": False,
                 "isNotificationOnly": False,
-                "commandLists": _command_lists(book, catalog, "en"),
+                "commandLists": _command_lists(book, "en"),
             }
         ],
         "validDomains": [urlsplit(public_url).netloc] if public_url else [],
@@ -152,7 +144,7 @@ def manifest(
     }
     french: JSON = {"$schema": f"{SCHEMAS}/MicrosoftTeams.Localization.schema.json"}
     french.update(_texts(catalog, "fr"))
-    for n, command_list in enumerate(_command_lists(book, catalog, "fr")):
+    for n, command_list in enumerate(_command_lists(book, "fr")):
         for i, command in enumerate(command_list["commands"]):
             prefix = f"bots[0].commandLists[{n}].commands[{i}]"
             french[f"{prefix}.title"] = command["title"]

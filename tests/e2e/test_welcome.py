@@ -38,6 +38,7 @@ async def test_a_server_that_adds_the_bot_is_greeted_in_its_language(harness: Ha
 
     [said] = await harness.emu.wait_for(lambda: greetings() or None)
     assert said.startswith("👋 Bonjour ! Je suis **plc-bot**.")
+    assert "`/aide` liste toutes les commandes." in said
     assert "lance `/cap configurer`" in said
     assert said.endswith(
         "🇬🇧 In English: `/plc setup` to begin (choose English), then "
