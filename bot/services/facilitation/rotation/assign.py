@@ -1,5 +1,6 @@
 """Who facilitates a meeting date, inside the caller's transaction: the first assignment,
-the hand-over when the assignee goes, and a vacant date given to the member set next.
+the hand-over when the assignee goes, and a date nobody holds given to the member set
+next or to the volunteers free that day once someone joins.
 
 Each change of assignee plans the offer DM (``rotation_offer``) and the "no answer
 24 h before" check (``rotation_deadline``); a date nobody can take plans a notice to

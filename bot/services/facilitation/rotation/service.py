@@ -6,7 +6,8 @@ are away on that date or left the server, least recently assigned first, a decli
 first in line next time. The assignment row is written once per date; an empty or
 unavailable rotation tells the facilitators, never a silent stall. When the assignee
 leaves the rotation or the server, or erases their data, their coming dates go to the
-next volunteers (:mod:`.assign`). The offer, the "no answer 24 h before" notice and
+next volunteers; when someone joins, the coming dates nobody holds are given
+(:mod:`.assign`). The offer, the "no answer 24 h before" notice and
 the notices go out through durable timers (:mod:`.timers`).
 """
 
