@@ -153,7 +153,7 @@ class Handlers:
         entry, used = found
         raw = assign(self.book, entry.command, typed_after(pieces, used), turn.language)
         missing = [o for o in entry.command.options if o.required and o.name not in raw]
-        if missing or (shown_options(entry.command) and not raw):
+        if missing or (entry.command.ask_first and shown_options(entry.command) and not raw):
             # Who may not run it is told so at once, not after filling its form.
             await self._gate(ctx, entry.command)
             await self._send_form(ctx, turn, entry, raw)

@@ -76,6 +76,11 @@ class Command:
     handler: Handler
     options: tuple[Option, ...] = ()
     access: Access = "everyone"
+    ask_first: bool = False
+    """Typed bare where commands are typed (Teams), its options are offered in a form
+    first: a command whose options are what it is for (``/plc setup``). Otherwise a
+    command missing no required option runs at once with its defaults, as a slash
+    command does."""
 
 
 @dataclass(frozen=True)

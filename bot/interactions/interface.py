@@ -64,12 +64,22 @@ class CommandGroup:
         access: Access = "everyone",
         suggest: Mapping[str, SuggestMethod] | None = None,
         given: tuple[object, ...] = (),
+        ask_first: bool = False,
     ) -> Callable[[HandlerT], HandlerT]:
         """A command answered by the decorated method. ``suggest`` names, by option, the
         interface's method that autocompletes it; ``given`` are the arguments the method
-        gets before the interaction (one method answering several commands)."""
+        gets before the interaction (one method answering several commands);
+        ``ask_first``: see :attr:`Command.ask_first`."""
         mark = _CommandMark(
-            next(_written), self, name, description, options, access, dict(suggest or {}), given
+            next(_written),
+            self,
+            name,
+            description,
+            options,
+            access,
+            dict(suggest or {}),
+            given,
+            ask_first,
         )
         return _marking(mark)
 
@@ -181,7 +191,14 @@ class Interface:
         )
         if mark.given:
             handler = partial(handler, *mark.given)
-        return Command(mark.name, mark.description, handler, options=options, access=mark.access)
+        return Command(
+            mark.name,
+            mark.description,
+            handler,
+            options=options,
+            access=mark.access,
+            ask_first=mark.ask_first,
+        )
 
 
 @dataclass(frozen=True)
@@ -194,6 +211,7 @@ class _CommandMark:
     access: Access
     suggest: dict[str, SuggestMethod]
     given: tuple[object, ...]
+    ask_first: bool
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.emulator.teams.cards import walk
 from bot.services.facilitation.rotation.service import RotationService
 from tests.teams.harness import TeamsHarness, card_text, text_of
 
@@ -170,3 +171,23 @@ async def test_a_clicks_private_answer_is_not_pointed_to_in_the_channel(
     await teams.click("bob", announcement, "Going")
     assert "You are marked **Going**" in card_text(teams.last_private("bob"))
     assert teams.posts_in("Announcements") == [announcement]
+
+
+async def test_a_command_typed_alone_runs_with_its_defaults_as_its_slash_command_does(
+    teams: TeamsHarness,
+) -> None:
+    """Only a command whose options are what it is for asks for them first."""
+    await teams.setup_community()
+    await teams.command("bob", "questions top")
+    assert "Most upvoted open questions and topics" in card_text(teams.last_private("bob"))
+    await teams.command("bob", "actions")
+    assert "Submit" not in card_text(teams.last_private("bob"))  # the list, not a form
+    await teams.command("bob", "goal set")  # the goal's own form at once, not its scope's
+    form = teams.last_private("bob")
+    asked = [n["id"] for n in walk(form.card or {}) if str(n.get("type")).startswith("Input.")]
+    assert "scope" not in asked and len(asked) == 5, asked
+
+    await teams.command("bob", "me language")  # a choice is what it is for: a form
+    chosen = teams.last_private("bob")
+    asked = [n["id"] for n in walk(chosen.card or {}) if str(n.get("type")).startswith("Input.")]
+    assert asked == ["language"]

@@ -58,6 +58,7 @@ class CommunityInterface(Interface):
             kind="channel",
         ),
         access="manager",
+        ask_first=True,
     )
     async def setup(
         self,

@@ -66,6 +66,7 @@ class MemberInterface(Interface):
                 ("en", "English"),
             ),
         ),
+        ask_first=True,
     )
     async def language(self, ctx: Interaction, language: str | None = None) -> None:
         """Without a choice, says which language applies now."""

@@ -38,6 +38,7 @@ class SessionCommands(Interface):
             "client", "Co-development: the member whose situation the group works on", kind="member"
         ),
         suggest={"protocol": suggest_protocol, "meeting": suggest_meeting},
+        ask_first=True,
     )
     async def start(
         self, ctx: Interaction, client: MemberOption | None = None, **given: Any
