@@ -341,3 +341,14 @@ async def test_actions_all_pages_so_every_listed_action_has_its_done_button(
     assert done_buttons(shown) == [f"plc:act:done:{h.guild.id}:{n}" for n in (11, 12)]
     done = await h.emu.click(h.user("alice"), shown, f"plc:act:done:{h.guild.id}:12")
     assert "#12 is done" in await answer(done) or "nº 12" in await answer(done)
+
+
+async def test_the_practice_log_before_any_session_says_so_without_a_file(
+    harness: Harness,
+) -> None:
+    await harness.setup_community(language="en")
+    export = await harness.slash("david", "practices export")
+    text = await answer(export)
+    assert "No session has ended yet, so the practice log is empty" in text
+    assert "`/session end`" in text
+    assert not [a for m in [export.message, *export.followups] if m for a in m.attachments]

@@ -88,7 +88,7 @@ async def test_practice_log_lists_summaries_newest_first(world: World) -> None:
     await world.sessions.end(facilitator(ALICE))
     world.chat.members.update({u: f"user{u}" for u in (ALICE, BOB, CAROL, DAVE)})
     text = await world.practices.export(member(DAVE))
-    assert text.startswith("# Practice log")
+    assert text is not None and text.startswith("# Practice log")
     exchange, codev = text.index("Practice exchange"), text.index("Co-development")
     assert exchange < codev
     assert "## 2026-11-30 — Practice exchange" in text
@@ -106,7 +106,7 @@ async def test_the_practice_log_names_members_never_mentions_them(world: World) 
     await world.sessions.end(facilitator(ALICE))
     world.chat.members.update({ALICE: "Alice Martin", BOB: "Bob Nguyen"})
     text = await world.practices.export(member(DAVE))
-    assert "<@" not in text
+    assert text is not None and "<@" not in text
     assert "Facilitator: Alice Martin" in text and "Client: Bob Nguyen" in text
     assert "Participants: Alice Martin, Bob Nguyen, member 13" in text  # Carol is unknown
 

@@ -27,4 +27,8 @@ class PracticesInterface(Interface):
     @PRACTICES.command("export", "Download every session summary as one Markdown file")
     async def export(self, ctx: Interaction) -> None:
         await ctx.defer()
-        await ctx.reply(practice_file(await self.practices.export(ctx.actor())))
+        document = await self.practices.export(ctx.actor())
+        if document is None:
+            await ctx.reply(Text(key="facilitation.replies.practices_empty"))
+            return
+        await ctx.reply(practice_file(document))

@@ -47,10 +47,13 @@ class PracticeLog:
             ended = await sessions_db.ended(conn, community.guild_id)
         return [SessionSummary.model_validate(s.summary) for s in ended if s.summary]
 
-    async def export(self, actor: Actor) -> str:
-        """Every summary as one Markdown document, in the community's language."""
+    async def export(self, actor: Actor) -> str | None:
+        """Every summary as one Markdown document, in the community's language; None
+        while no session has ended (a file would hold nothing)."""
         community = await self._community.require(actor.guild_id)
         summaries = await self.summaries(actor)
+        if not summaries:
+            return None
         names = await self._core.chat.member_names(community.guild_id, _members(summaries))
         return practice_markdown(
             summaries,
