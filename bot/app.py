@@ -105,6 +105,8 @@ def _plug(core: Core, services: Services, ui: UI, feature: Feature) -> None:
         members.add_personal_data(data)
     for listener in feature.departures:
         members.add_departure_listener(listener)
+    for availability in feature.availability:
+        members.add_availability_listener(availability)
     for provider in feature.status:
         services.get(CommunityService).add_status_provider(provider)
     for purpose, rule in feature.retention:

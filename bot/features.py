@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 from bot.interactions import UI
 from bot.scheduler import TimerKind
-from bot.services.base import Core, DepartureListener, PersonalData, StatusProvider
+from bot.services.base import (
+    AvailabilityListener,
+    Core,
+    DepartureListener,
+    PersonalData,
+    StatusProvider,
+)
 from bot.services.community.retention import Rule
 from bot.services.registry import Services
 
@@ -30,6 +36,8 @@ class Feature:
     status: tuple[StatusProvider, ...] = ()
     departures: tuple[DepartureListener, ...] = ()
     """Hand on what a member held (a date to facilitate) when they leave or are erased."""
+    availability: tuple[AvailabilityListener, ...] = ()
+    """Give out what nobody could take when a member's away period ends early or changes."""
     interface: Callable[[UI], None] | None = None
     """Declares the feature's commands, routes and confirmations."""
     on_ready: Callable[[], Awaitable[None]] | None = None

@@ -77,6 +77,16 @@ class DepartureListener(Protocol):
     async def hand_over(self, conn: Connection, guild_id: int, user_id: int) -> AfterCommit: ...
 
 
+class AvailabilityListener(Protocol):
+    """A feature that gives out what nobody could take (a meeting date nobody was free
+    for): told when a member's away period ends early or changes (``/me back``, ``/me
+    away``), inside that transaction, since they may now be free on those days."""
+
+    async def availability_changed(
+        self, conn: Connection, guild_id: int, user_id: int
+    ) -> AfterCommit: ...
+
+
 class StatusRead:
     """One ``/plc status``: every feature's line read in one read (one connection, one
     snapshot), and what a feature's service query already answered in it. A line built on

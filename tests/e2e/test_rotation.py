@@ -232,3 +232,19 @@ async def test_a_meeting_announced_before_anyone_volunteered_goes_to_the_first_w
     second = await run(harness, "david", "rotation join")
     assert "When a meeting is announced and it is your turn" in second  # nothing left
     assert offers(harness, "david") == []
+
+
+async def test_a_volunteer_back_early_is_asked_for_the_date_nobody_could_take(
+    harness: Harness,
+) -> None:
+    await harness.setup_community(language="en")
+    await run(harness, "bob", "rotation join")
+    await run(harness, "bob", "me away", until="2026-12-31")
+    announcement = await announce(harness, DATES[0])
+    assert facilitator_of(harness, announcement) is None  # the facilitators were told
+    assert offers(harness, "bob") == []
+    said = await run(harness, "bob", "me back")
+    assert "Welcome back" in said
+    await harness.advance(timedelta(0))  # the offer DM is a timer due now
+    assert len(offers(harness, "bob")) == 1
+    assert facilitator_of(harness, announcement) == harness.user("bob")  # redrawn

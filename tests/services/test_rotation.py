@@ -35,6 +35,14 @@ async def assigned(world: World, when: str) -> int | None:
     return assignment.user_id if assignment else None
 
 
+async def free_without_being_told(world: World, user_id: int) -> None:
+    """The member's away period cleared in the database alone, as a bot before this one
+    left it: nothing gave out the dates they are now free for (``/rotation set-next``
+    still can)."""
+    async with world.core.db.transaction() as conn:
+        await members_db.set_away_until(conn, GUILD, user_id, None)
+
+
 def offers_to(world: World, user_id: int) -> list[FacilitatorOffer]:
     return [
         s.card

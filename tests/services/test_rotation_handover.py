@@ -15,7 +15,13 @@ from bot.services.facilitation.rotation.cards import RotationNotice
 from bot.services.meetings.cards import MeetingAnnouncement
 from tests.services.facilitation_world import World, facilitator, member
 from tests.services.sample import ALICE, BOB, CAROL, DAVE, GUILD
-from tests.services.test_rotation import WEEKS, next_in_status, offers_to, volunteers
+from tests.services.test_rotation import (
+    WEEKS,
+    free_without_being_told,
+    next_in_status,
+    offers_to,
+    volunteers,
+)
 
 Departure = Callable[[World, int], Awaitable[object]]
 
@@ -85,11 +91,12 @@ async def test_a_date_nobody_else_can_take_is_told_and_set_next_fills_it(world: 
     assert announced_facilitator(world, upcoming.occurrence.id) is None
     assert (await next_in_status(world))[0] == "facilitation.status.nobody"
 
-    # Dave joins while away (joining would otherwise give him the date at once:
-    # tests/services/test_rotation_join.py), then comes back.
+    # Dave joins while away, then is free again without the bot giving the date out
+    # (joining, or coming back, would give it to him at once:
+    # tests/services/test_rotation_join.py).
     await world.members.set_away(GUILD, DAVE, "2026-12-31", "en")
     await volunteers(world, DAVE)
-    await world.members.back(GUILD, DAVE)
+    await free_without_being_told(world, DAVE)
     await world.rotation.set_next(facilitator(BOB), DAVE)
     await world.run_due()
     assignment = await world.rotation.assignment(upcoming.occurrence.id)

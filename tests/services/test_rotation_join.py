@@ -8,7 +8,14 @@ from __future__ import annotations
 from bot.services.facilitation.rotation.cards import RotationNotice
 from tests.services.facilitation_world import World, facilitator, member
 from tests.services.sample import ALICE, BOB, CAROL, GUILD
-from tests.services.test_rotation import WEEKS, next_in_status, notices, offers_to, volunteers
+from tests.services.test_rotation import (
+    WEEKS,
+    free_without_being_told,
+    next_in_status,
+    notices,
+    offers_to,
+    volunteers,
+)
 from tests.services.test_rotation_handover import announced_facilitator
 
 
@@ -104,7 +111,8 @@ async def test_set_next_gives_a_date_that_was_never_assigned(world: World) -> No
     await world.run_due()
     await world.members.set_away(GUILD, BOB, "2026-12-31", "en")
     await volunteers(world, BOB)  # away that day: joining gives him nothing
-    await world.members.back(GUILD, BOB)
+    await free_without_being_told(world, BOB)
+    assert await world.rotation.assignment(upcoming.occurrence.id) is None
     await world.rotation.set_next(facilitator(ALICE), BOB)
     await world.run_due()
     assignment = await world.rotation.assignment(upcoming.occurrence.id)
@@ -122,3 +130,36 @@ async def test_a_notice_that_nobody_holds_the_date_is_not_sent_once_someone_does
     await world.run_due()
     assert notices(world) == []
     assert [o.occurrence_id for o in offers_to(world, ALICE)] == [upcoming.occurrence.id]
+
+
+async def test_a_volunteer_back_early_takes_the_date_nobody_could_take(world: World) -> None:
+    """Away that day, they could not take it; back (or away for less), they are asked."""
+    await volunteers(world, ALICE, BOB)
+    for user_id in (ALICE, BOB):
+        await world.members.set_away(GUILD, user_id, "2026-12-31", "en")
+    upcoming = await world.schedule(WEEKS[0])
+    await world.run_due()
+    assert [n.reason for n in notices(world)] == ["all_away"]
+    assert offers_to(world, ALICE) == offers_to(world, BOB) == []
+
+    await world.members.set_away(GUILD, BOB, "2026-12-24", "en")  # still away that day
+    await world.run_due()
+    assert offers_to(world, BOB) == []
+    assert await world.members.back(GUILD, ALICE) is True
+    await world.run_due()
+    held = await world.rotation.assignment(upcoming.occurrence.id)
+    assert held is not None and (held.user_id, held.status) == (ALICE, "offered")
+    assert [o.occurrence_id for o in offers_to(world, ALICE)] == [upcoming.occurrence.id]
+    assert announced_facilitator(world, upcoming.occurrence.id) == ALICE
+    assert [n.reason for n in notices(world)] == ["all_away"]  # nothing more to tell
+
+
+async def test_an_away_period_cut_short_frees_the_days_after_it(world: World) -> None:
+    await volunteers(world, CAROL)
+    await world.members.set_away(GUILD, CAROL, "2026-12-31", "en")
+    upcoming = await world.schedule(WEEKS[0])
+    await world.run_due()
+    await world.members.set_away(GUILD, CAROL, "2026-12-01", "en")  # back before the date
+    await world.run_due()
+    held = await world.rotation.assignment(upcoming.occurrence.id)
+    assert held is not None and (held.user_id, held.status) == (CAROL, "offered")

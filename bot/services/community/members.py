@@ -17,7 +17,14 @@ from bot.errors import UserError
 from bot.frozen import Frozen
 from bot.i18n import Language
 from bot.scheduler import RetryLater
-from bot.services.base import Core, DepartureListener, MemberPosts, PersonalData
+from bot.services.base import (
+    AfterCommit,
+    AvailabilityListener,
+    Core,
+    DepartureListener,
+    MemberPosts,
+    PersonalData,
+)
 from bot.services.community.service import CommunityService
 from bot.timezones import require_timezone
 
@@ -75,6 +82,7 @@ class MemberService:
         self._community = community
         self._personal_data: list[PersonalData] = []
         self._departures: list[DepartureListener] = []
+        self._availability: list[AvailabilityListener] = []
 
     def add_personal_data(self, feature: PersonalData) -> None:
         """Features that store member data register here so export/delete reach it."""
@@ -83,6 +91,10 @@ class MemberService:
     def add_departure_listener(self, feature: DepartureListener) -> None:
         """Features that must hand on what a departing member held register here."""
         self._departures.append(feature)
+
+    def add_availability_listener(self, feature: AvailabilityListener) -> None:
+        """Features that give out what nobody was free to take register here."""
+        self._availability.append(feature)
 
     async def get(self, guild_id: int, user_id: int) -> Member | None:
         async with self._core.db.read() as conn:
@@ -138,6 +150,9 @@ class MemberService:
         async with self._core.db.transaction() as conn:
             await members_db.ensure(conn, guild_id, user_id, self._core.clock.now())
             await members_db.set_away_until(conn, guild_id, user_id, until_day.day)
+            follow_ups = await self._availability_changed(conn, guild_id, user_id)
+        for follow_up in follow_ups:
+            await follow_up()
         return until_day
 
     async def back(self, guild_id: int, user_id: int) -> bool:
@@ -149,7 +164,20 @@ class MemberService:
             return False
         async with self._core.db.transaction() as conn:
             await members_db.set_away_until(conn, guild_id, user_id, None)
+            follow_ups = await self._availability_changed(conn, guild_id, user_id)
+        for follow_up in follow_ups:
+            await follow_up()
         return True
+
+    async def _availability_changed(
+        self, conn: Connection, guild_id: int, user_id: int
+    ) -> list[AfterCommit]:
+        """Inside the transaction that changed the member's away period: what the
+        features give out now, and what they re-draw once it committed."""
+        return [
+            await listener.availability_changed(conn, guild_id, user_id)
+            for listener in self._availability
+        ]
 
     async def is_away(self, guild_id: int, user_id: int) -> bool:
         community = await self._community.require(guild_id)

@@ -72,5 +72,6 @@ def declare(core: Core, services: Services) -> Feature:
         personal_data=(rotation, actions, sessions),
         status=(rotation, sessions),
         departures=(rotation,),
+        availability=(rotation,),
         interface=interface,
     )

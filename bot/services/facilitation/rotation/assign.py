@@ -1,6 +1,6 @@
 """Who facilitates a meeting date, inside the caller's transaction: the first assignment,
 the hand-over when the assignee goes, and a date nobody holds given to the member set
-next or to the volunteers free that day once someone joins.
+next, or to the volunteers free that day once someone joins or comes back.
 
 Each change of assignee plans the offer DM (``rotation_offer``) and the "no answer
 24 h before" check (``rotation_deadline``); a date nobody can take plans a notice to
@@ -147,10 +147,11 @@ class Assigner:
         return None
 
     async def fill_open(self, conn: Connection, guild_id: int) -> list[int]:
-        """A volunteer joined: each coming date nobody holds (announced while nobody was
-        in the rotation, or that nobody could take then) goes to the first volunteer free
-        that day, asked as usual. A date nobody can take yet stays as it was: the
-        facilitators were told when it was announced. Returns the dates given."""
+        """A volunteer joined, or someone's away period ended early or changed: each
+        coming date nobody holds (announced while nobody was in the rotation, or that
+        nobody could take then) goes to the first volunteer free that day, asked as
+        usual. A date nobody can take yet stays as it was: the facilitators were told
+        when it was announced. Returns the dates given."""
         given = []
         for date, held in await self._coming(conn, guild_id):
             if held is not None and held.user_id is not None:

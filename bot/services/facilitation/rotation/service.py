@@ -6,8 +6,8 @@ are away on that date or left the server, least recently assigned first, a decli
 first in line next time. The assignment row is written once per date; an empty or
 unavailable rotation tells the facilitators, never a silent stall. When the assignee
 leaves the rotation or the server, or erases their data, their coming dates go to the
-next volunteers; when someone joins, the coming dates nobody holds are given
-(:mod:`.assign`). The offer, the "no answer 24 h before" notice and
+next volunteers; when someone joins or comes back from an away period, the coming
+dates nobody holds are given (:mod:`.assign`). The offer, the "no answer 24 h before" notice and
 the notices go out through durable timers (:mod:`.timers`).
 """
 
@@ -72,8 +72,7 @@ class RotationService:
             )
             joined = await rotation_db.join(conn, actor.guild_id, actor.user_id, now)
             given = await self._assigner.fill_open(conn, actor.guild_id) if joined else []
-        for occurrence_id in given:
-            await self._show_facilitator(occurrence_id)
+        await self._redraw(given)()
         return joined
 
     async def leave(self, actor: Actor) -> None:
@@ -92,10 +91,20 @@ class RotationService:
         """The member leaves the rotation or the server, or erases their data (inside
         that transaction): the dates they held go to the next volunteers. Returns the
         re-drawing of those dates' announcements, to run once it committed."""
-        moved = await self._assigner.hand_over(conn, guild_id, user_id)
+        return self._redraw(await self._assigner.hand_over(conn, guild_id, user_id))
 
+    async def availability_changed(
+        self, conn: Connection, guild_id: int, user_id: int
+    ) -> AfterCommit:
+        """A member's away period ended early or changed (inside that transaction): the
+        coming dates nobody holds go to whoever is free now, as when someone joins.
+        Returns the re-drawing of their announcements, to run once it committed."""
+        given = await self._assigner.fill_open(conn, guild_id)
+        return self._redraw(given)
+
+    def _redraw(self, occurrence_ids: list[int]) -> AfterCommit:
         async def redraw() -> None:
-            for occurrence_id in moved:
+            for occurrence_id in occurrence_ids:
                 await self._show_facilitator(occurrence_id)
 
         return redraw
