@@ -141,6 +141,11 @@ class Handlers:
             await self._command(ctx, turn, text)
         except Exception as exc:
             await self.report(ctx, turn, exc)
+        if ctx is not None:
+            try:
+                await ctx.point_to_chat()
+            except Exception as exc:  # the answer is in the chat all the same
+                log.warning("could not point a member to their 1:1 chat: %s", exc)
 
     async def _command(self, ctx: TeamsInteraction, turn: Turn, text: str) -> None:
         words, pieces = split(text)

@@ -107,7 +107,8 @@ class TeamsInteraction:
         self._lookups = lookups or team
         self._clicked = clicked
         self._public_to = public_to or turn.conversation_id
-        self._pointed = False  # the channel was told the answer is in the 1:1 chat
+        self._went_private = False  # an answer went to the member's 1:1 chat
+        self._sends_before = replies.runtime.connector.sends
         self.answer = Answer()
         self.language: Language = turn.language
         self.user_id = turn.user
@@ -165,15 +166,22 @@ class TeamsInteraction:
             await self.privately(card)
 
     async def privately(self, card: JSON) -> None:
-        """``card`` in the member's 1:1 chat. A command typed in a channel says there,
-        once, where its answer went: Teams shows nothing of that chat in the channel, so
-        the member would see no answer under what they typed."""
+        """``card`` in the member's 1:1 chat (see :meth:`point_to_chat`)."""
         if await self.replies.privately(self.turn, card) is None:
             await self._private_refused(card)
+        else:
+            self._went_private = True
+
+    async def point_to_chat(self) -> None:
+        """Once a command typed in a channel is answered: if its answer went only to the
+        1:1 chat, say so under what the member typed. Teams shows nothing of that chat in
+        the channel, so they would see no answer at all; when the command posted there too
+        (a session's thread, a note in it), they do, and nothing is added."""
+        if self.is_click or self.turn.personal or not self._went_private:
             return
-        if self.is_click or self.turn.personal or self._pointed:
+        connector = self.replies.runtime.connector
+        if connector.sent_since(self.turn.conversation_id, self._sends_before):
             return
-        self._pointed = True
         note = await self.card(Message(content=Text(key="teams.commands.answered_privately")))
         await self.replies.send(self.turn.service_url, self.turn.conversation_id, note)
 

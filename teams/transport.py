@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -33,6 +34,8 @@ T = TypeVar("T")
 #: Longest a call waits through 429s before it gives the work back to its timer.
 MAX_WAIT = 30.0
 ATTEMPTS = 4
+RECENT_CONVERSATIONS = 256
+"""How many conversations :meth:`Connector.sent_since` remembers."""
 RETRIED_STATUSES = frozenset({412, 429})
 BOT_FRAMEWORK = "https://api.botframework.com"
 SCOPES = [f"{BOT_FRAMEWORK}/.default"]
@@ -86,6 +89,9 @@ class Connector:
         self.pacer = pacer
         self.bot_id = bot_id
         self._clients: dict[str, tuple[str, TeamsConnectorClient]] = {}
+        self.sends = 0
+        """Messages sent so far; with :meth:`sent_since`, whether a conversation got one."""
+        self._last_sent: OrderedDict[str, int] = OrderedDict()
 
     async def close(self) -> None:
         for _, client in self._clients.values():
@@ -141,7 +147,18 @@ class Connector:
             sent = await client.conversations.send_to_conversation(conversation_id, body)
             return str(sent.id or "")
 
-        return await self._call(service_url, conversation_id, send, idempotent=False)
+        sent = await self._call(service_url, conversation_id, send, idempotent=False)
+        self.sends += 1
+        self._last_sent[conversation_id] = self.sends
+        self._last_sent.move_to_end(conversation_id)
+        if len(self._last_sent) > RECENT_CONVERSATIONS:
+            self._last_sent.popitem(last=False)
+        return sent
+
+    def sent_since(self, conversation_id: str, mark: int) -> bool:
+        """Whether a message went to the conversation after ``sends`` was ``mark`` (among
+        the conversations sent to lately: enough for the length of one command)."""
+        return self._last_sent.get(conversation_id, 0) > mark
 
     async def new_post(
         self, service_url: str, tenant_id: str, channel_id: str, activity: dict[str, Any]

@@ -191,3 +191,19 @@ async def test_a_command_typed_alone_runs_with_its_defaults_as_its_slash_command
     chosen = teams.last_private("bob")
     asked = [n["id"] for n in walk(chosen.card or {}) if str(n.get("type")).startswith("Input.")]
     assert asked == ["language"]
+
+
+async def test_a_command_that_posted_where_it_was_typed_gets_no_pointer(
+    teams: TeamsHarness,
+) -> None:
+    """A session started in a channel runs in the reply chain under the command: the
+    member sees the bot answered there, so nothing is added to the session's thread."""
+    await teams.setup_community()
+    typed = await teams.command(
+        "alice", "session start protocol:checkin-round", channel="Check-ins"
+    )
+    assert "started in **Check-ins**" in card_text(teams.last_private("alice"))
+    assert typed.message is not None
+    posted = teams.posts_in("Check-ins")
+    assert posted and all(m.root_id == typed.message.id for m in posted)  # the session
+    assert not [m for m in posted if card_text(m).startswith("📬")]
