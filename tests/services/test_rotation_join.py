@@ -163,3 +163,20 @@ async def test_an_away_period_cut_short_frees_the_days_after_it(world: World) ->
     await world.run_due()
     held = await world.rotation.assignment(upcoming.occurrence.id)
     assert held is not None and (held.user_id, held.status) == (CAROL, "offered")
+
+
+async def test_dates_given_at_once_take_turns_along_the_line(world: World) -> None:
+    """Each date given moves the line: two dates go to two volunteers, not one."""
+    await volunteers(world, ALICE, BOB)
+    for user_id in (ALICE, BOB):
+        await world.members.set_away(GUILD, user_id, "2026-12-31", "en")
+    first = await world.schedule(WEEKS[0])
+    second = await world.schedule(WEEKS[1])
+    await world.run_due()
+    for user_id in (ALICE, BOB):
+        await free_without_being_told(world, user_id)
+    await world.members.set_away(GUILD, CAROL, "2026-12-31", "en")
+    await volunteers(world, CAROL)  # away herself: the others are given the dates
+    await world.run_due()
+    holders = [await world.rotation.assignment(d.occurrence.id) for d in (first, second)]
+    assert [h.user_id if h else None for h in holders] == [ALICE, BOB]

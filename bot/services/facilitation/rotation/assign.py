@@ -152,17 +152,20 @@ class Assigner:
         nobody could take then) goes to the first volunteer free that day, asked as
         usual. A date nobody can take yet stays as it was: the facilitators were told
         when it was announced. Returns the dates given."""
-        given = []
+        given: list[int] = []
+        line = await rotation_db.line(conn, guild_id)
+        if not line:  # nobody in the rotation (a community not using it): nothing to read
+            return given
         for date, held in await self._coming(conn, guild_id):
             if held is not None and held.user_id is not None:
                 continue
-            line = await rotation_db.line(conn, guild_id)  # each offer moves the line
             declined = await rotation_db.decliners(conn, date.occurrence_id)
             chosen = await self.first_available(
                 conn, guild_id, line, date.starts_at, exclude=declined
             )
             if chosen is not None and await self._take(conn, guild_id, date, held, chosen.user_id):
                 given.append(date.occurrence_id)
+                line = await rotation_db.line(conn, guild_id)  # the offer moved the line
         return given
 
     async def _take(
