@@ -217,11 +217,9 @@ def _replies() -> list[Message]:
         replies.answer_saved(saved.model_copy(update={"posted_in": None, "post_pending": True})),
         replies.answer_saved(saved.model_copy(update={"posted_in": None})),
     ]
-    form = models.AnswerForm(checkin=checkin, questions=["a", "b"], goals=[], existing=saved.answer)
     return [
         *(Message(panels=(panel,)) for panel in panels),
         *(Message(content=content) for content in contents),
-        replies.already_answered(form),
         replies.csv_export(models.CsvExport(text="a,b\n", rows=1)),
         replies.csv_export(models.CsvExport(text="", rows=0)),
         replies.chart_message(

@@ -94,7 +94,10 @@ def answer_form(form: AnswerForm, language: Language) -> Form:
         numbers = _chosen_goal_number(form, language)
     return Form(
         action=ANSWER_FORM.build(checkin_id=form.checkin.id),
-        title=_text("modal.title", week=Trusted(text=form.checkin.week)),
+        title=_text(
+            "modal.title" if form.existing is None else "modal.title_edit",
+            week=Trusted(text=form.checkin.week),
+        ),
         inputs=(*numbers, *_text_questions(form)),
     )
 

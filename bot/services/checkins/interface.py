@@ -1,5 +1,6 @@
 """``/goal set|list|close|progress`` and ``/checkin schedule|now|me|export``, the prompt's
-buttons (Answer, Edit my answer, the 1–5 pulse) and the two forms (goal, answer).
+buttons (Answer, which edits once answered; Edit my answer of earlier versions; the 1–5
+pulse) and the two forms (goal, answer).
 
 Each handler reads its options, calls the service once and replies with a layout of
 :mod:`.replies`; every rule and permission is the services'.
@@ -176,15 +177,15 @@ class CheckinInterface(Interface):
 
     @click(ANSWER)
     async def answer(self, ctx: Interaction, params: Params) -> None:
-        """*Answer*: the form, or *Edit my answer* for someone who already answered."""
+        """*Answer*: the form, filled with the member's answer when they already answered
+        (pressed again, it edits it)."""
         form = await self.checkins.answer_form(ctx.actor(), int(params["checkin_id"]))
-        if form.existing is None:
-            await ctx.open_form(answer_form(form, ctx.language))
-        else:
-            await ctx.reply(replies.already_answered(form))
+        await ctx.open_form(answer_form(form, ctx.language))
 
     @click(EDIT)
     async def edit(self, ctx: Interaction, params: Params) -> None:
+        """*Edit my answer*, the button earlier versions gave a member who pressed *Answer*
+        again: the same filled form."""
         form = await self.checkins.edit_form(ctx.actor(), int(params["answer_id"]))
         await ctx.open_form(answer_form(form, ctx.language))
 

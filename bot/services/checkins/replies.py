@@ -8,7 +8,6 @@ from functools import lru_cache
 
 from bot.chat import (
     Attachment,
-    Button,
     ChannelRef,
     Join,
     MemberRef,
@@ -22,11 +21,9 @@ from bot.chat import (
 )
 from bot.chat.text import Content, Param, Rows
 from bot.dates import read_as
-from bot.services.checkins.cards import EDIT
 from bot.services.checkins.goal_models import GoalChart, GoalOverview, ListedProgress, NewGoal
 from bot.services.checkins.models import (
     PULSE_MIN_ANSWERS,
-    AnswerForm,
     CheckinHistory,
     CsvExport,
     OpenedNow,
@@ -217,26 +214,6 @@ def opened_now(opened: OpenedNow) -> Join:
             )
         )
     return Join(parts=tuple(lines))
-
-
-def already_answered(form: AnswerForm) -> Message:
-    """*Answer* pressed by a member who answered: until when they may edit, and the button."""
-    assert form.existing is not None
-    return Message(
-        content=_text(
-            "checkins.answer.already",
-            closes=Moment(at=form.checkin.closes_at, style="short_date_time"),
-        ),
-        rows=(
-            (
-                Button(
-                    action=EDIT.build(answer_id=form.existing.id),
-                    label=_text("checkins.buttons.edit"),
-                    emoji="✏️",
-                ),
-            ),
-        ),
-    )
 
 
 def answer_saved(saved: SavedAnswer) -> Join:
