@@ -34,13 +34,20 @@ CHOICES_MAX = 100
 
 
 def form_card(renderer: CardRenderer, form: Form, data: JSON) -> JSON:
-    """A feature's form; ``data`` goes back with the values when it is submitted."""
+    """A feature's form; ``data`` goes back with the values when it is submitted.
+
+    Teams sends only the inputs that hold something, over the submit button's data: an
+    empty ``""`` for each text input in that data makes one left (or made) empty arrive
+    as ``""``, as a Discord form sends it. Without it, an answer whose last question was
+    left blank would reach the feature one value short.
+    """
     body = renderer.blocks(renderer.text(form.title), weight="bolder", size="medium")
     for item in form.inputs:
         body.append(
             _choice(renderer, item) if isinstance(item, ChoiceInput) else _text(renderer, item)
         )
-    return adaptive_card([*body, _submit(renderer, FORM, data)])
+    empty = {item.id: "" for item in form.inputs if isinstance(item, TextInput)}
+    return adaptive_card([*body, _submit(renderer, FORM, empty | data)])
 
 
 def _text(renderer: CardRenderer, item: TextInput) -> JSON:

@@ -23,6 +23,8 @@ from tests.teams.harness import TeamsHarness, card_text, text_of
 
 RENAME = CustomId("plc:demo:rename:{n}")
 RENAMED = CustomId("plc:demo:renamed:{n}")
+NOTE = CustomId("plc:demo:note:{n}")
+NOTED = CustomId("plc:demo:noted:{n}")
 BROKEN = CustomId("plc:demo:broken:{n}")
 
 
@@ -50,6 +52,26 @@ class Demo(Interface):
     async def renamed(self, ctx: Interaction, params: Params, values: dict[str, str]) -> None:
         self.saved.append(values)
         await ctx.reply(Trusted(text=f"Renamed to {values['name']}"))
+
+    @DEMO.command("notes", "Post a card whose form has optional inputs")
+    async def notes(self, ctx: Interaction) -> None:
+        note = Button(action=NOTE.build(n=1), label=Trusted(text="Note"))
+        await ctx.reply(Message(content=Trusted(text="Notes"), rows=((note,),)), private=False)
+
+    @click(NOTE)
+    async def note(self, ctx: Interaction, params: Params) -> None:
+        inputs = (
+            TextInput(id="kept", label=Trusted(text="Kept"), required=False, default="Before"),
+            TextInput(id="blank", label=Trusted(text="Blank"), required=False),
+            TextInput(id="typed", label=Trusted(text="Typed"), required=False),
+        )
+        title = Trusted(text="Note")
+        await ctx.open_form(Form(action=NOTED.build(n=params["n"]), title=title, inputs=inputs))
+
+    @form(NOTED)
+    async def noted(self, ctx: Interaction, params: Params, values: dict[str, str]) -> None:
+        self.saved.append(values)
+        await ctx.reply(Trusted(text="Noted"))
 
     @DEMO.command("wipe", "Ask for a confirmation")
     async def wipe(self, ctx: Interaction) -> None:
@@ -127,6 +149,23 @@ async def test_a_form_opened_by_a_click_shows_in_place_for_that_member_and_is_ro
     assert demo.saved == [{"name": "Grade 5 team"}]
     assert card_text(posted, teams.world.bob) == "The card"  # the card is back for him
     assert card_text(teams.last_private("bob")) == "Renamed to Grade 5 team"
+
+
+async def test_a_form_sends_every_input_even_those_left_or_made_empty(
+    teams: TeamsHarness, demo: Demo
+) -> None:
+    """Teams sends only the inputs that hold something; a feature gets each of its form's
+    inputs, ``""`` for those left blank or cleared, as from a Discord form."""
+    await teams.command("alice", "demo notes", channel="Check-ins")
+    [posted] = teams.posts_in("Check-ins")
+    await teams.click("bob", posted, "Note")
+    await teams.submit("bob", posted, typed="Typed")
+    await teams.click("bob", posted, "Note")
+    await teams.submit("bob", posted, kept="", typed="Again")
+    assert demo.saved == [
+        {"kept": "Before", "blank": "", "typed": "Typed"},
+        {"kept": "", "blank": "", "typed": "Again"},
+    ]
 
 
 async def test_a_form_submitted_by_someone_else_is_refused(teams: TeamsHarness, demo: Demo) -> None:

@@ -2,7 +2,7 @@
 
 The client finds an action by its title (or id), collects the card's inputs with
 their current values, refuses to submit while a required input is empty, and sends
-the action's ``data`` merged with the inputs.
+the action's ``data`` with the inputs that hold a value written over it.
 """
 
 from __future__ import annotations
@@ -59,7 +59,9 @@ def inputs_of(card: JSON) -> dict[str, JSON]:
 
 
 def collect_inputs(card: JSON, values: dict[str, Any] | None) -> dict[str, Any]:
-    """The values the client sends: each input's default, overridden by what the user typed."""
+    """The values the client sends: each input's default, overridden by what the user
+    typed; an input left empty is not sent (the client sends only the inputs that are
+    set)."""
     inputs = inputs_of(card)
     values = values or {}
     unknown = set(values) - set(inputs)
@@ -70,7 +72,7 @@ def collect_inputs(card: JSON, values: dict[str, Any] | None) -> dict[str, Any]:
         value = values.get(input_id, node.get("value"))
         if node.get("isRequired") and value in (None, ""):
             raise CardError(f"input {input_id!r} is required: the client will not submit")
-        if value is not None:
+        if value not in (None, ""):
             collected[input_id] = value
     return collected
 

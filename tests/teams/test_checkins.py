@@ -1,0 +1,48 @@
+"""A week's check-in answered on Teams: the prompt's Answer opens the form in place for
+the member; what they leave blank arrives blank, as from a Discord form."""
+
+from __future__ import annotations
+
+from bot.emulator.teams.cards import walk
+from bot.emulator.teams.state import TeamsMessage
+from tests.teams.harness import TeamsHarness, card_text, text_of
+
+
+async def test_an_answer_with_questions_left_blank_is_saved_and_edited(
+    teams: TeamsHarness,
+) -> None:
+    await teams.setup_community()
+    await teams.command("alice", "checkin now", channel="Check-ins")
+    [prompt] = [m for m in teams.posts_in("Check-ins") if m.root_id is None]
+    assert "Weekly check-in" in card_text(prompt)
+
+    opened = await teams.click("bob", prompt, "Answer")
+    assert opened.status == 200
+    # Only the first text question answered: the number and the last question blank.
+    await teams.submit("bob", prompt, q1="Reading circles")
+    assert "Thanks! Your answer is posted" in card_text(teams.last_private("bob"))
+    [post] = answers(teams, prompt)
+    assert "Reading circles" in card_text(post)
+    assert "Obstacles" not in card_text(post)
+
+    # Answer again: his answer, filled, to edit; he clears it and answers the last one.
+    await teams.click("bob", prompt, "Answer")
+    form = text_of(prompt.card_for(teams.world.bob.id))
+    assert "Edit my check-in" in form
+    filled = {
+        node.get("id"): node.get("value") for node in _inputs(prompt.card_for(teams.world.bob.id))
+    }
+    assert filled["q1"] == "Reading circles"
+    await teams.submit("bob", prompt, q1="", q2="Time to plan")
+    assert "Your answer is updated" in card_text(teams.last_private("bob"))
+    [post] = answers(teams, prompt)
+    assert "Time to plan" in card_text(post) and "Reading circles" not in card_text(post)
+
+
+def answers(teams: TeamsHarness, prompt: TeamsMessage) -> list[TeamsMessage]:
+    """The answers the bot posted in the prompt's reply chain."""
+    return [m for m in teams.emu.state.replies_to(prompt) if m.by_bot]
+
+
+def _inputs(card: object) -> list[dict[str, object]]:
+    return [node for node in walk(card) if str(node.get("type", "")).startswith("Input.")]
