@@ -82,6 +82,10 @@ class CommandBook:
         """A description or a choice's label in French (as given when there is none)."""
         return command_text(english, self.catalog, "fr")
 
+    def text(self, english: str, language: Language) -> str:
+        """A description or a choice's label in ``language``."""
+        return command_text(english, self.catalog, language)
+
     def _names(self, english: str) -> set[str]:
         return {folded(english), folded(self.french(english))}
 

@@ -93,8 +93,9 @@ class Resolver:
             return True
         if word in {"false", "no", "non", "faux", "0"}:
             return False
+        choices = self.book.catalog.t(self.language, "teams.commands.yes_no")
         raise UserError(
-            "teams.commands.bad_choice", value=raw, option=self._name(option), choices="yes, no"
+            "teams.commands.bad_choice", value=raw, option=self._name(option), choices=choices
         )
 
     def _choice(self, option: Option, raw: str) -> str | int:
@@ -103,10 +104,17 @@ class Resolver:
             french = self.book.french_text(label)
             if wanted in {folded(str(value)), folded(label), folded(french)}:
                 return value
-        choices = ", ".join(str(value) for value, _ in option.choices)
+        choices = ", ".join(self._choice_shown(value, label) for value, label in option.choices)
         raise UserError(
             "teams.commands.bad_choice", value=raw, option=self._name(option), choices=choices
         )
+
+    def _choice_shown(self, value: str | int, label: str) -> str:
+        """A choice as the member reads it (which they may type), and its value when that
+        is another word."""
+        shown = self.book.text(label, self.language)
+        key = "choice_plain" if folded(shown) == folded(str(value)) else "choice"
+        return self.book.catalog.t(self.language, f"teams.commands.{key}", label=shown, value=value)
 
     def _integer(self, option: Option, raw: str) -> int:
         try:

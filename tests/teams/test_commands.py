@@ -207,3 +207,27 @@ async def test_a_command_that_posted_where_it_was_typed_gets_no_pointer(
     posted = teams.posts_in("Check-ins")
     assert posted and all(m.root_id == typed.message.id for m in posted)  # the session
     assert not [m for m in posted if card_text(m).startswith("📬")]
+
+
+async def test_a_wrong_choice_lists_the_choices_as_the_member_reads_them(
+    teams: TeamsHarness,
+) -> None:
+    """What the member may type: each choice's label in their language, and its value."""
+    await teams.setup_community()
+    await teams.command("alice", "meeting schedule title:PLC when:tomorrow repeat:fortnightly")
+    assert (
+        "“fortnightly” is not a choice for repeat. Choose one of: “Does not repeat” (none), "
+        "“Every week” (weekly), “Every two weeks” (biweekly)"
+    ) in card_text(teams.last_private("alice"))
+    await teams.command("chloe", "moi rappels etat:peut-etre")
+    assert (
+        "« peut-etre » n'est pas un choix possible pour etat. "
+        "Choisissez parmi : « activer » (on), « désactiver » (off)."
+    ) in card_text(teams.last_private("chloe"))
+    await teams.command("chloe", "questions populaires public:peut-etre")
+    assert "Choisissez parmi : oui, non." in card_text(teams.last_private("chloe"))
+    await teams.command("bob", "me reminders state:maybe")
+    assert "Choose one of: “on”, “off”." in card_text(teams.last_private("bob"))
+    # A label is typed as shown, in either language.
+    await teams.command("bob", "me reminders state:désactiver")
+    assert "are **off**" in card_text(teams.last_private("bob"))
