@@ -141,7 +141,8 @@ class CheckinRecords:
         return {
             "answers": exported,
             "away_weeks": weeks,
-            "counters": counters.model_dump(),
+            # Kept when a week closes: the week still open is not counted yet.
+            "counters_of_closed_weeks": counters.model_dump(),
             "pulse": "not included: pulse votes are anonymous and not linked to you",
         }
 

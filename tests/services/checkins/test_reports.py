@@ -111,6 +111,7 @@ async def test_export_and_delete_reach_answers_and_away_weeks(plc: Harness) -> N
         exported = await plc.checkins.export_member(conn, GUILD, ALICE)
     assert [a["texts"] for a in exported["answers"]] == [["mine", ""]]
     assert exported["away_weeks"] == ["2026-W48"]
+    assert exported["counters_of_closed_weeks"] == {"streak": 1, "best_streak": 1, "answered": 1}
     async with plc.core.db.transaction() as conn:
         await plc.checkins.delete_member(conn, GUILD, ALICE)
     async with plc.core.db.read() as conn:
