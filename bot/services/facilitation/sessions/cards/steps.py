@@ -63,13 +63,18 @@ class StepStarted(Card):
             if self.mode == "round"
             else Text(key="facilitation.modes.discussion")
         )
-        time = Text(
-            key="facilitation.step.time_value",
-            params={
-                "minutes": self.minutes,
-                "time": Moment(at=self.ends_at, style="time"),
-                "relative": Moment(at=self.ends_at, style="relative"),
-            },
+        # A step the group left says so, not when it "ends (in 10 minutes)".
+        time = (
+            Text(key="facilitation.step.time_over", params={"minutes": self.minutes})
+            if self.retired
+            else Text(
+                key="facilitation.step.time_value",
+                params={
+                    "minutes": self.minutes,
+                    "time": Moment(at=self.ends_at, style="time"),
+                    "relative": Moment(at=self.ends_at, style="relative"),
+                },
+            )
         )
         fields = [
             PanelField(name=Text(key="facilitation.step.mode"), value=mode, inline=True),
