@@ -24,8 +24,23 @@ LINK_MAX = 512
 DURATION_MAX = 24 * 60
 PLACE_KINDS = frozenset({"voice", "stage"})
 _LINK_FORBIDDEN = frozenset('<>[]"`')
-_OFFSET = re.compile(r"^(\d{1,5})\s*(m|min|h|d|j)?$")
-_OFFSET_MINUTES = {None: 1, "m": 1, "min": 1, "h": 60, "d": 1440, "j": 1440}
+_UNITS = {
+    1: ("m", "mn", "min", "mins", "minute", "minutes"),
+    60: ("h", "hr", "hrs", "hour", "hours", "heure", "heures"),
+    1440: ("d", "day", "days", "j", "jour", "jours"),
+    10080: ("w", "wk", "week", "weeks", "sem", "semaine", "semaines"),
+}
+_OFFSET_MINUTES: dict[str | None, int] = {
+    None: 1,
+    **{unit: minutes for minutes, units in _UNITS.items() for unit in units},
+}
+_OFFSET = re.compile(
+    r"^(\d{1,5})\s*("
+    + "|".join(sorted(_OFFSET_MINUTES.keys() - {None}, key=len, reverse=True))
+    + ")?$"
+)
+#: Between two times: commas, semicolons, spaces, "and" / "et" (before the next number).
+_OFFSETS_APART = re.compile(r"(?:[,;\s]|\band\b|\bet\b)+(?=\d)")
 MAX_REMINDERS = 4
 MAX_REMINDER_MINUTES = 14 * 1440
 
@@ -87,15 +102,17 @@ def check_link(value: str | None) -> str | None:
 
 
 def check_reminders(value: str | None) -> tuple[int, ...] | None:
-    """``"24h, 1h"`` → ``(1440, 60)``; empty means the community's offsets.
+    """``"24h, 1h"`` or ``"1 day and 1 hour"`` → ``(1440, 60)``; empty means the
+    community's offsets.
 
-    Units: m (default), h, d (or j, jour). At most four, each 1 minute to 14 days.
+    Units, in English or French: minutes (the default: m, min…), hours (h, heures…), days
+    (d, j, jours…), weeks (w, sem, semaines…). At most four, each 1 minute to 14 days.
     """
     text = (value or "").strip().lower()
     if not text:
         return None
     offsets: set[int] = set()
-    for part in re.split(r"[,;\s]+(?=\d)", text):
+    for part in _OFFSETS_APART.split(text):
         match = _OFFSET.match(part.strip())
         minutes = int(match.group(1)) * _OFFSET_MINUTES[match.group(2)] if match else 0
         if not 1 <= minutes <= MAX_REMINDER_MINUTES:

@@ -318,6 +318,11 @@ async def test_cancel_scope_is_checked(service: MeetingService) -> None:
         ("2d; 30m", (2880, 30)),
         ("2j", (2880,)),
         ("90", (90,)),
+        ("1 day, 1 hour", (1440, 60)),
+        ("1 jour et 2 heures", (1440, 120)),
+        ("2 days and 30 minutes", (2880, 30)),
+        ("1 week, 1 hr", (10080, 60)),
+        ("1 semaine; 15 min", (10080, 15)),
         ("", None),
         (None, None),
     ],
@@ -326,7 +331,9 @@ def test_reminder_times_are_read_in_minutes(text: str | None, expected: object) 
     assert check_reminders(text) == expected
 
 
-@pytest.mark.parametrize("text", ["tomorrow", "0m", "15d", "1h, x", "-5m"])
+@pytest.mark.parametrize(
+    "text", ["tomorrow", "0m", "15d", "1h, x", "-5m", "3 weeks", "1 hour and", "2 months"]
+)
 def test_unreadable_reminder_times_are_refused(text: str) -> None:
     with pytest.raises(UserError) as caught:
         check_reminders(text)
