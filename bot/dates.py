@@ -167,6 +167,10 @@ def _plain(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+#: A when that says how often ("every Tuesday", "chaque mardi", "tous les mardis").
+_REPEATING = re.compile(r"(every|each|chaque|tou(?:te)?s\s+les)\b", re.IGNORECASE)
+
+
 def _normalize(text: str) -> str:
     """French hours (``15h30``, ``15 h``) as ``15:30``; "vendredi prochain" as "vendredi"."""
     text = text.replace("\u2019", "'")
@@ -346,10 +350,12 @@ def parse_when(
 ) -> LocalInstant:
     """A date and a time of day, as a wall-clock time of ``timezone``.
 
-    Refuses (``errors.when_*``, naming ``field``): empty or unreadable text, impossible
-    dates and times, a weekday that is not the date's, a date without a time, two
-    times, past instants and instants more than a year ahead.
+    Refuses (``errors.when_*``, naming ``field``): empty or unreadable text, a repeat
+    ("every Tuesday"), impossible dates and times, a weekday that is not the date's, a
+    date without a time, two times, past instants and instants more than a year ahead.
     """
+    if _REPEATING.match(text.strip()):  # "every Tuesday 4pm": the repeat is an option
+        raise _refusal("when", "repeats", field, text=" ".join(text.split()))
     read = _read(text, kind="when", field=field, now=now, timezone=timezone, language=language)
     if not read.has_time:
         raise _refusal("when", "needs_time", field, text=read.original)

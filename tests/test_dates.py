@@ -108,6 +108,10 @@ REFUSALS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "needs_time": (("3 déc.", "Dec 3", "jeudi"), ()),
     "ambiguous": (("3 déc 15h-17h",), ()),
+    "repeats": (
+        ("every Tuesday 4pm", "Each Thursday 3pm", "chaque mardi 16h", "tous les jeudis 15h"),
+        (),
+    ),
     # December 4 is a Friday
     "weekday": (("jeudi 4 déc 15h", "Friday Dec 3 10am"), ("jeudi 4 déc", "Friday Dec 3")),
     "past": (("2025-01-01 10:00", "2026-11-23 08:59"), ("2025-01-01", "2026-11-22")),
