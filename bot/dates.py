@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -32,6 +31,7 @@ from bot.chat.refs import Moment
 from bot.chat.text import Text, Trusted
 from bot.errors import UserError
 from bot.frozen import Frozen
+from bot.text import folded
 
 MAX_AHEAD = timedelta(days=366)
 Kind = Literal["date", "when"]
@@ -161,12 +161,6 @@ _NEXT_AFTER_WEEKDAY = re.compile(
 )
 
 
-def _plain(text: str) -> str:
-    """Lowercase without accents, to match names typed either way."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 #: A when that says how often ("every Tuesday", "chaque mardi", "tous les mardis").
 _REPEATING = re.compile(r"(every|each|chaque|tou(?:te)?s\s+les)\b", re.IGNORECASE)
 
@@ -260,7 +254,7 @@ def _stated_times(text: str) -> list[tuple[int, int]] | None:
 
 def _read_stated(text: str, kind: Kind, field: str, original: str, day_first: bool) -> _Stated:
     """The numbers and weekday ``text`` states; refuses impossible ones and two times."""
-    plain = _plain(text)
+    plain = folded(text)
     stated = _stated_date(plain, _Stated(day_first=day_first))
     if stated.month is not None and stated.day is not None:
         longest = 31
@@ -335,7 +329,7 @@ def time_of_day(text: str) -> time | None:
     """A time of day alone, as members write it: ``17:00``, ``9:05``, ``18h30``, ``18 h``,
     ``07.30``, ``6pm``, ``9:30 am``; None when the text is anything else (``18``,
     ``24:00``, ``noon``, a date with it)."""
-    plain = _normalize(_DOTTED_CLOCK.sub(r"\1:\2", _plain(text)))
+    plain = _normalize(_DOTTED_CLOCK.sub(r"\1:\2", folded(text)))
     found = _stated_times(plain)
     if found is None or len(found) != 1:
         return None

@@ -1,6 +1,7 @@
 """Cleaning what users type before it is stored or posted: empty, over-long or
 control-character-only text is refused with the limit stated, stray control characters are
-stripped, and markdown that could disguise a link is shown as text."""
+stripped, and markdown that could disguise a link is shown as text. And :func:`folded`,
+to compare what was typed with a word, accents and case aside."""
 
 from __future__ import annotations
 
@@ -12,6 +13,13 @@ from bot.errors import UserError
 
 if TYPE_CHECKING:
     from bot.chat.text import Text
+
+
+def folded(text: str) -> str:
+    """Lower case without accents, so "echange" finds "Échange" and "défaut" "Defaut"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
 
 # Everything in Unicode category C (controls, format, unassigned) except line breaks
 # and tabs in multi-line fields; zero-width and bidi overrides go too.

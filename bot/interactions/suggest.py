@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 
+from bot.text import folded
+
 SUGGESTIONS_MAX = 25
-
-
-def _folded(text: str) -> str:
-    """Lower case without accents, so "echange" finds "Échange"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def matching(
@@ -19,10 +14,10 @@ def matching(
 ) -> list[tuple[str, str]]:
     """The (value, label) pairs whose value or label contains ``current`` (accents and
     case aside), those that start with it first, at most ``limit``."""
-    wanted = _folded(current.strip())
+    wanted = folded(current.strip())
     starts, contains = [], []
     for value, label in choices:
-        haystacks = (_folded(value), _folded(label))
+        haystacks = (folded(value), folded(label))
         if any(h.startswith(wanted) for h in haystacks):
             starts.append((value, label))
         elif any(wanted in h for h in haystacks):

@@ -127,7 +127,8 @@ class CheckinInterface(Interface):
             "time", "Time it opens (08:30, 17:00, 5pm), in the community's time zone", required=True
         ),
         Option(
-            "questions", "Up to 3 custom questions, separated by | (default: the built-in ones)"
+            "questions",
+            "Up to 3 custom questions, separated by | (left out: kept; default: the built-in ones)",
         ),
         Option(
             "close_after",
@@ -145,7 +146,7 @@ class CheckinInterface(Interface):
         time: str,
         questions: str | None = None,
         close_after: int | None = None,
-        pulse: bool = False,
+        pulse: bool | None = None,
     ) -> None:
         result = await self.checkins.set_schedule(
             ctx.actor(),

@@ -27,6 +27,7 @@ from bot.services.checkins.schedule import (
     parse_close_after,
     parse_questions,
     parse_time_of_day,
+    wants_built_in,
     week_of,
 )
 
@@ -45,19 +46,36 @@ class CheckinPlanning:
         time_text: str,
         questions_text: str | None,
         close_after_hours: int | None,
-        pulse: bool,
+        pulse: bool | None,
     ) -> ScheduleResult:
-        """``/checkin schedule`` (facilitators): the weekly opening, questions, window, pulse."""
+        """``/checkin schedule`` (facilitators): the weekly opening, questions, window, pulse.
+
+        The questions, window and pulse left out (None) stay as the current schedule has
+        them (the defaults without one); ``questions`` "default" returns to the built-in
+        questions.
+        """
         community = await self._community.require_facilitator(actor)
         async with self._core.db.read() as conn:
             await self._shared.require_channel(conn, community)
         if not isinstance(weekday, int) or not 0 <= weekday <= 6:
             raise UserError("checkins.errors.bad_day")
         at = parse_time_of_day(time_text)
-        questions = parse_questions(questions_text)
-        hours = parse_close_after(close_after_hours)
+        kept = not (questions_text or "").strip()
+        questions = None if wants_built_in(questions_text) else parse_questions(questions_text)
+        if close_after_hours is not None:
+            parse_close_after(close_after_hours)
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
+            current = await checkins_db.active_schedule(conn, actor.guild_id)
+            if current is not None:
+                if kept:
+                    questions = list(current.questions) if current.questions else None
+                if close_after_hours is None:
+                    close_after_hours = current.close_after_hours
+                if pulse is None:
+                    pulse = current.pulse
+            hours = parse_close_after(close_after_hours)
+            pulse = bool(pulse)
             schedule, old = await checkins_db.replace_schedule(
                 conn,
                 actor.guild_id,

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.chat import Text
 from bot.dates import time_of_day
 from bot.errors import UserError
-from bot.text import clean_text
+from bot.text import clean_text, folded
 
 OPEN_KIND = "checkin_open"
 NUDGE_KIND = "checkin_nudge"
@@ -33,6 +33,15 @@ def parse_time_of_day(text: str) -> time:
     if found is None:
         raise UserError("checkins.errors.bad_time", text=(text or "").strip()[:20])
     return found
+
+
+BUILT_IN_QUESTIONS = frozenset({"default", "defaut", "par defaut", "built-in", "built in"})
+"""What ``questions`` may say to go back to the built-in questions (accents, case aside)."""
+
+
+def wants_built_in(text: str | None) -> bool:
+    """Whether ``questions`` asks for the built-in questions by name ("default")."""
+    return text is not None and folded(text.strip()) in BUILT_IN_QUESTIONS
 
 
 def parse_questions(text: str | None, *, field: str | None = None) -> list[str] | None:

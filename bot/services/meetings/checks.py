@@ -30,14 +30,9 @@ _UNITS = {
     1440: ("d", "day", "days", "j", "jour", "jours"),
     10080: ("w", "wk", "week", "weeks", "sem", "semaine", "semaines"),
 }
-_OFFSET_MINUTES: dict[str | None, int] = {
-    None: 1,
-    **{unit: minutes for minutes, units in _UNITS.items() for unit in units},
-}
+_UNIT_MINUTES = {unit: minutes for minutes, units in _UNITS.items() for unit in units}
 _OFFSET = re.compile(
-    r"^(\d{1,5})\s*("
-    + "|".join(sorted(_OFFSET_MINUTES.keys() - {None}, key=len, reverse=True))
-    + ")?$"
+    r"^(\d{1,5})\s*(" + "|".join(sorted(_UNIT_MINUTES, key=len, reverse=True)) + ")?$"
 )
 #: Between two times: commas, semicolons, spaces, "and" / "et" (before the next number).
 _OFFSETS_APART = re.compile(r"(?:[,;\s]|\band\b|\bet\b)+(?=\d)")
@@ -114,7 +109,7 @@ def check_reminders(value: str | None) -> tuple[int, ...] | None:
     offsets: set[int] = set()
     for part in _OFFSETS_APART.split(text):
         match = _OFFSET.match(part.strip())
-        minutes = int(match.group(1)) * _OFFSET_MINUTES[match.group(2)] if match else 0
+        minutes = int(match.group(1)) * _UNIT_MINUTES.get(match.group(2), 1) if match else 0
         if not 1 <= minutes <= MAX_REMINDER_MINUTES:
             raise UserError("meetings.errors.reminders_bad", text=value or "")
         offsets.add(minutes)

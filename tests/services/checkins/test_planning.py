@@ -239,3 +239,39 @@ async def test_status_names_the_next_week_without_a_check_in(plc: Harness) -> No
     lines = await status_lines(plc.core, plc.checkins, GUILD)
     assert [line.key for line in lines] == ["checkins.status.open", "checkins.status.next"]
     assert lines[1].params["at"] == Moment(at=START + timedelta(days=11))
+
+
+async def test_rescheduling_keeps_the_questions_window_and_pulse_left_out(plc: Harness) -> None:
+    """Moving the check-in to another day or time keeps what was not given again; the
+    built-in questions come back when asked for by name."""
+    await plc.schedule(questions_text="What did you try? | What next?", pulse=True)
+    await plc.schedule(close_after_hours=72, questions_text=None, pulse=None)
+    await plc.checkins.set_schedule(
+        plc.facilitator,
+        weekday=3,
+        time_text="16:00",
+        questions_text=None,
+        close_after_hours=None,
+        pulse=None,
+    )
+    async with plc.core.db.read() as conn:
+        moved = await checkins_db.active_schedule(conn, GUILD)
+    assert moved is not None and (moved.weekday, moved.local_time.hour) == (3, 16)
+    assert moved.questions == ("What did you try?", "What next?")
+    assert (moved.close_after_hours, moved.pulse) == (72, True)
+
+    for word in ("Default", "par défaut"):
+        await plc.schedule(questions_text="Only one?")
+        await plc.schedule(questions_text=word, close_after_hours=None, pulse=None)
+        async with plc.core.db.read() as conn:
+            back = await checkins_db.active_schedule(conn, GUILD)
+        assert back is not None and back.questions is None
+        assert (back.close_after_hours, back.pulse) == (48, False)
+
+
+async def test_a_first_schedule_without_options_takes_the_defaults(plc: Harness) -> None:
+    await plc.schedule(close_after_hours=None, pulse=None)
+    async with plc.core.db.read() as conn:
+        first = await checkins_db.active_schedule(conn, GUILD)
+    assert first is not None and first.questions is None
+    assert (first.close_after_hours, first.pulse) == (48, False)
