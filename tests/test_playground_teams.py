@@ -129,3 +129,17 @@ async def test_a_button_the_card_no_longer_has_is_refused_in_words(tmp_path: Pat
     assert ":read chat" in refused
     assert "Action.Execute" not in refused
     assert ":read #Check-ins" in _after(text, "alice> :click 4")  # the closed check-in
+
+
+async def test_a_chart_is_shown_as_a_picture_the_console_saves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    script = (
+        ":as bob\ngoal set\n:submit Read daily | minutes | 5 | 20 | 2027-03-01\n"
+        "goal progress\n:open 1\n:quit\n"
+    )
+    text = await _transcript(tmp_path / "p.sqlite3", script)
+    assert "    🖼️ goal-1-progress.png · :open 1" in text
+    assert f"goal-1-progress.png saved to {tmp_path / 'goal-1-progress.png'}" in text
+    assert (tmp_path / "goal-1-progress.png").read_bytes().startswith(b"\x89PNG")

@@ -39,7 +39,7 @@ every command, and a member whose Teams is in French may type the French names.
   :lang fr|en       the acting member's Teams language (replies follow it)
   :click N          press button N of the transcript
   :submit A | B     fill the open form, fields in order (empty keeps it blank)
-  :open N           show the file behind download link N (or save it here)
+  :open N           show the file behind download link N (a picture: saved here)
   :advance 2h       move the clock (m, h, d, w) and run what became due
   :read #Channel    show the last messages of a channel (or :read chat)
   :who              members and channels of the team

@@ -2,9 +2,9 @@
 
 Each card is written as its text blocks (``<at>Name</at>`` mentions as @Name, dates in
 the reader's zone and language, the markdown left as typed), and whatever the member
-can act on gets a number: buttons (``:click N``), download links (``:open N``) and a
-form's inputs (``:submit``). A card a click changed for the acting member alone (a
-form shown in place) is printed again, "only you see this".
+can act on gets a number: buttons (``:click N``), download links and pictures
+(``:open N``) and a form's inputs (``:submit``). A card a click changed for the acting
+member alone (a form shown in place) is printed again, "only you see this".
 """
 
 from __future__ import annotations
@@ -100,6 +100,11 @@ class TeamsTranscript:
             if node.get("type") == "TextBlock":
                 for line in self.readable(str(node.get("text", ""))).splitlines():
                     self.say(f"    {line}")
+            elif node.get("type") == "Image" and node.get("style") != "person":
+                # A picture the card shows (a chart): saved here with :open.
+                number = len(self.links) + 1
+                self.links[number] = str(node.get("url"))
+                self.say(f"    🖼️ {node.get('altText') or 'picture'} · :open {number}")
         self._print_actions(message, card)
 
     def _print_actions(self, message: TeamsMessage, card: JSON) -> None:
