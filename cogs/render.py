@@ -43,6 +43,7 @@ FIELD_VALUE_MAX = 1024
 NO_HEADING = "\u200b"
 FOOTER_MAX = 2048
 LABEL_MAX = 80
+ALT_TEXT_MAX = 1024  # a file's description
 MODAL_TITLE_MAX = 45
 INPUT_LABEL_MAX = 45
 PLACEHOLDER_MAX = 100
@@ -164,7 +165,15 @@ class Renderer:
             content=self.text(message.content, CONTENT_MAX) if message.content else None,
             embeds=[self._embed(panel) for panel in message.panels],
             view=view,
-            files=[_file(attachment) for attachment in message.files],
+            files=[self._file(attachment) for attachment in message.files],
+        )
+
+    def _file(self, attachment: Attachment) -> discord.File:
+        described = attachment.description
+        return discord.File(
+            io.BytesIO(attachment.data),
+            filename=attachment.filename,
+            description=self.text(described, ALT_TEXT_MAX) if described is not None else None,
         )
 
     def _embed(self, panel: Panel) -> discord.Embed:
@@ -342,11 +351,3 @@ _EMBEDS: _Kept[Panel, discord.Embed] = _Kept(512)
 _Field = tuple[str, str, bool]
 """An embed's field as written: its name, its value, side by side or not."""
 _FIELDS: _Kept[PanelField, _Field] = _Kept(2048)
-
-
-def _file(attachment: Attachment) -> discord.File:
-    return discord.File(
-        io.BytesIO(attachment.data),
-        filename=attachment.filename,
-        description=attachment.description,
-    )

@@ -130,8 +130,9 @@ class CardRenderer:
             content += self.blocks(self.text(message.content))
         images: set[str | None] = {panel.image for panel in message.panels if panel.image}
         shared = {file.filename: self._url(file) for file in message.files}
+        described = {file.filename: file.description for file in message.files}
         for panel in message.panels:
-            content.append(self._panel(panel, shared))
+            content.append(self._panel(panel, shared, described.get(panel.image or "")))
         actions = [self._row(row) for row in message.rows if row]
         downloads = self._downloads(message.files, shared, images, content)
         if downloads:
@@ -159,7 +160,9 @@ class CardRenderer:
         shown = json.dumps(body, ensure_ascii=False)
         return [e for e in self.markup.entities if json.dumps(e["text"])[1:-1] in shown]
 
-    def _panel(self, panel: Panel, shared: dict[str, str | None]) -> JSON:
+    def _panel(
+        self, panel: Panel, shared: dict[str, str | None], alt: Content | None = None
+    ) -> JSON:
         items: list[JSON] = []
         if panel.author is not None:
             items.append(self._author(panel.author))
@@ -173,7 +176,8 @@ class CardRenderer:
         items += self._fields(panel.fields)
         image = shared.get(panel.image) if panel.image else None
         if image:
-            items.append({"type": "Image", "url": image, "altText": panel.image or ""})
+            said = self.text(alt) if alt is not None else panel.image or ""
+            items.append({"type": "Image", "url": image, "altText": said})
         if panel.footer is not None:
             items += self.blocks(self.text(panel.footer), isSubtle=True, size="small")
         container: JSON = {"type": "Container", "items": items or self.blocks("—")}

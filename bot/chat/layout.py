@@ -81,7 +81,8 @@ class Panel(Frozen):
 class Attachment(Frozen):
     filename: str
     data: bytes
-    description: str | None = None
+    description: Content | None = None
+    """What the file shows, for those who cannot see it (a picture's alternative text)."""
 
 
 class Message(Frozen):

@@ -68,9 +68,17 @@ async def test_a_goal_without_numbers_yet_is_charted_with_a_caption_saying_so(
     chart = await (await h.slash("bob", "goal progress", locale="en-US")).final()
     assert chart.message is not None and len(chart.message.attachments) == 1
     assert "no weekly value yet, target" in chart.message.content
+    # The picture says what it shows, for a screen reader (Discord's alternative text).
+    assert chart.message.attachments[0].description == (
+        "Chart: the weekly values of Reading fluency (% of students at level 3), from the "
+        "baseline 40 toward the target 75; no value yet."
+    )
     french = await (await h.slash("bob", "goal progress", locale="fr")).final()
     assert french.message is not None
     assert "aucune valeur hebdomadaire pour l'instant, cible" in french.message.content
+    assert (french.message.attachments[0].description or "").startswith(
+        "Graphique : les valeurs hebdomadaires de Reading fluency"
+    )
 
 
 async def test_bad_goals_are_refused_with_the_reason(harness: Harness) -> None:

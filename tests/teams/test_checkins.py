@@ -46,3 +46,20 @@ def answers(teams: TeamsHarness, prompt: TeamsMessage) -> list[TeamsMessage]:
 
 def _inputs(card: object) -> list[dict[str, object]]:
     return [node for node in walk(card) if str(node.get("type", "")).startswith("Input.")]
+
+
+async def test_a_progress_chart_is_shown_with_what_it_shows_for_a_screen_reader(
+    teams: TeamsHarness,
+) -> None:
+    await teams.setup_community()
+    await teams.command("chloe", "objectif definir")
+    form = teams.last_private("chloe")
+    values = {"title": "Lecture", "measure": "minutes", "baseline": "5", "target": "20"}
+    await teams.submit("chloe", form, **values, due="2027-03-01")
+    await teams.command("chloe", "objectif progression", channel="Check-ins")
+    [chart] = [m for m in teams.posts_in("Check-ins") if "Progression de" in card_text(m)]
+    [image] = [node for node in walk(chart.card) if node.get("type") == "Image"]
+    assert image["altText"] == (
+        "Graphique : les valeurs hebdomadaires de Lecture (minutes), du point de départ 5 "
+        "vers la cible 20 ; aucune valeur pour l'instant."
+    )

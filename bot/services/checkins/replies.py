@@ -149,6 +149,14 @@ def chart_message(chart: GoalChart) -> Message:
     """``/goal progress``: whose goal and what it shows, the chart as a picture."""
     report = chart.report
     goal = report.series.goal
+    described = _text(
+        "goals.progress.alt",
+        title=goal.title,
+        measure=goal.measure,
+        baseline=goal.baseline,
+        target=goal.target,
+        count=len(report.series.points),
+    )
     return Message(
         content=_text(
             "goals.progress.posted",
@@ -159,7 +167,7 @@ def chart_message(chart: GoalChart) -> Message:
             target=goal.target,
         ),
         panels=(Panel(image=chart.filename, tone="success"),),
-        files=(Attachment(filename=chart.filename, data=chart.png),),
+        files=(Attachment(filename=chart.filename, data=chart.png, description=described),),
     )
 
 
