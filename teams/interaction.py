@@ -99,6 +99,7 @@ class TeamsInteraction:
         lookups: Team | None = None,
         clicked: tuple[Posted, str] | None = None,
         public_to: str | None = None,
+        typed_in: int | None = None,
     ) -> None:
         self.replies = replies
         self.turn = turn
@@ -115,7 +116,9 @@ class TeamsInteraction:
         self.user_name = turn.user_name
         self.user_avatar: str | None = None
         self.guild_id = team.number if team is not None else None
-        self.channel_id: int | None = turn.conversation if turn.in_channel else None
+        # The channel the command was typed in: this turn's, or, for its form submitted
+        # in the 1:1 chat, the one it was typed in before.
+        self.channel_id: int | None = turn.conversation if turn.in_channel else typed_in
 
     @property
     def is_click(self) -> bool:

@@ -209,6 +209,24 @@ async def test_a_command_that_posted_where_it_was_typed_gets_no_pointer(
     assert not [m for m in posted if card_text(m).startswith("📬")]
 
 
+async def test_a_session_started_by_its_form_runs_in_the_channel_it_was_typed_in(
+    teams: TeamsHarness,
+) -> None:
+    """``session start`` typed alone asks for its options in the 1:1 chat; submitted
+    there, the session starts in the channel, not "this command works in a team"."""
+    await teams.setup_community()
+    typed = await teams.command("alice", "session start", channel="Check-ins")
+    assert typed.message is not None
+    form = teams.last_private("alice")
+    assert "session start" in card_text(form)
+    done = await teams.submit("alice", form, protocol="checkin-round")
+    assert done.status == 200
+    assert "started in **Check-ins**" in card_text(teams.last_private("alice"))
+    session = [m for m in teams.posts_in("Check-ins") if not card_text(m).startswith("📬")]
+    assert session and all(m.root_id == typed.message.id for m in session)
+    assert any("Quick check-in round" in card_text(m) for m in session)
+
+
 async def test_a_wrong_choice_lists_the_choices_as_the_member_reads_them(
     teams: TeamsHarness,
 ) -> None:
