@@ -53,13 +53,18 @@ async def schedule(harness: Harness, user: str = "alice", **options: Any) -> Mes
     return posted[-1]
 
 
+#: How the rotation's notices to facilitators begin ("has no facilitator", "nobody can
+#: facilitate", "every volunteer declined").
+ROTATION_NOTICES = ("ℹ️", "⚠️")
+
+
 def announcements(harness: Harness) -> list[Message]:
-    """The bot's meeting posts there (the rotation's one-time "nobody volunteered yet"
-    notice aside)."""
+    """The bot's meeting posts there (the rotation's notices to facilitators aside: a
+    timer posts them when it runs, which may be before or after a test looks)."""
     return [
         m
         for m in harness.emu.messages_in(harness.channel("announcements"))
-        if m.author_id == harness.emu.bot_user_id and not m.content.startswith("ℹ️")
+        if m.author_id == harness.emu.bot_user_id and not m.content.startswith(ROTATION_NOTICES)
     ]
 
 
