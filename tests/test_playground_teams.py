@@ -140,6 +140,7 @@ async def test_a_chart_is_shown_as_a_picture_the_console_saves(
         "goal progress\n:open 1\n:quit\n"
     )
     text = await _transcript(tmp_path / "p.sqlite3", script)
-    assert "    🖼️ goal-1-progress.png · :open 1" in text
+    assert "    🖼️ Chart: the weekly values of Read daily (minutes)" in text  # its alt text
+    assert "no value yet. · :open 1" in text
     assert f"goal-1-progress.png saved to {tmp_path / 'goal-1-progress.png'}" in text
     assert (tmp_path / "goal-1-progress.png").read_bytes().startswith(b"\x89PNG")
