@@ -7,6 +7,7 @@ week's opening in the same transaction, so the chain never stalls.
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.actor import Actor
@@ -15,6 +16,7 @@ from bot.dates import local_today
 from bot.db import audit
 from bot.db import checkins as checkins_db
 from bot.db import timers as timers_db
+from bot.db.checkins import CheckinSchedule
 from bot.db.connection import Connection
 from bot.errors import UserError
 from bot.services.base import StatusLine, StatusRead
@@ -25,9 +27,8 @@ from bot.services.checkins.schedule import (
     gap_days,
     open_key,
     parse_close_after,
-    parse_questions,
     parse_time_of_day,
-    wants_built_in,
+    schedule_settings,
     week_of,
 )
 
@@ -57,25 +58,15 @@ class CheckinPlanning:
         community = await self._community.require_facilitator(actor)
         async with self._core.db.read() as conn:
             await self._shared.require_channel(conn, community)
+            current = await checkins_db.active_schedule(conn, actor.guild_id)
         if not isinstance(weekday, int) or not 0 <= weekday <= 6:
             raise UserError("checkins.errors.bad_day")
         at = parse_time_of_day(time_text)
-        kept = not (questions_text or "").strip()
-        questions = None if wants_built_in(questions_text) else parse_questions(questions_text)
-        if close_after_hours is not None:
-            parse_close_after(close_after_hours)
+        questions, hours, pulse = schedule_settings(
+            current, questions_text, close_after_hours, pulse
+        )
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
-            current = await checkins_db.active_schedule(conn, actor.guild_id)
-            if current is not None:
-                if kept:
-                    questions = list(current.questions) if current.questions else None
-                if close_after_hours is None:
-                    close_after_hours = current.close_after_hours
-                if pulse is None:
-                    pulse = current.pulse
-            hours = parse_close_after(close_after_hours)
-            pulse = bool(pulse)
             schedule, old = await checkins_db.replace_schedule(
                 conn,
                 actor.guild_id,
@@ -89,21 +80,7 @@ class CheckinPlanning:
             if old is not None:
                 await self._core.scheduler.cancel_prefix(conn, OPEN_KIND, f"checkin:{old.id}:")
             next_at = await self._shared.plan_next_open(conn, community, schedule, now)
-            await audit.record(
-                conn,
-                actor.guild_id,
-                actor.user_id,
-                "checkin.schedule",
-                {
-                    "schedule_id": schedule.id,
-                    "weekday": weekday,
-                    "time": at.strftime("%H:%M"),
-                    "close_after_hours": hours,
-                    "pulse": pulse,
-                    "custom_questions": questions is not None,
-                },
-                now,
-            )
+            await _audit_schedule(conn, actor, schedule, now)
         return ScheduleResult(
             schedule=schedule,
             next_open_at=next_at,
@@ -206,3 +183,23 @@ async def _manual_open_key(conn: Connection, schedule_id: int, week: str) -> str
         suffix += 1
         key = f"{open_key(schedule_id, week)}:now{suffix}"
     return key
+
+
+async def _audit_schedule(
+    conn: Connection, actor: Actor, schedule: CheckinSchedule, now: datetime
+) -> None:
+    await audit.record(
+        conn,
+        actor.guild_id,
+        actor.user_id,
+        "checkin.schedule",
+        {
+            "schedule_id": schedule.id,
+            "weekday": schedule.weekday,
+            "time": schedule.local_time.strftime("%H:%M"),
+            "close_after_hours": schedule.close_after_hours,
+            "pulse": schedule.pulse,
+            "custom_questions": schedule.questions is not None,
+        },
+        now,
+    )

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.chat import Text
 from bot.dates import time_of_day
+from bot.db.checkins import CheckinSchedule
 from bot.errors import UserError
 from bot.text import clean_text, folded
 
@@ -67,6 +68,28 @@ def parse_questions(text: str | None, *, field: str | None = None) -> list[str] 
         )
         for index, part in enumerate(parts, start=1)
     ]
+
+
+def schedule_settings(
+    current: CheckinSchedule | None,
+    questions_text: str | None,
+    close_after_hours: int | None,
+    pulse: bool | None,
+) -> tuple[list[str] | None, int, bool]:
+    """The questions, window and pulse of a new schedule: those given, else the current
+    schedule's (None: left out), else the defaults; questions "default" are the
+    built-in ones (None)."""
+    if wants_built_in(questions_text):
+        questions = None
+    elif (questions_text or "").strip():
+        questions = parse_questions(questions_text)
+    else:
+        questions = list(current.questions) if current and current.questions else None
+    if close_after_hours is None and current is not None:
+        close_after_hours = current.close_after_hours
+    if pulse is None:
+        pulse = current.pulse if current is not None else False
+    return questions, parse_close_after(close_after_hours), pulse
 
 
 def parse_close_after(hours: int | None) -> int:
