@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from bot.text import folded
+
+T = TypeVar("T")
 
 SUGGESTIONS_MAX = 25
 
@@ -23,3 +26,18 @@ def matching(
         elif any(wanted in h for h in haystacks):
             contains.append((value, label))
     return (starts + contains)[:limit]
+
+
+def named(
+    reference: str, items: Iterable[T], value: Callable[[T], str], title: Callable[[T], str]
+) -> list[T]:
+    """The items an option names: by the value its suggestion gave (an id), else by the
+    title typed in full, accents and case aside (typed before picking, or where the
+    platform suggests nothing, as in a Teams command)."""
+    wanted = reference.strip()
+    candidates = list(items)
+    picked = [item for item in candidates if value(item) == wanted]
+    if picked:
+        return picked
+    typed = folded(wanted)
+    return [item for item in candidates if folded(title(item).strip()) == typed]

@@ -101,3 +101,17 @@ async def test_without_meetings_sessions_run_and_the_rotation_has_no_dates(core:
     started = await sessions.start(facilitator(), channel_id=ROOM, protocol="checkin-round")
     assert started.session.occurrence_id is None and started.session.meeting_title is None
     await rotation.leave(member(ALICE))  # nothing to hand over without dates
+
+
+async def test_a_session_is_started_for_a_meeting_named_by_its_title(
+    core: Core, clock: ControlledClock
+) -> None:
+    world = await build_world(core, clock)
+    weekly = await world.schedule(title="Équipe 5e", repeat="weekly")
+    started = await world.sessions.start(facilitator(), channel_id=ROOM, meeting="equipe 5E")
+    assert started.session.occurrence_id == weekly.occurrence.id
+    await world.sessions.end(facilitator(), started.session.id)
+    await world.schedule(when="2026-12-04 10:00", title="Équipe 5e")
+    with pytest.raises(UserError) as caught:
+        await world.sessions.start(facilitator(), channel_id=ROOM, meeting="Équipe 5e")
+    assert caught.value.key == "facilitation.session.ambiguous_meeting"

@@ -13,7 +13,7 @@ from bot.db import meetings as meetings_db
 from bot.db.connection import Connection
 from bot.db.meetings import ComingDate
 from bot.errors import UserError
-from bot.interactions.suggest import matching
+from bot.interactions.suggest import matching, named
 from bot.services.base import Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
 from bot.services.meetings.ics import build_calendar
@@ -78,12 +78,18 @@ class MeetingQueries:
         return matching(choices, current)
 
     async def find(self, guild_id: int, reference: str) -> UpcomingMeeting:
-        """The upcoming meeting an autocomplete value (its id) names."""
-        meeting_id = int(reference) if reference.strip().isdigit() else None
-        for upcoming in await self.upcoming(guild_id):
-            if upcoming.meeting.id == meeting_id:
-                return upcoming
-        raise UserError("meetings.errors.unknown_meeting", text=reference[:100])
+        """The upcoming meeting an autocomplete value (its id) or its title names."""
+        found = named(
+            reference,
+            await self.upcoming(guild_id),
+            lambda upcoming: str(upcoming.meeting.id),
+            lambda upcoming: upcoming.meeting.title,
+        )
+        if len(found) > 1:
+            raise UserError("meetings.errors.ambiguous_meeting", text=reference[:100])
+        if not found:
+            raise UserError("meetings.errors.unknown_meeting", text=reference[:100])
+        return found[0]
 
     async def calendar(self, actor: Actor) -> bytes | None:
         """``/meeting calendar``: an RFC 5545 file of the upcoming meetings (None: none)."""

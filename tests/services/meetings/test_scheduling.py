@@ -273,6 +273,21 @@ async def test_edit_needs_something_and_a_known_meeting(service: MeetingService)
         assert caught.value.key == key
 
 
+async def test_a_meeting_is_found_by_its_title_typed_in_full(service: MeetingService) -> None:
+    """Typed before picking from the list, or on Teams, which suggests nothing as one
+    types: the title names the meeting (accents and case aside), unless two share it."""
+    upcoming = await schedule(service)
+    result = await service.edit(facilitator(), " rencontre de CAP ", duration=60)
+    assert result.after.meeting.id == upcoming.meeting.id
+    assert result.after.meeting.duration_minutes == 60
+    other = await schedule(service, when="2026-12-05 10:00")
+    with pytest.raises(UserError) as caught:
+        await service.edit(facilitator(), "Rencontre de CAP", duration=45)
+    assert caught.value.key == "meetings.errors.ambiguous_meeting"
+    result = await service.edit(facilitator(), str(other.meeting.id), duration=45)
+    assert result.after.meeting.duration_minutes == 45  # the id still names it
+
+
 async def test_cancel_one_occurrence_moves_the_series_on(
     service: MeetingService, core: Core
 ) -> None:

@@ -23,6 +23,7 @@ from bot.db.facilitation.actions import ActionItem
 from bot.db.facilitation.sessions import NewSession, SessionRow
 from bot.errors import UserError
 from bot.frozen import Frozen
+from bot.interactions.suggest import named
 from bot.protocols import DEFAULT_PROTOCOL, ProtocolCatalog
 from bot.protocols import Protocol as SessionProtocol
 from bot.services.base import Core
@@ -102,9 +103,11 @@ class SessionOpening:
             await self.meetings.scheduled_dates(conn, community.guild_id) if self.meetings else []
         )
         if reference is not None:
-            dates = [d for d in dates if reference.strip() == str(d.meeting_id)]
+            dates = named(reference, dates, lambda d: str(d.meeting_id), lambda d: d.title)
             if not dates:
                 raise UserError("facilitation.session.unknown_meeting", text=reference[:100])
+            if len({d.meeting_id for d in dates}) > 1:
+                raise UserError("facilitation.session.ambiguous_meeting", text=reference[:100])
         else:
             dates = [d for d in dates if abs(d.starts_at - now) <= NEAR_MEETING]
         if not dates:
