@@ -30,6 +30,7 @@ from bot.errors import UserError
 from bot.i18n import Language, load_catalog
 from bot.interactions.suggest import matching
 from bot.protocols.problems import ProtocolProblem, file_problem, problems_from
+from bot.text import folded
 
 BUILTIN_DIR = Path(__file__).resolve().parent
 BUILTIN_IDS = ("plc", "codev", "exchange", "checkin-round")
@@ -146,7 +147,20 @@ class ProtocolCatalog:
         self.custom_ids = frozenset(custom_ids)
 
     def get(self, protocol_id: str) -> Protocol | None:
-        return self._by_id.get(protocol_id.strip().lower())
+        """The protocol with this id, or this name in either language (accents and case
+        aside: a name typed where nothing is suggested, as in a Teams command)."""
+        found = self._by_id.get(protocol_id.strip().lower())
+        if found is not None:
+            return found
+        typed = folded(protocol_id.strip())
+        return next(
+            (
+                p
+                for p in self._by_id.values()
+                if typed in {folded(p.name_in("en")), folded(p.name_in("fr"))}
+            ),
+            None,
+        )
 
     def all(self) -> list[Protocol]:
         return list(self._by_id.values())

@@ -183,6 +183,25 @@ async def test_closing_checks_ownership_and_happens_once(goals: GoalService) -> 
     await goals.close_goal(_actor(BOB, as_facilitator=True), str(shared))
 
 
+async def test_a_goal_is_named_by_its_title_typed_in_full(goals: GoalService) -> None:
+    """Typed before picking, or on Teams, which suggests nothing as one types."""
+    reading = await _set(goals, title="Lecture fluide")
+    await _set(goals, user=BOB, title="Writing")
+    report = await goals.progress(_actor(ALICE), goal_ref=" lecture FLUIDE")
+    assert report.series.goal.id == reading
+    with pytest.raises(UserError) as caught:
+        await goals.progress(_actor(ALICE), goal_ref="Writing")  # Bob's, not hers
+    assert caught.value.key == "goals.errors.unknown_progress_goal"
+    with pytest.raises(UserError) as caught:
+        await goals.close_goal(_actor(ALICE), "writing")
+    assert caught.value.key == "goals.errors.unknown_goal"
+    closed = await goals.close_goal(_actor(ALICE), "Lecture fluide")
+    assert closed.id == reading and closed.status == "closed"
+    with pytest.raises(UserError) as caught:  # by title: only open goals are closed
+        await goals.close_goal(_actor(ALICE), "Lecture fluide")
+    assert caught.value.key == "goals.errors.unknown_goal"
+
+
 async def test_autocomplete_offers_own_open_goals_and_community_ones_to_facilitators(
     goals: GoalService,
 ) -> None:

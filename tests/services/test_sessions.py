@@ -245,6 +245,9 @@ async def test_bad_input_is_refused_and_nothing_is_half_written(world: World) ->
         "facilitation.session.not_allowed"
     )
     assert await refused(world.start_session("debate")) == ("facilitation.session.unknown_protocol")
+    # A protocol's name, in either language, names it too (Teams suggests nothing).
+    assert world.sessions.protocols.require("Échange de pratiques").id == "exchange"
+    assert world.sessions.protocols.require(" practice EXCHANGE ").id == "exchange"
     codev = world.start_session("codev")
     assert await refused(codev) == "facilitation.session.client_needed"
     session_id = await start_codev(world)

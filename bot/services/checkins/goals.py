@@ -20,7 +20,7 @@ from bot.db.connection import Connection
 from bot.db.goals import Goal
 from bot.errors import NotFacilitator, UserError
 from bot.i18n import language_for_locale
-from bot.interactions.suggest import matching
+from bot.interactions.suggest import matching, named
 from bot.services.base import Core
 from bot.services.checkins.goal_models import (
     MAX_OPEN_GOALS,
@@ -146,12 +146,9 @@ class GoalService:
         """``/goal close``: one's own goal, or a community goal (facilitators)."""
         guild_id, user_id = actor.guild_id, actor.user_id
         facilitator = await self._community.is_facilitator(actor)  # before the write lock
-        goal_id = int(goal_ref) if goal_ref.strip().isdigit() else None
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
-            goal = await goals_db.get(conn, guild_id, goal_id) if goal_id is not None else None
-            if goal is None:
-                raise UserError("goals.errors.unknown_goal")
+            goal = await _closable(conn, actor, goal_ref, facilitator=facilitator)
             if goal.scope == "member" and goal.owner_id != user_id:
                 raise UserError("goals.errors.not_yours")
             if goal.scope == "community" and not facilitator:
@@ -267,8 +264,24 @@ def _chosen_goal(
         if not open_goals:
             raise UserError("goals.errors.no_open_goal" if yours else "goals.errors.none_open")
         return open_goals[0]
-    wanted = int(goal_ref) if goal_ref.strip().isdigit() else None
-    for goal in goals:
-        if goal.id == wanted:
+    found = named(goal_ref, goals, lambda goal: str(goal.id), lambda goal: goal.title)
+    if not found:
+        raise UserError("goals.errors.unknown_progress_goal")
+    # A title two goals share: the open one, else the newest (their list is newest first).
+    return next((goal for goal in found if goal.status == "open"), found[0])
+
+
+async def _closable(conn: Connection, actor: Actor, goal_ref: str, *, facilitator: bool) -> Goal:
+    """The goal ``/goal close`` names: by its id (the list's pick) or its title typed in
+    full, among the member's open goals (and the community's, for facilitators)."""
+    if goal_ref.strip().isdigit():
+        goal = await goals_db.get(conn, actor.guild_id, int(goal_ref))
+        if goal is not None:
             return goal
-    raise UserError("goals.errors.unknown_progress_goal")
+    goals = await goals_db.of_member(conn, actor.guild_id, actor.user_id, open_only=True)
+    if facilitator:
+        goals += await goals_db.of_community(conn, actor.guild_id, open_only=True)
+    found = named(goal_ref, goals, lambda goal: str(goal.id), lambda goal: goal.title)
+    if len(found) != 1:
+        raise UserError("goals.errors.unknown_goal")
+    return found[0]
