@@ -180,6 +180,14 @@ async def test_a_mistyped_subcommand_is_answered_with_the_names_the_member_can_t
     assert "['configurer', 'audit', 'etat']" in refused
 
 
+async def test_a_mistyped_option_is_answered_with_the_names_the_member_can_type(
+    tmp_path: Path,
+) -> None:
+    text = await _transcript(tmp_path, ":lang fr\n/moi absence jusqua:vendredi\n")
+    refused = _after(text, "/moi absence jusqua:vendredi")
+    assert "/moi absence has no option ['jusqua']; options: ['jusqu_au']" in refused
+
+
 async def test_an_unknown_command_lists_the_slash_commands_and_moderate_apart(
     tmp_path: Path,
 ) -> None:

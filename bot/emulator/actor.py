@@ -401,9 +401,12 @@ class Actor:
             focused = _real_name(definitions, focused, locale)
         extra = set(values) - set(by_name)
         if extra:
+            shown = [
+                (o.get("name_localizations") or {}).get(locale) or o["name"] for o in definitions
+            ]
+            named = (cmd.payload.get("name_localizations") or {}).get(locale) or cmd.name
             raise LookupError(
-                f"/{' '.join([cmd.name, *path])} has no option {sorted(extra)}; "
-                f"options: {sorted(by_name)}"
+                f"/{' '.join([named, *path])} has no option {sorted(extra)}; options: {shown}"
             )
         leaf: list[JSON] = []
         for definition in definitions:
