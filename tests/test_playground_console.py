@@ -171,19 +171,13 @@ async def test_a_french_member_types_the_french_command_names(tmp_path: Path) ->
     assert "!" not in text.split("alice> :lang fr", 1)[1]
 
 
-async def test_a_mistyped_subcommand_is_answered_with_the_names_the_member_can_type(
+async def test_a_mistyped_subcommand_or_option_is_answered_with_the_names_one_can_type(
     tmp_path: Path,
 ) -> None:
-    text = await _transcript(tmp_path, ":lang fr\n/cap statut\n")
+    text = await _transcript(tmp_path, ":lang fr\n/cap statut\n/moi absence jusqua:vendredi\n")
     refused = _after(text, "/cap statut")
     assert "/cap: no subcommand or group 'statut' here" in refused
     assert "['configurer', 'audit', 'etat']" in refused
-
-
-async def test_a_mistyped_option_is_answered_with_the_names_the_member_can_type(
-    tmp_path: Path,
-) -> None:
-    text = await _transcript(tmp_path, ":lang fr\n/moi absence jusqua:vendredi\n")
     refused = _after(text, "/moi absence jusqua:vendredi")
     assert "/moi absence has no option ['jusqua']; options: ['jusqu_au']" in refused
 

@@ -6,6 +6,7 @@ pressed again)."""
 from __future__ import annotations
 
 from bot.db import checkins as checkins_db
+from bot.emulator import InteractionResult
 from tests.e2e.checkins_steps import answer, open_week, prompt, stored_answers, thread_posts
 from tests.e2e.harness import Harness
 
@@ -28,11 +29,7 @@ async def test_every_id_routes_after_a_restart(harness: Harness) -> None:
     assert form.modal.custom_id == f"plc:checkin:answer-form:{checkin.id}"
     assert form.modal.title == "Edit my check-in " + checkin.week
     assert {f.custom_id: f.value for f in form.modal.fields}["q1"] == "Before the restart"
-    saved = await (
-        await h.emu.submit_modal(h.user("bob"), form, {"progress": "", "q1": "After it"})
-    ).final()
-    assert saved.ephemeral and "updated" in (saved.content or "")
-    assert [p.all_text().count("After it") for p in thread_posts(h)] == [1]
+    await edited(h, form, "After it")
 
     assert goal_form.modal is not None and goal_form.modal.custom_id == "plc:goal:form:mine"
     values = {"title": "Across", "measure": "n", "baseline": "0", "target": "3"}
@@ -56,8 +53,13 @@ async def test_edit_my_answer_of_earlier_versions_opens_the_filled_form(harness:
     form = await h.emu.click(h.user("bob"), earlier, f"plc:checkin:edit:{stored.id}")
     assert form.modal is not None
     assert {f.custom_id: f.value for f in form.modal.fields}["q1"] == "First try"
+    await edited(h, form, "Second try")
+
+
+async def edited(h: Harness, form: InteractionResult, text: str) -> None:
+    """Bob submits his filled answer form with ``text``: his one post in the thread says it."""
     saved = await (
-        await h.emu.submit_modal(h.user("bob"), form, {"progress": "", "q1": "Second try"})
+        await h.emu.submit_modal(h.user("bob"), form, {"progress": "", "q1": text})
     ).final()
     assert saved.ephemeral and "updated" in (saved.content or "")
-    assert [p.all_text().count("Second try") for p in thread_posts(h)] == [1]
+    assert [p.all_text().count(text) for p in thread_posts(h)] == [1]

@@ -39,7 +39,9 @@ class Demo(Interface):
     @DEMO.command("card", "Post a card with a button")
     async def card(self, ctx: Interaction) -> None:
         rename = Button(action=RENAME.build(n=1), label=Trusted(text="Rename"))
-        await ctx.reply(Message(content=Trusted(text="The card"), rows=((rename,),)), private=False)
+        note = Button(action=NOTE.build(n=1), label=Trusted(text="Note"))
+        card = Message(content=Trusted(text="The card"), rows=((rename, note),))
+        await ctx.reply(card, private=False)
 
     @click(RENAME)
     async def rename(self, ctx: Interaction, params: Params) -> None:
@@ -52,11 +54,6 @@ class Demo(Interface):
     async def renamed(self, ctx: Interaction, params: Params, values: dict[str, str]) -> None:
         self.saved.append(values)
         await ctx.reply(Trusted(text=f"Renamed to {values['name']}"))
-
-    @DEMO.command("notes", "Post a card whose form has optional inputs")
-    async def notes(self, ctx: Interaction) -> None:
-        note = Button(action=NOTE.build(n=1), label=Trusted(text="Note"))
-        await ctx.reply(Message(content=Trusted(text="Notes"), rows=((note,),)), private=False)
 
     @click(NOTE)
     async def note(self, ctx: Interaction, params: Params) -> None:
@@ -156,7 +153,7 @@ async def test_a_form_sends_every_input_even_those_left_or_made_empty(
 ) -> None:
     """Teams sends only the inputs that hold something; a feature gets each of its form's
     inputs, ``""`` for those left blank or cleared, as from a Discord form."""
-    await teams.command("alice", "demo notes", channel="Check-ins")
+    await teams.command("alice", "demo card", channel="Check-ins")
     [posted] = teams.posts_in("Check-ins")
     await teams.click("bob", posted, "Note")
     await teams.submit("bob", posted, typed="Typed")

@@ -246,14 +246,7 @@ async def test_rescheduling_keeps_the_questions_window_and_pulse_left_out(plc: H
     built-in questions come back when asked for by name."""
     await plc.schedule(questions_text="What did you try? | What next?", pulse=True)
     await plc.schedule(close_after_hours=72, questions_text=None, pulse=None)
-    await plc.checkins.set_schedule(
-        plc.facilitator,
-        weekday=3,
-        time_text="16:00",
-        questions_text=None,
-        close_after_hours=None,
-        pulse=None,
-    )
+    await plc.schedule(weekday=3, time_text="16:00", close_after_hours=None, pulse=None)
     async with plc.core.db.read() as conn:
         moved = await checkins_db.active_schedule(conn, GUILD)
     assert moved is not None and (moved.weekday, moved.local_time.hour) == (3, 16)
