@@ -33,7 +33,7 @@ from teams import store
 from teams.commands import HELP, CommandBook, Entry, split, typed_after
 from teams.forms import COMMAND, FOR, FORM, RESERVED, TEAM, WHERE, command_form, shown_options
 from teams.ids import UnknownTeamsId, is_channel
-from teams.interaction import Replies, TeamsInteraction
+from teams.interaction import Replies, TeamsInteraction, TypedIn
 from teams.markup import plain_text
 from teams.options import Resolver, assign
 from teams.render import ACTION_KEY, CARD_TYPE, CLICK, JSON, adaptive_card
@@ -91,8 +91,7 @@ class Handlers:
         *,
         team: Team | None,
         clicked: tuple[Posted, str] | None = None,
-        public_to: str | None = None,
-        typed_in: int | None = None,
+        typed_in: TypedIn | None = None,
     ) -> TeamsInteraction:
         owner = await self._is_owner(team, turn)
         if team is not None and owner is None:
@@ -107,7 +106,6 @@ class Handlers:
             owner=bool(owner),
             lookups=lookups,
             clicked=clicked,
-            public_to=public_to,
             typed_in=typed_in,
         )
 
@@ -263,23 +261,22 @@ class Handlers:
         the 1:1 chat, in the team it names (if the member is in it)."""
         message_id = str(turn.activity.reply_to_id or "")
         team = turn.team
-        public_to = None
         typed_in = None
         if team is None and isinstance(data.get(TEAM), int):
             team = await self.runtime.team(int(data[TEAM]))
             if team is None:
                 raise UserError("teams.actions.unknown")
         if isinstance(data.get(WHERE), int):
-            public_to = await self.runtime.ids.maybe_string(int(data[WHERE]), "conversation")
-            if public_to is not None and is_channel(public_to):
-                typed_in = int(data[WHERE])  # the command acts there (a session runs there)
+            where = await self.runtime.ids.maybe_string(int(data[WHERE]), "conversation")
+            if where is not None:  # a channel: the command acts there (a session runs there)
+                typed_in = TypedIn(where, int(data[WHERE]) if is_channel(where) else None)
         posted = Posted(
             team.number if team is not None else 0,
             turn.conversation,
             await self.runtime.ids.number("message", message_id) if message_id else 0,
         )
         return await self.interaction(
-            turn, team=team, clicked=(posted, message_id), public_to=public_to, typed_in=typed_in
+            turn, team=team, clicked=(posted, message_id), typed_in=typed_in
         )
 
     async def _click(self, ctx: TeamsInteraction, data: JSON) -> None:

@@ -34,6 +34,16 @@ from teams.turns import Turn
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class TypedIn:
+    """Where a command was typed, for its form submitted in the 1:1 chat: the
+    conversation its public answers go to, and the channel it acts in (None: typed in a
+    chat)."""
+
+    conversation_id: str
+    channel_id: int | None
+
+
 class Replies:
     """Sending a card where an interaction's answer goes."""
 
@@ -98,8 +108,7 @@ class TeamsInteraction:
         owner: bool,
         lookups: Team | None = None,
         clicked: tuple[Posted, str] | None = None,
-        public_to: str | None = None,
-        typed_in: int | None = None,
+        typed_in: TypedIn | None = None,
     ) -> None:
         self.replies = replies
         self.turn = turn
@@ -107,7 +116,7 @@ class TeamsInteraction:
         self._owner = owner
         self._lookups = lookups or team
         self._clicked = clicked
-        self._public_to = public_to or turn.conversation_id
+        self._public_to = typed_in.conversation_id if typed_in else turn.conversation_id
         self._went_private = False  # an answer went to the member's 1:1 chat
         self._sends_before = replies.runtime.connector.sends
         self.answer = Answer()
@@ -118,7 +127,9 @@ class TeamsInteraction:
         self.guild_id = team.number if team is not None else None
         # The channel the command was typed in: this turn's, or, for its form submitted
         # in the 1:1 chat, the one it was typed in before.
-        self.channel_id: int | None = turn.conversation if turn.in_channel else typed_in
+        self.channel_id = turn.conversation if turn.in_channel else None
+        if typed_in is not None and not turn.in_channel:
+            self.channel_id = typed_in.channel_id
 
     @property
     def is_click(self) -> bool:
