@@ -151,3 +151,20 @@ def test_a_review_names_no_one_but_the_moderator_and_keeps_its_actions() -> None
     assert actions("removed", "removed", False) == ["rblock"]
     assert actions("removed", "removed", True) == []
     assert actions("rejected", "rejected", False) == []
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_signed_topic_awaiting_review_is_not_said_to_hide_its_author(language: str) -> None:
+    """A signed topic shows its author's name: the review does not say nobody can see who
+    wrote it, as it does for an anonymous question or topic."""
+
+    def review(**changes: object) -> str:
+        pending = item(status="review", kind="topic", **changes)
+        card = ReviewPost(language=language, item=pending, questions_channel_id=30)
+        return " ".join(rendered_plainly(card.layout().contents(), language))
+
+    anonymous, signed = review(), review(proposer_id=5)
+    nobody = {"en": "Nobody, you included", "fr": "Personne, vous y compris"}[language]
+    assert nobody in anonymous and nobody not in signed
+    assert "[member 5]" in signed
+    assert {"en": "under its author's name", "fr": "sous le nom de"}[language] in signed

@@ -167,9 +167,9 @@ class ReviewPost(Card):
     def _hint(self) -> Content:
         if self.decision is not None or self.questions_channel_id is None:
             return ""
-        return text(
-            "questions.review.hint", channel=ChannelRef(channel_id=self.questions_channel_id)
-        )
+        # A signed topic shows its author's name: only an anonymous item's author is unknown.
+        key = "questions.review.hint" if self.item.anonymous else "questions.review.hint_signed"
+        return text(key, channel=ChannelRef(channel_id=self.questions_channel_id))
 
     def _buttons(self) -> tuple[Row, ...]:
         item, ref = self.item, self.item.ref
