@@ -268,7 +268,7 @@ class Handlers:
                 raise UserError("teams.actions.unknown")
         if isinstance(data.get(WHERE), int):
             where = await self.runtime.ids.maybe_string(int(data[WHERE]), "conversation")
-            if where is not None:  # a channel: the command acts there (a session runs there)
+            if where is not None:  # typed in a channel, the command acts there (a session)
                 typed_in = TypedIn(where, int(data[WHERE]) if is_channel(where) else None)
         posted = Posted(
             team.number if team is not None else 0,

@@ -127,9 +127,9 @@ class TeamsInteraction:
         self.guild_id = team.number if team is not None else None
         # The channel the command was typed in: this turn's, or, for its form submitted
         # in the 1:1 chat, the one it was typed in before.
-        self.channel_id = turn.conversation if turn.in_channel else None
-        if typed_in is not None and not turn.in_channel:
-            self.channel_id = typed_in.channel_id
+        self.channel_id = (
+            turn.conversation if turn.in_channel else typed_in.channel_id if typed_in else None
+        )
 
     @property
     def is_click(self) -> bool:

@@ -200,6 +200,11 @@ async def test_a_goal_is_named_by_its_title_typed_in_full(goals: GoalService) ->
     with pytest.raises(UserError) as caught:  # by title: only open goals are closed
         await goals.close_goal(_actor(ALICE), "Lecture fluide")
     assert caught.value.key == "goals.errors.unknown_goal"
+    await _set(goals, title="Twice")
+    await _set(goals, title="twice")
+    with pytest.raises(UserError) as caught:
+        await goals.close_goal(_actor(ALICE), "TWICE")
+    assert caught.value.key == "goals.errors.ambiguous_goal"
 
 
 async def test_autocomplete_offers_own_open_goals_and_community_ones_to_facilitators(

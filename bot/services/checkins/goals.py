@@ -282,6 +282,8 @@ async def _closable(conn: Connection, actor: Actor, goal_ref: str, *, facilitato
     if facilitator:
         goals += await goals_db.of_community(conn, actor.guild_id, open_only=True)
     found = named(goal_ref, goals, lambda goal: str(goal.id), lambda goal: goal.title)
-    if len(found) != 1:
+    if len(found) > 1:
+        raise UserError("goals.errors.ambiguous_goal", text=goal_ref.strip()[:100])
+    if not found:
         raise UserError("goals.errors.unknown_goal")
     return found[0]
