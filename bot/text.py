@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 
 
 def folded(text: str) -> str:
-    """Lower case without accents, so "echange" finds "Échange" and "défaut" "Defaut"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Lower case without accents or outer space, to compare what members type: "echange "
+    finds "Échange", and "défaut" "Defaut"."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

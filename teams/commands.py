@@ -20,7 +20,7 @@ from bot.i18n import Catalog, Language
 from bot.interactions import UI
 from bot.interactions.commands import Command, Option
 from bot.interactions.help import command_list, command_text, command_title, commands_of
-from teams.roster import folded
+from bot.text import folded
 
 HELP = ("help", "aide", "?")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"', "„": '"'})

@@ -29,6 +29,7 @@ from bot.errors import UserError
 from bot.interactions.commands import Command
 from bot.interactions.errors import explain
 from bot.services.community import CommunityService
+from bot.text import folded
 from teams import store
 from teams.commands import HELP, CommandBook, Entry, split, typed_after
 from teams.forms import COMMAND, FOR, FORM, RESERVED, TEAM, WHERE, command_form, shown_options
@@ -37,7 +38,6 @@ from teams.interaction import Replies, TeamsInteraction, TypedIn
 from teams.markup import plain_text
 from teams.options import Resolver, assign
 from teams.render import ACTION_KEY, CARD_TYPE, CLICK, JSON, adaptive_card
-from teams.roster import folded
 from teams.runtime import Team
 from teams.transport import TeamsRefusal
 from teams.turns import Turn, TurnReader

@@ -14,10 +14,10 @@ from typing import Any
 from bot.errors import UserError
 from bot.i18n import Language
 from bot.interactions.commands import ChannelOption, Command, MemberOption, Option
+from bot.text import folded
 from teams.commands import CommandBook, Typed
 from teams.forms import shown_options, unanswerable
 from teams.ids import thread_of
-from teams.roster import folded
 from teams.runtime import Team, TeamsRuntime
 from teams.transport import TeamsRefusal
 

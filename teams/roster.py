@@ -10,11 +10,11 @@ user)").
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.text import folded
 from teams.transport import Connector
 
 KEEP = timedelta(minutes=10)
@@ -28,12 +28,6 @@ class RosterMember:
     aad_object_id: str | None
     name: str
     owner: bool
-
-
-def folded(text: str) -> str:
-    """Lower case without accents or outer space, to compare what members type."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 class Roster:

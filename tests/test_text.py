@@ -74,3 +74,13 @@ def test_empty_and_over_long_text_are_refused() -> None:
     with pytest.raises(UserError) as long:
         clean_text("x" * 11, field="f", max_length=10)
     assert long.value.key == "errors.text_too_long"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [(" Échange de pratiques ", "echange de pratiques"), ("DÉFAUT", "defaut"), ("Noël", "noel")],
+)
+def test_what_members_type_is_compared_without_case_accents_or_outer_space(
+    typed: str, stored: str
+) -> None:
+    assert text_module.folded(typed) == stored

@@ -17,7 +17,7 @@ def matching(
 ) -> list[tuple[str, str]]:
     """The (value, label) pairs whose value or label contains ``current`` (accents and
     case aside), those that start with it first, at most ``limit``."""
-    wanted = folded(current.strip())
+    wanted = folded(current)
     starts, contains = [], []
     for value, label in choices:
         haystacks = (folded(value), folded(label))
@@ -40,4 +40,4 @@ def named(
     if picked:
         return picked
     typed = folded(wanted)
-    return [item for item in candidates if folded(title(item).strip()) == typed]
+    return [item for item in candidates if folded(title(item)) == typed]

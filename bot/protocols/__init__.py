@@ -152,7 +152,7 @@ class ProtocolCatalog:
         found = self._by_id.get(protocol_id.strip().lower())
         if found is not None:
             return found
-        typed = folded(protocol_id.strip())
+        typed = folded(protocol_id)
         return next(
             (
                 p

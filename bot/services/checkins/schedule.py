@@ -42,7 +42,7 @@ BUILT_IN_QUESTIONS = frozenset({"default", "defaut", "par defaut", "built-in", "
 
 def wants_built_in(text: str | None) -> bool:
     """Whether ``questions`` asks for the built-in questions by name ("default")."""
-    return text is not None and folded(text.strip()) in BUILT_IN_QUESTIONS
+    return text is not None and folded(text) in BUILT_IN_QUESTIONS
 
 
 def parse_questions(text: str | None, *, field: str | None = None) -> list[str] | None:
