@@ -27,13 +27,15 @@ def assign(
 ) -> dict[str, str]:
     """Option name → what was typed for it (named first, then the rest in order)."""
     given: dict[str, str] = {}
+    if (typed.named or typed.positional) and not shown_options(command):
+        raise UserError("teams.commands.no_options")
     for name, value in typed.named.items():
         option = book.option_named(command, name)
         if option is None:
             names = [
                 book.french(o.name) if language == "fr" else o.name for o in shown_options(command)
             ]
-            known = ", ".join(names) or "—"
+            known = ", ".join(names)
             raise UserError("teams.commands.unknown_option", value=name, choices=known)
         given[option.name] = value
     left = [o for o in shown_options(command) if o.name not in given]

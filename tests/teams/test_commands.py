@@ -78,6 +78,13 @@ async def test_bad_options_are_refused_with_a_clear_message_and_nothing_changes(
     assert "This command has no option “colour”. Its options: member." in card_text(
         teams.last_private("alice")
     )
+    # A command without options (its form asks) typed with some: said so, not "Its options: —".
+    await teams.command("alice", 'ask question:"How do you grade homework?"')
+    assert "This command takes no options: type it alone" in card_text(teams.last_private("alice"))
+    await teams.command("chloe", "demander Comment notez-vous les devoirs ?")
+    assert "Cette commande ne prend pas d'option : tapez-la seule" in card_text(
+        teams.last_private("chloe")
+    )
     await teams.command(
         "bob", "rotation set-next member:@Bob Martin", channel="Check-ins", naming=("bob",)
     )
