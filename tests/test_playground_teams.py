@@ -144,3 +144,18 @@ async def test_a_chart_is_shown_as_a_picture_the_console_saves(
     assert "no value yet. · :open 1" in text
     assert f"goal-1-progress.png saved to {tmp_path / 'goal-1-progress.png'}" in text
     assert (tmp_path / "goal-1-progress.png").read_bytes().startswith(b"\x89PNG")
+
+
+async def test_a_clicks_private_answer_is_shown_where_the_card_clicked_is(tmp_path: Path) -> None:
+    """Bob types in #General, presses a button of #Moderation he may not use: the refusal
+    is shown on that card, for him alone, not in #General."""
+    script = ":as chloe\nask\n:submit How late is too late? |\n:as alice\n:read #Moderation\n"
+    first = await _transcript(tmp_path / "p.sqlite3", script + ":quit\n")
+    approve = _button(_after(first, "alice> :read #Moderation"), "Approve")
+    script += f":click {approve}\n"
+    second = await _transcript(tmp_path / "q.sqlite3", script + ":quit\n")
+    remove = _button(_after(second, f"alice> :click {approve}"), "Remove")
+    text = await _transcript(tmp_path / "r.sqlite3", script + f":as bob\n:click {remove}\n:quit\n")
+    refused = _after(text, f"bob> :click {remove}")
+    assert refused.startswith("\n  [#Moderation · only you see this]\n"), refused
+    assert "Only facilitators can do this" in refused

@@ -18,7 +18,7 @@ import aiohttp
 
 from bot.app import App
 from bot.clock import ControlledClock
-from bot.emulator.teams import InboundResult, TeamsEmulator, TeamsUser
+from bot.emulator.teams import InboundResult, TeamsEmulator, TeamsMessage, TeamsUser
 from bot.emulator.teams.cards import CardError, walk
 from bot.emulator.teams.sample import SampleTeam
 from bot.playground.common import Action, ConsoleLoop, advance_to, duration, free_path, numbered
@@ -182,7 +182,7 @@ class TeamsConsole(ConsoleLoop):
                 f"button {text.strip()} is no longer on its card (the bot changed it since); "
                 f":read {where} shows the buttons it has now"
             ) from None
-        self._answered(result)
+        self._answered(result, on=message)
 
     async def _submit(self, text: str) -> None:
         form = self.transcript.form
@@ -196,7 +196,9 @@ class TeamsConsole(ConsoleLoop):
                 filled[item["id"]] = _choice(item, value)
         submit = _submit_verb(message.card_for(self._user().id) or {})
         self.transcript.form = None
-        self._answered(await self.emu.execute(self._user(), message, submit, inputs=filled))
+        self._answered(
+            await self.emu.execute(self._user(), message, submit, inputs=filled), on=message
+        )
 
     async def _open(self, text: str) -> None:
         url = numbered(self.transcript.links, text, "download link")
@@ -215,14 +217,15 @@ class TeamsConsole(ConsoleLoop):
         saved.write_bytes(data)
         self.say(f"  {name} saved to {saved}")
 
-    def _answered(self, result: InboundResult) -> None:
+    def _answered(self, result: InboundResult, on: TeamsMessage | None = None) -> None:
         """What Teams showed the member that is not a card: a refusal of the bot's endpoint,
-        or a message answering a click."""
+        or a message answering a click (shown on the card clicked, ``on``)."""
         body = result.body if isinstance(result.body, dict) else {}
         if result.status >= 400:
             self.say(f"  ! the bot answered {result.status}")
         elif body.get("type") == "application/vnd.microsoft.activity.message":
-            self.say(f"  [{self._here()} · only you see this]")
+            where = self._here() if on is None else self.transcript.place(on)
+            self.say(f"  [{where} · only you see this]")
             self.say(f"    {self.transcript.readable(str(body.get('value')))}")
 
 
