@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.chat.layout import ChoiceInput, Form, TextInput
 from bot.interactions.commands import Command, Option
+from bot.interactions.help import command_text
 from teams.render import ACTION_KEY, JSON, TEAM_KEY, CardRenderer, adaptive_card, clip
 
 FORM = "plc.form"
@@ -115,7 +116,8 @@ def command_form(
     gives (value, name) pairs to choose from, by option (the team's members for a member,
     its channels for a channel, an autocomplete's suggestions)."""
     body = renderer.blocks(f"**{title}**", size="medium")
-    body += renderer.blocks(renderer.text(command.description), isSubtle=True)
+    described = command_text(command.description, renderer.catalog, renderer.language)
+    body += renderer.blocks(renderer.text(described), isSubtle=True)
     for option in shown_options(command):
         choices = offered.get(option.name, ())
         body.append(_option_input(renderer, option, given.get(option.name), choices))
@@ -144,14 +146,9 @@ def _option_input(
     given: Any,
     offered: Sequence[tuple[str, str]],
 ) -> JSON:
-    label = (
-        renderer.catalog.command_translation(option.description, "texts")
-        if renderer.language == "fr"
-        else None
-    )
     found: JSON = {
         "id": option.name,
-        "label": label or option.description,
+        "label": command_text(option.description, renderer.catalog, renderer.language),
         "isRequired": option.required,
     }
     if option.required:
@@ -184,14 +181,9 @@ def _choices_of(
 ) -> list[JSON] | None:
     if option.choices:
         return [
-            {"title": _label(renderer, label), "value": value} for value, label in option.choices
+            {"title": command_text(label, renderer.catalog, renderer.language), "value": value}
+            for value, label in option.choices
         ]
     if not offered or len(offered) > CHOICES_MAX:
         return None
     return [{"title": clip(name, 100), "value": value} for value, name in offered]
-
-
-def _label(renderer: CardRenderer, english: str) -> str:
-    if renderer.language == "fr":
-        return renderer.catalog.command_translation(english, "texts") or english
-    return english

@@ -256,3 +256,20 @@ async def test_a_wrong_choice_lists_the_choices_as_the_member_reads_them(
     # A label is typed as shown, in either language.
     await teams.command("bob", "me reminders state:désactiver")
     assert "are **off**" in card_text(teams.last_private("bob"))
+
+
+async def test_a_command_form_reads_in_the_members_language(teams: TeamsHarness) -> None:
+    await teams.setup_community()
+    for typed, says, asks in (
+        ("moi fuseau", "Choisir votre fuseau horaire", "Fuseau horaire IANA, p. ex. Europe/Paris"),
+        (
+            "moi langue",
+            "La langue des messages privés que le bot vous envoie",
+            "Langue de mes messages privés (auto : celle de votre application)",
+        ),
+    ):
+        await teams.command("chloe", typed)
+        form = teams.last_private("chloe")
+        assert says in card_text(form)  # what the command does, in French
+        labels = [node.get("label") for node in walk(form.card or {})]
+        assert asks in labels, labels  # its option, in French

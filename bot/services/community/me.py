@@ -59,7 +59,7 @@ class MemberInterface(Interface):
         "The language of the bot's direct messages to you",
         Option(
             "language",
-            "auto: your app's language",
+            "Language of my direct messages (auto: your app's)",
             choices=(
                 ("auto", "Automatic: your app's language"),
                 ("fr", "French"),
