@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.errors import UserError
 from bot.i18n import load_catalog
-from bot.protocols import BUILTIN_IDS, load_builtin, load_protocols, parse_protocol
+from bot.protocols import (
+    BUILTIN_IDS,
+    ProtocolCatalog,
+    load_builtin,
+    load_protocols,
+    parse_protocol,
+)
 from tests.protocol_samples import INVALID, VALID
 
 
@@ -83,8 +90,8 @@ def test_a_valid_custom_protocol_loads_beside_the_builtin_ones(tmp_path: Path) -
     retro = catalog.get("retro")
     assert retro is not None and retro.total_minutes == 15
     assert "retro" in catalog.custom_ids
-    assert [p.id for p in catalog.search("rétro", "fr")] == ["retro"]
-    assert [p.id for p in catalog.search("", "en")][:4] == sorted(
+    assert catalog.require("rétro", "fr").id == "retro"  # a part of its name, alone
+    assert [value for value, _ in catalog.suggest("", "en")][:4] == sorted(
         BUILTIN_IDS,
         key=lambda i: catalog.get(i).name.en.casefold(),  # type: ignore[union-attr]
     )
@@ -214,3 +221,18 @@ def test_the_readme_example_is_a_valid_protocol() -> None:
     start = readme.index('```toml\nid = "team-retro"') + len("```toml\n")
     parsed = parse_protocol(readme[start : readme.index("```", start)], "team-retro.toml")
     assert not isinstance(parsed, list), parsed
+
+
+def test_a_protocol_typed_in_part_is_taken_when_it_names_one_and_the_refusal_lists_names() -> None:
+    catalog = ProtocolCatalog(load_builtin())
+    assert catalog.require("echange", "fr").id == "exchange"  # "Échange de pratiques"
+    assert catalog.require("Codéveloppement").id == "codev"
+    with pytest.raises(UserError) as caught:
+        catalog.require("e", "fr")  # in every name: names none
+    assert caught.value.key == "facilitation.session.unknown_protocol"
+    choices = str(caught.value.params["choices"])
+    assert "Échange de pratiques (exchange)" in choices
+    assert "Rencontre de CAP (plc)" in choices
+    with pytest.raises(UserError) as caught:
+        catalog.require("debate", "en")
+    assert "Practice exchange (exchange)" in str(caught.value.params["choices"])

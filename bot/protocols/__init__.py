@@ -165,9 +165,11 @@ class ProtocolCatalog:
     def all(self) -> list[Protocol]:
         return list(self._by_id.values())
 
-    def require(self, reference: str) -> Protocol:
-        """The protocol a facilitator named, or a refusal saying why (refused file, unknown)."""
-        found = self.get(reference)
+    def require(self, reference: str, language: Language = "en") -> Protocol:
+        """The protocol a facilitator named (its id, its name, or a part of them that names
+        one protocol alone: "echange"), or a refusal saying why (refused file, unknown) and
+        listing the protocols by their names in ``language``."""
+        found = self.get(reference) or self._only_one_with(reference)
         refused = self.problems_for(reference) if found is None else []
         if refused:
             raise UserError(
@@ -179,7 +181,9 @@ class ProtocolCatalog:
             raise UserError(
                 "facilitation.session.unknown_protocol",
                 text=reference.strip()[:60],
-                choices=", ".join(p.id for p in self.all()),
+                choices=", ".join(
+                    f"{p.name_in(language)} ({p.id})" for p in self._ordered(language)
+                ),
             )
         return found
 
@@ -192,18 +196,18 @@ class ProtocolCatalog:
             if wanted in (p.protocol_id, p.file.lower().removesuffix(".toml"))
         ]
 
-    def search(self, text: str, language: Language, limit: int = 25) -> list[Protocol]:
-        """Protocols whose id or name (in either language) contains ``text``."""
-        needle = text.strip().casefold()
+    def _only_one_with(self, text: str) -> Protocol | None:
+        """The one protocol whose id or name (in either language) holds ``text``, accents
+        and case aside; None if none does, or several."""
+        typed = folded(text)
+        if not typed:
+            return None
         found = [
             p
-            for p in self._ordered(language)
-            if not needle
-            or needle in p.id
-            or needle in p.name.fr.casefold()
-            or needle in p.name.en.casefold()
+            for p in self._by_id.values()
+            if typed in p.id or typed in folded(p.name_in("en")) or typed in folded(p.name_in("fr"))
         ]
-        return found[:limit]
+        return found[0] if len(found) == 1 else None
 
     def suggest(self, current: str, language: Language) -> list[tuple[str, str]]:
         """Autocomplete of a ``protocol`` option (``/session start``, ``/meeting
@@ -215,7 +219,7 @@ class ProtocolCatalog:
     def check(self, reference: str, actor: Actor | None = None) -> str:
         """The id of the protocol a facilitator named, or a refusal saying why (the same
         catalog for every community, whoever asks)."""
-        return self.require(reference).id
+        return self.require(reference, actor.language if actor else "en").id
 
     def _ordered(self, language: Language) -> list[Protocol]:
         """The built-in protocols first, each group by name in ``language``."""

@@ -35,7 +35,11 @@ async def test_every_bad_input_gets_a_clear_answer(harness: Harness) -> None:
     assert "Only facilitators" in unknown
     unknown = await run(harness, "alice", "session start", protocol="debate")
     assert "« debate » n'est pas un protocole connu" in unknown
-    assert "plc, codev, exchange, checkin-round" in unknown
+    # By their names in the member's language, each with its id.
+    for named in ("Rencontre de CAP (plc)", "Codéveloppement professionnel (codev)"):
+        assert named in unknown
+    assert "Échange de pratiques (exchange)" in unknown
+    assert "Tour de table d'ouverture (checkin-round)" in unknown
     # Co-development needs its client.
     assert "client" in await run(harness, "alice", "session start", protocol="codev")
 

@@ -74,7 +74,7 @@ class SessionOpening:
         if not (facilitates(actor, community) or assigned):
             raise UserError("facilitation.session.not_allowed")
         preset = date.protocol_id if date else None
-        chosen = self.protocols.require(protocol or preset or DEFAULT_PROTOCOL)
+        chosen = self.protocols.require(protocol or preset or DEFAULT_PROTOCOL, actor.language)
         if chosen.client and client_id is None:
             raise UserError("facilitation.session.client_needed", protocol=chosen.id)
         if client_id is not None and not await self._present(actor, community, client_id):
