@@ -261,3 +261,13 @@ async def test_a_field_without_a_heading_shows_its_value_alone(tmp_path: Path) -
     shown = _after(text, "/checkin me")
     assert "    ┃ No check-ins yet.\n" in shown
     assert "\u200b" not in shown
+
+
+async def test_an_answer_in_the_checkins_thread_shows_whose_it_is(tmp_path: Path) -> None:
+    """Discord shows an embed's author above it: the transcript too, or a member reading
+    the week's thread could not tell whose answer it is."""
+    text = await _transcript(
+        tmp_path, "/checkin now\n:as bob\n:click 1\n:submit 55 | Reading aloud | Time\n"
+    )
+    posted = _after(text, ":submit 55 | Reading aloud | Time")
+    assert "┃ 👤 Bob Nguyen\n    ┃ Progress: 55" in posted, posted
