@@ -227,6 +227,15 @@ def _stated_date(plain: str, stated: _Stated) -> _Stated:
     return stated
 
 
+def _names_no_day(plain: str, stated: _Stated, period: str | None) -> bool:
+    """Whether the text names a month or a year and no day of it ("June 2027", "2027");
+    "in 2 months" and "next week" are days."""
+    if period == "year":
+        return True
+    named_month = any(word in _MONTHS for word in _WORD.findall(folded(plain)))
+    return period == "month" and named_month and stated.day is None
+
+
 def _twelve_hour(hour: int, meridiem: str) -> int | None:
     if not 1 <= hour <= 12:
         return None
@@ -307,6 +316,9 @@ def _read(
     parsed = data.date_obj
     if parsed is None:
         raise _refusal(kind, "unreadable", field, text=original)
+    if _names_no_day(normalized, stated, data.period):
+        # "juin 2027", "2027": dateparser would take today's day of that month or year.
+        raise _refusal(kind, "no_day", field, text=original)
     wanted = (
         (stated.day, parsed.day),
         (stated.month, parsed.month),

@@ -107,6 +107,8 @@ REFUSALS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
     "needs_time": (("3 déc.", "Dec 3", "jeudi"), ()),
+    # A month or a year alone: dateparser took today's day of it (June 7 on December 7).
+    "no_day": (("juin 2027", "June 2027", "2027"), ("juin 2027", "June 2027", "juin", "2027")),
     "ambiguous": (("3 déc 15h-17h",), ()),
     "repeats": (
         ("every Tuesday 4pm", "Each Thursday 3pm", "chaque mardi 16h", "tous les jeudis 15h"),
@@ -176,6 +178,7 @@ DAY_FORMS: dict[datetime, dict[date, tuple[str, ...]]] = {
         date(2026, 11, 24): ("demain", "tomorrow"),
         date(2026, 11, 25): ("après-demain",),
         date(2026, 12, 7): ("in 2 weeks",),
+        date(2027, 1, 23): ("dans 2 mois", "in 2 months"),  # a month counted is a day
     },
     # The trial's case: on Monday 7 December, "jeudi 15h" was taken as Tuesday the 15th.
     DECEMBER_7: {
