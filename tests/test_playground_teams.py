@@ -159,3 +159,16 @@ async def test_a_clicks_private_answer_is_shown_where_the_card_clicked_is(tmp_pa
     refused = _after(text, f"bob> :click {remove}")
     assert refused.startswith("\n  [#Moderation · only you see this]\n"), refused
     assert "Only facilitators can do this" in refused
+
+
+async def test_a_refused_form_stays_open_to_be_corrected(tmp_path: Path) -> None:
+    """Teams keeps a refused card's inputs: the member corrects one and submits again."""
+    text = await _transcript(
+        tmp_path / "p.sqlite3",
+        "goal set\n:submit Reading | % students | 40 | 75 | yesterday\n"
+        ":submit Reading | % students | 40 | 75 | 2027-06-30\n:quit\n",
+    )
+    refused = _after(text, ":submit Reading | % students | 40 | 75 | yesterday")
+    assert "is in the past" in refused and "the form is still open" in refused
+    saved = _after(text, ":submit Reading | % students | 40 | 75 | 2027-06-30")
+    assert "Goal saved: **Reading**" in saved

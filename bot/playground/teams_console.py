@@ -199,6 +199,11 @@ class TeamsConsole(ConsoleLoop):
         self._answered(
             await self.emu.execute(self._user(), message, submit, inputs=filled), on=message
         )
+        if self.transcript.form is None and _has_submit(message.card_for(self._user().id)):
+            # Refused: the card keeps its inputs (Teams keeps what was typed in them), so
+            # the member corrects a field and submits again.
+            self.transcript.form = form
+            self.say("  the form is still open: correct it and :submit again")
 
     async def _open(self, text: str) -> None:
         url = numbered(self.transcript.links, text, "download link")
@@ -231,6 +236,14 @@ class TeamsConsole(ConsoleLoop):
 
 SUBMIT_VERBS = ("plc.form", "plc.command")
 """The verbs of a form's submit button (a feature's form, a command's)."""
+
+
+def _has_submit(card: JSON | None) -> bool:
+    try:
+        _submit_verb(card or {})
+    except LookupError:
+        return False
+    return True
 
 
 def _submit_verb(card: JSON) -> str:
