@@ -35,7 +35,8 @@ from bot.shards import holding_shards
 from cogs import binding
 from cogs.buttons import clicked_button
 from cogs.errors import on_tree_error, report
-from cogs.interaction import DiscordInteraction, submitted_values
+from cogs.forms_again import FormsAgain, submit
+from cogs.interaction import DiscordInteraction
 from cogs.pacing import Pacer, pace
 from cogs.platform import DiscordPlatform
 from cogs.sync import sync_if_needed
@@ -110,6 +111,7 @@ class PlcBot(commands.Bot):
         self._startup: asyncio.Task[None] | None = None
         self.runner: asyncio.Task[None] | None = None
         self.outage_waits: Sequence[float] = OUTAGE_WAITS
+        self.forms_again = FormsAgain(app.ui.routes.clicks)
         """Between the tries of a gateway event's write while the database is out of
         reach: Discord sends the event once."""
 
@@ -192,11 +194,7 @@ class PlcBot(commands.Bot):
         if found is None:
             log.debug("no route for a submitted form")
             return
-        handler, params = found
-        try:
-            await handler(DiscordInteraction(interaction), params, submitted_values(data))
-        except Exception as exc:
-            await report(interaction, exc)
+        await submit(interaction, found, data)
 
     async def dispatch_click(self, interaction: discord.Interaction, custom_id: str) -> bool:
         """Run the route of a clicked button; False if none matches."""

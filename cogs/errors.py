@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.chat import Button, Message
 from bot.chat.text import Text
 from bot.errors import UserError
 from bot.i18n import Catalog, language_for_locale
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from cogs.client import PlcBot
 
 log = logging.getLogger(__name__)
+#: The label of the button a refused form's answer carries.
+AGAIN = Text(key="errors.form_again")
 # Error parameters that echo what the member typed (never a mention or a link we built).
 ECHOED = ("text", "value")
 
@@ -53,29 +56,27 @@ def discord_explain(
     return explain(catalog, error, context)
 
 
-def _message(
-    catalog: Catalog, language: str, error: BaseException, context: Mapping[str, object] = {}
-) -> tuple[str, str | None]:
-    """The text to show in ``language``, and the reference of an unexpected error."""
-    shown, ref = discord_explain(catalog, error, context)
-    return Renderer(catalog, language_for_locale(language)).text(shown), ref
-
-
-async def report(interaction: discord.Interaction, error: BaseException) -> None:
-    """Answer ``interaction`` with an ephemeral explanation of ``error``."""
+async def report(
+    interaction: discord.Interaction, error: BaseException, *, again: str | None = None
+) -> None:
+    """Answer ``interaction`` with an ephemeral explanation of ``error``; ``again``: the
+    action of a button that opens the refused form again (``cogs/forms_again.py``)."""
     bot: PlcBot = interaction.client  # type: ignore[assignment]
     language = language_for_locale(str(interaction.locale))
-    text, ref = _message(bot.catalog, language, error, _log_context(interaction))
+    shown, ref = discord_explain(bot.catalog, error, _log_context(interaction))
     if ref is not None and interaction.guild_id is not None:
         try:
             await bot.services.get(CommunityService).record_error(interaction.guild_id, ref)
         except Exception:  # the database may be the problem; the log has the reference
             log.warning("could not record error reference %s", ref)
+    rows = () if again is None else ((Button(action=again, label=AGAIN, style="primary"),),)
+    sent = Renderer(bot.catalog, language).message(Message(content=shown, rows=rows))
+    kwargs = {k: v for k, v in sent.send_kwargs().items() if v is not None}
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True)
+            await interaction.followup.send(ephemeral=True, **kwargs)
         else:
-            await interaction.response.send_message(text, ephemeral=True)
+            await interaction.response.send_message(ephemeral=True, **kwargs)
     except discord.HTTPException as exc:
         # The token may have expired (15 min); the user will retry. Log, never loop.
         log.warning("could not deliver an error message: %s", exc.status)

@@ -123,6 +123,9 @@ class DiscordInteraction:
 
     async def open_form(self, form: Form) -> None:
         await self.interaction.response.send_modal(self.renderer.modal(form))
+        forms = getattr(self.interaction.client, "forms_again", None)
+        if forms is not None:  # to open it again, filled, if what is typed is refused
+            forms.opened(self.interaction.user.id, form)
 
 
 def _without_none(kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -252,3 +252,33 @@ async def test_an_empty_list_says_who_sets_community_goals(harness: Harness) -> 
     french = await h.slash("bob", "goal list", locale="fr")
     texte = french.message.all_text() if french.message else ""
     assert "L'animation les définit avec `/objectif definir`" in texte
+
+
+async def test_a_refused_form_opens_again_filled_to_be_corrected(harness: Harness) -> None:
+    """Discord closes a form once submitted: the refusal's button opens it again with what
+    was typed, so the member corrects the one field instead of typing all five again."""
+    h = harness
+    await h.setup_community()
+    form = await h.slash("bob", "goal set")
+    typed = {
+        "title": "Reading",
+        "measure": "% at level 3",
+        "baseline": "40",
+        "target": "75",
+        "due": "2026-01-05",
+    }
+    refused = await h.emu.submit_modal(h.user("bob"), form, typed)
+    assert refused.ephemeral and "in the past" in (refused.content or "")
+    assert refused.message is not None
+    [again] = [c for c in refused.message.custom_ids() if c.startswith("plc:form-again:")]
+    reopened = await h.emu.click(h.user("bob"), refused.message, again)
+    assert reopened.modal is not None and reopened.modal.custom_id == form.modal.custom_id  # type: ignore[union-attr]
+    assert {f.custom_id: f.value for f in reopened.modal.fields} == typed
+    saved = await h.emu.submit_modal(h.user("bob"), reopened, typed | {"due": "2027-06-30"})
+    assert "**Reading**" in (saved.content or "")
+    async with h.bot.core.db.read() as conn:
+        [goal] = await goals_db.of_member(conn, h.guild.id, h.user("bob"))
+    assert (goal.title, goal.baseline, goal.target) == ("Reading", 40, 75)
+    await h.restart()
+    gone = await h.emu.click(h.user("bob"), refused.message, again)
+    assert gone.modal is None and "Run the command again" in (gone.content or "")
