@@ -111,9 +111,9 @@ class PlcBot(commands.Bot):
         self._startup: asyncio.Task[None] | None = None
         self.runner: asyncio.Task[None] | None = None
         self.outage_waits: Sequence[float] = OUTAGE_WAITS
-        self.forms_again = FormsAgain(app.ui.routes.clicks)
         """Between the tries of a gateway event's write while the database is out of
         reach: Discord sends the event once."""
+        self.forms_again = FormsAgain(app.ui.routes.clicks)
 
     @property
     def catalog(self) -> Catalog:
