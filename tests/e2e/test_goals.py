@@ -260,13 +260,8 @@ async def test_a_refused_form_opens_again_filled_to_be_corrected(harness: Harnes
     h = harness
     await h.setup_community()
     form = await h.slash("bob", "goal set")
-    typed = {
-        "title": "Reading",
-        "measure": "% at level 3",
-        "baseline": "40",
-        "target": "75",
-        "due": "2026-01-05",
-    }
+    fields = ("title", "measure", "baseline", "target", "due")
+    typed = dict(zip(fields, ("Reading", "% at level 3", "40", "75", "2026-01-05"), strict=True))
     refused = await h.emu.submit_modal(h.user("bob"), form, typed)
     assert refused.ephemeral and "in the past" in (refused.content or "")
     assert refused.message is not None
