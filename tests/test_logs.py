@@ -13,7 +13,8 @@ import pytest
 from bot.config import ConfigError, load_settings
 from bot.i18n import load_catalog
 from bot.logs import configure_logging
-from cogs.errors import _message
+from cogs.errors import discord_explain
+from cogs.render import Renderer
 
 
 @pytest.fixture
@@ -81,9 +82,11 @@ def test_an_unexpected_error_is_logged_with_guild_feature_and_reference(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with caplog.at_level(logging.ERROR, logger="cogs.errors"):
-        text, ref = _message(
-            load_catalog(), "en", RuntimeError("boom"), {"guild_id": 7, "feature": "meetings"}
+        catalog = load_catalog()
+        shown, ref = discord_explain(
+            catalog, RuntimeError("boom"), {"guild_id": 7, "feature": "meetings"}
         )
+        text = Renderer(catalog, "en").text(shown)
     (record,) = caplog.records
     assert ref is not None and record.__dict__["error_ref"] == ref
     assert ref in text
