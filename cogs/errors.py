@@ -17,6 +17,7 @@ from bot.errors import UserError
 from bot.i18n import Catalog, language_for_locale
 from bot.interactions.errors import explain, refusal_text
 from bot.services.community import CommunityService
+from cogs.interaction import without_none
 from cogs.render import Renderer
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ async def report(
             log.warning("could not record error reference %s", ref)
     rows = () if again is None else ((Button(action=again, label=AGAIN, style="primary"),),)
     sent = Renderer(bot.catalog, language).message(Message(content=shown, rows=rows))
-    kwargs = {k: v for k, v in sent.send_kwargs().items() if v is not None}
+    kwargs = without_none(sent.send_kwargs())
     try:
         if interaction.response.is_done():
             await interaction.followup.send(ephemeral=True, **kwargs)

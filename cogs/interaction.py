@@ -101,10 +101,10 @@ class DiscordInteraction:
         kwargs["allowed_mentions"] = discord.AllowedMentions.none()
         response = self.interaction.response
         if not response.is_done():
-            await response.send_message(ephemeral=private, **_without_none(kwargs))
+            await response.send_message(ephemeral=private, **without_none(kwargs))
             return
         try:
-            await self.interaction.followup.send(ephemeral=private, **_without_none(kwargs))
+            await self.interaction.followup.send(ephemeral=private, **without_none(kwargs))
         except discord.NotFound:
             channel = self.interaction.channel
             if private or not isinstance(channel, discord.abc.Messageable):
@@ -128,7 +128,7 @@ class DiscordInteraction:
             forms.opened(self.interaction.user.id, form)
 
 
-def _without_none(kwargs: dict[str, Any]) -> dict[str, Any]:
+def without_none(kwargs: dict[str, Any]) -> dict[str, Any]:
     """discord.py's webhook send refuses ``content=None`` with files only on some paths."""
     return {key: value for key, value in kwargs.items() if value is not None}
 

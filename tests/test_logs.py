@@ -19,11 +19,23 @@ from cogs.render import Renderer
 
 @pytest.fixture
 def restore_root_logging() -> Iterator[None]:
+    """The root's handlers and every logger's level as they were; in between, the levels
+    an earlier test set (the playground quiets "bot", "cogs"…) set back to inherit."""
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
+    loggers = [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
+    ]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.NOTSET)
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+    for logger, was in zip(loggers, levels, strict=True):
+        logger.setLevel(was)
 
 
 def test_json_lines_carry_context_and_never_content_or_authors(

@@ -199,7 +199,7 @@ class TeamsConsole(ConsoleLoop):
         self._answered(
             await self.emu.execute(self._user(), message, submit, inputs=filled), on=message
         )
-        if self.transcript.form is None and _has_submit(message.card_for(self._user().id)):
+        if self.transcript.form is None and _submit_in(message.card_for(self._user().id)):
             # Refused: the card keeps its inputs (Teams keeps what was typed in them), so
             # the member corrects a field and submits again.
             self.transcript.form = form
@@ -238,19 +238,19 @@ SUBMIT_VERBS = ("plc.form", "plc.command")
 """The verbs of a form's submit button (a feature's form, a command's)."""
 
 
-def _has_submit(card: JSON | None) -> bool:
-    try:
-        _submit_verb(card or {})
-    except LookupError:
-        return False
-    return True
-
-
 def _submit_verb(card: JSON) -> str:
-    for node in walk(card):
+    verb = _submit_in(card)
+    if verb is None:
+        raise LookupError("this form has no submit button any more")
+    return verb
+
+
+def _submit_in(card: JSON | None) -> str | None:
+    """The verb of the card's submit button, if it still has one."""
+    for node in walk(card or {}):
         if node.get("type") == "Action.Execute" and node.get("verb") in SUBMIT_VERBS:
             return str(node["verb"])
-    raise LookupError("this form has no submit button any more")
+    return None
 
 
 def _choice(item: JSON, typed: str) -> str:
