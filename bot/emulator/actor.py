@@ -344,9 +344,12 @@ class Actor:
         registered = [c for scope in scopes for c in self.state.commands_for(scope)]
         # A message command (Apps › Moderate) is not typed after a slash: it is named
         # apart, with the way to run it, never among the slash commands.
-        names = sorted({c.name for c in registered if c.type == kind})
+        # Named as this member's client shows them: a French member reads the French names.
+        names = sorted({_shown_name(c.payload, locale) for c in registered if c.type == kind})
         what = "slash command" if kind == 1 else "message command"
-        others = sorted({c.name for c in registered if c.type == 3 and kind != 3})
+        others = sorted(
+            {_shown_name(c.payload, locale) for c in registered if c.type == 3 and kind != 3}
+        )
         aside = f"; message commands (Apps ›, not typed with /): {others}" if others else ""
         raise LookupError(
             f"no {what} {name!r} registered for guild {guild_id} or globally; "

@@ -205,6 +205,10 @@ async def test_a_french_member_types_the_french_names(
     assert bot.calls["plan"] == (0, 3)
     with pytest.raises(LookupError, match="no slash command 'semaine'"):
         await emu.slash(g.id, g.users["bob"], "semaine planifier", options={"jour": "mardi"})
+    # A name that is not there: the refusal lists the names as the member's client shows them.
+    with pytest.raises(LookupError, match="no slash command 'semaines'") as refused:
+        await emu.slash(g.id, chloe, "semaines")
+    assert "'semaine'" in str(refused.value) and "'week'" not in str(refused.value)
 
 
 async def test_a_choice_is_given_by_its_name_or_its_value(
