@@ -90,6 +90,19 @@ async def test_a_meeting_can_have_its_own_reminder_times(harness: Harness) -> No
     assert len(reminder_posts(harness)) == 2
 
 
+async def test_the_preview_says_which_reminders_will_go_out(harness: Harness) -> None:
+    """Without `reminders`, the community's are named (they go out all the same); whole
+    days read as days, as they were typed."""
+    await harness.setup_community(language="en")
+    result = await preview(harness, when="Dec 3 3:30pm", locale="en-US")
+    assert (
+        "🔔 Reminders: 1 d, 1 h before the start (the community's; `reminders` sets this "
+        "meeting's own)" in (result.content or "")
+    )
+    result = await preview(harness, when="3 déc. 15h30", reminders="2j, 30 min", locale="fr")
+    assert "🔔 Rappels : 2 j, 30 min avant le début\n" in (result.content or "")
+
+
 async def test_unreadable_reminder_times_are_refused_and_nothing_is_saved(
     harness: Harness,
 ) -> None:

@@ -110,6 +110,9 @@ class MeetingDraft(Frozen):
     """Where it will be announced once confirmed."""
     reminder_offsets: tuple[int, ...] | None = None
     """Minutes before the start; None: the community's offsets."""
+    community_reminders: tuple[int, ...] = ()
+    """The community's offsets, which apply when the meeting has none of its own (the
+    preview says which)."""
     protocol_id: str | None = None
     """The live-session protocol this meeting runs (``/session start`` preselects it)."""
 

@@ -74,6 +74,9 @@ def preview(draft: models.MeetingDraft) -> Message:
     ]
     if draft.reminder_offsets is not None:
         lines.append(text("schedule.reminders", offsets=durations(draft.reminder_offsets)))
+    elif draft.community_reminders:
+        offsets = durations(draft.community_reminders)
+        lines.append(text("schedule.reminders_default", offsets=offsets))
     if draft.protocol_id is not None:
         lines.append(text("schedule.protocol", protocol=Code(text=draft.protocol_id)))
     lines.append(

@@ -143,6 +143,7 @@ class MeetingService(MeetingQueries):
             agenda=clean_agenda,
             announcements_channel_id=channel,
             reminder_offsets=offsets,
+            community_reminders=community.reminder_offsets,
             protocol_id=protocol_id,
         )
 

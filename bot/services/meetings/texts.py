@@ -18,6 +18,7 @@ _REPEATS = {
     "weekly": "meetings.repeat.weekly",
     "biweekly": "meetings.repeat.biweekly",
 }
+DAY = 24 * 60
 _WEEKDAYS = tuple(f"meetings.weekdays.{n}" for n in range(7))
 _POSITIONS = {
     1: "meetings.positions.1",
@@ -48,7 +49,14 @@ def duration(minutes: int) -> Text:
 
 
 def durations(minutes: tuple[int, ...]) -> Join:
-    return Join(parts=tuple(duration(m) for m in minutes), sep=", ")
+    """Reminder times before a start: whole days as days (``2d`` typed reads "2 d", not
+    "48 h"), the rest as :func:`duration` writes them."""
+    return Join(
+        parts=tuple(
+            text("duration.days", days=m // DAY) if m % DAY == 0 else duration(m) for m in minutes
+        ),
+        sep=", ",
+    )
 
 
 def repeat(rule: Repeat, first_date: date) -> Text:
