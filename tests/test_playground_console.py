@@ -271,3 +271,22 @@ async def test_an_answer_in_the_checkins_thread_shows_whose_it_is(tmp_path: Path
     )
     posted = _after(text, ":submit 55 | Reading aloud | Time")
     assert "┃ 👤 Bob Nguyen\n    ┃ Progress: 55" in posted, posted
+
+
+async def test_a_form_is_filled_by_field_names_as_a_commands_options(tmp_path: Path) -> None:
+    """Typed as a command's options (`name:value`), by the field's id or its label in the
+    member's language; a value that only looks like one stays one value."""
+    text = await _transcript(
+        tmp_path,
+        "/ask\n"
+        ':submit question:"How do you grade group work?" topic:Assessment\n'
+        ":lang fr\n/demander\n"
+        ':submit sujet:Lecture question:"Qui lit à voix haute?"\n'
+        "/demander\n:submit Note: est-ce utile?\n",
+    )
+    assert "or by name: :submit question:… topic:…" in _after(text, "/ask")
+    posted = _after(text, ':submit question:"How do you grade group work?" topic:Assessment')
+    assert "┃ How do you grade group work?\n    ┃ Topic: Assessment" in posted
+    posted = _after(text, ':submit sujet:Lecture question:"Qui lit à voix haute?"')
+    assert "┃ Qui lit à voix haute?\n    ┃ Topic: Lecture" in posted
+    assert "┃ Note: est-ce utile?" in _after(text, ":submit Note: est-ce utile?")

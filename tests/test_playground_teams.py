@@ -172,3 +172,10 @@ async def test_a_refused_form_stays_open_to_be_corrected(tmp_path: Path) -> None
     assert "is in the past" in refused and "the form is still open" in refused
     saved = _after(text, ":submit Reading | % students | 40 | 75 | 2027-06-30")
     assert "Goal saved: **Reading**" in saved
+
+
+async def test_a_form_is_filled_by_field_names(tmp_path: Path) -> None:
+    line = ':submit title:Reading measure:"% students" baseline:40 target:75 due:2027-06-30'
+    text = await _transcript(tmp_path / "p.sqlite3", f"goal set\n{line}\n:quit\n")
+    assert "or by name: :submit title:… measure:… baseline:… target:… due:…" in text
+    assert "Goal saved: **Reading**, from 40 to 75 (% students)" in _after(text, line)

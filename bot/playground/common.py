@@ -8,8 +8,9 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
+import shlex
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, TextIO, TypedDict, TypeVar
@@ -19,6 +20,7 @@ from bot.config import Settings, read_config_file, settings_ignoring_environment
 from bot.emulator.world_file import set_aside, world_path
 from bot.i18n import Language
 from bot.scheduler import Scheduler
+from bot.text import folded
 
 W = TypeVar("W")
 #: What a console's ``:verb`` does with the rest of the line.
@@ -244,3 +246,35 @@ def free_path(folder: Path, filename: str) -> Path:
         candidate = folder / f"{stem}-{counter}{suffix}"
         counter += 1
     return candidate
+
+
+def fill_hint(ids: Sequence[str]) -> str:
+    """How to fill a form: its values in order, or named as a command's options are."""
+    named = " ".join(f"{name}:…" for name in ids)
+    return f"  fill it with :submit value 1 | value 2 | …, or by name: :submit {named}"
+
+
+def form_values(text: str, names: Sequence[tuple[str, str]]) -> list[str]:
+    """What ``:submit`` typed for each field of a form, in the fields' order: ``A | B``,
+    or each field named as a command's options are (``question:"…" topic:Reading``), by
+    its id or its label (``names``: each field's). A line that is not all ``name:value``
+    pairs of known fields is read the first way, so ``Goal: reading`` stays one value."""
+    named = _named_values(text, [{folded(n) for n in pair} for pair in names])
+    if named is not None:
+        return named
+    return [v.strip() for v in text.split("|")] if text else []
+
+
+def _named_values(text: str, names: list[set[str]]) -> list[str] | None:
+    try:
+        words = shlex.split(text)
+    except ValueError:  # an apostrophe left open: typed as text, not as options
+        return None
+    values = [""] * len(names)
+    for word in words:
+        name, sep, value = word.partition(":")
+        index = next((i for i, known in enumerate(names) if folded(name) in known), None)
+        if not sep or index is None:
+            return None
+        values[index] = value.strip()
+    return values if words else None

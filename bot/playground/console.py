@@ -17,7 +17,16 @@ from bot.emulator.sample import SampleGuild
 from bot.services.community import CommunityService, MemberService
 from cogs.client import PlcBot
 
-from .common import Action, ConsoleLoop, advance_to, duration, free_path, numbered
+from .common import (
+    Action,
+    ConsoleLoop,
+    advance_to,
+    duration,
+    fill_hint,
+    form_values,
+    free_path,
+    numbered,
+)
 from .transcript import Transcript
 
 HELP = """\
@@ -31,7 +40,8 @@ A member whose Discord is in French may type the French names (/cap etat).
   :lang fr|en       the acting member's Discord language (replies follow it)
   :click N          press button N of the transcript
   :select N VALUE   choose VALUE in select menu N
-  :submit A | B     fill the open form, fields in order (empty keeps it blank)
+  :submit A | B     fill the open form, fields in order (empty keeps it blank),
+                    or by name: :submit title:Reading due:2027-06-30
   :apps NAME on N   run the message command NAME (Apps › NAME) on message N
   :open N           show file N of the transcript (an image is saved here)
   :advance 2h       move the clock (m, h, d, w) and run what became due
@@ -162,7 +172,8 @@ class Console(ConsoleLoop):
     async def _submit(self, text: str) -> None:
         if self.modal is None:
             raise LookupError("no form is open")
-        values = [v.strip() for v in text.split("|")] if text else []
+        names = [(f.custom_id, f.label or f.custom_id) for f in self.modal.fields]
+        values = form_values(text, names)
         filled: dict[str, Any] = {}
         for form_field, value in zip(self.modal.fields, values, strict=False):
             if not value:
@@ -289,7 +300,7 @@ class Console(ConsoleLoop):
                 )
                 choose = f" — choose {choices}" if choices else ""
                 self.say(f"    {number}. {form_field.label}{optional}{value}{choose}")
-            self.say("  fill it with :submit value 1 | value 2 | …")
+            self.say(fill_hint([f.custom_id for f in result.modal.fields]))
         await self.settle()
 
     async def settle(self) -> None:

@@ -21,7 +21,15 @@ from bot.clock import ControlledClock
 from bot.emulator.teams import InboundResult, TeamsEmulator, TeamsMessage, TeamsUser
 from bot.emulator.teams.cards import CardError, walk
 from bot.emulator.teams.sample import SampleTeam
-from bot.playground.common import Action, ConsoleLoop, advance_to, duration, free_path, numbered
+from bot.playground.common import (
+    Action,
+    ConsoleLoop,
+    advance_to,
+    duration,
+    form_values,
+    free_path,
+    numbered,
+)
 from bot.playground.teams_transcript import TeamsTranscript
 from teams.markup import teams_instant
 
@@ -38,7 +46,8 @@ every command, and a member whose Teams is in French may type the French names.
                     your 1:1 chat with the bot
   :lang fr|en       the acting member's Teams language (replies follow it)
   :click N          press button N of the transcript
-  :submit A | B     fill the open form, fields in order (empty keeps it blank)
+  :submit A | B     fill the open form, fields in order (empty keeps it blank),
+                    or by name: :submit title:Reading due:2027-06-30
   :open N           show the file behind download link N (a picture: saved here)
   :advance 2h       move the clock (m, h, d, w) and run what became due
   :read #Channel    show the last messages of a channel (or :read chat)
@@ -189,7 +198,8 @@ class TeamsConsole(ConsoleLoop):
         if form is None:
             raise LookupError("no form is open")
         message = self.emu.state.messages[form.message_id]
-        values = [v.strip() for v in text.split("|")] if text else []
+        names = [(str(item["id"]), str(item.get("label", item["id"]))) for item in form.inputs]
+        values = form_values(text, names)
         filled = {}
         for item, value in zip(form.inputs, values, strict=False):
             if value:

@@ -18,6 +18,7 @@ from bot.emulator.teams import TeamsEmulator, TeamsMessage, TeamsUser
 from bot.emulator.teams.cards import inputs_of, walk
 from bot.emulator.teams.dates import render_card_dates
 from bot.emulator.teams.sample import SampleTeam
+from bot.playground.common import fill_hint
 
 _ESCAPED = re.compile(r"\\([\\\[\]*_`~#>+.-])")
 _AT = re.compile(r"<at>(.*?)</at>")
@@ -134,7 +135,7 @@ class TeamsTranscript:
             if choices and not choose:
                 choose = f" — choose one of {len(item['choices'])} (by name)"
             self.say(f"    {number}. {item.get('label', item['id'])}{optional}{now}{choose}")
-        self.say("  fill it with :submit value 1 | value 2 | …")
+        self.say(fill_hint([str(item["id"]) for item in inputs]))
 
     def _number(self, message_id: str) -> int:
         for number, known in self.messages.items():
