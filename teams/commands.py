@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from bot.chat.layout import Message
 from bot.chat.text import Join, Text
@@ -23,6 +24,10 @@ from bot.interactions.help import command_list, command_text, command_title, com
 from bot.text import folded
 
 HELP = ("help", "aide", "?")
+NEAR = 0.75
+"""How alike a mistyped command and a real one must be to be offered (difflib's ratio:
+``reunion planifier`` and ``rencontre planifier`` are 0.78, ``cap status`` and ``cap
+etat`` 0.67)."""
 _QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"', "„": '"'})
 _TOKEN = re.compile(
     r'(?P<name>[^\s:"<]+):\s*(?P<value>"[^"]*"?|<at>.*?</at>|\S+)'
@@ -103,6 +108,30 @@ class CommandBook:
             if named and (best is None or size > best[1]):
                 best = (entry, size)
         return best
+
+    def nearest(self, words: list[str], language: Language) -> str | None:
+        """The command a mistyped one most likely meant (``reunion planifier``:
+        ``rencontre planifier``), as the member types it; None if none is close."""
+        best, best_ratio = None, NEAR
+        both: tuple[Language, ...] = ("en", "fr")
+        for entry in self.entries:
+            if len(words) < len(entry.path):
+                continue  # a group named alone: its commands are listed instead
+            typed = folded(" ".join(words[: len(entry.path)]))
+            for named_in in both:
+                ratio = SequenceMatcher(None, typed, folded(self.title(entry, named_in))).ratio()
+                if ratio > best_ratio:
+                    best, best_ratio = self.title(entry, language), ratio
+        return best
+
+    def group(self, word: str, language: Language) -> list[str]:
+        """The commands of the group ``word`` names (``checkin``: ``checkin schedule``,
+        ``checkin now``…), as the member types them; empty if it names none."""
+        return [
+            self.title(entry, language)
+            for entry in self.entries
+            if len(entry.path) > 1 and folded(word) in self._names(entry.path[0])
+        ]
 
     def title(self, entry: Entry, language: Language) -> str:
         """The command as the member types it, in their language."""

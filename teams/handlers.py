@@ -26,6 +26,7 @@ from bot.app import App
 from bot.chat.layout import Message
 from bot.chat.port import Posted
 from bot.errors import UserError
+from bot.i18n import Language
 from bot.interactions.commands import Command
 from bot.interactions.errors import explain
 from bot.services.community import CommunityService
@@ -154,7 +155,7 @@ class Handlers:
             return
         found = self.book.find(words)
         if found is None:
-            raise UserError("teams.commands.unknown", value=" ".join(words[:2]))
+            raise self._unknown(words, turn.language)
         entry, used = found
         raw = assign(self.book, entry.command, typed_after(pieces, used), turn.language)
         missing = [o for o in entry.command.options if o.required and o.name not in raw]
@@ -164,6 +165,19 @@ class Handlers:
             await self._send_form(ctx, turn, entry, raw)
             return
         await self.run(ctx, entry.command, await self._values(ctx, turn, entry.command, raw))
+
+    def _unknown(self, words: list[str], language: Language) -> UserError:
+        """A command not found: the one most likely meant, or the commands of a group
+        named alone or with a subcommand it has not, else the way to the list."""
+        typed = " ".join(words[:2])
+        near = self.book.nearest(words, language)
+        if near is not None:
+            return UserError("teams.commands.unknown_near", value=typed, near=near)
+        group = self.book.group(words[0], language)
+        if group:
+            listed = ", ".join(f"**{title}**" for title in group)
+            return UserError("teams.commands.unknown_in_group", value=typed, commands=listed)
+        return UserError("teams.commands.unknown", value=typed)
 
     async def _values(
         self, ctx: TeamsInteraction, turn: Turn, command: Command, raw: dict[str, str]

@@ -65,6 +65,28 @@ async def test_a_french_member_types_the_french_names_and_reads_french(
     )
 
 
+async def test_a_mistyped_command_is_answered_with_the_one_meant(teams: TeamsHarness) -> None:
+    """Teams has no list to pick commands from while typing: a command not found names
+    the nearest one, or a group's commands, in the member's language."""
+    await teams.setup_community()
+    await teams.command("chloe", 'reunion planifier titre:"CAP" quand:"demain 15h"')
+    assert (
+        "Je ne connais pas la commande « reunion planifier ». Vouliez-vous dire "
+        "**rencontre planifier** ?" in card_text(teams.last_private("chloe"))
+    )
+    await teams.command("bob", "plc stat")
+    assert "Did you mean **plc status**?" in card_text(teams.last_private("bob"))
+    await teams.command("bob", "checkin")
+    assert (
+        "I don't know the command “checkin”. Did you mean one of **checkin schedule**, "
+        "**checkin now**, **checkin me**, **checkin export**?"
+    ) in card_text(teams.last_private("bob"))
+    await teams.command("bob", "hello there")  # nothing near: the way to the list
+    assert card_text(teams.last_private("bob")) == (
+        "I don't know the command “hello there”. Type **help** for the list."
+    )
+
+
 async def test_bad_options_are_refused_with_a_clear_message_and_nothing_changes(
     teams: TeamsHarness,
 ) -> None:
