@@ -93,7 +93,7 @@ async def test_practice_log_lists_summaries_newest_first(world: World) -> None:
     assert exchange < codev
     assert "## 2026-11-30 — Practice exchange" in text
     assert "## 2026-11-23 — Co-development" in text
-    assert "Décision \\[un\\]\\(http://x\\) — user12" in text
+    assert "Décision \\[un\\](http://x) — user12" in text  # no link: its brackets are escaped
     assert "Appeler la famille — user12 (due 2026-12-10)" in text
     assert "⏭️ 1. The client's account (not reached)" in text
 

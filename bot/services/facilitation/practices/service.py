@@ -20,7 +20,9 @@ from bot.services.community import CommunityService
 from bot.services.facilitation.sessions.state import language_of
 from bot.services.facilitation.sessions.summary import SessionSummary, SummaryEntry
 
-_SPECIALS = re.compile(r"([\\\[\]()<>*_`~|])")
+# Parentheses stay as typed ("(question 1)" reads as written in a text editor): with
+# the brackets escaped, none can start a link.
+_SPECIALS = re.compile(r"([\\\[\]<>*_`~|])")
 
 Say = Callable[..., str]
 Who = Callable[[int | None], str]
