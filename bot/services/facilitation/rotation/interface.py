@@ -45,7 +45,7 @@ class RotationInterface(Interface):
         await self.rotation.leave(ctx.actor())
         await ctx.reply(Text(key="facilitation.rotation.left"))
 
-    @ROTATION.command("show", "Who facilitates next, the order, and how often each has")
+    @ROTATION.command("show", "Who facilitates next, the order, and how often each has facilitated")
     async def show(self, ctx: Interaction) -> None:
         await self._show(ctx, await self.rotation.show(ctx.actor()), None)
 
