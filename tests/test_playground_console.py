@@ -163,8 +163,10 @@ async def test_a_french_member_types_the_french_command_names(tmp_path: Path) ->
     """The French replies name /cap configurer, /moi exporter…: they must work."""
     text = await _transcript(
         tmp_path,
-        ":lang fr\n/cap etat\n/moi exporter\n/moi fuseau nom:Europe/Paris\n",
+        ":lang fr\n/cap etat\n/moi exporter\n/moi fuseau nom:Europe/Paris\n"
+        "/moi rappels etat:desactiver\n",  # a choice by its name, accents aside
     )
+    assert "désactivés" in _after(text, "/moi rappels etat:desactiver")
     assert "État de la communauté" in _after(text, "/cap etat")
     assert "plc-bot-my-data.json" in _after(text, "/moi exporter")
     assert "Europe/Paris" in _after(text, "/moi fuseau nom:Europe/Paris")

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.text import folded
+
 from .gateway import Gateway
 from .interactions import (
     InteractionRegistry,
@@ -85,14 +87,16 @@ def _chosen(definition: JSON, value: Any, locale: str) -> Any:
     choices = definition.get("choices")
     if not choices or isinstance(value, bool):
         return value
-    wanted = str(value).casefold()
+    # Accents and case aside: the playground's member types what Discord lets them pick.
+    wanted = folded(str(value))
     for choice in choices:
         names = [choice["name"], (choice.get("name_localizations") or {}).get(locale)]
-        if wanted in {str(choice["value"]).casefold(), *(n.casefold() for n in names if n)}:
+        if wanted in {folded(str(choice["value"])), *(folded(n) for n in names if n)}:
             return choice["value"]
-    shown = [(c.get("name_localizations") or {}).get(locale) or c["name"] for c in choices]
+    shown = [_shown_name(c, locale) for c in choices]
     raise ValueError(
-        f"option {definition['name']!r}: {value!r} is not one of the choices: {', '.join(shown)}"
+        f"option {_shown_name(definition, locale)!r}: {value!r} is not one of the choices: "
+        f"{', '.join(shown)}"
     )
 
 

@@ -203,6 +203,10 @@ async def test_a_french_member_types_the_french_names(
     assert bot.calls["plan"] == (1, 1)
     await emu.slash(g.id, chloe, "week plan", day="Monday", heures=3)
     assert bot.calls["plan"] == (0, 3)
+    await emu.slash(g.id, chloe, "semaine planifier", options={"jour": "MARDI"})  # case aside
+    assert bot.calls["plan"] == (1, 1)
+    with pytest.raises(ValueError, match="option 'jour': 'vendredi' is not one of the choices: "):
+        await emu.slash(g.id, chloe, "semaine planifier", options={"jour": "vendredi"})
     with pytest.raises(LookupError, match="no slash command 'semaine'"):
         await emu.slash(g.id, g.users["bob"], "semaine planifier", options={"jour": "mardi"})
     # A name that is not there: the refusal lists the names as the member's client shows them.
