@@ -29,6 +29,7 @@ from dateparser.date import DateDataParser
 
 from bot.chat.refs import Moment
 from bot.chat.text import Text, Trusted
+from bot.date_words import MONTHS, named_days
 from bot.errors import UserError
 from bot.frozen import Frozen
 from bot.text import folded
@@ -107,27 +108,6 @@ def in_zone(instant: LocalInstant, timezone: str) -> LocalInstant:
 
 # -- what the text states ----------------------------------------------------------------
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "janv", "january", "janvier"),
-            ("feb", "fev", "fevr", "february", "fevrier"),
-            ("mar", "march", "mars"),
-            ("apr", "avr", "april", "avril"),
-            ("may", "mai"),
-            ("jun", "june", "juin"),
-            ("jul", "juil", "july", "juillet"),
-            ("aug", "august", "aou", "aout"),
-            ("sep", "sept", "september", "septembre"),
-            ("oct", "october", "octobre"),
-            ("nov", "november", "novembre"),
-            ("dec", "december", "decembre"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 # "mar" is left out: it is March as often as mardi.
 _WEEKDAYS = {
     name: number
@@ -215,7 +195,7 @@ def _stated_date(plain: str, stated: _Stated) -> _Stated:
     years = _YEAR.findall(plain)
     for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
         for match in pattern.finditer(plain):
-            month_number = _MONTHS.get(match.group(month_group))
+            month_number = MONTHS.get(match.group(month_group))
             if month_number is not None:
                 return stated.model_copy(
                     update={
@@ -232,7 +212,7 @@ def _names_no_day(plain: str, stated: _Stated, period: str | None) -> bool:
     "in 2 months" and "next week" are days."""
     if period == "year":
         return True
-    named_month = any(word in _MONTHS for word in _WORD.findall(folded(plain)))
+    named_month = any(word in MONTHS for word in _WORD.findall(folded(plain)))
     return period == "month" and named_month and stated.day is None
 
 
@@ -298,11 +278,26 @@ class _Read(Frozen):
 def _read(
     text: str, *, kind: Kind, field: str, now: datetime, timezone: str, language: str
 ) -> _Read:
+    try:
+        return _read_text(
+            text, kind=kind, field=field, now=now, timezone=timezone, language=language
+        )
+    except UserError as refused:
+        # Its example is a week ahead, never a date already past ("Try 2026-12-14").
+        ahead = (local_today(now, timezone) + timedelta(days=7)).isoformat()
+        refused.params.setdefault("example", ahead if kind == "date" else f"{ahead} 15:30")
+        raise
+
+
+def _read_text(
+    text: str, *, kind: Kind, field: str, now: datetime, timezone: str, language: str
+) -> _Read:
     original = " ".join(text.split())
     if not original:
         raise _refusal(kind, "empty", field)
     zone = ZoneInfo(timezone)
-    normalized = _normalize(original)
+    today = now.astimezone(zone).date()
+    normalized = _normalize(named_days(original, today))
     stated = _read_stated(normalized, kind, field, original, day_first=language == "fr")
     order = "YMD" if stated.iso else "DMY" if stated.day_first else "MDY"
     settings = {

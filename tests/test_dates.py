@@ -45,6 +45,11 @@ WHEN_FORMS: dict[datetime, tuple[str, ...]] = {
     datetime(2026, 11, 25, 14, 30): ("mercredi prochain à 14h30",),
     datetime(2026, 12, 3, 15, 0): ("jeudi 3 décembre 15h", "Thursday Dec 3 3pm"),
     datetime(2026, 12, 15, 10, 0): ("15/12 10h",),  # only one reading is a date
+    # A day of the month alone is the next such day (in English dateparser took the 5th
+    # for May); a part of a month is a day of it.
+    datetime(2026, 12, 5, 15, 0): ("le 5 à 15h", "the 5th at 3pm"),
+    datetime(2026, 12, 22, 15, 0): ("le 22 à 15h", "the 22nd at 3pm", "22 3pm"),
+    datetime(2026, 12, 31, 9, 0): ("fin décembre 9h", "end of December 9am"),
 }
 
 
@@ -184,6 +189,15 @@ DAY_FORMS: dict[datetime, dict[date, tuple[str, ...]]] = {
     DECEMBER_7: {
         date(2026, 12, 10): ("jeudi 15h",),
         date(2026, 12, 11): ("vendredi prochain", "next Friday"),
+        # A day of the month alone is the next such day: the 5th has passed, the 31st not.
+        date(2027, 1, 5): ("le 5", "the 5th", "5"),
+        date(2026, 12, 31): ("le 31", "the 31st", "fin décembre", "end of December"),
+        date(2026, 12, 7): ("le 7",),  # today counts
+        # A part of a month: its last day, its 15th, its 1st (the reply says the day read).
+        date(2027, 1, 31): ("fin janvier", "fin de janvier", "End of January", "late Jan"),
+        date(2027, 2, 28): ("fin février", "end of February 2027"),
+        date(2027, 1, 15): ("mi-janvier", "mi janvier", "mid-January", "mid January"),
+        date(2027, 2, 1): ("début février", "au début de février", "early February"),
     },
 }
 
@@ -248,3 +262,18 @@ def test_only_the_one_reader_calls_dateparser() -> None:
                 if any(name.split(".")[0] == "dateparser" for name in names):
                     importers.append(path.relative_to(ROOT).as_posix())
     assert importers == ["bot/dates.py"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "example"),
+    [
+        ("", "date", "2026-11-30"),
+        ("bientôt", "date", "2026-11-30"),
+        ("32/12", "when", "2026-11-30 15:30"),
+    ],
+)
+def test_a_refusals_example_is_a_week_ahead_never_past(text: str, kind: str, example: str) -> None:
+    """The refusal shows a date to copy: one still to come, whatever the day."""
+    with pytest.raises(UserError) as caught:
+        parse(text) if kind == "when" else day(text, "fr")
+    assert caught.value.params["example"] == example
