@@ -148,8 +148,7 @@ class MeetingService(MeetingQueries):
         )
 
     def _protocol_id(self, protocol: str | None, actor: Actor) -> str | None:
-        """The session protocol the meeting preselects, checked by the feature that runs
-        sessions."""
+        """The session protocol the meeting preselects, checked by the sessions' feature."""
         if protocol is None or not protocol.strip():
             return None
         if self._protocols is None:
