@@ -48,9 +48,11 @@ _PART = re.compile(
     re.IGNORECASE,
 )
 _FIRST, _MIDDLE = ("debut", "early", "beginning", "start"), ("mi", "mid")
+# The day, then nothing or a time ("le 5 à 15h", "the 5th at 3pm"): never "5 pm", "5 h"
+# (a time) or "2 weeks" (a count).
 _DAY_ALONE = re.compile(
-    r"^(?:le\s+|the\s+)?(?P<day>\d{1,2})(?:er|e|st|nd|rd|th)?(?=\s|$)"
-    r"(?!\s*(?:[ap]\.?m\b|h\b|h\d|heures?\b|hours?\b|o'clock))",  # "5 pm", "5 h": a time
+    r"^(?:le\s+|the\s+)?(?P<day>\d{1,2})(?:er|e|st|nd|rd|th)?"
+    r"(?=\s*$|\s*,\s*\d|\s+(?:(?:à|a|at)\s+)?\d)",
     re.IGNORECASE,
 )
 

@@ -187,8 +187,9 @@ DAY_FORMS: dict[datetime, dict[date, tuple[str, ...]]] = {
     },
     # The trial's case: on Monday 7 December, "jeudi 15h" was taken as Tuesday the 15th.
     DECEMBER_7: {
-        date(2026, 12, 10): ("jeudi 15h",),
         date(2026, 12, 11): ("vendredi prochain", "next Friday"),
+        date(2026, 12, 21): ("2 semaines", "2 weeks", "dans 2 semaines"),  # a count, not the 2nd
+        date(2026, 12, 10): ("jeudi 15h", "3 jours", "3 days"),
         # A day of the month alone is the next such day: the 5th has passed, the 31st not.
         date(2027, 1, 5): ("le 5", "the 5th", "5"),
         date(2026, 12, 31): ("le 31", "the 31st", "fin décembre", "end of December"),
