@@ -9,8 +9,8 @@
 - A member's words: markdown characters escaped and ``<at>`` broken, so nothing they
   type becomes a link, a heading or a mention.
 
-Catalog text is written with Discord's markdown; Teams' subset has no inline code nor
-strike-through, so the bot's own text is adapted (`` `/rotation join` `` reads as
+Catalog text is written with Discord's markdown; Teams' subset has no inline code,
+strike-through nor block quote, so the bot's own text is adapted (`` `/rotation join` `` reads as
 **rotation join**, the command as typed to the bot). What a reference or a member's
 words produced is left alone: it is fenced off while the bot's text is adapted.
 """
@@ -31,6 +31,7 @@ _OPEN, _CLOSE = "\ue000", "\ue001"
 _FENCED = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.DOTALL)
 _PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 _CODE = re.compile(r"`([^`\n]+)`")
+_BLOCK_QUOTE = re.compile(r"^>>> ?", re.MULTILINE)
 _INLINE_SPECIALS = re.compile(r"([\\\[\]*_`~])")
 _LINE_MARKERS = re.compile(r"^(\s*)([#>+-])", re.MULTILINE)
 _LINE_NUMBERS = re.compile(r"^(\s*\d+)\.", re.MULTILINE)
@@ -154,6 +155,7 @@ def teams_markdown(text: str) -> str:
     shielded = _FENCED.sub(keep, text)
     shielded = _CODE.sub(lambda m: f"**{m.group(1).lstrip('/')}**", shielded)
     shielded = shielded.replace("~~", "")
+    shielded = _BLOCK_QUOTE.sub("", shielded)  # no quotes in a card: the lines stay as they are
     restore: Callable[[re.Match[str]], str] = lambda m: kept[int(m.group(1))]  # noqa: E731
     return _PLACEHOLDER.sub(restore, shielded)
 

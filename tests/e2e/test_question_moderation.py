@@ -135,6 +135,35 @@ async def test_questions_moderate_gives_facilitators_the_panel_without_a_moderat
     await assert_author_never_shown(h, [panel, topic_panel, missing])
 
 
+async def test_a_report_opens_the_moderation_panel_for_facilitators_only(harness: Harness) -> None:
+    """The report in the moderation channel carries *Moderate*: the facilitator acts from
+    it, on the item reported, without finding its number; members are refused."""
+    h = harness
+    await h.setup_community(moderation=True)
+    without_manage_messages(h)
+    await ask(h, AUTHOR, "Something rude")
+    [review] = bot_posts(h, "moderation")
+    await press(h, "alice", review, "approve")
+    [posted] = await h.emu.wait_for(lambda: bot_posts(h, "questions"))
+    opened = await click(h, "chloe", posted, "report")
+    sent = await h.emu.submit_modal(h.user("chloe"), opened, {"reason": "Not kind"})
+    await sent.final()
+    report = bot_posts(h, "moderation")[-1]
+    assert "**Report** on anonymous question #1" in report.content
+    assert actions(report) == ["reported"] and label(report, "reported") == "Moderate"
+
+    refused = await press(h, "david", report, "reported")
+    assert refused.ephemeral and "Only facilitators" in (refused.content or "")
+    assert refused.message is not None and refused.message.custom_ids() == []
+    panel = await press(h, "alice", report, "reported")
+    assert panel.ephemeral and "Moderating anonymous question #1" in (panel.content or "")
+    assert "Removed anonymous question #1" in await panel_click(h, "alice", panel, "mremove")
+    assert "removed by the moderators" in refreshed(h, posted).all_text()
+    gone = await press(h, "alice", report, "reported")  # the panel still opens, to block
+    assert gone.message is not None and actions(gone.message) == ["mblock"]
+    await assert_author_never_shown(h, [panel, gone])
+
+
 async def assert_author_never_shown(h: Harness, seen: list[InteractionResult]) -> None:
     """The author's id and names are nowhere in what the moderators saw (their private
     answers), in the channels' messages, or in any row of the database."""

@@ -163,6 +163,9 @@ def test_catalog_markdown_is_adapted_to_teams() -> None:
         render(Message(content=Text.of("facilitation.rotation.left")), language="fr")
     )
     assert text_of(render(Message(content=Code(text="/rotation show")))) == "**rotation show**"
+    # A report's reason is quoted on Discord (">>> "); a card has no quotes: it reads as typed.
+    quoted = render(Message(content=Text.of("questions.report.reason", reason="Not kind\n> no")))
+    assert text_of(quoted) == "Not kind\n\\> no"
 
 
 def test_a_layout_too_long_for_teams_is_cut_with_a_note_and_keeps_its_buttons() -> None:

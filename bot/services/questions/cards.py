@@ -233,6 +233,11 @@ class ReportPost(Card):
             )
         else:
             header = text("questions.report.post", what=what(item), link=link(item))
+        # Facilitators act from here: the panel opens for them alone (refused to others).
+        moderate = Button(
+            action=ids.REPORTED.build(ref=item.ref), label=text("questions.report.moderate")
+        )
         return Message(
-            content=Join(parts=(header, text("questions.report.reason", reason=self.reason)))
+            content=Join(parts=(header, text("questions.report.reason", reason=self.reason))),
+            rows=((moderate,),),
         )

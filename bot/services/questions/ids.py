@@ -31,6 +31,9 @@ REJECT_AND_BLOCK = _action("rejectblock")
 REVIEW_REMOVE = _action("rremove", legacy=False)
 REVIEW_BLOCK = _action("rblock", legacy=False)
 
+# A member's report to the moderators: its button opens the private moderation panel.
+REPORTED = _action("reported", legacy=False)
+
 # A facilitator's private moderation panel.
 PANEL_DONE = _action("mdone")
 PANEL_REMOVE = _action("mremove")

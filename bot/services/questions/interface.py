@@ -141,6 +141,11 @@ class QuestionsInterface(Interface):
         await self.questions.records.get(ctx.actor().guild_id, params["ref"])
         await ctx.open_form(report_form(params["ref"]))
 
+    @click(ids.REPORTED)
+    async def moderate_reported(self, ctx: Interaction, params: Params) -> None:
+        item = await self.questions.moderation.item_reported(ctx.actor(), params["ref"])
+        await ctx.reply(moderation_panel(item))
+
     # -- the review message -----------------------------------------------------------------
 
     @click(ids.APPROVE)

@@ -87,6 +87,15 @@ class Moderation:
             raise UserError("questions.errors.not_a_post")
         return item
 
+    async def item_reported(self, actor: Actor, ref: str) -> QuestionItem:
+        """The item a report is about, for a facilitator's moderation panel."""
+        await self._shared.community.require_facilitator(actor)
+        async with self._core.db.read() as conn:
+            item = await questions_db.get_by_ref(conn, actor.guild_id, ref)
+        if item is None or item.status not in ("posted", "removed"):
+            raise UserError("questions.errors.unknown")
+        return item
+
     async def item_numbered(self, actor: Actor, number: int, kind: Kind) -> QuestionItem:
         """The item shown as "#N", for a facilitator's moderation panel."""
         await self._shared.community.require_facilitator(actor)
