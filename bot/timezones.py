@@ -8,10 +8,12 @@ so a weekly meeting stored with them would drift by an hour twice a year.
 from __future__ import annotations
 
 import difflib
+import re
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.errors import UserError
+from bot.text import folded
 
 _AREAS = frozenset(
     {
@@ -28,21 +30,37 @@ _AREAS = frozenset(
     }
 )
 
-# What people type instead of a zone name, and the zone they most likely mean.
+_EASTERN = ("America/Toronto", "America/New_York")
+_ATLANTIC = ("America/Halifax", "America/Moncton")
+_CENTRAL = ("America/Winnipeg", "America/Chicago")
+_MOUNTAIN = ("America/Edmonton", "America/Denver")
+_PACIFIC = ("America/Vancouver", "America/Los_Angeles")
+_EUROPE = ("Europe/Paris", "Europe/Brussels")
+_LONDON = ("Europe/London", "Africa/Abidjan")
+# What people type instead of a zone name (accents, case and punctuation aside), and the
+# zones they most likely mean: abbreviations, the names of the time in English and in
+# Québec French (HNE: heure normale de l'Est), and cities that are not a zone's name.
 _USUAL_MEANING = {
-    "est": ["America/New_York", "America/Toronto"],
-    "edt": ["America/New_York", "America/Toronto"],
-    "cst": ["America/Chicago", "America/Winnipeg"],
-    "mst": ["America/Denver", "America/Edmonton"],
-    "pst": ["America/Los_Angeles", "America/Vancouver"],
-    "cet": ["Europe/Paris", "Europe/Brussels"],
-    "cest": ["Europe/Paris", "Europe/Brussels"],
-    "gmt": ["Europe/London", "Africa/Abidjan"],
-    "utc": ["Europe/London", "Africa/Abidjan"],
-    "montreal": ["America/Toronto"],
-    "quebec": ["America/Toronto"],
-    "paris": ["Europe/Paris"],
-}
+    **dict.fromkeys(
+        ("est", "edt", "et", "eastern", "eastern time", "hne", "hae", "heure de l est"), _EASTERN
+    ),
+    **dict.fromkeys(
+        ("ast", "adt", "atlantic", "atlantic time", "hna", "haa", "heure de l atlantique"),
+        _ATLANTIC,
+    ),
+    **dict.fromkeys(("cst", "cdt", "central", "central time", "hnc", "heure du centre"), _CENTRAL),
+    **dict.fromkeys(("mst", "mdt", "mountain", "hnr", "heure des rocheuses"), _MOUNTAIN),
+    **dict.fromkeys(("pst", "pdt", "pacific", "hnp", "heure du pacifique"), _PACIFIC),
+    **dict.fromkeys(("cet", "cest", "france", "paris", "bruxelles", "brussels"), _EUROPE),
+    **dict.fromkeys(("gmt", "utc"), _LONDON),
+    **dict.fromkeys(
+        (
+            "montreal", "quebec", "laval", "gatineau", "longueuil", "sherbrooke", "saguenay",
+            "levis", "trois rivieres", "terrebonne", "ottawa", "canada",
+        ),
+        ("America/Toronto",),
+    ),
+}  # fmt: skip
 
 
 class InvalidTimezone(ValueError):
@@ -83,9 +101,9 @@ def require_timezone(name: str) -> str:
 
 
 def suggest_timezones(text: str, limit: int = 3) -> list[str]:
-    key = text.strip().lower()
+    key = " ".join(re.sub(r"[^a-z0-9]+", " ", folded(text)).split())  # "heure de l'Est"
     if key in _USUAL_MEANING:
-        return _USUAL_MEANING[key][:limit]
+        return list(_USUAL_MEANING[key][:limit])
     return search_timezones(text, limit) or difflib.get_close_matches(
         text.strip(), zone_names(), n=limit, cutoff=0.5
     )

@@ -51,6 +51,26 @@ async def test_setup_refuses_non_iana_zones_and_writes_nothing(core: Core, zone:
     assert await service.get(GUILD) is None
 
 
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("Montréal", "America/Toronto"),
+        ("heure de l'Est", "America/Toronto, America/New_York"),
+        ("HNE", "America/Toronto, America/New_York"),
+        ("Trois-Rivières", "America/Toronto"),
+        ("Heure de l'Atlantique", "America/Halifax, America/Moncton"),
+        ("Bruxelles", "Europe/Paris, Europe/Brussels"),
+    ],
+)
+async def test_a_zone_named_as_people_say_it_is_refused_with_the_zone_meant(
+    core: Core, typed: str, suggested: str
+) -> None:
+    """Accents, case and punctuation aside: "heure de l'Est" suggested Europe/Belfast."""
+    with pytest.raises(UserError) as caught:
+        await CommunityService(core).setup(GUILD, ADMIN, _settings(timezone=typed))
+    assert caught.value.params["suggestions"] == suggested
+
+
 async def test_zone_names_are_stored_canonical_never_as_offsets(core: Core) -> None:
     community, _ = await CommunityService(core).setup(
         GUILD, ADMIN, _settings(timezone="europe/paris")
