@@ -24,6 +24,7 @@ from tests.e2e.test_questions import (
     moderate,
     panel_click,
     propose,
+    recorded,
     refreshed,
 )
 
@@ -145,6 +146,7 @@ async def test_a_report_opens_the_moderation_panel_for_facilitators_only(harness
     [review] = bot_posts(h, "moderation")
     await press(h, "alice", review, "approve")
     [posted] = await h.emu.wait_for(lambda: bot_posts(h, "questions"))
+    await recorded(h, posted)
     opened = await click(h, "chloe", posted, "report")
     sent = await h.emu.submit_modal(h.user("chloe"), opened, {"reason": "Not kind"})
     await sent.final()

@@ -9,6 +9,7 @@ through the outbox (planned in the same transaction, sent after it).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import get_args
 
@@ -79,32 +80,37 @@ class Moderation:
     # -- the item behind a panel ----------------------------------------------------------
 
     async def item_posted_as(self, actor: Actor, message_id: int) -> QuestionItem:
-        """The item behind a public post, for a facilitator's moderation panel."""
-        await self._shared.community.require_facilitator(actor)
-        async with self._core.db.read() as conn:
-            item = await questions_db.get_by_message(conn, actor.guild_id, message_id)
-        if item is None or item.status not in ("posted", "removed"):
-            raise UserError("questions.errors.not_a_post")
-        return item
+        """The item behind a public post (*Apps › Moderate*)."""
+        missing = UserError("questions.errors.not_a_post")
+        return await self._for_panel(actor, missing, questions_db.get_by_message, message_id)
 
     async def item_reported(self, actor: Actor, ref: str) -> QuestionItem:
-        """The item a report is about, for a facilitator's moderation panel."""
-        await self._shared.community.require_facilitator(actor)
-        async with self._core.db.read() as conn:
-            item = await questions_db.get_by_ref(conn, actor.guild_id, ref)
-        if item is None or item.status not in ("posted", "removed"):
-            raise UserError("questions.errors.unknown")
-        return item
+        """The item a report is about (the report's *Moderate*)."""
+        missing = UserError("questions.errors.unknown")
+        return await self._for_panel(actor, missing, questions_db.get_by_ref, ref)
 
     async def item_numbered(self, actor: Actor, number: int, kind: Kind) -> QuestionItem:
-        """The item shown as "#N", for a facilitator's moderation panel."""
-        await self._shared.community.require_facilitator(actor)
+        """The item shown as "#N" (``/questions moderate``)."""
         if kind not in get_args(Kind):
             raise UserError("questions.errors.unknown")
+        missing = UserError(f"questions.errors.no_{kind}_numbered", number=number)
+        return await self._for_panel(actor, missing, questions_db.get_by_number, kind, number)
+
+    async def _for_panel(
+        self,
+        actor: Actor,
+        missing: UserError,
+        find: Callable[..., Awaitable[QuestionItem | None]],
+        *keys: object,
+    ) -> QuestionItem:
+        """The item a facilitator's private moderation panel is about, found by ``find``
+        in the member's community with ``keys``: posted, or removed since (its author can
+        still be blocked); ``missing`` otherwise."""
+        await self._shared.community.require_facilitator(actor)
         async with self._core.db.read() as conn:
-            item = await questions_db.get_by_number(conn, actor.guild_id, kind, number)
+            item = await find(conn, actor.guild_id, *keys)
         if item is None or item.status not in ("posted", "removed"):
-            raise UserError(f"questions.errors.no_{kind}_numbered", number=number)
+            raise missing
         return item
 
     # -- posted items -------------------------------------------------------------------
