@@ -22,7 +22,6 @@ from typing import Any, Generic, TypeVar
 import discord
 
 from bot.chat import Form
-from bot.chat.layout import ChoiceInput, TextInput
 from bot.errors import UserError
 from bot.interactions import Interaction
 from bot.interactions.routes import CustomId, FormHandler, Params, Router
@@ -58,21 +57,6 @@ class _Recent(Generic[K, V]):
         return found[1]
 
 
-def filled(form: Form, values: dict[str, str]) -> Form:
-    """``form`` with each input as the member left it."""
-    inputs: list[TextInput | ChoiceInput] = []
-    for item in form.inputs:
-        typed = values.get(item.id, "")
-        if isinstance(item, TextInput):
-            inputs.append(item.model_copy(update={"default": typed or None}))
-        else:
-            options = tuple(
-                o.model_copy(update={"default": o.value == typed}) for o in item.options
-            )
-            inputs.append(item.model_copy(update={"options": options}))
-    return form.model_copy(update={"inputs": tuple(inputs)})
-
-
 class FormsAgain:
     """The forms opened in this process, and the refused ones to open again."""
 
@@ -91,7 +75,7 @@ class FormsAgain:
         if form is None:
             return None
         token = secrets.token_hex(8)
-        self._refused.put(token, (user_id, filled(form, values)))
+        self._refused.put(token, (user_id, form.filled(values)))
         return AGAIN.build(kept=token)
 
     async def _again(self, ctx: Interaction, params: Params) -> None:

@@ -137,6 +137,23 @@ class CommandBook:
         """The command as the member types it, in their language."""
         return command_title(entry.path, self.catalog, language)
 
+    def fills_of(self, command: Command, typed: Typed) -> tuple[Typed, dict[str, str]]:
+        """What was typed after ``command`` less the fields of the form it opens (by their
+        English or French names; a command without options takes its words as the first
+        field: ``ask Is there a rubric?``), and those fields: id → value."""
+        named, fills = {}, {}
+        for name, value in typed.named.items():
+            field_id = next((f for f in command.fills if folded(name) in self._names(f)), None)
+            if field_id is None or self.option_named(command, name) is not None:
+                named[name] = value
+            else:
+                fills[field_id] = value
+        positional = typed.positional
+        if command.fills and not command.options and positional:
+            fills.setdefault(command.fills[0], " ".join(positional))
+            positional = ()
+        return Typed(named, positional), fills
+
     def option_named(self, command: Command, typed: str) -> Option | None:
         for option in command.options:
             if folded(typed) in self._names(option.name):

@@ -17,6 +17,7 @@ from typing import Any
 from bot.chat.layout import ChoiceInput, Form, TextInput
 from bot.interactions.commands import Command, Option
 from bot.interactions.help import command_text
+from bot.text import folded
 from teams.render import ACTION_KEY, JSON, TEAM_KEY, CardRenderer, adaptive_card, clip
 
 FORM = "plc.form"
@@ -32,6 +33,28 @@ TEAM = TEAM_KEY
 RESERVED = frozenset({FORM, COMMAND, FOR, TEAM, WHERE, ACTION_KEY})
 CHOICES_MAX = 100
 """Teams shows a long choice list, but a card has a size limit: a longer roster is typed."""
+
+
+def typed_in(renderer: CardRenderer, form: Form, typed: Mapping[str, str]) -> Form:
+    """``form`` filled with what was typed after its command (``goal set title:…``): a
+    choice by its value or the start of its label in the member's language (``non``)."""
+    values = dict(typed)
+    for item in form.inputs:
+        if isinstance(item, ChoiceInput) and item.id in values:
+            wanted = folded(values[item.id])
+            values[item.id] = next(
+                (
+                    option.value
+                    for option in item.options
+                    if wanted
+                    and (
+                        wanted == folded(option.value)
+                        or folded(renderer.text(option.label)).startswith(wanted)
+                    )
+                ),
+                values[item.id],
+            )
+    return form.filled(values)
 
 
 def form_card(renderer: CardRenderer, form: Form, data: JSON) -> JSON:

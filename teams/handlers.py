@@ -157,7 +157,8 @@ class Handlers:
         if found is None:
             raise self._unknown(words, turn.language)
         entry, used = found
-        raw = assign(self.book, entry.command, typed_after(pieces, used), turn.language)
+        typed, ctx.prefill = self.book.fills_of(entry.command, typed_after(pieces, used))
+        raw = assign(self.book, entry.command, typed, turn.language)
         missing = [o for o in entry.command.options if o.required and o.name not in raw]
         if missing or (entry.command.ask_first and shown_options(entry.command) and not raw):
             # Who may not run it is told so at once, not after filling its form.

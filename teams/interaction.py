@@ -25,7 +25,7 @@ from bot.chat.port import Card, Posted
 from bot.chat.text import Content, Text
 from bot.errors import UserError
 from bot.i18n import Language
-from teams.forms import FOR, FORM, TEAM, WHERE, form_card
+from teams.forms import FOR, FORM, TEAM, WHERE, form_card, typed_in
 from teams.render import JSON
 from teams.runtime import Team, TeamsRuntime, card_activity
 from teams.transport import TeamsRefusal
@@ -120,6 +120,8 @@ class TeamsInteraction:
         self._went_private = False  # an answer went to the member's 1:1 chat
         self._sends_before = replies.runtime.connector.sends
         self.answer = Answer()
+        self.prefill: dict[str, str] = {}
+        """Fields of the form the command opens, typed after it (``goal set title:…``)."""
         self.language: Language = turn.language
         self.user_id = turn.user
         self.user_name = turn.user_name
@@ -222,6 +224,7 @@ class TeamsInteraction:
 
     async def open_form(self, form: Form) -> None:
         renderer = await self.replies.runtime.renderer(self._lookups, self.language, Message())
+        form = typed_in(renderer, form, self.prefill)
         data: JSON = {FORM: form.action, FOR: self.user_id}
         if self.is_click:
             self.answer.card = form_card(renderer, form, data)

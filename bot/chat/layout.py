@@ -8,7 +8,7 @@ platform's: its renderer fits the layout to them and says so with an ellipsis.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal
 
 from bot.chat.refs import Ref
@@ -150,3 +150,20 @@ class Form(Frozen):
     action: str
     title: Content
     inputs: tuple[TextInput | ChoiceInput, ...]
+
+    def filled(self, values: Mapping[str, str]) -> Form:
+        """The form with the inputs ``values`` names filled as given (a text as its
+        default, a choice by its value); the others as they were."""
+        inputs: list[TextInput | ChoiceInput] = []
+        for item in self.inputs:
+            if item.id not in values:
+                inputs.append(item)
+            elif isinstance(item, TextInput):
+                inputs.append(item.model_copy(update={"default": values[item.id] or None}))
+            else:
+                chosen = values[item.id]
+                options = tuple(
+                    o.model_copy(update={"default": o.value == chosen}) for o in item.options
+                )
+                inputs.append(item.model_copy(update={"options": options}))
+        return self.model_copy(update={"inputs": tuple(inputs)})

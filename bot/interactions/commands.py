@@ -81,6 +81,10 @@ class Command:
     first: a command whose options are what it is for (``/plc setup``). Otherwise a
     command missing no required option runs at once with its defaults, as a slash
     command does."""
+    fills: tuple[str, ...] = ()
+    """The fields of the form the command opens, by their ids. Where commands are typed
+    (Teams), they may be typed after it as options are (``goal set title:Reading``), and
+    the form opens filled with them; a slash command has no place for them."""
 
 
 @dataclass(frozen=True)

@@ -65,11 +65,12 @@ class CommandGroup:
         suggest: Mapping[str, SuggestMethod] | None = None,
         given: tuple[object, ...] = (),
         ask_first: bool = False,
+        fills: tuple[str, ...] = (),
     ) -> Callable[[HandlerT], HandlerT]:
         """A command answered by the decorated method. ``suggest`` names, by option, the
         interface's method that autocompletes it; ``given`` are the arguments the method
         gets before the interaction (one method answering several commands);
-        ``ask_first``: see :attr:`Command.ask_first`."""
+        ``ask_first`` and ``fills``: see :class:`Command`."""
         mark = _CommandMark(
             next(_written),
             self,
@@ -80,6 +81,7 @@ class CommandGroup:
             dict(suggest or {}),
             given,
             ask_first,
+            fills,
         )
         return _marking(mark)
 
@@ -198,6 +200,7 @@ class Interface:
             options=options,
             access=mark.access,
             ask_first=mark.ask_first,
+            fills=mark.fills,
         )
 
 
@@ -212,6 +215,7 @@ class _CommandMark:
     suggest: dict[str, SuggestMethod]
     given: tuple[object, ...]
     ask_first: bool
+    fills: tuple[str, ...]
 
 
 @dataclass(frozen=True)

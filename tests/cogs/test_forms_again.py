@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.chat import Form, Text
 from bot.chat.layout import ChoiceInput, Option, TextInput
 from bot.interactions.routes import Router
-from cogs.forms_again import KEPT_S, MAX_KEPT, FormsAgain, filled
+from cogs.forms_again import KEPT_S, MAX_KEPT, FormsAgain
 
 FORM = Form(
     action="plc:goal:form:mine",
@@ -33,12 +33,14 @@ class Clock:
 
 
 def test_a_form_is_filled_with_what_was_typed() -> None:
-    again = filled(FORM, {"title": "Reading", "scope": "ours"})
+    again = FORM.filled({"title": "Reading", "scope": "ours"})
     text, choice = again.inputs
     assert isinstance(text, TextInput) and text.default == "Reading"
     assert isinstance(choice, ChoiceInput)
     assert [o.default for o in choice.options] == [False, True]
     assert again.action == FORM.action
+    # An input not named keeps what it had (Teams fills only the fields typed).
+    assert FORM.filled({"title": "Reading"}).inputs[1] == FORM.inputs[1]
 
 
 def test_a_refused_form_is_kept_for_fifteen_minutes_and_for_its_member() -> None:

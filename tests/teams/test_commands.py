@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.emulator.teams.cards import walk
+from bot.emulator.teams.cards import inputs_of, walk
 from bot.services.facilitation.rotation.service import RotationService
 from tests.teams.harness import TeamsHarness, card_text, text_of
 
@@ -87,6 +87,42 @@ async def test_a_mistyped_command_is_answered_with_the_one_meant(teams: TeamsHar
     )
 
 
+async def test_a_forms_fields_typed_after_its_command_open_it_filled(teams: TeamsHarness) -> None:
+    """``goal set title:…`` (English or French names): the form opens with them, to finish
+    and submit; ``ask`` followed by words takes them as the question; a choice by the
+    start of its label in the member's language."""
+    await teams.setup_community()
+    await teams.command("bob", 'goal set title:Reading measure:"% at level 3" due:2027-06-30')
+    form = teams.last_private("bob")
+    values = {key: node.get("value") for key, node in inputs_of(form.card).items()}
+    assert values == {
+        "title": "Reading",
+        "measure": "% at level 3",
+        "baseline": None,
+        "target": None,
+        "due": "2027-06-30",
+    }
+    done = await teams.click("bob", form, "Submit", baseline="40", target="75")
+    assert done.status == 200
+    assert "Goal saved: **Reading**, from 40 to 75 (% at level 3)" in card_text(
+        teams.last_private("bob")
+    )
+
+    await teams.command("chloe", "objectif definir titre:Lecture cible:75")
+    filled = inputs_of(teams.last_private("chloe").card)
+    assert (filled["title"].get("value"), filled["target"].get("value")) == ("Lecture", "75")
+    await teams.command("chloe", 'theme proposer titre:Devoirs anonyme:"non"')
+    assert inputs_of(teams.last_private("chloe").card)["anonymous"]["value"] == "no"
+    await teams.command("bob", "ask Is there a rubric for oral work?")
+    asked = inputs_of(teams.last_private("bob").card)
+    assert asked["question"]["value"] == "Is there a rubric for oral work?"
+    # A name that is neither an option nor a field is still refused, naming the options.
+    await teams.command("bob", "goal set colour:blue")
+    assert "This command has no option “colour”. Its options: scope." in card_text(
+        teams.last_private("bob")
+    )
+
+
 async def test_bad_options_are_refused_with_a_clear_message_and_nothing_changes(
     teams: TeamsHarness,
 ) -> None:
@@ -100,10 +136,13 @@ async def test_bad_options_are_refused_with_a_clear_message_and_nothing_changes(
     assert "This command has no option “colour”. Its options: member." in card_text(
         teams.last_private("alice")
     )
-    # A command without options (its form asks) typed with some: said so, not "Its options: —".
-    await teams.command("alice", 'ask question:"How do you grade homework?"')
+    # A command without options typed with some: said so, not "Its options: —". (`ask`'s
+    # form fields, typed so, fill its form: test_a_forms_fields_typed_after_its_command…)
+    await teams.command("alice", "checkin me week:3")
     assert "This command takes no options: type it alone" in card_text(teams.last_private("alice"))
-    await teams.command("chloe", "demander Comment notez-vous les devoirs ?")
+    await teams.command("alice", "ask colour:blue")
+    assert "This command takes no options: type it alone" in card_text(teams.last_private("alice"))
+    await teams.command("chloe", "bilan moi les 12 dernières semaines")
     assert "Cette commande ne prend pas d'option : tapez-la seule" in card_text(
         teams.last_private("chloe")
     )

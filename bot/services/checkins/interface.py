@@ -42,6 +42,7 @@ class GoalInterface(Interface):
         "set",
         "Set a goal (a form opens)",
         Option("scope", "Whose goal: yours, or the community's (facilitators)", choices=SCOPES),
+        fills=("title", "measure", "baseline", "target", "due"),
     )
     async def set_goal(self, ctx: Interaction, scope: str = "mine") -> None:
         chosen: GoalScopeChoice = "community" if scope == "community" else "mine"
