@@ -35,7 +35,7 @@ CHOICES_MAX = 100
 """Teams shows a long choice list, but a card has a size limit: a longer roster is typed."""
 
 
-def typed_in(renderer: CardRenderer, form: Form, typed: Mapping[str, str]) -> Form:
+def filled_as_typed(renderer: CardRenderer, form: Form, typed: Mapping[str, str]) -> Form:
     """``form`` filled with what was typed after its command (``goal set title:…``): a
     choice by its value or the start of its label in the member's language (``non``)."""
     values = dict(typed)

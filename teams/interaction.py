@@ -25,7 +25,7 @@ from bot.chat.port import Card, Posted
 from bot.chat.text import Content, Text
 from bot.errors import UserError
 from bot.i18n import Language
-from teams.forms import FOR, FORM, TEAM, WHERE, form_card, typed_in
+from teams.forms import FOR, FORM, TEAM, WHERE, filled_as_typed, form_card
 from teams.render import JSON
 from teams.runtime import Team, TeamsRuntime, card_activity
 from teams.transport import TeamsRefusal
@@ -224,7 +224,7 @@ class TeamsInteraction:
 
     async def open_form(self, form: Form) -> None:
         renderer = await self.replies.runtime.renderer(self._lookups, self.language, Message())
-        form = typed_in(renderer, form, self.prefill)
+        form = filled_as_typed(renderer, form, self.prefill)
         data: JSON = {FORM: form.action, FOR: self.user_id}
         if self.is_click:
             self.answer.card = form_card(renderer, form, data)
