@@ -41,20 +41,19 @@ def filled_as_typed(renderer: CardRenderer, form: Form, typed: Mapping[str, str]
     values = dict(typed)
     for item in form.inputs:
         if isinstance(item, ChoiceInput) and item.id in values:
-            wanted = folded(values[item.id])
-            values[item.id] = next(
-                (
-                    option.value
-                    for option in item.options
-                    if wanted
-                    and (
-                        wanted == folded(option.value)
-                        or folded(renderer.text(option.label)).startswith(wanted)
-                    )
-                ),
-                values[item.id],
-            )
+            values[item.id] = _chosen(renderer, item, values[item.id])
     return form.filled(values)
+
+
+def _chosen(renderer: CardRenderer, item: ChoiceInput, typed: str) -> str:
+    """The value of the option ``typed`` names: its value, or the start of its label as
+    the member reads it; as typed when none does (the form then asks)."""
+    wanted = folded(typed)
+    for option in item.options:
+        label = folded(renderer.text(option.label))
+        if wanted and (wanted == folded(option.value) or label.startswith(wanted)):
+            return option.value
+    return typed
 
 
 def form_card(renderer: CardRenderer, form: Form, data: JSON) -> JSON:
