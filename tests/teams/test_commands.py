@@ -59,6 +59,7 @@ async def test_a_french_member_types_the_french_names_and_reads_french(
     await teams.command("chloe", "aide")
     listed = card_text(teams.last_private("chloe"))
     assert "**rotation choisir-suivant** — Choisir qui animera ensuite" in listed
+    assert "en prend les champs de la même façon et l'ouvre rempli" in listed
     await teams.command("chloe", "rotation danser")
     assert "Je ne connais pas la commande « rotation danser »" in card_text(
         teams.last_private("chloe")
