@@ -17,6 +17,7 @@ from bot.services.community.members import (
     MemberService,
     reminder_audience,
 )
+from bot.services.community.replies import lead_times
 from bot.services.community.retention import RetentionService, Rule
 from bot.services.community.service import CommunityService, SetupResult, facilitates
 from bot.services.community.status import CommunityStatus, ErrorRecord
@@ -35,5 +36,6 @@ __all__ = [
     "Rule",
     "SetupResult",
     "facilitates",
+    "lead_times",
     "reminder_audience",
 ]

@@ -35,6 +35,12 @@ def _channel(channel_id: int | None) -> Content:
     return ChannelRef(channel_id=channel_id) if channel_id else _text("not_set")
 
 
+def lead_times(offsets: tuple[int, ...]) -> Join:
+    """Reminder times before a start, as ``/plc status`` and a meeting's preview show
+    them: whole days as days ("1 d, 1 h", « 2 j, 30 min »)."""
+    return Join(parts=tuple(map(_duration, offsets)), sep=", ")
+
+
 def _duration(minutes: int) -> Text:
     if minutes % 1440 == 0:
         return _text("units.days", count=minutes // 1440)
@@ -57,7 +63,7 @@ def settings_fields(community: Community) -> tuple[PanelField, ...]:
         ("announcements_channel", _channel(community.announcements_channel_id)),
         ("facilitator_role", RoleRef(role_id=role) if role else _text("not_set")),
         ("moderation_channel", _channel(community.moderation_channel_id)),
-        ("reminders", Join(parts=tuple(map(_duration, community.reminder_offsets)), sep=", ")),
+        ("reminders", lead_times(community.reminder_offsets)),
     )
     return tuple(
         PanelField(name=_text(f"fields.{name}"), value=value, inline=True) for name, value in rows

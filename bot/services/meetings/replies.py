@@ -21,11 +21,11 @@ from bot.chat import (
     Text,
 )
 from bot.db.meeting_rsvps import Answer
+from bot.services.community import lead_times
 from bot.services.meetings import models
 from bot.services.meetings.texts import (
     clock_change_notes,
     duration,
-    durations,
     local,
     place,
     repeat,
@@ -73,9 +73,9 @@ def preview(draft: models.MeetingDraft) -> Message:
         *clock_change_notes(at),
     ]
     if draft.reminder_offsets is not None:
-        lines.append(text("schedule.reminders", offsets=durations(draft.reminder_offsets)))
+        lines.append(text("schedule.reminders", offsets=lead_times(draft.reminder_offsets)))
     elif draft.community_reminders:
-        offsets = durations(draft.community_reminders)
+        offsets = lead_times(draft.community_reminders)
         lines.append(text("schedule.reminders_default", offsets=offsets))
     if draft.protocol_id is not None:
         lines.append(text("schedule.protocol", protocol=Code(text=draft.protocol_id)))

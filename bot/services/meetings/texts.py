@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from bot.chat import ChannelRef, Content, Join, Moment, Param, Text, Trusted
+from bot.chat import ChannelRef, Content, Moment, Param, Text, Trusted
 from bot.dates import LocalInstant
 from bot.db.meetings import Repeat
 from bot.services.meetings.times import LAST, monthly_position
@@ -18,7 +18,6 @@ _REPEATS = {
     "weekly": "meetings.repeat.weekly",
     "biweekly": "meetings.repeat.biweekly",
 }
-DAY = 24 * 60
 _WEEKDAYS = tuple(f"meetings.weekdays.{n}" for n in range(7))
 _POSITIONS = {
     1: "meetings.positions.1",
@@ -46,17 +45,6 @@ def duration(minutes: int) -> Text:
         return text("duration.hours", hours=hours)
     # "1 h 05": the minutes of an hour are written on two digits.
     return text("duration.hours_minutes", hours=hours, minutes=Trusted(text=f"{rest:02d}"))
-
-
-def durations(minutes: tuple[int, ...]) -> Join:
-    """Reminder times before a start: whole days as days (``2d`` typed reads "2 d", not
-    "48 h"), the rest as :func:`duration` writes them."""
-    return Join(
-        parts=tuple(
-            text("duration.days", days=m // DAY) if m % DAY == 0 else duration(m) for m in minutes
-        ),
-        sep=", ",
-    )
 
 
 def repeat(rule: Repeat, first_date: date) -> Text:
