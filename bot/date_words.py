@@ -57,6 +57,11 @@ _DAY_ALONE = re.compile(
 )
 
 
+def names_a_month(text: str) -> bool:
+    """Whether a word of ``text`` is a month's name or abbreviation (accents aside)."""
+    return any(word in MONTHS for word in re.findall(r"[a-z]+", folded(text)))
+
+
 def named_days(text: str, today: date) -> str:
     """``text`` with a part of a month or a day of the month alone written as the ISO
     date it stands for; as it was when it names neither."""
@@ -89,7 +94,7 @@ def day_alone(text: str, today: date) -> str:
     5th", "5") written as the next such day: this month's if it is still to come (today
     counts), else the next month's that has it."""
     found = _DAY_ALONE.match(text)
-    if found is None or any(word in MONTHS for word in re.findall(r"[a-z]+", folded(text))):
+    if found is None or names_a_month(text):
         return text
     wanted = int(found["day"])
     if not 1 <= wanted <= 31:

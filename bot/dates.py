@@ -29,7 +29,7 @@ from dateparser.date import DateDataParser
 
 from bot.chat.refs import Moment
 from bot.chat.text import Text, Trusted
-from bot.date_words import MONTHS, named_days
+from bot.date_words import MONTHS, named_days, names_a_month
 from bot.errors import UserError
 from bot.frozen import Frozen
 from bot.text import folded
@@ -212,8 +212,7 @@ def _names_no_day(plain: str, stated: _Stated, period: str | None) -> bool:
     "in 2 months" and "next week" are days."""
     if period == "year":
         return True
-    named_month = any(word in MONTHS for word in _WORD.findall(folded(plain)))
-    return period == "month" and named_month and stated.day is None
+    return period == "month" and names_a_month(plain) and stated.day is None
 
 
 def _twelve_hour(hour: int, meridiem: str) -> int | None:

@@ -93,9 +93,8 @@ class Transcript:
     def _print_embed(self, embed: dict[str, object]) -> None:
         author = embed.get("author")
         if isinstance(author, dict) and author.get("name"):
-            self.say(
-                f"    ┃ 👤 {author['name']}"
-            )  # Discord shows it above the title, with a picture
+            # Discord shows the author above the title, with a picture.
+            self.say(f"    ┃ 👤 {author['name']}")
         if embed.get("title"):
             self.say(f"    ┃ {embed['title']}")
         for line in str(embed.get("description") or "").splitlines():
