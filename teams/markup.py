@@ -10,9 +10,10 @@
   type becomes a link, a heading or a mention.
 
 Catalog text is written with Discord's markdown; Teams' subset has no inline code,
-strike-through nor block quote, so the bot's own text is adapted (`` `/rotation join` `` reads as
-**rotation join**, the command as typed to the bot). What a reference or a member's
-words produced is left alone: it is fenced off while the bot's text is adapted.
+strike-through nor block quote, so the bot's own text is adapted (`` `/rotation join` ``
+reads as **rotation join**, the command as typed to the bot; a quote's ``>>>`` goes).
+What a reference or a member's words produced is left alone: it is fenced off while the
+bot's text is adapted.
 """
 
 from __future__ import annotations
