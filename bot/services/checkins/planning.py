@@ -94,8 +94,8 @@ class CheckinPlanning:
         """``/checkin now`` (facilitators): plan this week's opening for now and run it.
 
         Before any ``/checkin schedule``, the community gets the default weekly check-in
-        (this weekday and time, the default questions), which the reply says and
-        ``/checkin schedule`` changes. Only that timer runs (``scheduler.run_now``), not
+        (this weekday, this hour on the hour, the default questions), which the reply says
+        and ``/checkin schedule`` changes. Only that timer runs (``scheduler.run_now``), not
         whatever else is due.
         """
         community = await self._community.require_facilitator(actor)
@@ -112,7 +112,7 @@ class CheckinPlanning:
                     conn,
                     guild_id,
                     weekday=local.weekday(),
-                    local_time=local.time().replace(second=0, microsecond=0),
+                    local_time=local.time().replace(minute=0, second=0, microsecond=0),
                     questions=None,
                     close_after_hours=parse_close_after(None),
                     pulse=False,

@@ -159,6 +159,15 @@ async def test_checkin_now_before_any_schedule_starts_the_default_weekly_one(
     assert len(plc.prompts) == 2  # next Monday 09:00 (Toronto), by the new schedule
 
 
+async def test_the_default_weekly_check_in_opens_on_the_hour(plc: Harness) -> None:
+    """Tried at 09:37, the check-in opens at once, and weekly at 09:00, not at 09:37."""
+    await plc.advance(timedelta(minutes=37))
+    opened = await plc.checkins.open_now(plc.facilitator)
+    assert opened.schedule is not None
+    assert opened.schedule.local_time.strftime("%H:%M") == "09:00"
+    assert opened.checkin.week == "2026-W48" and plc.prompts == [opened.checkin.id]
+
+
 async def test_checkin_now_needs_a_reachable_channel(plc: Harness) -> None:
     await plc.schedule()
     async with plc.core.db.transaction() as conn:
