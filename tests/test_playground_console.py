@@ -292,3 +292,21 @@ async def test_a_form_is_filled_by_field_names_as_a_commands_options(tmp_path: P
     posted = _after(text, ':submit sujet:Lecture question:"Qui lit à voix haute?"')
     assert "┃ Qui lit à voix haute?\n    ┃ Topic: Lecture" in posted
     assert "┃ Note: est-ce utile?" in _after(text, ":submit Note: est-ce utile?")
+
+
+async def test_a_form_named_wrong_or_left_incomplete_stays_open(tmp_path: Path) -> None:
+    """A French member fills a form by its French names; a name the form lacks is refused
+    with the names it has, and a required field left blank keeps the form open."""
+    line = ':submit titre:Lecture mesure:"% élèves" depart:40 cible:75 echeance:2027-06-30'
+    text = await _transcript(
+        tmp_path,
+        ":lang fr\n/objectif definir\n"
+        f":submit titre:Lecture mesur:x\n:submit titre:Lecture\n{line}\n",
+    )
+    hint = "or by name: :submit titre:… mesure:… depart:… cible:… echeance:…"
+    assert hint in _after(text, "/objectif definir")
+    unknown = _after(text, ":submit titre:Lecture mesur:x")
+    assert "no field 'mesur'; its fields: titre, mesure, depart, cible, echeance" in unknown
+    blank = _after(text, ":submit titre:Lecture")
+    assert "'measure' is required" in blank and "the form is still open" in blank
+    assert "Objectif enregistré : **Lecture**, de 40 à 75 (% élèves)" in _after(text, line)

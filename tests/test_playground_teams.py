@@ -179,3 +179,18 @@ async def test_a_form_is_filled_by_field_names(tmp_path: Path) -> None:
     text = await _transcript(tmp_path / "p.sqlite3", f"goal set\n{line}\n:quit\n")
     assert "or by name: :submit title:… measure:… baseline:… target:… due:…" in text
     assert "Goal saved: **Reading**, from 40 to 75 (% students)" in _after(text, line)
+
+
+async def test_a_french_member_fills_a_form_by_its_french_names(tmp_path: Path) -> None:
+    """The names a French member types after the command (``titre:``) fill its form too;
+    a form the client would not send (a required field left blank) stays open."""
+    line = ':submit titre:Lecture mesure:"% élèves" depart:40 cible:75 echeance:2027-06-30'
+    text = await _transcript(
+        tmp_path / "p.sqlite3",
+        f":lang fr\nobjectif definir\n:submit titre:Lecture cible:75\n{line}\n:quit\n",
+    )
+    hint = "or by name: :submit titre:… mesure:… depart:… cible:… echeance:…"
+    assert hint in _after(text, "objectif definir")
+    refused = _after(text, ":submit titre:Lecture cible:75")
+    assert "'measure' is required" in refused and "the form is still open" in refused
+    assert "Objectif enregistré : **Lecture**, de 40 à 75 (% élèves)" in _after(text, line)

@@ -18,7 +18,8 @@ from typing import Any, Protocol, TextIO, TypedDict, TypeVar
 from bot.clock import ControlledClock, SystemClock
 from bot.config import Settings, read_config_file, settings_ignoring_environment
 from bot.emulator.world_file import set_aside, world_path
-from bot.i18n import Language
+from bot.i18n import Language, load_catalog
+from bot.interactions.help import command_title
 from bot.scheduler import Scheduler
 from bot.text import folded
 
@@ -248,33 +249,55 @@ def free_path(folder: Path, filename: str) -> Path:
     return candidate
 
 
-def fill_hint(ids: Sequence[str]) -> str:
-    """How to fill a form: its values in order, or named as a command's options are."""
-    named = " ".join(f"{name}:…" for name in ids)
+def field_name(field_id: str, language: Language) -> str:
+    """A form field's name as a member of that language types it: the name its command
+    option has (``titre`` for ``title`` in French), else its id."""
+    return command_title((field_id,), load_catalog(), language)
+
+
+def fill_hint(ids: Sequence[str], language: Language) -> str:
+    """How to fill a form: its values in order, or named as a command's options are, in
+    the member's language."""
+    named = " ".join(f"{field_name(name, language)}:…" for name in ids)
     return f"  fill it with :submit value 1 | value 2 | …, or by name: :submit {named}"
 
 
-def form_values(text: str, names: Sequence[tuple[str, str]]) -> list[str]:
+def form_values(text: str, names: Sequence[tuple[str, ...]]) -> list[str]:
     """What ``:submit`` typed for each field of a form, in the fields' order: ``A | B``,
     or each field named as a command's options are (``question:"…" topic:Reading``), by
-    its id or its label (``names``: each field's). A line that is not all ``name:value``
-    pairs of known fields is read the first way, so ``Goal: reading`` stays one value."""
-    named = _named_values(text, [{folded(n) for n in pair} for pair in names])
-    if named is not None:
-        return named
-    return [v.strip() for v in text.split("|")] if text else []
+    any of its names (``names``: each field's, the one to show first). A line that is not
+    all ``name:value`` pairs is read the first way, so ``Goal: reading`` stays one value;
+    one that is, but names a field the form lacks, is refused with the names it has."""
+    named = _named_values(text, [{folded(n) for n in field} for field in names])
+    if named is None:
+        return [v.strip() for v in text.split("|")] if text else []
+    if isinstance(named, str):
+        fields = ", ".join(field[0] for field in names)
+        raise LookupError(f"this form has no field {named!r}; its fields: {fields}")
+    return named
 
 
-def _named_values(text: str, names: list[set[str]]) -> list[str] | None:
+_NAME = re.compile(r"\w[\w-]*")
+
+
+def _named_values(text: str, names: list[set[str]]) -> list[str] | str | None:
+    """Each field's value; the first unknown name when every word is ``name:value`` and
+    one names no field (one such word alone is a value: ``Note:tomorrow``)."""
     try:
         words = shlex.split(text)
     except ValueError:  # an apostrophe left open: typed as text, not as options
         return None
     values = [""] * len(names)
+    unknown = None
     for word in words:
         name, sep, value = word.partition(":")
         index = next((i for i, known in enumerate(names) if folded(name) in known), None)
-        if not sep or index is None:
+        if not sep or not _NAME.fullmatch(name):
             return None
+        if index is None:
+            unknown = unknown or name
+            continue
         values[index] = value.strip()
+    if unknown is not None:
+        return unknown if len(words) > 1 else None
     return values if words else None

@@ -14,6 +14,7 @@ from bot.clock import ControlledClock
 from bot.emulator import Channel, Emulator, InteractionResult, Modal, ResponseType
 from bot.emulator.markup import viewer_language
 from bot.emulator.sample import SampleGuild
+from bot.i18n import language_for_locale
 from bot.services.community import CommunityService, MemberService
 from cogs.client import PlcBot
 
@@ -22,6 +23,7 @@ from .common import (
     ConsoleLoop,
     advance_to,
     duration,
+    field_name,
     fill_hint,
     form_values,
     free_path,
@@ -172,7 +174,9 @@ class Console(ConsoleLoop):
     async def _submit(self, text: str) -> None:
         if self.modal is None:
             raise LookupError("no form is open")
-        names = [(f.custom_id, f.label or f.custom_id) for f in self.modal.fields]
+        language = language_for_locale(self.emu.state.users[self._user_id()].locale)
+        fields = self.modal.fields
+        names = [(field_name(f.custom_id, language), f.custom_id, f.label or "") for f in fields]
         values = form_values(text, names)
         filled: dict[str, Any] = {}
         for form_field, value in zip(self.modal.fields, values, strict=False):
@@ -182,8 +186,12 @@ class Console(ConsoleLoop):
                 filled[form_field.custom_id] = _option_value(form_field.options, value)
             else:
                 filled[form_field.custom_id] = value
-        modal, self.modal = self.modal, None
-        await self._show(await self.emu.submit_modal(self._user_id(), modal, filled))
+        try:
+            result = await self.emu.submit_modal(self._user_id(), self.modal, filled)
+        except ValueError as refused:  # Discord does not send it: the form stays open
+            raise LookupError(f"{refused}; the form is still open: :submit again") from None
+        self.modal = None
+        await self._show(result)
 
     async def _apps(self, text: str) -> None:
         """Apps › NAME on a message, as a right-click on it in Discord."""
@@ -300,7 +308,8 @@ class Console(ConsoleLoop):
                 )
                 choose = f" — choose {choices}" if choices else ""
                 self.say(f"    {number}. {form_field.label}{optional}{value}{choose}")
-            self.say(fill_hint([f.custom_id for f in result.modal.fields]))
+            language = language_for_locale(self.emu.state.users[self._user_id()].locale)
+            self.say(fill_hint([f.custom_id for f in result.modal.fields], language))
         await self.settle()
 
     async def settle(self) -> None:

@@ -26,6 +26,7 @@ from bot.playground.common import (
     ConsoleLoop,
     advance_to,
     duration,
+    field_name,
     form_values,
     free_path,
     numbered,
@@ -198,7 +199,11 @@ class TeamsConsole(ConsoleLoop):
         if form is None:
             raise LookupError("no form is open")
         message = self.emu.state.messages[form.message_id]
-        names = [(str(item["id"]), str(item.get("label", item["id"]))) for item in form.inputs]
+        language = self.transcript.language
+        names = [
+            (field_name(str(item["id"]), language), str(item["id"]), str(item.get("label", "")))
+            for item in form.inputs
+        ]
         values = form_values(text, names)
         filled = {}
         for item, value in zip(form.inputs, values, strict=False):
@@ -206,9 +211,12 @@ class TeamsConsole(ConsoleLoop):
                 filled[item["id"]] = _choice(item, value)
         submit = _submit_verb(message.card_for(self._user().id) or {})
         self.transcript.form = None
-        self._answered(
-            await self.emu.execute(self._user(), message, submit, inputs=filled), on=message
-        )
+        try:
+            result = await self.emu.execute(self._user(), message, submit, inputs=filled)
+        except CardError as refused:  # Teams does not send it: the card keeps what was typed
+            self.transcript.form = form
+            raise LookupError(f"{refused}; the form is still open: :submit again") from None
+        self._answered(result, on=message)
         if self.transcript.form is None and _submit_in(message.card_for(self._user().id)):
             # Refused: the card keeps its inputs (Teams keeps what was typed in them), so
             # the member corrects a field and submits again.

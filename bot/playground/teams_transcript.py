@@ -18,6 +18,7 @@ from bot.emulator.teams import TeamsEmulator, TeamsMessage, TeamsUser
 from bot.emulator.teams.cards import inputs_of, walk
 from bot.emulator.teams.dates import render_card_dates
 from bot.emulator.teams.sample import SampleTeam
+from bot.i18n import Language, language_for_locale
 from bot.playground.common import fill_hint
 
 _ESCAPED = re.compile(r"\\([\\\[\]*_`~#>+.-])")
@@ -49,6 +50,11 @@ class TeamsTranscript:
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
+
+    @property
+    def language(self) -> Language:
+        """The reader's Teams language."""
+        return language_for_locale((self.reader or self.sample.alice).locale)
 
     def readable(self, text: str) -> str:
         """The text as the reader's Teams shows it."""
@@ -135,7 +141,7 @@ class TeamsTranscript:
             if choices and not choose:
                 choose = f" — choose one of {len(item['choices'])} (by name)"
             self.say(f"    {number}. {item.get('label', item['id'])}{optional}{now}{choose}")
-        self.say(fill_hint([str(item["id"]) for item in inputs]))
+        self.say(fill_hint([str(item["id"]) for item in inputs], self.language))
 
     def _number(self, message_id: str) -> int:
         for number, known in self.messages.items():
