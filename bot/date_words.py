@@ -6,15 +6,22 @@
   weekday, so a member who meant another sees it).
 - A day of the month alone: « le 5 », "the 5th". ``dateparser`` takes this month's,
   even when it has passed (or, in English, the 5th for May); the next 5th is meant.
+- A weekday of next week: "Friday next week", « mardi de la semaine prochaine »: that
+  day of the coming Monday-to-Sunday week, which ``dateparser`` does not read.
+- A part of today or tomorrow: "tonight", « ce soir », "tomorrow evening": that day,
+  and its hours typed without am/pm are the afternoon's or evening's ("tonight at 7":
+  19:00).
 
-Both are written as the ISO date they stand for before ``dateparser`` reads the text.
+Each is written as the ISO date it stands for before ``dateparser`` reads the text.
+Then :func:`hours_meant` reads an hour typed in English without am/pm as people mean
+it when they name a meeting ("Thursday at 3": 15:00).
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from bot.text import folded
 
@@ -57,15 +64,87 @@ _DAY_ALONE = re.compile(
 )
 
 
+_DAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|" + "|".join(
+    f"{day}day" for day in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
+)
+_NEXT_WEEK = r"(?:next week|(?:de )?la semaine prochaine)"
+_DAY_OF_NEXT_WEEK = re.compile(
+    rf"\b(?:(?P<before>{_DAYS})\s*,?\s+(?:on\s+)?{_NEXT_WEEK}"
+    rf"|{_NEXT_WEEK}\s*,?\s+(?:on\s+|le\s+)?(?P<after>{_DAYS}))\b",
+    re.IGNORECASE,
+)
+_PART_OF_DAY = re.compile(
+    r"\b(?:(?P<tonight>tonight|ce soir)"
+    r"|(?:this|ce|cet|cette)\s+(?P<part>evening|afternoon|morning|soir|apr[eè]s-midi|matin)"
+    r"|(?P<day>tomorrow|demain)\s+(?:(?:in the|au|dans l')\s*)?"
+    r"(?P<next>evening|afternoon|morning|night|soir|apr[eè]s-midi|matin))\b",
+    re.IGNORECASE,
+)
+_LATER_PARTS = ("tonight", "ce soir", "evening", "afternoon", "night", "soir", "apres-midi")
+# An hour without am/pm, "h" or a date after it: "at 3", "at 3:30", "tonight at 7", "19".
+_BARE_HOUR = re.compile(
+    r"(?<![\d:/.-])(?P<at>\bat\s+)?(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?"
+    r"(?!\s*(?:[ap]\.?m\b|h\b|[:/.\d-]|(?:st|nd|rd|th|er|e)\b))",
+    re.IGNORECASE,
+)
+
+
 def names_a_month(text: str) -> bool:
     """Whether a word of ``text`` is a month's name or abbreviation (accents aside)."""
     return any(word in MONTHS for word in re.findall(r"[a-z]+", folded(text)))
 
 
-def named_days(text: str, today: date) -> str:
-    """``text`` with a part of a month or a day of the month alone written as the ISO
-    date it stands for; as it was when it names neither."""
-    return day_alone(month_part(text, today), today)
+def named_days(text: str, today: date) -> tuple[str, bool]:
+    """``text`` with a part of a month, a day of the month alone, a weekday of next week
+    or a part of today or tomorrow written as the ISO date it stands for (as it was when
+    it names none), and whether it named the afternoon or the evening."""
+    text, later = part_of_day(text, today)
+    return day_alone(month_part(day_of_next_week(text, today), today), today), later
+
+
+def day_of_next_week(text: str, today: date) -> str:
+    """``text`` with "Friday next week" (« vendredi de la semaine prochaine », "next
+    week on Friday") written as that day of the coming Monday-to-Sunday week."""
+    found = _DAY_OF_NEXT_WEEK.search(text)
+    if found is None:
+        return text
+    name = folded(found["before"] or found["after"])
+    weekday = _DAYS.split("|").index(name) % 7  # the French names, then the English
+    day = today + timedelta(days=7 - today.weekday() + weekday)
+    return f"{text[: found.start()]}{day.isoformat()}{text[found.end() :]}"
+
+
+def part_of_day(text: str, today: date) -> tuple[str, bool]:
+    """``text`` with "tonight", « ce soir », "tomorrow evening"… written as the day they
+    name, and whether they name the afternoon or the evening."""
+    found = _PART_OF_DAY.search(text)
+    if found is None:
+        return text, False
+    day = today + timedelta(days=1) if found["day"] else today
+    part = folded(found["tonight"] or found["part"] or found["next"])
+    later = part in _LATER_PARTS
+    return f"{text[: found.start()]}{day.isoformat()}{text[found.end() :]}", later
+
+
+def hours_meant(text: str, *, later: bool, english: bool) -> str:
+    """``text`` with an hour typed without am/pm written on the 24-hour clock as meant:
+    the afternoon's or evening's when ``later`` ("tonight at 7": 19:00); in English, an
+    hour after "at" or with its minutes from 1 to 6 is the afternoon's ("Thursday at 3",
+    "3:30": 15:00, 15:30; no one meets at 3 in the morning) and one from 7 to 12 as
+    typed ("at 9": 09:00). A 24-hour time (15:00, 03:30 with its zero) stays."""
+
+    def meant(found: re.Match[str]) -> str:
+        hour, minute = int(found["hour"]), found["minute"] or "00"
+        zero = found["hour"].startswith("0")
+        if not (found["at"] or found["minute"] or later) or hour > 12 or zero:
+            return found.group(0)
+        if (later and hour < 12) or (english and 1 <= hour <= 6):
+            hour += 12
+        return f"{found['at'] or ''}{hour:02d}:{minute}"
+
+    if not (later or english):
+        return text
+    return _BARE_HOUR.sub(meant, text)
 
 
 def month_part(text: str, today: date) -> str:

@@ -29,7 +29,7 @@ from dateparser.date import DateDataParser
 
 from bot.chat.refs import Moment
 from bot.chat.text import Text, Trusted
-from bot.date_words import MONTHS, named_days, names_a_month
+from bot.date_words import MONTHS, hours_meant, named_days, names_a_month
 from bot.errors import UserError
 from bot.frozen import Frozen
 from bot.text import folded
@@ -296,7 +296,8 @@ def _read_text(
         raise _refusal(kind, "empty", field)
     zone = ZoneInfo(timezone)
     today = now.astimezone(zone).date()
-    normalized = _normalize(named_days(original, today))
+    days, later = named_days(original, today)
+    normalized = hours_meant(_normalize(days), later=later, english=language == "en")
     stated = _read_stated(normalized, kind, field, original, day_first=language == "fr")
     order = "YMD" if stated.iso else "DMY" if stated.day_first else "MDY"
     settings = {
@@ -328,7 +329,9 @@ def _read_text(
     if parsed.tzinfo is not None:
         # "15:00 UTC": honour the zone typed, then think in the reading zone.
         parsed = parsed.astimezone(zone).replace(tzinfo=None)
-    return _Read(local=parsed, has_time=data.period == "time", original=original)
+    # dateparser says "day" when the time typed is the clock's (9:00 typed at 9:00).
+    has_time = data.period == "time" or stated.hour is not None
+    return _Read(local=parsed, has_time=has_time, original=original)
 
 
 def time_of_day(text: str) -> time | None:

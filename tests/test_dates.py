@@ -39,6 +39,8 @@ WHEN_FORMS: dict[datetime, tuple[str, ...]] = {
     datetime(2026, 12, 1, 10, 0): ("le 1er déc à 10h", "December 1st at 10am"),
     datetime(2026, 11, 26, 15, 0): ("jeudi 15h", "jeudi prochain 15h", "Thursday 3pm"),
     datetime(2026, 11, 24, 10, 0): ("demain 10h", "demain 15:00 UTC"),  # 15:00 UTC is 10:00 here
+    # The clock's own time typed (09:00 at 09:00): dateparser took it for a date alone.
+    datetime(2026, 11, 24, 9, 0): ("demain 9h", "tomorrow 9am"),
     datetime(2026, 11, 30, 8, 0): ("lundi 8h",),  # today 08:00 has passed: next Monday
     datetime(2026, 11, 24, 8, 0): ("8:00",),
     datetime(2026, 11, 27, 10, 0): ("vendredi prochain 10h", "next Friday 10am"),
@@ -50,6 +52,15 @@ WHEN_FORMS: dict[datetime, tuple[str, ...]] = {
     datetime(2026, 12, 5, 15, 0): ("le 5 à 15h", "the 5th at 3pm"),
     datetime(2026, 12, 22, 15, 0): ("le 22 à 15h", "the 22nd at 3pm", "22 3pm"),
     datetime(2026, 12, 31, 9, 0): ("fin décembre 9h", "end of December 9am"),
+    # A part of today or tomorrow: its hours are the evening's; a weekday of next week.
+    datetime(2026, 11, 23, 19, 0): ("ce soir 19h", "ce soir 7h", "tonight at 7", "this evening 7"),
+    datetime(2026, 11, 24, 19, 0): ("demain soir 19h", "tomorrow evening at 7"),
+    datetime(2026, 12, 4, 10, 0): (
+        "vendredi de la semaine prochaine 10h",
+        "la semaine prochaine, vendredi 10h",
+        "Friday next week 10am",
+        "next week on Friday 10am",
+    ),
 }
 
 
@@ -60,6 +71,26 @@ WHEN_FORMS: dict[datetime, tuple[str, ...]] = {
 )
 def test_accepted_forms_in_both_languages(text: str, expected: datetime, language: str) -> None:
     assert parse(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thursday at 3", datetime(2026, 11, 26, 15, 0)),
+        ("Thursday at 3:30", datetime(2026, 11, 26, 15, 30)),
+        ("Thursday 3:30", datetime(2026, 11, 26, 15, 30)),
+        ("Thursday 03:30", datetime(2026, 11, 26, 3, 30)),  # a 24-hour time, as typed
+        ("Jan 12 at 9", datetime(2027, 1, 12, 9, 0)),
+        ("tomorrow at 9", datetime(2026, 11, 24, 9, 0)),
+        ("the 12th at 9", datetime(2026, 12, 12, 9, 0)),
+        ("Thursday at 12", datetime(2026, 11, 26, 12, 0)),
+    ],
+)
+def test_an_english_hour_without_am_or_pm_is_read_as_meant(text: str, expected: datetime) -> None:
+    """From 1 to 6 the afternoon's, from 7 to 12 as typed (as calendars read "at 3");
+    French hours are on the 24-hour clock (``jeudi 3:30`` is 03:30)."""
+    assert parse(text, "en") == expected
+    assert parse("jeudi 3:30", "fr") == datetime(2026, 11, 26, 3, 30)
 
 
 def test_numeric_day_month_follows_the_community_language() -> None:
