@@ -124,6 +124,43 @@ async def test_a_forms_fields_typed_after_its_command_open_it_filled(teams: Team
     )
 
 
+async def test_an_anonymous_forms_words_typed_in_a_channel_are_not_taken(
+    teams: TeamsHarness,
+) -> None:
+    """``demander …`` typed in a channel is there under the member's name for everyone:
+    no form opens filled with it, nothing reaches the moderators, and the member is told
+    privately, in their language, to type the command alone in the 1:1 chat, where it
+    opens empty (typed with words there, it still opens filled)."""
+    await teams.setup_community()
+    await teams.command(
+        "chloe", "demander Y a-t-il une grille pour la lecture ?", channel="Check-ins"
+    )
+    told = teams.last_private("chloe")
+    assert inputs_of(told.card) == {}  # no form, filled or not
+    assert card_text(told) == (
+        "Vous avez écrit ces mots dans le canal, où tout le monde les lit sous votre nom : "
+        "ils ne seraient pas anonymes, alors je ne les ai pas repris et rien n'a été envoyé. "
+        "Pour rester anonyme, écrivez seulement **demander** ici, dans notre conversation "
+        "privée : le formulaire s'ouvrira vide, à remplir."
+    )
+    await teams.command("bob", 'topic propose title:"Homework load"', channel="Check-ins")
+    assert card_text(teams.last_private("bob")).startswith(
+        "You typed these words in the channel, where everyone reads them under your name"
+    )
+    assert "type **topic propose** alone here" in card_text(teams.last_private("bob"))
+    assert teams.posts_in("Moderation") == []
+    assert [card_text(m) for m in teams.posts_in("Check-ins")] == [
+        "📬 Je vous ai répondu dans notre conversation privée : vous seul·e la voyez.",
+        "📬 I answered you in our 1:1 chat: only you can see it there.",
+    ]
+
+    await teams.command("chloe", "demander")  # alone, in the 1:1 chat: the form, empty
+    assert inputs_of(teams.last_private("chloe").card)["question"].get("value") is None
+    await teams.command("chloe", "demander Y a-t-il une grille ?")  # private: filled
+    asked = inputs_of(teams.last_private("chloe").card)
+    assert asked["question"]["value"] == "Y a-t-il une grille ?"
+
+
 async def test_bad_options_are_refused_with_a_clear_message_and_nothing_changes(
     teams: TeamsHarness,
 ) -> None:
