@@ -357,6 +357,45 @@ async def test_a_wrong_choice_lists_the_choices_as_the_member_reads_them(
     assert "are **off**" in card_text(teams.last_private("bob"))
 
 
+async def test_a_choice_is_typed_by_its_french_name_or_the_start_of_one_label(
+    teams: TeamsHarness,
+) -> None:
+    """What ``objectif liste`` suggests (``portee : Objectif commun``) is taken, as are a
+    value's French name (``communaute``, ``hebdomadaire``) and the start of a label only
+    one choice has, in either language; a start several choices share is refused, naming
+    them, and nothing is saved."""
+    from bot.services.meetings import MeetingService
+
+    await teams.setup_community()
+    for typed in ('objectif definir portee:"Objectif commun"', "goal set scope:communaute"):
+        await teams.command("alice", typed)
+        assert card_text(teams.last_private("alice")).startswith("Set a community goal"), typed
+    await teams.command("alice", "goal set scope:my")  # "My own goal"
+    assert card_text(teams.last_private("alice")).startswith("Set a goal")
+
+    meetings = teams.app.services.get(MeetingService)
+    await teams.command(
+        "chloe", 'rencontre planifier titre:CAP quand:"2026-12-10 15:30" repetition:chaque'
+    )
+    assert card_text(teams.last_private("chloe")) == (
+        "« chaque » peut désigner plusieurs choix pour repetition : « Chaque semaine » "
+        "(weekly), « Chaque mois (même jour, p. ex. premier mardi) » (monthly). "
+        "Écrivez-en davantage pour préciser lequel."
+    )
+    await teams.command("alice", 'meeting schedule title:PLC when:"2026-12-10 15:30" repeat:every')
+    assert card_text(teams.last_private("alice")).startswith(
+        "“every” could be several choices for repeat: “Every week” (weekly), "
+        "“Every two weeks” (biweekly), “Every month"
+    )
+    assert await meetings.upcoming(await teams.team_number()) == []
+    await teams.command(
+        "alice", 'rencontre planifier titre:CAP quand:"2026-12-10 15:30" repetition:hebdomadaire'
+    )
+    await teams.click("alice", teams.last_private("alice"), "Confirm")
+    [meeting] = await meetings.upcoming(await teams.team_number())
+    assert meeting.meeting.repeat == "weekly"
+
+
 async def test_a_command_form_reads_in_the_members_language(teams: TeamsHarness) -> None:
     await teams.setup_community()
     for typed, says, asks in (
