@@ -151,3 +151,23 @@ def test_no_relative_time_follows_a_preposition(language: str) -> None:
         for match in clash.finditer(text)
     ]
     assert offenders == []
+
+
+# A member's name may start with a vowel ("Alice"): French would elide a word before it
+# ("d'Alice", "qu'Alice"), which a name put in by the bot cannot do, so none stands there.
+MEMBER_PARAMS = r"member|user|owner|moderator|actor|by"
+ELIDING = re.compile(
+    rf"(?<!\w)(?:de|que|le|la|ce|je|me|te|se|ne|jusque|lorsque|puisque)\s+(?:\*\*)?"
+    rf"\{{(?:{MEMBER_PARAMS})\}}",
+    re.IGNORECASE,
+)
+
+
+def test_no_french_word_that_elides_stands_before_a_members_name() -> None:
+    offenders = [
+        f"{key}: {match.group(0)}"
+        for language, key, text in _values()
+        if language == "fr"
+        for match in ELIDING.finditer(text)
+    ]
+    assert offenders == []
