@@ -250,7 +250,8 @@ class DiscordPlatform:
         granted = role.permissions | guild.default_role.permissions
         return granted.manage_messages or granted.administrator
 
-    async def latency(self) -> float | None:
+    async def latency(self, guild_id: int) -> float | None:
+        """The gateway's heartbeat round trip (one for every guild)."""
         measured = self.client.latency  # NaN before the gateway is ready
         return measured if math.isfinite(measured) else None
 

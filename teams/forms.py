@@ -17,7 +17,7 @@ from typing import Any
 from bot.chat.layout import ChoiceInput, Form, TextInput
 from bot.interactions.commands import Command, Option
 from bot.interactions.help import command_text
-from bot.text import folded
+from bot.interactions.suggest import chosen
 from teams.render import ACTION_KEY, JSON, TEAM_KEY, CardRenderer, adaptive_card, clip
 
 FORM = "plc.form"
@@ -46,14 +46,11 @@ def filled_as_typed(renderer: CardRenderer, form: Form, typed: Mapping[str, str]
 
 
 def _chosen(renderer: CardRenderer, item: ChoiceInput, typed: str) -> str:
-    """The value of the option ``typed`` names: its value, or the start of its label as
-    the member reads it; as typed when none does (the form then asks)."""
-    wanted = folded(typed)
-    for option in item.options:
-        label = folded(renderer.text(option.label))
-        if wanted and (wanted == folded(option.value) or label.startswith(wanted)):
-            return option.value
-    return typed
+    """The value of the option ``typed`` names: its value, its label as the member reads
+    it, or the start of that label when only one option's starts so; as typed when none
+    does, or several (the form then asks)."""
+    found = chosen(typed, ((o.value, (o.value,), (renderer.text(o.label),)) for o in item.options))
+    return found[0] if len(found) == 1 else typed
 
 
 def form_card(renderer: CardRenderer, form: Form, data: JSON) -> JSON:

@@ -158,6 +158,7 @@ class Handlers:
             raise self._unknown(words, turn.language)
         entry, used = found
         typed, ctx.prefill = self.book.fills_of(entry.command, typed_after(pieces, used))
+        self._keep_anonymous(ctx, turn, entry)
         raw = assign(self.book, entry.command, typed, turn.language)
         missing = [o for o in entry.command.options if o.required and o.name not in raw]
         if missing or (entry.command.ask_first and shown_options(entry.command) and not raw):
@@ -166,6 +167,15 @@ class Handlers:
             await self._send_form(ctx, turn, entry, raw)
             return
         await self.run(ctx, entry.command, await self._values(ctx, turn, entry.command, raw))
+
+    def _keep_anonymous(self, ctx: TeamsInteraction, turn: Turn, entry: Entry) -> None:
+        """An anonymous form's words typed where others read them (a channel, a group
+        chat) are already under the member's name: they are not taken, nothing is sent,
+        and the member is told (privately) to type the command alone in the 1:1 chat."""
+        if entry.command.anonymous and ctx.prefill and not turn.personal:
+            ctx.prefill = {}
+            command = self.book.title(entry, turn.language)
+            raise UserError("teams.commands.not_anonymous_here", command=command)
 
     def _unknown(self, words: list[str], language: Language) -> UserError:
         """A command not found: the one most likely meant, or the commands of a group

@@ -48,6 +48,11 @@ _WITH_TIME: frozenset[MomentStyle] = frozenset({"date_time", "short_date_time", 
 _AGAIN = "\ue002"
 """Where a relative time repeated a date and time the text already gives."""
 _AGAIN_WRAPPED = re.compile(f" ?\\({_AGAIN}\\)|[,\n]? ?{_AGAIN}")
+_LINK, _LABEL, _LINK_END = "\ue003", "\ue004", "\ue005"
+"""Around a message link (its address, then its label), until the text says whether it
+stands alone (``[the message](…)``) or is the address of a link of its own."""
+_LINKED = re.compile(rf"\[([^\[\]]*)\]\({_LINK}([^{_LABEL}]*){_LABEL}[^{_LINK_END}]*{_LINK_END}\)")
+_ALONE = re.compile(rf"{_LINK}([^{_LABEL}]*){_LABEL}([^{_LINK_END}]*){_LINK_END}")
 
 
 @dataclass
@@ -128,9 +133,12 @@ class TeamsMarkup:
         return self._fence(_DATES[style].format(at=teams_instant(at)))
 
     def message(self, link: MessageLink) -> str:
-        url = self._lookup.links.get((link.channel_id, link.message_id))
+        """A link to the message: ``[the message](…)`` standing alone, or the address of
+        the text's own link (``[Question #1](…)``); words without a link when Teams gave
+        no address for it (:func:`message_links`)."""
+        url = self._lookup.links.get((link.channel_id, link.message_id)) or ""
         label = self._catalog.t(self._language, "teams.markup.message")
-        return self._fence(f"[{label}]({url})" if url else label)
+        return self._fence(f"{_LINK}{url}{_LABEL}{label}{_LINK_END}")
 
     def code(self, text: str) -> str:
         return self._fence(f"**{inert(text.removeprefix('/'))}**")
@@ -142,7 +150,24 @@ class TeamsMarkup:
         """``content`` in the card's language, as Teams' markdown."""
         self._shown = {}
         text = teams_markdown(render(content, self._language, self._catalog, self))
-        return _AGAIN_WRAPPED.sub("", text)
+        return message_links(_AGAIN_WRAPPED.sub("", text))
+
+
+def message_links(text: str) -> str:
+    """Each message link :meth:`TeamsMarkup.message` wrote, as Teams' markdown: the
+    address of the link around it (``[Question #1](url)``, Discord's markdown, which takes
+    a bare address there), else a link of its own (``[the message](url)``); without an
+    address, the words alone (``Question #1``, ``the message``)."""
+
+    def linked(match: re.Match[str]) -> str:
+        words, url = match.group(1), match.group(2)
+        return f"[{words}]({url})" if url else words
+
+    def alone(match: re.Match[str]) -> str:
+        url, label = match.group(1), match.group(2)
+        return f"[{label}]({url})" if url else label
+
+    return _ALONE.sub(alone, _LINKED.sub(linked, text))
 
 
 def teams_markdown(text: str) -> str:

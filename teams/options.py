@@ -1,9 +1,10 @@
 """A command's options from what was typed (or filled in its form), as the core's values.
 
 Text stays text; a number is checked against its range; a choice is its value, its
-English or its French label; a member is an @mention, a name from the team's roster or
-the Teams id a form's list gave; a channel is a channel's name (or id). Anything else is
-refused with a message naming the option, in the member's language.
+French name, its English or its French label, or the start of one label; a member is an
+@mention, a name from the team's roster or the Teams id a form's list gave; a channel is
+a channel's name (or id). Anything else is refused with a message naming the option, in
+the member's language.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from bot.errors import UserError
 from bot.i18n import Language
 from bot.interactions.commands import ChannelOption, Command, MemberOption, Option
+from bot.interactions.suggest import chosen
 from bot.text import folded
 from teams.commands import CommandBook, Typed
 from teams.forms import shown_options, unanswerable
@@ -101,15 +103,27 @@ class Resolver:
         )
 
     def _choice(self, option: Option, raw: str) -> str | int:
-        wanted = folded(raw)
-        for value, label in option.choices:
-            french = self.book.french_text(label)
-            if wanted in {folded(str(value)), folded(label), folded(french)}:
-                return value
-        choices = ", ".join(self._choice_shown(value, label) for value, label in option.choices)
-        raise UserError(
-            "teams.commands.bad_choice", value=raw, option=self._name(option), choices=choices
+        """The choice ``raw`` names: its value, its French name (``communaute``), its label
+        in either language, or the start of one label that only one choice's starts with
+        (``Objectif commun``, ``lun``); several starting so are listed, to say which."""
+        book = self.book
+        found = chosen(
+            raw,
+            (
+                (
+                    (value, label),
+                    (str(value), book.french(str(value))),
+                    (label, book.french_text(label)),
+                )
+                for value, label in option.choices
+            ),
         )
+        if len(found) == 1:
+            return found[0][0]
+        key = "teams.commands.ambiguous_choice" if found else "teams.commands.bad_choice"
+        listed = found or list(option.choices)
+        choices = ", ".join(self._choice_shown(value, label) for value, label in listed)
+        raise UserError(key, value=raw, option=self._name(option), choices=choices)
 
     def _choice_shown(self, value: str | int, label: str) -> str:
         """A choice as the member reads it (which they may type), and its value when that

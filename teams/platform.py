@@ -246,8 +246,10 @@ class TeamsPlatform:
         """Teams has no roles: facilitators are the team's owners, who may always moderate."""
         return None
 
-    async def latency(self) -> float | None:
-        return None
+    async def latency(self, guild_id: int) -> float | None:
+        """The last round trip to the Bot Connector service (the last call it answered with
+        success, the time waited for a pacing slot left out); None before the first."""
+        return self.runtime.connector.round_trip
 
     async def community_language(self, guild_id: int) -> Language | None:
         """None: a team has no language of its own (each member's Teams has one)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -92,6 +93,8 @@ class Connector:
         self.sends = 0
         """Messages sent so far; with :meth:`sent_since`, whether a conversation got one."""
         self._last_sent: OrderedDict[str, int] = OrderedDict()
+        self.round_trip: float | None = None
+        """Seconds the last call Teams answered with success took (the platform's latency)."""
 
     async def close(self) -> None:
         for _, client in self._clients.values():
@@ -121,7 +124,11 @@ class Connector:
         for attempt in range(ATTEMPTS):
             await self.pacer.slot(conversation)
             try:
-                return await call(await self._client(service_url))
+                client = await self._client(service_url)
+                started = time.perf_counter()
+                answer = await call(client)
+                self.round_trip = time.perf_counter() - started
+                return answer
             except aiohttp.ClientResponseError as error:
                 retried = error.status in RETRIED_STATUSES or (idempotent and error.status >= 500)
                 if not retried:

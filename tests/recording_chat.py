@@ -117,7 +117,7 @@ class RecordingChat:
     async def role_can_moderate_messages(self, guild_id: int, role_id: int) -> bool | None:
         return self.moderating_roles.get(role_id)
 
-    async def latency(self) -> float | None:
+    async def latency(self, guild_id: int) -> float | None:
         return None
 
     async def delete(self, posted: Posted) -> bool:

@@ -184,8 +184,8 @@ class Chat:
     async def channel_url(self, guild_id: int, channel_id: int) -> str | None:
         return await self.platform.channel_url(guild_id, channel_id)
 
-    async def latency(self) -> float | None:
-        return await self.platform.latency()
+    async def latency(self, guild_id: int) -> float | None:
+        return await self.platform.latency(guild_id)
 
     # -- refusals ---------------------------------------------------------------------------
 

@@ -100,9 +100,13 @@ class Platforms:
     async def channel_url(self, guild_id: int, channel_id: int) -> str | None:
         return await self.of(guild_id).channel_url(guild_id, channel_id)
 
-    async def latency(self) -> float | None:
-        """The Discord gateway's, when this process serves Discord."""
-        return await self.discord.latency() if self.discord is not None else None
+    async def latency(self, guild_id: int) -> float | None:
+        """The round trip of the community's own platform (None: not served here)."""
+        try:
+            platform = self.of(guild_id)
+        except PlatformMissing:
+            return None
+        return await platform.latency(guild_id)
 
 
 @dataclass(frozen=True)

@@ -314,6 +314,7 @@ class ChatPlatform(Protocol):
         Apps › Moderate); None: the platform cannot tell."""
         ...
 
-    async def latency(self) -> float | None:
-        """The last round trip to the platform, in seconds (None: not measured)."""
+    async def latency(self, guild_id: int) -> float | None:
+        """The last round trip to the platform the community ``guild_id`` lives on, in
+        seconds (None: not measured)."""
         ...

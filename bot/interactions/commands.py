@@ -85,6 +85,11 @@ class Command:
     """The fields of the form the command opens, by their ids. Where commands are typed
     (Teams), they may be typed after it as options are (``goal set title:Reading``), and
     the form opens filled with them; a slash command has no place for them."""
+    anonymous: bool = False
+    """Its form can keep who filled it from everyone (``/ask``). Where commands are typed,
+    words typed after it are taken only where nobody else reads them (Teams: the 1:1 chat);
+    typed in a channel they are already under the member's name there, so they are
+    refused and the member is shown how to stay anonymous."""
 
 
 @dataclass(frozen=True)

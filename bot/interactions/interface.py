@@ -66,11 +66,12 @@ class CommandGroup:
         given: tuple[object, ...] = (),
         ask_first: bool = False,
         fills: tuple[str, ...] = (),
+        anonymous: bool = False,
     ) -> Callable[[HandlerT], HandlerT]:
         """A command answered by the decorated method. ``suggest`` names, by option, the
         interface's method that autocompletes it; ``given`` are the arguments the method
         gets before the interaction (one method answering several commands);
-        ``ask_first`` and ``fills``: see :class:`Command`."""
+        ``ask_first``, ``fills`` and ``anonymous``: see :class:`Command`."""
         mark = _CommandMark(
             next(_written),
             self,
@@ -82,6 +83,7 @@ class CommandGroup:
             given,
             ask_first,
             fills,
+            anonymous,
         )
         return _marking(mark)
 
@@ -201,6 +203,7 @@ class Interface:
             access=mark.access,
             ask_first=mark.ask_first,
             fills=mark.fills,
+            anonymous=mark.anonymous,
         )
 
 
@@ -216,6 +219,7 @@ class _CommandMark:
     given: tuple[object, ...]
     ask_first: bool
     fills: tuple[str, ...]
+    anonymous: bool
 
 
 @dataclass(frozen=True)

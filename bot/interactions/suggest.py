@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import TypeVar
 
 from bot.text import folded
@@ -41,3 +41,21 @@ def named(
         return picked
     typed = folded(wanted)
     return [item for item in candidates if folded(title(item)) == typed]
+
+
+def chosen(typed: str, choices: Iterable[tuple[T, Collection[str], Collection[str]]]) -> list[T]:
+    """The choices ``typed`` names, accents and case aside, each given with its names (its
+    value, a word for it) and its labels (in every language the member may type): the
+    first one named or labelled in full, else every one whose label starts with it (one
+    is that choice; several, the member has to say which; none, it names no choice)."""
+    wanted = folded(typed)
+    if not wanted:
+        return []
+    listed = [
+        (item, {folded(n) for n in names}, [folded(lb) for lb in labels])
+        for item, names, labels in choices
+    ]
+    whole = [item for item, names, labels in listed if wanted in names or wanted in labels]
+    if whole:
+        return whole[:1]
+    return [item for item, _, labels in listed if any(lb.startswith(wanted) for lb in labels)]

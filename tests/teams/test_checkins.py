@@ -57,7 +57,11 @@ async def test_a_progress_chart_is_shown_with_what_it_shows_for_a_screen_reader(
     values = {"title": "Lecture", "measure": "minutes", "baseline": "5", "target": "20"}
     await teams.submit("chloe", form, **values, due="2027-03-01")
     await teams.command("chloe", "objectif progression", channel="Check-ins")
-    [chart] = [m for m in teams.posts_in("Check-ins") if "Progression de" in card_text(m)]
+    [chart] = [m for m in teams.posts_in("Check-ins") if "Progression" in card_text(m)]
+    assert card_text(chart).startswith(  # no "de" before a name ("de Alice"): a dash
+        "Progression sur **Lecture** (minutes) — Chloé Gagnon : aucune valeur hebdomadaire "
+        "pour l'instant, cible 20."
+    )
     [image] = [node for node in walk(chart.card) if node.get("type") == "Image"]
     assert image["altText"] == (
         "Graphique : les valeurs hebdomadaires de Lecture (minutes), du point de départ 5 "

@@ -124,6 +124,43 @@ async def test_a_forms_fields_typed_after_its_command_open_it_filled(teams: Team
     )
 
 
+async def test_an_anonymous_forms_words_typed_in_a_channel_are_not_taken(
+    teams: TeamsHarness,
+) -> None:
+    """``demander …`` typed in a channel is there under the member's name for everyone:
+    no form opens filled with it, nothing reaches the moderators, and the member is told
+    privately, in their language, to type the command alone in the 1:1 chat, where it
+    opens empty (typed with words there, it still opens filled)."""
+    await teams.setup_community()
+    await teams.command(
+        "chloe", "demander Y a-t-il une grille pour la lecture ?", channel="Check-ins"
+    )
+    told = teams.last_private("chloe")
+    assert inputs_of(told.card) == {}  # no form, filled or not
+    assert card_text(told) == (
+        "Vous avez écrit ces mots dans le canal, où tout le monde les lit sous votre nom : "
+        "ils ne seraient pas anonymes, alors je ne les ai pas repris et rien n'a été envoyé. "
+        "Pour rester anonyme, écrivez seulement **demander** ici, dans notre conversation "
+        "privée : le formulaire s'ouvrira vide, à remplir."
+    )
+    await teams.command("bob", 'topic propose title:"Homework load"', channel="Check-ins")
+    assert card_text(teams.last_private("bob")).startswith(
+        "You typed these words in the channel, where everyone reads them under your name"
+    )
+    assert "type **topic propose** alone here" in card_text(teams.last_private("bob"))
+    assert teams.posts_in("Moderation") == []
+    assert [card_text(m) for m in teams.posts_in("Check-ins")] == [
+        "📬 Je vous ai répondu dans notre conversation privée : vous seul·e la voyez.",
+        "📬 I answered you in our 1:1 chat: only you can see it there.",
+    ]
+
+    await teams.command("chloe", "demander")  # alone, in the 1:1 chat: the form, empty
+    assert inputs_of(teams.last_private("chloe").card)["question"].get("value") is None
+    await teams.command("chloe", "demander Y a-t-il une grille ?")  # private: filled
+    asked = inputs_of(teams.last_private("chloe").card)
+    assert asked["question"]["value"] == "Y a-t-il une grille ?"
+
+
 async def test_bad_options_are_refused_with_a_clear_message_and_nothing_changes(
     teams: TeamsHarness,
 ) -> None:
@@ -318,6 +355,45 @@ async def test_a_wrong_choice_lists_the_choices_as_the_member_reads_them(
     # A label is typed as shown, in either language.
     await teams.command("bob", "me reminders state:désactiver")
     assert "are **off**" in card_text(teams.last_private("bob"))
+
+
+async def test_a_choice_is_typed_by_its_french_name_or_the_start_of_one_label(
+    teams: TeamsHarness,
+) -> None:
+    """What ``objectif liste`` suggests (``portee : Objectif commun``) is taken, as are a
+    value's French name (``communaute``, ``hebdomadaire``) and the start of a label only
+    one choice has, in either language; a start several choices share is refused, naming
+    them, and nothing is saved."""
+    from bot.services.meetings import MeetingService
+
+    await teams.setup_community()
+    for typed in ('objectif definir portee:"Objectif commun"', "goal set scope:communaute"):
+        await teams.command("alice", typed)
+        assert card_text(teams.last_private("alice")).startswith("Set a community goal"), typed
+    await teams.command("alice", "goal set scope:my")  # "My own goal"
+    assert card_text(teams.last_private("alice")).startswith("Set a goal")
+
+    meetings = teams.app.services.get(MeetingService)
+    await teams.command(
+        "chloe", 'rencontre planifier titre:CAP quand:"2026-12-10 15:30" repetition:chaque'
+    )
+    assert card_text(teams.last_private("chloe")) == (
+        "« chaque » peut désigner plusieurs choix pour repetition : « Chaque semaine » "
+        "(weekly), « Chaque mois (même jour, p. ex. premier mardi) » (monthly). "
+        "Écrivez-en davantage pour préciser lequel."
+    )
+    await teams.command("alice", 'meeting schedule title:PLC when:"2026-12-10 15:30" repeat:every')
+    assert card_text(teams.last_private("alice")).startswith(
+        "“every” could be several choices for repeat: “Every week” (weekly), "
+        "“Every two weeks” (biweekly), “Every month"
+    )
+    assert await meetings.upcoming(await teams.team_number()) == []
+    await teams.command(
+        "alice", 'rencontre planifier titre:CAP quand:"2026-12-10 15:30" repetition:hebdomadaire'
+    )
+    await teams.click("alice", teams.last_private("alice"), "Confirm")
+    [meeting] = await meetings.upcoming(await teams.team_number())
+    assert meeting.meeting.repeat == "weekly"
 
 
 async def test_a_command_form_reads_in_the_members_language(teams: TeamsHarness) -> None:

@@ -109,6 +109,9 @@ class _Named(RecordingChat):
     async def member_names(self, guild_id: int, user_ids: Collection[int]) -> Mapping[int, str]:
         return {user_id: self.name for user_id in user_ids}
 
+    async def latency(self, guild_id: int) -> float | None:
+        return 0.5 if self.name == "discord" else 0.02
+
 
 async def test_each_community_is_served_by_the_platform_its_id_names() -> None:
     on_discord, on_teams = _Named("discord"), _Named("teams")
@@ -124,6 +127,9 @@ async def test_each_community_is_served_by_the_platform_its_id_names() -> None:
     with pytest.raises(PlatformMissing) as missing:
         await alone.post(Channel(-5, -9), card, {})
     assert isinstance(missing.value, RetryLater)  # the timer tries again later
+    # /plc status shows its own platform's round trip, not Discord's gateway for all.
+    assert await platforms.latency(-5) == 0.02 and await platforms.latency(1234) == 0.5
+    assert await alone.latency(-5) is None
 
 
 def test_action_ids_route_the_negative_numbers_of_teams() -> None:

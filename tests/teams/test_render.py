@@ -13,6 +13,7 @@ from bot.chat import (
     LinkButton,
     MemberRef,
     Message,
+    MessageLink,
     Moment,
     Panel,
     PanelAuthor,
@@ -243,3 +244,19 @@ def test_an_instant_shown_twice_in_one_text_is_written_once() -> None:
         Text(key="checkins.prompt.closes_value", params={"when": day, "relative": relative})
     )
     assert dated == "{{DATE(2026-12-03T20:30:00Z, LONG)}} (" + short + ")"
+
+
+def test_a_message_link_is_one_link_alone_or_as_the_address_of_the_texts_own() -> None:
+    """A message link is ``[the message](url)`` standing alone, and the address of a link
+    the text writes around it (``[Question #1](url)``), never a link inside a link; Teams
+    giving no address, the words alone."""
+    url = "https://teams.microsoft.com/l/message/19%3Ax/1"
+    link = MessageLink(guild_id=-1, channel_id=-9, message_id=-5)
+    linked = CardRenderer(CATALOG, "fr", Lookup(links={(-9, -5): url}))
+    unlinked = CardRenderer(CATALOG, "en", Lookup())
+    line = Text.of("questions.top.line_question", votes=1, number=1, link=link, text="Q")
+    assert linked.text(line) == f"▲ 1 · [Question n° 1]({url}) — Q"
+    assert unlinked.text(line) == "▲ 1 · Question #1 — Q"
+    report = Text.of("questions.report.post", what=Trusted(text="x"), link=link)
+    assert linked.text(report).startswith(f"**Signalement** concernant x ([le message]({url}))")
+    assert unlinked.text(report).startswith("**Report** on x (the message)")

@@ -4,6 +4,8 @@ a sentence saying why. Texts that name a Discord thing read in Teams' words."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.emulator.teams import TeamsMessage
@@ -72,6 +74,8 @@ async def test_french_members_read_teams_words(teams: TeamsHarness) -> None:
     status = await teams.run("chloe", "cap etat")
     assert "Canal des bilans" in status and "Salon" not in status
     assert "dans Teams, les propriétaires de l'équipe animent" in status
+    # The version and the last round trip to the Bot Connector, as Discord shows its own.
+    assert re.search(r"^plc-bot \S+ · latence \d+ ms$", status, re.MULTILINE), status
 
 
 def welcomes(teams: TeamsHarness) -> list[TeamsMessage]:

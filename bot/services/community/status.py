@@ -68,7 +68,7 @@ class StatusReader:
             for provider in providers:
                 lines.extend(await provider.status_lines(read))
             own = await _own_part(conn, guild_id, since)
-        latency = await self._core.chat.latency()
+        latency = await self._core.chat.latency(guild_id)
         return CommunityStatus(
             community=community,
             lines=lines,

@@ -83,14 +83,22 @@ class QuestionsInterface(Interface):
 
     # -- commands -------------------------------------------------------------------------
 
-    @command("ask", "Ask the community a question anonymously", fills=("question", "topic"))
+    @command(
+        "ask",
+        "Ask the community a question anonymously",
+        fills=("question", "topic"),
+        anonymous=True,
+    )
     async def ask(self, ctx: Interaction) -> None:
         # Deliberately no logging here: who opens /ask must never reach a log.
         await self.questions.submissions.check_open(ctx.actor(), "question")
         await ctx.open_form(ask_form())
 
     @TOPIC.command(
-        "propose", "Propose a topic for a coming meeting", fills=("title", "details", "anonymous")
+        "propose",
+        "Propose a topic for a coming meeting",
+        fills=("title", "details", "anonymous"),
+        anonymous=True,
     )
     async def propose(self, ctx: Interaction) -> None:
         await self.questions.submissions.check_open(ctx.actor(), "topic")
