@@ -129,7 +129,7 @@ async def test_apps_runs_a_message_command_on_a_message_of_the_transcript(tmp_pa
     panel = _after(text, ":apps Moderate on 1")
     assert "Moderating anonymous question #1" in panel and "Answered]" in panel
     french = _after(text, ":apps Modérer on message 1")
-    assert "Modération : la question anonyme n° 1" in french
+    assert "Modération : la question anonyme nº 1" in french
     # bob has no Manage Messages: Discord does not offer him the command.
     assert "needs permissions" in _after(
         text.split("alice> :apps Modérer", 1)[1], ":apps Moderate on 1"

@@ -255,7 +255,7 @@ def test_a_message_link_is_one_link_alone_or_as_the_address_of_the_texts_own() -
     linked = CardRenderer(CATALOG, "fr", Lookup(links={(-9, -5): url}))
     unlinked = CardRenderer(CATALOG, "en", Lookup())
     line = Text.of("questions.top.line_question", votes=1, number=1, link=link, text="Q")
-    assert linked.text(line) == f"▲ 1 · [Question n° 1]({url}) — Q"
+    assert linked.text(line) == f"▲ 1 · [Question nº 1]({url}) — Q"
     assert unlinked.text(line) == "▲ 1 · Question #1 — Q"
     report = Text.of("questions.report.post", what=Trusted(text="x"), link=link)
     assert linked.text(report).startswith(f"**Signalement** concernant x ([le message]({url}))")
