@@ -128,6 +128,11 @@ class SessionOutbox:
             payload = {"post": "retire", "posts": retired, "opening": opening}
             await self._plan(conn, session, payload)
 
+    async def edit(self, conn: Connection, session: SessionRow, name: str, card: Card) -> None:
+        """Plan the edit of the named earlier post into ``card``, buttons and all (the step's
+        post once "+2 min" moved its end): the same edit as :meth:`retire`'s."""
+        await self.retire(conn, session, [(name, card)])
+
     async def open(
         self,
         conn: Connection,

@@ -37,6 +37,7 @@ from bot.services.facilitation.sessions.moves import (
     SessionMoves,
     controls_left,
     left_behind,
+    step_card,
     turn_prompt,
 )
 from bot.services.facilitation.sessions.opening import SessionOpening
@@ -48,6 +49,7 @@ from bot.services.facilitation.sessions.state import (
     OPENING,
     TIME_UP_KIND,
     about_step,
+    controls_post,
     language_of,
     protocol_of,
     session_prefix,
@@ -256,7 +258,8 @@ class SessionService:
     async def extend(
         self, actor: Actor, session_id: int | None = None, expected_step: int | None = None
     ) -> SessionRow:
-        """*+2 min* (facilitators): the step's end moves, its timers with it."""
+        """*+2 min* (facilitators): the step's end moves, its timers with it, and the step's
+        post is edited to say when it now ends."""
         community = await self._community.require(actor.guild_id)
         outbox = SessionOutbox(self._core)
         async with self._core.db.transaction() as conn:
@@ -277,6 +280,7 @@ class SessionService:
                 **about_step(session, step), extra_minutes=extra, ends_at=ends_at
             )
             await outbox.post(conn, session, extended)
+            await outbox.edit(conn, session, controls_post(session), step_card(session))
         await outbox.flush()
         return session
 

@@ -159,6 +159,9 @@ class RoundComplete(Card, StepFields):
 
 
 class TimeNotice(Card, StepFields):
+    """ "Nearly up" (naming the clock time the step ends at, which still reads right once
+    it has passed) or "over"."""
+
     phase: TimePhase
     ends_at: datetime
     late: bool = False
@@ -168,7 +171,7 @@ class TimeNotice(Card, StepFields):
             key=f"facilitation.time.{self.phase}",
             params={
                 "step": Trusted(text=self.step_title),
-                "relative": Moment(at=self.ends_at, style="relative"),
+                "time": Moment(at=self.ends_at, style="time"),
             },
         )
         late = Text(key="delivery.late") if self.late else None
