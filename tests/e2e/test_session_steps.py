@@ -36,3 +36,32 @@ async def test_more_time_edits_the_step_post_and_nearly_up_names_the_clock_time(
     assert nearly.content == (
         f"⏳ **Check-in round**: time is nearly up — the step ends at <t:{new_end}:t>."
     )
+
+
+async def test_a_latecomer_in_a_round_is_counted_in_the_step_post_and_the_turns(
+    harness: Harness,
+) -> None:
+    """The step post said "round, 2 participants" after a third joined mid-round, and the
+    turns went (1/2) then (2/3) with nothing said in between."""
+    thread = await round_going(harness)  # alice then bob
+    step = last_with(harness, thread, "plc:ses:more:")
+    assert "round, 2 participants" in step.all_text()
+    [opening] = find(bot_messages(harness, harness.channel("general")), "session has started")
+    await click(harness, "chloe", opening, "plc:ses:join:")
+
+    assert "round, 3 participants" in harness.emu.state.messages[step.id].all_text()
+    chloe = harness.user("chloe")
+    [joined] = find(bot_messages(harness, thread), "joined the round")
+    assert joined.content == (
+        f"➕ <@{chloe}> joined the round (**Check-in round**) and speaks last (3/3):"
+        " the turns from here on are counted out of 3."
+    )
+    alice = harness.user("alice")
+    prompt = last_with(harness, thread, "plc:ses:done:")
+    done = await click(harness, "alice", prompt, "plc:ses:done:")
+    assert done == f"🎤 <@{alice}> (1/3) — Check-in round: ✅ done."
+    bob = last_with(harness, thread, "plc:ses:done:")
+    assert bob.content.startswith(f"🎤 <@{harness.user('bob')}>, it is your turn (2/3)")
+    await click(harness, "bob", bob, "plc:ses:done:")
+    last = last_with(harness, thread, "plc:ses:done:")
+    assert last.content.startswith(f"🎤 <@{chloe}>, it is your turn (3/3)")

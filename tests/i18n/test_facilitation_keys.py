@@ -201,6 +201,7 @@ def _step_cards(lang: Language) -> list[Card]:
         cards.RoundComplete(**step, is_last=last, empty=empty)
         for last, empty in ((False, False), (True, False), (False, True))
     ]
+    found.append(cards.RoundJoined(**step, user_id=3, turn_count=3))
     found += [
         cards.TimeNotice(**step, phase=phase, ends_at=WHEN, late=late)
         for phase in get_args(cards.TimePhase)
@@ -276,7 +277,7 @@ def test_every_card_renders_in_both_languages_without_platform_syntax(language: 
     assert {type(card) for card in built} == _card_types()
 
 
-def test_the_feature_has_the_sixteen_session_cards_and_the_rotations() -> None:
+def test_the_feature_has_the_seventeen_session_cards_and_the_rotations() -> None:
     names = {kind.__name__ for kind in _card_types()}
     assert names == {
         "SessionOpened",
@@ -288,6 +289,7 @@ def test_the_feature_has_the_sixteen_session_cards_and_the_rotations() -> None:
         "StepStarted",
         "TurnPrompt",
         "RoundComplete",
+        "RoundJoined",
         "TimeNotice",
         "StepExtended",
         "EntryPosted",

@@ -19,6 +19,7 @@ from bot.services.base import Core
 from bot.services.facilitation.sessions.cards import (
     OpeningBegun,
     RoundComplete,
+    RoundJoined,
     StepStarted,
     TurnEnd,
     TurnPrompt,
@@ -296,7 +297,9 @@ class SessionMoves:
     async def seat_late_joiner(
         self, conn: Connection, session: SessionRow, user_id: int, outbox: SessionOutbox
     ) -> bool:
-        """Someone joined during a round that is theirs too: they get a turn at its end."""
+        """Someone joined during a round that is theirs too: they get a turn at its end; the
+        step's post counts them, and the thread is told the turns are now counted out of
+        one more (or, the round being over, they are prompted at once)."""
         if session.step_index < 0:
             return False
         step = protocol_of(session.protocol).steps[session.step_index]
@@ -310,6 +313,12 @@ class SessionMoves:
         if reopened:  # the round was over: it goes on with them
             changes.update(turn_index=len(order) - 1, current_speaker=user_id)
         session = await self.save(conn, session, changes)
+        await outbox.edit(conn, session, controls_post(session), step_card(session))
         if reopened:
             await self._after_turn_change(conn, session, outbox)
+        else:
+            joined = RoundJoined(
+                **about_step(session, step), user_id=user_id, turn_count=len(order)
+            )
+            await outbox.post(conn, session, joined)
         return True

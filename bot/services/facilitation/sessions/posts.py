@@ -89,6 +89,12 @@ def _retired_parts(
     return found
 
 
+def _moved_past(session: SessionRow, payload: dict[str, Any]) -> bool:
+    """An edit planned while the session was on a step, read once the session has left it."""
+    step = payload.get("while_step")
+    return step is not None and (session.status != "live" or session.step_index != step)
+
+
 class SessionOutbox:
     """Posts planned inside a transaction, run once it committed."""
 
@@ -130,8 +136,12 @@ class SessionOutbox:
 
     async def edit(self, conn: Connection, session: SessionRow, name: str, card: Card) -> None:
         """Plan the edit of the named earlier post into ``card``, buttons and all (the step's
-        post once "+2 min" moved its end): the same edit as :meth:`retire`'s."""
-        await self.retire(conn, session, [(name, card)])
+        post once "+2 min" moved its end, or a latecomer joined its round): the same edit
+        as :meth:`retire`'s, dropped if the session left that step before it runs (its
+        buttons would come back on a post the group moved past)."""
+        edited = [{"of": name, **packed(card)}]
+        payload = {"post": "retire", "posts": edited, "opening": False}
+        await self._plan(conn, session, {**payload, "while_step": session.step_index})
 
     async def open(
         self,
@@ -229,6 +239,8 @@ class SessionPosts:
             await self._open(session, payload, firing)
             return
         if payload["post"] == "retire":
+            if _moved_past(session, payload):
+                return
             await self._retire(session, payload["posts"], payload["opening"])
             return
         if session.thread_id is None:

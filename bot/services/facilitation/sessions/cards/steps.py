@@ -158,6 +158,23 @@ class RoundComplete(Card, StepFields):
         return Message(content=Text(key=key, params={"step": Trusted(text=self.step_title)}))
 
 
+class RoundJoined(Card, StepFields):
+    """A latecomer joined the round under way: they speak last, and the turns from here on
+    are counted out of the round's new size (the ones before were out of one less)."""
+
+    user_id: int
+    turn_count: int
+
+    def layout(self) -> Message:
+        params: dict[str, Param] = {
+            "user": MemberRef(user_id=self.user_id),
+            "number": self.turn_count,
+            "count": self.turn_count,
+            "step": Trusted(text=self.step_title),
+        }
+        return Message(content=Text(key="facilitation.round.joined", params=params))
+
+
 class TimeNotice(Card, StepFields):
     """ "Nearly up" (naming the clock time the step ends at, which still reads right once
     it has passed) or "over"."""
