@@ -42,6 +42,14 @@ async def test_every_bad_input_gets_a_clear_answer(harness: Harness) -> None:
     assert "Tour de table d'ouverture (checkin-round)" in unknown
     # Co-development needs its client.
     assert "client" in await run(harness, "alice", "session start", protocol="codev")
+    # The other protocols have none: a client is refused before anything is written.
+    bob = harness.user("bob")
+    no_client = await run(harness, "admin", "session start", protocol="plc", client=bob)
+    assert no_client == (
+        "The `plc` protocol has no client: leave out the `client` option, which is for the"
+        " protocols built around one member's situation (`codev`)."
+    )
+    assert "No session is running" in await run(harness, "admin", "session next")
 
     await run(harness, "alice", "session start", protocol="exchange")
     thread = await live_thread(harness)
