@@ -417,7 +417,8 @@ def test_replies_lists_and_the_form_render_in_both_languages(language: Language)
 def test_an_action_list_gives_a_done_button_to_each_action_the_member_may_close() -> None:
     listing = next(_action_lists())
     [done, paging] = listing.rows
-    assert [b.action for b in done] == ["plc:act:done:1:1"] * 10
+    # Each names the page it is on (scope, done shown, page): its click shows it again.
+    assert [b.action for b in done] == ["plc:act:done:1:1:mine:1:2"] * 10
     assert [b.action for b in paging] == ["plc:act:page:mine:1:1", "plc:act:page:mine:1:3"]
 
 

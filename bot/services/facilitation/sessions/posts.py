@@ -36,7 +36,8 @@ from bot.firing import Handed
 from bot.missed import MissedResult
 from bot.scheduler import Firing, RetryLater, Scheduler, TimerKind
 from bot.services.base import Core
-from bot.services.facilitation.sessions.cards import TimeNotice
+from bot.services.facilitation.sessions.cards import ActionReview, TimeNotice
+from bot.services.facilitation.sessions.review import as_answered
 from bot.services.facilitation.sessions.state import (
     NEARLY_KIND,
     OPENING_POST,
@@ -298,6 +299,8 @@ class SessionPosts:
                 reached = await timers_db.deliveries(conn, earlier.id)
                 for part, channel_id, retired in _retired_parts(earlier.payload, card, session):
                     _, message_id = reached.get(part, ("", None))
+                    if isinstance(retired, ActionReview):  # with the answers given
+                        retired = await as_answered(conn, retired, session.id)
                     if message_id is not None:
                         edits.append((channel_id, int(message_id), retired))
         for channel_id, message_id, retired in edits:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.actor import Actor
+from bot.db import timers as timers_db
 from bot.db.facilitation import actions as actions_db
 from bot.db.facilitation import session_notes as notes_db
 from bot.db.facilitation.actions import ActionItem
@@ -25,12 +26,14 @@ from bot.services.facilitation.actions.service import (
 from bot.services.facilitation.sessions.access import SessionAccess
 from bot.services.facilitation.sessions.cards import (
     ActionPosted,
+    ActionReview,
     EntryPosted,
     QuestionDiscussed,
     ReviewAnswered,
 )
-from bot.services.facilitation.sessions.posts import SessionOutbox
-from bot.services.facilitation.sessions.state import about
+from bot.services.facilitation.sessions.posts import SessionOutbox, unpacked
+from bot.services.facilitation.sessions.review import as_answered
+from bot.services.facilitation.sessions.state import OPENING_POST, POST_KIND, about, post_key
 from bot.services.facilitation.sessions.topics import TopicSource
 from bot.text import clean_text
 
@@ -165,6 +168,18 @@ class SessionRecords:
         await outbox.flush()
         assert updated is not None
         return updated
+
+    async def review_shown(self, session_id: int, action_id: int) -> ActionReview | None:
+        """The part of the session's review of earlier actions that lists ``action_id``
+        (rebuilt from the opening post's payload), as it reads now: its answered actions
+        marked so, without their buttons (None: an opening posted by an earlier version)."""
+        async with self.core.db.read() as conn:
+            opening = await timers_db.find(conn, POST_KIND, post_key(session_id, OPENING_POST))
+            for part in opening.payload.get("parts", []) if opening else []:
+                card, _ = unpacked(part)
+                if isinstance(card, ActionReview) and action_id in card.action_ids:
+                    return await as_answered(conn, card, session_id)
+        return None
 
     async def discuss_question(self, actor: Actor, session_id: int, item_id: int) -> bool:
         """*Discussed* on a top question or topic (whoever steers the session)."""
