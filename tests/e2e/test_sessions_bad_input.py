@@ -58,11 +58,17 @@ async def test_every_bad_input_gets_a_clear_answer(harness: Harness) -> None:
     # Dates: past, more than a year ahead, impossible.
     past = await run(harness, "alice", "session action", text="Lire", due="2026-11-01")
     assert "pour l'échéance (`echeance`), le 2026-11-01, est passée" in past
-    far = await run(harness, "bob", "session action", text="Read", due="2028-01-01")
+    far = await run(harness, "admin", "session action", text="Read", due="2028-01-01")
     assert "for the due date (`due`), 2028-01-01, is more than a year ahead" in far
-    impossible = await run(harness, "bob", "session action", text="Read", due="Feb 30")
+    impossible = await run(harness, "admin", "session action", text="Read", due="Feb 30")
     assert "`due`" in impossible
-    assert "Press **Join**" in await run(harness, "bob", "session action", text="Read")
+    # Who may, before what they typed: bob has not joined, whatever he types.
+    only = "Only participants can do this. Press **Join** in the session's thread first."
+    assert await run(harness, "bob", "session action", text="Read") == only
+    assert await run(harness, "bob", "session action", text="Read", due="2028-01-01") == only
+    assert await run(harness, "bob", "session action", text="x" * 1001) == only
+    assert await run(harness, "bob", "session note", text="x" * 1001) == only
+    assert await run(harness, "bob", "session decision", text="   ") == only
     # An owner who left the server.
     harness.emu.remove_member(harness.guild.id, harness.user("david"))
     gone = await run(harness, "admin", "session action", text="Read", owner=harness.user("david"))

@@ -9,6 +9,7 @@ from typing import Literal
 
 from bot.actor import Actor
 from bot.db import timers as timers_db
+from bot.db.communities import Community
 from bot.db.facilitation import actions as actions_db
 from bot.db.facilitation import session_notes as notes_db
 from bot.db.facilitation.actions import ActionItem
@@ -53,9 +54,11 @@ class SessionRecords:
     access: SessionAccess = field(default_factory=SessionAccess, init=False)
 
     async def add_entry(self, actor: Actor, kind: EntryKind, text: str | None) -> int:
-        """``/session note`` and ``/session decision`` (participants)."""
-        clean = self._entry_text(kind, text)
+        """``/session note`` and ``/session decision`` (participants; who may, before what
+        they typed, is checked first)."""
         community = await self.community.require(actor.guild_id)
+        await self._may_record(actor, community)
+        clean = self._entry_text(kind, text)
         outbox = SessionOutbox(self.core)
         async with self.core.db.transaction() as conn:
             session = await self.access.current(conn, actor)
@@ -74,6 +77,20 @@ class SessionRecords:
             await outbox.post(conn, session, posted)
         await outbox.flush()
         return entry_id
+
+    async def _may_record(
+        self, actor: Actor, community: Community, session_id: int | None = None
+    ) -> None:
+        """Refuse a member who may not record in the session (none running, or not a
+        participant) before anything they typed is read: the writing transaction checks
+        it again."""
+        async with self.core.db.read() as conn:
+            session = (
+                await self.access.current(conn, actor)
+                if session_id is None
+                else await self.access.live_by_id(conn, actor, session_id)
+            )
+            await self.access.require_participant(conn, actor, community, session)
 
     @staticmethod
     def _entry_text(kind: str, text: str | None) -> str:
@@ -94,8 +111,10 @@ class SessionRecords:
         due: str | None = None,
         session_id: int | None = None,
     ) -> RecordedAction:
-        """``/session action`` and the Add action form (participants)."""
+        """``/session action`` and the Add action form (participants; who may, before what
+        they typed, is checked first)."""
         community = await self.community.require(actor.guild_id)
+        await self._may_record(actor, community, session_id)
         clean = check_action_text(text)
         typed_due = await self.actions.check_due(actor, community, due)
         due_on = typed_due.day if typed_due is not None else None
