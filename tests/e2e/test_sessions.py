@@ -368,3 +368,18 @@ async def test_the_practice_log_before_any_session_says_so_without_a_file(
     assert "No session has ended yet, so the practice log is empty" in text
     assert "`/session end`" in text
     assert not [a for m in [export.message, *export.followups] if m for a in m.attachments]
+
+
+async def test_the_practice_log_is_in_the_language_of_who_asks(harness: Harness) -> None:
+    """Chloé (French) exporting in an English community got a French reply with an
+    English file."""
+    await harness.setup_community(language="en")
+    await run(harness, "alice", "session start", protocol="exchange")
+    await run(harness, "alice", "session decision", text="Share one success per meeting")
+    await run(harness, "alice", "session end")
+    export = await harness.slash("chloe", "practices export")
+    assert "référentiel de pratiques" in await answer(export)
+    [document] = [a for m in [export.message, *export.followups] if m for a in m.attachments]
+    text = document.data.decode("utf-8")
+    assert text.startswith("# Référentiel de pratiques")
+    assert "Décisions" in text and "Share one success per meeting" in text
