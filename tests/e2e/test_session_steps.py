@@ -65,3 +65,12 @@ async def test_a_latecomer_in_a_round_is_counted_in_the_step_post_and_the_turns(
     await click(harness, "bob", bob, "plc:ses:done:")
     last = last_with(harness, thread, "plc:ses:done:")
     assert last.content.startswith(f"🎤 <@{chloe}>, it is your turn (3/3)")
+
+
+async def test_a_session_without_a_meeting_does_not_speak_of_going(harness: Harness) -> None:
+    """A session started with no meeting still said "Members who answered Going are
+    already in"."""
+    thread = await round_going(harness)
+    [overview] = find(bot_messages(harness, thread), "Quick check-in round")[:1]
+    assert "Anyone can press Join to take part." in overview.all_text()
+    assert "Going" not in overview.all_text()

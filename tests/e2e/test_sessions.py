@@ -66,7 +66,7 @@ async def run_codev(harness: Harness) -> int:
     left = await click(harness, "alice", step1, "plc:ses:next:")
     assert "Step 1/6 — The client's account" in left  # the step as it was, without controls
     assert harness.emu.state.messages[step1.id].custom_ids() == []
-    assert "15 min — over" in harness.emu.state.messages[step1.id].all_text()
+    assert "15 min — ended early" in harness.emu.state.messages[step1.id].all_text()
     assert "<t:" not in harness.emu.state.messages[step1.id].all_text()  # no "ends in …"
     assert find(bot_messages(harness, thread), "Step 2/6")
     first_turn = turn_of(harness, thread, "alice")

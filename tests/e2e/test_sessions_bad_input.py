@@ -27,9 +27,9 @@ async def test_every_bad_input_gets_a_clear_answer(harness: Harness) -> None:
     assert "No session is running" in await run(harness, "bob", "session note", text="x")
     assert "No session is running" in await run(harness, "david", "session next")
     assert "Aucune séance n'est en cours" in await run(harness, "chloe", "session end")
-    # Not a facilitator, not assigned.
+    # Not a facilitator, and no meeting he could be assigned to.
     refused = await run(harness, "bob", "session start", protocol="plc")
-    assert "Only facilitators, or the facilitator assigned" in refused
+    assert refused == "Only facilitators can start a session that is not for a meeting."
     # Unknown protocol: the choices are named.
     unknown = await run(harness, "david", "session start", protocol="debate")  # no role
     assert "Only facilitators" in unknown

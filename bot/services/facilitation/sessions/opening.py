@@ -73,7 +73,8 @@ class SessionOpening:
         async with self.core.db.read() as conn:
             date, assigned = await self._meeting_for(conn, community, actor, meeting)
         if not (facilitates(actor, community) or assigned):
-            raise UserError("facilitation.session.not_allowed")
+            # With no meeting to be assigned to, only the facilitators may.
+            raise UserError(f"facilitation.session.not_allowed{'' if date else '_no_meeting'}")
         preset = date.protocol_id if date else None
         chosen = self.protocols.require(protocol or preset or DEFAULT_PROTOCOL, actor.language)
         if chosen.client and client_id is None:
@@ -265,4 +266,5 @@ def _overview(session: SessionRow, protocol: SessionProtocol) -> Card:
         ),
         client_id=session.client_id,
         total_minutes=protocol.total_minutes,
+        for_meeting=session.occurrence_id is not None,
     )

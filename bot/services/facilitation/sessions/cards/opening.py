@@ -64,6 +64,8 @@ class SessionOverview(Card):
     steps: tuple[StepOutline, ...]
     client_id: int | None
     total_minutes: int
+    for_meeting: bool = True
+    """The session is for a meeting date: those who answered Going are in already."""
 
     def layout(self) -> Message:
         steps = Join(
@@ -97,7 +99,11 @@ class SessionOverview(Card):
             title=Trusted(text=f"🧭 {self.protocol_name}"),
             description=Trusted(text=self.overview),
             fields=tuple(fields),
-            footer=Text(key="facilitation.open.footer"),
+            footer=Text(
+                key="facilitation.open.footer"
+                if self.for_meeting
+                else "facilitation.open.footer_no_meeting"
+            ),
             tone=TONE,
         )
         return Message(panels=(panel,))

@@ -44,6 +44,8 @@ class StepStarted(Card):
     is_last: bool = False
     retired: bool = False
     """The group moved on to the next step: the step as it was, without its controls."""
+    early: bool = False
+    """Retired before its time was over."""
 
     def layout(self) -> Message:
         said: list[Content] = []
@@ -65,7 +67,10 @@ class StepStarted(Card):
         )
         # A step the group left says so, not when it "ends (in 10 minutes)".
         time = (
-            Text(key="facilitation.step.time_over", params={"minutes": self.minutes})
+            Text(
+                key="facilitation.step.time_early" if self.early else "facilitation.step.time_over",
+                params={"minutes": self.minutes},
+            )
             if self.retired
             else Text(
                 key="facilitation.step.time_value",
