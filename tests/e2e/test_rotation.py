@@ -248,3 +248,17 @@ async def test_a_volunteer_back_early_is_asked_for_the_date_nobody_could_take(
     await harness.advance(timedelta(0))  # the offer DM is a timer due now
     assert len(offers(harness, "bob")) == 1
     assert facilitator_of(harness, announcement) == harness.user("bob")  # redrawn
+
+
+async def test_the_offer_names_the_weekday_of_its_deadline_as_of_its_meeting(
+    harness: Harness,
+) -> None:
+    """The offer DM said "Please answer by 7 December 2026 14:35": no weekday, while the
+    meeting's date had one."""
+    await volunteers_joined(harness)
+    await announce(harness, DATES[1])
+    [offer] = offers(harness, "alice")
+    text = offer.all_text()
+    assert "Merci de répondre avant le <t:" in text
+    answer_by = text.split("Merci de répondre avant le ")[1]
+    assert answer_by.split(">")[0].endswith(":F")  # the full date, its weekday with it

@@ -33,6 +33,13 @@ def turn_of(harness: Harness, thread: int, user: str) -> Message:
     return message
 
 
+async def click_answered(harness: Harness, user: str, message: Message, prefix: str) -> str:
+    """A click that updates the clicked message, then answers the clicker: both."""
+    result = await harness.emu.click(harness.user(user), message, button_of(message, prefix))
+    await result.wait_followups()
+    return await answer(result)
+
+
 async def run_codev(harness: Harness) -> int:
     """A full codéveloppement session (Alice facilitates, Bob is the client, Chloé joins);
     returns its thread. Asserts each step of the way."""
@@ -59,7 +66,7 @@ async def run_codev(harness: Harness) -> int:
     left = await click(harness, "alice", step1, "plc:ses:next:")
     assert "Step 1/6 — The client's account" in left  # the step as it was, without controls
     assert harness.emu.state.messages[step1.id].custom_ids() == []
-    assert "15 min — over" in harness.emu.state.messages[step1.id].all_text()
+    assert "15 min — ended early" in harness.emu.state.messages[step1.id].all_text()
     assert "<t:" not in harness.emu.state.messages[step1.id].all_text()  # no "ends in …"
     assert find(bot_messages(harness, thread), "Step 2/6")
     first_turn = turn_of(harness, thread, "alice")
@@ -139,18 +146,20 @@ async def test_the_next_session_reviews_the_actions_and_actions_marks_one_done(
     [review] = find(bot_messages(harness, thread), "Actions from earlier sessions")
     assert "Meet the resource teacher" in review.all_text()
     assert "Partager la grille" in review.all_text()
-    answered = await click(harness, "bob", review, "plc:ses:rev:2:1:done")
+    answered = await click_answered(harness, "bob", review, "plc:ses:rev:2:1:done")
     assert "#1 is marked done" in answered
     refused = await click(harness, "bob", review, "plc:ses:rev:2:2:carried")
     assert "Only the action's owner" in refused
-    assert "reportée" in await click(harness, "chloe", review, "plc:ses:rev:2:2:carried")
+    carried = await click_answered(harness, "chloe", review, "plc:ses:rev:2:2:carried")
+    assert "reportée" in carried
     listing = await harness.slash("chloe", "actions")
     text = await answer(listing)
     assert "Partager la grille" in text and "reportée" in text
     assert listing.message is not None
     done = await harness.emu.click(
-        harness.user("chloe"), listing.message, "plc:act:done:" + f"{harness.guild.id}:2"
+        harness.user("chloe"), listing.message, "plc:act:done:" + f"{harness.guild.id}:2:mine:0:1"
     )
+    await done.wait_followups()
     assert "L'action nº 2 est faite" in await answer(done)
     assert "Aucune action" in await run(harness, "chloe", "actions")
 
@@ -322,7 +331,9 @@ async def test_actions_all_pages_so_every_listed_action_has_its_done_button(
     six = await h.slash("alice", "actions", scope="all")
     await six.final()
     assert six.message is not None
-    assert done_buttons(six.message) == [f"plc:act:done:{h.guild.id}:{n}" for n in range(1, 7)]
+    assert done_buttons(six.message) == [
+        f"plc:act:done:{h.guild.id}:{n}:all:0:1" for n in range(1, 7)
+    ]
     assert not [c for c in six.message.custom_ids() if c.startswith("plc:act:page:")]
 
     for n in range(7, 13):
@@ -332,7 +343,9 @@ async def test_actions_all_pages_so_every_listed_action_has_its_done_button(
     assert first.message is not None
     footer = first.message.embeds[0]["footer"]["text"]
     assert footer.startswith("Page 1 of 2 · 12 actions") and "a Done button for each" in footer
-    assert done_buttons(first.message) == [f"plc:act:done:{h.guild.id}:{n}" for n in range(1, 11)]
+    assert done_buttons(first.message) == [
+        f"plc:act:done:{h.guild.id}:{n}:all:0:1" for n in range(1, 11)
+    ]
     assert "plc:act:page:all:0:2" in first.message.custom_ids()
     following = await h.emu.click(
         h.user("alice"), first.message, "plc:act:page:all:0:2", locale="en-US"
@@ -340,8 +353,9 @@ async def test_actions_all_pages_so_every_listed_action_has_its_done_button(
     await following.final()
     shown = h.emu.state.messages[first.message.id]
     assert "Action 11" in shown.all_text() and "Action 1 " not in shown.all_text()
-    assert done_buttons(shown) == [f"plc:act:done:{h.guild.id}:{n}" for n in (11, 12)]
-    done = await h.emu.click(h.user("alice"), shown, f"plc:act:done:{h.guild.id}:12")
+    assert done_buttons(shown) == [f"plc:act:done:{h.guild.id}:{n}:all:0:2" for n in (11, 12)]
+    done = await h.emu.click(h.user("alice"), shown, f"plc:act:done:{h.guild.id}:12:all:0:2")
+    await done.wait_followups()
     assert "#12 is done" in await answer(done) or "nº 12" in await answer(done)
 
 
@@ -354,3 +368,18 @@ async def test_the_practice_log_before_any_session_says_so_without_a_file(
     assert "No session has ended yet, so the practice log is empty" in text
     assert "`/session end`" in text
     assert not [a for m in [export.message, *export.followups] if m for a in m.attachments]
+
+
+async def test_the_practice_log_is_in_the_language_of_who_asks(harness: Harness) -> None:
+    """Chloé (French) exporting in an English community got a French reply with an
+    English file."""
+    await harness.setup_community(language="en")
+    await run(harness, "alice", "session start", protocol="exchange")
+    await run(harness, "alice", "session decision", text="Share one success per meeting")
+    await run(harness, "alice", "session end")
+    export = await harness.slash("chloe", "practices export")
+    assert "référentiel de pratiques" in await answer(export)
+    [document] = [a for m in [export.message, *export.followups] if m for a in m.attachments]
+    text = document.data.decode("utf-8")
+    assert text.startswith("# Référentiel de pratiques")
+    assert "Décisions" in text and "Share one success per meeting" in text

@@ -27,9 +27,9 @@ async def test_every_bad_input_gets_a_clear_answer(harness: Harness) -> None:
     assert "No session is running" in await run(harness, "bob", "session note", text="x")
     assert "No session is running" in await run(harness, "david", "session next")
     assert "Aucune séance n'est en cours" in await run(harness, "chloe", "session end")
-    # Not a facilitator, not assigned.
+    # Not a facilitator, and no meeting he could be assigned to.
     refused = await run(harness, "bob", "session start", protocol="plc")
-    assert "Only facilitators, or the facilitator assigned" in refused
+    assert refused == "Only facilitators can start a session that is not for a meeting."
     # Unknown protocol: the choices are named.
     unknown = await run(harness, "david", "session start", protocol="debate")  # no role
     assert "Only facilitators" in unknown
@@ -42,6 +42,14 @@ async def test_every_bad_input_gets_a_clear_answer(harness: Harness) -> None:
     assert "Tour de table d'ouverture (checkin-round)" in unknown
     # Co-development needs its client.
     assert "client" in await run(harness, "alice", "session start", protocol="codev")
+    # The other protocols have none: a client is refused before anything is written.
+    bob = harness.user("bob")
+    no_client = await run(harness, "admin", "session start", protocol="plc", client=bob)
+    assert no_client == (
+        "The `plc` protocol has no client: leave out the `client` option, which is for the"
+        " protocols built around one member's situation (`codev`)."
+    )
+    assert "No session is running" in await run(harness, "admin", "session next")
 
     await run(harness, "alice", "session start", protocol="exchange")
     thread = await live_thread(harness)
@@ -50,11 +58,17 @@ async def test_every_bad_input_gets_a_clear_answer(harness: Harness) -> None:
     # Dates: past, more than a year ahead, impossible.
     past = await run(harness, "alice", "session action", text="Lire", due="2026-11-01")
     assert "pour l'échéance (`echeance`), le 2026-11-01, est passée" in past
-    far = await run(harness, "bob", "session action", text="Read", due="2028-01-01")
+    far = await run(harness, "admin", "session action", text="Read", due="2028-01-01")
     assert "for the due date (`due`), 2028-01-01, is more than a year ahead" in far
-    impossible = await run(harness, "bob", "session action", text="Read", due="Feb 30")
+    impossible = await run(harness, "admin", "session action", text="Read", due="Feb 30")
     assert "`due`" in impossible
-    assert "Press **Join**" in await run(harness, "bob", "session action", text="Read")
+    # Who may, before what they typed: bob has not joined, whatever he types.
+    only = "Only participants can do this. Press **Join** in the session's thread first."
+    assert await run(harness, "bob", "session action", text="Read") == only
+    assert await run(harness, "bob", "session action", text="Read", due="2028-01-01") == only
+    assert await run(harness, "bob", "session action", text="x" * 1001) == only
+    assert await run(harness, "bob", "session note", text="x" * 1001) == only
+    assert await run(harness, "bob", "session decision", text="   ") == only
     # An owner who left the server.
     harness.emu.remove_member(harness.guild.id, harness.user("david"))
     gone = await run(harness, "admin", "session action", text="Read", owner=harness.user("david"))

@@ -46,8 +46,9 @@ async def test_actions_pages_and_done_buttons_work_after_a_restart(harness: Harn
     shown = h.emu.state.messages[first.message.id]
     assert "Action 12" in shown.all_text()
     done = await h.emu.click(
-        h.user("alice"), shown, f"plc:act:done:{h.guild.id}:12", locale="en-US"
+        h.user("alice"), shown, f"plc:act:done:{h.guild.id}:12:all:0:2", locale="en-US"
     )
+    await done.wait_followups()
     assert "Action #12 is done" in await answer(done)
 
 

@@ -201,6 +201,7 @@ def _step_cards(lang: Language) -> list[Card]:
         cards.RoundComplete(**step, is_last=last, empty=empty)
         for last, empty in ((False, False), (True, False), (False, True))
     ]
+    found.append(cards.RoundJoined(**step, user_id=3, turn_count=3))
     found += [
         cards.TimeNotice(**step, phase=phase, ends_at=WHEN, late=late)
         for phase in get_args(cards.TimePhase)
@@ -276,7 +277,7 @@ def test_every_card_renders_in_both_languages_without_platform_syntax(language: 
     assert {type(card) for card in built} == _card_types()
 
 
-def test_the_feature_has_the_sixteen_session_cards_and_the_rotations() -> None:
+def test_the_feature_has_the_seventeen_session_cards_and_the_rotations() -> None:
     names = {kind.__name__ for kind in _card_types()}
     assert names == {
         "SessionOpened",
@@ -288,6 +289,7 @@ def test_the_feature_has_the_sixteen_session_cards_and_the_rotations() -> None:
         "StepStarted",
         "TurnPrompt",
         "RoundComplete",
+        "RoundJoined",
         "TimeNotice",
         "StepExtended",
         "EntryPosted",
@@ -415,7 +417,8 @@ def test_replies_lists_and_the_form_render_in_both_languages(language: Language)
 def test_an_action_list_gives_a_done_button_to_each_action_the_member_may_close() -> None:
     listing = next(_action_lists())
     [done, paging] = listing.rows
-    assert [b.action for b in done] == ["plc:act:done:1:1"] * 10
+    # Each names the page it is on (scope, done shown, page): its click shows it again.
+    assert [b.action for b in done] == ["plc:act:done:1:1:mine:1:2"] * 10
     assert [b.action for b in paging] == ["plc:act:page:mine:1:1", "plc:act:page:mine:1:3"]
 
 

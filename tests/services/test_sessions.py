@@ -242,7 +242,7 @@ async def test_bad_input_is_refused_and_nothing_is_half_written(world: World) ->
         "facilitation.session.none_live"
     )
     assert await refused(world.start_session("plc", by=member(BOB))) == (
-        "facilitation.session.not_allowed"
+        "facilitation.session.not_allowed_no_meeting"  # no meeting he could be assigned to
     )
     assert await refused(world.start_session("debate")) == ("facilitation.session.unknown_protocol")
     # A protocol's name, in either language, names it too (Teams suggests nothing).

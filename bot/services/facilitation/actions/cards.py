@@ -13,6 +13,10 @@ from bot.interactions.routes import CustomId
 # The guild id lets a click in a DM (where the platform sends no community) reach it.
 ACTION_DONE = CustomId("plc:act:done:{guild}:{action}")
 ACTIONS_PAGE = CustomId("plc:act:page:{scope}:{done}:{page}", scope="mine|all", done="0|1")
+# Done under ``/actions``: the page it was on, to show that page again with the action done.
+LISTED_DONE = CustomId(
+    "plc:act:done:{guild}:{action}:{scope}:{done}:{page}", scope="mine|all", done="0|1"
+)
 
 
 def due_note(due_on: date | None) -> Text | None:
@@ -46,9 +50,23 @@ def action_line(key: str, number: int, action: ShownAction, **more: Param) -> Te
     return Text(key=key, params={**params, **more})
 
 
-def done_button(guild_id: int, action_id: int, *, emoji: str | None = None) -> Button:
+def done_button(
+    guild_id: int,
+    action_id: int,
+    *,
+    emoji: str | None = None,
+    listed: tuple[str, bool, int] | None = None,
+) -> Button:
+    """An action's Done; ``listed``: the ``/actions`` page it is on (scope, whether done
+    actions are shown, page), which its click shows again."""
+    ids = {"guild": guild_id, "action": action_id}
+    action = (
+        ACTION_DONE.build(**ids)
+        if listed is None
+        else LISTED_DONE.build(**ids, scope=listed[0], done=int(listed[1]), page=listed[2])
+    )
     return Button(
-        action=ACTION_DONE.build(guild=guild_id, action=action_id),
+        action=action,
         label=Text(key="facilitation.buttons.action_done", params={"number": action_id}),
         style="success",
         emoji=emoji,

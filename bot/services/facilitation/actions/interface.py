@@ -3,13 +3,12 @@ the Done button of an action (in ``/actions``, in a reminder DM, in a channel)."
 
 from __future__ import annotations
 
-from bot.chat import Text
 from bot.interactions import Interaction
 from bot.interactions.commands import Option
 from bot.interactions.interface import Interface, click, command
 from bot.interactions.routes import Params
-from bot.services.facilitation.actions.cards import ACTION_DONE, ACTIONS_PAGE
-from bot.services.facilitation.actions.replies import action_list
+from bot.services.facilitation.actions.cards import ACTION_DONE, ACTIONS_PAGE, LISTED_DONE
+from bot.services.facilitation.actions.replies import action_done, action_list
 from bot.services.facilitation.actions.service import ActionService
 
 SCOPES = (("mine", "Mine"), ("all", "Everyone's"))
@@ -44,7 +43,22 @@ class ActionInterface(Interface):
     async def done(self, ctx: Interaction, params: Params) -> None:
         # Marking done may wait on the database: acknowledge within Discord's 3 seconds.
         await ctx.defer()
-        item = await self.actions.mark_done(
-            ctx.actor_in(int(params["guild"])), int(params["action"])
+        actor = ctx.actor_in(int(params["guild"]))
+        item = await self.actions.mark_done(actor, int(params["action"]))
+        await ctx.reply(action_done(item, actor.user_id))
+
+    @click(LISTED_DONE)
+    async def done_listed(self, ctx: Interaction, params: Params) -> None:
+        """Done under ``/actions``: the same page again, the action shown done without its
+        button; the clicker is told (a refusal goes to them alone, the list unchanged)."""
+        await ctx.defer(update=True)
+        actor = ctx.actor_in(int(params["guild"]))
+        item, listed = await self.actions.mark_done_listed(
+            actor,
+            int(params["action"]),
+            params["scope"],
+            include_done=params["done"] == "1",
+            page=int(params["page"]),
         )
-        await ctx.reply(Text(key="facilitation.replies.action_done", params={"number": item.id}))
+        await ctx.update(action_list(listed))
+        await ctx.reply(action_done(item, actor.user_id))

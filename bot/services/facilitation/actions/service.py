@@ -189,6 +189,18 @@ class ActionService:
         assert done is not None
         return done
 
+    async def mark_done_listed(
+        self, actor: Actor, action_id: int, scope: str, *, include_done: bool, page: int
+    ) -> tuple[ActionItem, ActionList]:
+        """Done under ``/actions``: the action marked done, and the page it was on read
+        again, still showing it (done, without its button) where done actions are left
+        out."""
+        done = await self.mark_done(actor, action_id)
+        listed = await self.listing(actor, scope, include_done, page)
+        if all(item.id != done.id for item in listed.items):
+            listed = listed.model_copy(update={"items": (*listed.items, done)})
+        return done, listed
+
     async def own_action(
         self, conn: Connection, actor: Actor, community: Community, action_id: int
     ) -> ActionItem:

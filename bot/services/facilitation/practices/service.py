@@ -17,7 +17,6 @@ from bot.db.facilitation import sessions as sessions_db
 from bot.i18n import Catalog, Language
 from bot.services.base import Core
 from bot.services.community import CommunityService
-from bot.services.facilitation.sessions.state import language_of
 from bot.services.facilitation.sessions.summary import SessionSummary, SummaryEntry
 
 # Parentheses stay as typed ("(question 1)" reads as written in a text editor): with
@@ -50,7 +49,8 @@ class PracticeLog:
         return [SessionSummary.model_validate(s.summary) for s in ended if s.summary]
 
     async def export(self, actor: Actor) -> str | None:
-        """Every summary as one Markdown document, in the community's language; None
+        """Every summary as one Markdown document, in the requester's language (as the
+        reply that carries it; what each session recorded stays as it was written); None
         while no session has ended (a file would hold nothing)."""
         community = await self._community.require(actor.guild_id)
         summaries = await self.summaries(actor)
@@ -60,7 +60,7 @@ class PracticeLog:
         return practice_markdown(
             summaries,
             catalog=self._core.catalog,
-            language=language_of(community.language),
+            language=actor.language,
             timezone=community.timezone,
             now=self._core.clock.now(),
             names=names,

@@ -44,7 +44,7 @@ class FacilitatorOffer(Card):
                     when=Moment(at=self.starts_at),
                     relative=Moment(at=self.starts_at, style="relative"),
                 ),
-                _text("offer.answer_by", when=Moment(at=self.answer_by, style="short_date_time"))
+                _text("offer.answer_by", when=Moment(at=self.answer_by))
                 if self.answer_by is not None
                 else "",
             )

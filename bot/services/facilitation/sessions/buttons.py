@@ -177,10 +177,16 @@ class SessionButtons(Interface):
 
     @click(routes.REVIEW)
     async def review(self, ctx: Interaction, params: Params) -> None:
-        await ctx.defer()
+        """The clicked review then shows the action answered, without its buttons; the
+        clicker is told (a refusal goes to them alone, the post unchanged)."""
+        await ctx.defer(update=True)
+        session_id = int(params["session"])
         item = await self.records.review_action(
-            ctx.actor(), int(params["session"]), int(params["action"]), params["outcome"]
+            ctx.actor(), session_id, int(params["action"]), params["outcome"]
         )
+        shown = await self.records.review_shown(session_id, item.id)
+        if shown is not None:
+            await ctx.update(shown)
         key = f"facilitation.replies.review_{params['outcome']}"
         await ctx.reply(Text(key=key, params={"number": item.id}))
 

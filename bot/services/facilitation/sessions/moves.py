@@ -6,6 +6,7 @@ it leaves behind without buttons (:func:`left_behind`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from bot.chat import Card
@@ -19,6 +20,7 @@ from bot.services.base import Core
 from bot.services.facilitation.sessions.cards import (
     OpeningBegun,
     RoundComplete,
+    RoundJoined,
     StepStarted,
     TurnEnd,
     TurnPrompt,
@@ -76,15 +78,19 @@ def turn_prompt(session: SessionRow, over: TurnEnd | None = None) -> TurnPrompt:
     )
 
 
-def step_card(session: SessionRow, *, retired: bool = False) -> StepStarted:
+def step_card(
+    session: SessionRow, *, retired: bool = False, left_at: datetime | None = None
+) -> StepStarted:
     """The post of the step under way in ``session``, with its controls (``retired``: as
-    it reads once the group moved on, without them)."""
+    it reads once the group moved on, without them; ``left_at``: when it did, which says
+    whether it ended early)."""
     protocol = protocol_of(session.protocol)
     step = protocol.steps[session.step_index]
     if session.step_started_at is None:
         raise ValueError(f"session {session.id}: step {session.step_index} has not begun")
     language = language_of(session.language)
     client_step = step.audience == "client" and session.client_id is not None
+    ends_at = step_ends_at(session.step_started_at, step, session.extra_minutes)
     return StepStarted(
         **about(session),
         step_index=session.step_index,
@@ -93,27 +99,32 @@ def step_card(session: SessionRow, *, retired: bool = False) -> StepStarted:
         prompt=step.prompt.text(language),
         minutes=step.minutes,
         mode=step.mode,
-        ends_at=step_ends_at(session.step_started_at, step, session.extra_minutes),
+        ends_at=ends_at,
         question=session.question[language] if session.question else None,
         client_id=session.client_id if client_step else None,
         round_size=len(session.round_order),
         is_last=session.step_index == len(protocol.steps) - 1,
         retired=retired,
+        early=retired and left_at is not None and left_at < ends_at,
     )
 
 
-def controls_left(session: SessionRow, *, ended: bool = False) -> Card:
+def controls_left(
+    session: SessionRow, *, ended: bool = False, left_at: datetime | None = None
+) -> Card:
     """The facilitator's controls of where ``session`` is, as they read once *Next* moved
-    the group on (or the session ``ended``): the opening's, or the step's, without
-    buttons."""
+    the group on (or the session ``ended``) at ``left_at``: the opening's, or the step's,
+    without buttons."""
     if session.step_index < 0:
         first = protocol_of(session.protocol).steps[0]
         title = first.title.text(language_of(session.language))
         return OpeningBegun(**about(session), first_step_title=title, ended=ended)
-    return step_card(session, retired=True)
+    return step_card(session, retired=True, left_at=left_at)
 
 
-def left_behind(session: SessionRow, over: TurnEnd, *, controls: bool) -> list[tuple[str, Card]]:
+def left_behind(
+    session: SessionRow, over: TurnEnd, *, controls: bool, left_at: datetime | None = None
+) -> list[tuple[str, Card]]:
     """What a move away from where ``session`` is leaves in its thread, named and as it
     reads without buttons (for :meth:`~.posts.SessionOutbox.retire`): the prompt of a
     turn under way (``over``: how it ended), and the controls unless ``controls`` is
@@ -122,7 +133,8 @@ def left_behind(session: SessionRow, over: TurnEnd, *, controls: bool) -> list[t
     if session.current_speaker is not None:
         left.append((prompt_post(session), turn_prompt(session, over)))
     if controls:
-        left.append((controls_post(session), controls_left(session, ended=over == "ended")))
+        ended = over == "ended"
+        left.append((controls_post(session), controls_left(session, ended=ended, left_at=left_at)))
     return left
 
 
@@ -296,7 +308,9 @@ class SessionMoves:
     async def seat_late_joiner(
         self, conn: Connection, session: SessionRow, user_id: int, outbox: SessionOutbox
     ) -> bool:
-        """Someone joined during a round that is theirs too: they get a turn at its end."""
+        """Someone joined during a round that is theirs too: they get a turn at its end; the
+        step's post counts them, and the thread is told the turns are now counted out of
+        one more (or, the round being over, they are prompted at once)."""
         if session.step_index < 0:
             return False
         step = protocol_of(session.protocol).steps[session.step_index]
@@ -310,6 +324,12 @@ class SessionMoves:
         if reopened:  # the round was over: it goes on with them
             changes.update(turn_index=len(order) - 1, current_speaker=user_id)
         session = await self.save(conn, session, changes)
+        await outbox.edit(conn, session, controls_post(session), step_card(session))
         if reopened:
             await self._after_turn_change(conn, session, outbox)
+        else:
+            joined = RoundJoined(
+                **about_step(session, step), user_id=user_id, turn_count=len(order)
+            )
+            await outbox.post(conn, session, joined)
         return True

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.actor import Actor
-from bot.chat import Card, ChannelRef, MemberRef
+from bot.chat import Card, ChannelRef, Code, Join, MemberRef
 from bot.db import audit
 from bot.db import members as members_db
 from bot.db.communities import Community
@@ -68,15 +68,19 @@ class SessionOpening:
         client_id: int | None,
     ) -> OpeningPlan:
         """Refuse whoever may not start it, an unknown protocol or meeting, a missing or
-        departed client; then read the top questions for the agenda."""
+        departed client, a client for a protocol that has none; then read the top questions
+        for the agenda."""
         async with self.core.db.read() as conn:
             date, assigned = await self._meeting_for(conn, community, actor, meeting)
         if not (facilitates(actor, community) or assigned):
-            raise UserError("facilitation.session.not_allowed")
+            # With no meeting to be assigned to, only the facilitators may.
+            raise UserError(f"facilitation.session.not_allowed{'' if date else '_no_meeting'}")
         preset = date.protocol_id if date else None
         chosen = self.protocols.require(protocol or preset or DEFAULT_PROTOCOL, actor.language)
         if chosen.client and client_id is None:
             raise UserError("facilitation.session.client_needed", protocol=chosen.id)
+        if not chosen.client and client_id is not None:
+            raise self._no_client(chosen)
         if client_id is not None and not await self._present(actor, community, client_id):
             raise UserError("facilitation.errors.owner_left", user=MemberRef(user_id=client_id))
         topics = await self.topics.top_open(community.guild_id, AGENDA_SIZE) if self.topics else []
@@ -85,6 +89,15 @@ class SessionOpening:
             protocol=chosen,
             client_id=client_id,
             agenda=tuple(_agenda_item(topic) for topic in topics),
+        )
+
+    def _no_client(self, chosen: SessionProtocol) -> UserError:
+        """The refusal of a client for a protocol without one, naming those that have one."""
+        having = [Code(text=p.id) for p in self.protocols.all() if p.client]
+        return UserError(
+            "facilitation.session.client_unused",
+            protocol=chosen.id,
+            names=Join(parts=tuple(having), sep=", "),
         )
 
     async def _present(self, actor: Actor, community: Community, user_id: int) -> bool:
@@ -253,4 +266,5 @@ def _overview(session: SessionRow, protocol: SessionProtocol) -> Card:
         ),
         client_id=session.client_id,
         total_minutes=protocol.total_minutes,
+        for_meeting=session.occurrence_id is not None,
     )

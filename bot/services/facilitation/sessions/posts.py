@@ -36,7 +36,8 @@ from bot.firing import Handed
 from bot.missed import MissedResult
 from bot.scheduler import Firing, RetryLater, Scheduler, TimerKind
 from bot.services.base import Core
-from bot.services.facilitation.sessions.cards import TimeNotice
+from bot.services.facilitation.sessions.cards import ActionReview, TimeNotice
+from bot.services.facilitation.sessions.review import as_answered
 from bot.services.facilitation.sessions.state import (
     NEARLY_KIND,
     OPENING_POST,
@@ -89,6 +90,12 @@ def _retired_parts(
     return found
 
 
+def _moved_past(session: SessionRow, payload: dict[str, Any]) -> bool:
+    """An edit planned while the session was on a step, read once the session has left it."""
+    step = payload.get("while_step")
+    return step is not None and (session.status != "live" or session.step_index != step)
+
+
 class SessionOutbox:
     """Posts planned inside a transaction, run once it committed."""
 
@@ -127,6 +134,15 @@ class SessionOutbox:
             retired = [{"of": name, **packed(card)} for name, card in posts]
             payload = {"post": "retire", "posts": retired, "opening": opening}
             await self._plan(conn, session, payload)
+
+    async def edit(self, conn: Connection, session: SessionRow, name: str, card: Card) -> None:
+        """Plan the edit of the named earlier post into ``card``, buttons and all (the step's
+        post once "+2 min" moved its end, or a latecomer joined its round): the same edit
+        as :meth:`retire`'s, dropped if the session left that step before it runs (its
+        buttons would come back on a post the group moved past)."""
+        edited = [{"of": name, **packed(card)}]
+        payload = {"post": "retire", "posts": edited, "opening": False}
+        await self._plan(conn, session, {**payload, "while_step": session.step_index})
 
     async def open(
         self,
@@ -224,6 +240,8 @@ class SessionPosts:
             await self._open(session, payload, firing)
             return
         if payload["post"] == "retire":
+            if _moved_past(session, payload):
+                return
             await self._retire(session, payload["posts"], payload["opening"])
             return
         if session.thread_id is None:
@@ -281,6 +299,8 @@ class SessionPosts:
                 reached = await timers_db.deliveries(conn, earlier.id)
                 for part, channel_id, retired in _retired_parts(earlier.payload, card, session):
                     _, message_id = reached.get(part, ("", None))
+                    if isinstance(retired, ActionReview):  # with the answers given
+                        retired = await as_answered(conn, retired, session.id)
                     if message_id is not None:
                         edits.append((channel_id, int(message_id), retired))
         for channel_id, message_id, retired in edits:

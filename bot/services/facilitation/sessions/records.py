@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.actor import Actor
+from bot.db import timers as timers_db
+from bot.db.communities import Community
 from bot.db.facilitation import actions as actions_db
 from bot.db.facilitation import session_notes as notes_db
 from bot.db.facilitation.actions import ActionItem
@@ -25,12 +27,14 @@ from bot.services.facilitation.actions.service import (
 from bot.services.facilitation.sessions.access import SessionAccess
 from bot.services.facilitation.sessions.cards import (
     ActionPosted,
+    ActionReview,
     EntryPosted,
     QuestionDiscussed,
     ReviewAnswered,
 )
-from bot.services.facilitation.sessions.posts import SessionOutbox
-from bot.services.facilitation.sessions.state import about
+from bot.services.facilitation.sessions.posts import SessionOutbox, unpacked
+from bot.services.facilitation.sessions.review import as_answered
+from bot.services.facilitation.sessions.state import OPENING_POST, POST_KIND, about, post_key
 from bot.services.facilitation.sessions.topics import TopicSource
 from bot.text import clean_text
 
@@ -50,9 +54,11 @@ class SessionRecords:
     access: SessionAccess = field(default_factory=SessionAccess, init=False)
 
     async def add_entry(self, actor: Actor, kind: EntryKind, text: str | None) -> int:
-        """``/session note`` and ``/session decision`` (participants)."""
-        clean = self._entry_text(kind, text)
+        """``/session note`` and ``/session decision`` (participants; who may, before what
+        they typed, is checked first)."""
         community = await self.community.require(actor.guild_id)
+        await self._may_record(actor, community)
+        clean = self._entry_text(kind, text)
         outbox = SessionOutbox(self.core)
         async with self.core.db.transaction() as conn:
             session = await self.access.current(conn, actor)
@@ -71,6 +77,20 @@ class SessionRecords:
             await outbox.post(conn, session, posted)
         await outbox.flush()
         return entry_id
+
+    async def _may_record(
+        self, actor: Actor, community: Community, session_id: int | None = None
+    ) -> None:
+        """Refuse a member who may not record in the session (none running, or not a
+        participant) before anything they typed is read: the writing transaction checks
+        it again."""
+        async with self.core.db.read() as conn:
+            session = (
+                await self.access.current(conn, actor)
+                if session_id is None
+                else await self.access.live_by_id(conn, actor, session_id)
+            )
+            await self.access.require_participant(conn, actor, community, session)
 
     @staticmethod
     def _entry_text(kind: str, text: str | None) -> str:
@@ -91,8 +111,10 @@ class SessionRecords:
         due: str | None = None,
         session_id: int | None = None,
     ) -> RecordedAction:
-        """``/session action`` and the Add action form (participants)."""
+        """``/session action`` and the Add action form (participants; who may, before what
+        they typed, is checked first)."""
         community = await self.community.require(actor.guild_id)
+        await self._may_record(actor, community, session_id)
         clean = check_action_text(text)
         typed_due = await self.actions.check_due(actor, community, due)
         due_on = typed_due.day if typed_due is not None else None
@@ -165,6 +187,18 @@ class SessionRecords:
         await outbox.flush()
         assert updated is not None
         return updated
+
+    async def review_shown(self, session_id: int, action_id: int) -> ActionReview | None:
+        """The part of the session's review of earlier actions that lists ``action_id``
+        (rebuilt from the opening post's payload), as it reads now: its answered actions
+        marked so, without their buttons (None: an opening posted by an earlier version)."""
+        async with self.core.db.read() as conn:
+            opening = await timers_db.find(conn, POST_KIND, post_key(session_id, OPENING_POST))
+            for part in opening.payload.get("parts", []) if opening else []:
+                card, _ = unpacked(part)
+                if isinstance(card, ActionReview) and action_id in card.action_ids:
+                    return await as_answered(conn, card, session_id)
+        return None
 
     async def discuss_question(self, actor: Actor, session_id: int, item_id: int) -> bool:
         """*Discussed* on a top question or topic (whoever steers the session)."""

@@ -37,6 +37,7 @@ from bot.services.facilitation.sessions.moves import (
     SessionMoves,
     controls_left,
     left_behind,
+    step_card,
     turn_prompt,
 )
 from bot.services.facilitation.sessions.opening import SessionOpening
@@ -48,6 +49,7 @@ from bot.services.facilitation.sessions.state import (
     OPENING,
     TIME_UP_KIND,
     about_step,
+    controls_post,
     language_of,
     protocol_of,
     session_prefix,
@@ -244,9 +246,9 @@ class SessionService:
             if session.step_index >= len(steps) - 1:
                 raise UserError("facilitation.session.last_step")
             # A click (its step given) replaces its own controls; typed, the move does.
-            clicked = expected_step is not None
-            left = controls_left(session) if clicked else None
-            behind = left_behind(session, "moved_on", controls=not clicked)
+            clicked, now = expected_step is not None, self._core.clock.now()
+            left = controls_left(session, left_at=now) if clicked else None
+            behind = left_behind(session, "moved_on", controls=not clicked, left_at=now)
             session = await self.moves.close_turn(conn, session)
             session = await self.moves.enter_step(conn, session, session.step_index + 1, outbox)
             await outbox.retire(conn, session, behind)  # after the new step's posts
@@ -256,7 +258,8 @@ class SessionService:
     async def extend(
         self, actor: Actor, session_id: int | None = None, expected_step: int | None = None
     ) -> SessionRow:
-        """*+2 min* (facilitators): the step's end moves, its timers with it."""
+        """*+2 min* (facilitators): the step's end moves, its timers with it, and the step's
+        post is edited to say when it now ends."""
         community = await self._community.require(actor.guild_id)
         outbox = SessionOutbox(self._core)
         async with self._core.db.transaction() as conn:
@@ -277,6 +280,7 @@ class SessionService:
                 **about_step(session, step), extra_minutes=extra, ends_at=ends_at
             )
             await outbox.post(conn, session, extended)
+            await outbox.edit(conn, session, controls_post(session), step_card(session))
         await outbox.flush()
         return session
 
@@ -293,8 +297,9 @@ class SessionService:
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
             session = await self.access.steered(conn, actor, community, session_id)
-            left = controls_left(session, ended=True) if shown_at == session.step_index else None
-            behind = left_behind(session, "ended", controls=left is None)
+            shown = shown_at == session.step_index
+            left = controls_left(session, ended=True, left_at=now) if shown else None
+            behind = left_behind(session, "ended", controls=left is None, left_at=now)
             # A turn cut short by the end was not taken: it is not recorded (the summary
             # and the next session's "who spoke least goes first" leave it out).
             summary = build_summary(

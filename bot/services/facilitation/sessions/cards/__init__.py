@@ -22,6 +22,7 @@ from bot.services.facilitation.sessions.cards.opening import (
 )
 from bot.services.facilitation.sessions.cards.steps import (
     RoundComplete,
+    RoundJoined,
     StepExtended,
     StepStarted,
     TimeNotice,
@@ -44,6 +45,7 @@ __all__ = [
     "ReviewItem",
     "ReviewOutcome",
     "RoundComplete",
+    "RoundJoined",
     "SessionEnded",
     "SessionOpened",
     "SessionOverview",

@@ -64,6 +64,8 @@ class SessionOverview(Card):
     steps: tuple[StepOutline, ...]
     client_id: int | None
     total_minutes: int
+    for_meeting: bool = True
+    """The session is for a meeting date: those who answered Going are in already."""
 
     def layout(self) -> Message:
         steps = Join(
@@ -97,7 +99,11 @@ class SessionOverview(Card):
             title=Trusted(text=f"🧭 {self.protocol_name}"),
             description=Trusted(text=self.overview),
             fields=tuple(fields),
-            footer=Text(key="facilitation.open.footer"),
+            footer=Text(
+                key="facilitation.open.footer"
+                if self.for_meeting
+                else "facilitation.open.footer_no_meeting"
+            ),
             tone=TONE,
         )
         return Message(panels=(panel,))
@@ -109,6 +115,9 @@ class ReviewItem(Frozen):
     owner_id: int
     due_on: date | None
     carried_count: int
+    outcome: Literal["done", "carried"] | None = None
+    """How it was answered in this session (None: not yet); an answered item keeps no
+    buttons."""
 
 
 class ActionReview(Card):
@@ -136,6 +145,9 @@ class ActionReview(Card):
                     )
                     if item.carried_count
                     else None,
+                    outcome=Text(key=f"facilitation.review.outcome_{item.outcome}")
+                    if item.outcome
+                    else None,
                 )
                 for item in self.items
             )
@@ -146,7 +158,20 @@ class ActionReview(Card):
         panel = Panel(title=title, description=shown, footer=footer, tone=TONE)
         if self.retired:
             return Message(panels=(panel,))
-        return Message(panels=(panel,), rows=tuple(self._answers(item) for item in self.items))
+        rows = tuple(self._answers(item) for item in self.items if item.outcome is None)
+        return Message(panels=(panel,), rows=rows)
+
+    @property
+    def action_ids(self) -> tuple[int, ...]:
+        return tuple(item.action_id for item in self.items)
+
+    def answered(self, outcomes: dict[int, Literal["done", "carried"] | None]) -> ActionReview:
+        """The same review with each item's answer in ``outcomes`` (by action id)."""
+        items = tuple(
+            item.model_copy(update={"outcome": outcomes.get(item.action_id, item.outcome)})
+            for item in self.items
+        )
+        return self.model_copy(update={"items": items})
 
     def _answers(self, item: ReviewItem) -> Row:
         """One action per row: Done | Carried over."""

@@ -44,6 +44,8 @@ class StepStarted(Card):
     is_last: bool = False
     retired: bool = False
     """The group moved on to the next step: the step as it was, without its controls."""
+    early: bool = False
+    """Retired before its time was over."""
 
     def layout(self) -> Message:
         said: list[Content] = []
@@ -65,7 +67,10 @@ class StepStarted(Card):
         )
         # A step the group left says so, not when it "ends (in 10 minutes)".
         time = (
-            Text(key="facilitation.step.time_over", params={"minutes": self.minutes})
+            Text(
+                key="facilitation.step.time_early" if self.early else "facilitation.step.time_over",
+                params={"minutes": self.minutes},
+            )
             if self.retired
             else Text(
                 key="facilitation.step.time_value",
@@ -158,7 +163,27 @@ class RoundComplete(Card, StepFields):
         return Message(content=Text(key=key, params={"step": Trusted(text=self.step_title)}))
 
 
+class RoundJoined(Card, StepFields):
+    """A latecomer joined the round under way: they speak last, and the turns from here on
+    are counted out of the round's new size (the ones before were out of one less)."""
+
+    user_id: int
+    turn_count: int
+
+    def layout(self) -> Message:
+        params: dict[str, Param] = {
+            "user": MemberRef(user_id=self.user_id),
+            "number": self.turn_count,
+            "count": self.turn_count,
+            "step": Trusted(text=self.step_title),
+        }
+        return Message(content=Text(key="facilitation.round.joined", params=params))
+
+
 class TimeNotice(Card, StepFields):
+    """ "Nearly up" (naming the clock time the step ends at, which still reads right once
+    it has passed) or "over"."""
+
     phase: TimePhase
     ends_at: datetime
     late: bool = False
@@ -168,7 +193,7 @@ class TimeNotice(Card, StepFields):
             key=f"facilitation.time.{self.phase}",
             params={
                 "step": Trusted(text=self.step_title),
-                "relative": Moment(at=self.ends_at, style="relative"),
+                "time": Moment(at=self.ends_at, style="time"),
             },
         )
         late = Text(key="delivery.late") if self.late else None
