@@ -173,7 +173,8 @@ class CheckinAnswers:
         if free is None and not given and not any(cleaned):
             raise UserError("checkins.errors.empty_answer")
         await members_db.ensure(conn, guild_id, user_id, now, client_language=actor.language)
-        answer, created = await _store(conn, actor, checkin_id, free, cleaned, now)
+        help_text = help_answer(checkin, cleaned)
+        answer, created = await _store(conn, actor, checkin_id, free, cleaned, help_text, now)
         await checkins_db.set_goal_numbers(conn, answer.id, numbers)
         reported = await _reported(conn, answer, created, goals, numbers)
         post = AnswerPost(
@@ -297,6 +298,15 @@ def _clean_texts(texts: list[str]) -> list[str]:
     ]
 
 
+def help_answer(checkin: Checkin, texts: list[str]) -> str:
+    """What the member asked help for: their answer to the built-in obstacles question
+    (the last of the default ones). A check-in with custom questions has no help question:
+    none of its answers is a help request."""
+    if checkin.questions is not None or not texts:
+        return ""
+    return texts[-1]
+
+
 def _numbers(
     goals: list[Goal],
     progress: str | None,
@@ -332,11 +342,11 @@ async def _store(
     checkin_id: int,
     free: float | None,
     cleaned: list[str],
+    help_text: str,
     now: datetime,
 ) -> tuple[Answer, bool]:
     """Insert the answer, or update it when the member already answered (the UNIQUE
     constraint); True when it is new."""
-    help_text = cleaned[-1] if cleaned else ""
     answer = await checkins_db.insert_answer(
         conn,
         actor.guild_id,

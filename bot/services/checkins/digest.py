@@ -43,7 +43,7 @@ async def build_digest(conn: Connection, checkin_id: int, community: Community) 
         help_requests=[
             HelpRequest(user_id=a.user_id, text=_excerpt(a.help_text))
             for a in answers
-            if a.help_text
+            if a.help_text and checkin.questions is None
         ],
         goals=[GoalProgress(goal=g, latest=latest.get(g.id)) for g in goals],
         unreachable=await _unreachable(conn, checkin, members),

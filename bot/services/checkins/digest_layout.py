@@ -42,15 +42,8 @@ def digest_panel(digest: Digest, *, late: bool) -> Panel:
         summary.append(_text("digest.away", count=len(digest.away)))
     if late:
         summary.append(Text(key="delivery.late"))
-    help_lines = [
-        _text("digest.help_line", member=MemberRef(user_id=request.user_id), text=request.text)
-        for request in digest.help_requests
-    ]
     fields = [
-        PanelField(
-            name=_text("digest.help"),
-            value=_listed(help_lines, DIGEST_LINES) or _text("digest.help_none"),
-        ),
+        *_help_fields(digest),
         PanelField(
             name=_text("digest.goals"),
             value=_listed([_goal_line(g) for g in digest.goals], DIGEST_LINES)
@@ -73,6 +66,19 @@ def digest_panel(digest: Digest, *, late: bool) -> Panel:
         fields=tuple(fields),
         tone="warning",
     )
+
+
+def _help_fields(digest: Digest) -> list[PanelField]:
+    """Who asked for help, in their answer to the built-in obstacles question. A check-in
+    with custom questions asked nobody for help: it has no such field."""
+    if digest.checkin.questions is not None:
+        return []
+    lines = [
+        _text("digest.help_line", member=MemberRef(user_id=request.user_id), text=request.text)
+        for request in digest.help_requests
+    ]
+    value = _listed(lines, DIGEST_LINES) or _text("digest.help_none")
+    return [PanelField(name=_text("digest.help"), value=value)]
 
 
 def _goal_line(progress: GoalProgress) -> Text:

@@ -1,0 +1,46 @@
+"""The facilitators' digest end to end: what it says about help, the pulse and who
+answered."""
+
+from __future__ import annotations
+
+from bot.emulator import Message
+from tests.e2e.checkins_steps import (
+    NUDGE_TO_CLOSE,
+    TO_NUDGE,
+    answer,
+    digests,
+    open_week,
+)
+from tests.e2e.harness import Harness
+
+
+def fields(digest: Message) -> dict[str, str]:
+    """The digest's fields, value by name."""
+    return {f["name"]: f["value"] for f in digest.embeds[0].get("fields", [])}
+
+
+async def close_week(h: Harness) -> Message:
+    await h.advance(TO_NUDGE)
+    await h.advance(NUDGE_TO_CLOSE)
+    (digest,) = digests(h)
+    return digest
+
+
+async def test_custom_questions_never_feed_the_help_requests(harness: Harness) -> None:
+    """Only the built-in obstacles question asks for help: the last custom answer is not a
+    help request."""
+    h = harness
+    await open_week(h, moderation=True, questions="What did you read? | What will you try?")
+    await answer(h, "bob", tried="Chapter 3", obstacles="Partner reading")
+    digest = await close_week(h)
+    assert "Partner reading" not in digest.all_text()
+    assert "Asked for help" not in fields(digest)
+    assert "**1** of **1** member answered" in digest.all_text()
+
+
+async def test_the_obstacles_answer_is_still_a_help_request(harness: Harness) -> None:
+    h = harness
+    await open_week(h, moderation=True)
+    await answer(h, "bob", tried="Chapter 3", obstacles="A colleague to observe")
+    digest = await close_week(h)
+    assert fields(digest)["Asked for help"] == f"<@{h.user('bob')}>: A colleague to observe"
