@@ -21,12 +21,14 @@ def _text(key: str, /, **params: Param) -> Text:
     return Text(key=f"checkins.{key}", params=params)
 
 
-def pulse_text(pulse: PulseSummary) -> Text:
-    """The pulse's average, or why it is not shown (too few votes)."""
+def pulse_text(pulse: PulseSummary, *, section: str = "prompt") -> Text:
+    """The pulse's average, or why it is not shown (too few votes). The prompt's footer
+    (``section="prompt"``) names the pulse; the digest's (``"digest"``) does not: its field
+    is already titled *Pulse*."""
     if pulse.average is None:
-        return _text("prompt.pulse_hidden", minimum=PULSE_MIN_ANSWERS)
+        return _text(f"{section}.pulse_hidden", minimum=PULSE_MIN_ANSWERS)
     # A float: the catalog writes it the reader's way (3,5 in French).
-    return _text("prompt.pulse_average", average=round(pulse.average, 1), count=pulse.count)
+    return _text(f"{section}.pulse_average", average=round(pulse.average, 1), count=pulse.count)
 
 
 def digest_panel(digest: Digest, *, late: bool) -> Panel:
@@ -59,7 +61,9 @@ def digest_panel(digest: Digest, *, late: bool) -> Panel:
             )
         )
     if digest.pulse is not None:
-        fields.append(PanelField(name=_text("digest.pulse"), value=pulse_text(digest.pulse)))
+        fields.append(
+            PanelField(name=_text("digest.pulse"), value=pulse_text(digest.pulse, section="digest"))
+        )
     return Panel(
         title=_text("digest.title", week=Trusted(text=digest.checkin.week)),
         description=Join(parts=tuple(summary)),
