@@ -31,7 +31,7 @@ from bot.db.timers import Timer
 from bot.errors import UserError
 from bot.firing import AfterClose
 from bot.services.checkins.base import CheckinShared, community_language
-from bot.services.checkins.cards import AnswerPost
+from bot.services.checkins.cards import AnswerPost, answer_button
 from bot.services.checkins.digest import pulse_summary
 from bot.services.checkins.goal_models import parse_number
 from bot.services.checkins.models import (
@@ -166,9 +166,13 @@ class CheckinAnswers:
         cleaned = typed.texts
         checkin = await self._shared.open_checkin(conn, guild_id, checkin_id)
         if len(cleaned) != len(self._shared.questions_for(checkin, community.language)):
-            raise UserError("checkins.errors.questions_changed")
+            raise UserError(
+                "checkins.errors.questions_changed", button=answer_button(community.language)
+            )
         goals = await goals_db.of_member(conn, guild_id, user_id, open_only=True)
-        free, numbers = _numbers(goals, typed.progress, typed.goal_id, typed.goal_numbers)
+        free, numbers = _numbers(
+            goals, typed.progress, typed.goal_id, typed.goal_numbers, community.language
+        )
         given = [value for value in numbers.values() if value is not None]
         if free is None and not given and not any(cleaned):
             raise UserError("checkins.errors.empty_answer")
@@ -312,14 +316,16 @@ def _numbers(
     progress: str | None,
     goal_id: int | None,
     goal_numbers: Mapping[int, str],
+    language: str,
 ) -> tuple[float | None, dict[int, float | None]]:
     """(the number for no goal, the number for each goal named): only the member's open
-    goals take a number; a goal closed while the form was open is refused."""
+    goals take a number; a goal closed while the form was open is refused (naming the
+    *Answer* button in the community's ``language``, as the prompt shows it)."""
     open_goals = {goal.id: goal for goal in goals}
 
     def goal_of(wanted: int) -> Goal:
         if wanted not in open_goals:
-            raise UserError("checkins.errors.goal_gone")
+            raise UserError("checkins.errors.goal_gone", button=answer_button(language))
         return open_goals[wanted]
 
     numbers: dict[int, float | None] = {}

@@ -21,6 +21,7 @@ from bot.chat import (
 )
 from bot.chat.text import Content, Param, Rows
 from bot.dates import read_as
+from bot.services.checkins.cards import answer_button
 from bot.services.checkins.goal_models import GoalChart, GoalOverview, ListedProgress, NewGoal
 from bot.services.checkins.models import (
     PULSE_MIN_ANSWERS,
@@ -238,6 +239,7 @@ def answer_saved(saved: SavedAnswer) -> Join:
                 "checkins.answer.saved",
                 place=ChannelRef(channel_id=saved.posted_in),
                 closes=Moment(at=saved.checkin.closes_at, style="short_date_time"),
+                button=answer_button(saved.language),
             )
         ]
     else:
