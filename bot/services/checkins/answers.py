@@ -28,7 +28,7 @@ from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.goals import Goal
 from bot.db.timers import Timer
-from bot.errors import UserError
+from bot.errors import FinalRefusal, UserError
 from bot.firing import AfterClose
 from bot.services.checkins.base import CheckinShared, community_language
 from bot.services.checkins.cards import AnswerPost, answer_button
@@ -166,7 +166,7 @@ class CheckinAnswers:
         cleaned = typed.texts
         checkin = await self._shared.open_checkin(conn, guild_id, checkin_id)
         if len(cleaned) != len(self._shared.questions_for(checkin, community.language)):
-            raise UserError(
+            raise FinalRefusal(
                 "checkins.errors.questions_changed", button=answer_button(community.language)
             )
         goals = await goals_db.of_member(conn, guild_id, user_id, open_only=True)
@@ -325,7 +325,7 @@ def _numbers(
 
     def goal_of(wanted: int) -> Goal:
         if wanted not in open_goals:
-            raise UserError("checkins.errors.goal_gone", button=answer_button(language))
+            raise FinalRefusal("checkins.errors.goal_gone", button=answer_button(language))
         return open_goals[wanted]
 
     numbers: dict[int, float | None] = {}
