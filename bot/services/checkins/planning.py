@@ -16,7 +16,7 @@ from bot.dates import local_today
 from bot.db import audit
 from bot.db import checkins as checkins_db
 from bot.db import timers as timers_db
-from bot.db.checkins import CheckinSchedule
+from bot.db.checkins import Checkin, CheckinSchedule
 from bot.db.connection import Connection
 from bot.errors import UserError
 from bot.services.base import StatusLine, StatusRead
@@ -123,10 +123,7 @@ class CheckinPlanning:
                 )
             existing = await checkins_db.checkin_of_week(conn, guild_id, week)
             if existing is not None:
-                raise UserError(
-                    "checkins.errors.already_this_week",
-                    closes=Moment(at=existing.closes_at, style="relative"),
-                )
+                raise _already_this_week(existing, now)
             key = await _manual_open_key(conn, schedule.id, week)
             await self._core.scheduler.schedule(
                 conn, guild_id, OPEN_KIND, key, now, {"schedule_id": schedule.id, "week": week}
@@ -169,6 +166,19 @@ class CheckinPlanning:
             )
             lines.append(StatusLine(key="checkins.status.next", params={"at": Moment(at=next_at)}))
         return lines
+
+
+def _already_this_week(existing: Checkin, now: datetime) -> UserError:
+    """Why ``/checkin now`` opens nothing: this week's check-in is open (until when), or
+    it is done (when it closed)."""
+    if existing.status == "open" and now < existing.closes_at:
+        return UserError(
+            "checkins.errors.already_open",
+            closes=Moment(at=existing.closes_at, style="relative"),
+        )
+    return UserError(
+        "checkins.errors.already_done", closed=Moment(at=existing.closed_at or existing.closes_at)
+    )
 
 
 async def _manual_open_key(conn: Connection, schedule_id: int, week: str) -> str:
