@@ -28,8 +28,8 @@ NOT_COUNTS = _names(
     " field file goal id key keys kind label language"
     " latest line link links local marks measure meeting member mentions mode moderator"
     " name names near next number offset offsets option owner page permissions place position"
-    " problem problems progress protocol question reason ref relative repeat retry role shifted"
-    " since size"
+    " problem problems progress protocol question reason ref relative replaced repeat retry role"
+    " shifted since size"
     " start status step suggestions target text time timestamp title url user user_id"
     " value version week weekday what when where zone"
 )

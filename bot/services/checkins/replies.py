@@ -206,7 +206,8 @@ def schedule_saved(result: ScheduleResult) -> Join:
 
 
 def opened_now(opened: OpenedNow) -> Join:
-    """``/checkin now``: the link, and the weekly schedule it started if there was none."""
+    """``/checkin now``: the link, the weekly schedule it started if there was none, and
+    the scheduled opening of this week it replaced, if any, with the next one."""
     checkin = opened.checkin
     assert checkin.message_id is not None  # the service refuses before the prompt is up
     link = MessageLink(
@@ -220,6 +221,14 @@ def opened_now(opened: OpenedNow) -> Join:
                 day=_text(f"checkins.weekdays.{opened.schedule.weekday}"),
                 time=Trusted(text=opened.schedule.local_time.strftime("%H:%M")),
                 hours=opened.schedule.close_after_hours,
+            )
+        )
+    if opened.replaced is not None and opened.next_open_at is not None:
+        lines.append(
+            _text(
+                "checkins.now.replaced",
+                replaced=Moment(at=opened.replaced),
+                next=Moment(at=opened.next_open_at),
             )
         )
     return Join(parts=tuple(lines))
