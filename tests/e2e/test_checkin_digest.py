@@ -11,6 +11,7 @@ from tests.e2e.checkins_steps import (
     answer,
     open_week,
     prompt,
+    scheduled,
 )
 from tests.e2e.harness import Harness
 
@@ -67,3 +68,52 @@ async def test_the_french_digest_names_the_pulse_once(harness: Harness) -> None:
     await h.advance(OPEN)
     digest = await close_week(h)
     assert fields(digest)["Baromètre"] == ("Moins de 3 votes, la moyenne n'est donc pas affichée")
+
+
+async def test_a_member_who_answered_is_not_counted_away(harness: Harness) -> None:
+    """Bob answers, then marks himself away before the close: he answered that week, so
+    the digest counts him as answering, not as away (the same person twice)."""
+    h = harness
+    await open_week(h, "bob", moderation=True)
+    await answer(h, "bob", tried="Exit tickets")
+    await h.slash("bob", "me away", until="2026-12-20")
+    digest = await close_week(h)
+    text = digest.all_text()
+    assert "**1** of **1** member answered (100%)." in text, text
+    assert "Away this week" not in text
+
+
+async def test_a_week_nobody_was_expected_to_answer_gives_no_percentage(
+    harness: Harness,
+) -> None:
+    h = harness
+    await open_week(h, moderation=True)
+    text = (await close_week(h)).all_text()
+    assert "Nobody answered, and nobody was expected to" in text, text
+    assert "0%" not in text and "**0** of **0**" not in text
+
+
+async def test_the_french_digest_of_an_empty_week_gives_no_percentage(
+    harness: Harness,
+) -> None:
+    h = harness
+    await h.setup_community(language="fr", moderation=True)
+    await h.slash("alice", "checkin schedule", day=0, time="09:30")
+    await h.advance(OPEN)
+    text = (await close_week(h)).all_text()
+    assert "Personne n'a répondu, et personne n'était attendu" in text, text
+    assert "0 %" not in text
+
+
+async def test_a_member_away_at_the_opening_who_came_back_and_answered_is_not_away(
+    harness: Harness,
+) -> None:
+    h = harness
+    await scheduled(h, moderation=True)
+    await h.slash("bob", "me away", until="2026-12-20")
+    await h.advance(OPEN)  # the week opens while Bob is away
+    await h.slash("bob", "me back")
+    await answer(h, "bob", tried="Back in class")
+    text = (await close_week(h)).all_text()
+    assert "**1** of **1** member answered (100%)." in text, text
+    assert "Away this week" not in text

@@ -32,14 +32,7 @@ def pulse_text(pulse: PulseSummary, *, section: str = "prompt") -> Text:
 
 
 def digest_panel(digest: Digest, *, late: bool) -> Panel:
-    summary = [
-        _text(
-            "digest.rate",
-            answered=len(digest.answered),
-            expected=len(digest.expected),
-            percent=round(digest.response_rate * 100),
-        )
-    ]
+    summary = [_rate(digest)]
     if digest.away:
         summary.append(_text("digest.away", count=len(digest.away)))
     if late:
@@ -69,6 +62,19 @@ def digest_panel(digest: Digest, *, late: bool) -> Panel:
         description=Join(parts=tuple(summary)),
         fields=tuple(fields),
         tone="warning",
+    )
+
+
+def _rate(digest: Digest) -> Text:
+    """How many of the members expected answered, in percent; a week nobody was expected
+    to answer says so, without a percentage of nobody."""
+    if not digest.expected:
+        return _text("digest.rate_none")
+    return _text(
+        "digest.rate",
+        answered=len(digest.answered),
+        expected=len(digest.expected),
+        percent=round(digest.response_rate * 100),
     )
 
 
