@@ -277,3 +277,28 @@ async def test_a_refused_form_opens_again_filled_to_be_corrected(harness: Harnes
     await h.restart()
     gone = await h.emu.click(h.user("bob"), refused.message, again)
     assert gone.modal is None and "Run the command again" in (gone.content or "")
+
+
+async def test_a_target_equal_to_the_baseline_is_shown_the_readers_way(
+    harness: Harness,
+) -> None:
+    """Typed ``3,5`` and ``3.5``: the refusal writes the number as the reader's language
+    does (3.5 in English, 3,5 in French), not as it was typed."""
+    h = harness
+    await h.setup_community()
+    for locale, baseline, target, shown in (
+        ("en-US", "3,5", "3.5", "The target equals the baseline (3.5)"),
+        ("fr", "3.5", "3,5", "La cible est égale au point de départ (3,5)"),
+    ):
+        form = await h.slash("bob", "goal set", locale=locale)
+        typed = {
+            "title": "Exit tickets",
+            "measure": "%",
+            "baseline": baseline,
+            "target": target,
+            "due": "2027-06-30",
+        }
+        refused = await (
+            await h.emu.submit_modal(h.user("bob"), form, typed, locale=locale)
+        ).final()
+        assert shown in (refused.content or ""), refused.content

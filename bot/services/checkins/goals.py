@@ -81,7 +81,8 @@ class GoalService:
         baseline_value = _required_number(baseline, "goal_baseline")
         target_value = _required_number(target, "goal_target")
         if baseline_value == target_value:
-            raise UserError("goals.errors.target_is_baseline", value=baseline.strip())
+            # A number: the catalog writes it the reader's way (3.5, or 3,5 in French).
+            raise UserError("goals.errors.target_is_baseline", value=baseline_value)
         now = self._core.clock.now()
         due_day = parse_day(
             due,
