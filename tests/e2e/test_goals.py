@@ -302,3 +302,28 @@ async def test_a_target_equal_to_the_baseline_is_shown_the_readers_way(
             await h.emu.submit_modal(h.user("bob"), form, typed, locale=locale)
         ).final()
         assert shown in (refused.content or ""), refused.content
+
+
+async def test_a_member_closing_a_community_goal_is_told_only_facilitators_can(
+    harness: Harness,
+) -> None:
+    """Not "I cannot find that goal": the goal is there, it is the community's."""
+    h = harness
+    await h.setup_community()
+    form = await h.slash("alice", "goal set", scope="community")
+    assert form.modal is not None
+    values = {
+        "title": "Team attendance",
+        "measure": "%",
+        "baseline": "80",
+        "target": "95",
+        "due": "2027-06-30",
+    }
+    await (await h.emu.submit_modal(h.user("alice"), form, values)).final()
+    refused = await h.slash("bob", "goal close", goal="Team attendance", locale="en-US")
+    assert "“Team attendance” is a community goal: only facilitators can close it." in (
+        refused.content or ""
+    ), refused.content
+    async with h.bot.core.db.read() as conn:
+        [goal] = await goals_db.of_community(conn, h.guild.id, open_only=True)
+    assert goal.title == "Team attendance"
