@@ -88,7 +88,8 @@ class FormsAgain:
 async def submit(
     interaction: discord.Interaction, found: tuple[FormHandler, Params], data: dict[str, Any]
 ) -> None:
-    """Run a submitted form's handler; a refusal answered with a button to correct it."""
+    """Run a submitted form's handler; a refusal answered with a button to correct it,
+    unless correcting what was typed cannot help (``UserError.correctable``)."""
     handler, params = found
     values = submitted_values(data)
     try:
@@ -96,6 +97,6 @@ async def submit(
     except Exception as exc:
         forms: FormsAgain | None = getattr(interaction.client, "forms_again", None)
         again = None
-        if isinstance(exc, UserError) and forms is not None:
+        if isinstance(exc, UserError) and exc.correctable and forms is not None:
             again = forms.refused(interaction.user.id, str(data.get("custom_id", "")), values)
         await report(interaction, exc, again=again)

@@ -48,6 +48,9 @@ class Text(Frozen):
     kind: Literal["text"] = "text"
     key: str
     params: dict[str, Param] = Field(default_factory=dict)
+    language: Language | None = None
+    """Shown in this language whatever the reader's: a button named as the post that holds
+    it shows it (the community's language) in a reply in the member's own."""
 
     @classmethod
     def of(cls, key: str, /, **params: Param) -> Text:
@@ -220,6 +223,8 @@ def render(content: Content, language: Language, catalog: Catalog, markup: Marku
 
 
 def _text(content: Text, language: Language, catalog: Catalog, markup: Markup) -> str:
+    if content.language is not None:
+        language = content.language
     if not content.params:
         return catalog.t(language, content.key)
     values = {

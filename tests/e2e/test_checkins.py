@@ -244,7 +244,7 @@ async def test_the_pulse_hides_its_average_below_three_votes(harness: Harness) -
     closed = h.emu.state.messages[posted.id].all_text()
     assert "fewer than 3 votes" in closed and "/5" not in closed
     (digest,) = digests(h)
-    assert "fewer than 3 votes" in digest.all_text()
+    assert "Fewer than 3 votes, so no average is shown" in digest.all_text()
     # No message anywhere names who voted.
     assert all(str(h.user("bob")) not in m.all_text() for m in h.emu.messages_in(posted.id))
 
@@ -259,7 +259,7 @@ async def test_the_pulse_average_shows_from_three_votes(harness: Harness) -> Non
     await h.advance(TO_NUDGE)
     await h.advance(NUDGE_TO_CLOSE)
     assert "average 4/5 from 3 votes" in h.emu.state.messages[posted.id].all_text()
-    assert "average 4/5 from 3 votes" in digests(h)[0].all_text()
+    assert "Average 4/5 from 3 votes" in digests(h)[0].all_text()
 
 
 async def test_the_prompt_speaks_the_communitys_language(harness: Harness) -> None:

@@ -277,3 +277,53 @@ async def test_a_refused_form_opens_again_filled_to_be_corrected(harness: Harnes
     await h.restart()
     gone = await h.emu.click(h.user("bob"), refused.message, again)
     assert gone.modal is None and "Run the command again" in (gone.content or "")
+
+
+async def test_a_target_equal_to_the_baseline_is_shown_the_readers_way(
+    harness: Harness,
+) -> None:
+    """Typed ``3,5`` and ``3.5``: the refusal writes the number as the reader's language
+    does (3.5 in English, 3,5 in French), not as it was typed."""
+    h = harness
+    await h.setup_community()
+    for locale, baseline, target, shown in (
+        ("en-US", "3,5", "3.5", "The target equals the baseline (3.5)"),
+        ("fr", "3.5", "3,5", "La cible est égale au point de départ (3,5)"),
+    ):
+        form = await h.slash("bob", "goal set", locale=locale)
+        typed = {
+            "title": "Exit tickets",
+            "measure": "%",
+            "baseline": baseline,
+            "target": target,
+            "due": "2027-06-30",
+        }
+        refused = await (
+            await h.emu.submit_modal(h.user("bob"), form, typed, locale=locale)
+        ).final()
+        assert shown in (refused.content or ""), refused.content
+
+
+async def test_a_member_closing_a_community_goal_is_told_only_facilitators_can(
+    harness: Harness,
+) -> None:
+    """Not "I cannot find that goal": the goal is there, it is the community's."""
+    h = harness
+    await h.setup_community()
+    form = await h.slash("alice", "goal set", scope="community")
+    assert form.modal is not None
+    values = {
+        "title": "Team attendance",
+        "measure": "%",
+        "baseline": "80",
+        "target": "95",
+        "due": "2027-06-30",
+    }
+    await (await h.emu.submit_modal(h.user("alice"), form, values)).final()
+    refused = await h.slash("bob", "goal close", goal="Team attendance", locale="en-US")
+    assert "“Team attendance” is a community goal: only facilitators can close it." in (
+        refused.content or ""
+    ), refused.content
+    async with h.bot.core.db.read() as conn:
+        [goal] = await goals_db.of_community(conn, h.guild.id, open_only=True)
+    assert goal.title == "Team attendance"

@@ -170,7 +170,7 @@ async def test_closing_checks_ownership_and_happens_once(goals: GoalService) -> 
     assert caught.value.key == "goals.errors.not_yours"
     with pytest.raises(UserError) as caught:
         await goals.close_goal(_actor(ALICE), str(shared))
-    assert caught.value.key == "errors.not_facilitator"
+    assert caught.value.key == "goals.errors.community_goal"  # only facilitators close it
     with pytest.raises(UserError) as caught:
         await goals.close_goal(_actor(ALICE), "not-an-id")
     assert caught.value.key == "goals.errors.unknown_goal"

@@ -67,3 +67,17 @@ async def test_a_progress_chart_is_shown_with_what_it_shows_for_a_screen_reader(
         "Graphique : les valeurs hebdomadaires de Lecture (minutes), du point de départ 5 "
         "vers la cible 20 ; aucune valeur pour l'instant."
     )
+
+
+async def test_a_french_member_is_told_the_button_as_the_english_prompt_shows_it(
+    teams: TeamsHarness,
+) -> None:
+    """Chloé's Teams is in French; the prompt is the community's, in English: the reply
+    names the button she will press again as it reads on the card, **Answer**."""
+    await teams.setup_community()
+    await teams.command("alice", "checkin now", channel="Check-ins")
+    [prompt] = [m for m in teams.posts_in("Check-ins") if m.root_id is None]
+    await teams.click("chloe", prompt, "Answer")
+    await teams.submit("chloe", prompt, q1="essai")
+    reply = card_text(teams.last_private("chloe"))
+    assert "Appuyez de nouveau sur **Answer** pour la modifier" in reply, reply

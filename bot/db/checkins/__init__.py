@@ -22,6 +22,7 @@ from bot.db.checkins.away import (
     away_weeks_of_member,
     community_members,
     delete_away_of_member,
+    forget_away,
     record_away,
 )
 from bot.db.checkins.models import (
@@ -72,6 +73,7 @@ __all__ = [
     "delete_answers_of_member",
     "delete_away_of_member",
     "delete_checkin",
+    "forget_away",
     "get_answer",
     "get_checkin",
     "get_schedule",

@@ -24,6 +24,14 @@ async def record_away(conn: Connection, checkin_id: int, user_ids: list[int]) ->
     )
 
 
+async def forget_away(conn: Connection, checkin_id: int, user_ids: list[int]) -> None:
+    """``user_ids`` were not away during the check-in after all (they answered it)."""
+    await conn.executemany(
+        "DELETE FROM checkin_away WHERE checkin_id = ? AND user_id = ?",
+        [(checkin_id, user_id) for user_id in user_ids],
+    )
+
+
 async def away_during(conn: Connection, checkin_id: int) -> set[int]:
     sql = "SELECT user_id FROM checkin_away WHERE checkin_id = ?"
     return set(await fetch_column(conn, sql, (checkin_id,)))

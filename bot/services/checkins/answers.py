@@ -28,10 +28,10 @@ from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.goals import Goal
 from bot.db.timers import Timer
-from bot.errors import UserError
+from bot.errors import FinalRefusal, UserError
 from bot.firing import AfterClose
 from bot.services.checkins.base import CheckinShared, community_language
-from bot.services.checkins.cards import AnswerPost
+from bot.services.checkins.cards import AnswerPost, answer_button
 from bot.services.checkins.digest import pulse_summary
 from bot.services.checkins.goal_models import parse_number
 from bot.services.checkins.models import (
@@ -166,14 +166,19 @@ class CheckinAnswers:
         cleaned = typed.texts
         checkin = await self._shared.open_checkin(conn, guild_id, checkin_id)
         if len(cleaned) != len(self._shared.questions_for(checkin, community.language)):
-            raise UserError("checkins.errors.questions_changed")
+            raise FinalRefusal(
+                "checkins.errors.questions_changed", button=answer_button(community.language)
+            )
         goals = await goals_db.of_member(conn, guild_id, user_id, open_only=True)
-        free, numbers = _numbers(goals, typed.progress, typed.goal_id, typed.goal_numbers)
+        free, numbers = _numbers(
+            goals, typed.progress, typed.goal_id, typed.goal_numbers, community.language
+        )
         given = [value for value in numbers.values() if value is not None]
         if free is None and not given and not any(cleaned):
             raise UserError("checkins.errors.empty_answer")
         await members_db.ensure(conn, guild_id, user_id, now, client_language=actor.language)
-        answer, created = await _store(conn, actor, checkin_id, free, cleaned, now)
+        help_text = help_answer(checkin, cleaned)
+        answer, created = await _store(conn, actor, checkin_id, free, cleaned, help_text, now)
         await checkins_db.set_goal_numbers(conn, answer.id, numbers)
         reported = await _reported(conn, answer, created, goals, numbers)
         post = AnswerPost(
@@ -297,19 +302,30 @@ def _clean_texts(texts: list[str]) -> list[str]:
     ]
 
 
+def help_answer(checkin: Checkin, texts: list[str]) -> str:
+    """What the member asked help for: their answer to the built-in obstacles question
+    (the last of the default ones). A check-in with custom questions has no help question:
+    none of its answers is a help request."""
+    if checkin.questions is not None or not texts:
+        return ""
+    return texts[-1]
+
+
 def _numbers(
     goals: list[Goal],
     progress: str | None,
     goal_id: int | None,
     goal_numbers: Mapping[int, str],
+    language: str,
 ) -> tuple[float | None, dict[int, float | None]]:
     """(the number for no goal, the number for each goal named): only the member's open
-    goals take a number; a goal closed while the form was open is refused."""
+    goals take a number; a goal closed while the form was open is refused (naming the
+    *Answer* button in the community's ``language``, as the prompt shows it)."""
     open_goals = {goal.id: goal for goal in goals}
 
     def goal_of(wanted: int) -> Goal:
         if wanted not in open_goals:
-            raise UserError("checkins.errors.goal_gone")
+            raise FinalRefusal("checkins.errors.goal_gone", button=answer_button(language))
         return open_goals[wanted]
 
     numbers: dict[int, float | None] = {}
@@ -332,11 +348,11 @@ async def _store(
     checkin_id: int,
     free: float | None,
     cleaned: list[str],
+    help_text: str,
     now: datetime,
 ) -> tuple[Answer, bool]:
     """Insert the answer, or update it when the member already answered (the UNIQUE
     constraint); True when it is new."""
-    help_text = cleaned[-1] if cleaned else ""
     answer = await checkins_db.insert_answer(
         conn,
         actor.guild_id,

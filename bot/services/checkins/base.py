@@ -17,7 +17,7 @@ from bot.db import targets as targets_db
 from bot.db.checkins import Checkin, CheckinSchedule
 from bot.db.communities import Community
 from bot.db.connection import Connection
-from bot.errors import UserError
+from bot.errors import FinalRefusal, UserError
 from bot.i18n import Language, language_for_locale
 from bot.services.anonymity import Anonymizer
 from bot.services.base import Core
@@ -54,9 +54,9 @@ class CheckinShared:
         """The check-in, if it still takes answers; else the refusal."""
         checkin = await checkins_db.get_checkin(conn, checkin_id)
         if checkin is None or checkin.guild_id != guild_id:
-            raise UserError("checkins.errors.unknown_checkin")
+            raise FinalRefusal("checkins.errors.unknown_checkin")
         if checkin.status != "open" or self.core.clock.now() >= checkin.closes_at:
-            raise UserError("checkins.errors.closed")
+            raise FinalRefusal("checkins.errors.closed")
         return checkin
 
     async def plan_next_open(

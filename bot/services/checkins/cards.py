@@ -29,6 +29,7 @@ from bot.chat import (
 from bot.chat.layout import Tone
 from bot.chat.text import Content, Param
 from bot.db.checkins import Answer, Checkin
+from bot.i18n import language_for_locale
 from bot.interactions.routes import CustomId
 from bot.services.checkins.base import DEFAULT_QUESTION_KEYS
 from bot.services.checkins.digest_layout import digest_panel, pulse_text
@@ -48,6 +49,12 @@ PULSE_SCORES = range(1, 6)
 
 def _text(key: str, /, **params: Param) -> Text:
     return Text(key=f"checkins.{key}", params=params)
+
+
+def answer_button(language: str) -> Text:
+    """The prompt's *Answer* button as the prompt shows it (in the community's
+    ``language``), for a reply to a member who reads another language."""
+    return Text(key="checkins.buttons.answer", language=language_for_locale(language))
 
 
 def question_labels(custom: Sequence[str] | None) -> list[Content]:

@@ -12,7 +12,10 @@ from bot.chat import Channel, DirectMessage, Moment, Notice, Posted
 from bot.dates import local_today
 from bot.db import checkins as checkins_db
 from bot.db import communities as communities_db
+from bot.db.checkins import Checkin
 from bot.db.checkins import streaks as streaks_db
+from bot.db.communities import Community
+from bot.db.connection import Connection
 from bot.db.timers import Timer
 from bot.missed import MissedResult
 from bot.scheduler import Firing, nonce_for
@@ -122,16 +125,26 @@ class CheckinClosing:
             if checkin is None or community is None:
                 return None
             if await checkins_db.close_checkin(conn, checkin_id, now):
-                # Away during the week = marked away, at close, until the opening day or
-                # later; recorded now so a later /me back does not rewrite the streak.
-                members = await checkins_db.community_members(conn, checkin.guild_id)
-                opening_day = local_today(checkin.opened_at, community.timezone)
-                away = await self._shared.away(conn, checkin.guild_id, members, opening_day)
-                await checkins_db.record_away(conn, checkin_id, away)
+                await self._record_away(conn, checkin, community)
                 await streaks_db.week_closed(conn, checkin)
             digest = await build_digest(conn, checkin_id, community)
             answers = await checkins_db.answers_to(conn, checkin_id)
         return ClosedCheckin(digest=digest, community=community, answer_count=len(answers))
+
+    async def _record_away(self, conn: Connection, checkin: Checkin, community: Community) -> None:
+        """Who was away during the week: marked away, at close, until the opening day or
+        later, and did not answer (who answered was not away that week). Recorded at the
+        close so a later ``/me back`` does not rewrite the streak."""
+        answered = {a.user_id for a in await checkins_db.answers_to(conn, checkin.id)}
+        await checkins_db.forget_away(conn, checkin.id, sorted(answered))  # at its opening
+        members = [
+            m
+            for m in await checkins_db.community_members(conn, checkin.guild_id)
+            if m not in answered
+        ]
+        opening_day = local_today(checkin.opened_at, community.timezone)
+        away = await self._shared.away(conn, checkin.guild_id, members, opening_day)
+        await checkins_db.record_away(conn, checkin.id, away)
 
     async def on_close(self, timer: Timer, firing: Firing) -> None:
         closed = await self.close(int(timer.payload["checkin_id"]))

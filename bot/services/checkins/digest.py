@@ -25,7 +25,8 @@ async def build_digest(conn: Connection, checkin_id: int, community: Community) 
     assert checkin is not None
     answers = await checkins_db.answers_to(conn, checkin_id)
     answered = [a.user_id for a in answers]
-    away = await checkins_db.away_during(conn, checkin_id)
+    # A member who answered was not away that week (earlier versions recorded both).
+    away = await checkins_db.away_during(conn, checkin_id) - set(answered)
     members = await checkins_db.community_members(conn, checkin.guild_id)
     expected = sorted({*answered, *(m for m in members if m not in away)})
     goals = [
@@ -43,7 +44,7 @@ async def build_digest(conn: Connection, checkin_id: int, community: Community) 
         help_requests=[
             HelpRequest(user_id=a.user_id, text=_excerpt(a.help_text))
             for a in answers
-            if a.help_text
+            if a.help_text and checkin.questions is None
         ],
         goals=[GoalProgress(goal=g, latest=latest.get(g.id)) for g in goals],
         unreachable=await _unreachable(conn, checkin, members),

@@ -21,36 +21,24 @@ def _text(key: str, /, **params: Param) -> Text:
     return Text(key=f"checkins.{key}", params=params)
 
 
-def pulse_text(pulse: PulseSummary) -> Text:
-    """The pulse's average, or why it is not shown (too few votes)."""
+def pulse_text(pulse: PulseSummary, *, section: str = "prompt") -> Text:
+    """The pulse's average, or why it is not shown (too few votes). The prompt's footer
+    (``section="prompt"``) names the pulse; the digest's (``"digest"``) does not: its field
+    is already titled *Pulse*."""
     if pulse.average is None:
-        return _text("prompt.pulse_hidden", minimum=PULSE_MIN_ANSWERS)
+        return _text(f"{section}.pulse_hidden", minimum=PULSE_MIN_ANSWERS)
     # A float: the catalog writes it the reader's way (3,5 in French).
-    return _text("prompt.pulse_average", average=round(pulse.average, 1), count=pulse.count)
+    return _text(f"{section}.pulse_average", average=round(pulse.average, 1), count=pulse.count)
 
 
 def digest_panel(digest: Digest, *, late: bool) -> Panel:
-    summary = [
-        _text(
-            "digest.rate",
-            answered=len(digest.answered),
-            expected=len(digest.expected),
-            percent=round(digest.response_rate * 100),
-        )
-    ]
+    summary = [_rate(digest)]
     if digest.away:
         summary.append(_text("digest.away", count=len(digest.away)))
     if late:
         summary.append(Text(key="delivery.late"))
-    help_lines = [
-        _text("digest.help_line", member=MemberRef(user_id=request.user_id), text=request.text)
-        for request in digest.help_requests
-    ]
     fields = [
-        PanelField(
-            name=_text("digest.help"),
-            value=_listed(help_lines, DIGEST_LINES) or _text("digest.help_none"),
-        ),
+        *_help_fields(digest),
         PanelField(
             name=_text("digest.goals"),
             value=_listed([_goal_line(g) for g in digest.goals], DIGEST_LINES)
@@ -66,13 +54,41 @@ def digest_panel(digest: Digest, *, late: bool) -> Panel:
             )
         )
     if digest.pulse is not None:
-        fields.append(PanelField(name=_text("digest.pulse"), value=pulse_text(digest.pulse)))
+        fields.append(
+            PanelField(name=_text("digest.pulse"), value=pulse_text(digest.pulse, section="digest"))
+        )
     return Panel(
         title=_text("digest.title", week=Trusted(text=digest.checkin.week)),
         description=Join(parts=tuple(summary)),
         fields=tuple(fields),
         tone="warning",
     )
+
+
+def _rate(digest: Digest) -> Text:
+    """How many of the members expected answered, in percent; a week nobody was expected
+    to answer says so, without a percentage of nobody."""
+    if not digest.expected:
+        return _text("digest.rate_none")
+    return _text(
+        "digest.rate",
+        answered=len(digest.answered),
+        expected=len(digest.expected),
+        percent=round(digest.response_rate * 100),
+    )
+
+
+def _help_fields(digest: Digest) -> list[PanelField]:
+    """Who asked for help, in their answer to the built-in obstacles question. A check-in
+    with custom questions asked nobody for help: it has no such field."""
+    if digest.checkin.questions is not None:
+        return []
+    lines = [
+        _text("digest.help_line", member=MemberRef(user_id=request.user_id), text=request.text)
+        for request in digest.help_requests
+    ]
+    value = _listed(lines, DIGEST_LINES) or _text("digest.help_none")
+    return [PanelField(name=_text("digest.help"), value=value)]
 
 
 def _goal_line(progress: GoalProgress) -> Text:

@@ -18,7 +18,7 @@ from bot.db import members as members_db
 from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.goals import Goal
-from bot.errors import NotFacilitator, UserError
+from bot.errors import UserError
 from bot.i18n import language_for_locale
 from bot.interactions.suggest import matching, named
 from bot.services.base import Core
@@ -81,7 +81,8 @@ class GoalService:
         baseline_value = _required_number(baseline, "goal_baseline")
         target_value = _required_number(target, "goal_target")
         if baseline_value == target_value:
-            raise UserError("goals.errors.target_is_baseline", value=baseline.strip())
+            # A number: the catalog writes it the reader's way (3.5, or 3,5 in French).
+            raise UserError("goals.errors.target_is_baseline", value=baseline_value)
         now = self._core.clock.now()
         due_day = parse_day(
             due,
@@ -152,7 +153,7 @@ class GoalService:
             if goal.scope == "member" and goal.owner_id != user_id:
                 raise UserError("goals.errors.not_yours")
             if goal.scope == "community" and not facilitator:
-                raise NotFacilitator()
+                raise UserError("goals.errors.community_goal", text=goal.title)
             if not await goals_db.close(conn, guild_id, goal.id, now):
                 raise UserError("goals.errors.already_closed", text=goal.title)
             if goal.scope == "community":
@@ -284,6 +285,17 @@ async def _closable(conn: Connection, actor: Actor, goal_ref: str, *, facilitato
     found = named(goal_ref, goals, lambda goal: str(goal.id), lambda goal: goal.title)
     if len(found) > 1:
         raise UserError("goals.errors.ambiguous_goal", text=goal_ref.strip()[:100])
+    if not found and not facilitator:
+        await _refuse_community_goal(conn, actor, goal_ref)
     if not found:
         raise UserError("goals.errors.unknown_goal")
     return found[0]
+
+
+async def _refuse_community_goal(conn: Connection, actor: Actor, goal_ref: str) -> None:
+    """A member who names an open community goal is told only facilitators close it, not
+    that there is no such goal."""
+    community = await goals_db.of_community(conn, actor.guild_id, open_only=True)
+    found = named(goal_ref, community, lambda goal: str(goal.id), lambda goal: goal.title)
+    if found:
+        raise UserError("goals.errors.community_goal", text=found[0].title)

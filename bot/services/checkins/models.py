@@ -157,3 +157,7 @@ class OpenedNow(Frozen):
     checkin: Checkin
     schedule: CheckinSchedule | None
     """Set when there was no schedule yet: the weekly check-in now follows this one."""
+    replaced: datetime | None = None
+    """When this week's scheduled opening was to come, which this one replaced."""
+    next_open_at: datetime | None = None
+    """The next scheduled opening, when one this week was replaced."""

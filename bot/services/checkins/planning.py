@@ -16,11 +16,11 @@ from bot.dates import local_today
 from bot.db import audit
 from bot.db import checkins as checkins_db
 from bot.db import timers as timers_db
-from bot.db.checkins import CheckinSchedule
+from bot.db.checkins import Checkin, CheckinSchedule
 from bot.db.connection import Connection
 from bot.errors import UserError
 from bot.services.base import StatusLine, StatusRead
-from bot.services.checkins.base import CheckinShared, channel_ref, openings
+from bot.services.checkins.base import CheckinShared, channel_ref, next_free_slot, openings
 from bot.services.checkins.models import OpenedNow, ScheduleResult
 from bot.services.checkins.schedule import (
     OPEN_KIND,
@@ -95,8 +95,9 @@ class CheckinPlanning:
 
         Before any ``/checkin schedule``, the community gets the default weekly check-in
         (this weekday, this hour on the hour, the default questions), which the reply says
-        and ``/checkin schedule`` changes. Only that timer runs (``scheduler.run_now``), not
-        whatever else is due.
+        and ``/checkin schedule`` changes. A scheduled opening later this week is replaced
+        by this one (the reply says which, and when the next one opens). Only that timer
+        runs (``scheduler.run_now``), not whatever else is due.
         """
         community = await self._community.require_facilitator(actor)
         guild_id = actor.guild_id
@@ -107,26 +108,11 @@ class CheckinPlanning:
             schedule = await checkins_db.active_schedule(conn, guild_id)
             created = schedule is None
             if schedule is None:
-                local = now.astimezone(ZoneInfo(community.timezone))
-                schedule, _ = await checkins_db.replace_schedule(
-                    conn,
-                    guild_id,
-                    weekday=local.weekday(),
-                    local_time=local.time().replace(minute=0, second=0, microsecond=0),
-                    questions=None,
-                    close_after_hours=parse_close_after(None),
-                    pulse=False,
-                    now=now,
-                )
-                await audit.record(
-                    conn, guild_id, actor.user_id, "checkin.schedule_default", {}, now
-                )
+                schedule = await _default_schedule(conn, actor, community.timezone, now)
             existing = await checkins_db.checkin_of_week(conn, guild_id, week)
             if existing is not None:
-                raise UserError(
-                    "checkins.errors.already_this_week",
-                    closes=Moment(at=existing.closes_at, style="relative"),
-                )
+                raise _already_this_week(existing, now)
+            replaced = await _scheduled_later(conn, schedule.id, week, now)
             key = await _manual_open_key(conn, schedule.id, week)
             await self._core.scheduler.schedule(
                 conn, guild_id, OPEN_KIND, key, now, {"schedule_id": schedule.id, "week": week}
@@ -137,13 +123,21 @@ class CheckinPlanning:
         await self._core.scheduler.run_now(OPEN_KIND, key)
         async with self._core.db.read() as conn:
             opened = await checkins_db.checkin_of_week(conn, guild_id, week)
+            next_at = None
+            if replaced is not None:
+                next_at, _ = await next_free_slot(conn, community, schedule, now, None)
         if opened is None:
             raise UserError(
                 "checkins.errors.channel_lost", channel=channel_ref(community.checkin_channel_id)
             )
         if opened.message_id is None:
             raise UserError("checkins.errors.post_pending")
-        return OpenedNow(checkin=opened, schedule=schedule if created else None)
+        return OpenedNow(
+            checkin=opened,
+            schedule=schedule if created else None,
+            replaced=replaced,
+            next_open_at=next_at,
+        )
 
     async def status_lines(self, read: StatusRead) -> list[StatusLine]:
         """``/plc status``: the open check-in and the next opening, in one read."""
@@ -169,6 +163,50 @@ class CheckinPlanning:
             )
             lines.append(StatusLine(key="checkins.status.next", params={"at": Moment(at=next_at)}))
         return lines
+
+
+async def _default_schedule(
+    conn: Connection, actor: Actor, zone: str, now: datetime
+) -> CheckinSchedule:
+    """The weekly check-in ``/checkin now`` starts where there was no schedule: this
+    weekday, this hour on the hour, the default questions and window, no pulse."""
+    local = now.astimezone(ZoneInfo(zone))
+    schedule, _ = await checkins_db.replace_schedule(
+        conn,
+        actor.guild_id,
+        weekday=local.weekday(),
+        local_time=local.time().replace(minute=0, second=0, microsecond=0),
+        questions=None,
+        close_after_hours=parse_close_after(None),
+        pulse=False,
+        now=now,
+    )
+    await audit.record(conn, actor.guild_id, actor.user_id, "checkin.schedule_default", {}, now)
+    return schedule
+
+
+async def _scheduled_later(
+    conn: Connection, schedule_id: int, week: str, now: datetime
+) -> datetime | None:
+    """When this week's scheduled opening was due, if it is still to come: ``/checkin
+    now`` opens the week in its place."""
+    planned = await timers_db.find(conn, OPEN_KIND, open_key(schedule_id, week))
+    if planned is None or planned.status != "pending" or planned.due_at <= now:
+        return None
+    return planned.due_at
+
+
+def _already_this_week(existing: Checkin, now: datetime) -> UserError:
+    """Why ``/checkin now`` opens nothing: this week's check-in is open (until when), or
+    it is done (when it closed)."""
+    if existing.status == "open" and now < existing.closes_at:
+        return UserError(
+            "checkins.errors.already_open",
+            closes=Moment(at=existing.closes_at, style="relative"),
+        )
+    return UserError(
+        "checkins.errors.already_done", closed=Moment(at=existing.closed_at or existing.closes_at)
+    )
 
 
 async def _manual_open_key(conn: Connection, schedule_id: int, week: str) -> str:

@@ -101,6 +101,7 @@ class CheckinRecords:
             numbers,
             shown,
             lambda checkin: self._shared.questions_for(checkin, community.language),
+            community.timezone,
         )
 
     # -- retention ------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from bot.chat import (
 )
 from bot.chat.text import Content, Param, Rows
 from bot.dates import read_as
+from bot.services.checkins.cards import answer_button
 from bot.services.checkins.goal_models import GoalChart, GoalOverview, ListedProgress, NewGoal
 from bot.services.checkins.models import (
     PULSE_MIN_ANSWERS,
@@ -205,7 +206,8 @@ def schedule_saved(result: ScheduleResult) -> Join:
 
 
 def opened_now(opened: OpenedNow) -> Join:
-    """``/checkin now``: the link, and the weekly schedule it started if there was none."""
+    """``/checkin now``: the link, the weekly schedule it started if there was none, and
+    the scheduled opening of this week it replaced, if any, with the next one."""
     checkin = opened.checkin
     assert checkin.message_id is not None  # the service refuses before the prompt is up
     link = MessageLink(
@@ -219,6 +221,14 @@ def opened_now(opened: OpenedNow) -> Join:
                 day=_text(f"checkins.weekdays.{opened.schedule.weekday}"),
                 time=Trusted(text=opened.schedule.local_time.strftime("%H:%M")),
                 hours=opened.schedule.close_after_hours,
+            )
+        )
+    if opened.replaced is not None and opened.next_open_at is not None:
+        lines.append(
+            _text(
+                "checkins.now.replaced",
+                replaced=Moment(at=opened.replaced),
+                next=Moment(at=opened.next_open_at),
             )
         )
     return Join(parts=tuple(lines))
@@ -238,6 +248,7 @@ def answer_saved(saved: SavedAnswer) -> Join:
                 "checkins.answer.saved",
                 place=ChannelRef(channel_id=saved.posted_in),
                 closes=Moment(at=saved.checkin.closes_at, style="short_date_time"),
+                button=answer_button(saved.language),
             )
         ]
     else:

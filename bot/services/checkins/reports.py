@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.db.checkins import Answer, Checkin, GoalNumber
 from bot.db.checkins.streaks import RecentWeek, Standing
@@ -23,6 +24,7 @@ CSV_HEADER = (
     "member",
     "answered_at",
     "updated_at",
+    "time_zone",
     "goal",
     "progress",
     "target",
@@ -171,15 +173,24 @@ def csv_text(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
+def csv_time(at: datetime, zone: ZoneInfo) -> str:
+    """An instant as a spreadsheet reads a date and time (``2026-12-07 14:16:18``), on the
+    clock of the community's ``zone`` (named in the row's ``time_zone``)."""
+    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def answers_csv(
     checkins: Mapping[int, Checkin],
     answers: list[Answer],
     numbers: Mapping[int, list[tuple[Goal, float]]],
     names: Mapping[int, str],
     questions_for: Callable[[Checkin], list[str]],
+    zone: str,
 ) -> CsvExport:
     """One row per answer, in week order, and one per goal when an answer reports numbers
-    for several (``numbers`` by answer id); the pulse is anonymous: never included."""
+    for several (``numbers`` by answer id); the pulse is anonymous: never included. Times
+    are the community's (``zone``), to the second."""
+    local = ZoneInfo(zone)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
@@ -201,11 +212,12 @@ def answers_csv(
             writer.writerow(
                 [
                     checkin.week,
-                    checkin.opened_at.isoformat(),
+                    csv_time(checkin.opened_at, local),
                     str(answer.user_id),
                     csv_text(names.get(answer.user_id, "")),
-                    answer.created_at.isoformat(),
-                    answer.updated_at.isoformat(),
+                    csv_time(answer.created_at, local),
+                    csv_time(answer.updated_at, local),
+                    zone,
                     goal_title,
                     value,
                     target,

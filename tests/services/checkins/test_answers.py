@@ -86,16 +86,18 @@ async def test_answering_or_editing_after_close_is_refused(plc: Harness) -> None
         assert caught.value.key == "checkins.errors.closed"
 
 
-async def test_custom_questions_are_snapshotted_with_the_help_question_last(
+async def test_custom_questions_are_snapshotted_and_none_is_a_help_request(
     plc: Harness,
 ) -> None:
+    """Only the built-in obstacles question asks for help: a custom last question, even
+    one worded like it, is not taken for a help request (the digest would quote it)."""
     await plc.schedule(time_text="09:30", questions_text="Tried? | Learned? | Need help with?")
     await plc.advance(timedelta(minutes=30))
     checkin = await plc.current()
     form = await plc.checkins.answer_form(member(ALICE, "fr"), checkin.id)
     assert form.questions == ["Tried?", "Learned?", "Need help with?"]
     saved = await plc.answer(ALICE, checkin.id, texts=("x", "y", "a colleague to observe"))
-    assert saved.help_text == "a colleague to observe"
+    assert saved.help_text == ""
     # A new schedule does not change the open week's questions.
     await plc.schedule(time_text="09:30")
     form = await plc.checkins.answer_form(member(ALICE), checkin.id)

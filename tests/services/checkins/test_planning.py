@@ -81,7 +81,7 @@ async def test_checkin_now_opens_this_week_and_keeps_the_weekly_chain(plc: Harne
     assert checkin.message_id is not None
     with pytest.raises(UserError) as caught:
         await plc.checkins.open_now(plc.facilitator)
-    assert caught.value.key == "checkins.errors.already_this_week"
+    assert caught.value.key == "checkins.errors.already_open"
     # Friday of this week does not open a second one; next Friday does.
     await plc.advance(timedelta(days=4, hours=1))
     assert plc.prompts == [checkin.id]

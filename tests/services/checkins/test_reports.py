@@ -107,10 +107,12 @@ async def test_export_and_delete_reach_answers_and_away_weeks(plc: Harness) -> N
     await plc.answer(BOB, checkin.id, texts=("bob's", ""))
     await plc.members.set_away(GUILD, ALICE, "2026-12-31", "en")
     await plc.advance(timedelta(hours=48))
+    await plc.advance(timedelta(days=5))  # next Monday 09:30: W49 opens, Alice away
     async with plc.core.db.read() as conn:
         exported = await plc.checkins.export_member(conn, GUILD, ALICE)
     assert [a["texts"] for a in exported["answers"]] == [["mine", ""]]
-    assert exported["away_weeks"] == ["2026-W48"]
+    # W48 she answered: not away that week, though away before it closed.
+    assert exported["away_weeks"] == ["2026-W49"]
     assert exported["counters_of_closed_weeks"] == {"streak": 1, "best_streak": 1, "answered": 1}
     async with plc.core.db.transaction() as conn:
         await plc.checkins.delete_member(conn, GUILD, ALICE)

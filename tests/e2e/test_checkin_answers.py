@@ -1,0 +1,77 @@
+"""What a member is told when they answer the week's check-in (end to end)."""
+
+from __future__ import annotations
+
+from tests.e2e.checkins_steps import (
+    NUDGE_TO_CLOSE,
+    OPEN,
+    TO_NUDGE,
+    answer_button,
+    click_answer,
+    open_week,
+    prompt,
+)
+from tests.e2e.harness import Harness
+
+
+async def test_a_french_member_is_told_the_button_as_the_english_prompt_shows_it(
+    harness: Harness,
+) -> None:
+    """The prompt is posted in the community's language: the reply to a member who reads
+    French names its button as it is written there (**Answer**), in a French sentence."""
+    h = harness
+    await open_week(h)
+    posted = prompt(h)
+    opened = await h.emu.click(h.user("chloe"), posted, answer_button(posted), locale="fr")
+    assert opened.modal is not None
+    saved = await (
+        await h.emu.submit_modal(h.user("chloe"), opened, {"q1": "essai"}, locale="fr")
+    ).final()
+    reply = saved.content or ""
+    assert "Appuyez de nouveau sur **Answer** pour la modifier" in reply, reply
+    assert "Répondre" not in reply
+
+
+async def test_an_english_member_is_told_the_button_as_the_french_prompt_shows_it(
+    harness: Harness,
+) -> None:
+    h = harness
+    await h.setup_community(language="fr")
+    await h.slash("alice", "checkin schedule", day=0, time="09:30")
+    await h.advance(OPEN)
+    posted = prompt(h)
+    opened = await h.emu.click(h.user("bob"), posted, answer_button(posted), locale="en-US")
+    assert opened.modal is not None
+    saved = await (
+        await h.emu.submit_modal(h.user("bob"), opened, {"q1": "Tried"}, locale="en-US")
+    ).final()
+    assert "Press **Répondre** again to edit it" in (saved.content or ""), saved.content
+
+
+async def test_an_answer_refused_as_too_late_offers_nothing_to_correct(
+    harness: Harness,
+) -> None:
+    """A form refused for what was typed comes back with *Correct it*; one refused because
+    the check-in closed does not: no correction can make it accepted."""
+    h = harness
+    await open_week(h)
+    late_form = await click_answer(h, "bob")
+    await h.advance(TO_NUDGE + NUDGE_TO_CLOSE)
+    refused = await (
+        await h.emu.submit_modal(h.user("bob"), late_form, {"q1": "late"}, locale="en-US")
+    ).final()
+    assert refused.ephemeral and "This check-in is closed" in (refused.content or "")
+    custom_ids = refused.message.custom_ids() if refused.message else []
+    assert not [c for c in custom_ids if c.startswith("plc:form-again:")], custom_ids
+
+
+async def test_a_number_refused_in_an_answer_can_still_be_corrected(harness: Harness) -> None:
+    h = harness
+    await open_week(h)
+    opened = await click_answer(h, "bob")
+    refused = await (
+        await h.emu.submit_modal(h.user("bob"), opened, {"progress": "a lot"}, locale="en-US")
+    ).final()
+    assert "is not a number" in (refused.content or "")
+    assert refused.message is not None
+    assert [c for c in refused.message.custom_ids() if c.startswith("plc:form-again:")]
