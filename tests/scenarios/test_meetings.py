@@ -55,3 +55,23 @@ def reminders(chat: Driver, member: str) -> list[Post]:
     """The reminders the member got by DM (Discord) or in the 1:1 chat (Teams), where
     their private answers are too."""
     return [p for p in chat.private(member) if p.text.startswith("⏰")]
+
+
+async def test_a_cancelled_series_says_so_on_its_announcement(chat: Driver) -> None:
+    await chat.setup()
+    preview = await chat.run(
+        "alice", "meeting schedule", where="announcements", title="Weekly PLC",
+        when="Dec 3 3:30pm", repeat="weekly",
+    )  # fmt: skip
+    await chat.press("alice", preview.post, "Confirm")
+    [announcement] = chat.posts("announcements")
+    assert "Every week on Thursday" in announcement.text
+
+    said = await chat.run("alice", "meeting cancel", meeting="Weekly PLC", scope="series")
+    assert "Cancelled the whole series **Weekly PLC**" in said.text
+    shown = announcement.text
+    assert "❌ Cancelled — Weekly PLC" in shown
+    assert "The whole series is cancelled: no more dates will be announced." in shown
+    assert "This date is cancelled" not in shown
+    assert "Every week" not in shown  # no "Repeats" line: nothing repeats any more
+    assert announcement.labels() == []
