@@ -103,6 +103,29 @@ async def test_the_preview_says_which_reminders_will_go_out(harness: Harness) ->
     assert "🔔 Rappels : 2 j, 30 min avant le début\n" in (result.content or "")
 
 
+async def test_the_preview_leaves_out_the_reminders_already_too_late(harness: Harness) -> None:
+    """The first date gets only the reminders still ahead (as they are planned), and the
+    preview says so; a repeating meeting's later dates get them all."""
+    await harness.setup_community(language="en")
+    await harness.advance_to(DEC3 - timedelta(hours=22))
+    result = await preview(harness, when="Dec 3 3:30pm", locale="en-US")
+    assert (
+        "🔔 Reminders: 1 h before the start (the community's; `reminders` sets this "
+        "meeting's own)\nAlready past for this date: 1 d before the start.\n\n"
+    ) in (result.content or "")
+    await confirm(harness, result)
+    await harness.advance_to(DEC3 - timedelta(minutes=60))
+    assert len(reminder_posts(harness)) == 1  # the hour before, as the preview said
+
+    result = await preview(
+        harness, when="Dec 3 3:45pm", repeat="weekly", reminders="1d, 2h", locale="fr"
+    )
+    assert (
+        "🔔 Aucun rappel pour cette séance : elle commence dans 75 min, trop tard pour ses "
+        "rappels (1 j, 2 h avant le début). Les séances suivantes auront tous leurs rappels."
+    ) in (result.content or "")
+
+
 async def test_unreadable_reminder_times_are_refused_and_nothing_is_saved(
     harness: Harness,
 ) -> None:
