@@ -137,6 +137,22 @@ async def test_unreadable_reminder_times_are_refused_and_nothing_is_saved(
     assert announcements(harness) == []
 
 
+async def test_reminder_times_out_of_range_are_refused_with_the_limit(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    said = {
+        ("en-US", "400d"): "`reminders`: “400d” is more than the longest reminder, 14 days "
+        "before the start. Give a shorter time.",
+        ("en-US", "1h, 0m"): "`reminders`: “0m” is too close: a reminder must come at least "
+        "1 minute before the start.",
+        ("fr", "15j"): "`rappels` : « 15j » dépasse le rappel le plus long, 14 jours avant le "
+        "début. Indiquez un délai plus court.",
+    }
+    for (locale, typed), expected in said.items():
+        result = await preview(harness, locale=locale, when="Dec 3 3:30pm", reminders=typed)
+        assert result.content == expected
+    assert announcements(harness) == []
+
+
 async def test_members_away_or_with_dm_reminders_off_get_no_dm(harness: Harness) -> None:
     await harness.setup_community(language="en")
     announcement = await schedule(harness, when="Dec 3 3:30pm")
