@@ -26,7 +26,7 @@ NOT_COUNTS = _names(
     "action actor at audience average baseline by carried channel channel_id choices closed closes"
     " commands community community_zone date dates day detail due duration end example field file"
     " goal id key keys kind label language"
-    " latest left line link links local marks measure meeting member mentions mode moderator"
+    " latest lead left line link links local marks measure meeting member mentions mode moderator"
     " name names near next number offset offsets option owner page permissions place position"
     " past problem problems progress protocol question reason ref relative repeat retry role"
     " shifted since size"

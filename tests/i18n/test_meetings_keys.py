@@ -141,7 +141,9 @@ def _cards(language: Language) -> list[Card]:
                 mentions=(3, 4),
             )
         )
-    for direct, late, fallback in product((True, False), (True, False), ((), (3,))):
+    for direct, late, fallback, lead in product(
+        (True, False), (True, False), ((), (3,)), (1440, 90, None)
+    ):
         found.append(
             MeetingReminder(
                 language=language,
@@ -151,6 +153,7 @@ def _cards(language: Language) -> list[Card]:
                 channel_id=None,
                 link="https://x.org",
                 announcements_channel_id=8,
+                lead_minutes=lead,
                 late=late,
                 fallback=fallback,
             )

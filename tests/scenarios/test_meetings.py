@@ -42,13 +42,24 @@ async def test_a_meeting_is_announced_answered_reminded_and_exported(chat: Drive
     assert not [p for p in chat.posts("announcements") if p.text.startswith("⏰")]
     await chat.advance(timedelta(minutes=1))
     [reminder] = [p for p in chat.posts("announcements") if p.text.startswith("⏰")]
-    assert "**PLC meeting** starts" in reminder.text
+    # How soon as fixed text (a relative time would read "ago" later, and Teams has none).
+    assert reminder.text.startswith("⏰ Reminder: **PLC meeting** in 1 d — "), reminder.text
     # Everyone who answered Going or Maybe, each in their own language (Chloé's French).
-    said = {"bob": "⏰ Reminder: **PLC meeting** starts", "chloe": "⏰ Rappel : **PLC meeting**"}
+    said = {
+        "bob": "⏰ Reminder: **PLC meeting** in 1 d — ",
+        "chloe": "⏰ Rappel : **PLC meeting** dans 1 j — ",
+    }
     for member in ("bob", "chloe", "david"):
         [private] = reminders(chat, member)
         assert private.text.startswith(said.get(member, said["bob"])), private.text
     assert reminders(chat, "alice") == []  # she did not answer
+
+    await chat.advance(timedelta(hours=23))
+    hour = [p for p in chat.posts("announcements") if p.text.startswith("⏰")][-1]
+    assert hour.text.startswith("⏰ Reminder: **PLC meeting** in 1 h — "), hour.text
+    assert hour.text.split(" — ")[1] == reminder.text.split(" — ")[1]  # the same date
+    [_, french] = reminders(chat, "chloe")
+    assert french.text.startswith("⏰ Rappel : **PLC meeting** dans 1 h — "), french.text
 
 
 def reminders(chat: Driver, member: str) -> list[Post]:

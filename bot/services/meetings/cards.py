@@ -29,6 +29,7 @@ from bot.db.meeting_rsvps import Answer, RsvpCounts
 from bot.db.meetings import Repeat
 from bot.i18n import Language, language_for_locale
 from bot.interactions.routes import CustomId
+from bot.services.community import lead_times
 from bot.services.meetings.texts import duration, place, repeat, text, when, zone
 
 if TYPE_CHECKING:
@@ -161,18 +162,24 @@ class MeetingReminder(Card):
     channel_id: int | None
     link: str | None
     announcements_channel_id: int | None
+    lead_minutes: int | None
+    """How soon the start is, as fixed text ("in 1 h"): the reminder's own lead time, or
+    the real time left when it went out late; None: not said (the start has come)."""
     late: bool = False
     """Sent after the bot was offline: the message says so."""
     fallback: tuple[int, ...] = ()
     """Members whose DMs are closed, mentioned in the channel post instead."""
 
     def layout(self) -> Message:
+        key = "reminder.dm" if self.direct else "reminder.channel"
+        lead = self.lead_minutes
         reminder = text(
-            "reminder.dm" if self.direct else "reminder.channel",
+            key if lead is not None else f"{key}_no_lead",
             title=self.title,
+            lead=lead_times((lead,)) if lead is not None else "",
+            when=Moment(at=self.starts_at),
             place=place(self.channel_id, self.link),
             channel=ChannelRef(channel_id=self.announcements_channel_id or 0),
-            **when(self.starts_at),
         )
         return Message(
             content=Join(

@@ -37,6 +37,16 @@ def reminders_ahead(starts_at: datetime, offsets: Iterable[int], now: datetime) 
     return tuple(offset for offset in offsets if starts_at - timedelta(minutes=offset) > now)
 
 
+def reminder_lead(offset: int, starts_at: datetime, now: datetime, *, late: bool) -> int | None:
+    """How soon a reminder says the start is, in minutes: its own lead time when it goes
+    out on time; sent late (after downtime), the real time left, rounded; None once the
+    start has come (it says no lead then)."""
+    if not late:
+        return offset
+    left = round((starts_at - now).total_seconds() / 60)
+    return rounded_lead(left) if left >= 1 else None
+
+
 def rounded_lead(minutes: int) -> int:
     """A time left before a start, rounded as a reminder's lead time reads: to the
     minute under two hours (at least one), to the hour under two days, to the day beyond."""
