@@ -30,7 +30,7 @@ async def test_a_meeting_is_announced_answered_reminded_and_exported(chat: Drive
         going = await chat.press(member, announcement, "Going", answered=True)
         assert "You are marked **Going** for **PLC meeting**" in going.text
     maybe = await chat.press("chloe", announcement, "Maybe", answered=True)
-    assert "Vous êtes indiqué·e **Peut-être** à **PLC meeting**" in maybe.text
+    assert "Votre réponse : **Peut-être**, pour **PLC meeting**" in maybe.text
     assert announcement.labels() == ["Going (2)", "Maybe (1)", "Can't (0)"]  # in place
 
     calendar = await chat.run("bob", "meeting calendar")
