@@ -74,18 +74,23 @@ async def test_advance_runs_every_timer_at_its_own_time(tmp_path: Path) -> None:
 
 
 async def test_a_post_shows_its_relative_times_as_the_clock_reaches_it(tmp_path: Path) -> None:
-    """Posts made during :advance are shown when the clock reaches them, so "starts in
-    1 hour" reads as it did then; :read later shows them as Discord would now."""
+    """Posts made during :advance are shown when the clock reaches them, so the next
+    date's "in 7 days" reads as it did then; :read later shows them as Discord would now.
+    A reminder says its lead time as fixed text: it reads the same then and later."""
     text = await _transcript(
         tmp_path, A_WEEKLY_MEETING_AND_A_CHECKIN + ":advance 3d\n:read #announcements\n"
     )
     advanced = _after(text, ":advance 3d")
-    assert "**Team meeting** starts in 1 day" in advanced
-    assert "**Team meeting** starts in 1 hour" in advanced
+    assert "⏰ Reminder: **Team meeting** in 1 d — Tuesday 24 November 2026 16:00" in advanced
+    assert "⏰ Reminder: **Team meeting** in 1 h — Tuesday 24 November 2026 16:00" in advanced
+    assert "When: Tuesday 1 December 2026 16:00\n    ┃   in 7 days" in advanced
     assert "ago" not in advanced
     # The clock line comes last: each post was shown at its own time before it.
     assert advanced.rstrip().splitlines()[-1].strip().startswith("clock: Thursday 26 November")
-    assert "**Team meeting** starts 2 days ago" in _after(text, ":read #announcements")
+    read = _after(text, ":read #announcements")
+    assert "When: Tuesday 24 November 2026 16:00\n    ┃   2 days ago" in read
+    assert "When: Tuesday 1 December 2026 16:00\n    ┃   in 5 days" in read
+    assert "⏰ Reminder: **Team meeting** in 1 h — Tuesday 24 November 2026 16:00" in read
 
 
 async def test_timestamps_read_in_a_french_members_language(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import re
 
 from bot.db import communities as communities_db
 from bot.emulator import Permission
-from bot.services.community import CommunityService, CommunityStatus
+from bot.services.community import CommunityService, CommunityStatus, MemberService
 from tests.e2e.harness import Harness
 from tests.e2e.meeting_steps import schedule, upcoming
 from tests.e2e.test_questions import ask, bot_posts, moderate, panel_click
@@ -99,6 +99,30 @@ async def test_feature_commands_before_setup_say_how_to_set_up(harness: Harness)
     assert "/plc setup" in (result.content or "")
     result = await harness.slash("bob", "me timezone", name="Europe/Paris")
     assert "/plc setup" in (result.content or "")
+
+
+async def test_me_timezone_without_a_name_asks_for_one_and_says_the_current_zone(
+    harness: Harness,
+) -> None:
+    await harness.setup_community(language="en")
+    result = await harness.slash("bob", "me timezone", name="  ", locale="en-US")
+    assert (result.content or "") == (
+        "`name`: give a time zone name, such as `America/Toronto` (type a city, e.g. "
+        "Toronto, and pick it from the list). You have not chosen one, so the community's "
+        "applies: `America/Toronto`."
+    )
+    await (await harness.slash("bob", "me timezone", name="Europe/Paris")).final()
+    result = await harness.slash("bob", "me timezone", name="", locale="fr")
+    assert (result.content or "") == (
+        "`nom` : indiquez un nom de fuseau horaire, comme `America/Toronto` (tapez une ville, "
+        "p. ex. Toronto, et choisissez-la dans la liste). Votre fuseau horaire actuel : "
+        "`Europe/Paris`."
+    )
+    assert "∅" not in (result.content or "")
+    member = await harness.bot.services.get(MemberService).get(
+        harness.guild.id, harness.user("bob")
+    )
+    assert member is not None and member.timezone == "Europe/Paris"  # nothing changed
 
 
 async def test_me_commands_and_export(harness: Harness) -> None:

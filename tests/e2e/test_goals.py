@@ -251,7 +251,7 @@ async def test_an_empty_list_says_who_sets_community_goals(harness: Harness) -> 
     assert "Facilitators set them with `/goal set` and its option scope: Community goal." in text
     french = await h.slash("bob", "goal list", locale="fr")
     texte = french.message.all_text() if french.message else ""
-    assert "L'animation les définit avec `/objectif definir`" in texte
+    assert "Les animateurs et animatrices les définissent avec `/objectif definir`" in texte
 
 
 async def test_a_refused_form_opens_again_filled_to_be_corrected(harness: Harness) -> None:

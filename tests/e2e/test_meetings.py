@@ -188,6 +188,38 @@ async def test_bad_input_is_refused_in_the_users_language(
     assert await meeting_rows(harness) == 0
 
 
+async def test_french_texts_name_the_meeting_and_the_person_who_facilitates(
+    harness: Harness,
+) -> None:
+    """A title can be of any gender: the French texts say « La rencontre **…** est
+    modifiée », not « **…** est modifiée »; an answer reads « Votre réponse : … »; the one
+    who runs a session is a person, not « l'animation »."""
+    await harness.setup_community(language="fr")
+    announcement = await schedule(harness, title="Bilan", when="3 déc. 15h30", repeat="weekly")
+    said = await rsvp(harness, "chloe", announcement, "maybe", locale="fr")
+    assert said.startswith("Votre réponse : **Peut-être**, pour **Bilan** ("), said
+
+    edit = await harness.slash("alice", "meeting edit", meeting="1", duration=60)
+    await edit.final()
+    assert (edit.content or "").startswith("La rencontre **Bilan** est modifiée : ")
+    [edited] = [m for m in announcements(harness) if m.content.startswith("✏️")]
+    assert edited.content.startswith("✏️ La rencontre **Bilan** a été modifiée : ")
+
+    cancel = await harness.slash("alice", "meeting cancel", meeting="1", scope="series")
+    await cancel.final()
+    [told] = [m for m in announcements(harness) if m.content.startswith("❌")]
+    assert told.content.startswith("❌ La rencontre **Bilan** est annulée (toute la série).")
+    assert current(harness, announcement).embeds[0]["title"] == "❌ Rencontre annulée — Bilan"
+
+    def unused() -> list[str]:
+        posted = harness.emu.messages_in(harness.channel("announcements"))
+        return [m.content for m in posted if m.content.startswith("ℹ️")]
+
+    await until(lambda: bool(unused()), "the rotation's notice")
+    assert "un animateur ou une animatrice peut toujours mener la séance" in unused()[0]
+    assert "l'animation" not in unused()[0] and "l’animation" not in unused()[0]
+
+
 async def test_bad_input_in_french(harness: Harness) -> None:
     await harness.setup_community(language="en")
     result = await preview(harness, when="30 février 10h")

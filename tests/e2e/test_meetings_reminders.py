@@ -52,13 +52,18 @@ async def test_reminders_reach_the_channel_and_dms_with_a_closed_dm_fallback(
     assert reminder_posts(harness) == []
     await harness.advance(timedelta(minutes=1))
     [post] = reminder_posts(harness)
-    assert f"<t:{stamp(DEC3)}:R>" in post.content
+    # The lead time as fixed text, and the start as a date: it reads right whenever read.
+    assert post.content.startswith(
+        f"⏰ Reminder: **PLC meeting** in 1 d — <t:{stamp(DEC3)}:F>. Place: to be announced"
+    ), post.content
+    assert ":R>" not in post.content
     assert "(sent late" not in post.content
     assert f"Could not reach by direct message: <@{harness.user('david')}>" in post.content
     assert post.mention_user_ids == [harness.user("david")]  # only the fallback is pinged
     assert post.nonce is not None
     assert [len(dms(harness, u)) for u in ("bob", "chloe", "david", "alice")] == [1, 1, 0, 0]
     assert "You can change your answer" in dms(harness, "bob")[0].content
+    assert dms(harness, "bob")[0].content.startswith("⏰ Reminder: **PLC meeting** in 1 d — ")
     members = harness.bot.services.get(MemberService)
     member = await members.get(harness.guild.id, harness.user("david"))
     assert member is not None and member.dm_closed_at is not None
@@ -103,6 +108,29 @@ async def test_the_preview_says_which_reminders_will_go_out(harness: Harness) ->
     assert "🔔 Rappels : 2 j, 30 min avant le début\n" in (result.content or "")
 
 
+async def test_the_preview_leaves_out_the_reminders_already_too_late(harness: Harness) -> None:
+    """The first date gets only the reminders still ahead (as they are planned), and the
+    preview says so; a repeating meeting's later dates get them all."""
+    await harness.setup_community(language="en")
+    await harness.advance_to(DEC3 - timedelta(hours=22))
+    result = await preview(harness, when="Dec 3 3:30pm", locale="en-US")
+    assert (
+        "🔔 Reminders: 1 h before the start (the community's; `reminders` sets this "
+        "meeting's own)\nAlready past for this date: 1 d before the start.\n\n"
+    ) in (result.content or "")
+    await confirm(harness, result)
+    await harness.advance_to(DEC3 - timedelta(minutes=60))
+    assert len(reminder_posts(harness)) == 1  # the hour before, as the preview said
+
+    result = await preview(
+        harness, when="Dec 3 3:45pm", repeat="weekly", reminders="1d, 2h", locale="fr"
+    )
+    assert (
+        "🔔 Aucun rappel pour cette séance : elle commence dans 75 min, trop tard pour ses "
+        "rappels (1 j, 2 h avant le début). Les séances suivantes auront tous leurs rappels."
+    ) in (result.content or "")
+
+
 async def test_unreadable_reminder_times_are_refused_and_nothing_is_saved(
     harness: Harness,
 ) -> None:
@@ -111,6 +139,22 @@ async def test_unreadable_reminder_times_are_refused_and_nothing_is_saved(
         harness, locale="en-US", title="T", when="Dec 3 3:30pm", reminders="tomorrow"
     )
     assert "`reminders`: I could not read “tomorrow”" in (result.content or "")
+    assert announcements(harness) == []
+
+
+async def test_reminder_times_out_of_range_are_refused_with_the_limit(harness: Harness) -> None:
+    await harness.setup_community(language="en")
+    said = {
+        ("en-US", "400d"): "`reminders`: “400d” is more than the longest reminder, 14 days "
+        "before the start. Give a shorter time.",
+        ("en-US", "1h, 0m"): "`reminders`: “0m” is too close: a reminder must come at least "
+        "1 minute before the start.",
+        ("fr", "15j"): "`rappels` : « 15j » dépasse le rappel le plus long, 14 jours avant le "
+        "début. Indiquez un délai plus court.",
+    }
+    for (locale, typed), expected in said.items():
+        result = await preview(harness, locale=locale, when="Dec 3 3:30pm", reminders=typed)
+        assert result.content == expected
     assert announcements(harness) == []
 
 
@@ -170,8 +214,11 @@ async def test_a_reminder_due_while_down_is_sent_late_once_or_reported_missed(
     await harness.advance(timedelta(0))
     [post] = reminder_posts(harness)
     assert "(sent late: the bot was offline" in post.content
+    # Not "in 1 h": the time really left when it went out.
+    assert post.content.startswith(f"⏰ Reminder: **PLC meeting** in 40 min — <t:{stamp(DEC3)}:F>")
     [dm] = dms(harness, "bob")
     assert "(sent late" in dm.content
+    assert dm.content.startswith("⏰ Reminder: **PLC meeting** in 40 min — ")
     missed = [
         m
         for m in harness.emu.messages_in(harness.channel("moderation"))
@@ -202,7 +249,7 @@ async def test_a_cancelled_or_moved_meeting_sends_no_stale_reminder(harness: Har
     await harness.advance_to(DEC3 + timedelta(days=1))
     await harness.advance_to(DEC3 + timedelta(days=2, minutes=-60))
     assert len(reminder_posts(harness)) == 2
-    assert f"<t:{stamp(DEC3 + timedelta(days=2))}:R>" in reminder_posts(harness)[-1].content
+    assert f"<t:{stamp(DEC3 + timedelta(days=2))}:F>" in reminder_posts(harness)[-1].content
     assert len(current(harness, announcement).components) > 0
 
 
@@ -225,10 +272,10 @@ async def test_weekly_meeting_keeps_its_local_time_across_dst(harness: Harness) 
 
     await harness.advance_to(after - timedelta(days=1))
     await harness.advance_to(after - timedelta(minutes=61))
-    hour_before = [m for m in reminder_posts(harness) if f"<t:{stamp(after)}:R>" in m.content]
+    hour_before = [m for m in reminder_posts(harness) if f"<t:{stamp(after)}:F>" in m.content]
     assert len(hour_before) == 1  # the 24 h one only
     await harness.advance(timedelta(minutes=1))  # 17:00 EDT: one hour before 18:00 local
-    hour_before = [m for m in reminder_posts(harness) if f"<t:{stamp(after)}:R>" in m.content]
+    hour_before = [m for m in reminder_posts(harness) if f"<t:{stamp(after)}:F>" in m.content]
     assert len(hour_before) == 2
     assert len(dms(harness, "bob")) == 2
 
@@ -244,7 +291,7 @@ async def test_a_time_in_the_spring_gap_warns_and_fires_once(harness: Harness) -
     starts = datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
     for step in (timedelta(days=1), timedelta(hours=1), timedelta(0), -timedelta(hours=2)):
         await harness.advance_to(starts - step)
-    posts = [m for m in reminder_posts(harness) if f"<t:{stamp(starts)}:R>" in m.content]
+    posts = [m for m in reminder_posts(harness) if f"<t:{stamp(starts)}:F>" in m.content]
     assert len(posts) == 2  # 24 h and 1 h before, each once
 
 

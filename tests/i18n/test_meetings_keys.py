@@ -4,7 +4,7 @@ exists in both catalogs, and no Discord markup is written by the feature itself.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import product
 
 import pytest
@@ -141,7 +141,9 @@ def _cards(language: Language) -> list[Card]:
                 mentions=(3, 4),
             )
         )
-    for direct, late, fallback in product((True, False), (True, False), ((), (3,))):
+    for direct, late, fallback, lead in product(
+        (True, False), (True, False), ((), (3,)), (1440, 90, None)
+    ):
         found.append(
             MeetingReminder(
                 language=language,
@@ -151,6 +153,7 @@ def _cards(language: Language) -> list[Card]:
                 channel_id=None,
                 link="https://x.org",
                 announcements_channel_id=8,
+                lead_minutes=lead,
                 late=late,
                 fallback=fallback,
             )
@@ -177,7 +180,9 @@ def _replies() -> list[Message]:
     gap = _instant(shifted_to=time(3, 30))
     twice = _instant(repeated=True)
     found = []
-    for typed, offsets, protocol in product((None, twice), (None, (1440, 90)), (None, "codev")):
+    for typed, offsets, protocol, ahead in product(
+        (None, twice), (None, (1440, 90)), (None, "codev"), (3000, 120, 30)
+    ):
         draft = models.MeetingDraft(
             guild_id=1,
             created_by=2,
@@ -191,6 +196,8 @@ def _replies() -> list[Message]:
             agenda="",
             announcements_channel_id=8,
             reminder_offsets=offsets,
+            community_reminders=(1440, 60),
+            drafted_at=WHEN - timedelta(minutes=ahead),
             protocol_id=protocol,
         )
         found.append(replies.preview(draft))

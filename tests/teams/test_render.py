@@ -23,7 +23,8 @@ from bot.chat import (
 )
 from bot.chat.text import Join
 from bot.emulator.teams.validation import card_errors
-from bot.i18n import load_catalog
+from bot.i18n import Catalog, load_catalog
+from bot.services.meetings.cards import MeetingReminder
 from teams.markup import Lookup, inert, plain_text
 from teams.render import CARD_CHARS_MAX, CardRenderer, size_of
 from tests.teams.harness import text_of
@@ -226,13 +227,10 @@ def test_an_instant_shown_twice_in_one_text_is_written_once() -> None:
         Text(key="checkins.prompt.closes_value", params={"when": when, "relative": relative})
     )
     assert closes == long
-    reminder = renderer.text(
-        Text(
-            key="meetings.reminder.channel",
-            params={"title": "Team", "relative": relative, "when": when, "place": "here"},
-        )
-    )
-    assert reminder == f"⏰ **Team** starts {short}. Place: here"
+    relative_first = {"en": {**CATALOG.messages["en"], "t.starts": "starts {relative} ({when})"}}
+    first = CardRenderer(Catalog(relative_first, CATALOG.commands), "en", LOOKUP)
+    starts = first.text(Text(key="t.starts", params={"relative": relative, "when": when}))
+    assert starts == f"starts {short}"
     # Another instant, or a date without its time, is still written.
     other = Moment(at=datetime(2026, 12, 4, 20, 30, tzinfo=UTC), style="relative")
     both = renderer.text(
@@ -260,3 +258,25 @@ def test_a_message_link_is_one_link_alone_or_as_the_address_of_the_texts_own() -
     report = Text.of("questions.report.post", what=Trusted(text="x"), link=link)
     assert linked.text(report).startswith(f"**Signalement** concernant x ([le message]({url}))")
     assert unlinked.text(report).startswith("**Report** on x (the message)")
+
+
+def test_a_meeting_reminder_says_how_soon_in_words_and_the_date() -> None:
+    """Teams cannot write "in 1 hour" that stays right: the reminder's lead time is text,
+    the start a date (each lead its own, so the 1 d and 1 h reminders differ)."""
+    long = "{{DATE(2026-12-03T20:30:00Z, LONG)}} {{TIME(2026-12-03T20:30:00Z)}}"
+    for language, lead, said in (
+        ("en", 60, f"⏰ Reminder: **CAP** in 1 h — {long}. Place: to be announced"),
+        ("fr", 1440, f"⏰ Rappel : **CAP** dans 1 j — {long}. Lieu : à préciser"),
+    ):
+        card = MeetingReminder(
+            language=language,
+            direct=False,
+            title="CAP",
+            starts_at=AT,
+            channel_id=None,
+            link=None,
+            announcements_channel_id=None,
+            lead_minutes=lead,
+        )
+        renderer = CardRenderer(CATALOG, language, LOOKUP)  # type: ignore[arg-type]
+        assert renderer.text(card.layout().content).rstrip() == said

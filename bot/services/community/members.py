@@ -6,7 +6,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from bot.chat import Posted
+from bot.chat import Code, Posted
 from bot.dates import LocalDay, local_today, parse_day
 from bot.db import audit
 from bot.db import members as members_db
@@ -101,7 +101,15 @@ class MemberService:
             return await members_db.get(conn, guild_id, user_id)
 
     async def set_timezone(self, guild_id: int, user_id: int, name: str) -> str:
-        await self._community.require(guild_id)
+        """Save the member's own zone (its canonical spelling). Nothing typed is refused
+        with an example and the zone their dates are read in now: their own, else the
+        community's."""
+        community = await self._community.require(guild_id)
+        if not name.strip():
+            member = await self.get(guild_id, user_id)
+            if member is not None and member.timezone:
+                raise UserError("members.timezone.empty", zone=Code(text=member.timezone))
+            raise UserError("members.timezone.empty_community", zone=Code(text=community.timezone))
         zone = require_timezone(name)
         async with self._core.db.transaction() as conn:
             await members_db.ensure(conn, guild_id, user_id, self._core.clock.now())

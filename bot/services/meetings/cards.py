@@ -29,6 +29,7 @@ from bot.db.meeting_rsvps import Answer, RsvpCounts
 from bot.db.meetings import Repeat
 from bot.i18n import Language, language_for_locale
 from bot.interactions.routes import CustomId
+from bot.services.community import lead_times
 from bot.services.meetings.texts import duration, place, repeat, text, when, zone
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ class MeetingAnnouncement(Card):
     counts: RsvpCounts
     cancelled: bool = False
     """A cancelled date: said so, and no buttons."""
+    series_cancelled: bool = False
+    """The whole series is cancelled (with ``cancelled``): said so, and no "Repeats" line."""
     facilitator_id: int | None = None
     """Who facilitates this date, shown without pinging them."""
 
@@ -75,13 +78,19 @@ class MeetingAnnouncement(Card):
             description=self.agenda or None,
             fields=self._fields(),
             tone="muted" if self.cancelled else "accent",
-            footer=text("announcement.cancelled_footer")
-            if self.cancelled
-            else text("announcement.footer", zone=zone(self.timezone)),
+            footer=self._footer(),
         )
         if self.cancelled:
             return Message(panels=(panel,))
         return Message(panels=(panel,), rows=(self._buttons(),))
+
+    def _footer(self) -> Text:
+        """The zone and how to answer; once cancelled, whether it is this date or all."""
+        if self.series_cancelled:
+            return text("announcement.cancelled_series_footer")
+        if self.cancelled:
+            return text("announcement.cancelled_footer")
+        return text("announcement.footer", zone=zone(self.timezone))
 
     def _fields(self) -> tuple[PanelField, ...]:
         starts = (Moment(at=self.starts_at), Moment(at=self.starts_at, style="relative"))
@@ -90,7 +99,7 @@ class MeetingAnnouncement(Card):
             ("announcement.duration", duration(self.duration_minutes)),
             ("announcement.place", place(self.channel_id, self.link)),
         ]
-        if self.repeat != "none":
+        if self.repeat != "none" and not self.series_cancelled:
             shown.append(("announcement.repeat", repeat(self.repeat, self.first_date)))
         if self.facilitator_id is not None:
             shown.append(("announcement.facilitator", MemberRef(user_id=self.facilitator_id)))
@@ -153,18 +162,24 @@ class MeetingReminder(Card):
     channel_id: int | None
     link: str | None
     announcements_channel_id: int | None
+    lead_minutes: int | None
+    """How soon the start is, as fixed text ("in 1 h"): the reminder's own lead time, or
+    the real time left when it went out late; None: not said (the start has come)."""
     late: bool = False
     """Sent after the bot was offline: the message says so."""
     fallback: tuple[int, ...] = ()
     """Members whose DMs are closed, mentioned in the channel post instead."""
 
     def layout(self) -> Message:
+        key = "reminder.dm" if self.direct else "reminder.channel"
+        lead = self.lead_minutes
         reminder = text(
-            "reminder.dm" if self.direct else "reminder.channel",
+            key if lead is not None else f"{key}_no_lead",
             title=self.title,
+            lead=lead_times((lead,)) if lead is not None else "",
+            when=Moment(at=self.starts_at),
             place=place(self.channel_id, self.link),
             channel=ChannelRef(channel_id=self.announcements_channel_id or 0),
-            **when(self.starts_at),
         )
         return Message(
             content=Join(
@@ -204,7 +219,10 @@ def community_language(language: str) -> Language:
 def announcement_card(
     upcoming: UpcomingMeeting, language: str, *, cancelled: bool = False
 ) -> MeetingAnnouncement:
+    """A date's announcement; ``cancelled``, it says whether the whole series ended with it
+    (a series that repeats, cancelled as a whole) or only this date."""
     meeting, occurrence = upcoming.meeting, upcoming.occurrence
+    series_cancelled = cancelled and meeting.cancelled_at is not None and meeting.repeat != "none"
     return MeetingAnnouncement(
         language=community_language(language),
         occurrence_id=occurrence.id,
@@ -219,5 +237,6 @@ def announcement_card(
         link=meeting.link,
         counts=upcoming.counts,
         cancelled=cancelled,
+        series_cancelled=series_cancelled,
         facilitator_id=upcoming.facilitator_id,
     )

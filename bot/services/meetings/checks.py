@@ -35,8 +35,9 @@ _OFFSET = re.compile(
     r"^(\d{1,5})\s*(" + "|".join(sorted(_UNIT_MINUTES, key=len, reverse=True)) + ")?$"
 )
 #: Between two times: commas, semicolons, spaces, "and" / "et" (before the next number).
-_OFFSETS_APART = re.compile(r"(?:[,;\s]|\band\b|\bet\b)+(?=\d)")
+_OFFSETS_APART = re.compile(r"(?:[,;\s]|\band\b|\bet\b)+(?=\d)", re.IGNORECASE)
 MAX_REMINDERS = 4
+MIN_REMINDER_MINUTES = 1
 MAX_REMINDER_MINUTES = 14 * 1440
 
 TextField = Literal["title", "agenda", "link"]
@@ -103,19 +104,30 @@ def check_reminders(value: str | None) -> tuple[int, ...] | None:
     Units, in English or French: minutes (the default: m, min…), hours (h, heures…), days
     (d, j, jours…), weeks (w, sem, semaines…). At most four, each 1 minute to 14 days.
     """
-    text = (value or "").strip().lower()
+    text = (value or "").strip()
     if not text:
         return None
-    offsets: set[int] = set()
-    for part in _OFFSETS_APART.split(text):
-        match = _OFFSET.match(part.strip())
-        minutes = int(match.group(1)) * _UNIT_MINUTES.get(match.group(2), 1) if match else 0
-        if not 1 <= minutes <= MAX_REMINDER_MINUTES:
-            raise UserError("meetings.errors.reminders_bad", text=value or "")
-        offsets.add(minutes)
+    offsets = {_reminder_minutes(part.strip(), text) for part in _OFFSETS_APART.split(text)}
     if len(offsets) > MAX_REMINDERS:
         raise UserError("meetings.errors.reminders_too_many", limit=MAX_REMINDERS)
     return tuple(sorted(offsets, reverse=True))
+
+
+def _reminder_minutes(part: str, typed: str) -> int:
+    """One reminder time in minutes; what cannot be read is refused with all that was
+    typed, a time read but out of range with the limit it passes."""
+    match = _OFFSET.match(part.lower())
+    if match is None:
+        raise UserError("meetings.errors.reminders_bad", text=typed)
+    minutes = int(match.group(1)) * _UNIT_MINUTES.get(match.group(2), 1)
+    if minutes < MIN_REMINDER_MINUTES:
+        raise UserError(
+            "meetings.errors.reminders_too_close", text=part, minutes=MIN_REMINDER_MINUTES
+        )
+    if minutes > MAX_REMINDER_MINUTES:
+        days = MAX_REMINDER_MINUTES // 1440
+        raise UserError("meetings.errors.reminders_too_far", text=part, days=days)
+    return minutes
 
 
 @dataclass(frozen=True, slots=True)

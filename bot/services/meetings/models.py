@@ -13,6 +13,7 @@ from bot.db.meetings import ListedDate, Meeting, NewMeeting, Occurrence, Occurre
 from bot.errors import UserError
 from bot.frozen import Frozen
 from bot.services.meetings.cards import MeetingAnnouncement
+from bot.services.meetings.times import reminders_ahead
 
 REMINDER_KIND = "meeting_reminder"
 END_KIND = "meeting_end"
@@ -113,8 +114,26 @@ class MeetingDraft(Frozen):
     community_reminders: tuple[int, ...] = ()
     """The community's offsets, which apply when the meeting has none of its own (the
     preview says which)."""
+    drafted_at: datetime
+    """When the preview was made: the first date's reminders are those still ahead then."""
     protocol_id: str | None = None
     """The live-session protocol this meeting runs (``/session start`` preselects it)."""
+
+    @property
+    def reminders(self) -> tuple[int, ...]:
+        """The reminder offsets that apply: the meeting's own, else the community's."""
+        return self.reminder_offsets or self.community_reminders
+
+    @property
+    def first_reminders(self) -> tuple[int, ...]:
+        """Those the first date gets: the ones still ahead when previewed (the rule its
+        timers are planned by)."""
+        return reminders_ahead(self.when.starts_at, self.reminders, self.drafted_at)
+
+    @property
+    def minutes_left(self) -> int:
+        """How long before the start the preview was made, to the nearest minute."""
+        return round((self.when.starts_at - self.drafted_at).total_seconds() / 60)
 
     def new_meeting(self) -> NewMeeting:
         """The series to save once confirmed."""

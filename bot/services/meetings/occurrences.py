@@ -26,7 +26,7 @@ from bot.services.meetings.models import (
     stamp,
 )
 from bot.services.meetings.reader import DateReader
-from bot.services.meetings.times import next_occurrence
+from bot.services.meetings.times import next_occurrence, reminders_ahead
 
 if TYPE_CHECKING:
     from bot.services.meetings.publisher import Publisher
@@ -112,16 +112,13 @@ class Occurrences:
         prefix = occurrence_key(meeting.id, occurrence.starts_at)
         offsets = meeting.reminder_offsets or community.reminder_offsets
         payload = {"occurrence_id": occurrence.id, "starts_at": stamp(occurrence.starts_at)}
-        for offset in offsets:
-            due = occurrence.starts_at - timedelta(minutes=offset)
-            if due <= now:
-                continue  # scheduled too close for this reminder: it would only be noise
+        for offset in reminders_ahead(occurrence.starts_at, offsets, now):
             await self._core.scheduler.schedule(
                 conn,
                 meeting.guild_id,
                 REMINDER_KIND,
                 f"{prefix}{offset}",
-                due,
+                occurrence.starts_at - timedelta(minutes=offset),
                 {**payload, "offset": offset},
             )
         await self._core.scheduler.schedule(

@@ -34,6 +34,7 @@ from bot.services.meetings.texts import (
     when,
     zone,
 )
+from bot.services.meetings.times import rounded_lead
 
 LIST_LIMIT = 15
 CALENDAR_FILE = "plc-meetings.ics"
@@ -72,17 +73,33 @@ def preview(draft: models.MeetingDraft) -> Message:
         *typed_notes(at, draft.typed),
         *clock_change_notes(at),
     ]
-    if draft.reminder_offsets is not None:
-        lines.append(text("schedule.reminders", offsets=lead_times(draft.reminder_offsets)))
-    elif draft.community_reminders:
-        offsets = lead_times(draft.community_reminders)
-        lines.append(text("schedule.reminders_default", offsets=offsets))
+    lines += _reminders(draft)
     if draft.protocol_id is not None:
         lines.append(text("schedule.protocol", protocol=Code(text=draft.protocol_id)))
     lines.append(
         text("schedule.ask", channel=ChannelRef(channel_id=draft.announcements_channel_id))
     )
     return _lines(lines, sep="\n\n")
+
+
+def _reminders(draft: models.MeetingDraft) -> list[Content]:
+    """The reminders the first date will get (the meeting's own, or the community's, said
+    so), and those already too late for it; a repeating meeting's later dates get all."""
+    if not draft.reminders:
+        return []
+    ahead = draft.first_reminders
+    later = [text("schedule.reminders_later")] if draft.repeat != "none" else []
+    if not ahead:
+        left = lead_times((rounded_lead(draft.minutes_left),))
+        said = text("schedule.reminders_none", left=left, offsets=lead_times(draft.reminders))
+        return [Join(parts=(said, *later), sep=" ")]
+    key = "schedule.reminders" if draft.reminder_offsets else "schedule.reminders_default"
+    line = text(key, offsets=lead_times(ahead))
+    past = tuple(offset for offset in draft.reminders if offset not in ahead)
+    if not past:
+        return [line]
+    note = text("schedule.reminders_past", past=lead_times(past))
+    return [Join(parts=(line, Join(parts=(note, *later), sep=" ")), sep="\n")]
 
 
 def scheduled(result: models.ScheduleResult) -> Message:

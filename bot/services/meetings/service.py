@@ -88,8 +88,7 @@ class MeetingService(MeetingQueries):
         self.occurrences.listeners.append(listener)
 
     def use_facilitators(self, source: FacilitatorSource) -> None:
-        """The rotation is on: announcements and ``/meeting list`` name each date's
-        facilitator."""
+        """The rotation is on: announcements and ``/meeting list`` name who facilitates."""
         self._dates.use_facilitators(source)
 
     async def redraw(self, occurrence_id: int) -> None:
@@ -144,6 +143,7 @@ class MeetingService(MeetingQueries):
             announcements_channel_id=channel,
             reminder_offsets=offsets,
             community_reminders=community.reminder_offsets,
+            drafted_at=now,
             protocol_id=protocol_id,
         )
 

@@ -39,6 +39,7 @@ from bot.services.meetings.models import (
 from bot.services.meetings.occurrences import Occurrences
 from bot.services.meetings.publisher import Publisher
 from bot.services.meetings.reader import DateReader
+from bot.services.meetings.times import reminder_lead
 from bot.services.sends import send_once
 
 log = logging.getLogger(__name__)
@@ -96,14 +97,14 @@ class MeetingTimers:
             return
         guild_id, chat = plan.upcoming.meeting.guild_id, self.core.chat
         fallback = list(plan.closed_dm_user_ids)
-        personal = _reminder(plan, direct=True, late=firing.late)
+        personal = _reminder(plan, firing, direct=True)
         for user_id in plan.dm_user_ids:
             dm = DirectMessage(guild_id, user_id)
             if await send_once(chat, firing, dm, personal, missing="fallback") == "fallback":
                 fallback.append(user_id)
         if plan.channel_id is None:
             return
-        card = _reminder(plan, direct=False, late=firing.late, fallback=fallback)
+        card = _reminder(plan, firing, direct=False, fallback=fallback)
         await send_once(chat, firing, Channel(guild_id, plan.channel_id), card, mention=fallback)
 
     async def missed_reminder(self, payload: dict[str, Any]) -> MissedNotice | None:
@@ -207,17 +208,20 @@ class MeetingTimers:
 
 
 def _reminder(
-    plan: ReminderPlan, *, direct: bool, late: bool, fallback: list[int] | None = None
+    plan: ReminderPlan, firing: Firing, *, direct: bool, fallback: list[int] | None = None
 ) -> MeetingReminder:
-    meeting = plan.upcoming.meeting
+    """The reminder as sent now: its lead time said as fixed text (the real time left
+    when it goes out late), so it reads right whenever it is read."""
+    meeting, starts_at = plan.upcoming.meeting, plan.upcoming.occurrence.starts_at
     return MeetingReminder(
         language=community_language(plan.language),
         direct=direct,
         title=meeting.title,
-        starts_at=plan.upcoming.occurrence.starts_at,
+        starts_at=starts_at,
         channel_id=meeting.channel_id,
         link=meeting.link,
         announcements_channel_id=plan.channel_id,
-        late=late,
+        lead_minutes=reminder_lead(plan.offset_minutes, starts_at, firing.now, late=firing.late),
+        late=firing.late,
         fallback=tuple(fallback or ()),
     )

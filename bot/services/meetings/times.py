@@ -6,6 +6,8 @@ Pure functions (no database, no Discord) so every rule is tested on its own
 - A series is a local date + a wall-clock time + an IANA zone + a rule. Each
   occurrence's instant is computed from its local date in that zone, so a weekly
   15:00 stays 15:00 local on both sides of a DST change.
+- A reminder goes out only while it is still ahead: one whose time has come by the
+  time its date is planned is not sent (:func:`reminders_ahead`).
 - A wall-clock time that does not exist (spring-forward gap) moves forward by
   the gap (02:30 → 03:30) and is reported; one that happens twice (fall-back)
   means its first pass (``fold=0``). Either way an occurrence is one instant,
@@ -15,7 +17,7 @@ Pure functions (no database, no Discord) so every rule is tested on its own
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 
 from bot.dates import LocalInstant, to_instant
@@ -23,6 +25,36 @@ from bot.db.meetings import Repeat
 
 LAST = -1
 """Monthly position of a 5th weekday: not every month has one, so it means "the last"."""
+
+
+# -- reminders -----------------------------------------------------------------------
+
+
+def reminders_ahead(starts_at: datetime, offsets: Iterable[int], now: datetime) -> tuple[int, ...]:
+    """The reminder offsets (minutes before ``starts_at``) still to come at ``now``, in
+    their order: a reminder whose time has come already is never sent (it would only be
+    noise). The one rule for planning a date's reminders and for saying which will go out."""
+    return tuple(offset for offset in offsets if starts_at - timedelta(minutes=offset) > now)
+
+
+def reminder_lead(offset: int, starts_at: datetime, now: datetime, *, late: bool) -> int | None:
+    """How soon a reminder says the start is, in minutes: its own lead time when it goes
+    out on time; sent late (after downtime), the real time left, rounded; None once the
+    start has come (it says no lead then)."""
+    if not late:
+        return offset
+    left = round((starts_at - now).total_seconds() / 60)
+    return rounded_lead(left) if left >= 1 else None
+
+
+def rounded_lead(minutes: int) -> int:
+    """A time left before a start, rounded as a reminder's lead time reads: to the
+    minute under two hours (at least one), to the hour under two days, to the day beyond."""
+    if minutes < 120:
+        return max(minutes, 1)
+    if minutes < 2 * 1440:
+        return round(minutes / 60) * 60
+    return round(minutes / 1440) * 1440
 
 
 # -- recurrence ----------------------------------------------------------------------
