@@ -222,6 +222,27 @@ async def test_french_texts_name_the_meeting_and_the_person_who_facilitates(
     assert "l'animation" not in unused()[0] and "l’animation" not in unused()[0]
 
 
+async def test_an_edit_tells_what_changed_old_beside_new(harness: Harness) -> None:
+    """The members who answered read which values changed, and how; the facilitator's
+    reply lists the same lines (in French, the reader's language)."""
+    await harness.setup_community(language="en")
+    announcement = await schedule(harness, title="PLC", when="Dec 3 3:30pm")
+    await rsvp(harness, "bob", announcement, "going")
+    link = "https://meet.example.org/plc"
+    edit = await harness.slash(
+        "alice", "meeting edit", meeting="1", title="Reading PLC", link=link, agenda="Chapter 3"
+    )
+    await edit.final()
+    [notice] = [m for m in announcements(harness) if m.content.startswith("✏️")]
+    assert notice.content.startswith("✏️ **Reading PLC** was changed")
+    assert "• Title: was **PLC**" in notice.content
+    assert f"• Place: to be announced → **{link}**" in notice.content
+    assert "• Agenda: Chapter 3" in notice.content
+    assert "• When" not in notice.content and "• Duration" not in notice.content
+    reply = edit.content or ""
+    assert "• Titre : auparavant **PLC**" in reply and "• Ordre du jour : Chapter 3" in reply
+
+
 async def test_bad_input_in_french(harness: Harness) -> None:
     await harness.setup_community(language="en")
     result = await preview(harness, when="30 février 10h")

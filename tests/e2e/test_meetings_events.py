@@ -68,6 +68,11 @@ async def test_event_follows_edit_rollover_and_cancellations(harness: Harness) -
     assert event.scheduled_end_time.startswith("2026-12-04T22:00:00")
     [notice] = [m for m in announcements(harness) if m.content.startswith("✏️")]
     assert notice.mention_user_ids == [harness.user("bob")]
+    # Both say what changed, the old value beside the new, and nothing that did not.
+    dec3 = f"<t:{stamp(DEC3)}:F>"
+    changed = f"• When: {dec3} → **<t:{stamp(friday)}:F>**\n• Duration: 1 h 30 → **1 h**"
+    assert changed in notice.content and changed in said
+    assert "Title" not in notice.content and "Place" not in notice.content
 
     # The occurrence ends: the next Friday is announced and the same event moves on.
     await harness.advance_to(friday + timedelta(minutes=61))

@@ -132,6 +132,8 @@ class MeetingNotice(Card):
     link: str | None
     next_starts_at: datetime | None = None
     """The series goes on at this date (after a cancelled date)."""
+    changed: tuple[Text, ...] = ()
+    """What an edit changed, a line each (``texts.changes``)."""
     mentions: tuple[int, ...] = ()
 
     def layout(self) -> Message:
@@ -148,7 +150,7 @@ class MeetingNotice(Card):
                 if self.next_starts_at is not None
                 else ""
             )
-            told = Join(parts=(said, following), sep=" ")
+            told = Join(parts=(Join(parts=(said, following), sep=" "), *self.changed))
         members = text("notify.members", mentions=mentions(self.mentions)) if self.mentions else ""
         return Message(content=Join(parts=(told, members)))
 

@@ -29,6 +29,7 @@ from bot.services.meetings.cards import (
 )
 from bot.services.meetings.models import UpcomingMeeting, announce_key
 from bot.services.meetings.reader import DateReader
+from bot.services.meetings.texts import changes
 from bot.services.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -146,8 +147,10 @@ class Publisher:
         *,
         action: str,
         next_date: UpcomingMeeting | None = None,
+        before: UpcomingMeeting | None = None,
     ) -> int:
-        """Tell the members who answered, in the announcements channel; returns how many."""
+        """Tell the members who answered, in the announcements channel; returns how many.
+        ``before``: the meeting as it was, for an edit's notice to say what changed."""
         community = await self._community.get(upcoming.meeting.guild_id)
         if community is None or community.announcements_channel_id is None:
             return 0
@@ -167,6 +170,7 @@ class Publisher:
                 channel_id=meeting.channel_id,
                 link=meeting.link,
                 next_starts_at=next_date.occurrence.starts_at if next_date else None,
+                changed=changes(before, upcoming) if before and number == 0 else (),
                 mentions=tuple(batch),
             )
             posted = await self._core.chat.send(

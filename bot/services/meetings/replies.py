@@ -24,6 +24,7 @@ from bot.db.meeting_rsvps import Answer
 from bot.services.community import lead_times
 from bot.services.meetings import models
 from bot.services.meetings.texts import (
+    changes,
     clock_change_notes,
     duration,
     local,
@@ -180,7 +181,8 @@ def edited(result: models.EditResult) -> Message:
     """What ``/meeting edit`` changed; a new ``when`` is said back in the zone it was read in."""
     after = result.after
     lines: list[Content] = [
-        text("edit.done", title=after.meeting.title, **when(after.occurrence.starts_at))
+        text("edit.done", title=after.meeting.title, **when(after.occurrence.starts_at)),
+        *changes(result.before, after),
     ]
     if result.when is not None:
         read = result.typed or result.when

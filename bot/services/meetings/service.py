@@ -317,20 +317,16 @@ class MeetingService(MeetingQueries):
             after = await self._dates.load(conn, occurrence.id)
             await self.occurrences.plan_timers(conn, after, community)
             notify = [r.user_id for r in await rsvps_db.rsvps_for(conn, occurrence.id)]
-            await audit.record(
-                conn,
-                community.guild_id,
-                actor.user_id,
-                "meeting.edit",
-                {"meeting_id": before.meeting.id, "fields": sorted(changes)},
-                now,
-            )
+            fields = {"meeting_id": before.meeting.id, "fields": sorted(changes)}
+            await audit.record(conn, community.guild_id, actor.user_id, "meeting.edit", fields, now)
         await self.publisher.refresh(after)
         event_problem = await self.mirror.sync(after.meeting.id)
         told = 0
         if notify:
             action = f"edit-{after.meeting.updated_at.timestamp():.0f}"
-            told = await self.publisher.notify(after, "edited", notify, action=action)
+            told = await self.publisher.notify(
+                after, "edited", notify, action=action, before=before
+            )
         return models.EditResult(
             before=before,
             after=after,

@@ -7,11 +7,15 @@ language by the platform.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from bot.chat import ChannelRef, Content, Moment, Param, Text, Trusted
 from bot.dates import LocalInstant
 from bot.db.meetings import Repeat
 from bot.services.meetings.times import LAST, monthly_position
+
+if TYPE_CHECKING:
+    from bot.services.meetings.models import UpcomingMeeting
 
 _REPEATS = {
     "none": "meetings.repeat.none",
@@ -109,3 +113,44 @@ def clock_change_notes(instant: LocalInstant) -> list[Content]:
     if instant.repeated:
         return [text("schedule.repeated", **params)]
     return []
+
+
+AGENDA_SHOWN = 300
+"""How much of a changed agenda a change line quotes (the announcement has all of it)."""
+
+
+def changes(before: UpcomingMeeting, after: UpcomingMeeting) -> tuple[Text, ...]:
+    """What an edit changed, a line each, the old value beside the new ("Duration: 1 h 30
+    → 30 min"), so members told of a change need not compare for themselves."""
+    old, new = before.meeting, after.meeting
+    lines: list[Text] = []
+    if old.title != new.title:
+        lines.append(text("changed.title", old=old.title))
+    if before.occurrence.starts_at != after.occurrence.starts_at:
+        lines.append(
+            text(
+                "changed.when",
+                old=Moment(at=before.occurrence.starts_at),
+                new=Moment(at=after.occurrence.starts_at),
+            )
+        )
+    if old.duration_minutes != new.duration_minutes:
+        lines.append(
+            text(
+                "changed.duration",
+                old=duration(old.duration_minutes),
+                new=duration(new.duration_minutes),
+            )
+        )
+    if (old.channel_id, old.link) != (new.channel_id, new.link):
+        lines.append(
+            text(
+                "changed.place",
+                old=place(old.channel_id, old.link),
+                new=place(new.channel_id, new.link),
+            )
+        )
+    if old.agenda != new.agenda:
+        shown = new.agenda[:AGENDA_SHOWN] + ("…" if len(new.agenda) > AGENDA_SHOWN else "")
+        lines.append(text("changed.agenda", agenda=shown) if shown else text("changed.no_agenda"))
+    return tuple(lines)
