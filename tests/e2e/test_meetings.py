@@ -375,8 +375,27 @@ async def test_the_announcement_names_its_facilitator_without_pinging(harness: H
 
 
 async def test_answers_close_when_the_meeting_is_over(harness: Harness) -> None:
+    """Once over, the announcement says so with its answers counted, and loses its
+    buttons."""
     await harness.setup_community(language="en")
     announcement = await schedule(harness, when="Dec 3 3:30pm")
+    await rsvp(harness, "chloe", announcement, "going")
+    await harness.advance_to(DEC3 + timedelta(minutes=91))
+    over = current(harness, announcement)
+    assert over.components == []
+    footer = over.embeds[0]["footer"]["text"]
+    assert footer == "This meeting is over. Going: 1 · Maybe: 0 · Can't: 0."
+
+
+async def test_a_click_on_an_announcement_left_with_its_buttons_says_it_is_over(
+    harness: Harness,
+) -> None:
+    """An announcement the bot could not show over (it lost the channel meanwhile) keeps
+    its buttons; a click on them is answered in words."""
+    await harness.setup_community(language="en")
+    announcement = await schedule(harness, when="Dec 3 3:30pm")
+    channel = harness.channel("announcements")
+    harness.emu.state.set_overwrite(channel, harness.emu.bot_user_id, deny=Permission.VIEW_CHANNEL)
     await harness.advance_to(DEC3 + timedelta(minutes=91))
     custom_id = next(c for c in announcement.custom_ids() if c.endswith(":going"))
     click = await harness.emu.click(harness.user("bob"), announcement, custom_id)

@@ -68,6 +68,8 @@ class MeetingAnnouncement(Card):
     """The whole series is cancelled (with ``cancelled``): said so, and no "Repeats" line."""
     facilitator_id: int | None = None
     """Who facilitates this date, shown without pinging them."""
+    held: bool = False
+    """The date is over: said so, its answers counted in words, and no buttons."""
 
     def layout(self) -> Message:
         panel = Panel(
@@ -77,19 +79,23 @@ class MeetingAnnouncement(Card):
             ),
             description=self.agenda or None,
             fields=self._fields(),
-            tone="muted" if self.cancelled else "accent",
+            tone="muted" if self.cancelled or self.held else "accent",
             footer=self._footer(),
         )
-        if self.cancelled:
+        if self.cancelled or self.held:
             return Message(panels=(panel,))
         return Message(panels=(panel,), rows=(self._buttons(),))
 
     def _footer(self) -> Text:
-        """The zone and how to answer; once cancelled, whether it is this date or all."""
+        """The zone and how to answer; once cancelled, whether it is this date or all; once
+        over, how many had answered."""
         if self.series_cancelled:
             return text("announcement.cancelled_series_footer")
         if self.cancelled:
             return text("announcement.cancelled_footer")
+        if self.held:
+            counts = self.counts
+            return text("announcement.held_footer", **counts.model_dump())
         return text("announcement.footer", zone=zone(self.timezone))
 
     def _fields(self) -> tuple[PanelField, ...]:
@@ -219,7 +225,7 @@ def community_language(language: str) -> Language:
 
 
 def announcement_card(
-    upcoming: UpcomingMeeting, language: str, *, cancelled: bool = False
+    upcoming: UpcomingMeeting, language: str, *, cancelled: bool = False, held: bool = False
 ) -> MeetingAnnouncement:
     """A date's announcement; ``cancelled``, it says whether the whole series ended with it
     (a series that repeats, cancelled as a whole) or only this date."""
@@ -241,4 +247,5 @@ def announcement_card(
         cancelled=cancelled,
         series_cancelled=series_cancelled,
         facilitator_id=upcoming.facilitator_id,
+        held=held,
     )

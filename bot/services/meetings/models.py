@@ -200,6 +200,8 @@ class Rollover(Frozen):
 
     meeting: Meeting
     next: UpcomingMeeting | None
+    ended: UpcomingMeeting | None = None
+    """The date that ended, its announcement to be shown over."""
 
 
 class ReminderPlan(Frozen):

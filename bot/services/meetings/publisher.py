@@ -46,11 +46,13 @@ def drawn(card: MeetingAnnouncement) -> str:
 
 
 def current_card(upcoming: UpcomingMeeting, community: Community) -> MeetingAnnouncement:
-    """The announcement as it should read now (a cancelled date has no buttons)."""
-    cancelled = (
+    """The announcement as it should read now (a cancelled date, or one that is over, has
+    no buttons)."""
+    held = upcoming.occurrence.status == "done"
+    cancelled = not held and (
         upcoming.occurrence.status == "cancelled" or upcoming.meeting.cancelled_at is not None
     )
-    return announcement_card(upcoming, community.language, cancelled=cancelled)
+    return announcement_card(upcoming, community.language, cancelled=cancelled, held=held)
 
 
 class Publisher:

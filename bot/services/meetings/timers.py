@@ -166,11 +166,13 @@ class MeetingTimers:
         await self.roll_on(int(timer.payload["occurrence_id"]))
 
     async def roll_on(self, occurrence_id: int) -> None:
-        """Close the occurrence, announce the next one (planned with it), move the event
-        forward."""
+        """Close the occurrence (its announcement shown over, without buttons), announce the
+        next one (planned with it), move the event forward."""
         rollover = await self.complete_occurrence(occurrence_id)
         if rollover is None:
             return
+        if rollover.ended is not None:
+            await self.publisher.refresh(rollover.ended)  # over: its buttons go
         following = rollover.next
         if following is not None and following.announcement is None:
             await self.publisher.announce(following)
@@ -204,7 +206,8 @@ class MeetingTimers:
             following = await meetings_db.scheduled_occurrence(conn, meeting.id)
             next_upcoming = await self.dates.load(conn, following.id) if following else None
             meeting = await meetings_db.get_meeting(conn, meeting.id) or meeting
-        return Rollover(meeting=meeting, next=next_upcoming)
+            ended = await self.dates.load(conn, occurrence.id)
+        return Rollover(meeting=meeting, next=next_upcoming, ended=ended)
 
 
 def _reminder(
