@@ -258,6 +258,29 @@ async def test_a_meeting_announced_before_anyone_volunteered_goes_to_the_first_w
     assert offers(harness, "david") == []
 
 
+async def test_a_community_that_never_joined_the_rotation_is_not_told_about_it(
+    harness: Harness,
+) -> None:
+    """Without a moderation channel, "has no facilitator: nobody has joined the
+    facilitator rotation yet" went to #announcements for every member at the first
+    meeting; a community not using the rotation now hears nothing of it. Once it is in
+    use, a date nobody can take is still told."""
+    await harness.setup_community(language="en")
+    await announce(harness, DATES[0])
+    await harness.advance(timedelta(minutes=5))
+    [only] = bot_messages(harness, harness.channel("announcements"))
+    assert "facilitat" not in only.all_text().lower().replace("facilitator:", "")
+    await run(harness, "bob", "rotation join")  # Bob takes that date: now in use
+    await run(harness, "bob", "me away", until="2026-12-31")
+    await announce(harness, DATES[1])
+    told = [
+        m
+        for m in bot_messages(harness, harness.channel("announcements"))
+        if "Nobody can facilitate" in m.all_text()
+    ]
+    assert len(told) == 1 and "away" in told[0].all_text()
+
+
 async def test_a_volunteer_back_early_is_asked_for_the_date_nobody_could_take(
     harness: Harness,
 ) -> None:

@@ -15,9 +15,7 @@ OFFER_KIND = "rotation_offer"
 DEADLINE_KIND = "rotation_deadline"
 NOTICE_KIND = "rotation_notice"
 
-NoticeReason = Literal[
-    "unused", "empty", "all_away", "all_declined", "vacated", "unanswered", "accepted"
-]
+NoticeReason = Literal["empty", "all_away", "all_declined", "vacated", "unanswered", "accepted"]
 """What the rotation tells the facilitators it could not settle (or settled late)."""
 
 
