@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from bot.emulator import Message
-from tests.e2e.facilitation import answer, bot_messages, button_of, run
+from tests.e2e.facilitation import answer, bot_messages, button_of, click, run
 from tests.e2e.harness import Harness
 from tests.e2e.test_meetings import announcements, schedule
 
@@ -110,14 +110,38 @@ async def test_a_decliner_passes_it_on_in_dm_and_is_first_next_time(harness: Har
         await harness.emu.click(harness.user("bob"), bob_offer, button_of(bob_offer, "plc:rot:"))
     )
     assert "Thank you" in accepted
-    again = await answer(
-        await harness.emu.click(harness.user("bob"), bob_offer, button_of(bob_offer, "plc:rot:"))
-    )
-    assert "already accepted" in again
+    assert bob_offer.custom_ids() == []  # answered: it cannot be answered again
     following = await announce(harness, DATES[1])
     assert facilitator_of(harness, following) == harness.user("alice")  # first in line
     third = await announce(harness, DATES[2])
     assert facilitator_of(harness, third) == harness.user("chloe")
+
+
+async def test_an_answered_offer_says_the_answer_in_place_without_its_buttons(
+    harness: Harness,
+) -> None:
+    """Declined, then Accept pressed on the same offer: it said "not (or no longer) for
+    you". The offer answered is edited to say what was answered, without buttons, in the
+    DM (the member's language) or in the channel it was asked in (naming them)."""
+    await volunteers_joined(harness)
+    await run(harness, "bob", "me reminders", state="off")  # Bob is asked in the channel
+    await announce(harness, DATES[0])
+    [offer] = offers(harness, "alice")
+    await click(harness, "alice", offer, "plc:rot:decline:")
+    edited = harness.emu.state.messages[offer.id]
+    assert edited.custom_ids() == []
+    assert len(offers(harness, "alice")) == 0  # the offer now reads as answered, in French
+    assert "vous passez votre tour, et **PLC meeting** (<t:" in edited.all_text()
+    await harness.advance(timedelta(0))
+    [asked] = [
+        m
+        for m in bot_messages(harness, harness.channel("announcements"))
+        if "Will you facilitate" in m.all_text()
+    ]
+    await click(harness, "bob", asked, "plc:rot:accept:")
+    edited = harness.emu.state.messages[asked.id]
+    assert edited.custom_ids() == []
+    assert edited.all_text().startswith(f"<@{harness.user('bob')}> — Thank you! You facilitate")
 
 
 async def test_an_assignment_survives_a_restart_without_a_second_dm(harness: Harness) -> None:
@@ -232,6 +256,29 @@ async def test_a_meeting_announced_before_anyone_volunteered_goes_to_the_first_w
     second = await run(harness, "david", "rotation join")
     assert "When a meeting is announced and it is your turn" in second  # nothing left
     assert offers(harness, "david") == []
+
+
+async def test_a_community_that_never_joined_the_rotation_is_not_told_about_it(
+    harness: Harness,
+) -> None:
+    """Without a moderation channel, "has no facilitator: nobody has joined the
+    facilitator rotation yet" went to #announcements for every member at the first
+    meeting; a community not using the rotation now hears nothing of it. Once it is in
+    use, a date nobody can take is still told."""
+    await harness.setup_community(language="en")
+    await announce(harness, DATES[0])
+    await harness.advance(timedelta(minutes=5))
+    [only] = bot_messages(harness, harness.channel("announcements"))
+    assert "facilitat" not in only.all_text().lower().replace("facilitator:", "")
+    await run(harness, "bob", "rotation join")  # Bob takes that date: now in use
+    await run(harness, "bob", "me away", until="2026-12-31")
+    await announce(harness, DATES[1])
+    told = [
+        m
+        for m in bot_messages(harness, harness.channel("announcements"))
+        if "Nobody can facilitate" in m.all_text()
+    ]
+    assert len(told) == 1 and "away" in told[0].all_text()
 
 
 async def test_a_volunteer_back_early_is_asked_for_the_date_nobody_could_take(

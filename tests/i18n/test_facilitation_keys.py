@@ -108,6 +108,20 @@ def _rotation_cards(lang: Language) -> list[Card]:
         for in_channel in (False, True)
         for answer_by in (WHEN, None)
     ]
+    found += [
+        rotation_cards.AnsweredOffer(
+            language=lang,
+            user_id=1,
+            meeting_title="CAP",
+            starts_at=WHEN,
+            accepted=accepted,
+            passed_on=passed_on,
+            in_channel=in_channel,
+        )
+        for in_channel in (False, True)
+        for accepted in (False, True)
+        for passed_on in (False, True)
+    ]
     return found
 
 
@@ -299,6 +313,7 @@ def test_the_feature_has_the_seventeen_session_cards_and_the_rotations() -> None
         "SessionEnded",
         "ActionReminder",
         "FacilitatorOffer",
+        "AnsweredOffer",
         "RotationNotice",
     }
 

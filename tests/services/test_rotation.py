@@ -11,9 +11,11 @@ import pytest
 
 from bot.chat import Channel, DirectMessage, MemberRef
 from bot.db import members as members_db
+from bot.db import timers as timers_db
 from bot.db.facilitation import rotation as rotation_db
 from bot.errors import NotFacilitator, UserError
 from bot.services.facilitation.rotation.cards import FacilitatorOffer, RotationNotice
+from bot.services.facilitation.rotation.models import NOTICE_KIND, notice_key
 from bot.services.facilitation.rotation.service import RotationService
 from tests.services.facilitation_world import World, facilitator, member
 from tests.services.sample import ALICE, ANNOUNCEMENTS, BOB, CAROL, DAVE, GUILD, MODERATION
@@ -153,19 +155,42 @@ async def test_when_everyone_declines_the_facilitators_are_told(world: World) ->
     )
 
 
-async def test_a_community_that_never_volunteered_hears_it_once(world: World) -> None:
-    """An empty rotation is told without noise: the first meeting says how to join; later
-    ones say nothing."""
+async def test_a_community_that_never_volunteered_is_told_nothing(world: World) -> None:
+    """A community where nobody ever joined the rotation does not use it: its meetings
+    are left unassigned without a notice (one said "has no facilitator" at the first)."""
     for week in WEEKS[:3]:
         assert await assigned(world, week) is None
-    [notice] = notices(world)
-    assert notice.reason == "unused" and notice.meeting_title == "CAP"
+    assert notices(world) == []
+
+
+async def test_a_pending_notice_of_an_earlier_version_about_nobody_joined_is_dropped(
+    world: World,
+) -> None:
+    """Earlier versions planned "nobody has joined the rotation yet" at a first meeting;
+    one still pending when this version starts is not sent."""
+    upcoming = await world.schedule(WEEKS[0])
+    async with world.core.db.transaction() as conn:
+        await world.core.scheduler.schedule(
+            conn,
+            GUILD,
+            NOTICE_KIND,
+            notice_key(upcoming.occurrence.id, "unused", 0),
+            world.core.clock.now(),
+            {"occurrence_id": upcoming.occurrence.id, "reason": "unused"},
+        )
+    await world.run_due()
+    assert notices(world) == []
+    async with world.core.db.read() as conn:
+        timer = await timers_db.find(
+            conn, NOTICE_KIND, notice_key(upcoming.occurrence.id, "unused", 0)
+        )
+    assert timer is not None and (timer.status, timer.attempts) == ("done", 0)  # no failure
 
 
 async def test_an_empty_or_unavailable_rotation_tells_the_facilitators(world: World) -> None:
     """Never a silent stall: what the rotation cannot settle is told."""
-    assert await assigned(world, WEEKS[0]) is None  # nobody ever volunteered
-    assert [n.reason for n in notices(world)] == ["unused"]
+    assert await assigned(world, WEEKS[0]) is None  # nobody ever volunteered: not told
+    assert notices(world) == []
     # Away before joining: joining gives her no date (the next test's case), so each
     # date below is left to what the rotation can settle when it is announced.
     await world.members.set_away(GUILD, ALICE, "2026-12-31", "en")
@@ -173,7 +198,7 @@ async def test_an_empty_or_unavailable_rotation_tells_the_facilitators(world: Wo
     assert await assigned(world, WEEKS[1]) is None
     await world.rotation.leave(member(ALICE))
     assert await assigned(world, WEEKS[2]) is None
-    assert [n.reason for n in notices(world)] == ["unused", "all_away", "empty"]
+    assert [n.reason for n in notices(world)] == ["all_away", "empty"]
     assert all(n.meeting_title == "CAP" for n in notices(world))
     lines = await status_lines(world.core, world.rotation, GUILD)
     assert [line.key for line in lines] == ["facilitation.status.no_assignment"]  # Dec 3
@@ -191,7 +216,9 @@ async def test_a_lost_moderation_channel_tells_the_facilitators_in_the_announcem
     """Where facilitators read is the chat policy's: the moderation channel, else the
     announcements channel when the first is gone."""
     world.chat.lost_channels.add(MODERATION)
-    assert await assigned(world, WEEKS[0]) is None  # nobody volunteered: told once
+    await volunteers(world, ALICE)
+    await world.rotation.leave(member(ALICE))
+    assert await assigned(world, WEEKS[0]) is None  # the rotation is empty: told
     told = [s.target for s in world.chat.to(RotationNotice)]
     assert told == [Channel(GUILD, ANNOUNCEMENTS)]
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.emulator.teams import TeamsMessage
+from bot.emulator.teams.cards import walk
 from bot.services.facilitation.rotation.service import RotationService
 from teams.markup import teams_instant
 from tests.e2e.privacy import stored_bytes
 from tests.teams.harness import TeamsHarness, card_text
+
+
+def buttons(message: TeamsMessage) -> list[str]:
+    """The titles of the buttons on a message's card."""
+    return [
+        str(n.get("title")) for n in walk(message.card or {}) if n.get("type") == "Action.Execute"
+    ]
 
 
 async def test_members_join_and_show_the_rotation_by_text_commands(teams: TeamsHarness) -> None:
@@ -30,12 +39,16 @@ async def test_the_offer_comes_by_1_to_1_chat_and_its_buttons_answer_it(
     occurrence = await teams.announce_date("PLC meeting", starts)
     offer = teams.last_private("bob")
     text = card_text(offer)
+    assert buttons(offer) == ["Accept", "Can't this time"]
     assert "Will you facilitate **PLC meeting** on {{DATE(" in text
     assert f"{{{{TIME({teams_instant(starts)})}}}}" in text
 
     declined = await teams.click("bob", offer, "Can't this time")
     assert declined.status == 200
-    assert "was offered to the next volunteer" in card_text(teams.last_private("bob"))
+    answered = teams.last_private("bob")  # the offer itself, edited: no second answer
+    assert answered.id == offer.id
+    assert "you passed, and **PLC meeting** ({{DATE(" in card_text(answered)
+    assert buttons(answered) == []
     await teams.advance(timedelta(0))
     chloe_offer = teams.last_private("chloe")
     # In her own language: her Teams speaks French, the community English.
@@ -43,7 +56,10 @@ async def test_the_offer_comes_by_1_to_1_chat_and_its_buttons_answer_it(
 
     accepted = await teams.click("chloe", chloe_offer, "J'accepte")
     assert accepted.status == 200
-    assert "Merci ! Vous animerez **PLC meeting**" in card_text(teams.last_private("chloe"))
+    answered = teams.last_private("chloe")
+    assert answered.id == chloe_offer.id
+    assert "Merci ! Vous animerez **PLC meeting**" in card_text(answered)
+    assert buttons(answered) == []
     rotation = teams.app.services.get(RotationService)
     assignment = await rotation.assignment(occurrence)
     assert assignment is not None and assignment.status == "accepted"

@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.dates import local_today
-from bot.db import bot_state
 from bot.db import communities as communities_db
 from bot.db import members as members_db
 from bot.db.connection import Connection
@@ -47,19 +46,15 @@ class Assigner:
         """Give the date its facilitator, once however often it runs; nobody available
         tells the facilitators.
 
-        A community where nobody ever volunteered is told once, at its first meeting,
-        that the rotation is empty and how to join it, then left alone: it may not
-        use the rotation. Once it has had volunteers, a date nobody can take (all left
-        the rotation, away, or gone from the server) is reported every time.
+        A community where nobody ever volunteered does not use the rotation: its dates
+        are left unassigned, and nobody is told anything (the first to join takes
+        them). Once it has had volunteers, a date nobody can take (all left the
+        rotation, away, or gone from the server) is reported every time.
         """
         existing = await rotation_db.get_assignment(conn, occurrence_id)
         if existing is not None:
             return existing
         if not await rotation_db.has_volunteered(conn, guild_id):
-            told_key = f"rotation_unused_told:{guild_id}"
-            if await bot_state.get(conn, told_key) is None:
-                await bot_state.put(conn, told_key, str(occurrence_id))
-                await self.notice(conn, guild_id, occurrence_id, "unused")
             return None
         now = self._core.clock.now()
         line = await rotation_db.line(conn, guild_id)

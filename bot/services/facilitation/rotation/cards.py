@@ -57,6 +57,29 @@ class FacilitatorOffer(Card):
         return Message(content=asked, rows=(buttons,))
 
 
+class AnsweredOffer(Card):
+    """The offer as it reads once the member answered it, edited in place of the one
+    they clicked: what they answered, without buttons (so it cannot be answered twice)."""
+
+    user_id: int
+    meeting_title: str
+    starts_at: datetime
+    accepted: bool
+    passed_on: bool = False
+    """Declined: whether another volunteer was offered the date (else nobody could)."""
+    in_channel: bool = False
+
+    def layout(self) -> Message:
+        if self.accepted:
+            key = "offer.accepted"
+        else:
+            key = "offer.declined_passed" if self.passed_on else "offer.declined_nobody"
+        said = _text(key, title=self.meeting_title, when=Moment(at=self.starts_at))
+        if not self.in_channel:
+            return Message(content=said)
+        return Message(content=Join(parts=(MemberRef(user_id=self.user_id), said), sep=" — "))
+
+
 class RotationNotice(Card):
     """Tells the facilitators what the rotation could not settle on its own."""
 

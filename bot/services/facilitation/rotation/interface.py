@@ -7,8 +7,13 @@ from bot.interactions import Interaction
 from bot.interactions.commands import MemberOption, Option
 from bot.interactions.interface import CommandGroup, Interface, click
 from bot.interactions.routes import Params
-from bot.services.facilitation.rotation.cards import ACCEPT, DECLINE, rotation_panel
-from bot.services.facilitation.rotation.models import RotationView
+from bot.services.facilitation.rotation.cards import (
+    ACCEPT,
+    DECLINE,
+    AnsweredOffer,
+    rotation_panel,
+)
+from bot.services.facilitation.rotation.models import OfferAnswer, RotationView
 from bot.services.facilitation.rotation.service import RotationService
 
 ROTATION = CommandGroup("rotation", "Take turns facilitating the community's meetings")
@@ -68,22 +73,34 @@ class RotationInterface(Interface):
 
     @click(ACCEPT)
     async def accept(self, ctx: Interaction, params: Params) -> None:
+        """Accept: the offer clicked then says the member facilitates, without buttons (a
+        refusal goes to them alone, the offer unchanged)."""
+        await ctx.defer(update=True)
         answer = await self.rotation.accept(
             ctx.actor_in(int(params["guild"])), int(params["occurrence"])
         )
-        await ctx.reply(
-            Text(
-                key="facilitation.offer.accepted",
-                params={"title": answer.meeting_title, "when": Moment(at=answer.starts_at)},
-            )
-        )
+        await self._answered(ctx, answer)
 
     @click(DECLINE)
     async def decline(self, ctx: Interaction, params: Params) -> None:
+        """Can't this time: the offer clicked then says it was passed on, without buttons."""
+        await ctx.defer(update=True)
         answer = await self.rotation.decline(
             ctx.actor_in(int(params["guild"])), int(params["occurrence"])
         )
-        key = "declined_passed" if answer.next_user_id else "declined_nobody"
-        await ctx.reply(
-            Text(key=f"facilitation.offer.{key}", params={"title": answer.meeting_title})
+        await self._answered(ctx, answer)
+
+    async def _answered(self, ctx: Interaction, answer: OfferAnswer) -> None:
+        """The offer clicked, edited to say what was answered: in a direct message in the
+        member's language; asked in a channel (DMs closed), in the community's, naming them."""
+        card = AnsweredOffer(
+            language=answer.language,
+            user_id=ctx.user_id,
+            meeting_title=answer.meeting_title,
+            starts_at=answer.starts_at,
+            accepted=answer.accepted,
+            passed_on=answer.next_user_id is not None,
+            # Clicked in a community's channel: the offer asked there (DMs closed).
+            in_channel=ctx.guild_id is not None and ctx.channel_id is not None,
         )
+        await ctx.update(card if card.in_channel else card.layout())

@@ -9,14 +9,13 @@ from typing import Literal
 from bot.db.facilitation.rotation import AssignmentStatus, Volunteer
 from bot.db.members import Member
 from bot.frozen import Frozen
+from bot.i18n import Language
 
 OFFER_KIND = "rotation_offer"
 DEADLINE_KIND = "rotation_deadline"
 NOTICE_KIND = "rotation_notice"
 
-NoticeReason = Literal[
-    "unused", "empty", "all_away", "all_declined", "vacated", "unanswered", "accepted"
-]
+NoticeReason = Literal["empty", "all_away", "all_declined", "vacated", "unanswered", "accepted"]
 """What the rotation tells the facilitators it could not settle (or settled late)."""
 
 
@@ -60,6 +59,8 @@ class OfferAnswer(Frozen):
     accepted: bool
     next_user_id: int | None = None
     """After a decline: who was offered the date instead (None: nobody; facilitators told)."""
+    language: Language = "en"
+    """The community's: an offer asked in a channel is edited in it."""
 
 
 def offer_key(occurrence_id: int, offer: int) -> str:

@@ -29,6 +29,7 @@ from bot.db.facilitation import rotation_shown
 from bot.db.facilitation.rotation import Assignment, AssignmentStatus
 from bot.db.facilitation.rotation_shown import Holder
 from bot.errors import UserError
+from bot.i18n import language_for_locale
 from bot.services.base import AfterCommit, Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
 from bot.services.facilitation.rotation.assign import Assigner
@@ -214,7 +215,9 @@ class RotationService:
     # -- answers ---------------------------------------------------------------------------
 
     async def accept(self, actor: Actor, occurrence_id: int) -> OfferAnswer:
-        await self._community.require(actor.guild_id)
+        """Accept: the member facilitates the date (the facilitators are told again if
+        they were told it had no answer)."""
+        community = await self._community.require(actor.guild_id)
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
             assignment, title, starts_at = await self._own_offer(conn, actor, occurrence_id)
@@ -228,13 +231,17 @@ class RotationService:
                     conn, actor.guild_id, occurrence_id, "accepted", user_id=actor.user_id
                 )
         return OfferAnswer(
-            occurrence_id=occurrence_id, meeting_title=title, starts_at=starts_at, accepted=True
+            occurrence_id=occurrence_id,
+            meeting_title=title,
+            starts_at=starts_at,
+            accepted=True,
+            language=language_for_locale(community.language),
         )
 
     async def decline(self, actor: Actor, occurrence_id: int) -> OfferAnswer:
         """ "Can't this time": the next available volunteer is offered the date, and the
         decliner is first in line for the following one."""
-        await self._community.require(actor.guild_id)
+        community = await self._community.require(actor.guild_id)
         now = self._core.clock.now()
         async with self._core.db.transaction() as conn:
             assignment, title, starts_at = await self._own_offer(conn, actor, occurrence_id)
@@ -263,6 +270,7 @@ class RotationService:
             starts_at=starts_at,
             accepted=False,
             next_user_id=next_user,
+            language=language_for_locale(community.language),
         )
 
     async def _show_facilitator(self, occurrence_id: int) -> None:

@@ -7,14 +7,16 @@
 - ``rotation_deadline``: 24 h before the meeting, an offer still unanswered is
   marked so and the facilitators are told.
 - ``rotation_notice``: tells the facilitators what the rotation could not settle
-  (empty, everyone away or declined) where they read (the chat policy's
-  ``tell_facilitators``: the moderation channel, else the announcements channel).
+  (empty, everyone away or declined), once it is in use (someone joined it once),
+  where they read (the chat policy's ``tell_facilitators``: the moderation channel,
+  else the announcements channel).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import get_args
 
 from bot.chat import DirectMessage
 from bot.db import communities as communities_db
@@ -40,7 +42,7 @@ from bot.services.sends import dm_or_mention
 log = logging.getLogger(__name__)
 
 NOBODY_HOLDS_IT: frozenset[NoticeReason] = frozenset(
-    {"unused", "empty", "all_away", "all_declined", "vacated"}
+    {"empty", "all_away", "all_declined", "vacated"}
 )
 """The notices that say nobody holds the date: not sent once someone does."""
 
@@ -146,6 +148,8 @@ class RotationTimers:
         date = await self._date(timer)
         if date is None:
             return
+        if timer.payload["reason"] not in get_args(NoticeReason):
+            return  # an earlier version's "nobody joined the rotation yet": no longer told
         reason: NoticeReason = timer.payload["reason"]
         if reason in NOBODY_HOLDS_IT:
             async with self._core.db.read() as conn:
