@@ -295,7 +295,7 @@ async def test_remove_and_block_the_author_of_n(harness: Harness) -> None:
     assert "removed by the moderators" in message.all_text()
     assert "Something rude" not in message.all_text()
     after_removal = await moderate(harness, "admin", message)
-    assert [action_of(c) for c in after_removal.message.custom_ids()] == ["mblock"]
+    assert [action_of(c) for c in after_removal.message.custom_ids()] == ["munblock"]
 
     again = await harness.slash("bob", "ask")
     assert again.modal is None and "blocked" in (again.content or "")

@@ -133,7 +133,8 @@ def test_every_reply_and_form_renders_in_both_languages(language: str) -> None:
 
 def test_a_review_names_no_one_but_the_moderator_and_keeps_its_actions() -> None:
     """Once approved, Remove and Block author stay on the review message; a block then
-    leaves Remove; a removal leaves Block author; a rejection leaves nothing."""
+    leaves Remove and Unblock author; a removal leaves Block author (Unblock author, its
+    author blocked); a rejection leaves nothing, a rejection with a block Unblock author."""
 
     def actions(decision: Decision, status: str, blocked: bool) -> list[str]:
         card = ReviewPost(
@@ -147,10 +148,13 @@ def test_a_review_names_no_one_but_the_moderator_and_keeps_its_actions() -> None
         return [button.action.split(":")[2] for button in card.layout().components()]
 
     assert actions("approved", "approved", False) == ["rremove", "rblock"]
-    assert actions("blocked", "posted", True) == ["rremove"]
+    assert actions("blocked", "posted", True) == ["rremove", "runblock"]
     assert actions("removed", "removed", False) == ["rblock"]
-    assert actions("removed", "removed", True) == []
+    assert actions("removed", "removed", True) == ["runblock"]
     assert actions("rejected", "rejected", False) == []
+    assert actions("rejected_blocked", "rejected", True) == ["runblock"]
+    assert actions("unblocked", "posted", False) == ["rremove", "rblock"]
+    assert actions("unblocked", "rejected", False) == []
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

@@ -24,3 +24,36 @@ async def test_the_most_upvoted_questions_link_each_to_its_post_once(teams: Team
     [line] = [t for t in card_text(teams.last_private("bob")).split("\n") if "▲" in t]
     assert line.startswith("▲ 1 · [Question #1](https://teams.microsoft.com/l/message/")
     assert "the message" not in line
+
+
+async def test_a_facilitator_unblocks_by_typing_the_command_or_on_the_panel(
+    teams: TeamsHarness,
+) -> None:
+    """``questions unblock number:1`` is typed as Discord's slash command is used; the
+    private panel's *Unblock author* does the same; members are refused."""
+    await teams.setup_community()
+    await teams.command("bob", "ask")
+    await teams.submit("bob", teams.last_private("bob"), question="Rude?")
+    [review] = teams.posts_in("Moderation")
+    await teams.click("alice", review, "Approve")
+
+    await teams.command("alice", "questions moderate number:1")
+    await teams.click("alice", teams.last_private("alice"), "Block author")
+    blocked = card_text(teams.last_private("alice"))
+    assert "The author of anonymous question #1 is now blocked" in blocked
+    assert "**questions unblock number:1** undoes it." in blocked
+    await teams.command("bob", "ask")
+    assert "blocked" in card_text(teams.last_private("bob"))
+
+    refused = await teams.run("david", "questions unblock", channel=None, number=1)
+    assert "Only facilitators" in refused
+    said = await teams.run("alice", "questions unblock", channel=None, number=1)
+    assert "The author of anonymous question #1 can post anonymously again" in said
+    await teams.command("bob", "ask")
+    assert "Ask anonymously" in card_text(teams.last_private("bob"))
+
+    await teams.command("alice", "questions moderate number:1")
+    await teams.click("alice", teams.last_private("alice"), "Block author")
+    await teams.click("alice", teams.last_private("alice"), "Unblock author")
+    assert "can post anonymously again" in card_text(teams.last_private("alice"))
+    assert "Block author" in str(teams.last_private("alice").card)

@@ -40,6 +40,7 @@ from bot.db.questions.keyed import (
     purge_rate_rows,
     purge_reports_before,
     rate_rows_since,
+    remove_block,
     tags,
     toggle_upvote,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "purge_rate_rows",
     "purge_reports_before",
     "rate_rows_since",
+    "remove_block",
     "set_answered",
     "set_failed",
     "set_in_review",

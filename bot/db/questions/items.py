@@ -14,6 +14,7 @@ from bot.db.codec import (
     instant_to_db,
 )
 from bot.db.connection import Connection, Row
+from bot.db.questions.keyed import BLOCK_OF_ITEM
 from bot.db.questions.models import (
     AuthorHandle,
     Kind,
@@ -23,11 +24,12 @@ from bot.db.questions.models import (
     Review,
 )
 
-_SELECT = """
+_SELECT = f"""
     SELECT q.*,
-        (SELECT COUNT(*) FROM question_upvotes u WHERE u.question_id = q.id) AS upvotes
+        (SELECT COUNT(*) FROM question_upvotes u WHERE u.question_id = q.id) AS upvotes,
+        EXISTS (SELECT 1 FROM question_blocks b WHERE {BLOCK_OF_ITEM}) AS author_blocked
     FROM questions q
-"""
+"""  # noqa: S608  # fixed SQL only
 
 
 def _item(row: Row) -> QuestionItem:

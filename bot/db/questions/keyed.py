@@ -75,17 +75,35 @@ async def add_block(
     return cursor.rowcount > 0
 
 
+BLOCK_OF_ITEM = """
+    b.guild_id = q.guild_id
+    AND (b.handle = q.author_handle OR (b.kind = q.kind AND b.number = q.number))
+"""
+"""The block taken from item ``q`` (as ``b``): found by the item's handle while it
+lasts, and by its "#N" for good (a block keeps the number it was taken from)."""
+
+
 async def is_blocked(conn: Connection, question_id: int) -> bool:
-    """Whether the author of this item is blocked through this item's own handle."""
+    """Whether the author of this item is blocked through this item."""
     return await exists(
         conn,
-        """
-        SELECT 1 FROM questions q JOIN question_blocks b
-            ON b.guild_id = q.guild_id AND b.handle = q.author_handle
-        WHERE q.id = ?
-        """,
+        f"SELECT 1 FROM questions q JOIN question_blocks b ON {BLOCK_OF_ITEM} WHERE q.id = ?",  # noqa: S608
         (question_id,),
     )
+
+
+async def remove_block(conn: Connection, question_id: int) -> bool:
+    """Lift the block taken from this item; False if there was none to find."""
+    cursor = await conn.execute(
+        f"""
+        DELETE FROM question_blocks WHERE id IN (
+            SELECT b.id FROM questions q JOIN question_blocks b ON {BLOCK_OF_ITEM}
+            WHERE q.id = ?
+        )
+        """,  # noqa: S608  # a fixed condition, no user input
+        (question_id,),
+    )
+    return cursor.rowcount > 0
 
 
 # -- upvotes and reports ------------------------------------------------------------

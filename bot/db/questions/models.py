@@ -38,6 +38,8 @@ class QuestionItem(Frozen):
     upvotes: int
     blockable: bool
     """Its author can still be blocked (an anonymous item whose handle is not erased)."""
+    author_blocked: bool = False
+    """Its author is blocked through it (a block taken from this very item)."""
 
     @property
     def anonymous(self) -> bool:

@@ -28,9 +28,12 @@ from bot.chat.text import Content, Param
 from bot.db.questions import QuestionItem
 from bot.services.questions import ids
 
-Decision = Literal["approved", "rejected", "rejected_blocked", "removed", "blocked"]
+Decision = Literal["approved", "rejected", "rejected_blocked", "removed", "blocked", "unblocked"]
 """What the moderators decided last about an item that went through review (``blocked``:
-its author, after it was approved)."""
+its author, after it was approved; ``unblocked``: a block taken from it, lifted)."""
+
+Titled = Literal["approved", "rejected", "rejected_blocked", "removed", "blocked"]
+"""What a review message's title says once decided (``questions.review.<kind>_<it>_title``)."""
 
 
 def number(item: QuestionItem) -> Param:
@@ -116,7 +119,8 @@ class QuestionPost(Card):
 class ReviewPost(Card):
     """An item in the moderation channel: awaiting review (Approve / Reject), then the
     decision; once approved, Remove and Block author stay, so whoever facilitates can act
-    from here without the *Moderate* command."""
+    from here without the *Moderate* command. While its author is blocked through it
+    (rejected and blocked too), Unblock author undoes the block where it was made."""
 
     item: QuestionItem
     questions_channel_id: int | None
@@ -130,10 +134,8 @@ class ReviewPost(Card):
         erased = item.status in ("rejected", "removed")
         if self.decision is None:
             title = text(f"questions.review.{item.kind}_title")
-        elif self.decision == "blocked" and erased:
-            title = text(f"questions.review.{item.kind}_removed_title")
         else:
-            title = text(f"questions.review.{item.kind}_{self.decision}_title")
+            title = text(f"questions.review.{item.kind}_{self._titled()}_title")
         words, fields = ("", ()) if erased else body(item)
         panel = Panel(
             title=title,
@@ -142,6 +144,16 @@ class ReviewPost(Card):
             tone="muted" if erased else "alert",
         )
         return Message(panels=(panel,), rows=self._buttons())
+
+    def _titled(self) -> Titled:
+        """What the title says of an item decided on: a block lifted goes back to where
+        the item stands; a block after the item was taken down says it was removed."""
+        decision, item = self.decision, self.item
+        if decision is None or decision == "unblocked":
+            return _state(item)
+        if decision == "blocked" and item.status in ("rejected", "removed"):
+            return "removed"
+        return decision
 
     def _note(self) -> Content:
         """What the moderators decided, and what it means for the author."""
@@ -191,14 +203,21 @@ class ReviewPost(Card):
                     )
                 )
             return (tuple(buttons),)
-        if self.decision in ("rejected", "rejected_blocked"):
-            return ()
         buttons = []
         if item.status in ("approved", "posted"):
             buttons.append(remove_button(ids.REVIEW_REMOVE.build(ref=ref)))
-        if blockable(item, self.author_blocked):
+        if self.author_blocked:  # a misclick is undone where it was made
+            buttons.append(unblock_button(ids.REVIEW_UNBLOCK.build(ref=ref)))
+        elif item.status != "rejected" and blockable(item, already_blocked=False):
             buttons.append(block_button(ids.REVIEW_BLOCK.build(ref=ref)))
         return (tuple(buttons),) if buttons else ()
+
+
+def _state(item: QuestionItem) -> Literal["approved", "rejected", "removed"]:
+    """Where an item that went through review stands, for its title."""
+    if item.status in ("rejected", "removed"):
+        return item.status
+    return "approved"
 
 
 def blockable(item: QuestionItem, already_blocked: bool) -> bool:
@@ -212,6 +231,10 @@ def remove_button(action: str) -> Button:
 
 def block_button(action: str) -> Button:
     return Button(action=action, label=text("questions.post.block"), style="danger")
+
+
+def unblock_button(action: str) -> Button:
+    return Button(action=action, label=text("questions.post.unblock"))
 
 
 class ReportPost(Card):

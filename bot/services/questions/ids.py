@@ -30,6 +30,7 @@ REJECT = _action("reject")
 REJECT_AND_BLOCK = _action("rejectblock")
 REVIEW_REMOVE = _action("rremove", legacy=False)
 REVIEW_BLOCK = _action("rblock", legacy=False)
+REVIEW_UNBLOCK = _action("runblock", legacy=False)
 
 # A member's report to the moderators: its button opens the private moderation panel.
 REPORTED = _action("reported", legacy=False)
@@ -38,6 +39,7 @@ REPORTED = _action("reported", legacy=False)
 PANEL_DONE = _action("mdone")
 PANEL_REMOVE = _action("mremove")
 PANEL_BLOCK = _action("mblock")
+PANEL_UNBLOCK = _action("munblock", legacy=False)
 
 # Moderation buttons that public posts of earlier versions still carry (moderation has
 # moved to the private panel since): routed, never put on a new message.

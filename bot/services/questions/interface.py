@@ -1,4 +1,4 @@
-"""``/ask``, ``/topic propose``, ``/questions top|moderate``, *Apps › Moderate*, and every
+"""``/ask``, ``/topic propose``, ``/questions top|moderate|unblock``, *Apps › Moderate*, and every
 button and form of questions and topics.
 
 Nothing here logs or echoes who submitted: the actor goes to the service, which keeps
@@ -46,6 +46,20 @@ def _shown_in_place(act: Acting) -> ClickHandler:
     return handler
 
 
+# The item a facilitator's command is about, by its "#N".
+NUMBER = Option(
+    "number",
+    "The number in its title: 3 for “Anonymous question #3”",
+    kind="integer",
+    required=True,
+    min_value=1,
+)
+KIND = Option(
+    "kind",
+    "A question or a topic (default: a question)",
+    choices=(("question", "Question"), ("topic", "Topic")),
+)
+
 TOPIC = CommandGroup("topic", "Topics for coming meetings")
 QUESTIONS = CommandGroup("questions", "Anonymous questions and proposed topics")
 
@@ -64,6 +78,7 @@ class QuestionsInterface(Interface):
             (ids.REJECT_AND_BLOCK, partial(moderation.reject, block_author=True)),
             (ids.REVIEW_REMOVE, partial(moderation.remove, clicked="review")),
             (ids.REVIEW_BLOCK, partial(moderation.block_author, clicked="review")),
+            (ids.REVIEW_UNBLOCK, partial(moderation.unblock_author, clicked="review")),
         )
         for action, act in in_place:
             ui.routes.click(action, _shown_in_place(act))
@@ -72,6 +87,7 @@ class QuestionsInterface(Interface):
             (ids.PANEL_DONE, "answered", "panel"),
             (ids.PANEL_REMOVE, "removed", "panel"),
             (ids.PANEL_BLOCK, "blocked", "panel"),
+            (ids.PANEL_UNBLOCK, "unblocked", "panel"),
             (ids.POST_DONE, "answered", "privately"),
             (ids.POST_REMOVE, "removed", "privately"),
             (ids.POST_BLOCK, "blocked", "privately"),
@@ -120,23 +136,25 @@ class QuestionsInterface(Interface):
     @QUESTIONS.command(
         "moderate",
         "Moderate a question or topic by its number (facilitators)",
-        Option(
-            "number",
-            "The number in its title: 3 for “Anonymous question #3”",
-            kind="integer",
-            required=True,
-            min_value=1,
-        ),
-        Option(
-            "kind",
-            "A question or a topic (default: a question)",
-            choices=(("question", "Question"), ("topic", "Topic")),
-        ),
+        NUMBER,
+        KIND,
         access="facilitator",
     )
     async def moderate(self, ctx: Interaction, number: int, kind: Kind = "question") -> None:
         item = await self.questions.moderation.item_numbered(ctx.actor(), number, kind)
         await ctx.reply(moderation_panel(item))
+
+    @QUESTIONS.command(
+        "unblock",
+        "Let the author of a question or topic you blocked post anonymously again (facilitators)",
+        NUMBER,
+        KIND,
+        access="facilitator",
+    )
+    async def unblock(self, ctx: Interaction, number: int, kind: Kind = "question") -> None:
+        item = await self.questions.moderation.item_numbered(ctx.actor(), number, kind)
+        outcome = await self.questions.moderation.unblock_author(ctx.actor(), item.ref)
+        await ctx.reply(moderation_panel(outcome.item, result(outcome, "unblocked")))
 
     # Hidden from members by the platform; the facilitator check still runs.
     @message_command("Moderate", access="facilitator", hidden_unless="manage_messages")
@@ -187,6 +205,8 @@ class QuestionsInterface(Interface):
             return await moderation.mark_answered(ctx.actor(), ref)
         if done == "removed":
             return await moderation.remove(ctx.actor(), ref)
+        if done == "unblocked":
+            return await moderation.unblock_author(ctx.actor(), ref)
         return await moderation.block_author(ctx.actor(), ref)
 
     async def expired(self, ctx: Interaction, params: Params) -> None:

@@ -64,6 +64,8 @@ class Outcome(Frozen):
     """An upvote: the member's vote is now counted (False: taken back)."""
     newly_blocked: bool = False
     """A block: this author was not blocked before."""
+    unblocked: bool = False
+    """An unblock: the block taken from this item was lifted."""
 
 
 class RetentionResult(Frozen):

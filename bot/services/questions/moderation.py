@@ -21,6 +21,7 @@ from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.questions import Kind, QuestionItem
 from bot.errors import UserError
+from bot.i18n import Phrase
 from bot.services.outbox import Planned
 from bot.services.questions.base import Shared
 from bot.services.questions.cards import Decision, ReviewPost
@@ -74,7 +75,8 @@ class Moderation:
             await _audit(conn, actor, item, action, {"ref": ref}, now)
             updated = await self._shared.reload(conn, item)
         decision: Decision = "rejected_blocked" if block_author else "rejected"
-        shown = self._review_card(community, updated, decision, actor.user_id, blocked=newly)
+        # Blocked now (or already, through this very item): Unblock author undoes it.
+        shown = self._review_card(community, updated, decision, actor.user_id, blocked=block_author)
         return Outcome(item=updated, shown=shown, newly_blocked=newly)
 
     # -- the item behind a panel ----------------------------------------------------------
@@ -144,15 +146,42 @@ class Moderation:
                 raise UserError("questions.errors.unknown")
             newly = await _block(conn, item, now)
             await _audit(conn, actor, item, f"{item.kind}.block", None, now)
+            item = await self._shared.reload(conn, item)
             # Who blocked is named only by the click that did it.
             review = self._review_card(
                 community, item, "blocked", actor.user_id if newly else None, blocked=True
             )
             shown_elsewhere = _unless(clicked, review) if newly else None
-            keys = await self._refresh(conn, item, "blocked", None, shown_elsewhere)
+            keys = await self._refresh(conn, item, _each("blocked", now), None, shown_elsewhere)
         await self._shared.outbox.send(*keys)
         shown = review if clicked == "review" else self._shared.post_card(community, item)
         return Outcome(item=item, shown=shown, newly_blocked=newly)
+
+    async def unblock_author(
+        self, actor: Actor, ref: str, *, clicked: Clicked = "elsewhere"
+    ) -> Outcome:
+        """Lift the block taken from an anonymous item, so its (still unknown) author may
+        post anonymously again; ``unblocked`` False when no block is found through it."""
+        community = await self._shared.community.require_facilitator(actor)
+        now = self._core.clock.now()
+        async with self._core.db.transaction() as conn:
+            item = await questions_db.get_by_ref(conn, actor.guild_id, ref)
+            if item is None or item.status in ("queued", "review", "failed"):
+                raise UserError("questions.errors.unknown")
+            if not item.anonymous:
+                raise UserError("questions.errors.signed_not_unblockable")
+            if not await questions_db.remove_block(conn, item.id):
+                raise _not_found_blocked(item)
+            # An item rejected in review has no "#N": its ref names it, as for the reject.
+            details: dict[str, object] | None = {"ref": ref} if item.number is None else None
+            await _audit(conn, actor, item, f"{item.kind}.unblock", details, now)
+            item = await self._shared.reload(conn, item)
+            review = self._review_card(community, item, "unblocked", actor.user_id, blocked=False)
+            change = _each("unblocked", now)
+            keys = await self._refresh(conn, item, change, None, _unless(clicked, review))
+        await self._shared.outbox.send(*keys)
+        shown = review if clicked == "review" else self._shared.post_card(community, item)
+        return Outcome(item=item, shown=shown, unblocked=True)
 
     async def mark_answered(self, actor: Actor, ref: str) -> Outcome:
         """A facilitator marks a question answered (a topic: discussed)."""
@@ -232,9 +261,24 @@ class Moderation:
         return keys
 
 
+def _each(change: str, now: datetime) -> str:
+    """A change that can happen again (block, unblock, block…): each redraw its own key."""
+    return f"{change}@{now.isoformat()}"
+
+
 def _unless(clicked: Clicked, review: ReviewPost) -> ReviewPost | None:
     """The review message to update, unless the click came from it (its answer shows it)."""
     return None if clicked == "review" else review
+
+
+def _not_found_blocked(item: QuestionItem) -> UserError:
+    """No block taken from ``item``: its author is not blocked, or (the link to them
+    erased) whether they are cannot be found through it."""
+    shown_as = item.number if item.number is not None else "?"
+    what = Phrase(f"questions.what.{item.kind}", {"number": shown_as})
+    if item.blockable:
+        return UserError("questions.errors.not_blocked", what=what)
+    return UserError("questions.errors.unblock_untraceable", what=what, days=HANDLE_KEPT.days)
 
 
 async def _block(conn: Connection, item: QuestionItem, now: datetime) -> bool:

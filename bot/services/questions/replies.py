@@ -11,7 +11,15 @@ from bot.chat.layout import Row
 from bot.chat.text import Content
 from bot.db.questions import ModerationCounts, QuestionItem
 from bot.services.questions import ids
-from bot.services.questions.cards import block_button, blockable, link, remove_button, what
+from bot.services.questions.cards import (
+    block_button,
+    blockable,
+    link,
+    number,
+    remove_button,
+    unblock_button,
+    what,
+)
 from bot.services.questions.models import Outcome, Submission
 
 TOP_LINE_CHARS = 90
@@ -68,24 +76,27 @@ def receipt(submission: Submission) -> Text:
     return text(f"questions.{section}.pending", channel=channel)
 
 
-ModerationResult = Literal["answered", "removed", "blocked"]
+ModerationResult = Literal["answered", "removed", "blocked", "unblocked"]
 
 
-def result(outcome: Outcome, done: ModerationResult) -> Text:
-    """What a moderator's click did, in a few words."""
+def result(outcome: Outcome, done: ModerationResult) -> Content:
+    """What a moderator's click did, in a few words; a block says how to undo it."""
     item = outcome.item
     if done == "answered":
         return text(
             "questions.mod.answered" if item.kind == "question" else "questions.mod.discussed"
         )
-    if done == "blocked" and not outcome.newly_blocked:
-        return text("questions.mod.already_blocked", what=what(item))
+    if done == "blocked":
+        said = "blocked" if outcome.newly_blocked else "already_blocked"
+        undo = text(f"questions.mod.undo_{item.kind}", number=number(item))
+        return Join(parts=(text(f"questions.mod.{said}", what=what(item)), undo), sep=" ")
     return text(f"questions.mod.{done}", what=what(item))
 
 
 def moderation_panel(item: QuestionItem, said: Content | None = None) -> Message:
-    """A facilitator's private panel: Answered (or Discussed), Remove, Block author, with
-    what was just done (``said``) or what it is about."""
+    """A facilitator's private panel: Answered (or Discussed), Remove, Block author (or,
+    its author blocked through it, Unblock author), with what was just done (``said``) or
+    what it is about."""
     return Message(
         content=said if said is not None else text("questions.mod.panel", what=what(item)),
         rows=_panel_buttons(item),
@@ -106,7 +117,9 @@ def _panel_buttons(item: QuestionItem) -> tuple[Row, ...]:
             ),
             remove_button(ids.PANEL_REMOVE.build(ref=item.ref)),
         ]
-    if blockable(item, already_blocked=False):
+    if item.author_blocked:
+        buttons.append(unblock_button(ids.PANEL_UNBLOCK.build(ref=item.ref)))
+    elif blockable(item, already_blocked=False):
         # Offered while the link to the author exists; blocking twice says it was done.
         buttons.append(block_button(ids.PANEL_BLOCK.build(ref=item.ref)))
     return (tuple(buttons),) if buttons else ()
