@@ -26,7 +26,7 @@ NOT_COUNTS = _names(
     "action actor at audience average baseline button by carried channel channel_id choices closed"
     " closes command commands community community_zone date dates day detail due duration end"
     " example field file goal id key keys kind label language"
-    " latest line link links local marks measure meeting member mentions mode moderator"
+    " latest line link links local marks measure meeting member mentions mode moderator monday"
     " name names near next number offset offsets option outcome owner page permissions place"
     " position problem problems progress protocol question reason ref relative replaced repeat"
     " retry role shifted since size"

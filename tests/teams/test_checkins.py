@@ -14,7 +14,8 @@ async def test_an_answer_with_questions_left_blank_is_saved_and_edited(
     await teams.setup_community()
     await teams.command("alice", "checkin now", channel="Check-ins")
     [prompt] = [m for m in teams.posts_in("Check-ins") if m.root_id is None]
-    assert "Weekly check-in" in card_text(prompt)
+    # The week as people say it, by its Monday: no ISO week number ("2026-W48").
+    assert "Weekly check-in · week of 23 November" in card_text(prompt)
 
     opened = await teams.click("bob", prompt, "Answer")
     assert opened.status == 200
@@ -28,7 +29,7 @@ async def test_an_answer_with_questions_left_blank_is_saved_and_edited(
     # Answer again: his answer, filled, to edit; he clears it and answers the last one.
     await teams.click("bob", prompt, "Answer")
     form = text_of(prompt.card_for(teams.world.bob.id))
-    assert "Edit my check-in" in form
+    assert "Edit my check-in · week of 23 November" in form
     filled = {
         node.get("id"): node.get("value") for node in _inputs(prompt.card_for(teams.world.bob.id))
     }

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from bot.chat import (
     Attachment,
+    CalendarDay,
     ChannelRef,
     Join,
     MemberRef,
@@ -32,6 +33,7 @@ from bot.services.checkins.models import (
     ScheduleResult,
 )
 from bot.services.checkins.records import CSV_FILENAME
+from bot.services.checkins.schedule import week_monday, week_shows_year
 
 GAP_DAYS_SHOWN = 3
 
@@ -269,7 +271,10 @@ def answer_saved(saved: SavedAnswer) -> Join:
 
 def history_panel(history: CheckinHistory) -> Panel:
     """``/checkin me``: the streak and the recent weeks."""
-    weeks = tuple((week.status, week.week, week.numbers) for week in history.weeks)
+    weeks = tuple(
+        (week.status, week.week, week_shows_year(week.week, history.this_year), week.numbers)
+        for week in history.weeks
+    )
     return _history_panel(history.streak, history.best_streak, history.answered, weeks)
 
 
@@ -277,9 +282,7 @@ def history_panel(history: CheckinHistory) -> Panel:
 # is built once for what it shows (the key is all it shows) instead of validating ~50
 # text models per reply.
 @lru_cache(maxsize=1024)
-def _history_panel(
-    streak: int, best: int, answered: int, weeks: tuple[tuple[str, str, tuple[float, ...]], ...]
-) -> Panel:
+def _history_panel(streak: int, best: int, answered: int, weeks: tuple[_ShownWeek, ...]) -> Panel:
     return Panel(
         title=_text("checkins.me.title"),
         description=_text("checkins.me.streak", streak=streak, best=best, answered=answered),
@@ -293,16 +296,20 @@ def _history_panel(
     )
 
 
-def _week_lines(weeks: tuple[tuple[str, str, tuple[float, ...]], ...]) -> tuple[Rows, ...]:
+# What a week's line shows: its status, its ISO id, whether its year is named, its numbers.
+_ShownWeek = tuple[str, str, bool, tuple[float, ...]]
+
+
+def _week_lines(weeks: tuple[_ShownWeek, ...]) -> tuple[Rows, ...]:
     """The weeks in order, each run of lines of one message written as the rows of that
     message (found once for the run, not once per week): weeks that reported numbers are
     ``checkins.me.value`` rows after their status line, the others the status's rows."""
     runs: list[tuple[str, list[tuple[Param, ...]]]] = []
-    for status, week, numbers in weeks:
+    for status, week, year, numbers in weeks:
         key, row = (
-            ("checkins.me.value", (_status_line(status, week), _numbers(numbers)))
+            ("checkins.me.value", (_status_line(status, week, year), _numbers(numbers)))
             if numbers
-            else (f"checkins.me.{status}", (Trusted(text=week),))
+            else (f"checkins.me.{status}", (_week_day(week, year),))
         )
         if runs and runs[-1][0] == key:
             runs[-1][1].append(row)
@@ -311,7 +318,7 @@ def _week_lines(weeks: tuple[tuple[str, str, tuple[float, ...]], ...]) -> tuple[
     return tuple(
         Rows(
             key=key,
-            names=_VALUE_NAMES if key == "checkins.me.value" else ("week",),
+            names=_VALUE_NAMES if key == "checkins.me.value" else ("monday",),
             rows=tuple(rows),
         )
         for key, rows in runs
@@ -322,8 +329,14 @@ _VALUE_NAMES = ("line", "value")
 
 
 @lru_cache(maxsize=4096)
-def _status_line(status: str, week: str) -> Text:
-    return _text(f"checkins.me.{status}", week=Trusted(text=week))
+def _status_line(status: str, week: str, year: bool) -> Text:
+    return _text(f"checkins.me.{status}", monday=_week_day(week, year))
+
+
+@lru_cache(maxsize=4096)
+def _week_day(week: str, year: bool) -> CalendarDay:
+    """The Monday that names the week ``week`` in its line (built once per week)."""
+    return CalendarDay(day=week_monday(week), year=year)
 
 
 def _numbers(numbers: tuple[float, ...]) -> Param:
