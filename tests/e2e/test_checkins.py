@@ -285,9 +285,15 @@ async def test_a_schedule_time_is_read_as_members_write_it(harness: Harness) -> 
     time works for the check-in's too."""
     h = harness
     await h.setup_community()
-    for typed, stored in (("5pm", time(17)), ("17h30", time(17, 30)), ("7.45", time(7, 45))):
+    read = (
+        ("5pm", time(17), "17 h"),
+        ("17h30", time(17, 30), "17 h 30"),
+        ("7.45", time(7, 45), "7 h 45"),
+    )
+    for typed, stored, said in read:
         result = await schedule(h, time=typed)
-        assert stored.strftime("%H:%M") in (result.content or ""), result.content
+        # Said back in French (the harness's), as French writes a time: « 17 h 30 ».
+        assert f"à **{said}** (America/Toronto)" in (result.content or ""), result.content
         async with h.bot.core.db.read() as conn:
             active = await checkins_db.active_schedule(conn, h.guild.id)
         assert active is not None and active.local_time == stored
@@ -310,7 +316,7 @@ async def test_bad_schedules_and_non_facilitators_are_refused(harness: Harness) 
     # Before any schedule, /checkin now opens this week with the default questions and
     # says that it now opens weekly, and how to change that.
     now = (await (await h.slash("alice", "checkin now")).final()).content or ""
-    assert "chaque lundi à 09:00" in now and "/bilan planifier" in now
+    assert "chaque lundi à 9 h " in now and "/bilan planifier" in now
     assert [
         m for m in h.emu.messages_in(h.channel("check-ins")) if m.author_id == h.emu.bot_user_id
     ]

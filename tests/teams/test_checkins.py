@@ -82,3 +82,16 @@ async def test_a_french_member_is_told_the_button_as_the_english_prompt_shows_it
     await teams.submit("chloe", prompt, q1="essai")
     reply = card_text(teams.last_private("chloe"))
     assert "Appuyez de nouveau sur **Answer** pour la modifier" in reply, reply
+
+
+async def test_a_french_facilitator_reads_the_schedule_time_the_french_way(
+    teams: TeamsHarness,
+) -> None:
+    """A time of day in a French sentence is written as French writes it (« 14 h 30 »),
+    not on the English clock ("14:30"); English keeps "09:00"."""
+    await teams.setup_community()
+    await teams.command("alice", "checkin schedule day:Monday time:9:00")
+    assert "every **Monday** at **09:00**" in card_text(teams.last_private("alice"))
+    teams.world.user("alice").locale = "fr-CA"
+    await teams.command("alice", "checkin schedule day:Monday time:14:30")
+    assert "chaque **lundi** à **14 h 30**" in card_text(teams.last_private("alice"))

@@ -18,6 +18,7 @@ from bot.chat import (
     Panel,
     PanelField,
     Text,
+    TimeOfDay,
     Trusted,
 )
 from bot.chat.text import Content, Param, Rows
@@ -180,7 +181,7 @@ def chart_message(chart: GoalChart) -> Message:
 def schedule_saved(result: ScheduleResult) -> Join:
     """What ``/checkin schedule`` saved, and when the next check-in opens."""
     schedule = result.schedule
-    at = Trusted(text=schedule.local_time.strftime("%H:%M"))
+    at = TimeOfDay(at=schedule.local_time)
     zone = Trusted(text=result.timezone)
     lines: list[Content] = [
         _text(
@@ -221,7 +222,7 @@ def opened_now(opened: OpenedNow) -> Join:
             _text(
                 "checkins.now.default_schedule",
                 day=_text(f"checkins.weekdays.{opened.schedule.weekday}"),
-                time=Trusted(text=opened.schedule.local_time.strftime("%H:%M")),
+                time=TimeOfDay(at=opened.schedule.local_time),
                 hours=opened.schedule.close_after_hours,
             )
         )
