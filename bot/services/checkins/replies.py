@@ -24,7 +24,13 @@ from bot.chat import (
 from bot.chat.text import Content, Param, Rows
 from bot.dates import read_as
 from bot.services.checkins.cards import answer_button
-from bot.services.checkins.goal_models import GoalChart, GoalOverview, ListedProgress, NewGoal
+from bot.services.checkins.goal_models import (
+    GoalChart,
+    GoalOverview,
+    ListedProgress,
+    NewGoal,
+    goal_numbers,
+)
 from bot.services.checkins.models import (
     PULSE_MIN_ANSWERS,
     CheckinHistory,
@@ -47,17 +53,28 @@ def _text(key: str, /, **params: Param) -> Text:
 
 
 def goal_saved(goal: NewGoal) -> Join:
-    """What ``/goal set`` saved, and the due date as it was read (with its zone)."""
-    key = "goals.set.saved_community" if goal.scope == "community" else "goals.set.saved"
+    """What ``/goal set`` saved, and the due date as it was read (with its zone); a
+    warning, with the goals' numbers, when an open goal of the same owner has its title."""
+    community = goal.scope == "community"
     saved = _text(
-        key,
+        "goals.set.saved_community" if community else "goals.set.saved",
         title=goal.title,
         baseline=goal.baseline,
         target=goal.target,
         measure=goal.measure,
         due=Trusted(text=goal.due_on.isoformat()),
     )
-    return Join(parts=(saved, read_as(goal.due_on, goal.due_zone)))
+    parts: list[Content] = [saved, read_as(goal.due_on, goal.due_zone)]
+    if goal.same_title:
+        parts.append(
+            _text(
+                "goals.set.same_title_community" if community else "goals.set.same_title",
+                title=goal.title,
+                numbers=goal_numbers(goal.same_title),
+                number=goal.id,
+            )
+        )
+    return Join(parts=tuple(parts))
 
 
 def goals_panel(overview: GoalOverview) -> Panel:
@@ -70,8 +87,8 @@ def goals_message(overview: GoalOverview) -> Message:
     return _goals_message(*_shown_lists(overview))
 
 
-# What a goal's line shows: title, measure, baseline, target, due day, status, latest.
-_ShownGoal = tuple[str, str, float, float, date, str, float | None]
+# What a goal's line shows: number, title, measure, baseline, target, due day, status, latest.
+_ShownGoal = tuple[int, str, str, float, float, date, str, float | None]
 
 
 def _shown_lists(overview: GoalOverview) -> tuple[tuple[_ShownGoal, ...], tuple[_ShownGoal, ...]]:
@@ -81,6 +98,7 @@ def _shown_lists(overview: GoalOverview) -> tuple[tuple[_ShownGoal, ...], tuple[
 def _shown(progress: ListedProgress) -> _ShownGoal:
     goal = progress.goal
     return (
+        goal.id,
         goal.title,
         goal.measure,
         goal.baseline,
@@ -111,7 +129,7 @@ def _goals_message(mine: tuple[_ShownGoal, ...], community: tuple[_ShownGoal, ..
 
 
 # Each row's values by these names, whichever of the four line messages writes it.
-_LINE_NAMES = ("title", "latest", "percent", "baseline", "target", "measure", "due")
+_LINE_NAMES = ("number", "title", "latest", "percent", "baseline", "target", "measure", "due")
 # By (closed, a value reported).
 _LINE_KEYS = {
     (False, True): "goals.list.line",
@@ -129,12 +147,12 @@ def _goal_lines(goals: tuple[_ShownGoal, ...], none_key: str) -> Content:
     if not goals:
         return _text(none_key)
     runs: list[tuple[str, list[tuple[Param, ...]]]] = []
-    for title, measure, baseline, target, due_on, status, latest in goals:
+    for number, title, measure, baseline, target, due_on, status, latest in goals:
         key = _LINE_KEYS[status == "closed", latest is not None]
         percent = None
         if latest is not None:
             percent = round((latest - baseline) / (target - baseline) * 100)
-        row = (title, latest, percent, baseline, target, measure, _day(due_on))
+        row = (number, title, latest, percent, baseline, target, measure, _day(due_on))
         if runs and runs[-1][0] == key:
             runs[-1][1].append(row)
         else:
