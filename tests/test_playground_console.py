@@ -209,7 +209,7 @@ async def test_a_choice_is_typed_by_its_name(tmp_path: Path) -> None:
         "/checkin schedule day:Funday time:09:00\n",
     )
     assert "Check-ins every **Monday** at **09:00**" in text
-    assert "Bilans chaque **mardi** à **10:00**" in text
+    assert "Bilans chaque **mardi** à **10 h**" in text
     refused = _after(text, "/checkin schedule day:Funday time:09:00")
     assert "'Funday' is not one of the choices: lundi, mardi" in refused
 

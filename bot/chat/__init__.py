@@ -41,12 +41,22 @@ from bot.chat.port import (
     TargetLost,
     target_key,
 )
-from bot.chat.refs import ChannelRef, Code, MemberRef, MessageLink, Moment, RoleRef
+from bot.chat.refs import (
+    CalendarDay,
+    ChannelRef,
+    Code,
+    MemberRef,
+    MessageLink,
+    Moment,
+    RoleRef,
+    TimeOfDay,
+)
 from bot.chat.text import Content, Join, Param, Rows, Text, Trusted, lines, render, text
 
 __all__ = [
     "Attachment",
     "Button",
+    "CalendarDay",
     "Card",
     "Channel",
     "ChannelRef",
@@ -86,6 +96,7 @@ __all__ = [
     "TargetLost",
     "Text",
     "TextInput",
+    "TimeOfDay",
     "Trusted",
     "lines",
     "render",

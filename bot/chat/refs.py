@@ -9,7 +9,7 @@ in a timer's payload and sent later.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Literal
 
 from bot.frozen import Frozen
@@ -51,6 +51,25 @@ class Moment(Frozen):
     style: MomentStyle = "date_time"
 
 
+class CalendarDay(Frozen):
+    """A calendar day, not an instant (no zone may shift it), written the reader's way by
+    :func:`bot.i18n.format_calendar_day`: "7 December", « 7 décembre », « 1er décembre »;
+    with its year when ``year`` ("7 December 2026")."""
+
+    kind: Literal["calendar_day"] = "calendar_day"
+    day: date
+    year: bool = True
+
+
+class TimeOfDay(Frozen):
+    """A time on the wall clock, not an instant (a schedule's "every Monday at 9"),
+    written the reader's way by :func:`bot.i18n.format_time_of_day`: "09:00" in English,
+    « 9 h », « 14 h 30 » in French."""
+
+    kind: Literal["time_of_day"] = "time_of_day"
+    at: time
+
+
 class MessageLink(Frozen):
     """A link to a message the bot posted (``label`` None: the platform's own link text)."""
 
@@ -67,8 +86,17 @@ class Code(Frozen):
     text: str
 
 
-Ref = MemberRef | ChannelRef | RoleRef | Moment | MessageLink | Code
-REF_TYPES: tuple[type[Frozen], ...] = (MemberRef, ChannelRef, RoleRef, Moment, MessageLink, Code)
+Ref = MemberRef | ChannelRef | RoleRef | Moment | CalendarDay | TimeOfDay | MessageLink | Code
+REF_TYPES: tuple[type[Frozen], ...] = (
+    MemberRef,
+    ChannelRef,
+    RoleRef,
+    Moment,
+    CalendarDay,
+    TimeOfDay,
+    MessageLink,
+    Code,
+)
 
 
 def member(user_id: int) -> MemberRef:

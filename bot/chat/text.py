@@ -5,7 +5,9 @@ number, or a typed reference (:mod:`bot.chat.refs`). A plain ``str`` is what a m
 typed: every platform shows it inert (no markdown, no links, no mentions).
 :class:`Trusted` is text the bot itself composed, shown as is. :class:`Join` puts pieces
 together. Nothing is turned into characters until a platform renders it with its
-:class:`Markup` (:func:`render`), in the reader's language.
+:class:`Markup` (:func:`render`), in the reader's language. A calendar day or a time of
+day (:class:`bot.chat.refs.CalendarDay`, :class:`bot.chat.refs.TimeOfDay`) is no
+instant: every platform writes it the same way, the reader's language's.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator
 
 from bot.chat.refs import (
+    CalendarDay,
     ChannelRef,
     Code,
     MemberRef,
@@ -25,9 +28,10 @@ from bot.chat.refs import (
     MomentStyle,
     Ref,
     RoleRef,
+    TimeOfDay,
 )
 from bot.frozen import Frozen
-from bot.i18n import Catalog, Language
+from bot.i18n import Catalog, Language, format_calendar_day, format_time_of_day
 
 
 class Trusted(Frozen):
@@ -127,6 +131,8 @@ _Contents = (
     | Annotated[ChannelRef, Tag("channel")]
     | Annotated[RoleRef, Tag("role")]
     | Annotated[Moment, Tag("moment")]
+    | Annotated[CalendarDay, Tag("calendar_day")]
+    | Annotated[TimeOfDay, Tag("time_of_day")]
     | Annotated[MessageLink, Tag("message")]
     | Annotated[Code, Tag("code")]
 )
@@ -160,6 +166,8 @@ _KINDS: dict[type, str] = {
     ChannelRef: "channel",
     RoleRef: "role",
     Moment: "moment",
+    CalendarDay: "calendar_day",
+    TimeOfDay: "time_of_day",
     MessageLink: "message",
     Code: "code",
 }
@@ -274,7 +282,7 @@ def _value(value: Param, language: Language, catalog: Catalog, markup: Markup) -
     return render(value, language, catalog, markup)
 
 
-_REFERENCES = (MemberRef, ChannelRef, RoleRef, Moment, MessageLink, Code)
+_REFERENCES = (MemberRef, ChannelRef, RoleRef, Moment, CalendarDay, TimeOfDay, MessageLink, Code)
 
 
 def _reference(ref: Ref, language: Language, markup: Markup) -> str:
@@ -286,6 +294,12 @@ def _reference(ref: Ref, language: Language, markup: Markup) -> str:
         return markup.role(ref.role_id)
     if isinstance(ref, Moment):
         return markup.moment(ref.at, ref.style, language)
+    # A day or a time of day is not an instant: no reader's zone shifts it, so every
+    # platform writes it the same way, in the reader's language.
+    if isinstance(ref, CalendarDay):
+        return format_calendar_day(ref.day, language, year=ref.year)
+    if isinstance(ref, TimeOfDay):
+        return format_time_of_day(ref.at, language)
     if isinstance(ref, MessageLink):
         return markup.message(ref)
     assert isinstance(ref, Code)

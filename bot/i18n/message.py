@@ -20,7 +20,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from functools import lru_cache
 
 from babel import Locale
@@ -141,6 +141,24 @@ def format_day(day: date, language: str) -> str:
     "December 5, 2026" (a day, which a platform's own date display would shift to the
     reader's zone)."""
     return format_date(day, format="long", locale=_locale(language))
+
+
+@lru_cache(maxsize=1024)
+def format_calendar_day(day: date, language: str, *, year: bool = True) -> str:
+    """A day of a month as members of ``language`` write it in a sentence: "7 December",
+    « 7 décembre », the first of a month « 1er décembre » in French; with its year when
+    ``year`` ("7 December 2026")."""
+    if language.startswith("fr") and day.day == 1:
+        return "1er " + format_date(day, "MMMM y" if year else "MMMM", locale=_locale(language))
+    return format_date(day, "d MMMM y" if year else "d MMMM", locale=_locale(language))
+
+
+def format_time_of_day(at: time, language: str) -> str:
+    """A time of day as members of ``language`` write it: the 24-hour clock, "09:00" and
+    "14:30" in English; in French as the OQLF writes it, « 9 h », « 14 h 30 »."""
+    if language.startswith("fr"):
+        return f"{at.hour} h" if at.minute == 0 else f"{at.hour} h {at.minute:02d}"
+    return f"{at.hour:02d}:{at.minute:02d}"
 
 
 # Babel evaluates the language's rule on every call (~10 µs); the counts a reply shows

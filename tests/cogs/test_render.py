@@ -61,11 +61,11 @@ def test_a_form_shows_member_words_as_typed() -> None:
     modal = Renderer(load_catalog(), "fr").modal(
         Form(
             action="plc:x:form",
-            title=Text.of("checkins.modal.title", week=WORDS),
+            title=Text.of("checkins.modal.title", monday=WORDS),
             inputs=(TextInput(id="q1", label=WORDS, placeholder=WORDS, default=WORDS),),
         )
     )
-    assert modal.title == f"Bilan {WORDS}"
+    assert modal.title == f"Bilan · semaine du {WORDS}"
     (field,) = modal.children
     assert isinstance(field, discord.ui.TextInput)
     shown = field.to_component_dict()

@@ -27,7 +27,7 @@ async def test_every_id_routes_after_a_restart(harness: Harness) -> None:
     form = await h.emu.click(h.user("bob"), posted, f"plc:checkin:answer:{checkin.id}")
     assert form.modal is not None
     assert form.modal.custom_id == f"plc:checkin:answer-form:{checkin.id}"
-    assert form.modal.title == "Edit my check-in " + checkin.week
+    assert form.modal.title == "Edit my check-in · week of 23 November"
     assert {f.custom_id: f.value for f in form.modal.fields}["q1"] == "Before the restart"
     await edited(h, form, "After it")
 

@@ -39,7 +39,7 @@ async def test_a_week_opens_collects_answers_nudges_once_and_closes_with_a_diges
     await h.advance(OPEN)
 
     (posted,) = prompts(h)
-    assert "2026-W48" in posted.embeds[0]["title"]
+    assert "week of 23 November" in posted.embeds[0]["title"]
     assert posted.thread_id == posted.id  # the week's thread, started on the prompt
 
     saved = await answer(h, "bob", progress="52,5", tried="Reading circles", obstacles="Time")
@@ -105,7 +105,7 @@ async def test_a_week_opens_collects_answers_nudges_once_and_closes_with_a_diges
 
     # Next week's check-in was planned when this one opened.
     await h.advance(WEEK - TO_NUDGE - NUDGE_TO_CLOSE)
-    assert len(prompts(h)) == 2 and "2026-W49" in prompt(h).embeds[0]["title"]
+    assert len(prompts(h)) == 2 and "week of 30 November" in prompt(h).embeds[0]["title"]
 
 
 async def test_a_member_whose_dms_are_closed_is_mentioned_and_listed_in_the_digest(
@@ -152,8 +152,8 @@ async def test_an_away_week_does_not_break_the_streak(harness: Harness) -> None:
     assert me.ephemeral
     text = me.message.all_text() if me.message else ""
     assert "Streak: **2** weeks in a row" in text
-    assert "2026-W49 (away)" in text
-    assert "✅ 2026-W50" in text and "✅ 2026-W48" in text
+    assert "Week of 30 November (away)" in text
+    assert "✅ Week of 7 December" in text and "✅ Week of 23 November" in text
 
 
 async def test_the_csv_export_parses_back_to_the_stored_answers(harness: Harness) -> None:
@@ -270,7 +270,7 @@ async def test_the_prompt_speaks_the_communitys_language(harness: Harness) -> No
     assert "Qu'avez\\-vous observé" in (result.content or "")
     await h.advance(OPEN)
     text = prompt(h).all_text()
-    assert "Bilan hebdomadaire · 2026-W48" in text
+    assert "Bilan hebdomadaire · semaine du 23 novembre" in text
     assert "Votre prochaine étape ?" in text
     form = await click_answer(h, "bob")
     assert form.modal is not None
@@ -285,9 +285,15 @@ async def test_a_schedule_time_is_read_as_members_write_it(harness: Harness) -> 
     time works for the check-in's too."""
     h = harness
     await h.setup_community()
-    for typed, stored in (("5pm", time(17)), ("17h30", time(17, 30)), ("7.45", time(7, 45))):
+    read = (
+        ("5pm", time(17), "17 h"),
+        ("17h30", time(17, 30), "17 h 30"),
+        ("7.45", time(7, 45), "7 h 45"),
+    )
+    for typed, stored, said in read:
         result = await schedule(h, time=typed)
-        assert stored.strftime("%H:%M") in (result.content or ""), result.content
+        # Said back in French (the harness's), as French writes a time: « 17 h 30 ».
+        assert f"à **{said}** (America/Toronto)" in (result.content or ""), result.content
         async with h.bot.core.db.read() as conn:
             active = await checkins_db.active_schedule(conn, h.guild.id)
         assert active is not None and active.local_time == stored
@@ -310,7 +316,7 @@ async def test_bad_schedules_and_non_facilitators_are_refused(harness: Harness) 
     # Before any schedule, /checkin now opens this week with the default questions and
     # says that it now opens weekly, and how to change that.
     now = (await (await h.slash("alice", "checkin now")).final()).content or ""
-    assert "chaque lundi à 09:00" in now and "/bilan planifier" in now
+    assert "chaque lundi à 9 h " in now and "/bilan planifier" in now
     assert [
         m for m in h.emu.messages_in(h.channel("check-ins")) if m.author_id == h.emu.bot_user_id
     ]
@@ -358,7 +364,7 @@ async def test_checkin_now_opens_the_week_at_once_and_status_shows_it(harness: H
     assert opened.ephemeral
     assert f"/channels/{h.guild.id}/{h.channel('check-ins')}/" in (opened.content or "")
     (posted,) = prompts(h)
-    assert "2026-W48" in posted.embeds[0]["title"]
+    assert "week of 23 November" in posted.embeds[0]["title"]
     status = await h.slash("bob", "plc status")
     assert "Check-in open, closes <t:" in (status.message.all_text() if status.message else "")
     await h.advance(timedelta(days=4, hours=8, minutes=5))  # this Friday 17:05: no second one

@@ -327,3 +327,38 @@ async def test_a_member_closing_a_community_goal_is_told_only_facilitators_can(
     async with h.bot.core.db.read() as conn:
         [goal] = await goals_db.of_community(conn, h.guild.id, open_only=True)
     assert goal.title == "Team attendance"
+
+
+async def test_a_title_already_open_is_warned_listed_by_number_and_closed_by_it(
+    harness: Harness,
+) -> None:
+    """Two open goals with one title: the second is kept with a warning naming both
+    numbers; `/goal list` shows each goal's number, which `/goal close` then takes (as
+    typed, or as the list shows it, #12); the title alone says which numbers it could be."""
+    h = harness
+    await h.setup_community()
+    first = await set_named_goal(h, "bob", "Reading", "10")
+    form = await h.slash("bob", "goal set")
+    values = {"title": "reading", "measure": "count", "baseline": "0", "target": "20"}
+    saved = await (
+        await h.emu.submit_modal(h.user("bob"), form, values | {"due": "2027-06-15"})
+    ).final()
+    async with h.bot.core.db.read() as conn:
+        second = max(g.id for g in await goals_db.of_member(conn, h.guild.id, h.user("bob")))
+    assert (
+        f"You already have an open goal titled **reading** (#{first}); this one is #{second}"
+        in (saved.content or "")
+    )
+    listed = await h.slash("bob", "goal list")
+    lines = (listed.message.all_text() if listed.message else "").splitlines()
+    assert any(line.startswith(f"#{second} · **reading**: baseline 0") for line in lines), lines
+    assert any(line.startswith(f"#{first} · **Reading**: baseline 0") for line in lines), lines
+
+    ambiguous = await h.slash("bob", "goal close", goal="Reading")
+    assert f"titled “Reading”: #{first}, #{second}" in (ambiguous.content or "")
+    assert f"`goal:{first}`" in (ambiguous.content or "")
+    closed = await h.slash("bob", "goal close", goal=f"#{second}")
+    assert "Goal closed: **reading**" in (closed.content or "")
+    async with h.bot.core.db.read() as conn:
+        still = await goals_db.of_member(conn, h.guild.id, h.user("bob"), open_only=True)
+    assert [g.id for g in still] == [first]

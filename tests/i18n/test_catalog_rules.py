@@ -23,15 +23,15 @@ COUNTS = _names(
 )
 # Every other parameter: names, titles, dates, ids, ordinals (#12, page 3), measurements.
 NOT_COUNTS = _names(
-    "action actor agenda at audience average baseline button by carried channel channel_id choices"
-    " closed closes command commands community community_zone date dates day detail due duration"
-    " end example field file goal id key keys kind label language"
-    " latest lead left line link links local marks measure meeting member mentions mode moderator"
-    " name names near new next number offset offsets old option outcome owner page past"
-    " permissions place position problem problems progress protocol question reason ref relative"
-    " replaced repeat retry role shifted since size"
-    " start status step suggestions target text time timestamp title url user user_id"
-    " value version week weekday what when where zone"
+    "action actor agenda at audience average baseline button by carried channel channel_id"
+    " choices closed closes command commands community community_zone date dates day detail"
+    " due duration end example field file goal id key keys kind label language latest lead"
+    " left line link links local marks measure meeting member mentions mode moderator monday"
+    " name names near new next number numbers offset offsets old option outcome owner page"
+    " past permissions place position problem problems progress protocol question reason ref"
+    " relative repeat replaced retry role shifted since size start status step suggestions"
+    " target text time timestamp title url user user_id value version week weekday what when"
+    " where zone"
 )
 # What may follow a bare count: unit symbols and words that do not change with the number.
 INVARIABLE = frozenset({"h", "min", "ms", "j", "d", "fois", "more", "de", "of", "sur"})

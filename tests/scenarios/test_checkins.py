@@ -21,7 +21,7 @@ async def test_a_weekly_check_in_is_answered_by_form_and_digested(chat: Driver) 
     await chat.run("david", "me reminders", state="on")  # known to the bot; will not answer
     await chat.advance(OPEN)
     [prompt] = chat.posts("check-ins")
-    assert "Weekly check-in · 2026-W48" in prompt.text
+    assert "Weekly check-in · week of 23 November" in prompt.text
     assert prompt.labels() == ["📝 Answer"]
 
     for member, progress, tried in (("bob", "3", "Exit tickets"), ("chloe", "4", "Lecture")):

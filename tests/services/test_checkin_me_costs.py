@@ -47,9 +47,9 @@ def test_the_weeks_are_written_without_a_catalog_write_each() -> None:
     assert calls(write, message_module.render) <= 14, calls(write, message_module.render)
     [embed] = renderer.message(Message(panels=(panel,))).embeds
     assert embed.fields[0].value.splitlines()[:3] == [
-        "⏳ 2026-W48 (ouvert)",
-        "✅ 2026-W47 : 40",
-        "✅ 2026-W46 : 41",
+        "⏳ Semaine du 23 novembre (ouvert)",
+        "✅ Semaine du 16 novembre : 40",
+        "✅ Semaine du 9 novembre : 41",
     ]
 
 
@@ -61,6 +61,8 @@ def test_a_whole_number_is_written_as_its_decimal_was() -> None:
     history = _history((12.0,), (999.0,), (1000.0,), (2.5,), (3.0, 4.0), (-1.0,))
     field = replies.history_panel(history).fields[0].value
     assert rendered_plainly([field], "fr") == [
-        "⏳ 2026-W48 (ouvert)\n✅ 2026-W47 : 12\n✅ 2026-W46 : 999\n✅ 2026-W45 : 1\u202f000\n"
-        "✅ 2026-W44 : 2,5\n✅ 2026-W43 : 3 · 4\n✅ 2026-W42 : -1"
+        "⏳ Semaine du 23 novembre (ouvert)\n✅ Semaine du 16 novembre : 12\n"
+        "✅ Semaine du 9 novembre : 999\n✅ Semaine du 2 novembre : 1\u202f000\n"
+        "✅ Semaine du 26 octobre : 2,5\n✅ Semaine du 19 octobre : 3 · 4\n"
+        "✅ Semaine du 12 octobre : -1"
     ]

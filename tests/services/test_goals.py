@@ -337,10 +337,15 @@ class _CountingCatalog(Catalog):
 
 
 def _listed(
-    title: str, latest: float | None, *, owner: int | None = ALICE, closed: bool = False
+    title: str,
+    latest: float | None,
+    *,
+    owner: int | None = ALICE,
+    closed: bool = False,
+    number: int = 1,
 ) -> ListedProgress:
     goal = ListedGoal(
-        1, "member" if owner else "community", owner, title, "pages", 2.0, 12.0,
+        number, "member" if owner else "community", owner, title, "pages", 2.0, 12.0,
         date(2027, 6, 15), "closed" if closed else "open",
     )  # fmt: skip
     return ListedProgress(goal=goal, latest=latest)
@@ -351,22 +356,24 @@ def _listed(
     [
         (
             "en",
-            "**Reading**: 7.5 now (55% of the way) · target 12 (pages) · due 2027-06-15\n"
-            "**Writing**: 4 now (20% of the way) · target 12 (pages) · due 2027-06-15\n"
-            "**Listening**: baseline 2, no value reported yet · target 12 (pages) · due 2027-06-15",
-            "**Peer visits**: 3 now (10% of the way) · target 12 (pages) · due 2027-06-15\n"
-            "~~Old~~ (closed): 12 now (100% of the way) · target 12\n"
-            "~~Older~~ (closed): baseline 2, no value reported yet · target 12",
+            "#1 · **Reading**: 7.5 now (55% of the way) · target 12 (pages) · due 2027-06-15\n"
+            "#2 · **Writing**: 4 now (20% of the way) · target 12 (pages) · due 2027-06-15\n"
+            "#3 · **Listening**: baseline 2, no value reported yet · target 12 (pages) · due "
+            "2027-06-15",
+            "#4 · **Peer visits**: 3 now (10% of the way) · target 12 (pages) · due 2027-06-15\n"
+            "#5 · ~~Old~~ (closed): 12 now (100% of the way) · target 12\n"
+            "#6 · ~~Older~~ (closed): baseline 2, no value reported yet · target 12",
         ),
         (
             "fr",
-            "**Reading** : 7,5 actuellement (55 % du chemin) · cible 12 (pages) · échéance "
-            "2027-06-15\n**Writing** : 4 actuellement (20 % du chemin) · cible 12 (pages) · "
-            "échéance 2027-06-15\n**Listening** : point de départ 2, aucune valeur indiquée · "
-            "cible 12 (pages) · échéance 2027-06-15",
-            "**Peer visits** : 3 actuellement (10 % du chemin) · cible 12 (pages) · échéance "
-            "2027-06-15\n~~Old~~ (clos) : 12 actuellement (100 % du chemin) · cible 12\n"
-            "~~Older~~ (clos) : point de départ 2, aucune valeur indiquée · cible 12",
+            "Nº 1 · **Reading** : 7,5 actuellement (55 % du chemin) · cible 12 (pages) · "
+            "échéance 2027-06-15\nNº 2 · **Writing** : 4 actuellement (20 % du chemin) · "
+            "cible 12 (pages) · échéance 2027-06-15\nNº 3 · **Listening** : point de départ 2, "
+            "aucune valeur indiquée · cible 12 (pages) · échéance 2027-06-15",
+            "Nº 4 · **Peer visits** : 3 actuellement (10 % du chemin) · cible 12 (pages) · "
+            "échéance 2027-06-15\nNº 5 · ~~Old~~ (clos) : 12 actuellement (100 % du chemin) · "
+            "cible 12\nNº 6 · ~~Older~~ (clos) : point de départ 2, aucune valeur indiquée · "
+            "cible 12",
         ),
     ],
 )
@@ -377,11 +384,15 @@ def test_goal_list_writes_a_text_for_each_run_of_lines(
     to each other written with the same message are one list of rows: the reply writes
     its title, its two headings and a text per run of lines, the same words as before."""
     overview = GoalOverview(
-        mine=[_listed("Reading", 7.5), _listed("Writing", 4.0), _listed("Listening", None)],
+        mine=[
+            _listed("Reading", 7.5, number=1),
+            _listed("Writing", 4.0, number=2),
+            _listed("Listening", None, number=3),
+        ],
         community=[
-            _listed("Peer visits", 3.0, owner=None),
-            _listed("Old", 12.0, owner=None, closed=True),
-            _listed("Older", None, owner=None, closed=True),
+            _listed("Peer visits", 3.0, owner=None, number=4),
+            _listed("Old", 12.0, owner=None, closed=True, number=5),
+            _listed("Older", None, owner=None, closed=True, number=6),
         ],
     )
     panel = replies.goals_panel(overview)

@@ -3,6 +3,7 @@ the member; what they leave blank arrives blank, as from a Discord form."""
 
 from __future__ import annotations
 
+from bot.db import goals as goals_db
 from bot.emulator.teams.cards import walk
 from bot.emulator.teams.state import TeamsMessage
 from tests.teams.harness import TeamsHarness, card_text, text_of
@@ -14,7 +15,8 @@ async def test_an_answer_with_questions_left_blank_is_saved_and_edited(
     await teams.setup_community()
     await teams.command("alice", "checkin now", channel="Check-ins")
     [prompt] = [m for m in teams.posts_in("Check-ins") if m.root_id is None]
-    assert "Weekly check-in" in card_text(prompt)
+    # The week as people say it, by its Monday: no ISO week number ("2026-W48").
+    assert "Weekly check-in · week of 23 November" in card_text(prompt)
 
     opened = await teams.click("bob", prompt, "Answer")
     assert opened.status == 200
@@ -28,7 +30,7 @@ async def test_an_answer_with_questions_left_blank_is_saved_and_edited(
     # Answer again: his answer, filled, to edit; he clears it and answers the last one.
     await teams.click("bob", prompt, "Answer")
     form = text_of(prompt.card_for(teams.world.bob.id))
-    assert "Edit my check-in" in form
+    assert "Edit my check-in · week of 23 November" in form
     filled = {
         node.get("id"): node.get("value") for node in _inputs(prompt.card_for(teams.world.bob.id))
     }
@@ -81,3 +83,43 @@ async def test_a_french_member_is_told_the_button_as_the_english_prompt_shows_it
     await teams.submit("chloe", prompt, q1="essai")
     reply = card_text(teams.last_private("chloe"))
     assert "Appuyez de nouveau sur **Answer** pour la modifier" in reply, reply
+
+
+async def test_a_french_facilitator_reads_the_schedule_time_the_french_way(
+    teams: TeamsHarness,
+) -> None:
+    """A time of day in a French sentence is written as French writes it (« 14 h 30 »),
+    not on the English clock ("14:30"); English keeps "09:00"."""
+    await teams.setup_community()
+    await teams.command("alice", "checkin schedule day:Monday time:9:00")
+    assert "every **Monday** at **09:00**" in card_text(teams.last_private("alice"))
+    teams.world.user("alice").locale = "fr-CA"
+    await teams.command("alice", "checkin schedule day:Monday time:14:30")
+    assert "chaque **lundi** à **14 h 30**" in card_text(teams.last_private("alice"))
+
+
+async def test_goals_sharing_a_title_are_told_apart_by_their_numbers(teams: TeamsHarness) -> None:
+    """Teams has no list to pick from while typing: `goal list` shows each goal's number,
+    a title two open goals share names both numbers, and `goal:N` closes the one meant."""
+    await teams.setup_community()
+    for target in ("10", "20"):
+        await teams.command("bob", "goal set")
+        form = teams.last_private("bob")
+        values = {"title": "Reading", "measure": "pages", "baseline": "0", "target": target}
+        await teams.submit("bob", form, **values, due="2027-03-01")
+    warned = card_text(teams.last_private("bob"))
+    assert "You already have an open goal titled **Reading** (#" in warned
+    async with teams.app.core.db.read() as conn:
+        stored = await goals_db.of_member(
+            conn, await teams.team_number(), await teams.user_number("bob")
+        )
+    first, second = sorted(goal.id for goal in stored)
+    assert f"(#{first}); this one is #{second}" in warned
+    await teams.command("bob", "goal list")
+    listed = card_text(teams.last_private("bob"))
+    assert f"#{first} · **Reading**" in listed and f"#{second} · **Reading**" in listed
+    await teams.command("bob", "goal close goal:Reading")
+    refused = card_text(teams.last_private("bob"))
+    assert f"titled “Reading”: #{first}, #{second}" in refused
+    await teams.command("bob", f"goal close goal:{first}")
+    assert "Goal closed: **Reading**" in card_text(teams.last_private("bob"))

@@ -40,6 +40,7 @@ from bot.services.checkins.models import (
     PulseSummary,
     ReportedNumber,
 )
+from bot.services.checkins.schedule import week_shown
 
 ANSWER = CustomId("plc:checkin:answer:{checkin_id}")
 EDIT = CustomId("plc:checkin:edit:{answer_id}")
@@ -149,7 +150,7 @@ def _prompt_panel(
             )
         )
     return Panel(
-        title=_text("prompt.title", week=Trusted(text=checkin.week)),
+        title=_text("prompt.title", monday=week_shown(checkin.week)),
         description=description,
         fields=tuple(fields),
         tone=tone,

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.chat import Join, MemberRef, Panel, PanelField, Text, Trusted
+from bot.chat import Join, MemberRef, Panel, PanelField, Text
 from bot.chat.text import Content, Param
 from bot.services.checkins.goal_models import GoalProgress
 from bot.services.checkins.models import PULSE_MIN_ANSWERS, Digest, PulseSummary
+from bot.services.checkins.schedule import week_shown
 
 DIGEST_LINES = 15
 UNREACHABLE_SHOWN = 40
@@ -58,7 +59,7 @@ def digest_panel(digest: Digest, *, late: bool) -> Panel:
             PanelField(name=_text("digest.pulse"), value=pulse_text(digest.pulse, section="digest"))
         )
     return Panel(
-        title=_text("digest.title", week=Trusted(text=digest.checkin.week)),
+        title=_text("digest.title", monday=week_shown(digest.checkin.week)),
         description=Join(parts=tuple(summary)),
         fields=tuple(fields),
         tone="warning",

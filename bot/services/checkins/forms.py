@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from bot.chat import ChoiceInput, Form, Option, Text, TextInput, Trusted
+from bot.chat import ChoiceInput, Form, Option, Text, TextInput
 from bot.chat.text import Param
 from bot.db.goals import Goal
 from bot.i18n import Language, format_number
@@ -23,7 +23,7 @@ from bot.services.checkins.goal_models import (
     GoalScopeChoice,
 )
 from bot.services.checkins.models import AnswerForm
-from bot.services.checkins.schedule import MAX_TEXT_QUESTIONS
+from bot.services.checkins.schedule import MAX_TEXT_QUESTIONS, week_shown
 
 GOAL_FORM = CustomId("plc:goal:form:{scope}", scope="mine|community")
 ANSWER_FORM = CustomId("plc:checkin:answer-form:{checkin_id}")
@@ -96,7 +96,7 @@ def answer_form(form: AnswerForm, language: Language) -> Form:
         action=ANSWER_FORM.build(checkin_id=form.checkin.id),
         title=_text(
             "modal.title" if form.existing is None else "modal.title_edit",
-            week=Trusted(text=form.checkin.week),
+            monday=week_shown(form.checkin.week),
         ),
         inputs=(*numbers, *_text_questions(form)),
     )

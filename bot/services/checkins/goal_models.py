@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from bot.chat import Text
+from bot.chat import Join, Text
 from bot.db.goals import Goal, ListedGoal
 from bot.errors import UserError
 from bot.frozen import Frozen
@@ -50,6 +50,12 @@ def format_number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
 
+def goal_numbers(ids: Sequence[int]) -> Join:
+    """Goals by their numbers, as ``/goal list`` shows them: "#11, #12", « nº 11, nº 12 »
+    (a member types the number as a command's ``goal``)."""
+    return Join(parts=tuple(Text.of("goals.list.number", number=i) for i in ids), sep=", ")
+
+
 def reached_fraction(baseline: float, target: float, latest: float | None) -> float | None:
     """How far from ``baseline`` to ``target`` ``latest`` is (1.0 = reached; None before
     the first report)."""
@@ -74,6 +80,9 @@ class NewGoal(Goal):
     """A goal just set, with the zone its typed due date was read in (the reply names it)."""
 
     due_zone: str
+    same_title: tuple[int, ...] = ()
+    """The numbers of the other open goals of the same owner (the member, or the
+    community) with this title, accents and case aside: kept, but the member is warned."""
 
 
 @dataclass(frozen=True, slots=True)

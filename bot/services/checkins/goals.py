@@ -7,6 +7,7 @@ their stored values (:mod:`bot.charts`, in a worker thread).
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from bot.actor import Actor
@@ -34,10 +35,11 @@ from bot.services.checkins.goal_models import (
     NewGoal,
     ProgressPoint,
     ProgressSeries,
+    goal_numbers,
     parse_number,
 )
 from bot.services.community import CommunityService
-from bot.text import clean_text
+from bot.text import clean_text, folded
 
 
 class GoalService:
@@ -100,6 +102,7 @@ class GoalService:
             )
             if len(open_goals) >= MAX_OPEN_GOALS:
                 raise UserError("goals.errors.too_many", limit=MAX_OPEN_GOALS)
+            same_title = tuple(g.id for g in open_goals if folded(g.title) == folded(clean_title))
             goal = await goals_db.insert(
                 conn,
                 guild_id,
@@ -116,7 +119,7 @@ class GoalService:
                 await audit.record(
                     conn, guild_id, user_id, "goal.community.set", {"goal_id": goal.id}, now
                 )
-        return NewGoal(**goal.model_dump(), due_zone=due_day.timezone)
+        return NewGoal(**goal.model_dump(), due_zone=due_day.timezone, same_title=same_title)
 
     async def overview(self, actor: Actor) -> GoalOverview:
         """``/goal list``: the caller's goals (open first) and the community's open goals."""
@@ -257,6 +260,17 @@ def _matching(goals: list[Goal], search: str) -> list[Goal]:
     return [by_title[title].pop(0) for title, _ in found]
 
 
+_NUMBER_TYPED = re.compile(r"(?:#|n[º°o]\.?)\s*(\d+)", re.IGNORECASE)
+
+
+def _number_typed(goal_ref: str) -> str:
+    """A goal's number as ``/goal list`` shows it ("#12", « nº 12 ») as the number
+    alone ("12"); anything else as typed, spaces around it aside."""
+    typed = goal_ref.strip()
+    found = _NUMBER_TYPED.fullmatch(typed)
+    return found.group(1) if found else typed
+
+
 def _chosen_goal(
     goals: list[Goal], open_goals: list[Goal], goal_ref: str | None, *, yours: bool
 ) -> Goal:
@@ -265,7 +279,7 @@ def _chosen_goal(
         if not open_goals:
             raise UserError("goals.errors.no_open_goal" if yours else "goals.errors.none_open")
         return open_goals[0]
-    found = named(goal_ref, goals, lambda goal: str(goal.id), lambda goal: goal.title)
+    found = named(_number_typed(goal_ref), goals, lambda goal: str(goal.id), lambda g: g.title)
     if not found:
         raise UserError("goals.errors.unknown_progress_goal")
     # A title two goals share: the open one, else the newest (their list is newest first).
@@ -275,7 +289,8 @@ def _chosen_goal(
 async def _closable(conn: Connection, actor: Actor, goal_ref: str, *, facilitator: bool) -> Goal:
     """The goal ``/goal close`` names: by its id (the list's pick) or its title typed in
     full, among the member's open goals (and the community's, for facilitators)."""
-    if goal_ref.strip().isdigit():
+    goal_ref = _number_typed(goal_ref)
+    if goal_ref.isdigit():
         goal = await goals_db.get(conn, actor.guild_id, int(goal_ref))
         if goal is not None:
             return goal
@@ -284,7 +299,13 @@ async def _closable(conn: Connection, actor: Actor, goal_ref: str, *, facilitato
         goals += await goals_db.of_community(conn, actor.guild_id, open_only=True)
     found = named(goal_ref, goals, lambda goal: str(goal.id), lambda goal: goal.title)
     if len(found) > 1:
-        raise UserError("goals.errors.ambiguous_goal", text=goal_ref.strip()[:100])
+        numbers = sorted(goal.id for goal in found)
+        raise UserError(
+            "goals.errors.ambiguous_goal",
+            text=goal_ref.strip()[:100],
+            numbers=goal_numbers(numbers),
+            example=numbers[0],
+        )
     if not found and not facilitator:
         await _refuse_community_goal(conn, actor, goal_ref)
     if not found:

@@ -144,6 +144,9 @@ class CheckinHistory:
     answered: int
     weeks: Sequence[WeekEntry]
     """Newest first, at most HISTORY_WEEKS."""
+    this_year: int | None = None
+    """The community's year now: a week of another year is named with its year (None:
+    only a week that runs into the next one)."""
 
 
 class CsvExport(Frozen):

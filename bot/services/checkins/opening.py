@@ -16,12 +16,19 @@ from bot.db import checkins as checkins_db
 from bot.db import communities as communities_db
 from bot.db import targets as targets_db
 from bot.db.timers import Timer
+from bot.i18n import format_calendar_day
 from bot.missed import MissedResult
 from bot.scheduler import Firing, nonce_for
 from bot.services.checkins.base import CheckinShared, community_language
 from bot.services.checkins.cards import CheckinPrompt
 from bot.services.checkins.models import OpenedCheckin
-from bot.services.checkins.schedule import CLOSE_KIND, NUDGE_KIND, checkin_key, nudge_time
+from bot.services.checkins.schedule import (
+    CLOSE_KIND,
+    NUDGE_KIND,
+    checkin_key,
+    nudge_time,
+    week_shown,
+)
 
 
 class CheckinOpening:
@@ -52,7 +59,9 @@ class CheckinOpening:
             async with self._core.db.transaction() as conn:
                 await checkins_db.set_prompt(conn, checkin.id, message_id)
         if checkin.thread_id is None:
-            name = self._core.catalog.t(language, "checkins.prompt.thread", week=checkin.week)
+            week = week_shown(checkin.week)  # a thread's name is plain text: written here
+            week_name = format_calendar_day(week.day, language, year=week.year)
+            name = self._core.catalog.t(language, "checkins.prompt.thread", monday=week_name)
             thread = await chat.start_thread(
                 Posted(checkin.guild_id, checkin.channel_id, message_id), name
             )

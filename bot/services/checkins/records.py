@@ -4,11 +4,13 @@ export, a member's personal data (export, erasure) and the twelve months' retent
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.actor import Actor
 from bot.chat import Posted
+from bot.dates import local_today
 from bot.db import checkins as checkins_db
 from bot.db import communities as communities_db
 from bot.db import goals as goals_db
@@ -47,15 +49,18 @@ class CheckinRecords:
         """``/checkin me``: streak (away weeks neither count nor break it) and history, from
         the counters kept over the closed weeks and the recent weeks."""
         guild_id, user_id = actor.guild_id, actor.user_id
-        await self._shared.community.require(guild_id)
+        community = await self._shared.community.require(guild_id)
         now = self._core.clock.now()
         async with self._core.db.read() as conn:
             recent = await streaks_db.recent_weeks(conn, guild_id, user_id, now, HISTORY_WEEKS)
         history = history_from_counters(recent, now=now)
-        return history or await self.full_history(guild_id, user_id)
+        if history is None:
+            return await self.full_history(guild_id, user_id)
+        return replace(history, this_year=local_today(now, community.timezone).year)
 
     async def full_history(self, guild_id: int, user_id: int) -> CheckinHistory:
         """The history from every week there is (what the counters stand for)."""
+        community = await self._shared.community.require(guild_id)
         now = self._core.clock.now()
         async with self._core.db.read_in_thread() as conn:  # every week there is
             checkins = await checkins_db.checkins_of(conn, guild_id, newest_first=True)
@@ -68,7 +73,8 @@ class CheckinRecords:
             reported = await checkins_db.goal_numbers_of(conn, [a.id for a in answers.values()])
         joined = member.created_at if member else now
         numbers = _by_answer(reported)
-        return history_of(checkins, answers, away, joined=joined, now=now, numbers=numbers)
+        history = history_of(checkins, answers, away, joined=joined, now=now, numbers=numbers)
+        return replace(history, this_year=local_today(now, community.timezone).year)
 
     # -- the facilitators' export -----------------------------------------------------------
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from bot.chat import (
     Attachment,
+    CalendarDay,
     ChannelRef,
     Join,
     MemberRef,
@@ -17,12 +18,19 @@ from bot.chat import (
     Panel,
     PanelField,
     Text,
+    TimeOfDay,
     Trusted,
 )
 from bot.chat.text import Content, Param, Rows
 from bot.dates import read_as
 from bot.services.checkins.cards import answer_button
-from bot.services.checkins.goal_models import GoalChart, GoalOverview, ListedProgress, NewGoal
+from bot.services.checkins.goal_models import (
+    GoalChart,
+    GoalOverview,
+    ListedProgress,
+    NewGoal,
+    goal_numbers,
+)
 from bot.services.checkins.models import (
     PULSE_MIN_ANSWERS,
     CheckinHistory,
@@ -32,6 +40,7 @@ from bot.services.checkins.models import (
     ScheduleResult,
 )
 from bot.services.checkins.records import CSV_FILENAME
+from bot.services.checkins.schedule import week_monday, week_shows_year
 
 GAP_DAYS_SHOWN = 3
 
@@ -44,17 +53,28 @@ def _text(key: str, /, **params: Param) -> Text:
 
 
 def goal_saved(goal: NewGoal) -> Join:
-    """What ``/goal set`` saved, and the due date as it was read (with its zone)."""
-    key = "goals.set.saved_community" if goal.scope == "community" else "goals.set.saved"
+    """What ``/goal set`` saved, and the due date as it was read (with its zone); a
+    warning, with the goals' numbers, when an open goal of the same owner has its title."""
+    community = goal.scope == "community"
     saved = _text(
-        key,
+        "goals.set.saved_community" if community else "goals.set.saved",
         title=goal.title,
         baseline=goal.baseline,
         target=goal.target,
         measure=goal.measure,
         due=Trusted(text=goal.due_on.isoformat()),
     )
-    return Join(parts=(saved, read_as(goal.due_on, goal.due_zone)))
+    parts: list[Content] = [saved, read_as(goal.due_on, goal.due_zone)]
+    if goal.same_title:
+        parts.append(
+            _text(
+                "goals.set.same_title_community" if community else "goals.set.same_title",
+                title=goal.title,
+                numbers=goal_numbers(goal.same_title),
+                number=goal.id,
+            )
+        )
+    return Join(parts=tuple(parts))
 
 
 def goals_panel(overview: GoalOverview) -> Panel:
@@ -67,8 +87,8 @@ def goals_message(overview: GoalOverview) -> Message:
     return _goals_message(*_shown_lists(overview))
 
 
-# What a goal's line shows: title, measure, baseline, target, due day, status, latest.
-_ShownGoal = tuple[str, str, float, float, date, str, float | None]
+# What a goal's line shows: number, title, measure, baseline, target, due day, status, latest.
+_ShownGoal = tuple[int, str, str, float, float, date, str, float | None]
 
 
 def _shown_lists(overview: GoalOverview) -> tuple[tuple[_ShownGoal, ...], tuple[_ShownGoal, ...]]:
@@ -78,6 +98,7 @@ def _shown_lists(overview: GoalOverview) -> tuple[tuple[_ShownGoal, ...], tuple[
 def _shown(progress: ListedProgress) -> _ShownGoal:
     goal = progress.goal
     return (
+        goal.id,
         goal.title,
         goal.measure,
         goal.baseline,
@@ -108,7 +129,7 @@ def _goals_message(mine: tuple[_ShownGoal, ...], community: tuple[_ShownGoal, ..
 
 
 # Each row's values by these names, whichever of the four line messages writes it.
-_LINE_NAMES = ("title", "latest", "percent", "baseline", "target", "measure", "due")
+_LINE_NAMES = ("number", "title", "latest", "percent", "baseline", "target", "measure", "due")
 # By (closed, a value reported).
 _LINE_KEYS = {
     (False, True): "goals.list.line",
@@ -126,12 +147,12 @@ def _goal_lines(goals: tuple[_ShownGoal, ...], none_key: str) -> Content:
     if not goals:
         return _text(none_key)
     runs: list[tuple[str, list[tuple[Param, ...]]]] = []
-    for title, measure, baseline, target, due_on, status, latest in goals:
+    for number, title, measure, baseline, target, due_on, status, latest in goals:
         key = _LINE_KEYS[status == "closed", latest is not None]
         percent = None
         if latest is not None:
             percent = round((latest - baseline) / (target - baseline) * 100)
-        row = (title, latest, percent, baseline, target, measure, _day(due_on))
+        row = (number, title, latest, percent, baseline, target, measure, _day(due_on))
         if runs and runs[-1][0] == key:
             runs[-1][1].append(row)
         else:
@@ -178,7 +199,7 @@ def chart_message(chart: GoalChart) -> Message:
 def schedule_saved(result: ScheduleResult) -> Join:
     """What ``/checkin schedule`` saved, and when the next check-in opens."""
     schedule = result.schedule
-    at = Trusted(text=schedule.local_time.strftime("%H:%M"))
+    at = TimeOfDay(at=schedule.local_time)
     zone = Trusted(text=result.timezone)
     lines: list[Content] = [
         _text(
@@ -219,7 +240,7 @@ def opened_now(opened: OpenedNow) -> Join:
             _text(
                 "checkins.now.default_schedule",
                 day=_text(f"checkins.weekdays.{opened.schedule.weekday}"),
-                time=Trusted(text=opened.schedule.local_time.strftime("%H:%M")),
+                time=TimeOfDay(at=opened.schedule.local_time),
                 hours=opened.schedule.close_after_hours,
             )
         )
@@ -269,7 +290,10 @@ def answer_saved(saved: SavedAnswer) -> Join:
 
 def history_panel(history: CheckinHistory) -> Panel:
     """``/checkin me``: the streak and the recent weeks."""
-    weeks = tuple((week.status, week.week, week.numbers) for week in history.weeks)
+    weeks = tuple(
+        (week.status, week.week, week_shows_year(week.week, history.this_year), week.numbers)
+        for week in history.weeks
+    )
     return _history_panel(history.streak, history.best_streak, history.answered, weeks)
 
 
@@ -277,9 +301,7 @@ def history_panel(history: CheckinHistory) -> Panel:
 # is built once for what it shows (the key is all it shows) instead of validating ~50
 # text models per reply.
 @lru_cache(maxsize=1024)
-def _history_panel(
-    streak: int, best: int, answered: int, weeks: tuple[tuple[str, str, tuple[float, ...]], ...]
-) -> Panel:
+def _history_panel(streak: int, best: int, answered: int, weeks: tuple[_ShownWeek, ...]) -> Panel:
     return Panel(
         title=_text("checkins.me.title"),
         description=_text("checkins.me.streak", streak=streak, best=best, answered=answered),
@@ -293,16 +315,20 @@ def _history_panel(
     )
 
 
-def _week_lines(weeks: tuple[tuple[str, str, tuple[float, ...]], ...]) -> tuple[Rows, ...]:
+# What a week's line shows: its status, its ISO id, whether its year is named, its numbers.
+_ShownWeek = tuple[str, str, bool, tuple[float, ...]]
+
+
+def _week_lines(weeks: tuple[_ShownWeek, ...]) -> tuple[Rows, ...]:
     """The weeks in order, each run of lines of one message written as the rows of that
     message (found once for the run, not once per week): weeks that reported numbers are
     ``checkins.me.value`` rows after their status line, the others the status's rows."""
     runs: list[tuple[str, list[tuple[Param, ...]]]] = []
-    for status, week, numbers in weeks:
+    for status, week, year, numbers in weeks:
         key, row = (
-            ("checkins.me.value", (_status_line(status, week), _numbers(numbers)))
+            ("checkins.me.value", (_status_line(status, week, year), _numbers(numbers)))
             if numbers
-            else (f"checkins.me.{status}", (Trusted(text=week),))
+            else (f"checkins.me.{status}", (_week_day(week, year),))
         )
         if runs and runs[-1][0] == key:
             runs[-1][1].append(row)
@@ -311,7 +337,7 @@ def _week_lines(weeks: tuple[tuple[str, str, tuple[float, ...]], ...]) -> tuple[
     return tuple(
         Rows(
             key=key,
-            names=_VALUE_NAMES if key == "checkins.me.value" else ("week",),
+            names=_VALUE_NAMES if key == "checkins.me.value" else ("monday",),
             rows=tuple(rows),
         )
         for key, rows in runs
@@ -322,8 +348,14 @@ _VALUE_NAMES = ("line", "value")
 
 
 @lru_cache(maxsize=4096)
-def _status_line(status: str, week: str) -> Text:
-    return _text(f"checkins.me.{status}", week=Trusted(text=week))
+def _status_line(status: str, week: str, year: bool) -> Text:
+    return _text(f"checkins.me.{status}", monday=_week_day(week, year))
+
+
+@lru_cache(maxsize=4096)
+def _week_day(week: str, year: bool) -> CalendarDay:
+    """The Monday that names the week ``week`` in its line (built once per week)."""
+    return CalendarDay(day=week_monday(week), year=year)
 
 
 def _numbers(numbers: tuple[float, ...]) -> Param:

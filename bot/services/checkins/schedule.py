@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from bot.chat import Text
+from bot.chat import CalendarDay, Text
 from bot.dates import time_of_day
 from bot.db.checkins import CheckinSchedule
 from bot.errors import UserError
@@ -104,6 +105,30 @@ def week_of(instant: datetime, zone: str) -> str:
     """The ISO week (``2026-W48``) of the local day of ``instant``."""
     year, week, _ = instant.astimezone(ZoneInfo(zone)).date().isocalendar()
     return f"{year}-W{week:02d}"
+
+
+@lru_cache(maxsize=1024)
+def week_monday(week: str) -> date:
+    """The Monday of the ISO week ``week`` (``2026-W50``: 7 December 2026)."""
+    year, number = week.split("-W")
+    return date.fromisocalendar(int(year), int(number), 1)
+
+
+@lru_cache(maxsize=1024)
+def week_shows_year(week: str, this_year: int | None = None) -> bool:
+    """Whether the week ``week`` is named with its year: when the week runs into the next
+    year, or when its Monday is not in ``this_year`` (None: the week is a current one,
+    a post's or a form's)."""
+    monday = week_monday(week)
+    spans = (monday + timedelta(days=6)).year != monday.year
+    return spans or (this_year is not None and monday.year != this_year)
+
+
+def week_shown(week: str, this_year: int | None = None) -> CalendarDay:
+    """The week ``week`` (an ISO id, ``2026-W50``) as members say it: by its Monday, the
+    day the catalog writes as "week of 7 December", « semaine du 7 décembre », with the
+    year when :func:`week_shows_year`. The ISO id stays what is stored and exported."""
+    return CalendarDay(day=week_monday(week), year=week_shows_year(week, this_year))
 
 
 def next_open_after(after: datetime, weekday: int, at: time, zone: str) -> datetime:

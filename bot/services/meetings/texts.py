@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from bot.chat import ChannelRef, Content, Moment, Param, Text, Trusted
+from bot.chat import ChannelRef, Content, Moment, Param, Text, TimeOfDay, Trusted
 from bot.dates import LocalInstant
 from bot.db.meetings import Repeat
 from bot.services.meetings.times import LAST, monthly_position
@@ -72,8 +72,9 @@ def place(channel_id: int | None, link: str | None) -> Text:
     return text("place.none")
 
 
-def clock(value: time) -> Trusted:
-    return Trusted(text=value.strftime("%H:%M"))
+def clock(value: time) -> TimeOfDay:
+    """A time on the community's clock, written the reader's way ("02:30", « 2 h 30 »)."""
+    return TimeOfDay(at=value)
 
 
 def local(instant: LocalInstant) -> Trusted:

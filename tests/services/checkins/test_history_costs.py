@@ -78,8 +78,9 @@ def test_one_number_is_written_as_several_are() -> None:
     panel = replies.history_panel(CheckinHistory(streak=3, best_streak=3, answered=3, weeks=weeks))
     field = panel.fields[0].value
     assert rendered_plainly([field], "en") == [
-        "✅ 2026-W47: 3.5\n✅ 2026-W47: 3.5 · 4\n✅ 2026-W47"
+        "✅ Week of 16 November: 3.5\n✅ Week of 16 November: 3.5 · 4\n✅ Week of 16 November"
     ]
     assert rendered_plainly([field], "fr") == [
-        "✅ 2026-W47 : 3,5\n✅ 2026-W47 : 3,5 · 4\n✅ 2026-W47"
+        "✅ Semaine du 16 novembre : 3,5\n✅ Semaine du 16 novembre : 3,5 · 4\n"
+        "✅ Semaine du 16 novembre"
     ]

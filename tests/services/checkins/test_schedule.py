@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.chat import CalendarDay, Text
 from bot.errors import UserError
 from bot.services.checkins import schedule
 from tests.conftest import START
+from tests.markup import rendered_plainly
 
 TORONTO = "America/Toronto"
 
@@ -86,6 +88,21 @@ def test_next_open_is_strictly_after_and_the_week_is_the_local_iso_week() -> Non
     sunday = datetime(2026, 11, 30, 4, 30, tzinfo=UTC)
     assert schedule.week_of(sunday, TORONTO) == "2026-W48"
     assert schedule.week_of(sunday, "Europe/Paris") == "2026-W49"
+
+
+def test_a_week_is_named_by_its_monday_with_the_year_only_when_needed() -> None:
+    """Members read "week of 7 December", never the ISO id; the year is named for a week
+    of another year, or one that runs into the next year."""
+    assert schedule.week_shown("2026-W50") == CalendarDay(day=date(2026, 12, 7), year=False)
+    assert schedule.week_shown("2026-W50", 2026).year is False
+    assert schedule.week_shown("2026-W50", 2027).year is True
+    assert schedule.week_shown("2026-W53") == CalendarDay(day=date(2026, 12, 28), year=True)
+    assert schedule.week_shown("2027-W01", 2027) == CalendarDay(day=date(2027, 1, 4), year=False)
+    line = Text.of("checkins.me.answered", monday=schedule.week_shown("2027-W05", 2027))
+    assert rendered_plainly([line], "en") == ["✅ Week of 1 February"]
+    assert rendered_plainly([line], "fr") == ["✅ Semaine du 1er février"]
+    prompt = Text.of("checkins.prompt.title", monday=schedule.week_shown("2026-W53"))
+    assert rendered_plainly([prompt], "fr") == ["Bilan hebdomadaire · semaine du 28 décembre 2026"]
 
 
 def test_the_nudge_comes_12_hours_before_close_or_halfway() -> None:

@@ -156,7 +156,7 @@ async def test_the_week_reaches_members_through_the_chat_port(plc: Harness) -> N
     checkin = await plc.open_week()
     (prompt,) = [s for s in plc.chat.sent if isinstance(s.card, CheckinPrompt)]
     assert prompt.target == Channel(GUILD, CHANNEL) and prompt.nonce is not None
-    assert plc.chat.threads == [(prompt.posted, "Check-in 2026-W48")]
+    assert plc.chat.threads == [(prompt.posted, "Check-in · week of 23 November")]
     thread = prompt.posted.message_id
     assert checkin.message_id == checkin.thread_id == thread
 
