@@ -163,6 +163,21 @@ ELIDING = re.compile(
 )
 
 
+# ``{what}`` starts with its article (« le thème nº 1 »): « de » or « à » before it would
+# read « de le », « à le » where French contracts them (« du », « au »).
+CONTRACTING = re.compile(r"(?<!\w)(?:de|à)\s+\{what\}", re.IGNORECASE)
+
+
+def test_no_french_preposition_stands_before_an_item_named_with_its_article() -> None:
+    offenders = [
+        f"{key}: {match.group(0)}"
+        for language, key, text in _values()
+        if language == "fr"
+        for match in CONTRACTING.finditer(text)
+    ]
+    assert offenders == []
+
+
 def test_no_french_word_that_elides_stands_before_a_members_name() -> None:
     offenders = [
         f"{key}: {match.group(0)}"
