@@ -26,17 +26,23 @@ async def schedule(h: Harness, **options: object) -> InteractionResult:
     return result
 
 
-async def scheduled(h: Harness, *, moderation: bool = False, **options: object) -> None:
+async def scheduled(
+    h: Harness, *, moderation: bool = False, language: str = "en", **options: object
+) -> None:
     """Set the community up and schedule its check-ins; the week is not open yet."""
-    await h.setup_community(moderation=moderation)
+    await h.setup_community(moderation=moderation, language=language)
     await schedule(h, **options)
 
 
 async def open_week(
-    h: Harness, *known_names: str, moderation: bool = False, **options: object
+    h: Harness,
+    *known_names: str,
+    moderation: bool = False,
+    language: str = "en",
+    **options: object,
 ) -> None:
     """Set the community up, schedule, meet ``known_names``, and let the week open."""
-    await scheduled(h, moderation=moderation, **options)
+    await scheduled(h, moderation=moderation, language=language, **options)
     await known(h, *known_names)
     await h.advance(OPEN)
 

@@ -168,21 +168,14 @@ ELIDING = re.compile(
 CONTRACTING = re.compile(r"(?<!\w)(?:de|à)\s+\{what\}", re.IGNORECASE)
 
 
-def test_no_french_preposition_stands_before_an_item_named_with_its_article() -> None:
+@pytest.mark.parametrize(
+    "rule", [ELIDING, CONTRACTING], ids=["no word elides before a name", "no « de le »"]
+)
+def test_french_words_before_a_name_put_in_by_the_bot(rule: re.Pattern[str]) -> None:
     offenders = [
         f"{key}: {match.group(0)}"
         for language, key, text in _values()
         if language == "fr"
-        for match in CONTRACTING.finditer(text)
-    ]
-    assert offenders == []
-
-
-def test_no_french_word_that_elides_stands_before_a_members_name() -> None:
-    offenders = [
-        f"{key}: {match.group(0)}"
-        for language, key, text in _values()
-        if language == "fr"
-        for match in ELIDING.finditer(text)
+        for match in rule.finditer(text)
     ]
     assert offenders == []
