@@ -20,6 +20,7 @@ from tests.e2e.test_questions import (
     bot_posts,
     click,
     custom_id,
+    in_review,
     label,
     moderate,
     panel_click,
@@ -203,9 +204,7 @@ async def test_buttons_and_forms_of_earlier_versions_work_after_a_restart(
     harness: Harness,
 ) -> None:
     h = harness
-    await h.setup_community(moderation=True)
-    await ask(h, AUTHOR, "Asked before the upgrade")
-    [review] = bot_posts(h, "moderation")
+    review = await in_review(h, AUTHOR, "Asked before the upgrade")
     as_earlier_versions_posted(review)
     assert all(c.startswith("plcq:") for c in review.custom_ids())
     typing = await h.slash("david", "ask")

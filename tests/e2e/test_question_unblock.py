@@ -17,7 +17,7 @@ from tests.e2e.test_question_moderation import (
     press,
     title,
 )
-from tests.e2e.test_questions import ask, bot_posts, panel_click, propose, refreshed
+from tests.e2e.test_questions import ask, bot_posts, in_review, panel_click, propose, refreshed
 
 
 async def unblock_number(h: Harness, user: str, number: int, **kind: str) -> InteractionResult:
@@ -104,9 +104,7 @@ async def test_a_misclicked_reject_and_block_is_undone_on_the_review_message(
 ) -> None:
     """A rejected item has no number and no panel: its review message offers the undo."""
     h = harness
-    await h.setup_community(moderation=True)
-    await ask(h, AUTHOR, "A fair question")
-    [review] = bot_posts(h, "moderation")
+    review = await in_review(h, AUTHOR, "A fair question")
     await press(h, "alice", review, "rejectblock")
     review = refreshed(h, review)
     assert title(review) == "Anonymous question rejected, author blocked"
@@ -130,9 +128,7 @@ async def test_the_review_message_of_an_approved_item_unblocks_and_blocks_again(
     harness: Harness,
 ) -> None:
     h = harness
-    await h.setup_community(moderation=True)
-    await ask(h, AUTHOR, "Approved, then blocked by mistake")
-    [review] = bot_posts(h, "moderation")
+    review = await in_review(h, AUTHOR, "Approved, then blocked by mistake")
     await press(h, "alice", review, "approve")
     await h.emu.wait_for(lambda: bot_posts(h, "questions"))
     await press(h, "alice", review, "rblock")

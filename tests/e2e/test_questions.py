@@ -51,6 +51,14 @@ def bot_posts(h: Harness, channel: str) -> list[Message]:
     return [m for m in h.emu.messages_in(h.channel(channel)) if m.author_id == h.emu.bot_user_id]
 
 
+async def in_review(h: Harness, author: str, question: str) -> Message:
+    """A community with a moderation channel, ``author``'s question asked: its review."""
+    await h.setup_community(moderation=True)
+    await ask(h, author, question)
+    [review] = bot_posts(h, "moderation")
+    return review
+
+
 def custom_id(message: Message, action: str) -> str:
     found = [c for c in message.custom_ids() if is_action(c, action)]
     assert found, f"no {action} button on {message.custom_ids()}"
