@@ -213,13 +213,17 @@ async def test_french_texts_name_the_meeting_and_the_person_who_facilitates(
     assert told.content.startswith("❌ La rencontre **Bilan** est annulée (toute la série).")
     assert current(harness, announcement).embeds[0]["title"] == "❌ Rencontre annulée — Bilan"
 
-    def unused() -> list[str]:
+    def nobody() -> list[str]:
         posted = harness.emu.messages_in(harness.channel("announcements"))
-        return [m.content for m in posted if m.content.startswith("ℹ️")]
+        return [m.content for m in posted if m.content.startswith("⚠️")]
 
-    await until(lambda: bool(unused()), "the rotation's notice")
-    assert "un animateur ou une animatrice peut toujours mener la séance" in unused()[0]
-    assert "l'animation" not in unused()[0] and "l’animation" not in unused()[0]
+    # A rotation in use but empty: the facilitators are told, a person named as one.
+    await harness.slash("bob", "rotation join")
+    await harness.slash("bob", "rotation leave")
+    await schedule(harness, title="Suivi", when="4 déc. 15h30")
+    await until(lambda: bool(nobody()), "the rotation's notice")
+    assert "un animateur ou une animatrice peut aussi mener la séance" in nobody()[0]
+    assert "l'animation" not in nobody()[0] and "l’animation" not in nobody()[0]
 
 
 async def test_an_edit_tells_what_changed_old_beside_new(harness: Harness) -> None:
