@@ -179,15 +179,16 @@ def chart_message(chart: GoalChart) -> Message:
         target=goal.target,
         count=len(report.series.points),
     )
+    shown: dict[str, Param] = {
+        "title": goal.title,
+        "measure": goal.measure,
+        "count": len(report.series.points),
+        "target": goal.target,
+    }
     return Message(
-        content=_text(
-            "goals.progress.posted",
-            member=MemberRef(user_id=report.member_id),
-            title=goal.title,
-            measure=goal.measure,
-            count=len(report.series.points),
-            target=goal.target,
-        ),
+        content=_text("goals.progress.posted_community", **shown)
+        if goal.scope == "community"
+        else _text("goals.progress.posted", member=MemberRef(user_id=report.member_id), **shown),
         panels=(Panel(image=chart.filename, tone="success"),),
         files=(Attachment(filename=chart.filename, data=chart.png, description=described),),
     )
@@ -276,9 +277,10 @@ def answer_saved(saved: SavedAnswer) -> Join:
         lines = [_text("checkins.answer.updated", place=ChannelRef(channel_id=saved.posted_in))]
     for number in saved.numbers:
         goal = number.goal
+        shared = goal.scope == "community"
         lines.append(
             _text(
-                "checkins.answer.recorded",
+                "checkins.answer.recorded_community" if shared else "checkins.answer.recorded",
                 value=number.value,
                 goal=goal.title,
                 target=goal.target,
