@@ -257,7 +257,8 @@ def opened_now(opened: OpenedNow) -> Join:
 
 
 def answer_saved(saved: SavedAnswer) -> Join:
-    """Where the answer is shown, and which goal each of its numbers went to."""
+    """Where the answer is shown, and which goal each of its numbers went to (a number
+    given with no open goal: that it counts toward none, and how to set one)."""
     lines: list[Content]
     if saved.posted_in is None:
         key = (
@@ -275,6 +276,8 @@ def answer_saved(saved: SavedAnswer) -> Join:
         ]
     else:
         lines = [_text("checkins.answer.updated", place=ChannelRef(channel_id=saved.posted_in))]
+    if saved.answer.progress is not None:
+        lines.append(_text("checkins.answer.no_goal", value=saved.answer.progress))
     for number in saved.numbers:
         goal = number.goal
         shared = goal.scope == "community"
