@@ -7,10 +7,12 @@ import pytest
 from tests.e2e.checkins_steps import (
     NUDGE_TO_CLOSE,
     TO_NUDGE,
+    answer,
     answer_button,
     click_answer,
     open_week,
     prompt,
+    set_goal,
 )
 from tests.e2e.harness import Harness
 
@@ -67,3 +69,35 @@ async def test_a_number_refused_in_an_answer_can_still_be_corrected(harness: Har
     assert "is not a number" in (refused.content or "")
     assert refused.message is not None
     assert [c for c in refused.message.custom_ids() if c.startswith("plc:form-again:")]
+
+
+async def test_a_number_given_without_an_open_goal_is_said_to_count_toward_none(
+    harness: Harness,
+) -> None:
+    """A member with no open goal still has the one number field: the reply says the
+    number counts toward no goal and how to set one (before: nothing said, the number
+    seemingly kept for a goal), in the member's language; a member with a goal is told
+    which goal it went to, not this."""
+    h = harness
+    await open_week(h)
+    opened = await click_answer(h, "bob")
+    saved = await (
+        await h.emu.submit_modal(
+            h.user("bob"), opened, {"progress": "5", "q1": "tried"}, locale="en-US"
+        )
+    ).final()
+    assert (
+        "Your number 5 counts toward no goal: you have no open goal. Set one with `/goal set`"
+        in (saved.content or "")
+    ), saved.content
+    again = await click_answer(h, "bob")
+    edited = await (
+        await h.emu.submit_modal(h.user("bob"), again, {"progress": "6,5", "q1": "x"}, locale="fr")
+    ).final()
+    assert "Votre nombre 6,5 ne compte pour aucun objectif" in (edited.content or "")
+    assert "`/objectif definir`" in (edited.content or ""), edited.content
+
+    await set_goal(h, "chloe")
+    counted = await answer(h, "chloe", progress="50")
+    assert "counts toward no goal" not in (counted.content or "")
+    assert "ne compte pour aucun objectif" not in (counted.content or "")

@@ -10,10 +10,13 @@ from PIL import Image
 from bot.charts import read_chart_data
 from bot.db import goals as goals_db
 from tests.e2e.checkins_steps import (
+    NUDGE_TO_CLOSE,
     OPEN,
+    TO_NUDGE,
     WEEK,
     answer,
     click_answer,
+    digests,
     schedule,
     scheduled,
     set_goal,
@@ -362,3 +365,53 @@ async def test_a_title_already_open_is_warned_listed_by_number_and_closed_by_it(
     async with h.bot.core.db.read() as conn:
         still = await goals_db.of_member(conn, h.guild.id, h.user("bob"), open_only=True)
     assert [g.id for g in still] == [first]
+
+
+async def test_a_facilitators_answer_records_the_community_goals_weekly_value(
+    harness: Harness,
+) -> None:
+    """The community goal's number is asked in a facilitator's check-in answer (members
+    are not asked it) and kept like a member goal's: the reply names the goal, the digest,
+    `/goal list` and `/goal progress goal:<number>` show it (before: the number went to no
+    goal, the digest said "no value yet" and the chart "No goal to chart yet")."""
+    h = harness
+    await scheduled(h, moderation=True)
+    form = await h.slash("alice", "goal set", scope="community")
+    values = {"title": "Attendance", "measure": "% present", "baseline": "80", "target": "95"}
+    await (await h.emu.submit_modal(h.user("alice"), form, values | {"due": "2027-06-30"})).final()
+    async with h.bot.core.db.read() as conn:
+        (goal,) = await goals_db.of_community(conn, h.guild.id)
+    await h.advance(OPEN)
+
+    opened = await click_answer(h, "alice")
+    assert opened.modal is not None
+    labels = [f.label for f in opened.modal.fields]
+    assert labels[0] == "Objectif commun : Attendance", labels  # Alice reads French
+    saved = await answer(h, "alice", progress="85")
+    assert "📈 85 enregistré pour l'objectif commun **Attendance** (cible 95, % present)." in (
+        saved.content or ""
+    ), saved.content
+    member_form = await click_answer(h, "bob")
+    assert member_form.modal is not None
+    assert [f.custom_id for f in member_form.modal.fields] == ["progress", "q1", "q2"]
+    await answer(h, "bob", progress="3")
+
+    listed = await h.slash("chloe", "goal list", locale="en-US")
+    assert "**Attendance**: 85 now" in (listed.message.all_text() if listed.message else "")
+    await h.advance(TO_NUDGE + NUDGE_TO_CLOSE)
+    (digest,) = digests(h)
+    assert "Community: **Attendance**: 85 · target 95" in digest.all_text(), digest.all_text()
+
+    chart = await (
+        await h.slash("chloe", "goal progress", goal=str(goal.id), locale="en-US")
+    ).final()
+    assert chart.message is not None and not chart.ephemeral, chart.content
+    assert "Progress of the community on **Attendance** (% present): 1 weekly value" in (
+        chart.message.content
+    )
+    data = read_chart_data(chart.message.attachments[0].data)
+    assert [p["value"] for p in data["points"]] == [85.0]
+    suggested = await h.emu.autocomplete(
+        h.guild.id, h.user("chloe"), "goal progress", focused="goal", value="att"
+    )
+    assert [c["name"] for c in suggested.choices or []] == ["Attendance"]

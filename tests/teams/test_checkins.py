@@ -123,3 +123,32 @@ async def test_goals_sharing_a_title_are_told_apart_by_their_numbers(teams: Team
     assert f"titled “Reading”: #{first}, #{second}" in refused
     await teams.command("bob", f"goal close goal:{first}")
     assert "Goal closed: **Reading**" in card_text(teams.last_private("bob"))
+
+
+async def test_a_facilitator_gives_the_community_goals_number_in_the_check_in_card(
+    teams: TeamsHarness,
+) -> None:
+    """On Teams too, the form in a facilitator's view of the prompt asks each open
+    community goal's number, which is kept for that goal; a member's view does not."""
+    await teams.setup_community()
+    await teams.command("alice", "goal set scope:community")
+    form = teams.last_private("alice")
+    values = {"title": "Attendance", "measure": "% present", "baseline": "80", "target": "95"}
+    await teams.submit("alice", form, **values, due="2027-06-30")
+    async with teams.app.core.db.read() as conn:
+        [goal] = await goals_db.of_community(conn, await teams.team_number())
+    await teams.command("alice", "checkin now", channel="Check-ins")
+    [prompt] = [m for m in teams.posts_in("Check-ins") if m.root_id is None]
+
+    await teams.click("alice", prompt, "Answer")
+    ids = [node.get("id") for node in _inputs(prompt.card_for(teams.world.alice.id))]
+    assert f"goal-{goal.id}" in ids and "progress" not in ids, ids
+    await teams.submit("alice", prompt, **{f"goal-{goal.id}": "85"})
+    reply = card_text(teams.last_private("alice"))
+    assert "85 recorded for the community goal **Attendance**" in reply, reply
+    async with teams.app.core.db.read() as conn:
+        assert [v.value for v in await goals_db.values(conn, goal.id)] == [85.0]
+
+    await teams.click("bob", prompt, "Answer")
+    ids = [node.get("id") for node in _inputs(prompt.card_for(teams.world.bob.id))]
+    assert "progress" in ids and f"goal-{goal.id}" not in ids, ids

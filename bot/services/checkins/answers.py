@@ -20,20 +20,18 @@ from typing import Any
 from bot.actor import Actor
 from bot.chat import Channel, Posted, Text
 from bot.db import checkins as checkins_db
-from bot.db import goals as goals_db
 from bot.db import members as members_db
 from bot.db import timers as timers_db
 from bot.db.checkins import Answer, Checkin
 from bot.db.communities import Community
 from bot.db.connection import Connection
-from bot.db.goals import Goal
 from bot.db.timers import Timer
 from bot.errors import FinalRefusal, UserError
 from bot.firing import AfterClose
+from bot.services.checkins.answer_goals import answer_goals, reported_numbers, typed_numbers
 from bot.services.checkins.base import CheckinShared, community_language
 from bot.services.checkins.cards import AnswerPost, answer_button
 from bot.services.checkins.digest import pulse_summary
-from bot.services.checkins.goal_models import parse_number
 from bot.services.checkins.models import (
     AnswerAuthor,
     AnswerForm,
@@ -63,6 +61,7 @@ class _Typed:
     goal_numbers: Mapping[int, str]
     goal_id: int | None
     author: AnswerAuthor | None
+    facilitator: bool
 
 
 @dataclass(frozen=True)
@@ -86,12 +85,13 @@ class CheckinAnswers:
 
     async def answer_form(self, actor: Actor, checkin_id: int) -> AnswerForm:
         """What *Answer* opens: a blank form, or the member's answer to edit; a number for
-        each of their open goals."""
+        each of their open goals (a facilitator's: and each of the community's)."""
         await self._community.require(actor.guild_id)
+        facilitator = await self._community.is_facilitator(actor)
         async with self._core.db.read() as conn:
             checkin = await self._shared.open_checkin(conn, actor.guild_id, checkin_id)
             existing = await checkins_db.answer_of(conn, checkin_id, actor.user_id)
-            goals = await goals_db.of_member(conn, actor.guild_id, actor.user_id, open_only=True)
+            goals = await answer_goals(conn, actor.guild_id, actor.user_id, facilitator=facilitator)
             numbers = await checkins_db.goal_numbers_of(conn, [existing.id] if existing else [])
         return AnswerForm(
             checkin=checkin,
@@ -134,7 +134,9 @@ class CheckinAnswers:
         community = await self._community.require(actor.guild_id)
         cleaned = _clean_texts(texts)
 
-        typed = _Typed(progress, cleaned, goal_numbers or {}, goal_id, author)
+        # Before the trip: a facilitator's answer also gives the community goals' numbers.
+        facilitator = await self._community.is_facilitator(actor)
+        typed = _Typed(progress, cleaned, goal_numbers or {}, goal_id, author, facilitator)
 
         async def write(conn: Connection) -> _Written:
             return await self._write(conn, actor, community, checkin_id, typed)
@@ -169,8 +171,8 @@ class CheckinAnswers:
             raise FinalRefusal(
                 "checkins.errors.questions_changed", button=answer_button(community.language)
             )
-        goals = await goals_db.of_member(conn, guild_id, user_id, open_only=True)
-        free, numbers = _numbers(
+        goals = await answer_goals(conn, guild_id, user_id, facilitator=typed.facilitator)
+        free, numbers = typed_numbers(
             goals, typed.progress, typed.goal_id, typed.goal_numbers, community.language
         )
         given = [value for value in numbers.values() if value is not None]
@@ -180,7 +182,7 @@ class CheckinAnswers:
         help_text = help_answer(checkin, cleaned)
         answer, created = await _store(conn, actor, checkin_id, free, cleaned, help_text, now)
         await checkins_db.set_goal_numbers(conn, answer.id, numbers)
-        reported = await _reported(conn, answer, created, goals, numbers)
+        reported = await reported_numbers(conn, answer, created, goals, numbers)
         post = AnswerPost(
             language=community_language(community),
             answer=answer,
@@ -311,37 +313,6 @@ def help_answer(checkin: Checkin, texts: list[str]) -> str:
     return texts[-1]
 
 
-def _numbers(
-    goals: list[Goal],
-    progress: str | None,
-    goal_id: int | None,
-    goal_numbers: Mapping[int, str],
-    language: str,
-) -> tuple[float | None, dict[int, float | None]]:
-    """(the number for no goal, the number for each goal named): only the member's open
-    goals take a number; a goal closed while the form was open is refused (naming the
-    *Answer* button in the community's ``language``, as the prompt shows it)."""
-    open_goals = {goal.id: goal for goal in goals}
-
-    def goal_of(wanted: int) -> Goal:
-        if wanted not in open_goals:
-            raise FinalRefusal("checkins.errors.goal_gone", button=answer_button(language))
-        return open_goals[wanted]
-
-    numbers: dict[int, float | None] = {}
-    for wanted, text in goal_numbers.items():
-        field = Text.of("checkins.fields.progress_on", goal=goal_of(wanted).title)
-        numbers[wanted] = parse_number(text, field=field)
-    value = parse_number(progress, field="progress")
-    if goal_id is not None:
-        numbers[goal_of(goal_id).id] = value
-    elif value is not None and goals:
-        numbers[goals[0].id] = value  # the reply names the goal it went to
-    else:
-        return value, numbers
-    return None, numbers
-
-
 async def _store(
     conn: Connection,
     actor: Actor,
@@ -370,28 +341,3 @@ async def _store(
     )
     assert updated is not None
     return updated, False
-
-
-async def _reported(
-    conn: Connection,
-    answer: Answer,
-    created: bool,
-    goals: list[Goal],
-    numbers: Mapping[int, float | None],
-) -> list[ReportedNumber]:
-    """Every goal number the answer now gives, by goal. A first answer gives only what
-    was typed, for goals just read; an edit keeps what it gave for goals not named."""
-    if created:
-        typed = {goal.id: goal for goal in goals if numbers.get(goal.id) is not None}
-        return [
-            ReportedNumber(goal=typed[goal_id], value=value)
-            for goal_id, value in sorted(numbers.items())
-            if value is not None and goal_id in typed
-        ]
-    stored = await checkins_db.goal_numbers_of(conn, [answer.id])
-    found = {
-        g.id: g for g in await goals_db.get_many(conn, answer.guild_id, [n.goal_id for n in stored])
-    }
-    return [
-        ReportedNumber(goal=found[n.goal_id], value=n.value) for n in stored if n.goal_id in found
-    ]

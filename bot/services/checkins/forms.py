@@ -109,7 +109,10 @@ def _goal_hint(goal: Goal) -> Text:
 def _goal_number(form: AnswerForm, goal: Goal, language: Language) -> TextInput:
     return TextInput(
         id=f"{GOAL_NUMBER}{goal.id}",
-        label=_text("modal.progress_on", goal=goal.title),
+        label=_text(
+            "modal.progress_community" if goal.scope == "community" else "modal.progress_on",
+            goal=goal.title,
+        ),
         required=False,
         max_length=NUMBER_MAX_CHARS,
         placeholder=_goal_hint(goal),

@@ -173,12 +173,15 @@ class GoalService:
         self, actor: Actor, member_id: int | None = None, goal_ref: str | None = None
     ) -> GoalReport:
         """``/goal progress``: one of a member's goals (``goal_ref``, else their newest open
-        one) and its stored values, to chart in the community's language. A closed goal
-        is charted only when named: shown unasked, it would pass for the current one."""
+        one), or a community goal named in ``goal_ref``, and its stored values, to chart
+        in the community's language. A closed goal is charted only when named: shown
+        unasked, it would pass for the current one."""
         community = await self._community.require(actor.guild_id)
         whose = actor.user_id if member_id is None else member_id
         async with self._core.db.read() as conn:
             goals = await goals_db.of_member(conn, actor.guild_id, whose)
+            if goal_ref is not None and goal_ref.strip():
+                goals += await goals_db.of_community(conn, actor.guild_id)
             if not goals:
                 raise UserError("goals.errors.no_goal")
             open_goals = [g for g in goals if g.status == "open"]
@@ -218,10 +221,11 @@ class GoalService:
         self, actor: Actor, member_id: int | None = None, search: str = ""
     ) -> list[Goal]:
         """Autocomplete of ``/goal progress goal``: the member's (or ``member_id``'s) open
-        goals whose title matches ``search``, newest first."""
+        goals whose title matches ``search``, newest first, then the community's."""
         whose = actor.user_id if member_id is None else member_id
         async with self._core.db.read() as conn:
             goals = await goals_db.of_member(conn, actor.guild_id, whose, open_only=True)
+            goals += await goals_db.of_community(conn, actor.guild_id, open_only=True)
         return _matching(goals, search)
 
     # -- personal data ---------------------------------------------------------------

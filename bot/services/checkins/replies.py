@@ -179,15 +179,16 @@ def chart_message(chart: GoalChart) -> Message:
         target=goal.target,
         count=len(report.series.points),
     )
+    shown: dict[str, Param] = {
+        "title": goal.title,
+        "measure": goal.measure,
+        "count": len(report.series.points),
+        "target": goal.target,
+    }
     return Message(
-        content=_text(
-            "goals.progress.posted",
-            member=MemberRef(user_id=report.member_id),
-            title=goal.title,
-            measure=goal.measure,
-            count=len(report.series.points),
-            target=goal.target,
-        ),
+        content=_text("goals.progress.posted_community", **shown)
+        if goal.scope == "community"
+        else _text("goals.progress.posted", member=MemberRef(user_id=report.member_id), **shown),
         panels=(Panel(image=chart.filename, tone="success"),),
         files=(Attachment(filename=chart.filename, data=chart.png, description=described),),
     )
@@ -256,7 +257,8 @@ def opened_now(opened: OpenedNow) -> Join:
 
 
 def answer_saved(saved: SavedAnswer) -> Join:
-    """Where the answer is shown, and which goal each of its numbers went to."""
+    """Where the answer is shown, and which goal each of its numbers went to (a number
+    given with no open goal: that it counts toward none, and how to set one)."""
     lines: list[Content]
     if saved.posted_in is None:
         key = (
@@ -274,11 +276,14 @@ def answer_saved(saved: SavedAnswer) -> Join:
         ]
     else:
         lines = [_text("checkins.answer.updated", place=ChannelRef(channel_id=saved.posted_in))]
+    if saved.answer.progress is not None:
+        lines.append(_text("checkins.answer.no_goal", value=saved.answer.progress))
     for number in saved.numbers:
         goal = number.goal
+        shared = goal.scope == "community"
         lines.append(
             _text(
-                "checkins.answer.recorded",
+                "checkins.answer.recorded_community" if shared else "checkins.answer.recorded",
                 value=number.value,
                 goal=goal.title,
                 target=goal.target,
