@@ -270,23 +270,40 @@ _SCHEDULED = """
 
 
 class ComingDate(NamedTuple):
-    """A coming date as another feature shows it (``/plc status``, ``/rotation show``):
-    read as a plain tuple, since it is only shown."""
+    """A coming date as another feature shows it (``/plc status``, ``/rotation show``),
+    with its series' rule (what dates the next one): a plain tuple, as it is only shown."""
 
     occurrence_id: int
     title: str
     starts_at: datetime
+    meeting_id: int
+    local_date: date
+    repeat: Repeat
+    first_date: date
+    local_time: time
+    timezone: str
 
 
 async def coming_dates(conn: Connection, guild_id: int) -> list[ComingDate]:
-    """:func:`scheduled_occurrences` with only what is shown of each: the date's id, the
-    meeting's title and when it starts."""
+    """:func:`scheduled_occurrences` with only what is shown of each and its series' rule."""
+    columns = "o.id, m.title, o.starts_at, m.id, o.local_date, m.repeat, m.first_date"
     rows = await fetch_rows(
-        conn,
-        f"SELECT o.id, m.title, o.starts_at {_SCHEDULED}",
-        (guild_id,),
+        conn, f"SELECT {columns}, m.local_time, m.timezone {_SCHEDULED}", (guild_id,)
     )
-    return [ComingDate(row[0], row[1], instant_from_db(row[2])) for row in rows]
+    return [
+        ComingDate(
+            row[0],
+            row[1],
+            instant_from_db(row[2]),
+            row[3],
+            date.fromisoformat(row[4]),
+            row[5],
+            date.fromisoformat(row[6]),
+            time.fromisoformat(row[7]),
+            row[8],
+        )
+        for row in rows
+    ]
 
 
 class ListedDate(NamedTuple):

@@ -309,3 +309,61 @@ async def test_the_offer_names_the_weekday_of_its_deadline_as_of_its_meeting(
     assert "Merci de répondre avant le <t:" in text
     answer_by = text.split("Merci de répondre avant le ")[1]
     assert answer_by.split(">")[0].endswith(":F")  # the full date, its weekday with it
+
+
+async def away_volunteer_set_next(harness: Harness, away_until: str) -> str:
+    """The testers' repro: Alice and Bob joined, a weekly meeting was scheduled (Bob holds
+    its first date once Alice left), David joined while away until ``away_until``, and
+    Alice set him next: her answer (in English)."""
+    await harness.setup_community(language="en")
+    for user in ("alice", "bob"):
+        await run(harness, user, "rotation join")
+    await schedule(harness, "alice", title="T", when="2026-11-26 15:00", repeat="weekly")
+    await run(harness, "alice", "rotation leave")
+    await run(harness, "david", "me away", until=away_until)
+    await run(harness, "david", "rotation join")
+    await harness.advance(timedelta(0))  # the offer DMs are timers due now
+    return await run(
+        harness, "alice", "rotation set-next", member=harness.user("david"), locale="en-US"
+    )
+
+
+async def test_set_next_and_skip_judge_who_is_next_on_the_next_date_to_assign(
+    harness: Harness,
+) -> None:
+    """After ``set-next`` picked a member away today but free on the next date to assign,
+    ``/rotation show`` marked as next Bob (free today, already holding the coming date),
+    ``skip`` sent Bob back with nothing visible changed, and the next date went to
+    David; ``set-next`` named neither the member nor the date."""
+    said = await away_volunteer_set_next(harness, away_until="2026-11-24")
+    david, bob = f"<@{harness.user('david')}>", f"<@{harness.user('bob')}>"
+    assert f"Done: {david} takes the next date to assign, **T** (<t:" in said
+    shown = await run(harness, "bob", "rotation show")
+    assert "Next date to assign: **T** — <t:" in shown
+    assert (
+        f"1. {david} — facilitated 0 times — **next**, away until 24 November, chosen to go next"
+        in shown
+    )
+    assert f"2. {bob} — facilitated 0 times\n" in shown  # holds the coming date: not next
+    skipped = await run(harness, "alice", "rotation skip", locale="en-US")
+    assert f"Skipped {david}: {bob} is now next, for **T** (<t:" in skipped
+    assert f"1. {bob} — facilitated 0 times — **next**" in skipped
+    assert f"2. {david} — facilitated 0 times — away until 24 November\n" in skipped
+    await harness.advance_to(datetime(2026, 11, 27, tzinfo=UTC))  # the next date announced
+    following = announcements(harness)[-1]
+    assert facilitator_of(harness, following) == harness.user("bob")  # as shown
+
+
+async def test_set_next_warns_of_an_away_member_who_keeps_their_place(harness: Harness) -> None:
+    said = await away_volunteer_set_next(harness, away_until="2026-12-04")
+    david, bob = f"<@{harness.user('david')}>", f"<@{harness.user('bob')}>"
+    assert f"Done: {david} is first in line, but is away on the next date to assign" in said
+    assert f"and {david} keeps their place for the date after" in said
+    assert f"1. {bob} — facilitated 0 times — **next**" in said
+    assert f"2. {david} — facilitated 0 times — away until 4 December, chosen to go" in said
+    alone = await run(harness, "alice", "rotation skip", locale="en-US")
+    assert f"Nothing changed: {bob} is the only volunteer free for **T** (<t:" in alone
+    await harness.advance_to(datetime(2026, 11, 27, tzinfo=UTC))  # Dec 3 announced: Bob's
+    assert facilitator_of(harness, announcements(harness)[-1]) == harness.user("bob")
+    shown = await run(harness, "bob", "rotation show")  # Dec 10 next: David's place kept
+    assert f"1. {david} — facilitated 0 times — **next**, away until 4 December, chosen" in shown

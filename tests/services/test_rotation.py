@@ -273,10 +273,10 @@ async def test_skip_and_set_next_are_for_facilitators(world: World) -> None:
         await world.rotation.skip(member(BOB))
     with pytest.raises(NotFacilitator):
         await world.rotation.set_next(member(BOB), BOB)
-    view = await world.rotation.skip(facilitator(DAVE))
-    assert view.next_user_id == BOB
-    view = await world.rotation.set_next(facilitator(DAVE), CAROL)
-    assert view.next_user_id == CAROL
+    skipped = await world.rotation.skip(facilitator(DAVE))
+    assert (skipped.user_id, skipped.view.next_user_id) == (ALICE, BOB)
+    chosen = await world.rotation.set_next(facilitator(DAVE), CAROL)
+    assert chosen.view.next_user_id == CAROL and chosen.user_id == CAROL
     with pytest.raises(UserError) as caught:
         await world.rotation.set_next(facilitator(DAVE), DAVE)
     assert caught.value.key == "facilitation.rotation.not_volunteer"

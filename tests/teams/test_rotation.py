@@ -9,7 +9,7 @@ from bot.emulator.teams.cards import walk
 from bot.services.facilitation.rotation.service import RotationService
 from teams.markup import teams_instant
 from tests.e2e.privacy import stored_bytes
-from tests.teams.harness import TeamsHarness, card_text
+from tests.teams.harness import Named, TeamsHarness, card_text
 
 
 def buttons(message: TeamsMessage) -> list[str]:
@@ -110,3 +110,15 @@ async def test_a_members_erasure_leaves_no_trace_of_their_teams_id(teams: TeamsH
     assert teams.world.bob.id.encode() not in await stored_bytes(teams)
     await teams.command("bob", "rotation show")  # a new message: a new number
     assert await teams.user_number("bob") != bob
+
+
+async def test_set_next_and_skip_name_who_they_moved(teams: TeamsHarness) -> None:
+    """``set-next`` said "this volunteer", ``skip`` "the next volunteer shown below": they
+    now name the members, as Teams shows them."""
+    await teams.setup_community()
+    for member in ("bob", "chloe"):
+        await teams.command(member, "rotation join", channel="Check-ins")
+    said = await teams.run("alice", "rotation set-next", member=Named("chloe"))
+    assert "Done: Chloé Gagnon takes the next meeting date announced." in said
+    skipped = await teams.run("alice", "rotation skip")
+    assert "Skipped Chloé Gagnon: Bob Martin is now next." in skipped

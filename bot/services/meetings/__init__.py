@@ -16,8 +16,9 @@
 
 Other features read dates through :class:`MeetingService`'s ``date_of``,
 ``scheduled_dates`` and ``going`` (a :class:`MeetingDate`, never a stored row), or
-``coming_dates`` for dates only shown (a :class:`ComingDate` tuple), in their own
-connection.
+``coming_dates`` for dates only shown (a :class:`ComingDate` tuple), or
+``dates_to_announce`` for the dates each series announces next (a :class:`DateAhead`
+tuple), in their own connection.
 """
 
 from bot.db.meetings import ComingDate
@@ -34,6 +35,7 @@ from bot.services.meetings.models import (
     REMINDER_KIND,
     AnnouncementRefused,
     CancelResult,
+    DateAhead,
     EditResult,
     EventTarget,
     MeetingDate,
@@ -55,6 +57,7 @@ __all__ = [
     "AnnouncementRefused",
     "CancelResult",
     "ComingDate",
+    "DateAhead",
     "EditResult",
     "EventTarget",
     "FacilitatorSource",

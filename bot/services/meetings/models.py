@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, get_args
+from typing import Literal, NamedTuple, get_args
 
 from bot.chat import Posted
 from bot.dates import LocalInstant
@@ -78,6 +78,16 @@ class MeetingDate(Frozen):
     def scheduled(self) -> bool:
         """Still to come, or under way."""
         return self.status == "scheduled"
+
+
+class DateAhead(NamedTuple):
+    """A meeting's date ahead as another feature names it (the rotation's next date to
+    assign): which meeting, its title and when it starts. Announced or not yet, so no
+    occurrence id; a plain tuple, since it is only shown and compared."""
+
+    meeting_id: int
+    title: str
+    starts_at: datetime
 
 
 def meeting_date(meeting: Meeting, occurrence: Occurrence) -> MeetingDate:

@@ -18,12 +18,14 @@ from bot.services.base import Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
 from bot.services.meetings.ics import build_calendar
 from bot.services.meetings.models import (
+    DateAhead,
     ListedMeeting,
     MeetingDate,
     UpcomingMeeting,
     meeting_date,
 )
 from bot.services.meetings.reader import DateReader
+from bot.services.meetings.times import next_occurrence
 
 
 class MeetingQueries:
@@ -174,6 +176,29 @@ class MeetingQueries:
         included), soonest first."""
         dated = await meetings_db.scheduled_occurrences(conn, guild_id)
         return [meeting_date(meeting, occurrence) for occurrence, meeting, _ in dated]
+
+    async def dates_to_announce(self, conn: Connection, guild_id: int) -> list[DateAhead]:
+        """The date each repeating meeting of the community announces next: the one after
+        its current date (announced once that date is over), soonest first. A one-off
+        meeting, or a series without a date after its current one, has none."""
+        return self.dates_after(await self.coming_dates(conn, guild_id))
+
+    def dates_after(self, dates: list[ComingDate]) -> list[DateAhead]:
+        """:meth:`dates_to_announce` from the coming dates already read (no read)."""
+        now = self._core.clock.now()
+        found = []
+        for coming in dates:
+            after = next_occurrence(
+                coming.first_date,
+                coming.local_time,
+                coming.timezone,
+                coming.repeat,
+                after_day=coming.local_date,
+                now=now,
+            )
+            if after is not None:
+                found.append(DateAhead(coming.meeting_id, coming.title, after.starts_at))
+        return sorted(found, key=lambda date: date.starts_at)
 
     async def going(self, conn: Connection, occurrence_id: int) -> list[int]:
         """The members who answered Going for the date, in the order they answered."""

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
-from bot.chat import Button, Card, Join, MemberRef, Message, Moment, Panel, PanelField, Text
+from bot.chat import (
+    Button,
+    CalendarDay,
+    Card,
+    Join,
+    MemberRef,
+    Message,
+    Moment,
+    Panel,
+    PanelField,
+    Text,
+)
 from bot.chat.text import Param, Rows, Trusted
 from bot.interactions.routes import CustomId
 from bot.services.facilitation.rotation.models import NoticeReason, RotationView
@@ -110,7 +121,8 @@ def _constant(key: str) -> Text:
 # the status and the lists are: built once for what it shows (the view is its key).
 @lru_cache(maxsize=256)
 def rotation_panel(view: RotationView) -> Panel:
-    """``/rotation show``: the line in order, counts, who is away, the dates assigned."""
+    """``/rotation show``: the next date to assign, the line in the order the dates go
+    (who gets that date first), counts, who is away, the dates assigned."""
     fields = []
     if view.line:
         fields.append(PanelField(name=_constant("show.order"), value=_line(view)))
@@ -132,17 +144,31 @@ def rotation_panel(view: RotationView) -> Panel:
         fields.append(PanelField(name=_constant("show.upcoming"), value=dates))
     return Panel(
         title=_constant("show.title"),
-        description=None if view.line else _constant("show.empty"),
+        description=_heading(view),
         fields=tuple(fields),
         tone="accent",
     )
 
 
-@lru_cache(maxsize=16)
-def _marks(next_up: bool, away: bool, set_next: bool, declined_last: bool) -> Join:
-    """The marks after a name in the line: one of sixteen, built once each."""
+def _heading(view: RotationView) -> Text | None:
+    """Above the line: the date who is next was judged on, or that nobody is in it."""
+    if not view.line:
+        return _constant("show.empty")
+    if view.next_date is None:
+        return None
+    return _text(
+        "show.next_date", title=view.next_date.title, when=Moment(at=view.next_date.starts_at)
+    )
+
+
+@lru_cache(maxsize=64)
+def _marks(
+    next_up: bool, away: bool, away_until: date | None, set_next: bool, declined_last: bool
+) -> Join:
+    """The marks after a name in the line (away with the last day of the away period
+    when they are away, not gone): built once each."""
     marks = [
-        _text(key)
+        _away(away_until) if key == "show.away" else _text(key)
         for key, shown in (
             ("show.next", next_up),
             ("show.away", away),
@@ -152,6 +178,13 @@ def _marks(next_up: bool, away: bool, set_next: bool, declined_last: bool) -> Jo
         if shown
     ]
     return Join(parts=tuple(marks), sep=", ", prefix=" — ")
+
+
+def _away(until: date | None) -> Text:
+    """Away: until which day, unless they are gone from the server."""
+    if until is None:
+        return _text("show.away")
+    return _text("show.away_until", day=CalendarDay(day=until, year=False))
 
 
 def _line(view: RotationView) -> Rows:
@@ -166,6 +199,7 @@ def _line(view: RotationView) -> Rows:
                 _marks(
                     entry.user_id == view.next_user_id,
                     entry.away,
+                    entry.away_until,
                     entry.next_up,
                     entry.first_in_line,
                 ),

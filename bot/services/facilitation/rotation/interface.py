@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.chat import Message, Moment, Text
+from bot.chat import MemberRef, Message, Moment, Text
+from bot.chat.text import Param
 from bot.interactions import Interaction
 from bot.interactions.commands import MemberOption, Option
 from bot.interactions.interface import CommandGroup, Interface, click
@@ -13,7 +14,7 @@ from bot.services.facilitation.rotation.cards import (
     AnsweredOffer,
     rotation_panel,
 )
-from bot.services.facilitation.rotation.models import OfferAnswer, RotationView
+from bot.services.facilitation.rotation.models import OfferAnswer, RotationChange, RotationView
 from bot.services.facilitation.rotation.service import RotationService
 
 ROTATION = CommandGroup("rotation", "Take turns facilitating the community's meetings")
@@ -60,7 +61,8 @@ class RotationInterface(Interface):
         access="facilitator",
     )
     async def skip(self, ctx: Interaction) -> None:
-        await self._show(ctx, await self.rotation.skip(ctx.actor()), "skipped")
+        change = await self.rotation.skip(ctx.actor())
+        await self._show(ctx, change.view, skipped_text(change))
 
     @ROTATION.command(
         "set-next",
@@ -69,7 +71,8 @@ class RotationInterface(Interface):
         access="facilitator",
     )
     async def set_next(self, ctx: Interaction, member: MemberOption) -> None:
-        await self._show(ctx, await self.rotation.set_next(ctx.actor(), member.user_id), "next_set")
+        change = await self.rotation.set_next(ctx.actor(), member.user_id)
+        await self._show(ctx, change.view, next_set_text(change))
 
     @click(ACCEPT)
     async def accept(self, ctx: Interaction, params: Params) -> None:
@@ -104,3 +107,33 @@ class RotationInterface(Interface):
             in_channel=ctx.guild_id is not None and ctx.channel_id is not None,
         )
         await ctx.update(card if card.in_channel else card.layout())
+
+
+def _said(key: str, change: RotationChange, **params: Param) -> Text:
+    """A reply of the rotation's naming the member, and the date it was judged on if any
+    (``key`` then, else ``key_today`` or ``key_later``)."""
+    params = {"user": MemberRef(user_id=change.user_id), **params}
+    if change.date is not None:
+        params |= {"title": change.date.title, "when": Moment(at=change.date.starts_at)}
+    return Text(key=f"facilitation.rotation.{key}", params=params)
+
+
+def skipped_text(change: RotationChange) -> Text:
+    """Who was skipped and who is next now, for which date; or that nothing changed,
+    because nobody else is free then."""
+    dated = "" if change.date is not None else "_today"
+    if not change.changed:
+        return _said(f"skip_alone{dated}", change)
+    next_user = change.view.next_user_id
+    assert next_user is not None  # someone else was free: they are next now
+    return _said(f"skipped{dated}", change, next=MemberRef(user_id=next_user))
+
+
+def next_set_text(change: RotationChange) -> Text:
+    """Who was set next and for which date: asked at once for a date nobody held, next
+    for the date to assign, or passed over for it (away then, keeping their place)."""
+    if change.date is None:
+        return _said("next_set_later", change)
+    if change.asked:
+        return _said("next_set_asked", change)
+    return _said("next_set_away" if change.away else "next_set", change)

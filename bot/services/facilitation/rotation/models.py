@@ -10,6 +10,7 @@ from bot.db.facilitation.rotation import AssignmentStatus, Volunteer
 from bot.db.members import Member
 from bot.frozen import Frozen
 from bot.i18n import Language
+from bot.services.meetings import DateAhead
 
 OFFER_KIND = "rotation_offer"
 DEADLINE_KIND = "rotation_deadline"
@@ -27,10 +28,13 @@ class RotationEntry:
     times_assigned: int
     """Dates given to the member, coming ones included (the line's fairness counts them)."""
     away: bool
+    """Away today, or gone from the server."""
     first_in_line: bool
     next_up: bool
     times_facilitated: int = 0
     """Meetings the member facilitated: dates that took place, never a coming one."""
+    away_until: date | None = None
+    """Away today (not gone): the last day of their away period."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +49,33 @@ class UpcomingAssignment:
 
 @dataclass(frozen=True, slots=True)
 class RotationView:
-    """``/rotation show``: the line in order, who is next, counts, who is away."""
+    """``/rotation show``: the line in the order the next dates go (who is next first),
+    counts, who is away."""
 
     line: tuple[RotationEntry, ...]
     next_user_id: int | None
+    """Who gets the next date to assign: the first in line free on that date."""
     upcoming: tuple[UpcomingAssignment, ...]
+    next_date: DateAhead | None = None
+    """The next date to assign (the next one a meeting announces); None: no meeting
+    announces another date, and who is next is judged on today."""
+
+
+@dataclass(frozen=True, slots=True)
+class RotationChange:
+    """What ``/rotation skip`` or ``set-next`` did, said above the line shown after it."""
+
+    view: RotationView
+    user_id: int
+    """Skip: who was skipped, or who stays next (nothing changed); set-next: the member."""
+    changed: bool = True
+    """Skip: False when nobody else is free on the date, so the line was left as it was."""
+    date: DateAhead | None = None
+    """The date it was judged on: the next to assign, or the vacant date set-next filled."""
+    asked: bool = False
+    """Set-next: the member was asked at once for ``date``, a coming date nobody held."""
+    away: bool = False
+    """Set-next: away on ``date``, so passed over for it, keeping their place after."""
 
 
 class OfferAnswer(Frozen):

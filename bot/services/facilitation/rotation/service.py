@@ -23,25 +23,19 @@ from bot.chat import MemberRef, Moment, Param
 from bot.dates import local_today
 from bot.db import audit
 from bot.db import members as members_db
+from bot.db.communities import Community
 from bot.db.connection import Connection
 from bot.db.facilitation import rotation as rotation_db
 from bot.db.facilitation import rotation_shown
 from bot.db.facilitation.rotation import Assignment, AssignmentStatus
-from bot.db.facilitation.rotation_shown import Holder
 from bot.errors import UserError
 from bot.i18n import language_for_locale
 from bot.services.base import AfterCommit, Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
 from bot.services.facilitation.rotation.assign import Assigner
-from bot.services.facilitation.rotation.models import (
-    OfferAnswer,
-    RotationEntry,
-    RotationView,
-    UpcomingAssignment,
-    available,
-    unavailable,
-)
-from bot.services.meetings import ComingDate, MeetingDate, MeetingService
+from bot.services.facilitation.rotation.line import assigned, free_on, judged_on, line_view
+from bot.services.facilitation.rotation.models import OfferAnswer, RotationChange, RotationView
+from bot.services.meetings import DateAhead, MeetingDate, MeetingService
 
 log = logging.getLogger(__name__)
 
@@ -111,67 +105,88 @@ class RotationService:
         return redraw
 
     async def show(self, actor: Actor) -> RotationView:
+        """The line in the order the next dates go, who is next (judged on the next date
+        to assign), counts, who is away, and the coming dates with who holds each."""
         community = await self._community.require(actor.guild_id)
-        guild_id = community.guild_id
-        today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.read() as conn:
-            # Each volunteer comes with how many of their dates were held, counted in
-            # their assignments' index: no past date is read.
-            line = await rotation_shown.line_shown(conn, guild_id)
-            dates = await self._meetings.coming_dates(conn, guild_id) if self._meetings else []
-            upcoming = await _assigned(conn, dates)
-        entries = tuple(
-            RotationEntry(
-                user_id=v.user_id,
-                times_assigned=v.times_assigned,
-                away=unavailable(v.left, v.away_until, today),
-                first_in_line=v.first_in_line,
-                next_up=v.next_up,
-                times_facilitated=v.facilitated,
-            )
-            for v in line
-        )
-        ready = [entry.user_id for entry in entries if not entry.away]
-        return RotationView(
-            line=entries,
-            next_user_id=ready[0] if ready else None,
-            upcoming=tuple(upcoming),
-        )
+            return await self._view(conn, community)
 
-    async def skip(self, actor: Actor) -> RotationView:
-        """Facilitators: send whoever is next in line to the back, without counting a turn."""
+    async def _view(self, conn: Connection, community: Community) -> RotationView:
+        # Each volunteer comes with how many of their dates were held, counted in their
+        # assignments' index: no past date is read.
+        guild_id = community.guild_id
+        line = await rotation_shown.line_shown(conn, guild_id)
+        dates = await self._meetings.coming_dates(conn, guild_id) if self._meetings else []
+        upcoming = await assigned(conn, dates)
+        ahead = self._meetings.dates_after(dates) if self._meetings else []
+        next_date = ahead[0] if ahead else None
+        today = local_today(self._core.clock.now(), community.timezone)
+        return line_view(line, upcoming, next_date, today, community.timezone)
+
+    async def _next_date(self, conn: Connection, guild_id: int) -> DateAhead | None:
+        """The next date to assign: the soonest a meeting announces next (the date after
+        each series' current one), asked of the meetings feature."""
+        if self._meetings is None:
+            return None
+        dates = await self._meetings.dates_to_announce(conn, guild_id)
+        return dates[0] if dates else None
+
+    async def skip(self, actor: Actor) -> RotationChange:
+        """Facilitators: send whoever is next (for the next date to assign) to the back,
+        without counting a turn. Nobody else free on that date: nothing changes."""
         community = await self._community.require_facilitator(actor)
         today = local_today(self._core.clock.now(), community.timezone)
         async with self._core.db.transaction() as conn:
-            line, members = await rotation_db.line_with_members(conn, community.guild_id)
-            ready = available(line, members, today)
-            if not ready:
+            next_date = await self._next_date(conn, community.guild_id)
+            line = await rotation_shown.line_shown(conn, community.guild_id)
+            free = free_on(line, judged_on(next_date, today, community.timezone))
+            if not free:
                 raise UserError("facilitation.rotation.nobody_to_skip")
-            await rotation_db.skip(conn, community.guild_id, ready[0].user_id)
-            await self._audit(conn, actor, "rotation.skip", skipped=ready[0].user_id)
-        return await self.show(actor)
+            skipped = free[0].user_id
+            if len(free) > 1:
+                await rotation_db.skip(conn, community.guild_id, skipped)
+                await self._audit(conn, actor, "rotation.skip", skipped=skipped)
+            view = await self._view(conn, community)
+        return RotationChange(view=view, user_id=skipped, changed=len(free) > 1, date=next_date)
 
-    async def set_next(self, actor: Actor, user_id: int) -> RotationView:
+    async def set_next(self, actor: Actor, user_id: int) -> RotationChange:
         """Facilitators: this volunteer takes the next date to assign: a coming date nobody
-        holds, if they are free then, else the next date announced."""
+        holds, if they are free then (asked at once), else the next date announced (passed
+        over if they are away on it, keeping their place for the date after)."""
         community = await self._community.require_facilitator(actor)
+        guild_id = community.guild_id
         async with self._core.db.transaction() as conn:
-            volunteer = await rotation_db.get_volunteer(conn, community.guild_id, user_id)
+            volunteer = await rotation_db.get_volunteer(conn, guild_id, user_id)
             if volunteer is None or not volunteer.active:
                 raise UserError(
                     "facilitation.rotation.not_volunteer", user=MemberRef(user_id=user_id)
                 )
-            member = await members_db.get(conn, community.guild_id, user_id)
+            member = await members_db.get(conn, guild_id, user_id)
             if member is not None and member.left_at is not None:
                 raise UserError(
                     "facilitation.rotation.member_left", user=MemberRef(user_id=user_id)
                 )
-            await rotation_db.set_next_up(conn, community.guild_id, user_id)
+            await rotation_db.set_next_up(conn, guild_id, user_id)
             await self._audit(conn, actor, "rotation.set_next", next=user_id)
-            filled = await self._assigner.fill_vacancy(conn, community.guild_id, user_id)
+            filled = await self._assigner.fill_vacancy(conn, guild_id, user_id)
+            change = await self._chosen(conn, community, user_id, filled)
         if filled is not None:
             await self._show_facilitator(filled)
-        return await self.show(actor)
+        return change
+
+    async def _chosen(
+        self, conn: Connection, community: Community, user_id: int, filled: int | None
+    ) -> RotationChange:
+        """What ``set-next`` did: the vacant date it gave, else the next date to assign
+        and whether the member is away on it."""
+        view = await self._view(conn, community)
+        given = await self._date(conn, filled) if filled is not None else None
+        if given is not None:
+            date = DateAhead(given.meeting_id, given.title, given.starts_at)
+            return RotationChange(view=view, user_id=user_id, date=date, asked=True)
+        next_date = await self._next_date(conn, community.guild_id)
+        away = next_date is not None and view.next_user_id != user_id
+        return RotationChange(view=view, user_id=user_id, date=next_date, away=away)
 
     async def _audit(self, conn: Connection, actor: Actor, action: str, **detail: int) -> None:
         now = self._core.clock.now()
@@ -310,7 +325,7 @@ class RotationService:
         """``/plc status``: who facilitates the next meeting (on the dates the meetings'
         line read, asked of its service once)."""
         dates = await self._meetings.status_dates(read) if self._meetings else []
-        upcoming = await _assigned(read.conn, dates[:1])  # the next date alone is shown
+        upcoming = await assigned(read.conn, dates[:1])  # the next date alone is shown
         if not upcoming or upcoming[0].status is None:
             return [StatusLine(key="facilitation.status.no_assignment")]
         first = upcoming[0]
@@ -348,26 +363,3 @@ class RotationService:
 
     async def delete_member(self, conn: Connection, guild_id: int, user_id: int) -> None:
         await rotation_db.forget_member(conn, guild_id, user_id)
-
-
-async def _assigned(conn: Connection, dates: list[ComingDate]) -> list[UpcomingAssignment]:
-    """The dates with who holds each."""
-    assigned = await rotation_shown.holders_of(conn, [d.occurrence_id for d in dates])
-    return _upcoming(dates, assigned)
-
-
-def _upcoming(dates: list[ComingDate], assigned: dict[int, Holder]) -> list[UpcomingAssignment]:
-    """The coming dates, each with whom it was given to and their answer."""
-    found = []
-    for date in dates:
-        assignment = assigned.get(date.occurrence_id)
-        found.append(
-            UpcomingAssignment(
-                occurrence_id=date.occurrence_id,
-                meeting_title=date.title,
-                starts_at=date.starts_at,
-                user_id=assignment.user_id if assignment else None,
-                status=assignment.status if assignment else None,
-            )
-        )
-    return found
