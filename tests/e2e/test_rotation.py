@@ -131,7 +131,7 @@ async def test_an_answered_offer_says_the_answer_in_place_without_its_buttons(
     edited = harness.emu.state.messages[offer.id]
     assert edited.custom_ids() == []
     assert len(offers(harness, "alice")) == 0  # the offer now reads as answered, in French
-    assert "vous passez votre tour, et **PLC meeting** (<t:" in edited.all_text()
+    assert "vous passez votre tour, et l'animation de **PLC meeting** (<t:" in edited.all_text()
     await harness.advance(timedelta(0))
     [asked] = [
         m
