@@ -245,6 +245,11 @@ async def test_an_edit_tells_what_changed_old_beside_new(harness: Harness) -> No
     assert "• When" not in notice.content and "• Duration" not in notice.content
     reply = edit.content or ""
     assert "• Titre : auparavant **PLC**" in reply and "• Ordre du jour : Chapter 3" in reply
+    # A second edit the same second is a second notice, not the first one again.
+    again = await harness.slash("alice", "meeting edit", meeting="1", duration=30)
+    await again.final()
+    notices = [m for m in announcements(harness) if m.content.startswith("✏️")]
+    assert len(notices) == 2 and "• Duration: 1 h 30 → **30 min**" in notices[1].content
 
 
 async def test_bad_input_in_french(harness: Harness) -> None:

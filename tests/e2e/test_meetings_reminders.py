@@ -253,6 +253,21 @@ async def test_a_cancelled_or_moved_meeting_sends_no_stale_reminder(harness: Har
     assert len(current(harness, announcement).components) > 0
 
 
+async def test_an_edit_that_keeps_the_time_keeps_its_reminders_and_its_end(
+    harness: Harness,
+) -> None:
+    """Editing the duration, the title or the agenda, or typing the same time again,
+    leaves the reminders and the end in place (the end moved by the new duration)."""
+    announcement = await bob_going(harness)
+    for options in ({"duration": 30}, {"title": "Renamed"}, {"when": "Dec 3 3:30pm"}):
+        edit = await harness.slash("alice", "meeting edit", locale="en-US", meeting="1", **options)
+        await edit.final()
+    await harness.advance_to(DEC3 - timedelta(minutes=59))  # the day before had passed
+    assert len(reminder_posts(harness)) == 1 and len(dms(harness, "bob")) == 1
+    await harness.advance_to(DEC3 + timedelta(minutes=31))
+    assert current(harness, announcement).components == []  # over, after 30 minutes
+
+
 async def test_weekly_meeting_keeps_its_local_time_across_dst(harness: Harness) -> None:
     """Sunday 18:00 in Toronto stays 18:00 local on both sides of 2027-03-14."""
     await harness.clock.set(datetime(2027, 3, 1, 15, 0, tzinfo=UTC))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime
 from typing import Any
 
@@ -59,3 +60,11 @@ class MeetingEdit(Frozen):
         if not changes:
             raise UserError("meetings.errors.nothing_to_edit")
         return changes, instant, typed
+
+
+def notice_key(updated_at: datetime, changes: dict[str, Any]) -> str:
+    """What makes an edit's notice one message (sent again after a retry, never twice):
+    the edit's time and what it changed, so two edits within one second are two
+    notices."""
+    changed = zlib.crc32(repr(sorted(changes.items())).encode())
+    return f"edit-{updated_at.timestamp():.0f}-{changed:08x}"

@@ -40,7 +40,7 @@ from bot.services.meetings.checks import (
     read_when,
     require_postable,
 )
-from bot.services.meetings.edits import MeetingEdit
+from bot.services.meetings.edits import MeetingEdit, notice_key
 from bot.services.meetings.mirror import EventMirror
 from bot.services.meetings.occurrences import Occurrences, still_scheduled
 from bot.services.meetings.protocol_choices import ProtocolChoices
@@ -308,9 +308,11 @@ class MeetingService(MeetingQueries):
         occurrence = before.occurrence
         async with self._core.db.transaction() as conn:
             await still_scheduled(conn, occurrence)
-            await self.occurrences.cancel_timers(conn, before.meeting.id, occurrence)
             await meetings_db.update_meeting(conn, before.meeting.id, changes, now)
-            if instant is not None:
+            if instant is not None and instant.starts_at != occurrence.starts_at:
+                # Moved: its timers go; those of the new time are keyed by it. Kept in
+                # place, they are planned again (a new duration moves its end).
+                await self.occurrences.cancel_timers(conn, before.meeting.id, occurrence)
                 await meetings_db.move_occurrence(
                     conn, occurrence.id, instant.local_date, instant.starts_at
                 )
@@ -323,7 +325,7 @@ class MeetingService(MeetingQueries):
         event_problem = await self.mirror.sync(after.meeting.id)
         told = 0
         if notify:
-            action = f"edit-{after.meeting.updated_at.timestamp():.0f}"
+            action = notice_key(after.meeting.updated_at, changes)
             told = await self.publisher.notify(
                 after, "edited", notify, action=action, before=before
             )
