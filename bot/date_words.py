@@ -67,7 +67,7 @@ _DAY_ALONE = re.compile(
 _DAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|" + "|".join(
     f"{day}day" for day in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
 )
-_NEXT_WEEK = r"(?:next week|(?:de )?la semaine prochaine)"
+_NEXT_WEEK = r"(?:next week|(?:de |de la |la )?semaine prochaine)"
 _DAY_OF_NEXT_WEEK = re.compile(
     rf"\b(?:(?P<before>{_DAYS})\s*,?\s+(?:on\s+)?{_NEXT_WEEK}"
     rf"|{_NEXT_WEEK}\s*,?\s+(?:on\s+|le\s+)?(?P<after>{_DAYS}))\b",
@@ -131,14 +131,15 @@ def hours_meant(text: str, *, later: bool, english: bool) -> str:
     the afternoon's or evening's when ``later`` ("tonight at 7": 19:00); in English, an
     hour after "at" or with its minutes from 1 to 6 is the afternoon's ("Thursday at 3",
     "3:30": 15:00, 15:30; no one meets at 3 in the morning) and one from 7 to 12 as
-    typed ("at 9": 09:00). A 24-hour time (15:00, 03:30 with its zero) stays."""
+    typed ("at 9": 09:00); from 13 to 23, the hour it is ("at 13": 13:00, never the
+    13th). A 24-hour time (15:00, 03:30 with its zero) stays."""
 
     def meant(found: re.Match[str]) -> str:
         hour, minute = int(found["hour"]), found["minute"] or "00"
         zero = found["hour"].startswith("0")
-        if not (found["at"] or found["minute"] or later) or hour > 12 or zero:
+        if not (found["at"] or found["minute"] or later) or hour > 23 or zero:
             return found.group(0)
-        if (later and hour < 12) or (english and 1 <= hour <= 6):
+        if hour <= 12 and ((later and hour < 12) or (english and 1 <= hour <= 6)):
             hour += 12
         return f"{found['at'] or ''}{hour:02d}:{minute}"
 

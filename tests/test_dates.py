@@ -58,6 +58,7 @@ WHEN_FORMS: dict[datetime, tuple[str, ...]] = {
     datetime(2026, 12, 4, 10, 0): (
         "vendredi de la semaine prochaine 10h",
         "la semaine prochaine, vendredi 10h",
+        "vendredi semaine prochaine 10h",
         "Friday next week 10am",
         "next week on Friday 10am",
     ),
@@ -84,6 +85,7 @@ def test_accepted_forms_in_both_languages(text: str, expected: datetime, languag
         ("tomorrow at 9", datetime(2026, 11, 24, 9, 0)),
         ("the 12th at 9", datetime(2026, 12, 12, 9, 0)),
         ("Thursday at 12", datetime(2026, 11, 26, 12, 0)),
+        ("Thursday at 13", datetime(2026, 11, 26, 13, 0)),
     ],
 )
 def test_an_english_hour_without_am_or_pm_is_read_as_meant(text: str, expected: datetime) -> None:

@@ -239,12 +239,13 @@ async def test_an_edit_tells_what_changed_old_beside_new(harness: Harness) -> No
     await edit.final()
     [notice] = [m for m in announcements(harness) if m.content.startswith("✏️")]
     assert notice.content.startswith("✏️ **Reading PLC** was changed")
-    assert "• Title: was **PLC**" in notice.content
+    assert "• Title: PLC → **Reading PLC**" in notice.content
     assert f"• Place: to be announced → **{link}**" in notice.content
-    assert "• Agenda: Chapter 3" in notice.content
+    assert "• Agenda: — → **Chapter 3**" in notice.content
     assert "• When" not in notice.content and "• Duration" not in notice.content
     reply = edit.content or ""
-    assert "• Titre : auparavant **PLC**" in reply and "• Ordre du jour : Chapter 3" in reply
+    assert "• Titre : PLC → **Reading PLC**" in reply
+    assert "• Ordre du jour : — → **Chapter 3**" in reply
     # A second edit the same second is a second notice, not the first one again.
     again = await harness.slash("alice", "meeting edit", meeting="1", duration=30)
     await again.final()

@@ -116,8 +116,9 @@ def clock_change_notes(instant: LocalInstant) -> list[Content]:
     return []
 
 
-AGENDA_SHOWN = 300
-"""How much of a changed agenda a change line quotes (the announcement has all of it)."""
+AGENDA_SHOWN = 150
+"""How much of an agenda a change line quotes, before and after (the announcement has all
+of the new one)."""
 
 
 def changes(before: UpcomingMeeting, after: UpcomingMeeting) -> tuple[Text, ...]:
@@ -126,7 +127,7 @@ def changes(before: UpcomingMeeting, after: UpcomingMeeting) -> tuple[Text, ...]
     old, new = before.meeting, after.meeting
     lines: list[Text] = []
     if old.title != new.title:
-        lines.append(text("changed.title", old=old.title))
+        lines.append(text("changed.title", old=old.title, new=new.title))
     if before.occurrence.starts_at != after.occurrence.starts_at:
         lines.append(
             text(
@@ -152,6 +153,15 @@ def changes(before: UpcomingMeeting, after: UpcomingMeeting) -> tuple[Text, ...]
             )
         )
     if old.agenda != new.agenda:
-        shown = new.agenda[:AGENDA_SHOWN] + ("…" if len(new.agenda) > AGENDA_SHOWN else "")
-        lines.append(text("changed.agenda", agenda=shown) if shown else text("changed.no_agenda"))
+        was, now = _excerpt(old.agenda), _excerpt(new.agenda)
+        if not now:
+            lines.append(text("changed.no_agenda", old=was))
+        else:
+            lines.append(text("changed.agenda", old=was or "—", new=now))
     return tuple(lines)
+
+
+def _excerpt(agenda: str) -> str:
+    """An agenda on one line, cut at :data:`AGENDA_SHOWN` characters."""
+    line = " ".join(agenda.split())
+    return line if len(line) <= AGENDA_SHOWN else f"{line[: AGENDA_SHOWN - 1]}…"
