@@ -81,8 +81,8 @@ async def test_a_post_shows_its_relative_times_as_the_clock_reaches_it(tmp_path:
         tmp_path, A_WEEKLY_MEETING_AND_A_CHECKIN + ":advance 3d\n:read #announcements\n"
     )
     advanced = _after(text, ":advance 3d")
-    assert "⏰ Reminder: **Team meeting** in 1 d — Tuesday 24 November 2026 16:00" in advanced
-    assert "⏰ Reminder: **Team meeting** in 1 h — Tuesday 24 November 2026 16:00" in advanced
+    assert "⏰ Reminder: **Team meeting** in 1 day — Tuesday 24 November 2026 16:00" in advanced
+    assert "⏰ Reminder: **Team meeting** in 1 hour — Tuesday 24 November 2026 16:00" in advanced
     assert "When: Tuesday 1 December 2026 16:00\n    ┃   in 7 days" in advanced
     assert not [line for line in advanced.splitlines() if "Reminder" in line and "ago" in line]
     assert "This meeting is over. Going: 0 · Maybe: 0 · Can't: 0." in advanced
@@ -91,7 +91,7 @@ async def test_a_post_shows_its_relative_times_as_the_clock_reaches_it(tmp_path:
     read = _after(text, ":read #announcements")
     assert "When: Tuesday 24 November 2026 16:00\n    ┃   2 days ago" in read
     assert "When: Tuesday 1 December 2026 16:00\n    ┃   in 5 days" in read
-    assert "⏰ Reminder: **Team meeting** in 1 h — Tuesday 24 November 2026 16:00" in read
+    assert "⏰ Reminder: **Team meeting** in 1 hour — Tuesday 24 November 2026 16:00" in read
 
 
 async def test_timestamps_read_in_a_french_members_language(tmp_path: Path) -> None:

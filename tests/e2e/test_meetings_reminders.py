@@ -54,7 +54,7 @@ async def test_reminders_reach_the_channel_and_dms_with_a_closed_dm_fallback(
     [post] = reminder_posts(harness)
     # The lead time as fixed text, and the start as a date: it reads right whenever read.
     assert post.content.startswith(
-        f"⏰ Reminder: **PLC meeting** in 1 d — <t:{stamp(DEC3)}:F>. Place: to be announced"
+        f"⏰ Reminder: **PLC meeting** in 1 day — <t:{stamp(DEC3)}:F>. Place: to be announced"
     ), post.content
     assert ":R>" not in post.content
     assert "(sent late" not in post.content
@@ -63,7 +63,7 @@ async def test_reminders_reach_the_channel_and_dms_with_a_closed_dm_fallback(
     assert post.nonce is not None
     assert [len(dms(harness, u)) for u in ("bob", "chloe", "david", "alice")] == [1, 1, 0, 0]
     assert "You can change your answer" in dms(harness, "bob")[0].content
-    assert dms(harness, "bob")[0].content.startswith("⏰ Reminder: **PLC meeting** in 1 d — ")
+    assert dms(harness, "bob")[0].content.startswith("⏰ Reminder: **PLC meeting** in 1 day — ")
     members = harness.bot.services.get(MemberService)
     member = await members.get(harness.guild.id, harness.user("david"))
     assert member is not None and member.dm_closed_at is not None

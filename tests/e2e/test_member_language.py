@@ -42,7 +42,7 @@ async def test_a_french_client_gets_its_reminder_dm_in_french_after_a_restart(
     [english] = reminder_dms(harness, "bob")
     assert english.content.startswith("⏰ Reminder:"), english.content
     [public] = reminder_posts(harness)  # the community's language, whoever answered
-    assert public.content.startswith("⏰ Reminder: **PLC meeting** in 1 d — "), public.content
+    assert public.content.startswith("⏰ Reminder: **PLC meeting** in 1 day — "), public.content
 
 
 async def test_me_language_sets_what_dms_are_written_in(harness: Harness) -> None:

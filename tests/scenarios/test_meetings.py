@@ -43,11 +43,11 @@ async def test_a_meeting_is_announced_answered_reminded_and_exported(chat: Drive
     await chat.advance(timedelta(minutes=1))
     [reminder] = [p for p in chat.posts("announcements") if p.text.startswith("⏰")]
     # How soon as fixed text (a relative time would read "ago" later, and Teams has none).
-    assert reminder.text.startswith("⏰ Reminder: **PLC meeting** in 1 d — "), reminder.text
+    assert reminder.text.startswith("⏰ Reminder: **PLC meeting** in 1 day — "), reminder.text
     # Everyone who answered Going or Maybe, each in their own language (Chloé's French).
     said = {
-        "bob": "⏰ Reminder: **PLC meeting** in 1 d — ",
-        "chloe": "⏰ Rappel : **PLC meeting** dans 1 j — ",
+        "bob": "⏰ Reminder: **PLC meeting** in 1 day — ",
+        "chloe": "⏰ Rappel : **PLC meeting** dans 1 jour — ",
     }
     for member in ("bob", "chloe", "david"):
         [private] = reminders(chat, member)
@@ -56,10 +56,10 @@ async def test_a_meeting_is_announced_answered_reminded_and_exported(chat: Drive
 
     await chat.advance(timedelta(hours=23))
     hour = [p for p in chat.posts("announcements") if p.text.startswith("⏰")][-1]
-    assert hour.text.startswith("⏰ Reminder: **PLC meeting** in 1 h — "), hour.text
+    assert hour.text.startswith("⏰ Reminder: **PLC meeting** in 1 hour — "), hour.text
     assert hour.text.split(" — ")[1] == reminder.text.split(" — ")[1]  # the same date
     [_, french] = reminders(chat, "chloe")
-    assert french.text.startswith("⏰ Rappel : **PLC meeting** dans 1 h — "), french.text
+    assert french.text.startswith("⏰ Rappel : **PLC meeting** dans 1 heure — "), french.text
 
 
 def reminders(chat: Driver, member: str) -> list[Post]:

@@ -265,8 +265,8 @@ def test_a_meeting_reminder_says_how_soon_in_words_and_the_date() -> None:
     the start a date (each lead its own, so the 1 d and 1 h reminders differ)."""
     long = "{{DATE(2026-12-03T20:30:00Z, LONG)}} {{TIME(2026-12-03T20:30:00Z)}}"
     for language, lead, said in (
-        ("en", 60, f"⏰ Reminder: **CAP** in 1 h — {long}. Place: to be announced"),
-        ("fr", 1440, f"⏰ Rappel : **CAP** dans 1 j — {long}. Lieu : à préciser"),
+        ("en", 60, f"⏰ Reminder: **CAP** in 1 hour — {long}. Place: to be announced"),
+        ("fr", 1440, f"⏰ Rappel : **CAP** dans 1 jour — {long}. Lieu : à préciser"),
     ):
         card = MeetingReminder(
             language=language,

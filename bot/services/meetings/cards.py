@@ -29,8 +29,8 @@ from bot.db.meeting_rsvps import Answer, RsvpCounts
 from bot.db.meetings import Repeat
 from bot.i18n import Language, language_for_locale
 from bot.interactions.routes import CustomId
-from bot.services.community import lead_times
 from bot.services.meetings.texts import duration, place, repeat, text, when, zone
+from bot.services.meetings.texts import lead as lead_words
 
 if TYPE_CHECKING:
     from bot.services.meetings.models import UpcomingMeeting
@@ -184,7 +184,7 @@ class MeetingReminder(Card):
         reminder = text(
             key if lead is not None else f"{key}_no_lead",
             title=self.title,
-            lead=lead_times((lead,)) if lead is not None else "",
+            lead=lead_words(lead) if lead is not None else "",
             when=Moment(at=self.starts_at),
             place=place(self.channel_id, self.link),
             channel=ChannelRef(channel_id=self.announcements_channel_id or 0),

@@ -51,6 +51,16 @@ def duration(minutes: int) -> Text:
     return text("duration.hours_minutes", hours=hours, minutes=Trusted(text=f"{rest:02d}"))
 
 
+def lead(minutes: int) -> Text:
+    """How soon a start is, in a reminder's sentence: whole days and hours in words ("in
+    1 day", « dans 2 heures »), anything else as a length ("in 1 h 30", "in 40 min")."""
+    if minutes % 1440 == 0:
+        return text("lead.days", count=minutes // 1440)
+    if minutes % 60 == 0:
+        return text("lead.hours", count=minutes // 60)
+    return duration(minutes)
+
+
 def repeat(rule: Repeat, first_date: date) -> Text:
     weekday = Text(key=_WEEKDAYS[first_date.weekday()])
     if rule == "monthly":
