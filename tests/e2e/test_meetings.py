@@ -239,6 +239,7 @@ async def test_an_edit_tells_what_changed_old_beside_new(harness: Harness) -> No
     await edit.final()
     [notice] = [m for m in announcements(harness) if m.content.startswith("✏️")]
     assert notice.content.startswith("✏️ **Reading PLC** was changed")
+    assert notice.content.splitlines()[0].endswith(f"place: {link}.")  # no space left after
     assert "• Title: PLC → **Reading PLC**" in notice.content
     assert f"• Place: to be announced → **{link}**" in notice.content
     assert "• Agenda: — → **Chapter 3**" in notice.content

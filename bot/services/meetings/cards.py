@@ -156,7 +156,8 @@ class MeetingNotice(Card):
                 if self.next_starts_at is not None
                 else ""
             )
-            told = Join(parts=(Join(parts=(said, following), sep=" "), *self.changed))
+            lead = Join(parts=(said, following), sep=" ") if following else said
+            told = Join(parts=(lead, *self.changed))
         members = text("notify.members", mentions=mentions(self.mentions)) if self.mentions else ""
         return Message(content=Join(parts=(told, members)))
 
