@@ -88,6 +88,7 @@ async def test_event_follows_edit_rollover_and_cancellations(harness: Harness) -
     await rsvp(harness, "chloe", second, "maybe")
     said = await facilitator(harness, "meeting cancel", meeting="1", scope="occurrence")
     assert "Cancelled **PLC meeting**" in said
+    assert "1 member who had answered was told where meetings are announced." in said
     cancelled = current(harness, second)
     assert cancelled.embeds[0]["title"] == "❌ Cancelled — PLC meeting"
     assert cancelled.components == []
@@ -101,6 +102,7 @@ async def test_event_follows_edit_rollover_and_cancellations(harness: Harness) -
     # Cancel the series: the event is cancelled, nothing is upcoming.
     said = await facilitator(harness, "meeting cancel", meeting="1", scope="series")
     assert "Cancelled the whole series" in said
+    assert "was told" not in said  # nobody had answered the third date
     assert current(harness, third).components == []
     assert event.status == 4
     assert await upcoming(harness) == []

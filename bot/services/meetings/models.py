@@ -203,6 +203,8 @@ class CancelResult(Frozen):
     series_ended: bool
     next: UpcomingMeeting | None
     notify: list[int]
+    told: int = 0
+    """How many of ``notify`` the notice reached (it needs the announcements channel)."""
 
 
 class Rollover(Frozen):

@@ -206,4 +206,6 @@ def cancelled(result: models.CancelResult) -> Message:
     ]
     if result.next is not None:
         lines.append(text("cancel.next", when=Moment(at=result.next.occurrence.starts_at)))
+    if result.told:
+        lines.append(text("cancel.told", count=result.told))
     return _lines(lines)

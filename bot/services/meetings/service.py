@@ -372,13 +372,14 @@ class MeetingService(MeetingQueries):
         if following is not None:
             await self.publisher.announce(following)
         await self.mirror.sync(meeting.id)
+        told = 0
         if notify:
             change: Change = "cancelled_series" if ends_series else "cancelled_occurrence"
-            await self.publisher.notify(
+            told = await self.publisher.notify(
                 cancelled, change, notify, action="cancel", next_date=following
             )
         return models.CancelResult(
-            cancelled=cancelled, series_ended=ends_series, next=following, notify=notify
+            cancelled=cancelled, series_ended=ends_series, next=following, notify=notify, told=told
         )
 
     # -- start-up ---------------------------------------------------------------------------
