@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 
-from bot.chat.refs import Moment
+from bot.chat.refs import Moment, TimeOfDay
 from bot.chat.text import Text, Trusted
 from bot.date_words import MONTHS, hours_meant, named_days, names_a_month
 from bot.errors import UserError
@@ -272,6 +272,8 @@ class _Read(Frozen):
     local: datetime
     has_time: bool
     original: str
+    later: bool = False
+    """It named the afternoon or the evening ("tonight"): an example time is the evening's."""
 
 
 def _read(
@@ -331,7 +333,7 @@ def _read_text(
         parsed = parsed.astimezone(zone).replace(tzinfo=None)
     # dateparser says "day" when the time typed is the clock's (9:00 typed at 9:00).
     has_time = data.period == "time" or stated.hour is not None
-    return _Read(local=parsed, has_time=has_time, original=original)
+    return _Read(local=parsed, has_time=has_time, original=original, later=later)
 
 
 def time_of_day(text: str) -> time | None:
@@ -361,7 +363,8 @@ def parse_when(
         raise _refusal("when", "repeats", field, text=" ".join(text.split()))
     read = _read(text, kind="when", field=field, now=now, timezone=timezone, language=language)
     if not read.has_time:
-        raise _refusal("when", "needs_time", field, text=read.original)
+        example = TimeOfDay(at=time(19, 30) if read.later else time(15, 30))
+        raise _refusal("when", "needs_time", field, text=read.original, at=example)
     at = read.local.time().replace(second=0, microsecond=0)
     instant = to_instant(read.local.date(), at, timezone)
     when = Moment(at=instant.starts_at)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.chat.refs import TimeOfDay
 from bot.dates import parse_day, parse_when
 from bot.errors import UserError
 
@@ -311,3 +312,14 @@ def test_a_refusals_example_is_a_week_ahead_never_past(text: str, kind: str, exa
     with pytest.raises(UserError) as caught:
         parse(text) if kind == "when" else day(text, "fr")
     assert caught.value.params["example"] == example
+
+
+@pytest.mark.parametrize(("text", "example"), [("Dec 3", time(15, 30)), ("tonight", time(19, 30))])
+def test_a_date_without_a_time_is_refused_with_a_time_of_that_part_of_the_day(
+    text: str, example: time
+) -> None:
+    """"tonight" without a time: the example is an evening's, not the afternoon's."""
+    with pytest.raises(UserError) as caught:
+        parse(text, "en")
+    assert caught.value.key == "errors.when_needs_time"
+    assert caught.value.params["at"] == TimeOfDay(at=example)
