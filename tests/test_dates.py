@@ -318,7 +318,7 @@ def test_a_refusals_example_is_a_week_ahead_never_past(text: str, kind: str, exa
 def test_a_date_without_a_time_is_refused_with_a_time_of_that_part_of_the_day(
     text: str, example: time
 ) -> None:
-    """"tonight" without a time: the example is an evening's, not the afternoon's."""
+    """ "tonight" without a time: the example is an evening's, not the afternoon's."""
     with pytest.raises(UserError) as caught:
         parse(text, "en")
     assert caught.value.key == "errors.when_needs_time"
