@@ -216,6 +216,19 @@ async def test_the_assignee_erasing_their_data_hands_the_date_on(harness: Harnes
     assert f"<@{harness.user('bob')}> (asked, no answer yet)" in status
 
 
+async def test_leaving_with_a_date_says_it_goes_to_the_next_volunteer(harness: Harness) -> None:
+    """The member who held a date is told it was passed on; one who held none is not."""
+    await volunteers_joined(harness)
+    announcement = await announce(harness, DATES[0])
+    assert facilitator_of(harness, announcement) == harness.user("alice")
+    said = await run(harness, "alice", "rotation leave", locale="en-US")
+    assert "The date you held goes to the next volunteers, who are asked now." in said
+    await harness.advance(timedelta(0))  # the offer DM is a timer due now
+    assert facilitator_of(harness, announcement) == harness.user("bob")
+    plain = await run(harness, "chloe", "rotation leave", locale="en-US")
+    assert plain.startswith("You left the rotation.") and "date" not in plain
+
+
 async def test_rotation_show_counts_only_meetings_that_took_place(harness: Harness) -> None:
     """A date given is not a meeting facilitated: a cancelled one never counts, a coming
     one counts once it has taken place."""

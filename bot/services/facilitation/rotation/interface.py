@@ -48,8 +48,11 @@ class RotationInterface(Interface):
 
     @ROTATION.command("leave", "Stop volunteering to facilitate")
     async def leave(self, ctx: Interaction) -> None:
-        await self.rotation.leave(ctx.actor())
-        await ctx.reply(Text(key="facilitation.rotation.left"))
+        held = await self.rotation.leave(ctx.actor())
+        if held:
+            await ctx.reply(Text.of("facilitation.rotation.left_handed_over", count=held))
+        else:
+            await ctx.reply(Text(key="facilitation.rotation.left"))
 
     @ROTATION.command("show", "Who facilitates next, the order, and how often each has facilitated")
     async def show(self, ctx: Interaction) -> None:

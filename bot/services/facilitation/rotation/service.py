@@ -70,17 +70,19 @@ class RotationService:
         await self._redraw(given)()
         return joined
 
-    async def leave(self, actor: Actor) -> None:
-        """Leave the rotation; the dates the member held go to the next volunteers."""
+    async def leave(self, actor: Actor) -> int:
+        """Leave the rotation; the dates the member held go to the next volunteers.
+        Returns how many dates they held."""
         await self._community.require(actor.guild_id)
         async with self._core.db.transaction() as conn:
             left = await rotation_db.leave(
                 conn, actor.guild_id, actor.user_id, self._core.clock.now()
             )
-            redraw = await self.hand_over(conn, actor.guild_id, actor.user_id)
+            held = await self._assigner.hand_over(conn, actor.guild_id, actor.user_id)
         if not left:
             raise UserError("facilitation.rotation.not_in")
-        await redraw()
+        await self._redraw(held)()
+        return len(held)
 
     async def hand_over(self, conn: Connection, guild_id: int, user_id: int) -> AfterCommit:
         """The member leaves the rotation or the server, or erases their data (inside
