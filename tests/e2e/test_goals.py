@@ -373,7 +373,8 @@ async def test_a_facilitators_answer_records_the_community_goals_weekly_value(
     """The community goal's number is asked in a facilitator's check-in answer (members
     are not asked it) and kept like a member goal's: the reply names the goal, the digest,
     `/goal list` and `/goal progress goal:<number>` show it (before: the number went to no
-    goal, the digest said "no value yet" and the chart "No goal to chart yet")."""
+    goal, the digest said "no value yet" and the chart "No goal to chart yet"). The
+    thread names it the community goal; the digest sets its owner apart from its title."""
     h = harness
     await scheduled(h, moderation=True)
     form = await h.slash("alice", "goal set", scope="community")
@@ -394,13 +395,19 @@ async def test_a_facilitators_answer_records_the_community_goals_weekly_value(
     member_form = await click_answer(h, "bob")
     assert member_form.modal is not None
     assert [f.custom_id for f in member_form.modal.fields] == ["progress", "q1", "q2"]
-    await answer(h, "bob", progress="3")
+    await answer(h, "bob", progress="3", tried="Exit tickets")
+    # The thread names the community goal as such, and posts no number that counts
+    # toward no goal (before: « Progrès : Attendance », and Bob's "Progress 3").
+    alice_post, bob_post = thread_posts(h)
+    assert "Community goal: Attendance" in alice_post.all_text(), alice_post.all_text()
+    assert "Progress" not in bob_post.all_text() and "3" not in bob_post.all_text()
+    assert "Exit tickets" in bob_post.all_text()
 
     listed = await h.slash("chloe", "goal list", locale="en-US")
     assert "**Attendance**: 85 now" in (listed.message.all_text() if listed.message else "")
     await h.advance(TO_NUDGE + NUDGE_TO_CLOSE)
     (digest,) = digests(h)
-    assert "Community: **Attendance**: 85 · target 95" in digest.all_text(), digest.all_text()
+    assert "Community — **Attendance**: 85 · target 95" in digest.all_text(), digest.all_text()
 
     chart = await (
         await h.slash("chloe", "goal progress", goal=str(goal.id), locale="en-US")
