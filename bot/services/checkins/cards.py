@@ -180,6 +180,7 @@ class AnswerPost(Card):
                     name=_text(
                         "answer.progress_community" if shared else "answer.progress_on",
                         goal=goal.title,
+                        number=goal.id,
                     ),
                     value=_text(
                         "answer.progress_goal",

@@ -180,6 +180,7 @@ def chart_message(chart: GoalChart) -> Message:
         count=len(report.series.points),
     )
     shown: dict[str, Param] = {
+        "number": goal.id,
         "title": goal.title,
         "measure": goal.measure,
         "count": len(report.series.points),
@@ -286,6 +287,7 @@ def answer_saved(saved: SavedAnswer) -> Join:
                 "checkins.answer.recorded_community" if shared else "checkins.answer.recorded",
                 value=number.value,
                 goal=goal.title,
+                number=goal.id,
                 target=goal.target,
                 measure=goal.measure,
             )
