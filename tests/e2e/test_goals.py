@@ -470,3 +470,20 @@ async def test_two_community_goals_sharing_a_title_are_told_apart_by_their_numbe
     text = digest.all_text()
     assert f"Community — #{first} **Attendance**: 85" in text, text
     assert f"Community — #{second} **Attendance**: 82" in text, text
+
+
+async def test_a_goals_due_date_is_written_the_readers_way(harness: Harness) -> None:
+    """`/goal set`'s reply and `/goal list` write the due day in words, in each language
+    (before: « d'ici le 2027-06-30 », « échéance 2027-06-30 »)."""
+    h = harness
+    await h.setup_community()
+    form = await h.slash("bob", "goal set", locale="fr")
+    values = {"title": "Lecture", "measure": "pages", "baseline": "0", "target": "20"}
+    saved = await (
+        await h.emu.submit_modal(h.user("bob"), form, values | {"due": "fin juin"}, locale="fr")
+    ).final()
+    assert "(pages) d'ici le 30 juin 2027." in (saved.content or ""), saved.content
+    french = await h.slash("bob", "goal list", locale="fr")
+    assert "échéance 30 juin 2027" in (french.message.all_text() if french.message else "")
+    english = await h.slash("bob", "goal list", locale="en-US")
+    assert "due 30 June 2027" in (english.message.all_text() if english.message else "")
