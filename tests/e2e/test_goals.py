@@ -80,7 +80,7 @@ async def test_a_goal_without_numbers_yet_is_charted_with_a_caption_saying_so(
     assert french.message is not None
     assert "aucune valeur hebdomadaire pour l'instant, cible" in french.message.content
     assert (french.message.attachments[0].description or "").startswith(
-        "Graphique : les valeurs hebdomadaires de Reading fluency"
+        "Graphique : les valeurs hebdomadaires de l'objectif « Reading fluency » ("
     )
 
 

@@ -66,8 +66,8 @@ async def test_a_progress_chart_is_shown_with_what_it_shows_for_a_screen_reader(
     )
     [image] = [node for node in walk(chart.card) if node.get("type") == "Image"]
     assert image["altText"] == (
-        "Graphique : les valeurs hebdomadaires de Lecture (minutes), du point de départ 5 "
-        "vers la cible 20 ; aucune valeur pour l'instant."
+        "Graphique : les valeurs hebdomadaires de l'objectif « Lecture » (minutes), du point "
+        "de départ 5 vers la cible 20 ; aucune valeur pour l'instant."
     )
 
 
