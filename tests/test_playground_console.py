@@ -273,12 +273,14 @@ async def test_a_field_without_a_heading_shows_its_value_alone(tmp_path: Path) -
 
 async def test_an_answer_in_the_checkins_thread_shows_whose_it_is(tmp_path: Path) -> None:
     """Discord shows an embed's author above it: the transcript too, or a member reading
-    the week's thread could not tell whose answer it is."""
+    the week's thread could not tell whose answer it is. Bob has no goal: his number is
+    not posted (it counts toward none), his texts are."""
     text = await _transcript(
         tmp_path, "/checkin now\n:as bob\n:click 1\n:submit 55 | Reading aloud | Time\n"
     )
     posted = _after(text, ":submit 55 | Reading aloud | Time")
-    assert "┃ 👤 Bob Nguyen\n    ┃ Progress: 55" in posted, posted
+    assert "┃ 👤 Bob Nguyen\n    ┃ What did you try? What worked?: Reading aloud" in posted, posted
+    assert "Progress: 55" not in posted, posted
 
 
 async def test_a_form_is_filled_by_field_names_as_a_commands_options(tmp_path: Path) -> None:

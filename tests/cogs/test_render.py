@@ -23,7 +23,7 @@ def test_member_words_are_escaped_only_where_discord_reads_markdown() -> None:
                 Panel(
                     author=PanelAuthor(name=WORDS, icon_url="https://x.test/a.png"),
                     description=WORDS,
-                    footer=Text.of("checkins.answer.progress_on", goal=WORDS),
+                    footer=Text.of("checkins.answer.progress_on", goal=WORDS, number=3),
                 ),
             ),
             rows=((Button(action="plc:x:1", label=WORDS),),),
@@ -33,7 +33,7 @@ def test_member_words_are_escaped_only_where_discord_reads_markdown() -> None:
     (embed,) = rendered.embeds
     assert embed.description == "Jean\\-Marc \\*B\\*"
     assert embed.author.name == WORDS and embed.author.icon_url == "https://x.test/a.png"
-    assert embed.footer.text == f"Progress: {WORDS}"
+    assert embed.footer.text == f"Goal #3: {WORDS}"
     assert rendered.view is not None
     (button,) = rendered.view.children
     assert isinstance(button, discord.ui.Button) and button.label == WORDS

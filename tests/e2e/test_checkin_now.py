@@ -25,6 +25,9 @@ async def test_checkin_now_again_says_whether_the_week_is_open_or_done(
     assert "Le bilan de cette semaine est déjà terminé : il a fermé le <t:" in (
         done.content or ""
     ), done.content
+    # The next opening's date, as the other replies give it (before: « comme prévu »).
+    next_friday = int(datetime(2026, 12, 4, 17, tzinfo=TORONTO).timestamp())
+    assert f"Le prochain ouvrira le <t:{next_friday}:F>." in (done.content or ""), done.content
 
 
 async def test_checkin_now_says_which_scheduled_opening_it_replaces(harness: Harness) -> None:

@@ -92,7 +92,7 @@ async def test_a_week_opens_collects_answers_nudges_once_and_closes_with_a_diges
     assert "**3** of **4** members answered (75%)" in text
     assert f"<@{h.user('bob')}>: Time" in text
     assert f"<@{h.user('alice')}>: A colleague to observe" in text
-    assert f"<@{h.user('bob')}> **Reading fluency**: 52.5 · target 75 (36%)" in text
+    assert f"<@{h.user('bob')}> — #1 **Reading fluency**: 52.5 · target 75 (36%)" in text
     assert "Not reachable" not in text
     closed_prompt = h.emu.state.messages[posted.id]
     assert closed_prompt.components == [] and "3 answers" in closed_prompt.all_text()

@@ -80,7 +80,7 @@ async def test_a_goal_without_numbers_yet_is_charted_with_a_caption_saying_so(
     assert french.message is not None
     assert "aucune valeur hebdomadaire pour l'instant, cible" in french.message.content
     assert (french.message.attachments[0].description or "").startswith(
-        "Graphique : les valeurs hebdomadaires de Reading fluency"
+        "Graphique : les valeurs hebdomadaires de l'objectif « Reading fluency » ("
     )
 
 
@@ -194,16 +194,17 @@ async def test_each_goal_gets_its_own_number_and_the_reply_names_it(harness: Har
     opened = await click_answer(h, "bob")
     assert opened.modal is not None
     fields = {f.custom_id: f.label for f in opened.modal.fields}
-    assert fields[f"goal-{reading}"] == "Progress: Reading"
-    assert fields[f"goal-{visits}"] == "Progress: Visits"
+    assert fields[f"goal-{reading}"] == f"Goal #{reading}: Reading"
+    assert fields[f"goal-{visits}"] == f"Goal #{visits}: Visits"
     saved = await h.emu.submit_modal(
         h.user("bob"), opened, {f"goal-{reading}": "3", f"goal-{visits}": "1", "q1": "Tried"}
     )
     text = (await saved.final()).content or ""
-    assert "3 recorded for your goal **Reading** (target 10" in text
-    assert "1 recorded for your goal **Visits** (target 4" in text
+    assert f"3 recorded for your goal #{reading} **Reading** (target 10" in text
+    assert f"1 recorded for your goal #{visits} **Visits** (target 4" in text
     (post,) = thread_posts(h)
-    assert "Progress: Reading" in post.all_text() and "Progress: Visits" in post.all_text()
+    assert f"Goal #{reading}: Reading" in post.all_text()
+    assert f"Goal #{visits}: Visits" in post.all_text()
 
     choices = await h.emu.autocomplete(
         h.guild.id, h.user("chloe"), "goal progress", focused="goal", member=h.user("bob")
@@ -238,7 +239,7 @@ async def test_more_goals_than_the_form_holds_ask_which_goal(harness: Harness) -
     saved = await h.emu.submit_modal(
         h.user("bob"), opened, {"goal": [str(ids[0])], "progress": "2", "q1": "x"}
     )
-    assert "2 recorded for your goal **One**" in ((await saved.final()).content or "")
+    assert f"2 recorded for your goal #{ids[0]} **One**" in ((await saved.final()).content or "")
     async with h.bot.core.db.read() as conn:
         assert [v.value for v in await goals_db.values(conn, ids[0])] == [2.0]
         assert await goals_db.values(conn, ids[2]) == []
@@ -373,7 +374,8 @@ async def test_a_facilitators_answer_records_the_community_goals_weekly_value(
     """The community goal's number is asked in a facilitator's check-in answer (members
     are not asked it) and kept like a member goal's: the reply names the goal, the digest,
     `/goal list` and `/goal progress goal:<number>` show it (before: the number went to no
-    goal, the digest said "no value yet" and the chart "No goal to chart yet")."""
+    goal, the digest said "no value yet" and the chart "No goal to chart yet"). The
+    thread names it the community goal; the digest sets its owner apart from its title."""
     h = harness
     await scheduled(h, moderation=True)
     form = await h.slash("alice", "goal set", scope="community")
@@ -386,27 +388,34 @@ async def test_a_facilitators_answer_records_the_community_goals_weekly_value(
     opened = await click_answer(h, "alice")
     assert opened.modal is not None
     labels = [f.label for f in opened.modal.fields]
-    assert labels[0] == "Objectif commun : Attendance", labels  # Alice reads French
+    assert labels[0] == f"Objectif commun nº {goal.id} : Attendance", labels  # Alice reads French
     saved = await answer(h, "alice", progress="85")
-    assert "📈 85 enregistré pour l'objectif commun **Attendance** (cible 95, % present)." in (
+    assert f"📈 85 enregistré pour l'objectif commun nº {goal.id} **Attendance** (cible 95" in (
         saved.content or ""
     ), saved.content
     member_form = await click_answer(h, "bob")
     assert member_form.modal is not None
     assert [f.custom_id for f in member_form.modal.fields] == ["progress", "q1", "q2"]
-    await answer(h, "bob", progress="3")
+    await answer(h, "bob", progress="3", tried="Exit tickets")
+    # The thread names the community goal as such, and posts no number that counts
+    # toward no goal (before: « Progrès : Attendance », and Bob's "Progress 3").
+    alice_post, bob_post = thread_posts(h)
+    assert f"Community goal #{goal.id}: Attendance" in alice_post.all_text(), alice_post.all_text()
+    assert "Progress" not in bob_post.all_text() and "3" not in bob_post.all_text()
+    assert "Exit tickets" in bob_post.all_text()
 
     listed = await h.slash("chloe", "goal list", locale="en-US")
     assert "**Attendance**: 85 now" in (listed.message.all_text() if listed.message else "")
     await h.advance(TO_NUDGE + NUDGE_TO_CLOSE)
     (digest,) = digests(h)
-    assert "Community: **Attendance**: 85 · target 95" in digest.all_text(), digest.all_text()
+    text = digest.all_text()
+    assert f"Community — #{goal.id} **Attendance**: 85 · target 95" in text, text
 
     chart = await (
         await h.slash("chloe", "goal progress", goal=str(goal.id), locale="en-US")
     ).final()
     assert chart.message is not None and not chart.ephemeral, chart.content
-    assert "Progress of the community on **Attendance** (% present): 1 weekly value" in (
+    assert f"community on goal #{goal.id} **Attendance** (% present): 1 weekly value" in (
         chart.message.content
     )
     data = read_chart_data(chart.message.attachments[0].data)
@@ -415,3 +424,66 @@ async def test_a_facilitators_answer_records_the_community_goals_weekly_value(
         h.guild.id, h.user("chloe"), "goal progress", focused="goal", value="att"
     )
     assert [c["name"] for c in suggested.choices or []] == ["Attendance"]
+
+
+async def test_two_community_goals_sharing_a_title_are_told_apart_by_their_numbers(
+    harness: Harness,
+) -> None:
+    """Two community goals titled alike: the facilitator's form, her reply, the thread and
+    the digest name each by its number (before: « Objectif commun : Attendance » twice),
+    and `/goal progress goal:Attendance` refuses, listing the numbers, instead of
+    charting one of them silently."""
+    h = harness
+    await scheduled(h, moderation=True)
+    for target in ("95", "90"):
+        form = await h.slash("alice", "goal set", scope="community")
+        values = {"title": "Attendance", "measure": "%", "baseline": "80", "target": target}
+        await (
+            await h.emu.submit_modal(h.user("alice"), form, values | {"due": "2027-06-30"})
+        ).final()
+    async with h.bot.core.db.read() as conn:
+        first, second = sorted(g.id for g in await goals_db.of_community(conn, h.guild.id))
+    await h.advance(OPEN)
+
+    opened = await click_answer(h, "alice")
+    assert opened.modal is not None
+    labels = sorted(f.label for f in opened.modal.fields if f.custom_id.startswith("goal-"))
+    assert labels == [
+        f"Objectif commun nº {first} : Attendance",
+        f"Objectif commun nº {second} : Attendance",
+    ], labels
+    saved = await (
+        await h.emu.submit_modal(
+            h.user("alice"), opened, {f"goal-{first}": "85", f"goal-{second}": "82"}
+        )
+    ).final()
+    assert f"85 enregistré pour l'objectif commun nº {first} **Attendance**" in (
+        saved.content or ""
+    ), saved.content
+    (post,) = thread_posts(h)
+    assert f"Community goal #{second}: Attendance" in post.all_text(), post.all_text()
+
+    refused = await h.slash("chloe", "goal progress", goal="Attendance", locale="en-US")
+    assert f"titled “Attendance”: #{first}, #{second}" in (refused.content or ""), refused.content
+    await h.advance(TO_NUDGE + NUDGE_TO_CLOSE)
+    (digest,) = digests(h)
+    text = digest.all_text()
+    assert f"Community — #{first} **Attendance**: 85" in text, text
+    assert f"Community — #{second} **Attendance**: 82" in text, text
+
+
+async def test_a_goals_due_date_is_written_the_readers_way(harness: Harness) -> None:
+    """`/goal set`'s reply and `/goal list` write the due day in words, in each language
+    (before: « d'ici le 2027-06-30 », « échéance 2027-06-30 »)."""
+    h = harness
+    await h.setup_community()
+    form = await h.slash("bob", "goal set", locale="fr")
+    values = {"title": "Lecture", "measure": "pages", "baseline": "0", "target": "20"}
+    saved = await (
+        await h.emu.submit_modal(h.user("bob"), form, values | {"due": "fin juin"}, locale="fr")
+    ).final()
+    assert "(pages) d'ici le 30 juin 2027." in (saved.content or ""), saved.content
+    french = await h.slash("bob", "goal list", locale="fr")
+    assert "échéance 30 juin 2027" in (french.message.all_text() if french.message else "")
+    english = await h.slash("bob", "goal list", locale="en-US")
+    assert "due 30 June 2027" in (english.message.all_text() if english.message else "")

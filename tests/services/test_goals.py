@@ -356,22 +356,22 @@ def _listed(
     [
         (
             "en",
-            "#1 · **Reading**: 7.5 now (55% of the way) · target 12 (pages) · due 2027-06-15\n"
-            "#2 · **Writing**: 4 now (20% of the way) · target 12 (pages) · due 2027-06-15\n"
+            "#1 · **Reading**: 7.5 now (55% of the way) · target 12 (pages) · due 15 June 2027\n"
+            "#2 · **Writing**: 4 now (20% of the way) · target 12 (pages) · due 15 June 2027\n"
             "#3 · **Listening**: baseline 2, no value reported yet · target 12 (pages) · due "
-            "2027-06-15",
-            "#4 · **Peer visits**: 3 now (10% of the way) · target 12 (pages) · due 2027-06-15\n"
+            "15 June 2027",
+            "#4 · **Peer visits**: 3 now (10% of the way) · target 12 (pages) · due 15 June 2027\n"
             "#5 · ~~Old~~ (closed): 12 now (100% of the way) · target 12\n"
             "#6 · ~~Older~~ (closed): baseline 2, no value reported yet · target 12",
         ),
         (
             "fr",
             "Nº 1 · **Reading** : 7,5 actuellement (55 % du chemin) · cible 12 (pages) · "
-            "échéance 2027-06-15\nNº 2 · **Writing** : 4 actuellement (20 % du chemin) · "
-            "cible 12 (pages) · échéance 2027-06-15\nNº 3 · **Listening** : point de départ 2, "
-            "aucune valeur indiquée · cible 12 (pages) · échéance 2027-06-15",
+            "échéance 15 juin 2027\nNº 2 · **Writing** : 4 actuellement (20 % du chemin) · "
+            "cible 12 (pages) · échéance 15 juin 2027\nNº 3 · **Listening** : point de départ 2, "
+            "aucune valeur indiquée · cible 12 (pages) · échéance 15 juin 2027",
             "Nº 4 · **Peer visits** : 3 actuellement (10 % du chemin) · cible 12 (pages) · "
-            "échéance 2027-06-15\nNº 5 · ~~Old~~ (clos) : 12 actuellement (100 % du chemin) · "
+            "échéance 15 juin 2027\nNº 5 · ~~Old~~ (clos) : 12 actuellement (100 % du chemin) · "
             "cible 12\nNº 6 · ~~Older~~ (clos) : point de départ 2, aucune valeur indiquée · "
             "cible 12",
         ),

@@ -61,13 +61,13 @@ async def test_a_progress_chart_is_shown_with_what_it_shows_for_a_screen_reader(
     await teams.command("chloe", "objectif progression", channel="Check-ins")
     [chart] = [m for m in teams.posts_in("Check-ins") if "Progression" in card_text(m)]
     assert card_text(chart).startswith(  # no "de" before a name ("de Alice"): a dash
-        "Progression sur **Lecture** (minutes) — Chloé Gagnon : aucune valeur hebdomadaire "
-        "pour l'instant, cible 20."
+        "Progression sur l'objectif nº 1 **Lecture** (minutes) — Chloé Gagnon : "
+        "aucune valeur hebdomadaire pour l'instant, cible 20."
     )
     [image] = [node for node in walk(chart.card) if node.get("type") == "Image"]
     assert image["altText"] == (
-        "Graphique : les valeurs hebdomadaires de Lecture (minutes), du point de départ 5 "
-        "vers la cible 20 ; aucune valeur pour l'instant."
+        "Graphique : les valeurs hebdomadaires de l'objectif « Lecture » (minutes), du point "
+        "de départ 5 vers la cible 20 ; aucune valeur pour l'instant."
     )
 
 
@@ -145,7 +145,7 @@ async def test_a_facilitator_gives_the_community_goals_number_in_the_check_in_ca
     assert f"goal-{goal.id}" in ids and "progress" not in ids, ids
     await teams.submit("alice", prompt, **{f"goal-{goal.id}": "85"})
     reply = card_text(teams.last_private("alice"))
-    assert "85 recorded for the community goal **Attendance**" in reply, reply
+    assert f"85 recorded for the community goal #{goal.id} **Attendance**" in reply, reply
     async with teams.app.core.db.read() as conn:
         assert [v.value for v in await goals_db.values(conn, goal.id)] == [85.0]
 

@@ -54,7 +54,8 @@ def typed_numbers(
 
     numbers: dict[int, float | None] = {}
     for wanted, text in goal_numbers.items():
-        field = Text.of("checkins.fields.progress_on", goal=goal_of(wanted).title)
+        goal = goal_of(wanted)
+        field = Text.of("checkins.fields.progress_on", goal=goal.title, number=goal.id)
         numbers[wanted] = parse_number(text, field=field)
     value = parse_number(progress, field="progress")
     own = [goal for goal in goals if goal.scope == "member"]

@@ -158,7 +158,8 @@ def _prompt_panel(
 
 
 class AnswerPost(Card):
-    """A member's answer in the week's thread, under their name."""
+    """A member's answer in the week's thread, under their name: each number under the
+    goal it counts toward (a community goal's named as such), then the texts."""
 
     answer: Answer
     questions: tuple[str, ...] | None
@@ -169,18 +170,18 @@ class AnswerPost(Card):
     def layout(self) -> Message:
         answer = self.answer
         fields: list[PanelField] = []
-        if answer.progress is not None:
-            fields.append(
-                PanelField(
-                    name=_text("answer.progress"),
-                    value=_text("answer.value", value=answer.progress),
-                )
-            )
+        # A number that counts toward no goal (``answer.progress``) is not posted: the
+        # member's reply says so, and the thread shows only numbers given for a goal.
         for number in self.numbers:
             goal = number.goal
+            shared = goal.scope == "community"
             fields.append(
                 PanelField(
-                    name=_text("answer.progress_on", goal=goal.title),
+                    name=_text(
+                        "answer.progress_community" if shared else "answer.progress_on",
+                        goal=goal.title,
+                        number=goal.id,
+                    ),
                     value=_text(
                         "answer.progress_goal",
                         value=number.value,

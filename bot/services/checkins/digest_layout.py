@@ -99,7 +99,12 @@ def _goal_line(progress: GoalProgress) -> Text:
         if goal.owner_id is not None
         else _text("digest.community_owner")
     )
-    shown: dict[str, Param] = {"owner": owner, "title": goal.title, "target": goal.target}
+    shown: dict[str, Param] = {
+        "owner": owner,
+        "number": goal.id,
+        "title": goal.title,
+        "target": goal.target,
+    }
     if progress.latest is None or progress.fraction is None:
         return _text("digest.goal_no_value", **shown, baseline=goal.baseline)
     percent = round(progress.fraction * 100)

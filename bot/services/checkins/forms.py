@@ -112,6 +112,7 @@ def _goal_number(form: AnswerForm, goal: Goal, language: Language) -> TextInput:
         label=_text(
             "modal.progress_community" if goal.scope == "community" else "modal.progress_on",
             goal=goal.title,
+            number=goal.id,
         ),
         required=False,
         max_length=NUMBER_MAX_CHARS,
@@ -129,7 +130,11 @@ def _chosen_goal_number(form: AnswerForm, language: Language) -> list[TextInput 
             id=CHOSEN_GOAL,
             label=_text("modal.which_goal"),
             options=tuple(
-                Option(value=str(g.id), label=g.title, default=g.id == chosen.id)
+                Option(
+                    value=str(g.id),
+                    label=Text.of("goals.list.named", number=g.id, title=g.title),
+                    default=g.id == chosen.id,
+                )
                 for g in form.goals[:CHOICES_MAX]
             ),
         ),

@@ -278,7 +278,9 @@ def _number_typed(goal_ref: str) -> str:
 def _chosen_goal(
     goals: list[Goal], open_goals: list[Goal], goal_ref: str | None, *, yours: bool
 ) -> Goal:
-    """The goal named (one of the member's), else the newest open one."""
+    """The goal named (one of the member's), else the newest open one. A title several
+    open goals share (or, none open, several closed ones) is refused with their numbers,
+    as ``/goal close`` does: the chart would show one of them silently."""
     if goal_ref is None or not goal_ref.strip():
         if not open_goals:
             raise UserError("goals.errors.no_open_goal" if yours else "goals.errors.none_open")
@@ -286,8 +288,22 @@ def _chosen_goal(
     found = named(_number_typed(goal_ref), goals, lambda goal: str(goal.id), lambda g: g.title)
     if not found:
         raise UserError("goals.errors.unknown_progress_goal")
-    # A title two goals share: the open one, else the newest (their list is newest first).
-    return next((goal for goal in found if goal.status == "open"), found[0])
+    # A title an open goal and closed ones share: the open one.
+    candidates = [goal for goal in found if goal.status == "open"] or found
+    _refuse_ambiguous(candidates, goal_ref)
+    return candidates[0]
+
+
+def _refuse_ambiguous(found: list[Goal], goal_ref: str) -> None:
+    """Several goals named by one title: refused, listing their numbers."""
+    if len(found) > 1:
+        numbers = sorted(goal.id for goal in found)
+        raise UserError(
+            "goals.errors.ambiguous_goal",
+            text=goal_ref.strip()[:100],
+            numbers=goal_numbers(numbers),
+            example=numbers[0],
+        )
 
 
 async def _closable(conn: Connection, actor: Actor, goal_ref: str, *, facilitator: bool) -> Goal:
@@ -302,14 +318,7 @@ async def _closable(conn: Connection, actor: Actor, goal_ref: str, *, facilitato
     if facilitator:
         goals += await goals_db.of_community(conn, actor.guild_id, open_only=True)
     found = named(goal_ref, goals, lambda goal: str(goal.id), lambda goal: goal.title)
-    if len(found) > 1:
-        numbers = sorted(goal.id for goal in found)
-        raise UserError(
-            "goals.errors.ambiguous_goal",
-            text=goal_ref.strip()[:100],
-            numbers=goal_numbers(numbers),
-            example=numbers[0],
-        )
+    _refuse_ambiguous(found, goal_ref)
     if not found and not facilitator:
         await _refuse_community_goal(conn, actor, goal_ref)
     if not found:

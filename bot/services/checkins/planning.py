@@ -111,7 +111,8 @@ class CheckinPlanning:
                 schedule = await _default_schedule(conn, actor, community.timezone, now)
             existing = await checkins_db.checkin_of_week(conn, guild_id, week)
             if existing is not None:
-                raise _already_this_week(existing, now)
+                opens_next, _ = await next_free_slot(conn, community, schedule, now, None)
+                raise _already_this_week(existing, now, opens_next)
             replaced = await _scheduled_later(conn, schedule.id, week, now)
             key = await _manual_open_key(conn, schedule.id, week)
             await self._core.scheduler.schedule(
@@ -196,16 +197,18 @@ async def _scheduled_later(
     return planned.due_at
 
 
-def _already_this_week(existing: Checkin, now: datetime) -> UserError:
+def _already_this_week(existing: Checkin, now: datetime, next_at: datetime) -> UserError:
     """Why ``/checkin now`` opens nothing: this week's check-in is open (until when), or
-    it is done (when it closed)."""
+    it is done (when it closed, and when the next one opens: ``next_at``)."""
     if existing.status == "open" and now < existing.closes_at:
         return UserError(
             "checkins.errors.already_open",
             closes=Moment(at=existing.closes_at, style="relative"),
         )
     return UserError(
-        "checkins.errors.already_done", closed=Moment(at=existing.closed_at or existing.closes_at)
+        "checkins.errors.already_done",
+        closed=Moment(at=existing.closed_at or existing.closes_at),
+        next=Moment(at=next_at),
     )
 
 

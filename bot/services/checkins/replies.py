@@ -62,7 +62,7 @@ def goal_saved(goal: NewGoal) -> Join:
         baseline=goal.baseline,
         target=goal.target,
         measure=goal.measure,
-        due=Trusted(text=goal.due_on.isoformat()),
+        due=_day(goal.due_on),
     )
     parts: list[Content] = [saved, read_as(goal.due_on, goal.due_zone)]
     if goal.same_title:
@@ -163,8 +163,10 @@ def _goal_lines(goals: tuple[_ShownGoal, ...], none_key: str) -> Content:
 
 
 @lru_cache(maxsize=1024)
-def _day(day: date) -> Trusted:
-    return Trusted(text=day.isoformat())
+def _day(day: date) -> CalendarDay:
+    """A goal's due day, written the reader's way with its year: "30 June 2027", « 30 juin
+    2027 » (not ISO)."""
+    return CalendarDay(day=day)
 
 
 def chart_message(chart: GoalChart) -> Message:
@@ -180,6 +182,7 @@ def chart_message(chart: GoalChart) -> Message:
         count=len(report.series.points),
     )
     shown: dict[str, Param] = {
+        "number": goal.id,
         "title": goal.title,
         "measure": goal.measure,
         "count": len(report.series.points),
@@ -286,6 +289,7 @@ def answer_saved(saved: SavedAnswer) -> Join:
                 "checkins.answer.recorded_community" if shared else "checkins.answer.recorded",
                 value=number.value,
                 goal=goal.title,
+                number=goal.id,
                 target=goal.target,
                 measure=goal.measure,
             )

@@ -25,6 +25,7 @@ CSV_HEADER = (
     "answered_at",
     "updated_at",
     "time_zone",
+    "goal_number",
     "goal",
     "progress",
     "target",
@@ -205,10 +206,10 @@ def answers_csv(
             texts.append(csv_text(answer.texts[index]) if index < len(answer.texts) else "")
         free = format_number(answer.progress) if answer.progress is not None else ""
         reported = [
-            (csv_text(goal.title), format_number(value), format_number(goal.target))
+            (str(goal.id), csv_text(goal.title), format_number(value), format_number(goal.target))
             for goal, value in numbers.get(answer.id, [])
-        ] or [("", free, "")]
-        for goal_title, value, target in reported:
+        ] or [("", "", free, "")]
+        for goal_number, goal_title, value, target in reported:
             writer.writerow(
                 [
                     checkin.week,
@@ -218,6 +219,7 @@ def answers_csv(
                     csv_time(answer.created_at, local),
                     csv_time(answer.updated_at, local),
                     zone,
+                    goal_number,
                     goal_title,
                     value,
                     target,

@@ -86,6 +86,10 @@ async def test_an_answer_with_numbers_for_two_goals_is_one_row_per_goal(plc: Har
         ("Reading", "3", "10", "x"),
         ("Visits", "1", "4", "x"),
     ]
+    # The goal's number, as /goal list shows it: two goals sharing a title stay apart.
+    assert sorted((r["goal_number"], r["goal"]) for r in rows) == sorted(
+        [(str(reading.id), "Reading"), (str(visits.id), "Visits")]
+    )
     history = await plc.checkins.history(member(ALICE))
     assert sorted(history.weeks[0].numbers) == [1.0, 3.0]
 
