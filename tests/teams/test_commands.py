@@ -191,6 +191,22 @@ async def test_bad_options_are_refused_with_a_clear_message_and_nothing_changes(
     assert await _line(teams) == [await teams.user_number("bob")]
 
 
+async def test_a_number_below_an_open_range_says_the_one_limit_in_words(
+    teams: TeamsHarness,
+) -> None:
+    """``numero:0`` where numbers start at 1 and have no maximum: « numero doit valoir 1
+    ou plus. », never a range ending in a literal ellipsis."""
+    await teams.setup_community()
+    teams.world.user("alice").locale = "fr-CA"
+    for typed in ("questions debloquer numero:0", "questions moderer numero:-3"):
+        await teams.command("alice", typed)
+        said = card_text(teams.last_private("alice"))
+        assert said == "numero doit valoir 1 ou plus.", said
+    teams.world.user("alice").locale = "en-US"
+    await teams.command("alice", "questions unblock number:0")
+    assert card_text(teams.last_private("alice")) == "number must be 1 or more."
+
+
 async def test_the_bot_mentioned_alone_answers_with_the_list_of_commands(
     teams: TeamsHarness,
 ) -> None:
