@@ -104,6 +104,7 @@ class QuestionsInterface(Interface):
         "Ask the community a question anonymously",
         fills=("question", "topic"),
         anonymous=True,
+        form=ask_form,
     )
     async def ask(self, ctx: Interaction) -> None:
         # Deliberately no logging here: who opens /ask must never reach a log.
@@ -115,6 +116,7 @@ class QuestionsInterface(Interface):
         "Propose a topic for a coming meeting",
         fills=("title", "details", "anonymous"),
         anonymous=True,
+        form=topic_form,
     )
     async def propose(self, ctx: Interaction) -> None:
         await self.questions.submissions.check_open(ctx.actor(), "topic")
