@@ -84,3 +84,25 @@ async def test_the_french_block_confirmation_agrees_with_neither_a_question_nor_
     again = card_text(stale)
     assert "Pour la question anonyme nº 1, la personne à l'origine de cette publication" in again
     assert "l'a écrit" not in blocked + again
+
+
+async def test_a_public_list_typed_in_the_1_1_chat_is_refused_in_the_members_words(
+    teams: TeamsHarness,
+) -> None:
+    """``questions populaires public:oui`` belongs in a channel: typed in the private
+    chat, it posts nothing there and says where to type it, in the member's language
+    (the community's is English)."""
+    await teams.setup_community()
+    await teams.command("bob", "ask")
+    await teams.submit("bob", teams.last_private("bob"), question="A rubric?")
+    [review] = teams.posts_in("Moderation")
+    await teams.click("alice", review, "Approve")
+    teams.world.user("chloe").locale = "fr-CA"
+    before = len(teams.private("chloe"))
+
+    await teams.command("chloe", "questions populaires public:oui")
+    [said] = teams.private("chloe")[before:]
+    assert "tapez la commande dans un canal de votre communauté" in card_text(said)
+    assert "A rubric?" not in card_text(said)
+    await teams.command("chloe", "questions populaires public:oui", channel="Questions")
+    assert "A rubric?" in card_text(teams.posts_in("Questions")[-1])

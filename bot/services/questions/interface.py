@@ -132,6 +132,10 @@ class QuestionsInterface(Interface):
         ),
     )
     async def top(self, ctx: Interaction, public: bool = False) -> None:
+        """The list, to the member alone; ``public``, posted for everyone where the command
+        was typed, which must be a channel (not a private chat)."""
+        if public and ctx.channel_id is None:
+            raise UserError("questions.errors.public_needs_channel")
         top = await self.questions.records.top(ctx.actor(), public=public, limit=TOP_LIMIT)
         await ctx.reply(top, private=not public)
 
