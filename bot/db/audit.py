@@ -57,6 +57,13 @@ async def latest_of(
     )
 
 
+async def set_detail(conn: Connection, entry_id: int, detail: dict[str, Any]) -> None:
+    """Say what entry ``entry_id`` concerns as it is known now (an item numbered since)."""
+    await conn.execute(
+        "UPDATE audit_log SET detail = ? WHERE id = ?", (json_to_db(detail), entry_id)
+    )
+
+
 async def by_actor(conn: Connection, guild_id: int, actor_id: int) -> list[AuditEntry]:
     return await _AUDIT_LOG.all(
         conn, "guild_id = ? AND actor_id = ? ORDER BY id", guild_id, actor_id

@@ -196,3 +196,18 @@ async def test_unblocking_a_removed_item_keeps_who_removed_it_on_the_review_mess
     unblocked = f"{removed}\nIts author was unblocked by {alice}"
     await h.emu.wait_for(lambda: unblocked in refreshed(h, review).all_text())
     assert title(refreshed(h, review)) == "Anonymous question removed"
+
+
+async def test_the_audit_log_names_an_approved_question_by_its_number(harness: Harness) -> None:
+    """Approved before it had a number, a question is named in the log by the "#N" it
+    got once posted, as its block is, not by an internal reference."""
+    h = harness
+    review = await in_review(h, AUTHOR, "Numbered once posted")
+    await press(h, "alice", review, "approve")
+    await h.emu.wait_for(lambda: bot_posts(h, "questions"))
+    await press(h, "alice", refreshed(h, review), "rblock")
+    log = await h.slash("alice", "plc audit", action="question", locale="fr")
+    text = str(log.embeds[0]["description"])
+    assert "`question.approve` — numéro : 1" in text, text
+    assert "`question.block` — numéro : 1" in text
+    assert "référence" not in text
