@@ -143,7 +143,9 @@ class CommandBook:
         field: ``ask Is there a rubric?``), and those fields: id → value."""
         named, fills = {}, {}
         for name, value in typed.named.items():
-            field_id = next((f for f in command.fills if folded(name) in self._names(f)), None)
+            field_id = next(
+                (f for f in command.fills if folded(name) in self._field_names(command, f)), None
+            )
             if field_id is None or self.option_named(command, name) is not None:
                 named[name] = value
             else:
@@ -153,6 +155,16 @@ class CommandBook:
             fills.setdefault(command.fills[0], " ".join(positional))
             positional = ()
         return Typed(named, positional), fills
+
+    def _field_names(self, command: Command, field_id: str) -> set[str]:
+        """What names a field of the command's form: its id in English or French, and its
+        label in either language when the command says which form it opens."""
+        names = self._names(field_id)
+        inputs = command.form().inputs if command.form is not None else ()
+        for item in inputs:
+            if item.id == field_id and isinstance(item.label, Text):
+                names |= {folded(self.catalog.t(lang, item.label.key)) for lang in ("en", "fr")}
+        return names
 
     def option_named(self, command: Command, typed: str) -> Option | None:
         for option in command.options:

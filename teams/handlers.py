@@ -157,8 +157,9 @@ class Handlers:
         if found is None:
             raise self._unknown(words, turn.language)
         entry, used = found
-        typed, ctx.prefill = self.book.fills_of(entry.command, typed_after(pieces, used))
-        self._keep_anonymous(ctx, turn, entry)
+        after = typed_after(pieces, used)
+        typed, ctx.prefill = self.book.fills_of(entry.command, after)
+        self._keep_anonymous(ctx, turn, entry, bool(after.named or after.positional))
         raw = assign(self.book, entry.command, typed, turn.language)
         missing = [o for o in entry.command.options if o.required and o.name not in raw]
         if missing or (entry.command.ask_first and shown_options(entry.command) and not raw):
@@ -168,11 +169,12 @@ class Handlers:
             return
         await self.run(ctx, entry.command, await self._values(ctx, turn, entry.command, raw))
 
-    def _keep_anonymous(self, ctx: TeamsInteraction, turn: Turn, entry: Entry) -> None:
-        """An anonymous form's words typed where others read them (a channel, a group
-        chat) are already under the member's name: they are not taken, nothing is sent,
-        and the member is told (privately) to type the command alone in the 1:1 chat."""
-        if entry.command.anonymous and ctx.prefill and not turn.personal:
+    def _keep_anonymous(self, ctx: TeamsInteraction, turn: Turn, entry: Entry, words: bool) -> None:
+        """Any ``words`` typed after an anonymous form's command where others read them (a
+        channel, a group chat) are already under the member's name, whether they name its
+        fields or not: they are not taken, nothing is sent, and the member is told
+        (privately) to type the command alone in the 1:1 chat."""
+        if entry.command.anonymous and words and not turn.personal:
             ctx.prefill = {}
             command = self.book.title(entry, turn.language)
             raise UserError("teams.commands.not_anonymous_here", command=command)

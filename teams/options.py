@@ -139,16 +139,21 @@ class Resolver:
             raise UserError(
                 "teams.commands.not_a_number", value=raw, option=self._name(option)
             ) from None
-        low, high = option.min_value, option.max_value
-        if (low is not None and number < low) or (high is not None and number > high):
-            raise UserError(
-                "teams.commands.out_of_range",
-                value=raw,
-                option=self._name(option),
-                start=low if low is not None else "…",
-                end=high if high is not None else "…",
-            )
+        self._check_range(option, raw, number)
         return number
+
+    def _check_range(self, option: Option, raw: str, number: int) -> None:
+        """Refuse ``number`` outside the option's range, saying the range as it is: both
+        ends, or the one end an open range has (« numero doit valoir 1 ou plus. »)."""
+        low, high = option.min_value, option.max_value
+        if (low is None or number >= low) and (high is None or number <= high):
+            return
+        name = self._name(option)
+        if high is None:
+            raise UserError("teams.commands.at_least", option=name, start=low)
+        if low is None:
+            raise UserError("teams.commands.at_most", option=name, end=high)
+        raise UserError("teams.commands.out_of_range", value=raw, option=name, start=low, end=high)
 
     def _team(self, option: Option) -> Team:
         if self.team is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +40,28 @@ _AUDIT_LOG = Table("audit_log", AuditEntry)
 
 async def recent(conn: Connection, guild_id: int, limit: int = 50) -> list[AuditEntry]:
     return await _AUDIT_LOG.all(conn, "guild_id = ? ORDER BY id DESC LIMIT ?", guild_id, limit)
+
+
+async def latest_of(
+    conn: Connection, guild_id: int, actions: Sequence[str], limit: int = 500
+) -> list[AuditEntry]:
+    """A community's newest entries of any of ``actions``, newest first (at most
+    ``limit``)."""
+    marks = ", ".join("?" for _ in actions)
+    return await _AUDIT_LOG.all(
+        conn,
+        f"guild_id = ? AND action IN ({marks}) ORDER BY id DESC LIMIT ?",
+        guild_id,
+        *actions,
+        limit,
+    )
+
+
+async def set_detail(conn: Connection, entry_id: int, detail: dict[str, Any]) -> None:
+    """Say what entry ``entry_id`` concerns as it is known now (an item numbered since)."""
+    await conn.execute(
+        "UPDATE audit_log SET detail = ? WHERE id = ?", (json_to_db(detail), entry_id)
+    )
 
 
 async def by_actor(conn: Connection, guild_id: int, actor_id: int) -> list[AuditEntry]:

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.chat.layout import Form
 from bot.chat.port import Posted
 from bot.interactions.context import Interaction
 
@@ -85,6 +86,10 @@ class Command:
     """The fields of the form the command opens, by their ids. Where commands are typed
     (Teams), they may be typed after it as options are (``goal set title:Reading``), and
     the form opens filled with them; a slash command has no place for them."""
+    form: Callable[[], Form] | None = None
+    """The form the command opens, when it is the same for everyone: where commands are
+    typed, a field in ``fills`` may also be named by its label (``sujet:``, the label of
+    ``/ask``'s ``topic`` field)."""
     anonymous: bool = False
     """Its form can keep who filled it from everyone (``/ask``). Where commands are typed,
     words typed after it are taken only where nobody else reads them (Teams: the 1:1 chat);

@@ -26,6 +26,7 @@ from functools import partial
 from types import MethodType
 from typing import Literal, TypeVar
 
+from bot.chat.layout import Form
 from bot.interactions import UI
 from bot.interactions.commands import (
     Access,
@@ -67,11 +68,12 @@ class CommandGroup:
         ask_first: bool = False,
         fills: tuple[str, ...] = (),
         anonymous: bool = False,
+        form: Callable[[], Form] | None = None,
     ) -> Callable[[HandlerT], HandlerT]:
         """A command answered by the decorated method. ``suggest`` names, by option, the
         interface's method that autocompletes it; ``given`` are the arguments the method
         gets before the interaction (one method answering several commands);
-        ``ask_first``, ``fills`` and ``anonymous``: see :class:`Command`."""
+        ``ask_first``, ``fills``, ``anonymous`` and ``form``: see :class:`Command`."""
         mark = _CommandMark(
             next(_written),
             self,
@@ -84,6 +86,7 @@ class CommandGroup:
             ask_first,
             fills,
             anonymous,
+            form,
         )
         return _marking(mark)
 
@@ -204,6 +207,7 @@ class Interface:
             ask_first=mark.ask_first,
             fills=mark.fills,
             anonymous=mark.anonymous,
+            form=mark.form,
         )
 
 
@@ -220,6 +224,7 @@ class _CommandMark:
     ask_first: bool
     fills: tuple[str, ...]
     anonymous: bool
+    form: Callable[[], Form] | None
 
 
 @dataclass(frozen=True)

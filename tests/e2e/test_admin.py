@@ -244,6 +244,8 @@ async def test_the_audit_log_lists_setup_meeting_and_moderation_paged(harness: H
     assert text.index("question.remove") < text.index("meeting.cancel")  # newest first
     meetings = await harness.slash("alice", "plc audit", action="meeting", locale="en-US")
     assert "question.remove" not in meetings.embeds[0]["description"]
+    assert meetings.embeds[0]["footer"]["text"].startswith("Page 1 of 1")
+    assert meetings.message is not None and meetings.message.custom_ids() == []  # one page
 
     for n in range(12):  # enough for a second page
         await harness.slash("admin", "plc setup", timezone="Europe/Paris" if n % 2 else "UTC")

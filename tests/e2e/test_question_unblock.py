@@ -118,7 +118,9 @@ async def test_a_misclicked_reject_and_block_is_undone_on_the_review_message(
     assert undone.response_type == ResponseType.UPDATE_MESSAGE
     review = refreshed(h, review)
     assert title(review) == "Anonymous question rejected"
-    assert f"Its author was unblocked by <@{h.user('alice')}>" in review.all_text()
+    alice = f"<@{h.user('alice')}>"
+    history = f"Rejected by {alice}; the text was erased.\nIts author was unblocked by {alice}"
+    assert history in review.all_text()
     assert actions(review) == []
     assert await can_ask(h, AUTHOR)
     await assert_author_never_shown(h, [refused, undone])
@@ -174,3 +176,38 @@ async def test_a_block_outlives_the_erased_link_and_is_still_undone(harness: Har
         unblocked.content or ""
     )
     assert await can_ask(h, AUTHOR)
+
+
+async def test_unblocking_a_removed_item_keeps_who_removed_it_on_the_review_message(
+    harness: Harness,
+) -> None:
+    """The review message keeps the decision the item stands on above the unblock."""
+    h = harness
+    review = await in_review(h, AUTHOR, "Approved, removed, blocked")
+    await press(h, "alice", review, "approve")
+    await h.emu.wait_for(lambda: bot_posts(h, "questions"))
+    await press(h, "alice", review, "rblock")
+    await press(h, "alice", refreshed(h, review), "rremove")
+    alice = f"<@{h.user('alice')}>"
+    removed = f"Removed by {alice} after it was posted; the text was erased."
+    await h.emu.wait_for(lambda: removed in refreshed(h, review).all_text())
+
+    await unblock_number(h, "alice", 1)
+    unblocked = f"{removed}\nIts author was unblocked by {alice}"
+    await h.emu.wait_for(lambda: unblocked in refreshed(h, review).all_text())
+    assert title(refreshed(h, review)) == "Anonymous question removed"
+
+
+async def test_the_audit_log_names_an_approved_question_by_its_number(harness: Harness) -> None:
+    """Approved before it had a number, a question is named in the log by the "#N" it
+    got once posted, as its block is, not by an internal reference."""
+    h = harness
+    review = await in_review(h, AUTHOR, "Numbered once posted")
+    await press(h, "alice", review, "approve")
+    await h.emu.wait_for(lambda: bot_posts(h, "questions"))
+    await press(h, "alice", refreshed(h, review), "rblock")
+    log = await h.slash("alice", "plc audit", action="question", locale="fr")
+    text = str(log.embeds[0]["description"])
+    assert "`question.approve` — numéro : 1" in text, text
+    assert "`question.block` — numéro : 1" in text
+    assert "référence" not in text

@@ -186,9 +186,9 @@ async def test_skip_and_set_next_are_refused_to_members(harness: Harness) -> Non
     assert "Only facilitators" in refused
     # Alice's Discord is in French: her answers are too.
     shown = await run(harness, "alice", "rotation set-next", member=harness.user("chloe"))
-    assert f"1. <@{harness.user('chloe')}> — a animé 0 fois — **prochaine**" in shown
+    assert f"1. <@{harness.user('chloe')}> — a animé 0 fois — **à son tour**" in shown
     skipped = await run(harness, "alice", "rotation skip")
-    assert f"1. <@{harness.user('alice')}> — a animé 0 fois — **prochaine**" in skipped
+    assert f"1. <@{harness.user('alice')}> — a animé 0 fois — **à son tour**" in skipped
     left = await run(harness, "bob", "rotation leave")
     assert "left the rotation" in left
     again = await run(harness, "bob", "rotation leave")

@@ -160,6 +160,27 @@ async def test_an_anonymous_forms_words_typed_in_a_channel_are_not_taken(
     asked = inputs_of(teams.last_private("chloe").card)
     assert asked["question"]["value"] == "Y a-t-il une grille ?"
 
+    # Words that name no field of the form are under her name in the channel all the same.
+    await teams.command("chloe", 'demander sujet:"Évaluation" couleur:bleu', channel="Check-ins")
+    assert card_text(teams.last_private("chloe")).startswith(
+        "Vous avez écrit ces mots dans le canal"
+    )
+    assert teams.posts_in("Moderation") == []
+
+
+async def test_a_forms_field_is_also_named_by_its_label(teams: TeamsHarness) -> None:
+    """« Sujet » labels the field ``theme:`` fills: ``demander sujet:…`` (accents and
+    case aside, in either language) fills it too."""
+    await teams.setup_community()
+    await teams.command("chloe", 'demander sujet:"Évaluation" Y a-t-il une grille ?')
+    asked = inputs_of(teams.last_private("chloe").card)
+    assert asked["topic"]["value"] == "Évaluation"
+    assert asked["question"]["value"] == "Y a-t-il une grille ?"
+    await teams.command("bob", 'ask TOPIC:"Grading"')
+    assert inputs_of(teams.last_private("bob").card)["topic"]["value"] == "Grading"
+    await teams.command("chloe", 'theme proposer thème:"Devoirs"')
+    assert inputs_of(teams.last_private("chloe").card)["title"]["value"] == "Devoirs"
+
 
 async def test_bad_options_are_refused_with_a_clear_message_and_nothing_changes(
     teams: TeamsHarness,
@@ -189,6 +210,22 @@ async def test_bad_options_are_refused_with_a_clear_message_and_nothing_changes(
     )
     assert "Only facilitators can do this" in card_text(teams.last_private("bob"))
     assert await _line(teams) == [await teams.user_number("bob")]
+
+
+async def test_a_number_below_an_open_range_says_the_one_limit_in_words(
+    teams: TeamsHarness,
+) -> None:
+    """``numero:0`` where numbers start at 1 and have no maximum: « numero doit valoir 1
+    ou plus. », never a range ending in a literal ellipsis."""
+    await teams.setup_community()
+    teams.world.user("alice").locale = "fr-CA"
+    for typed in ("questions debloquer numero:0", "questions moderer numero:-3"):
+        await teams.command("alice", typed)
+        said = card_text(teams.last_private("alice"))
+        assert said == "numero doit valoir 1 ou plus.", said
+    teams.world.user("alice").locale = "en-US"
+    await teams.command("alice", "questions unblock number:0")
+    assert card_text(teams.last_private("alice")) == "number must be 1 or more."
 
 
 async def test_the_bot_mentioned_alone_answers_with_the_list_of_commands(

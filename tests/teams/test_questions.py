@@ -57,3 +57,52 @@ async def test_a_facilitator_unblocks_by_typing_the_command_or_on_the_panel(
     await teams.click("alice", teams.last_private("alice"), "Unblock author")
     assert "can post anonymously again" in card_text(teams.last_private("alice"))
     assert "Block author" in str(teams.last_private("alice").card)
+
+
+async def test_the_french_block_confirmation_agrees_with_neither_a_question_nor_a_theme(
+    teams: TeamsHarness,
+) -> None:
+    """« la personne à l'origine de cette publication »: no participle to agree with the
+    item (une question écrite, un thème écrit), blocked for the first time or again."""
+    await teams.setup_community()
+    teams.world.user("alice").locale = "fr-CA"
+    await teams.command("bob", "ask")
+    await teams.submit("bob", teams.last_private("bob"), question="Rude?")
+    [review] = teams.posts_in("Moderation")
+    await teams.click("alice", review, "Approve")
+
+    await teams.command("alice", "questions moderer numero:1")
+    stale = teams.last_private("alice")
+    await teams.command("alice", "questions moderer numero:1")
+    await teams.click("alice", teams.last_private("alice"), "Bloquer")
+    blocked = card_text(teams.last_private("alice"))
+    assert (
+        "C'est fait pour la question anonyme nº 1 : la personne à l'origine de cette "
+        "publication ne peut plus rien publier anonymement" in blocked
+    )
+    await teams.click("alice", stale, "Bloquer")  # a panel opened before the block
+    again = card_text(stale)
+    assert "Pour la question anonyme nº 1, la personne à l'origine de cette publication" in again
+    assert "l'a écrit" not in blocked + again
+
+
+async def test_a_public_list_typed_in_the_1_1_chat_is_refused_in_the_members_words(
+    teams: TeamsHarness,
+) -> None:
+    """``questions populaires public:oui`` belongs in a channel: typed in the private
+    chat, it posts nothing there and says where to type it, in the member's language
+    (the community's is English)."""
+    await teams.setup_community()
+    await teams.command("bob", "ask")
+    await teams.submit("bob", teams.last_private("bob"), question="A rubric?")
+    [review] = teams.posts_in("Moderation")
+    await teams.click("alice", review, "Approve")
+    teams.world.user("chloe").locale = "fr-CA"
+    before = len(teams.private("chloe"))
+
+    await teams.command("chloe", "questions populaires public:oui")
+    [said] = teams.private("chloe")[before:]
+    assert "tapez la commande dans un canal de votre communauté" in card_text(said)
+    assert "A rubric?" not in card_text(said)
+    await teams.command("chloe", "questions populaires public:oui", channel="Questions")
+    assert "A rubric?" in card_text(teams.posts_in("Questions")[-1])

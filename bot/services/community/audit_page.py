@@ -88,7 +88,7 @@ def _text(key: str, /, **params: Param) -> Text:
 
 
 def audit_page(page: AuditPage) -> Message:
-    """One page of the log, with Newer / Older."""
+    """One page of the log, with Newer / Older when the log takes more than one page."""
     title = _text("title_filtered", action=Trusted(text=page.action)) if page.action else None
     lines = tuple(_line(entry) for entry in page.entries)
     panel = Panel(
@@ -102,6 +102,8 @@ def audit_page(page: AuditPage) -> Message:
     def to(number: int) -> str:
         return PAGE_OF.build(page=number, action=action) if action else PAGE.build(page=number)
 
+    if page.pages <= 1:
+        return Message(panels=(panel,))
     buttons = page_row(page, to, previous=_text("previous"), following=_text("next"))
     return Message(panels=(panel,), rows=(buttons,))
 

@@ -128,6 +128,9 @@ class ReviewPost(Card):
     moderator_id: int | None = None
     """Who made the decision shown."""
     author_blocked: bool = False
+    decided_by: int | None = None
+    """Who made the decision the item stands on (approved, rejected, removed), shown above
+    a block or an unblock; None when the moderation log no longer says."""
 
     def layout(self) -> Message:
         item = self.item
@@ -156,25 +159,35 @@ class ReviewPost(Card):
         return decision
 
     def _note(self) -> Content:
-        """What the moderators decided, and what it means for the author."""
+        """What the moderators decided, and what it means for the author; a block or an
+        unblock comes under the decision the item stands on, when who made it is known."""
         if self.decision is None:
             return ""
-        if self.decision == "blocked" and not self.moderator_id:
-            return text("questions.review.author_blocked")  # blocked before, by someone
-        moderator = MemberRef(user_id=self.moderator_id) if self.moderator_id else Trusted(text="—")
-        if self.decision == "approved":
-            channel: Content = (
-                ChannelRef(channel_id=self.questions_channel_id)
-                if self.questions_channel_id
-                else Trusted(text="—")
-            )
-            decided = text("questions.review.approved", moderator=moderator, channel=channel)
-        else:
-            decided = text(f"questions.review.{self.decision}", moderator=moderator)
+        if self.decision in ("blocked", "unblocked"):
+            standing = self._decided(_state(self.item), self.decided_by) if self.decided_by else ""
+            if self.decision == "blocked" and not self.moderator_id:
+                # blocked before, by someone
+                return Join(parts=(standing, text("questions.review.author_blocked")))
+            return Join(parts=(standing, self._decided(self.decision, self.moderator_id)))
         blocked_since = self.author_blocked and self.decision in ("approved", "removed")
         return Join(
-            parts=(decided, text("questions.review.author_blocked") if blocked_since else "")
+            parts=(
+                self._decided(self.decision, self.moderator_id),
+                text("questions.review.author_blocked") if blocked_since else "",
+            )
         )
+
+    def _decided(self, decision: Decision, moderator_id: int | None) -> Text:
+        """The line of ``decision``, naming who made it."""
+        moderator = MemberRef(user_id=moderator_id) if moderator_id else Trusted(text="—")
+        if decision != "approved":
+            return text(f"questions.review.{decision}", moderator=moderator)
+        channel: Content = (
+            ChannelRef(channel_id=self.questions_channel_id)
+            if self.questions_channel_id
+            else Trusted(text="—")
+        )
+        return text("questions.review.approved", moderator=moderator, channel=channel)
 
     def _hint(self) -> Content:
         if self.decision is not None or self.questions_channel_id is None:

@@ -104,6 +104,7 @@ class QuestionsInterface(Interface):
         "Ask the community a question anonymously",
         fills=("question", "topic"),
         anonymous=True,
+        form=ask_form,
     )
     async def ask(self, ctx: Interaction) -> None:
         # Deliberately no logging here: who opens /ask must never reach a log.
@@ -115,6 +116,7 @@ class QuestionsInterface(Interface):
         "Propose a topic for a coming meeting",
         fills=("title", "details", "anonymous"),
         anonymous=True,
+        form=topic_form,
     )
     async def propose(self, ctx: Interaction) -> None:
         await self.questions.submissions.check_open(ctx.actor(), "topic")
@@ -130,6 +132,10 @@ class QuestionsInterface(Interface):
         ),
     )
     async def top(self, ctx: Interaction, public: bool = False) -> None:
+        """The list, to the member alone; ``public``, posted for everyone where the command
+        was typed, which must be a channel (not a private chat)."""
+        if public and ctx.channel_id is None:
+            raise UserError("questions.errors.public_needs_channel")
         top = await self.questions.records.top(ctx.actor(), public=public, limit=TOP_LIMIT)
         await ctx.reply(top, private=not public)
 

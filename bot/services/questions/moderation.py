@@ -149,7 +149,12 @@ class Moderation:
             item = await self._shared.reload(conn, item)
             # Who blocked is named only by the click that did it.
             review = self._review_card(
-                community, item, "blocked", actor.user_id if newly else None, blocked=True
+                community,
+                item,
+                "blocked",
+                actor.user_id if newly else None,
+                blocked=True,
+                decided_by=await _decided_by(conn, item),
             )
             shown_elsewhere = _unless(clicked, review) if newly else None
             keys = await self._refresh(conn, item, _each("blocked", now), None, shown_elsewhere)
@@ -176,7 +181,14 @@ class Moderation:
             details: dict[str, object] | None = {"ref": ref} if item.number is None else None
             await _audit(conn, actor, item, f"{item.kind}.unblock", details, now)
             item = await self._shared.reload(conn, item)
-            review = self._review_card(community, item, "unblocked", actor.user_id, blocked=False)
+            review = self._review_card(
+                community,
+                item,
+                "unblocked",
+                actor.user_id,
+                blocked=False,
+                decided_by=await _decided_by(conn, item),
+            )
             change = _each("unblocked", now)
             keys = await self._refresh(conn, item, change, None, _unless(clicked, review))
         await self._shared.outbox.send(*keys)
@@ -221,6 +233,7 @@ class Moderation:
         moderator_id: int | None,
         *,
         blocked: bool,
+        decided_by: int | None = None,
     ) -> ReviewPost:
         return ReviewPost(
             language=self._shared.public_language(community),
@@ -229,6 +242,7 @@ class Moderation:
             decision=decision,
             moderator_id=moderator_id,
             author_blocked=blocked,
+            decided_by=decided_by,
         )
 
     async def _refresh(
@@ -279,6 +293,26 @@ def _not_found_blocked(item: QuestionItem) -> UserError:
     if item.blockable:
         return UserError("questions.errors.not_blocked", what=what)
     return UserError("questions.errors.unblock_untraceable", what=what, days=HANDLE_KEPT.days)
+
+
+_STANDING_ACTIONS = {
+    "removed": ("remove",),
+    "rejected": ("reject", "reject_block"),
+}
+
+
+async def _decided_by(conn: Connection, item: QuestionItem) -> int | None:
+    """Who made the decision ``item`` stands on (approved, rejected, removed), as the
+    moderation log says; None when the log no longer has it (purged, or its moderator
+    erased)."""
+    done = _STANDING_ACTIONS.get(item.status, ("approve",))
+    entries = await audit.latest_of(conn, item.guild_id, [f"{item.kind}.{it}" for it in done])
+    for entry in entries:
+        if entry.detail.get("ref") == item.ref or (
+            item.number is not None and entry.detail.get("number") == item.number
+        ):
+            return entry.actor_id
+    return None
 
 
 async def _block(conn: Connection, item: QuestionItem, now: datetime) -> bool:

@@ -12,7 +12,9 @@ import logging
 from typing import Literal
 
 from bot.chat import Channel, Notice, Posted
+from bot.db import audit
 from bot.db import questions as questions_db
+from bot.db.connection import Connection
 from bot.db.questions import QuestionItem
 from bot.db.timers import Timer
 from bot.frozen import Frozen
@@ -86,7 +88,9 @@ class Posting:
                 raise RetryLater("no questions channel set")
             async with self._core.db.transaction() as conn:
                 # The number is given when posting, so "#N" follows posting order.
-                await questions_db.assign_number(conn, item.id)
+                number = await questions_db.assign_number(conn, item.id)
+                if item.status == "approved":
+                    await _name_the_approval(conn, item, number)
                 numbered = await questions_db.get(conn, item.id)
             assert numbered is not None
             return PostPlan(
@@ -182,3 +186,12 @@ class Posting:
             community, notice, nonce=nonce_for("question_failed", ref)
         )
         return "done" if told else "undone"
+
+
+async def _name_the_approval(conn: Connection, item: QuestionItem, number: int) -> None:
+    """The log's approval of ``item``, recorded by its ref before it had a number, names
+    it by the "#N" it gets now it is posted, as the other moderation entries do."""
+    for entry in await audit.latest_of(conn, item.guild_id, [f"{item.kind}.approve"], 50):
+        if entry.detail.get("ref") == item.ref:
+            await audit.set_detail(conn, entry.id, {"number": number})
+            return
