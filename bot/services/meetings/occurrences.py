@@ -112,6 +112,12 @@ class Occurrences:
         prefix = occurrence_key(meeting.id, occurrence.starts_at)
         offsets = meeting.reminder_offsets or community.reminder_offsets
         payload = {"occurrence_id": occurrence.id, "starts_at": stamp(occurrence.starts_at)}
+        # Planned again after an edit that kept the time: reminders at offsets no longer
+        # wanted (the community's, once the meeting has its own) are dropped.
+        for unwanted in {*community.reminder_offsets, *(meeting.reminder_offsets or ())} - {
+            *offsets
+        }:
+            await self._core.scheduler.cancel(conn, REMINDER_KIND, f"{prefix}{unwanted}")
         for offset in reminders_ahead(occurrence.starts_at, offsets, now):
             await self._core.scheduler.schedule(
                 conn,
