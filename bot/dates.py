@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 
-from bot.chat.refs import Moment, TimeOfDay
+from bot.chat.refs import CalendarDay, Moment, TimeOfDay
 from bot.chat.text import Text, Trusted
 from bot.date_words import MONTHS, hours_meant, named_days, names_a_month
 from bot.errors import UserError
@@ -67,7 +67,7 @@ def read_as(day: date, zone: str) -> Text:
         date=Text.of(
             "dates.day",
             weekday=Text.of(f"dates.weekdays.{day.weekday()}"),
-            date=Trusted(text=day.isoformat()),
+            date=CalendarDay(day=day),
         ),
         zone=Trusted(text=zone),
     )
