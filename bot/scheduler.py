@@ -124,10 +124,8 @@ class Scheduler:
         asyncio.get_running_loop().create_task(self.report_unhandled())
 
     def every(self, job_id: str, interval: timedelta, func: Callable[[], Awaitable[Any]]) -> None:
-        """A housekeeping job (retention purge): idempotent, so it needs no timer row.
-
-        It also runs shortly after start-up, so a bot restarted daily still purges.
-        """
+        """A housekeeping job (retention purge): idempotent, so it needs no timer row. It
+        also runs shortly after start-up, so a bot restarted daily still purges."""
         self.alarm.every(job_id, interval, func)
 
     def rearm_soon(self) -> None:
@@ -175,8 +173,10 @@ class Scheduler:
         payload: dict[str, Any] | None = None,
         *,
         wake: bool = True,
+        revive: bool = False,
     ) -> Handed | None:
         """Plan a timer inside the caller's transaction; the alarm is re-armed after it.
+        ``revive``: a cancelled timer under this key is planned again (a moved date back).
 
         ``wake=False``: the caller runs it itself once committed (:meth:`run_now`, which
         re-arms if it could not), so the bulk lane is not woken for it meanwhile; given
@@ -184,7 +184,7 @@ class Scheduler:
         lease = self._leases.for_new_timer() if self._leases and not wake else None
         payload = payload or {}
         timer_id = await timers_db.upsert_pending(
-            conn, guild_id, kind, key, due_at, payload, self._clock.now(), lease
+            conn, guild_id, kind, key, due_at, payload, self._clock.now(), lease, revive=revive
         )
         if wake:
             self.rearm_soon()

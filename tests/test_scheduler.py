@@ -243,6 +243,29 @@ async def test_cancelled_timers_never_run(
     assert recorder.sent == []
 
 
+async def test_a_cancelled_timer_revives_only_when_asked(
+    db: Database, clock: ControlledClock, recorder: Recorder, scheduler: Scheduler
+) -> None:
+    """Planned again under its key, a cancelled timer stays cancelled (a late re-plan must
+    not undo a cancel) unless the caller revives it (a date moved back to its time); a
+    timer that ran is never revived."""
+    await _plan(scheduler, db, "ran", timedelta(minutes=5))
+    await clock.advance(timedelta(minutes=5))
+    assert await scheduler.run_due() == 1
+    async with db.transaction() as conn:
+        for key in ("kept", "revived"):
+            await scheduler.schedule(conn, GUILD, "reminder", key, START + timedelta(hours=1))
+            await scheduler.cancel(conn, "reminder", key)
+        await scheduler.schedule(conn, GUILD, "reminder", "kept", START + timedelta(hours=2))
+        for key in ("revived", "ran"):
+            due = START + timedelta(hours=2)
+            await scheduler.schedule(conn, GUILD, "reminder", key, due, revive=True)
+    await clock.advance(timedelta(hours=2))
+    recorder.sent.clear()
+    assert await scheduler.run_due() == 1
+    assert {key for key, _, _ in recorder.sent} == {"revived"}
+
+
 def test_nonces_are_short_deterministic_and_distinct() -> None:
     a = nonce_for("reminder", "m1", "channel")
     assert a == nonce_for("reminder", "m1", "channel")

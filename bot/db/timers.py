@@ -53,12 +53,16 @@ async def upsert_pending(
     payload: dict[str, Any],
     now: datetime,
     lease: tuple[str, datetime] | None = None,
+    *,
+    revive: bool = False,
 ) -> int | None:
     """Create the timer, or move a still-pending one; a finished timer is left alone.
     Its id (None: left alone).
 
     ``lease`` (owner, until): a new timer is created claimed by that process, which
     runs it itself at once; a timer already there keeps its claim.
+    ``revive``: a cancelled timer (one that never ran to its end) is planned again as a
+    new one would be, keeping the targets it had already reached.
     """
     owner, until = lease or (None, None)
     return await insert_if_new(
@@ -68,8 +72,14 @@ async def upsert_pending(
                             lease_owner, lease_until)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (kind, key) DO UPDATE SET
-            due_at = excluded.due_at, payload = excluded.payload, retry_at = NULL
-        WHERE timers.status = 'pending'
+            due_at = excluded.due_at, payload = excluded.payload, retry_at = NULL,
+            status = 'pending', finished_at = NULL,
+            attempts = CASE WHEN timers.status = 'pending' THEN timers.attempts ELSE 0 END,
+            lease_owner = CASE WHEN timers.status = 'pending'
+                               THEN timers.lease_owner ELSE excluded.lease_owner END,
+            lease_until = CASE WHEN timers.status = 'pending'
+                               THEN timers.lease_until ELSE excluded.lease_until END
+        WHERE timers.status = 'pending' OR (timers.status = 'cancelled' AND ?)
         """,
         (
             guild_id,
@@ -80,6 +90,7 @@ async def upsert_pending(
             instant_to_db(now),
             owner,
             instant_to_db(until) if until is not None else None,
+            revive,
         ),
     )
 

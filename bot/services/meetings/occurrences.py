@@ -9,6 +9,7 @@ end (``meeting_end``) and its announcement (an outbox post) in the same transact
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.dates import LocalInstant
@@ -106,7 +107,8 @@ class Occurrences:
     async def plan_timers(
         self, conn: Connection, upcoming: UpcomingMeeting, community: Community
     ) -> None:
-        """Reminders at each offset still ahead, and the end that rolls the series on."""
+        """Reminders at each offset still ahead, and the end that rolls the series on. A
+        date moved back to a time it had is planned again: its cancelled timers revive."""
         meeting, occurrence = upcoming.meeting, upcoming.occurrence
         now = self._core.clock.now()
         prefix = occurrence_key(meeting.id, occurrence.starts_at)
@@ -118,18 +120,11 @@ class Occurrences:
             *offsets
         }:
             await self._core.scheduler.cancel(conn, REMINDER_KIND, f"{prefix}{unwanted}")
+        plan = partial(self._core.scheduler.schedule, conn, meeting.guild_id, revive=True)
         for offset in reminders_ahead(occurrence.starts_at, offsets, now):
-            await self._core.scheduler.schedule(
-                conn,
-                meeting.guild_id,
-                REMINDER_KIND,
-                f"{prefix}{offset}",
-                occurrence.starts_at - timedelta(minutes=offset),
-                {**payload, "offset": offset},
-            )
-        await self._core.scheduler.schedule(
-            conn, meeting.guild_id, END_KIND, f"{prefix}end", upcoming.ends_at, payload
-        )
+            due = occurrence.starts_at - timedelta(minutes=offset)
+            await plan(REMINDER_KIND, f"{prefix}{offset}", due, {**payload, "offset": offset})
+        await plan(END_KIND, f"{prefix}end", upcoming.ends_at, payload)
 
     async def cancel_timers(
         self, conn: Connection, meeting_id: int, occurrence: Occurrence

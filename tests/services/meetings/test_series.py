@@ -158,6 +158,23 @@ async def test_meeting_offsets_override_the_community(service: MeetingService, c
     assert edited.after.meeting.title == "Nouveau titre"
 
 
+async def test_a_date_moved_back_to_its_first_time_gets_its_reminders_again(
+    service: MeetingService, core: Core
+) -> None:
+    """Moving a date cancels its timers; moving it back plans them again under the same
+    keys, and the cancelled ones come back (they were never run)."""
+    upcoming = await schedule(service)
+    meeting_id = str(upcoming.meeting.id)
+    first = occurrence_key(upcoming.meeting.id, upcoming.occurrence.starts_at)
+    await service.edit(facilitator(), meeting_id, when="2026-12-04 15:30")
+    assert not {k for k in await pending_timers(core, REMINDER_KIND) if k.startswith(first)}
+    await service.edit(facilitator(), meeting_id, when="2026-12-03 15:30")
+    reminders = await pending_timers(core, REMINDER_KIND)
+    assert set(reminders) == {f"{first}1440", f"{first}60"}
+    assert reminders[f"{first}60"] == upcoming.occurrence.starts_at - timedelta(minutes=60)
+    assert f"{first}end" in await pending_timers(core, END_KIND)
+
+
 # -- the event mirror ---------------------------------------------------------------------------
 
 
