@@ -100,13 +100,19 @@ async def started(db: Database, clock: ControlledClock, post: OnePost) -> AsyncI
         await scheduler.stop()
 
 
+async def planned(db: Database, clock: ControlledClock, post: OnePost) -> Scheduler:
+    """The scheduler of a set-up community, ``post`` planned for now (key ``p:1``)."""
+    await _community(db)
+    scheduler = _scheduler(db, clock, post)
+    await _plan(scheduler, db)
+    return scheduler
+
+
 async def test_a_post_run_at_once_reads_once_and_writes_once(
     db: Database, clock: ControlledClock
 ) -> None:
-    await _community(db)
     post = OnePost()
-    scheduler = _scheduler(db, clock, post)
-    await _plan(scheduler, db)
+    scheduler = await planned(db, clock, post)
     async with traced(db) as statements:
         assert await scheduler.run_now("post", "p:1")
     reads = [s for s in statements if s.lstrip().startswith("SELECT")]
@@ -132,10 +138,8 @@ async def test_a_post_whose_close_was_lost_is_sent_again_with_the_same_nonce(
     """Recorded at the close, the delivery is lost with it (a crash in between): the
     re-run sends again, with the same nonce, which the platform answers with the first
     message."""
-    await _community(db)
     post = OnePost()
-    scheduler = _scheduler(db, clock, post)
-    await _plan(scheduler, db)
+    scheduler = await planned(db, clock, post)
     post.crash_in_close = True
     assert not await scheduler.run_now("post", "p:1")
     async with db.read() as conn:

@@ -95,6 +95,18 @@ def answer_button(message: Message) -> str:
     return next(c for c in message.custom_ids() if c.startswith("plc:checkin:answer:"))
 
 
+def pulse_buttons(message: Message) -> list[str]:
+    """The pulse buttons of a week's prompt, for the scores 1 to 5 in order."""
+    return [c for c in message.custom_ids() if c.startswith("plc:checkin:pulse:")]
+
+
+async def vote_pulse(h: Harness, posted: Message, **scores: int) -> None:
+    """Each member named votes their score (1 to 5) on the pulse of ``posted``."""
+    buttons = pulse_buttons(posted)
+    for name, score in scores.items():
+        await h.emu.click(h.user(name), posted, buttons[score - 1])
+
+
 async def click_answer(h: Harness, name: str, posted: Message | None = None) -> InteractionResult:
     """``name`` clicks Answer on a week's prompt (the latest one unless ``posted`` is given)."""
     message = posted or prompt(h)

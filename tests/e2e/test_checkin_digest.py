@@ -14,6 +14,7 @@ from tests.e2e.checkins_steps import (
     open_week,
     prompt,
     scheduled,
+    vote_pulse,
 )
 from tests.e2e.harness import Harness
 
@@ -55,9 +56,7 @@ async def test_the_pulse_is_named_once_in_the_digest(harness: Harness) -> None:
     h = harness
     await open_week(h, moderation=True, pulse=True)
     posted = prompt(h)
-    pulse_ids = [c for c in posted.custom_ids() if c.startswith("plc:checkin:pulse:")]
-    for name, score in (("bob", 2), ("chloe", 3), ("david", 3)):
-        await h.emu.click(h.user(name), posted, pulse_ids[score - 1])
+    await vote_pulse(h, posted, bob=2, chloe=3, david=3)
     digest = await close_week(h)
     assert fields(digest)["Pulse"] == "Average 2.7/5 from 3 votes"
     assert "Pulse: average 2.7/5" in h.emu.state.messages[posted.id].all_text()

@@ -20,11 +20,13 @@ from tests.e2e.checkins_steps import (
     open_week,
     prompt,
     prompts,
+    pulse_buttons,
     schedule,
     scheduled,
     set_goal,
     stored_answers,
     thread_posts,
+    vote_pulse,
 )
 from tests.e2e.harness import Harness
 
@@ -232,7 +234,7 @@ async def test_the_pulse_hides_its_average_below_three_votes(harness: Harness) -
     h = harness
     await open_week(h, moderation=True, pulse=True)
     posted = prompt(h)
-    pulse_ids = [c for c in posted.custom_ids() if c.startswith("plc:checkin:pulse:")]
+    pulse_ids = pulse_buttons(posted)
     assert len(pulse_ids) == 5
     vote = await h.emu.click(h.user("bob"), posted, pulse_ids[4])
     assert vote.ephemeral and "anonymous" in (vote.content or "")
@@ -253,9 +255,7 @@ async def test_the_pulse_average_shows_from_three_votes(harness: Harness) -> Non
     h = harness
     await open_week(h, moderation=True, pulse=True)
     posted = prompt(h)
-    pulse_ids = [c for c in posted.custom_ids() if c.startswith("plc:checkin:pulse:")]
-    for name, score in (("bob", 4), ("chloe", 5), ("david", 3)):
-        await h.emu.click(h.user(name), posted, pulse_ids[score - 1])
+    await vote_pulse(h, posted, bob=4, chloe=5, david=3)
     await h.advance(TO_NUDGE)
     await h.advance(NUDGE_TO_CLOSE)
     assert "average 4/5 from 3 votes" in h.emu.state.messages[posted.id].all_text()

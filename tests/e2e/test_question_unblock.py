@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.emulator import InteractionResult, ResponseType
+from bot.emulator import InteractionResult, Message, ResponseType
 from bot.services.community import RetentionService
 from tests.e2e.harness import Harness
 from tests.e2e.test_question_moderation import (
@@ -31,6 +31,16 @@ async def can_ask(h: Harness, user: str) -> bool:
     if opened.modal is None:
         assert "blocked" in (opened.content or ""), opened.content
     return opened.modal is not None
+
+
+async def approved_then_blocked(h: Harness, question: str) -> Message:
+    """``AUTHOR``'s question approved and posted, then its author blocked from the review
+    message: that review message."""
+    review = await in_review(h, AUTHOR, question)
+    await press(h, "alice", review, "approve")
+    await h.emu.wait_for(lambda: bot_posts(h, "questions"))
+    await press(h, "alice", refreshed(h, review), "rblock")
+    return review
 
 
 async def footer(h: Harness) -> str:
@@ -130,10 +140,7 @@ async def test_the_review_message_of_an_approved_item_unblocks_and_blocks_again(
     harness: Harness,
 ) -> None:
     h = harness
-    review = await in_review(h, AUTHOR, "Approved, then blocked by mistake")
-    await press(h, "alice", review, "approve")
-    await h.emu.wait_for(lambda: bot_posts(h, "questions"))
-    await press(h, "alice", review, "rblock")
+    review = await approved_then_blocked(h, "Approved, then blocked by mistake")
     assert actions(refreshed(h, review)) == ["rremove", "runblock"]
 
     await press(h, "alice", review, "runblock")
@@ -183,10 +190,7 @@ async def test_unblocking_a_removed_item_keeps_who_removed_it_on_the_review_mess
 ) -> None:
     """The review message keeps the decision the item stands on above the unblock."""
     h = harness
-    review = await in_review(h, AUTHOR, "Approved, removed, blocked")
-    await press(h, "alice", review, "approve")
-    await h.emu.wait_for(lambda: bot_posts(h, "questions"))
-    await press(h, "alice", review, "rblock")
+    review = await approved_then_blocked(h, "Approved, removed, blocked")
     await press(h, "alice", refreshed(h, review), "rremove")
     alice = f"<@{h.user('alice')}>"
     removed = f"Removed by {alice} after it was posted; the text was erased."
@@ -202,10 +206,7 @@ async def test_the_audit_log_names_an_approved_question_by_its_number(harness: H
     """Approved before it had a number, a question is named in the log by the "#N" it
     got once posted, as its block is, not by an internal reference."""
     h = harness
-    review = await in_review(h, AUTHOR, "Numbered once posted")
-    await press(h, "alice", review, "approve")
-    await h.emu.wait_for(lambda: bot_posts(h, "questions"))
-    await press(h, "alice", refreshed(h, review), "rblock")
+    await approved_then_blocked(h, "Numbered once posted")
     log = await h.slash("alice", "plc audit", action="question", locale="fr")
     text = str(log.embeds[0]["description"])
     assert "`question.approve` — numéro : 1" in text, text
