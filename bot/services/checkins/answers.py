@@ -29,7 +29,7 @@ from bot.db.timers import Timer
 from bot.errors import FinalRefusal, UserError
 from bot.firing import AfterClose
 from bot.services.checkins.answer_goals import answer_goals, reported_numbers, typed_numbers
-from bot.services.checkins.base import CheckinShared, community_language
+from bot.services.checkins.base import CheckinPart, CheckinShared, community_language
 from bot.services.checkins.cards import AnswerPost, answer_button
 from bot.services.checkins.digest import pulse_summary
 from bot.services.checkins.models import (
@@ -75,11 +75,9 @@ class _Written:
     created: bool
 
 
-class CheckinAnswers:
+class CheckinAnswers(CheckinPart):
     def __init__(self, shared: CheckinShared, outbox: Outbox) -> None:
-        self._shared = shared
-        self._core = shared.core
-        self._community = shared.community
+        super().__init__(shared)
         self._outbox = outbox
         outbox.on_posted(ANSWER_POSTED, self._answer_posted)
 

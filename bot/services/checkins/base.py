@@ -1,8 +1,8 @@
 """What the parts of the check-in service share (:mod:`.service` composes them).
 
-Each part (planning, opening, closing, answers, records) is a plain class holding one
-:class:`CheckinShared`: the core, the services it asks, and the helpers more than one
-part needs.
+Each part (planning, opening, closing, answers, records) is a :class:`CheckinPart`: a
+plain class holding one :class:`CheckinShared`, the core, the services it asks, and the
+helpers more than one part needs.
 """
 
 from __future__ import annotations
@@ -91,6 +91,16 @@ class CheckinShared:
         return sorted(
             u for u in user_ids if (p := profiles.get(u)) is not None and p.is_away(today)
         )
+
+
+class CheckinPart:
+    """What every part of the check-in service is built with: the shared parts, and the
+    core and the community service read through them."""
+
+    def __init__(self, shared: CheckinShared) -> None:
+        self._shared = shared
+        self._core = shared.core
+        self._community = shared.community
 
 
 def community_language(community: Community) -> Language:

@@ -19,7 +19,7 @@ from bot.db.connection import Connection
 from bot.db.timers import Timer
 from bot.missed import MissedResult
 from bot.scheduler import Firing, nonce_for
-from bot.services.checkins.base import CheckinShared, community_language
+from bot.services.checkins.base import CheckinPart, community_language
 from bot.services.checkins.cards import (
     CheckinDigest,
     CheckinNudge,
@@ -33,12 +33,7 @@ from bot.services.sends import send_once
 MAX_FALLBACK_MENTIONS = 60  # keeps the reminder under Discord's 2,000 characters
 
 
-class CheckinClosing:
-    def __init__(self, shared: CheckinShared) -> None:
-        self._shared = shared
-        self._core = shared.core
-        self._community = shared.community
-
+class CheckinClosing(CheckinPart):
     # -- the nudge ----------------------------------------------------------------------
 
     async def nudge_plan(self, checkin_id: int) -> NudgePlan | None:

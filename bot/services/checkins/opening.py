@@ -19,7 +19,7 @@ from bot.db.timers import Timer
 from bot.i18n import format_calendar_day
 from bot.missed import MissedResult
 from bot.scheduler import Firing, nonce_for
-from bot.services.checkins.base import CheckinShared, community_language
+from bot.services.checkins.base import CheckinPart, community_language
 from bot.services.checkins.cards import CheckinPrompt
 from bot.services.checkins.models import OpenedCheckin
 from bot.services.checkins.schedule import (
@@ -31,12 +31,7 @@ from bot.services.checkins.schedule import (
 )
 
 
-class CheckinOpening:
-    def __init__(self, shared: CheckinShared) -> None:
-        self._shared = shared
-        self._core = shared.core
-        self._community = shared.community
-
+class CheckinOpening(CheckinPart):
     async def on_open(self, timer: Timer, firing: Firing) -> None:
         opened = await self._begin_open(
             timer.guild_id, int(timer.payload["schedule_id"]), str(timer.payload["week"])

@@ -20,7 +20,7 @@ from bot.db.checkins import Checkin, CheckinSchedule
 from bot.db.connection import Connection
 from bot.errors import UserError
 from bot.services.base import StatusLine, StatusRead
-from bot.services.checkins.base import CheckinShared, channel_ref, next_free_slot, openings
+from bot.services.checkins.base import CheckinPart, channel_ref, next_free_slot, openings
 from bot.services.checkins.models import OpenedNow, ScheduleResult
 from bot.services.checkins.schedule import (
     OPEN_KIND,
@@ -33,12 +33,7 @@ from bot.services.checkins.schedule import (
 )
 
 
-class CheckinPlanning:
-    def __init__(self, shared: CheckinShared) -> None:
-        self._shared = shared
-        self._core = shared.core
-        self._community = shared.community
-
+class CheckinPlanning(CheckinPart):
     async def set_schedule(
         self,
         actor: Actor,

@@ -21,7 +21,7 @@ from bot.db.checkins import streaks as streaks_db
 from bot.db.connection import Connection
 from bot.db.goals import Goal
 from bot.services.checkins.answers import answer_post_prefix
-from bot.services.checkins.base import CheckinShared
+from bot.services.checkins.base import CheckinPart
 from bot.services.checkins.models import CheckinHistory, CsvExport
 from bot.services.checkins.reports import (
     HISTORY_WEEKS,
@@ -38,11 +38,7 @@ NameLookup = Callable[[list[int]], Awaitable[Mapping[int, str]]]
 """Display names of members, looked up on the chat platform now and never stored."""
 
 
-class CheckinRecords:
-    def __init__(self, shared: CheckinShared) -> None:
-        self._shared = shared
-        self._core = shared.core
-
+class CheckinRecords(CheckinPart):
     # -- the member's view ----------------------------------------------------------------
 
     async def history(self, actor: Actor) -> CheckinHistory:

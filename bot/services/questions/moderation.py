@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import get_args
+from typing import Literal, get_args
 
 from bot.actor import Actor
 from bot.chat import Card, Channel, Posted
@@ -148,14 +148,8 @@ class Moderation:
             await _audit(conn, actor, item, f"{item.kind}.block", None, now)
             item = await self._shared.reload(conn, item)
             # Who blocked is named only by the click that did it.
-            review = self._review_card(
-                community,
-                item,
-                "blocked",
-                actor.user_id if newly else None,
-                blocked=True,
-                decided_by=await _decided_by(conn, item),
-            )
+            moderator_id = actor.user_id if newly else None
+            review = await self._block_review(conn, community, item, "blocked", moderator_id)
             shown_elsewhere = _unless(clicked, review) if newly else None
             keys = await self._refresh(conn, item, _each("blocked", now), None, shown_elsewhere)
         await self._shared.outbox.send(*keys)
@@ -181,14 +175,7 @@ class Moderation:
             details: dict[str, object] | None = {"ref": ref} if item.number is None else None
             await _audit(conn, actor, item, f"{item.kind}.unblock", details, now)
             item = await self._shared.reload(conn, item)
-            review = self._review_card(
-                community,
-                item,
-                "unblocked",
-                actor.user_id,
-                blocked=False,
-                decided_by=await _decided_by(conn, item),
-            )
+            review = await self._block_review(conn, community, item, "unblocked", actor.user_id)
             change = _each("unblocked", now)
             keys = await self._refresh(conn, item, change, None, _unless(clicked, review))
         await self._shared.outbox.send(*keys)
@@ -224,6 +211,25 @@ class Moderation:
     ) -> ReviewPost:
         blocked = await questions_db.is_blocked(conn, item.id)
         return self._review_card(community, item, decision, actor.user_id, blocked=blocked)
+
+    async def _block_review(
+        self,
+        conn: Connection,
+        community: Community,
+        item: QuestionItem,
+        change: Literal["blocked", "unblocked"],
+        moderator_id: int | None,
+    ) -> ReviewPost:
+        """The review message once the block taken from ``item`` changed: the change, and
+        who made the decision the item stands on (as the moderation log says)."""
+        return self._review_card(
+            community,
+            item,
+            change,
+            moderator_id,
+            blocked=change == "blocked",
+            decided_by=await _decided_by(conn, item),
+        )
 
     def _review_card(
         self,
