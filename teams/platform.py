@@ -88,7 +88,7 @@ class TeamsPlatform:
             raise port.RecipientGone()
         async with rt.db.read() as conn:
             member = await store.user(conn, target.user_id)
-        place = member or (team.record if team is not None else None)
+        place: store.Reach | None = member or (team.record if team is not None else None)
         if place is None:
             raise port.RecipientGone()
         chat = None

@@ -93,17 +93,21 @@ async def teams_id(conn: Connection, number: int) -> tuple[IdKind, str] | None:
     return (row[0], str(row[1])) if row else None
 
 
-class TeamRecord(Frozen):
-    team_id: int
+class Reach(Frozen):
+    """What writing to a team or member later needs: the service URL and tenant the
+    turn came from."""
+
     service_url: str
     tenant_id: str
+
+
+class TeamRecord(Reach):
+    team_id: int
     name: str | None = None
 
 
-class UserRecord(Frozen):
+class UserRecord(Reach):
     user_id: int
-    service_url: str
-    tenant_id: str
     personal_chat: str | None = None
     locale: str | None = None
     last_team_id: int | None = None
