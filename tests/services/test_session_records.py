@@ -36,7 +36,7 @@ async def test_a_restart_resumes_the_same_speaker_and_timers_due_once(
     session_id = await start_codev(world)
     for expected in (-1, 0):
         await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=expected)
-    await world.sessions.finish_turn(member(ALICE), session_id, 1, 0)
+    await world.sessions.end_turn(member(ALICE), session_id, 1, 0, "spoke")
     before = await world.sessions.get(session_id)
     assert before is not None and before.current_speaker == CAROL
     # "Restart": new services and scheduler on the same database, same chat.
@@ -55,7 +55,7 @@ async def test_a_restart_resumes_the_same_speaker_and_timers_due_once(
     await again.advance(timedelta(minutes=13))  # "nearly up" 2 minutes before the end
     await again.advance(timedelta(minutes=3))
     assert [c.phase for c in world.chat.cards(TimeNotice)] == ["nearly", "over"]
-    await again.sessions.finish_turn(member(CAROL), session_id, 1, 1)
+    await again.sessions.end_turn(member(CAROL), session_id, 1, 1, "spoke")
     assert len(world.chat.cards(RoundComplete)) == 1
 
 
@@ -116,7 +116,7 @@ async def test_export_and_delete_cover_sessions_and_actions(world: World) -> Non
     session_id = await start_codev(world)
     await world.sessions.next_step(facilitator(ALICE), session_id)
     await world.sessions.next_step(facilitator(ALICE), session_id)
-    await world.sessions.finish_turn(member(ALICE), session_id, 1, 0)
+    await world.sessions.end_turn(member(ALICE), session_id, 1, 0, "spoke")
     await world.records.add_entry(member(CAROL), "note", "Une note de Carol")
     await world.records.add_action(member(CAROL), "Action de Carol", due="2026-12-10")
     await world.sessions.end(facilitator(ALICE))

@@ -83,17 +83,17 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
     prompt = world.chat.to(TurnPrompt)[-1]
     assert prompt.mention == (ALICE,)  # one message per turn, mentioning only the speaker
     with pytest.raises(UserError) as caught:  # the client is not the speaker
-        await world.sessions.pass_turn(member(BOB), session_id, 1, 0)
+        await world.sessions.end_turn(member(BOB), session_id, 1, 0, "passed")
     assert caught.value.key == "facilitation.session.not_your_turn_pass"
     with pytest.raises(UserError) as caught:
-        await world.sessions.finish_turn(member(CAROL), session_id, 1, 0)
+        await world.sessions.end_turn(member(CAROL), session_id, 1, 0, "spoke")
     assert caught.value.key == "facilitation.session.not_your_turn_done"
-    await world.sessions.finish_turn(member(ALICE), session_id, 1, 0)
+    await world.sessions.end_turn(member(ALICE), session_id, 1, 0, "spoke")
     assert turns(world) == [(1, 0, ALICE), (1, 1, CAROL)]
     with pytest.raises(UserError) as caught:  # a stale Done from the turn before
-        await world.sessions.finish_turn(member(ALICE), session_id, 1, 0)
+        await world.sessions.end_turn(member(ALICE), session_id, 1, 0, "spoke")
     assert caught.value.key == "facilitation.session.turn_over"
-    await world.sessions.pass_turn(member(CAROL), session_id, 1, 1)
+    await world.sessions.end_turn(member(CAROL), session_id, 1, 1, "passed")
     [complete] = world.chat.cards(RoundComplete)
     assert complete.step_index == 1 and not complete.is_last
 
@@ -127,7 +127,7 @@ async def test_a_full_codeveloppement_session(world: World) -> None:
         await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=expected)
     # The consultation round: Carol passed before, so she has spoken least and opens it.
     assert turns(world)[-1] == (3, 0, CAROL)
-    await world.sessions.finish_turn(member(CAROL), session_id, 3, 0)
+    await world.sessions.end_turn(member(CAROL), session_id, 3, 0, "spoke")
     assert turns(world)[-1] == (3, 1, ALICE)
     for expected in (3, 4):  # Next while Alice speaks: her turn counts as spoken
         await world.sessions.next_step(facilitator(ALICE), session_id, expected_step=expected)
@@ -318,8 +318,8 @@ async def test_rsvp_going_members_take_part_and_order_favours_who_spoke_least(
     await world.sessions.next_step(facilitator(ALICE))
     assert [t[2] for t in turns(world)] == [ALICE]
     for turn, speaker in enumerate((ALICE, BOB, CAROL)):
-        await world.sessions.finish_turn(member(speaker), first.session.id, 0, turn)
-    await world.sessions.pass_turn(member(DAVE), first.session.id, 0, 3)  # Dave passes
+        await world.sessions.end_turn(member(speaker), first.session.id, 0, turn, "spoke")
+    await world.sessions.end_turn(member(DAVE), first.session.id, 0, 3, "passed")  # Dave passes
     await world.sessions.end(facilitator(ALICE))
     second = await world.start_session("checkin-round")
     await world.sessions.next_step(facilitator(ALICE))
@@ -332,7 +332,7 @@ async def test_a_late_joiner_gets_a_turn_at_the_end_of_the_round(world: World) -
     started = await world.start_session("checkin-round")
     sid = started.session.id
     await world.sessions.next_step(facilitator(ALICE))
-    await world.sessions.finish_turn(member(ALICE), sid, 0, 0)  # round complete
+    await world.sessions.end_turn(member(ALICE), sid, 0, 0, "spoke")  # round complete
     assert len(world.chat.cards(RoundComplete)) == 1
     assert await world.sessions.join(member(ERIN), sid) is True
     assert await world.sessions.join(member(ERIN), sid) is False
@@ -364,7 +364,7 @@ async def test_a_turn_cut_short_by_end_is_not_counted(world: World) -> None:
     await world.sessions.join(member(BOB), first.session.id)
     await world.sessions.next_step(facilitator(ALICE))
     assert turns(world) == [(0, 0, ALICE)]
-    await world.sessions.finish_turn(member(ALICE), first.session.id, 0, 0)
+    await world.sessions.end_turn(member(ALICE), first.session.id, 0, 0, "spoke")
     assert turns(world)[-1] == (0, 1, BOB)
     summary = (await world.sessions.end(facilitator(ALICE))).summary  # Bob is still speaking
     assert {t.user_id: (t.spoke, t.passed) for t in summary.turns} == {
@@ -400,7 +400,7 @@ async def test_a_sessions_protocol_is_decoded_and_validated_once_for_all_its_tur
     for index in range(4):
         session = await world.sessions.live(GUILD)
         assert session is not None and session.current_speaker is not None
-        await world.sessions.finish_turn(member(session.current_speaker), sid, 0, index)
+        await world.sessions.end_turn(member(session.current_speaker), sid, 0, index, "spoke")
     assert len(turns(world)) >= 4
     assert len(validated) <= 1
     async with world.core.db.read() as conn:

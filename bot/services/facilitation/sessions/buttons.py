@@ -7,40 +7,22 @@ and so does the form.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
-from typing import Protocol
 
-from bot.actor import Actor
 from bot.chat import Form, Text, TextInput
+from bot.db.facilitation.sessions import TurnOutcome
 from bot.interactions import Interaction
 from bot.interactions.interface import Interface, click, form
 from bot.interactions.routes import Params
 from bot.services.facilitation.actions.service import TEXT_MAX
 from bot.services.facilitation.sessions import replies, routes
-from bot.services.facilitation.sessions.cards import TurnPrompt
 from bot.services.facilitation.sessions.records import SessionRecords
-from bot.services.facilitation.sessions.service import Committed, SessionService
+from bot.services.facilitation.sessions.service import SessionService
 
 DUE_TYPED_MAX = 40
 #: A turn's acknowledgement waits for its write and its next prompt, but never longer
 #: than this (a write held up behind others, a post paced): the platform wants it within
 #: a few seconds.
 ACKNOWLEDGE_WITHIN_S = 0.5
-
-
-class EndTurn(Protocol):
-    """Ends a turn: (who, session, step, turn); ``committed`` as the service calls it; the
-    turn's prompt as it ended."""
-
-    def __call__(
-        self,
-        actor: Actor,
-        session_id: int,
-        step_index: int,
-        turn_index: int,
-        *,
-        committed: Committed,
-    ) -> Awaitable[TurnPrompt]: ...
 
 
 class Acknowledgement:
@@ -111,20 +93,22 @@ class SessionButtons(Interface):
 
     @click(routes.SKIP_TURN)
     async def pass_turn(self, ctx: Interaction, params: Params) -> None:
-        await self._turn_over(ctx, params, self.sessions.pass_turn)
+        await self._turn_over(ctx, params, "passed")
 
     @click(routes.DONE)
     async def done(self, ctx: Interaction, params: Params) -> None:
-        await self._turn_over(ctx, params, self.sessions.finish_turn)
+        await self._turn_over(ctx, params, "spoke")
 
-    async def _turn_over(self, ctx: Interaction, params: Params, end: EndTurn) -> None:
+    async def _turn_over(self, ctx: Interaction, params: Params, outcome: TurnOutcome) -> None:
         """*Pass* or *Done* on the turn the button names (its session, step and turn): the
         prompt then says how the turn ended, for everyone, and loses its buttons."""
         actor = ctx.actor()
         acknowledgement = Acknowledgement(ctx)
         try:
             session, step, turn = int(params["session"]), int(params["step"]), int(params["turn"])
-            ended = await end(actor, session, step, turn, committed=acknowledgement.start)
+            ended = await self.sessions.end_turn(
+                actor, session, step, turn, outcome, committed=acknowledgement.start
+            )
         finally:
             await acknowledgement.sent()  # before any answer, the refusal's too, goes out
         await ctx.update(ended)

@@ -159,41 +159,19 @@ class SessionService:
 
     # -- turns and steps -------------------------------------------------------------------
 
-    async def pass_turn(
-        self,
-        actor: Actor,
-        session_id: int,
-        step_index: int,
-        turn_index: int,
-        *,
-        committed: Committed | None = None,
-    ) -> TurnPrompt:
-        """*Pass*: the current speaker, or a facilitator for them; the turn as it ended."""
-        return await self._turn(actor, session_id, step_index, turn_index, "passed", committed)
-
-    async def finish_turn(
-        self,
-        actor: Actor,
-        session_id: int,
-        step_index: int,
-        turn_index: int,
-        *,
-        committed: Committed | None = None,
-    ) -> TurnPrompt:
-        """*Done*: the speaker ends their own turn; the turn as it ended."""
-        return await self._turn(actor, session_id, step_index, turn_index, "spoke", committed)
-
-    async def _turn(
+    async def end_turn(
         self,
         actor: Actor,
         session_id: int,
         step_index: int,
         turn_index: int,
         outcome: TurnOutcome,
-        committed: Committed | None,
+        *,
+        committed: Committed | None = None,
     ) -> TurnPrompt:
-        """The turn's write, then its posts; ``committed`` once both are done. The turn's
-        prompt as it ended (its speaker, and how)."""
+        """*Done* (``spoke``: the speaker ends their own turn) or *Pass* (``passed``: the
+        speaker, or a facilitator for them). The turn's write, then its posts; ``committed``
+        once both are done. The turn's prompt as it ended (its speaker, and how)."""
         community = await self._community.require(actor.guild_id)
         outbox = SessionOutbox(self._core)
 
