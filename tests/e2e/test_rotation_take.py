@@ -59,7 +59,7 @@ async def test_a_facilitator_takes_a_date_every_volunteer_declined(harness: Harn
     assert edited.all_text().startswith(f"✅ Settled: {alice} facilitates **PLC meeting** (<t:")
     assert facilitator_of(harness, announcement) == harness.user("alice")  # re-drawn
     shown = await run(harness, "david", "rotation show")
-    assert f"**PLC meeting** — <t:" in shown and f"{alice} (accepted)" in shown
+    assert "**PLC meeting** — <t:" in shown and f"{alice} (accepted)" in shown
     log = await run(harness, "alice", "plc audit", locale="en-US")
     assert f"`rotation.take` — facilitator: {alice}, meeting: 1" in log
 
@@ -81,7 +81,7 @@ async def test_two_clicks_at_once_give_the_date_once(harness: Harness) -> None:
         (bob_said, alice_said) if holder == harness.user("bob") else (alice_said, bob_said)
     )
     assert "Thank you! You facilitate **PLC meeting**" in winner
-    assert f"**PLC meeting** (<t:" in loser and f"already has a facilitator: <@{holder}>" in loser
+    assert "**PLC meeting** (<t:" in loser and f"already has a facilitator: <@{holder}>" in loser
     assert harness.emu.state.messages[notice.id].custom_ids() == []
 
 

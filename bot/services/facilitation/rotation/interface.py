@@ -90,7 +90,7 @@ class RotationInterface(Interface):
 
     @ROTATION.command(
         "assign",
-        "Give a meeting's next date to a member, who is told by DM (facilitators)",
+        "Give a meeting's next date to a member, who is told privately (facilitators)",
         Option("meeting", "The meeting whose next date they facilitate", required=True),
         Option("member", "Who facilitates it", kind="member", required=True),
         access="facilitator",
