@@ -28,8 +28,9 @@ NOT_COUNTS = _names(
     " due duration end example field file goal id key keys kind label language latest lead"
     " left line link links local marks measure meeting member mentions mode moderator monday"
     " name names near new next number numbers offset offsets old option outcome owner page"
-    " past permissions place position problem problems progress protocol question reason ref"
-    " relative repeat replaced retry role shifted since size start status step suggestions"
+    " past permissions place position previous problem problems progress protocol question"
+    " reason ref relative repeat replaced retry role shifted since size start status step"
+    " suggestions"
     " target text time timestamp title url user user_id value version week weekday what when"
     " where zone"
 )
@@ -155,7 +156,7 @@ def test_no_relative_time_follows_a_preposition(language: str) -> None:
 
 # A member's name may start with a vowel ("Alice"): French would elide a word before it
 # ("d'Alice", "qu'Alice"), which a name put in by the bot cannot do, so none stands there.
-MEMBER_PARAMS = r"member|user|owner|moderator|actor|by"
+MEMBER_PARAMS = r"member|user|owner|moderator|actor|by|previous"
 ELIDING = re.compile(
     rf"(?<!\w)(?:de|que|le|la|ce|je|me|te|se|ne|jusque|lorsque|puisque)\s+(?:\*\*)?"
     rf"\{{(?:{MEMBER_PARAMS})\}}",

@@ -32,6 +32,7 @@ from bot.services.facilitation.rotation.models import (
     NoticeReason,
     RotationEntry,
     RotationView,
+    ToldReason,
     UpcomingAssignment,
 )
 from bot.services.facilitation.sessions import cards, replies
@@ -89,10 +90,32 @@ def _summary(language: str, *, early: bool) -> SessionSummary:
 def _rotation_cards(lang: Language) -> list[Card]:
     found: list[Card] = [
         rotation_cards.RotationNotice(
-            language=lang, reason=reason, meeting_title="CAP", starts_at=WHEN, user_id=user
+            language=lang,
+            reason=reason,
+            meeting_title="CAP",
+            starts_at=WHEN,
+            user_id=user,
+            occurrence_id=occurrence,
         )
         for reason in get_args(NoticeReason)
         for user in (1, None)
+        for occurrence in (7, None)
+    ]
+    found.append(
+        rotation_cards.TakenNotice(language=lang, user_id=1, meeting_title="CAP", starts_at=WHEN)
+    )
+    found += [
+        rotation_cards.RotationTold(
+            language=lang,
+            reason=reason,
+            user_id=1,
+            by_user_id=2,
+            meeting_title="CAP",
+            starts_at=WHEN,
+            in_channel=in_channel,
+        )
+        for reason in get_args(ToldReason)
+        for in_channel in (False, True)
     ]
     found += [
         rotation_cards.FacilitatorOffer(
@@ -315,6 +338,8 @@ def test_the_feature_has_the_seventeen_session_cards_and_the_rotations() -> None
         "FacilitatorOffer",
         "AnsweredOffer",
         "RotationNotice",
+        "TakenNotice",
+        "RotationTold",
     }
 
 

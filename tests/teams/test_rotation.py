@@ -122,3 +122,58 @@ async def test_set_next_and_skip_name_who_they_moved(teams: TeamsHarness) -> Non
     assert "Done: Chloé Gagnon takes the next meeting date announced." in said
     skipped = await teams.run("alice", "rotation skip")
     assert "Skipped Chloé Gagnon: Bob Martin is now next." in skipped
+
+
+async def test_a_date_every_volunteer_declined_is_taken_from_its_notice(
+    teams: TeamsHarness,
+) -> None:
+    """The notice in the moderation channel carries "I'll facilitate it": a member outside
+    the rotation is refused (told where they clicked), a team owner takes the date, and the notice
+    then says who took it, for everyone, without its button."""
+    await teams.setup_community()
+    await teams.command("bob", "rotation join", channel="Check-ins")
+    occurrence = await teams.announce_date("PLC meeting", teams.clock.now() + timedelta(days=10))
+    await teams.click("bob", teams.last_private("bob"), "Can't this time")
+    await teams.advance(timedelta(0))
+    [notice] = [
+        m
+        for m in teams.posts_in("Moderation")
+        if "Every available volunteer declined" in card_text(m)
+    ]
+    assert buttons(notice) == ["I'll facilitate it"]
+
+    refused = await teams.click("david", notice, "I'll facilitate it")
+    assert refused.status == 200  # said to David alone, where he clicked
+    assert "Only facilitators and the rotation's volunteers" in refused.body["value"]
+    assert buttons(notice) == ["I'll facilitate it"]  # unchanged
+    taken = await teams.click("alice", notice, "I'll facilitate it")
+    assert taken.status == 200
+    [edited] = [m for m in teams.posts_in("Moderation") if m.id == notice.id]
+    assert "✅ Settled: Alice" in card_text(edited) and buttons(edited) == []
+    assert "Thank you! You facilitate **PLC meeting**" in card_text(teams.last_private("alice"))
+    rotation = teams.app.services.get(RotationService)
+    assignment = await rotation.assignment(occurrence)
+    assert assignment is not None and assignment.status == "accepted"
+    assert assignment.user_id == await teams.user_number("alice")
+
+
+async def test_assign_is_a_text_command_in_both_languages(teams: TeamsHarness) -> None:
+    await teams.setup_community()
+    await teams.command("bob", "rotation join", channel="Check-ins")
+    occurrence = await teams.announce_date("PLC meeting", teams.clock.now() + timedelta(days=10))
+    said = await teams.run("alice", "rotation assign", meeting="PLC meeting", member=Named("chloe"))
+    assert "Done: Chloé Gagnon facilitates **PLC meeting**" in said
+    assert "Bob Martin, who had been asked and had not said yes, is no longer asked." in said
+    await teams.advance(timedelta(0))
+    # Chloé never wrote to the bot: told in the community's language.
+    assert "Alice Tremblay named you to facilitate **PLC meeting**" in card_text(
+        teams.last_private("chloe")
+    )
+    assert "No need to answer the offer" in card_text(teams.last_private("bob"))
+    again = await teams.run(
+        "alice", "rotation attribuer", rencontre="PLC meeting", membre=Named("bob")
+    )
+    assert "already has a facilitator: Chloé Gagnon" in again
+    rotation = teams.app.services.get(RotationService)
+    assignment = await rotation.assignment(occurrence)
+    assert assignment is not None and assignment.user_id == await teams.user_number("chloe")

@@ -57,6 +57,8 @@ LABELLED = frozenset(
         "protocol",
         "number",
         "ref",
+        "facilitator",
+        "withdrawn",
     }
 )
 """Detail keys said in the reader's words (``admin.audit.fields``), never as stored."""
@@ -79,7 +81,7 @@ CHANGED = {
 }
 """A meeting's stored columns an edit records, as the option that changes them
 (``admin.audit.changed``): a new date and time is one change, ``when``."""
-MEMBER_KEYS = frozenset({"next", "skipped"})
+MEMBER_KEYS = frozenset({"next", "skipped", "facilitator", "withdrawn"})
 """Detail keys that hold a member's id without saying so in their name."""
 
 

@@ -19,11 +19,18 @@ from bot.chat import (
 )
 from bot.chat.text import Param, Rows, Trusted
 from bot.interactions.routes import CustomId
-from bot.services.facilitation.rotation.models import NoticeReason, RotationView
+from bot.services.facilitation.rotation.models import (
+    TAKEABLE,
+    NoticeReason,
+    RotationView,
+    ToldReason,
+)
 
 # The guild id lets a click in a DM (where the platform sends no community) reach it.
 ACCEPT = CustomId("plc:rot:accept:{guild}:{occurrence}")
 DECLINE = CustomId("plc:rot:decline:{guild}:{occurrence}")
+# The notice of a date nobody holds is posted in a community's channel: no guild needed.
+TAKE = CustomId("plc:rot:take:{occurrence}")
 UPCOMING_SHOWN = 10
 
 
@@ -92,23 +99,78 @@ class AnsweredOffer(Card):
 
 
 class RotationNotice(Card):
-    """Tells the facilitators what the rotation could not settle on its own."""
+    """Tells the facilitators what the rotation could not settle on its own; a date
+    nobody holds (or nobody answered for) with the button "I'll facilitate it"."""
 
     reason: NoticeReason
     meeting_title: str
     starts_at: datetime
     user_id: int | None = None
     next_user_id: int | None = None
+    occurrence_id: int | None = None
+    """The date told of: its notice can be taken with one click (earlier notices: None)."""
+
+    def layout(self) -> Message:
+        said = _text(
+            f"notice.{self.reason}",
+            title=self.meeting_title,
+            when=Moment(at=self.starts_at),
+            user=MemberRef(user_id=self.user_id) if self.user_id else Trusted(text="—"),
+        )
+        if self.occurrence_id is None or self.reason not in TAKEABLE:
+            return Message(content=said)
+        take = Button(
+            action=TAKE.build(occurrence=self.occurrence_id),
+            label=_text("notice.take"),
+            style="success",
+        )
+        return Message(content=said, rows=((take,),))
+
+
+class TakenNotice(Card):
+    """The notice of a date nobody held, once someone took it from its button: who
+    facilitates the date, without the button (shown to everyone who reads it)."""
+
+    user_id: int
+    meeting_title: str
+    starts_at: datetime
 
     def layout(self) -> Message:
         return Message(
             content=_text(
-                f"notice.{self.reason}",
+                "notice.taken",
+                user=MemberRef(user_id=self.user_id),
                 title=self.meeting_title,
                 when=Moment(at=self.starts_at),
-                user=MemberRef(user_id=self.user_id) if self.user_id else Trusted(text="—"),
             )
         )
+
+
+class RotationTold(Card):
+    """What a member is told when a date is taken: a facilitator named them for it
+    (``/rotation assign``), or the offer they had is withdrawn (someone took the date).
+    By DM, or in the channel mentioning them when their DMs are closed or turned off."""
+
+    reason: ToldReason
+    user_id: int
+    by_user_id: int
+    """Named: the facilitator who named them; withdrawn: who facilitates the date now."""
+    meeting_title: str
+    starts_at: datetime
+    in_channel: bool = False
+
+    def layout(self) -> Message:
+        told = _text(
+            f"told.{self.reason}",
+            by=MemberRef(user_id=self.by_user_id),
+            title=self.meeting_title,
+            when=Moment(at=self.starts_at),
+            relative=Moment(at=self.starts_at, style="relative"),
+        )
+        if not self.in_channel:
+            return Message(content=told)
+        mention = _text("told.in_channel", user=MemberRef(user_id=self.user_id))
+        return Message(content=Join(parts=(mention, told)))
 
 
 @lru_cache(maxsize=32)

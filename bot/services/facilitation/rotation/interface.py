@@ -1,4 +1,5 @@
-"""``/rotation join|leave|show|skip|set-next`` and the offer's Accept / Can't this time."""
+"""``/rotation join|leave|show|skip|set-next|assign``, the offer's Accept / Can't this time,
+and the notice's "I'll facilitate it"."""
 
 from __future__ import annotations
 
@@ -11,10 +12,17 @@ from bot.interactions.routes import Params
 from bot.services.facilitation.rotation.cards import (
     ACCEPT,
     DECLINE,
+    TAKE,
     AnsweredOffer,
+    TakenNotice,
     rotation_panel,
 )
-from bot.services.facilitation.rotation.models import OfferAnswer, RotationChange, RotationView
+from bot.services.facilitation.rotation.models import (
+    OfferAnswer,
+    RotationChange,
+    RotationView,
+    Taken,
+)
 from bot.services.facilitation.rotation.service import RotationService
 
 ROTATION = CommandGroup("rotation", "Take turns facilitating the community's meetings")
@@ -77,6 +85,41 @@ class RotationInterface(Interface):
         change = await self.rotation.set_next(ctx.actor(), member.user_id)
         await self._show(ctx, change.view, next_set_text(change))
 
+    async def suggest_meeting(self, ctx: Interaction, current: str) -> list[tuple[str, str]]:
+        return await self.rotation.meeting_choices(ctx.guild_id, current)
+
+    @ROTATION.command(
+        "assign",
+        "Give a meeting's next date to a member, who is told privately (facilitators)",
+        Option("meeting", "The meeting whose next date they facilitate", required=True),
+        Option("member", "Who facilitates it", kind="member", required=True),
+        access="facilitator",
+        suggest={"meeting": suggest_meeting},
+    )
+    async def assign(self, ctx: Interaction, meeting: str, member: MemberOption) -> None:
+        await ctx.defer()
+        taken = await self.rotation.assign_to(ctx.actor(), meeting, member.user_id)
+        mine = taken.user_id == ctx.user_id  # a facilitator who takes it themselves
+        key = "took" if mine else "assigned"
+        await ctx.reply(_taken_text(f"{key}_instead" if taken.previous_user_id else key, taken))
+
+    @click(TAKE)
+    async def take(self, ctx: Interaction, params: Params) -> None:
+        """I'll facilitate it: the notice clicked then says who took the date, for
+        everyone, without its button; the member is thanked privately (a refusal goes to
+        them alone, the notice unchanged)."""
+        await ctx.defer(update=True)
+        taken = await self.rotation.take(ctx.actor(), int(params["occurrence"]))
+        await ctx.update(
+            TakenNotice(
+                language=taken.language,
+                user_id=taken.user_id,
+                meeting_title=taken.meeting_title,
+                starts_at=taken.starts_at,
+            )
+        )
+        await ctx.reply(_taken_text("took_instead" if taken.previous_user_id else "took", taken))
+
     @click(ACCEPT)
     async def accept(self, ctx: Interaction, params: Params) -> None:
         """Accept: the offer clicked then says the member facilitates, without buttons (a
@@ -110,6 +153,19 @@ class RotationInterface(Interface):
             in_channel=ctx.guild_id is not None and ctx.channel_id is not None,
         )
         await ctx.update(card if card.in_channel else card.layout())
+
+
+def _taken_text(key: str, taken: Taken) -> Text:
+    """What the member who took a date (or gave it) is told: the date, who has it, and
+    whose offer was withdrawn if anyone's."""
+    params: dict[str, Param] = {
+        "user": MemberRef(user_id=taken.user_id),
+        "title": taken.meeting_title,
+        "when": Moment(at=taken.starts_at),
+    }
+    if taken.previous_user_id is not None:
+        params["previous"] = MemberRef(user_id=taken.previous_user_id)
+    return Text(key=f"facilitation.rotation.{key}", params=params)
 
 
 def _said(key: str, change: RotationChange, **params: Param) -> Text:

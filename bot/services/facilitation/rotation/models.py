@@ -15,9 +15,20 @@ from bot.services.meetings import DateAhead
 OFFER_KIND = "rotation_offer"
 DEADLINE_KIND = "rotation_deadline"
 NOTICE_KIND = "rotation_notice"
+TOLD_KIND = "rotation_told"
 
 NoticeReason = Literal["empty", "all_away", "all_declined", "vacated", "unanswered", "accepted"]
 """What the rotation tells the facilitators it could not settle (or settled late)."""
+
+TAKEABLE: frozenset[NoticeReason] = frozenset(
+    {"empty", "all_away", "all_declined", "vacated", "unanswered"}
+)
+"""The notices of a coming date nobody holds (or nobody answered for): they carry the
+button "I'll facilitate it"."""
+
+ToldReason = Literal["named", "withdrawn"]
+"""What a member is told when a date is taken: a facilitator named them for it, or the
+offer they had been sent is withdrawn (someone took the date)."""
 
 
 # The line and the dates as shown are built from rows the database just gave, only to be
@@ -89,6 +100,21 @@ class OfferAnswer(Frozen):
     """The community's: an offer asked in a channel is edited in it."""
 
 
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """A coming date taken by a member (the notice's button, ``/rotation assign``)."""
+
+    occurrence_id: int
+    meeting_title: str
+    starts_at: datetime
+    user_id: int
+    """Who facilitates it now (accepted)."""
+    previous_user_id: int | None
+    """Who had been asked for it (their offer withdrawn), if anyone else."""
+    language: Language
+    """The community's: the notice clicked is edited in it."""
+
+
 def offer_key(occurrence_id: int, offer: int) -> str:
     return f"rotation:{occurrence_id}:offer:{offer}"
 
@@ -99,6 +125,10 @@ def deadline_key(occurrence_id: int) -> str:
 
 def notice_key(occurrence_id: int, reason: str, serial: int) -> str:
     return f"rotation:{occurrence_id}:notice:{reason}:{serial}"
+
+
+def told_key(occurrence_id: int, serial: int, user_id: int) -> str:
+    return f"rotation:{occurrence_id}:told:{serial}:{user_id}"
 
 
 def unavailable(left: bool, away_until: date | None, on: date) -> bool:

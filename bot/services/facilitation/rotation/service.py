@@ -34,7 +34,13 @@ from bot.services.base import AfterCommit, Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
 from bot.services.facilitation.rotation.assign import Assigner
 from bot.services.facilitation.rotation.line import assigned, free_on, judged_on, line_view
-from bot.services.facilitation.rotation.models import OfferAnswer, RotationChange, RotationView
+from bot.services.facilitation.rotation.models import (
+    OfferAnswer,
+    RotationChange,
+    RotationView,
+    Taken,
+)
+from bot.services.facilitation.rotation.take import Takeover
 from bot.services.meetings import DateAhead, MeetingDate, MeetingService
 
 log = logging.getLogger(__name__)
@@ -52,6 +58,7 @@ class RotationService:
         self._community = community
         self._meetings = meetings
         self._assigner = Assigner(core, meetings)
+        self._takeover = Takeover(core, community, meetings)
 
     # -- volunteers ---------------------------------------------------------------------
 
@@ -289,6 +296,22 @@ class RotationService:
             next_user_id=next_user,
             language=language_for_locale(community.language),
         )
+
+    async def take(self, actor: Actor, occurrence_id: int) -> Taken:
+        """ "I'll facilitate it" on a notice: see :meth:`Takeover.take`."""
+        taken = await self._takeover.take(actor, occurrence_id)
+        await self._show_facilitator(occurrence_id)
+        return taken
+
+    async def assign_to(self, actor: Actor, meeting: str, user_id: int) -> Taken:
+        """``/rotation assign``: see :meth:`Takeover.assign`."""
+        taken = await self._takeover.assign(actor, meeting, user_id)
+        await self._show_facilitator(taken.occurrence_id)
+        return taken
+
+    async def meeting_choices(self, guild_id: int | None, text: str) -> list[tuple[str, str]]:
+        """Autocomplete of ``meeting``: the meetings feature's one answer."""
+        return await self._meetings.meeting_choices(guild_id, text) if self._meetings else []
 
     async def _show_facilitator(self, occurrence_id: int) -> None:
         """The announcement names the facilitator: re-draw it with who it is now."""

@@ -9,7 +9,10 @@
 - ``rotation_notice``: tells the facilitators what the rotation could not settle
   (empty, everyone away or declined), once it is in use (someone joined it once),
   where they read (the chat policy's ``tell_facilitators``: the moderation channel,
-  else the announcements channel).
+  else the announcements channel). A date nobody holds carries "I'll facilitate it".
+- ``rotation_told``: a member told that a facilitator named them for a date, or that
+  the offer they had is withdrawn (someone took the date); by DM, or mentioned in the
+  announcements channel as the offer is.
 """
 
 from __future__ import annotations
@@ -28,12 +31,18 @@ from bot.db.timers import Timer
 from bot.i18n import Language, language_for_locale
 from bot.scheduler import Firing, TimerKind
 from bot.services.base import Core
-from bot.services.facilitation.rotation.cards import FacilitatorOffer, RotationNotice
+from bot.services.facilitation.rotation.cards import (
+    FacilitatorOffer,
+    RotationNotice,
+    RotationTold,
+)
 from bot.services.facilitation.rotation.models import (
     DEADLINE_KIND,
     NOTICE_KIND,
     OFFER_KIND,
+    TOLD_KIND,
     NoticeReason,
+    ToldReason,
     deadline_key,
 )
 from bot.services.meetings import MeetingDate, MeetingService
@@ -74,6 +83,7 @@ class RotationTimers:
                 DEADLINE_KIND, self.deadline, said="facilitation.status.missed.deadline"
             ),
             TimerKind.run_late(NOTICE_KIND, self.notice, said="facilitation.status.missed.notice"),
+            TimerKind.run_late(TOLD_KIND, self.told, said="facilitation.status.missed.told"),
         )
 
     async def _date(self, timer: Timer) -> _Date | None:
@@ -113,6 +123,18 @@ class RotationTimers:
             starts_at=date.meeting.starts_at,
             answer_by=deadline.due_at if deadline is not None else None,
         )
+        await self._personal(firing, date, user_id, card, member)
+
+    async def _personal(
+        self,
+        firing: Firing,
+        date: _Date,
+        user_id: int,
+        card: FacilitatorOffer | RotationTold,
+        member: members_db.Member | None,
+    ) -> None:
+        """By DM when the member takes them, else mentioned in the announcements channel."""
+        community = date.community
         await dm_or_mention(
             self._chat,
             firing,
@@ -121,6 +143,29 @@ class RotationTimers:
             direct=member is None or (member.dm_reminders and member.dm_closed_at is None),
             fallback=community.announcements_channel_id,
         )
+
+    async def told(self, timer: Timer, firing: Firing) -> None:
+        """A member named for a date, or whose offer was withdrawn: told, while the date is
+        still ahead (named: while they still hold it)."""
+        date = await self._date(timer)
+        if date is None:
+            return
+        user_id, by = int(timer.payload["user_id"]), int(timer.payload["by"])
+        reason: ToldReason = timer.payload["reason"]
+        async with self._core.db.read() as conn:
+            assignment = await rotation_db.get_assignment(conn, date.meeting.occurrence_id)
+            member = await members_db.get(conn, date.community.guild_id, user_id)
+        if reason == "named" and (assignment is None or assignment.user_id != user_id):
+            return  # given to someone else meanwhile
+        card = RotationTold(
+            language=date.language,
+            reason=reason,
+            user_id=user_id,
+            by_user_id=by,
+            meeting_title=date.meeting.title,
+            starts_at=date.meeting.starts_at,
+        )
+        await self._personal(firing, date, user_id, card, member)
 
     async def deadline(self, timer: Timer, firing: Firing) -> None:
         """No answer by 24 h before: mark it and tell the facilitators."""
@@ -167,6 +212,7 @@ class RotationTimers:
             meeting_title=date.meeting.title,
             starts_at=date.meeting.starts_at,
             user_id=user_id,
+            occurrence_id=date.meeting.occurrence_id,
         )
         guild_id = date.community.guild_id
         if not await self._chat.tell_facilitators(guild_id, card, nonce=firing.nonce("told")):
