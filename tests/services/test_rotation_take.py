@@ -12,8 +12,14 @@ import pytest
 from bot.chat import DirectMessage, MemberRef
 from bot.db import audit
 from bot.errors import NotFacilitator, UserError
-from bot.services.facilitation.rotation.cards import TAKE, RotationNotice, RotationTold
+from bot.services.facilitation.rotation.cards import (
+    TAKE,
+    RotationNotice,
+    RotationTold,
+    rotation_panel,
+)
 from bot.services.meetings import UpcomingMeeting
+from tests.markup import rendered_plainly
 from tests.services.facilitation_world import World, facilitator, member
 from tests.services.sample import ALICE, BOB, CAROL, DAVE, ERIN, GUILD
 
@@ -131,6 +137,9 @@ async def test_taking_a_date_asked_of_someone_withdraws_their_offer(world: World
     assert (withdrawn.reason, withdrawn.by_user_id) == ("withdrawn", CAROL)
     view = await world.rotation.show(member(BOB))
     assert {e.user_id: e.first_in_line for e in view.line}[BOB] is True
+    # Bob did not decline: the line says why he is first without saying he did.
+    [shown] = rendered_plainly([rotation_panel(view).fields[0].value], "en")
+    assert "first in line: their last date went to someone else" in shown
     await refused("not_your_offer", world.rotation.accept(member(BOB), upcoming.occurrence.id))
 
 
