@@ -5,7 +5,10 @@
 - A channel: its name. A role: Teams has none; the facilitators are named in words.
 - An instant: the card's ``{{DATE(…)}}`` and ``{{TIME(…)}}`` functions, which each
   reader's Teams shows in their own zone and language; a relative time ("in 2 days"),
-  which Teams cannot write, is shown as the absolute date and time.
+  which Teams cannot write, is shown as the absolute date and time, with the words a
+  sentence needs before them (« ferme le … à … », "closes on … at …"), or not at all
+  where the text already gives that instant (``{when} ({relative})``, ``à {time}
+  ({relative})``).
 - A member's words: markdown characters escaped and ``<at>`` broken, so nothing they
   type becomes a link, a heading or a mention.
 
@@ -39,7 +42,6 @@ _LINE_NUMBERS = re.compile(r"^(\s*\d+)\.", re.MULTILINE)
 _DATES: dict[MomentStyle, str] = {
     "date_time": "{{{{DATE({at}, LONG)}}}} {{{{TIME({at})}}}}",
     "short_date_time": "{{{{DATE({at}, SHORT)}}}} {{{{TIME({at})}}}}",
-    "relative": "{{{{DATE({at}, SHORT)}}}} {{{{TIME({at})}}}}",
     "date": "{{{{DATE({at}, LONG)}}}}",
     "day": "{{{{DATE({at}, COMPACT)}}}}",
     "time": "{{{{TIME({at})}}}}",
@@ -125,12 +127,24 @@ class TeamsMarkup:
         return self._fence(self._catalog.t(self._language, "teams.markup.role"))
 
     def moment(self, at: datetime, style: MomentStyle, language: Language) -> str:
-        if style in _WITH_TIME:
+        if style in _WITH_TIME or style == "time":
             earlier = self._shown.setdefault(at, style)
-            if earlier != style and "relative" in (earlier, style):
-                # Written as a date and time, "in 2 days" beside that same date says it twice.
+            if earlier != style and "relative" in (earlier, style) and style != "time":
+                # Written as a date and time (or a time), "in 2 days" beside that same
+                # instant says it twice.
                 return _AGAIN
-        return self._fence(_DATES[style].format(at=teams_instant(at)))
+        instant = teams_instant(at)
+        if style == "relative":
+            # "closes in 2 days" written with a date: « ferme le 9 déc. à 17 h ».
+            return self._fence(
+                self._catalog.t(
+                    language,
+                    "teams.markup.on_date",
+                    date=f"{{{{DATE({instant}, SHORT)}}}}",
+                    time=f"{{{{TIME({instant})}}}}",
+                )
+            )
+        return self._fence(_DATES[style].format(at=instant))
 
     def message(self, link: MessageLink) -> str:
         """A link to the message: ``[the message](…)`` standing alone, or the address of
