@@ -26,10 +26,14 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
 
 from bot.chat.refs import MessageLink, MomentStyle
 from bot.chat.text import Content, render
 from bot.i18n import Catalog, Language
+from bot.i18n.message import format_time_of_day
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _FENCED = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.DOTALL)
@@ -202,11 +206,13 @@ def teams_markdown(text: str) -> str:
 
 class PlainMarkup:
     """References in plain text, for the few places Teams shows no markdown (a message
-    answering a click): names and dates written out, nothing to format."""
+    answering a click): names and dates written out, nothing to format; a date in the
+    reader's own zone (their Teams', as the cards show it), in words."""
 
-    def __init__(self, catalog: Catalog, language: Language) -> None:
+    def __init__(self, catalog: Catalog, language: Language, zone: ZoneInfo | None = None) -> None:
         self._catalog = catalog
         self._language = language
+        self._zone = zone
 
     def member(self, user_id: int) -> str:
         return self._catalog.t(self._language, "teams.markup.someone")
@@ -218,7 +224,13 @@ class PlainMarkup:
         return self._catalog.t(self._language, "teams.markup.role")
 
     def moment(self, at: datetime, style: MomentStyle, language: Language) -> str:
-        return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        """« lundi 7 décembre 2026 17 h 52 », "Monday, December 7, 2026 17:52" (with
+        " UTC" after it when Teams did not say the reader's zone)."""
+        local = at.astimezone(self._zone or UTC)
+        day = format_date(local, "full", locale=language)
+        hour = format_time_of_day(local.time(), language)
+        written = {"date": day, "day": day, "time": hour}.get(style, f"{day} {hour}")
+        return written if self._zone is not None else f"{written} UTC"
 
     def message(self, link: MessageLink) -> str:
         return self._catalog.t(self._language, "teams.markup.message")
@@ -230,7 +242,10 @@ class PlainMarkup:
         return text
 
 
-def plain_text(catalog: Catalog, language: Language, content: Content) -> str:
-    """``content`` as plain text: the bot's markdown dropped, references written out."""
-    text = render(content, language, catalog, PlainMarkup(catalog, language))
+def plain_text(
+    catalog: Catalog, language: Language, content: Content, zone: ZoneInfo | None = None
+) -> str:
+    """``content`` as plain text: the bot's markdown dropped, references written out
+    (dates in ``zone``, the reader's)."""
+    text = render(content, language, catalog, PlainMarkup(catalog, language, zone))
     return _CODE.sub(lambda m: m.group(1).lstrip("/"), text).replace("**", "").replace("~~", "")
