@@ -285,4 +285,5 @@ async def test_a_clicks_refusal_writes_its_date_in_the_members_zone_and_words(
     refused = str((await teams.click("alice", confirm, "Confirmer")).body["value"])
     hour = f"{starts.hour} h {starts.minute:02d}" if starts.minute else f"{starts.hour} h"
     assert f"{format_date(starts, 'd MMMM y', locale='fr')} {hour}" in refused, refused
-    assert "UTC" not in refused and "-12-" not in refused
+    assert "UTC" not in refused and "« 20" not in refused
+    assert refused.startswith("X devait commencer"), refused
