@@ -213,3 +213,19 @@ async def test_a_kept_team_is_served_in_the_1_1_chat_and_reminded_on_the_next_ru
     assert "Team meeting" in _after(again, "meeting list") and "Something went wrong" not in again
     later = await _transcript(database, ":advance 2d\n:quit\n", keep_world=True)
     assert "Reminder: **Team meeting** in 1 day" in later
+
+
+async def test_a_button_in_another_members_1_1_chat_is_not_theirs_to_press(
+    tmp_path: Path,
+) -> None:
+    """Teams shows nobody else Alice's 1:1 chat: Chloé pressing its Confirm is refused by
+    the console (the bot would have taken Alice's chat for Chloé's, and answered her
+    there from then on)."""
+    text = await _transcript(
+        tmp_path / "db.sqlite3",
+        'meeting schedule title:"Team meeting" when:"2026-12-01 16:00"\n'
+        ":as chloe\n:click 1\nrencontre liste\n:quit\n",
+    )
+    refused = _after(text, "chloe> :click 1")
+    assert "button 1 is in alice's 1:1 chat with the bot, which only alice sees" in refused
+    assert "[1:1 chat with chloe" in _after(text, "chloe> rencontre liste")
