@@ -312,3 +312,14 @@ def test_the_digest_gives_each_goals_numbers_with_their_unit(
     text = "\n".join(_rendered(list(card.layout().contents()), language))
     assert reported in text
     assert unreported in text.split(reported, 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("en", "on 14 March 2027, "), ("fr", "le 14 mars 2027, ")]
+)
+def test_a_schedules_clock_change_days_are_written_in_words(language: str, said: str) -> None:
+    """« le 2027-03-14, 2 h 30 n'existe pas » read as a code: the day is the reader's."""
+    text = "\n".join(
+        line for message in _replies() for line in _rendered(list(message.contents()), language)
+    )
+    assert said in text and "2027-03-14" not in text

@@ -136,7 +136,7 @@ def clock_change_notes(instant: LocalInstant) -> list[Content]:
     exist (moved later) or one that happens twice (the first is meant)."""
     params: dict[str, Param] = {
         "time": clock(instant.local_time),
-        "date": Trusted(text=instant.local_date.isoformat()),
+        "date": CalendarDay(day=instant.local_date),
         "zone": zone(instant.timezone),
     }
     if instant.shifted_to is not None:
