@@ -225,12 +225,14 @@ class PlainMarkup:
 
     def moment(self, at: datetime, style: MomentStyle, language: Language) -> str:
         """« lundi 7 décembre 2026 17 h 52 », "Monday, December 7, 2026 17:52" (with
-        " UTC" after it when Teams did not say the reader's zone)."""
+        " UTC" after it when Teams did not say the reader's zone); a relative time with
+        the words its sentence needs, « le … à … », "on … at …"."""
         local = at.astimezone(self._zone or UTC)
         day = format_date(local, "full", locale=language)
-        hour = format_time_of_day(local.time(), language)
-        written = {"date": day, "day": day, "time": hour}.get(style, f"{day} {hour}")
-        return written if self._zone is not None else f"{written} UTC"
+        hour = format_time_of_day(local.time(), language) + ("" if self._zone else " UTC")
+        if style == "relative":  # « réessayez le lundi 7 décembre 2026 à 19 h 01 »
+            return self._catalog.t(language, "teams.markup.on_date", date=day, time=hour)
+        return {"date": day, "day": day, "time": hour}.get(style, f"{day} {hour}")
 
     def message(self, link: MessageLink) -> str:
         return self._catalog.t(self._language, "teams.markup.message")

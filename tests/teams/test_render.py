@@ -4,6 +4,7 @@ Teams, members' words inert, long layouts cut with a note (never refused by Team
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from bot.chat import (
     Attachment,
@@ -307,3 +308,13 @@ def test_a_meeting_reminder_says_how_soon_in_words_and_the_date() -> None:
         )
         renderer = CardRenderer(CATALOG, language, LOOKUP)  # type: ignore[arg-type]
         assert renderer.text(card.layout().content).rstrip() == said
+
+
+def test_a_clicks_plain_refusal_writes_a_relative_time_as_a_date_in_its_sentence() -> None:
+    """« réessayez lundi 7 décembre… » lacked its « le … à »; a date alone keeps none."""
+    retry = Text.of("questions.errors.rate_limited", limit=5, retry=Moment(at=AT, style="relative"))
+    toronto = ZoneInfo("America/Toronto")
+    said = plain_text(CATALOG, "fr", retry, toronto)
+    assert said.endswith("réessayez le jeudi 3 décembre 2026 à 15 h 30."), said
+    english = plain_text(CATALOG, "en", retry)  # Teams said no zone: UTC, named
+    assert english.endswith("try again on Thursday, December 3, 2026 at 20:30 UTC."), english
