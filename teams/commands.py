@@ -56,6 +56,15 @@ class Entry:
         return " ".join(self.path)
 
 
+_JOINERS = re.compile(r"[\s_'’-]")
+
+
+def name_key(text: str) -> str:
+    """An option's or a field's name as compared: accents, case and what joins its words
+    aside, so the French ``jusqu'au`` (or ``jusqu’au``) names the option ``jusqu_au``."""
+    return _JOINERS.sub("", folded(text))
+
+
 def _unquote(value: str) -> str:
     return value[1:].removesuffix('"') if value.startswith('"') else value
 
@@ -144,7 +153,8 @@ class CommandBook:
         named, fills = {}, {}
         for name, value in typed.named.items():
             field_id = next(
-                (f for f in command.fills if folded(name) in self._field_names(command, f)), None
+                (f for f in command.fills if name_key(name) in self._field_names(command, f)),
+                None,
             )
             if field_id is None or self.option_named(command, name) is not None:
                 named[name] = value
@@ -159,16 +169,16 @@ class CommandBook:
     def _field_names(self, command: Command, field_id: str) -> set[str]:
         """What names a field of the command's form: its id in English or French, and its
         label in either language when the command says which form it opens."""
-        names = self._names(field_id)
+        names = {name_key(field_id), name_key(self.french(field_id))}
         inputs = command.form().inputs if command.form is not None else ()
         for item in inputs:
             if item.id == field_id and isinstance(item.label, Text):
-                names |= {folded(self.catalog.t(lang, item.label.key)) for lang in ("en", "fr")}
+                names |= {name_key(self.catalog.t(lang, item.label.key)) for lang in ("en", "fr")}
         return names
 
     def option_named(self, command: Command, typed: str) -> Option | None:
         for option in command.options:
-            if folded(typed) in self._names(option.name):
+            if name_key(typed) in {name_key(option.name), name_key(self.french(option.name))}:
                 return option
         return None
 

@@ -120,7 +120,7 @@ class Handlers:
             except Exception:  # the database may be the problem; the log has the reference
                 log.warning("could not record error reference %s", ref)
         if ctx is not None and ctx.is_click:
-            ctx.answer.text = plain_text(self.catalog, turn.language, text)
+            ctx.answer.text = plain_text(self.catalog, turn.language, text, turn.zone)
             return
         try:
             target = ctx or await self.interaction(turn, team=None)
@@ -272,7 +272,7 @@ class Handlers:
         except Exception as exc:
             if ctx is None:
                 text, _ = explain(self.catalog, _expected(exc))
-                return _message(plain_text(self.catalog, turn.language, text))
+                return _message(plain_text(self.catalog, turn.language, text, turn.zone))
             await self.report(ctx, turn, exc)
         assert ctx is not None
         if ctx.answer.text is not None:

@@ -5,7 +5,10 @@
 - A channel: its name. A role: Teams has none; the facilitators are named in words.
 - An instant: the card's ``{{DATE(…)}}`` and ``{{TIME(…)}}`` functions, which each
   reader's Teams shows in their own zone and language; a relative time ("in 2 days"),
-  which Teams cannot write, is shown as the absolute date and time.
+  which Teams cannot write, is shown as the absolute date and time, with the words a
+  sentence needs before them (« ferme le … à … », "closes on … at …"), or not at all
+  where the text already gives that instant (``{when} ({relative})``, ``à {time}
+  ({relative})``).
 - A member's words: markdown characters escaped and ``<at>`` broken, so nothing they
   type becomes a link, a heading or a mention.
 
@@ -23,10 +26,14 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
 
 from bot.chat.refs import MessageLink, MomentStyle
 from bot.chat.text import Content, render
 from bot.i18n import Catalog, Language
+from bot.i18n.message import format_time_of_day
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _FENCED = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.DOTALL)
@@ -39,7 +46,6 @@ _LINE_NUMBERS = re.compile(r"^(\s*\d+)\.", re.MULTILINE)
 _DATES: dict[MomentStyle, str] = {
     "date_time": "{{{{DATE({at}, LONG)}}}} {{{{TIME({at})}}}}",
     "short_date_time": "{{{{DATE({at}, SHORT)}}}} {{{{TIME({at})}}}}",
-    "relative": "{{{{DATE({at}, SHORT)}}}} {{{{TIME({at})}}}}",
     "date": "{{{{DATE({at}, LONG)}}}}",
     "day": "{{{{DATE({at}, COMPACT)}}}}",
     "time": "{{{{TIME({at})}}}}",
@@ -125,12 +131,24 @@ class TeamsMarkup:
         return self._fence(self._catalog.t(self._language, "teams.markup.role"))
 
     def moment(self, at: datetime, style: MomentStyle, language: Language) -> str:
-        if style in _WITH_TIME:
+        if style in _WITH_TIME or style == "time":
             earlier = self._shown.setdefault(at, style)
-            if earlier != style and "relative" in (earlier, style):
-                # Written as a date and time, "in 2 days" beside that same date says it twice.
+            if earlier != style and "relative" in (earlier, style) and style != "time":
+                # Written as a date and time (or a time), "in 2 days" beside that same
+                # instant says it twice.
                 return _AGAIN
-        return self._fence(_DATES[style].format(at=teams_instant(at)))
+        instant = teams_instant(at)
+        if style == "relative":
+            # "closes in 2 days" written with a date: « ferme le 9 déc. à 17 h ».
+            return self._fence(
+                self._catalog.t(
+                    language,
+                    "teams.markup.on_date",
+                    date=f"{{{{DATE({instant}, SHORT)}}}}",
+                    time=f"{{{{TIME({instant})}}}}",
+                )
+            )
+        return self._fence(_DATES[style].format(at=instant))
 
     def message(self, link: MessageLink) -> str:
         """A link to the message: ``[the message](…)`` standing alone, or the address of
@@ -188,11 +206,13 @@ def teams_markdown(text: str) -> str:
 
 class PlainMarkup:
     """References in plain text, for the few places Teams shows no markdown (a message
-    answering a click): names and dates written out, nothing to format."""
+    answering a click): names and dates written out, nothing to format; a date in the
+    reader's own zone (their Teams', as the cards show it), in words."""
 
-    def __init__(self, catalog: Catalog, language: Language) -> None:
+    def __init__(self, catalog: Catalog, language: Language, zone: ZoneInfo | None = None) -> None:
         self._catalog = catalog
         self._language = language
+        self._zone = zone
 
     def member(self, user_id: int) -> str:
         return self._catalog.t(self._language, "teams.markup.someone")
@@ -204,7 +224,15 @@ class PlainMarkup:
         return self._catalog.t(self._language, "teams.markup.role")
 
     def moment(self, at: datetime, style: MomentStyle, language: Language) -> str:
-        return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        """« lundi 7 décembre 2026 17 h 52 », "Monday, December 7, 2026 17:52" (with
+        " UTC" after it when Teams did not say the reader's zone); a relative time with
+        the words its sentence needs, « le … à … », "on … at …"."""
+        local = at.astimezone(self._zone or UTC)
+        day = format_date(local, "full", locale=language)
+        hour = format_time_of_day(local.time(), language) + ("" if self._zone else " UTC")
+        if style == "relative":  # « réessayez le lundi 7 décembre 2026 à 19 h 01 »
+            return self._catalog.t(language, "teams.markup.on_date", date=day, time=hour)
+        return {"date": day, "day": day, "time": hour}.get(style, f"{day} {hour}")
 
     def message(self, link: MessageLink) -> str:
         return self._catalog.t(self._language, "teams.markup.message")
@@ -216,7 +244,10 @@ class PlainMarkup:
         return text
 
 
-def plain_text(catalog: Catalog, language: Language, content: Content) -> str:
-    """``content`` as plain text: the bot's markdown dropped, references written out."""
-    text = render(content, language, catalog, PlainMarkup(catalog, language))
+def plain_text(
+    catalog: Catalog, language: Language, content: Content, zone: ZoneInfo | None = None
+) -> str:
+    """``content`` as plain text: the bot's markdown dropped, references written out
+    (dates in ``zone``, the reader's)."""
+    text = render(content, language, catalog, PlainMarkup(catalog, language, zone))
     return _CODE.sub(lambda m: m.group(1).lstrip("/"), text).replace("**", "").replace("~~", "")

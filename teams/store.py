@@ -187,3 +187,11 @@ async def member_elsewhere(conn: Connection, guild_id: int, user_id: int) -> boo
 
 async def forget_number(conn: Connection, number: int) -> None:
     await conn.execute("DELETE FROM teams_ids WHERE id = ? AND kind = 'user'", (number,))
+
+
+async def move_service(conn: Connection, service_url: str) -> None:
+    """Serve every known team and member at ``service_url`` from now on (the playground's
+    emulator listens on a new port each run; Teams itself says a new address in the next
+    activity)."""
+    await conn.execute("UPDATE teams_teams SET service_url = ?", (service_url,))
+    await conn.execute("UPDATE teams_users SET service_url = ?", (service_url,))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from microsoft_agents.activity import Activity
 
@@ -43,6 +44,14 @@ class Turn:
     conversation: int
     team: Team | None
     """The team of a channel turn; None in a chat."""
+
+    @property
+    def zone(self) -> ZoneInfo | None:
+        """The member's time zone as their Teams said it (None when it did not)."""
+        try:
+            return ZoneInfo(str(self.activity.local_timezone or ""))
+        except (ValueError, ZoneInfoNotFoundError):
+            return None
 
     @property
     def personal(self) -> bool:

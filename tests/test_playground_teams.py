@@ -194,3 +194,38 @@ async def test_a_french_member_fills_a_form_by_its_french_names(tmp_path: Path) 
     refused = _after(text, ":submit titre:Lecture cible:75")
     assert "'measure' is required" in refused and "the form is still open" in refused
     assert "Objectif enregistré : **Lecture**, de 40 à 75 (% élèves)" in _after(text, line)
+
+
+async def test_a_kept_team_is_served_in_the_1_1_chat_and_reminded_on_the_next_run(
+    tmp_path: Path,
+) -> None:
+    """The emulator listens on a new port each run: the bot reaches the kept team at the
+    new address at once, before anyone writes in a channel (it called the old one: « Un
+    problème est survenu » in the 1:1 chat, reminders retried in vain)."""
+    database = tmp_path / "mine.sqlite3"
+    await _transcript(
+        database,
+        'meeting schedule title:"Team meeting" when:"2026-11-25 16:00"\n:click 1\n'
+        ":as chloe\n:read #Announcements\n:click 2\n:quit\n",  # Going, as chloe
+        keep_world=True,
+    )
+    again = await _transcript(database, ":in chat\nmeeting list\n:quit\n", keep_world=True)
+    assert "Team meeting" in _after(again, "meeting list") and "Something went wrong" not in again
+    later = await _transcript(database, ":advance 2d\n:quit\n", keep_world=True)
+    assert "Reminder: **Team meeting** in 1 day" in later
+
+
+async def test_a_button_in_another_members_1_1_chat_is_not_theirs_to_press(
+    tmp_path: Path,
+) -> None:
+    """Teams shows nobody else Alice's 1:1 chat: Chloé pressing its Confirm is refused by
+    the console (the bot would have taken Alice's chat for Chloé's, and answered her
+    there from then on)."""
+    text = await _transcript(
+        tmp_path / "db.sqlite3",
+        'meeting schedule title:"Team meeting" when:"2026-12-01 16:00"\n'
+        ":as chloe\n:click 1\nrencontre liste\n:quit\n",
+    )
+    refused = _after(text, "chloe> :click 1")
+    assert "button 1 is in alice's 1:1 chat with the bot, which only alice sees" in refused
+    assert "[1:1 chat with chloe" in _after(text, "chloe> rencontre liste")

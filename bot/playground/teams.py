@@ -22,6 +22,7 @@ from bot.emulator.teams.world_file import (
 from bot.i18n import Language
 from bot.playground.common import PlaygroundRun, PlayOptions
 from bot.playground.teams_console import LOCALES, TeamsConsole
+from teams import store
 from teams.adapter import running_teams
 
 
@@ -60,6 +61,8 @@ async def play_teams(
             if world is None:
                 await _prepare(console, playground.language)
             else:
+                async with app.core.db.transaction() as conn:  # the emulator's new port
+                    await store.move_service(conn, emu.service_url)
                 console.member, console.where = world.member, world.where
                 console.transcript.mark_all_seen()
                 console.say("plc-bot playground: welcome back to the sample team as you left it.")

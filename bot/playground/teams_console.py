@@ -182,6 +182,7 @@ class TeamsConsole(ConsoleLoop):
     async def _click(self, text: str) -> None:
         message_id, title = numbered(self.transcript.buttons, text, "button")
         message = self.emu.state.messages[message_id]
+        self._visible(message, f"button {text.strip()}")
         try:
             result = await self.emu.execute(self._user(), message, title)
         except CardError:
@@ -194,11 +195,24 @@ class TeamsConsole(ConsoleLoop):
             ) from None
         self._answered(result, on=message)
 
+    def _visible(self, message: TeamsMessage, what: str) -> None:
+        """Refuse to act on a message in another member's 1:1 chat, which Teams never
+        shows them (the bot would take that chat for theirs)."""
+        chat = self.emu.state.chats.get(message.conversation_id)
+        if chat is None or self._user().id in chat.members:
+            return
+        owner = next((n for n in self.sample.names() if self.sample.user(n).id in chat.members), "")
+        raise LookupError(
+            f"{what} is in {owner}'s 1:1 chat with the bot, which only {owner} sees; "
+            f":as {owner} to act there"
+        )
+
     async def _submit(self, text: str) -> None:
         form = self.transcript.form
         if form is None:
             raise LookupError("no form is open")
         message = self.emu.state.messages[form.message_id]
+        self._visible(message, "the open form")
         language = self.transcript.language
         names = [
             (field_name(str(item["id"]), language), str(item["id"]), str(item.get("label", "")))

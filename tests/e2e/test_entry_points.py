@@ -83,7 +83,8 @@ async def test_playground_prints_the_bots_answer_and_exits_zero(tmp_path: Path) 
     assert "Time zone" in english  # the newcomer is answered in the community's language
     assert "Fuseau horaire" in french  # and can switch
     assert "#check-ins" in text  # mentions rendered readably
-    assert "You are marked away until **December 18, 2026**" in text
+    # Written as the "Read as" line under it writes it, not "December 18, 2026" above it.
+    assert "You are marked away until **18 December 2026**" in text
     assert "clock:" in text
 
 

@@ -39,7 +39,9 @@ async def test_schedule_in_french_is_echoed_then_saved_on_confirm(harness: Harne
         agenda="1. Bilan [lien](https://evil.example)\n# Titre",
     )
     text = result.content or ""
-    assert "2026-12-03 15:30 (America/Toronto)" in text
+    # The wall clock of the community's zone in words, with its weekday, not ISO.
+    assert "jeudi 3 décembre 2026 15 h 30 (America/Toronto)" in text
+    assert "2026-12-03" not in text
     assert f"<t:{stamp(DEC3)}:F>" in text and f"<t:{stamp(DEC3)}:R>" in text
     assert "Chaque semaine, le jeudi" in text  # alice's Discord language is French
     assert "expire dans 10 minutes" in text
@@ -79,7 +81,7 @@ async def test_schedule_in_english_with_a_link(harness: Harness) -> None:
         link="https://meet.example.org/plc",
     )
     text = result.content or ""
-    assert "2026-12-03 15:30 (America/Toronto)" in text
+    assert "Thursday 3 December 2026 15:30 (America/Toronto)" in text
     assert "Does not repeat" in text and "1 h" in text
     await confirm(harness, result)
     [announcement] = announcements(harness)
@@ -94,9 +96,9 @@ async def test_schedule_in_english_with_a_link(harness: Harness) -> None:
 async def test_other_french_and_english_forms(harness: Harness) -> None:
     await harness.setup_community(language="fr")
     for when, expected in (
-        ("jeudi 15h", "2026-11-26 15:00"),
-        ("2026-12-03 15:30", "2026-12-03 15:30"),
-        ("Thursday 3pm", "2026-11-26 15:00"),
+        ("jeudi 15h", "jeudi 26 novembre 2026 15 h ("),
+        ("2026-12-03 15:30", "jeudi 3 décembre 2026 15 h 30 ("),
+        ("Thursday 3pm", "jeudi 26 novembre 2026 15 h ("),
     ):
         result = await preview(harness, when=when)
         assert expected in (result.content or ""), when

@@ -54,7 +54,10 @@ async def test_event_follows_edit_rollover_and_cancellations(harness: Harness) -
     suggestions = await harness.emu.autocomplete(
         harness.guild.id, harness.user("alice"), "meeting edit", focused="meeting", value="plc"
     )
-    assert suggestions.choices == [{"name": "PLC meeting — 2026-12-03 15:30", "value": "1"}]
+    # The date in words, the member's (alice's Discord is in French), never ISO.
+    assert suggestions.choices == [
+        {"name": "PLC meeting — jeudi 3 décembre, 15 h 30", "value": "1"}
+    ]
 
     # Edit: the announcement, the event and the member who answered follow.
     friday = DEC3 + timedelta(days=1, minutes=30)  # Dec 4, 16:00 Toronto

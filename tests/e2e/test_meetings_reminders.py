@@ -300,11 +300,11 @@ async def test_a_time_in_the_spring_gap_warns_and_fires_once(harness: Harness) -
     await harness.clock.set(datetime(2027, 3, 10, 15, 0, tzinfo=UTC))
     await harness.setup_community(language="en")
     result = await preview(harness, locale="en-US", title="Night owls", when="2027-03-14 02:30")
-    assert "02:30 does not exist on 2027-03-14" in (result.content or "")
+    assert "02:30 does not exist on 14 March 2027" in (result.content or "")
     assert "**03:30**" in (result.content or "")
     # In French, the times of day as French writes them (OQLF), not "02:30".
     french = await preview(harness, locale="fr", title="Nuit", when="2027-03-14 02:30")
-    assert "2 h 30 n'existe pas le 2027-03-14" in (french.content or "")
+    assert "2 h 30 n'existe pas le 14 mars 2027" in (french.content or "")
     assert "commencera à **3 h 30**" in (french.content or "")
     await confirm(harness, result, locale="en-US")
     starts = datetime(2027, 3, 14, 7, 30, tzinfo=UTC)

@@ -147,7 +147,7 @@ async def test_dates_after_until_are_absolute_in_both_languages(harness: Harness
     await h.setup_community()
     english = await run(h, "bob", "me away", until="2026-12-05")
     french = await run(h, "alice", "me away", until="2026-12-05")
-    assert "away until **December 5, 2026** (included)" in english
+    assert "away until **5 December 2026** (included)" in english
     assert "absent·e jusqu'au **5 décembre 2026** (inclus)" in french
 
     await checkins.schedule(h)

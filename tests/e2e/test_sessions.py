@@ -118,8 +118,8 @@ async def run_codev(harness: Harness) -> int:
     text = summary.all_text()
     assert "Steps covered" in text and "Steps not reached" not in text
     assert "Try peer tutoring for six weeks" in text and "Contexte : classe de 6e" in text
-    assert f"Meet the resource teacher — <@{bob}> (due 2026-12-10)" in text
-    assert f"Partager la grille — <@{chloe}> (due 2026-12-17)" in text
+    assert f"Meet the resource teacher — <@{bob}> (due 10 December 2026)" in text
+    assert f"Partager la grille — <@{chloe}> (due 17 December 2026)" in text
     assert f"<@{chloe}>: spoke 1 time, passed 1 time" in text
     return thread
 

@@ -180,3 +180,18 @@ def test_french_words_before_a_name_put_in_by_the_bot(rule: re.Pattern[str]) -> 
         for match in rule.finditer(text)
     ]
     assert offenders == []
+
+
+# French puts a space before « ; », « ! » and « ? » (« rien n'a été fait ; lancez… »); a
+# command's or an address's own characters aside (`…`, http…).
+TIGHT_FRENCH_PUNCTUATION = re.compile(r"[^\s\"\\`(«/][;!?](?=[\s\"»)]|$)")
+
+
+def test_french_puts_a_space_before_semicolons_and_question_and_exclamation_marks() -> None:
+    offenders = [
+        f"{key}: …{text[max(0, match.start() - 20) : match.end() + 5]}…"
+        for language, key, text in _values()
+        if language == "fr"
+        for match in TIGHT_FRENCH_PUNCTUATION.finditer(re.sub(r"`[^`]*`|https?://\S+", "", text))
+    ]
+    assert offenders == []

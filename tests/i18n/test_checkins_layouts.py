@@ -285,3 +285,41 @@ def test_a_long_digest_counts_what_it_does_not_list() -> None:
     text = "\n".join(_rendered(list(digest.layout().contents()), "en"))
     assert text.count(f"[member 9]: {MEMBER_TEXT}") == DIGEST_LINES
     assert "…and 3 more" in text and "[member 140]" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "reported", "unreported"),
+    [
+        ("en", "50 · target 75.5 (% at level 3) · 28% of the way", "target 75.5 (% at level 3)"),
+        ("fr", "50 · cible 75,5 (% at level 3) · 28 % du chemin", "cible 75,5 (% at level 3)"),
+    ],
+)
+def test_the_digest_gives_each_goals_numbers_with_their_unit(
+    language: str, reported: str, unreported: str
+) -> None:
+    """« 55 · cible 75 (43 %) » left the reader to guess what 75 counts and what the 43 %
+    is of: the goal's measure follows its numbers, and the share is said to be the way
+    from the baseline to the target."""
+    digest = _digest(full=False, pulse=None).model_copy(
+        update={
+            "goals": [
+                GoalProgress(goal=_goal(1), latest=50.0),
+                GoalProgress(goal=_goal(2, owner=None), latest=None),
+            ]
+        }
+    )
+    card = cards.CheckinDigest(language=language, digest=digest)  # type: ignore[arg-type]
+    text = "\n".join(_rendered(list(card.layout().contents()), language))
+    assert reported in text
+    assert unreported in text.split(reported, 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("en", "on 14 March 2027, "), ("fr", "le 14 mars 2027, ")]
+)
+def test_a_schedules_clock_change_days_are_written_in_words(language: str, said: str) -> None:
+    """« le 2027-03-14, 2 h 30 n'existe pas » read as a code: the day is the reader's."""
+    text = "\n".join(
+        line for message in _replies() for line in _rendered(list(message.contents()), language)
+    )
+    assert said in text and "2027-03-14" not in text

@@ -108,7 +108,7 @@ def _messages(language: Language) -> Iterator[Message]:
     yield audit_page(AuditPage(entries=[], page=1, pages=1, total=0, action=None))
     yield Message(content=timezone_saved("America/Argentina/Buenos_Aires"))
     until = LocalDay(day=date(2026, 12, 18), timezone="Europe/Paris")
-    yield Message(content=away_saved(until, language))
+    yield Message(content=away_saved(until))
     yield export_reply({"member": {"timezone": "Europe/Paris"}})
     yield erase_preview()
     left = [Posted(1, 2, 3 + n) for n in range(12)]

@@ -89,7 +89,7 @@ async def test_every_command_answers_within_3_s_and_finishes_under_5_s_latency(
     texts = await asyncio.gather(*(text_of(result) for result in answered))
 
     assert "Time zone" in texts[0]
-    assert "away until **December 18, 2026**" in texts[1]
+    assert "away until **18 December 2026**" in texts[1]
     assert "No meeting is scheduled" in texts[2]
     charted = answered[3]
     assert not charted.ephemeral and charted.message is not None

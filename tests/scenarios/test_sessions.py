@@ -71,7 +71,7 @@ async def test_a_live_session_runs_a_round_records_an_action_and_ends(chat: Driv
     assert opening.labels() == []
     [summary] = [p for p in chat.thread(opening) if "Summary — Quick check-in round" in p.text]
     assert "3 participants" in summary.text and "✅ 1. Check-in round" in summary.text
-    assert f"#1 Share the rubric — {chat.named('chloe')} (due 2026-12-10)" in summary.text
+    assert f"#1 Share the rubric — {chat.named('chloe')} (due 10 December 2026)" in summary.text
     assert f"{chat.named('bob')}: spoke 0 times, passed 1 time" in summary.text
     assert f"{chat.named('chloe')}: spoke 1 time, passed 0 times" in summary.text
     assert f"{chat.named('alice')}: spoke 1 time, passed 0 times" in summary.text

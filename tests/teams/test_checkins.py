@@ -152,3 +152,19 @@ async def test_a_facilitator_gives_the_community_goals_number_in_the_check_in_ca
     await teams.click("bob", prompt, "Answer")
     ids = [node.get("id") for node in _inputs(prompt.card_for(teams.world.bob.id))]
     assert "progress" in ids and f"goal-{goal.id}" not in ids, ids
+
+
+async def test_no_community_goal_yet_says_the_command_as_it_is_typed_on_teams(
+    teams: TeamsHarness,
+) -> None:
+    """Discord picks an option's choice from a menu (« son option portee : Objectif
+    commun »); on Teams it is typed, so the text says what to type, and typed it works."""
+    await teams.setup_community()
+    for member, said in (
+        ("chloe", "**objectif definir portee:commun**"),
+        ("bob", "**goal set scope:community**"),
+    ):
+        listed = await teams.run(member, "goal list")
+        assert said in listed, listed
+    await teams.command("alice", "goal set scope:community")
+    assert "Set a community goal" in card_text(teams.last_private("alice"))

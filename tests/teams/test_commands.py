@@ -448,3 +448,17 @@ async def test_a_command_form_reads_in_the_members_language(teams: TeamsHarness)
         assert says in card_text(form)  # what the command does, in French
         labels = [node.get("label") for node in walk(form.card or {})]
         assert asks in labels, labels  # its option, in French
+
+
+async def test_an_option_is_named_with_its_apostrophe_as_french_writes_it(
+    teams: TeamsHarness,
+) -> None:
+    """Discord's names cannot hold an apostrophe, so **moi absence** takes ``jusqu_au``; a
+    member writes « jusqu'au » (Teams' typographic ’ too): it names that option."""
+    await teams.setup_community()
+    for typed in ("moi absence jusqu'au:vendredi", "moi absence jusqu’au:vendredi"):
+        await teams.command("chloe", typed)
+        said = card_text(teams.last_private("chloe"))
+        assert said.startswith("Vous êtes indiqué·e absent·e jusqu'au"), said
+    await teams.command("alice", "rencontre planifier titre:CAP ordre-du-jour:Lecture")
+    assert inputs_of(teams.last_private("alice").card)["agenda"]["value"] == "Lecture"

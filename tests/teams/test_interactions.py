@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+from babel.dates import format_date
 
 from bot.chat import Attachment, Button, Form, Message, TextInput, Trusted
 from bot.db import members as members_db
@@ -266,3 +268,22 @@ async def test_a_command_form_offers_an_options_suggestions(teams: TeamsHarness)
     assert choices == [{"title": "Blue", "value": "blue"}, {"title": "Green", "value": "green"}]
     await teams.click("bob", form, "Submit", colour="green")
     assert card_text(teams.private("bob")[-1]) == "Picked green"
+
+
+async def test_a_clicks_refusal_writes_its_date_in_the_members_zone_and_words(
+    teams: TeamsHarness,
+) -> None:
+    """A meeting whose start passed while its confirmation waited is refused on the click,
+    in plain text: its date in words and in the member's Teams zone, not « 2026-12-07
+    22:52 UTC »."""
+    await teams.setup_community()
+    teams.world.alice.locale = "fr-CA"
+    await teams.command("alice", 'rencontre planifier titre:X quand:"dans 5 minutes"')
+    confirm = teams.last_private("alice")
+    starts = teams.clock.now().astimezone(ZoneInfo("America/Toronto")) + timedelta(minutes=5)
+    await teams.advance(timedelta(minutes=6))
+    refused = str((await teams.click("alice", confirm, "Confirmer")).body["value"])
+    hour = f"{starts.hour} h {starts.minute:02d}" if starts.minute else f"{starts.hour} h"
+    assert f"{format_date(starts, 'd MMMM y', locale='fr')} {hour}" in refused, refused
+    assert "UTC" not in refused and "« 20" not in refused
+    assert refused.startswith("X devait commencer"), refused

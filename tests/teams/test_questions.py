@@ -106,3 +106,24 @@ async def test_a_public_list_typed_in_the_1_1_chat_is_refused_in_the_members_wor
     assert "A rubric?" not in card_text(said)
     await teams.command("chloe", "questions populaires public:oui", channel="Questions")
     assert "A rubric?" in card_text(teams.posts_in("Questions")[-1])
+
+
+async def test_a_french_review_of_a_topic_agrees_with_un_theme(teams: TeamsHarness) -> None:
+    """« Approuvez pour la publier … qui l'a écrite » was said of a topic too (un thème):
+    its review says « le publier … l'a proposé », and « Approuvé … publié », « Refusé »."""
+    await teams.setup_community(language="fr")
+    for title in ("Devoirs", "Bulletins"):
+        await teams.command("chloe", "theme proposer")
+        await teams.submit("chloe", teams.last_private("chloe"), title=title)
+    approved, rejected = teams.posts_in("Moderation")
+    hint = card_text(approved)
+    assert "Approuvez pour le publier dans **Questions**" in hint
+    assert "ne peut voir qui l'a proposé." in hint
+    await teams.click("alice", approved, "Approuver")
+    assert "Approuvé par Alice Tremblay : publié dans **Questions**." in card_text(approved)
+    await teams.click("alice", rejected, "Refuser")
+    assert "Refusé par Alice Tremblay ; le texte a été effacé." in card_text(rejected)
+    await teams.command("bob", "demander")
+    await teams.submit("bob", teams.last_private("bob"), question="Rude?")
+    question = teams.posts_in("Moderation")[-1]
+    assert "Approuvez pour la publier" in card_text(question)  # une question

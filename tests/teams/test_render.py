@@ -4,6 +4,7 @@ Teams, members' words inert, long layouts cut with a note (never refused by Team
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from bot.chat import (
     Attachment,
@@ -218,9 +219,10 @@ def test_a_refusal_for_a_click_is_plain_text() -> None:
 
 def test_an_instant_shown_twice_in_one_text_is_written_once() -> None:
     """Teams cannot write "in 2 days", so a relative time is the date and time again: a
-    text that gives both ("Monday … 7:20 PM (in 2 days)") shows the date and time once."""
+    text that gives both ("Monday … 7:20 PM (in 2 days)", "ends 7:20 PM (in 10
+    minutes)") shows the instant once."""
     long = "{{DATE(2026-12-03T20:30:00Z, LONG)}} {{TIME(2026-12-03T20:30:00Z)}}"
-    short = "{{DATE(2026-12-03T20:30:00Z, SHORT)}} {{TIME(2026-12-03T20:30:00Z)}}"
+    on = "on {{DATE(2026-12-03T20:30:00Z, SHORT)}} at {{TIME(2026-12-03T20:30:00Z)}}"
     when, relative = Moment(at=AT), Moment(at=AT, style="relative")
     renderer = CardRenderer(CATALOG, "en", LOOKUP)
     closes = renderer.text(
@@ -230,18 +232,44 @@ def test_an_instant_shown_twice_in_one_text_is_written_once() -> None:
     relative_first = {"en": {**CATALOG.messages["en"], "t.starts": "starts {relative} ({when})"}}
     first = CardRenderer(Catalog(relative_first, CATALOG.commands), "en", LOOKUP)
     starts = first.text(Text(key="t.starts", params={"relative": relative, "when": when}))
-    assert starts == f"starts {short}"
+    assert starts == f"starts {on}"
     # Another instant, or a date without its time, is still written.
     other = Moment(at=datetime(2026, 12, 4, 20, 30, tzinfo=UTC), style="relative")
     both = renderer.text(
         Text(key="checkins.prompt.closes_value", params={"when": when, "relative": other})
     )
-    assert both == f"{long} ({short.replace('03T', '04T')})"
+    assert both == f"{long} ({on.replace('03T', '04T')})"
     day = Moment(at=AT, style="date")
     dated = renderer.text(
         Text(key="checkins.prompt.closes_value", params={"when": day, "relative": relative})
     )
-    assert dated == "{{DATE(2026-12-03T20:30:00Z, LONG)}} (" + short + ")"
+    assert dated == "{{DATE(2026-12-03T20:30:00Z, LONG)}} (" + on + ")"
+    # A time of day already says when a step ends: "(in 10 minutes)" beside it goes.
+    for language, said in (("en", "10 min — ends"), ("fr", "10 min — se termine à")):
+        step = CardRenderer(CATALOG, language, LOOKUP)  # type: ignore[arg-type]
+        ends = step.text(
+            Text.of(
+                "facilitation.step.time_value",
+                minutes=10,
+                time=Moment(at=AT, style="time"),
+                relative=relative,
+            )
+        )
+        assert ends == f"{said} {{{{TIME(2026-12-03T20:30:00Z)}}}}"
+
+
+def test_a_relative_time_alone_reads_as_a_date_in_the_sentence() -> None:
+    """« ferme dans 2 jours » written with a date needs its words: « ferme le 9 déc. à
+    17 h 39 », "closes on Dec 9 at 5:39 PM", never « ferme 9 déc. 2026 17 h 39 »."""
+    date, time = "{{DATE(2026-12-03T20:30:00Z, SHORT)}}", "{{TIME(2026-12-03T20:30:00Z)}}"
+    closes = Moment(at=AT, style="relative")
+    for language, said in (
+        ("fr", f"Rappel : ce bilan ferme le {date} à {time}."),
+        ("en", f"Reminder: this check-in closes on {date} at {time}."),
+    ):
+        renderer = CardRenderer(CATALOG, language, LOOKUP)  # type: ignore[arg-type]
+        text = renderer.text(Text.of("checkins.nudge.fallback", closes=closes, mentions=""))
+        assert text.rstrip() == said
 
 
 def test_a_message_link_is_one_link_alone_or_as_the_address_of_the_texts_own() -> None:
@@ -280,3 +308,13 @@ def test_a_meeting_reminder_says_how_soon_in_words_and_the_date() -> None:
         )
         renderer = CardRenderer(CATALOG, language, LOOKUP)  # type: ignore[arg-type]
         assert renderer.text(card.layout().content).rstrip() == said
+
+
+def test_a_clicks_plain_refusal_writes_a_relative_time_as_a_date_in_its_sentence() -> None:
+    """« réessayez lundi 7 décembre… » lacked its « le … à »; a date alone keeps none."""
+    retry = Text.of("questions.errors.rate_limited", limit=5, retry=Moment(at=AT, style="relative"))
+    toronto = ZoneInfo("America/Toronto")
+    said = plain_text(CATALOG, "fr", retry, toronto)
+    assert said.endswith("réessayez le jeudi 3 décembre 2026 à 15 h 30."), said
+    english = plain_text(CATALOG, "en", retry)  # Teams said no zone: UTC, named
+    assert english.endswith("try again on Thursday, December 3, 2026 at 20:30 UTC."), english

@@ -104,6 +104,7 @@ def _goal_line(progress: GoalProgress) -> Text:
         "number": goal.id,
         "title": goal.title,
         "target": goal.target,
+        "measure": goal.measure,
     }
     if progress.latest is None or progress.fraction is None:
         return _text("digest.goal_no_value", **shown, baseline=goal.baseline)

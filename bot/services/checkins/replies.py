@@ -225,8 +225,10 @@ def schedule_saved(result: ScheduleResult) -> Join:
     if schedule.pulse:
         lines.append(_text("checkins.schedule.pulse_on", minimum=PULSE_MIN_ANSWERS))
     if result.gap_days:
-        days = ", ".join(d.isoformat() for d in result.gap_days[:GAP_DAYS_SHOWN])
-        lines.append(_text("checkins.schedule.gap", dates=Trusted(text=days), time=at, zone=zone))
+        days = Join(
+            parts=tuple(CalendarDay(day=d) for d in result.gap_days[:GAP_DAYS_SHOWN]), sep=", "
+        )
+        lines.append(_text("checkins.schedule.gap", dates=days, time=at, zone=zone))
     return Join(parts=tuple(lines))
 
 

@@ -82,7 +82,7 @@ class MemberInterface(Interface):
     async def away(self, ctx: Interaction, until: str) -> None:
         who = ctx.actor()
         day = await self.members.set_away(who.guild_id, who.user_id, until, ctx.language)
-        await ctx.reply(away_saved(day, ctx.language))
+        await ctx.reply(away_saved(day))
 
     @ME.command("back", "End your away period now")
     async def back(self, ctx: Interaction) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.chat import Attachment, Code, Join, Message, MessageLink, Text, Trusted
+from bot.chat import Attachment, CalendarDay, Code, Join, Message, MessageLink, Text
 from bot.chat.text import Content, Param
 from bot.dates import LocalDay, read_as
-from bot.i18n import Language, format_day
+from bot.i18n import Language
 from bot.services.community.members import Erasure
 
 EXPORT_FILE = "plc-bot-my-data.json"
@@ -31,10 +31,11 @@ def language_reply(chosen: Language | None, app: Language) -> Text:
     return _text("language.auto", language=_text(f"language.names.{app}"))
 
 
-def away_saved(until: LocalDay, language: Language) -> Join:
+def away_saved(until: LocalDay) -> Join:
     """The last day away as the member's language writes it (a day, not an instant: no
-    zone may shift it), and the date read back with its weekday and zone."""
-    day = Trusted(text=format_day(until.day, language))
+    zone may shift it; « 1er décembre 2026 », "18 December 2026", as the date read back
+    under it, with its weekday and zone)."""
+    day = CalendarDay(day=until.day)  # as the line under it writes it: "18 December 2026"
     return Join(parts=(_text("away.saved", date=day), read_as(until.day, until.timezone)))
 
 

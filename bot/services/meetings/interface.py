@@ -61,7 +61,7 @@ class MeetingInterface(Interface):
         return self.meetings.protocol_choices(current, ctx.language)
 
     async def suggest_meeting(self, ctx: Interaction, current: str) -> list[tuple[str, str]]:
-        return await self.meetings.meeting_choices(ctx.guild_id, current)
+        return await self.meetings.meeting_choices(ctx.guild_id, current, ctx.language)
 
     # -- /meeting schedule and its confirmation ------------------------------------------------
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
 from bot.actor import Actor
 from bot.chat import Moment
 from bot.db import meeting_rsvps as rsvps_db
@@ -13,6 +15,7 @@ from bot.db import meetings as meetings_db
 from bot.db.connection import Connection
 from bot.db.meetings import ComingDate
 from bot.errors import UserError
+from bot.i18n import Language, format_time_of_day
 from bot.interactions.suggest import matching, named
 from bot.services.base import Core, StatusLine, StatusRead
 from bot.services.community import CommunityService
@@ -68,14 +71,20 @@ class MeetingQueries:
         """Scheduled occurrences whose announcement is not recorded (a crash in between)."""
         return [u for u in await self.upcoming(guild_id) if u.announcement is None]
 
-    async def meeting_choices(self, guild_id: int | None, current: str) -> list[tuple[str, str]]:
-        """Autocomplete of ``meeting``: (id, "title — local date and time") pairs."""
+    async def meeting_choices(
+        self, guild_id: int | None, current: str, language: Language = "en"
+    ) -> list[tuple[str, str]]:
+        """Autocomplete of ``meeting``: (id, "title — date and time") pairs, the date on the
+        meeting's own wall clock in the member's words ("PLC — Thursday 3 December, 15:30",
+        « CAP — jeudi 3 décembre, 15 h 30 »), within a choice's 100 characters."""
         if guild_id is None:
             return []
         choices = []
         for item in await self.upcoming(guild_id):
             local = item.occurrence.starts_at.astimezone(ZoneInfo(item.meeting.timezone))
-            label = f"{item.meeting.title[:70]} — {local:%Y-%m-%d %H:%M}"
+            day = format_date(local.date(), "EEEE d MMMM", locale=language)
+            hour = format_time_of_day(local.time(), language)
+            label = f"{item.meeting.title[:62]} — {day}, {hour}"
             choices.append((str(item.meeting.id), label))
         return matching(choices, current)
 

@@ -195,9 +195,8 @@ class MeetingService(MeetingQueries):
         now = self._core.clock.now()
         if draft.when.starts_at <= now:
             raise UserError(
-                "errors.when_past",
-                field="when",
-                text=draft.when.local_date.isoformat(),
+                "meetings.errors.passed_before_confirm",
+                title=draft.title,
                 when=Moment(at=draft.when.starts_at),
             )
         async with self._core.db.transaction() as conn:

@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from bot.chat import ChannelRef, Content, Moment, Param, Text, TimeOfDay, Trusted
+from bot.chat import (
+    CalendarDay,
+    ChannelRef,
+    Content,
+    Join,
+    Moment,
+    Param,
+    Text,
+    TimeOfDay,
+    Trusted,
+)
 from bot.dates import LocalInstant
 from bot.db.meetings import Repeat
 from bot.services.meetings.times import LAST, monthly_position
@@ -87,9 +97,19 @@ def clock(value: time) -> TimeOfDay:
     return TimeOfDay(at=value)
 
 
-def local(instant: LocalInstant) -> Trusted:
-    """The date and time as read, in its zone's wall clock: ``2026-12-03 15:30``."""
-    return Trusted(text=f"{instant.local_date.isoformat()} {instant.local_time:%H:%M}")
+def local(instant: LocalInstant) -> Content:
+    """The date and time as read, on its zone's wall clock, written the reader's way with
+    its weekday (a misreading shows): « jeudi 3 décembre 2026 15 h 30 », "Thursday
+    3 December 2026 15:30" (not ``2026-12-03 15:30``)."""
+    day = instant.local_date
+    weekday = Text.of(f"dates.weekdays.{day.weekday()}")
+    return Join(
+        parts=(
+            Text.of("dates.day", weekday=weekday, date=CalendarDay(day=day)),
+            TimeOfDay(at=instant.local_time),
+        ),
+        sep=" ",
+    )
 
 
 def zone(name: str) -> Trusted:
@@ -116,7 +136,7 @@ def clock_change_notes(instant: LocalInstant) -> list[Content]:
     exist (moved later) or one that happens twice (the first is meant)."""
     params: dict[str, Param] = {
         "time": clock(instant.local_time),
-        "date": Trusted(text=instant.local_date.isoformat()),
+        "date": CalendarDay(day=instant.local_date),
         "zone": zone(instant.timezone),
     }
     if instant.shifted_to is not None:

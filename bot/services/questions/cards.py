@@ -35,6 +35,14 @@ its author, after it was approved; ``unblocked``: a block taken from it, lifted)
 Titled = Literal["approved", "rejected", "rejected_blocked", "removed", "blocked"]
 """What a review message's title says once decided (``questions.review.<kind>_<it>_title``)."""
 
+_TOPIC_FORMS = {
+    "questions.review.hint": "questions.review.hint_topic",
+    "questions.review.approved": "questions.review.approved_topic",
+    "questions.review.rejected": "questions.review.rejected_topic",
+    "questions.review.rejected_blocked": "questions.review.rejected_blocked_topic",
+}
+"""Review lines whose French agrees with the item: a topic's (un thème) are masculine."""
+
 
 def number(item: QuestionItem) -> Param:
     """Its "#N", or "?" while it has none (numbers are given when posting)."""
@@ -181,19 +189,28 @@ class ReviewPost(Card):
         """The line of ``decision``, naming who made it."""
         moderator = MemberRef(user_id=moderator_id) if moderator_id else Trusted(text="—")
         if decision != "approved":
-            return text(f"questions.review.{decision}", moderator=moderator)
+            return text(self._agreed(f"questions.review.{decision}"), moderator=moderator)
         channel: Content = (
             ChannelRef(channel_id=self.questions_channel_id)
             if self.questions_channel_id
             else Trusted(text="—")
         )
-        return text("questions.review.approved", moderator=moderator, channel=channel)
+        return text(self._agreed("questions.review.approved"), moderator=moderator, channel=channel)
+
+    def _agreed(self, key: str) -> str:
+        """``key`` agreeing with the item: French says « approuvé » of a topic (un thème),
+        « approuvée » of a question."""
+        return _TOPIC_FORMS.get(key, key) if self.item.kind == "topic" else key
 
     def _hint(self) -> Content:
         if self.decision is not None or self.questions_channel_id is None:
             return ""
         # A signed topic shows its author's name: only an anonymous item's author is unknown.
-        key = "questions.review.hint" if self.item.anonymous else "questions.review.hint_signed"
+        key = (
+            self._agreed("questions.review.hint")
+            if self.item.anonymous
+            else "questions.review.hint_signed"
+        )
         return text(key, channel=ChannelRef(channel_id=self.questions_channel_id))
 
     def _buttons(self) -> tuple[Row, ...]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.chat import Moment
 from bot.clock import ControlledClock
 from bot.errors import NotSetUp, UserError
 from bot.services.base import Core
@@ -133,7 +134,11 @@ async def test_a_draft_confirmed_too_late_is_refused(
     await clock.advance(timedelta(minutes=10))
     with pytest.raises(UserError) as caught:
         await service.schedule(facilitator(), draft)
-    assert caught.value.key == "errors.when_past"
+    # Not "for when, “2026-11-23” means …": the member typed no such text, and the date
+    # was fine when they typed it; what passed is the wait before Confirm.
+    assert caught.value.key == "meetings.errors.passed_before_confirm"
+    assert caught.value.params["title"] == "A"
+    assert caught.value.params["when"] == Moment(at=draft.when.starts_at)
     assert await service.upcoming(GUILD) == []
 
 

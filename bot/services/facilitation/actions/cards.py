@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
-from bot.chat import Button, Card, MemberRef, Message, Text, Trusted, lines
+from bot.chat import Button, CalendarDay, Card, MemberRef, Message, Text, lines
 from bot.chat.text import Param
 from bot.interactions.routes import CustomId
 
@@ -23,7 +23,7 @@ def due_note(due_on: date | None) -> Text | None:
     """What follows an action with a due date ("due on …"); nothing without one."""
     if due_on is None:
         return None
-    return Text(key="facilitation.review.due", params={"date": Trusted(text=due_on.isoformat())})
+    return Text(key="facilitation.review.due", params={"date": CalendarDay(day=due_on)})
 
 
 class ShownAction(Protocol):
@@ -89,7 +89,7 @@ class ActionReminder(Card):
             params={
                 "number": self.action_id,
                 "text": self.text,
-                "date": Trusted(text=self.due_on.isoformat()),
+                "date": CalendarDay(day=self.due_on),
             },
         )
         asked_here = Text(

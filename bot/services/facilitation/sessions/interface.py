@@ -27,7 +27,7 @@ class SessionCommands(Interface):
         return self.sessions.protocols.suggest(current, ctx.language)
 
     async def suggest_meeting(self, ctx: Interaction, current: str) -> list[tuple[str, str]]:
-        return await self.sessions.meeting_choices(ctx.guild_id, current)
+        return await self.sessions.meeting_choices(ctx.guild_id, current, ctx.language)
 
     @SESSION.command(
         "start",

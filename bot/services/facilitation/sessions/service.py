@@ -25,6 +25,7 @@ from bot.db.facilitation import sessions as sessions_db
 from bot.db.facilitation.sessions import SessionRow, TurnOutcome
 from bot.errors import UserError
 from bot.frozen import Frozen
+from bot.i18n import Language
 from bot.interactions.errors import phrase_text
 from bot.protocols import ProtocolCatalog
 from bot.services.base import Core, StatusLine, StatusRead
@@ -129,12 +130,14 @@ class SessionService:
             reviewed_actions=reviewed,
         )
 
-    async def meeting_choices(self, guild_id: int | None, text: str) -> list[tuple[str, str]]:
+    async def meeting_choices(
+        self, guild_id: int | None, text: str, language: Language = "en"
+    ) -> list[tuple[str, str]]:
         """Autocomplete of ``meeting``: upcoming meetings matching ``text``, each with its
         date in the meeting's own zone (as ``/meeting edit`` offers them)."""
         if self._meetings is None:
             return []
-        return await self._meetings.meeting_choices(guild_id, text)
+        return await self._meetings.meeting_choices(guild_id, text, language)
 
     # -- taking part -----------------------------------------------------------------------
 
