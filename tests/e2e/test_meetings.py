@@ -192,6 +192,23 @@ async def test_bad_input_is_refused_in_the_users_language(
     assert await meeting_rows(harness) == 0
 
 
+async def test_cancelling_a_one_off_names_its_date_not_a_series(harness: Harness) -> None:
+    """A meeting that does not repeat has no series to speak of: the reply and the notice
+    to those who answered name its date, as its card does."""
+    await harness.setup_community(language="fr")
+    announcement = await schedule(harness, title="Bilan", when="3 déc. 15h30")
+    await rsvp(harness, "chloe", announcement, "going", locale="fr")
+    cancel = await harness.slash("alice", "meeting cancel", meeting="1", locale="fr")
+    await cancel.final()
+    said = cancel.content or ""
+    assert said.startswith("La séance de **Bilan** du <t:"), said
+    assert "série" not in said
+    [told] = [m for m in announcements(harness) if m.content.startswith("❌")]
+    assert told.content.startswith("❌ La rencontre **Bilan** du <t:"), told.content
+    footer = current(harness, announcement).embeds[0]["footer"]["text"]
+    assert footer == "Cette séance est annulée."
+
+
 async def test_french_texts_name_the_meeting_and_the_person_who_facilitates(
     harness: Harness,
 ) -> None:

@@ -125,7 +125,8 @@ async def test_edit_and_cancel_refuse_unknown_or_empty_changes(harness: Harness)
         harness, "meeting edit", meeting="1", when="2026-11-01 10:00"
     )
     said = await facilitator(harness, "meeting cancel", meeting="1")
-    assert "Cancelled the whole series" in said  # a one-off: its only date is the series
+    # A one-off names its date, as its card does ("This date is cancelled"), not a series.
+    assert said.startswith("Cancelled **PLC meeting** on <t:"), said
     assert "not an upcoming meeting" in await facilitator(harness, "meeting cancel", meeting="1")
 
 

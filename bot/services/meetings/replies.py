@@ -196,10 +196,12 @@ def edited(result: models.EditResult) -> Message:
 
 
 def cancelled(result: models.CancelResult) -> Message:
+    """A series says it is over as a whole; a one-off names its date, as the card does."""
     shown = result.cancelled
+    series = result.series_ended and shown.meeting.repeat != "none"
     lines: list[Content] = [
         text(
-            "cancel.series" if result.series_ended else "cancel.occurrence",
+            "cancel.series" if series else "cancel.occurrence",
             title=shown.meeting.title,
             when=Moment(at=shown.occurrence.starts_at),
         )

@@ -373,7 +373,8 @@ class MeetingService(MeetingQueries):
         await self.mirror.sync(meeting.id)
         told = 0
         if notify:
-            change: Change = "cancelled_series" if ends_series else "cancelled_occurrence"
+            series = ends_series and meeting.repeat != "none"  # a one-off: its date, as shown
+            change: Change = "cancelled_series" if series else "cancelled_occurrence"
             told = await self.publisher.notify(
                 cancelled, change, notify, action="cancel", next_date=following
             )
