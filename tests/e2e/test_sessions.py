@@ -89,6 +89,8 @@ async def run_codev(harness: Harness) -> int:
     assert len(find(bot_messages(harness, thread), "time is nearly up")) == 1
     step2 = find(bot_messages(harness, thread), "Step 2/6")[-1]
     assert "2 minute" in await click(harness, "alice", step2, "plc:ses:more:")
+    # The step's post says its new length with its new end (15 min planned, +2).
+    assert "17 min — ends" in harness.emu.state.messages[step2.id].all_text()
     await harness.advance(timedelta(minutes=2))
     await harness.advance(timedelta(minutes=2))
     assert len(find(bot_messages(harness, thread), "the suggested time is over")) == 1

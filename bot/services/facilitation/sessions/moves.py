@@ -97,7 +97,7 @@ def step_card(
         step_count=len(protocol.steps),
         title=step.title.text(language),
         prompt=step.prompt.text(language),
-        minutes=step.minutes,
+        minutes=step.minutes + session.extra_minutes,  # +2 min is part of it
         mode=step.mode,
         ends_at=ends_at,
         question=session.question[language] if session.question else None,
