@@ -67,8 +67,8 @@ async def test_dates_are_read_in_the_members_own_zone(harness: Harness) -> None:
 
     shown = await preview(h, "alice", when="demain 10h")
     text = shown.content or ""
-    assert "Europe/Paris" in text and "2026-11-24 10:00" in text  # as she typed it
-    assert "America/Toronto" in text and "2026-11-24 04:00" in text  # kept for the community
+    assert "Europe/Paris : mardi 24 novembre 2026 10 h chez vous" in text  # as she typed it
+    assert "mardi 24 novembre 2026 4 h (America/Toronto)" in text  # kept for the community
     await confirm(h, shown, "alice")
     async with h.bot.core.db.read() as conn:
         (meeting,) = await meetings_db.meetings_created_by(conn, h.guild.id, h.user("alice"))
