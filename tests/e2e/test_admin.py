@@ -130,7 +130,7 @@ async def test_me_commands_and_export(harness: Harness) -> None:
     result = await harness.slash("bob", "me timezone", name="Europe/Paris")
     assert "Europe/Paris" in (result.content or "")
     result = await harness.slash("bob", "me away", until="2026-12-18")
-    assert "December 18, 2026" in (result.content or "")
+    assert "until **18 December 2026**" in (result.content or "")
     result = await harness.slash("bob", "me reminders", state="off")
     assert "off" in (result.content or "")
 

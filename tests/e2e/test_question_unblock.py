@@ -93,7 +93,8 @@ async def test_a_block_is_undone_from_the_panel_or_by_its_number(harness: Harnes
     audit = await h.slash("alice", "plc audit", action="question.unblock", locale="en-US")
     [log] = audit.embeds
     assert "2 entries" in log["footer"]["text"]
-    assert str(log["description"]).count(f"<@{h.user('alice')}> · `question.unblock`") == 2
+    unblocked = f"<@{h.user('alice')}> · question's author unblocked (`question.unblock`)"
+    assert str(log["description"]).count(unblocked) == 2
     await assert_author_never_shown(h, [panel, reopened, refused, again, by_number, audit])
 
 
@@ -209,6 +210,6 @@ async def test_the_audit_log_names_an_approved_question_by_its_number(harness: H
     await approved_then_blocked(h, "Numbered once posted")
     log = await h.slash("alice", "plc audit", action="question", locale="fr")
     text = str(log.embeds[0]["description"])
-    assert "`question.approve` — numéro : 1" in text, text
-    assert "`question.block` — numéro : 1" in text
+    assert "question approuvée (`question.approve`) — numéro : 1" in text, text
+    assert "auteur·e d'une question bloqué·e (`question.block`) — numéro : 1" in text
     assert "référence" not in text

@@ -61,7 +61,7 @@ async def test_a_facilitator_takes_a_date_every_volunteer_declined(harness: Harn
     shown = await run(harness, "david", "rotation show")
     assert "**PLC meeting** — <t:" in shown and f"{alice} (accepted)" in shown
     log = await run(harness, "alice", "plc audit", locale="en-US")
-    assert f"`rotation.take` — facilitator: {alice}, meeting: 1" in log
+    assert f"date taken from a notice (`rotation.take`) — facilitator: {alice}, meeting: 1" in log
 
 
 async def test_two_clicks_at_once_give_the_date_once(harness: Harness) -> None:

@@ -24,7 +24,7 @@ COUNTS = _names(
 # Every other parameter: names, titles, dates, ids, ordinals (#12, page 3), measurements.
 NOT_COUNTS = _names(
     "action actor agenda at audience average baseline button by carried channel channel_id"
-    " choices closed closes command commands community community_zone date dates day detail"
+    " choices closed closes code command commands community community_zone date dates day detail"
     " due duration end example field file goal id key keys kind label language latest lead"
     " left line link links local marks measure meeting member mentions mode moderator monday"
     " name names near new next number numbers offset offsets old option outcome owner page"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -10,8 +12,10 @@ from bot.actor import Actor
 from bot.db import audit as audit_db
 from bot.db.communities import SetupChanges
 from bot.errors import UserError
+from bot.i18n import LANGUAGES, load_catalog
 from bot.services.base import Core
 from bot.services.community import PAGE_SIZE, AuditService, CommunityService
+from bot.services.community.audit_page import ACTIONS
 
 GUILD = 300
 FACILITATOR_ROLE = 9
@@ -57,3 +61,21 @@ async def test_filtered_by_kind_of_action(audit: AuditService) -> None:
         with pytest.raises(UserError) as refused:
             await audit.page(FACILITATOR, action=bad)
         assert refused.value.key == "admin.audit.bad_action"
+
+
+def test_every_action_the_features_record_is_said_in_words() -> None:
+    """The log says each action in the reader's words before its code: every action code
+    written in the bot's source (and each question or topic decision) has its words in
+    both languages."""
+    bot = Path(__file__).resolve().parents[2] / "bot"
+    source = "\n".join(path.read_text() for path in bot.rglob("*.py"))
+    features = "community|meeting|checkin|rotation|session"
+    recorded = set(re.findall(rf'"((?:{features})\.[a-z_]+)"', source))
+    decisions = set(re.findall(r'f"\{item\.kind\}\.([a-z_]+)"', source))
+    recorded |= {f"{kind}.{decision}" for kind in ("question", "topic") for decision in decisions}
+    assert len(recorded) > 20 and recorded <= ACTIONS, sorted(recorded - ACTIONS)
+    catalog = load_catalog()
+    for language in LANGUAGES:
+        for code in ACTIONS:
+            said = catalog.t(language, f"admin.audit.actions.{code}")
+            assert said and not said.startswith("admin."), (language, code)

@@ -81,6 +81,22 @@ CHANGED = {
 }
 """A meeting's stored columns an edit records, as the option that changes them
 (``admin.audit.changed``): a new date and time is one change, ``when``."""
+ACTIONS = frozenset(
+    {
+        *(f"community.{a}" for a in ("setup", "edit")),
+        *(f"meeting.{a}" for a in ("schedule", "edit", "cancel", "discard")),
+        *(f"checkin.{a}" for a in ("schedule", "schedule_default", "open_now")),
+        *(f"rotation.{a}" for a in ("skip", "set_next", "take", "assign")),
+        *(f"session.{a}" for a in ("start", "end")),
+        *(
+            f"{kind}.{a}"
+            for kind in ("question", "topic")
+            for a in ("approve", "reject", "reject_block", "remove", "block", "unblock", "answered")
+        ),
+    }
+)
+"""The actions the features record, each said in words (``admin.audit.actions``) before
+its code (what ``action:`` narrows the log by)."""
 MEMBER_KEYS = frozenset({"next", "skipped", "facilitator", "withdrawn"})
 """Detail keys that hold a member's id without saying so in their name."""
 
@@ -115,9 +131,16 @@ def _line(entry: AuditEntry) -> Text:
         "line",
         when=Moment(at=entry.at, style="short_date_time"),
         actor=MemberRef(user_id=entry.actor_id) if entry.actor_id else _text("nobody"),
-        action=Code(text=entry.action),
+        action=_action(entry.action),
         detail=_detail(entry.detail),
     )
+
+
+def _action(code: str) -> Content:
+    """The action in words, then its code; an action of a later version, its code alone."""
+    if code not in ACTIONS:
+        return Code(text=code)
+    return _text("action", label=_text(f"actions.{code}"), code=Code(text=code))
 
 
 def _detail(detail: dict[str, object]) -> Join:
