@@ -19,6 +19,14 @@ def buttons(message: TeamsMessage) -> list[str]:
     ]
 
 
+async def accepted_by(teams: TeamsHarness, occurrence: int, name: str) -> None:
+    """The date is ``name``'s, accepted."""
+    rotation = teams.app.services.get(RotationService)
+    assignment = await rotation.assignment(occurrence)
+    assert assignment is not None and assignment.status == "accepted"
+    assert assignment.user_id == await teams.user_number(name)
+
+
 async def test_members_join_and_show_the_rotation_by_text_commands(teams: TeamsHarness) -> None:
     await teams.setup_community()
     await teams.command("bob", "rotation join", channel="Check-ins")
@@ -60,10 +68,7 @@ async def test_the_offer_comes_by_1_to_1_chat_and_its_buttons_answer_it(
     assert answered.id == chloe_offer.id
     assert "Merci ! Vous animerez **PLC meeting**" in card_text(answered)
     assert buttons(answered) == []
-    rotation = teams.app.services.get(RotationService)
-    assignment = await rotation.assignment(occurrence)
-    assert assignment is not None and assignment.status == "accepted"
-    assert assignment.user_id == await teams.user_number("chloe")
+    await accepted_by(teams, occurrence, "chloe")
 
 
 async def test_a_member_who_leaves_the_team_hands_their_date_on(teams: TeamsHarness) -> None:
@@ -151,10 +156,7 @@ async def test_a_date_every_volunteer_declined_is_taken_from_its_notice(
     [edited] = [m for m in teams.posts_in("Moderation") if m.id == notice.id]
     assert "✅ Settled: Alice" in card_text(edited) and buttons(edited) == []
     assert "Thank you! You facilitate **PLC meeting**" in card_text(teams.last_private("alice"))
-    rotation = teams.app.services.get(RotationService)
-    assignment = await rotation.assignment(occurrence)
-    assert assignment is not None and assignment.status == "accepted"
-    assert assignment.user_id == await teams.user_number("alice")
+    await accepted_by(teams, occurrence, "alice")
 
 
 async def test_assign_is_a_text_command_in_both_languages(teams: TeamsHarness) -> None:
