@@ -16,10 +16,14 @@ import zlib
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from babel.dates import format_date
+
 from bot.frozen import Frozen
 from bot.i18n import format_number
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from bot.services.checkins.goal_models import ProgressSeries
 
 SERIES_KEY = "plc-bot:series"
@@ -62,11 +66,39 @@ def _x(day: date) -> float:
 
 def render_progress_chart(series: ProgressSeries, labels: ChartLabels) -> bytes:
     """A line chart of the stored values against the target, as PNG bytes."""
+    figure = progress_figure(series, labels)
+    buffer = io.BytesIO()
+    figure.savefig(
+        buffer,
+        format="png",
+        metadata={SERIES_KEY: json.dumps(chart_data(series), sort_keys=True), "Software": None},
+    )
+    return buffer.getvalue()
+
+
+def axis_day(x: float, language: str) -> str:
+    """A date tick as members of ``language`` write it: the year on January 1st, a month
+    alone on its first day (« janv. », "Jan"), else the day and month (« 14 déc. »,
+    "Dec 14"); matplotlib's own formatter writes English months whatever the reader."""
+    from matplotlib.dates import num2date
+
+    day = num2date(x).date()  # type: ignore[no-untyped-call]
+    if day.month == 1 and day.day == 1:
+        return str(day.year)
+    day_first = "d MMM" if language.startswith("fr") else "MMM d"
+    pattern = "MMM" if day.day == 1 else day_first
+    return format_date(day, pattern, locale=language)
+
+
+def progress_figure(series: ProgressSeries, labels: ChartLabels) -> Figure:
+    """The chart as a matplotlib figure (on an off-screen canvas), its axes written the
+    way ``labels.language`` writes dates and numbers."""
     # matplotlib is imported when a chart is drawn, not when the bot starts: it is
     # 0.7 s and tens of MB that a bot which never draws would carry (python -m benchmarks).
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.dates import AutoDateLocator
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
     goal = series.goal
     figure = Figure(figsize=(8, 4.5), dpi=100, layout="constrained")
@@ -105,19 +137,15 @@ def render_progress_chart(series: ProgressSeries, labels: ChartLabels) -> bytes:
     axes.set_xlim(_x(first_day), _x(last_day + timedelta(days=3)))
     locator = AutoDateLocator()  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    language = labels.language
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: axis_day(x, language)))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: format_number(y, language)))
     # User text is drawn as typed: "$5" must not switch matplotlib into math mode.
     axes.set_title(goal.title, parse_math=False)
     axes.set_ylabel(goal.measure, parse_math=False)
     axes.grid(alpha=0.3)
     axes.legend(loc="best", fontsize=8)
-    buffer = io.BytesIO()
-    figure.savefig(
-        buffer,
-        format="png",
-        metadata={SERIES_KEY: json.dumps(chart_data(series), sort_keys=True), "Software": None},
-    )
-    return buffer.getvalue()
+    return figure
 
 
 def read_chart_data(png: bytes) -> dict[str, Any]:

@@ -82,3 +82,35 @@ def test_the_bot_starts_without_loading_the_chart_library() -> None:
         [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert loaded.stdout.strip() == "False"
+
+
+def test_a_french_chart_writes_its_months_and_numbers_in_french() -> None:
+    """The axes are read by the community: « févr. » and « 47,5 », never "Feb" and
+    "47.5" (matplotlib writes English months and decimal points whatever the reader)."""
+    from bot.charts import progress_figure
+
+    french = LABELS.model_copy(update={"language": "fr"})
+    series = _series([12.5, 15.0])
+    # From 10 to 30, matplotlib ticks every 2.5: « 12,5 ».
+    series = series.model_copy(
+        update={"goal": series.goal.model_copy(update={"baseline": 10.0, "target": 30.0})}
+    )
+    figure = progress_figure(series, french)
+    figure.canvas.draw()
+    [axes] = figure.axes
+    months = [t.get_text() for t in axes.get_xticklabels()]
+    numbers = [t.get_text() for t in axes.get_yticklabels()]
+    assert "févr." in months and "2027" in months
+    assert not {"Feb", "Mar", "Apr", "May", "Jun"} & set(months)
+    assert "12,5" in numbers and not any("." in n for n in numbers)
+    english = progress_figure(_series([42.0, 47.5]), LABELS)
+    english.canvas.draw()
+    assert "Feb" in [t.get_text() for t in english.axes[0].get_xticklabels()]
+
+
+def test_a_short_goal_names_its_days_the_reader_s_way() -> None:
+    from bot.charts import _x, axis_day
+
+    assert axis_day(_x(date(2026, 12, 14)), "fr") == "14 déc."
+    assert axis_day(_x(date(2026, 12, 14)), "en") == "Dec 14"
+    assert axis_day(_x(date(2027, 1, 1)), "fr") == "2027"

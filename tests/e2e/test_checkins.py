@@ -248,6 +248,8 @@ async def test_the_pulse_hides_its_average_below_three_votes(harness: Harness) -
     await h.advance(NUDGE_TO_CLOSE)
     closed = h.emu.state.messages[posted.id].all_text()
     assert "fewer than 3 votes" in closed and "/5" not in closed
+    # Closed, it keeps the question but no longer asks to press a score it has lost.
+    assert "How supported do you feel" in closed and "Press 1" not in closed
     (digest,) = digests(h)
     assert "Fewer than 3 votes, so no average is shown" in digest.all_text()
     # No message anywhere names who voted.

@@ -139,16 +139,14 @@ def _prompt_panel(
     if closes is not None:
         fields.append(closes)
     if checkin.pulse:
-        fields.append(
-            PanelField(
-                name=_text("prompt.pulse"),
-                value=_text(
-                    "prompt.pulse_text",
-                    question=Text(key="checkins.questions.pulse"),
-                    minimum=PULSE_MIN_ANSWERS,
-                ),
-            )
+        # Closed, the scale's buttons are gone: the question alone, its outcome below.
+        question = Text(key="checkins.questions.pulse")
+        how = (
+            question
+            if closes is None
+            else _text("prompt.pulse_text", question=question, minimum=PULSE_MIN_ANSWERS)
         )
+        fields.append(PanelField(name=_text("prompt.pulse"), value=how))
     return Panel(
         title=_text("prompt.title", monday=week_shown(checkin.week)),
         description=description,
