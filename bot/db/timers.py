@@ -299,6 +299,23 @@ async def deliveries(conn: Connection, timer_id: int) -> Deliveries:
     return {row[0]: (row[1], row[2]) for row in rows}
 
 
+async def sent_under(conn: Connection, kind: str, key_prefix: str) -> list[tuple[Timer, str, int]]:
+    """The messages timers of ``kind`` whose key starts with ``key_prefix`` sent: each
+    timer with the target it reached and the message (to edit it later)."""
+    rows = await fetch_rows(
+        conn,
+        """
+        SELECT t.*, d.target AS d_target, d.message_id AS d_message FROM timers t
+            JOIN timer_deliveries d ON d.timer_id = t.id
+        WHERE t.kind = ? AND t.key >= ? AND t.key < ? AND substr(t.key, 1, ?) = ?
+            AND d.outcome = 'sent' AND d.message_id IS NOT NULL
+        ORDER BY t.id
+        """,
+        (kind, key_prefix, key_prefix + _LAST_CHARACTER, len(key_prefix), key_prefix),
+    )
+    return [(from_row(Timer, row), row["d_target"], int(row["d_message"])) for row in rows]
+
+
 async def delivered_targets(conn: Connection, timer_id: int) -> dict[str, str]:
     return {target: outcome for target, (outcome, _) in (await deliveries(conn, timer_id)).items()}
 

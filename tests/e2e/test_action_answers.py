@@ -79,3 +79,34 @@ async def test_done_in_the_list_updates_it_and_names_the_owner(harness: Harness)
     own = await press(harness, "chloe", mine.message, f"plc:act:done:{guild}:2:mine:0:1")
     assert "Action #2 is done. Well done!" in own
     assert harness.emu.state.messages[mine.message.id].custom_ids() == []
+
+
+async def test_done_under_a_reminder_marks_it_and_takes_its_button_away(harness: Harness) -> None:
+    """A due-date reminder's Done answered "Action #1 is done" but left the DM as it was,
+    its Done button still there (a second click: "already done"); one closed elsewhere
+    kept its button too."""
+    h = harness
+    await h.setup_community(language="en")
+    await run(h, "alice", "session start", protocol="exchange")
+    await click(h, "alice", last_with(h, h.channel("general"), "plc:ses:join:"), "plc:ses:join:")
+    await run(
+        h, "alice", "session action", text="Read the report", owner=h.user("bob"), due="Nov 26"
+    )
+    await run(h, "alice", "session action", text="Share it", owner=h.user("bob"), due="Nov 26")
+    await run(h, "alice", "session end")
+    await h.advance(timedelta(days=3, hours=1))
+    first, second = [m for m in h.emu.dms_to(h.user("bob")) if "is due today" in m.content]
+    said = await press(h, "bob", first, f"plc:act:done:{h.guild.id}:1")
+    assert "Action #1 is done. Well done!" in said
+    shown = h.emu.state.messages[first.id]
+    assert shown.custom_ids() == []
+    assert "your action #1 is due today" in shown.content and "✅ Done." in shown.content
+    # #2 closed in the list, then its reminder clicked
+    listing = await h.slash("bob", "actions", locale="en-US")
+    await listing.final()
+    assert listing.message is not None
+    await press(h, "bob", listing.message, f"plc:act:done:{h.guild.id}:2:mine:0:1")
+    again = await press(h, "bob", second, f"plc:act:done:{h.guild.id}:2")
+    assert "Action #2 is already done." in again
+    assert h.emu.state.messages[second.id].custom_ids() == []
+    assert "✅ Done." in h.emu.state.messages[second.id].content

@@ -108,3 +108,25 @@ async def test_assign_names_a_member_who_is_told_by_dm(harness: Harness) -> None
         harness, "bob", "rotation assign", meeting="PLC meeting", member=harness.user("bob")
     )
     assert "Only facilitators" in refused
+
+
+async def test_an_offer_withdrawn_loses_its_buttons_and_says_who_took_the_date(
+    harness: Harness,
+) -> None:
+    """Bob's offer kept Accept / Can't this time after a facilitator gave the date to
+    David (a click then: "This offer is not (or no longer) yours")."""
+    await harness.setup_community(language="en")
+    await run(harness, "bob", "rotation join")
+    await announce(harness, DATES[0])
+    [offer] = offers(harness, "bob")
+    assert "plc:rot:accept:" in " ".join(offer.custom_ids())
+    await run(
+        harness, "alice", "rotation assign", meeting="PLC meeting", member=harness.user("david")
+    )
+    await harness.advance(timedelta(0))  # the member told is a timer due now
+    shown = harness.emu.state.messages[offer.id]
+    assert shown.custom_ids() == []
+    assert "🙋 Will you facilitate **PLC meeting**" in shown.all_text()
+    david = f"<@{harness.user('david')}>"
+    assert f"🔒 This offer is closed: {david} facilitates this date." in shown.all_text()
+    assert "Please answer by" not in shown.all_text()

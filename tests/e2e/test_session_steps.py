@@ -74,3 +74,28 @@ async def test_a_session_without_a_meeting_does_not_speak_of_going(harness: Harn
     [overview] = find(bot_messages(harness, thread), "Quick check-in round")[:1]
     assert "Anyone can press Join to take part." in overview.all_text()
     assert "Going" not in overview.all_text()
+
+
+async def test_more_time_pressed_once_time_is_over_gives_two_minutes_from_now(
+    harness: Harness,
+) -> None:
+    """ "+2 min" pressed 3 minutes after the step's end moved that old end by 2 minutes:
+    the step "now ends" a minute ago, and "time is nearly up" came at once. Now it ends
+    2 minutes from the click (15 min: 10, 3 over, 2 more), with no "nearly up" at once."""
+    thread = await round_going(harness)
+    session = await harness.bot.services.get(SessionService).live(harness.guild.id)
+    assert session is not None and session.step_started_at is not None
+    await harness.advance(timedelta(minutes=13))  # the 10-minute step is 3 minutes over
+    step = last_with(harness, thread, "plc:ses:more:")
+    assert "5 minutes de plus" in await click(harness, "alice", step, "plc:ses:more:")
+    new_end = int((harness.clock.now() + timedelta(minutes=2)).timestamp())
+    assert new_end == int((session.step_started_at + timedelta(minutes=15)).timestamp())
+    shown = harness.emu.state.messages[step.id]
+    assert f"Time\n15 min — ends <t:{new_end}:t> (<t:{new_end}:R>)" in shown.all_text()
+    [extended] = find(bot_messages(harness, thread), "extended by")
+    assert f"extended by 5 min in all, it now ends <t:{new_end}:t>" in extended.content
+    nearly = len(find(bot_messages(harness, thread), "time is nearly up"))
+    await harness.advance(timedelta(minutes=1))
+    assert len(find(bot_messages(harness, thread), "time is nearly up")) == nearly
+    await harness.advance(timedelta(minutes=1))
+    assert len(find(bot_messages(harness, thread), "suggested time is over")) == 2

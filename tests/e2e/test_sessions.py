@@ -308,11 +308,12 @@ async def test_practices_export_holds_both_summaries(harness: Harness) -> None:
     text = document.data.decode("utf-8")
     assert document.filename == "practices.md"
     assert text.startswith("# Practice log")
-    exchange = text.index("## 2026-11-30 — Practice exchange")
-    codev = text.index("## 2026-11-23 — Co-development")
+    assert "Exported on 30 November 2026, " in text  # in words (it said 2026-11-30 14:…)
+    exchange = text.index("## 30 November 2026 — Practice exchange")
+    codev = text.index("## 23 November 2026 — Co-development")
     assert exchange < codev
     assert "Share one success per meeting" in text and "Try peer tutoring for six weeks" in text
-    assert "Meet the resource teacher — Bob Nguyen (due 2026-12-10)" in text
+    assert "Meet the resource teacher — Bob Nguyen (due 10 December 2026)" in text
     assert "⏭️ 1. Round of successes and challenges (not reached)" in text
 
 

@@ -91,10 +91,11 @@ async def test_practice_log_lists_summaries_newest_first(world: World) -> None:
     assert text is not None and text.startswith("# Practice log")
     exchange, codev = text.index("Practice exchange"), text.index("Co-development")
     assert exchange < codev
-    assert "## 2026-11-30 — Practice exchange" in text
-    assert "## 2026-11-23 — Co-development" in text
+    # Its dates in words, as the summary in the chat says them (they were ISO, 2026-11-30).
+    assert "## 30 November 2026 — Practice exchange" in text
+    assert "## 23 November 2026 — Co-development" in text
     assert "Décision \\[un\\](http://x) — user12" in text  # no link: its brackets are escaped
-    assert "Appeler la famille — user12 (due 2026-12-10)" in text
+    assert "Appeler la famille — user12 (due 10 December 2026)" in text
     assert "⏭️ 1. The client's account (not reached)" in text
 
 

@@ -82,6 +82,8 @@ class ActionReminder(Card):
     owner_id: int
     due_on: date
     in_channel: bool = False
+    done: bool = False
+    """Marked done from its button: said so under it, the button gone."""
 
     def layout(self) -> Message:
         due = Text(
@@ -96,6 +98,9 @@ class ActionReminder(Card):
             key="facilitation.reminder.in_channel",
             params={"user": MemberRef(user_id=self.owner_id)},
         )
+        if self.done:
+            marked = Text(key="facilitation.reminder.done")
+            return Message(content=lines(asked_here if self.in_channel else None, due, marked))
         return Message(
             content=lines(asked_here if self.in_channel else None, due),
             rows=((done_button(self.guild_id, self.action_id, emoji="✅"),),),

@@ -3,6 +3,7 @@ the Done button of an action (in ``/actions``, in a reminder DM, in a channel)."
 
 from __future__ import annotations
 
+from bot.chat import Text
 from bot.interactions import Interaction
 from bot.interactions.commands import Option
 from bot.interactions.interface import Interface, click, command
@@ -41,11 +42,22 @@ class ActionInterface(Interface):
 
     @click(ACTION_DONE)
     async def done(self, ctx: Interaction, params: Params) -> None:
+        """Done under a due-date reminder: the reminder says it is done and loses its
+        button (also when it was closed elsewhere meanwhile); the clicker is told."""
         # Marking done may wait on the database: acknowledge within Discord's 3 seconds.
-        await ctx.defer()
+        await ctx.defer(update=True)
         actor = ctx.actor_in(int(params["guild"]))
-        item = await self.actions.mark_done(actor, int(params["action"]))
-        await ctx.reply(action_done(item, actor.user_id))
+        item, fresh, reminder = await self.actions.mark_done_reminded(
+            actor, int(params["action"]), in_channel=ctx.guild_id is not None
+        )
+        if reminder is not None:
+            await ctx.update(reminder)
+        if fresh:
+            await ctx.reply(action_done(item, actor.user_id))
+        else:
+            await ctx.reply(
+                Text(key="facilitation.errors.action_already_done", params={"number": item.id})
+            )
 
     @click(LISTED_DONE)
     async def done_listed(self, ctx: Interaction, params: Params) -> None:

@@ -68,6 +68,23 @@ def check_action_text(text: str | None) -> str:
         raise UserError(f"facilitation.errors.action_{problem}", **exc.params) from None
 
 
+def reminder_card(
+    action: ActionItem, community: Community, *, in_channel: bool = False, done: bool = False
+) -> ActionReminder:
+    """An action's due-date reminder, in the community's language."""
+    assert action.due_on is not None
+    return ActionReminder(
+        language=language_for_locale(community.language),
+        guild_id=action.guild_id,
+        action_id=action.id,
+        text=action.text,
+        owner_id=action.owner_id,
+        due_on=action.due_on,
+        in_channel=in_channel,
+        done=done,
+    )
+
+
 class ActionService:
     name = "actions"
 
@@ -189,6 +206,22 @@ class ActionService:
         assert done is not None
         return done
 
+    async def mark_done_reminded(
+        self, actor: Actor, action_id: int, *, in_channel: bool
+    ) -> tuple[ActionItem, bool, ActionReminder | None]:
+        """Done under its due-date reminder: the action (and whether this click closed it,
+        not an earlier one elsewhere) and the reminder to show in place, marked done."""
+        community = await self._community.require(actor.guild_id)
+        async with self._core.db.read() as conn:
+            action = await self.own_action(conn, actor, community, action_id)
+        fresh = action.status != "done"
+        if fresh:
+            action = await self.mark_done(actor, action_id)
+        if action.due_on is None:
+            return action, fresh, None
+        card = reminder_card(action, community, in_channel=in_channel, done=True)
+        return action, fresh, card
+
     async def mark_done_listed(
         self, actor: Actor, action_id: int, scope: str, *, include_done: bool, page: int
     ) -> tuple[ActionItem, ActionList]:
@@ -228,14 +261,7 @@ class ActionService:
         today = local_today(self._core.clock.now(), community.timezone)
         if member is not None and (not member.dm_reminders or member.is_away(today)):
             return
-        card = ActionReminder(
-            language=language_for_locale(community.language),
-            guild_id=action.guild_id,
-            action_id=action.id,
-            text=action.text,
-            owner_id=action.owner_id,
-            due_on=action.due_on,
-        )
+        card = reminder_card(action, community)
         ran_in = (session.thread_id or session.channel_id) if session is not None else None
         await dm_or_mention(
             self._chat,

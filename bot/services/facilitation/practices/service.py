@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.actor import Actor
 from bot.db.facilitation import sessions as sessions_db
-from bot.i18n import Catalog, Language
+from bot.i18n import Catalog, Language, format_calendar_day, format_time_of_day
 from bot.services.base import Core
 from bot.services.community import CommunityService
 from bot.services.facilitation.sessions.summary import SessionSummary, SummaryEntry
@@ -100,18 +100,27 @@ def practice_markdown(
             return say("former_member")
         return names.get(user_id) or say("unknown_member", user_id=user_id)
 
-    generated = now.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-    lines = [f"# {say('title')}", "", say("generated", date=generated, zone=timezone), ""]
+    local = now.astimezone(zone)
+    generated = say(
+        "generated",
+        date=format_calendar_day(local.date(), language),
+        time=format_time_of_day(local.time(), language),
+        zone=timezone,
+    )
+    lines = [f"# {say('title')}", "", generated, ""]
     ordered = sorted(summaries, key=lambda s: s.started_at, reverse=True)
     if not ordered:
         lines += [say("empty"), ""]
     for summary in ordered:
-        lines += _session(summary, zone, say, who)
+        lines += _session(summary, zone, language, say, who)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _session(summary: SessionSummary, zone: ZoneInfo, say: Say, who: Who) -> list[str]:
-    day = summary.started_at.astimezone(zone).strftime("%Y-%m-%d")
+def _session(
+    summary: SessionSummary, zone: ZoneInfo, language: Language, say: Say, who: Who
+) -> list[str]:
+    """A session's section; its dates in words, as the summary in the chat says them."""
+    day = format_calendar_day(summary.started_at.astimezone(zone).date(), language)
     heading = f"## {day} — {inert_markdown(summary.protocol_name)}"
     if summary.meeting_title:
         heading += f" — {inert_markdown(summary.meeting_title)}"
@@ -128,7 +137,8 @@ def _session(summary: SessionSummary, zone: ZoneInfo, say: Say, who: Who) -> lis
     if summary.actions:
         lines += [f"### {say('actions')}", ""]
         for action in summary.actions:
-            due = say("due", date=action.due_on.isoformat()) if action.due_on else ""
+            due_on = action.due_on
+            due = say("due", date=format_calendar_day(due_on, language)) if due_on else ""
             lines.append(f"- {inert_markdown(action.text)} — {who(action.owner_id)}{due}")
         lines.append("")
     lines += _section(say("notes"), summary.notes, who)

@@ -49,9 +49,23 @@ class FacilitatorOffer(Card):
     starts_at: datetime
     answer_by: datetime | None
     in_channel: bool = False
+    taken_by: int | None = None
+    """Withdrawn (someone else facilitates the date): said so, without the buttons."""
 
     def layout(self) -> Message:
-        asked = Join(
+        if self.taken_by is not None:
+            asked = self._asked(None)
+            closed = _text("offer.withdrawn", user=MemberRef(user_id=self.taken_by))
+            return Message(content=Join(parts=(asked, closed)))
+        ids = {"guild": self.guild_id, "occurrence": self.occurrence_id}
+        buttons = (
+            Button(action=ACCEPT.build(**ids), label=_text("offer.accept"), style="success"),
+            Button(action=DECLINE.build(**ids), label=_text("offer.decline")),
+        )
+        return Message(content=self._asked(self.answer_by), rows=(buttons,))
+
+    def _asked(self, answer_by: datetime | None) -> Join:
+        return Join(
             parts=(
                 _text("offer.in_channel", user=MemberRef(user_id=self.user_id))
                 if self.in_channel
@@ -62,17 +76,11 @@ class FacilitatorOffer(Card):
                     when=Moment(at=self.starts_at),
                     relative=Moment(at=self.starts_at, style="relative"),
                 ),
-                _text("offer.answer_by", when=Moment(at=self.answer_by))
-                if self.answer_by is not None
+                _text("offer.answer_by", when=Moment(at=answer_by))
+                if answer_by is not None
                 else "",
             )
         )
-        ids = {"guild": self.guild_id, "occurrence": self.occurrence_id}
-        buttons = (
-            Button(action=ACCEPT.build(**ids), label=_text("offer.accept"), style="success"),
-            Button(action=DECLINE.build(**ids), label=_text("offer.decline")),
-        )
-        return Message(content=asked, rows=(buttons,))
 
 
 class AnsweredOffer(Card):

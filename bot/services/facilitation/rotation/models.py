@@ -116,7 +116,12 @@ class Taken:
 
 
 def offer_key(occurrence_id: int, offer: int) -> str:
-    return f"rotation:{occurrence_id}:offer:{offer}"
+    return f"{offer_prefix(occurrence_id)}{offer}"
+
+
+def offer_prefix(occurrence_id: int) -> str:
+    """What the keys of every offer sent for a date start with."""
+    return f"rotation:{occurrence_id}:offer:"
 
 
 def deadline_key(occurrence_id: int) -> str:

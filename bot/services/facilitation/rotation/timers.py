@@ -21,7 +21,7 @@ import logging
 from dataclasses import dataclass
 from typing import get_args
 
-from bot.chat import DirectMessage
+from bot.chat import DirectMessage, Posted
 from bot.db import communities as communities_db
 from bot.db import members as members_db
 from bot.db import timers as timers_db
@@ -44,6 +44,7 @@ from bot.services.facilitation.rotation.models import (
     NoticeReason,
     ToldReason,
     deadline_key,
+    offer_prefix,
 )
 from bot.services.meetings import MeetingDate, MeetingService
 from bot.services.sends import dm_or_mention
@@ -157,6 +158,8 @@ class RotationTimers:
             member = await members_db.get(conn, date.community.guild_id, user_id)
         if reason == "named" and (assignment is None or assignment.user_id != user_id):
             return  # given to someone else meanwhile
+        if reason == "withdrawn":
+            await self._close_offers(date, user_id, taken_by=by)
         card = RotationTold(
             language=date.language,
             reason=reason,
@@ -166,6 +169,36 @@ class RotationTimers:
             starts_at=date.meeting.starts_at,
         )
         await self._personal(firing, date, user_id, card, member)
+
+    async def _close_offers(self, date: _Date, user_id: int, *, taken_by: int) -> None:
+        """The offers this member was sent for the date lose Accept / Can't this time and
+        say who facilitates it now (a message gone or out of reach is left as it is)."""
+        meeting, guild_id = date.meeting, date.community.guild_id
+        async with self._core.db.read() as conn:
+            sent = await timers_db.sent_under(conn, OFFER_KIND, offer_prefix(meeting.occurrence_id))
+        for timer, target, message_id in sent:
+            if int(timer.payload["user_id"]) != user_id:
+                continue
+            in_channel = target.startswith("channel:")
+            where = (
+                int(target.removeprefix("channel:"))
+                if in_channel
+                else await self._chat.dm_channel(guild_id, user_id)
+            )
+            if where is None:
+                continue
+            card = FacilitatorOffer(
+                language=date.language,
+                guild_id=guild_id,
+                occurrence_id=meeting.occurrence_id,
+                user_id=user_id,
+                meeting_title=meeting.title,
+                starts_at=meeting.starts_at,
+                answer_by=None,
+                in_channel=in_channel,
+                taken_by=taken_by,
+            )
+            await self._chat.edit(Posted(guild_id, where, message_id), card)
 
     async def deadline(self, timer: Timer, firing: Firing) -> None:
         """No answer by 24 h before: mark it and tell the facilitators."""

@@ -162,9 +162,12 @@ class SessionMoves:
             return
         step = protocol_of(session.protocol).steps[session.step_index]
         await self.cancel_step_timers(conn, session)
+        now = self._core.clock.now()
         for kind, key, due in step_timers(
             session.id, session.step_index, step, session.step_started_at, session.extra_minutes
         ):
+            if kind == NEARLY_KIND and due <= now:
+                continue  # "+2 min" pressed late: its own post says when the step ends
             await self._core.scheduler.schedule(
                 conn,
                 session.guild_id,

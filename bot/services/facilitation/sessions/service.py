@@ -44,13 +44,13 @@ from bot.services.facilitation.sessions.moves import (
 from bot.services.facilitation.sessions.opening import SessionOpening
 from bot.services.facilitation.sessions.posts import SessionOutbox
 from bot.services.facilitation.sessions.state import (
-    EXTEND_MINUTES,
     MAX_EXTRA_MINUTES,
     NEARLY_KIND,
     OPENING,
     TIME_UP_KIND,
     about_step,
     controls_post,
+    extended_minutes,
     language_of,
     protocol_of,
     session_prefix,
@@ -250,12 +250,13 @@ class SessionService:
             if expected_step is not None and session.step_index != expected_step:
                 raise UserError("facilitation.session.already_moved", step=session.step_index + 1)
             started_at = session.step_started_at
-            extra = session.extra_minutes + EXTEND_MINUTES
+            step = protocol_of(session.protocol).steps[session.step_index]
+            now = self._core.clock.now()
+            extra = extended_minutes(session.extra_minutes, started_at, step, now)
             if extra > MAX_EXTRA_MINUTES:
                 raise UserError("facilitation.session.extend_limit", limit=MAX_EXTRA_MINUTES)
             session = await self.moves.save(conn, session, {"extra_minutes": extra})
             await self.moves.plan_step_timers(conn, session)
-            step = protocol_of(session.protocol).steps[session.step_index]
             ends_at = step_ends_at(started_at, step, extra)
             extended = StepExtended(
                 **about_step(session, step), extra_minutes=extra, ends_at=ends_at

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -80,6 +81,14 @@ def session_prefix(session_id: int) -> str:
 
 def step_ends_at(started_at: datetime, step: Step, extra_minutes: int) -> datetime:
     return started_at + timedelta(minutes=step.minutes + extra_minutes)
+
+
+def extended_minutes(extra_minutes: int, started_at: datetime, step: Step, now: datetime) -> int:
+    """A step's extra minutes after "+2 min": two more than its end, or, pressed once that
+    end has passed, two minutes from the click (the overtime counted in)."""
+    ends = step_ends_at(started_at, step, extra_minutes)
+    overtime = max(0, math.ceil((now - ends) / timedelta(minutes=1)))
+    return extra_minutes + overtime + EXTEND_MINUTES
 
 
 def nearly_lead(step: Step) -> timedelta | None:
