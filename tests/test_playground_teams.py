@@ -46,11 +46,12 @@ async def test_a_meeting_and_a_question_played_on_teams(tmp_path: Path) -> None:
     assert "[1:1 chat with alice · message 1]" in first  # the preview, for her alone
     # where she typed it, a pointer to it (Teams shows nothing of a 1:1 chat in a channel)
     assert "reply to message 2 · message 3]\n    📬 I answered you in our 1:1 chat" in first
-    assert "Tuesday, December 1, 2026 4:00 PM" in first  # dates as her Teams shows them
+    assert "📅 Tuesday 1 December 2026 16:00 (America/Toronto)" in first  # as read, in words
     confirm = _button(first, "Confirm")
     script += f":click {confirm}\n:as bob\n:read #Announcements\n"
     text = await _transcript(tmp_path / "q.sqlite3", script)
     assert "[#Announcements · message 4]" in text and "[3: Going (0)]" in text
+    assert "Tuesday, December 1, 2026 4:00 PM" in text  # dates as bob's Teams shows them
     going = _button(_after(text, "bob> :read #Announcements"), "Going")
     script += (
         f":click {going}\nask\n:submit Is there a rubric for the project? |\n"
