@@ -61,8 +61,8 @@ async def upsert_pending(
 
     ``lease`` (owner, until): a new timer is created claimed by that process, which
     runs it itself at once; a timer already there keeps its claim.
-    ``revive``: a cancelled timer (one that never ran to its end) is planned again as a
-    new one would be, keeping the targets it had already reached.
+    ``revive``: a cancelled timer (one that never ran to its end) is pending again, with
+    the targets it had already reached and any claim a process still holds on it.
     """
     owner, until = lease or (None, None)
     return await insert_if_new(
@@ -73,12 +73,7 @@ async def upsert_pending(
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (kind, key) DO UPDATE SET
             due_at = excluded.due_at, payload = excluded.payload, retry_at = NULL,
-            status = 'pending', finished_at = NULL,
-            attempts = CASE WHEN timers.status = 'pending' THEN timers.attempts ELSE 0 END,
-            lease_owner = CASE WHEN timers.status = 'pending'
-                               THEN timers.lease_owner ELSE excluded.lease_owner END,
-            lease_until = CASE WHEN timers.status = 'pending'
-                               THEN timers.lease_until ELSE excluded.lease_until END
+            status = 'pending', finished_at = NULL
         WHERE timers.status = 'pending' OR (timers.status = 'cancelled' AND ?)
         """,
         (

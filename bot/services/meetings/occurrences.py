@@ -108,18 +108,13 @@ class Occurrences:
         self, conn: Connection, upcoming: UpcomingMeeting, community: Community
     ) -> None:
         """Reminders at each offset still ahead, and the end that rolls the series on. A
-        date moved back to a time it had is planned again: its cancelled timers revive."""
+        date planned again (edited, or moved back to a time it had) revives the timers its
+        edit cancelled; one at an offset no longer wanted stays cancelled."""
         meeting, occurrence = upcoming.meeting, upcoming.occurrence
         now = self._core.clock.now()
         prefix = occurrence_key(meeting.id, occurrence.starts_at)
         offsets = meeting.reminder_offsets or community.reminder_offsets
         payload = {"occurrence_id": occurrence.id, "starts_at": stamp(occurrence.starts_at)}
-        # Planned again after an edit that kept the time: reminders at offsets no longer
-        # wanted (the community's, once the meeting has its own) are dropped.
-        for unwanted in {*community.reminder_offsets, *(meeting.reminder_offsets or ())} - {
-            *offsets
-        }:
-            await self._core.scheduler.cancel(conn, REMINDER_KIND, f"{prefix}{unwanted}")
         plan = partial(self._core.scheduler.schedule, conn, meeting.guild_id, revive=True)
         for offset in reminders_ahead(occurrence.starts_at, offsets, now):
             due = occurrence.starts_at - timedelta(minutes=offset)

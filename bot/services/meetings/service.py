@@ -308,10 +308,10 @@ class MeetingService(MeetingQueries):
         async with self._core.db.transaction() as conn:
             await still_scheduled(conn, occurrence)
             await meetings_db.update_meeting(conn, before.meeting.id, changes, now)
-            if instant is not None and instant.starts_at != occurrence.starts_at:
-                # Moved: its timers go; those of the new time are keyed by it. Kept in
-                # place, they are planned again (a new duration moves its end).
-                await self.occurrences.cancel_timers(conn, before.meeting.id, occurrence)
+            # Its timers go, then those still wanted are planned: at a time kept, or moved
+            # back to, the same keys come back (a new duration moves the end).
+            await self.occurrences.cancel_timers(conn, before.meeting.id, occurrence)
+            if instant is not None:
                 await meetings_db.move_occurrence(
                     conn, occurrence.id, instant.local_date, instant.starts_at
                 )
