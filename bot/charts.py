@@ -16,7 +16,7 @@ import zlib
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from babel.dates import format_date
+from babel.dates import format_skeleton
 
 from bot.frozen import Frozen
 from bot.i18n import format_number
@@ -85,9 +85,7 @@ def axis_day(x: float, language: str) -> str:
     day = num2date(x).date()  # type: ignore[no-untyped-call]
     if day.month == 1 and day.day == 1:
         return str(day.year)
-    day_first = "d MMM" if language.startswith("fr") else "MMM d"
-    pattern = "MMM" if day.day == 1 else day_first
-    return format_date(day, pattern, locale=language)
+    return format_skeleton("MMM" if day.day == 1 else "MMMd", day, locale=language)
 
 
 def progress_figure(series: ProgressSeries, labels: ChartLabels) -> Figure:
