@@ -62,15 +62,14 @@ class LocalDay(Frozen):
 def read_as(day: date, zone: str) -> Text:
     """The line that says back a date a member typed: with its weekday, so a misreading
     shows, and the time zone it was read in."""
-    return Text.of(
-        "dates.read_as",
-        date=Text.of(
-            "dates.day",
-            weekday=Text.of(f"dates.weekdays.{day.weekday()}"),
-            date=CalendarDay(day=day),
-        ),
-        zone=Trusted(text=zone),
-    )
+    return Text.of("dates.read_as", date=day_in_words(day), zone=Trusted(text=zone))
+
+
+def day_in_words(day: date) -> Text:
+    """A calendar day with its weekday, the reader's way: « vendredi 27 novembre 2026 »,
+    "Friday 27 November 2026"."""
+    weekday = Text.of(f"dates.weekdays.{day.weekday()}")
+    return Text.of("dates.day", weekday=weekday, date=CalendarDay(day=day))
 
 
 def local_today(now: datetime, timezone: str) -> date:

@@ -20,7 +20,7 @@ from bot.chat import (
     TimeOfDay,
     Trusted,
 )
-from bot.dates import LocalInstant
+from bot.dates import LocalInstant, day_in_words
 from bot.db.meetings import Repeat
 from bot.services.meetings.times import LAST, monthly_position
 
@@ -101,15 +101,7 @@ def local(instant: LocalInstant) -> Content:
     """The date and time as read, on its zone's wall clock, written the reader's way with
     its weekday (a misreading shows): « jeudi 3 décembre 2026 15 h 30 », "Thursday
     3 December 2026 15:30" (not ``2026-12-03 15:30``)."""
-    day = instant.local_date
-    weekday = Text.of(f"dates.weekdays.{day.weekday()}")
-    return Join(
-        parts=(
-            Text.of("dates.day", weekday=weekday, date=CalendarDay(day=day)),
-            TimeOfDay(at=instant.local_time),
-        ),
-        sep=" ",
-    )
+    return Join(parts=(day_in_words(instant.local_date), TimeOfDay(at=instant.local_time)), sep=" ")
 
 
 def zone(name: str) -> Trusted:
